@@ -1,0 +1,91 @@
+"""StatutoryClock (法定期限): the deadlines of the 信访工作条例, encoded once.
+
+Periods are counted in calendar days from the day after the starting day (民法典 第二百零一条:
+the starting day is not counted). When the last day falls on a public holiday the period runs to
+the next working day (民法典 第二百零三条); the portal has no holiday calendar, so every date it
+shows is the nominal date and the texts say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+_XF = "xinfang-gongzuo-tiaoli-2022"
+
+
+@dataclass(frozen=True)
+class ClockRule:
+    """One statutory period: its name, length, optional extension and the articles behind it."""
+
+    key: str
+    name: str
+    days: int
+    extension_days: int
+    starts_from: str
+    provision_ids: tuple[str, ...]
+    who: str
+
+    def deadline(self, start: dt.date, *, extended: bool = False) -> dt.date:
+        return start + dt.timedelta(days=self.days + (self.extension_days if extended else 0))
+
+
+ACCEPTANCE_NOTICE = ClockRule(
+    "acceptance_notice", "受理告知", 15, 0, "收到信访事项之日",
+    (f"{_XF}:第二十二条", f"{_XF}:第二十三条"), "信访部门或有权处理的机关")
+HANDLING = ClockRule(
+    "handling", "办理", 60, 30, "受理之日", (f"{_XF}:第三十四条",), "办理机关")
+REVIEW_REQUEST = ClockRule(
+    "review_request", "请求复查", 30, 0, "收到书面答复之日", (f"{_XF}:第三十五条",), "信访人")
+REVIEW_ANSWER = ClockRule(
+    "review_answer", "复查意见", 30, 0, "收到复查请求之日", (f"{_XF}:第三十五条",), "复查机关")
+RECHECK_REQUEST = ClockRule(
+    "recheck_request", "请求复核", 30, 0, "收到复查意见之日", (f"{_XF}:第三十六条",), "信访人")
+RECHECK_ANSWER = ClockRule(
+    "recheck_answer", "复核意见", 30, 0, "收到复核请求之日", (f"{_XF}:第三十六条",), "复核机关")
+
+RULES: tuple[ClockRule, ...] = (
+    ACCEPTANCE_NOTICE, HANDLING, REVIEW_REQUEST, REVIEW_ANSWER, RECHECK_REQUEST, RECHECK_ANSWER)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A step of the projected timeline: the latest date by which it happens."""
+
+    rule: ClockRule
+    start: dt.date
+    due: dt.date
+    due_extended: dt.date | None
+
+
+class StatutoryClock:
+    """Projects the statutory timeline of one petition from the day it was received."""
+
+    def __init__(self, received: dt.date, *, accepted: dt.date | None = None) -> None:
+        self.received = received
+        self.accepted = accepted
+
+    def acceptance_due(self) -> dt.date:
+        return ACCEPTANCE_NOTICE.deadline(self.received)
+
+    def handling_due(self, *, extended: bool = False) -> dt.date:
+        start = self.accepted or self.acceptance_due()
+        return HANDLING.deadline(start, extended=extended)
+
+    def days_left(self, today: dt.date, *, extended: bool = False) -> int:
+        """Days until the current deadline: acceptance until accepted, then handling."""
+        due = self.handling_due(extended=extended) if self.accepted else self.acceptance_due()
+        return (due - today).days
+
+    def timeline(self) -> list[Milestone]:
+        """Every step at its latest, each starting when the one before it ends at the latest."""
+        out: list[Milestone] = []
+        start = self.received
+        for rule in RULES:
+            if rule is HANDLING and self.accepted:
+                start = self.accepted
+            due = rule.deadline(start)
+            extended = rule.deadline(start, extended=True) if rule.extension_days else None
+            out.append(Milestone(rule=rule, start=start, due=due, due_extended=extended))
+            start = extended or due
+        return out

@@ -1,0 +1,1 @@
+"""The law library (法规库): parsing, numbering, the database mirror."""

@@ -1,0 +1,68 @@
+"""Chinese numerals as used in article labels (第一千二百六十条, 第二百七十六条之一)."""
+
+from __future__ import annotations
+
+import re
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+           "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_NUMERAL = "[零〇一二两三四五六七八九十百千]+"
+_CN_RE = re.compile(f"^{CN_NUMERAL}$")
+
+
+def cn_to_int(text: str) -> int:
+    """Parse a Chinese numeral ("一千二百六十" -> 1260, "十" -> 10). Raises ValueError."""
+    if not text or not _CN_RE.match(text):
+        raise ValueError(f"not a Chinese numeral: {text!r}")
+    total = num = 0
+    for ch in text:
+        if ch in _DIGITS:
+            num = _DIGITS[ch]
+        else:
+            unit = _UNITS[ch]
+            if num == 0 and unit == 10 and total == 0:
+                num = 1
+            total += num * unit
+            num = 0
+    return total + num
+
+
+def int_to_cn(value: int) -> str:
+    """Write 1..9999 the way statutes do (10 -> 十, 110 -> 一百一十, 1077 -> 一千零七十七)."""
+    if not 0 < value < 10000:
+        raise ValueError(f"out of range: {value}")
+    digits = "零一二三四五六七八九"
+    parts: list[str] = []
+    units = [(1000, "千"), (100, "百"), (10, "十"), (1, "")]
+    pending_zero = False
+    for size, unit in units:
+        d = value // size % 10
+        if d == 0:
+            if parts:
+                pending_zero = True
+            continue
+        if pending_zero:
+            parts.append("零")
+            pending_zero = False
+        if not (size == 10 and d == 1 and not parts):
+            parts.append(digits[d])
+        parts.append(unit)
+    return "".join(parts)
+
+
+def article_label(number: int, sub: int = 0) -> str:
+    """The label of article `number` (and its 之`sub` insertion): 第二百七十六条之一."""
+    label = f"第{int_to_cn(number)}条"
+    return f"{label}之{int_to_cn(sub)}" if sub else label
+
+
+_LABEL_RE = re.compile(f"^第({CN_NUMERAL})条(?:之({CN_NUMERAL}))?$")
+
+
+def parse_label(label: str) -> tuple[int, int]:
+    """第二百七十六条之一 -> (276, 1). Raises ValueError for anything else."""
+    m = _LABEL_RE.match(label)
+    if not m:
+        raise ValueError(f"not an article label: {label!r}")
+    return cn_to_int(m.group(1)), cn_to_int(m.group(2)) if m.group(2) else 0

@@ -1,0 +1,18 @@
+"""Every table module, imported so SQLModel.metadata is complete (for Alembic and tests)."""
+
+from __future__ import annotations
+
+import importlib
+
+from sqlmodel import SQLModel
+
+TABLE_MODULES = (
+    "portal.laws.models",
+)
+
+
+def metadata():
+    """SQLModel.metadata with every table of the portal registered."""
+    for name in TABLE_MODULES:
+        importlib.import_module(name)
+    return SQLModel.metadata

