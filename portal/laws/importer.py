@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from portal.laws.library import Library
 from portal.laws.loader import Law, Provision
 from portal.laws.models import LawRecord, ProvisionRecord
+from portal.timeutil import utcnow
 
 
 @dataclass
@@ -60,7 +61,7 @@ def _sync_provisions(session: Session, law: Law, report: ImportReport) -> None:
 def import_library(*, session: Session, library: Library) -> ImportReport:
     """Bring the law and provision tables in line with `library`; unchanged laws are skipped."""
     report = ImportReport()
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    now = utcnow()
     for law in library.ordered_laws():
         record = session.get(LawRecord, law.slug)
         if record is not None and record.content_hash == law.content_hash:

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from portal.laws.loader import Law, Provision, law_files, parse_law_file
+from portal.laws.loader import Law, LawFormatError, Provision, law_files, parse_law_file
 
 # Order in which the library lists laws: the 信访 rules first, then by rank.
 PREFERRED_ORDER = (
@@ -58,3 +58,23 @@ def build_library(laws: list[Law]) -> Library:
 def load_library(directory: Path) -> Library:
     """Parse every law file in `directory`; any malformed file raises LawFormatError."""
     return build_library([parse_law_file(path) for path in law_files(directory)])
+
+
+@dataclass(frozen=True)
+class LibraryLoad:
+    """A library built from the good files, and the errors of the files refused."""
+
+    library: Library
+    errors: tuple[LawFormatError, ...]
+
+
+def load_library_report(directory: Path) -> LibraryLoad:
+    """Like load_library, but a malformed file is left out (whole) and reported, not raised."""
+    laws: list[Law] = []
+    errors: list[LawFormatError] = []
+    for path in law_files(directory):
+        try:
+            laws.append(parse_law_file(path))
+        except LawFormatError as exc:
+            errors.append(exc)
+    return LibraryLoad(library=build_library(laws), errors=tuple(errors))

@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("effective", sa.Date(), nullable=False),
         sa.Column("source", sa.String(1000), nullable=False),
         sa.Column("content_hash", sa.String(64), nullable=False),
-        sa.Column("imported_at", sa.DateTime(), nullable=False),
+        sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_table(
         "provision",

@@ -1,0 +1,24 @@
+"""The frame of the portal: page config, theme CSS, navigation. No logic lives here."""
+
+import streamlit as st
+
+from ui.common import ensure_database, page_frame
+
+st.set_page_config(page_title="法治信访门户", page_icon="⚖️", layout="centered",
+                   initial_sidebar_state="auto")
+ensure_database()
+
+PUBLIC_PAGES = [
+    st.Page("pages/home.py", title="首页", icon=":material/home:", default=True),
+    st.Page("pages/ask.py", title="法律问答", icon=":material/search:", url_path="ask"),
+    st.Page("pages/laws.py", title="法规库", icon=":material/menu_book:", url_path="laws"),
+    st.Page("pages/cases.py", title="典型案例", icon=":material/gavel:", url_path="cases"),
+    st.Page("pages/prefile.py", title="网上预登记", icon=":material/edit_note:", url_path="prefile"),
+    st.Page("pages/lookup.py", title="进度查询", icon=":material/manage_search:", url_path="lookup"),
+    st.Page("pages/guide.py", title="信访指南", icon=":material/info:", url_path="guide"),
+    st.Page("pages/schedule.py", title="接访日程", icon=":material/event:", url_path="schedule"),
+]
+
+page = st.navigation({"公众服务": PUBLIC_PAGES})
+page_frame()
+page.run()

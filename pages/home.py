@@ -1,0 +1,27 @@
+"""首页: what the portal is for, and its doors."""
+
+import streamlit as st
+
+st.title("法治信访门户")
+st.write("市信访局网上服务平台。在这里，您可以用自己的话提问、查到相关的法律条文，"
+         "阅读信访工作条例和相关法律，了解典型案例，也可以在网上预先登记信访事项并查询办理进度。")
+
+with st.form("home-ask", border=True):
+    question = st.text_input("您遇到了什么问题？", placeholder="例如：老板拖欠工资一年多了，还能申请劳动仲裁吗？")
+    if st.form_submit_button("查找相关法律条文", type="primary"):
+        st.session_state["ask_query"] = question
+        st.switch_page("pages/ask.py")
+
+st.subheader("我们能为您做什么")
+DOORS = [
+    ("pages/ask.py", "法律问答", ":material/search:", "用自己的话提问，找到适用的法律条文。"),
+    ("pages/laws.py", "法规库", ":material/menu_book:", "逐条阅读《信访工作条例》等 11 部法律法规原文。"),
+    ("pages/cases.py", "典型案例", ":material/gavel:", "看看类似的问题是怎样依法解决的。"),
+    ("pages/prefile.py", "网上预登记", ":material/edit_note:", "在网上预先登记信访事项，获得查询码。"),
+    ("pages/lookup.py", "进度查询", ":material/manage_search:", "用查询码查看办理进度，办结后评价。"),
+    ("pages/guide.py", "信访指南", ":material/info:", "怎样信访、到哪里反映、办理时限是多少。"),
+]
+for path, title, icon, blurb in DOORS:
+    with st.container(border=True):
+        st.page_link(path, label=title, icon=icon)
+        st.caption(blurb)

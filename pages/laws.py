@@ -1,0 +1,101 @@
+"""法规库: the list of laws, one law by chapter, and article permalinks (?law=…&article=…)."""
+
+import streamlit as st
+
+from portal.laws.browse import find_in_law, part_index_of, parts
+from ui.common import esc, get_library, permalink, status_badge_html
+from ui.law_view import article_html, blocks_html
+
+library = get_library()
+slug = st.query_params.get("law")
+label = st.query_params.get("article")
+
+
+def show_index() -> None:
+    st.title("法规库")
+    st.write("逐条刊载与信访工作相关的法律法规原文。点击法规名称阅读全文，每一条都有固定链接。")
+    for law in library.ordered_laws():
+        with st.container(border=True):
+            st.markdown(f"**{esc(law.title)}** {status_badge_html(law)}", unsafe_allow_html=True)
+            st.caption(f"{law.issuer}　公布：{law.promulgated:%Y年%m月%d日}　施行：{law.effective:%Y年%m月%d日}"
+                       f"　共 {len(law.provisions)} 条")
+            st.page_link("pages/laws.py", label=f"阅读《{law.title}》", query_params={"law": law.slug})
+
+
+def not_found(message: str) -> None:
+    st.title("法规库")
+    st.warning(message)
+    st.page_link("pages/laws.py", label="返回法规库目录", icon=":material/arrow_back:", query_params={})
+
+
+def show_law() -> None:
+    law = library.law(slug)
+    if law is None:
+        not_found("没有找到这部法规。链接可能有误，或该法规尚未收录。请从法规库目录中选择。")
+        return
+    st.title(law.title)
+    st.markdown(status_badge_html(law), unsafe_allow_html=True)
+    if law.is_repealed:
+        st.markdown('<div class="repealed-banner" role="alert">本法规已废止，仅作历史文本供查阅，'
+                    '不再作为现行依据。现行规定请查阅《信访工作条例》。</div>', unsafe_allow_html=True)
+        st.page_link("pages/laws.py", label="查看现行《信访工作条例》",
+                     query_params={"law": "xinfang-gongzuo-tiaoli-2022"})
+    facts = [("制定机关", law.issuer), ("公布日期", f"{law.promulgated:%Y年%m月%d日}"),
+             ("施行日期", f"{law.effective:%Y年%m月%d日}")]
+    if law.last_amended:
+        facts.append(("最近修正", f"{law.last_amended:%Y年%m月%d日}"))
+    facts.append(("状态", law.status))
+    st.markdown("\n".join(f"- **{k}**：{esc(v)}" for k, v in facts))
+    st.markdown(f"- **来源**：[{esc(law.source)}]({law.source})")
+    if law.preface:
+        st.markdown("\n".join(f"> {esc(line)}  " for line in law.preface))
+
+    target = None
+    if label:
+        target = law.provision(label)
+        if target is None:
+            st.warning(f"《{law.title}》中没有“{label}”。请核对条号，或在下方查找。")
+        else:
+            st.subheader(f"{target.label}")
+            if target.path:
+                st.caption(" › ".join(target.path))
+            st.markdown(article_html(target, target=True, link=False), unsafe_allow_html=True)
+            st.caption("本条固定链接（点右侧按钮复制）：")
+            st.code(permalink(law.slug, target.label), language=None)
+
+    query = st.text_input("查找条文", placeholder="输入条号（如 32、第三十二条）或关键词",
+                          key=f"find-{law.slug}")
+    if query.strip():
+        hits = find_in_law(law, query)
+        if not hits:
+            st.info("本法规中没有找到相符的条文。")
+        for hit in hits[:20]:
+            st.page_link("pages/laws.py", label=f"{hit.label}　{hit.body[:40]}……",
+                         query_params={"law": law.slug, "article": hit.label})
+        if len(hits) > 20:
+            st.caption(f"另有 {len(hits) - 20} 条相符，请输入更具体的词。")
+
+    law_parts = parts(law)
+    index = part_index_of(law_parts, target.id) if target else 0
+    if len(law_parts) > 1:
+        choice = st.selectbox("目录（按章阅读）", range(len(law_parts)), index=index or 0,
+                              format_func=lambda i: f"{law_parts[i].title}（{len(law_parts[i].provision_ids)} 条）",
+                              key=f"part-{law.slug}-{label}")
+    else:
+        choice = 0
+    part = law_parts[choice]
+    st.markdown(blocks_html(part.blocks, law, target_id=target.id if target else None),
+                unsafe_allow_html=True)
+    if len(law_parts) > 1:
+        cols = st.columns(2)
+        if choice > 0:
+            cols[0].caption(f"上一章：{law_parts[choice - 1].title}")
+        if choice + 1 < len(law_parts):
+            cols[1].caption(f"下一章：{law_parts[choice + 1].title}（在上方目录中选择）")
+    st.page_link("pages/laws.py", label="返回法规库目录", icon=":material/arrow_back:", query_params={})
+
+
+if slug:
+    show_law()
+else:
+    show_index()

@@ -1,0 +1,25 @@
+"""Command line: `python -m portal <command> …`. Each domain adds its commands in its own module."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# command modules: each defines register(subparsers) adding its sub-commands
+COMMAND_MODULES = (
+    "portal.cli_core",
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m portal", description="法治信访门户 management commands")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    args = parser.parse_args(argv)
+    return int(args.handler(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Typical cases (典型案例)."""

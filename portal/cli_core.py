@@ -1,0 +1,36 @@
+"""Core commands: migrate the schema and import content, check the law files."""
+
+from __future__ import annotations
+
+import argparse
+
+from portal.bootstrap import bootstrap
+from portal.db import get_engine
+from portal.laws.library import load_library_report
+from portal.settings import get_settings
+
+
+def _setup(_args: argparse.Namespace) -> int:
+    report = bootstrap(engine=get_engine(), settings=get_settings())
+    laws = report.laws
+    print(f"schema up to date; laws added {len(laws.laws_added)}, updated {len(laws.laws_updated)}; "
+          f"provisions +{laws.provisions_added} ~{laws.provisions_updated} -{laws.provisions_removed}")
+    for error in report.refused:
+        print(f"REFUSED {error}")
+    return 1 if report.refused else 0
+
+
+def _check_laws(_args: argparse.Namespace) -> int:
+    loaded = load_library_report(get_settings().laws_dir)
+    for law in loaded.library.ordered_laws():
+        print(f"OK   {law.slug}: {law.title} — {len(law.provisions)} articles, {law.status}")
+    for error in loaded.errors:
+        print(f"FAIL {error}")
+    return 1 if loaded.errors else 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("setup", help="migrate the database and import shipped content (idempotent)")
+    p.set_defaults(handler=_setup)
+    p = sub.add_parser("check-laws", help="parse every law file and report any format error")
+    p.set_defaults(handler=_check_laws)

@@ -1,0 +1,60 @@
+"""Reading a law page by page: its chapters, which chapter holds an article, finding articles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal.laws.loader import Block, Law, Provision
+from portal.laws.references import parse_article_ref
+
+
+@dataclass(frozen=True)
+class Part:
+    """A readable part of a law (a 章, or the whole law when it has no chapters)."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    provision_ids: tuple[str, ...]
+
+
+def parts(law: Law) -> list[Part]:
+    """Split the body at 编 and 章 headings (and 序言); 节 headings stay inside their chapter."""
+    out: list[Part] = []
+    book, title, current = "", "", []
+    for block in law.blocks:
+        if block.kind == "heading" and block.level <= 2:
+            if current:
+                out.append(_part(title, current))
+                current = []
+            if block.level == 1:
+                book, title = block.text, block.text
+            else:
+                title = f"{book} · {block.text}" if book else block.text
+        current.append(block)
+    if current:
+        out.append(_part(title or law.title, current))
+    return [p for p in out if p.provision_ids or any(b.kind == "text" for b in p.blocks)]
+
+
+def _part(title: str, blocks: list[Block]) -> Part:
+    ids = tuple(b.provision_id for b in blocks if b.provision_id)
+    return Part(title=title, blocks=tuple(blocks), provision_ids=ids)
+
+
+def part_index_of(law_parts: list[Part], provision_id: str) -> int | None:
+    for i, part in enumerate(law_parts):
+        if provision_id in part.provision_ids:
+            return i
+    return None
+
+
+def find_in_law(law: Law, query: str, *, limit: int = 50) -> list[Provision]:
+    """An article number ("32", "第三十二条", "三十二") or words found in the law's articles."""
+    query = query.strip()
+    if not query:
+        return []
+    ref = parse_article_ref(query)
+    if ref is not None:
+        return [p for p in law.provisions if (p.number, p.sub) == ref]
+    words = [w for w in query.split() if w]
+    return [p for p in law.provisions if all(w in p.text for w in words)][:limit]

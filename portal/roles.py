@@ -1,0 +1,10 @@
+"""Staff roles (角色). Permissions are enforced in services, never only by hiding buttons."""
+
+from __future__ import annotations
+
+EDITOR = "编辑"      # typical cases, guides, reception schedule
+HANDLER = "办理"     # pre-filings
+REPORTS = "检举控告"  # may open restricted 检举控告 content
+ADMIN = "管理员"     # users, settings, audit log
+
+ROLES: tuple[str, ...] = (EDITOR, HANDLER, REPORTS, ADMIN)

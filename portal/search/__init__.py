@@ -1,0 +1,1 @@
+"""Question → articles: hybrid retrieval over the law library."""

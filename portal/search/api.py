@@ -1,0 +1,33 @@
+"""The contract between the search engine and its callers (pages, the pre-filing check)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One provision found for a query, with the query words that matched its text."""
+
+    provision_id: str
+    score: float
+    matched_terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    """Ranked hits; `exact` when the query named an article, `confident` False when nothing is
+    relevant enough to show (the page then says so instead of showing noise)."""
+
+    query: str
+    hits: list[SearchHit] = field(default_factory=list)
+    exact: bool = False
+    confident: bool = True
+    message: str = ""
+
+
+class Searcher(Protocol):
+    """Anything that answers a citizen's question with provisions."""
+
+    def search(self, query: str, *, k: int = 10) -> SearchResponse: ...

@@ -1,0 +1,27 @@
+"""A citizen opens an article permalink in a real browser."""
+
+from tests.browser.conftest import wait_for_app
+
+
+def test_permalink_shows_article_text(portal_url, page, phone, library, artifacts):
+    article = library.provision("xinfang-gongzuo-tiaoli-2022:第三十二条")
+    first_line = article.body.split("\n")[0]
+    url = f"{portal_url}/laws?law=xinfang-gongzuo-tiaoli-2022&article=第三十二条"
+    page.goto(url)
+    wait_for_app(page, first_line[:20])
+    assert page.get_by_text("现行有效").first.is_visible()
+    # the frame (app.py) ran: navigation shows page titles, not file names
+    assert page.get_by_role("link", name="法律问答").count() >= 1
+    assert page.locator(".law-badge-current").count() == 1
+    page.screenshot(path=str(artifacts / "law-article-32-desktop.png"), full_page=False)
+    phone.goto(url)
+    wait_for_app(phone, first_line[:20])
+    phone.screenshot(path=str(artifacts / "law-article-32-phone.png"), full_page=False)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 380, f"page scrolls sideways on a phone ({width}px)"
+
+
+def test_repealed_law_banner_in_browser(portal_url, page, artifacts):
+    page.goto(f"{portal_url}/laws?law=xinfang-tiaoli-2005")
+    wait_for_app(page, "本法规已废止")
+    page.screenshot(path=str(artifacts / "law-repealed.png"))

@@ -1,0 +1,70 @@
+"""Shared fixtures: an isolated data folder and database for the whole run, the law library,
+and an AppTest helper. Environment is set before any portal module reads settings."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_RUN_DIR = Path(tempfile.mkdtemp(prefix="portal-tests-"))
+os.environ["PORTAL_DATA_DIR"] = str(_RUN_DIR / "data")
+os.environ["DATABASE_URL"] = f"sqlite:///{_RUN_DIR / 'data' / 'portal.db'}"
+os.environ.setdefault("PORTAL_INDEX_DIR", str(ROOT / "index"))
+os.environ["PORTAL_ENCRYPTION_KEY_FILE"] = str(_RUN_DIR / "secrets" / "portal.key")
+os.environ.pop("PORTAL_ENCRYPTION_KEY", None)
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from portal.laws.library import Library, load_library  # noqa: E402
+from portal.settings import get_settings  # noqa: E402
+
+get_settings.cache_clear()
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    return load_library(ROOT / "content" / "laws")
+
+
+@pytest.fixture(scope="session")
+def run_dir() -> Path:
+    return _RUN_DIR
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def app_page():
+    """Run app.py on one page: app_page("pages/laws.py", law=..., article=...) -> AppTest."""
+    from streamlit.testing.v1 import AppTest
+
+    def run(page: str, *, session_state: dict | None = None, timeout: float = 60, **query) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+        for key, value in query.items():
+            at.query_params[key] = value
+        for key, value in (session_state or {}).items():
+            at.session_state[key] = value
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return run
+
+
+def page_text(at) -> str:
+    """Everything a reader sees as text on an AppTest page (markdown, titles, captions, alerts)."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
+                 "error", "success", "code", "text"):
+        parts.extend(str(el.value) for el in getattr(at, kind))
+    return "\n".join(parts)

@@ -1,0 +1,133 @@
+"""Every shipped law parses with continuous numbering, verbatim; broken copies are refused."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from portal.laws.library import load_library, load_library_report
+from portal.laws.loader import LawFormatError, parse_law
+from portal.laws.numerals import article_label, cn_to_int, int_to_cn, parse_label
+
+ROOT = Path(__file__).resolve().parents[2]
+LAWS = ROOT / "content" / "laws"
+SOURCES = (LAWS / "SOURCES.md").read_text(encoding="utf-8")
+
+
+def sources_counts() -> dict[str, int]:
+    """Article counts from the table in SOURCES.md (e.g. '505（452条 + 53条“之X”）' -> 505)."""
+    counts = {}
+    for m in re.finditer(r"^\| \[([a-z0-9-]+)\.md\]\([^)]*\) \| [^|]+ \| (\d+)", SOURCES, re.M):
+        counts[m.group(1)] = int(m.group(2))
+    return counts
+
+
+def test_every_shipped_law_parses_with_the_counts_of_sources_md(library):
+    expected = sources_counts()
+    assert len(expected) == 11
+    assert {slug: len(law.provisions) for slug, law in library.laws.items()} == expected
+    assert len(library.provisions) == 2503
+
+
+def test_known_counts():
+    lib = load_library(LAWS)
+    assert len(lib.law("xianfa-2018").provisions) == 143
+    assert len(lib.law("minfadian-2020").provisions) == 1260
+    xingfa = lib.law("xingfa-2023")
+    assert len(xingfa.provisions) == 505
+    assert sum(1 for p in xingfa.provisions if p.sub) == 53
+    assert len(lib.law("xinfang-gongzuo-tiaoli-2022").provisions) == 50
+
+
+def test_inserted_articles_sort_after_their_base(library):
+    xingfa = library.law("xingfa-2023")
+    labels = [p.label for p in xingfa.provisions]
+    i = labels.index("第二百七十六条")
+    assert labels[i + 1] == "第二百七十六条之一"
+    assert labels[i + 2] == "第二百七十七条"
+    assert [p.sort_key for p in xingfa.provisions] == sorted(p.sort_key for p in xingfa.provisions)
+
+
+def test_provision_text_equals_the_source_paragraph_character_for_character(library):
+    for law in library.laws.values():
+        source = (ROOT.parent / "shared" / "corpus" / "laws" / f"{law.slug}.md")
+        text = (source if source.is_file() else LAWS / f"{law.slug}.md").read_text(encoding="utf-8")
+        paragraphs = {block.strip("\n") for block in text.split("\n\n")}
+        for provision in law.provisions:
+            assert provision.text in paragraphs, provision.id
+
+
+def test_article_32_text_and_path(library):
+    p = library.provision("xinfang-gongzuo-tiaoli-2022:第三十二条")
+    assert p.text.startswith("第三十二条\u3000")
+    assert p.path == ("第四章 信访事项的办理",)
+    art36 = library.provision("xinfang-gongzuo-tiaoli-2022:第三十六条")
+    assert len(art36.body.split("\n")) == 3  # three 款, each on its own line
+
+
+def test_repealed_law_is_marked(library):
+    old = library.law("xinfang-tiaoli-2005")
+    assert old.is_repealed and old.status == "已废止"
+    assert not library.law("xinfang-gongzuo-tiaoli-2022").is_repealed
+
+
+def _copy(slug: str) -> str:
+    return (LAWS / f"{slug}.md").read_text(encoding="utf-8")
+
+
+def test_gap_in_numbering_is_refused_with_file_and_line():
+    text = _copy("renmin-tiaojie-fa-2010")
+    broken = re.sub(r"\n\n第五条　[^\n]*(\n[^\n]+)*", "", text, count=1)
+    with pytest.raises(LawFormatError) as err:
+        parse_law(broken, slug="renmin-tiaojie-fa-2010")
+    assert "第六条" in str(err.value) and "gap" in str(err.value)
+    assert err.value.path == "renmin-tiaojie-fa-2010.md" and err.value.line > 1
+
+
+def test_duplicate_article_is_refused():
+    text = _copy("renmin-tiaojie-fa-2010")
+    broken = text.replace("第六条　", "第五条　", 1)
+    with pytest.raises(LawFormatError, match="duplicate"):
+        parse_law(broken, slug="renmin-tiaojie-fa-2010")
+
+
+def test_missing_front_matter_is_refused():
+    text = _copy("renmin-tiaojie-fa-2010")
+    body = text.split("\n---\n", 1)[1]
+    with pytest.raises(LawFormatError, match="front matter"):
+        parse_law(body, slug="x")
+
+
+@pytest.mark.parametrize("field", ["title", "issuer", "source", "status"])
+def test_missing_field_or_unknown_status_is_refused(field):
+    text = _copy("renmin-tiaojie-fa-2010")
+    broken = re.sub(rf"^{field}: .*$", f"{field}: ", text, count=1, flags=re.M)
+    with pytest.raises(LawFormatError, match=f"lacks {field}"):
+        parse_law(broken, slug="x")
+    bad_status = text.replace("status: 现行有效", "status: 试行", 1)
+    with pytest.raises(LawFormatError, match="unknown status"):
+        parse_law(bad_status, slug="x")
+
+
+def test_a_broken_file_is_left_out_whole_and_the_others_still_load(tmp_path):
+    for name in ("renmin-tiaojie-fa-2010.md", "xinfang-gongzuo-tiaoli-2022.md"):
+        (tmp_path / name).write_text(_copy(name[:-3]), encoding="utf-8")
+    broken = _copy("renmin-tiaojie-fa-2010").replace("第六条　", "第五条　", 1)
+    (tmp_path / "renmin-tiaojie-fa-2010.md").write_text(broken, encoding="utf-8")
+    loaded = load_library_report(tmp_path)
+    assert list(loaded.library.laws) == ["xinfang-gongzuo-tiaoli-2022"]
+    assert not any(p.startswith("renmin") for p in loaded.library.provisions)
+    assert "renmin-tiaojie-fa-2010.md" in str(loaded.errors[0])
+
+
+@pytest.mark.parametrize("n", [1, 10, 11, 20, 101, 110, 276, 1000, 1001, 1077, 1260])
+def test_numerals_round_trip(n):
+    assert cn_to_int(int_to_cn(n)) == n
+    assert parse_label(article_label(n, 1)) == (n, 1)
+
+
+def test_numerals_match_every_label_in_the_library(library):
+    for p in library.provisions.values():
+        assert article_label(p.number, p.sub) == p.label
