@@ -68,3 +68,46 @@ def page_text(at) -> str:
                  "error", "success", "code", "text"):
         parts.extend(str(el.value) for el in getattr(at, kind))
     return "\n".join(parts)
+
+
+def _postgres_database(admin_url: str):
+    """Create a fresh database on the test server; return (url, drop)."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"portal_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_engine(request, tmp_path):
+    """A migrated, empty database: SQLite always, PostgreSQL too when TEST_POSTGRES_URL is set."""
+    from portal.db import make_engine
+    from portal.migrate import migrate
+
+    drop = None
+    if request.param == "postgres":
+        admin_url = os.environ.get("TEST_POSTGRES_URL")
+        if not admin_url:
+            pytest.skip("TEST_POSTGRES_URL not set")
+        url, drop = _postgres_database(admin_url)
+    else:
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+    engine = make_engine(url)
+    migrate(engine=engine)
+    yield engine
+    engine.dispose()
+    if drop:
+        drop()
