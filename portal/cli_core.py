@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from portal.bootstrap import bootstrap
 from portal.db import get_engine
@@ -29,7 +30,22 @@ def _check_laws(_args: argparse.Namespace) -> int:
     return 1 if loaded.errors else 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from portal.backup import backup
+
+    try:
+        target = backup(settings=get_settings(), destination=Path(args.destination))
+    except ValueError as exc:
+        print(exc)
+        return 2
+    print(f"backup written to {target}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("backup", help="copy the SQLite database (online backup) and attachments")
+    p.add_argument("destination", help="folder in which a dated backup folder is created")
+    p.set_defaults(handler=_backup)
     p = sub.add_parser("setup", help="migrate the database and import shipped content (idempotent)")
     p.set_defaults(handler=_setup)
     p = sub.add_parser("check-laws", help="parse every law file and report any format error")

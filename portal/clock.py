@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-_XF = "xinfang-gongzuo-tiaoli-2022"
-
 
 @dataclass(frozen=True)
 class ClockRule:
@@ -32,17 +30,17 @@ class ClockRule:
 
 ACCEPTANCE_NOTICE = ClockRule(
     "acceptance_notice", "受理告知", 15, 0, "收到信访事项之日",
-    (f"{_XF}:第二十二条", f"{_XF}:第二十三条"), "信访部门或有权处理的机关")
+    ("xinfang-gongzuo-tiaoli-2022:第二十二条", "xinfang-gongzuo-tiaoli-2022:第二十三条"), "信访部门或有权处理的机关")
 HANDLING = ClockRule(
-    "handling", "办理", 60, 30, "受理之日", (f"{_XF}:第三十四条",), "办理机关")
+    "handling", "办理", 60, 30, "受理之日", ("xinfang-gongzuo-tiaoli-2022:第三十四条",), "办理机关")
 REVIEW_REQUEST = ClockRule(
-    "review_request", "请求复查", 30, 0, "收到书面答复之日", (f"{_XF}:第三十五条",), "信访人")
+    "review_request", "请求复查", 30, 0, "收到书面答复之日", ("xinfang-gongzuo-tiaoli-2022:第三十五条",), "信访人")
 REVIEW_ANSWER = ClockRule(
-    "review_answer", "复查意见", 30, 0, "收到复查请求之日", (f"{_XF}:第三十五条",), "复查机关")
+    "review_answer", "复查意见", 30, 0, "收到复查请求之日", ("xinfang-gongzuo-tiaoli-2022:第三十五条",), "复查机关")
 RECHECK_REQUEST = ClockRule(
-    "recheck_request", "请求复核", 30, 0, "收到复查意见之日", (f"{_XF}:第三十六条",), "信访人")
+    "recheck_request", "请求复核", 30, 0, "收到复查意见之日", ("xinfang-gongzuo-tiaoli-2022:第三十六条",), "信访人")
 RECHECK_ANSWER = ClockRule(
-    "recheck_answer", "复核意见", 30, 0, "收到复核请求之日", (f"{_XF}:第三十六条",), "复核机关")
+    "recheck_answer", "复核意见", 30, 0, "收到复核请求之日", ("xinfang-gongzuo-tiaoli-2022:第三十六条",), "复核机关")
 
 RULES: tuple[ClockRule, ...] = (
     ACCEPTANCE_NOTICE, HANDLING, REVIEW_REQUEST, REVIEW_ANSWER, RECHECK_REQUEST, RECHECK_ANSWER)

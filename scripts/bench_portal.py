@@ -1,0 +1,95 @@
+"""Benchmark: portal cold start to first page served, 民法典 page render time, server peak memory.
+
+Usage: .venv/bin/python scripts/bench_portal.py [--runs 3]
+Starts `streamlit run app.py` on a free 127.0.0.1 port with a throw-away data folder, drives
+Debian's chromium with Playwright, prints the figures. Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-portal-"))
+    env = dict(os.environ, PORTAL_DATA_DIR=str(tmp), DATABASE_URL=f"sqlite:///{tmp / 'portal.db'}",
+               PORTAL_ENCRYPTION_KEY_FILE=str(tmp / "key"))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                             "--server.address", "127.0.0.1", "--server.port", str(port),
+                             "--server.headless", "true"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        healthy = time.perf_counter() - t0
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+            page = browser.new_page()
+            page.goto(url)
+            page.get_by_text("我们能为您做什么").wait_for(timeout=120_000)
+            first_page = time.perf_counter() - t0
+            timings: dict[str, list[float]] = {"民法典 (first chapter)": [], "民法典 第一千零七十七条": [],
+                                               "信访工作条例 (whole)": []}
+            targets = [("民法典 (first chapter)", "/laws?law=minfadian-2020", "第一条　为了保护民事主体"),
+                       ("民法典 第一千零七十七条", "/laws?law=minfadian-2020&article=第一千零七十七条",
+                        "第一千零七十七条　自婚姻登记机关"),
+                       ("信访工作条例 (whole)", "/laws?law=xinfang-gongzuo-tiaoli-2022", "第一条　为了坚持")]
+            for _ in range(args.runs):
+                for name, path, text in targets:
+                    start = time.perf_counter()
+                    page.goto(url + path)
+                    page.get_by_text(text[:12]).first.wait_for(timeout=60_000)
+                    timings[name].append(time.perf_counter() - start)
+            size = page.evaluate("document.body.innerHTML.length")
+            browser.close()
+        print(f"server healthy after            {healthy:6.2f} s")
+        print(f"cold start to first page served {first_page:6.2f} s")
+        for name, values in timings.items():
+            print(f"render {name:28s} median {statistics.median(values):5.2f} s  (n={len(values)})")
+        print(f"last page DOM size              {size / 1024:6.0f} KB")
+        print(f"server peak RSS                 {peak_rss_mb(proc.pid):6.0f} MB")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+"""The backup command copies a consistent, readable database and the attachments, not the key."""
+
+import sqlite3
+
+from sqlmodel import Session
+
+from portal.backup import backup
+from portal.db import make_engine
+from portal.laws.importer import import_library
+from portal.migrate import migrate
+from portal.settings import load_settings
+
+
+def test_backup_copies_database_and_attachments_but_not_the_key(tmp_path, library):
+    data = tmp_path / "data"
+    settings = load_settings({"DATABASE_URL": f"sqlite:///{data / 'portal.db'}", "PORTAL_DATA_DIR": str(data),
+                              "PORTAL_ENCRYPTION_KEY_FILE": str(tmp_path / "secrets" / "k")})
+    engine = make_engine(settings.database_url)
+    migrate(engine=engine)
+    with Session(engine) as s:
+        import_library(session=s, library=library)
+    (settings.attachments_dir / "ab").mkdir(parents=True)
+    (settings.attachments_dir / "ab" / "f.pdf").write_bytes(b"%PDF-1.4 test")
+    target = backup(settings=settings, destination=tmp_path / "backups")
+    with sqlite3.connect(target / "portal.db") as conn:
+        assert conn.execute("select count(*) from provision").fetchone()[0] == 2503
+    assert (target / "attachments" / "ab" / "f.pdf").read_bytes() == b"%PDF-1.4 test"
+    assert not list(target.rglob("*.key")) and not (target / "secrets").exists()
+
+
+def test_backup_refuses_postgres(tmp_path):
+    import pytest
+
+    settings = load_settings({"DATABASE_URL": "postgresql+psycopg://u@127.0.0.1/x"})
+    with pytest.raises(ValueError, match="pg_dump"):
+        backup(settings=settings, destination=tmp_path)

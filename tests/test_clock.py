@@ -1,0 +1,43 @@
+"""StatutoryClock against the articles' own numbers (信访工作条例 arts 22, 23, 34, 35, 36)."""
+
+import datetime as dt
+import re
+
+from portal.clock import ACCEPTANCE_NOTICE, HANDLING, RECHECK_ANSWER, REVIEW_REQUEST, RULES, StatutoryClock
+from portal.laws.numerals import cn_to_int
+
+
+def test_every_rule_cites_articles_that_exist_and_state_its_number_of_days(library):
+    for rule in RULES:
+        texts = [library.provision(pid).text for pid in rule.provision_ids]
+        assert all(texts), rule.key
+        assert any(f"{rule.days}日" in t for t in texts), f"{rule.key}: {rule.days}日 not in its article"
+        if rule.extension_days:
+            assert any(f"不得超过{rule.extension_days}日" in t for t in texts)
+
+
+def test_articles_say_what_the_clock_encodes(library):
+    art34 = library.provision("xinfang-gongzuo-tiaoli-2022:第三十四条").text
+    assert re.search(r"60日内办结", art34) and "不得超过30日" in art34
+    assert cn_to_int("三十四") == 34
+
+
+def test_projected_dates():
+    clock = StatutoryClock(dt.date(2026, 11, 29))
+    assert clock.acceptance_due() == dt.date(2026, 12, 14)
+    assert clock.handling_due() == dt.date(2027, 2, 12)
+    assert clock.handling_due(extended=True) == dt.date(2027, 3, 14)
+    steps = clock.timeline()
+    assert [m.rule for m in steps] == list(RULES)
+    assert steps[0].due == dt.date(2026, 12, 14)
+    assert steps[1].due_extended == dt.date(2027, 3, 14)
+    assert steps[2].start == dt.date(2027, 3, 14) and steps[2].due == dt.date(2027, 4, 13)
+    assert steps[-1].rule is RECHECK_ANSWER
+
+
+def test_acceptance_date_moves_the_handling_clock():
+    clock = StatutoryClock(dt.date(2026, 1, 1), accepted=dt.date(2026, 1, 5))
+    assert clock.handling_due() == HANDLING.deadline(dt.date(2026, 1, 5)) == dt.date(2026, 3, 6)
+    assert clock.days_left(dt.date(2026, 3, 1)) == 5
+    assert StatutoryClock(dt.date(2026, 1, 1)).days_left(dt.date(2026, 1, 10)) == 6
+    assert ACCEPTANCE_NOTICE.days == 15 and REVIEW_REQUEST.days == 30
