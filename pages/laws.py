@@ -45,8 +45,9 @@ def show_law() -> None:
     if law.last_amended:
         facts.append(("最近修正", f"{law.last_amended:%Y年%m月%d日}"))
     facts.append(("状态", law.status))
-    st.markdown("\n".join(f"- **{k}**：{esc(v)}" for k, v in facts))
-    st.markdown(f"- **来源**：[{esc(law.source)}]({law.source})")
+    lines = [f"- **{k}**：{esc(v)}" for k, v in facts]
+    lines.append(f"- **来源**：[{esc(law.source)}](<{law.source}>)")
+    st.markdown("\n".join(lines))
     if law.preface:
         st.markdown("\n".join(f"> {esc(line)}  " for line in law.preface))
 
