@@ -42,6 +42,23 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _navigation_mode():
+    """AppTest resets Streamlit to pages-folder (v1) mode before every run, which would run a page
+    without app.py; the portal itself leaves that mode on its first run (ui.common). Mirror that."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+    yield
+    PagesManager.__init__ = original
+
+
 @pytest.fixture
 def app_page():
     """Run app.py on one page: app_page("pages/laws.py", law=..., article=...) -> AppTest."""

@@ -12,7 +12,9 @@ def test_permalink_shows_article_text(portal_url, page, phone, library, artifact
     assert page.get_by_text("现行有效").first.is_visible()
     # the frame (app.py) ran: navigation shows page titles, not file names
     assert page.get_by_role("link", name="法律问答").count() >= 1
-    assert page.locator(".law-badge-current").count() == 1
+    badge = page.locator(".law-badge-current")
+    assert badge.count() == 1
+    assert badge.evaluate("e => getComputedStyle(e).borderStyle") == "solid"  # the frame's CSS applied
     page.screenshot(path=str(artifacts / "law-article-32-desktop.png"), full_page=False)
     phone.goto(url)
     wait_for_app(phone, first_line[:20])

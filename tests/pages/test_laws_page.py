@@ -58,3 +58,4 @@ def test_home_page_offers_the_doors(app_page):
     labels = [link.label for link in at.get("page_link")]
     for door in ("法律问答", "法规库", "典型案例", "网上预登记", "进度查询"):
         assert door in labels
+
