@@ -1,7 +1,19 @@
-"""Placeholder until this service opens."""
+"""进度查询: a citizen looks up a pre-filing by code and secret, withdraws it or rates the outcome."""
 
 import streamlit as st
 
-st.title(st.session_state.get("_page_title", "即将开通"))
-st.info("本栏目即将开通，敬请关注。您可以先访问「法规库」查阅法律法规原文。")
-st.page_link("pages/laws.py", label="前往法规库", icon=":material/menu_book:")
+from ui import lookup_view
+from ui.prefile_ui import page_css
+
+page_css()
+st.title("进度查询")
+code = st.query_params.get("code")
+if code and "lk_code" not in st.session_state:
+    st.session_state.lk_code = code
+
+view = st.session_state.get("lk_view")
+if view is None:
+    lookup_view.ask()
+else:
+    lookup_view.show(view)
+st.page_link("pages/prefile.py", label="还没有提交？去网上预登记", icon=":material/edit_note:")

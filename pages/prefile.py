@@ -1,7 +1,34 @@
-"""Placeholder until this service opens."""
+"""网上预登记: the staged pre-filing form, the check page and the confirmation with the receipt."""
 
 import streamlit as st
 
-st.title(st.session_state.get("_page_title", "即将开通"))
-st.info("本栏目即将开通，敬请关注。您可以先访问「法规库」查阅法律法规原文。")
-st.page_link("pages/laws.py", label="前往法规库", icon=":material/menu_book:")
+from ui import prefile_check, prefile_state, prefile_steps
+from ui.prefile_ui import error_summary, page_css
+
+page_css()
+prefile_state.init()
+S = st.session_state
+
+if S.get("pf_done"):
+    prefile_check.confirmation()
+    st.stop()
+
+prefile_state.resume_from_link()
+step = S.pf_step
+prefile_state.seed(step)
+
+st.title("网上信访预登记")
+prefile_steps.progress(step)
+if S.get("pf_draft"):
+    st.caption(f"草稿已自动保存。草稿码：{S.pf_draft}（7天内可用它继续填写）")
+if S.get("pf_resume_error") and step != "consent":
+    st.error(S.pf_resume_error)
+error_summary(S.pf_errors)
+
+{
+    "consent": prefile_steps.consent,
+    "petitioner": prefile_steps.petitioner,
+    "matter": prefile_steps.matter,
+    "history": prefile_steps.history,
+    "check": prefile_check.check,
+}[step]()

@@ -9,6 +9,7 @@ import sys
 # command modules: each defines register(subparsers) adding its sub-commands
 COMMAND_MODULES = (
     "portal.cli_core",
+    "portal.prefiling.cli",
 )
 
 

@@ -1,0 +1,123 @@
+"""Channel suggestion (诉访分离) and bar warnings, before the citizen submits.
+
+Matters for a court, arbitration, administrative reconsideration or discipline inspection are
+pointed to that channel (信访工作条例 第二十二条、第二十八条、第三十一条); the citizen may still
+submit. Warnings where 第十九条第三款 or 第三十六条第三款 would bar acceptance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_XF = "xinfang-gongzuo-tiaoli-2022"
+_LD = "laodong-zhengyi-tiaojie-zhongcai-fa-2007"
+_FY = "xingzheng-fuyi-fa-2023"
+_SS = "xingzheng-susong-fa-2017"
+
+
+@dataclass(frozen=True)
+class ChannelRule:
+    """A channel (途径) and the words and answers that point to it."""
+
+    key: str
+    channel: str
+    advice: str
+    keywords: tuple[str, ...]
+    provision_ids: tuple[str, ...]
+    categories: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    rule: ChannelRule
+    matched: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BarWarning:
+    """A reason the matter would not be accepted, with the article."""
+
+    key: str
+    message: str
+    provision_ids: tuple[str, ...]
+
+
+RULES: tuple[ChannelRule, ...] = (
+    ChannelRule(
+        "arbitration", "劳动争议仲裁",
+        "拖欠工资、劳动合同、社会保险、工伤待遇等劳动争议，可以先申请调解，或向劳动争议仲裁委员会申请仲裁。"
+        "仲裁时效一般为一年，请留意期限。",
+        ("工资", "欠薪", "劳动合同", "辞退", "开除", "社保", "社会保险", "加班", "经济补偿",
+         "劳动关系", "工伤待遇", "劳务费", "用人单位"),
+        (f"{_LD}:第二条", f"{_LD}:第五条", f"{_LD}:第二十七条", f"{_XF}:第三十一条")),
+    ChannelRule(
+        "reconsideration", "行政复议",
+        "对行政机关的处罚、强制措施、征收补偿、许可等决定不服的，可以自知道该行为之日起六十日内申请行政复议。",
+        ("行政处罚", "罚款", "吊销", "没收", "查封", "扣押", "征收", "拆迁", "补偿决定", "行政许可",
+         "不予许可", "工伤认定", "强制拆除", "行政拘留"),
+        (f"{_FY}:第二条", f"{_FY}:第十一条", f"{_FY}:第二十条", f"{_XF}:第三十一条")),
+    ChannelRule(
+        "court", "人民法院（诉讼）",
+        "涉及民事、行政、刑事等诉讼权利救济的事项，依法由法院等政法部门按诉讼程序处理；"
+        "已经起诉、判决或正在执行的，请向作出裁判的法院或其上级法院反映。",
+        ("法院", "判决", "裁定", "起诉", "诉讼", "执行", "上诉", "再审", "借款", "欠款", "合同纠纷",
+         "离婚", "继承", "抚养费"),
+        (f"{_XF}:第二十二条", f"{_XF}:第二十八条", f"{_XF}:第三十一条", f"{_SS}:第二条",
+         f"{_SS}:第四十六条"),
+        stages=("已进入诉讼或仲裁",)),
+    ChannelRule(
+        "discipline", "纪检监察机关",
+        "检举控告党员干部、公职人员违纪违法的，由纪检监察机关依规依纪依法受理；"
+        "您的检举材料不会透露或转给被检举的人员或单位。",
+        ("贪污", "受贿", "行贿", "索贿", "腐败", "吃拿卡要", "违纪", "公款", "滥用职权", "玩忽职守",
+         "党员干部", "公职人员"),
+        (f"{_XF}:第二十二条", f"{_XF}:第三十条", "xianfa-2018:第四十一条"),
+        categories=("检举控告",)),
+)
+
+BAR_19_3 = BarWarning(
+    "art19_3",
+    "您填写的进展是“正在办理”。根据《信访工作条例》第十九条第三款，信访事项已经受理或者正在办理的，"
+    "在规定期限内向上级机关、单位又提出同一信访事项的，上级机关、单位不予受理。"
+    "建议先向正在办理的机关了解进展。",
+    (f"{_XF}:第十九条",))
+BAR_36_3 = BarWarning(
+    "art36_3",
+    "您填写的进展是“已复核”。根据《信访工作条例》第三十六条第三款，对复核意见不服，仍然以同一事实和理由"
+    "提出投诉请求的，各级信访部门和其他机关、单位不再受理。如有新的事实和理由，请在事实与理由中写明。",
+    (f"{_XF}:第三十六条",))
+HINT_35 = BarWarning(
+    "art35",
+    "已出处理意见的，如不服，可以自收到书面答复之日起30日内请求原办理机关的上一级机关复查"
+    "（《信访工作条例》第三十五条）。",
+    (f"{_XF}:第三十五条",))
+HINT_36 = BarWarning(
+    "art36",
+    "已有复查意见的，如不服，可以自收到书面答复之日起30日内向复查机关的上一级机关请求复核"
+    "（《信访工作条例》第三十六条）。",
+    (f"{_XF}:第三十六条",))
+
+
+def suggest(*, category: str, text: str, stage: str = "") -> list[Suggestion]:
+    """Channels the answers point to, most specific first."""
+    out: list[Suggestion] = []
+    for rule in RULES:
+        matched = tuple(w for w in rule.keywords if w in text)
+        by_answer = category in rule.categories or (stage and stage in rule.stages)
+        if matched or by_answer:
+            out.append(Suggestion(rule=rule, matched=matched))
+    return out
+
+
+def warnings(*, raised_before: bool, stage: str) -> list[BarWarning]:
+    """Bars (art 19(3), art 36(3)) and the next step's time limit (arts 35, 36)."""
+    if not raised_before:
+        return []
+    return {"正在办理": [BAR_19_3], "已复核": [BAR_36_3], "已出处理意见": [HINT_35],
+            "已复查": [HINT_36]}.get(stage, [])
+
+
+def all_provision_ids() -> set[str]:
+    ids = {pid for rule in RULES for pid in rule.provision_ids}
+    return ids | {pid for w in (BAR_19_3, BAR_36_3, HINT_35, HINT_36) for pid in w.provision_ids}

@@ -1,0 +1,44 @@
+"""Commands: `python -m portal keygen` and `python -m portal purge-expired`."""
+
+from __future__ import annotations
+
+import argparse
+
+from portal.prefiling.crypto import new_key, write_key_file
+from portal.settings import get_settings
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    if args.print:
+        print(new_key())  # for PORTAL_ENCRYPTION_KEY; store it in the secret manager, not in git
+        return 0
+    path = get_settings().encryption_key_file
+    if write_key_file(path):
+        print(f"created {path} (mode 0600). Back it up now: without it the personal data cannot be read.")
+        return 0
+    print(f"{path} exists; left unchanged (replacing it would make stored personal data unreadable).")
+    return 1
+
+
+def _purge(_args: argparse.Namespace) -> int:
+    from portal.db import get_engine, session_scope
+    from portal.migrate import migrate
+    from portal.prefiling.retention import purge_expired
+
+    settings = get_settings()
+    engine = get_engine()
+    migrate(engine=engine)
+    with session_scope(engine) as session:
+        report = purge_expired(session=session, retention_days=settings.retention_days,
+                               attachments_dir=settings.attachments_dir)
+    print(f"anonymised {report.anonymised} pre-filings closed more than {settings.retention_days} days ago; "
+          f"removed {report.drafts_removed} stale drafts and {report.files_removed} attachment files")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("keygen", help="create the encryption key file (0600) for personal data")
+    p.add_argument("--print", action="store_true", help="print a new key instead (for PORTAL_ENCRYPTION_KEY)")
+    p.set_defaults(handler=_keygen)
+    p = sub.add_parser("purge-expired", help="erase personal data of pre-filings past the retention period")
+    p.set_defaults(handler=_purge)

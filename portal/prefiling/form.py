@@ -1,0 +1,209 @@
+"""The pre-filing form (预登记表单), validated stage by stage.
+
+The form travels as a plain dict (what the widgets hold, JSON-safe for the draft); each stage has
+a validator returning FieldError values, and `to_create` turns a fully valid dict into the typed
+PrefilingCreate the submit service takes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from portal.prefiling import idcard
+from portal.prefiling.fields import FieldError, check_phone, check_text, clean, normalise_phone
+from portal.timeutil import beijing_today
+
+STAGES: tuple[str, ...] = ("consent", "petitioner", "matter", "history", "check")
+STAGE_TITLES = {"consent": "须知与授权", "petitioner": "信访人", "matter": "信访事项",
+                "history": "是否已反映", "check": "核对"}
+
+CATEGORIES: tuple[str, ...] = ("建议意见", "检举控告", "申诉求决", "其他")
+RESTRICTED_CATEGORY = "检举控告"
+STAGES_RAISED: tuple[str, ...] = ("正在办理", "已出处理意见", "已复查", "已复核", "已进入诉讼或仲裁")
+AGENT_RELATIONS: tuple[str, ...] = (
+    "近亲属", "工作人员", "居委会、村委会、单位或社会团体推荐的公民", "律师", "基层法律服务工作者", "监护人")
+MAX_AGENTS = 2            # 山东省信访条例 第二十八条
+MAX_REPRESENTATIVES = 5   # 信访工作条例 第二十条
+LIMITS = {"name": 30, "address": 100, "district": 60, "subject": 100, "request": 1000,
+          "facts": 5000, "raised_where": 100}
+
+FIELD_LABELS = {
+    "consent": "须知与授权", "name": "姓名", "id_number": "身份证号码", "phone": "联系电话",
+    "address": "住址", "agents": "代理人", "representatives": "代表人", "district": "问题属地",
+    "category": "类别", "subject": "被反映对象", "request": "诉求", "facts": "事实与理由",
+    "attachments": "附件", "raised_before": "是否已向其他机关反映", "raised_where": "向哪个机关反映过",
+    "raised_stage": "目前进展",
+}
+
+
+def empty_form() -> dict[str, Any]:
+    return {"consent": False, "name": "", "id_number": "", "phone": "", "address": "",
+            "agents": [], "representatives": [], "district": "", "category": "", "subject": "",
+            "request": "", "facts": "", "attachments": [], "raised_before": "",
+            "raised_where": "", "raised_stage": ""}
+
+
+def label_of(field_name: str) -> str:
+    """'agents.1.phone' -> '第2位代理人的电话'."""
+    parts = field_name.split(".")
+    if len(parts) == 3 and parts[0] in ("agents", "representatives"):
+        who = FIELD_LABELS[parts[0]]
+        what = {"name": "姓名", "phone": "电话", "relation": "关系"}.get(parts[2], parts[2])
+        return f"第{int(parts[1]) + 1}位{who}的{what}"
+    return FIELD_LABELS.get(field_name, field_name)
+
+
+def _consent(data: dict) -> list[FieldError]:
+    if data.get("consent") is True:
+        return []
+    return [FieldError("consent", "请勾选“我已阅读并同意”，才能继续填写。")]
+
+
+def _id_number(raw: str, today: dt.date) -> FieldError | None:
+    if not idcard.normalise(raw):
+        return FieldError("id_number", "请填写身份证号码。")
+    kind = idcard.problem(raw, today=today)
+    messages = {
+        "shape": "身份证号码应为18位：前17位是数字，最后一位是数字或字母X。请核对位数。",
+        "birth": "身份证号码中的出生日期（第7到14位）不是有效日期，请核对。",
+        "check": "身份证号码的最后一位校验不通过，可能有一位输错了，请逐位核对。",
+    }
+    return FieldError("id_number", messages[kind]) if kind else None
+
+
+def _people(data: dict, key: str, limit: int, article: str, *, relation: bool) -> list[FieldError]:
+    people = data.get(key) or []
+    who = FIELD_LABELS[key]
+    if len(people) > limit:
+        return [FieldError(key, f"{who}最多{limit}名（{article}），请删去多出的{who}。")]
+    errors: list[FieldError] = []
+    for i, person in enumerate(people):
+        prefix = f"{key}.{i}"
+        problem = check_text(f"{prefix}.name", f"第{i + 1}位{who}的姓名", clean(person.get("name")),
+                             limit=LIMITS["name"])
+        if problem:
+            errors.append(problem)
+        if relation and clean(person.get("relation")) not in AGENT_RELATIONS:
+            errors.append(FieldError(f"{prefix}.relation", f"请选择第{i + 1}位{who}与您的关系。"))
+        problem = check_phone(f"{prefix}.phone", f"第{i + 1}位{who}的电话", clean(person.get("phone")))
+        if problem:
+            errors.append(problem)
+    return errors
+
+
+def _petitioner(data: dict, today: dt.date) -> list[FieldError]:
+    checks = [
+        check_text("name", "姓名", clean(data.get("name")), limit=LIMITS["name"]),
+        _id_number(clean(data.get("id_number")), today),
+        check_phone("phone", "联系电话", clean(data.get("phone"))),
+        check_text("address", "住址", clean(data.get("address")), limit=LIMITS["address"],
+                   empty="请填写住址，写到门牌号，方便书面答复送达。"),
+    ]
+    errors = [e for e in checks if e]
+    errors += _people(data, "agents", MAX_AGENTS, "《山东省信访条例》第二十八条", relation=True)
+    errors += _people(data, "representatives", MAX_REPRESENTATIVES, "《信访工作条例》第二十条",
+                      relation=False)
+    return errors
+
+
+def _matter(data: dict) -> list[FieldError]:
+    from portal.prefiling.attachments import MAX_COUNT
+
+    checks = [
+        check_text("district", "问题属地", clean(data.get("district")), limit=LIMITS["district"],
+                   empty="请填写问题发生地所在的区（县、市），例如“历下区”。"),
+        None if data.get("category") in CATEGORIES else FieldError("category", "请选择信访事项的类别。"),
+        check_text("subject", "被反映对象", clean(data.get("subject")), limit=LIMITS["subject"],
+                   required=False),
+        check_text("request", "诉求", clean(data.get("request")), limit=LIMITS["request"],
+                   empty="请写明诉求，也就是您希望有关部门做什么。"),
+        check_text("facts", "事实与理由", clean(data.get("facts")), limit=LIMITS["facts"],
+                   empty="请写明事实与理由：发生了什么、什么时间、涉及哪个单位。"),
+        FieldError("attachments", f"附件最多{MAX_COUNT}个，请删去多出的附件。")
+        if len(data.get("attachments") or []) > MAX_COUNT else None,
+    ]
+    return [e for e in checks if e]
+
+
+def _history(data: dict) -> list[FieldError]:
+    answer = data.get("raised_before")
+    if answer not in ("是", "否"):
+        return [FieldError("raised_before", "请选择这件事以前是否已向其他机关反映过。")]
+    if answer == "否":
+        return []
+    checks = [
+        check_text("raised_where", "向哪个机关反映过", clean(data.get("raised_where")),
+                   limit=LIMITS["raised_where"], empty="请填写您以前向哪个机关、单位反映过。"),
+        None if data.get("raised_stage") in STAGES_RAISED
+        else FieldError("raised_stage", "请选择这件事目前办到哪一步了。"),
+    ]
+    return [e for e in checks if e]
+
+
+def validate_stage(stage: str, data: dict, *, today: dt.date | None = None) -> list[FieldError]:
+    """Problems of one stage, in the order the fields appear on the page."""
+    today = today or beijing_today()
+    validators = {"consent": _consent, "petitioner": lambda d: _petitioner(d, today),
+                  "matter": _matter, "history": _history, "check": lambda d: []}
+    return validators[stage](data)
+
+
+def validate_all(data: dict, *, today: dt.date | None = None) -> list[FieldError]:
+    return [e for stage in STAGES for e in validate_stage(stage, data, today=today)]
+
+
+def first_invalid_stage(data: dict) -> str | None:
+    return next((s for s in STAGES if validate_stage(s, data)), None)
+
+
+@dataclass(frozen=True)
+class Person:
+    """An agent (代理人) or representative (代表人)."""
+
+    name: str
+    phone: str
+    relation: str = ""
+
+
+@dataclass(frozen=True)
+class PrefilingCreate:
+    """A validated pre-filing, ready for `submit`."""
+
+    name: str
+    id_number: str
+    phone: str
+    address: str
+    district: str
+    category: str
+    request: str
+    facts: str
+    subject: str = ""
+    agents: tuple[Person, ...] = ()
+    representatives: tuple[Person, ...] = ()
+    raised_before: bool = False
+    raised_where: str = ""
+    raised_stage: str = ""
+    attachments: tuple[dict, ...] = field(default_factory=tuple)
+
+
+def to_create(data: dict) -> PrefilingCreate:
+    """A fully valid form dict as PrefilingCreate; ValueError if any stage is invalid."""
+    errors = validate_all(data)
+    if errors:
+        raise ValueError(f"form has {len(errors)} problems")
+    raised = data["raised_before"] == "是"
+    return PrefilingCreate(
+        name=clean(data["name"]), id_number=idcard.normalise(data["id_number"]),
+        phone=normalise_phone(clean(data["phone"])), address=clean(data["address"]),
+        district=clean(data["district"]), category=data["category"], request=clean(data["request"]),
+        facts=clean(data["facts"]), subject=clean(data.get("subject")),
+        agents=tuple(Person(clean(a["name"]), normalise_phone(clean(a["phone"])), clean(a["relation"]))
+                     for a in data.get("agents") or []),
+        representatives=tuple(Person(clean(r["name"]), normalise_phone(clean(r["phone"])))
+                              for r in data.get("representatives") or []),
+        raised_before=raised, raised_where=clean(data.get("raised_where")) if raised else "",
+        raised_stage=data.get("raised_stage", "") if raised else "",
+        attachments=tuple(data.get("attachments") or ()),
+    )

@@ -1,0 +1,143 @@
+"""Status lookup (进度查询), withdrawal (撤回) and rating (评价) by reference code and secret.
+
+A wrong code and a wrong secret get the same message, take the same work, and both count toward
+the throttle for the session and the client address.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from portal.clock import StatutoryClock
+from portal.prefiling import codes, ratelimit
+from portal.prefiling.crypto import Cipher, get_cipher
+from portal.prefiling.fields import FieldError, check_text, clean
+from portal.prefiling.models import Prefiling, PrefilingEvent
+from portal.prefiling.ratelimit import LOOKUP_FAIL, ClientInfo
+from portal.prefiling.receipt import ClockLine, clock_lines
+from portal.prefiling.states import CITIZEN, CLOSED, STATE_EXPLAINED, allowed, apply_transition
+from portal.timeutil import beijing_today, utcnow
+
+NEUTRAL = "查询码或查询密码不正确，请核对后重新输入。"
+RATINGS: tuple[str, ...] = ("满意", "基本满意", "不满意")
+_DUMMY_HASH = "0" * 64
+ACTION_NAMES = {"submit": "提交预登记", "withdraw": "撤回", "register": "登记为信访件",
+                "request_more": "请补充材料", "reject": "不予登记", "close": "办结"}
+
+
+class LookupFailed(Exception):
+    """Wrong code or secret (one neutral message)."""
+
+
+class RatingRefused(Exception):
+    """Carries the FieldError to show at the rating form."""
+
+    def __init__(self, error: FieldError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    action: str
+    state: str
+    reply: str
+
+
+@dataclass(frozen=True)
+class StatusView:
+    """What the citizen sees: state, dates, replies, the clock; no personal data."""
+
+    code: str
+    state: str
+    explained: str
+    category: str
+    district: str
+    submitted_at: dt.datetime
+    received_date: dt.date
+    registered_date: dt.date | None
+    official_number: str
+    reject_reason: str
+    reject_channel: str
+    history: list[HistoryEntry]
+    clock: list[ClockLine]
+    days_left: int | None
+    can_withdraw: bool
+    can_rate: bool
+    rating: str
+    rating_comment: str
+
+
+def _view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
+    events = session.exec(select(PrefilingEvent).where(PrefilingEvent.prefiling_id == p.id)
+                          .order_by(col(PrefilingEvent.at), col(PrefilingEvent.id))).all()
+    clock = StatutoryClock(p.received_date, accepted=p.registered_date)
+    running = p.state in ("已提交", "需补充材料", "已登记")
+    return StatusView(
+        code=p.code, state=p.state, explained=STATE_EXPLAINED[p.state], category=p.category,
+        district=p.district, submitted_at=p.submitted_at, received_date=p.received_date,
+        registered_date=p.registered_date, official_number=p.official_number,
+        reject_reason=p.reject_reason, reject_channel=p.reject_channel,
+        history=[HistoryEntry(e.at, ACTION_NAMES.get(e.action, e.action), e.to_state, e.reply)
+                 for e in events],
+        clock=clock_lines(clock), days_left=clock.days_left(today) if running else None,
+        can_withdraw=allowed(p.state, "withdraw"), can_rate=p.state == CLOSED and not p.rating,
+        rating=p.rating, rating_comment=p.rating_comment)
+
+
+def _find(session: Session, code: str, secret: str, client: ClientInfo, cipher: Cipher) -> Prefiling:
+    ratelimit.check(session=session, client=client, limit=LOOKUP_FAIL, cipher=cipher)
+    code, secret = codes.normalise(code), codes.normalise(secret)
+    row = session.exec(select(Prefiling).where(Prefiling.code == code)).first() if code else None
+    ok = cipher.mac_matches(f"{code}:{secret}", row.secret_hash if row else _DUMMY_HASH)
+    if row is None or not ok:
+        ratelimit.record(session=session, client=client, limit=LOOKUP_FAIL, cipher=cipher)
+        session.commit()
+        raise LookupFailed(NEUTRAL)
+    return row
+
+
+def lookup(*, session: Session, code: str, secret: str, client: ClientInfo,
+           cipher: Cipher | None = None, today: dt.date | None = None) -> StatusView:
+    """The status of one pre-filing; LookupFailed (neutral) or ratelimit.RateLimited."""
+    p = _find(session, code, secret, client, cipher or get_cipher())
+    return _view(session, p, today or beijing_today())
+
+
+def withdraw(*, session: Session, code: str, secret: str, client: ClientInfo,
+             cipher: Cipher | None = None) -> StatusView:
+    """Withdraw a pre-filing staff have not yet registered (IllegalTransition otherwise)."""
+    p = _find(session, code, secret, client, cipher or get_cipher())
+    event = apply_transition(p, "withdraw", actor=CITIZEN, reply="您已撤回这份网上信访预登记。")
+    session.add_all([p, event])
+    session.commit()
+    return _view(session, p, beijing_today())
+
+
+def rate(*, session: Session, code: str, secret: str, client: ClientInfo, rating: str,
+         comment: str = "", cipher: Cipher | None = None) -> StatusView:
+    """One-time 满意 / 基本满意 / 不满意 once the matter is closed (信访工作条例 第二十一条)."""
+    p = _find(session, code, secret, client, cipher or get_cipher())
+    if p.state != CLOSED:
+        raise RatingRefused(FieldError("rating", "办结后才能评价。"))
+    if p.rating:
+        raise RatingRefused(FieldError("rating", "您已经评价过了，每件信访事项只能评价一次。"))
+    if rating not in RATINGS:
+        raise RatingRefused(FieldError("rating", "请选择“满意”“基本满意”或“不满意”。"))
+    comment = clean(comment)
+    problem = check_text("rating_comment", "评价意见", comment, limit=500, required=False)
+    if problem:
+        raise RatingRefused(problem)
+    # A conditional UPDATE so two simultaneous ratings cannot both count.
+    done = session.execute(update(Prefiling).where(col(Prefiling.id) == p.id, col(Prefiling.rating) == "")
+                           .values(rating=rating, rating_comment=comment, rated_at=utcnow()))
+    session.commit()
+    if done.rowcount != 1:
+        raise RatingRefused(FieldError("rating", "您已经评价过了，每件信访事项只能评价一次。"))
+    session.refresh(p)
+    return _view(session, p, beijing_today())

@@ -1,0 +1,81 @@
+"""Retention (保存期限): after settings.retention_days from closure, personal data is erased and the
+record kept anonymised (category, district, dates, states, rating) for statistics."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, col, delete, select
+
+from portal.prefiling import attachments as files
+from portal.prefiling.crypto import get_cipher
+from portal.prefiling.drafts import DRAFT_TTL
+from portal.prefiling.models import (
+    Prefiling,
+    PrefilingAttachment,
+    PrefilingDraft,
+    PrefilingEvent,
+    PrefilingPerson,
+    RateEvent,
+)
+from portal.prefiling.ratelimit import KEEP_EVENTS
+from portal.timeutil import utcnow
+
+ERASED = "（已按保存期限删除）"
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    anonymised: int
+    drafts_removed: int
+    files_removed: int
+
+
+def _draft_files(draft: PrefilingDraft) -> list[str]:
+    import json
+
+    try:
+        data = json.loads(get_cipher().decrypt(draft.payload_enc))
+    except Exception:  # an unreadable draft has nothing we can clean up
+        return []
+    return [a.get("stored_name", "") for a in data.get("attachments") or []]
+
+
+def anonymise(*, session: Session, prefiling: Prefiling, directory: Path, now: dt.datetime) -> int:
+    """Erase the personal data of one pre-filing; return how many files were removed."""
+    p = prefiling
+    p.name_enc = p.id_number_enc = p.phone_enc = p.address_enc = None
+    p.subject = p.raised_where = p.rating_comment = p.reject_reason = ""
+    p.request, p.facts = ERASED, ERASED
+    p.anonymised_at = p.updated_at = now
+    atts = session.exec(select(PrefilingAttachment).where(PrefilingAttachment.prefiling_id == p.id)).all()
+    for att in atts:
+        files.remove(stored_name=att.stored_name, directory=directory)
+        session.delete(att)
+    session.exec(delete(PrefilingPerson).where(col(PrefilingPerson.prefiling_id) == p.id))
+    for event in session.exec(select(PrefilingEvent).where(PrefilingEvent.prefiling_id == p.id)):
+        event.reply = ERASED if event.reply else ""
+        session.add(event)
+    session.add(p)
+    return len(atts)
+
+
+def purge_expired(*, session: Session, retention_days: int, attachments_dir: Path,
+                  now: dt.datetime | None = None) -> PurgeReport:
+    """Anonymise pre-filings closed more than `retention_days` ago; drop stale drafts and counters."""
+    now = now or utcnow()
+    cutoff = now - dt.timedelta(days=retention_days)
+    due = session.exec(select(Prefiling).where(col(Prefiling.closed_at) < cutoff,
+                                               col(Prefiling.anonymised_at).is_(None))).all()
+    removed = sum(anonymise(session=session, prefiling=p, directory=attachments_dir, now=now) for p in due)
+    drafts = session.exec(select(PrefilingDraft).where(col(PrefilingDraft.updated_at) < now - DRAFT_TTL)).all()
+    for draft in drafts:
+        for name in _draft_files(draft):
+            files.remove(stored_name=name, directory=attachments_dir)
+            removed += 1
+        session.delete(draft)
+    session.exec(delete(RateEvent).where(col(RateEvent.at) < now - KEEP_EVENTS))
+    session.commit()
+    return PurgeReport(anonymised=len(due), drafts_removed=len(drafts), files_removed=removed)

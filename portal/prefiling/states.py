@@ -1,0 +1,84 @@
+"""The lifecycle of a pre-filing (预登记状态): states, allowed transitions, one apply function."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from portal.prefiling.models import Prefiling, PrefilingEvent
+from portal.timeutil import beijing_today, utcnow
+
+DRAFT = "草稿"
+SUBMITTED = "已提交"
+REGISTERED = "已登记"
+NEEDS_MORE = "需补充材料"
+REJECTED = "不予登记"
+CLOSED = "已办结"
+WITHDRAWN = "已撤回"
+
+STATES: tuple[str, ...] = (DRAFT, SUBMITTED, REGISTERED, NEEDS_MORE, REJECTED, CLOSED, WITHDRAWN)
+TERMINAL: frozenset[str] = frozenset({REJECTED, CLOSED, WITHDRAWN})
+
+CITIZEN = "信访人"
+STAFF = "工作人员"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """An action, who may take it, the states it starts from and the state it leads to."""
+
+    action: str
+    by: str
+    sources: tuple[str, ...]
+    target: str
+
+
+TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
+    Transition("submit", CITIZEN, (DRAFT,), SUBMITTED),
+    Transition("withdraw", CITIZEN, (SUBMITTED, NEEDS_MORE), WITHDRAWN),
+    Transition("register", STAFF, (SUBMITTED, NEEDS_MORE), REGISTERED),
+    Transition("request_more", STAFF, (SUBMITTED,), NEEDS_MORE),
+    Transition("reject", STAFF, (SUBMITTED, NEEDS_MORE), REJECTED),
+    Transition("close", STAFF, (REGISTERED,), CLOSED),
+)}
+
+# What the citizen reads for each state on the lookup page.
+STATE_EXPLAINED = {
+    DRAFT: "尚未提交。",
+    SUBMITTED: "已提交网上预登记，等待工作人员审核登记。",
+    REGISTERED: "已正式登记为信访件，正在办理。",
+    NEEDS_MORE: "工作人员请您补充材料，请按答复中的说明办理。",
+    REJECTED: "不予登记，工作人员已说明理由和应当通过的途径。",
+    CLOSED: "已办结。您可以对办理结果作出评价。",
+    WITHDRAWN: "您已撤回这份预登记。",
+}
+
+
+class IllegalTransition(Exception):
+    """The action is not allowed from the current state (message in plain Chinese)."""
+
+
+def allowed(state: str, action: str) -> bool:
+    transition = TRANSITIONS.get(action)
+    return transition is not None and state in transition.sources
+
+
+def apply_transition(prefiling: Prefiling, action: str, *, actor: str, reply: str = "",
+                     at: dt.datetime | None = None) -> PrefilingEvent:
+    """Move `prefiling` by `action` or raise IllegalTransition; return the event to store."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise IllegalTransition(f"未知的操作：{action}")
+    if prefiling.state not in transition.sources:
+        raise IllegalTransition(f"当前状态为“{prefiling.state}”，不能执行此操作。")
+    at = at or utcnow()
+    event = PrefilingEvent(prefiling_id=prefiling.id or 0, at=at, action=action,
+                           from_state=prefiling.state, to_state=transition.target,
+                           actor=actor, reply=reply)
+    prefiling.state = transition.target
+    prefiling.updated_at = at
+    if transition.target == REGISTERED:
+        prefiling.registered_date = beijing_today(at)
+    if transition.target in TERMINAL:
+        prefiling.closed_at = at
+    return event

@@ -1,0 +1,103 @@
+"""进度查询 as a citizen uses it (AppTest): right, wrong and enumerated codes; withdraw; rate."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, delete
+
+from portal.db import get_engine
+from portal.identity import Actor
+from portal.prefiling import codes, staff
+from portal.prefiling.lookup import NEUTRAL
+from portal.prefiling.models import RateEvent
+from portal.roles import HANDLER
+from tests.conftest import page_text
+from tests.prefiling.factories import make_prefiling
+
+PAGE = "pages/lookup.py"
+CLERK = Actor("clerk", frozenset({HANDLER}))
+
+
+@pytest.fixture
+def open_lookup(app_page):
+    def run(**query):
+        at = app_page(PAGE, **query)
+        with Session(get_engine()) as s:  # every AppTest shares one session id: start unthrottled
+            s.exec(delete(RateEvent))
+            s.commit()
+        return at
+
+    return run
+
+
+def stored(**changes):
+    with Session(get_engine(), expire_on_commit=False) as s:
+        return make_prefiling(s, **changes)
+
+
+def ask(at, code, secret):
+    at.text_input(key="lk_code").input(code)
+    at.text_input(key="lk_secret").input(secret)
+    [b for b in at.button if b.label == "查询"][0].click().run()
+    assert not at.exception
+    return at
+
+
+def click(at, label):
+    [b for b in at.button if b.label == label][0].click().run()
+    assert not at.exception
+    return at
+
+
+def test_right_code_and_secret_show_state_dates_and_clock(open_lookup):
+    at = open_lookup()
+    made = stored()
+    text = page_text(ask(at, codes.grouped(made.code), made.secret))
+    assert "当前状态：已提交" in text and "受理告知" in text and "距告知是否受理的法定期限还有 15 天" in text
+    assert "张秀兰" not in text and "13812345678" not in text  # no personal data on the lookup page
+
+
+@pytest.mark.parametrize("wrong", ["code", "secret"])
+def test_wrong_code_or_secret_gives_one_neutral_message(open_lookup, wrong):
+    at = open_lookup()
+    made = stored()
+    code = codes.new_reference_code() if wrong == "code" else made.code
+    secret = made.secret if wrong == "code" else codes.new_secret()
+    text = page_text(ask(at, code, secret))
+    assert NEUTRAL in text and "当前状态" not in text
+
+
+def test_enumerated_codes_are_throttled(open_lookup):
+    at = open_lookup()
+    made = stored()
+    for _ in range(5):
+        assert NEUTRAL in page_text(ask(at, codes.new_reference_code(), "23456789"))
+    text = page_text(ask(at, made.code, made.secret))        # even the right pair now waits
+    assert "查询失败次数过多" in text and "当前状态" not in text
+
+
+def test_withdraw_while_submitted(open_lookup):
+    at = open_lookup()
+    made = stored()
+    ask(at, made.code, made.secret)
+    click(at, "撤回预登记")
+    assert "请先勾选" in page_text(at)
+    at.checkbox(key="lk_confirm_withdraw").check()
+    click(at, "撤回预登记")
+    assert "当前状态：已撤回" in page_text(at)
+    assert not [b for b in at.button if b.label == "撤回预登记"]
+
+
+def test_staff_reply_and_one_time_rating_once_closed(open_lookup):
+    at = open_lookup()
+    made = stored()
+    with Session(get_engine()) as s:
+        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="LX-7")
+        staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="物业已于11月修复屋顶。")
+    text = page_text(ask(at, made.code, made.secret))
+    assert "当前状态：已办结" in text and "物业已于11月修复屋顶。" in text and "LX-7" in text
+    at.radio(key="lk_rating").set_value("满意")
+    at.text_area(key="lk_comment").input("谢谢")
+    click(at, "提交评价")
+    text = page_text(at)
+    assert "您的评价：满意" in text and not [b for b in at.button if b.label == "提交评价"]

@@ -1,0 +1,206 @@
+"""网上预登记 as a citizen uses it (AppTest): consent to receipt, errors, drafts, duplicates."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, func, select
+
+from portal.clock import StatutoryClock
+from portal.db import get_engine
+from portal.prefiling.models import Prefiling
+from portal.prefiling.receipt import date_text
+from portal.search.api import SearchHit, SearchResponse
+from portal.timeutil import beijing_today
+from tests.conftest import page_text
+from tests.prefiling.factories import valid_id
+
+PAGE = "pages/prefile.py"
+
+
+class FakeSearcher:
+    def search(self, query, *, k=10):
+        return SearchResponse(query=query, hits=[SearchHit("laodong-zhengyi-tiaojie-zhongcai-fa-2007:第二十七条", 1.0)])
+
+
+@pytest.fixture
+def open_form(app_page, monkeypatch):
+    """The form's first step, with a fake searcher. ui.* is imported only after the first AppTest
+    run: importing it earlier leaves Streamlit in pages-folder mode, where app.py never runs."""
+
+    def run(**query):
+        at = app_page(PAGE, **query)
+        import ui.search_engine
+
+        clear_rate_events()  # every AppTest shares the session id "test session id"
+
+        monkeypatch.setattr(ui.search_engine, "get_searcher", lambda: FakeSearcher())
+        return at
+
+    return run
+
+
+def clear_rate_events() -> None:
+    from sqlmodel import delete
+
+    from portal.prefiling.models import RateEvent
+
+    with Session(get_engine()) as s:
+        s.exec(delete(RateEvent))
+        s.commit()
+
+
+def count_prefilings() -> int:
+    with Session(get_engine()) as s:
+        return s.exec(select(func.count()).select_from(Prefiling)).one()
+
+
+def click(at, label):
+    [button] = [b for b in at.button if b.label == label]
+    button.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def fill_text(at, label, value):
+    [box] = [w for w in list(at.text_input) + list(at.text_area) if w.label == label]
+    box.input(value)
+
+
+def consent(at):
+    at.checkbox(key="pf_w_consent").check()
+    return click(at, "继续")
+
+
+def petitioner(at, id_number=None):
+    fill_text(at, "姓名", "张秀兰")
+    fill_text(at, "身份证号码", id_number or valid_id())
+    fill_text(at, "联系电话（手机或固定电话）", "13812345678")
+    fill_text(at, "住址", "历下区文化东路1号")
+    return click(at, "继续")
+
+
+def matter(at, facts="公司拖欠工资半年，多次讨要未果。"):
+    fill_text(at, "问题属地（区、县、市）", "历下区")
+    at.radio(key="pf_w_category").set_value("申诉求决")
+    fill_text(at, "诉求", "请求督促公司支付拖欠的工资。")
+    fill_text(at, "事实与理由", facts)
+    return click(at, "继续")
+
+
+def history(at, answer="否", stage=None):
+    at.radio(key="pf_w_raised_before").set_value(answer)
+    if answer == "是":
+        fill_text(at, "向哪个机关、单位反映过（选“是”的填写）", "区人社局")
+        at.radio(key="pf_w_raised_stage").set_value(stage)
+    return click(at, "继续")
+
+
+def test_full_journey_from_consent_to_receipt(open_form):
+    at = open_form()
+    assert "须知与授权" in page_text(at) and "第 1 步，共 5 步" in page_text(at)
+    consent(at)
+    assert "第 2 步，共 5 步：信访人" in page_text(at)
+    petitioner(at)
+    matter(at)
+    history(at)
+    text = page_text(at)
+    assert "核对您填写的内容" in text and "张秀兰" in text
+    assert "劳动争议仲裁" in text                                 # channel suggestion
+    assert "第二十七条" in text                                   # provision from the (fake) searcher
+    assert any(b.label == "修改「姓名」" for b in at.button)
+    before = count_prefilings()
+    click(at, "确认提交")
+    text = page_text(at)
+    assert count_prefilings() == before + 1
+    assert "预登记已提交" in text and "这是预登记，还不是正式受理" in text
+    assert "查询码" in text and "查询密码" in text
+    today = beijing_today()
+    clock = StatutoryClock(today)
+    assert date_text(clock.acceptance_due()) in text               # 15 days
+    assert date_text(clock.handling_due()) in text                 # 60 days
+    assert date_text(clock.handling_due(extended=True)) in text    # +30
+    for milestone in clock.timeline():
+        assert date_text(milestone.due) in text
+    labels = [d.label for d in at.get("download_button")]
+    assert labels == ["下载回执（网页）", "下载回执（文本）"]
+
+
+def test_errors_appear_in_the_summary_and_inline_and_nothing_typed_is_lost(open_form):
+    at = consent(open_form())
+    fill_text(at, "姓名", "张秀兰")
+    fill_text(at, "身份证号码", "110105194912310021")
+    fill_text(at, "联系电话（手机或固定电话）", "12345")
+    click(at, "继续")
+    html = "\n".join(str(m.value) for m in at.markdown)
+    assert "有 3 处需要修改" in html
+    for message in ("身份证号码的最后一位校验不通过，可能有一位输错了，请逐位核对。",
+                    "请填写住址，写到门牌号，方便书面答复送达。"):
+        assert html.count(message) == 2                            # once in the summary, once inline
+    assert "第 2 步" in page_text(at)
+    assert at.text_input(key="pf_w_name").value == "张秀兰"
+    assert at.text_input(key="pf_w_id_number").value == "110105194912310021"
+    at.run()                                                       # a plain rerun keeps it too
+    assert at.text_input(key="pf_w_name").value == "张秀兰"
+
+
+def test_draft_survives_a_browser_refresh(open_form):
+    at = petitioner(consent(open_form()))
+    code = at.session_state["pf_draft"]
+    assert at.query_params["draft"] == code
+    fresh = open_form(draft=code)                              # a new session, the same link
+    assert "第 3 步，共 5 步：信访事项" in page_text(fresh)
+    assert fresh.session_state["pf_data"]["name"] == "张秀兰"
+    click(fresh, "上一步")
+    assert fresh.text_input(key="pf_w_name").value == "张秀兰"
+
+
+def test_draft_can_be_resumed_by_typing_its_code(open_form):
+    code = petitioner(consent(open_form())).session_state["pf_draft"]
+    at = open_form()
+    at.expander[0]  # the resume box is on the first step
+    at.text_input(key="pf_w_resume_code").input(code.lower())
+    click(at, "继续填写草稿")
+    assert "信访事项" in page_text(at) and at.session_state["pf_data"]["name"] == "张秀兰"
+    at2 = open_form()
+    at2.text_input(key="pf_w_resume_code").input("ZZZZZZZZZZZZ")
+    click(at2, "继续填写草稿")
+    assert "没有找到这份草稿" in page_text(at2)
+
+
+def test_change_link_returns_to_the_check_page(open_form):
+    at = history(matter(petitioner(consent(open_form()))))
+    click(at, "修改「住址」")
+    assert "第 2 步" in page_text(at)
+    fill_text(at, "住址", "槐荫区经十路100号")
+    click(at, "继续")
+    assert "核对您填写的内容" in page_text(at) and "槐荫区经十路100号" in page_text(at)
+
+
+def test_bar_warning_for_a_matter_already_reviewed(open_form):
+    at = history(matter(petitioner(consent(open_form()))), answer="是", stage="已复核")
+    assert "第三十六条第三款" in page_text(at)
+
+
+def test_submitting_twice_stores_one_record(open_form):
+    first = history(matter(petitioner(consent(open_form()))))
+    second = open_form(draft=first.session_state["pf_draft"])   # the same form open in another tab
+    assert "核对您填写的内容" in page_text(second)
+    before = count_prefilings()
+    click(first, "确认提交")
+    click(second, "确认提交")
+    assert count_prefilings() == before + 1
+    assert first.session_state["pf_done"]["code"] == second.session_state["pf_done"]["code"]
+    assert "这份材料已经提交过了" in page_text(second)
+
+
+def test_rate_limit_message_is_shown(open_form):
+    from portal.prefiling.ratelimit import SUBMIT
+
+    at = open_form()
+    for _ in range(SUBMIT.per_session):
+        history(matter(petitioner(consent(at))))
+        click(at, "确认提交")
+        click(at, "再填写一份预登记")
+    history(matter(petitioner(consent(at))))
+    click(at, "确认提交")
+    assert "您提交得太频繁了" in page_text(at) and "核对您填写的内容" in page_text(at)

@@ -1,0 +1,41 @@
+"""Factories for pre-filing tests: valid ID numbers, form dicts, submitted records."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+
+from sqlmodel import Session
+
+from portal.prefiling import form as form_mod
+from portal.prefiling.idcard import check_digit
+from portal.prefiling.ratelimit import ClientInfo
+from portal.prefiling.service import SubmitResult, submit
+
+_serial = itertools.count(100)
+
+
+def valid_id(birth: str = "19650315", area: str = "370102") -> str:
+    first17 = f"{area}{birth}{next(_serial) % 1000:03d}"
+    return first17 + check_digit(first17)
+
+
+def make_form(**changes) -> dict:
+    data = form_mod.empty_form()
+    data.update(consent=True, name="张秀兰", id_number=valid_id(), phone="13812345678",
+                address="济南市历下区文化东路1号2单元301室", district="历下区", category="申诉求决",
+                subject="某物业公司", request="请求督促物业公司修复漏水的屋顶。",
+                facts="2026年6月起屋顶漏水，多次找物业公司未修。", raised_before="否")
+    data.update(changes)
+    return data
+
+
+def client(name: str | None = None, ip: str = "") -> ClientInfo:
+    return ClientInfo(session_id=name or uuid.uuid4().hex, ip=ip)
+
+
+def make_prefiling(session: Session, *, token: str | None = None, who: ClientInfo | None = None,
+                   **changes) -> SubmitResult:
+    data = form_mod.to_create(make_form(**changes))
+    return submit(session=session, data=data, idempotency_token=token or uuid.uuid4().hex,
+                  client=who or client())

@@ -1,0 +1,57 @@
+"""Channel suggestions cite real provisions; bar warnings; the receipt's statutory dates."""
+
+import datetime as dt
+
+import pytest
+
+from portal.clock import StatutoryClock
+from portal.prefiling import channels
+from portal.prefiling.receipt import date_text, make_receipt
+
+
+def test_every_cited_provision_resolves(library):
+    ids = channels.all_provision_ids()
+    assert len(ids) >= 12
+    assert [i for i in ids if library.provision(i) is None] == []
+
+
+@pytest.mark.parametrize(("text", "category", "stage", "expected"), [
+    ("老板拖欠工资半年不给", "申诉求决", "", "arbitration"),
+    ("对交警的罚款决定不服", "申诉求决", "", "reconsideration"),
+    ("法院判决后对方一直不执行", "申诉求决", "", "court"),
+    ("某镇干部吃拿卡要", "其他", "", "discipline"),
+    ("小区门口路灯坏了", "检举控告", "", "discipline"),
+    ("楼下噪音", "申诉求决", "已进入诉讼或仲裁", "court"),
+])
+def test_suggestions(text, category, stage, expected):
+    keys = [s.rule.key for s in channels.suggest(category=category, text=text, stage=stage)]
+    assert expected in keys
+
+
+def test_no_suggestion_for_an_ordinary_matter():
+    assert channels.suggest(category="建议意见", text="建议在公园增加座椅", stage="") == []
+
+
+def test_bars_of_article_19_and_36():
+    assert channels.warnings(raised_before=True, stage="正在办理") == [channels.BAR_19_3]
+    assert channels.warnings(raised_before=True, stage="已复核") == [channels.BAR_36_3]
+    assert channels.warnings(raised_before=False, stage="已复核") == []
+    assert "第三十六条第三款" in channels.BAR_36_3.message and "第十九条第三款" in channels.BAR_19_3.message
+
+
+def test_receipt_dates_come_from_the_statutory_clock():
+    today = dt.date(2026, 11, 2)
+    receipt = make_receipt(code="ABCDEFGHJK", secret="23456789", submitted=today, category="其他", district="历下区")
+    text = receipt.text()
+    clock = StatutoryClock(today)
+    assert "预登记" in text and "不是正式受理" in text and "ABCD-EFGH-JK" in text and "23456789" in text
+    assert f"最迟 {date_text(dt.date(2026, 11, 17))}" in text          # 15 days (arts 22, 23)
+    assert clock.acceptance_due() == dt.date(2026, 11, 17)
+    handling = dt.date(2026, 11, 17) + dt.timedelta(days=60)          # 60 days (art 34)
+    assert f"最迟约 {date_text(handling)}" in text
+    assert f"最迟约 {date_text(handling + dt.timedelta(days=30))}" in text   # +30
+    for m in clock.timeline():
+        assert date_text(m.due) in text
+    review = handling + dt.timedelta(days=30) + dt.timedelta(days=30)  # 复查 request (art 35)
+    assert f"请求复查，按最迟情形推算为 {date_text(review)}" in text
+    assert "<title>网上信访预登记回执</title>" in receipt.html() and "&lt;" not in receipt.html()

@@ -1,0 +1,70 @@
+"""Drafts are encrypted and resumable; attachments are judged by content and stored encrypted."""
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session
+
+from portal.prefiling import attachments
+from portal.prefiling.crypto import get_cipher
+from portal.prefiling.drafts import DraftNotFound, load_draft, save_draft
+from portal.prefiling.ratelimit import RateLimited
+from tests.prefiling.factories import client, make_form, valid_id
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
+
+
+def test_draft_round_trip_is_encrypted(db_engine):
+    id_number = valid_id()
+    with Session(db_engine) as s:
+        draft = save_draft(session=s, data=make_form(id_number=id_number), step="petitioner")
+        assert len(draft.code) == 12
+        again = save_draft(session=s, data=make_form(id_number=id_number, name="改过的名字"), step="matter",
+                           code=draft.code)
+        assert again.code == draft.code and again.idempotency_token == draft.idempotency_token
+        loaded = load_draft(session=s, code=draft.code.lower(), client=client())
+        assert loaded.data["name"] == "改过的名字" and loaded.step == "matter"
+    with db_engine.connect() as conn:
+        raw = " ".join(str(v) for r in conn.execute(text("SELECT * FROM prefiling_draft")) for v in r)
+    assert id_number not in raw and "改过的名字" not in raw and "13812345678" not in raw
+
+
+def test_wrong_draft_codes_are_throttled(db_engine):
+    with Session(db_engine) as s:
+        me = client()
+        for _ in range(5):
+            with pytest.raises(DraftNotFound):
+                load_draft(session=s, code="ABCDEFGHJKMN", client=me)
+        with pytest.raises(RateLimited):
+            load_draft(session=s, code="ABCDEFGHJKMN", client=me)
+
+
+@pytest.mark.parametrize("data", [PNG, JPEG, PDF])
+def test_images_and_pdf_are_accepted(data):
+    assert attachments.check_upload("x", data) is None
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("photo.png", b"MZ\x90\x00" + b"\x00" * 64),          # a Windows program renamed .png
+    ("scan.pdf", b"<html><script>alert(1)</script>"),    # HTML renamed .pdf
+    ("a.gif", b"GIF89a" + b"\x00" * 64),                  # an image, but not an allowed one
+])
+def test_other_content_is_refused_whatever_the_name(name, data):
+    error = attachments.check_upload(name, data)
+    assert error.message == f"附件“{name}”不是 JPG、PNG 图片或 PDF 文件，只能上传这三种格式。"
+
+
+def test_size_is_bounded():
+    big = PNG + b"\x00" * attachments.MAX_BYTES
+    assert "超过 5 MB" in attachments.check_upload("big.png", big).message
+
+
+def test_stored_under_a_random_name_encrypted(tmp_path):
+    entry = attachments.store(data=PDF, directory=tmp_path, cipher=get_cipher())
+    path = tmp_path / entry["stored_name"]
+    assert entry["kind"] == "pdf" and entry["size"] == len(PDF) and len(entry["stored_name"]) == 36
+    assert b"%PDF" not in path.read_bytes()
+    assert attachments.read(stored_name=entry["stored_name"], directory=tmp_path, cipher=get_cipher()) == PDF
+    with pytest.raises(ValueError):
+        attachments.read(stored_name="../secrets", directory=tmp_path, cipher=get_cipher())

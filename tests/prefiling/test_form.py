@@ -1,0 +1,99 @@
+"""Every validation message of the staged form, in the words the citizen reads."""
+
+import datetime as dt
+
+import pytest
+
+from portal.prefiling.form import label_of, to_create, validate_all, validate_stage
+from tests.prefiling.factories import make_form
+
+TODAY = dt.date(2026, 11, 1)
+
+
+def messages(stage, **changes):
+    return {e.field: e.message for e in validate_stage(stage, make_form(**changes), today=TODAY)}
+
+
+def test_a_complete_form_has_no_problems():
+    assert validate_all(make_form(), today=TODAY) == []
+
+
+def test_consent_must_be_ticked():
+    assert messages("consent", consent=False) == {"consent": "请勾选“我已阅读并同意”，才能继续填写。"}
+
+
+@pytest.mark.parametrize(("field", "value", "expected"), [
+    ("name", "", "请填写姓名。"),
+    ("name", "张" * 31, "姓名不能超过30个字，现在是31个字，请删减。"),
+    ("name", "=HYPERLINK(\"x\")", "姓名不能以 = + - @ 这几个符号开头，请删去开头的符号。"),
+    ("phone", "", "请填写联系电话，方便工作人员联系您。"),
+    ("phone", "12345", "联系电话格式不对：请填写11位手机号码（如 13812345678），或带区号的固定电话（如 0531-87654321）。"),
+    ("address", "", "请填写住址，写到门牌号，方便书面答复送达。"),
+    ("address", "@SUM(A1)", "住址不能以 = + - @ 这几个符号开头，请删去开头的符号。"),
+])
+def test_petitioner_messages(field, value, expected):
+    assert messages("petitioner", **{field: value})[field] == expected
+
+
+@pytest.mark.parametrize("phone", ["13812345678", "138 1234 5678", "+8613812345678", "0531-87654321",
+                                   "053187654321", "010-12345678-123"])
+def test_accepted_phone_numbers(phone):
+    assert "phone" not in messages("petitioner", phone=phone)
+
+
+@pytest.mark.parametrize(("field", "value", "expected"), [
+    ("district", "", "请填写问题发生地所在的区（县、市），例如“历下区”。"),
+    ("category", "", "请选择信访事项的类别。"),
+    ("request", "", "请写明诉求，也就是您希望有关部门做什么。"),
+    ("request", "+1 请求", "诉求不能以 = + - @ 这几个符号开头，请删去开头的符号。"),
+    ("facts", "", "请写明事实与理由：发生了什么、什么时间、涉及哪个单位。"),
+    ("facts", "事" * 5001, "事实与理由不能超过5000个字，现在是5001个字，请删减。"),
+    ("subject", "-某公司", "被反映对象不能以 = + - @ 这几个符号开头，请删去开头的符号。"),
+    ("attachments", [{}] * 6, "附件最多5个，请删去多出的附件。"),
+])
+def test_matter_messages(field, value, expected):
+    assert messages("matter", **{field: value})[field] == expected
+
+
+def test_subject_is_optional():
+    assert messages("matter", subject="") == {}
+
+
+def test_history_messages():
+    assert messages("history", raised_before="") == {"raised_before": "请选择这件事以前是否已向其他机关反映过。"}
+    assert messages("history", raised_before="是") == {
+        "raised_where": "请填写您以前向哪个机关、单位反映过。",
+        "raised_stage": "请选择这件事目前办到哪一步了。"}
+    assert messages("history", raised_before="是", raised_where="区信访局", raised_stage="已复查") == {}
+
+
+def agent(**kw):
+    return {"name": "李明", "relation": "近亲属", "phone": "13900001111"} | kw
+
+
+def test_at_most_two_agents_each_complete():
+    assert messages("petitioner", agents=[agent(), agent()]) == {}
+    assert messages("petitioner", agents=[agent()] * 3) == {
+        "agents": "代理人最多2名（《山东省信访条例》第二十八条），请删去多出的代理人。"}
+    got = messages("petitioner", agents=[agent(), agent(name="", relation="", phone="1")])
+    assert got == {"agents.1.name": "请填写第2位代理人的姓名。",
+                   "agents.1.relation": "请选择第2位代理人与您的关系。",
+                   "agents.1.phone": "第2位代理人的电话格式不对：请填写11位手机号码（如 13812345678），"
+                                     "或带区号的固定电话（如 0531-87654321）。"}
+    assert label_of("agents.1.phone") == "第2位代理人的电话"
+
+
+def test_at_most_five_representatives():
+    rep = {"name": "王芳", "phone": "13700002222"}
+    assert messages("petitioner", representatives=[rep] * 5) == {}
+    assert messages("petitioner", representatives=[rep] * 6) == {
+        "representatives": "代表人最多5名（《信访工作条例》第二十条），请删去多出的代表人。"}
+
+
+def test_to_create_normalises_and_refuses_invalid_forms():
+    created = to_create(make_form(id_number="11010519491231002x", phone="+86 138 1234 5678",
+                                  raised_before="否", raised_where="ignored"))
+    assert created.id_number == "11010519491231002X" and created.phone == "13812345678"
+    assert created.raised_where == ""
+    with pytest.raises(ValueError):
+        to_create(make_form(name=""))

@@ -1,0 +1,84 @@
+"""Lookup by code and secret: right, wrong, enumerated; withdrawal; one-time rating."""
+
+import pytest
+from sqlmodel import Session
+
+from portal.identity import Actor
+from portal.prefiling import codes, staff
+from portal.prefiling.lookup import NEUTRAL, LookupFailed, RatingRefused, lookup, rate, withdraw
+from portal.prefiling.ratelimit import RateLimited
+from portal.prefiling.states import IllegalTransition
+from portal.roles import HANDLER
+from tests.prefiling.factories import client, make_prefiling
+
+HANDLER_ACTOR = Actor("clerk", frozenset({HANDLER}))
+
+
+def test_right_code_and_secret_show_the_state_and_clock(db_engine):
+    with Session(db_engine) as s:
+        made = make_prefiling(s)
+        view = lookup(session=s, code=codes.grouped(made.code).lower(), secret=made.secret, client=client())
+    assert view.state == "已提交" and view.code == made.code
+    assert view.history[0].action == "提交预登记" and view.can_withdraw and not view.can_rate
+    assert view.days_left == 15 and view.clock[0].name == "受理告知"
+
+
+def test_wrong_code_and_wrong_secret_get_the_same_message(db_engine):
+    with Session(db_engine) as s:
+        made = make_prefiling(s)
+        with pytest.raises(LookupFailed) as wrong_secret:
+            lookup(session=s, code=made.code, secret="AAAAAAAA", client=client())
+        with pytest.raises(LookupFailed) as wrong_code:
+            lookup(session=s, code=codes.new_reference_code(), secret=made.secret, client=client())
+    assert str(wrong_secret.value) == str(wrong_code.value) == NEUTRAL
+
+
+def test_enumerating_codes_is_throttled_per_session_and_per_address(db_engine):
+    with Session(db_engine) as s:
+        made = make_prefiling(s)
+        attacker = client("attacker")
+        for _ in range(5):
+            with pytest.raises(LookupFailed):
+                lookup(session=s, code=codes.new_reference_code(), secret=codes.new_secret(), client=attacker)
+        # now even the right pair is refused for this session: no oracle left to probe
+        with pytest.raises(RateLimited, match="15分钟后再试"):
+            lookup(session=s, code=made.code, secret=made.secret, client=attacker)
+        for i in range(30):  # a new session per try does not help from one address
+            with pytest.raises(LookupFailed):
+                lookup(session=s, code=codes.new_reference_code(), secret="X", client=client(f"n{i}", "9.9.9.9"))
+        with pytest.raises(RateLimited):
+            lookup(session=s, code=made.code, secret=made.secret, client=client("new", "9.9.9.9"))
+        # another citizen is not affected
+        assert lookup(session=s, code=made.code, secret=made.secret, client=client()).code == made.code
+
+
+def test_citizen_can_withdraw_only_before_registration(db_engine):
+    with Session(db_engine) as s:
+        made = make_prefiling(s)
+        view = withdraw(session=s, code=made.code, secret=made.secret, client=client())
+        assert view.state == "已撤回" and not view.can_withdraw and view.days_left is None
+        other = make_prefiling(s)
+        staff.register(session=s, actor=HANDLER_ACTOR, prefiling_id=other.prefiling.id, official_number="XF-1")
+        with pytest.raises(IllegalTransition):
+            withdraw(session=s, code=other.code, secret=other.secret, client=client())
+
+
+def test_rating_once_and_only_after_closure(db_engine):
+    with Session(db_engine) as s:
+        made = make_prefiling(s)
+        args = {"session": s, "code": made.code, "secret": made.secret, "client": client()}
+        with pytest.raises(RatingRefused, match="办结后才能评价"):
+            rate(**args, rating="满意")
+        staff.register(session=s, actor=HANDLER_ACTOR, prefiling_id=made.prefiling.id, official_number="XF-2")
+        staff.close(session=s, actor=HANDLER_ACTOR, prefiling_id=made.prefiling.id, reply="已修复屋顶。")
+        before = lookup(**args)
+        assert before.can_rate and before.history[-1].reply == "已修复屋顶。"
+        with pytest.raises(RatingRefused, match="请选择"):
+            rate(**args, rating="很好")
+        with pytest.raises(RatingRefused, match="不能以"):
+            rate(**args, rating="满意", comment="=cmd")
+        view = rate(**args, rating="基本满意", comment="修得慢了些")
+        assert view.rating == "基本满意" and not view.can_rate
+        with pytest.raises(RatingRefused, match="只能评价一次"):
+            rate(**args, rating="不满意")
+        assert lookup(**args).rating == "基本满意"

@@ -1,0 +1,72 @@
+"""Retention: personal data erased after the period from closure; the record stays, anonymised."""
+
+import datetime as dt
+
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from portal.identity import Actor
+from portal.prefiling import attachments, staff
+from portal.prefiling.crypto import get_cipher
+from portal.prefiling.drafts import save_draft
+from portal.prefiling.models import Prefiling, PrefilingAttachment, PrefilingDraft, PrefilingPerson
+from portal.prefiling.retention import ERASED, purge_expired
+from portal.roles import HANDLER
+from portal.timeutil import utcnow
+from tests.prefiling.factories import make_form, make_prefiling
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+ACTOR = Actor("clerk", frozenset({HANDLER}))
+
+
+def closed_prefiling(s, directory):
+    stored = attachments.store(data=PNG, directory=directory, cipher=get_cipher())
+    made = make_prefiling(s, attachments=[stored], agents=[{"name": "李四", "relation": "律师",
+                                                            "phone": "13911112222"}])
+    staff.register(session=s, actor=ACTOR, prefiling_id=made.prefiling.id, official_number="XF-9")
+    staff.close(session=s, actor=ACTOR, prefiling_id=made.prefiling.id, reply="已答复张秀兰本人。")
+    return made, directory / stored["stored_name"]
+
+
+def test_purge_erases_personal_data_after_the_period_and_keeps_the_record(db_engine, tmp_path):
+    with Session(db_engine) as s:
+        made, file = closed_prefiling(s, tmp_path)
+        open_one = make_prefiling(s)
+        assert file.exists()
+        early = purge_expired(session=s, retention_days=30, attachments_dir=tmp_path,
+                              now=utcnow() + dt.timedelta(days=29))
+        assert early.anonymised == 0 and file.exists()
+        report = purge_expired(session=s, retention_days=30, attachments_dir=tmp_path,
+                               now=utcnow() + dt.timedelta(days=31))
+        assert report.anonymised == 1 and not file.exists()
+        row = s.get(Prefiling, made.prefiling.id)
+        s.refresh(row)
+        assert row.name_enc is row.id_number_enc is row.phone_enc is row.address_enc is None
+        assert row.facts == ERASED and row.subject == "" and row.anonymised_at is not None
+        assert (row.category, row.district, row.state, row.official_number) == ("申诉求决", "历下区", "已办结", "XF-9")
+        assert s.exec(select(PrefilingPerson)).all() == []
+        assert s.exec(select(PrefilingAttachment)).all() == []
+        assert s.get(Prefiling, open_one.prefiling.id).name_enc is not None  # not closed: untouched
+    with db_engine.connect() as conn:
+        raw = " ".join(str(v) for r in conn.execute(text("SELECT * FROM prefiling_event")) for v in r)
+    assert "张秀兰" not in raw
+    with Session(db_engine) as s:  # running it again changes nothing
+        assert purge_expired(session=s, retention_days=30, attachments_dir=tmp_path,
+                             now=utcnow() + dt.timedelta(days=40)).anonymised == 0
+
+
+def test_stale_drafts_and_their_files_are_removed(db_engine, tmp_path):
+    with Session(db_engine) as s:
+        stored = attachments.store(data=PNG, directory=tmp_path, cipher=get_cipher())
+        draft = save_draft(session=s, data=make_form(attachments=[stored]), step="matter")
+        report = purge_expired(session=s, retention_days=30, attachments_dir=tmp_path,
+                               now=utcnow() + dt.timedelta(days=8))
+        assert report.drafts_removed == 1 and s.get(PrefilingDraft, draft.code) is None
+        assert not (tmp_path / stored["stored_name"]).exists()
+
+
+def test_purge_command_runs(capsys):
+    from portal.__main__ import main
+
+    assert main(["purge-expired"]) == 0
+    assert "anonymised 0" in capsys.readouterr().out

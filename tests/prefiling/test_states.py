@@ -1,0 +1,56 @@
+"""The pre-filing lifecycle: legal moves, illegal moves, timestamps."""
+
+import pytest
+
+from portal.prefiling.models import Prefiling
+from portal.prefiling.states import (
+    CLOSED,
+    DRAFT,
+    REGISTERED,
+    STATES,
+    SUBMITTED,
+    TRANSITIONS,
+    IllegalTransition,
+    apply_transition,
+)
+
+
+def at_state(state):
+    return Prefiling(code="X", secret_hash="", idempotency_token="t", state=state, category="其他",
+                     received_date=__import__("datetime").date(2026, 11, 1))
+
+
+LEGAL = [(s, a) for a, t in TRANSITIONS.items() for s in t.sources]
+
+
+@pytest.mark.parametrize(("state", "action"), LEGAL)
+def test_legal_moves_reach_their_target_with_a_timestamped_event(state, action):
+    p = at_state(state)
+    event = apply_transition(p, action, actor="tester", reply="答复")
+    assert p.state == TRANSITIONS[action].target == event.to_state
+    assert event.from_state == state and event.at.tzinfo is not None and event.reply == "答复"
+
+
+@pytest.mark.parametrize(("state", "action"),
+                         [(s, a) for s in STATES for a in TRANSITIONS if (s, a) not in LEGAL])
+def test_illegal_moves_raise_and_change_nothing(state, action):
+    p = at_state(state)
+    with pytest.raises(IllegalTransition):
+        apply_transition(p, action, actor="tester")
+    assert p.state == state
+
+
+def test_the_expected_paths():
+    p = at_state(DRAFT)
+    for action, state in [("submit", SUBMITTED), ("register", REGISTERED), ("close", CLOSED)]:
+        apply_transition(p, action, actor="x")
+        assert p.state == state
+    assert p.registered_date is not None and p.closed_at is not None
+    with pytest.raises(IllegalTransition, match="已办结"):
+        apply_transition(p, "withdraw", actor="信访人")
+    with pytest.raises(IllegalTransition):
+        apply_transition(p, "fly", actor="x")
+
+
+def test_withdraw_only_before_registration():
+    assert set(TRANSITIONS["withdraw"].sources) == {SUBMITTED, "需补充材料"}

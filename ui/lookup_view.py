@@ -1,0 +1,122 @@
+"""进度查询: the status of one pre-filing, withdrawal and rating (widgets and their callbacks)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from portal.db import session_scope
+from portal.prefiling import lookup as svc
+from portal.prefiling.codes import grouped
+from portal.prefiling.ratelimit import RateLimited
+from portal.prefiling.receipt import HOLIDAY_NOTE, date_text
+from portal.prefiling.states import IllegalTransition
+from portal.timeutil import beijing_text
+from ui.common import esc
+from ui.prefile_ui import client_info
+
+S = st.session_state
+
+
+def _call(service, **kwargs) -> None:
+    """Run a lookup-family service with the remembered code and secret; keep the view or the error."""
+    code, secret = S.get("lk_creds", ("", ""))
+    S.lk_error = S.lk_action_error = ""
+    try:
+        with session_scope() as session:
+            S.lk_view = service(session=session, code=code, secret=secret, client=client_info(), **kwargs)
+    except (svc.LookupFailed, RateLimited) as exc:
+        S.lk_view, S.lk_error = None, str(exc)
+    except (svc.RatingRefused, IllegalTransition) as exc:
+        S.lk_action_error = str(exc)
+
+
+def on_lookup() -> None:
+    S.lk_creds = (S.get("lk_code") or "", S.get("lk_secret") or "")
+    _call(svc.lookup)
+
+
+def on_withdraw() -> None:
+    if not S.get("lk_confirm_withdraw"):
+        S.lk_action_error = "请先勾选“我确定要撤回这份预登记”。"
+        return
+    _call(svc.withdraw)
+
+
+def on_rate() -> None:
+    _call(svc.rate, rating=S.get("lk_rating") or "", comment=S.get("lk_comment") or "")
+
+
+def on_leave() -> None:
+    for key in ("lk_creds", "lk_view", "lk_error", "lk_action_error"):
+        S.pop(key, None)
+
+
+def ask() -> None:
+    st.write("请输入提交预登记时得到的查询码和查询密码。")
+    with st.form("lk-form"):
+        st.text_input("查询码（10位，可以带横线）", key="lk_code", max_chars=20)
+        st.text_input("查询密码（8位）", key="lk_secret", type="password", max_chars=20)
+        st.form_submit_button("查询", type="primary", on_click=on_lookup)
+    if S.get("lk_error"):
+        st.error(S.lk_error)
+
+
+def _history(view: svc.StatusView) -> None:
+    st.markdown("#### 办理记录和答复")
+    for entry in reversed(view.history):
+        with st.container(border=True):
+            st.markdown(f"**{esc(entry.action)}** → {esc(entry.state)}  \n{esc(beijing_text(entry.at))}")
+            if entry.reply:
+                st.markdown(f'<p class="answer-value">{esc(entry.reply)}</p>', unsafe_allow_html=True)
+
+
+def _clock(view: svc.StatusView) -> None:
+    st.markdown("#### 法定期限")
+    if view.days_left is not None:
+        which = "办结" if view.registered_date else "告知是否受理"
+        if view.days_left >= 0:
+            st.info(f"距{which}的法定期限还有 {view.days_left} 天。")
+        else:
+            st.warning(f"{which}的法定期限已过 {-view.days_left} 天。您可以向上一级机关反映。")
+    for line in view.clock:
+        st.markdown(f"- **{esc(line.name)}**：{esc(line.text)}")
+    st.caption(HOLIDAY_NOTE)
+
+
+def _actions(view: svc.StatusView) -> None:
+    if S.get("lk_action_error"):
+        st.error(S.lk_action_error)
+    if view.can_withdraw:
+        with st.expander("撤回这份预登记"):
+            st.write("撤回后工作人员不再处理这份预登记。如需再反映，请重新提交。")
+            st.checkbox("我确定要撤回这份预登记", key="lk_confirm_withdraw")
+            st.button("撤回预登记", on_click=on_withdraw, key="lk_withdraw")
+    if view.can_rate:
+        st.markdown("#### 评价办理结果")
+        st.caption("依据《信访工作条例》第二十一条，您可以对办理情况作出评价，每件只能评价一次。")
+        with st.form("lk-rate"):
+            st.radio("您对办理结果是否满意？", svc.RATINGS, index=None, key="lk_rating", horizontal=True)
+            st.text_area("意见（选填，最多500字）", key="lk_comment", max_chars=500)
+            st.form_submit_button("提交评价", type="primary", on_click=on_rate)
+    elif view.rating:
+        st.success(f"您的评价：{view.rating}。谢谢！")
+
+
+def show(view: svc.StatusView) -> None:
+    st.markdown(f"查询码 **{esc(grouped(view.code))}**")
+    st.markdown(f"### 当前状态：{esc(view.state)}")
+    st.write(view.explained)
+    facts = [("类别", view.category), ("问题属地", view.district),
+             ("提交时间", beijing_text(view.submitted_at))]
+    if view.official_number:
+        facts.append(("信访件编号", view.official_number))
+    if view.registered_date:
+        facts.append(("登记日期", date_text(view.registered_date)))
+    if view.reject_reason:
+        facts += [("不予登记的理由", view.reject_reason), ("应当通过的途径", view.reject_channel)]
+    for label, value in facts:
+        st.markdown(f"**{esc(label)}**：{esc(value)}")
+    _actions(view)
+    _history(view)
+    _clock(view)
+    st.button("结束查询", on_click=on_leave, key="lk_leave")

@@ -1,0 +1,162 @@
+"""核对 (check your answers) with the provisions, cases and channel the complaint points to,
+then the confirmation with the reference code, secret and receipt."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from portal.db import session_scope
+from portal.prefiling import channels
+from portal.prefiling import form as F
+from portal.prefiling.codes import grouped
+from portal.prefiling.drafts import delete_draft
+from portal.prefiling.ratelimit import RateLimited
+from portal.prefiling.receipt import make_receipt
+from portal.prefiling.service import submit
+from ui import cases_source, search_engine
+from ui.common import esc, esc_lines, get_library, provision_link
+from ui.prefile_state import S, goto, on_change_answer, start_over
+from ui.prefile_ui import client_info
+
+log = logging.getLogger(__name__)
+
+
+def _answers(data: dict) -> list[tuple[str, str, str]]:
+    """(step, label, shown value) for every answer, in form order."""
+    out = [("petitioner", "姓名", data["name"]), ("petitioner", "身份证号码", data["id_number"]),
+           ("petitioner", "联系电话", data["phone"]), ("petitioner", "住址", data["address"])]
+    for group in ("agents", "representatives"):
+        people = data.get(group) or []
+        shown = "；".join(" ".join(x for x in (p.get("name"), p.get("relation", ""), p.get("phone")) if x)
+                         for p in people)
+        out.append(("petitioner", F.FIELD_LABELS[group], shown or "无"))
+    out += [("matter", "问题属地", data["district"]), ("matter", "类别", data["category"]),
+            ("matter", "被反映对象", data.get("subject") or "未填写"), ("matter", "诉求", data["request"]),
+            ("matter", "事实与理由", data["facts"]),
+            ("matter", "附件", "、".join(a.get("label") or a["kind"] for a in data.get("attachments") or []) or "无"),
+            ("history", "是否已向其他机关反映", data["raised_before"])]
+    if data["raised_before"] == "是":
+        out += [("history", "向哪个机关反映过", data["raised_where"]), ("history", "目前进展", data["raised_stage"])]
+    return out
+
+
+def _show_answers(data: dict) -> None:
+    for i, (step, label, value) in enumerate(_answers(data)):
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        left.markdown(f"**{esc(label)}**")
+        left.markdown(f'<p class="answer-value">{esc(value)}</p>', unsafe_allow_html=True)
+        right.button(f"修改「{label}」", key=f"pf_change_{i}", on_click=on_change_answer, args=(step,))
+
+
+def _show_retrieval(data: dict) -> set[str]:
+    library = get_library()
+    text = f"{data['request']} {data['facts']}"[:500]
+    st.markdown("#### 与您反映的问题相关的法律规定")
+    try:
+        response = search_engine.get_searcher().search(text, k=5)
+        hits = [h for h in response.hits if library.provision(h.provision_id)] if response.confident else []
+    except Exception:  # the search engine must never block a submission
+        log.exception("search failed on the pre-filing check page")
+        hits = []
+    if not hits:
+        st.caption("没有检索到足够相关的条文。这不影响您提交。")
+    for hit in hits:
+        st.markdown(provision_link(hit.provision_id, library))
+        with st.expander("查看条文原文"):
+            st.markdown(f'<div class="article">{esc_lines(library.provision(hit.provision_id).text)}</div>',
+                        unsafe_allow_html=True)
+    return {h.provision_id for h in hits}
+
+
+def _show_cases(ids: set[str]) -> None:
+    related = [c for c in cases_source.published_cases() if ids & set(c.provision_ids)][:3]
+    if related:
+        st.markdown("#### 相关典型案例")
+        for case in related:
+            st.markdown(f"**{esc(case.title)}**（{esc(case.category)}）  \n{esc(case.summary)}")
+        st.page_link("pages/cases.py", label="查看全部典型案例", icon=":material/gavel:")
+
+
+def _show_channels(data: dict) -> set[str]:
+    library = get_library()
+    text = " ".join((data.get("subject", ""), data["request"], data["facts"]))
+    raised = data["raised_before"] == "是"
+    stage = data.get("raised_stage", "") if raised else ""
+    ids: set[str] = set()
+    for warning in channels.warnings(raised_before=raised, stage=stage):
+        st.warning(warning.message)
+        st.markdown("依据：" + "、".join(provision_link(p, library) for p in warning.provision_ids))
+    suggestions = channels.suggest(category=data["category"], text=text, stage=stage)
+    if suggestions:
+        st.markdown("#### 建议您同时了解的途径（诉访分离）")
+        st.caption("根据《信访工作条例》第二十二条、第二十八条、第三十一条，下列事项依法有专门的处理途径。"
+                   "您仍然可以提交预登记。")
+    for s in suggestions:
+        with st.container(border=True):
+            st.markdown(f"**{esc(s.rule.channel)}**：{esc(s.rule.advice)}")
+            st.markdown("依据：" + "、".join(provision_link(p, library) for p in s.rule.provision_ids))
+        ids |= set(s.rule.provision_ids)
+    return ids
+
+
+def _on_submit() -> None:
+    data = S.pf_data
+    errors = F.validate_all(data)
+    if errors:
+        goto(F.first_invalid_stage(data) or "consent")
+        S.pf_errors = F.validate_stage(S.pf_step, data)
+        return
+    with session_scope() as session:
+        try:
+            result = submit(session=session, data=F.to_create(data), idempotency_token=S.pf_token,
+                            client=client_info())
+        except RateLimited as exc:
+            S.pf_submit_error = str(exc)
+            return
+        delete_draft(session=session, code=S.pf_draft)
+    p = result.prefiling
+    S.pf_done = {"code": result.code, "secret": result.secret, "submitted": p.received_date,
+                 "category": p.category, "district": p.district}
+    st.query_params.pop("draft", None)
+
+
+def check() -> None:
+    data = S.pf_data
+    st.subheader("核对您填写的内容")
+    st.caption("请逐项核对。需要修改的，点击该项旁边的“修改”。")
+    _show_answers(data)
+    st.divider()
+    ids = _show_channels(data)
+    ids |= _show_retrieval(data)
+    _show_cases(ids)
+    st.divider()
+    if S.get("pf_submit_error"):
+        st.error(S.pf_submit_error)
+    st.markdown("提交后您会得到**查询码**和**查询密码**，请记下或下载回执。")
+    st.button("确认提交", type="primary", on_click=_on_submit, key="pf_submit")
+
+
+def confirmation() -> None:
+    done = S.pf_done
+    receipt = make_receipt(code=done["code"], secret=done["secret"], submitted=done["submitted"],
+                           category=done["category"], district=done["district"])
+    st.title("预登记已提交")
+    st.success("您的网上信访预登记已提交。这是预登记，还不是正式受理。")
+    st.markdown(f'<p>查询码</p><p class="ref-code">{esc(grouped(done["code"]))}</p>', unsafe_allow_html=True)
+    if done["secret"]:
+        st.markdown(f'<p>查询密码</p><p class="ref-code">{esc(done["secret"])}</p>', unsafe_allow_html=True)
+        st.warning("请现在记下查询码和查询密码，或下载回执保存。查询密码只显示这一次，不要告诉他人。")
+    else:
+        st.info("这份材料已经提交过了，上面是它的查询码。查询密码在第一次提交时已经显示。")
+    c1, c2 = st.columns(2)
+    c1.download_button("下载回执（网页）", receipt.html(), file_name=f"回执-{done['code']}.html",
+                       mime="text/html", key="pf_dl_html")
+    c2.download_button("下载回执（文本）", receipt.text(), file_name=f"回执-{done['code']}.txt",
+                       mime="text/plain", key="pf_dl_txt")
+    st.markdown("#### 回执")
+    with st.container(border=True):
+        st.markdown(f'<div class="answer-value">{esc(receipt.text())}</div>', unsafe_allow_html=True)
+    st.page_link("pages/lookup.py", label="去查询办理进度", icon=":material/manage_search:")
+    st.button("再填写一份预登记", on_click=start_over, key="pf_again")

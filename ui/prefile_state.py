@@ -1,0 +1,173 @@
+"""The pre-filing page's session state: the form dict, the step, the draft, and the moves between
+steps (called from widget callbacks so errors are known before the page is drawn)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from portal.db import session_scope
+from portal.prefiling import attachments as files
+from portal.prefiling import form as F
+from portal.prefiling.crypto import get_cipher
+from portal.prefiling.drafts import DraftNotFound, load_draft, save_draft
+from portal.prefiling.fields import FieldError
+from portal.prefiling.ratelimit import RateLimited
+from portal.settings import get_settings
+from ui.prefile_ui import client_info
+
+S = st.session_state
+STEP_FIELDS = {
+    "consent": ("consent",),
+    "petitioner": ("name", "id_number", "phone", "address"),
+    "matter": ("district", "category", "subject", "request", "facts"),
+    "history": ("raised_before", "raised_where", "raised_stage"),
+    "check": (),
+}
+PERSON_FIELDS = {"agents": ("name", "relation", "phone"), "representatives": ("name", "phone")}
+CHOICE_FIELDS = {"category", "raised_before", "raised_stage"}
+
+
+def init() -> None:
+    S.setdefault("pf_data", F.empty_form())
+    S.setdefault("pf_step", "consent")
+    S.setdefault("pf_errors", [])
+    S.setdefault("pf_upload_gen", 0)
+
+
+def wkey(field: str) -> str:
+    return f"pf_w_{field}"
+
+
+def pkey(group: str, i: int, field: str) -> str:
+    return f"pf_w_{group}_{i}_{field}"
+
+
+def seed(step: str) -> None:
+    """Put the stored answers into the widgets of `step` (once per visit to the step)."""
+    if S.get("pf_seeded") == step:
+        return
+    data = S.pf_data
+    for field in STEP_FIELDS[step]:
+        value = data.get(field)
+        S[wkey(field)] = (value or None) if field in CHOICE_FIELDS else value
+    if step == "petitioner":
+        for group, names in PERSON_FIELDS.items():
+            people = data.get(group) or []
+            S[wkey(f"{group}_count")] = len(people)
+            for i in range(F.MAX_REPRESENTATIVES):
+                for name in names:
+                    value = people[i].get(name, "") if i < len(people) else ""
+                    S[pkey(group, i, name)] = (value or None) if name == "relation" else value
+    S.pf_seeded = step
+
+
+def collect(step: str) -> dict[str, Any]:
+    """The widgets' values of `step` written back into the form dict."""
+    data = S.pf_data
+    for field in STEP_FIELDS[step]:
+        value = S.get(wkey(field))
+        data[field] = bool(value) if field == "consent" else (value or "")
+    if step == "petitioner":
+        for group, names in PERSON_FIELDS.items():
+            count = int(S.get(wkey(f"{group}_count")) or 0)
+            data[group] = [{n: S.get(pkey(group, i, n)) or "" for n in names} for i in range(count)]
+    return data
+
+
+def save(step: str) -> None:
+    """Save the draft server-side (only once consent is given: it is the basis for keeping data)."""
+    if not S.pf_data.get("consent"):
+        return
+    with session_scope() as session:
+        draft = save_draft(session=session, data=S.pf_data, step=step, code=S.get("pf_draft"))
+    S.pf_draft, S.pf_token = draft.code, draft.idempotency_token
+    st.query_params["draft"] = draft.code
+
+
+def goto(step: str) -> None:
+    S.pf_step, S.pf_errors, S.pf_seeded = step, [], None
+    if step == "check":
+        S.pf_return_to_check = False
+
+
+def _take_uploads() -> list[FieldError]:
+    uploads = S.get(wkey(f"upload_{S.pf_upload_gen}")) or []
+    errors: list[FieldError] = []
+    have = S.pf_data.setdefault("attachments", [])
+    for upload in uploads:
+        if len(have) >= files.MAX_COUNT:
+            errors.append(FieldError("attachments", f"附件最多{files.MAX_COUNT}个，“{upload.name}”没有上传。"))
+            continue
+        content = upload.getvalue()
+        problem = files.check_upload(upload.name, content)
+        if problem:
+            errors.append(problem)
+            continue
+        entry = files.store(data=content, directory=get_settings().attachments_dir, cipher=get_cipher())
+        have.append(entry | {"label": upload.name[:80]})
+    S.pf_upload_gen += 1  # a fresh uploader, so the same files are not taken twice
+    return errors
+
+
+def on_continue(step: str) -> None:
+    collect(step)
+    errors = _take_uploads() if step == "matter" else []
+    errors += F.validate_stage(step, S.pf_data)
+    if errors:
+        save(step)
+        S.pf_errors = errors
+        return
+    index = F.STAGES.index(step)
+    target = "check" if S.get("pf_return_to_check") else F.STAGES[index + 1]
+    save(target)
+    goto(target)
+
+
+def on_back(step: str) -> None:
+    collect(step)
+    save(step)
+    goto(F.STAGES[max(0, F.STAGES.index(step) - 1)])
+
+
+def on_change_answer(step: str) -> None:
+    goto(step)
+    S.pf_return_to_check = True
+
+
+def remove_attachment(stored_name: str) -> None:
+    S.pf_data["attachments"] = [a for a in S.pf_data.get("attachments", []) if a["stored_name"] != stored_name]
+    files.remove(stored_name=stored_name, directory=get_settings().attachments_dir)
+    save("matter")
+
+
+def resume(code: str) -> str:
+    """Load a draft by code into the session; '' on success, else the message to show."""
+    try:
+        with session_scope() as session:
+            draft = load_draft(session=session, code=code, client=client_info())
+    except (DraftNotFound, RateLimited) as exc:
+        return str(exc)
+    S.pf_data, S.pf_draft, S.pf_token = draft.data, draft.code, draft.idempotency_token
+    goto(draft.step)
+    st.query_params["draft"] = draft.code
+    return ""
+
+
+def resume_from_link() -> None:
+    """After a browser refresh the session is new, but ?draft=CODE brings the answers back."""
+    code = st.query_params.get("draft")
+    if code and code != S.get("pf_draft") and not S.get("pf_link_tried") == code:
+        S.pf_link_tried = code
+        S.pf_resume_error = resume(code)
+
+
+def on_resume_typed() -> None:
+    S.pf_resume_error = resume(S.get(wkey("resume_code")) or "")
+
+
+def start_over() -> None:
+    for key in [k for k in S if str(k).startswith("pf_")]:
+        del S[key]
+    st.query_params.pop("draft", None)

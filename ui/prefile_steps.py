@@ -1,0 +1,150 @@
+"""The steps of the 网上预登记 form, one topic each (GOV.UK manner)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from portal.prefiling import attachments as files
+from portal.prefiling import form as F
+from ui.common import esc, get_settings
+from ui.prefile_state import S, on_back, on_continue, on_resume_typed, pkey, remove_attachment, wkey
+from ui.prefile_ui import anchor, inline_error
+
+MULTILINE_HELP = "可以分段写。请不要填写与事项无关的他人身份证号等个人信息。"
+
+
+def _errors() -> list:
+    return S.get("pf_errors") or []
+
+
+def _text(field: str, label: str, *, help: str | None = None, area: bool = False, limit: int | None = None,
+          placeholder: str | None = None) -> None:
+    anchor(field)
+    widget = st.text_area if area else st.text_input
+    kwargs = {"height": 160} if area else {}
+    widget(label, key=wkey(field), help=help, max_chars=limit, placeholder=placeholder, **kwargs)
+    inline_error(field, _errors())
+
+
+def _buttons(step: str, *, back: bool = True) -> None:
+    cols = st.columns(2) if back else [st.container()]
+    with cols[0]:
+        st.form_submit_button("继续", type="primary", on_click=on_continue, args=(step,))
+    if back:
+        with cols[1]:
+            st.form_submit_button("上一步", on_click=on_back, args=(step,))
+
+
+def consent() -> None:
+    days = get_settings().retention_days
+    st.subheader("须知与授权")
+    st.markdown(f"""
+这是**网上信访预登记**：您在网上填写，工作人员审核后再正式登记为信访件。请先了解我们怎样处理您的个人信息。
+
+- **收集什么**：姓名、身份证号码、联系电话、住址，您反映的事项和上传的材料；有代理人或代表人的，还有他们的姓名和电话。
+- **为什么收集**：登记和办理您的信访事项，联系您并书面答复（《信访工作条例》第十九条，《山东省信访条例》第二十五条）。只收集办理所必需的信息。
+- **谁能看到**：只有负责办理的信访工作人员。检举控告类事项只有经授权的工作人员才能查看，绝不透露或转给被检举的人员或单位（《信访工作条例》第三十条）。
+- **怎样保存**：身份证号码、电话、住址和附件加密保存。
+- **保存多久**：办结（或不予登记、撤回）后 {days} 天，之后删除您的个人信息，只保留不含个人信息的统计记录。
+- **您的权利**：可以查询办理进展；工作人员登记前，可以随时撤回；可以要求查阅、更正或删除您的个人信息（《个人信息保护法》）。
+- 未提交的草稿保存 7 天。
+""")
+    with st.form("pf-consent"):
+        anchor("consent")
+        st.checkbox("我已阅读以上须知，同意按上述方式处理我的个人信息", key=wkey("consent"))
+        inline_error("consent", _errors())
+        _buttons("consent", back=False)
+    with st.expander("已经填过一部分？用草稿码继续填写"):
+        with st.form("pf-resume"):
+            st.text_input("草稿码（12位）", key=wkey("resume_code"))
+            st.form_submit_button("继续填写草稿", on_click=on_resume_typed)
+        if S.get("pf_resume_error"):
+            st.error(S.pf_resume_error)
+
+
+def _people(group: str, limit: int, article: str) -> None:
+    who = F.FIELD_LABELS[group]
+    anchor(group)
+    st.selectbox(f"{who}人数（最多{limit}名，{article}）", list(range(limit + 1)), key=wkey(f"{group}_count"))
+    inline_error(group, _errors())
+
+
+def _person_fields(group: str) -> None:
+    count = int(S.get(wkey(f"{group}_count")) or 0)
+    who = F.FIELD_LABELS[group]
+    for i in range(count):
+        st.markdown(f"**第{i + 1}位{who}**")
+        for name, label in (("name", "姓名"), ("phone", "电话")):
+            field = f"{group}.{i}.{name}"
+            anchor(field)
+            st.text_input(f"第{i + 1}位{who}的{label}", key=pkey(group, i, name), max_chars=30)
+            inline_error(field, _errors())
+        if group == "agents":
+            field = f"agents.{i}.relation"
+            anchor(field)
+            st.selectbox(f"第{i + 1}位代理人与您的关系", F.AGENT_RELATIONS, index=None,
+                         key=pkey(group, i, "relation"), placeholder="请选择")
+            inline_error(field, _errors())
+
+
+def petitioner() -> None:
+    st.subheader("信访人")
+    st.caption("请填写您本人的信息。代理他人提出的，请在下方填写代理人。")
+    st.markdown("**代理人和代表人**（没有的请保持 0）")
+    _people("agents", F.MAX_AGENTS, "《山东省信访条例》第二十八条")
+    _people("representatives", F.MAX_REPRESENTATIVES, "多人反映同一事项的代表，《信访工作条例》第二十条")
+    with st.form("pf-petitioner"):
+        _text("name", "姓名", limit=F.LIMITS["name"])
+        _text("id_number", "身份证号码", help="18位，最后一位可能是字母X", limit=18)
+        _text("phone", "联系电话（手机或固定电话）", help="例如 13812345678 或 0531-87654321", limit=20)
+        _text("address", "住址", help="写到门牌号，方便书面答复送达", limit=F.LIMITS["address"])
+        _person_fields("agents")
+        _person_fields("representatives")
+        _buttons("petitioner")
+
+
+def matter() -> None:
+    st.subheader("信访事项")
+    have = S.pf_data.get("attachments") or []
+    with st.form("pf-matter"):
+        _text("district", "问题属地（区、县、市）", placeholder="例如：历下区", limit=F.LIMITS["district"])
+        anchor("category")
+        st.radio("类别", F.CATEGORIES, index=None, key=wkey("category"),
+                 captions=("对工作提出建议、意见", "检举、揭发、控告违纪违法行为（仅授权人员可见）",
+                           "请求解决自己的问题或对处理不服", "以上都不是"))
+        inline_error("category", _errors())
+        _text("subject", "被反映对象（选填）", help="单位或人员名称", limit=F.LIMITS["subject"])
+        _text("request", "诉求", help="您希望有关部门做什么", area=True, limit=F.LIMITS["request"])
+        _text("facts", "事实与理由", help=MULTILINE_HELP, area=True, limit=F.LIMITS["facts"])
+        anchor("attachments")
+        st.file_uploader(f"附件（选填；JPG、PNG 图片或 PDF，每个不超过 5 MB，最多{files.MAX_COUNT}个）",
+                         type=["jpg", "jpeg", "png", "pdf"], accept_multiple_files=True,
+                         key=wkey(f"upload_{S.pf_upload_gen}"), max_upload_size=5)
+        inline_error("attachments", _errors())
+        _buttons("matter")
+    if have:
+        st.markdown("**已上传的附件**")
+        for entry in have:
+            st.button(f"删除附件「{entry.get('label') or entry['kind']}」", key=f"pf_rm_{entry['stored_name']}",
+                      on_click=remove_attachment, args=(entry["stored_name"],))
+
+
+def history() -> None:
+    st.subheader("是否已反映")
+    st.caption("如实填写，有助于工作人员判断由谁办理、处于哪个阶段。")
+    with st.form("pf-history"):
+        anchor("raised_before")
+        st.radio("这件事以前是否已向其他机关、单位反映过？", ("是", "否"), index=None,
+                 key=wkey("raised_before"), horizontal=True)
+        inline_error("raised_before", _errors())
+        _text("raised_where", "向哪个机关、单位反映过（选“是”的填写）", limit=F.LIMITS["raised_where"])
+        anchor("raised_stage")
+        st.radio("目前办到哪一步了（选“是”的填写）", F.STAGES_RAISED, index=None, key=wkey("raised_stage"))
+        inline_error("raised_stage", _errors())
+        _buttons("history")
+
+
+def progress(step: str) -> None:
+    number = F.STAGES.index(step) + 1
+    st.markdown(f'<p class="step-progress">第 {number} 步，共 {len(F.STAGES)} 步：{esc(F.STAGE_TITLES[step])}</p>',
+                unsafe_allow_html=True)

@@ -1,0 +1,66 @@
+"""Small widgets shared by the pre-filing and lookup pages: client identity, error summary,
+inline errors, CSS."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from portal.prefiling.fields import FieldError
+from portal.prefiling.form import label_of
+from portal.prefiling.ratelimit import ClientInfo
+from ui.common import esc
+
+CSS = """
+<style>
+.error-summary {border:4px solid #a11212;padding:0.8rem 1rem;margin:0 0 1rem 0;border-radius:0.3rem;
+  background:#fff;color:#1f1f1f;}
+.error-summary h2 {font-size:1.2rem;margin:0 0 0.4rem 0;color:#a11212;}
+.error-summary ul {margin:0;padding-left:1.2rem;}
+.error-summary a {color:#a11212;font-weight:600;text-decoration:underline;}
+.field-error {color:#a11212;font-weight:600;margin:-0.4rem 0 0.8rem 0;border-left:4px solid #a11212;
+  padding-left:0.5rem;}
+.ref-code {font-size:1.5rem;font-weight:700;letter-spacing:0.08em;word-break:break-all;}
+.step-progress {font-size:1rem;color:#444;margin:0;}
+.answer-value {white-space:pre-wrap;word-break:break-word;margin:0;}
+</style>
+"""
+
+
+def page_css() -> None:
+    st.html(CSS)
+
+
+def client_info() -> ClientInfo:
+    """This browser session and the client address, for rate limits (never stored in plain)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    session_id = ctx.session_id if ctx else "no-session"
+    try:
+        ip = st.context.ip_address or ""
+    except Exception:  # no request context (AppTest)
+        ip = ""
+    return ClientInfo(session_id=session_id, ip=ip)
+
+
+def anchor(field: str) -> None:
+    """A jump target for the error summary's link to `field`."""
+    st.markdown(f'<span id="field-{esc(field.replace(".", "-"))}"></span>', unsafe_allow_html=True)
+
+
+def error_summary(errors: list[FieldError]) -> None:
+    """The box at the top of a step: how many problems, each with its field and what to do."""
+    if not errors:
+        return
+    items = "".join(
+        f'<li><a href="#field-{esc(e.field.replace(".", "-"))}">{esc(label_of(e.field))}：{esc(e.message)}</a></li>'
+        for e in errors)
+    st.markdown(f'<div class="error-summary" role="alert"><h2>有 {len(errors)} 处需要修改</h2>'
+                f"<ul>{items}</ul></div>", unsafe_allow_html=True)
+
+
+def inline_error(field: str, errors: list[FieldError]) -> None:
+    """The same words as in the summary, right under the field."""
+    for e in errors:
+        if e.field == field:
+            st.markdown(f'<p class="field-error">错误：{esc(e.message)}</p>', unsafe_allow_html=True)
