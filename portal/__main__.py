@@ -9,6 +9,8 @@ import sys
 # command modules: each defines register(subparsers) adding its sub-commands
 COMMAND_MODULES = (
     "portal.cli_core",
+    "portal.staff.cli",
+    "portal.cases.cli",
 )
 
 

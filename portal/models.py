@@ -8,6 +8,9 @@ from sqlmodel import SQLModel
 
 TABLE_MODULES = (
     "portal.laws.models",
+    "portal.staff.models",
+    "portal.audit.models",
+    "portal.cases.models",
 )
 
 
