@@ -22,6 +22,7 @@ SECTIONS: dict[str, str] = {"facts": "案情", "process": "处理过程", "resul
                             "significance": "典型意义"}
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SECTION_HEADING = re.compile(r"^## +(.+?)\s*$", re.M)
+_TITLE_FORBIDDEN = "<>[]`\\"  # a title is plain text everywhere it is shown
 MAX_TITLE, MAX_REASON, MAX_SECTION = 200, 300, 20000
 
 
@@ -66,6 +67,8 @@ def validate_draft(draft: CaseDraft, *, library: Library) -> list[FieldError]:
     errors: list[FieldError] = []
     if not draft.title.strip():
         errors.append(FieldError("title", "请填写标题。"))
+    elif any(ch in draft.title for ch in _TITLE_FORBIDDEN):
+        errors.append(FieldError("title", "标题不能含有 < > [ ] ` 等符号。"))
     elif len(draft.title) > MAX_TITLE:
         errors.append(FieldError("title", f"标题不超过 {MAX_TITLE} 个字。"))
     if draft.category not in CATEGORIES:

@@ -14,7 +14,7 @@ from portal.roles import ROLES
 def parse_role_map(text: str) -> dict[str, frozenset[str]]:
     """Parse the setting; unknown roles are an error (a typo must not silently grant nothing)."""
     mapping: dict[str, frozenset[str]] = {}
-    for entry in (e.strip() for e in text.split(";")):
+    for entry in (e.strip() for e in text.replace("；", ";").split(";")):
         if not entry:
             continue
         key, sep, roles_text = entry.partition("=")
