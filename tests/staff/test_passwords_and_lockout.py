@@ -72,10 +72,10 @@ def test_success_resets_the_failure_count(db_engine):
         make_user(s, "clerk", EDITOR)
         s.commit()
     t0 = utcnow()
-    for i in range(MAX_FAILURES - 1):
+    for _ in range(MAX_FAILURES - 1):
         _attempt(db_engine, "wrong password!!", t0)
     assert _attempt(db_engine, PASSWORD, t0).ok
-    for i in range(MAX_FAILURES - 1):
+    for _ in range(MAX_FAILURES - 1):
         _attempt(db_engine, "wrong password!!", t0)
     assert _attempt(db_engine, PASSWORD, t0).ok  # not locked: the count started again
 
