@@ -2,6 +2,7 @@
 library, publish / withdraw, and see every revision."""
 
 import datetime as dt
+import secrets
 
 import streamlit as st
 
@@ -50,7 +51,7 @@ if case:
     slug = case.slug
 else:
     slug = st.text_input("网址名（英文小写和横线，例如 laodong-zhongcai-2026）",
-                         value=f"case-{dt.date.today():%Y%m%d}", key="slug-new").strip()
+                         value=f"case-{dt.date.today():%Y%m%d}-{secrets.token_hex(2)}", key="slug-new").strip()
     inline("slug")
 title = st.text_input("标题", value=saved.title, key=f"title-{key}")
 inline("title")
@@ -125,7 +126,8 @@ def attempt(action, success: str, next_pick: str) -> None:
 
 if st.button("保存", type="primary", key=f"save-{key}"):
     attempt(lambda s: cases.save_case(session=s, actor=actor, library=library, slug=slug, draft=draft,
-                                      expected_revision=case.revision if case else None),
+                                      expected_revision=case.revision if case else None,
+                                      new=case is None),
             "已保存。" + ("已发布的案例修改后立即对公众生效。" if case and case.state == lifecycle.PUBLISHED else
                           "草稿不会对公众显示，确认无误后请点击“发布”。"), slug)
 

@@ -74,15 +74,18 @@ def store_case(*, session: Session, slug: str, draft: CaseDraft, state: str, aut
 
 
 def save_case(*, session: Session, actor: Actor, library: Library, slug: str, draft: CaseDraft,
-              expected_revision: int | None = None) -> TypicalCase:
+              expected_revision: int | None = None, new: bool = False) -> TypicalCase:
     """Save an editor's text: a new case starts as 草稿; a published case is updated in place.
 
+    `new` refuses a slug already in use (so "create" never overwrites another case);
     `expected_revision` guards against two editors overwriting each other."""
     require(actor, EDITOR)
     existing = session.get(TypicalCase, slug)
     errors = validate_draft(draft, library=library)
     if existing is None:
         errors = validate_slug(slug) + errors
+    elif new:
+        errors.insert(0, FieldError("slug", f"网址名“{slug}”已被其他案例使用，请换一个。"))
     elif expected_revision is not None and existing.revision != expected_revision:
         errors.insert(0, FieldError("slug", "这个案例已被他人修改，请重新打开后再编辑。"))
     if errors:

@@ -100,3 +100,13 @@ def test_publish_and_withdraw_change_what_the_public_sees(db_engine, library):
         assert [c.slug for c in service.published_list(session=s, law_slug="renmin-tiaojie-fa-2010")] == ["visible"]
         assert service.published_list(session=s, law_slug="xianfa-2018") == []
         assert service.published_list(session=s, category="检举控告") == []
+
+
+def test_creating_with_a_used_slug_does_not_overwrite(db_engine, library):
+    with Session(db_engine) as s:
+        make_case(s, library, "taken", title="原来的案例")
+        with pytest.raises(ValidationFailed) as info:
+            service.save_case(session=s, actor=OTHER_EDITOR, library=library, slug="taken",
+                              draft=make_draft(title="新的案例"), new=True)
+        assert info.value.for_field("slug")
+        assert service.staff_case(session=s, actor=EDITOR_ACTOR, slug="taken").title == "原来的案例"
