@@ -18,6 +18,10 @@ if actor is not None:
     st.stop()
 
 st.title("工作人员登录")
+if oidc_configured() and st.user.is_logged_in:
+    st.warning("您已通过统一身份认证登录，但没有分配本系统的角色。请联系管理员。")
+    if st.button("退出统一身份认证", key="oidc-logout"):
+        st.logout()
 if st.session_state.pop("staff_expired", False):
     st.info("您已较长时间未操作，为安全起见已自动退出，请重新登录。")
 st.caption("本页面仅供信访工作人员使用。群众办理业务请使用左侧“公众服务”栏目。")

@@ -63,6 +63,8 @@ def current_actor() -> Actor | None:
     if actor is None:
         st.session_state.pop(TOKEN_KEY, None)
         st.session_state["staff_expired"] = True
+        if oidc_roles is not None:
+            st.logout()  # else the identity-provider cookie would silently open a new session
     return actor
 
 
