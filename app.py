@@ -2,7 +2,9 @@
 
 import streamlit as st
 
+from ui.auth import current_actor
 from ui.common import ensure_database, page_frame
+from ui.staff_nav import staff_pages
 
 st.set_page_config(page_title="法治信访门户", page_icon="⚖️", layout="centered",
                    initial_sidebar_state="auto")
@@ -19,6 +21,6 @@ PUBLIC_PAGES = [
     st.Page("pages/schedule.py", title="接访日程", icon=":material/event:", url_path="schedule"),
 ]
 
-page = st.navigation({"公众服务": PUBLIC_PAGES})
+page = st.navigation({"公众服务": PUBLIC_PAGES, "工作台": staff_pages(current_actor())})
 page_frame()
 page.run()

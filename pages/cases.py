@@ -1,7 +1,92 @@
-"""Placeholder until this service opens."""
+"""典型案例: published cases with filters by 类别 and by law; one case at ?case=<slug>."""
 
 import streamlit as st
 
-st.title(st.session_state.get("_page_title", "即将开通"))
-st.info("本栏目即将开通，敬请关注。您可以先访问「法规库」查阅法律法规原文。")
-st.page_link("pages/laws.py", label="前往法规库", icon=":material/menu_book:")
+from portal.cases.content import CATEGORIES, SECTIONS
+from portal.cases.render import markdown_escape, plain_text, render_markdown
+from portal.cases.service import citations_of, published_case, published_list
+from portal.db import session_scope
+from ui.common import esc, get_library, provision_link
+
+library = get_library()
+ALL = "全部"
+EXAMPLE_BADGE = '<span class="case-badge">示例案例</span>'
+CSS = """<style>
+.case-badge {display:inline-block;padding:0.05rem 0.5rem;border-radius:0.3rem;font-size:0.9rem;
+  border:2px solid #5b4a00;color:#5b4a00;background:#fff6d6;font-weight:600;}
+.case-meta {color:#333;font-size:1rem;margin:0.2rem 0 0.6rem 0;}
+.case-body {font-size:1.1rem;line-height:1.9;word-break:break-word;}
+.case-body h3 {font-size:1.15rem;}
+</style>"""
+
+
+def meta_html(category: str, illustrative: bool) -> str:
+    badge = f" {EXAMPLE_BADGE}" if illustrative else ""
+    return f'<div class="case-meta">类别：{esc(category)}{badge}</div>'
+
+
+def show_case(slug: str) -> None:
+    with session_scope() as session:
+        case = published_case(session=session, slug=slug)
+    if case is None:
+        st.title("典型案例")
+        st.warning("没有找到这个案例。它可能已经撤回，或者链接有误。")
+        st.page_link("pages/cases.py", label="返回案例列表", icon=":material/arrow_back:", query_params={})
+        return
+    st.title(case.title)
+    st.markdown(meta_html(case.category, case.illustrative), unsafe_allow_html=True)
+    if case.illustrative:
+        st.caption("本案例为示例，人物和情节均为虚构，用于说明法律规定的适用。")
+    for name, label in SECTIONS.items():
+        st.subheader(label)
+        st.html(f'<div class="case-body">{render_markdown(getattr(case, name))}</div>')
+    st.subheader("法律依据")
+    for citation in citations_of(case):
+        line = f"- {provision_link(citation.id, library)}"
+        if citation.reason:
+            line += f"：{markdown_escape(citation.reason)}"
+        st.markdown(line)
+    if case.published_on:
+        st.caption(f"发布日期：{case.published_on:%Y年%m月%d日}")
+    st.page_link("pages/cases.py", label="返回案例列表", icon=":material/arrow_back:", query_params={})
+
+
+def law_options(cases) -> dict[str, str]:
+    """Laws cited by the published cases: title -> slug, in library order."""
+    cited = {c.id.split(":", 1)[0] for case in cases for c in citations_of(case)}
+    return {law.title: law.slug for law in library.ordered_laws() if law.slug in cited}
+
+
+def show_list() -> None:
+    st.title("典型案例")
+    st.write("这些案例说明信访事项通常怎样依法处理。每个案例都列出了所依据的法律条文，可以点击阅读原文。")
+    with session_scope() as session:
+        every = published_list(session=session)
+    laws = law_options(every)
+    wanted_law = st.query_params.get("law")
+    law_titles = [ALL, *laws]
+    law_index = next((i for i, t in enumerate(law_titles) if laws.get(t) == wanted_law), 0)
+    category = st.selectbox("按类别查看", [ALL, *CATEGORIES], key="case-category")
+    law_title = st.selectbox("按法规查看", law_titles, index=law_index, key="case-law")
+    with session_scope() as session:
+        cases = published_list(session=session, category=None if category == ALL else category,
+                               law_slug=laws.get(law_title))
+    if not cases:
+        st.info("没有符合条件的案例。请换一个类别或法规看看。")
+        return
+    st.caption(f"共 {len(cases)} 个案例")
+    for case in cases:
+        with st.container(border=True):
+            st.markdown(f"**{esc(case.title)}**", unsafe_allow_html=True)
+            st.markdown(meta_html(case.category, case.illustrative), unsafe_allow_html=True)
+            st.write(plain_text(case.significance, limit=90))
+            st.page_link("pages/cases.py", label=f"阅读案例：{case.title}", icon=":material/article:",
+                         query_params={"case": case.slug})
+
+
+st.html(CSS)
+slug = st.query_params.get("case")
+if slug:
+    show_case(slug)
+else:
+    show_list()

@@ -10,6 +10,8 @@ import sys
 COMMAND_MODULES = (
     "portal.cli_core",
     "portal.prefiling.cli",
+    "portal.staff.cli",
+    "portal.cases.cli",
 )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
+from portal.cases.importer import CaseImportReport, import_cases
 from portal.db import session_scope
 from portal.laws.importer import ImportReport, import_library
 from portal.laws.library import LibraryLoad, load_library_report
@@ -18,10 +19,11 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class BootstrapReport:
-    """What start-up did: the law import and any law file refused for a format error."""
+    """What start-up did: the law and case imports, and any file refused (law or case)."""
 
     laws: ImportReport
     refused: list[str] = field(default_factory=list)
+    cases: CaseImportReport = field(default_factory=CaseImportReport)
 
 
 def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
@@ -32,4 +34,7 @@ def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
         log.error("law file refused: %s", error)
     with session_scope(engine) as session:
         report = import_library(session=session, library=loaded.library)
-    return BootstrapReport(laws=report, refused=[str(e) for e in loaded.errors])
+    with session_scope(engine) as session:
+        cases = import_cases(session=session, directory=settings.cases_dir, library=loaded.library)
+    return BootstrapReport(laws=report, refused=[str(e) for e in loaded.errors] + cases.refused,
+                           cases=cases)

@@ -15,7 +15,9 @@ def _setup(_args: argparse.Namespace) -> int:
     report = bootstrap(engine=get_engine(), settings=get_settings())
     laws = report.laws
     print(f"schema up to date; laws added {len(laws.laws_added)}, updated {len(laws.laws_updated)}; "
-          f"provisions +{laws.provisions_added} ~{laws.provisions_updated} -{laws.provisions_removed}")
+          f"provisions +{laws.provisions_added} ~{laws.provisions_updated} -{laws.provisions_removed}; "
+          f"cases added {len(report.cases.added)}, updated {len(report.cases.updated)}, "
+          f"kept (edited by staff) {len(report.cases.kept)}")
     for error in report.refused:
         print(f"REFUSED {error}")
     return 1 if report.refused else 0

@@ -9,6 +9,9 @@ from sqlmodel import SQLModel
 TABLE_MODULES = (
     "portal.laws.models",
     "portal.prefiling.models",
+    "portal.staff.models",
+    "portal.audit.models",
+    "portal.cases.models",
 )
 
 

@@ -30,6 +30,7 @@ class Settings:
     retention_days: int = 1095
     session_timeout_minutes: int = 30
     base_url: str = ""
+    oidc_roles: str = ""
 
     @property
     def laws_dir(self) -> Path:
@@ -56,6 +57,7 @@ ENV_NAMES = {
     "retention_days": "PORTAL_RETENTION_DAYS",
     "session_timeout_minutes": "PORTAL_SESSION_TIMEOUT_MINUTES",
     "base_url": "PORTAL_BASE_URL",
+    "oidc_roles": "PORTAL_OIDC_ROLES",
 }
 
 

@@ -1,9 +1,97 @@
-"""The signed-in staff member for the pages. Filled in by the staff-accounts work (issue 5)."""
+"""The signed-in staff member for the pages (工作人员登录状态).
+
+Only a random session token lives in st.session_state; it is checked against the database on
+every run (expiry applied, roles re-read), so editing session state cannot grant anything."""
 
 from __future__ import annotations
 
+import streamlit as st
+
+from portal.db import session_scope
 from portal.identity import Actor
+from portal.settings import get_settings
+from portal.staff import auth as staff_auth
+from portal.staff.oidc import parse_role_map, roles_for
+
+TOKEN_KEY = "staff_token"
+
+
+def oidc_configured() -> bool:
+    """True when `[auth]` is set in .streamlit/secrets.toml (st.login can then be offered)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def _oidc_roles() -> frozenset[str] | None:
+    """Roles of the identity-provider user, or None when nobody is signed in through it."""
+    if not oidc_configured() or not st.user.is_logged_in:
+        return None
+    groups = st.user.get("groups") or []
+    if isinstance(groups, str):
+        groups = [groups]
+    return roles_for(email=st.user.get("email"), groups=groups,
+                     mapping=parse_role_map(get_settings().oidc_roles))
+
+
+def _start_oidc_session(roles: frozenset[str]) -> None:
+    from portal.audit.service import LOGIN, record
+
+    email = str(st.user.get("email") or "")
+    if not roles or not email:
+        return
+    with session_scope() as session:
+        st.session_state[TOKEN_KEY] = staff_auth.start_session(session=session, username=email,
+                                                               kind="oidc")
+        record(session=session, actor_name=email, action=LOGIN, target=email,
+               detail=f"统一身份认证，角色：{','.join(sorted(roles))}")
 
 
 def current_actor() -> Actor | None:
-    return None
+    """The signed-in staff member, or None (also when the session has expired)."""
+    oidc_roles = _oidc_roles()
+    if oidc_roles is not None and not st.session_state.get(TOKEN_KEY):
+        _start_oidc_session(oidc_roles)
+    token = st.session_state.get(TOKEN_KEY)
+    if not token:
+        return None
+    with session_scope() as session:
+        actor = staff_auth.resume(session=session, token=str(token),
+                                  timeout_minutes=get_settings().session_timeout_minutes,
+                                  oidc_roles=oidc_roles)
+    if actor is None:
+        st.session_state.pop(TOKEN_KEY, None)
+        st.session_state["staff_expired"] = True
+        if oidc_roles is not None:
+            st.logout()  # else the identity-provider cookie would silently open a new session
+    return actor
+
+
+def sign_in(username: str, password: str) -> staff_auth.LoginOutcome:
+    with session_scope() as session:
+        outcome = staff_auth.login(session=session, username=username, password=password)
+    if outcome.ok:
+        st.session_state[TOKEN_KEY] = outcome.token
+        st.session_state.pop("staff_expired", None)
+    return outcome
+
+
+def sign_out() -> None:
+    token = st.session_state.pop(TOKEN_KEY, None)
+    with session_scope() as session:
+        staff_auth.logout(session=session, token=token)
+    if oidc_configured() and st.user.is_logged_in:
+        st.logout()
+
+
+def require_page(*roles: str) -> Actor:
+    """For a staff page: the actor if they hold one of `roles`; otherwise a message and stop.
+
+    The services check again; this only keeps the page from drawing widgets it cannot use."""
+    actor = current_actor()
+    if actor is None or not any(actor.has(r) for r in roles):
+        st.warning("请先以有相应权限的工作人员账号登录。" if actor is None else "您没有使用此页面的权限。")
+        st.page_link("pages/staff_login.py", label="前往工作人员登录", icon=":material/login:")
+        st.stop()
+    return actor

@@ -1,0 +1,31 @@
+"""操作日志 (管理员): read-only view of the audit log."""
+
+import streamlit as st
+
+from portal.audit.service import ACTION_LABELS, list_entries
+from portal.db import session_scope
+from portal.roles import ADMIN
+from portal.timeutil import beijing_text
+from ui.auth import require_page
+
+actor = require_page(ADMIN)
+st.title("操作日志")
+st.caption("记录每一次工作人员操作（登录、发布、撤回、查看个人信息、状态变更、导出、账号变更等）。日志只能查看，任何人都不能修改或删除。")
+
+ALL = "全部操作"
+labels = {label: code for code, label in ACTION_LABELS.items()}
+choice = st.selectbox("操作类型", [ALL, *labels], key="audit-action")
+who = st.text_input("操作人（用户名，精确匹配）", key="audit-who").strip()
+target = st.text_input("对象包含", key="audit-target").strip()
+with session_scope() as session:
+    entries = list_entries(session=session, actor=actor, action=labels.get(choice),
+                           actor_name=who or None, target=target or None, limit=500)
+if not entries:
+    st.info("没有符合条件的记录。")
+else:
+    st.caption(f"显示最近 {len(entries)} 条")
+    st.dataframe(
+        [{"时间": beijing_text(e.at), "操作人": e.actor_name,
+          "操作": ACTION_LABELS.get(e.action, e.action), "对象": e.target, "说明": e.detail}
+         for e in entries],
+        hide_index=True, width="stretch")

@@ -1,0 +1,154 @@
+"""典型案例管理 (编辑): write a case in Markdown with a live preview, cite articles from the
+library, publish / withdraw, and see every revision."""
+
+import datetime as dt
+import secrets
+
+import streamlit as st
+
+from portal.cases import lifecycle
+from portal.cases import service as cases
+from portal.cases.content import CATEGORIES, SECTIONS, CaseDraft, Citation
+from portal.cases.render import markdown_escape, render_markdown
+from portal.db import session_scope
+from portal.field_errors import ValidationFailed
+from portal.roles import EDITOR
+from portal.timeutil import beijing_text
+from ui.auth import require_page
+from ui.common import get_library, provision_link
+
+actor = require_page(EDITOR)
+library = get_library()
+NEW = "__new__"
+st.title("典型案例管理")
+
+if "cases-pick-next" in st.session_state:  # set before the selectbox exists (Streamlit rule)
+    st.session_state["cases-pick"] = st.session_state.pop("cases-pick-next")
+with session_scope() as session:
+    all_cases = {c.slug: c for c in cases.staff_cases(session=session, actor=actor)}
+pick = st.selectbox("选择案例", [NEW, *all_cases], key="cases-pick",
+                    format_func=lambda s: "＋ 新建案例" if s == NEW
+                    else f"{all_cases[s].title}（{all_cases[s].state}）")
+case = all_cases.get(pick)
+key = case.slug if case else "new"
+saved = cases.draft_of(case) if case else CaseDraft("", CATEGORIES[0], "", "", "", "")
+
+if flash := st.session_state.pop("cases-flash", None):
+    st.success(flash)
+failure: ValidationFailed | None = st.session_state.get(f"errors-{key}")
+if failure:
+    st.error("请修改以下问题后再保存：\n\n" + "\n".join(f"- {markdown_escape(e.message)}" for e in failure.errors))
+
+
+def inline(field: str) -> None:
+    for message in failure.for_field(field) if failure else []:
+        st.caption(f":red[{markdown_escape(message)}]")
+
+
+if case:
+    st.caption(f"状态：**{case.state}**　第 {case.revision} 版　最后修改：{case.updated_by}，"
+               f"{beijing_text(case.updated_at)}　网址名：{case.slug}")
+    slug = case.slug
+else:
+    slug = st.text_input("网址名（英文小写和横线，例如 laodong-zhongcai-2026）",
+                         value=f"case-{dt.date.today():%Y%m%d}-{secrets.token_hex(2)}", key="slug-new").strip()
+    inline("slug")
+title = st.text_input("标题", value=saved.title, key=f"title-{key}")
+inline("title")
+category = st.selectbox("类别", CATEGORIES, index=CATEGORIES.index(saved.category)
+                        if saved.category in CATEGORIES else 0, key=f"category-{key}")
+illustrative = st.checkbox("示例案例（人物情节为虚构）", value=saved.illustrative, key=f"illustrative-{key}")
+
+provs_key = f"provs-{key}"
+if provs_key not in st.session_state:
+    st.session_state[provs_key] = [{"id": c.id, "reason": c.reason} for c in saved.provisions]
+citations: list[dict] = st.session_state[provs_key]
+
+edit_tab, preview_tab = st.tabs(["编辑", "预览"])
+texts: dict[str, str] = {}
+with edit_tab:
+    st.caption("正文使用 Markdown：空一行分段，**加粗**，“1.”开头为编号列表。")
+    for name, label in SECTIONS.items():
+        texts[name] = st.text_area(label, value=getattr(saved, name), height=160, key=f"{name}-{key}")
+        inline(name)
+
+    st.subheader("法律依据")
+    inline("provisions")
+    for i, citation in enumerate(citations):
+        cols = st.columns([5, 1])
+        cols[0].markdown(f"{provision_link(citation['id'], library)}")
+        citation["reason"] = cols[0].text_input("适用理由（一句话）", value=citation["reason"],
+                                                key=f"reason-{key}-{citation['id']}")
+        if cols[1].button("移除", key=f"remove-{key}-{i}"):
+            citations.pop(i)
+            st.rerun()
+    laws = library.ordered_laws()
+    law = st.selectbox("从法规库选择法规", laws, key=f"pick-law-{key}",
+                       format_func=lambda x: x.title + ("（已废止）" if x.is_repealed else ""))
+    provision = st.selectbox("条文", law.provisions, key=f"pick-article-{key}-{law.slug}",
+                             format_func=lambda p: f"{p.label}　{p.body[:30]}")
+    st.caption(provision.text)
+    if st.button("添加这一条", key=f"add-{key}"):
+        if all(c["id"] != provision.id for c in citations):
+            citations.append({"id": provision.id, "reason": ""})
+        st.rerun()
+
+draft = CaseDraft(title=title, category=category, illustrative=illustrative,
+                  provisions=tuple(Citation(c["id"], c["reason"].strip()) for c in citations), **texts)
+
+with preview_tab:
+    st.markdown(f"### {markdown_escape(draft.title) or '（未填写标题）'}")
+    st.caption(f"类别：{draft.category}" + ("　示例案例" if draft.illustrative else ""))
+    for name, label in SECTIONS.items():
+        st.markdown(f"**{label}**")
+        st.html(f'<div class="case-body">{render_markdown(getattr(draft, name))}</div>')
+    st.markdown("**法律依据**")
+    for c in draft.provisions:
+        st.markdown(f"- {provision_link(c.id, library)}：{markdown_escape(c.reason)}")
+
+
+def attempt(action, success: str, next_pick: str) -> None:
+    try:
+        with session_scope() as session:
+            action(session)
+    except ValidationFailed as error:
+        st.session_state[f"errors-{key}"] = error
+    except lifecycle.IllegalTransition as error:
+        st.error(str(error))
+        return
+    else:
+        st.session_state.pop(f"errors-{key}", None)
+        st.session_state["cases-flash"] = success
+        if next_pick != pick:
+            st.session_state["cases-pick-next"] = next_pick
+    st.rerun()
+
+
+if st.button("保存", type="primary", key=f"save-{key}"):
+    attempt(lambda s: cases.save_case(session=s, actor=actor, library=library, slug=slug, draft=draft,
+                                      expected_revision=case.revision if case else None,
+                                      new=case is None),
+            "已保存。" + ("已发布的案例修改后立即对公众生效。" if case and case.state == lifecycle.PUBLISHED else
+                          "草稿不会对公众显示，确认无误后请点击“发布”。"), slug)
+
+if case:
+    for action in lifecycle.allowed_actions(case.state):
+        if st.button(f"{action}此案例", key=f"{action}-{key}"):
+            attempt(lambda s, a=action: cases.transition(session=s, actor=actor, library=library,
+                                                          slug=case.slug, action=a),
+                    f"已{action}。" + ("公众现在可以看到这个案例。" if action == lifecycle.PUBLISH
+                                      else "公众已看不到这个案例。"), case.slug)
+    if case.state == lifecycle.PUBLISHED:
+        st.page_link("pages/cases.py", label="查看公开页面", query_params={"case": case.slug})
+
+    with st.expander("修订记录"):
+        with session_scope() as session:
+            revisions = cases.case_revisions(session=session, actor=actor, slug=case.slug)
+        st.dataframe([{"版本": r.number, "操作": r.action, "状态": r.state, "修改人": r.author,
+                       "时间": beijing_text(r.created_at), "标题": r.title} for r in revisions],
+                     hide_index=True, width="stretch")
+        number = st.selectbox("查看某一版的全文", [r.number for r in revisions], key=f"rev-{key}")
+        chosen = next(r for r in revisions if r.number == number)
+        for name, label in SECTIONS.items():
+            st.markdown(f"**{label}**")
+            st.html(f'<div class="case-body">{render_markdown(getattr(chosen, name))}</div>')

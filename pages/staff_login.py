@@ -1,0 +1,43 @@
+"""工作人员登录 / 退出."""
+
+import streamlit as st
+
+from portal.staff.passwords import MIN_PASSWORD_LENGTH
+from ui.auth import current_actor, oidc_configured, sign_in, sign_out
+
+actor = current_actor()
+if actor is not None:
+    st.title("工作台")
+    st.success(f"您已登录：{actor.username}（角色：{'、'.join(sorted(actor.roles)) or '无'}）")
+    if not actor.roles:
+        st.warning("您的账号还没有分配角色，请联系管理员。")
+    st.caption("长时间不操作会自动退出登录。离开电脑前请先点击“退出登录”。")
+    if st.button("退出登录", type="primary", key="logout"):
+        sign_out()
+        st.rerun()
+    st.stop()
+
+st.title("工作人员登录")
+if oidc_configured() and st.user.is_logged_in:
+    st.warning("您已通过统一身份认证登录，但没有分配本系统的角色。请联系管理员。")
+    if st.button("退出统一身份认证", key="oidc-logout"):
+        st.logout()
+if st.session_state.pop("staff_expired", False):
+    st.info("您已较长时间未操作，为安全起见已自动退出，请重新登录。")
+st.caption("本页面仅供信访工作人员使用。群众办理业务请使用左侧“公众服务”栏目。")
+with st.form("login", clear_on_submit=False):
+    username = st.text_input("用户名", key="login-username", autocomplete="username")
+    password = st.text_input("密码", type="password", key="login-password",
+                             autocomplete="current-password",
+                             help=f"密码至少 {MIN_PASSWORD_LENGTH} 个字符。忘记密码请联系管理员重置。")
+    submitted = st.form_submit_button("登录", type="primary")
+if submitted:
+    outcome = sign_in(username, password)
+    if outcome.ok:
+        st.rerun()
+    st.error(outcome.message)
+
+if oidc_configured():
+    st.divider()
+    if st.button("使用单位统一身份认证登录", key="oidc-login"):
+        st.login()

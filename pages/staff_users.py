@@ -1,0 +1,74 @@
+"""账号管理 (管理员): create accounts, change roles, disable, reset passwords."""
+
+import streamlit as st
+
+from portal.db import session_scope
+from portal.field_errors import ValidationFailed
+from portal.roles import ADMIN, ROLES
+from portal.staff import accounts
+from portal.staff.passwords import MIN_PASSWORD_LENGTH
+from portal.timeutil import beijing_text
+from ui.auth import require_page
+
+actor = require_page(ADMIN)
+st.title("账号管理")
+
+
+def run(action, success: str) -> bool:
+    """Call a service; show its errors in plain words. True on success."""
+    try:
+        with session_scope() as session:
+            action(session)
+    except ValidationFailed as failure:
+        for error in failure.errors:
+            st.error(error.message)
+        return False
+    st.session_state["users-flash"] = success
+    return True
+
+
+if flash := st.session_state.pop("users-flash", None):
+    st.success(flash)
+
+with session_scope() as session:
+    users = accounts.list_users(session=session, actor=actor)
+st.dataframe([{"用户名": u.username, "角色": u.roles.replace(",", "、") or "无",
+               "状态": "停用" if u.disabled else "启用",
+               "锁定至": beijing_text(u.locked_until) if u.locked_until else "",
+               "更新时间": beijing_text(u.updated_at)} for u in users], hide_index=True, width="stretch")
+
+st.subheader("新建账号")
+with st.form("add-user", clear_on_submit=True):
+    username = st.text_input("用户名（小写字母、数字）", key="new-username")
+    password = st.text_input(f"初始密码（至少 {MIN_PASSWORD_LENGTH} 个字符）", type="password", key="new-password")
+    confirm = st.text_input("再输入一次密码", type="password", key="new-confirm")
+    roles = st.multiselect("角色", ROLES, key="new-roles")
+    if st.form_submit_button("创建账号", type="primary"):
+        if password != confirm:
+            st.error("两次输入的密码不一致。")
+        elif run(lambda s: accounts.create_user(session=s, actor=actor, username=username.strip(),
+                                                password=password, roles=roles),
+                 f"已创建账号 {username.strip()}。"):
+            st.rerun()
+
+if users:
+    st.subheader("修改账号")
+    name = st.selectbox("选择账号", [u.username for u in users], key="edit-user")
+    user = next(u for u in users if u.username == name)
+    new_roles = st.multiselect("角色", ROLES, default=[r for r in ROLES if r in user.role_set],
+                               key=f"roles-{name}")
+    if st.button("保存角色", key=f"save-roles-{name}"):
+        if run(lambda s: accounts.set_roles(session=s, actor=actor, username=name, roles=new_roles),
+               f"已更新 {name} 的角色。"):
+            st.rerun()
+    label = "启用账号" if user.disabled else "停用账号"
+    if st.button(label, key=f"toggle-{name}"):
+        if run(lambda s: accounts.set_disabled(session=s, actor=actor, username=name,
+                                               disabled=not user.disabled), f"已{label[:2]} {name}。"):
+            st.rerun()
+    with st.form(f"reset-{name}", clear_on_submit=True):
+        new_password = st.text_input("新密码", type="password", key=f"reset-pw-{name}")
+        if st.form_submit_button("重置密码（同时解除锁定）"):
+            if run(lambda s: accounts.reset_password(session=s, actor=actor, username=name,
+                                                     password=new_password), f"已重置 {name} 的密码。"):
+                st.rerun()

@@ -1,0 +1,1 @@
+"""The append-only audit log of staff actions (操作日志)."""

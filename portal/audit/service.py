@@ -1,0 +1,66 @@
+"""Write and read the audit log. There is deliberately no update or delete function."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, col, select
+
+from portal.audit.models import AuditEntry
+from portal.identity import Actor, require
+from portal.roles import ADMIN
+from portal.timeutil import utcnow
+
+# Action names used by the staff workspace; other parts may record their own (≤ 40 chars).
+LOGIN = "login"
+LOGIN_FAILED = "login_failed"
+LOGOUT = "logout"
+SAVE = "save"
+PUBLISH = "publish"
+WITHDRAW = "withdraw"
+REVEAL = "reveal"
+TRANSITION = "transition"
+EXPORT = "export"
+USER_CHANGE = "user_change"
+
+ACTION_LABELS = {
+    LOGIN: "登录", LOGIN_FAILED: "登录失败", LOGOUT: "退出", SAVE: "保存案例", PUBLISH: "发布",
+    WITHDRAW: "撤回", REVEAL: "查看个人信息", TRANSITION: "状态变更", EXPORT: "导出",
+    USER_CHANGE: "账号变更",
+}
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def record(*, session: Session, actor_name: str, action: str, target: str = "",
+           detail: str = "") -> AuditEntry:
+    """Append one entry in the caller's transaction (it commits with the action it records).
+
+    Never put citizen personal data in `detail`: name the record in `target` instead."""
+    if not action or len(action) > 40:
+        raise ValueError("audit action must be 1–40 characters")
+    entry = AuditEntry(at=utcnow(), actor_name=_clip(actor_name or "?", 200), action=action,
+                       target=_clip(target, 200), detail=_clip(detail, 1000))
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def list_entries(*, session: Session, actor: Actor, action: str | None = None,
+                 actor_name: str | None = None, target: str | None = None,
+                 since: dt.datetime | None = None, limit: int = 500) -> list[AuditEntry]:
+    """The newest entries first, filtered; 管理员 only."""
+    require(actor, ADMIN)
+    query = select(AuditEntry)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if actor_name:
+        query = query.where(AuditEntry.actor_name == actor_name)
+    if target:
+        query = query.where(col(AuditEntry.target).contains(target))
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)
+    query = query.order_by(col(AuditEntry.id).desc()).limit(limit)
+    return list(session.exec(query))

@@ -1,0 +1,65 @@
+"""In a real browser: a case on a phone, a published XSS payload stays inert, staff sign-in shows
+only the role's pages."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlmodel import Session
+
+from portal.roles import EDITOR
+from tests.browser.conftest import wait_for_app
+from tests.cases.factories import make_case
+from tests.staff.factories import PASSWORD, make_user
+from tests.staff.portal_db import ready_engine
+
+
+def test_case_detail_on_a_phone(portal_url, phone, artifacts):
+    phone.goto(f"{portal_url}/cases?case=staff-example-tiaojie-xieyi")
+    wait_for_app(phone, "邻里漏水纠纷经人民调解达成协议")
+    phone.screenshot(path=str(artifacts / "case-detail-phone.png"), full_page=True)
+    assert phone.locator(".case-badge").first.is_visible()
+    link = phone.get_by_role("link", name="《中华人民共和国人民调解法》第三十一条")
+    assert "/laws?law=renmin-tiaojie-fa-2010" in link.get_attribute("href")
+    phone.screenshot(path=str(artifacts / "case-detail-phone.png"), full_page=True)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 380, f"page scrolls sideways on a phone ({width}px)"
+
+
+def test_published_payload_does_not_run(portal_url, page, library):
+    slug = f"xss-{uuid.uuid4().hex[:8]}"
+    with Session(ready_engine()) as s:
+        make_case(s, library, slug, state="已发布", title="脚本测试案例",
+                  facts='正文<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=2</script>'
+                        "[点我](javascript:window.__pwned=3)")
+        s.commit()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{portal_url}/cases?case={slug}")
+    wait_for_app(page, "脚本测试案例")
+    page.wait_for_timeout(1000)
+    link = page.get_by_text("点我")
+    if link.count():
+        link.first.click()
+        page.wait_for_timeout(500)
+    assert dialogs == [] and page.evaluate("window.__pwned === undefined")
+
+
+def test_editor_signs_in_and_sees_only_editor_pages(portal_url, page, artifacts):
+    name = f"b{uuid.uuid4().hex[:8]}"
+    with Session(ready_engine()) as s:
+        make_user(s, name, EDITOR)
+        s.commit()
+    page.goto(f"{portal_url}/staff")
+    wait_for_app(page, "工作人员登录")
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    wait_for_app(page, f"您已登录：{name}")
+    assert page.get_by_role("link", name="典型案例管理").count() >= 1
+    assert page.get_by_role("link", name="账号管理").count() == 0
+    assert page.get_by_role("link", name="操作日志").count() == 0
+    page.screenshot(path=str(artifacts / "staff-signed-in.png"))
+    page.get_by_role("link", name="典型案例管理").first.click()
+    wait_for_app(page, "选择案例")
+    page.screenshot(path=str(artifacts / "staff-case-editor.png"), full_page=True)

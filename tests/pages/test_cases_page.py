@@ -1,0 +1,99 @@
+"""典型案例 page (AppTest): publishing shows a case at once, withdrawing removes it, and the
+detail view renders sanitised HTML with links to the cited articles."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlmodel import Session
+
+from portal.cases import service
+from portal.cases.content import Citation
+from tests.cases.factories import ARTICLE_22, EDITOR_ACTOR, make_case
+from tests.conftest import page_text
+from tests.staff.portal_db import ready_engine
+from ui.cases_source import published_cases
+
+
+@pytest.fixture
+def engine():
+    return ready_engine()
+
+
+def _slug() -> str:
+    return f"page-{uuid.uuid4().hex[:8]}"
+
+
+def _links(at) -> list[str]:
+    return [link.label for link in at.get("page_link")]
+
+
+def _html(at) -> str:
+    return "\n".join(str(el.value) for el in at.html)
+
+
+def test_list_shows_shipped_cases_with_example_label(app_page, engine):
+    at = app_page("pages/cases.py")
+    text = page_text(at)
+    assert "典型案例" in text and "示例案例" in text
+    assert "阅读案例：邻里漏水纠纷经人民调解达成协议" in _links(at)
+
+
+def test_publish_shows_at_once_and_withdraw_removes(app_page, engine, library):
+    slug = _slug()
+    with Session(engine) as s:
+        make_case(s, library, slug, title="刚发布的欠薪案例")
+        s.commit()
+    assert "阅读案例：刚发布的欠薪案例" not in _links(app_page("pages/cases.py"))  # draft: not public
+    assert slug not in [c.slug for c in published_cases()]
+    with Session(engine) as s:
+        service.publish(session=s, actor=EDITOR_ACTOR, library=library, slug=slug)
+        s.commit()
+    assert "阅读案例：刚发布的欠薪案例" in _links(app_page("pages/cases.py"))
+    assert slug in [c.slug for c in published_cases()]
+    detail = app_page("pages/cases.py", case=slug)
+    assert "刚发布的欠薪案例" in page_text(detail) and "某公司拖欠职工工资三个月。" in _html(detail)
+    with Session(engine) as s:
+        service.withdraw(session=s, actor=EDITOR_ACTOR, library=library, slug=slug)
+        s.commit()
+    assert "阅读案例：刚发布的欠薪案例" not in _links(app_page("pages/cases.py"))
+    assert slug not in [c.slug for c in published_cases()]
+    gone = page_text(app_page("pages/cases.py", case=slug))
+    assert "没有找到这个案例" in gone and "某公司拖欠" not in gone
+
+
+def test_detail_links_cited_articles_to_permalinks(app_page, engine):
+    at = app_page("pages/cases.py", case="staff-example-tiaojie-xieyi")
+    text = page_text(at)
+    for heading in ("案情", "处理过程", "处理结果", "典型意义", "法律依据"):
+        assert heading in text
+    assert "[《信访工作条例》第三十三条](/laws?law=xinfang-gongzuo-tiaoli-2022&article=" in text
+    assert "[《中华人民共和国人民调解法》第三十一条](/laws?law=renmin-tiaojie-fa-2010&article=" in text
+    assert "示例案例" in text and "虚构" in text
+
+
+def test_published_xss_payloads_reach_the_page_inert(app_page, engine, library):
+    slug = _slug()
+    with Session(engine) as s:
+        make_case(s, library, slug, state="已发布",
+                  facts='<script>alert(1)</script><img src=x onerror=alert(2)>[点我](javascript:alert(3))',
+                  significance='<a href="data:text/html,<script>alert(4)</script>">看</a>')
+        make_case(s, library, slug + "-r", state="已发布",
+                  provisions=(Citation(ARTICLE_22, "[x](javascript:alert(5))"),))
+        s.commit()
+    html = _html(app_page("pages/cases.py", case=slug)).lower()
+    assert "<script" not in html and "onerror" not in html and "javascript:" not in html and "data:" not in html
+    text = page_text(app_page("pages/cases.py", case=slug + "-r"))
+    assert "](javascript:" not in text
+
+
+def test_filters_by_category_and_by_law(app_page, engine):
+    at = app_page("pages/cases.py")
+    at.selectbox(key="case-category").select("复查复核").run()
+    links = _links(at)
+    assert "阅读案例：对处理意见不服，在30日内依法申请复查" in links
+    assert "阅读案例：邻里漏水纠纷经人民调解达成协议" not in links
+    by_law = _links(app_page("pages/cases.py", law="renmin-tiaojie-fa-2010"))
+    assert "阅读案例：邻里漏水纠纷经人民调解达成协议" in by_law
+    assert "阅读案例：对处理意见不服，在30日内依法申请复查" not in by_law

@@ -1,0 +1,109 @@
+"""工作台 pages (AppTest): sign-in and out, pages per role, no way in by tampering with state."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlmodel import Session, select
+
+from portal.audit.models import AuditEntry
+from portal.cases.service import published_case
+from portal.identity import Actor
+from portal.roles import ADMIN, EDITOR, HANDLER, REPORTS
+from tests.conftest import page_text
+from tests.staff.factories import PASSWORD, make_user
+from tests.staff.portal_db import ready_engine, signed_in_state
+from ui.staff_nav import allowed_staff_pages
+
+STAFF_TITLES = {"pages/staff_cases.py": "典型案例管理", "pages/staff_users.py": "账号管理",
+                "pages/staff_audit.py": "操作日志"}
+STAFF_PAGES = list(STAFF_TITLES)
+REFUSED = ("请先以有相应权限的工作人员账号登录", "您没有使用此页面的权限")
+
+
+@pytest.mark.parametrize(("roles", "expected"), [
+    ((), ["pages/staff_login.py"]),
+    ((EDITOR,), ["pages/staff_login.py", "pages/staff_cases.py"]),
+    ((HANDLER,), ["pages/staff_login.py"]),
+    ((REPORTS,), ["pages/staff_login.py"]),
+    ((ADMIN,), ["pages/staff_login.py", "pages/staff_users.py", "pages/staff_audit.py"]),
+])
+def test_navigation_lists_only_the_pages_a_role_may_open(roles, expected):
+    assert allowed_staff_pages(Actor("x", frozenset(roles))) == expected
+    assert allowed_staff_pages(None) == ["pages/staff_login.py"]
+
+
+@pytest.mark.parametrize("page", STAFF_PAGES)
+def test_pages_refuse_visitors_and_forged_state(app_page, page):
+    ready_engine()
+    forged = {"staff_token": "forged", "actor": Actor("hacker", frozenset({ADMIN, EDITOR})),
+              "roles": [ADMIN], "username": "admin"}
+    for state in ({}, forged):
+        at = app_page(page, session_state=state)
+        # either the page is not in the navigation (the home page opens) or it refuses itself
+        assert any(r in page_text(at) for r in REFUSED) or "我们能为您做什么" in page_text(at)
+        assert STAFF_TITLES[page] not in [t.value for t in at.title]
+        staff_keys = ("title-", "slug-", "new-", "audit-", "login-")
+        assert not at.dataframe and not [w for w in at.text_input if (w.key or "").startswith(staff_keys)]
+
+
+@pytest.mark.parametrize(("roles", "page", "allowed"), [
+    ((EDITOR,), "pages/staff_cases.py", True), ((EDITOR,), "pages/staff_users.py", False),
+    ((EDITOR,), "pages/staff_audit.py", False), ((ADMIN,), "pages/staff_users.py", True),
+    ((ADMIN,), "pages/staff_audit.py", True), ((ADMIN,), "pages/staff_cases.py", False),
+    ((HANDLER, REPORTS), "pages/staff_cases.py", False), ((HANDLER,), "pages/staff_users.py", False),
+])
+def test_each_role_opens_only_its_pages(app_page, roles, page, allowed):
+    at = app_page(page, session_state=signed_in_state(*roles))
+    assert (STAFF_TITLES[page] in [t.value for t in at.title]) == allowed
+
+
+def test_login_and_logout_through_the_page(app_page):
+    engine = ready_engine()
+    name = f"p{uuid.uuid4().hex[:8]}"
+    with Session(engine) as s:
+        make_user(s, name, EDITOR)
+        s.commit()
+    at = app_page("pages/staff_login.py")
+    at.text_input(key="login-username").input(name)
+    at.text_input(key="login-password").input("wrong password here")
+    at.button[0].click().run()
+    assert "用户名或密码不正确" in page_text(at) and "staff_token" not in at.session_state
+    at.text_input(key="login-password").input(PASSWORD)
+    at.button[0].click().run()
+    assert f"您已登录：{name}" in page_text(at)
+    at.button(key="logout").click().run()
+    assert "工作人员登录" in page_text(at) and "staff_token" not in at.session_state
+    with Session(engine) as s:
+        actions = [e.action for e in s.exec(select(AuditEntry).where(AuditEntry.target == name))]
+    assert actions[-3:] == ["login_failed", "login", "logout"]
+
+
+def test_editor_writes_and_publishes_a_case_in_the_page(app_page, library):
+    at = app_page("pages/staff_cases.py", session_state=signed_in_state(EDITOR))
+    slug = f"ui-{uuid.uuid4().hex[:8]}"
+    at.text_input(key="slug-new").input(slug)
+    at.text_input(key="title-new").input("页面里写的案例")
+    for name in ("facts", "process", "result", "significance"):
+        at.text_area(key=f"{name}-new").input(f"{name} 的内容，**加粗**。")
+    at.button(key="save-new").click().run()
+    assert "请至少选择一条法律依据" in page_text(at)  # inline + summary, nothing stored
+    at.button(key="add-new").click().run()  # first article of the first law in the picker
+    at.button(key="save-new").click().run()
+    assert "已保存" in page_text(at), page_text(at)
+    assert at.session_state["cases-pick"] == slug
+    at.button(key=f"发布-{slug}").click().run()
+    assert "已发布" in page_text(at)
+    with Session(ready_engine()) as s:
+        assert published_case(session=s, slug=slug).title == "页面里写的案例"
+    public = app_page("pages/cases.py", case=slug)
+    assert "页面里写的案例" in page_text(public)
+
+
+def test_admin_sees_audit_log_and_users(app_page):
+    state = signed_in_state(ADMIN)
+    audit = page_text(app_page("pages/staff_audit.py", session_state=state))
+    assert "操作日志" in audit and "不能修改或删除" in audit
+    users = app_page("pages/staff_users.py", session_state=state)
+    assert "新建账号" in page_text(users)

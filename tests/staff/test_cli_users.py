@@ -1,0 +1,75 @@
+"""`python -m portal users …`: the first administrator is created from the shell, the password
+read from stdin (never an argument)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import pytest
+from sqlmodel import Session
+
+from portal.__main__ import main
+from portal.db import get_engine
+from portal.roles import ADMIN, EDITOR
+from portal.staff.auth import login
+from portal.staff.models import StaffUser
+from tests.conftest import ROOT
+
+PASSWORD = "first admin passphrase"
+
+
+def _cli(monkeypatch, capsys, *argv: str, stdin: str = "") -> tuple[int, str]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def test_users_add_then_sign_in(monkeypatch, capsys):
+    code, out = _cli(monkeypatch, capsys, "users", "add", "cli-chief", "--role", ADMIN, "--role", EDITOR,
+                     stdin=PASSWORD + "\n")
+    assert code == 0 and "cli-chief" in out and PASSWORD not in out
+    with Session(get_engine()) as s:
+        user = s.get(StaffUser, "cli-chief")
+        assert user.role_set == {ADMIN, EDITOR} and PASSWORD not in user.password_hash
+        assert login(session=s, username="cli-chief", password=PASSWORD).ok
+    code, out = _cli(monkeypatch, capsys, "users", "list")
+    assert "cli-chief" in out and "启用" in out
+
+
+def test_short_password_and_duplicate_are_refused(monkeypatch, capsys):
+    code, out = _cli(monkeypatch, capsys, "users", "add", "cli-short", "--role", EDITOR, stdin="short\n")
+    assert code == 2 and "12" in out
+    _cli(monkeypatch, capsys, "users", "add", "cli-dup", stdin=PASSWORD + "\n")
+    code, out = _cli(monkeypatch, capsys, "users", "add", "cli-dup", stdin=PASSWORD + "\n")
+    assert code == 2 and "已存在" in out
+
+
+def test_password_is_never_an_argument(monkeypatch, capsys):
+    with pytest.raises(SystemExit):
+        _cli(monkeypatch, capsys, "users", "add", "cli-x", "--password", PASSWORD)
+
+
+def test_set_roles_disable_and_reset(monkeypatch, capsys):
+    _cli(monkeypatch, capsys, "users", "add", "cli-clerk", "--role", EDITOR, stdin=PASSWORD + "\n")
+    assert _cli(monkeypatch, capsys, "users", "set-roles", "cli-clerk", "--role", "办理")[0] == 0
+    assert _cli(monkeypatch, capsys, "users", "reset-password", "cli-clerk",
+                stdin="a brand new passphrase\n")[0] == 0
+    with Session(get_engine()) as s:
+        assert s.get(StaffUser, "cli-clerk").role_set == {"办理"}
+        assert login(session=s, username="cli-clerk", password="a brand new passphrase").ok
+        s.commit()
+    assert _cli(monkeypatch, capsys, "users", "disable", "cli-clerk")[0] == 0
+    with Session(get_engine()) as s:
+        assert s.get(StaffUser, "cli-clerk").disabled
+        assert not login(session=s, username="cli-clerk", password="a brand new passphrase").ok
+
+
+def test_real_process_reads_password_from_stdin(run_dir):
+    result = subprocess.run([sys.executable, "-m", "portal", "users", "add", "cli-proc", "--role", EDITOR],
+                            input=PASSWORD + "\n", capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    with Session(get_engine()) as s:
+        assert s.get(StaffUser, "cli-proc") is not None

@@ -1,0 +1,98 @@
+"""Every role against every staff service: allowed → works, not allowed → PermissionDenied.
+
+The pre-filing queue services join this matrix when they land."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from portal.audit import service as audit
+from portal.cases import importer
+from portal.cases import service as cases
+from portal.db import make_engine
+from portal.identity import Actor, PermissionDenied
+from portal.migrate import migrate
+from portal.roles import ADMIN, EDITOR, HANDLER, REPORTS, ROLES
+from portal.staff import accounts
+from tests.cases.factories import make_case, make_draft
+from tests.staff.factories import PASSWORD, make_user
+
+NEW_PASSWORD = "another long passphrase"
+
+# service name -> (roles that may call it, call(session, actor, library, tmp_path))
+SERVICES = {
+    "cases.save_case": ((EDITOR,), lambda s, a, lib, _t: cases.save_case(
+        session=s, actor=a, library=lib, slug="m-new", draft=make_draft())),
+    "cases.publish": ((EDITOR,), lambda s, a, lib, _t: cases.publish(
+        session=s, actor=a, library=lib, slug="m-draft")),
+    "cases.withdraw": ((EDITOR,), lambda s, a, lib, _t: cases.withdraw(
+        session=s, actor=a, library=lib, slug="m-published")),
+    "cases.transition": ((EDITOR,), lambda s, a, lib, _t: cases.transition(
+        session=s, actor=a, library=lib, slug="m-published", action="撤回")),
+    "cases.staff_cases": ((EDITOR,), lambda s, a, lib, _t: cases.staff_cases(session=s, actor=a)),
+    "cases.staff_case": ((EDITOR,), lambda s, a, lib, _t: cases.staff_case(session=s, actor=a, slug="m-draft")),
+    "cases.case_revisions": ((EDITOR,), lambda s, a, lib, _t: cases.case_revisions(
+        session=s, actor=a, slug="m-draft")),
+    "cases.export_cases": ((EDITOR, ADMIN), lambda s, a, lib, t: importer.export_cases(
+        session=s, actor=a, directory=t)),
+    "accounts.create_user": ((ADMIN,), lambda s, a, lib, _t: accounts.create_user(
+        session=s, actor=a, username="m-new-user", password=PASSWORD, roles=[HANDLER])),
+    "accounts.list_users": ((ADMIN,), lambda s, a, lib, _t: accounts.list_users(session=s, actor=a)),
+    "accounts.set_roles": ((ADMIN,), lambda s, a, lib, _t: accounts.set_roles(
+        session=s, actor=a, username="m-target", roles=[REPORTS])),
+    "accounts.set_disabled": ((ADMIN,), lambda s, a, lib, _t: accounts.set_disabled(
+        session=s, actor=a, username="m-target")),
+    "accounts.reset_password": ((ADMIN,), lambda s, a, lib, _t: accounts.reset_password(
+        session=s, actor=a, username="m-target", password=NEW_PASSWORD)),
+    "audit.list_entries": ((ADMIN,), lambda s, a, lib, _t: audit.list_entries(session=s, actor=a)),
+}
+ACTORS = {role: Actor(f"as-{role}", frozenset({role})) for role in ROLES}
+ACTORS["（未登录）"] = None
+ACTORS["（无角色）"] = Actor("nobody", frozenset())
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory, library):
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('matrix') / 'm.db'}")
+    migrate(engine=engine)
+    with Session(engine) as s:
+        make_user(s, "m-admin", ADMIN)
+        make_user(s, "m-target", EDITOR)
+        make_case(s, library, "m-draft")
+        make_case(s, library, "m-published", state="已发布")
+        s.commit()
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.parametrize("who", list(ACTORS))
+@pytest.mark.parametrize("name", list(SERVICES))
+def test_role_matrix(seeded, library, tmp_path, name, who):
+    allowed_roles, call = SERVICES[name]
+    actor = ACTORS[who]
+    with Session(seeded) as session:
+        try:
+            if actor is not None and actor.roles & set(allowed_roles):
+                result = call(session, actor, library, tmp_path)
+                assert result is not None
+            else:
+                with pytest.raises(PermissionDenied):
+                    call(session, actor, library, tmp_path)
+        finally:
+            session.rollback()  # each cell starts from the same seeded data
+
+
+def test_every_staff_service_is_in_the_matrix():
+    """A new service function in these modules must be added to SERVICES (or it is unchecked)."""
+    import inspect
+
+    modules = {"cases": cases, "accounts": accounts, "audit": audit, "cases_io": importer}
+    public_reading = {"published_list", "published_case", "published_summaries", "summary_of",
+                      "citations_of", "draft_of", "store_case", "record",
+                      "import_cases", "check_case_file", "case_files"}
+    covered = {n.split(".", 1)[1] for n in SERVICES} | public_reading
+    for module in modules.values():
+        for fname, func in inspect.getmembers(module, inspect.isfunction):
+            if func.__module__ == module.__name__ and not fname.startswith("_"):
+                assert fname in covered, f"{module.__name__}.{fname} is not in the role matrix"

@@ -1,0 +1,66 @@
+"""Server-side sessions expire after inactivity, end on logout, and follow role changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session
+
+from portal.roles import ADMIN, EDITOR
+from portal.staff import accounts
+from portal.staff.auth import login, logout, resume
+from portal.timeutil import utcnow
+from tests.staff.factories import PASSWORD, ROOT, make_user
+
+TIMEOUT = 30
+
+
+def _signed_in(engine, now):
+    with Session(engine) as s:
+        make_user(s, "clerk", EDITOR)
+        s.commit()
+        outcome = login(session=s, username="clerk", password=PASSWORD, now=now)
+        s.commit()
+    return outcome.token
+
+
+def _resume(engine, token, now):
+    with Session(engine) as s:
+        actor = resume(session=s, token=token, timeout_minutes=TIMEOUT, now=now)
+        s.commit()
+    return actor
+
+
+def test_activity_keeps_the_session_and_inactivity_expires_it(db_engine):
+    t0 = utcnow()
+    token = _signed_in(db_engine, t0)
+    assert _resume(db_engine, token, t0 + dt.timedelta(minutes=29)).username == "clerk"
+    # sliding: 29 minutes after the last activity is still fine
+    assert _resume(db_engine, token, t0 + dt.timedelta(minutes=58)) is not None
+    assert _resume(db_engine, token, t0 + dt.timedelta(minutes=58 + TIMEOUT + 1)) is None
+    assert _resume(db_engine, token, t0 + dt.timedelta(minutes=59)) is None  # ended for good
+
+
+def test_logout_ends_the_session_and_bad_tokens_get_nothing(db_engine):
+    t0 = utcnow()
+    token = _signed_in(db_engine, t0)
+    with Session(db_engine) as s:
+        logout(session=s, token=token)
+        s.commit()
+    assert _resume(db_engine, token, t0) is None
+    assert _resume(db_engine, "forged-token", t0) is None
+    assert _resume(db_engine, None, t0) is None
+
+
+def test_role_change_and_disabling_apply_to_open_sessions(db_engine):
+    t0 = utcnow()
+    token = _signed_in(db_engine, t0)
+    with Session(db_engine) as s:
+        make_user(s, "boss", ADMIN)  # the last administrator cannot be disabled
+        accounts.set_roles(session=s, actor=ROOT, username="clerk", roles=[EDITOR, ADMIN])
+        s.commit()
+    assert _resume(db_engine, token, t0).roles == frozenset({EDITOR, ADMIN})
+    with Session(db_engine) as s:
+        accounts.set_disabled(session=s, actor=ROOT, username="clerk")
+        s.commit()
+    assert _resume(db_engine, token, t0) is None

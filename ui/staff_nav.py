@@ -1,0 +1,33 @@
+"""The 工作台 navigation section: only the pages the signed-in actor's roles allow."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from portal.identity import Actor
+from portal.roles import ADMIN, EDITOR
+
+# (script, title, icon, url path, roles of which one is needed; () = everyone)
+STAFF_PAGES: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
+    ("pages/staff_login.py", "工作人员登录", ":material/login:", "staff", ()),
+    ("pages/staff_cases.py", "典型案例管理", ":material/edit_document:", "staff-cases", (EDITOR,)),
+    ("pages/staff_users.py", "账号管理", ":material/group:", "staff-users", (ADMIN,)),
+    ("pages/staff_audit.py", "操作日志", ":material/history:", "staff-audit", (ADMIN,)),
+)
+
+
+def allowed_staff_pages(actor: Actor | None) -> list[str]:
+    """Scripts of the staff pages `actor` may open (the login page always)."""
+    return [script for script, _t, _i, _u, roles in STAFF_PAGES
+            if not roles or (actor is not None and any(actor.has(r) for r in roles))]
+
+
+def staff_pages(actor: Actor | None) -> list[st.Page]:
+    allowed = set(allowed_staff_pages(actor))
+    pages = []
+    for script, title, icon, url_path, _roles in STAFF_PAGES:
+        if script in allowed:
+            if script == "pages/staff_login.py" and actor is not None:
+                title = "退出登录"
+            pages.append(st.Page(script, title=title, icon=icon, url_path=url_path))
+    return pages
