@@ -11,6 +11,7 @@ from portal.db import session_scope
 from portal.laws.importer import ImportReport, import_library
 from portal.laws.library import LibraryLoad, load_library_report
 from portal.migrate import migrate
+from portal.schedule.service import import_schedule, load_schedule_file
 from portal.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ class BootstrapReport:
 
     laws: ImportReport
     refused: list[str] = field(default_factory=list)
+    schedule_added: int = 0
 
 
 def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
@@ -32,4 +34,9 @@ def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
         log.error("law file refused: %s", error)
     with session_scope(engine) as session:
         report = import_library(session=session, library=loaded.library)
-    return BootstrapReport(laws=report, refused=[str(e) for e in loaded.errors])
+    schedule_added = 0
+    schedule_path = settings.content_dir / "schedule.yaml"
+    if schedule_path.exists():
+        with session_scope(engine) as session:
+            schedule_added = import_schedule(session=session, schedule=load_schedule_file(schedule_path))
+    return BootstrapReport(laws=report, refused=[str(e) for e in loaded.errors], schedule_added=schedule_added)
