@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.accessibility import accessibility_controls
 from ui.common import ensure_database, page_frame
 
 st.set_page_config(page_title="法治信访门户", page_icon="⚖️", layout="centered",
@@ -21,4 +22,5 @@ PUBLIC_PAGES = [
 
 page = st.navigation({"公众服务": PUBLIC_PAGES})
 page_frame()
+accessibility_controls()
 page.run()
