@@ -21,7 +21,19 @@ def _days(at) -> list[tuple[dt.date, str]]:
 
 
 def _styles(at) -> str:
-    return "\n".join(str(getattr(el, "proto", el)) for el in at.get("html"))
+    """Every st.html body on the page (style-only ones land in Streamlit's hidden event block)."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if type(node).__name__ == "Html" and proto is not None:
+            found.append(proto.body)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    for root in at._tree.children.values():
+        walk(root)
+    return "\n".join(found)
 
 
 def test_schedule_page_lists_next_receptions_first_with_every_wednesday(app_page):
