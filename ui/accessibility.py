@@ -30,6 +30,9 @@ mark {background:#ffff00 !important; color:#000000 !important; outline:1px solid
 BASE_CSS = """
 :focus-visible {outline:3px solid #1a56db !important; outline-offset:2px !important;}
 .stMarkdown a {text-decoration:underline;}
+/* code blocks (e.g. a permalink) wrap instead of scrolling: no sideways scrolling on a phone and no
+   scroll-only region that a keyboard cannot reach */
+[data-testid="stCode"] code, .stCode code {white-space:pre-wrap !important; word-break:break-all;}
 """
 
 

@@ -35,7 +35,7 @@ def timeline_table_markdown() -> str:
 
 def render_timeline() -> None:
     st.subheader("期限示意图", anchor="timeline")
-    st.html(f'<figure class="timeline-figure" style="margin:0">{timeline_svg()}</figure>')
+    st.markdown(f'<figure class="timeline-figure" style="margin:0">{timeline_svg()}</figure>', unsafe_allow_html=True)
     st.caption("图中实心条是法定期限，虚线空心条是情况复杂时可以延长的期限。"
                "“最迟第几日”按每一步都用足期限推算，实际往往更快。")
     st.markdown("**同样的内容（文字表格）**")
