@@ -19,9 +19,9 @@ CONTRAST_CSS = """
 .stApp a, .stApp a span {color:#00008b !important; text-decoration:underline !important; font-weight:700;}
 .stApp button, .stApp input, .stApp textarea, [data-baseweb="select"] > div
   {border:2px solid #000000 !important;}
-.stApp button[kind="primary"], .stApp button[data-testid="stBaseButton-primary"],
-.stApp button[data-testid="stBaseButton-primaryFormSubmit"] {background:#000000 !important; color:#ffffff !important;}
-.stApp button[kind="primary"] p {color:#ffffff !important;}
+.stApp button[data-testid^="stBaseButton-primary"] {background:#000000 !important;}
+.stApp button[data-testid^="stBaseButton-primary"] p,
+.stApp button[data-testid^="stBaseButton-primary"] span {color:#ffffff !important;}
 [data-testid="stVerticalBlockBorderWrapper"], .sched-card, .stAlert {border:2px solid #000000 !important;}
 mark {background:#ffff00 !important; color:#000000 !important; outline:1px solid #000000;}
 :focus-visible {outline:4px solid #000000 !important; box-shadow:0 0 0 7px #ffff00 !important;}
