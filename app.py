@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.accessibility import accessibility_controls
 from ui.auth import current_actor
 from ui.common import ensure_database, page_frame
 from ui.staff_nav import staff_pages
@@ -23,4 +24,5 @@ PUBLIC_PAGES = [
 
 page = st.navigation({"公众服务": PUBLIC_PAGES, "工作台": staff_pages(current_actor())})
 page_frame()
+accessibility_controls()
 page.run()

@@ -1,7 +1,22 @@
-"""Placeholder until this service opens."""
+"""信访指南: how to petition, where to go, rights and duties, the process and its deadlines."""
 
 import streamlit as st
 
-st.title(st.session_state.get("_page_title", "即将开通"))
-st.info("本栏目即将开通，敬请关注。您可以先访问「法规库」查阅法律法规原文。")
-st.page_link("pages/laws.py", label="前往法规库", icon=":material/menu_book:")
+from ui.guide_view import guide_sections, render_section, render_timeline
+
+st.title("信访指南")
+st.write("用简单的话说明怎样信访、到哪里反映、有哪些权利和义务、要多长时间。"
+         "每一条后面都有法律依据，点击可以阅读条文原文。")
+
+sections = guide_sections()
+st.markdown("**本页内容：** " + " · ".join(f"[{s.title}](#{s.slug})" for s in sections))
+
+for section in sections:
+    render_section(section)
+    if section.show_timeline:
+        render_timeline()
+
+st.divider()
+st.page_link("pages/prefile.py", label="网上预登记信访事项", icon=":material/edit_note:")
+st.page_link("pages/schedule.py", label="查看领导接访日程", icon=":material/event:")
+st.page_link("pages/cases.py", label="阅读典型案例", icon=":material/gavel:")

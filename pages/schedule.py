@@ -1,7 +1,25 @@
-"""Placeholder until this service opens."""
+"""领导接访日程: the next reception sessions, soonest first."""
 
 import streamlit as st
 
-st.title(st.session_state.get("_page_title", "即将开通"))
-st.info("本栏目即将开通，敬请关注。您可以先访问「法规库」查阅法律法规原文。")
-st.page_link("pages/laws.py", label="前往法规库", icon=":material/menu_book:")
+from ui.common import esc, get_library, provision_link
+from ui.schedule_view import SCHEDULE_CSS, entry_html, next_receptions, regular_reception
+
+st.title("领导接访日程")
+regular = regular_reception()
+st.info(f"市信访局每周三接待群众来访：{regular.start_time}—{regular.end_time}，地点：{regular.place}。"
+        "来访请带好本人身份证件；多人反映同一问题请推选不超过 5 名代表。")
+library = get_library()
+st.markdown("依据：" + "、".join(provision_link(pid, library) for pid in (
+    "shandong-xinfang-tiaoli-2015:第二十三条", "shandong-xinfang-tiaoli-2015:第二十六条",
+    "xinfang-gongzuo-tiaoli-2022:第二十条")))
+
+st.subheader("近期接访安排（最近的在前）")
+entries = next_receptions()
+st.markdown(SCHEDULE_CSS, unsafe_allow_html=True)
+if not entries:
+    st.write("近期暂无接访安排。")
+for entry in entries:
+    st.markdown(entry_html(entry), unsafe_allow_html=True)
+st.caption("日程如有调整，以本页最新公布为准。" + esc("领导接访日之外，接待大厅照常接待来访群众。"))
+st.page_link("pages/guide.py", label="来访前，先看看信访指南", icon=":material/info:")

@@ -12,6 +12,7 @@ from portal.db import session_scope
 from portal.laws.importer import ImportReport, import_library
 from portal.laws.library import LibraryLoad, load_library_report
 from portal.migrate import migrate
+from portal.schedule.service import import_schedule, load_schedule_file
 from portal.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ class BootstrapReport:
     laws: ImportReport
     refused: list[str] = field(default_factory=list)
     cases: CaseImportReport = field(default_factory=CaseImportReport)
+    schedule_added: int = 0
 
 
 def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
@@ -36,5 +38,10 @@ def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
         report = import_library(session=session, library=loaded.library)
     with session_scope(engine) as session:
         cases = import_cases(session=session, directory=settings.cases_dir, library=loaded.library)
+    schedule_added = 0
+    schedule_path = settings.content_dir / "schedule.yaml"
+    if schedule_path.exists():
+        with session_scope(engine) as session:
+            schedule_added = import_schedule(session=session, schedule=load_schedule_file(schedule_path))
     return BootstrapReport(laws=report, refused=[str(e) for e in loaded.errors] + cases.refused,
-                           cases=cases)
+                           cases=cases, schedule_added=schedule_added)

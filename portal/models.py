@@ -12,6 +12,7 @@ TABLE_MODULES = (
     "portal.staff.models",
     "portal.audit.models",
     "portal.cases.models",
+    "portal.schedule.models",
 )
 
 

@@ -1,7 +1,7 @@
 """staff accounts, sessions, audit log (append-only), typical cases and their revisions
 
 Revision ID: 0003_staff
-Revises: 0001_laws
+Revises: 0002_prefiling
 """
 
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0003_staff"
-down_revision = "0001_laws"
+down_revision = "0002_prefiling"
 branch_labels = None
 depends_on = None
 

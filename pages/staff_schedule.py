@@ -1,0 +1,88 @@
+"""接访日程管理 (staff, 编辑): add, change and delete reception sessions."""
+
+import datetime as dt
+
+import streamlit as st
+
+from portal.db import get_engine, session_scope
+from portal.identity import PermissionDenied, require
+from portal.roles import EDITOR
+from portal.schedule.service import (
+    ScheduleInvalid,
+    SessionData,
+    SessionNotFound,
+    add_session,
+    announced,
+    delete_session,
+    update_session,
+)
+from portal.timeutil import beijing_today
+from ui.auth import current_actor
+
+st.title("接访日程管理")
+actor = current_actor()
+try:
+    require(actor, EDITOR)
+except PermissionDenied as denied:
+    st.error(f"{denied} 管理接访日程需要以“{EDITOR}”身份登录。")
+    st.stop()
+
+LABELS = {"leader": "接访领导", "day": "接访日期", "start_time": "开始时间", "end_time": "结束时间",
+          "place": "地点", "topics": "接待内容"}
+
+
+def session_form(prefix: str, current: SessionData | None) -> SessionData | None:
+    """The fields of one session in a form; returns the data when the form was submitted."""
+    c = current
+    with st.form(f"{prefix}-form"):
+        leader = st.text_input(LABELS["leader"], value=c.leader if c else "", max_chars=100)
+        day = st.date_input(LABELS["day"], value=c.day if c else beijing_today(), format="YYYY/MM/DD")
+        start = st.time_input(LABELS["start_time"], value=dt.time.fromisoformat(c.start_time) if c else dt.time(9))
+        end = st.time_input(LABELS["end_time"], value=dt.time.fromisoformat(c.end_time) if c else dt.time(12))
+        place = st.text_input(LABELS["place"], value=c.place if c else "", max_chars=200)
+        topics = st.text_area(LABELS["topics"], value=c.topics if c else "", max_chars=500)
+        if st.form_submit_button("保存" if c else "添加接访安排", type="primary"):
+            return SessionData(leader=leader, day=day, start_time=start.strftime("%H:%M"),
+                               end_time=end.strftime("%H:%M"), place=place, topics=topics)
+    return None
+
+
+def show_errors(errors) -> None:
+    st.error("请修改以下问题后再保存：\n\n" + "\n".join(f"- {LABELS[e.field]}：{e.message}" for e in errors))
+
+
+st.subheader("添加接访安排")
+new = session_form("add", None)
+if new is not None:
+    try:
+        with session_scope(get_engine()) as db:
+            add_session(session=db, actor=actor, data=new, today=beijing_today())
+        st.success("已添加，公众页面已同步显示。")
+    except ScheduleInvalid as invalid:
+        show_errors(invalid.errors)
+
+st.subheader("已公布的接访安排")
+with session_scope(get_engine()) as db:
+    rows = announced(session=db, since=beijing_today())
+if not rows:
+    st.write("暂无已公布的接访安排。")
+for row in rows:
+    with st.expander(f"{row.day.isoformat()} {row.start_time} {row.leader}"):
+        data = session_form(f"edit-{row.id}", SessionData(leader=row.leader, day=row.day, start_time=row.start_time,
+                                                          end_time=row.end_time, place=row.place,
+                                                          topics=row.topics))
+        if data is not None:
+            try:
+                with session_scope(get_engine()) as db:
+                    update_session(session=db, actor=actor, session_id=row.id, data=data)
+                st.success("已保存。")
+            except (ScheduleInvalid, SessionNotFound) as problem:
+                show_errors(problem.errors) if isinstance(problem, ScheduleInvalid) else st.error(str(problem))
+        if st.button("删除这场接访", key=f"delete-{row.id}"):
+            try:
+                with session_scope(get_engine()) as db:
+                    delete_session(session=db, actor=actor, session_id=row.id)
+                st.success("已删除。")
+                st.rerun()
+            except SessionNotFound as gone:
+                st.error(str(gone))

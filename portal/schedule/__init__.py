@@ -1,0 +1,1 @@
+"""领导接访日程: the public reception schedule."""

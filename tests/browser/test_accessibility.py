@@ -1,0 +1,118 @@
+"""Accessibility in a real browser: axe-core (npm, pinned in package-lock.json) on the main pages,
+phone screenshots at 375 px without sideways scrolling, and the 适老化 switches.
+
+Needs `npm ci` at the repository root (installs node_modules/axe-core)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import wait_for_app
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+PAGES = {
+    "home": ("", "我们能为您做什么"),
+    "law": ("laws?law=xinfang-gongzuo-tiaoli-2022&article=第三十二条", "信访处理意见书应当载明"),
+    "search": ("ask", "法律问答"),
+    "guide": ("guide", "期限示意图"),
+    "form": ("prefile", "预登记"),
+    "schedule": ("schedule", "近期接访安排"),
+}
+# Allowances: (axe rule, region) pairs for Streamlit's own chrome that the app cannot change. Only
+# that rule, only inside that region; everything else on the page is checked.
+ALLOWED = [
+    # Streamlit's sidebar navigation puts the section heading ("公众服务") as a non-<li> child of its
+    # <ul data-testid="stSidebarNavItems">; the markup comes from st.navigation itself.
+    ("list", '[data-testid="stSidebarNav"]'),
+    ("listitem", '[data-testid="stSidebarNav"]'),
+]
+BLOCKING = {"serious", "critical"}
+COUNTS: dict[str, dict[str, int]] = {}
+
+
+def _axe(pg) -> list[dict]:
+    """axe's violations, minus the nodes covered by ALLOWED."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `npm ci` at the repository root")
+    pg.add_script_tag(path=str(AXE))
+    result = pg.evaluate("""async (allowed) => {
+        const res = await axe.run(document, {resultTypes: ['violations']});
+        const exempt = (rule, node) => allowed.some(([r, region]) => {
+            const el = document.querySelector(node.target[0]);
+            return r === rule && el !== null && el.closest(region) !== null;
+        });
+        return JSON.stringify(res.violations
+            .map(v => ({...v, nodes: v.nodes.filter(n => !exempt(v.id, n))}))
+            .filter(v => v.nodes.length > 0));
+    }""", ALLOWED)
+    return json.loads(result)
+
+
+def _open(pg, url: str, text: str) -> None:
+    pg.goto(url)
+    wait_for_app(pg, text)
+    pg.wait_for_timeout(800)  # let Streamlit finish drawing the page
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_or_critical_axe_violations(portal_url, page, artifacts, name):
+    path, text = PAGES[name]
+    _open(page, f"{portal_url}/{path}", text)
+    violations = _axe(page)
+    counts = {impact: sum(len(v["nodes"]) for v in violations if v["impact"] == impact)
+              for impact in ("minor", "moderate", "serious", "critical")}
+    COUNTS[name] = counts
+    (artifacts / f"axe-{name}.json").write_text(json.dumps(violations, ensure_ascii=False, indent=1))
+    print(f"axe {name}: {counts}")
+    blocking = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+                for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, "\n".join(blocking)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_phone_width_has_no_sideways_scrolling(portal_url, phone, artifacts, name):
+    path, text = PAGES[name]
+    _open(phone, f"{portal_url}/{path}", text)
+    phone.screenshot(path=str(artifacts / f"phone-{name}.png"), full_page=True)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"{name} scrolls sideways on a 375-px phone ({width}px)"
+
+
+def test_large_text_switch_enlarges_text_and_survives_navigation(portal_url, phone, artifacts):
+    _open(phone, f"{portal_url}/", "我们能为您做什么")
+    root_size = "parseFloat(getComputedStyle(document.documentElement).fontSize)"
+    before = phone.evaluate(root_size)
+    phone.get_by_text("大字号").click()
+    phone.wait_for_function(f"{root_size} > {before}", timeout=10_000)
+    phone.get_by_text("高对比度").click()
+    phone.wait_for_timeout(800)
+    phone.screenshot(path=str(artifacts / "phone-home-large-contrast.png"), full_page=True)
+    # in-app navigation keeps the choice (same session)
+    phone.locator('[data-testid="stMain"]').get_by_role("link", name="信访指南").click()
+    wait_for_app(phone, "期限示意图")
+    phone.wait_for_timeout(800)
+    assert phone.evaluate(root_size) > before
+    assert phone.get_by_role("switch", name="大字号").is_checked()
+    phone.screenshot(path=str(artifacts / "phone-guide-large-contrast.png"), full_page=True)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_keyboard_focus_is_visible(portal_url, page):
+    _open(page, f"{portal_url}/guide", "期限示意图")
+    for _ in range(6):
+        page.keyboard.press("Tab")
+    outline = page.evaluate("(() => { const s = getComputedStyle(document.activeElement);"
+                            " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()")
+    assert outline[0] != "none" and outline[1] >= 2, outline
+
+
+def test_guide_timeline_is_an_image_with_a_text_alternative(portal_url, page):
+    _open(page, f"{portal_url}/guide", "期限示意图")
+    svg = page.locator('svg[role="img"]')
+    assert svg.count() == 1
+    assert "信访事项办理期限示意图" in svg.locator("title").text_content()
+    assert "最迟第 225 日" in svg.locator("desc").text_content()
+    assert page.get_by_role("table").filter(has_text="复核意见").count() >= 1

@@ -1,0 +1,105 @@
+"""信访指南: every article it cites exists, each point links to its article, and every deadline in
+the text, the picture and the table comes from portal.clock.RULES."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from portal import clock
+from portal.guide.content import GuideFormatError, fill_clock, load_guide
+from portal.guide.timeline import steps, timeline_svg
+from tests.conftest import page_text
+
+GUIDE_DIR = Path(__file__).resolve().parents[2] / "content" / "guide"
+XF = "xinfang-gongzuo-tiaoli-2022:"
+SD = "shandong-xinfang-tiaoli-2015:"
+
+
+def _all_ids() -> list[str]:
+    return [pid for section in load_guide(GUIDE_DIR) for pid in section.provision_ids]
+
+
+def test_every_provision_the_guide_mentions_resolves(library):
+    ids = _all_ids()
+    assert len(ids) >= 20
+    missing = [pid for pid in ids if library.provision(pid) is None]
+    assert not missing, missing
+
+
+def test_guide_covers_the_articles_of_the_brief():
+    ids = set(_all_ids())
+    for label in ("第十七条", "第十九条", "第二十条", "第二十二条", "第二十六条", "第二十八条", "第三十一条",
+                  "第三十四条", "第三十五条", "第三十六条"):
+        assert XF + label in ids, label
+    for label in ("第十二条", "第十三条", "第十四条", "第十五条"):
+        assert SD + label in ids, label
+
+
+def test_every_bullet_point_names_its_legal_basis():
+    for section in load_guide(GUIDE_DIR):
+        points = [ln for ln in section.body.split("\n") if re.match(r"^(- |\d+\. )", ln)]
+        # rights/duties lists hang under a heading that carries the basis; other points carry their own
+        if section.slug == "quanli-yiwu":
+            continue
+        for point in points:
+            assert "[[" in point, f"{section.slug}: point without a legal basis: {point[:30]}"
+
+
+def _with_rule(monkeypatch, key: str, **changes) -> None:
+    rules = tuple(dataclasses.replace(r, **changes) if r.key == key else r for r in clock.RULES)
+    monkeypatch.setattr(clock, "RULES", rules)
+
+
+def test_picture_labels_and_day_counts_come_from_the_clock_rules():
+    svg = timeline_svg()
+    day = 0
+    for rule in clock.RULES:
+        assert f"{rule.name} {rule.days} 日" in svg
+        if rule.extension_days:
+            assert f"可延长 {rule.extension_days} 日" in svg
+        day += rule.days + rule.extension_days
+        assert f"最迟第 {day} 日" in svg
+    assert [s.stage for s in steps()] == ["受理告知", "办理", "复查", "复查", "复核", "复核"]
+
+
+def test_changing_a_rule_changes_the_picture_the_table_and_the_text(monkeypatch):
+    before = timeline_svg()
+    assert "办理 60 日 + 可延长 30 日" in before and "最迟第 105 日" in before
+    _with_rule(monkeypatch, "handling", days=61, extension_days=29)
+    after = timeline_svg()
+    assert "办理 61 日 + 可延长 29 日" in after
+    assert "办理 60 日" not in after
+    assert "最迟第 225 日" in after  # 61 + 29 = 90, as before: the total is recomputed, not stored
+    _with_rule(monkeypatch, "acceptance_notice", days=20)
+    assert "最迟第 20 日" in timeline_svg()
+    assert fill_clock("{{days:acceptance_notice}} 日内") == "20 日内"
+    process = next(s for s in load_guide(GUIDE_DIR) if s.show_timeline)
+    assert "20 日内转送" in fill_clock(process.body)
+
+
+def test_unknown_period_in_the_guide_is_refused():
+    with pytest.raises(GuideFormatError):
+        fill_clock("{{days:no_such_rule}}")
+
+
+def test_guide_text_never_types_a_deadline_by_hand():
+    process = next(s for s in load_guide(GUIDE_DIR) if s.show_timeline)
+    assert not re.search(r"\b(15|30|60)\s*日", process.body), "use {{days:…}} tokens from portal.clock"
+
+
+def test_guide_page_links_each_point_to_its_article_and_shows_the_table(app_page):
+    at = app_page("pages/guide.py")
+    text = page_text(at)
+    assert "[《信访工作条例》第十七条](/laws?law=xinfang-gongzuo-tiaoli-2022&article=" in text
+    assert "[《山东省信访条例》第十二条](/laws?law=shandong-xinfang-tiaoli-2015&article=" in text
+    assert "[[" not in text and "{{" not in text, "a token was left unrendered"
+    # the table (text alternative) has one row per rule with the same numbers as the picture
+    table = next(m.value for m in at.markdown if m.value.startswith("| 阶段"))
+    assert len(table.strip().split("\n")) == 2 + len(clock.RULES)
+    assert "| 办理 | 办理 | 60 日，情况复杂可延长 30 日 |" in table
+    assert "第 225 日" in table
+    assert "15 日内转送" in text and "60 日内办结" in text

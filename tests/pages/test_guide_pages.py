@@ -1,0 +1,113 @@
+"""The guidance pages as a citizen and an editor see them (AppTest)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from portal.identity import Actor
+from portal.roles import EDITOR, HANDLER
+from portal.timeutil import beijing_today
+from tests.conftest import page_text
+from ui.accessibility import CONTRAST, LARGE
+
+ROOT = Path(__file__).resolve().parents[2]
+DAY = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日（星期(.)）")
+
+
+@pytest.fixture
+def staff_page(monkeypatch):
+    """Run pages/staff_schedule.py as `actor`. The page is not in app.py's navigation yet (the
+    integrator registers staff pages), so it runs on its own, after the start-up set-up."""
+    from streamlit.testing.v1 import AppTest
+
+    from portal.bootstrap import bootstrap
+    from portal.db import get_engine
+    from portal.settings import get_settings
+
+    bootstrap(engine=get_engine(), settings=get_settings())
+
+    def run(actor: Actor | None):
+        monkeypatch.setattr("ui.auth.current_actor", lambda: actor)
+        at = AppTest.from_file(str(ROOT / "pages" / "staff_schedule.py"), default_timeout=60)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return run
+
+
+def _days(at) -> list[tuple[dt.date, str]]:
+    return [(dt.date(int(y), int(m), int(d)), w) for y, m, d, w in DAY.findall(page_text(at))]
+
+
+def _styles(at) -> str:
+    """Every st.html body on the page (style-only ones land in Streamlit's hidden event block)."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if type(node).__name__ == "Html" and proto is not None:
+            found.append(proto.body)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    for root in at._tree.children.values():
+        walk(root)
+    return "\n".join(found)
+
+
+def test_schedule_page_lists_next_receptions_first_with_every_wednesday(app_page):
+    at = app_page("pages/schedule.py")
+    text = page_text(at)
+    assert "每周三接待群众来访" in text
+    days = _days(at)
+    assert len(days) >= 6
+    dates = [d for d, _ in days]
+    assert dates == sorted(dates) and dates[0] >= beijing_today()
+    wednesdays = [d for d, w in days if w == "三"]
+    assert len(wednesdays) >= 6 and all(d.weekday() == 2 for d in wednesdays)
+    assert "领导接访" in text and "每周例行接待" in text  # the kind is said in words
+
+
+@pytest.mark.parametrize("actor", [None, Actor("banli", frozenset({HANDLER}))], ids=["anonymous", "handler"])
+def test_staff_schedule_page_refuses_without_the_editor_role(staff_page, actor):
+    at = staff_page(actor)
+    assert any("没有执行此操作的权限" in e.value for e in at.error)
+    assert not at.text_input and not at.button, "no editing widgets for someone without the role"
+
+
+def test_editor_adds_a_session_that_citizens_then_see(app_page, staff_page):
+    at = staff_page(Actor("bianji", frozenset({EDITOR})))
+    day = beijing_today() + dt.timedelta(days=3)
+    at.text_input[0].input("市民政局分管负责同志")
+    at.date_input[0].set_value(day)
+    at.text_input[1].input("市信访局来访接待大厅二号接待室")
+    at.text_area[0].input("社会救助、养老服务")
+    at.button[0].click().run()
+    assert not at.exception and any("已添加" in s.value for s in at.success)
+    public = app_page("pages/schedule.py")
+    text = page_text(public)
+    assert "市民政局分管负责同志" in text and "社会救助、养老服务" in text
+
+
+def test_editor_sees_field_errors_in_plain_words(staff_page):
+    at = staff_page(Actor("bianji", frozenset({EDITOR})))
+    at.button[0].click().run()  # leader and place left empty
+    message = at.error[0].value
+    assert "接访领导：请填写接访领导。" in message and "地点：请填写接访地点。" in message
+
+
+@pytest.mark.parametrize("state, large, contrast", [
+    ({}, False, False), ({LARGE: True, CONTRAST: True}, True, True), ({CONTRAST: True}, False, True)])
+def test_large_text_and_high_contrast_follow_the_session(app_page, state, large, contrast):
+    """The switches show the session's choice and select the CSS. (AppTest drops app.py's own
+    elements on a rerun, so clicking and navigating is covered in tests/browser/.)"""
+    at = app_page("pages/guide.py", session_state=state)
+    assert [t.label for t in at.toggle] == ["大字号", "高对比度"]
+    assert [t.value for t in at.toggle] == [large, contrast]
+    assert ("font-size:125%" in _styles(at)) is large
+    assert ("#ffff00" in _styles(at)) is contrast

@@ -1,0 +1,113 @@
+"""领导接访日程: the shipped file imports once, staff edits stick, only 编辑 may edit, and the
+public list shows the next receptions first with every Wednesday covered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from portal.identity import Actor, PermissionDenied
+from portal.roles import EDITOR, HANDLER
+from portal.schedule.models import ReceptionSession
+from portal.schedule.service import (
+    ScheduleInvalid,
+    SessionData,
+    SessionNotFound,
+    add_session,
+    delete_session,
+    import_schedule,
+    load_schedule_file,
+    upcoming,
+    update_session,
+)
+
+SHIPPED = Path(__file__).resolve().parents[2] / "content" / "schedule.yaml"
+EDITOR_ACTOR = Actor("bianji", frozenset({EDITOR}))
+HANDLER_ACTOR = Actor("banli", frozenset({HANDLER}))
+MONDAY = dt.date(2026, 11, 30)
+
+
+def make_data(**changes) -> SessionData:
+    base = dict(leader="市信访局局长", day=dt.date(2026, 12, 2), start_time="09:00", end_time="12:00",
+                place="市信访局来访接待大厅", topics="综合类信访事项")
+    return SessionData(**{**base, **changes})
+
+
+def _rows(engine) -> list[ReceptionSession]:
+    with Session(engine) as s:
+        return list(s.exec(select(ReceptionSession)))
+
+
+def test_shipped_schedule_imports_once_and_keeps_staff_edits(db_engine):
+    schedule = load_schedule_file(SHIPPED)
+    assert schedule.regular.weekday == 2, "the bureau receives visitors every Wednesday"
+    with Session(db_engine) as s:
+        assert import_schedule(session=s, schedule=schedule) == len(schedule.sessions) >= 4
+    first = min(_rows(db_engine), key=lambda r: r.day)
+    with Session(db_engine) as s:
+        update_session(session=s, actor=EDITOR_ACTOR, session_id=first.id, data=make_data(leader="改后的领导",
+                       day=first.day))
+        second = max(_rows(db_engine), key=lambda r: r.day)
+        delete_session(session=s, actor=EDITOR_ACTOR, session_id=second.id)
+    with Session(db_engine) as s:
+        assert import_schedule(session=s, schedule=schedule) == 0
+    rows = {r.id: r for r in _rows(db_engine)}
+    assert len(rows) == len(schedule.sessions)
+    assert rows[first.id].leader == "改后的领导" and rows[first.id].updated_by == "bianji"
+    assert rows[second.id].deleted, "a deleted session must not come back on the next start-up"
+
+
+def test_next_sessions_first_and_every_wednesday_listed(db_engine):
+    regular = load_schedule_file(SHIPPED).regular
+    with Session(db_engine) as s:
+        add_session(session=s, actor=EDITOR_ACTOR, data=make_data(day=dt.date(2026, 12, 16), leader="乙"),
+                    today=MONDAY)
+        add_session(session=s, actor=EDITOR_ACTOR, data=make_data(day=dt.date(2026, 12, 2), leader="甲"),
+                    today=MONDAY)
+        add_session(session=s, actor=EDITOR_ACTOR, data=make_data(day=dt.date(2026, 12, 4), leader="丙",
+                    start_time="14:00", end_time="16:00"), today=MONDAY)
+        entries = upcoming(session=s, today=dt.date(2026, 12, 3), regular=regular, weeks=4)
+    days = [e.day for e in entries]
+    assert days == sorted(days)
+    assert dt.date(2026, 12, 2) not in days, "past sessions are not in the upcoming list"
+    assert entries[0].leader == "丙" and entries[0].day == dt.date(2026, 12, 4)
+    wednesdays = [dt.date(2026, 12, 9), dt.date(2026, 12, 16), dt.date(2026, 12, 23), dt.date(2026, 12, 30)]
+    for wed in wednesdays:
+        assert wed in days
+    on_16th = [e for e in entries if e.day == dt.date(2026, 12, 16)]
+    assert [e.leader for e in on_16th] == ["乙"], "an announced leader session replaces the regular one"
+    assert entries[1].regular and entries[1].day_text == "2026年12月9日（星期三）"
+
+
+def test_only_editors_may_change_the_schedule(db_engine):
+    with Session(db_engine) as s:
+        for actor in (None, HANDLER_ACTOR):
+            with pytest.raises(PermissionDenied):
+                add_session(session=s, actor=actor, data=make_data(), today=MONDAY)
+        row = add_session(session=s, actor=EDITOR_ACTOR, data=make_data(), today=MONDAY)
+        with pytest.raises(PermissionDenied):
+            update_session(session=s, actor=HANDLER_ACTOR, session_id=row.id, data=make_data(leader="x"))
+        with pytest.raises(PermissionDenied):
+            delete_session(session=s, actor=None, session_id=row.id)
+    rows = _rows(db_engine)
+    assert len(rows) == 1 and rows[0].leader == "市信访局局长" and not rows[0].deleted
+
+
+def test_invalid_session_is_refused_with_plain_messages(db_engine):
+    with Session(db_engine) as s:
+        with pytest.raises(ScheduleInvalid) as info:
+            add_session(session=s, actor=EDITOR_ACTOR, today=MONDAY,
+                        data=make_data(leader=" ", day=dt.date(2026, 11, 1), start_time="9点", place=""))
+        fields = {e.field: e.message for e in info.value.errors}
+        assert set(fields) == {"leader", "day", "start_time", "place"}
+        assert fields["day"].startswith("接访日期已经过去")
+        with pytest.raises(ScheduleInvalid) as info:
+            add_session(session=s, actor=EDITOR_ACTOR, today=MONDAY, data=make_data(start_time="12:00",
+                        end_time="09:00"))
+        assert [e.field for e in info.value.errors] == ["end_time"]
+        with pytest.raises(SessionNotFound):
+            delete_session(session=s, actor=EDITOR_ACTOR, session_id=999)
+    assert _rows(db_engine) == []

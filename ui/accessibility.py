@@ -1,0 +1,63 @@
+"""适老化: a large-text and a high-contrast switch on every page, kept for the browser session."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LARGE = "a11y_large_text"
+CONTRAST = "a11y_high_contrast"
+
+# Streamlit sizes text in rem, so raising the root size enlarges everything in proportion.
+LARGE_CSS = """
+html {font-size:125% !important;}
+.stMarkdown p, .stMarkdown li, .stMarkdown td, .stMarkdown th {font-size:1.15rem !important; line-height:1.9 !important;}
+"""
+CONTRAST_CSS = """
+.stApp, [data-testid="stSidebar"], [data-testid="stHeader"] {background:#ffffff !important; color:#000000 !important;}
+.stApp p, .stApp li, .stApp span, .stApp label, .stApp h1, .stApp h2, .stApp h3, .stApp td, .stApp th,
+.stApp dt, .stApp dd, .stApp caption, [data-testid="stCaptionContainer"] {color:#000000 !important;}
+.stApp a, .stApp a span {color:#00008b !important; text-decoration:underline !important; font-weight:700;}
+.stApp button, .stApp input, .stApp textarea, [data-baseweb="select"] > div
+  {border:2px solid #000000 !important;}
+.stApp button[data-testid^="stBaseButton-primary"] {background:#000000 !important;}
+.stApp button[data-testid^="stBaseButton-primary"] p,
+.stApp button[data-testid^="stBaseButton-primary"] span {color:#ffffff !important;}
+[data-testid="stVerticalBlockBorderWrapper"], .sched-card, .stAlert {border:2px solid #000000 !important;}
+mark {background:#ffff00 !important; color:#000000 !important; outline:1px solid #000000;}
+:focus-visible {outline:4px solid #000000 !important; box-shadow:0 0 0 7px #ffff00 !important;}
+"""
+# Always on: a focus ring the eye can find, and links that are underlined (not told by colour).
+BASE_CSS = """
+:focus-visible {outline:3px solid #1a56db !important; outline-offset:2px !important;}
+.stMarkdown a {text-decoration:underline;}
+/* code blocks (e.g. a permalink) wrap instead of scrolling: no sideways scrolling on a phone and no
+   scroll-only region that a keyboard cannot reach */
+[data-testid="stCode"] code, .stCode code {white-space:pre-wrap !important; word-break:break-all;}
+"""
+
+
+def _css() -> str:
+    css = BASE_CSS
+    if st.session_state.get(LARGE):
+        css += LARGE_CSS
+    if st.session_state.get(CONTRAST):
+        css += CONTRAST_CSS
+    return f"<style>{css}</style>"
+
+
+def _copy(widget_key: str, state_key: str) -> None:
+    # Widget keys are dropped when a page does not draw the widget; the plain keys survive.
+    st.session_state[state_key] = st.session_state[widget_key]
+
+
+def accessibility_controls() -> None:
+    """The two switches at the top of every page, and the CSS they select."""
+    for key in (LARGE, CONTRAST):
+        st.session_state.setdefault(key, False)
+        st.session_state[f"_{key}_switch"] = st.session_state[key]
+    with st.container(horizontal=True, horizontal_alignment="right", gap="medium", key="a11y-bar"):
+        st.toggle("大字号", key=f"_{LARGE}_switch", on_change=_copy, args=(f"_{LARGE}_switch", LARGE),
+                  help="把页面上的字放大，方便阅读")
+        st.toggle("高对比度", key=f"_{CONTRAST}_switch", on_change=_copy,
+                  args=(f"_{CONTRAST}_switch", CONTRAST), help="黑白分明的配色，链接加粗加下划线")
+    st.html(_css())

@@ -1,0 +1,42 @@
+"""Widgets of the 信访指南 page: sections with article links, and the deadline picture + table."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from portal.guide.content import GuideSection, load_guide
+from portal.guide.timeline import steps, timeline_svg
+from ui.common import get_library, provision_link, settings
+
+
+@st.cache_data(show_spinner=False)
+def guide_sections() -> list[GuideSection]:
+    return load_guide(settings().content_dir / "guide")
+
+
+def render_section(section: GuideSection) -> None:
+    library = get_library()
+    st.header(section.title, anchor=section.slug)
+    st.markdown(section.render(lambda pid: provision_link(pid, library)))
+
+
+def timeline_table_markdown() -> str:
+    """The text alternative of the picture: the same steps, as a table with article links."""
+    library = get_library()
+    rows = ["| 阶段 | 步骤 | 期限 | 由谁、从何时算起 | 最迟（从提交算起） | 依据 |",
+            "| --- | --- | --- | --- | --- | --- |"]
+    for step in steps():
+        rule = step.rule
+        basis = "、".join(provision_link(pid, library, with_title=False) for pid in rule.provision_ids)
+        rows.append(f"| {step.stage} | {rule.name} | {step.period_text} | {rule.who}，自{rule.starts_from}起 "
+                    f"| 第 {step.end_day} 日 | 《信访工作条例》{basis} |")
+    return "\n".join(rows)
+
+
+def render_timeline() -> None:
+    st.subheader("期限示意图", anchor="timeline")
+    st.markdown(f'<figure class="timeline-figure" style="margin:0">{timeline_svg()}</figure>', unsafe_allow_html=True)
+    st.caption("图中实心条是法定期限，虚线空心条是情况复杂时可以延长的期限。"
+               "“最迟第几日”按每一步都用足期限推算，实际往往更快。")
+    st.markdown("**同样的内容（文字表格）**")
+    st.markdown(timeline_table_markdown())

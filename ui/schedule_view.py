@@ -1,0 +1,43 @@
+"""Data access for the schedule pages: the shipped file's regular reception and DB sessions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from portal.db import get_engine, session_scope
+from portal.schedule.service import RegularReception, ScheduleEntry, load_schedule_file, upcoming
+from portal.timeutil import beijing_today
+from ui.common import esc, settings
+
+
+@st.cache_data(show_spinner=False)
+def regular_reception() -> RegularReception:
+    return load_schedule_file(settings().content_dir / "schedule.yaml").regular
+
+
+def next_receptions(weeks: int = 6) -> list[ScheduleEntry]:
+    with session_scope(get_engine()) as session:
+        return upcoming(session=session, today=beijing_today(), regular=regular_reception(), weeks=weeks)
+
+
+def entry_html(entry: ScheduleEntry) -> str:
+    """One session as a card; the kind is said in words (例行接待 / 领导接访), never colour alone."""
+    kind = "每周例行接待" if entry.regular else "领导接访"
+    rows = [("时间", f"{entry.start_time}—{entry.end_time}"), ("接访领导", entry.leader),
+            ("地点", entry.place)]
+    if entry.topics:
+        rows.append(("接待内容", entry.topics))
+    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
+    return (f'<section class="sched-card" aria-label="{esc(entry.day_text)}">'
+            f'<p class="sched-day"><strong>{esc(entry.day_text)}</strong> '
+            f'<span class="sched-kind">{kind}</span></p><dl class="sched-dl">{items}</dl></section>')
+
+
+SCHEDULE_CSS = """<style>
+.sched-card {border:2px solid #1a1a1a;border-radius:0.4rem;padding:0.6rem 0.9rem;margin:0 0 0.8rem 0;}
+.sched-day {margin:0 0 0.3rem 0;font-size:1.1rem;}
+.sched-kind {display:inline-block;border:1.5px solid #1a1a1a;border-radius:0.3rem;padding:0 0.4rem;
+  font-size:0.9rem;margin-left:0.3rem;}
+.sched-dl {display:grid;grid-template-columns:auto 1fr;gap:0.2rem 0.8rem;margin:0;}
+.sched-dl dt {font-weight:700;} .sched-dl dd {margin:0;word-break:break-word;}
+</style>"""
