@@ -5,7 +5,6 @@ import datetime as dt
 import streamlit as st
 
 from portal.db import get_engine, session_scope
-from portal.identity import PermissionDenied, require
 from portal.roles import EDITOR
 from portal.schedule.service import (
     ScheduleInvalid,
@@ -17,15 +16,10 @@ from portal.schedule.service import (
     update_session,
 )
 from portal.timeutil import beijing_today
-from ui.auth import current_actor
+from ui.auth import require_page
 
 st.title("接访日程管理")
-actor = current_actor()
-try:
-    require(actor, EDITOR)
-except PermissionDenied as denied:
-    st.error(f"{denied} 管理接访日程需要以“{EDITOR}”身份登录。")
-    st.stop()
+actor = require_page(EDITOR)
 
 LABELS = {"leader": "接访领导", "day": "接访日期", "start_time": "开始时间", "end_time": "结束时间",
           "place": "地点", "topics": "接待内容"}

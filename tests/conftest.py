@@ -60,21 +60,9 @@ def _navigation_mode():
 
 
 @pytest.fixture
-def app_page(monkeypatch):
+def app_page():
     """Run app.py on one page: app_page("pages/laws.py", law=..., article=...) -> AppTest."""
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
-
-    # AppTest puts Streamlit back into "pages folder" mode before every run, and ui.common leaves
-    # that mode only when it is first imported; without this every AppTest after the first one ran
-    # the page file alone, without app.py (no frame, no database set-up, no 适老化 switches).
-    original_init = PagesManager.__init__
-
-    def init_in_navigation_mode(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init_in_navigation_mode)
 
     def run(page: str, *, session_state: dict | None = None, timeout: float = 60, **query) -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)

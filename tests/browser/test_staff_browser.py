@@ -50,7 +50,7 @@ def test_editor_signs_in_and_sees_only_editor_pages(portal_url, page, artifacts)
     with Session(ready_engine()) as s:
         make_user(s, name, EDITOR)
         s.commit()
-    page.goto(f"{portal_url}/staff")
+    page.goto(f"{portal_url}/staff_login")
     wait_for_app(page, "工作人员登录")
     page.get_by_label("用户名").fill(name)
     page.get_by_label("密码", exact=True).fill(PASSWORD)

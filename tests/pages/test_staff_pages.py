@@ -17,14 +17,14 @@ from tests.staff.portal_db import ready_engine, signed_in_state
 from ui.staff_nav import allowed_staff_pages
 
 STAFF_TITLES = {"pages/staff_cases.py": "典型案例管理", "pages/staff_users.py": "账号管理",
-                "pages/staff_audit.py": "操作日志"}
+                "pages/staff_audit.py": "操作日志", "pages/staff_schedule.py": "接访日程管理"}
 STAFF_PAGES = list(STAFF_TITLES)
 REFUSED = ("请先以有相应权限的工作人员账号登录", "您没有使用此页面的权限")
 
 
 @pytest.mark.parametrize(("roles", "expected"), [
     ((), ["pages/staff_login.py"]),
-    ((EDITOR,), ["pages/staff_login.py", "pages/staff_cases.py"]),
+    ((EDITOR,), ["pages/staff_login.py", "pages/staff_cases.py", "pages/staff_schedule.py"]),
     ((HANDLER,), ["pages/staff_login.py"]),
     ((REPORTS,), ["pages/staff_login.py"]),
     ((ADMIN,), ["pages/staff_login.py", "pages/staff_users.py", "pages/staff_audit.py"]),
