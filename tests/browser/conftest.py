@@ -98,6 +98,16 @@ def phone(browser):
     context.close()
 
 
+def wait_idle(pg, timeout: float = 60_000) -> None:
+    """Wait until the script run has finished (Streamlit keeps stale elements during a rerun)."""
+    pg.wait_for_function(
+        """() => { const app = document.querySelector('[data-testid="stApp"]');
+                   const s = app && app.getAttribute('data-test-script-state');
+                   return s && !['running', 'rerunRequested', 'initial'].includes(s); }""",
+        timeout=timeout)
+
+
 def wait_for_app(pg, text: str, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has rendered `text` somewhere on the page."""
+    """Wait until Streamlit has rendered `text` somewhere on the page and the run has finished."""
     pg.get_by_text(text, exact=False).first.wait_for(state="visible", timeout=timeout)
+    wait_idle(pg, timeout)

@@ -12,7 +12,10 @@ def test_prefile_on_a_phone_by_keyboard(portal_url, phone, artifacts):
     phone.get_by_role("button", name="继续").click()
     wait_for_app(phone, "第 2 步，共 5 步")
     phone.get_by_role("button", name="继续").click()
-    wait_for_app(phone, "处需要修改")
+    try:
+        wait_for_app(phone, "处需要修改", timeout=30_000)
+    finally:
+        phone.screenshot(path=str(artifacts / "prefile-step2-phone.png"), full_page=True)
     assert phone.locator(".field-error").count() >= 4
     phone.screenshot(path=str(artifacts / "prefile-errors-phone.png"), full_page=True)
     width = phone.evaluate("document.documentElement.scrollWidth")
