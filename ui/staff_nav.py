@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from portal.identity import Actor
-from portal.roles import ADMIN, EDITOR
+from portal.roles import ADMIN, EDITOR, HANDLER
 
 # (script, title, icon, url path, roles of which one is needed; () = everyone)
 STAFF_PAGES: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     ("pages/staff_login.py", "工作人员登录", ":material/login:", "staff_login", ()),
     ("pages/staff_cases.py", "典型案例管理", ":material/edit_document:", "staff_cases", (EDITOR,)),
     ("pages/staff_schedule.py", "接访日程管理", ":material/event_note:", "staff_schedule", (EDITOR,)),
+    ("pages/staff_queue.py", "预登记办理", ":material/inbox:", "staff_queue", (HANDLER,)),
     ("pages/staff_users.py", "账号管理", ":material/group:", "staff_users", (ADMIN,)),
     ("pages/staff_audit.py", "操作日志", ":material/history:", "staff_audit", (ADMIN,)),
 )

@@ -12,12 +12,15 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from portal.audit.service import TRANSITION, record
 from portal.clock import StatutoryClock
 from portal.identity import Actor, PermissionDenied, require
 from portal.prefiling import attachments as files
+from portal.prefiling.codes import normalise as normalise_code
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.fields import check_text, clean
-from portal.prefiling.models import Prefiling, PrefilingAttachment, PrefilingPerson
+from portal.prefiling.lookup import ACTION_NAMES, HistoryEntry
+from portal.prefiling.models import Prefiling, PrefilingAttachment, PrefilingEvent, PrefilingPerson
 from portal.prefiling.states import TERMINAL, apply_transition
 from portal.roles import HANDLER, REPORTS
 from portal.settings import get_settings
@@ -53,10 +56,15 @@ def _move(session: Session, actor: Actor, prefiling_id: int, action: str, reply:
           **changes: str) -> Prefiling:
     require(actor, HANDLER)
     p = _locked(session, prefiling_id)
+    before = p.state
     event = apply_transition(p, action, actor=actor.username, reply=reply)
     for name, value in changes.items():
         setattr(p, name, value)
     session.add_all([p, event])
+    # Same transaction as the move: no state change without its audit entry, and vice versa.
+    # The reply may name people, so only the states go into the detail.
+    record(session=session, actor_name=actor.username, action=TRANSITION, target=f"prefiling:{p.code}",
+           detail=f"{ACTION_NAMES.get(action, action)}：{before} → {p.state}")
     session.commit()
     return p
 
@@ -113,6 +121,13 @@ class StaffView:
     raised_where: str
     raised_stage: str
     channels: tuple[str, ...]
+    raised_before: bool = False
+    official_number: str = ""
+    registered_date: dt.date | None = None
+    reject_reason: str = ""
+    reject_channel: str = ""
+    history: tuple[HistoryEntry, ...] = ()
+    personal_masked: bool = False     # True once portal.prefiling.masking.masked() was applied
 
     @property
     def hidden(self) -> bool:
@@ -132,6 +147,8 @@ def staff_view(*, session: Session, actor: Actor, prefiling_id: int, cipher: Cip
     people = session.exec(select(PrefilingPerson).where(PrefilingPerson.prefiling_id == p.id)
                           .order_by(col(PrefilingPerson.role), col(PrefilingPerson.position))).all()
     atts = session.exec(select(PrefilingAttachment).where(PrefilingAttachment.prefiling_id == p.id)).all()
+    events = session.exec(select(PrefilingEvent).where(PrefilingEvent.prefiling_id == p.id)
+                          .order_by(col(PrefilingEvent.at), col(PrefilingEvent.id))).all()
     return StaffView(
         id=p.id, code=p.code, state=p.state, category=p.category, restricted=p.restricted,
         district=p.district, received_date=p.received_date,
@@ -143,7 +160,12 @@ def staff_view(*, session: Session, actor: Actor, prefiling_id: int, cipher: Cip
                 for x in people] if see else [],
         attachments=[{"id": a.id, "kind": a.kind, "size": a.size} for a in atts] if see else [],
         raised_where=p.raised_where, raised_stage=p.raised_stage,
-        channels=tuple(c for c in p.channels.split(",") if c))
+        channels=tuple(c for c in p.channels.split(",") if c),
+        raised_before=p.raised_before, official_number=p.official_number,
+        registered_date=p.registered_date, reject_reason=p.reject_reason if see else "",
+        reject_channel=p.reject_channel,
+        history=tuple(HistoryEntry(e.at, ACTION_NAMES.get(e.action, e.action), e.to_state,
+                                   e.reply if see else "") for e in events))
 
 
 def read_attachment(*, session: Session, actor: Actor, attachment_id: int,
@@ -173,22 +195,54 @@ class QueueRow:
     received_date: dt.date
     days_left: int | None
 
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+    @property
+    def deadline_text(self) -> str:
+        """The clock in words (never colour alone): '已超期 3 天', '今天到期', '还剩 5 天'."""
+        return deadline_words(self.days_left)
+
+
+def deadline_words(days_left: int | None) -> str:
+    if days_left is None:
+        return "已结束，不计期限"
+    if days_left < 0:
+        return f"已超期 {-days_left} 天"
+    return "今天到期" if days_left == 0 else f"还剩 {days_left} 天"
+
 
 def queue(*, session: Session, actor: Actor, state: str | None = None, category: str | None = None,
-          district: str | None = None, today: dt.date | None = None) -> list[QueueRow]:
-    """Pre-filings for the handler queue, oldest first, with days left on the current clock."""
+          district: str | None = None, code: str | None = None, max_days_left: int | None = None,
+          today: dt.date | None = None) -> list[QueueRow]:
+    """Pre-filings for the handler queue, most urgent first: overdue, then fewest days left,
+    then closed ones; ties by submission. `code` matches part of the reference code (dashes and
+    case ignored); `max_days_left` keeps running ones with at most that many days (-1: overdue)."""
     require(actor, HANDLER)
     today = today or beijing_today()
-    query = select(Prefiling).order_by(col(Prefiling.submitted_at))
+    query = select(Prefiling).order_by(col(Prefiling.submitted_at), col(Prefiling.id))
     if state:
         query = query.where(Prefiling.state == state)
     if category:
         query = query.where(Prefiling.category == category)
     if district:
         query = query.where(Prefiling.district == district)
+    if code is not None and normalise_code(code):
+        query = query.where(col(Prefiling.code).contains(normalise_code(code)))
     rows = []
     for p in session.exec(query):
         clock = StatutoryClock(p.received_date, accepted=p.registered_date)
         left = None if p.state in TERMINAL else clock.days_left(today)
+        if max_days_left is not None and (left is None or left > max_days_left):
+            continue
         rows.append(QueueRow(p.id, p.code, p.state, p.category, p.district, p.received_date, left))
-    return rows
+    # sorted() is stable, so the submission order survives among equal deadlines
+    return sorted(rows, key=lambda r: (r.days_left is None, r.days_left or 0))
+
+
+def districts(*, session: Session, actor: Actor) -> list[str]:
+    """The 问题属地 values present, for the queue filter."""
+    require(actor, HANDLER)
+    found = session.exec(select(Prefiling.district).distinct()).all()
+    return sorted(d for d in found if d)

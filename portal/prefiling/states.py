@@ -63,6 +63,11 @@ def allowed(state: str, action: str) -> bool:
     return transition is not None and state in transition.sources
 
 
+def actions_from(state: str, *, by: str = STAFF) -> tuple[str, ...]:
+    """The actions `by` may take from `state`, in the table's order (what a page offers)."""
+    return tuple(t.action for t in TRANSITIONS.values() if t.by == by and state in t.sources)
+
+
 def apply_transition(prefiling: Prefiling, action: str, *, actor: str, reply: str = "",
                      at: dt.datetime | None = None) -> PrefilingEvent:
     """Move `prefiling` by `action` or raise IllegalTransition; return the event to store."""

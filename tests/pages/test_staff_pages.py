@@ -17,7 +17,8 @@ from tests.staff.portal_db import ready_engine, signed_in_state
 from ui.staff_nav import allowed_staff_pages
 
 STAFF_TITLES = {"pages/staff_cases.py": "典型案例管理", "pages/staff_users.py": "账号管理",
-                "pages/staff_audit.py": "操作日志", "pages/staff_schedule.py": "接访日程管理"}
+                "pages/staff_audit.py": "操作日志", "pages/staff_schedule.py": "接访日程管理",
+                "pages/staff_queue.py": "预登记办理"}
 STAFF_PAGES = list(STAFF_TITLES)
 REFUSED = ("请先以有相应权限的工作人员账号登录", "您没有使用此页面的权限")
 
@@ -25,7 +26,7 @@ REFUSED = ("请先以有相应权限的工作人员账号登录", "您没有使�
 @pytest.mark.parametrize(("roles", "expected"), [
     ((), ["pages/staff_login.py"]),
     ((EDITOR,), ["pages/staff_login.py", "pages/staff_cases.py", "pages/staff_schedule.py"]),
-    ((HANDLER,), ["pages/staff_login.py"]),
+    ((HANDLER,), ["pages/staff_login.py", "pages/staff_queue.py"]),
     ((REPORTS,), ["pages/staff_login.py"]),
     ((ADMIN,), ["pages/staff_login.py", "pages/staff_users.py", "pages/staff_audit.py"]),
 ])
@@ -44,7 +45,7 @@ def test_pages_refuse_visitors_and_forged_state(app_page, page):
         # either the page is not in the navigation (the home page opens) or it refuses itself
         assert any(r in page_text(at) for r in REFUSED) or "我们能为您做什么" in page_text(at)
         assert STAFF_TITLES[page] not in [t.value for t in at.title]
-        staff_keys = ("title-", "slug-", "new-", "audit-", "login-")
+        staff_keys = ("title-", "slug-", "new-", "audit-", "login-", "q-")
         assert not at.dataframe and not [w for w in at.text_input if (w.key or "").startswith(staff_keys)]
 
 
@@ -53,6 +54,7 @@ def test_pages_refuse_visitors_and_forged_state(app_page, page):
     ((EDITOR,), "pages/staff_audit.py", False), ((ADMIN,), "pages/staff_users.py", True),
     ((ADMIN,), "pages/staff_audit.py", True), ((ADMIN,), "pages/staff_cases.py", False),
     ((HANDLER, REPORTS), "pages/staff_cases.py", False), ((HANDLER,), "pages/staff_users.py", False),
+    ((HANDLER,), "pages/staff_queue.py", True), ((EDITOR, REPORTS), "pages/staff_queue.py", False),
 ])
 def test_each_role_opens_only_its_pages(app_page, roles, page, allowed):
     at = app_page(page, session_state=signed_in_state(*roles))

@@ -39,3 +39,16 @@ def make_prefiling(session: Session, *, token: str | None = None, who: ClientInf
     data = form_mod.to_create(make_form(**changes))
     return submit(session=session, data=data, idempotency_token=token or uuid.uuid4().hex,
                   client=who or client())
+
+
+PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
+
+
+def make_with_attachment(session: Session, data: bytes = PDF, **changes) -> SubmitResult:
+    """A submitted pre-filing carrying one stored (encrypted) attachment."""
+    from portal.prefiling.attachments import store
+    from portal.prefiling.crypto import get_cipher
+    from portal.settings import get_settings
+
+    entry = store(data=data, directory=get_settings().attachments_dir, cipher=get_cipher())
+    return make_prefiling(session, attachments=[entry], **changes)

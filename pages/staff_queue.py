@@ -1,0 +1,86 @@
+"""预登记办理 (办理): the pre-filing queue, most urgent first; open one, reveal personal data
+(logged), move it on with a reply the citizen sees, export the filtered list as CSV."""
+
+import streamlit as st
+
+from portal.db import session_scope
+from portal.prefiling import export
+from portal.prefiling import staff as svc
+from portal.prefiling.codes import grouped
+from portal.prefiling.form import CATEGORIES
+from portal.prefiling.states import DRAFT, STATES
+from portal.roles import HANDLER
+from ui import queue_view
+from ui.auth import require_page
+
+actor = require_page(HANDLER)
+S = st.session_state
+ALL = "全部"
+DEADLINES = {ALL: None, "已超期": -1, "3天内到期（含已超期）": 3, "7天内到期（含已超期）": 7}
+st.title("预登记办理")
+
+if flash := S.pop(queue_view.FLASH, None):
+    st.success(flash)
+
+with session_scope() as session:
+    known_districts = svc.districts(session=session, actor=actor)
+left, right = st.columns(2)
+state = left.selectbox("状态", [ALL, *(s for s in STATES if s != DRAFT)], key="q-state")
+category = right.selectbox("类别", [ALL, *CATEGORIES], key="q-category")
+left, right = st.columns(2)
+district = left.selectbox("问题属地", [ALL, *known_districts], key="q-district")
+deadline = right.selectbox("法定期限", list(DEADLINES), key="q-deadline")
+code = st.text_input("按查询码查找（可只输入一部分）", key="q-code", max_chars=20)
+
+filters = {"state": None if state == ALL else state, "category": None if category == ALL else category,
+           "district": None if district == ALL else district, "max_days_left": DEADLINES[deadline],
+           "code": code or None}
+with session_scope() as session:
+    rows = svc.queue(session=session, actor=actor, **filters)
+
+overdue = sum(r.overdue for r in rows)
+if overdue:
+    st.error(f"有 {overdue} 件已超过法定期限，排在最前面，请优先办理。", icon=":material/alarm:")
+if not rows:
+    st.info("没有符合条件的预登记。")
+else:
+    st.caption(f"共 {len(rows)} 件，按期限由急到缓排列。")
+    table = [{"期限": ("⚠ " if r.overdue else "") + r.deadline_text, "查询码": grouped(r.code), "状态": r.state,
+              "类别": r.category, "问题属地": r.district, "收到日期": r.received_date.isoformat()} for r in rows]
+    styled = [("background-color: #fde8e8; color: #8a1111; font-weight: 600" if r.overdue else "")
+              for r in rows]
+    try:
+        import pandas as pd
+
+        frame = pd.DataFrame(table).style.apply(lambda row: [styled[row.name]] * len(row), axis=1)
+    except ImportError:  # pandas ships with streamlit; the words carry the meaning anyway
+        frame = table
+    st.dataframe(frame, hide_index=True, width="stretch", key="q-table")
+
+by_id = {r.id: r for r in rows}
+picked = st.selectbox("打开一件预登记", list(by_id), index=None, key="q-open", placeholder="选择查询码",
+                      format_func=lambda i: f"{grouped(by_id[i].code)}　{by_id[i].state}　{by_id[i].deadline_text}")
+if picked is not None:
+    view = queue_view.load(actor, picked)
+    st.header(f"查询码 {grouped(view.code)}")
+    st.caption(f"状态：{view.state}　类别：{view.category}" + ("　（检举控告件）" if view.restricted else ""))
+    queue_view.personal(actor, view)
+    queue_view.matter(actor, view)
+    queue_view.clock(view)
+    queue_view.actions(actor, view)
+
+st.divider()
+st.subheader("导出当前列表（CSV）")
+st.caption("导出的是上面筛选后的列表。默认不含姓名、身份证号、电话、住址；表格软件中的公式已被转为文字。"
+           "每次导出都记入操作日志。")
+personal = st.checkbox("包含个人信息（姓名、身份证号、电话、住址）", key="q-export-personal")
+if st.button("生成导出文件", key="q-export", disabled=not rows):
+    described = "，".join(f"{k}={v}" for k, v in filters.items() if v is not None) or "全部"
+    with session_scope() as session:
+        S["q-export-data"] = export.export_csv(session=session, actor=actor, rows=rows,
+                                               include_personal=personal, filters=described)
+    S["q-export-personal-done"] = personal
+if data := S.get("q-export-data"):
+    st.download_button("下载 CSV 文件" + ("（含个人信息，请妥善保管）" if S.get("q-export-personal-done") else ""),
+                       data=data, file_name="预登记列表.csv", mime="text/csv", key="q-export-download",
+                       icon=":material/download:", on_click="ignore")

@@ -1,0 +1,69 @@
+"""CSV export of the handler queue (导出), safe to open in a spreadsheet.
+
+- Formula injection: a text cell that a spreadsheet would read as a formula or a control
+  (starting with = + - @, tab, CR or LF) gets a leading apostrophe. Numbers we compute
+  ourselves (剩余天数) are written as numbers.
+- Personal data (姓名, 身份证号, 电话, 住址) only when the HANDLER explicitly asks for it; the
+  export is audited either way, and says whether it contained personal data.
+- 检举控告 rows: their content and personal data only for the REPORTS role.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from sqlmodel import Session
+
+from portal.audit.service import EXPORT, record
+from portal.identity import Actor, require
+from portal.prefiling.crypto import Cipher, get_cipher
+from portal.prefiling.models import Prefiling
+from portal.prefiling.staff import RESTRICTED_NOTICE, QueueRow
+from portal.roles import HANDLER, REPORTS
+
+DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+COLUMNS = ("查询码", "状态", "类别", "问题属地", "收到日期", "期限", "剩余天数", "信访件编号",
+           "被反映对象", "诉求")
+PERSONAL_COLUMNS = ("姓名", "身份证号", "电话", "住址")
+WITHHELD = "（无权查看）"
+
+
+def neutralise(value: object) -> object:
+    """A cell as a spreadsheet will read it safely: text that could start a formula is prefixed
+    with an apostrophe; ints pass through (a number cannot hold a formula)."""
+    if value is None:
+        return ""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(DANGEROUS_START) else text
+
+
+def export_csv(*, session: Session, actor: Actor, rows: Sequence[QueueRow], include_personal: bool = False,
+               filters: str = "", cipher: Cipher | None = None) -> bytes:
+    """The rows (as shown in the queue) as UTF-8 CSV with a BOM (for Excel); audited, commits."""
+    require(actor, HANDLER)
+    dec = (cipher or get_cipher()).decrypt
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS + (PERSONAL_COLUMNS if include_personal else ()))
+    for row in rows:
+        p = session.get(Prefiling, row.id)  # re-read: the page's rows only choose which records
+        if p is None:
+            continue
+        see = not p.restricted or actor.has(REPORTS)
+        cells: list[object] = [
+            p.code, p.state, p.category, p.district, p.received_date.isoformat(), row.deadline_text,
+            row.days_left, p.official_number,
+            p.subject if see else RESTRICTED_NOTICE, p.request if see else RESTRICTED_NOTICE]
+        if include_personal:
+            cells += ([dec(p.name_enc), dec(p.id_number_enc), dec(p.phone_enc), dec(p.address_enc)]
+                      if see else [WITHHELD] * len(PERSONAL_COLUMNS))
+        writer.writerow([neutralise(c) for c in cells])
+    detail = f"{len(rows)} 条；{'含个人信息' if include_personal else '不含个人信息'}"
+    record(session=session, actor_name=actor.username, action=EXPORT, target="prefiling-queue",
+           detail=f"{detail}；筛选：{filters}" if filters else detail)
+    session.commit()
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -1,0 +1,46 @@
+"""The handler's desk (预登记办理): one pre-filing masked by default, revealed on request and
+logged, and the actions the current state allows.
+
+Pages call `detail` (masked) and `reveal` (audited); they never need `staff.staff_view`
+directly, so personal data cannot reach a screen without an audit entry.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from portal.audit.service import REVEAL, record
+from portal.identity import Actor, PermissionDenied, require
+from portal.prefiling.crypto import Cipher
+from portal.prefiling.masking import masked
+from portal.prefiling.staff import StaffView, staff_view
+from portal.prefiling.states import STAFF, actions_from
+from portal.roles import HANDLER
+
+ACTION_LABELS = {"register": "登记", "request_more": "需补充材料", "reject": "不予登记", "close": "办结"}
+
+
+def detail(*, session: Session, actor: Actor, prefiling_id: int, cipher: Cipher | None = None) -> StaffView:
+    """The pre-filing with 姓名, 身份证号, 电话, 住址 (and agents/representatives) masked."""
+    require(actor, HANDLER)
+    return masked(staff_view(session=session, actor=actor, prefiling_id=prefiling_id, cipher=cipher))
+
+
+def reveal(*, session: Session, actor: Actor, prefiling_id: int, cipher: Cipher | None = None) -> StaffView:
+    """The pre-filing with personal data in clear; writes a REVEAL audit entry and commits.
+
+    Restricted (检举控告) personal data needs the REPORTS role: without it this refuses rather than
+    logging a reveal that showed nothing."""
+    require(actor, HANDLER)
+    view = staff_view(session=session, actor=actor, prefiling_id=prefiling_id, cipher=cipher)
+    if view.hidden:
+        raise PermissionDenied("这是检举控告件，只有具有检举控告权限的工作人员可以查看个人信息。")
+    record(session=session, actor_name=actor.username, action=REVEAL, target=f"prefiling:{view.code}",
+           detail="查看姓名、身份证号、电话、住址")
+    session.commit()
+    return view
+
+
+def offered_actions(state: str) -> tuple[str, ...]:
+    """The staff actions the state machine allows from `state` (the buttons a page shows)."""
+    return actions_from(state, by=STAFF)

@@ -1,0 +1,193 @@
+"""预登记办理 as a handler uses it (AppTest, real sign-in): the queue, reveal, transitions the
+citizen then sees on 进度查询, restricted content, CSV export, and the audit entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from sqlmodel import Session, delete, select
+
+from portal.audit.models import AuditEntry
+from portal.prefiling import codes
+from portal.prefiling.lookup import lookup
+from portal.prefiling.models import Prefiling, RateEvent
+from portal.roles import EDITOR, HANDLER, REPORTS
+from portal.timeutil import beijing_today
+from tests.conftest import page_text
+from tests.prefiling.factories import client, make_prefiling
+from tests.staff.portal_db import ready_engine, signed_in_state
+
+PAGE = "pages/staff_queue.py"
+PERSONAL = ("张秀兰", "13812345678", "文化东路")
+
+
+def district() -> str:
+    """A district of its own, so each test sees only its records in the shared database."""
+    return f"测试区{uuid.uuid4().hex[:8]}"
+
+
+def stored(days_old: int = 0, **changes):
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        made = make_prefiling(s, **changes)
+        if days_old:
+            p = s.get(Prefiling, made.prefiling.id)
+            p.received_date = beijing_today() - dt.timedelta(days=days_old)
+            s.add(p)
+            s.commit()
+        return made
+
+
+def audit(target: str, action: str) -> list[AuditEntry]:
+    with Session(ready_engine()) as s:
+        return list(s.exec(select(AuditEntry).where(AuditEntry.target == target, AuditEntry.action == action)))
+
+
+def open_queue(app_page, *roles: str, **filters):
+    at = app_page(PAGE, session_state=signed_in_state(*roles))
+    for key, value in filters.items():
+        if key == "q-code":
+            at.text_input(key=key).input(value).run()
+        else:
+            at.selectbox(key=key).set_value(value).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_record(at, made):
+    at.selectbox(key="q-open").set_value(made.prefiling.id).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def act_buttons(at) -> set[str]:
+    return {b.key.split("-")[1] for b in at.button if (b.key or "").startswith("do-")}
+
+
+def citizen_sees(made):
+    with Session(ready_engine()) as s:
+        s.exec(delete(RateEvent))
+        s.commit()
+        return lookup(session=s, code=made.code, secret=made.secret, client=client())
+
+
+def test_queue_lists_overdue_first_in_words(app_page):
+    where = district()
+    fresh, late = stored(1, district=where), stored(18, district=where)
+    at = open_queue(app_page, HANDLER)
+    assert "预登记办理" in [t.value for t in at.title]
+    at.selectbox(key="q-district").set_value(where).run()
+    frame = at.dataframe[0].value
+    assert list(frame["查询码"]) == [codes.grouped(late.code), codes.grouped(fresh.code)]
+    assert list(frame["期限"]) == ["⚠ 已超期 3 天", "还剩 14 天"]
+    assert "有 1 件已超过法定期限" in page_text(at)
+    for secret in PERSONAL:
+        assert secret not in frame.to_string()
+    at.selectbox(key="q-deadline").set_value("已超期").run()
+    assert list(at.dataframe[0].value["查询码"]) == [codes.grouped(late.code)]
+    at.selectbox(key="q-deadline").set_value("全部").run()
+    at.text_input(key="q-code").input(codes.grouped(fresh.code).lower()).run()
+    assert list(at.dataframe[0].value["查询码"]) == [codes.grouped(fresh.code)]
+
+
+def test_personal_data_masked_until_revealed_and_each_reveal_logged(app_page):
+    made = stored(district=district())
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    text = page_text(at)
+    assert "138\\*\\*\\*\\*5678" in text or "138****5678" in text
+    assert not any(secret in text for secret in PERSONAL)
+    assert "屋顶漏水" in text  # the matter itself is shown
+    target = f"prefiling:{made.code}"
+    assert audit(target, "reveal") == []
+    at.button(key=f"reveal-{made.prefiling.id}").click().run()
+    assert all(secret in page_text(at) for secret in PERSONAL)
+    assert len(audit(target, "reveal")) == 1
+    at.run()  # a rerun keeps it shown without logging again
+    assert len(audit(target, "reveal")) == 1
+    at.button(key=f"hide-{made.prefiling.id}").click().run()
+    assert "张秀兰" not in page_text(at)
+
+
+def test_reports_content_hidden_from_handler_shown_with_reports_role(app_page):
+    made = stored(district=district(), category="检举控告", facts="某局副局长收受红包。")
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    text = page_text(at)
+    assert "仅限有检举控告权限" in text and "收受红包" not in text and "张\\*\\*" not in text
+    assert not [b for b in at.button if (b.key or "").startswith("reveal-")]
+    at = open_record(open_queue(app_page, HANDLER, REPORTS, **{"q-code": made.code}), made)
+    assert "某局副局长收受红包。" in page_text(at)
+    at.button(key=f"reveal-{made.prefiling.id}").click().run()
+    assert "张秀兰" in page_text(at)
+
+
+def test_each_transition_through_the_page_reaches_the_citizen(app_page):
+    made = stored(district=district())
+    pid = made.prefiling.id
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    assert act_buttons(at) == {"register", "request_more", "reject"}  # no 办结 before 登记
+
+    at.button(key=f"do-request_more-{pid}").click().run()  # empty reply: refused, nothing moves
+    assert "请填写需要补充的材料" in page_text(at) and citizen_sees(made).state == "已提交"
+    at.text_area(key=f"reply-request_more-{pid}").input("请补充物业合同复印件，寄至区信访局。")
+    at.button(key=f"do-request_more-{pid}").click().run()
+    assert "现在的状态是“需补充材料”" in page_text(at)
+    assert citizen_sees(made).history[-1].reply == "请补充物业合同复印件，寄至区信访局。"
+    assert act_buttons(at) == {"register", "reject"}
+
+    at.text_input(key=f"number-{pid}").input("LX2026-0815")
+    at.button(key=f"do-register-{pid}").click().run()
+    seen = citizen_sees(made)
+    assert seen.state == "已登记" and seen.official_number == "LX2026-0815"
+    assert act_buttons(at) == {"close"}
+
+    at.text_area(key=f"reply-close-{pid}").input("物业公司已修复屋顶。")
+    at.button(key=f"do-close-{pid}").click().run()
+    seen = citizen_sees(made)
+    assert seen.state == "已办结" and seen.history[-1].reply == "物业公司已修复屋顶。" and seen.can_rate
+    assert act_buttons(at) == set() and "没有可以执行的办理操作" in page_text(at)
+    details = [e.detail for e in audit(f"prefiling:{made.code}", "transition")]
+    assert details == ["请补充材料：已提交 → 需补充材料", "登记为信访件：需补充材料 → 已登记", "办结：已登记 → 已办结"]
+
+
+def test_reject_through_the_page_and_the_lookup_page_shows_it(app_page):
+    made = stored(district=district(), facts="公司拖欠工资三个月。")
+    pid = made.prefiling.id
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    assert at.text_input(key=f"channel-{pid}").value == "劳动争议仲裁"  # the suggested channel
+    at.text_input(key=f"reason-{pid}").input("属于劳动争议，应当申请仲裁")
+    at.button(key=f"do-reject-{pid}").click().run()
+    assert citizen_sees(made).state == "不予登记"
+    public = app_page("pages/lookup.py")
+    with Session(ready_engine()) as s:
+        s.exec(delete(RateEvent))
+        s.commit()
+    public.text_input(key="lk_code").input(made.code)
+    public.text_input(key="lk_secret").input(made.secret)
+    [b for b in public.button if b.label == "查询"][0].click().run()
+    text = page_text(public)
+    assert "不予登记" in text and "属于劳动争议，应当申请仲裁" in text and "劳动争议仲裁" in text
+
+
+def test_export_has_no_personal_data_unless_ticked_and_is_audited(app_page):
+    where = district()
+    made = stored(district=where)
+    at = open_queue(app_page, HANDLER, **{"q-district": where})
+    before = len(audit("prefiling-queue", "export"))
+    at.button(key="q-export").click().run()
+    data = at.session_state["q-export-data"].decode("utf-8-sig")
+    assert made.code in data and not any(secret in data for secret in PERSONAL) and "身份证号" not in data
+    at.checkbox(key="q-export-personal").check().run()
+    at.button(key="q-export").click().run()
+    data = at.session_state["q-export-data"].decode("utf-8-sig")
+    assert all(secret in data for secret in PERSONAL)
+    entries = audit("prefiling-queue", "export")[before:]
+    assert ["含个人信息" in e.detail and "不含" not in e.detail for e in entries] == [False, True]
+    assert all(where in e.detail for e in entries)
+
+
+@pytest.mark.parametrize("roles", [(EDITOR,), (REPORTS,), ()])
+def test_other_roles_cannot_open_the_queue(app_page, roles):
+    stored(district=district())
+    at = app_page(PAGE, session_state=signed_in_state(*roles) if roles else {})
+    assert "预登记办理" not in [t.value for t in at.title] and not at.dataframe

@@ -1,0 +1,205 @@
+"""The handler queue (预登记办理): filters, overdue first, masking, reveal and transitions in the
+audit log, restricted content, offered actions, CSV export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from sqlmodel import Session, select
+
+from portal.audit.models import AuditEntry
+from portal.audit.service import EXPORT, REVEAL, TRANSITION
+from portal.identity import Actor, PermissionDenied
+from portal.prefiling import export, handling, masking, staff
+from portal.prefiling.crypto import get_cipher
+from portal.prefiling.models import Prefiling
+from portal.prefiling.states import STATES, TRANSITIONS, IllegalTransition
+from portal.roles import HANDLER, REPORTS
+from tests.prefiling.factories import make_prefiling
+
+CLERK = Actor("clerk", frozenset({HANDLER}))
+INSPECTOR = Actor("inspector", frozenset({HANDLER, REPORTS}))
+TODAY = dt.date(2026, 7, 1)
+EVIL = '=HYPERLINK("http://evil","x")'
+
+
+def aged(session: Session, days: int, **changes) -> Prefiling:
+    """A submitted pre-filing received `days` days before TODAY."""
+    made = make_prefiling(session, **changes)
+    p = session.get(Prefiling, made.prefiling.id)
+    p.received_date = TODAY - dt.timedelta(days=days)
+    session.add(p)
+    session.commit()
+    return p
+
+
+def audit(session: Session, action: str, target: str | None = None) -> list[AuditEntry]:
+    query = select(AuditEntry).where(AuditEntry.action == action)
+    if target is not None:
+        query = query.where(AuditEntry.target == target)
+    return list(session.exec(query))
+
+
+def test_overdue_first_then_fewest_days_then_closed(db_engine):
+    with Session(db_engine) as s:
+        fresh, late, later, due_today = aged(s, 1), aged(s, 18), aged(s, 20), aged(s, 15)
+        done = aged(s, 30)
+        staff.reject(session=s, actor=CLERK, prefiling_id=done.id, reason="不属于信访事项", channel="人民法院")
+        rows = staff.queue(session=s, actor=CLERK, today=TODAY)
+        assert [r.code for r in rows] == [later.code, late.code, due_today.code, fresh.code, done.code]
+        assert [r.deadline_text for r in rows] == [
+            "已超期 5 天", "已超期 3 天", "今天到期", "还剩 14 天", "已结束，不计期限"]
+        assert [r.overdue for r in rows] == [True, True, False, False, False]
+        overdue = staff.queue(session=s, actor=CLERK, today=TODAY, max_days_left=-1)
+        assert [r.code for r in overdue] == [later.code, late.code]
+
+
+def test_filters_by_state_category_district_and_code(db_engine):
+    with Session(db_engine) as s:
+        a = aged(s, 2, district="槐荫区", category="建议意见")
+        b = aged(s, 2, district="历下区")
+        staff.request_more(session=s, actor=CLERK, prefiling_id=b.id, reply="请补充合同。")
+
+        def codes(**f):
+            return {r.code for r in staff.queue(session=s, actor=CLERK, today=TODAY, **f)}
+
+        assert codes(district="槐荫区") == {a.code}
+        assert codes(category="建议意见") == {a.code}
+        assert codes(state="需补充材料") == {b.code}
+        assert codes(code=b.code[2:7].lower()) == {b.code}  # part of it, any case
+        grouped = f"{a.code[:4]}-{a.code[4:8]}"
+        assert codes(code=grouped) == {a.code}
+        assert codes(district="槐荫区", state="需补充材料") == set()
+        assert {"槐荫区", "历下区"} <= set(staff.districts(session=s, actor=CLERK))
+
+
+@pytest.mark.parametrize(("func", "value", "expected"), [
+    (masking.mask_id_number, "370102196503151234", "3701**********1234"),
+    (masking.mask_id_number, "37010219650315123X", "3701**********123X"),
+    (masking.mask_phone, "13812345678", "138****5678"),
+    (masking.mask_phone, "0531-87654321", "053******4321"),
+    (masking.mask_name, "张秀兰", "张**"),
+    (masking.mask_name, "欧阳", "欧*"),
+    (masking.mask_address, "济南市历下区文化东路1号2单元301室", "济南市历下区****"),
+    (masking.mask_phone, "", ""),
+    (masking.mask_name, None, None),
+])
+def test_masking(func, value, expected):
+    assert func(value) == expected
+
+
+def test_detail_is_masked_and_reveal_is_logged(db_engine):
+    with Session(db_engine) as s:
+        made = make_prefiling(s, agents=[{"name": "李建国", "phone": "13900001111", "relation": "近亲属"}])
+        pid = made.prefiling.id
+        shown = handling.detail(session=s, actor=CLERK, prefiling_id=pid)
+        text = repr(shown)
+        assert shown.name == "张**" and shown.phone == "138****5678" and shown.personal_masked
+        assert shown.id_number.startswith("3701") and "*" * 10 in shown.id_number
+        for secret in ("张秀兰", "13812345678", "文化东路", "李建国", "13900001111"):
+            assert secret not in text
+        assert shown.request  # the matter itself is not personal data: shown
+        assert audit(s, REVEAL, f"prefiling:{made.code}") == []
+
+        clear = handling.reveal(session=s, actor=CLERK, prefiling_id=pid)
+        assert clear.name == "张秀兰" and clear.phone == "13812345678" and not clear.personal_masked
+        entries = audit(s, REVEAL, f"prefiling:{made.code}")
+        assert [e.actor_name for e in entries] == ["clerk"]
+        assert "张秀兰" not in entries[0].detail and "1381234" not in entries[0].detail
+
+
+def test_restricted_content_only_with_reports_role(db_engine):
+    with Session(db_engine) as s:
+        made = make_prefiling(s, category="检举控告", facts="某局副局长收受红包。", name="检举人甲")
+        pid = made.prefiling.id
+        hidden = handling.detail(session=s, actor=CLERK, prefiling_id=pid)
+        assert hidden.hidden and hidden.facts is None and hidden.name is None and hidden.attachments == []
+        with pytest.raises(PermissionDenied):
+            handling.reveal(session=s, actor=CLERK, prefiling_id=pid)
+        assert audit(s, REVEAL, f"prefiling:{made.code}") == []
+        shown = handling.detail(session=s, actor=INSPECTOR, prefiling_id=pid)
+        assert shown.facts == "某局副局长收受红包。" and shown.name == "检***"
+        assert handling.reveal(session=s, actor=INSPECTOR, prefiling_id=pid).name == "检举人甲"
+
+
+def test_offered_actions_follow_the_table():
+    for state in STATES:
+        expected = {a for a, t in TRANSITIONS.items() if t.by == "工作人员" and state in t.sources}
+        assert set(handling.offered_actions(state)) == expected
+    assert handling.offered_actions("已提交") == ("register", "request_more", "reject")
+    assert handling.offered_actions("已登记") == ("close",)
+    assert handling.offered_actions("已办结") == ()
+
+
+def test_transitions_are_audited_and_illegal_ones_refused(db_engine):
+    with Session(db_engine) as s:
+        made = make_prefiling(s)
+        pid, target = made.prefiling.id, f"prefiling:{made.code}"
+        with pytest.raises(IllegalTransition):
+            staff.close(session=s, actor=CLERK, prefiling_id=pid, reply="办结了")
+        s.rollback()
+        assert audit(s, TRANSITION, target) == []
+        staff.register(session=s, actor=CLERK, prefiling_id=pid, official_number="LX2026-0042")
+        staff.close(session=s, actor=CLERK, prefiling_id=pid, reply="已修复屋顶。")
+        entries = audit(s, TRANSITION, target)
+        assert [e.detail for e in entries] == ["登记为信访件：已提交 → 已登记", "办结：已登记 → 已办结"]
+        for action in handling.ACTION_LABELS:  # nothing moves a closed one
+            assert action not in handling.offered_actions("已办结")
+        with pytest.raises(IllegalTransition):
+            staff.reject(session=s, actor=CLERK, prefiling_id=pid, reason="r", channel="c")
+
+
+def read_csv(data: bytes) -> list[dict]:
+    assert data.startswith("\ufeff".encode())
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_export_neutralises_formulas_and_leaves_out_personal_data(db_engine):
+    with Session(db_engine) as s:
+        p = aged(s, 20)
+        p.subject, p.district = EVIL, "+cmd|' /C calc'!A0"  # as if stored by some other route
+        s.add(p)
+        s.commit()
+        rows = staff.queue(session=s, actor=CLERK, today=TODAY, code=p.code)
+        data = export.export_csv(session=s, actor=CLERK, rows=rows, filters="已超期")
+        [line] = read_csv(data)
+        assert line["被反映对象"] == "'" + EVIL and line["问题属地"].startswith("'+")
+        assert line["期限"] == "已超期 5 天" and line["剩余天数"] == "-5"
+        text = data.decode("utf-8")
+        for personal in ("张秀兰", "13812345678", "文化东路", "姓名", "身份证号"):
+            assert personal not in text
+        [entry] = audit(s, EXPORT)
+        assert entry.actor_name == "clerk" and "不含个人信息" in entry.detail and "已超期" in entry.detail
+
+
+def test_export_with_personal_data_only_on_request_and_restricted_only_for_reports(db_engine):
+    with Session(db_engine) as s:
+        plain = make_prefiling(s)
+        stored = s.get(Prefiling, plain.prefiling.id)
+        stored.name_enc = get_cipher().encrypt("=cmd")  # the form refuses it; test the export anyway
+        s.add(stored)
+        s.commit()
+        secret = make_prefiling(s, category="检举控告", subject="某局副局长", name="检举人甲")
+        rows = [r for r in staff.queue(session=s, actor=CLERK) if r.code in (plain.code, secret.code)]
+        lines = {r["查询码"]: r for r in read_csv(
+            export.export_csv(session=s, actor=CLERK, rows=rows, include_personal=True))}
+        assert lines[plain.code]["姓名"] == "'=cmd" and lines[plain.code]["电话"] == "13812345678"
+        assert lines[secret.code]["姓名"] == export.WITHHELD
+        assert lines[secret.code]["被反映对象"] == staff.RESTRICTED_NOTICE
+        lines = {r["查询码"]: r for r in read_csv(
+            export.export_csv(session=s, actor=INSPECTOR, rows=rows, include_personal=True))}
+        assert lines[secret.code]["姓名"] == "检举人甲" and lines[secret.code]["被反映对象"] == "某局副局长"
+        assert [("含个人信息" in e.detail) for e in audit(s, EXPORT)] == [True, True]
+        with pytest.raises(PermissionDenied):
+            export.export_csv(session=s, actor=Actor("r", frozenset({REPORTS})), rows=rows)
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+    ("\rx", "'\rx"), ("正常文字", "正常文字"), (-3, -3), (None, ""), ("a=b", "a=b"),
+])
+def test_neutralise(cell, expected):
+    assert export.neutralise(cell) == expected

@@ -1,0 +1,181 @@
+"""预登记办理: the detail of one pre-filing (masked until revealed) and its actions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from portal.cases.render import markdown_escape as esc
+from portal.clock import StatutoryClock
+from portal.db import session_scope
+from portal.identity import Actor, PermissionDenied
+from portal.prefiling import handling
+from portal.prefiling import staff as svc
+from portal.prefiling.channels import RULES as CHANNEL_RULES
+from portal.prefiling.codes import grouped
+from portal.prefiling.receipt import date_text
+from portal.prefiling.states import TERMINAL, IllegalTransition
+from portal.timeutil import beijing_text, beijing_today
+
+S = st.session_state
+REVEALED = "q-revealed"   # (prefiling id, unmasked StaffView) of this browser session only
+FLASH = "q-flash"
+ERROR = "q-error"         # (prefiling id, field, message) of the last refused action
+CHANNELS = {rule.key: rule for rule in CHANNEL_RULES}
+
+
+def load(actor: Actor, prefiling_id: int) -> svc.StaffView:
+    """The revealed view if this session revealed this record, else the masked one."""
+    revealed = S.get(REVEALED)
+    if revealed and revealed[0] == prefiling_id:
+        return revealed[1]
+    S.pop(REVEALED, None)  # another record opened: hide again
+    with session_scope() as session:
+        return handling.detail(session=session, actor=actor, prefiling_id=prefiling_id)
+
+
+def _line(label: str, value: str | None) -> None:
+    st.markdown(f"**{esc(label)}**：{esc(value) if value else '（未填写）'}")
+
+
+def personal(actor: Actor, view: svc.StaffView) -> None:
+    st.subheader("信访人")
+    if view.hidden:
+        st.warning(svc.RESTRICTED_NOTICE)
+        return
+    for label, value in (("姓名", view.name), ("身份证号", view.id_number), ("电话", view.phone),
+                         ("住址", view.address)):
+        _line(label, value)
+    for person in view.people:
+        relation = f"（{person['relation']}）" if person.get("relation") else ""
+        _line(f"{person['role']}{relation}", f"{person['name']}　{person['phone']}")
+    if view.personal_masked:
+        st.caption("个人信息已部分隐藏。点击下面的按钮查看完整信息，每次查看都会记入操作日志。")
+        if st.button("显示个人信息", key=f"reveal-{view.id}", icon=":material/visibility:"):
+            try:
+                with session_scope() as session:
+                    S[REVEALED] = (view.id, handling.reveal(session=session, actor=actor, prefiling_id=view.id))
+            except PermissionDenied as exc:
+                st.error(str(exc))
+                return
+            st.rerun()
+    elif st.button("隐藏个人信息", key=f"hide-{view.id}", icon=":material/visibility_off:"):
+        S.pop(REVEALED, None)
+        st.rerun()
+
+
+def matter(actor: Actor, view: svc.StaffView) -> None:
+    st.subheader("信访事项")
+    _line("类别", view.category)
+    _line("问题属地", view.district)
+    if view.hidden:
+        st.info("被反映对象、诉求、事实与理由和附件属于检举控告内容，已隐藏。")
+    else:
+        _line("被反映对象", view.subject)
+        _line("诉求", view.request)
+        st.markdown("**事实与理由**")
+        st.text(view.facts or "（未填写）")
+    _line("是否已向其他机关反映", f"是，{view.raised_where}，{view.raised_stage}" if view.raised_before else "否")
+    for i, att in enumerate(view.attachments, start=1):
+        kind = att["kind"]
+        st.download_button(f"下载附件{i}（{kind.upper()}，{max(1, att['size'] // 1024)} KB）",
+                           data=_attachment_reader(actor, att["id"]), file_name=f"{view.code}-附件{i}.{kind}",
+                           key=f"att-{att['id']}", icon=":material/download:", on_click="ignore")
+    if view.channels:
+        st.markdown("**系统提示的途径（诉访分离）**")
+        for key in view.channels:
+            rule = CHANNELS.get(key)
+            if rule:
+                st.markdown(f"- {esc(rule.channel)}：{esc(rule.advice)}")
+
+
+def _attachment_reader(actor: Actor, attachment_id: int):
+    """Deferred: the file is decrypted only when the handler clicks download."""
+    def read() -> bytes:
+        with session_scope() as session:
+            return svc.read_attachment(session=session, actor=actor, attachment_id=attachment_id)[1]
+    return read
+
+
+def clock(view: svc.StaffView) -> None:
+    st.subheader("法定期限")
+    timer = StatutoryClock(view.received_date, accepted=view.registered_date)
+    _line("收到日期", date_text(view.received_date))
+    _line("告知是否受理（第二十二条）", date_text(timer.acceptance_due()))
+    _line("办结（第三十四条）", date_text(timer.handling_due()) + ("" if view.registered_date else "（按最晚受理日推算）"))
+    if view.state in TERMINAL:
+        st.caption(svc.deadline_words(None))
+    else:
+        words = svc.deadline_words(timer.days_left(beijing_today()))
+        (st.error if words.startswith("已超期") else st.info)(f"当前期限：{words}")
+    if view.official_number:
+        _line("信访件编号", view.official_number)
+    if view.history:
+        st.markdown("**办理记录（信访人可在进度查询中看到答复）**")
+        for h in view.history:
+            st.markdown(f"- {beijing_text(h.at)}　{esc(h.action)} → {esc(h.state)}"
+                        + (f"：{esc(h.reply)}" if h.reply else ""))
+
+
+def _inline(view: svc.StaffView, field: str) -> None:
+    error = S.get(ERROR)
+    if error and error[0] == view.id and error[1] == field:
+        st.caption(f":red[{esc(error[2])}]")
+
+
+def _act(actor: Actor, view: svc.StaffView, action: str, **inputs: str) -> None:
+    service = {"register": svc.register, "request_more": svc.request_more, "reject": svc.reject,
+               "close": svc.close}[action]
+    try:
+        with session_scope() as session:
+            moved = service(session=session, actor=actor, prefiling_id=view.id, **inputs)
+            state = moved.state
+    except svc.StaffInputError as exc:
+        S[ERROR] = (view.id, exc.field, str(exc))
+    except (IllegalTransition, PermissionDenied) as exc:
+        S[ERROR] = (view.id, "", str(exc))
+    else:
+        S.pop(ERROR, None)
+        S.pop(REVEALED, None)
+        S[FLASH] = f"已办理：{grouped(view.code)} 现在的状态是“{state}”。信访人在进度查询中可以看到答复。"
+    st.rerun()
+
+
+def actions(actor: Actor, view: svc.StaffView) -> None:
+    """One panel per action the state machine allows from the current state; nothing else."""
+    offered = handling.offered_actions(view.state)
+    st.subheader("办理")
+    if not offered:
+        st.caption(f"当前状态为“{view.state}”，没有可以执行的办理操作。")
+        return
+    error = S.get(ERROR)
+    if error and error[0] == view.id:
+        st.error(error[2])
+    pid = view.id
+    for action in offered:
+        label = handling.ACTION_LABELS[action]
+        with st.expander(label, expanded=len(offered) == 1):
+            if action == "register":
+                number = st.text_input("信访件编号（正式登记的编号）", key=f"number-{pid}", max_chars=40)
+                _inline(view, "official_number")
+                reply = st.text_area("给信访人的答复（可不填，默认告知编号）", key=f"reply-register-{pid}")
+                if st.button("登记", key=f"do-register-{pid}", type="primary"):
+                    _act(actor, view, action, official_number=number, reply=reply)
+            elif action == "request_more":
+                reply = st.text_area("需要补充的材料和提交方式（信访人会看到）", key=f"reply-request_more-{pid}")
+                _inline(view, "reply")
+                if st.button("请信访人补充材料", key=f"do-request_more-{pid}", type="primary"):
+                    _act(actor, view, action, reply=reply)
+            elif action == "reject":
+                reason = st.text_input("不予登记的理由", key=f"reason-{pid}", max_chars=1000)
+                _inline(view, "reason")
+                suggested = next((CHANNELS[k].channel for k in view.channels if k in CHANNELS), "")
+                channel = st.text_input("应当通过的途径", value=suggested, key=f"channel-{pid}", max_chars=200)
+                _inline(view, "channel")
+                reply = st.text_area("给信访人的答复（可不填，默认告知理由和途径）", key=f"reply-reject-{pid}")
+                if st.button("不予登记", key=f"do-reject-{pid}", type="primary"):
+                    _act(actor, view, action, reason=reason, channel=channel, reply=reply)
+            elif action == "close":
+                reply = st.text_area("办理结果（信访人会看到）", key=f"reply-close-{pid}")
+                _inline(view, "reply")
+                if st.button("办结", key=f"do-close-{pid}", type="primary"):
+                    _act(actor, view, action, reply=reply)
