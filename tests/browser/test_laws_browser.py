@@ -27,3 +27,17 @@ def test_repealed_law_banner_in_browser(portal_url, page, artifacts):
     page.goto(f"{portal_url}/laws?law=xinfang-tiaoli-2005")
     wait_for_app(page, "本法规已废止")
     page.screenshot(path=str(artifacts / "law-repealed.png"))
+
+
+def test_first_visitor_after_start_gets_the_portal_navigation(run_dir, browser, tmp_path):
+    """Streamlit's pages-folder mode must never show the first visitor a list of page files."""
+    from tests.browser.conftest import running_portal
+
+    with running_portal(tmp_path / "fresh.log") as url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        pg = context.new_page()
+        pg.goto(f"{url}/laws?law=xinfang-gongzuo-tiaoli-2022&article=第三十二条")
+        wait_for_app(pg, "第三十二条")
+        nav = pg.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "法律问答" in nav and "staff" not in nav and "app" not in nav.split()
+        context.close()
