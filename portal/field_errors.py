@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class FieldError:
+    """A problem with one field: `field` names the input, `message` says what to do, in Chinese."""
+
     field: str
     message: str
 

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from portal.field_errors import FieldError
 
 FORMULA_START = ("=", "+", "-", "@")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
-
-
-@dataclass(frozen=True)
-class FieldError:
-    """A problem with one field: `field` names the input, `message` says what to do, in Chinese."""
-
-    field: str
-    message: str
 
 
 def clean(raw: object) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from sqlmodel import Session, select
 
+from portal.field_errors import FieldError, ValidationFailed
 from portal.identity import Actor, require
 from portal.roles import EDITOR
 from portal.schedule.models import ReceptionSession
@@ -55,18 +56,8 @@ class ScheduleFile:
     sessions: dict[str, SessionData]   # by key
 
 
-@dataclass(frozen=True)
-class FieldError:
-    field: str
-    message: str
-
-
-class ScheduleInvalid(ValueError):
+class ScheduleInvalid(ValidationFailed):
     """Raised by add/update with the same FieldErrors that validate_session returns."""
-
-    def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__("; ".join(e.message for e in errors))
-        self.errors = errors
 
 
 class SessionNotFound(LookupError):
