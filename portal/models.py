@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 TABLE_MODULES = (
     "portal.laws.models",
+    "portal.search.stats",
 )
 
 

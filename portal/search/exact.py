@@ -40,13 +40,15 @@ def _to_int(token: str | None) -> int:
 
 
 def build_aliases(titles: Mapping[str, str], extra: Mapping[str, Iterable[str]]) -> dict[str, str]:
-    """alias → law slug: each title, the title without 中华人民共和国, and the maintained aliases."""
+    """alias → law slug: the maintained aliases first (信访条例 means the current 信访工作条例;
+    find_reference switches to the repealed 2005 text when the query says 2005 or 旧), then each
+    title and the title without 中华人民共和国."""
     aliases: dict[str, str] = {}
     for slug, names in extra.items():
         for name in names:
             aliases.setdefault(name, slug)
     for slug, title in titles.items():
-        aliases[title] = slug
+        aliases.setdefault(title, slug)
         short = title.removeprefix("中华人民共和国")
         if short != title:
             aliases.setdefault(short, slug)
