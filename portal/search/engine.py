@@ -35,7 +35,7 @@ class EngineConfig:
     cue_bonus: float = 0.03  # fused-score bonus for a provision of a law the question points to
     repealed_factor: float = 0.5  # a repealed law's provision keeps this share of its score
     min_dense: float = 0.80  # confidence: best cosine at least this …
-    min_lexical: float = 8.0  # … or best BM25 score at least this
+    min_lexical: float = 5.0  # … or best BM25 score at least this
     components: tuple[str, ...] = ("lexical", "dense")
 
 
@@ -82,6 +82,20 @@ class SearchEngine:
         titles = {slug: law.title for slug, law in library.laws.items()}
         return cls.for_corpus(corpus_from_library(library), index_dir=index_dir, embedder=embedder,
                               titles=titles, progress=progress, config=config)
+
+    @classmethod
+    def lexical_only(cls, library: Library, *, config: EngineConfig | None = None) -> SearchEngine:
+        """Keyword search alone, built in memory in seconds (serves while the dense index builds)."""
+        from portal.search.embedder import FakeEmbedder
+        from portal.search.lexical import LexicalIndex, document_tokens
+
+        corpus = corpus_from_library(library)
+        tokenizer = get_tokenizer()
+        lexical = LexicalIndex.build(document_tokens(d, tokenizer) for d in corpus.documents)
+        artefacts = IndexArtefacts(lexical, None, {}, Path(), True, 0.0)  # type: ignore[arg-type]
+        config = config or EngineConfig(components=("lexical", "priors"))
+        return cls(corpus, artefacts, FakeEmbedder(), tokenizer, get_vocabulary(),
+                   titles={slug: law.title for slug, law in library.laws.items()}, config=config)
 
     # --- retrieval ----------------------------------------------------------------------
     def reference(self, query: str) -> ArticleRef | None:
