@@ -43,7 +43,7 @@ class Corpus:
         return len(self.documents)
 
 
-def _hash_documents(documents: tuple[SearchDocument, ...]) -> str:
+def hash_documents(documents: tuple[SearchDocument, ...]) -> str:
     digest = hashlib.sha256()
     for d in documents:
         digest.update(json.dumps([d.id, d.title, d.heading, d.text, d.law_slug, d.repealed],
@@ -61,7 +61,7 @@ def corpus_from_library(library: Library) -> Corpus:
             docs.append(SearchDocument(id=p.id, title=law.title, heading=heading, text=p.text,
                                        law_slug=law.slug, repealed=law.is_repealed))
     documents = tuple(docs)
-    return Corpus(name="library", documents=documents, content_hash=_hash_documents(documents))
+    return Corpus(name="library", documents=documents, content_hash=hash_documents(documents))
 
 
 def corpus_from_jsonl(path: Path) -> Corpus:
@@ -85,4 +85,4 @@ def corpus_from_jsonl(path: Path) -> Corpus:
             docs.append(SearchDocument(id=doc_id, title=str(row.get("title") or ""), heading="",
                                        text=str(row.get("text") or ""), law_slug=slug))
     documents = tuple(docs)
-    return Corpus(name="corpus", documents=documents, content_hash=_hash_documents(documents))
+    return Corpus(name="corpus", documents=documents, content_hash=hash_documents(documents))

@@ -10,6 +10,10 @@ import numpy as np
 
 from portal.search.embedder import normalise
 
+# One query at a time is a memory-bound scan; OpenMP threads only add spin-waiting when the two
+# cores are shared with the model and other processes (measured: p50 57 ms → 33 ms on 55k docs).
+faiss.omp_set_num_threads(1)
+
 
 class VectorIndex:
     def __init__(self, index: faiss.Index) -> None:
