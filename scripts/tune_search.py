@@ -64,8 +64,11 @@ def main() -> None:
     run("rrf + synonyms, no priors", ("lexical", "dense"), cue_bonus=0.0)
     run("fused (default config)")
     if args.grid:
-        for k, wl, syn, cue in itertools.product((5, 10, 30, 60), (0.7, 1.0, 1.5), (0.3, 0.5, 0.8), (0.0, 0.02, 0.05)):
-            run(f"k={k} wl={wl} syn={syn} cue={cue}", rrf_k=k, lexical_weight=wl, synonym_weight=syn, cue_bonus=cue)
+        run("dense alone, expanded query", ("dense",), dense_expansion=True)
+        for exp, k, wd, cue in itertools.product((False, True), (5, 10, 30, 60), (0.3, 0.5, 0.7, 1.0), (0.0, 0.02, 0.05)):
+            run(f"rrf exp={exp} k={k} wd={wd} cue={cue}", dense_expansion=exp, rrf_k=k, dense_weight=wd, cue_bonus=cue)
+        for exp, wd, cue in itertools.product((False, True), (0.2, 0.35, 0.5, 0.75, 1.0), (0.0, 0.05, 0.1)):
+            run(f"score exp={exp} wd={wd} cue={cue}", fusion="score", dense_expansion=exp, dense_weight=wd, cue_bonus=cue)
 
 
 if __name__ == "__main__":
