@@ -142,6 +142,22 @@ def _encode_resumable(corpus: Corpus, embedder: Embedder, work: Path, progress: 
     return np.concatenate(chunks) if chunks else np.zeros((0, embedder.dim), np.float32)
 
 
+def _reusable_vectors(directory: Path, expected: dict) -> np.ndarray | None:
+    """The document vectors of an existing index of the same content and model (a change of
+    tokenizer or code version alone does not need the slow re-encoding)."""
+    try:
+        old = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        if any(old.get(k) != expected[k] for k in ("model_id", "dim", "content_hash", "documents")):
+            return None
+        if _sha256(directory / "vectors.faiss") != old["checksums"]["vectors.faiss"]:
+            return None
+        vector = VectorIndex.load(directory / "vectors.faiss")
+        vectors = vector.index.reconstruct_n(0, vector.size)
+        return vectors if vectors.shape == (expected["documents"], expected["dim"]) else None
+    except Exception:  # anything unreadable: encode afresh
+        return None
+
+
 def build_index(directory: Path, expected: dict, corpus: Corpus, embedder: Embedder,
                 tokenizer: LegalTokenizer, progress: Progress | None) -> IndexArtefacts:
     started = time.perf_counter()
@@ -158,7 +174,11 @@ def build_index(directory: Path, expected: dict, corpus: Corpus, embedder: Embed
     work.mkdir(parents=True, exist_ok=True)
     stamp_file.write_text(json.dumps(stamp), encoding="utf-8")
 
-    vectors = _encode_resumable(corpus, embedder, work, progress)
+    vectors = _reusable_vectors(directory, expected)
+    if vectors is None:
+        vectors = _encode_resumable(corpus, embedder, work, progress)
+    elif progress:
+        progress(len(corpus), len(corpus))
     lexical = LexicalIndex.build(document_tokens(d, tokenizer) for d in corpus.documents)
     vector = VectorIndex.build(vectors) if len(corpus) else VectorIndex.build(np.zeros((0, embedder.dim)))
 

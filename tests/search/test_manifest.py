@@ -86,3 +86,20 @@ def test_interrupted_build_resumes_from_finished_chunks(laws_copy, tmp_path, mon
     fresh = FakeEmbedder().encode_documents([corpus.documents[0].dense_text])
     stored = result.vector.index.reconstruct(0)
     assert np.allclose(stored, fresh[0], atol=1e-6)
+
+
+def test_code_version_change_rebuilds_without_re_encoding(laws_copy, tmp_path, monkeypatch):
+    first = _build(laws_copy, tmp_path)
+    monkeypatch.setattr(manifest_mod, "INDEX_FORMAT", "test-next")
+    calls = []
+
+    class Counting(FakeEmbedder):
+        def encode_documents(self, texts):
+            calls.append(len(texts))
+            return super().encode_documents(texts)
+
+    corpus = corpus_from_library(load_library(laws_copy))
+    again = load_or_build(corpus, Counting(), get_tokenizer(), tmp_path)
+    assert again.built and again.manifest["code_version"] != first.manifest["code_version"]
+    assert not calls  # the vectors of the same content and model were reused
+    assert np.allclose(again.vector.index.reconstruct(3), first.vector.index.reconstruct(3))
