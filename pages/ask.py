@@ -92,7 +92,7 @@ with results:
     st.subheader("相关法律条文")
     for i, hit in enumerate(hits):
         st.markdown(result_card_html(hit, library, exact=response.exact and i == 0), unsafe_allow_html=True)
-        st.button("阅读这一条所在的法规", key=f"ask-open-{i}", on_click=_open, args=(hit.provision_id,),
+        st.button(f"在法规库中阅读{hit.provision_id.split(':', 1)[1]}", key=f"ask-open-{i}", on_click=_open, args=(hit.provision_id,),
                   icon=":material/menu_book:")
 with side:
     st.subheader("相关典型案例")

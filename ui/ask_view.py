@@ -2,28 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 from portal.laws.library import Library
 from portal.search.api import SearchHit
+from portal.search.highlight import highlight
 from ui.common import esc, permalink, status_badge_html
-
-
-def highlight(text: str, terms: tuple[str, ...]) -> str:
-    """The article text escaped, each line kept, matched words wrapped in <mark>. Terms are matched
-    on the raw text and every piece is escaped separately, so no input can inject markup."""
-    terms = tuple(t for t in terms if t)
-    if not terms:
-        return "<br>".join(esc(line) for line in text.split("\n"))
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True)))
-    out: list[str] = []
-    pos = 0
-    for m in pattern.finditer(text):
-        out.append(esc(text[pos:m.start()]))
-        out.append(f"<mark>{esc(m.group(0))}</mark>")
-        pos = m.end()
-    out.append(esc(text[pos:]))
-    return "".join(out).replace("\n", "<br>")
 
 
 def result_card_html(hit: SearchHit, library: Library, *, exact: bool = False) -> str:
@@ -43,7 +25,7 @@ def result_card_html(hit: SearchHit, library: Library, *, exact: bool = False) -
         + repealed
         + f'<div class="article">{highlight(provision.text, hit.matched_terms)}</div>'
         f'<div class="ask-link"><a href="{esc(permalink(law.slug, provision.label))}" target="_self">'
-        f'在法规库中查看{esc(provision.label)}</a></div>'
+        f'本条固定链接（可复制分享）</a></div>'
         "</div>"
     )
 
@@ -57,6 +39,6 @@ ASK_CSS = """
 .ask-exact {background:#1a56db;color:#fff;border-radius:0.3rem;padding:0 0.4rem;font-size:0.85rem;}
 .ask-repealed {color:#a11212;font-weight:600;margin:0.3rem 0;}
 .ask-card .article {margin:0.4rem 0;padding:0;}
-.ask-link a {font-size:0.95rem;}
+.ask-link a {font-size:0.9rem;}
 </style>
 """
