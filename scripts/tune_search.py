@@ -60,8 +60,12 @@ def main() -> None:
     run("bm25 (no synonyms)", ("lexical",), synonym_weight=0.0)
     run("bm25 + synonyms", ("lexical",))
     run("dense alone", ("dense",))
-    run("rrf, no synonyms, no priors", ("lexical", "dense"), synonym_weight=0.0, cue_bonus=0.0)
-    run("rrf + synonyms, no priors", ("lexical", "dense"), cue_bonus=0.0)
+    run("plain rrf (k=60, equal weights, no vocabulary)", ("lexical", "dense"), synonym_weight=0.0,
+        rrf_k=60, dense_weight=1.0, repealed_factor=1.0)
+    run("rrf k=60 equal weights + vocabulary", ("lexical", "dense"), rrf_k=60, dense_weight=1.0,
+        repealed_factor=1.0)
+    run("fused, no repealed penalty", repealed_factor=1.0)
+    run("fused, dense query expansion", dense_expansion=True)
     run("fused (default config)")
     if args.grid:
         run("dense alone, expanded query", ("dense",), dense_expansion=True)

@@ -95,6 +95,19 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_stats(args: argparse.Namespace) -> int:
+    from portal.db import get_engine, session_scope
+    from portal.search.stats import most_opened
+
+    with session_scope(get_engine()) as session:
+        rows = most_opened(session=session, limit=args.limit)
+    for provision_id, opened in rows:
+        print(f"{opened:>8}  {provision_id}")
+    if not rows:
+        print("no provision has been opened from search results yet")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m portal.search", description="法律问答检索: index and evaluation")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -111,5 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("build", help="build (or verify) the library index")
     p.add_argument("--model", help="embedding model (default: settings.embedding_model)")
     p.set_defaults(handler=run_build)
+    p = sub.add_parser("stats", help="provisions most often opened from search results (anonymous counts)")
+    p.add_argument("--limit", type=int, default=20)
+    p.set_defaults(handler=run_stats)
     args = parser.parse_args(argv)
     return int(args.handler(args) or 0)
