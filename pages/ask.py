@@ -87,20 +87,20 @@ if not response.confident or not hits:
 if response.message:
     st.info(response.message)
 
-results, side = st.columns([3, 2], gap="medium")
+cases = related_cases(hits, published_cases())
+# related cases beside the results on a wide screen; the columns stack on a phone
+results, side = st.columns([3, 2], gap="medium") if cases else (st.container(), None)
 with results:
     st.subheader("相关法律条文")
     for i, hit in enumerate(hits):
         st.markdown(result_card_html(hit, library, exact=response.exact and i == 0), unsafe_allow_html=True)
-        st.button(f"在法规库中阅读{hit.provision_id.split(':', 1)[1]}", key=f"ask-open-{i}", on_click=_open, args=(hit.provision_id,),
-                  icon=":material/menu_book:")
-with side:
-    st.subheader("相关典型案例")
-    cases = related_cases(hits, published_cases())
-    if not cases:
-        st.caption("暂无与这些条文相关的典型案例。")
-    for case in cases:
-        with st.container(border=True):
-            st.markdown(f"**{esc(case.title)}**  \n{esc(case.category)}", unsafe_allow_html=True)
-            st.caption(case.summary)
-            st.page_link("pages/cases.py", label="阅读案例", query_params={"case": case.slug})
+        st.button(f"在法规库中阅读{hit.provision_id.split(':', 1)[1]}", key=f"ask-open-{i}", on_click=_open,
+                  args=(hit.provision_id,), icon=":material/menu_book:")
+if side is not None:
+    with side:
+        st.subheader("相关典型案例")
+        for case in cases:
+            with st.container(border=True):
+                st.markdown(f"**{esc(case.title)}**  \n{esc(case.category)}", unsafe_allow_html=True)
+                st.caption(case.summary)
+                st.page_link("pages/cases.py", label="阅读案例", query_params={"case": case.slug})

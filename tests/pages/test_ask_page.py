@@ -91,3 +91,17 @@ def test_opening_a_result_counts_it_anonymously(app_page):
         rows = session.exec(select(ProvisionOpenCount)).all()
         assert rows and all(r.opened >= 1 for r in rows)
         assert {c.name for c in ProvisionOpenCount.__table__.columns} == {"provision_id", "opened", "last_opened_at"}
+
+
+def test_related_cases_appear_beside_results(app_page, monkeypatch):
+    import ui.cases_source
+    from portal.cases.types import CaseSummary
+
+    cases = [CaseSummary("unrelated", "邻里噪声纠纷调解", "多元化解", "无关案例。", ("minfadian-2020:第二百八十八条",)),
+             CaseSummary("zhongcai-bu-shoufei", "劳动仲裁不收费的说明", "诉访分离", "示例案例。",
+                         ("laodong-zhengyi-tiaojie-zhongcai-fa-2007:第五十三条",))]
+    monkeypatch.setattr(ui.cases_source, "published_cases", lambda: cases)
+    at = app_page("pages/ask.py", session_state={"ask_query": "申请劳动仲裁要不要交费？"})
+    text = page_text(at)
+    assert "相关典型案例" in text and "劳动仲裁不收费的说明" in text
+    assert "邻里噪声纠纷调解" not in text
