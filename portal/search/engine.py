@@ -187,7 +187,9 @@ class SearchEngine:
             message = f"没有找到{ref.label}（该法规没有这一条），下面是按文字找到的条文。"
         if checked.problem is QueryProblem.NOT_CHINESE and not exact_hits:
             return SearchResponse(query=query, confident=False, message=checked.message)
-        ranking = self.rank(text, k=k + len(exact_hits))
+        # a named article needs no model: the hits after it come from keyword search (fast)
+        components = ("lexical", "priors") if exact_hits else None
+        ranking = self.rank(text, k=k + len(exact_hits), components=components)
         confident = bool(exact_hits) or self._confident(ranking)
         seen = {h.provision_id for h in exact_hits}
         hits = list(exact_hits)
