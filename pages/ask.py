@@ -1,7 +1,106 @@
-"""Placeholder until this service opens."""
+"""法律问答: a question in everyday words → the provisions that answer it, with related cases."""
+
+import logging
 
 import streamlit as st
 
-st.title(st.session_state.get("_page_title", "即将开通"))
-st.info("本栏目即将开通，敬请关注。您可以先访问「法规库」查阅法律法规原文。")
-st.page_link("pages/laws.py", label="前往法规库", icon=":material/menu_book:")
+from portal.db import session_scope
+from portal.search.related import related_cases
+from portal.search.stats import record_open
+from ui.ask_view import ASK_CSS, result_card_html
+from ui.cases_source import published_cases
+from ui.common import esc, get_library
+from ui.search_engine import get_searcher, index_status
+
+log = logging.getLogger(__name__)
+library = get_library()
+st.html(ASK_CSS)
+
+
+def _open(provision_id: str) -> None:
+    """Count the opening (anonymously: provision id only), then go to the article."""
+    try:
+        with session_scope() as session:
+            record_open(session=session, provision_id=provision_id)
+    except Exception:  # statistics must never stand between a citizen and the article
+        log.warning("could not record an opened provision", exc_info=True)
+    st.session_state["ask_open"] = provision_id
+
+
+opened = st.session_state.pop("ask_open", None)
+if opened and library.provision(opened):
+    p = library.provision(opened)
+    st.switch_page("pages/laws.py", query_params={"law": p.law_slug, "article": p.label})
+
+# pre-fill: the home page form (session state) or a shared link (?q=)
+if "ask_query" in st.session_state:
+    st.session_state["ask_input"] = st.session_state.pop("ask_query") or ""
+    st.session_state["ask_current"] = st.session_state["ask_input"]
+elif "ask_input" not in st.session_state and st.query_params.get("q"):
+    st.session_state["ask_input"] = st.query_params.get("q")
+    st.session_state["ask_current"] = st.session_state["ask_input"]
+
+st.title("法律问答")
+st.write("用自己的话说说遇到的事情，我们帮您找到相关的法律条文。也可以直接输入条文，例如“信访工作条例第三十二条”。")
+
+
+@st.fragment(run_every=3)
+def index_progress() -> None:
+    ready, fraction, error = index_status()
+    if ready:
+        if st.session_state.get("_ask_was_building"):
+            st.session_state["_ask_was_building"] = False
+            st.rerun()
+        return
+    st.session_state["_ask_was_building"] = True
+    if error:
+        st.warning("智能检索暂时不可用，目前按关键词查找。")
+    else:
+        st.progress(min(fraction, 1.0), text=f"索引建立中……已完成 {fraction:.0%}。在此期间按关键词查找。")
+
+
+index_progress()
+
+with st.form("ask-form", border=False):
+    st.text_input("您的问题", key="ask_input", max_chars=5000,
+                  placeholder="例如：老板拖欠工资一年多了，还能申请劳动仲裁吗？")
+    if st.form_submit_button("查找相关条文", type="primary", icon=":material/search:"):
+        st.session_state["ask_current"] = st.session_state.get("ask_input", "")
+
+query = st.session_state.get("ask_current")
+if query is None:
+    st.caption("提示：说清楚是什么事、和谁、想要什么结果，找到的条文会更准确。")
+    st.stop()
+
+response = get_searcher().search(query, k=8)
+hits = [h for h in response.hits if library.provision(h.provision_id)]
+if not response.confident or not hits:
+    if response.message and response.message != "没有找到足够相关的条文":
+        st.info(response.message)
+    if response.query.strip():
+        st.warning("没有找到足够相关的条文")
+        st.write("您可以换个说法再试一试，或者：")
+        st.page_link("pages/guide.py", label="阅读信访指南：怎样反映问题、到哪里反映", icon=":material/info:")
+        st.page_link("pages/prefile.py", label="在网上预登记您的信访事项", icon=":material/edit_note:")
+    st.stop()
+
+if response.message:
+    st.info(response.message)
+
+cases = related_cases(hits, published_cases())
+# related cases beside the results on a wide screen; the columns stack on a phone
+results, side = st.columns([3, 2], gap="medium") if cases else (st.container(), None)
+with results:
+    st.subheader("相关法律条文")
+    for i, hit in enumerate(hits):
+        st.markdown(result_card_html(hit, library, exact=response.exact and i == 0), unsafe_allow_html=True)
+        st.button(f"在法规库中阅读{hit.provision_id.split(':', 1)[1]}", key=f"ask-open-{i}", on_click=_open,
+                  args=(hit.provision_id,), icon=":material/menu_book:")
+if side is not None:
+    with side:
+        st.subheader("相关典型案例")
+        for case in cases:
+            with st.container(border=True):
+                st.markdown(f"**{esc(case.title)}**  \n{esc(case.category)}", unsafe_allow_html=True)
+                st.caption(case.summary)
+                st.page_link("pages/cases.py", label="阅读案例", query_params={"case": case.slug})

@@ -13,6 +13,7 @@ TABLE_MODULES = (
     "portal.audit.models",
     "portal.cases.models",
     "portal.schedule.models",
+    "portal.search.stats",
 )
 
 

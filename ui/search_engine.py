@@ -1,26 +1,32 @@
-"""The process-wide searcher used by the pages. Replaced by the hybrid engine (issue 3)."""
+"""The process-wide searcher used by the pages (法律问答, the pre-filing check).
+
+The hybrid engine is loaded — or its index built — once per process in a background thread
+(st.cache_resource); until it is ready, get_searcher() returns keyword search whose answers say
+that the index is being built, so no page fails or waits for the model."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from portal.search.api import Searcher, SearchHit, SearchResponse
+from portal.search.api import Searcher
+from portal.search.loader import EngineLoader
+from portal.settings import get_settings
 from ui.common import get_library
 
 
-class _SubstringSearcher:
-    """A minimal keyword searcher over the library, until the hybrid engine lands."""
-
-    def __init__(self, library) -> None:
-        self.library = library
-
-    def search(self, query: str, *, k: int = 10) -> SearchResponse:
-        words = [w for w in query.split() if w]
-        hits = [SearchHit(pid, 1.0, tuple(words)) for pid, p in self.library.provisions.items()
-                if words and all(w in p.text for w in words)]
-        return SearchResponse(query=query, hits=hits[:k], confident=bool(hits))
+@st.cache_resource(show_spinner=False)
+def engine_loader() -> EngineLoader:
+    settings = get_settings()
+    return EngineLoader(get_library(), index_dir=settings.index_dir,
+                        embedding_model=settings.embedding_model).start()
 
 
-@st.cache_resource
 def get_searcher() -> Searcher:
-    return _SubstringSearcher(get_library())
+    """The hybrid engine when ready, else keyword search with a 索引建立中 note."""
+    return engine_loader().searcher()
+
+
+def index_status() -> tuple[bool, float, str | None]:
+    """(ready, fraction encoded, error) of the search index, for a progress display."""
+    loader = engine_loader()
+    return loader.ready, loader.fraction, loader.error

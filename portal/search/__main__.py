@@ -1,0 +1,5 @@
+import sys
+
+from portal.search.cli import main
+
+sys.exit(main())

@@ -1,0 +1,131 @@
+"""`python -m portal.search eval --queries FILE.jsonl [--corpus CORPUS.jsonl] [--k 100] [--json]`
+(a stable contract), plus `build` to (re)build the library index ahead of serving."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from portal.search.evaluation import RECALL_AT, evaluate, load_queries, peak_rss_mb
+
+
+def _progress_bar(label: str):
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, desc=label, unit="doc", file=sys.stderr, dynamic_ncols=True)
+
+    def update(done: int, total: int) -> None:
+        if bar.total != total:
+            bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return bar, update
+
+
+def _engine(corpus_path: Path | None, model: str | None):
+    from portal.laws.library import load_library_report
+    from portal.search.documents import corpus_from_jsonl
+    from portal.search.engine import SearchEngine
+    from portal.settings import get_settings
+
+    settings = get_settings()
+    model = model or settings.embedding_model
+    bar, update = _progress_bar("索引建立中 (encoding)")
+    try:
+        if corpus_path is None:
+            library = load_library_report(settings.laws_dir).library
+            return SearchEngine.for_library(library, index_dir=settings.index_dir, embedder=model, progress=update)
+        corpus = corpus_from_jsonl(corpus_path)
+        return SearchEngine.for_corpus(corpus, index_dir=settings.index_dir, embedder=model, progress=update)
+    finally:
+        bar.close()
+
+
+def _retriever(engine, mode: str):
+    if mode == "fused":
+        return lambda query, k: [h.provision_id for h in engine.search(query, k=k).hits]
+    components = {"lexical": ("lexical",), "dense": ("dense",)}[mode]
+    docs = engine.corpus.documents
+    return lambda query, k: [docs[row].id for row, _ in engine.rank(query, k=k, components=components).rows]
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    queries = load_queries(Path(args.queries))
+    started = time.perf_counter()
+    engine = _engine(Path(args.corpus) if args.corpus else None, args.model)
+    load_seconds = time.perf_counter() - started
+    engine.search("预热", k=1)  # first call pays one-off set-up (jieba dictionary, caches)
+    figures = evaluate(queries, _retriever(engine, args.mode), k=args.k)
+    figures.update({"index_build_s": round(engine.artefacts.build_seconds, 2) if engine.artefacts.built else 0.0,
+                    "index_cached": not engine.artefacts.built,
+                    "index_load_s": round(load_seconds, 2),
+                    "documents": len(engine.corpus),
+                    "model_id": engine.embedder.model_id,
+                    "mode": args.mode,
+                    "peak_rss_mb": round(peak_rss_mb(), 1)})
+    per_query = figures.pop("per_query")
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+        return 0
+    print(f"queries {figures['queries']}  documents {figures['documents']}  model {figures['model_id']}  mode {args.mode}")
+    for n in RECALL_AT:
+        print(f"recall@{n:<4} {figures[f'recall@{n}']:.3f}")
+    print(f"MRR@10      {figures['mrr@10']:.3f}")
+    print(f"nDCG@10     {figures['ndcg@10']:.3f}")
+    print(f"latency p50 {figures['latency_p50_ms']:.1f} ms   p95 {figures['latency_p95_ms']:.1f} ms")
+    built = "cached" if figures["index_cached"] else f"built in {figures['index_build_s']:.1f} s"
+    print(f"index       {built} (load {figures['index_load_s']:.1f} s)")
+    print(f"peak RSS    {figures['peak_rss_mb']:.0f} MB")
+    if args.verbose:
+        for row in per_query:
+            print(f"  {row['id']}: MRR {row['mrr@10']:.2f}  R@5 {row['recall@5']:.2f}")
+    return 0
+
+
+def run_build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    engine = _engine(None, args.model)
+    state = "built" if engine.artefacts.built else "up to date"
+    print(f"index {state}: {engine.artefacts.directory} ({len(engine.corpus)} provisions, "
+          f"{time.perf_counter() - started:.1f} s)")
+    return 0
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    from portal.db import get_engine, session_scope
+    from portal.search.stats import most_opened
+
+    with session_scope(get_engine()) as session:
+        rows = most_opened(session=session, limit=args.limit)
+    for provision_id, opened in rows:
+        print(f"{opened:>8}  {provision_id}")
+    if not rows:
+        print("no provision has been opened from search results yet")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m portal.search", description="法律问答检索: index and evaluation")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("eval", help="retrieval figures for a query file")
+    p.add_argument("--queries", required=True, help='JSONL: {"id", "query", "gold": [ids]} per line')
+    p.add_argument("--corpus", help='JSONL: {"id", "title", "text"} per line (default: the portal library)')
+    p.add_argument("--k", type=int, default=100, help="results retrieved per query (default 100)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--mode", choices=("fused", "lexical", "dense"), default="fused",
+                   help="evaluate one component alone (default: the fused ranking)")
+    p.add_argument("--model", help="embedding model (default: settings.embedding_model)")
+    p.add_argument("--verbose", action="store_true", help="per-query figures")
+    p.set_defaults(handler=run_eval)
+    p = sub.add_parser("build", help="build (or verify) the library index")
+    p.add_argument("--model", help="embedding model (default: settings.embedding_model)")
+    p.set_defaults(handler=run_build)
+    p = sub.add_parser("stats", help="provisions most often opened from search results (anonymous counts)")
+    p.add_argument("--limit", type=int, default=20)
+    p.set_defaults(handler=run_stats)
+    args = parser.parse_args(argv)
+    return int(args.handler(args) or 0)

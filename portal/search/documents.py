@@ -1,0 +1,88 @@
+"""What gets indexed: one SearchDocument per provision (or per line of an evaluation corpus)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from portal.laws.library import Library
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One retrievable unit. `title` is the law title (or the corpus title); `heading` the chapter
+    path and article label; `text` the article verbatim."""
+
+    id: str
+    title: str
+    heading: str
+    text: str
+    law_slug: str = ""
+    repealed: bool = False
+
+    @property
+    def lexical_text(self) -> str:
+        return f"{self.title}\n{self.heading}\n{self.text}"
+
+    @property
+    def dense_text(self) -> str:
+        return f"《{self.title}》{self.heading}：{self.text}" if self.title else self.text
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The documents in index order and a hash of everything that was indexed."""
+
+    name: str
+    documents: tuple[SearchDocument, ...]
+    content_hash: str
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+
+def hash_documents(documents: tuple[SearchDocument, ...]) -> str:
+    digest = hashlib.sha256()
+    for d in documents:
+        digest.update(json.dumps([d.id, d.title, d.heading, d.text, d.law_slug, d.repealed],
+                                 ensure_ascii=False).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def corpus_from_library(library: Library) -> Corpus:
+    """Every provision of the library, law by law in the library's order."""
+    docs: list[SearchDocument] = []
+    for law in library.ordered_laws():
+        for p in law.provisions:
+            heading = " ".join((*p.path, p.label))
+            docs.append(SearchDocument(id=p.id, title=law.title, heading=heading, text=p.text,
+                                       law_slug=law.slug, repealed=law.is_repealed))
+    documents = tuple(docs)
+    return Corpus(name="library", documents=documents, content_hash=hash_documents(documents))
+
+
+def corpus_from_jsonl(path: Path) -> Corpus:
+    """An evaluation corpus: {"id", "title", "text"} per line. Ids of the form `<slug>:<label>`
+    keep their slug as the law (so law-level hints still apply)."""
+    docs: list[SearchDocument] = []
+    seen: set[str] = set()
+    with path.open(encoding="utf-8") as handle:
+        for lineno, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                doc_id = str(row["id"])
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{lineno}: not a corpus line ({exc})") from None
+            if doc_id in seen:
+                raise ValueError(f"{path}:{lineno}: duplicate id {doc_id}")
+            seen.add(doc_id)
+            slug = doc_id.split(":", 1)[0] if ":" in doc_id else ""
+            docs.append(SearchDocument(id=doc_id, title=str(row.get("title") or ""), heading="",
+                                       text=str(row.get("text") or ""), law_slug=slug))
+    documents = tuple(docs)
+    return Corpus(name="corpus", documents=documents, content_hash=hash_documents(documents))

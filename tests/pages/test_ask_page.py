@@ -1,0 +1,107 @@
+"""The 法律问答 page as a citizen sees it (AppTest). The engine behind it is whatever the process
+has ready: the hybrid engine, or keyword search while the index builds — both must answer these."""
+
+import pytest
+
+from tests.conftest import page_text
+
+
+def _cards(at) -> str:
+    return "\n".join(str(m.value) for m in at.markdown if "ask-card" in str(m.value))
+
+
+def test_question_from_home_page_finds_the_article(app_page, library):
+    at = app_page("pages/ask.py", session_state={"ask_query": "申请劳动仲裁要不要交费？"})
+    cards = _cards(at)
+    assert "《中华人民共和国劳动争议调解仲裁法》第五十三条" in cards
+    assert "劳动争议仲裁不收费" in cards.replace("<mark>", "").replace("</mark>", "")
+    assert "<mark>" in cards  # matched words are highlighted
+    assert "/laws?law=laodong-zhengyi-tiaojie-zhongcai-fa-2007&amp;article=" in cards  # permalink
+    assert "现行有效" in cards
+
+
+def test_typed_question_and_submit(app_page):
+    at = app_page("pages/ask.py")
+    at.text_input(key="ask_input").input("找村里的调解委员会调解纠纷要收钱吗？")
+    at.button(key="FormSubmitter:ask-form-查找相关条文").click()
+    at.run()
+    assert not at.exception
+    assert "《中华人民共和国人民调解法》第四条" in _cards(at)
+
+
+def test_query_parameter_prefills_and_searches(app_page):
+    at = app_page("pages/ask.py", q="信访工作条例第三十二条")
+    assert at.text_input(key="ask_input").value == "信访工作条例第三十二条"
+    cards = _cards(at)
+    first = cards.split('<div class="ask-card">')[1]
+    assert "《信访工作条例》第三十二条" in first and "您查找的条文" in first
+
+
+@pytest.mark.parametrize("query", ["刑法第二百七十六条之一", "民法典1077条"])
+def test_exact_reference_comes_first(app_page, library, query):
+    at = app_page("pages/ask.py", session_state={"ask_query": query})
+    first = _cards(at).split('<div class="ask-card">')[1]
+    assert "您查找的条文" in first
+    assert ("第二百七十六条之一" in first) if "刑法" in query else ("第一千零七十七条" in first)
+
+
+def test_repealed_result_is_labelled(app_page):
+    at = app_page("pages/ask.py", session_state={"ask_query": "2005年信访条例第二十条"})
+    first = _cards(at).split('<div class="ask-card">')[1]
+    assert "已废止" in first and "不再作为现行依据" in first
+
+
+@pytest.mark.parametrize("query", ["", "   ", "😀😀🙏", "hello world, how do I file a complaint?",
+                                   "信访" * 2500, "'; DROP TABLE law; --", "SELECT * FROM provision WHERE 1=1"])
+def test_bad_input_gets_a_message_not_an_exception(app_page, query):
+    at = app_page("pages/ask.py", session_state={"ask_query": query})
+    text = page_text(at)
+    assert at.info or at.warning or _cards(at), text
+    if not query.strip():
+        assert "请输入您的问题" in text
+    if query.startswith("hello"):
+        assert "中文" in text
+
+
+def test_html_looking_query_is_escaped(app_page):
+    payload = '<img src=x onerror="alert(1)">信访事项复查<script>alert(2)</script>'
+    at = app_page("pages/ask.py", session_state={"ask_query": payload})
+    for element in at.markdown:
+        assert "<img" not in str(element.value) and "<script" not in str(element.value)
+
+
+def test_nothing_relevant_points_to_guide_and_prefiling(app_page):
+    at = app_page("pages/ask.py", session_state={"ask_query": "今天天气怎么样"})
+    assert "没有找到足够相关的条文" in page_text(at)
+    assert not _cards(at)
+    links = {link.label for link in at.get("page_link")}
+    assert any("信访指南" in label for label in links) and any("预登记" in label for label in links)
+
+
+def test_opening_a_result_counts_it_anonymously(app_page):
+    from sqlmodel import select
+
+    from portal.db import get_engine, session_scope
+    from portal.search.stats import ProvisionOpenCount
+
+    at = app_page("pages/ask.py", session_state={"ask_query": "申请劳动仲裁要不要交费？"})
+    at.button(key="ask-open-0").click()
+    at.run()
+    with session_scope(get_engine()) as session:
+        rows = session.exec(select(ProvisionOpenCount)).all()
+        assert rows and all(r.opened >= 1 for r in rows)
+        assert {c.name for c in ProvisionOpenCount.__table__.columns} == {"provision_id", "opened", "last_opened_at"}
+
+
+def test_related_cases_appear_beside_results(app_page, monkeypatch):
+    import ui.cases_source
+    from portal.cases.types import CaseSummary
+
+    cases = [CaseSummary("unrelated", "邻里噪声纠纷调解", "多元化解", "无关案例。", ("minfadian-2020:第二百八十八条",)),
+             CaseSummary("zhongcai-bu-shoufei", "劳动仲裁不收费的说明", "诉访分离", "示例案例。",
+                         ("laodong-zhengyi-tiaojie-zhongcai-fa-2007:第五十三条",))]
+    monkeypatch.setattr(ui.cases_source, "published_cases", lambda: cases)
+    at = app_page("pages/ask.py", session_state={"ask_query": "申请劳动仲裁要不要交费？"})
+    text = page_text(at)
+    assert "相关典型案例" in text and "劳动仲裁不收费的说明" in text
+    assert "邻里噪声纠纷调解" not in text

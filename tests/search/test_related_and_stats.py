@@ -1,0 +1,30 @@
+"""Related cases beside results; anonymous open counts."""
+
+from portal.cases.types import CaseSummary
+from portal.search.api import SearchHit
+from portal.search.related import related_cases
+from portal.search.stats import most_opened, record_open
+
+
+def _case(slug, *ids):
+    return CaseSummary(slug=slug, title=slug, category="诉访分离", summary="", provision_ids=ids)
+
+
+def test_cases_citing_higher_ranked_hits_come_first():
+    hits = [SearchHit("a:第一条", 1.0), SearchHit("a:第二条", 0.5)]
+    cases = [_case("other-law", "b:第一条"), _case("second", "a:第二条"), _case("first", "a:第一条"),
+             _case("same-law", "a:第九条")]
+    ranked = [c.slug for c in related_cases(hits, cases, limit=5)]
+    assert ranked == ["first", "second", "same-law"]
+
+
+def test_open_counts_keep_only_provision_and_count(db_engine):
+    from portal.db import session_scope
+
+    with session_scope(db_engine) as session:
+        record_open(session=session, provision_id="xinfang-gongzuo-tiaoli-2022:第三十二条")
+        record_open(session=session, provision_id="xinfang-gongzuo-tiaoli-2022:第三十二条")
+        record_open(session=session, provision_id="minfadian-2020:第一千零七十七条")
+    with session_scope(db_engine) as session:
+        assert most_opened(session=session) == [("xinfang-gongzuo-tiaoli-2022:第三十二条", 2),
+                                                ("minfadian-2020:第一千零七十七条", 1)]

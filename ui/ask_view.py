@@ -1,0 +1,44 @@
+"""HTML pieces of the 法律问答 page: a result card with highlighted, escaped article text."""
+
+from __future__ import annotations
+
+from portal.laws.library import Library
+from portal.search.api import SearchHit
+from portal.search.highlight import highlight
+from ui.common import esc, permalink, status_badge_html
+
+
+def result_card_html(hit: SearchHit, library: Library, *, exact: bool = False) -> str:
+    provision = library.provision(hit.provision_id)
+    if provision is None:
+        return ""
+    law = library.law_of(provision)
+    path = " · ".join(provision.path)
+    tag = '<span class="ask-exact">您查找的条文</span> ' if exact else ""
+    repealed = ('<div class="ask-repealed">本条出自已废止的法规，仅供参考，不再作为现行依据。</div>'
+                if law.is_repealed else "")
+    return (
+        '<div class="ask-card">'
+        f'<div class="ask-head">{tag}<strong>《{esc(law.title)}》{esc(provision.label)}</strong> '
+        f'{status_badge_html(law)}</div>'
+        + (f'<div class="ask-path">{esc(path)}</div>' if path else "")
+        + repealed
+        + f'<div class="article">{highlight(provision.text, hit.matched_terms)}</div>'
+        f'<div class="ask-link"><a href="{esc(permalink(law.slug, provision.label))}" target="_self">'
+        f'本条固定链接（可复制分享）</a></div>'
+        "</div>"
+    )
+
+
+ASK_CSS = """
+<style>
+.ask-card {border:1px solid #d0d7de;border-radius:0.5rem;padding:0.7rem 0.9rem;margin:0 0 0.4rem 0;
+  overflow-wrap:anywhere;}
+.ask-head {font-size:1.05rem;line-height:1.6;}
+.ask-path {color:#555;font-size:0.9rem;}
+.ask-exact {background:#1a56db;color:#fff;border-radius:0.3rem;padding:0 0.4rem;font-size:0.85rem;}
+.ask-repealed {color:#a11212;font-weight:600;margin:0.3rem 0;}
+.ask-card .article {margin:0.4rem 0;padding:0;}
+.ask-link a {font-size:0.9rem;}
+</style>
+"""
