@@ -55,8 +55,16 @@ def test_queue_on_a_phone(portal_url, phone, artifacts):
     phone.screenshot(path=str(artifacts / "queue-list-phone.png"), full_page=True)
     _no_sideways_scroll(phone)
 
-    phone.get_by_label("打开一件预登记").click()
-    phone.get_by_role("option", name=grouped(made.code)).first.click()
+    option = phone.get_by_role("option", name=grouped(made.code)).first
+    for _attempt in range(3):  # a rerun that lands while the list is open closes it again
+        phone.get_by_label("打开一件预登记").click()
+        try:
+            option.wait_for(state="visible", timeout=10_000)
+            break
+        except Exception:  # noqa: BLE001 - retried, then the click below fails with the real error
+            phone.keyboard.press("Escape")
+            wait_for_app(phone, "打开一件预登记")
+    option.click()
     wait_for_app(phone, "显示个人信息")
     assert phone.get_by_text("138****5678").count() >= 1
     assert phone.get_by_text("张秀兰").count() == 0
