@@ -7,21 +7,26 @@ import datetime as dt
 from sqlmodel import Field, SQLModel
 
 
-class TypicalCase(SQLModel, table=True):
-    """典型案例: the current text and state; `provisions` is JSON [{"id", "reason"}, …]."""
+class CaseText(SQLModel):
+    """The written parts of a case, shared by the case and each of its revisions."""
 
-    __tablename__ = "typical_case"
-
-    slug: str = Field(primary_key=True, max_length=80)
-    state: str = Field(index=True, max_length=20)
     title: str = Field(max_length=200)
-    category: str = Field(index=True, max_length=20)
     illustrative: bool = True
     facts: str = ""
     process: str = ""
     result: str = ""
     significance: str = ""
     provisions: str = "[]"
+
+
+class TypicalCase(CaseText, table=True):
+    """典型案例: the current text and state; `provisions` is JSON [{"id", "reason"}, …]."""
+
+    __tablename__ = "typical_case"
+
+    slug: str = Field(primary_key=True, max_length=80)
+    state: str = Field(index=True, max_length=20)
+    category: str = Field(index=True, max_length=20)
     source: str = Field(default="staff", max_length=20)
     content_hash: str = Field(default="", max_length=64)
     published_on: dt.date | None = None
@@ -30,7 +35,7 @@ class TypicalCase(SQLModel, table=True):
     updated_by: str = Field(max_length=200)
 
 
-class CaseRevision(SQLModel, table=True):
+class CaseRevision(CaseText, table=True):
     """案例修订记录: a full copy of the case after each save or transition, with who and when."""
 
     __tablename__ = "case_revision"
@@ -40,13 +45,6 @@ class CaseRevision(SQLModel, table=True):
     number: int
     action: str = Field(max_length=20)
     state: str = Field(max_length=20)
-    title: str = Field(max_length=200)
     category: str = Field(max_length=20)
-    illustrative: bool = True
-    facts: str = ""
-    process: str = ""
-    result: str = ""
-    significance: str = ""
-    provisions: str = "[]"
     author: str = Field(max_length=200)
     created_at: dt.datetime
