@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portal.laws.library import Library
+from portal.search.jsonl import read_jsonl
 
 
 @dataclass(frozen=True)
@@ -69,20 +70,15 @@ def corpus_from_jsonl(path: Path) -> Corpus:
     keep their slug as the law (so law-level hints still apply)."""
     docs: list[SearchDocument] = []
     seen: set[str] = set()
-    with path.open(encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                doc_id = str(row["id"])
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}:{lineno}: not a corpus line ({exc})") from None
-            if doc_id in seen:
-                raise ValueError(f"{path}:{lineno}: duplicate id {doc_id}")
-            seen.add(doc_id)
-            slug = doc_id.split(":", 1)[0] if ":" in doc_id else ""
-            docs.append(SearchDocument(id=doc_id, title=str(row.get("title") or ""), heading="",
-                                       text=str(row.get("text") or ""), law_slug=slug))
+    for lineno, row in read_jsonl(path, what="a corpus line"):
+        if "id" not in row:
+            raise ValueError(f"{path}:{lineno}: not a corpus line (no id)")
+        doc_id = str(row["id"])
+        if doc_id in seen:
+            raise ValueError(f"{path}:{lineno}: duplicate id {doc_id}")
+        seen.add(doc_id)
+        slug = doc_id.split(":", 1)[0] if ":" in doc_id else ""
+        docs.append(SearchDocument(id=doc_id, title=str(row.get("title") or ""), heading="",
+                                   text=str(row.get("text") or ""), law_slug=slug))
     documents = tuple(docs)
     return Corpus(name="corpus", documents=documents, content_hash=hash_documents(documents))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import resource
 import statistics
@@ -10,6 +9,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from portal.search.jsonl import read_jsonl
 
 RECALL_AT = (1, 5, 10, 20, 100)
 
@@ -23,15 +24,11 @@ class EvalQuery:
 
 def load_queries(path: Path) -> list[EvalQuery]:
     out: list[EvalQuery] = []
-    with path.open(encoding="utf-8") as handle:
-        for lineno, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                out.append(EvalQuery(str(row["id"]), str(row["query"]), tuple(str(g) for g in row["gold"])))
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}:{lineno}: not a query line ({exc})") from None
+    for lineno, row in read_jsonl(path, what="a query line"):
+        try:
+            out.append(EvalQuery(str(row["id"]), str(row["query"]), tuple(str(g) for g in row["gold"])))
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{lineno}: not a query line ({exc})") from None
     return out
 
 
