@@ -47,3 +47,13 @@ def test_every_provision_id_in_code_and_content_resolves(library):
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "./test.sh" in ci and "`./test.sh`" in README and "`./run.sh`" in README
+
+
+def test_domain_package_never_imports_streamlit_and_only_settings_reads_the_environment():
+    for path in (ROOT / "portal").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"^\s*(import streamlit|from streamlit)", text, re.M), f"{path} imports streamlit"
+        if path.name != "settings.py":
+            assert "os.environ" not in text and "getenv(" not in text, f"{path} reads the environment"
+    for path in [ROOT / "app.py", *(ROOT / "ui").glob("*.py"), *(ROOT / "pages").glob("*.py")]:
+        assert "os.environ" not in path.read_text(encoding="utf-8"), f"{path} reads the environment"

