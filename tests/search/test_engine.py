@@ -96,3 +96,21 @@ def test_a_named_law_ranks_its_own_articles_first(fake_engine):
     law_of = lambda rows: [fake_engine.corpus.documents[r].law_slug for r, _ in rows]  # noqa: E731
     assert law_of(plain.rows)[0] != "xianfa-2018"  # without the prior, 子女 pulls in the civil code
     assert law_of(named.rows)[0] == "xianfa-2018"
+
+
+def test_without_known_words_the_dense_best_article_stays_in_the_top_three(fake_engine):
+    query = "楼道里的灯坏了没人修理"  # no word the vocabulary knows: BM25 sees only surface words
+    assert not fake_engine.vocabulary.expansions(query)
+    dense = fake_engine.rank(query, k=20, components=("dense",)).rows
+    best = next(r for r, _ in dense if not fake_engine.corpus.documents[r].repealed)
+    plain = _with(fake_engine, dense_slot=0).rank(query, k=10).rows
+    kept = fake_engine.rank(query, k=10).rows
+    assert best not in [r for r, _ in plain[:3]]  # the case the rule is for
+    assert [r for r, _ in kept[:3]] == [r for r, _ in plain[:2]] + [best]
+    assert [s for _, s in kept] == sorted((s for _, s in kept), reverse=True)
+
+
+def test_with_known_words_the_fused_ranking_is_left_alone(fake_engine):
+    query = "老板拖欠工资怎么办"
+    assert fake_engine.vocabulary.expansions(query)
+    assert fake_engine.rank(query, k=10).rows == _with(fake_engine, dense_slot=0).rank(query, k=10).rows
