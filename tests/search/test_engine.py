@@ -77,3 +77,40 @@ def test_concurrent_queries_give_the_same_answers(fake_engine):
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(lambda q: (q, [h.provision_id for h in fake_engine.search(q, k=5).hits]), queries))
     assert all(ids == expected[q] for q, ids in results)
+
+
+@pytest.mark.parametrize(("query", "laws"), [
+    ("宪法里有没有说老百姓有工作的权利？", {"xianfa-2018"}),
+    ("山东省信访条例对走访人数有规定吗", {"shandong-xinfang-tiaoli-2015"}),  # not also 信访条例
+    ("偷东西按刑法还是治安管理处罚法处理？", {"xingfa-2023", "zhian-guanli-chufa-fa-2025"}),
+    ("邻居家的狗整天乱叫", set()),
+])
+def test_a_law_named_in_the_question_is_recognised(fake_engine, query, laws):
+    assert fake_engine.named_laws(query) == laws
+
+
+def test_a_named_law_ranks_its_own_articles_first(fake_engine):
+    query = "孩子念书上学的权利，宪法里有没有写？"
+    plain = _with(fake_engine, named_law_factor=1.0).rank(query, k=10, components=("lexical", "priors"))
+    named = fake_engine.rank(query, k=10, components=("lexical", "priors"))
+    law_of = lambda rows: [fake_engine.corpus.documents[r].law_slug for r, _ in rows]  # noqa: E731
+    assert law_of(plain.rows)[0] != "xianfa-2018"  # without the prior, 子女 pulls in the civil code
+    assert law_of(named.rows)[0] == "xianfa-2018"
+
+
+def test_without_known_words_the_dense_best_article_stays_in_the_top_three(fake_engine):
+    query = "楼道里的灯坏了没人修理"  # no word the vocabulary knows: BM25 sees only surface words
+    assert not fake_engine.vocabulary.expansions(query)
+    dense = fake_engine.rank(query, k=20, components=("dense",)).rows
+    best = next(r for r, _ in dense if not fake_engine.corpus.documents[r].repealed)
+    plain = _with(fake_engine, dense_slot=0).rank(query, k=10).rows
+    kept = fake_engine.rank(query, k=10).rows
+    assert best not in [r for r, _ in plain[:3]]  # the case the rule is for
+    assert [r for r, _ in kept[:3]] == [r for r, _ in plain[:2]] + [best]
+    assert [s for _, s in kept] == sorted((s for _, s in kept), reverse=True)
+
+
+def test_with_known_words_the_fused_ranking_is_left_alone(fake_engine):
+    query = "老板拖欠工资怎么办"
+    assert fake_engine.vocabulary.expansions(query)
+    assert fake_engine.rank(query, k=10).rows == _with(fake_engine, dense_slot=0).rank(query, k=10).rows
