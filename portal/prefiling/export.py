@@ -19,11 +19,13 @@ from sqlmodel import Session
 from portal.audit.service import EXPORT, record
 from portal.identity import Actor, require
 from portal.prefiling.crypto import Cipher, get_cipher
+from portal.prefiling.fields import FORMULA_START
 from portal.prefiling.models import Prefiling
 from portal.prefiling.staff import RESTRICTED_NOTICE, QueueRow
 from portal.roles import HANDLER, REPORTS
 
-DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+# a spreadsheet also starts a formula after a leading tab or line break
+DANGEROUS_START = (*FORMULA_START, "\t", "\r", "\n")
 COLUMNS = ("查询码", "状态", "类别", "问题属地", "收到日期", "期限", "剩余天数", "信访件编号",
            "被反映对象", "诉求")
 PERSONAL_COLUMNS = ("姓名", "身份证号", "电话", "住址")

@@ -39,7 +39,3 @@ def problem(raw: str, *, today: dt.date) -> str:
         return "check"
     return ""
 
-
-def mask(number: str) -> str:
-    """'370102********123X' for showing back to the citizen."""
-    return number[:6] + "*" * 8 + number[14:] if len(number) == 18 else "*" * len(number)

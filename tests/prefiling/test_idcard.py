@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from portal.prefiling.form import validate_stage
-from portal.prefiling.idcard import check_digit, mask, problem
+from portal.prefiling.idcard import check_digit, problem
+from portal.prefiling.masking import mask_id_number
 from tests.prefiling.factories import make_form
 
 TODAY = dt.date(2026, 11, 1)
@@ -50,4 +51,5 @@ def test_messages_say_which_part_is_wrong():
 
 
 def test_mask_hides_the_birth_date():
-    assert mask("11010519491231002X") == "110105********002X"
+    masked = mask_id_number("11010519491231002X")
+    assert masked == "1101**********002X" and "19491231" not in masked
