@@ -12,7 +12,7 @@ import pytest
 from portal.search.embedder import FakeEmbedder
 
 ROOT = Path(__file__).resolve().parents[2]
-DEV_QUESTIONS = Path("/work/shared/eval/questions-dev.jsonl")
+DEV_QUESTIONS = ROOT / "tests" / "search" / "data" / "dev-questions.jsonl"
 
 
 @pytest.fixture(scope="session")
