@@ -31,6 +31,10 @@ class Settings:
     session_timeout_minutes: int = 30
     base_url: str = ""
     oidc_roles: str = ""
+    city: str = "示范市"
+    bureau_name: str = "信访局"
+    bureau_phone: str = "12345"
+    bureau_address: str = "市民中心一楼东侧 来访接待大厅"
 
     @property
     def laws_dir(self) -> Path:
@@ -58,6 +62,10 @@ ENV_NAMES = {
     "session_timeout_minutes": "PORTAL_SESSION_TIMEOUT_MINUTES",
     "base_url": "PORTAL_BASE_URL",
     "oidc_roles": "PORTAL_OIDC_ROLES",
+    "city": "PORTAL_CITY",
+    "bureau_name": "PORTAL_BUREAU_NAME",
+    "bureau_phone": "PORTAL_BUREAU_PHONE",
+    "bureau_address": "PORTAL_BUREAU_ADDRESS",
 }
 
 
