@@ -6,6 +6,7 @@ from portal.cases.content import CATEGORIES, SECTIONS
 from portal.cases.render import markdown_escape, plain_text, render_markdown
 from portal.cases.service import citations_of, published_case, published_list
 from portal.db import session_scope
+from portal.laws.ids import law_slug_of
 from ui.common import esc, get_library, provision_link
 
 library = get_library()
@@ -53,7 +54,7 @@ def show_case(slug: str) -> None:
 
 def law_options(cases) -> dict[str, str]:
     """Laws cited by the published cases: title -> slug, in library order."""
-    cited = {c.id.split(":", 1)[0] for case in cases for c in citations_of(case)}
+    cited = {law_slug_of(c.id) for case in cases for c in citations_of(case)}
     return {law.title: law.slug for law in library.ordered_laws() if law.slug in cited}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from portal.laws.ids import label_of
 from portal.laws.loader import ARTICLE_SEPARATOR, Block, Law, Provision
 from ui.common import esc, esc_lines, permalink
 
@@ -25,7 +26,7 @@ def blocks_html(blocks: Iterable[Block], law: Law, *, target_id: str | None = No
             level = min(block.level + 2, 6)
             out.append(f"<h{level}>{esc(block.text)}</h{level}>")
         elif block.kind == "article":
-            provision = law.provision(block.provision_id.split(":", 1)[1])
+            provision = law.provision(label_of(block.provision_id))
             out.append(article_html(provision, target=block.provision_id == target_id))
         elif block.kind == "quote":
             out.append(f"<blockquote>{esc_lines(block.text)}</blockquote>")

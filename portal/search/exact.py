@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from portal.laws.ids import format_provision_id
 from portal.laws.numerals import CN_NUMERAL, article_label, cn_to_int
 
 DEFAULT_LAW = "xinfang-gongzuo-tiaoli-2022"
@@ -89,5 +90,5 @@ def find_reference(query: str, aliases: Mapping[str, str], known_ids: Mapping[st
         slug, number, sub = DEFAULT_LAW, _to_int(m.group(1) or m.group(2)), _to_int(m.group(3))
     if number <= 0 or number >= 10000 or sub >= 100:
         return None
-    pid = f"{slug}:{article_label(number, sub)}"
+    pid = format_provision_id(slug, article_label(number, sub))
     return ArticleRef(slug, number, sub, pid if pid in known_ids else None)
