@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from portal.laws.loader import Block, Law, Provision
-from portal.laws.references import parse_article_ref
+from portal.laws.numerals import parse_article_ref
 
 
 @dataclass(frozen=True)
