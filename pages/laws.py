@@ -3,8 +3,10 @@
 import streamlit as st
 
 from portal.laws.browse import find_in_law, part_index_of, parts
-from ui.common import esc, get_library, permalink, status_badge_html
+from portal.text.escape import html_escape
 from ui.law_view import article_html, blocks_html
+from ui.links import permalink, status_badge_html
+from ui.resources import get_library
 
 library = get_library()
 slug = st.query_params.get("law")
@@ -16,7 +18,7 @@ def show_index() -> None:
     st.write("逐条刊载与信访工作相关的法律法规原文。点击法规名称阅读全文，每一条都有固定链接。")
     for law in library.ordered_laws():
         with st.container(border=True):
-            st.markdown(f"**{esc(law.title)}** {status_badge_html(law)}", unsafe_allow_html=True)
+            st.markdown(f"**{html_escape(law.title)}** {status_badge_html(law)}", unsafe_allow_html=True)
             st.caption(f"{law.issuer}　公布：{law.promulgated:%Y年%m月%d日}　施行：{law.effective:%Y年%m月%d日}"
                        f"　共 {len(law.provisions)} 条")
             st.page_link("pages/laws.py", label=f"阅读《{law.title}》", query_params={"law": law.slug})
@@ -45,11 +47,11 @@ def show_law() -> None:
     if law.last_amended:
         facts.append(("最近修正", f"{law.last_amended:%Y年%m月%d日}"))
     facts.append(("状态", law.status))
-    lines = [f"- **{k}**：{esc(v)}" for k, v in facts]
-    lines.append(f"- **来源**：[{esc(law.source)}](<{law.source}>)")
+    lines = [f"- **{k}**：{html_escape(v)}" for k, v in facts]
+    lines.append(f"- **来源**：[{html_escape(law.source)}](<{law.source}>)")
     st.markdown("\n".join(lines))
     if law.preface:
-        st.markdown("\n".join(f"> {esc(line)}  " for line in law.preface))
+        st.markdown("\n".join(f"> {html_escape(line)}  " for line in law.preface))
 
     target = None
     if label:
