@@ -8,6 +8,7 @@ import logging
 import streamlit as st
 
 from portal.db import session_scope
+from portal.field_errors import ValidationFailed
 from portal.prefiling import channels
 from portal.prefiling import form as F
 from portal.prefiling.codes import grouped
@@ -116,6 +117,10 @@ def _on_submit() -> None:
                             client=client_info())
         except RateLimited as exc:
             S.pf_submit_error = str(exc)
+            return
+        except ValidationFailed as failed:  # validate_all above agrees; this is the service's own check
+            goto(F.first_invalid_stage(data) or "check")
+            S.pf_errors = failed.errors
             return
         delete_draft(session=session, code=S.pf_draft)
     p = result.prefiling

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from portal.laws.catalog import derived_names
 from portal.laws.ids import format_provision_id
 from portal.laws.numerals import FULLWIDTH_DIGITS, NUMBER, article_label, number_value
 
@@ -17,6 +18,7 @@ _OLD_MARKERS = ("2005", "旧", "原信访条例", "废止", "老条例")
 _NUM = f"({NUMBER})"
 _WITH_TIAO = re.compile(f"(?:第{_NUM}|(\\d+))条(?:之{_NUM})?")
 _AFTER_ALIAS = re.compile(f"^(?:的)?(?:第{_NUM}条?|(\\d+)条?)(?:之{_NUM})?")
+_HALFWIDTH_PARENS = str.maketrans("()", "（）")  # names are stored with full-width brackets
 
 
 @dataclass(frozen=True)
@@ -34,23 +36,24 @@ class ArticleRef:
 
 
 def build_aliases(titles: Mapping[str, str], extra: Mapping[str, Iterable[str]]) -> dict[str, str]:
-    """alias → law slug: the maintained aliases first (信访条例 means the current 信访工作条例;
-    find_reference switches to the repealed 2005 text when the query says 2005 or 旧), then each
-    title and the title without 中华人民共和国."""
+    """alias → law slug, every name as a query is normalised: the maintained aliases first (the
+    law catalogue's: 信访条例 means the current 信访工作条例; find_reference switches to the
+    repealed 2005 text when the query says 2005 or 旧), then for each title the names derived
+    from it (劳动合同法, 民间借贷规定, 婚姻家庭编解释 …; portal.laws.catalog.derived_names)."""
     aliases: dict[str, str] = {}
     for slug, names in extra.items():
         for name in names:
-            aliases.setdefault(name, slug)
+            if key := _normalise(name):
+                aliases.setdefault(key, slug)
     for slug, title in titles.items():
-        aliases.setdefault(title, slug)
-        short = title.removeprefix("中华人民共和国")
-        if short != title:
-            aliases.setdefault(short, slug)
+        for name in derived_names(title):
+            if key := _normalise(name):
+                aliases.setdefault(key, slug)
     return aliases
 
 
 def _normalise(query: str) -> str:
-    text = query.translate(FULLWIDTH_DIGITS)
+    text = query.translate(FULLWIDTH_DIGITS).translate(_HALFWIDTH_PARENS)
     return re.sub(r"[\s\u3000《》〈〉<>\"“”]+", "", text)
 
 
