@@ -15,7 +15,7 @@ with st.form("home-ask", border=True):
 st.subheader("我们能为您做什么")
 DOORS = [
     ("pages/ask.py", "法律问答", ":material/search:", "用自己的话提问，找到适用的法律条文。"),
-    ("pages/laws.py", "法规库", ":material/menu_book:", "逐条阅读《信访工作条例》等 11 部法律法规原文。"),
+    ("pages/laws.py", "法规库", ":material/menu_book:", "逐条阅读《信访工作条例》、劳动、土地、婚姻家庭等 41 部法律法规原文。"),
     ("pages/cases.py", "典型案例", ":material/gavel:", "看看类似的问题是怎样依法解决的。"),
     ("pages/prefile.py", "网上预登记", ":material/edit_note:", "在网上预先登记信访事项，获得查询码。"),
     ("pages/lookup.py", "进度查询", ":material/manage_search:", "用查询码查看办理进度，办结后评价。"),

@@ -15,6 +15,7 @@ from portal.prefiling.drafts import DraftNotFound, load_draft, save_draft
 from portal.prefiling.fields import FieldError
 from portal.prefiling.ratelimit import RateLimited
 from portal.settings import get_settings
+from portal.textinput import single_line
 from ui.prefile_ui import client_info
 
 S = st.session_state
@@ -98,15 +99,15 @@ def _take_uploads() -> list[FieldError]:
     have = S.pf_data.setdefault("attachments", [])
     for upload in uploads:
         if len(have) >= files.MAX_COUNT:
-            errors.append(FieldError("attachments", f"附件最多{files.MAX_COUNT}个，“{upload.name}”没有上传。"))
+            errors.append(FieldError("attachments", f"附件最多{files.MAX_COUNT}个，“{single_line(upload.name)[:80]}”没有上传。"))
             continue
-        content = upload.getvalue()
-        problem = files.check_upload(upload.name, content)
+        name = single_line(upload.name)[:80] or "附件"  # a file name can carry a bidi override too
+        content, problem = files.clean_upload(name, upload.getvalue())
         if problem:
             errors.append(problem)
             continue
         entry = files.store(data=content, directory=get_settings().attachments_dir, cipher=get_cipher())
-        have.append(entry | {"label": upload.name[:80]})
+        have.append(entry | {"label": name})
     S.pf_upload_gen += 1  # a fresh uploader, so the same files are not taken twice
     return errors
 

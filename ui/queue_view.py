@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from portal.cases.render import markdown_escape as esc
 from portal.clock import StatutoryClock
 from portal.db import session_scope
 from portal.identity import Actor, PermissionDenied
-from portal.prefiling import handling
+from portal.prefiling import export, handling
 from portal.prefiling import staff as svc
 from portal.prefiling.channels import RULES as CHANNEL_RULES
 from portal.prefiling.codes import grouped
 from portal.prefiling.receipt import date_text
 from portal.prefiling.states import TERMINAL, IllegalTransition
+from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text, beijing_today
 
 S = st.session_state
@@ -34,7 +34,7 @@ def load(actor: Actor, prefiling_id: int) -> svc.StaffView:
 
 
 def _line(label: str, value: str | None) -> None:
-    st.markdown(f"**{esc(label)}**：{esc(value) if value else '（未填写）'}")
+    st.markdown(f"**{markdown_escape(label)}**：{markdown_escape(value) if value else '（未填写）'}")
 
 
 def personal(actor: Actor, view: svc.StaffView) -> None:
@@ -85,7 +85,18 @@ def matter(actor: Actor, view: svc.StaffView) -> None:
         for key in view.channels:
             rule = CHANNELS.get(key)
             if rule:
-                st.markdown(f"- {esc(rule.channel)}：{esc(rule.advice)}")
+                st.markdown(f"- {markdown_escape(rule.channel)}：{markdown_escape(rule.advice)}")
+
+
+def export_generator(actor: Actor, rows: list[svc.QueueRow], *, include_personal: bool, filters: dict):
+    """Deferred: the CSV is made (and the export audited) only when the handler clicks download."""
+    described = "，".join(f"{k}={v}" for k, v in filters.items() if v is not None) or "全部"
+
+    def make() -> bytes:
+        with session_scope() as session:
+            return export.export_csv(session=session, actor=actor, rows=rows, include_personal=include_personal,
+                                     filters=described)
+    return make
 
 
 def _attachment_reader(actor: Actor, attachment_id: int):
@@ -112,14 +123,14 @@ def clock(view: svc.StaffView) -> None:
     if view.history:
         st.markdown("**办理记录（信访人可在进度查询中看到答复）**")
         for h in view.history:
-            st.markdown(f"- {beijing_text(h.at)}　{esc(h.action)} → {esc(h.state)}"
-                        + (f"：{esc(h.reply)}" if h.reply else ""))
+            st.markdown(f"- {beijing_text(h.at)}　{markdown_escape(h.action)} → {markdown_escape(h.state)}"
+                        + (f"：{markdown_escape(h.reply)}" if h.reply else ""))
 
 
 def _inline(view: svc.StaffView, field: str) -> None:
     error = S.get(ERROR)
     if error and error[0] == view.id and error[1] == field:
-        st.caption(f":red[{esc(error[2])}]")
+        st.caption(f":red[{markdown_escape(error[2])}]")
 
 
 def _act(actor: Actor, view: svc.StaffView, action: str, **inputs: str) -> None:

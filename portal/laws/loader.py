@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from portal.laws.ids import format_provision_id
 from portal.laws.numerals import CN_NUMERAL, cn_to_int
 
 REQUIRED_FIELDS = ("title", "issuer", "promulgated", "effective", "status", "source")
@@ -26,9 +27,11 @@ ARTICLE_SEPARATOR = "\u3000"
 _ARTICLE = re.compile(f"^第({CN_NUMERAL})条(?:之({CN_NUMERAL}))?\u3000")
 _ARTICLE_LOOSE = re.compile(f"^(?:\\*\\*)?第{CN_NUMERAL}条(?:之{CN_NUMERAL})?(?:\\*\\*)?[ \u3000]")
 _HEADING = re.compile(r"^(#{1,3}) (.+)$")
-_BIAN = re.compile(f"^第({CN_NUMERAL})编 ")  # chapters run on across 分编
+_BIAN = re.compile(f"^第({CN_NUMERAL})编 ")  # chapters run on across 分编 (民法典)
 _CHAPTER = re.compile(f"^第({CN_NUMERAL})章 ")
 _SECTION = re.compile(f"^第({CN_NUMERAL})节 ")
+_PART = re.compile(f"^({CN_NUMERAL})、")  # judicial interpretations: 一、关于一般规定
+_SUBPART = re.compile(f"^（({CN_NUMERAL})）")  # and their （一）… sub-headings
 
 
 class LawFormatError(ValueError):
@@ -158,13 +161,23 @@ def _paragraphs(body: str, first_line: int) -> list[tuple[int, list[str]]]:
 
 
 class _Numbering:
-    """Checks that articles, chapters and sections run on without gap or duplicate."""
+    """Checks that articles, chapters, sections and parts run on without gap or duplicate.
+
+    Chapter numbers either restart at each 编 (刑法, 刑事诉讼法) or run on across 编 (民事诉讼法);
+    the first chapter of the second 编 fixes which, and every later 编 must follow suit. Judicial
+    interpretations are divided into parts 一、 二、 … with sub-parts （一） （二） … inside each.
+    """
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.last = (0, 0)
         self.chapter = 0
         self.section = 0
+        self.part = 0
+        self.subpart = 0
+        self.books = 0
+        self.new_book = False
+        self.chapters_restart: bool | None = None
 
     def article(self, number: int, sub: int, label: str, line: int) -> None:
         prev_num, prev_sub = self.last
@@ -176,14 +189,33 @@ class _Numbering:
             raise LawFormatError(self.path, line, f"{label} is not right after its base article")
         self.last = (number, sub)
 
-    def heading(self, text: str, line: int) -> None:
+    def heading(self, text: str, level: int, line: int) -> None:
         if _BIAN.match(text):
-            self.chapter = 0
+            self.books += 1
+            self.new_book = self.books > 1
         elif m := _CHAPTER.match(text):
-            self.chapter = self._next(self.chapter, cn_to_int(m.group(1)), text, line)
+            self.chapter = self._chapter(cn_to_int(m.group(1)), text, line)
             self.section = 0
         elif m := _SECTION.match(text):
             self.section = self._next(self.section, cn_to_int(m.group(1)), text, line)
+        elif level == 2 and (m := _PART.match(text)):
+            self.part = self._next(self.part, cn_to_int(m.group(1)), text, line)
+            self.subpart = 0
+        elif level == 3 and (m := _SUBPART.match(text)):
+            self.subpart = self._next(self.subpart, cn_to_int(m.group(1)), text, line)
+
+    def _chapter(self, found: int, text: str, line: int) -> int:
+        if not self.new_book:
+            return self._next(self.chapter, found, text, line)
+        self.new_book = False
+        if self.chapters_restart is None and found in (1, self.chapter + 1):
+            self.chapters_restart = found == 1 and self.chapter != 0
+        expected = 1 if self.chapters_restart else self.chapter + 1
+        if found != expected:
+            how = "restart at 1" if self.chapters_restart else f"run on from {self.chapter}"
+            raise LawFormatError(self.path, line,
+                                 f"heading {text!r}: chapter numbers in this law {how} at each 编")
+        return found
 
     def _next(self, current: int, found: int, text: str, line: int) -> int:
         if found != current + 1:
@@ -213,7 +245,7 @@ def parse_law(text: str, *, slug: str, path: str | None = None) -> Law:
                     raise LawFormatError(path, line_no, f"title {heading!r} differs from front matter")
                 title_seen = True
                 continue
-            numbering.heading(heading, line_no)
+            numbering.heading(heading, level, line_no)
             heading_path = {k: v for k, v in heading_path.items() if k < level}
             heading_path[level] = heading
             blocks.append(Block(kind="heading", text=heading, level=level))
@@ -231,7 +263,7 @@ def parse_law(text: str, *, slug: str, path: str | None = None) -> Law:
             label = first.split(ARTICLE_SEPARATOR, 1)[0]
             numbering.article(number, sub, label, line_no)
             provision = Provision(
-                id=f"{slug}:{label}", law_slug=slug, label=label, number=number, sub=sub,
+                id=format_provision_id(slug, label), law_slug=slug, label=label, number=number, sub=sub,
                 text="\n".join(lines), path=tuple(heading_path[k] for k in sorted(heading_path)),
                 ordinal=len(provisions), line=line_no)
             provisions.append(provision)

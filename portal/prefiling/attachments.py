@@ -1,14 +1,25 @@
 """Attachments (附件): JPEG, PNG or PDF only — judged by content, not by name — bounded in size and
 count, stored Fernet-encrypted under random names in settings.attachments_dir (outside the web
-root: Streamlit serves only `static/`)."""
+root: Streamlit serves only `static/`).
+
+Images are decoded and re-encoded with Pillow, so what is kept is pixels only: no EXIF (GPS
+position, camera serial), no trailing bytes after the image (a JPEG+HTML or JPEG+ZIP polyglot).
+PDFs cannot be re-encoded without a PDF library, so they are inspected: refused when they carry
+active content (JavaScript, actions run on opening, launched programs, embedded files), when
+HTML follows the header, or when they do not end like a PDF."""
 
 from __future__ import annotations
 
+import io
 import os
+import re
 import secrets
+import warnings
+import zlib
 from pathlib import Path
 
 import filetype
+from PIL import Image, ImageOps
 
 from portal.prefiling.crypto import Cipher
 from portal.prefiling.fields import FieldError
@@ -16,27 +27,123 @@ from portal.prefiling.fields import FieldError
 KINDS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 MAX_BYTES = 5 * 1024 * 1024
 MAX_COUNT = 5
+MAX_PIXELS = 40_000_000  # a 5 MB file that decodes to more is a decompression bomb, not a photo
+# PDF names that make a reader run something or carry another file
+PDF_ACTIVE = frozenset({b"/JavaScript", b"/JS", b"/OpenAction", b"/Launch", b"/EmbeddedFile",
+                        b"/EmbeddedFiles", b"/AA", b"/RichMedia", b"/XFA"})
+_PDF_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]+")
+_PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
+_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
+_HTML = re.compile(rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|img|meta|object|embed|form)",
+                   re.I)
+_STORED_NAME = re.compile(r"^[0-9a-f]{32}\.bin$")
+_INFLATE_BUDGET = 50 * 1024 * 1024
+
+
+class _Unsafe(Exception):
+    """The file is of an allowed type but not safe to keep."""
+
+
+def _not_allowed(name: str) -> FieldError:
+    return FieldError("attachments", f"附件“{name}”不是 JPG、PNG 图片或 PDF 文件，只能上传这三种格式。")
+
+
+def _reencode(data: bytes, kind: str) -> bytes:
+    """Pixels only, in the same format."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data), formats=["JPEG"] if kind == "jpg" else ["PNG"]) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    raise _Unsafe("too many pixels")
+                image.load()
+                upright = ImageOps.exif_transpose(image)  # keep the orientation the EXIF tag gave
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError,
+                Image.DecompressionBombWarning) as exc:
+            raise _Unsafe(str(exc)) from exc
+    upright.info = {}
+    out = io.BytesIO()
+    if kind == "jpg":
+        if upright.mode not in ("RGB", "L"):
+            upright = upright.convert("RGB")
+        upright.save(out, format="JPEG", quality=90, optimize=True)
+    else:
+        upright.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _pdf_names(chunk: bytes) -> set[bytes]:
+    """Every /Name in the bytes, with #xx escapes decoded (/J#61vaScript is /JavaScript)."""
+    return {_PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), n) for n in _PDF_NAME.findall(chunk)}
+
+
+def _inflated_streams(data: bytes):
+    """The decompressed content of the Flate streams (object streams hide dictionaries there)."""
+    budget = _INFLATE_BUDGET
+    for match in _PDF_STREAM.finditer(data):
+        inflater = zlib.decompressobj()
+        try:
+            chunk = inflater.decompress(match.group(1), budget)
+        except zlib.error:
+            continue
+        budget -= len(chunk)
+        yield chunk
+        if budget <= 0:
+            raise _Unsafe("compressed streams too large")
+
+
+def _check_pdf(data: bytes) -> None:
+    # compressed stream bodies are binary and may contain anything; the rest of a PDF is syntax,
+    # and the first kilobyte (what a browser sniffs) is checked whatever it is
+    if _HTML.search(data[:1024]) or _HTML.search(_PDF_STREAM.sub(b"stream\nendstream", data)):
+        raise _Unsafe("HTML inside")
+    if b"%%EOF" not in data[-1024:]:
+        raise _Unsafe("no end of file marker")
+    for chunk in (data, *_inflated_streams(data)):
+        if _pdf_names(chunk) & PDF_ACTIVE:
+            raise _Unsafe("active content")
+
+
+def clean_upload(name: str, data: bytes) -> tuple[bytes | None, FieldError | None]:
+    """(what to store, None) for an acceptable file — images re-encoded — else (None, why not)."""
+    if len(data) > MAX_BYTES:
+        return None, FieldError("attachments", f"附件“{name}”超过 5 MB，请压缩或拍得小一些再上传。")
+    if not data:
+        return None, FieldError("attachments", f"附件“{name}”是空文件，请重新选择。")
+    kind = kind_of(data)
+    if not kind:
+        return None, _not_allowed(name)
+    try:
+        if kind == "pdf":
+            _check_pdf(data)
+            return data, None
+        return _reencode(data, kind), None
+    except _Unsafe:
+        what = "PDF 文件含有脚本、自动操作或嵌入文件" if kind == "pdf" else "图片无法正常读取"
+        return None, FieldError("attachments", f"附件“{name}”不能上传：{what}，可能已损坏或被改动过。"
+                                               "请重新拍照、扫描或另存为普通的 JPG、PNG、PDF 后再上传。")
 
 
 def check_upload(name: str, data: bytes) -> FieldError | None:
     """Why this file cannot be attached, or None."""
-    if len(data) > MAX_BYTES:
-        return FieldError("attachments", f"附件“{name}”超过 5 MB，请压缩或拍得小一些再上传。")
-    if not data:
-        return FieldError("attachments", f"附件“{name}”是空文件，请重新选择。")
-    kind = filetype.guess(data)
-    if kind is None or kind.mime not in KINDS:
-        return FieldError("attachments", f"附件“{name}”不是 JPG、PNG 图片或 PDF 文件，只能上传这三种格式。")
-    return None
+    return clean_upload(name, data)[1]
 
 
 def kind_of(data: bytes) -> str:
     guessed = filetype.guess(data)
-    return KINDS[guessed.mime] if guessed else ""
+    return KINDS.get(guessed.mime, "") if guessed else ""
+
+
+def entry_problem(entry: object) -> FieldError | None:
+    """A form's attachment entry must be one that `store` wrote (not a path or a made-up kind)."""
+    ok = (isinstance(entry, dict) and isinstance(entry.get("stored_name"), str)
+          and _STORED_NAME.match(entry["stored_name"]) and entry.get("kind") in KINDS.values()
+          and isinstance(entry.get("size"), int) and 0 < entry["size"] <= MAX_BYTES)
+    return None if ok else FieldError("attachments", "附件信息有误，请删除后重新上传。")
 
 
 def store(*, data: bytes, directory: Path, cipher: Cipher) -> dict:
-    """Encrypt and write one checked upload; return its draft entry."""
+    """Encrypt and write one checked upload (the bytes clean_upload returned); return its draft entry."""
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     stored_name = secrets.token_hex(16) + ".bin"
     path = directory / stored_name

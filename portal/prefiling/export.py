@@ -1,7 +1,9 @@
 """CSV export of the handler queue (导出), safe to open in a spreadsheet.
 
 - Formula injection: a text cell that a spreadsheet would read as a formula or a control
-  (starting with = + - @, tab, CR or LF) gets a leading apostrophe. Numbers we compute
+  (starting with = + - @, tab, CR or LF — also full-width ＝＋－＠, small ﹦, or behind
+  zero-width characters or spaces) gets a leading apostrophe; invisible characters (bidi
+  overrides, zero-width) are dropped from every cell. Numbers we compute
   ourselves (剩余天数) are written as numbers.
 - Personal data (姓名, 身份证号, 电话, 住址) only when the HANDLER explicitly asks for it; the
   export is audited either way, and says whether it contained personal data.
@@ -19,13 +21,11 @@ from sqlmodel import Session
 from portal.audit.service import EXPORT, record
 from portal.identity import Actor, require
 from portal.prefiling.crypto import Cipher, get_cipher
-from portal.prefiling.fields import FORMULA_START
 from portal.prefiling.models import Prefiling
 from portal.prefiling.staff import RESTRICTED_NOTICE, QueueRow
 from portal.roles import HANDLER, REPORTS
+from portal.textinput import dangerous_cell, strip_invisible
 
-# a spreadsheet also starts a formula after a leading tab or line break
-DANGEROUS_START = (*FORMULA_START, "\t", "\r", "\n")
 COLUMNS = ("查询码", "状态", "类别", "问题属地", "收到日期", "期限", "剩余天数", "信访件编号",
            "被反映对象", "诉求")
 PERSONAL_COLUMNS = ("姓名", "身份证号", "电话", "住址")
@@ -40,7 +40,7 @@ def neutralise(value: object) -> object:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     text = str(value)
-    return "'" + text if text.startswith(DANGEROUS_START) else text
+    return "'" + strip_invisible(text) if dangerous_cell(text) else strip_invisible(text)
 
 
 def export_csv(*, session: Session, actor: Actor, rows: Sequence[QueueRow], include_personal: bool = False,

@@ -5,39 +5,66 @@ from __future__ import annotations
 import re
 
 from portal.field_errors import FieldError
+from portal.textinput import (
+    FORMULA_START,
+    ascii_digits,
+    multi_line,
+    only_invisible,
+    single_line,
+    starts_like_formula,
+)
 
-FORMULA_START = ("=", "+", "-", "@")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+__all__ = ["FORMULA_START", "FieldError", "check_line", "check_phone", "check_text", "clean",
+           "normalise_phone"]
+
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
+_LANDLINE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?$")
 
 
 def clean(raw: object) -> str:
-    """Trimmed text without control characters (keeps line breaks)."""
-    return _CONTROL.sub("", str(raw or "")).strip()
+    """Trimmed text without control, bidi or zero-width characters (keeps line breaks)."""
+    return multi_line(raw)
+
+
+def invisible_only(field: str, label: str) -> FieldError:
+    return FieldError(field, f"{label}只有看不见的字符（如控制字符、零宽字符），请重新填写。")
 
 
 def check_text(field: str, label: str, value: str, *, limit: int, required: bool = True,
                empty: str = "") -> FieldError | None:
-    """Required, at most `limit` characters, and not starting like a spreadsheet formula."""
+    """Required, at most `limit` characters, and not starting like a spreadsheet formula (also
+    full-width ＝＋－＠, small ﹦, or an = behind zero-width characters)."""
     if not value:
         return FieldError(field, empty or f"请填写{label}。") if required else None
     if len(value) > limit:
         return FieldError(field, f"{label}不能超过{limit}个字，现在是{len(value)}个字，请删减。")
-    if value.startswith(FORMULA_START):
+    if starts_like_formula(value):
         return FieldError(field, f"{label}不能以 = + - @ 这几个符号开头，请删去开头的符号。")
     return None
 
 
+def check_line(field: str, label: str, raw: object, *, limit: int, required: bool = True,
+               empty: str = "", multiline: bool = False) -> FieldError | None:
+    """check_text on the cleaned value; a value that was only invisible characters is refused
+    (required or not) with its own message."""
+    value = multi_line(raw) if multiline else single_line(raw)
+    if only_invisible(raw, value):
+        return invisible_only(field, label)
+    return check_text(field, label, value, limit=limit, required=required, empty=empty)
+
+
 def normalise_phone(raw: str) -> str:
-    phone = re.sub(r"[\s()（）]", "", raw or "")
-    phone = re.sub(r"^(\+|00)?86(?=1\d{10}$)", "", phone)
+    """ASCII digits (full-width and other digits converted), no spaces or brackets, no +86."""
+    phone = re.sub(r"[\s()]", "", ascii_digits(single_line(raw)))
+    phone = re.sub(r"^(\+|00)?86(?=1[0-9]{10}$)", "", phone)
     return phone.replace("—", "-").replace("－", "-")
 
 
 def check_phone(field: str, label: str, raw: str) -> FieldError | None:
     phone = normalise_phone(raw)
     if not phone:
+        if only_invisible(raw, phone):
+            return invisible_only(field, label)
         return FieldError(field, f"请填写{label}，方便工作人员联系您。")
     if _MOBILE.match(phone) or _LANDLINE.match(phone):
         return None

@@ -11,8 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal.field_errors import ValidationFailed
 from portal.prefiling import idcard
-from portal.prefiling.fields import FieldError, check_phone, check_text, clean, normalise_phone
+from portal.prefiling.fields import FieldError, check_line, check_phone, invisible_only, normalise_phone
+from portal.textinput import multi_line, only_invisible, single_line
 from portal.timeutil import beijing_today
 
 STAGES: tuple[str, ...] = ("consent", "petitioner", "matter", "history", "check")
@@ -63,6 +65,8 @@ def _consent(data: dict) -> list[FieldError]:
 
 def _id_number(raw: str, today: dt.date) -> FieldError | None:
     if not idcard.normalise(raw):
+        if only_invisible(raw, ""):
+            return invisible_only("id_number", "身份证号码")
         return FieldError("id_number", "请填写身份证号码。")
     kind = idcard.problem(raw, today=today)
     messages = {
@@ -81,13 +85,13 @@ def _people(data: dict, key: str, limit: int, article: str, *, relation: bool) -
     errors: list[FieldError] = []
     for i, person in enumerate(people):
         prefix = f"{key}.{i}"
-        problem = check_text(f"{prefix}.name", f"第{i + 1}位{who}的姓名", clean(person.get("name")),
+        problem = check_line(f"{prefix}.name", f"第{i + 1}位{who}的姓名", person.get("name"),
                              limit=LIMITS["name"])
         if problem:
             errors.append(problem)
-        if relation and clean(person.get("relation")) not in AGENT_RELATIONS:
+        if relation and single_line(person.get("relation")) not in AGENT_RELATIONS:
             errors.append(FieldError(f"{prefix}.relation", f"请选择第{i + 1}位{who}与您的关系。"))
-        problem = check_phone(f"{prefix}.phone", f"第{i + 1}位{who}的电话", clean(person.get("phone")))
+        problem = check_phone(f"{prefix}.phone", f"第{i + 1}位{who}的电话", person.get("phone") or "")
         if problem:
             errors.append(problem)
     return errors
@@ -95,10 +99,10 @@ def _people(data: dict, key: str, limit: int, article: str, *, relation: bool) -
 
 def _petitioner(data: dict, today: dt.date) -> list[FieldError]:
     checks = [
-        check_text("name", "姓名", clean(data.get("name")), limit=LIMITS["name"]),
-        _id_number(clean(data.get("id_number")), today),
-        check_phone("phone", "联系电话", clean(data.get("phone"))),
-        check_text("address", "住址", clean(data.get("address")), limit=LIMITS["address"],
+        check_line("name", "姓名", data.get("name"), limit=LIMITS["name"]),
+        _id_number(str(data.get("id_number") or ""), today),
+        check_phone("phone", "联系电话", data.get("phone") or ""),
+        check_line("address", "住址", data.get("address"), limit=LIMITS["address"],
                    empty="请填写住址，写到门牌号，方便书面答复送达。"),
     ]
     errors = [e for e in checks if e]
@@ -109,20 +113,21 @@ def _petitioner(data: dict, today: dt.date) -> list[FieldError]:
 
 
 def _matter(data: dict) -> list[FieldError]:
-    from portal.prefiling.attachments import MAX_COUNT
+    from portal.prefiling.attachments import MAX_COUNT, entry_problem
 
+    attached = data.get("attachments") or []
     checks = [
-        check_text("district", "问题属地", clean(data.get("district")), limit=LIMITS["district"],
+        check_line("district", "问题属地", data.get("district"), limit=LIMITS["district"],
                    empty="请填写问题发生地所在的区（县、市），例如“历下区”。"),
         None if data.get("category") in CATEGORIES else FieldError("category", "请选择信访事项的类别。"),
-        check_text("subject", "被反映对象", clean(data.get("subject")), limit=LIMITS["subject"],
+        check_line("subject", "被反映对象", data.get("subject"), limit=LIMITS["subject"],
                    required=False),
-        check_text("request", "诉求", clean(data.get("request")), limit=LIMITS["request"],
-                   empty="请写明诉求，也就是您希望有关部门做什么。"),
-        check_text("facts", "事实与理由", clean(data.get("facts")), limit=LIMITS["facts"],
-                   empty="请写明事实与理由：发生了什么、什么时间、涉及哪个单位。"),
-        FieldError("attachments", f"附件最多{MAX_COUNT}个，请删去多出的附件。")
-        if len(data.get("attachments") or []) > MAX_COUNT else None,
+        check_line("request", "诉求", data.get("request"), limit=LIMITS["request"],
+                   empty="请写明诉求，也就是您希望有关部门做什么。", multiline=True),
+        check_line("facts", "事实与理由", data.get("facts"), limit=LIMITS["facts"],
+                   empty="请写明事实与理由：发生了什么、什么时间、涉及哪个单位。", multiline=True),
+        FieldError("attachments", f"附件最多{MAX_COUNT}个，请删去多出的附件。") if len(attached) > MAX_COUNT
+        else next(filter(None, map(entry_problem, attached)), None),
     ]
     return [e for e in checks if e]
 
@@ -134,7 +139,7 @@ def _history(data: dict) -> list[FieldError]:
     if answer == "否":
         return []
     checks = [
-        check_text("raised_where", "向哪个机关反映过", clean(data.get("raised_where")),
+        check_line("raised_where", "向哪个机关反映过", data.get("raised_where"),
                    limit=LIMITS["raised_where"], empty="请填写您以前向哪个机关、单位反映过。"),
         None if data.get("raised_stage") in STAGES_RAISED
         else FieldError("raised_stage", "请选择这件事目前办到哪一步了。"),
@@ -195,15 +200,37 @@ def to_create(data: dict) -> PrefilingCreate:
         raise ValueError(f"form has {len(errors)} problems")
     raised = data["raised_before"] == "是"
     return PrefilingCreate(
-        name=clean(data["name"]), id_number=idcard.normalise(data["id_number"]),
-        phone=normalise_phone(clean(data["phone"])), address=clean(data["address"]),
-        district=clean(data["district"]), category=data["category"], request=clean(data["request"]),
-        facts=clean(data["facts"]), subject=clean(data.get("subject")),
-        agents=tuple(Person(clean(a["name"]), normalise_phone(clean(a["phone"])), clean(a["relation"]))
+        name=single_line(data["name"]), id_number=idcard.normalise(data["id_number"]),
+        phone=normalise_phone(data["phone"]), address=single_line(data["address"]),
+        district=single_line(data["district"]), category=data["category"],
+        request=multi_line(data["request"]), facts=multi_line(data["facts"]),
+        subject=single_line(data.get("subject")),
+        agents=tuple(Person(single_line(a["name"]), normalise_phone(a["phone"]), single_line(a["relation"]))
                      for a in data.get("agents") or []),
-        representatives=tuple(Person(clean(r["name"]), normalise_phone(clean(r["phone"])))
+        representatives=tuple(Person(single_line(r["name"]), normalise_phone(r["phone"]))
                               for r in data.get("representatives") or []),
-        raised_before=raised, raised_where=clean(data.get("raised_where")) if raised else "",
+        raised_before=raised, raised_where=single_line(data.get("raised_where")) if raised else "",
         raised_stage=data.get("raised_stage", "") if raised else "",
         attachments=tuple(data.get("attachments") or ()),
     )
+
+
+def as_form(data: PrefilingCreate) -> dict[str, Any]:
+    """A PrefilingCreate back as the form dict (consent given), so it can be validated again."""
+    people = {"agents": [{"name": p.name, "relation": p.relation, "phone": p.phone} for p in data.agents],
+              "representatives": [{"name": p.name, "phone": p.phone} for p in data.representatives]}
+    return {"consent": True, "name": data.name, "id_number": data.id_number, "phone": data.phone,
+            "address": data.address, "district": data.district, "category": data.category,
+            "subject": data.subject, "request": data.request, "facts": data.facts,
+            "raised_before": "是" if data.raised_before else "否", "raised_where": data.raised_where,
+            "raised_stage": data.raised_stage, "attachments": [dict(a) for a in data.attachments], **people}
+
+
+def revalidate(data: PrefilingCreate) -> PrefilingCreate:
+    """The same checks as the staged form, for a PrefilingCreate that did not come through it
+    (a direct call, another front end): the normalised value, or ValidationFailed."""
+    form = as_form(data)
+    errors = validate_all(form)
+    if errors:
+        raise ValidationFailed(errors)
+    return to_create(form)

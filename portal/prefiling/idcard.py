@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from portal.textinput import ascii_digits, single_line
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 OLDEST_YEAR = 1900
 
 
 def normalise(raw: str) -> str:
-    """Strip spaces and make a lower-case x upper-case (people type both)."""
-    return re.sub(r"\s+", "", raw or "").upper()
+    """ASCII digits (full-width and other scripts' digits converted), no spaces or invisible
+    characters, a lower-case x upper-case (people type both)."""
+    return re.sub(r"\s+", "", ascii_digits(single_line(raw or ""))).upper()
 
 
 def check_digit(first17: str) -> str:

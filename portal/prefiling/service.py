@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from portal.prefiling import channels, codes, ratelimit
 from portal.prefiling.crypto import Cipher, get_cipher
-from portal.prefiling.form import RESTRICTED_CATEGORY, PrefilingCreate
+from portal.prefiling.form import RESTRICTED_CATEGORY, PrefilingCreate, revalidate
 from portal.prefiling.models import Prefiling, PrefilingAttachment, PrefilingPerson
 from portal.prefiling.ratelimit import SUBMIT, ClientInfo
 from portal.prefiling.states import CITIZEN, DRAFT, apply_transition
@@ -86,7 +86,10 @@ def submit(*, session: Session, data: PrefilingCreate, idempotency_token: str, c
            cipher: Cipher | None = None) -> SubmitResult:
     """Store a validated pre-filing once per `idempotency_token` (double click, rerun, retry).
 
-    Raises ratelimit.RateLimited when the session or address has submitted too often."""
+    Raises ValidationFailed when `data` would not pass the form's checks (it is validated and
+    normalised again here, whoever calls), ratelimit.RateLimited when the session or address has
+    submitted too often."""
+    data = revalidate(data)
     cipher = cipher or get_cipher()
     existing = by_token(session=session, idempotency_token=idempotency_token)
     if existing is not None:

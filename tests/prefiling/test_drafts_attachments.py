@@ -8,11 +8,10 @@ from portal.prefiling import attachments
 from portal.prefiling.crypto import get_cipher
 from portal.prefiling.drafts import DraftNotFound, load_draft, save_draft
 from portal.prefiling.ratelimit import RateLimited
+from tests.prefiling import files
 from tests.prefiling.factories import client, make_form, valid_id
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
+PNG, JPEG, PDF = files.png(), files.jpeg(), files.pdf()
 
 
 def test_draft_round_trip_is_encrypted(db_engine):

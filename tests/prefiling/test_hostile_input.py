@@ -1,0 +1,169 @@
+"""Hostile and unlucky input: look-alike digits and formula characters, invisible characters,
+direct calls to submit(), and crafted attachments."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+import pytest
+from PIL import Image
+from sqlmodel import Session, select
+
+from portal.field_errors import ValidationFailed
+from portal.prefiling import attachments, export
+from portal.prefiling.form import PrefilingCreate, to_create, validate_all, validate_stage
+from portal.prefiling.models import Prefiling
+from portal.prefiling.service import submit
+from tests.prefiling import files
+from tests.prefiling.factories import client, make_form, valid_id
+
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+FORMULA_LOOKALIKES = ["＝1+1", "＋1", "－1", "＠SUM(A1)", "﹦1+1", "\u200b=1+1", "\ufeff=1+1",
+                      "\u202e=1+1", "\u3000=1+1"]
+
+
+def errors_of(stage: str, **changes) -> dict[str, str]:
+    return {e.field: e.message for e in validate_stage(stage, make_form(**changes))}
+
+
+@pytest.mark.parametrize("digits", [FULL_WIDTH, ARABIC_INDIC], ids=["full-width", "arabic-indic"])
+def test_other_digits_in_id_and_phone_are_stored_as_ascii(digits):
+    number = valid_id()
+    form = make_form(id_number=number.translate(digits), phone="13812345678".translate(digits),
+                     agents=[{"name": "李四", "relation": "近亲属", "phone": "13912345678".translate(digits)}])
+    assert validate_all(form) == []
+    created = to_create(form)
+    assert (created.id_number, created.phone, created.agents[0].phone) == (number, "13812345678", "13912345678")
+
+
+def test_a_wrong_id_in_other_digits_is_still_wrong():
+    number = valid_id()
+    wrong = number[:-1] + ("1" if number[-1] != "1" else "2")
+    assert "校验不通过" in errors_of("petitioner", id_number=wrong.translate(FULL_WIDTH))["id_number"]
+    assert "应为18位" in errors_of("petitioner", id_number="３７０１０２" + "一九六五" + "0315123")["id_number"]
+
+
+@pytest.mark.parametrize("junk", ["\x85", "\x9b", "\u202e", "\u2066", "\ufeff", "\u200b", "\u200d", "\x07",
+                                  "\U000e0041"])
+def test_invisible_characters_are_removed_from_single_line_fields(junk):
+    form = make_form(name=f"张{junk}秀兰", address=f"{junk}济南市历下区文化东路1号{junk}",
+                     subject=f"某物业{junk}公司", facts=f"屋顶漏水{junk}\n多次找物业未修。")
+    assert validate_all(form) == []
+    created = to_create(form)
+    assert created.name == "张秀兰" and created.subject == "某物业公司"
+    assert created.address == "济南市历下区文化东路1号" and created.facts == "屋顶漏水\n多次找物业未修。"
+
+
+def test_a_name_line_break_becomes_a_space():
+    assert to_create(make_form(name="张\n秀兰")).name == "张 秀兰"
+
+
+@pytest.mark.parametrize("field", ["name", "address"])
+def test_a_field_of_only_invisible_characters_is_refused(field):
+    message = errors_of("petitioner", **{field: "\u200b\u200c\u200d\ufeff\u202e"})[field]
+    assert "只有看不见的字符" in message and "请重新填写" in message
+
+
+def test_an_optional_field_of_only_invisible_characters_is_refused_too():
+    assert "只有看不见的字符" in errors_of("matter", subject="\u200b\u200b")["subject"]
+    assert "只有看不见的字符" in errors_of("petitioner", phone="\u200b\u2060")["phone"]
+
+
+@pytest.mark.parametrize("value", FORMULA_LOOKALIKES)
+@pytest.mark.parametrize(("stage", "field"), [("petitioner", "name"), ("matter", "facts"),
+                                              ("matter", "subject")])
+def test_look_alike_formula_starts_are_refused_in_the_form(stage, field, value):
+    assert "不能以 = + - @ 这几个符号开头" in errors_of(stage, **{field: value})[field]
+
+
+@pytest.mark.parametrize("value", FORMULA_LOOKALIKES + ["\t=1+1", " =1+1", "\u200b\t@x"])
+def test_look_alike_formula_starts_are_neutralised_in_csv(value):
+    cell = export.neutralise(value)
+    assert cell.startswith("'") and "\u200b" not in cell and "\u202e" not in cell and "\ufeff" not in cell
+
+
+@pytest.mark.parametrize("value", ["正常文字", "a=b", "1-2", "（一）说明"])
+def test_ordinary_cells_are_left_alone(value):
+    assert export.neutralise(value) == value
+
+
+def bad_create(**changes) -> PrefilingCreate:
+    """A PrefilingCreate built by hand, bypassing the staged form."""
+    good = to_create(make_form())
+    return PrefilingCreate(**{**good.__dict__, **changes})
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"id_number": "123"}, "id_number"),
+    ({"phone": "12345"}, "phone"),
+    ({"name": "=HYPERLINK(\"http://evil.example\")"}, "name"),
+    ({"name": "\u200b\u200b"}, "name"),
+    ({"facts": "＝cmd|' /C calc'!A0"}, "facts"),
+    ({"request": "诉" * 1001}, "request"),
+    ({"category": "不存在的类别"}, "category"),
+    ({"attachments": ({"stored_name": "../../secrets/portal.key", "kind": "pdf", "size": 10},)}, "attachments"),
+])
+def test_submit_refuses_invalid_data_given_directly(db_engine, changes, field):
+    with Session(db_engine) as s:
+        with pytest.raises(ValidationFailed) as refused:
+            submit(session=s, data=bad_create(**changes), idempotency_token=uuid.uuid4().hex, client=client())
+        assert field in {e.field for e in refused.value.errors}
+        assert s.exec(select(Prefiling)).first() is None
+
+
+def test_submit_stores_normalised_values_given_directly(db_engine):
+    number = valid_id()
+    with Session(db_engine) as s:
+        result = submit(session=s, data=bad_create(name="张\u202e秀兰", id_number=number.translate(FULL_WIDTH),
+                                                   subject="\ufeff某公司"),
+                        idempotency_token=uuid.uuid4().hex, client=client())
+        from portal.prefiling.crypto import get_cipher
+        stored = s.get(Prefiling, result.prefiling.id)
+        assert get_cipher().decrypt(stored.name_enc) == "张秀兰"
+        assert get_cipher().decrypt(stored.id_number_enc) == number
+
+
+# --- attachments -------------------------------------------------------------------------------
+
+def decoded(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+def test_photos_are_re_encoded_without_location_or_camera():
+    original = files.jpeg_with_gps()
+    assert b"CameraMaker-SECRET" in original and decoded(original).getexif()
+    kept, problem = attachments.clean_upload("photo.jpg", original)
+    assert problem is None and b"CameraMaker-SECRET" not in kept
+    assert not decoded(kept).getexif() and decoded(kept).size == (40, 30)
+
+
+@pytest.mark.parametrize("make", [files.jpeg, files.png])
+def test_polyglot_tails_are_dropped(make):
+    tail = b"<html><script>alert(1)</script></html>PK\x03\x04zipped"
+    kept, problem = attachments.clean_upload("x", make() + tail)
+    assert problem is None and b"<script>" not in kept and b"PK\x03\x04" not in kept
+    assert decoded(kept).size == (40, 30)
+
+
+@pytest.mark.parametrize("data", [
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00<html><script>alert(1)</script>",
+    b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>",
+], ids=["jpeg-header-then-html", "png-header-then-html"])
+def test_an_image_header_followed_by_html_is_refused(data):
+    kept, problem = attachments.clean_upload("x.jpg", data)
+    assert kept is None and "不能上传" in problem.message
+
+
+@pytest.mark.parametrize("name", list(files.HOSTILE_PDFS))
+def test_active_or_disguised_pdfs_are_refused(name):
+    problem = attachments.check_upload(f"{name}.pdf", files.HOSTILE_PDFS[name])
+    assert problem is not None and f"附件“{name}.pdf”不能上传" in problem.message
+
+
+def test_an_ordinary_pdf_is_kept_byte_for_byte():
+    data = files.pdf()
+    assert attachments.clean_upload("scan.pdf", data) == (data, None)
