@@ -15,9 +15,9 @@ from tests.qa.factories import ARTICLE_22, COUNSEL_ACTOR, WAGES
 ROWS = [
     {"id": "s1", "query": "信访事项应当在多长时间内办结？", "gold": [ARTICLE_22]},
     {"id": "s2", "query": "合同违约要承担什么责任？", "gold": [WAGES, ARTICLE_22]},
-    # one article the library ships, one it does not: the whole question waits
-    {"id": "s3", "query": "劳动合同到期不续签有补偿吗？", "gold": [WAGES, "laodong-hetong-fa-2012:第四十六条"]},
-    {"id": "s4", "query": "土地承包经营权可以流转吗？", "gold": ["nongcun-tudi-chengbao-fa-2018:第三十六条"]},
+    # one article the library ships, one it does not (an unknown law; an article past the end)
+    {"id": "s3", "query": "劳动合同到期不续签有补偿吗？", "gold": [WAGES, "future-law-2030:第四十六条"]},
+    {"id": "s4", "query": "土地承包经营权可以流转吗？", "gold": ["minfadian-2020:第九千条"]},
 ]
 
 
@@ -33,7 +33,7 @@ def test_import_publishes_what_the_library_can_answer_and_counts_the_rest(db_eng
         report = import_seed(session=s, path=_seed(tmp_path, ROWS), library=library)
         s.commit()
         assert (report.added, report.present, report.skipped, report.refused) == (2, 0, 2, [])
-        assert report.missing_laws == {"laodong-hetong-fa-2012": 1, "nongcun-tudi-chengbao-fa-2018": 1}
+        assert report.missing_laws == {"future-law-2030": 1, "minfadian-2020": 1}
         stored = {q.source_ref: q for q in s.exec(select(BankQuestion))}
         assert set(stored) == {"s1", "s2"}
         assert stored["s2"].state == "已发布" and stored["s2"].source == SEED_SOURCE
