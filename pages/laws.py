@@ -34,7 +34,7 @@ def show_index() -> None:
     view = st.radio("浏览方式", ["按类别", "按主题"], horizontal=True, key="laws-view")
     if view == "按类别":
         for name, laws in shelves(library, by="kind"):
-            st.subheader(f"{name}（{len(laws)} 部）")
+            st.header(f"{name}（{len(laws)} 部）")
             for law in laws:
                 law_card(library, law)
     else:

@@ -7,10 +7,10 @@ import streamlit as st
 from portal.clock import StatutoryClock
 from portal.db import session_scope
 from portal.identity import Actor, PermissionDenied
-from portal.prefiling import handling, transitions
+from portal.prefiling import export, handling, transitions
 from portal.prefiling.channels import RULES as CHANNEL_RULES
 from portal.prefiling.codes import grouped
-from portal.prefiling.queue import deadline_words
+from portal.prefiling.queue import QueueRow, deadline_words
 from portal.prefiling.receipt import date_text
 from portal.prefiling.staff_view import RESTRICTED_NOTICE, StaffView, read_attachment
 from portal.prefiling.states import TERMINAL, IllegalTransition
@@ -87,6 +87,17 @@ def matter(actor: Actor, view: StaffView) -> None:
             rule = CHANNELS.get(key)
             if rule:
                 st.markdown(f"- {markdown_escape(rule.channel)}：{markdown_escape(rule.advice)}")
+
+
+def export_generator(actor: Actor, rows: list[QueueRow], *, include_personal: bool, filters: dict):
+    """Deferred: the CSV is made (and the export audited) only when the handler clicks download."""
+    described = "，".join(f"{k}={v}" for k, v in filters.items() if v is not None) or "全部"
+
+    def make() -> bytes:
+        with session_scope() as session:
+            return export.export_csv(session=session, actor=actor, rows=rows, include_personal=include_personal,
+                                     filters=described)
+    return make
 
 
 def _attachment_reader(actor: Actor, attachment_id: int):
