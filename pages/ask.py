@@ -7,9 +7,10 @@ import streamlit as st
 from portal.db import session_scope
 from portal.search.related import related_cases
 from portal.search.stats import record_open
+from portal.text.escape import html_escape
 from ui.ask_view import ASK_CSS, result_card_html
 from ui.cases_source import published_cases
-from ui.common import esc, get_library
+from ui.resources import get_library
 from ui.search_engine import get_searcher, index_status
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,6 @@ if side is not None:
         st.subheader("相关典型案例")
         for case in cases:
             with st.container(border=True):
-                st.markdown(f"**{esc(case.title)}**  \n{esc(case.category)}", unsafe_allow_html=True)
+                st.markdown(f"**{html_escape(case.title)}**  \n{html_escape(case.category)}", unsafe_allow_html=True)
                 st.caption(case.summary)
                 st.page_link("pages/cases.py", label="阅读案例", query_params={"case": case.slug})

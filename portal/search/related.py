@@ -6,19 +6,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from portal.cases.types import CaseSummary
+from portal.laws.ids import law_slug_of
 from portal.search.api import SearchHit
 
 
 def related_cases(hits: Sequence[SearchHit], cases: Sequence[CaseSummary], *, limit: int = 3) -> list[CaseSummary]:
     rank = {h.provision_id: i for i, h in enumerate(hits)}
-    laws = {pid.split(":", 1)[0] for pid in rank}
+    laws = {law_slug_of(pid) for pid in rank}
     scored: list[tuple[float, int, CaseSummary]] = []
     for order, case in enumerate(cases):
         score = 0.0
         for pid in case.provision_ids:
             if pid in rank:
                 score += 1.0 / (1 + rank[pid])
-            elif pid.split(":", 1)[0] in laws:
+            elif law_slug_of(pid) in laws:
                 score += 0.01
         if score > 0:
             scored.append((score, order, case))
