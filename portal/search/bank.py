@@ -1,0 +1,15 @@
+"""What search knows of the question bank (常见问题库): a published question and its articles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class BankEntry:
+    """A published bank question: `id` names it (the database id as text), `provisions` are the
+    provision ids a lawyer chose for it, in order."""
+
+    id: str
+    question: str
+    provisions: tuple[str, ...]
