@@ -5,6 +5,7 @@ import logging
 import streamlit as st
 
 from portal.db import session_scope
+from portal.laws.ids import label_of
 from portal.search.related import related_cases
 from portal.search.stats import record_open
 from portal.text.escape import html_escape
@@ -92,14 +93,14 @@ if not response.confident or not hits:
 if response.message:
     st.info(response.message)
 
-cases = related_cases(hits, published_cases())
+cases = related_cases([h.provision_id for h in hits], published_cases())
 # related cases beside the results on a wide screen; the columns stack on a phone
 results, side = st.columns([3, 2], gap="medium") if cases else (st.container(), None)
 with results:
     st.subheader("相关法律条文")
     for i, hit in enumerate(hits):
         st.markdown(result_card_html(hit, library, exact=response.exact and i == 0), unsafe_allow_html=True)
-        st.button(f"在法规库中阅读{hit.provision_id.split(':', 1)[1]}", key=f"ask-open-{i}", on_click=_open,
+        st.button(f"在法规库中阅读{label_of(hit.provision_id)}", key=f"ask-open-{i}", on_click=_open,
                   args=(hit.provision_id,), icon=":material/menu_book:")
 if side is not None:
     with side:
