@@ -4,7 +4,7 @@
 import streamlit as st
 
 from portal.db import session_scope
-from portal.prefiling import staff as svc
+from portal.prefiling import queue as svc
 from portal.prefiling.codes import grouped
 from portal.prefiling.form import CATEGORIES
 from portal.prefiling.states import DRAFT, STATES
