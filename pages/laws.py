@@ -4,8 +4,10 @@ article permalinks (?law=…&article=…)."""
 import streamlit as st
 
 from portal.laws.browse import filter_laws, find_in_law, part_index_of, parts, shelves
-from ui.common import esc, get_library, permalink, status_badge_html
+from portal.text.escape import html_escape, markdown_escape
 from ui.law_view import article_html, blocks_html, law_card, law_facts_md
+from ui.links import permalink, status_badge_html
+from ui.resources import get_library
 
 library = get_library()
 slug = st.query_params.get("law")
@@ -32,7 +34,7 @@ def show_index() -> None:
     view = st.radio("浏览方式", ["按类别", "按主题"], horizontal=True, key="laws-view")
     if view == "按类别":
         for name, laws in shelves(library, by="kind"):
-            st.subheader(f"{name}（{len(laws)} 部）")
+            st.header(f"{name}（{len(laws)} 部）")
             for law in laws:
                 law_card(library, law)
     else:
@@ -58,7 +60,7 @@ def show_law() -> None:
     entry = library.entry(law.slug)
     successor = library.law(entry.superseded_by) if entry and entry.superseded_by else None
     if law.is_repealed:
-        instead = f"现行规定请查阅《{esc(successor.title)}》。" if successor else ""
+        instead = f"现行规定请查阅《{html_escape(successor.title)}》。" if successor else ""
         st.markdown('<div class="repealed-banner" role="alert">本法规已废止，仅作历史文本供查阅，'
                     f'不再作为现行依据。{instead}</div>', unsafe_allow_html=True)
         if successor:
@@ -66,13 +68,13 @@ def show_law() -> None:
                          query_params={"law": successor.slug})
     st.markdown(law_facts_md(library, law))
     if law.preface:
-        st.markdown("\n".join(f"> {esc(line)}  " for line in law.preface))
+        st.markdown("\n".join(f"> {html_escape(line)}  " for line in law.preface))
 
     target = None
     if label:
         target = law.provision(label)
         if target is None:
-            st.warning(f"《{law.title}》中没有“{label}”。请核对条号，或在下方查找。")
+            st.warning(f"《{law.title}》中没有“{markdown_escape(label)}”。请核对条号，或在下方查找。")
         else:
             st.subheader(f"{target.label}")
             if target.path:

@@ -3,9 +3,11 @@
 import streamlit as st
 
 from portal.schedule.service import WEEKDAYS
-from ui.common import esc, get_library, provision_link
-from ui.frame import office
+from portal.text.escape import html_escape as esc
+from ui.links import provision_link
+from ui.resources import get_library
 from ui.schedule_view import SCHEDULE_CSS, entry_html, next_receptions, regular_reception
+from ui.site_frame import office
 
 st.title("领导接访日程")
 regular = regular_reception()

@@ -8,7 +8,8 @@ import streamlit as st
 from portal.prefiling.fields import FieldError
 from portal.prefiling.form import label_of
 from portal.prefiling.ratelimit import ClientInfo
-from ui.common import esc
+from portal.text.escape import html_escape
+from ui.site_frame import focus_once
 
 CSS = """
 <style>
@@ -53,7 +54,7 @@ def client_info() -> ClientInfo:
 
 def anchor(field: str) -> None:
     """A jump target for the error summary's link to `field`."""
-    st.markdown(f'<span id="field-{esc(field.replace(".", "-"))}"></span>', unsafe_allow_html=True)
+    st.markdown(f'<span id="field-{html_escape(field.replace(".", "-"))}"></span>', unsafe_allow_html=True)
 
 
 def error_summary(errors: list[FieldError]) -> None:
@@ -61,12 +62,10 @@ def error_summary(errors: list[FieldError]) -> None:
     if not errors:
         return
     items = "".join(
-        f'<li><a href="#field-{esc(e.field.replace(".", "-"))}">{esc(label_of(e.field))}：{esc(e.message)}</a></li>'
+        f'<li><a href="#field-{html_escape(e.field.replace(".", "-"))}">{html_escape(label_of(e.field))}：{html_escape(e.message)}</a></li>'
         for e in errors)
     st.markdown(f'<div class="error-summary" id="error-summary" role="alert" tabindex="-1">'
                 f"<h2>有 {len(errors)} 处需要修改</h2><ul>{items}</ul></div>", unsafe_allow_html=True)
-    from ui.frame import focus_once
-
     focus_once("error-summary", id(errors))
 
 
@@ -74,4 +73,4 @@ def inline_error(field: str, errors: list[FieldError]) -> None:
     """The same words as in the summary, right under the field."""
     for e in errors:
         if e.field == field:
-            st.markdown(f'<p class="field-error">错误：{esc(e.message)}</p>', unsafe_allow_html=True)
+            st.markdown(f'<p class="field-error">错误：{html_escape(e.message)}</p>', unsafe_allow_html=True)

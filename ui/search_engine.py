@@ -12,7 +12,7 @@ import streamlit as st
 from portal.search.api import Searcher
 from portal.search.loader import EngineLoader
 from portal.settings import get_settings
-from ui.common import get_library
+from ui.resources import get_library
 
 
 @st.cache_resource(show_spinner=False)

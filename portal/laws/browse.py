@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from portal.laws.catalog import KINDS, REPEALED_GROUP, TOPICS
 from portal.laws.library import Library
 from portal.laws.loader import Block, Law, Provision
-from portal.laws.references import parse_article_ref
+from portal.laws.numerals import parse_article_ref
 
 UNSORTED = "其他"  # shelf of laws that have no catalogue entry (reported by check-laws)
 

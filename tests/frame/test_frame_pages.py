@@ -62,7 +62,7 @@ def test_the_framework_words_script_is_on_every_page(app_page):
 
 def test_the_city_comes_from_settings(app_page, monkeypatch):
     from portal.settings import get_settings
-    from ui.frame import office
+    from ui.site_frame import office
 
     monkeypatch.setenv("PORTAL_CITY", "青岛市")
     get_settings.cache_clear()
