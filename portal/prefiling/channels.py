@@ -131,6 +131,12 @@ HINT_36 = BarWarning(
     (f"{_XF}:第三十六条",))
 
 
+def channel_input(*, subject: str, request: str, facts: str) -> str:
+    """The words channel suggestion reads: 被反映对象, 诉求 and 事实与理由 (the same on the 核对 step
+    and in the stored record)."""
+    return " ".join((subject, request, facts))
+
+
 def suggest(*, category: str, text: str, stage: str = "") -> list[Suggestion]:
     """Channels the answers point to, most specific first."""
     out: list[Suggestion] = []

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from portal.audit.service import BANK_IMPORT, record
+from portal.laws.ids import law_slug_of
 from portal.laws.library import Library
 from portal.qa import lifecycle
 from portal.qa.models import BankQuestion
@@ -87,7 +88,7 @@ def import_seed(*, session: Session, path: Path, library: Library) -> SeedImport
         missing = [p for p in ids if library.provision(p) is None]
         if missing:
             report.skipped += 1
-            for slug in {p.split(":", 1)[0] for p in missing}:
+            for slug in {law_slug_of(p) for p in missing}:
                 report.missing_laws[slug] = report.missing_laws.get(slug, 0) + 1
             continue
         session.add(BankQuestion(question=question, provisions=json.dumps(ids, ensure_ascii=False),
