@@ -28,11 +28,11 @@ from sqlmodel import Session
 from portal.db import make_engine
 from portal.prefiling.codes import grouped
 from portal.roles import HANDLER
-from tests.browser.conftest import _free_port, _wait_healthy, wait_for_app, wait_idle
+from tests.browser.conftest import _free_port, _wait_healthy, sign_in, wait_for_app, wait_idle
 from tests.conftest import _postgres_database
 from tests.prefiling import files
 from tests.prefiling.factories import valid_id
-from tests.staff.factories import PASSWORD, make_user
+from tests.staff.factories import make_user
 
 pytestmark = pytest.mark.slow
 
@@ -237,12 +237,7 @@ def register_as_staff(pg, dep: Deployment, code: str, number: str) -> None:
         make_user(s, name, HANDLER)
         s.commit()
     engine.dispose()
-    pg.goto(f"{dep.url}/staff_login")
-    wait_for_app(pg, "工作人员登录")
-    pg.get_by_label("用户名").fill(name)
-    pg.get_by_label("密码", exact=True).fill(PASSWORD)
-    pg.get_by_role("button", name="登录").click()
-    wait_for_app(pg, f"您已登录：{name}")
+    sign_in(pg, dep.url, name)
     pg.get_by_test_id("stSidebarNavLink").filter(has_text="预登记办理").first.click()  # same session
     wait_for_app(pg, "按查询码查找")
     _fill(pg, "按查询码查找（可只输入一部分）", code)
