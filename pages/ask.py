@@ -7,9 +7,11 @@ import streamlit as st
 from portal.db import session_scope
 from portal.search.related import related_cases
 from portal.search.stats import record_open
+from portal.search.throttle import RateLimited, allow_question
 from ui.ask_view import ASK_CSS, result_card_html
 from ui.cases_source import published_cases
 from ui.common import esc, get_library
+from ui.prefile_ui import client_info
 from ui.search_engine import get_searcher, index_status
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,15 @@ query = st.session_state.get("ask_current")
 if query is None:
     st.caption("提示：说清楚是什么事、和谁、想要什么结果，找到的条文会更准确。")
     st.stop()
+
+if st.session_state.get("_ask_counted") != query:  # count each new question once, not every rerun
+    try:
+        with session_scope() as session:
+            allow_question(session=session, client=client_info())
+    except RateLimited as exc:
+        st.info(str(exc))
+        st.stop()
+    st.session_state["_ask_counted"] = query
 
 response = get_searcher().search(query, k=8)
 hits = [h for h in response.hits if library.provision(h.provision_id)]
