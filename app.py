@@ -4,9 +4,11 @@ import streamlit as st
 
 from ui.accessibility import accessibility_controls
 from ui.auth import current_actor
-from ui.common import ensure_database, page_frame
+from ui.frame import leave_pages_folder_mode, page_frame
+from ui.resources import ensure_database
 from ui.staff_nav import staff_pages
 
+leave_pages_folder_mode()
 st.set_page_config(page_title="法治信访门户", page_icon="⚖️", layout="centered",
                    initial_sidebar_state="auto")
 ensure_database()

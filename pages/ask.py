@@ -5,13 +5,17 @@ import logging
 import streamlit as st
 
 from portal.db import session_scope
+from portal.laws.ids import label_of
 from portal.search.related import related_cases
 from portal.search.stats import record_open
 from portal.search.throttle import RateLimited, allow_question
+from portal.text.escape import html_escape
 from ui.ask_view import ASK_CSS, result_card_html
+from ui.auth import current_actor
+from ui.bank_view import file_into_bank, send_to_staff, show_similar, similar_questions
 from ui.cases_source import published_cases
-from ui.common import esc, get_library
 from ui.prefile_ui import client_info
+from ui.resources import get_library
 from ui.search_engine import get_searcher, index_status
 
 log = logging.getLogger(__name__)
@@ -83,7 +87,8 @@ if st.session_state.get("_ask_counted") != query:  # count each new question onc
         st.stop()
     st.session_state["_ask_counted"] = query
 
-response = get_searcher().search(query, k=8)
+searcher = get_searcher()
+response = searcher.search(query, k=8)
 hits = [h for h in response.hits if library.provision(h.provision_id)]
 if not response.confident or not hits:
     if response.message and response.message != "没有找到足够相关的条文":
@@ -93,25 +98,32 @@ if not response.confident or not hits:
         st.write("您可以换个说法再试一试，或者：")
         st.page_link("pages/guide.py", label="阅读信访指南：怎样反映问题、到哪里反映", icon=":material/info:")
         st.page_link("pages/prefile.py", label="在网上预登记您的信访事项", icon=":material/edit_note:")
+        send_to_staff(response.query)
     st.stop()
 
 if response.message:
     st.info(response.message)
 
-cases = related_cases(hits, published_cases())
+cases = related_cases([h.provision_id for h in hits], published_cases())
 # related cases beside the results on a wide screen; the columns stack on a phone
 results, side = st.columns([3, 2], gap="medium") if cases else (st.container(), None)
 with results:
     st.subheader("相关法律条文")
     for i, hit in enumerate(hits):
         st.markdown(result_card_html(hit, library, exact=response.exact and i == 0), unsafe_allow_html=True)
-        st.button(f"在法规库中阅读{hit.provision_id.split(':', 1)[1]}", key=f"ask-open-{i}", on_click=_open,
+        st.button(f"在法规库中阅读{label_of(hit.provision_id)}", key=f"ask-open-{i}", on_click=_open,
                   args=(hit.provision_id,), icon=":material/menu_book:")
 if side is not None:
     with side:
         st.subheader("相关典型案例")
         for case in cases:
             with st.container(border=True):
-                st.markdown(f"**{esc(case.title)}**  \n{esc(case.category)}", unsafe_allow_html=True)
+                st.markdown(f"**{html_escape(case.title)}**  \n{html_escape(case.category)}", unsafe_allow_html=True)
                 st.caption(case.summary)
                 st.page_link("pages/cases.py", label="阅读案例", query_params={"case": case.slug})
+
+hit_ids = [h.provision_id for h in hits]
+show_similar(similar_questions(searcher, response.query, hit_ids), library)
+send_to_staff(response.query)
+if (actor := current_actor()) is not None:
+    file_into_bank(actor, response.query, hit_ids, library)

@@ -3,10 +3,13 @@
 import streamlit as st
 
 from portal.cases.content import CATEGORIES, SECTIONS
-from portal.cases.render import markdown_escape, plain_text, render_markdown
+from portal.cases.render import plain_text, render_markdown
 from portal.cases.service import citations_of, published_case, published_list
 from portal.db import session_scope
-from ui.common import esc, get_library, provision_link
+from portal.laws.ids import law_slug_of
+from portal.text.escape import html_escape, markdown_escape
+from ui.links import provision_link
+from ui.resources import get_library
 
 library = get_library()
 ALL = "全部"
@@ -22,7 +25,7 @@ CSS = """<style>
 
 def meta_html(category: str, illustrative: bool) -> str:
     badge = f" {EXAMPLE_BADGE}" if illustrative else ""
-    return f'<div class="case-meta">类别：{esc(category)}{badge}</div>'
+    return f'<div class="case-meta">类别：{html_escape(category)}{badge}</div>'
 
 
 def show_case(slug: str) -> None:
@@ -53,7 +56,7 @@ def show_case(slug: str) -> None:
 
 def law_options(cases) -> dict[str, str]:
     """Laws cited by the published cases: title -> slug, in library order."""
-    cited = {c.id.split(":", 1)[0] for case in cases for c in citations_of(case)}
+    cited = {law_slug_of(c.id) for case in cases for c in citations_of(case)}
     return {law.title: law.slug for law in library.ordered_laws() if law.slug in cited}
 
 
@@ -77,7 +80,7 @@ def show_list() -> None:
     st.caption(f"共 {len(cases)} 个案例")
     for case in cases:
         with st.container(border=True):
-            st.markdown(f"**{esc(case.title)}**", unsafe_allow_html=True)
+            st.markdown(f"**{html_escape(case.title)}**", unsafe_allow_html=True)
             st.markdown(meta_html(case.category, case.illustrative), unsafe_allow_html=True)
             st.write(plain_text(case.significance, limit=90))
             st.page_link("pages/cases.py", label=f"阅读案例：{case.title}", icon=":material/article:",

@@ -1,10 +1,13 @@
-"""法规库: the list of laws, one law by chapter, and article permalinks (?law=…&article=…)."""
+"""法规库: the shelves of laws (by kind or topic, or found by name), one law by chapter, and
+article permalinks (?law=…&article=…)."""
 
 import streamlit as st
 
-from portal.laws.browse import find_in_law, part_index_of, parts
-from ui.common import esc, get_library, permalink, status_badge_html
-from ui.law_view import article_html, blocks_html
+from portal.laws.browse import filter_laws, find_in_law, part_index_of, parts, shelves
+from portal.text.escape import html_escape
+from ui.law_view import article_html, blocks_html, law_card, law_facts_md
+from ui.links import permalink, status_badge_html
+from ui.resources import get_library
 
 library = get_library()
 slug = st.query_params.get("law")
@@ -13,13 +16,32 @@ label = st.query_params.get("article")
 
 def show_index() -> None:
     st.title("法规库")
-    st.write("逐条刊载与信访工作相关的法律法规原文。点击法规名称阅读全文，每一条都有固定链接。")
-    for law in library.ordered_laws():
-        with st.container(border=True):
-            st.markdown(f"**{esc(law.title)}** {status_badge_html(law)}", unsafe_allow_html=True)
-            st.caption(f"{law.issuer}　公布：{law.promulgated:%Y年%m月%d日}　施行：{law.effective:%Y年%m月%d日}"
-                       f"　共 {len(law.provisions)} 条")
-            st.page_link("pages/laws.py", label=f"阅读《{law.title}》", query_params={"law": law.slug})
+    st.write(f"逐条刊载与信访工作相关的 {len(library.laws)} 部法律、法规和司法解释原文。"
+             "可以按类别或按主题浏览，也可以输入名称查找；每一条都有固定链接。")
+    query = st.text_input("查找法规", placeholder="名称或简称，如 劳动合同法、民诉法",
+                          key="laws-filter", max_chars=40)
+    if query.strip():
+        found = filter_laws(library, query)
+        if not found:
+            st.info("没有找到名称相符的法规。可以换个说法（如“劳动”“土地”“物业”），"
+                    "或在“法律问答”中用自己的话提问。")
+            st.page_link("pages/ask.py", label="去法律问答提问", icon=":material/search:")
+        else:
+            st.caption(f"找到 {len(found)} 部")
+        for law in found:
+            law_card(library, law)
+        return
+    view = st.radio("浏览方式", ["按类别", "按主题"], horizontal=True, key="laws-view")
+    if view == "按类别":
+        for name, laws in shelves(library, by="kind"):
+            st.header(f"{name}（{len(laws)} 部）")
+            for law in laws:
+                law_card(library, law)
+    else:
+        for i, (name, laws) in enumerate(shelves(library, by="topic")):
+            with st.expander(f"{name}（{len(laws)} 部）", expanded=i == 0):
+                for law in laws:
+                    law_card(library, law)
 
 
 def not_found(message: str) -> None:
@@ -35,21 +57,18 @@ def show_law() -> None:
         return
     st.title(law.title)
     st.markdown(status_badge_html(law), unsafe_allow_html=True)
+    entry = library.entry(law.slug)
+    successor = library.law(entry.superseded_by) if entry and entry.superseded_by else None
     if law.is_repealed:
+        instead = f"现行规定请查阅《{html_escape(successor.title)}》。" if successor else ""
         st.markdown('<div class="repealed-banner" role="alert">本法规已废止，仅作历史文本供查阅，'
-                    '不再作为现行依据。现行规定请查阅《信访工作条例》。</div>', unsafe_allow_html=True)
-        st.page_link("pages/laws.py", label="查看现行《信访工作条例》",
-                     query_params={"law": "xinfang-gongzuo-tiaoli-2022"})
-    facts = [("制定机关", law.issuer), ("公布日期", f"{law.promulgated:%Y年%m月%d日}"),
-             ("施行日期", f"{law.effective:%Y年%m月%d日}")]
-    if law.last_amended:
-        facts.append(("最近修正", f"{law.last_amended:%Y年%m月%d日}"))
-    facts.append(("状态", law.status))
-    lines = [f"- **{k}**：{esc(v)}" for k, v in facts]
-    lines.append(f"- **来源**：[{esc(law.source)}](<{law.source}>)")
-    st.markdown("\n".join(lines))
+                    f'不再作为现行依据。{instead}</div>', unsafe_allow_html=True)
+        if successor:
+            st.page_link("pages/laws.py", label=f"查看现行《{successor.title}》",
+                         query_params={"law": successor.slug})
+    st.markdown(law_facts_md(library, law))
     if law.preface:
-        st.markdown("\n".join(f"> {esc(line)}  " for line in law.preface))
+        st.markdown("\n".join(f"> {html_escape(line)}  " for line in law.preface))
 
     target = None
     if label:

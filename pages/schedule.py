@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from ui.common import esc, get_library, provision_link
+from portal.text.escape import html_escape
+from ui.links import provision_link
+from ui.resources import get_library
 from ui.schedule_view import SCHEDULE_CSS, entry_html, next_receptions, regular_reception
 
 st.title("领导接访日程")
@@ -21,5 +23,5 @@ if not entries:
     st.write("近期暂无接访安排。")
 for entry in entries:
     st.markdown(entry_html(entry), unsafe_allow_html=True)
-st.caption("日程如有调整，以本页最新公布为准。" + esc("领导接访日之外，接待大厅照常接待来访群众。"))
+st.caption("日程如有调整，以本页最新公布为准。" + html_escape("领导接访日之外，接待大厅照常接待来访群众。"))
 st.page_link("pages/guide.py", label="来访前，先看看信访指南", icon=":material/info:")

@@ -9,13 +9,15 @@ import streamlit as st
 from portal.cases import lifecycle
 from portal.cases import service as cases
 from portal.cases.content import CATEGORIES, SECTIONS, CaseDraft, Citation
-from portal.cases.render import markdown_escape, render_markdown
+from portal.cases.render import render_markdown
 from portal.db import session_scope
 from portal.field_errors import ValidationFailed
 from portal.roles import EDITOR
+from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text
 from ui.auth import require_page
-from ui.common import get_library, provision_link
+from ui.links import provision_link
+from ui.resources import get_library
 
 actor = require_page(EDITOR)
 library = get_library()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from portal.bootstrap import bootstrap
 from portal.db import get_engine
+from portal.laws.catalog import catalog_problems
 from portal.laws.library import load_library_report
 from portal.settings import get_settings
 
@@ -18,6 +19,7 @@ def _setup(_args: argparse.Namespace) -> int:
           f"provisions +{laws.provisions_added} ~{laws.provisions_updated} -{laws.provisions_removed}; "
           f"cases added {len(report.cases.added)}, updated {len(report.cases.updated)}, "
           f"kept (edited by staff) {len(report.cases.kept)}")
+    print(report.bank.summary())
     for error in report.refused:
         print(f"REFUSED {error}")
     return 1 if report.refused else 0
@@ -29,7 +31,10 @@ def _check_laws(_args: argparse.Namespace) -> int:
         print(f"OK   {law.slug}: {law.title} — {len(law.provisions)} articles, {law.status}")
     for error in loaded.errors:
         print(f"FAIL {error}")
-    return 1 if loaded.errors else 0
+    problems = catalog_problems(loaded.library.catalog, loaded.library.laws)
+    for problem in problems:
+        print(f"FAIL {problem}")
+    return 1 if loaded.errors or problems else 0
 
 
 def _backup(args: argparse.Namespace) -> int:

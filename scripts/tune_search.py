@@ -46,7 +46,8 @@ def main() -> None:
     def run(name: str, components=None, **changes) -> dict:
         cfg = dataclasses.replace(EngineConfig(), **changes)
         engine = SearchEngine(base.corpus, base.artefacts, embedder, base.tokenizer, base.vocabulary,
-                              titles={s: law.title for s, law in library.laws.items()}, config=cfg)
+                              titles={s: law.title for s, law in library.laws.items()}, config=cfg,
+                              aliases=library.catalog.aliases)
         docs = engine.corpus.documents
         if components:
             retrieve = lambda q, k: [docs[r].id for r, _ in engine.rank(q, k=k, components=components).rows]  # noqa: E731

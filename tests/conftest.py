@@ -45,7 +45,7 @@ def artifacts() -> Path:
 @pytest.fixture(autouse=True, scope="session")
 def _navigation_mode():
     """AppTest resets Streamlit to pages-folder (v1) mode before every run, which would run a page
-    without app.py; the portal itself leaves that mode on its first run (ui.common). Mirror that."""
+    without app.py; the portal itself leaves that mode on its first run (ui.frame). Mirror that."""
     from streamlit.runtime.pages_manager import PagesManager
 
     original = PagesManager.__init__

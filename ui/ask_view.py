@@ -5,7 +5,8 @@ from __future__ import annotations
 from portal.laws.library import Library
 from portal.search.api import SearchHit
 from portal.search.highlight import highlight
-from ui.common import esc, permalink, status_badge_html
+from portal.text.escape import html_escape
+from ui.links import permalink, status_badge_html
 
 
 def result_card_html(hit: SearchHit, library: Library, *, exact: bool = False) -> str:
@@ -19,12 +20,12 @@ def result_card_html(hit: SearchHit, library: Library, *, exact: bool = False) -
                 if law.is_repealed else "")
     return (
         '<div class="ask-card">'
-        f'<div class="ask-head">{tag}<strong>《{esc(law.title)}》{esc(provision.label)}</strong> '
+        f'<div class="ask-head">{tag}<strong>《{html_escape(law.title)}》{html_escape(provision.label)}</strong> '
         f'{status_badge_html(law)}</div>'
-        + (f'<div class="ask-path">{esc(path)}</div>' if path else "")
+        + (f'<div class="ask-path">{html_escape(path)}</div>' if path else "")
         + repealed
         + f'<div class="article">{highlight(provision.text, hit.matched_terms)}</div>'
-        f'<div class="ask-link"><a href="{esc(permalink(law.slug, provision.label))}" target="_self">'
+        f'<div class="ask-link"><a href="{html_escape(permalink(law.slug, provision.label))}" target="_self">'
         f'本条固定链接（可复制分享）</a></div>'
         "</div>"
     )

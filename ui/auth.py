@@ -37,16 +37,11 @@ def _oidc_roles() -> frozenset[str] | None:
 
 
 def _start_oidc_session(roles: frozenset[str]) -> None:
-    from portal.audit.service import LOGIN, record
-
-    email = str(st.user.get("email") or "")
-    if not roles or not email:
-        return
     with session_scope() as session:
-        st.session_state[TOKEN_KEY] = staff_auth.start_session(session=session, username=email,
-                                                               kind="oidc")
-        record(session=session, actor_name=email, action=LOGIN, target=email,
-               detail=f"统一身份认证，角色：{','.join(sorted(roles))}")
+        token = staff_auth.start_sso_session(session=session, email=str(st.user.get("email") or ""),
+                                             roles=roles)
+    if token:
+        st.session_state[TOKEN_KEY] = token
 
 
 def current_actor() -> Actor | None:

@@ -6,7 +6,8 @@ import streamlit as st
 
 from portal.guide.content import GuideSection, load_guide
 from portal.guide.timeline import steps, timeline_svg
-from ui.common import get_library, provision_link, settings
+from ui.links import provision_link
+from ui.resources import get_library, settings
 
 
 @st.cache_data(show_spinner=False)

@@ -1,20 +1,76 @@
-"""HTML for law text: every article verbatim, its 款 and 项 on their own lines, text escaped."""
+"""HTML for law text (every article verbatim, its 款 and 项 on their own lines, text escaped),
+and a law's card and facts in the 法规库."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+import streamlit as st
+
+from portal.laws.ids import label_of
+from portal.laws.library import Library
 from portal.laws.loader import ARTICLE_SEPARATOR, Block, Law, Provision
-from ui.common import esc, esc_lines, permalink
+from portal.text.escape import html_escape, html_lines
+from ui.links import permalink, status_badge_html
+
+_KIND_STYLE = "color:#1f3a5f;background:#e8eef6;font-weight:500"
+_META_STYLE = "font-size:0.875rem;color:#4a4a4a;margin:0"
+
+
+def _date(value) -> str:
+    return f"{value:%Y年%m月%d日}"
+
+
+def short_names(library: Library, law: Law, *, limit: int = 6) -> list[str]:
+    """The handy names of a law (民诉法, 劳动合同法 …), not its long forms."""
+    names = [n for n in library.names(law.slug)
+             if n != law.title and not n.startswith(("最高人民法院", "关于", "中华人民共和国"))
+             and len(n) <= 12]
+    return names[:limit]
+
+
+def law_card(library: Library, law: Law) -> None:
+    """One law on the shelf: title, status and kind, dates, size, source, a link to read it."""
+    entry = library.entry(law.slug)
+    kind = f' <span class="law-badge" style="{_KIND_STYLE}">{html_escape(entry.kind)}</span>' if entry else ""
+    with st.container(border=True):
+        st.markdown(f"**{html_escape(law.title)}** {status_badge_html(law)}{kind}", unsafe_allow_html=True)
+        dates = f"公布：{_date(law.promulgated)}　施行：{_date(law.effective)}"
+        if law.last_amended:
+            dates += f"　最近修改：{_date(law.last_amended)}"
+        source = html_escape(str(law.meta.get("source_repository") or "原文"))
+        # not st.caption: its faded link colour fails the contrast check (axe color-contrast)
+        st.markdown(f'<p style="{_META_STYLE}">{html_escape(dates)}　共 {len(law.provisions)} 条　来源：'
+                    f'<a href="{html_escape(law.source)}" target="_blank" rel="noopener noreferrer" '
+                    f'style="color:#0b4f8a">{source}</a></p>', unsafe_allow_html=True)
+        st.page_link("pages/laws.py", label=f"阅读《{law.title}》", query_params={"law": law.slug})
+
+
+def law_facts_md(library: Library, law: Law) -> str:
+    """The facts list at the head of a law's page (kind, topics, short names, dates, source)."""
+    entry = library.entry(law.slug)
+    facts = []
+    if entry:
+        facts += [("类别", entry.kind), ("主题", "、".join(entry.topics))]
+    if names := short_names(library, law):
+        facts.append(("简称", "、".join(names)))
+    facts += [("制定机关", law.issuer), ("公布日期", _date(law.promulgated)),
+              ("施行日期", _date(law.effective))]
+    if law.last_amended:
+        facts.append(("最近修改", _date(law.last_amended)))
+    facts.append(("状态", law.status))
+    lines = [f"- **{k}**：{html_escape(v)}" for k, v in facts]
+    lines.append(f"- **来源**：[{html_escape(law.source)}](<{law.source}>)")
+    return "\n".join(lines)
 
 
 def article_html(provision: Provision, *, target: bool = False, link: bool = True) -> str:
     label, body = provision.label, provision.body
     css = "article article-target" if target else "article"
-    anchor = f'<a href="{esc(permalink(provision.law_slug, label))}" target="_self" ' \
-             f'aria-label="{esc(label)}的链接">🔗</a>' if link else ""
-    return (f'<div class="{css}" id="{esc(label)}"><span class="article-label">{esc(label)}</span>'
-            f'{ARTICLE_SEPARATOR}{esc_lines(body)} {anchor}</div>')
+    anchor = f'<a href="{html_escape(permalink(provision.law_slug, label))}" target="_self" ' \
+             f'aria-label="{html_escape(label)}的链接">🔗</a>' if link else ""
+    return (f'<div class="{css}" id="{html_escape(label)}"><span class="article-label">{html_escape(label)}</span>'
+            f'{ARTICLE_SEPARATOR}{html_lines(body)} {anchor}</div>')
 
 
 def blocks_html(blocks: Iterable[Block], law: Law, *, target_id: str | None = None) -> str:
@@ -23,12 +79,12 @@ def blocks_html(blocks: Iterable[Block], law: Law, *, target_id: str | None = No
     for block in blocks:
         if block.kind == "heading":
             level = min(block.level + 2, 6)
-            out.append(f"<h{level}>{esc(block.text)}</h{level}>")
+            out.append(f"<h{level}>{html_escape(block.text)}</h{level}>")
         elif block.kind == "article":
-            provision = law.provision(block.provision_id.split(":", 1)[1])
+            provision = law.provision(label_of(block.provision_id))
             out.append(article_html(provision, target=block.provision_id == target_id))
         elif block.kind == "quote":
-            out.append(f"<blockquote>{esc_lines(block.text)}</blockquote>")
+            out.append(f"<blockquote>{html_lines(block.text)}</blockquote>")
         else:
-            out.append(f'<p class="law-text">{esc_lines(block.text)}</p>')
+            out.append(f'<p class="law-text">{html_lines(block.text)}</p>')
     return "\n".join(out)

@@ -16,10 +16,13 @@ from portal.prefiling.drafts import delete_draft
 from portal.prefiling.ratelimit import RateLimited
 from portal.prefiling.receipt import make_receipt
 from portal.prefiling.service import submit
+from portal.search.related import related_cases
+from portal.text.escape import html_escape, html_lines
 from ui import cases_source, search_engine
-from ui.common import esc, esc_lines, get_library, provision_link
+from ui.links import provision_link
 from ui.prefile_state import S, goto, on_change_answer, start_over
 from ui.prefile_ui import client_info
+from ui.resources import get_library
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +49,12 @@ def _answers(data: dict) -> list[tuple[str, str, str]]:
 def _show_answers(data: dict) -> None:
     for i, (step, label, value) in enumerate(_answers(data)):
         left, right = st.columns([4, 1], vertical_alignment="center")
-        left.markdown(f"**{esc(label)}**")
-        left.markdown(f'<p class="answer-value">{esc(value)}</p>', unsafe_allow_html=True)
+        left.markdown(f"**{html_escape(label)}**")
+        left.markdown(f'<p class="answer-value">{html_escape(value)}</p>', unsafe_allow_html=True)
         right.button(f"修改「{label}」", key=f"pf_change_{i}", on_click=on_change_answer, args=(step,))
 
 
-def _show_retrieval(data: dict) -> set[str]:
+def _show_retrieval(data: dict) -> list[str]:
     library = get_library()
     text = f"{data['request']} {data['facts']}"[:500]
     st.markdown("#### 与您反映的问题相关的法律规定")
@@ -66,26 +69,26 @@ def _show_retrieval(data: dict) -> set[str]:
     for hit in hits:
         st.markdown(provision_link(hit.provision_id, library))
         with st.expander("查看条文原文"):
-            st.markdown(f'<div class="article">{esc_lines(library.provision(hit.provision_id).text)}</div>',
+            st.markdown(f'<div class="article">{html_lines(library.provision(hit.provision_id).text)}</div>',
                         unsafe_allow_html=True)
-    return {h.provision_id for h in hits}
+    return [h.provision_id for h in hits]
 
 
-def _show_cases(ids: set[str]) -> None:
-    related = [c for c in cases_source.published_cases() if ids & set(c.provision_ids)][:3]
+def _show_cases(ids: list[str]) -> None:
+    related = related_cases(ids, cases_source.published_cases())
     if related:
         st.markdown("#### 相关典型案例")
         for case in related:
-            st.markdown(f"**{esc(case.title)}**（{esc(case.category)}）  \n{esc(case.summary)}")
+            st.markdown(f"**{html_escape(case.title)}**（{html_escape(case.category)}）  \n{html_escape(case.summary)}")
         st.page_link("pages/cases.py", label="查看全部典型案例", icon=":material/gavel:")
 
 
-def _show_channels(data: dict) -> set[str]:
+def _show_channels(data: dict) -> list[str]:
     library = get_library()
-    text = " ".join((data.get("subject", ""), data["request"], data["facts"]))
+    text = channels.channel_input(subject=data.get("subject", ""), request=data["request"], facts=data["facts"])
     raised = data["raised_before"] == "是"
     stage = data.get("raised_stage", "") if raised else ""
-    ids: set[str] = set()
+    ids: list[str] = []
     for warning in channels.warnings(raised_before=raised, stage=stage):
         st.warning(warning.message)
         st.markdown("依据：" + "、".join(provision_link(p, library) for p in warning.provision_ids))
@@ -96,9 +99,9 @@ def _show_channels(data: dict) -> set[str]:
                    "您仍然可以提交预登记。")
     for s in suggestions:
         with st.container(border=True):
-            st.markdown(f"**{esc(s.rule.channel)}**：{esc(s.rule.advice)}")
+            st.markdown(f"**{html_escape(s.rule.channel)}**：{html_escape(s.rule.advice)}")
             st.markdown("依据：" + "、".join(provision_link(p, library) for p in s.rule.provision_ids))
-        ids |= set(s.rule.provision_ids)
+        ids += s.rule.provision_ids
     return ids
 
 
@@ -133,9 +136,8 @@ def check() -> None:
     st.caption("请逐项核对。需要修改的，点击该项旁边的“修改”。")
     _show_answers(data)
     st.divider()
-    ids = _show_channels(data)
-    ids |= _show_retrieval(data)
-    _show_cases(ids)
+    channel_ids = _show_channels(data)
+    _show_cases(_show_retrieval(data) + channel_ids)  # the complaint's own provisions rank first
     st.divider()
     if S.get("pf_submit_error"):
         st.error(S.pf_submit_error)
@@ -149,9 +151,9 @@ def confirmation() -> None:
                            category=done["category"], district=done["district"])
     st.title("预登记已提交")
     st.success("您的网上信访预登记已提交。这是预登记，还不是正式受理。")
-    st.markdown(f'<p>查询码</p><p class="ref-code">{esc(grouped(done["code"]))}</p>', unsafe_allow_html=True)
+    st.markdown(f'<p>查询码</p><p class="ref-code">{html_escape(grouped(done["code"]))}</p>', unsafe_allow_html=True)
     if done["secret"]:
-        st.markdown(f'<p>查询密码</p><p class="ref-code">{esc(done["secret"])}</p>', unsafe_allow_html=True)
+        st.markdown(f'<p>查询密码</p><p class="ref-code">{html_escape(done["secret"])}</p>', unsafe_allow_html=True)
         st.warning("请现在记下查询码和查询密码，或下载回执保存。查询密码只显示这一次，不要告诉他人。")
     else:
         st.info("这份材料已经提交过了，上面是它的查询码。查询密码在第一次提交时已经显示。")
@@ -162,6 +164,6 @@ def confirmation() -> None:
                        mime="text/plain", key="pf_dl_txt")
     st.markdown("#### 回执")
     with st.container(border=True):
-        st.markdown(f'<div class="answer-value">{esc(receipt.text())}</div>', unsafe_allow_html=True)
+        st.markdown(f'<div class="answer-value">{html_escape(receipt.text())}</div>', unsafe_allow_html=True)
     st.page_link("pages/lookup.py", label="去查询办理进度", icon=":material/manage_search:")
     st.button("再填写一份预登记", on_click=start_over, key="pf_again")

@@ -6,7 +6,8 @@ import streamlit as st
 
 from portal.prefiling import attachments as files
 from portal.prefiling import form as F
-from ui.common import esc, get_settings
+from portal.settings import get_settings
+from portal.text.escape import html_escape
 from ui.prefile_state import S, on_back, on_continue, on_resume_typed, pkey, remove_attachment, wkey
 from ui.prefile_ui import anchor, inline_error
 
@@ -146,5 +147,5 @@ def history() -> None:
 
 def progress(step: str) -> None:
     number = F.STAGES.index(step) + 1
-    st.markdown(f'<p class="step-progress">第 {number} 步，共 {len(F.STAGES)} 步：{esc(F.STAGE_TITLES[step])}</p>',
+    st.markdown(f'<p class="step-progress">第 {number} 步，共 {len(F.STAGES)} 步：{html_escape(F.STAGE_TITLES[step])}</p>',
                 unsafe_allow_html=True)

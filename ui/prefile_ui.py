@@ -10,7 +10,7 @@ from portal.prefiling.fields import FieldError
 from portal.prefiling.form import label_of
 from portal.prefiling.ratelimit import ClientInfo
 from portal.settings import get_settings
-from ui.common import esc
+from portal.text.escape import html_escape
 
 CSS = """
 <style>
@@ -58,7 +58,7 @@ def client_info() -> ClientInfo:
 
 def anchor(field: str) -> None:
     """A jump target for the error summary's link to `field`."""
-    st.markdown(f'<span id="field-{esc(field.replace(".", "-"))}"></span>', unsafe_allow_html=True)
+    st.markdown(f'<span id="field-{html_escape(field.replace(".", "-"))}"></span>', unsafe_allow_html=True)
 
 
 def error_summary(errors: list[FieldError]) -> None:
@@ -66,7 +66,7 @@ def error_summary(errors: list[FieldError]) -> None:
     if not errors:
         return
     items = "".join(
-        f'<li><a href="#field-{esc(e.field.replace(".", "-"))}">{esc(label_of(e.field))}：{esc(e.message)}</a></li>'
+        f'<li><a href="#field-{html_escape(e.field.replace(".", "-"))}">{html_escape(label_of(e.field))}：{html_escape(e.message)}</a></li>'
         for e in errors)
     st.markdown(f'<div class="error-summary" role="alert"><h2>有 {len(errors)} 处需要修改</h2>'
                 f"<ul>{items}</ul></div>", unsafe_allow_html=True)
@@ -76,4 +76,4 @@ def inline_error(field: str, errors: list[FieldError]) -> None:
     """The same words as in the summary, right under the field."""
     for e in errors:
         if e.field == field:
-            st.markdown(f'<p class="field-error">错误：{esc(e.message)}</p>', unsafe_allow_html=True)
+            st.markdown(f'<p class="field-error">错误：{html_escape(e.message)}</p>', unsafe_allow_html=True)

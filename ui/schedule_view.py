@@ -6,8 +6,9 @@ import streamlit as st
 
 from portal.db import get_engine, session_scope
 from portal.schedule.service import RegularReception, ScheduleEntry, load_schedule_file, upcoming
+from portal.text.escape import html_escape
 from portal.timeutil import beijing_today
-from ui.common import esc, settings
+from ui.resources import settings
 
 
 @st.cache_data(show_spinner=False)
@@ -27,9 +28,9 @@ def entry_html(entry: ScheduleEntry) -> str:
             ("地点", entry.place)]
     if entry.topics:
         rows.append(("接待内容", entry.topics))
-    items = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
-    return (f'<section class="sched-card" aria-label="{esc(entry.day_text)}">'
-            f'<p class="sched-day"><strong>{esc(entry.day_text)}</strong> '
+    items = "".join(f"<dt>{html_escape(k)}</dt><dd>{html_escape(v)}</dd>" for k, v in rows)
+    return (f'<section class="sched-card" aria-label="{html_escape(entry.day_text)}">'
+            f'<p class="sched-day"><strong>{html_escape(entry.day_text)}</strong> '
             f'<span class="sched-kind">{kind}</span></p><dl class="sched-dl">{items}</dl></section>')
 
 

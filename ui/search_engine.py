@@ -1,8 +1,9 @@
 """The process-wide searcher used by the pages (法律问答, the pre-filing check).
 
-The hybrid engine is loaded — or its index built — once per process in a background thread
-(st.cache_resource); until it is ready, get_searcher() returns keyword search whose answers say
-that the index is being built, so no page fails or waits for the model."""
+The hybrid engine is loaded once per process in a background thread (st.cache_resource). With the
+committed index matching the content, the first question waits the few seconds loading takes;
+only while articles are being encoded does get_searcher() return keyword search whose answers say
+that the index is being built, so no page fails or waits minutes for the model."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import streamlit as st
 from portal.search.api import Searcher
 from portal.search.loader import EngineLoader
 from portal.settings import get_settings
-from ui.common import get_library
+from ui.resources import get_library
 
 
 @st.cache_resource(show_spinner=False)
@@ -22,11 +23,12 @@ def engine_loader() -> EngineLoader:
 
 
 def get_searcher() -> Searcher:
-    """The hybrid engine when ready, else keyword search with a 索引建立中 note."""
+    """The hybrid engine when ready (waiting for a load), else keyword search with a 索引建立中 note."""
     return engine_loader().searcher()
 
 
 def index_status() -> tuple[bool, float, str | None]:
     """(ready, fraction encoded, error) of the search index, for a progress display."""
     loader = engine_loader()
+    loader.settle()
     return loader.ready, loader.fraction, loader.error

@@ -3,8 +3,8 @@
 Streamlit treats an app with a `pages/` folder beside its main script as a pages-folder (v1)
 multipage app until the main script first calls st.navigation, so the very first visitor after a
 start could see Streamlit's automatic list of page files. Deciding the mode before the server
-starts makes every session use app.py's navigation. (ui.common keeps a fallback for a plain
-`streamlit run app.py`.)"""
+starts makes every session use app.py's navigation. (app.py calls ui.frame.leave_pages_folder_mode
+as a fallback for a plain `streamlit run app.py`.)"""
 
 from __future__ import annotations
 

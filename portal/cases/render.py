@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 
 import markdown
 import nh3
@@ -33,11 +32,3 @@ def plain_text(text: str, *, limit: int | None = None) -> str:
     if limit is not None and len(words) > limit:
         words = words[: limit - 1] + "…"
     return words
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>#!|~{}])")
-
-
-def markdown_escape(text: str) -> str:
-    """Plain text made inert for a Markdown renderer (st.markdown): no links, no emphasis, no HTML."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)

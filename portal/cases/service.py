@@ -17,6 +17,7 @@ from portal.cases.render import plain_text
 from portal.cases.types import CaseSummary
 from portal.field_errors import FieldError, ValidationFailed
 from portal.identity import Actor, require
+from portal.laws.ids import law_slug_of
 from portal.laws.library import Library
 from portal.roles import EDITOR
 from portal.timeutil import beijing_today, utcnow
@@ -156,7 +157,7 @@ def published_list(*, session: Session, category: str | None = None,
     query = query.order_by(col(TypicalCase.published_on).desc(), TypicalCase.slug)
     cases = list(session.exec(query))
     if law_slug:
-        cases = [c for c in cases if any(x.id.split(":", 1)[0] == law_slug for x in citations_of(c))]
+        cases = [c for c in cases if any(law_slug_of(x.id) == law_slug for x in citations_of(c))]
     return cases
 
 

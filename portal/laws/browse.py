@@ -1,11 +1,54 @@
-"""Reading a law page by page: its chapters, which chapter holds an article, finding articles."""
+"""Finding a law on the shelves (by kind or topic, or by name) and reading it page by page: its
+chapters, which chapter holds an article, finding articles."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from portal.laws.catalog import KINDS, REPEALED_GROUP, TOPICS
+from portal.laws.library import Library
 from portal.laws.loader import Block, Law, Provision
-from portal.laws.references import parse_article_ref
+from portal.laws.numerals import parse_article_ref
+
+UNSORTED = "其他"  # shelf of laws that have no catalogue entry (reported by check-laws)
+
+
+def shelves(library: Library, *, by: str = "kind") -> list[tuple[str, list[Law]]]:
+    """The laws grouped as the 法规库 shows them, in catalogue order within each group.
+
+    by="kind": 宪法 · 法律 · 行政法规 · 司法解释 · 地方性法规, then 已废止 (every repealed law,
+    whatever its kind). by="topic": one shelf per topic; a law stands on each of its topics.
+    Empty shelves are left out."""
+    if by not in ("kind", "topic"):
+        raise ValueError(f"shelves by kind or topic, not {by!r}")
+    names = (*KINDS, REPEALED_GROUP) if by == "kind" else TOPICS
+    groups: dict[str, list[Law]] = {name: [] for name in (*names, UNSORTED)}
+    for law in library.ordered_laws():
+        entry = library.entry(law.slug)
+        if entry is None:
+            groups[UNSORTED].append(law)
+        elif by == "topic":
+            for topic in entry.topics:
+                groups[topic].append(law)
+        else:
+            groups[REPEALED_GROUP if law.is_repealed else entry.kind].append(law)
+    return [(name, laws) for name, laws in groups.items() if laws]
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split()).replace("《", "").replace("》", "")
+
+
+def filter_laws(library: Library, query: str) -> list[Law]:
+    """Laws whose title, derived short names or catalogue aliases contain the query words
+    (e.g. 民诉法, 劳动合同, 征收补偿); every law for an empty query."""
+    words = [_squeeze(w) for w in query.split() if _squeeze(w)]
+    out = []
+    for law in library.ordered_laws():
+        names = [_squeeze(n) for n in library.names(law.slug)]
+        if all(any(w in n for n in names) for w in words):
+            out.append(law)
+    return out
 
 
 @dataclass(frozen=True)

@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from portal.laws.catalog import Catalog, CatalogEntry, law_names, load_catalog
 from portal.laws.loader import Law, LawFormatError, Provision, law_files, parse_law_file
-
-# Order in which the library lists laws: the 信访 rules first, then by rank.
-PREFERRED_ORDER = (
-    "xinfang-gongzuo-tiaoli-2022",
-    "shandong-xinfang-tiaoli-2015",
-    "xianfa-2018",
-    "xingzheng-fuyi-fa-2023",
-    "xingzheng-susong-fa-2017",
-    "renmin-tiaojie-fa-2010",
-    "laodong-zhengyi-tiaojie-zhongcai-fa-2007",
-    "zhian-guanli-chufa-fa-2025",
-    "xingfa-2023",
-    "minfadian-2020",
-    "xinfang-tiaoli-2005",
-)
 
 
 @dataclass(frozen=True)
@@ -31,6 +17,7 @@ class Library:
     laws: dict[str, Law]
     provisions: dict[str, Provision]
     content_hash: str
+    catalog: Catalog = field(default_factory=Catalog)
 
     def law(self, slug: str) -> Law | None:
         return self.laws.get(slug)
@@ -39,25 +26,33 @@ class Library:
         return self.provisions.get(provision_id)
 
     def ordered_laws(self) -> list[Law]:
-        rank = {slug: i for i, slug in enumerate(PREFERRED_ORDER)}
-        return sorted(self.laws.values(), key=lambda law: (rank.get(law.slug, len(rank)), law.slug))
+        """The laws in catalogue order (the 信访 rules first); laws not in it last, by slug."""
+        return sorted(self.laws.values(), key=lambda law: (self.catalog.rank(law.slug), law.slug))
+
+    def entry(self, slug: str) -> CatalogEntry | None:
+        return self.catalog.entry(slug)
+
+    def names(self, slug: str) -> tuple[str, ...]:
+        """Title, short names derived from it and the catalogue aliases of one law."""
+        entry = self.catalog.entry(slug)
+        return law_names(self.laws[slug].title, entry.aliases if entry else ())
 
     def law_of(self, provision: Provision) -> Law:
         return self.laws[provision.law_slug]
 
 
-def build_library(laws: list[Law]) -> Library:
+def build_library(laws: list[Law], catalog: Catalog | None = None) -> Library:
     digest = hashlib.sha256()
     for law in sorted(laws, key=lambda law: law.slug):
         digest.update(f"{law.slug}:{law.content_hash}\n".encode())
     provisions = {p.id: p for law in laws for p in law.provisions}
     return Library(laws={law.slug: law for law in laws}, provisions=provisions,
-                   content_hash=digest.hexdigest())
+                   content_hash=digest.hexdigest(), catalog=catalog or Catalog())
 
 
 def load_library(directory: Path) -> Library:
-    """Parse every law file in `directory`; any malformed file raises LawFormatError."""
-    return build_library([parse_law_file(path) for path in law_files(directory)])
+    """Parse every law file in `directory` and its catalogue; any malformed file raises LawFormatError."""
+    return build_library([parse_law_file(path) for path in law_files(directory)], load_catalog(directory))
 
 
 @dataclass(frozen=True)
@@ -77,4 +72,9 @@ def load_library_report(directory: Path) -> LibraryLoad:
             laws.append(parse_law_file(path))
         except LawFormatError as exc:
             errors.append(exc)
-    return LibraryLoad(library=build_library(laws), errors=tuple(errors))
+    try:
+        catalog = load_catalog(directory)
+    except LawFormatError as exc:  # the laws are still published, listed without kind or topic
+        errors.append(exc)
+        catalog = Catalog()
+    return LibraryLoad(library=build_library(laws, catalog), errors=tuple(errors))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from portal.laws.ids import format_provision_id
 from portal.laws.numerals import CN_NUMERAL, cn_to_int
 
 REQUIRED_FIELDS = ("title", "issuer", "promulgated", "effective", "status", "source")
@@ -262,7 +263,7 @@ def parse_law(text: str, *, slug: str, path: str | None = None) -> Law:
             label = first.split(ARTICLE_SEPARATOR, 1)[0]
             numbering.article(number, sub, label, line_no)
             provision = Provision(
-                id=f"{slug}:{label}", law_slug=slug, label=label, number=number, sub=sub,
+                id=format_provision_id(slug, label), law_slug=slug, label=label, number=number, sub=sub,
                 text="\n".join(lines), path=tuple(heading_path[k] for k in sorted(heading_path)),
                 ordinal=len(provisions), line=line_no)
             provisions.append(provision)

@@ -1,4 +1,6 @@
-"""Chinese numerals as used in article labels (第一千二百六十条, 第二百七十六条之一)."""
+"""Article numbers, the one module: Chinese numerals as used in article labels (第一千二百六十条,
+第二百七十六条之一), and article numbers as citizens type them ("32", "第三十二条", "276之一", full-width
+digits). The exact-reference search (portal/search/exact.py) and the 法规库 jump box both parse here."""
 
 from __future__ import annotations
 
@@ -9,6 +11,8 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_NUMERAL = "[零〇一二两三四五六七八九十百千]+"
 _CN_RE = re.compile(f"^{CN_NUMERAL}$")
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+NUMBER = f"(?:\\d+|{CN_NUMERAL})"
 
 
 def cn_to_int(text: str) -> int:
@@ -66,3 +70,28 @@ def parse_label(label: str) -> tuple[int, int]:
     if not m:
         raise ValueError(f"not an article label: {label!r}")
     return cn_to_int(m.group(1)), cn_to_int(m.group(2)) if m.group(2) else 0
+
+
+def number_value(token: str | None) -> int:
+    """An article number as written: "32" -> 32, "三十二" -> 32, None or "" -> 0. Raises ValueError."""
+    if not token:
+        return 0
+    return int(token) if token.isdigit() else cn_to_int(token)
+
+
+_REF = re.compile(f"^第?\\s*({NUMBER})\\s*条?\\s*(?:之\\s*({NUMBER}))?\\s*条?$")
+
+
+def parse_article_ref(text: str) -> tuple[int, int] | None:
+    """(number, sub) for a bare article reference, or None if `text` is not one."""
+    cleaned = text.strip().replace(" ", "").replace("\u3000", "")
+    cleaned = cleaned.translate(FULLWIDTH_DIGITS)
+    m = _REF.match(cleaned)
+    if not m:
+        return None
+    try:
+        number = number_value(m.group(1))
+        sub = number_value(m.group(2))
+    except ValueError:
+        return None
+    return (number, sub) if number > 0 else None

@@ -1,8 +1,11 @@
 """Channel suggestion (诉访分离) and bar warnings, before the citizen submits.
 
-Matters for a court, arbitration, administrative reconsideration or discipline inspection are
-pointed to that channel (信访工作条例 第二十二条、第二十八条、第三十一条); the citizen may still
-submit. Warnings where 第十九条第三款 or 第三十六条第三款 would bar acceptance.
+Matters for a court, labour arbitration, administrative reconsideration, a house or land
+expropriation remedy, a government-information request or discipline inspection are pointed to
+that channel, with the articles that govern it (信访工作条例 第二十二条、第二十八条、第三十一条;
+劳动争议调解仲裁法 and 劳动合同法; 国有土地上房屋征收与补偿条例 and 土地管理法; 政府信息公开条例);
+legal aid (法律援助法) is offered to whoever cannot afford a lawyer. The citizen may still submit.
+Warnings where 第十九条第三款 or 第三十六条第三款 would bar acceptance.
 """
 
 from __future__ import annotations
@@ -13,6 +16,12 @@ _XF = "xinfang-gongzuo-tiaoli-2022"
 _LD = "laodong-zhengyi-tiaojie-zhongcai-fa-2007"
 _FY = "xingzheng-fuyi-fa-2023"
 _SS = "xingzheng-susong-fa-2017"
+_HT = "laodong-hetong-fa-2012"
+_NMG = "baozhang-nongmingong-gongzi-zhifu-tiaoli-2019"
+_ZS = "guoyou-tudi-shang-fangwu-zhengshou-yu-buchang-tiaoli-2011"
+_TD = "tudi-guanli-fa-2019"
+_XXGK = "zhengfu-xinxi-gongkai-tiaoli-2019"
+_FY_AID = "falv-yuanzhu-fa-2021"
 
 
 @dataclass(frozen=True)
@@ -46,17 +55,34 @@ class BarWarning:
 RULES: tuple[ChannelRule, ...] = (
     ChannelRule(
         "arbitration", "劳动争议仲裁",
-        "拖欠工资、劳动合同、社会保险、工伤待遇等劳动争议，可以先申请调解，或向劳动争议仲裁委员会申请仲裁。"
+        "拖欠工资、劳动合同、社会保险、工伤待遇等劳动争议，可以先申请调解，或向劳动争议仲裁委员会申请仲裁；"
+        "被拖欠工资的，也可以向人力资源社会保障部门（劳动保障监察）投诉。"
         "仲裁时效一般为一年，请留意期限。",
-        ("工资", "欠薪", "劳动合同", "辞退", "开除", "社保", "社会保险", "加班", "经济补偿",
-         "劳动关系", "工伤待遇", "劳务费", "用人单位"),
-        (f"{_LD}:第二条", f"{_LD}:第五条", f"{_LD}:第二十七条", f"{_XF}:第三十一条")),
+        ("工资", "欠薪", "讨薪", "劳动报酬", "劳动合同", "辞退", "开除", "社保", "社会保险", "加班",
+         "经济补偿", "劳动关系", "工伤待遇", "劳务费", "用人单位", "农民工"),
+        (f"{_LD}:第二条", f"{_LD}:第五条", f"{_LD}:第二十七条", f"{_HT}:第三十条", f"{_HT}:第七十七条",
+         f"{_NMG}:第十条", f"{_XF}:第三十一条")),
+    ChannelRule(
+        "expropriation", "征收补偿（复核评估、行政复议、行政诉讼）",
+        "对市、县级人民政府的房屋征收决定或者补偿决定不服的，可以依法申请行政复议，也可以提起行政诉讼；"
+        "对评估确定的房屋价值有异议的，可以申请复核评估，再有异议的可以申请鉴定。"
+        "征收集体土地的，补偿安置方案应当公告并听取意见，补偿应当公平、合理。",
+        ("征收", "拆迁", "补偿决定", "补偿协议", "征地", "安置补偿", "评估价", "强拆"),
+        (f"{_ZS}:第十四条", f"{_ZS}:第十九条", f"{_ZS}:第二十六条", f"{_ZS}:第二十七条",
+         f"{_TD}:第四十七条", f"{_TD}:第四十八条")),
     ChannelRule(
         "reconsideration", "行政复议",
         "对行政机关的处罚、强制措施、征收补偿、许可等决定不服的，可以自知道该行为之日起六十日内申请行政复议。",
-        ("行政处罚", "罚款", "吊销", "没收", "查封", "扣押", "征收", "拆迁", "补偿决定", "行政许可",
-         "不予许可", "工伤认定", "强制拆除", "行政拘留"),
+        ("行政处罚", "罚款", "吊销", "没收", "查封", "扣押", "行政许可", "不予许可", "工伤认定",
+         "强制拆除", "行政拘留"),
         (f"{_FY}:第二条", f"{_FY}:第十一条", f"{_FY}:第二十条", f"{_XF}:第三十一条")),
+    ChannelRule(
+        "information", "政府信息公开申请",
+        "想了解政府的文件、批复、补偿方案等信息的，可以向地方各级人民政府或有关政府部门申请政府信息公开；"
+        "不能当场答复的，行政机关应当在20个工作日内答复（延长最多20个工作日）。"
+        "认为行政机关侵犯您在信息公开中的合法权益的，可以投诉、举报，也可以申请行政复议或提起行政诉讼。",
+        ("信息公开", "政府信息", "公开申请", "申请公开", "不予公开", "公开文件"),
+        (f"{_XXGK}:第二十七条", f"{_XXGK}:第三十三条", f"{_XXGK}:第五十一条")),
     ChannelRule(
         "court", "人民法院（诉讼）",
         "涉及民事、行政、刑事等诉讼权利救济的事项，依法由法院等政法部门按诉讼程序处理；"
@@ -64,8 +90,14 @@ RULES: tuple[ChannelRule, ...] = (
         ("法院", "判决", "裁定", "起诉", "诉讼", "执行", "上诉", "再审", "借款", "欠款", "合同纠纷",
          "离婚", "继承", "抚养费"),
         (f"{_XF}:第二十二条", f"{_XF}:第二十八条", f"{_XF}:第三十一条", f"{_SS}:第二条",
-         f"{_SS}:第四十六条"),
+         f"{_SS}:第四十六条", "minshi-susong-fa-2023:第一百二十二条"),
         stages=("已进入诉讼或仲裁",)),
+    ChannelRule(
+        "legal_aid", "法律援助",
+        "经济困难、请不起律师的，可以向法律援助机构申请免费的法律咨询、代写文书、诉讼或仲裁代理；"
+        "进城务工人员申请支付劳动报酬或者请求工伤事故人身损害赔偿的，有材料证明即免予核查经济困难状况。",
+        ("法律援助", "请不起律师", "没钱请律师", "免费律师", "找不到律师"),
+        (f"{_FY_AID}:第二条", f"{_FY_AID}:第二十二条", f"{_FY_AID}:第三十一条", f"{_FY_AID}:第四十二条")),
     ChannelRule(
         "discipline", "纪检监察机关",
         "检举控告党员干部、公职人员违纪违法的，由纪检监察机关依规依纪依法受理；"
@@ -97,6 +129,12 @@ HINT_36 = BarWarning(
     "已有复查意见的，如不服，可以自收到书面答复之日起30日内向复查机关的上一级机关请求复核"
     "（《信访工作条例》第三十六条）。",
     (f"{_XF}:第三十六条",))
+
+
+def channel_input(*, subject: str, request: str, facts: str) -> str:
+    """The words channel suggestion reads: 被反映对象, 诉求 and 事实与理由 (the same on the 核对 step
+    and in the stored record)."""
+    return " ".join((subject, request, facts))
 
 
 def suggest(*, category: str, text: str, stage: str = "") -> list[Suggestion]:

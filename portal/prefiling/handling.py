@@ -13,7 +13,7 @@ from portal.audit.service import REVEAL, record
 from portal.identity import Actor, PermissionDenied, require
 from portal.prefiling.crypto import Cipher
 from portal.prefiling.masking import masked
-from portal.prefiling.staff import StaffView, staff_view
+from portal.prefiling.staff_view import StaffView, staff_view
 from portal.prefiling.states import STAFF, actions_from
 from portal.roles import HANDLER
 

@@ -42,7 +42,7 @@ def by_token(*, session: Session, idempotency_token: str) -> Prefiling | None:
 
 def _build(data: PrefilingCreate, *, token: str, code: str, secret: str, cipher: Cipher,
            now: dt.datetime) -> Prefiling:
-    text = " ".join((data.subject, data.request, data.facts))
+    text = channels.channel_input(subject=data.subject, request=data.request, facts=data.facts)
     suggested = channels.suggest(category=data.category, text=text, stage=data.raised_stage)
     return Prefiling(
         code=code, secret_hash=cipher.mac(f"{code}:{secret}"), idempotency_token=token, state=DRAFT,

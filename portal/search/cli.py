@@ -89,10 +89,16 @@ def run_eval(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     engine = _engine(None, args.model)
-    state = "built" if engine.artefacts.built else "up to date"
-    print(f"index {state}: {engine.artefacts.directory} ({len(engine.corpus)} provisions, "
-          f"{time.perf_counter() - started:.1f} s)")
-    return 0
+    artefacts = engine.artefacts
+    seconds = time.perf_counter() - started
+    if not artefacts.built:
+        print(f"index up to date: {artefacts.directory} ({len(engine.corpus)} provisions, {seconds:.1f} s)")
+        return 0
+    size = sum(p.stat().st_size for p in artefacts.directory.rglob("*") if p.is_file()) if artefacts.saved else 0
+    where = f"{artefacts.directory}, {size / 1e6:.1f} MB" if artefacts.saved else "in memory only (read-only folder)"
+    print(f"index built: {where} ({len(engine.corpus)} provisions: {artefacts.encoded} encoded, "
+          f"{len(engine.corpus) - artefacts.encoded} reused; {seconds:.1f} s)")
+    return 0 if artefacts.saved else 1
 
 
 def run_stats(args: argparse.Namespace) -> int:

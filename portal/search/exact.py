@@ -8,15 +8,17 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from portal.laws.numerals import CN_NUMERAL, article_label, cn_to_int
+from portal.laws.catalog import derived_names
+from portal.laws.ids import format_provision_id
+from portal.laws.numerals import FULLWIDTH_DIGITS, NUMBER, article_label, number_value
 
 DEFAULT_LAW = "xinfang-gongzuo-tiaoli-2022"
 OLD_XINFANG_LAW = "xinfang-tiaoli-2005"
 _OLD_MARKERS = ("2005", "旧", "原信访条例", "废止", "老条例")
-_NUM = f"(\\d+|{CN_NUMERAL})"
+_NUM = f"({NUMBER})"
 _WITH_TIAO = re.compile(f"(?:第{_NUM}|(\\d+))条(?:之{_NUM})?")
 _AFTER_ALIAS = re.compile(f"^(?:的)?(?:第{_NUM}条?|(\\d+)条?)(?:之{_NUM})?")
-_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+_HALFWIDTH_PARENS = str.maketrans("()", "（）")  # names are stored with full-width brackets
 
 
 @dataclass(frozen=True)
@@ -33,30 +35,25 @@ class ArticleRef:
         return article_label(self.number, self.sub)
 
 
-def _to_int(token: str | None) -> int:
-    if not token:
-        return 0
-    return int(token) if token.isdigit() else cn_to_int(token)
-
-
 def build_aliases(titles: Mapping[str, str], extra: Mapping[str, Iterable[str]]) -> dict[str, str]:
-    """alias → law slug: the maintained aliases first (信访条例 means the current 信访工作条例;
-    find_reference switches to the repealed 2005 text when the query says 2005 or 旧), then each
-    title and the title without 中华人民共和国."""
+    """alias → law slug, every name as a query is normalised: the maintained aliases first (the
+    law catalogue's: 信访条例 means the current 信访工作条例; find_reference switches to the
+    repealed 2005 text when the query says 2005 or 旧), then for each title the names derived
+    from it (劳动合同法, 民间借贷规定, 婚姻家庭编解释 …; portal.laws.catalog.derived_names)."""
     aliases: dict[str, str] = {}
     for slug, names in extra.items():
         for name in names:
-            aliases.setdefault(name, slug)
+            if key := _normalise(name):
+                aliases.setdefault(key, slug)
     for slug, title in titles.items():
-        aliases.setdefault(title, slug)
-        short = title.removeprefix("中华人民共和国")
-        if short != title:
-            aliases.setdefault(short, slug)
+        for name in derived_names(title):
+            if key := _normalise(name):
+                aliases.setdefault(key, slug)
     return aliases
 
 
 def _normalise(query: str) -> str:
-    text = query.translate(_FULLWIDTH)
+    text = query.translate(FULLWIDTH_DIGITS).translate(_HALFWIDTH_PARENS)
     return re.sub(r"[\s\u3000《》〈〉<>\"“”]+", "", text)
 
 
@@ -79,15 +76,15 @@ def find_reference(query: str, aliases: Mapping[str, str], known_ids: Mapping[st
             m2 = _WITH_TIAO.search(rest or "")
             if not m2:
                 return None
-            number, sub = _to_int(m2.group(1) or m2.group(2)), _to_int(m2.group(3))
+            number, sub = number_value(m2.group(1) or m2.group(2)), number_value(m2.group(3))
         else:
-            number, sub = _to_int(m.group(1) or m.group(2)), _to_int(m.group(3))
+            number, sub = number_value(m.group(1) or m.group(2)), number_value(m.group(3))
     else:
         m = _WITH_TIAO.search(text)
         if not m:
             return None
-        slug, number, sub = DEFAULT_LAW, _to_int(m.group(1) or m.group(2)), _to_int(m.group(3))
+        slug, number, sub = DEFAULT_LAW, number_value(m.group(1) or m.group(2)), number_value(m.group(3))
     if number <= 0 or number >= 10000 or sub >= 100:
         return None
-    pid = f"{slug}:{article_label(number, sub)}"
+    pid = format_provision_id(slug, article_label(number, sub))
     return ArticleRef(slug, number, sub, pid if pid in known_ids else None)

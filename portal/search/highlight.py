@@ -3,12 +3,9 @@ Plain functions (no streamlit) so any view can use them and tests can import the
 
 from __future__ import annotations
 
-import html
 import re
 
-
-def esc(text: str) -> str:
-    return html.escape(text, quote=True)
+from portal.text.escape import html_escape, html_lines
 
 
 def highlight(text: str, terms: tuple[str, ...]) -> str:
@@ -16,7 +13,7 @@ def highlight(text: str, terms: tuple[str, ...]) -> str:
     on the raw text and every piece is escaped separately, so no input can inject markup."""
     terms = tuple(t for t in terms if t)
     if not terms:
-        return "<br>".join(esc(line) for line in text.split("\n"))
+        return html_lines(text)
     pattern = re.compile("|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True)))
     spans: list[list[int]] = []
     for m in pattern.finditer(text):
@@ -27,8 +24,8 @@ def highlight(text: str, terms: tuple[str, ...]) -> str:
     out: list[str] = []
     pos = 0
     for start, end in spans:
-        out.append(esc(text[pos:start]))
-        out.append(f"<mark>{esc(text[start:end])}</mark>")
+        out.append(html_escape(text[pos:start]))
+        out.append(f"<mark>{html_escape(text[start:end])}</mark>")
         pos = end
-    out.append(esc(text[pos:]))
+    out.append(html_escape(text[pos:]))
     return "".join(out).replace("\n", "<br>")

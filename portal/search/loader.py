@@ -1,6 +1,8 @@
-"""Loading the engine for a long-running process (the web app): the index is loaded or built in a
-background thread while a keyword-only engine answers (索引建立中), so no page ever waits for a
-model or fails because the index is missing."""
+"""Loading the engine for a long-running process (the web app). The committed index normally
+matches the content: it loads in a few seconds and the first question waits for it. Only when
+articles must be encoded (content changed without `python -m portal.search build`) is the index
+built in a background thread while a keyword-only engine answers (索引建立中), so no page waits
+minutes for a model or fails because the index is missing."""
 
 from __future__ import annotations
 
@@ -10,23 +12,29 @@ from dataclasses import replace
 
 from portal.laws.library import Library
 from portal.search.api import SearchResponse
+from portal.search.documents import corpus_from_library
+from portal.search.embedder import Embedder, make_embedder
 from portal.search.engine import EngineConfig, SearchEngine
+from portal.search.manifest import pending_documents
 
 log = logging.getLogger(__name__)
 BUILDING_NOTE = "检索索引正在建立中，暂时只按关键词查找，结果可能不够全面。"
+LOAD_WAIT_SECONDS = 60.0  # longest a question waits for an index that needs no encoding
 
 
 class EngineLoader:
     """Owns the process's SearchEngine. `searcher()` is always usable: the full hybrid engine once
     ready, before that a keyword-only engine whose answers carry a note saying so."""
 
-    def __init__(self, library: Library, *, index_dir, embedding_model: str) -> None:
+    def __init__(self, library: Library, *, index_dir, embedding_model: str | Embedder) -> None:
         self.library = library
         self.index_dir = index_dir
         self.embedding_model = embedding_model
         self.done = 0
         self.total = 0
         self.error: str | None = None
+        self.pending: int | None = None  # documents to encode (known once the model is loaded)
+        self._planned = threading.Event()
         self.engine: SearchEngine | None = None
         self._fallback: SearchEngine | None = None
         self._lock = threading.Lock()
@@ -44,11 +52,29 @@ class EngineLoader:
 
     def _run(self) -> None:
         try:
+            embedder = self.embedding_model
+            if isinstance(embedder, str):
+                embedder = make_embedder(embedder)
+            self.pending = pending_documents(corpus_from_library(self.library), embedder, self.index_dir)
+            self._planned.set()
+            if self.pending:
+                log.warning("search index: %d provisions to encode; serving keyword search meanwhile "
+                            "(run `python -m portal.search build` ahead of serving)", self.pending)
             self.engine = SearchEngine.for_library(self.library, index_dir=self.index_dir,
-                                                   embedder=self.embedding_model, progress=self._progress)
+                                                   embedder=embedder, progress=self._progress)
         except Exception as exc:  # keep serving keyword search; the page says the index is unavailable
             log.exception("search index could not be built")
             self.error = type(exc).__name__
+        finally:
+            self._planned.set()
+
+    def settle(self, timeout: float = LOAD_WAIT_SECONDS) -> bool:
+        """Wait for an index that only needs loading (no encoding); True when the engine is ready.
+        Returns at once when a build is under way or loading failed."""
+        if self.engine is None and self._thread is not None and self._planned.wait(timeout) \
+                and self.pending == 0 and self.error is None:
+            self._thread.join(timeout)
+        return self.ready
 
     @property
     def ready(self) -> bool:
@@ -64,7 +90,7 @@ class EngineLoader:
         return self.ready
 
     def searcher(self):
-        if self.engine is not None:
+        if self.settle():
             return self.engine
         with self._lock:
             if self._fallback is None:

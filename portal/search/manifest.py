@@ -1,11 +1,20 @@
 """Index artefacts (索引文件) under settings.index_dir and their manifest.
 
-One folder per (corpus, embedder): `vectors.faiss`, `bm25/` (the bm25s arrays), `ids.json` and
-`manifest.json` (embedder, model id, dimension, content hash, code version, build time, sha256 of
-every file). An index is served only when its manifest matches what would be built now and every
-checksum holds; otherwise it is rebuilt. A build is written to a temporary folder and moved into
-place, so a crash leaves no half-written index behind. Document vectors are encoded in chunks
-saved as they finish, so an interrupted build of a large corpus resumes where it stopped.
+One folder per (corpus, embedder), e.g. `index/library-<model>/`:
+
+- `vectors.npy` — the document vectors, float16, row i = document i of the corpus;
+- `rows.json` — per row the provision id and a hash of its indexed text and the model id;
+- `bm25/` — the bm25s arrays (loading them takes milliseconds; re-tokenising takes seconds);
+- `manifest.json` — format, embedder, model id, dimension, content hash, code version, counts,
+  build time and the sha256 of every other file.
+
+An index is served only when its manifest matches what would be built now and every checksum
+holds; otherwise it is rebuilt. Loading only reads, so the folder may be shared read-only between
+replicas (a stale index in a read-only folder is rebuilt in memory, never written). A build
+re-encodes only the documents whose text hash is not in the previous index of the same folder,
+so changing or adding a law encodes just its changed articles. Builds are written to a temporary
+folder and moved into place; encoded chunks are saved as they finish, so an interrupted build
+resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -31,9 +40,11 @@ from portal.search.lexical import LexicalIndex, document_tokens
 from portal.search.tokenizer import LegalTokenizer
 from portal.search.vector import VectorIndex
 
-INDEX_FORMAT = "2"  # bump when the document text or artefact layout changes
+INDEX_FORMAT = "3"  # bump when the document text or artefact layout changes
 CHUNK = 256  # documents per resumable chunk
 BATCH = 32  # documents per encoder call (progress granularity)
+VECTOR_DTYPE = np.float16  # stored precision (cosines move by < 1e-3; halves the committed size)
+REBUILD_HINT = "run `python -m portal.search build`"
 Progress = Callable[[int, int], None]
 
 
@@ -49,19 +60,26 @@ class IndexArtefacts:
     directory: Path
     built: bool  # True when this call built it (False: loaded from disk)
     build_seconds: float
+    encoded: int = 0  # documents encoded by this call (0 when every vector was reused)
+    saved: bool = True  # False when built in memory only (read-only index folder)
 
 
 def code_version(tokenizer: LegalTokenizer) -> str:
     return f"{INDEX_FORMAT}-{tokenizer.version}"
 
 
-def index_directory(base: Path, corpus: Corpus, embedder: Embedder) -> Path:
+def index_directory(base: Path, corpus: Corpus, model_id: str) -> Path:
     """library-<model> for the portal's library (rebuilt in place when content changes);
     corpus-<hash>-<model> for an evaluation corpus (one cache per corpus and model)."""
-    model = re.sub(r"[^A-Za-z0-9._-]+", "_", embedder.model_id)[-60:]
+    model = re.sub(r"[^A-Za-z0-9._-]+", "_", model_id)[-60:]
     if corpus.name == "library":
         return base / f"library-{model}"
     return base / f"corpus-{corpus.content_hash[:16]}-{model}"
+
+
+def text_hashes(corpus: Corpus, model_id: str) -> list[str]:
+    """Per document: a hash of the text the embedder sees and the model id (the reuse key)."""
+    return [hashlib.sha256(f"{model_id}\n{d.dense_text}".encode()).hexdigest()[:24] for d in corpus.documents]
 
 
 def expected_manifest(corpus: Corpus, embedder: Embedder, tokenizer: LegalTokenizer) -> dict:
@@ -82,45 +100,99 @@ def _files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.is_file() and p.name != "manifest.json")
 
 
-def load_index(directory: Path, expected: dict, corpus: Corpus) -> IndexArtefacts:
-    """Load a verified index or raise IndexError_ saying why it cannot be served."""
+def read_manifest(directory: Path) -> dict:
     try:
         manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexError_(f"no readable manifest: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise IndexError_("no readable manifest")
+    return manifest
+
+
+def verify_checksums(directory: Path, manifest: dict, names: list[str] | None = None) -> None:
+    """Every file listed (or the given ones) is present and unchanged; with `names` None, no file
+    is missing or unexpected either."""
+    checksums = manifest.get("checksums") or {}
+    if names is None:
+        present = {p.relative_to(directory).as_posix() for p in _files(directory)}
+        if not checksums or set(checksums) != present:
+            raise IndexError_("artefact files missing or unexpected")
+        names = list(checksums)
+    for name in names:
+        if name not in checksums or not (directory / name).is_file() or _sha256(directory / name) != checksums[name]:
+            raise IndexError_(f"checksum mismatch in {name}")
+
+
+def _load_vectors(directory: Path) -> np.ndarray:
+    vectors = np.load(directory / "vectors.npy", allow_pickle=False)
+    if vectors.ndim != 2:
+        raise ValueError("vectors.npy is not a matrix")
+    return vectors
+
+
+def _load_rows(directory: Path) -> tuple[list[str], list[str]]:
+    rows = json.loads((directory / "rows.json").read_text(encoding="utf-8"))
+    return list(rows["ids"]), list(rows["text_hashes"])
+
+
+def load_index(directory: Path, expected: dict, corpus: Corpus) -> IndexArtefacts:
+    """Load a verified index or raise IndexError_ saying why it cannot be served. Reads only."""
+    manifest = read_manifest(directory)
     for key, value in expected.items():
         if manifest.get(key) != value:
             raise IndexError_(f"manifest {key} differs")
-    checksums = manifest.get("checksums") or {}
-    present = {str(p.relative_to(directory)) for p in _files(directory)}
-    if not checksums or set(checksums) != present:
-        raise IndexError_("artefact files missing or unexpected")
-    for name, digest in checksums.items():
-        if _sha256(directory / name) != digest:
-            raise IndexError_(f"checksum mismatch in {name}")
+    verify_checksums(directory, manifest)
     try:
-        ids = json.loads((directory / "ids.json").read_text(encoding="utf-8"))
-        vector = VectorIndex.load(directory / "vectors.faiss")
+        ids, hashes = _load_rows(directory)
+        vectors = _load_vectors(directory)
         lexical = LexicalIndex.load(directory / "bm25")
     except Exception as exc:  # any unreadable artefact means rebuild, never serve
         raise IndexError_(f"unreadable artefact: {exc}") from None
-    if ids != [d.id for d in corpus.documents] or vector.size != len(corpus) or lexical.size != len(corpus):
+    if ids != [d.id for d in corpus.documents] or hashes != text_hashes(corpus, expected["model_id"]) \
+            or vectors.shape[0] != len(corpus) or lexical.size != len(corpus):
         raise IndexError_("artefact sizes do not match the corpus")
-    if vector.dim != expected["dim"]:
+    if vectors.shape[1] != expected["dim"]:
         raise IndexError_("vector dimension differs")
-    return IndexArtefacts(lexical, vector, manifest, directory, False, float(manifest.get("build_seconds", 0)))
+    return IndexArtefacts(lexical, VectorIndex.build(vectors), manifest, directory, False,
+                          float(manifest.get("build_seconds", 0)))
 
 
-def _encode_resumable(corpus: Corpus, embedder: Embedder, work: Path, progress: Progress | None) -> np.ndarray:
-    """Document vectors, chunk by chunk; finished chunks in `work` are reused."""
-    texts = [d.dense_text for d in corpus.documents]
+def reusable_vectors(directory: Path, model_id: str, dim: int) -> dict[str, np.ndarray]:
+    """text hash → vector from an existing index folder of the same model (any content, any code
+    version): an unchanged article is never encoded again. Unverifiable files give nothing."""
+    try:
+        manifest = read_manifest(directory)
+        if manifest.get("model_id") != model_id or manifest.get("dim") != dim:
+            return {}
+        verify_checksums(directory, manifest, ["vectors.npy", "rows.json"])
+        _, hashes = _load_rows(directory)
+        vectors = _load_vectors(directory)
+    except Exception:  # anything unreadable: encode afresh
+        return {}
+    if vectors.shape != (len(hashes), dim):
+        return {}
+    return dict(zip(hashes, vectors, strict=True))
+
+
+def pending_documents(corpus: Corpus, embedder: Embedder, base: Path) -> int:
+    """How many documents a build would have to encode now (0: the index loads or rebuilds in
+    seconds without the model doing any work)."""
+    directory = index_directory(base, corpus, embedder.model_id)
+    known = reusable_vectors(directory, embedder.model_id, embedder.dim)
+    return sum(1 for h in text_hashes(corpus, embedder.model_id) if h not in known)
+
+
+def _encode_resumable(texts: list[str], embedder: Embedder, work: Path | None,
+                      progress: Progress | None) -> np.ndarray:
+    """Vectors of `texts`, chunk by chunk; finished chunks in `work` are reused (no `work`: in
+    memory only)."""
     total = len(texts)
     chunks: list[np.ndarray] = []
-    done = 0
     for start in range(0, total, CHUNK):
-        path = work / f"chunk-{start:08d}.npy"
+        path = work / f"chunk-{start:08d}.npy" if work is not None else None
         part = None
-        if path.is_file():
+        if path is not None and path.is_file():
             with contextlib.suppress(Exception):
                 part = np.load(path, allow_pickle=False)
             if part is not None and part.shape != (min(CHUNK, total - start), embedder.dim):
@@ -132,38 +204,17 @@ def _encode_resumable(corpus: Corpus, embedder: Embedder, work: Path, progress: 
                 if progress:
                     progress(min(b + BATCH, start + CHUNK, total), total)
             part = np.concatenate(pieces).astype(np.float32)
-            tmp = work / f".chunk-{start:08d}.{os.getpid()}.npy"
-            np.save(tmp, part)
-            os.replace(tmp, path)
+            if path is not None:
+                tmp = work / f".chunk-{start:08d}.{os.getpid()}.npy"
+                np.save(tmp, part)
+                os.replace(tmp, path)
         chunks.append(part)
-        done = start + part.shape[0]
         if progress:
-            progress(done, total)
+            progress(start + part.shape[0], total)
     return np.concatenate(chunks) if chunks else np.zeros((0, embedder.dim), np.float32)
 
 
-def _reusable_vectors(directory: Path, expected: dict) -> np.ndarray | None:
-    """The document vectors of an existing index of the same content and model (a change of
-    tokenizer or code version alone does not need the slow re-encoding)."""
-    try:
-        old = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-        if any(old.get(k) != expected[k] for k in ("model_id", "dim", "content_hash", "documents")):
-            return None
-        if _sha256(directory / "vectors.faiss") != old["checksums"]["vectors.faiss"]:
-            return None
-        vector = VectorIndex.load(directory / "vectors.faiss")
-        vectors = vector.index.reconstruct_n(0, vector.size)
-        return vectors if vectors.shape == (expected["documents"], expected["dim"]) else None
-    except Exception:  # anything unreadable: encode afresh
-        return None
-
-
-def build_index(directory: Path, expected: dict, corpus: Corpus, embedder: Embedder,
-                tokenizer: LegalTokenizer, progress: Progress | None) -> IndexArtefacts:
-    started = time.perf_counter()
-    base = directory.parent
-    work = base / f".{directory.name}.building"
-    stamp = {k: expected[k] for k in ("model_id", "content_hash", "code_version")}
+def _prepare_work(work: Path, stamp: dict) -> None:
     stamp_file = work / "building.json"
     if work.is_dir():
         try:
@@ -174,43 +225,74 @@ def build_index(directory: Path, expected: dict, corpus: Corpus, embedder: Embed
     work.mkdir(parents=True, exist_ok=True)
     stamp_file.write_text(json.dumps(stamp), encoding="utf-8")
 
-    vectors = _reusable_vectors(directory, expected)
-    if vectors is None:
-        vectors = _encode_resumable(corpus, embedder, work, progress)
+
+def build_index(directory: Path, expected: dict, corpus: Corpus, embedder: Embedder,
+                tokenizer: LegalTokenizer, progress: Progress | None, *, save: bool = True) -> IndexArtefacts:
+    """Build the index, encoding only documents whose text hash the previous index lacks; with
+    `save` False nothing is written (a read-only folder)."""
+    started = time.perf_counter()
+    base = directory.parent
+    hashes = text_hashes(corpus, embedder.model_id)
+    known = reusable_vectors(directory, embedder.model_id, embedder.dim)
+    missing = [i for i, h in enumerate(hashes) if h not in known]
+    work = None
+    if save and missing:
+        work = base / f".{directory.name}.building"
+        _prepare_work(work, {k: expected[k] for k in ("model_id", "content_hash")} | {"format": INDEX_FORMAT})
+    fresh = _encode_resumable([corpus.documents[i].dense_text for i in missing], embedder, work, progress)
+    vectors = np.zeros((len(corpus), embedder.dim), dtype=VECTOR_DTYPE)
+    for row, h in enumerate(hashes):
+        if h in known:
+            vectors[row] = known[h]
+    if missing:
+        vectors[missing] = fresh.astype(VECTOR_DTYPE)
     elif progress:
         progress(len(corpus), len(corpus))
     lexical = LexicalIndex.build(document_tokens(d, tokenizer) for d in corpus.documents)
-    vector = VectorIndex.build(vectors) if len(corpus) else VectorIndex.build(np.zeros((0, embedder.dim)))
+    vector = VectorIndex.build(vectors)
+    seconds = time.perf_counter() - started
+    summary = dict(expected, format=INDEX_FORMAT, dtype=np.dtype(VECTOR_DTYPE).name,
+                   built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                   build_seconds=round(seconds, 2), encoded=len(missing), reused=len(corpus) - len(missing))
+    if not save:
+        return IndexArtefacts(lexical, vector, summary, directory, True, seconds, len(missing), saved=False)
 
     tmp = base / f".{directory.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    vector.save(tmp / "vectors.faiss")
+    np.save(tmp / "vectors.npy", vectors)
     lexical.save(tmp / "bm25")
-    (tmp / "ids.json").write_text(json.dumps([d.id for d in corpus.documents], ensure_ascii=False), encoding="utf-8")
-    seconds = time.perf_counter() - started
-    manifest = dict(expected, built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                    build_seconds=round(seconds, 2),
-                    checksums={str(p.relative_to(tmp)): _sha256(p) for p in _files(tmp)})
-    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    rows = {"ids": [d.id for d in corpus.documents], "text_hashes": hashes}
+    (tmp / "rows.json").write_text(json.dumps(rows, ensure_ascii=False, indent=0), encoding="utf-8")
+    manifest = dict(summary, checksums={p.relative_to(tmp).as_posix(): _sha256(p) for p in _files(tmp)})
+    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     old = base / f".{directory.name}.old-{os.getpid()}"
     if directory.exists():
         os.replace(directory, old)
     os.replace(tmp, directory)
     shutil.rmtree(old, ignore_errors=True)
-    shutil.rmtree(work, ignore_errors=True)
-    return IndexArtefacts(lexical, vector, manifest, directory, True, seconds)
+    if work is not None:
+        shutil.rmtree(work, ignore_errors=True)
+    return IndexArtefacts(lexical, vector, manifest, directory, True, seconds, len(missing))
+
+
+def _writable(base: Path) -> bool:
+    with contextlib.suppress(OSError):
+        base.mkdir(parents=True, exist_ok=True)
+    return base.is_dir() and os.access(base, os.W_OK)
 
 
 def load_or_build(corpus: Corpus, embedder: Embedder, tokenizer: LegalTokenizer, base: Path,
                   progress: Progress | None = None) -> IndexArtefacts:
     """The verified index for this corpus and embedder, building it (under a file lock, so two
-    processes never build the same index at once) when it is missing, stale or corrupt."""
-    directory = index_directory(base, corpus, embedder)
+    processes never build the same index at once) when it is missing, stale or corrupt. A
+    read-only index folder is never written: a stale index there is rebuilt in memory."""
+    directory = index_directory(base, corpus, embedder.model_id)
     expected = expected_manifest(corpus, embedder, tokenizer)
     with contextlib.suppress(IndexError_):
         return load_index(directory, expected, corpus)
-    base.mkdir(parents=True, exist_ok=True)
+    if not _writable(base):
+        return build_index(directory, expected, corpus, embedder, tokenizer, progress, save=False)
     with open(base / f".{directory.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:

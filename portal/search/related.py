@@ -1,24 +1,29 @@
-"""Related typical cases (相关典型案例) beside search results: cases that cite a hit provision
-come first (the higher the provision ranks, the better), then cases citing the same law."""
+"""Related typical cases (相关典型案例), the one ranking used beside search results and on the
+pre-filing 核对 step: cases that cite one of the provisions come first (the higher the provision
+ranks, the better), then cases citing the same law."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from portal.cases.types import CaseSummary
-from portal.search.api import SearchHit
+from portal.laws.ids import law_slug_of
 
 
-def related_cases(hits: Sequence[SearchHit], cases: Sequence[CaseSummary], *, limit: int = 3) -> list[CaseSummary]:
-    rank = {h.provision_id: i for i, h in enumerate(hits)}
-    laws = {pid.split(":", 1)[0] for pid in rank}
+def related_cases(provision_ids: Sequence[str], cases: Sequence[CaseSummary], *,
+                  limit: int = 3) -> list[CaseSummary]:
+    """At most `limit` cases for provisions ranked best first (a repeated id keeps its best rank)."""
+    rank: dict[str, int] = {}
+    for i, pid in enumerate(provision_ids):
+        rank.setdefault(pid, i)
+    laws = {law_slug_of(pid) for pid in rank}
     scored: list[tuple[float, int, CaseSummary]] = []
     for order, case in enumerate(cases):
         score = 0.0
         for pid in case.provision_ids:
             if pid in rank:
                 score += 1.0 / (1 + rank[pid])
-            elif pid.split(":", 1)[0] in laws:
+            elif law_slug_of(pid) in laws:
                 score += 0.01
         if score > 0:
             scored.append((score, order, case))

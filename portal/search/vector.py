@@ -3,8 +3,6 @@ cosine). Row i of the index is document i of the corpus (row → provision id by
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import faiss
 import numpy as np
 
@@ -33,13 +31,6 @@ class VectorIndex:
     @property
     def dim(self) -> int:
         return int(self.index.d)
-
-    def save(self, path: Path) -> None:
-        faiss.write_index(self.index, str(path))
-
-    @classmethod
-    def load(cls, path: Path) -> VectorIndex:
-        return cls(faiss.read_index(str(path)))
 
     def search(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(cosines, rows) of the k nearest documents, best first."""

@@ -149,3 +149,15 @@ def logout(*, session: Session, token: str | None, now: dt.datetime | None = Non
     row.ended_at = now or utcnow()
     session.add(row)
     record(session=session, actor_name=row.username, action=LOGOUT, target=row.username)
+
+
+def start_sso_session(*, session: Session, email: str, roles: frozenset[str],
+                      now: dt.datetime | None = None) -> str | None:
+    """A session for someone the identity provider signed in (统一身份认证), with its audit entry;
+    None (and nothing recorded) when they have no email or no portal role."""
+    if not roles or not email:
+        return None
+    token = start_session(session=session, username=email, kind="oidc", now=now)
+    record(session=session, actor_name=email, action=LOGIN, target=email,
+           detail=f"统一身份认证，角色：{','.join(sorted(roles))}")
+    return token

@@ -16,6 +16,7 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 PAGES = {
     "home": ("", "我们能为您做什么"),
     "law": ("laws?law=xinfang-gongzuo-tiaoli-2022&article=第三十二条", "信访处理意见书应当载明"),
+    "law-index": ("laws", "司法解释（4 部）"),
     "search": ("ask", "法律问答"),
     "guide": ("guide", "期限示意图"),
     "form": ("prefile", "预登记"),

@@ -41,3 +41,19 @@ def test_first_visitor_after_start_gets_the_portal_navigation(run_dir, browser, 
         nav = pg.locator('[data-testid="stSidebarNav"]').inner_text()
         assert "法律问答" in nav and "staff" not in nav and "app" not in nav.split()
         context.close()
+
+
+def test_law_shelves_on_phone_and_desktop(portal_url, page, phone, artifacts):
+    page.goto(f"{portal_url}/laws")
+    wait_for_app(page, "司法解释（4 部）")
+    page.screenshot(path=str(artifacts / "law-index-desktop.png"), full_page=False)
+    phone.goto(f"{portal_url}/laws")
+    wait_for_app(phone, "司法解释（4 部）")
+    phone.screenshot(path=str(artifacts / "law-index-phone.png"), full_page=False)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 380, f"the 法规库 scrolls sideways on a phone ({width}px)"
+    phone.get_by_label("查找法规").fill("民诉法")
+    phone.get_by_label("查找法规").press("Enter")
+    wait_for_app(phone, "找到 1 部")
+    assert phone.get_by_role("link", name="阅读《中华人民共和国民事诉讼法》").is_visible()
+    phone.screenshot(path=str(artifacts / "law-index-filter-phone.png"), full_page=False)

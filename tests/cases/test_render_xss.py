@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from portal.cases.render import markdown_escape, plain_text, render_markdown
+from portal.cases.render import plain_text, render_markdown
+from portal.text.escape import markdown_escape
 
 PAYLOADS = [
     "<script>alert(1)</script>",

@@ -3,7 +3,7 @@
 import pytest
 
 from portal.laws.browse import find_in_law, part_index_of, parts
-from portal.laws.references import parse_article_ref
+from portal.laws.numerals import parse_article_ref
 
 
 @pytest.mark.parametrize("text,expected", [

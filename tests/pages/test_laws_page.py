@@ -13,6 +13,33 @@ def test_index_lists_all_laws_with_status(app_page, library):
     assert "阅读《信访工作条例》" in labels and len([x for x in labels if x.startswith("阅读")]) == len(library.laws)
 
 
+def test_index_groups_laws_by_kind_with_repealed_last(app_page, library):
+    at = app_page("pages/laws.py")
+    headers = [h.value for h in at.header]
+    assert headers[0].startswith("宪法") and headers[-1].startswith("已废止")
+    assert any(h.startswith("司法解释（4 部）") for h in headers)
+    text = page_text(at)
+    assert "LawRefBook/Laws" in text and "施行：2022年05月01日" in text
+
+
+def test_index_by_topic_shows_each_topic(app_page):
+    at = app_page("pages/laws.py")
+    at.radio(key="laws-view").set_value("按主题").run()
+    labels = [e.label for e in at.expander]
+    for topic in ("信访", "劳动与社保", "土地与房屋", "婚姻家庭", "邻里与物业", "行政执法", "诉讼与仲裁",
+                  "刑事与治安", "特殊群体"):
+        assert any(label.startswith(topic + "（") for label in labels), topic
+
+
+def test_filter_box_finds_a_law_by_short_name(app_page):
+    at = app_page("pages/laws.py")
+    at.text_input(key="laws-filter").input("民诉法").run()
+    labels = [link.label for link in at.get("page_link") if link.label.startswith("阅读")]
+    assert labels == ["阅读《中华人民共和国民事诉讼法》"]
+    at.text_input(key="laws-filter").input("公司法").run()
+    assert "没有找到名称相符的法规" in page_text(at)
+
+
 def test_permalink_opens_article_32(app_page, library):
     at = app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article="第三十二条")
     text = page_text(at)
@@ -25,10 +52,39 @@ def test_permalink_opens_article_32(app_page, library):
     assert "中共中央、国务院" in text and "2022年05月01日" in text
 
 
-def test_repealed_law_is_unmistakable(app_page):
+def test_repealed_law_is_unmistakable_and_names_its_successor(app_page):
     at = app_page("pages/laws.py", law="xinfang-tiaoli-2005")
     text = page_text(at)
     assert "已废止" in text and "本法规已废止" in text and "不再作为现行依据" in text
+    assert "现行规定请查阅《信访工作条例》" in text
+    assert "查看现行《信访工作条例》" in [link.label for link in at.get("page_link")]
+
+
+def test_current_law_shows_kind_topics_and_short_names(app_page):
+    text = page_text(app_page("pages/laws.py", law="minshi-susong-fa-2023"))
+    assert "法律" in text and "诉讼与仲裁" in text and "民诉法" in text
+    assert "本法规已废止" not in text
+
+
+def test_minshi_susong_fa_renders_one_chapter(app_page, library):
+    at = app_page("pages/laws.py", law="minshi-susong-fa-2023", article="第一百二十二条")
+    text = page_text(at)
+    for line in library.provision("minshi-susong-fa-2023:第一百二十二条").body.split("\n"):
+        assert line in text
+    assert "第二编 审判程序 › 第十二章 第一审普通程序" in text
+    assert at.selectbox[0].format_func(at.selectbox[0].value).startswith("第二编 审判程序 · 第十二章")
+    assert library.provision("minshi-susong-fa-2023:第一条").body not in text
+
+
+def test_judicial_interpretation_reads_by_part(app_page, library):
+    at = app_page("pages/laws.py", law="danbao-zhidu-jieshi-2020", article="第四十六条")
+    text = page_text(at)
+    for line in library.provision("danbao-zhidu-jieshi-2020:第四十六条").body.split("\n"):
+        assert line in text
+    assert "（二）不动产抵押" in text and "三、关于担保物权" in text
+    assert library.provision("danbao-zhidu-jieshi-2020:第一条").body not in text
+    text = page_text(app_page("pages/laws.py", law="minjian-jiedai-guiding-2020"))
+    assert "为正确审理民间借贷纠纷案件" in text and "第三十一条" in text
 
 
 def test_minfadian_renders_one_chapter_not_the_whole_code(app_page, library):

@@ -22,10 +22,32 @@ def test_every_cited_provision_resolves(library):
     ("某镇干部吃拿卡要", "其他", "", "discipline"),
     ("小区门口路灯坏了", "检举控告", "", "discipline"),
     ("楼下噪音", "申诉求决", "已进入诉讼或仲裁", "court"),
+    ("旧城改造房屋征收，补偿决定的评估价太低", "申诉求决", "", "expropriation"),
+    ("村里征地的安置补偿一直没发", "申诉求决", "", "expropriation"),
+    ("向区政府申请公开拆迁补偿方案，一个多月没有答复", "申诉求决", "", "information"),
+    ("家里困难请不起律师，想打工伤官司", "申诉求决", "", "legal_aid"),
 ])
 def test_suggestions(text, category, stage, expected):
     keys = [s.rule.key for s in channels.suggest(category=category, text=text, stage=stage)]
     assert expected in keys
+
+
+@pytest.mark.parametrize(("key", "law"), [
+    ("arbitration", "laodong-zhengyi-tiaojie-zhongcai-fa-2007"), ("arbitration", "laodong-hetong-fa-2012"),
+    ("expropriation", "guoyou-tudi-shang-fangwu-zhengshou-yu-buchang-tiaoli-2011"),
+    ("expropriation", "tudi-guanli-fa-2019"), ("information", "zhengfu-xinxi-gongkai-tiaoli-2019"),
+    ("legal_aid", "falv-yuanzhu-fa-2021"),
+])
+def test_each_channel_cites_the_law_that_governs_it(key, law):
+    rule = next(r for r in channels.RULES if r.key == key)
+    assert any(pid.startswith(f"{law}:") for pid in rule.provision_ids)
+
+
+def test_a_wage_complaint_names_the_labour_inspection_complaint_and_its_article(library):
+    rule = next(r for r in channels.RULES if r.key == "arbitration")
+    assert "投诉" in rule.advice
+    cited = [library.provision(pid).text for pid in rule.provision_ids]
+    assert any("有权依法投诉" in text for text in cited)
 
 
 def test_no_suggestion_for_an_ordinary_matter():

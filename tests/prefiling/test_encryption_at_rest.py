@@ -24,7 +24,7 @@ def _raw(engine, sql: str) -> list:
 
 def test_migration_encrypts_existing_complaint_text(db_engine):
     config = alembic_config(db_engine)
-    command.downgrade(config, "0005_search_stats")  # a database from before the hardening
+    command.downgrade(config, "0006_question_bank")  # a database from before the hardening
     with db_engine.begin() as conn:
         conn.execute(text(
             "INSERT INTO prefiling (id, code, secret_hash, idempotency_token, state, category, restricted,"
@@ -50,7 +50,7 @@ def test_migration_encrypts_existing_complaint_text(db_engine):
         assert {k: getattr(p, k) for k in PLAIN} == PLAIN
         replies = sorted(e.reply for e in s.exec(select(PrefilingEvent)))
     assert replies == ["", "经查，处罚决定已撤销。"]  # an empty reply stays empty
-    command.downgrade(config, "0005_search_stats")   # and back: the text is readable again
+    command.downgrade(config, "0006_question_bank")   # and back: the text is readable again
     assert "请求撤销处罚决定" in " ".join(str(v) for row in _raw(db_engine, "SELECT request FROM prefiling")
                                       for v in row)
     command.upgrade(config, "head")

@@ -3,12 +3,11 @@
 import pytest
 
 from portal.search.exact import build_aliases, find_reference
-from portal.search.vocabulary import get_vocabulary
 
 
 @pytest.fixture(scope="module")
 def aliases(library):
-    return build_aliases({s: law.title for s, law in library.laws.items()}, get_vocabulary().law_aliases)
+    return build_aliases({s: law.title for s, law in library.laws.items()}, library.catalog.aliases)
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -25,6 +24,24 @@ def aliases(library):
     ("旧信访条例第3条", "xinfang-tiaoli-2005:第三条"),
     ("宪法第33条规定了什么", "xianfa-2018:第三十三条"),
     ("《行政复议法》第十一条", "xingzheng-fuyi-fa-2023:第十一条"),
+    # short names derived from the titles of the 41 laws, and catalogue aliases
+    ("劳动合同法第三十条", "laodong-hetong-fa-2012:第三十条"),
+    ("劳动合同法实施条例第三条", "laodong-hetong-fa-shishi-tiaoli-2008:第三条"),
+    ("民诉法第一百二十二条", "minshi-susong-fa-2023:第一百二十二条"),
+    ("刑诉法第三十五条", "xingshi-susong-fa-2018:第三十五条"),
+    ("民间借贷规定第二十五条", "minjian-jiedai-guiding-2020:第二十五条"),
+    ("民间借贷司法解释第25条", "minjian-jiedai-guiding-2020:第二十五条"),
+    ("婚姻家庭编解释（一）第八条", "hunyin-jiating-bian-jieshi-yi-2020:第八条"),
+    ("婚姻家庭编解释第8条", "hunyin-jiating-bian-jieshi-yi-2020:第八条"),
+    ("劳动争议司法解释(一)第一条", "laodong-zhengyi-jieshi-yi-2020:第一条"),
+    ("最高人民法院关于适用《中华人民共和国民法典》有关担保制度的解释第二条",
+     "danbao-zhidu-jieshi-2020:第二条"),
+    ("治安法第五十条", "zhian-guanli-chufa-fa-2025:第五十条"),
+    ("土地管理法实施条例第二十六条", "tudi-guanli-fa-shishi-tiaoli-2021:第二十六条"),
+    ("土地管理法第四十八条", "tudi-guanli-fa-2019:第四十八条"),
+    ("征收补偿条例第十九条", "guoyou-tudi-shang-fangwu-zhengshou-yu-buchang-tiaoli-2011:第十九条"),
+    ("政府信息公开条例第三十三条", "zhengfu-xinxi-gongkai-tiaoli-2019:第三十三条"),
+    ("山东省信访条例第十条", "shandong-xinfang-tiaoli-2015:第十条"),
 ])
 def test_references_resolve(query, expected, aliases, library):
     ref = find_reference(query, aliases, library.provisions)
@@ -36,6 +53,15 @@ def test_questions_are_not_references(query, aliases, library):
     assert find_reference(query, aliases, library.provisions) is None
 
 
+def test_every_law_is_reachable_by_its_short_name(library, aliases):
+    for slug in library.laws:
+        names = [n for n in library.names(slug) if aliases.get(n.replace("《", "").replace("》", "")) == slug]
+        assert names, slug
+        short = min(names, key=len)
+        ref = find_reference(f"{short}第一条", aliases, library.provisions)
+        assert ref is not None and ref.provision_id == f"{slug}:第一条", short
+
+
 def test_missing_article_is_recognised_but_unresolved(aliases, library):
     ref = find_reference("信访工作条例第999条", aliases, library.provisions)
     assert ref is not None and ref.provision_id is None and ref.label == "第九百九十九条"
@@ -45,6 +71,8 @@ def test_missing_article_is_recognised_but_unresolved(aliases, library):
     ("信访工作条例第三十二条", "xinfang-gongzuo-tiaoli-2022:第三十二条"),
     ("刑法第二百七十六条之一", "xingfa-2023:第二百七十六条之一"),
     ("民法典1077条", "minfadian-2020:第一千零七十七条"),
+    ("民诉法第一百二十二条", "minshi-susong-fa-2023:第一百二十二条"),
+    ("劳动合同法第三十条", "laodong-hetong-fa-2012:第三十条"),
 ])
 def test_engine_puts_the_referenced_article_first(fake_engine, query, expected):
     response = fake_engine.search(query, k=5)

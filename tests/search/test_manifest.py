@@ -1,6 +1,7 @@
 """Index artefacts: reuse, invalidation on content change, corrupt or partial files rebuilt."""
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from portal.search.documents import corpus_from_library
 from portal.search.embedder import FakeEmbedder
 from portal.search.manifest import load_or_build
 from portal.search.tokenizer import get_tokenizer
+from tests.search.conftest import ROOT
 
 
 def _build(laws_dir, index_dir, progress=None):
@@ -37,18 +39,18 @@ def test_editing_a_law_file_triggers_a_rebuild(laws_copy, tmp_path):
     assert second.built and second.manifest["content_hash"] != first.manifest["content_hash"]
 
 
-@pytest.mark.parametrize("damage", ["truncate_faiss", "garble_bm25", "delete_ids", "garble_manifest"])
+@pytest.mark.parametrize("damage", ["truncate_vectors", "garble_bm25", "delete_rows", "garble_manifest"])
 def test_corrupt_or_partial_artefact_is_rebuilt_not_served(laws_copy, tmp_path, damage):
     first = _build(laws_copy, tmp_path)
     d = first.directory
-    if damage == "truncate_faiss":
-        data = (d / "vectors.faiss").read_bytes()
-        (d / "vectors.faiss").write_bytes(data[: len(data) // 2])
+    if damage == "truncate_vectors":
+        data = (d / "vectors.npy").read_bytes()
+        (d / "vectors.npy").write_bytes(data[: len(data) // 2])
     elif damage == "garble_bm25":
         target = next((d / "bm25").glob("data*.npy"))
         target.write_bytes(b"\x00" * 64)
-    elif damage == "delete_ids":
-        (d / "ids.json").unlink()
+    elif damage == "delete_rows":
+        (d / "rows.json").unlink()
     else:
         (d / "manifest.json").write_text("{not json")
     again = _build(laws_copy, tmp_path)
@@ -85,7 +87,7 @@ def test_interrupted_build_resumes_from_finished_chunks(laws_copy, tmp_path, mon
     assert result.built and result.vector.size == len(corpus)
     fresh = FakeEmbedder().encode_documents([corpus.documents[0].dense_text])
     stored = result.vector.index.reconstruct(0)
-    assert np.allclose(stored, fresh[0], atol=1e-6)
+    assert np.allclose(stored, fresh[0], atol=2e-3)  # stored as float16
 
 
 def test_code_version_change_rebuilds_without_re_encoding(laws_copy, tmp_path, monkeypatch):
@@ -103,3 +105,74 @@ def test_code_version_change_rebuilds_without_re_encoding(laws_copy, tmp_path, m
     assert again.built and again.manifest["code_version"] != first.manifest["code_version"]
     assert not calls  # the vectors of the same content and model were reused
     assert np.allclose(again.vector.index.reconstruct(3), first.vector.index.reconstruct(3))
+
+
+class CountingEmbedder(FakeEmbedder):
+    """The fake embedder, recording every text it is asked to encode."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+
+    def encode_documents(self, texts):
+        self.texts.extend(texts)
+        return super().encode_documents(texts)
+
+
+def _counted_build(laws_dir, index_dir):
+    embedder = CountingEmbedder()
+    corpus = corpus_from_library(load_library(laws_dir))
+    return load_or_build(corpus, embedder, get_tokenizer(), index_dir), embedder
+
+
+def test_changed_article_is_the_only_one_encoded_again(laws_copy, tmp_path):
+    first, embedder = _counted_build(laws_copy, tmp_path)
+    assert len(embedder.texts) == first.vector.size  # a first build encodes everything
+    law_file = laws_copy / "xinfang-gongzuo-tiaoli-2022.md"
+    law_file.write_text(law_file.read_text(encoding="utf-8").replace("信访处理意见书应当载明", "信访处理意见书必须载明"),
+                        encoding="utf-8")
+    second, embedder = _counted_build(laws_copy, tmp_path)
+    assert second.built and second.encoded == 1 and second.manifest["reused"] == second.vector.size - 1
+    assert len(embedder.texts) == 1 and "信访处理意见书必须载明" in embedder.texts[0]
+    # the stored vector of the changed article is the new text's, the others are unchanged
+    row = next(i for i, d in enumerate(corpus_from_library(load_library(laws_copy)).documents)
+               if "信访处理意见书必须载明" in d.text)
+    assert np.allclose(second.vector.index.reconstruct(row),
+                       FakeEmbedder().encode_documents(embedder.texts)[0], atol=2e-3)
+    assert not np.allclose(second.vector.index.reconstruct(row), first.vector.index.reconstruct(row), atol=2e-3)
+    other = (row + 5) % second.vector.size
+    assert np.array_equal(second.vector.index.reconstruct(other), first.vector.index.reconstruct(other))
+    assert not _counted_build(laws_copy, tmp_path)[0].built  # and then it is fresh
+
+
+def test_added_law_encodes_only_its_own_articles(laws_copy, tmp_path):
+    _counted_build(laws_copy, tmp_path)
+    shutil.copy(ROOT / "content" / "laws" / "xingzheng-fuyi-fa-2023.md", laws_copy)
+    added = load_library(laws_copy).laws["xingzheng-fuyi-fa-2023"]
+    again, embedder = _counted_build(laws_copy, tmp_path)
+    assert again.built and again.encoded == len(added.provisions) == len(embedder.texts)
+    assert all("行政复议法" in text for text in embedder.texts)
+
+
+def _snapshot(base):
+    return {p.relative_to(base).as_posix(): (p.stat().st_mtime_ns, p.stat().st_size) for p in base.rglob("*")}
+
+
+def test_loading_a_fresh_index_writes_nothing(laws_copy, tmp_path):
+    _build(laws_copy, tmp_path)
+    before = _snapshot(tmp_path)
+    assert not _build(laws_copy, tmp_path).built
+    assert _snapshot(tmp_path) == before
+
+
+def test_stale_index_in_a_read_only_folder_is_rebuilt_in_memory(laws_copy, tmp_path, monkeypatch):
+    first = _build(laws_copy, tmp_path)
+    law_file = laws_copy / "xinfang-gongzuo-tiaoli-2022.md"
+    law_file.write_text(law_file.read_text(encoding="utf-8").replace("信访处理意见书应当载明", "信访处理意见书必须载明"),
+                        encoding="utf-8")
+    before = _snapshot(tmp_path)
+    monkeypatch.setattr(manifest_mod.os, "access", lambda path, mode: False)  # as on a read-only mount
+    again, embedder = _counted_build(laws_copy, tmp_path)
+    assert again.built and not again.saved and len(embedder.texts) == 1
+    assert again.vector.size == first.vector.size
+    assert _snapshot(tmp_path) == before  # nothing written, not even a lock file

@@ -16,10 +16,15 @@ from portal.migrate import migrate
 from portal.prefiling import export, handling
 from portal.prefiling import staff as prefiling_staff
 from portal.prefiling.models import Prefiling, PrefilingAttachment
-from portal.roles import ADMIN, EDITOR, HANDLER, REPORTS, ROLES
+from portal.qa import inbox as bank_inbox
+from portal.qa import service as bank
+from portal.qa.models import BankQuestion, SentQuestion
+from portal.roles import ADMIN, COUNSEL, EDITOR, HANDLER, REPORTS, ROLES
 from portal.staff import accounts
+from portal.timeutil import utcnow
 from tests.cases.factories import make_case, make_draft
 from tests.prefiling.factories import make_prefiling, make_with_attachment
+from tests.qa.factories import ARTICLE_22, make_question
 from tests.staff.factories import PASSWORD, make_user
 
 NEW_PASSWORD = "another long passphrase"
@@ -70,7 +75,39 @@ SERVICES = {
         session=s, actor=a, prefiling_id=_seeded_id(s))),
     "export.export_csv": ((HANDLER,), lambda s, a, lib, _t: export.export_csv(
         session=s, actor=a, rows=prefiling_staff.queue(session=s, actor=Actor("q", frozenset({HANDLER}))))),
+    "bank.add_question": ((COUNSEL,), lambda s, a, lib, _t: bank.add_question(
+        session=s, actor=a, library=lib, question="矩阵里新写的问题", provision_ids=[ARTICLE_22])),
+    "bank.file_from_search": (ROLES, lambda s, a, lib, _t: bank.file_from_search(
+        session=s, actor=a, library=lib, question="从法律问答收入的问题", provision_ids=[ARTICLE_22])),
+    "bank.edit_question": ((COUNSEL,), lambda s, a, lib, _t: bank.edit_question(
+        session=s, actor=a, library=lib, question_id=_bank_id(s, "草稿"), question="改过的矩阵问题",
+        provision_ids=[ARTICLE_22])),
+    "bank.publish": ((COUNSEL,), lambda s, a, lib, _t: bank.publish(
+        session=s, actor=a, library=lib, question_id=_bank_id(s, "草稿"))),
+    "bank.withdraw": ((COUNSEL,), lambda s, a, lib, _t: bank.withdraw(
+        session=s, actor=a, library=lib, question_id=_bank_id(s, "已发布"))),
+    "bank.transition": ((COUNSEL,), lambda s, a, lib, _t: bank.transition(
+        session=s, actor=a, library=lib, question_id=_bank_id(s, "已发布"), action="撤回")),
+    "bank.staff_questions": ((COUNSEL,), lambda s, a, lib, _t: bank.staff_questions(session=s, actor=a)),
+    "bank.staff_question": ((COUNSEL,), lambda s, a, lib, _t: bank.staff_question(
+        session=s, actor=a, question_id=_bank_id(s, "草稿"))),
+    "bank.state_counts": ((COUNSEL,), lambda s, a, lib, _t: bank.state_counts(session=s, actor=a)),
+    "bank_inbox.sent_questions": ((COUNSEL,), lambda s, a, lib, _t: bank_inbox.sent_questions(
+        session=s, actor=a)),
+    "bank_inbox.answer_sent": ((COUNSEL,), lambda s, a, lib, _t: bank_inbox.answer_sent(
+        session=s, actor=a, library=lib, sent_id=_sent_id(s), question="来问收入问题库",
+        provision_ids=[ARTICLE_22])),
+    "bank_inbox.dismiss_sent": ((COUNSEL,), lambda s, a, lib, _t: bank_inbox.dismiss_sent(
+        session=s, actor=a, sent_id=_sent_id(s))),
 }
+
+
+def _bank_id(session: Session, state: str) -> int:
+    return session.exec(select(BankQuestion.id).where(BankQuestion.state == state)).first()
+
+
+def _sent_id(session: Session) -> int:
+    return session.exec(select(SentQuestion.id).where(SentQuestion.state == "待处理")).first()
 
 
 def _fresh(session: Session) -> int:
@@ -102,6 +139,9 @@ def seeded(tmp_path_factory, library):
         make_user(s, "m-target", EDITOR)
         make_case(s, library, "m-draft")
         make_case(s, library, "m-published", state="已发布")
+        make_question(s, library)
+        make_question(s, library, state="已发布")
+        s.add(SentQuestion(text="矩阵来问", state="待处理", received_at=utcnow()))
         s.commit()
         make_with_attachment(s, district="矩阵区")
     yield engine
@@ -130,11 +170,14 @@ def test_every_staff_service_is_in_the_matrix():
     import inspect
 
     modules = {"cases": cases, "accounts": accounts, "audit": audit, "cases_io": importer,
-               "prefiling": prefiling_staff, "handling": handling, "export": export}
+               "prefiling": prefiling_staff, "handling": handling, "export": export,
+               "bank": bank, "bank_inbox": bank_inbox}
     public_reading = {"published_list", "published_case", "published_summaries", "summary_of",
                       "citations_of", "draft_of", "store_case", "record",
                       "import_cases", "check_case_file", "case_files",
-                      "deadline_words", "offered_actions", "neutralise"}  # pure, no data
+                      "deadline_words", "offered_actions", "neutralise",
+                      "published_entries", "entry_of", "provisions_of", "clean_provisions", "validate",
+                      "send_question", "mask_personal_numbers"}  # pure, no data, or public
     covered = {n.split(".", 1)[1] for n in SERVICES} | public_reading
     for module in modules.values():
         for fname, func in inspect.getmembers(module, inspect.isfunction):

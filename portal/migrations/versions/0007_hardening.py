@@ -1,7 +1,7 @@
 """hardening: rate_lock rows for atomic throttles; complaint text encrypted at rest
 
 Revision ID: 0007_hardening
-Revises: 0005_search_stats (0006_question_bank once it is on main)
+Revises: 0006_question_bank
 
 The complaint text columns become Text holding Fernet tokens (portal.prefiling.sealed); existing
 rows are encrypted here with the configured key, and decrypted again on downgrade.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_hardening"
-down_revision = "0005_search_stats"
+down_revision = "0006_question_bank"
 branch_labels = None
 depends_on = None
 

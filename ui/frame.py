@@ -1,0 +1,38 @@
+"""The page frame: the shared CSS, and leaving Streamlit's pages-folder mode. app.py calls both on
+every run; nothing here runs at import time, so tests may import any `ui.*` module."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+BASE_CSS = """
+<style>
+.law-badge {display:inline-block;padding:0.1rem 0.6rem;border-radius:0.3rem;font-weight:600;
+  font-size:0.9rem;border:2px solid currentColor;}
+.law-badge-current {color:#0b6b2f;background:#e7f5ec;}
+.law-badge-repealed {color:#a11212;background:#fdeaea;}
+.repealed-banner {border:3px solid #a11212;background:#fdeaea;color:#5c0a0a;padding:0.8rem 1rem;
+  border-radius:0.4rem;font-weight:600;margin:0.5rem 0 1rem 0;}
+.article {line-height:1.9;margin:0 0 1rem 0;padding:0.2rem 0.4rem;white-space:pre-wrap;word-break:break-word;}
+.article-label {font-weight:700;}
+.article-target {background:#fff6d6;border-left:4px solid #b8860b;}
+mark {background:#ffe58a;color:inherit;padding:0 0.1rem;}
+:focus-visible {outline:3px solid #1a56db !important; outline-offset:2px;}
+</style>
+"""
+
+
+def leave_pages_folder_mode() -> None:
+    """Streamlit runs an app that has a `pages/` folder as a v1 multipage app until the main
+    script first calls st.navigation (`python -m ui.serve` decides that before the server starts;
+    this is the fallback for a plain `streamlit run app.py`). Switch to st.navigation mode and rerun."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def page_frame() -> None:
+    """Shared CSS for every page (called by app.py before the page runs)."""
+    st.markdown(BASE_CSS, unsafe_allow_html=True)

@@ -1,0 +1,35 @@
+"""Links into the 法规库 and the law status badge, as every page writes them."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from portal.laws.library import Library
+from portal.laws.loader import Law
+from portal.settings import get_settings
+from portal.text.escape import html_escape
+
+
+def status_badge_html(law: Law) -> str:
+    """现行有效 / 已废止 as a badge that carries its meaning in words, not only in colour."""
+    if law.is_repealed:
+        return '<span class="law-badge law-badge-repealed">已废止 · 历史文本</span>'
+    return '<span class="law-badge law-badge-current">现行有效</span>'
+
+
+def permalink(slug: str, label: str | None = None) -> str:
+    """The relative permalink of a law (and article) in the 法规库."""
+    params = {"law": slug}
+    if label:
+        params["article"] = label
+    return f"{get_settings().base_url.rstrip('/')}/laws?{urlencode(params)}"
+
+
+def provision_link(provision_id: str, library: Library, *, with_title: bool = True) -> str:
+    """Markdown link `《法名》第X条` to the permalink of a provision id."""
+    provision = library.provision(provision_id)
+    if provision is None:
+        return html_escape(provision_id)
+    law = library.law_of(provision)
+    text = f"《{law.title}》{provision.label}" if with_title else provision.label
+    return f"[{text}]({permalink(law.slug, provision.label)})"

@@ -1,0 +1,26 @@
+"""Cached resources every page uses: the database set up once per process, the law library."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from portal.bootstrap import BootstrapReport, bootstrap
+from portal.db import get_engine
+from portal.laws.library import Library, load_library_report
+from portal.settings import Settings, get_settings
+
+
+@st.cache_resource(show_spinner="正在准备数据……")
+def ensure_database() -> BootstrapReport:
+    """Schema migrated and shipped content imported, once per process."""
+    return bootstrap(engine=get_engine(), settings=get_settings())
+
+
+@st.cache_resource(show_spinner="正在载入法规库……")
+def get_library() -> Library:
+    """The published law library (malformed files are left out whole)."""
+    return load_library_report(get_settings().laws_dir).library
+
+
+def settings() -> Settings:
+    return get_settings()
