@@ -9,7 +9,7 @@ from portal.laws.ids import label_of
 from portal.search.related import related_cases
 from portal.search.stats import record_open
 from portal.search.throttle import RateLimited, allow_question
-from portal.text.escape import html_escape
+from portal.text.escape import markdown_escape
 from ui.ask_view import ASK_CSS, result_card_html
 from ui.auth import current_actor
 from ui.bank_view import file_into_bank, send_to_staff, show_similar, similar_questions
@@ -92,7 +92,7 @@ response = searcher.search(query, k=8)
 hits = [h for h in response.hits if library.provision(h.provision_id)]
 if not response.confident or not hits:
     if response.message and response.message != "没有找到足够相关的条文":
-        st.info(response.message)
+        st.info(markdown_escape(response.message))
     if response.query.strip():
         st.warning("没有找到足够相关的条文")
         st.write("您可以换个说法再试一试，或者：")
@@ -102,7 +102,7 @@ if not response.confident or not hits:
     st.stop()
 
 if response.message:
-    st.info(response.message)
+    st.info(markdown_escape(response.message))
 
 cases = related_cases([h.provision_id for h in hits], published_cases())
 # related cases beside the results on a wide screen; the columns stack on a phone
@@ -118,8 +118,8 @@ if side is not None:
         st.subheader("相关典型案例")
         for case in cases:
             with st.container(border=True):
-                st.markdown(f"**{html_escape(case.title)}**  \n{html_escape(case.category)}", unsafe_allow_html=True)
-                st.caption(case.summary)
+                st.markdown(f"**{markdown_escape(case.title)}**  \n{markdown_escape(case.category)}")
+                st.caption(markdown_escape(case.summary))
                 st.page_link("pages/cases.py", label="阅读案例", query_params={"case": case.slug})
 
 hit_ids = [h.provision_id for h in hits]

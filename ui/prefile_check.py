@@ -17,7 +17,7 @@ from portal.prefiling.ratelimit import RateLimited
 from portal.prefiling.receipt import make_receipt
 from portal.prefiling.service import submit
 from portal.search.related import related_cases
-from portal.text.escape import html_escape, html_lines
+from portal.text.escape import html_escape, html_lines, markdown_escape
 from ui import cases_source, search_engine
 from ui.links import provision_link
 from ui.prefile_state import S, goto, on_change_answer, start_over
@@ -49,7 +49,7 @@ def _answers(data: dict) -> list[tuple[str, str, str]]:
 def _show_answers(data: dict) -> None:
     for i, (step, label, value) in enumerate(_answers(data)):
         left, right = st.columns([4, 1], vertical_alignment="center")
-        left.markdown(f"**{html_escape(label)}**")
+        left.markdown(f"**{markdown_escape(label)}**")
         left.markdown(f'<p class="answer-value">{html_escape(value)}</p>', unsafe_allow_html=True)
         right.button(f"修改「{label}」", key=f"pf_change_{i}", on_click=on_change_answer, args=(step,))
 
@@ -79,7 +79,8 @@ def _show_cases(ids: list[str]) -> None:
     if related:
         st.markdown("#### 相关典型案例")
         for case in related:
-            st.markdown(f"**{html_escape(case.title)}**（{html_escape(case.category)}）  \n{html_escape(case.summary)}")
+            st.markdown(f"**{markdown_escape(case.title)}**（{markdown_escape(case.category)}）  \n"
+                        f"{markdown_escape(case.summary)}")
         st.page_link("pages/cases.py", label="查看全部典型案例", icon=":material/gavel:")
 
 
@@ -99,7 +100,7 @@ def _show_channels(data: dict) -> list[str]:
                    "您仍然可以提交预登记。")
     for s in suggestions:
         with st.container(border=True):
-            st.markdown(f"**{html_escape(s.rule.channel)}**：{html_escape(s.rule.advice)}")
+            st.markdown(f"**{markdown_escape(s.rule.channel)}**：{markdown_escape(s.rule.advice)}")
             st.markdown("依据：" + "、".join(provision_link(p, library) for p in s.rule.provision_ids))
         ids += s.rule.provision_ids
     return ids
