@@ -31,6 +31,14 @@ class Settings:
     session_timeout_minutes: int = 30
     base_url: str = ""
     oidc_roles: str = ""
+    trusted_proxies: str = ""
+
+    @property
+    def trusted_networks(self) -> tuple:
+        """PORTAL_TRUSTED_PROXIES parsed (portal.clientaddr); ValueError on a bad entry."""
+        from portal.clientaddr import parse_networks
+
+        return parse_networks(self.trusted_proxies)
 
     @property
     def laws_dir(self) -> Path:
@@ -58,6 +66,7 @@ ENV_NAMES = {
     "session_timeout_minutes": "PORTAL_SESSION_TIMEOUT_MINUTES",
     "base_url": "PORTAL_BASE_URL",
     "oidc_roles": "PORTAL_OIDC_ROLES",
+    "trusted_proxies": "PORTAL_TRUSTED_PROXIES",
 }
 
 

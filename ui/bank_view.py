@@ -3,6 +3,8 @@ citizen's opt-in 发给工作人员, and the article picker the curation page sh
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from portal.db import session_scope
@@ -12,11 +14,15 @@ from portal.laws.library import Library
 from portal.prefiling.ratelimit import RateLimited
 from portal.qa import inbox
 from portal.qa import service as bank
+from portal.qa.similar import similar_by_articles
 from portal.roles import COUNSEL
-from portal.search.bank import BankEntry, SimilarQuestion, similar_by_articles
+from portal.search.bank import BankEntry, SimilarQuestion
 from portal.text.escape import markdown_escape
 from ui.links import provision_link
 from ui.prefile_ui import client_info
+
+log = logging.getLogger(__name__)
+SHOWN_ARTICLES = 4  # per similar question; a phone screen full of one law's title helps nobody
 
 
 def provision_title(provision_id: str, library: Library) -> str:
@@ -38,7 +44,7 @@ def similar_questions(searcher, query: str, hit_ids: list[str], *, k: int = 3) -
         try:
             return list(rank(query, k=k))
         except Exception:  # the bank ranking must never break the page
-            pass
+            log.warning("similar_questions failed; falling back to shared articles", exc_info=True)
     return similar_by_articles(hit_ids, published_bank_entries(), k=k)
 
 
@@ -50,8 +56,9 @@ def show_similar(items: list[SimilarQuestion], library: Library) -> None:
     for item in items:
         with st.container(border=True):
             st.markdown(f"**{markdown_escape(item.entry.question)}**")
-            st.markdown("　".join(provision_link(p, library) for p in item.entry.provisions
-                                 if library.provision(p)))
+            shown = [p for p in item.entry.provisions if library.provision(p)]
+            more = f"　等共 {len(shown)} 条" if len(shown) > SHOWN_ARTICLES else ""
+            st.markdown("　".join(provision_link(p, library) for p in shown[:SHOWN_ARTICLES]) + more)
 
 
 def send_to_staff(query: str) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from portal.clientaddr import client_address
 from portal.prefiling.fields import FieldError
 from portal.prefiling.form import label_of
 from portal.prefiling.ratelimit import ClientInfo
+from portal.settings import get_settings
 from portal.text.escape import html_escape
 
 CSS = """
@@ -31,15 +33,26 @@ def page_css() -> None:
 
 
 def client_info() -> ClientInfo:
-    """This browser session and the client address, for rate limits (never stored in plain)."""
+    """This browser session and the client address, for rate limits (never stored in plain).
+
+    Streamlit reports no address for a loopback peer (st.context.ip_address is None for
+    127.0.0.1 and ::1), which is what a reverse proxy on the same host looks like; with request
+    headers present such a peer is taken as 127.0.0.1. Behind a trusted proxy the address comes
+    from X-Forwarded-For (portal.clientaddr); with no address at all the limits use one global
+    bucket."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
     session_id = ctx.session_id if ctx else "no-session"
     try:
-        ip = st.context.ip_address or ""
-    except Exception:  # no request context (AppTest)
-        ip = ""
+        headers = st.context.headers
+        peer = st.context.ip_address
+        forwarded = headers.get_all("X-Forwarded-For")
+        if peer is None and len(headers):
+            peer = "127.0.0.1"
+    except Exception:  # no request context (AppTest, scripts)
+        peer, forwarded = None, []
+    ip = client_address(peer=peer, forwarded_for=forwarded, trusted=get_settings().trusted_networks)
     return ClientInfo(session_id=session_id, ip=ip)
 
 

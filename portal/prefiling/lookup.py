@@ -17,7 +17,7 @@ from portal.prefiling import codes, ratelimit
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.fields import FieldError, check_text, clean
 from portal.prefiling.models import Prefiling, PrefilingEvent
-from portal.prefiling.ratelimit import LOOKUP_FAIL, ClientInfo
+from portal.prefiling.ratelimit import CODE_FAIL, LOOKUP_FAIL, ClientInfo
 from portal.prefiling.receipt import ClockLine, clock_lines
 from portal.prefiling.states import CITIZEN, CLOSED, STATE_EXPLAINED, allowed, apply_transition
 from portal.timeutil import beijing_today, utcnow
@@ -91,14 +91,16 @@ def _view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
 
 
 def _find(session: Session, code: str, secret: str, client: ClientInfo, cipher: Cipher) -> Prefiling:
-    ratelimit.check(session=session, client=client, limit=LOOKUP_FAIL, cipher=cipher)
+    # Every attempt takes a failure slot first (per session / address and per 查询码, atomically),
+    # and gives it back when code and secret match: parallel guesses cannot overshoot the limits.
     code, secret = codes.normalise(code), codes.normalise(secret)
+    ticket = ratelimit.hit(session=session, client=client, limit=LOOKUP_FAIL, cipher=cipher,
+                           subject=code, backoff=CODE_FAIL)
     row = session.exec(select(Prefiling).where(Prefiling.code == code)).first() if code else None
     ok = cipher.mac_matches(f"{code}:{secret}", row.secret_hash if row else _DUMMY_HASH)
     if row is None or not ok:
-        ratelimit.record(session=session, client=client, limit=LOOKUP_FAIL, cipher=cipher)
-        session.commit()
         raise LookupFailed(NEUTRAL)
+    ratelimit.refund(session=session, ticket=ticket)
     return row
 
 

@@ -166,12 +166,9 @@ def staff_question(*, session: Session, actor: Actor, question_id: int) -> BankQ
 
 # --- public reading: only 已发布 questions ever leave these functions ----------------------------
 
-def entry_of(question: BankQuestion) -> BankEntry:
-    return BankEntry(id=str(question.id), question=question.question, provisions=provisions_of(question))
-
-
 def published_entries(*, session: Session) -> list[BankEntry]:
     """Every published question with its articles, oldest first (what 相似问题 ranks)."""
-    query = (select(BankQuestion).where(BankQuestion.state == lifecycle.PUBLISHED)
-             .order_by(col(BankQuestion.id)))
-    return [entry_of(q) for q in session.exec(query)]
+    query = (select(BankQuestion.id, BankQuestion.question, BankQuestion.provisions)
+             .where(BankQuestion.state == lifecycle.PUBLISHED).order_by(col(BankQuestion.id)))
+    return [BankEntry(id=str(qid), question=text, provisions=tuple(json.loads(provisions)))
+            for qid, text, provisions in session.exec(query)]

@@ -30,6 +30,7 @@ from portal.prefiling.codes import grouped
 from portal.roles import HANDLER
 from tests.browser.conftest import _free_port, _wait_healthy, sign_in, wait_for_app, wait_idle
 from tests.conftest import _postgres_database
+from tests.prefiling import files
 from tests.prefiling.factories import valid_id
 from tests.staff.factories import make_user
 
@@ -183,8 +184,9 @@ def _continue(pg, step: int) -> None:
     wait_for_app(pg, f"第 {step} 步，共 5 步")
 
 
-def fill_until_history(pg, dep: Deployment, name: str) -> str:
-    """Consent, 信访人 and 信访事项 filled in; returns the draft code the page says is saved."""
+def fill_until_history(pg, dep: Deployment, name: str, photo: bytes | None = None) -> str:
+    """Consent, 信访人 and 信访事项 (with `photo` attached) filled in; returns the draft code the
+    page says is saved."""
     pg.goto(f"{dep.url}/prefile")
     wait_for_app(pg, "须知与授权")
     pg.get_by_label("我已阅读以上须知，同意按上述方式处理我的个人信息").focus()
@@ -199,6 +201,10 @@ def fill_until_history(pg, dep: Deployment, name: str) -> str:
     pg.get_by_text("申诉求决", exact=True).click()
     _fill(pg, "诉求", "请求督促物业公司修复漏水的屋顶。")
     _fill(pg, "事实与理由", "2026年6月起屋顶漏水，多次找物业公司未修。")
+    if photo:
+        pg.locator('input[type="file"]').set_input_files(
+            files=[{"name": "屋顶.jpg", "mimeType": "image/jpeg", "buffer": photo}])
+        wait_for_app(pg, "屋顶.jpg")
     _continue(pg, 4)
     caption = pg.get_by_text("草稿已自动保存").first.inner_text()
     return re.search(r"草稿码：([A-Z0-9]+)", caption).group(1)
@@ -271,14 +277,21 @@ def test_submitted_on_one_replica_looked_up_and_handled_on_the_other(deployment,
     try:
         pg = citizen_a.new_page()
         name = "王" + uuid.uuid4().hex[:4]
-        fill_until_history(pg, deployment, name)
+        photo = files.jpeg_with_gps()
+        fill_until_history(pg, deployment, name, photo=photo)
         code, secret = finish_and_submit(pg, name)
         pg.screenshot(path=str(artifacts / "two-replicas-submitted-on-A.png"), full_page=True)
 
         lookup = citizen_b.new_page()
         look_up(lookup, deployment, code, secret, "当前状态：已提交")
         number = f"LX{uuid.uuid4().hex[:6].upper()}"
-        register_as_staff(staff_b.new_page(), deployment, code, number)
+        staff = staff_b.new_page()
+        register_as_staff(staff, deployment, code, number)
+        # the photo written (encrypted) by replica A is read by replica B: re-encoded, no location
+        with staff.expect_download() as download:
+            staff.get_by_role("button", name=re.compile("下载附件1（JPG")).click()
+        kept = Path(download.value.path()).read_bytes()
+        assert kept.startswith(b"\xff\xd8") and b"CameraMaker-SECRET" not in kept and b"GPS" not in kept
         look_up(lookup, deployment, code, secret, "当前状态：已登记")
         assert lookup.get_by_text(number).count() >= 1
         assert deployment.index_snapshot() == deployment.index_files, "the shared index is only read"
