@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from portal.schedule.service import WEEKDAYS
+from portal.prefiling.form import MAX_REPRESENTATIVES
 from portal.text.escape import html_escape as esc
 from ui.links import provision_link
 from ui.resources import get_library
@@ -14,7 +14,7 @@ regular = regular_reception()
 o = office()
 st.markdown(SCHEDULE_CSS, unsafe_allow_html=True)
 contact = [("接待时间", esc(o.hours_text)),
-           ("领导接访日", esc(f"每周{WEEKDAYS[regular.weekday]}，时间同上，由局领导和有关部门负责同志当面接待")),
+           ("领导接访日", esc(f"{regular.weekday_text}，时间同上，由局领导和有关部门负责同志当面接待")),
            ("地址", f'{esc(o.city + o.address)}<br><a href="{esc(o.map_url)}" target="_blank" '
                   f'rel="noopener noreferrer">在地图上查看（新窗口打开）</a>'),
            ("来访接待电话", f'<a href="{esc(o.tel_url)}">{esc(o.phone)}</a>'),
@@ -22,7 +22,7 @@ contact = [("接待时间", esc(o.hours_text)),
 st.markdown('<section class="sched-card" aria-label="来访接待"><p class="sched-day"><strong>来访接待</strong></p>'
             '<dl class="sched-dl">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in contact) + "</dl></section>",
             unsafe_allow_html=True)
-st.info("来访请带好本人身份证件；多人反映同一问题请推选不超过 5 名代表。")
+st.info(f"来访请带好本人身份证件；多人反映同一问题请推选不超过 {MAX_REPRESENTATIVES} 名代表。")
 library = get_library()
 st.markdown("依据：" + "、".join(provision_link(pid, library) for pid in (
     "shandong-xinfang-tiaoli-2015:第二十三条", "shandong-xinfang-tiaoli-2015:第二十六条",
