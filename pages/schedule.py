@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from portal.prefiling.form import MAX_REPRESENTATIVES
 from portal.text.escape import html_escape
 from ui.links import provision_link
 from ui.resources import get_library
@@ -9,8 +10,8 @@ from ui.schedule_view import SCHEDULE_CSS, entry_html, next_receptions, regular_
 
 st.title("领导接访日程")
 regular = regular_reception()
-st.info(f"市信访局每周三接待群众来访：{regular.start_time}—{regular.end_time}，地点：{regular.place}。"
-        "来访请带好本人身份证件；多人反映同一问题请推选不超过 5 名代表。")
+st.info(f"市信访局{regular.weekday_text}接待群众来访：{regular.start_time}—{regular.end_time}，地点：{regular.place}。"
+        f"来访请带好本人身份证件；多人反映同一问题请推选不超过 {MAX_REPRESENTATIVES} 名代表。")
 library = get_library()
 st.markdown("依据：" + "、".join(provision_link(pid, library) for pid in (
     "shandong-xinfang-tiaoli-2015:第二十三条", "shandong-xinfang-tiaoli-2015:第二十六条",
