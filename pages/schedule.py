@@ -3,7 +3,7 @@
 import streamlit as st
 
 from portal.prefiling.form import MAX_REPRESENTATIVES
-from portal.text.escape import html_escape as esc
+from portal.text.escape import html_escape
 from ui.links import provision_link
 from ui.resources import get_library
 from ui.schedule_view import SCHEDULE_CSS, entry_html, next_receptions, regular_reception
@@ -13,12 +13,12 @@ st.title("领导接访日程")
 regular = regular_reception()
 o = office()
 st.markdown(SCHEDULE_CSS, unsafe_allow_html=True)
-contact = [("接待时间", esc(o.hours_text)),
-           ("领导接访日", esc(f"{regular.weekday_text}，时间同上，由局领导和有关部门负责同志当面接待")),
-           ("地址", f'{esc(o.city + o.address)}<br><a href="{esc(o.map_url)}" target="_blank" '
+contact = [("接待时间", html_escape(o.hours_text)),
+           ("领导接访日", html_escape(f"{regular.weekday_text}，时间同上，由局领导和有关部门负责同志当面接待")),
+           ("地址", f'{html_escape(o.city + o.address)}<br><a href="{html_escape(o.map_url)}" target="_blank" '
                   f'rel="noopener noreferrer">在地图上查看（新窗口打开）</a>'),
-           ("来访接待电话", f'<a href="{esc(o.tel_url)}">{esc(o.phone)}</a>'),
-           ("怎样预约", esc(o.booking))]
+           ("来访接待电话", f'<a href="{html_escape(o.tel_url)}">{html_escape(o.phone)}</a>'),
+           ("怎样预约", html_escape(o.booking))]
 st.markdown('<section class="sched-card" aria-label="来访接待"><p class="sched-day"><strong>来访接待</strong></p>'
             '<dl class="sched-dl">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in contact) + "</dl></section>",
             unsafe_allow_html=True)

@@ -15,7 +15,7 @@ import streamlit as st
 
 from portal.settings import get_settings
 from portal.site import PORTAL_TITLE, Office, load_office
-from portal.text.escape import html_escape as esc
+from portal.text.escape import html_escape
 
 # (page file, menu label) for the phone menu and the home page's doors
 MENU = [
@@ -158,8 +158,8 @@ def header() -> None:
     o = office()
     st.html(FRAME_CSS)
     st.html(f'<div class="site-header" role="banner"><span class="site-emblem" aria-hidden="true">访</span>'
-            f'<div><p class="site-name">{esc(o.full_name)}</p>'
-            f'<p class="site-sub">{esc(PORTAL_TITLE)} · 政务服务便民热线 {esc(o.phone)}</p></div></div>')
+            f'<div><p class="site-name">{html_escape(o.full_name)}</p>'
+            f'<p class="site-sub">{html_escape(PORTAL_TITLE)} · 政务服务便民热线 {html_escape(o.phone)}</p></div></div>')
     with st.container(key="phone-menu"):
         with st.popover("☰ 菜单", use_container_width=True):
             for path, label in MENU:
@@ -169,13 +169,13 @@ def header() -> None:
 
 def footer() -> None:
     o = office()
-    rows = [("主办单位", esc(o.full_name)),
-            ("来访接待电话", f'<a href="{esc(o.tel_url)}">{esc(o.phone)}</a>'),
-            ("地址", esc(o.city + o.address)),
-            ("接待时间", esc(o.hours_text))]
+    rows = [("主办单位", html_escape(o.full_name)),
+            ("来访接待电话", f'<a href="{html_escape(o.tel_url)}">{html_escape(o.phone)}</a>'),
+            ("地址", html_escape(o.city + o.address)),
+            ("接待时间", html_escape(o.hours_text))]
     items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
     st.html(f'<footer class="site-footer" role="contentinfo" aria-label="网站信息"><dl>{items}</dl>'
-            f'<p style="margin:0.6rem 0 0 0">本网站由{esc(o.full_name)}主办。网上预登记不代替正式受理；'
+            f'<p style="margin:0.6rem 0 0 0">本网站由{html_escape(o.full_name)}主办。网上预登记不代替正式受理；'
             f'紧急情况请拨打 110。</p></footer>')
 
 
@@ -187,7 +187,7 @@ def framework_script() -> None:
 
 def copy_button(text: str, label: str = "复制") -> None:
     """A visible 复制 button that puts `text` on the clipboard and says so in words."""
-    st.html(f'<div class="copy-row"><button type="button" class="copy-btn" data-copy="{esc(text)}">{esc(label)}</button>'
+    st.html(f'<div class="copy-row"><button type="button" class="copy-btn" data-copy="{html_escape(text)}">{html_escape(label)}</button>'
             '<span class="copy-status" role="status" aria-live="polite"></span></div>')
 
 
