@@ -8,11 +8,13 @@ from portal.db import session_scope
 from portal.laws.ids import label_of
 from portal.search.related import related_cases
 from portal.search.stats import record_open
+from portal.search.throttle import RateLimited, allow_question
 from portal.text.escape import markdown_escape
 from ui.ask_view import ASK_CSS, result_card_html
 from ui.auth import current_actor
 from ui.bank_view import file_into_bank, send_to_staff, show_similar, similar_questions
 from ui.cases_source import published_cases
+from ui.prefile_ui import client_info
 from ui.resources import get_library
 from ui.search_engine import get_searcher, index_status
 
@@ -76,11 +78,20 @@ if query is None:
     st.caption("提示：说清楚是什么事、和谁、想要什么结果，找到的条文会更准确。")
     st.stop()
 
+if st.session_state.get("_ask_counted") != query:  # count each new question once, not every rerun
+    try:
+        with session_scope() as session:
+            allow_question(session=session, client=client_info())
+    except RateLimited as exc:
+        st.info(str(exc))
+        st.stop()
+    st.session_state["_ask_counted"] = query
+
 searcher = get_searcher()
 response = searcher.search(query, k=8)
 hits = [h for h in response.hits if library.provision(h.provision_id)]
 if not response.confident or not hits:
-    if response.message and response.message != "没有找到足够相关的条文":
+    if response.message:
         st.info(markdown_escape(response.message))
     if response.query.strip():
         st.warning("没有找到足够相关的条文")

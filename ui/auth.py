@@ -12,6 +12,7 @@ from portal.identity import Actor
 from portal.settings import get_settings
 from portal.staff import auth as staff_auth
 from portal.staff.oidc import parse_role_map, roles_for
+from ui.prefile_ui import client_info
 
 TOKEN_KEY = "staff_token"
 
@@ -65,7 +66,8 @@ def current_actor() -> Actor | None:
 
 def sign_in(username: str, password: str) -> staff_auth.LoginOutcome:
     with session_scope() as session:
-        outcome = staff_auth.login(session=session, username=username, password=password)
+        outcome = staff_auth.login(session=session, username=username, password=password,
+                                   client=client_info())
     if outcome.ok:
         st.session_state[TOKEN_KEY] = outcome.token
         st.session_state.pop("staff_expired", None)

@@ -24,7 +24,7 @@ from portal.qa.service import MAX_CHARS, MIN_CHARS, add_question
 from portal.roles import COUNSEL
 from portal.timeutil import utcnow
 
-SEND = ratelimit.Limit("bank_send", 3, 20, dt.timedelta(hours=1),
+SEND = ratelimit.Limit("bank_send", 3, 20, 100, dt.timedelta(hours=1),
                        "您发送得太频繁了。同一设备一小时内最多发送3个问题、同一网络最多20个，请稍后再试。")
 
 # 18-digit ID numbers (last may be X), old 15-digit ones, mobile numbers, landlines with area code;
@@ -51,10 +51,10 @@ def send_question(*, session: Session, text: str, client: ratelimit.ClientInfo,
     if len(text) > MAX_CHARS:
         raise ValidationFailed([FieldError("text", f"问题不能超过 {MAX_CHARS} 个字。")])
     cipher = cipher or get_cipher()
-    ratelimit.check(session=session, client=client, limit=SEND, cipher=cipher)
+    # counted atomically before storing (it ends the caller's transaction first)
+    ratelimit.hit(session=session, client=client, limit=SEND, cipher=cipher)
     sent = SentQuestion(text=mask_personal_numbers(text), state=lifecycle.PENDING, received_at=utcnow())
     session.add(sent)
-    ratelimit.record(session=session, client=client, limit=SEND, cipher=cipher)
     session.flush()
     return sent
 
