@@ -91,7 +91,7 @@ searcher = get_searcher()
 response = searcher.search(query, k=8)
 hits = [h for h in response.hits if library.provision(h.provision_id)]
 if not response.confident or not hits:
-    if response.message and response.message != "没有找到足够相关的条文":
+    if response.message:
         st.info(markdown_escape(response.message))
     if response.query.strip():
         st.warning("没有找到足够相关的条文")

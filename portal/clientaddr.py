@@ -30,7 +30,7 @@ def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     if text.startswith("[") and "]" in text:          # [v6]:port
         text = text[1:text.index("]")]
     elif text.count(":") == 1:                          # v4:port
-        text = text.split(":", 1)[0]
+        text = text.partition(":")[0]
     try:
         address = ipaddress.ip_address(text)
     except ValueError:

@@ -32,6 +32,10 @@ class Settings:
     base_url: str = ""
     oidc_roles: str = ""
     trusted_proxies: str = ""
+    city: str = "示范市"
+    bureau_name: str = "信访局"
+    bureau_phone: str = "12345"
+    bureau_address: str = "市民中心一楼东侧 来访接待大厅"
 
     @property
     def trusted_networks(self) -> tuple:
@@ -67,6 +71,10 @@ ENV_NAMES = {
     "base_url": "PORTAL_BASE_URL",
     "oidc_roles": "PORTAL_OIDC_ROLES",
     "trusted_proxies": "PORTAL_TRUSTED_PROXIES",
+    "city": "PORTAL_CITY",
+    "bureau_name": "PORTAL_BUREAU_NAME",
+    "bureau_phone": "PORTAL_BUREAU_PHONE",
+    "bureau_address": "PORTAL_BUREAU_ADDRESS",
 }
 
 

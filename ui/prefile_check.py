@@ -23,6 +23,7 @@ from ui.links import provision_link
 from ui.prefile_state import S, goto, on_change_answer, start_over
 from ui.prefile_ui import client_info
 from ui.resources import get_library
+from ui.site_frame import copy_button, office
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,7 @@ def _on_submit() -> None:
         delete_draft(session=session, code=S.pf_draft)
     p = result.prefiling
     S.pf_done = {"code": result.code, "secret": result.secret, "submitted": p.received_date,
-                 "category": p.category, "district": p.district}
+                 "category": p.category, "district": p.district, "request": data.get("request", "")}
     st.query_params.pop("draft", None)
 
 
@@ -147,22 +148,28 @@ def check() -> None:
 
 
 def confirmation() -> None:
+    """A GOV.UK-style panel first: the 查询码 and the one-time 查询密码, large, with 复制 and 保存."""
     done = S.pf_done
     receipt = make_receipt(code=done["code"], secret=done["secret"], submitted=done["submitted"],
-                           category=done["category"], district=done["district"])
-    st.title("预登记已提交")
-    st.success("您的网上信访预登记已提交。这是预登记，还不是正式受理。")
-    st.markdown(f'<p>查询码</p><p class="ref-code">{html_escape(grouped(done["code"]))}</p>', unsafe_allow_html=True)
+                           category=done["category"], district=done["district"], office=office(),
+                           request=done.get("request", ""))
+    code = grouped(done["code"])
+    rows = f'<p>查询码</p><p class="panel-code">{html_escape(code)}</p>'
     if done["secret"]:
-        st.markdown(f'<p>查询密码</p><p class="ref-code">{html_escape(done["secret"])}</p>', unsafe_allow_html=True)
-        st.warning("请现在记下查询码和查询密码，或下载回执保存。查询密码只显示这一次，不要告诉他人。")
+        rows += f'<p>查询密码</p><p class="panel-code">{html_escape(done["secret"])}</p>'
+    st.html(f'<div class="confirm-panel" id="confirm-panel" tabindex="-1"><h1>预登记已提交</h1>{rows}</div>')
+    if done["secret"]:
+        st.html('<p class="once">查询密码只显示这一次。请现在抄下、复制或保存回执；不要告诉他人。</p>')
+        copy_button(f"查询码：{code} 查询密码：{done['secret']}", "复制查询码和查询密码")
     else:
         st.info("这份材料已经提交过了，上面是它的查询码。查询密码在第一次提交时已经显示。")
+        copy_button(f"查询码：{code}", "复制查询码")
     c1, c2 = st.columns(2)
-    c1.download_button("下载回执（网页）", receipt.html(), file_name=f"回执-{done['code']}.html",
-                       mime="text/html", key="pf_dl_html")
-    c2.download_button("下载回执（文本）", receipt.text(), file_name=f"回执-{done['code']}.txt",
+    c1.download_button("保存回执（可打印的网页）", receipt.html(), file_name=f"回执-{done['code']}.html",
+                       mime="text/html", key="pf_dl_html", icon=":material/download:")
+    c2.download_button("保存回执（文本）", receipt.text(), file_name=f"回执-{done['code']}.txt",
                        mime="text/plain", key="pf_dl_txt")
+    st.success("您的网上信访预登记已提交。这是预登记，还不是正式受理。")
     st.markdown("#### 回执")
     with st.container(border=True):
         st.markdown(f'<div class="answer-value">{html_escape(receipt.text())}</div>', unsafe_allow_html=True)

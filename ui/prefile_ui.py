@@ -11,6 +11,7 @@ from portal.prefiling.form import label_of
 from portal.prefiling.ratelimit import ClientInfo
 from portal.settings import get_settings
 from portal.text.escape import html_escape
+from ui.site_frame import focus_once
 
 CSS = """
 <style>
@@ -22,6 +23,14 @@ CSS = """
 .field-error {color:#a11212;font-weight:600;margin:-0.4rem 0 0.8rem 0;border-left:4px solid #a11212;
   padding-left:0.5rem;}
 .ref-code {font-size:1.5rem;font-weight:700;letter-spacing:0.08em;word-break:break-all;}
+.confirm-panel {background:#0b6b2f;color:#fff;border-radius:0.4rem;padding:1rem 1.1rem;margin:0 0 0.8rem 0;
+  text-align:center;}
+.confirm-panel h1 {color:#fff;font-size:1.7rem;margin:0 0 0.4rem 0;padding:0;}
+.confirm-panel p {color:#fff;margin:0;font-size:1.05rem;}
+.confirm-panel .panel-code {font-size:2rem;font-weight:700;letter-spacing:0.1em;word-break:break-all;
+  margin:0 0 0.5rem 0;font-family:monospace, sans-serif;}
+.once {border-left:8px solid #a11212;padding:0.4rem 0.8rem;font-weight:700;font-size:1.1rem;margin:0 0 0.8rem 0;
+  color:#1f1f1f;background:#fdeaea;}
 .step-progress {font-size:1rem;color:#444;margin:0;}
 .answer-value {white-space:pre-wrap;word-break:break-word;margin:0;}
 </style>
@@ -68,8 +77,9 @@ def error_summary(errors: list[FieldError]) -> None:
     items = "".join(
         f'<li><a href="#field-{html_escape(e.field.replace(".", "-"))}">{html_escape(label_of(e.field))}：{html_escape(e.message)}</a></li>'
         for e in errors)
-    st.markdown(f'<div class="error-summary" role="alert"><h2>有 {len(errors)} 处需要修改</h2>'
-                f"<ul>{items}</ul></div>", unsafe_allow_html=True)
+    st.markdown(f'<div class="error-summary" id="error-summary" role="alert" tabindex="-1">'
+                f"<h2>有 {len(errors)} 处需要修改</h2><ul>{items}</ul></div>", unsafe_allow_html=True)
+    focus_once("error-summary", id(errors))
 
 
 def inline_error(field: str, errors: list[FieldError]) -> None:

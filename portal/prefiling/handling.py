@@ -12,10 +12,10 @@ from sqlmodel import Session
 from portal.identity import Actor, require
 from portal.prefiling.crypto import Cipher
 from portal.prefiling.staff_view import StaffView, staff_view
-from portal.prefiling.states import STAFF, actions_from
+from portal.prefiling.states import STAFF, STAFF_ACTION_LABELS, actions_from
 from portal.roles import HANDLER
 
-ACTION_LABELS = {"register": "登记", "request_more": "需补充材料", "reject": "不予登记", "close": "办结"}
+ACTION_LABELS = STAFF_ACTION_LABELS  # the button words, from the one transition table
 
 
 def detail(*, session: Session, actor: Actor, prefiling_id: int, cipher: Cipher | None = None) -> StaffView:

@@ -18,14 +18,20 @@ from portal.prefiling.fields import FieldError, check_text, clean
 from portal.prefiling.models import Prefiling, PrefilingEvent
 from portal.prefiling.ratelimit import CODE_FAIL, LOOKUP_FAIL, ClientInfo
 from portal.prefiling.receipt import ClockLine, clock_lines, clock_of
-from portal.prefiling.states import CITIZEN, CLOSED, STATE_EXPLAINED, allowed, apply_transition
+from portal.prefiling.states import (
+    ACTION_NAMES,
+    CITIZEN,
+    CLOSED,
+    RUNNING,
+    STATE_EXPLAINED,
+    allowed,
+    apply_transition,
+)
 from portal.timeutil import beijing_today, utcnow
 
 NEUTRAL = "查询码或查询密码不正确，请核对后重新输入。"
 RATINGS: tuple[str, ...] = ("满意", "基本满意", "不满意")
 _DUMMY_HASH = "0" * 64
-ACTION_NAMES = {"submit": "提交预登记", "withdraw": "撤回", "register": "登记为信访件",
-                "request_more": "请补充材料", "reject": "不予登记", "close": "办结"}
 
 
 class LookupFailed(Exception):
@@ -76,7 +82,7 @@ def _view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
     events = session.exec(select(PrefilingEvent).where(PrefilingEvent.prefiling_id == p.id)
                           .order_by(col(PrefilingEvent.at), col(PrefilingEvent.id))).all()
     clock = clock_of(p, events)
-    running = p.state in ("已提交", "需补充材料", "已登记")
+    running = p.state in RUNNING
     return StatusView(
         code=p.code, state=p.state, explained=STATE_EXPLAINED[p.state], category=p.category,
         district=p.district, submitted_at=p.submitted_at, received_date=p.received_date,

@@ -13,10 +13,11 @@ from portal.audit.service import REVEAL, record
 from portal.identity import Actor, PermissionDenied, require
 from portal.prefiling import attachments as files
 from portal.prefiling.crypto import Cipher, get_cipher
-from portal.prefiling.lookup import ACTION_NAMES, HistoryEntry
+from portal.prefiling.lookup import HistoryEntry
 from portal.prefiling.masking import masked
 from portal.prefiling.models import Prefiling, PrefilingAttachment, PrefilingEvent, PrefilingPerson
 from portal.prefiling.receipt import clock_of
+from portal.prefiling.states import ACTION_NAMES
 from portal.roles import HANDLER, REPORTS
 from portal.settings import get_settings
 

@@ -8,9 +8,8 @@ from sqlmodel import Session, select
 from portal.audit.service import TRANSITION, record
 from portal.identity import Actor, require
 from portal.prefiling.fields import check_text, clean
-from portal.prefiling.lookup import ACTION_NAMES
 from portal.prefiling.models import Prefiling
-from portal.prefiling.states import apply_transition
+from portal.prefiling.states import ACTION_NAMES, apply_transition
 from portal.roles import HANDLER
 
 

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from portal.lifecycle import Transition
+from portal.lifecycle import allowed_actions as lifecycle_allowed
 
 DRAFT, PUBLISHED, WITHDRAWN = "草稿", "已发布", "已撤回"
 STATES: tuple[str, ...] = (DRAFT, PUBLISHED, WITHDRAWN)
@@ -12,15 +13,6 @@ PUBLISH, WITHDRAW = "发布", "撤回"
 PENDING, ANSWERED, DISMISSED = "待处理", "已收入", "已忽略"
 SENT_STATES: tuple[str, ...] = (PENDING, ANSWERED, DISMISSED)
 ANSWER, DISMISS = "收入问题库", "忽略"
-
-
-@dataclass(frozen=True)
-class Transition:
-    """An action, the states it may start from and the state it leads to."""
-
-    action: str
-    sources: tuple[str, ...]
-    target: str
 
 
 # a withdrawn question may be corrected and published again
@@ -39,7 +31,7 @@ class IllegalTransition(Exception):
 
 
 def allowed_actions(state: str, table: dict[str, Transition] = QUESTION_TRANSITIONS) -> list[str]:
-    return [t.action for t in table.values() if state in t.sources]
+    return lifecycle_allowed(state, table)
 
 
 def next_state(state: str, action: str, table: dict[str, Transition] = QUESTION_TRANSITIONS) -> str:

@@ -48,6 +48,7 @@ class Deployment:
     database_url: str
     access_log: Path
     index: Path
+    key_file: Path
     replicas: dict[str, subprocess.Popen] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
     index_files: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -131,14 +132,16 @@ def deployment(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k != "PORTAL_ENCRYPTION_KEY"}
     env |= {"DATABASE_URL": database_url, "PORTAL_DATA_DIR": str(tmp / "data"),
             "PORTAL_INDEX_DIR": str(tmp / "index"), "PORTAL_ENCRYPTION_KEY_FILE": str(tmp / "secrets" / "portal.key"),
-            "PORTAL_EMBEDDING_MODEL": "fake", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+            "PORTAL_EMBEDDING_MODEL": "fake", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+            "PORTAL_TRUSTED_PROXIES": "127.0.0.1, ::1"}
     # once, before the replicas start (README: 部署): key, schema and content, the index
     _run(env, "-m", "portal", "keygen")
     _run(env, "-m", "portal", "setup")
     _run(env, "-m", "portal.search", "build")
     _read_only(tmp / "index")
 
-    dep = Deployment(url="", database_url=database_url, access_log=tmp / "access.log", index=tmp / "index")
+    dep = Deployment(url="", database_url=database_url, access_log=tmp / "access.log", index=tmp / "index",
+                     key_file=tmp / "secrets" / "portal.key")
     dep.index_files = dep.index_snapshot()
     procs: list[subprocess.Popen] = []
     try:
@@ -169,8 +172,12 @@ def deployment(tmp_path_factory):
         drop()
 
 
-def _context(browser, dep: Deployment, route: str):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+def _context(browser, dep: Deployment, route: str, address: str | None = None):
+    """A browser whose requests nginx routes by `route`; `address` is what a client-side proxy
+    would have put into X-Forwarded-For (nginx appends its own peer)."""
+    headers = {"X-Forwarded-For": address} if address else {}
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                  extra_http_headers=headers)
     context.add_cookies([{"name": ROUTE, "value": route, "url": dep.url}])
     return context
 
@@ -304,6 +311,43 @@ def test_submitted_on_one_replica_looked_up_and_handled_on_the_other(deployment,
     assert deployment.upstreams_of(to_b) == {b}
 
 
+def _wrong_lookup(pg, dep: Deployment, code: str, expect: str) -> None:
+    look_up(pg, dep, code, "ZZZZZZZZ", expect)
+
+
+def test_lookup_throttles_hold_across_both_replicas(deployment, browser):
+    """Guessing one 查询码's secret: three failures through replica A from one address, and the next
+    try through replica B, from another session and another address, is made to wait; the
+    failures are counted against the address the proxy forwarded, not the proxy's own."""
+    from sqlmodel import select
+
+    from portal.prefiling.codes import new_reference_code
+    from portal.prefiling.crypto import get_cipher
+    from portal.prefiling.models import RateEvent
+    from portal.settings import Settings
+
+    code = new_reference_code()
+    first, second = "203.0.113.7", "198.51.100.23"
+    on_a = _context(browser, deployment, deployment.route_to("A"), first)
+    on_b = _context(browser, deployment, deployment.route_to("B"), second)
+    try:
+        pg = on_a.new_page()
+        for _ in range(3):
+            _wrong_lookup(pg, deployment, code, "查询码或查询密码不正确")
+        _wrong_lookup(on_b.new_page(), deployment, code, "这个查询码的查询失败次数较多")
+    finally:
+        on_a.close()
+        on_b.close()
+    cipher = get_cipher(Settings(encryption_key_file=deployment.key_file))
+    engine = make_engine(deployment.database_url)
+    with Session(engine) as s:
+        keys = {e.key for e in s.exec(select(RateEvent).where(RateEvent.bucket == "lookup_fail"))}
+    engine.dispose()
+    assert cipher.mac(f"lookup_fail:a:{first}") in keys
+    assert cipher.mac("lookup_fail:a:127.0.0.1") not in keys and cipher.mac("lookup_fail:global") not in keys
+
+
+# last: it kills replica A for the rest of the module
 def test_a_replica_killed_mid_form_loses_nothing_the_citizen_was_told_was_saved(deployment, browser, artifacts):
     to_a = deployment.route_to("A")
     context = _context(browser, deployment, to_a)

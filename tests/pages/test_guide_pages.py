@@ -53,7 +53,8 @@ def _styles(at) -> str:
 def test_schedule_page_lists_next_receptions_first_with_every_wednesday(app_page):
     at = app_page("pages/schedule.py")
     text = page_text(at)
-    assert "每周三接待群众来访" in text
+    assert "每周三" in text and "怎样预约" in text and "09:00—12:00、13:30—17:00" in text
+    assert "不超过 5 名代表" in text
     days = _days(at)
     assert len(days) >= 6
     dates = [d for d, _ in days]
