@@ -6,7 +6,8 @@ import streamlit as st
 
 from portal.db import session_scope
 from portal.laws.ids import label_of
-from portal.search.related import related_cases
+from portal.nextsteps import next_steps
+from portal.search.related import RELATED_CUT_OFF, related_cases
 from portal.search.stats import record_open
 from portal.search.throttle import RateLimited, allow_question
 from portal.text.escape import markdown_escape
@@ -14,6 +15,7 @@ from ui.ask_view import ASK_CSS, result_card_html
 from ui.auth import current_actor
 from ui.bank_view import file_into_bank, send_to_staff, show_similar, similar_questions
 from ui.cases_source import published_cases
+from ui.next_steps_view import case_cards, next_steps_box
 from ui.prefile_ui import client_info
 from ui.resources import get_library
 from ui.search_engine import get_searcher, index_status
@@ -38,11 +40,12 @@ if opened and library.provision(opened):
     p = library.provision(opened)
     st.switch_page("pages/laws.py", query_params={"law": p.law_slug, "article": p.label})
 
-# pre-fill: the home page form (session state) or a shared link (?q=)
+# pre-fill: the home page form (session state) or the address (?q=: a shared link, Back, refresh).
+# The address always names the question on screen.
 if "ask_query" in st.session_state:
     st.session_state["ask_input"] = st.session_state.pop("ask_query") or ""
     st.session_state["ask_current"] = st.session_state["ask_input"]
-elif "ask_input" not in st.session_state and st.query_params.get("q"):
+elif st.query_params.get("q") and st.query_params.get("q") != st.session_state.get("ask_current"):
     st.session_state["ask_input"] = st.query_params.get("q")
     st.session_state["ask_current"] = st.session_state["ask_input"]
 
@@ -74,6 +77,8 @@ with st.form("ask-form", border=False):
         st.session_state["ask_current"] = st.session_state.get("ask_input", "")
 
 query = st.session_state.get("ask_current")
+if query and query.strip() and st.query_params.get("q") != query:
+    st.query_params["q"] = query
 if query is None:
     st.caption("提示：说清楚是什么事、和谁、想要什么结果，找到的条文会更准确。")
     st.stop()
@@ -104,8 +109,9 @@ if not response.confident or not hits:
 if response.message:
     st.info(markdown_escape(response.message))
 
-cases = related_cases([h.provision_id for h in hits], published_cases())
-# related cases beside the results on a wide screen; the columns stack on a phone
+cases = related_cases([h.provision_id for h in hits], published_cases(), min_score=RELATED_CUT_OFF)
+routes = next_steps(question=response.query, provision_ids=[h.provision_id for h in hits], library=library)
+# related cases beside the results on a wide screen; on a phone after the third article
 results, side = st.columns([3, 2], gap="medium") if cases else (st.container(), None)
 with results:
     st.subheader("相关法律条文")
@@ -113,14 +119,14 @@ with results:
         st.markdown(result_card_html(hit, library, exact=response.exact and i == 0), unsafe_allow_html=True)
         st.button(f"在法规库中阅读{label_of(hit.provision_id)}", key=f"ask-open-{i}", on_click=_open,
                   args=(hit.provision_id,), icon=":material/menu_book:")
+        if i == 0:
+            next_steps_box(routes, library)
+        if cases and i == min(2, len(hits) - 1):
+            with st.container(key="cases-inline"):
+                case_cards(cases)
 if side is not None:
-    with side:
-        st.subheader("相关典型案例")
-        for case in cases:
-            with st.container(border=True):
-                st.markdown(f"**{markdown_escape(case.title)}**  \n{markdown_escape(case.category)}")
-                st.caption(markdown_escape(case.summary))
-                st.page_link("pages/cases.py", label="阅读案例", query_params={"case": case.slug})
+    with side, st.container(key="cases-side"):
+        case_cards(cases)
 
 hit_ids = [h.provision_id for h in hits]
 show_similar(similar_questions(searcher, response.query, hit_ids), library)

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-_XF = "xinfang-gongzuo-tiaoli-2022"
+from portal.laws.ids import XINFANG_REGULATION
+
+_XF = XINFANG_REGULATION
 _LD = "laodong-zhengyi-tiaojie-zhongcai-fa-2007"
 _FY = "xingzheng-fuyi-fa-2023"
 _SS = "xingzheng-susong-fa-2017"
