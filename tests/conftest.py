@@ -92,6 +92,22 @@ def page_text(at) -> str:
     return "\n".join(parts)
 
 
+def html_bodies(at) -> str:
+    """Every st.html body on an AppTest page (style-only ones land in Streamlit's hidden event block)."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if type(node).__name__ == "Html" and proto is not None:
+            found.append(proto.body)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    for root in at._tree.children.values():
+        walk(root)
+    return "\n".join(found)
+
+
 def _postgres_database(admin_url: str):
     """Create a fresh database on the test server; return (url, drop)."""
     import uuid

@@ -138,3 +138,20 @@ def sign_in(pg, portal_url: str, username: str, password: str | None = None) -> 
     pg.get_by_label("密码", exact=True).fill(password or PASSWORD)
     pg.get_by_role("button", name="登录").click()
     wait_for_app(pg, f"您已登录：{username}")
+
+
+def open_prefiling(pg, code: str) -> None:
+    """On 预登记办理: pick the pre-filing `code` in 打开一件预登记 and wait for its detail."""
+    from portal.prefiling.codes import grouped
+
+    option = pg.get_by_role("option", name=grouped(code)).first
+    for _attempt in range(3):  # a rerun that lands while the list is open closes it again
+        pg.get_by_label("打开一件预登记").click()
+        try:
+            option.wait_for(state="visible", timeout=10_000)
+            break
+        except Exception:  # noqa: BLE001 - retried, then the click below fails with the real error
+            pg.keyboard.press("Escape")
+            wait_for_app(pg, "打开一件预登记")
+    option.click()
+    wait_for_app(pg, "显示个人信息")

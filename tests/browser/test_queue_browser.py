@@ -8,11 +8,10 @@ import uuid
 
 from sqlmodel import Session
 
-from portal.prefiling.codes import grouped
 from portal.prefiling.models import Prefiling
 from portal.roles import HANDLER
 from portal.timeutil import beijing_today
-from tests.browser.conftest import assert_fits_phone, sign_in, wait_for_app
+from tests.browser.conftest import assert_fits_phone, open_prefiling, sign_in, wait_for_app
 from tests.prefiling.factories import make_prefiling
 from tests.staff.factories import make_user
 from tests.staff.portal_db import ready_engine
@@ -45,17 +44,7 @@ def test_queue_on_a_phone(portal_url, phone, artifacts):
     phone.screenshot(path=str(artifacts / "queue-list-phone.png"), full_page=True)
     assert_fits_phone(phone)
 
-    option = phone.get_by_role("option", name=grouped(made.code)).first
-    for _attempt in range(3):  # a rerun that lands while the list is open closes it again
-        phone.get_by_label("打开一件预登记").click()
-        try:
-            option.wait_for(state="visible", timeout=10_000)
-            break
-        except Exception:  # noqa: BLE001 - retried, then the click below fails with the real error
-            phone.keyboard.press("Escape")
-            wait_for_app(phone, "打开一件预登记")
-    option.click()
-    wait_for_app(phone, "显示个人信息")
+    open_prefiling(phone, made.code)
     assert phone.get_by_text("138****5678").count() >= 1
     assert phone.get_by_text("张秀兰").count() == 0
     phone.get_by_role("button", name="显示个人信息").click()

@@ -26,9 +26,8 @@ import pytest
 from sqlmodel import Session
 
 from portal.db import make_engine
-from portal.prefiling.codes import grouped
 from portal.roles import HANDLER
-from tests.browser.conftest import _free_port, _wait_healthy, sign_in, wait_for_app, wait_idle
+from tests.browser.conftest import _free_port, _wait_healthy, open_prefiling, sign_in, wait_for_app
 from tests.conftest import _postgres_database
 from tests.prefiling import files
 from tests.prefiling.factories import valid_id
@@ -250,17 +249,7 @@ def register_as_staff(pg, dep: Deployment, code: str, number: str) -> None:
     _fill(pg, "按查询码查找（可只输入一部分）", code)
     pg.keyboard.press("Enter")
     wait_for_app(pg, "共 1 件")
-    option = pg.get_by_role("option", name=grouped(code)).first
-    for _attempt in range(3):  # a rerun that lands while the list is open closes it again
-        pg.get_by_label("打开一件预登记").click()
-        try:
-            option.wait_for(state="visible", timeout=10_000)
-            break
-        except Exception:  # noqa: BLE001 - retried, then the click below fails with the real error
-            pg.keyboard.press("Escape")
-            wait_idle(pg)
-    option.click()
-    wait_for_app(pg, "显示个人信息")
+    open_prefiling(pg, code)
     pg.get_by_test_id("stExpander").filter(has_text="登记").locator("summary").first.click()
     _fill(pg, "信访件编号（正式登记的编号）", number)
     pg.get_by_role("button", name="登记", exact=True).click()

@@ -7,26 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import page_text
+from tests.conftest import html_bodies, page_text
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC = ["pages/home.py", "pages/ask.py", "pages/laws.py", "pages/cases.py", "pages/prefile.py",
           "pages/lookup.py", "pages/guide.py", "pages/schedule.py"]
-
-
-def html_bodies(at) -> str:
-    found: list[str] = []
-
-    def walk(node) -> None:
-        proto = getattr(node, "proto", None)
-        if type(node).__name__ == "Html" and proto is not None:
-            found.append(proto.body)
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    for root in at._tree.children.values():
-        walk(root)
-    return "\n".join(found)
 
 
 @pytest.mark.parametrize("page", PUBLIC)

@@ -4,7 +4,6 @@ them, no address means one global bucket, wrong secrets for one 查询码 slow d
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import uuid
 
 import pytest
@@ -17,24 +16,7 @@ from portal.prefiling.models import Prefiling
 from portal.prefiling.ratelimit import CODE_FAIL, Limit, RateLimited, hit
 from portal.search.throttle import allow_question
 from portal.timeutil import utcnow
-from tests.prefiling.factories import client, make_prefiling
-
-
-def _parallel(n, target):
-    results, errors = [], []
-
-    def wrapped(i):
-        try:
-            results.append(target(i))
-        except Exception as exc:  # collected and asserted by the caller
-            errors.append(exc)
-
-    threads = [threading.Thread(target=wrapped, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
+from tests.prefiling.factories import client, in_threads, make_prefiling
 
 
 def test_parallel_submissions_from_one_session_stop_at_three(db_engine):
@@ -45,7 +27,7 @@ def test_parallel_submissions_from_one_session_stop_at_three(db_engine):
         with Session(db_engine) as s:
             return make_prefiling(s, who=me)
 
-    stored, errors = _parallel(10, one)
+    stored, errors = in_threads(10, one)
     assert len(stored) == 3 and len(errors) == 7
     assert all(isinstance(e, RateLimited) for e in errors)
     with Session(db_engine) as s:
@@ -60,7 +42,7 @@ def test_parallel_wrong_lookups_from_one_session_stop_at_five(db_engine):
         with Session(db_engine) as s:
             return lookup(session=s, code=codes.new_reference_code(), secret="AAAAAAAA", client=me)
 
-    _results, errors = _parallel(20, one)
+    _results, errors = in_threads(20, one)
     kinds = [type(e) for e in errors]
     assert kinds.count(LookupFailed) == 5 and kinds.count(RateLimited) == 15
 
@@ -135,5 +117,5 @@ def test_parallel_searches_cannot_overshoot(db_engine):
         with Session(db_engine) as s:
             allow_question(session=s, client=client(uuid.uuid4().hex, "203.0.113.60"), now=now)
 
-    done, errors = _parallel(70, one)
+    done, errors = in_threads(70, one)
     assert len(done) == 60 and len(errors) == 10 and all(isinstance(e, RateLimited) for e in errors)
