@@ -14,7 +14,7 @@ from portal.laws.library import Library
 from portal.search.api import SearchResponse
 from portal.search.documents import corpus_from_library
 from portal.search.embedder import Embedder, make_embedder
-from portal.search.engine import EngineConfig, SearchEngine
+from portal.search.engine import SearchEngine
 from portal.search.manifest import pending_documents
 
 log = logging.getLogger(__name__)
@@ -94,8 +94,7 @@ class EngineLoader:
             return self.engine
         with self._lock:
             if self._fallback is None:
-                self._fallback = SearchEngine.lexical_only(
-                    self.library, config=replace(EngineConfig(), components=("lexical", "priors")))
+                self._fallback = SearchEngine.lexical_only(self.library)
         return _Noted(self._fallback, BUILDING_NOTE)
 
 
