@@ -6,6 +6,7 @@ from ui.accessibility import accessibility_controls
 from ui.auth import current_actor
 from ui.frame import leave_pages_folder_mode, page_frame
 from ui.resources import ensure_database
+from ui.site_frame import footer, framework_script, header, open_at_top
 from ui.staff_nav import staff_pages
 
 leave_pages_folder_mode()
@@ -26,5 +27,15 @@ PUBLIC_PAGES = [
 
 page = st.navigation({"公众服务": PUBLIC_PAGES, "工作台": staff_pages(current_actor())})
 page_frame()
+framework_script()
+header()
 accessibility_controls()
-page.run()
+open_at_top(page.url_path + "?" + "&".join(f"{k}={v}" for k, v in sorted(st.query_params.to_dict().items())
+                                            if k != "a11y")
+            + f"#{st.session_state.get('pf_step', '')}{bool(st.session_state.get('pf_done'))}")
+# The page runs inside a container drawn before the footer, so a page that calls st.stop() still
+# has its footer below it.
+body = st.container()
+footer()
+with body:
+    page.run()

@@ -5,11 +5,18 @@ import logging
 import streamlit as st
 
 from portal.db import session_scope
-from portal.search.related import related_cases
+from portal.laws.ids import label_of
+from portal.nextsteps import next_steps
+from portal.search.related import RELATED_CUT_OFF, related_cases
 from portal.search.stats import record_open
-from portal.text.escape import html_escape
+from portal.search.throttle import RateLimited, allow_question
+from portal.text.escape import markdown_escape
 from ui.ask_view import ASK_CSS, result_card_html
+from ui.auth import current_actor
+from ui.bank_view import file_into_bank, send_to_staff, show_similar, similar_questions
 from ui.cases_source import published_cases
+from ui.next_steps_view import case_cards, next_steps_box
+from ui.prefile_ui import client_info
 from ui.resources import get_library
 from ui.search_engine import get_searcher, index_status
 
@@ -33,11 +40,12 @@ if opened and library.provision(opened):
     p = library.provision(opened)
     st.switch_page("pages/laws.py", query_params={"law": p.law_slug, "article": p.label})
 
-# pre-fill: the home page form (session state) or a shared link (?q=)
+# pre-fill: the home page form (session state) or the address (?q=: a shared link, Back, refresh).
+# The address always names the question on screen.
 if "ask_query" in st.session_state:
     st.session_state["ask_input"] = st.session_state.pop("ask_query") or ""
     st.session_state["ask_current"] = st.session_state["ask_input"]
-elif "ask_input" not in st.session_state and st.query_params.get("q"):
+elif st.query_params.get("q") and st.query_params.get("q") != st.session_state.get("ask_current"):
     st.session_state["ask_input"] = st.query_params.get("q")
     st.session_state["ask_current"] = st.session_state["ask_input"]
 
@@ -69,39 +77,59 @@ with st.form("ask-form", border=False):
         st.session_state["ask_current"] = st.session_state.get("ask_input", "")
 
 query = st.session_state.get("ask_current")
+if query and query.strip() and st.query_params.get("q") != query:
+    st.query_params["q"] = query
 if query is None:
     st.caption("提示：说清楚是什么事、和谁、想要什么结果，找到的条文会更准确。")
     st.stop()
 
-response = get_searcher().search(query, k=8)
+if st.session_state.get("_ask_counted") != query:  # count each new question once, not every rerun
+    try:
+        with session_scope() as session:
+            allow_question(session=session, client=client_info())
+    except RateLimited as exc:
+        st.info(str(exc))
+        st.stop()
+    st.session_state["_ask_counted"] = query
+
+searcher = get_searcher()
+response = searcher.search(query, k=8)
 hits = [h for h in response.hits if library.provision(h.provision_id)]
 if not response.confident or not hits:
-    if response.message and response.message != "没有找到足够相关的条文":
-        st.info(response.message)
+    if response.message:
+        st.info(markdown_escape(response.message))
     if response.query.strip():
         st.warning("没有找到足够相关的条文")
         st.write("您可以换个说法再试一试，或者：")
         st.page_link("pages/guide.py", label="阅读信访指南：怎样反映问题、到哪里反映", icon=":material/info:")
         st.page_link("pages/prefile.py", label="在网上预登记您的信访事项", icon=":material/edit_note:")
+        send_to_staff(response.query)
     st.stop()
 
 if response.message:
-    st.info(response.message)
+    st.info(markdown_escape(response.message))
 
-cases = related_cases(hits, published_cases())
-# related cases beside the results on a wide screen; the columns stack on a phone
+cases = related_cases([h.provision_id for h in hits], published_cases(), min_score=RELATED_CUT_OFF)
+routes = next_steps(question=response.query, provision_ids=[h.provision_id for h in hits], library=library)
+# related cases beside the results on a wide screen; on a phone after the third article
 results, side = st.columns([3, 2], gap="medium") if cases else (st.container(), None)
 with results:
     st.subheader("相关法律条文")
     for i, hit in enumerate(hits):
         st.markdown(result_card_html(hit, library, exact=response.exact and i == 0), unsafe_allow_html=True)
-        st.button(f"在法规库中阅读{hit.provision_id.split(':', 1)[1]}", key=f"ask-open-{i}", on_click=_open,
+        st.button(f"在法规库中阅读{label_of(hit.provision_id)}", key=f"ask-open-{i}", on_click=_open,
                   args=(hit.provision_id,), icon=":material/menu_book:")
+        if i == 0:
+            next_steps_box(routes, library)
+        if cases and i == min(2, len(hits) - 1):
+            with st.container(key="cases-inline"):
+                case_cards(cases)
 if side is not None:
-    with side:
-        st.subheader("相关典型案例")
-        for case in cases:
-            with st.container(border=True):
-                st.markdown(f"**{html_escape(case.title)}**  \n{html_escape(case.category)}", unsafe_allow_html=True)
-                st.caption(case.summary)
-                st.page_link("pages/cases.py", label="阅读案例", query_params={"case": case.slug})
+    with side, st.container(key="cases-side"):
+        case_cards(cases)
+
+hit_ids = [h.provision_id for h in hits]
+show_similar(similar_questions(searcher, response.query, hit_ids), library)
+send_to_staff(response.query)
+if (actor := current_actor()) is not None:
+    file_into_bank(actor, response.query, hit_ids, library)

@@ -80,7 +80,7 @@ def show_list() -> None:
     st.caption(f"共 {len(cases)} 个案例")
     for case in cases:
         with st.container(border=True):
-            st.markdown(f"**{html_escape(case.title)}**", unsafe_allow_html=True)
+            st.markdown(f"**{markdown_escape(case.title)}**")
             st.markdown(meta_html(case.category, case.illustrative), unsafe_allow_html=True)
             st.write(plain_text(case.significance, limit=90))
             st.page_link("pages/cases.py", label=f"阅读案例：{case.title}", icon=":material/article:",

@@ -20,6 +20,7 @@ DOORS = [
     ("pages/prefile.py", "网上预登记", ":material/edit_note:", "在网上预先登记信访事项，获得查询码。"),
     ("pages/lookup.py", "进度查询", ":material/manage_search:", "用查询码查看办理进度，办结后评价。"),
     ("pages/guide.py", "信访指南", ":material/info:", "怎样信访、到哪里反映、办理时限是多少。"),
+    ("pages/schedule.py", "接访日程", ":material/event:", "领导接访的日期、地点和预约办法，接待大厅的开放时间。"),
 ]
 for path, title, icon, blurb in DOORS:
     with st.container(border=True):

@@ -4,7 +4,7 @@ article permalinks (?law=…&article=…)."""
 import streamlit as st
 
 from portal.laws.browse import filter_laws, find_in_law, part_index_of, parts, shelves
-from portal.text.escape import html_escape
+from portal.text.escape import html_escape, markdown_escape
 from ui.law_view import article_html, blocks_html, law_card, law_facts_md
 from ui.links import permalink, status_badge_html
 from ui.resources import get_library
@@ -34,7 +34,7 @@ def show_index() -> None:
     view = st.radio("浏览方式", ["按类别", "按主题"], horizontal=True, key="laws-view")
     if view == "按类别":
         for name, laws in shelves(library, by="kind"):
-            st.subheader(f"{name}（{len(laws)} 部）")
+            st.header(f"{name}（{len(laws)} 部）")
             for law in laws:
                 law_card(library, law)
     else:
@@ -74,7 +74,7 @@ def show_law() -> None:
     if label:
         target = law.provision(label)
         if target is None:
-            st.warning(f"《{law.title}》中没有“{label}”。请核对条号，或在下方查找。")
+            st.warning(f"《{law.title}》中没有“{markdown_escape(label)}”。请核对条号，或在下方查找。")
         else:
             st.subheader(f"{target.label}")
             if target.path:

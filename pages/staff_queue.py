@@ -4,8 +4,7 @@
 import streamlit as st
 
 from portal.db import session_scope
-from portal.prefiling import export
-from portal.prefiling import staff as svc
+from portal.prefiling import queue as svc
 from portal.prefiling.codes import grouped
 from portal.prefiling.form import CATEGORIES
 from portal.prefiling.states import DRAFT, STATES
@@ -74,13 +73,9 @@ st.subheader("导出当前列表（CSV）")
 st.caption("导出的是上面筛选后的列表。默认不含姓名、身份证号、电话、住址；表格软件中的公式已被转为文字。"
            "每次导出都记入操作日志。")
 personal = st.checkbox("包含个人信息（姓名、身份证号、电话、住址）", key="q-export-personal")
-if st.button("生成导出文件", key="q-export", disabled=not rows):
-    described = "，".join(f"{k}={v}" for k, v in filters.items() if v is not None) or "全部"
-    with session_scope() as session:
-        S["q-export-data"] = export.export_csv(session=session, actor=actor, rows=rows,
-                                               include_personal=personal, filters=described)
-    S["q-export-personal-done"] = personal
-if data := S.get("q-export-data"):
-    st.download_button("下载 CSV 文件" + ("（含个人信息，请妥善保管）" if S.get("q-export-personal-done") else ""),
-                       data=data, file_name="预登记列表.csv", mime="text/csv", key="q-export-download",
-                       icon=":material/download:", on_click="ignore")
+# Generated (and audited) only when clicked, over this signed-in session's connection; the file
+# is not kept at a media address while the page is open.
+st.download_button("下载 CSV 文件" + ("（含个人信息，请妥善保管）" if personal else ""),
+                   data=queue_view.export_generator(actor, rows, include_personal=personal, filters=filters),
+                   file_name="预登记列表.csv", mime="text/csv", key="q-export", disabled=not rows,
+                   icon=":material/download:", on_click="ignore")

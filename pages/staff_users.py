@@ -34,7 +34,6 @@ with session_scope() as session:
     users = accounts.list_users(session=session, actor=actor)
 st.dataframe([{"用户名": u.username, "角色": u.roles.replace(",", "、") or "无",
                "状态": "停用" if u.disabled else "启用",
-               "锁定至": beijing_text(u.locked_until) if u.locked_until else "",
                "更新时间": beijing_text(u.updated_at)} for u in users], hide_index=True, width="stretch")
 
 st.subheader("新建账号")

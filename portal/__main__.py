@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "portal.prefiling.cli",
     "portal.staff.cli",
     "portal.cases.cli",
+    "portal.qa.cli",
 )
 
 

@@ -12,6 +12,7 @@ from portal.db import session_scope
 from portal.laws.importer import ImportReport, import_library
 from portal.laws.library import LibraryLoad, load_library_report
 from portal.migrate import migrate
+from portal.qa.importer import SEED_FILE, SeedImportReport, import_seed
 from portal.schedule.service import import_schedule, load_schedule_file
 from portal.settings import Settings
 
@@ -26,6 +27,7 @@ class BootstrapReport:
     refused: list[str] = field(default_factory=list)
     cases: CaseImportReport = field(default_factory=CaseImportReport)
     schedule_added: int = 0
+    bank: SeedImportReport = field(default_factory=SeedImportReport)
 
 
 def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
@@ -43,5 +45,8 @@ def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
     if schedule_path.exists():
         with session_scope(engine) as session:
             schedule_added = import_schedule(session=session, schedule=load_schedule_file(schedule_path))
-    return BootstrapReport(laws=report, refused=[str(e) for e in loaded.errors] + cases.refused,
-                           cases=cases, schedule_added=schedule_added)
+    with session_scope(engine) as session:
+        bank = import_seed(session=session, path=settings.content_dir / "qa" / SEED_FILE,
+                           library=loaded.library)
+    return BootstrapReport(laws=report, refused=[str(e) for e in loaded.errors] + cases.refused + bank.refused,
+                           cases=cases, schedule_added=schedule_added, bank=bank)

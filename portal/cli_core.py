@@ -19,6 +19,7 @@ def _setup(_args: argparse.Namespace) -> int:
           f"provisions +{laws.provisions_added} ~{laws.provisions_updated} -{laws.provisions_removed}; "
           f"cases added {len(report.cases.added)}, updated {len(report.cases.updated)}, "
           f"kept (edited by staff) {len(report.cases.kept)}")
+    print(report.bank.summary())
     for error in report.refused:
         print(f"REFUSED {error}")
     return 1 if report.refused else 0

@@ -14,6 +14,7 @@ TABLE_MODULES = (
     "portal.cases.models",
     "portal.schedule.models",
     "portal.search.stats",
+    "portal.qa.models",
 )
 
 

@@ -6,5 +6,6 @@ EDITOR = "编辑"      # typical cases, guides, reception schedule
 HANDLER = "办理"     # pre-filings
 REPORTS = "检举控告"  # may open restricted 检举控告 content
 ADMIN = "管理员"     # users, settings, audit log
+COUNSEL = "法律顾问"  # the question bank (常见问题库): write, attach articles, publish, withdraw
 
-ROLES: tuple[str, ...] = (EDITOR, HANDLER, REPORTS, ADMIN)
+ROLES: tuple[str, ...] = (EDITOR, HANDLER, REPORTS, ADMIN, COUNSEL)

@@ -31,6 +31,18 @@ class Settings:
     session_timeout_minutes: int = 30
     base_url: str = ""
     oidc_roles: str = ""
+    trusted_proxies: str = ""
+    city: str = "示范市"
+    bureau_name: str = "信访局"
+    bureau_phone: str = "12345"
+    bureau_address: str = "市民中心一楼东侧 来访接待大厅"
+
+    @property
+    def trusted_networks(self) -> tuple:
+        """PORTAL_TRUSTED_PROXIES parsed (portal.clientaddr); ValueError on a bad entry."""
+        from portal.clientaddr import parse_networks
+
+        return parse_networks(self.trusted_proxies)
 
     @property
     def laws_dir(self) -> Path:
@@ -58,6 +70,11 @@ ENV_NAMES = {
     "session_timeout_minutes": "PORTAL_SESSION_TIMEOUT_MINUTES",
     "base_url": "PORTAL_BASE_URL",
     "oidc_roles": "PORTAL_OIDC_ROLES",
+    "trusted_proxies": "PORTAL_TRUSTED_PROXIES",
+    "city": "PORTAL_CITY",
+    "bureau_name": "PORTAL_BUREAU_NAME",
+    "bureau_phone": "PORTAL_BUREAU_PHONE",
+    "bureau_address": "PORTAL_BUREAU_ADDRESS",
 }
 
 

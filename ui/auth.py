@@ -12,6 +12,7 @@ from portal.identity import Actor
 from portal.settings import get_settings
 from portal.staff import auth as staff_auth
 from portal.staff.oidc import parse_role_map, roles_for
+from ui.prefile_ui import client_info
 
 TOKEN_KEY = "staff_token"
 
@@ -36,16 +37,11 @@ def _oidc_roles() -> frozenset[str] | None:
 
 
 def _start_oidc_session(roles: frozenset[str]) -> None:
-    from portal.audit.service import LOGIN, record
-
-    email = str(st.user.get("email") or "")
-    if not roles or not email:
-        return
     with session_scope() as session:
-        st.session_state[TOKEN_KEY] = staff_auth.start_session(session=session, username=email,
-                                                               kind="oidc")
-        record(session=session, actor_name=email, action=LOGIN, target=email,
-               detail=f"统一身份认证，角色：{','.join(sorted(roles))}")
+        token = staff_auth.start_sso_session(session=session, email=str(st.user.get("email") or ""),
+                                             roles=roles)
+    if token:
+        st.session_state[TOKEN_KEY] = token
 
 
 def current_actor() -> Actor | None:
@@ -70,7 +66,8 @@ def current_actor() -> Actor | None:
 
 def sign_in(username: str, password: str) -> staff_auth.LoginOutcome:
     with session_scope() as session:
-        outcome = staff_auth.login(session=session, username=username, password=password)
+        outcome = staff_auth.login(session=session, username=username, password=password,
+                                   client=client_info())
     if outcome.ok:
         st.session_state[TOKEN_KEY] = outcome.token
         st.session_state.pop("staff_expired", None)

@@ -14,6 +14,7 @@ from portal.text.escape import html_escape, html_lines
 from ui.links import permalink, status_badge_html
 
 _KIND_STYLE = "color:#1f3a5f;background:#e8eef6;font-weight:500"
+_META_STYLE = "font-size:0.875rem;color:#4a4a4a;margin:0"
 
 
 def _date(value) -> str:
@@ -38,7 +39,10 @@ def law_card(library: Library, law: Law) -> None:
         if law.last_amended:
             dates += f"　最近修改：{_date(law.last_amended)}"
         source = html_escape(str(law.meta.get("source_repository") or "原文"))
-        st.caption(f"{dates}　共 {len(law.provisions)} 条　来源：[{source}](<{law.source}>)")
+        # not st.caption: its faded link colour fails the contrast check (axe color-contrast)
+        st.markdown(f'<p style="{_META_STYLE}">{html_escape(dates)}　共 {len(law.provisions)} 条　来源：'
+                    f'<a href="{html_escape(law.source)}" target="_blank" rel="noopener noreferrer" '
+                    f'style="color:#0b4f8a">{source}</a></p>', unsafe_allow_html=True)
         st.page_link("pages/laws.py", label=f"阅读《{law.title}》", query_params={"law": law.slug})
 
 

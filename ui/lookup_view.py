@@ -10,7 +10,7 @@ from portal.prefiling.codes import grouped
 from portal.prefiling.ratelimit import RateLimited
 from portal.prefiling.receipt import HOLIDAY_NOTE, date_text
 from portal.prefiling.states import IllegalTransition
-from portal.text.escape import html_escape
+from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text
 from ui.prefile_ui import client_info
 
@@ -65,7 +65,8 @@ def _history(view: svc.StatusView) -> None:
     st.markdown("#### 办理记录和答复")
     for entry in reversed(view.history):
         with st.container(border=True):
-            st.markdown(f"**{html_escape(entry.action)}** → {html_escape(entry.state)}  \n{html_escape(beijing_text(entry.at))}")
+            st.markdown(f"**{markdown_escape(entry.action)}** → {markdown_escape(entry.state)}  \n"
+                        f"{markdown_escape(beijing_text(entry.at))}")
             if entry.reply:
                 st.markdown(f'<p class="answer-value">{html_escape(entry.reply)}</p>', unsafe_allow_html=True)
 
@@ -79,7 +80,7 @@ def _clock(view: svc.StatusView) -> None:
         else:
             st.warning(f"{which}的法定期限已过 {-view.days_left} 天。您可以向上一级机关反映。")
     for line in view.clock:
-        st.markdown(f"- **{html_escape(line.name)}**：{html_escape(line.text)}")
+        st.markdown(f"- **{markdown_escape(line.name)}**：{markdown_escape(line.text)}")
     st.caption(HOLIDAY_NOTE)
 
 
@@ -103,8 +104,8 @@ def _actions(view: svc.StatusView) -> None:
 
 
 def show(view: svc.StatusView) -> None:
-    st.markdown(f"查询码 **{html_escape(grouped(view.code))}**")
-    st.markdown(f"### 当前状态：{html_escape(view.state)}")
+    st.markdown(f"查询码 **{markdown_escape(grouped(view.code))}**")
+    st.markdown(f"### 当前状态：{markdown_escape(view.state)}")
     st.write(view.explained)
     facts = [("类别", view.category), ("问题属地", view.district),
              ("提交时间", beijing_text(view.submitted_at))]
@@ -115,7 +116,7 @@ def show(view: svc.StatusView) -> None:
     if view.reject_reason:
         facts += [("不予登记的理由", view.reject_reason), ("应当通过的途径", view.reject_channel)]
     for label, value in facts:
-        st.markdown(f"**{html_escape(label)}**：{html_escape(value)}")
+        st.markdown(f"**{markdown_escape(label)}**：{markdown_escape(value)}")
     _actions(view)
     _history(view)
     _clock(view)

@@ -16,12 +16,14 @@ from portal.prefiling.drafts import delete_draft
 from portal.prefiling.ratelimit import RateLimited
 from portal.prefiling.receipt import make_receipt
 from portal.prefiling.service import submit
-from portal.text.escape import html_escape, html_lines
+from portal.search.related import related_cases
+from portal.text.escape import html_escape, html_lines, markdown_escape
 from ui import cases_source, search_engine
 from ui.links import provision_link
 from ui.prefile_state import S, goto, on_change_answer, start_over
 from ui.prefile_ui import client_info
 from ui.resources import get_library
+from ui.site_frame import copy_button, office
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +50,12 @@ def _answers(data: dict) -> list[tuple[str, str, str]]:
 def _show_answers(data: dict) -> None:
     for i, (step, label, value) in enumerate(_answers(data)):
         left, right = st.columns([4, 1], vertical_alignment="center")
-        left.markdown(f"**{html_escape(label)}**")
+        left.markdown(f"**{markdown_escape(label)}**")
         left.markdown(f'<p class="answer-value">{html_escape(value)}</p>', unsafe_allow_html=True)
         right.button(f"修改「{label}」", key=f"pf_change_{i}", on_click=on_change_answer, args=(step,))
 
 
-def _show_retrieval(data: dict) -> set[str]:
+def _show_retrieval(data: dict) -> list[str]:
     library = get_library()
     text = f"{data['request']} {data['facts']}"[:500]
     st.markdown("#### 与您反映的问题相关的法律规定")
@@ -70,24 +72,25 @@ def _show_retrieval(data: dict) -> set[str]:
         with st.expander("查看条文原文"):
             st.markdown(f'<div class="article">{html_lines(library.provision(hit.provision_id).text)}</div>',
                         unsafe_allow_html=True)
-    return {h.provision_id for h in hits}
+    return [h.provision_id for h in hits]
 
 
-def _show_cases(ids: set[str]) -> None:
-    related = [c for c in cases_source.published_cases() if ids & set(c.provision_ids)][:3]
+def _show_cases(ids: list[str]) -> None:
+    related = related_cases(ids, cases_source.published_cases())
     if related:
         st.markdown("#### 相关典型案例")
         for case in related:
-            st.markdown(f"**{html_escape(case.title)}**（{html_escape(case.category)}）  \n{html_escape(case.summary)}")
+            st.markdown(f"**{markdown_escape(case.title)}**（{markdown_escape(case.category)}）  \n"
+                        f"{markdown_escape(case.summary)}")
         st.page_link("pages/cases.py", label="查看全部典型案例", icon=":material/gavel:")
 
 
-def _show_channels(data: dict) -> set[str]:
+def _show_channels(data: dict) -> list[str]:
     library = get_library()
-    text = " ".join((data.get("subject", ""), data["request"], data["facts"]))
+    text = channels.channel_input(subject=data.get("subject", ""), request=data["request"], facts=data["facts"])
     raised = data["raised_before"] == "是"
     stage = data.get("raised_stage", "") if raised else ""
-    ids: set[str] = set()
+    ids: list[str] = []
     for warning in channels.warnings(raised_before=raised, stage=stage):
         st.warning(warning.message)
         st.markdown("依据：" + "、".join(provision_link(p, library) for p in warning.provision_ids))
@@ -98,9 +101,9 @@ def _show_channels(data: dict) -> set[str]:
                    "您仍然可以提交预登记。")
     for s in suggestions:
         with st.container(border=True):
-            st.markdown(f"**{html_escape(s.rule.channel)}**：{html_escape(s.rule.advice)}")
+            st.markdown(f"**{markdown_escape(s.rule.channel)}**：{markdown_escape(s.rule.advice)}")
             st.markdown("依据：" + "、".join(provision_link(p, library) for p in s.rule.provision_ids))
-        ids |= set(s.rule.provision_ids)
+        ids += s.rule.provision_ids
     return ids
 
 
@@ -125,7 +128,7 @@ def _on_submit() -> None:
         delete_draft(session=session, code=S.pf_draft)
     p = result.prefiling
     S.pf_done = {"code": result.code, "secret": result.secret, "submitted": p.received_date,
-                 "category": p.category, "district": p.district}
+                 "category": p.category, "district": p.district, "request": data.get("request", "")}
     st.query_params.pop("draft", None)
 
 
@@ -135,9 +138,8 @@ def check() -> None:
     st.caption("请逐项核对。需要修改的，点击该项旁边的“修改”。")
     _show_answers(data)
     st.divider()
-    ids = _show_channels(data)
-    ids |= _show_retrieval(data)
-    _show_cases(ids)
+    channel_ids = _show_channels(data)
+    _show_cases(_show_retrieval(data) + channel_ids)  # the complaint's own provisions rank first
     st.divider()
     if S.get("pf_submit_error"):
         st.error(S.pf_submit_error)
@@ -146,22 +148,28 @@ def check() -> None:
 
 
 def confirmation() -> None:
+    """A GOV.UK-style panel first: the 查询码 and the one-time 查询密码, large, with 复制 and 保存."""
     done = S.pf_done
     receipt = make_receipt(code=done["code"], secret=done["secret"], submitted=done["submitted"],
-                           category=done["category"], district=done["district"])
-    st.title("预登记已提交")
-    st.success("您的网上信访预登记已提交。这是预登记，还不是正式受理。")
-    st.markdown(f'<p>查询码</p><p class="ref-code">{html_escape(grouped(done["code"]))}</p>', unsafe_allow_html=True)
+                           category=done["category"], district=done["district"], office=office(),
+                           request=done.get("request", ""))
+    code = grouped(done["code"])
+    rows = f'<p>查询码</p><p class="panel-code">{html_escape(code)}</p>'
     if done["secret"]:
-        st.markdown(f'<p>查询密码</p><p class="ref-code">{html_escape(done["secret"])}</p>', unsafe_allow_html=True)
-        st.warning("请现在记下查询码和查询密码，或下载回执保存。查询密码只显示这一次，不要告诉他人。")
+        rows += f'<p>查询密码</p><p class="panel-code">{html_escape(done["secret"])}</p>'
+    st.html(f'<div class="confirm-panel" id="confirm-panel" tabindex="-1"><h1>预登记已提交</h1>{rows}</div>')
+    if done["secret"]:
+        st.html('<p class="once">查询密码只显示这一次。请现在抄下、复制或保存回执；不要告诉他人。</p>')
+        copy_button(f"查询码：{code} 查询密码：{done['secret']}", "复制查询码和查询密码")
     else:
         st.info("这份材料已经提交过了，上面是它的查询码。查询密码在第一次提交时已经显示。")
+        copy_button(f"查询码：{code}", "复制查询码")
     c1, c2 = st.columns(2)
-    c1.download_button("下载回执（网页）", receipt.html(), file_name=f"回执-{done['code']}.html",
-                       mime="text/html", key="pf_dl_html")
-    c2.download_button("下载回执（文本）", receipt.text(), file_name=f"回执-{done['code']}.txt",
+    c1.download_button("保存回执（可打印的网页）", receipt.html(), file_name=f"回执-{done['code']}.html",
+                       mime="text/html", key="pf_dl_html", icon=":material/download:")
+    c2.download_button("保存回执（文本）", receipt.text(), file_name=f"回执-{done['code']}.txt",
                        mime="text/plain", key="pf_dl_txt")
+    st.success("您的网上信访预登记已提交。这是预登记，还不是正式受理。")
     st.markdown("#### 回执")
     with st.container(border=True):
         st.markdown(f'<div class="answer-value">{html_escape(receipt.text())}</div>', unsafe_allow_html=True)

@@ -1,5 +1,7 @@
 """The pre-filing page's session state: the form dict, the step, the draft, and the moves between
-steps (called from widget callbacks so errors are known before the page is drawn)."""
+steps (called from widget callbacks so errors are known before the page is drawn). Where a move
+leads is decided in the domain (portal.prefiling.form: next_stage, previous_stage); this module is
+the session glue."""
 
 from __future__ import annotations
 
@@ -89,8 +91,7 @@ def save(step: str) -> None:
 
 def goto(step: str) -> None:
     S.pf_step, S.pf_errors, S.pf_seeded = step, [], None
-    if step == "check":
-        S.pf_return_to_check = False
+    S.pf_return_to_check = F.returns_to_check(step, return_to_check=bool(S.get("pf_return_to_check")))
 
 
 def _take_uploads() -> list[FieldError]:
@@ -120,8 +121,7 @@ def on_continue(step: str) -> None:
         save(step)
         S.pf_errors = errors
         return
-    index = F.STAGES.index(step)
-    target = "check" if S.get("pf_return_to_check") else F.STAGES[index + 1]
+    target = F.next_stage(step, return_to_check=bool(S.get("pf_return_to_check")))
     save(target)
     goto(target)
 
@@ -129,7 +129,7 @@ def on_continue(step: str) -> None:
 def on_back(step: str) -> None:
     collect(step)
     save(step)
-    goto(F.STAGES[max(0, F.STAGES.index(step) - 1)])
+    goto(F.previous_stage(step))
 
 
 def on_change_answer(step: str) -> None:

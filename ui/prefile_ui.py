@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from portal.clientaddr import client_address
 from portal.prefiling.fields import FieldError
 from portal.prefiling.form import label_of
 from portal.prefiling.ratelimit import ClientInfo
+from portal.settings import get_settings
 from portal.text.escape import html_escape
+from ui.site_frame import focus_once
 
 CSS = """
 <style>
@@ -20,6 +23,14 @@ CSS = """
 .field-error {color:#a11212;font-weight:600;margin:-0.4rem 0 0.8rem 0;border-left:4px solid #a11212;
   padding-left:0.5rem;}
 .ref-code {font-size:1.5rem;font-weight:700;letter-spacing:0.08em;word-break:break-all;}
+.confirm-panel {background:#0b6b2f;color:#fff;border-radius:0.4rem;padding:1rem 1.1rem;margin:0 0 0.8rem 0;
+  text-align:center;}
+.confirm-panel h1 {color:#fff;font-size:1.7rem;margin:0 0 0.4rem 0;padding:0;}
+.confirm-panel p {color:#fff;margin:0;font-size:1.05rem;}
+.confirm-panel .panel-code {font-size:2rem;font-weight:700;letter-spacing:0.1em;word-break:break-all;
+  margin:0 0 0.5rem 0;font-family:monospace, sans-serif;}
+.once {border-left:8px solid #a11212;padding:0.4rem 0.8rem;font-weight:700;font-size:1.1rem;margin:0 0 0.8rem 0;
+  color:#1f1f1f;background:#fdeaea;}
 .step-progress {font-size:1rem;color:#444;margin:0;}
 .answer-value {white-space:pre-wrap;word-break:break-word;margin:0;}
 </style>
@@ -31,15 +42,26 @@ def page_css() -> None:
 
 
 def client_info() -> ClientInfo:
-    """This browser session and the client address, for rate limits (never stored in plain)."""
+    """This browser session and the client address, for rate limits (never stored in plain).
+
+    Streamlit reports no address for a loopback peer (st.context.ip_address is None for
+    127.0.0.1 and ::1), which is what a reverse proxy on the same host looks like; with request
+    headers present such a peer is taken as 127.0.0.1. Behind a trusted proxy the address comes
+    from X-Forwarded-For (portal.clientaddr); with no address at all the limits use one global
+    bucket."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
     session_id = ctx.session_id if ctx else "no-session"
     try:
-        ip = st.context.ip_address or ""
-    except Exception:  # no request context (AppTest)
-        ip = ""
+        headers = st.context.headers
+        peer = st.context.ip_address
+        forwarded = headers.get_all("X-Forwarded-For")
+        if peer is None and len(headers):
+            peer = "127.0.0.1"
+    except Exception:  # no request context (AppTest, scripts)
+        peer, forwarded = None, []
+    ip = client_address(peer=peer, forwarded_for=forwarded, trusted=get_settings().trusted_networks)
     return ClientInfo(session_id=session_id, ip=ip)
 
 
@@ -55,8 +77,9 @@ def error_summary(errors: list[FieldError]) -> None:
     items = "".join(
         f'<li><a href="#field-{html_escape(e.field.replace(".", "-"))}">{html_escape(label_of(e.field))}：{html_escape(e.message)}</a></li>'
         for e in errors)
-    st.markdown(f'<div class="error-summary" role="alert"><h2>有 {len(errors)} 处需要修改</h2>'
-                f"<ul>{items}</ul></div>", unsafe_allow_html=True)
+    st.markdown(f'<div class="error-summary" id="error-summary" role="alert" tabindex="-1">'
+                f"<h2>有 {len(errors)} 处需要修改</h2><ul>{items}</ul></div>", unsafe_allow_html=True)
+    focus_once("error-summary", id(errors))
 
 
 def inline_error(field: str, errors: list[FieldError]) -> None:

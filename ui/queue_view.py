@@ -7,11 +7,12 @@ import streamlit as st
 from portal.clock import StatutoryClock
 from portal.db import session_scope
 from portal.identity import Actor, PermissionDenied
-from portal.prefiling import handling
-from portal.prefiling import staff as svc
+from portal.prefiling import export, handling, transitions
 from portal.prefiling.channels import RULES as CHANNEL_RULES
 from portal.prefiling.codes import grouped
+from portal.prefiling.queue import QueueRow, deadline_words
 from portal.prefiling.receipt import date_text
+from portal.prefiling.staff_view import RESTRICTED_NOTICE, StaffView, read_attachment
 from portal.prefiling.states import TERMINAL, IllegalTransition
 from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text, beijing_today
@@ -23,7 +24,7 @@ ERROR = "q-error"         # (prefiling id, field, message) of the last refused a
 CHANNELS = {rule.key: rule for rule in CHANNEL_RULES}
 
 
-def load(actor: Actor, prefiling_id: int) -> svc.StaffView:
+def load(actor: Actor, prefiling_id: int) -> StaffView:
     """The revealed view if this session revealed this record, else the masked one."""
     revealed = S.get(REVEALED)
     if revealed and revealed[0] == prefiling_id:
@@ -37,10 +38,10 @@ def _line(label: str, value: str | None) -> None:
     st.markdown(f"**{markdown_escape(label)}**：{markdown_escape(value) if value else '（未填写）'}")
 
 
-def personal(actor: Actor, view: svc.StaffView) -> None:
+def personal(actor: Actor, view: StaffView) -> None:
     st.subheader("信访人")
     if view.hidden:
-        st.warning(svc.RESTRICTED_NOTICE)
+        st.warning(RESTRICTED_NOTICE)
         return
     for label, value in (("姓名", view.name), ("身份证号", view.id_number), ("电话", view.phone),
                          ("住址", view.address)):
@@ -63,7 +64,7 @@ def personal(actor: Actor, view: svc.StaffView) -> None:
         st.rerun()
 
 
-def matter(actor: Actor, view: svc.StaffView) -> None:
+def matter(actor: Actor, view: StaffView) -> None:
     st.subheader("信访事项")
     _line("类别", view.category)
     _line("问题属地", view.district)
@@ -88,24 +89,38 @@ def matter(actor: Actor, view: svc.StaffView) -> None:
                 st.markdown(f"- {markdown_escape(rule.channel)}：{markdown_escape(rule.advice)}")
 
 
+def export_generator(actor: Actor, rows: list[QueueRow], *, include_personal: bool, filters: dict):
+    """Deferred: the CSV is made (and the export audited) only when the handler clicks download."""
+    described = "，".join(f"{k}={v}" for k, v in filters.items() if v is not None) or "全部"
+
+    def make() -> bytes:
+        with session_scope() as session:
+            return export.export_csv(session=session, actor=actor, rows=rows, include_personal=include_personal,
+                                     filters=described)
+    return make
+
+
 def _attachment_reader(actor: Actor, attachment_id: int):
     """Deferred: the file is decrypted only when the handler clicks download."""
     def read() -> bytes:
         with session_scope() as session:
-            return svc.read_attachment(session=session, actor=actor, attachment_id=attachment_id)[1]
+            return read_attachment(session=session, actor=actor, attachment_id=attachment_id)[1]
     return read
 
 
-def clock(view: svc.StaffView) -> None:
+def clock(view: StaffView) -> None:
     st.subheader("法定期限")
-    timer = StatutoryClock(view.received_date, accepted=view.registered_date)
+    timer = StatutoryClock(view.received_date, accepted=view.registered_date, answered=view.answered_date)
     _line("收到日期", date_text(view.received_date))
     _line("告知是否受理（第二十二条）", date_text(timer.acceptance_due()))
     _line("办结（第三十四条）", date_text(timer.handling_due()) + ("" if view.registered_date else "（按最晚受理日推算）"))
+    if view.answered_date:
+        _line("答复日期", date_text(view.answered_date))
+        _line("信访人可请求复查至（第三十五条）", date_text(timer.review_request_due()))
     if view.state in TERMINAL:
-        st.caption(svc.deadline_words(None))
+        st.caption(deadline_words(None))
     else:
-        words = svc.deadline_words(timer.days_left(beijing_today()))
+        words = deadline_words(timer.days_left(beijing_today()))
         (st.error if words.startswith("已超期") else st.info)(f"当前期限：{words}")
     if view.official_number:
         _line("信访件编号", view.official_number)
@@ -116,20 +131,20 @@ def clock(view: svc.StaffView) -> None:
                         + (f"：{markdown_escape(h.reply)}" if h.reply else ""))
 
 
-def _inline(view: svc.StaffView, field: str) -> None:
+def _inline(view: StaffView, field: str) -> None:
     error = S.get(ERROR)
     if error and error[0] == view.id and error[1] == field:
         st.caption(f":red[{markdown_escape(error[2])}]")
 
 
-def _act(actor: Actor, view: svc.StaffView, action: str, **inputs: str) -> None:
-    service = {"register": svc.register, "request_more": svc.request_more, "reject": svc.reject,
-               "close": svc.close}[action]
+def _act(actor: Actor, view: StaffView, action: str, **inputs: str) -> None:
+    service = {"register": transitions.register, "request_more": transitions.request_more,
+               "reject": transitions.reject, "close": transitions.close}[action]
     try:
         with session_scope() as session:
             moved = service(session=session, actor=actor, prefiling_id=view.id, **inputs)
             state = moved.state
-    except svc.StaffInputError as exc:
+    except transitions.StaffInputError as exc:
         S[ERROR] = (view.id, exc.field, str(exc))
     except (IllegalTransition, PermissionDenied) as exc:
         S[ERROR] = (view.id, "", str(exc))
@@ -140,7 +155,7 @@ def _act(actor: Actor, view: svc.StaffView, action: str, **inputs: str) -> None:
     st.rerun()
 
 
-def actions(actor: Actor, view: svc.StaffView) -> None:
+def actions(actor: Actor, view: StaffView) -> None:
     """One panel per action the state machine allows from the current state; nothing else."""
     offered = handling.offered_actions(view.state)
     st.subheader("办理")

@@ -22,11 +22,15 @@ REVEAL = "reveal"
 TRANSITION = "transition"
 EXPORT = "export"
 USER_CHANGE = "user_change"
+BANK_SAVE = "bank_save"
+BANK_IMPORT = "bank_import"
+SENT_HANDLE = "sent_handle"
 
 ACTION_LABELS = {
     LOGIN: "登录", LOGIN_FAILED: "登录失败", LOGOUT: "退出", SAVE: "保存案例", PUBLISH: "发布",
     WITHDRAW: "撤回", REVEAL: "查看个人信息", TRANSITION: "状态变更", EXPORT: "导出",
-    USER_CHANGE: "账号变更",
+    USER_CHANGE: "账号变更", BANK_SAVE: "保存常见问题", BANK_IMPORT: "导入常见问题",
+    SENT_HANDLE: "处理群众来问",
 }
 
 

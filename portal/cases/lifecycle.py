@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from portal.lifecycle import Transition, table
+from portal.lifecycle import allowed_actions as lifecycle_allowed
+
 DRAFT, PUBLISHED, WITHDRAWN = "草稿", "已发布", "已撤回"
 STATES: tuple[str, ...] = (DRAFT, PUBLISHED, WITHDRAWN)
 
 PUBLISH, WITHDRAW = "发布", "撤回"
 ACTIONS: tuple[str, ...] = (PUBLISH, WITHDRAW)
 
-# (state, action) -> new state; a withdrawn case may be corrected and published again
-TRANSITIONS: dict[tuple[str, str], str] = {
-    (DRAFT, PUBLISH): PUBLISHED,
-    (PUBLISHED, WITHDRAW): WITHDRAWN,
-    (WITHDRAWN, PUBLISH): PUBLISHED,
-}
+# a withdrawn case may be corrected and published again
+TRANSITIONS: dict[str, Transition] = table(
+    Transition(PUBLISH, (DRAFT, WITHDRAWN), PUBLISHED),
+    Transition(WITHDRAW, (PUBLISHED,), WITHDRAWN),
+)
 
 
 class IllegalTransition(Exception):
@@ -21,12 +23,12 @@ class IllegalTransition(Exception):
 
 
 def allowed_actions(state: str) -> list[str]:
-    return [action for (source, action) in TRANSITIONS if source == state]
+    return lifecycle_allowed(state, TRANSITIONS)
 
 
 def next_state(state: str, action: str) -> str:
     """The state after `action`, or IllegalTransition with a plain-Chinese message."""
-    try:
-        return TRANSITIONS[(state, action)]
-    except KeyError:
-        raise IllegalTransition(f"“{state}”状态的案例不能“{action}”。") from None
+    transition = TRANSITIONS.get(action)
+    if transition is None or state not in transition.sources:
+        raise IllegalTransition(f"“{state}”状态的案例不能“{action}”。")
+    return transition.target

@@ -7,6 +7,10 @@ from dataclasses import dataclass
 
 SEPARATOR = ":"
 
+# The laws the portal's own logic names (everything else is found through the library):
+XINFANG_REGULATION = "xinfang-gongzuo-tiaoli-2022"   # 信访工作条例 (2022), the governing text
+OLD_XINFANG_REGULATION = "xinfang-tiaoli-2005"       # 信访条例 (2005), repealed, kept as history
+
 
 @dataclass(frozen=True)
 class ProvisionId:

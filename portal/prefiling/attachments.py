@@ -21,6 +21,7 @@ from pathlib import Path
 import filetype
 from PIL import Image, ImageOps
 
+from portal.db import private_dir
 from portal.prefiling.crypto import Cipher
 from portal.prefiling.fields import FieldError
 
@@ -144,7 +145,7 @@ def entry_problem(entry: object) -> FieldError | None:
 
 def store(*, data: bytes, directory: Path, cipher: Cipher) -> dict:
     """Encrypt and write one checked upload (the bytes clean_upload returned); return its draft entry."""
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(directory)
     stored_name = secrets.token_hex(16) + ".bin"
     path = directory / stored_name
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-_XF = "xinfang-gongzuo-tiaoli-2022"
+from portal.laws.ids import XINFANG_REGULATION
+
+_XF = XINFANG_REGULATION
 _LD = "laodong-zhengyi-tiaojie-zhongcai-fa-2007"
 _FY = "xingzheng-fuyi-fa-2023"
 _SS = "xingzheng-susong-fa-2017"
@@ -129,6 +131,12 @@ HINT_36 = BarWarning(
     "已有复查意见的，如不服，可以自收到书面答复之日起30日内向复查机关的上一级机关请求复核"
     "（《信访工作条例》第三十六条）。",
     (f"{_XF}:第三十六条",))
+
+
+def channel_input(*, subject: str, request: str, facts: str) -> str:
+    """The words channel suggestion reads: 被反映对象, 诉求 and 事实与理由 (the same on the 核对 step
+    and in the stored record)."""
+    return " ".join((subject, request, facts))
 
 
 def suggest(*, category: str, text: str, stage: str = "") -> list[Suggestion]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import secrets
 
+from portal.textinput import ascii_digits
+
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # 30 characters, no 0 O 1 I L U
 CODE_LENGTH = 10
 SECRET_LENGTH = 8
@@ -37,8 +39,9 @@ def new_token() -> str:
 
 
 def normalise(raw: str) -> str:
-    """What the citizen typed, without spaces or dashes, upper-case."""
-    return re.sub(r"[^0-9A-Za-z]", "", raw or "").upper()
+    """What the citizen typed, without spaces or dashes, upper-case; full-width ＡＢ１２ (IME
+    full-width mode) read as AB12."""
+    return re.sub(r"[^0-9A-Za-z]", "", ascii_digits(raw or "")).upper()
 
 
 def grouped(code: str) -> str:

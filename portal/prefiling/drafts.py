@@ -16,7 +16,7 @@ from portal.prefiling import codes, ratelimit
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.form import STAGES
 from portal.prefiling.models import PrefilingDraft
-from portal.prefiling.ratelimit import LOOKUP_FAIL, ClientInfo
+from portal.prefiling.ratelimit import CODE_FAIL, LOOKUP_FAIL, ClientInfo
 from portal.timeutil import utcnow
 
 DRAFT_TTL = dt.timedelta(days=7)
@@ -59,12 +59,13 @@ def load_draft(*, session: Session, code: str, client: ClientInfo,
                cipher: Cipher | None = None) -> Draft:
     """The draft for `code`, or DraftNotFound / RateLimited (failures are throttled)."""
     cipher = cipher or get_cipher()
-    ratelimit.check(session=session, client=client, limit=LOOKUP_FAIL, cipher=cipher)
-    row = session.get(PrefilingDraft, codes.normalise(code))
+    code = codes.normalise(code)
+    ticket = ratelimit.hit(session=session, client=client, limit=LOOKUP_FAIL, cipher=cipher,
+                           subject=f"draft:{code}", backoff=CODE_FAIL)
+    row = session.get(PrefilingDraft, code)
     if row is None or row.updated_at < utcnow() - DRAFT_TTL:
-        ratelimit.record(session=session, client=client, limit=LOOKUP_FAIL, cipher=cipher)
-        session.commit()
         raise DraftNotFound(NOT_FOUND)
+    ratelimit.refund(session=session, ticket=ticket)
     data = json.loads(cipher.decrypt(row.payload_enc))
     return Draft(code=row.code, data=data, step=row.step, idempotency_token=row.idempotency_token)
 

@@ -22,7 +22,8 @@ from portal.audit.service import EXPORT, record
 from portal.identity import Actor, require
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.models import Prefiling
-from portal.prefiling.staff import RESTRICTED_NOTICE, QueueRow
+from portal.prefiling.queue import QueueRow
+from portal.prefiling.staff_view import RESTRICTED_NOTICE
 from portal.roles import HANDLER, REPORTS
 from portal.textinput import dangerous_cell, strip_invisible
 

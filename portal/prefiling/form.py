@@ -163,6 +163,28 @@ def first_invalid_stage(data: dict) -> str | None:
     return next((s for s in STAGES if validate_stage(s, data)), None)
 
 
+CHECK_STAGE = STAGES[-1]
+
+
+def next_stage(stage: str, *, return_to_check: bool = False) -> str:
+    """Where 继续 leads from a valid `stage`: the next stage, or straight back to 核对 when the
+    citizen came from 核对 to change an answer."""
+    if return_to_check:
+        return CHECK_STAGE
+    return STAGES[min(STAGES.index(stage) + 1, len(STAGES) - 1)]
+
+
+def previous_stage(stage: str) -> str:
+    """Where 上一步 leads (the first stage stays where it is)."""
+    return STAGES[max(0, STAGES.index(stage) - 1)]
+
+
+def returns_to_check(target: str, *, return_to_check: bool) -> bool:
+    """Whether the 'back to 核对' promise still holds after moving to `target`: reaching 核对
+    fulfils it."""
+    return return_to_check and target != CHECK_STAGE
+
+
 @dataclass(frozen=True)
 class Person:
     """An agent (代理人) or representative (代表人)."""

@@ -12,21 +12,26 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from portal.clock import StatutoryClock
 from portal.prefiling import codes, ratelimit
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.fields import FieldError, check_text, clean
 from portal.prefiling.models import Prefiling, PrefilingEvent
-from portal.prefiling.ratelimit import LOOKUP_FAIL, ClientInfo
-from portal.prefiling.receipt import ClockLine, clock_lines
-from portal.prefiling.states import CITIZEN, CLOSED, STATE_EXPLAINED, allowed, apply_transition
+from portal.prefiling.ratelimit import CODE_FAIL, LOOKUP_FAIL, ClientInfo
+from portal.prefiling.receipt import ClockLine, clock_lines, clock_of
+from portal.prefiling.states import (
+    ACTION_NAMES,
+    CITIZEN,
+    CLOSED,
+    RUNNING,
+    STATE_EXPLAINED,
+    allowed,
+    apply_transition,
+)
 from portal.timeutil import beijing_today, utcnow
 
 NEUTRAL = "查询码或查询密码不正确，请核对后重新输入。"
 RATINGS: tuple[str, ...] = ("满意", "基本满意", "不满意")
 _DUMMY_HASH = "0" * 64
-ACTION_NAMES = {"submit": "提交预登记", "withdraw": "撤回", "register": "登记为信访件",
-                "request_more": "请补充材料", "reject": "不予登记", "close": "办结"}
 
 
 class LookupFailed(Exception):
@@ -76,8 +81,8 @@ class StatusView:
 def _view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
     events = session.exec(select(PrefilingEvent).where(PrefilingEvent.prefiling_id == p.id)
                           .order_by(col(PrefilingEvent.at), col(PrefilingEvent.id))).all()
-    clock = StatutoryClock(p.received_date, accepted=p.registered_date)
-    running = p.state in ("已提交", "需补充材料", "已登记")
+    clock = clock_of(p, events)
+    running = p.state in RUNNING
     return StatusView(
         code=p.code, state=p.state, explained=STATE_EXPLAINED[p.state], category=p.category,
         district=p.district, submitted_at=p.submitted_at, received_date=p.received_date,
@@ -91,14 +96,16 @@ def _view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
 
 
 def _find(session: Session, code: str, secret: str, client: ClientInfo, cipher: Cipher) -> Prefiling:
-    ratelimit.check(session=session, client=client, limit=LOOKUP_FAIL, cipher=cipher)
+    # Every attempt takes a failure slot first (per session / address and per 查询码, atomically),
+    # and gives it back when code and secret match: parallel guesses cannot overshoot the limits.
     code, secret = codes.normalise(code), codes.normalise(secret)
+    ticket = ratelimit.hit(session=session, client=client, limit=LOOKUP_FAIL, cipher=cipher,
+                           subject=code, backoff=CODE_FAIL)
     row = session.exec(select(Prefiling).where(Prefiling.code == code)).first() if code else None
     ok = cipher.mac_matches(f"{code}:{secret}", row.secret_hash if row else _DUMMY_HASH)
     if row is None or not ok:
-        ratelimit.record(session=session, client=client, limit=LOOKUP_FAIL, cipher=cipher)
-        session.commit()
         raise LookupFailed(NEUTRAL)
+    ratelimit.refund(session=session, ticket=ticket)
     return row
 
 

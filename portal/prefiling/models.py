@@ -1,6 +1,8 @@
 """Tables of the pre-filing: the petition, its people, attachments, history, drafts, rate events.
 
-Personal fields (`*_enc`) hold Fernet tokens, never plaintext (see portal.prefiling.crypto).
+Personal fields (`*_enc`) hold Fernet tokens, never plaintext (see portal.prefiling.crypto); the
+complaint text (subject, request, facts, raised_where, rating_comment, replies) is a SealedText
+column: plain in Python, Fernet tokens in the database.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import datetime as dt
 
 from sqlmodel import Field, SQLModel
 
+from portal.prefiling.sealed import SealedText
 from portal.timeutil import utcnow
 
 
@@ -29,11 +32,12 @@ class Prefiling(SQLModel, table=True):
     id_number_enc: str | None = None
     phone_enc: str | None = None
     address_enc: str | None = None
-    subject: str = Field(default="", max_length=100)                # 被反映对象
-    request: str = Field(default="", max_length=1000)               # 诉求
-    facts: str = Field(default="")                                  # 事实与理由
+    # complaint text: encrypted at rest (SealedText), plain in Python
+    subject: str = Field(default="", sa_type=SealedText)            # 被反映对象
+    request: str = Field(default="", sa_type=SealedText)            # 诉求
+    facts: str = Field(default="", sa_type=SealedText)              # 事实与理由
     raised_before: bool = False
-    raised_where: str = Field(default="", max_length=100)
+    raised_where: str = Field(default="", sa_type=SealedText)
     raised_stage: str = Field(default="", max_length=20)
     channels: str = Field(default="", max_length=200)               # suggested channel keys
     submitted_at: dt.datetime = Field(default_factory=utcnow)
@@ -44,7 +48,7 @@ class Prefiling(SQLModel, table=True):
     reject_channel: str = Field(default="", max_length=200)
     closed_at: dt.datetime | None = Field(default=None, index=True)
     rating: str = Field(default="", max_length=10)
-    rating_comment: str = Field(default="", max_length=500)
+    rating_comment: str = Field(default="", sa_type=SealedText)
     rated_at: dt.datetime | None = None
     anonymised_at: dt.datetime | None = None
     updated_at: dt.datetime = Field(default_factory=utcnow)
@@ -88,7 +92,7 @@ class PrefilingEvent(SQLModel, table=True):
     from_state: str = Field(max_length=20)
     to_state: str = Field(max_length=20)
     actor: str = Field(max_length=80)                               # 信访人 or staff username
-    reply: str = Field(default="", max_length=2000)
+    reply: str = Field(default="", sa_type=SealedText)              # encrypted at rest
 
 
 class PrefilingDraft(SQLModel, table=True):
@@ -113,3 +117,13 @@ class RateEvent(SQLModel, table=True):
     bucket: str = Field(max_length=20, index=True)
     key: str = Field(max_length=64, index=True)
     at: dt.datetime = Field(default_factory=utcnow, index=True)
+
+
+class RateLock(SQLModel, table=True):
+    """One row per counted key, upserted first in every `ratelimit.hit` so counting is serialised."""
+
+    __tablename__ = "rate_lock"
+
+    bucket: str = Field(primary_key=True, max_length=20)
+    key: str = Field(primary_key=True, max_length=64)
+    touched_at: dt.datetime = Field(default_factory=utcnow, index=True)

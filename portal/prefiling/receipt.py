@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from portal.clock import ACCEPTANCE_NOTICE, HANDLING, StatutoryClock
 from portal.prefiling.codes import grouped
+from portal.prefiling.models import Prefiling, PrefilingEvent
+from portal.prefiling.states import CLOSED
+from portal.site import Office
+from portal.timeutil import beijing_today
+
+SUMMARY_CHARS = 100
 
 HOLIDAY_NOTE = ("以上日期按日历日推算（起算当日不计入），期限最后一日遇法定节假日的顺延至节假日后第一个"
                 "工作日；实际日期以有关机关的书面告知为准。")
@@ -33,16 +40,43 @@ class ClockLine:
     provision_ids: tuple[str, ...]
 
 
+def clock_of(prefiling: Prefiling, events: Iterable[PrefilingEvent] | None = None) -> StatutoryClock:
+    """The clock of one pre-filing from what happened: received on the Beijing date of submission,
+    registered (受理) on the date of the 登记 event, answered on the date of the 办结 event. Without
+    `events` the same dates come from the columns the transitions write from those events."""
+    registered = prefiling.registered_date
+    answered = None
+    if prefiling.state == CLOSED and prefiling.closed_at is not None:
+        answered = beijing_today(_aware(prefiling.closed_at))
+    if events is not None:
+        registered = answered = None
+        for e in events:
+            if e.action == "register":
+                registered = beijing_today(_aware(e.at))
+            elif e.action == "close":
+                answered = beijing_today(_aware(e.at))
+    return StatutoryClock(prefiling.received_date, accepted=registered, answered=answered)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)  # SQLite: naive UTC
+
+
 def clock_lines(clock: StatutoryClock) -> list[ClockLine]:
-    """Each period with its latest date; later periods assume every earlier one ran to its end."""
+    """Each period with its latest date: from recorded dates where they exist, otherwise assuming
+    every earlier period ran to its end (and saying so)."""
     out = []
     for m in clock.timeline():
         rule = m.rule
+        since = f"{rule.starts_from}（{date_text(m.start)}）" if m.recorded else rule.starts_from
         if rule is ACCEPTANCE_NOTICE:
-            text = f"{rule.who}应自{rule.starts_from}起{rule.days}日内告知是否受理，最迟 {date_text(m.due)}。"
+            text = f"{rule.who}应自{since}起{rule.days}日内告知是否受理，最迟 {date_text(m.due)}。"
         elif rule is HANDLING:
-            text = (f"{rule.who}应自{rule.starts_from}起{rule.days}日内办结，最迟约 {date_text(m.due)}；"
-                    f"情况复杂的可延长不超过{rule.extension_days}日，最迟约 {date_text(m.due_extended)}。")
+            about = "" if m.recorded else "约"
+            text = (f"{rule.who}应自{since}起{rule.days}日内办结，最迟{about} {date_text(m.due)}；"
+                    f"情况复杂的可延长不超过{rule.extension_days}日，最迟{about} {date_text(m.due_extended)}。")
+        elif m.recorded:
+            text = f"{rule.who}应自{since}起{rule.days}日内{rule.name}，最迟 {date_text(m.due)}。"
         else:
             text = (f"{rule.who}应自{rule.starts_from}起{rule.days}日内{rule.name}，"
                     f"按最迟情形推算为 {date_text(m.due)}。")
@@ -60,29 +94,78 @@ class Receipt:
     category: str
     district: str
     lines: list[ClockLine]
+    office: Office | None = None
+    summary: str = ""      # the 诉求, shortened
+
+    def _facts(self) -> list[tuple[str, str]]:
+        out = [("查询码", grouped(self.code))]
+        if self.secret:
+            out.append(("查询密码", f"{self.secret}（请妥善保管，不要告诉他人）"))
+        out += [("提交日期", date_text(self.submitted)), ("类别", self.category), ("问题属地", self.district)]
+        if self.summary:
+            out.append(("诉求（摘要）", self.summary))
+        return out
+
+    def _contacts(self) -> list[tuple[str, str]]:
+        o = self.office
+        if o is None:
+            return []
+        return [("受理机关", o.full_name), ("来访接待电话", o.phone), ("地址", o.city + o.address),
+                ("接待时间", o.hours_text)]
 
     def text(self) -> str:
-        out = ["网上信访预登记回执", "", "本回执证明您已提交网上信访预登记（不是正式受理通知）。", "",
-               f"查询码：{grouped(self.code)}"]
-        if self.secret:
-            out.append(f"查询密码：{self.secret}（请妥善保管，不要告诉他人）")
-        out += [f"提交日期：{date_text(self.submitted)}", f"类别：{self.category}",
-                f"问题属地：{self.district}", "", "接下来会怎样："]
+        title = f"{self.office.full_name} " if self.office else ""
+        out = [f"{title}网上信访预登记回执", "", "本回执证明您已提交网上信访预登记（不是正式受理通知）。", ""]
+        out += [f"{k}：{v}" for k, v in self._facts()]
+        out += ["", "接下来会怎样："]
         out += [f"{i}. {step}" for i, step in enumerate(NEXT_STEPS, 1)]
         out += ["", "法定期限（《信访工作条例》）："]
         out += [f"· {line.name}：{line.text}" for line in self.lines]
         out += ["", HOLIDAY_NOTE]
+        if self.office:
+            out += ["", "联系我们："] + [f"{k}：{v}" for k, v in self._contacts()]
         return "\n".join(out) + "\n"
 
     def html(self) -> str:
+        """A page to keep: readable on a phone, prints on one A4 sheet, no script, no outside files."""
         import html as _html
 
-        body = "".join(f"<p>{_html.escape(line) or '&nbsp;'}</p>" for line in self.text().split("\n"))
+        e = _html.escape
+
+        def dl(rows: list[tuple[str, str]]) -> str:
+            return "<dl>" + "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in rows) + "</dl>"
+
+        bureau = e(self.office.full_name) if self.office else ""
+        steps = "".join(f"<li>{e(s)}</li>" for s in NEXT_STEPS)
+        periods = "".join(f"<li><strong>{e(line.name)}</strong>：{e(line.text)}</li>" for line in self.lines)
+        contacts = f"<h2>联系我们</h2>{dl(self._contacts())}" if self.office else ""
         return ("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-                "<title>网上信访预登记回执</title></head><body>" + body + "</body></html>")
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                f"<title>网上信访预登记回执 {e(grouped(self.code))}</title><style>{RECEIPT_CSS}</style></head><body>"
+                f"<header><p class=\"bureau\">{bureau}</p><h1>网上信访预登记回执</h1></header>"
+                "<p class=\"note\">本回执证明您已提交网上信访预登记（不是正式受理通知）。</p>"
+                f"{dl(self._facts())}<h2>接下来会怎样</h2><ol>{steps}</ol>"
+                f"<h2>法定期限（《信访工作条例》）</h2><ul>{periods}</ul><p class=\"small\">{e(HOLIDAY_NOTE)}</p>"
+                f"{contacts}</body></html>")
+
+
+RECEIPT_CSS = (
+    "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;font-size:18px;line-height:1.7;"
+    "color:#111;max-width:42rem;margin:0 auto;padding:1rem;}"
+    "header{border-bottom:4px solid #a11212;margin-bottom:1rem;}.bureau{font-weight:700;font-size:1.2rem;margin:0;}"
+    "h1{font-size:1.6rem;margin:0.2rem 0 0.5rem 0;}h2{font-size:1.25rem;margin:1.2rem 0 0.4rem 0;}"
+    ".note{border-left:6px solid #0b6b2f;padding-left:0.6rem;font-weight:700;}"
+    "dl{display:grid;grid-template-columns:max-content 1fr;gap:0.3rem 1rem;margin:0;}"
+    "dt{font-weight:700;}dd{margin:0;word-break:break-all;}.small{font-size:0.95rem;}"
+    "@media (max-width:30rem){dl{grid-template-columns:1fr;}dd{margin-bottom:0.4rem;}}"
+    "@media print{body{font-size:12pt;max-width:none;padding:0;}}"
+)
 
 
 def make_receipt(*, code: str, secret: str | None, submitted: dt.date, category: str,
-                 district: str) -> Receipt:
+                 district: str, office: Office | None = None, request: str = "") -> Receipt:
+    summary = " ".join(request.split())
+    if len(summary) > SUMMARY_CHARS:
+        summary = summary[:SUMMARY_CHARS] + "……"
     return Receipt(code=code, secret=secret, submitted=submitted, category=category, district=district,
-                   lines=clock_lines(StatutoryClock(submitted)))
+                   lines=clock_lines(StatutoryClock(submitted)), office=office, summary=summary)

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlmodel import Session, col, delete, select
 
 from portal.prefiling import attachments as files
+from portal.prefiling import ratelimit
 from portal.prefiling.crypto import get_cipher
 from portal.prefiling.drafts import DRAFT_TTL
 from portal.prefiling.models import (
@@ -18,9 +19,7 @@ from portal.prefiling.models import (
     PrefilingDraft,
     PrefilingEvent,
     PrefilingPerson,
-    RateEvent,
 )
-from portal.prefiling.ratelimit import KEEP_EVENTS
 from portal.timeutil import utcnow
 
 ERASED = "（已按保存期限删除）"
@@ -76,6 +75,6 @@ def purge_expired(*, session: Session, retention_days: int, attachments_dir: Pat
             files.remove(stored_name=name, directory=attachments_dir)
             removed += 1
         session.delete(draft)
-    session.exec(delete(RateEvent).where(col(RateEvent.at) < now - KEEP_EVENTS))
+    ratelimit.purge(session=session, now=now)
     session.commit()
     return PurgeReport(anonymised=len(due), drafts_removed=len(drafts), files_removed=removed)

@@ -42,7 +42,7 @@ def by_token(*, session: Session, idempotency_token: str) -> Prefiling | None:
 
 def _build(data: PrefilingCreate, *, token: str, code: str, secret: str, cipher: Cipher,
            now: dt.datetime) -> Prefiling:
-    text = " ".join((data.subject, data.request, data.facts))
+    text = channels.channel_input(subject=data.subject, request=data.request, facts=data.facts)
     suggested = channels.suggest(category=data.category, text=text, stage=data.raised_stage)
     return Prefiling(
         code=code, secret_hash=cipher.mac(f"{code}:{secret}"), idempotency_token=token, state=DRAFT,
@@ -77,7 +77,6 @@ def _insert(session: Session, data: PrefilingCreate, token: str, client: ClientI
                              reply="您的网上信访预登记已收到，工作人员将审核登记。")
     event.prefiling_id = prefiling.id
     session.add_all([event, *_children(prefiling, data, cipher)])
-    ratelimit.record(session=session, client=client, limit=SUBMIT, cipher=cipher, now=now)
     session.commit()
     return SubmitResult(prefiling=prefiling, code=code, secret=secret)
 
@@ -94,7 +93,8 @@ def submit(*, session: Session, data: PrefilingCreate, idempotency_token: str, c
     existing = by_token(session=session, idempotency_token=idempotency_token)
     if existing is not None:
         return SubmitResult(prefiling=existing, code=existing.code, secret=None)
-    ratelimit.check(session=session, client=client, limit=SUBMIT, cipher=cipher)
+    # the slot is taken atomically before storing, so parallel submissions cannot overshoot
+    ratelimit.hit(session=session, client=client, limit=SUBMIT, cipher=cipher)
     for attempt in range(_ATTEMPTS):
         try:
             return _insert(session, data, idempotency_token, client, cipher)

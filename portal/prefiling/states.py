@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
+from portal.lifecycle import Transition, table
 from portal.prefiling.models import Prefiling, PrefilingEvent
 from portal.timeutil import beijing_today, utcnow
 
@@ -23,24 +23,19 @@ CITIZEN = "信访人"
 STAFF = "工作人员"
 
 
-@dataclass(frozen=True)
-class Transition:
-    """An action, who may take it, the states it starts from and the state it leads to."""
-
-    action: str
-    by: str
-    sources: tuple[str, ...]
-    target: str
-
-
-TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
-    Transition("submit", CITIZEN, (DRAFT,), SUBMITTED),
-    Transition("withdraw", CITIZEN, (SUBMITTED, NEEDS_MORE), WITHDRAWN),
-    Transition("register", STAFF, (SUBMITTED, NEEDS_MORE), REGISTERED),
-    Transition("request_more", STAFF, (SUBMITTED,), NEEDS_MORE),
-    Transition("reject", STAFF, (SUBMITTED, NEEDS_MORE), REJECTED),
-    Transition("close", STAFF, (REGISTERED,), CLOSED),
-)}
+TRANSITIONS: dict[str, Transition] = table(
+    Transition("submit", (DRAFT,), SUBMITTED, label="提交预登记", by=CITIZEN),
+    Transition("withdraw", (SUBMITTED, NEEDS_MORE), WITHDRAWN, label="撤回", by=CITIZEN),
+    Transition("register", (SUBMITTED, NEEDS_MORE), REGISTERED, label="登记为信访件", button="登记", by=STAFF),
+    Transition("request_more", (SUBMITTED,), NEEDS_MORE, label="请补充材料", button="需补充材料", by=STAFF),
+    Transition("reject", (SUBMITTED, NEEDS_MORE), REJECTED, label="不予登记", by=STAFF),
+    Transition("close", (REGISTERED,), CLOSED, label="办结", by=STAFF),
+)
+# What the history (进度查询, 预登记办理) and the audit log call each action.
+ACTION_NAMES: dict[str, str] = {t.action: t.name for t in TRANSITIONS.values()}
+# What a staff member's button says for each staff action.
+STAFF_ACTION_LABELS: dict[str, str] = {t.action: t.verb for t in TRANSITIONS.values() if t.by == STAFF}
+RUNNING: frozenset[str] = frozenset(set(STATES) - TERMINAL - {DRAFT})
 
 # What the citizen reads for each state on the lookup page.
 STATE_EXPLAINED = {

@@ -49,6 +49,11 @@ class RegularReception:
     leader: str
     topics: str
 
+    @property
+    def weekday_text(self) -> str:
+        """每周三 for weekday 2."""
+        return f"每周{WEEKDAYS[self.weekday]}"
+
 
 @dataclass(frozen=True)
 class ScheduleFile:

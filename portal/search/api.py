@@ -18,7 +18,9 @@ class SearchHit:
 @dataclass(frozen=True)
 class SearchResponse:
     """Ranked hits; `exact` when the query named an article, `confident` False when nothing is
-    relevant enough to show (the page then says so instead of showing noise)."""
+    relevant enough to show (the page then says so instead of showing noise). `message` is a note
+    beside the answer (the query was shortened or is not Chinese, a named article does not exist,
+    the index is still building), never the no-match verdict: that is `confident`."""
 
     query: str
     hits: list[SearchHit] = field(default_factory=list)

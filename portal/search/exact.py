@@ -9,11 +9,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from portal.laws.catalog import derived_names
-from portal.laws.ids import format_provision_id
+from portal.laws.ids import OLD_XINFANG_REGULATION, XINFANG_REGULATION, format_provision_id
 from portal.laws.numerals import FULLWIDTH_DIGITS, NUMBER, article_label, number_value
 
-DEFAULT_LAW = "xinfang-gongzuo-tiaoli-2022"
-OLD_XINFANG_LAW = "xinfang-tiaoli-2005"
+DEFAULT_LAW = XINFANG_REGULATION
+OLD_XINFANG_LAW = OLD_XINFANG_REGULATION
 _OLD_MARKERS = ("2005", "旧", "原信访条例", "废止", "老条例")
 _NUM = f"({NUMBER})"
 _WITH_TIAO = re.compile(f"(?:第{_NUM}|(\\d+))条(?:之{_NUM})?")

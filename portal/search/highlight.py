@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from portal.text.escape import html_escape, html_lines
+from portal.text.escape import html_lines
 
 
 def highlight(text: str, terms: tuple[str, ...]) -> str:
@@ -24,8 +24,8 @@ def highlight(text: str, terms: tuple[str, ...]) -> str:
     out: list[str] = []
     pos = 0
     for start, end in spans:
-        out.append(html_escape(text[pos:start]))
-        out.append(f"<mark>{html_escape(text[start:end])}</mark>")
+        out.append(html_lines(text[pos:start]))
+        out.append(f"<mark>{html_lines(text[start:end])}</mark>")
         pos = end
-    out.append(html_escape(text[pos:]))
-    return "".join(out).replace("\n", "<br>")
+    out.append(html_lines(text[pos:]))
+    return "".join(out)

@@ -10,6 +10,7 @@ from portal.audit.service import USER_CHANGE, record
 from portal.field_errors import FieldError, ValidationFailed
 from portal.identity import Actor, require
 from portal.roles import ADMIN, ROLES
+from portal.staff.auth import clear_delay
 from portal.staff.models import StaffSession, StaffUser
 from portal.staff.passwords import hash_password, password_problem
 from portal.timeutil import utcnow
@@ -107,14 +108,14 @@ def set_disabled(*, session: Session, actor: Actor, username: str, disabled: boo
 
 
 def reset_password(*, session: Session, actor: Actor, username: str, password: str) -> StaffUser:
-    """A new password; also lifts a lock-out and ends the account's open sessions."""
+    """A new password; also lifts the sign-in delay and ends the account's open sessions."""
     require(actor, ADMIN)
     user = _get(session, username)
     if problem := password_problem(password):
         raise ValidationFailed([FieldError("password", problem)])
     user.password_hash, user.updated_at = hash_password(password), utcnow()
-    user.failed_attempts, user.locked_until = 0, None
     session.add(user)
+    clear_delay(session=session, username=username)
     _end_sessions(session, username)
     record(session=session, actor_name=actor.username, action=USER_CHANGE, target=username,
            detail="重置密码")

@@ -57,8 +57,7 @@ def _list(_args: argparse.Namespace) -> int:
         lines = []
         for u in rows:
             state = "停用" if u.disabled else "启用"
-            locked = f"  锁定至 {u.locked_until}" if u.locked_until else ""
-            lines.append(f"{u.username}\t{u.roles or '-'}\t{state}{locked}")
+            lines.append(f"{u.username}\t{u.roles or '-'}\t{state}")
         return "\n".join(lines) or "（还没有账号）"
     return _run(show)
 

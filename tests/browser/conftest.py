@@ -117,3 +117,41 @@ def wait_for_app(pg, text: str, timeout: float = 60_000) -> None:
     """Wait until Streamlit has rendered `text` somewhere on the page and the run has finished."""
     pg.get_by_text(text, exact=False).first.wait_for(state="visible", timeout=timeout)
     wait_idle(pg, timeout)
+
+
+PHONE_WIDTH = 375
+
+
+def assert_fits_phone(pg, what: str = "page", *, slack: int = 5) -> None:
+    """The page does not scroll sideways on a 375-px phone (a few px of slack for scroll bars)."""
+    width = pg.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE_WIDTH + slack, f"{what} scrolls sideways on a {PHONE_WIDTH}-px phone ({width}px)"
+
+
+def sign_in(pg, portal_url: str, username: str, password: str | None = None) -> None:
+    """Sign in on 工作人员登录 as `username` (the factories' password unless given)."""
+    from tests.staff.factories import PASSWORD
+
+    pg.goto(f"{portal_url}/staff_login")
+    wait_for_app(pg, "工作人员登录")
+    pg.get_by_label("用户名").fill(username)
+    pg.get_by_label("密码", exact=True).fill(password or PASSWORD)
+    pg.get_by_role("button", name="登录").click()
+    wait_for_app(pg, f"您已登录：{username}")
+
+
+def open_prefiling(pg, code: str) -> None:
+    """On 预登记办理: pick the pre-filing `code` in 打开一件预登记 and wait for its detail."""
+    from portal.prefiling.codes import grouped
+
+    option = pg.get_by_role("option", name=grouped(code)).first
+    for _attempt in range(3):  # a rerun that lands while the list is open closes it again
+        pg.get_by_label("打开一件预登记").click()
+        try:
+            option.wait_for(state="visible", timeout=10_000)
+            break
+        except Exception:  # noqa: BLE001 - retried, then the click below fails with the real error
+            pg.keyboard.press("Escape")
+            wait_for_app(pg, "打开一件预登记")
+    option.click()
+    wait_for_app(pg, "显示个人信息")

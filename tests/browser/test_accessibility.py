@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import assert_fits_phone, wait_for_app
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = {
     "home": ("", "我们能为您做什么"),
     "law": ("laws?law=xinfang-gongzuo-tiaoli-2022&article=第三十二条", "信访处理意见书应当载明"),
+    "law-index": ("laws", "司法解释（4 部）"),
     "search": ("ask", "法律问答"),
     "guide": ("guide", "期限示意图"),
     "form": ("prefile", "预登记"),
@@ -77,8 +78,7 @@ def test_phone_width_has_no_sideways_scrolling(portal_url, phone, artifacts, nam
     path, text = PAGES[name]
     _open(phone, f"{portal_url}/{path}", text)
     phone.screenshot(path=str(artifacts / f"phone-{name}.png"), full_page=True)
-    width = phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= 375, f"{name} scrolls sideways on a 375-px phone ({width}px)"
+    assert_fits_phone(phone, name, slack=0)
 
 
 def test_large_text_switch_enlarges_text_and_survives_navigation(portal_url, phone, artifacts):
@@ -97,7 +97,7 @@ def test_large_text_switch_enlarges_text_and_survives_navigation(portal_url, pho
     assert phone.evaluate(root_size) > before
     assert phone.get_by_role("switch", name="大字号").is_checked()
     phone.screenshot(path=str(artifacts / "phone-guide-large-contrast.png"), full_page=True)
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_fits_phone(phone, slack=0)
 
 
 def test_keyboard_focus_is_visible(portal_url, page):

@@ -1,6 +1,6 @@
 """A citizen opens an article permalink in a real browser."""
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import assert_fits_phone, wait_for_app
 
 
 def test_permalink_shows_article_text(portal_url, page, phone, library, artifacts):
@@ -19,14 +19,20 @@ def test_permalink_shows_article_text(portal_url, page, phone, library, artifact
     phone.goto(url)
     wait_for_app(phone, first_line[:20])
     phone.screenshot(path=str(artifacts / "law-article-32-phone.png"), full_page=False)
-    width = phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= 380, f"page scrolls sideways on a phone ({width}px)"
+    assert_fits_phone(phone)
 
 
 def test_repealed_law_banner_in_browser(portal_url, page, artifacts):
     page.goto(f"{portal_url}/laws?law=xinfang-tiaoli-2005")
     wait_for_app(page, "本法规已废止")
     page.screenshot(path=str(artifacts / "law-repealed.png"))
+    # the warning is announced (role=alert), says it in words, and leads to the current text
+    banner = page.locator(".repealed-banner")
+    assert banner.get_attribute("role") == "alert"
+    assert "仅作历史文本" in banner.inner_text() and "《信访工作条例》" in banner.inner_text()
+    assert page.locator(".law-badge-repealed").first.inner_text().startswith("已废止")
+    current = page.get_by_role("link", name="查看现行《信访工作条例》")
+    assert "law=xinfang-gongzuo-tiaoli-2022" in current.get_attribute("href")
 
 
 def test_first_visitor_after_start_gets_the_portal_navigation(run_dir, browser, tmp_path):
@@ -50,8 +56,7 @@ def test_law_shelves_on_phone_and_desktop(portal_url, page, phone, artifacts):
     phone.goto(f"{portal_url}/laws")
     wait_for_app(phone, "司法解释（4 部）")
     phone.screenshot(path=str(artifacts / "law-index-phone.png"), full_page=False)
-    width = phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= 380, f"the 法规库 scrolls sideways on a phone ({width}px)"
+    assert_fits_phone(phone)
     phone.get_by_label("查找法规").fill("民诉法")
     phone.get_by_label("查找法规").press("Enter")
     wait_for_app(phone, "找到 1 部")

@@ -1,6 +1,6 @@
 """The pre-filing form on a 375-px phone: keyboard-reachable consent, error summary, no sideways scroll."""
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import assert_fits_phone, wait_for_app
 
 
 def test_prefile_on_a_phone_by_keyboard(portal_url, phone, artifacts):
@@ -18,8 +18,7 @@ def test_prefile_on_a_phone_by_keyboard(portal_url, phone, artifacts):
         phone.screenshot(path=str(artifacts / "prefile-step2-phone.png"), full_page=True)
     assert phone.locator(".field-error").count() >= 4
     phone.screenshot(path=str(artifacts / "prefile-errors-phone.png"), full_page=True)
-    width = phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= 380, f"page scrolls sideways on a phone ({width}px)"
+    assert_fits_phone(phone)
 
 
 def test_lookup_on_a_phone(portal_url, phone, artifacts):
@@ -30,4 +29,4 @@ def test_lookup_on_a_phone(portal_url, phone, artifacts):
     phone.get_by_role("button", name="查询").click()
     wait_for_app(phone, "查询码或查询密码不正确")
     phone.screenshot(path=str(artifacts / "lookup-wrong-phone.png"), full_page=True)
-    assert phone.evaluate("document.documentElement.scrollWidth") <= 380
+    assert_fits_phone(phone)

@@ -8,19 +8,13 @@ import uuid
 
 from sqlmodel import Session
 
-from portal.prefiling.codes import grouped
 from portal.prefiling.models import Prefiling
 from portal.roles import HANDLER
 from portal.timeutil import beijing_today
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import assert_fits_phone, open_prefiling, sign_in, wait_for_app
 from tests.prefiling.factories import make_prefiling
-from tests.staff.factories import PASSWORD, make_user
+from tests.staff.factories import make_user
 from tests.staff.portal_db import ready_engine
-
-
-def _no_sideways_scroll(pg) -> None:
-    width = pg.evaluate("document.documentElement.scrollWidth")
-    assert width <= 380, f"page scrolls sideways on a phone ({width}px)"
 
 
 def test_queue_on_a_phone(portal_url, phone, artifacts):
@@ -36,12 +30,7 @@ def test_queue_on_a_phone(portal_url, phone, artifacts):
     # notes/queue.md); open any page first so the process is in st.navigation mode
     phone.goto(portal_url)
     wait_for_app(phone, "我们能为您做什么")
-    phone.goto(f"{portal_url}/staff_login")
-    wait_for_app(phone, "工作人员登录")
-    phone.get_by_label("用户名").fill(name)
-    phone.get_by_label("密码", exact=True).fill(PASSWORD)
-    phone.get_by_role("button", name="登录").click()
-    wait_for_app(phone, f"您已登录：{name}")
+    sign_in(phone, portal_url, name)
     # the sidebar is collapsed on a phone; a new address would start a new (signed-out) session
     phone.get_by_test_id("stExpandSidebarButton").click()
     phone.screenshot(path=str(artifacts / "queue-nav-phone.png"))
@@ -53,22 +42,12 @@ def test_queue_on_a_phone(portal_url, phone, artifacts):
     phone.keyboard.press("Enter")
     wait_for_app(phone, "有 1 件已超过法定期限")
     phone.screenshot(path=str(artifacts / "queue-list-phone.png"), full_page=True)
-    _no_sideways_scroll(phone)
+    assert_fits_phone(phone)
 
-    option = phone.get_by_role("option", name=grouped(made.code)).first
-    for _attempt in range(3):  # a rerun that lands while the list is open closes it again
-        phone.get_by_label("打开一件预登记").click()
-        try:
-            option.wait_for(state="visible", timeout=10_000)
-            break
-        except Exception:  # noqa: BLE001 - retried, then the click below fails with the real error
-            phone.keyboard.press("Escape")
-            wait_for_app(phone, "打开一件预登记")
-    option.click()
-    wait_for_app(phone, "显示个人信息")
+    open_prefiling(phone, made.code)
     assert phone.get_by_text("138****5678").count() >= 1
     assert phone.get_by_text("张秀兰").count() == 0
     phone.get_by_role("button", name="显示个人信息").click()
     wait_for_app(phone, "13812345678")
     phone.screenshot(path=str(artifacts / "queue-detail-phone.png"), full_page=True)
-    _no_sideways_scroll(phone)
+    assert_fits_phone(phone)

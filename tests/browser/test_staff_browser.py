@@ -8,9 +8,9 @@ import uuid
 from sqlmodel import Session
 
 from portal.roles import EDITOR
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import assert_fits_phone, sign_in, wait_for_app
 from tests.cases.factories import make_case
-from tests.staff.factories import PASSWORD, make_user
+from tests.staff.factories import make_user
 from tests.staff.portal_db import ready_engine
 
 
@@ -22,8 +22,7 @@ def test_case_detail_on_a_phone(portal_url, phone, artifacts):
     link = phone.get_by_role("link", name="《中华人民共和国人民调解法》第三十一条")
     assert "/laws?law=renmin-tiaojie-fa-2010" in link.get_attribute("href")
     phone.screenshot(path=str(artifacts / "case-detail-phone.png"), full_page=True)
-    width = phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= 380, f"page scrolls sideways on a phone ({width}px)"
+    assert_fits_phone(phone)
 
 
 def test_published_payload_does_not_run(portal_url, page, library):
@@ -50,12 +49,7 @@ def test_editor_signs_in_and_sees_only_editor_pages(portal_url, page, artifacts)
     with Session(ready_engine()) as s:
         make_user(s, name, EDITOR)
         s.commit()
-    page.goto(f"{portal_url}/staff_login")
-    wait_for_app(page, "工作人员登录")
-    page.get_by_label("用户名").fill(name)
-    page.get_by_label("密码", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    wait_for_app(page, f"您已登录：{name}")
+    sign_in(page, portal_url, name)
     assert page.get_by_role("link", name="典型案例管理").count() >= 1
     assert page.get_by_role("link", name="账号管理").count() == 0
     assert page.get_by_role("link", name="操作日志").count() == 0

@@ -105,3 +105,54 @@ def test_related_cases_appear_beside_results(app_page, monkeypatch):
     text = page_text(at)
     assert "相关典型案例" in text and "劳动仲裁不收费的说明" in text
     assert "邻里噪声纠纷调解" not in text
+
+
+def _html_bodies(at) -> str:
+    return "\n".join(el.proto.body for el in at.html if not el.proto.unsafe_allow_javascript)
+
+
+def test_next_step_box_follows_the_topic_with_its_limits_and_cites_real_articles(app_page, library):
+    at = app_page("pages/ask.py", session_state={"ask_query": "老板拖欠工资一年多了，还能申请劳动仲裁吗？"})
+    html = _html_bodies(at)
+    box = html[html.index('class="next-steps"'):]
+    assert "下一步怎么办" in box and "劳动仲裁" in box and "一年" in box and "12333" in box
+    assert "不是法律意见" in box                                      # the short disclaimer
+    basis = next(m.value for m in at.markdown if str(m.value).startswith("依据："))
+    assert "laodong-zhengyi-tiaojie-zhongcai-fa-2007" in basis and "第二十七条" in basis
+
+
+def test_stolen_phone_points_to_110(app_page):
+    at = app_page("pages/ask.py", session_state={"ask_query": "手机被偷了怎么办"})
+    html = _html_bodies(at)
+    if 'class="next-steps"' in html:   # an answer was found: the first route is the police
+        box = html[html.index('class="next-steps"'):]
+        assert box.index("110") < box.index("</ul>")
+    else:
+        assert "没有找到足够相关的条文" in page_text(at)
+
+
+def test_the_address_names_the_question_and_back_restores_the_previous_one(app_page):
+    at = app_page("pages/ask.py")
+    at.text_input(key="ask_input").set_value("老板拖欠工资怎么办")
+    next(b for b in at.button if b.label == "查找相关条文").click().run()
+    assert "老板拖欠工资怎么办" in str(at.query_params["q"])
+    first = page_text(at)
+    at.text_input(key="ask_input").set_value("离婚后孩子的抚养费")
+    next(b for b in at.button if b.label == "查找相关条文").click().run()
+    assert "离婚后孩子的抚养费" in str(at.query_params["q"])
+    # Back: the browser puts the previous address back; the page shows that question's results again
+    at.query_params["q"] = "老板拖欠工资怎么办"
+    at.run()
+    assert at.text_input(key="ask_input").value == "老板拖欠工资怎么办"
+    assert page_text(at) == first
+
+
+def test_cases_citing_only_the_same_law_are_left_out(app_page, monkeypatch):
+    import ui.cases_source
+    from portal.cases.types import CaseSummary
+
+    cases = [CaseSummary("drain", "排水纠纷", "多元化解", "只引用同一部法律的其他条文。",
+                         ("laodong-zhengyi-tiaojie-zhongcai-fa-2007:第五十四条",))]
+    monkeypatch.setattr(ui.cases_source, "published_cases", lambda: cases)
+    at = app_page("pages/ask.py", session_state={"ask_query": "申请劳动仲裁要不要交费？"})
+    assert "排水纠纷" not in page_text(at) and "相关典型案例" not in page_text(at)

@@ -11,7 +11,7 @@ import pytest
 from portal.identity import Actor
 from portal.roles import EDITOR, HANDLER
 from portal.timeutil import beijing_today
-from tests.conftest import page_text
+from tests.conftest import html_bodies, page_text
 from ui.accessibility import CONTRAST, LARGE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,26 +34,11 @@ def _days(at) -> list[tuple[dt.date, str]]:
     return [(dt.date(int(y), int(m), int(d)), w) for y, m, d, w in DAY.findall(page_text(at))]
 
 
-def _styles(at) -> str:
-    """Every st.html body on the page (style-only ones land in Streamlit's hidden event block)."""
-    found: list[str] = []
-
-    def walk(node) -> None:
-        proto = getattr(node, "proto", None)
-        if type(node).__name__ == "Html" and proto is not None:
-            found.append(proto.body)
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    for root in at._tree.children.values():
-        walk(root)
-    return "\n".join(found)
-
-
 def test_schedule_page_lists_next_receptions_first_with_every_wednesday(app_page):
     at = app_page("pages/schedule.py")
     text = page_text(at)
-    assert "每周三接待群众来访" in text
+    assert "每周三" in text and "怎样预约" in text and "09:00—12:00、13:30—17:00" in text
+    assert "不超过 5 名代表" in text
     days = _days(at)
     assert len(days) >= 6
     dates = [d for d, _ in days]
@@ -101,5 +86,5 @@ def test_large_text_and_high_contrast_follow_the_session(app_page, state, large,
     at = app_page("pages/guide.py", session_state=state)
     assert [t.label for t in at.toggle] == ["大字号", "高对比度"]
     assert [t.value for t in at.toggle] == [large, contrast]
-    assert ("font-size:125%" in _styles(at)) is large
-    assert ("#ffff00" in _styles(at)) is contrast
+    assert ("font-size:125%" in html_bodies(at)) is large
+    assert ("#ffff00" in html_bodies(at)) is contrast

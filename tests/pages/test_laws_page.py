@@ -15,7 +15,7 @@ def test_index_lists_all_laws_with_status(app_page, library):
 
 def test_index_groups_laws_by_kind_with_repealed_last(app_page, library):
     at = app_page("pages/laws.py")
-    headers = [h.value for h in at.subheader]
+    headers = [h.value for h in at.header]
     assert headers[0].startswith("宪法") and headers[-1].startswith("已废止")
     assert any(h.startswith("司法解释（4 部）") for h in headers)
     text = page_text(at)

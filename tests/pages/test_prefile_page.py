@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlmodel import Session, func, select
 
@@ -112,8 +114,16 @@ def test_full_journey_from_consent_to_receipt(open_form):
     click(at, "确认提交")
     text = page_text(at)
     assert count_prefilings() == before + 1
-    assert "预登记已提交" in text and "这是预登记，还不是正式受理" in text
-    assert "查询码" in text and "查询密码" in text
+    assert "这是预登记，还不是正式受理" in text
+    # the confirmation panel comes first: title, 查询码 and 查询密码 large, then the once-only warning
+    bodies = [el.proto.body for el in at.html if not el.proto.unsafe_allow_javascript]
+    panel = next(b for b in bodies if "confirm-panel" in b)
+    code, secret = re.findall(r'<p class="panel-code">([^<]+)</p>', panel)
+    assert "预登记已提交" in panel and re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{2}", code) and len(secret) == 8
+    once = bodies.index(next(b for b in bodies if "只显示这一次" in b))
+    assert bodies.index(panel) < once
+    copy = next(b for b in bodies if "copy-btn" in b)
+    assert f'data-copy="查询码：{code} 查询密码：{secret}"' in copy and "复制查询码和查询密码" in copy
     today = beijing_today()
     clock = StatutoryClock(today)
     assert date_text(clock.acceptance_due()) in text               # 15 days
@@ -122,7 +132,8 @@ def test_full_journey_from_consent_to_receipt(open_form):
     for milestone in clock.timeline():
         assert date_text(milestone.due) in text
     labels = [d.label for d in at.get("download_button")]
-    assert labels == ["下载回执（网页）", "下载回执（文本）"]
+    assert labels == ["保存回执（可打印的网页）", "保存回执（文本）"]
+    assert "示范市信访局 网上信访预登记回执" in text                  # the receipt names the bureau
 
 
 def test_errors_appear_in_the_summary_and_inline_and_nothing_typed_is_lost(open_form):

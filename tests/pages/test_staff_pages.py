@@ -10,7 +10,8 @@ from sqlmodel import Session, select
 from portal.audit.models import AuditEntry
 from portal.cases.service import published_case
 from portal.identity import Actor
-from portal.roles import ADMIN, EDITOR, HANDLER, REPORTS
+from portal.roles import ADMIN, COUNSEL, EDITOR, HANDLER, REPORTS
+from portal.staff.auth import failed_name_tag
 from tests.conftest import page_text
 from tests.staff.factories import PASSWORD, make_user
 from tests.staff.portal_db import ready_engine, signed_in_state
@@ -18,7 +19,7 @@ from ui.staff_nav import allowed_staff_pages
 
 STAFF_TITLES = {"pages/staff_cases.py": "典型案例管理", "pages/staff_users.py": "账号管理",
                 "pages/staff_audit.py": "操作日志", "pages/staff_schedule.py": "接访日程管理",
-                "pages/staff_queue.py": "预登记办理"}
+                "pages/staff_queue.py": "预登记办理", "pages/staff_bank.py": "常见问题库"}
 STAFF_PAGES = list(STAFF_TITLES)
 REFUSED = ("请先以有相应权限的工作人员账号登录", "您没有使用此页面的权限")
 
@@ -29,6 +30,7 @@ REFUSED = ("请先以有相应权限的工作人员账号登录", "您没有使�
     ((HANDLER,), ["pages/staff_login.py", "pages/staff_queue.py"]),
     ((REPORTS,), ["pages/staff_login.py"]),
     ((ADMIN,), ["pages/staff_login.py", "pages/staff_users.py", "pages/staff_audit.py"]),
+    ((COUNSEL,), ["pages/staff_login.py", "pages/staff_bank.py"]),
 ])
 def test_navigation_lists_only_the_pages_a_role_may_open(roles, expected):
     assert allowed_staff_pages(Actor("x", frozenset(roles))) == expected
@@ -55,6 +57,7 @@ def test_pages_refuse_visitors_and_forged_state(app_page, page):
     ((ADMIN,), "pages/staff_audit.py", True), ((ADMIN,), "pages/staff_cases.py", False),
     ((HANDLER, REPORTS), "pages/staff_cases.py", False), ((HANDLER,), "pages/staff_users.py", False),
     ((HANDLER,), "pages/staff_queue.py", True), ((EDITOR, REPORTS), "pages/staff_queue.py", False),
+    ((COUNSEL,), "pages/staff_bank.py", True), ((EDITOR, ADMIN), "pages/staff_bank.py", False),
 ])
 def test_each_role_opens_only_its_pages(app_page, roles, page, allowed):
     at = app_page(page, session_state=signed_in_state(*roles))
@@ -79,7 +82,9 @@ def test_login_and_logout_through_the_page(app_page):
     assert "工作人员登录" in page_text(at) and "staff_token" not in at.session_state
     with Session(engine) as s:
         actions = [e.action for e in s.exec(select(AuditEntry).where(AuditEntry.target == name))]
-    assert actions[-3:] == ["login_failed", "login", "logout"]
+        failed = s.exec(select(AuditEntry).where(AuditEntry.target == failed_name_tag(name))).all()
+    assert actions[-2:] == ["login", "logout"]
+    assert [e.action for e in failed] == ["login_failed"]  # the typed name only as a keyed hash
 
 
 def test_editor_writes_and_publishes_a_case_in_the_page(app_page, library):

@@ -169,21 +169,56 @@ def test_reject_through_the_page_and_the_lookup_page_shows_it(app_page):
     assert "不予登记" in text and "属于劳动争议，应当申请仲裁" in text and "劳动争议仲裁" in text
 
 
-def test_export_has_no_personal_data_unless_ticked_and_is_audited(app_page):
+@pytest.fixture
+def deferred_downloads(monkeypatch):
+    """The callables behind deferred download buttons, by file id (AppTest cannot click them)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made: dict[str, object] = {}
+    original = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, *args, **kwargs):
+        file_id = original(self, data_callable, *args, **kwargs)
+        made[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return made
+
+
+def download(at, deferred_downloads) -> str:
+    """Click 下载 CSV 文件: run the button's deferred callable as Streamlit would."""
+    [button] = [b for b in at.get("download_button") if b.proto.id.endswith("q-export")]
+    assert not button.proto.url, "the CSV must not wait at a media address before the click"
+    return deferred_downloads[button.proto.deferred_file_id]().decode("utf-8-sig")
+
+
+def test_export_has_no_personal_data_unless_ticked_and_is_audited(app_page, deferred_downloads):
     where = district()
     made = stored(district=where)
-    at = open_queue(app_page, HANDLER, **{"q-district": where})
     before = len(audit("prefiling-queue", "export"))
-    at.button(key="q-export").click().run()
-    data = at.session_state["q-export-data"].decode("utf-8-sig")
+    at = open_queue(app_page, HANDLER, **{"q-district": where})
+    at.checkbox(key="q-export-personal").check().run()
+    at.checkbox(key="q-export-personal").uncheck().run()
+    assert len(audit("prefiling-queue", "export")) == before  # showing the button exports nothing
+    data = download(at, deferred_downloads)
     assert made.code in data and not any(secret in data for secret in PERSONAL) and "身份证号" not in data
     at.checkbox(key="q-export-personal").check().run()
-    at.button(key="q-export").click().run()
-    data = at.session_state["q-export-data"].decode("utf-8-sig")
+    data = download(at, deferred_downloads)
     assert all(secret in data for secret in PERSONAL)
     entries = audit("prefiling-queue", "export")[before:]
     assert ["含个人信息" in e.detail and "不含" not in e.detail for e in entries] == [False, True]
     assert all(where in e.detail for e in entries)
+
+
+def test_staff_tables_offer_no_unaudited_csv_download():
+    """st.dataframe's own toolbar download would bypass the audited export."""
+    import tomllib
+
+    from tests.conftest import ROOT
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["disableDataExport"] is True
 
 
 @pytest.mark.parametrize("roles", [(EDITOR,), (REPORTS,), ()])

@@ -52,3 +52,23 @@ def make_with_attachment(session: Session, data: bytes = PDF, **changes) -> Subm
 
     entry = store(data=data, directory=get_settings().attachments_dir, cipher=get_cipher())
     return make_prefiling(session, attachments=[entry], **changes)
+
+
+def in_threads(n: int, target) -> tuple[list, list[Exception]]:
+    """Run target(0..n-1) on n threads at once; (results, errors) collected for the caller to assert."""
+    import threading
+
+    results, errors = [], []
+
+    def wrapped(i):
+        try:
+            results.append(target(i))
+        except Exception as exc:  # collected and asserted by the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=wrapped, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, errors

@@ -76,4 +76,24 @@ def test_receipt_dates_come_from_the_statutory_clock():
         assert date_text(m.due) in text
     review = handling + dt.timedelta(days=30) + dt.timedelta(days=30)  # 复查 request (art 35)
     assert f"请求复查，按最迟情形推算为 {date_text(review)}" in text
-    assert "<title>网上信访预登记回执</title>" in receipt.html() and "&lt;" not in receipt.html()
+    assert "<title>网上信访预登记回执 ABCD-EFGH-JK</title>" in receipt.html() and "&lt;" not in receipt.html()
+
+
+def test_receipt_to_keep_names_the_bureau_contacts_and_request_and_fits_a_phone():
+    from pathlib import Path
+
+    from portal.settings import load_settings
+    from portal.site import load_office
+
+    office = load_office(load_settings({}), Path(__file__).resolve().parents[2] / "content" / "schedule.yaml")
+    receipt = make_receipt(code="ABCDEFGHJK", secret="23456789", submitted=dt.date(2026, 11, 2),
+                           category="其他", district="历下区", office=office,
+                           request="请求支付拖欠的工资<script>alert(1)</script>" + "很长" * 100)
+    page = receipt.html()
+    assert 'name="viewport" content="width=device-width' in page and "@media print" in page
+    assert "示范市信访局" in page and "12345" in page and "市民中心一楼东侧" in page and "09:00—12:00" in page
+    assert "诉求（摘要）" in page and "请求支付拖欠的工资&lt;script&gt;" in page and "<script>" not in page
+    assert "2026年11月2日" in page and "2026年11月17日" in page   # submitted, acceptance due
+    assert receipt.summary.endswith("……") and len(receipt.summary) <= 102
+    text = receipt.text()
+    assert text.startswith("示范市信访局 网上信访预登记回执") and "来访接待电话：12345" in text

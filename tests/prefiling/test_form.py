@@ -97,3 +97,28 @@ def test_to_create_normalises_and_refuses_invalid_forms():
     assert created.raised_where == ""
     with pytest.raises(ValueError):
         to_create(make_form(name=""))
+
+
+def test_continue_leads_to_the_next_stage_in_order():
+    from portal.prefiling.form import STAGES, next_stage
+
+    assert [next_stage(s) for s in STAGES[:-1]] == list(STAGES[1:])
+    assert next_stage("check") == "check"
+
+
+def test_after_changing_an_answer_continue_returns_to_check():
+    from portal.prefiling.form import next_stage, returns_to_check
+
+    assert next_stage("petitioner", return_to_check=True) == "check"
+    assert next_stage("consent", return_to_check=True) == "check"
+    assert returns_to_check("petitioner", return_to_check=True)   # going back a step keeps the promise
+    assert not returns_to_check("check", return_to_check=True)    # reaching 核对 fulfils it
+    assert not returns_to_check("matter", return_to_check=False)
+
+
+def test_back_leads_to_the_previous_stage_and_stops_at_the_first():
+    from portal.prefiling.form import previous_stage
+
+    assert previous_stage("matter") == "petitioner"
+    assert previous_stage("check") == "history"
+    assert previous_stage("consent") == "consent"

@@ -167,3 +167,10 @@ def test_active_or_disguised_pdfs_are_refused(name):
 def test_an_ordinary_pdf_is_kept_byte_for_byte():
     data = files.pdf()
     assert attachments.clean_upload("scan.pdf", data) == (data, None)
+
+
+def test_codes_typed_in_full_width_are_read_as_typed():
+    from portal.prefiling import codes
+
+    assert codes.normalise("ＡＢＣＤ－ＥＦＧＨ－ＪＫ") == "ABCDEFGHJK"
+    assert codes.normalise("２３４５ ６７８９") == "23456789"

@@ -52,5 +52,14 @@ def test_the_expected_paths():
         apply_transition(p, "fly", actor="x")
 
 
-def test_withdraw_only_before_registration():
-    assert set(TRANSITIONS["withdraw"].sources) == {SUBMITTED, "需补充材料"}
+@pytest.mark.parametrize("state", STATES)
+def test_withdraw_only_before_registration(state):
+    """A citizen may withdraw what is submitted or waiting for material, nothing else."""
+    p = at_state(state)
+    if state in (SUBMITTED, "需补充材料"):
+        apply_transition(p, "withdraw", actor="信访人")
+        assert p.state == "已撤回" and p.closed_at is not None
+    else:
+        with pytest.raises(IllegalTransition, match=f"当前状态为“{state}”"):
+            apply_transition(p, "withdraw", actor="信访人")
+        assert p.state == state

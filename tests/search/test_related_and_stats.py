@@ -1,7 +1,6 @@
 """Related cases beside results; anonymous open counts."""
 
 from portal.cases.types import CaseSummary
-from portal.search.api import SearchHit
 from portal.search.related import related_cases
 from portal.search.stats import most_opened, record_open
 
@@ -11,11 +10,18 @@ def _case(slug, *ids):
 
 
 def test_cases_citing_higher_ranked_hits_come_first():
-    hits = [SearchHit("a:第一条", 1.0), SearchHit("a:第二条", 0.5)]
+    hits = ["a:第一条", "a:第二条"]
     cases = [_case("other-law", "b:第一条"), _case("second", "a:第二条"), _case("first", "a:第一条"),
              _case("same-law", "a:第九条")]
     ranked = [c.slug for c in related_cases(hits, cases, limit=5)]
     assert ranked == ["first", "second", "same-law"]
+    assert [c.slug for c in related_cases(hits, cases, limit=2)] == ["first", "second"]
+
+
+def test_a_case_citing_several_provisions_outranks_one_citing_one():
+    cases = [_case("one", "a:第二条"), _case("both", "a:第三条", "a:第四条")]
+    assert [c.slug for c in related_cases(["a:第一条", "a:第二条", "a:第三条", "a:第四条"], cases)] == ["both", "one"]
+    assert related_cases(["a:第一条"], [_case("elsewhere", "b:第一条")]) == []
 
 
 def test_open_counts_keep_only_provision_and_count(db_engine):

@@ -28,3 +28,24 @@ def test_unmapped_identity_gets_no_role():
 def test_a_typo_in_the_mapping_is_an_error(bad):
     with pytest.raises(ValueError):
         parse_role_map(bad)
+
+
+def test_sso_sign_in_opens_an_audited_session_with_the_mapped_roles(db_engine):
+    from sqlmodel import Session, select
+
+    from portal.audit.models import AuditEntry
+    from portal.audit.service import LOGIN
+    from portal.staff.auth import resume, start_sso_session
+
+    roles = roles_for(email="clerk@xfj.gov.cn", groups=["reception"], mapping=MAPPING)
+    with Session(db_engine) as s:
+        token = start_sso_session(session=s, email="clerk@xfj.gov.cn", roles=roles)
+        assert start_sso_session(session=s, email="visitor@example.com", roles=frozenset()) is None
+        assert start_sso_session(session=s, email="", roles=roles) is None
+        s.commit()
+    with Session(db_engine) as s:
+        actor = resume(session=s, token=token, timeout_minutes=30, oidc_roles=roles)
+        entries = s.exec(select(AuditEntry)).all()
+    assert actor.username == "clerk@xfj.gov.cn" and actor.has(HANDLER) and actor.has(EDITOR)
+    assert [(e.actor_name, e.action) for e in entries] == [("clerk@xfj.gov.cn", LOGIN)]
+    assert "统一身份认证" in entries[0].detail and "办理" in entries[0].detail

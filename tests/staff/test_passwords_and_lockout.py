@@ -1,16 +1,20 @@
-"""Passwords are salted argon2 hashes; five failures lock the account for 15 minutes."""
+"""Passwords are salted argon2 hashes; failures bring growing per-account delays and a per-address
+limit, counted atomically; one message for every failure; failed names only as keyed hashes."""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import uuid
 
 import pytest
 from sqlmodel import Session, select
 
 from portal.audit.models import AuditEntry
 from portal.field_errors import ValidationFailed
+from portal.prefiling.ratelimit import ClientInfo
 from portal.roles import EDITOR
-from portal.staff.auth import LOCKOUT, MAX_FAILURES, login
+from portal.staff.auth import ACCOUNT_DELAY, GENERIC_FAILURE, failed_name_tag, login
 from portal.staff.models import StaffUser
 from portal.staff.passwords import hash_password, verify_password
 from portal.timeutil import utcnow
@@ -39,45 +43,112 @@ def test_stored_row_holds_no_plain_password(db_engine):
         assert PASSWORD not in row.password_hash
 
 
-def _attempt(engine, password, now):
+def _attempt(engine, password, now, username="clerk", who=None):
     with Session(engine) as s:
-        outcome = login(session=s, username="clerk", password=password, now=now)
+        outcome = login(session=s, username=username, password=password, now=now,
+                        client=who or ClientInfo(uuid.uuid4().hex, f"10.9.{uuid.uuid4().int % 250}.1"))
         s.commit()
         return outcome
 
 
-def test_five_failures_lock_out_then_cool_down_expires(db_engine):
+def test_failures_bring_growing_delays_not_a_lock(db_engine):
     with Session(db_engine) as s:
         make_user(s, "clerk", EDITOR)
         s.commit()
     t0 = utcnow()
-    for i in range(MAX_FAILURES):
+    for i in range(ACCOUNT_DELAY.free):  # from five different addresses
         outcome = _attempt(db_engine, "wrong password!!", t0 + dt.timedelta(seconds=i))
-        assert not outcome.ok and outcome.message == "用户名或密码不正确。"
-    locked = _attempt(db_engine, PASSWORD, t0 + dt.timedelta(minutes=1))
-    assert not locked.ok and "锁定" in locked.message  # right password refused while locked
-    still = _attempt(db_engine, PASSWORD, t0 + LOCKOUT - dt.timedelta(seconds=1))
-    assert not still.ok
-    after = _attempt(db_engine, PASSWORD, t0 + LOCKOUT + dt.timedelta(seconds=10))
-    assert after.ok and after.actor.roles == frozenset({EDITOR})
-    with Session(db_engine) as s:
-        user = s.get(StaffUser, "clerk")
-        assert user.failed_attempts == 0 and user.locked_until is None
-        actions = [e.action for e in s.exec(select(AuditEntry).where(AuditEntry.target == "clerk"))]
-    assert actions.count("login_failed") == MAX_FAILURES + 2 and actions[-1] == "login"
+        assert not outcome.ok and outcome.message == GENERIC_FAILURE
+    last = t0 + dt.timedelta(seconds=ACCOUNT_DELAY.free - 1)
+    # the right password right away is refused with the same words, without checking it
+    waiting = _attempt(db_engine, PASSWORD, last + dt.timedelta(seconds=5))
+    assert not waiting.ok and waiting.message == GENERIC_FAILURE
+    # 15 s after the fifth failure the owner gets in; no 15-minute lock anyone could set off
+    assert _attempt(db_engine, PASSWORD, last + dt.timedelta(seconds=16)).ok
+    # further failures wait longer each time: 15 s, 30 s, 60 s after the last one
+    t1 = last + dt.timedelta(seconds=20)
+    assert not _attempt(db_engine, "wrong password!!", t1).ok            # 6th failure
+    assert not _attempt(db_engine, PASSWORD, t1 + dt.timedelta(seconds=25)).ok   # needs 30 s
+    assert _attempt(db_engine, PASSWORD, t1 + dt.timedelta(seconds=31)).ok
 
 
-def test_success_resets_the_failure_count(db_engine):
+def test_a_success_does_not_count_as_a_failure(db_engine):
     with Session(db_engine) as s:
         make_user(s, "clerk", EDITOR)
         s.commit()
     t0 = utcnow()
-    for _ in range(MAX_FAILURES - 1):
+    for _ in range(ACCOUNT_DELAY.free - 1):
         _attempt(db_engine, "wrong password!!", t0)
-    assert _attempt(db_engine, PASSWORD, t0).ok
-    for _ in range(MAX_FAILURES - 1):
-        _attempt(db_engine, "wrong password!!", t0)
-    assert _attempt(db_engine, PASSWORD, t0).ok  # not locked: the count started again
+    for _ in range(5):
+        assert _attempt(db_engine, PASSWORD, t0).ok  # four failures and the successes: no delay
+
+
+def test_parallel_guessing_is_counted_exactly(db_engine):
+    """Twelve wrong passwords at once: exactly five are checked, the rest wait (no lost counts)."""
+    with Session(db_engine) as s:
+        make_user(s, "clerk", EDITOR)
+        s.commit()
+    now = utcnow()
+    outcomes = []
+
+    def guess(i):
+        outcomes.append(_attempt(db_engine, f"wrong password {i}", now))
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(outcomes) == 12 and not any(o.ok for o in outcomes)
+    with Session(db_engine) as s:
+        details = [e.detail for e in s.exec(select(AuditEntry).where(AuditEntry.action == "login_failed"))]
+    assert details.count("用户名或密码不正确") == ACCOUNT_DELAY.free
+    assert details.count("尝试过于频繁，未核对密码") == 12 - ACCOUNT_DELAY.free
+
+
+def test_one_address_is_limited_across_accounts(db_engine):
+    """Spraying many account names from one address stops after 20 failures in 15 minutes."""
+    with Session(db_engine) as s:
+        make_user(s, "clerk", EDITOR)
+        s.commit()
+    me = ClientInfo("sprayer", "203.0.113.7")
+    now = utcnow()
+    for i in range(20):
+        assert not _attempt(db_engine, "wrong password!!", now, username=f"name{i}", who=me).ok
+    assert not _attempt(db_engine, PASSWORD, now, who=me).ok  # refused before checking
+    assert _attempt(db_engine, PASSWORD, now, who=ClientInfo("colleague", "203.0.113.8")).ok
+    assert _attempt(db_engine, PASSWORD, now + dt.timedelta(minutes=16), who=me).ok
+
+
+def test_failed_names_are_kept_only_as_keyed_hashes(db_engine):
+    with Session(db_engine) as s:
+        make_user(s, "clerk", EDITOR)
+        s.commit()
+    now = utcnow()
+    _attempt(db_engine, "x", now, username="MySecretPassw0rd!")
+    _attempt(db_engine, "wrong password!!", now, username="clerk")
+    with Session(db_engine) as s:
+        raw = " ".join(f"{e.actor_name} {e.target} {e.detail}"
+                       for e in s.exec(select(AuditEntry).where(AuditEntry.action == "login_failed")))
+    assert "mysecretpassw0rd" not in raw.lower() and "clerk" not in raw
+    assert failed_name_tag("mysecretpassw0rd!") in raw and failed_name_tag("clerk") in raw
+
+
+def test_password_reset_lifts_the_delay(db_engine):
+    from portal.staff.accounts import reset_password
+    from tests.staff.factories import ROOT
+
+    with Session(db_engine) as s:
+        make_user(s, "clerk", EDITOR)
+        s.commit()
+    now = utcnow()
+    for _ in range(8):
+        _attempt(db_engine, "wrong password!!", now)
+    assert not _attempt(db_engine, PASSWORD, now).ok
+    with Session(db_engine) as s:
+        reset_password(session=s, actor=ROOT, username="clerk", password="another good passphrase")
+        s.commit()
+    assert _attempt(db_engine, "another good passphrase", now).ok
 
 
 def test_unknown_and_disabled_accounts_get_the_same_answer(db_engine):

@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from portal.audit import service as audit
+from portal.audit.models import AuditEntry
 from portal.cases import importer
 from portal.cases import service as cases
 from portal.db import make_engine
@@ -16,10 +17,15 @@ from portal.migrate import migrate
 from portal.prefiling import export, handling
 from portal.prefiling import staff as prefiling_staff
 from portal.prefiling.models import Prefiling, PrefilingAttachment
-from portal.roles import ADMIN, EDITOR, HANDLER, REPORTS, ROLES
+from portal.qa import inbox as bank_inbox
+from portal.qa import service as bank
+from portal.qa.models import BankQuestion, SentQuestion
+from portal.roles import ADMIN, COUNSEL, EDITOR, HANDLER, REPORTS, ROLES
 from portal.staff import accounts
+from portal.timeutil import utcnow
 from tests.cases.factories import make_case, make_draft
 from tests.prefiling.factories import make_prefiling, make_with_attachment
+from tests.qa.factories import ARTICLE_22, make_question
 from tests.staff.factories import PASSWORD, make_user
 
 NEW_PASSWORD = "another long passphrase"
@@ -60,8 +66,15 @@ SERVICES = {
         session=s, actor=a, prefiling_id=_registered(s), reply="已办结。")),
     "prefiling.queue": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.queue(session=s, actor=a)),
     "prefiling.districts": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.districts(session=s, actor=a)),
-    "prefiling.staff_view": ((HANDLER, REPORTS), lambda s, a, lib, _t: prefiling_staff.staff_view(
+    # an ordinary 件 needs 办理; a 检举控告 件 is open to 办理 or 检举控告 (content with 检举控告 only)
+    "prefiling.staff_view": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.staff_view(
         session=s, actor=a, prefiling_id=_seeded_id(s))),
+    "prefiling.staff_view(reveal)": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.staff_view(
+        session=s, actor=a, prefiling_id=_seeded_id(s), reveal=True)),
+    "prefiling.staff_view(检举控告)": ((HANDLER, REPORTS), lambda s, a, lib, _t: prefiling_staff.staff_view(
+        session=s, actor=a, prefiling_id=_report_id(s))),
+    "prefiling.staff_view(检举控告, reveal)": ((REPORTS,), lambda s, a, lib, _t: prefiling_staff.staff_view(
+        session=s, actor=a, prefiling_id=_report_id(s), reveal=True)),
     "prefiling.read_attachment": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.read_attachment(
         session=s, actor=a, attachment_id=s.exec(select(PrefilingAttachment.id)).first())),
     "handling.detail": ((HANDLER,), lambda s, a, lib, _t: handling.detail(
@@ -70,7 +83,39 @@ SERVICES = {
         session=s, actor=a, prefiling_id=_seeded_id(s))),
     "export.export_csv": ((HANDLER,), lambda s, a, lib, _t: export.export_csv(
         session=s, actor=a, rows=prefiling_staff.queue(session=s, actor=Actor("q", frozenset({HANDLER}))))),
+    "bank.add_question": ((COUNSEL,), lambda s, a, lib, _t: bank.add_question(
+        session=s, actor=a, library=lib, question="矩阵里新写的问题", provision_ids=[ARTICLE_22])),
+    "bank.file_from_search": (ROLES, lambda s, a, lib, _t: bank.file_from_search(
+        session=s, actor=a, library=lib, question="从法律问答收入的问题", provision_ids=[ARTICLE_22])),
+    "bank.edit_question": ((COUNSEL,), lambda s, a, lib, _t: bank.edit_question(
+        session=s, actor=a, library=lib, question_id=_bank_id(s, "草稿"), question="改过的矩阵问题",
+        provision_ids=[ARTICLE_22])),
+    "bank.publish": ((COUNSEL,), lambda s, a, lib, _t: bank.publish(
+        session=s, actor=a, library=lib, question_id=_bank_id(s, "草稿"))),
+    "bank.withdraw": ((COUNSEL,), lambda s, a, lib, _t: bank.withdraw(
+        session=s, actor=a, library=lib, question_id=_bank_id(s, "已发布"))),
+    "bank.transition": ((COUNSEL,), lambda s, a, lib, _t: bank.transition(
+        session=s, actor=a, library=lib, question_id=_bank_id(s, "已发布"), action="撤回")),
+    "bank.staff_questions": ((COUNSEL,), lambda s, a, lib, _t: bank.staff_questions(session=s, actor=a)),
+    "bank.staff_question": ((COUNSEL,), lambda s, a, lib, _t: bank.staff_question(
+        session=s, actor=a, question_id=_bank_id(s, "草稿"))),
+    "bank.state_counts": ((COUNSEL,), lambda s, a, lib, _t: bank.state_counts(session=s, actor=a)),
+    "bank_inbox.sent_questions": ((COUNSEL,), lambda s, a, lib, _t: bank_inbox.sent_questions(
+        session=s, actor=a)),
+    "bank_inbox.answer_sent": ((COUNSEL,), lambda s, a, lib, _t: bank_inbox.answer_sent(
+        session=s, actor=a, library=lib, sent_id=_sent_id(s), question="来问收入问题库",
+        provision_ids=[ARTICLE_22])),
+    "bank_inbox.dismiss_sent": ((COUNSEL,), lambda s, a, lib, _t: bank_inbox.dismiss_sent(
+        session=s, actor=a, sent_id=_sent_id(s))),
 }
+
+
+def _bank_id(session: Session, state: str) -> int:
+    return session.exec(select(BankQuestion.id).where(BankQuestion.state == state)).first()
+
+
+def _sent_id(session: Session) -> int:
+    return session.exec(select(SentQuestion.id).where(SentQuestion.state == "待处理")).first()
 
 
 def _fresh(session: Session) -> int:
@@ -84,8 +129,18 @@ def _registered(session: Session) -> int:
     return pid
 
 
+def _report_id(session: Session) -> int:
+    return session.exec(select(Prefiling.id).where(Prefiling.district == "矩阵区",
+                                                   Prefiling.restricted.is_(True))).first()
+
+
 def _seeded_id(session: Session) -> int:
-    return session.exec(select(Prefiling.id).where(Prefiling.district == "矩阵区")).first()
+    return session.exec(select(Prefiling.id).where(Prefiling.district == "矩阵区",
+                                                   Prefiling.restricted.is_(False))).first()
+
+
+def _reveal_count(session: Session) -> int:
+    return len(session.exec(select(AuditEntry.id).where(AuditEntry.action == "reveal")).all())
 
 
 ACTORS = {role: Actor(f"as-{role}", frozenset({role})) for role in ROLES}
@@ -102,8 +157,12 @@ def seeded(tmp_path_factory, library):
         make_user(s, "m-target", EDITOR)
         make_case(s, library, "m-draft")
         make_case(s, library, "m-published", state="已发布")
+        make_question(s, library)
+        make_question(s, library, state="已发布")
+        s.add(SentQuestion(text="矩阵来问", state="待处理", received_at=utcnow()))
         s.commit()
         make_with_attachment(s, district="矩阵区")
+        make_prefiling(s, district="矩阵区", category="检举控告")
     yield engine
     engine.dispose()
 
@@ -116,8 +175,11 @@ def test_role_matrix(seeded, library, tmp_path, name, who):
     with Session(seeded) as session:
         try:
             if actor is not None and actor.roles & set(allowed_roles):
+                reveals = _reveal_count(session)
                 result = call(session, actor, library, tmp_path)
                 assert result is not None
+                if "reveal" in name or name == "prefiling.read_attachment":  # audited, whoever asks
+                    assert _reveal_count(session) == reveals + 1
             else:
                 with pytest.raises(PermissionDenied):
                     call(session, actor, library, tmp_path)
@@ -130,11 +192,14 @@ def test_every_staff_service_is_in_the_matrix():
     import inspect
 
     modules = {"cases": cases, "accounts": accounts, "audit": audit, "cases_io": importer,
-               "prefiling": prefiling_staff, "handling": handling, "export": export}
+               "prefiling": prefiling_staff, "handling": handling, "export": export,
+               "bank": bank, "bank_inbox": bank_inbox}
     public_reading = {"published_list", "published_case", "published_summaries", "summary_of",
                       "citations_of", "draft_of", "store_case", "record",
                       "import_cases", "check_case_file", "case_files",
-                      "deadline_words", "offered_actions", "neutralise"}  # pure, no data
+                      "deadline_words", "offered_actions", "neutralise",
+                      "published_entries", "provisions_of", "clean_provisions", "validate",
+                      "send_question", "mask_personal_numbers"}  # pure, no data, or public
     covered = {n.split(".", 1)[1] for n in SERVICES} | public_reading
     for module in modules.values():
         for fname, func in inspect.getmembers(module, inspect.isfunction):

@@ -16,7 +16,7 @@ def test_html_lines_keeps_each_line_and_escapes_it():
 
 def test_markdown_escape_is_not_html_escape():
     text = "[链接](javascript:alert(1)) <b>"
-    assert markdown_escape(text) == r"\[链接\]\(javascript:alert\(1\)\) \<b\>"
+    assert markdown_escape(text) == r"\[链接\]\(javascript\:alert\(1\)\) \<b\>"
     assert "&lt;" not in markdown_escape(text)
 
 

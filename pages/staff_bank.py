@@ -1,0 +1,122 @@
+"""常见问题库 (法律顾问): write and edit bank questions, attach articles by id or by searching,
+publish / withdraw, and answer the questions citizens sent in (群众来问)."""
+
+import streamlit as st
+
+from portal.db import session_scope
+from portal.field_errors import ValidationFailed
+from portal.qa import inbox, lifecycle
+from portal.qa import service as bank
+from portal.roles import COUNSEL
+from portal.text.escape import markdown_escape
+from portal.timeutil import beijing_text
+from ui.auth import require_page
+from ui.bank_view import provision_picker
+from ui.resources import get_library
+from ui.search_engine import get_searcher
+
+actor = require_page(COUNSEL)
+library = get_library()
+searcher = get_searcher()
+NEW = 0
+ALL = "全部"
+st.title("常见问题库")
+
+with session_scope() as session:
+    counts = bank.state_counts(session=session, actor=actor)
+    pending = inbox.sent_questions(session=session, actor=actor)
+st.caption("　".join(f"{state} {n} 条" for state, n in counts.items()) + f"　群众来问待处理 {len(pending)} 条")
+
+if flash := st.session_state.pop("bank-flash", None):
+    st.success(flash)
+
+
+def attempt(action, success: str, clear: tuple[str, ...] = ()) -> None:
+    """Run a service call; show its errors, or remember the message, open the saved question
+    and rerun (`clear`: session keys of a form to empty after success)."""
+    try:
+        with session_scope() as session:
+            result = action(session)
+            saved = result.id if isinstance(result, bank.BankQuestion) else None
+    except ValidationFailed as error:
+        st.error("请修改以下问题：\n\n" + "\n".join(f"- {markdown_escape(e.message)}" for e in error.errors))
+        return
+    except lifecycle.IllegalTransition as error:
+        st.error(str(error))
+        return
+    st.session_state["bank-flash"] = success
+    if saved is not None:
+        st.session_state["bank-pick-next"] = saved
+    for name in clear:
+        st.session_state.pop(name, None)
+    st.rerun()
+
+
+questions_tab, sent_tab = st.tabs(["问题库", f"群众来问（{len(pending)}）"])
+
+with questions_tab:
+    cols = st.columns(2)
+    state = cols[0].selectbox("状态", [ALL, *lifecycle.STATES], key="bank-state")
+    contains = cols[1].text_input("问题中的字词", key="bank-contains")
+    with session_scope() as session:
+        listed = {q.id: q for q in bank.staff_questions(session=session, actor=actor,
+                                                        state=None if state == ALL else state,
+                                                        contains=contains)}
+    if "bank-pick-next" in st.session_state:
+        st.session_state["bank-pick"] = st.session_state.pop("bank-pick-next")
+    if st.session_state.get("bank-pick") not in (NEW, *listed):
+        st.session_state["bank-pick"] = NEW
+    pick = st.selectbox("选择问题（最近修改的在前，最多 200 条）", [NEW, *listed], key="bank-pick",
+                        format_func=lambda i: "＋ 新建问题" if i == NEW
+                        else f"{i}. {listed[i].question[:40]}（{listed[i].state}）")
+    entry = listed.get(pick)
+    key = f"q{entry.id}-{entry.revision}" if entry else "new"
+    if entry:
+        st.caption(f"状态：**{entry.state}**　第 {entry.revision} 版　来源：{entry.source}"
+                   + (f"（许可：{entry.licence}）" if entry.licence else "")
+                   + f"　创建：{entry.created_by}，{beijing_text(entry.created_at)}"
+                   + f"　最后修改：{entry.updated_by}，{beijing_text(entry.updated_at)}")
+    text = st.text_area("问题（群众的说法）", value=entry.question if entry else "", max_chars=bank.MAX_CHARS,
+                        key=f"bank-text-{key}")
+    st.markdown("**适用条文**")
+    ids = provision_picker(key, library, searcher=searcher,
+                           initial=bank.provisions_of(entry) if entry else ())
+    if entry is None:
+        publish_now = st.checkbox("保存后立即发布", key="bank-publish-new")
+        if st.button("保存", type="primary", key="bank-save-new"):
+            attempt(lambda s: bank.add_question(session=s, actor=actor, library=library, question=text,
+                                                provision_ids=ids, publish=publish_now),
+                    "已保存。" + ("公众现在可以在相似问题中看到它。" if publish_now else "草稿不会对公众显示。"),
+                    clear=("picker-new", "bank-text-new"))
+    else:
+        if st.button("保存修改", type="primary", key=f"bank-save-{key}"):
+            attempt(lambda s: bank.edit_question(session=s, actor=actor, library=library, question_id=entry.id,
+                                                 question=text, provision_ids=ids,
+                                                 expected_revision=entry.revision),
+                    "已保存。" + ("已发布的问题修改后立即对公众生效。" if entry.state == lifecycle.PUBLISHED else ""))
+        for action in lifecycle.allowed_actions(entry.state):
+            if st.button(f"{action}此问题", key=f"bank-{action}-{key}"):
+                attempt(lambda s, a=action: bank.transition(session=s, actor=actor, library=library,
+                                                            question_id=entry.id, action=a),
+                        f"已{action}。")
+
+with sent_tab:
+    st.caption("群众自愿发来的、没有找到有用条文的问题（身份证号和电话已隐去）。收入问题库或忽略后，原文即被删除。")
+    if not pending:
+        st.info("没有待处理的来问。")
+    for sent in pending[:20]:
+        with st.container(border=True):
+            st.markdown(f"**来问 {sent.id}**　{beijing_text(sent.received_at)}")
+            st.text(sent.text)
+            answer = st.text_area("收入问题库的问题（请改写为通用说法，删去个人信息）", value=sent.text,
+                                  max_chars=bank.MAX_CHARS, key=f"sent-text-{sent.id}")
+            sent_ids = provision_picker(f"sent-{sent.id}", library, searcher=searcher)
+            cols = st.columns(3)
+            for col, label, publish in ((cols[0], "收入为草稿", False), (cols[1], "收入并发布", True)):
+                if col.button(label, key=f"sent-{publish}-{sent.id}"):
+                    attempt(lambda s, p=publish, sid=sent.id, t=answer, i=sent_ids: inbox.answer_sent(
+                        session=s, actor=actor, library=library, sent_id=sid, question=t,
+                        provision_ids=i, publish=p), f"来问 {sent.id} 已收入问题库。")
+            if cols[2].button("忽略", key=f"sent-dismiss-{sent.id}"):
+                attempt(lambda s, sid=sent.id: inbox.dismiss_sent(session=s, actor=actor, sent_id=sid),
+                        f"来问 {sent.id} 已忽略。")

@@ -1,0 +1,123 @@
+"""下一步怎么办: where to go after an answer, chosen from the question's words and the topics (law
+catalogue) of the articles that answer it. Every route cites real articles (a test resolves them)
+and names its time limits and telephone numbers in words.
+
+Pure domain logic: no Streamlit; the 法律问答 page only draws what `next_steps` returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal.laws.library import Library
+
+DISCLAIMER = ("以上内容帮助您了解相关规定和办事途径，不是法律意见，也不代替有关机关的决定。"
+              "具体情况可以拨打 12348 公共法律服务热线咨询，经济困难的可以申请法律援助。")
+
+
+@dataclass(frozen=True)
+class Route:
+    """One way forward: what to do, by when, whom to call, on which articles."""
+
+    key: str
+    title: str
+    steps: tuple[str, ...]
+    provision_ids: tuple[str, ...]
+    pages: tuple[tuple[str, str], ...] = ()   # (page file, link label)
+    urgent: bool = False
+
+
+LABOUR = Route(
+    "labour", "劳动争议：先调解，再申请劳动仲裁",
+    ("可以先和单位协商，或者向企业劳动争议调解委员会、基层人民调解组织申请调解。",
+     "不愿调解或调解不成的，向劳动争议仲裁委员会申请劳动仲裁；对仲裁裁决不服的，再向人民法院起诉。",
+     "申请劳动仲裁的时效一般为一年，从知道或者应当知道权利被侵害之日起计算，不要拖延。",
+     "拖欠工资、不缴社保等，也可以拨打 12333 人力资源社会保障服务热线，向劳动保障监察部门投诉。"),
+    ("laodong-zhengyi-tiaojie-zhongcai-fa-2007:第五条", "laodong-zhengyi-tiaojie-zhongcai-fa-2007:第二十七条"))
+FAMILY = Route(
+    "family", "家庭纠纷：人民调解，或者向人民法院起诉",
+    ("可以向村（居）民委员会的人民调解委员会申请调解，调解不收费。",
+     "调解不成或者不愿调解的，可以向人民法院起诉（离婚、抚养费、赡养费、继承等）。",
+     "遭受家庭暴力的，可以向公安机关报案，或者向人民法院申请人身安全保护令；正在发生危险请拨打 110。"),
+    ("renmin-tiaojie-fa-2010:第十七条", "minshi-susong-fa-2023:第一百二十二条"))
+NEIGHBOUR = Route(
+    "neighbour", "邻里和物业纠纷：人民调解，或者向人民法院起诉",
+    ("可以先和对方或物业服务企业协商，也可以请村（居）民委员会的人民调解委员会调解，调解不收费。",
+     "调解不成或者不愿调解的，可以向人民法院起诉。"),
+    ("renmin-tiaojie-fa-2010:第十七条", "minshi-susong-fa-2023:第一百二十二条"))
+CRIME = Route(
+    "crime", "可能涉及违法犯罪：立即报警",
+    ("正在发生危险或者刚刚发生的，请立即拨打 110 报警。",
+     "也可以到公安机关当面报案或者控告；公安机关、人民检察院、人民法院都应当接受。",
+     "保留好证据：聊天记录、转账记录、照片、视频、证人姓名和电话。"),
+    ("xingshi-susong-fa-2018:第一百一十条",), urgent=True)
+ADMINISTRATIVE = Route(
+    "administrative", "不服行政机关的决定：行政复议或者行政诉讼",
+    ("对罚款、拆除、不予许可等行政行为不服的，可以申请行政复议，一般应当自知道该行政行为之日起 60 日内提出。",
+     "也可以直接向人民法院提起行政诉讼，一般应当自知道该行政行为之日起 6 个月内提出；"
+     "不服复议决定的，自收到复议决定书之日起 15 日内起诉。",
+     "这些是法定途径：已经或者依法应当通过复议、诉讼解决的事项，信访部门不再受理。"),
+    ("xingzheng-fuyi-fa-2023:第二十条", "xingzheng-susong-fa-2017:第四十六条",
+     "xingzheng-susong-fa-2017:第四十五条"))
+PETITION = Route(
+    "petition", "向有关机关反映：信访",
+    ("不属于诉讼、仲裁、复议等法定途径的事项，可以通过网上、书信、电话、走访等形式向有关机关反映。",
+     "先看看信访指南，了解到哪里反映、办理时限；也可以在本网站网上预登记，获得查询码查询进度。"),
+    ("xinfang-gongzuo-tiaoli-2022:第十七条",),
+    pages=(("pages/guide.py", "阅读信访指南"), ("pages/prefile.py", "网上预登记"),
+           ("pages/schedule.py", "看看接访日程")))
+LEGAL_AID = Route(
+    "legal_aid", "不知道找谁：法律咨询和法律援助",
+    ("拨打 12348 公共法律服务热线，可以免费咨询法律问题。",
+     "经济困难的，可以向法律援助机构申请免费的法律咨询、代理等法律援助。"),
+    ("falv-yuanzhu-fa-2021:第二条",))
+
+ROUTES = (CRIME, LABOUR, FAMILY, NEIGHBOUR, ADMINISTRATIVE, PETITION, LEGAL_AID)
+
+# everyday words that point to a route (the question is matched as typed)
+CUES: dict[str, tuple[str, ...]] = {
+    "crime": ("偷", "被盗", "盗窃", "抢", "诈骗", "被骗", "骗了", "打人", "殴打", "被打", "砍", "威胁",
+              "敲诈", "勒索", "报警", "绑架", "强奸", "猥亵", "传销"),
+    "labour": ("工资", "老板", "欠薪", "讨薪", "加班", "辞退", "开除", "解雇", "劳动", "工伤", "社保",
+               "经济补偿", "试用期", "用人单位", "包工头", "农民工", "上班", "公司不"),
+    "family": ("离婚", "抚养", "赡养", "家暴", "家庭暴力", "孩子", "老人", "父母", "丈夫", "妻子", "老公",
+               "老婆", "继承", "遗产", "彩礼", "结婚", "子女"),
+    "neighbour": ("邻居", "楼上", "楼下", "噪音", "漏水", "物业", "业主", "停车", "占道", "相邻", "宅基地"),
+    "administrative": ("罚款", "处罚", "拆除", "强拆", "吊销", "行政", "城管", "执法", "许可", "不作为",
+                       "复议", "征收", "拘留", "政府"),
+    "petition": ("信访", "上访", "反映", "走访", "投诉", "来访", "信访件"),
+}
+# catalogue topics (content/laws/catalog.yaml) -> route
+TOPIC_ROUTE = {"劳动与社保": "labour", "婚姻家庭": "family", "邻里与物业": "neighbour",
+               "刑事与治安": "crime", "行政执法": "administrative", "土地与房屋": "administrative",
+               "信访": "petition"}
+CUE_WEIGHT = 2.0
+MIN_SCORE = 2.0
+MAX_ROUTES = 2
+
+
+def route_scores(*, question: str, provision_ids: list[str], library: Library) -> dict[str, float]:
+    """How strongly the question (its words) and its top articles (their laws' topics) point to each route."""
+    scores = {r.key: 0.0 for r in ROUTES}
+    for key, words in CUES.items():
+        scores[key] += CUE_WEIGHT * min(2, sum(1 for w in words if w in question))
+    for rank, pid in enumerate(provision_ids[:5]):
+        entry = library.entry(pid.split(":", 1)[0])
+        if entry is None:
+            continue
+        weight = 1.0 if rank < 3 else 0.5
+        for topic in entry.topics:
+            if topic in TOPIC_ROUTE:
+                scores[TOPIC_ROUTE[topic]] += weight / len(entry.topics)
+    return scores
+
+
+def next_steps(*, question: str, provision_ids: list[str], library: Library) -> list[Route]:
+    """At most two routes for this question, the most fitting first (an urgent one always first);
+    when nothing fits well, 法律咨询/法律援助 and 信访."""
+    scores = route_scores(question=question, provision_ids=provision_ids, library=library)
+    chosen = sorted((r for r in ROUTES if scores[r.key] >= MIN_SCORE),
+                    key=lambda r: (not r.urgent, -scores[r.key]))[:MAX_ROUTES]
+    if not chosen:
+        return [LEGAL_AID, PETITION]
+    return chosen

@@ -1,0 +1,42 @@
+"""Lifecycles of a bank question (草稿 → 已发布 → 已撤回) and of a sent-in question
+(待处理 → 已收入 / 已忽略): states, a transition table, one function that applies it."""
+
+from __future__ import annotations
+
+from portal.lifecycle import Transition
+from portal.lifecycle import allowed_actions as lifecycle_allowed
+
+DRAFT, PUBLISHED, WITHDRAWN = "草稿", "已发布", "已撤回"
+STATES: tuple[str, ...] = (DRAFT, PUBLISHED, WITHDRAWN)
+PUBLISH, WITHDRAW = "发布", "撤回"
+
+PENDING, ANSWERED, DISMISSED = "待处理", "已收入", "已忽略"
+SENT_STATES: tuple[str, ...] = (PENDING, ANSWERED, DISMISSED)
+ANSWER, DISMISS = "收入问题库", "忽略"
+
+
+# a withdrawn question may be corrected and published again
+QUESTION_TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
+    Transition(PUBLISH, (DRAFT, WITHDRAWN), PUBLISHED),
+    Transition(WITHDRAW, (PUBLISHED,), WITHDRAWN),
+)}
+SENT_TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
+    Transition(ANSWER, (PENDING,), ANSWERED),
+    Transition(DISMISS, (PENDING,), DISMISSED),
+)}
+
+
+class IllegalTransition(Exception):
+    """The action is not allowed from the current state (message in plain Chinese)."""
+
+
+def allowed_actions(state: str, table: dict[str, Transition] = QUESTION_TRANSITIONS) -> list[str]:
+    return lifecycle_allowed(state, table)
+
+
+def next_state(state: str, action: str, table: dict[str, Transition] = QUESTION_TRANSITIONS) -> str:
+    """The state after `action`, or IllegalTransition."""
+    transition = table.get(action)
+    if transition is None or state not in transition.sources:
+        raise IllegalTransition(f"“{state}”状态的问题不能“{action}”。")
+    return transition.target

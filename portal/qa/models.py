@@ -1,0 +1,46 @@
+"""Tables of the question bank and of the questions citizens send in (群众来问)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Field, SQLModel
+
+
+class BankQuestion(SQLModel, table=True):
+    """常见问题: a question in a citizen's words and the provisions that answer it.
+
+    `provisions` is a JSON list of provision ids; `source_ref` is the id in the seed file for
+    imported questions (unique, so the import is idempotent), empty for staff-written ones."""
+
+    __tablename__ = "bank_question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    question: str = Field(max_length=500)
+    provisions: str = "[]"
+    state: str = Field(index=True, max_length=20)
+    source: str = Field(max_length=200)
+    licence: str = Field(default="", max_length=100)
+    source_ref: str | None = Field(default=None, unique=True, max_length=80)
+    revision: int = 1
+    created_at: dt.datetime
+    created_by: str = Field(max_length=200)
+    updated_at: dt.datetime
+    updated_by: str = Field(max_length=200)
+
+
+class SentQuestion(SQLModel, table=True):
+    """群众来问: a question a citizen chose to send to staff because search found nothing useful.
+
+    The text is stored with ID-card and phone numbers masked, nothing about the sender; it is
+    erased once staff have handled it (answered into the bank or dismissed)."""
+
+    __tablename__ = "bank_sent_question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(default="", max_length=500)
+    state: str = Field(index=True, max_length=20)
+    received_at: dt.datetime = Field(index=True)
+    handled_at: dt.datetime | None = None
+    handled_by: str = Field(default="", max_length=200)
+    bank_question_id: int | None = Field(default=None, foreign_key="bank_question.id")

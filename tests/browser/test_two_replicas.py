@@ -1,0 +1,356 @@
+"""The documented deployment, started for real on 127.0.0.1: Debian's nginx with deploy/nginx-portal.conf
+in front of two `python -m ui.serve` replicas sharing one PostgreSQL database, a read-only index
+folder and one key file.
+
+- the proxy sends the framing / sniffing / referrer headers and keeps a browser on one replica;
+- a pre-filing submitted through replica A is looked up and registered by staff through replica B,
+  and the citizen then sees the registration through B;
+- replica A is killed in the middle of a pre-filing: what the page said was saved (the draft) is
+  resumed on B, submitted, and found by the lookup.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import stat
+import subprocess
+import sys
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from portal.db import make_engine
+from portal.roles import HANDLER
+from tests.browser.conftest import _free_port, _wait_healthy, open_prefiling, sign_in, wait_for_app
+from tests.conftest import _postgres_database
+from tests.prefiling import files
+from tests.prefiling.factories import valid_id
+from tests.staff.factories import make_user
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+NGINX = "/usr/sbin/nginx"
+SITE = ROOT / "deploy" / "nginx-portal.conf"
+ROUTE = "portal_route"
+
+
+@dataclass
+class Deployment:
+    url: str
+    database_url: str
+    access_log: Path
+    index: Path
+    key_file: Path
+    replicas: dict[str, subprocess.Popen] = field(default_factory=dict)
+    ports: dict[str, int] = field(default_factory=dict)
+    index_files: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def index_snapshot(self) -> dict[str, tuple[int, int]]:
+        return {str(p.relative_to(self.index)): (p.stat().st_size, p.stat().st_mtime_ns)
+                for p in self.index.rglob("*") if p.is_file()}
+
+    def route_to(self, name: str) -> str:
+        """A route-cookie value that nginx hashes onto replica `name` (read from its access log)."""
+        for i in range(400):
+            value = f"t{i}"
+            request = urllib.request.Request(f"{self.url}/_stcore/health", headers={"Cookie": f"{ROUTE}={value}"})
+            urllib.request.urlopen(request, timeout=10).read()
+            last = self.access_log.read_text().splitlines()[-1]
+            if last.startswith(f"127.0.0.1:{self.ports[name]} ") and f" {value} " in last:
+                return value
+        raise AssertionError(f"no route cookie reaches replica {name}")
+
+    def upstreams_of(self, route: str) -> set[str]:
+        """The replica ports that served the requests carrying this route cookie."""
+        lines = [line.split() for line in self.access_log.read_text().splitlines()]
+        return {parts[0] for parts in lines if len(parts) > 1 and parts[1] == route}
+
+
+def site_config(listen: int, ports: list[int]) -> str:
+    """deploy/nginx-portal.conf, unchanged but for the addresses."""
+    text = SITE.read_text(encoding="utf-8")
+    assert "listen 80;" in text and "127.0.0.1:8501" in text and "127.0.0.1:8502" in text
+    text = text.replace("listen 80;", f"listen 127.0.0.1:{listen};")
+    return text.replace("127.0.0.1:8501", f"127.0.0.1:{ports[0]}").replace("127.0.0.1:8502", f"127.0.0.1:{ports[1]}")
+
+
+def main_config(tmp: Path) -> str:
+    """What Debian's /etc/nginx/nginx.conf provides, in a throw-away prefix, logging the upstream."""
+    user = "user root;" if os.geteuid() == 0 else ""
+    temps = " ".join(f"{kind}_temp_path {tmp}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    return f"""{user}
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log;
+events {{ worker_connections 512; }}
+http {{
+    log_format replica '$upstream_addr $cookie_{ROUTE} "$request" $status';
+    access_log {tmp}/access.log replica;
+    {temps}
+    include {tmp}/portal.conf;
+}}
+"""
+
+
+def _run(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
+
+
+def _read_only(folder: Path) -> None:
+    for path in [folder, *folder.rglob("*")]:
+        mode = path.stat().st_mode
+        path.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory):
+    if not Path(NGINX).exists():
+        pytest.fail("Debian's nginx is missing: apt-get install -y nginx (the README's test command does)")
+    admin_url = os.environ.get("TEST_POSTGRES_URL")
+    if not admin_url:
+        pytest.skip("TEST_POSTGRES_URL not set")
+    tmp = tmp_path_factory.mktemp("deploy")
+    database_url, drop = _postgres_database(admin_url)
+    env = {k: v for k, v in os.environ.items() if k != "PORTAL_ENCRYPTION_KEY"}
+    env |= {"DATABASE_URL": database_url, "PORTAL_DATA_DIR": str(tmp / "data"),
+            "PORTAL_INDEX_DIR": str(tmp / "index"), "PORTAL_ENCRYPTION_KEY_FILE": str(tmp / "secrets" / "portal.key"),
+            "PORTAL_EMBEDDING_MODEL": "fake", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+            "PORTAL_TRUSTED_PROXIES": "127.0.0.1, ::1"}
+    # once, before the replicas start (README: 部署): key, schema and content, the index
+    _run(env, "-m", "portal", "keygen")
+    _run(env, "-m", "portal", "setup")
+    _run(env, "-m", "portal.search", "build")
+    _read_only(tmp / "index")
+
+    dep = Deployment(url="", database_url=database_url, access_log=tmp / "access.log", index=tmp / "index",
+                     key_file=tmp / "secrets" / "portal.key")
+    dep.index_files = dep.index_snapshot()
+    procs: list[subprocess.Popen] = []
+    try:
+        for name in ("A", "B"):
+            port = _free_port()
+            log = open(tmp / f"replica-{name}.log", "w")
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "ui.serve", "--server.address", "127.0.0.1", "--server.port", str(port),
+                 "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            procs.append(proc)
+            dep.replicas[name], dep.ports[name] = proc, port
+        for name, proc in dep.replicas.items():
+            _wait_healthy(f"http://127.0.0.1:{dep.ports[name]}", proc)
+        listen = _free_port()
+        (tmp / "portal.conf").write_text(site_config(listen, [dep.ports["A"], dep.ports["B"]]), encoding="utf-8")
+        (tmp / "nginx.conf").write_text(main_config(tmp), encoding="utf-8")
+        subprocess.run([NGINX, "-t", "-p", str(tmp), "-c", str(tmp / "nginx.conf")], check=True, capture_output=True)
+        nginx = subprocess.Popen([NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"],
+                                 stdout=subprocess.DEVNULL, stderr=open(tmp / "nginx.out", "w"))
+        procs.append(nginx)
+        dep.url = f"http://127.0.0.1:{listen}"
+        _wait_healthy(dep.url, nginx)
+        yield dep
+    finally:
+        for proc in reversed(procs):
+            _stop(proc)
+        drop()
+
+
+def _context(browser, dep: Deployment, route: str, address: str | None = None):
+    """A browser whose requests nginx routes by `route`; `address` is what a client-side proxy
+    would have put into X-Forwarded-For (nginx appends its own peer)."""
+    headers = {"X-Forwarded-For": address} if address else {}
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                  extra_http_headers=headers)
+    context.add_cookies([{"name": ROUTE, "value": route, "url": dep.url}])
+    return context
+
+
+def _fill(pg, label: str, value: str) -> None:
+    pg.get_by_role("textbox", name=label, exact=True).fill(value)
+
+
+def _continue(pg, step: int) -> None:
+    pg.get_by_role("button", name="继续").click()
+    wait_for_app(pg, f"第 {step} 步，共 5 步")
+
+
+def fill_until_history(pg, dep: Deployment, name: str, photo: bytes | None = None) -> str:
+    """Consent, 信访人 and 信访事项 (with `photo` attached) filled in; returns the draft code the
+    page says is saved."""
+    pg.goto(f"{dep.url}/prefile")
+    wait_for_app(pg, "须知与授权")
+    pg.get_by_label("我已阅读以上须知，同意按上述方式处理我的个人信息").focus()
+    pg.keyboard.press("Space")
+    _continue(pg, 2)
+    _fill(pg, "姓名", name)
+    _fill(pg, "身份证号码", valid_id())
+    _fill(pg, "联系电话（手机或固定电话）", "13812345678")
+    _fill(pg, "住址", "济南市历下区文化东路1号2单元301室")
+    _continue(pg, 3)
+    _fill(pg, "问题属地（区、县、市）", "历下区")
+    pg.get_by_text("申诉求决", exact=True).click()
+    _fill(pg, "诉求", "请求督促物业公司修复漏水的屋顶。")
+    _fill(pg, "事实与理由", "2026年6月起屋顶漏水，多次找物业公司未修。")
+    if photo:
+        pg.locator('input[type="file"]').set_input_files(
+            files=[{"name": "屋顶.jpg", "mimeType": "image/jpeg", "buffer": photo}])
+        wait_for_app(pg, "屋顶.jpg")
+    _continue(pg, 4)
+    caption = pg.get_by_text("草稿已自动保存").first.inner_text()
+    return re.search(r"草稿码：([A-Z0-9]+)", caption).group(1)
+
+
+def finish_and_submit(pg, name: str) -> tuple[str, str]:
+    """是否已反映 → 核对 → 确认提交; returns (查询码, 查询密码) as shown."""
+    pg.get_by_text("否", exact=True).click()
+    pg.get_by_role("button", name="继续").click()
+    wait_for_app(pg, "核对您填写的内容")
+    assert pg.get_by_text(name).count() >= 1
+    pg.get_by_role("button", name="确认提交").click()
+    wait_for_app(pg, "预登记已提交")
+    code, secret = (t.replace("-", "").strip() for t in pg.locator(".ref-code").all_inner_texts())
+    return code, secret
+
+
+def look_up(pg, dep: Deployment, code: str, secret: str, expect: str) -> None:
+    pg.goto(f"{dep.url}/lookup?code={code}")
+    wait_for_app(pg, "进度查询")
+    pg.get_by_label("查询密码（8位）").fill(secret)
+    pg.get_by_role("button", name="查询").click()
+    wait_for_app(pg, expect)
+
+
+def register_as_staff(pg, dep: Deployment, code: str, number: str) -> None:
+    name = f"r{uuid.uuid4().hex[:8]}"
+    engine = make_engine(dep.database_url)
+    with Session(engine) as s:
+        make_user(s, name, HANDLER)
+        s.commit()
+    engine.dispose()
+    sign_in(pg, dep.url, name)
+    pg.get_by_test_id("stSidebarNavLink").filter(has_text="预登记办理").first.click()  # same session
+    wait_for_app(pg, "按查询码查找")
+    _fill(pg, "按查询码查找（可只输入一部分）", code)
+    pg.keyboard.press("Enter")
+    wait_for_app(pg, "共 1 件")
+    open_prefiling(pg, code)
+    pg.get_by_test_id("stExpander").filter(has_text="登记").locator("summary").first.click()
+    _fill(pg, "信访件编号（正式登记的编号）", number)
+    pg.get_by_role("button", name="登记", exact=True).click()
+    wait_for_app(pg, "已办理：")
+
+
+def test_the_proxy_sends_the_security_headers_and_a_route_cookie(deployment):
+    with urllib.request.urlopen(f"{deployment.url}/", timeout=10) as response:
+        headers = response.headers
+        assert response.status == 200
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert re.match(rf"{ROUTE}=[0-9a-f]{{32}}; Path=/; HttpOnly; SameSite=Lax", headers["Set-Cookie"])
+
+
+def test_submitted_on_one_replica_looked_up_and_handled_on_the_other(deployment, browser, artifacts):
+    to_a, to_b = deployment.route_to("A"), deployment.route_to("B")
+    citizen_a, citizen_b, staff_b = (_context(browser, deployment, r) for r in (to_a, to_b, to_b))
+    try:
+        pg = citizen_a.new_page()
+        name = "王" + uuid.uuid4().hex[:4]
+        photo = files.jpeg_with_gps()
+        fill_until_history(pg, deployment, name, photo=photo)
+        code, secret = finish_and_submit(pg, name)
+        pg.screenshot(path=str(artifacts / "two-replicas-submitted-on-A.png"), full_page=True)
+
+        lookup = citizen_b.new_page()
+        look_up(lookup, deployment, code, secret, "当前状态：已提交")
+        number = f"LX{uuid.uuid4().hex[:6].upper()}"
+        staff = staff_b.new_page()
+        register_as_staff(staff, deployment, code, number)
+        # the photo written (encrypted) by replica A is read by replica B: re-encoded, no location
+        with staff.expect_download() as download:
+            staff.get_by_role("button", name=re.compile("下载附件1（JPG")).click()
+        kept = Path(download.value.path()).read_bytes()
+        assert kept.startswith(b"\xff\xd8") and b"CameraMaker-SECRET" not in kept and b"GPS" not in kept
+        look_up(lookup, deployment, code, secret, "当前状态：已登记")
+        assert lookup.get_by_text(number).count() >= 1
+        assert deployment.index_snapshot() == deployment.index_files, "the shared index is only read"
+        lookup.screenshot(path=str(artifacts / "two-replicas-registered-seen-on-B.png"), full_page=True)
+    finally:
+        for context in (citizen_a, citizen_b, staff_b):
+            context.close()
+    a, b = f"127.0.0.1:{deployment.ports['A']}", f"127.0.0.1:{deployment.ports['B']}"
+    assert deployment.upstreams_of(to_a) == {a}, "a browser routed to A must stay on A (sticky sessions)"
+    assert deployment.upstreams_of(to_b) == {b}
+
+
+def _wrong_lookup(pg, dep: Deployment, code: str, expect: str) -> None:
+    look_up(pg, dep, code, "ZZZZZZZZ", expect)
+
+
+def test_lookup_throttles_hold_across_both_replicas(deployment, browser):
+    """Guessing one 查询码's secret: three failures through replica A from one address, and the next
+    try through replica B, from another session and another address, is made to wait; the
+    failures are counted against the address the proxy forwarded, not the proxy's own."""
+    from sqlmodel import select
+
+    from portal.prefiling.codes import new_reference_code
+    from portal.prefiling.crypto import get_cipher
+    from portal.prefiling.models import RateEvent
+    from portal.settings import Settings
+
+    code = new_reference_code()
+    first, second = "203.0.113.7", "198.51.100.23"
+    on_a = _context(browser, deployment, deployment.route_to("A"), first)
+    on_b = _context(browser, deployment, deployment.route_to("B"), second)
+    try:
+        pg = on_a.new_page()
+        for _ in range(3):
+            _wrong_lookup(pg, deployment, code, "查询码或查询密码不正确")
+        _wrong_lookup(on_b.new_page(), deployment, code, "这个查询码的查询失败次数较多")
+    finally:
+        on_a.close()
+        on_b.close()
+    cipher = get_cipher(Settings(encryption_key_file=deployment.key_file))
+    engine = make_engine(deployment.database_url)
+    with Session(engine) as s:
+        keys = {e.key for e in s.exec(select(RateEvent).where(RateEvent.bucket == "lookup_fail"))}
+    engine.dispose()
+    assert cipher.mac(f"lookup_fail:a:{first}") in keys
+    assert cipher.mac("lookup_fail:a:127.0.0.1") not in keys and cipher.mac("lookup_fail:global") not in keys
+
+
+# last: it kills replica A for the rest of the module
+def test_a_replica_killed_mid_form_loses_nothing_the_citizen_was_told_was_saved(deployment, browser, artifacts):
+    to_a = deployment.route_to("A")
+    context = _context(browser, deployment, to_a)
+    try:
+        pg = context.new_page()
+        name = "李" + uuid.uuid4().hex[:4]
+        draft = fill_until_history(pg, deployment, name)
+        assert f"draft={draft}" in pg.url
+        deployment.replicas["A"].send_signal(signal.SIGKILL)  # the replica holding the session dies
+        deployment.replicas["A"].wait(timeout=10)
+        pg.reload()
+        wait_for_app(pg, "第 4 步，共 5 步")  # resumed from the saved draft, now on B
+        code, secret = finish_and_submit(pg, name)
+        pg.screenshot(path=str(artifacts / "two-replicas-resumed-on-B.png"), full_page=True)
+        look_up(pg, deployment, code, secret, "当前状态：已提交")
+    finally:
+        context.close()

@@ -1,0 +1,81 @@
+"""The site frame as a citizen sees it on every public page (AppTest)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import html_bodies, page_text
+
+ROOT = Path(__file__).resolve().parents[2]
+PUBLIC = ["pages/home.py", "pages/ask.py", "pages/laws.py", "pages/cases.py", "pages/prefile.py",
+          "pages/lookup.py", "pages/guide.py", "pages/schedule.py"]
+
+
+@pytest.mark.parametrize("page", PUBLIC)
+def test_every_public_page_has_the_bureau_header_footer_and_phone_menu(app_page, page):
+    at = app_page(page)
+    html = html_bodies(at)
+    assert '<p class="site-name">示范市信访局</p>' in html
+    footer = html[html.index('class="site-footer"'):]
+    for words in ("主办单位", "示范市信访局", "来访接待电话", "12345", "市民中心一楼东侧",
+                  "接待时间", "09:00—12:00、13:30—17:00"):
+        assert words in footer, words
+    # the phone menu is labelled in words and links every public page
+    labels = [link.label for link in at.get("page_link")]
+    for wanted in ("首页", "法律问答", "法规库", "典型案例", "网上预登记", "进度查询", "信访指南", "接访日程"):
+        assert wanted in labels
+    assert "☰ 菜单" in [p.proto.popover.label for p in at.get("popover")]
+
+
+def test_home_page_has_a_door_for_every_public_page(app_page):
+    app = (ROOT / "app.py").read_text(encoding="utf-8")
+    public = re.findall(r'st\.Page\("(pages/[a-z_]+\.py)"', app)
+    home = (ROOT / "pages" / "home.py").read_text(encoding="utf-8")
+    doors = set(re.findall(r'\("(pages/[a-z_]+\.py)", "', home))
+    assert set(public) - {"pages/home.py"} <= doors
+    at = app_page("pages/home.py")
+    assert "领导接访的日期" in page_text(at)
+
+
+def test_the_framework_words_script_is_on_every_page(app_page):
+    html = html_bodies(app_page("pages/prefile.py"))
+    assert "跳到主要内容" in html and "按回车键提交" in html and "每个文件不超过" in html
+
+
+def test_the_city_comes_from_settings(app_page, monkeypatch):
+    from portal.settings import get_settings
+    from ui.site_frame import office
+
+    monkeypatch.setenv("PORTAL_CITY", "青岛市")
+    get_settings.cache_clear()
+    office.clear()
+    try:
+        html = html_bodies(app_page("pages/home.py"))
+        assert '<p class="site-name">青岛市信访局</p>' in html
+    finally:
+        monkeypatch.delenv("PORTAL_CITY")
+        get_settings.cache_clear()
+        office.clear()
+
+
+def test_large_text_and_high_contrast_survive_a_reload_through_the_address(app_page):
+    from ui.accessibility import CONTRAST, LARGE
+
+    at = app_page("pages/guide.py")
+    at.toggle(key=f"_{LARGE}_switch").set_value(True).run()
+    at.toggle(key=f"_{CONTRAST}_switch").set_value(True).run()
+    assert str(at.query_params["a11y"]) in ("['large,contrast']", "large,contrast")
+    # a reload is a new session with the same address
+    again = app_page("pages/guide.py", a11y="large,contrast")
+    assert again.session_state[LARGE] and again.session_state[CONTRAST]
+    css = html_bodies(again)
+    assert "font-size:125%" in css and "[data-testid=\"stCaptionContainer\"] *" in css
+    assert again.toggle(key=f"_{LARGE}_switch").value is True
+    # switching both off takes them out of the address
+    again.toggle(key=f"_{LARGE}_switch").set_value(False).run()
+    again.toggle(key=f"_{CONTRAST}_switch").set_value(False).run()
+    assert "a11y" not in again.query_params
+    assert "font-size:125%" not in html_bodies(again)

@@ -1,0 +1,60 @@
+"""下一步怎么办: the route follows the question's topic and cites only real articles."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal.nextsteps import DISCLAIMER, ROUTES, next_steps
+
+
+def keys(question, ids, library):
+    return [r.key for r in next_steps(question=question, provision_ids=ids, library=library)]
+
+
+def test_every_route_cites_articles_that_resolve(library):
+    for route in ROUTES:
+        assert route.provision_ids and route.steps
+        for pid in route.provision_ids:
+            assert library.provision(pid) is not None, pid
+
+
+@pytest.mark.parametrize("question,ids,first", [
+    ("老板拖欠工资一年多了，还能申请劳动仲裁吗？", ["laodong-zhengyi-tiaojie-zhongcai-fa-2007:第二十七条"], "labour"),
+    ("手机被偷了怎么办", [], "crime"),
+    ("有人在网上骗了我两万块钱", ["minfadian-2020:第一百四十八条"], "crime"),
+    ("离婚后孩子的抚养费对方不给", ["minfadian-2020:第一千零八十五条"], "family"),
+    ("楼上邻居家漏水把我家天花板泡坏了", ["minfadian-2020:第二百八十八条"], "neighbour"),
+    ("城管罚款我不服，怎么办", ["xingzheng-chufa-fa-2021:第七条"], "administrative"),
+    ("我想去上访反映村干部的问题", ["xinfang-gongzuo-tiaoli-2022:第十七条"], "petition"),
+])
+def test_the_question_topic_chooses_the_route(library, question, ids, first):
+    assert keys(question, ids, library)[0] == first
+
+
+def test_labour_route_names_the_one_year_limit_and_12333(library):
+    route = next_steps(question="单位拖欠工资", provision_ids=[], library=library)[0]
+    text = "".join(route.steps)
+    assert "劳动仲裁" in route.title and "一年" in text and "12333" in text
+
+
+def test_administrative_route_names_both_time_limits(library):
+    route = next_steps(question="对行政处罚决定不服", provision_ids=[], library=library)[0]
+    text = "".join(route.steps)
+    assert "60 日" in text and "6 个月" in text and "15 日" in text
+
+
+def test_crime_comes_first_even_when_the_articles_are_about_something_else(library):
+    ids = ["laodong-fa-2018:第五十条", "laodong-hetong-fa-2012:第三十条"]
+    assert keys("老板欠我工资还打人", ids, library)[0] == "crime"
+    assert "labour" in keys("老板欠我工资还打人", ids, library)
+
+
+def test_topics_of_the_articles_decide_when_the_words_do_not(library):
+    ids = ["laodong-zhengyi-tiaojie-zhongcai-fa-2007:第二十七条", "laodong-fa-2018:第五十条",
+           "laodong-hetong-fa-2012:第三十条"]
+    assert keys("这种情况该怎么处理", ids, library)[0] == "labour"
+
+
+def test_nothing_fits_gives_legal_advice_and_petition(library):
+    assert keys("天气", [], library) == ["legal_aid", "petition"]
+    assert "12348" in DISCLAIMER and "不是法律意见" in DISCLAIMER

@@ -1,0 +1,124 @@
+"""The question bank on the pages (AppTest): 相似问题 under 法律问答, the citizen's opt-in
+send-in, a staff member filing a question, and the 常见问题库 curation page."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlmodel import Session, col, select
+
+from portal.qa import service as bank
+from portal.qa.models import BankQuestion, SentQuestion
+from portal.roles import COUNSEL, HANDLER
+from tests.conftest import page_text
+from tests.qa.factories import COUNSEL_ACTOR
+from tests.staff.portal_db import ready_engine, signed_in_state
+
+WAGE_QUESTION = "申请劳动仲裁要不要交费？"
+NONSENSE = "zzqx qqzz xyzzy"
+
+
+def _bank(question: str, provisions: list[str], *, publish: bool = True) -> int:
+    from portal.laws.library import load_library
+    from tests.conftest import ROOT
+
+    with Session(ready_engine()) as s:
+        entry = bank.add_question(session=s, actor=COUNSEL_ACTOR, library=load_library(ROOT / "content" / "laws"),
+                                  question=question, provision_ids=provisions, publish=publish)
+        s.commit()
+        return entry.id
+
+
+def _similar_block(at) -> str:
+    texts = [str(m.value) for m in at.markdown]
+    heads = [str(h.value) for h in at.subheader]
+    assert "相似问题" in heads, heads
+    return "\n".join(texts)
+
+
+def test_similar_questions_show_published_bank_questions_with_article_links(app_page):
+    marker = f"劳动仲裁收费吗（{uuid.uuid4().hex[:6]}）"
+    _bank(marker, ["laodong-zhengyi-tiaojie-zhongcai-fa-2007:第五十三条"])
+    hidden = f"草稿里的问题（{uuid.uuid4().hex[:6]}）"
+    _bank(hidden, ["laodong-zhengyi-tiaojie-zhongcai-fa-2007:第五十三条"], publish=False)
+    at = app_page("pages/ask.py", session_state={"ask_query": WAGE_QUESTION})
+    block = _similar_block(at)
+    assert "/laws?law=laodong-zhengyi-tiaojie-zhongcai-fa-2007&article=%E7%AC%AC" in block
+    assert hidden not in page_text(at)
+
+
+def test_citizen_sends_a_question_masked_and_is_told_what_happens(app_page):
+    at = app_page("pages/ask.py", session_state={"ask_query": NONSENSE})
+    assert "请不要写姓名、身份证号" in page_text(at)
+    text = f"我的电话13812345678，邻居违建怎么办{uuid.uuid4().hex[:4]}"
+    at.text_area(key="bank-send-text").input(text).run()
+    at.button(key="bank-send").click().run()
+    assert not at.exception
+    assert "已发送" in page_text(at)
+    with Session(ready_engine()) as s:
+        stored = s.exec(select(SentQuestion).order_by(col(SentQuestion.id).desc())).first()
+    assert stored.text == text.replace("13812345678", "138****5678")
+
+
+def test_citizens_do_not_see_the_staff_filing_form(app_page):
+    at = app_page("pages/ask.py", session_state={"ask_query": WAGE_QUESTION})
+    assert not [b for b in at.button if b.key == "bank-file"]
+
+
+def test_signed_in_staff_files_the_question_as_a_draft(app_page):
+    state = {"ask_query": WAGE_QUESTION, **signed_in_state(HANDLER)}
+    at = app_page("pages/ask.py", session_state=state)
+    assert [r.options for r in at.radio if r.key == "bank-file-state"] == [["草稿"]]  # only 法律顾问 publish
+    question = f"劳动仲裁要交钱吗{uuid.uuid4().hex[:6]}"
+    at.text_area(key="bank-file-text").input(question).run()
+    at.button(key="bank-file").click().run()
+    assert "已收入常见问题库" in page_text(at)
+    with Session(ready_engine()) as s:
+        entry = s.exec(select(BankQuestion).where(BankQuestion.question == question)).one()
+    assert entry.state == "草稿" and bank.provisions_of(entry)
+
+
+def test_counsel_writes_attaches_by_id_and_publishes(app_page):
+    at = app_page("pages/staff_bank.py", session_state=signed_in_state(COUNSEL))
+    assert "常见问题库" in [t.value for t in at.title]
+    question = f"村委会不公开账目可以去哪里反映{uuid.uuid4().hex[:6]}"
+    at.text_area(key="bank-text-new").input(question)
+    at.text_input(key="picker-new-id").input("no-such-law:第一条")
+    at.button(key="picker-new-add").click().run()
+    assert "法规库中没有条文" in page_text(at)
+    at.button(key="bank-save-new").click().run()
+    assert "请至少附上一条法律条文" in page_text(at)
+    at.text_input(key="picker-new-id").input("xinfang-gongzuo-tiaoli-2022:第二十二条")
+    at.button(key="picker-new-add").click().run()
+    at.checkbox(key="bank-publish-new").check()
+    at.button(key="bank-save-new").click().run()
+    assert not at.exception
+    assert "已保存" in page_text(at)
+    with Session(ready_engine()) as s:
+        entry = s.exec(select(BankQuestion).where(BankQuestion.question == question)).one()
+    assert entry.state == "已发布"
+    assert bank.provisions_of(entry) == ("xinfang-gongzuo-tiaoli-2022:第二十二条",)
+    # the saved question is open: withdraw it
+    at.button(key=f"bank-撤回-q{entry.id}-1").click().run()
+    with Session(ready_engine()) as s:
+        assert s.get(BankQuestion, entry.id).state == "已撤回"
+
+
+def test_counsel_answers_a_sent_question_into_the_bank(app_page):
+    from portal.timeutil import utcnow
+
+    with Session(ready_engine()) as s:
+        sent = SentQuestion(text=f"物业乱收费怎么办{uuid.uuid4().hex[:4]}", state="待处理", received_at=utcnow())
+        s.add(sent)
+        s.commit()
+        sent_id = sent.id
+    at = app_page("pages/staff_bank.py", session_state=signed_in_state(COUNSEL))
+    assert any("群众来问" in t.label for t in at.tabs)
+    at.text_input(key=f"picker-sent-{sent_id}-id").input("xinfang-gongzuo-tiaoli-2022:第二十二条")
+    at.button(key=f"picker-sent-{sent_id}-add").click().run()
+    at.button(key=f"sent-True-{sent_id}").click().run()
+    assert not at.exception
+    with Session(ready_engine()) as s:
+        row = s.get(SentQuestion, sent_id)
+        assert row.state == "已收入" and row.text == ""
+        assert s.get(BankQuestion, row.bank_question_id).state == "已发布"

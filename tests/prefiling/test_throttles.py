@@ -1,0 +1,121 @@
+"""Throttles that hold: parallel requests cannot overshoot, a reload (new session) does not reset
+them, no address means one global bucket, wrong secrets for one 查询码 slow down from anywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from sqlmodel import Session, func, select
+
+from portal.prefiling import codes
+from portal.prefiling.crypto import get_cipher
+from portal.prefiling.lookup import LookupFailed, lookup
+from portal.prefiling.models import Prefiling
+from portal.prefiling.ratelimit import CODE_FAIL, Limit, RateLimited, hit
+from portal.search.throttle import allow_question
+from portal.timeutil import utcnow
+from tests.prefiling.factories import client, in_threads, make_prefiling
+
+
+def test_parallel_submissions_from_one_session_stop_at_three(db_engine):
+    get_cipher()
+    me = client("one-session", "198.51.100.4")
+
+    def one(_i):
+        with Session(db_engine) as s:
+            return make_prefiling(s, who=me)
+
+    stored, errors = in_threads(10, one)
+    assert len(stored) == 3 and len(errors) == 7
+    assert all(isinstance(e, RateLimited) for e in errors)
+    with Session(db_engine) as s:
+        assert s.exec(select(func.count()).select_from(Prefiling)).one() == 3
+
+
+def test_parallel_wrong_lookups_from_one_session_stop_at_five(db_engine):
+    get_cipher()
+    me = client("guesser", "198.51.100.5")
+
+    def one(_i):
+        with Session(db_engine) as s:
+            return lookup(session=s, code=codes.new_reference_code(), secret="AAAAAAAA", client=me)
+
+    _results, errors = in_threads(20, one)
+    kinds = [type(e) for e in errors]
+    assert kinds.count(LookupFailed) == 5 and kinds.count(RateLimited) == 15
+
+
+def test_without_an_address_a_reload_does_not_reset_the_limit(db_engine):
+    """Every request without a client address shares one global bucket, whatever the session."""
+    limit = Limit("test_global", 100, 100, 3, dt.timedelta(minutes=5), "太频繁")
+    cipher = get_cipher()
+    with Session(db_engine) as s:
+        for _ in range(3):
+            hit(session=s, client=client(), limit=limit, cipher=cipher)  # a new session each time
+        with pytest.raises(RateLimited, match="太频繁"):
+            hit(session=s, client=client(), limit=limit, cipher=cipher)
+        # a client with an address is counted on its own
+        hit(session=s, client=client(ip="192.0.2.1"), limit=limit, cipher=cipher)
+        # the window slides: five minutes later the bucket is free again
+        hit(session=s, client=client(), limit=limit, cipher=cipher, now=utcnow() + dt.timedelta(minutes=6))
+
+
+def test_wrong_secrets_for_one_code_slow_down_from_any_session(db_engine):
+    with Session(db_engine) as s:
+        made = make_prefiling(s)
+        for i in range(CODE_FAIL.free):  # three guesses, each from another session and address
+            with pytest.raises(LookupFailed):
+                lookup(session=s, code=made.code, secret=f"WRONG{i:03d}", client=client(ip=f"192.0.2.{i + 10}"))
+        # a fourth try right away waits, even with the right secret and from a fresh address
+        with pytest.raises(RateLimited, match="这个查询码.*30秒后再试"):
+            lookup(session=s, code=made.code, secret=made.secret, client=client(ip="192.0.2.99"))
+        # other codes are not affected
+        other = make_prefiling(s)
+        assert lookup(session=s, code=other.code, secret=other.secret, client=client()).code == other.code
+
+
+def test_code_delays_grow_and_expire(db_engine):
+    cipher = get_cipher()
+    limit = Limit("test_codes", 100, 100, 100, dt.timedelta(minutes=5), "x")
+    t0 = utcnow()
+    with Session(db_engine) as s:
+        def attempt(at):
+            return hit(session=s, client=client(), limit=limit, cipher=cipher, subject="CODE",
+                       backoff=CODE_FAIL, now=at)
+        for _ in range(CODE_FAIL.free):
+            attempt(t0)
+        with pytest.raises(RateLimited):
+            attempt(t0 + dt.timedelta(seconds=29))
+        attempt(t0 + dt.timedelta(seconds=31))              # 4th failure; the next waits 60 s
+        with pytest.raises(RateLimited, match="请59秒后再试"):
+            attempt(t0 + dt.timedelta(seconds=31 + 1))
+        with pytest.raises(RateLimited):
+            attempt(t0 + dt.timedelta(seconds=31 + 59))
+        attempt(t0 + dt.timedelta(seconds=31 + 61))
+    assert CODE_FAIL.delay(40) == CODE_FAIL.cap
+
+
+def test_search_is_limited_per_address_with_a_calm_message(db_engine):
+    me = client(ip="203.0.113.50")
+    now = utcnow()
+    with Session(db_engine) as s:
+        for i in range(60):
+            allow_question(session=s, client=client(f"tab{i}", "203.0.113.50"), now=now)
+        with pytest.raises(RateLimited, match="请稍等一分钟再查"):
+            allow_question(session=s, client=me, now=now)
+        allow_question(session=s, client=client(ip="203.0.113.51"), now=now)  # a neighbour still can
+        allow_question(session=s, client=me, now=now + dt.timedelta(seconds=61))
+
+
+def test_parallel_searches_cannot_overshoot(db_engine):
+    get_cipher()
+    now = utcnow()
+
+    def one(i):
+        with Session(db_engine) as s:
+            allow_question(session=s, client=client(uuid.uuid4().hex, "203.0.113.60"), now=now)
+
+    done, errors = in_threads(70, one)
+    assert len(done) == 60 and len(errors) == 10 and all(isinstance(e, RateLimited) for e in errors)

@@ -1,0 +1,83 @@
+"""群众来问: masking before storage, rate limit, staff answering into the bank, text erased."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from portal.field_errors import ValidationFailed
+from portal.prefiling.ratelimit import ClientInfo, RateLimited
+from portal.qa import inbox, lifecycle, service
+from portal.qa.models import SentQuestion
+from tests.qa.factories import ARTICLE_22, COUNSEL_ACTOR
+
+
+@pytest.mark.parametrize("raw, shown, hidden", [
+    ("我叫张三，身份证370102196503151234，被拖欠工资", "3701**********1234", "370102196503151234"),
+    ("身份证号 11010519491231002X 丢了", "1101**********002X", "11010519491231002X"),
+    ("电话13812345678请回电", "138****5678", "13812345678"),
+    ("手机 138-1234-5678", "138****5678", "1234-5678"),
+    ("座机0531-87654321", "053******4321", "87654321"),
+])
+def test_id_and_phone_numbers_are_masked(raw, shown, hidden):
+    masked = inbox.mask_personal_numbers(raw)
+    assert shown in masked and hidden not in masked
+
+
+def test_ordinary_numbers_stay(raw="拖欠工资3个月共12000元，2024年5月入职"):
+    assert inbox.mask_personal_numbers(raw) == raw
+
+
+def _cipher():
+    from portal.prefiling.crypto import get_cipher
+
+    return get_cipher()
+
+
+def test_sent_question_is_stored_masked_and_nothing_about_the_sender(db_engine):
+    with Session(db_engine) as s:
+        sent = inbox.send_question(session=s, text="老板欠我工资，我电话13812345678", cipher=_cipher(),
+                                   client=ClientInfo("sess-1", "10.0.0.9"))
+        s.commit()
+        row = s.get(SentQuestion, sent.id)
+        assert row.text == "老板欠我工资，我电话138****5678" and row.state == "待处理"
+        dumped = " ".join(str(v) for v in row.model_dump().values())
+        assert "10.0.0.9" not in dumped and "sess-1" not in dumped
+
+
+def test_empty_questions_are_refused_and_senders_are_rate_limited(db_engine):
+    client = ClientInfo("sess-2")
+    with Session(db_engine) as s:
+        with pytest.raises(ValidationFailed, match="太短"):
+            inbox.send_question(session=s, text="  ", client=client, cipher=_cipher())
+        for i in range(inbox.SEND.per_session):
+            inbox.send_question(session=s, text=f"第{i}个问题：物业费怎么收", client=client, cipher=_cipher())
+        with pytest.raises(RateLimited, match="太频繁"):
+            inbox.send_question(session=s, text="再发一个问题试试", client=client, cipher=_cipher())
+
+
+def test_staff_answer_into_the_bank_and_the_citizen_text_is_erased(db_engine, library):
+    with Session(db_engine) as s:
+        sent = inbox.send_question(session=s, text="信访事项多久必须答复？", client=ClientInfo("s3"),
+                                   cipher=_cipher())
+        assert [q.id for q in inbox.sent_questions(session=s, actor=COUNSEL_ACTOR)] == [sent.id]
+        entry = inbox.answer_sent(session=s, actor=COUNSEL_ACTOR, library=library, sent_id=sent.id,
+                                  question="信访事项多长时间内必须答复？", provision_ids=[ARTICLE_22],
+                                  publish=True)
+        row = s.get(SentQuestion, sent.id)
+        assert (row.state, row.text, row.bank_question_id) == ("已收入", "", entry.id)
+        assert service.published_entries(session=s)[0].question == "信访事项多长时间内必须答复？"
+        assert inbox.sent_questions(session=s, actor=COUNSEL_ACTOR) == []
+        with pytest.raises(lifecycle.IllegalTransition):
+            inbox.answer_sent(session=s, actor=COUNSEL_ACTOR, library=library, sent_id=sent.id,
+                              question="再收一次这个问题", provision_ids=[ARTICLE_22])
+        assert len(s.exec(select(service.BankQuestion)).all()) == 1
+
+
+def test_dismissing_erases_the_text(db_engine):
+    with Session(db_engine) as s:
+        sent = inbox.send_question(session=s, text="这不是法律问题只是测试", client=ClientInfo("s4"),
+                                   cipher=_cipher())
+        inbox.dismiss_sent(session=s, actor=COUNSEL_ACTOR, sent_id=sent.id)
+        row = s.get(SentQuestion, sent.id)
+        assert (row.state, row.text, row.handled_by) == ("已忽略", "", "counsel-li")

@@ -1,0 +1,141 @@
+"""Question-bank widgets: 相似问题 under the 法律问答 results, the staff 收入问题库 form, the
+citizen's opt-in 发给工作人员, and the article picker the curation page shares."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from portal.db import session_scope
+from portal.field_errors import ValidationFailed
+from portal.identity import Actor
+from portal.laws.library import Library
+from portal.prefiling.ratelimit import RateLimited
+from portal.qa import inbox
+from portal.qa import service as bank
+from portal.qa.similar import similar_by_articles
+from portal.roles import COUNSEL
+from portal.search.bank import BankEntry, SimilarQuestion
+from portal.text.escape import markdown_escape
+from ui.links import provision_link
+from ui.prefile_ui import client_info
+
+log = logging.getLogger(__name__)
+SHOWN_ARTICLES = 4  # per similar question; a phone screen full of one law's title helps nobody
+
+
+def provision_title(provision_id: str, library: Library) -> str:
+    """《法名》第X条 as plain text (for a select box)."""
+    provision = library.provision(provision_id)
+    return f"《{library.law_of(provision).title}》{provision.label}" if provision else provision_id
+
+
+def published_bank_entries() -> list[BankEntry]:
+    """Read on every call: publishing or withdrawing shows at once."""
+    with session_scope() as session:
+        return bank.published_entries(session=session)
+
+
+def similar_questions(searcher, query: str, hit_ids: list[str], *, k: int = 3) -> list[SimilarQuestion]:
+    """The engine's nearest published questions when it ranks them, else those sharing articles."""
+    rank = getattr(searcher, "similar_questions", None)
+    if rank is not None:
+        try:
+            return list(rank(query, k=k))
+        except Exception:  # the bank ranking must never break the page
+            log.warning("similar_questions failed; falling back to shared articles", exc_info=True)
+    return similar_by_articles(hit_ids, published_bank_entries(), k=k)
+
+
+def show_similar(items: list[SimilarQuestion], library: Library) -> None:
+    if not items:
+        return
+    st.subheader("相似问题")
+    st.caption("律师对类似问题援引的条文，供您参考；具体情况请以有关部门的答复为准。")
+    for item in items:
+        with st.container(border=True):
+            st.markdown(f"**{markdown_escape(item.entry.question)}**")
+            shown = [p for p in item.entry.provisions if library.provision(p)]
+            more = f"　等共 {len(shown)} 条" if len(shown) > SHOWN_ARTICLES else ""
+            st.markdown("　".join(provision_link(p, library) for p in shown[:SHOWN_ARTICLES]) + more)
+
+
+def send_to_staff(query: str) -> None:
+    """Opt-in: a citizen sends a question that found nothing useful to the bureau's staff."""
+    with st.expander("没有找到有用的条文？把问题发给工作人员"):
+        if st.session_state.get("bank-sent") == query:
+            st.success("已发送。工作人员整理后会把答案收入常见问题，届时可在“相似问题”中看到。不会单独回复您。")
+            return
+        st.warning("请不要写姓名、身份证号、电话、住址等个人信息。发送的问题中的身份证号和电话号码会被自动隐去；"
+                   "我们不记录是谁发送的。如需办理具体事项，请使用网上预登记。")
+        text = st.text_area("您的问题", value=query, max_chars=bank.MAX_CHARS, key="bank-send-text")
+        if st.button("发送给工作人员", key="bank-send"):
+            try:
+                with session_scope() as session:
+                    inbox.send_question(session=session, text=text, client=client_info())
+            except (ValidationFailed, RateLimited) as error:
+                st.error(error.errors[0].message if isinstance(error, ValidationFailed) else str(error))
+            else:
+                st.session_state["bank-sent"] = query
+                st.rerun()
+
+
+def provision_picker(key: str, library: Library, *, searcher=None, initial: tuple[str, ...] = ()) -> list[str]:
+    """A list of provision ids kept in session state: remove, add by id, or add from a search."""
+    state_key = f"picker-{key}"
+    if state_key not in st.session_state:
+        st.session_state[state_key] = list(initial)
+    chosen: list[str] = st.session_state[state_key]
+    for i, pid in enumerate(chosen):
+        cols = st.columns([5, 1])
+        cols[0].markdown(provision_link(pid, library))
+        if cols[1].button("移除", key=f"{state_key}-rm-{i}"):
+            chosen.pop(i)
+            st.rerun()
+    by_id = st.text_input("按编号附条文（例如 minfadian-2020:第五百七十七条）", key=f"{state_key}-id")
+    if st.button("附上这一条", key=f"{state_key}-add"):
+        pid = by_id.strip().replace("：", ":")
+        if library.provision(pid) is None:
+            st.error(f"法规库中没有条文“{pid}”。")
+        elif pid not in chosen:
+            chosen.append(pid)
+            st.rerun()
+    if searcher is not None:
+        words = st.text_input("或搜索条文", key=f"{state_key}-q", placeholder="例如：拖欠工资 劳动仲裁")
+        if words.strip():
+            for j, hit in enumerate(searcher.search(words, k=5).hits):
+                provision = library.provision(hit.provision_id)
+                if provision is None:
+                    continue
+                cols = st.columns([5, 1])
+                cols[0].markdown(f"{provision_link(hit.provision_id, library)}：{markdown_escape(provision.body[:60])}")
+                if cols[1].button("附上", key=f"{state_key}-hit-{j}", disabled=hit.provision_id in chosen):
+                    chosen.append(hit.provision_id)
+                    st.rerun()
+    return list(chosen)
+
+
+def file_into_bank(actor: Actor, query: str, hit_ids: list[str], library: Library) -> None:
+    """For a signed-in staff member on 法律问答: file the question with the articles they confirm."""
+    with st.expander("收入常见问题库（工作人员）"):
+        if (done := st.session_state.get("bank-filed")) and done[0] == query:
+            st.success(done[1])
+            return
+        text = st.text_area("问题（可修改措辞，请删去个人信息）", value=query, max_chars=bank.MAX_CHARS,
+                            key="bank-file-text")
+        confirmed = st.multiselect("确认适用的条文", hit_ids, default=hit_ids[:1], key="bank-file-ids",
+                                   format_func=lambda p: provision_title(p, library))
+        states = ["草稿", "已发布"] if actor.has(COUNSEL) else ["草稿"]
+        state = st.radio("收入为", states, horizontal=True, key="bank-file-state")
+        if st.button("收入问题库", key="bank-file"):
+            try:
+                with session_scope() as session:
+                    entry = bank.file_from_search(session=session, actor=actor, library=library, question=text,
+                                                  provision_ids=confirmed, publish=state == "已发布")
+                    message = f"已收入常见问题库（编号 {entry.id}，{entry.state}）。"
+            except ValidationFailed as error:
+                st.error("；".join(e.message for e in error.errors))
+            else:
+                st.session_state["bank-filed"] = (query, message)
+                st.rerun()

@@ -1,0 +1,48 @@
+"""The 下一步怎么办 box on 法律问答 (routes from portal.nextsteps) and the related cases, placed
+beside the results on a wide screen and after the third article on a phone."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from portal.laws.library import Library
+from portal.nextsteps import DISCLAIMER, Route
+from portal.text.escape import html_escape, markdown_escape
+from ui.links import provision_link
+
+CSS = """<style>
+.next-steps {border:3px solid #0b3d91;border-radius:0.4rem;padding:0.7rem 1rem;margin:0.5rem 0 1rem 0;background:#f3f7ff;}
+.next-steps h2 {font-size:1.3rem;margin:0 0 0.3rem 0;color:#0b3d91;}
+.next-steps h3 {font-size:1.1rem;margin:0.6rem 0 0.2rem 0;color:#1f1f1f;}
+.next-steps ul {margin:0;padding-left:1.2rem;} .next-steps li {margin:0.15rem 0;color:#1f1f1f;}
+.next-steps .urgent {color:#a11212;}
+.disclaimer {font-size:0.95rem;color:#333;margin:0.4rem 0 0 0;}
+@media (max-width: 767px) { .st-key-cases-side {display:none !important;} }
+@media (min-width: 768px) { .st-key-cases-inline {display:none !important;} }
+</style>"""
+
+
+def next_steps_box(routes: list[Route], library: Library) -> None:
+    st.html(CSS)
+    parts = ['<section class="next-steps" aria-labelledby="next-steps-title">'
+             '<h2 id="next-steps-title">下一步怎么办</h2>']
+    for route in routes:
+        cls = ' class="urgent"' if route.urgent else ""
+        parts.append(f"<h3{cls}>{html_escape(route.title)}</h3><ul>"
+                     + "".join(f"<li>{html_escape(step)}</li>" for step in route.steps) + "</ul>")
+    parts.append(f'<p class="disclaimer">{html_escape(DISCLAIMER)}</p></section>')
+    st.html("".join(parts))
+    cited = [pid for route in routes for pid in route.provision_ids]
+    st.markdown("依据：" + "、".join(provision_link(pid, library) for pid in dict.fromkeys(cited)))
+    for route in routes:
+        for path, label in route.pages:
+            st.page_link(path, label=label, icon=":material/arrow_forward:")
+
+
+def case_cards(cases) -> None:
+    st.subheader("相关典型案例")
+    for case in cases:
+        with st.container(border=True):
+            st.markdown(f"**{markdown_escape(case.title)}**  \n{markdown_escape(case.category)}")
+            st.caption(markdown_escape(case.summary))
+            st.page_link("pages/cases.py", label="阅读案例", query_params={"case": case.slug})

@@ -1,0 +1,227 @@
+"""The site frame around every public page: the bureau's header, a labelled 菜单 on phones, the
+footer with 主办单位 and contacts, Chinese for the framework's own words, and opening each page
+(and each form step) at its top.
+
+Streamlit has no setting for its English strings ("Skip to main content", "Upload", "5MB per
+file", "Press Enter to submit form", "Choose an option"), so one small script translates those
+text nodes in place as they appear. The same script moves focus for the error summary's links.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from portal.settings import get_settings
+from portal.site import PORTAL_TITLE, Office, load_office
+from portal.text.escape import html_escape
+
+# (page file, menu label) for the phone menu and the home page's doors
+MENU = [
+    ("pages/home.py", "首页"), ("pages/ask.py", "法律问答"), ("pages/laws.py", "法规库"),
+    ("pages/cases.py", "典型案例"), ("pages/prefile.py", "网上预登记"), ("pages/lookup.py", "进度查询"),
+    ("pages/guide.py", "信访指南"), ("pages/schedule.py", "接访日程"),
+]
+
+# English text node (exact, or a regular expression when it starts with ^) -> Chinese
+FRAMEWORK_WORDS = {
+    "Skip to main content": "跳到主要内容",
+    "Upload": "选择文件",
+    "Browse files": "选择文件",
+    "Drag and drop files here": "把文件拖到这里",
+    "Drag and drop a file here": "把文件拖到这里",
+    "Press Enter to submit form": "按回车键提交",
+    "Press Enter to apply": "按回车键确认",
+    "Choose an option": "请选择",
+    "No results": "没有匹配的选项",
+    "^(\\d+(?:\\.\\d+)?)\\s*(KB|MB|GB) per file$": "每个文件不超过 $1 $2",
+}
+
+_SCRIPT = """
+<script>
+(function () {
+  const words = %(words)s;
+  const exact = new Map(), patterns = [];
+  for (const [k, v] of Object.entries(words)) {
+    if (k.startsWith('^')) patterns.push([new RegExp(k), v]); else exact.set(k, v);
+  }
+  const doc = window.document;
+  function tr(node) {
+    const t = node.nodeValue; if (!t) return;
+    const s = t.trim(); if (!s || s.length > 60) return;
+    if (exact.has(s)) { node.nodeValue = exact.get(s); return; }
+    for (const [re, v] of patterns) { if (re.test(s)) { node.nodeValue = s.replace(re, v); return; } }
+  }
+  function walk(root) {
+    if (root.nodeType === 3) { tr(root); return; }
+    if (root.nodeType !== 1) return;
+    const w = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    let n; while ((n = w.nextNode())) tr(n);
+    root.querySelectorAll && root.querySelectorAll('input[placeholder]').forEach(function (el) {
+      const p = el.getAttribute('placeholder'); if (exact.has(p)) el.setAttribute('placeholder', exact.get(p));
+    });
+  }
+  if (!window.__portalFrame) {
+    window.__portalFrame = true;
+    walk(doc.body);
+    new MutationObserver(function (ms) {
+      for (const m of ms) {
+        if (m.type === 'characterData') tr(m.target);
+        else m.addedNodes.forEach(walk);
+      }
+    }).observe(doc.body, {subtree: true, childList: true, characterData: true});
+    // An error summary link focuses its field: the first input after the field's anchor.
+    doc.addEventListener('click', function (ev) {
+      const a = ev.target.closest && ev.target.closest('a[href^="#field-"]');
+      if (!a) return;
+      const anchor = doc.getElementById(a.getAttribute('href').slice(1));
+      if (!anchor) return;
+      ev.preventDefault();
+      const inputs = doc.querySelectorAll('input:not([type=hidden]), textarea, [role=combobox], button[data-testid="stBaseButton-secondary"]');
+      for (const el of inputs) {
+        if (anchor.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) {
+          el.scrollIntoView({block: 'center'}); el.focus({preventScroll: true}); return;
+        }
+      }
+      anchor.scrollIntoView({block: 'start'});
+    }, true);
+    // 复制 buttons: <button class="copy-btn" data-copy="…">; says 已复制 next to the button.
+    doc.addEventListener('click', function (ev) {
+      const b = ev.target.closest && ev.target.closest('button.copy-btn[data-copy]');
+      if (!b) return;
+      const text = b.getAttribute('data-copy');
+      const done = function (ok) {
+        const out = b.parentElement.querySelector('.copy-status');
+        if (out) out.textContent = ok ? '已复制' : '复制失败，请手动抄写';
+      };
+      const fallback = function () {
+        const t = doc.createElement('textarea'); t.value = text; doc.body.appendChild(t); t.select();
+        let ok = false; try { ok = doc.execCommand('copy'); } catch (e) {}
+        t.remove(); done(ok);
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(function () { done(true); }, fallback);
+      } else { fallback(); }
+    });
+  }
+})();
+</script>
+"""
+
+# Scroll the page (Streamlit scrolls its main section, not the window) back to its top.
+_TOP_SCRIPT = """
+<script>
+(function () {
+  const go = function () {
+    window.scrollTo(0, 0);
+    document.querySelectorAll('[data-testid="stMain"], section.stMain, [data-testid="stAppViewContainer"]')
+      .forEach(function (el) { el.scrollTop = 0; });
+  };
+  go(); setTimeout(go, 150); setTimeout(go, 600);
+})(); /* view %(view)s */
+</script>
+"""
+
+FRAME_CSS = """
+<style>
+.site-header {display:flex;align-items:center;gap:0.7rem;border-bottom:4px solid #a11212;
+  padding:0 0 0.5rem 0;margin:0 0 0.3rem 0;}
+.site-emblem {flex:0 0 auto;width:2.6rem;height:2.6rem;border-radius:50%;background:#a11212;color:#fff;
+  display:flex;align-items:center;justify-content:center;font-weight:700;font-size:1.1rem;}
+.site-name {margin:0;font-size:1.25rem;font-weight:700;color:#1f1f1f;line-height:1.3;}
+.site-sub {margin:0;font-size:1rem;color:#333;}
+.site-footer {border-top:2px solid #1f1f1f;margin-top:2.5rem;padding-top:0.8rem;font-size:1rem;color:#1f1f1f;}
+.site-footer dl {display:grid;grid-template-columns:auto 1fr;gap:0.2rem 0.8rem;margin:0;}
+.site-footer dt {font-weight:700;} .site-footer dd {margin:0;word-break:break-word;}
+.site-footer a {color:#0b3d91;text-decoration:underline;}
+/* the labelled menu is for phones; wider screens keep the sidebar */
+@media (min-width: 768px) { .st-key-phone-menu {display:none !important;} }
+@media (max-width: 767px) { [data-testid="stMainBlockContainer"] {padding-top:3.5rem !important;} }
+.st-key-phone-menu button {min-height:2.75rem;font-size:1.1rem;}
+/* form labels at least 16 px, helper text legible */
+.stApp [data-testid="stWidgetLabel"] p, .stApp [data-testid="stWidgetLabel"] label {font-size:1rem !important;}
+.stApp [data-testid="InputInstructions"] {color:#333 !important;}
+.copy-btn {font-size:1.05rem;min-height:2.75rem;padding:0.3rem 1rem;border:2px solid #1f1f1f;border-radius:0.4rem;
+  background:#fff;color:#1f1f1f;cursor:pointer;}
+.copy-status {margin-left:0.6rem;font-weight:700;color:#0b6b2f;}
+</style>
+"""
+
+
+@st.cache_data(show_spinner=False)
+def office() -> Office:
+    return load_office(get_settings())
+
+
+def header() -> None:
+    o = office()
+    st.html(FRAME_CSS)
+    st.html(f'<div class="site-header" role="banner"><span class="site-emblem" aria-hidden="true">访</span>'
+            f'<div><p class="site-name">{html_escape(o.full_name)}</p>'
+            f'<p class="site-sub">{html_escape(PORTAL_TITLE)} · 政务服务便民热线 {html_escape(o.phone)}</p></div></div>')
+    with st.container(key="phone-menu"):
+        with st.popover("☰ 菜单", use_container_width=True):
+            for path, label in MENU:
+                st.page_link(path, label=label)
+            st.page_link("pages/staff_login.py", label="工作人员登录")
+
+
+def footer() -> None:
+    o = office()
+    rows = [("主办单位", html_escape(o.full_name)),
+            ("来访接待电话", f'<a href="{html_escape(o.tel_url)}">{html_escape(o.phone)}</a>'),
+            ("地址", html_escape(o.city + o.address)),
+            ("接待时间", html_escape(o.hours_text))]
+    items = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows)
+    st.html(f'<footer class="site-footer" role="contentinfo" aria-label="网站信息"><dl>{items}</dl>'
+            f'<p style="margin:0.6rem 0 0 0">本网站由{html_escape(o.full_name)}主办。网上预登记不代替正式受理；'
+            f'紧急情况请拨打 110。</p></footer>')
+
+
+def framework_script() -> None:
+    """Chinese for Streamlit's own words; error-summary links that focus their field."""
+    st.html(_SCRIPT % {"words": json.dumps(FRAMEWORK_WORDS, ensure_ascii=False)},
+            unsafe_allow_javascript=True)
+
+
+def copy_button(text: str, label: str = "复制") -> None:
+    """A visible 复制 button that puts `text` on the clipboard and says so in words."""
+    st.html(f'<div class="copy-row"><button type="button" class="copy-btn" data-copy="{html_escape(text)}">{html_escape(label)}</button>'
+            '<span class="copy-status" role="status" aria-live="polite"></span></div>')
+
+
+_FOCUS_SCRIPT = """
+<script>
+(function () {
+  const go = function () {
+    const el = document.getElementById(%(target)s);
+    if (!el) return false;
+    el.scrollIntoView({block: 'start'}); el.focus({preventScroll: true}); return true;
+  };
+  if (!go()) { setTimeout(go, 200); }
+  setTimeout(go, 700);
+})(); /* %(n)s */
+</script>
+"""
+
+
+def focus_once(element_id: str, token: object) -> None:
+    """Move keyboard focus (and the view) to `element_id` once per new `token` (e.g. a new error list)."""
+    seen = st.session_state.setdefault("_frame_focused", {})
+    if seen.get(element_id) == token:
+        return
+    seen[element_id] = token
+    n = st.session_state.get("_frame_view_n", 0) + 1
+    st.session_state["_frame_view_n"] = n
+    st.html(_FOCUS_SCRIPT % {"target": json.dumps(element_id), "n": n}, unsafe_allow_javascript=True)
+
+
+def open_at_top(view: str) -> None:
+    """Scroll to the top whenever `view` (page, query, form step) differs from the last run's."""
+    if st.session_state.get("_frame_view") == view:
+        return
+    st.session_state["_frame_view"] = view
+    n = st.session_state.get("_frame_view_n", 0) + 1
+    st.session_state["_frame_view_n"] = n
+    st.html(_TOP_SCRIPT % {"view": f"{n}"}, unsafe_allow_javascript=True)
