@@ -48,20 +48,33 @@ RULES: tuple[ClockRule, ...] = (
 
 @dataclass(frozen=True)
 class Milestone:
-    """A step of the projected timeline: the latest date by which it happens."""
+    """A step of the timeline: the latest date by which it happens. `recorded` is True when the
+    period starts from a date that actually happened (registration, answer), not a projection."""
 
     rule: ClockRule
     start: dt.date
     due: dt.date
     due_extended: dt.date | None
+    recorded: bool = False
 
 
 class StatutoryClock:
-    """Projects the statutory timeline of one petition from the day it was received."""
+    """The statutory timeline of one petition from the dates that actually happened.
 
-    def __init__(self, received: dt.date, *, accepted: dt.date | None = None) -> None:
+    受理告知 runs from the day the petition was received (submission); 办理 from the actual
+    registration (受理) date once recorded; 请求复查 from the day the written answer was given, once
+    recorded; 复查意见 / 请求复核 / 复核意见 from the review dates once recorded. Until a date is
+    recorded, later periods are projected from the latest the earlier ones may end."""
+
+    def __init__(self, received: dt.date, *, accepted: dt.date | None = None,
+                 answered: dt.date | None = None, review_requested: dt.date | None = None,
+                 review_answered: dt.date | None = None, recheck_requested: dt.date | None = None) -> None:
         self.received = received
         self.accepted = accepted
+        self.answered = answered
+        self._recorded = {HANDLING.key: accepted, REVIEW_REQUEST.key: answered,
+                          REVIEW_ANSWER.key: review_requested, RECHECK_REQUEST.key: review_answered,
+                          RECHECK_ANSWER.key: recheck_requested}
 
     def acceptance_due(self) -> dt.date:
         return ACCEPTANCE_NOTICE.deadline(self.received)
@@ -70,20 +83,26 @@ class StatutoryClock:
         start = self.accepted or self.acceptance_due()
         return HANDLING.deadline(start, extended=extended)
 
+    def review_request_due(self) -> dt.date | None:
+        """The last day to ask for a review (请求复查), once the answer date is recorded."""
+        return REVIEW_REQUEST.deadline(self.answered) if self.answered else None
+
     def days_left(self, today: dt.date, *, extended: bool = False) -> int:
         """Days until the current deadline: acceptance until accepted, then handling."""
         due = self.handling_due(extended=extended) if self.accepted else self.acceptance_due()
         return (due - today).days
 
     def timeline(self) -> list[Milestone]:
-        """Every step at its latest, each starting when the one before it ends at the latest."""
+        """Every step at its latest; a step starts on its recorded date when there is one, else
+        when the one before it ends at the latest."""
         out: list[Milestone] = []
         start = self.received
         for rule in RULES:
-            if rule is HANDLING and self.accepted:
-                start = self.accepted
+            recorded = rule is ACCEPTANCE_NOTICE or self._recorded.get(rule.key) is not None
+            if rule is not ACCEPTANCE_NOTICE and self._recorded.get(rule.key) is not None:
+                start = self._recorded[rule.key]
             due = rule.deadline(start)
             extended = rule.deadline(start, extended=True) if rule.extension_days else None
-            out.append(Milestone(rule=rule, start=start, due=due, due_extended=extended))
+            out.append(Milestone(rule=rule, start=start, due=due, due_extended=extended, recorded=recorded))
             start = extended or due
         return out

@@ -110,10 +110,13 @@ def _attachment_reader(actor: Actor, attachment_id: int):
 
 def clock(view: StaffView) -> None:
     st.subheader("法定期限")
-    timer = StatutoryClock(view.received_date, accepted=view.registered_date)
+    timer = StatutoryClock(view.received_date, accepted=view.registered_date, answered=view.answered_date)
     _line("收到日期", date_text(view.received_date))
     _line("告知是否受理（第二十二条）", date_text(timer.acceptance_due()))
     _line("办结（第三十四条）", date_text(timer.handling_due()) + ("" if view.registered_date else "（按最晚受理日推算）"))
+    if view.answered_date:
+        _line("答复日期", date_text(view.answered_date))
+        _line("信访人可请求复查至（第三十五条）", date_text(timer.review_request_due()))
     if view.state in TERMINAL:
         st.caption(deadline_words(None))
     else:

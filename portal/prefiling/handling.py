@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from portal.audit.service import REVEAL, record
-from portal.identity import Actor, PermissionDenied, require
+from portal.identity import Actor, require
 from portal.prefiling.crypto import Cipher
-from portal.prefiling.masking import masked
 from portal.prefiling.staff_view import StaffView, staff_view
 from portal.prefiling.states import STAFF, STAFF_ACTION_LABELS, actions_from
 from portal.roles import HANDLER
@@ -23,7 +21,7 @@ ACTION_LABELS = STAFF_ACTION_LABELS  # the button words, from the one transition
 def detail(*, session: Session, actor: Actor, prefiling_id: int, cipher: Cipher | None = None) -> StaffView:
     """The pre-filing with 姓名, 身份证号, 电话, 住址 (and agents/representatives) masked."""
     require(actor, HANDLER)
-    return masked(staff_view(session=session, actor=actor, prefiling_id=prefiling_id, cipher=cipher))
+    return staff_view(session=session, actor=actor, prefiling_id=prefiling_id, cipher=cipher)
 
 
 def reveal(*, session: Session, actor: Actor, prefiling_id: int, cipher: Cipher | None = None) -> StaffView:
@@ -32,11 +30,7 @@ def reveal(*, session: Session, actor: Actor, prefiling_id: int, cipher: Cipher 
     Restricted (检举控告) personal data needs the REPORTS role: without it this refuses rather than
     logging a reveal that showed nothing."""
     require(actor, HANDLER)
-    view = staff_view(session=session, actor=actor, prefiling_id=prefiling_id, cipher=cipher)
-    if view.hidden:
-        raise PermissionDenied("这是检举控告件，只有具有检举控告权限的工作人员可以查看个人信息。")
-    record(session=session, actor_name=actor.username, action=REVEAL, target=f"prefiling:{view.code}",
-           detail="查看姓名、身份证号、电话、住址")
+    view = staff_view(session=session, actor=actor, prefiling_id=prefiling_id, reveal=True, cipher=cipher)
     session.commit()
     return view
 

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from portal.clock import StatutoryClock
 from portal.prefiling import codes, ratelimit
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.fields import FieldError, check_text, clean
 from portal.prefiling.models import Prefiling, PrefilingEvent
 from portal.prefiling.ratelimit import CODE_FAIL, LOOKUP_FAIL, ClientInfo
-from portal.prefiling.receipt import ClockLine, clock_lines
+from portal.prefiling.receipt import ClockLine, clock_lines, clock_of
 from portal.prefiling.states import (
     ACTION_NAMES,
     CITIZEN,
@@ -82,7 +81,7 @@ class StatusView:
 def _view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
     events = session.exec(select(PrefilingEvent).where(PrefilingEvent.prefiling_id == p.id)
                           .order_by(col(PrefilingEvent.at), col(PrefilingEvent.id))).all()
-    clock = StatutoryClock(p.received_date, accepted=p.registered_date)
+    clock = clock_of(p, events)
     running = p.state in RUNNING
     return StatusView(
         code=p.code, state=p.state, explained=STATE_EXPLAINED[p.state], category=p.category,

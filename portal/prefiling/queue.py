@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from portal.clock import StatutoryClock
 from portal.identity import Actor, require
 from portal.prefiling.codes import normalise as normalise_code
 from portal.prefiling.models import Prefiling
+from portal.prefiling.receipt import clock_of
 from portal.prefiling.states import TERMINAL
 from portal.roles import HANDLER
 from portal.timeutil import beijing_today
@@ -66,7 +66,7 @@ def queue(*, session: Session, actor: Actor, state: str | None = None, category:
         query = query.where(col(Prefiling.code).contains(normalise_code(code)))
     rows = []
     for p in session.exec(query):
-        clock = StatutoryClock(p.received_date, accepted=p.registered_date)
+        clock = clock_of(p)
         left = None if p.state in TERMINAL else clock.days_left(today)
         if max_days_left is not None and (left is None or left > max_days_left):
             continue

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from portal.clock import ACCEPTANCE_NOTICE, HANDLING, StatutoryClock
 from portal.prefiling.codes import grouped
+from portal.prefiling.models import Prefiling, PrefilingEvent
+from portal.prefiling.states import CLOSED
 from portal.site import Office
+from portal.timeutil import beijing_today
 
 SUMMARY_CHARS = 100
 
@@ -36,16 +40,43 @@ class ClockLine:
     provision_ids: tuple[str, ...]
 
 
+def clock_of(prefiling: Prefiling, events: Iterable[PrefilingEvent] | None = None) -> StatutoryClock:
+    """The clock of one pre-filing from what happened: received on the Beijing date of submission,
+    registered (受理) on the date of the 登记 event, answered on the date of the 办结 event. Without
+    `events` the same dates come from the columns the transitions write from those events."""
+    registered = prefiling.registered_date
+    answered = None
+    if prefiling.state == CLOSED and prefiling.closed_at is not None:
+        answered = beijing_today(_aware(prefiling.closed_at))
+    if events is not None:
+        registered = answered = None
+        for e in events:
+            if e.action == "register":
+                registered = beijing_today(_aware(e.at))
+            elif e.action == "close":
+                answered = beijing_today(_aware(e.at))
+    return StatutoryClock(prefiling.received_date, accepted=registered, answered=answered)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)  # SQLite: naive UTC
+
+
 def clock_lines(clock: StatutoryClock) -> list[ClockLine]:
-    """Each period with its latest date; later periods assume every earlier one ran to its end."""
+    """Each period with its latest date: from recorded dates where they exist, otherwise assuming
+    every earlier period ran to its end (and saying so)."""
     out = []
     for m in clock.timeline():
         rule = m.rule
+        since = f"{rule.starts_from}（{date_text(m.start)}）" if m.recorded else rule.starts_from
         if rule is ACCEPTANCE_NOTICE:
-            text = f"{rule.who}应自{rule.starts_from}起{rule.days}日内告知是否受理，最迟 {date_text(m.due)}。"
+            text = f"{rule.who}应自{since}起{rule.days}日内告知是否受理，最迟 {date_text(m.due)}。"
         elif rule is HANDLING:
-            text = (f"{rule.who}应自{rule.starts_from}起{rule.days}日内办结，最迟约 {date_text(m.due)}；"
-                    f"情况复杂的可延长不超过{rule.extension_days}日，最迟约 {date_text(m.due_extended)}。")
+            about = "" if m.recorded else "约"
+            text = (f"{rule.who}应自{since}起{rule.days}日内办结，最迟{about} {date_text(m.due)}；"
+                    f"情况复杂的可延长不超过{rule.extension_days}日，最迟{about} {date_text(m.due_extended)}。")
+        elif m.recorded:
+            text = f"{rule.who}应自{since}起{rule.days}日内{rule.name}，最迟 {date_text(m.due)}。"
         else:
             text = (f"{rule.who}应自{rule.starts_from}起{rule.days}日内{rule.name}，"
                     f"按最迟情形推算为 {date_text(m.due)}。")

@@ -9,11 +9,14 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from portal.audit.service import REVEAL, record
 from portal.identity import Actor, PermissionDenied, require
 from portal.prefiling import attachments as files
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.lookup import HistoryEntry
+from portal.prefiling.masking import masked
 from portal.prefiling.models import Prefiling, PrefilingAttachment, PrefilingEvent, PrefilingPerson
+from portal.prefiling.receipt import clock_of
 from portal.prefiling.states import ACTION_NAMES
 from portal.roles import HANDLER, REPORTS
 from portal.settings import get_settings
@@ -47,6 +50,7 @@ class StaffView:
     raised_before: bool = False
     official_number: str = ""
     registered_date: dt.date | None = None
+    answered_date: dt.date | None = None   # the day of the 办结 answer: 请求复查 runs from it
     reject_reason: str = ""
     reject_channel: str = ""
     history: tuple[HistoryEntry, ...] = ()
@@ -58,13 +62,22 @@ class StaffView:
         return self.restricted and self.facts is None
 
 
-def staff_view(*, session: Session, actor: Actor, prefiling_id: int, cipher: Cipher | None = None) -> StaffView:
-    """Decrypted pre-filing for HANDLER/REPORTS staff; 检举控告 content only with REPORTS."""
+def staff_view(*, session: Session, actor: Actor, prefiling_id: int, reveal: bool = False,
+               cipher: Cipher | None = None) -> StaffView:
+    """One pre-filing for staff: an ordinary 件 needs 办理 (HANDLER); a 检举控告 件 is open to
+    HANDLER or REPORTS, its content and petitioner only with REPORTS.
+
+    姓名, 身份证号, 电话, 住址 come masked unless `reveal`; a reveal is written to the audit log in
+    the caller's transaction, whoever asks (PermissionDenied when there is nothing they may see)."""
     require(actor, HANDLER, REPORTS)
     p = session.get(Prefiling, prefiling_id)
     if p is None:
         raise LookupError(f"pre-filing {prefiling_id} not found")
+    if not p.restricted:
+        require(actor, HANDLER)
     see = not p.restricted or actor.has(REPORTS)
+    if reveal and not see:
+        raise PermissionDenied("这是检举控告件，只有具有检举控告权限的工作人员可以查看个人信息。")
     cipher = cipher or get_cipher()
     dec = cipher.decrypt
     people = session.exec(select(PrefilingPerson).where(PrefilingPerson.prefiling_id == p.id)
@@ -72,7 +85,8 @@ def staff_view(*, session: Session, actor: Actor, prefiling_id: int, cipher: Cip
     atts = session.exec(select(PrefilingAttachment).where(PrefilingAttachment.prefiling_id == p.id)).all()
     events = session.exec(select(PrefilingEvent).where(PrefilingEvent.prefiling_id == p.id)
                           .order_by(col(PrefilingEvent.at), col(PrefilingEvent.id))).all()
-    return StaffView(
+    clock = clock_of(p, events)
+    view = StaffView(
         id=p.id, code=p.code, state=p.state, category=p.category, restricted=p.restricted,
         district=p.district, received_date=p.received_date,
         name=dec(p.name_enc) if see else None, id_number=dec(p.id_number_enc) if see else None,
@@ -85,15 +99,21 @@ def staff_view(*, session: Session, actor: Actor, prefiling_id: int, cipher: Cip
         raised_where=p.raised_where, raised_stage=p.raised_stage,
         channels=tuple(c for c in p.channels.split(",") if c),
         raised_before=p.raised_before, official_number=p.official_number,
-        registered_date=p.registered_date, reject_reason=p.reject_reason if see else "",
-        reject_channel=p.reject_channel,
+        registered_date=clock.accepted, answered_date=clock.answered,
+        reject_reason=p.reject_reason if see else "", reject_channel=p.reject_channel,
         history=tuple(HistoryEntry(e.at, ACTION_NAMES.get(e.action, e.action), e.to_state,
                                    e.reply if see else "") for e in events))
+    if not reveal:
+        return masked(view)
+    record(session=session, actor_name=actor.username, action=REVEAL, target=f"prefiling:{p.code}",
+           detail="查看姓名、身份证号、电话、住址")
+    return view
 
 
 def read_attachment(*, session: Session, actor: Actor, attachment_id: int,
                     cipher: Cipher | None = None) -> tuple[str, bytes]:
-    """(kind, bytes) of one attachment; a restricted pre-filing's only with REPORTS."""
+    """(kind, bytes) of one attachment; a restricted pre-filing's only with REPORTS. Audited (the
+    entry is written in the caller's transaction)."""
     require(actor, HANDLER, REPORTS)
     att = session.get(PrefilingAttachment, attachment_id)
     if att is None:
@@ -103,4 +123,6 @@ def read_attachment(*, session: Session, actor: Actor, attachment_id: int,
         raise PermissionDenied("您没有查看此附件的权限。")
     data = files.read(stored_name=att.stored_name, directory=get_settings().attachments_dir,
                       cipher=cipher or get_cipher())
+    record(session=session, actor_name=actor.username, action=REVEAL, target=f"prefiling:{p.code}",
+           detail=f"下载附件 {att.id}")
     return att.kind, data

@@ -56,12 +56,14 @@ def test_restricted_content_only_for_the_reports_role(db_engine):
         assert made.prefiling.restricted
         hidden = staff.staff_view(session=s, actor=HANDLER_ONLY, prefiling_id=made.prefiling.id)
         assert hidden.hidden and hidden.facts is None and hidden.name is None and hidden.request is None
-        shown = staff.staff_view(session=s, actor=REPORTS_HANDLER, prefiling_id=made.prefiling.id)
+        shown = staff.staff_view(session=s, actor=REPORTS_HANDLER, prefiling_id=made.prefiling.id, reveal=True)
         assert shown.facts == "某局副局长收受红包。" and shown.name == "匿名的检举人"
         with pytest.raises(PermissionDenied):
             staff.staff_view(session=s, actor=EDITOR_ONLY, prefiling_id=made.prefiling.id)
         plain = make_prefiling(s)
-        assert staff.staff_view(session=s, actor=HANDLER_ONLY, prefiling_id=plain.prefiling.id).phone == "13812345678"
+        assert staff.staff_view(session=s, actor=HANDLER_ONLY, prefiling_id=plain.prefiling.id).phone == "138****5678"
+        assert staff.staff_view(session=s, actor=HANDLER_ONLY, prefiling_id=plain.prefiling.id,
+                                reveal=True).phone == "13812345678"
 
 
 def test_queue_has_no_personal_data_and_counts_days(db_engine):

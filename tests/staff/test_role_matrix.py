@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import Session, select
 
 from portal.audit import service as audit
+from portal.audit.models import AuditEntry
 from portal.cases import importer
 from portal.cases import service as cases
 from portal.db import make_engine
@@ -65,8 +66,15 @@ SERVICES = {
         session=s, actor=a, prefiling_id=_registered(s), reply="已办结。")),
     "prefiling.queue": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.queue(session=s, actor=a)),
     "prefiling.districts": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.districts(session=s, actor=a)),
-    "prefiling.staff_view": ((HANDLER, REPORTS), lambda s, a, lib, _t: prefiling_staff.staff_view(
+    # an ordinary 件 needs 办理; a 检举控告 件 is open to 办理 or 检举控告 (content with 检举控告 only)
+    "prefiling.staff_view": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.staff_view(
         session=s, actor=a, prefiling_id=_seeded_id(s))),
+    "prefiling.staff_view(reveal)": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.staff_view(
+        session=s, actor=a, prefiling_id=_seeded_id(s), reveal=True)),
+    "prefiling.staff_view(检举控告)": ((HANDLER, REPORTS), lambda s, a, lib, _t: prefiling_staff.staff_view(
+        session=s, actor=a, prefiling_id=_report_id(s))),
+    "prefiling.staff_view(检举控告, reveal)": ((REPORTS,), lambda s, a, lib, _t: prefiling_staff.staff_view(
+        session=s, actor=a, prefiling_id=_report_id(s), reveal=True)),
     "prefiling.read_attachment": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.read_attachment(
         session=s, actor=a, attachment_id=s.exec(select(PrefilingAttachment.id)).first())),
     "handling.detail": ((HANDLER,), lambda s, a, lib, _t: handling.detail(
@@ -121,8 +129,18 @@ def _registered(session: Session) -> int:
     return pid
 
 
+def _report_id(session: Session) -> int:
+    return session.exec(select(Prefiling.id).where(Prefiling.district == "矩阵区",
+                                                   Prefiling.restricted.is_(True))).first()
+
+
 def _seeded_id(session: Session) -> int:
-    return session.exec(select(Prefiling.id).where(Prefiling.district == "矩阵区")).first()
+    return session.exec(select(Prefiling.id).where(Prefiling.district == "矩阵区",
+                                                   Prefiling.restricted.is_(False))).first()
+
+
+def _reveal_count(session: Session) -> int:
+    return len(session.exec(select(AuditEntry.id).where(AuditEntry.action == "reveal")).all())
 
 
 ACTORS = {role: Actor(f"as-{role}", frozenset({role})) for role in ROLES}
@@ -144,6 +162,7 @@ def seeded(tmp_path_factory, library):
         s.add(SentQuestion(text="矩阵来问", state="待处理", received_at=utcnow()))
         s.commit()
         make_with_attachment(s, district="矩阵区")
+        make_prefiling(s, district="矩阵区", category="检举控告")
     yield engine
     engine.dispose()
 
@@ -156,8 +175,11 @@ def test_role_matrix(seeded, library, tmp_path, name, who):
     with Session(seeded) as session:
         try:
             if actor is not None and actor.roles & set(allowed_roles):
+                reveals = _reveal_count(session)
                 result = call(session, actor, library, tmp_path)
                 assert result is not None
+                if "reveal" in name or name == "prefiling.read_attachment":  # audited, whoever asks
+                    assert _reveal_count(session) == reveals + 1
             else:
                 with pytest.raises(PermissionDenied):
                     call(session, actor, library, tmp_path)
