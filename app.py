@@ -30,7 +30,8 @@ page_frame()
 framework_script()
 header()
 accessibility_controls()
-open_at_top(page.url_path + "?" + "&".join(f"{k}={v}" for k, v in sorted(st.query_params.to_dict().items()))
+open_at_top(page.url_path + "?" + "&".join(f"{k}={v}" for k, v in sorted(st.query_params.to_dict().items())
+                                            if k != "a11y")
             + f"#{st.session_state.get('pf_step', '')}{bool(st.session_state.get('pf_done'))}")
 # The page runs inside a container drawn before the footer, so a page that calls st.stop() still
 # has its footer below it.

@@ -1,4 +1,5 @@
-"""适老化: a large-text and a high-contrast switch on every page, kept for the browser session."""
+"""适老化: a large-text and a high-contrast switch on every page. The choice is kept in the
+session and in the address (`?a11y=large,contrast`), so a reload or a bookmark keeps it."""
 
 from __future__ import annotations
 
@@ -6,16 +7,28 @@ import streamlit as st
 
 LARGE = "a11y_large_text"
 CONTRAST = "a11y_high_contrast"
+PARAM = "a11y"
+PARAM_WORDS = {LARGE: "large", CONTRAST: "contrast"}
 
 # Streamlit sizes text in rem, so raising the root size enlarges everything in proportion.
 LARGE_CSS = """
 html {font-size:125% !important;}
 .stMarkdown p, .stMarkdown li, .stMarkdown td, .stMarkdown th {font-size:1.15rem !important; line-height:1.9 !important;}
+/* labels, inputs, buttons and helper text grow with the body text (labels at least 20 px) */
+.stApp [data-testid="stWidgetLabel"] p, .stApp [data-testid="stWidgetLabel"] label {font-size:1.1rem !important;}
+.stApp input, .stApp textarea, .stApp [data-baseweb="select"] div {font-size:1.1rem !important;}
+.stApp button p, .stApp button span, .copy-btn {font-size:1.1rem !important;}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stApp [data-testid="InputInstructions"],
+.disclaimer, .site-sub, .step-progress {font-size:1.05rem !important;}
 """
 CONTRAST_CSS = """
 .stApp, [data-testid="stSidebar"], [data-testid="stHeader"] {background:#ffffff !important; color:#000000 !important;}
 .stApp p, .stApp li, .stApp span, .stApp label, .stApp h1, .stApp h2, .stApp h3, .stApp td, .stApp th,
 .stApp dt, .stApp dd, .stApp caption, [data-testid="stCaptionContainer"] {color:#000000 !important;}
+/* every grey helper text turns black */
+[data-testid="stCaptionContainer"] *, [data-testid="InputInstructions"], [data-testid="InputInstructions"] *,
+.stApp small, .disclaimer, .site-sub, .step-progress, .stApp input::placeholder, .stApp textarea::placeholder
+  {color:#000000 !important; opacity:1 !important;}
 .stApp a, .stApp a span {color:#00008b !important; text-decoration:underline !important; font-weight:700;}
 .stApp button, .stApp input, .stApp textarea, [data-baseweb="select"] > div
   {border:2px solid #000000 !important;}
@@ -52,8 +65,9 @@ def _copy(widget_key: str, state_key: str) -> None:
 
 def accessibility_controls() -> None:
     """The two switches at the top of every page, and the CSS they select."""
+    from_address = set(str(st.query_params.get(PARAM, "")).split(","))
     for key in (LARGE, CONTRAST):
-        st.session_state.setdefault(key, False)
+        st.session_state.setdefault(key, PARAM_WORDS[key] in from_address)   # a reload starts from the address
         st.session_state[f"_{key}_switch"] = st.session_state[key]
     with st.container(horizontal=True, horizontal_alignment="right", gap="medium", key="a11y-bar"):
         st.toggle("大字号", key=f"_{LARGE}_switch", on_change=_copy, args=(f"_{LARGE}_switch", LARGE),
@@ -61,3 +75,13 @@ def accessibility_controls() -> None:
         st.toggle("高对比度", key=f"_{CONTRAST}_switch", on_change=_copy,
                   args=(f"_{CONTRAST}_switch", CONTRAST), help="黑白分明的配色，链接加粗加下划线")
     st.html(_css())
+    _keep_in_address()
+
+
+def _keep_in_address() -> None:
+    """Put the choice in the address on every run (a page link may have replaced the query)."""
+    wanted = ",".join(word for key, word in PARAM_WORDS.items() if st.session_state.get(key))
+    if wanted and st.query_params.get(PARAM) != wanted:
+        st.query_params[PARAM] = wanted
+    elif not wanted and PARAM in st.query_params:
+        del st.query_params[PARAM]

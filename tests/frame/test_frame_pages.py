@@ -59,3 +59,23 @@ def test_the_city_comes_from_settings(app_page, monkeypatch):
         monkeypatch.delenv("PORTAL_CITY")
         get_settings.cache_clear()
         office.clear()
+
+
+def test_large_text_and_high_contrast_survive_a_reload_through_the_address(app_page):
+    from ui.accessibility import CONTRAST, LARGE
+
+    at = app_page("pages/guide.py")
+    at.toggle(key=f"_{LARGE}_switch").set_value(True).run()
+    at.toggle(key=f"_{CONTRAST}_switch").set_value(True).run()
+    assert str(at.query_params["a11y"]) in ("['large,contrast']", "large,contrast")
+    # a reload is a new session with the same address
+    again = app_page("pages/guide.py", a11y="large,contrast")
+    assert again.session_state[LARGE] and again.session_state[CONTRAST]
+    css = html_bodies(again)
+    assert "font-size:125%" in css and "[data-testid=\"stCaptionContainer\"] *" in css
+    assert again.toggle(key=f"_{LARGE}_switch").value is True
+    # switching both off takes them out of the address
+    again.toggle(key=f"_{LARGE}_switch").set_value(False).run()
+    again.toggle(key=f"_{CONTRAST}_switch").set_value(False).run()
+    assert "a11y" not in again.query_params
+    assert "font-size:125%" not in html_bodies(again)

@@ -49,6 +49,5 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
 
 
 def dev_questions() -> list[dict]:
-    if not DEV_QUESTIONS.is_file():
-        return []
+    """The dev questions shipped in the repository (a missing file is an error, not a skip)."""
     return [json.loads(line) for line in DEV_QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
