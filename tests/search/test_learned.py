@@ -4,8 +4,15 @@ import numpy as np
 
 from portal.search.bank import BankEntry
 from portal.search.embedder import FakeEmbedder, normalise
-from portal.search.learned import (AdapterSettings, apply_adapter, load_adapter, question_bank,
-                                   save_adapter, save_bank_vectors, train_adapter)
+from portal.search.learned import (
+    AdapterSettings,
+    apply_adapter,
+    load_adapter,
+    question_bank,
+    save_adapter,
+    save_bank_vectors,
+    train_adapter,
+)
 
 SETTINGS = AdapterSettings(penalty=0.01, temperature=0.05, steps=80, learning_rate=0.01)
 
