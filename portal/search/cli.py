@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from portal.laws.ids import law_slug_of
 from portal.search.evaluation import RECALL_AT, evaluate, load_queries, peak_rss_mb
 
 
@@ -94,7 +95,7 @@ def per_law(queries, per_query) -> dict:
     """recall@5 and MRR@10 per law of the gold articles (a question counts for each law it cites)."""
     sums: dict[str, list[float]] = {}
     for q, row in zip(queries, per_query, strict=True):
-        for slug in sorted({g.split(":", 1)[0] for g in q.gold}):
+        for slug in sorted({law_slug_of(g) or g for g in q.gold}):
             acc = sums.setdefault(slug, [0, 0.0, 0.0])
             acc[0] += 1
             acc[1] += row["recall@5"]
