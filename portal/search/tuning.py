@@ -69,15 +69,22 @@ def _figures(scores: np.ndarray, gold: list[list[int]]) -> tuple[float, float]:
 def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: int = 5,
          log=print) -> dict:
     """Cross-validated choice of the engine's parameters; returns the engine.yaml document."""
-    from portal.search.learned import apply_adapter, learned_directory, question_bank
+    from portal.search.learned import (
+        AdapterSettings,
+        apply_adapter,
+        learned_directory,
+        question_bank,
+        read_learned_manifest,
+        train_adapter,
+    )
 
     docs = engine.corpus.documents
     n_docs, depth = len(docs), engine.config.depth
     row_of = {d.id: i for i, d in enumerate(docs)}
     seed = [e for e in seed if e.provisions and all(p in row_of for p in e.provisions)]
     dev = [q for q in dev if q.gold and all(g in row_of for g in q.gold)]
-    bank = question_bank(seed, engine.embedder, learned_directory(engine.artefacts.directory.parent,
-                                                                  engine.embedder.model_id))
+    learned = learned_directory(engine.artefacts.directory.parent, engine.embedder.model_id)
+    bank = question_bank(seed, engine.embedder, learned)
     dev_vectors = engine.embedder.encode_queries([q.query for q in dev])
     texts = [e.question for e in seed] + [q.query for q in dev]
     plain = np.vstack([bank.vectors, dev_vectors])
@@ -90,6 +97,16 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
 
     # component rankings, once per question
     adapted = apply_adapter(plain, engine.adapter)
+    if engine.adapter is not None:  # a seed question must not be scored by an adapter trained on it
+        settings = AdapterSettings(**{k: v for k, v in (read_learned_manifest(learned).get("adapter") or {}).items()
+                                      if k in AdapterSettings.__dataclass_fields__})
+        documents = engine.artefacts.vector.vectors()
+        for f in range(folds):
+            train = np.flatnonzero(fold_of != f)
+            matrix = train_adapter(plain[train], [gold[i] for i in train], documents, settings)
+            held = np.flatnonzero(fold_of == f)
+            adapted[held] = apply_adapter(plain[held], matrix)
+            log(f"fold adapter {f + 1}/{folds}: done")
     cos = adapted @ engine.artefacts.vector.vectors().T
     dense = _rank_matrix([np.argsort(-c)[:depth] for c in cos], n_docs, depth)
     best_dense = cos.max(axis=1)
@@ -145,6 +162,8 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
         fused = fused * np.where(named, p["named_law_factor"], 1.0) * np.where(repealed, p["repealed_factor"], 1.0)
         figures = {name: _figures(fused[s], gold[s]) for name, s in sets.items()}
         results.append((sum(f[1] for f in figures.values()) / len(figures), p, figures))
+        if len(results) % 200 == 0:
+            log(f"{len(results)} settings scored")
     results.sort(key=lambda r: -r[0])
     objective, chosen, figures = results[0]
     log(f"{len(results)} settings; best objective {objective:.4f}: {chosen}")
@@ -179,7 +198,8 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
                 "grid": {k: list(v) for k, v in GRID.items()},
                 "confidence": "quantiles of the best cosine / best BM25 score over all these questions: "
                               + ", ".join(f"{k} {v}" for k, v in q.items()),
-                "adapter": "applied as trained" if engine.adapter is not None else "none (identity)",
+                "adapter": "per fold, trained on the other folds (dev: the shipped adapter)"
+                if engine.adapter is not None else "none (identity)",
                 "model_id": engine.embedder.model_id},
     }
 

