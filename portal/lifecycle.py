@@ -42,3 +42,9 @@ def table(*transitions: Transition) -> dict[str, Transition]:
 def allowed_actions(state: str, transitions: dict[str, Transition]) -> list[str]:
     """The actions that may start from `state`, in the table's order."""
     return [t.action for t in transitions.values() if state in t.sources]
+
+
+def target_of(state: str, action: str, transitions: dict[str, Transition]) -> str | None:
+    """The state `action` leads to from `state`, or None when the table does not allow it."""
+    transition = transitions.get(action)
+    return transition.target if transition is not None and state in transition.sources else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from portal.laws.ids import law_slug_of
 from portal.laws.library import Library
 
 DISCLAIMER = ("以上内容帮助您了解相关规定和办事途径，不是法律意见，也不代替有关机关的决定。"
@@ -102,7 +103,7 @@ def route_scores(*, question: str, provision_ids: list[str], library: Library) -
     for key, words in CUES.items():
         scores[key] += CUE_WEIGHT * min(2, sum(1 for w in words if w in question))
     for rank, pid in enumerate(provision_ids[:5]):
-        entry = library.entry(pid.split(":", 1)[0])
+        entry = library.entry(law_slug_of(pid))
         if entry is None:
             continue
         weight = 1.0 if rank < 3 else 0.5

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from portal.clock import StatutoryClock
+from portal.concurrency import TAKEN
 from portal.db import session_scope
 from portal.identity import Actor, PermissionDenied
 from portal.prefiling import export, handling, transitions
@@ -137,13 +138,20 @@ def _inline(view: StaffView, field: str) -> None:
         st.caption(f":red[{markdown_escape(error[2])}]")
 
 
+def _seen_key(view: StaffView) -> str:
+    return f"qv-seen-version-{view.id}"
+
+
 def _act(actor: Actor, view: StaffView, action: str, **inputs: str) -> None:
     service = {"register": transitions.register, "request_more": transitions.request_more,
                "reject": transitions.reject, "close": transitions.close}[action]
+    # the version the handler was looking at when they clicked: refused if someone acted since
+    seen = S.get(_seen_key(view), view.version)
     try:
         with session_scope() as session:
-            moved = service(session=session, actor=actor, prefiling_id=view.id, **inputs)
+            moved = service(session=session, actor=actor, prefiling_id=view.id, version=seen, **inputs)
             state = moved.state
+            S[_seen_key(view)] = moved.version
     except transitions.StaffInputError as exc:
         S[ERROR] = (view.id, exc.field, str(exc))
     except (IllegalTransition, PermissionDenied) as exc:
@@ -165,6 +173,8 @@ def actions(actor: Actor, view: StaffView) -> None:
     error = S.get(ERROR)
     if error and error[0] == view.id:
         st.error(error[2])
+    elif S.get(_seen_key(view), view.version) != view.version:
+        st.warning(f"{TAKEN}下面是最新的状态。")
     pid = view.id
     for action in offered:
         label = handling.ACTION_LABELS[action]
@@ -194,3 +204,4 @@ def actions(actor: Actor, view: StaffView) -> None:
                 _inline(view, "reply")
                 if st.button("办结", key=f"do-close-{pid}", type="primary"):
                     _act(actor, view, action, reply=reply)
+    S[_seen_key(view)] = view.version

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.lifecycle import Transition, table
+from portal.lifecycle import Transition, table, target_of
 from portal.lifecycle import allowed_actions as lifecycle_allowed
 
 DRAFT, PUBLISHED, WITHDRAWN = "草稿", "已发布", "已撤回"
@@ -28,7 +28,7 @@ def allowed_actions(state: str) -> list[str]:
 
 def next_state(state: str, action: str) -> str:
     """The state after `action`, or IllegalTransition with a plain-Chinese message."""
-    transition = TRANSITIONS.get(action)
-    if transition is None or state not in transition.sources:
+    target = target_of(state, action, TRANSITIONS)
+    if target is None:
         raise IllegalTransition(f"“{state}”状态的案例不能“{action}”。")
-    return transition.target
+    return target

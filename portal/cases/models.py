@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import Column, Integer
 from sqlmodel import Field, SQLModel
 
 
@@ -19,10 +20,16 @@ class CaseText(SQLModel):
     provisions: str = "[]"
 
 
+# The revision number doubles as the version SQLAlchemy checks on every UPDATE (the service sets
+# it, one per revision): two editors saving or publishing at once cannot both win.
+_CASE_REVISION = Column("revision", Integer, nullable=False)
+
+
 class TypicalCase(CaseText, table=True):
     """典型案例: the current text and state; `provisions` is JSON [{"id", "reason"}, …]."""
 
     __tablename__ = "typical_case"
+    __mapper_args__ = {"version_id_col": _CASE_REVISION, "version_id_generator": False}
 
     slug: str = Field(primary_key=True, max_length=80)
     state: str = Field(index=True, max_length=20)
@@ -30,7 +37,7 @@ class TypicalCase(CaseText, table=True):
     source: str = Field(default="staff", max_length=20)
     content_hash: str = Field(default="", max_length=64)
     published_on: dt.date | None = None
-    revision: int = 0
+    revision: int = Field(default=0, sa_column=_CASE_REVISION)
     updated_at: dt.datetime
     updated_by: str = Field(max_length=200)
 

@@ -15,6 +15,7 @@ from portal.cases.content import CaseDraft, Citation, validate_draft, validate_s
 from portal.cases.models import CaseRevision, TypicalCase
 from portal.cases.render import plain_text
 from portal.cases.types import CaseSummary
+from portal.concurrency import Taken, first_wins
 from portal.field_errors import FieldError, ValidationFailed
 from portal.identity import Actor, require
 from portal.laws.ids import law_slug_of
@@ -92,8 +93,12 @@ def save_case(*, session: Session, actor: Actor, library: Library, slug: str, dr
     if errors:
         raise ValidationFailed(errors)
     state = existing.state if existing else lifecycle.DRAFT
-    case = store_case(session=session, slug=slug, draft=draft, state=state, author=actor.username,
-                      action=SAVE_ACTION)
+    try:
+        with first_wins(session):
+            case = store_case(session=session, slug=slug, draft=draft, state=state, author=actor.username,
+                              action=SAVE_ACTION)
+    except Taken as taken:
+        raise ValidationFailed([FieldError("slug", "这个案例已被他人修改，请重新打开后再编辑。")]) from taken
     record(session=session, actor_name=actor.username, action=AUDIT_SAVE, target=f"case:{slug}",
            detail=f"第 {case.revision} 版（{state}）")
     return case
@@ -112,7 +117,8 @@ def transition(*, session: Session, actor: Actor, library: Library, slug: str,
             raise ValidationFailed(errors)
         case.published_on = case.published_on or beijing_today()
     case.state, case.updated_at, case.updated_by = new_state, utcnow(), actor.username
-    _add_revision(session, case, action=action, author=actor.username)
+    with first_wins(session, lifecycle.IllegalTransition):  # another editor acted first: nothing written
+        _add_revision(session, case, action=action, author=actor.username)
     record(session=session, actor_name=actor.username, action=_AUDIT_FOR[action],
            target=f"case:{slug}", detail=f"第 {case.revision} 版 → {new_state}")
     return case

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from portal.concurrency import first_wins
 from portal.prefiling import codes, ratelimit
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.fields import FieldError, check_text, clean
@@ -24,6 +25,7 @@ from portal.prefiling.states import (
     CLOSED,
     RUNNING,
     STATE_EXPLAINED,
+    TransitionTaken,
     allowed,
     apply_transition,
 )
@@ -118,11 +120,13 @@ def lookup(*, session: Session, code: str, secret: str, client: ClientInfo,
 
 def withdraw(*, session: Session, code: str, secret: str, client: ClientInfo,
              cipher: Cipher | None = None) -> StatusView:
-    """Withdraw a pre-filing staff have not yet registered (IllegalTransition otherwise)."""
+    """Withdraw a pre-filing staff have not yet registered (IllegalTransition otherwise;
+    TransitionTaken when staff acted on it at the same moment)."""
     p = _find(session, code, secret, client, cipher or get_cipher())
     event = apply_transition(p, "withdraw", actor=CITIZEN, reply="您已撤回这份网上信访预登记。")
-    session.add_all([p, event])
-    session.commit()
+    with first_wins(session, TransitionTaken):  # staff registered it meanwhile: nothing written
+        session.add_all([p, event])
+        session.commit()
     return _view(session, p, beijing_today())
 
 

@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import Column, Integer
 from sqlmodel import Field, SQLModel
 
 from portal.prefiling.sealed import SealedText
 from portal.timeutil import utcnow
+
+# Checked on every UPDATE of a pre-filing (portal.concurrency): two writers cannot both win.
+_PREFILING_VERSION = Column("version", Integer, nullable=False, server_default="1")
 
 
 class Prefiling(SQLModel, table=True):
     """网上信访预登记: one pre-filed petition."""
 
     __tablename__ = "prefiling"
+    __mapper_args__ = {"version_id_col": _PREFILING_VERSION}
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=16, unique=True, index=True)       # reference code (查询码)
@@ -52,6 +57,7 @@ class Prefiling(SQLModel, table=True):
     rated_at: dt.datetime | None = None
     anonymised_at: dt.datetime | None = None
     updated_at: dt.datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1, sa_column=_PREFILING_VERSION)
 
 
 class PrefilingPerson(SQLModel, table=True):

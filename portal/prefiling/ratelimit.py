@@ -146,8 +146,9 @@ def hit(*, session: Session, client: ClientInfo, limit: Limit, cipher: Cipher,
     for bucket, key, allowed, window in keys:
         count, last = _events(session, bucket, key, now - window)
         refused = allowed is not None and count >= allowed
-        if allowed is None and last is not None and backoff is not None:
-            ready = last + backoff.delay(count)
+        delay = backoff.delay(count) if allowed is None and backoff is not None else dt.timedelta(0)
+        if delay and last is not None:
+            ready = last + delay
             if ready > now:
                 session.rollback()
                 raise RateLimited(backoff.message.format(wait=wait_text(ready - now)))

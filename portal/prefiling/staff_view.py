@@ -55,6 +55,7 @@ class StaffView:
     reject_channel: str = ""
     history: tuple[HistoryEntry, ...] = ()
     personal_masked: bool = False     # True once portal.prefiling.masking.masked() was applied
+    version: int = 0                  # pass back to a transition: refused if someone acted since
 
     @property
     def hidden(self) -> bool:
@@ -102,7 +103,8 @@ def staff_view(*, session: Session, actor: Actor, prefiling_id: int, reveal: boo
         registered_date=clock.accepted, answered_date=clock.answered,
         reject_reason=p.reject_reason if see else "", reject_channel=p.reject_channel,
         history=tuple(HistoryEntry(e.at, ACTION_NAMES.get(e.action, e.action), e.to_state,
-                                   e.reply if see else "") for e in events))
+                                   e.reply if see else "") for e in events),
+        version=p.version)
     if not reveal:
         return masked(view)
     record(session=session, actor_name=actor.username, action=REVEAL, target=f"prefiling:{p.code}",

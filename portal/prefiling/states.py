@@ -53,6 +53,10 @@ class IllegalTransition(Exception):
     """The action is not allowed from the current state (message in plain Chinese)."""
 
 
+class TransitionTaken(IllegalTransition):
+    """Someone else changed the 件 first; nothing was written (portal.concurrency.TAKEN)."""
+
+
 def allowed(state: str, action: str) -> bool:
     transition = TRANSITIONS.get(action)
     return transition is not None and state in transition.sources

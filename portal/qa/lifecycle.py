@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from portal.lifecycle import Transition
+from portal.lifecycle import Transition, target_of
 from portal.lifecycle import allowed_actions as lifecycle_allowed
 
 DRAFT, PUBLISHED, WITHDRAWN = "草稿", "已发布", "已撤回"
@@ -36,7 +36,7 @@ def allowed_actions(state: str, table: dict[str, Transition] = QUESTION_TRANSITI
 
 def next_state(state: str, action: str, table: dict[str, Transition] = QUESTION_TRANSITIONS) -> str:
     """The state after `action`, or IllegalTransition."""
-    transition = table.get(action)
-    if transition is None or state not in transition.sources:
+    target = target_of(state, action, table)
+    if target is None:
         raise IllegalTransition(f"“{state}”状态的问题不能“{action}”。")
-    return transition.target
+    return target

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from portal.laws.ids import law_slug_of
 from portal.search.evaluation import RECALL_AT, evaluate, load_queries, peak_rss_mb
 
 
@@ -28,6 +29,7 @@ def _progress_bar(label: str):
 
 def _engine(corpus_path: Path | None, model: str | None):
     from portal.laws.library import load_library_report
+    from portal.search.bank import load_seed
     from portal.search.documents import corpus_from_jsonl
     from portal.search.engine import SearchEngine
     from portal.settings import get_settings
@@ -38,7 +40,8 @@ def _engine(corpus_path: Path | None, model: str | None):
     try:
         if corpus_path is None:
             library = load_library_report(settings.laws_dir).library
-            return SearchEngine.for_library(library, index_dir=settings.index_dir, embedder=model, progress=update)
+            return SearchEngine.for_library(library, index_dir=settings.index_dir, embedder=model, progress=update,
+                                            bank=load_seed())
         corpus = corpus_from_jsonl(corpus_path)
         return SearchEngine.for_corpus(corpus, index_dir=settings.index_dir, embedder=model, progress=update)
     finally:
@@ -68,6 +71,7 @@ def run_eval(args: argparse.Namespace) -> int:
                     "mode": args.mode,
                     "peak_rss_mb": round(peak_rss_mb(), 1)})
     per_query = figures.pop("per_query")
+    figures["per_law"] = per_law(queries, per_query)
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
         return 0
@@ -80,9 +84,72 @@ def run_eval(args: argparse.Namespace) -> int:
     built = "cached" if figures["index_cached"] else f"built in {figures['index_build_s']:.1f} s"
     print(f"index       {built} (load {figures['index_load_s']:.1f} s)")
     print(f"peak RSS    {figures['peak_rss_mb']:.0f} MB")
+    _print_per_law(queries, per_query)
     if args.verbose:
         for row in per_query:
             print(f"  {row['id']}: MRR {row['mrr@10']:.2f}  R@5 {row['recall@5']:.2f}")
+    return 0
+
+
+def per_law(queries, per_query) -> dict:
+    """recall@5 and MRR@10 per law of the gold articles (a question counts for each law it cites)."""
+    sums: dict[str, list[float]] = {}
+    for q, row in zip(queries, per_query, strict=True):
+        for slug in sorted({law_slug_of(g) or g for g in q.gold}):
+            acc = sums.setdefault(slug, [0, 0.0, 0.0])
+            acc[0] += 1
+            acc[1] += row["recall@5"]
+            acc[2] += row["mrr@10"]
+    return {slug: {"queries": n, "recall@5": round(r5 / n, 4), "mrr@10": round(mrr / n, 4)}
+            for slug, (n, r5, mrr) in sorted(sums.items(), key=lambda item: -item[1][0])}
+
+
+def _print_per_law(queries, per_query) -> None:
+    print("per law (questions citing it): recall@5  MRR@10")
+    for slug, f in per_law(queries, per_query).items():
+        print(f"  {slug:<40} {f['queries']:>4}  {f['recall@5']:.3f}  {f['mrr@10']:.3f}")
+
+
+def run_tune(args: argparse.Namespace) -> int:
+    from portal.search.bank import load_seed
+    from portal.search.engine import CONFIG_FILE
+    from portal.search.tuning import load_dev, tune, write_config
+
+    engine = _engine(None, args.model)
+    document = tune(engine, load_seed(), load_dev(Path(args.dev)), folds=args.folds,
+                    log=lambda m: print(m, file=sys.stderr))
+    target = Path(args.output) if args.output else CONFIG_FILE
+    write_config(document, target)
+    print(json.dumps(document["figures"], ensure_ascii=False, indent=1))
+    print(f"written to {target}")
+    return 0
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from portal.search.bank import load_seed
+    from portal.search.learned import (
+        AdapterSettings,
+        learned_directory,
+        question_bank,
+        save_adapter,
+        save_bank_vectors,
+        train_adapter,
+    )
+
+    engine = _engine(None, args.model)
+    row_of = {d.id: i for i, d in enumerate(engine.corpus.documents)}
+    entries = load_seed(known=row_of)
+    directory = learned_directory(engine.artefacts.directory.parent, engine.embedder.model_id)
+    bank = question_bank(entries, engine.embedder, directory)
+    save_bank_vectors(bank, engine.embedder.model_id, directory)
+    settings = AdapterSettings(penalty=args.penalty, temperature=args.temperature, steps=args.steps,
+                               learning_rate=args.learning_rate)
+    started = time.perf_counter()
+    matrix = train_adapter(bank.vectors, [[row_of[p] for p in e.provisions] for e in entries],
+                           engine.artefacts.vector.vectors(), settings)
+    save_adapter(directory, matrix, model_id=engine.embedder.model_id,
+                 corpus_hash=engine.corpus.content_hash, entries=entries, settings=settings)
+    print(f"adapter trained on {len(entries)} bank questions in {time.perf_counter() - started:.1f} s: {directory}")
     return 0
 
 
@@ -130,6 +197,19 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("build", help="build (or verify) the library index")
     p.add_argument("--model", help="embedding model (default: settings.embedding_model)")
     p.set_defaults(handler=run_build)
+    p = sub.add_parser("tune", help="choose fusion weights and thresholds by k-fold cross-validation")
+    p.add_argument("--dev", default="tests/search/data/dev-questions.jsonl", help="colloquial questions (JSONL)")
+    p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--output", help="config file to write (default: content/search/engine.yaml)")
+    p.add_argument("--model", help="embedding model (default: settings.embedding_model)")
+    p.set_defaults(handler=run_tune)
+    p = sub.add_parser("train", help="cache the bank's question vectors and train the query adapter")
+    p.add_argument("--penalty", type=float, default=0.3, help="weight of ||W - I||²")
+    p.add_argument("--temperature", type=float, default=0.05)
+    p.add_argument("--steps", type=int, default=60)
+    p.add_argument("--learning-rate", type=float, default=5e-3)
+    p.add_argument("--model", help="embedding model (default: settings.embedding_model)")
+    p.set_defaults(handler=run_train)
     p = sub.add_parser("stats", help="provisions most often opened from search results (anonymous counts)")
     p.add_argument("--limit", type=int, default=20)
     p.set_defaults(handler=run_stats)

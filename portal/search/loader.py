@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 
 from portal.laws.library import Library
 from portal.search.api import SearchResponse
+from portal.search.bank import BankEntry, load_seed
 from portal.search.documents import corpus_from_library
 from portal.search.embedder import Embedder, make_embedder
-from portal.search.engine import EngineConfig, SearchEngine
+from portal.search.engine import SearchEngine
 from portal.search.manifest import pending_documents
 
 log = logging.getLogger(__name__)
@@ -26,8 +28,11 @@ class EngineLoader:
     """Owns the process's SearchEngine. `searcher()` is always usable: the full hybrid engine once
     ready, before that a keyword-only engine whose answers carry a note saying so."""
 
-    def __init__(self, library: Library, *, index_dir, embedding_model: str | Embedder) -> None:
+    def __init__(self, library: Library, *, index_dir, embedding_model: str | Embedder,
+                 bank: Sequence[BankEntry] | None = None) -> None:
+        """`bank`: the published question-bank entries (None: the shipped seed)."""
         self.library = library
+        self.bank = bank
         self.index_dir = index_dir
         self.embedding_model = embedding_model
         self.done = 0
@@ -60,8 +65,9 @@ class EngineLoader:
             if self.pending:
                 log.warning("search index: %d provisions to encode; serving keyword search meanwhile "
                             "(run `python -m portal.search build` ahead of serving)", self.pending)
+            bank = load_seed() if self.bank is None else self.bank
             self.engine = SearchEngine.for_library(self.library, index_dir=self.index_dir,
-                                                   embedder=embedder, progress=self._progress)
+                                                   embedder=embedder, progress=self._progress, bank=bank)
         except Exception as exc:  # keep serving keyword search; the page says the index is unavailable
             log.exception("search index could not be built")
             self.error = type(exc).__name__
@@ -94,8 +100,7 @@ class EngineLoader:
             return self.engine
         with self._lock:
             if self._fallback is None:
-                self._fallback = SearchEngine.lexical_only(
-                    self.library, config=replace(EngineConfig(), components=("lexical", "priors")))
+                self._fallback = SearchEngine.lexical_only(self.library)
         return _Noted(self._fallback, BUILDING_NOTE)
 
 

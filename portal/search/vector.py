@@ -38,3 +38,7 @@ class VectorIndex:
         scores, rows = self.index.search(normalise(query_vector), k)
         keep = rows[0] >= 0
         return scores[0][keep], rows[0][keep]
+
+    def vectors(self) -> np.ndarray:
+        """All document vectors (rows in corpus order), for training and tuning."""
+        return self.index.reconstruct_n(0, self.size)

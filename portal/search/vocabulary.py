@@ -11,6 +11,8 @@ import yaml
 
 from portal.search.tokenizer import resource_dir
 
+MAX_KEY_WORDS = 6  # longest run of jieba words a vocabulary key may span
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -21,26 +23,23 @@ class Vocabulary:
     law_aliases: dict[str, tuple[str, ...]]
 
     def expansions(self, query: str) -> list[str]:
-        """Statutory terms for every everyday word that occurs in the query (substring match,
-        longest words first so 拖欠工资 is preferred over 工资), without repeats."""
+        """Statutory terms for every everyday word of the query, without repeats. A key matches
+        only whole jieba words or a run of them (so 抢 never fires inside 抢救), longest keys
+        first (拖欠工资 before 工资)."""
+        from portal.search.tokenizer import get_tokenizer
+
+        words = get_tokenizer().words(query)
+        spans = {"".join(words[i:j]) for i in range(len(words))
+                 for j in range(i + 1, min(len(words), i + MAX_KEY_WORDS) + 1)}
         out: list[str] = []
         seen: set[str] = set()
         for word in sorted(self.synonyms, key=len, reverse=True):
-            if word in query:
+            if word in spans:
                 for term in self.synonyms[word]:
                     if term not in seen and term not in query:
                         seen.add(term)
                         out.append(term)
         return out
-
-    def cued_laws(self, query: str) -> dict[str, int]:
-        """Law slug → number of its cue words found in the query."""
-        hits: dict[str, int] = {}
-        for slug, cues in self.law_cues.items():
-            n = sum(1 for cue in cues if cue in query)
-            if n:
-                hits[slug] = n
-        return hits
 
 
 def _load_yaml(path: Path) -> dict:

@@ -128,6 +128,22 @@ def assert_fits_phone(pg, what: str = "page", *, slack: int = 5) -> None:
     assert width <= PHONE_WIDTH + slack, f"{what} scrolls sideways on a {PHONE_WIDTH}-px phone ({width}px)"
 
 
+def new_staff_user(role: str) -> str:
+    """A fresh staff account holding `role` in the portal's database; returns its username."""
+    import uuid
+
+    from sqlmodel import Session
+
+    from tests.staff.factories import make_user
+    from tests.staff.portal_db import ready_engine
+
+    name = f"u{uuid.uuid4().hex[:8]}"
+    with Session(ready_engine()) as s:
+        make_user(s, name, role)
+        s.commit()
+    return name
+
+
 def sign_in(pg, portal_url: str, username: str, password: str | None = None) -> None:
     """Sign in on 工作人员登录 as `username` (the factories' password unless given)."""
     from tests.staff.factories import PASSWORD

@@ -3,7 +3,7 @@ the opt-in 发给工作人员 with its privacy warning."""
 
 from urllib.parse import quote
 
-from tests.browser.conftest import wait_for_app, wait_idle
+from tests.browser.conftest import assert_fits_phone, new_staff_user, sign_in, wait_for_app, wait_idle
 
 
 def test_similar_questions_on_a_phone_link_to_articles(portal_url, phone, artifacts):
@@ -15,25 +15,13 @@ def test_similar_questions_on_a_phone_link_to_articles(portal_url, phone, artifa
     wait_idle(phone)
     assert phone.get_by_text("请不要写姓名、身份证号").first.is_visible()
     phone.screenshot(path=str(artifacts / "ask-similar-phone.png"), full_page=True)
-    width = phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= 380, f"page scrolls sideways on a phone ({width}px)"
+    assert_fits_phone(phone)
 
 
 def test_counsel_curates_on_a_phone(portal_url, phone, artifacts):
-    import uuid
-
-    from sqlmodel import Session
-
     from portal.roles import COUNSEL
-    from tests.browser.conftest import assert_fits_phone, sign_in
-    from tests.staff.factories import make_user
-    from tests.staff.portal_db import ready_engine
 
-    name = f"c{uuid.uuid4().hex[:8]}"
-    with Session(ready_engine()) as s:
-        make_user(s, name, COUNSEL)
-        s.commit()
-    sign_in(phone, portal_url, name)
+    sign_in(phone, portal_url, new_staff_user(COUNSEL))
     # the sidebar is collapsed on a phone; a new address would start a new (signed-out) session
     phone.get_by_test_id("stExpandSidebarButton").click()
     phone.get_by_test_id("stSidebarNavLink").filter(has_text="常见问题库").first.click()

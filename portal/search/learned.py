@@ -1,0 +1,138 @@
+"""What retrieval learns from the question bank, kept next to the library index in
+`<index dir>/learned-<model>/`: the bank's question vectors (cached per question text and model)
+and the linear query adapter (384×384, trained by `python -m portal.search train`).
+
+manifest.json keys the adapter by the model id, the library's content hash (it was trained against
+those article vectors) and the bank's content hash it was trained on. No adapter (or one for
+another model or library) means the identity. Serving applies it with numpy; torch is imported
+only to train."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from portal.search.bank import BankEntry, QuestionBank, bank_hash, question_key
+from portal.search.embedder import Embedder, normalise
+
+ADAPTER_FILE = "adapter.npy"
+BANK_VECTORS = "bank_vectors.npy"
+BANK_KEYS = "bank_keys.json"
+
+
+def learned_directory(base: Path, model_id: str) -> Path:
+    return base / f"learned-{re.sub(r'[^A-Za-z0-9._-]+', '_', model_id)[-60:]}"
+
+
+def read_learned_manifest(directory: Path) -> dict:
+    try:
+        data = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _cached_bank_vectors(directory: Path) -> dict[str, np.ndarray]:
+    try:
+        keys = json.loads((directory / BANK_KEYS).read_text(encoding="utf-8"))
+        vectors = np.load(directory / BANK_VECTORS, allow_pickle=False)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(keys, list) or vectors.ndim != 2 or len(keys) != vectors.shape[0]:
+        return {}
+    return {str(k): vectors[i].astype(np.float32) for i, k in enumerate(keys)}
+
+
+def question_bank(entries: Sequence[BankEntry], embedder: Embedder, directory: Path) -> QuestionBank:
+    """The bank with its question vectors: cached ones reused, the others encoded now (in memory;
+    `save_bank_vectors` writes the cache)."""
+    cached = _cached_bank_vectors(directory)
+    keys = [question_key(e.question, embedder.model_id) for e in entries]
+    missing = [i for i, key in enumerate(keys) if key not in cached]
+    fresh = embedder.encode_queries([entries[i].question for i in missing]) if missing else None
+    vectors = np.zeros((len(entries), embedder.dim), dtype=np.float32)
+    for i, key in enumerate(keys):
+        if key in cached and cached[key].shape[0] == embedder.dim:
+            vectors[i] = cached[key]
+    if fresh is not None:
+        vectors[missing] = fresh
+    return QuestionBank(entries, normalise(vectors) if len(entries) else vectors)
+
+
+def save_bank_vectors(bank: QuestionBank, model_id: str, directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    keys = [question_key(e.question, model_id) for e in bank.entries]
+    np.save(directory / BANK_VECTORS, bank.vectors.astype(np.float16), allow_pickle=False)
+    (directory / BANK_KEYS).write_text(json.dumps(keys), encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class AdapterSettings:
+    penalty: float  # weight of ||W - I||² (pull towards the identity)
+    temperature: float  # softmax temperature over all articles
+    steps: int
+    learning_rate: float
+
+
+def train_adapter(question_vectors: np.ndarray, gold_rows: Sequence[Sequence[int]],
+                  document_vectors: np.ndarray, settings: AdapterSettings) -> np.ndarray:
+    """W (d×d, from the identity) minimising the softmax cross-entropy of each (question, gold
+    article) pair over all articles, plus penalty·||W − I||². Full-batch Adam on CPU, seeded."""
+    import torch
+
+    torch.manual_seed(0)
+    pairs = [(i, g) for i, rows in enumerate(gold_rows) for g in rows]
+    if not pairs:
+        return np.eye(document_vectors.shape[1], dtype=np.float32)
+    q = torch.tensor(np.asarray(question_vectors, dtype=np.float32))
+    d = torch.tensor(np.asarray(document_vectors, dtype=np.float32))
+    qi = torch.tensor([p[0] for p in pairs])
+    gi = torch.tensor([p[1] for p in pairs])
+    eye = torch.eye(d.shape[1])
+    w = eye.clone().requires_grad_(True)
+    opt = torch.optim.Adam([w], lr=settings.learning_rate)
+    for _ in range(settings.steps):
+        z = torch.nn.functional.normalize(q @ w, dim=1)
+        logits = (z @ d.T) / settings.temperature
+        loss = torch.nn.functional.cross_entropy(logits[qi], gi) + settings.penalty * ((w - eye) ** 2).sum()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return w.detach().numpy().astype(np.float32)
+
+
+def apply_adapter(vectors: np.ndarray, adapter: np.ndarray | None) -> np.ndarray:
+    if adapter is None:
+        return vectors
+    return normalise(np.asarray(vectors, dtype=np.float32) @ adapter)
+
+
+def load_adapter(directory: Path, *, model_id: str, corpus_hash: str, dim: int) -> np.ndarray | None:
+    """The trained adapter if it was trained for this model and library, else None (identity)."""
+    manifest = read_learned_manifest(directory)
+    adapter = manifest.get("adapter") or {}
+    if adapter.get("model_id") != model_id or adapter.get("corpus_hash") != corpus_hash:
+        return None
+    try:
+        matrix = np.load(directory / ADAPTER_FILE, allow_pickle=False).astype(np.float32)
+    except (OSError, ValueError):
+        return None
+    return matrix if matrix.shape == (dim, dim) else None
+
+
+def save_adapter(directory: Path, matrix: np.ndarray, *, model_id: str, corpus_hash: str,
+                 entries: Sequence[BankEntry], settings: AdapterSettings) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    np.save(directory / ADAPTER_FILE, matrix.astype(np.float32), allow_pickle=False)
+    manifest = read_learned_manifest(directory)
+    manifest["adapter"] = {"model_id": model_id, "corpus_hash": corpus_hash,
+                           "bank_hash": bank_hash(entries), "bank_entries": len(entries),
+                           "penalty": settings.penalty, "temperature": settings.temperature,
+                           "steps": settings.steps, "learning_rate": settings.learning_rate}
+    (directory / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n",
+                                             encoding="utf-8")

@@ -1,0 +1,32 @@
+"""Two handlers on one pre-filing through the page: the one acting on what is no longer true is
+told 此件已被他人处理，请刷新 and nothing of theirs is written (AppTest)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from portal.identity import Actor
+from portal.prefiling import staff
+from portal.roles import HANDLER
+from tests.conftest import page_text
+from tests.pages.test_staff_queue_page import audit, citizen_sees, district, open_queue, open_record, stored
+from tests.staff.portal_db import ready_engine
+
+
+def test_acting_on_a_page_someone_else_has_just_handled(app_page):
+    made = stored(district=district())
+    pid = made.prefiling.id
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    # meanwhile a colleague asks the citizen for more material
+    with Session(ready_engine()) as s:
+        staff.request_more(session=s, actor=Actor("colleague", frozenset({HANDLER})), prefiling_id=pid,
+                           reply="请补充劳动合同复印件。")
+    at.text_input(key=f"reason-{pid}").input("属于劳动争议，应当申请仲裁")
+    at.text_input(key=f"channel-{pid}").input("劳动争议仲裁")
+    at.button(key=f"do-reject-{pid}").click().run()
+    assert "此件已被他人处理，请刷新" in page_text(at)
+    assert citizen_sees(made).state == "需补充材料"
+    assert [e.detail for e in audit(f"prefiling:{made.code}", "transition")] == ["请补充材料：已提交 → 需补充材料"]
+    # after seeing the new state the handler can act on it
+    at.button(key=f"do-reject-{pid}").click().run()
+    assert citizen_sees(made).state == "不予登记"

@@ -1,0 +1,55 @@
+"""The query adapter and the bank's cached vectors (index/learned-<model>/)."""
+
+import numpy as np
+
+from portal.search.bank import BankEntry
+from portal.search.embedder import FakeEmbedder, normalise
+from portal.search.learned import (
+    AdapterSettings,
+    apply_adapter,
+    load_adapter,
+    question_bank,
+    save_adapter,
+    save_bank_vectors,
+    train_adapter,
+)
+
+SETTINGS = AdapterSettings(penalty=0.01, temperature=0.05, steps=80, learning_rate=0.01)
+
+
+def test_training_brings_questions_to_their_articles_and_it_is_served_only_where_it_fits(tmp_path):
+    rng = np.random.default_rng(1)
+    docs = normalise(rng.normal(size=(50, 16)).astype(np.float32))
+    questions = normalise(rng.normal(size=(40, 16)).astype(np.float32))  # unrelated to their gold
+    gold = [[i % 50] for i in range(40)]
+    matrix = train_adapter(questions, gold, docs, SETTINGS)
+
+    def hits(vectors):
+        return sum(int(np.argmax(vectors[i] @ docs.T) == g[0]) for i, g in enumerate(gold))
+
+    assert hits(apply_adapter(questions, matrix)) > hits(questions) + 10
+    entries = [BankEntry(str(i), f"问题{i}", ("x:第一条",)) for i in range(3)]
+    save_adapter(tmp_path, matrix, model_id="m1", corpus_hash="c1", entries=entries, settings=SETTINGS)
+    assert np.allclose(load_adapter(tmp_path, model_id="m1", corpus_hash="c1", dim=16), matrix)
+    assert load_adapter(tmp_path, model_id="m2", corpus_hash="c1", dim=16) is None  # another model
+    assert load_adapter(tmp_path, model_id="m1", corpus_hash="c2", dim=16) is None  # another library
+    assert apply_adapter(questions, None) is questions  # no adapter: the identity
+
+
+def test_bank_vectors_are_cached_per_question_and_new_questions_encoded(tmp_path):
+    class Counting(FakeEmbedder):
+        encoded = 0
+
+        def encode_queries(self, texts):
+            Counting.encoded += len(texts)
+            return super().encode_queries(texts)
+
+    embedder = Counting()
+    first = [BankEntry("a", "工资被拖欠怎么办", ("p:1",)), BankEntry("b", "离婚后孩子归谁", ("p:2",))]
+    bank = question_bank(first, embedder, tmp_path)
+    save_bank_vectors(bank, embedder.model_id, tmp_path)
+    Counting.encoded = 0
+    later = question_bank([*first, BankEntry("c", "邻居的狗咬人", ("p:3",))], embedder, tmp_path)
+    assert Counting.encoded == 1  # only the staff addition
+    assert np.allclose(later.vectors[:2], bank.vectors, atol=1e-3)
+    assert later.nearest(embedder.encode_queries(["邻居的狗咬人"]), 1)[0][0] == 2

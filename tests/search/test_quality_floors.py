@@ -1,0 +1,53 @@
+"""Quality cannot silently fall: the eval runs on every question set in tests/search/data (except
+heldout5, which is measured once by hand) and must stay above floors a few points under the
+figures measured on 2026-11-30 (notes/2026-11-30-search.md). Lexical ranking is the same with any
+embedder, so it runs with the fake one; the fused ranking needs the real model (slow)."""
+
+from pathlib import Path
+
+import pytest
+
+from portal.search.evaluation import evaluate, load_queries
+
+DATA = Path(__file__).parent / "data"
+
+# set: (recall@5, MRR@10) floors, measured minus ~0.05
+LEXICAL_FLOORS = {
+    "dev": (0.76, 0.61),
+    "heldout": (0.70, 0.45),
+    "heldout2": (0.50, 0.24),
+    "heldout3": (0.41, 0.35),
+    "heldout4": (0.11, 0.05),
+}
+FUSED_FLOORS = {
+    "dev": (0.85, 0.70),
+    "heldout": (0.70, 0.50),
+    "heldout2": (0.50, 0.30),
+    "heldout3": (0.55, 0.45),
+    "heldout4": (0.35, 0.25),
+}
+
+
+def _figures(name, retrieve):
+    return evaluate(load_queries(DATA / f"{name}-questions.jsonl"), retrieve, k=10)
+
+
+@pytest.mark.parametrize("name", sorted(LEXICAL_FLOORS))
+def test_lexical_ranking_stays_above_its_floor(fake_engine, name):
+    docs = fake_engine.corpus.documents
+    figures = _figures(name, lambda q, k: [docs[r].id for r, _ in
+                                           fake_engine.rank(q, k=k, components=("lexical",)).rows])
+    recall, mrr = LEXICAL_FLOORS[name]
+    assert figures["recall@5"] >= recall and figures["mrr@10"] >= mrr, figures
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(FUSED_FLOORS))
+def test_fused_search_with_the_real_model_stays_above_its_floor(real_engine, name):
+    figures = _figures(name, lambda q, k: [h.provision_id for h in real_engine.search(q, k=k).hits])
+    recall, mrr = FUSED_FLOORS[name]
+    assert figures["recall@5"] >= recall and figures["mrr@10"] >= mrr, figures
+
+
+def test_the_held_out_set_is_not_evaluated_by_the_tests():
+    assert "heldout5" not in LEXICAL_FLOORS and "heldout5" not in FUSED_FLOORS

@@ -1,0 +1,173 @@
+"""Transitions that cannot both win: two writers on one record at the same moment, 20 trials each,
+on SQLite and PostgreSQL. Exactly one wins; the other is refused (此件已被他人处理，请刷新 when it
+acted on what it had seen) and writes nothing — no event, no audit entry, no revision."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import pytest
+from sqlmodel import Session, func, select
+
+from portal.audit.models import AuditEntry
+from portal.cases import lifecycle as case_lifecycle
+from portal.cases import service as cases
+from portal.cases.models import CaseRevision, TypicalCase
+from portal.concurrency import TAKEN
+from portal.identity import Actor
+from portal.prefiling import staff
+from portal.prefiling.crypto import get_cipher
+from portal.prefiling.lookup import RatingRefused, rate, withdraw
+from portal.prefiling.models import Prefiling, PrefilingEvent
+from portal.prefiling.states import IllegalTransition
+from portal.roles import EDITOR, HANDLER
+from tests.cases.factories import make_case
+from tests.prefiling.factories import client, make_prefiling
+
+TRIALS = 20
+WANG = Actor("wang", frozenset({HANDLER}))
+LI = Actor("li", frozenset({HANDLER}))
+
+
+def _race(*actions):
+    """Run the actions in threads released together; return (results, errors) in action order."""
+    barrier = threading.Barrier(len(actions))
+    results: list = [None] * len(actions)
+    errors: list = [None] * len(actions)
+
+    def run(i, action):
+        barrier.wait()
+        try:
+            results[i] = action()
+        except Exception as exc:  # the loser's refusal, inspected by the test
+            errors[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, errors
+
+
+def _in_session(engine, call):
+    def action():
+        with Session(engine) as s:
+            return call(s)
+    return action
+
+
+def _counts(engine, p_id: int, code: str) -> tuple[int, int]:
+    with Session(engine) as s:
+        events = s.exec(select(func.count()).select_from(PrefilingEvent)
+                        .where(PrefilingEvent.prefiling_id == p_id)).one()
+        audits = s.exec(select(func.count()).select_from(AuditEntry)
+                        .where(AuditEntry.action == "transition", AuditEntry.target == f"prefiling:{code}")).one()
+    return events, audits
+
+
+def _fresh(engine):
+    with Session(engine, expire_on_commit=False) as s:
+        made = make_prefiling(s)
+        return made, made.prefiling.version
+
+
+def test_register_and_reject_at_once(db_engine):
+    get_cipher()
+    doubles = taken = 0
+    for _ in range(TRIALS):
+        made, seen = _fresh(db_engine)
+        pid = made.prefiling.id
+        _results, errors = _race(
+            _in_session(db_engine, lambda s, pid=pid, seen=seen: staff.register(
+                session=s, actor=WANG, prefiling_id=pid, official_number="XF-1", version=seen)),
+            _in_session(db_engine, lambda s, pid=pid, seen=seen: staff.reject(
+                session=s, actor=LI, prefiling_id=pid, reason="不属于信访事项", channel="人民法院", version=seen)))
+        losers = [e for e in errors if e is not None]
+        assert len(losers) == 1 and isinstance(losers[0], IllegalTransition)
+        taken += str(losers[0]) == TAKEN
+        events, audits = _counts(db_engine, pid, made.code)
+        doubles += events != 2 or audits != 1
+        with Session(db_engine) as s:
+            p = s.get(Prefiling, pid)
+            # the final state agrees with the other fields: no 不予登记 with an official number
+            assert (p.state, bool(p.official_number), bool(p.reject_reason)) in (
+                ("已登记", True, False), ("不予登记", False, True))
+    assert doubles == 0 and taken == TRIALS
+
+
+def test_citizen_withdraws_while_staff_registers(db_engine):
+    get_cipher()
+    doubles = 0
+    for _ in range(TRIALS):
+        made, seen = _fresh(db_engine)
+        pid = made.prefiling.id
+        _results, errors = _race(
+            _in_session(db_engine, lambda s, made=made: withdraw(session=s, code=made.code, secret=made.secret, client=client())),
+            _in_session(db_engine, lambda s, pid=pid, seen=seen: staff.register(
+                session=s, actor=WANG, prefiling_id=pid, official_number="XF-2", version=seen)))
+        losers = [e for e in errors if e is not None]
+        assert len(losers) == 1 and isinstance(losers[0], IllegalTransition)
+        events, audits = _counts(db_engine, pid, made.code)
+        with Session(db_engine) as s:
+            state = s.get(Prefiling, pid).state
+        doubles += events != 2 or audits != (1 if state == "已登记" else 0)
+        assert state in ("已登记", "已撤回")
+    assert doubles == 0
+
+
+def test_two_ratings_at_once_count_once(db_engine):
+    get_cipher()
+    for _ in range(TRIALS):
+        made, _seen = _fresh(db_engine)
+        pid = made.prefiling.id
+        with Session(db_engine) as s:
+            staff.register(session=s, actor=WANG, prefiling_id=pid, official_number="XF-3")
+            staff.close(session=s, actor=WANG, prefiling_id=pid, reply="已办结。")
+        _results, errors = _race(
+            *(_in_session(db_engine, lambda s, r=r, made=made: rate(session=s, code=made.code, secret=made.secret,
+                                                         client=client(), rating=r))
+              for r in ("满意", "不满意")))
+        losers = [e for e in errors if e is not None]
+        assert len(losers) == 1 and isinstance(losers[0], RatingRefused)
+        with Session(db_engine) as s:
+            assert s.get(Prefiling, pid).rating in ("满意", "不满意")
+
+
+def test_two_editors_publish_one_case_once(db_engine, library):
+    editors = [Actor(f"editor-{n}", frozenset({EDITOR})) for n in ("zhao", "qian")]
+    doubles = 0
+    for _ in range(TRIALS):
+        slug = f"race-{uuid.uuid4().hex[:8]}"
+        with Session(db_engine) as s:
+            make_case(s, library, slug)
+            s.commit()
+        _results, errors = _race(
+            *(_in_session(db_engine, lambda s, e=e, slug=slug: (cases.publish(session=s, actor=e, library=library, slug=slug),
+                                                    s.commit()))
+              for e in editors))
+        losers = [e for e in errors if e is not None]
+        assert len(losers) == 1 and isinstance(losers[0], case_lifecycle.IllegalTransition)
+        with Session(db_engine) as s:
+            revisions = s.exec(select(func.count()).select_from(CaseRevision)
+                               .where(CaseRevision.case_slug == slug)).one()
+            published = s.exec(select(func.count()).select_from(AuditEntry)
+                               .where(AuditEntry.action == "publish", AuditEntry.target == f"case:{slug}")).one()
+            assert s.get(TypicalCase, slug).state == "已发布"
+        doubles += revisions != 2 or published != 1
+    assert doubles == 0
+
+
+@pytest.mark.parametrize("first", ["register", "reject"])
+def test_acting_on_a_stale_view_is_refused_with_the_plain_message(db_engine, first):
+    made, seen = _fresh(db_engine)
+    pid = made.prefiling.id
+    with Session(db_engine) as s:
+        if first == "register":
+            staff.register(session=s, actor=WANG, prefiling_id=pid, official_number="XF-4", version=seen)
+        else:
+            staff.reject(session=s, actor=WANG, prefiling_id=pid, reason="理由", channel="法院", version=seen)
+    with Session(db_engine) as s, pytest.raises(IllegalTransition, match="此件已被他人处理，请刷新"):
+        staff.request_more(session=s, actor=LI, prefiling_id=pid, reply="请补充身份证明。", version=seen)
+    assert _counts(db_engine, pid, made.code) == (2, 1)
