@@ -48,7 +48,7 @@ def make_engine(url: str) -> Engine:
     """An engine for `url`; for SQLite the folder (0700) and file (0600) are created private and
     pragmas set on every connect."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1].split("?", 1)[0]
+        path = url.split("///", 1)[1].split("?", 1)[0] if "///" in url else ""
         if path and path != ":memory:":
             private_dir(Path(path).parent)
             _private_file(Path(path))
