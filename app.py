@@ -27,6 +27,9 @@ PUBLIC_PAGES = [
 
 page = st.navigation({"公众服务": PUBLIC_PAGES, "工作台": staff_pages(current_actor())})
 page_frame()
+# pages may need to know that this run enters them afresh (Back, a link, the menu): widgets are redrawn
+st.session_state["page_entered"] = st.session_state.get("_page_current") != page.url_path
+st.session_state["_page_current"] = page.url_path
 framework_script()
 header()
 accessibility_controls()

@@ -41,13 +41,20 @@ if opened and library.provision(opened):
     st.switch_page("pages/laws.py", query_params={"law": p.law_slug, "article": p.label})
 
 # pre-fill: the home page form (session state) or the address (?q=: a shared link, Back, refresh).
-# The address always names the question on screen.
+# The address always names the question on screen. A page entered afresh gets a new question box
+# (a new widget key), because the browser does not redraw a remembered box with a value set here.
 if "ask_query" in st.session_state:
     st.session_state["ask_input"] = st.session_state.pop("ask_query") or ""
     st.session_state["ask_current"] = st.session_state["ask_input"]
-elif st.query_params.get("q") and st.query_params.get("q") != st.session_state.get("ask_current"):
+    st.session_state["ask_box"] = st.session_state.get("ask_box", 0) + 1
+elif st.query_params.get("q") and (st.query_params.get("q") != st.session_state.get("ask_current")
+                                   or st.session_state.get("page_entered")):
     st.session_state["ask_input"] = st.query_params.get("q")
     st.session_state["ask_current"] = st.session_state["ask_input"]
+    st.session_state["ask_box"] = st.session_state.get("ask_box", 0) + 1
+box_key = f"ask_input_{st.session_state.get('ask_box', 0)}"
+if box_key not in st.session_state:
+    st.session_state[box_key] = st.session_state.get("ask_input", "")
 
 st.title("法律问答")
 st.write("用自己的话说说遇到的事情，我们帮您找到相关的法律条文。也可以直接输入条文，例如“信访工作条例第三十二条”。")
@@ -71,14 +78,19 @@ def index_progress() -> None:
 index_progress()
 
 with st.form("ask-form", border=False):
-    st.text_input("您的问题", key="ask_input", max_chars=5000,
+    st.text_input("您的问题", key=box_key, max_chars=5000,
                   placeholder="例如：老板拖欠工资一年多了，还能申请劳动仲裁吗？")
     if st.form_submit_button("查找相关条文", type="primary", icon=":material/search:"):
-        st.session_state["ask_current"] = st.session_state.get("ask_input", "")
+        st.session_state["ask_input"] = st.session_state.get(box_key, "")
+        st.session_state["ask_current"] = st.session_state["ask_input"]
 
 query = st.session_state.get("ask_current")
+for stale in [k for k in st.query_params if k not in ("q", "a11y")]:   # Back may carry another page's
+    del st.query_params[stale]
 if query and query.strip() and st.query_params.get("q") != query:
     st.query_params["q"] = query
+elif query is not None and not query.strip() and "q" in st.query_params:
+    del st.query_params["q"]
 if query is None:
     st.caption("提示：说清楚是什么事、和谁、想要什么结果，找到的条文会更准确。")
     st.stop()

@@ -23,7 +23,9 @@ def _text(field: str, label: str, *, help: str | None = None, area: bool = False
     anchor(field)
     widget = st.text_area if area else st.text_input
     kwargs = {"height": 160} if area else {}
-    widget(label, key=wkey(field), help=help, max_chars=limit, placeholder=placeholder, **kwargs)
+    widget(label, key=wkey(field), max_chars=limit, placeholder=placeholder, **kwargs)
+    if help:   # hints are visible text, not a "?" tooltip
+        st.caption(help)
     inline_error(field, _errors())
 
 

@@ -17,7 +17,8 @@ CSS = """
 <style>
 .error-summary {border:4px solid #a11212;padding:0.8rem 1rem;margin:0 0 1rem 0;border-radius:0.3rem;
   background:#fff;color:#1f1f1f;}
-.error-summary h2 {font-size:1.2rem;margin:0 0 0.4rem 0;color:#a11212;}
+.error-summary .es-title {font-size:1.2rem;font-weight:700;margin:0 0 0.4rem 0;color:#a11212;}
+.error-summary, .confirm-panel {scroll-margin-top:4.5rem;}
 .error-summary ul {margin:0;padding-left:1.2rem;}
 .error-summary a {color:#a11212;font-weight:600;text-decoration:underline;}
 .field-error {color:#a11212;font-weight:600;margin:-0.4rem 0 0.8rem 0;border-left:4px solid #a11212;
@@ -78,7 +79,7 @@ def error_summary(errors: list[FieldError]) -> None:
         f'<li><a href="#field-{html_escape(e.field.replace(".", "-"))}">{html_escape(label_of(e.field))}：{html_escape(e.message)}</a></li>'
         for e in errors)
     st.markdown(f'<div class="error-summary" id="error-summary" role="alert" tabindex="-1">'
-                f"<h2>有 {len(errors)} 处需要修改</h2><ul>{items}</ul></div>", unsafe_allow_html=True)
+                f'<p class="es-title" role="heading" aria-level="2">有 {len(errors)} 处需要修改</p><ul>{items}</ul></div>', unsafe_allow_html=True)
     focus_once("error-summary", id(errors))
 
 

@@ -86,7 +86,8 @@ _SCRIPT = """
       }
       anchor.scrollIntoView({block: 'start'});
     }, true);
-    // 复制 buttons: <button class="copy-btn" data-copy="…">; says 已复制 next to the button.
+    // 复制 buttons (class copy-btn, text in data-copy) say 已复制 next to the button. No angle brackets in
+    // this script: the HTML sanitiser drops a script whose text looks like markup.
     doc.addEventListener('click', function (ev) {
       const b = ev.target.closest && ev.target.closest('button.copy-btn[data-copy]');
       if (!b) return;

@@ -79,3 +79,13 @@ def test_large_text_and_high_contrast_survive_a_reload_through_the_address(app_p
     again.toggle(key=f"_{CONTRAST}_switch").set_value(False).run()
     assert "a11y" not in again.query_params
     assert "font-size:125%" not in html_bodies(again)
+
+
+def test_frame_scripts_survive_the_html_sanitiser():
+    """Streamlit's DOMPurify drops a <script> whose text looks like markup (`<` before a letter or /),
+    which silently switched the whole frame script off once."""
+    from ui import site_frame
+
+    for script in (site_frame._SCRIPT, site_frame._TOP_SCRIPT, site_frame._FOCUS_SCRIPT):
+        inner = script.strip().removeprefix("<script>").removesuffix("</script>")
+        assert not re.search(r"<[/\w!]", inner)

@@ -6,6 +6,10 @@ import pytest
 from tests.conftest import page_text
 
 
+def question_box(at):
+    return next(t for t in at.text_input if t.label == "您的问题")
+
+
 def _cards(at) -> str:
     return "\n".join(str(m.value) for m in at.markdown if "ask-card" in str(m.value))
 
@@ -22,7 +26,7 @@ def test_question_from_home_page_finds_the_article(app_page, library):
 
 def test_typed_question_and_submit(app_page):
     at = app_page("pages/ask.py")
-    at.text_input(key="ask_input").input("找村里的调解委员会调解纠纷要收钱吗？")
+    question_box(at).input("找村里的调解委员会调解纠纷要收钱吗？")
     at.button(key="FormSubmitter:ask-form-查找相关条文").click()
     at.run()
     assert not at.exception
@@ -31,7 +35,7 @@ def test_typed_question_and_submit(app_page):
 
 def test_query_parameter_prefills_and_searches(app_page):
     at = app_page("pages/ask.py", q="信访工作条例第三十二条")
-    assert at.text_input(key="ask_input").value == "信访工作条例第三十二条"
+    assert question_box(at).value == "信访工作条例第三十二条"
     cards = _cards(at)
     first = cards.split('<div class="ask-card">')[1]
     assert "《信访工作条例》第三十二条" in first and "您查找的条文" in first
@@ -133,17 +137,17 @@ def test_stolen_phone_points_to_110(app_page):
 
 def test_the_address_names_the_question_and_back_restores_the_previous_one(app_page):
     at = app_page("pages/ask.py")
-    at.text_input(key="ask_input").set_value("老板拖欠工资怎么办")
+    question_box(at).set_value("老板拖欠工资怎么办")
     next(b for b in at.button if b.label == "查找相关条文").click().run()
     assert "老板拖欠工资怎么办" in str(at.query_params["q"])
     first = page_text(at)
-    at.text_input(key="ask_input").set_value("离婚后孩子的抚养费")
+    question_box(at).set_value("离婚后孩子的抚养费")
     next(b for b in at.button if b.label == "查找相关条文").click().run()
     assert "离婚后孩子的抚养费" in str(at.query_params["q"])
     # Back: the browser puts the previous address back; the page shows that question's results again
     at.query_params["q"] = "老板拖欠工资怎么办"
     at.run()
-    assert at.text_input(key="ask_input").value == "老板拖欠工资怎么办"
+    assert question_box(at).value == "老板拖欠工资怎么办"
     assert page_text(at) == first
 
 

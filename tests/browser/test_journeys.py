@@ -1,0 +1,122 @@
+"""Issue 13's journeys, walked by a citizen on a 375-px phone. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import re
+
+from tests.browser.conftest import assert_fits_phone, wait_for_app, wait_idle
+
+IN_VIEW = """(sel) => { const el = document.querySelector(sel); if (!el) return null;
+  const r = el.getBoundingClientRect(); return [r.top, r.bottom, window.innerHeight]; }"""
+
+
+def test_ask_next_step_article_and_back_restores_the_results(portal_url, phone, artifacts):
+    phone.goto(f"{portal_url}/ask")
+    wait_for_app(phone, "您的问题")
+    phone.get_by_test_id("stTextInputField").fill("老板拖欠工资一年多了，还能申请劳动仲裁吗？")
+    phone.get_by_role("button", name="查找相关条文").click()
+    wait_for_app(phone, "下一步怎么办")
+    box = phone.locator(".next-steps")
+    assert "劳动仲裁" in box.inner_text() and "12333" in box.inner_text() and "一年" in box.inner_text()
+    assert "q=" in phone.url                                     # the address names the question
+    phone.screenshot(path=str(artifacts / "journey-ask-phone.png"))
+    assert_fits_phone(phone, "法律问答")
+    first = phone.get_by_role("button", name=re.compile("^在法规库中阅读")).first
+    first.click()
+    wait_for_app(phone, "返回法规库目录")
+    assert "law=" in phone.url and "article=" in phone.url
+    phone.screenshot(path=str(artifacts / "journey-ask-article-phone.png"))
+    phone.go_back()
+    wait_for_app(phone, "下一步怎么办")
+    assert phone.get_by_test_id("stTextInputField").input_value() == "老板拖欠工资一年多了，还能申请劳动仲裁吗？"
+    assert phone.get_by_role("button", name=re.compile("^在法规库中阅读")).count() >= 3
+    assert "q=" in phone.url and "law=" not in phone.url       # the address names what is on screen
+    phone.screenshot(path=str(artifacts / "journey-ask-back-phone.png"))
+
+
+def _continue(phone, expect: str) -> None:
+    phone.get_by_role("button", name="继续").click()
+    wait_for_app(phone, expect)
+
+
+def _error_then_focus(phone, artifacts, name: str) -> None:
+    """A failed step: the summary is in view and focused; its first link focuses its field."""
+    wait_for_app(phone, "处需要修改")
+    phone.wait_for_function("() => document.activeElement && document.activeElement.id === 'error-summary'",
+                            timeout=10_000)
+    top, bottom, height = phone.evaluate(IN_VIEW, "#error-summary")
+    assert 0 <= top < height
+    phone.screenshot(path=str(artifacts / f"journey-prefile-{name}-error-phone.png"))
+    phone.locator("#error-summary a").first.click()
+    phone.wait_for_function("() => ['INPUT', 'TEXTAREA'].includes(document.activeElement.tagName)"
+                            " || document.activeElement.getAttribute('role') === 'combobox'", timeout=10_000)
+
+
+def test_prefile_with_one_error_per_step_then_confirmation_and_lookup(portal_url, phone, artifacts):
+    phone.goto(f"{portal_url}/prefile")
+    wait_for_app(phone, "须知与授权")
+    phone.get_by_role("button", name="继续").click()               # consent not given
+    _error_then_focus(phone, artifacts, "consent")
+    phone.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息").click()
+    _continue(phone, "第 2 步，共 5 步")
+    from tests.prefiling.factories import valid_id
+
+    phone.get_by_label("姓名").fill("张秀兰")
+    phone.get_by_label("身份证号码").fill(valid_id())
+    phone.get_by_label("联系电话（手机或固定电话）").fill("12")      # one error: a bad phone number
+    phone.get_by_label("住址").fill("历下区文化东路1号")
+    phone.get_by_role("button", name="继续").click()
+    _error_then_focus(phone, artifacts, "petitioner")
+    phone.get_by_label("联系电话（手机或固定电话）").fill("13812345678")
+    _continue(phone, "第 3 步，共 5 步")
+    phone.get_by_label("问题属地（区、县、市）").fill("历下区")
+    phone.get_by_text("申诉求决", exact=True).click()
+    phone.get_by_role("textbox", name="事实与理由").fill("公司拖欠工资半年，多次讨要未果。")
+    phone.get_by_role("button", name="继续").click()               # one error: 诉求 left empty
+    _error_then_focus(phone, artifacts, "matter")
+    phone.get_by_role("textbox", name="诉求").fill("请求督促公司支付拖欠的工资。")
+    _continue(phone, "第 4 步，共 5 步")
+    phone.get_by_role("button", name="继续").click()               # one error: nothing chosen
+    _error_then_focus(phone, artifacts, "history")
+    phone.get_by_text("否", exact=True).click()
+    _continue(phone, "核对您填写的内容")
+    phone.get_by_role("button", name="确认提交").click()
+    wait_for_app(phone, "查询密码只显示这一次")
+    phone.wait_for_timeout(1000)
+    top, bottom, height = phone.evaluate(IN_VIEW, "#confirm-panel")
+    assert 0 <= top and bottom <= height, (top, bottom, height)  # visible without scrolling
+    codes = phone.locator("#confirm-panel .panel-code").all_inner_texts()
+    assert len(codes) == 2 and len(codes[1]) == 8
+    assert phone.get_by_role("button", name="复制查询码和查询密码").is_visible()
+    phone.screenshot(path=str(artifacts / "journey-prefile-confirmation-phone.png"))
+    assert_fits_phone(phone, "确认页")
+
+    phone.goto(f"{portal_url}/lookup")
+    wait_for_app(phone, "进度查询")
+    phone.get_by_label("查询码（10位，可以带横线）").fill(codes[0])
+    phone.get_by_label("查询密码（8位）").fill(codes[1])
+    phone.get_by_role("button", name="查询").click()
+    wait_for_app(phone, "已提交")
+    phone.screenshot(path=str(artifacts / "journey-lookup-phone.png"))
+
+
+def test_large_text_and_high_contrast_persist_across_a_reload(portal_url, phone, artifacts):
+    phone.goto(f"{portal_url}/prefile")
+    wait_for_app(phone, "须知与授权")
+    phone.get_by_text("大字号").click()
+    wait_idle(phone)
+    phone.get_by_text("高对比度").click()
+    phone.wait_for_function("() => location.search.includes('a11y=large%2Ccontrast')"
+                            " || location.search.includes('a11y=large,contrast')", timeout=10_000)
+    phone.reload()
+    wait_for_app(phone, "须知与授权")
+    phone.wait_for_timeout(800)
+    assert phone.get_by_role("switch", name="大字号").is_checked()
+    assert phone.get_by_role("switch", name="高对比度").is_checked()
+    label = phone.evaluate("parseFloat(getComputedStyle(document.querySelector("
+                           "'[data-testid=\"stWidgetLabel\"] p')).fontSize)")
+    assert label >= 20, label
+    grey = phone.evaluate("getComputedStyle(document.querySelector('.site-sub')).color")
+    assert grey == "rgb(0, 0, 0)", grey
+    phone.screenshot(path=str(artifacts / "journey-large-contrast-reload-phone.png"))
+    assert_fits_phone(phone, "大字号")
