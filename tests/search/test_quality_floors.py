@@ -20,11 +20,11 @@ LEXICAL_FLOORS = {
     "heldout4": (0.11, 0.05),
 }
 FUSED_FLOORS = {
-    "dev": (0.85, 0.70),
-    "heldout": (0.70, 0.50),
-    "heldout2": (0.50, 0.30),
-    "heldout3": (0.55, 0.45),
-    "heldout4": (0.35, 0.25),
+    "dev": (0.79, 0.72),
+    "heldout": (0.85, 0.56),
+    "heldout2": (0.55, 0.33),
+    "heldout3": (0.51, 0.40),
+    "heldout4": (0.11, 0.05),
 }
 
 
