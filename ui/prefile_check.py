@@ -48,11 +48,17 @@ def _answers(data: dict) -> list[tuple[str, str, str]]:
 
 
 def _show_answers(data: dict) -> None:
-    for i, (step, label, value) in enumerate(_answers(data)):
-        left, right = st.columns([4, 1], vertical_alignment="center")
-        left.markdown(f"**{markdown_escape(label)}**")
-        left.markdown(f'<p class="answer-value">{html_escape(value)}</p>', unsafe_allow_html=True)
-        right.button(f"修改「{label}」", key=f"pf_change_{i}", on_click=on_change_answer, args=(step,))
+    # a summary list: each answer in its own row (label · value · 修改), ruled off from the next
+    st.html("<style>.st-key-pf-answers [class*='st-key-pf-answer-'] {border-bottom:1px solid #6b6b6b;"
+            "padding:0.3rem 0 0.5rem 0;} .st-key-pf-answers .answer-value, .st-key-pf-answers p {margin:0 !important;}"
+            ".st-key-pf-answers button p {text-decoration:underline;color:#0b3d91;font-weight:600;}</style>")
+    with st.container(key="pf-answers", gap="small"):
+        for i, (step, label, value) in enumerate(_answers(data)):
+            with st.container(horizontal=True, vertical_alignment="center", gap="small", key=f"pf-answer-{i}"):
+                st.markdown(f"**{markdown_escape(label)}**", width=110)
+                st.markdown(f'<p class="answer-value">{html_escape(value)}</p>', unsafe_allow_html=True)
+                st.button(f"修改「{label}」", key=f"pf_change_{i}", on_click=on_change_answer, args=(step,),
+                          type="tertiary")
 
 
 def _show_retrieval(data: dict) -> list[str]:

@@ -83,6 +83,14 @@ def test_prefile_with_one_error_per_step_then_confirmation_and_lookup(portal_url
     _error_then_focus(phone, artifacts, "history")
     phone.get_by_text("否", exact=True).click()
     _continue(phone, "核对您填写的内容")
+    # the check page is a summary list: label, value and 修改 share one row
+    row = phone.locator(".st-key-pf-answer-0")
+    assert "姓名" in row.inner_text() and "张秀兰" in row.inner_text()
+    assert row.get_by_role("button", name="修改「姓名」").is_visible()
+    box = row.bounding_box()
+    assert box["height"] < 80, box                                 # one row on a 375-px phone
+    row.scroll_into_view_if_needed()
+    phone.screenshot(path=str(artifacts / "journey-prefile-check-phone.png"))
     phone.get_by_role("button", name="确认提交").click()
     wait_for_app(phone, "查询密码只显示这一次")
     phone.wait_for_timeout(1000)
