@@ -8,6 +8,7 @@ from portal.text.escape import html_escape, markdown_escape
 from ui.law_view import article_html, blocks_html, law_card, law_facts_md
 from ui.links import permalink, status_badge_html
 from ui.resources import get_library
+from ui.site_frame import share_link
 
 library = get_library()
 slug = st.query_params.get("law")
@@ -80,8 +81,8 @@ def show_law() -> None:
             if target.path:
                 st.caption(" › ".join(target.path))
             st.markdown(article_html(target, target=True, link=False), unsafe_allow_html=True)
-            st.caption("本条固定链接（点右侧按钮复制）：")
-            st.code(permalink(law.slug, target.label), language=None)
+            st.caption("本条固定链接：")
+            share_link(permalink(law.slug, target.label))
 
     query = st.text_input("查找条文", placeholder="输入条号（如 32、第三十二条）或关键词",
                           key=f"find-{law.slug}")

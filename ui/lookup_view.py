@@ -8,11 +8,12 @@ from portal.db import session_scope
 from portal.prefiling import lookup as svc
 from portal.prefiling.codes import grouped
 from portal.prefiling.ratelimit import RateLimited
-from portal.prefiling.receipt import HOLIDAY_NOTE, date_text
+from portal.prefiling.receipt import HOLIDAY_NOTE, date_text, make_receipt
 from portal.prefiling.states import IllegalTransition
 from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text
 from ui.prefile_ui import client_info
+from ui.site_frame import office
 
 S = st.session_state
 
@@ -117,7 +118,16 @@ def show(view: svc.StatusView) -> None:
         facts += [("不予登记的理由", view.reject_reason), ("应当通过的途径", view.reject_channel)]
     for label, value in facts:
         st.markdown(f"**{markdown_escape(label)}**：{markdown_escape(value)}")
+    _history(view)      # the replies first, then what the citizen can do about them
     _actions(view)
-    _history(view)
     _clock(view)
+    _receipt_again(view)
     st.button("结束查询", on_click=on_leave, key="lk_leave")
+
+
+def _receipt_again(view: svc.StatusView) -> None:
+    """The receipt once more (without the 查询密码, which is never stored in readable form)."""
+    receipt = make_receipt(code=view.code, secret=None, submitted=view.received_date, category=view.category,
+                           district=view.district, office=office())
+    st.download_button("再次下载回执（可打印的网页）", receipt.html(), file_name=f"回执-{view.code}.html",
+                       mime="text/html", key="lk_receipt", icon=":material/download:")

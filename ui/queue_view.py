@@ -202,6 +202,11 @@ def actions(actor: Actor, view: StaffView) -> None:
             elif action == "close":
                 reply = st.text_area("办理结果（信访人会看到）", key=f"reply-close-{pid}")
                 _inline(view, "reply")
+                sure = st.checkbox("我已核对办理结果，确认办结（办结后不能再办理，信访人可以评价）",
+                                   key=f"confirm-close-{pid}")
                 if st.button("办结", key=f"do-close-{pid}", type="primary"):
-                    _act(actor, view, action, reply=reply)
+                    if sure:
+                        _act(actor, view, action, reply=reply)
+                    else:
+                        st.error("请先勾选“确认办结”，再点“办结”。")
     S[_seen_key(view)] = view.version

@@ -186,6 +186,31 @@ def framework_script() -> None:
             unsafe_allow_javascript=True)
 
 
+def absolute_link(relative: str) -> str:
+    """`relative` (/laws?law=…) as a full address a citizen can share, readable (not percent-encoded):
+    PORTAL_BASE_URL when set, else the address this browser used to reach the portal."""
+    from urllib.parse import unquote, urlsplit
+
+    base = get_settings().base_url.rstrip("/")
+    if relative.startswith(base) and base:
+        relative = relative[len(base):]
+    if not base:
+        try:
+            parts = urlsplit(st.context.url or "")
+            base = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+        except Exception:  # no request (AppTest)
+            base = ""
+    return base + unquote(relative)
+
+
+def share_link(relative: str) -> None:
+    """A permalink shown in full with a visible 复制 button."""
+    url = absolute_link(relative)
+    st.html(f'<p class="permalink" style="word-break:break-all;margin:0 0 0.3rem 0;font-family:monospace">'
+            f"{html_escape(url)}</p>")
+    copy_button(url, "复制链接")
+
+
 def copy_button(text: str, label: str = "复制") -> None:
     """A visible 复制 button that puts `text` on the clipboard and says so in words."""
     st.html(f'<div class="copy-row"><button type="button" class="copy-btn" data-copy="{html_escape(text)}">{html_escape(label)}</button>'

@@ -47,9 +47,26 @@ def test_permalink_opens_article_32(app_page, library):
     for line in article.body.split("\n"):  # every 款 and 项, verbatim, each on its own line
         assert line in text
     assert "<br>".join(article.body.split("\n")[:2]) in text
-    assert "/laws?law=xinfang-gongzuo-tiaoli-2022&article=" in text  # the copyable link
+    # the copyable link, readable (not percent-encoded), with a visible 复制 button
+    html = "\n".join(el.proto.body for el in at.html)
+    assert "/laws?law=xinfang-gongzuo-tiaoli-2022&amp;article=第三十二条</p>" in html
+    assert 'data-copy="/laws?law=xinfang-gongzuo-tiaoli-2022&amp;article=第三十二条">复制链接</button>' in html
     assert "第四章 信访事项的办理" in text
     assert "中共中央、国务院" in text and "2022年05月01日" in text
+
+
+def test_permalink_is_absolute_with_the_configured_base_url(app_page, monkeypatch):
+    from portal.settings import get_settings
+
+    monkeypatch.setenv("PORTAL_BASE_URL", "https://xfj.example.gov.cn/")
+    get_settings.cache_clear()
+    try:
+        at = app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article="第三十二条")
+        html = "\n".join(el.proto.body for el in at.html)
+        assert "https://xfj.example.gov.cn/laws?law=xinfang-gongzuo-tiaoli-2022&amp;article=第三十二条</p>" in html
+    finally:
+        monkeypatch.delenv("PORTAL_BASE_URL")
+        get_settings.cache_clear()
 
 
 def test_repealed_law_is_unmistakable_and_names_its_successor(app_page):

@@ -101,3 +101,14 @@ def test_staff_reply_and_one_time_rating_once_closed(open_lookup):
     click(at, "提交评价")
     text = page_text(at)
     assert "您的评价：满意" in text and not [b for b in at.button if b.label == "提交评价"]
+
+
+def test_replies_come_before_the_rating_and_the_receipt_can_be_downloaded_again(open_lookup):
+    at = open_lookup()
+    made = stored()
+    with Session(get_engine()) as s:
+        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="LX-8")
+        staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="已督促用人单位支付工资。")
+    text = page_text(ask(at, made.code, made.secret))
+    assert text.index("已督促用人单位支付工资。") < text.index("评价办理结果")
+    assert [d.proto.label for d in at.get("download_button")] == ["再次下载回执（可打印的网页）"]

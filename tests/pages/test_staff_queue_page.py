@@ -81,6 +81,9 @@ def test_queue_lists_overdue_first_in_words(app_page):
     frame = at.dataframe[0].value
     assert list(frame["查询码"]) == [codes.grouped(late.code), codes.grouped(fresh.code)]
     assert list(frame["期限"]) == ["⚠ 已超期 3 天", "还剩 14 天"]
+    # the table's own (unaudited) CSV download is hidden; only the audited export remains
+    styles = "\n".join(el.proto.body for el in at.html)
+    assert ".st-key-q-table-box [data-testid='stElementToolbar'] {display:none" in styles
     assert "有 1 件已超过法定期限" in page_text(at)
     for secret in PERSONAL:
         assert secret not in frame.to_string()
@@ -142,6 +145,9 @@ def test_each_transition_through_the_page_reaches_the_citizen(app_page):
     assert act_buttons(at) == {"close"}
 
     at.text_area(key=f"reply-close-{pid}").input("物业公司已修复屋顶。")
+    at.button(key=f"do-close-{pid}").click().run()               # 办结 asks for confirmation first
+    assert citizen_sees(made).state == "已登记" and "请先勾选“确认办结”" in page_text(at)
+    at.checkbox(key=f"confirm-close-{pid}").check()
     at.button(key=f"do-close-{pid}").click().run()
     seen = citizen_sees(made)
     assert seen.state == "已办结" and seen.history[-1].reply == "物业公司已修复屋顶。" and seen.can_rate
