@@ -23,24 +23,6 @@ def rrf(rankings: Mapping[str, Sequence[int]], weights: Mapping[str, float], *, 
     return fused
 
 
-def score_fusion(scores: Mapping[str, Mapping[int, float]], weights: Mapping[str, float]) -> dict[int, float]:
-    """Weighted sum of min-max normalised scores over each component's candidates (a candidate
-    missing from a component gets that component's minimum, i.e. 0 after normalisation)."""
-    fused: dict[int, float] = {}
-    for name, by_row in scores.items():
-        w = weights.get(name, 1.0)
-        if w <= 0 or not by_row:
-            continue
-        lo, hi = min(by_row.values()), max(by_row.values())
-        span = (hi - lo) or 1.0
-        for row, value in by_row.items():
-            fused[row] = fused.get(row, 0.0) + w * (value - lo) / span
-    for by_row in scores.values():  # rows seen by only some components
-        for row in by_row:
-            fused.setdefault(row, 0.0)
-    return fused
-
-
 def top_rows(scores: np.ndarray, n: int, *, min_score: float | None = None) -> np.ndarray:
     """Rows of the n highest scores, best first (optionally only those above min_score)."""
     n = min(n, scores.shape[0])
