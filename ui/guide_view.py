@@ -40,4 +40,5 @@ def render_timeline() -> None:
     st.caption("图中实心条是法定期限，虚线空心条是情况复杂时可以延长的期限。"
                "“最迟第几日”按每一步都用足期限推算，实际往往更快。")
     st.markdown("**同样的内容（文字表格）**")
-    st.markdown(timeline_table_markdown())
+    with st.container(key="stack-table-timeline"):   # on a phone each row becomes a card (ui/site_frame.py)
+        st.markdown(timeline_table_markdown())

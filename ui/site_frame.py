@@ -58,6 +58,15 @@ _SCRIPT = """
     if (root.nodeType !== 1) return;
     const w = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     let n; while ((n = w.nextNode())) tr(n);
+    // each table cell learns its column's heading, so a table can stack into cards on a phone
+    root.querySelectorAll && root.querySelectorAll('table').forEach(function (t) {
+      const heads = Array.from(t.querySelectorAll('thead th')).map(function (th) { return th.textContent.trim(); });
+      t.querySelectorAll('tbody tr').forEach(function (tr) {
+        Array.from(tr.children).forEach(function (td, i) {
+          if (heads[i] && !td.hasAttribute('data-label')) td.setAttribute('data-label', heads[i]);
+        });
+      });
+    });
     root.querySelectorAll && root.querySelectorAll('input[placeholder]').forEach(function (el) {
       const p = el.getAttribute('placeholder'); if (exact.has(p)) el.setAttribute('placeholder', exact.get(p));
     });
@@ -139,6 +148,15 @@ FRAME_CSS = """
 /* the labelled menu is for phones; wider screens keep the sidebar */
 @media (min-width: 768px) { .st-key-phone-menu {display:none !important;} }
 @media (max-width: 767px) { [data-testid="stMainBlockContainer"] {padding-top:3.5rem !important;} }
+/* tables marked stack-table become one card per row on a phone, each cell labelled by its heading */
+@media (max-width: 640px) {
+  [class*="st-key-stack-table"] table, [class*="st-key-stack-table"] tbody, [class*="st-key-stack-table"] tr,
+  [class*="st-key-stack-table"] td {display:block;width:100% !important;}
+  [class*="st-key-stack-table"] thead {position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);}
+  [class*="st-key-stack-table"] tr {border:2px solid #1f1f1f;border-radius:0.4rem;margin:0 0 0.8rem 0;padding:0.3rem 0.6rem;}
+  [class*="st-key-stack-table"] td {border:none !important;padding:0.2rem 0 !important;font-size:1rem;}
+  [class*="st-key-stack-table"] td::before {content:attr(data-label) "：";font-weight:700;}
+}
 .st-key-phone-menu button {min-height:2.75rem;font-size:1.1rem;}
 /* form labels at least 16 px, helper text legible */
 .stApp [data-testid="stWidgetLabel"] p, .stApp [data-testid="stWidgetLabel"] label {font-size:1rem !important;}

@@ -131,3 +131,18 @@ def test_large_text_and_high_contrast_persist_across_a_reload(portal_url, phone,
     assert grey == "rgb(0, 0, 0)", grey
     phone.screenshot(path=str(artifacts / "journey-large-contrast-reload-phone.png"))
     assert_fits_phone(phone, "大字号")
+
+
+def test_guide_table_stacks_into_labelled_cards_on_a_phone(portal_url, phone, artifacts):
+    phone.goto(f"{portal_url}/guide")
+    wait_for_app(phone, "期限示意图")
+    table = phone.locator('[class*="st-key-stack-table"] table')
+    table.scroll_into_view_if_needed()
+    cell = table.locator("tbody td").first
+    phone.wait_for_function("() => !!document.querySelector('[class*=st-key-stack-table] tbody td[data-label]')",
+                            timeout=10_000)
+    assert cell.get_attribute("data-label") == "阶段"
+    assert cell.evaluate("el => getComputedStyle(el).display") == "block"
+    assert cell.evaluate("el => getComputedStyle(el, '::before').content").startswith('"阶段')
+    phone.screenshot(path=str(artifacts / "journey-guide-table-phone.png"))
+    assert_fits_phone(phone, "信访指南")
