@@ -54,10 +54,8 @@ else:
         frame = pd.DataFrame(table).style.apply(lambda row: [styled[row.name]] * len(row), axis=1)
     except ImportError:  # pandas ships with streamlit; the words carry the meaning anyway
         frame = table
-    # the table's own toolbar (CSV download) is hidden: the only export is the audited one below
-    st.html("<style>.st-key-q-table-box [data-testid='stElementToolbar'] {display:none !important;}</style>")
-    with st.container(key="q-table-box"):
-        st.dataframe(frame, hide_index=True, width="stretch", key="q-table")
+    # no unaudited download: .streamlit/config.toml sets client.disableDataExport
+    st.dataframe(frame, hide_index=True, width="stretch", key="q-table")
 
 by_id = {r.id: r for r in rows}
 picked = st.selectbox("打开一件预登记", list(by_id), index=None, key="q-open", placeholder="选择查询码",
