@@ -85,8 +85,8 @@ def test_prefile_with_one_error_per_step_then_confirmation_and_lookup(portal_url
     _continue(phone, "核对您填写的内容")
     # the check page is a summary list: label, value and 修改 share one row
     row = phone.locator(".st-key-pf-answer-0")
+    row.get_by_role("button", name="修改「姓名」").wait_for(state="visible", timeout=20_000)
     assert "姓名" in row.inner_text() and "张秀兰" in row.inner_text()
-    assert row.get_by_role("button", name="修改「姓名」").is_visible()
     box = row.bounding_box()
     assert box["height"] < 80, box                                 # one row on a 375-px phone
     row.scroll_into_view_if_needed()
