@@ -97,6 +97,11 @@ with edit_tab:
 
 draft = CaseDraft(title=title, category=category, illustrative=illustrative,
                   provisions=tuple(Citation(c["id"], c["reason"].strip()) for c in citations), **texts)
+# errors belong to the draft that failed: once a field changes they are stale, so they go
+if failure and st.session_state.get(f"errors-draft-{key}") != draft:
+    st.session_state.pop(f"errors-{key}", None)
+    st.session_state.pop(f"errors-draft-{key}", None)
+    st.rerun()
 
 with preview_tab:
     st.markdown(f"### {markdown_escape(draft.title) or '（未填写标题）'}")
@@ -115,6 +120,7 @@ def attempt(action, success: str, next_pick: str) -> None:
             action(session)
     except ValidationFailed as error:
         st.session_state[f"errors-{key}"] = error
+        st.session_state[f"errors-draft-{key}"] = draft
     except lifecycle.IllegalTransition as error:
         st.error(str(error))
         return

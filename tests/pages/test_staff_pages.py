@@ -96,6 +96,11 @@ def test_editor_writes_and_publishes_a_case_in_the_page(app_page, library):
         at.text_area(key=f"{name}-new").input(f"{name} 的内容，**加粗**。")
     at.button(key="save-new").click().run()
     assert "请至少选择一条法律依据" in page_text(at)  # inline + summary, nothing stored
+    at.text_input(key="title-new").input("页面里写的案例（改过）")   # a changed field clears stale errors
+    at.run()
+    assert "请至少选择一条法律依据" not in page_text(at) and "请修改以下问题" not in page_text(at)
+    at.text_input(key="title-new").input("页面里写的案例")
+    at.run()
     at.button(key="add-new").click().run()  # first article of the first law in the picker
     at.button(key="save-new").click().run()
     assert "已保存" in page_text(at), page_text(at)
