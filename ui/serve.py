@@ -19,10 +19,14 @@ from __future__ import annotations
 
 import gc
 import sys
+import threading
 from pathlib import Path
 
+from streamlit import delta_generator
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
+
+from portal.staff.passwords import dummy_hash
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
@@ -37,13 +41,24 @@ def prepare() -> int:
     status = print_setup_report(bootstrap_once(engine=get_engine(), settings=get_settings()))
     gc.collect()
     gc.freeze()
+    # the dummy password hash (unknown usernames cost one verification too) made now, off the pages' path
+    threading.Thread(target=dummy_hash, name="dummy-hash", daemon=True).start()
     return status
+
+
+def _skip_repl_probe() -> None:
+    """Streamlit's first element of a process asks whether it runs in a REPL to print a usage
+    warning, by walking inspect.stack() with source lines (0.2–0.7 s of the first page). Under
+    `streamlit run` neither warning can apply, so mark it as shown."""
+    if hasattr(delta_generator, "_use_warning_has_been_displayed"):
+        delta_generator._use_warning_has_been_displayed = True
 
 
 def main(argv: list[str] | None = None) -> int:
     if status := prepare():
         return status
     PagesManager.uses_pages_directory = False
+    _skip_repl_probe()
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
     return cli.main()
 
