@@ -1,14 +1,14 @@
 """bulletin: anonymous case read counts; indexes on the pre-filing dates the dashboard selects by
 
 Revision ID: 0009_bulletin
-Revises: 0007_hardening (0008_repeats was not on main yet; the lead re-chains)
+Revises: 0010_supplements (the latest on main when this landed; 0008_repeats was not there yet — the lead re-chains)
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_bulletin"
-down_revision = "0007_hardening"
+down_revision = "0010_supplements"
 branch_labels = None
 depends_on = None
 
