@@ -15,6 +15,7 @@ TABLE_MODULES = (
     "portal.schedule.models",
     "portal.search.stats",
     "portal.qa.models",
+    "portal.stats.models",
 )
 
 
