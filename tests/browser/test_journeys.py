@@ -201,3 +201,31 @@ def test_guide_table_stacks_into_labelled_cards_on_a_phone(portal_url, phone, ar
     assert cell.evaluate("el => getComputedStyle(el, '::before').content").startswith('"阶段')
     phone.screenshot(path=str(artifacts / "journey-guide-table-phone.png"))
     assert_fits_phone(phone, "信访指南")
+
+
+TIMELINE_TEXT = """() => {
+  const svg = document.querySelector('.timeline-figure svg');
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const texts = [...svg.querySelectorAll('text')];
+  const sizes = texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+  const heights = texts.map(t => t.getBoundingClientRect().height);
+  const svgBox = svg.getBoundingClientRect();
+  const outside = texts.filter(t => { const r = t.getBoundingClientRect();
+    return r.left < svgBox.left - 1 || r.right > svgBox.right + 1; }).map(t => t.textContent);
+  return {scale, min: Math.min(...sizes), minHeight: Math.min(...heights), count: texts.length, outside};
+}"""
+
+
+def test_timeline_text_is_legible_on_a_phone(portal_url, phone, artifacts):
+    phone.goto(f"{portal_url}/guide")
+    wait_for_app(phone, "期限示意图")
+    figure = phone.locator(".timeline-figure")
+    figure.scroll_into_view_if_needed()
+    measured = phone.evaluate(TIMELINE_TEXT)
+    print("timeline at 375 px:", measured)
+    assert measured["count"] > 10
+    assert measured["min"] >= 14, measured              # every word at least ~14 CSS px
+    assert measured["minHeight"] >= 14, measured        # … as drawn, not only as declared
+    assert measured["outside"] == [], measured          # nothing cut off at the sides
+    figure.screenshot(path=str(artifacts / "journey-guide-timeline-phone.png"))
+    assert_fits_phone(phone, "期限示意图")
