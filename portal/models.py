@@ -16,6 +16,7 @@ TABLE_MODULES = (
     "portal.schedule.models",
     "portal.search.stats",
     "portal.qa.models",
+    "portal.stats.models",
 )
 
 

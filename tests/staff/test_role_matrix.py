@@ -22,6 +22,8 @@ from portal.qa import service as bank
 from portal.qa.models import BankQuestion, SentQuestion
 from portal.roles import ADMIN, COUNSEL, EDITOR, HANDLER, REPORTS, ROLES
 from portal.staff import accounts
+from portal.stats import figures as stats
+from portal.stats.facts import month_period
 from portal.timeutil import utcnow
 from tests.cases.factories import make_case, make_draft
 from tests.prefiling.factories import make_prefiling, make_with_attachment
@@ -29,6 +31,7 @@ from tests.qa.factories import ARTICLE_22, make_question
 from tests.staff.factories import PASSWORD, make_user
 
 NEW_PASSWORD = "another long passphrase"
+_MONTH = month_period(2026, 11)
 
 # service name -> (roles that may call it, call(session, actor, library, tmp_path))
 SERVICES = {
@@ -98,6 +101,14 @@ SERVICES = {
         session=s, actor=a, link_id=_repeat_link(s), action="confirm")),
     "repeats.confirmed_repeats": ((HANDLER, ADMIN), lambda s, a, lib, _t: repeats.confirmed_repeats(
         session=s, actor=a, start=utcnow().date(), end=utcnow().date())),
+    # 数据看板: 管理员 or 办理 (检举控告 figures only with 检举控告 too: tests/stats/test_figures.py)
+    "stats.intake": ((ADMIN, HANDLER), lambda s, a, lib, _t: stats.intake(session=s, actor=a, period=_MONTH)),
+    "stats.timeliness": ((ADMIN, HANDLER), lambda s, a, lib, _t: stats.timeliness(
+        session=s, actor=a, period=_MONTH, today=_MONTH.end)),
+    "stats.outcomes": ((ADMIN, HANDLER), lambda s, a, lib, _t: stats.outcomes(session=s, actor=a, period=_MONTH)),
+    "stats.due_lists": ((ADMIN, HANDLER), lambda s, a, lib, _t: stats.due_lists(session=s, actor=a, day=_MONTH.end)),
+    "stats.legal_education": ((ADMIN, HANDLER), lambda s, a, lib, _t: stats.legal_education(
+        session=s, actor=a, period=_MONTH)),
     "bank.add_question": ((COUNSEL,), lambda s, a, lib, _t: bank.add_question(
         session=s, actor=a, library=lib, question="矩阵里新写的问题", provision_ids=[ARTICLE_22])),
     "bank.file_from_search": (ROLES, lambda s, a, lib, _t: bank.file_from_search(
@@ -219,7 +230,7 @@ def test_every_staff_service_is_in_the_matrix():
 
     modules = {"cases": cases, "accounts": accounts, "audit": audit, "cases_io": importer,
                "prefiling": prefiling_staff, "handling": handling, "export": export,
-               "bank": bank, "bank_inbox": bank_inbox, "repeats": repeats}
+               "bank": bank, "bank_inbox": bank_inbox, "stats": stats, "repeats": repeats}
     public_reading = {"published_list", "published_case", "published_summaries", "summary_of",
                       "citations_of", "draft_of", "store_case", "record",
                       "import_cases", "check_case_file", "case_files",

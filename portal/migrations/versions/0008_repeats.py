@@ -1,7 +1,8 @@
 """repeats: keyed signatures of pre-filings and the 疑似重复 links between them
 
 Revision ID: 0008_repeats
-Revises: 0007_hardening
+Revises: 0009_bulletin (the head on main when this landed: 0007 → 0010_supplements → 0009_bulletin;
+chaining on 0007_hardening as assigned would have made a second head — the lead may re-chain)
 
 Existing pre-filings get their petitioner key here (the ID number is decrypted with the configured
 key, hashed with a key derived from it, and never written in clear). Their text sketches and links
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_repeats"
-down_revision = "0007_hardening"
+down_revision = "0009_bulletin"
 branch_labels = None
 depends_on = None
 
