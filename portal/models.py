@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 TABLE_MODULES = (
     "portal.laws.models",
     "portal.prefiling.models",
+    "portal.prefiling.repeats_models",
     "portal.staff.models",
     "portal.audit.models",
     "portal.cases.models",

@@ -14,7 +14,7 @@ from portal.cases import service as cases
 from portal.db import make_engine
 from portal.identity import Actor, PermissionDenied
 from portal.migrate import migrate
-from portal.prefiling import export, handling
+from portal.prefiling import export, handling, repeats
 from portal.prefiling import staff as prefiling_staff
 from portal.prefiling.models import Prefiling, PrefilingAttachment
 from portal.qa import inbox as bank_inbox
@@ -87,6 +87,21 @@ SERVICES = {
         session=s, actor=a, prefiling_id=_seeded_id(s))),
     "export.export_csv": ((HANDLER,), lambda s, a, lib, _t: export.export_csv(
         session=s, actor=a, rows=prefiling_staff.queue(session=s, actor=Actor("q", frozenset({HANDLER}))))),
+    # 重复信访: links of an ordinary 件 for 办理; figures also for 管理员
+    "repeats.repeat_panel": ((HANDLER,), lambda s, a, lib, _t: repeats.repeat_panel(
+        session=s, actor=a, prefiling_id=_seeded_id(s))),
+    "repeats.repeat_panel(检举控告)": ((HANDLER, REPORTS), lambda s, a, lib, _t: repeats.repeat_panel(
+        session=s, actor=a, prefiling_id=_report_id(s))),
+    "repeats.repeat_marks": ((HANDLER,), lambda s, a, lib, _t: repeats.repeat_marks(
+        session=s, actor=a, prefiling_ids=[_seeded_id(s)])),
+    "repeats.confirm": ((HANDLER,), lambda s, a, lib, _t: repeats.confirm(
+        session=s, actor=a, link_id=_repeat_link(s))),
+    "repeats.dismiss": ((HANDLER,), lambda s, a, lib, _t: repeats.dismiss(
+        session=s, actor=a, link_id=_repeat_link(s))),
+    "repeats.decide": ((HANDLER,), lambda s, a, lib, _t: repeats.decide(
+        session=s, actor=a, link_id=_repeat_link(s), action="confirm")),
+    "repeats.confirmed_repeats": ((HANDLER, ADMIN), lambda s, a, lib, _t: repeats.confirmed_repeats(
+        session=s, actor=a, start=utcnow().date(), end=utcnow().date())),
     # 数据看板: 管理员 or 办理 (检举控告 figures only with 检举控告 too: tests/stats/test_figures.py)
     "stats.intake": ((ADMIN, HANDLER), lambda s, a, lib, _t: stats.intake(session=s, actor=a, period=_MONTH)),
     "stats.timeliness": ((ADMIN, HANDLER), lambda s, a, lib, _t: stats.timeliness(
@@ -124,6 +139,17 @@ SERVICES = {
     "bank_inbox.dismiss_sent": ((COUNSEL,), lambda s, a, lib, _t: bank_inbox.dismiss_sent(
         session=s, actor=a, sent_id=_sent_id(s))),
 }
+
+
+def _repeat_link(session: Session) -> int:
+    """A fresh 疑似重复 link between two ordinary pre-filings of one petitioner."""
+    from tests.prefiling.factories import valid_id
+
+    number = valid_id()
+    earlier = make_prefiling(session, id_number=number).prefiling.id
+    later = make_prefiling(session, id_number=number).prefiling.id
+    return session.exec(select(repeats.PrefilingRepeat.id).where(
+        repeats.PrefilingRepeat.prefiling_id == later, repeats.PrefilingRepeat.earlier_id == earlier)).one()
 
 
 def _bank_id(session: Session, state: str) -> int:
@@ -209,7 +235,7 @@ def test_every_staff_service_is_in_the_matrix():
 
     modules = {"cases": cases, "accounts": accounts, "audit": audit, "cases_io": importer,
                "prefiling": prefiling_staff, "handling": handling, "export": export,
-               "bank": bank, "bank_inbox": bank_inbox, "stats": stats,
+               "bank": bank, "bank_inbox": bank_inbox, "stats": stats, "repeats": repeats,
                "stats_bulletin": stats_bulletin}
     public_reading = {"published_list", "published_case", "published_summaries", "summary_of",
                       "citations_of", "draft_of", "store_case", "record",
@@ -217,7 +243,10 @@ def test_every_staff_service_is_in_the_matrix():
                       "deadline_words", "offered_actions", "neutralise",
                       "published_entries", "provisions_of", "clean_provisions", "validate",
                       "send_question", "mask_personal_numbers",
-                      "cell", "pct", "change", "change_pct", "hidden_share", "to_markdown", "to_html"}  # pure, no data, or public
+                      "cell", "pct", "change", "change_pct", "hidden_share", "to_markdown", "to_html",
+                      # 重复信访 plumbing: no actor, no data shown (submission, background, retention)
+                      "threshold_for", "matter_text", "record_submission", "process_pending",
+                      "encode_soon", "forget"}  # pure, no data, or public
     covered = {n.split(".", 1)[1] for n in SERVICES} | public_reading
     for module in modules.values():
         for fname, func in inspect.getmembers(module, inspect.isfunction):
