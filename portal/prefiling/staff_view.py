@@ -83,7 +83,8 @@ def staff_view(*, session: Session, actor: Actor, prefiling_id: int, reveal: boo
     dec = cipher.decrypt
     people = session.exec(select(PrefilingPerson).where(PrefilingPerson.prefiling_id == p.id)
                           .order_by(col(PrefilingPerson.role), col(PrefilingPerson.position))).all()
-    atts = session.exec(select(PrefilingAttachment).where(PrefilingAttachment.prefiling_id == p.id)).all()
+    atts = session.exec(select(PrefilingAttachment).where(PrefilingAttachment.prefiling_id == p.id)
+                        .order_by(col(PrefilingAttachment.id))).all()
     events = session.exec(select(PrefilingEvent).where(PrefilingEvent.prefiling_id == p.id)
                           .order_by(col(PrefilingEvent.at), col(PrefilingEvent.id))).all()
     clock = clock_of(p, events)
@@ -96,7 +97,8 @@ def staff_view(*, session: Session, actor: Actor, prefiling_id: int, reveal: boo
         facts=p.facts if see else None,
         people=[{"role": x.role, "relation": x.relation, "name": dec(x.name_enc), "phone": dec(x.phone_enc)}
                 for x in people] if see else [],
-        attachments=[{"id": a.id, "kind": a.kind, "size": a.size} for a in atts] if see else [],
+        attachments=[{"id": a.id, "kind": a.kind, "size": a.size, "added_at": a.added_at}
+                     for a in atts] if see else [],
         raised_where=p.raised_where, raised_stage=p.raised_stage,
         channels=tuple(c for c in p.channels.split(",") if c),
         raised_before=p.raised_before, official_number=p.official_number,
