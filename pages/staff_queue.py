@@ -29,6 +29,9 @@ category = right.selectbox("类别", [ALL, *CATEGORIES], key="q-category")
 left, right = st.columns(2)
 district = left.selectbox("问题属地", [ALL, *known_districts], key="q-district")
 deadline = right.selectbox("法定期限", list(DEADLINES), key="q-deadline")
+if "code" in st.query_params:  # a link from 数据看板 opens the queue at one 查询码
+    S["q-code"] = st.query_params["code"][:20]
+    del st.query_params["code"]
 code = st.text_input("按查询码查找（可只输入一部分）", key="q-code", max_chars=20)
 
 filters = {"state": None if state == ALL else state, "category": None if category == ALL else category,

@@ -152,7 +152,9 @@ def _upload_requested_material(phone, portal_url, artifacts, codes) -> None:
     assert note.input_value() == "这是10月的工资条。"               # nothing typed is lost
     assert "当前状态：需补充材料" in phone.locator("body").inner_text()
     phone.screenshot(path=str(artifacts / "journey-supplement-refused-phone.png"))
-    phone.locator('[data-testid="stFileChipDeleteBtn"] button').first.click()   # take the bad file out
+    remove = phone.locator('[data-testid="stFileChipDeleteBtn"] button').first
+    assert remove.get_attribute("aria-label") == "删除 工资条.pdf"    # a screen reader hears Chinese
+    remove.click()                                                   # take the bad file out
     phone.locator('[data-testid="stFileChip"]').first.wait_for(state="detached", timeout=20_000)
     upload.set_input_files([{"name": "工资条.png", "mimeType": "image/png", "buffer": files.png()}])
     phone.locator('[data-testid="stFileChip"]', has_text="工资条.png").wait_for(state="visible", timeout=20_000)
@@ -201,3 +203,31 @@ def test_guide_table_stacks_into_labelled_cards_on_a_phone(portal_url, phone, ar
     assert cell.evaluate("el => getComputedStyle(el, '::before').content").startswith('"阶段')
     phone.screenshot(path=str(artifacts / "journey-guide-table-phone.png"))
     assert_fits_phone(phone, "信访指南")
+
+
+TIMELINE_TEXT = """() => {
+  const svg = document.querySelector('.timeline-figure svg');
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const texts = [...svg.querySelectorAll('text')];
+  const sizes = texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+  const heights = texts.map(t => t.getBoundingClientRect().height);
+  const svgBox = svg.getBoundingClientRect();
+  const outside = texts.filter(t => { const r = t.getBoundingClientRect();
+    return r.left < svgBox.left - 1 || r.right > svgBox.right + 1; }).map(t => t.textContent);
+  return {scale, min: Math.min(...sizes), minHeight: Math.min(...heights), count: texts.length, outside};
+}"""
+
+
+def test_timeline_text_is_legible_on_a_phone(portal_url, phone, artifacts):
+    phone.goto(f"{portal_url}/guide")
+    wait_for_app(phone, "期限示意图")
+    figure = phone.locator(".timeline-figure")
+    figure.scroll_into_view_if_needed()
+    measured = phone.evaluate(TIMELINE_TEXT)
+    print("timeline at 375 px:", measured)
+    assert measured["count"] > 10
+    assert measured["min"] >= 14, measured              # every word at least ~14 CSS px
+    assert measured["minHeight"] >= 14, measured        # … as drawn, not only as declared
+    assert measured["outside"] == [], measured          # nothing cut off at the sides
+    figure.screenshot(path=str(artifacts / "journey-guide-timeline-phone.png"))
+    assert_fits_phone(phone, "期限示意图")

@@ -22,6 +22,7 @@ from portal.qa import service as bank
 from portal.qa.models import BankQuestion, SentQuestion
 from portal.roles import ADMIN, COUNSEL, EDITOR, HANDLER, REPORTS, ROLES
 from portal.staff import accounts
+from portal.stats import bulletin as stats_bulletin
 from portal.stats import figures as stats
 from portal.stats.facts import month_period
 from portal.timeutil import utcnow
@@ -109,6 +110,10 @@ SERVICES = {
     "stats.due_lists": ((ADMIN, HANDLER), lambda s, a, lib, _t: stats.due_lists(session=s, actor=a, day=_MONTH.end)),
     "stats.legal_education": ((ADMIN, HANDLER), lambda s, a, lib, _t: stats.legal_education(
         session=s, actor=a, period=_MONTH)),
+    "stats_bulletin.monthly_bulletin": ((ADMIN, HANDLER), lambda s, a, lib, _t: stats_bulletin.monthly_bulletin(
+        session=s, actor=a, year=2026, month=11, today=_MONTH.end)),
+    "stats_bulletin.export_bulletin": ((ADMIN, HANDLER), lambda s, a, lib, _t: stats_bulletin.export_bulletin(
+        session=s, actor=a, year=2026, month=11, fmt="md", today=_MONTH.end)),
     "bank.add_question": ((COUNSEL,), lambda s, a, lib, _t: bank.add_question(
         session=s, actor=a, library=lib, question="矩阵里新写的问题", provision_ids=[ARTICLE_22])),
     "bank.file_from_search": (ROLES, lambda s, a, lib, _t: bank.file_from_search(
@@ -230,13 +235,15 @@ def test_every_staff_service_is_in_the_matrix():
 
     modules = {"cases": cases, "accounts": accounts, "audit": audit, "cases_io": importer,
                "prefiling": prefiling_staff, "handling": handling, "export": export,
-               "bank": bank, "bank_inbox": bank_inbox, "stats": stats, "repeats": repeats}
+               "bank": bank, "bank_inbox": bank_inbox, "stats": stats, "repeats": repeats,
+               "stats_bulletin": stats_bulletin}
     public_reading = {"published_list", "published_case", "published_summaries", "summary_of",
                       "citations_of", "draft_of", "store_case", "record",
                       "import_cases", "check_case_file", "case_files",
                       "deadline_words", "offered_actions", "neutralise",
                       "published_entries", "provisions_of", "clean_provisions", "validate",
                       "send_question", "mask_personal_numbers",
+                      "cell", "pct", "change", "change_pct", "hidden_share", "to_markdown", "to_html",
                       # 重复信访 plumbing: no actor, no data shown (submission, background, retention)
                       "threshold_for", "matter_text", "record_submission", "process_pending",
                       "encode_soon", "forget"}  # pure, no data, or public
