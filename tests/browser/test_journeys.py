@@ -152,7 +152,9 @@ def _upload_requested_material(phone, portal_url, artifacts, codes) -> None:
     assert note.input_value() == "这是10月的工资条。"               # nothing typed is lost
     assert "当前状态：需补充材料" in phone.locator("body").inner_text()
     phone.screenshot(path=str(artifacts / "journey-supplement-refused-phone.png"))
-    phone.locator('[data-testid="stFileChipDeleteBtn"] button').first.click()   # take the bad file out
+    remove = phone.locator('[data-testid="stFileChipDeleteBtn"] button').first
+    assert remove.get_attribute("aria-label") == "删除 工资条.pdf"    # a screen reader hears Chinese
+    remove.click()                                                   # take the bad file out
     phone.locator('[data-testid="stFileChip"]').first.wait_for(state="detached", timeout=20_000)
     upload.set_input_files([{"name": "工资条.png", "mimeType": "image/png", "buffer": files.png()}])
     phone.locator('[data-testid="stFileChip"]', has_text="工资条.png").wait_for(state="visible", timeout=20_000)
