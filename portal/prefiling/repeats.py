@@ -34,6 +34,7 @@ from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.models import Prefiling
 from portal.prefiling.repeats_keys import key_tag, petitioner_key, similarity, text_sketch
 from portal.prefiling.repeats_models import PrefilingRepeat, PrefilingSignature
+from portal.prefiling.staff_view import load_for_staff
 from portal.prefiling.states import IllegalTransition, TransitionTaken
 from portal.roles import ADMIN, HANDLER, REPORTS
 from portal.timeutil import utcnow
@@ -278,12 +279,7 @@ def _may_see(actor: Actor, *restricted: bool) -> bool:
 
 def repeat_panel(*, session: Session, actor: Actor, prefiling_id: int) -> RepeatPanel:
     """The earlier pre-filings `prefiling_id` may repeat, as this actor may see them."""
-    require(actor, HANDLER, REPORTS)
-    p = session.get(Prefiling, prefiling_id)
-    if p is None:
-        raise LookupError(f"pre-filing {prefiling_id} not found")
-    if not p.restricted:
-        require(actor, HANDLER)
+    p = load_for_staff(session=session, actor=actor, prefiling_id=prefiling_id)
     if not _may_see(actor, p.restricted):
         return RepeatPanel(withheld=True)
     rows = session.exec(select(PrefilingRepeat, Prefiling)
