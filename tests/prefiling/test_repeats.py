@@ -261,3 +261,26 @@ def test_repeats_command_encodes_what_is_pending(capsys):
     assert "encoded and linked" in capsys.readouterr().out
     with Session(engine) as s:
         assert s.get(PrefilingSignature, made).text_bits != ""
+
+
+def _drain_worker() -> None:
+    """Wait for the background worker's queue to empty (one worker: a no-op runs after the rest)."""
+    repeats._WORKER.submit(lambda: None).result(timeout=120)
+
+
+def test_the_background_worker_encodes_after_the_submission(db_engine, monkeypatch):
+    monkeypatch.undo()   # the real encode_soon this time
+    monkeypatch.setattr(repeats, "_default_embedder", lambda: Broken())
+    with Session(db_engine) as s:
+        first = make_prefiling(s, **ROOF).prefiling.id
+    _drain_worker()
+    with Session(db_engine) as s:   # the model is down: the submission stands, the failure is counted
+        assert s.get(Prefiling, first).state == "已提交"
+        assert s.get(PrefilingSignature, first).encode_failures == 1
+    monkeypatch.setattr(repeats, "_default_embedder", lambda: FakeEmbedder())
+    with Session(db_engine) as s:
+        second = make_prefiling(s, **ROOF).prefiling.id
+    _drain_worker()
+    with Session(db_engine) as s:   # the next run catches up with the first one too
+        assert all(s.get(PrefilingSignature, i).text_bits for i in (first, second))
+        assert [(x.prefiling_id, x.earlier_id) for x in links(s)] == [(second, first)]
