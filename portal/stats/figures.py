@@ -28,6 +28,7 @@ from portal.prefiling.form import CATEGORIES
 from portal.prefiling.states import CLOSED, NEEDS_MORE, REGISTERED, REJECTED, SUBMITTED, WITHDRAWN
 from portal.stats import facts
 from portal.stats.facts import Fact, Period
+from portal.timeutil import beijing_today
 
 FIRST_TIME_DAYS = 21
 SATISFIED = ("满意", "基本满意")
@@ -213,7 +214,10 @@ def due_lists(*, session: Session, actor: Actor | None, day: dt.date, week: int 
     """Open matters past their real last day on `day`, and those due within `week` days of it."""
     counted = facts.counting(actor)
     overdue, soon = [], []
-    for r in facts.load(session=session, include_restricted=counted, where=facts.running_on(day)):
+    running = facts.load(session=session, include_restricted=counted, where=facts.open_now())
+    if day < beijing_today():  # a past day: matters ended since were still running then
+        running += facts.load(session=session, include_restricted=counted, where=facts.ended_after(day))
+    for r in running:
         step = r.step_on(day)
         if step is None:
             continue
@@ -252,7 +256,7 @@ def legal_education(*, session: Session, actor: Actor | None, period: Period, li
     start, end = period.utc_bounds()
     added = session.exec(select(BankQuestion.created_at).where(
         col(BankQuestion.created_at) >= start, col(BankQuestion.created_at) < end)).all()
-    months = Counter(_month_of(facts._beijing_date(a)) for a in added)
+    months = Counter(_month_of(facts.beijing_date_of(a)) for a in added)
     total = session.exec(select(func.count()).select_from(BankQuestion).where(
         BankQuestion.state == "已发布", col(BankQuestion.created_at) < end)).one()
     return LegalEducation(top_articles=most_opened(session=session, limit=limit),
