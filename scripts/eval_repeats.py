@@ -12,8 +12,9 @@ A pair (later, earlier) is a true repeat when both are about the same matter.
    portal.prefiling.repeats.WINDOW_DAYS) and prints the threshold with the best F1 for the text signal.
 2. On the test seed it runs the real pipeline on a fresh SQLite database — pre-filings stored,
    `record_submission` (petitioner key and links), `process_pending` (text sketches and links) with
-   the threshold configured in portal.prefiling.repeats — and prints precision and recall of the
-   stored links: same petitioner, close text, and either (the flag a handler sees).
+   the threshold from step 1 (and names the one configured in portal.prefiling.repeats, which
+   should equal it) — and prints precision and recall of the stored links: same petitioner, close
+   text, and either (the flag a handler sees).
 """
 
 from __future__ import annotations
@@ -197,10 +198,10 @@ def text_of(f: Filing) -> str:
 
 
 def _best_threshold(scored: list[tuple[float, bool]], true_count: int) -> tuple[float, float]:
-    """(best F1, its threshold) over thresholds 0.60 … 0.99 for "similarity ≥ threshold"."""
+    """(best F1, its threshold) over thresholds 0.600, 0.605 … 0.995 for "similarity ≥ threshold"."""
     best = (0.0, 1.0)
-    for step in range(60, 100):
-        threshold = step / 100
+    for step in range(120, 200):
+        threshold = step / 200
         tp = sum(ok for s, ok in scored if s >= threshold)
         flagged = sum(1 for s, _ in scored if s >= threshold)
         p, r = (tp / flagged if flagged else 0.0), tp / true_count
@@ -221,8 +222,8 @@ def tune(embedder, seed: int, matters: int) -> float:
     exact_f1, exact_threshold = _best_threshold(
         [(float(vectors[i] @ vectors[j]), (i, j) in truth) for i, j in pairs], len(truth))
     print(f"tuning seed {seed}: {len(filings)} pre-filings, {len(truth)} true repeat pairs; best text threshold "
-          f"{threshold:.2f} (F1 {f1:.3f}) on the {SKETCH_BITS}-bit sketch; with the full float vectors it "
-          f"would be {exact_threshold:.2f} (F1 {exact_f1:.3f})")
+          f"{threshold:.3f} (F1 {f1:.3f}) on the {SKETCH_BITS}-bit sketch; with the full float vectors it "
+          f"would be {exact_threshold:.3f} (F1 {exact_f1:.3f})")
     return threshold
 
 
@@ -252,8 +253,11 @@ def _report(name: str, flagged: set, truth: set) -> None:
           f"{len(truth)} true)")
 
 
-def measure(embedder, seed: int, matters: int) -> None:
+def measure(embedder, seed: int, matters: int, threshold: float) -> None:
     filings, people = generate(seed, matters)
+    family = embedder.model_id.split("-", 1)[0].split(":", 1)[0]
+    configured = repeats.threshold_for(embedder.model_id)
+    repeats.THRESHOLDS[family] = threshold   # the tuned one; the portal uses the configured one
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{tmp}/eval.db")
         migrate(engine=engine)
@@ -269,9 +273,9 @@ def measure(embedder, seed: int, matters: int) -> None:
     truth = true_pairs(filings)
     petitioner = {(i, j) for i, j, same, _ in links if same}
     text = {(i, j) for i, j, _, close in links if close is not None}
-    threshold = repeats.threshold_for(embedder.model_id)
     print(f"test seed {seed}: {len(filings)} pre-filings, {len(truth)} true repeat pairs, model {embedder.model_id}, "
-          f"text threshold {threshold:.2f}; encoding and linking took {took:.1f} s")
+          f"text threshold {threshold:.3f} from tuning (configured in portal.prefiling.repeats: {configured:.3f}); "
+          f"encoding and linking took {took:.1f} s")
     print("pair level (a stored link later → earlier is right when both are about the same matter):")
     _report("same petitioner", petitioner, truth)
     _report("close text", text, truth)
@@ -290,8 +294,8 @@ def main() -> int:
     parser.add_argument("--test-seed", type=int, default=11)
     args = parser.parse_args()
     embedder = make_embedder(args.model)
-    tune(embedder, args.tune_seed, args.matters)
-    measure(embedder, args.test_seed, args.matters)
+    threshold = tune(embedder, args.tune_seed, args.matters)
+    measure(embedder, args.test_seed, args.matters, threshold)
     return 0
 
 

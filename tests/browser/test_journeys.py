@@ -152,7 +152,9 @@ def _upload_requested_material(phone, portal_url, artifacts, codes) -> None:
     assert note.input_value() == "这是10月的工资条。"               # nothing typed is lost
     assert "当前状态：需补充材料" in phone.locator("body").inner_text()
     phone.screenshot(path=str(artifacts / "journey-supplement-refused-phone.png"))
-    phone.locator('[data-testid="stFileChipDeleteBtn"] button').first.click()   # take the bad file out
+    remove = phone.locator('[data-testid="stFileChipDeleteBtn"] button').first
+    assert remove.get_attribute("aria-label") == "删除 工资条.pdf"    # a screen reader hears Chinese
+    remove.click()                                                   # take the bad file out
     phone.locator('[data-testid="stFileChip"]').first.wait_for(state="detached", timeout=20_000)
     upload.set_input_files([{"name": "工资条.png", "mimeType": "image/png", "buffer": files.png()}])
     phone.locator('[data-testid="stFileChip"]', has_text="工资条.png").wait_for(state="visible", timeout=20_000)
@@ -229,3 +231,68 @@ def test_timeline_text_is_legible_on_a_phone(portal_url, phone, artifacts):
     assert measured["outside"] == [], measured          # nothing cut off at the sides
     figure.screenshot(path=str(artifacts / "journey-guide-timeline-phone.png"))
     assert_fits_phone(phone, "期限示意图")
+
+
+PUBLIC_PAGES = {
+    "home": ("", "我们能为您做什么"), "ask": ("ask", "您的问题"), "laws": ("laws", "司法解释"),
+    "cases": ("cases", "共 "), "prefile": ("prefile", "须知与授权"),
+    "lookup": ("lookup", "请输入提交预登记时得到的查询码和查询密码"), "guide": ("guide", "期限示意图"),
+    "schedule": ("schedule", "近期接访安排"),
+}
+# What an older citizen reads on a phone: sizes of what is drawn in the page's main column (the
+# sidebar is off-canvas on a phone), English left over from the framework, labels a screen reader says.
+PHONE_READING = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const out = {small: [], controls: [], english: [], ariaEnglish: []};
+  const english = t => /[A-Za-z]{3,}/.test(t) && !/[\\u3400-\\u9fff]/.test(t);
+  const w = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  let n;
+  while ((n = w.nextNode())) {
+    const t = n.nodeValue.trim(), el = n.parentElement;
+    if (!t || !el || el.closest('svg, [aria-hidden="true"], [data-testid="stIconMaterial"], a, code')) continue;
+    const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+    if (!r.width || !r.height || cs.visibility === 'hidden') continue;
+    const size = parseFloat(cs.fontSize);
+    if (size < 14) out.small.push([t.slice(0, 30), size]);
+    if (size < 16 && el.closest('button, [data-testid="stCaptionContainer"], [data-testid="stPageLink"]'))
+      out.controls.push([t.slice(0, 30), size]);
+    if (english(t)) out.english.push(t.slice(0, 40));
+  }
+  document.querySelectorAll('[aria-label]').forEach(el => {
+    if (!el.closest('[aria-hidden="true"]') && english(el.getAttribute('aria-label')))
+      out.ariaEnglish.push(el.getAttribute('aria-label'));
+  });
+  return out;
+}"""
+
+
+def _whole_page(phone, path) -> None:
+    """A screenshot of the whole page: Streamlit scrolls inside its own container, so the window is
+    made as tall as the content for the picture, then put back to a phone's height."""
+    height = phone.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    phone.set_viewport_size({"width": 375, "height": min(height + 40, 12_000)})
+    phone.wait_for_timeout(500)
+    phone.screenshot(path=str(path))
+    phone.set_viewport_size({"width": 375, "height": 812})
+
+
+def test_every_public_page_on_a_phone(portal_url, phone, artifacts):
+    """Each public page at 375 px: no sideways scrolling, nothing under 14 px in the main column and
+    no button, caption or page link under 16 px, no English from the framework, on screen or read
+    aloud; axe-core at 0 serious / 0 critical at this width too."""
+    from tests.browser.test_accessibility import BLOCKING, _axe
+
+    problems = {}
+    for name, (path, text) in PUBLIC_PAGES.items():
+        phone.goto(f"{portal_url}/{path}")
+        wait_for_app(phone, text)
+        phone.wait_for_timeout(800)
+        seen = phone.evaluate(PHONE_READING)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        blocking = [v["id"] for v in _axe(phone) if v["impact"] in BLOCKING]
+        found = {k: v for k, v in seen.items() if v} | ({"width": width} if width > 375 else {}) \
+            | ({"axe": blocking} if blocking else {})
+        if found:
+            problems[name] = found
+        _whole_page(phone, artifacts / f"walk-{name}-phone.png")
+    assert not problems, problems

@@ -246,3 +246,18 @@ def test_retention_forgets_the_signature(db_engine, tmp_path):
         s.commit()
         assert s.get(PrefilingSignature, p.id) is None
         assert encode(s) == 0   # an anonymised 件 is never sketched again
+
+
+def test_repeats_command_encodes_what_is_pending(capsys):
+    from portal.__main__ import main
+    from portal.db import get_engine
+    from portal.migrate import migrate
+
+    engine = get_engine()
+    migrate(engine=engine)
+    with Session(engine) as s:
+        made = make_prefiling(s, **ROOF, district="命令区").prefiling.id   # the background worker is off here
+    assert main(["repeats", "--model", "fake"]) == 0
+    assert "encoded and linked" in capsys.readouterr().out
+    with Session(engine) as s:
+        assert s.get(PrefilingSignature, made).text_bits != ""
