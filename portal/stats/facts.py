@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import Date, and_
+from sqlalchemy import String, and_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 from sqlmodel import Session, col, select
@@ -136,28 +137,51 @@ def beijing_date_of(moment: dt.datetime | None) -> dt.date | None:
     return (moment + BEIJING_OFFSET).date()
 
 
-class beijing_date(FunctionElement):  # noqa: N801 - an SQL function, named like one
-    """The Beijing calendar date of a stored UTC timestamp, computed by the database (cheaper than
-    turning every timestamp into a Python datetime first)."""
+class beijing_day(FunctionElement):  # noqa: N801 - an SQL function, named like one
+    """The Beijing calendar date of a stored UTC timestamp as 'YYYY-MM-DD' text, computed by the
+    database (far cheaper than turning every timestamp into a Python datetime)."""
 
-    type = Date()
+    type = String()
     inherit_cache = True
-    name = "beijing_date"
+    name = "beijing_day"
 
 
-@compiles(beijing_date, "sqlite")
-def _beijing_date_sqlite(element, compiler, **kw):  # stored as naive UTC text
+@compiles(beijing_day, "sqlite")
+def _beijing_day_sqlite(element, compiler, **kw):  # stored as naive UTC text
     return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
 
 
-@compiles(beijing_date, "postgresql")
-def _beijing_date_postgresql(element, compiler, **kw):
-    return f"CAST(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Shanghai' AS DATE)"
+@compiles(beijing_day, "postgresql")
+def _beijing_day_postgresql(element, compiler, **kw):
+    return f"to_char(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')"
+
+
+class iso_day(FunctionElement):  # noqa: N801 - an SQL function, named like one
+    """A DATE column as 'YYYY-MM-DD' text (SQLite stores it so; PostgreSQL formats it)."""
+
+    type = String()
+    inherit_cache = True
+    name = "iso_day"
+
+
+@compiles(iso_day, "sqlite")
+def _iso_day_sqlite(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(iso_day, "postgresql")
+def _iso_day_postgresql(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
+
+
+@lru_cache(maxsize=8192)
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
 
 
 _COLUMNS = (Prefiling.code, Prefiling.state, Prefiling.category, Prefiling.district, Prefiling.restricted,
-            Prefiling.received_date, Prefiling.registered_date, beijing_date(Prefiling.closed_at), Prefiling.rating,
-            Prefiling.raised_before, Prefiling.channels)
+            iso_day(Prefiling.received_date), iso_day(Prefiling.registered_date), beijing_day(Prefiling.closed_at),
+            Prefiling.rating, Prefiling.raised_before, Prefiling.channels)
 
 
 def load(*, session: Session, include_restricted: bool, where) -> list[Fact]:
@@ -165,8 +189,8 @@ def load(*, session: Session, include_restricted: bool, where) -> list[Fact]:
     query = select(*_COLUMNS).where(Prefiling.state != DRAFT, where)
     if not include_restricted:
         query = query.where(col(Prefiling.restricted).is_(False))
-    return [Fact(code, state, category, district or "", bool(restricted), received, registered,
-                 ended, rating or "", bool(raised), chans or "")
+    return [Fact(code, state, category, district or "", bool(restricted), _day(received), _day(registered),
+                 _day(ended), rating or "", bool(raised), chans or "")
             for code, state, category, district, restricted, received, registered, ended, rating, raised, chans
             in session.exec(query)]
 
