@@ -1,5 +1,7 @@
 """典型案例: published cases with filters by 类别 and by law; one case at ?case=<slug>."""
 
+import logging
+
 import streamlit as st
 
 from portal.cases.content import CATEGORIES, SECTIONS
@@ -7,10 +9,12 @@ from portal.cases.render import plain_text, render_markdown
 from portal.cases.service import citations_of, published_case, published_list
 from portal.db import session_scope
 from portal.laws.ids import law_slug_of
+from portal.stats.reads import record_read
 from portal.text.escape import html_escape, markdown_escape
 from ui.links import provision_link
 from ui.resources import get_library
 
+log = logging.getLogger(__name__)
 library = get_library()
 ALL = "全部"
 EXAMPLE_BADGE = '<span class="case-badge">示例案例</span>'
@@ -28,6 +32,19 @@ def meta_html(category: str, illustrative: bool) -> str:
     return f'<div class="case-meta">类别：{html_escape(category)}{badge}</div>'
 
 
+def count_read(slug: str) -> None:
+    """Count one reading per case and browser session (anonymously: the slug and a count)."""
+    read = st.session_state.setdefault("cases_read", set())
+    if slug in read:
+        return
+    read.add(slug)
+    try:
+        with session_scope() as session:
+            record_read(session=session, slug=slug)
+    except Exception:  # statistics must never stand between a citizen and the case
+        log.warning("could not record a case read", exc_info=True)
+
+
 def show_case(slug: str) -> None:
     with session_scope() as session:
         case = published_case(session=session, slug=slug)
@@ -36,6 +53,7 @@ def show_case(slug: str) -> None:
         st.warning("没有找到这个案例。它可能已经撤回，或者链接有误。")
         st.page_link("pages/cases.py", label="返回案例列表", icon=":material/arrow_back:", query_params={})
         return
+    count_read(slug)
     st.title(case.title)
     st.markdown(meta_html(case.category, case.illustrative), unsafe_allow_html=True)
     if case.illustrative:

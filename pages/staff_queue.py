@@ -29,6 +29,9 @@ category = right.selectbox("类别", [ALL, *CATEGORIES], key="q-category")
 left, right = st.columns(2)
 district = left.selectbox("问题属地", [ALL, *known_districts], key="q-district")
 deadline = right.selectbox("法定期限", list(DEADLINES), key="q-deadline")
+if "code" in st.query_params:  # a link from 数据看板 opens the queue at one 查询码
+    S["q-code"] = st.query_params["code"][:20]
+    del st.query_params["code"]
 code = st.text_input("按查询码查找（可只输入一部分）", key="q-code", max_chars=20)
 
 filters = {"state": None if state == ALL else state, "category": None if category == ALL else category,
@@ -44,8 +47,10 @@ if not rows:
     st.info("没有符合条件的预登记。")
 else:
     st.caption(f"共 {len(rows)} 件，按期限由急到缓排列。")
-    table = [{"期限": ("⚠ " if r.overdue else "") + r.deadline_text, "查询码": grouped(r.code), "状态": r.state,
-              "类别": r.category, "问题属地": r.district, "收到日期": r.received_date.isoformat()} for r in rows]
+    # 重复信访 next to the code: on a phone the columns after 状态 are off screen
+    table = [{"期限": ("⚠ " if r.overdue else "") + r.deadline_text, "查询码": grouped(r.code), "重复信访": r.repeat,
+              "状态": r.state, "类别": r.category, "问题属地": r.district, "收到日期": r.received_date.isoformat()}
+             for r in rows]
     styled = [("background-color: #fde8e8; color: #8a1111; font-weight: 600" if r.overdue else "")
               for r in rows]
     try:
@@ -67,6 +72,8 @@ if picked is not None:
     queue_view.personal(actor, view)
     queue_view.matter(actor, view)
     queue_view.clock(view)
+    queue_view.repeat_panel(actor, view, reset_filters={"q-state": ALL, "q-category": ALL, "q-district": ALL,
+                                                        "q-deadline": ALL, "q-code": ""})
     queue_view.actions(actor, view)
 
 st.divider()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
@@ -10,7 +11,7 @@ from sqlalchemy.engine import Engine
 from portal.cases.importer import CaseImportReport, import_cases
 from portal.db import session_scope
 from portal.laws.importer import ImportReport, import_library
-from portal.laws.library import LibraryLoad, load_library_report
+from portal.laws.library import LibraryLoad, load_library_shared
 from portal.migrate import migrate
 from portal.qa.importer import SEED_FILE, SeedImportReport, import_seed
 from portal.schedule.service import import_schedule, load_schedule_file
@@ -33,7 +34,7 @@ class BootstrapReport:
 def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
     """Migrate the schema and import the shipped content; idempotent."""
     migrate(engine=engine)
-    loaded: LibraryLoad = load_library_report(settings.laws_dir)
+    loaded: LibraryLoad = load_library_shared(settings.laws_dir)
     for error in loaded.errors:
         log.error("law file refused: %s", error)
     with session_scope(engine) as session:
@@ -50,3 +51,17 @@ def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
                            library=loaded.library)
     return BootstrapReport(laws=report, refused=[str(e) for e in loaded.errors] + cases.refused + bank.refused,
                            cases=cases, schedule_added=schedule_added, bank=bank)
+
+
+_done: dict[tuple[str, str], BootstrapReport] = {}
+_done_lock = threading.Lock()
+
+
+def bootstrap_once(*, engine: Engine, settings: Settings) -> BootstrapReport:
+    """bootstrap(), once per process for a database and content folder: the server runs it before it
+    serves (`python -m ui.serve`), so the first page finds the work done instead of repeating it."""
+    key = (engine.url.render_as_string(hide_password=False), str(settings.content_dir.resolve()))
+    with _done_lock:
+        if key not in _done:
+            _done[key] = bootstrap(engine=engine, settings=settings)
+        return _done[key]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from portal.bootstrap import bootstrap
+from portal.bootstrap import BootstrapReport, bootstrap
 from portal.db import get_engine
 from portal.laws.catalog import catalog_problems
 from portal.laws.library import load_library_report
@@ -13,7 +13,11 @@ from portal.settings import get_settings
 
 
 def _setup(_args: argparse.Namespace) -> int:
-    report = bootstrap(engine=get_engine(), settings=get_settings())
+    return print_setup_report(bootstrap(engine=get_engine(), settings=get_settings()))
+
+
+def print_setup_report(report: BootstrapReport) -> int:
+    """Say what `setup` did (and what it refused); 1 when a content file was refused, else 0."""
     laws = report.laws
     print(f"schema up to date; laws added {len(laws.laws_added)}, updated {len(laws.laws_updated)}; "
           f"provisions +{laws.provisions_added} ~{laws.provisions_updated} -{laws.provisions_removed}; "

@@ -9,12 +9,14 @@ from sqlmodel import SQLModel
 TABLE_MODULES = (
     "portal.laws.models",
     "portal.prefiling.models",
+    "portal.prefiling.repeats_models",
     "portal.staff.models",
     "portal.audit.models",
     "portal.cases.models",
     "portal.schedule.models",
     "portal.search.stats",
     "portal.qa.models",
+    "portal.stats.models",
 )
 
 

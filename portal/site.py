@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-import yaml
-
 from portal.settings import Settings
+from portal.yamlload import safe_load
 
 PORTAL_TITLE = "法治信访门户"
 
@@ -49,7 +48,7 @@ class Office:
 def load_office(settings: Settings, schedule_file: Path | None = None) -> Office:
     """The office from `settings` and the `office:` block of content/schedule.yaml."""
     path = schedule_file or settings.content_dir / "schedule.yaml"
-    raw = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("office") or {}
+    raw = (safe_load(path.read_text(encoding="utf-8")) or {}).get("office") or {}
     return Office(city=settings.city, bureau=settings.bureau_name, phone=settings.bureau_phone,
                   address=settings.bureau_address, days=str(raw.get("days", "周一至周五")),
                   hours=tuple(str(h) for h in raw.get("hours", ("09:00—12:00", "13:30—17:00"))),

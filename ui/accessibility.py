@@ -46,6 +46,11 @@ BASE_CSS = """
 /* code blocks (e.g. a permalink) wrap instead of scrolling: no sideways scrolling on a phone and no
    scroll-only region that a keyboard cannot reach */
 [data-testid="stCode"] code, .stCode code {white-space:pre-wrap !important; word-break:break-all;}
+/* nothing a citizen reads or taps below 16 px: Streamlit draws buttons, page links, captions and
+   choice labels at 14 px (measured at 375 px). 大字号 (LARGE_CSS, later in the page) enlarges them. */
+.stApp button p, .stApp [data-testid="stPageLink"] p, .stApp [data-testid="stCaptionContainer"],
+.stApp [data-testid="stCaptionContainer"] p, .stApp [data-testid="stRadio"] label p,
+.stApp [data-testid="stCheckbox"] label p, .stApp [data-testid="stExpander"] summary p {font-size:1rem !important;}
 """
 
 
@@ -70,10 +75,9 @@ def accessibility_controls() -> None:
         st.session_state.setdefault(key, PARAM_WORDS[key] in from_address)   # a reload starts from the address
         st.session_state[f"_{key}_switch"] = st.session_state[key]
     with st.container(horizontal=True, horizontal_alignment="right", gap="medium", key="a11y-bar"):
-        st.toggle("大字号", key=f"_{LARGE}_switch", on_change=_copy, args=(f"_{LARGE}_switch", LARGE),
-                  help="把页面上的字放大，方便阅读")
+        st.toggle("大字号", key=f"_{LARGE}_switch", on_change=_copy, args=(f"_{LARGE}_switch", LARGE))
         st.toggle("高对比度", key=f"_{CONTRAST}_switch", on_change=_copy,
-                  args=(f"_{CONTRAST}_switch", CONTRAST), help="黑白分明的配色，链接加粗加下划线")
+                  args=(f"_{CONTRAST}_switch", CONTRAST))
     st.html(_css())
     _keep_in_address()
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from portal.db import session_scope
+from portal.prefiling import attachments as files
 from portal.prefiling import lookup as svc
+from portal.prefiling import supplements
 from portal.prefiling.codes import grouped
 from portal.prefiling.ratelimit import RateLimited
 from portal.prefiling.receipt import HOLIDAY_NOTE, date_text, make_receipt
@@ -29,6 +31,8 @@ def _call(service, **kwargs) -> None:
         S.lk_view, S.lk_error = None, str(exc)
     except (svc.RatingRefused, IllegalTransition) as exc:
         S.lk_action_error = str(exc)
+    except supplements.SupplementRefused as exc:
+        S.lk_supp_error = exc.error.message
 
 
 def on_lookup() -> None:
@@ -47,8 +51,21 @@ def on_rate() -> None:
     _call(svc.rate, rating=S.get("lk_rating") or "", comment=S.get("lk_comment") or "")
 
 
+def on_supplement() -> None:
+    """Send the chosen files and note; on refusal both stay where they are, with the reason."""
+    S.lk_supp_error = ""
+    gen = S.get("lk_supp_gen", 0)
+    uploads = [(f.name, f.getvalue()) for f in S.get(f"lk_supp_files_{gen}") or []]
+    _call(supplements.send, uploads=uploads, note=S.get("lk_supp_note") or "")
+    view = S.get("lk_view")
+    if not S.lk_supp_error and not S.lk_action_error and view is not None and not view.can_supplement:
+        S.lk_supp_gen = gen + 1          # a fresh, empty uploader
+        S.lk_supp_note = ""
+        S.lk_notice = "补充材料已提交，工作人员将继续审核。您可以在下面的“已提交的材料”中看到。"
+
+
 def on_leave() -> None:
-    for key in ("lk_creds", "lk_view", "lk_error", "lk_action_error"):
+    for key in ("lk_creds", "lk_view", "lk_error", "lk_action_error", "lk_supp_error", "lk_notice"):
         S.pop(key, None)
 
 
@@ -85,6 +102,32 @@ def _clock(view: svc.StatusView) -> None:
     st.caption(HOLIDAY_NOTE)
 
 
+def _materials(view: svc.StatusView) -> None:
+    if not view.materials:
+        return
+    st.markdown("#### 已提交的材料")
+    for m in view.materials:
+        when = f"{beijing_text(m.added_at)} 补充" if m.added_at else "随预登记提交"
+        st.markdown(f"- 附件{m.number}：{m.kind.upper()}，{max(1, m.size // 1024)} KB，{when}")
+
+
+def _supplement(view: svc.StatusView) -> None:
+    """需补充材料: the upload, under the reply that says what to bring."""
+    st.markdown("#### 在线补充材料")
+    st.write("请按上面答复中的要求上传材料，可以附上简短说明。提交后，这件预登记回到工作人员处继续审核。")
+    gen = S.get("lk_supp_gen", 0)
+    with st.form("lk-supplement"):
+        st.file_uploader(f"补充材料（JPG、PNG 图片或 PDF，每个不超过 5 MB，一次最多{files.MAX_COUNT}个；"
+                         f"每件预登记合计最多{supplements.MAX_FILES_PER_CASE}个附件）",
+                         type=["jpg", "jpeg", "png", "pdf"], accept_multiple_files=True,
+                         key=f"lk_supp_files_{gen}", max_upload_size=5)
+        st.text_area(f"补充说明（选填，最多{supplements.NOTE_LIMIT}字）", key="lk_supp_note",
+                     max_chars=supplements.NOTE_LIMIT)
+        if S.get("lk_supp_error"):
+            st.error(S.lk_supp_error)
+        st.form_submit_button("提交补充材料", type="primary", on_click=on_supplement)
+
+
 def _actions(view: svc.StatusView) -> None:
     if S.get("lk_action_error"):
         st.error(S.lk_action_error)
@@ -118,7 +161,12 @@ def show(view: svc.StatusView) -> None:
         facts += [("不予登记的理由", view.reject_reason), ("应当通过的途径", view.reject_channel)]
     for label, value in facts:
         st.markdown(f"**{markdown_escape(label)}**：{markdown_escape(value)}")
+    if S.get("lk_notice"):
+        st.success(S.lk_notice)
     _history(view)      # the replies first, then what the citizen can do about them
+    if view.can_supplement:
+        _supplement(view)
+    _materials(view)
     _actions(view)
     _clock(view)
     _receipt_again(view)

@@ -8,7 +8,7 @@ from portal.clock import StatutoryClock
 from portal.concurrency import TAKEN
 from portal.db import session_scope
 from portal.identity import Actor, PermissionDenied
-from portal.prefiling import export, handling, transitions
+from portal.prefiling import export, handling, repeats, transitions
 from portal.prefiling.channels import RULES as CHANNEL_RULES
 from portal.prefiling.codes import grouped
 from portal.prefiling.queue import QueueRow, deadline_words
@@ -17,6 +17,7 @@ from portal.prefiling.staff_view import RESTRICTED_NOTICE, StaffView, read_attac
 from portal.prefiling.states import TERMINAL, IllegalTransition
 from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text, beijing_today
+from ui.links import provision_link
 
 S = st.session_state
 REVEALED = "q-revealed"   # (prefiling id, unmasked StaffView) of this browser session only
@@ -79,7 +80,9 @@ def matter(actor: Actor, view: StaffView) -> None:
     _line("是否已向其他机关反映", f"是，{view.raised_where}，{view.raised_stage}" if view.raised_before else "否")
     for i, att in enumerate(view.attachments, start=1):
         kind = att["kind"]
-        st.download_button(f"下载附件{i}（{kind.upper()}，{max(1, att['size'] // 1024)} KB）",
+        # 补充材料 carry the moment they arrived (portal.prefiling.supplements)
+        sent = f"，{beijing_text(att['added_at'])} 补充" if att.get("added_at") else "，随预登记提交"
+        st.download_button(f"下载附件{i}（{kind.upper()}，{max(1, att['size'] // 1024)} KB{sent}）",
                            data=_attachment_reader(actor, att["id"]), file_name=f"{view.code}-附件{i}.{kind}",
                            key=f"att-{att['id']}", icon=":material/download:", on_click="ignore")
     if view.channels:
@@ -130,6 +133,67 @@ def clock(view: StaffView) -> None:
         for h in view.history:
             st.markdown(f"- {beijing_text(h.at)}　{markdown_escape(h.action)} → {markdown_escape(h.state)}"
                         + (f"：{markdown_escape(h.reply)}" if h.reply else ""))
+
+
+OPEN = "q-open"   # the queue page's 打开一件预登记 select box
+
+
+def _open_earlier(prefiling_id: int, filters: dict[str, str]) -> None:
+    """Callback of 打开前件: clear the queue's filters so the earlier 件 is listed, then open it."""
+    for key, value in filters.items():
+        S[key] = value
+    S[OPEN] = prefiling_id
+
+
+def repeat_panel(actor: Actor, view: StaffView, *, reset_filters: dict[str, str]) -> None:
+    """重复信访: the earlier pre-filings this one may repeat (reference codes only), each to confirm
+    or dismiss; the 第三十六条第三款 guidance once a repeat of a 复核 matter is confirmed."""
+    with session_scope() as session:
+        panel = repeats.repeat_panel(session=session, actor=actor, prefiling_id=view.id)
+    st.subheader("重复信访")
+    if panel.withheld:
+        st.caption("检举控告件的重复信访提示仅限有检举控告权限的工作人员查看。")
+        return
+    if panel.guidance:
+        from ui.resources import get_library
+
+        st.warning(panel.guidance, icon=":material/gavel:")
+        st.markdown(f"依据：{provision_link(panel.guidance_provision, get_library())}")
+    if not panel.links:
+        st.caption("未发现同一信访人或诉求相近的前件。"
+                   + ("诉求内容正在比对，稍后刷新可能出现新的提示。" if panel.text_pending else ""))
+        return
+    st.caption("系统按身份证号（加密摘要比对）和诉求内容（向量相似度）提示可能重复的前件，请核对后确认或排除；"
+               "每次确认或排除都记入操作日志。")
+    error = S.get(ERROR)
+    if error and error[0] == ("repeat", view.id):
+        st.error(error[2])
+    for link in panel.links:
+        with st.container(border=True):
+            st.markdown(f"**{link.state}**　前件查询码 **{grouped(link.earlier_code)}**"
+                        f"（{link.earlier_state}，{date_text(link.earlier_received)}收到）")
+            st.caption(link.signals)
+            cols = st.columns(3)
+            cols[0].button("打开前件", key=f"rp-open-{link.id}", icon=":material/open_in_new:",
+                           on_click=_open_earlier, args=(link.earlier_id, reset_filters))
+            if link.state == repeats.PENDING:
+                for col, action in zip(cols[1:], repeats.TRANSITIONS, strict=True):
+                    if col.button(repeats.TRANSITIONS[action].verb, key=f"rp-{action}-{link.id}"):
+                        _decide(actor, view, link, action)
+
+
+def _decide(actor: Actor, view: StaffView, link: repeats.RepeatLink, action: str) -> None:
+    try:
+        with session_scope() as session:
+            moved = repeats.decide(session=session, actor=actor, link_id=link.id, action=action,
+                                   version=link.version)
+            state = moved.state
+    except (IllegalTransition, PermissionDenied) as exc:
+        S[ERROR] = (("repeat", view.id), "", str(exc))
+    else:
+        S.pop(ERROR, None)
+        S[FLASH] = f"已办理：{grouped(view.code)} 与前件 {grouped(link.earlier_code)} 的重复信访提示已“{state}”。"
+    st.rerun()
 
 
 def _inline(view: StaffView, field: str) -> None:

@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import streamlit as st
 
-from portal.bootstrap import BootstrapReport, bootstrap
+from portal.bootstrap import BootstrapReport, bootstrap_once
 from portal.db import get_engine
-from portal.laws.library import Library, load_library_report
+from portal.laws.library import Library, load_library_shared
 from portal.settings import Settings, get_settings
 
 
 @st.cache_resource(show_spinner="正在准备数据……")
 def ensure_database() -> BootstrapReport:
-    """Schema migrated and shipped content imported, once per process."""
-    return bootstrap(engine=get_engine(), settings=get_settings())
+    """Schema migrated and shipped content imported, once per process (python -m ui.serve has done
+    it before serving; a plain `streamlit run app.py` does it here)."""
+    return bootstrap_once(engine=get_engine(), settings=get_settings())
 
 
 @st.cache_resource(show_spinner="正在载入法规库……")
 def get_library() -> Library:
-    """The published law library (malformed files are left out whole)."""
-    return load_library_report(get_settings().laws_dir).library
+    """The published law library (malformed files are left out whole), the very objects the
+    start-up import parsed when the files have not changed since."""
+    return load_library_shared(get_settings().laws_dir).library
 
 
 def settings() -> Settings:

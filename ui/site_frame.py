@@ -35,6 +35,19 @@ FRAMEWORK_WORDS = {
     "Press Enter to apply": "按回车键确认",
     "Choose an option": "请选择",
     "No results": "没有匹配的选项",
+    "Add files": "添加文件",
+    "Expand sidebar": "展开侧边导航",
+    "Collapse sidebar": "收起侧边导航",
+    "Sidebar": "侧边导航",
+    "App pages": "网站页面",
+    "Link to heading": "本节的链接",
+    "Show password": "显示密码",
+    "Hide password": "隐藏密码",
+    "Open": "展开",
+    "Close": "关闭",
+    "progress": "进度",
+    "file upload": "上传文件",
+    "^Remove (.+)$": "删除 $1",
     "^(\\d+(?:\\.\\d+)?)\\s*(KB|MB|GB) per file$": "每个文件不超过 $1 $2",
 }
 
@@ -53,6 +66,11 @@ _SCRIPT = """
     if (exact.has(s)) { node.nodeValue = exact.get(s); return; }
     for (const [re, v] of patterns) { if (re.test(s)) { node.nodeValue = s.replace(re, v); return; } }
   }
+  function label(el) {
+    const a = el.getAttribute && el.getAttribute('aria-label'); if (!a) return;
+    if (exact.has(a)) { el.setAttribute('aria-label', exact.get(a)); return; }
+    for (const [re, v] of patterns) { if (re.test(a)) { el.setAttribute('aria-label', a.replace(re, v)); return; } }
+  }
   function walk(root) {
     if (root.nodeType === 3) { tr(root); return; }
     if (root.nodeType !== 1) return;
@@ -67,6 +85,10 @@ _SCRIPT = """
         });
       });
     });
+    // what a screen reader says: the uploader's buttons are labelled in English
+    const labelled = root.querySelectorAll ? Array.from(root.querySelectorAll('[aria-label]')) : [];
+    if (root.hasAttribute && root.hasAttribute('aria-label')) labelled.push(root);
+    labelled.forEach(label);
     root.querySelectorAll && root.querySelectorAll('input[placeholder]').forEach(function (el) {
       const p = el.getAttribute('placeholder'); if (exact.has(p)) el.setAttribute('placeholder', exact.get(p));
     });
@@ -77,9 +99,11 @@ _SCRIPT = """
     new MutationObserver(function (ms) {
       for (const m of ms) {
         if (m.type === 'characterData') tr(m.target);
+        else if (m.type === 'attributes') label(m.target);
         else m.addedNodes.forEach(walk);
       }
-    }).observe(doc.body, {subtree: true, childList: true, characterData: true});
+    }).observe(doc.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                          attributeFilter: ['aria-label']});
     // An error summary link focuses its field: the first input after the field's anchor.
     doc.addEventListener('click', function (ev) {
       const a = ev.target.closest && ev.target.closest('a[href^="#field-"]');

@@ -13,6 +13,7 @@ STAFF_PAGES: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     ("pages/staff_cases.py", "典型案例管理", ":material/edit_document:", "staff_cases", (EDITOR,)),
     ("pages/staff_schedule.py", "接访日程管理", ":material/event_note:", "staff_schedule", (EDITOR,)),
     ("pages/staff_queue.py", "预登记办理", ":material/inbox:", "staff_queue", (HANDLER,)),
+    ("pages/staff_dashboard.py", "数据看板", ":material/monitoring:", "staff_dashboard", (ADMIN, HANDLER)),
     ("pages/staff_bank.py", "常见问题库", ":material/quiz:", "staff_bank", (COUNSEL,)),
     ("pages/staff_users.py", "账号管理", ":material/group:", "staff_users", (ADMIN,)),
     ("pages/staff_audit.py", "操作日志", ":material/history:", "staff_audit", (ADMIN,)),

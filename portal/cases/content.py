@@ -14,6 +14,7 @@ import yaml
 
 from portal.field_errors import FieldError
 from portal.laws.library import Library
+from portal.yamlload import YAMLError, safe_load
 
 CATEGORIES: tuple[str, ...] = ("依法逐级走访", "诉访分离", "初信初访", "复查复核", "多元化解",
                                "违法信访", "检举控告", "困难帮扶", "建议采纳")
@@ -100,8 +101,8 @@ def parse_case_text(text: str, *, slug: str) -> CaseFile:
     if not text.startswith("---\n") or (end := text.find("\n---\n", 4)) < 0:
         return CaseFile(slug, empty, errors=["missing front matter between --- lines"])
     try:
-        meta = yaml.safe_load(text[4:end]) or {}
-    except yaml.YAMLError as exc:
+        meta = safe_load(text[4:end]) or {}
+    except YAMLError as exc:
         return CaseFile(slug, empty, errors=[f"front matter is not valid YAML: {exc}"])
     if not isinstance(meta, dict):
         return CaseFile(slug, empty, errors=["front matter is not a mapping"])

@@ -12,9 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from portal import clock
+from portal.yamlload import safe_load
 
 PROVISION_REF = re.compile(r"\[\[([a-z0-9-]+:[^\]\s]+)\]\]")
 CLOCK_REF = re.compile(r"\{\{(days|ext):([a-z_]+)\}\}")
@@ -59,7 +58,7 @@ def parse_section(path: Path) -> GuideSection:
     match = _FRONT.match(path.read_text(encoding="utf-8"))
     if not match:
         raise GuideFormatError(f"{path.name}: no front matter")
-    meta = yaml.safe_load(match.group(1)) or {}
+    meta = safe_load(match.group(1)) or {}
     if not meta.get("title"):
         raise GuideFormatError(f"{path.name}: no title")
     return GuideSection(slug=path.stem.split("-", 1)[-1], title=str(meta["title"]),

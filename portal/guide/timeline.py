@@ -64,21 +64,42 @@ def stages() -> list[tuple[str, list[TimelineStep]]]:
     return out
 
 
-# Layout of the picture, in SVG user units; the viewBox scales it to any width (375-px phones).
+# Layout of the picture, in SVG user units. The viewBox is a phone's width: on a 375-px phone one
+# unit is about 0.95 CSS px, so the smallest text (16 units) renders at about 15 px; on a wide
+# screen the figure's max-width caps the scale. Long lines wrap instead of shrinking.
 WIDTH = 360
-LEFT = 28            # x of the vertical line
-BAR_X = 44
+LEFT = 14            # x of the vertical line
+BAR_X = 30
 BAR_MAX = 200
-ROW = 58
-STAGE_HEAD = 30
+MIN_TEXT = 16        # the smallest font size used (tests/browser checks it at 375 px)
+LINE = 22            # baseline to baseline for MIN_TEXT lines
 INK = "#1a1a1a"
 BASE_FILL = "#1f4e8c"
 EXT_FILL = "#ffffff"
 
 
-def _t(x: float, y: float, text: str, *, size: int = 13, weight: str = "normal", anchor: str = "start") -> str:
+def _t(x: float, y: float, text: str, *, size: int = MIN_TEXT, weight: str = "normal",
+       anchor: str = "start") -> str:
     return (f'<text x="{x}" y="{y}" font-size="{size}" font-weight="{weight}" text-anchor="{anchor}" '
             f'fill="{INK}">{html.escape(text)}</text>')
+
+
+def _em(char: str) -> float:
+    """Approximate advance of one character in em (CJK full width, Latin and digits narrower)."""
+    return 1.0 if ord(char) >= 0x2E80 else 0.6
+
+
+def wrap(text: str, *, size: int, width: float) -> list[str]:
+    """Greedy line breaks so that no line is wider than `width` units at `size`."""
+    lines, line, used = [], "", 0.0
+    for char in text:
+        advance = _em(char) * size
+        if line and used + advance > width:
+            lines.append(line)
+            line, used = "", 0.0
+        line += char
+        used += advance
+    return [*lines, line] if line else lines
 
 
 def timeline_svg(*, title: str = "信访事项办理期限示意图") -> str:
@@ -86,16 +107,17 @@ def timeline_svg(*, title: str = "信访事项办理期限示意图") -> str:
     all_steps = steps()
     longest = max(s.rule.days + s.rule.extension_days for s in all_steps)
     scale = BAR_MAX / longest
+    text_width = WIDTH - BAR_X - 4
     parts: list[str] = []
     y = 24
-    parts.append(f'<circle cx="{LEFT}" cy="{y - 5}" r="7" fill="{INK}"/>')
-    parts.append(_t(BAR_X, y, "提交信访事项（第 0 日）", size=14, weight="bold"))
+    parts.append(f'<circle cx="{LEFT}" cy="{y - 6}" r="7" fill="{INK}"/>')
+    parts.append(_t(BAR_X, y, "提交信访事项（第 0 日）", size=17, weight="bold"))
     y += 14
     for stage, stage_steps in stages():
-        y += STAGE_HEAD - 8
-        parts.append(f'<rect x="{LEFT - 6}" y="{y - 13}" width="12" height="12" fill="{INK}"/>')
-        parts.append(_t(BAR_X, y - 2, stage, size=15, weight="bold"))
-        y += 8
+        y += 24
+        parts.append(f'<rect x="{LEFT - 6}" y="{y - 14}" width="12" height="12" fill="{INK}"/>')
+        parts.append(_t(BAR_X, y - 2, stage, size=18, weight="bold"))
+        y += 10
         for step in stage_steps:
             rule = step.rule
             base_w = rule.days * scale
@@ -108,14 +130,19 @@ def timeline_svg(*, title: str = "信访事项办理期限示意图") -> str:
                 parts.append(f'<rect x="{BAR_X + base_w:.1f}" y="{y}" width="{ext_w:.1f}" height="16" '
                              f'fill="{EXT_FILL}" stroke="{INK}" stroke-width="1.5" stroke-dasharray="4 3"/>')
                 label += f" + 可延长 {rule.extension_days} 日"
-            parts.append(_t(BAR_X, y + 32, label, size=13, weight="bold"))
-            parts.append(_t(WIDTH - 4, y + 13, f"最迟第 {step.end_day} 日", size=12, anchor="end"))
-            parts.append(_t(BAR_X, y + 48, f"{rule.who}，自{rule.starts_from}起", size=11))
-            y += ROW
-    height = y + 6
+            parts.append(_t(WIDTH - 4, y + 14, f"最迟第 {step.end_day} 日", anchor="end"))
+            y += 16 + LINE
+            for line in wrap(label, size=MIN_TEXT, width=text_width):
+                parts.append(_t(BAR_X, y, line, weight="bold"))
+                y += LINE
+            for line in wrap(f"{rule.who}，自{rule.starts_from}起", size=MIN_TEXT, width=text_width):
+                parts.append(_t(BAR_X, y, line))
+                y += LINE
+            y += 6
+    height = y
     parts.insert(0, f'<line x1="{LEFT}" y1="20" x2="{LEFT}" y2="{height - 14}" stroke="{INK}" stroke-width="3"/>')
     desc = "；".join(f"{s.stage}：{s.rule.name}{s.period_text}，最迟第 {s.end_day} 日" for s in all_steps)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
-            f'role="img" aria-labelledby="tl-title tl-desc" style="max-width:560px;height:auto">'
+            f'role="img" aria-labelledby="tl-title tl-desc" style="max-width:480px;height:auto">'
             f'<title id="tl-title">{html.escape(title)}</title><desc id="tl-desc">{html.escape(desc)}</desc>'
             f'{"".join(parts)}</svg>')

@@ -11,9 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from portal.laws.loader import Law, LawFormatError
+from portal.yamlload import YAMLError, compose_and_load
 
 CATALOG_FILE = "catalog.yaml"
 KINDS = ("宪法", "法律", "行政法规", "司法解释", "地方性法规")
@@ -74,9 +73,9 @@ def _strings(value: object, path: str, line: int, key: str) -> tuple[str, ...]:
 def parse_catalog(text: str, *, path: str = CATALOG_FILE) -> Catalog:
     """Parse the catalogue; a malformed entry raises LawFormatError naming the file and line."""
     try:
-        root = yaml.compose(text)
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
+        root, data = compose_and_load(text)
+        data = data or {}
+    except YAMLError as exc:
         raise LawFormatError(path, 1, f"not valid YAML: {exc}") from None
     if not isinstance(data, dict):
         raise LawFormatError(path, 1, "the catalogue must map law slugs to entries")

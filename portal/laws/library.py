@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from portal.laws.catalog import Catalog, CatalogEntry, law_names, load_catalog
+from portal.laws.catalog import CATALOG_FILE, Catalog, CatalogEntry, law_names, load_catalog
 from portal.laws.loader import Law, LawFormatError, Provision, law_files, parse_law_file
 
 
@@ -78,3 +79,31 @@ def load_library_report(directory: Path) -> LibraryLoad:
         errors.append(exc)
         catalog = Catalog()
     return LibraryLoad(library=build_library(laws, catalog), errors=tuple(errors))
+
+
+_shared: dict[Path, tuple[str, LibraryLoad]] = {}
+_shared_lock = threading.Lock()
+
+
+def _files_digest(directory: Path) -> str:
+    """A hash of the law files' and the catalogue's names and bytes (~10 ms for the 41 laws)."""
+    digest = hashlib.sha256()
+    for path in [*law_files(directory), directory / CATALOG_FILE]:
+        if path.is_file():
+            digest.update(f"{path.name}\0{path.stat().st_size}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def load_library_shared(directory: Path) -> LibraryLoad:
+    """load_library_report, parsed once per process while the files stay the same: the start-up
+    import and the pages share one parse. A changed, added or removed file is parsed afresh."""
+    key = directory.resolve()
+    digest = _files_digest(directory)
+    with _shared_lock:
+        cached = _shared.get(key)
+        if cached is not None and cached[0] == digest:
+            return cached[1]
+        loaded = load_library_report(directory)
+        _shared[key] = (digest, loaded)
+        return loaded

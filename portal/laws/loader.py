@@ -13,10 +13,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from portal.laws.ids import format_provision_id
 from portal.laws.numerals import CN_NUMERAL, cn_to_int
+from portal.yamlload import YAMLError, safe_load
 
 REQUIRED_FIELDS = ("title", "issuer", "promulgated", "effective", "status", "source")
 STATUS_CURRENT = "现行有效"
@@ -128,8 +127,8 @@ def _split_front_matter(text: str, path: str) -> tuple[dict, str, int]:
     if end < 0:
         raise LawFormatError(path, 1, "front matter is not closed by ---")
     try:
-        meta = yaml.safe_load(text[4:end]) or {}
-    except yaml.YAMLError as exc:
+        meta = safe_load(text[4:end]) or {}
+    except YAMLError as exc:
         raise LawFormatError(path, 1, f"front matter is not valid YAML: {exc}") from None
     if not isinstance(meta, dict):
         raise LawFormatError(path, 1, "front matter is not a mapping")

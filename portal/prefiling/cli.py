@@ -1,4 +1,4 @@
-"""Commands: `python -m portal keygen` and `python -m portal purge-expired`."""
+"""Commands: `python -m portal keygen`, `python -m portal purge-expired` and `python -m portal repeats`."""
 
 from __future__ import annotations
 
@@ -36,9 +36,29 @@ def _purge(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _repeats(args: argparse.Namespace) -> int:
+    from portal.db import get_engine, session_scope
+    from portal.migrate import migrate
+    from portal.prefiling.repeats import process_pending
+    from portal.search.embedder import make_embedder
+
+    engine = get_engine()
+    migrate(engine=engine)
+    embedder = make_embedder(args.model or get_settings().embedding_model)
+    with session_scope(engine) as session:
+        done = process_pending(session=session, embedder=embedder, limit=args.limit)
+    print(f"重复信访: encoded and linked {done} pre-filings with {embedder.model_id}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("keygen", help="create the encryption key file (0600) for personal data")
     p.add_argument("--print", action="store_true", help="print a new key instead (for PORTAL_ENCRYPTION_KEY)")
     p.set_defaults(handler=_keygen)
     p = sub.add_parser("purge-expired", help="erase personal data of pre-filings past the retention period")
     p.set_defaults(handler=_purge)
+    p = sub.add_parser("repeats", help="重复信访: key, encode and link pre-filings not done yet (back-fill, "
+                                       "after a key rotation or a model outage)")
+    p.add_argument("--limit", type=int, default=100_000, help="at most this many pre-filings")
+    p.add_argument("--model", help="embedding model (default: settings.embedding_model)")
+    p.set_defaults(handler=_repeats)

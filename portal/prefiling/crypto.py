@@ -8,6 +8,7 @@ database or the repository; losing it makes the personal fields unreadable, so b
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import os
@@ -15,6 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from portal.settings import Settings, get_settings
 
@@ -61,6 +64,14 @@ class Cipher:
         except (ValueError, TypeError) as exc:
             raise EncryptionKeyError("加密密钥格式不正确：请用 `python -m portal keygen` 生成。") from exc
         self._mac_keys = [hashlib.sha256(b"portal-mac:" + k.encode("ascii")).digest() for k in keys]
+        self._primary = base64.urlsafe_b64decode(keys[0].encode("ascii"))
+
+    def subkey(self, purpose: str) -> bytes:
+        """32 bytes derived from the primary key by HKDF-SHA256 for one `purpose` (its `info`):
+        a separate key per use, and the raw key itself never leaves this object. A new primary key
+        (rotation) gives new subkeys."""
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"portal-subkey-v1",
+                    info=purpose.encode("utf-8")).derive(self._primary)
 
     def encrypt(self, text: str | None) -> str | None:
         if text is None or text == "":

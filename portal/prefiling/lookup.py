@@ -16,7 +16,7 @@ from portal.concurrency import first_wins
 from portal.prefiling import codes, ratelimit
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.fields import FieldError, check_text, clean
-from portal.prefiling.models import Prefiling, PrefilingEvent
+from portal.prefiling.models import Prefiling, PrefilingAttachment, PrefilingEvent
 from portal.prefiling.ratelimit import CODE_FAIL, LOOKUP_FAIL, ClientInfo
 from portal.prefiling.receipt import ClockLine, clock_lines, clock_of
 from portal.prefiling.states import (
@@ -57,6 +57,16 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class Material:
+    """One attachment as its sender sees it: no file name is kept, only kind, size and when."""
+
+    number: int
+    kind: str
+    size: int
+    added_at: dt.datetime | None    # None: sent with the pre-filing itself
+
+
+@dataclass(frozen=True)
 class StatusView:
     """What the citizen sees: state, dates, replies, the clock; no personal data."""
 
@@ -78,13 +88,17 @@ class StatusView:
     can_rate: bool
     rating: str
     rating_comment: str
+    materials: tuple[Material, ...] = ()
+    can_supplement: bool = False    # 需补充材料: the citizen may send material from this page
 
 
-def _view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
+def status_view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
     events = session.exec(select(PrefilingEvent).where(PrefilingEvent.prefiling_id == p.id)
                           .order_by(col(PrefilingEvent.at), col(PrefilingEvent.id))).all()
     clock = clock_of(p, events)
     running = p.state in RUNNING
+    atts = session.exec(select(PrefilingAttachment).where(PrefilingAttachment.prefiling_id == p.id)
+                        .order_by(col(PrefilingAttachment.id))).all()
     return StatusView(
         code=p.code, state=p.state, explained=STATE_EXPLAINED[p.state], category=p.category,
         district=p.district, submitted_at=p.submitted_at, received_date=p.received_date,
@@ -94,10 +108,13 @@ def _view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
                  for e in events],
         clock=clock_lines(clock), days_left=clock.days_left(today) if running else None,
         can_withdraw=allowed(p.state, "withdraw"), can_rate=p.state == CLOSED and not p.rating,
-        rating=p.rating, rating_comment=p.rating_comment)
+        rating=p.rating, rating_comment=p.rating_comment,
+        materials=tuple(Material(i, a.kind, a.size, a.added_at) for i, a in enumerate(atts, start=1)),
+        can_supplement=allowed(p.state, "supplement"))
 
 
-def _find(session: Session, code: str, secret: str, client: ClientInfo, cipher: Cipher) -> Prefiling:
+def find_prefiling(session: Session, code: str, secret: str, client: ClientInfo, cipher: Cipher) -> Prefiling:
+    """The pre-filing for this code and secret (LookupFailed, neutral, otherwise; throttled)."""
     # Every attempt takes a failure slot first (per session / address and per 查询码, atomically),
     # and gives it back when code and secret match: parallel guesses cannot overshoot the limits.
     code, secret = codes.normalise(code), codes.normalise(secret)
@@ -114,26 +131,26 @@ def _find(session: Session, code: str, secret: str, client: ClientInfo, cipher: 
 def lookup(*, session: Session, code: str, secret: str, client: ClientInfo,
            cipher: Cipher | None = None, today: dt.date | None = None) -> StatusView:
     """The status of one pre-filing; LookupFailed (neutral) or ratelimit.RateLimited."""
-    p = _find(session, code, secret, client, cipher or get_cipher())
-    return _view(session, p, today or beijing_today())
+    p = find_prefiling(session, code, secret, client, cipher or get_cipher())
+    return status_view(session, p, today or beijing_today())
 
 
 def withdraw(*, session: Session, code: str, secret: str, client: ClientInfo,
              cipher: Cipher | None = None) -> StatusView:
     """Withdraw a pre-filing staff have not yet registered (IllegalTransition otherwise;
     TransitionTaken when staff acted on it at the same moment)."""
-    p = _find(session, code, secret, client, cipher or get_cipher())
+    p = find_prefiling(session, code, secret, client, cipher or get_cipher())
     event = apply_transition(p, "withdraw", actor=CITIZEN, reply="您已撤回这份网上信访预登记。")
     with first_wins(session, TransitionTaken):  # staff registered it meanwhile: nothing written
         session.add_all([p, event])
         session.commit()
-    return _view(session, p, beijing_today())
+    return status_view(session, p, beijing_today())
 
 
 def rate(*, session: Session, code: str, secret: str, client: ClientInfo, rating: str,
          comment: str = "", cipher: Cipher | None = None) -> StatusView:
     """One-time 满意 / 基本满意 / 不满意 once the matter is closed (信访工作条例 第二十一条)."""
-    p = _find(session, code, secret, client, cipher or get_cipher())
+    p = find_prefiling(session, code, secret, client, cipher or get_cipher())
     if p.state != CLOSED:
         raise RatingRefused(FieldError("rating", "办结后才能评价。"))
     if p.rating:
@@ -151,4 +168,4 @@ def rate(*, session: Session, code: str, secret: str, client: ClientInfo, rating
     if done.rowcount != 1:
         raise RatingRefused(FieldError("rating", "您已经评价过了，每件信访事项只能评价一次。"))
     session.refresh(p)
-    return _view(session, p, beijing_today())
+    return status_view(session, p, beijing_today())

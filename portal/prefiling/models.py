@@ -84,6 +84,7 @@ class PrefilingAttachment(SQLModel, table=True):
     stored_name: str = Field(max_length=64)
     kind: str = Field(max_length=10)
     size: int
+    added_at: dt.datetime | None = None                            # 补充材料: when sent; None = with the form
 
 
 class PrefilingEvent(SQLModel, table=True):

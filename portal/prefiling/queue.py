@@ -12,6 +12,7 @@ from portal.identity import Actor, require
 from portal.prefiling.codes import normalise as normalise_code
 from portal.prefiling.models import Prefiling
 from portal.prefiling.receipt import clock_of
+from portal.prefiling.repeats import repeat_marks
 from portal.prefiling.states import TERMINAL
 from portal.roles import HANDLER
 from portal.timeutil import beijing_today
@@ -28,6 +29,7 @@ class QueueRow:
     district: str
     received_date: dt.date
     days_left: int | None
+    repeat: str = ""          # 疑似重复（n） / 已确认重复 (portal.prefiling.repeats), as the actor may see
 
     @property
     def overdue(self) -> bool:
@@ -64,13 +66,16 @@ def queue(*, session: Session, actor: Actor, state: str | None = None, category:
         query = query.where(Prefiling.district == district)
     if code is not None and normalise_code(code):
         query = query.where(col(Prefiling.code).contains(normalise_code(code)))
-    rows = []
+    found = []
     for p in session.exec(query):
         clock = clock_of(p)
         left = None if p.state in TERMINAL else clock.days_left(today)
         if max_days_left is not None and (left is None or left > max_days_left):
             continue
-        rows.append(QueueRow(p.id, p.code, p.state, p.category, p.district, p.received_date, left))
+        found.append((p, left))
+    marks = repeat_marks(session=session, actor=actor, prefiling_ids=[p.id for p, _ in found])
+    rows = [QueueRow(p.id, p.code, p.state, p.category, p.district, p.received_date, left,
+                     marks[p.id].text if p.id in marks else "") for p, left in found]
     # sorted() is stable, so the submission order survives among equal deadlines
     return sorted(rows, key=lambda r: (r.days_left is None, r.days_left or 0))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlmodel import Session, col, delete, select
 
 from portal.prefiling import attachments as files
-from portal.prefiling import ratelimit
+from portal.prefiling import ratelimit, repeats
 from portal.prefiling.crypto import get_cipher
 from portal.prefiling.drafts import DRAFT_TTL
 from portal.prefiling.models import (
@@ -57,6 +57,7 @@ def anonymise(*, session: Session, prefiling: Prefiling, directory: Path, now: d
     for event in session.exec(select(PrefilingEvent).where(PrefilingEvent.prefiling_id == p.id)):
         event.reply = ERASED if event.reply else ""
         session.add(event)
+    repeats.forget(session=session, prefiling_ids=[p.id])  # no key or sketch left to match on
     session.add(p)
     return len(atts)
 

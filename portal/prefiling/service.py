@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
-from portal.prefiling import channels, codes, ratelimit
+from portal.prefiling import channels, codes, ratelimit, repeats
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.form import RESTRICTED_CATEGORY, PrefilingCreate, revalidate
 from portal.prefiling.models import Prefiling, PrefilingAttachment, PrefilingPerson
@@ -77,7 +77,11 @@ def _insert(session: Session, data: PrefilingCreate, token: str, client: ClientI
                              reply="您的网上信访预登记已收到，工作人员将审核登记。")
     event.prefiling_id = prefiling.id
     session.add_all([event, *_children(prefiling, data, cipher)])
+    # 重复信访: the petitioner key and its links now (cheap; never fails the submission)
+    repeats.record_submission(session=session, prefiling=prefiling, id_number=data.id_number, cipher=cipher)
     session.commit()
+    # the text sketch needs the embedding model: encoded on a background worker, never here
+    repeats.encode_soon(session.get_bind())
     return SubmitResult(prefiling=prefiling, code=code, secret=secret)
 
 

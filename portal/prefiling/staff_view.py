@@ -63,6 +63,18 @@ class StaffView:
         return self.restricted and self.facts is None
 
 
+def load_for_staff(*, session: Session, actor: Actor, prefiling_id: int) -> Prefiling:
+    """The pre-filing if `actor` may open it at all: an ordinary 件 needs 办理 (HANDLER), a 检举控告
+    件 HANDLER or REPORTS (what of it they see is the caller's business). LookupError if absent."""
+    require(actor, HANDLER, REPORTS)
+    p = session.get(Prefiling, prefiling_id)
+    if p is None:
+        raise LookupError(f"pre-filing {prefiling_id} not found")
+    if not p.restricted:
+        require(actor, HANDLER)
+    return p
+
+
 def staff_view(*, session: Session, actor: Actor, prefiling_id: int, reveal: bool = False,
                cipher: Cipher | None = None) -> StaffView:
     """One pre-filing for staff: an ordinary 件 needs 办理 (HANDLER); a 检举控告 件 is open to
@@ -70,12 +82,7 @@ def staff_view(*, session: Session, actor: Actor, prefiling_id: int, reveal: boo
 
     姓名, 身份证号, 电话, 住址 come masked unless `reveal`; a reveal is written to the audit log in
     the caller's transaction, whoever asks (PermissionDenied when there is nothing they may see)."""
-    require(actor, HANDLER, REPORTS)
-    p = session.get(Prefiling, prefiling_id)
-    if p is None:
-        raise LookupError(f"pre-filing {prefiling_id} not found")
-    if not p.restricted:
-        require(actor, HANDLER)
+    p = load_for_staff(session=session, actor=actor, prefiling_id=prefiling_id)
     see = not p.restricted or actor.has(REPORTS)
     if reveal and not see:
         raise PermissionDenied("这是检举控告件，只有具有检举控告权限的工作人员可以查看个人信息。")
@@ -83,7 +90,8 @@ def staff_view(*, session: Session, actor: Actor, prefiling_id: int, reveal: boo
     dec = cipher.decrypt
     people = session.exec(select(PrefilingPerson).where(PrefilingPerson.prefiling_id == p.id)
                           .order_by(col(PrefilingPerson.role), col(PrefilingPerson.position))).all()
-    atts = session.exec(select(PrefilingAttachment).where(PrefilingAttachment.prefiling_id == p.id)).all()
+    atts = session.exec(select(PrefilingAttachment).where(PrefilingAttachment.prefiling_id == p.id)
+                        .order_by(col(PrefilingAttachment.id))).all()
     events = session.exec(select(PrefilingEvent).where(PrefilingEvent.prefiling_id == p.id)
                           .order_by(col(PrefilingEvent.at), col(PrefilingEvent.id))).all()
     clock = clock_of(p, events)
@@ -96,7 +104,8 @@ def staff_view(*, session: Session, actor: Actor, prefiling_id: int, reveal: boo
         facts=p.facts if see else None,
         people=[{"role": x.role, "relation": x.relation, "name": dec(x.name_enc), "phone": dec(x.phone_enc)}
                 for x in people] if see else [],
-        attachments=[{"id": a.id, "kind": a.kind, "size": a.size} for a in atts] if see else [],
+        attachments=[{"id": a.id, "kind": a.kind, "size": a.size, "added_at": a.added_at}
+                     for a in atts] if see else [],
         raised_where=p.raised_where, raised_stage=p.raised_stage,
         channels=tuple(c for c in p.channels.split(",") if c),
         raised_before=p.raised_before, official_number=p.official_number,

@@ -30,6 +30,8 @@ TRANSITIONS: dict[str, Transition] = table(
     Transition("request_more", (SUBMITTED,), NEEDS_MORE, label="请补充材料", button="需补充材料", by=STAFF),
     Transition("reject", (SUBMITTED, NEEDS_MORE), REJECTED, label="不予登记", by=STAFF),
     Transition("close", (REGISTERED,), CLOSED, label="办结", by=STAFF),
+    # 补充材料 sent online from 进度查询: the 件 goes back to the handler's 已提交 pile
+    Transition("supplement", (NEEDS_MORE,), SUBMITTED, label="补充材料", by=CITIZEN),
 )
 # What the history (进度查询, 预登记办理) and the audit log call each action.
 ACTION_NAMES: dict[str, str] = {t.action: t.name for t in TRANSITIONS.values()}
@@ -42,7 +44,7 @@ STATE_EXPLAINED = {
     DRAFT: "尚未提交。",
     SUBMITTED: "已提交网上预登记，等待工作人员审核登记。",
     REGISTERED: "已正式登记为信访件，正在办理。",
-    NEEDS_MORE: "工作人员请您补充材料，请按答复中的说明办理。",
+    NEEDS_MORE: "工作人员请您补充材料，请按答复中的说明办理，可以在本页直接上传。",
     REJECTED: "不予登记，工作人员已说明理由和应当通过的途径。",
     CLOSED: "已办结。您可以对办理结果作出评价。",
     WITHDRAWN: "您已撤回这份预登记。",

@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from sqlmodel import Session, select
 
 from portal.field_errors import FieldError, ValidationFailed
@@ -20,6 +19,7 @@ from portal.identity import Actor, require
 from portal.roles import EDITOR
 from portal.schedule.models import ReceptionSession
 from portal.timeutil import utcnow
+from portal.yamlload import safe_load
 
 WEEKDAYS = "一二三四五六日"
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -88,7 +88,7 @@ class ScheduleEntry:
 
 
 def load_schedule_file(path: Path) -> ScheduleFile:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = safe_load(path.read_text(encoding="utf-8")) or {}
     reg = raw["regular"]
     regular = RegularReception(weekday=int(reg["weekday"]), start_time=str(reg["start_time"]),
                                end_time=str(reg["end_time"]), place=str(reg["place"]),

@@ -21,6 +21,8 @@ PAGES = {
     "guide": ("guide", "期限示意图"),
     "form": ("prefile", "预登记"),
     "schedule": ("schedule", "近期接访安排"),
+    "cases": ("cases", "共 "),
+    "lookup": ("lookup", "请输入提交预登记时得到的查询码和查询密码"),
 }
 # Allowances: (axe rule, region) pairs for Streamlit's own chrome that the app cannot change. Only
 # that rule, only inside that region; everything else on the page is checked.

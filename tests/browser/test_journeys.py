@@ -109,6 +109,63 @@ def test_prefile_with_one_error_per_step_then_confirmation_and_lookup(portal_url
     phone.get_by_role("button", name="查询").click()
     wait_for_app(phone, "已提交")
     phone.screenshot(path=str(artifacts / "journey-lookup-phone.png"))
+    _staff_asks_for_material(codes[0])
+    _upload_requested_material(phone, portal_url, artifacts, codes)
+
+
+def _staff_asks_for_material(code: str) -> None:
+    """The handler chooses 需补充材料 (the staff side has its own browser tests)."""
+    from sqlmodel import Session, select
+
+    from portal.identity import Actor
+    from portal.prefiling import codes as code_mod
+    from portal.prefiling import staff
+    from portal.prefiling.models import Prefiling
+    from portal.roles import HANDLER
+    from tests.staff.portal_db import ready_engine
+
+    with Session(ready_engine()) as s:
+        p = s.exec(select(Prefiling).where(Prefiling.code == code_mod.normalise(code))).one()
+        staff.request_more(session=s, actor=Actor("clerk", frozenset({HANDLER})), prefiling_id=p.id,
+                           reply="请补充工资条或银行流水的照片。")
+
+
+def _upload_requested_material(phone, portal_url, artifacts, codes) -> None:
+    """进度查询 again: the request, a refused file (the note survives), then the material accepted."""
+    from tests.prefiling import files
+
+    phone.goto(f"{portal_url}/lookup")
+    wait_for_app(phone, "进度查询")
+    phone.get_by_label("查询码（10位，可以带横线）").fill(codes[0])
+    phone.get_by_label("查询密码（8位）").fill(codes[1])
+    phone.get_by_role("button", name="查询").click()
+    wait_for_app(phone, "在线补充材料")
+    assert "请补充工资条或银行流水的照片" in phone.locator("body").inner_text()
+    upload = phone.locator('[class*="st-key-lk_supp_files"] input[type=file]')
+    note = phone.get_by_role("textbox", name=re.compile("^补充说明"))
+    note.fill("这是10月的工资条。")
+    upload.set_input_files([{"name": "工资条.pdf", "mimeType": "application/pdf",
+                             "buffer": files.pdf(root_extra=b"/OpenAction << /S /JavaScript /JS (x) >>")}])
+    phone.locator('[data-testid="stFileChip"]', has_text="工资条.pdf").wait_for(state="visible", timeout=20_000)
+    phone.get_by_role("button", name="提交补充材料").click()
+    wait_for_app(phone, "不能上传")
+    assert note.input_value() == "这是10月的工资条。"               # nothing typed is lost
+    assert "当前状态：需补充材料" in phone.locator("body").inner_text()
+    phone.screenshot(path=str(artifacts / "journey-supplement-refused-phone.png"))
+    remove = phone.locator('[data-testid="stFileChipDeleteBtn"] button').first
+    assert remove.get_attribute("aria-label") == "删除 工资条.pdf"    # a screen reader hears Chinese
+    remove.click()                                                   # take the bad file out
+    phone.locator('[data-testid="stFileChip"]').first.wait_for(state="detached", timeout=20_000)
+    upload.set_input_files([{"name": "工资条.png", "mimeType": "image/png", "buffer": files.png()}])
+    phone.locator('[data-testid="stFileChip"]', has_text="工资条.png").wait_for(state="visible", timeout=20_000)
+    phone.get_by_role("button", name="提交补充材料").click()
+    wait_for_app(phone, "补充材料已提交")
+    body = phone.locator("body").inner_text()
+    assert "当前状态：已提交" in body and "已提交的材料" in body and "在线补充材料" not in body
+    assert re.search(r"附件1：PNG，\d+ KB，\d{4}年\d{2}月\d{2}日 \d{2}:\d{2} 补充", body), body
+    phone.get_by_text("已提交的材料", exact=True).scroll_into_view_if_needed()
+    phone.screenshot(path=str(artifacts / "journey-supplement-sent-phone.png"))
+    assert_fits_phone(phone, "补充材料")
 
 
 def test_large_text_and_high_contrast_persist_across_a_reload(portal_url, phone, artifacts):
@@ -146,3 +203,96 @@ def test_guide_table_stacks_into_labelled_cards_on_a_phone(portal_url, phone, ar
     assert cell.evaluate("el => getComputedStyle(el, '::before').content").startswith('"阶段')
     phone.screenshot(path=str(artifacts / "journey-guide-table-phone.png"))
     assert_fits_phone(phone, "信访指南")
+
+
+TIMELINE_TEXT = """() => {
+  const svg = document.querySelector('.timeline-figure svg');
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const texts = [...svg.querySelectorAll('text')];
+  const sizes = texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+  const heights = texts.map(t => t.getBoundingClientRect().height);
+  const svgBox = svg.getBoundingClientRect();
+  const outside = texts.filter(t => { const r = t.getBoundingClientRect();
+    return r.left < svgBox.left - 1 || r.right > svgBox.right + 1; }).map(t => t.textContent);
+  return {scale, min: Math.min(...sizes), minHeight: Math.min(...heights), count: texts.length, outside};
+}"""
+
+
+def test_timeline_text_is_legible_on_a_phone(portal_url, phone, artifacts):
+    phone.goto(f"{portal_url}/guide")
+    wait_for_app(phone, "期限示意图")
+    figure = phone.locator(".timeline-figure")
+    figure.scroll_into_view_if_needed()
+    measured = phone.evaluate(TIMELINE_TEXT)
+    print("timeline at 375 px:", measured)
+    assert measured["count"] > 10
+    assert measured["min"] >= 14, measured              # every word at least ~14 CSS px
+    assert measured["minHeight"] >= 14, measured        # … as drawn, not only as declared
+    assert measured["outside"] == [], measured          # nothing cut off at the sides
+    figure.screenshot(path=str(artifacts / "journey-guide-timeline-phone.png"))
+    assert_fits_phone(phone, "期限示意图")
+
+
+PUBLIC_PAGES = {
+    "home": ("", "我们能为您做什么"), "ask": ("ask", "您的问题"), "laws": ("laws", "司法解释"),
+    "cases": ("cases", "共 "), "prefile": ("prefile", "须知与授权"),
+    "lookup": ("lookup", "请输入提交预登记时得到的查询码和查询密码"), "guide": ("guide", "期限示意图"),
+    "schedule": ("schedule", "近期接访安排"),
+}
+# What an older citizen reads on a phone: sizes of what is drawn in the page's main column (the
+# sidebar is off-canvas on a phone), English left over from the framework, labels a screen reader says.
+PHONE_READING = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const out = {small: [], controls: [], english: [], ariaEnglish: []};
+  const english = t => /[A-Za-z]{3,}/.test(t) && !/[\\u3400-\\u9fff]/.test(t);
+  const w = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  let n;
+  while ((n = w.nextNode())) {
+    const t = n.nodeValue.trim(), el = n.parentElement;
+    if (!t || !el || el.closest('svg, [aria-hidden="true"], [data-testid="stIconMaterial"], a, code')) continue;
+    const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+    if (!r.width || !r.height || cs.visibility === 'hidden') continue;
+    const size = parseFloat(cs.fontSize);
+    if (size < 14) out.small.push([t.slice(0, 30), size]);
+    if (size < 16 && el.closest('button, [data-testid="stCaptionContainer"], [data-testid="stPageLink"]'))
+      out.controls.push([t.slice(0, 30), size]);
+    if (english(t)) out.english.push(t.slice(0, 40));
+  }
+  document.querySelectorAll('[aria-label]').forEach(el => {
+    if (!el.closest('[aria-hidden="true"]') && english(el.getAttribute('aria-label')))
+      out.ariaEnglish.push(el.getAttribute('aria-label'));
+  });
+  return out;
+}"""
+
+
+def _whole_page(phone, path) -> None:
+    """A screenshot of the whole page: Streamlit scrolls inside its own container, so the window is
+    made as tall as the content for the picture, then put back to a phone's height."""
+    height = phone.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    phone.set_viewport_size({"width": 375, "height": min(height + 40, 12_000)})
+    phone.wait_for_timeout(500)
+    phone.screenshot(path=str(path))
+    phone.set_viewport_size({"width": 375, "height": 812})
+
+
+def test_every_public_page_on_a_phone(portal_url, phone, artifacts):
+    """Each public page at 375 px: no sideways scrolling, nothing under 14 px in the main column and
+    no button, caption or page link under 16 px, no English from the framework, on screen or read
+    aloud; axe-core at 0 serious / 0 critical at this width too."""
+    from tests.browser.test_accessibility import BLOCKING, _axe
+
+    problems = {}
+    for name, (path, text) in PUBLIC_PAGES.items():
+        phone.goto(f"{portal_url}/{path}")
+        wait_for_app(phone, text)
+        phone.wait_for_timeout(800)
+        seen = phone.evaluate(PHONE_READING)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        blocking = [v["id"] for v in _axe(phone) if v["impact"] in BLOCKING]
+        found = {k: v for k, v in seen.items() if v} | ({"width": width} if width > 375 else {}) \
+            | ({"axe": blocking} if blocking else {})
+        if found:
+            problems[name] = found
+        _whole_page(phone, artifacts / f"walk-{name}-phone.png")
+    assert not problems, problems

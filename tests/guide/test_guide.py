@@ -103,3 +103,17 @@ def test_guide_page_links_each_point_to_its_article_and_shows_the_table(app_page
     assert "| 办理 | 办理 | 60 日，情况复杂可延长 30 日 |" in table
     assert "第 225 日" in table
     assert "15 日内转送" in text and "60 日内办结" in text
+
+
+def test_timeline_text_is_phone_sized_and_wrapped_not_cut():
+    import re
+
+    from portal.guide import timeline
+
+    svg = timeline_svg()
+    sizes = [int(x) for x in re.findall(r'font-size="(\d+)"', svg)]
+    assert sizes and min(sizes) >= timeline.MIN_TEXT >= 16      # ≈15 CSS px at 375 px (browser test measures it)
+    text = "信访部门或有权处理的机关，自收到信访事项之日起，另加一段足够长的说明文字用来换行"
+    lines = timeline.wrap(text, size=16, width=326)
+    assert len(lines) > 1 and "".join(lines) == text
+    assert all(sum(timeline._em(c) for c in line) * 16 <= 326 for line in lines)

@@ -101,3 +101,15 @@ def test_filters_by_category_and_by_law(app_page, engine):
     by_law = _links(app_page("pages/cases.py", law="renmin-tiaojie-fa-2010"))
     assert "阅读案例：邻里漏水纠纷经人民调解达成协议" in by_law
     assert "阅读案例：对处理意见不服，在30日内依法申请复查" not in by_law
+
+
+def test_reading_a_case_is_counted_once_per_session_and_anonymously(app_page, engine):
+    from portal.stats.reads import most_read
+
+    slug = "staff-example-tiaojie-xieyi"
+    with Session(engine) as s:
+        before = dict(most_read(session=s, limit=1000)).get(slug, 0)
+    at = app_page("pages/cases.py", case=slug)
+    at.run()  # a rerun in the same session (a switch, a refresh of the widgets) is not a new reading
+    with Session(engine) as s:
+        assert dict(most_read(session=s, limit=1000)).get(slug, 0) == before + 1

@@ -112,3 +112,28 @@ def test_replies_come_before_the_rating_and_the_receipt_can_be_downloaded_again(
     text = page_text(ask(at, made.code, made.secret))
     assert text.index("已督促用人单位支付工资。") < text.index("评价办理结果")
     assert [d.proto.label for d in at.get("download_button")] == ["再次下载回执（可打印的网页）"]
+
+
+def test_requested_material_is_sent_from_the_lookup_page(open_lookup):
+    from tests.prefiling import files
+
+    made = stored()
+    with Session(get_engine()) as s:
+        staff.request_more(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="请补充漏水处的照片。")
+    at = ask(open_lookup(), made.code, made.secret)
+    text = page_text(at)
+    assert "当前状态：需补充材料" in text and "在线补充材料" in text and "已提交的材料" not in text
+    uploader = at.get("file_uploader")[0]
+    note = "照片是11月30日拍的。"
+    uploader.set_value(("说明.pdf", files.pdf(root_extra=b"/OpenAction << /S /JavaScript /JS (x) >>"),
+                        "application/pdf"))
+    at.text_area(key="lk_supp_note").input(note)
+    text = page_text(click(at, "提交补充材料"))
+    # refused in plain Chinese, the note still there, the case still waiting
+    assert "附件“说明.pdf”不能上传" in text and "当前状态：需补充材料" in text
+    assert at.text_area(key="lk_supp_note").value == note
+    at.get("file_uploader")[0].set_value(("漏水.png", files.png(), "image/png"))
+    text = page_text(click(at, "提交补充材料"))
+    assert "补充材料已提交" in text and "当前状态：已提交" in text and "在线补充材料" not in text
+    assert "附件1：PNG" in text and "补充" in text
+    assert "照片是11月30日拍的" in text   # the note is in the history, as the citizen wrote it

@@ -215,3 +215,34 @@ def test_rate_limit_message_is_shown(open_form):
     history(matter(petitioner(consent(at))))
     click(at, "确认提交")
     assert "您提交得太频繁了" in page_text(at) and "核对您填写的内容" in page_text(at)
+
+
+def _labels_in_order(node) -> list[str]:
+    """Widget labels as a citizen meets them from top to bottom."""
+    out = []
+    for child in getattr(node, "children", {}).values():
+        label = getattr(child, "label", None)
+        if isinstance(label, str) and label:
+            out.append(label)
+        out += _labels_in_order(child)
+    return out
+
+
+def test_name_comes_first_then_the_counts_and_a_count_change_keeps_what_was_typed(open_form):
+    at = consent(open_form())
+    order = _labels_in_order(at.main)
+    people = [i for i, label in enumerate(order) if label.startswith(("代理人人数", "代表人人数"))]
+    assert order.index("姓名") < order.index("身份证号码") < order.index("住址") < min(people), order
+    assert order.index("继续") > max(people)
+    fill_text(at, "姓名", "张秀兰")
+    fill_text(at, "住址", "历下区文化东路1号")
+    at.selectbox(key="pf_w_agents_count").set_value(1).run()
+    assert at.text_input(key="pf_w_name").value == "张秀兰"
+    assert at.text_input(key="pf_w_address").value == "历下区文化东路1号"
+    order = _labels_in_order(at.main)
+    assert order.index("住址") < order.index("第1位代理人的姓名") < order.index("继续"), order
+    fill_text(at, "第1位代理人的姓名", "李明")
+    click(at, "继续")                                               # errors: id, phone, agent's phone …
+    assert "有 " in "\n".join(str(m.value) for m in at.markdown)
+    assert at.text_input(key="pf_w_name").value == "张秀兰"
+    assert at.text_input(key="pf_w_agents_0_name").value == "李明"

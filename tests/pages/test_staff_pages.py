@@ -19,7 +19,8 @@ from ui.staff_nav import allowed_staff_pages
 
 STAFF_TITLES = {"pages/staff_cases.py": "典型案例管理", "pages/staff_users.py": "账号管理",
                 "pages/staff_audit.py": "操作日志", "pages/staff_schedule.py": "接访日程管理",
-                "pages/staff_queue.py": "预登记办理", "pages/staff_bank.py": "常见问题库"}
+                "pages/staff_queue.py": "预登记办理", "pages/staff_bank.py": "常见问题库",
+                "pages/staff_dashboard.py": "数据看板"}
 STAFF_PAGES = list(STAFF_TITLES)
 REFUSED = ("请先以有相应权限的工作人员账号登录", "您没有使用此页面的权限")
 
@@ -27,9 +28,10 @@ REFUSED = ("请先以有相应权限的工作人员账号登录", "您没有使�
 @pytest.mark.parametrize(("roles", "expected"), [
     ((), ["pages/staff_login.py"]),
     ((EDITOR,), ["pages/staff_login.py", "pages/staff_cases.py", "pages/staff_schedule.py"]),
-    ((HANDLER,), ["pages/staff_login.py", "pages/staff_queue.py"]),
+    ((HANDLER,), ["pages/staff_login.py", "pages/staff_queue.py", "pages/staff_dashboard.py"]),
     ((REPORTS,), ["pages/staff_login.py"]),
-    ((ADMIN,), ["pages/staff_login.py", "pages/staff_users.py", "pages/staff_audit.py"]),
+    ((ADMIN,), ["pages/staff_login.py", "pages/staff_dashboard.py", "pages/staff_users.py",
+                "pages/staff_audit.py"]),
     ((COUNSEL,), ["pages/staff_login.py", "pages/staff_bank.py"]),
 ])
 def test_navigation_lists_only_the_pages_a_role_may_open(roles, expected):
@@ -47,7 +49,7 @@ def test_pages_refuse_visitors_and_forged_state(app_page, page):
         # either the page is not in the navigation (the home page opens) or it refuses itself
         assert any(r in page_text(at) for r in REFUSED) or "我们能为您做什么" in page_text(at)
         assert STAFF_TITLES[page] not in [t.value for t in at.title]
-        staff_keys = ("title-", "slug-", "new-", "audit-", "login-", "q-")
+        staff_keys = ("title-", "slug-", "new-", "audit-", "login-", "q-", "dash-")
         assert not at.dataframe and not [w for w in at.text_input if (w.key or "").startswith(staff_keys)]
 
 
@@ -58,6 +60,8 @@ def test_pages_refuse_visitors_and_forged_state(app_page, page):
     ((HANDLER, REPORTS), "pages/staff_cases.py", False), ((HANDLER,), "pages/staff_users.py", False),
     ((HANDLER,), "pages/staff_queue.py", True), ((EDITOR, REPORTS), "pages/staff_queue.py", False),
     ((COUNSEL,), "pages/staff_bank.py", True), ((EDITOR, ADMIN), "pages/staff_bank.py", False),
+    ((ADMIN,), "pages/staff_dashboard.py", True), ((HANDLER,), "pages/staff_dashboard.py", True),
+    ((REPORTS,), "pages/staff_dashboard.py", False), ((EDITOR, COUNSEL), "pages/staff_dashboard.py", False),
 ])
 def test_each_role_opens_only_its_pages(app_page, roles, page, allowed):
     at = app_page(page, session_state=signed_in_state(*roles))

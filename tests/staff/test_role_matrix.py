@@ -14,7 +14,7 @@ from portal.cases import service as cases
 from portal.db import make_engine
 from portal.identity import Actor, PermissionDenied
 from portal.migrate import migrate
-from portal.prefiling import export, handling
+from portal.prefiling import export, handling, repeats
 from portal.prefiling import staff as prefiling_staff
 from portal.prefiling.models import Prefiling, PrefilingAttachment
 from portal.qa import inbox as bank_inbox
@@ -22,6 +22,9 @@ from portal.qa import service as bank
 from portal.qa.models import BankQuestion, SentQuestion
 from portal.roles import ADMIN, COUNSEL, EDITOR, HANDLER, REPORTS, ROLES
 from portal.staff import accounts
+from portal.stats import bulletin as stats_bulletin
+from portal.stats import figures as stats
+from portal.stats.facts import month_period
 from portal.timeutil import utcnow
 from tests.cases.factories import make_case, make_draft
 from tests.prefiling.factories import make_prefiling, make_with_attachment
@@ -29,6 +32,7 @@ from tests.qa.factories import ARTICLE_22, make_question
 from tests.staff.factories import PASSWORD, make_user
 
 NEW_PASSWORD = "another long passphrase"
+_MONTH = month_period(2026, 11)
 
 # service name -> (roles that may call it, call(session, actor, library, tmp_path))
 SERVICES = {
@@ -83,6 +87,33 @@ SERVICES = {
         session=s, actor=a, prefiling_id=_seeded_id(s))),
     "export.export_csv": ((HANDLER,), lambda s, a, lib, _t: export.export_csv(
         session=s, actor=a, rows=prefiling_staff.queue(session=s, actor=Actor("q", frozenset({HANDLER}))))),
+    # 重复信访: links of an ordinary 件 for 办理; figures also for 管理员
+    "repeats.repeat_panel": ((HANDLER,), lambda s, a, lib, _t: repeats.repeat_panel(
+        session=s, actor=a, prefiling_id=_seeded_id(s))),
+    "repeats.repeat_panel(检举控告)": ((HANDLER, REPORTS), lambda s, a, lib, _t: repeats.repeat_panel(
+        session=s, actor=a, prefiling_id=_report_id(s))),
+    "repeats.repeat_marks": ((HANDLER,), lambda s, a, lib, _t: repeats.repeat_marks(
+        session=s, actor=a, prefiling_ids=[_seeded_id(s)])),
+    "repeats.confirm": ((HANDLER,), lambda s, a, lib, _t: repeats.confirm(
+        session=s, actor=a, link_id=_repeat_link(s))),
+    "repeats.dismiss": ((HANDLER,), lambda s, a, lib, _t: repeats.dismiss(
+        session=s, actor=a, link_id=_repeat_link(s))),
+    "repeats.decide": ((HANDLER,), lambda s, a, lib, _t: repeats.decide(
+        session=s, actor=a, link_id=_repeat_link(s), action="confirm")),
+    "repeats.confirmed_repeats": ((HANDLER, ADMIN), lambda s, a, lib, _t: repeats.confirmed_repeats(
+        session=s, actor=a, start=utcnow().date(), end=utcnow().date())),
+    # 数据看板: 管理员 or 办理 (检举控告 figures only with 检举控告 too: tests/stats/test_figures.py)
+    "stats.intake": ((ADMIN, HANDLER), lambda s, a, lib, _t: stats.intake(session=s, actor=a, period=_MONTH)),
+    "stats.timeliness": ((ADMIN, HANDLER), lambda s, a, lib, _t: stats.timeliness(
+        session=s, actor=a, period=_MONTH, today=_MONTH.end)),
+    "stats.outcomes": ((ADMIN, HANDLER), lambda s, a, lib, _t: stats.outcomes(session=s, actor=a, period=_MONTH)),
+    "stats.due_lists": ((ADMIN, HANDLER), lambda s, a, lib, _t: stats.due_lists(session=s, actor=a, day=_MONTH.end)),
+    "stats.legal_education": ((ADMIN, HANDLER), lambda s, a, lib, _t: stats.legal_education(
+        session=s, actor=a, period=_MONTH)),
+    "stats_bulletin.monthly_bulletin": ((ADMIN, HANDLER), lambda s, a, lib, _t: stats_bulletin.monthly_bulletin(
+        session=s, actor=a, year=2026, month=11, today=_MONTH.end)),
+    "stats_bulletin.export_bulletin": ((ADMIN, HANDLER), lambda s, a, lib, _t: stats_bulletin.export_bulletin(
+        session=s, actor=a, year=2026, month=11, fmt="md", today=_MONTH.end)),
     "bank.add_question": ((COUNSEL,), lambda s, a, lib, _t: bank.add_question(
         session=s, actor=a, library=lib, question="矩阵里新写的问题", provision_ids=[ARTICLE_22])),
     "bank.file_from_search": (ROLES, lambda s, a, lib, _t: bank.file_from_search(
@@ -108,6 +139,17 @@ SERVICES = {
     "bank_inbox.dismiss_sent": ((COUNSEL,), lambda s, a, lib, _t: bank_inbox.dismiss_sent(
         session=s, actor=a, sent_id=_sent_id(s))),
 }
+
+
+def _repeat_link(session: Session) -> int:
+    """A fresh 疑似重复 link between two ordinary pre-filings of one petitioner."""
+    from tests.prefiling.factories import valid_id
+
+    number = valid_id()
+    earlier = make_prefiling(session, id_number=number).prefiling.id
+    later = make_prefiling(session, id_number=number).prefiling.id
+    return session.exec(select(repeats.PrefilingRepeat.id).where(
+        repeats.PrefilingRepeat.prefiling_id == later, repeats.PrefilingRepeat.earlier_id == earlier)).one()
 
 
 def _bank_id(session: Session, state: str) -> int:
@@ -193,13 +235,18 @@ def test_every_staff_service_is_in_the_matrix():
 
     modules = {"cases": cases, "accounts": accounts, "audit": audit, "cases_io": importer,
                "prefiling": prefiling_staff, "handling": handling, "export": export,
-               "bank": bank, "bank_inbox": bank_inbox}
+               "bank": bank, "bank_inbox": bank_inbox, "stats": stats, "repeats": repeats,
+               "stats_bulletin": stats_bulletin}
     public_reading = {"published_list", "published_case", "published_summaries", "summary_of",
                       "citations_of", "draft_of", "store_case", "record",
                       "import_cases", "check_case_file", "case_files",
                       "deadline_words", "offered_actions", "neutralise",
                       "published_entries", "provisions_of", "clean_provisions", "validate",
-                      "send_question", "mask_personal_numbers"}  # pure, no data, or public
+                      "send_question", "mask_personal_numbers",
+                      "cell", "pct", "change", "change_pct", "hidden_share", "to_markdown", "to_html",
+                      # 重复信访 plumbing: no actor, no data shown (submission, background, retention)
+                      "threshold_for", "matter_text", "record_submission", "process_pending",
+                      "encode_soon", "forget"}  # pure, no data, or public
     covered = {n.split(".", 1)[1] for n in SERVICES} | public_reading
     for module in modules.values():
         for fname, func in inspect.getmembers(module, inspect.isfunction):

@@ -1,0 +1,261 @@
+"""月通报: the monthly bulletin from the same figures as the dashboard, as Markdown and as a
+printable HTML page (no script, no outside files, charts as inline SVG).
+
+Disclosure control: a count from 1 to 4 is printed "<5" (0 is printed, it names nobody); a
+percentage is printed "<5" when its numerator, its denominator or their difference is from 1 to 4,
+since it would give that small count away; a change against the previous month is printed "—" when
+either month's cell is hidden. Overdue matters appear by 查询码 only. Nothing personal is ever read:
+the figures come from non-sensitive columns (portal.stats.facts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as _html
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from portal.audit.service import EXPORT, record
+from portal.identity import Actor
+from portal.prefiling.codes import grouped
+from portal.stats import figures
+from portal.stats.facts import Period, RangeError, counting, month_period, previous_month
+from portal.stats.figures import (
+    DEFINITIONS,
+    RESTRICTED_LEFT_OUT,
+    DueLists,
+    Intake,
+    Outcomes,
+    Share,
+    Timeliness,
+)
+
+SMALL = 5
+HIDDEN = "<5"
+FORMATS = {"md": ("text/markdown", "md"), "html": ("text/html", "html")}
+SUPPRESSION_NOTE = ("为保护信访人，1至4件的数字记为“<5”；比例的分子、分母或两者之差为1至4件的，比例也记为“<5”；"
+                    "任一月份被隐去的，环比记为“—”。本通报不含任何个人信息，超期事项只列查询码。")
+
+
+def cell(n: int) -> str:
+    return HIDDEN if 0 < n < SMALL else str(n)
+
+
+def hidden_share(share: Share) -> bool:
+    return any(0 < n < SMALL for n in (share.part, share.whole, share.whole - share.part))
+
+
+def pct(share: Share) -> str:
+    if share.whole == 0:
+        return "—"
+    if hidden_share(share):
+        return HIDDEN
+    return f"{share.part / share.whole:.1%}"
+
+
+def change(now: int, before: int) -> str:
+    if cell(now) == HIDDEN or cell(before) == HIDDEN:
+        return "—"
+    return f"{now - before:+d}" if now != before else "0"
+
+
+def change_pct(now: Share, before: Share) -> str:
+    if not now.whole or not before.whole or hidden_share(now) or hidden_share(before):
+        return "—"
+    points = (now.part / now.whole - before.part / before.whole) * 100
+    return f"{points:+.1f} 个百分点"
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    intake: Intake
+    timeliness: Timeliness
+    outcomes: Outcomes
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    period: Period
+    now: MonthFigures
+    before: MonthFigures
+    due: DueLists
+    generated_on: dt.date
+    restricted_counted: bool
+
+    @property
+    def title(self) -> str:
+        return f"{self.period.start.year}年{self.period.start.month}月信访工作数据通报"
+
+
+def _month(session: Session, actor: Actor, period: Period, today: dt.date) -> MonthFigures:
+    return MonthFigures(intake=figures.intake(session=session, actor=actor, period=period),
+                        timeliness=figures.timeliness(session=session, actor=actor, period=period, today=today),
+                        outcomes=figures.outcomes(session=session, actor=actor, period=period))
+
+
+def monthly_bulletin(*, session: Session, actor: Actor | None, year: int, month: int, today: dt.date) -> Bulletin:
+    """The figures of one calendar month and the one before it; overdue matters as at the month's
+    last day (or `today`, for the running month). Refuses a month that has not begun."""
+    counted = counting(actor)
+    period = month_period(year, month)
+    if period.start > today:
+        raise RangeError("这个月份还没有开始，不能生成月通报。")
+    return Bulletin(period=period, now=_month(session, actor, period, today),
+                    before=_month(session, actor, previous_month(period), today),
+                    due=figures.due_lists(session=session, actor=actor, day=min(period.end, today)),
+                    generated_on=today, restricted_counted=counted)
+
+
+def export_bulletin(*, session: Session, actor: Actor | None, year: int, month: int, fmt: str,
+                    today: dt.date) -> bytes:
+    """The bulletin as a file ("md" or "html"); the export is written to the audit log."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown bulletin format {fmt!r}")
+    bulletin = monthly_bulletin(session=session, actor=actor, year=year, month=month, today=today)
+    text = to_markdown(bulletin) if fmt == "md" else to_html(bulletin)
+    record(session=session, actor_name=actor.username, action=EXPORT, target=f"bulletin:{year}-{month:02d}",
+           detail=f"月通报（{'Markdown' if fmt == 'md' else 'HTML'}）")
+    return text.encode("utf-8")
+
+
+# --- the document, as sections of (heading, rows, chart) -----------------------------------
+
+def _sections(b: Bulletin) -> list[tuple[str, list[str], list[list[str]], list[tuple[str, int]] | None, str]]:
+    """(heading, column heads, rows, chart data or None, definition)."""
+    now, before = b.now, b.before
+    ni, bi = now.intake, before.intake
+    flow = [[k, cell(v), cell(bi.flow[k]), change(v, bi.flow[k])] for k, v in ni.flow.items()]
+    flow.append(["其中确认为重复信访", cell(ni.confirmed_repeats), cell(bi.confirmed_repeats),
+                 change(ni.confirmed_repeats, bi.confirmed_repeats)])
+    heads = ["项目", "本月", "上月", "环比"]
+
+    def breakdown(current: list[tuple[str, int]], previous: list[tuple[str, int]]) -> list[list[str]]:
+        prev = dict(previous)
+        names = [k for k, _ in current] + [k for k, _ in previous if k not in dict(current)]
+        cur = dict(current)
+        return [[k, cell(cur.get(k, 0)), cell(prev.get(k, 0)), change(cur.get(k, 0), prev.get(k, 0))] for k in names]
+
+    nt, bt = now.timeliness, before.timeliness
+    timely = [
+        ["受理告知按期率", pct(nt.acceptance), pct(bt.acceptance), change_pct(nt.acceptance, bt.acceptance)],
+        ["按期告知（件）", cell(nt.acceptance_on_time), cell(bt.acceptance_on_time),
+         change(nt.acceptance_on_time, bt.acceptance_on_time)],
+        ["逾期告知或超期未告知（件）", cell(nt.acceptance_late), cell(bt.acceptance_late),
+         change(nt.acceptance_late, bt.acceptance_late)],
+        ["60日内办结率", pct(nt.handling), pct(bt.handling), change_pct(nt.handling, bt.handling)],
+        ["含延期办结率", pct(nt.handling_with_extension), pct(bt.handling_with_extension),
+         change_pct(nt.handling_with_extension, bt.handling_with_extension)],
+        ["超期（件）", cell(nt.handling_late), cell(bt.handling_late), change(nt.handling_late, bt.handling_late)],
+    ]
+    no, bo = now.outcomes, before.outcomes
+    results = [
+        ["初信初访三周办结率", pct(no.first_time), pct(bo.first_time), change_pct(no.first_time, bo.first_time)],
+        ["办结（件）", cell(no.closed), cell(bo.closed), change(no.closed, bo.closed)],
+        ["满意率", pct(no.satisfaction), pct(bo.satisfaction), change_pct(no.satisfaction, bo.satisfaction)],
+        ["一次性结服率", pct(no.one_time), pct(bo.one_time), change_pct(no.one_time, bo.one_time)],
+    ] + [[f"评价“{k}”（件）", cell(v), cell(bo.ratings[k]), change(v, bo.ratings[k])] for k, v in no.ratings.items()]
+    return [
+        ("一、预登记受理情况", heads, flow, [(k, v) for k, v in ni.flow.items()],
+         DEFINITIONS["intake"] + DEFINITIONS["repeats"]),
+        ("二、按类别", heads, breakdown(ni.by_category, bi.by_category), ni.by_category, ""),
+        ("三、按问题属地", heads, breakdown(ni.by_district, bi.by_district), ni.by_district, ""),
+        ("四、系统建议的其他途径", heads, breakdown(ni.by_channel, bi.by_channel), ni.by_channel,
+         "一件预登记可能同时建议几种途径，分别计数。"),
+        ("五、按期办理情况", heads, timely, None, DEFINITIONS["acceptance"] + DEFINITIONS["handling"]),
+        ("六、办结与评价", heads, results, None,
+         DEFINITIONS["first_time"] + DEFINITIONS["satisfaction"] + DEFINITIONS["one_time"]),
+    ]
+
+
+def _overdue_rows(b: Bulletin) -> list[list[str]]:
+    return [[grouped(r.code), r.step, r.due.isoformat(), str(-r.days_left)] for r in b.due.overdue]
+
+
+def _intro(b: Bulletin) -> list[str]:
+    out = [f"统计区间：{b.period.label}（与上月 {previous_month(b.period).label} 比较）。",
+           f"生成日期：{b.generated_on.isoformat()}。", SUPPRESSION_NOTE]
+    if not b.restricted_counted:
+        out.append(RESTRICTED_LEFT_OUT)
+    return out
+
+
+def _md_table(heads: list[str], rows: list[list[str]]) -> str:
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+    return "\n".join([line(heads), "| " + " | ".join("---" for _ in heads) + " |", *map(line, rows)])
+
+
+def to_markdown(b: Bulletin) -> str:
+    out = [f"# {b.title}", ""] + [f"{p}  " for p in _intro(b)] + [""]
+    for heading, heads, rows, _chart, definition in _sections(b):
+        out += [f"## {heading}", "", _md_table(heads, rows) if rows else "（无）", ""]
+        if definition:
+            out += [f"说明：{definition}", ""]
+    out += [f"## 七、超期未办事项（截至 {b.due.day.isoformat()}）", ""]
+    rows = _overdue_rows(b)
+    out += [_md_table(["查询码", "所处环节", "法定期限", "超期天数"], rows) if rows else "无超期未办事项。", ""]
+    return "\n".join(out)
+
+
+def _bars_svg(data: list[tuple[str, int]], title: str) -> str:
+    """A horizontal bar chart; a hidden (<5) value gets no bar, so its length cannot give it away."""
+    shown = [(k, v) for k, v in data]
+    if not shown:
+        return ""
+    top = max((v for _k, v in shown if cell(v) != HIDDEN), default=0) or 1
+    row_h, label_w, bar_w = 28, 190, 260
+    height = row_h * len(shown) + 8
+    parts = [f'<svg role="img" aria-label="{_html.escape(title)}" viewBox="0 0 {label_w + bar_w + 60} {height}" '
+             f'width="100%" xmlns="http://www.w3.org/2000/svg" font-size="14" font-family="sans-serif">']
+    for i, (k, v) in enumerate(shown):
+        y = i * row_h + 4
+        parts.append(f'<text x="{label_w - 6}" y="{y + 18}" text-anchor="end">{_html.escape(k[:14])}</text>')
+        value = cell(v)
+        width = 0 if value == HIDDEN else round(bar_w * v / top)
+        if width:
+            parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{width}" height="18" fill="#1f4e79"/>')
+        parts.append(f'<text x="{label_w + width + 6}" y="{y + 18}">{_html.escape(value)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _html_table(heads: list[str], rows: list[list[str]]) -> str:
+    e = _html.escape
+    head = "".join(f'<th scope="col">{e(h)}</th>' for h in heads)
+    body = "".join("<tr>" + f'<th scope="row">{e(r[0])}</th>' + "".join(f"<td>{e(c)}</td>" for c in r[1:]) + "</tr>"
+                   for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def to_html(b: Bulletin) -> str:
+    e = _html.escape
+    body = [f"<h1>{e(b.title)}</h1>"] + [f"<p class=\"note\">{e(p)}</p>" for p in _intro(b)]
+    for heading, heads, rows, chart, definition in _sections(b):
+        body.append(f"<section><h2>{e(heading)}</h2>")
+        if chart:
+            body.append(f'<figure>{_bars_svg(chart, heading)}<figcaption>图：{e(heading)}（本月，数字见下表）'
+                        f"</figcaption></figure>")
+        body.append(_html_table(heads, rows) if rows else "<p>（无）</p>")
+        if definition:
+            body.append(f'<p class="def">说明：{e(definition)}</p>')
+        body.append("</section>")
+    rows = _overdue_rows(b)
+    body.append(f"<section><h2>七、超期未办事项（截至 {e(b.due.day.isoformat())}）</h2>")
+    body.append(_html_table(["查询码", "所处环节", "法定期限", "超期天数"], rows) if rows else "<p>无超期未办事项。</p>")
+    body.append("</section>")
+    return ("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{e(b.title)}</title><style>{BULLETIN_CSS}</style></head><body>"
+            + "".join(body) + "</body></html>")
+
+
+BULLETIN_CSS = (
+    "body{font-family:'Noto Sans CJK SC','Microsoft YaHei',sans-serif;font-size:16px;line-height:1.6;color:#111;"
+    "max-width:48rem;margin:0 auto;padding:1rem;}h1{font-size:1.5rem;border-bottom:4px solid #a11212;}"
+    "h2{font-size:1.2rem;margin-top:1.5rem;}.note,.def{font-size:0.95rem;}"
+    "table{border-collapse:collapse;width:100%;margin:0.5rem 0;}th,td{border:1px solid #555;padding:0.25rem 0.5rem;"
+    "text-align:right;}th[scope=row],thead th:first-child{text-align:left;}thead th{background:#eee;}"
+    "figure{margin:0.5rem 0;}figcaption{font-size:0.9rem;color:#333;}"
+    "@media (max-width:30rem){body{font-size:15px;padding:0.5rem;}th,td{padding:0.2rem;}}"
+    "@media print{body{max-width:none;padding:0;font-size:11pt;}section{break-inside:avoid;}}"
+)

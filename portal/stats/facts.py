@@ -1,0 +1,219 @@
+"""The rows the figures are counted from: non-sensitive columns of a pre-filing only (category,
+district, dates, state, rating, suggested channels, the 查询码). Complaint text and personal data
+are never selected, so nothing here decrypts anything.
+
+Who may count: 管理员 and 办理. 检举控告 pre-filings are counted only for an actor who also holds the
+检举控告 role; for everyone else they are left out of every figure (and each figure says so)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sqlalchemy import String, and_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+from sqlmodel import Session, col, select
+
+from portal.clock import ACCEPTANCE_NOTICE, HANDLING, last_day
+from portal.identity import Actor, require
+from portal.prefiling.models import Prefiling
+from portal.prefiling.states import CLOSED, DRAFT, REJECTED, WITHDRAWN
+from portal.roles import ADMIN, HANDLER, REPORTS
+
+BEIJING_OFFSET = dt.timedelta(hours=8)   # China has no daylight saving time
+MAX_DAYS = 3 * 366                       # the longest range a figure is computed over
+
+
+class RangeError(ValueError):
+    """A date range the figures refuse (message in plain Chinese)."""
+
+
+@dataclass(frozen=True)
+class Period:
+    """A range of Beijing calendar days, both ends included."""
+
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise RangeError("开始日期不能晚于结束日期。")
+        if (self.end - self.start).days >= MAX_DAYS:
+            raise RangeError("统计区间最长三年，请缩短区间。")
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day <= self.end
+
+    @property
+    def label(self) -> str:
+        return f"{self.start.isoformat()} 至 {self.end.isoformat()}"
+
+    def utc_bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """[from, to) in UTC for the stored timestamps of these Beijing days."""
+        start = dt.datetime.combine(self.start, dt.time(), tzinfo=dt.UTC) - BEIJING_OFFSET
+        end = dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC) - BEIJING_OFFSET
+        return start, end
+
+
+def month_period(year: int, month: int) -> Period:
+    first = dt.date(year, month, 1)
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return Period(first, nxt - dt.timedelta(days=1))
+
+
+def previous_month(period: Period) -> Period:
+    before = period.start - dt.timedelta(days=1)
+    return month_period(before.year, before.month)
+
+
+def last_month(today: dt.date) -> Period:
+    """The calendar month before the one `today` is in (the dashboard's default)."""
+    return previous_month(month_period(today.year, today.month))
+
+
+@dataclass(slots=True)
+class Fact:
+    """One pre-filing as the figures see it. `ended` is the Beijing date it reached 已办结,
+    不予登记 or 已撤回 (None while running)."""
+
+    code: str
+    state: str
+    category: str
+    district: str
+    restricted: bool
+    received: dt.date
+    registered: dt.date | None
+    ended: dt.date | None
+    rating: str
+    raised_before: bool
+    channels: str
+
+    @property
+    def decided(self) -> dt.date | None:
+        """受理告知 given: registered, or refused (不予登记)."""
+        if self.registered is not None:
+            return self.registered
+        return self.ended if self.state == REJECTED else None
+
+    @property
+    def answered(self) -> dt.date | None:
+        """The day of the 办结 answer."""
+        return self.ended if self.state == CLOSED else None
+
+    @property
+    def acceptance_due(self) -> dt.date:
+        return last_day(ACCEPTANCE_NOTICE.deadline(self.received))
+
+    def handling_due(self, *, extended: bool = False) -> dt.date | None:
+        if self.registered is None:
+            return None
+        return last_day(HANDLING.deadline(self.registered, extended=extended))
+
+    def step_on(self, day: dt.date) -> tuple[str, dt.date] | None:
+        """(step name, real last day) of the period running on `day`; None when not running then."""
+        if self.received > day or self.ended is not None and self.ended <= day:
+            return None
+        if self.state == WITHDRAWN and self.ended is None:
+            return None
+        if self.registered is None or self.registered > day:
+            return ACCEPTANCE_NOTICE.name, self.acceptance_due
+        return HANDLING.name, self.handling_due()
+
+
+def counting(actor: Actor | None) -> bool:
+    """Check the actor may see figures; True when 检举控告 pre-filings are counted for them."""
+    require(actor, ADMIN, HANDLER)
+    return actor.has(REPORTS)
+
+
+def beijing_date_of(moment: dt.datetime | None) -> dt.date | None:
+    """The Beijing date of a stored moment (PostgreSQL gives aware values, SQLite naive UTC)."""
+    if moment is None:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return (moment + BEIJING_OFFSET).date()
+
+
+class beijing_day(FunctionElement):  # noqa: N801 - an SQL function, named like one
+    """The Beijing calendar date of a stored UTC timestamp as 'YYYY-MM-DD' text, computed by the
+    database (far cheaper than turning every timestamp into a Python datetime)."""
+
+    type = String()
+    inherit_cache = True
+    name = "beijing_day"
+
+
+@compiles(beijing_day, "sqlite")
+def _beijing_day_sqlite(element, compiler, **kw):  # stored as naive UTC text
+    return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
+
+
+@compiles(beijing_day, "postgresql")
+def _beijing_day_postgresql(element, compiler, **kw):
+    return f"to_char(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')"
+
+
+class iso_day(FunctionElement):  # noqa: N801 - an SQL function, named like one
+    """A DATE column as 'YYYY-MM-DD' text (SQLite stores it so; PostgreSQL formats it)."""
+
+    type = String()
+    inherit_cache = True
+    name = "iso_day"
+
+
+@compiles(iso_day, "sqlite")
+def _iso_day_sqlite(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(iso_day, "postgresql")
+def _iso_day_postgresql(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
+
+
+@lru_cache(maxsize=8192)
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+_COLUMNS = (Prefiling.code, Prefiling.state, Prefiling.category, Prefiling.district, Prefiling.restricted,
+            iso_day(Prefiling.received_date), iso_day(Prefiling.registered_date), beijing_day(Prefiling.closed_at),
+            Prefiling.rating, Prefiling.raised_before, Prefiling.channels)
+
+
+def load(*, session: Session, include_restricted: bool, where) -> list[Fact]:
+    """Facts of the pre-filings matching the SQL condition `where`."""
+    query = select(*_COLUMNS).where(Prefiling.state != DRAFT, where)
+    if not include_restricted:
+        query = query.where(col(Prefiling.restricted).is_(False))
+    return [Fact(code, state, category, district or "", bool(restricted), _day(received), _day(registered),
+                 _day(ended), rating or "", bool(raised), chans or "")
+            for code, state, category, district, restricted, received, registered, ended, rating, raised, chans
+            in session.exec(query)]
+
+
+def received_in(period: Period):
+    return and_(col(Prefiling.received_date) >= period.start, col(Prefiling.received_date) <= period.end)
+
+
+def registered_in(period: Period):
+    return and_(col(Prefiling.registered_date) >= period.start, col(Prefiling.registered_date) <= period.end)
+
+
+def ended_in(period: Period):
+    start, end = period.utc_bounds()
+    return and_(col(Prefiling.closed_at) >= start, col(Prefiling.closed_at) < end)
+
+
+def open_now():
+    """Not ended yet (the index on closed_at finds these without reading the closed ones)."""
+    return col(Prefiling.closed_at).is_(None)
+
+
+def ended_after(day: dt.date):
+    """Ended after the end of `day` (so still running on it)."""
+    _start, end = Period(day, day).utc_bounds()
+    return and_(col(Prefiling.closed_at) >= end, col(Prefiling.received_date) <= day)

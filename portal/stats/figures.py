@@ -1,0 +1,273 @@
+"""数据看板 figures over a date range (Beijing days). Every function takes the acting staff member
+and checks the role itself (管理员 or 办理); 检举控告 pre-filings count only for the 检举控告 role.
+
+Which pre-filings each figure counts (the dashboard and the 月通报 print these definitions):
+- intake and flow: those received in the range, by their state today;
+- 受理告知 on time: those received in the range — told (登记 or 不予登记) by the real last day of the
+  15 days (portal.clock.last_day: a last day on a weekend or public holiday moves on); still untold
+  after it counts late, still within it is pending; withdrawn ones are left out;
+- 办结 on time: those registered in the range — answered within 60 days (on time), within the 30-day
+  extension (the portal does not record whether one was granted), later or still open past 60 days
+  (late), still within 60 days (pending);
+- 初信初访 (not raised before) registered in the range: answered within 21 days of 登记 (三周办结);
+- ratings and 一次性结服率: those answered (已办结) in the range.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from portal.identity import Actor
+from portal.prefiling.channels import RULES as CHANNEL_RULES
+from portal.prefiling.form import CATEGORIES
+from portal.prefiling.repeats import confirmed_repeats
+from portal.prefiling.states import CLOSED, NEEDS_MORE, REGISTERED, REJECTED, SUBMITTED, WITHDRAWN
+from portal.stats import facts
+from portal.stats.facts import Fact, Period
+from portal.timeutil import beijing_today
+
+FIRST_TIME_DAYS = 21
+SATISFIED = ("满意", "基本满意")
+RATINGS = ("满意", "基本满意", "不满意")
+CHANNEL_NAMES = {rule.key: rule.channel for rule in CHANNEL_RULES}
+RESTRICTED_LEFT_OUT = "不含检举控告件（仅对具有检举控告权限的工作人员统计）。"
+DEFINITIONS = {
+    "intake": "统计区间内提交的网上预登记，按目前状态计。",
+    "repeats": "统计区间内提交、经办理人员确认为重复信访（与此前的信访事项为同一信访人或同一事项）的件数。",
+    "acceptance": "统计区间内提交的预登记中，自收到之日起15日内（最后一日遇周末或法定节假日顺延）"
+                  "告知登记或不予登记的比例；已撤回的不计，尚在期限内未告知的不计入比例。",
+    "handling": "统计区间内登记的信访件中，自登记之日起60日内办结的比例（期限最后一日遇休假日顺延）；"
+                "延期内办结指第61至90日办结（本门户不记录是否批准延期）；超过60日仍未办结的计为超期。",
+    "first_time": "统计区间内登记的初信初访（信访人表示此前未反映过）中，自登记之日起21日内办结的比例。",
+    "satisfaction": "统计区间内办结的信访件中，信访人评价为“满意”或“基本满意”的件数占已评价件数的比例。",
+    "one_time": "一次性结服率 = 统计区间内办结、此后没有请求复查、且信访人评价为“满意”或“基本满意”的件数"
+                " ÷ 统计区间内办结的件数（未评价的计入分母）。本门户目前不记录复查请求，按无复查计算。",
+}
+
+
+@dataclass(frozen=True)
+class Share:
+    """`part` of `whole`, with the rate when there is a whole."""
+
+    part: int
+    whole: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.part / self.whole if self.whole else None
+
+
+@dataclass(frozen=True)
+class Intake:
+    period: Period
+    total: int
+    by_month: list[tuple[str, int]]
+    by_category: list[tuple[str, int]]
+    by_district: list[tuple[str, int]]
+    by_channel: list[tuple[str, int]]      # a pre-filing with several suggestions counts under each
+    flow: dict[str, int]                   # 提交, 登记, 办结, 不予登记, 撤回, 待审核, 办理中
+    restricted_counted: bool
+    confirmed_repeats: int = 0             # received in the range and confirmed as 重复信访 by a handler
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    period: Period
+    acceptance_on_time: int
+    acceptance_late: int
+    acceptance_pending: int
+    handling_on_time: int
+    handling_extended: int
+    handling_late: int
+    handling_pending: int
+    restricted_counted: bool
+
+    @property
+    def acceptance(self) -> Share:
+        return Share(self.acceptance_on_time, self.acceptance_on_time + self.acceptance_late)
+
+    @property
+    def handling(self) -> Share:
+        return Share(self.handling_on_time, self.handling_on_time + self.handling_extended + self.handling_late)
+
+    @property
+    def handling_with_extension(self) -> Share:
+        return Share(self.handling_on_time + self.handling_extended, self.handling.whole)
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    period: Period
+    first_time: Share              # 初信初访 answered within 21 days of 登记 / registered
+    closed: int
+    ratings: dict[str, int]        # 满意, 基本满意, 不满意 (unrated are closed - sum)
+    one_time: Share                # closed, no 复查, rated 满意/基本满意 / closed
+    restricted_counted: bool
+
+    @property
+    def rated(self) -> int:
+        return sum(self.ratings.values())
+
+    @property
+    def satisfaction(self) -> Share:
+        return Share(sum(self.ratings[r] for r in SATISFIED), self.rated)
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """An open matter by its reference code only: no personal data, no complaint text."""
+
+    code: str
+    state: str
+    category: str
+    district: str
+    step: str
+    due: dt.date
+    days_left: int          # negative: days overdue
+
+
+@dataclass(frozen=True)
+class DueLists:
+    day: dt.date
+    overdue: list[DueRow] = field(default_factory=list)
+    due_this_week: list[DueRow] = field(default_factory=list)   # due within the next 7 days
+    restricted_counted: bool = False
+
+
+def _ordered(counter: Counter, order: tuple[str, ...] = ()) -> list[tuple[str, int]]:
+    known = [(k, counter[k]) for k in order if counter[k]]
+    rest = sorted(((k, n) for k, n in counter.items() if k not in order), key=lambda kv: (-kv[1], kv[0]))
+    return known + rest
+
+
+def _months(period: Period) -> list[str]:
+    out, day = [], period.start.replace(day=1)
+    while day <= period.end:
+        out.append(f"{day.year}-{day.month:02d}")
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return out
+
+
+def intake(*, session: Session, actor: Actor | None, period: Period) -> Intake:
+    """Pre-filings received in `period`: by month, category, district, suggested channel; the flow."""
+    counted = facts.counting(actor)
+    rows = facts.load(session=session, include_restricted=counted, where=facts.received_in(period))
+    months = Counter(f"{r.received.year}-{r.received.month:02d}" for r in rows)
+    channels = Counter(CHANNEL_NAMES.get(k, k) for r in rows for k in r.channels.split(",") if k)
+    states = Counter(r.state for r in rows)
+    flow = {"提交": len(rows), "登记": sum(r.registered is not None for r in rows), "办结": states[CLOSED],
+            "不予登记": states[REJECTED], "撤回": states[WITHDRAWN],
+            "待审核": states[SUBMITTED] + states[NEEDS_MORE], "办理中": states[REGISTERED]}
+    return Intake(period=period, total=len(rows), by_month=[(m, months[m]) for m in _months(period)],
+                  by_category=_ordered(Counter(r.category for r in rows), CATEGORIES),
+                  by_district=_ordered(Counter(r.district or "（未填写）" for r in rows)),
+                  by_channel=_ordered(channels), flow=flow, restricted_counted=counted,
+                  confirmed_repeats=len(confirmed_repeats(session=session, actor=actor, start=period.start,
+                                                          end=period.end)))
+
+
+def timeliness(*, session: Session, actor: Actor | None, period: Period, today: dt.date) -> Timeliness:
+    """受理告知 and 办结 against the statutory clock (see the module's definitions)."""
+    counted = facts.counting(actor)
+    acc = Counter(_acceptance(r, today) for r in facts.load(
+        session=session, include_restricted=counted, where=facts.received_in(period)))
+    han = Counter(_handling(r, today) for r in facts.load(
+        session=session, include_restricted=counted, where=facts.registered_in(period)))
+    return Timeliness(period=period, acceptance_on_time=acc["on_time"], acceptance_late=acc["late"],
+                      acceptance_pending=acc["pending"], handling_on_time=han["on_time"],
+                      handling_extended=han["extended"], handling_late=han["late"],
+                      handling_pending=han["pending"], restricted_counted=counted)
+
+
+def _acceptance(r: Fact, today: dt.date) -> str:
+    decided, due = r.decided, r.acceptance_due
+    if decided is not None:
+        return "on_time" if decided <= due else "late"
+    if r.state == WITHDRAWN:
+        return "left_out"
+    return "late" if today > due else "pending"
+
+
+def _handling(r: Fact, today: dt.date) -> str:
+    due, due_extended, answered = r.handling_due(), r.handling_due(extended=True), r.answered
+    if answered is not None:
+        return "on_time" if answered <= due else "extended" if answered <= due_extended else "late"
+    return "late" if today > due else "pending"
+
+
+def outcomes(*, session: Session, actor: Actor | None, period: Period) -> Outcomes:
+    """初信初访 三周办结, ratings (满意率) and 一次性结服率."""
+    counted = facts.counting(actor)
+    registered = facts.load(session=session, include_restricted=counted, where=facts.registered_in(period))
+    first = [r for r in registered if not r.raised_before]
+    fast = sum(r.answered is not None and (r.answered - r.registered).days <= FIRST_TIME_DAYS for r in first)
+    closed = [r for r in facts.load(session=session, include_restricted=counted, where=facts.ended_in(period))
+              if r.state == CLOSED]
+    ratings = Counter(r.rating for r in closed if r.rating in RATINGS)
+    once = sum(r.rating in SATISFIED for r in closed)   # no 复查 request is recorded by the portal yet
+    return Outcomes(period=period, first_time=Share(fast, len(first)), closed=len(closed),
+                    ratings={k: ratings[k] for k in RATINGS}, one_time=Share(once, len(closed)),
+                    restricted_counted=counted)
+
+
+def due_lists(*, session: Session, actor: Actor | None, day: dt.date, week: int = 7) -> DueLists:
+    """Open matters past their real last day on `day`, and those due within `week` days of it."""
+    counted = facts.counting(actor)
+    overdue, soon = [], []
+    running = facts.load(session=session, include_restricted=counted, where=facts.open_now())
+    if day < beijing_today():  # a past day: matters ended since were still running then
+        running += facts.load(session=session, include_restricted=counted, where=facts.ended_after(day))
+    for r in running:
+        step = r.step_on(day)
+        if step is None:
+            continue
+        name, due = step
+        row = DueRow(r.code, r.state, r.category, r.district, name, due, (due - day).days)
+        if row.days_left < 0:
+            overdue.append(row)
+        elif row.days_left < week:
+            soon.append(row)
+    return DueLists(day=day, overdue=sorted(overdue, key=_urgency), due_this_week=sorted(soon, key=_urgency),
+                    restricted_counted=counted)
+
+
+def _urgency(row: DueRow) -> tuple[int, str]:
+    return row.days_left, row.code
+
+
+@dataclass(frozen=True)
+class LegalEducation:
+    """普法: what citizens read. Article opens are all-time counts (the anonymous table keeps no
+    dates); bank growth is by the month a question was added."""
+
+    top_articles: list[tuple[str, int]]
+    bank_by_month: list[tuple[str, int]]      # questions added per month of the period
+    bank_total: int                           # published questions at the end of the period
+    top_cases: list[tuple[str, int]]
+    period: Period
+
+
+def legal_education(*, session: Session, actor: Actor | None, period: Period, limit: int = 10) -> LegalEducation:
+    from portal.qa.models import BankQuestion
+    from portal.search.stats import most_opened
+    from portal.stats.reads import most_read
+
+    facts.counting(actor)
+    start, end = period.utc_bounds()
+    added = session.exec(select(BankQuestion.created_at).where(
+        col(BankQuestion.created_at) >= start, col(BankQuestion.created_at) < end)).all()
+    months = Counter(_month_of(facts.beijing_date_of(a)) for a in added)
+    total = session.exec(select(func.count()).select_from(BankQuestion).where(
+        BankQuestion.state == "已发布", col(BankQuestion.created_at) < end)).one()
+    return LegalEducation(top_articles=most_opened(session=session, limit=limit),
+                          bank_by_month=[(m, months[m]) for m in _months(period)], bank_total=int(total),
+                          top_cases=most_read(session=session, limit=limit), period=period)
+
+
+def _month_of(day: dt.date) -> str:
+    return f"{day.year}-{day.month:02d}"
