@@ -112,8 +112,14 @@ def test_bank_questions_vote_for_their_articles(library, tmp_path):
     similar = engine.similar_questions(query, k=2)
     assert similar[0].entry == entry and similar[0].score > similar[1].score
     gold = engine._row_of["minfadian-2020:第九百四十二条"]
-    without = [r for r, _ in _with(engine, bank_weight=0.0).rank(query, k=10).rows]
-    voted = [r for r, _ in engine.rank(query, k=10).rows]
+
+    def rows(bank_weight: float) -> list[int]:  # the vote on or off (the tuned weight may be 0)
+        config = dataclasses.replace(engine.config, bank_weight=bank_weight, prior_weight=0.0)
+        changed = SearchEngine(engine.corpus, engine.artefacts, engine.embedder, engine.tokenizer,
+                               engine.vocabulary, config=config, bank=engine.bank)
+        return [r for r, _ in changed.rank(query, k=10).rows]
+
+    without, voted = rows(0.0), rows(1.0)
     assert gold in voted[:3]
     assert gold not in without[:3]
     assert engine.similar_questions("😀🙏", k=2) == []
