@@ -3,9 +3,9 @@ article permalinks (?law=…&article=…)."""
 
 import streamlit as st
 
-from portal.laws.browse import filter_laws, find_in_law, part_index_of, parts, shelves
+from portal.laws.browse import filter_laws, find_in_law, part_index_of, shelves
 from portal.text.escape import html_escape, markdown_escape
-from ui.law_view import article_html, blocks_html, law_card, law_facts_md
+from ui.law_view import article_html, law_card, law_facts_md, law_parts, part_html
 from ui.links import permalink, status_badge_html
 from ui.resources import get_library
 from ui.site_frame import share_link
@@ -96,23 +96,22 @@ def show_law() -> None:
         if len(hits) > 20:
             st.caption(f"另有 {len(hits) - 20} 条相符，请输入更具体的词。")
 
-    law_parts = parts(law)
-    index = part_index_of(law_parts, target.id) if target else 0
-    if len(law_parts) > 1:
-        choice = st.selectbox("目录（按章阅读）", range(len(law_parts)), index=index or 0,
-                              format_func=lambda i: f"{law_parts[i].title}（{len(law_parts[i].provision_ids)} 条）",
+    chapters = law_parts(law)
+    index = part_index_of(chapters, target.id) if target else 0
+    if len(chapters) > 1:
+        choice = st.selectbox("目录（按章阅读）", range(len(chapters)), index=index or 0,
+                              format_func=lambda i: f"{chapters[i].title}（{len(chapters[i].provision_ids)} 条）",
                               key=f"part-{law.slug}-{label}")
     else:
         choice = 0
-    part = law_parts[choice]
-    st.markdown(blocks_html(part.blocks, law, target_id=target.id if target else None),
-                unsafe_allow_html=True)
-    if len(law_parts) > 1:
+    # only the chapter being read is rendered, from a cache keyed by the law's version
+    st.markdown(part_html(law, choice, target_id=target.id if target else None), unsafe_allow_html=True)
+    if len(chapters) > 1:
         cols = st.columns(2)
         if choice > 0:
-            cols[0].caption(f"上一章：{law_parts[choice - 1].title}")
-        if choice + 1 < len(law_parts):
-            cols[1].caption(f"下一章：{law_parts[choice + 1].title}（在上方目录中选择）")
+            cols[0].caption(f"上一章：{chapters[choice - 1].title}")
+        if choice + 1 < len(chapters):
+            cols[1].caption(f"下一章：{chapters[choice + 1].title}（在上方目录中选择）")
     st.page_link("pages/laws.py", label="返回法规库目录", icon=":material/arrow_back:", query_params={})
 
 

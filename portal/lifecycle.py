@@ -1,10 +1,20 @@
 """One representation of a state machine's moves, shared by every lifecycle in the portal: the
 pre-filing (portal.prefiling.states), the typical case (portal.cases.lifecycle) and the question
-bank (portal.qa.lifecycle). Pages, the lookup, the queue and the audit log read labels from here."""
+bank (portal.qa.lifecycle). Pages, the lookup, the queue and the audit log read labels from here.
+`guarded_move` is the one way a staff action moves a stored record (a case, a bank question): next
+state, checks, stamps, write and audit entry in one transaction, or nothing at all."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session
+
+from portal.audit.service import record as audit_record
+from portal.concurrency import first_wins
+from portal.timeutil import utcnow
 
 
 @dataclass(frozen=True)
@@ -48,3 +58,39 @@ def target_of(state: str, action: str, transitions: dict[str, Transition]) -> st
     """The state `action` leads to from `state`, or None when the table does not allow it."""
     transition = transitions.get(action)
     return transition.target if transition is not None and state in transition.sources else None
+
+
+def next_state(state: str, action: str, transitions: dict[str, Transition], *, what: str,
+               error: type[Exception]) -> str:
+    """The state `action` leads to from `state`, or `error` with a plain-Chinese message naming
+    `what` moves (案例, 问题 …): “已发布”状态的案例不能“发布”。"""
+    target = target_of(state, action, transitions)
+    if target is None:
+        raise error(f"“{state}”状态的{what}不能“{action}”。")
+    return target
+
+
+def guarded_move(session: Session, item: Any, action: str, *, transitions: dict[str, Transition],
+                 what: str, illegal: type[Exception], actor: str, audit: str, target: str,
+                 detail: Callable[[str], str], check: Callable[[], None] | None = None,
+                 write: Callable[[], object] | None = None) -> str:
+    """Move `item` (a record with `state`, `updated_at`, `updated_by`) by `action`; its new state.
+
+    In order: the next state from `transitions` (else `illegal`); `check()`, which may
+    refuse by raising or add the record's own changes; the state and who/when stamps; the write
+    (`write()`, default `session.add(item)`) flushed with the audit entry (`audit` action on `target`,
+    `detail(new_state)` worded after the write) in one transaction. When the record carries a
+    version column and another writer changed it since it was read, everything is rolled back
+    and `illegal(TAKEN)` is raised: two staff members acting at once cannot both win."""
+    new_state = next_state(item.state, action, transitions, what=what, error=illegal)
+    if check is not None:
+        check()
+    item.state, item.updated_at, item.updated_by = new_state, utcnow(), actor
+    with first_wins(session, illegal):
+        if write is None:
+            session.add(item)
+        else:
+            write()
+        session.flush()
+        audit_record(session=session, actor_name=actor, action=audit, target=target, detail=detail(new_state))
+    return new_state

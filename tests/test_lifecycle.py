@@ -34,3 +34,45 @@ def test_allowed_actions_and_a_duplicate_action_is_refused():
     with pytest.raises(cases.IllegalTransition, match="已发布"):
         cases.next_state(cases.PUBLISHED, cases.PUBLISH)
     assert cases.next_state(cases.WITHDRAWN, cases.PUBLISH) == cases.PUBLISHED
+
+
+def test_refusals_name_the_state_the_action_and_what_is_moved():
+    with pytest.raises(cases.IllegalTransition) as case_error:
+        cases.next_state(cases.PUBLISHED, cases.PUBLISH)
+    assert str(case_error.value) == "“已发布”状态的案例不能“发布”。"
+    with pytest.raises(bank.IllegalTransition) as bank_error:
+        bank.next_state(bank.DRAFT, bank.WITHDRAW)
+    assert str(bank_error.value) == "“草稿”状态的问题不能“撤回”。"
+    with pytest.raises(bank.IllegalTransition, match="“已忽略”状态的问题不能“收入问题库”"):
+        bank.next_state(bank.DISMISSED, bank.ANSWER, bank.SENT_TRANSITIONS)
+
+
+def test_a_refused_publish_changes_nothing_and_leaves_no_audit_entry(db_engine, library):
+    """The shared guarded move (portal.lifecycle.guarded_move): a check that refuses comes before
+    any stamp or write, for a bank question as for a case."""
+    from dataclasses import replace
+
+    from sqlmodel import Session, select
+
+    from portal.audit.models import AuditEntry
+    from portal.cases import service as case_service
+    from portal.field_errors import ValidationFailed
+    from portal.qa import service as bank_service
+    from tests.cases.factories import EDITOR_ACTOR, make_case
+    from tests.qa.factories import COUNSEL_ACTOR, make_question
+
+    with Session(db_engine) as s:
+        entry = make_question(s, library)
+        case = make_case(s, library)
+        s.commit()
+        before = s.exec(select(AuditEntry)).all()
+        # the articles they cite have since left the library
+        smaller = replace(library, provisions={})
+        with pytest.raises(ValidationFailed):
+            bank_service.publish(session=s, actor=COUNSEL_ACTOR, library=smaller, question_id=entry.id)
+        with pytest.raises(ValidationFailed):
+            case_service.publish(session=s, actor=EDITOR_ACTOR, library=smaller, slug=case.slug)
+        s.commit()
+        assert s.get(type(entry), entry.id).state == bank.DRAFT
+        assert s.get(type(case), case.slug).state == cases.DRAFT
+        assert s.exec(select(AuditEntry)).all() == before

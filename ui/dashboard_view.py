@@ -46,12 +46,14 @@ def bars(title: str, data: list[tuple[str, int]], *, what: str = "类别", unit:
     if not data or not any(n for _k, n in data):
         st.caption("本区间没有数据。")
         return
-    rows = [{what: k, unit: n} for k, n in data]
-    chart = (alt.Chart(alt.Data(values=rows)).mark_bar(color=BAR_COLOUR)
-             .encode(y=alt.Y(f"{what}:N", sort=None, title=None, axis=alt.Axis(labelLimit=180)),
-                     x=alt.X(f"{unit}:Q", title=unit, axis=alt.Axis(tickMinStep=1)),
+    import pandas as pd  # ships with streamlit
+
+    frame = pd.DataFrame({what: [k for k, _n in data], unit: [n for _k, n in data]})
+    chart = (alt.Chart(frame).mark_bar(color=BAR_COLOUR)
+             .encode(y=alt.Y(f"{what}:N", sort=None, title=None, axis=alt.Axis(labelLimit=160)),
+                     x=alt.X(f"{unit}:Q", title=unit, axis=alt.Axis(tickMinStep=1, format="d")),
                      tooltip=[f"{what}:N", f"{unit}:Q"])
-             .properties(height=max(60, 30 * len(rows)), title=title))
+             .properties(height=40 * len(data) + 70, description=f"{title}（数字见下表）"))
     st.altair_chart(chart, width="stretch", key=f"chart-{key}")
     st.table([{what: k, unit: str(n)} for k, n in data])
 
@@ -59,7 +61,10 @@ def bars(title: str, data: list[tuple[str, int]], *, what: str = "类别", unit:
 def intake(result: figures.Intake) -> None:
     st.header("预登记受理情况")
     st.caption(DEFINITIONS["intake"])
-    st.metric("本区间提交", f"{result.total} 件")
+    left, right = st.columns(2)
+    left.metric("本区间提交", f"{result.total} 件")
+    right.metric("其中确认为重复信访", f"{result.confirmed_repeats} 件")
+    st.caption(DEFINITIONS["repeats"])
     bars("办理流程：提交 → 登记 → 办结 / 不予登记 / 撤回", list(result.flow.items()), what="环节", key="flow")
     bars("按月份", result.by_month, what="月份", key="month")
     bars("按类别", result.by_category, key="category")

@@ -3,15 +3,22 @@ and a law's card and facts in the 法规库."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 import streamlit as st
 
+from portal.laws.browse import Part, parts
 from portal.laws.ids import label_of
 from portal.laws.library import Library
 from portal.laws.loader import ARTICLE_SEPARATOR, Block, Law, Provision
+from portal.settings import get_settings
 from portal.text.escape import html_escape, html_lines
 from ui.links import permalink, status_badge_html
+
+T = TypeVar("T")
 
 _KIND_STYLE = "color:#1f3a5f;background:#e8eef6;font-weight:500"
 _META_STYLE = "font-size:0.875rem;color:#4a4a4a;margin:0"
@@ -88,3 +95,40 @@ def blocks_html(blocks: Iterable[Block], law: Law, *, target_id: str | None = No
         else:
             out.append(f'<p class="law-text">{html_lines(block.text)}</p>')
     return "\n".join(out)
+
+
+class _Memo:
+    """A small thread-safe LRU of pure results (sessions run in their own threads)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, make: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+_PARTS = _Memo(64)
+_PART_HTML = _Memo(512)
+
+
+def law_parts(law: Law) -> list[Part]:
+    """The law's chapters (portal.laws.browse.parts), worked out once per law version."""
+    return _PARTS.get((law.slug, law.content_hash), lambda: parts(law))
+
+
+def part_html(law: Law, index: int, *, target_id: str | None = None) -> str:
+    """The HTML of one chapter, made once per law version, chapter, highlighted article and
+    permalink base (a pure function of these): only the chapter being read is rendered."""
+    key = (law.slug, law.content_hash, index, target_id, get_settings().base_url)
+    return _PART_HTML.get(key, lambda: blocks_html(law_parts(law)[index].blocks, law, target_id=target_id))

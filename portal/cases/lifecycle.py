@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from portal.lifecycle import Transition, table, target_of
+from portal.lifecycle import Transition, table
 from portal.lifecycle import allowed_actions as lifecycle_allowed
+from portal.lifecycle import next_state as lifecycle_next
 
 DRAFT, PUBLISHED, WITHDRAWN = "草稿", "已发布", "已撤回"
 STATES: tuple[str, ...] = (DRAFT, PUBLISHED, WITHDRAWN)
@@ -26,9 +27,9 @@ def allowed_actions(state: str) -> list[str]:
     return lifecycle_allowed(state, TRANSITIONS)
 
 
+WHAT = "案例"  # the word in messages: “已发布”状态的案例不能“发布”。
+
+
 def next_state(state: str, action: str) -> str:
     """The state after `action`, or IllegalTransition with a plain-Chinese message."""
-    target = target_of(state, action, TRANSITIONS)
-    if target is None:
-        raise IllegalTransition(f"“{state}”状态的案例不能“{action}”。")
-    return target
+    return lifecycle_next(state, action, TRANSITIONS, what=WHAT, error=IllegalTransition)

@@ -20,6 +20,7 @@ from portal.field_errors import FieldError, ValidationFailed
 from portal.identity import Actor, require
 from portal.laws.ids import law_slug_of
 from portal.laws.library import Library
+from portal.lifecycle import guarded_move
 from portal.roles import EDITOR
 from portal.timeutil import beijing_today, utcnow
 
@@ -111,16 +112,18 @@ def transition(*, session: Session, actor: Actor, library: Library, slug: str,
     case = session.get(TypicalCase, slug)
     if case is None:
         raise ValidationFailed([FieldError("slug", f"没有案例“{slug}”。")])
-    new_state = lifecycle.next_state(case.state, action)
-    if action == lifecycle.PUBLISH:
-        if errors := validate_draft(draft_of(case), library=library):
-            raise ValidationFailed(errors)
-        case.published_on = case.published_on or beijing_today()
-    case.state, case.updated_at, case.updated_by = new_state, utcnow(), actor.username
-    with first_wins(session, lifecycle.IllegalTransition):  # another editor acted first: nothing written
-        _add_revision(session, case, action=action, author=actor.username)
-    record(session=session, actor_name=actor.username, action=_AUDIT_FOR[action],
-           target=f"case:{slug}", detail=f"第 {case.revision} 版 → {new_state}")
+
+    def check() -> None:
+        if action == lifecycle.PUBLISH:
+            if errors := validate_draft(draft_of(case), library=library):
+                raise ValidationFailed(errors)
+            case.published_on = case.published_on or beijing_today()
+
+    # the revision is the version checked by the UPDATE: another editor acting first wins
+    guarded_move(session, case, action, transitions=lifecycle.TRANSITIONS, what=lifecycle.WHAT,
+                 illegal=lifecycle.IllegalTransition, actor=actor.username, audit=_AUDIT_FOR[action],
+                 target=f"case:{slug}", detail=lambda new_state: f"第 {case.revision} 版 → {new_state}",
+                 check=check, write=lambda: _add_revision(session, case, action=action, author=actor.username))
     return case
 
 

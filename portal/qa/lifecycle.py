@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from portal.lifecycle import Transition, target_of
+from portal.lifecycle import Transition
 from portal.lifecycle import allowed_actions as lifecycle_allowed
+from portal.lifecycle import next_state as lifecycle_next
 
 DRAFT, PUBLISHED, WITHDRAWN = "草稿", "已发布", "已撤回"
 STATES: tuple[str, ...] = (DRAFT, PUBLISHED, WITHDRAWN)
@@ -34,9 +35,9 @@ def allowed_actions(state: str, table: dict[str, Transition] = QUESTION_TRANSITI
     return lifecycle_allowed(state, table)
 
 
+WHAT = "问题"  # the word in messages: “已发布”状态的问题不能“发布”。
+
+
 def next_state(state: str, action: str, table: dict[str, Transition] = QUESTION_TRANSITIONS) -> str:
     """The state after `action`, or IllegalTransition."""
-    target = target_of(state, action, table)
-    if target is None:
-        raise IllegalTransition(f"“{state}”状态的问题不能“{action}”。")
-    return target
+    return lifecycle_next(state, action, table, what=WHAT, error=IllegalTransition)

@@ -11,6 +11,7 @@ from portal.audit.service import BANK_SAVE, PUBLISH, WITHDRAW, record
 from portal.field_errors import FieldError, ValidationFailed
 from portal.identity import Actor, require
 from portal.laws.library import Library
+from portal.lifecycle import guarded_move
 from portal.qa import lifecycle
 from portal.qa.models import BankQuestion
 from portal.roles import COUNSEL, ROLES
@@ -117,15 +118,16 @@ def transition(*, session: Session, actor: Actor, library: Library, question_id:
     """发布 or 撤回. Publishing re-checks the articles against the current library."""
     require(actor, COUNSEL)
     entry = _get(session, question_id)
-    new_state = lifecycle.next_state(entry.state, action)
-    if action == lifecycle.PUBLISH:
-        if errors := validate(question=entry.question, provision_ids=list(provisions_of(entry)),
-                              library=library):
-            raise ValidationFailed(errors)
-    entry.state, entry.updated_at, entry.updated_by = new_state, utcnow(), actor.username
-    session.add(entry)
-    record(session=session, actor_name=actor.username, action=_AUDIT_FOR[action],
-           target=f"bank:{entry.id}", detail=f"→ {new_state}")
+
+    def check() -> None:
+        if action == lifecycle.PUBLISH:
+            if errors := validate(question=entry.question, provision_ids=list(provisions_of(entry)),
+                                  library=library):
+                raise ValidationFailed(errors)
+
+    guarded_move(session, entry, action, transitions=lifecycle.QUESTION_TRANSITIONS, what=lifecycle.WHAT,
+                 illegal=lifecycle.IllegalTransition, actor=actor.username, audit=_AUDIT_FOR[action],
+                 target=f"bank:{entry.id}", detail=lambda new_state: f"→ {new_state}", check=check)
     return entry
 
 

@@ -125,6 +125,8 @@ def _sections(b: Bulletin) -> list[tuple[str, list[str], list[list[str]], list[t
     now, before = b.now, b.before
     ni, bi = now.intake, before.intake
     flow = [[k, cell(v), cell(bi.flow[k]), change(v, bi.flow[k])] for k, v in ni.flow.items()]
+    flow.append(["其中确认为重复信访", cell(ni.confirmed_repeats), cell(bi.confirmed_repeats),
+                 change(ni.confirmed_repeats, bi.confirmed_repeats)])
     heads = ["项目", "本月", "上月", "环比"]
 
     def breakdown(current: list[tuple[str, int]], previous: list[tuple[str, int]]) -> list[list[str]]:
@@ -153,7 +155,8 @@ def _sections(b: Bulletin) -> list[tuple[str, list[str], list[list[str]], list[t
         ["一次性结服率", pct(no.one_time), pct(bo.one_time), change_pct(no.one_time, bo.one_time)],
     ] + [[f"评价“{k}”（件）", cell(v), cell(bo.ratings[k]), change(v, bo.ratings[k])] for k, v in no.ratings.items()]
     return [
-        ("一、预登记受理情况", heads, flow, [(k, v) for k, v in ni.flow.items()], DEFINITIONS["intake"]),
+        ("一、预登记受理情况", heads, flow, [(k, v) for k, v in ni.flow.items()],
+         DEFINITIONS["intake"] + DEFINITIONS["repeats"]),
         ("二、按类别", heads, breakdown(ni.by_category, bi.by_category), ni.by_category, ""),
         ("三、按问题属地", heads, breakdown(ni.by_district, bi.by_district), ni.by_district, ""),
         ("四、系统建议的其他途径", heads, breakdown(ni.by_channel, bi.by_channel), ni.by_channel,

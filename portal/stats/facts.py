@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import and_, or_
+from sqlalchemy import String, and_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
 from sqlmodel import Session, col, select
 
 from portal.clock import ACCEPTANCE_NOTICE, HANDLING, last_day
@@ -70,7 +73,7 @@ def last_month(today: dt.date) -> Period:
     return previous_month(month_period(today.year, today.month))
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Fact:
     """One pre-filing as the figures see it. `ended` is the Beijing date it reached 已办结,
     不予登记 or 已撤回 (None while running)."""
@@ -125,17 +128,60 @@ def counting(actor: Actor | None) -> bool:
     return actor.has(REPORTS)
 
 
-_COLUMNS = (Prefiling.code, Prefiling.state, Prefiling.category, Prefiling.district, Prefiling.restricted,
-            Prefiling.received_date, Prefiling.registered_date, Prefiling.closed_at, Prefiling.rating,
-            Prefiling.raised_before, Prefiling.channels)
-
-
-def _beijing_date(moment: dt.datetime | None) -> dt.date | None:
+def beijing_date_of(moment: dt.datetime | None) -> dt.date | None:
+    """The Beijing date of a stored moment (PostgreSQL gives aware values, SQLite naive UTC)."""
     if moment is None:
         return None
-    if moment.tzinfo is not None:  # PostgreSQL gives aware values, SQLite naive UTC
+    if moment.tzinfo is not None:
         moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
     return (moment + BEIJING_OFFSET).date()
+
+
+class beijing_day(FunctionElement):  # noqa: N801 - an SQL function, named like one
+    """The Beijing calendar date of a stored UTC timestamp as 'YYYY-MM-DD' text, computed by the
+    database (far cheaper than turning every timestamp into a Python datetime)."""
+
+    type = String()
+    inherit_cache = True
+    name = "beijing_day"
+
+
+@compiles(beijing_day, "sqlite")
+def _beijing_day_sqlite(element, compiler, **kw):  # stored as naive UTC text
+    return f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
+
+
+@compiles(beijing_day, "postgresql")
+def _beijing_day_postgresql(element, compiler, **kw):
+    return f"to_char(({compiler.process(element.clauses, **kw)}) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')"
+
+
+class iso_day(FunctionElement):  # noqa: N801 - an SQL function, named like one
+    """A DATE column as 'YYYY-MM-DD' text (SQLite stores it so; PostgreSQL formats it)."""
+
+    type = String()
+    inherit_cache = True
+    name = "iso_day"
+
+
+@compiles(iso_day, "sqlite")
+def _iso_day_sqlite(element, compiler, **kw):
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(iso_day, "postgresql")
+def _iso_day_postgresql(element, compiler, **kw):
+    return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
+
+
+@lru_cache(maxsize=8192)
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+_COLUMNS = (Prefiling.code, Prefiling.state, Prefiling.category, Prefiling.district, Prefiling.restricted,
+            iso_day(Prefiling.received_date), iso_day(Prefiling.registered_date), beijing_day(Prefiling.closed_at),
+            Prefiling.rating, Prefiling.raised_before, Prefiling.channels)
 
 
 def load(*, session: Session, include_restricted: bool, where) -> list[Fact]:
@@ -143,9 +189,9 @@ def load(*, session: Session, include_restricted: bool, where) -> list[Fact]:
     query = select(*_COLUMNS).where(Prefiling.state != DRAFT, where)
     if not include_restricted:
         query = query.where(col(Prefiling.restricted).is_(False))
-    return [Fact(code, state, category, district or "", bool(restricted), received, registered,
-                 _beijing_date(closed), rating or "", bool(raised), chans or "")
-            for code, state, category, district, restricted, received, registered, closed, rating, raised, chans
+    return [Fact(code, state, category, district or "", bool(restricted), _day(received), _day(registered),
+                 _day(ended), rating or "", bool(raised), chans or "")
+            for code, state, category, district, restricted, received, registered, ended, rating, raised, chans
             in session.exec(query)]
 
 
@@ -162,8 +208,12 @@ def ended_in(period: Period):
     return and_(col(Prefiling.closed_at) >= start, col(Prefiling.closed_at) < end)
 
 
-def running_on(day: dt.date):
-    """Received by `day` and not ended before the end of it."""
+def open_now():
+    """Not ended yet (the index on closed_at finds these without reading the closed ones)."""
+    return col(Prefiling.closed_at).is_(None)
+
+
+def ended_after(day: dt.date):
+    """Ended after the end of `day` (so still running on it)."""
     _start, end = Period(day, day).utc_bounds()
-    return and_(col(Prefiling.received_date) <= day,
-                or_(col(Prefiling.closed_at).is_(None), col(Prefiling.closed_at) >= end))
+    return and_(col(Prefiling.closed_at) >= end, col(Prefiling.received_date) <= day)

@@ -25,9 +25,11 @@ from sqlmodel import Session, col, select
 from portal.identity import Actor
 from portal.prefiling.channels import RULES as CHANNEL_RULES
 from portal.prefiling.form import CATEGORIES
+from portal.prefiling.repeats import confirmed_repeats
 from portal.prefiling.states import CLOSED, NEEDS_MORE, REGISTERED, REJECTED, SUBMITTED, WITHDRAWN
 from portal.stats import facts
 from portal.stats.facts import Fact, Period
+from portal.timeutil import beijing_today
 
 FIRST_TIME_DAYS = 21
 SATISFIED = ("满意", "基本满意")
@@ -36,6 +38,7 @@ CHANNEL_NAMES = {rule.key: rule.channel for rule in CHANNEL_RULES}
 RESTRICTED_LEFT_OUT = "不含检举控告件（仅对具有检举控告权限的工作人员统计）。"
 DEFINITIONS = {
     "intake": "统计区间内提交的网上预登记，按目前状态计。",
+    "repeats": "统计区间内提交、经办理人员确认为重复信访（与此前的信访事项为同一信访人或同一事项）的件数。",
     "acceptance": "统计区间内提交的预登记中，自收到之日起15日内（最后一日遇周末或法定节假日顺延）"
                   "告知登记或不予登记的比例；已撤回的不计，尚在期限内未告知的不计入比例。",
     "handling": "统计区间内登记的信访件中，自登记之日起60日内办结的比例（期限最后一日遇休假日顺延）；"
@@ -69,6 +72,7 @@ class Intake:
     by_channel: list[tuple[str, int]]      # a pre-filing with several suggestions counts under each
     flow: dict[str, int]                   # 提交, 登记, 办结, 不予登记, 撤回, 待审核, 办理中
     restricted_counted: bool
+    confirmed_repeats: int = 0             # received in the range and confirmed as 重复信访 by a handler
 
 
 @dataclass(frozen=True)
@@ -162,7 +166,9 @@ def intake(*, session: Session, actor: Actor | None, period: Period) -> Intake:
     return Intake(period=period, total=len(rows), by_month=[(m, months[m]) for m in _months(period)],
                   by_category=_ordered(Counter(r.category for r in rows), CATEGORIES),
                   by_district=_ordered(Counter(r.district or "（未填写）" for r in rows)),
-                  by_channel=_ordered(channels), flow=flow, restricted_counted=counted)
+                  by_channel=_ordered(channels), flow=flow, restricted_counted=counted,
+                  confirmed_repeats=len(confirmed_repeats(session=session, actor=actor, start=period.start,
+                                                          end=period.end)))
 
 
 def timeliness(*, session: Session, actor: Actor | None, period: Period, today: dt.date) -> Timeliness:
@@ -213,7 +219,10 @@ def due_lists(*, session: Session, actor: Actor | None, day: dt.date, week: int 
     """Open matters past their real last day on `day`, and those due within `week` days of it."""
     counted = facts.counting(actor)
     overdue, soon = [], []
-    for r in facts.load(session=session, include_restricted=counted, where=facts.running_on(day)):
+    running = facts.load(session=session, include_restricted=counted, where=facts.open_now())
+    if day < beijing_today():  # a past day: matters ended since were still running then
+        running += facts.load(session=session, include_restricted=counted, where=facts.ended_after(day))
+    for r in running:
         step = r.step_on(day)
         if step is None:
             continue
@@ -252,7 +261,7 @@ def legal_education(*, session: Session, actor: Actor | None, period: Period, li
     start, end = period.utc_bounds()
     added = session.exec(select(BankQuestion.created_at).where(
         col(BankQuestion.created_at) >= start, col(BankQuestion.created_at) < end)).all()
-    months = Counter(_month_of(facts._beijing_date(a)) for a in added)
+    months = Counter(_month_of(facts.beijing_date_of(a)) for a in added)
     total = session.exec(select(func.count()).select_from(BankQuestion).where(
         BankQuestion.state == "已发布", col(BankQuestion.created_at) < end)).one()
     return LegalEducation(top_articles=most_opened(session=session, limit=limit),

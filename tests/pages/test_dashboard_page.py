@@ -62,7 +62,7 @@ def test_admin_sees_last_months_figures_and_downloads_the_bulletin(app_page, own
     text = page_text(at)
     assert "统计区间：2026-11-01 至 2026-11-30" in text
     assert "不含检举控告件" in text                       # a 管理员 without 检举控告 does not count A6
-    assert metrics(at) == {"本区间提交": "8 件", "受理告知按期率": "80.0%", "60日内办结率": "100.0%",
+    assert metrics(at) == {"本区间提交": "8 件", "其中确认为重复信访": "1 件", "受理告知按期率": "80.0%", "60日内办结率": "100.0%",
                            "初信初访三周办结率": "100.0%", "满意率": "100.0%", "一次性结服率": "100.0%"}
     flow = next(t for t in tables(at) if t and "环节" in t[0] and t[0]["环节"] == "提交")
     assert flow == [{"环节": "提交", "件数": "8"}, {"环节": "登记", "件数": "4"}, {"环节": "办结", "件数": "2"},
@@ -72,7 +72,7 @@ def test_admin_sees_last_months_figures_and_downloads_the_bulletin(app_page, own
     assert category == [{"类别": "建议意见", "件数": "3"}, {"类别": "申诉求决", "件数": "4"}, {"类别": "其他", "件数": "1"}]
     charts = at.get("vega_lite_chart")
     # flow, month, category, district, channel, ratings, bank growth; each followed by its table
-    titles = [json.loads(c.proto.spec)["title"] for c in charts]
+    titles = [json.loads(c.proto.spec)["description"].removesuffix("（数字见下表）") for c in charts]
     assert titles == ["办理流程：提交 → 登记 → 办结 / 不予登记 / 撤回", "按月份", "按类别", "按问题属地", "系统建议的其他途径",
                       "评价", "常见问题库：每月新增问题"]
     assert "一次性结服率的定义" in text

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from portal.prefiling.models import Prefiling
+from portal.prefiling.repeats_models import PrefilingRepeat
 from portal.qa.models import BankQuestion
 from portal.search.stats import ProvisionOpenCount
 from portal.stats.reads import record_read
@@ -69,6 +70,12 @@ def seed(session: Session) -> None:
                                    last_opened_at=utc(2026, 11, 3)))
     session.add(ProvisionOpenCount(provision_id="xinfang-gongzuo-tiaoli-2022:第二十二条", opened=3,
                                    last_opened_at=utc(2026, 11, 3)))
+    session.commit()
+    ids = {code: pid for pid, code in session.exec(select(Prefiling.id, Prefiling.code))}
+    # 重复信访 links: A8 confirmed (repeats C4), A6 confirmed (检举控告, repeats A1), A9 still 疑似重复
+    for later, earlier, state in (("A8", "C4", "已确认"), ("A6", "A1", "已确认"), ("A9", "A4", "疑似重复")):
+        session.add(PrefilingRepeat(prefiling_id=ids[later], earlier_id=ids[earlier], same_petitioner=True,
+                                    state=state))
     session.commit()
     for slug in ("case-a", "case-a", "case-b", "case-a"):
         record_read(session=session, slug=slug)

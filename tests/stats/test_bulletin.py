@@ -57,6 +57,7 @@ def test_november_bulletin_in_markdown(session):
     assert _row(md, "登记") == ["5", "<5", "—"]
     assert _row(md, "办结") == ["<5", "<5", "—"]         # November A1, A2; October D1 (closed since)
     assert _row(md, "撤回") == ["<5", "0", "—"]
+    assert _row(md, "其中确认为重复信访") == ["<5", "0", "—"]          # A6, A8
     assert _row(md, "申诉求决") == ["<5", "<5", "—"]
     assert _row(md, "受理告知按期率") == ["<5", "<5", "—"]  # 5 of 6: the one late would show
     assert _row(md, "初信初访三周办结率") == ["<5", "<5", "—"]   # 2 of 3; October 0 of 1 (D1)

@@ -49,6 +49,7 @@ def test_intake_by_category_district_channel_and_flow(session):
     assert got.by_channel == [("劳动争议仲裁", 2), ("人民法院（诉讼）", 1), ("征收补偿（复核评估、行政复议、行政诉讼）", 1),
                               ("纪检监察机关", 1)]
     assert got.flow == {"提交": 9, "登记": 5, "办结": 2, "不予登记": 1, "撤回": 1, "待审核": 2, "办理中": 3}
+    assert got.confirmed_repeats == 2                                # A6, A8 (A9 is only 疑似重复)
 
 
 def test_intake_over_several_months_lists_every_month(session):
@@ -110,6 +111,7 @@ def test_reports_are_counted_only_for_the_reports_role(session):
     assert intake.total == 8 and "检举控告" not in dict(intake.by_category)
     assert not intake.restricted_counted and figures.intake(session=session, actor=ALL, period=NOVEMBER).restricted_counted
     assert intake.flow["办理中"] == 2
+    assert intake.confirmed_repeats == 1                             # A8; A6 is a 检举控告 件
     nov = figures.timeliness(session=session, actor=ADMIN_ONLY, period=NOVEMBER, today=TODAY)
     assert nov.acceptance_on_time == 4 and nov.handling_pending == 1
     assert figures.outcomes(session=session, actor=ADMIN_ONLY, period=NOVEMBER).first_time.whole == 2

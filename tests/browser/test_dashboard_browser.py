@@ -1,0 +1,63 @@
+"""数据看板 in a real browser on a 375-px phone: a 管理员 who also handles pre-filings opens it,
+sees the charts and their tables without sideways scrolling, follows an overdue 查询码 into
+预登记办理, and downloads the printable 月通报 (audited)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlmodel import Session, select
+
+from portal.audit.models import AuditEntry
+from portal.prefiling.codes import grouped
+from portal.prefiling.models import Prefiling
+from portal.roles import ADMIN, HANDLER
+from portal.stats.facts import last_month
+from portal.timeutil import beijing_today
+from tests.browser.conftest import assert_fits_phone, sign_in, wait_for_app
+from tests.prefiling.factories import make_prefiling
+from tests.staff.factories import make_user
+from tests.staff.portal_db import ready_engine
+
+
+def test_dashboard_on_a_phone(portal_url, phone, artifacts):
+    name = f"d{uuid.uuid4().hex[:8]}"
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        make_user(s, name, ADMIN, HANDLER)
+        made = make_prefiling(s, district="天桥区")
+        p = s.get(Prefiling, made.prefiling.id)
+        p.received_date = last_month(beijing_today()).start   # in last month, 受理告知 overdue since
+        s.add(p)
+        s.commit()
+    phone.goto(portal_url)
+    wait_for_app(phone, "我们能为您做什么")
+    sign_in(phone, portal_url, name)
+    phone.get_by_test_id("stExpandSidebarButton").click()
+    phone.get_by_test_id("stSidebarNavLink").filter(has_text="数据看板").first.click()
+    wait_for_app(phone, "一次性结服率的定义")
+    phone.get_by_test_id("stSidebarCollapseButton").locator("button").first.click()
+    phone.wait_for_timeout(500)
+    period = last_month(beijing_today())
+    assert phone.get_by_text(f"统计区间：{period.label}。").count() == 1
+    phone.locator("[data-testid='stVegaLiteChart']").first.wait_for(state="visible", timeout=30_000)
+    assert phone.locator("[data-testid='stVegaLiteChart']").count() >= 4     # flow, month, category, district
+    assert phone.locator("[data-testid='stTable'] table").count() >= 5       # each chart's numbers
+    phone.screenshot(path=str(artifacts / "dashboard-phone.png"), full_page=True)
+    phone.locator("[data-testid='stVegaLiteChart']").nth(2).scroll_into_view_if_needed()
+    phone.wait_for_timeout(500)
+    phone.screenshot(path=str(artifacts / "dashboard-chart-phone.png"))
+    assert_fits_phone(phone, "数据看板")
+
+    with phone.expect_download() as info:
+        phone.get_by_role("button", name="下载月通报（网页，可打印）").click()
+    page = info.value.path().read_text(encoding="utf-8")
+    assert f"{period.start.year}年{period.start.month}月信访工作数据通报" in page and "张秀兰" not in page
+    with Session(ready_engine()) as s:
+        targets = s.exec(select(AuditEntry.target).where(AuditEntry.actor_name == name,
+                                                         AuditEntry.action == "export")).all()
+    assert targets == [f"bulletin:{period.start.year}-{period.start.month:02d}"]
+
+    phone.get_by_role("link", name=grouped(made.code)).first.click()
+    wait_for_app(phone, "按查询码查找")
+    assert phone.get_by_label("按查询码查找（可只输入一部分）").input_value() == made.code
+    wait_for_app(phone, "有 1 件已超过法定期限")
