@@ -30,7 +30,7 @@ GRID = {
     "synonym_weight": (0.0, 0.8),
     "named_law_factor": (1.0, 3.0),
     "repealed_factor": (0.5, 1.0),
-    "prior_weight": (0.0, 0.03, 0.06, 0.12),
+    "prior_weight": (0.0, 0.06, 0.12, 0.18, 0.24, 0.36),
 }
 # confidence thresholds (below them the page says 没有找到足够相关的条文 and shows nothing): levels
 # that given shares of the in-scope questions (seed + dev) reach — the best cosine alone, or a best

@@ -21,8 +21,8 @@ LEXICAL_FLOORS = {
     "heldout4": (0.11, 0.05),
 }
 FUSED_FLOORS = {
-    "dev": (0.80, 0.70),
-    "heldout": (0.95, 0.73),
+    "dev": (0.84, 0.70),
+    "heldout": (0.90, 0.73),
     "heldout2": (0.65, 0.36),
     "heldout3": (0.55, 0.39),
     "heldout4": (0.11, 0.07),
