@@ -205,6 +205,7 @@ def open_now():
 
 
 def ended_after(day: dt.date):
-    """Ended after the end of `day` (so still running on it)."""
+    """Ended after the end of `day` (running on it if received by then: Fact.step_on checks)."""
     _start, end = Period(day, day).utc_bounds()
-    return and_(col(Prefiling.closed_at) >= end, col(Prefiling.received_date) <= day)
+    # only closed_at here: with received_date too, SQLite walks the received_date index instead
+    return col(Prefiling.closed_at) >= end

@@ -156,6 +156,16 @@ def sign_in(pg, portal_url: str, username: str, password: str | None = None) -> 
     wait_for_app(pg, f"您已登录：{username}")
 
 
+def open_staff_page_on_phone(pg, title: str, wait_text: str) -> None:
+    """On a phone, signed in: open the 工作台 page `title` from the collapsed sidebar (a new address
+    would start a new, signed-out session), wait for `wait_text`, then fold the sidebar away."""
+    pg.get_by_test_id("stExpandSidebarButton").click()
+    pg.get_by_test_id("stSidebarNavLink").filter(has_text=title).first.click()
+    wait_for_app(pg, wait_text)
+    pg.get_by_test_id("stSidebarCollapseButton").locator("button").first.click()
+    pg.wait_for_timeout(500)
+
+
 def open_prefiling(pg, code: str) -> None:
     """On 预登记办理: pick the pre-filing `code` in 打开一件预登记 and wait for its detail."""
     from portal.prefiling.codes import grouped
