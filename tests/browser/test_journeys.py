@@ -102,15 +102,20 @@ def test_prefile_with_one_error_per_step_then_confirmation_and_lookup(portal_url
     phone.screenshot(path=str(artifacts / "journey-prefile-confirmation-phone.png"))
     assert_fits_phone(phone, "确认页")
 
+    _look_up(phone, portal_url, codes, "已提交")
+    phone.screenshot(path=str(artifacts / "journey-lookup-phone.png"))
+    _staff_asks_for_material(codes[0])
+    _upload_requested_material(phone, portal_url, artifacts, codes)
+
+
+def _look_up(phone, portal_url, codes, expect: str) -> None:
+    """进度查询 with the 查询码 and 查询密码 the confirmation showed."""
     phone.goto(f"{portal_url}/lookup")
     wait_for_app(phone, "进度查询")
     phone.get_by_label("查询码（10位，可以带横线）").fill(codes[0])
     phone.get_by_label("查询密码（8位）").fill(codes[1])
     phone.get_by_role("button", name="查询").click()
-    wait_for_app(phone, "已提交")
-    phone.screenshot(path=str(artifacts / "journey-lookup-phone.png"))
-    _staff_asks_for_material(codes[0])
-    _upload_requested_material(phone, portal_url, artifacts, codes)
+    wait_for_app(phone, expect)
 
 
 def _staff_asks_for_material(code: str) -> None:
@@ -134,12 +139,7 @@ def _upload_requested_material(phone, portal_url, artifacts, codes) -> None:
     """进度查询 again: the request, a refused file (the note survives), then the material accepted."""
     from tests.prefiling import files
 
-    phone.goto(f"{portal_url}/lookup")
-    wait_for_app(phone, "进度查询")
-    phone.get_by_label("查询码（10位，可以带横线）").fill(codes[0])
-    phone.get_by_label("查询密码（8位）").fill(codes[1])
-    phone.get_by_role("button", name="查询").click()
-    wait_for_app(phone, "在线补充材料")
+    _look_up(phone, portal_url, codes, "在线补充材料")
     assert "请补充工资条或银行流水的照片" in phone.locator("body").inner_text()
     upload = phone.locator('[class*="st-key-lk_supp_files"] input[type=file]')
     note = phone.get_by_role("textbox", name=re.compile("^补充说明"))

@@ -236,7 +236,8 @@ def test_name_comes_first_then_the_counts_and_a_count_change_keeps_what_was_type
     assert order.index("继续") > max(people)
     fill_text(at, "姓名", "张秀兰")
     fill_text(at, "住址", "历下区文化东路1号")
-    at.selectbox(key="pf_w_agents_count").set_value(1).run()
+    at.selectbox(key="pf_w_agents_count").set_value(1)
+    click(at, "更新填写栏")
     assert at.text_input(key="pf_w_name").value == "张秀兰"
     assert at.text_input(key="pf_w_address").value == "历下区文化东路1号"
     order = _labels_in_order(at.main)

