@@ -12,14 +12,17 @@ import streamlit as st
 from portal.search.api import Searcher
 from portal.search.loader import EngineLoader
 from portal.settings import get_settings
+from ui.bank_view import published_bank_entries
 from ui.resources import get_library
 
 
 @st.cache_resource(show_spinner=False)
 def engine_loader() -> EngineLoader:
     settings = get_settings()
+    # the bank is the database's published questions (staff additions and withdrawals count),
+    # read again at most every BANK_REFRESH_SECONDS
     return EngineLoader(get_library(), index_dir=settings.index_dir,
-                        embedding_model=settings.embedding_model).start()
+                        embedding_model=settings.embedding_model, bank=published_bank_entries).start()
 
 
 def get_searcher() -> Searcher:

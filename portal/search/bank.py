@@ -97,3 +97,24 @@ class QuestionBank:
                 if row is not None:
                     scores[row] = scores.get(row, 0.0) + sim
         return sorted(scores, key=lambda r: (-scores[r], r))
+
+    def article_counts(self, row_of: Mapping[str, int], n_rows: int) -> np.ndarray:
+        """How many bank questions cite each corpus row (the article prior's evidence: real
+        consultation questions concentrate on a few hundred articles)."""
+        return citation_counts(self.entries, row_of, n_rows)
+
+
+def citation_counts(entries: Iterable[BankEntry], row_of: Mapping[str, int], n_rows: int) -> np.ndarray:
+    counts = np.zeros(n_rows, dtype=np.float32)
+    for entry in entries:
+        for pid in entry.provisions:
+            row = row_of.get(pid)
+            if row is not None:
+                counts[row] += 1
+    return counts
+
+
+def article_prior(counts: np.ndarray) -> np.ndarray:
+    """The article prior, log(1 + citations): added to a fused score as `prior_weight` × this /
+    (rrf_k + 1), i.e. in units of a first place in one component."""
+    return np.log1p(np.asarray(counts, dtype=np.float32))

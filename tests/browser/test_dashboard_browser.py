@@ -14,7 +14,7 @@ from portal.prefiling.models import Prefiling
 from portal.roles import ADMIN, HANDLER
 from portal.stats.facts import last_month
 from portal.timeutil import beijing_today
-from tests.browser.conftest import assert_fits_phone, sign_in, wait_for_app
+from tests.browser.conftest import assert_fits_phone, open_staff_page, wait_for_app
 from tests.prefiling.factories import make_prefiling
 from tests.staff.factories import make_user
 from tests.staff.portal_db import ready_engine
@@ -29,14 +29,7 @@ def test_dashboard_on_a_phone(portal_url, phone, artifacts):
         p.received_date = last_month(beijing_today()).start   # in last month, 受理告知 overdue since
         s.add(p)
         s.commit()
-    phone.goto(portal_url)
-    wait_for_app(phone, "我们能为您做什么")
-    sign_in(phone, portal_url, name)
-    phone.get_by_test_id("stExpandSidebarButton").click()
-    phone.get_by_test_id("stSidebarNavLink").filter(has_text="数据看板").first.click()
-    wait_for_app(phone, "一次性结服率的定义")
-    phone.get_by_test_id("stSidebarCollapseButton").locator("button").first.click()
-    phone.wait_for_timeout(500)
+    open_staff_page(phone, portal_url, name, "数据看板", "一次性结服率的定义")
     period = last_month(beijing_today())
     assert phone.get_by_text(f"统计区间：{period.label}。").count() == 1
     phone.locator("[data-testid='stVegaLiteChart']").first.wait_for(state="visible", timeout=30_000)

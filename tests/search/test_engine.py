@@ -112,8 +112,14 @@ def test_bank_questions_vote_for_their_articles(library, tmp_path):
     similar = engine.similar_questions(query, k=2)
     assert similar[0].entry == entry and similar[0].score > similar[1].score
     gold = engine._row_of["minfadian-2020:第九百四十二条"]
-    without = [r for r, _ in _with(engine, bank_weight=0.0).rank(query, k=10).rows]
-    voted = [r for r, _ in engine.rank(query, k=10).rows]
+
+    def rows(bank_weight: float) -> list[int]:  # the vote on or off (the tuned weight may be 0)
+        config = dataclasses.replace(engine.config, bank_weight=bank_weight, prior_weight=0.0)
+        changed = SearchEngine(engine.corpus, engine.artefacts, engine.embedder, engine.tokenizer,
+                               engine.vocabulary, config=config, bank=engine.bank)
+        return [r for r, _ in changed.rank(query, k=10).rows]
+
+    without, voted = rows(0.0), rows(1.0)
     assert gold in voted[:3]
     assert gold not in without[:3]
     assert engine.similar_questions("😀🙏", k=2) == []
@@ -127,3 +133,53 @@ def test_an_entry_citing_an_article_the_library_lacks_is_left_out(library, tmp_p
                BankEntry("b", "问题二", ("minfadian-2020:第九千条",))]
     engine = SearchEngine.for_library(library, index_dir=tmp_path, embedder=FakeEmbedder(), bank=entries)
     assert [e.id for e in engine.bank.entries] == ["a"]
+
+
+def test_articles_lawyers_often_chose_rank_higher_with_the_article_prior(library, tmp_path):
+    """Real questions concentrate on a few articles: among the candidates of a question, one the
+    bank cites often moves up when the prior is on, and nothing changes with it off."""
+    from portal.search.bank import BankEntry
+    from portal.search.embedder import FakeEmbedder
+
+    query = "物业服务企业不履行义务怎么办"
+    plain = SearchEngine.for_library(library, index_dir=tmp_path, embedder=FakeEmbedder())
+    rows = [r for r, _ in _with(plain, prior_weight=0.0).rank(query, k=10).rows]
+    popular = plain.corpus.documents[rows[6]].id
+    # bank questions unlike the query (no vote), all citing the 7th candidate
+    entries = [BankEntry(f"p{i}", text, (popular,)) for i, text in enumerate(
+        ["离婚后孩子抚养费给多少", "借钱不还能起诉吗", "工伤怎么认定", "房屋租赁合同到期", "遗产怎么分配"])]
+    banked = SearchEngine.for_library(library, index_dir=tmp_path, embedder=FakeEmbedder(), bank=entries)
+
+    def position(weight: float) -> int:
+        engine = SearchEngine(banked.corpus, banked.artefacts, banked.embedder, banked.tokenizer,
+                              banked.vocabulary, config=dataclasses.replace(banked.config, prior_weight=weight,
+                                                                            bank_weight=0.0),
+                              bank=banked.bank)
+        return [banked.corpus.documents[r].id for r, _ in engine.rank(query, k=10).rows].index(popular)
+
+    assert position(0.0) == 6
+    assert position(1.0) < 6
+
+
+def test_a_question_asked_again_is_not_encoded_again(library, tmp_path):
+    """The results and 相似问题 for one question (and a page rerun) share one encoding; the
+    answers are the same as with a fresh encoding."""
+    from portal.search.bank import BankEntry
+    from portal.search.embedder import FakeEmbedder
+
+    class Counting(FakeEmbedder):
+        questions = 0
+
+        def encode_queries(self, texts):
+            Counting.questions += len(texts)
+            return super().encode_queries(texts)
+
+    entries = [BankEntry("a", "物业不修楼道灯怎么办", ("minfadian-2020:第九百四十二条",))]
+    engine = SearchEngine.for_library(library, index_dir=tmp_path, embedder=Counting(), bank=entries)
+    Counting.questions = 0
+    first = engine.search("物业服务企业不履行义务怎么办", k=5)
+    engine.similar_questions("物业服务企业不履行义务怎么办", k=1)
+    again = engine.search("物业服务企业不履行义务怎么办", k=5)
+    assert Counting.questions == 1 and again == first
+    engine.forget_queries()
+    assert engine.search("物业服务企业不履行义务怎么办", k=5) == first and Counting.questions == 2

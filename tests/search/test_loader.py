@@ -48,3 +48,42 @@ def test_missing_index_answers_by_keywords_with_a_note_while_encoding(laws_copy,
     embedder.gate.set()
     assert loader.wait(60) and embedder.documents_encoded == len(library.provisions)
     assert BUILDING_NOTE not in loader.searcher().search("信访事项的受理期限", k=3).message
+
+
+def test_staff_published_and_withdrawn_bank_questions_are_served_without_a_restart(laws_copy, tmp_path):
+    """The web app passes the database's published questions: a question staff publish later is
+    served (相似问题, the bank's vote and article prior) at the next refresh; a withdrawn one stops."""
+    from portal.search.bank import BankEntry
+
+    library = load_library(laws_copy)
+    embedder = GatedEmbedder()
+    embedder.gate.set()
+    published = [BankEntry("1", "信访工作条例是为了什么制定的", ("xinfang-gongzuo-tiaoli-2022:第一条",))]
+    loader = EngineLoader(library, index_dir=tmp_path, embedding_model=embedder,
+                          bank=lambda: list(published), bank_refresh_seconds=0.0).start()
+    assert loader.wait(60)
+    query = "楼道里的灯坏了好几个月物业一直不修怎么办"
+    assert [s.entry.id for s in loader.searcher().similar_questions(query, k=3)] == ["1"]
+    published.append(BankEntry("2", "楼道里的灯坏了好几个月物业一直不修怎么办？", ("renmin-tiaojie-fa-2010:第二条",)))
+    similar = loader.searcher().similar_questions(query, k=3)
+    assert [s.entry.id for s in similar] == ["2", "1"] and similar[0].score > 0.9
+    published.pop()
+    assert [s.entry.id for s in loader.searcher().similar_questions(query, k=3)] == ["1"]
+
+
+def test_an_unreachable_bank_source_falls_back_to_the_seed(laws_copy, tmp_path, monkeypatch):
+    from portal.search import loader as loader_module
+    from portal.search.bank import BankEntry
+
+    seed = [BankEntry("s1", "信访事项多久办结", ("xinfang-gongzuo-tiaoli-2022:第三十四条",))]
+    monkeypatch.setattr(loader_module, "load_seed", lambda: seed)
+    library = load_library(laws_copy)
+    embedder = GatedEmbedder()
+    embedder.gate.set()
+
+    def broken():
+        raise ConnectionError("database down")
+
+    loader = EngineLoader(library, index_dir=tmp_path, embedding_model=embedder, bank=broken).start()
+    assert loader.wait(120) and loader.error is None
+    assert loader.engine.bank.entries == seed

@@ -1,0 +1,26 @@
+"""The tuning command's pieces that decide what a citizen sees: the figures it optimises and the
+calibrated "no answer" thresholds."""
+
+import numpy as np
+
+from portal.search.tuning import MAX_FALSE_NO_ANSWER, _confident, _figures, calibrate_confidence
+
+
+def test_figures_are_recall_at_5_and_mrr_at_10():
+    scores = np.array([[0.9, 0.8, 0.1, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                       [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1]])
+    gold = [[1, 2], [0]]  # second and third best; the worst of 12 (outside the top 10)
+    recall5, mrr = _figures(scores, gold)
+    assert recall5 == (1.0 + 0.0) / 2
+    assert mrr == (1 / 2 + 0.0) / 2
+
+
+def test_off_topic_questions_are_refused_while_in_scope_ones_are_answered():
+    rng = np.random.default_rng(0)
+    in_dense, in_lexical = rng.uniform(0.80, 0.95, 400), rng.uniform(5.0, 30.0, 400)
+    off_dense, off_lexical = rng.uniform(0.70, 0.82, 30), rng.uniform(0.0, 6.0, 30)
+    result = calibrate_confidence(in_dense, in_lexical, off_dense, off_lexical)
+    answered_in = _confident(in_dense, in_lexical, result["thresholds"]).mean()
+    answered_off = _confident(off_dense, off_lexical, result["thresholds"]).mean()
+    assert 1 - answered_in <= MAX_FALSE_NO_ANSWER
+    assert result["true no-answer (off-topic)"] == 1 - answered_off > 0.5
