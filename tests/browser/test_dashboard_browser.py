@@ -4,6 +4,7 @@ sees the charts and their tables without sideways scrolling, follows an overdue 
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from sqlmodel import Session, select
@@ -15,6 +16,7 @@ from portal.roles import ADMIN, HANDLER
 from portal.stats.facts import last_month
 from portal.timeutil import beijing_today
 from tests.browser.conftest import assert_fits_phone, open_staff_page, wait_for_app
+from tests.browser.test_accessibility import BLOCKING, _axe
 from tests.prefiling.factories import make_prefiling
 from tests.staff.factories import make_user
 from tests.staff.portal_db import ready_engine
@@ -40,6 +42,11 @@ def test_dashboard_on_a_phone(portal_url, phone, artifacts):
     phone.wait_for_timeout(500)
     phone.screenshot(path=str(artifacts / "dashboard-chart-phone.png"))
     assert_fits_phone(phone, "数据看板")
+    violations = _axe(phone)
+    (artifacts / "axe-dashboard.json").write_text(json.dumps(violations, ensure_ascii=False, indent=1))
+    blocking = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+                for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, "\n".join(blocking)
 
     with phone.expect_download() as info:
         phone.get_by_role("button", name="下载月通报（网页，可打印）").click()
