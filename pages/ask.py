@@ -79,7 +79,7 @@ index_progress()
 
 with st.form("ask-form", border=False):
     st.text_input("您的问题", key=box_key, max_chars=5000,
-                  placeholder="例如：老板拖欠工资一年多了，还能申请劳动仲裁吗？")
+                  placeholder="例如：老板拖欠工资，能申请仲裁吗？")
     if st.form_submit_button("查找相关条文", type="primary", icon=":material/search:"):
         st.session_state["ask_input"] = st.session_state.get(box_key, "")
         st.session_state["ask_current"] = st.session_state["ask_input"]

@@ -7,7 +7,7 @@ st.write("市信访局网上服务平台。在这里，您可以用自己的话�
          "阅读信访工作条例和相关法律，了解典型案例，也可以在网上预先登记信访事项并查询办理进度。")
 
 with st.form("home-ask", border=True):
-    question = st.text_input("您遇到了什么问题？", placeholder="例如：老板拖欠工资一年多了，还能申请劳动仲裁吗？")
+    question = st.text_input("您遇到了什么问题？", placeholder="例如：老板拖欠工资，能申请仲裁吗？")
     if st.form_submit_button("查找相关法律条文", type="primary"):
         st.session_state["ask_query"] = question
         st.switch_page("pages/ask.py")

@@ -6,7 +6,7 @@ state, checks, stamps, write and audit entry in one transaction, or nothing at a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,27 +70,42 @@ def next_state(state: str, action: str, transitions: dict[str, Transition], *, w
     return target
 
 
-def guarded_move(session: Session, item: Any, action: str, *, transitions: dict[str, Transition],
-                 what: str, illegal: type[Exception], actor: str, audit: str, target: str,
-                 detail: Callable[[str], str], check: Callable[[], None] | None = None,
+@dataclass(frozen=True, eq=False)
+class Machine:
+    """A stored record's lifecycle as `guarded_move` needs it: its transition table, the word for
+    what moves in refusals (案例, 问题), the exception that refuses, and each action's audit action."""
+
+    transitions: dict[str, Transition]
+    what: str
+    illegal: type[Exception]
+    audit: Mapping[str, str]
+
+    def next_state(self, state: str, action: str) -> str:
+        return next_state(state, action, self.transitions, what=self.what, error=self.illegal)
+
+
+def guarded_move(session: Session, item: Any, action: str, *, machine: Machine, actor: str, target: str,
+                 detail: Callable[[str], str], checks: Mapping[str, Callable[[], None]] | None = None,
                  write: Callable[[], object] | None = None) -> str:
     """Move `item` (a record with `state`, `updated_at`, `updated_by`) by `action`; its new state.
 
-    In order: the next state from `transitions` (else `illegal`); `check()`, which may
-    refuse by raising or add the record's own changes; the state and who/when stamps; the write
-    (`write()`, default `session.add(item)`) flushed with the audit entry (`audit` action on `target`,
-    `detail(new_state)` worded after the write) in one transaction. When the record carries a
-    version column and another writer changed it since it was read, everything is rolled back
-    and `illegal(TAKEN)` is raised: two staff members acting at once cannot both win."""
-    new_state = next_state(item.state, action, transitions, what=what, error=illegal)
-    if check is not None:
+    In order: the next state from the machine's table (else `machine.illegal`); the action's check
+    in `checks` (发布 re-validates), which refuses by raising and may make the record's own changes;
+    the state and who/when stamps; the write (`write()`, default `session.add(item)`) flushed with
+    the audit entry (`detail(new_state)`, worded after the write) in one transaction. When the
+    record carries a version column and another writer changed it since it was read, everything is
+    rolled back and `machine.illegal(TAKEN)` is raised: two staff members acting at once cannot
+    both win."""
+    new_state = machine.next_state(item.state, action)
+    if check := (checks or {}).get(action):
         check()
     item.state, item.updated_at, item.updated_by = new_state, utcnow(), actor
-    with first_wins(session, illegal):
+    with first_wins(session, machine.illegal):
         if write is None:
             session.add(item)
         else:
             write()
         session.flush()
-        audit_record(session=session, actor_name=actor, action=audit, target=target, detail=detail(new_state))
+        audit_record(session=session, actor_name=actor, action=machine.audit[action], target=target,
+                     detail=detail(new_state))
     return new_state

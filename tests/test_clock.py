@@ -41,3 +41,17 @@ def test_acceptance_date_moves_the_handling_clock():
     assert clock.days_left(dt.date(2026, 3, 1)) == 5
     assert StatutoryClock(dt.date(2026, 1, 1)).days_left(dt.date(2026, 1, 10)) == 6
     assert ACCEPTANCE_NOTICE.days == 15 and REVIEW_REQUEST.days == 30
+
+
+def test_last_day_moves_past_weekends_and_public_holidays_but_not_adjusted_workdays():
+    import datetime as dt
+
+    from portal.clock import is_rest_day, last_day
+
+    d = dt.date
+    assert last_day(d(2026, 11, 27)) == d(2026, 11, 27)     # a Friday
+    assert last_day(d(2026, 11, 29)) == d(2026, 11, 30)     # Sunday -> Monday
+    assert last_day(d(2026, 10, 1)) == d(2026, 10, 8)       # National Day -> first working day
+    assert last_day(d(2026, 2, 14)) == d(2026, 2, 14)       # a Saturday worked before 春节
+    assert last_day(d(2026, 2, 15)) == d(2026, 2, 24)       # 春节 15–23
+    assert is_rest_day(d(2025, 10, 8)) and not is_rest_day(d(2025, 10, 11))

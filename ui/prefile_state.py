@@ -127,7 +127,20 @@ def on_continue(step: str) -> None:
 
 
 def on_people_changed(step: str) -> None:
-    """更新填写栏: keep what was typed (and save it), redraw with the new counts; no checks yet."""
+    """更新填写栏: keep what was typed (and save it), redraw with the new counts; no checks yet.
+
+    A person dropped by a lower count is kept in the session (not in the draft), so raising the
+    count again brings their name and phone back instead of empty fields."""
+    kept = S.setdefault("pf_people_kept", {})
+    for group, names in PERSON_FIELDS.items():
+        count = int(S.get(wkey(f"{group}_count")) or 0)
+        for i in range(F.MAX_REPRESENTATIVES):
+            for name in names:
+                key = pkey(group, i, name)
+                if i >= count and S.get(key):
+                    kept[key] = S[key]                 # its widget is about to disappear
+                elif i < count and not S.get(key) and kept.get(key):
+                    S[key] = kept.pop(key)             # shown again: what was typed before
     collect(step)
     save(step)
 

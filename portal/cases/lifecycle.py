@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from portal.lifecycle import Transition, table
+from portal.audit import service as audit
+from portal.lifecycle import Machine, Transition, table
 from portal.lifecycle import allowed_actions as lifecycle_allowed
-from portal.lifecycle import next_state as lifecycle_next
 
 DRAFT, PUBLISHED, WITHDRAWN = "草稿", "已发布", "已撤回"
 STATES: tuple[str, ...] = (DRAFT, PUBLISHED, WITHDRAWN)
@@ -32,4 +32,7 @@ WHAT = "案例"  # the word in messages: “已发布”状态的案例不能“
 
 def next_state(state: str, action: str) -> str:
     """The state after `action`, or IllegalTransition with a plain-Chinese message."""
-    return lifecycle_next(state, action, TRANSITIONS, what=WHAT, error=IllegalTransition)
+    return MACHINE.next_state(state, action)
+
+
+MACHINE = Machine(TRANSITIONS, WHAT, IllegalTransition, {PUBLISH: audit.PUBLISH, WITHDRAW: audit.WITHDRAW})

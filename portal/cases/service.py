@@ -6,9 +6,7 @@ import json
 
 from sqlmodel import Session, col, select
 
-from portal.audit.service import PUBLISH as AUDIT_PUBLISH
 from portal.audit.service import SAVE as AUDIT_SAVE
-from portal.audit.service import WITHDRAW as AUDIT_WITHDRAW
 from portal.audit.service import record
 from portal.cases import lifecycle
 from portal.cases.content import CaseDraft, Citation, validate_draft, validate_slug
@@ -25,7 +23,6 @@ from portal.roles import EDITOR
 from portal.timeutil import beijing_today, utcnow
 
 SAVE_ACTION = "保存"
-_AUDIT_FOR = {lifecycle.PUBLISH: AUDIT_PUBLISH, lifecycle.WITHDRAW: AUDIT_WITHDRAW}
 
 
 def citations_of(case: TypicalCase | CaseRevision) -> tuple[Citation, ...]:
@@ -105,25 +102,25 @@ def save_case(*, session: Session, actor: Actor, library: Library, slug: str, dr
     return case
 
 
+def _publishable(case: TypicalCase, library: Library) -> None:
+    """发布 re-checks the citations against the current library; the first publication is dated."""
+    if errors := validate_draft(draft_of(case), library=library):
+        raise ValidationFailed(errors)
+    case.published_on = case.published_on or beijing_today()
+
+
 def transition(*, session: Session, actor: Actor, library: Library, slug: str,
                action: str) -> TypicalCase:
-    """Apply 发布 or 撤回. Publishing re-checks the citations against the current library."""
+    """Apply 发布 or 撤回 (portal.lifecycle.guarded_move)."""
     require(actor, EDITOR)
     case = session.get(TypicalCase, slug)
     if case is None:
         raise ValidationFailed([FieldError("slug", f"没有案例“{slug}”。")])
-
-    def check() -> None:
-        if action == lifecycle.PUBLISH:
-            if errors := validate_draft(draft_of(case), library=library):
-                raise ValidationFailed(errors)
-            case.published_on = case.published_on or beijing_today()
-
     # the revision is the version checked by the UPDATE: another editor acting first wins
-    guarded_move(session, case, action, transitions=lifecycle.TRANSITIONS, what=lifecycle.WHAT,
-                 illegal=lifecycle.IllegalTransition, actor=actor.username, audit=_AUDIT_FOR[action],
-                 target=f"case:{slug}", detail=lambda new_state: f"第 {case.revision} 版 → {new_state}",
-                 check=check, write=lambda: _add_revision(session, case, action=action, author=actor.username))
+    guarded_move(session, case, action, machine=lifecycle.MACHINE, actor=actor.username, target=f"case:{slug}",
+                 detail=lambda new_state: f"第 {case.revision} 版 → {new_state}",
+                 checks={lifecycle.PUBLISH: lambda: _publishable(case, library)},
+                 write=lambda: _add_revision(session, case, action=action, author=actor.username))
     return case
 
 

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from portal.lifecycle import Transition
+from portal.audit import service as audit
+from portal.lifecycle import Machine, Transition
 from portal.lifecycle import allowed_actions as lifecycle_allowed
 from portal.lifecycle import next_state as lifecycle_next
 
@@ -41,3 +42,7 @@ WHAT = "问题"  # the word in messages: “已发布”状态的问题不能“
 def next_state(state: str, action: str, table: dict[str, Transition] = QUESTION_TRANSITIONS) -> str:
     """The state after `action`, or IllegalTransition."""
     return lifecycle_next(state, action, table, what=WHAT, error=IllegalTransition)
+
+
+QUESTIONS = Machine(QUESTION_TRANSITIONS, WHAT, IllegalTransition,
+                    {PUBLISH: audit.PUBLISH, WITHDRAW: audit.WITHDRAW})

@@ -7,7 +7,7 @@ import json
 
 from sqlmodel import Session, col, select
 
-from portal.audit.service import BANK_SAVE, PUBLISH, WITHDRAW, record
+from portal.audit.service import BANK_SAVE, record
 from portal.field_errors import FieldError, ValidationFailed
 from portal.identity import Actor, require
 from portal.laws.library import Library
@@ -20,7 +20,6 @@ from portal.timeutil import utcnow
 
 STAFF_SOURCE = "工作人员编写"
 MIN_CHARS, MAX_CHARS, MAX_PROVISIONS = 5, 500, 10
-_AUDIT_FOR = {lifecycle.PUBLISH: PUBLISH, lifecycle.WITHDRAW: WITHDRAW}
 
 
 def provisions_of(question: BankQuestion) -> tuple[str, ...]:
@@ -113,21 +112,20 @@ def edit_question(*, session: Session, actor: Actor, library: Library, question_
     return entry
 
 
+def _publishable(entry: BankQuestion, library: Library) -> None:
+    """发布 re-checks the question and its articles against the current library."""
+    if errors := validate(question=entry.question, provision_ids=list(provisions_of(entry)), library=library):
+        raise ValidationFailed(errors)
+
+
 def transition(*, session: Session, actor: Actor, library: Library, question_id: int,
                action: str) -> BankQuestion:
-    """发布 or 撤回. Publishing re-checks the articles against the current library."""
+    """发布 or 撤回 (portal.lifecycle.guarded_move)."""
     require(actor, COUNSEL)
     entry = _get(session, question_id)
-
-    def check() -> None:
-        if action == lifecycle.PUBLISH:
-            if errors := validate(question=entry.question, provision_ids=list(provisions_of(entry)),
-                                  library=library):
-                raise ValidationFailed(errors)
-
-    guarded_move(session, entry, action, transitions=lifecycle.QUESTION_TRANSITIONS, what=lifecycle.WHAT,
-                 illegal=lifecycle.IllegalTransition, actor=actor.username, audit=_AUDIT_FOR[action],
-                 target=f"bank:{entry.id}", detail=lambda new_state: f"→ {new_state}", check=check)
+    guarded_move(session, entry, action, machine=lifecycle.QUESTIONS, actor=actor.username,
+                 target=f"bank:{entry.id}", detail=lambda new_state: f"→ {new_state}",
+                 checks={lifecycle.PUBLISH: lambda: _publishable(entry, library)})
     return entry
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
 
-from portal.timeutil import utcnow
+from portal.counters import increment
 
 
 class ProvisionOpenCount(SQLModel, table=True):
@@ -24,15 +22,8 @@ class ProvisionOpenCount(SQLModel, table=True):
 
 def record_open(*, session: Session, provision_id: str) -> None:
     """Count one opening of `provision_id` (an atomic increment, safe across replicas)."""
-    bump = (update(ProvisionOpenCount).where(ProvisionOpenCount.provision_id == provision_id)
-            .values(opened=ProvisionOpenCount.opened + 1, last_opened_at=utcnow()))
-    if session.execute(bump).rowcount:
-        return
-    try:
-        with session.begin_nested():
-            session.add(ProvisionOpenCount(provision_id=provision_id, opened=1, last_opened_at=utcnow()))
-    except IntegrityError:  # another process inserted it first
-        session.execute(bump)
+    increment(session=session, model=ProvisionOpenCount, key="provision_id", value=provision_id,
+              count="opened", stamp="last_opened_at")
 
 
 def most_opened(*, session: Session, limit: int = 20) -> list[tuple[str, int]]:

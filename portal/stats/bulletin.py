@@ -145,7 +145,8 @@ def _sections(b: Bulletin) -> list[tuple[str, list[str], list[list[str]], list[t
         ["60日内办结率", pct(nt.handling), pct(bt.handling), change_pct(nt.handling, bt.handling)],
         ["含延期办结率", pct(nt.handling_with_extension), pct(bt.handling_with_extension),
          change_pct(nt.handling_with_extension, bt.handling_with_extension)],
-        ["超期（件）", cell(nt.handling_late), cell(bt.handling_late), change(nt.handling_late, bt.handling_late)],
+        ["办结超期或超过60日未办结（件）", cell(nt.handling_late), cell(bt.handling_late),
+         change(nt.handling_late, bt.handling_late)],
     ]
     no, bo = now.outcomes, before.outcomes
     results = [

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import String, and_
+from sqlalchemy import String, and_, func
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 from sqlmodel import Session, col, select
@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from portal.clock import ACCEPTANCE_NOTICE, HANDLING, last_day
 from portal.identity import Actor, require
 from portal.prefiling.models import Prefiling
-from portal.prefiling.states import CLOSED, DRAFT, REJECTED, WITHDRAWN
+from portal.prefiling.states import DRAFT, WITHDRAWN
 from portal.roles import ADMIN, HANDLER, REPORTS
 
 BEIJING_OFFSET = dt.timedelta(hours=8)   # China has no daylight saving time
@@ -75,32 +75,16 @@ def last_month(today: dt.date) -> Period:
 
 @dataclass(slots=True)
 class Fact:
-    """One pre-filing as the figures see it. `ended` is the Beijing date it reached 已办结,
-    不予登记 or 已撤回 (None while running)."""
+    """One open (or then open) matter for the overdue lists. `ended` is the Beijing date it reached
+    已办结, 不予登记 or 已撤回 (None while running). The other figures are counted in the database."""
 
     code: str
     state: str
     category: str
     district: str
-    restricted: bool
     received: dt.date
     registered: dt.date | None
     ended: dt.date | None
-    rating: str
-    raised_before: bool
-    channels: str
-
-    @property
-    def decided(self) -> dt.date | None:
-        """受理告知 given: registered, or refused (不予登记)."""
-        if self.registered is not None:
-            return self.registered
-        return self.ended if self.state == REJECTED else None
-
-    @property
-    def answered(self) -> dt.date | None:
-        """The day of the 办结 answer."""
-        return self.ended if self.state == CLOSED else None
 
     @property
     def acceptance_due(self) -> dt.date:
@@ -175,13 +159,13 @@ def _iso_day_postgresql(element, compiler, **kw):
 
 
 @lru_cache(maxsize=8192)
-def _day(text: str | None) -> dt.date | None:
+def to_day(text: str | None) -> dt.date | None:
+    """A 'YYYY-MM-DD' read from the database as a date (cached: a few hundred distinct days)."""
     return dt.date.fromisoformat(text) if text else None
 
 
-_COLUMNS = (Prefiling.code, Prefiling.state, Prefiling.category, Prefiling.district, Prefiling.restricted,
-            iso_day(Prefiling.received_date), iso_day(Prefiling.registered_date), beijing_day(Prefiling.closed_at),
-            Prefiling.rating, Prefiling.raised_before, Prefiling.channels)
+_COLUMNS = (Prefiling.code, Prefiling.state, Prefiling.category, Prefiling.district,
+            iso_day(Prefiling.received_date), iso_day(Prefiling.registered_date), beijing_day(Prefiling.closed_at))
 
 
 def load(*, session: Session, include_restricted: bool, where) -> list[Fact]:
@@ -189,10 +173,17 @@ def load(*, session: Session, include_restricted: bool, where) -> list[Fact]:
     query = select(*_COLUMNS).where(Prefiling.state != DRAFT, where)
     if not include_restricted:
         query = query.where(col(Prefiling.restricted).is_(False))
-    return [Fact(code, state, category, district or "", bool(restricted), _day(received), _day(registered),
-                 _day(ended), rating or "", bool(raised), chans or "")
-            for code, state, category, district, restricted, received, registered, ended, rating, raised, chans
-            in session.exec(query)]
+    return [Fact(code, state, category, district or "", to_day(received), to_day(registered), to_day(ended))
+            for code, state, category, district, received, registered, ended in session.exec(query)]
+
+
+def counted_by(*, session: Session, include_restricted: bool, where, columns: tuple) -> list[tuple]:
+    """(column values…, count) of the pre-filings matching `where`, grouped by `columns` in the
+    database: for figures that need no per-row date arithmetic."""
+    query = select(*columns, func.count()).where(Prefiling.state != DRAFT, where).group_by(*columns)
+    if not include_restricted:
+        query = query.where(col(Prefiling.restricted).is_(False))
+    return [tuple(row) for row in session.exec(query)]
 
 
 def received_in(period: Period):
@@ -214,6 +205,7 @@ def open_now():
 
 
 def ended_after(day: dt.date):
-    """Ended after the end of `day` (so still running on it)."""
+    """Ended after the end of `day` (running on it if received by then: Fact.step_on checks)."""
     _start, end = Period(day, day).utc_bounds()
-    return and_(col(Prefiling.closed_at) >= end, col(Prefiling.received_date) <= day)
+    # only closed_at here: with received_date too, SQLite walks the received_date index instead
+    return col(Prefiling.closed_at) >= end

@@ -19,16 +19,18 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
+from portal.clock import ACCEPTANCE_NOTICE, HANDLING, last_day
 from portal.identity import Actor
 from portal.prefiling.channels import RULES as CHANNEL_RULES
 from portal.prefiling.form import CATEGORIES
+from portal.prefiling.models import Prefiling
 from portal.prefiling.repeats import confirmed_repeats
 from portal.prefiling.states import CLOSED, NEEDS_MORE, REGISTERED, REJECTED, SUBMITTED, WITHDRAWN
 from portal.stats import facts
-from portal.stats.facts import Fact, Period
+from portal.stats.facts import Period
 from portal.timeutil import beijing_today
 
 FIRST_TIME_DAYS = 21
@@ -156,62 +158,95 @@ def _months(period: Period) -> list[str]:
 def intake(*, session: Session, actor: Actor | None, period: Period) -> Intake:
     """Pre-filings received in `period`: by month, category, district, suggested channel; the flow."""
     counted = facts.counting(actor)
-    rows = facts.load(session=session, include_restricted=counted, where=facts.received_in(period))
-    months = Counter(f"{r.received.year}-{r.received.month:02d}" for r in rows)
-    channels = Counter(CHANNEL_NAMES.get(k, k) for r in rows for k in r.channels.split(",") if k)
-    states = Counter(r.state for r in rows)
-    flow = {"提交": len(rows), "登记": sum(r.registered is not None for r in rows), "办结": states[CLOSED],
-            "不予登记": states[REJECTED], "撤回": states[WITHDRAWN],
-            "待审核": states[SUBMITTED] + states[NEEDS_MORE], "办理中": states[REGISTERED]}
-    return Intake(period=period, total=len(rows), by_month=[(m, months[m]) for m in _months(period)],
-                  by_category=_ordered(Counter(r.category for r in rows), CATEGORIES),
-                  by_district=_ordered(Counter(r.district or "（未填写）" for r in rows)),
+    scope = {"session": session, "include_restricted": counted, "where": facts.received_in(period)}
+    months: Counter = Counter()
+    for day, n in facts.counted_by(**scope, columns=(facts.iso_day(Prefiling.received_date),)):
+        months[day[:7]] += n
+    categories, districts, states = Counter(), Counter(), Counter()
+    registered = 0
+    for category, district, state, was_registered, n in facts.counted_by(**scope, columns=(
+            Prefiling.category, Prefiling.district, Prefiling.state,
+            col(Prefiling.registered_date).is_not(None))):
+        categories[category] += n
+        districts[district or "（未填写）"] += n
+        states[state] += n
+        registered += n if was_registered else 0
+    channels: Counter = Counter()
+    for keys, n in facts.counted_by(**scope, columns=(Prefiling.channels,)):
+        for k in (keys or "").split(","):
+            if k:
+                channels[CHANNEL_NAMES.get(k, k)] += n
+    total = sum(states.values())
+    flow = {"提交": total, "登记": registered, "办结": states[CLOSED], "不予登记": states[REJECTED],
+            "撤回": states[WITHDRAWN], "待审核": states[SUBMITTED] + states[NEEDS_MORE], "办理中": states[REGISTERED]}
+    return Intake(period=period, total=total, by_month=[(m, months[m]) for m in _months(period)],
+                  by_category=_ordered(categories, CATEGORIES), by_district=_ordered(districts),
                   by_channel=_ordered(channels), flow=flow, restricted_counted=counted,
                   confirmed_repeats=len(confirmed_repeats(session=session, actor=actor, start=period.start,
                                                           end=period.end)))
 
 
 def timeliness(*, session: Session, actor: Actor | None, period: Period, today: dt.date) -> Timeliness:
-    """受理告知 and 办结 against the statutory clock (see the module's definitions)."""
+    """受理告知 and 办结 against the statutory clock (see the module's definitions). The database
+    groups identical date combinations, so each is judged once however many pre-filings share it."""
     counted = facts.counting(actor)
-    acc = Counter(_acceptance(r, today) for r in facts.load(
-        session=session, include_restricted=counted, where=facts.received_in(period)))
-    han = Counter(_handling(r, today) for r in facts.load(
-        session=session, include_restricted=counted, where=facts.registered_in(period)))
+    day, ended = facts.iso_day, facts.beijing_day(Prefiling.closed_at)
+    rejected_on = case((Prefiling.state == REJECTED, ended), else_=None)
+    answered_on = case((Prefiling.state == CLOSED, ended), else_=None)
+    acc: Counter = Counter()
+    for received, registered, state, rejected, n in facts.counted_by(
+            session=session, include_restricted=counted, where=facts.received_in(period),
+            columns=(day(Prefiling.received_date), day(Prefiling.registered_date), Prefiling.state, rejected_on)):
+        decided = facts.to_day(registered) or facts.to_day(rejected)
+        acc[_acceptance(facts.to_day(received), decided, state == WITHDRAWN, today)] += n
+    han: Counter = Counter()
+    for registered, answered, n in facts.counted_by(
+            session=session, include_restricted=counted, where=facts.registered_in(period),
+            columns=(day(Prefiling.registered_date), answered_on)):
+        han[_handling(facts.to_day(registered), facts.to_day(answered), today)] += n
     return Timeliness(period=period, acceptance_on_time=acc["on_time"], acceptance_late=acc["late"],
                       acceptance_pending=acc["pending"], handling_on_time=han["on_time"],
                       handling_extended=han["extended"], handling_late=han["late"],
                       handling_pending=han["pending"], restricted_counted=counted)
 
 
-def _acceptance(r: Fact, today: dt.date) -> str:
-    decided, due = r.decided, r.acceptance_due
+def _acceptance(received: dt.date, decided: dt.date | None, withdrawn: bool, today: dt.date) -> str:
+    due = last_day(ACCEPTANCE_NOTICE.deadline(received))
     if decided is not None:
         return "on_time" if decided <= due else "late"
-    if r.state == WITHDRAWN:
+    if withdrawn:
         return "left_out"
     return "late" if today > due else "pending"
 
 
-def _handling(r: Fact, today: dt.date) -> str:
-    due, due_extended, answered = r.handling_due(), r.handling_due(extended=True), r.answered
+def _handling(registered: dt.date, answered: dt.date | None, today: dt.date) -> str:
+    due = last_day(HANDLING.deadline(registered))
     if answered is not None:
-        return "on_time" if answered <= due else "extended" if answered <= due_extended else "late"
+        if answered <= due:
+            return "on_time"
+        return "extended" if answered <= last_day(HANDLING.deadline(registered, extended=True)) else "late"
     return "late" if today > due else "pending"
 
 
 def outcomes(*, session: Session, actor: Actor | None, period: Period) -> Outcomes:
     """初信初访 三周办结, ratings (满意率) and 一次性结服率."""
     counted = facts.counting(actor)
-    registered = facts.load(session=session, include_restricted=counted, where=facts.registered_in(period))
-    first = [r for r in registered if not r.raised_before]
-    fast = sum(r.answered is not None and (r.answered - r.registered).days <= FIRST_TIME_DAYS for r in first)
-    closed = [r for r in facts.load(session=session, include_restricted=counted, where=facts.ended_in(period))
-              if r.state == CLOSED]
-    ratings = Counter(r.rating for r in closed if r.rating in RATINGS)
-    once = sum(r.rating in SATISFIED for r in closed)   # no 复查 request is recorded by the portal yet
-    return Outcomes(period=period, first_time=Share(fast, len(first)), closed=len(closed),
-                    ratings={k: ratings[k] for k in RATINGS}, one_time=Share(once, len(closed)),
+    answered_on = case((Prefiling.state == CLOSED, facts.beijing_day(Prefiling.closed_at)), else_=None)
+    fast = first = 0
+    for registered, answered, n in facts.counted_by(
+            session=session, include_restricted=counted,
+            where=and_(facts.registered_in(period), col(Prefiling.raised_before).is_(False)),
+            columns=(facts.iso_day(Prefiling.registered_date), answered_on)):
+        first += n
+        if answered and (facts.to_day(answered) - facts.to_day(registered)).days <= FIRST_TIME_DAYS:
+            fast += n
+    by_rating = dict(facts.counted_by(session=session, include_restricted=counted,
+                                      where=and_(facts.ended_in(period), Prefiling.state == CLOSED),
+                                      columns=(Prefiling.rating,)))
+    closed = sum(by_rating.values())
+    once = sum(by_rating.get(r, 0) for r in SATISFIED)   # no 复查 request is recorded by the portal yet
+    return Outcomes(period=period, first_time=Share(fast, first), closed=closed,
+                    ratings={k: by_rating.get(k, 0) for k in RATINGS}, one_time=Share(once, closed),
                     restricted_counted=counted)
 
 

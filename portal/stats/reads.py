@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from portal.counters import increment
 from portal.stats.models import CaseReadCount
-from portal.timeutil import utcnow
 
 
 def record_read(*, session: Session, slug: str) -> None:
     """Count one reading of case `slug` (an atomic increment, safe across replicas)."""
-    bump = (update(CaseReadCount).where(col(CaseReadCount.slug) == slug)
-            .values(reads=CaseReadCount.reads + 1, last_read_at=utcnow()))
-    if session.execute(bump).rowcount:
-        return
-    try:
-        with session.begin_nested():
-            session.add(CaseReadCount(slug=slug, reads=1, last_read_at=utcnow()))
-    except IntegrityError:  # another process inserted it first
-        session.execute(bump)
+    increment(session=session, model=CaseReadCount, key="slug", value=slug, count="reads", stamp="last_read_at")
 
 
 def most_read(*, session: Session, limit: int = 10) -> list[tuple[str, int]]:

@@ -156,6 +156,20 @@ def sign_in(pg, portal_url: str, username: str, password: str | None = None) -> 
     wait_for_app(pg, f"您已登录：{username}")
 
 
+def open_staff_page(pg, portal_url: str, username: str, nav: str, ready: str) -> None:
+    """On a phone: open the portal, sign in as `username`, pick `nav` in the (collapsed) sidebar,
+    wait for `ready`, and collapse the sidebar again. The site is opened first so a fresh server is
+    in st.navigation mode (notes/queue.md); a new address would start a signed-out session."""
+    pg.goto(portal_url)
+    wait_for_app(pg, "我们能为您做什么")
+    sign_in(pg, portal_url, username)
+    pg.get_by_test_id("stExpandSidebarButton").click()
+    pg.get_by_test_id("stSidebarNavLink").filter(has_text=nav).first.click()
+    wait_for_app(pg, ready)
+    pg.get_by_test_id("stSidebarCollapseButton").locator("button").first.click()
+    pg.wait_for_timeout(500)
+
+
 def open_prefiling(pg, code: str) -> None:
     """On 预登记办理: pick the pre-filing `code` in 打开一件预登记 and wait for its detail."""
     from portal.prefiling.codes import grouped

@@ -4,6 +4,7 @@ sees the charts and their tables without sideways scrolling, follows an overdue 
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from sqlmodel import Session, select
@@ -14,7 +15,8 @@ from portal.prefiling.models import Prefiling
 from portal.roles import ADMIN, HANDLER
 from portal.stats.facts import last_month
 from portal.timeutil import beijing_today
-from tests.browser.conftest import assert_fits_phone, sign_in, wait_for_app
+from tests.browser.conftest import assert_fits_phone, open_staff_page, wait_for_app
+from tests.browser.test_accessibility import BLOCKING, _axe
 from tests.prefiling.factories import make_prefiling
 from tests.staff.factories import make_user
 from tests.staff.portal_db import ready_engine
@@ -29,14 +31,7 @@ def test_dashboard_on_a_phone(portal_url, phone, artifacts):
         p.received_date = last_month(beijing_today()).start   # in last month, 受理告知 overdue since
         s.add(p)
         s.commit()
-    phone.goto(portal_url)
-    wait_for_app(phone, "我们能为您做什么")
-    sign_in(phone, portal_url, name)
-    phone.get_by_test_id("stExpandSidebarButton").click()
-    phone.get_by_test_id("stSidebarNavLink").filter(has_text="数据看板").first.click()
-    wait_for_app(phone, "一次性结服率的定义")
-    phone.get_by_test_id("stSidebarCollapseButton").locator("button").first.click()
-    phone.wait_for_timeout(500)
+    open_staff_page(phone, portal_url, name, "数据看板", "一次性结服率的定义")
     period = last_month(beijing_today())
     assert phone.get_by_text(f"统计区间：{period.label}。").count() == 1
     phone.locator("[data-testid='stVegaLiteChart']").first.wait_for(state="visible", timeout=30_000)
@@ -47,6 +42,11 @@ def test_dashboard_on_a_phone(portal_url, phone, artifacts):
     phone.wait_for_timeout(500)
     phone.screenshot(path=str(artifacts / "dashboard-chart-phone.png"))
     assert_fits_phone(phone, "数据看板")
+    violations = _axe(phone)
+    (artifacts / "axe-dashboard.json").write_text(json.dumps(violations, ensure_ascii=False, indent=1))
+    blocking = [f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+                for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, "\n".join(blocking)
 
     with phone.expect_download() as info:
         phone.get_by_role("button", name="下载月通报（网页，可打印）").click()

@@ -243,7 +243,7 @@ PUBLIC_PAGES = {
 # sidebar is off-canvas on a phone), English left over from the framework, labels a screen reader says.
 PHONE_READING = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
-  const out = {small: [], controls: [], english: [], ariaEnglish: []};
+  const out = {small: [], controls: [], english: [], ariaEnglish: [], cutHint: []};
   const english = t => /[A-Za-z]{3,}/.test(t) && !/[\\u3400-\\u9fff]/.test(t);
   const w = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
   let n;
@@ -258,6 +258,15 @@ PHONE_READING = """() => {
       out.controls.push([t.slice(0, 30), size]);
     if (english(t)) out.english.push(t.slice(0, 40));
   }
+  // a hint inside a box must be readable whole, not cut off at the box's edge
+  const ctx = document.createElement('canvas').getContext('2d');
+  main.querySelectorAll('input[placeholder], textarea[placeholder]').forEach(el => {
+    const cs = getComputedStyle(el), hint = el.getAttribute('placeholder');
+    if (!hint || !el.getBoundingClientRect().width) return;
+    ctx.font = cs.font;
+    const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    if (el.tagName === 'INPUT' && ctx.measureText(hint).width > room) out.cutHint.push(hint);
+  });
   document.querySelectorAll('[aria-label]').forEach(el => {
     if (!el.closest('[aria-hidden="true"]') && english(el.getAttribute('aria-label')))
       out.ariaEnglish.push(el.getAttribute('aria-label'));
@@ -278,8 +287,8 @@ def _whole_page(phone, path) -> None:
 
 def test_every_public_page_on_a_phone(portal_url, phone, artifacts):
     """Each public page at 375 px: no sideways scrolling, nothing under 14 px in the main column and
-    no button, caption or page link under 16 px, no English from the framework, on screen or read
-    aloud; axe-core at 0 serious / 0 critical at this width too."""
+    no button, caption or page link under 16 px, no hint cut off inside its box, no English from the
+    framework, on screen or read aloud; axe-core at 0 serious / 0 critical at this width too."""
     from tests.browser.test_accessibility import BLOCKING, _axe
 
     problems = {}

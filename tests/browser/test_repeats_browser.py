@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from portal.prefiling.codes import grouped
 from portal.roles import HANDLER
-from tests.browser.conftest import assert_fits_phone, open_prefiling, sign_in, wait_for_app
+from tests.browser.conftest import assert_fits_phone, open_prefiling, open_staff_page, wait_for_app
 from tests.prefiling.factories import make_prefiling, valid_id
 from tests.staff.factories import make_user
 from tests.staff.portal_db import ready_engine
@@ -21,14 +21,7 @@ def test_repeat_on_a_phone(portal_url, phone, artifacts):
         make_user(s, name, HANDLER)
         first = make_prefiling(s, district="长清区", id_number=number)
         later = make_prefiling(s, district="长清区", id_number=number, request="屋顶仍然漏水，请再次督促维修。")
-    phone.goto(portal_url)
-    wait_for_app(phone, "我们能为您做什么")
-    sign_in(phone, portal_url, name)
-    phone.get_by_test_id("stExpandSidebarButton").click()
-    phone.get_by_test_id("stSidebarNavLink").filter(has_text="预登记办理").first.click()
-    wait_for_app(phone, "按查询码查找")
-    phone.get_by_test_id("stSidebarCollapseButton").locator("button").first.click()
-    phone.wait_for_timeout(500)
+    open_staff_page(phone, portal_url, name, "预登记办理", "按查询码查找")
     phone.get_by_label("按查询码查找（可只输入一部分）").fill(later.code)
     phone.keyboard.press("Enter")
     wait_for_app(phone, "共 1 件")

@@ -247,3 +247,19 @@ def test_name_comes_first_then_the_counts_and_a_count_change_keeps_what_was_type
     assert "有 " in "\n".join(str(m.value) for m in at.markdown)
     assert at.text_input(key="pf_w_name").value == "张秀兰"
     assert at.text_input(key="pf_w_agents_0_name").value == "李明"
+
+
+def test_a_person_dropped_by_a_lower_count_comes_back_when_it_is_raised(open_form):
+    at = consent(open_form())
+    at.selectbox(key="pf_w_agents_count").set_value(2)
+    click(at, "更新填写栏")
+    fill_text(at, "第2位代理人的姓名", "王强")
+    fill_text(at, "第2位代理人的电话", "13900001111")
+    at.selectbox(key="pf_w_agents_count").set_value(1)
+    click(at, "更新填写栏")
+    assert not [w for w in at.text_input if w.label == "第2位代理人的姓名"]
+    at.run()                                                       # another run: still remembered
+    at.selectbox(key="pf_w_agents_count").set_value(2)
+    click(at, "更新填写栏")
+    assert at.text_input(key="pf_w_agents_1_name").value == "王强"
+    assert at.text_input(key="pf_w_agents_1_phone").value == "13900001111"

@@ -315,3 +315,22 @@ def test_a_mass_of_identical_filings_gets_a_few_links_each_not_all(db_engine):
         encode(s)
         last = [x.earlier_id for x in links(s) if x.prefiling_id == made[-1]]
         assert sorted(last) == made[-1 - repeats.MAX_LINKS:-1]   # the nearest earlier ones
+
+
+def test_after_a_key_rotation_rows_are_rekeyed_and_still_linked(db_engine):
+    from portal.prefiling.crypto import _key_lines
+    from portal.prefiling.repeats_keys import key_tag
+    from portal.settings import get_settings
+
+    number = valid_id()
+    with Session(db_engine) as s:
+        a = make_prefiling(s, id_number=number, **ROOF).prefiling.id
+        b = make_prefiling(s, id_number=number, **WAGES).prefiling.id
+        encode(s)
+        old = {sig.prefiling_id: sig.petitioner_key for sig in s.exec(select(PrefilingSignature))}
+        rotated = Cipher([new_key(), *_key_lines(get_settings())])   # new primary, old one still decrypts
+        assert repeats.process_pending(session=s, embedder=FakeEmbedder(), cipher=rotated) == 2
+        sigs = {sig.prefiling_id: sig for sig in s.exec(select(PrefilingSignature))}
+        assert {sig.key_tag for sig in sigs.values()} == {key_tag(rotated)}
+        assert sigs[a].petitioner_key == sigs[b].petitioner_key == petitioner_key(rotated, number) != old[a]
+        assert [(x.prefiling_id, x.earlier_id, x.same_petitioner) for x in links(s)] == [(b, a, True)]
