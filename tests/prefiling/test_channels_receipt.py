@@ -61,6 +61,13 @@ def test_bars_of_article_19_and_36():
     assert "第三十六条第三款" in channels.BAR_36_3.message and "第十九条第三款" in channels.BAR_19_3.message
 
 
+
+def test_bar_of_article_36_uses_the_clause_as_enacted(library):
+    """The warning restates 第三十六条第三款 in the article's own words, not a paraphrase."""
+    clause = "仍然以同一事实和理由提出投诉请求的，各级党委和政府信访部门和其他机关、单位不再受理"
+    assert clause in library.provision(channels.BAR_36_3.provision_ids[0]).text
+    assert clause in channels.BAR_36_3.message
+
 def test_receipt_dates_come_from_the_statutory_clock():
     today = dt.date(2026, 11, 2)
     receipt = make_receipt(code="ABCDEFGHJK", secret="23456789", submitted=today, category="其他", district="历下区")
