@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PORTAL_ENCRYPTION_KEY_FILE", str(Path(tempfile.mkdtemp()) / "bench.key"))
 
+from benchkit import throwaway_postgres  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
@@ -147,21 +148,10 @@ def main() -> None:
         engine.dispose()
     admin_url = os.environ.get("TEST_POSTGRES_URL")
     if admin_url:
-        from sqlalchemy import create_engine
-        from sqlalchemy.engine import make_url
-
-        name = f"bench_dashboard_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            engine = make_engine(make_url(admin_url).set(database=name).render_as_string(hide_password=False))
+        with throwaway_postgres(admin_url, "bench_dashboard") as url:
+            engine = make_engine(url)
             run(engine, "PostgreSQL", args.rows, args.repeat, args.no_indexes)
             engine.dispose()
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
 
 
 if __name__ == "__main__":

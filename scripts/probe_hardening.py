@@ -24,8 +24,7 @@ _TMP = Path(tempfile.mkdtemp(prefix="probe-"))
 os.environ.setdefault("PORTAL_ENCRYPTION_KEY_FILE", str(_TMP / "probe.key"))
 os.environ["PORTAL_DATA_DIR"] = str(_TMP / "data")
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from benchkit import throwaway_postgres  # noqa: E402
 from sqlmodel import Session, func, select  # noqa: E402
 
 from portal.audit.models import AuditEntry  # noqa: E402
@@ -179,18 +178,13 @@ def main() -> None:
     probe(engine, "sqlite", args.trials)
     admin_url = os.environ.get("TEST_POSTGRES_URL")
     if admin_url:
-        name = f"probe_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        pg = make_engine(make_url(admin_url).set(database=name).render_as_string(hide_password=False))
-        try:
-            migrate(engine=pg)
-            probe(pg, "postgresql", args.trials)
-        finally:
-            pg.dispose()
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        with throwaway_postgres(admin_url, "probe") as url:
+            pg = make_engine(url)
+            try:
+                migrate(engine=pg)
+                probe(pg, "postgresql", args.trials)
+            finally:
+                pg.dispose()
 
 
 if __name__ == "__main__":
