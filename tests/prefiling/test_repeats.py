@@ -223,7 +223,7 @@ def test_migration_backfills_petitioner_keys_of_existing_rows(db_engine):
     from alembic.script import ScriptDirectory
 
     config = alembic_config(db_engine)
-    command.downgrade(config, ScriptDirectory.from_config(config).get_revision("0008_repeats").down_revision)
+    command.downgrade(config, ScriptDirectory.from_config(config).get_revision("0010_repeats").down_revision)
     with Session(db_engine) as s:   # submissions still work without the new tables
         a = make_prefiling(s, id_number=number, **ROOF).prefiling.id
         b = make_prefiling(s, id_number=number, **WAGES).prefiling.id

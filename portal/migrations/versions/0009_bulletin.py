@@ -1,14 +1,14 @@
 """bulletin: anonymous case read counts; indexes on the pre-filing dates the dashboard selects by
 
 Revision ID: 0009_bulletin
-Revises: 0010_supplements (the latest on main when this landed; 0008_repeats was not there yet — the lead re-chains)
+Revises: 0008_supplements
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_bulletin"
-down_revision = "0010_supplements"
+down_revision = "0008_supplements"
 branch_labels = None
 depends_on = None
 

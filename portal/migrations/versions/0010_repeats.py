@@ -1,8 +1,7 @@
 """repeats: keyed signatures of pre-filings and the 疑似重复 links between them
 
-Revision ID: 0008_repeats
-Revises: 0009_bulletin (the head on main when this landed: 0007 → 0010_supplements → 0009_bulletin;
-chaining on 0007_hardening as assigned would have made a second head — the lead may re-chain)
+Revision ID: 0010_repeats
+Revises: 0009_bulletin
 
 Existing pre-filings get their petitioner key here (the ID number is decrypted with the configured
 key, hashed with a key derived from it, and never written in clear). Their text sketches and links
@@ -13,7 +12,7 @@ at once with `python -m portal repeats`.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_repeats"
+revision = "0010_repeats"
 down_revision = "0009_bulletin"
 branch_labels = None
 depends_on = None

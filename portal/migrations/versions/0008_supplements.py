@@ -1,16 +1,13 @@
 """supplements: when an attachment was sent as 补充材料 (None: with the first submission)
 
-Revision ID: 0010_supplements
+Revision ID: 0008_supplements
 Revises: 0007_hardening
-
-Chained to the last revision on main when this was written; the lead re-chains it after
-0008_repeats / 0009_bulletin if those land first.
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_supplements"
+revision = "0008_supplements"
 down_revision = "0007_hardening"
 branch_labels = None
 depends_on = None
