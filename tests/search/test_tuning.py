@@ -3,7 +3,8 @@ calibrated "no answer" thresholds."""
 
 import numpy as np
 
-from portal.search.tuning import MAX_FALSE_NO_ANSWER, _confident, _figures, calibrate_confidence
+from portal.search.engine import confident_rule
+from portal.search.tuning import MAX_FALSE_NO_ANSWER, _figures, calibrate_confidence
 
 
 def test_figures_are_recall_at_5_and_mrr_at_10():
@@ -20,7 +21,7 @@ def test_off_topic_questions_are_refused_while_in_scope_ones_are_answered():
     in_dense, in_lexical = rng.uniform(0.80, 0.95, 400), rng.uniform(5.0, 30.0, 400)
     off_dense, off_lexical = rng.uniform(0.70, 0.82, 30), rng.uniform(0.0, 6.0, 30)
     result = calibrate_confidence(in_dense, in_lexical, off_dense, off_lexical)
-    answered_in = _confident(in_dense, in_lexical, result["thresholds"]).mean()
-    answered_off = _confident(off_dense, off_lexical, result["thresholds"]).mean()
+    answered_in = confident_rule(in_dense, in_lexical, **result["thresholds"]).mean()
+    answered_off = confident_rule(off_dense, off_lexical, **result["thresholds"]).mean()
     assert 1 - answered_in <= MAX_FALSE_NO_ANSWER
     assert result["true no-answer (off-topic)"] == 1 - answered_off > 0.5
