@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
-import yaml
 
+from portal import yamlload
 from portal.laws.library import Library
 from portal.search.api import SearchHit, SearchResponse
 from portal.search.bank import BankEntry, QuestionBank, SimilarQuestion, article_prior, bank_hash, servable
@@ -73,7 +73,7 @@ class EngineConfig:
 
 
 def load_engine_config(path: Path) -> EngineConfig:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yamlload.safe_load(path.read_text(encoding="utf-8")) or {}
     chosen = dict(data.get("chosen") or {})
     names = {f.name for f in fields(EngineConfig)}
     unknown = set(chosen) - names

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from portal import yamlload
 from portal.search.tokenizer import resource_dir
 
 MAX_KEY_WORDS = 6  # longest run of jieba words a vocabulary key may span
@@ -45,7 +44,7 @@ class Vocabulary:
 def _load_yaml(path: Path) -> dict:
     if not path.is_file():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yamlload.safe_load(path.read_text(encoding="utf-8")) or {}
     return data if isinstance(data, dict) else {}
 
 
