@@ -63,7 +63,7 @@ else:
     st.dataframe(frame, hide_index=True, width="stretch", key="q-table")
 
 by_id = {r.id: r for r in rows}
-picked = st.selectbox("打开一件预登记", list(by_id), index=None, key="q-open", placeholder="选择查询码",
+picked = st.selectbox("打开一件预登记", list(by_id), index=None, key=queue_view.OPEN, placeholder="选择查询码",
                       format_func=lambda i: f"{grouped(by_id[i].code)}　{by_id[i].state}　{by_id[i].deadline_text}")
 if picked is not None:
     view = queue_view.load(actor, picked)

@@ -132,7 +132,6 @@ PUBLIC_HOLIDAYS: frozenset[dt.date] = _days(
 ADJUSTED_WORKDAYS: frozenset[dt.date] = frozenset(dt.date.fromisoformat(d) for d in (
     "2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11",
     "2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"))
-HOLIDAY_YEARS: tuple[int, ...] = (2025, 2026)
 
 
 def is_rest_day(day: dt.date) -> bool:

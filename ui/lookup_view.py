@@ -107,8 +107,7 @@ def _materials(view: svc.StatusView) -> None:
         return
     st.markdown("#### 已提交的材料")
     for m in view.materials:
-        when = f"{beijing_text(m.added_at)} 补充" if m.added_at else "随预登记提交"
-        st.markdown(f"- 附件{m.number}：{m.kind.upper()}，{max(1, m.size // 1024)} KB，{when}")
+        st.markdown(f"- 附件{m.number}：{files.describe(m.kind, m.size, m.added_at)}")
 
 
 def _supplement(view: svc.StatusView) -> None:

@@ -8,6 +8,7 @@ from portal.clock import StatutoryClock
 from portal.concurrency import TAKEN
 from portal.db import session_scope
 from portal.identity import Actor, PermissionDenied
+from portal.prefiling import attachments as files
 from portal.prefiling import export, handling, repeats, transitions
 from portal.prefiling.channels import RULES as CHANNEL_RULES
 from portal.prefiling.codes import grouped
@@ -80,9 +81,7 @@ def matter(actor: Actor, view: StaffView) -> None:
     _line("是否已向其他机关反映", f"是，{view.raised_where}，{view.raised_stage}" if view.raised_before else "否")
     for i, att in enumerate(view.attachments, start=1):
         kind = att["kind"]
-        # 补充材料 carry the moment they arrived (portal.prefiling.supplements)
-        sent = f"，{beijing_text(att['added_at'])} 补充" if att.get("added_at") else "，随预登记提交"
-        st.download_button(f"下载附件{i}（{kind.upper()}，{max(1, att['size'] // 1024)} KB{sent}）",
+        st.download_button(f"下载附件{i}（{files.describe(kind, att['size'], att.get('added_at'))}）",
                            data=_attachment_reader(actor, att["id"]), file_name=f"{view.code}-附件{i}.{kind}",
                            key=f"att-{att['id']}", icon=":material/download:", on_click="ignore")
     if view.channels:

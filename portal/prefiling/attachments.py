@@ -24,6 +24,7 @@ from PIL import Image, ImageOps
 from portal.db import private_dir
 from portal.prefiling.crypto import Cipher
 from portal.prefiling.fields import FieldError
+from portal.timeutil import beijing_text
 
 KINDS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 MAX_BYTES = 5 * 1024 * 1024
@@ -163,3 +164,10 @@ def read(*, stored_name: str, directory: Path, cipher: Cipher) -> bytes:
 def remove(*, stored_name: str, directory: Path) -> None:
     if Path(stored_name).name == stored_name:
         (directory / stored_name).unlink(missing_ok=True)
+
+
+def describe(kind: str, size: int, added_at) -> str:
+    """How an attachment is named to a citizen and to staff: kind, size and when it came
+    (补充材料 carry the moment they arrived; the others came with the pre-filing)."""
+    when = f"{beijing_text(added_at)} 补充" if added_at else "随预登记提交"
+    return f"{kind.upper()}，{max(1, size // 1024)} KB，{when}"

@@ -41,7 +41,7 @@ from portal.prefiling.repeats_keys import (
     text_sketch,
 )
 from portal.prefiling.repeats_models import PrefilingRepeat, PrefilingSignature
-from portal.prefiling.staff_view import load_for_staff
+from portal.prefiling.staff_view import load_for_staff, may_see_restricted
 from portal.prefiling.states import IllegalTransition, TransitionTaken
 from portal.roles import ADMIN, HANDLER, REPORTS
 from portal.timeutil import utcnow
@@ -286,14 +286,10 @@ class RepeatPanel:
     guidance_provision: str = ""
 
 
-def _may_see(actor: Actor, *restricted: bool) -> bool:
-    return not any(restricted) or actor.has(REPORTS)
-
-
 def repeat_panel(*, session: Session, actor: Actor, prefiling_id: int) -> RepeatPanel:
     """The earlier pre-filings `prefiling_id` may repeat, as this actor may see them."""
     p = load_for_staff(session=session, actor=actor, prefiling_id=prefiling_id)
-    if not _may_see(actor, p.restricted):
+    if not may_see_restricted(actor, p.restricted):
         return RepeatPanel(withheld=True)
     rows = session.exec(select(PrefilingRepeat, Prefiling)
                         .join(Prefiling, col(Prefiling.id) == col(PrefilingRepeat.earlier_id))
@@ -301,7 +297,7 @@ def repeat_panel(*, session: Session, actor: Actor, prefiling_id: int) -> Repeat
                         .order_by(col(Prefiling.submitted_at).desc(), col(Prefiling.id).desc())).all()
     links = tuple(RepeatLink(link.id, link.version, link.state, e.id, e.code, e.state, e.received_date,
                              link.same_petitioner, link.similarity, e.raised_stage == RECHECKED_STAGE)
-                  for link, e in rows if _may_see(actor, e.restricted))
+                  for link, e in rows if may_see_restricted(actor, e.restricted))
     sig = session.get(PrefilingSignature, p.id)
     rechecked = p.raised_stage == RECHECKED_STAGE
     guide = any(link.state == CONFIRMED and (rechecked or link.earlier_rechecked) for link in links)
@@ -370,7 +366,7 @@ def confirmed_repeats(*, session: Session, actor: Actor, start: dt.date, end: dt
                         .order_by(col(Prefiling.received_date), col(Prefiling.id), earlier.c.code)).all()
     found: dict[int, tuple[Prefiling, list[str]]] = {}
     for p, code, restricted in rows:
-        if _may_see(actor, p.restricted, restricted):
+        if may_see_restricted(actor, p.restricted, restricted):
             found.setdefault(p.id, (p, []))[1].append(code)
     return [ConfirmedRepeat(p.id, p.code, p.received_date, p.category, p.district, p.restricted, tuple(codes))
             for p, codes in found.values()]
@@ -387,7 +383,7 @@ def decide(*, session: Session, actor: Actor, link_id: int, action: str, version
     if link is None:
         raise LookupError(f"repeat link {link_id} not found")
     later, earlier = session.get(Prefiling, link.prefiling_id), session.get(Prefiling, link.earlier_id)
-    if not _may_see(actor, later.restricted, earlier.restricted):
+    if not may_see_restricted(actor, later.restricted, earlier.restricted):
         raise PermissionDenied("这条疑似重复涉及检举控告件，只有具有检举控告权限的工作人员可以处理。")
     if version is not None and link.version != version:
         raise TransitionTaken("此件已被他人处理，请刷新。")

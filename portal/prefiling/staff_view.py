@@ -63,6 +63,12 @@ class StaffView:
         return self.restricted and self.facts is None
 
 
+def may_see_restricted(actor: Actor, *restricted: bool) -> bool:
+    """Whether `actor` may see the content of 件 with these restricted flags: a 检举控告 件's content
+    and petitioner only with REPORTS."""
+    return not any(restricted) or actor.has(REPORTS)
+
+
 def load_for_staff(*, session: Session, actor: Actor, prefiling_id: int) -> Prefiling:
     """The pre-filing if `actor` may open it at all: an ordinary 件 needs 办理 (HANDLER), a 检举控告
     件 HANDLER or REPORTS (what of it they see is the caller's business). LookupError if absent."""
@@ -83,7 +89,7 @@ def staff_view(*, session: Session, actor: Actor, prefiling_id: int, reveal: boo
     姓名, 身份证号, 电话, 住址 come masked unless `reveal`; a reveal is written to the audit log in
     the caller's transaction, whoever asks (PermissionDenied when there is nothing they may see)."""
     p = load_for_staff(session=session, actor=actor, prefiling_id=prefiling_id)
-    see = not p.restricted or actor.has(REPORTS)
+    see = may_see_restricted(actor, p.restricted)
     if reveal and not see:
         raise PermissionDenied("这是检举控告件，只有具有检举控告权限的工作人员可以查看个人信息。")
     cipher = cipher or get_cipher()

@@ -66,7 +66,7 @@ def _checked(uploads: Sequence[tuple[str, bytes]], count: int, total: int) -> li
     for name, data in uploads:
         kept, problem = files.clean_upload(name, data)
         if problem:
-            raise SupplementRefused(FieldError(FIELD, problem.message))
+            raise _refuse(problem.message)
         cleaned.append(kept)
     size = sum(len(c) for c in cleaned)
     if total + size > MAX_BYTES_PER_CASE:
