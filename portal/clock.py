@@ -30,6 +30,10 @@ class ClockRule:
     def deadline(self, start: dt.date, *, extended: bool = False) -> dt.date:
         return start + dt.timedelta(days=self.days + (self.extension_days if extended else 0))
 
+    def real_last_day(self, start: dt.date, *, extended: bool = False) -> dt.date:
+        """The deadline moved past 法定休假日 (`last_day`, 民法典 第二百零三条): what "on time" is judged by."""
+        return last_day(self.deadline(start, extended=extended))
+
 
 ACCEPTANCE_NOTICE = ClockRule(
     "acceptance_notice", "受理告知", 15, 0, "收到信访事项之日",

@@ -181,7 +181,7 @@ def downloads(actor: Actor, today: dt.date) -> None:
     default = last_month(today).start
     year, month = st.selectbox("月份", months, index=months.index((default.year, default.month)),
                                format_func=lambda ym: f"{ym[0]}年{ym[1]}月", key="dash-month")
-    name = f"{year}年{month}月信访工作数据通报"
+    name = bulletin.title_of(year, month)
     left, right = st.columns(2)
     left.download_button("下载月通报（网页，可打印）", data=_exporter(actor, year, month, "html"),
                          file_name=f"{name}.html", mime="text/html", key="dash-html",

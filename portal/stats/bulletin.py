@@ -66,6 +66,10 @@ def change_pct(now: Share, before: Share) -> str:
     return f"{points:+.1f} 个百分点"
 
 
+def title_of(year: int, month: int) -> str:
+    """The 月通报's title (and its download's file name)."""
+    return f"{year}年{month}月信访工作数据通报"
+
 @dataclass(frozen=True)
 class MonthFigures:
     intake: Intake
@@ -84,7 +88,7 @@ class Bulletin:
 
     @property
     def title(self) -> str:
-        return f"{self.period.start.year}年{self.period.start.month}月信访工作数据通报"
+        return title_of(self.period.start.year, self.period.start.month)
 
 
 def _month(session: Session, actor: Actor, period: Period, today: dt.date) -> MonthFigures:

@@ -16,7 +16,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 from sqlmodel import Session, col, select
 
-from portal.clock import ACCEPTANCE_NOTICE, HANDLING, last_day
+from portal.clock import ACCEPTANCE_NOTICE, HANDLING
 from portal.identity import Actor, require
 from portal.prefiling.models import Prefiling
 from portal.prefiling.states import DRAFT, WITHDRAWN
@@ -88,12 +88,12 @@ class Fact:
 
     @property
     def acceptance_due(self) -> dt.date:
-        return last_day(ACCEPTANCE_NOTICE.deadline(self.received))
+        return ACCEPTANCE_NOTICE.real_last_day(self.received)
 
     def handling_due(self, *, extended: bool = False) -> dt.date | None:
         if self.registered is None:
             return None
-        return last_day(HANDLING.deadline(self.registered, extended=extended))
+        return HANDLING.real_last_day(self.registered, extended=extended)
 
     def step_on(self, day: dt.date) -> tuple[str, dt.date] | None:
         """(step name, real last day) of the period running on `day`; None when not running then."""

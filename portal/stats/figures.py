@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, func
 from sqlmodel import Session, col, select
 
-from portal.clock import ACCEPTANCE_NOTICE, HANDLING, last_day
+from portal.clock import ACCEPTANCE_NOTICE, HANDLING
 from portal.identity import Actor
 from portal.prefiling.channels import RULES as CHANNEL_RULES
 from portal.prefiling.form import CATEGORIES
@@ -211,7 +211,7 @@ def timeliness(*, session: Session, actor: Actor | None, period: Period, today: 
 
 
 def _acceptance(received: dt.date, decided: dt.date | None, withdrawn: bool, today: dt.date) -> str:
-    due = last_day(ACCEPTANCE_NOTICE.deadline(received))
+    due = ACCEPTANCE_NOTICE.real_last_day(received)
     if decided is not None:
         return "on_time" if decided <= due else "late"
     if withdrawn:
@@ -220,11 +220,11 @@ def _acceptance(received: dt.date, decided: dt.date | None, withdrawn: bool, tod
 
 
 def _handling(registered: dt.date, answered: dt.date | None, today: dt.date) -> str:
-    due = last_day(HANDLING.deadline(registered))
+    due = HANDLING.real_last_day(registered)
     if answered is not None:
         if answered <= due:
             return "on_time"
-        return "extended" if answered <= last_day(HANDLING.deadline(registered, extended=True)) else "late"
+        return "extended" if answered <= HANDLING.real_last_day(registered, extended=True) else "late"
     return "late" if today > due else "pending"
 
 
