@@ -73,7 +73,7 @@ def queue(*, session: Session, actor: Actor, state: str | None = None, category:
         if max_days_left is not None and (left is None or left > max_days_left):
             continue
         found.append((p, left))
-    marks = repeat_marks(session=session, actor=actor, prefiling_ids=[p.id for p, _ in found])
+    marks = repeat_marks(session=session, actor=actor, prefiling_ids=[p.id for p, _ in found], among=query)
     rows = [QueueRow(p.id, p.code, p.state, p.category, p.district, p.received_date, left,
                      marks[p.id].text if p.id in marks else "") for p, left in found]
     # sorted() is stable, so the submission order survives among equal deadlines

@@ -24,6 +24,7 @@ from functools import lru_cache
 from sqlalchemy import func, or_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from portal.audit.service import TRANSITION, record
@@ -319,20 +320,25 @@ class RepeatMark:
         return "已确认重复" if self.confirmed else ""
 
 
-def repeat_marks(*, session: Session, actor: Actor, prefiling_ids: Sequence[int]) -> dict[int, RepeatMark]:
-    """The 疑似重复 / 已确认 counts of the given pre-filings, counting only links this actor may see."""
+def repeat_marks(*, session: Session, actor: Actor, prefiling_ids: Sequence[int],
+                 among: Select | None = None) -> dict[int, RepeatMark]:
+    """The 疑似重复 / 已确认 counts of the given pre-filings, counting only links this actor may see.
+    `among` is the query the ids were chosen by (the queue's filters): the database then reads the
+    links of its rows only, as a subquery; without it the ids are sent as a list (keep that short)."""
     require(actor, HANDLER)
     if not prefiling_ids:
         return {}
+    scope = list(prefiling_ids) if among is None else among.with_only_columns(col(Prefiling.id)).order_by(None)
     later, earlier = Prefiling.__table__.alias("later"), Prefiling.__table__.alias("earlier")
     query = (select(PrefilingRepeat.prefiling_id, PrefilingRepeat.state, func.count())
              .join(later, later.c.id == PrefilingRepeat.prefiling_id)
              .join(earlier, earlier.c.id == PrefilingRepeat.earlier_id)
-             .where(col(PrefilingRepeat.state).in_([PENDING, CONFIRMED]))
+             .where(col(PrefilingRepeat.prefiling_id).in_(scope),
+                    col(PrefilingRepeat.state).in_([PENDING, CONFIRMED]))
              .group_by(PrefilingRepeat.prefiling_id, PrefilingRepeat.state))
     if not actor.has(REPORTS):
         query = query.where(later.c.restricted.is_(False), earlier.c.restricted.is_(False))
-    wanted = set(prefiling_ids)  # filtered here: a queue of 100,000 ids is no IN list
+    wanted = set(prefiling_ids)  # `among` may hold rows the caller left out after reading them
     counts: dict[int, dict[str, int]] = {}
     for pid, state, n in session.exec(query):
         if pid in wanted:

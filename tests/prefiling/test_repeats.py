@@ -172,6 +172,36 @@ def test_confirm_and_dismiss_are_audited_versioned_and_final(db_engine):
         assert rows[third.id] == "已确认重复" and rows[first.id] == ""
 
 
+def test_the_queue_counts_the_links_of_its_filtered_rows_only(db_engine):
+    """The queue's 重复信访 cells are the same filtered or not, and a filtered queue's count reads
+    only the links of its own rows (the filter is in the SQL, not applied after reading all)."""
+    from sqlalchemy import event
+
+    here, there = valid_id(), valid_id()
+    with Session(db_engine) as s:
+        ids = [make_prefiling(s, id_number=number, **ROOF, district=district).prefiling.id
+               for number, district in ((here, "历下区"), (here, "历下区"), (there, "槐荫区"), (there, "槐荫区"),
+                                        (here, "历下区"))]
+        repeats.confirm(session=s, actor=CLERK, link_id=links(s)[0].id)
+        everything = {r.id: r.repeat for r in staff.queue(session=s, actor=CLERK)}
+        statements: list[tuple[str, object]] = []
+
+        def seen(conn, cursor, statement, parameters, context, executemany):
+            statements.append((statement, parameters))
+
+        event.listen(db_engine, "before_cursor_execute", seen)
+        try:
+            filtered = {r.id: r.repeat for r in staff.queue(session=s, actor=CLERK, district="槐荫区")}
+        finally:
+            event.remove(db_engine, "before_cursor_execute", seen)
+        listed = repeats.repeat_marks(session=s, actor=CLERK, prefiling_ids=ids)
+    assert everything == {ids[0]: "", ids[1]: "已确认重复", ids[2]: "", ids[3]: "疑似重复（1）", ids[4]: "疑似重复（2）"}
+    assert filtered == {i: everything[i] for i in ids[2:4]}
+    assert {i: m.text for i, m in listed.items()} == {i: everything[i] for i in ids if everything[i]}
+    (count,) = [(sql, params) for sql, params in statements if "count(" in sql.lower() and "prefiling_repeat" in sql]
+    assert "槐荫区" in str(count[1]) and "district" in count[0]
+
+
 def test_restricted_links_are_shown_only_to_the_reports_role(db_engine):
     number = valid_id()
     with Session(db_engine) as s:
