@@ -316,6 +316,31 @@ def test_the_background_worker_encodes_after_the_submission(db_engine, monkeypat
         assert [(x.prefiling_id, x.earlier_id) for x in links(s)] == [(second, first)]
 
 
+def test_a_burst_of_submissions_queues_one_background_job_and_loses_none(db_engine, monkeypatch):
+    import threading
+
+    monkeypatch.undo()   # the real encode_soon this time
+    monkeypatch.setattr(repeats, "_default_embedder", lambda: FakeEmbedder())
+    monkeypatch.setattr(repeats, "BATCH", 2)   # more pending than one batch: the job goes on until none is
+    runs, real_run = [], repeats._run
+    monkeypatch.setattr(repeats, "_run", lambda engine: (runs.append(engine), real_run(engine)))
+    gate = threading.Event()
+    repeats._WORKER.submit(gate.wait, 60)   # the worker is busy while the burst arrives
+    with Session(db_engine) as s:
+        burst = [make_prefiling(s, **ROOF).prefiling.id for _ in range(5)]
+    gate.set()
+    _drain_worker()
+    assert len(runs) == 1
+    with Session(db_engine) as s:
+        assert all(s.get(PrefilingSignature, i).text_bits for i in burst)
+        late = make_prefiling(s, **ROOF).prefiling.id   # after the job started: queued again
+    _drain_worker()
+    assert len(runs) == 2
+    with Session(db_engine) as s:
+        assert s.get(PrefilingSignature, late).text_bits
+        assert late in {x.prefiling_id for x in links(s)}
+
+
 def test_a_shipped_centre_changes_the_sketch_and_names_itself(monkeypatch):
     import numpy as np
 
