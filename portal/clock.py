@@ -5,7 +5,8 @@ the starting day is not counted). When the last day falls on a public holiday th
 the next working day (民法典 第二百零三条). Every date the portal shows a citizen is the nominal
 date and the texts say so; `last_day()` applies 第二百零三条 with the rest-day calendar below
 (weekends, the State Council's 放假 days, minus its 调休 working days) and is what the statistics
-(portal.stats) judge "on time" against.
+(portal.stats) judge "on time" against and what the staff queue counts its days by
+(`StatutoryClock.days_left(..., real=True)`), so the two never disagree.
 """
 
 from __future__ import annotations
@@ -94,10 +95,15 @@ class StatutoryClock:
         """The last day to ask for a review (请求复查), once the answer date is recorded."""
         return REVIEW_REQUEST.deadline(self.answered) if self.answered else None
 
-    def days_left(self, today: dt.date, *, extended: bool = False) -> int:
-        """Days until the current deadline: acceptance until accepted, then handling."""
+    def current_due(self, *, extended: bool = False, real: bool = False) -> dt.date:
+        """The last day of the period running now: acceptance until accepted, then handling.
+        `real`: moved past 法定休假日 (`last_day`), as staff and the statistics judge it."""
         due = self.handling_due(extended=extended) if self.accepted else self.acceptance_due()
-        return (due - today).days
+        return last_day(due) if real else due
+
+    def days_left(self, today: dt.date, *, extended: bool = False, real: bool = False) -> int:
+        """Days until the current deadline (`current_due`); negative: days overdue."""
+        return (self.current_due(extended=extended, real=real) - today).days
 
     def timeline(self) -> list[Milestone]:
         """Every step at its latest; a step starts on its recorded date when there is one, else

@@ -1,5 +1,6 @@
 """One representation of a state machine's moves, shared by every lifecycle in the portal: the
-pre-filing (portal.prefiling.states), the typical case (portal.cases.lifecycle) and the question
+pre-filing (portal.prefiling.states), and the published-content lifecycle (`publishing`: 草稿 →
+已发布 → 已撤回, with its audit actions) of the typical case (portal.cases.lifecycle) and the question
 bank (portal.qa.lifecycle). Pages, the lookup, the queue and the audit log read labels from here.
 `guarded_move` is the one way a staff action moves a stored record (a case, a bank question): next
 state, checks, stamps, write and audit entry in one transaction, or nothing at all."""
@@ -12,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from portal.audit import service as audit
 from portal.audit.service import record as audit_record
 from portal.concurrency import first_wins
 from portal.timeutil import utcnow
@@ -109,3 +111,21 @@ def guarded_move(session: Session, item: Any, action: str, *, machine: Machine, 
         audit_record(session=session, actor_name=actor, action=machine.audit[action], target=target,
                      detail=detail(new_state))
     return new_state
+
+
+# ---- published content: 草稿 → 已发布 → 已撤回 (typical cases, bank questions) ------------------
+
+DRAFT, PUBLISHED, WITHDRAWN = "草稿", "已发布", "已撤回"
+PUBLISHING_STATES: tuple[str, ...] = (DRAFT, PUBLISHED, WITHDRAWN)
+PUBLISH, WITHDRAW = "发布", "撤回"
+# a withdrawn item may be corrected and published again
+PUBLISHING: dict[str, Transition] = table(
+    Transition(PUBLISH, (DRAFT, WITHDRAWN), PUBLISHED),
+    Transition(WITHDRAW, (PUBLISHED,), WITHDRAWN),
+)
+
+
+def publishing(what: str, illegal: type[Exception]) -> Machine:
+    """The publishing machine for one kind of content (`what`: 案例, 问题), with each action's audit
+    action (发布 → audit PUBLISH, 撤回 → audit WITHDRAW)."""
+    return Machine(PUBLISHING, what, illegal, {PUBLISH: audit.PUBLISH, WITHDRAW: audit.WITHDRAW})

@@ -14,6 +14,16 @@ def test_every_lifecycle_uses_the_shared_transition():
         assert all(isinstance(t, Transition) for t in transitions.values())
 
 
+def test_cases_and_bank_questions_publish_by_one_machine_with_one_audit_mapping():
+    from portal.audit import service as audit
+    from portal.lifecycle import PUBLISHING
+
+    assert cases.MACHINE.transitions is bank.QUESTIONS.transitions is PUBLISHING
+    assert dict(cases.MACHINE.audit) == dict(bank.QUESTIONS.audit) == {
+        cases.PUBLISH: audit.PUBLISH, cases.WITHDRAW: audit.WITHDRAW}
+    assert (cases.MACHINE.what, bank.QUESTIONS.what) == ("案例", "问题")
+
+
 def test_history_and_buttons_read_their_words_from_the_table():
     assert prefiling.ACTION_NAMES["register"] == "登记为信访件"      # what the citizen's history says
     assert handling.ACTION_LABELS["register"] == "登记"             # what the handler clicks

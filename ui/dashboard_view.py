@@ -11,6 +11,7 @@ import streamlit as st
 from portal.db import session_scope
 from portal.identity import Actor
 from portal.prefiling.codes import grouped
+from portal.prefiling.queue import deadline_words
 from portal.roles import HANDLER
 from portal.stats import bulletin, figures
 from portal.stats.facts import Period, RangeError, last_month, month_period
@@ -107,10 +108,10 @@ def outcomes(result: figures.Outcomes) -> None:
               {"项目": "本区间办结", "件数": str(result.closed)}])
 
 
-def _due_table(rows: list[DueRow], *, overdue: bool, link: bool) -> None:
+def _due_table(rows: list[DueRow], *, link: bool) -> None:
     st.table([{"查询码": grouped(r.code), "状态": r.state, "环节": r.step, "类别": r.category,
                "法定期限": r.due.isoformat(),
-               "期限": f"已超期 {-r.days_left} 天" if overdue else ("今天到期" if r.days_left == 0 else f"还剩 {r.days_left} 天")}
+               "期限": deadline_words(r.days_left)}
               for r in rows])
     if not link:
         st.caption("在预登记办理中打开需要“办理”权限。")
@@ -128,12 +129,12 @@ def due_lists(result: figures.DueLists, actor: Actor) -> None:
     st.caption(f"截至 {result.day.isoformat()}，尚未办结的事项；期限最后一日遇周末或法定节假日顺延。只列查询码，不含个人信息。")
     st.subheader(f"已超期（{len(result.overdue)} 件）")
     if result.overdue:
-        _due_table(result.overdue, overdue=True, link=link)
+        _due_table(result.overdue, link=link)
     else:
         st.success("没有超过法定期限的事项。")
     st.subheader(f"7日内到期（{len(result.due_this_week)} 件）")
     if result.due_this_week:
-        _due_table(result.due_this_week, overdue=False, link=link)
+        _due_table(result.due_this_week, link=link)
     else:
         st.caption("7日内没有到期的事项。")
 
@@ -172,8 +173,10 @@ def _months_back(today: dt.date, n: int = 24) -> list[tuple[int, int]]:
     return out
 
 
+@st.fragment
 def downloads(actor: Actor, today: dt.date) -> None:
-    """月通报 for a chosen month; the file is made (and the export audited) only on click."""
+    """月通报 for a chosen month; the file is made (and the export audited) only on click. A
+    fragment: choosing a month reruns this section only, not the dashboard's figure queries."""
     st.header("月通报")
     st.caption("月通报与本看板使用同一套统计口径；1至4件的数字记为“<5”，不含个人信息，超期事项只列查询码。"
                "每次下载都记入操作日志。")

@@ -123,7 +123,10 @@ def clock(view: StaffView) -> None:
     if view.state in TERMINAL:
         st.caption(deadline_words(None))
     else:
-        words = deadline_words(timer.days_left(beijing_today()))
+        nominal, real = timer.current_due(), timer.current_due(real=True)
+        if real != nominal:
+            _line("期限最后一日顺延至", f"{date_text(real)}（{date_text(nominal)}为法定休假日，民法典第二百零三条）")
+        words = deadline_words(timer.days_left(beijing_today(), real=True))
         (st.error if words.startswith("已超期") else st.info)(f"当前期限：{words}")
     if view.official_number:
         _line("信访件编号", view.official_number)

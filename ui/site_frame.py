@@ -60,17 +60,21 @@ _SCRIPT = """
     if (k.startsWith('^')) patterns.push([new RegExp(k), v]); else exact.set(k, v);
   }
   const doc = window.document;
-  function tr(node) {
-    const t = node.nodeValue; if (!t) return;
-    const s = t.trim(); if (!s || s.length > 60) return;
-    if (exact.has(s)) { node.nodeValue = exact.get(s); return; }
-    for (const [re, v] of patterns) { if (re.test(s)) { node.nodeValue = s.replace(re, v); return; } }
+  // the one lookup: the Chinese for a framework string, or null when it is not one
+  function zh(s) {
+    if (!s) return null;
+    if (exact.has(s)) return exact.get(s);
+    for (const [re, v] of patterns) { if (re.test(s)) return s.replace(re, v); }
+    return null;
   }
-  function label(el) {
-    const a = el.getAttribute && el.getAttribute('aria-label'); if (!a) return;
-    if (exact.has(a)) { el.setAttribute('aria-label', exact.get(a)); return; }
-    for (const [re, v] of patterns) { if (re.test(a)) { el.setAttribute('aria-label', a.replace(re, v)); return; } }
+  function tr(node) {   // a framework string is short: longer text is the page's own
+    const s = (node.nodeValue || '').trim(); if (s.length > 60) return;
+    const z = zh(s); if (z !== null) node.nodeValue = z;
   }
+  function relabel(el, attr) {
+    const z = zh(el.getAttribute && el.getAttribute(attr)); if (z !== null) el.setAttribute(attr, z);
+  }
+  function label(el) { relabel(el, 'aria-label'); }
   function walk(root) {
     if (root.nodeType === 3) { tr(root); return; }
     if (root.nodeType !== 1) return;
@@ -89,9 +93,7 @@ _SCRIPT = """
     const labelled = root.querySelectorAll ? Array.from(root.querySelectorAll('[aria-label]')) : [];
     if (root.hasAttribute && root.hasAttribute('aria-label')) labelled.push(root);
     labelled.forEach(label);
-    root.querySelectorAll && root.querySelectorAll('input[placeholder]').forEach(function (el) {
-      const p = el.getAttribute('placeholder'); if (exact.has(p)) el.setAttribute('placeholder', exact.get(p));
-    });
+    root.querySelectorAll && root.querySelectorAll('input[placeholder]').forEach(function (el) { relabel(el, 'placeholder'); });
   }
   if (!window.__portalFrame) {
     window.__portalFrame = true;

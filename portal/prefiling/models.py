@@ -46,8 +46,9 @@ class Prefiling(SQLModel, table=True):
     raised_stage: str = Field(default="", max_length=20)
     channels: str = Field(default="", max_length=200)               # suggested channel keys
     submitted_at: dt.datetime = Field(default_factory=utcnow)
-    received_date: dt.date                                          # Beijing date the clock starts
-    registered_date: dt.date | None = None
+    # the dashboard selects by these two days (indexes created by migration 0009_bulletin)
+    received_date: dt.date = Field(index=True)                      # Beijing date the clock starts
+    registered_date: dt.date | None = Field(default=None, index=True)
     official_number: str = Field(default="", max_length=40)         # 信访件编号
     reject_reason: str = Field(default="", max_length=1000)
     reject_channel: str = Field(default="", max_length=200)

@@ -1,5 +1,6 @@
-"""The staff queue (待办): pre-filings most urgent first, with the statutory deadline in words.
-No personal data in a queue row. HANDLER role only."""
+"""The staff queue (待办): pre-filings most urgent first, with the statutory deadline in words,
+counted to its real last day (a last day on a 法定休假日 moves on, 民法典 第二百零三条), as 数据看板
+counts it. No personal data in a queue row. HANDLER role only."""
 
 from __future__ import annotations
 
@@ -69,11 +70,11 @@ def queue(*, session: Session, actor: Actor, state: str | None = None, category:
     found = []
     for p in session.exec(query):
         clock = clock_of(p)
-        left = None if p.state in TERMINAL else clock.days_left(today)
+        left = None if p.state in TERMINAL else clock.days_left(today, real=True)
         if max_days_left is not None and (left is None or left > max_days_left):
             continue
         found.append((p, left))
-    marks = repeat_marks(session=session, actor=actor, prefiling_ids=[p.id for p, _ in found])
+    marks = repeat_marks(session=session, actor=actor, prefiling_ids=[p.id for p, _ in found], among=query)
     rows = [QueueRow(p.id, p.code, p.state, p.category, p.district, p.received_date, left,
                      marks[p.id].text if p.id in marks else "") for p, left in found]
     # sorted() is stable, so the submission order survives among equal deadlines

@@ -4,8 +4,8 @@ handler confirms or dismisses each link (疑似重复 → 已确认 / 已排除)
 
 On submission the petitioner key and its links are stored in the submission's transaction (in a
 savepoint: a failure here never loses the pre-filing). The text is encoded afterwards, off the
-citizen's path, by `process_pending` (a background thread after each submission, and
-`python -m portal repeats`); a pre-filing whose encoding failed is retried later.
+citizen's path, by `process_pending` (a background thread, at most one job waiting however many
+submissions arrive, and `python -m portal repeats`); a pre-filing whose encoding failed is retried later.
 
 Links that touch a 检举控告 件 (on either side) exist for everyone but are shown only to staff with
 the REPORTS role: that a report came from the same person as an ordinary petition would reveal
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from functools import lru_cache
 from sqlalchemy import func, or_, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from portal.audit.service import TRANSITION, record
@@ -204,15 +206,15 @@ def _encode_batch(session: Session, todo: list[Prefiling], embedder, cipher: Cip
     return vectors is not None
 
 
-def process_pending(*, session: Session, embedder, cipher: Cipher | None = None, limit: int = 500) -> int:
-    """Encode and link up to `limit` pre-filings that have no text sketch yet, in batches; returns
-    how many were encoded. An embedder failure counts against the batch (retried up to
-    MAX_FAILURES times) and is logged; it never touches the pre-filings themselves."""
+def process_pending(*, session: Session, embedder, cipher: Cipher | None = None, limit: int | None = 500) -> int:
+    """Encode and link up to `limit` (None: all) pre-filings that have no text sketch yet, in
+    batches; returns how many were encoded. An embedder failure counts against the batch (retried
+    up to MAX_FAILURES times) and is logged; it never touches the pre-filings themselves."""
     cipher = cipher or get_cipher()
     tag = key_tag(cipher)
     done = 0
-    while done < limit:
-        todo = _pending(session, tag, min(BATCH, limit - done))
+    while limit is None or done < limit:
+        todo = _pending(session, tag, BATCH if limit is None else min(BATCH, limit - done))
         if not todo:
             break
         try:
@@ -234,18 +236,28 @@ def _default_embedder():
 
 
 _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="repeats")
+_QUEUED: set[Engine] = set()    # databases with a job waiting on the worker (not yet started)
+_QUEUED_LOCK = threading.Lock()
 
 
 def _run(engine: Engine) -> None:
+    with _QUEUED_LOCK:   # before reading: a submission committed from now on queues the next job
+        _QUEUED.discard(engine)
     try:
         with Session(engine) as session:
-            process_pending(session=session, embedder=_default_embedder())
+            process_pending(session=session, embedder=_default_embedder(), limit=None)
     except Exception:  # a background job has nobody to tell but the log; retried next time
         log.exception("repeat flag: background encoding failed")
 
 
 def encode_soon(engine: Engine) -> None:
-    """Encode pending texts on the background worker (never on the citizen's request)."""
+    """Encode pending texts on the background worker (never on the citizen's request). At most one
+    job waits per database: a job not started yet reads every pre-filing committed before it
+    starts, so a burst of submissions queues one job, not one each."""
+    with _QUEUED_LOCK:
+        if engine in _QUEUED:
+            return
+        _QUEUED.add(engine)
     _WORKER.submit(_run, engine)
 
 
@@ -319,20 +331,25 @@ class RepeatMark:
         return "已确认重复" if self.confirmed else ""
 
 
-def repeat_marks(*, session: Session, actor: Actor, prefiling_ids: Sequence[int]) -> dict[int, RepeatMark]:
-    """The 疑似重复 / 已确认 counts of the given pre-filings, counting only links this actor may see."""
+def repeat_marks(*, session: Session, actor: Actor, prefiling_ids: Sequence[int],
+                 among: Select | None = None) -> dict[int, RepeatMark]:
+    """The 疑似重复 / 已确认 counts of the given pre-filings, counting only links this actor may see.
+    `among` is the query the ids were chosen by (the queue's filters): the database then reads the
+    links of its rows only, as a subquery; without it the ids are sent as a list (keep that short)."""
     require(actor, HANDLER)
     if not prefiling_ids:
         return {}
+    scope = list(prefiling_ids) if among is None else among.with_only_columns(col(Prefiling.id)).order_by(None)
     later, earlier = Prefiling.__table__.alias("later"), Prefiling.__table__.alias("earlier")
     query = (select(PrefilingRepeat.prefiling_id, PrefilingRepeat.state, func.count())
              .join(later, later.c.id == PrefilingRepeat.prefiling_id)
              .join(earlier, earlier.c.id == PrefilingRepeat.earlier_id)
-             .where(col(PrefilingRepeat.state).in_([PENDING, CONFIRMED]))
+             .where(col(PrefilingRepeat.prefiling_id).in_(scope),
+                    col(PrefilingRepeat.state).in_([PENDING, CONFIRMED]))
              .group_by(PrefilingRepeat.prefiling_id, PrefilingRepeat.state))
     if not actor.has(REPORTS):
         query = query.where(later.c.restricted.is_(False), earlier.c.restricted.is_(False))
-    wanted = set(prefiling_ids)  # filtered here: a queue of 100,000 ids is no IN list
+    wanted = set(prefiling_ids)  # `among` may hold rows the caller left out after reading them
     counts: dict[int, dict[str, int]] = {}
     for pid, state, n in session.exec(query):
         if pid in wanted:

@@ -1,27 +1,32 @@
-"""Lifecycles of a bank question (草稿 → 已发布 → 已撤回) and of a sent-in question
-(待处理 → 已收入 / 已忽略): states, a transition table, one function that applies it."""
+"""Lifecycles of a bank question (草稿 → 已发布 → 已撤回: portal.lifecycle's publishing machine for
+问题) and of a sent-in question (待处理 → 已收入 / 已忽略)."""
 
 from __future__ import annotations
 
-from portal.audit import service as audit
-from portal.lifecycle import Machine, Transition
+from portal.lifecycle import (
+    DRAFT,
+    PUBLISH,
+    PUBLISHED,
+    PUBLISHING,
+    WITHDRAW,
+    WITHDRAWN,
+    Transition,
+    publishing,
+)
+from portal.lifecycle import PUBLISHING_STATES as STATES
 from portal.lifecycle import allowed_actions as lifecycle_allowed
 from portal.lifecycle import next_state as lifecycle_next
 
-DRAFT, PUBLISHED, WITHDRAWN = "草稿", "已发布", "已撤回"
-STATES: tuple[str, ...] = (DRAFT, PUBLISHED, WITHDRAWN)
-PUBLISH, WITHDRAW = "发布", "撤回"
+__all__ = ["ANSWER", "ANSWERED", "DISMISS", "DISMISSED", "DRAFT", "PENDING", "PUBLISH", "PUBLISHED", "QUESTIONS",
+           "QUESTION_TRANSITIONS", "SENT_STATES", "SENT_TRANSITIONS", "STATES", "WITHDRAW", "WITHDRAWN",
+           "IllegalTransition", "allowed_actions", "next_state"]
 
 PENDING, ANSWERED, DISMISSED = "待处理", "已收入", "已忽略"
 SENT_STATES: tuple[str, ...] = (PENDING, ANSWERED, DISMISSED)
 ANSWER, DISMISS = "收入问题库", "忽略"
 
 
-# a withdrawn question may be corrected and published again
-QUESTION_TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
-    Transition(PUBLISH, (DRAFT, WITHDRAWN), PUBLISHED),
-    Transition(WITHDRAW, (PUBLISHED,), WITHDRAWN),
-)}
+QUESTION_TRANSITIONS: dict[str, Transition] = PUBLISHING
 SENT_TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
     Transition(ANSWER, (PENDING,), ANSWERED),
     Transition(DISMISS, (PENDING,), DISMISSED),
@@ -44,5 +49,4 @@ def next_state(state: str, action: str, table: dict[str, Transition] = QUESTION_
     return lifecycle_next(state, action, table, what=WHAT, error=IllegalTransition)
 
 
-QUESTIONS = Machine(QUESTION_TRANSITIONS, WHAT, IllegalTransition,
-                    {PUBLISH: audit.PUBLISH, WITHDRAW: audit.WITHDRAW})
+QUESTIONS = publishing(WHAT, IllegalTransition)

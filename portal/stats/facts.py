@@ -112,15 +112,6 @@ def counting(actor: Actor | None) -> bool:
     return actor.has(REPORTS)
 
 
-def beijing_date_of(moment: dt.datetime | None) -> dt.date | None:
-    """The Beijing date of a stored moment (PostgreSQL gives aware values, SQLite naive UTC)."""
-    if moment is None:
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return (moment + BEIJING_OFFSET).date()
-
-
 class beijing_day(FunctionElement):  # noqa: N801 - an SQL function, named like one
     """The Beijing calendar date of a stored UTC timestamp as 'YYYY-MM-DD' text, computed by the
     database (far cheaper than turning every timestamp into a Python datetime)."""

@@ -294,15 +294,13 @@ def legal_education(*, session: Session, actor: Actor | None, period: Period, li
 
     facts.counting(actor)
     start, end = period.utc_bounds()
-    added = session.exec(select(BankQuestion.created_at).where(
-        col(BankQuestion.created_at) >= start, col(BankQuestion.created_at) < end)).all()
-    months = Counter(_month_of(facts.beijing_date_of(a)) for a in added)
+    added_on = facts.beijing_day(BankQuestion.created_at)
+    months: Counter = Counter()
+    for day, n in session.exec(select(added_on, func.count()).where(
+            col(BankQuestion.created_at) >= start, col(BankQuestion.created_at) < end).group_by(added_on)):
+        months[day[:7]] += n
     total = session.exec(select(func.count()).select_from(BankQuestion).where(
         BankQuestion.state == "已发布", col(BankQuestion.created_at) < end)).one()
     return LegalEducation(top_articles=most_opened(session=session, limit=limit),
                           bank_by_month=[(m, months[m]) for m in _months(period)], bank_total=int(total),
                           top_cases=most_read(session=session, limit=limit), period=period)
-
-
-def _month_of(day: dt.date) -> str:
-    return f"{day.year}-{day.month:02d}"

@@ -1,14 +1,11 @@
-"""Tables and indexes the figures need: an anonymous read count per typical case, and indexes on
-the pre-filing dates the dashboard's ranges select by (migration 0009_bulletin)."""
+"""The table the figures need: an anonymous read count per typical case (migration 0009_bulletin,
+which also indexes the pre-filing dates the dashboard selects by: declared on the Prefiling model)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
-
-from portal.prefiling.models import Prefiling
 
 
 class CaseReadCount(SQLModel, table=True):
@@ -20,7 +17,3 @@ class CaseReadCount(SQLModel, table=True):
     reads: int = 0
     last_read_at: dt.datetime
 
-
-# The dashboard selects pre-filings by the day they were received and the day they were registered.
-RECEIVED_INDEX = Index("ix_prefiling_received_date", Prefiling.received_date)
-REGISTERED_INDEX = Index("ix_prefiling_registered_date", Prefiling.registered_date)

@@ -66,6 +66,17 @@ def test_migrations_match_the_models(db_engine):
     assert "provision" in inspect(db_engine).get_table_names()
 
 
+def test_the_prefiling_model_declares_the_dashboard_date_indexes():
+    """Declared on the model itself, not by whichever module happens to be imported (a fresh interpreter)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", "from portal.prefiling.models import Prefiling; "
+                          "print(sorted(i.name for i in Prefiling.__table__.indexes))"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "ix_prefiling_received_date" in out and "ix_prefiling_registered_date" in out
+
+
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
     from portal.db import SQLITE_BUSY_TIMEOUT_MS, make_engine
 

@@ -108,3 +108,30 @@ def test_the_queue_opens_at_the_linked_code(app_page, own_db):
     at = app_page("pages/staff_queue.py", session_state=signed_in(own_db, HANDLER), code="C3")
     assert at.text_input(key="q-code").value == "C3"
     assert [r for r in at.dataframe[0].value["查询码"]] == ["C3"]
+
+
+def test_choosing_a_bulletin_month_does_not_recompute_the_figures(app_page, own_db, monkeypatch):
+    """The 月通报 section is a fragment: picking its month reruns that section only (as the browser
+    asks for it: a rerun scoped to the fragment), so none of the figure queries run again."""
+    import functools
+
+    import streamlit.testing.v1.local_script_runner as runner
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+
+    from portal.stats import figures
+
+    calls: list[str] = []
+    for name in ("intake", "timeliness", "outcomes", "due_lists", "legal_education"):
+        real = getattr(figures, name)
+        monkeypatch.setattr(figures, name, lambda *a, _real=real, _name=name, **k: (calls.append(_name), _real(*a, **k))[1])
+    at = app_page(PAGE, session_state=signed_in(own_db, ADMIN))
+    assert sorted(calls) == ["due_lists", "intake", "legal_education", "outcomes", "timeliness"]
+    (fragment_id,) = list(at._fragment_storage._fragments)   # the download section's fragment
+    calls.clear()
+    with monkeypatch.context() as m:   # the rerun the browser sends for a widget inside a fragment
+        m.setattr(runner, "RerunData", functools.partial(RerunData, fragment_id_queue=[fragment_id]))
+        at.selectbox(key="dash-month").set_value((2026, 10)).run()
+    assert not at.exception
+    assert calls == []
+    assert "统计区间：2026-10-01 至 2026-10-31，与上月比较。" in page_text(at)
+    assert at.download_button(key="dash-md").proto.label == "下载月通报（Markdown）"

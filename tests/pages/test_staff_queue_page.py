@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session, delete, select
 
 from portal.audit.models import AuditEntry
+from portal.clock import ACCEPTANCE_NOTICE
 from portal.prefiling import codes
 from portal.prefiling.lookup import lookup
 from portal.prefiling.models import Prefiling, RateEvent
@@ -75,13 +76,17 @@ def citizen_sees(made):
 
 def test_queue_lists_overdue_first_in_words(app_page):
     where = district()
-    fresh, late = stored(1, district=where), stored(18, district=where)
+    fresh, late = stored(1, district=where), stored(30, district=where)
+    # counted to the real last day (a weekend or holiday moves it on), as 数据看板 counts it
+    today = beijing_today()
+    overdue_by = (today - ACCEPTANCE_NOTICE.real_last_day(today - dt.timedelta(days=30))).days
+    left = (ACCEPTANCE_NOTICE.real_last_day(today - dt.timedelta(days=1)) - today).days   # 14 unless a rest day
     at = open_queue(app_page, HANDLER)
     assert "预登记办理" in [t.value for t in at.title]
     at.selectbox(key="q-district").set_value(where).run()
     frame = at.dataframe[0].value
     assert list(frame["查询码"]) == [codes.grouped(late.code), codes.grouped(fresh.code)]
-    assert list(frame["期限"]) == ["⚠ 已超期 3 天", "还剩 14 天"]
+    assert list(frame["期限"]) == [f"⚠ 已超期 {overdue_by} 天", f"还剩 {left} 天"]
     assert "有 1 件已超过法定期限" in page_text(at)
     for secret in PERSONAL:
         assert secret not in frame.to_string()
@@ -90,6 +95,20 @@ def test_queue_lists_overdue_first_in_words(app_page):
     at.selectbox(key="q-deadline").set_value("全部").run()
     at.text_input(key="q-code").input(codes.grouped(fresh.code).lower()).run()
     assert list(at.dataframe[0].value["查询码"]) == [codes.grouped(fresh.code)]
+
+
+def test_the_detail_names_the_real_last_day_when_the_deadline_is_a_rest_day(app_page):
+    from portal.clock import is_rest_day, last_day
+
+    today = beijing_today()
+    nominal = next(today + dt.timedelta(days=k) for k in range(2, 30) if is_rest_day(today + dt.timedelta(days=k)))
+    made = stored(15 - (nominal - today).days, district=district())
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    text = page_text(at)
+    real = last_day(nominal)
+    assert "期限最后一日顺延至" in text and f"{real.year}年{real.month}月{real.day}日" in text
+    assert f"当前期限：还剩 {(real - today).days} 天" in text
+    assert list(at.dataframe[0].value["期限"]) == [f"还剩 {(real - today).days} 天"]
 
 
 def test_personal_data_masked_until_revealed_and_each_reveal_logged(app_page):

@@ -50,11 +50,29 @@ def test_overdue_first_then_fewest_days_then_closed(db_engine):
         staff.reject(session=s, actor=CLERK, prefiling_id=done.id, reason="不属于信访事项", channel="人民法院")
         rows = staff.queue(session=s, actor=CLERK, today=TODAY)
         assert [r.code for r in rows] == [later.code, late.code, due_today.code, fresh.code, done.code]
+        # `late` was due on Sunday 2026-06-28: its real last day is Monday 06-29 (民法典 第二百零三条)
         assert [r.deadline_text for r in rows] == [
-            "已超期 5 天", "已超期 3 天", "今天到期", "还剩 14 天", "已结束，不计期限"]
+            "已超期 5 天", "已超期 2 天", "今天到期", "还剩 14 天", "已结束，不计期限"]
         assert [r.overdue for r in rows] == [True, True, False, False, False]
         overdue = staff.queue(session=s, actor=CLERK, today=TODAY, max_days_left=-1)
         assert [r.code for r in overdue] == [later.code, late.code]
+
+
+def test_a_deadline_on_a_public_holiday_counts_as_on_the_dashboard(db_engine):
+    """Received 2026-09-16: 15 days end on 10-01, in the 国庆 holiday (10-01 to 10-07), so the
+    real last day is 10-08. On 10-05 the queue says 还剩 3 天, as 数据看板 does, not 已超期 4 天."""
+    from portal.stats import figures
+
+    holiday = dt.date(2026, 10, 5)
+    with Session(db_engine) as s:
+        p = aged(s, (TODAY - dt.date(2026, 9, 16)).days)
+        (row,) = staff.queue(session=s, actor=CLERK, today=holiday, code=p.code)
+        assert (row.days_left, row.deadline_text, row.overdue) == (3, "还剩 3 天", False)
+        assert staff.queue(session=s, actor=CLERK, today=holiday, max_days_left=-1) == []
+        dashboard = figures.due_lists(session=s, actor=CLERK, day=holiday)
+        assert dashboard.overdue == [] and [(r.code, r.days_left) for r in dashboard.due_this_week] == [(p.code, 3)]
+        (after,) = staff.queue(session=s, actor=CLERK, today=dt.date(2026, 10, 9), code=p.code)
+        assert after.deadline_text == "已超期 1 天"
 
 
 def test_filters_by_state_category_district_and_code(db_engine):

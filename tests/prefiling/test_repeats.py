@@ -172,6 +172,36 @@ def test_confirm_and_dismiss_are_audited_versioned_and_final(db_engine):
         assert rows[third.id] == "已确认重复" and rows[first.id] == ""
 
 
+def test_the_queue_counts_the_links_of_its_filtered_rows_only(db_engine):
+    """The queue's 重复信访 cells are the same filtered or not, and a filtered queue's count reads
+    only the links of its own rows (the filter is in the SQL, not applied after reading all)."""
+    from sqlalchemy import event
+
+    here, there = valid_id(), valid_id()
+    with Session(db_engine) as s:
+        ids = [make_prefiling(s, id_number=number, **ROOF, district=district).prefiling.id
+               for number, district in ((here, "历下区"), (here, "历下区"), (there, "槐荫区"), (there, "槐荫区"),
+                                        (here, "历下区"))]
+        repeats.confirm(session=s, actor=CLERK, link_id=links(s)[0].id)
+        everything = {r.id: r.repeat for r in staff.queue(session=s, actor=CLERK)}
+        statements: list[tuple[str, object]] = []
+
+        def seen(conn, cursor, statement, parameters, context, executemany):
+            statements.append((statement, parameters))
+
+        event.listen(db_engine, "before_cursor_execute", seen)
+        try:
+            filtered = {r.id: r.repeat for r in staff.queue(session=s, actor=CLERK, district="槐荫区")}
+        finally:
+            event.remove(db_engine, "before_cursor_execute", seen)
+        listed = repeats.repeat_marks(session=s, actor=CLERK, prefiling_ids=ids)
+    assert everything == {ids[0]: "", ids[1]: "已确认重复", ids[2]: "", ids[3]: "疑似重复（1）", ids[4]: "疑似重复（2）"}
+    assert filtered == {i: everything[i] for i in ids[2:4]}
+    assert {i: m.text for i, m in listed.items()} == {i: everything[i] for i in ids if everything[i]}
+    (count,) = [(sql, params) for sql, params in statements if "count(" in sql.lower() and "prefiling_repeat" in sql]
+    assert "槐荫区" in str(count[1]) and "district" in count[0]
+
+
 def test_restricted_links_are_shown_only_to_the_reports_role(db_engine):
     number = valid_id()
     with Session(db_engine) as s:
@@ -284,6 +314,31 @@ def test_the_background_worker_encodes_after_the_submission(db_engine, monkeypat
     with Session(db_engine) as s:   # the next run catches up with the first one too
         assert all(s.get(PrefilingSignature, i).text_bits for i in (first, second))
         assert [(x.prefiling_id, x.earlier_id) for x in links(s)] == [(second, first)]
+
+
+def test_a_burst_of_submissions_queues_one_background_job_and_loses_none(db_engine, monkeypatch):
+    import threading
+
+    monkeypatch.undo()   # the real encode_soon this time
+    monkeypatch.setattr(repeats, "_default_embedder", lambda: FakeEmbedder())
+    monkeypatch.setattr(repeats, "BATCH", 2)   # more pending than one batch: the job goes on until none is
+    runs, real_run = [], repeats._run
+    monkeypatch.setattr(repeats, "_run", lambda engine: (runs.append(engine), real_run(engine)))
+    gate = threading.Event()
+    repeats._WORKER.submit(gate.wait, 60)   # the worker is busy while the burst arrives
+    with Session(db_engine) as s:
+        burst = [make_prefiling(s, **ROOF).prefiling.id for _ in range(5)]
+    gate.set()
+    _drain_worker()
+    assert len(runs) == 1
+    with Session(db_engine) as s:
+        assert all(s.get(PrefilingSignature, i).text_bits for i in burst)
+        late = make_prefiling(s, **ROOF).prefiling.id   # after the job started: queued again
+    _drain_worker()
+    assert len(runs) == 2
+    with Session(db_engine) as s:
+        assert s.get(PrefilingSignature, late).text_bits
+        assert late in {x.prefiling_id for x in links(s)}
 
 
 def test_a_shipped_centre_changes_the_sketch_and_names_itself(monkeypatch):

@@ -106,6 +106,19 @@ def test_legal_education_counts(session):
     assert got.top_cases == [("case-a", 3), ("case-b", 1)]
 
 
+def test_bank_growth_is_counted_by_the_beijing_month(session):
+    """A question added in the last hours of a UTC month falls in the next Beijing month."""
+    from portal.qa.models import BankQuestion
+
+    for created in (dt.datetime(2026, 10, 31, 16, 30, tzinfo=dt.UTC), dt.datetime(2026, 9, 30, 16, 30, tzinfo=dt.UTC),
+                    dt.datetime(2026, 9, 30, 15, 30, tzinfo=dt.UTC)):   # Beijing 11-01, 10-01, and 09-30 (left out)
+        session.add(BankQuestion(question=f"边界{created.isoformat()}", state="已发布", source="工作人员",
+                                 created_at=created, created_by="t", updated_at=created, updated_by="t"))
+    session.commit()
+    got = figures.legal_education(session=session, actor=ALL, period=Period(D(2026, 10, 1), D(2026, 11, 30)))
+    assert got.bank_by_month == [("2026-10", 2), ("2026-11", 3)]
+
+
 def test_reports_are_counted_only_for_the_reports_role(session):
     intake = figures.intake(session=session, actor=ADMIN_ONLY, period=NOVEMBER)
     assert intake.total == 8 and "检举控告" not in dict(intake.by_category)
