@@ -3,10 +3,7 @@ and a law's card and facts in the 法规库."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
-from typing import TypeVar
+from collections.abc import Iterable
 
 import streamlit as st
 
@@ -14,11 +11,10 @@ from portal.laws.browse import Part, parts
 from portal.laws.ids import label_of
 from portal.laws.library import Library
 from portal.laws.loader import ARTICLE_SEPARATOR, Block, Law, Provision
+from portal.memo import Memo
 from portal.settings import get_settings
 from portal.text.escape import html_escape, html_lines
 from ui.links import permalink, status_badge_html
-
-T = TypeVar("T")
 
 _KIND_STYLE = "color:#1f3a5f;background:#e8eef6;font-weight:500"
 _META_STYLE = "font-size:1rem;color:#4a4a4a;margin:0"   # as legible as the rest of the card (≥ 15 px)
@@ -101,29 +97,8 @@ def blocks_html(blocks: Iterable[Block], law: Law, *, target_id: str | None = No
     return "\n".join(out)
 
 
-class _Memo:
-    """A small thread-safe LRU of pure results (sessions run in their own threads)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple, make: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = make()
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
-
-
-_PARTS = _Memo(64)
-_PART_HTML = _Memo(512)
+_PARTS: Memo[list[Part]] = Memo(64)
+_PART_HTML: Memo[str] = Memo(512)
 
 
 def law_parts(law: Law) -> list[Part]:

