@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PORTAL_ENCRYPTION_KEY_FILE", str(Path(tempfile.mkdtemp()) / "bench.key"))
 
 from bench_dashboard import seed, timed  # noqa: E402
-from benchkit import throwaway_postgres  # noqa: E402
+from benchkit import load, throwaway_postgres  # noqa: E402
 from sqlalchemy import func, insert  # noqa: E402
 from sqlmodel import Session, col, select  # noqa: E402
 
@@ -74,7 +74,7 @@ def run(engine, label: str, rows: int, repeat: int) -> None:
         assert {(pid, st): n for pid, m in now.items()
                 for st, n in ((repeats.PENDING, m.pending), (repeats.CONFIRMED, m.confirmed)) if n} == before
         print(f"\n{label}: {rows:,} pre-filings, {links:,} links; the queue filtered to 槐荫区 · 已提交 shows "
-              f"{len(ids):,} rows ({len(now):,} with a mark)")
+              f"{len(ids):,} rows ({len(now):,} with a mark); load average {load():.2f}")
         print(f"  every link, picked out in Python (before): {timed(lambda: every_link(s, set(ids)), repeat):.3f} s")
         print(f"  the filtered rows' links only (now):        "
               f"{timed(lambda: repeats.repeat_marks(session=s, actor=CLERK, prefiling_ids=ids, among=query), repeat):.3f} s")
