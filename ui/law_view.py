@@ -3,10 +3,7 @@ and a law's card and facts in the 法规库."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterable
-from typing import TypeVar
+from collections.abc import Iterable
 
 import streamlit as st
 
@@ -14,14 +11,14 @@ from portal.laws.browse import Part, parts
 from portal.laws.ids import label_of
 from portal.laws.library import Library
 from portal.laws.loader import ARTICLE_SEPARATOR, Block, Law, Provision
+from portal.memo import Memo
 from portal.settings import get_settings
 from portal.text.escape import html_escape, html_lines
 from ui.links import permalink, status_badge_html
 
-T = TypeVar("T")
-
 _KIND_STYLE = "color:#1f3a5f;background:#e8eef6;font-weight:500"
-_META_STYLE = "font-size:0.875rem;color:#4a4a4a;margin:0"
+_META_STYLE = "font-size:1rem;color:#4a4a4a;margin:0"   # as legible as the rest of the card (≥ 15 px)
+_NOWRAP = "white-space:nowrap"
 
 
 def _date(value) -> str:
@@ -42,14 +39,17 @@ def law_card(library: Library, law: Law) -> None:
     kind = f' <span class="law-badge" style="{_KIND_STYLE}">{html_escape(entry.kind)}</span>' if entry else ""
     with st.container(border=True):
         st.markdown(f"**{html_escape(law.title)}** {status_badge_html(law)}{kind}", unsafe_allow_html=True)
-        dates = f"公布：{_date(law.promulgated)}　施行：{_date(law.effective)}"
+        facts = [f"公布：{_date(law.promulgated)}", f"施行：{_date(law.effective)}"]
         if law.last_amended:
-            dates += f"　最近修改：{_date(law.last_amended)}"
+            facts.append(f"最近修改：{_date(law.last_amended)}")
+        facts.append(f"共 {len(law.provisions)} 条")
         source = html_escape(str(law.meta.get("source_repository") or "原文"))
-        # not st.caption: its faded link colour fails the contrast check (axe color-contrast)
-        st.markdown(f'<p style="{_META_STYLE}">{html_escape(dates)}　共 {len(law.provisions)} 条　来源：'
+        # each fact whole on a line (a date is not split on a phone); not st.caption: its faded
+        # link colour fails the contrast check (axe color-contrast)
+        line = "　".join(f'<span style="{_NOWRAP}">{html_escape(f)}</span>' for f in facts)
+        st.markdown(f'<p style="{_META_STYLE}">{line}　<span style="{_NOWRAP}">来源：'
                     f'<a href="{html_escape(law.source)}" target="_blank" rel="noopener noreferrer" '
-                    f'style="color:#0b4f8a">{source}</a></p>', unsafe_allow_html=True)
+                    f'style="color:#0b4f8a">{source}</a></span></p>', unsafe_allow_html=True)
         st.page_link("pages/laws.py", label=f"阅读《{law.title}》", query_params={"law": law.slug})
 
 
@@ -97,29 +97,8 @@ def blocks_html(blocks: Iterable[Block], law: Law, *, target_id: str | None = No
     return "\n".join(out)
 
 
-class _Memo:
-    """A small thread-safe LRU of pure results (sessions run in their own threads)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple, make: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = make()
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
-
-
-_PARTS = _Memo(64)
-_PART_HTML = _Memo(512)
+_PARTS: Memo[list[Part]] = Memo(64)
+_PART_HTML: Memo[str] = Memo(512)
 
 
 def law_parts(law: Law) -> list[Part]:

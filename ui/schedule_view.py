@@ -38,7 +38,7 @@ SCHEDULE_CSS = """<style>
 .sched-card {border:2px solid #1a1a1a;border-radius:0.4rem;padding:0.6rem 0.9rem;margin:0 0 0.8rem 0;}
 .sched-day {margin:0 0 0.3rem 0;font-size:1.1rem;}
 .sched-kind {display:inline-block;border:1.5px solid #1a1a1a;border-radius:0.3rem;padding:0 0.4rem;
-  font-size:0.9rem;margin-left:0.3rem;}
+  font-size:0.95rem;margin-left:0.3rem;}
 .sched-dl {display:grid;grid-template-columns:auto 1fr;gap:0.2rem 0.8rem;margin:0;}
 .sched-dl dt {font-weight:700;} .sched-dl dd {margin:0;word-break:break-word;}
 </style>"""

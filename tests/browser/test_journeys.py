@@ -157,7 +157,17 @@ def _upload_requested_material(phone, portal_url, artifacts, codes) -> None:
     remove.click()                                                   # take the bad file out
     phone.locator('[data-testid="stFileChip"]').first.wait_for(state="detached", timeout=20_000)
     upload.set_input_files([{"name": "工资条.png", "mimeType": "image/png", "buffer": files.png()}])
-    phone.locator('[data-testid="stFileChip"]', has_text="工资条.png").wait_for(state="visible", timeout=20_000)
+    chip = phone.locator('[data-testid="stFileChip"]', has_text="工资条.png")
+    chip.wait_for(state="visible", timeout=20_000)
+    # the chosen file's size in Chinese-friendly form (not Streamlit's "376.0B"), as legible as the rest
+    size = chip.locator('[data-testid="stFileChipName"] + div')
+    assert re.fullmatch(r"\d+ 字节|\d+(\.\d+)? (KB|MB)", size.inner_text()), size.inner_text()
+    assert size.evaluate("el => parseFloat(getComputedStyle(el).fontSize)") >= 15
+    assert re.fullmatch(r"工资条\.png，(\d+ 字节|\d+(\.\d+)? (KB|MB))", chip.get_attribute("aria-label"))
+    seen = phone.evaluate(PHONE_READING)
+    shown_code = codes[0].replace("-", "")
+    framework_english = [t for t in seen["english"] if t.replace("-", "") != shown_code]   # the 查询码 is no English
+    assert not (seen["small"] or framework_english or seen["ariaEnglish"]), seen
     phone.get_by_role("button", name="提交补充材料").click()
     wait_for_app(phone, "补充材料已提交")
     body = phone.locator("body").inner_text()
@@ -252,11 +262,12 @@ PHONE_READING = """() => {
     if (!t || !el || el.closest('svg, [aria-hidden="true"], [data-testid="stIconMaterial"], a, code')) continue;
     const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
     if (!r.width || !r.height || cs.visibility === 'hidden') continue;
+    if (english(t)) out.english.push(t.slice(0, 40));
+    if (r.width <= 1 && r.height <= 1) continue;   // for screen readers only (clipped): read, not drawn
     const size = parseFloat(cs.fontSize);
-    if (size < 14) out.small.push([t.slice(0, 30), size]);
+    if (size < 15) out.small.push([t.slice(0, 30), size]);
     if (size < 16 && el.closest('button, [data-testid="stCaptionContainer"], [data-testid="stPageLink"]'))
       out.controls.push([t.slice(0, 30), size]);
-    if (english(t)) out.english.push(t.slice(0, 40));
   }
   // a hint inside a box must be readable whole, not cut off at the box's edge
   const ctx = document.createElement('canvas').getContext('2d');
@@ -286,7 +297,7 @@ def _whole_page(phone, path) -> None:
 
 
 def test_every_public_page_on_a_phone(portal_url, phone, artifacts):
-    """Each public page at 375 px: no sideways scrolling, nothing under 14 px in the main column and
+    """Each public page at 375 px: no sideways scrolling, nothing under 15 px in the main column and
     no button, caption or page link under 16 px, no hint cut off inside its box, no English from the
     framework, on screen or read aloud; axe-core at 0 serious / 0 critical at this width too."""
     from tests.browser.test_accessibility import BLOCKING, _axe
