@@ -339,14 +339,17 @@ def repeat_marks(*, session: Session, actor: Actor, prefiling_ids: Sequence[int]
     require(actor, HANDLER)
     if not prefiling_ids:
         return {}
-    scope = list(prefiling_ids) if among is None else among.with_only_columns(col(Prefiling.id)).order_by(None)
     later, earlier = Prefiling.__table__.alias("later"), Prefiling.__table__.alias("earlier")
     query = (select(PrefilingRepeat.prefiling_id, PrefilingRepeat.state, func.count())
              .join(later, later.c.id == PrefilingRepeat.prefiling_id)
              .join(earlier, earlier.c.id == PrefilingRepeat.earlier_id)
-             .where(col(PrefilingRepeat.prefiling_id).in_(scope),
-                    col(PrefilingRepeat.state).in_([PENDING, CONFIRMED]))
+             .where(col(PrefilingRepeat.state).in_([PENDING, CONFIRMED]))
              .group_by(PrefilingRepeat.prefiling_id, PrefilingRepeat.state))
+    if among is None:
+        query = query.where(col(PrefilingRepeat.prefiling_id).in_(list(prefiling_ids)))
+    elif among.whereclause is not None:   # unfiltered: every row is in it, a subquery only costs
+        query = query.where(col(PrefilingRepeat.prefiling_id).in_(
+            among.with_only_columns(col(Prefiling.id)).order_by(None)))
     if not actor.has(REPORTS):
         query = query.where(later.c.restricted.is_(False), earlier.c.restricted.is_(False))
     wanted = set(prefiling_ids)  # `among` may hold rows the caller left out after reading them

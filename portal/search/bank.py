@@ -98,6 +98,25 @@ class QuestionBank:
                     scores[row] = scores.get(row, 0.0) + sim
         return sorted(scores, key=lambda r: (-scores[r], r))
 
+    def vote_shares(self, query_vector: np.ndarray, *, neighbours: int, sharpness: float,
+                    row_of: Mapping[str, int]) -> dict[int, float]:
+        """Corpus row → share of the weight of the nearest `neighbours` bank questions that cites
+        it (each question weighted by max(cosine, 0) ** sharpness, split evenly over its
+        articles): the reranker's bank evidence."""
+        shares: dict[int, float] = {}
+        total = 0.0
+        for index, sim in self.nearest(query_vector, neighbours):
+            weight = max(sim, 0.0) ** sharpness
+            if weight <= 0.0:
+                continue
+            total += weight
+            provisions = self.entries[index].provisions
+            for pid in provisions:
+                row = row_of.get(pid)
+                if row is not None:
+                    shares[row] = shares.get(row, 0.0) + weight / len(provisions)
+        return {row: v / total for row, v in shares.items()} if total > 0 else {}
+
     def article_counts(self, row_of: Mapping[str, int], n_rows: int) -> np.ndarray:
         """How many bank questions cite each corpus row (the article prior's evidence: real
         consultation questions concentrate on a few hundred articles)."""

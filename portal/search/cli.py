@@ -12,6 +12,9 @@ from pathlib import Path
 from portal.laws.ids import law_slug_of
 from portal.search.evaluation import RECALL_AT, evaluate, load_queries, peak_rss_mb
 
+# the colloquial sets `tune` may learn from (tests/search/data/README.md): dev sets, never heldout6
+DEV_SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+
 
 def _progress_bar(label: str):
     from tqdm import tqdm
@@ -117,7 +120,8 @@ def run_tune(args: argparse.Namespace) -> int:
 
     engine = _engine(None, args.model)
     offtopic = [q.query for q in load_dev(Path(args.offtopic))]
-    document = tune(engine, load_seed(), load_dev(Path(args.dev)), folds=args.folds, offtopic=offtopic,
+    dev = [q for path in args.dev for q in load_dev(Path(path))]
+    document = tune(engine, load_seed(), dev, folds=args.folds, offtopic=offtopic,
                     log=lambda m: print(m, file=sys.stderr))
     target = Path(args.output) if args.output else CONFIG_FILE
     write_config(document, target)
@@ -199,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", help="embedding model (default: settings.embedding_model)")
     p.set_defaults(handler=run_build)
     p = sub.add_parser("tune", help="choose fusion weights and thresholds by k-fold cross-validation")
-    p.add_argument("--dev", default="tests/search/data/dev-questions.jsonl", help="colloquial questions (JSONL)")
+    p.add_argument("--dev", nargs="+", default=[f"tests/search/data/{name}-questions.jsonl" for name in DEV_SETS],
+                   help="colloquial dev questions (JSONL files; default: every dev set, never a held-out one)")
     p.add_argument("--offtopic", default="tests/search/data/offtopic-questions.jsonl",
                    help="questions the library does not answer (JSONL), to calibrate the no-answer thresholds")
     p.add_argument("--folds", type=int, default=5)

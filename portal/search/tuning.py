@@ -21,6 +21,8 @@ import yaml
 from portal.search.bank import BankEntry, QuestionBank, article_prior, citation_counts
 from portal.search.engine import confident_rule
 from portal.search.evaluation import EvalQuery
+from portal.search.rerank import Reranker, candidates, features
+from portal.search.rerank import fit as fit_reranker
 
 GRID = {
     "rrf_k": (5.0, 10.0, 20.0, 60.0),
@@ -94,9 +96,55 @@ def calibrate_confidence(best_dense: np.ndarray, best_lexical: np.ndarray, off_d
             "true no-answer (off-topic)": round(true_no, 4), "off-topic questions": int(len(off_dense))}
 
 
+def _cv_reranker(engine, texts: Sequence[str], plain: np.ndarray, adapted: np.ndarray,
+                 gold: list[list[int]], fold_of: np.ndarray, seed: Sequence[BankEntry], bank: QuestionBank,
+                 synonym_weight: float, folds: int, log) -> tuple[np.ndarray, Reranker]:
+    """Cross-validated reranker scores (questions × documents) and the reranker fitted on all.
+
+    Every seed question's features come from its fold's adapter output, bank and prior (the other
+    folds), as for a question the bank has never seen; the colloquial ones from the whole seed.
+    The reranker for a fold is fitted on the other folds' questions (seed folds as above, the
+    colloquial questions split into as many folds); seed and colloquial questions weigh the same
+    in total. (The features of a training question may use the test fold's bank entries; the test
+    question's own features never do.)"""
+    docs = engine.corpus.documents
+    n_docs, depth, n_seed, n = len(docs), engine.config.depth, len(seed), len(texts)
+    row_of = {d.id: i for i, d in enumerate(docs)}
+    facts = engine.corpus_facts()
+    keeps = [np.flatnonzero(fold_of != f) for f in range(folds)]
+    fold_banks = [QuestionBank([seed[j] for j in keep], bank.vectors[keep]) for keep in keeps]
+    fold_priors = [article_prior(citation_counts(b.entries, row_of, n_docs)) for b in fold_banks]
+    whole_prior = article_prior(citation_counts(seed, row_of, n_docs))
+    rows_of, matrices, labels = [], [], []
+    for i, text in enumerate(texts):
+        b, p = (fold_banks[fold_of[i]], fold_priors[fold_of[i]]) if i < n_seed else (bank, whole_prior)
+        ev = engine.evidence(text, plain=plain[i], adapted=adapted[i], bank=b, prior=p,
+                             synonym_weight=synonym_weight)
+        rows = candidates(ev, depth)
+        rows_of.append(rows)
+        matrices.append(features(ev, facts, rows, depth))
+        labels.append(np.isin(rows, gold[i]).astype(np.float32))
+    split = np.zeros(n, dtype=int)
+    split[:n_seed] = fold_of
+    colloquial = np.arange(n_seed, n)[np.random.default_rng(1).permutation(n - n_seed)]
+    split[colloquial] = np.arange(n - n_seed) % folds
+    weights = np.where(np.arange(n) < n_seed, 1.0, n_seed / max(1, n - n_seed))
+    model_id = engine.embedder.model_id
+    scores = np.full((n, n_docs), -1e9, dtype=np.float32)
+    for f in range(folds):
+        train = np.flatnonzero(split != f)
+        model = fit_reranker([matrices[i] for i in train], [labels[i] for i in train], weights[train].tolist(),
+                             model_id=model_id)
+        for i in np.flatnonzero(split == f):
+            scores[i, rows_of[i]] = model.scores(matrices[i])
+        log(f"reranker fold {f + 1}/{folds}: done")
+    return scores, fit_reranker(matrices, labels, weights.tolist(), model_id=model_id)
+
+
 def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: int = 5,
          offtopic: Sequence[str] = (), log=print) -> dict:
-    """Cross-validated choice of the engine's parameters; returns the engine.yaml document."""
+    """Cross-validated choice of the engine's parameters; returns the engine.yaml document.
+    `dev`: the colloquial dev questions (one set, however many files they came from)."""
     from portal.search.learned import (
         AdapterSettings,
         apply_adapter,
@@ -188,6 +236,7 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
         padded = np.concatenate([matrix, np.zeros((matrix.shape[0], 1), dtype=matrix.dtype)], axis=1)
         return np.take_along_axis(padded, take, axis=1)
 
+    gold_rows = gold
     dense, named, prior = compact(dense), compact(named), compact(prior)
     repealed = np.append(repealed, False)[take]
     lexical = {k: compact(m) for k, m in lexical.items()}
@@ -220,6 +269,14 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
         fig = next(f for _, q, f in results if q == p)
         return {name: {"recall@5": round(r5, 4), "mrr@10": round(m, 4)} for name, (r5, m) in fig.items()}
 
+    # the learned reranker, on the chosen vocabulary weight: shipped when it beats the fusion
+    rerank_scores, reranker = _cv_reranker(engine, texts, plain, adapted, gold_rows, fold_of, seed, bank,
+                                           chosen["synonym_weight"], folds, log)
+    rerank_figures = {name: _figures(rerank_scores[s], gold_rows[s]) for name, s in sets.items()}
+    rerank_objective = sum(f[1] for f in rerank_figures.values()) / len(rerank_figures)
+    log(f"reranker objective {rerank_objective:.4f} (fusion {objective:.4f})")
+    ships = rerank_objective > objective
+
     ablations = {}
     for label, change in [("without bank", {"bank_weight": 0.0}),
                           ("without vocabulary", {"synonym_weight": 0.0}),
@@ -240,17 +297,27 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
                 [(t, 1.0) for t in own] + [(t, max(GRID["synonym_weight"])) for t in added]).max()))
     confidence = calibrate_confidence(best_dense, best_lexical, off_dense, off_lexical)
     t = confidence["thresholds"]
+    fusion_figures = {"objective (mean MRR@10 of the sets)": round(objective, 4), **described(chosen)}
+    reranker_figures = {"objective (mean MRR@10 of the sets)": round(rerank_objective, 4),
+                        **{name: {"recall@5": round(r5, 4), "mrr@10": round(m, 4)}
+                           for name, (r5, m) in rerank_figures.items()}}
     return {
         "chosen": {**{k: (float(v) if isinstance(v, float) else v) for k, v in chosen.items()},
                    "lexical_weight": 1.0,
                    "min_dense": round(t["min_dense"], 4),
                    "min_dense_with_lexical": round(t["min_dense_with_lexical"], 4),
                    "min_lexical": round(t["min_lexical"], 3)},
-        "figures": {"objective (mean MRR@10 of the sets)": round(objective, 4), **described(chosen)},
-        "ablations": ablations,
+        "reranker": reranker.to_document() if ships else None,
+        "figures": reranker_figures if ships else fusion_figures,
+        "figures without the reranker (fusion alone)" if ships else "figures of the reranker (not shipped)":
+            fusion_figures if ships else reranker_figures,
+        "ablations (fusion)": ablations,
         "how": {"command": "python -m portal.search tune", "folds": folds,
                 "sets": {"seed (CV)": f"{n_seed} bank seed questions, {folds}-fold, bank = other folds",
-                         "dev": f"{len(dev)} dev questions, bank = whole seed"},
+                         "dev": f"{len(dev)} colloquial dev questions, bank = whole seed"},
+                "reranker": "listwise softmax, L-BFGS; cross-validated on the seed folds and "
+                            f"{folds} folds of the dev questions (seed and dev weigh the same); "
+                            "shipped when its objective beats the fusion's",
                 "grid": {k: list(v) for k, v in GRID.items()},
                 "confidence": {"rule": "quantiles of the best cosine / best BM25 score over the in-scope "
                                        f"questions; most off-topic questions refused with at most "

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import faiss
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from portal.search.embedder import normalise
 
 # One query at a time is a memory-bound scan; OpenMP threads only add spin-waiting when the two
 # cores are shared with the model and other processes (measured: p50 57 ms → 33 ms on 55k docs).
 faiss.omp_set_num_threads(1)
+# The same for numpy's BLAS (the reranker's cosines over all articles): 2 threads took 1.5 ms a
+# question quiet and up to hundreds under load (spin-waiting), 1 thread 0.5 ms.
+threadpool_limits(1, user_api="blas")
 
 
 class VectorIndex:

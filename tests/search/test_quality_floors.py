@@ -1,8 +1,9 @@
-"""Quality cannot silently fall: the eval runs on every question set in tests/search/data (except
-heldout5, which is measured once by hand) and must stay above floors a few points under the
-figures measured on 2026-11-30 (lexical, notes/2026-11-30-search.md) and 2026-12-01 (fused, with the
-article prior and the retuned weights: notes/2026-12-01-search.md). Lexical ranking is the same with any
-embedder, so it runs with the fake one; the fused ranking needs the real model (slow)."""
+"""Quality cannot silently fall: the eval runs on every dev question set in tests/search/data (never
+on heldout6, which is measured once by hand) and must stay above floors a few points under the
+figures measured on 2026-11-30 (lexical, notes/2026-11-30-search.md) and 2026-12-01 (the learned
+reranker, notes/2026-12-01-rerank.md; it was fitted on these sets, so these are not held-out
+figures). Lexical ranking is the same with any embedder, so it runs with the fake one; the served
+ranking needs the real model (slow)."""
 
 from pathlib import Path
 
@@ -21,11 +22,12 @@ LEXICAL_FLOORS = {
     "heldout4": (0.11, 0.05),
 }
 FUSED_FLOORS = {
-    "dev": (0.84, 0.70),
-    "heldout": (0.90, 0.73),
-    "heldout2": (0.65, 0.36),
-    "heldout3": (0.55, 0.39),
-    "heldout4": (0.11, 0.07),
+    "dev": (0.79, 0.63),
+    "heldout": (0.90, 0.85),
+    "heldout2": (0.75, 0.48),
+    "heldout3": (0.71, 0.46),
+    "heldout4": (0.28, 0.17),
+    "heldout5": (0.64, 0.53),
 }
 
 
@@ -51,4 +53,18 @@ def test_fused_search_with_the_real_model_stays_above_its_floor(real_engine, nam
 
 
 def test_the_held_out_set_is_not_evaluated_by_the_tests():
-    assert "heldout5" not in LEXICAL_FLOORS and "heldout5" not in FUSED_FLOORS
+    assert "heldout6" not in LEXICAL_FLOORS and "heldout6" not in FUSED_FLOORS
+
+
+def test_tune_learns_from_every_dev_set_and_never_from_the_held_out_one():
+    from portal.search.cli import DEV_SETS
+
+    assert set(DEV_SETS) == set(FUSED_FLOORS) and "heldout6" not in DEV_SETS
+    assert all((DATA / f"{name}-questions.jsonl").is_file() for name in DEV_SETS)
+
+
+def test_every_gold_article_of_every_question_set_is_in_the_library(library):
+    known = {p.id for law in library.laws.values() for p in law.provisions}
+    for path in sorted(DATA.glob("*-questions.jsonl")):
+        for q in load_queries(path):
+            assert set(q.gold) <= known, (path.name, q.id, sorted(set(q.gold) - known))
