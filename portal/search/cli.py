@@ -131,6 +131,8 @@ def run_tune(args: argparse.Namespace) -> int:
 
 
 def run_train(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from portal.search.bank import load_seed
     from portal.search.learned import (
         AdapterSettings,
@@ -148,13 +150,20 @@ def run_train(args: argparse.Namespace) -> int:
     bank = question_bank(entries, engine.embedder, directory)
     save_bank_vectors(bank, engine.embedder.model_id, directory)
     settings = AdapterSettings(penalty=args.penalty, temperature=args.temperature, steps=args.steps,
-                               learning_rate=args.learning_rate)
+                               learning_rate=args.learning_rate, dev_weight=args.dev_weight)
+    dev = [q for path in args.dev for q in load_queries(Path(path)) if q.gold and set(q.gold) <= set(row_of)]
     started = time.perf_counter()
-    matrix = train_adapter(bank.vectors, [[row_of[p] for p in e.provisions] for e in entries],
-                           engine.artefacts.vector.vectors(), settings)
+    vectors = bank.vectors
+    if dev:
+        vectors = np.vstack([vectors, engine.embedder.encode_queries([q.query for q in dev])])
+    gold = [[row_of[p] for p in e.provisions] for e in entries] + [[row_of[g] for g in q.gold] for q in dev]
+    weights = [1.0] * len(entries) + [settings.dev_weight] * len(dev)
+    matrix = train_adapter(vectors, gold, engine.artefacts.vector.vectors(), settings, weights)
     save_adapter(directory, matrix, model_id=engine.embedder.model_id,
-                 corpus_hash=engine.corpus.content_hash, entries=entries, settings=settings)
-    print(f"adapter trained on {len(entries)} bank questions in {time.perf_counter() - started:.1f} s: {directory}")
+                 corpus_hash=engine.corpus.content_hash, entries=entries, settings=settings,
+                 dev_questions=len(dev))
+    print(f"adapter trained on {len(entries)} bank and {len(dev)} dev questions in "
+          f"{time.perf_counter() - started:.1f} s: {directory}")
     return 0
 
 
@@ -217,6 +226,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--temperature", type=float, default=0.05)
     p.add_argument("--steps", type=int, default=60)
     p.add_argument("--learning-rate", type=float, default=5e-3)
+    p.add_argument("--dev", nargs="+", default=[f"tests/search/data/{name}-questions.jsonl" for name in DEV_SETS],
+                   help="colloquial dev questions the adapter also learns from (never a held-out set)")
+    p.add_argument("--dev-weight", type=float, default=3.0,
+                   help="weight of a dev question against a bank question (3: by 5-fold CV, 1.5 / 3 / 6)")
     p.add_argument("--model", help="embedding model (default: settings.embedding_model)")
     p.set_defaults(handler=run_train)
     p = sub.add_parser("stats", help="provisions most often opened from search results (anonymous counts)")

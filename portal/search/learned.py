@@ -77,12 +77,17 @@ class AdapterSettings:
     temperature: float  # softmax temperature over all articles
     steps: int
     learning_rate: float
+    # weight of a colloquial dev question against a bank question (the dev sets are ~150
+    # everyday-words questions beside ~800 consultation questions)
+    dev_weight: float = 3.0
 
 
 def train_adapter(question_vectors: np.ndarray, gold_rows: Sequence[Sequence[int]],
-                  document_vectors: np.ndarray, settings: AdapterSettings) -> np.ndarray:
-    """W (d×d, from the identity) minimising the softmax cross-entropy of each (question, gold
-    article) pair over all articles, plus penalty·||W − I||². Full-batch Adam on CPU, seeded."""
+                  document_vectors: np.ndarray, settings: AdapterSettings,
+                  weights: Sequence[float] | None = None) -> np.ndarray:
+    """W (d×d, from the identity) minimising the (question-weighted) softmax cross-entropy of each
+    (question, gold article) pair over all articles, plus penalty·||W − I||². Full-batch Adam on
+    CPU, seeded."""
     import torch
 
     torch.manual_seed(0)
@@ -93,13 +98,15 @@ def train_adapter(question_vectors: np.ndarray, gold_rows: Sequence[Sequence[int
     d = torch.tensor(np.asarray(document_vectors, dtype=np.float32))
     qi = torch.tensor([p[0] for p in pairs])
     gi = torch.tensor([p[1] for p in pairs])
+    wi = torch.tensor([1.0 if weights is None else float(weights[p[0]]) for p in pairs])
     eye = torch.eye(d.shape[1])
     w = eye.clone().requires_grad_(True)
     opt = torch.optim.Adam([w], lr=settings.learning_rate)
     for _ in range(settings.steps):
         z = torch.nn.functional.normalize(q @ w, dim=1)
         logits = (z @ d.T) / settings.temperature
-        loss = torch.nn.functional.cross_entropy(logits[qi], gi) + settings.penalty * ((w - eye) ** 2).sum()
+        ce = torch.nn.functional.cross_entropy(logits[qi], gi, reduction="none")
+        loss = (ce * wi).sum() / wi.sum() + settings.penalty * ((w - eye) ** 2).sum()
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -126,13 +133,14 @@ def load_adapter(directory: Path, *, model_id: str, corpus_hash: str, dim: int) 
 
 
 def save_adapter(directory: Path, matrix: np.ndarray, *, model_id: str, corpus_hash: str,
-                 entries: Sequence[BankEntry], settings: AdapterSettings) -> None:
+                 entries: Sequence[BankEntry], settings: AdapterSettings, dev_questions: int = 0) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     np.save(directory / ADAPTER_FILE, matrix.astype(np.float32), allow_pickle=False)
     manifest = read_learned_manifest(directory)
     manifest["adapter"] = {"model_id": model_id, "corpus_hash": corpus_hash,
                            "bank_hash": bank_hash(entries), "bank_entries": len(entries),
                            "penalty": settings.penalty, "temperature": settings.temperature,
-                           "steps": settings.steps, "learning_rate": settings.learning_rate}
+                           "steps": settings.steps, "learning_rate": settings.learning_rate,
+                           "dev_questions": dev_questions, "dev_weight": settings.dev_weight}
     (directory / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n",
                                              encoding="utf-8")

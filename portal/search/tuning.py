@@ -97,20 +97,21 @@ def calibrate_confidence(best_dense: np.ndarray, best_lexical: np.ndarray, off_d
 
 
 def _cv_reranker(engine, texts: Sequence[str], plain: np.ndarray, adapted: np.ndarray,
-                 gold: list[list[int]], fold_of: np.ndarray, seed: Sequence[BankEntry], bank: QuestionBank,
+                 gold: list[list[int]], split: np.ndarray, seed: Sequence[BankEntry], bank: QuestionBank,
                  synonym_weight: float, folds: int, log) -> tuple[np.ndarray, Reranker]:
     """Cross-validated reranker scores (questions × documents) and the reranker fitted on all.
 
-    Every seed question's features come from its fold's adapter output, bank and prior (the other
-    folds), as for a question the bank has never seen; the colloquial ones from the whole seed.
-    The reranker for a fold is fitted on the other folds' questions (seed folds as above, the
-    colloquial questions split into as many folds); seed and colloquial questions weigh the same
-    in total. (The features of a training question may use the test fold's bank entries; the test
+    `split`: each question's fold (seed questions first, then the colloquial dev questions). Every
+    question's features come from its fold's adapter output (trained on the other folds); a seed
+    question's bank and prior from the other folds' seed questions, a dev question's from the
+    whole seed, as for a question the bank has never seen. The reranker for a fold is fitted on the
+    other folds' questions; seed and colloquial questions weigh the same in total. (The features of a training question may use the test fold's bank entries; the test
     question's own features never do.)"""
     docs = engine.corpus.documents
     n_docs, depth, n_seed, n = len(docs), engine.config.depth, len(seed), len(texts)
     row_of = {d.id: i for i, d in enumerate(docs)}
     facts = engine.corpus_facts()
+    fold_of = split[:n_seed]
     keeps = [np.flatnonzero(fold_of != f) for f in range(folds)]
     fold_banks = [QuestionBank([seed[j] for j in keep], bank.vectors[keep]) for keep in keeps]
     fold_priors = [article_prior(citation_counts(b.entries, row_of, n_docs)) for b in fold_banks]
@@ -124,10 +125,6 @@ def _cv_reranker(engine, texts: Sequence[str], plain: np.ndarray, adapted: np.nd
         rows_of.append(rows)
         matrices.append(features(ev, facts, rows, depth))
         labels.append(np.isin(rows, gold[i]).astype(np.float32))
-    split = np.zeros(n, dtype=int)
-    split[:n_seed] = fold_of
-    colloquial = np.arange(n_seed, n)[np.random.default_rng(1).permutation(n - n_seed)]
-    split[colloquial] = np.arange(n - n_seed) % folds
     weights = np.where(np.arange(n) < n_seed, 1.0, n_seed / max(1, n - n_seed))
     model_id = engine.embedder.model_id
     scores = np.full((n, n_docs), -1e9, dtype=np.float32)
@@ -171,16 +168,24 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
     for f in range(folds):
         fold_of[order[f::folds]] = f
 
+    # the dev questions get folds of their own (the adapter and the reranker learn from them too)
+    split = np.concatenate([fold_of, np.zeros(len(dev), dtype=int)])
+    split[n_seed + np.random.default_rng(1).permutation(len(dev))] = np.arange(len(dev)) % folds
+
     # component rankings, once per question
     adapted = apply_adapter(plain, engine.adapter)
-    if engine.adapter is not None:  # a seed question must not be scored by an adapter trained on it
-        settings = AdapterSettings(**{k: v for k, v in (read_learned_manifest(learned).get("adapter") or {}).items()
-                                      if k in AdapterSettings.__dataclass_fields__})
+    if engine.adapter is not None:  # no question is scored by an adapter trained on it
+        manifest = read_learned_manifest(learned).get("adapter") or {}
+        settings = AdapterSettings(**{k: v for k, v in manifest.items() if k in AdapterSettings.__dataclass_fields__})
         documents = engine.artefacts.vector.vectors()
+        learns_dev = bool(manifest.get("dev_questions"))
+        weights = np.where(np.arange(len(texts)) < n_seed, 1.0, settings.dev_weight)
         for f in range(folds):
-            train = np.flatnonzero(fold_of != f)
-            matrix = train_adapter(plain[train], [gold[i] for i in train], documents, settings)
-            held = np.flatnonzero(fold_of == f)
+            train = np.flatnonzero((split != f) & ((np.arange(len(texts)) < n_seed) | learns_dev))
+            matrix = train_adapter(plain[train], [gold[i] for i in train], documents, settings, weights[train])
+            held = np.flatnonzero(split == f)
+            if not learns_dev:  # the shipped adapter never saw the dev questions: they keep it
+                held = held[held < n_seed]
             adapted[held] = apply_adapter(plain[held], matrix)
             log(f"fold adapter {f + 1}/{folds}: done")
     cos = adapted @ engine.artefacts.vector.vectors().T
@@ -270,7 +275,7 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
         return {name: {"recall@5": round(r5, 4), "mrr@10": round(m, 4)} for name, (r5, m) in fig.items()}
 
     # the learned reranker, on the chosen vocabulary weight: shipped when it beats the fusion
-    rerank_scores, reranker = _cv_reranker(engine, texts, plain, adapted, gold_rows, fold_of, seed, bank,
+    rerank_scores, reranker = _cv_reranker(engine, texts, plain, adapted, gold_rows, split, seed, bank,
                                            chosen["synonym_weight"], folds, log)
     rerank_figures = {name: _figures(rerank_scores[s], gold_rows[s]) for name, s in sets.items()}
     rerank_objective = sum(f[1] for f in rerank_figures.values()) / len(rerank_figures)
@@ -323,7 +328,9 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
                                        f"questions; most off-topic questions refused with at most "
                                        f"{MAX_FALSE_NO_ANSWER:.0%} of the in-scope refused",
                                **{k: v for k, v in confidence.items() if k != "thresholds"}},
-                "adapter": "per fold, trained on the other folds (dev: the shipped adapter)"
+                "adapter": ("per fold, trained on the other folds' seed and dev questions"
+                            if read_learned_manifest(learned).get("adapter", {}).get("dev_questions")
+                            else "per fold, trained on the other seed folds (dev: the shipped adapter)")
                 if engine.adapter is not None else "none (identity)",
                 "model_id": engine.embedder.model_id},
     }

@@ -38,6 +38,20 @@ def test_training_brings_questions_to_their_articles_and_it_is_served_only_where
     assert apply_adapter(questions, None) is questions  # no adapter: the identity
 
 
+def test_a_heavier_question_pulls_the_adapter_towards_its_article():
+    rng = np.random.default_rng(2)
+    docs = normalise(rng.normal(size=(30, 16)).astype(np.float32))
+    question = normalise(rng.normal(size=(1, 16)).astype(np.float32))
+    questions = np.vstack([question, question])  # the same words, two lawyers, two articles
+    gold = [[3], [7]]
+    for heavy, light in ((0, 1), (1, 0)):
+        weights = [1.0, 1.0]
+        weights[heavy] = 5.0
+        z = apply_adapter(question, train_adapter(questions, gold, docs, SETTINGS, weights))
+        cos = (z @ docs.T)[0]
+        assert cos[gold[heavy][0]] > cos[gold[light][0]]
+
+
 def test_bank_vectors_are_cached_per_question_and_new_questions_encoded(tmp_path):
     class Counting(FakeEmbedder):
         encoded = 0
