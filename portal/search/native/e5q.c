@@ -9,7 +9,8 @@
  *     instruction against broadcast activations, 4 tokens at a time (no
  *     per-call scale conversion or weight expansion, no scalar loops);
  *   - quantize_acts: AVX2 path giving the same bytes as the scalar one;
- *   - GELU: vectorised erf (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7).
+ *   - GELU: vectorised erf (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7);
+ *   - attention scores: the q.k dot over a head vectorised (head_dot).
  * Built WITHOUT OpenMP (portal/search/native/__init__.py): one text, one
  * thread, no spinning workers on shared cores; every buffer is allocated per
  * call, so a handle may be used from several threads at once.
@@ -405,6 +406,21 @@ static inline __m256 gelu8(__m256 x) {
 }
 #endif
 
+/* portal: one attention score q.k over a head (hd = 32 here: four vectors) */
+static inline float head_dot(const float *q, const float *k, int hd) {
+    int e = 0;
+    float d = 0.f;
+#if defined(__AVX2__)
+    if (hd % 8 == 0) {
+        __m256 acc = _mm256_setzero_ps();
+        for (; e < hd; e += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(q + e), _mm256_loadu_ps(k + e), acc);
+        d = hsum256(acc);
+    }
+#endif
+    for (; e < hd; e++) d += q[e] * k[e];
+    return d;
+}
+
 /* portal: GELU over a buffer (vectorised, scalar tail) */
 static void gelu_all(float *v, size_t n) {
     size_t i = 0;
@@ -671,8 +687,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
                     float mx = -1e30f;
                     for (int s = s0; s < s1; s++) {
                         const float *kh = k + (size_t)s * H + h * hd;
-                        float d = 0.f;
-                        for (int e = 0; e < hd; e++) d += qh[e] * kh[e];
+                        float d = head_dot(qh, kh, hd);
                         d *= scale; prob[s - s0] = d; if (d > mx) mx = d;
                     }
                     float sum = 0.f;
