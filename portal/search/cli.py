@@ -46,7 +46,9 @@ def _engine(corpus_path: Path | None, model: str | None):
             return SearchEngine.for_library(library, index_dir=settings.index_dir, embedder=model, progress=update,
                                             bank=load_seed())
         corpus = corpus_from_jsonl(corpus_path)
-        return SearchEngine.for_corpus(corpus, index_dir=settings.index_dir, embedder=model, progress=update)
+        # the bank serves whatever of it the corpus can (entries citing only articles it has)
+        return SearchEngine.for_corpus(corpus, index_dir=settings.index_dir, embedder=model, progress=update,
+                                       bank=load_seed())
     finally:
         bar.close()
 
