@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from portal.lifecycle import (
-    DRAFT,
-    PUBLISH,
-    PUBLISHED,
-    PUBLISHING,
-    WITHDRAW,
-    WITHDRAWN,
-    Transition,
-    publishing,
-)
-from portal.lifecycle import PUBLISHING_STATES as STATES
+from portal import lifecycle as shared
+from portal.lifecycle import Transition, publishing
 from portal.lifecycle import allowed_actions as lifecycle_allowed
 
-__all__ = ["ACTIONS", "DRAFT", "MACHINE", "PUBLISH", "PUBLISHED", "STATES", "TRANSITIONS", "WITHDRAW",
-           "WITHDRAWN", "IllegalTransition", "allowed_actions", "next_state"]
+# the published-content lifecycle's words, named here for this lifecycle's callers
+DRAFT, PUBLISHED, WITHDRAWN, PUBLISH, WITHDRAW = shared.DRAFT, shared.PUBLISHED, shared.WITHDRAWN, shared.PUBLISH, shared.WITHDRAW
+STATES, PUBLISHING = shared.PUBLISHING_STATES, shared.PUBLISHING
 
 ACTIONS: tuple[str, ...] = (PUBLISH, WITHDRAW)
 TRANSITIONS: dict[str, Transition] = PUBLISHING

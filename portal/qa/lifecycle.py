@@ -3,23 +3,14 @@
 
 from __future__ import annotations
 
-from portal.lifecycle import (
-    DRAFT,
-    PUBLISH,
-    PUBLISHED,
-    PUBLISHING,
-    WITHDRAW,
-    WITHDRAWN,
-    Transition,
-    publishing,
-)
-from portal.lifecycle import PUBLISHING_STATES as STATES
+from portal import lifecycle as shared
+from portal.lifecycle import Transition, publishing
 from portal.lifecycle import allowed_actions as lifecycle_allowed
 from portal.lifecycle import next_state as lifecycle_next
 
-__all__ = ["ANSWER", "ANSWERED", "DISMISS", "DISMISSED", "DRAFT", "PENDING", "PUBLISH", "PUBLISHED", "QUESTIONS",
-           "QUESTION_TRANSITIONS", "SENT_STATES", "SENT_TRANSITIONS", "STATES", "WITHDRAW", "WITHDRAWN",
-           "IllegalTransition", "allowed_actions", "next_state"]
+# the published-content lifecycle's words, named here for this lifecycle's callers
+DRAFT, PUBLISHED, WITHDRAWN, PUBLISH, WITHDRAW = shared.DRAFT, shared.PUBLISHED, shared.WITHDRAWN, shared.PUBLISH, shared.WITHDRAW
+STATES, PUBLISHING = shared.PUBLISHING_STATES, shared.PUBLISHING
 
 PENDING, ANSWERED, DISMISSED = "待处理", "已收入", "已忽略"
 SENT_STATES: tuple[str, ...] = (PENDING, ANSWERED, DISMISSED)
