@@ -93,6 +93,10 @@ def _clock(view: svc.StatusView) -> None:
     st.markdown("#### 法定期限")
     if view.days_left is not None:
         which = "办结" if view.registered_date else "告知是否受理"
+        if view.moved_due is not None:
+            nominal, real = view.moved_due
+            st.markdown(f"{which}期限的最后一日是法定休假日（{date_text(nominal)}），"
+                        f"顺延至 **{date_text(real)}**（民法典第二百零三条）。")
         if view.days_left >= 0:
             st.info(f"距{which}的法定期限还有 {view.days_left} 天。")
         else:

@@ -83,13 +83,15 @@ class StatusView:
     reject_channel: str
     history: list[HistoryEntry]
     clock: list[ClockLine]
-    days_left: int | None
+    days_left: int | None  # to the real last day (民法典 第二百零三条), as staff and 数据看板 count
     can_withdraw: bool
     can_rate: bool
     rating: str
     rating_comment: str
     materials: tuple[Material, ...] = ()
     can_supplement: bool = False    # 需补充材料: the citizen may send material from this page
+    # (nominal, real) last day of the running period when a 法定休假日 moves it, else None
+    moved_due: tuple[dt.date, dt.date] | None = None
 
 
 def status_view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
@@ -97,6 +99,7 @@ def status_view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
                           .order_by(col(PrefilingEvent.at), col(PrefilingEvent.id))).all()
     clock = clock_of(p, events)
     running = p.state in RUNNING
+    nominal, real = clock.current_due(), clock.current_due(real=True)
     atts = session.exec(select(PrefilingAttachment).where(PrefilingAttachment.prefiling_id == p.id)
                         .order_by(col(PrefilingAttachment.id))).all()
     return StatusView(
@@ -106,11 +109,12 @@ def status_view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
         reject_reason=p.reject_reason, reject_channel=p.reject_channel,
         history=[HistoryEntry(e.at, ACTION_NAMES.get(e.action, e.action), e.to_state, e.reply)
                  for e in events],
-        clock=clock_lines(clock), days_left=clock.days_left(today) if running else None,
+        clock=clock_lines(clock), days_left=clock.days_left(today, real=True) if running else None,
         can_withdraw=allowed(p.state, "withdraw"), can_rate=p.state == CLOSED and not p.rating,
         rating=p.rating, rating_comment=p.rating_comment,
         materials=tuple(Material(i, a.kind, a.size, a.added_at) for i, a in enumerate(atts, start=1)),
-        can_supplement=allowed(p.state, "supplement"))
+        can_supplement=allowed(p.state, "supplement"),
+        moved_due=(nominal, real) if running and real != nominal else None)
 
 
 def find_prefiling(session: Session, code: str, secret: str, client: ClientInfo, cipher: Cipher) -> Prefiling:

@@ -12,7 +12,7 @@ from portal.prefiling.lookup import NEUTRAL
 from portal.prefiling.models import RateEvent
 from portal.roles import HANDLER
 from tests.conftest import page_text
-from tests.prefiling.factories import make_prefiling
+from tests.prefiling.factories import days_left_today, make_prefiling
 
 PAGE = "pages/lookup.py"
 CLERK = Actor("clerk", frozenset({HANDLER}))
@@ -53,7 +53,7 @@ def test_right_code_and_secret_show_state_dates_and_clock(open_lookup):
     at = open_lookup()
     made = stored()
     text = page_text(ask(at, codes.grouped(made.code), made.secret))
-    assert "当前状态：已提交" in text and "受理告知" in text and "距告知是否受理的法定期限还有 15 天" in text
+    assert "当前状态：已提交" in text and "受理告知" in text and f"距告知是否受理的法定期限还有 {days_left_today(15)} 天" in text
     assert "张秀兰" not in text and "13812345678" not in text  # no personal data on the lookup page
 
 

@@ -72,3 +72,15 @@ def in_threads(n: int, target) -> tuple[list, list[Exception]]:
     for t in threads:
         t.join()
     return results, errors
+
+
+def days_left_today(period_days: int) -> int:
+    """Days a citizen or staff member reads today for a period of `period_days` starting today:
+    counted to the real last day (a last day on a rest day moves on, 民法典 第二百零三条)."""
+    import datetime as dt
+
+    from portal.clock import last_day
+    from portal.timeutil import beijing_today
+
+    today = beijing_today()
+    return (last_day(today + dt.timedelta(days=period_days)) - today).days

@@ -9,7 +9,7 @@ from portal.prefiling.lookup import NEUTRAL, LookupFailed, RatingRefused, lookup
 from portal.prefiling.ratelimit import RateLimited
 from portal.prefiling.states import IllegalTransition
 from portal.roles import HANDLER
-from tests.prefiling.factories import client, make_prefiling
+from tests.prefiling.factories import client, days_left_today, make_prefiling
 
 HANDLER_ACTOR = Actor("clerk", frozenset({HANDLER}))
 
@@ -20,7 +20,27 @@ def test_right_code_and_secret_show_the_state_and_clock(db_engine):
         view = lookup(session=s, code=codes.grouped(made.code).lower(), secret=made.secret, client=client())
     assert view.state == "已提交" and view.code == made.code
     assert view.history[0].action == "提交预登记" and view.can_withdraw and not view.can_rate
-    assert view.days_left == 15 and view.clock[0].name == "受理告知"
+    assert view.days_left == days_left_today(15) and view.clock[0].name == "受理告知"
+
+
+def test_a_deadline_on_a_public_holiday_is_counted_to_the_day_it_moves_to(db_engine):
+    """Received 2026-09-16: 15 days end on 10-01 (国庆, rest until 10-07), so the last day is
+    10-08. On 10-05 the citizen reads 3 days left, as staff do, not "已过 4 天"."""
+    import datetime as dt
+
+    from portal.prefiling.models import Prefiling
+
+    with Session(db_engine) as s:
+        made = make_prefiling(s)
+        p = s.get(Prefiling, made.prefiling.id)
+        p.received_date = dt.date(2026, 9, 16)
+        s.add(p)
+        s.commit()
+        view = lookup(session=s, code=made.code, secret=made.secret, client=client(), today=dt.date(2026, 10, 5))
+        assert view.days_left == 3
+        assert view.moved_due == (dt.date(2026, 10, 1), dt.date(2026, 10, 8))
+        ordinary = lookup(session=s, code=made.code, secret=made.secret, client=client(), today=dt.date(2026, 9, 20))
+        assert ordinary.days_left == 18
 
 
 def test_wrong_code_and_wrong_secret_get_the_same_message(db_engine):

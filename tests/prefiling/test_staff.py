@@ -8,7 +8,7 @@ from portal.prefiling import staff
 from portal.prefiling.lookup import lookup
 from portal.prefiling.states import IllegalTransition
 from portal.roles import EDITOR, HANDLER, REPORTS
-from tests.prefiling.factories import client, make_prefiling
+from tests.prefiling.factories import client, days_left_today, make_prefiling
 
 HANDLER_ONLY = Actor("clerk", frozenset({HANDLER}))
 REPORTS_HANDLER = Actor("inspector", frozenset({HANDLER, REPORTS}))
@@ -40,7 +40,7 @@ def test_each_transition_leaves_a_reply_the_citizen_reads(db_engine):
         view = lookup(session=s, code=made.code, secret=made.secret, client=client())
         assert view.state == "已登记" and view.official_number == "LX2026-0001"
         assert [h.reply for h in view.history][1:] == ["请补充物业合同复印件。", "已登记为信访件，编号 LX2026-0001。"]
-        assert view.registered_date is not None and view.days_left == 60
+        assert view.registered_date is not None and view.days_left == days_left_today(60)
 
         other = make_prefiling(s)
         staff.reject(session=s, actor=HANDLER_ONLY, prefiling_id=other.prefiling.id,
