@@ -5,8 +5,9 @@ the starting day is not counted). When the last day falls on a public holiday th
 the next working day (民法典 第二百零三条). Every date the portal shows a citizen is the nominal
 date and the texts say so; `last_day()` applies 第二百零三条 with the rest-day calendar below
 (weekends, the State Council's 放假 days, minus its 调休 working days) and is what the statistics
-(portal.stats) judge "on time" against and what the staff queue counts its days by
-(`StatutoryClock.days_left(..., real=True)`), so the two never disagree.
+(portal.stats) judge "on time" against and what the staff queue and the citizen's 进度查询 count
+their days by (`StatutoryClock.days_left(..., real=True)`; 进度查询 also says when a last day
+moved), so none of them disagree.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ reciprocal-rank fusion with law-level priors. Implements portal.search.api.Searc
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -36,6 +37,7 @@ from portal.search.rerank import (
 from portal.search.tokenizer import LegalTokenizer, get_tokenizer, resource_dir
 from portal.search.vocabulary import Vocabulary, get_vocabulary
 
+log = logging.getLogger(__name__)
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 QUERY_CACHE_SIZE = 256  # question embeddings kept: a page rerun or 相似问题 does not encode again
 
@@ -86,8 +88,14 @@ def _config_document(path: Path) -> dict:
 
 
 def load_reranker(path: Path | None = None) -> Reranker | None:
-    """The learned reranker written by `tune` (None if the file has none)."""
-    return Reranker.from_document(_config_document(path or CONFIG_FILE).get("reranker"))
+    """The learned reranker written by `tune` (None if the file has none, or one for other
+    features: then the fusion serves and a warning says to rerun tune; a test keeps the shipped
+    file current)."""
+    try:
+        return Reranker.from_document(_config_document(path or CONFIG_FILE).get("reranker"))
+    except ValueError as exc:
+        log.warning("search: learned reranker not used (%s)", exc)
+        return None
 
 
 def load_engine_config(path: Path) -> EngineConfig:
@@ -289,7 +297,8 @@ class SearchEngine:
         facts = self.corpus_facts()
         named = np.isin(facts.law_slug, list(named_laws)) if named_laws else np.zeros(len(facts.law), dtype=bool)
         return Evidence(lexical=lexical, plain_lexical=plain_lexical, cosine=vectors @ adapted,
-                        plain_cosine=vectors @ plain, prior=prior, votes=votes, named=named)
+                        plain_cosine=vectors @ plain, prior=prior, votes=votes, named=named,
+                        pairs=facts.question_pairs(text))
 
     def _reranked(self, text: str, k: int) -> Ranking:
         own, added = self.query_terms(text)

@@ -12,6 +12,8 @@ otherwise it keeps the reciprocal-rank fusion. Serving is numpy; torch is import
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -36,7 +38,14 @@ FEATURES: tuple[str, ...] = (
     "repealed",  # 1 for a repealed law's article
     "log_length",  # log(1 + characters of the article)
     "named_law",  # 1 when the question names the article's law
+    "bigram_overlap",  # idf-weighted share of the question's Chinese character pairs in the article
 )
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+def char_bigrams(text: str) -> set[str]:
+    """Adjacent Chinese character pairs (robust where word segmentation differs)."""
+    return {run[i:i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)}
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,11 @@ class CorpusFacts:
     law_slug: np.ndarray  # law slug per row (str)
     repealed: np.ndarray  # float 0/1
     log_length: np.ndarray
+    # each article's character pairs as ids (CSR: pairs[starts[r]:starts[r + 1]]) and their idf
+    bigram_ids: Mapping[str, int]
+    bigram_idf: np.ndarray
+    pair_starts: np.ndarray
+    pairs: np.ndarray
 
     @classmethod
     def of(cls, corpus: Corpus) -> CorpusFacts:
@@ -55,9 +69,43 @@ class CorpusFacts:
         slugs = [d.law_slug or d.id for d in docs]
         chapters = [f"{slug}|{d.heading.rsplit(' ', 1)[0]}" if " " in d.heading else slug
                     for slug, d in zip(slugs, docs, strict=True)]
+        ids: dict[str, int] = {}
+        per_doc = [sorted(ids.setdefault(b, len(ids)) for b in char_bigrams(d.text)) for d in docs]
+        starts = np.zeros(len(docs) + 1, dtype=np.int64)
+        starts[1:] = np.cumsum([len(p) for p in per_doc])
+        pairs = np.array([i for p in per_doc for i in p], dtype=np.int64)
+        df = np.bincount(pairs, minlength=len(ids)).astype(np.float32)
         return cls(law=_codes(slugs), chapter=_codes(chapters), law_slug=np.array(slugs),
                    repealed=np.array([d.repealed for d in docs], dtype=np.float32),
-                   log_length=np.log1p(np.array([len(d.text) for d in docs], dtype=np.float32)))
+                   log_length=np.log1p(np.array([len(d.text) for d in docs], dtype=np.float32)),
+                   bigram_ids=ids, bigram_idf=np.log(max(len(docs), 1) / np.maximum(df, 1.0)),
+                   pair_starts=starts, pairs=pairs)
+
+    def question_pairs(self, text: str) -> tuple[np.ndarray, float]:
+        """(the question's character pairs known to the corpus as ids, the idf total of all its
+        pairs; a pair no article has counts as the rarest)."""
+        rarest = math.log(max(len(self.law), 1))
+        known, total = [], 0.0
+        for b in char_bigrams(text):
+            i = self.bigram_ids.get(b)
+            if i is None:
+                total += rarest
+            else:
+                known.append(i)
+                total += float(self.bigram_idf[i])
+        return np.array(sorted(known), dtype=np.int64), total
+
+    def pair_overlap(self, question: tuple[np.ndarray, float], rows: np.ndarray) -> np.ndarray:
+        """Per row: the idf of the question's pairs the article has / the question's idf total."""
+        known, total = question
+        out = np.zeros(len(rows), dtype=np.float32)
+        if total <= 0 or len(known) == 0:
+            return out
+        weight = np.zeros(len(self.bigram_idf), dtype=np.float32)
+        weight[known] = self.bigram_idf[known]
+        for j, r in enumerate(rows):
+            out[j] = weight[self.pairs[self.pair_starts[r]:self.pair_starts[r + 1]]].sum()
+        return out / total
 
 
 def _codes(values: Sequence[str]) -> np.ndarray:
@@ -76,6 +124,7 @@ class Evidence:
     prior: np.ndarray  # article prior (zeros without a bank)
     votes: Mapping[int, float]  # bank vote share per row
     named: np.ndarray  # bool: the row's law is named in the question
+    pairs: tuple[np.ndarray, float]  # CorpusFacts.question_pairs of the question
 
 
 def candidates(evidence: Evidence, depth: int) -> np.ndarray:
@@ -116,6 +165,7 @@ def features(evidence: Evidence, facts: CorpusFacts, rows: np.ndarray, depth: in
         facts.repealed[rows],
         facts.log_length[rows],
         evidence.named[rows].astype(np.float32),
+        facts.pair_overlap(evidence.pairs, rows),
     ]
     return np.stack(columns, axis=1).astype(np.float32)
 

