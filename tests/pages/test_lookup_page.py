@@ -137,3 +137,28 @@ def test_requested_material_is_sent_from_the_lookup_page(open_lookup):
     assert "补充材料已提交" in text and "当前状态：已提交" in text and "在线补充材料" not in text
     assert "附件1：PNG" in text and "补充" in text
     assert "照片是11月30日拍的" in text   # the note is in the history, as the citizen wrote it
+
+
+def test_a_last_day_on_a_rest_day_is_moved_and_the_page_says_so(open_lookup):
+    """The period's nominal last day is the next rest day (a Saturday, say): the page counts to the
+    working day after and names both days (民法典 第二百零三条)."""
+    import datetime as dt
+
+    from portal.clock import last_day
+    from portal.prefiling.models import Prefiling
+    from portal.prefiling.receipt import date_text
+    from portal.timeutil import beijing_today
+
+    today = beijing_today()
+    saturday = next(d for d in (today + dt.timedelta(days=n) for n in range(1, 15)) if last_day(d) > d)
+    at = open_lookup()
+    made = stored()
+    with Session(get_engine()) as s:
+        p = s.get(Prefiling, made.prefiling.id)
+        p.received_date = saturday - dt.timedelta(days=15)
+        s.add(p)
+        s.commit()
+    real = last_day(saturday)
+    text = page_text(ask(at, made.code, made.secret))
+    assert f"顺延至 **{date_text(real)}**" in text and f"法定休假日（{date_text(saturday)}）" in text
+    assert f"距告知是否受理的法定期限还有 {(real - today).days} 天" in text
