@@ -269,6 +269,13 @@ class SearchEngine:
         return (self.reranker is not None and "dense" in components
                 and self.reranker.model_id == self.embedder.model_id)
 
+    def warm(self) -> None:
+        """Build now what the first question would otherwise wait for (~0.3 s: the reranker's
+        corpus facts, with the character-pair index, and the document vectors)."""
+        if self.reranks():
+            self.corpus_facts()
+            self.document_vectors()
+
     def corpus_facts(self) -> CorpusFacts:
         if self._facts is None:
             self._facts = CorpusFacts.of(self.corpus)

@@ -74,8 +74,10 @@ class EngineLoader:
                 log.warning("search index: %d provisions to encode; serving keyword search meanwhile "
                             "(run `python -m portal.search build` ahead of serving)", self.pending)
             bank = self._bank_entries()
-            self.engine = SearchEngine.for_library(self.library, index_dir=self.index_dir,
-                                                   embedder=embedder, progress=self._progress, bank=bank)
+            engine = SearchEngine.for_library(self.library, index_dir=self.index_dir,
+                                              embedder=embedder, progress=self._progress, bank=bank)
+            engine.warm()
+            self.engine = engine
         except Exception as exc:  # keep serving keyword search; the page says the index is unavailable
             log.exception("search index could not be built")
             self.error = type(exc).__name__

@@ -151,6 +151,14 @@ def test_the_engine_reranks_only_for_the_model_the_reranker_was_fitted_with(fake
         fused = fake_engine.rank(question, k=5).rows
         fake_engine.reranker = None
         assert fused == fake_engine.rank(question, k=5).rows
+        # warming builds the pair index and document vectors before the first question, and only
+        # when the reranker serves
+        fake_engine._facts = fake_engine._document_vectors = None
+        fake_engine.warm()
+        assert fake_engine._facts is None and fake_engine._document_vectors is None
+        fake_engine.reranker = _only("log_length", fake_engine.embedder.model_id)
+        fake_engine.warm()
+        assert fake_engine._facts is not None and fake_engine._document_vectors is not None
         assert [r for r, _ in fused] != [r for r, _ in rows]
     finally:
         fake_engine.reranker = saved
