@@ -14,6 +14,7 @@ from portal.search.evaluation import RECALL_AT, evaluate, load_queries, peak_rss
 
 # the colloquial sets `tune` may learn from (tests/search/data/README.md): dev sets, never heldout6
 DEV_SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+DEV_FILES = [f"tests/search/data/{name}-questions.jsonl" for name in DEV_SETS]
 
 
 def _progress_bar(label: str):
@@ -153,7 +154,7 @@ def run_train(args: argparse.Namespace) -> int:
     save_bank_vectors(bank, engine.embedder.model_id, directory)
     settings = AdapterSettings(penalty=args.penalty, temperature=args.temperature, steps=args.steps,
                                learning_rate=args.learning_rate, dev_weight=args.dev_weight)
-    dev = [q for path in args.dev for q in load_queries(Path(path)) if q.gold and set(q.gold) <= set(row_of)]
+    dev = [q for path in args.dev for q in load_queries(Path(path)) if q.gold and set(q.gold) <= row_of.keys()]
     started = time.perf_counter()
     vectors = bank.vectors
     if dev:
@@ -214,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", help="embedding model (default: settings.embedding_model)")
     p.set_defaults(handler=run_build)
     p = sub.add_parser("tune", help="choose fusion weights and thresholds by k-fold cross-validation")
-    p.add_argument("--dev", nargs="+", default=[f"tests/search/data/{name}-questions.jsonl" for name in DEV_SETS],
+    p.add_argument("--dev", nargs="+", default=DEV_FILES,
                    help="colloquial dev questions (JSONL files; default: every dev set, never a held-out one)")
     p.add_argument("--offtopic", default="tests/search/data/offtopic-questions.jsonl",
                    help="questions the library does not answer (JSONL), to calibrate the no-answer thresholds")
@@ -228,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--temperature", type=float, default=0.05)
     p.add_argument("--steps", type=int, default=60)
     p.add_argument("--learning-rate", type=float, default=5e-3)
-    p.add_argument("--dev", nargs="+", default=[f"tests/search/data/{name}-questions.jsonl" for name in DEV_SETS],
+    p.add_argument("--dev", nargs="+", default=DEV_FILES,
                    help="colloquial dev questions the adapter also learns from (never a held-out set)")
     p.add_argument("--dev-weight", type=float, default=3.0,
                    help="weight of a dev question against a bank question (3: by 5-fold CV, 1.5 / 3 / 6)")

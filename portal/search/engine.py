@@ -300,22 +300,18 @@ class SearchEngine:
         adapted = normalise(np.asarray(adapted, dtype=np.float32).reshape(1, -1))[0]
         votes = bank.vote_shares(plain, neighbours=BANK_NEIGHBOURS, sharpness=BANK_SHARPNESS,
                                  row_of=self._row_of) if bank is not None else {}
-        named_laws = self.named_laws(text)
-        facts = self.corpus_facts()
-        named = np.isin(facts.law_slug, list(named_laws)) if named_laws else np.zeros(len(facts.law), dtype=bool)
         return Evidence(lexical=lexical, plain_lexical=plain_lexical, cosine=vectors @ adapted,
-                        plain_cosine=vectors @ plain, prior=prior, votes=votes, named=named,
-                        pairs=facts.question_pairs(text))
+                        plain_cosine=vectors @ plain, prior=prior, votes=votes, named=self.named_mask(text),
+                        pairs=self.corpus_facts().question_pairs(text), terms=own + added)
 
     def _reranked(self, text: str, k: int) -> Ranking:
-        own, added = self.query_terms(text)
         plain = self.plain_vector(text)
         ev = self.evidence(text, plain=plain, adapted=apply_adapter(plain, self.adapter), bank=self.bank,
                            prior=self._prior)
         rows = candidates(ev, self.config.depth)
         assert self.reranker is not None
         scored = self.reranker.ranked(rows, features(ev, self.corpus_facts(), rows, self.config.depth))
-        return Ranking(rows=scored[:k], terms=own + added, best_dense=float(ev.cosine.max()),
+        return Ranking(rows=scored[:k], terms=ev.terms, best_dense=float(ev.cosine.max()),
                        best_lexical=max(0.0, float(ev.lexical.max())))
 
     def rank(self, text: str, *, k: int = 10, components: tuple[str, ...] | None = None) -> Ranking:
@@ -363,6 +359,12 @@ class SearchEngine:
                 named.add(self._aliases[alias])
                 rest = rest.replace(alias, " ")
         return named
+
+    def named_mask(self, text: str) -> np.ndarray:
+        """Per corpus row: whether the question names its law (named_laws)."""
+        slugs = self.corpus_facts().law_slug
+        laws = self.named_laws(text)
+        return np.isin(slugs, list(laws)) if laws else np.zeros(len(slugs), dtype=bool)
 
     def _apply_priors(self, fused: dict[int, float], text: str) -> None:
         named = self.named_laws(text) if self.config.named_law_factor != 1.0 else set()

@@ -125,6 +125,7 @@ class Evidence:
     votes: Mapping[int, float]  # bank vote share per row
     named: np.ndarray  # bool: the row's law is named in the question
     pairs: tuple[np.ndarray, float]  # CorpusFacts.question_pairs of the question
+    terms: list[str]  # the question's own terms, then those the vocabulary added
 
 
 def candidates(evidence: Evidence, depth: int) -> np.ndarray:

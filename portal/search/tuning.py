@@ -100,29 +100,24 @@ def calibrate_confidence(best_dense: np.ndarray, best_lexical: np.ndarray, off_d
 
 
 def _cv_reranker(engine, texts: Sequence[str], plain: np.ndarray, adapted: np.ndarray,
-                 gold: list[list[int]], split: np.ndarray, seed: Sequence[BankEntry], bank: QuestionBank,
-                 synonym_weight: float, folds: int, log) -> tuple[np.ndarray, Reranker]:
+                 gold: list[list[int]], split: np.ndarray, n_seed: int, banks: Sequence[QuestionBank],
+                 priors: Sequence[np.ndarray], synonym_weight: float, folds: int,
+                 log) -> tuple[np.ndarray, Reranker]:
     """Cross-validated reranker scores (questions × documents) and the reranker fitted on all.
 
-    `split`: each question's fold (seed questions first, then the colloquial dev questions). Every
-    question's features come from its fold's adapter output (trained on the other folds); a seed
-    question's bank and prior from the other folds' seed questions, a dev question's from the
-    whole seed, as for a question the bank has never seen. The reranker for a fold is fitted on the
-    other folds' questions; seed and colloquial questions weigh the same in total. (The features of a training question may use the test fold's bank entries; the test
-    question's own features never do.)"""
-    docs = engine.corpus.documents
-    n_docs, depth, n_seed, n = len(docs), engine.config.depth, len(seed), len(texts)
-    row_of = {d.id: i for i, d in enumerate(docs)}
+    `split`: each question's fold (the `n_seed` seed questions first, then the colloquial dev
+    questions).
+    `banks` / `priors`: the bank and article prior each question sees (a seed question: the other
+    folds' seed questions; a dev question: the whole seed, as for a question the bank has never
+    seen); `adapted`: each question through its fold's adapter. The reranker for a fold is fitted on
+    the other folds' questions; seed and colloquial questions weigh the same in total. (The features
+    of a training question may use the test fold's bank entries; the test question's own features
+    never do.)"""
+    n_docs, depth, n = len(engine.corpus.documents), engine.config.depth, len(texts)
     facts = engine.corpus_facts()
-    fold_of = split[:n_seed]
-    keeps = [np.flatnonzero(fold_of != f) for f in range(folds)]
-    fold_banks = [QuestionBank([seed[j] for j in keep], bank.vectors[keep]) for keep in keeps]
-    fold_priors = [article_prior(citation_counts(b.entries, row_of, n_docs)) for b in fold_banks]
-    whole_prior = article_prior(citation_counts(seed, row_of, n_docs))
     rows_of, matrices, labels = [], [], []
     for i, text in enumerate(texts):
-        b, p = (fold_banks[fold_of[i]], fold_priors[fold_of[i]]) if i < n_seed else (bank, whole_prior)
-        ev = engine.evidence(text, plain=plain[i], adapted=adapted[i], bank=b, prior=p,
+        ev = engine.evidence(text, plain=plain[i], adapted=adapted[i], bank=banks[i], prior=priors[i],
                              synonym_weight=synonym_weight)
         rows = candidates(ev, depth)
         rows_of.append(rows)
@@ -205,29 +200,22 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
             if sw == max(GRID["synonym_weight"]):
                 best_lexical[i] = float(scores[top[0]]) if scores[top[0]] > 0 else 0.0
         lexical[sw] = _rank_matrix(rows, n_docs, depth)
+    # the bank and article prior each question sees: a seed question only the other folds'
+    # entries, a dev question the whole seed
+    fold_banks = [QuestionBank([seed[j] for j in keep], bank.vectors[keep])
+                  for keep in (np.flatnonzero(fold_of != f) for f in range(folds))]
+    seen_banks = [fold_banks[fold_of[i]] for i in range(n_seed)] + [bank] * len(dev)
+    fold_priors = [article_prior(citation_counts(b.entries, row_of, n_docs)) for b in fold_banks]
+    seen_priors = [fold_priors[fold_of[i]] for i in range(n_seed)] \
+        + [article_prior(citation_counts(seed, row_of, n_docs))] * len(dev)
     banks = {}
     for m, gate in itertools.product(GRID["bank_neighbours"], GRID["bank_gate"]):
-        rows = []
-        for i in range(len(texts)):
-            if i < n_seed:  # a seed question sees only the other folds' entries
-                keep = np.flatnonzero(fold_of != fold_of[i])
-                fold_bank = QuestionBank([seed[j] for j in keep], bank.vectors[keep])
-            else:
-                fold_bank = bank
-            rows.append(fold_bank.vote(plain[i], neighbours=m, gate=gate, row_of=row_of))
+        rows = [seen_banks[i].vote(plain[i], neighbours=m, gate=gate, row_of=row_of) for i in range(len(texts))]
         banks[(m, gate)] = _rank_matrix(rows, n_docs, depth)
         log(f"bank vote m={m} gate={gate}: done")
-    named = np.ones((len(texts), n_docs), dtype=bool)
-    slugs = np.array([d.law_slug for d in docs])
-    for i, text in enumerate(texts):
-        laws = engine.named_laws(text)
-        named[i] = np.isin(slugs, list(laws)) if laws else False
+    named = np.vstack([engine.named_mask(text) for text in texts])
     repealed = np.array([d.repealed for d in docs])
-    # the article prior each question sees: citations in its bank (other folds; dev: the seed)
-    fold_prior = [article_prior(citation_counts([seed[j] for j in np.flatnonzero(fold_of != f)], row_of, n_docs))
-                  for f in range(folds)]
-    prior = np.vstack([fold_prior[fold_of[i]] for i in range(n_seed)]
-                      + [np.tile(article_prior(citation_counts(seed, row_of, n_docs)), (len(dev), 1))])
+    prior = np.vstack(seen_priors)
     # only documents some component ranks can be fused into a question's top 10: keep, per
     # question, those candidates (a few hundred of the thousands of columns)
     ranked_any = (dense > 0) | np.any([m > 0 for m in [*lexical.values(), *banks.values()]], axis=0)
@@ -278,8 +266,8 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
         return {name: {"recall@5": round(r5, 4), "mrr@10": round(m, 4)} for name, (r5, m) in fig.items()}
 
     # the learned reranker, on the chosen vocabulary weight: shipped when it beats the fusion
-    rerank_scores, reranker = _cv_reranker(engine, texts, plain, adapted, gold_rows, split, seed, bank,
-                                           chosen["synonym_weight"], folds, log)
+    rerank_scores, reranker = _cv_reranker(engine, texts, plain, adapted, gold_rows, split, n_seed, seen_banks,
+                                           seen_priors, chosen["synonym_weight"], folds, log)
     rerank_figures = {name: _figures(rerank_scores[s], gold_rows[s]) for name, s in sets.items()}
     rerank_objective = sum(f[1] for f in rerank_figures.values()) / len(rerank_figures)
     log(f"reranker objective {rerank_objective:.4f} (fusion {objective:.4f})")

@@ -27,7 +27,8 @@ def evidence(**over):
     base = dict(lexical=np.array([0.0, 4.0, 2.0, 0.0]), plain_lexical=np.array([0.0, 4.0, 0.0, 0.0]),
                 cosine=np.array([0.9, 0.5, 0.7, 0.2]), plain_cosine=np.array([0.8, 0.6, 0.7, 0.1]),
                 prior=np.log1p(np.array([0.0, 3.0, 0.0, 0.0])), votes={2: 0.75, 3: 0.25},
-                named=np.array([False, False, False, True]), pairs=FACTS.question_pairs("条文内容"))
+                named=np.array([False, False, False, True]), pairs=FACTS.question_pairs("条文内容"),
+                terms=["条文", "内容"])
     return Evidence(**{**base, **over})
 
 
