@@ -26,6 +26,46 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+# What a failing browser test leaves behind: a full-page screenshot of every open page in
+# test-artifacts/ and, in the failure report, what each page said (alerts, then the main area's
+# text; the middle of a long page is left out, its end is where a flash or an inline error sits).
+PAGE_TEXT_HEAD, PAGE_TEXT_TAIL = 1000, 3000
+ALERTS = '[data-testid="stAlert"], [data-testid="stException"]'
+
+
+def _safely(read):
+    try:
+        return read()
+    except Exception as exc:  # noqa: BLE001 - a report helper must not hide the real failure
+        return f"<{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}>"
+
+
+def _describe_page(pg, shot: Path) -> str:
+    taken = _safely(lambda: pg.screenshot(path=str(shot), full_page=True, timeout=15_000)
+                    and f"screenshot: {shot.relative_to(ROOT)}")
+    state = _safely(lambda: pg.get_attribute('[data-testid="stApp"]', "data-test-script-state", timeout=2_000))
+    alerts = _safely(lambda: pg.locator(ALERTS).all_inner_texts())
+    text = _safely(lambda: pg.locator('[data-testid="stMain"]').inner_text(timeout=5_000))
+    if len(text) > PAGE_TEXT_HEAD + PAGE_TEXT_TAIL:
+        text = f"{text[:PAGE_TEXT_HEAD]}\n[…]\n{text[-PAGE_TEXT_TAIL:]}"
+    return f"{pg.url}\n{taken}\nscript state: {state}\nalerts: {alerts}\n-- page text --\n{text}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = (yield).get_result()
+    browser = item.funcargs.get("browser") if hasattr(item, "funcargs") else None
+    if not report.failed or report.when == "teardown" or browser is None:
+        return
+    pages = [pg for context in browser.contexts for pg in context.pages if not pg.is_closed()]
+    folder = ROOT / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in item.name)[:120]
+    for i, pg in enumerate(pages, start=1):
+        report.sections.append((f"browser page {i} of {len(pages)} at failure",
+                                _describe_page(pg, folder / f"failed-{name}-{i}.png")))
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -119,6 +159,33 @@ def wait_for_app(pg, text: str, timeout: float = 60_000) -> None:
     wait_idle(pg, timeout)
 
 
+# Counts the script runs the page has shown: a "running" state seen, even one left within a task.
+_RUNS_SEEN = """() => {
+  if (window.__stRuns === undefined) {
+    window.__stRuns = 0;
+    const app = document.querySelector('[data-testid="stApp"]');
+    new MutationObserver(records => {
+      if (records.some(r => r.oldValue === 'running') || app.getAttribute('data-test-script-state') === 'running')
+        window.__stRuns += 1;
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state'], attributeOldValue: true});
+  }
+  return [window.__stRuns, performance.now()];
+}"""
+
+
+def after_rerun(pg, action, text: str, timeout: float = 60_000) -> None:
+    """Do `action` (a click or key press that makes the script rerun), then wait until that rerun
+    has run and finished with `text` shown. For a `text` that may be on the page already: the page
+    says "running" only once the server has started the rerun, so wait_for_app alone can return
+    before it, and the next step lands in the middle of it. A rerun too quick to be seen running
+    is taken as done after 2 s."""
+    runs, started = pg.evaluate(_RUNS_SEEN)
+    action()
+    pg.wait_for_function("([runs, started]) => window.__stRuns > runs || performance.now() - started > 2000",
+                         arg=[runs, started], timeout=timeout)
+    wait_for_app(pg, text, timeout)
+
+
 PHONE_WIDTH = 375
 
 
@@ -170,18 +237,40 @@ def open_staff_page(pg, portal_url: str, username: str, nav: str, ready: str) ->
     pg.wait_for_timeout(500)
 
 
+def filter_queue(pg, code: str, expect: str = "共 1 件") -> None:
+    """On 预登记办理: look `code` up in 按查询码查找 and wait until the filtered list shows `expect`."""
+    pg.get_by_role("textbox", name="按查询码查找（可只输入一部分）", exact=True).fill(code)
+    after_rerun(pg, lambda: pg.keyboard.press("Enter"), expect)
+
+
 def open_prefiling(pg, code: str) -> None:
-    """On 预登记办理: pick the pre-filing `code` in 打开一件预登记 and wait for its detail."""
+    """On 预登记办理: pick the pre-filing `code` in 打开一件预登记 and wait for its detail. A rerun
+    that lands while the list is open closes it or replaces the option under the pointer: the list
+    is opened again, as a person would."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     from portal.prefiling.codes import grouped
 
     option = pg.get_by_role("option", name=grouped(code)).first
-    for _attempt in range(3):  # a rerun that lands while the list is open closes it again
+    for attempt in range(3):
         pg.get_by_label("打开一件预登记").click()
         try:
-            option.wait_for(state="visible", timeout=10_000)
+            option.click(timeout=10_000)
             break
-        except Exception:  # noqa: BLE001 - retried, then the click below fails with the real error
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
             pg.keyboard.press("Escape")
-            wait_for_app(pg, "打开一件预登记")
-    option.click()
+            wait_idle(pg)
     wait_for_app(pg, "显示个人信息")
+
+
+def open_expander(pg, label: str) -> None:
+    """Open the st.expander titled `label` and wait until it has finished opening, as a person sees
+    it open before typing into it. While its height animation runs the panel clips its content: a
+    field focused then scrolls the panel, and the button below it slides away between the press
+    and the release of a click, which is lost (no rerun, no action, no message)."""
+    summary = pg.locator('[data-testid="stExpander"] summary').filter(has=pg.get_by_text(label, exact=True)).first
+    summary.click()
+    pg.wait_for_function("d => d.open && !d.style.height && d.getAnimations().length === 0",
+                         arg=summary.locator("xpath=ancestor::details[1]").element_handle())

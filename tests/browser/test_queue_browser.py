@@ -11,7 +11,7 @@ from sqlmodel import Session
 from portal.prefiling.models import Prefiling
 from portal.roles import HANDLER
 from portal.timeutil import beijing_today
-from tests.browser.conftest import assert_fits_phone, open_prefiling, sign_in, wait_for_app
+from tests.browser.conftest import assert_fits_phone, filter_queue, open_prefiling, sign_in, wait_for_app
 from tests.prefiling.factories import make_prefiling
 from tests.staff.factories import make_user
 from tests.staff.portal_db import ready_engine
@@ -38,9 +38,7 @@ def test_queue_on_a_phone(portal_url, phone, artifacts):
     wait_for_app(phone, "按查询码查找")
     phone.get_by_test_id("stSidebarCollapseButton").locator("button").first.click()
     phone.wait_for_timeout(500)
-    phone.get_by_label("按查询码查找（可只输入一部分）").fill(made.code)
-    phone.keyboard.press("Enter")
-    wait_for_app(phone, "有 1 件已超过法定期限")
+    filter_queue(phone, made.code, "有 1 件已超过法定期限")
     phone.screenshot(path=str(artifacts / "queue-list-phone.png"), full_page=True)
     assert_fits_phone(phone)
 

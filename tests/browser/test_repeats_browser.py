@@ -9,7 +9,13 @@ from sqlmodel import Session
 
 from portal.prefiling.codes import grouped
 from portal.roles import HANDLER
-from tests.browser.conftest import assert_fits_phone, open_prefiling, open_staff_page, wait_for_app
+from tests.browser.conftest import (
+    assert_fits_phone,
+    filter_queue,
+    open_prefiling,
+    open_staff_page,
+    wait_for_app,
+)
 from tests.prefiling.factories import make_prefiling, valid_id
 from tests.staff.factories import make_user
 from tests.staff.portal_db import ready_engine
@@ -22,9 +28,7 @@ def test_repeat_on_a_phone(portal_url, phone, artifacts):
         first = make_prefiling(s, district="长清区", id_number=number)
         later = make_prefiling(s, district="长清区", id_number=number, request="屋顶仍然漏水，请再次督促维修。")
     open_staff_page(phone, portal_url, name, "预登记办理", "按查询码查找")
-    phone.get_by_label("按查询码查找（可只输入一部分）").fill(later.code)
-    phone.keyboard.press("Enter")
-    wait_for_app(phone, "共 1 件")
+    filter_queue(phone, later.code)
     open_prefiling(phone, later.code)
     wait_for_app(phone, f"前件查询码 {grouped(first.code)}")
     assert phone.get_by_role("button", name="确认是重复信访").count() == 1

@@ -27,7 +27,15 @@ from sqlmodel import Session
 
 from portal.db import make_engine
 from portal.roles import HANDLER
-from tests.browser.conftest import _free_port, _wait_healthy, open_prefiling, sign_in, wait_for_app
+from tests.browser.conftest import (
+    _free_port,
+    _wait_healthy,
+    filter_queue,
+    open_expander,
+    open_prefiling,
+    sign_in,
+    wait_for_app,
+)
 from tests.conftest import _postgres_database
 from tests.prefiling import files
 from tests.prefiling.factories import valid_id
@@ -171,14 +179,24 @@ def deployment(tmp_path_factory):
         drop()
 
 
-def _context(browser, dep: Deployment, route: str, address: str | None = None):
-    """A browser whose requests nginx routes by `route`; `address` is what a client-side proxy
-    would have put into X-Forwarded-For (nginx appends its own peer)."""
-    headers = {"X-Forwarded-For": address} if address else {}
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
-                                  extra_http_headers=headers)
-    context.add_cookies([{"name": ROUTE, "value": route, "url": dep.url}])
-    return context
+@pytest.fixture
+def open_context(browser, deployment):
+    """open_context(route, address=None): a browser context whose requests nginx routes by `route`;
+    `address` is what a client-side proxy would have put into X-Forwarded-For (nginx appends its
+    own peer). Closed after the test's report, so a failure's screenshots still see its pages."""
+    opened = []
+
+    def open_(route: str, address: str | None = None):
+        headers = {"X-Forwarded-For": address} if address else {}
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
+                                      extra_http_headers=headers)
+        context.add_cookies([{"name": ROUTE, "value": route, "url": deployment.url}])
+        opened.append(context)
+        return context
+
+    yield open_
+    for context in opened:
+        context.close()
 
 
 def _fill(pg, label: str, value: str) -> None:
@@ -246,11 +264,9 @@ def register_as_staff(pg, dep: Deployment, code: str, number: str) -> None:
     sign_in(pg, dep.url, name)
     pg.get_by_test_id("stSidebarNavLink").filter(has_text="预登记办理").first.click()  # same session
     wait_for_app(pg, "按查询码查找")
-    _fill(pg, "按查询码查找（可只输入一部分）", code)
-    pg.keyboard.press("Enter")
-    wait_for_app(pg, "共 1 件")
+    filter_queue(pg, code)
     open_prefiling(pg, code)
-    pg.get_by_test_id("stExpander").filter(has_text="登记").locator("summary").first.click()
+    open_expander(pg, "登记")
     _fill(pg, "信访件编号（正式登记的编号）", number)
     pg.get_by_role("button", name="登记", exact=True).click()
     wait_for_app(pg, "已办理：")
@@ -267,34 +283,32 @@ def test_the_proxy_sends_the_security_headers_and_a_route_cookie(deployment):
     assert re.match(rf"{ROUTE}=[0-9a-f]{{32}}; Path=/; HttpOnly; SameSite=Lax", headers["Set-Cookie"])
 
 
-def test_submitted_on_one_replica_looked_up_and_handled_on_the_other(deployment, browser, artifacts):
+def test_submitted_on_one_replica_looked_up_and_handled_on_the_other(deployment, open_context, artifacts):
     to_a, to_b = deployment.route_to("A"), deployment.route_to("B")
-    citizen_a, citizen_b, staff_b = (_context(browser, deployment, r) for r in (to_a, to_b, to_b))
-    try:
-        pg = citizen_a.new_page()
-        name = "王" + uuid.uuid4().hex[:4]
-        photo = files.jpeg_with_gps()
-        fill_until_history(pg, deployment, name, photo=photo)
-        code, secret = finish_and_submit(pg, name)
-        pg.screenshot(path=str(artifacts / "two-replicas-submitted-on-A.png"), full_page=True)
+    citizen_a, citizen_b, staff_b = (open_context(r) for r in (to_a, to_b, to_b))
+    pg = citizen_a.new_page()
+    name = "王" + uuid.uuid4().hex[:4]
+    photo = files.jpeg_with_gps()
+    fill_until_history(pg, deployment, name, photo=photo)
+    code, secret = finish_and_submit(pg, name)
+    pg.screenshot(path=str(artifacts / "two-replicas-submitted-on-A.png"), full_page=True)
 
-        lookup = citizen_b.new_page()
-        look_up(lookup, deployment, code, secret, "当前状态：已提交")
-        number = f"LX{uuid.uuid4().hex[:6].upper()}"
-        staff = staff_b.new_page()
-        register_as_staff(staff, deployment, code, number)
-        # the photo written (encrypted) by replica A is read by replica B: re-encoded, no location
-        with staff.expect_download() as download:
-            staff.get_by_role("button", name=re.compile("下载附件1（JPG")).click()
-        kept = Path(download.value.path()).read_bytes()
-        assert kept.startswith(b"\xff\xd8") and b"CameraMaker-SECRET" not in kept and b"GPS" not in kept
-        look_up(lookup, deployment, code, secret, "当前状态：已登记")
-        assert lookup.get_by_text(number).count() >= 1
-        assert deployment.index_snapshot() == deployment.index_files, "the shared index is only read"
-        lookup.screenshot(path=str(artifacts / "two-replicas-registered-seen-on-B.png"), full_page=True)
-    finally:
-        for context in (citizen_a, citizen_b, staff_b):
-            context.close()
+    lookup = citizen_b.new_page()
+    look_up(lookup, deployment, code, secret, "当前状态：已提交")
+    number = f"LX{uuid.uuid4().hex[:6].upper()}"
+    staff = staff_b.new_page()
+    register_as_staff(staff, deployment, code, number)
+    # the photo written (encrypted) by replica A is read by replica B: re-encoded, no location
+    with staff.expect_download() as download:
+        staff.get_by_role("button", name=re.compile("下载附件1（JPG")).click()
+    kept = Path(download.value.path()).read_bytes()
+    assert kept.startswith(b"\xff\xd8") and b"CameraMaker-SECRET" not in kept and b"GPS" not in kept
+    look_up(lookup, deployment, code, secret, "当前状态：已登记")
+    assert lookup.get_by_text(number).count() >= 1
+    assert deployment.index_snapshot() == deployment.index_files, "the shared index is only read"
+    lookup.screenshot(path=str(artifacts / "two-replicas-registered-seen-on-B.png"), full_page=True)
+    for context in (citizen_a, citizen_b, staff_b):  # their websockets end: logged by nginx
+        context.close()
     a, b = f"127.0.0.1:{deployment.ports['A']}", f"127.0.0.1:{deployment.ports['B']}"
     assert deployment.upstreams_of(to_a) == {a}, "a browser routed to A must stay on A (sticky sessions)"
     assert deployment.upstreams_of(to_b) == {b}
@@ -304,7 +318,7 @@ def _wrong_lookup(pg, dep: Deployment, code: str, expect: str) -> None:
     look_up(pg, dep, code, "ZZZZZZZZ", expect)
 
 
-def test_lookup_throttles_hold_across_both_replicas(deployment, browser):
+def test_lookup_throttles_hold_across_both_replicas(deployment, open_context):
     """Guessing one 查询码's secret: three failures through replica A from one address, and the next
     try through replica B, from another session and another address, is made to wait; the
     failures are counted against the address the proxy forwarded, not the proxy's own."""
@@ -317,16 +331,12 @@ def test_lookup_throttles_hold_across_both_replicas(deployment, browser):
 
     code = new_reference_code()
     first, second = "203.0.113.7", "198.51.100.23"
-    on_a = _context(browser, deployment, deployment.route_to("A"), first)
-    on_b = _context(browser, deployment, deployment.route_to("B"), second)
-    try:
-        pg = on_a.new_page()
-        for _ in range(3):
-            _wrong_lookup(pg, deployment, code, "查询码或查询密码不正确")
-        _wrong_lookup(on_b.new_page(), deployment, code, "这个查询码的查询失败次数较多")
-    finally:
-        on_a.close()
-        on_b.close()
+    on_a = open_context(deployment.route_to("A"), first)
+    on_b = open_context(deployment.route_to("B"), second)
+    pg = on_a.new_page()
+    for _ in range(3):
+        _wrong_lookup(pg, deployment, code, "查询码或查询密码不正确")
+    _wrong_lookup(on_b.new_page(), deployment, code, "这个查询码的查询失败次数较多")
     cipher = get_cipher(Settings(encryption_key_file=deployment.key_file))
     engine = make_engine(deployment.database_url)
     with Session(engine) as s:
@@ -337,20 +347,18 @@ def test_lookup_throttles_hold_across_both_replicas(deployment, browser):
 
 
 # last: it kills replica A for the rest of the module
-def test_a_replica_killed_mid_form_loses_nothing_the_citizen_was_told_was_saved(deployment, browser, artifacts):
+def test_a_replica_killed_mid_form_loses_nothing_the_citizen_was_told_was_saved(deployment, open_context,
+                                                                                  artifacts):
     to_a = deployment.route_to("A")
-    context = _context(browser, deployment, to_a)
-    try:
-        pg = context.new_page()
-        name = "李" + uuid.uuid4().hex[:4]
-        draft = fill_until_history(pg, deployment, name)
-        assert f"draft={draft}" in pg.url
-        deployment.replicas["A"].send_signal(signal.SIGKILL)  # the replica holding the session dies
-        deployment.replicas["A"].wait(timeout=10)
-        pg.reload()
-        wait_for_app(pg, "第 4 步，共 5 步")  # resumed from the saved draft, now on B
-        code, secret = finish_and_submit(pg, name)
-        pg.screenshot(path=str(artifacts / "two-replicas-resumed-on-B.png"), full_page=True)
-        look_up(pg, deployment, code, secret, "当前状态：已提交")
-    finally:
-        context.close()
+    context = open_context(to_a)
+    pg = context.new_page()
+    name = "李" + uuid.uuid4().hex[:4]
+    draft = fill_until_history(pg, deployment, name)
+    assert f"draft={draft}" in pg.url
+    deployment.replicas["A"].send_signal(signal.SIGKILL)  # the replica holding the session dies
+    deployment.replicas["A"].wait(timeout=10)
+    pg.reload()
+    wait_for_app(pg, "第 4 步，共 5 步")  # resumed from the saved draft, now on B
+    code, secret = finish_and_submit(pg, name)
+    pg.screenshot(path=str(artifacts / "two-replicas-resumed-on-B.png"), full_page=True)
+    look_up(pg, deployment, code, secret, "当前状态：已提交")
