@@ -28,13 +28,16 @@ CHANNELS = {rule.key: rule for rule in CHANNEL_RULES}
 
 
 def load(actor: Actor, prefiling_id: int) -> StaffView:
-    """The revealed view if this session revealed this record, else the masked one."""
-    revealed = S.get(REVEALED)
-    if revealed and revealed[0] == prefiling_id:
-        return revealed[1]
-    S.pop(REVEALED, None)  # another record opened: hide again
+    """The revealed view if this session revealed this record and nobody has changed it since,
+    else the masked one as it is now. A kept view of an older version would show a state that is
+    no longer true and offer actions that are refused (此件已被他人处理) however often they are tried."""
     with session_scope() as session:
-        return handling.detail(session=session, actor=actor, prefiling_id=prefiling_id)
+        current = handling.detail(session=session, actor=actor, prefiling_id=prefiling_id)
+    revealed = S.get(REVEALED)
+    if revealed and revealed[0] == prefiling_id and revealed[1].version == current.version:
+        return revealed[1]
+    S.pop(REVEALED, None)  # another record opened, or this one changed: hide again
+    return current
 
 
 def _line(label: str, value: str | None) -> None:

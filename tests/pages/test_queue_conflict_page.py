@@ -30,3 +30,25 @@ def test_acting_on_a_page_someone_else_has_just_handled(app_page):
     # after seeing the new state the handler can act on it
     at.button(key=f"do-reject-{pid}").click().run()
     assert citizen_sees(made).state == "不予登记"
+
+
+def test_a_refused_action_after_revealing_shows_the_latest_state_and_the_next_one_goes_through(app_page):
+    """The handler revealed 个人信息, a colleague acted meanwhile: the refusal says 请刷新 and the page
+    then shows what is true now (not the view kept from the reveal), so the next click is not
+    refused again and again."""
+    made = stored(district=district())
+    pid = made.prefiling.id
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    at.button(key=f"reveal-{pid}").click().run()
+    assert "13812345678" in page_text(at)
+    with Session(ready_engine()) as s:
+        staff.request_more(session=s, actor=Actor("colleague", frozenset({HANDLER})), prefiling_id=pid,
+                           reply="请补充劳动合同复印件。")
+    at.text_input(key=f"reason-{pid}").input("属于劳动争议，应当申请仲裁")
+    at.text_input(key=f"channel-{pid}").input("劳动争议仲裁")
+    at.button(key=f"do-reject-{pid}").click().run()
+    assert "此件已被他人处理，请刷新" in page_text(at)
+    assert "状态：需补充材料" in [c.value for c in at.caption if c.value.startswith("状态：")][0]
+    assert "13812345678" not in page_text(at), "personal data is hidden again until revealed (and logged) anew"
+    at.button(key=f"do-reject-{pid}").click().run()
+    assert citizen_sees(made).state == "不予登记"
