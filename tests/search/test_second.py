@@ -150,5 +150,5 @@ def test_the_shipped_engine_serves_with_the_committed_second_vectors_and_adapter
     assert side.adapter is not None and side.adapter.shape == (512, 512)
     # committed, so a fresh clone does not encode the library at start
     stored = second_directory(ROOT / "index", real_engine.corpus)
-    assert (stored / "vectors.npy").is_file()
+    assert (stored / "vectors.npy").is_file(), "run `python -m portal.search build` and commit index/"
     assert real_engine.second_vector("工资") is not None
