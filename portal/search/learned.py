@@ -21,6 +21,7 @@ from portal.search.bank import BankEntry, QuestionBank, bank_hash, question_key
 from portal.search.embedder import Embedder, normalise
 
 ADAPTER_FILE = "adapter.npy"
+SECOND_ADAPTER_FILE = "second_adapter.npy"  # the second encoder's (portal/search/second.py)
 BANK_VECTORS = "bank_vectors.npy"
 BANK_KEYS = "bank_keys.json"
 
@@ -82,6 +83,10 @@ class AdapterSettings:
     dev_weight: float = 3.0
 
 
+# the second encoder's query adapter: the e5 adapter's settings (`train`'s defaults), not tuned apart
+SECOND_ADAPTER = AdapterSettings(penalty=0.1, temperature=0.05, steps=60, learning_rate=5e-3, dev_weight=3.0)
+
+
 def train_adapter(question_vectors: np.ndarray, gold_rows: Sequence[Sequence[int]],
                   document_vectors: np.ndarray, settings: AdapterSettings,
                   weights: Sequence[float] | None = None) -> np.ndarray:
@@ -119,25 +124,32 @@ def apply_adapter(vectors: np.ndarray, adapter: np.ndarray | None) -> np.ndarray
     return normalise(np.asarray(vectors, dtype=np.float32) @ adapter)
 
 
-def load_adapter(directory: Path, *, model_id: str, corpus_hash: str, dim: int) -> np.ndarray | None:
-    """The trained adapter if it was trained for this model and library, else None (identity)."""
+def _adapter_key(file: str) -> str:
+    return "adapter" if file == ADAPTER_FILE else "second_adapter"
+
+
+def load_adapter(directory: Path, *, model_id: str, corpus_hash: str, dim: int,
+                 file: str = ADAPTER_FILE) -> np.ndarray | None:
+    """The trained adapter if it was trained for this model and library, else None (identity).
+    `file`: ADAPTER_FILE (the embedding model's) or SECOND_ADAPTER_FILE."""
     manifest = read_learned_manifest(directory)
-    adapter = manifest.get("adapter") or {}
+    adapter = manifest.get(_adapter_key(file)) or {}
     if adapter.get("model_id") != model_id or adapter.get("corpus_hash") != corpus_hash:
         return None
     try:
-        matrix = np.load(directory / ADAPTER_FILE, allow_pickle=False).astype(np.float32)
+        matrix = np.load(directory / file, allow_pickle=False).astype(np.float32)
     except (OSError, ValueError):
         return None
     return matrix if matrix.shape == (dim, dim) else None
 
 
 def save_adapter(directory: Path, matrix: np.ndarray, *, model_id: str, corpus_hash: str,
-                 entries: Sequence[BankEntry], settings: AdapterSettings, dev_questions: int = 0) -> None:
+                 entries: Sequence[BankEntry], settings: AdapterSettings, dev_questions: int = 0,
+                 file: str = ADAPTER_FILE) -> None:
     directory.mkdir(parents=True, exist_ok=True)
-    np.save(directory / ADAPTER_FILE, matrix.astype(np.float32), allow_pickle=False)
+    np.save(directory / file, matrix.astype(np.float32), allow_pickle=False)
     manifest = read_learned_manifest(directory)
-    manifest["adapter"] = {"model_id": model_id, "corpus_hash": corpus_hash,
+    manifest[_adapter_key(file)] = {"model_id": model_id, "corpus_hash": corpus_hash,
                            "bank_hash": bank_hash(entries), "bank_entries": len(entries),
                            "penalty": settings.penalty, "temperature": settings.temperature,
                            "steps": settings.steps, "learning_rate": settings.learning_rate,

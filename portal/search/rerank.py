@@ -39,6 +39,10 @@ FEATURES: tuple[str, ...] = (
     "log_length",  # log(1 + characters of the article)
     "named_law",  # 1 when the question names the article's law
     "bigram_overlap",  # idf-weighted share of the question's Chinese character pairs in the article
+    # the second encoder (portal/search/second.py); missing where it cannot run: then the
+    # feature counts as its training mean, i.e. adds nothing
+    "second_cosine_gap",  # its plain cosine minus its best plain cosine
+    "second_adapted_gap",  # the same through its query adapter
 )
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
@@ -126,13 +130,18 @@ class Evidence:
     named: np.ndarray  # bool: the row's law is named in the question
     pairs: tuple[np.ndarray, float]  # CorpusFacts.question_pairs of the question
     terms: list[str]  # the question's own terms, then those the vocabulary added
+    second_cosine: np.ndarray | None = None  # the second encoder's plain cosine (None: not run)
+    second_adapted: np.ndarray | None = None  # … through its adapter
 
 
 def candidates(evidence: Evidence, depth: int) -> np.ndarray:
-    """Rows any list puts in its top `depth`: the lexical, plain-lexical and dense lists."""
+    """Rows any list puts in its top `depth`: the lexical, plain-lexical and dense lists (and the
+    second encoder's adapted list where it ran)."""
     parts = [top_rows(evidence.lexical, depth, min_score=0.0),
              top_rows(evidence.plain_lexical, depth, min_score=0.0),
              top_rows(evidence.cosine, depth)]
+    if evidence.second_adapted is not None:
+        parts.append(top_rows(evidence.second_adapted, depth))
     return np.unique(np.concatenate(parts)).astype(np.int64)
 
 
@@ -167,24 +176,35 @@ def features(evidence: Evidence, facts: CorpusFacts, rows: np.ndarray, depth: in
         facts.log_length[rows],
         evidence.named[rows].astype(np.float32),
         facts.pair_overlap(evidence.pairs, rows),
+        _gap(evidence.second_cosine, rows),
+        _gap(evidence.second_adapted, rows),
     ]
     return np.stack(columns, axis=1).astype(np.float32)
 
 
+def _gap(cosine: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
+    """cosine minus the best cosine; NaN (no evidence) without the cosines."""
+    if cosine is None:
+        return np.full(len(rows), np.nan, dtype=np.float32)
+    return cosine[rows] - float(cosine.max())
+
+
 @dataclass(frozen=True)
 class Reranker:
-    """score = Σ weight_f · (feature_f − mean_f) / scale_f; `model_id`: the embedding model it was
-    fitted with (another model's cosines mean something else)."""
+    """score = Σ weight_f · (feature_f − mean_f) / scale_f, a missing (NaN) feature counting as
+    its mean; `model_id`: the embedding model it was fitted with (another model's cosines mean
+    something else), `second_model_id`: the second encoder's (its features count only from it)."""
 
     features: tuple[str, ...]
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     weights: tuple[float, ...]
     model_id: str
+    second_model_id: str = ""
 
     def scores(self, matrix: np.ndarray) -> np.ndarray:
         x = (matrix - np.asarray(self.mean, dtype=np.float32)) / np.asarray(self.scale, dtype=np.float32)
-        return x @ np.asarray(self.weights, dtype=np.float32)
+        return np.nan_to_num(x, nan=0.0) @ np.asarray(self.weights, dtype=np.float32)
 
     def ranked(self, rows: np.ndarray, matrix: np.ndarray) -> list[tuple[int, float]]:
         """(row, probability among the candidates) best first; ties by row."""
@@ -205,18 +225,20 @@ class Reranker:
         if names != FEATURES:
             raise ValueError(f"reranker features {names} differ from the engine's {FEATURES}: rerun tune")
         return cls(features=names, mean=tuple(map(float, data["mean"])), scale=tuple(map(float, data["scale"])),
-                   weights=tuple(map(float, data["weights"])), model_id=str(data["model_id"]))
+                   weights=tuple(map(float, data["weights"])), model_id=str(data["model_id"]),
+                   second_model_id=str(data.get("second_model_id") or ""))
 
     def to_document(self) -> dict:
-        return {"model_id": self.model_id, "features": list(self.features),
+        return {"model_id": self.model_id, "second_model_id": self.second_model_id, "features": list(self.features),
                 "weights": [round(w, 5) for w in self.weights], "mean": [round(m, 5) for m in self.mean],
                 "scale": [round(s, 5) for s in self.scale]}
 
 
 def fit(matrices: Sequence[np.ndarray], labels: Sequence[np.ndarray], sample_weights: Sequence[float], *,
-        model_id: str, l2: float = 1e-3) -> Reranker:
+        model_id: str, second_model_id: str = "", l2: float = 1e-3) -> Reranker:
     """Weights minimising the weighted listwise softmax loss −log Σ_gold p(candidate) (a question
-    with no gold among its candidates teaches nothing and is skipped) + l2·|w|². L-BFGS, torch."""
+    with no gold among its candidates teaches nothing and is skipped) + l2·|w|². L-BFGS, torch.
+    A missing (NaN) feature counts as its mean, as when serving."""
     import torch
 
     keep = [i for i, y in enumerate(labels) if np.any(y > 0)]
@@ -231,8 +253,13 @@ def fit(matrices: Sequence[np.ndarray], labels: Sequence[np.ndarray], sample_wei
         n = len(labels[i])
         x[j, :n], mask[j, :n], y[j, :n] = matrices[i], True, labels[i] > 0
     stacked = x[mask]
-    mean, scale = stacked.mean(0), stacked.std(0) + 1e-6
-    xt = torch.tensor((x - mean) / scale)
+    known = ~np.isnan(stacked)
+    count = np.maximum(known.sum(0), 1)
+    filled = np.where(known, stacked, 0.0)
+    mean = filled.sum(0) / count  # a feature missing everywhere: mean 0, scale ~0, all zeros
+    scale = np.sqrt((np.where(known, stacked - mean, 0.0) ** 2).sum(0) / count) + 1e-6
+    mean, scale = mean.astype(np.float32), scale.astype(np.float32)
+    xt = torch.tensor(np.nan_to_num((x - mean) / scale, nan=0.0))
     mt, yt = torch.tensor(mask), torch.tensor(y)
     wt = torch.tensor(np.asarray([sample_weights[i] for i in keep], dtype=np.float32))
     torch.manual_seed(0)
@@ -249,4 +276,5 @@ def fit(matrices: Sequence[np.ndarray], labels: Sequence[np.ndarray], sample_wei
 
     opt.step(closure)
     return Reranker(features=FEATURES, mean=tuple(float(v) for v in mean), scale=tuple(float(v) for v in scale),
-                    weights=tuple(float(v) for v in w.detach().numpy()), model_id=model_id)
+                    weights=tuple(float(v) for v in w.detach().numpy()), model_id=model_id,
+                    second_model_id=second_model_id)

@@ -102,7 +102,7 @@ def calibrate_confidence(best_dense: np.ndarray, best_lexical: np.ndarray, off_d
 def _cv_reranker(engine, texts: Sequence[str], plain: np.ndarray, adapted: np.ndarray,
                  gold: list[list[int]], split: np.ndarray, n_seed: int, banks: Sequence[QuestionBank],
                  priors: Sequence[np.ndarray], synonym_weight: float, folds: int,
-                 log) -> tuple[np.ndarray, Reranker]:
+                 log, second: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, Reranker]:
     """Cross-validated reranker scores (questions × documents) and the reranker fitted on all.
 
     `split`: each question's fold (the `n_seed` seed questions first, then the colloquial dev
@@ -118,22 +118,48 @@ def _cv_reranker(engine, texts: Sequence[str], plain: np.ndarray, adapted: np.nd
     rows_of, matrices, labels = [], [], []
     for i, text in enumerate(texts):
         ev = engine.evidence(text, plain=plain[i], adapted=adapted[i], bank=banks[i], prior=priors[i],
-                             synonym_weight=synonym_weight)
+                             synonym_weight=synonym_weight,
+                             second_plain=None if second is None else second[0][i],
+                             second_adapted=None if second is None else second[1][i])
         rows = candidates(ev, depth)
         rows_of.append(rows)
         matrices.append(features(ev, facts, rows, depth))
         labels.append(np.isin(rows, gold[i]).astype(np.float32))
     weights = np.where(np.arange(n) < n_seed, 1.0, n_seed / max(1, n - n_seed))
     model_id = engine.embedder.model_id
+    second_id = engine.second.encoder.model_id if second is not None else ""
     scores = np.full((n, n_docs), -1e9, dtype=np.float32)
     for f in range(folds):
         train = np.flatnonzero(split != f)
         model = fit_reranker([matrices[i] for i in train], [labels[i] for i in train], weights[train].tolist(),
-                             model_id=model_id)
+                             model_id=model_id, second_model_id=second_id)
         for i in np.flatnonzero(split == f):
             scores[i, rows_of[i]] = model.scores(matrices[i])
         log(f"reranker fold {f + 1}/{folds}: done")
-    return scores, fit_reranker(matrices, labels, weights.tolist(), model_id=model_id)
+    return scores, fit_reranker(matrices, labels, weights.tolist(), model_id=model_id, second_model_id=second_id)
+
+
+def _second_vectors(engine, texts: Sequence[str], gold: list[list[int]], split: np.ndarray, n_seed: int,
+                    folds: int, log) -> tuple[np.ndarray, np.ndarray] | None:
+    """The questions through the engine's second encoder, plain and through an adapter trained on
+    the other folds (seed and dev questions, the dev ones weighing as for the shipped adapter);
+    None without a second encoder."""
+    from portal.search.learned import SECOND_ADAPTER, apply_adapter, train_adapter
+
+    if engine.second is None:
+        return None
+    second_plain = engine.second.encoder.encode(list(texts))
+    settings = SECOND_ADAPTER
+    weights = np.where(np.arange(len(texts)) < n_seed, 1.0, settings.dev_weight)
+    second_adapted = np.zeros_like(second_plain)
+    for f in range(folds):
+        train = np.flatnonzero(split != f)
+        matrix = train_adapter(second_plain[train], [gold[i] for i in train], engine.second.documents, settings,
+                               weights[train])
+        held = np.flatnonzero(split == f)
+        second_adapted[held] = apply_adapter(second_plain[held], matrix)
+        log(f"second encoder's fold adapter {f + 1}/{folds}: done")
+    return second_plain, second_adapted
 
 
 def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: int = 5,
@@ -186,6 +212,7 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
                 held = held[held < n_seed]
             adapted[held] = apply_adapter(plain[held], matrix)
             log(f"fold adapter {f + 1}/{folds}: done")
+    second = _second_vectors(engine, texts, gold, split, n_seed, folds, log)
     cos = adapted @ engine.artefacts.vector.vectors().T
     dense = _rank_matrix([np.argsort(-c)[:depth] for c in cos], n_docs, depth)
     best_dense = cos.max(axis=1)
@@ -265,12 +292,23 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
         fig = next(f for _, q, f in results if q == p)
         return {name: {"recall@5": round(r5, 4), "mrr@10": round(m, 4)} for name, (r5, m) in fig.items()}
 
-    # the learned reranker, on the chosen vocabulary weight: shipped when it beats the fusion
-    rerank_scores, reranker = _cv_reranker(engine, texts, plain, adapted, gold_rows, split, n_seed, seen_banks,
-                                           seen_priors, chosen["synonym_weight"], folds, log)
-    rerank_figures = {name: _figures(rerank_scores[s], gold_rows[s]) for name, s in sets.items()}
-    rerank_objective = sum(f[1] for f in rerank_figures.values()) / len(rerank_figures)
-    log(f"reranker objective {rerank_objective:.4f} (fusion {objective:.4f})")
+    # the learned reranker, on the chosen vocabulary weight, with and without the second encoder
+    # (kept only when it beats the reranker without it): shipped when it beats the fusion
+    variants = {}
+    for label, vectors in [("with the second encoder", second), ("without the second encoder", None)]:
+        if label.startswith("with ") and vectors is None:
+            continue
+        scores_, model = _cv_reranker(engine, texts, plain, adapted, gold_rows, split, n_seed, seen_banks,
+                                      seen_priors, chosen["synonym_weight"], folds, log, vectors)
+        figs = {name: _figures(scores_[s], gold_rows[s]) for name, s in sets.items()}
+        variants[label] = (sum(f[1] for f in figs.values()) / len(figs), scores_, model, figs)
+        log(f"reranker {label}: objective {variants[label][0]:.4f} (fusion {objective:.4f})")
+    best_label = max(variants, key=lambda label: variants[label][0])
+    rerank_objective, rerank_scores, reranker, rerank_figures = variants[best_label]
+    reranker_ablation = {label: {"objective (mean MRR@10 of the sets)": round(v[0], 4),
+                                 **{name: {"recall@5": round(r5, 4), "mrr@10": round(m, 4)}
+                                    for name, (r5, m) in v[3].items()}}
+                         for label, v in variants.items() if label != best_label}
     ships = rerank_objective > objective
 
     ablations = {}
@@ -307,6 +345,7 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
         "figures": reranker_figures if ships else fusion_figures,
         "figures without the reranker (fusion alone)" if ships else "figures of the reranker (not shipped)":
             fusion_figures if ships else reranker_figures,
+        "ablations (reranker)": reranker_ablation,
         "ablations (fusion)": ablations,
         "how": {"command": "python -m portal.search tune", "folds": folds,
                 "sets": {"seed (CV)": f"{n_seed} bank seed questions, {folds}-fold, bank = other folds",

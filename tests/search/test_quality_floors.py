@@ -1,9 +1,10 @@
 """Quality cannot silently fall: the eval runs on every dev question set in tests/search/data (never
-on heldout6, which is measured once by hand) and must stay above floors a few points under the
-figures measured on 2026-11-30 (lexical, notes/2026-11-30-search.md) and 2026-12-01 (the learned
-reranker and the adapter, notes/2026-12-01-rerank.md; both learn from these sets, so these are not
-held-out figures). Lexical ranking is the same with any embedder, so it runs with the fake one; the served
-ranking needs the real model (slow)."""
+on the held-out set heldout7, measured once by hand) and must stay above floors a
+few points under the figures measured on 2026-11-30 (lexical, notes/2026-11-30-search.md) and
+2026-12-01 (the learned reranker and the adapters, notes/2026-12-01-rerank.md and
+notes/2026-12-01-second-encoder.md; all learn from these
+sets, so these are not held-out figures). Lexical ranking is the same with any embedder, so it runs
+with the fake one; the served ranking needs the real model (slow)."""
 
 from pathlib import Path
 
@@ -21,14 +22,17 @@ LEXICAL_FLOORS = {
     "heldout3": (0.41, 0.35),
     "heldout4": (0.11, 0.05),
 }
-FUSED_FLOORS = {
-    "dev": (0.84, 0.68),
+FUSED_FLOORS = {  # in-sample since 2026-12-01 (fifth session): the adapters and the reranker learn from these
+    "dev": (0.87, 0.78),
     "heldout": (0.90, 0.90),
-    "heldout2": (0.75, 0.65),
-    "heldout3": (0.76, 0.57),
-    "heldout4": (0.36, 0.24),
-    "heldout5": (0.73, 0.63),
+    "heldout2": (0.85, 0.65),
+    "heldout3": (0.87, 0.65),
+    "heldout4": (0.50, 0.35),
+    "heldout5": (0.80, 0.74),
+    "heldout6": (0.81, 0.72),
 }
+# held-out sets: measured once by hand, never by these tests, never learnt from by tune
+HELD_OUT = ("heldout7",)
 
 
 def _figures(name, retrieve):
@@ -52,14 +56,16 @@ def test_fused_search_with_the_real_model_stays_above_its_floor(real_engine, nam
     assert figures["recall@5"] >= recall and figures["mrr@10"] >= mrr, figures
 
 
-def test_the_held_out_set_is_not_evaluated_by_the_tests():
-    assert "heldout6" not in LEXICAL_FLOORS and "heldout6" not in FUSED_FLOORS
+def test_the_held_out_sets_are_not_evaluated_by_the_tests():
+    for name in HELD_OUT:
+        assert (DATA / f"{name}-questions.jsonl").is_file()
+        assert name not in LEXICAL_FLOORS and name not in FUSED_FLOORS
 
 
-def test_tune_learns_from_every_dev_set_and_never_from_the_held_out_one():
+def test_tune_learns_from_every_dev_set_and_never_from_the_held_out_ones():
     from portal.search.cli import DEV_SETS
 
-    assert set(DEV_SETS) == set(FUSED_FLOORS) and "heldout6" not in DEV_SETS
+    assert set(DEV_SETS) == set(FUSED_FLOORS) and not set(HELD_OUT) & set(DEV_SETS)
     assert all((DATA / f"{name}-questions.jsonl").is_file() for name in DEV_SETS)
 
 
