@@ -1,11 +1,15 @@
 """月通报: the monthly bulletin from the same figures as the dashboard, as Markdown and as a
 printable HTML page (no script, no outside files, charts as inline SVG).
 
-Disclosure control: a count from 1 to 4 is printed "<5" (0 is printed, it names nobody); a
+Disclosure control: a count from 1 to 4 is printed "<5" (0 is printed, it names nobody). Where
+printed counts add up to a printed total (see `intake_groups`, and 办结 by rating), further counts
+are printed "*" until no "<5" can be worked out by subtraction (portal.stats.disclosure). A
 percentage is printed "<5" when its numerator, its denominator or their difference is from 1 to 4,
-since it would give that small count away; a change against the previous month is printed "—" when
-either month's cell is hidden. Overdue matters appear by 查询码 only. Nothing personal is ever read:
-the figures come from non-sensitive columns (portal.stats.facts)."""
+or when it is worked out from a hidden count, since it would give that count away; a change
+against the previous month is printed "—" when either month's cell is hidden. Each month is
+protected from its own figures alone, so a month printed in two bulletins is hidden the same way
+while its figures are the same. Overdue matters appear by 查询码 only. Nothing personal is ever
+read: the figures come from non-sensitive columns (portal.stats.facts)."""
 
 from __future__ import annotations
 
@@ -23,7 +27,9 @@ from portal.stats.disclosure import PRIMARY, SMALL, Group, Masked, small, suppre
 from portal.stats.facts import Period, RangeError, counting, month_period, previous_month
 from portal.stats.figures import (
     DEFINITIONS,
+    RATINGS,
     RESTRICTED_LEFT_OUT,
+    SATISFIED,
     DueLists,
     Intake,
     Outcomes,
@@ -92,6 +98,14 @@ def masked_intake(intake: Intake) -> Masked:
     values |= {f"district:{k}": v for k, v in intake.by_district}
     values |= {f"channel:{k}": v for k, v in intake.by_channel}
     return suppress(values, intake_groups(intake))
+
+
+def masked_ratings(outcomes: Outcomes) -> Masked:
+    """办结 splits into the three ratings and 未评价: 未评价 is not printed but follows from the
+    others, so a small 未评价 is protected like a printed "<5" (and a "<5" rating by it)."""
+    values = {"closed": outcomes.closed, "unrated": outcomes.closed - outcomes.rated}
+    values |= {f"rating:{k}": v for k, v in outcomes.ratings.items()}
+    return suppress(values, [Group("closed", (*(f"rating:{k}" for k in outcomes.ratings), "unrated"))])
 
 
 def title_of(year: int, month: int) -> str:
@@ -190,31 +204,33 @@ def _sections(b: Bulletin) -> list[tuple[str, list[str], list[list[str]], Chart 
     channels = breakdown("channel", ni.by_channel, bi.by_channel, by_count=True)
 
     nt, bt = now.timeliness, before.timeliness
-    # the two 办结 rates and the late count give the 延期内 count away (their difference times
-    # the whole), so the rate with extension is hidden when that count is small
+    # with the late count printed, the 60-day rate's 0.1% pins a small 延期内 count (its whole
+    # follows from the rate with extension): that rate is hidden then; the other gives nothing away
     ext_now, ext_before = (0 < t.handling_extended < SMALL for t in (nt, bt))
     timely = [
         ["受理告知按期率", pct(nt.acceptance), pct(bt.acceptance), change_pct(nt.acceptance, bt.acceptance)],
         row("按期告知（件）", cell(nt.acceptance_on_time), cell(bt.acceptance_on_time)),
         row("逾期告知或超期未告知（件）", cell(nt.acceptance_late), cell(bt.acceptance_late)),
-        ["60日内办结率", pct(nt.handling), pct(bt.handling), change_pct(nt.handling, bt.handling)],
-        ["含延期办结率", pct(nt.handling_with_extension, hidden=ext_now),
-         pct(bt.handling_with_extension, hidden=ext_before),
-         change_pct(nt.handling_with_extension, bt.handling_with_extension, hidden=ext_now or ext_before)],
+        ["60日内办结率", pct(nt.handling, hidden=ext_now), pct(bt.handling, hidden=ext_before),
+         change_pct(nt.handling, bt.handling, hidden=ext_now or ext_before)],
+        ["含延期办结率", pct(nt.handling_with_extension), pct(bt.handling_with_extension),
+         change_pct(nt.handling_with_extension, bt.handling_with_extension)],
         row("办结超期或超过60日未办结（件）", cell(nt.handling_late), cell(bt.handling_late)),
     ]
     no, bo = now.outcomes, before.outcomes
-    # 满意率 with the printed 不满意 count, or 一次性结服率 with the printed 办结 count, gives
-    # 满意 + 基本满意 away: either rate is hidden when a rating it is worked out from is hidden
-    rated_now, rated_before = (any(0 < n < SMALL for n in o.ratings.values()) for o in (no, bo))
+    rn, rb = masked_ratings(no), masked_ratings(bo)
+    # a rate worked out from a hidden rating would give it back (满意率 with the printed 不满意,
+    # 一次性结服率 with the printed 办结)
+    sat_now, sat_before = (any(m.hidden(f"rating:{k}") for k in RATINGS) for m in (rn, rb))
+    once_now, once_before = (any(m.hidden(f"rating:{k}") for k in SATISFIED) for m in (rn, rb))
     results = [
         ["初信初访三周办结率", pct(no.first_time), pct(bo.first_time), change_pct(no.first_time, bo.first_time)],
-        row("办结（件）", cell(no.closed), cell(bo.closed)),
-        ["满意率", pct(no.satisfaction, hidden=rated_now), pct(bo.satisfaction, hidden=rated_before),
-         change_pct(no.satisfaction, bo.satisfaction, hidden=rated_now or rated_before)],
-        ["一次性结服率", pct(no.one_time, hidden=rated_now), pct(bo.one_time, hidden=rated_before),
-         change_pct(no.one_time, bo.one_time, hidden=rated_now or rated_before)],
-    ] + [row(f"评价“{k}”（件）", cell(v), cell(bo.ratings[k])) for k, v in no.ratings.items()]
+        row("办结（件）", rn.text("closed"), rb.text("closed")),
+        ["满意率", pct(no.satisfaction, hidden=sat_now), pct(bo.satisfaction, hidden=sat_before),
+         change_pct(no.satisfaction, bo.satisfaction, hidden=sat_now or sat_before)],
+        ["一次性结服率", pct(no.one_time, hidden=once_now), pct(bo.one_time, hidden=once_before),
+         change_pct(no.one_time, bo.one_time, hidden=once_now or once_before)],
+    ] + [row(f"评价“{k}”（件）", rn.text(f"rating:{k}"), rb.text(f"rating:{k}")) for k in no.ratings]
     return [
         ("一、预登记受理情况", heads, flow, [(k, v, mn.text(f"flow:{k}")) for k, v in ni.flow.items()],
          DEFINITIONS["intake"] + DEFINITIONS["repeats"]),

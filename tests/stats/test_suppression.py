@@ -19,7 +19,7 @@ FLOW_PARTS = ("办结", "不予登记", "撤回", "待审核", "办理中")
 
 
 def make_month(period, *, categories, districts, flow_parts, channels=(("人民法院（诉讼）", 3),),
-               ratings=(20, 10, 6), extended=0) -> bul.MonthFigures:
+               ratings=(20, 10, 6), unrated=6, extended=0) -> bul.MonthFigures:
     """One month's figures: `flow_parts` are the counts by state today (办结, 不予登记, 撤回, 待审核,
     办理中); 提交 is their sum and 登记 is 办结 + 办理中, as portal.stats.figures counts them."""
     parts = dict(zip(FLOW_PARTS, flow_parts, strict=True))
@@ -27,7 +27,7 @@ def make_month(period, *, categories, districts, flow_parts, channels=(("人民�
     assert sum(n for _k, n in categories) == total == sum(n for _k, n in districts)
     flow = {"提交": total, "登记": parts["办结"] + parts["办理中"], **parts}
     satisfied, basic, unhappy = ratings
-    closed = satisfied + basic + unhappy + 2
+    closed = satisfied + basic + unhappy + unrated
     return bul.MonthFigures(
         intake=Intake(period=period, total=total, by_month=[], by_category=list(categories),
                       by_district=list(districts), by_channel=list(channels), flow=flow,
@@ -151,15 +151,26 @@ def test_a_month_without_small_counts_is_printed_in_full_and_zero_stays_zero():
 
 
 def test_rates_that_would_give_a_small_count_away_are_hidden():
-    """满意 3 beside 基本满意 20 and 不满意 10: 满意率 (23 of 33) and 一次性结服率 (23 of 35 办结)
-    would give the 3 back; 2 answered in the extension: the two 办结 rates differ by 2 of 32."""
+    """满意 3 beside 基本满意 20 and 不满意 10: 满意率 (23 of 33) and 一次性结服率 (23 of 39 办结)
+    would give the 3 back. 2 answered in the extension, 10 late: 含延期办结率 68.8% says 32 were
+    due, and then only 2 in the extension gives 60日内办结率 62.5% to 0.1%."""
     now = make_month(NOVEMBER, **FULL, ratings=(3, 20, 10), extended=2)
     md = bul.to_markdown(make_bulletin(now, make_month(OCTOBER, **FULL)))
     results, timely = md_tables(md)["六、办结与评价"], md_tables(md)["五、按期办理情况"]
     assert results["评价“满意”（件）"][0] == "<5"
     assert results["满意率"] == ["<5", "83.3%", "—"] and results["一次性结服率"][0] == "<5"
-    assert timely["含延期办结率"] == ["<5", "66.7%", "—"]
-    assert timely["60日内办结率"][0] == "62.5%"     # 20 of 32 on its own gives nothing away
+    assert timely["60日内办结率"] == ["<5", "66.7%", "—"]
+    assert timely["含延期办结率"][0] == "68.8%"      # 22 of 32: the 2 stay inside the 22
+
+
+def test_a_small_unrated_count_is_protected_though_it_is_not_printed():
+    """办结 39 = 20 满意 + 10 基本满意 + 6 不满意 + 3 未评价: printing all four numbers would give the
+    3 away, so the smallest rating is hidden too — and every rate worked out from it."""
+    md = bul.to_markdown(make_bulletin(make_month(NOVEMBER, **FULL, unrated=3), make_month(OCTOBER, **FULL)))
+    results = md_tables(md)["六、办结与评价"]
+    assert results["办结（件）"][0] == "39" and results["评价“满意”（件）"][0] == "20"
+    assert results["评价“不满意”（件）"] == ["*", "6", "—"]
+    assert results["满意率"][0] == "<5" and results["一次性结服率"][0] == "76.9%"    # 20 + 10 of 39
 
 
 def test_charts_draw_no_bar_for_a_secondarily_hidden_count():
