@@ -98,14 +98,14 @@ def intervals(masked: Masked, groups: Sequence[Group], chosen_for: Mapping[str, 
     for _round in range(4 * len(keys) + 4):
         changed = False
         for g in groups:
+            # the parts' sums once per group: a part's bound is the total less the others' sum
+            low, high = sum(box[p][0] for p in g.parts), sum(box[p][1] for p in g.parts)
             for k in g.cells:
                 lo, hi = box[k]
                 if k == g.total:
-                    lo2, hi2 = sum(box[p][0] for p in g.parts), sum(box[p][1] for p in g.parts)
+                    lo2, hi2 = low, high
                 else:
-                    others = [p for p in g.parts if p != k]
-                    lo2 = box[g.total][0] - sum(box[p][1] for p in others)
-                    hi2 = box[g.total][1] - sum(box[p][0] for p in others)
+                    lo2, hi2 = box[g.total][0] - (high - hi), box[g.total][1] - (low - lo)
                 new = (max(lo, lo2), min(hi, hi2))
                 if new != (lo, hi) and new[0] <= new[1]:
                     box[k], changed = new, True
