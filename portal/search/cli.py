@@ -186,7 +186,7 @@ def run_train(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    engine = _engine(None, args.model, with_second=True)  # the second encoder's vectors too
+    engine = _engine(None, args.model)  # with the second encoder's vectors where the reranker uses them
     artefacts = engine.artefacts
     seconds = time.perf_counter() - started
     if not artefacts.built:

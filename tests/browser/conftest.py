@@ -88,7 +88,12 @@ def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None
 
 @contextmanager
 def running_portal(log_path: Path):
-    """Start the portal as ./run.sh does (python -m ui.serve) on a free 127.0.0.1 port; yield its URL."""
+    """Start the portal as ./run.sh does (python -m ui.serve) on a free 127.0.0.1 port; yield its URL.
+    The index is built first, as the README's deployment does (`python -m portal.search build`
+    ahead of serving): otherwise the first pages answer with keyword search while it builds and
+    rerun when it is ready, under a test that is reading them."""
+    subprocess.run([sys.executable, "-m", "portal.search", "build"], cwd=ROOT, env=dict(os.environ),
+                   check=True, capture_output=True, timeout=600)
     port = _free_port()
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
