@@ -178,7 +178,7 @@ def downloads(actor: Actor, today: dt.date) -> None:
     """月通报 for a chosen month; the file is made (and the export audited) only on click. A
     fragment: choosing a month reruns this section only, not the dashboard's figure queries."""
     st.header("月通报")
-    st.caption("月通报与本看板使用同一套统计口径；1至4件的数字记为“<5”，不含个人信息，超期事项只列查询码。"
+    st.caption("月通报与本看板使用同一套统计口径；1至4件的数字记为“<5”，为防由合计推算另有个别数字记为“*”，不含个人信息，超期事项只列查询码。"
                "每次下载都记入操作日志。")
     months = _months_back(today)
     default = last_month(today).start

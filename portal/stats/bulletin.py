@@ -1,11 +1,15 @@
 """月通报: the monthly bulletin from the same figures as the dashboard, as Markdown and as a
 printable HTML page (no script, no outside files, charts as inline SVG).
 
-Disclosure control: a count from 1 to 4 is printed "<5" (0 is printed, it names nobody); a
+Disclosure control: a count from 1 to 4 is printed "<5" (0 is printed, it names nobody). Where
+printed counts add up to a printed total (see `intake_groups`, and 办结 by rating), further counts
+are printed "*" until no "<5" can be worked out by subtraction (portal.stats.disclosure). A
 percentage is printed "<5" when its numerator, its denominator or their difference is from 1 to 4,
-since it would give that small count away; a change against the previous month is printed "—" when
-either month's cell is hidden. Overdue matters appear by 查询码 only. Nothing personal is ever read:
-the figures come from non-sensitive columns (portal.stats.facts)."""
+or when it is worked out from a hidden count, since it would give that count away; a change
+against the previous month is printed "—" when either month's cell is hidden. Each month is
+protected from its own figures alone, so a month printed in two bulletins is hidden the same way
+while its figures are the same. Overdue matters appear by 查询码 only. Nothing personal is ever
+read: the figures come from non-sensitive columns (portal.stats.facts)."""
 
 from __future__ import annotations
 
@@ -19,10 +23,13 @@ from portal.audit.service import EXPORT, record
 from portal.identity import Actor
 from portal.prefiling.codes import grouped
 from portal.stats import figures
+from portal.stats.disclosure import PRIMARY, SMALL, Group, Masked, small, suppress
 from portal.stats.facts import Period, RangeError, counting, month_period, previous_month
 from portal.stats.figures import (
     DEFINITIONS,
+    RATINGS,
     RESTRICTED_LEFT_OUT,
+    SATISFIED,
     DueLists,
     Intake,
     Outcomes,
@@ -30,40 +37,75 @@ from portal.stats.figures import (
     Timeliness,
 )
 
-SMALL = 5
-HIDDEN = "<5"
+HIDDEN = PRIMARY
 FORMATS = {"md": ("text/markdown", "md"), "html": ("text/html", "html")}
-SUPPRESSION_NOTE = ("为保护信访人，1至4件的数字记为“<5”；比例的分子、分母或两者之差为1至4件的，比例也记为“<5”；"
+SUPPRESSION_NOTE = ("为保护信访人，1至4件的数字记为“<5”；为防止由合计推算出被隐去的数字，另有个别数字记为“*”；"
+                    "比例的分子、分母或两者之差为1至4件的，或比例由被隐去的数字算出的，比例也记为“<5”；"
                     "任一月份被隐去的，环比记为“—”。本通报不含任何个人信息，超期事项只列查询码。")
+FLOW_STATES = ("办结", "不予登记", "撤回", "待审核", "办理中")   # each pre-filing in exactly one
 
 
 def cell(n: int) -> str:
-    return HIDDEN if 0 < n < SMALL else str(n)
+    return small(n)
 
 
 def hidden_share(share: Share) -> bool:
     return any(0 < n < SMALL for n in (share.part, share.whole, share.whole - share.part))
 
 
-def pct(share: Share) -> str:
+def pct(share: Share, *, hidden: bool = False) -> str:
+    """A share as printed; `hidden` when a printed count it is worked out from is hidden."""
     if share.whole == 0:
         return "—"
-    if hidden_share(share):
+    if hidden or hidden_share(share):
         return HIDDEN
     return f"{share.part / share.whole:.1%}"
 
 
-def change(now: int, before: int) -> str:
-    if cell(now) == HIDDEN or cell(before) == HIDDEN:
+def change(now: int | str, before: int | str) -> str:
+    """The change between two counts, or between two cells as printed ("—" if either is hidden)."""
+    now_text, before_text = (cell(v) if isinstance(v, int) else v for v in (now, before))
+    if not now_text.isdigit() or not before_text.isdigit():
         return "—"
-    return f"{now - before:+d}" if now != before else "0"
+    a, b = int(now_text), int(before_text)
+    return f"{a - b:+d}" if a != b else "0"
 
 
-def change_pct(now: Share, before: Share) -> str:
-    if not now.whole or not before.whole or hidden_share(now) or hidden_share(before):
+def change_pct(now: Share, before: Share, *, hidden: bool = False) -> str:
+    if hidden or not now.whole or not before.whole or hidden_share(now) or hidden_share(before):
         return "—"
     points = (now.part / now.whole - before.part / before.whole) * 100
     return f"{points:+.1f} 个百分点"
+
+
+def intake_groups(intake: Intake) -> list[Group]:
+    """The printed intake cells that add up to a printed total: the flow (提交 splits by state
+    today; 登记 is 办结 plus 办理中, since only a 登记 件 is closed and none is withdrawn after 登记),
+    and 提交 by category and by district. Suggested channels are not a split (a pre-filing may have
+    several or none), so they add up to nothing."""
+    flow = [f"flow:{k}" for k in FLOW_STATES]
+    return [Group("flow:登记", ("flow:办结", "flow:办理中")),
+            Group("flow:提交", ("flow:登记", "flow:不予登记", "flow:撤回", "flow:待审核")),
+            Group("flow:提交", tuple(flow)),
+            Group("flow:提交", tuple(f"category:{k}" for k, _n in intake.by_category)),
+            Group("flow:提交", tuple(f"district:{k}" for k, _n in intake.by_district))]
+
+
+def masked_intake(intake: Intake) -> Masked:
+    """The month's intake cells with small counts hidden and the cells hidden to protect them."""
+    values = {f"flow:{k}": v for k, v in intake.flow.items()}
+    values |= {f"category:{k}": v for k, v in intake.by_category}
+    values |= {f"district:{k}": v for k, v in intake.by_district}
+    values |= {f"channel:{k}": v for k, v in intake.by_channel}
+    return suppress(values, intake_groups(intake))
+
+
+def masked_ratings(outcomes: Outcomes) -> Masked:
+    """办结 splits into the three ratings and 未评价: 未评价 is not printed but follows from the
+    others, so a small 未评价 is protected like a printed "<5" (and a "<5" rating by it)."""
+    values = {"closed": outcomes.closed, "unrated": outcomes.closed - outcomes.rated}
+    values |= {f"rating:{k}": v for k, v in outcomes.ratings.items()}
+    return suppress(values, [Group("closed", (*(f"rating:{k}" for k in outcomes.ratings), "unrated"))])
 
 
 def title_of(year: int, month: int) -> str:
@@ -124,48 +166,77 @@ def export_bulletin(*, session: Session, actor: Actor | None, year: int, month: 
 
 # --- the document, as sections of (heading, rows, chart) -----------------------------------
 
-def _sections(b: Bulletin) -> list[tuple[str, list[str], list[list[str]], list[tuple[str, int]] | None, str]]:
+Chart = list[tuple[str, int, str]]     # (label, count, the count as printed): a hidden one gets no bar
+
+
+def _sections(b: Bulletin) -> list[tuple[str, list[str], list[list[str]], Chart | None, str]]:
     """(heading, column heads, rows, chart data or None, definition)."""
     now, before = b.now, b.before
     ni, bi = now.intake, before.intake
-    flow = [[k, cell(v), cell(bi.flow[k]), change(v, bi.flow[k])] for k, v in ni.flow.items()]
-    flow.append(["其中确认为重复信访", cell(ni.confirmed_repeats), cell(bi.confirmed_repeats),
-                 change(ni.confirmed_repeats, bi.confirmed_repeats)])
+    mn, mb = masked_intake(ni), masked_intake(bi)
     heads = ["项目", "本月", "上月", "环比"]
 
-    def breakdown(current: list[tuple[str, int]], previous: list[tuple[str, int]]) -> list[list[str]]:
-        prev = dict(previous)
+    def row(label: str, now_text: str, before_text: str) -> list[str]:
+        return [label, now_text, before_text, change(now_text, before_text)]
+
+    flow = [row(k, mn.text(f"flow:{k}"), mb.text(f"flow:{k}")) for k in ni.flow]
+    flow.append(row("其中确认为重复信访", cell(ni.confirmed_repeats), cell(bi.confirmed_repeats)))
+
+    def breakdown(kind: str, current: list[tuple[str, int]], previous: list[tuple[str, int]],
+                  *, by_count: bool) -> tuple[list[list[str]], Chart]:
         names = [k for k, _ in current] + [k for k, _ in previous if k not in dict(current)]
+        if by_count:
+            # rows ordered by a hidden count would bound it by its neighbours: hidden rows (and rows
+            # only last month had) come after the printed ones, by name
+            first = {k: i for i, k in enumerate(names)}
+
+            def place(k: str) -> tuple[int, int | str]:
+                if mn.hidden(f"{kind}:{k}"):
+                    return 1, k
+                return (0, first[k]) if dict(current).get(k, 0) else (2, k)
+            names.sort(key=place)
+        rows = [row(k, mn.text(f"{kind}:{k}"), mb.text(f"{kind}:{k}")) for k in names]
         cur = dict(current)
-        return [[k, cell(cur.get(k, 0)), cell(prev.get(k, 0)), change(cur.get(k, 0), prev.get(k, 0))] for k in names]
+        return rows, [(k, cur[k], mn.text(f"{kind}:{k}")) for k in names if k in cur]
+
+    categories = breakdown("category", ni.by_category, bi.by_category, by_count=False)
+    districts = breakdown("district", ni.by_district, bi.by_district, by_count=True)
+    channels = breakdown("channel", ni.by_channel, bi.by_channel, by_count=True)
 
     nt, bt = now.timeliness, before.timeliness
+    # with the late count printed, the 60-day rate's 0.1% pins a small 延期内 count (its whole
+    # follows from the rate with extension): that rate is hidden then; the other gives nothing away
+    ext_now, ext_before = (0 < t.handling_extended < SMALL for t in (nt, bt))
     timely = [
         ["受理告知按期率", pct(nt.acceptance), pct(bt.acceptance), change_pct(nt.acceptance, bt.acceptance)],
-        ["按期告知（件）", cell(nt.acceptance_on_time), cell(bt.acceptance_on_time),
-         change(nt.acceptance_on_time, bt.acceptance_on_time)],
-        ["逾期告知或超期未告知（件）", cell(nt.acceptance_late), cell(bt.acceptance_late),
-         change(nt.acceptance_late, bt.acceptance_late)],
-        ["60日内办结率", pct(nt.handling), pct(bt.handling), change_pct(nt.handling, bt.handling)],
+        row("按期告知（件）", cell(nt.acceptance_on_time), cell(bt.acceptance_on_time)),
+        row("逾期告知或超期未告知（件）", cell(nt.acceptance_late), cell(bt.acceptance_late)),
+        ["60日内办结率", pct(nt.handling, hidden=ext_now), pct(bt.handling, hidden=ext_before),
+         change_pct(nt.handling, bt.handling, hidden=ext_now or ext_before)],
         ["含延期办结率", pct(nt.handling_with_extension), pct(bt.handling_with_extension),
          change_pct(nt.handling_with_extension, bt.handling_with_extension)],
-        ["办结超期或超过60日未办结（件）", cell(nt.handling_late), cell(bt.handling_late),
-         change(nt.handling_late, bt.handling_late)],
+        row("办结超期或超过60日未办结（件）", cell(nt.handling_late), cell(bt.handling_late)),
     ]
     no, bo = now.outcomes, before.outcomes
+    rn, rb = masked_ratings(no), masked_ratings(bo)
+    # a rate worked out from a hidden rating would give it back (满意率 with the printed 不满意,
+    # 一次性结服率 with the printed 办结)
+    sat_now, sat_before = (any(m.hidden(f"rating:{k}") for k in RATINGS) for m in (rn, rb))
+    once_now, once_before = (any(m.hidden(f"rating:{k}") for k in SATISFIED) for m in (rn, rb))
     results = [
         ["初信初访三周办结率", pct(no.first_time), pct(bo.first_time), change_pct(no.first_time, bo.first_time)],
-        ["办结（件）", cell(no.closed), cell(bo.closed), change(no.closed, bo.closed)],
-        ["满意率", pct(no.satisfaction), pct(bo.satisfaction), change_pct(no.satisfaction, bo.satisfaction)],
-        ["一次性结服率", pct(no.one_time), pct(bo.one_time), change_pct(no.one_time, bo.one_time)],
-    ] + [[f"评价“{k}”（件）", cell(v), cell(bo.ratings[k]), change(v, bo.ratings[k])] for k, v in no.ratings.items()]
+        row("办结（件）", rn.text("closed"), rb.text("closed")),
+        ["满意率", pct(no.satisfaction, hidden=sat_now), pct(bo.satisfaction, hidden=sat_before),
+         change_pct(no.satisfaction, bo.satisfaction, hidden=sat_now or sat_before)],
+        ["一次性结服率", pct(no.one_time, hidden=once_now), pct(bo.one_time, hidden=once_before),
+         change_pct(no.one_time, bo.one_time, hidden=once_now or once_before)],
+    ] + [row(f"评价“{k}”（件）", rn.text(f"rating:{k}"), rb.text(f"rating:{k}")) for k in no.ratings]
     return [
-        ("一、预登记受理情况", heads, flow, [(k, v) for k, v in ni.flow.items()],
+        ("一、预登记受理情况", heads, flow, [(k, v, mn.text(f"flow:{k}")) for k, v in ni.flow.items()],
          DEFINITIONS["intake"] + DEFINITIONS["repeats"]),
-        ("二、按类别", heads, breakdown(ni.by_category, bi.by_category), ni.by_category, ""),
-        ("三、按问题属地", heads, breakdown(ni.by_district, bi.by_district), ni.by_district, ""),
-        ("四、系统建议的其他途径", heads, breakdown(ni.by_channel, bi.by_channel), ni.by_channel,
-         "一件预登记可能同时建议几种途径，分别计数。"),
+        ("二、按类别", heads, *categories, ""),
+        ("三、按问题属地", heads, *districts, ""),
+        ("四、系统建议的其他途径", heads, *channels, "一件预登记可能同时建议几种途径，分别计数。"),
         ("五、按期办理情况", heads, timely, None, DEFINITIONS["acceptance"] + DEFINITIONS["handling"]),
         ("六、办结与评价", heads, results, None,
          DEFINITIONS["first_time"] + DEFINITIONS["satisfaction"] + DEFINITIONS["one_time"]),
@@ -202,21 +273,21 @@ def to_markdown(b: Bulletin) -> str:
     return "\n".join(out)
 
 
-def _bars_svg(data: list[tuple[str, int]], title: str) -> str:
-    """A horizontal bar chart; a hidden (<5) value gets no bar, so its length cannot give it away."""
-    shown = [(k, v) for k, v in data]
+def _bars_svg(data: Chart, title: str) -> str:
+    """A horizontal bar chart; a hidden ("<5" or "*") value gets no bar, so its length cannot give
+    it away."""
+    shown = [(k, v, text) for k, v, text in data]
     if not shown:
         return ""
-    top = max((v for _k, v in shown if cell(v) != HIDDEN), default=0) or 1
+    top = max((v for _k, v, text in shown if text.isdigit()), default=0) or 1
     row_h, label_w, bar_w = 28, 190, 260
     height = row_h * len(shown) + 8
     parts = [f'<svg role="img" aria-label="{_html.escape(title)}" viewBox="0 0 {label_w + bar_w + 60} {height}" '
              f'width="100%" xmlns="http://www.w3.org/2000/svg" font-size="14" font-family="sans-serif">']
-    for i, (k, v) in enumerate(shown):
+    for i, (k, v, value) in enumerate(shown):
         y = i * row_h + 4
         parts.append(f'<text x="{label_w - 6}" y="{y + 18}" text-anchor="end">{_html.escape(k[:14])}</text>')
-        value = cell(v)
-        width = 0 if value == HIDDEN else round(bar_w * v / top)
+        width = round(bar_w * v / top) if value.isdigit() else 0
         if width:
             parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{width}" height="18" fill="#1f4e79"/>')
         parts.append(f'<text x="{label_w + width + 6}" y="{y + 18}">{_html.escape(value)}</text>')

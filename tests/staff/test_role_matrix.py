@@ -244,6 +244,7 @@ def test_every_staff_service_is_in_the_matrix():
                       "published_entries", "provisions_of", "clean_provisions", "validate",
                       "send_question", "mask_personal_numbers",
                       "cell", "pct", "change", "change_pct", "hidden_share", "to_markdown", "to_html", "title_of",
+                      "intake_groups", "masked_intake", "masked_ratings",   # 月通报 disclosure: pure
                       # 重复信访 plumbing: no actor, no data shown (submission, background, retention)
                       "threshold_for", "matter_text", "record_submission", "process_pending",
                       "encode_soon", "forget"}  # pure, no data, or public
