@@ -13,17 +13,22 @@ from tests.pages.test_staff_queue_page import audit, citizen_sees, district, ope
 from tests.staff.portal_db import ready_engine
 
 
-def test_acting_on_a_page_someone_else_has_just_handled(app_page):
-    made = stored(district=district())
-    pid = made.prefiling.id
-    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
-    # meanwhile a colleague asks the citizen for more material
+def reject_after_a_colleague_acted(at, pid: int) -> None:
+    """Meanwhile a colleague asks the citizen for more material; then this handler, on the page as
+    it was, fills in 不予登记 and clicks it."""
     with Session(ready_engine()) as s:
         staff.request_more(session=s, actor=Actor("colleague", frozenset({HANDLER})), prefiling_id=pid,
                            reply="请补充劳动合同复印件。")
     at.text_input(key=f"reason-{pid}").input("属于劳动争议，应当申请仲裁")
     at.text_input(key=f"channel-{pid}").input("劳动争议仲裁")
     at.button(key=f"do-reject-{pid}").click().run()
+
+
+def test_acting_on_a_page_someone_else_has_just_handled(app_page):
+    made = stored(district=district())
+    pid = made.prefiling.id
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    reject_after_a_colleague_acted(at, pid)
     assert "此件已被他人处理，请刷新" in page_text(at)
     assert citizen_sees(made).state == "需补充材料"
     assert [e.detail for e in audit(f"prefiling:{made.code}", "transition")] == ["请补充材料：已提交 → 需补充材料"]
@@ -41,12 +46,7 @@ def test_a_refused_action_after_revealing_shows_the_latest_state_and_the_next_on
     at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
     at.button(key=f"reveal-{pid}").click().run()
     assert "13812345678" in page_text(at)
-    with Session(ready_engine()) as s:
-        staff.request_more(session=s, actor=Actor("colleague", frozenset({HANDLER})), prefiling_id=pid,
-                           reply="请补充劳动合同复印件。")
-    at.text_input(key=f"reason-{pid}").input("属于劳动争议，应当申请仲裁")
-    at.text_input(key=f"channel-{pid}").input("劳动争议仲裁")
-    at.button(key=f"do-reject-{pid}").click().run()
+    reject_after_a_colleague_acted(at, pid)
     assert "此件已被他人处理，请刷新" in page_text(at)
     assert "状态：需补充材料" in [c.value for c in at.caption if c.value.startswith("状态：")][0]
     assert "13812345678" not in page_text(at), "personal data is hidden again until revealed (and logged) anew"
