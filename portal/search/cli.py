@@ -34,7 +34,7 @@ def _progress_bar(label: str):
 def _engine(corpus_path: Path | None, model: str | None, *, with_second: bool = False):
     from portal.laws.library import load_library_report
     from portal.search.bank import load_seed
-    from portal.search.documents import corpus_from_jsonl
+    from portal.search.documents import corpus_from_jsonl, corpus_from_library
     from portal.search.engine import SearchEngine
     from portal.settings import get_settings
 
@@ -46,7 +46,8 @@ def _engine(corpus_path: Path | None, model: str | None, *, with_second: bool = 
             library = load_library_report(settings.laws_dir).library
             return SearchEngine.for_library(library, index_dir=settings.index_dir, embedder=model, progress=update,
                                             bank=load_seed(), with_second=with_second)
-        corpus = corpus_from_jsonl(corpus_path)
+        library = load_library_report(settings.laws_dir).library
+        corpus = corpus_from_jsonl(corpus_path, corpus_from_library(library))
         # the bank serves whatever of it the corpus can (entries citing only articles it has)
         return SearchEngine.for_corpus(corpus, index_dir=settings.index_dir, embedder=model, progress=update,
                                        bank=load_seed(), with_second=with_second)

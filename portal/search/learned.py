@@ -2,14 +2,17 @@
 `<index dir>/learned-<model>/`: the bank's question vectors (cached per question text and model)
 and the linear query adapter (384×384, trained by `python -m portal.search train`).
 
-manifest.json keys the adapter by the model id, the library's content hash (it was trained against
-those article vectors) and the bank's content hash it was trained on. No adapter (or one for
-another model or library) means the identity. Serving applies it with numpy; torch is imported
-only to train."""
+manifest.json keys the adapter by the model id and records the library's content hash (it was
+trained against those article vectors) and the bank's content hash it was trained on. No adapter
+(or one for another model) means the identity; one trained against another corpus still serves
+(it maps questions within the model's space), and a test keeps the shipped one current. The
+second encoder's adapter (`second_adapter.npy`, 512×512) is kept the same way. Serving applies
+them with numpy; torch is imported only to train."""
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +22,8 @@ import numpy as np
 
 from portal.search.bank import BankEntry, QuestionBank, bank_hash, question_key
 from portal.search.embedder import Embedder, normalise
+
+log = logging.getLogger(__name__)
 
 ADAPTER_FILE = "adapter.npy"
 SECOND_ADAPTER_FILE = "second_adapter.npy"  # the second encoder's (portal/search/second.py)
@@ -130,12 +135,16 @@ def _adapter_key(file: str) -> str:
 
 def load_adapter(directory: Path, *, model_id: str, corpus_hash: str, dim: int,
                  file: str = ADAPTER_FILE) -> np.ndarray | None:
-    """The trained adapter if it was trained for this model and library, else None (identity).
-    `file`: ADAPTER_FILE (the embedding model's) or SECOND_ADAPTER_FILE."""
+    """The trained adapter if it was trained for this model, else None (identity). It maps
+    questions within the model's space, so it also serves another corpus (an evaluation corpus, or
+    the library after a content change: the log then says to retrain; a test keeps the shipped one
+    current). `file`: ADAPTER_FILE (the embedding model's) or SECOND_ADAPTER_FILE."""
     manifest = read_learned_manifest(directory)
     adapter = manifest.get(_adapter_key(file)) or {}
-    if adapter.get("model_id") != model_id or adapter.get("corpus_hash") != corpus_hash:
+    if adapter.get("model_id") != model_id:
         return None
+    if adapter.get("corpus_hash") != corpus_hash:
+        log.info("search: %s was trained against another corpus (python -m portal.search train retrains it)", file)
     try:
         matrix = np.load(directory / file, allow_pickle=False).astype(np.float32)
     except (OSError, ValueError):

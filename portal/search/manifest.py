@@ -175,6 +175,17 @@ def reusable_vectors(directory: Path, model_id: str, dim: int) -> dict[str, np.n
     return dict(zip(hashes, vectors, strict=True))
 
 
+def sibling_indexes(base: Path, directory: Path) -> list[Path]:
+    """The other index folders in `base` (the library's first): their vectors may be reused by text
+    hash."""
+    try:
+        folders = [p for p in base.iterdir() if p.is_dir() and p != directory
+                   and p.name.startswith(("library-", "corpus-"))]
+    except OSError:
+        return []
+    return sorted(folders, key=lambda p: (not p.name.startswith("library-"), p.name))
+
+
 def pending_documents(corpus: Corpus, embedder: Embedder, base: Path) -> int:
     """How many documents a build would have to encode now (0: the index loads or rebuilds in
     seconds without the model doing any work)."""
@@ -235,6 +246,10 @@ def build_index(directory: Path, expected: dict, corpus: Corpus, embedder: Embed
     hashes = text_hashes(corpus, embedder.model_id)
     known = reusable_vectors(directory, embedder.model_id, embedder.dim)
     missing = [i for i, h in enumerate(hashes) if h not in known]
+    if missing:  # the same text in another index of this model (an eval corpus of library articles)
+        for other in sibling_indexes(base, directory):
+            known |= reusable_vectors(other, embedder.model_id, embedder.dim)
+        missing = [i for i, h in enumerate(hashes) if h not in known]
     work = None
     if save and missing:
         work = base / f".{directory.name}.building"

@@ -8,7 +8,7 @@ About 0.5 ms a question on one core, 25 s for the library's 5,155 articles.
 
 Its mistakes differ from multilingual-e5's, so the reranker uses its plain and adapted cosines as
 two more features and its adapted top list as more candidates (5-fold CV: notes/2026-12-01-second-
-encoder.md). Article vectors live in `<index dir>/second-<model>-<corpus hash>/` (float16, rebuilt
+encoder.md). Article vectors live in `<index dir>/second-library-<model>/` (float16, rebuilt
 when the corpus changes; a read-only folder gets them in memory); its query adapter sits next to
 the e5 one in the learned folder. Without onnxruntime or the model file the engine serves without
 it: those features count as their training mean (no effect) and a warning says why."""
@@ -101,8 +101,12 @@ def shared_encoder() -> SecondEncoder | None:
 
 
 def second_directory(base: Path, corpus: Corpus, model_id: str = SECOND_MODEL_ID) -> Path:
+    """second-library-<model> for the portal's library (committed; rewritten when the content
+    changes), second-corpus-<hash>-<model> for an evaluation corpus (a cache, git-ignored)."""
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", model_id)[-60:]
-    return base / f"second-{name}-{corpus.content_hash[:12]}"
+    if corpus.name == "library":
+        return base / f"second-library-{name}"
+    return base / f"second-corpus-{corpus.content_hash[:16]}-{name}"
 
 
 def _stored(directory: Path, corpus: Corpus, model_id: str) -> np.ndarray | None:

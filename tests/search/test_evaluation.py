@@ -77,3 +77,32 @@ def test_cli_on_toy_corpus_finds_every_answer_first(tmp_path, monkeypatch, capsy
         assert "recall@5" in out and "MRR@10" in out and "p95" in out and "peak RSS" in out
     finally:
         get_settings.cache_clear()
+
+
+def test_an_eval_corpus_of_library_articles_is_indexed_as_the_library(tmp_path):
+    """`eval --corpus`: a line that is a library article (same id, same text but for white space)
+    is indexed as the library indexes it, and a file of exactly the library's articles, in any
+    order, is the library corpus (its committed index and adapter serve)."""
+    import json
+
+    from portal.search.documents import Corpus, SearchDocument, corpus_from_jsonl, hash_documents
+
+    docs = (SearchDocument("a:第一条", "甲法", "第一章 第一条", "第一条　为了规范信访工作。", law_slug="a"),
+            SearchDocument("a:第二条", "甲法", "第一章 第二条", "第二条　本条例适用于各级机关。", law_slug="a",
+                           repealed=True))
+    library = Corpus("library", docs, hash_documents(docs))
+
+    def corpus(*rows):
+        path = tmp_path / "c.jsonl"
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        return corpus_from_jsonl(path, library)
+
+    whole = corpus({"id": "a:第二条", "title": "甲", "text": "第二条 本条例适用于\n各级机关。"},
+                   {"id": "a:第一条", "title": "甲", "text": "第一条　为了规范信访工作。"})
+    assert whole is library
+    part = corpus({"id": "a:第二条", "title": "甲", "text": "第二条　本条例适用于各级机关。"},
+                  {"id": "b:第一条", "title": "乙法", "text": "别的法律"})
+    assert part.name == "corpus" and part.documents[0] == docs[1]  # heading, repealed as in the library
+    assert part.documents[1].heading == "" and part.documents[1].law_slug == "b"
+    changed = corpus({"id": "a:第一条", "title": "甲", "text": "第一条　改过的文字。"})
+    assert changed.documents[0].text == "第一条　改过的文字。" and changed.documents[0].heading == ""

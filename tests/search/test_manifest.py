@@ -178,3 +178,18 @@ def test_stale_index_in_a_read_only_folder_is_rebuilt_in_memory(laws_copy, tmp_p
     assert again.built and not again.saved and len(embedder.texts) == 1
     assert again.vector.size == first.vector.size
     assert _snapshot(tmp_path) == before  # nothing written, not even a lock file
+
+
+def test_an_eval_corpus_of_library_articles_reuses_the_library_vectors(laws_copy, tmp_path):
+    """`eval --corpus` with some of the library's articles (and one other): only the other one is
+    encoded; the library's vectors are found by text hash in its own index folder."""
+    from portal.search.documents import Corpus, SearchDocument, hash_documents
+
+    library = corpus_from_library(load_library(laws_copy))
+    _counted_build(laws_copy, tmp_path)
+    docs = (*library.documents[:40], SearchDocument("x:第一条", "别的法", "", "别的法律条文", law_slug="x"))
+    corpus = Corpus("corpus", docs, hash_documents(docs))
+    embedder = CountingEmbedder()
+    built = load_or_build(corpus, embedder, get_tokenizer(), tmp_path)
+    assert built.built and built.encoded == 1 and embedder.texts == [docs[-1].dense_text]
+    assert np.array_equal(built.vector.index.reconstruct(3), _build(laws_copy, tmp_path).vector.index.reconstruct(3))
