@@ -19,7 +19,7 @@ from portal.memo import Memo
 from portal.search.api import SearchHit, SearchResponse
 from portal.search.bank import BankEntry, QuestionBank, SimilarQuestion, article_prior, bank_hash, servable
 from portal.search.documents import Corpus, corpus_from_library
-from portal.search.embedder import MAX_QUERY_CHARS, Embedder, make_embedder, normalise
+from portal.search.embedder import Embedder, make_embedder, normalise
 from portal.search.exact import ArticleRef, build_aliases, find_reference
 from portal.search.fusion import ranked, rrf, top_rows
 from portal.search.learned import apply_adapter, learned_directory, load_adapter, question_bank
@@ -291,7 +291,13 @@ class SearchEngine:
         if self.second is None:
             return None
         encoder = self.second.encoder
-        return self._second_cache.get(text, lambda: encoder.encode([text[:MAX_QUERY_CHARS]]))
+
+        def encode() -> np.ndarray:
+            vector = encoder.encode([text])  # cut as in tune and train (second.MAX_CHARS)
+            vector.setflags(write=False)
+            return vector
+
+        return self._second_cache.get(text, encode)
 
     def query_vector(self, text: str) -> np.ndarray:
         """The question's embedding through the trained adapter (identity when there is none)."""

