@@ -19,7 +19,7 @@ import importlib.util
 import json
 import logging
 import os
-import re
+import shutil
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,7 +30,7 @@ import numpy as np
 
 from portal.search.documents import Corpus
 from portal.search.embedder import normalise
-from portal.search.manifest import _writable
+from portal.search.manifest import _writable, index_directory
 
 log = logging.getLogger(__name__)
 
@@ -103,11 +103,9 @@ def shared_encoder() -> SecondEncoder | None:
 
 def second_directory(base: Path, corpus: Corpus, model_id: str = SECOND_MODEL_ID) -> Path:
     """second-library-<model> for the portal's library (committed; rewritten when the content
-    changes), second-corpus-<hash>-<model> for an evaluation corpus (a cache, git-ignored)."""
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", model_id)[-60:]
-    if corpus.name == "library":
-        return base / f"second-library-{name}"
-    return base / f"second-corpus-{corpus.content_hash[:16]}-{name}"
+    changes), second-corpus-<hash>-<model> for an evaluation corpus (a cache, git-ignored): the
+    index folder's name (manifest.index_directory) with "second-" before it."""
+    return base / f"second-{index_directory(base, corpus, model_id).name}"
 
 
 def _stored(directory: Path, corpus: Corpus, model_id: str) -> np.ndarray | None:
@@ -139,10 +137,7 @@ def document_vectors(corpus: Corpus, encoder: SecondEncoder, base: Path) -> tupl
         (tmp / MANIFEST).write_text(json.dumps({"model_id": encoder.model_id, "corpus_hash": corpus.content_hash,
                                                 "documents": len(corpus.documents)}, indent=1) + "\n",
                                     encoding="utf-8")
-        if directory.exists():
-            for p in directory.iterdir():
-                p.unlink()
-            directory.rmdir()
+        shutil.rmtree(directory, ignore_errors=True)  # vectors of an older content
         os.replace(tmp, directory)
     return vectors, True
 

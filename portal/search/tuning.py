@@ -295,9 +295,8 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
     # the learned reranker, on the chosen vocabulary weight, with and without the second encoder
     # (kept only when it beats the reranker without it): shipped when it beats the fusion
     variants = {}
-    for label, vectors in [("with the second encoder", second), ("without the second encoder", None)]:
-        if label.startswith("with ") and vectors is None:
-            continue
+    runs = {"with the second encoder": second} if second is not None else {}
+    for label, vectors in {**runs, "without the second encoder": None}.items():
         scores_, model = _cv_reranker(engine, texts, plain, adapted, gold_rows, split, n_seed, seen_banks,
                                       seen_priors, chosen["synonym_weight"], folds, log, vectors)
         figs = {name: _figures(scores_[s], gold_rows[s]) for name, s in sets.items()}
