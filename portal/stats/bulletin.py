@@ -184,7 +184,8 @@ def _sections(b: Bulletin) -> list[tuple[str, list[str], list[list[str]], Chart 
 
     def breakdown(kind: str, current: list[tuple[str, int]], previous: list[tuple[str, int]],
                   *, by_count: bool) -> tuple[list[list[str]], Chart]:
-        names = [k for k, _ in current] + [k for k, _ in previous if k not in dict(current)]
+        cur = dict(current)
+        names = [k for k, _ in current] + [k for k, _ in previous if k not in cur]
         if by_count:
             # rows ordered by a hidden count would bound it by its neighbours: hidden rows (and rows
             # only last month had) come after the printed ones, by name
@@ -193,10 +194,9 @@ def _sections(b: Bulletin) -> list[tuple[str, list[str], list[list[str]], Chart 
             def place(k: str) -> tuple[int, int | str]:
                 if mn.hidden(f"{kind}:{k}"):
                     return 1, k
-                return (0, first[k]) if dict(current).get(k, 0) else (2, k)
+                return (0, first[k]) if cur.get(k, 0) else (2, k)
             names.sort(key=place)
         rows = [row(k, mn.text(f"{kind}:{k}"), mb.text(f"{kind}:{k}")) for k in names]
-        cur = dict(current)
         return rows, [(k, cur[k], mn.text(f"{kind}:{k}")) for k in names if k in cur]
 
     categories = breakdown("category", ni.by_category, bi.by_category, by_count=False)
