@@ -67,12 +67,24 @@ def corpus_from_library(library: Library) -> Corpus:
     return Corpus(name="library", documents=documents, content_hash=hash_documents(documents))
 
 
+_LABEL = re.compile(r"^第[零〇一二三四五六七八九十百千万0-9]+条(?:之[一二三四五六七八九十]+)?")
+# keys a corpus line may carry its text / its title under (the first present wins)
+TEXT_KEYS = ("text", "content", "contents", "article")
+TITLE_KEYS = ("title", "name", "law")
+
+
 def _letters(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """The text without white space or its leading article label: what makes two copies the same."""
+    return _LABEL.sub("", re.sub(r"\s+", "", text))
+
+
+def _first(row: dict, keys: tuple[str, ...]) -> str:
+    return next((str(row[k]) for k in keys if row.get(k)), "")
 
 
 def corpus_from_jsonl(path: Path, library: Corpus | None = None) -> Corpus:
-    """An evaluation corpus: {"id", "title", "text"} per line. Ids of the form `<slug>:<label>`
+    """An evaluation corpus: {"id", "title", "text"} per line (the text may also be under "content",
+    "contents" or "article", the title under "name" or "law"). Ids of the form `<slug>:<label>`
     keep their slug as the law (so law-level hints still apply).
 
     With `library` (the portal's own corpus): a line that is one of the library's articles (same
@@ -91,14 +103,17 @@ def corpus_from_jsonl(path: Path, library: Corpus | None = None) -> Corpus:
         if doc_id in seen:
             raise ValueError(f"{path}:{lineno}: duplicate id {doc_id}")
         seen.add(doc_id)
-        text = str(row.get("text") or "")
+        if not any(k in row for k in TEXT_KEYS):
+            raise ValueError(f"{path}:{lineno}: corpus line {doc_id} has no article text "
+                             f"(expected under one of {', '.join(TEXT_KEYS)})")
+        text = _first(row, TEXT_KEYS)
         known = own.get(doc_id)
         if known is not None and _letters(known.text) == _letters(text):
             docs.append(known)
             continue
         all_library = False
         slug = law_slug_of(doc_id)
-        docs.append(SearchDocument(id=doc_id, title=str(row.get("title") or ""), heading="",
+        docs.append(SearchDocument(id=doc_id, title=_first(row, TITLE_KEYS), heading="",
                                    text=text, law_slug=slug))
     if library is not None and all_library and seen == own.keys():
         return library

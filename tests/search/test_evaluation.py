@@ -106,3 +106,27 @@ def test_an_eval_corpus_of_library_articles_is_indexed_as_the_library(tmp_path):
     assert part.documents[1].heading == "" and part.documents[1].law_slug == "b"
     changed = corpus({"id": "a:第一条", "title": "甲", "text": "第一条　改过的文字。"})
     assert changed.documents[0].text == "第一条　改过的文字。" and changed.documents[0].heading == ""
+
+
+def test_an_eval_corpus_line_may_name_its_text_content_and_drop_the_article_label(tmp_path):
+    """Corpora from elsewhere often say "content"/"name" and leave the 第X条 label out of the text:
+    such a line is still read, and a library article written so is still the library's; a line
+    with no text at all is refused with its line number rather than indexed empty."""
+    import json
+
+    from portal.search.documents import Corpus, SearchDocument, corpus_from_jsonl, hash_documents
+
+    docs = (SearchDocument("a:第十二条", "甲法", "第一章 第十二条", "第十二条　为了规范信访工作。", law_slug="a"),)
+    library = Corpus("library", docs, hash_documents(docs))
+
+    def corpus(*rows):
+        path = tmp_path / "c.jsonl"
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        return corpus_from_jsonl(path, library)
+
+    assert corpus({"id": "a:第十二条", "name": "甲法第十二条", "content": "为了规范信访工作。"}) is library
+    other = corpus({"id": "b:第一条", "name": "乙法", "contents": "别的法律"})
+    assert other.documents[0].text == "别的法律" and other.documents[0].title == "乙法"
+    assert corpus({"id": "a:第十二条", "content": "第十二条 为了 规范 信访工作。"}) is library
+    with pytest.raises(ValueError, match=r"c\.jsonl:2: .*b:第二条.*no article text"):
+        corpus({"id": "b:第一条", "text": "别的法律"}, {"id": "b:第二条", "body": "x"})
