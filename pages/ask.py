@@ -11,7 +11,7 @@ from portal.search.related import RELATED_CUT_OFF, related_cases
 from portal.search.stats import record_open
 from portal.search.throttle import RateLimited, allow_question
 from portal.text.escape import markdown_escape
-from ui.ask_view import ASK_CSS, result_card_html
+from ui.ask_view import ASK_CSS, UNCERTAIN_NOTE, result_card_html
 from ui.auth import current_actor
 from ui.bank_view import file_into_bank, send_to_staff, show_similar, similar_questions
 from ui.cases_source import published_cases
@@ -120,6 +120,8 @@ if not response.confident or not hits:
 
 if response.message:
     st.info(markdown_escape(response.message))
+if response.uncertain:  # the articles are still shown: the notice only says how far to trust them
+    st.info(UNCERTAIN_NOTE, icon=":material/help:")
 
 cases = related_cases([h.provision_id for h in hits], published_cases(), min_score=RELATED_CUT_OFF)
 routes = next_steps(question=response.query, provision_ids=[h.provision_id for h in hits], library=library)

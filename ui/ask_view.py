@@ -8,6 +8,11 @@ from portal.search.highlight import highlight
 from portal.text.escape import html_escape
 from ui.links import permalink, status_badge_html
 
+# above the articles when the reranker gives the first one a low probability of being right
+# (SearchResponse.uncertain; the threshold is chosen by `python -m portal.search tune`)
+UNCERTAIN_NOTE = ("下面这些条文和您的问题对应得不太确定，仅供参考。"
+                  "可以换个说法再查，或拨打 12348 公共法律服务热线咨询。")
+
 
 def result_card_html(hit: SearchHit, library: Library, *, exact: bool = False) -> str:
     provision = library.provision(hit.provision_id)

@@ -20,12 +20,15 @@ class SearchResponse:
     """Ranked hits; `exact` when the query named an article, `confident` False when nothing is
     relevant enough to show (the page then says so instead of showing noise). `message` is a note
     beside the answer (the query was shortened or is not Chinese, a named article does not exist,
-    the index is still building), never the no-match verdict: that is `confident`."""
+    the index is still building), never the no-match verdict: that is `confident`. `uncertain`:
+    the hits are shown, but the reranker gives the first one a low probability of being right (the
+    page says so above them; never for a named article or keyword search)."""
 
     query: str
     hits: list[SearchHit] = field(default_factory=list)
     exact: bool = False
     confident: bool = True
+    uncertain: bool = False
     message: str = ""
 
 

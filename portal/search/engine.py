@@ -76,6 +76,9 @@ class EngineConfig:
     min_dense: float  # best cosine at least this …
     min_dense_with_lexical: float  # … or this together with …
     min_lexical: float  # … a best BM25 score at least this
+    # the page says the answer is uncertain when the reranker's probability of the top article is
+    # below this (portal/search/uncertainty.py; 0: never, as for a config written before it)
+    uncertain_below: float = 0.0
     depth: int = 100  # candidates taken from each component before fusion
     components: tuple[str, ...] = ("lexical", "dense", "bank")
 
@@ -140,6 +143,7 @@ class Ranking:
     terms: list[str] = field(default_factory=list)
     best_dense: float = 0.0
     best_lexical: float = 0.0
+    reranked: bool = False  # the rows' scores are the reranker's probabilities
 
 
 class SearchEngine:
@@ -376,7 +380,7 @@ class SearchEngine:
         assert self.reranker is not None
         scored = self.reranker.ranked(rows, features(ev, self.corpus_facts(), rows, self.config.depth))
         return Ranking(rows=scored[:k], terms=ev.terms, best_dense=float(ev.cosine.max()),
-                       best_lexical=max(0.0, float(ev.lexical.max())))
+                       best_lexical=max(0.0, float(ev.lexical.max())), reranked=True)
 
     def rank(self, text: str, *, k: int = 10, components: tuple[str, ...] | None = None) -> Ranking:
         cfg = self.config
@@ -448,6 +452,10 @@ class SearchEngine:
                                    min_dense_with_lexical=cfg.min_dense_with_lexical,
                                    min_lexical=cfg.min_lexical))
 
+    def _uncertain(self, ranking: Ranking) -> bool:
+        """The reranker ranked the rows and its top article's probability is below uncertain_below."""
+        return ranking.reranked and bool(ranking.rows) and ranking.rows[0][1] < self.config.uncertain_below
+
     def matched_terms(self, row: int, terms: list[str]) -> tuple[str, ...]:
         text = self.corpus.documents[row].text
         found = {t for t in terms if (len(t) >= 2 or _HAN.match(t) is None) and t in text}
@@ -479,4 +487,4 @@ class SearchEngine:
             if pid not in seen and len(hits) < k:
                 hits.append(SearchHit(pid, float(score), self.matched_terms(row, ranking.terms)))
         return SearchResponse(query=query, hits=hits, exact=bool(exact_hits), confident=confident,
-                              message=message)
+                              uncertain=not exact_hits and self._uncertain(ranking), message=message)

@@ -23,6 +23,14 @@ from portal.search.engine import confident_rule
 from portal.search.evaluation import EvalQuery
 from portal.search.rerank import Reranker, candidates, features
 from portal.search.rerank import fit as fit_reranker
+from portal.search.uncertainty import (
+    MAX_HIT5_WHEN_UNCERTAIN,
+    UNCERTAIN_GRID,
+    choose_uncertain_below,
+    hit5_below,
+    reliability_table,
+    top1_and_hits,
+)
 
 GRID = {
     "rrf_k": (5.0, 10.0, 20.0, 60.0),
@@ -137,6 +145,27 @@ def _cv_reranker(engine, texts: Sequence[str], plain: np.ndarray, adapted: np.nd
             scores[i, rows_of[i]] = model.scores(matrices[i])
         log(f"reranker fold {f + 1}/{folds}: done")
     return scores, fit_reranker(matrices, labels, weights.tolist(), model_id=model_id, second_model_id=second_id)
+
+
+def calibrate_uncertainty(scores: np.ndarray | None, gold: list[list[int]], sets: dict[str, slice]) -> dict:
+    """`uncertain_below` from the shipped reranker's cross-validated scores (None: no reranker
+    ships, never uncertain), with the reliability table it was chosen on."""
+    if scores is None:
+        return {"threshold": 0.0, "rule": "no reranker ships: never uncertain"}
+    top1, hit1, hit5 = top1_and_hits(scores, gold)
+    names = np.empty(len(gold), dtype=object)
+    for name, s in sets.items():
+        names[s] = name
+    below = {}
+    for t in UNCERTAIN_GRID:
+        n, share = hit5_below(top1, hit5, names, t)
+        below[t] = {"questions": n, "hit@5": None if share is None else round(share, 3)}
+    return {"threshold": choose_uncertain_below(top1, hit5, names),
+            "rule": "the largest threshold on the reranker's top-1 probability (cross-validated) below which "
+                    f"fewer than {MAX_HIT5_WHEN_UNCERTAIN:.0%} of the questions (the sets weighing the same) "
+                    "have a gold article in the top 5; 0 (never uncertain) if none qualifies",
+            "below each threshold (sets weigh the same)": below,
+            "reliability (top-1 probability: questions, hit@1, hit@5)": reliability_table(top1, hit1, hit5, names)}
 
 
 def _second_vectors(engine, texts: Sequence[str], gold: list[list[int]], split: np.ndarray, n_seed: int,
@@ -329,6 +358,7 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
             off_lexical[i] = max(0.0, float(engine.artefacts.lexical.scores(
                 [(t, 1.0) for t in own] + [(t, max(GRID["synonym_weight"])) for t in added]).max()))
     confidence = calibrate_confidence(best_dense, best_lexical, off_dense, off_lexical)
+    uncertainty = calibrate_uncertainty(rerank_scores if ships else None, gold_rows, sets)
     t = confidence["thresholds"]
     fusion_figures = {"objective (mean MRR@10 of the sets)": round(objective, 4), **described(chosen)}
     reranker_figures = {"objective (mean MRR@10 of the sets)": round(rerank_objective, 4),
@@ -339,7 +369,8 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
                    "lexical_weight": 1.0,
                    "min_dense": round(t["min_dense"], 4),
                    "min_dense_with_lexical": round(t["min_dense_with_lexical"], 4),
-                   "min_lexical": round(t["min_lexical"], 3)},
+                   "min_lexical": round(t["min_lexical"], 3),
+                   "uncertain_below": uncertainty["threshold"]},
         "reranker": reranker.to_document() if ships else None,
         "figures": reranker_figures if ships else fusion_figures,
         "figures without the reranker (fusion alone)" if ships else "figures of the reranker (not shipped)":
@@ -357,6 +388,7 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
                                        f"questions; most off-topic questions refused with at most "
                                        f"{MAX_FALSE_NO_ANSWER:.0%} of the in-scope refused",
                                **{k: v for k, v in confidence.items() if k != "thresholds"}},
+                "uncertain": {k: v for k, v in uncertainty.items() if k != "threshold"},
                 "adapter": ("per fold, trained on the other folds' seed and dev questions"
                             if read_learned_manifest(learned).get("adapter", {}).get("dev_questions")
                             else "per fold, trained on the other seed folds (dev: the shipped adapter)")

@@ -160,3 +160,49 @@ def test_cases_citing_only_the_same_law_are_left_out(app_page, monkeypatch):
     monkeypatch.setattr(ui.cases_source, "published_cases", lambda: cases)
     at = app_page("pages/ask.py", session_state={"ask_query": "申请劳动仲裁要不要交费？"})
     assert "排水纠纷" not in page_text(at) and "相关典型案例" not in page_text(at)
+
+
+class _AnsweringSearcher:
+    """A searcher answering every question with one labour-arbitration article, sure or unsure."""
+
+    def __init__(self, *, uncertain: bool) -> None:
+        self.uncertain = uncertain
+
+    def search(self, query, *, k=10):
+        from portal.search.api import SearchHit, SearchResponse
+
+        return SearchResponse(query=query, uncertain=self.uncertain,
+                              hits=[SearchHit("laodong-zhengyi-tiaojie-zhongcai-fa-2007:第五十三条", 0.05)])
+
+
+def _in_order(at) -> str:
+    """The page's elements' text in the order a reader meets them."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        value = getattr(node, "value", None)
+        if isinstance(value, str):
+            parts.append(value)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("uncertain", [True, False])
+def test_an_uncertain_answer_says_so_above_the_articles_it_still_shows(app_page, monkeypatch, uncertain):
+    at = app_page("pages/ask.py")  # ui.* is imported by the first run (see test_prefile_page)
+    import ui.search_engine
+
+    monkeypatch.setattr(ui.search_engine, "get_searcher", lambda: _AnsweringSearcher(uncertain=uncertain))
+    at.session_state["ask_query"] = "房东不退押金怎么办"
+    at.run()
+    assert not at.exception
+    notices = [str(i.value) for i in at.info if "不太确定" in str(i.value)]
+    assert len(notices) == (1 if uncertain else 0)
+    if uncertain:
+        assert "仅供参考" in notices[0] and "12348" in notices[0]
+        shown = _in_order(at)
+        assert shown.index("不太确定") < shown.index("相关法律条文") < shown.index("ask-card")
+    assert "《中华人民共和国劳动争议调解仲裁法》第五十三条" in _cards(at)  # the article is shown either way
