@@ -161,9 +161,10 @@ def calibrate_uncertainty(scores: np.ndarray | None, gold: list[list[int]], sets
         n, share = hit5_below(top1, hit5, names, t)
         below[t] = {"questions": n, "hit@5": None if share is None else round(share, 3)}
     return {"threshold": choose_uncertain_below(top1, hit5, names),
-            "rule": "the largest threshold on the reranker's top-1 probability (cross-validated) below which "
-                    f"fewer than {MAX_HIT5_WHEN_UNCERTAIN:.0%} of the questions (the sets weighing the same) "
-                    "have a gold article in the top 5; 0 (never uncertain) if none qualifies",
+            "rule": "the largest threshold on the reranker's top-1 probability (cross-validated) below which, "
+                    f"and below every smaller one, fewer than {MAX_HIT5_WHEN_UNCERTAIN:.0%} of the questions "
+                    "(the sets weighing the same) have a gold article in the top 5; 0 (never uncertain) if "
+                    "the first fails",
             "below each threshold (sets weigh the same)": below,
             "reliability (top-1 probability: questions, hit@1, hit@5)": reliability_table(top1, hit1, hit5, names)}
 

@@ -3,8 +3,9 @@ top-1 probability below which the page adds a notice above the articles, chosen 
 cross-validated reranker scores, and the reliability table it was chosen on.
 
 The reranker's top-1 probability is calibrated well enough to say when the articles shown are more
-likely wrong than right: below `uncertain_below`, fewer than half of the questions (seed and dev
-sets weighing the same) have a right article anywhere in the top 5."""
+likely wrong than right: below `uncertain_below` (and below every smaller threshold of the grid),
+fewer than half of the questions (seed and dev sets weighing the same) have a right article
+anywhere in the top 5."""
 
 from __future__ import annotations
 
@@ -49,12 +50,20 @@ def hit5_below(top1: np.ndarray, hit5: np.ndarray, sets: Sequence[str], threshol
 
 def choose_uncertain_below(top1: np.ndarray, hit5: np.ndarray, sets: Sequence[str],
                            grid: Sequence[float] = UNCERTAIN_GRID) -> float:
-    """The largest threshold of `grid` below which fewer than MAX_HIT5_WHEN_UNCERTAIN of the
-    questions (sets weighing the same) have a gold article in the top 5; 0.0 (never uncertain)
-    when none qualifies."""
-    qualifying = [t for t in grid if (share := hit5_below(top1, hit5, sets, t)[1]) is not None
-                  and share < MAX_HIT5_WHEN_UNCERTAIN]
-    return float(max(qualifying)) if qualifying else 0.0
+    """The largest threshold of `grid` such that below it, and below every smaller one, fewer than
+    MAX_HIT5_WHEN_UNCERTAIN of the questions (sets weighing the same) have a gold article in the
+    top 5 (a threshold nothing falls below is no evidence either way); 0.0 (never uncertain) when
+    the first one with evidence fails. Stopping at the first failure keeps a threshold that one
+    lucky bin further up would otherwise carry past a range where the answers are mostly right."""
+    chosen = 0.0
+    for t in sorted(grid):
+        share = hit5_below(top1, hit5, sets, t)[1]
+        if share is None:
+            continue
+        if share >= MAX_HIT5_WHEN_UNCERTAIN:
+            break
+        chosen = float(t)
+    return chosen
 
 
 def reliability_table(top1: np.ndarray, hit1: np.ndarray, hit5: np.ndarray, sets: Sequence[str],

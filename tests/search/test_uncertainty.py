@@ -56,6 +56,17 @@ def test_the_sets_weigh_the_same_however_many_questions_each_has():
     assert choose_uncertain_below(top1, hit5, ["seed"] * 1000) == 0.3
 
 
+def test_the_threshold_stops_where_the_answers_below_it_are_mostly_right():
+    # below 0.1: 2 of 10 hit; below 0.15: 22 of 40 (mostly right: stop); below 0.2 a run of misses
+    # would bring the share back under a half (20 of 80 + 22 …), but the range 0.1–0.15 in between
+    # is mostly right, so the page must not call it uncertain
+    top1, hit5 = _questions((0.08, 10, 2), (0.12, 30, 20), (0.17, 60, 10), (0.9, 100, 90))
+    sets = ["seed"] * 200
+    assert hit5_below(top1, hit5, sets, 0.15)[1] == pytest.approx(22 / 40)
+    assert hit5_below(top1, hit5, sets, 0.2)[1] == pytest.approx(32 / 100)
+    assert choose_uncertain_below(top1, hit5, sets) == 0.1
+
+
 def test_never_uncertain_when_low_probabilities_are_as_good_as_high_ones():
     top1, hit5 = _questions((0.01, 50, 40), (0.1, 50, 40), (0.9, 100, 80))
     assert choose_uncertain_below(top1, hit5, ["seed"] * 200) == 0.0
