@@ -45,6 +45,17 @@ def deq_q4(raw, nout, nin):
     return w.reshape(nout, nin)
 
 
+def q4_0(w):  # ggml Q4_0: d = signed absmax / -8, q = clamp(round(x/d)+8, 0, 15)
+    w = w.reshape(-1, 32).astype(np.float32)
+    idx = np.abs(w).argmax(1); mx = w[np.arange(len(w)), idx]
+    d = mx / -8.0; idd = np.where(d != 0, 1.0 / np.where(d != 0, d, 1), 0)
+    q = np.clip(np.floor(w * idd[:, None] + 8.5), 0, 15).astype(np.uint8)
+    out = np.zeros((len(w), 18), np.uint8)
+    out[:, :2] = d.astype(np.float16).view(np.uint8).reshape(-1, 2)
+    out[:, 2:] = q[:, :16] | (q[:, 16:] << 4)
+    return out.tobytes()
+
+
 def load_weights(path=BIN):
     b, cfg, tensors = read_bin(path)
     H, FF = cfg["H"], cfg["FF"]
