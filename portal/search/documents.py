@@ -10,6 +10,7 @@ from pathlib import Path
 
 from portal.laws.ids import law_slug_of
 from portal.laws.library import Library
+from portal.laws.numerals import NUMBER
 from portal.search.jsonl import read_jsonl
 
 
@@ -67,7 +68,7 @@ def corpus_from_library(library: Library) -> Corpus:
     return Corpus(name="library", documents=documents, content_hash=hash_documents(documents))
 
 
-_LABEL = re.compile(r"^第[零〇一二三四五六七八九十百千万0-9]+条(?:之[一二三四五六七八九十]+)?")
+_LABEL = re.compile(f"^第{NUMBER}条(?:之{NUMBER})?")  # a leading article label, 第十二条 or 第12条之一
 # keys a corpus line may carry its text / its title under (the first present wins)
 TEXT_KEYS = ("text", "content", "contents", "article")
 TITLE_KEYS = ("title", "name", "law")
