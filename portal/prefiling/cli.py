@@ -40,11 +40,11 @@ def _repeats(args: argparse.Namespace) -> int:
     from portal.db import get_engine, session_scope
     from portal.migrate import migrate
     from portal.prefiling.repeats import process_pending
-    from portal.search.embedder import make_embedder
+    from portal.search.embedder import make_embedder, untuned
 
     engine = get_engine()
     migrate(engine=engine)
-    embedder = make_embedder(args.model or get_settings().embedding_model)
+    embedder = make_embedder(args.model or untuned(get_settings().embedding_model))
     with session_scope(engine) as session:
         done = process_pending(session=session, embedder=embedder, limit=args.limit)
     print(f"重复信访: encoded and linked {done} pre-filings with {embedder.model_id}")

@@ -229,10 +229,10 @@ def process_pending(*, session: Session, embedder, cipher: Cipher | None = None,
 
 @lru_cache(maxsize=1)
 def _default_embedder():
-    from portal.search.embedder import make_embedder
+    from portal.search.embedder import make_embedder, untuned
     from portal.settings import get_settings
 
-    return make_embedder(get_settings().embedding_model)
+    return make_embedder(untuned(get_settings().embedding_model))
 
 
 _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="repeats")

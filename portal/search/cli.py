@@ -185,6 +185,54 @@ def run_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def finetune_inputs(settings_obj=None):
+    """The library's documents, the seed and dev questions cross-validation uses, their texts and
+    gold rows, and each question's training weight (a dev question weighs `dev_weight`)."""
+    from portal.laws.library import load_library_report
+    from portal.search.bank import load_seed
+    from portal.search.documents import corpus_from_library
+    from portal.search.finetune import FinetuneSettings
+    from portal.search.tuning import cv_questions, load_dev
+    from portal.settings import get_settings
+
+    settings = settings_obj or FinetuneSettings()
+    documents = corpus_from_library(load_library_report(get_settings().laws_dir).library).documents
+    dev = [q for path in DEV_FILES for q in load_dev(Path(path))]
+    seed, dev, texts, gold = cv_questions(documents, load_seed(), dev)
+    weights = [1.0] * len(seed) + [settings.dev_weight] * len(dev)
+    return documents, seed, dev, texts, gold, weights
+
+
+def run_finetune(args: argparse.Namespace) -> int:
+    from portal.search.finetune import FinetuneSettings, fold_key, fold_vectors, prepare, save_tuned, train_on
+    from portal.search.tuned import Bottom, tuned_directory
+    from portal.search.tuning import cv_split
+    from portal.settings import get_settings
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    settings = FinetuneSettings()
+    documents, seed, dev, texts, gold, weights = finetune_inputs(settings)
+    directory = tuned_directory(get_settings().index_dir)
+    prepared = prepare(Bottom(), texts, [d.dense_text for d in documents], settings, log)
+    if args.folds:
+        split = cv_split(len(seed), len(dev), args.folds)
+        key = fold_key(texts, gold, split, [d.id for d in documents], [d.dense_text for d in documents], settings)
+        fold_vectors(prepared, gold, split, weights, settings, directory / "cv", key, log)
+    if args.folds_only:
+        return 0
+    started = time.perf_counter()
+    weights_, _ = train_on(prepared, gold, range(len(texts)), weights, settings, seed=0, log=log)
+    digest = save_tuned(directory, weights_, prepared, settings, variant="original",
+                        trained_on={"seed_questions": len(seed), "dev_questions": len(dev),
+                                    "dev_sets": list(DEV_SETS)})
+    print(f"tuned top layers trained on {len(seed)} bank and {len(dev)} dev questions in "
+          f"{time.perf_counter() - started:.0f} s: {directory} (sha256 {digest[:12]}); "
+          "now run: build, train, tune")
+    return 0
+
+
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     engine = _engine(None, args.model)  # with the second encoder's vectors where the reranker uses them
@@ -250,6 +298,11 @@ def main(argv: list[str] | None = None) -> int:
                    help="weight of a dev question against a bank question (3: by 5-fold CV, 1.5 / 3 / 6)")
     p.add_argument("--model", help="embedding model (default: settings.embedding_model)")
     p.set_defaults(handler=run_train)
+    p = sub.add_parser("finetune", help="fine-tune the embedding model's top layers on the bank and dev questions")
+    p.add_argument("--folds", type=int, default=0,
+                   help="also train each cross-validation fold's layers for tune (about 10 minutes a fold; cached)")
+    p.add_argument("--folds-only", action="store_true", help="only the folds")
+    p.set_defaults(handler=run_finetune)
     p = sub.add_parser("stats", help="provisions most often opened from search results (anonymous counts)")
     p.add_argument("--limit", type=int, default=20)
     p.set_defaults(handler=run_stats)

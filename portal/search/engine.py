@@ -344,17 +344,19 @@ class SearchEngine:
 
     def evidence(self, text: str, *, plain: np.ndarray, adapted: np.ndarray, bank: QuestionBank | None,
                  prior: np.ndarray, synonym_weight: float | None = None,
-                 second_plain: np.ndarray | None = None, second_adapted: np.ndarray | None = None) -> Evidence:
+                 second_plain: np.ndarray | None = None, second_adapted: np.ndarray | None = None,
+                 documents: np.ndarray | None = None) -> Evidence:
         """Everything the reranker's features are made of, for one question. The tuning command
         passes a fold's adapter output, bank and prior; rank() passes the served ones.
         `second_plain` / `second_adapted`: the question through the second encoder (without and
-        with its adapter), None without one."""
+        with its adapter), None without one. `documents`: the article vectors to score against
+        (tune passes a fold's, for a tuned encoder); None: the served index's."""
         own, added = self.query_terms(text)
         sw = self.config.synonym_weight if synonym_weight is None else synonym_weight
         plain_lexical = self.artefacts.lexical.scores([(t, 1.0) for t in own])
         lexical = self.artefacts.lexical.scores([(t, 1.0) for t in own] + [(t, sw) for t in added]) \
             if added else plain_lexical
-        vectors = self.document_vectors()
+        vectors = self.document_vectors() if documents is None else documents
         plain = normalise(np.asarray(plain, dtype=np.float32).reshape(1, -1))[0]
         adapted = normalise(np.asarray(adapted, dtype=np.float32).reshape(1, -1))[0]
         votes = bank.vote_shares(plain, neighbours=BANK_NEIGHBOURS, sharpness=BANK_SHARPNESS,

@@ -110,7 +110,8 @@ def calibrate_confidence(best_dense: np.ndarray, best_lexical: np.ndarray, off_d
 def _cv_reranker(engine, texts: Sequence[str], plain: np.ndarray, adapted: np.ndarray,
                  gold: list[list[int]], split: np.ndarray, n_seed: int, banks: Sequence[QuestionBank],
                  priors: Sequence[np.ndarray], synonym_weight: float, folds: int,
-                 log, second: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, Reranker]:
+                 log, second: tuple[np.ndarray, np.ndarray] | None = None,
+                 documents: Sequence[np.ndarray] | None = None) -> tuple[np.ndarray, Reranker]:
     """Cross-validated reranker scores (questions × documents) and the reranker fitted on all.
 
     `split`: each question's fold (the `n_seed` seed questions first, then the colloquial dev
@@ -120,7 +121,8 @@ def _cv_reranker(engine, texts: Sequence[str], plain: np.ndarray, adapted: np.nd
     seen); `adapted`: each question through its fold's adapter. The reranker for a fold is fitted on
     the other folds' questions; seed and colloquial questions weigh the same in total. (The features
     of a training question may use the test fold's bank entries; the test question's own features
-    never do.)"""
+    never do.) `documents`: per fold, the article vectors its questions are scored against (a
+    tuned encoder's fold layers; None: the served index)."""
     n_docs, depth, n = len(engine.corpus.documents), engine.config.depth, len(texts)
     facts = engine.corpus_facts()
     rows_of, matrices, labels = [], [], []
@@ -128,7 +130,8 @@ def _cv_reranker(engine, texts: Sequence[str], plain: np.ndarray, adapted: np.nd
         ev = engine.evidence(text, plain=plain[i], adapted=adapted[i], bank=banks[i], prior=priors[i],
                              synonym_weight=synonym_weight,
                              second_plain=None if second is None else second[0][i],
-                             second_adapted=None if second is None else second[1][i])
+                             second_adapted=None if second is None else second[1][i],
+                             documents=None if documents is None else documents[split[i]])
         rows = candidates(ev, depth)
         rows_of.append(rows)
         matrices.append(features(ev, facts, rows, depth))
@@ -192,6 +195,52 @@ def _second_vectors(engine, texts: Sequence[str], gold: list[list[int]], split: 
     return second_plain, second_adapted
 
 
+def cv_split(n_seed: int, n_dev: int, folds: int) -> np.ndarray:
+    """Each question's fold: the seed questions (first) and the colloquial dev questions are
+    dealt into `folds` folds apart, each in a seeded random order. `tune` and the fine-tuning of
+    the encoder's folds use this one split."""
+    order = np.random.default_rng(0).permutation(n_seed)
+    split = np.zeros(n_seed + n_dev, dtype=int)
+    for f in range(folds):
+        split[order[f::folds]] = f
+    # the dev questions get folds of their own (the adapter and the reranker learn from them too)
+    split[n_seed + np.random.default_rng(1).permutation(n_dev)] = np.arange(n_dev) % folds
+    return split
+
+
+def cv_questions(documents, seed: Sequence[BankEntry], dev: Sequence[EvalQuery]
+                 ) -> tuple[list[BankEntry], list[EvalQuery], list[str], list[list[int]]]:
+    """The seed and dev questions cross-validation uses (those whose articles the corpus all
+    has), their texts (seed first) and gold rows."""
+    row_of = {d.id: i for i, d in enumerate(documents)}
+    seed = [e for e in seed if e.provisions and all(p in row_of for p in e.provisions)]
+    dev = [q for q in dev if q.gold and all(g in row_of for g in q.gold)]
+    texts = [e.question for e in seed] + [q.query for q in dev]
+    gold = [[row_of[p] for p in e.provisions] for e in seed] + [[row_of[g] for g in q.gold] for q in dev]
+    return seed, dev, texts, gold
+
+
+def _tuned_folds(engine, texts: Sequence[str], gold: list[list[int]], split: np.ndarray, n_seed: int,
+                 log) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per fold, every question's and every article's vector through top layers fine-tuned
+    without that fold (cached beside the tuned layers; about ten minutes a fold otherwise)."""
+    from portal.search.finetune import FinetuneSettings, cached_fold_vectors, fold_key, fold_vectors, prepare
+
+    settings = FinetuneSettings(**{k: v for k, v in engine.embedder.manifest.get("settings", {}).items()
+                                   if k in FinetuneSettings.__dataclass_fields__})
+    articles = [d.dense_text for d in engine.corpus.documents]
+    key = fold_key(texts, gold, split, [d.id for d in engine.corpus.documents], articles, settings)
+    cache = engine.embedder.directory / "cv"
+    found = cached_fold_vectors(cache, key, int(split.max()) + 1)
+    if found is not None:
+        log("tuned encoder: fold vectors cached")
+        return found
+    weights = np.where(np.arange(len(texts)) < n_seed, 1.0, settings.dev_weight)
+    log("tuned encoder: no cached fold vectors; fine-tuning each fold (about ten minutes a fold)")
+    prepared = prepare(engine.embedder.bottom, texts, articles, settings, log)
+    return fold_vectors(prepared, gold, split, weights, settings, cache, key, log)
+
+
 def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: int = 5,
          offtopic: Sequence[str] = (), log=print) -> dict:
     """Cross-validated choice of the engine's parameters; returns the engine.yaml document.
@@ -217,33 +266,37 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
     plain = np.vstack([bank.vectors, dev_vectors])
     gold = [[row_of[p] for p in e.provisions] for e in seed] + [[row_of[g] for g in q.gold] for q in dev]
     n_seed = len(seed)
-    order = np.random.default_rng(0).permutation(n_seed)
-    fold_of = np.zeros(n_seed, dtype=int)
+    split = cv_split(n_seed, len(dev), folds)
+    fold_of = split[:n_seed]
+    # a tuned encoder was fine-tuned on these questions: each fold's questions and articles are
+    # encoded by layers fine-tuned without that fold (portal.search.finetune.fold_vectors)
+    documents = engine.artefacts.vector.vectors()
+    tuned = _tuned_folds(engine, texts, gold, split, n_seed, log) if hasattr(engine.embedder, "cut") else None
+    fold_questions = [plain] * folds if tuned is None else [q for q, _ in tuned]
+    fold_documents = [documents] * folds if tuned is None else [d for _, d in tuned]
     for f in range(folds):
-        fold_of[order[f::folds]] = f
-
-    # the dev questions get folds of their own (the adapter and the reranker learn from them too)
-    split = np.concatenate([fold_of, np.zeros(len(dev), dtype=int)])
-    split[n_seed + np.random.default_rng(1).permutation(len(dev))] = np.arange(len(dev)) % folds
+        plain[split == f] = fold_questions[f][split == f]
 
     # component rankings, once per question
     adapted = apply_adapter(plain, engine.adapter)
     if engine.adapter is not None:  # no question is scored by an adapter trained on it
         manifest = read_learned_manifest(learned).get("adapter") or {}
         settings = AdapterSettings(**{k: v for k, v in manifest.items() if k in AdapterSettings.__dataclass_fields__})
-        documents = engine.artefacts.vector.vectors()
         learns_dev = bool(manifest.get("dev_questions"))
         weights = np.where(np.arange(len(texts)) < n_seed, 1.0, settings.dev_weight)
         for f in range(folds):
             train = np.flatnonzero((split != f) & ((np.arange(len(texts)) < n_seed) | learns_dev))
-            matrix = train_adapter(plain[train], [gold[i] for i in train], documents, settings, weights[train])
+            matrix = train_adapter(fold_questions[f][train], [gold[i] for i in train], fold_documents[f],
+                                   settings, weights[train])
             held = np.flatnonzero(split == f)
             if not learns_dev:  # the shipped adapter never saw the dev questions: they keep it
                 held = held[held < n_seed]
             adapted[held] = apply_adapter(plain[held], matrix)
             log(f"fold adapter {f + 1}/{folds}: done")
     second = _second_vectors(engine, texts, gold, split, n_seed, folds, log)
-    cos = adapted @ engine.artefacts.vector.vectors().T
+    cos = np.zeros((len(texts), n_docs), dtype=np.float32)
+    for f in range(folds):
+        cos[split == f] = adapted[split == f] @ fold_documents[f].T
     dense = _rank_matrix([np.argsort(-c)[:depth] for c in cos], n_docs, depth)
     best_dense = cos.max(axis=1)
     lexical, best_lexical = {}, np.zeros(len(texts))
@@ -259,9 +312,10 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
         lexical[sw] = _rank_matrix(rows, n_docs, depth)
     # the bank and article prior each question sees: a seed question only the other folds'
     # entries, a dev question the whole seed
-    fold_banks = [QuestionBank([seed[j] for j in keep], bank.vectors[keep])
-                  for keep in (np.flatnonzero(fold_of != f) for f in range(folds))]
-    seen_banks = [fold_banks[fold_of[i]] for i in range(n_seed)] + [bank] * len(dev)
+    fold_banks = [QuestionBank([seed[j] for j in keep], fold_questions[f][keep])
+                  for f, keep in enumerate(np.flatnonzero(fold_of != f) for f in range(folds))]
+    whole_banks = [QuestionBank(seed, fold_questions[f][:n_seed]) for f in range(folds)] if tuned else [bank] * folds
+    seen_banks = [fold_banks[fold_of[i]] for i in range(n_seed)] + [whole_banks[split[i]] for i in range(n_seed, len(texts))]
     fold_priors = [article_prior(citation_counts(b.entries, row_of, n_docs)) for b in fold_banks]
     seen_priors = [fold_priors[fold_of[i]] for i in range(n_seed)] \
         + [article_prior(citation_counts(seed, row_of, n_docs))] * len(dev)
@@ -328,7 +382,8 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
     runs = {"with the second encoder": second} if second is not None else {}
     for label, vectors in {**runs, "without the second encoder": None}.items():
         scores_, model = _cv_reranker(engine, texts, plain, adapted, gold_rows, split, n_seed, seen_banks,
-                                      seen_priors, chosen["synonym_weight"], folds, log, vectors)
+                                      seen_priors, chosen["synonym_weight"], folds, log, vectors,
+                                      documents=None if tuned is None else fold_documents)
         figs = {name: _figures(scores_[s], gold_rows[s]) for name, s in sets.items()}
         variants[label] = (sum(f[1] for f in figs.values()) / len(figs), scores_, model, figs)
         log(f"reranker {label}: objective {variants[label][0]:.4f} (fusion {objective:.4f})")

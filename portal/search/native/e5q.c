@@ -640,7 +640,7 @@ static int tok_content(const tokenizer *t, const char *text,
 static int forward_batch(e5_model *m, const int *ids, const int *pos,
                          const int *sstart, const int *send,
                          const int *segoff, int nseg, int T, float *out,
-                         float *hidden_out) {
+                         float *hidden_out, int nl) {
     int H = m->H, FF = m->FF, NH = m->NH, hd = m->hd;
     size_t TH = (size_t)T * H;
     float *x   = (float *)malloc(TH * sizeof(float));
@@ -669,7 +669,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
     add_layernorm(x, NULL, m->eln_w, m->eln_b, T, H, m->eps);
 
     float scale = 1.f / sqrtf((float)hd);
-    for (int l = 0; l < m->NL; l++) {
+    for (int l = 0; l < nl; l++) {    /* portal: nl (the first nl layers; m->NL for the model) */
         layer_t *ly = &m->layers[l];
         QUANT(x, H);                       /* Q/K/V share the same input */
         MAT(ly->qw, ly->qs8, ly->qp8, ly->qb, q, H, H);
@@ -818,7 +818,7 @@ static int embed_n(e5_model *m, const char **texts, int n, int is_query, float *
             for (int t = segoff[s]; t < segoff[s + 1]; t++) { sstart[t] = segoff[s]; send[t] = segoff[s + 1]; }
 
         float *segmean = (float *)malloc(sizeof(float) * (size_t)segc * H);
-        rc |= forward_batch(m, ids, pos, sstart, send, segoff, segc, (int)Tc, segmean, NULL);
+        rc |= forward_batch(m, ids, pos, sstart, send, segoff, segc, (int)Tc, segmean, NULL, m->NL);
 
         for (int s = 0; s < segc; s++) {
             int wi = w0 + s, i = wt[wi];
@@ -925,7 +925,7 @@ int e5_embed_sparse(e5_model *m, const char *text, int top_k,
         ids[L - 1] = m->tok.eos; pos[L - 1] = L - 1;
         for (int t = 0; t < L; t++) { ss[t] = 0; se[t] = L; }
         float *hid = (float *)malloc((size_t)L * H * sizeof(float));
-        forward_batch(m, ids, pos, ss, se, segoff2, 1, L, NULL, hid);
+        forward_batch(m, ids, pos, ss, se, segoff2, 1, L, NULL, hid, m->NL);
         if (cl > 0) {            /* encode content tokens only (skip bos/eos) */
             const float *xc = hid + (size_t)H;
             int8_t  *aq = (int8_t *)malloc((size_t)cl * H);
@@ -1117,6 +1117,44 @@ e5_model *e5_load_mem(const void *data, size_t size) {
 
 /* Number of tokens (incl <s>/</s>) the model would feed for `text`; used for
  * usage reporting. Counts the un-windowed content length + 2. */
+/* portal: the content token ids of `text` with its "query: " / "passage: " prefix (no bos/eos,
+ * untruncated), as embed_n makes them; at most `cap` are written, the count is returned. */
+int e5q_tokens(e5_model *m, const char *text, int is_query, int *out, int cap) {
+    const char *pfx = is_query ? "query: " : "passage: ";
+    size_t plen = strlen(pfx), tl = strlen(text);
+    char *buf = (char *)malloc(plen + tl + 1);
+    memcpy(buf, pfx, plen); memcpy(buf + plen, text, tl + 1);
+    int capc = (int)(plen + tl) + 4;
+    int *tmp = (int *)malloc(sizeof(int) * (capc > 1 ? capc : 1));
+    int n = tok_content(&m->tok, buf, tmp, capc);
+    memcpy(out, tmp, sizeof(int) * (size_t)(n < cap ? n : cap));
+    free(buf); free(tmp);
+    return n;
+}
+
+/* portal: the per-token hidden states after the first `nl` layers of one window, bos + the `n`
+ * content ids + eos (n <= MAXP - 2), written to out[(n + 2) * H]. Returns 0, or -1 when n or nl
+ * is out of range. For a fine-tuned top of the model computed outside (portal/search/tuned.py). */
+int e5q_hidden(e5_model *m, const int *content, int n, int nl, float *out) {
+    if (n < 0 || n > m->MAXP - 2 || nl < 0 || nl > m->NL) return -1;
+    int L = n + 2;
+    int *ids = (int *)malloc(sizeof(int) * L);
+    int *pos = (int *)malloc(sizeof(int) * L);
+    int *ss = (int *)malloc(sizeof(int) * L);
+    int *se = (int *)malloc(sizeof(int) * L);
+    int segoff[2] = {0, L};
+    ids[0] = m->tok.bos;
+    for (int j = 0; j < n; j++) ids[1 + j] = content[j];
+    ids[L - 1] = m->tok.eos;
+    for (int t = 0; t < L; t++) { pos[t] = t; ss[t] = 0; se[t] = L; }
+    forward_batch(m, ids, pos, ss, se, segoff, 1, L, NULL, out, nl);
+    free(ids); free(pos); free(ss); free(se);
+    return 0;
+}
+
+/* portal: MAXP (the longest window, bos and eos included). */
+int e5q_max_positions(const e5_model *m) { return m->MAXP; }
+
 int e5_token_count(e5_model *m, const char *text, int is_query) {
     const char *pfx = is_query ? "query: " : "passage: ";
     size_t plen = strlen(pfx), tl = strlen(text);
