@@ -11,10 +11,11 @@ from pathlib import Path
 
 from portal.laws.ids import law_slug_of
 from portal.search.evaluation import RECALL_AT, evaluate, load_queries, peak_rss_mb
+from portal.settings import PROJECT_ROOT
 
 # the colloquial sets `tune` may learn from (tests/search/data/README.md): dev sets, never heldout8
 DEV_SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7")
-DEV_FILES = [f"tests/search/data/{name}-questions.jsonl" for name in DEV_SETS]
+DEV_FILES = [str(PROJECT_ROOT / "tests" / "search" / "data" / f"{name}-questions.jsonl") for name in DEV_SETS]
 
 
 def _progress_bar(label: str):
@@ -203,6 +204,19 @@ def finetune_inputs(settings_obj=None):
     return documents, seed, dev, texts, gold, weights
 
 
+def trained_on(seed, dev) -> dict:
+    """What the tuned layers learn from, as their manifest records it (a test compares it with
+    the shipped seed and dev sets)."""
+    import hashlib
+
+    from portal.search.bank import bank_hash
+
+    dev_hash = hashlib.sha256(json.dumps([[q.query, list(q.gold)] for q in dev], ensure_ascii=False)
+                              .encode()).hexdigest()
+    return {"seed_questions": len(seed), "bank_hash": bank_hash(seed), "dev_questions": len(dev),
+            "dev_hash": dev_hash, "dev_sets": list(DEV_SETS)}
+
+
 def run_finetune(args: argparse.Namespace) -> int:
     from portal.search.finetune import FinetuneSettings, fold_key, fold_vectors, prepare, save_tuned, train_on
     from portal.search.tuned import Bottom, tuned_directory
@@ -225,8 +239,7 @@ def run_finetune(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     weights_, _ = train_on(prepared, gold, range(len(texts)), weights, settings, seed=0, log=log)
     digest = save_tuned(directory, weights_, prepared, settings, variant="original",
-                        trained_on={"seed_questions": len(seed), "dev_questions": len(dev),
-                                    "dev_sets": list(DEV_SETS)})
+                        trained_on=trained_on(seed, dev))
     print(f"tuned top layers trained on {len(seed)} bank and {len(dev)} dev questions in "
           f"{time.perf_counter() - started:.0f} s: {directory} (sha256 {digest[:12]}); "
           "now run: build, train, tune")

