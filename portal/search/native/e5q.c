@@ -1118,17 +1118,25 @@ e5_model *e5_load_mem(const void *data, size_t size) {
 /* Number of tokens (incl <s>/</s>) the model would feed for `text`; used for
  * usage reporting. Counts the un-windowed content length + 2. */
 /* portal: the content token ids of `text` with its "query: " / "passage: " prefix (no bos/eos,
- * untruncated), as embed_n makes them; at most `cap` are written, the count is returned. */
-int e5q_tokens(e5_model *m, const char *text, int is_query, int *out, int cap) {
+ * untruncated), as embed_n makes them, in a malloc'd array of *n ids. */
+static int *prefixed_content(e5_model *m, const char *text, int is_query, int *n) {
     const char *pfx = is_query ? "query: " : "passage: ";
     size_t plen = strlen(pfx), tl = strlen(text);
     char *buf = (char *)malloc(plen + tl + 1);
     memcpy(buf, pfx, plen); memcpy(buf + plen, text, tl + 1);
-    int capc = (int)(plen + tl) + 4;
-    int *tmp = (int *)malloc(sizeof(int) * (capc > 1 ? capc : 1));
-    int n = tok_content(&m->tok, buf, tmp, capc);
-    memcpy(out, tmp, sizeof(int) * (size_t)(n < cap ? n : cap));
-    free(buf); free(tmp);
+    int cap = (int)(plen + tl) + 4;
+    int *ids = (int *)malloc(sizeof(int) * (cap > 1 ? cap : 1));
+    *n = tok_content(&m->tok, buf, ids, cap);
+    free(buf);
+    return ids;
+}
+
+/* portal: those ids; at most `cap` are written, the count is returned. */
+int e5q_tokens(e5_model *m, const char *text, int is_query, int *out, int cap) {
+    int n;
+    int *ids = prefixed_content(m, text, is_query, &n);
+    memcpy(out, ids, sizeof(int) * (size_t)(n < cap ? n : cap));
+    free(ids);
     return n;
 }
 
@@ -1156,14 +1164,8 @@ int e5q_hidden(e5_model *m, const int *content, int n, int nl, float *out) {
 int e5q_max_positions(const e5_model *m) { return m->MAXP; }
 
 int e5_token_count(e5_model *m, const char *text, int is_query) {
-    const char *pfx = is_query ? "query: " : "passage: ";
-    size_t plen = strlen(pfx), tl = strlen(text);
-    char *buf = (char *)malloc(plen + tl + 1);
-    memcpy(buf, pfx, plen); memcpy(buf + plen, text, tl + 1);
-    int cap = (int)(plen + tl) + 4;
-    int *tmp = (int *)malloc(sizeof(int) * (cap > 1 ? cap : 1));
-    int n = tok_content(&m->tok, buf, tmp, cap);
-    free(buf); free(tmp);
+    int n;     /* portal: through prefixed_content, shared with e5q_tokens */
+    free(prefixed_content(m, text, is_query, &n));
     return n + 2;
 }
 
