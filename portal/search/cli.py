@@ -248,7 +248,7 @@ def run_finetune(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    engine = _engine(None, args.model)  # with the second encoder's vectors where the reranker uses them
+    engine = _engine(None, args.model, with_second=True)  # and the second encoder's vectors (tune weighs it)
     artefacts = engine.artefacts
     seconds = time.perf_counter() - started
     if not artefacts.built:

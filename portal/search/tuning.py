@@ -449,7 +449,10 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
                             if read_learned_manifest(learned).get("adapter", {}).get("dev_questions")
                             else "per fold, trained on the other seed folds (dev: the shipped adapter)")
                 if engine.adapter is not None else "none (identity)",
-                "model_id": engine.embedder.model_id},
+                "model_id": engine.embedder.model_id,
+                "encoder": ("tuned: each fold's questions and articles encoded by top layers fine-tuned without "
+                            "that fold's questions (python -m portal.search finetune --folds)")
+                if tuned is not None else "as served (not trained on these questions)"},
     }
 
 

