@@ -257,14 +257,11 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
     docs = engine.corpus.documents
     n_docs, depth = len(docs), engine.config.depth
     row_of = {d.id: i for i, d in enumerate(docs)}
-    seed = [e for e in seed if e.provisions and all(p in row_of for p in e.provisions)]
-    dev = [q for q in dev if q.gold and all(g in row_of for g in q.gold)]
+    seed, dev, texts, gold = cv_questions(docs, seed, dev)
     learned = learned_directory(engine.artefacts.directory.parent, engine.embedder.model_id)
     bank = question_bank(seed, engine.embedder, learned)
     dev_vectors = engine.embedder.encode_queries([q.query for q in dev])
-    texts = [e.question for e in seed] + [q.query for q in dev]
     plain = np.vstack([bank.vectors, dev_vectors])
-    gold = [[row_of[p] for p in e.provisions] for e in seed] + [[row_of[g] for g in q.gold] for q in dev]
     n_seed = len(seed)
     split = cv_split(n_seed, len(dev), folds)
     fold_of = split[:n_seed]
