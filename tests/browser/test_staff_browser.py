@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from playwright.sync_api import expect
 from sqlmodel import Session
 
 from portal.roles import EDITOR
@@ -17,7 +18,7 @@ def test_case_detail_on_a_phone(portal_url, phone, artifacts):
     phone.goto(f"{portal_url}/cases?case=staff-example-tiaojie-xieyi")
     wait_for_app(phone, "邻里漏水纠纷经人民调解达成协议")
     phone.screenshot(path=str(artifacts / "case-detail-phone.png"), full_page=True)
-    assert phone.locator(".case-badge").first.is_visible()
+    expect(phone.locator(".case-badge").first).to_be_visible()  # waits: the badge may render after the title
     link = phone.get_by_role("link", name="《中华人民共和国人民调解法》第三十一条")
     assert "/laws?law=renmin-tiaojie-fa-2010" in link.get_attribute("href")
     phone.screenshot(path=str(artifacts / "case-detail-phone.png"), full_page=True)

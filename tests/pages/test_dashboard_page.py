@@ -6,6 +6,7 @@ to 预登记办理, and the 月通报 download is generated from the same figure
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from sqlmodel import Session, select
@@ -33,10 +34,21 @@ def own_db(tmp_path, monkeypatch):
     with Session(engine) as s:
         seed(s)
     monkeypatch.setattr(portal.db, "get_engine", lambda: engine)
-    monkeypatch.setattr(portal.timeutil, "beijing_today", lambda now=None: TODAY)
-    monkeypatch.setattr(dashboard_view, "beijing_today", lambda now=None: TODAY)
+    real = portal.timeutil.beijing_today
+
+    def fake(now=None):
+        return TODAY
+
+    monkeypatch.setattr(portal.timeutil, "beijing_today", fake)
+    monkeypatch.setattr(dashboard_view, "beijing_today", fake)
     yield engine
     engine.dispose()
+    # a module first imported by the page while the fake was in place bound it with `from
+    # portal.timeutil import beijing_today` (ui.queue_view did): give it the real one back, or
+    # every later test sees TODAY as today (they failed whenever the real date was not TODAY)
+    for module in list(sys.modules.values()):
+        if getattr(module, "beijing_today", None) is fake:
+            module.beijing_today = real
 
 
 def signed_in(engine, *roles: str) -> dict:
