@@ -10,7 +10,10 @@
  *     per-call scale conversion or weight expansion, no scalar loops);
  *   - quantize_acts: AVX2 path giving the same bytes as the scalar one;
  *   - GELU: vectorised erf (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7);
- *   - attention scores: the q.k dot over a head vectorised (head_dot).
+ *   - attention scores: the q.k dot over a head vectorised (head_dot);
+ *   - forward_batch runs the first `nl` layers; e5q_tokens, e5q_hidden and
+ *     e5q_max_positions export the token ids and one window's hidden states
+ *     after n layers, for the tuned top layers (portal/search/tuned.py).
  * Built WITHOUT OpenMP (portal/search/native/__init__.py): one text, one
  * thread, no spinning workers on shared cores; every buffer is allocated per
  * call, so a handle may be used from several threads at once.
@@ -1115,8 +1118,6 @@ e5_model *e5_load_mem(const void *data, size_t size) {
     return e5_parse((const uint8_t *)data, size, NULL, 0);
 }
 
-/* Number of tokens (incl <s>/</s>) the model would feed for `text`; used for
- * usage reporting. Counts the un-windowed content length + 2. */
 /* portal: the content token ids of `text` with its "query: " / "passage: " prefix (no bos/eos,
  * untruncated), as embed_n makes them, in a malloc'd array of *n ids. */
 static int *prefixed_content(e5_model *m, const char *text, int is_query, int *n) {
@@ -1163,6 +1164,8 @@ int e5q_hidden(e5_model *m, const int *content, int n, int nl, float *out) {
 /* portal: MAXP (the longest window, bos and eos included). */
 int e5q_max_positions(const e5_model *m) { return m->MAXP; }
 
+/* Number of tokens (incl <s>/</s>) the model would feed for `text`; used for
+ * usage reporting. Counts the un-windowed content length + 2. */
 int e5_token_count(e5_model *m, const char *text, int is_query) {
     int n;     /* portal: through prefixed_content, shared with e5q_tokens */
     free(prefixed_content(m, text, is_query, &n));
