@@ -132,7 +132,8 @@ def _encode(model, states: Sequence[np.ndarray], *, grad: bool = False):
         for layer in model:
             x = layer(x, mask)
         m = mask.to(x.dtype)[..., None]
-        return F.normalize((x * m).sum(1) / m.sum(1), dim=-1), (x * m).sum(1) / m.sum(1)
+        mean = (x * m).sum(1) / m.sum(1)
+        return F.normalize(mean, dim=-1), mean
 
 
 def encode_all(model, states: States) -> tuple[np.ndarray, np.ndarray]:
@@ -239,9 +240,8 @@ def prepare(bottom: Bottom, questions: Sequence[str], articles: Sequence[str], s
     from portal.search.tuned import model_file, read_layers
 
     torch.set_num_threads(2)
-    config, _ = read_layers(model_file(), [])
+    config, base = read_layers(model_file(), settings.cut)
     layers = list(range(settings.cut, config["layers"]))
-    _, base = read_layers(model_file(), layers)
     states = compute_states(bottom, questions, articles, settings.cut, log)
     started = time.perf_counter()
     q, d = encode_all(_torch_layers(base, layers, config["heads"], config["eps"]), states)

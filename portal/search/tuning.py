@@ -271,8 +271,9 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
     tuned = _tuned_folds(engine, texts, gold, split, n_seed, log) if hasattr(engine.embedder, "cut") else None
     fold_questions = [plain] * folds if tuned is None else [q for q, _ in tuned]
     fold_documents = [documents] * folds if tuned is None else [d for _, d in tuned]
-    for f in range(folds):
-        plain[split == f] = fold_questions[f][split == f]
+    if tuned is not None:
+        for f in range(folds):
+            plain[split == f] = fold_questions[f][split == f]
 
     # component rankings, once per question
     adapted = apply_adapter(plain, engine.adapter)

@@ -28,8 +28,7 @@ def bottom(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def base_top(bottom):
-    config, _ = read_layers(model_file(), [])
-    _, weights = read_layers(model_file(), range(CUT, config["layers"]))
+    config, weights = read_layers(model_file(), CUT)
     return TopLayers(weights, range(CUT, config["layers"]), heads=config["heads"], eps=config["eps"])
 
 
