@@ -6,8 +6,9 @@ settings fixed there in advance (`FinetuneSettings`): the bottom `cut` layers fr
 states computed once through e5q and cached in memory), the top layers trained for queries and
 articles alike with InfoNCE over the batch's gold articles plus `hard_negatives` per question,
 drawn from the base model's top `hard_pool` non-gold articles; another gold article of the same
-question is never a negative. A question is trained on its first window; an article on its first
-window (a long article is encoded with all of them). Colloquial dev questions weigh `dev_weight`.
+question is never a negative. A question is cut at MAX_QUERY_CHARS as served, and trained on its
+first window; an article on its first window (a long article is encoded with all of them).
+Colloquial dev questions weigh `dev_weight`.
 Seeded: the same data and settings give the same weights."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from portal.search.embedder import MAX_QUERY_CHARS
 from portal.search.tuned import LAYER_PARTS, NORM_PARTS, Bottom
 
 
@@ -55,7 +57,7 @@ class States:
 def compute_states(bottom: Bottom, questions: Sequence[str], articles: Sequence[str], cut: int,
                    log: Callable[[str], None] = print) -> States:
     started = time.perf_counter()
-    q_windows = [bottom.windows(text, query=True)[0] for text in questions]
+    q_windows = [bottom.windows(text[:MAX_QUERY_CHARS], query=True)[0] for text in questions]  # as served
     spans = [(d, ids) for d, text in enumerate(articles) for ids in bottom.windows(text, query=False)]
 
     def run(ids: Sequence[int]) -> np.ndarray:

@@ -60,14 +60,19 @@ def data(library):
 
 
 @pytest.fixture(scope="module")
-def prepared(data, tmp_path_factory):
+def bottom(tmp_path_factory):
+    from portal.search.tuned import Bottom
+
+    return Bottom(build_dir=tmp_path_factory.getbasetemp() / "e5q-build")
+
+
+@pytest.fixture(scope="module")
+def prepared(data, bottom):
     import torch
 
     from portal.search.finetune import FinetuneSettings, prepare
-    from portal.search.tuned import Bottom
 
     texts, _, articles, _ = data
-    bottom = Bottom(build_dir=tmp_path_factory.getbasetemp() / "e5q-build")
     threads = torch.get_num_threads()
     out = prepare(bottom, texts, articles, FinetuneSettings(), log=quiet)
     # prepare asks for 2 torch threads; on cores shared with other work they spin-wait (a step
@@ -81,6 +86,19 @@ def gold_ranks(questions: np.ndarray, articles: np.ndarray, gold) -> np.ndarray:
     """Per question, the rank (1 = first) of its best-placed gold article."""
     scores = questions @ articles.T
     return np.array([1 + int((scores[i] > scores[i, g].max()).sum()) for i, g in enumerate(gold)])
+
+
+@pytest.mark.slow
+def test_a_long_question_is_trained_as_it_is_served_cut_to_its_first_characters(bottom):
+    from portal.search.embedder import MAX_QUERY_CHARS
+    from portal.search.finetune import compute_states
+
+    head = "公司拖欠我三个月工资，老板一直说下个月再发，我该去哪里投诉？"
+    long = (head * (1 + 2 * MAX_QUERY_CHARS // len(head)))[:2 * MAX_QUERY_CHARS]
+    states = compute_states(bottom, [long, long[:MAX_QUERY_CHARS]], [], cut=2, log=quiet).questions
+    assert np.array_equal(states[0], states[1])  # the characters past the cut are never seen, as at serving
+    # (the cut is what makes them equal: uncut, the question's first window holds more tokens)
+    assert states[0].shape[0] - 2 < len(bottom.windows(long, query=True)[0])
 
 
 @pytest.mark.slow
