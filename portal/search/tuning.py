@@ -11,7 +11,7 @@ ranking is computed once per question and the grid runs on rank matrices (numpy)
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +86,17 @@ def _figures(scores: np.ndarray, gold: list[list[int]]) -> tuple[float, float]:
     first = np.where(hit.any(1), hit.argmax(1) + 1, 0)
     mrr = float(np.where(first > 0, 1.0 / np.maximum(first, 1), 0.0).mean())
     return recall5, mrr
+
+
+def figures_by_set(scores: np.ndarray, gold: list[list[int]], names: Sequence[str | None]) -> dict:
+    """Per named set (questions whose name is None are left out), in order of first appearance:
+    its questions, recall@5 and MRR@10 of its rows of `scores`."""
+    out = {}
+    for name in dict.fromkeys(n for n in names if n is not None):
+        rows = [i for i, n in enumerate(names) if n == name]
+        recall5, mrr = _figures(scores[rows], [gold[i] for i in rows])
+        out[name] = {"questions": len(rows), "recall@5": round(recall5, 4), "mrr@10": round(mrr, 4)}
+    return out
 
 
 def calibrate_confidence(best_dense: np.ndarray, best_lexical: np.ndarray, off_dense: np.ndarray,
@@ -242,9 +253,11 @@ def _tuned_folds(engine, texts: Sequence[str], gold: list[list[int]], split: np.
 
 
 def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: int = 5,
-         offtopic: Sequence[str] = (), log=print) -> dict:
+         offtopic: Sequence[str] = (), dev_set_of: Mapping[str, str] | None = None, log=print) -> dict:
     """Cross-validated choice of the engine's parameters; returns the engine.yaml document.
-    `dev`: the colloquial dev questions (one set, however many files they came from)."""
+    `dev`: the colloquial dev questions (one set, however many files they came from);
+    `dev_set_of`: a dev question's id → the name of the file it came from, for the report's
+    per-set figures (the choice weighs all dev questions as one set)."""
     from portal.search.learned import (
         AdapterSettings,
         apply_adapter,
@@ -349,19 +362,22 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
     gold = gold_at
 
     sets = {"seed (CV)": slice(0, n_seed), "dev": slice(n_seed, len(texts))}
-    results = []
-    keys = list(GRID)
-    for values in itertools.product(*(GRID[k] for k in keys)):
-        p = dict(zip(keys, values, strict=True))
-        if p["bank_weight"] == 0 and (p["bank_neighbours"], p["bank_gate"]) != (GRID["bank_neighbours"][0], GRID["bank_gate"][0]):
-            continue
+    def fused_scores(p: dict) -> np.ndarray:  # over the compacted candidates (gold: gold_at)
         k = p["rrf_k"]
         fused = _contrib(lexical[p["synonym_weight"]], k) + p["dense_weight"] * _contrib(dense, k)
         if p["bank_weight"]:
             fused = fused + p["bank_weight"] * _contrib(banks[(p["bank_neighbours"], p["bank_gate"])], k)
         if p["prior_weight"]:
             fused = fused + np.where(fused > 0, p["prior_weight"] / (k + 1.0) * prior, 0.0)
-        fused = fused * np.where(named, p["named_law_factor"], 1.0) * np.where(repealed, p["repealed_factor"], 1.0)
+        return fused * np.where(named, p["named_law_factor"], 1.0) * np.where(repealed, p["repealed_factor"], 1.0)
+
+    results = []
+    keys = list(GRID)
+    for values in itertools.product(*(GRID[k] for k in keys)):
+        p = dict(zip(keys, values, strict=True))
+        if p["bank_weight"] == 0 and (p["bank_neighbours"], p["bank_gate"]) != (GRID["bank_neighbours"][0], GRID["bank_gate"][0]):
+            continue
+        fused = fused_scores(p)
         figures = {name: _figures(fused[s], gold[s]) for name, s in sets.items()}
         results.append((sum(f[1] for f in figures.values()) / len(figures), p, figures))
         if len(results) % 1000 == 0:
@@ -392,6 +408,9 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
                                     for name, (r5, m) in v[3].items()}}
                          for label, v in variants.items() if label != best_label}
     ships = rerank_objective > objective
+    set_names = [None] * n_seed + [(dev_set_of or {}).get(q.id) for q in dev]
+    by_set = (figures_by_set(rerank_scores, gold_rows, set_names) if ships
+              else figures_by_set(fused_scores(chosen), gold, set_names))
 
     ablations = {}
     for label, change in [("without bank", {"bank_weight": 0.0}),
@@ -429,6 +448,7 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
         "figures": reranker_figures if ships else fusion_figures,
         "figures without the reranker (fusion alone)" if ships else "figures of the reranker (not shipped)":
             fusion_figures if ships else reranker_figures,
+        "figures by colloquial set (CV, as shipped)": by_set,
         "ablations (reranker)": reranker_ablation,
         "ablations (fusion)": ablations,
         "how": {"command": "python -m portal.search tune", "folds": folds,

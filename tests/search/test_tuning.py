@@ -4,7 +4,7 @@ calibrated "no answer" thresholds."""
 import numpy as np
 
 from portal.search.engine import confident_rule
-from portal.search.tuning import MAX_FALSE_NO_ANSWER, _figures, calibrate_confidence
+from portal.search.tuning import MAX_FALSE_NO_ANSWER, _figures, calibrate_confidence, figures_by_set
 
 
 def test_figures_are_recall_at_5_and_mrr_at_10():
@@ -14,6 +14,15 @@ def test_figures_are_recall_at_5_and_mrr_at_10():
     recall5, mrr = _figures(scores, gold)
     assert recall5 == (1.0 + 0.0) / 2
     assert mrr == (1 / 2 + 0.0) / 2
+
+
+def test_tune_reports_each_colloquial_set_apart_from_the_seed():
+    scores = np.tile(np.arange(12, 0, -1, dtype=float), (4, 1))  # every question: article 0 first, then 1, 2 …
+    gold = [[0], [1], [11], [0, 11]]
+    report = figures_by_set(scores, gold, [None, "heldout8", "heldout9", "heldout8"])
+    assert list(report) == ["heldout8", "heldout9"]  # the seed question (None) is in neither
+    assert report["heldout8"] == {"questions": 2, "recall@5": (1.0 + 0.5) / 2, "mrr@10": (1 / 2 + 1.0) / 2}
+    assert report["heldout9"] == {"questions": 1, "recall@5": 0.0, "mrr@10": 0.0}
 
 
 def test_off_topic_questions_are_refused_while_in_scope_ones_are_answered():
