@@ -13,7 +13,7 @@ from portal.laws.ids import law_slug_of
 from portal.search.evaluation import RECALL_AT, evaluate, load_queries, peak_rss_mb
 from portal.settings import PROJECT_ROOT
 
-# the colloquial sets `tune` may learn from (tests/search/data/README.md): dev sets, never a held-out one (heldout10)
+# the colloquial sets `tune` may learn from (tests/search/data/README.md): dev sets, never a held-out one (heldout10, heldout11)
 DEV_SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
             "heldout8", "heldout9", "dev8a", "dev8b", "dev8c", "dev8d")
 DEV_FILES = [str(PROJECT_ROOT / "tests" / "search" / "data" / f"{name}-questions.jsonl") for name in DEV_SETS]
