@@ -11,7 +11,7 @@ ranking is computed once per question and the grid runs on rank matrices (numpy)
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -253,11 +253,11 @@ def _tuned_folds(engine, texts: Sequence[str], gold: list[list[int]], split: np.
 
 
 def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: int = 5,
-         offtopic: Sequence[str] = (), dev_set_of: Mapping[str, str] | None = None, log=print) -> dict:
+         offtopic: Sequence[str] = (), dev_names: Sequence[str] | None = None, log=print) -> dict:
     """Cross-validated choice of the engine's parameters; returns the engine.yaml document.
     `dev`: the colloquial dev questions (one set, however many files they came from);
-    `dev_set_of`: a dev question's id → the name of the file it came from, for the report's
-    per-set figures (the choice weighs all dev questions as one set)."""
+    `dev_names`: beside each of them, the name of the file it came from, for the report's per-set
+    figures (the choice weighs all dev questions as one set; ids repeat across files)."""
     from portal.search.learned import (
         AdapterSettings,
         apply_adapter,
@@ -270,7 +270,8 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
     docs = engine.corpus.documents
     n_docs, depth = len(docs), engine.config.depth
     row_of = {d.id: i for i, d in enumerate(docs)}
-    seed, dev, texts, gold = cv_questions(docs, seed, dev)
+    name_of = {} if dev_names is None else {id(q): name for q, name in zip(dev, dev_names, strict=True)}
+    seed, dev, texts, gold = cv_questions(docs, seed, dev)  # keeps the same question objects
     learned = learned_directory(engine.artefacts.directory.parent, engine.embedder.model_id)
     bank = question_bank(seed, engine.embedder, learned)
     dev_vectors = engine.embedder.encode_queries([q.query for q in dev])
@@ -408,7 +409,7 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
                                     for name, (r5, m) in v[3].items()}}
                          for label, v in variants.items() if label != best_label}
     ships = rerank_objective > objective
-    set_names = [None] * n_seed + [(dev_set_of or {}).get(q.id) for q in dev]
+    set_names = [None] * n_seed + [name_of.get(id(q)) for q in dev]
     by_set = (figures_by_set(rerank_scores, gold_rows, set_names) if ships
               else figures_by_set(fused_scores(chosen), gold, set_names))
 
