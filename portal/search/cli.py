@@ -126,10 +126,10 @@ def run_tune(args: argparse.Namespace) -> int:
 
     engine = _engine(None, args.model, with_second=True)
     offtopic = [q.query for q in load_dev(Path(args.offtopic))]
-    files = {Path(path).name.removesuffix("-questions.jsonl"): load_dev(Path(path)) for path in args.dev}
-    dev = [q for questions in files.values() for q in questions]
+    files = [(Path(path).name.removesuffix("-questions.jsonl"), load_dev(Path(path))) for path in args.dev]
+    dev = [q for _, questions in files for q in questions]
     document = tune(engine, load_seed(), dev, folds=args.folds, offtopic=offtopic,
-                    dev_names=[name for name, questions in files.items() for _ in questions],
+                    dev_names=[name for name, questions in files for _ in questions],
                     log=lambda m: print(m, file=sys.stderr))
     target = Path(args.output) if args.output else CONFIG_FILE
     write_config(document, target)
