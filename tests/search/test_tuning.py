@@ -4,7 +4,16 @@ calibrated "no answer" thresholds."""
 import numpy as np
 
 from portal.search.engine import confident_rule
-from portal.search.tuning import MAX_FALSE_NO_ANSWER, _figures, calibrate_confidence, figures_by_set
+from portal.search.tuning import (
+    MAX_FALSE_NO_ANSWER,
+    SECOND_ENCODER_MARGIN,
+    WITH_SECOND,
+    WITHOUT_SECOND,
+    _figures,
+    calibrate_confidence,
+    figures_by_set,
+    pick_reranker,
+)
 
 
 def test_figures_are_recall_at_5_and_mrr_at_10():
@@ -34,3 +43,11 @@ def test_off_topic_questions_are_refused_while_in_scope_ones_are_answered():
     answered_off = confident_rule(off_dense, off_lexical, **result["thresholds"]).mean()
     assert 1 - answered_in <= MAX_FALSE_NO_ANSWER
     assert result["true no-answer (off-topic)"] == 1 - answered_off > 0.5
+
+
+def test_the_second_encoder_ships_only_when_it_adds_more_than_noise():
+    # last session's figures: +0.0022 with USE, inside the fit noise — not worth 150 MB of memory
+    assert pick_reranker({WITH_SECOND: 0.6151, WITHOUT_SECOND: 0.6129}) == WITHOUT_SECOND
+    assert pick_reranker({WITH_SECOND: 0.6151 + SECOND_ENCODER_MARGIN + 0.001, WITHOUT_SECOND: 0.6151}) == WITH_SECOND
+    assert pick_reranker({WITH_SECOND: 0.60, WITHOUT_SECOND: 0.61}) == WITHOUT_SECOND
+    assert pick_reranker({WITHOUT_SECOND: 0.61}) == WITHOUT_SECOND  # the second encoder unavailable
