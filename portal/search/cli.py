@@ -15,7 +15,8 @@ from portal.settings import PROJECT_ROOT
 
 # the colloquial sets `tune` may learn from (tests/search/data/README.md): dev sets, never a held-out one (heldout10, heldout11)
 DEV_SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
-            "heldout8", "heldout9", "dev8a", "dev8b", "dev8c", "dev8d")
+            "heldout8", "heldout9", "dev8a", "dev8b", "dev8c", "dev8d",
+            "dev9a", "dev9b", "dev9c", "dev9d", "dev9e", "dev9f")
 DEV_FILES = [str(PROJECT_ROOT / "tests" / "search" / "data" / f"{name}-questions.jsonl") for name in DEV_SETS]
 
 
