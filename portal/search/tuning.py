@@ -405,7 +405,8 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
         return {name: {"recall@5": round(r5, 4), "mrr@10": round(m, 4)} for name, (r5, m) in fig.items()}
 
     # the learned reranker, on the chosen vocabulary weight, with and without the second encoder
-    # (kept only when it beats the reranker without it): shipped when it beats the fusion
+    # (kept only when it beats the reranker without it by more than SECOND_ENCODER_MARGIN): shipped
+    # when it beats the fusion
     variants = {}
     runs = {WITH_SECOND: second} if second is not None else {}
     for label, vectors in {**runs, WITHOUT_SECOND: None}.items():
