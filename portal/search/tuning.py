@@ -468,7 +468,7 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
         "ablations (fusion)": ablations,
         "how": {"command": "python -m portal.search tune", "folds": folds,
                 "sets": {"seed (CV)": f"{n_seed} bank seed questions, {folds}-fold, bank = other folds",
-                         "dev": f"{len(dev)} colloquial dev questions, bank = whole seed"},
+                         "dev": f"{len(dev)} dev questions (colloquial and consultation-style), bank = whole seed"},
                 "reranker": "listwise softmax, L-BFGS; cross-validated on the seed folds and "
                             f"{folds} folds of the dev questions (seed and dev weigh the same); "
                             "shipped when its objective beats the fusion's; the second encoder "
