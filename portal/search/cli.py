@@ -13,7 +13,9 @@ from portal.laws.ids import law_slug_of
 from portal.search.evaluation import RECALL_AT, evaluate, load_queries, peak_rss_mb
 from portal.settings import PROJECT_ROOT
 
-# the colloquial sets `tune` may learn from (tests/search/data/README.md): dev sets, never a held-out one (heldout10, heldout11, heldout12)
+# the question sets `tune` may learn from (tests/search/data/README.md): dev sets, never a held-out one
+# (heldout10, heldout11, heldout12); colloquial, and since dev9a–f also consultation-style (the search
+# code's "colloquial dev questions" means this whole pool)
 DEV_SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
             "heldout8", "heldout9", "dev8a", "dev8b", "dev8c", "dev8d",
             "dev9a", "dev9b", "dev9c", "dev9d", "dev9e", "dev9f")

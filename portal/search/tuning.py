@@ -268,7 +268,7 @@ def _tuned_folds(engine, texts: Sequence[str], gold: list[list[int]], split: np.
 def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: int = 5,
          offtopic: Sequence[str] = (), dev_names: Sequence[str] | None = None, log=print) -> dict:
     """Cross-validated choice of the engine's parameters; returns the engine.yaml document.
-    `dev`: the colloquial dev questions (one set, however many files they came from);
+    `dev`: the dev questions, colloquial and consultation-style (one set, however many files they came from);
     `dev_names`: beside each of them, the name of the file it came from, for the report's per-set
     figures (the choice weighs all dev questions as one set; ids repeat across files)."""
     from portal.search.learned import (
