@@ -14,8 +14,7 @@ from portal.search.evaluation import RECALL_AT, evaluate, load_queries, peak_rss
 from portal.settings import PROJECT_ROOT
 
 # the question sets `tune` may learn from (tests/search/data/README.md): dev sets, never a held-out one
-# (heldout10, heldout11, heldout12); colloquial, and since dev9a–f also consultation-style (the search
-# code's "colloquial dev questions" means this whole pool)
+# (heldout10 … heldout13); colloquial, and since dev9a–f also consultation-style
 DEV_SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
             "heldout8", "heldout9", "dev8a", "dev8b", "dev8c", "dev8d",
             "dev9a", "dev9b", "dev9c", "dev9d", "dev9e", "dev9f")
@@ -298,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(handler=run_build)
     p = sub.add_parser("tune", help="choose fusion weights and thresholds by k-fold cross-validation")
     p.add_argument("--dev", nargs="+", default=DEV_FILES,
-                   help="colloquial dev questions (JSONL files; default: every dev set, never a held-out one)")
+                   help="dev questions (JSONL files; default: every dev set, never a held-out one)")
     p.add_argument("--offtopic", default="tests/search/data/offtopic-questions.jsonl",
                    help="questions the library does not answer (JSONL), to calibrate the no-answer thresholds")
     p.add_argument("--folds", type=int, default=5)
@@ -312,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--steps", type=int, default=60)
     p.add_argument("--learning-rate", type=float, default=5e-3)
     p.add_argument("--dev", nargs="+", default=DEV_FILES,
-                   help="colloquial dev questions the adapter also learns from (never a held-out set)")
+                   help="dev questions the adapter also learns from (never a held-out set)")
     p.add_argument("--dev-weight", type=float, default=3.0,
                    help="weight of a dev question against a bank question (3: by 5-fold CV, 1.5 / 3 / 6)")
     p.add_argument("--model", help="embedding model (default: settings.embedding_model)")

@@ -83,8 +83,9 @@ class AdapterSettings:
     temperature: float  # softmax temperature over all articles
     steps: int
     learning_rate: float
-    # weight of a colloquial dev question against a bank question (the dev sets are ~150
-    # everyday-words questions beside ~800 consultation questions)
+    # weight of a dev question against a bank question (chosen by CV when the dev sets were ~150
+    # questions; with 1,074 they outweigh the bank about 4:1 — 0.75 / 1.5 / 3 score alike by CV,
+    # notes/2026-12-01-evidence-limits.md)
     dev_weight: float = 3.0
 
 

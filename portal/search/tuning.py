@@ -3,8 +3,8 @@ chosen by k-fold cross-validation, written with the figures they were chosen on 
 content/search/engine.yaml (the engine reads it).
 
 Data: the question bank seed (real lawyer-labelled questions, STARD train split) in K folds, the
-bank component of a held-out fold seeing only the other folds; and the colloquial dev questions
-(bank = the whole seed). Objective: the mean of the two sets' MRR@10, so a choice that helps one
+bank component of a held-out fold seeing only the other folds; and the dev questions, colloquial
+and consultation-style (bank = the whole seed). Objective: the mean of the two sets' MRR@10, so a choice that helps one
 style by hurting the other loses. Every component is scored by reciprocal rank, so each component's
 ranking is computed once per question and the grid runs on rank matrices (numpy)."""
 
@@ -138,12 +138,11 @@ def _cv_reranker(engine, texts: Sequence[str], plain: np.ndarray, adapted: np.nd
                  documents: Sequence[np.ndarray] | None = None) -> tuple[np.ndarray, Reranker]:
     """Cross-validated reranker scores (questions × documents) and the reranker fitted on all.
 
-    `split`: each question's fold (the `n_seed` seed questions first, then the colloquial dev
-    questions).
+    `split`: each question's fold (the `n_seed` seed questions first, then the dev questions).
     `banks` / `priors`: the bank and article prior each question sees (a seed question: the other
     folds' seed questions; a dev question: the whole seed, as for a question the bank has never
     seen); `adapted`: each question through its fold's adapter. The reranker for a fold is fitted on
-    the other folds' questions; seed and colloquial questions weigh the same in total. (The features
+    the other folds' questions; seed and dev questions weigh the same in total. (The features
     of a training question may use the test fold's bank entries; the test question's own features
     never do.) `documents`: per fold, the article vectors its questions are scored against (a
     tuned encoder's fold layers; None: the served index)."""
@@ -220,7 +219,7 @@ def _second_vectors(engine, texts: Sequence[str], gold: list[list[int]], split: 
 
 
 def cv_split(n_seed: int, n_dev: int, folds: int) -> np.ndarray:
-    """Each question's fold: the seed questions (first) and the colloquial dev questions are
+    """Each question's fold: the seed questions (first) and the dev questions are
     dealt into `folds` folds apart, each in a seeded random order. `tune` and the fine-tuning of
     the encoder's folds use this one split."""
     order = np.random.default_rng(0).permutation(n_seed)
@@ -463,7 +462,7 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
         "figures": reranker_figures if ships else fusion_figures,
         "figures without the reranker (fusion alone)" if ships else "figures of the reranker (not shipped)":
             fusion_figures if ships else reranker_figures,
-        "figures by colloquial set (CV, as shipped)": by_set,
+        "figures by dev set (CV, as shipped)": by_set,
         "ablations (reranker)": reranker_ablation,
         "ablations (fusion)": ablations,
         "how": {"command": "python -m portal.search tune", "folds": folds,
