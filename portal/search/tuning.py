@@ -11,7 +11,7 @@ ranking is computed once per question and the grid runs on rank matrices (numpy)
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -231,13 +231,24 @@ def cv_split(n_seed: int, n_dev: int, folds: int) -> np.ndarray:
     return split
 
 
+def answerable(question: EvalQuery, row_of: Mapping[str, int]) -> bool:
+    """Whether cross-validation can use a dev question: it has gold articles, all in the corpus."""
+    return bool(question.gold) and all(g in row_of for g in question.gold)
+
+
+def used_dev_names(dev: Sequence[EvalQuery], names: Sequence[str], row_of: Mapping[str, int]) -> list[str]:
+    """Beside each dev question cross-validation uses (`answerable`, in order), the name of the
+    file it came from: the names cv_questions' dev questions line up with."""
+    return [name for q, name in zip(dev, names, strict=True) if answerable(q, row_of)]
+
+
 def cv_questions(documents, seed: Sequence[BankEntry], dev: Sequence[EvalQuery]
                  ) -> tuple[list[BankEntry], list[EvalQuery], list[str], list[list[int]]]:
     """The seed and dev questions cross-validation uses (those whose articles the corpus all
     has), their texts (seed first) and gold rows."""
     row_of = {d.id: i for i, d in enumerate(documents)}
     seed = [e for e in seed if e.provisions and all(p in row_of for p in e.provisions)]
-    dev = [q for q in dev if q.gold and all(g in row_of for g in q.gold)]
+    dev = [q for q in dev if answerable(q, row_of)]
     texts = [e.question for e in seed] + [q.query for q in dev]
     gold = [[row_of[p] for p in e.provisions] for e in seed] + [[row_of[g] for g in q.gold] for q in dev]
     return seed, dev, texts, gold
@@ -282,8 +293,8 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
     docs = engine.corpus.documents
     n_docs, depth = len(docs), engine.config.depth
     row_of = {d.id: i for i, d in enumerate(docs)}
-    name_of = {} if dev_names is None else {id(q): name for q, name in zip(dev, dev_names, strict=True)}
-    seed, dev, texts, gold = cv_questions(docs, seed, dev)  # keeps the same question objects
+    used_names = None if dev_names is None else used_dev_names(dev, dev_names, row_of)
+    seed, dev, texts, gold = cv_questions(docs, seed, dev)
     learned = learned_directory(engine.artefacts.directory.parent, engine.embedder.model_id)
     bank = question_bank(seed, engine.embedder, learned)
     dev_vectors = engine.embedder.encode_queries([q.query for q in dev])
@@ -422,7 +433,7 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
                                     for name, (r5, m) in v[3].items()}}
                          for label, v in variants.items() if label != best_label}
     ships = rerank_objective > objective
-    set_names = [None] * n_seed + [name_of.get(id(q)) for q in dev]
+    set_names = [None] * n_seed + (used_names if used_names is not None else [None] * len(dev))
     by_set = (figures_by_set(rerank_scores, gold_rows, set_names) if ships
               else figures_by_set(fused_scores(chosen), gold, set_names))
 

@@ -11,8 +11,10 @@ from portal.search.tuning import (
     WITHOUT_SECOND,
     _figures,
     calibrate_confidence,
+    cv_questions,
     figures_by_set,
     pick_reranker,
+    used_dev_names,
 )
 
 
@@ -32,6 +34,22 @@ def test_tune_reports_each_colloquial_set_apart_from_the_seed():
     assert list(report) == ["heldout8", "heldout9"]  # the seed question (None) is in neither
     assert report["heldout8"] == {"questions": 2, "recall@5": (1.0 + 0.5) / 2, "mrr@10": (1 / 2 + 1.0) / 2}
     assert report["heldout9"] == {"questions": 1, "recall@5": 0.0, "mrr@10": 0.0}
+
+
+def test_each_dev_questions_file_name_stays_beside_it_when_some_are_left_out():
+    from types import SimpleNamespace
+
+    from portal.search.evaluation import EvalQuery
+
+    documents = [SimpleNamespace(id=f"law:第{i}条") for i in range(3)]
+    dev = [EvalQuery(id="a", query="一", gold=("law:第0条",)),
+           EvalQuery(id="b", query="二", gold=("other:第9条",)),  # an article the corpus lacks: left out
+           EvalQuery(id="c", query="三", gold=()),  # no gold: left out
+           EvalQuery(id="d", query="四", gold=("law:第2条",))]
+    _, used, texts, gold = cv_questions(documents, [], dev)
+    names = used_dev_names(dev, ["dev8a", "dev8a", "dev9a", "dev9b"], {d.id: i for i, d in enumerate(documents)})
+    assert [q.id for q in used] == ["a", "d"] and texts == ["一", "四"] and gold == [[0], [2]]
+    assert names == ["dev8a", "dev9b"]
 
 
 def test_off_topic_questions_are_refused_while_in_scope_ones_are_answered():
