@@ -4,9 +4,10 @@ content/search/engine.yaml (the engine reads it).
 
 Data: the question bank seed (real lawyer-labelled questions, STARD train split) in K folds, the
 bank component of a held-out fold seeing only the other folds; and the dev questions, colloquial
-and consultation-style (bank = the whole seed). Objective: the mean of the two sets' MRR@10, so a choice that helps one
-style by hurting the other loses. Every component is scored by reciprocal rank, so each component's
-ranking is computed once per question and the grid runs on rank matrices (numpy)."""
+and consultation-style (bank = the whole seed). Objective: the mean of the two sets' MRR@10, so a
+choice that helps one style by hurting the other loses. Every component is scored by reciprocal
+rank, so each component's ranking is computed once per question and the grid runs on rank matrices
+(numpy)."""
 
 from __future__ import annotations
 
