@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from portal.search.bank import BankEntry, QuestionBank, article_prior, citation_counts
+from portal.search.bank import BankEntry, QuestionBank, article_prior, citation_counts, servable
 from portal.search.engine import confident_rule
 from portal.search.evaluation import EvalQuery
 from portal.search.rerank import Reranker, candidates, features
@@ -248,7 +248,7 @@ def cv_questions(documents, seed: Sequence[BankEntry], dev: Sequence[EvalQuery]
     """The seed and dev questions cross-validation uses (those whose articles the corpus all
     has), their texts (seed first) and gold rows."""
     row_of = {d.id: i for i, d in enumerate(documents)}
-    seed = [e for e in seed if e.provisions and all(p in row_of for p in e.provisions)]
+    seed = servable(seed, row_of)
     dev = [q for q in dev if answerable(q, row_of)]
     texts = [e.question for e in seed] + [q.query for q in dev]
     gold = [[row_of[p] for p in e.provisions] for e in seed] + [[row_of[g] for g in q.gold] for q in dev]
