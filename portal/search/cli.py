@@ -17,7 +17,8 @@ from portal.settings import PROJECT_ROOT
 # (heldout10 … heldout13); colloquial, and since dev9a–f also consultation-style
 DEV_SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
             "heldout8", "heldout9", "dev8a", "dev8b", "dev8c", "dev8d",
-            "dev9a", "dev9b", "dev9c", "dev9d", "dev9e", "dev9f")
+            "dev9a", "dev9b", "dev9c", "dev9d", "dev9e", "dev9f",
+            "dev10a", "dev10b", "dev10c", "dev10d", "dev10e")
 DEV_FILES = [str(PROJECT_ROOT / "tests" / "search" / "data" / f"{name}-questions.jsonl") for name in DEV_SETS]
 
 
