@@ -84,8 +84,8 @@ class AdapterSettings:
     steps: int
     learning_rate: float
     # weight of a dev question against a bank question (chosen by CV when the dev sets were ~150
-    # questions; with 1,074 they outweigh the bank about 4:1 — 0.75 / 1.5 / 3 score alike by CV,
-    # notes/2026-12-01-evidence-limits.md)
+    # questions; at 1,074 they outweighed the bank about 4:1 and 0.75 / 1.5 / 3 scored alike by CV,
+    # notes/2026-12-01-evidence-limits.md; since dev10, 1,427 questions, about 5:1)
     dev_weight: float = 3.0
 
 
