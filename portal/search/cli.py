@@ -14,7 +14,7 @@ from portal.search.evaluation import RECALL_AT, evaluate, load_queries, peak_rss
 from portal.settings import PROJECT_ROOT
 
 # the question sets `tune` may learn from (tests/search/data/README.md): dev sets, never a held-out one
-# (heldout10 … heldout13); colloquial, and since dev9a–f also consultation-style
+# (heldout10 … heldout14); colloquial, and since dev9a–f also consultation-style
 DEV_SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
             "heldout8", "heldout9", "dev8a", "dev8b", "dev8c", "dev8d",
             "dev9a", "dev9b", "dev9c", "dev9d", "dev9e", "dev9f",
