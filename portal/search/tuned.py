@@ -111,9 +111,25 @@ def read_layers(path: Path, first: int) -> tuple[dict, dict[str, np.ndarray]]:
 
 # ----------------------------------------------------------------- the top layers in numpy
 def _erf(x: np.ndarray) -> np.ndarray:
-    from scipy.special import erf
-
-    return erf(x)
+    """erf in float32 by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), the formula of e5q's
+    GELU for the bottom layers. scipy's erf (float64 per element) took half of the tuned layers'
+    time for a question (about 9 of 19 ms); this takes about 1 ms."""
+    z = np.abs(x)
+    t = np.float32(1.0) / (np.float32(1.0) + np.float32(0.3275911) * z)
+    p = np.float32(1.061405429) * t + np.float32(-1.453152027)
+    p *= t
+    p += np.float32(1.421413741)
+    p *= t
+    p += np.float32(-0.284496736)
+    p *= t
+    p += np.float32(0.254829592)
+    p *= t
+    np.negative(z, out=z)
+    z *= np.abs(x)
+    np.exp(z, out=z)
+    p *= z
+    np.subtract(np.float32(1.0), p, out=p)
+    return np.copysign(p, x, out=p)
 
 
 class TopLayers:

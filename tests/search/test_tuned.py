@@ -194,3 +194,15 @@ def test_the_committed_tuned_layers_match_their_manifest_and_the_shipped_questio
     assert manifest.get("sha256") == file_digest(directory / TOP_FILE)
     _, seed, dev, _, _, _ = finetune_inputs()
     assert manifest["trained_on"] == trained_on(seed, dev), "run `python -m portal.search finetune` (README)"
+
+
+def test_the_top_layers_erf_is_erf_to_float32_precision():
+    import math
+
+    from portal.search.tuned import _erf
+
+    x = np.concatenate([np.linspace(-9, 9, 20001, dtype=np.float32), np.float32([0.0, -0.0, 1e-8, -40, 40])])
+    got = _erf(x.copy())
+    want = np.array([math.erf(float(v)) for v in x])
+    assert got.dtype == np.float32 and np.abs(got - want).max() < 1e-6
+    assert got[x == 40][0] == 1.0 and got[x == -40][0] == -1.0  # no overflow or NaN far out
