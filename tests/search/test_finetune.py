@@ -38,6 +38,38 @@ def test_cv_split_is_deterministic_and_deals_the_seed_questions_as_tune_did():
     assert not np.array_equal(split[n_seed:], np.arange(n_dev) % folds)
 
 
+def test_articles_encoded_in_length_groups_get_the_vectors_and_gradients_of_one_padded_batch():
+    import torch
+
+    from portal.search.finetune import _encode, _encode_grouped, _torch_layers
+    from portal.search.tuned import LAYER_PARTS, NORM_PARTS
+
+    rng = np.random.default_rng(3)
+    h, ff = 16, 32
+    weights = {}
+    for n in (0, 1):
+        for part in LAYER_PARTS:
+            rows, cols = {"fi": (ff, h), "fo": (h, ff)}.get(part, (h, h))
+            weights[f"l{n}.{part}.w"] = rng.standard_normal((rows, cols)).astype(np.float32) * 0.3
+            weights[f"l{n}.{part}.b"] = rng.standard_normal(rows).astype(np.float32) * 0.1
+        for part in NORM_PARTS:
+            weights[f"l{n}.{part}.w"] = np.ones(h, np.float32)
+            weights[f"l{n}.{part}.b"] = np.zeros(h, np.float32)
+    model = _torch_layers(weights, [0, 1], heads=2, eps=1e-12)
+    states = [rng.standard_normal((n, h)).astype(np.float16) for n in (3, 40, 7, 7, 19, 2, 33, 5)]
+
+    def run(encode):
+        model.zero_grad()
+        unit, mean = encode(model, states, grad=True)
+        (unit[:, 0] * torch.arange(1.0, len(states) + 1)).sum().backward()
+        return unit.detach().numpy(), mean.detach().numpy(), model[0].q.weight.grad.clone().numpy()
+
+    padded, grouped = run(_encode), run(lambda m, s, grad: _encode_grouped(m, s, grad=grad, tokens=40))
+    for a, b in zip(padded, grouped, strict=True):  # same rows in the same order, same gradient
+        assert np.allclose(a, b, atol=1e-5)
+    assert not np.allclose(padded[0][0], padded[0][1])  # the rows are distinct: an order mix-up shows
+
+
 # ----------------------------------------------------------------- training (slow: the model)
 @pytest.fixture(scope="module")
 def data(library):
