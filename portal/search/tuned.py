@@ -111,9 +111,9 @@ def read_layers(path: Path, first: int) -> tuple[dict, dict[str, np.ndarray]]:
 
 # ----------------------------------------------------------------- the top layers in numpy
 def _erf(x: np.ndarray) -> np.ndarray:
-    """erf in float32 by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), the formula of e5q's
-    GELU for the bottom layers. scipy's erf (float64 per element) took half of the tuned layers'
-    time for a question (about 9 of 19 ms); this takes about 1 ms."""
+    """erf by Abramowitz & Stegun 7.1.26, the formula of e5q's GELU for the bottom layers, in
+    float32 (within 6e-7 of erf). On a question's 25×1536 block scipy's erf took about 0.8 ms and
+    this about 0.23 ms, four times a question (notes/2026-12-01-latency.md)."""
     z = np.abs(x)
     t = np.float32(1.0) / (np.float32(1.0) + np.float32(0.3275911) * z)
     p = np.float32(1.061405429) * t + np.float32(-1.453152027)
