@@ -458,10 +458,16 @@ class SearchEngine:
         """The reranker ranked the rows and its top article's probability is below uncertain_below."""
         return ranking.reranked and bool(ranking.rows) and ranking.rows[0][1] < self.config.uncertain_below
 
-    def matched_terms(self, row: int, terms: list[str]) -> tuple[str, ...]:
+    @staticmethod
+    def highlightable(terms: list[str]) -> tuple[str, ...]:
+        """The question's terms worth marking in an article (no single Han character), longest
+        first, each once."""
+        return tuple(sorted({t for t in terms if len(t) >= 2 or _HAN.match(t) is None}, key=lambda t: (-len(t), t)))
+
+    def matched_terms(self, row: int, terms: Sequence[str]) -> tuple[str, ...]:
+        """Those of `terms` (highlightable ones, in their order) the article's text contains."""
         text = self.corpus.documents[row].text
-        found = {t for t in terms if (len(t) >= 2 or _HAN.match(t) is None) and t in text}
-        return tuple(sorted(found, key=lambda t: (-len(t), t)))
+        return tuple(t for t in terms if t in text)
 
     # --- the Searcher contract ---------------------------------------------------------
     def search(self, query: str, *, k: int = 10) -> SearchResponse:
@@ -484,9 +490,10 @@ class SearchEngine:
         confident = bool(exact_hits) or self._confident(ranking)
         seen = {h.provision_id for h in exact_hits}
         hits = list(exact_hits)
+        terms = self.highlightable(ranking.terms)
         for row, score in ranking.rows:
             pid = self.corpus.documents[row].id
             if pid not in seen and len(hits) < k:
-                hits.append(SearchHit(pid, float(score), self.matched_terms(row, ranking.terms)))
+                hits.append(SearchHit(pid, float(score), self.matched_terms(row, terms)))
         return SearchResponse(query=query, hits=hits, exact=bool(exact_hits), confident=confident,
                               uncertain=not exact_hits and self._uncertain(ranking), message=message)

@@ -44,6 +44,15 @@ def test_matched_terms_occur_in_the_article(fake_engine, library):
     assert any("行政复议" in h.matched_terms for h in response.hits)
 
 
+def test_highlighted_terms_are_words_longest_first_each_once(fake_engine, library):
+    # one Han character is not worth marking (它 would light up half an article); Latin and digits are
+    assert SearchEngine.highlightable(["复议", "期", "行政复议", "复议", "60", "期限"]) == ("行政复议", "60", "复议", "期限")
+    response = fake_engine.search("申请行政复议的期限", k=5)
+    for hit in response.hits:
+        assert list(hit.matched_terms) == sorted(set(hit.matched_terms), key=lambda t: (-len(t), t))
+        assert all(len(t) >= 2 for t in hit.matched_terms)
+
+
 def test_repealed_law_ranks_below_current_law_on_the_same_point(fake_engine, library):
     query = "信访人采用走访形式提出信访事项，应当向依法有权处理的本级或者上一级机关提出"
     old = "xinfang-tiaoli-2005:第十六条"  # says this almost word for word
