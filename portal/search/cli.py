@@ -14,11 +14,13 @@ from portal.search.evaluation import RECALL_AT, evaluate, load_queries, peak_rss
 from portal.settings import PROJECT_ROOT
 
 # the question sets `tune` may learn from (tests/search/data/README.md): dev sets, never a held-out one
-# (heldout10 … heldout14); colloquial, and since dev9a–f also consultation-style
+# (heldout13 … heldout17); colloquial, and since dev9a–f also consultation-style
 DEV_SETS = ("dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7",
             "heldout8", "heldout9", "dev8a", "dev8b", "dev8c", "dev8d",
             "dev9a", "dev9b", "dev9c", "dev9d", "dev9e", "dev9f",
-            "dev10a", "dev10b", "dev10c", "dev10d", "dev10e")
+            "dev10a", "dev10b", "dev10c", "dev10d", "dev10e",
+            "heldout10", "heldout11", "heldout12", "dev11a", "dev11b", "dev11c", "dev11d", "dev11e", "dev11f",
+            "dev11g", "dev11h")
 DEV_FILES = [str(PROJECT_ROOT / "tests" / "search" / "data" / f"{name}-questions.jsonl") for name in DEV_SETS]
 
 

@@ -36,7 +36,7 @@ class FinetuneSettings:
     temperature: float = 0.05
     hard_negatives: int = 2
     hard_pool: int = 30
-    dev_weight: float = 3.0
+    dev_weight: float = 1.95
     clip: float = 1.0
 
     def document(self) -> dict:
