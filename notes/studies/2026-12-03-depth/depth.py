@@ -1,6 +1,6 @@
-"""Depth study (README.md beside this file): fold 0 of the fine-tuning cross-validation trained
-with `FinetuneSettings(cut=N)`, scored by the dense component alone against the shipped cut-8
-fold-0 vectors.
+"""Depth study (README.md beside this file): one fold (`--fold`, 0 by default) of the
+fine-tuning cross-validation trained with `FinetuneSettings(cut=N)`, scored by the dense component
+alone against the shipped cut-8 vectors of the same fold.
 
     PYTHONPATH=. .venv/bin/python notes/studies/2026-12-03-depth/depth.py --cut 6 --out /work/cache/s17
 """
@@ -16,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from portal.search.cli import DEV_SETS, finetune_inputs
+from portal.search.cli import DEV_FILES, DEV_SETS, finetune_inputs
 from portal.search.evaluation import mrr_at, recall_at
 from portal.search.finetune import FinetuneSettings, encode_all, fold_key, prepare, train_on
 from portal.search.tuned import Bottom, tuned_directory
 from portal.search.tuning import cv_split, load_dev, used_dev_names
-from portal.settings import PROJECT_ROOT, get_settings
+from portal.settings import get_settings
 
 CONSULTATION = {"dev9a", "dev9b", "dev9c", "dev9d", "dev9e", "dev9f", "dev10d", "dev10e", "dev11e", "dev11f"}
 
@@ -49,8 +49,8 @@ def main() -> int:
     documents, seed, dev, texts, gold, weights = finetune_inputs(settings)
     row_of = {d.id: i for i, d in enumerate(documents)}
     raw, names = [], []
-    for name in DEV_SETS:
-        found = load_dev(PROJECT_ROOT / "tests" / "search" / "data" / f"{name}-questions.jsonl")
+    for name, path in zip(DEV_SETS, DEV_FILES, strict=True):  # the files finetune_inputs read
+        found = load_dev(Path(path))
         raw += found
         names += [name] * len(found)
     dev_names = used_dev_names(raw, names, row_of)
@@ -77,11 +77,11 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     np.savez(args.out / f"depth-cut{args.cut}-fold{args.fold}.npz", questions=q, articles=d)
 
+    rows = {g: held[group[held] == g] for g in ("seed", "colloquial", "consultation")}
+    rows["dev all"] = held[group[held] != "seed"]
+    rows["dev (32-question set)"] = held[is_dev32[held]]
     result = {"cut": args.cut, "fold": args.fold, "seconds": round(seconds), "figures": {}}
     for label, (qq, dd) in {"cut 8 (shipped)": (base_q, base_d), f"cut {args.cut}": (q, d)}.items():
-        rows = {g: held[group[held] == g] for g in ("seed", "colloquial", "consultation")}
-        rows["dev all"] = held[group[held] != "seed"]
-        rows["dev (32-question set)"] = held[is_dev32[held]]
         result["figures"][label] = {g: scores(qq, dd, r, gold) for g, r in rows.items()}
     (args.out / f"depth-cut{args.cut}-fold{args.fold}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
     print(json.dumps(result, indent=1, ensure_ascii=False))
