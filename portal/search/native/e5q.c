@@ -13,7 +13,9 @@
  *   - attention scores: the q.k dot over a head vectorised (head_dot);
  *   - forward_batch runs the first `nl` layers; e5q_tokens, e5q_hidden and
  *     e5q_max_positions export the token ids and one window's hidden states
- *     after n layers, for the tuned top layers (portal/search/tuned.py).
+ *     after n layers, for the tuned top layers (portal/search/tuned.py);
+ *   - e5q_top_f32 runs those fine-tuned top layers in float32 (weights
+ *     passed in by tuned.py).
  * Built WITHOUT OpenMP (portal/search/native/__init__.py): one text, one
  * thread, no spinning workers on shared cores; every buffer is allocated per
  * call, so a handle may be used from several threads at once.
@@ -1158,6 +1160,106 @@ int e5q_hidden(e5_model *m, const int *content, int n, int nl, float *out) {
     for (int t = 0; t < L; t++) { pos[t] = t; ss[t] = 0; se[t] = L; }
     forward_batch(m, ids, pos, ss, se, segoff, 1, L, NULL, out, nl);
     free(ids); free(pos); free(ss); free(se);
+    return 0;
+}
+
+/* portal: float32 layers for a fine-tuned top of the model ------------------
+ * e5q_top_f32 runs `nl` post-LN BERT layers (exact-erf GELU) in float32 over one
+ * window's hidden states x[T*H], in place: the layers portal/search/tuned.py
+ * fine-tuned, with weights it passes in (12 pointers a layer, in this order):
+ *   qkv_w  [3H/8][H][8]   fp16, q, k and v side by side (packing below)
+ *   qkv_b  [3H]
+ *   ao_w   [H/8][H][8] fp16,  ao_b [H],  aln_w [H], aln_b [H]
+ *   fi_w   [FF/8][H][8] fp16, fi_b [FF]
+ *   fo_w   [H/8][FF][8] fp16, fo_b [H],  oln_w [H], oln_b [H]
+ * (biases and LayerNorms float32). The weights are kept as the fp16 values they
+ * are saved as (top_layers.npz), so widening them here gives exactly the float32
+ * weights the numpy reference uses, at half the memory traffic. A weight matrix
+ * W (nin x nout, y = x.W + b) is packed by output groups of 8:
+ * packed[g][i][r] = W[i][8g + r], so one vector holds one input's weights for 8
+ * outputs; 8 tokens at a time share it (one load and widening, 8 broadcasts,
+ * 8 FMAs). Same arithmetic as TopLayers up to float summation order; GELU's erf
+ * is gelu8's (the same A&S 7.1.26 formula). Returns 0, or -1 when an argument is
+ * out of range or memory runs out. Buffers are allocated per call (thread-safe). */
+#if defined(__AVX2__)
+static inline __attribute__((always_inline)) void f32_tile(const float *RESTRICT X, int nin, const uint16_t *RESTRICT wg,
+                                                           __m256 bv, float *RESTRICT Y, int nout, int oo, int tt) {
+    __m256 acc[8];
+    for (int u = 0; u < 8; u++) { if (u >= tt) break; acc[u] = bv; }
+    for (int i = 0; i < nin; i++) {
+        __m256 w = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(wg + (size_t)i * 8)));
+        for (int u = 0; u < 8; u++) {
+            if (u >= tt) break;
+            acc[u] = _mm256_fmadd_ps(_mm256_broadcast_ss(X + (size_t)u * nin + i), w, acc[u]);
+        }
+    }
+    for (int u = 0; u < 8; u++) { if (u >= tt) break; _mm256_storeu_ps(Y + (size_t)u * nout + oo, acc[u]); }
+}
+#endif
+
+/* Y[T][nout] = X[T][nin] . W + b, W packed as above (nout a multiple of 8) */
+static void matmul_f32(const float *RESTRICT X, int T, int nin, const uint16_t *RESTRICT Wp,
+                       const float *RESTRICT bias, int nout, float *RESTRICT Y) {
+    for (int oo = 0; oo < nout; oo += 8) {
+        const uint16_t *wg = Wp + (size_t)oo * nin;
+#if defined(__AVX2__)
+        __m256 bv = _mm256_loadu_ps(bias + oo);
+        int t = 0;
+        for (; t + 8 <= T; t += 8) f32_tile(X + (size_t)t * nin, nin, wg, bv, Y + (size_t)t * nout, nout, oo, 8);
+        if (t + 4 <= T) { f32_tile(X + (size_t)t * nin, nin, wg, bv, Y + (size_t)t * nout, nout, oo, 4); t += 4; }
+        if (t + 2 <= T) { f32_tile(X + (size_t)t * nin, nin, wg, bv, Y + (size_t)t * nout, nout, oo, 2); t += 2; }
+        if (t < T) f32_tile(X + (size_t)t * nin, nin, wg, bv, Y + (size_t)t * nout, nout, oo, 1);
+#else
+        for (int t = 0; t < T; t++)
+            for (int r = 0; r < 8; r++) {
+                float a = bias[oo + r];
+                for (int i = 0; i < nin; i++) a += X[(size_t)t * nin + i] * fp16_to_fp32(wg[(size_t)i * 8 + r]);
+                Y[(size_t)t * nout + oo + r] = a;
+            }
+#endif
+    }
+}
+
+int e5q_top_f32(int nl, const void *const *params, int T, int H, int NH, int FF, float eps, float *x) {
+    if (nl < 0 || T < 1 || H < 8 || NH < 1 || H % NH || H % 8 || FF % 8 || !params || !x) return -1;
+    int hd = H / NH, H3 = 3 * H;
+    float *qkv = (float *)malloc(sizeof(float) * (size_t)T * H3);
+    float *ctx = (float *)malloc(sizeof(float) * (size_t)T * H);
+    float *tmp = (float *)malloc(sizeof(float) * (size_t)T * H);
+    float *mid = (float *)malloc(sizeof(float) * (size_t)T * FF);
+    float *prob = (float *)malloc(sizeof(float) * (size_t)T);
+    if (!qkv || !ctx || !tmp || !mid || !prob) { free(qkv); free(ctx); free(tmp); free(mid); free(prob); return -1; }
+    float scale = 1.f / sqrtf((float)hd);
+    for (int l = 0; l < nl; l++) {
+        const void *const *p = params + (size_t)l * 12;
+        matmul_f32(x, T, H, p[0], p[1], H3, qkv);
+        for (int t = 0; t < T; t++)          /* attention over the whole window */
+            for (int h = 0; h < NH; h++) {
+                const float *qh = qkv + (size_t)t * H3 + h * hd;
+                float mx = -1e30f;
+                for (int s = 0; s < T; s++) {
+                    float d = head_dot(qh, qkv + (size_t)s * H3 + H + h * hd, hd) * scale;
+                    prob[s] = d; if (d > mx) mx = d;
+                }
+                float sum = 0.f;
+                for (int s = 0; s < T; s++) { float e = expf(prob[s] - mx); prob[s] = e; sum += e; }
+                float inv = 1.f / sum;
+                float *ch = ctx + (size_t)t * H + h * hd;
+                for (int e = 0; e < hd; e++) ch[e] = 0.f;
+                for (int s = 0; s < T; s++) {
+                    float w = prob[s] * inv;
+                    const float *vh = qkv + (size_t)s * H3 + 2 * H + h * hd;
+                    for (int e = 0; e < hd; e++) ch[e] += w * vh[e];
+                }
+            }
+        matmul_f32(ctx, T, H, p[2], p[3], H, tmp);
+        add_layernorm(x, tmp, p[4], p[5], T, H, eps);      /* x = LN(x + attention) */
+        matmul_f32(x, T, H, p[6], p[7], FF, mid);
+        gelu_all(mid, (size_t)T * FF);
+        matmul_f32(mid, T, FF, p[8], p[9], H, tmp);
+        add_layernorm(x, tmp, p[10], p[11], T, H, eps);    /* x = LN(x + feed-forward) */
+    }
+    free(qkv); free(ctx); free(tmp); free(mid); free(prob);
     return 0;
 }
 
