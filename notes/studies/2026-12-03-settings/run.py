@@ -1,0 +1,96 @@
+"""Settings study (README.md beside this file): one fold of the fine-tuning cross-validation
+trained with each candidate's `FinetuneSettings` (cut 8 as shipped), the layer-8 states prepared
+once, scored by the dense component alone against the shipped vectors of the same fold. Scoring
+and groups are the depth study's (`../2026-12-03-depth/depth.py`, imported).
+
+    PYTHONPATH=. .venv/bin/python notes/studies/2026-12-03-settings/run.py --fold 0 \
+        --candidate A:learning_rate=1e-4 --candidate B:epochs=4 --out /work/cache/s18
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import fields, replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "2026-12-03-depth"))
+from depth import CONSULTATION, log, scores  # noqa: E402
+
+from portal.search.cli import DEV_FILES, DEV_SETS, finetune_inputs  # noqa: E402
+from portal.search.finetune import FinetuneSettings, encode_all, fold_key, prepare, train_on  # noqa: E402
+from portal.search.tuned import Bottom, tuned_directory  # noqa: E402
+from portal.search.tuning import cv_split, load_dev, used_dev_names  # noqa: E402
+from portal.settings import get_settings  # noqa: E402
+
+
+def candidate(text: str, shipped: FinetuneSettings) -> tuple[str, FinetuneSettings]:
+    name, _, changes = text.partition(":")
+    types = {f.name: type(getattr(shipped, f.name)) for f in fields(shipped)}
+    values = {}
+    for change in changes.split(","):
+        key, _, value = change.partition("=")
+        values[key] = types[key](value)
+    if "cut" in values:
+        raise SystemExit("this study keeps cut 8 (the states are prepared once)")
+    return name, replace(shipped, **values)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--fold", type=int, default=0)
+    p.add_argument("--candidate", action="append", required=True)
+    p.add_argument("--out", type=Path, required=True)
+    args = p.parse_args()
+
+    shipped = FinetuneSettings()
+    candidates = [candidate(c, shipped) for c in args.candidate]
+    documents, seed, dev, texts, gold, weights = finetune_inputs(shipped)
+    row_of = {d.id: i for i, d in enumerate(documents)}
+    raw, names = [], []
+    for name, path in zip(DEV_SETS, DEV_FILES, strict=True):
+        found = load_dev(Path(path))
+        raw += found
+        names += [name] * len(found)
+    dev_names = used_dev_names(raw, names, row_of)
+    assert len(dev_names) == len(dev)
+    split = cv_split(len(seed), len(dev), 5)
+    held = np.flatnonzero(split == args.fold)
+    group = np.array(["seed"] * len(seed) + ["consultation" if n in CONSULTATION else "colloquial" for n in dev_names])
+    is_dev32 = np.array([False] * len(seed) + [n == "dev" for n in dev_names])
+    rows = {g: held[group[held] == g] for g in ("seed", "colloquial", "consultation")}
+    rows["dev all"] = held[group[held] != "seed"]
+    rows["dev (32-question set)"] = held[is_dev32[held]]
+
+    articles = [d.dense_text for d in documents]
+    key = fold_key(texts, gold, split, [d.id for d in documents], articles, shipped)
+    with np.load(tuned_directory(get_settings().index_dir) / "cv" / f"fold{args.fold}.npz") as data:
+        if str(data["key"]) != key:
+            raise SystemExit("shipped fold vectors are not for this data: stop")
+        base = {g: scores(data["questions"], data["articles"], r, gold) for g, r in rows.items()}
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    prepared = prepare(Bottom(), texts, articles, shipped, log)
+    log(f"prepared in {time.perf_counter() - started:.0f} s")
+    for name, settings in candidates:
+        started = time.perf_counter()
+        _, model = train_on(prepared, gold, np.flatnonzero(split != args.fold), weights, settings, seed=args.fold,
+                            log=log)
+        q, d = encode_all(model, prepared.states)
+        result = {"candidate": name, "settings": settings.document(), "fold": args.fold,
+                  "seconds": round(time.perf_counter() - started),
+                  "figures": {"shipped": base, name: {g: scores(q, d, r, gold) for g, r in rows.items()}}}
+        np.savez(args.out / f"settings-{name}-fold{args.fold}.npz", questions=q, articles=d)
+        (args.out / f"settings-{name}-fold{args.fold}.json").write_text(
+            json.dumps(result, indent=1, ensure_ascii=False))
+        print(json.dumps(result, indent=1, ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
