@@ -122,6 +122,7 @@ def test_e5q_runs_the_top_layers_as_the_numpy_reference_does(bottom, long_articl
                   - want).max() > 0.1
     with pytest.raises(ValueError, match="refused"):
         native(np.zeros((3, 100), np.float32))
+    assert np.array_equal(bottom.top_layers(weights, [], heads=12, eps=1e-12)(hidden), hidden)  # no layers, no change
 
 
 @pytest.mark.slow
