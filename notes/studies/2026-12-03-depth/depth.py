@@ -37,16 +37,8 @@ def scores(q: np.ndarray, d: np.ndarray, rows: np.ndarray, gold: list[list[int]]
     return {"n": int(len(rows)), "recall@5": round(float(np.mean(r5)), 4), "mrr@10": round(float(np.mean(mrr)), 4)}
 
 
-def main() -> int:
-    p = argparse.ArgumentParser()
-    p.add_argument("--cut", type=int, required=True)
-    p.add_argument("--fold", type=int, default=0)
-    p.add_argument("--out", type=Path, required=True)
-    args = p.parse_args()
-
-    shipped = FinetuneSettings()
-    settings = replace(shipped, cut=args.cut)
-    documents, seed, dev, texts, gold, weights = finetune_inputs(settings)
+def held_out_rows(documents, seed, dev, fold: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """`tune`'s 5-fold split of seed + dev, and fold `fold`'s held-out question rows by group."""
     row_of = {d.id: i for i, d in enumerate(documents)}
     raw, names = [], []
     for name, path in zip(DEV_SETS, DEV_FILES, strict=True):  # the files finetune_inputs read
@@ -57,9 +49,26 @@ def main() -> int:
     assert len(dev_names) == len(dev)
     split = cv_split(len(seed), len(dev), 5)
     n_seed = len(seed)
-    held = np.flatnonzero(split == args.fold)
+    held = np.flatnonzero(split == fold)
     group = np.array(["seed"] * n_seed + ["consultation" if n in CONSULTATION else "colloquial" for n in dev_names])
     is_dev32 = np.array([False] * n_seed + [n == "dev" for n in dev_names])
+    rows = {g: held[group[held] == g] for g in ("seed", "colloquial", "consultation")}
+    rows["dev all"] = held[group[held] != "seed"]
+    rows["dev (32-question set)"] = held[is_dev32[held]]
+    return split, rows
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--cut", type=int, required=True)
+    p.add_argument("--fold", type=int, default=0)
+    p.add_argument("--out", type=Path, required=True)
+    args = p.parse_args()
+
+    shipped = FinetuneSettings()
+    settings = replace(shipped, cut=args.cut)
+    documents, seed, dev, texts, gold, weights = finetune_inputs(settings)
+    split, rows = held_out_rows(documents, seed, dev, args.fold)
 
     # baseline: the shipped fold vectors, if their key is this data's
     articles = [d.dense_text for d in documents]
@@ -77,9 +86,6 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     np.savez(args.out / f"depth-cut{args.cut}-fold{args.fold}.npz", questions=q, articles=d)
 
-    rows = {g: held[group[held] == g] for g in ("seed", "colloquial", "consultation")}
-    rows["dev all"] = held[group[held] != "seed"]
-    rows["dev (32-question set)"] = held[is_dev32[held]]
     result = {"cut": args.cut, "fold": args.fold, "seconds": round(seconds), "figures": {}}
     for label, (qq, dd) in {"cut 8 (shipped)": (base_q, base_d), f"cut {args.cut}": (q, d)}.items():
         result["figures"][label] = {g: scores(qq, dd, r, gold) for g, r in rows.items()}

@@ -19,12 +19,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "2026-12-03-depth"))
-from depth import CONSULTATION, log, scores  # noqa: E402
+from depth import held_out_rows, log, scores  # noqa: E402
 
-from portal.search.cli import DEV_FILES, DEV_SETS, finetune_inputs  # noqa: E402
+from portal.search.cli import finetune_inputs  # noqa: E402
 from portal.search.finetune import FinetuneSettings, encode_all, fold_key, prepare, train_on  # noqa: E402
 from portal.search.tuned import Bottom, tuned_directory  # noqa: E402
-from portal.search.tuning import cv_split, load_dev, used_dev_names  # noqa: E402
 from portal.settings import get_settings  # noqa: E402
 
 
@@ -50,21 +49,7 @@ def main() -> int:
     shipped = FinetuneSettings()
     candidates = [candidate(c, shipped) for c in args.candidate]
     documents, seed, dev, texts, gold, weights = finetune_inputs(shipped)
-    row_of = {d.id: i for i, d in enumerate(documents)}
-    raw, names = [], []
-    for name, path in zip(DEV_SETS, DEV_FILES, strict=True):
-        found = load_dev(Path(path))
-        raw += found
-        names += [name] * len(found)
-    dev_names = used_dev_names(raw, names, row_of)
-    assert len(dev_names) == len(dev)
-    split = cv_split(len(seed), len(dev), 5)
-    held = np.flatnonzero(split == args.fold)
-    group = np.array(["seed"] * len(seed) + ["consultation" if n in CONSULTATION else "colloquial" for n in dev_names])
-    is_dev32 = np.array([False] * len(seed) + [n == "dev" for n in dev_names])
-    rows = {g: held[group[held] == g] for g in ("seed", "colloquial", "consultation")}
-    rows["dev all"] = held[group[held] != "seed"]
-    rows["dev (32-question set)"] = held[is_dev32[held]]
+    split, rows = held_out_rows(documents, seed, dev, args.fold)
 
     articles = [d.dense_text for d in documents]
     key = fold_key(texts, gold, split, [d.id for d in documents], articles, shipped)
