@@ -58,6 +58,17 @@ def held_out_rows(documents, seed, dev, fold: int) -> tuple[np.ndarray, dict[str
     return split, rows
 
 
+def shipped_fold(documents, texts, gold, split: np.ndarray, fold: int) -> tuple[np.ndarray, np.ndarray]:
+    """The baseline: the shipped vectors of fold `fold` (questions, articles), if their key is this
+    data's with the shipped settings."""
+    key = fold_key(texts, gold, split, [d.id for d in documents], [d.dense_text for d in documents],
+                   FinetuneSettings())
+    with np.load(tuned_directory(get_settings().index_dir) / "cv" / f"fold{fold}.npz") as data:
+        if str(data["key"]) != key:
+            raise SystemExit("shipped fold vectors are not for this data: stop")
+        return data["questions"], data["articles"]
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--cut", type=int, required=True)
@@ -70,13 +81,8 @@ def main() -> int:
     documents, seed, dev, texts, gold, weights = finetune_inputs(settings)
     split, rows = held_out_rows(documents, seed, dev, args.fold)
 
-    # baseline: the shipped fold vectors, if their key is this data's
     articles = [d.dense_text for d in documents]
-    key8 = fold_key(texts, gold, split, [d.id for d in documents], articles, shipped)
-    with np.load(tuned_directory(get_settings().index_dir) / "cv" / f"fold{args.fold}.npz") as data:
-        if str(data["key"]) != key8:
-            raise SystemExit("shipped fold vectors are not for this data: stop")
-        base_q, base_d = data["questions"], data["articles"]
+    base_q, base_d = shipped_fold(documents, texts, gold, split, args.fold)
 
     started = time.perf_counter()
     prepared = prepare(Bottom(), texts, articles, settings, log)

@@ -19,12 +19,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "2026-12-03-depth"))
-from depth import held_out_rows, log, scores  # noqa: E402
+from depth import held_out_rows, log, scores, shipped_fold  # noqa: E402
 
 from portal.search.cli import finetune_inputs  # noqa: E402
-from portal.search.finetune import FinetuneSettings, encode_all, fold_key, prepare, train_on  # noqa: E402
-from portal.search.tuned import Bottom, tuned_directory  # noqa: E402
-from portal.settings import get_settings  # noqa: E402
+from portal.search.finetune import FinetuneSettings, encode_all, prepare, train_on  # noqa: E402
+from portal.search.tuned import Bottom  # noqa: E402
 
 
 def candidate(text: str, shipped: FinetuneSettings) -> tuple[str, FinetuneSettings]:
@@ -52,11 +51,8 @@ def main() -> int:
     split, rows = held_out_rows(documents, seed, dev, args.fold)
 
     articles = [d.dense_text for d in documents]
-    key = fold_key(texts, gold, split, [d.id for d in documents], articles, shipped)
-    with np.load(tuned_directory(get_settings().index_dir) / "cv" / f"fold{args.fold}.npz") as data:
-        if str(data["key"]) != key:
-            raise SystemExit("shipped fold vectors are not for this data: stop")
-        base = {g: scores(data["questions"], data["articles"], r, gold) for g, r in rows.items()}
+    base_q, base_d = shipped_fold(documents, texts, gold, split, args.fold)
+    base = {g: scores(base_q, base_d, r, gold) for g, r in rows.items()}
 
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
