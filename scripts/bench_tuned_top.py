@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -76,6 +77,7 @@ def main() -> None:
           f"tokens a window p50 {np.percentile([len(w[0]) + 2 for w in windows], 50):.0f}, "
           f"max {max(len(w[0]) + 2 for w in windows)}")
 
+    print(f"load average before {os.getloadavg()[0]:.2f}")
     top_time: dict[str, list[float]] = {"numpy": [], "e5q": []}
     encode_time: dict[str, list[float]] = {"numpy": [], "e5q": []}
     worst_diff, worst_cosine = 0.0, 1.0
@@ -116,6 +118,7 @@ def main() -> None:
                     runs.append(time.perf_counter() - started)
                 row.append(1000 * float(np.median(runs)))
             print(f"  {n:3d} tokens  numpy {row[0]:6.2f}  e5q {row[1]:6.2f}")
+    print(f"load average after {os.getloadavg()[0]:.2f}")
     print(f"\nagreement: largest hidden-state difference {worst_diff:.2e}; smallest pooled cosine {worst_cosine:.7f}")
 
 

