@@ -31,7 +31,7 @@ class FinetuneSettings:
     cut: int = 8  # frozen bottom layers (of 12): the top 4 are trained
     epochs: float = 2.0
     batch: int = 32
-    learning_rate: float = 3e-5
+    learning_rate: float = 1e-4
     weight_decay: float = 0.01
     temperature: float = 0.05
     hard_negatives: int = 2
