@@ -204,7 +204,7 @@ def test_fold_vectors_are_trained_once_then_read_from_the_cache(data, prepared, 
         assert np.array_equal(q, q3) and np.array_equal(d, d3)
 
     # other settings (or another split, other articles): another key, so every fold is retrained
-    other = finetune.FinetuneSettings(epochs=0.3, batch=4, learning_rate=1e-4)
+    other = finetune.FinetuneSettings(epochs=0.3, batch=4, learning_rate=3e-5)
     other_key = finetune.fold_key(texts, gold, split, ids, articles, other)
     assert other_key != key
     assert finetune.fold_key(texts, gold, 1 - split, ids, articles, settings) != key
