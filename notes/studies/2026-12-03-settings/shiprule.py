@@ -1,17 +1,22 @@
 """The variant's ship rule (README, "The variant, if fold 1 confirms A"), read off an engine.yaml.
 
-    PYTHONPATH=. .venv/bin/python notes/studies/2026-12-03-settings/shiprule.py [content/search/engine.yaml]
+    PYTHONPATH=. .venv/bin/python notes/studies/2026-12-03-settings/shiprule.py [engine.yaml] [--rule NAME]
 
 Written before tune's report on the variant; on the shipped engine.yaml it prints the shipped
-figures the rule's thresholds were derived from.
+figures the rule's thresholds were derived from. `--rule C` (added in the nineteenth session,
+before C's variant was trained) holds C's thresholds, derived from the lr-1e-4 engine (main db82f83).
 """
 import sys
 
 import yaml
 
 CONSULTATION = {"dev9a", "dev9b", "dev9c", "dev9d", "dev9e", "dev9f", "dev10d", "dev10e", "dev11e", "dev11f"}
-RULE = {"objective": 0.648, "seed mrr@10": 0.621, "colloquial mrr@10": 0.6049,
-        "consultation-style mrr@10": 0.7725, "original dev recall@5": 0.7656}
+RULES = {
+    "lr1e-4": {"objective": 0.648, "seed mrr@10": 0.621, "colloquial mrr@10": 0.6049,
+               "consultation-style mrr@10": 0.7725, "original dev recall@5": 0.7656},
+    "C": {"objective": 0.6604, "seed mrr@10": 0.6305, "colloquial mrr@10": 0.6193,
+          "consultation-style mrr@10": 0.7905, "original dev recall@5": 0.75},
+}
 
 
 def weighted(sets: dict, names) -> tuple[int, float]:
@@ -19,7 +24,8 @@ def weighted(sets: dict, names) -> tuple[int, float]:
     return n, sum(sets[s]["questions"] * sets[s]["mrr@10"] for s in names) / n
 
 
-def main(path: str) -> None:
+def main(path: str, rule: str) -> None:
+    RULE = RULES[rule]
     config = yaml.safe_load(open(path, encoding="utf-8"))
     figures, sets = config["figures"], config["figures by dev set (CV, as shipped)"]
     colloquial = [s for s in sets if s not in CONSULTATION]
@@ -36,4 +42,8 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "content/search/engine.yaml")
+    args = [a for a in sys.argv[1:] if not a.startswith("--rule")]
+    name = sys.argv[sys.argv.index("--rule") + 1] if "--rule" in sys.argv else "lr1e-4"
+    if name in args:
+        args.remove(name)
+    main(args[0] if args else "content/search/engine.yaml", name)
