@@ -5,6 +5,8 @@ real) must be trained once and then read from the cache."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -204,7 +206,7 @@ def test_fold_vectors_are_trained_once_then_read_from_the_cache(data, prepared, 
         assert np.array_equal(q, q3) and np.array_equal(d, d3)
 
     # other settings (or another split, other articles): another key, so every fold is retrained
-    other = finetune.FinetuneSettings(epochs=0.3, batch=4, learning_rate=3e-5)
+    other = dataclasses.replace(settings, learning_rate=settings.learning_rate / 2)
     other_key = finetune.fold_key(texts, gold, split, ids, articles, other)
     assert other_key != key
     assert finetune.fold_key(texts, gold, 1 - split, ids, articles, settings) != key
