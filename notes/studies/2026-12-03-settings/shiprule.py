@@ -6,7 +6,7 @@ Written before tune's report on the variant; on the shipped engine.yaml it print
 figures the rule's thresholds were derived from. `--rule C` (added in the nineteenth session,
 before C's variant was trained) holds C's thresholds, derived from the lr-1e-4 engine (main db82f83).
 """
-import sys
+import argparse
 
 import yaml
 
@@ -24,8 +24,7 @@ def weighted(sets: dict, names) -> tuple[int, float]:
     return n, sum(sets[s]["questions"] * sets[s]["mrr@10"] for s in names) / n
 
 
-def main(path: str, rule: str) -> None:
-    RULE = RULES[rule]
+def main(path: str, rule: dict[str, float]) -> None:
     config = yaml.safe_load(open(path, encoding="utf-8"))
     figures, sets = config["figures"], config["figures by dev set (CV, as shipped)"]
     colloquial = [s for s in sets if s not in CONSULTATION]
@@ -36,14 +35,14 @@ def main(path: str, rule: str) -> None:
            "colloquial mrr@10": col, "consultation-style mrr@10": con,
            "original dev recall@5": sets["dev"]["recall@5"]}
     print(f"colloquial {n_col} questions, consultation-style {n_con}")
-    for name, floor in RULE.items():
+    for name, floor in rule.items():
         print(f"{name:28} {got[name]:.4f}  (rule ≥ {floor})  {'ok' if got[name] >= floor else 'FAILS'}")
-    print("ships" if all(got[k] >= v for k, v in RULE.items()) else "does not ship")
+    print("ships" if all(got[k] >= v for k, v in rule.items()) else "does not ship")
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if not a.startswith("--rule")]
-    name = sys.argv[sys.argv.index("--rule") + 1] if "--rule" in sys.argv else "lr1e-4"
-    if name in args:
-        args.remove(name)
-    main(args[0] if args else "content/search/engine.yaml", name)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("engine", nargs="?", default="content/search/engine.yaml")
+    parser.add_argument("--rule", choices=sorted(RULES), default="lr1e-4")
+    args = parser.parse_args()
+    main(args.engine, RULES[args.rule])
