@@ -13,16 +13,13 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "2026-12-03-depth"))
 from depth import held_out_rows, scores  # noqa: E402
 
 from portal.search.cli import finetune_inputs  # noqa: E402
-from portal.search.finetune import FinetuneSettings, fold_key  # noqa: E402
+from portal.search.finetune import FinetuneSettings, _cached_fold, fold_key  # noqa: E402
 from portal.search.tuned import tuned_directory  # noqa: E402
-from portal.search.tuning import cv_split  # noqa: E402
 from portal.settings import get_settings  # noqa: E402
 
 
@@ -33,14 +30,13 @@ def main() -> int:
     args = p.parse_args()
     settings = FinetuneSettings()
     documents, seed, dev, texts, gold, weights = finetune_inputs(settings)
-    split = cv_split(len(seed), len(dev), 5)
+    split, rows = held_out_rows(documents, seed, dev, args.fold)  # tune's split, as fold_vectors uses
     key = fold_key(texts, gold, split, [d.id for d in documents], [d.dense_text for d in documents], settings)
     path = tuned_directory(get_settings().index_dir) / "cv" / f"fold{args.fold}.npz"
-    with np.load(path, allow_pickle=False) as data:
-        if str(data["key"]) != key:
-            raise SystemExit(f"{path} holds another variant's fold (key mismatch)")
-        q, d = data["questions"], data["articles"]
-    _, rows = held_out_rows(documents, seed, dev, args.fold)
+    cached = _cached_fold(path, key)  # finetune's own reader: None for a missing file or another key
+    if cached is None:
+        raise SystemExit(f"{path} is missing or holds another variant's fold (key mismatch)")
+    q, d = cached
     study = json.loads((HERE / f"result-{args.candidate}-fold{args.fold}.json").read_text())["figures"][args.candidate]
     print(f"{'group':28} {'n':>4}  study R@5 / MRR   this fold R@5 / MRR")
     for group, r in rows.items():
