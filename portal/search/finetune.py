@@ -29,7 +29,7 @@ from portal.search.tuned import LAYER_PARTS, NORM_PARTS, Bottom
 @dataclass(frozen=True)
 class FinetuneSettings:
     cut: int = 8  # frozen bottom layers (of 12): the top 4 are trained
-    epochs: float = 2.0
+    epochs: float = 4.0
     batch: int = 32
     learning_rate: float = 1e-4
     weight_decay: float = 0.01
