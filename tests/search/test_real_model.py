@@ -30,15 +30,21 @@ def test_exact_reference_with_real_model(real_engine):
 
 
 def test_most_off_topic_questions_are_not_confident_with_real_model(real_engine):
-    """The confidence thresholds are calibrated by `tune` on these 30 off-topic questions (most
-    refused, at most 2 % of in-scope ones); the shipped engine refuses 26 of them (4 epochs, was 27
-    with the engine before; "今天天气怎么样", not in the set, is now answered with 道路交通安全法
-    第四十二条 on driving in bad weather). Floor a question under today's figure."""
+    """The confidence thresholds in engine.yaml were calibrated by `tune` on off00–off29 of the
+    off-topic set (most refused, at most 2 % of in-scope ones); off30–off69 (short everyday
+    questions such as the weather) were added afterwards and the held-out off-topic set was written
+    with them. Measured with the shipped engine: 56 of the 70 and 28 of the 40 held-out ones are
+    refused. Floors a few questions under those figures."""
     from portal.search.evaluation import load_queries
 
-    questions = [q.query for q in load_queries(Path(__file__).parent / "data" / "offtopic-questions.jsonl")]
-    refused = sum(not real_engine.search(q, k=5).confident for q in questions)
-    assert len(questions) == 30 and refused >= 25, refused
+    data = Path(__file__).parent / "data"
+    calibrated = [q.query for q in load_queries(data / "offtopic-questions.jsonl")]
+    held_out = [q.query for q in load_queries(data / "offtopic-heldout-questions.jsonl")]
+    assert len(calibrated) == 70 and len(held_out) == 40
+    refused = sum(not real_engine.search(q, k=5).confident for q in calibrated)
+    refused_held_out = sum(not real_engine.search(q, k=5).confident for q in held_out)
+    assert refused >= 53, refused
+    assert refused_held_out >= 25, refused_held_out
 
 
 def test_the_production_engine_serves_the_tuned_encoder_with_its_reranker(real_engine):
