@@ -131,10 +131,11 @@ def run_tune(args: argparse.Namespace) -> int:
 
     engine = _engine(None, args.model, with_second=True)
     offtopic = [q.query for q in load_dev(Path(args.offtopic))]
+    everyday = [q.query for q in load_dev(Path(args.everyday))]
     files = [(Path(path).name.removesuffix("-questions.jsonl"), load_dev(Path(path))) for path in args.dev]
     dev = [q for _, questions in files for q in questions]
     document = tune(engine, load_seed(), dev, folds=args.folds, offtopic=offtopic,
-                    dev_names=[name for name, questions in files for _ in questions],
+                    everyday=everyday, dev_names=[name for name, questions in files for _ in questions],
                     log=lambda m: print(m, file=sys.stderr))
     target = Path(args.output) if args.output else CONFIG_FILE
     write_config(document, target)
@@ -282,7 +283,7 @@ def run_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m portal.search", description="法律问答检索: index and evaluation")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("eval", help="retrieval figures for a query file")
@@ -303,6 +304,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="dev questions (JSONL files; default: every dev set, never a held-out one)")
     p.add_argument("--offtopic", default="tests/search/data/offtopic-questions.jsonl",
                    help="questions the library does not answer (JSONL), to calibrate the no-answer thresholds")
+    p.add_argument("--everyday", default="tests/search/data/ontopic-everyday-questions.jsonl",
+                   help="short everyday legal questions (JSONL): the topic gate's on-topic side besides "
+                        "the bank and dev questions, and held to the same no-answer limit")
     p.add_argument("--folds", type=int, default=5)
     p.add_argument("--output", help="config file to write (default: content/search/engine.yaml)")
     p.add_argument("--model", help="embedding model (default: settings.embedding_model)")
@@ -327,5 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("stats", help="provisions most often opened from search results (anonymous counts)")
     p.add_argument("--limit", type=int, default=20)
     p.set_defaults(handler=run_stats)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     return int(args.handler(args) or 0)

