@@ -28,8 +28,9 @@ class TopicGate:
     """P(on topic | question vector) = sigmoid(vector · weights + bias); on topic when at least
     `threshold`. Only for the embedding model it was fitted with (`model_id`). `scores`: the
     confidence rule's thresholds chosen together with the gate (min_dense, min_dense_with_lexical,
-    min_lexical; lower than the ones without a gate, which the engine keeps for when the gate does
-    not apply, e.g. another encoder or keyword-only search); None: the engine's own."""
+    min_lexical; chosen on the assumption that the gate does part of their work, so the engine
+    keeps its own for when the gate does not apply, e.g. another encoder or keyword-only search);
+    None: the engine's own."""
 
     weights: tuple[float, ...]
     bias: float

@@ -31,33 +31,38 @@ def test_exact_reference_with_real_model(real_engine):
 
 def test_most_off_topic_questions_are_not_confident_with_real_model(real_engine):
     """The confidence thresholds and the topic gate in engine.yaml were chosen by `tune` on the 70
-    off-topic questions (all refused by cross-validation). Measured once with the shipped engine
-    (notes/2026-12-04-topic-gate.md): 70 of the 70, 38 of offtopic-heldout2 (held-out, 28 before
-    the gate) and 38 of offtopic-heldout (28 before) are refused. Floors a few questions under."""
+    off-topic questions. Measured once with the shipped engine (notes/2026-12-04-topic-gate.md,
+    second round): 70 of the 70 are refused, and of the 120 held-out ones 109 (offtopic-heldout 38
+    of 40, offtopic-heldout2 37, offtopic-heldout3 34; 28, 28 and not measured before the first
+    gate). Floors a few questions under."""
     from portal.search.evaluation import load_queries
 
     data = Path(__file__).parent / "data"
     calibrated = [q.query for q in load_queries(data / "offtopic-questions.jsonl")]
-    held_out = [q.query for f in ("offtopic-heldout-questions.jsonl", "offtopic-heldout2-questions.jsonl")
+    held_out = [q.query for f in ("offtopic-heldout-questions.jsonl", "offtopic-heldout2-questions.jsonl",
+                                  "offtopic-heldout3-questions.jsonl")
                 for q in load_queries(data / f)]
-    assert len(calibrated) == 70 and len(held_out) == 80
+    assert len(calibrated) == 70 and len(held_out) == 120
     refused = sum(not real_engine.search(q, k=5).confident for q in calibrated)
     refused_held_out = sum(not real_engine.search(q, k=5).confident for q in held_out)
     assert refused >= 66, refused
-    assert refused_held_out >= 70, refused_held_out
+    assert refused_held_out >= 104, refused_held_out
 
 
-def test_short_everyday_legal_questions_are_answered_with_real_model(real_engine):
-    """The gate must not turn away a citizen with a real problem asked in few words: of the 60
-    everyday legal questions it was trained with and the 60 held-out ones of heldout20, 1 and 0 are
-    refused today (2 and 2 without the gate). At most 3 of the 120."""
+def test_everyday_legal_questions_are_answered_with_real_model(real_engine):
+    """The gate must not turn away a citizen with a real problem told in few or everyday words.
+    Measured once with the shipped engine (second round): of the 190 everyday legal questions it
+    was trained with (ontopic-everyday, ontopic-mixed, heldout21) 3 are refused, of the 110
+    held-out ones (heldout20, heldout22) 3 (1 and 2; the first gate refused 0 and 6). At most 8 of
+    the 300."""
     from portal.search.evaluation import load_queries
 
     data = Path(__file__).parent / "data"
-    questions = [q.query for f in ("ontopic-everyday-questions.jsonl", "heldout20-questions.jsonl")
-                 for q in load_queries(data / f)]
+    files = ("ontopic-everyday-questions.jsonl", "ontopic-mixed-questions.jsonl", "heldout21-questions.jsonl",
+             "heldout20-questions.jsonl", "heldout22-questions.jsonl")
+    questions = [q.query for f in files for q in load_queries(data / f)]
     refused = [q for q in questions if not real_engine.search(q, k=5).confident]
-    assert len(questions) == 120 and len(refused) <= 3, refused
+    assert len(questions) == 300 and len(refused) <= 8, refused
 
 
 def test_the_topic_gate_refuses_the_weather_and_answers_a_deposit_question(real_engine):
