@@ -11,7 +11,7 @@ from portal.search.related import RELATED_CUT_OFF, related_cases
 from portal.search.stats import record_open
 from portal.search.throttle import RateLimited, allow_question
 from portal.text.escape import markdown_escape
-from ui.ask_view import ASK_CSS, UNCERTAIN_NOTE, result_card_html
+from ui.ask_view import ASK_CSS, HOTLINE_HTML, UNCERTAIN_NOTE, result_card_html
 from ui.auth import current_actor
 from ui.bank_view import file_into_bank, send_to_staff, show_similar, similar_questions
 from ui.cases_source import published_cases
@@ -115,6 +115,7 @@ if not response.confident or not hits:
         st.write("您可以换个说法再试一试，或者：")
         st.page_link("pages/guide.py", label="阅读信访指南：怎样反映问题、到哪里反映", icon=":material/info:")
         st.page_link("pages/prefile.py", label="在网上预登记您的信访事项", icon=":material/edit_note:")
+        st.html(HOTLINE_HTML)
         send_to_staff(response.query)
     st.stop()
 

@@ -12,6 +12,9 @@ from ui.links import permalink, status_badge_html
 # (SearchResponse.uncertain; the threshold is chosen by `python -m portal.search tune`)
 UNCERTAIN_NOTE = ("下面这些条文和您的问题对应得不太确定，仅供参考。"
                   "可以换个说法再查，或拨打 12348 公共法律服务热线咨询。")
+# under 没有找到足够相关的条文: a real problem the search could not place still gets a person to ask
+HOTLINE_HTML = ('<p class="ask-hotline">也可以<a href="tel:12348">拨打 12348 公共法律服务热线</a>，'
+                "免费咨询法律问题。</p>")
 
 
 def result_card_html(hit: SearchHit, library: Library, *, exact: bool = False) -> str:

@@ -80,6 +80,7 @@ def test_nothing_relevant_points_to_guide_and_prefiling(app_page):
     assert not _cards(at)
     links = {link.label for link in at.get("page_link")}
     assert any("信访指南" in label for label in links) and any("预登记" in label for label in links)
+    assert '<a href="tel:12348">' in _html_bodies(at)   # a phone dials the legal hotline in one tap
 
 
 def test_opening_a_result_counts_it_anonymously(app_page):
