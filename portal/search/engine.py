@@ -20,7 +20,13 @@ from portal.search.api import SearchHit, SearchResponse
 from portal.search.bank import BankEntry, QuestionBank, SimilarQuestion, article_prior, bank_hash, servable
 from portal.search.documents import Corpus, corpus_from_library
 from portal.search.embedder import Embedder, make_embedder, normalise
-from portal.search.exact import ArticleRef, build_aliases, find_reference
+from portal.search.exact import (
+    ArticleRef,
+    build_aliases,
+    find_reference,
+    normalise_query,
+    unknown_law_reference,
+)
 from portal.search.fusion import ranked, rrf, top_rows
 from portal.search.learned import apply_adapter, learned_directory, load_adapter, question_bank
 from portal.search.manifest import IndexArtefacts, Progress, load_or_build
@@ -37,6 +43,7 @@ from portal.search.rerank import (
 from portal.search.second import SECOND_MODEL_ID, SecondSide
 from portal.search.tokenizer import LegalTokenizer, get_tokenizer, resource_dir
 from portal.search.topic import TopicGate
+from portal.search.unshipped import UnshippedLaws
 from portal.search.vocabulary import Vocabulary, get_vocabulary
 
 log = logging.getLogger(__name__)
@@ -188,6 +195,8 @@ class SearchEngine:
                  for slug in {*(aliases or {}), *vocabulary.law_aliases}}
         self._aliases = build_aliases(titles or {}, extra)
         self._aliases_longest_first = sorted(self._aliases, key=len, reverse=True)
+        # laws a question may name that this corpus lacks (婚姻法: repealed; 电子商务法: not shipped)
+        self.law_notes = UnshippedLaws.load().notes(titles or {}, self._aliases)
         self._repealed = np.array([d.repealed for d in corpus.documents], dtype=bool)
         self._query_cache: Memo[np.ndarray] = Memo(QUERY_CACHE_SIZE)
         self._second_cache: Memo[np.ndarray] = Memo(QUERY_CACHE_SIZE)
@@ -491,6 +500,16 @@ class SearchEngine:
         text = self.corpus.documents[row].text
         return tuple(t for t in terms if t in text)
 
+    def law_note(self, text: str, *, answered: bool) -> str:
+        """What the library lacks of the laws the question names: 婚姻法 was repealed, 电子商务法
+        is not shipped, "种子法第二十条" names a law it does not know; "" when it names none."""
+        normalised = normalise_query(text)
+        if note := self.law_notes.note(normalised, answered=answered):
+            return note
+        if unknown_law_reference(text):
+            return "法规库中没有找到您说的这部法规。" + ("下面是按文字找到的条文，仅供参考。" if answered else "")
+        return ""
+
     # --- the Searcher contract ---------------------------------------------------------
     def search(self, query: str, *, k: int = 10) -> SearchResponse:
         checked = check_query(query)
@@ -510,6 +529,8 @@ class SearchEngine:
         components = ("lexical", "priors") if exact_hits else None
         ranking = self.rank(text, k=k + len(exact_hits), components=components)
         confident = bool(exact_hits) or self._confident(ranking)
+        if ref is None:
+            message += self.law_note(text, answered=confident)
         seen = {h.provision_id for h in exact_hits}
         hits = list(exact_hits)
         terms = self.highlightable(ranking.terms)

@@ -19,6 +19,9 @@ _NUM = f"({NUMBER})"
 _WITH_TIAO = re.compile(f"(?:第{_NUM}|(\\d+))条(?:之{_NUM})?")
 _AFTER_ALIAS = re.compile(f"^(?:的)?(?:第{_NUM}条?|(\\d+)条?)(?:之{_NUM})?")
 _HALFWIDTH_PARENS = str.maketrans("()", "（）")  # names are stored with full-width brackets
+# the end of a law's name: "电子商务法第二十条" names a law the library does not know, so the
+# article number is not the 信访工作条例's
+_LAW_NAME_END = re.compile(r"(?:法|条例|规定|办法|细则|解释|决定|通则|总则)(?:（[一二三四五六七八九十]+）)?的?$")
 
 
 @dataclass(frozen=True)
@@ -43,23 +46,24 @@ def build_aliases(titles: Mapping[str, str], extra: Mapping[str, Iterable[str]])
     aliases: dict[str, str] = {}
     for slug, names in extra.items():
         for name in names:
-            if key := _normalise(name):
+            if key := normalise_query(name):
                 aliases.setdefault(key, slug)
     for slug, title in titles.items():
         for name in derived_names(title):
-            if key := _normalise(name):
+            if key := normalise_query(name):
                 aliases.setdefault(key, slug)
     return aliases
 
 
-def _normalise(query: str) -> str:
+def normalise_query(query: str) -> str:
+    """The query as law names are matched: full-width digits, brackets, no spaces or 《》 quotes."""
     text = query.translate(FULLWIDTH_DIGITS).translate(_HALFWIDTH_PARENS)
     return re.sub(r"[\s\u3000《》〈〉<>\"“”]+", "", text)
 
 
 def find_reference(query: str, aliases: Mapping[str, str], known_ids: Mapping[str, object] | set[str]) -> ArticleRef | None:
     """The article a query names, if it names one."""
-    text = _normalise(query)
+    text = normalise_query(query)
     if not text or len(text) > 60:
         return None
     slug, rest = None, None
@@ -74,17 +78,33 @@ def find_reference(query: str, aliases: Mapping[str, str], known_ids: Mapping[st
         m = _AFTER_ALIAS.match(rest or "")
         if not m:
             m2 = _WITH_TIAO.search(rest or "")
-            if not m2:
+            if not m2 or names_other_law((rest or "")[:m2.start()]):  # 道路交通安全法实施条例第九十一条
                 return None
             number, sub = number_value(m2.group(1) or m2.group(2)), number_value(m2.group(3))
         else:
             number, sub = number_value(m.group(1) or m.group(2)), number_value(m.group(3))
     else:
         m = _WITH_TIAO.search(text)
-        if not m:
+        if not m or names_other_law(text[:m.start()]):
             return None
         slug, number, sub = DEFAULT_LAW, number_value(m.group(1) or m.group(2)), number_value(m.group(3))
     if number <= 0 or number >= 10000 or sub >= 100:
         return None
     pid = format_provision_id(slug, article_label(number, sub))
     return ArticleRef(slug, number, sub, pid if pid in known_ids else None)
+
+
+def names_other_law(before: str) -> bool:
+    """Whether the text before an article number ends with a law's name (…法, …条例, …规定 …):
+    with no name the library knows, that is a law it does not ship."""
+    return _LAW_NAME_END.search(before) is not None
+
+
+def unknown_law_reference(query: str) -> bool:
+    """For a query find_reference found no reference in: it names an article of a law the library
+    does not ship ("电子商务法第二十条", "道路交通安全法实施条例第九十一条")."""
+    text = normalise_query(query)
+    if not text or len(text) > 60:
+        return False
+    m = _WITH_TIAO.search(text)
+    return m is not None and names_other_law(text[:m.start()])

@@ -207,3 +207,9 @@ def test_an_uncertain_answer_says_so_above_the_articles_it_still_shows(app_page,
         shown = _in_order(at)
         assert shown.index("不太确定") < shown.index("相关法律条文") < shown.index("ask-card")
     assert "《中华人民共和国劳动争议调解仲裁法》第五十三条" in _cards(at)  # the article is shown either way
+
+
+def test_a_repealed_law_is_named_as_repealed_above_the_answer(app_page):
+    at = app_page("pages/ask.py", session_state={"ask_query": "按婚姻法规定离婚后财产怎么分"})
+    notes = [str(el.value) for el in at.info]
+    assert any("《中华人民共和国婚姻法》已于2021年1月1日废止" in n and "民法典" in n for n in notes), notes
