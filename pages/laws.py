@@ -4,10 +4,11 @@ article permalinks (?law=…&article=…)."""
 import streamlit as st
 
 from portal.laws.browse import filter_laws, find_in_law, part_index_of, shelves
+from portal.search.exact import normalise_query
 from portal.text.escape import html_escape, markdown_escape
 from ui.law_view import article_html, law_card, law_facts_md, law_parts, part_html
 from ui.links import permalink, status_badge_html
-from ui.resources import get_library
+from ui.resources import get_law_notes, get_library
 from ui.site_frame import share_link
 
 library = get_library()
@@ -23,9 +24,16 @@ def show_index() -> None:
                           key="laws-filter", max_chars=40)
     if query.strip():
         found = filter_laws(library, query)
+        named = normalise_query(query)
+        if note := get_law_notes().note(named, answered=False):  # 婚姻法: repealed; 电子商务法: not here
+            st.info(note)
+            shown = {law.slug for law in found}
+            found = [library.laws[s] for s in get_law_notes().successors(named)
+                     if s in library.laws and s not in shown] + found
         if not found:
-            st.info("没有找到名称相符的法规。可以换个说法（如“劳动”“土地”“物业”），"
-                    "或在“法律问答”中用自己的话提问。")
+            if not note:
+                st.info("没有找到名称相符的法规。可以换个说法（如“劳动”“土地”“物业”），"
+                        "或在“法律问答”中用自己的话提问。")
             st.page_link("pages/ask.py", label="去法律问答提问", icon=":material/search:")
         else:
             st.caption(f"找到 {len(found)} 部")

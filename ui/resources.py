@@ -7,6 +7,7 @@ import streamlit as st
 from portal.bootstrap import BootstrapReport, bootstrap_once
 from portal.db import get_engine
 from portal.laws.library import Library, load_library_shared
+from portal.search.unshipped import LawNotes, law_notes_for
 from portal.settings import Settings, get_settings
 
 
@@ -22,6 +23,12 @@ def get_library() -> Library:
     """The published law library (malformed files are left out whole), the very objects the
     start-up import parsed when the files have not changed since."""
     return load_library_shared(get_settings().laws_dir).library
+
+
+@st.cache_resource(show_spinner=False)
+def get_law_notes() -> LawNotes:
+    """What became of laws a reader may look for that the library does not ship (婚姻法 …)."""
+    return law_notes_for(get_library())
 
 
 def settings() -> Settings:

@@ -15,7 +15,8 @@ import yaml
 
 from portal.laws.catalog import derived_names
 from portal.laws.ids import label_of, law_slug_of
-from portal.search.tokenizer import resource_dir
+from portal.laws.library import Library
+from portal.settings import get_settings
 
 UNSHIPPED_FILE = "unshipped_laws.yaml"
 MAX_NOTES = 2  # a question naming more laws than this gets the first two
@@ -36,7 +37,7 @@ class UnshippedLaws:
 
     @classmethod
     def load(cls, path: Path | None = None) -> UnshippedLaws:
-        path = path or resource_dir() / UNSHIPPED_FILE
+        path = path or get_settings().content_dir / "search" / UNSHIPPED_FILE
         if not path.is_file():
             return cls((), "", "", ())
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -55,16 +56,20 @@ class UnshippedLaws:
             repealed += f"（《{successor}》{label_of(self.repealed_by)}），相关规定现在在《{successor}》中"
         kinds = {title: repealed for title in self.repealed_titles if title not in shipped}
         kinds.update({title: MISSING for title in self.not_in_library if title not in shipped})
-        return LawNotes(kinds, shipped)
+        successors = {title: law_slug_of(self.repealed_by) for title in self.repealed_titles} if successor else {}
+        return LawNotes(kinds, shipped, successors)
 
 
 class LawNotes:
     """Finds the names of unshipped laws in a question and says what became of them."""
 
-    def __init__(self, kinds: Mapping[str, str], shipped_names: Iterable[str]) -> None:
+    def __init__(self, kinds: Mapping[str, str], shipped_names: Iterable[str],
+                 successors: Mapping[str, str] | None = None) -> None:
         """`kinds`: title → MISSING, or for a repealed law the words after its title
-        ("已于2021年1月1日废止（…）…")."""
+        ("已于2021年1月1日废止（…）…"); `successors`: repealed title → slug of the library's law
+        that holds its rules now."""
         self._kinds = dict(kinds)
+        self._successors = dict(successors or {})
         names: dict[str, str | None] = {}
         for title in self._kinds:
             for name in derived_names(title):
@@ -92,6 +97,11 @@ class LawNotes:
                 start = text.find(name, start + 1)
         return list(dict.fromkeys(title for _, title in sorted(found)))
 
+    def successors(self, text: str) -> list[str]:
+        """Slugs of the library's laws that replaced the repealed laws the text names (民法典 for
+        婚姻法), each once."""
+        return list(dict.fromkeys(self._successors[t] for t in self.named(text) if t in self._successors))
+
     def note(self, text: str, *, answered: bool = True) -> str:
         """What became of the unshipped laws the text names (at most MAX_NOTES), then, when
         articles are shown (`answered`), where they come from; "" when it names none."""
@@ -109,3 +119,9 @@ def _another_word(name: str, after: str) -> bool:
     """A name ending in 法 followed by 人, 务, 律, 规 … is part of another word (公司法人, 农业法规),
     except 法 + 规定 (婚姻法规定)."""
     return name.endswith("法") and after[:1] in _WORD_AFTER_FA and not after.startswith("规定")
+
+
+def law_notes_for(library: Library) -> LawNotes:
+    """The notes for this library: its titles, the names derived from them and its aliases."""
+    return UnshippedLaws.load().notes({slug: law.title for slug, law in library.laws.items()},
+                                      [a for names in library.catalog.aliases.values() for a in names])

@@ -36,8 +36,21 @@ def test_filter_box_finds_a_law_by_short_name(app_page):
     at.text_input(key="laws-filter").input("民诉法").run()
     labels = [link.label for link in at.get("page_link") if link.label.startswith("阅读")]
     assert labels == ["阅读《中华人民共和国民事诉讼法》"]
-    at.text_input(key="laws-filter").input("公司法").run()
+    at.text_input(key="laws-filter").input("物业服务").run()
     assert "没有找到名称相符的法规" in page_text(at)
+
+
+def test_filter_box_says_what_became_of_a_law_the_library_does_not_ship(app_page):
+    at = app_page("pages/laws.py")
+    at.text_input(key="laws-filter").input("婚姻法").run()   # repealed: its rules are in the 民法典
+    notes = " ".join(str(el.value) for el in at.info)
+    assert "《中华人民共和国婚姻法》已于2021年1月1日废止" in notes
+    labels = [link.label for link in at.get("page_link") if link.label.startswith("阅读")]
+    assert labels[0] == "阅读《中华人民共和国民法典》"
+    at.text_input(key="laws-filter").input("公司法").run()   # in force, not in this library
+    notes = " ".join(str(el.value) for el in at.info)
+    assert "本站法规库暂未收录《中华人民共和国公司法》" in notes and "flk.npc.gov.cn" in notes
+    assert "没有找到名称相符的法规" not in page_text(at)
 
 
 def test_permalink_opens_article_32(app_page, library):

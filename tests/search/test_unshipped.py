@@ -94,3 +94,8 @@ def test_an_article_of_a_law_the_library_lacks_is_not_taken_for_another(fake_eng
 def test_no_note_where_nothing_is_missing(fake_engine, question):
     message = fake_engine.search(question, k=5).message
     assert "废止" not in message and "收录" not in message and "没有找到您说的" not in message
+
+
+def test_a_repealed_law_points_to_the_law_that_holds_its_rules_now(notes):
+    assert notes.successors("婚姻法和合同法有什么不同") == ["minfadian-2020"]
+    assert notes.successors("电子商务法") == [] and notes.successors("劳动合同法") == []
