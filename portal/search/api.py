@@ -20,7 +20,8 @@ class SearchResponse:
     """Ranked hits; `exact` when the query named an article, `confident` False when nothing is
     relevant enough to show (the page then says so instead of showing noise). `message` is a note
     beside the answer (the query was shortened or is not Chinese, a named article does not exist,
-    the index is still building), never the no-match verdict: that is `confident`. `uncertain`:
+    a named law was repealed or is not in the library, the index is still building), never the
+    no-match verdict: that is `confident`. `uncertain`:
     the hits are shown, but the reranker gives the first one a low probability of being right (the
     page says so above them; never for a named article or keyword search)."""
 
