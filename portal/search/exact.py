@@ -22,6 +22,7 @@ _HALFWIDTH_PARENS = str.maketrans("()", "（）")  # names are stored with full-
 # the end of a law's name: "电子商务法第二十条" names a law the library does not know, so the
 # article number is not the 信访工作条例's
 _LAW_NAME_END = re.compile(r"(?:法|条例|规定|办法|细则|解释|决定|通则|总则)(?:（[一二三四五六七八九十]+）)?的?$")
+_NOT_IN_A_NAME = set("的之中里和与及按照依据")  # before 规定 / 法 these end a phrase, not a name
 
 
 @dataclass(frozen=True)
@@ -95,9 +96,14 @@ def find_reference(query: str, aliases: Mapping[str, str], known_ids: Mapping[st
 
 
 def names_other_law(before: str) -> bool:
-    """Whether the text before an article number ends with a law's name (…法, …条例, …规定 …):
-    with no name the library knows, that is a law it does not ship."""
-    return _LAW_NAME_END.search(before) is not None
+    """Whether the text before an article number ends with a law's name (婚姻法, 种子法, …条例): with
+    no name the library knows, that is a law it does not ship. A bare 规定 or 法 is not a name
+    (信访工作条例规定第三十二条, 信访工作条例的规定第三十二条, 依法第十条)."""
+    m = _LAW_NAME_END.search(before)
+    if m is None or m.start() == 0:
+        return False
+    last = before[m.start() - 1]
+    return "\u4e00" <= last <= "\u9fff" and last not in _NOT_IN_A_NAME
 
 
 def unknown_law_reference(query: str) -> bool:

@@ -42,6 +42,9 @@ def aliases(library):
     ("征收补偿条例第十九条", "guoyou-tudi-shang-fangwu-zhengshou-yu-buchang-tiaoli-2011:第十九条"),
     ("政府信息公开条例第三十三条", "zhengfu-xinxi-gongkai-tiaoli-2019:第三十三条"),
     ("山东省信访条例第十条", "shandong-xinfang-tiaoli-2015:第十条"),
+    # 规定 after the law's name is not another law
+    ("信访工作条例规定第三十二条", "xinfang-gongzuo-tiaoli-2022:第三十二条"),
+    ("信访工作条例的规定第三十二条", "xinfang-gongzuo-tiaoli-2022:第三十二条"),
 ])
 def test_references_resolve(query, expected, aliases, library):
     ref = find_reference(query, aliases, library.provisions)
