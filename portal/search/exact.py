@@ -10,14 +10,17 @@ from dataclasses import dataclass
 
 from portal.laws.catalog import derived_names
 from portal.laws.ids import OLD_XINFANG_REGULATION, XINFANG_REGULATION, format_provision_id
-from portal.laws.numerals import FULLWIDTH_DIGITS, NUMBER, article_label, number_value
+from portal.laws.numerals import CN_NUMERAL, FULLWIDTH_DIGITS, NUMBER, article_label, number_value
 
 DEFAULT_LAW = XINFANG_REGULATION
 OLD_XINFANG_LAW = OLD_XINFANG_REGULATION
 _OLD_MARKERS = ("2005", "旧", "原信访条例", "废止", "老条例")
 _NUM = f"({NUMBER})"
 _WITH_TIAO = re.compile(f"(?:第{_NUM}|(\\d+))条(?:之{_NUM})?")
-_AFTER_ALIAS = re.compile(f"^(?:的)?(?:第{_NUM}条?|(\\d+)条?)(?:之{_NUM})?")
+# right after a law's name: 第三十二条, 第32条, 32条, 32, and 三十二条 (a Chinese numeral needs 条;
+# 两条 is a count, not an article)
+_CN_NO_LIANG = CN_NUMERAL.replace("两", "")
+_AFTER_ALIAS = re.compile(f"^(?:的)?(?:第{_NUM}条?|(\\d+)条?|({_CN_NO_LIANG})条)(?:之{_NUM})?")
 _HALFWIDTH_PARENS = str.maketrans("()", "（）")  # names are stored with full-width brackets
 # the end of a law's name: "电子商务法第二十条" names a law the library does not know, so the
 # article number is not the 信访工作条例's
@@ -83,7 +86,7 @@ def find_reference(query: str, aliases: Mapping[str, str], known_ids: Mapping[st
                 return None
             number, sub = number_value(m2.group(1) or m2.group(2)), number_value(m2.group(3))
         else:
-            number, sub = number_value(m.group(1) or m.group(2)), number_value(m.group(3))
+            number, sub = number_value(m.group(1) or m.group(2) or m.group(3)), number_value(m.group(4))
     else:
         m = _WITH_TIAO.search(text)
         if not m or names_other_law(text[:m.start()]):

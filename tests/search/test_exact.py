@@ -44,6 +44,10 @@ def aliases(library):
     ("山东省信访条例第十条", "shandong-xinfang-tiaoli-2015:第十条"),
     # 规定 after the law's name is not another law
     ("信访工作条例规定第三十二条", "xinfang-gongzuo-tiaoli-2022:第三十二条"),
+    # a Chinese numeral with 条 but without 第, as typed on a phone
+    ("民法典一千零七十七条", "minfadian-2020:第一千零七十七条"),
+    ("信访工作条例三十二条", "xinfang-gongzuo-tiaoli-2022:第三十二条"),
+    ("刑法二百七十六条之一", "xingfa-2023:第二百七十六条之一"),
     ("信访工作条例的规定第三十二条", "xinfang-gongzuo-tiaoli-2022:第三十二条"),
 ])
 def test_references_resolve(query, expected, aliases, library):
@@ -55,7 +59,8 @@ def test_references_resolve(query, expected, aliases, library):
                                    # a law the library does not ship: not the 信访工作条例's article
                                    "婚姻法第三十二条", "电子商务法第二十条", "《合同法》第五十二条", "民法通则第四条",
                                    # nor the article of the law whose name is inside it
-                                   "道路交通安全法实施条例第九十一条"])
+                                   "道路交通安全法实施条例第九十一条",
+                                   "劳动合同法两条规定有什么不同"])
 def test_questions_are_not_references(query, aliases, library):
     assert find_reference(query, aliases, library.provisions) is None
 
