@@ -8,7 +8,7 @@ so 劳动合同法 is the library's and not 合同法) and says so in one senten
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -34,6 +34,9 @@ class UnshippedLaws:
     repealed_by: str  # provision id of the repealing article
     repealed_since: str
     not_in_library: tuple[str, ...]
+    # repealed title → where its rules are now: headings of the repealing law, "第二编 物权 >
+    # 第四分编 担保物权" for a heading inside another
+    repealed_parts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None = None) -> UnshippedLaws:
@@ -42,22 +45,29 @@ class UnshippedLaws:
             return cls((), "", "", ())
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         repealed = data.get("repealed") or {}
-        return cls(repealed_titles=tuple(repealed.get("titles") or ()), repealed_by=str(repealed.get("by") or ""),
+        parts = {str(title): tuple(map(str, where or ())) for title, where in (repealed.get("titles") or {}).items()}
+        return cls(repealed_titles=tuple(parts), repealed_by=str(repealed.get("by") or ""),
                    repealed_since=str(repealed.get("since") or ""),
-                   not_in_library=tuple(data.get("not_in_library") or ()))
+                   not_in_library=tuple(data.get("not_in_library") or ()), repealed_parts=parts)
 
     def notes(self, titles: Mapping[str, str], aliases: Iterable[str] = ()) -> LawNotes:
         """The notes for a library with these law titles (slug → title) and other names of its laws
         (the catalogue's aliases); a listed title the library ships is left out."""
         shipped = {name for title in titles.values() for name in derived_names(title)} | set(aliases)
         successor = titles.get(law_slug_of(self.repealed_by)) if self.repealed_by else None
-        repealed = f"已于{self.repealed_since}废止"
-        if successor:
-            repealed += f"（《{successor}》{label_of(self.repealed_by)}），相关规定现在在《{successor}》中"
-        kinds = {title: repealed for title in self.repealed_titles if title not in shipped}
+        kinds = {title: self._repealed_kind(title, successor) for title in self.repealed_titles if title not in shipped}
         kinds.update({title: MISSING for title in self.not_in_library if title not in shipped})
         successors = {title: law_slug_of(self.repealed_by) for title in self.repealed_titles} if successor else {}
         return LawNotes(kinds, shipped, successors)
+
+
+    def _repealed_kind(self, title: str, successor: str | None) -> str:
+        """The words after a repealed law's title: when, by what, and where its rules are now."""
+        kind = f"已于{self.repealed_since}废止"
+        if successor:
+            where = "和".join(part.replace(" > ", " ") for part in self.repealed_parts.get(title, ()))
+            kind += f"（《{successor}》{label_of(self.repealed_by)}），相关规定现在在《{successor}》{where}中"
+        return kind
 
 
 class LawNotes:

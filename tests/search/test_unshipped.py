@@ -31,6 +31,23 @@ def test_every_repealed_title_is_named_by_the_repealing_article(listed, library)
         assert f"《{title}》" in article.text, title
 
 
+def test_every_part_named_for_a_repealed_law_is_a_heading_of_the_repealing_law(listed, library):
+    law = library.laws[listed.repealed_by.split(":")[0]]
+    headings = [b.text for b in law.blocks if b.kind == "heading"]
+    for title in listed.repealed_titles:
+        assert listed.repealed_parts[title], title
+        for part in listed.repealed_parts[title]:
+            outer, _, inner = part.partition(" > ")
+            assert outer in headings, (title, outer)
+            if inner:   # inside the outer heading: after it, before the next heading of its rank
+                start = headings.index(outer)
+                rank = outer.split(" ")[0][-1]          # 编
+                end = next((i for i in range(start + 1, len(headings))
+                            if headings[i].split(" ")[0].endswith(rank) and "分" not in headings[i].split(" ")[0]),
+                           len(headings))
+                assert inner in headings[start + 1:end], (title, part)
+
+
 def test_the_list_names_no_law_the_library_ships(listed, library):
     shipped = {name for law in library.laws.values() for name in derived_names(law.title)}
     shipped |= {a for names in library.catalog.aliases.values() for a in names}
@@ -63,6 +80,11 @@ def test_named_laws(notes, question, titles):
     assert notes.named(normalise_query(question)) == titles
 
 
+def test_a_repealed_law_says_where_its_rules_are_now(notes):
+    assert "相关规定现在在《中华人民共和国民法典》第五编 婚姻家庭中。" in notes.note("婚姻法")
+    assert "《中华人民共和国民法典》第二编 物权 第四分编 担保物权和第三编 合同 第十三章 保证合同中" in notes.note("担保法")
+
+
 def test_a_title_the_library_ships_is_left_out():
     listed = UnshippedLaws(("中华人民共和国合同法",), "minfadian-2020:第一千二百六十条", "2021年1月1日",
                            ("中华人民共和国刑法", "中华人民共和国公司法"))
@@ -77,7 +99,7 @@ def test_a_title_the_library_ships_is_left_out():
 
 @pytest.mark.parametrize(("question", "says"), [
     ("婚姻法第三十二条", "《中华人民共和国婚姻法》已于2021年1月1日废止（《中华人民共和国民法典》第一千二百六十条），"
-                         "相关规定现在在《中华人民共和国民法典》中。"),
+                         "相关规定现在在《中华人民共和国民法典》第五编 婚姻家庭中。"),
     ("电子商务法第二十条", "本站法规库暂未收录《中华人民共和国电子商务法》，全文可以在国家法律法规数据库（flk.npc.gov.cn）查阅。"),
     ("道路交通安全法实施条例第九十一条", "暂未收录《中华人民共和国道路交通安全法实施条例》"),
     ("气象法第二十条", "法规库中没有找到您说的这部法规。"),   # a law not on the list either
