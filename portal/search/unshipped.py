@@ -60,7 +60,6 @@ class UnshippedLaws:
         successors = {title: law_slug_of(self.repealed_by) for title in self.repealed_titles} if successor else {}
         return LawNotes(kinds, shipped, successors)
 
-
     def _repealed_kind(self, title: str, successor: str | None) -> str:
         """The words after a repealed law's title: when, by what, and where its rules are now."""
         kind = f"已于{self.repealed_since}废止"
