@@ -133,4 +133,4 @@ def _another_word(name: str, after: str) -> bool:
 def law_notes_for(library: Library) -> LawNotes:
     """The notes for this library: its titles, the names derived from them and its aliases."""
     return UnshippedLaws.load().notes({slug: law.title for slug, law in library.laws.items()},
-                                      [a for names in library.catalog.aliases.values() for a in names])
+                                      [name for slug in library.laws for name in library.names(slug)])
