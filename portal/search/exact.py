@@ -21,6 +21,11 @@ _WITH_TIAO = re.compile(f"(?:第{_NUM}|(\\d+))条(?:之{_NUM})?")
 # 两条 is a count, not an article)
 _CN_NO_LIANG = CN_NUMERAL.replace("两", "")
 _AFTER_ALIAS = re.compile(f"^(?:的)?(?:第{_NUM}条?|(\\d+)条?|({_CN_NO_LIANG})条)(?:之{_NUM})?")
+# before a law's name, the whole query being "第32条信访工作条例" or "第一千零七十七条民法典的规定"
+_BEFORE_ALIAS = re.compile(f"^(?:第{_NUM}|(\\d+))条(?:之{_NUM})?(?:的)?$")
+_TAIL = r"(?:的)?(?:规定|内容|原文|全文)?(?:是什么|说的是什么|讲的是什么|讲了什么|说了什么)?[?？。!！]*"
+_REVERSED_TAIL = re.compile(f"^{_TAIL}$")
+_NAME_THEN_TAIL = re.compile(f"^(?:的)?(.+?){_TAIL}$")
 _HALFWIDTH_PARENS = str.maketrans("()", "（）")  # names are stored with full-width brackets
 # the end of a law's name: "电子商务法第二十条" names a law the library does not know, so the
 # article number is not the 信访工作条例's
@@ -80,7 +85,10 @@ def find_reference(query: str, aliases: Mapping[str, str], known_ids: Mapping[st
             break
     if slug is not None:
         m = _AFTER_ALIAS.match(rest or "")
-        if not m:
+        before = _BEFORE_ALIAS.match(text[:pos]) if not m and _REVERSED_TAIL.match(rest or "") else None
+        if before:  # 第32条信访工作条例: the number before the name, nothing but a short tail after it
+            number, sub = number_value(before.group(1) or before.group(2)), number_value(before.group(3))
+        elif not m:
             m2 = _WITH_TIAO.search(rest or "")
             if not m2 or names_other_law((rest or "")[:m2.start()]):  # 道路交通安全法实施条例第九十一条
                 return None
@@ -89,7 +97,7 @@ def find_reference(query: str, aliases: Mapping[str, str], known_ids: Mapping[st
             number, sub = number_value(m.group(1) or m.group(2) or m.group(3)), number_value(m.group(4))
     else:
         m = _WITH_TIAO.search(text)
-        if not m or names_other_law(text[:m.start()]):
+        if not m or names_other_law(text[:m.start()]) or _names_law_after(text[m.end():]):
             return None
         slug, number, sub = DEFAULT_LAW, number_value(m.group(1) or m.group(2)), number_value(m.group(3))
     if number <= 0 or number >= 10000 or sub >= 100:
@@ -116,4 +124,11 @@ def unknown_law_reference(query: str) -> bool:
     if not text or len(text) > 60:
         return False
     m = _WITH_TIAO.search(text)
-    return m is not None and names_other_law(text[:m.start()])
+    return m is not None and (names_other_law(text[:m.start()]) or _names_law_after(text[m.end():]))
+
+
+def _names_law_after(after: str) -> bool:
+    """Whether the text after an article number is a law's name and nothing more than a short tail
+    ("第三十二条婚姻法", "第20条电子商务法的规定"): the reversed order of names_other_law."""
+    m = _NAME_THEN_TAIL.match(after)
+    return m is not None and names_other_law(m.group(1))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.search.exact import build_aliases, find_reference
+from portal.search.exact import build_aliases, find_reference, unknown_law_reference
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +49,13 @@ def aliases(library):
     ("信访工作条例三十二条", "xinfang-gongzuo-tiaoli-2022:第三十二条"),
     ("刑法二百七十六条之一", "xingfa-2023:第二百七十六条之一"),
     ("信访工作条例的规定第三十二条", "xinfang-gongzuo-tiaoli-2022:第三十二条"),
+    # the number before the law's name
+    ("第32条信访工作条例", "xinfang-gongzuo-tiaoli-2022:第三十二条"),
+    ("第三十二条 信访工作条例", "xinfang-gongzuo-tiaoli-2022:第三十二条"),
+    ("32条信访工作条例是什么", "xinfang-gongzuo-tiaoli-2022:第三十二条"),
+    ("第一千零七十七条民法典的规定", "minfadian-2020:第一千零七十七条"),
+    ("第276条之一刑法", "xingfa-2023:第二百七十六条之一"),
+    ("第十条旧信访条例", "xinfang-tiaoli-2005:第十条"),
 ])
 def test_references_resolve(query, expected, aliases, library):
     ref = find_reference(query, aliases, library.provisions)
@@ -60,9 +67,22 @@ def test_references_resolve(query, expected, aliases, library):
                                    "婚姻法第三十二条", "电子商务法第二十条", "《合同法》第五十二条", "民法通则第四条",
                                    # nor the article of the law whose name is inside it
                                    "道路交通安全法实施条例第九十一条",
-                                   "劳动合同法两条规定有什么不同"])
+                                   "劳动合同法两条规定有什么不同",
+                                   # nor when that law's name comes after the number
+                                   "第三十二条婚姻法", "第20条电子商务法的规定"])
 def test_questions_are_not_references(query, aliases, library):
     assert find_reference(query, aliases, library.provisions) is None
+
+
+@pytest.mark.parametrize("query", ["第三十二条婚姻法", "第20条电子商务法的规定", "电子商务法第二十条"])
+def test_an_unshipped_law_named_either_side_of_the_number_is_noticed(query, aliases, library):
+    assert find_reference(query, aliases, library.provisions) is None
+    assert unknown_law_reference(query)
+
+
+@pytest.mark.parametrize("query", ["第32条规定的期限是多久", "第三十二条规定", "老板拖欠工资一年多了"])
+def test_questions_naming_no_law_are_not_unknown_law_references(query):
+    assert not unknown_law_reference(query)
 
 
 def test_every_law_is_reachable_by_its_short_name(library, aliases):
@@ -85,6 +105,7 @@ def test_missing_article_is_recognised_but_unresolved(aliases, library):
     ("民法典1077条", "minfadian-2020:第一千零七十七条"),
     ("民诉法第一百二十二条", "minshi-susong-fa-2023:第一百二十二条"),
     ("劳动合同法第三十条", "laodong-hetong-fa-2012:第三十条"),
+    ("第32条信访工作条例", "xinfang-gongzuo-tiaoli-2022:第三十二条"),
 ])
 def test_engine_puts_the_referenced_article_first(fake_engine, query, expected):
     response = fake_engine.search(query, k=5)

@@ -100,6 +100,9 @@ def test_a_title_the_library_ships_is_left_out():
     ("电子商务法第二十条", "本站法规库暂未收录《中华人民共和国电子商务法》，全文可以在国家法律法规数据库（flk.npc.gov.cn）查阅。"),
     ("道路交通安全法实施条例第九十一条", "暂未收录《中华人民共和国道路交通安全法实施条例》"),
     ("气象法第二十条", "法规库中没有找到您说的这部法规。"),   # a law not on the list either
+    # the number before the name
+    ("第三十二条婚姻法", "相关规定现在在《中华人民共和国民法典》第五编 婚姻家庭中。"),
+    ("第20条气象法的规定", "法规库中没有找到您说的这部法规。"),
 ])
 def test_an_article_of_a_law_the_library_lacks_is_not_taken_for_another(fake_engine, question, says):
     response = fake_engine.search(question, k=5)
