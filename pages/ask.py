@@ -52,6 +52,12 @@ elif st.query_params.get("q") and (st.query_params.get("q") != st.session_state.
     st.session_state["ask_input"] = st.query_params.get("q")
     st.session_state["ask_current"] = st.session_state["ask_input"]
     st.session_state["ask_box"] = st.session_state.get("ask_box", 0) + 1
+elif not st.query_params.get("q") and st.session_state.get("ask_current"):
+    # Back to /ask without a question (or 法律问答 chosen in the menu): the screen follows the
+    # address, instead of writing the old question back into it (Back would then do nothing)
+    st.session_state["ask_input"] = ""
+    st.session_state["ask_current"] = None
+    st.session_state["ask_box"] = st.session_state.get("ask_box", 0) + 1
 box_key = f"ask_input_{st.session_state.get('ask_box', 0)}"
 if box_key not in st.session_state:
     st.session_state[box_key] = st.session_state.get("ask_input", "")

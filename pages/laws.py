@@ -4,6 +4,7 @@ article permalinks (?law=…&article=…)."""
 import streamlit as st
 
 from portal.laws.browse import filter_laws, find_in_law, part_index_of, shelves
+from portal.laws.numerals import parse_article_ref
 from portal.search.exact import normalise_query
 from portal.text.escape import html_escape, markdown_escape
 from ui.law_view import article_html, law_card, law_facts_md, law_parts, part_html
@@ -59,6 +60,18 @@ def not_found(message: str) -> None:
     st.page_link("pages/laws.py", label="返回法规库目录", icon=":material/arrow_back:", query_params={})
 
 
+def _by_number(law, text: str):
+    """The article a permalink names by number ("32", "三十二") rather than by its label."""
+    hits = find_in_law(law, text) if parse_article_ref(text.strip()) else []
+    return hits[0] if len(hits) == 1 else None
+
+
+def _open_article(article: str) -> None:
+    """Open an article of the law on screen. Written into the address (a new history entry), so
+    refresh, Back and a copied address show it; a link to this same page would not change it."""
+    st.query_params["article"] = article
+
+
 def show_law() -> None:
     law = library.law(slug)
     if law is None:
@@ -81,7 +94,7 @@ def show_law() -> None:
 
     target = None
     if label:
-        target = law.provision(label)
+        target = law.provision(label) or _by_number(law, label)   # ?article=32 as well as 第三十二条
         if target is None:
             st.warning(f"《{law.title}》中没有“{markdown_escape(label)}”。请核对条号，或在下方查找。")
         else:
@@ -98,9 +111,9 @@ def show_law() -> None:
         hits = find_in_law(law, query)
         if not hits:
             st.info("本法规中没有找到相符的条文。")
-        for hit in hits[:20]:
-            st.page_link("pages/laws.py", label=f"{hit.label}　{hit.body[:40]}……",
-                         query_params={"law": law.slug, "article": hit.label})
+        for hit in hits[:20]:   # a button, not a link to this same page: the address must change too
+            st.button(f"{hit.label}　{hit.body[:40]}……", key=f"find-hit-{hit.id}", type="tertiary",
+                      on_click=_open_article, args=(hit.label,))
         if len(hits) > 20:
             st.caption(f"另有 {len(hits) - 20} 条相符，请输入更具体的词。")
 

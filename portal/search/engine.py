@@ -14,13 +14,17 @@ from pathlib import Path
 import numpy as np
 
 from portal import yamlload
+from portal.laws.ids import label_of
 from portal.laws.library import Library
+from portal.laws.numerals import article_label, parse_article_ref
 from portal.memo import Memo
 from portal.search.api import SearchHit, SearchResponse
 from portal.search.bank import BankEntry, QuestionBank, SimilarQuestion, article_prior, bank_hash, servable
 from portal.search.documents import Corpus, corpus_from_library
 from portal.search.embedder import Embedder, make_embedder, normalise
 from portal.search.exact import (
+    DEFAULT_LAW,
+    OLD_XINFANG_LAW,
     ArticleRef,
     build_aliases,
     find_reference,
@@ -194,6 +198,7 @@ class SearchEngine:
         extra = {slug: (*(aliases or {}).get(slug, ()), *vocabulary.law_aliases.get(slug, ()))
                  for slug in {*(aliases or {}), *vocabulary.law_aliases}}
         self._aliases = build_aliases(titles or {}, extra)
+        self._titles = dict(titles or {})
         self._aliases_longest_first = sorted(self._aliases, key=len, reverse=True)
         # laws a question may name that this corpus lacks (婚姻法: repealed; 电子商务法: not shipped)
         self.law_notes = UnshippedLaws.load().notes(titles or {}, self._aliases)
@@ -510,6 +515,27 @@ class SearchEngine:
             return "法规库中没有找到您说的这部法规。" + ("下面是按文字找到的条文，仅供参考。" if answered else "")
         return ""
 
+    def reference_note(self, ref: ArticleRef) -> str:
+        """What a citizen should know about the law an article number was taken from: none named
+        (第32条 → 信访工作条例), or 信访条例, which means today's 信访工作条例 here."""
+        if ref.law_slug != DEFAULT_LAW:
+            return ""
+        if not ref.alias:
+            return (f"您没有写法规名称，这里显示的是《信访工作条例》{ref.label}。"
+                    f"查其他法规请写上名称，例如“民法典{ref.label}”。")
+        if "工作" not in ref.alias and OLD_XINFANG_LAW in self._titles:
+            return (f"“{ref.alias}”在这里按现行的《信访工作条例》查找。2005年的《信访条例》已不再适用；"
+                    f"要查它的这一条，请输入“2005年信访条例{ref.label}”。")
+        return ""
+
+    def missing_article_note(self, ref: ArticleRef) -> str:
+        """The law has no such article: name the law and, past its end, its last article."""
+        title = self._titles.get(ref.law_slug, "该法规")
+        numbers = [parse_article_ref(label_of(d.id)) for d in self.corpus.documents if d.law_slug == ref.law_slug]
+        last = max((n for n in numbers if n), default=None)
+        where = f"，最后一条是{article_label(*last)}" if last and (ref.number, ref.sub) > last else ""
+        return f"《{title}》没有{ref.label}{where}。下面是按文字找到的条文，仅供参考。"
+
     # --- the Searcher contract ---------------------------------------------------------
     def search(self, query: str, *, k: int = 10) -> SearchResponse:
         checked = check_query(query)
@@ -521,8 +547,9 @@ class SearchEngine:
         message = checked.message
         if ref is not None and ref.provision_id is not None:
             exact_hits.append(SearchHit(ref.provision_id, 1.0, ()))
+            message += self.reference_note(ref)
         elif ref is not None:
-            message = f"没有找到{ref.label}（该法规没有这一条），下面是按文字找到的条文。"
+            message = self.missing_article_note(ref)
         if checked.problem is QueryProblem.NOT_CHINESE and not exact_hits:
             return SearchResponse(query=query, confident=False, message=checked.message)
         # a named article needs no model: the hits after it come from keyword search (fast)

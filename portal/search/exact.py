@@ -41,6 +41,7 @@ class ArticleRef:
     number: int
     sub: int
     provision_id: str | None
+    alias: str = ""   # the law's name as the query gave it; "" when none was given (→ 信访工作条例)
 
     @property
     def label(self) -> str:
@@ -75,11 +76,11 @@ def find_reference(query: str, aliases: Mapping[str, str], known_ids: Mapping[st
     text = normalise_query(query)
     if not text or len(text) > 60:
         return None
-    slug, rest = None, None
+    slug, rest, named = None, None, ""
     for alias in sorted(aliases, key=len, reverse=True):
         pos = text.find(alias)
         if pos >= 0:
-            slug, rest = aliases[alias], text[pos + len(alias):]
+            slug, rest, named = aliases[alias], text[pos + len(alias):], alias
             if slug == DEFAULT_LAW and "工作" not in alias and any(m in text for m in _OLD_MARKERS):
                 slug = OLD_XINFANG_LAW
             break
@@ -103,7 +104,7 @@ def find_reference(query: str, aliases: Mapping[str, str], known_ids: Mapping[st
     if number <= 0 or number >= 10000 or sub >= 100:
         return None
     pid = format_provision_id(slug, article_label(number, sub))
-    return ArticleRef(slug, number, sub, pid if pid in known_ids else None)
+    return ArticleRef(slug, number, sub, pid if pid in known_ids else None, named)
 
 
 def names_other_law(before: str) -> bool:

@@ -133,11 +133,23 @@ def test_unknown_law_and_article_are_friendly(app_page):
     assert "没有“第九百条”" in text
 
 
-def test_find_article_by_number_within_law(app_page):
+def test_find_article_by_number_within_law(app_page, library):
     at = app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022")
     at.text_input(key="find-xinfang-gongzuo-tiaoli-2022").input("三十二").run()
-    labels = [link.label for link in at.get("page_link")]
-    assert any(label.startswith("第三十二条") for label in labels)
+    hits = [b for b in at.button if b.label.startswith("第三十二条")]
+    assert len(hits) == 1
+    hits[0].click().run()
+    # the article opens and the address names it (refresh, Back and a copied address keep it)
+    assert at.query_params["article"] == "第三十二条"
+    assert "本条固定链接" in page_text(at)
+    assert library.provision("xinfang-gongzuo-tiaoli-2022:第三十二条").body[:30] in page_text(at)
+
+
+def test_permalink_may_name_the_article_by_number(app_page, library):
+    for number in ("32", "三十二", "第32条"):
+        text = page_text(app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article=number))
+        assert "本条固定链接" in text and "没有“" not in text, number
+        assert library.provision("xinfang-gongzuo-tiaoli-2022:第三十二条").body[:30] in text
 
 
 def test_home_page_offers_the_doors(app_page):

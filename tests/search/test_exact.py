@@ -111,3 +111,27 @@ def test_engine_puts_the_referenced_article_first(fake_engine, query, expected):
     response = fake_engine.search(query, k=5)
     assert response.exact and response.confident
     assert response.hits[0].provision_id == expected
+
+
+@pytest.mark.parametrize(("query", "says"), [
+    # no law named: the citizen is told which law the number was read in
+    ("第32条", "您没有写法规名称，这里显示的是《信访工作条例》第三十二条。"),
+    # 信访条例 is read as today's 信访工作条例, and the way to the 2005 text is given
+    ("信访条例第三十二条", "要查它的这一条，请输入“2005年信访条例第三十二条”"),
+])
+def test_a_reference_says_which_law_it_was_read_in(fake_engine, query, says):
+    response = fake_engine.search(query, k=5)
+    assert response.exact and response.hits[0].provision_id == "xinfang-gongzuo-tiaoli-2022:第三十二条"
+    assert says in response.message
+
+
+@pytest.mark.parametrize("query", ["信访工作条例第三十二条", "民法典1077条", "2005年信访条例第十条"])
+def test_a_reference_naming_its_law_needs_no_note(fake_engine, query):
+    response = fake_engine.search(query, k=5)
+    assert response.exact and response.message == ""
+
+
+def test_an_article_past_the_end_of_a_law_names_the_law_and_its_last_article(fake_engine):
+    message = fake_engine.search("民法典第1261条", k=5).message
+    assert message.startswith("《中华人民共和国民法典》没有第一千二百六十一条，最后一条是第一千二百六十条。")
+    assert "仅供参考" in message
