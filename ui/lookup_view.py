@@ -36,14 +36,20 @@ def _call(service, **kwargs) -> None:
 
 
 def on_lookup() -> None:
+    code, secret = (S.get("lk_code") or "").strip(), (S.get("lk_secret") or "").strip()
+    missing = [what for what, value in (("查询码", code), ("查询密码", secret)) if not value]
+    if missing:   # not a wrong code: say what to fill in, and count no attempt against the citizen
+        S.lk_view, S.lk_error = None, f"请输入{'和'.join(missing)}。两者都在预登记回执上。"
+        return
     S.lk_creds = (S.get("lk_code") or "", S.get("lk_secret") or "")
     _call(svc.lookup)
 
 
 def on_withdraw() -> None:
     if not S.get("lk_confirm_withdraw"):
-        S.lk_action_error = "请先勾选“我确定要撤回这份预登记”。"
+        S.lk_withdraw_error = "请先勾选“我确定要撤回这份预登记”。"
         return
+    S.lk_withdraw_error = ""
     _call(svc.withdraw)
 
 
@@ -135,8 +141,11 @@ def _actions(view: svc.StatusView) -> None:
     if S.get("lk_action_error"):
         st.error(S.lk_action_error)
     if view.can_withdraw:
-        with st.expander("撤回这份预登记"):
+        unticked = S.pop("lk_withdraw_error", "")
+        with st.expander("撤回这份预登记", expanded=bool(unticked)):   # stays open on a missing tick
             st.write("撤回后工作人员不再处理这份预登记。如需再反映，请重新提交。")
+            if unticked:
+                st.error(unticked)
             st.checkbox("我确定要撤回这份预登记", key="lk_confirm_withdraw")
             st.button("撤回预登记", on_click=on_withdraw, key="lk_withdraw")
     if view.can_rate:

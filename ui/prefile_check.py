@@ -142,7 +142,11 @@ def check() -> None:
     data = S.pf_data
     st.subheader("核对您填写的内容")
     st.caption("请逐项核对。需要修改的，点击该项旁边的“修改”。")
-    _show_answers(data)
+    try:   # shown as it will be stored: spaces and invisible characters gone, phone and ID tidied
+        shown = F.as_form(F.to_create(data))
+    except ValueError:
+        shown = data
+    _show_answers(shown)
     st.divider()
     channel_ids = _show_channels(data)
     _show_cases(_show_retrieval(data) + channel_ids)  # the complaint's own provisions rank first

@@ -32,7 +32,11 @@ def _text(field: str, label: str, *, help: str | None = None, area: bool = False
     anchor(field)
     widget = st.text_area if area else st.text_input
     kwargs = {"height": 160} if area else {}
-    widget(label, key=wkey(field), max_chars=limit, placeholder=placeholder, **kwargs)
+    # no max_chars on the widget: the browser drops a paste that is longer than the limit without a
+    # word (an ID number with spaces, a long account); the checks on 继续 say what is too long
+    widget(label, key=wkey(field), placeholder=placeholder, **kwargs)
+    if area and limit:
+        help = f"{help}（最多{limit}字）" if help else f"最多{limit}字"
     if help:   # hints are visible text, not a "?" tooltip
         st.caption(help)
     inline_error(field, _errors())
@@ -89,7 +93,7 @@ def _person_fields(group: str) -> None:
         for name, label in (("name", "姓名"), ("phone", "电话")):
             field = f"{group}.{i}.{name}"
             anchor(field)
-            st.text_input(f"第{i + 1}位{who}的{label}", key=pkey(group, i, name), max_chars=30)
+            st.text_input(f"第{i + 1}位{who}的{label}", key=pkey(group, i, name))
             inline_error(field, _errors())
         if group == "agents":
             field = f"agents.{i}.relation"

@@ -23,12 +23,12 @@ CSS = """
 .error-summary a {color:#a11212;font-weight:600;text-decoration:underline;}
 .field-error {color:#a11212;font-weight:600;margin:-0.4rem 0 0.8rem 0;border-left:4px solid #a11212;
   padding-left:0.5rem;}
-.ref-code {font-size:1.5rem;font-weight:700;letter-spacing:0.08em;word-break:break-all;}
+.ref-code {font-size:min(1.5rem, 7vw);font-weight:700;letter-spacing:0.08em;white-space:nowrap;}
 .confirm-panel {background:#0b6b2f;color:#fff;border-radius:0.4rem;padding:1rem 1.1rem;margin:0 0 0.8rem 0;
   text-align:center;}
 .confirm-panel h1 {color:#fff;font-size:1.7rem;margin:0 0 0.4rem 0;padding:0;}
 .confirm-panel p {color:#fff;margin:0;font-size:1.05rem;}
-.confirm-panel .panel-code {font-size:2rem;font-weight:700;letter-spacing:0.1em;word-break:break-all;
+.confirm-panel .panel-code {font-size:min(2rem, 8vw);font-weight:700;letter-spacing:0.06em;white-space:nowrap;
   margin:0 0 0.5rem 0;font-family:monospace, sans-serif;}
 .once {border-left:8px solid #a11212;padding:0.4rem 0.8rem;font-weight:700;font-size:1.1rem;margin:0 0 0.8rem 0;
   color:#1f1f1f;background:#fdeaea;}

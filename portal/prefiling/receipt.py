@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from portal.clock import ACCEPTANCE_NOTICE, HANDLING, StatutoryClock
+from portal.clock import ACCEPTANCE_NOTICE, HANDLING, StatutoryClock, last_day
 from portal.prefiling.codes import grouped
 from portal.prefiling.models import Prefiling, PrefilingEvent
 from portal.prefiling.states import CLOSED
@@ -15,8 +15,8 @@ from portal.timeutil import beijing_today
 
 SUMMARY_CHARS = 100
 
-HOLIDAY_NOTE = ("以上日期按日历日推算（起算当日不计入），期限最后一日遇法定节假日的顺延至节假日后第一个"
-                "工作日；实际日期以有关机关的书面告知为准。")
+HOLIDAY_NOTE = ("以上日期按日历日推算（起算当日不计入），期限最后一日遇法定休假日的，已顺延至休假日后第一个"
+                "工作日（民法典第二百零三条）；实际日期以有关机关的书面告知为准。")
 NEXT_STEPS = (
     "这是网上信访预登记，还不是正式受理。工作人员审核后，会登记为正式信访件并告知信访件编号，"
     "或者请您补充材料，或者告知不予登记的理由和应当通过的途径。",
@@ -62,6 +62,20 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)  # SQLite: naive UTC
 
 
+def due_text(nominal: dt.date) -> str:
+    """A period's last day as the citizen may rely on it: moved past 法定休假日 (民法典 第二百零三条),
+    naming the nominal day when it moved, so every page and the receipt give the same date."""
+    real = last_day(nominal)
+    if real == nominal:
+        return date_text(nominal)
+    return f"{date_text(real)}（{date_text(nominal)}为法定休假日，顺延）"
+
+
+def _act(name: str) -> str:
+    """请求复查 is done; 复查意见 / 复核意见 are 提出 (信访工作条例 第三十五条、第三十六条)."""
+    return f"提出{name}" if name.endswith("意见") else name
+
+
 def clock_lines(clock: StatutoryClock) -> list[ClockLine]:
     """Each period with its latest date: from recorded dates where they exist, otherwise assuming
     every earlier period ran to its end (and saying so)."""
@@ -70,16 +84,16 @@ def clock_lines(clock: StatutoryClock) -> list[ClockLine]:
         rule = m.rule
         since = f"{rule.starts_from}（{date_text(m.start)}）" if m.recorded else rule.starts_from
         if rule is ACCEPTANCE_NOTICE:
-            text = f"{rule.who}应自{since}起{rule.days}日内告知是否受理，最迟 {date_text(m.due)}。"
+            text = f"{rule.who}应自{since}起{rule.days}日内告知是否受理，最迟 {due_text(m.due)}。"
         elif rule is HANDLING:
             about = "" if m.recorded else "约"
-            text = (f"{rule.who}应自{since}起{rule.days}日内办结，最迟{about} {date_text(m.due)}；"
-                    f"情况复杂的可延长不超过{rule.extension_days}日，最迟{about} {date_text(m.due_extended)}。")
+            text = (f"{rule.who}应自{since}起{rule.days}日内办结，最迟{about} {due_text(m.due)}；"
+                    f"情况复杂的可延长不超过{rule.extension_days}日，最迟{about} {due_text(m.due_extended)}。")
         elif m.recorded:
-            text = f"{rule.who}应自{since}起{rule.days}日内{rule.name}，最迟 {date_text(m.due)}。"
+            text = f"{rule.who}应自{since}起{rule.days}日内{_act(rule.name)}，最迟 {due_text(m.due)}。"
         else:
-            text = (f"{rule.who}应自{rule.starts_from}起{rule.days}日内{rule.name}，"
-                    f"按最迟情形推算为 {date_text(m.due)}。")
+            text = (f"{rule.who}应自{rule.starts_from}起{rule.days}日内{_act(rule.name)}，"
+                    f"按最迟情形推算为 {due_text(m.due)}。")
         out.append(ClockLine(rule.name, text, m.due, m.due_extended, rule.provision_ids))
     return out
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session, delete
+from sqlmodel import Session, delete, func, select
 
 from portal.db import get_engine
 from portal.identity import Actor
@@ -67,6 +67,19 @@ def test_wrong_code_or_secret_gives_one_neutral_message(open_lookup, wrong):
     assert NEUTRAL in text and "当前状态" not in text
 
 
+@pytest.mark.parametrize(("code", "secret", "says"), [
+    ("", "", "请输入查询码和查询密码。"), ("", "23456789", "请输入查询码。"), ("ABCD-EFGH-JK", " ", "请输入查询密码。")])
+def test_an_empty_field_asks_for_it_and_is_not_a_wrong_code(open_lookup, code, secret, says):
+    with Session(get_engine()) as s:
+        s.exec(delete(RateEvent))
+        s.commit()
+    at = open_lookup()
+    text = page_text(ask(at, code, secret))
+    assert says in text and NEUTRAL not in text
+    with Session(get_engine()) as s:   # no failed attempt counted against the citizen
+        assert s.exec(select(func.count()).select_from(RateEvent)).one() == 0
+
+
 def test_enumerated_codes_are_throttled(open_lookup):
     at = open_lookup()
     made = stored()
@@ -82,6 +95,9 @@ def test_withdraw_while_submitted(open_lookup):
     ask(at, made.code, made.secret)
     click(at, "撤回预登记")
     assert "请先勾选" in page_text(at)
+    [box] = [e for e in at.expander if e.label == "撤回这份预登记"]
+    assert box.proto.expanded          # the box to tick stays in view, with the message beside it
+    assert any("请先勾选" in e.value for e in box.error)
     at.checkbox(key="lk_confirm_withdraw").check()
     click(at, "撤回预登记")
     assert "当前状态：已撤回" in page_text(at)
@@ -161,4 +177,6 @@ def test_a_last_day_on_a_rest_day_is_moved_and_the_page_says_so(open_lookup):
     real = last_day(saturday)
     text = page_text(ask(at, made.code, made.secret))
     assert f"顺延至 **{date_text(real)}**" in text and f"法定休假日（{date_text(saturday)}）" in text
+    # the timeline below gives the same day, not the nominal one
+    assert f"最迟 {date_text(real)}（{date_text(saturday)}为法定休假日，顺延）" in text
     assert f"距告知是否受理的法定期限还有 {(real - today).days} 天" in text

@@ -263,3 +263,26 @@ def test_a_person_dropped_by_a_lower_count_comes_back_when_it_is_raised(open_for
     click(at, "更新填写栏")
     assert at.text_input(key="pf_w_agents_1_name").value == "王强"
     assert at.text_input(key="pf_w_agents_1_phone").value == "13900001111"
+
+
+def test_pasted_spaces_and_long_values_are_kept_and_tidied_on_the_check_page(open_form):
+    """A pasted ID number with spaces, a phone in groups, a name behind a full-width space: the
+    boxes take them (no length cap that drops a paste), and 核对 shows them as they will be stored."""
+    at = open_form()
+    consent(at)
+    id_number = valid_id()
+    spaced = " ".join(id_number[i:i + 4] for i in range(0, 18, 4)) + " "
+    fill_text(at, "姓名", "\u3000张秀兰\t")
+    fill_text(at, "身份证号码", spaced)
+    fill_text(at, "联系电话（手机或固定电话）", " 138 1234 5678 ")
+    fill_text(at, "住址", "历下区文化东路1号")
+    click(at, "继续")
+    assert "第 3 步，共 5 步" in page_text(at), page_text(at)[:400]
+    matter(at, facts="拖欠工资。" * 1100)                         # 5,500 characters: too long
+    assert "事实与理由不能超过5000个字，现在是5500个字" in page_text(at)
+    matter(at)
+    history(at)
+    text = page_text(at)
+    assert "核对您填写的内容" in text
+    assert "13812345678" in text and "138 1234" not in text and id_number in text
+    assert "\u3000张秀兰" not in text and "张秀兰" in text

@@ -77,12 +77,14 @@ def test_receipt_dates_come_from_the_statutory_clock():
     assert f"最迟 {date_text(dt.date(2026, 11, 17))}" in text          # 15 days (arts 22, 23)
     assert clock.acceptance_due() == dt.date(2026, 11, 17)
     handling = dt.date(2026, 11, 17) + dt.timedelta(days=60)          # 60 days (art 34)
-    assert f"最迟约 {date_text(handling)}" in text
+    # 2027-01-16 is a Saturday: the last day moves to Monday, and the line says both (民法典 第二百零三条)
+    assert f"最迟约 {date_text(dt.date(2027, 1, 18))}（{date_text(handling)}为法定休假日，顺延）" in text
     assert f"最迟约 {date_text(handling + dt.timedelta(days=30))}" in text   # +30
     for m in clock.timeline():
         assert date_text(m.due) in text
     review = handling + dt.timedelta(days=30) + dt.timedelta(days=30)  # 复查 request (art 35)
     assert f"请求复查，按最迟情形推算为 {date_text(review)}" in text
+    assert "30日内提出复查意见" in text and "30日内提出复核意见" in text   # as 第三十五条、第三十六条 say
     assert "<title>网上信访预登记回执 ABCD-EFGH-JK</title>" in receipt.html() and "&lt;" not in receipt.html()
 
 
