@@ -26,7 +26,8 @@ CONTRAST_CSS = """
 .stApp p, .stApp li, .stApp span, .stApp label, .stApp h1, .stApp h2, .stApp h3, .stApp td, .stApp th,
 .stApp dt, .stApp dd, .stApp caption, [data-testid="stCaptionContainer"] {color:#000000 !important;}
 /* every grey helper text turns black */
-[data-testid="stCaptionContainer"] *, [data-testid="InputInstructions"], [data-testid="InputInstructions"] *,
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *, [data-testid="InputInstructions"],
+[data-testid="InputInstructions"] *,
 .stApp small, .disclaimer, .site-sub, .step-progress, .stApp input::placeholder, .stApp textarea::placeholder
   {color:#000000 !important; opacity:1 !important;}
 .stApp a, .stApp a span {color:#00008b !important; text-decoration:underline !important; font-weight:700;}

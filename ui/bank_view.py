@@ -14,7 +14,7 @@ from portal.laws.library import Library
 from portal.prefiling.ratelimit import RateLimited
 from portal.qa import inbox
 from portal.qa import service as bank
-from portal.qa.similar import similar_by_articles
+from portal.qa.similar import CANDIDATES, relevant_similar, similar_by_articles
 from portal.roles import COUNSEL
 from portal.search.bank import BankEntry, SimilarQuestion
 from portal.text.escape import markdown_escape
@@ -38,11 +38,12 @@ def published_bank_entries() -> list[BankEntry]:
 
 
 def similar_questions(searcher, query: str, hit_ids: list[str], *, k: int = 3) -> list[SimilarQuestion]:
-    """The engine's nearest published questions when it ranks them, else those sharing articles."""
+    """The engine's nearest published questions that cite an article shown or are very close
+    (portal.qa.similar.relevant_similar); without the engine's ranking, those sharing articles."""
     rank = getattr(searcher, "similar_questions", None)
     if rank is not None:
-        try:
-            return list(rank(query, k=k))
+        try:   # the nearest, but only those that belong beside this answer
+            return relevant_similar(list(rank(query, k=k * CANDIDATES)), hit_ids, k=k)
         except Exception:  # the bank ranking must never break the page
             log.warning("similar_questions failed; falling back to shared articles", exc_info=True)
     return similar_by_articles(hit_ids, published_bank_entries(), k=k)

@@ -33,6 +33,9 @@ FRAMEWORK_WORDS = {
     "Drag and drop a file here": "把文件拖到这里",
     "Press Enter to submit form": "按回车键提交",
     "Press Enter to apply": "按回车键确认",
+    # a text area: Enter makes a new line; on a phone there is no Ctrl key, so name the button
+    "^Press (?:Ctrl|⌘)\\+Enter to submit form$": "回车换行；写完请点下面的按钮",
+    "^Press (?:Ctrl|⌘)\\+Enter to apply$": "回车换行；写完点页面空白处即可",
     "Choose an option": "请选择",
     "No results": "没有匹配的选项",
     "Add files": "添加文件",
@@ -218,7 +221,10 @@ def header() -> None:
             f'<div><p class="site-name">{html_escape(o.full_name)}</p>'
             f'<p class="site-sub">{html_escape(PORTAL_TITLE)} · 政务服务便民热线 {html_escape(o.phone)}</p></div></div>')
     with st.container(key="phone-menu"):
-        with st.popover("☰ 菜单", use_container_width=True):
+        # one popover per page: a menu link leaves the popover "open" in the browser while the new
+        # page draws it closed, and the first tap on the next page would only close it again
+        with st.popover("☰ 菜单", use_container_width=True,
+                        key=f"phone-menu-{st.session_state.get('_page_current', '')}"):
             for path, label in MENU:
                 st.page_link(path, label=label)
             st.page_link("pages/staff_login.py", label="工作人员登录")

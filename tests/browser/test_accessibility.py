@@ -102,6 +102,28 @@ def test_large_text_switch_enlarges_text_and_survives_navigation(portal_url, pho
     assert_fits_phone(phone, slack=0)
 
 
+# text in the main column that is not drawn solid black (faded by an ancestor's opacity, or grey)
+FADED_TEXT = """() => { const out = [];
+  document.querySelectorAll('[data-testid="stMain"] *').forEach(el => {
+    const t = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.nodeValue.trim()).join('');
+    if (!t || el.closest('a, button, .confirm-panel, mark, svg')) return;
+    let o = 1; for (let e = el; e; e = e.parentElement) o *= parseFloat(getComputedStyle(e).opacity);
+    if (o < 0.99 || getComputedStyle(el).color !== 'rgb(0, 0, 0)') out.push([t.slice(0, 30), o]); });
+  return out; }"""
+
+
+def test_high_contrast_draws_helper_text_solid_black(portal_url, phone, artifacts):
+    """高对比度 on the form's second step: field hints, the draft line and the step's introduction
+    are solid black (Streamlit draws captions at 60 % opacity)."""
+    _open(phone, f"{portal_url}/prefile?a11y=contrast", "须知与授权")
+    phone.get_by_text("我已阅读以上须知").click()
+    phone.get_by_role("button", name="继续").click()
+    wait_for_app(phone, "第 2 步")
+    phone.wait_for_timeout(800)
+    phone.screenshot(path=str(artifacts / "phone-prefile-contrast.png"), full_page=True)
+    assert phone.evaluate(FADED_TEXT) == []
+
+
 def test_keyboard_focus_is_visible(portal_url, page):
     _open(page, f"{portal_url}/guide", "期限示意图")
     for _ in range(6):

@@ -78,6 +78,10 @@ def test_prefile_with_one_error_per_step_then_confirmation_and_lookup(portal_url
     phone.get_by_role("button", name="继续").click()               # one error: 诉求 left empty
     _error_then_focus(phone, artifacts, "matter")
     phone.get_by_role("textbox", name="诉求").fill("请求督促公司支付拖欠的工资。")
+    # a text area's hint is Chinese and names no Ctrl key (there is none on a phone)
+    hint = phone.locator('[data-testid="stTextArea"]', has=phone.get_by_role("textbox", name="诉求"))
+    phone.wait_for_function("el => el.innerText.includes('回车换行')", arg=hint.element_handle(), timeout=10_000)
+    assert "Ctrl" not in hint.inner_text() and "Enter" not in hint.inner_text()
     _continue(phone, "第 4 步，共 5 步")
     phone.get_by_role("button", name="继续").click()               # one error: nothing chosen
     _error_then_focus(phone, artifacts, "history")
@@ -98,6 +102,17 @@ def test_prefile_with_one_error_per_step_then_confirmation_and_lookup(portal_url
     assert 0 <= top and bottom <= height, (top, bottom, height)  # visible without scrolling
     codes = phone.locator("#confirm-panel .panel-code").all_inner_texts()
     assert len(codes) == 2 and len(codes[1]) == 8
+    # the 查询码 is copied by hand: one line, never broken, even on a 320-px phone in 大字号
+    phone.set_viewport_size({"width": 320, "height": 700})
+    phone.evaluate("document.documentElement.style.fontSize = '125%'")
+    phone.wait_for_timeout(300)
+    for code in phone.locator("#confirm-panel .panel-code").all():
+        lines = code.evaluate("el => { const r = document.createRange(); r.selectNodeContents(el);"
+                              " return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }")
+        fits = code.evaluate("el => el.scrollWidth <= el.parentElement.clientWidth")
+        assert lines == 1 and fits, (code.inner_text(), lines, fits)
+    phone.evaluate("document.documentElement.style.fontSize = ''")
+    phone.set_viewport_size({"width": 375, "height": 812})
     assert phone.get_by_role("button", name="复制查询码和查询密码").is_visible()
     phone.screenshot(path=str(artifacts / "journey-prefile-confirmation-phone.png"))
     assert_fits_phone(phone, "确认页")
@@ -316,3 +331,18 @@ def test_every_public_page_on_a_phone(portal_url, phone, artifacts):
             problems[name] = found
         _whole_page(phone, artifacts / f"walk-{name}-phone.png")
     assert not problems, problems
+
+
+def test_the_phone_menu_opens_at_the_first_tap_on_the_page_it_led_to(portal_url, phone):
+    """☰ 菜单 → 进度查询, then ☰ 菜单 again: one tap opens it (it took two when the popover was
+    shared by every page and stayed "open" in the browser after its link was followed)."""
+    phone.goto(f"{portal_url}/")
+    wait_for_app(phone, "☰ 菜单")
+    for target, ready in (("进度查询", "请输入提交预登记时得到的查询码"), ("接访日程", "近期接访安排")):
+        phone.get_by_role("button", name="☰ 菜单").click()
+        phone.locator('[data-testid="stPopoverBody"]').get_by_role("link", name=target).click()
+        wait_for_app(phone, ready)
+        phone.get_by_role("button", name="☰ 菜单").click()
+        phone.locator('[data-testid="stPopoverBody"]').wait_for(state="visible", timeout=5_000)
+        phone.keyboard.press("Escape")
+        phone.locator('[data-testid="stPopoverBody"]').wait_for(state="hidden", timeout=5_000)

@@ -91,6 +91,13 @@ def test_guide_text_never_types_a_deadline_by_hand():
     assert not re.search(r"\b(15|30|60)\s*日", process.body), "use {{days:…}} tokens from portal.clock"
 
 
+def test_guide_names_no_reception_day_the_schedule_may_contradict():
+    """Days and hours of reception are configured (content/schedule.yaml, 接访日程管理); the guide
+    points there instead of naming a weekday (it once said 每周三接待群众来访 beside 周一至周五)."""
+    for section in load_guide(GUIDE_DIR):
+        assert not re.search(r"每周[一二三四五六日]|周[一二三四五六日]至周", section.body), section.title
+
+
 def test_guide_page_links_each_point_to_its_article_and_shows_the_table(app_page):
     at = app_page("pages/guide.py")
     text = page_text(at)
