@@ -3,14 +3,14 @@ article permalinks (?law=…&article=…)."""
 
 import streamlit as st
 
-from portal.laws.browse import filter_laws, find_in_law, part_index_of, shelves
+from portal.laws.browse import display_path, filter_laws, find_in_law, part_index_of, shelves
 from portal.laws.numerals import parse_article_ref
 from portal.search.exact import normalise_query
 from portal.text.escape import html_escape, markdown_escape
 from ui.law_view import article_html, law_card, law_facts_md, law_parts, part_html
 from ui.links import permalink, status_badge_html
 from ui.resources import get_law_notes, get_library
-from ui.site_frame import share_link
+from ui.site_frame import scroll_to_top, share_link
 
 library = get_library()
 slug = st.query_params.get("law")
@@ -66,6 +66,12 @@ def _by_number(law, text: str):
     return hits[0] if len(hits) == 1 else None
 
 
+def _turn_to(part_key: str, index: int) -> None:
+    """上一章 / 下一章: the 目录 shows that chapter, and the page opens at its top."""
+    st.session_state[part_key] = index
+    st.session_state["laws-to-top"] = True
+
+
 def _open_article(article: str) -> None:
     """Open an article of the law on screen. Written into the address (a new history entry), so
     refresh, Back and a copied address show it; a link to this same page would not change it."""
@@ -100,7 +106,7 @@ def show_law() -> None:
         else:
             st.subheader(f"{target.label}")
             if target.path:
-                st.caption(" › ".join(target.path))
+                st.caption(" › ".join(display_path(law, target)))
             st.markdown(article_html(target, target=True, link=False), unsafe_allow_html=True)
             st.caption("本条固定链接：")
             share_link(permalink(law.slug, target.label))
@@ -120,19 +126,25 @@ def show_law() -> None:
     chapters = law_parts(law)
     index = part_index_of(chapters, target.id) if target else 0
     if len(chapters) > 1:
-        choice = st.selectbox("目录（按章阅读）", range(len(chapters)), index=index or 0,
+        part_key = f"part-{law.slug}-{label}"
+        if part_key not in st.session_state:   # the article's chapter; then the reader's choice
+            st.session_state[part_key] = index or 0
+        choice = st.selectbox("目录（按章阅读）", range(len(chapters)),
                               format_func=lambda i: f"{chapters[i].title}（{len(chapters[i].provision_ids)} 条）",
-                              key=f"part-{law.slug}-{label}")
+                              key=part_key)
     else:
         choice = 0
+    if st.session_state.pop("laws-to-top", False):
+        scroll_to_top()
     # only the chapter being read is rendered, from a cache keyed by the law's version
     st.markdown(part_html(law, choice, target_id=target.id if target else None), unsafe_allow_html=True)
-    if len(chapters) > 1:
-        cols = st.columns(2)
-        if choice > 0:
-            cols[0].caption(f"上一章：{chapters[choice - 1].title}")
+    if len(chapters) > 1:   # read on without scrolling back up to the 目录
         if choice + 1 < len(chapters):
-            cols[1].caption(f"下一章：{chapters[choice + 1].title}（在上方目录中选择）")
+            st.button(f"下一章：{chapters[choice + 1].title}", key=f"next-part-{law.slug}", icon=":material/arrow_downward:",
+                      on_click=_turn_to, args=(part_key, choice + 1))
+        if choice > 0:
+            st.button(f"上一章：{chapters[choice - 1].title}", key=f"prev-part-{law.slug}", icon=":material/arrow_upward:",
+                      on_click=_turn_to, args=(part_key, choice - 1), type="tertiary")
     st.page_link("pages/laws.py", label="返回法规库目录", icon=":material/arrow_back:", query_params={})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from portal.laws.browse import display_path
 from portal.laws.library import Library
 from portal.search.api import SearchHit
 from portal.search.highlight import highlight
@@ -22,7 +23,7 @@ def result_card_html(hit: SearchHit, library: Library, *, exact: bool = False) -
     if provision is None:
         return ""
     law = library.law_of(provision)
-    path = " · ".join(provision.path)
+    path = " · ".join(display_path(law, provision))
     tag = '<span class="ask-exact">您查找的条文</span> ' if exact else ""
     repealed = ('<div class="ask-repealed">本条出自已废止的法规，仅供参考，不再作为现行依据。</div>'
                 if law.is_repealed else "")

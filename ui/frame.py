@@ -15,6 +15,9 @@ BASE_CSS = """
   border-radius:0.4rem;font-weight:600;margin:0.5rem 0 1rem 0;}
 .article {line-height:1.9;margin:0 0 1rem 0;padding:0.2rem 0.4rem;white-space:pre-wrap;word-break:break-word;}
 .article-label {font-weight:700;}
+/* an article's 🔗: a finger-sized target (44 px) that does not push the lines apart */
+.article a.article-link {display:inline-block;min-width:2.75rem;min-height:2.75rem;line-height:2.75rem;
+  text-align:center;margin:-0.9rem 0;text-decoration:none;}
 .article-target {background:#fff6d6;border-left:4px solid #b8860b;}
 mark {background:#ffe58a;color:inherit;padding:0 0.1rem;}
 :focus-visible {outline:3px solid #1a56db !important; outline-offset:2px;}

@@ -22,7 +22,8 @@ _NOWRAP = "white-space:nowrap"
 
 
 def _date(value) -> str:
-    return f"{value:%Y年%m月%d日}"
+    """2022年5月1日, as the laws' own history lines write dates (not 2022年05月01日)."""
+    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def short_names(library: Library, law: Law, *, limit: int = 6) -> list[str]:
@@ -47,7 +48,7 @@ def law_card(library: Library, law: Law) -> None:
         # each fact whole on a line (a date is not split on a phone); not st.caption: its faded
         # link colour fails the contrast check (axe color-contrast)
         line = "　".join(f'<span style="{_NOWRAP}">{html_escape(f)}</span>' for f in facts)
-        st.markdown(f'<p style="{_META_STYLE}">{line}　<span style="{_NOWRAP}">来源：'
+        st.markdown(f'<p style="{_META_STYLE}">{line}　<span style="{_NOWRAP}">文本来源：'
                     f'<a href="{html_escape(law.source)}" target="_blank" rel="noopener noreferrer" '
                     f'style="color:#0b4f8a">{source}</a></span></p>', unsafe_allow_html=True)
         st.page_link("pages/laws.py", label=f"阅读《{law.title}》", query_params={"law": law.slug})
@@ -67,14 +68,16 @@ def law_facts_md(library: Library, law: Law) -> str:
         facts.append(("最近修改", _date(law.last_amended)))
     facts.append(("状态", law.status))
     lines = [f"- **{k}**：{html_escape(v)}" for k, v in facts]
-    lines.append(f"- **来源**：[{html_escape(law.source)}](<{law.source}>)")
+    repository = html_escape(str(law.meta.get("source_repository") or "原文"))
+    lines.append(f"- **文本来源**：[{repository}](<{law.source}>)（公开的法律文本库，本站逐字收录）。"
+                 "如有出入，以国家法律法规数据库（flk.npc.gov.cn）公布的文本为准。")
     return "\n".join(lines)
 
 
 def article_html(provision: Provision, *, target: bool = False, link: bool = True) -> str:
     label, body = provision.label, provision.body
     css = "article article-target" if target else "article"
-    anchor = f'<a href="{html_escape(permalink(provision.law_slug, label))}" target="_self" ' \
+    anchor = f'<a class="article-link" href="{html_escape(permalink(provision.law_slug, label))}" target="_self" ' \
              f'aria-label="{html_escape(label)}的链接">🔗</a>' if link else ""
     return (f'<div class="{css}" id="{html_escape(label)}"><span class="article-label">{html_escape(label)}</span>'
             f'{ARTICLE_SEPARATOR}{html_lines(body)} {anchor}</div>')

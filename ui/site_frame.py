@@ -310,6 +310,11 @@ def open_at_top(view: str) -> None:
     if st.session_state.get("_frame_view") == view:
         return
     st.session_state["_frame_view"] = view
+    scroll_to_top()
+
+
+def scroll_to_top() -> None:
+    """Scroll the page to its top after this run (a new chapter chosen below the text it ends)."""
     n = st.session_state.get("_frame_view_n", 0) + 1
     st.session_state["_frame_view_n"] = n
     st.html(_TOP_SCRIPT % {"view": f"{n}"}, unsafe_allow_javascript=True)

@@ -3,6 +3,7 @@ chapters, which chapter holds an article, finding articles."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from portal.laws.catalog import KINDS, REPEALED_GROUP, TOPICS
@@ -60,17 +61,25 @@ class Part:
     provision_ids: tuple[str, ...]
 
 
+_FENBIAN = re.compile(r"^第[一二三四五六七八九十]+分编 ")
+
+
 def parts(law: Law) -> list[Part]:
-    """Split the body at 编 and 章 headings (and 序言); 节 headings stay inside their chapter."""
+    """Split the body at 编 and 章 headings (and 序言); 节 headings stay inside their chapter. A
+    分编's chapters name their 编 too: 民法典 has a 第一分编 通则 in 物权 and in 合同."""
     out: list[Part] = []
-    book, title, current = "", "", []
+    book, bian, title, current = "", "", "", []
     for block in law.blocks:
         if block.kind == "heading" and block.level <= 2:
             if current:
                 out.append(_part(title, current))
                 current = []
             if block.level == 1:
-                book, title = block.text, block.text
+                if _FENBIAN.match(block.text):
+                    book = f"{bian} · {block.text}" if bian else block.text
+                else:
+                    bian = book = block.text
+                title = book
             else:
                 title = f"{book} · {block.text}" if book else block.text
         current.append(block)
@@ -101,3 +110,18 @@ def find_in_law(law: Law, query: str, *, limit: int = 50) -> list[Provision]:
         return [p for p in law.provisions if (p.number, p.sub) == ref]
     words = [w for w in query.split() if w]
     return [p for p in law.provisions if all(w in p.text for w in words)][:limit]
+
+
+def display_path(law: Law, provision: Provision) -> tuple[str, ...]:
+    """The article's place as a reader needs it: its path, with the 编 before a 分编 (the stored
+    path starts at the 分编, and 民法典's 第一分编 通则 is in both 物权 and 合同). The stored path is
+    left as it is: the search index is built from it."""
+    if not provision.path or not _FENBIAN.match(provision.path[0]):
+        return tuple(provision.path)
+    bian = ""
+    for block in law.blocks:
+        if block.kind == "heading" and block.level == 1 and not _FENBIAN.match(block.text):
+            bian = block.text
+        elif block.provision_id == provision.id:
+            return (bian, *provision.path) if bian else tuple(provision.path)
+    return tuple(provision.path)

@@ -51,6 +51,7 @@ from portal.search.unshipped import UnshippedLaws
 from portal.search.vocabulary import Vocabulary, get_vocabulary
 
 log = logging.getLogger(__name__)
+_NUMBER_PIECE = re.compile(r"第[0-9零〇一二两三四五六七八九十百千]*[条款项]?|[0-9零〇一二两三四五六七八九十百千]*[条款项]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 QUERY_CACHE_SIZE = 256  # question embeddings kept: a page rerun or 相似问题 does not encode again
 
@@ -496,9 +497,11 @@ class SearchEngine:
 
     @staticmethod
     def highlightable(terms: list[str]) -> tuple[str, ...]:
-        """The question's terms worth marking in an article (no single Han character), longest
-        first, each once."""
-        return tuple(sorted({t for t in terms if len(t) >= 2 or _HAN.match(t) is None}, key=lambda t: (-len(t), t)))
+        """The question's terms worth marking in an article, longest first, each once: no single
+        Han character or single letter or digit, and no piece of an article number (二条, 第三:
+        they would be marked inside 第二条)."""
+        return tuple(sorted({t for t in terms if (len(t) >= 2 or (_HAN.match(t) is None and not t.isascii()))
+                             and not _NUMBER_PIECE.fullmatch(t)}, key=lambda t: (-len(t), t)))
 
     def matched_terms(self, row: int, terms: Sequence[str]) -> tuple[str, ...]:
         """Those of `terms` (highlightable ones, in their order) the article's text contains."""

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.laws.browse import find_in_law, part_index_of, parts
+from portal.laws.browse import display_path, find_in_law, part_index_of, parts
 from portal.laws.numerals import parse_article_ref
 
 
@@ -32,6 +32,21 @@ def test_minfadian_reads_by_chapter(library):
     assert max(len(p.provision_ids) for p in law_parts) < 120
     i = part_index_of(law_parts, "minfadian-2020:第一千零七十七条")
     assert "婚姻家庭" in law_parts[i].title
+
+
+def test_a_chapter_in_a_fenbian_names_its_bian(library):
+    """民法典 has a 第一分编 通则 in 物权 and in 合同: the 目录 and an article's place tell them apart."""
+    law = library.law("minfadian-2020")
+    titles = [p.title for p in parts(law)]
+    assert "第二编 物权 · 第一分编 通则 · 第一章 一般规定" in titles
+    assert "第三编 合同 · 第一分编 通则 · 第一章 一般规定" in titles
+    assert len(titles) == len(set(titles))                        # no two chapters read the same
+    assert display_path(law, library.provision("minfadian-2020:第五百零九条")) == (
+        "第三编 合同", "第一分编 通则", "第四章 合同的履行")
+    assert display_path(law, library.provision("minfadian-2020:第一千零七十七条")) == ("第五编 婚姻家庭", "第四章 离婚")
+    # a law without 分编 keeps its stored path
+    p = library.provision("xinfang-gongzuo-tiaoli-2022:第三十二条")
+    assert display_path(library.law("xinfang-gongzuo-tiaoli-2022"), p) == tuple(p.path)
 
 
 def test_constitution_preamble_is_a_part(library):

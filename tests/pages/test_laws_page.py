@@ -19,7 +19,7 @@ def test_index_groups_laws_by_kind_with_repealed_last(app_page, library):
     assert headers[0].startswith("宪法") and headers[-1].startswith("已废止")
     assert any(h.startswith("司法解释（4 部）") for h in headers)
     text = page_text(at)
-    assert "LawRefBook/Laws" in text and "施行：2022年05月01日" in text
+    assert "LawRefBook/Laws" in text and "施行：2022年5月1日" in text
 
 
 def test_index_by_topic_shows_each_topic(app_page):
@@ -65,7 +65,9 @@ def test_permalink_opens_article_32(app_page, library):
     assert "/laws?law=xinfang-gongzuo-tiaoli-2022&amp;article=第三十二条</p>" in html
     assert 'data-copy="/laws?law=xinfang-gongzuo-tiaoli-2022&amp;article=第三十二条">复制链接</button>' in html
     assert "第四章 信访事项的办理" in text
-    assert "中共中央、国务院" in text and "2022年05月01日" in text
+    assert "中共中央、国务院" in text and "2022年5月1日" in text and "05月" not in text
+    # where the text came from, and which text prevails
+    assert "文本来源" in text and "以国家法律法规数据库（flk.npc.gov.cn）公布的文本为准" in text
 
 
 def test_permalink_is_absolute_with_the_configured_base_url(app_page, monkeypatch):
@@ -158,3 +160,20 @@ def test_home_page_offers_the_doors(app_page):
     for door in ("法律问答", "法规库", "典型案例", "网上预登记", "进度查询"):
         assert door in labels
 
+
+
+def test_next_and_previous_chapter_buttons_turn_the_page(app_page, library):
+    at = app_page("pages/laws.py", law="minfadian-2020")
+    law = library.law("minfadian-2020")
+    first = law.provisions[0].body[:20]
+    assert first in page_text(at)
+    nxt = [b for b in at.button if b.label.startswith("下一章：")]
+    assert len(nxt) == 1 and not [b for b in at.button if b.label.startswith("上一章：")]
+    nxt[0].click().run()
+    text = page_text(at)
+    assert first not in text and at.selectbox[0].value == 1
+    assert library.provision("minfadian-2020:第十三条").body[:20] in text        # 第二章 自然人 opens
+    assert [b for b in at.button if b.label == "上一章：第一编 总则 · 第一章 基本规定"]
+    assert not at.warning, [w.value for w in at.warning]
+    [b for b in at.button if b.label.startswith("上一章：")][0].click().run()
+    assert at.selectbox[0].value == 0 and first in page_text(at)

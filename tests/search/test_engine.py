@@ -47,6 +47,8 @@ def test_matched_terms_occur_in_the_article(fake_engine, library):
 def test_highlighted_terms_are_words_longest_first_each_once(fake_engine, library):
     # one Han character is not worth marking (它 would light up half an article); Latin and digits are
     assert SearchEngine.highlightable(["复议", "期", "行政复议", "复议", "60", "期限"]) == ("行政复议", "60", "复议", "期限")
+    # pieces of an article number would be marked inside 第二条; a lone digit inside 12个月
+    assert SearchEngine.highlightable(["二条", "第三", "第", "32条", "1", "x", "工资"]) == ("工资",)
     response = fake_engine.search("申请行政复议的期限", k=5)
     for hit in response.hits:
         assert list(hit.matched_terms) == sorted(set(hit.matched_terms), key=lambda t: (-len(t), t))
