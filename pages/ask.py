@@ -52,9 +52,12 @@ elif st.query_params.get("q") and (st.query_params.get("q") != st.session_state.
     st.session_state["ask_input"] = st.query_params.get("q")
     st.session_state["ask_current"] = st.session_state["ask_input"]
     st.session_state["ask_box"] = st.session_state.get("ask_box", 0) + 1
-elif not st.query_params.get("q") and st.session_state.get("ask_current"):
-    # Back to /ask without a question (or 法律问答 chosen in the menu): the screen follows the
-    # address, instead of writing the old question back into it (Back would then do nothing)
+elif (not st.query_params.get("q") and st.session_state.get("ask_current")
+      and all(k in ("q", "a11y") for k in st.query_params)):
+    # Back to a bare /ask (or 法律问答 chosen in the menu): the screen follows the address, instead of
+    # writing the old question back into it (Back would then do nothing). Not the entry st.switch_page
+    # leaves behind on the way to an article (/ask?law=…&article=…): Back from the article lands
+    # there, and the question is shown again.
     st.session_state["ask_input"] = ""
     st.session_state["ask_current"] = None
     st.session_state["ask_box"] = st.session_state.get("ask_box", 0) + 1

@@ -1,9 +1,12 @@
 """操作日志 (管理员): read-only view of the audit log."""
 
+import re
+
 import streamlit as st
 
 from portal.audit.service import ACTION_LABELS, list_entries
 from portal.db import session_scope
+from portal.prefiling import codes
 from portal.roles import ADMIN
 from portal.timeutil import beijing_text
 from ui.auth import require_page
@@ -16,7 +19,9 @@ ALL = "全部操作"
 labels = {label: code for code, label in ACTION_LABELS.items()}
 choice = st.selectbox("操作类型", [ALL, *labels], key="audit-action")
 who = st.text_input("操作人（用户名，精确匹配）", key="audit-who").strip()
-target = st.text_input("对象包含", key="audit-target").strip()
+target = st.text_input("对象包含（如查询码 ABCD-EFGH-JK、用户名）", key="audit-target").strip()
+if re.fullmatch(r"[0-9A-Za-z]{4}[-\s]+[0-9A-Za-z]{4}[-\s]+[0-9A-Za-z]{2}", target):
+    target = codes.normalise(target)   # a 查询码 as the queue shows it; the log keeps it without dashes
 with session_scope() as session:
     entries = list_entries(session=session, actor=actor, action=labels.get(choice),
                            actor_name=who or None, target=target or None, limit=500)

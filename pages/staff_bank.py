@@ -117,6 +117,7 @@ with sent_tab:
                     attempt(lambda s, p=publish, sid=sent.id, t=answer, i=sent_ids: inbox.answer_sent(
                         session=s, actor=actor, library=library, sent_id=sid, question=t,
                         provision_ids=i, publish=p), f"来问 {sent.id} 已收入问题库。")
-            if cols[2].button("忽略", key=f"sent-dismiss-{sent.id}"):
+            sure = cols[2].checkbox("确认忽略（原文随即删除，不能恢复）", key=f"sent-dismiss-sure-{sent.id}")
+            if cols[2].button("忽略", key=f"sent-dismiss-{sent.id}", disabled=not sure):
                 attempt(lambda s, sid=sent.id: inbox.dismiss_sent(session=s, actor=actor, sent_id=sid),
                         f"来问 {sent.id} 已忽略。")

@@ -42,6 +42,19 @@ if failure:
     st.error("请修改以下问题后再保存：\n\n" + "\n".join(f"- {markdown_escape(e.message)}" for e in failure.errors))
 
 
+# what was typed into each case, kept while another case is open: Streamlit forgets the values of
+# widgets a run does not draw, and switching 选择案例 would otherwise throw unsaved edits away
+KEPT: dict[str, object] = st.session_state.setdefault("cases-kept", {})
+
+
+def field(widget_key: str, saved_value: object) -> str:
+    """The widget's key, its value set (before the widget exists) to what was typed earlier, else
+    the saved value."""
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = KEPT.get(widget_key, saved_value)
+    return widget_key
+
+
 def inline(field: str) -> None:
     for message in failure.for_field(field) if failure else []:
         st.caption(f":red[{markdown_escape(message)}]")
@@ -53,13 +66,13 @@ if case:
     slug = case.slug
 else:
     slug = st.text_input("网址名（英文小写和横线，例如 laodong-zhongcai-2026）",
-                         value=f"case-{dt.date.today():%Y%m%d}-{secrets.token_hex(2)}", key="slug-new").strip()
+                         key=field("slug-new", f"case-{dt.date.today():%Y%m%d}-{secrets.token_hex(2)}")).strip()
     inline("slug")
-title = st.text_input("标题", value=saved.title, key=f"title-{key}")
+title = st.text_input("标题", key=field(f"title-{key}", saved.title))
 inline("title")
-category = st.selectbox("类别", CATEGORIES, index=CATEGORIES.index(saved.category)
-                        if saved.category in CATEGORIES else 0, key=f"category-{key}")
-illustrative = st.checkbox("示例案例（人物情节为虚构）", value=saved.illustrative, key=f"illustrative-{key}")
+category = st.selectbox("类别", CATEGORIES, key=field(f"category-{key}", saved.category
+                                                    if saved.category in CATEGORIES else CATEGORIES[0]))
+illustrative = st.checkbox("示例案例（人物情节为虚构）", key=field(f"illustrative-{key}", saved.illustrative))
 
 provs_key = f"provs-{key}"
 if provs_key not in st.session_state:
@@ -71,7 +84,7 @@ texts: dict[str, str] = {}
 with edit_tab:
     st.caption("正文使用 Markdown：空一行分段，**加粗**，“1.”开头为编号列表。")
     for name, label in SECTIONS.items():
-        texts[name] = st.text_area(label, value=getattr(saved, name), height=160, key=f"{name}-{key}")
+        texts[name] = st.text_area(label, height=160, key=field(f"{name}-{key}", getattr(saved, name)))
         inline(name)
 
     st.subheader("法律依据")
@@ -97,6 +110,10 @@ with edit_tab:
 
 draft = CaseDraft(title=title, category=category, illustrative=illustrative,
                   provisions=tuple(Citation(c["id"], c["reason"].strip()) for c in citations), **texts)
+TYPED = [f"title-{key}", f"category-{key}", f"illustrative-{key}", *(f"{n}-{key}" for n in SECTIONS)]
+if not case:
+    TYPED.append("slug-new")
+KEPT.update({k: st.session_state[k] for k in TYPED if k in st.session_state})
 # errors belong to the draft that failed: once a field changes they are stale, so they go
 if failure and st.session_state.get(f"errors-draft-{key}") != draft:
     st.session_state.pop(f"errors-{key}", None)
@@ -126,6 +143,12 @@ def attempt(action, success: str, next_pick: str) -> None:
         return
     else:
         st.session_state.pop(f"errors-{key}", None)
+        for k in TYPED:   # saved: what is kept is what is stored
+            KEPT.pop(k, None)
+        if not case:      # a new case is saved: the next new case starts empty
+            for k in TYPED:
+                st.session_state.pop(k, None)
+            st.session_state.pop(provs_key, None)
         st.session_state["cases-flash"] = success
         if next_pick != pick:
             st.session_state["cases-pick-next"] = next_pick

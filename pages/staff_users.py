@@ -37,8 +37,11 @@ st.dataframe([{"用户名": u.username, "角色": u.roles.replace(",", "、") or
                "更新时间": beijing_text(u.updated_at)} for u in users], hide_index=True, width="stretch")
 
 st.subheader("新建账号")
-with st.form("add-user", clear_on_submit=True):
-    username = st.text_input("用户名（小写字母、数字）", key="new-username")
+NEW_FIELDS = ("new-username", "new-password", "new-confirm", "new-roles")
+# not cleared on submit: after a refusal (passwords differ, a name the rules refuse) what was typed
+# stays, to be corrected; emptied only once the account exists
+with st.form("add-user", clear_on_submit=False):
+    username = st.text_input("用户名（小写字母、数字、点、横线、下划线，2–40 个字符）", key="new-username")
     password = st.text_input(f"初始密码（至少 {MIN_PASSWORD_LENGTH} 个字符）", type="password", key="new-password")
     confirm = st.text_input("再输入一次密码", type="password", key="new-confirm")
     roles = st.multiselect("角色", ROLES, key="new-roles")
@@ -48,6 +51,8 @@ with st.form("add-user", clear_on_submit=True):
         elif run(lambda s: accounts.create_user(session=s, actor=actor, username=username.strip(),
                                                 password=password, roles=roles),
                  f"已创建账号 {username.strip()}。"):
+            for key in NEW_FIELDS:
+                st.session_state.pop(key, None)
             st.rerun()
 
 if users:

@@ -102,6 +102,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             values[f.name] = int(raw)
         else:
             values[f.name] = str(raw)
+    if "database_url" not in values and "data_dir" in values:
+        # no DATABASE_URL: the SQLite file lives in the data folder, as the README says (it was
+        # always PROJECT_ROOT/data, so backing up PORTAL_DATA_DIR missed the database)
+        values["database_url"] = f"sqlite:///{Path(values['data_dir']) / 'portal.db'}"
     return Settings(**values)
 
 

@@ -17,9 +17,11 @@ from portal.qa import service as bank
 from portal.qa.similar import CANDIDATES, relevant_similar, similar_by_articles
 from portal.roles import COUNSEL
 from portal.search.bank import BankEntry, SimilarQuestion
+from portal.search.exact import find_reference
 from portal.text.escape import markdown_escape
 from ui.links import provision_link
 from ui.prefile_ui import client_info
+from ui.resources import get_law_aliases
 
 log = logging.getLogger(__name__)
 SHOWN_ARTICLES = 4  # per similar question; a phone screen full of one law's title helps nobody
@@ -82,6 +84,20 @@ def send_to_staff(query: str) -> None:
                 st.rerun()
 
 
+def cited_provision(text: str, library: Library) -> tuple[str | None, str]:
+    """(provision id, "") for a citation as staff write it — 民法典第五百七十七条, 信访工作条例第32条,
+    or the id itself — else (None, what is wrong, in words)."""
+    pid = text.strip().replace("：", ":")
+    if library.provision(pid) is not None:
+        return pid, ""
+    ref = find_reference(pid, get_law_aliases(), library.provisions)
+    if ref is None or not ref.alias:
+        return None, f"没有找到“{pid}”。请写法规名称和条号，例如“民法典第五百七十七条”。"
+    if ref.provision_id is None:
+        return None, f"《{library.law(ref.law_slug).title}》没有{ref.label}。"
+    return ref.provision_id, ""
+
+
 def provision_picker(key: str, library: Library, *, searcher=None, initial: tuple[str, ...] = ()) -> list[str]:
     """A list of provision ids kept in session state: remove, add by id, or add from a search."""
     state_key = f"picker-{key}"
@@ -94,11 +110,11 @@ def provision_picker(key: str, library: Library, *, searcher=None, initial: tupl
         if cols[1].button("移除", key=f"{state_key}-rm-{i}"):
             chosen.pop(i)
             st.rerun()
-    by_id = st.text_input("按编号附条文（例如 minfadian-2020:第五百七十七条）", key=f"{state_key}-id")
+    by_id = st.text_input("按条文附上（例如 民法典第五百七十七条、信访工作条例第32条）", key=f"{state_key}-id")
     if st.button("附上这一条", key=f"{state_key}-add"):
-        pid = by_id.strip().replace("：", ":")
-        if library.provision(pid) is None:
-            st.error(f"法规库中没有条文“{pid}”。")
+        pid, problem = cited_provision(by_id, library)
+        if problem:
+            st.error(problem)
         elif pid not in chosen:
             chosen.append(pid)
             st.rerun()

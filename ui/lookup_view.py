@@ -11,7 +11,7 @@ from portal.prefiling import supplements
 from portal.prefiling.codes import grouped
 from portal.prefiling.ratelimit import RateLimited
 from portal.prefiling.receipt import HOLIDAY_NOTE, date_text, make_receipt
-from portal.prefiling.states import IllegalTransition
+from portal.prefiling.states import REJECTED, WITHDRAWN, IllegalTransition
 from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text
 from ui.prefile_ui import client_info
@@ -97,6 +97,9 @@ def _history(view: svc.StatusView) -> None:
 
 def _clock(view: svc.StatusView) -> None:
     st.markdown("#### 法定期限")
+    if view.state in (REJECTED, WITHDRAWN):   # nothing more will be handled: no chain of dates to come
+        st.caption(f"这份预登记{view.state}，不再计算办理期限。")
+        return
     if view.days_left is not None:
         which = "办结" if view.registered_date else "告知是否受理"
         if view.moved_due is not None:

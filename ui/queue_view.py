@@ -13,7 +13,7 @@ from portal.prefiling import export, handling, repeats, transitions
 from portal.prefiling.channels import RULES as CHANNEL_RULES
 from portal.prefiling.codes import grouped
 from portal.prefiling.queue import QueueRow, deadline_words
-from portal.prefiling.receipt import date_text
+from portal.prefiling.receipt import date_text, due_text
 from portal.prefiling.staff_view import RESTRICTED_NOTICE, StaffView, read_attachment
 from portal.prefiling.states import TERMINAL, IllegalTransition
 from portal.text.escape import markdown_escape
@@ -24,6 +24,7 @@ S = st.session_state
 REVEALED = "q-revealed"   # (prefiling id, unmasked StaffView) of this browser session only
 FLASH = "q-flash"
 ERROR = "q-error"         # (prefiling id, field, message) of the last refused action
+LAST_ACTION = "q-last-action"   # (prefiling id, action) last tried: its panel opens on a refusal
 CHANNELS = {rule.key: rule for rule in CHANNEL_RULES}
 
 
@@ -118,11 +119,12 @@ def clock(view: StaffView) -> None:
     st.subheader("法定期限")
     timer = StatutoryClock(view.received_date, accepted=view.registered_date, answered=view.answered_date)
     _line("收到日期", date_text(view.received_date))
-    _line("告知是否受理（第二十二条）", date_text(timer.acceptance_due()))
-    _line("办结（第三十四条）", date_text(timer.handling_due()) + ("" if view.registered_date else "（按最晚受理日推算）"))
+    # every last day as the citizen's lookup page gives it: moved past 法定休假日 (民法典 第二百零三条)
+    _line("告知是否受理（第二十二条）", due_text(timer.acceptance_due()))
+    _line("办结（第三十四条）", due_text(timer.handling_due()) + ("" if view.registered_date else "（按最晚受理日推算）"))
     if view.answered_date:
         _line("答复日期", date_text(view.answered_date))
-        _line("信访人可请求复查至（第三十五条）", date_text(timer.review_request_due()))
+        _line("信访人可请求复查至（第三十五条）", due_text(timer.review_request_due()))
     if view.state in TERMINAL:
         st.caption(deadline_words(None))
     else:
@@ -216,6 +218,7 @@ def _act(actor: Actor, view: StaffView, action: str, **inputs: str) -> None:
                "reject": transitions.reject, "close": transitions.close}[action]
     # the version the handler was looking at when they clicked: refused if someone acted since
     seen = S.get(_seen_key(view), view.version)
+    S[LAST_ACTION] = (view.id, action)
     try:
         with session_scope() as session:
             moved = service(session=session, actor=actor, prefiling_id=view.id, version=seen, **inputs)
@@ -245,9 +248,11 @@ def actions(actor: Actor, view: StaffView) -> None:
     elif S.get(_seen_key(view), view.version) != view.version:
         st.warning(f"{TAKEN}下面是最新的状态。")
     pid = view.id
+    failed = S.get(LAST_ACTION) if error and error[0] == view.id else None
     for action in offered:
         label = handling.ACTION_LABELS[action]
-        with st.expander(label, expanded=len(offered) == 1):
+        # the panel whose action was refused stays open beside its message, with what was typed
+        with st.expander(label, expanded=len(offered) == 1 or failed == (pid, action)):
             if action == "register":
                 number = st.text_input("信访件编号（正式登记的编号）", key=f"number-{pid}", max_chars=40)
                 _inline(view, "official_number")
@@ -266,8 +271,13 @@ def actions(actor: Actor, view: StaffView) -> None:
                 channel = st.text_input("应当通过的途径", value=suggested, key=f"channel-{pid}", max_chars=200)
                 _inline(view, "channel")
                 reply = st.text_area("给信访人的答复（可不填，默认告知理由和途径）", key=f"reply-reject-{pid}")
+                sure = st.checkbox("我已核对理由和途径，确认不予登记（之后不能再办理，信访人会看到答复）",
+                                   key=f"confirm-reject-{pid}")
                 if st.button("不予登记", key=f"do-reject-{pid}", type="primary"):
-                    _act(actor, view, action, reason=reason, channel=channel, reply=reply)
+                    if sure:
+                        _act(actor, view, action, reason=reason, channel=channel, reply=reply)
+                    else:
+                        st.error("请先勾选“确认不予登记”，再点“不予登记”。")
             elif action == "close":
                 reply = st.text_area("办理结果（信访人会看到）", key=f"reply-close-{pid}")
                 _inline(view, "reply")

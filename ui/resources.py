@@ -7,6 +7,7 @@ import streamlit as st
 from portal.bootstrap import BootstrapReport, bootstrap_once
 from portal.db import get_engine
 from portal.laws.library import Library, load_library_shared
+from portal.search.exact import build_aliases
 from portal.search.unshipped import LawNotes, law_notes_for
 from portal.settings import Settings, get_settings
 
@@ -29,6 +30,13 @@ def get_library() -> Library:
 def get_law_notes() -> LawNotes:
     """What became of laws a reader may look for that the library does not ship (婚姻法 …)."""
     return law_notes_for(get_library())
+
+
+@st.cache_resource(show_spinner=False)
+def get_law_aliases() -> dict[str, str]:
+    """Every name a law is cited by (titles, short names, catalogue aliases) → its slug."""
+    library = get_library()
+    return build_aliases({slug: law.title for slug, law in library.laws.items()}, library.catalog.aliases)
 
 
 def settings() -> Settings:

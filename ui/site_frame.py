@@ -37,6 +37,7 @@ FRAMEWORK_WORDS = {
     "^Press (?:Ctrl|⌘)\\+Enter to submit form$": "回车换行；写完请点下面的按钮",
     "^Press (?:Ctrl|⌘)\\+Enter to apply$": "回车换行；写完点页面空白处即可",
     "Choose an option": "请选择",
+    "Choose options": "请选择（可多选）",
     "No results": "没有匹配的选项",
     "Add files": "添加文件",
     "Expand sidebar": "展开侧边导航",

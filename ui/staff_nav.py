@@ -26,7 +26,14 @@ def allowed_staff_pages(actor: Actor | None) -> list[str]:
             if not roles or (actor is not None and any(actor.has(r) for r in roles))]
 
 
+WANTED = "staff_wanted"   # the staff page a reload, a bookmark or an expired session asked for
+
+
 def staff_pages(actor: Actor | None) -> list[st.Page]:
+    """The pages the actor may open, in the menu; every other staff page's address leads (hidden
+    from the menu) to 工作人员登录, which says why and opens the page after signing in. Without it
+    a reload or a bookmark of a staff page (a reload starts a new session) got Streamlit's English
+    "Page not found", and an expired session dropped staff on the home page without a word."""
     allowed = set(allowed_staff_pages(actor))
     pages = []
     for script, title, icon, url_path, _roles in STAFF_PAGES:
@@ -34,4 +41,19 @@ def staff_pages(actor: Actor | None) -> list[st.Page]:
             if script == "pages/staff_login.py" and actor is not None:
                 title = "退出登录"
             pages.append(st.Page(script, title=title, icon=icon, url_path=url_path))
+        else:
+            pages.append(st.Page(_to_login(script), title=title, icon=icon, url_path=url_path,
+                                 visibility="hidden"))
     return pages
+
+
+def _to_login(script: str):
+    def page() -> None:
+        st.session_state[WANTED] = script
+        st.switch_page("pages/staff_login.py")
+    page.__name__ = f"to_login_{script.rsplit('/', 1)[-1].removesuffix('.py')}"
+    return page
+
+
+def staff_title(script: str) -> str:
+    return next(title for s, title, *_ in STAFF_PAGES if s == script)

@@ -75,7 +75,7 @@ def reject(*, session: Session, actor: Actor, prefiling_id: int, reason: str, ch
     """→ 不予登记 with the reason and the channel the citizen should use instead."""
     reason = _text("reason", "不予登记的理由", reason, 1000)
     channel = _text("channel", "应当通过的途径", channel, 200)
-    reply = _text("reply", "答复", reply, 2000, required=False) or f"不予登记。理由：{reason}。请通过{channel}反映。"
+    reply = _text("reply", "答复", reply, 2000, required=False) or f"不予登记。理由：{reason.rstrip('。')}。应当通过的途径：{channel.rstrip('。')}。"
     return _move(session, actor, prefiling_id, "reject", reply, version, reject_reason=reason,
                  reject_channel=channel)
 

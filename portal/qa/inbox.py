@@ -7,7 +7,6 @@ bank or dismiss it; either way its text is then erased."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from sqlmodel import Session, col, select
 
@@ -17,29 +16,15 @@ from portal.identity import Actor, require
 from portal.laws.library import Library
 from portal.prefiling import ratelimit
 from portal.prefiling.crypto import Cipher, get_cipher
-from portal.prefiling.masking import mask_id_number, mask_phone
 from portal.qa import lifecycle
 from portal.qa.models import BankQuestion, SentQuestion
+from portal.qa.personal import mask_personal_numbers
 from portal.qa.service import MAX_CHARS, MIN_CHARS, add_question
 from portal.roles import COUNSEL
 from portal.timeutil import utcnow
 
 SEND = ratelimit.Limit("bank_send", 3, 20, 100, dt.timedelta(hours=1),
                        "您发送得太频繁了。同一设备一小时内最多发送3个问题、同一网络最多20个，请稍后再试。")
-
-# 18-digit ID numbers (last may be X), old 15-digit ones, mobile numbers, landlines with area code;
-# digits around them must not be digits (so a longer number is not masked in the middle)
-_ID = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15})(?![\dXx])")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}[- ]?\d{7,8})(?!\d)")
-
-
-def mask_personal_numbers(text: str) -> str:
-    """The text with every ID-card number and phone number masked (身份证号、电话脱敏)."""
-    text = _ID.sub(lambda m: mask_id_number(m.group(1)), text)
-    text = _MOBILE.sub(lambda m: mask_phone(re.sub(r"[- ]", "", m.group(1))), text)
-    return _LANDLINE.sub(lambda m: mask_phone(m.group(1)), text)
-
 
 def send_question(*, session: Session, text: str, client: ratelimit.ClientInfo,
                   cipher: Cipher | None = None) -> SentQuestion:

@@ -14,6 +14,7 @@ from portal.laws.library import Library
 from portal.lifecycle import guarded_move
 from portal.qa import lifecycle
 from portal.qa.models import BankQuestion
+from portal.qa.personal import personal_data_problem
 from portal.roles import COUNSEL, ROLES
 from portal.search.bank import BankEntry
 from portal.timeutil import utcnow
@@ -39,6 +40,8 @@ def validate(*, question: str, provision_ids: list[str], library: Library) -> li
         errors.append(FieldError("question", f"请填写问题，至少 {MIN_CHARS} 个字。"))
     elif len(text) > MAX_CHARS:
         errors.append(FieldError("question", f"问题不能超过 {MAX_CHARS} 个字，现在是 {len(text)} 个字。"))
+    if problem := personal_data_problem(text):
+        errors.append(FieldError("question", problem))
     if not provision_ids:
         errors.append(FieldError("provisions", "请至少附上一条法律条文。"))
     elif len(provision_ids) > MAX_PROVISIONS:

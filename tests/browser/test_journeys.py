@@ -346,3 +346,23 @@ def test_the_phone_menu_opens_at_the_first_tap_on_the_page_it_led_to(portal_url,
         phone.locator('[data-testid="stPopoverBody"]').wait_for(state="visible", timeout=5_000)
         phone.keyboard.press("Escape")
         phone.locator('[data-testid="stPopoverBody"]').wait_for(state="hidden", timeout=5_000)
+
+
+def test_back_after_asking_leaves_the_question_and_forward_brings_it_back(portal_url, phone):
+    """Back once from the results goes to the page before them (it once wrote the question straight
+    back into the address, so the first Back did nothing); Forward shows the results again."""
+    phone.goto(f"{portal_url}/ask")
+    wait_for_app(phone, "您的问题")
+    phone.get_by_test_id("stTextInputField").fill("邻居装修噪音太大怎么办")
+    phone.get_by_role("button", name="查找相关条文").click()
+    wait_for_app(phone, "下一步怎么办")
+    assert "q=" in phone.url
+    phone.go_back()
+    phone.wait_for_function("() => !location.search.includes('q=')", timeout=20_000)
+    wait_idle(phone)
+    phone.wait_for_timeout(1500)
+    assert "q=" not in phone.url and phone.get_by_test_id("stTextInputField").input_value() == ""
+    assert "下一步怎么办" not in phone.locator("body").inner_text()
+    phone.go_forward()
+    wait_for_app(phone, "下一步怎么办")
+    assert phone.get_by_test_id("stTextInputField").input_value() == "邻居装修噪音太大怎么办"

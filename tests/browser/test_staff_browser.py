@@ -54,3 +54,22 @@ def test_editor_signs_in_and_sees_only_editor_pages(portal_url, page, artifacts)
     page.get_by_role("link", name="典型案例管理").first.click()
     wait_for_app(page, "选择案例")
     page.screenshot(path=str(artifacts / "staff-case-editor.png"), full_page=True)
+
+
+def test_reloading_a_staff_page_asks_to_sign_in_and_opens_it_again(portal_url, page, artifacts):
+    """A reload (F5) or a bookmark of 预登记办理 starts a new, signed-out session: the page says in
+    Chinese to sign in and opens the queue after it — no English "Page not found", no home page."""
+    from portal.roles import HANDLER
+
+    name = new_staff_user(HANDLER)
+    page.goto(f"{portal_url}/staff_queue")
+    wait_for_app(page, "请先登录，登录后将打开“预登记办理”")
+    assert "Page not found" not in page.locator("body").inner_text()
+    page.screenshot(path=str(artifacts / "staff-reload-sign-in.png"))
+    from tests.staff.factories import PASSWORD
+
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    wait_for_app(page, "按查询码查找")
+    assert page.url.endswith("/staff_queue")

@@ -34,3 +34,16 @@ def test_backup_refuses_postgres(tmp_path):
     settings = load_settings({"DATABASE_URL": "postgresql+psycopg://u@127.0.0.1/x"})
     with pytest.raises(ValueError, match="pg_dump"):
         backup(settings=settings, destination=tmp_path)
+
+
+def test_without_database_url_the_sqlite_file_is_in_the_data_folder(tmp_path, monkeypatch):
+    """PORTAL_DATA_DIR holds the database when DATABASE_URL is not set (as the README says), so a
+    copy of the data folder is a copy of everything; DATABASE_URL still wins when given."""
+    monkeypatch.setattr("portal.settings._secrets_file", lambda: {})
+    data = tmp_path / "data"
+    assert load_settings({"PORTAL_DATA_DIR": str(data)}).database_url == f"sqlite:///{data / 'portal.db'}"
+    given = load_settings({"PORTAL_DATA_DIR": str(data), "DATABASE_URL": "postgresql+psycopg://u@127.0.0.1/x"})
+    assert given.database_url == "postgresql+psycopg://u@127.0.0.1/x"
+    from portal.settings import PROJECT_ROOT
+
+    assert load_settings({}).database_url == f"sqlite:///{PROJECT_ROOT / 'data' / 'portal.db'}"

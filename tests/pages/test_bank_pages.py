@@ -85,10 +85,13 @@ def test_counsel_writes_attaches_by_id_and_publishes(app_page):
     at.text_area(key="bank-text-new").input(question)
     at.text_input(key="picker-new-id").input("no-such-law:第一条")
     at.button(key="picker-new-add").click().run()
-    assert "法规库中没有条文" in page_text(at)
+    assert "没有找到“no-such-law:第一条”。请写法规名称和条号" in page_text(at)
+    at.text_input(key="picker-new-id").input("信访工作条例第999条")                  # a law, no such article
+    at.button(key="picker-new-add").click().run()
+    assert "《信访工作条例》没有第九百九十九条" in page_text(at)
     at.button(key="bank-save-new").click().run()
     assert "请至少附上一条法律条文" in page_text(at)
-    at.text_input(key="picker-new-id").input("xinfang-gongzuo-tiaoli-2022:第二十二条")
+    at.text_input(key="picker-new-id").input("信访工作条例第22条")                   # cited as people cite it
     at.button(key="picker-new-add").click().run()
     at.checkbox(key="bank-publish-new").check()
     at.button(key="bank-save-new").click().run()
@@ -122,3 +125,26 @@ def test_counsel_answers_a_sent_question_into_the_bank(app_page):
         row = s.get(SentQuestion, sent_id)
         assert row.state == "已收入" and row.text == ""
         assert s.get(BankQuestion, row.bank_question_id).state == "已发布"
+
+
+def test_a_sent_question_with_a_name_is_not_published_as_written_and_dismissing_asks_first(app_page):
+    from portal.timeutil import utcnow
+
+    with Session(ready_engine()) as s:
+        sent = SentQuestion(text=f"我叫赵大山，电话137****2222，邻居装修太吵{uuid.uuid4().hex[:4]}", state="待处理",
+                            received_at=utcnow())
+        s.add(sent)
+        s.commit()
+        sent_id = sent.id
+    at = app_page("pages/staff_bank.py", session_state=signed_in_state(COUNSEL))
+    at.text_input(key=f"picker-sent-{sent_id}-id").input("民法典第二百九十四条")
+    at.button(key=f"picker-sent-{sent_id}-add").click().run()
+    at.button(key=f"sent-True-{sent_id}").click().run()               # as the citizen wrote it: refused
+    assert "请删去这些号码" in page_text(at)
+    with Session(ready_engine()) as s:
+        assert s.get(SentQuestion, sent_id).state == "待处理"
+    assert at.button(key=f"sent-dismiss-{sent_id}").disabled       # 忽略 deletes the text: tick first
+    at.checkbox(key=f"sent-dismiss-sure-{sent_id}").check().run()
+    at.button(key=f"sent-dismiss-{sent_id}").click().run()
+    with Session(ready_engine()) as s:
+        assert s.get(SentQuestion, sent_id).state == "已忽略"

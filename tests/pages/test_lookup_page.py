@@ -101,6 +101,7 @@ def test_withdraw_while_submitted(open_lookup):
     at.checkbox(key="lk_confirm_withdraw").check()
     click(at, "撤回预登记")
     assert "当前状态：已撤回" in page_text(at)
+    assert "不再计算办理期限" in page_text(at) and "请求复查" not in page_text(at)   # no dates still to come
     assert not [b for b in at.button if b.label == "撤回预登记"]
 
 

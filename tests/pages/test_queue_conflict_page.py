@@ -21,6 +21,7 @@ def reject_after_a_colleague_acted(at, pid: int) -> None:
                            reply="请补充劳动合同复印件。")
     at.text_input(key=f"reason-{pid}").input("属于劳动争议，应当申请仲裁")
     at.text_input(key=f"channel-{pid}").input("劳动争议仲裁")
+    at.checkbox(key=f"confirm-reject-{pid}").check()
     at.button(key=f"do-reject-{pid}").click().run()
 
 

@@ -46,10 +46,11 @@ def test_pages_refuse_visitors_and_forged_state(app_page, page):
               "roles": [ADMIN], "username": "admin"}
     for state in ({}, forged):
         at = app_page(page, session_state=state)
-        # either the page is not in the navigation (the home page opens) or it refuses itself
-        assert any(r in page_text(at) for r in REFUSED) or "我们能为您做什么" in page_text(at)
-        assert STAFF_TITLES[page] not in [t.value for t in at.title]
-        staff_keys = ("title-", "slug-", "new-", "audit-", "login-", "q-", "dash-")
+        # the page's address opens 工作人员登录, which names the page it will open after signing in
+        # (a reload or a bookmark of a staff page starts a new, signed-out session)
+        assert f"请先登录，登录后将打开“{STAFF_TITLES[page]}”" in page_text(at)
+        assert [t.value for t in at.title] == ["工作人员登录"]
+        staff_keys = ("title-", "slug-", "new-", "audit-", "q-", "dash-")
         assert not at.dataframe and not [w for w in at.text_input if (w.key or "").startswith(staff_keys)]
 
 
@@ -91,6 +92,27 @@ def test_login_and_logout_through_the_page(app_page):
     assert [e.action for e in failed] == ["login_failed"]  # the typed name only as a keyed hash
 
 
+def test_a_staff_page_opened_signed_out_opens_after_signing_in(app_page):
+    """A reload or a bookmark of 预登记办理 (a new session): sign in, and the queue opens; an 编辑
+    is told the page is not theirs instead of landing on the home page."""
+    engine = ready_engine()
+    handler, editor = f"h{uuid.uuid4().hex[:8]}", f"e{uuid.uuid4().hex[:8]}"
+    with Session(engine) as s:
+        make_user(s, handler, HANDLER)
+        make_user(s, editor, EDITOR)
+        s.commit()
+    for name, lands in ((handler, "预登记办理"), (editor, "工作台")):
+        at = app_page("pages/staff_queue.py")
+        assert "请先登录，登录后将打开“预登记办理”" in page_text(at)
+        at.switch_page("pages/staff_login.py")   # where the browser now is (AppTest keeps the first page)
+        at.text_input(key="login-username").input(name)
+        at.text_input(key="login-password").input(PASSWORD)
+        [b for b in at.button if b.label == "登录"][0].click().run()
+        assert [t.value for t in at.title] == [lands], name
+        if name == editor:
+            assert "您的账号没有使用“预登记办理”的权限" in page_text(at)
+
+
 def test_editor_writes_and_publishes_a_case_in_the_page(app_page, library):
     at = app_page("pages/staff_cases.py", session_state=signed_in_state(EDITOR))
     slug = f"ui-{uuid.uuid4().hex[:8]}"
@@ -117,9 +139,53 @@ def test_editor_writes_and_publishes_a_case_in_the_page(app_page, library):
     assert "页面里写的案例" in page_text(public)
 
 
+def test_switching_cases_keeps_unsaved_edits(app_page):
+    at = app_page("pages/staff_cases.py", session_state=signed_in_state(EDITOR))
+    at.text_input(key="title-new").input("还没保存的新案例")
+    at.text_area(key="facts-new").input("案情写到一半。")
+    at.run()
+    shown = at.selectbox(key="cases-pick").proto.options[1]            # 标题（状态） of the first case
+    at.selectbox(key="cases-pick").select_index(1).run()                 # look at another case …
+    assert "title-new" not in [w.key for w in at.text_input]
+    assert at.text_input(key=f"title-{at.selectbox(key='cases-pick').value}").value == shown.rsplit("（", 1)[0]
+    at.selectbox(key="cases-pick").select("＋ 新建案例").run()           # … and come back
+    assert at.text_input(key="title-new").value == "还没保存的新案例"
+    assert at.text_area(key="facts-new").value == "案情写到一半。"
+
+
 def test_admin_sees_audit_log_and_users(app_page):
     state = signed_in_state(ADMIN)
     audit = page_text(app_page("pages/staff_audit.py", session_state=state))
     assert "操作日志" in audit and "不能修改或删除" in audit
     users = app_page("pages/staff_users.py", session_state=state)
     assert "新建账号" in page_text(users)
+
+
+def test_the_audit_log_finds_a_reference_code_typed_as_the_queue_shows_it(app_page):
+    from portal.audit.service import TRANSITION, record
+    from portal.prefiling import codes
+
+    code = codes.new_reference_code()
+    with Session(ready_engine()) as s:
+        record(session=s, actor_name="clerk", action=TRANSITION, target=f"prefiling:{code}", detail="登记")
+        s.commit()
+    at = app_page("pages/staff_audit.py", session_state=signed_in_state(ADMIN))
+    at.text_input(key="audit-target").input(codes.grouped(code).lower()).run()   # ABCD-EFGH-JK, any case
+    [table] = at.dataframe
+    assert list(table.value["对象"]) == [f"prefiling:{code}"]
+
+
+def test_a_refused_new_account_keeps_what_was_typed_and_a_created_one_empties_the_form(app_page):
+    at = app_page("pages/staff_users.py", session_state=signed_in_state(ADMIN))
+    name = f"zhao{uuid.uuid4().hex[:6]}"
+    at.text_input(key="new-username").input(name)
+    at.text_input(key="new-password").input("a-long-password-1")
+    at.text_input(key="new-confirm").input("a-long-password-2")
+    at.multiselect(key="new-roles").select(EDITOR)
+    [b for b in at.button if b.label == "创建账号"][0].click().run()
+    assert "两次输入的密码不一致" in page_text(at)
+    assert at.text_input(key="new-username").value == name and at.multiselect(key="new-roles").value == [EDITOR]
+    at.text_input(key="new-confirm").input("a-long-password-1")
+    [b for b in at.button if b.label == "创建账号"][0].click().run()
+    assert f"已创建账号 {name}" in page_text(at)
+    assert at.text_input(key="new-username").value == "" and at.multiselect(key="new-roles").value == []

@@ -107,6 +107,9 @@ def test_the_detail_names_the_real_last_day_when_the_deadline_is_a_rest_day(app_
     text = page_text(at)
     real = last_day(nominal)
     assert "期限最后一日顺延至" in text and f"{real.year}年{real.month}月{real.day}日" in text
+    # the 告知是否受理 line gives the same day as the citizen's lookup page, not the nominal one
+    assert (f"{real.year}年{real.month}月{real.day}日（{nominal.year}年{nominal.month}月{nominal.day}日"
+            "为法定休假日，顺延）") in text
     assert f"当前期限：还剩 {(real - today).days} 天" in text
     assert list(at.dataframe[0].value["期限"]) == [f"还剩 {(real - today).days} 天"]
 
@@ -178,6 +181,13 @@ def test_reject_through_the_page_and_the_lookup_page_shows_it(app_page):
     pid = made.prefiling.id
     at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
     assert at.text_input(key=f"channel-{pid}").value == "劳动争议仲裁"  # the suggested channel
+    at.button(key=f"do-reject-{pid}").click().run()              # final: asks for confirmation first
+    assert citizen_sees(made).state == "已提交" and "请先勾选“确认不予登记”" in page_text(at)
+    at.checkbox(key=f"confirm-reject-{pid}").check()
+    at.button(key=f"do-reject-{pid}").click().run()              # no reason: refused, its panel stays open
+    assert "请填写不予登记的理由" in page_text(at) and citizen_sees(made).state == "已提交"
+    [panel] = [e for e in at.expander if e.label == "不予登记"]
+    assert panel.proto.expanded
     at.text_input(key=f"reason-{pid}").input("属于劳动争议，应当申请仲裁")
     at.button(key=f"do-reject-{pid}").click().run()
     assert citizen_sees(made).state == "不予登记"

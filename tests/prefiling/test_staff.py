@@ -47,7 +47,7 @@ def test_each_transition_leaves_a_reply_the_citizen_reads(db_engine):
                      reason="属于劳动争议", channel="劳动争议仲裁委员会")
         rejected = lookup(session=s, code=other.code, secret=other.secret, client=client())
         assert rejected.state == "不予登记" and rejected.reject_channel == "劳动争议仲裁委员会"
-        assert "属于劳动争议" in rejected.history[-1].reply
+        assert rejected.history[-1].reply == "不予登记。理由：属于劳动争议。应当通过的途径：劳动争议仲裁委员会。"
 
 
 def test_restricted_content_only_for_the_reports_role(db_engine):

@@ -1,0 +1,20 @@
+"""A bank question is public under 相似问题: no personal numbers (masked or not), no names."""
+
+import pytest
+
+from portal.qa import service
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("我叫赵大山，身份证3701**********1234，邻居装修噪音太大怎么办", "身份证号或电话号码"),   # masked on arrival
+    ("电话13712342222，邻居装修噪音太大怎么办", "身份证号或电话号码"),
+    ("我叫赵大山，邻居装修噪音太大怎么办", "姓名"),
+])
+def test_a_question_with_personal_data_is_not_saved_into_the_public_bank(text, says, library):
+    errors = service.validate(question=text, provision_ids=["minfadian-2020:第二百九十四条"], library=library)
+    assert [e.field for e in errors] == ["question"] and says in errors[0].message
+
+
+def test_questions_about_names_are_not_taken_for_personal_data(library):
+    for text in ("变更姓名，我有哪些需要注意的情形？", "冒用他人姓名进行婚姻登记的，婚姻成立吗？"):
+        assert service.validate(question=text, provision_ids=["minfadian-2020:第一千零一十二条"], library=library) == []
