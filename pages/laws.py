@@ -10,7 +10,7 @@ from portal.text.escape import html_escape, markdown_escape
 from ui.law_view import article_html, law_card, law_facts_md, law_parts, part_html
 from ui.links import permalink, status_badge_html
 from ui.resources import get_law_notes, get_library
-from ui.site_frame import scroll_to_top, share_link
+from ui.site_frame import scroll_to, share_link
 
 library = get_library()
 slug = st.query_params.get("law")
@@ -67,7 +67,7 @@ def _by_number(law, text: str):
 
 
 def _turn_to(part_key: str, index: int) -> None:
-    """上一章 / 下一章: the 目录 shows that chapter, and the page opens at its top."""
+    """上一章 / 下一章: the 目录 shows that chapter, and the page scrolls to the 目录 above it."""
     st.session_state[part_key] = index
     st.session_state["laws-to-top"] = True
 
@@ -117,6 +117,8 @@ def show_law() -> None:
         hits = find_in_law(law, query)
         if not hits:
             st.info("本法规中没有找到相符的条文。")
+        st.html("<style>[class*='st-key-find-hit-'] button {justify-content:flex-start;text-align:left;}"
+                "[class*='st-key-find-hit-'] button p {text-align:left;color:#0b3d91;text-decoration:underline;}</style>")  # links, read from the left
         for hit in hits[:20]:   # a button, not a link to this same page: the address must change too
             st.button(f"{hit.label}　{hit.body[:40]}……", key=f"find-hit-{hit.id}", type="tertiary",
                       on_click=_open_article, args=(hit.label,))
@@ -129,13 +131,15 @@ def show_law() -> None:
         part_key = f"part-{law.slug}-{label}"
         if part_key not in st.session_state:   # the article's chapter; then the reader's choice
             st.session_state[part_key] = index or 0
-        choice = st.selectbox("目录（按章阅读）", range(len(chapters)),
-                              format_func=lambda i: f"{chapters[i].title}（{len(chapters[i].provision_ids)} 条）",
-                              key=part_key)
+        st.html("<style>.st-key-law-toc {scroll-margin-top:4.5rem;}</style>")   # clear of the top bar
+        with st.container(key="law-toc"):
+            choice = st.selectbox("目录（按章阅读）", range(len(chapters)),
+                                  format_func=lambda i: f"{chapters[i].title}（{len(chapters[i].provision_ids)} 条）",
+                                  key=part_key)
     else:
         choice = 0
-    if st.session_state.pop("laws-to-top", False):
-        scroll_to_top()
+    if st.session_state.pop("laws-to-top", False):   # the new chapter from its first line
+        scroll_to(".st-key-law-toc")
     # only the chapter being read is rendered, from a cache keyed by the law's version
     st.markdown(part_html(law, choice, target_id=target.id if target else None), unsafe_allow_html=True)
     if len(chapters) > 1:   # read on without scrolling back up to the 目录

@@ -18,6 +18,8 @@ step = S.pf_step
 prefile_state.seed(step)
 
 st.title("网上信访预登记")
+if step == "consent":
+    prefile_check.show_kept_receipt()   # reloaded on the receipt: the code and secret again
 prefile_steps.progress(step)
 if S.get("pf_draft"):
     st.caption(f"草稿已自动保存。草稿码：{S.pf_draft}（7天内可用它继续填写）")

@@ -31,8 +31,9 @@ CONTRAST_CSS = """
 .stApp small, .disclaimer, .site-sub, .step-progress, .stApp input::placeholder, .stApp textarea::placeholder
   {color:#000000 !important; opacity:1 !important;}
 .stApp a, .stApp a span {color:#00008b !important; text-decoration:underline !important; font-weight:700;}
-.stApp button, .stApp input, .stApp textarea, [data-baseweb="select"] > div
-  {border:2px solid #000000 !important;}
+/* a text box's frame is its root element (a border on the inner input showed only left and right) */
+.stApp button, .stApp [data-testid="stTextInputRootElement"], .stApp [data-testid="stTextAreaRootElement"],
+[data-baseweb="select"] > div {border:2px solid #000000 !important;}
 .stApp button[data-testid^="stBaseButton-primary"] {background:#000000 !important;}
 .stApp button[data-testid^="stBaseButton-primary"] p,
 .stApp button[data-testid^="stBaseButton-primary"] span {color:#ffffff !important;}

@@ -3,6 +3,7 @@ then the confirmation with the reference code, secret and receipt."""
 
 from __future__ import annotations
 
+import json
 import logging
 
 import streamlit as st
@@ -157,6 +158,47 @@ def check() -> None:
     st.button("确认提交", type="primary", on_click=_on_submit, key="pf_submit")
 
 
+# The receipt survives an accidental reload (pull-to-refresh) in the same browser tab: the code and
+# secret are kept in the tab's sessionStorage — never sent to the server again, gone when the tab
+# closes — and the form's first page shows them again for an hour, until the citizen clears them.
+RECEIPT_STORE = "pf-receipt"
+RECEIPT_KEPT_MINUTES = 60
+_KEEP_SCRIPT = """<script>
+try { sessionStorage.setItem(%(store)s, JSON.stringify({code: %(code)s, secret: %(secret)s, at: Date.now()})); }
+catch (e) {}
+</script>"""
+_SHOW_SCRIPT = """<div id="pf-kept-receipt"></div>
+<script>
+(function () {
+  let kept = null;
+  try { kept = JSON.parse(sessionStorage.getItem(%(store)s) || 'null'); } catch (e) {}
+  const box = document.getElementById('pf-kept-receipt');
+  if (!box || !kept || Date.now() - kept.at > %(ms)d) { try { sessionStorage.removeItem(%(store)s); } catch (e) {} return; }
+  const p = (t, c) => { const el = document.createElement('p'); el.textContent = t; if (c) el.className = c; return el; };
+  const panel = document.createElement('div');
+  panel.className = 'confirm-panel'; panel.setAttribute('role', 'status');
+  panel.append(p('您刚才已提交预登记，请记下：'), p('查询码'), p(kept.code, 'panel-code'),
+               p('查询密码'), p(kept.secret, 'panel-code'));
+  const clear = document.createElement('button');
+  clear.type = 'button'; clear.textContent = '我已记下，不再显示';
+  clear.className = 'kept-receipt-clear';
+  clear.onclick = () => { try { sessionStorage.removeItem(%(store)s); } catch (e) {} box.replaceChildren(); };
+  box.replaceChildren(panel, clear);
+})();
+</script>"""
+
+
+def keep_in_tab(code: str, secret: str) -> None:
+    st.html(_KEEP_SCRIPT % {"store": json.dumps(RECEIPT_STORE), "code": json.dumps(code),
+                            "secret": json.dumps(secret)}, unsafe_allow_javascript=True)
+
+
+def show_kept_receipt() -> None:
+    """On the form's first page: the receipt this tab was shown, if the page was reloaded on it."""
+    st.html(_SHOW_SCRIPT % {"store": json.dumps(RECEIPT_STORE), "ms": RECEIPT_KEPT_MINUTES * 60_000},
+            unsafe_allow_javascript=True)
+
+
 def confirmation() -> None:
     """A GOV.UK-style panel first: the 查询码 and the one-time 查询密码, large, with 复制 and 保存."""
     done = S.pf_done
@@ -170,6 +212,7 @@ def confirmation() -> None:
     st.html(f'<div class="confirm-panel" id="confirm-panel" tabindex="-1"><h1>预登记已提交</h1>{rows}</div>')
     if done["secret"]:
         st.html('<p class="once">查询密码只显示这一次。请现在抄下、复制或保存回执；不要告诉他人。</p>')
+        keep_in_tab(code, done["secret"])
         copy_button(f"查询码：{code} 查询密码：{done['secret']}", "复制查询码和查询密码")
     else:
         st.info("这份材料已经提交过了，上面是它的查询码。查询密码在第一次提交时已经显示。")

@@ -127,7 +127,7 @@ def petitioner() -> None:
 def matter() -> None:
     st.subheader("信访事项")
     have = S.pf_data.get("attachments") or []
-    with st.form("pf-matter"):
+    with st.form("pf-matter", enter_to_submit=False):   # Enter in 问题属地 must not send a half-filled step
         _text("district", "问题属地（区、县、市）", placeholder="例如：历下区", limit=F.LIMITS["district"])
         anchor("category")
         st.radio("类别", F.CATEGORIES, index=None, key=wkey("category"),
@@ -153,7 +153,7 @@ def matter() -> None:
 def history() -> None:
     st.subheader("是否已反映")
     st.caption("如实填写，有助于工作人员判断由谁办理、处于哪个阶段。")
-    with st.form("pf-history"):
+    with st.form("pf-history", enter_to_submit=False):
         anchor("raised_before")
         st.radio("这件事以前是否已向其他机关、单位反映过？", ("是", "否"), index=None,
                  key=wkey("raised_before"), horizontal=True)

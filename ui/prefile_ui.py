@@ -33,6 +33,8 @@ CSS = """
 .once {border-left:8px solid #a11212;padding:0.4rem 0.8rem;font-weight:700;font-size:1.1rem;margin:0 0 0.8rem 0;
   color:#1f1f1f;background:#fdeaea;}
 .step-progress {font-size:1rem;color:#444;margin:0;}
+.kept-receipt-clear {font-size:1rem;padding:0.5rem 1rem;margin:0 0 1rem 0;border:1px solid #0b6b2f;
+  border-radius:0.4rem;background:#fff;color:#0b6b2f;min-height:2.75rem;}
 .answer-value {white-space:pre-wrap;word-break:break-word;margin:0;}
 </style>
 """

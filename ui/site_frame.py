@@ -314,6 +314,26 @@ def open_at_top(view: str) -> None:
     scroll_to_top()
 
 
+_SCROLL_TO_SCRIPT = """
+<script>
+(function () {
+  const go = function () {
+    const el = window.parent.document.querySelector(%(selector)s) || document.querySelector(%(selector)s);
+    if (el) el.scrollIntoView({block: 'start'});
+  };
+  setTimeout(go, 150); setTimeout(go, 600);
+})(); /* %(n)s */
+</script>
+"""
+
+
+def scroll_to(selector: str) -> None:
+    """Bring the element `selector` names to the top of the screen after this run."""
+    n = st.session_state.get("_frame_view_n", 0) + 1
+    st.session_state["_frame_view_n"] = n
+    st.html(_SCROLL_TO_SCRIPT % {"selector": json.dumps(selector), "n": n}, unsafe_allow_javascript=True)
+
+
 def scroll_to_top() -> None:
     """Scroll the page to its top after this run (a new chapter chosen below the text it ends)."""
     n = st.session_state.get("_frame_view_n", 0) + 1

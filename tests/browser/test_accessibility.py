@@ -122,6 +122,11 @@ def test_high_contrast_draws_helper_text_solid_black(portal_url, phone, artifact
     phone.wait_for_timeout(800)
     phone.screenshot(path=str(artifacts / "phone-prefile-contrast.png"), full_page=True)
     assert phone.evaluate(FADED_TEXT) == []
+    # each text box framed in black on all four sides
+    frame = phone.get_by_label("姓名").evaluate(
+        "el => { const w = el.closest('[data-testid=\"stTextInputRootElement\"]'), cs = getComputedStyle(w);"
+        " return ['Top','Right','Bottom','Left'].map(s => [cs['border' + s + 'Width'], cs['border' + s + 'Color']]); }")
+    assert all(width == "2px" and color == "rgb(0, 0, 0)" for width, color in frame), frame
 
 
 def test_keyboard_focus_is_visible(portal_url, page):

