@@ -134,7 +134,12 @@ if response.uncertain:  # the articles are still shown: the notice only says how
     st.info(UNCERTAIN_NOTE, icon=":material/help:")
 
 cases = related_cases([h.provision_id for h in hits], published_cases(), min_score=RELATED_CUT_OFF)
-routes = next_steps(question=response.query, provision_ids=[h.provision_id for h in hits], library=library)
+if response.exact and (named := library.provision(hits[0].provision_id)) is not None:
+    # 民法典1077条 has no words of its own to go on: the article's text says what it is about, and
+    # the keyword hits after it are not about the question
+    routes = next_steps(question=f"{response.query}\n{named.text}", provision_ids=[named.id], library=library)
+else:
+    routes = next_steps(question=response.query, provision_ids=[h.provision_id for h in hits], library=library)
 # related cases beside the results on a wide screen; on a phone after the third article
 results, side = st.columns([3, 2], gap="medium") if cases else (st.container(), None)
 with results:

@@ -1,6 +1,8 @@
 """The 法律问答 page as a citizen sees it (AppTest). The engine behind it is whatever the process
 has ready: the hybrid engine, or keyword search while the index builds — both must answer these."""
 
+import re
+
 import pytest
 
 from tests.conftest import page_text
@@ -124,6 +126,29 @@ def test_next_step_box_follows_the_topic_with_its_limits_and_cites_real_articles
     assert "不是法律意见" in box                                      # the short disclaimer
     basis = next(m.value for m in at.markdown if str(m.value).startswith("依据："))
     assert "laodong-zhengyi-tiaojie-zhongcai-fa-2007" in basis and "第二十七条" in basis
+
+
+def test_an_article_opened_by_number_gets_the_next_steps_of_its_subject(app_page, monkeypatch):
+    """A bare reference has no words to go on, and the keyword hits after the named article are
+    about other things (here 刑法): the next steps follow the named article's own text (离婚冷静期
+    → family disputes)."""
+    from portal.search.api import SearchHit, SearchResponse
+
+    class Named:
+        def search(self, query, *, k=10):
+            return SearchResponse(query=query, exact=True, confident=True, hits=[
+                SearchHit("minfadian-2020:第一千零七十七条", 1.0),
+                *(SearchHit(f"xingfa-2023:第{n}条", 0.5) for n in ("二百六十四", "二百六十六", "二百七十四"))])
+
+    app_page("pages/ask.py")                      # ui.* imported, then the searcher replaced
+    import ui.search_engine
+
+    monkeypatch.setattr(ui.search_engine, "get_searcher", lambda: Named())
+    at = app_page("pages/ask.py", session_state={"ask_query": "民法典1077条"})
+    html = _html_bodies(at)
+    box = html[html.index('class="next-steps"'):]
+    routes = re.findall(r"<h3>(.*?)</h3>", box)
+    assert routes and routes[0].startswith("家庭纠纷"), routes
 
 
 def test_stolen_phone_points_to_110(app_page):
