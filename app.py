@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui.accessibility import accessibility_controls
-from ui.auth import current_actor
+from ui.auth import announce_restored, current_actor
 from ui.frame import leave_pages_folder_mode, page_frame
 from ui.resources import ensure_database
 from ui.site_frame import footer, framework_script, header, open_at_top
@@ -34,6 +34,7 @@ st.session_state["page_entered"] = st.session_state.get("_page_current") != page
 st.session_state["_page_current"] = page.url_path
 framework_script()
 header()
+announce_restored()
 accessibility_controls()
 open_at_top(page.url_path + "?" + "&".join(f"{k}={v}" for k, v in sorted(st.query_params.to_dict().items())
                                             if k != "a11y")

@@ -15,7 +15,7 @@ from portal.field_errors import ValidationFailed
 from portal.roles import EDITOR
 from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text
-from ui.auth import require_page
+from ui.auth import USER_SCOPED, require_page
 from ui.links import provision_link
 from ui.resources import get_library
 
@@ -44,7 +44,7 @@ if failure:
 
 # what was typed into each case, kept while another case is open: Streamlit forgets the values of
 # widgets a run does not draw, and switching 选择案例 would otherwise throw unsaved edits away
-KEPT: dict[str, object] = st.session_state.setdefault("cases-kept", {})
+KEPT: dict[str, object] = st.session_state.setdefault(f"{USER_SCOPED}cases-kept", {})   # this user's only
 
 
 def field(widget_key: str, saved_value: object) -> str:

@@ -3,11 +3,13 @@
 import streamlit as st
 
 from portal.staff.passwords import MIN_PASSWORD_LENGTH
-from ui.auth import current_actor, oidc_configured, sign_in, sign_out
+from ui.auth import current_actor, oidc_configured, restore_typed_text, sign_in, sign_out
 from ui.staff_nav import WANTED, allowed_staff_pages, staff_title
 
 actor = current_actor()
 wanted = st.session_state.get(WANTED)
+if actor is not None:   # signed in again after an expiry: what they were typing, back in its boxes
+    restore_typed_text(actor.username)
 if actor is not None and wanted:
     st.session_state.pop(WANTED, None)
     if wanted in allowed_staff_pages(actor):   # signed in (again): on to the page that was asked for
@@ -30,7 +32,7 @@ if oidc_configured() and st.user.is_logged_in:
     if st.button("退出统一身份认证", key="oidc-logout"):
         st.logout()
 if st.session_state.pop("staff_expired", False):
-    st.info("您已较长时间未操作，为安全起见已自动退出，请重新登录。未保存的内容需要重新填写。")
+    st.info("您已较长时间未操作，为安全起见已自动退出，请重新登录。同一账号重新登录后，会恢复您刚才填写的文字。")
 if wanted:
     st.info(f"请先登录，登录后将打开“{staff_title(wanted)}”。")
 st.caption("本页面仅供信访工作人员使用。群众办理业务请使用左侧“公众服务”栏目。")

@@ -15,6 +15,45 @@ from portal.staff.oidc import parse_role_map, roles_for
 from ui.prefile_ui import client_info
 
 TOKEN_KEY = "staff_token"
+USER_KEY = "staff_user"     # who signed in on this tab: typed text is given back to them only
+KEPT_KEY = "staff_kept"     # (username, {widget key: text}) kept when the session expired
+# session keys holding one staff member's unsaved work (e.g. staff_cases' drafts): dropped on
+# signing out and when someone else signs in on the tab
+USER_SCOPED = "staffdata-"
+# never kept across an expiry: credentials, and the keys that say who is signed in
+_NOT_KEPT = ("login-", "password", "-pw-", TOKEN_KEY, USER_KEY, KEPT_KEY, "staff_")
+
+
+def _drop_user_scoped() -> None:
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(USER_SCOPED)]:
+        del st.session_state[key]
+
+
+def _typed_text() -> dict[str, str]:
+    """The text in the page's boxes (str values of widget keys), to give back after signing in."""
+    return {k: v for k, v in st.session_state.items()
+            if isinstance(k, str) and isinstance(v, str) and v.strip() and not k.startswith("_")
+            and not any(part in k for part in _NOT_KEPT)}
+
+
+def announce_restored() -> None:
+    """Once, on the page the text was given back to."""
+    if st.session_state.pop("staff_restored", False):
+        st.toast("已恢复您退出登录前填写的内容，请核对后再保存。", icon=":material/restore:")
+
+
+def restore_typed_text(username: str) -> bool:
+    """After signing in: the text kept when this user's session expired, into boxes left empty.
+    Another user signing in on the same tab gets nothing (and the kept text is dropped)."""
+    kept = st.session_state.pop(KEPT_KEY, None)
+    if kept and kept[0] != username:   # someone else: nothing of the other person's work
+        _drop_user_scoped()
+    if not kept or kept[0] != username:
+        return False
+    for key, value in kept[1].items():
+        st.session_state.setdefault(key, value)
+    st.session_state["staff_restored"] = bool(kept[1])
+    return True
 
 
 def oidc_configured() -> bool:
@@ -59,6 +98,8 @@ def current_actor() -> Actor | None:
     if actor is None:
         st.session_state.pop(TOKEN_KEY, None)
         st.session_state["staff_expired"] = True
+        if who := st.session_state.pop(USER_KEY, None):   # what they were typing is not lost
+            st.session_state[KEPT_KEY] = (who, _typed_text())
         if oidc_roles is not None:
             st.logout()  # else the identity-provider cookie would silently open a new session
     return actor
@@ -70,12 +111,16 @@ def sign_in(username: str, password: str) -> staff_auth.LoginOutcome:
                                    client=client_info())
     if outcome.ok:
         st.session_state[TOKEN_KEY] = outcome.token
+        st.session_state[USER_KEY] = outcome.actor.username if outcome.actor else username.strip()
         st.session_state.pop("staff_expired", None)
     return outcome
 
 
 def sign_out() -> None:
     token = st.session_state.pop(TOKEN_KEY, None)
+    st.session_state.pop(USER_KEY, None)
+    st.session_state.pop(KEPT_KEY, None)
+    _drop_user_scoped()
     with session_scope() as session:
         staff_auth.logout(session=session, token=token)
     if oidc_configured() and st.user.is_logged_in:

@@ -189,3 +189,51 @@ def test_a_refused_new_account_keeps_what_was_typed_and_a_created_one_empties_th
     [b for b in at.button if b.label == "创建账号"][0].click().run()
     assert f"已创建账号 {name}" in page_text(at)
     assert at.text_input(key="new-username").value == "" and at.multiselect(key="new-roles").value == []
+
+
+def _expire_sessions_of(username: str) -> None:
+    import datetime as dt
+
+    from portal.staff.models import StaffSession
+
+    with Session(ready_engine()) as s:
+        for row in s.exec(select(StaffSession).where(StaffSession.username == username)):
+            row.last_seen_at = row.last_seen_at - dt.timedelta(hours=3)
+            s.add(row)
+        s.commit()
+
+
+def _sign_in_on(at, name: str) -> None:
+    at.switch_page("pages/staff_login.py")   # where the browser is after the redirect
+    at.text_input(key="login-username").input(name)
+    at.text_input(key="login-password").input(PASSWORD)
+    [b for b in at.button if b.label == "登录"][0].click().run()
+
+
+def test_text_typed_before_the_session_expired_comes_back_after_signing_in_again(app_page):
+    """The session runs out while a case is being written: 保存 leads to 工作人员登录, and signing in
+    as the same person opens the page with the text back in its boxes; a colleague signing in on
+    the same tab gets none of it."""
+    engine = ready_engine()
+    editor, colleague = f"e{uuid.uuid4().hex[:8]}", f"c{uuid.uuid4().hex[:8]}"
+    with Session(engine) as s:
+        make_user(s, editor, EDITOR)
+        make_user(s, colleague, EDITOR)
+        s.commit()
+    for who, gets_it_back in ((editor, True), (colleague, False)):
+        at = app_page("pages/staff_login.py")
+        _sign_in_on(at, editor)
+        at.switch_page("pages/staff_cases.py").run()
+        at.text_input(key="title-new").input("写了二十分钟的案例标题")
+        at.text_area(key="facts-new").input("案情写了很长一段。")
+        at.run()
+        _expire_sessions_of(editor)
+        at.button(key="save-new").click().run()                     # the session has run out
+        assert "您已较长时间未操作" in page_text(at) and "请先登录，登录后将打开“典型案例管理”" in page_text(at)
+        _sign_in_on(at, who)
+        assert [t.value for t in at.title] == ["典型案例管理"]
+        title = at.text_input(key="title-new").value
+        assert (title == "写了二十分钟的案例标题") == gets_it_back, (who, title)
+        assert (at.text_area(key="facts-new").value == "案情写了很长一段。") == gets_it_back
+        assert any("已恢复您退出登录前填写的内容" in t.value for t in at.toast) == gets_it_back
+        assert "staff_kept" not in at.session_state
