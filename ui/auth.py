@@ -21,7 +21,7 @@ KEPT_KEY = "staff_kept"     # (username, {widget key: text}) kept when the sessi
 # signing out and when someone else signs in on the tab
 USER_SCOPED = "staffdata-"
 # never kept across an expiry: credentials, and the keys that say who is signed in
-_NOT_KEPT = ("login-", "password", "-pw-", TOKEN_KEY, USER_KEY, KEPT_KEY, "staff_")
+_NOT_KEPT = ("login-", "password", "-pw-", "confirm", "secret", TOKEN_KEY, USER_KEY, KEPT_KEY, "staff_")
 
 
 def _drop_user_scoped() -> None:

@@ -237,3 +237,20 @@ def test_text_typed_before_the_session_expired_comes_back_after_signing_in_again
         assert (at.text_area(key="facts-new").value == "案情写了很长一段。") == gets_it_back
         assert any("已恢复您退出登录前填写的内容" in t.value for t in at.toast) == gets_it_back
         assert "staff_kept" not in at.session_state
+
+
+def test_no_password_box_is_ever_kept_across_an_expiry():
+    """Every password box's key (as written in pages/ and ui/) is one the expiry keeping skips."""
+    import re
+    from pathlib import Path
+
+    from tests.conftest import ROOT
+    from ui.auth import _NOT_KEPT
+
+    keys = []
+    for path in [*Path(ROOT, "pages").glob("*.py"), *Path(ROOT, "ui").glob("*.py")]:
+        for call in re.findall(r"text_input\([^()]*?type=\"password\"[^()]*?\)|text_input\([^()]*?\)", path.read_text()):
+            if 'type="password"' in call and (m := re.search(r'key=f?"([^"]+)"', call)):
+                keys.append(m.group(1))
+    assert len(keys) >= 5, keys
+    assert all(any(part in key for part in _NOT_KEPT) for key in keys), keys
