@@ -92,22 +92,43 @@ def test_login_and_logout_through_the_page(app_page):
     assert [e.action for e in failed] == ["login_failed"]  # the typed name only as a keyed hash
 
 
+def _accounts(*roles: str) -> list[str]:
+    """A fresh staff account per role; their user names."""
+    names = [f"u{uuid.uuid4().hex[:8]}" for _ in roles]
+    with Session(ready_engine()) as s:
+        for name, role in zip(names, roles, strict=True):
+            make_user(s, name, role)
+        s.commit()
+    return names
+
+
+def _expire_sessions_of(username: str) -> None:
+    import datetime as dt
+
+    from portal.staff.models import StaffSession
+
+    with Session(ready_engine()) as s:
+        for row in s.exec(select(StaffSession).where(StaffSession.username == username)):
+            row.last_seen_at = row.last_seen_at - dt.timedelta(hours=3)
+            s.add(row)
+        s.commit()
+
+
+def _sign_in_on(at, name: str) -> None:
+    at.switch_page("pages/staff_login.py")   # where the browser is after the redirect (AppTest stays)
+    at.text_input(key="login-username").input(name)
+    at.text_input(key="login-password").input(PASSWORD)
+    [b for b in at.button if b.label == "登录"][0].click().run()
+
+
 def test_a_staff_page_opened_signed_out_opens_after_signing_in(app_page):
     """A reload or a bookmark of 预登记办理 (a new session): sign in, and the queue opens; an 编辑
     is told the page is not theirs instead of landing on the home page."""
-    engine = ready_engine()
-    handler, editor = f"h{uuid.uuid4().hex[:8]}", f"e{uuid.uuid4().hex[:8]}"
-    with Session(engine) as s:
-        make_user(s, handler, HANDLER)
-        make_user(s, editor, EDITOR)
-        s.commit()
+    handler, editor = _accounts(HANDLER, EDITOR)
     for name, lands in ((handler, "预登记办理"), (editor, "工作台")):
         at = app_page("pages/staff_queue.py")
         assert "请先登录，登录后将打开“预登记办理”" in page_text(at)
-        at.switch_page("pages/staff_login.py")   # where the browser now is (AppTest keeps the first page)
-        at.text_input(key="login-username").input(name)
-        at.text_input(key="login-password").input(PASSWORD)
-        [b for b in at.button if b.label == "登录"][0].click().run()
+        _sign_in_on(at, name)
         assert [t.value for t in at.title] == [lands], name
         if name == editor:
             assert "您的账号没有使用“预登记办理”的权限" in page_text(at)
@@ -191,35 +212,11 @@ def test_a_refused_new_account_keeps_what_was_typed_and_a_created_one_empties_th
     assert at.text_input(key="new-username").value == "" and at.multiselect(key="new-roles").value == []
 
 
-def _expire_sessions_of(username: str) -> None:
-    import datetime as dt
-
-    from portal.staff.models import StaffSession
-
-    with Session(ready_engine()) as s:
-        for row in s.exec(select(StaffSession).where(StaffSession.username == username)):
-            row.last_seen_at = row.last_seen_at - dt.timedelta(hours=3)
-            s.add(row)
-        s.commit()
-
-
-def _sign_in_on(at, name: str) -> None:
-    at.switch_page("pages/staff_login.py")   # where the browser is after the redirect
-    at.text_input(key="login-username").input(name)
-    at.text_input(key="login-password").input(PASSWORD)
-    [b for b in at.button if b.label == "登录"][0].click().run()
-
-
 def test_text_typed_before_the_session_expired_comes_back_after_signing_in_again(app_page):
     """The session runs out while a case is being written: 保存 leads to 工作人员登录, and signing in
     as the same person opens the page with the text back in its boxes; a colleague signing in on
     the same tab gets none of it."""
-    engine = ready_engine()
-    editor, colleague = f"e{uuid.uuid4().hex[:8]}", f"c{uuid.uuid4().hex[:8]}"
-    with Session(engine) as s:
-        make_user(s, editor, EDITOR)
-        make_user(s, colleague, EDITOR)
-        s.commit()
+    editor, colleague = _accounts(EDITOR, EDITOR)
     for who, gets_it_back in ((editor, True), (colleague, False)):
         at = app_page("pages/staff_login.py")
         _sign_in_on(at, editor)
