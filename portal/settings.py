@@ -7,6 +7,7 @@ README.md (a test checks that).
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from dataclasses import dataclass, fields
@@ -103,10 +104,26 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         else:
             values[f.name] = str(raw)
     if "database_url" not in values and "data_dir" in values:
-        # no DATABASE_URL: the SQLite file lives in the data folder, as the README says (it was
-        # always PROJECT_ROOT/data, so backing up PORTAL_DATA_DIR missed the database)
-        values["database_url"] = f"sqlite:///{Path(values['data_dir']) / 'portal.db'}"
+        values["database_url"] = f"sqlite:///{_sqlite_file(Path(values['data_dir']))}"
     return Settings(**values)
+
+
+_OLD_DEFAULT_DB = PROJECT_ROOT / "data" / "portal.db"
+
+
+def _sqlite_file(data_dir: Path) -> Path:
+    """No DATABASE_URL: the SQLite file lives in the data folder, as the README says. Until
+    2026-12-04 it stayed in PROJECT_ROOT/data whatever PORTAL_DATA_DIR said; an installation that
+    has its database there and none in the data folder keeps using it (with a warning saying how to
+    move it), so an upgrade never starts on an empty database."""
+    wanted = data_dir / "portal.db"
+    if not wanted.exists() and _OLD_DEFAULT_DB.exists() and wanted.resolve() != _OLD_DEFAULT_DB.resolve():
+        logging.getLogger(__name__).warning(
+            "the database is at %s, not in PORTAL_DATA_DIR (%s): stop the portal and move it there "
+            "(with its -wal and -shm files), or set DATABASE_URL=sqlite:///%s", _OLD_DEFAULT_DB, data_dir,
+            _OLD_DEFAULT_DB)
+        return _OLD_DEFAULT_DB
+    return wanted
 
 
 @lru_cache(maxsize=1)

@@ -40,6 +40,7 @@ def test_without_database_url_the_sqlite_file_is_in_the_data_folder(tmp_path, mo
     """PORTAL_DATA_DIR holds the database when DATABASE_URL is not set (as the README says), so a
     copy of the data folder is a copy of everything; DATABASE_URL still wins when given."""
     monkeypatch.setattr("portal.settings._secrets_file", lambda: {})
+    monkeypatch.setattr("portal.settings._OLD_DEFAULT_DB", tmp_path / "no-old-database" / "portal.db")
     data = tmp_path / "data"
     assert load_settings({"PORTAL_DATA_DIR": str(data)}).database_url == f"sqlite:///{data / 'portal.db'}"
     given = load_settings({"PORTAL_DATA_DIR": str(data), "DATABASE_URL": "postgresql+psycopg://u@127.0.0.1/x"})
@@ -47,3 +48,19 @@ def test_without_database_url_the_sqlite_file_is_in_the_data_folder(tmp_path, mo
     from portal.settings import PROJECT_ROOT
 
     assert load_settings({}).database_url == f"sqlite:///{PROJECT_ROOT / 'data' / 'portal.db'}"
+
+
+def test_an_installation_with_its_database_in_the_old_place_keeps_using_it(tmp_path, monkeypatch, caplog):
+    """Before this change the file stayed in the project's data/ whatever PORTAL_DATA_DIR said: an
+    upgrade must not start on an empty database in the data folder, and the log says how to move."""
+    monkeypatch.setattr("portal.settings._secrets_file", lambda: {})
+    old = tmp_path / "project-data" / "portal.db"
+    old.parent.mkdir()
+    old.write_bytes(b"")
+    monkeypatch.setattr("portal.settings._OLD_DEFAULT_DB", old)
+    data = tmp_path / "data"
+    assert load_settings({"PORTAL_DATA_DIR": str(data)}).database_url == f"sqlite:///{old}"
+    assert "move it there" in caplog.text
+    data.mkdir()
+    (data / "portal.db").write_bytes(b"")                       # moved: the data folder's file wins
+    assert load_settings({"PORTAL_DATA_DIR": str(data)}).database_url == f"sqlite:///{data / 'portal.db'}"
