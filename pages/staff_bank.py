@@ -52,7 +52,8 @@ def attempt(action, success: str, clear: tuple[str, ...] = ()) -> None:
     st.rerun()
 
 
-questions_tab, sent_tab = st.tabs(["问题库", f"群众来问（{len(pending)}）"])
+# the chosen tab is kept across reruns (typing in a 群众来问 box once sent the page back to 问题库)
+questions_tab, sent_tab = st.tabs(["问题库", f"群众来问（{len(pending)}）"], key="bank-tabs", on_change="rerun")
 
 with questions_tab:
     cols = st.columns(2)

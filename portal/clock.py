@@ -89,7 +89,9 @@ class StatutoryClock:
         return ACCEPTANCE_NOTICE.deadline(self.received)
 
     def handling_due(self, *, extended: bool = False) -> dt.date:
-        start = self.accepted or self.acceptance_due()
+        # not yet accepted: at the latest on the acceptance period's real last day (moved past
+        # 法定休假日), so the projection agrees with the acceptance date the pages show
+        start = self.accepted or last_day(self.acceptance_due())
         return HANDLING.deadline(start, extended=extended)
 
     def review_request_due(self) -> dt.date | None:
@@ -118,7 +120,7 @@ class StatutoryClock:
             due = rule.deadline(start)
             extended = rule.deadline(start, extended=True) if rule.extension_days else None
             out.append(Milestone(rule=rule, start=start, due=due, due_extended=extended, recorded=recorded))
-            start = extended or due
+            start = last_day(extended or due)   # the next step starts after the real last day
         return out
 
 

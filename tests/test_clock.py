@@ -3,7 +3,15 @@
 import datetime as dt
 import re
 
-from portal.clock import ACCEPTANCE_NOTICE, HANDLING, RECHECK_ANSWER, REVIEW_REQUEST, RULES, StatutoryClock
+from portal.clock import (
+    ACCEPTANCE_NOTICE,
+    HANDLING,
+    RECHECK_ANSWER,
+    REVIEW_REQUEST,
+    RULES,
+    StatutoryClock,
+    last_day,
+)
 from portal.laws.numerals import cn_to_int
 
 
@@ -31,7 +39,9 @@ def test_projected_dates():
     assert [m.rule for m in steps] == list(RULES)
     assert steps[0].due == dt.date(2026, 12, 14)
     assert steps[1].due_extended == dt.date(2027, 3, 14)
-    assert steps[2].start == dt.date(2027, 3, 14) and steps[2].due == dt.date(2027, 4, 13)
+    # 2027-03-14 is a Sunday: the extended handling period really ends on Monday 15 March, and the
+    # projected 请求复查 window runs from there (民法典 第二百零三条)
+    assert steps[2].start == dt.date(2027, 3, 15) and steps[2].due == dt.date(2027, 4, 14)
     assert steps[-1].rule is RECHECK_ANSWER
 
 
@@ -55,3 +65,13 @@ def test_last_day_moves_past_weekends_and_public_holidays_but_not_adjusted_workd
     assert last_day(d(2026, 2, 14)) == d(2026, 2, 14)       # a Saturday worked before 春节
     assert last_day(d(2026, 2, 15)) == d(2026, 2, 24)       # 春节 15–23
     assert is_rest_day(d(2025, 10, 8)) and not is_rest_day(d(2025, 10, 11))
+
+
+def test_a_projection_starts_from_the_real_last_day_of_the_step_before():
+    """Received 5 December 2026: 受理告知 nominally ends Sunday 20 December, really Monday 21; the
+    projected 办结 date counts 60 days from the 21st, as the page's 顺延至 headline implies (it
+    counted from the 20th and came out a day early)."""
+    clock = StatutoryClock(dt.date(2026, 12, 5))
+    assert clock.acceptance_due() == dt.date(2026, 12, 20) and last_day(dt.date(2026, 12, 20)) == dt.date(2026, 12, 21)
+    assert clock.handling_due() == dt.date(2027, 2, 19)
+    assert clock.timeline()[1].due == dt.date(2027, 2, 19)

@@ -66,8 +66,9 @@ def show_similar(items: list[SimilarQuestion], library: Library) -> None:
 
 def send_to_staff(query: str) -> None:
     """Opt-in: a citizen sends a question that found nothing useful to the bureau's staff."""
-    with st.expander("没有找到有用的条文？把问题发给工作人员"):
-        if st.session_state.get("bank-sent") == query:
+    sent = st.session_state.get("bank-sent") == query
+    with st.expander("没有找到有用的条文？把问题发给工作人员", expanded=sent):   # open: the 已发送 is seen
+        if sent:
             st.success("已发送。工作人员整理后会把答案收入常见问题，届时可在“相似问题”中看到。不会单独回复您。")
             return
         st.warning("请不要写姓名、身份证号、电话、住址等个人信息。发送的问题中的身份证号和电话号码会被自动隐去；"

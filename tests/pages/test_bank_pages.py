@@ -55,6 +55,8 @@ def test_citizen_sends_a_question_masked_and_is_told_what_happens(app_page):
     at.button(key="bank-send").click().run()
     assert not at.exception
     assert "已发送" in page_text(at)
+    [box] = [e for e in at.expander if e.label.startswith("没有找到有用的条文")]
+    assert box.proto.expanded            # the 已发送 is in view, not inside a folded box
     with Session(ready_engine()) as s:
         stored = s.exec(select(SentQuestion).order_by(col(SentQuestion.id).desc())).first()
     assert stored.text == text.replace("13812345678", "138****5678")

@@ -72,8 +72,9 @@ def test_answered_on_1_december_the_review_window_ends_31_december(db_engine):
     assert lines["请求复查"].due == dt.date(2026, 12, 31)
     assert "收到书面答复之日（2026年12月1日）" in lines["请求复查"].text
     assert "2027" not in lines["请求复查"].text
-    # later steps are projected from the recorded answer: 复查意见 by 30 January, 复核 after that
-    assert lines["复查意见"].due == dt.date(2027, 1, 30) and lines["请求复核"].due == dt.date(2027, 3, 1)
+    # later steps are projected from the recorded answer: 复查意见 by 30 January (a Saturday, so really
+    # Monday 1 February), 请求复核 30 days after that
+    assert lines["复查意见"].due == dt.date(2027, 1, 30) and lines["请求复核"].due == dt.date(2027, 3, 3)
     assert view.days_left is None                                    # closed: no running deadline
     assert staff_view.registered_date == dt.date(2026, 10, 31)
     assert staff_view.answered_date == dt.date(2026, 12, 1)
