@@ -11,6 +11,7 @@ from portal.search.related import RELATED_CUT_OFF, related_cases
 from portal.search.stats import record_open
 from portal.search.throttle import RateLimited, allow_question
 from portal.text.escape import markdown_escape
+from ui.accessibility import PARAM as A11Y_PARAM
 from ui.ask_view import ASK_CSS, HOTLINE_HTML, UNCERTAIN_NOTE, result_card_html
 from ui.auth import current_actor
 from ui.bank_view import file_into_bank, send_to_staff, show_similar, similar_questions
@@ -21,6 +22,7 @@ from ui.resources import get_library
 from ui.search_engine import get_searcher, index_status
 
 log = logging.getLogger(__name__)
+OWN_PARAMS = ("q", A11Y_PARAM)   # the address parameters this page keeps; any other is another page's
 library = get_library()
 st.html(ASK_CSS)
 
@@ -53,7 +55,7 @@ elif st.query_params.get("q") and (st.query_params.get("q") != st.session_state.
     st.session_state["ask_current"] = st.session_state["ask_input"]
     st.session_state["ask_box"] = st.session_state.get("ask_box", 0) + 1
 elif (not st.query_params.get("q") and st.session_state.get("ask_current")
-      and all(k in ("q", "a11y") for k in st.query_params)):
+      and all(k in OWN_PARAMS for k in st.query_params)):
     # Back to a bare /ask (or 法律问答 chosen in the menu): the screen follows the address, instead of
     # writing the old question back into it (Back would then do nothing). Not the entry st.switch_page
     # leaves behind on the way to an article (/ask?law=…&article=…): Back from the article lands
@@ -94,7 +96,7 @@ with st.form("ask-form", border=False):
         st.session_state["ask_current"] = st.session_state["ask_input"]
 
 query = st.session_state.get("ask_current")
-for stale in [k for k in st.query_params if k not in ("q", "a11y")]:   # Back may carry another page's
+for stale in [k for k in st.query_params if k not in OWN_PARAMS]:   # Back may carry another page's
     del st.query_params[stale]
 if query and query.strip() and st.query_params.get("q") != query:
     st.query_params["q"] = query

@@ -20,8 +20,9 @@ KEPT_KEY = "staff_kept"     # (username, {widget key: text}) kept when the sessi
 # session keys holding one staff member's unsaved work (e.g. staff_cases' drafts): dropped on
 # signing out and when someone else signs in on the tab
 USER_SCOPED = "staffdata-"
-# never kept across an expiry: credentials, and the keys that say who is signed in
-_NOT_KEPT = ("login-", "password", "-pw-", "confirm", "secret", TOKEN_KEY, USER_KEY, KEPT_KEY, "staff_")
+# never kept across an expiry: credentials, and the keys that say who is signed in (staff_token,
+# staff_user, staff_kept …)
+_NOT_KEPT = ("login-", "password", "-pw-", "confirm", "secret", "staff_")
 
 
 def _drop_user_scoped() -> None:
@@ -46,9 +47,10 @@ def restore_typed_text(username: str) -> bool:
     """After signing in: the text kept when this user's session expired, into boxes left empty.
     Another user signing in on the same tab gets nothing (and the kept text is dropped)."""
     kept = st.session_state.pop(KEPT_KEY, None)
-    if kept and kept[0] != username:   # someone else: nothing of the other person's work
+    if not kept:
+        return False
+    if kept[0] != username:   # someone else: nothing of the other person's work
         _drop_user_scoped()
-    if not kept or kept[0] != username:
         return False
     for key, value in kept[1].items():
         st.session_state.setdefault(key, value)
