@@ -137,8 +137,8 @@ if response.uncertain:  # the articles are still shown: the notice only says how
 
 cases = related_cases([h.provision_id for h in hits], published_cases(), min_score=RELATED_CUT_OFF)
 if response.exact and (named := library.provision(hits[0].provision_id)) is not None:
-    # 民法典1077条 has no words of its own to go on: the article's text says what it is about, and
-    # the keyword hits after it are not about the question
+    # 民法典1077条 has no words of its own to go on: the article's text says what it is about (the
+    # hits after it are the articles beside it, not the question's subject)
     routes = next_steps(question=f"{response.query}\n{named.text}", provision_ids=[named.id], library=library)
 else:
     routes = next_steps(question=response.query, provision_ids=[h.provision_id for h in hits], library=library)

@@ -30,6 +30,7 @@ from portal.search.exact import (
     find_reference,
     normalise_query,
     unknown_law_reference,
+    without_article_numbers,
 )
 from portal.search.fusion import ranked, rrf, top_rows
 from portal.search.learned import apply_adapter, learned_directory, load_adapter, question_bank
@@ -555,15 +556,22 @@ class SearchEngine:
             message = self.missing_article_note(ref)
         if checked.problem is QueryProblem.NOT_CHINESE and not exact_hits:
             return SearchResponse(query=query, confident=False, message=checked.message)
-        # a named article needs no model: the hits after it come from keyword search (fast)
-        components = ("lexical", "priors") if exact_hits else None
-        ranking = self.rank(text, k=k + len(exact_hits), components=components)
+        if exact_hits:
+            # a named article needs no model: the hits after it come from keyword search (fast) on
+            # the question's words and the article's own text, without the article number (民法典1077条
+            # says nothing else, and every law has a 第三十二条)
+            named = self.corpus.documents[self._row_of[exact_hits[0].provision_id]]
+            words = without_article_numbers(text)
+            ranking = self.rank(f"{words}\n{named.text}", k=k + 1, components=("lexical", "priors"))
+            terms = self.highlightable(self.query_terms(words)[0])   # marked: the question's words only
+        else:
+            ranking = self.rank(text, k=k)
+            terms = self.highlightable(ranking.terms)
         confident = bool(exact_hits) or self._confident(ranking)
         if ref is None:
             message += self.law_note(text, answered=confident)
         seen = {h.provision_id for h in exact_hits}
         hits = list(exact_hits)
-        terms = self.highlightable(ranking.terms)
         for row, score in ranking.rows:
             pid = self.corpus.documents[row].id
             if pid not in seen and len(hits) < k:

@@ -107,6 +107,12 @@ def find_reference(query: str, aliases: Mapping[str, str], known_ids: Mapping[st
     return ArticleRef(slug, number, sub, pid if pid in known_ids else None, named)
 
 
+def without_article_numbers(text: str) -> str:
+    """The text without its article numbers (第三十二条, 1077条, 第十条之一): what is left of a
+    question about a named article for finding the articles beside it (every law has a 第三十二条)."""
+    return _WITH_TIAO.sub(" ", text)
+
+
 def names_other_law(before: str) -> bool:
     """Whether the text before an article number ends with a law's name (婚姻法, 种子法, …条例): with
     no name the library knows, that is a law it does not ship. A bare 规定 or 法 is not a name

@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from portal.laws.ids import label_of
 from portal.search.api import SearchResponse
 from portal.search.engine import SearchEngine
 
@@ -195,3 +196,18 @@ def test_a_question_asked_again_is_not_encoded_again(library, tmp_path):
     assert Counting.questions == 1 and again == first
     engine.forget_queries()
     assert engine.search("物业服务企业不履行义务怎么办", k=5) == first and Counting.questions == 2
+
+
+@pytest.mark.parametrize(("query", "law", "about"), [
+    # 1077 is the divorce cooling-off period: what follows is about divorce, in the same law
+    ("民法典1077条", "minfadian-2020", {"第一千零七十六条", "第一千零七十八条", "第一千零七十九条"}),
+    # every law has a 第三十二条: what follows a 信访工作条例 article is the 信访工作条例's
+    ("信访工作条例第三十二条", "xinfang-gongzuo-tiaoli-2022", {"第三十一条", "第三十五条", "第三十六条"}),
+])
+def test_the_articles_after_a_named_one_are_about_it_not_its_number(fake_engine, query, law, about):
+    hits = fake_engine.search(query, k=8).hits
+    assert hits[0].provision_id.startswith(law)
+    after = hits[1:]
+    assert after and all(h.provision_id.startswith(law + ":") for h in after[:4])
+    assert about & {label_of(h.provision_id) for h in after[:6]}
+    assert not any(label_of(h.provision_id) == label_of(hits[0].provision_id) for h in after)
