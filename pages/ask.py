@@ -89,8 +89,10 @@ def index_progress() -> None:
 index_progress()
 
 with st.form("ask-form", border=False):
-    st.text_input("您的问题", key=box_key, max_chars=5000,
-                  placeholder="例如：老板拖欠工资，能申请仲裁吗？")
+    # grows with what is typed: a long account stays readable while it is written (the search
+    # reads the first 500 characters and says so; no cap here, a paste over a cap is dropped)
+    st.text_area("您的问题", key=box_key, height="content",
+                 placeholder="例如：老板拖欠工资，能申请仲裁吗？")
     if st.form_submit_button("查找相关条文", type="primary", icon=":material/search:"):
         st.session_state["ask_input"] = st.session_state.get(box_key, "")
         st.session_state["ask_current"] = st.session_state["ask_input"]

@@ -202,6 +202,8 @@ FRAME_CSS = """
 .copy-status {margin-left:0.6rem;font-weight:700;color:#0b6b2f;}
 /* what a citizen types is as legible as the labels (Streamlit draws it at 14 px; phones zoom in below 16) */
 .stApp input, .stApp textarea {font-size:1rem !important;}
+/* room under a text area's last line for the 回车换行 hint drawn over its bottom edge */
+.stApp [data-testid="stTextArea"] textarea {padding-bottom:1.6rem !important;}
 /* a progress bar's words (索引建立中…) at the size of the text around them */
 .stApp [data-testid="stProgress"] p {font-size:1rem !important;}
 /* a chosen file's name and size as legible as the rest (Streamlit draws the size at 12 px) */

@@ -10,10 +10,24 @@ IN_VIEW = """(sel) => { const el = document.querySelector(sel); if (!el) return 
   const r = el.getBoundingClientRect(); return [r.top, r.bottom, window.innerHeight]; }"""
 
 
+def test_a_long_account_stays_readable_while_it_is_typed(portal_url, phone):
+    """The question box grows with the text: a citizen sees all of a long account, not its first
+    words on one line."""
+    phone.goto(f"{portal_url}/ask")
+    wait_for_app(phone, "您的问题")
+    box = phone.get_by_label("您的问题").first
+    box.fill("我在一家工厂上班三年了，老板一直没有给我们交社保，上个月突然说工厂效益不好让我们自己走人，"
+             "也不给任何补偿，工资还欠了两个月没发，我该怎么办？")
+    phone.wait_for_timeout(800)
+    scroll, client = box.evaluate("el => [el.scrollHeight, el.clientHeight]")
+    assert scroll <= client + 2, (scroll, client)            # nothing hidden behind a scroll bar
+    assert client > 100                                      # several lines, not one
+
+
 def test_ask_next_step_article_and_back_restores_the_results(portal_url, phone, artifacts):
     phone.goto(f"{portal_url}/ask")
     wait_for_app(phone, "您的问题")
-    phone.get_by_test_id("stTextInputField").fill("老板拖欠工资一年多了，还能申请劳动仲裁吗？")
+    phone.get_by_label("您的问题").first.fill("老板拖欠工资一年多了，还能申请劳动仲裁吗？")
     phone.get_by_role("button", name="查找相关条文").click()
     wait_for_app(phone, "下一步怎么办")
     box = phone.locator(".next-steps")
@@ -31,7 +45,7 @@ def test_ask_next_step_article_and_back_restores_the_results(portal_url, phone, 
     phone.screenshot(path=str(artifacts / "journey-ask-article-phone.png"))
     phone.go_back()
     wait_for_app(phone, "下一步怎么办")
-    assert phone.get_by_test_id("stTextInputField").input_value() == "老板拖欠工资一年多了，还能申请劳动仲裁吗？"
+    assert phone.get_by_label("您的问题").first.input_value() == "老板拖欠工资一年多了，还能申请劳动仲裁吗？"
     assert phone.get_by_role("button", name=re.compile("^在法规库中阅读")).count() >= 3
     assert "q=" in phone.url and "law=" not in phone.url       # the address names what is on screen
     phone.screenshot(path=str(artifacts / "journey-ask-back-phone.png"))
@@ -361,7 +375,7 @@ def test_back_after_asking_leaves_the_question_and_forward_brings_it_back(portal
     back into the address, so the first Back did nothing); Forward shows the results again."""
     phone.goto(f"{portal_url}/ask")
     wait_for_app(phone, "您的问题")
-    phone.get_by_test_id("stTextInputField").fill("邻居装修噪音太大怎么办")
+    phone.get_by_label("您的问题").first.fill("邻居装修噪音太大怎么办")
     phone.get_by_role("button", name="查找相关条文").click()
     wait_for_app(phone, "下一步怎么办")
     assert "q=" in phone.url
@@ -369,8 +383,8 @@ def test_back_after_asking_leaves_the_question_and_forward_brings_it_back(portal
     phone.wait_for_function("() => !location.search.includes('q=')", timeout=20_000)
     wait_idle(phone)
     phone.wait_for_timeout(1500)
-    assert "q=" not in phone.url and phone.get_by_test_id("stTextInputField").input_value() == ""
+    assert "q=" not in phone.url and phone.get_by_label("您的问题").first.input_value() == ""
     assert "下一步怎么办" not in phone.locator("body").inner_text()
     phone.go_forward()
     wait_for_app(phone, "下一步怎么办")
-    assert phone.get_by_test_id("stTextInputField").input_value() == "邻居装修噪音太大怎么办"
+    assert phone.get_by_label("您的问题").first.input_value() == "邻居装修噪音太大怎么办"

@@ -9,7 +9,7 @@ from tests.conftest import page_text
 
 
 def question_box(at):
-    return next(t for t in at.text_input if t.label == "您的问题")
+    return next(t for t in at.text_area if t.label == "您的问题")
 
 
 def _cards(at) -> str:
