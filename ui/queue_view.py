@@ -240,6 +240,10 @@ def actions(actor: Actor, view: StaffView) -> None:
     offered = handling.offered_actions(view.state)
     st.subheader("办理")
     if not offered:
+        # a colleague finished it while this handler had a panel open: their click found no panel
+        if S.get(_seen_key(view), view.version) != view.version:
+            st.warning(f"{TAKEN}下面是最新的状态。")
+        S[_seen_key(view)] = view.version
         st.caption(f"当前状态为“{view.state}”，没有可以执行的办理操作。")
         return
     error = S.get(ERROR)
