@@ -54,6 +54,13 @@ def show_index() -> None:
                     law_card(library, law)
 
 
+TOC_CSS = """<style>
+.st-key-law-toc {scroll-margin-top:4.5rem;}   /* clear of the top bar */
+.st-key-law-toc .toc-current {margin:0;font-size:1rem;}
+@media (min-width: 641px) { .st-key-law-toc .toc-current {display:none;} }
+</style>"""
+
+
 def not_found(message: str) -> None:
     st.title("法规库")
     st.warning(message)
@@ -111,8 +118,9 @@ def show_law() -> None:
             st.caption("本条固定链接：")
             share_link(permalink(law.slug, target.label))
 
-    query = st.text_input("查找条文", placeholder="输入条号（如 32、第三十二条）或关键词",
-                          key=f"find-{law.slug}")
+    # the hint under the box, where it wraps: inside it (a placeholder) it was cut off at 320 px
+    query = st.text_input("查找条文", placeholder="条号或关键词", key=f"find-{law.slug}")
+    st.caption("输入条号（如 32、第三十二条）或关键词。")
     if query.strip():
         hits = find_in_law(law, query)
         if not hits:
@@ -127,15 +135,21 @@ def show_law() -> None:
 
     chapters = law_parts(law)
     index = part_index_of(chapters, target.id) if target else 0
+
+    def chapter_name(i: int) -> str:
+        return f"{chapters[i].title}（{len(chapters[i].provision_ids)} 条）"
+
     if len(chapters) > 1:
         part_key = f"part-{law.slug}-{label}"
         if part_key not in st.session_state:   # the article's chapter; then the reader's choice
             st.session_state[part_key] = index or 0
-        st.html("<style>.st-key-law-toc {scroll-margin-top:4.5rem;}</style>")   # clear of the top bar
+        st.html(TOC_CSS)
         with st.container(key="law-toc"):
-            choice = st.selectbox("目录（按章阅读）", range(len(chapters)),
-                                  format_func=lambda i: f"{chapters[i].title}（{len(chapters[i].provision_ids)} 条）",
-                                  key=part_key)
+            choice = st.selectbox("目录（按章阅读）", range(len(chapters)), format_func=chapter_name, key=part_key)
+            # the box is a one-line text field: a long chapter name is cut off in it on a phone,
+            # so there the name is also written out in full, where it wraps
+            st.markdown(f'<p class="toc-current">正在阅读：{html_escape(chapter_name(choice))}</p>',
+                        unsafe_allow_html=True)
     else:
         choice = 0
     if st.session_state.pop("laws-to-top", False):   # the new chapter from its first line
