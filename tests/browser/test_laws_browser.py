@@ -1,6 +1,6 @@
 """A citizen opens an article permalink in a real browser."""
 
-from tests.browser.conftest import assert_fits_phone, wait_for_app
+from tests.browser.conftest import after_rerun, assert_fits_phone, wait_for_app
 
 
 def test_permalink_shows_article_text(portal_url, page, phone, library, artifacts):
@@ -99,3 +99,22 @@ def test_find_hint_and_toc_wrap_at_320_px_with_large_text(portal_url, browser, a
         assert pg.evaluate("document.documentElement.scrollWidth") <= 320
     finally:
         context.close()
+
+
+def test_an_article_opened_from_find_comes_into_view_on_a_phone(portal_url, phone, artifacts):
+    """查找条文 on a phone: the opened article is on screen (it opened just below the first
+    screen, so the citizen saw nothing change)."""
+    phone.goto(f"{portal_url}/laws?law=xinfang-gongzuo-tiaoli-2022")
+    wait_for_app(phone, "查找条文")
+    box = phone.get_by_label("查找条文")
+    box.fill("三十二")
+    box.press("Enter")
+    hit = phone.get_by_role("button", name="第三十二条").first
+    hit.wait_for(state="visible", timeout=30_000)
+    wait_for_app(phone, "查找条文")
+    after_rerun(phone, hit.click, "本条固定链接")
+    phone.wait_for_function("""() => { const e = document.querySelector('.st-key-law-article');
+        const r = e && e.getBoundingClientRect(); return r && r.top >= 0 && r.top < innerHeight / 3; }""",
+                            timeout=10_000)
+    phone.screenshot(path=str(artifacts / "law-find-opened-phone.png"))
+    assert phone.locator(".st-key-law-article .law-target, .st-key-law-article h3").first.is_visible()
