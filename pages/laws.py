@@ -54,6 +54,13 @@ def show_index() -> None:
                     law_card(library, law)
 
 
+LAW_CSS = """<style>
+.st-key-law-toc, .st-key-law-article {scroll-margin-top:4.5rem;}   /* clear of the top bar */
+.st-key-law-toc .toc-current {margin:0;font-size:1rem;}
+@media (min-width: 641px) { .st-key-law-toc .toc-current {display:none;} }
+</style>"""
+
+
 def not_found(message: str) -> None:
     st.title("法规库")
     st.warning(message)
@@ -76,6 +83,7 @@ def _open_article(article: str) -> None:
     """Open an article of the law on screen. Written into the address (a new history entry), so
     refresh, Back and a copied address show it; a link to this same page would not change it."""
     st.query_params["article"] = article
+    st.session_state["laws-to-article"] = True   # on a phone it opens below the first screen
 
 
 def show_law() -> None:
@@ -84,6 +92,7 @@ def show_law() -> None:
         not_found("没有找到这部法规。链接可能有误，或该法规尚未收录。请从法规库目录中选择。")
         return
     st.title(law.title)
+    st.html(LAW_CSS)
     st.markdown(status_badge_html(law), unsafe_allow_html=True)
     entry = library.entry(law.slug)
     successor = library.law(entry.superseded_by) if entry and entry.superseded_by else None
@@ -99,20 +108,25 @@ def show_law() -> None:
         st.markdown("\n".join(f"> {html_escape(line)}  " for line in law.preface))
 
     target = None
+    to_article = st.session_state.pop("laws-to-article", False)
     if label:
         target = law.provision(label) or _by_number(law, label)   # ?article=32 as well as 第三十二条
         if target is None:
             st.warning(f"《{law.title}》中没有“{markdown_escape(label)}”。请核对条号，或在下方查找。")
         else:
-            st.subheader(f"{target.label}")
-            if target.path:
-                st.caption(" › ".join(display_path(law, target)))
-            st.markdown(article_html(target, target=True, link=False), unsafe_allow_html=True)
-            st.caption("本条固定链接：")
-            share_link(permalink(law.slug, target.label))
+            with st.container(key="law-article"):
+                st.subheader(f"{target.label}")
+                if target.path:
+                    st.caption(" › ".join(display_path(law, target)))
+                st.markdown(article_html(target, target=True, link=False), unsafe_allow_html=True)
+                st.caption("本条固定链接：")
+                share_link(permalink(law.slug, target.label))
+            if to_article:   # opened from 查找条文: bring it into view
+                scroll_to(".st-key-law-article")
 
-    query = st.text_input("查找条文", placeholder="输入条号（如 32、第三十二条）或关键词",
-                          key=f"find-{law.slug}")
+    # the hint under the box, where it wraps: inside it (a placeholder) it was cut off at 320 px
+    query = st.text_input("查找条文", placeholder="条号或关键词", key=f"find-{law.slug}")
+    st.caption("输入条号（如 32、第三十二条）或关键词。")
     if query.strip():
         hits = find_in_law(law, query)
         if not hits:
@@ -127,15 +141,20 @@ def show_law() -> None:
 
     chapters = law_parts(law)
     index = part_index_of(chapters, target.id) if target else 0
+
+    def chapter_name(i: int) -> str:
+        return f"{chapters[i].title}（{len(chapters[i].provision_ids)} 条）"
+
     if len(chapters) > 1:
         part_key = f"part-{law.slug}-{label}"
         if part_key not in st.session_state:   # the article's chapter; then the reader's choice
             st.session_state[part_key] = index or 0
-        st.html("<style>.st-key-law-toc {scroll-margin-top:4.5rem;}</style>")   # clear of the top bar
         with st.container(key="law-toc"):
-            choice = st.selectbox("目录（按章阅读）", range(len(chapters)),
-                                  format_func=lambda i: f"{chapters[i].title}（{len(chapters[i].provision_ids)} 条）",
-                                  key=part_key)
+            choice = st.selectbox("目录（按章阅读）", range(len(chapters)), format_func=chapter_name, key=part_key)
+            # the box is a one-line text field: a long chapter name is cut off in it on a phone,
+            # so there the name is also written out in full, where it wraps
+            st.markdown(f'<p class="toc-current">正在阅读：{html_escape(chapter_name(choice))}</p>',
+                        unsafe_allow_html=True)
     else:
         choice = 0
     if st.session_state.pop("laws-to-top", False):   # the new chapter from its first line

@@ -17,6 +17,7 @@ from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text
 from ui.auth import USER_SCOPED, require_page
 from ui.links import provision_link
+from ui.picker import live_label_selectbox
 from ui.resources import get_library
 
 actor = require_page(EDITOR)
@@ -28,9 +29,9 @@ if "cases-pick-next" in st.session_state:  # set before the selectbox exists (St
     st.session_state["cases-pick"] = st.session_state.pop("cases-pick-next")
 with session_scope() as session:
     all_cases = {c.slug: c for c in cases.staff_cases(session=session, actor=actor)}
-pick = st.selectbox("选择案例", [NEW, *all_cases], key="cases-pick",
-                    format_func=lambda s: "＋ 新建案例" if s == NEW
-                    else f"{all_cases[s].title}（{all_cases[s].state}）")
+pick = live_label_selectbox("选择案例", [NEW, *all_cases], key="cases-pick",
+                            format_func=lambda s: "＋ 新建案例" if s == NEW
+                            else f"{all_cases[s].title}（{all_cases[s].state}）")
 case = all_cases.get(pick)
 key = case.slug if case else "new"
 saved = cases.draft_of(case) if case else CaseDraft("", CATEGORIES[0], "", "", "", "")

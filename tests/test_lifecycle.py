@@ -27,7 +27,8 @@ def test_cases_and_bank_questions_publish_by_one_machine_with_one_audit_mapping(
 def test_history_and_buttons_read_their_words_from_the_table():
     assert prefiling.ACTION_NAMES["register"] == "登记为信访件"      # what the citizen's history says
     assert handling.ACTION_LABELS["register"] == "登记"             # what the handler clicks
-    assert set(handling.ACTION_LABELS) == {"register", "request_more", "reject", "close"}
+    assert set(handling.ACTION_LABELS) == {"register", "request_more", "reject", "close", "correct_number"}
+    assert handling.ACTION_LABELS["correct_number"] == prefiling.ACTION_NAMES["correct_number"] == "更正信访件编号"
     assert set(prefiling.ACTION_NAMES) == set(prefiling.TRANSITIONS)
 
 

@@ -48,15 +48,34 @@ def _answers(data: dict) -> list[tuple[str, str, str]]:
     return out
 
 
+# A summary list, each answer a row ruled off from the next. The 修改 buttons line up at the right
+# edge, on the first line of their row: label · value · 修改 on a wide screen; on a phone the label
+# and 修改 share the first line and the value takes the whole width below (in a wrapping flex row
+# the button followed the value's end, or dropped to a line of its own when the value was long).
+ANSWERS_CSS = """<style>
+.st-key-pf-answers [class*='st-key-pf-answer-'] {display:grid !important;
+  grid-template-columns:8em minmax(0, 1fr) auto;gap:0.2rem 0.75rem;align-items:baseline;
+  border-bottom:1px solid #6b6b6b;padding:0.3rem 0 0.5rem 0;}
+.st-key-pf-answers [class*='st-key-pf-answer-'] > div {width:auto !important;min-width:0;}
+.st-key-pf-answers [class*='st-key-pf_change_'] {justify-self:end;}
+.st-key-pf-answers .answer-value, .st-key-pf-answers p {margin:0 !important;overflow-wrap:anywhere;}
+.st-key-pf-answers [data-testid='stMarkdownContainer'] {margin-bottom:0 !important;}
+.st-key-pf-answers button p {text-decoration:underline;color:#0b3d91;font-weight:600;text-align:right;}
+.st-key-pf-answers button, .st-key-pf-answers button * {white-space:normal !important;overflow:visible !important;
+  text-overflow:clip !important;}
+@media (max-width: 640px) {
+  .st-key-pf-answers [class*='st-key-pf-answer-'] {grid-template-columns:minmax(5em, 1fr) minmax(0, max-content);}
+  .st-key-pf-answers [class*='st-key-pf-answer-'] > div:nth-child(2) {grid-column:1 / -1;grid-row:2;}
+}
+</style>"""
+
+
 def _show_answers(data: dict) -> None:
-    # a summary list: each answer in its own row (label · value · 修改), ruled off from the next
-    st.html("<style>.st-key-pf-answers [class*='st-key-pf-answer-'] {border-bottom:1px solid #6b6b6b;"
-            "padding:0.3rem 0 0.5rem 0;} .st-key-pf-answers .answer-value, .st-key-pf-answers p {margin:0 !important;}"
-            ".st-key-pf-answers button p {text-decoration:underline;color:#0b3d91;font-weight:600;}</style>")
+    st.html(ANSWERS_CSS)
     with st.container(key="pf-answers", gap="small"):
         for i, (step, label, value) in enumerate(_answers(data)):
-            with st.container(horizontal=True, vertical_alignment="center", gap="small", key=f"pf-answer-{i}"):
-                st.markdown(f"**{markdown_escape(label)}**", width=110)
+            with st.container(horizontal=True, gap="small", key=f"pf-answer-{i}"):
+                st.markdown(f"**{markdown_escape(label)}**")
                 st.markdown(f'<p class="answer-value">{html_escape(value)}</p>', unsafe_allow_html=True)
                 st.button(f"修改「{label}」", key=f"pf_change_{i}", on_click=on_change_answer, args=(step,),
                           type="tertiary")

@@ -15,7 +15,7 @@ from portal.prefiling.codes import grouped
 from portal.prefiling.queue import QueueRow, deadline_words
 from portal.prefiling.receipt import date_text, due_text
 from portal.prefiling.staff_view import RESTRICTED_NOTICE, StaffView, read_attachment
-from portal.prefiling.states import TERMINAL, IllegalTransition
+from portal.prefiling.states import TERMINAL, TRANSITIONS, IllegalTransition
 from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text, beijing_today
 from ui.links import provision_link
@@ -213,16 +213,18 @@ def _seen_key(view: StaffView) -> str:
     return f"qv-seen-version-{view.id}"
 
 
-def _act(actor: Actor, view: StaffView, action: str, **inputs: str) -> None:
+def _act(actor: Actor, view: StaffView, action: str, *, clear: tuple[str, ...] = (), **inputs: str) -> None:
+    """Run a staff action; on success the `clear` boxes are emptied (a panel that stays offered)."""
     service = {"register": transitions.register, "request_more": transitions.request_more,
-               "reject": transitions.reject, "close": transitions.close}[action]
+               "reject": transitions.reject, "close": transitions.close,
+               "correct_number": transitions.correct_number}[action]
     # the version the handler was looking at when they clicked: refused if someone acted since
     seen = S.get(_seen_key(view), view.version)
     S[LAST_ACTION] = (view.id, action)
     try:
         with session_scope() as session:
             moved = service(session=session, actor=actor, prefiling_id=view.id, version=seen, **inputs)
-            state = moved.state
+            state, number = moved.state, moved.official_number
             S[_seen_key(view)] = moved.version
     except transitions.StaffInputError as exc:
         S[ERROR] = (view.id, exc.field, str(exc))
@@ -231,7 +233,11 @@ def _act(actor: Actor, view: StaffView, action: str, **inputs: str) -> None:
     else:
         S.pop(ERROR, None)
         S.pop(REVEALED, None)
-        S[FLASH] = f"已办理：{grouped(view.code)} 现在的状态是“{state}”。信访人在进度查询中可以看到答复。"
+        for key in clear:
+            S.pop(key, None)
+        S[FLASH] = (f"已更正：{grouped(view.code)} 的信访件编号现在是 {markdown_escape(number)}。信访人在进度查询中可以看到新编号和更正原因。"
+                    if action == "correct_number" else
+                    f"已办理：{grouped(view.code)} 现在的状态是“{state}”。信访人在进度查询中可以看到答复。")
     st.rerun()
 
 
@@ -240,6 +246,10 @@ def actions(actor: Actor, view: StaffView) -> None:
     offered = handling.offered_actions(view.state)
     st.subheader("办理")
     if not offered:
+        # a colleague finished it while this handler had a panel open: their click found no panel
+        if S.get(_seen_key(view), view.version) != view.version:
+            st.warning(f"{TAKEN}下面是最新的状态。")
+        S[_seen_key(view)] = view.version
         st.caption(f"当前状态为“{view.state}”，没有可以执行的办理操作。")
         return
     error = S.get(ERROR)
@@ -249,10 +259,12 @@ def actions(actor: Actor, view: StaffView) -> None:
         st.warning(f"{TAKEN}下面是最新的状态。")
     pid = view.id
     failed = S.get(LAST_ACTION) if error and error[0] == view.id else None
+    # the one way on (办结 of an 已登记 件) is open; a correction within the state is not a way on
+    moving = [a for a in offered if TRANSITIONS[a].target != view.state]
     for action in offered:
         label = handling.ACTION_LABELS[action]
         # the panel whose action was refused stays open beside its message, with what was typed
-        with st.expander(label, expanded=len(offered) == 1 or failed == (pid, action)):
+        with st.expander(label, expanded=moving == [action] or failed == (pid, action)):
             if action == "register":
                 number = st.text_input("信访件编号（正式登记的编号）", key=f"number-{pid}", max_chars=40)
                 _inline(view, "official_number")
@@ -288,4 +300,23 @@ def actions(actor: Actor, view: StaffView) -> None:
                         _act(actor, view, action, reply=reply)
                     else:
                         st.error("请先勾选“确认办结”，再点“办结”。")
+            elif action == "correct_number":
+                _correct_number(actor, view)
     S[_seen_key(view)] = view.version
+
+
+def _correct_number(actor: Actor, view: StaffView) -> None:
+    """更正信访件编号: the state stays 已登记; the citizen sees the new number and the reason."""
+    pid = view.id
+    st.caption(f"现在的信访件编号：{markdown_escape(view.official_number)}。更正后，进度查询显示新的编号，办理记录中写明更正前后的编号和原因。")
+    boxes = (f"new-number-{pid}", f"correct-reason-{pid}", f"confirm-correct_number-{pid}")
+    number = st.text_input("正确的信访件编号", key=boxes[0], max_chars=40)
+    _inline(view, "official_number")
+    reason = st.text_input("更正原因（信访人会看到）", key=boxes[1], max_chars=200)
+    _inline(view, "reason")
+    sure = st.checkbox("我已核对新的编号，确认更正", key=boxes[2])
+    if st.button("更正信访件编号", key=f"do-correct_number-{pid}", type="primary"):
+        if sure:
+            _act(actor, view, "correct_number", clear=boxes, official_number=number, reason=reason)
+        else:
+            st.error("请先勾选“确认更正”，再点“更正信访件编号”。")

@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from portal.prefiling.queue import QueueRow, deadline_words, districts, queue
 from portal.prefiling.staff_view import RESTRICTED_NOTICE, StaffView, read_attachment, staff_view
-from portal.prefiling.transitions import StaffInputError, close, register, reject, request_more
+from portal.prefiling.transitions import (
+    StaffInputError,
+    close,
+    correct_number,
+    register,
+    reject,
+    request_more,
+)
 
-__all__ = ["RESTRICTED_NOTICE", "QueueRow", "StaffInputError", "StaffView", "close", "deadline_words",
-           "districts", "queue", "read_attachment", "register", "reject", "request_more", "staff_view"]
+__all__ = ["RESTRICTED_NOTICE", "QueueRow", "StaffInputError", "StaffView", "close", "correct_number",
+           "deadline_words", "districts", "queue", "read_attachment", "register", "reject", "request_more",
+           "staff_view"]

@@ -30,6 +30,8 @@ TRANSITIONS: dict[str, Transition] = table(
     Transition("request_more", (SUBMITTED,), NEEDS_MORE, label="请补充材料", button="需补充材料", by=STAFF),
     Transition("reject", (SUBMITTED, NEEDS_MORE), REJECTED, label="不予登记", by=STAFF),
     Transition("close", (REGISTERED,), CLOSED, label="办结", by=STAFF),
+    # a mistyped 信访件编号 is put right; the 件 stays 已登记 and its clock runs on unchanged
+    Transition("correct_number", (REGISTERED,), REGISTERED, label="更正信访件编号", button="更正信访件编号", by=STAFF),
     # 补充材料 sent online from 进度查询: the 件 goes back to the handler's 已提交 pile
     Transition("supplement", (NEEDS_MORE,), SUBMITTED, label="补充材料", by=CITIZEN),
 )
@@ -78,13 +80,15 @@ def apply_transition(prefiling: Prefiling, action: str, *, actor: str, reply: st
     if prefiling.state not in transition.sources:
         raise IllegalTransition(f"当前状态为“{prefiling.state}”，不能执行此操作。")
     at = at or utcnow()
+    # a move that stays in its state (更正信访件编号) must not restart the 登记 date or close anything
+    entered = transition.target != prefiling.state
     event = PrefilingEvent(prefiling_id=prefiling.id or 0, at=at, action=action,
                            from_state=prefiling.state, to_state=transition.target,
                            actor=actor, reply=reply)
     prefiling.state = transition.target
     prefiling.updated_at = at
-    if transition.target == REGISTERED:
+    if entered and transition.target == REGISTERED:
         prefiling.registered_date = beijing_today(at)
-    if transition.target in TERMINAL:
+    if entered and transition.target in TERMINAL:
         prefiling.closed_at = at
     return event

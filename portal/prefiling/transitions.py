@@ -1,16 +1,23 @@
-"""Staff transitions on a pre-filing (登记, 需补充材料, 不予登记, 办结): checked input, the move
-through the state table, and its audit entry in the same transaction. HANDLER role only."""
+"""Staff transitions on a pre-filing (登记, 需补充材料, 不予登记, 办结, 更正信访件编号): checked input,
+the move through the state table, and its audit entry in the same transaction. HANDLER role only."""
 
 from __future__ import annotations
 
 from sqlmodel import Session
 
-from portal.audit.service import TRANSITION, record
+from portal.audit.service import CORRECTION, TRANSITION, record
 from portal.concurrency import TAKEN, first_wins
 from portal.identity import Actor, require
 from portal.prefiling.fields import check_text, clean
-from portal.prefiling.models import Prefiling
-from portal.prefiling.states import ACTION_NAMES, TransitionTaken, apply_transition
+from portal.prefiling.models import Prefiling, PrefilingEvent
+from portal.prefiling.states import (
+    ACTION_NAMES,
+    REGISTERED,
+    IllegalTransition,
+    TransitionTaken,
+    allowed,
+    apply_transition,
+)
 from portal.roles import HANDLER
 
 
@@ -30,35 +37,54 @@ def _text(field: str, label: str, value: str, limit: int, required: bool = True)
     return value
 
 
-def _move(session: Session, actor: Actor, prefiling_id: int, action: str, reply: str,
-          version: int | None = None, **changes: str) -> Prefiling:
-    """One transition, its event and its audit entry in one transaction — or none of them when
-    another writer changed the 件 first (the version checked by the UPDATE, or `version`, the one
-    the staff member was looking at): TransitionTaken, 此件已被他人处理，请刷新。"""
+def _load(session: Session, actor: Actor, prefiling_id: int, version: int | None) -> Prefiling:
+    """The pre-filing to act on, if `actor` is a handler and it is still the `version` they saw."""
     require(actor, HANDLER)
     p = session.get(Prefiling, prefiling_id)
     if p is None:
         raise LookupError(f"pre-filing {prefiling_id} not found")
     if version is not None and p.version != version:
         raise TransitionTaken(TAKEN)
+    return p
+
+
+def _write(session: Session, actor: Actor, p: Prefiling, event: PrefilingEvent, *, audit_action: str,
+           detail: str) -> None:
+    """The changed pre-filing, its event and its audit entry in one transaction, or none of them
+    when another writer changed the 件 since it was read (TransitionTaken)."""
+    with first_wins(session, TransitionTaken):
+        session.add_all([p, event])
+        # Same transaction as the move: no change without its audit entry, and vice versa.
+        record(session=session, actor_name=actor.username, action=audit_action, target=f"prefiling:{p.code}",
+               detail=detail)
+        session.commit()
+
+
+def _move(session: Session, actor: Actor, prefiling_id: int, action: str, reply: str,
+          version: int | None = None, **changes: str) -> Prefiling:
+    """One transition, its event and its audit entry in one transaction — or none of them when
+    another writer changed the 件 first (the version checked by the UPDATE, or `version`, the one
+    the staff member was looking at): TransitionTaken, 此件已被他人处理，请刷新。"""
+    p = _load(session, actor, prefiling_id, version)
     before = p.state
     event = apply_transition(p, action, actor=actor.username, reply=reply)
     for name, value in changes.items():
         setattr(p, name, value)
-    with first_wins(session, TransitionTaken):
-        session.add_all([p, event])
-        # Same transaction as the move: no state change without its audit entry, and vice versa.
-        # The reply may name people, so only the states go into the detail.
-        record(session=session, actor_name=actor.username, action=TRANSITION, target=f"prefiling:{p.code}",
-               detail=f"{ACTION_NAMES.get(action, action)}：{before} → {p.state}")
-        session.commit()
+    # The reply may name people, so only the states go into the audit detail.
+    _write(session, actor, p, event, audit_action=TRANSITION,
+           detail=f"{ACTION_NAMES.get(action, action)}：{before} → {p.state}")
     return p
+
+
+def _official_number(value: str) -> str:
+    """The 信访件编号 as 登记 and 更正信访件编号 both take it."""
+    return _text("official_number", "信访件编号", value, 40)
 
 
 def register(*, session: Session, actor: Actor, prefiling_id: int, official_number: str,
              reply: str = "", version: int | None = None) -> Prefiling:
     """已提交/需补充材料 → 已登记 with the official 信访件编号."""
-    number = _text("official_number", "信访件编号", official_number, 40)
+    number = _official_number(official_number)
     reply = _text("reply", "答复", reply, 2000, required=False) or f"已登记为信访件，编号 {number}。"
     return _move(session, actor, prefiling_id, "register", reply, version, official_number=number)
 
@@ -85,3 +111,24 @@ def close(*, session: Session, actor: Actor, prefiling_id: int, reply: str,
     """已登记 → 已办结, with the outcome the citizen reads."""
     reply = _text("reply", "办理结果", reply, 2000)
     return _move(session, actor, prefiling_id, "close", reply, version)
+
+
+def correct_number(*, session: Session, actor: Actor, prefiling_id: int, official_number: str, reason: str,
+                   version: int | None = None) -> Prefiling:
+    """已登记: put a mistyped 信访件编号 right (更正信访件编号). The state and the clock stay as they
+    are; the history the citizen reads says from which number to which and why, and the audit log
+    the two numbers. Whoever may 登记 may correct."""
+    number = _official_number(official_number)
+    reason = _text("reason", "更正原因", reason, 200)
+    p = _load(session, actor, prefiling_id, version)
+    if not allowed(p.state, "correct_number"):
+        raise IllegalTransition(f"只有“{REGISTERED}”的件可以更正信访件编号，此件当前状态为“{p.state}”。")
+    old = p.official_number
+    if number == old:
+        raise StaffInputError("official_number", f"新的信访件编号与现在的编号 {old} 相同，请填写正确的编号。")
+    reply = f"信访件编号由 {old} 更正为 {number}。更正原因：{reason.rstrip('。')}。"
+    event = apply_transition(p, "correct_number", actor=actor.username, reply=reply)
+    p.official_number = number
+    # the reason may name people: the audit detail keeps the two numbers only
+    _write(session, actor, p, event, audit_action=CORRECTION, detail=f"信访件编号：{old} → {number}")
+    return p

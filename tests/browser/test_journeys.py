@@ -101,12 +101,16 @@ def test_prefile_with_one_error_per_step_then_confirmation_and_lookup(portal_url
     _error_then_focus(phone, artifacts, "history")
     phone.get_by_text("否", exact=True).click()
     _continue(phone, "核对您填写的内容")
-    # the check page is a summary list: label, value and 修改 share one row
+    # the check page is a summary list; on a 375-px phone the label and 修改 share a row's first
+    # line and the answer has the whole width beneath them
     row = phone.locator(".st-key-pf-answer-0")
     row.get_by_role("button", name="修改「姓名」").wait_for(state="visible", timeout=20_000)
     assert "姓名" in row.inner_text() and "张秀兰" in row.inner_text()
     box = row.bounding_box()
-    assert box["height"] < 80, box                                 # one row on a 375-px phone
+    assert box["height"] < 100, box                                # two short lines, no more
+    change = row.get_by_role("button", name="修改「姓名」").bounding_box()
+    answer = row.locator(".answer-value").bounding_box()
+    assert change["y"] + change["height"] <= answer["y"] + 1 and answer["width"] > 300, (change, answer)
     row.scroll_into_view_if_needed()
     phone.screenshot(path=str(artifacts / "journey-prefile-check-phone.png"))
     phone.get_by_role("button", name="确认提交").click()

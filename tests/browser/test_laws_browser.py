@@ -1,6 +1,6 @@
 """A citizen opens an article permalink in a real browser."""
 
-from tests.browser.conftest import assert_fits_phone, wait_for_app
+from tests.browser.conftest import after_rerun, assert_fits_phone, wait_for_app
 
 
 def test_permalink_shows_article_text(portal_url, page, phone, library, artifacts):
@@ -62,3 +62,59 @@ def test_law_shelves_on_phone_and_desktop(portal_url, page, phone, artifacts):
     wait_for_app(phone, "找到 1 部")
     assert phone.get_by_role("link", name="阅读《中华人民共和国民事诉讼法》").is_visible()
     phone.screenshot(path=str(artifacts / "law-index-filter-phone.png"), full_page=False)
+
+
+# what is cut off at its box's edge: a hint wider than its input, or text that does not wrap
+_CUT_OFF = """() => {
+  const ctx = document.createElement('canvas').getContext('2d'), out = [];
+  const main = document.querySelector('[data-testid="stMain"]');
+  main.querySelectorAll('input[placeholder]').forEach(el => {
+    const cs = getComputedStyle(el);
+    ctx.font = cs.font;
+    const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    if (ctx.measureText(el.placeholder).width > room) out.push(el.placeholder);
+  });
+  main.querySelectorAll('[data-testid="stCaptionContainer"] p, .toc-current').forEach(el => {
+    if (el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > window.innerWidth) out.push(el.innerText);
+  });
+  return out;
+}"""
+
+
+def test_find_hint_and_toc_wrap_at_320_px_with_large_text(portal_url, browser, artifacts):
+    """At 320 px with 大字号 the 查找条文 hint and the chapter being read are readable whole:
+    the hint sits under the box (a placeholder was cut off inside it), and the 目录's chapter name,
+    cut off in its one-line box, is written out in full beneath it."""
+    context = browser.new_context(viewport={"width": 320, "height": 700}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True, locale="zh-CN")
+    pg = context.new_page()
+    try:
+        pg.goto(f"{portal_url}/laws?law=minfadian-2020&a11y=large")
+        wait_for_app(pg, "正在阅读：第一编 总则 · 第一章 基本规定（12 条）")
+        pg.get_by_label("查找条文").scroll_into_view_if_needed()
+        pg.screenshot(path=str(artifacts / "law-find-toc-320-large.png"))
+        assert pg.evaluate(_CUT_OFF) == []
+        assert pg.get_by_text("输入条号（如 32、第三十二条）或关键词。").is_visible()
+        assert pg.locator(".toc-current").is_visible()
+        assert pg.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        context.close()
+
+
+def test_an_article_opened_from_find_comes_into_view_on_a_phone(portal_url, phone, artifacts):
+    """查找条文 on a phone: the opened article is on screen (it opened just below the first
+    screen, so the citizen saw nothing change)."""
+    phone.goto(f"{portal_url}/laws?law=xinfang-gongzuo-tiaoli-2022")
+    wait_for_app(phone, "查找条文")
+    box = phone.get_by_label("查找条文")
+    box.fill("三十二")
+    box.press("Enter")
+    hit = phone.get_by_role("button", name="第三十二条").first
+    hit.wait_for(state="visible", timeout=30_000)
+    wait_for_app(phone, "查找条文")
+    after_rerun(phone, hit.click, "本条固定链接")
+    phone.wait_for_function("""() => { const e = document.querySelector('.st-key-law-article');
+        const r = e && e.getBoundingClientRect(); return r && r.top >= 0 && r.top < innerHeight / 3; }""",
+                            timeout=10_000)
+    phone.screenshot(path=str(artifacts / "law-find-opened-phone.png"))
+    assert phone.locator(".st-key-law-article .law-target, .st-key-law-article h3").first.is_visible()

@@ -1,5 +1,7 @@
 """The pre-filing form on a 375-px phone: keyboard-reachable consent, error summary, no sideways scroll."""
 
+import pytest
+
 from tests.browser.conftest import assert_fits_phone, wait_for_app
 
 
@@ -30,3 +32,52 @@ def test_lookup_on_a_phone(portal_url, phone, artifacts):
     wait_for_app(phone, "查询码或查询密码不正确")
     phone.screenshot(path=str(artifacts / "lookup-wrong-phone.png"), full_page=True)
     assert_fits_phone(phone)
+
+
+def _fill_to_review(pg, portal_url: str) -> None:
+    """Through steps 1–4 with valid answers (a long address and long facts) to 核对."""
+    from tests.prefiling.factories import valid_id
+
+    pg.goto(f"{portal_url}/prefile")
+    wait_for_app(pg, "须知与授权")
+    pg.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息").click()
+    for fill, expect in (
+        (lambda: None, "第 2 步，共 5 步"),
+        (lambda: (pg.get_by_label("姓名").fill("张秀兰"), pg.get_by_label("身份证号码").fill(valid_id()),
+                  pg.get_by_label("联系电话（手机或固定电话）").fill("13812345678"),
+                  pg.get_by_label("住址").fill("历下区文化东路1号院3号楼2单元501室，靠近菜市场的那栋")),
+         "第 3 步，共 5 步"),
+        (lambda: (pg.get_by_label("问题属地（区、县、市）").fill("历下区"),
+                  pg.get_by_text("申诉求决", exact=True).click(),
+                  pg.get_by_role("textbox", name="事实与理由").fill("公司拖欠工资半年，多次讨要未果。" * 4),
+                  pg.get_by_role("textbox", name="诉求").fill("请求督促公司支付拖欠的工资。")),
+         "第 4 步，共 5 步"),
+        (lambda: pg.get_by_text("否", exact=True).click(), "核对您填写的内容"),
+    ):
+        fill()
+        pg.get_by_role("button", name="继续").click()
+        wait_for_app(pg, expect)
+
+
+# each 修改 button: its right edge, and its top below the top of its row
+_CHANGE_BUTTONS = """() => [...document.querySelectorAll('.st-key-pf-answers button')].map(b => {
+  const r = b.getBoundingClientRect(), row = b.closest('[class*="st-key-pf-answer-"]').getBoundingClientRect();
+  return [b.innerText, Math.round(r.right), Math.round(r.top - row.top)]; })"""
+
+
+@pytest.mark.parametrize("device", ["phone", "page"])
+def test_review_change_buttons_line_up(portal_url, device, request, artifacts):
+    """核对: every 修改 sits at the same place in its row — the right edge, on the row's first
+    line — whatever the length of the answer before it (it used to follow the answer's end, or drop
+    to a line of its own under a long one)."""
+    pg = request.getfixturevalue(device)
+    _fill_to_review(pg, portal_url)
+    buttons = pg.evaluate(_CHANGE_BUTTONS)
+    pg.screenshot(path=str(artifacts / f"prefile-review-{device}.png"), full_page=True)
+    assert len(buttons) >= 12
+    rights = {right for _, right, _ in buttons}
+    tops = {top for _, _, top in buttons}
+    assert max(rights) - min(rights) <= 1, buttons
+    assert max(tops) - min(tops) <= 1, buttons
+    if device == "phone":
+        assert_fits_phone(pg, "核对")

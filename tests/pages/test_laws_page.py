@@ -147,6 +147,23 @@ def test_find_article_by_number_within_law(app_page, library):
     assert library.provision("xinfang-gongzuo-tiaoli-2022:第三十二条").body[:30] in page_text(at)
 
 
+def _scrolls_to_the_article(at) -> bool:
+    return any('".st-key-law-article"' in el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
+
+
+def test_an_article_opened_from_find_is_scrolled_into_view_once(app_page):
+    """On a phone the opened article starts below the first screen: the run that opens it from
+    查找条文 scrolls it into view; a permalink opened directly and later runs do not move the page."""
+    at = app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022")
+    at.text_input(key="find-xinfang-gongzuo-tiaoli-2022").input("三十二").run()
+    assert not _scrolls_to_the_article(at)
+    [b for b in at.button if b.label.startswith("第三十二条")][0].click().run()
+    assert "本条固定链接" in page_text(at) and _scrolls_to_the_article(at)
+    at.run()
+    assert not _scrolls_to_the_article(at)
+    assert not _scrolls_to_the_article(app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article="第三十二条"))
+
+
 def test_permalink_may_name_the_article_by_number(app_page, library):
     for number in ("32", "三十二", "第32条"):
         text = page_text(app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article=number))

@@ -53,3 +53,25 @@ def test_a_refused_action_after_revealing_shows_the_latest_state_and_the_next_on
     assert "13812345678" not in page_text(at), "personal data is hidden again until revealed (and logged) anew"
     at.button(key=f"do-reject-{pid}").click().run()
     assert citizen_sees(made).state == "不予登记"
+
+
+def test_closing_what_a_colleague_has_just_closed_says_so(app_page):
+    """The 件 left every action meanwhile: the click finds no panel, and the page says why instead of
+    silently showing 已办结 with nothing to do."""
+    made = stored(district=district())
+    pid = made.prefiling.id
+    with Session(ready_engine()) as s:
+        staff.register(session=s, actor=Actor("colleague", frozenset({HANDLER})), prefiling_id=pid,
+                       official_number="LX2026-0001")
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    with Session(ready_engine()) as s:
+        staff.close(session=s, actor=Actor("colleague", frozenset({HANDLER})), prefiling_id=pid,
+                    reply="物业公司已修复屋顶。")
+    at.text_area(key=f"reply-close-{pid}").input("已督促物业公司维修。")
+    at.checkbox(key=f"confirm-close-{pid}").check()
+    at.button(key=f"do-close-{pid}").click().run()
+    text = page_text(at)
+    assert "此件已被他人处理，请刷新" in text and "没有可以执行的办理操作" in text
+    assert [h.reply for h in citizen_sees(made).history][-1] == "物业公司已修复屋顶。"
+    at.run()   # said once: the page now shows what the handler has seen
+    assert "此件已被他人处理，请刷新" not in page_text(at)

@@ -160,6 +160,39 @@ def test_editor_writes_and_publishes_a_case_in_the_page(app_page, library):
     assert "页面里写的案例" in page_text(public)
 
 
+def test_the_case_picker_names_the_new_state_right_after_publish_and_withdraw(app_page, library):
+    """The browser keeps the chosen option's label, not the case: unless the run after 发布 / 撤回
+    (or after another editor's) sends the new label, the picker goes on saying the old state, and
+    the next click sends that old label back and lands the editor on ＋ 新建案例."""
+    from portal.cases import service
+    from tests.cases.factories import EDITOR_ACTOR, make_case
+
+    slug = f"ui-{uuid.uuid4().hex[:8]}"
+    with Session(ready_engine()) as s:
+        make_case(s, library, slug, title="标签跟上状态的案例")
+        s.commit()
+    at = app_page("pages/staff_cases.py", session_state=signed_in_state(EDITOR))
+    at.selectbox(key="cases-pick").set_value(slug).run()
+    assert "标签跟上状态的案例（草稿）" in at.selectbox(key="cases-pick").options
+
+    def shown_label() -> str | None:
+        picker = at.selectbox(key="cases-pick").proto
+        return picker.raw_value if picker.set_value else None   # None: the browser keeps its old label
+
+    for action, state in (("发布", "已发布"), ("撤回", "已撤回")):
+        at.button(key=f"{action}-{slug}").click().run()
+        assert f"已{action}。" in page_text(at)
+        assert shown_label() == f"标签跟上状态的案例（{state}）", action
+        assert at.selectbox(key="cases-pick").value == slug
+        at.run()                                  # an ordinary run after it sends nothing new
+        assert shown_label() is None and at.selectbox(key="cases-pick").value == slug
+    with Session(ready_engine()) as s:            # another editor publishes it meanwhile
+        service.publish(session=s, actor=EDITOR_ACTOR, library=library, slug=slug)
+        s.commit()
+    at.run()
+    assert shown_label() == "标签跟上状态的案例（已发布）"
+
+
 def test_switching_cases_keeps_unsaved_edits(app_page):
     at = app_page("pages/staff_cases.py", session_state=signed_in_state(EDITOR))
     at.text_input(key="title-new").input("还没保存的新案例")

@@ -148,7 +148,7 @@ def test_offered_actions_follow_the_table():
         expected = {a for a, t in TRANSITIONS.items() if t.by == "工作人员" and state in t.sources}
         assert set(handling.offered_actions(state)) == expected
     assert handling.offered_actions("已提交") == ("register", "request_more", "reject")
-    assert handling.offered_actions("已登记") == ("close",)
+    assert handling.offered_actions("已登记") == ("close", "correct_number")  # 办结, or put the number right
     assert handling.offered_actions("已办结") == ()
 
 

@@ -63,3 +63,16 @@ def test_withdraw_only_before_registration(state):
         with pytest.raises(IllegalTransition, match=f"当前状态为“{state}”"):
             apply_transition(p, "withdraw", actor="信访人")
         assert p.state == state
+
+
+def test_correcting_the_number_stays_registered_and_keeps_the_registration_date():
+    """更正信访件编号 is a move within 已登记: the 登记 date (the clock's start) does not move."""
+    import datetime as dt
+
+    p = at_state(REGISTERED)
+    p.registered_date = dt.date(2026, 11, 3)
+    event = apply_transition(p, "correct_number", actor="x", at=dt.datetime(2026, 11, 20, 2, tzinfo=dt.UTC))
+    assert (event.from_state, event.to_state, p.state) == (REGISTERED, REGISTERED, REGISTERED)
+    assert p.registered_date == dt.date(2026, 11, 3) and p.closed_at is None
+    with pytest.raises(IllegalTransition, match="已办结"):
+        apply_transition(at_state(CLOSED), "correct_number", actor="x")

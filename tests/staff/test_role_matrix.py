@@ -68,6 +68,8 @@ SERVICES = {
         session=s, actor=a, prefiling_id=_fresh(s), reason="不属于信访事项", channel="人民法院")),
     "prefiling.close": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.close(
         session=s, actor=a, prefiling_id=_registered(s), reply="已办结。")),
+    "prefiling.correct_number": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.correct_number(
+        session=s, actor=a, prefiling_id=_registered(s), official_number="M-1", reason="录入错误")),
     "prefiling.queue": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.queue(session=s, actor=a)),
     "prefiling.districts": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.districts(session=s, actor=a)),
     # an ordinary 件 needs 办理; a 检举控告 件 is open to 办理 or 检举控告 (content with 检举控告 only)

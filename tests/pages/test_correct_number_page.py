@@ -1,0 +1,131 @@
+"""更正信访件编号 on 预登记办理 as a handler uses it (AppTest, real sign-in): offered next to 办结 on
+an 已登记 件 only, refused with the reason in words and the typed text kept, and once done the
+citizen's 进度查询 shows the new number and why."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, delete
+
+from portal.identity import Actor
+from portal.prefiling import staff
+from portal.prefiling.models import RateEvent
+from portal.roles import HANDLER
+from tests.conftest import page_text
+from tests.pages.test_staff_queue_page import (
+    act_buttons,
+    audit,
+    citizen_sees,
+    district,
+    open_queue,
+    open_record,
+    stored,
+)
+from tests.staff.portal_db import ready_engine
+
+CLERK = Actor("clerk", frozenset({HANDLER}))
+WRONG, RIGHT = "LX2026-0518", "LX2026-0815"
+
+
+def registered(number: str = WRONG):
+    made = stored(district=district())
+    with Session(ready_engine()) as s:
+        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number=number)
+    return made
+
+
+def shown(at) -> str:
+    """The page's text as read (without the backslashes that escape - and * in its markdown)."""
+    return page_text(at).replace("\\", "")
+
+
+def panel(at, label: str):
+    [found] = [e for e in at.expander if e.label == label]
+    return found
+
+
+def fill(at, pid: int, number: str, reason: str, *, sure: bool = True) -> None:
+    at.text_input(key=f"new-number-{pid}").input(number)
+    at.text_input(key=f"correct-reason-{pid}").input(reason)
+    if sure:
+        at.checkbox(key=f"confirm-correct_number-{pid}").check()
+    at.button(key=f"do-correct_number-{pid}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_a_mistyped_number_is_corrected_and_the_citizen_sees_the_new_one(app_page):
+    made = registered()
+    pid = made.prefiling.id
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    assert act_buttons(at) == {"close", "correct_number"}
+    assert panel(at, "办结").proto.expanded and not panel(at, "更正信访件编号").proto.expanded
+    assert f"现在的信访件编号：{WRONG}" in shown(at)
+
+    fill(at, pid, RIGHT, "登记时两位数字录反", sure=False)        # asks for confirmation first
+    assert "请先勾选“确认更正”" in shown(at) and citizen_sees(made).official_number == WRONG
+
+    at.checkbox(key=f"confirm-correct_number-{pid}").check()
+    at.button(key=f"do-correct_number-{pid}").click().run()
+    text = shown(at)
+    assert f"的信访件编号现在是 {RIGHT}" in text
+    assert f"**信访件编号**：{RIGHT}" in text and "状态：已登记" in text
+    assert f"信访件编号由 {WRONG} 更正为 {RIGHT}。更正原因：登记时两位数字录反。" in text   # 办理记录
+    seen = citizen_sees(made)
+    assert seen.state == "已登记" and seen.official_number == RIGHT
+    assert seen.history[-1].action == "更正信访件编号"
+    # the boxes are empty again, and 办结 is still there
+    assert at.text_input(key=f"new-number-{pid}").value == "" and at.text_input(key=f"correct-reason-{pid}").value == ""
+    assert act_buttons(at) == {"close", "correct_number"}
+    assert [e.detail for e in audit(f"prefiling:{made.code}", "correction")] == [f"信访件编号：{WRONG} → {RIGHT}"]
+
+    public = app_page("pages/lookup.py")
+    with Session(ready_engine()) as s:
+        s.exec(delete(RateEvent))
+        s.commit()
+    public.text_input(key="lk_code").input(made.code)
+    public.text_input(key="lk_secret").input(made.secret)
+    [b for b in public.button if b.label == "查询"][0].click().run()
+    text = shown(public)
+    assert f"**信访件编号**：{RIGHT}" in text and f"**信访件编号**：{WRONG}" not in text
+    assert "更正信访件编号" in text
+
+
+def test_a_refused_correction_says_why_and_keeps_what_was_typed(app_page):
+    made = registered()
+    pid = made.prefiling.id
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+
+    fill(at, pid, WRONG, "录入错误")                                  # the number it already has
+    assert f"新的信访件编号与现在的编号 {WRONG} 相同" in shown(at)
+    assert panel(at, "更正信访件编号").proto.expanded
+    assert at.text_input(key=f"new-number-{pid}").value == WRONG
+    assert at.text_input(key=f"correct-reason-{pid}").value == "录入错误"
+
+    fill(at, pid, RIGHT, "")                                          # no reason
+    assert "请填写更正原因。" in shown(at) and panel(at, "更正信访件编号").proto.expanded
+    assert at.text_input(key=f"new-number-{pid}").value == RIGHT
+
+    fill(at, pid, "=1+1", "录入错误")                                 # checked as at 登记
+    assert "信访件编号不能以 = + - @ 这几个符号开头" in shown(at)
+    assert citizen_sees(made).official_number == WRONG
+    assert audit(f"prefiling:{made.code}", "correction") == []
+
+
+def test_correcting_what_a_colleague_has_just_closed_is_refused(app_page):
+    made = registered()
+    pid = made.prefiling.id
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    with Session(ready_engine()) as s:
+        staff.close(session=s, actor=Actor("colleague", frozenset({HANDLER})), prefiling_id=pid, reply="已办结。")
+    fill(at, pid, RIGHT, "录入错误")
+    text = shown(at)
+    assert "此件已被他人处理，请刷新" in text and "没有可以执行的办理操作" in text
+    seen = citizen_sees(made)
+    assert seen.state == "已办结" and seen.official_number == WRONG
+    assert act_buttons(at) == set() and audit(f"prefiling:{made.code}", "correction") == []
+
+
+def test_nothing_to_correct_before_registration(app_page):
+    made = stored(district=district())
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    assert "correct_number" not in act_buttons(at)
+    assert "更正信访件编号" not in [e.label for e in at.expander]
