@@ -12,6 +12,7 @@ from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text
 from ui.auth import require_page
 from ui.bank_view import provision_picker
+from ui.picker import live_label_selectbox
 from ui.resources import get_library
 from ui.search_engine import get_searcher
 
@@ -67,9 +68,10 @@ with questions_tab:
         st.session_state["bank-pick"] = st.session_state.pop("bank-pick-next")
     if st.session_state.get("bank-pick") not in (NEW, *listed):
         st.session_state["bank-pick"] = NEW
-    pick = st.selectbox("选择问题（最近修改的在前，最多 200 条）", [NEW, *listed], key="bank-pick",
-                        format_func=lambda i: "＋ 新建问题" if i == NEW
-                        else f"{i}. {listed[i].question[:40]}（{listed[i].state}）")
+    # the label names the state: after 发布 / 撤回 the picker must show the new one at once
+    pick = live_label_selectbox("选择问题（最近修改的在前，最多 200 条）", [NEW, *listed], key="bank-pick",
+                                format_func=lambda i: "＋ 新建问题" if i == NEW
+                                else f"{i}. {listed[i].question[:40]}（{listed[i].state}）")
     entry = listed.get(pick)
     key = f"q{entry.id}-{entry.revision}" if entry else "new"
     if entry:

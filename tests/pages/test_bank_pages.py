@@ -81,6 +81,9 @@ def test_signed_in_staff_files_the_question_as_a_draft(app_page):
 
 
 def test_counsel_writes_attaches_by_id_and_publishes(app_page):
+    from portal.laws.library import load_library
+    from tests.conftest import ROOT
+
     at = app_page("pages/staff_bank.py", session_state=signed_in_state(COUNSEL))
     assert "常见问题库" in [t.value for t in at.title]
     question = f"村委会不公开账目可以去哪里反映{uuid.uuid4().hex[:6]}"
@@ -107,6 +110,17 @@ def test_counsel_writes_attaches_by_id_and_publishes(app_page):
     at.button(key=f"bank-撤回-q{entry.id}-1").click().run()
     with Session(ready_engine()) as s:
         assert s.get(BankQuestion, entry.id).state == "已撤回"
+    # a colleague publishes it again while it is open here: the next run's picker names the new
+    # state (the browser keeps the label it was last sent, and would send the stale one back)
+    at.run()
+    with Session(ready_engine()) as s:
+        bank.transition(session=s, actor=COUNSEL_ACTOR, library=load_library(ROOT / "content" / "laws"),
+                        question_id=entry.id, action="发布")
+        s.commit()
+    at.run()
+    picker = at.selectbox(key="bank-pick")
+    assert picker.value == entry.id
+    assert picker.proto.set_value and picker.proto.raw_value.endswith("（已发布）"), picker.proto
 
 
 def test_counsel_answers_a_sent_question_into_the_bank(app_page):
