@@ -74,6 +74,18 @@ def citizen_sees(made):
         return lookup(session=s, code=made.code, secret=made.secret, client=client())
 
 
+def citizen_lookup_page(app_page, made):
+    """进度查询 as the citizen opens it with the pre-filing's codes (the rate limit reset first)."""
+    public = app_page("pages/lookup.py")
+    with Session(ready_engine()) as s:
+        s.exec(delete(RateEvent))
+        s.commit()
+    public.text_input(key="lk_code").input(made.code)
+    public.text_input(key="lk_secret").input(made.secret)
+    [b for b in public.button if b.label == "查询"][0].click().run()
+    return public
+
+
 def test_queue_lists_overdue_first_in_words(app_page):
     where = district()
     fresh, late = stored(1, district=where), stored(30, district=where)
@@ -191,14 +203,7 @@ def test_reject_through_the_page_and_the_lookup_page_shows_it(app_page):
     at.text_input(key=f"reason-{pid}").input("属于劳动争议，应当申请仲裁")
     at.button(key=f"do-reject-{pid}").click().run()
     assert citizen_sees(made).state == "不予登记"
-    public = app_page("pages/lookup.py")
-    with Session(ready_engine()) as s:
-        s.exec(delete(RateEvent))
-        s.commit()
-    public.text_input(key="lk_code").input(made.code)
-    public.text_input(key="lk_secret").input(made.secret)
-    [b for b in public.button if b.label == "查询"][0].click().run()
-    text = page_text(public)
+    text = page_text(citizen_lookup_page(app_page, made))
     assert "不予登记" in text and "属于劳动争议，应当申请仲裁" in text and "劳动争议仲裁" in text
 
 

@@ -147,35 +147,31 @@ def test_only_handlers_may_correct(db_engine):
         assert s.get(Prefiling, made.prefiling.id).official_number == WRONG
 
 
-def test_correcting_what_a_colleague_has_just_closed_is_refused_and_writes_nothing(db_engine):
+def _colleague_closes(s: Session, pid: int, seen: int) -> None:
+    staff.close(session=s, actor=COLLEAGUE, prefiling_id=pid, reply="已办结。", version=seen)
+
+
+def _colleague_corrects(s: Session, pid: int, seen: int) -> None:
+    staff.correct_number(session=s, actor=COLLEAGUE, prefiling_id=pid, official_number=RIGHT,
+                         reason="录入错误", version=seen)
+
+
+@pytest.mark.parametrize(("meanwhile", "number", "corrections"), [
+    (_colleague_closes, WRONG, 0),      # a colleague closed it: nothing to correct any more
+    (_colleague_corrects, RIGHT, 1),    # two handlers correcting from the same screen: the first wins
+])
+def test_a_correction_after_a_colleague_acted_is_refused_and_writes_nothing(db_engine, meanwhile, number,
+                                                                             corrections):
     with Session(db_engine, expire_on_commit=False) as s:
         made = registered(s)
         pid = made.prefiling.id
         seen = s.get(Prefiling, pid).version
     with Session(db_engine) as s:
-        staff.close(session=s, actor=COLLEAGUE, prefiling_id=pid, reply="已办结。", version=seen)
-    with Session(db_engine) as s:
-        with pytest.raises(IllegalTransition, match="此件已被他人处理，请刷新"):
-            staff.correct_number(session=s, actor=CLERK, prefiling_id=pid, official_number=RIGHT,
-                                 reason="录入错误", version=seen)
-        s.rollback()
-        assert s.get(Prefiling, pid).official_number == WRONG
-        assert events(s, made) == 3 and entries(s, made, CORRECTION) == []
-
-
-def test_a_correction_made_meanwhile_refuses_the_second_one(db_engine):
-    """Two handlers correcting one number from the same screen: the first wins, the second is told."""
-    with Session(db_engine, expire_on_commit=False) as s:
-        made = registered(s)
-        pid = made.prefiling.id
-        seen = s.get(Prefiling, pid).version
-    with Session(db_engine) as s:
-        staff.correct_number(session=s, actor=COLLEAGUE, prefiling_id=pid, official_number=RIGHT,
-                             reason="录入错误", version=seen)
+        meanwhile(s, pid, seen)
     with Session(db_engine) as s:
         with pytest.raises(IllegalTransition, match="此件已被他人处理，请刷新"):
             staff.correct_number(session=s, actor=CLERK, prefiling_id=pid, official_number="LX2026-0999",
                                  reason="录入错误", version=seen)
         s.rollback()
-        assert s.get(Prefiling, pid).official_number == RIGHT
-        assert len(entries(s, made, CORRECTION)) == 1
+        assert s.get(Prefiling, pid).official_number == number
+        assert events(s, made) == 3 and len(entries(s, made, CORRECTION)) == corrections
