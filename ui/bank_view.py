@@ -14,9 +14,9 @@ from portal.laws.library import Library
 from portal.prefiling.ratelimit import RateLimited
 from portal.qa import inbox
 from portal.qa import service as bank
-from portal.qa.similar import CANDIDATES, relevant_similar, similar_by_articles
+from portal.qa.similar import similar_by_articles
 from portal.roles import COUNSEL
-from portal.search.bank import BankEntry, SimilarQuestion
+from portal.search.bank import CANDIDATES, BankEntry, SimilarQuestion, relevant_similar
 from portal.search.exact import find_reference
 from portal.text.escape import markdown_escape
 from ui.links import provision_link
@@ -40,12 +40,14 @@ def published_bank_entries() -> list[BankEntry]:
 
 
 def similar_questions(searcher, query: str, hit_ids: list[str], *, k: int = 3) -> list[SimilarQuestion]:
-    """The engine's nearest published questions that cite an article shown or are very close
-    (portal.qa.similar.relevant_similar); without the engine's ranking, those sharing articles."""
+    """The engine's nearest published questions that cite an article shown or are as close as
+    `tune` calibrated for its encoder (portal.search.bank.relevant_similar); without the engine's
+    ranking, those sharing articles."""
     rank = getattr(searcher, "similar_questions", None)
     if rank is not None:
         try:   # the nearest, but only those that belong beside this answer
-            return relevant_similar(list(rank(query, k=k * CANDIDATES)), hit_ids, k=k)
+            near = list(rank(query, k=k * CANDIDATES))
+            return relevant_similar(near, hit_ids, k=k, alone=getattr(searcher, "similar_alone", None))
         except Exception:  # the bank ranking must never break the page
             log.warning("similar_questions failed; falling back to shared articles", exc_info=True)
     return similar_by_articles(hit_ids, published_bank_entries(), k=k)

@@ -138,6 +138,20 @@ def citation_counts(entries: Iterable[BankEntry], row_of: Mapping[str, int], n_r
     return counts
 
 
+# 相似问题 looks at this many nearest bank questions per one it shows
+CANDIDATES = 4
+
+
+def relevant_similar(near: Sequence[SimilarQuestion], hit_ids: Sequence[str], *, k: int = 3,
+                     alone: float | None = None) -> list[SimilarQuestion]:
+    """The nearest bank questions that belong beside the answer, nearest first: those citing an
+    article the answer shows, or, with `alone` (the cosine `tune` chose for the serving encoder:
+    SearchEngine.similar_alone), at least that close to the question."""
+    shown = set(hit_ids)
+    return [s for s in near
+            if (alone is not None and s.score >= alone) or shown.intersection(s.entry.provisions)][:k]
+
+
 def article_prior(counts: np.ndarray) -> np.ndarray:
     """The article prior, log(1 + citations): added to a fused score as `prior_weight` × this /
     (rrf_k + 1), i.e. in units of a first place in one component."""

@@ -121,6 +121,17 @@ def load_topic_gate(path: Path | None = None) -> TopicGate | None:
     return TopicGate.from_document(_config_document(path or CONFIG_FILE).get("topic_gate"))
 
 
+def load_similar_alone(model_id: str, path: Path | None = None) -> float | None:
+    """相似问题's shown-on-its-own cosine, chosen by `tune` for the encoder it ran with (the
+    `similar` section of engine.yaml); None for another encoder or a file without it: then only
+    bank questions sharing an article with the answer are shown (portal.search.bank.relevant_similar)."""
+    section = _config_document(path or CONFIG_FILE).get("similar") or {}
+    alone = section.get("alone")
+    if section.get("model_id") != model_id or alone is None:
+        return None
+    return float(alone)
+
+
 def load_second_side(corpus: Corpus, index_dir: Path, learned: Path, model_id: str) -> SecondSide | None:
     """The second encoder with the corpus's article vectors (stored, or encoded now: ~25 s for the
     library) and its trained adapter; None (logged) when it cannot run or is another model."""
@@ -186,6 +197,7 @@ class SearchEngine:
         self.reranker = load_reranker() if reranker == "shipped" else reranker
         gate = load_topic_gate() if topic_gate == "shipped" else topic_gate
         self.topic_gate = gate if gate is not None and gate.model_id == embedder.model_id else None
+        self.similar_alone = load_similar_alone(embedder.model_id)
         self.second = second
         self._facts: CorpusFacts | None = None
         self._document_vectors: np.ndarray | None = None

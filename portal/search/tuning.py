@@ -480,6 +480,10 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
     by_set = (figures_by_set(rerank_scores, gold_rows, set_names) if ships
               else figures_by_set(fused_scores(chosen), gold, set_names))
 
+    similar = _similar_section(rerank_scores if ships else None, None if ships else (fused_scores(chosen), take),
+                               plain, seen_banks, gold_rows, n_seed, docs, engine.embedder.model_id)
+    log(f"相似问题: shown on its own from cosine {similar['alone']}")
+
     ablations = {}
     for label, change in [("without bank", {"bank_weight": 0.0}),
                           ("without vocabulary", {"synonym_weight": 0.0}),
@@ -535,6 +539,7 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
         "figures without the reranker (fusion alone)" if ships else "figures of the reranker (not shipped)":
             fusion_figures if ships else reranker_figures,
         "figures by dev set (CV, as shipped)": by_set,
+        "similar": similar,
         "ablations (reranker)": reranker_ablation,
         "ablations (fusion)": ablations,
         "how": {"command": "python -m portal.search tune", "folds": folds,
@@ -567,6 +572,28 @@ def tune(engine, seed: Sequence[BankEntry], dev: Sequence[EvalQuery], *, folds: 
                             "that fold's questions (python -m portal.search finetune --folds)")
                 if tuned is not None else "as served (not trained on these questions)"},
     }
+
+
+def _similar_section(rerank_scores: np.ndarray | None, fused: tuple[np.ndarray, np.ndarray] | None,
+                     plain: np.ndarray, banks: Sequence[QuestionBank], gold_rows: list[list[int]], n_seed: int,
+                     docs, model_id: str) -> dict:
+    """相似问题's calibration (portal/search/similar.py) on the cross-validated data: each question's
+    fold vector and the bank it may see, and as its answer the top of its cross-validated ranking
+    (`rerank_scores` over all articles, or `fused` = (scores over the compacted candidates, their rows))."""
+    from portal.search.similar import ANSWER_DEPTH, asked, calibrate
+
+    n_docs = len(docs)
+    questions = []
+    for i in range(len(plain)):
+        if rerank_scores is not None:
+            top = np.argsort(-rerank_scores[i], kind="stable")[:ANSWER_DEPTH]
+            rows = [int(r) for r in top if rerank_scores[i, r] > -1e8]
+        else:
+            scores, take = fused
+            order = np.argsort(-scores[i], kind="stable")
+            rows = [int(take[i, j]) for j in order if take[i, j] < n_docs and scores[i, j] > 0][:ANSWER_DEPTH]
+        questions.append(asked(plain[i], banks[i], [docs[g].id for g in gold_rows[i]], [docs[r].id for r in rows]))
+    return calibrate(questions[:n_seed], questions[n_seed:], model_id=model_id)
 
 
 def _outside_scores(engine, texts: Sequence[str]) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
