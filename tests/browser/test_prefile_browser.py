@@ -72,6 +72,7 @@ def test_review_change_buttons_line_up(portal_url, device, request, artifacts):
     to a line of its own under a long one)."""
     pg = request.getfixturevalue(device)
     _fill_to_review(pg, portal_url)
+    pg.locator(".st-key-pf-answers button").nth(11).wait_for(state="visible", timeout=30_000)
     buttons = pg.evaluate(_CHANGE_BUTTONS)
     pg.screenshot(path=str(artifacts / f"prefile-review-{device}.png"), full_page=True)
     assert len(buttons) >= 12
