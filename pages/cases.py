@@ -13,6 +13,7 @@ from portal.stats.reads import record_read
 from portal.text.escape import html_escape, markdown_escape
 from ui.links import provision_link
 from ui.resources import get_library
+from ui.site_frame import show_here, start_at_top
 
 log = logging.getLogger(__name__)
 library = get_library()
@@ -45,13 +46,18 @@ def count_read(slug: str) -> None:
         log.warning("could not record a case read", exc_info=True)
 
 
+def back_to_list(where: str) -> None:
+    st.button("返回案例列表", key=f"cases-list-{where}", on_click=show_here, icon=":material/arrow_back:",
+              type="tertiary")
+
+
 def show_case(slug: str) -> None:
     with session_scope() as session:
         case = published_case(session=session, slug=slug)
     if case is None:
         st.title("典型案例")
         st.warning("没有找到这个案例。它可能已经撤回，或者链接有误。")
-        st.page_link("pages/cases.py", label="返回案例列表", icon=":material/arrow_back:", query_params={})
+        back_to_list("missing")
         return
     count_read(slug)
     st.title(case.title)
@@ -69,7 +75,7 @@ def show_case(slug: str) -> None:
         st.markdown(line)
     if case.published_on:
         st.caption(f"发布日期：{case.published_on:%Y年%m月%d日}")
-    st.page_link("pages/cases.py", label="返回案例列表", icon=":material/arrow_back:", query_params={})
+    back_to_list("bottom")
 
 
 def law_options(cases) -> dict[str, str]:
@@ -101,11 +107,12 @@ def show_list() -> None:
             st.markdown(f"**{markdown_escape(case.title)}**")
             st.markdown(meta_html(case.category, case.illustrative), unsafe_allow_html=True)
             st.write(plain_text(case.significance, limit=90))
-            st.page_link("pages/cases.py", label=f"阅读案例：{case.title}", icon=":material/article:",
-                         query_params={"case": case.slug})
+            st.button(f"阅读案例：{case.title}", key=f"read-case-{case.slug}", on_click=show_here, kwargs={"case": case.slug},
+                      icon=":material/article:", type="tertiary")
 
 
 st.html(CSS)
+start_at_top()   # a case (or the list) opened by a button further down
 slug = st.query_params.get("case")
 if slug:
     show_case(slug)

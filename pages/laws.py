@@ -7,10 +7,10 @@ from portal.laws.browse import display_path, filter_laws, find_in_law, part_inde
 from portal.laws.numerals import parse_article_ref
 from portal.search.exact import normalise_query
 from portal.text.escape import html_escape, markdown_escape
-from ui.law_view import article_html, law_card, law_facts_md, law_parts, part_html
+from ui.law_view import article_html, law_card, law_facts_md, law_parts, open_law, part_html
 from ui.links import permalink, status_badge_html
 from ui.resources import get_law_notes, get_library
-from ui.site_frame import scroll_to, share_link
+from ui.site_frame import scroll_to, share_link, start_at_top
 
 library = get_library()
 slug = st.query_params.get("law")
@@ -39,19 +39,19 @@ def show_index() -> None:
         else:
             st.caption(f"找到 {len(found)} 部")
         for law in found:
-            law_card(library, law)
+            law_card(library, law, shelf="found")
         return
     view = st.radio("浏览方式", ["按类别", "按主题"], horizontal=True, key="laws-view")
     if view == "按类别":
         for name, laws in shelves(library, by="kind"):
             st.header(f"{name}（{len(laws)} 部）")
             for law in laws:
-                law_card(library, law)
+                law_card(library, law, shelf=name)
     else:
         for i, (name, laws) in enumerate(shelves(library, by="topic")):
             with st.expander(f"{name}（{len(laws)} 部）", expanded=i == 0):
                 for law in laws:
-                    law_card(library, law)
+                    law_card(library, law, shelf=name)
 
 
 LAW_CSS = """<style>
@@ -61,10 +61,15 @@ LAW_CSS = """<style>
 </style>"""
 
 
+def back_to_index(where: str) -> None:
+    st.button("返回法规库目录", key=f"laws-index-{where}", on_click=open_law, args=(None,),
+              icon=":material/arrow_back:", type="tertiary")
+
+
 def not_found(message: str) -> None:
     st.title("法规库")
     st.warning(message)
-    st.page_link("pages/laws.py", label="返回法规库目录", icon=":material/arrow_back:", query_params={})
+    back_to_index("missing")
 
 
 def _by_number(law, text: str):
@@ -101,8 +106,8 @@ def show_law() -> None:
         st.markdown('<div class="repealed-banner" role="alert">本法规已废止，仅作历史文本供查阅，'
                     f'不再作为现行依据。{instead}</div>', unsafe_allow_html=True)
         if successor:
-            st.page_link("pages/laws.py", label=f"查看现行《{successor.title}》",
-                         query_params={"law": successor.slug})
+            st.button(f"查看现行《{successor.title}》", key="read-successor", on_click=open_law,
+                      args=(successor.slug,), type="tertiary")
     st.markdown(law_facts_md(library, law))
     if law.preface:
         st.markdown("\n".join(f"> {html_escape(line)}  " for line in law.preface))
@@ -168,9 +173,10 @@ def show_law() -> None:
         if choice > 0:
             st.button(f"上一章：{chapters[choice - 1].title}", key=f"prev-part-{law.slug}", icon=":material/arrow_upward:",
                       on_click=_turn_to, args=(part_key, choice - 1), type="tertiary")
-    st.page_link("pages/laws.py", label="返回法规库目录", icon=":material/arrow_back:", query_params={})
+    back_to_index("bottom")
 
 
+start_at_top()   # a law (or the 目录) opened by a button further down
 if slug:
     show_law()
 else:

@@ -15,6 +15,7 @@ from portal.memo import Memo
 from portal.settings import get_settings
 from portal.text.escape import html_escape, html_lines
 from ui.links import permalink, status_badge_html
+from ui.site_frame import show_here
 
 _KIND_STYLE = "color:#1f3a5f;background:#e8eef6;font-weight:500"
 _META_STYLE = "font-size:1rem;color:#4a4a4a;margin:0"   # as legible as the rest of the card (≥ 15 px)
@@ -34,8 +35,14 @@ def short_names(library: Library, law: Law, *, limit: int = 6) -> list[str]:
     return names[:limit]
 
 
-def law_card(library: Library, law: Law) -> None:
-    """One law on the shelf: title, status and kind, dates, size, source, a link to read it."""
+def open_law(law_slug: str | None) -> None:
+    """Show a law (None: the 法规库目录) where the reader is (ui.site_frame.show_here)."""
+    show_here(**({"law": law_slug} if law_slug else {}))
+
+
+def law_card(library: Library, law: Law, *, shelf: str = "") -> None:
+    """One law on the shelf: title, status and kind, dates, size, source, a button to read it
+    (`shelf` tells apart the cards of a law shown on two shelves)."""
     entry = library.entry(law.slug)
     kind = f' <span class="law-badge" style="{_KIND_STYLE}">{html_escape(entry.kind)}</span>' if entry else ""
     with st.container(border=True):
@@ -51,7 +58,8 @@ def law_card(library: Library, law: Law) -> None:
         st.markdown(f'<p style="{_META_STYLE}">{line}　<span style="{_NOWRAP}">文本来源：'
                     f'<a href="{html_escape(law.source)}" target="_blank" rel="noopener noreferrer" '
                     f'style="color:#0b4f8a">{source}</a></span></p>', unsafe_allow_html=True)
-        st.page_link("pages/laws.py", label=f"阅读《{law.title}》", query_params={"law": law.slug})
+        st.button(f"阅读《{law.title}》", key=f"read-{shelf}-{law.slug}", on_click=open_law, args=(law.slug,),
+                  icon=":material/menu_book:", type="tertiary")
 
 
 def law_facts_md(library: Library, law: Law) -> str:

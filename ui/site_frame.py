@@ -16,6 +16,7 @@ import streamlit as st
 from portal.settings import get_settings
 from portal.site import PORTAL_TITLE, Office, load_office
 from portal.text.escape import html_escape
+from ui.accessibility import PARAM as A11Y_PARAM
 
 # (page file, menu label) for the phone menu and the home page's doors
 MENU = [
@@ -341,3 +342,24 @@ def scroll_to_top() -> None:
     n = st.session_state.get("_frame_view_n", 0) + 1
     st.session_state["_frame_view_n"] = n
     st.html(_TOP_SCRIPT % {"view": f"{n}"}, unsafe_allow_javascript=True)
+
+
+_ADDRESS_WRITTEN = "_frame_address_written"
+
+
+def show_here(**params: str) -> None:
+    """Same-page navigation, for a button's on_click (a law from the 法规库 shelf, a case from the
+    list, back to either): the page's address becomes `params` in one step — a new history entry,
+    so refresh, Back and a copied address follow — keeping the 适老化 parameter, and the next run
+    starts at the top as a new page would (start_at_top). Not st.page_link to the page it is on: it
+    shows the target but leaves the address as it was, so the next rerun (a search, a filter,
+    大字号) falls back to where the reader came from."""
+    kept = {A11Y_PARAM: st.query_params[A11Y_PARAM]} if A11Y_PARAM in st.query_params else {}
+    st.query_params.from_dict({**kept, **params})
+    st.session_state[_ADDRESS_WRITTEN] = True
+
+
+def start_at_top() -> None:
+    """On a page that uses show_here: scroll to the top on the run after it."""
+    if st.session_state.pop(_ADDRESS_WRITTEN, False):
+        scroll_to_top()

@@ -1,4 +1,4 @@
-"""A citizen opens an article permalink in a real browser."""
+"""A citizen reads the 法规库 and 典型案例 in a real browser: permalinks, the shelf, the list."""
 
 from tests.browser.conftest import after_rerun, assert_fits_phone, wait_for_app
 
@@ -31,8 +31,9 @@ def test_repealed_law_banner_in_browser(portal_url, page, artifacts):
     assert banner.get_attribute("role") == "alert"
     assert "仅作历史文本" in banner.inner_text() and "《信访工作条例》" in banner.inner_text()
     assert page.locator(".law-badge-repealed").first.inner_text().startswith("已废止")
-    current = page.get_by_role("link", name="查看现行《信访工作条例》")
-    assert "law=xinfang-gongzuo-tiaoli-2022" in current.get_attribute("href")
+    current = page.get_by_role("button", name="查看现行《信访工作条例》")
+    after_rerun(page, current.click, "信访工作条例")
+    assert "law=xinfang-gongzuo-tiaoli-2022" in page.url and "本法规已废止" not in page.locator("body").inner_text()
 
 
 def test_first_visitor_after_start_gets_the_portal_navigation(run_dir, browser, tmp_path):
@@ -60,7 +61,7 @@ def test_law_shelves_on_phone_and_desktop(portal_url, page, phone, artifacts):
     phone.get_by_label("查找法规").fill("民诉法")
     phone.get_by_label("查找法规").press("Enter")
     wait_for_app(phone, "找到 1 部")
-    assert phone.get_by_role("link", name="阅读《中华人民共和国民事诉讼法》").is_visible()
+    assert phone.get_by_role("button", name="阅读《中华人民共和国民事诉讼法》").is_visible()
     phone.screenshot(path=str(artifacts / "law-index-filter-phone.png"), full_page=False)
 
 
@@ -118,3 +119,41 @@ def test_an_article_opened_from_find_comes_into_view_on_a_phone(portal_url, phon
                             timeout=10_000)
     phone.screenshot(path=str(artifacts / "law-find-opened-phone.png"))
     assert phone.locator(".st-key-law-article .law-target, .st-key-law-article h3").first.is_visible()
+
+
+def test_a_law_read_from_the_shelf_stays_open_and_the_index_stays_the_index(portal_url, phone):
+    """阅读《…》 on the shelf and 返回法规库目录 write the address: the next rerun (a search on the
+    law, a search of the shelf) stays where the reader is. A link to this same page showed the law
+    but left /laws in the address, so 查找条文 fell back to the 目录, and back on the 目录 a search
+    jumped into the law again."""
+    phone.goto(f"{portal_url}/laws")
+    wait_for_app(phone, "司法解释（4 部）")
+    after_rerun(phone, lambda: phone.get_by_role("button", name="阅读《中华人民共和国民法典》").first.click(),
+                "查找条文")
+    assert "law=minfadian-2020" in phone.url
+    assert phone.evaluate("() => window.scrollY") < 50        # the law starts at its top
+    box = phone.get_by_label("查找条文")
+    box.fill("1077")
+    after_rerun(phone, lambda: box.press("Enter"), "第一千零七十七条")
+    assert phone.locator("h1").first.inner_text() == "中华人民共和国民法典"
+    after_rerun(phone, lambda: phone.get_by_role("button", name="返回法规库目录").last.click(), "查找法规")
+    assert "law=" not in phone.url
+    shelf = phone.get_by_label("查找法规")
+    shelf.fill("民诉法")
+    after_rerun(phone, lambda: shelf.press("Enter"), "找到 1 部")
+    assert phone.locator("h1").first.inner_text() == "法规库" and "law=" not in phone.url
+
+
+def test_a_case_read_from_the_list_stays_open_when_the_text_is_made_larger(portal_url, phone):
+    """The same for 典型案例: a case opened from the list is in the address, so 大字号 (a rerun)
+    keeps it on screen, and the a11y setting stays in the address beside it."""
+    phone.goto(f"{portal_url}/cases")
+    wait_for_app(phone, "共 ")
+    read = phone.get_by_role("button", name="阅读案例：邻里漏水纠纷经人民调解达成协议")
+    after_rerun(phone, read.click, "法律依据")
+    assert "case=" in phone.url
+    after_rerun(phone, lambda: phone.get_by_text("大字号").click(), "法律依据")
+    phone.wait_for_function("() => location.search.includes('a11y=large')", timeout=10_000)
+    assert phone.locator("h1").first.inner_text() == "邻里漏水纠纷经人民调解达成协议" and "case=" in phone.url
+    after_rerun(phone, lambda: phone.get_by_role("button", name="返回案例列表").last.click(), "按类别查看")
+    assert "case=" not in phone.url and "a11y=large" in phone.url

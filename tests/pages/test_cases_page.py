@@ -26,7 +26,8 @@ def _slug() -> str:
 
 
 def _links(at) -> list[str]:
-    return [link.label for link in at.get("page_link")]
+    """What the reader can follow: links, and the buttons that open a case on this page."""
+    return [link.label for link in at.get("page_link")] + [b.label for b in at.button]
 
 
 def _html(at) -> str:
@@ -113,3 +114,17 @@ def test_reading_a_case_is_counted_once_per_session_and_anonymously(app_page, en
     at.run()  # a rerun in the same session (a switch, a refresh of the widgets) is not a new reading
     with Session(engine) as s:
         assert dict(most_read(session=s, limit=1000)).get(slug, 0) == before + 1
+
+
+def test_a_case_read_from_the_list_is_written_into_the_address_and_back_clears_it(app_page):
+    """st.page_link to this same page showed the case without changing the address: 大字号 (a
+    rerun) then fell back to the list."""
+    at = app_page("pages/cases.py")
+    [read] = [b for b in at.button if b.label == "阅读案例：邻里漏水纠纷经人民调解达成协议"]
+    read.click().run()
+    assert at.query_params.get("case") and [t.value for t in at.title] == ["邻里漏水纠纷经人民调解达成协议"]
+    at.run()                                             # any rerun stays on the case
+    assert [t.value for t in at.title] == ["邻里漏水纠纷经人民调解达成协议"]
+    [back] = [b for b in at.button if b.label == "返回案例列表"]
+    back.click().run()
+    assert "case" not in at.query_params and [t.value for t in at.title] == ["典型案例"]

@@ -9,7 +9,7 @@ def test_index_lists_all_laws_with_status(app_page, library):
     assert "法规库" in text
     current = [law for law in library.laws.values() if not law.is_repealed]
     assert text.count("现行有效") == len(current) and "已废止" in text
-    labels = [link.label for link in at.get("page_link")]
+    labels = [b.label for b in at.button]
     assert "阅读《信访工作条例》" in labels and len([x for x in labels if x.startswith("阅读")]) == len(library.laws)
 
 
@@ -34,7 +34,7 @@ def test_index_by_topic_shows_each_topic(app_page):
 def test_filter_box_finds_a_law_by_short_name(app_page):
     at = app_page("pages/laws.py")
     at.text_input(key="laws-filter").input("民诉法").run()
-    labels = [link.label for link in at.get("page_link") if link.label.startswith("阅读")]
+    labels = [b.label for b in at.button if b.label.startswith("阅读")]
     assert labels == ["阅读《中华人民共和国民事诉讼法》"]
     at.text_input(key="laws-filter").input("物业服务").run()
     assert "没有找到名称相符的法规" in page_text(at)
@@ -45,7 +45,7 @@ def test_filter_box_says_what_became_of_a_law_the_library_does_not_ship(app_page
     at.text_input(key="laws-filter").input("婚姻法").run()   # repealed: its rules are in the 民法典
     notes = " ".join(str(el.value) for el in at.info)
     assert "《中华人民共和国婚姻法》已于2021年1月1日废止" in notes
-    labels = [link.label for link in at.get("page_link") if link.label.startswith("阅读")]
+    labels = [b.label for b in at.button if b.label.startswith("阅读")]
     assert labels[0] == "阅读《中华人民共和国民法典》"
     at.text_input(key="laws-filter").input("公司法").run()   # in force, not in this library
     notes = " ".join(str(el.value) for el in at.info)
@@ -89,7 +89,10 @@ def test_repealed_law_is_unmistakable_and_names_its_successor(app_page):
     text = page_text(at)
     assert "已废止" in text and "本法规已废止" in text and "不再作为现行依据" in text
     assert "现行规定请查阅《信访工作条例》" in text
-    assert "查看现行《信访工作条例》" in [link.label for link in at.get("page_link")]
+    [successor] = [b for b in at.button if b.label == "查看现行《信访工作条例》"]
+    successor.click().run()
+    assert at.query_params.get("law") == "xinfang-gongzuo-tiaoli-2022"
+    assert [t.value for t in at.title] == ["信访工作条例"]
 
 
 def test_current_law_shows_kind_topics_and_short_names(app_page):
@@ -194,3 +197,18 @@ def test_next_and_previous_chapter_buttons_turn_the_page(app_page, library):
     assert not at.warning, [w.value for w in at.warning]
     [b for b in at.button if b.label.startswith("上一章：")][0].click().run()
     assert at.selectbox[0].value == 0 and first in page_text(at)
+
+
+def test_reading_a_law_from_the_shelf_writes_it_into_the_address_and_back_clears_it(app_page):
+    """st.page_link to this same page showed the law without changing the address, so the next
+    rerun (查找条文, the 目录) fell back to the 目录."""
+    at = app_page("pages/laws.py")
+    [read] = [b for b in at.button if b.label == "阅读《中华人民共和国民法典》"][:1]
+    read.click().run()
+    assert at.query_params.get("law") == "minfadian-2020"
+    assert [t.value for t in at.title] == ["中华人民共和国民法典"]
+    at.text_input(key="find-minfadian-2020").input("1077").run()     # a search stays on the law
+    assert [t.value for t in at.title] == ["中华人民共和国民法典"]
+    [back] = [b for b in at.button if b.label == "返回法规库目录"]
+    back.click().run()
+    assert "law" not in at.query_params and [t.value for t in at.title] == ["法规库"]
