@@ -162,7 +162,7 @@ if side is not None:
         case_cards(cases)
 
 hit_ids = [h.provision_id for h in hits]
-show_similar(similar_questions(searcher, response.query, hit_ids), library)
+show_similar(similar_questions(searcher, response.query, hit_ids, exact=response.exact), library)
 send_to_staff(response.query)
 if (actor := current_actor()) is not None:
     file_into_bank(actor, response.query, hit_ids, library)

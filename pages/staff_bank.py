@@ -14,7 +14,7 @@ from ui.auth import require_page
 from ui.bank_view import provision_picker
 from ui.picker import live_label_selectbox
 from ui.resources import get_library
-from ui.search_engine import get_searcher
+from ui.search_engine import bank_changed, get_searcher
 
 actor = require_page(COUNSEL)
 library = get_library()
@@ -45,6 +45,7 @@ def attempt(action, success: str, clear: tuple[str, ...] = ()) -> None:
     except lifecycle.IllegalTransition as error:
         st.error(str(error))
         return
+    bank_changed()
     st.session_state["bank-flash"] = success
     if saved is not None:
         st.session_state["bank-pick-next"] = saved

@@ -39,11 +39,15 @@ def published_bank_entries() -> list[BankEntry]:
         return bank.published_entries(session=session)
 
 
-def similar_questions(searcher, query: str, hit_ids: list[str], *, k: int = 3) -> list[SimilarQuestion]:
+def similar_questions(searcher, query: str, hit_ids: list[str], *, k: int = 3,
+                      exact: bool = False) -> list[SimilarQuestion]:
     """The engine's nearest published questions that cite an article shown or are as close as
     `tune` calibrated for its encoder (portal.search.bank.relevant_similar); without the engine's
-    ranking, those sharing articles."""
+    ranking, those sharing articles. For an article opened by number (`exact`: 民法典1077条, whose
+    words say nothing of its subject), the questions a lawyer answered with that article."""
     rank = getattr(searcher, "similar_questions", None)
+    if exact and hit_ids:
+        return similar_by_articles(hit_ids[:1], published_bank_entries(), k=k)
     if rank is not None:
         try:   # the nearest, but only those that belong beside this answer
             near = list(rank(query, k=k * CANDIDATES))
@@ -157,5 +161,8 @@ def file_into_bank(actor: Actor, query: str, hit_ids: list[str], library: Librar
             except ValidationFailed as error:
                 st.error("；".join(e.message for e in error.errors))
             else:
+                from ui.search_engine import bank_changed  # (it imports this module)
+
+                bank_changed()
                 st.session_state["bank-filed"] = (query, message)
                 st.rerun()

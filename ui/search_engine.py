@@ -35,3 +35,9 @@ def index_status() -> tuple[bool, float, str | None]:
     loader = engine_loader()
     loader.settle()
     return loader.ready, loader.fraction, loader.error
+
+
+def bank_changed() -> None:
+    """Staff published, withdrew or edited a bank question: 相似问题 and the bank vote follow at
+    the next search in this process."""
+    engine_loader().bank_changed()

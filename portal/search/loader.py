@@ -117,6 +117,11 @@ class EngineLoader:
         finally:
             self._refreshing.release()
 
+    def bank_changed(self) -> None:
+        """Staff changed the published bank in this process: the next search reads it again
+        (other processes within the refresh interval)."""
+        self._bank_read_at = float("-inf")
+
     def settle(self, timeout: float = LOAD_WAIT_SECONDS) -> bool:
         """Wait for an index that only needs loading (no encoding); True when the engine is ready.
         Returns at once when a build is under way or loading failed."""

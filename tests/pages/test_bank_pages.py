@@ -13,6 +13,7 @@ from portal.roles import COUNSEL, HANDLER
 from tests.conftest import page_text
 from tests.qa.factories import COUNSEL_ACTOR
 from tests.staff.portal_db import ready_engine, signed_in_state
+from ui.search_engine import bank_changed
 
 WAGE_QUESTION = "申请劳动仲裁要不要交费？"
 NONSENSE = "zzqx qqzz xyzzy"
@@ -37,14 +38,29 @@ def _similar_block(at) -> str:
 
 
 def test_similar_questions_show_published_bank_questions_with_article_links(app_page):
-    marker = f"劳动仲裁收费吗（{uuid.uuid4().hex[:6]}）"
+    marker = f"{WAGE_QUESTION}（{uuid.uuid4().hex[:4]}）"   # near the question (the fake embedder's vectors)
     _bank(marker, ["laodong-zhengyi-tiaojie-zhongcai-fa-2007:第五十三条"])
     hidden = f"草稿里的问题（{uuid.uuid4().hex[:6]}）"
     _bank(hidden, ["laodong-zhengyi-tiaojie-zhongcai-fa-2007:第五十三条"], publish=False)
+    bank_changed()   # as the staff pages do after a change: the next search reads the bank again
     at = app_page("pages/ask.py", session_state={"ask_query": WAGE_QUESTION})
     block = _similar_block(at)
+    assert marker in block
     assert "/laws?law=laodong-zhengyi-tiaojie-zhongcai-fa-2007&article=%E7%AC%AC" in block
     assert hidden not in page_text(at)
+
+
+def test_an_article_opened_by_number_shows_the_questions_a_lawyer_answered_with_it(app_page):
+    """民法典1077条 says nothing of its subject in words: its 相似问题 are the published questions
+    citing that article, not the questions nearest to the words 民法典1077条."""
+    cooling = f"离婚登记后反悔了怎么办（{uuid.uuid4().hex[:4]}）"
+    _bank(cooling, ["minfadian-2020:第一千零七十七条"])
+    other = f"民法典1077条的邻居问题（{uuid.uuid4().hex[:4]}）"      # near in words, another article
+    _bank(other, ["minfadian-2020:第一千零七十六条"])
+    bank_changed()
+    at = app_page("pages/ask.py", session_state={"ask_query": "民法典1077条"})
+    block = _similar_block(at)
+    assert cooling in block and other not in block
 
 
 def test_citizen_sends_a_question_masked_and_is_told_what_happens(app_page):
