@@ -134,8 +134,10 @@ def show_law() -> None:
     st.caption("输入条号（如 32、第三十二条）或关键词。")
     if query.strip():
         hits = find_in_law(law, query)
-        if not hits:
-            st.info("本法规中没有找到相符的条文。")
+        if not hits:   # the words must be in the article (冷静期 is not in 第一千零七十七条)
+            st.info("本法规中没有找到含有这些字的条文。查找条文只按字面查找；用自己的话提问，可以到“法律问答”。")
+            st.page_link("pages/ask.py", label=f"在法律问答中问：{query.strip()[:30]}", icon=":material/search:",
+                         query_params={"q": query.strip()})
         st.html("<style>[class*='st-key-find-hit-'] button {justify-content:flex-start;text-align:left;}"
                 "[class*='st-key-find-hit-'] button p {text-align:left;color:#0b3d91;text-decoration:underline;}</style>")  # links, read from the left
         for hit in hits[:20]:   # a button, not a link to this same page: the address must change too

@@ -11,6 +11,7 @@ from portal.prefiling.states import DRAFT, STATES
 from portal.roles import HANDLER
 from ui import queue_view
 from ui.auth import require_page
+from ui.picker import live_label_selectbox
 
 actor = require_page(HANDLER)
 S = st.session_state
@@ -63,8 +64,9 @@ else:
     st.dataframe(frame, hide_index=True, width="stretch", key="q-table")
 
 by_id = {r.id: r for r in rows}
-picked = st.selectbox("打开一件预登记", list(by_id), index=None, key=queue_view.OPEN, placeholder="选择查询码",
-                      format_func=lambda i: f"{grouped(by_id[i].code)}　{by_id[i].state}　{by_id[i].deadline_text}")
+# the label names the state and the days left: after 登记 it must say so at once
+picked = live_label_selectbox("打开一件预登记", list(by_id), index=None, key=queue_view.OPEN, placeholder="选择查询码",
+                              format_func=lambda i: f"{grouped(by_id[i].code)}　{by_id[i].state}　{by_id[i].deadline_text}")
 if picked is not None:
     view = queue_view.load(actor, picked)
     st.header(f"查询码 {grouped(view.code)}")

@@ -20,6 +20,8 @@ html {font-size:125% !important;}
 .stApp button p, .stApp button span, .copy-btn {font-size:1.1rem !important;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stApp [data-testid="InputInstructions"],
 .disclaimer, .site-sub, .step-progress {font-size:1.05rem !important;}
+/* the larger 回车换行 hint wraps to two lines on a phone: room for both under the last line */
+.stApp [data-testid="stTextArea"] textarea {padding-bottom:3.2rem !important;}
 """
 CONTRAST_CSS = """
 .stApp, [data-testid="stSidebar"], [data-testid="stHeader"] {background:#ffffff !important; color:#000000 !important;}

@@ -11,8 +11,8 @@ T = TypeVar("T")
 
 
 def live_label_selectbox(label: str, options: Sequence[T], *, key: str,
-                         format_func: Callable[[T], str]) -> T:
-    """st.selectbox(label, options, key=key, format_func=format_func), except that when the chosen
+                         format_func: Callable[[T], str], **selectbox_args) -> T:
+    """st.selectbox(label, options, key=key, format_func=format_func, **selectbox_args), except that when the chosen
     option's label has changed since the last run (a case published: “（草稿）” became “（已发布）”)
     the value is set again.
 
@@ -24,6 +24,7 @@ def live_label_selectbox(label: str, options: Sequence[T], *, key: str,
     chosen = st.session_state.get(key)
     if chosen in options and st.session_state.get(shown_key, format_func(chosen)) != format_func(chosen):
         st.session_state[key] = chosen
-    value = st.selectbox(label, options, key=key, format_func=format_func)
-    st.session_state[shown_key] = format_func(value)
+    value = st.selectbox(label, options, key=key, format_func=format_func, **selectbox_args)
+    if value is not None:   # (nothing chosen: a placeholder, no label to follow)
+        st.session_state[shown_key] = format_func(value)
     return value

@@ -209,6 +209,14 @@ def _inline(view: StaffView, field: str) -> None:
         st.caption(f":red[{markdown_escape(error[2])}]")
 
 
+def _unticked(view: StaffView, action: str, message: str) -> None:
+    """A final action clicked without its confirmation tick: that is now the one message shown
+    (an earlier refusal's, already put right, goes), beside its panel, which stays open."""
+    S[ERROR] = (view.id, "confirm", message)
+    S[LAST_ACTION] = (view.id, action)
+    st.rerun()
+
+
 def _seen_key(view: StaffView) -> str:
     return f"qv-seen-version-{view.id}"
 
@@ -289,7 +297,7 @@ def actions(actor: Actor, view: StaffView) -> None:
                     if sure:
                         _act(actor, view, action, reason=reason, channel=channel, reply=reply)
                     else:
-                        st.error("请先勾选“确认不予登记”，再点“不予登记”。")
+                        _unticked(view, action, "请先勾选“确认不予登记”，再点“不予登记”。")
             elif action == "close":
                 reply = st.text_area("办理结果（信访人会看到）", key=f"reply-close-{pid}")
                 _inline(view, "reply")
@@ -299,7 +307,7 @@ def actions(actor: Actor, view: StaffView) -> None:
                     if sure:
                         _act(actor, view, action, reply=reply)
                     else:
-                        st.error("请先勾选“确认办结”，再点“办结”。")
+                        _unticked(view, action, "请先勾选“确认办结”，再点“办结”。")
             elif action == "correct_number":
                 _correct_number(actor, view)
     S[_seen_key(view)] = view.version
@@ -319,4 +327,4 @@ def _correct_number(actor: Actor, view: StaffView) -> None:
         if sure:
             _act(actor, view, "correct_number", clear=boxes, official_number=number, reason=reason)
         else:
-            st.error("请先勾选“确认更正”，再点“更正信访件编号”。")
+            _unticked(view, "correct_number", "请先勾选“确认更正”，再点“更正信访件编号”。")

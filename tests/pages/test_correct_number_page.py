@@ -97,6 +97,11 @@ def test_a_refused_correction_says_why_and_keeps_what_was_typed(app_page):
     assert "请填写更正原因。" in shown(at) and panel(at, "更正信访件编号").proto.expanded
     assert at.text_input(key=f"new-number-{pid}").value == RIGHT
 
+    at.checkbox(key=f"confirm-correct_number-{pid}").uncheck()
+    fill(at, pid, RIGHT, "录入错误", sure=False)                       # reason given, tick missing:
+    assert "请先勾选“确认更正”" in shown(at) and "请填写更正原因" not in shown(at)   # one message
+    assert panel(at, "更正信访件编号").proto.expanded
+
     fill(at, pid, "=1+1", "录入错误")                                 # checked as at 登记
     assert "信访件编号不能以 = + - @ 这几个符号开头" in shown(at)
     assert citizen_sees(made).official_number == WRONG

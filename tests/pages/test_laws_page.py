@@ -212,3 +212,14 @@ def test_reading_a_law_from_the_shelf_writes_it_into_the_address_and_back_clears
     [back] = [b for b in at.button if b.label == "返回法规库目录"]
     back.click().run()
     assert "law" not in at.query_params and [t.value for t in at.title] == ["法规库"]
+
+
+def test_a_search_on_a_law_that_finds_nothing_leads_to_the_question_page(app_page):
+    """查找条文 reads the words literally (冷静期 is not in 第一千零七十七条): it says so and offers
+    法律问答 with the same words."""
+    at = app_page("pages/laws.py", law="minfadian-2020")
+    at.text_input(key="find-minfadian-2020").input("离婚冷静期").run()
+    assert "只按字面查找" in page_text(at)
+    [ask] = [link for link in at.get("page_link") if link.label.startswith("在法律问答中问")]
+    assert ask.proto.page.endswith("ask.py") or "ask" in ask.proto.page
+    assert "离婚冷静期" in ask.label

@@ -175,6 +175,8 @@ def test_each_transition_through_the_page_reaches_the_citizen(app_page):
     seen = citizen_sees(made)
     assert seen.state == "已登记" and seen.official_number == "LX2026-0815"
     assert act_buttons(at) == {"close", "correct_number"}   # 办结, or put a mistyped number right
+    picker = at.selectbox(key="q-open").proto                # names the new state at once (the
+    assert picker.set_value and "已登记" in picker.raw_value   # browser keeps a label until sent one)
 
     at.text_area(key=f"reply-close-{pid}").input("物业公司已修复屋顶。")
     at.button(key=f"do-close-{pid}").click().run()               # 办结 asks for confirmation first
