@@ -6,7 +6,7 @@ from ui.accessibility import accessibility_controls
 from ui.auth import announce_restored, current_actor
 from ui.frame import leave_pages_folder_mode, page_frame
 from ui.resources import ensure_database
-from ui.site_frame import footer, framework_script, header, open_at_top
+from ui.site_frame import footer, framework_script, header, open_at_top, script_slot
 from ui.staff_nav import staff_pages
 
 leave_pages_folder_mode()
@@ -36,6 +36,7 @@ framework_script()
 header()
 announce_restored()
 accessibility_controls()
+script_slot()   # before anything a run may or may not draw
 open_at_top(page.url_path + "?" + "&".join(f"{k}={v}" for k, v in sorted(st.query_params.to_dict().items())
                                             if k != "a11y")
             + f"#{st.session_state.get('pf_step', '')}{bool(st.session_state.get('pf_done'))}")

@@ -10,6 +10,7 @@ text nodes in place as they appear. The same script moves focus for the error su
 from __future__ import annotations
 
 import json
+import threading
 
 import streamlit as st
 
@@ -298,6 +299,23 @@ _FOCUS_SCRIPT = """
 """
 
 
+_slot = threading.local()   # each session's script runs in its own thread
+
+
+def script_slot() -> None:
+    """The frame calls this once a run, before the page: a container at a fixed place that the
+    run's one-off scripts (scroll, focus) are written into. Written where they are asked for, a
+    script present on one run and not the next moved every element after it, and Streamlit then
+    redrew them all: the box a person had just clicked lost its focus and the typing went nowhere
+    (典型案例管理, the first edit after opening the page)."""
+    _slot.container = st.container()
+
+
+def _script(html: str) -> None:
+    target = getattr(_slot, "container", None)
+    (target if target is not None else st).html(html, unsafe_allow_javascript=True)
+
+
 def focus_once(element_id: str, token: object) -> None:
     """Move keyboard focus (and the view) to `element_id` once per new `token` (e.g. a new error list)."""
     seen = st.session_state.setdefault("_frame_focused", {})
@@ -306,7 +324,7 @@ def focus_once(element_id: str, token: object) -> None:
     seen[element_id] = token
     n = st.session_state.get("_frame_view_n", 0) + 1
     st.session_state["_frame_view_n"] = n
-    st.html(_FOCUS_SCRIPT % {"target": json.dumps(element_id), "n": n}, unsafe_allow_javascript=True)
+    _script(_FOCUS_SCRIPT % {"target": json.dumps(element_id), "n": n})
 
 
 def open_at_top(view: str) -> None:
@@ -334,14 +352,14 @@ def scroll_to(selector: str) -> None:
     """Bring the element `selector` names to the top of the screen after this run."""
     n = st.session_state.get("_frame_view_n", 0) + 1
     st.session_state["_frame_view_n"] = n
-    st.html(_SCROLL_TO_SCRIPT % {"selector": json.dumps(selector), "n": n}, unsafe_allow_javascript=True)
+    _script(_SCROLL_TO_SCRIPT % {"selector": json.dumps(selector), "n": n})
 
 
 def scroll_to_top() -> None:
     """Scroll the page to its top after this run (a new chapter chosen below the text it ends)."""
     n = st.session_state.get("_frame_view_n", 0) + 1
     st.session_state["_frame_view_n"] = n
-    st.html(_TOP_SCRIPT % {"view": f"{n}"}, unsafe_allow_javascript=True)
+    _script(_TOP_SCRIPT % {"view": f"{n}"})
 
 
 _ADDRESS_WRITTEN = "_frame_address_written"

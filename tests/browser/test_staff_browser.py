@@ -1,5 +1,5 @@
 """In a real browser: a case on a phone, a published XSS payload stays inert, staff sign-in shows
-only the role's pages."""
+only the role's pages, and the first box clicked on a page keeps what is typed."""
 
 from __future__ import annotations
 
@@ -73,3 +73,21 @@ def test_reloading_a_staff_page_asks_to_sign_in_and_opens_it_again(portal_url, p
     page.get_by_role("button", name="登录").click()
     wait_for_app(page, "按查询码查找")
     assert page.url.endswith("/staff_queue")
+
+
+def test_the_first_box_clicked_after_opening_a_page_keeps_the_typing(portal_url, page):
+    """Typing a title, then clicking into 案情 reruns the page. A scroll script the first run of a
+    page drew (and the rerun did not) moved every element after it, Streamlit redrew them all, and
+    the box just clicked lost its focus: what was typed next went nowhere."""
+    name = new_staff_user(EDITOR)
+    sign_in(page, portal_url, name)
+    page.get_by_role("link", name="典型案例管理").first.click()
+    wait_for_app(page, "选择案例")
+    page.get_by_role("textbox", name="标题", exact=True).click()
+    page.keyboard.type("邻里噪音纠纷调解", delay=30)
+    facts = page.get_by_role("textbox", name="案情", exact=True)
+    facts.click()
+    page.keyboard.type("楼上住户每晚跳绳", delay=60)
+    page.wait_for_timeout(1500)
+    assert facts.input_value() == "楼上住户每晚跳绳"
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "案情"

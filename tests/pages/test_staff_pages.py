@@ -151,6 +151,8 @@ def test_editor_writes_and_publishes_a_case_in_the_page(app_page, library):
     at.button(key="add-new").click().run()  # first article of the first law in the picker
     at.button(key="save-new").click().run()
     assert "已保存" in page_text(at), page_text(at)
+    # 保存 is at the foot of the form: the page is brought to the message
+    assert any('".st-key-cases-flash-shown"' in el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
     assert at.session_state["cases-pick"] == slug
     at.button(key=f"发布-{slug}").click().run()
     assert "已发布" in page_text(at)
