@@ -17,6 +17,7 @@ from portal.qa import service as bank
 from portal.qa.similar import similar_by_articles
 from portal.roles import COUNSEL
 from portal.search.bank import CANDIDATES, BankEntry, SimilarQuestion, relevant_similar
+from portal.search.engine import SimilarRule
 from portal.search.exact import find_reference
 from portal.text.escape import markdown_escape
 from ui.links import provision_link
@@ -51,7 +52,8 @@ def similar_questions(searcher, query: str, hit_ids: list[str], *, k: int = 3,
     if rank is not None:
         try:   # the nearest, but only those that belong beside this answer
             near = list(rank(query, k=k * CANDIDATES))
-            return relevant_similar(near, hit_ids, k=k, alone=getattr(searcher, "similar_alone", None))
+            rule = getattr(searcher, "similar_rule", None) or SimilarRule()
+            return relevant_similar(near, hit_ids[:rule.answer_depth], k=k, alone=rule.alone)
         except Exception:  # the bank ranking must never break the page
             log.warning("similar_questions failed; falling back to shared articles", exc_info=True)
     return similar_by_articles(hit_ids, published_bank_entries(), k=k)

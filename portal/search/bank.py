@@ -146,7 +146,7 @@ def relevant_similar(near: Sequence[SimilarQuestion], hit_ids: Sequence[str], *,
                      alone: float | None = None) -> list[SimilarQuestion]:
     """The nearest bank questions that belong beside the answer, nearest first: those citing an
     article the answer shows, or, with `alone` (the cosine `tune` chose for the serving encoder:
-    SearchEngine.similar_alone), at least that close to the question."""
+    SearchEngine.similar_rule), at least that close to the question."""
     shown = set(hit_ids)
     return [s for s in near
             if (alone is not None and s.score >= alone) or shown.intersection(s.entry.provisions)][:k]

@@ -121,15 +121,25 @@ def load_topic_gate(path: Path | None = None) -> TopicGate | None:
     return TopicGate.from_document(_config_document(path or CONFIG_FILE).get("topic_gate"))
 
 
-def load_similar_alone(model_id: str, path: Path | None = None) -> float | None:
-    """相似问题's shown-on-its-own cosine, chosen by `tune` for the encoder it ran with (the
-    `similar` section of engine.yaml); None for another encoder or a file without it: then only
-    bank questions sharing an article with the answer are shown (portal.search.bank.relevant_similar)."""
+@dataclass(frozen=True)
+class SimilarRule:
+    """相似问题's rule for an encoder (portal.search.bank.relevant_similar): a nearest bank question
+    is shown when it cites one of the answer's first `answer_depth` articles, or on its own from
+    cosine `alone` (None: never)."""
+
+    alone: float | None = None
+    answer_depth: int = 8
+
+
+def load_similar_rule(model_id: str, path: Path | None = None) -> SimilarRule:
+    """The rule `tune` chose for the encoder it ran with (the `similar` section of engine.yaml);
+    for another encoder or a file without it, every article shown counts and none on its own."""
     section = _config_document(path or CONFIG_FILE).get("similar") or {}
+    if section.get("model_id") != model_id:
+        return SimilarRule()
     alone = section.get("alone")
-    if section.get("model_id") != model_id or alone is None:
-        return None
-    return float(alone)
+    return SimilarRule(alone=None if alone is None else float(alone),
+                       answer_depth=int(section.get("answer_depth") or SimilarRule.answer_depth))
 
 
 def load_second_side(corpus: Corpus, index_dir: Path, learned: Path, model_id: str) -> SecondSide | None:
@@ -197,7 +207,7 @@ class SearchEngine:
         self.reranker = load_reranker() if reranker == "shipped" else reranker
         gate = load_topic_gate() if topic_gate == "shipped" else topic_gate
         self.topic_gate = gate if gate is not None and gate.model_id == embedder.model_id else None
-        self.similar_alone = load_similar_alone(embedder.model_id)
+        self.similar_rule = load_similar_rule(embedder.model_id)
         self.second = second
         self._facts: CorpusFacts | None = None
         self._document_vectors: np.ndarray | None = None

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from portal.search.bank import BankEntry, QuestionBank
-from portal.search.engine import CONFIG_FILE, _config_document, load_similar_alone
-from portal.search.similar import LOOKED_AT, asked, calibrate, choose_alone, figures
+from portal.search.engine import CONFIG_FILE, SimilarRule, _config_document, load_similar_rule
+from portal.search.similar import LOOKED_AT, asked, calibrate, choose_alone, choose_depth, figures
 
 A, B, C = "minfadian-2020:第七百零三条", "minfadian-2020:第七百二十二条", "xingfa-2023:第一条"
 
@@ -61,15 +61,25 @@ def test_calibrate_chooses_on_the_training_questions_and_only_reports_the_others
     assert calibrate([wrong] * 40, [right] * 40, model_id="m")["alone"] is None
 
 
-def test_the_engine_uses_the_cosine_only_for_the_encoder_it_was_chosen_for(tmp_path):
+def test_the_engine_uses_the_rule_only_for_the_encoder_it_was_chosen_for(tmp_path):
     path = tmp_path / "engine.yaml"
-    path.write_text("similar:\n  model_id: tuned-x\n  alone: 0.71\n", encoding="utf-8")
-    assert load_similar_alone("tuned-x", path) == pytest.approx(0.71)
-    assert load_similar_alone("other-model", path) is None
+    path.write_text("similar:\n  model_id: tuned-x\n  alone: 0.71\n  answer_depth: 3\n", encoding="utf-8")
+    assert load_similar_rule("tuned-x", path) == SimilarRule(alone=pytest.approx(0.71), answer_depth=3)
+    assert load_similar_rule("other-model", path) == SimilarRule()          # every article, none alone
     path.write_text("similar:\n  model_id: tuned-x\n  alone: null\n", encoding="utf-8")
-    assert load_similar_alone("tuned-x", path) is None
+    assert load_similar_rule("tuned-x", path) == SimilarRule(alone=None, answer_depth=8)
     path.write_text("chosen: {}\n", encoding="utf-8")
-    assert load_similar_alone("tuned-x", path) is None
+    assert load_similar_rule("tuned-x", path) == SimilarRule()
+
+
+def test_the_depth_is_the_most_precise_that_still_shows_something_to_nearly_as_many():
+    by_depth = {1: {"questions with any shown": 0.50, "cite a right article": 0.60},
+                3: {"questions with any shown": 0.92, "cite a right article": 0.40},
+                5: {"questions with any shown": 0.95, "cite a right article": 0.40},
+                8: {"questions with any shown": 1.00, "cite a right article": 0.30}}
+    assert choose_depth(by_depth) == 5            # 1 shows too few; 3 and 5 tie: the larger
+    assert choose_depth(by_depth, min_coverage=0.5) == 1
+    assert choose_depth({8: {"questions with any shown": 0.0, "cite a right article": None}}) == 8
 
 
 def test_the_shipped_config_was_calibrated_for_the_shipped_reranker_s_encoder():
@@ -79,6 +89,7 @@ def test_the_shipped_config_was_calibrated_for_the_shipped_reranker_s_encoder():
     similar = document["similar"]
     assert similar["model_id"] == document["reranker"]["model_id"]
     assert similar["alone"] is None or 0.3 <= similar["alone"] < 1.0
+    assert similar["answer_depth"] in (1, 2, 3, 5, 8)
     assert set(similar["figures"]) == {"seed (CV, chosen on)", "dev (another style, not chosen on)"}
 
 
