@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from portal.db import session_scope
@@ -85,14 +87,24 @@ def ask() -> None:
         st.error(S.lk_error)
 
 
+_NUMBER = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
+
+
+def _numbers_whole(text: str) -> str:
+    """`text` escaped, each hyphenated number (信访件编号 SFX-2026-001234) on one line."""
+    escaped = html_escape(text)
+    return _NUMBER.sub(lambda m: f'<span style="white-space:nowrap">{m.group(0)}</span>', escaped)
+
+
 def _history(view: svc.StatusView) -> None:
     st.markdown("#### 办理记录和答复")
     for entry in reversed(view.history):
         with st.container(border=True):
             st.markdown(f"**{markdown_escape(entry.action)}** → {markdown_escape(entry.state)}  \n"
                         f"{markdown_escape(beijing_text(entry.at))}")
-            if entry.reply:
-                st.markdown(f'<p class="answer-value">{html_escape(entry.reply)}</p>', unsafe_allow_html=True)
+            if entry.reply:   # room under the last line; a number (SFX-2026-001234) kept whole
+                st.markdown(f'<p class="answer-value" style="padding-bottom:0.5rem">{_numbers_whole(entry.reply)}</p>',
+                            unsafe_allow_html=True)
 
 
 def _clock(view: svc.StatusView) -> None:
