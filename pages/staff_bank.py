@@ -15,7 +15,7 @@ from ui.bank_view import provision_picker
 from ui.picker import live_label_selectbox
 from ui.resources import get_library
 from ui.search_engine import bank_changed, get_searcher
-from ui.site_frame import scroll_to
+from ui.site_frame import success_in_view
 
 actor = require_page(COUNSEL)
 library = get_library()
@@ -29,10 +29,8 @@ with session_scope() as session:
     pending = inbox.sent_questions(session=session, actor=actor)
 st.caption("　".join(f"{state} {n} 条" for state, n in counts.items()) + f"　群众来问待处理 {len(pending)} 条")
 
-if flash := st.session_state.pop("bank-flash", None):   # in view: 保存 sits at the foot of a long form
-    with st.container(key="bank-flash-shown"):
-        st.success(flash)
-    scroll_to(".st-key-bank-flash-shown")
+if flash := st.session_state.pop("bank-flash", None):
+    success_in_view(flash, key="bank-flash-shown")
 
 
 def attempt(action, success: str, clear: tuple[str, ...] = ()) -> None:

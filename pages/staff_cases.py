@@ -19,7 +19,7 @@ from ui.auth import USER_SCOPED, require_page
 from ui.links import provision_link
 from ui.picker import live_label_selectbox
 from ui.resources import get_library
-from ui.site_frame import scroll_to
+from ui.site_frame import success_in_view
 
 actor = require_page(EDITOR)
 library = get_library()
@@ -37,10 +37,8 @@ case = all_cases.get(pick)
 key = case.slug if case else "new"
 saved = cases.draft_of(case) if case else CaseDraft("", CATEGORIES[0], "", "", "", "")
 
-if flash := st.session_state.pop("cases-flash", None):   # in view: 保存 sits at the foot of a long form
-    with st.container(key="cases-flash-shown"):
-        st.success(flash)
-    scroll_to(".st-key-cases-flash-shown")
+if flash := st.session_state.pop("cases-flash", None):
+    success_in_view(flash, key="cases-flash-shown")
 failure: ValidationFailed | None = st.session_state.get(f"errors-{key}")
 if failure:
     st.error("请修改以下问题后再保存：\n\n" + "\n".join(f"- {markdown_escape(e.message)}" for e in failure.errors))

@@ -362,6 +362,14 @@ def scroll_to_top() -> None:
     _script(_TOP_SCRIPT % {"view": f"{n}"})
 
 
+def success_in_view(message: str, *, key: str) -> None:
+    """A success message brought into view: the button that led to it (保存 at the foot of a long
+    form) may be a screen below it."""
+    with st.container(key=key):
+        st.success(message)
+    scroll_to(f".st-key-{key}")
+
+
 _ADDRESS_WRITTEN = "_frame_address_written"
 
 

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from portal.search.bank import CANDIDATES, QuestionBank, SimilarQuestion, relevant_similar
+from portal.search.engine import SimilarRule
 
 SHOWN = 3                         # bank questions the page shows at most
 LOOKED_AT = SHOWN * CANDIDATES    # nearest bank questions it looks at
 TARGET = 0.5                      # share of the shown-on-their-own that cite a right article
 MIN_SUPPORT = 30                  # a cosine with fewer neighbours at or above it is not judged
 ALONE_GRID = tuple(round(0.30 + 0.01 * i, 2) for i in range(70))   # 0.30 … 0.99
-ANSWER_DEPTH = 8                  # articles the page shows (pages/ask.py searches k=8)
+ANSWER_DEPTH = SimilarRule.answer_depth   # every article the page shows (pages/ask.py: k=8)
 DEPTH_GRID = (1, 2, 3, 5, 8)      # how many of them a shown neighbour may share
 MIN_COVERAGE = 0.9                # … keeping a neighbour for this share of the questions N = 8 serves
 
