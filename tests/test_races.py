@@ -81,7 +81,7 @@ def test_register_and_reject_at_once(db_engine):
         pid = made.prefiling.id
         _results, errors = _race(
             _in_session(db_engine, lambda s, pid=pid, seen=seen: staff.register(
-                session=s, actor=WANG, prefiling_id=pid, official_number="XF-1", version=seen)),
+                session=s, actor=WANG, prefiling_id=pid, official_number=f"XF-1-{pid}", version=seen)),
             _in_session(db_engine, lambda s, pid=pid, seen=seen: staff.reject(
                 session=s, actor=LI, prefiling_id=pid, reason="不属于信访事项", channel="人民法院", version=seen)))
         losers = [e for e in errors if e is not None]
@@ -106,7 +106,7 @@ def test_citizen_withdraws_while_staff_registers(db_engine):
         _results, errors = _race(
             _in_session(db_engine, lambda s, made=made: withdraw(session=s, code=made.code, secret=made.secret, client=client())),
             _in_session(db_engine, lambda s, pid=pid, seen=seen: staff.register(
-                session=s, actor=WANG, prefiling_id=pid, official_number="XF-2", version=seen)))
+                session=s, actor=WANG, prefiling_id=pid, official_number=f"XF-2-{pid}", version=seen)))
         losers = [e for e in errors if e is not None]
         assert len(losers) == 1 and isinstance(losers[0], IllegalTransition)
         events, audits = _counts(db_engine, pid, made.code)
@@ -123,7 +123,7 @@ def test_two_ratings_at_once_count_once(db_engine):
         made, _seen = _fresh(db_engine)
         pid = made.prefiling.id
         with Session(db_engine) as s:
-            staff.register(session=s, actor=WANG, prefiling_id=pid, official_number="XF-3")
+            staff.register(session=s, actor=WANG, prefiling_id=pid, official_number=f"XF-3-{pid}")
             staff.close(session=s, actor=WANG, prefiling_id=pid, reply="已办结。")
         _results, errors = _race(
             *(_in_session(db_engine, lambda s, r=r, made=made: rate(session=s, code=made.code, secret=made.secret,
@@ -165,7 +165,7 @@ def test_acting_on_a_stale_view_is_refused_with_the_plain_message(db_engine, fir
     pid = made.prefiling.id
     with Session(db_engine) as s:
         if first == "register":
-            staff.register(session=s, actor=WANG, prefiling_id=pid, official_number="XF-4", version=seen)
+            staff.register(session=s, actor=WANG, prefiling_id=pid, official_number=f"XF-4-{pid}", version=seen)
         else:
             staff.reject(session=s, actor=WANG, prefiling_id=pid, reason="理由", channel="法院", version=seen)
     with Session(db_engine) as s, pytest.raises(IllegalTransition, match="此件已被他人处理，请刷新"):

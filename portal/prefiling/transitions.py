@@ -3,7 +3,7 @@ the move through the state table, and its audit entry in the same transaction. H
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from portal.audit.service import CORRECTION, TRANSITION, record
 from portal.concurrency import TAKEN, first_wins
@@ -66,6 +66,8 @@ def _move(session: Session, actor: Actor, prefiling_id: int, action: str, reply:
     another writer changed the 件 first (the version checked by the UPDATE, or `version`, the one
     the staff member was looking at): TransitionTaken, 此件已被他人处理，请刷新。"""
     p = _load(session, actor, prefiling_id, version)
+    if "official_number" in changes:
+        _number_free(session, p, changes["official_number"])
     before = p.state
     event = apply_transition(p, action, actor=actor.username, reply=reply)
     for name, value in changes.items():
@@ -79,6 +81,18 @@ def _move(session: Session, actor: Actor, prefiling_id: int, action: str, reply:
 def _official_number(value: str) -> str:
     """The 信访件编号 as 登记 and 更正信访件编号 both take it."""
     return _text("official_number", "信访件编号", value, 40)
+
+
+def _number_free(session: Session, p: Prefiling, number: str) -> None:
+    """A 信访件编号 names one 件: refused when another pre-filing already carries it (a number typed
+    twice would show two citizens the same number in 进度查询 and give two rows of the export one
+    number). Checked here, not by a unique index: a database already holding a duplicate would fail
+    to migrate."""
+    other = session.exec(select(Prefiling.code).where(Prefiling.official_number == number,
+                                                      Prefiling.id != p.id)).first()
+    if other is not None:
+        raise StaffInputError("official_number",
+                              f"信访件编号 {number} 已用于另一件预登记（查询码 {other}），请核对编号。")
 
 
 def register(*, session: Session, actor: Actor, prefiling_id: int, official_number: str,
@@ -126,6 +140,7 @@ def correct_number(*, session: Session, actor: Actor, prefiling_id: int, officia
     old = p.official_number
     if number == old:
         raise StaffInputError("official_number", f"新的信访件编号与现在的编号 {old} 相同，请填写正确的编号。")
+    _number_free(session, p, number)
     reply = f"信访件编号由 {old} 更正为 {number}。更正原因：{reason.rstrip('。')}。"
     event = apply_transition(p, "correct_number", actor=actor.username, reply=reply)
     p.official_number = number

@@ -4,6 +4,8 @@ citizen's 进度查询 shows the new number and why."""
 
 from __future__ import annotations
 
+import uuid
+
 from sqlmodel import Session
 
 from portal.identity import Actor
@@ -23,10 +25,16 @@ from tests.pages.test_staff_queue_page import (
 from tests.staff.portal_db import ready_engine
 
 CLERK = Actor("clerk", frozenset({HANDLER}))
-WRONG, RIGHT = "LX2026-0518", "LX2026-0815"
 
 
-def registered(number: str = WRONG):
+def numbers() -> tuple[str, str]:
+    """A mistyped 信访件编号 and the right one, this test's own: a number names one 件 in the shared
+    database."""
+    n = uuid.uuid4().hex[:6].upper()
+    return f"LX{n}-0518", f"LX{n}-0815"
+
+
+def registered(number: str):
     made = stored(district=district())
     with Session(ready_engine()) as s:
         staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number=number)
@@ -53,75 +61,84 @@ def fill(at, pid: int, number: str, reason: str, *, sure: bool = True) -> None:
 
 
 def test_a_mistyped_number_is_corrected_and_the_citizen_sees_the_new_one(app_page):
-    made = registered()
+    wrong, right = numbers()
+    made = registered(wrong)
     pid = made.prefiling.id
     at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
     assert act_buttons(at) == {"close", "correct_number"}
     assert panel(at, "办结").proto.expanded and not panel(at, "更正信访件编号").proto.expanded
-    assert f"现在的信访件编号：{WRONG}" in shown(at)
+    assert f"现在的信访件编号：{wrong}" in shown(at)
 
-    fill(at, pid, RIGHT, "登记时两位数字录反", sure=False)        # asks for confirmation first
-    assert "请先勾选“确认更正”" in shown(at) and citizen_sees(made).official_number == WRONG
+    fill(at, pid, right, "登记时两位数字录反", sure=False)        # asks for confirmation first
+    assert "请先勾选“确认更正”" in shown(at) and citizen_sees(made).official_number == wrong
 
     at.checkbox(key=f"confirm-correct_number-{pid}").check()
     at.button(key=f"do-correct_number-{pid}").click().run()
     text = shown(at)
-    assert f"的信访件编号现在是 {RIGHT}" in text
-    assert f"**信访件编号**：{RIGHT}" in text and "状态：已登记" in text
-    assert f"信访件编号由 {WRONG} 更正为 {RIGHT}。更正原因：登记时两位数字录反。" in text   # 办理记录
+    assert f"的信访件编号现在是 {right}" in text
+    assert f"**信访件编号**：{right}" in text and "状态：已登记" in text
+    assert f"信访件编号由 {wrong} 更正为 {right}。更正原因：登记时两位数字录反。" in text   # 办理记录
     seen = citizen_sees(made)
-    assert seen.state == "已登记" and seen.official_number == RIGHT
+    assert seen.state == "已登记" and seen.official_number == right
     assert seen.history[-1].action == "更正信访件编号"
     # the boxes are empty again, and 办结 is still there
     assert at.text_input(key=f"new-number-{pid}").value == "" and at.text_input(key=f"correct-reason-{pid}").value == ""
     assert act_buttons(at) == {"close", "correct_number"}
-    assert [e.detail for e in audit(f"prefiling:{made.code}", "correction")] == [f"信访件编号：{WRONG} → {RIGHT}"]
+    assert [e.detail for e in audit(f"prefiling:{made.code}", "correction")] == [f"信访件编号：{wrong} → {right}"]
 
     public = citizen_lookup_page(app_page, made)
     text = shown(public)
     # the number in the history is kept on one line on a phone (it broke at its hyphen)
-    assert any(f'<span style="white-space:nowrap">{RIGHT}</span>' in str(m.value) for m in public.markdown)
-    assert f"**信访件编号**：{RIGHT}" in text and f"**信访件编号**：{WRONG}" not in text
+    assert any(f'<span style="white-space:nowrap">{right}</span>' in str(m.value) for m in public.markdown)
+    assert f"**信访件编号**：{right}" in text and f"**信访件编号**：{wrong}" not in text
     assert "更正信访件编号" in text
 
 
 def test_a_refused_correction_says_why_and_keeps_what_was_typed(app_page):
-    made = registered()
+    wrong, right = numbers()
+    made = registered(wrong)
     pid = made.prefiling.id
     at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
 
-    fill(at, pid, WRONG, "录入错误")                                  # the number it already has
-    assert f"新的信访件编号与现在的编号 {WRONG} 相同" in shown(at)
+    fill(at, pid, wrong, "录入错误")                                  # the number it already has
+    assert f"新的信访件编号与现在的编号 {wrong} 相同" in shown(at)
     assert panel(at, "更正信访件编号").proto.expanded
-    assert at.text_input(key=f"new-number-{pid}").value == WRONG
+    assert at.text_input(key=f"new-number-{pid}").value == wrong
     assert at.text_input(key=f"correct-reason-{pid}").value == "录入错误"
 
-    fill(at, pid, RIGHT, "")                                          # no reason
+    fill(at, pid, right, "")                                          # no reason
     assert "请填写更正原因。" in shown(at) and panel(at, "更正信访件编号").proto.expanded
-    assert at.text_input(key=f"new-number-{pid}").value == RIGHT
+    assert at.text_input(key=f"new-number-{pid}").value == right
 
     at.checkbox(key=f"confirm-correct_number-{pid}").uncheck()
-    fill(at, pid, RIGHT, "录入错误", sure=False)                       # reason given, tick missing:
+    fill(at, pid, right, "录入错误", sure=False)                       # reason given, tick missing:
     assert "请先勾选“确认更正”" in shown(at) and "请填写更正原因" not in shown(at)   # one message
     assert panel(at, "更正信访件编号").proto.expanded
 
     fill(at, pid, "=1+1", "录入错误")                                 # checked as at 登记
     assert "信访件编号不能以 = + - @ 这几个符号开头" in shown(at)
-    assert citizen_sees(made).official_number == WRONG
+
+    other = numbers()[0]
+    taken = registered(other)                                        # another 件's number
+    fill(at, pid, other, "录入错误")
+    assert f"信访件编号 {other} 已用于另一件预登记（查询码 {taken.code}），请核对编号。" in shown(at)
+    assert at.text_input(key=f"new-number-{pid}").value == other
+    assert citizen_sees(made).official_number == wrong
     assert audit(f"prefiling:{made.code}", "correction") == []
 
 
 def test_correcting_what_a_colleague_has_just_closed_is_refused(app_page):
-    made = registered()
+    wrong, right = numbers()
+    made = registered(wrong)
     pid = made.prefiling.id
     at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
     with Session(ready_engine()) as s:
         staff.close(session=s, actor=Actor("colleague", frozenset({HANDLER})), prefiling_id=pid, reply="已办结。")
-    fill(at, pid, RIGHT, "录入错误")
+    fill(at, pid, right, "录入错误")
     text = shown(at)
     assert "此件已被他人处理，请刷新" in text and "没有可以执行的办理操作" in text
     seen = citizen_sees(made)
-    assert seen.state == "已办结" and seen.official_number == WRONG
+    assert seen.state == "已办结" and seen.official_number == wrong
     assert act_buttons(at) == set() and audit(f"prefiling:{made.code}", "correction") == []
 
 

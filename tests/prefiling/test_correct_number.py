@@ -175,3 +175,31 @@ def test_a_correction_after_a_colleague_acted_is_refused_and_writes_nothing(db_e
         s.rollback()
         assert s.get(Prefiling, pid).official_number == number
         assert events(s, made) == 3 and len(entries(s, made, CORRECTION)) == corrections
+
+
+@pytest.mark.parametrize("move", ["register", "correct_number"])
+def test_a_number_another_filing_already_carries_is_refused_and_names_that_filing(db_engine, move):
+    with Session(db_engine) as s:
+        first = registered(s, RIGHT)
+        made = registered(s) if move == "correct_number" else make_prefiling(s)
+        count = events(s, made)
+        with pytest.raises(staff.StaffInputError) as refused:
+            if move == "register":
+                staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number=f" {RIGHT}")
+            else:
+                staff.correct_number(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number=RIGHT,
+                                     reason="录入错误")
+        assert refused.value.field == "official_number"
+        assert str(refused.value) == f"信访件编号 {RIGHT} 已用于另一件预登记（查询码 {first.code}），请核对编号。"
+        s.rollback()
+        assert s.get(Prefiling, made.prefiling.id).official_number == ("" if move == "register" else WRONG)
+        assert events(s, made) == count and entries(s, made, CORRECTION) == []
+        # the number that is free is taken as before
+        staff.correct_number(session=s, actor=CLERK, prefiling_id=first.prefiling.id, official_number="LX2026-0999",
+                             reason="录入错误")
+        if move == "register":
+            staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number=RIGHT)
+        else:
+            staff.correct_number(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number=RIGHT,
+                                 reason="录入错误")
+        assert s.get(Prefiling, made.prefiling.id).official_number == RIGHT

@@ -4,6 +4,8 @@ Pre-filing services that change state create their own record per cell (they com
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlmodel import Session, select
 
@@ -61,7 +63,7 @@ SERVICES = {
         session=s, actor=a, username="m-target", password=NEW_PASSWORD)),
     "audit.list_entries": ((ADMIN,), lambda s, a, lib, _t: audit.list_entries(session=s, actor=a)),
     "prefiling.register": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.register(
-        session=s, actor=a, prefiling_id=_fresh(s), official_number="M-1")),
+        session=s, actor=a, prefiling_id=_fresh(s), official_number=_number())),
     "prefiling.request_more": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.request_more(
         session=s, actor=a, prefiling_id=_fresh(s), reply="请补充材料。")),
     "prefiling.reject": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.reject(
@@ -69,7 +71,7 @@ SERVICES = {
     "prefiling.close": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.close(
         session=s, actor=a, prefiling_id=_registered(s), reply="已办结。")),
     "prefiling.correct_number": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.correct_number(
-        session=s, actor=a, prefiling_id=_registered(s), official_number="M-1", reason="录入错误")),
+        session=s, actor=a, prefiling_id=_registered(s), official_number=_number(), reason="录入错误")),
     "prefiling.queue": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.queue(session=s, actor=a)),
     "prefiling.districts": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.districts(session=s, actor=a)),
     # an ordinary 件 needs 办理; a 检举控告 件 is open to 办理 or 检举控告 (content with 检举控告 only)
@@ -162,6 +164,11 @@ def _sent_id(session: Session) -> int:
     return session.exec(select(SentQuestion.id).where(SentQuestion.state == "待处理")).first()
 
 
+def _number() -> str:
+    """A 信访件编号 of its own: a number names one 件."""
+    return f"M-{uuid.uuid4().hex[:8]}"
+
+
 def _fresh(session: Session) -> int:
     return make_prefiling(session).prefiling.id
 
@@ -169,7 +176,7 @@ def _fresh(session: Session) -> int:
 def _registered(session: Session) -> int:
     pid = _fresh(session)
     prefiling_staff.register(session=session, actor=Actor("setup", frozenset({HANDLER})), prefiling_id=pid,
-                             official_number="M-0")
+                             official_number=_number())
     return pid
 
 
