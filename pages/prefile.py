@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import prefile_check, prefile_state, prefile_steps
 from ui.prefile_ui import error_summary, page_css
+from ui.site_frame import focus_field
 
 page_css()
 prefile_state.init()
@@ -34,3 +35,5 @@ error_summary(S.pf_errors)
     "history": prefile_steps.history,
     "check": prefile_check.check,
 }[step]()
+if field := S.pop("pf_focus", None):   # 修改 on 核对: the answer to change, not the step's top
+    focus_field(f"field-{field.replace('.', '-')}")

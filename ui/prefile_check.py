@@ -29,22 +29,24 @@ from ui.site_frame import copy_button, office
 log = logging.getLogger(__name__)
 
 
-def _answers(data: dict) -> list[tuple[str, str, str]]:
-    """(step, label, shown value) for every answer, in form order."""
-    out = [("petitioner", "姓名", data["name"]), ("petitioner", "身份证号码", data["id_number"]),
-           ("petitioner", "联系电话", data["phone"]), ("petitioner", "住址", data["address"])]
+def _answers(data: dict) -> list[tuple[str, str, str, str]]:
+    """(step, field, label, shown value) for every answer, in form order."""
+    out = [("petitioner", "name", "姓名", data["name"]), ("petitioner", "id_number", "身份证号码", data["id_number"]),
+           ("petitioner", "phone", "联系电话", data["phone"]), ("petitioner", "address", "住址", data["address"])]
     for group in ("agents", "representatives"):
         people = data.get(group) or []
         shown = "；".join(" ".join(x for x in (p.get("name"), p.get("relation", ""), p.get("phone")) if x)
                          for p in people)
-        out.append(("petitioner", F.FIELD_LABELS[group], shown or "无"))
-    out += [("matter", "问题属地", data["district"]), ("matter", "类别", data["category"]),
-            ("matter", "被反映对象", data.get("subject") or "未填写"), ("matter", "诉求", data["request"]),
-            ("matter", "事实与理由", data["facts"]),
-            ("matter", "附件", "、".join(a.get("label") or a["kind"] for a in data.get("attachments") or []) or "无"),
-            ("history", "是否已向其他机关反映", data["raised_before"])]
+        out.append(("petitioner", group, F.FIELD_LABELS[group], shown or "无"))
+    out += [("matter", "district", "问题属地", data["district"]), ("matter", "category", "类别", data["category"]),
+            ("matter", "subject", "被反映对象", data.get("subject") or "未填写"),
+            ("matter", "request", "诉求", data["request"]), ("matter", "facts", "事实与理由", data["facts"]),
+            ("matter", "attachments", "附件",
+             "、".join(a.get("label") or a["kind"] for a in data.get("attachments") or []) or "无"),
+            ("history", "raised_before", "是否已向其他机关反映", data["raised_before"])]
     if data["raised_before"] == "是":
-        out += [("history", "向哪个机关反映过", data["raised_where"]), ("history", "目前进展", data["raised_stage"])]
+        out += [("history", "raised_where", "向哪个机关反映过", data["raised_where"]),
+                ("history", "raised_stage", "目前进展", data["raised_stage"])]
     return out
 
 
@@ -73,11 +75,11 @@ ANSWERS_CSS = """<style>
 def _show_answers(data: dict) -> None:
     st.html(ANSWERS_CSS)
     with st.container(key="pf-answers", gap="small"):
-        for i, (step, label, value) in enumerate(_answers(data)):
+        for i, (step, field, label, value) in enumerate(_answers(data)):
             with st.container(horizontal=True, gap="small", key=f"pf-answer-{i}"):
                 st.markdown(f"**{markdown_escape(label)}**")
                 st.markdown(f'<p class="answer-value">{html_escape(value)}</p>', unsafe_allow_html=True)
-                st.button(f"修改「{label}」", key=f"pf_change_{i}", on_click=on_change_answer, args=(step,),
+                st.button(f"修改「{label}」", key=f"pf_change_{i}", on_click=on_change_answer, args=(step, field),
                           type="tertiary")
 
 

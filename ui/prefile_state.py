@@ -151,9 +151,12 @@ def on_back(step: str) -> None:
     goto(F.previous_stage(step))
 
 
-def on_change_answer(step: str) -> None:
+def on_change_answer(step: str, field: str) -> None:
+    """修改 on 核对: back to the answer's step, with that answer's box in view and focused (the step
+    used to open at its top, a screen or two above 事实与理由)."""
     goto(step)
     S.pf_return_to_check = True
+    S.pf_focus = field
 
 
 def remove_attachment(stored_name: str) -> None:

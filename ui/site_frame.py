@@ -327,6 +327,36 @@ def focus_once(element_id: str, token: object) -> None:
     _script(_FOCUS_SCRIPT % {"target": json.dumps(element_id), "n": n})
 
 
+_FIELD_SCRIPT = """
+<script>
+(function () {
+  const go = function () {
+    const mark = document.getElementById(%(target)s);
+    if (!mark) return false;
+    const row = mark.closest('[data-testid="stElementContainer"]') || mark;
+    row.style.scrollMarginTop = '4.5rem';   /* clear of the fixed header */
+    row.scrollIntoView({block: 'start'});
+    const boxes = document.querySelectorAll('input:not([type="hidden"]), textarea, [role="combobox"], button');
+    for (const box of boxes) {
+      if ((mark.compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING) && !box.disabled
+          && box.getClientRects().length) { box.focus({preventScroll: true}); break; }
+    }
+    return true;
+  };
+  setTimeout(function () { if (!go()) setTimeout(go, 500); }, 700);
+})(); /* %(n)s */
+</script>
+"""
+
+
+def focus_field(anchor_id: str) -> None:
+    """After this run, bring the anchor `anchor_id` (ui.prefile_ui.anchor) to the top of the screen
+    and focus the first box after it; late enough to follow the new view's scroll to its top."""
+    n = st.session_state.get("_frame_view_n", 0) + 1
+    st.session_state["_frame_view_n"] = n
+    _script(_FIELD_SCRIPT % {"target": json.dumps(anchor_id), "n": n})
+
+
 def open_at_top(view: str) -> None:
     """Scroll to the top whenever `view` (page, query, form step) differs from the last run's."""
     if st.session_state.get("_frame_view") == view:

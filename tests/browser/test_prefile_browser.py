@@ -82,3 +82,26 @@ def test_review_change_buttons_line_up(portal_url, device, request, artifacts):
     assert max(tops) - min(tops) <= 1, buttons
     if device == "phone":
         assert_fits_phone(pg, "核对")
+
+
+@pytest.mark.parametrize(("button", "label", "new"), [
+    ("修改「事实与理由」", "事实与理由", "公司自2026年3月起拖欠工资，多次讨要未果，劳动监察投诉后仍未支付。"),
+    ("修改「联系电话」", "联系电话（手机或固定电话）", "13987654321"),
+])
+def test_a_change_from_review_opens_at_the_answer_with_its_box_focused(portal_url, phone, artifacts, button, label,
+                                                                       new):
+    """核对 → 修改: the step opens with that answer's box in view and focused, not at the step's top
+    (事实与理由 is a screen below it on a phone), and 继续 leads back to 核对."""
+    _fill_to_review(phone, portal_url)
+    phone.get_by_role("button", name=button).click()
+    box = phone.get_by_role("textbox", name=label)
+    box.wait_for(state="visible", timeout=30_000)
+    phone.wait_for_function("el => el === document.activeElement", arg=box.element_handle(), timeout=10_000)
+    phone.wait_for_timeout(400)   # after the last scroll
+    top = box.evaluate("el => el.getBoundingClientRect().top")
+    phone.screenshot(path=str(artifacts / f"prefile-change-{label[:4]}-phone.png"))
+    assert 60 <= top <= phone.viewport_size["height"] - 80, top
+    box.fill(new)
+    phone.get_by_role("button", name="继续").click()
+    wait_for_app(phone, "核对您填写的内容")
+    wait_for_app(phone, new)
