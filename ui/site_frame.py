@@ -185,6 +185,8 @@ FRAME_CSS = """
 .site-footer a {color:#0b3d91;text-decoration:underline;}
 /* the labelled menu is for phones; wider screens keep the sidebar */
 @media (min-width: 768px) { .st-key-phone-menu {display:none !important;} }
+/* the footer ends the page: not Streamlit's 10rem of blank under it (kept for a chat input) */
+[data-testid="stMainBlockContainer"] {padding-bottom:2rem !important;}
 @media (max-width: 767px) { [data-testid="stMainBlockContainer"] {padding-top:3.5rem !important;} }
 /* tables marked stack-table become one card per row on a phone, each cell labelled by its heading */
 @media (max-width: 640px) {

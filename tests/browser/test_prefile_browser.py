@@ -65,6 +65,11 @@ _CHANGE_BUTTONS = """() => [...document.querySelectorAll('.st-key-pf-answers but
   return [b.innerText, Math.round(r.right), Math.round(r.top - row.top)]; })"""
 
 
+_BLANK_UNDER_FOOTER = """() => {
+  const main = document.querySelector('[data-testid="stMain"]'), foot = document.querySelector('.site-footer');
+  return main.scrollHeight - (foot.getBoundingClientRect().bottom - main.getBoundingClientRect().top + main.scrollTop); }"""
+
+
 @pytest.mark.parametrize("device", ["phone", "page"])
 def test_review_change_buttons_line_up(portal_url, device, request, artifacts):
     """核对: every 修改 sits at the same place in its row — the right edge, on the row's first
@@ -82,6 +87,8 @@ def test_review_change_buttons_line_up(portal_url, device, request, artifacts):
     assert max(tops) - min(tops) <= 1, buttons
     if device == "phone":
         assert_fits_phone(pg, "核对")
+    # the page ends with the footer, not with a blank band under it
+    assert pg.evaluate(_BLANK_UNDER_FOOTER) <= 40
 
 
 @pytest.mark.parametrize(("button", "label", "new"), [
