@@ -54,6 +54,8 @@ def _answers(data: dict) -> list[tuple[str, str, str, str]]:
 # edge, on the first line of their row: label · value · 修改 on a wide screen; on a phone the label
 # and 修改 share the first line and the value takes the whole width below (in a wrapping flex row
 # the button followed the value's end, or dropped to a line of its own when the value was long).
+# The button shows 修改 only and names its field to a screen reader alone, as GOV.UK's summary list
+# does: 修改「身份证号码」 wrapped at 320 px in 大字号, centred, under the row's first line.
 ANSWERS_CSS = """<style>
 .st-key-pf-answers [class*='st-key-pf-answer-'] {display:grid !important;
   grid-template-columns:8em minmax(0, 1fr) auto;gap:0.2rem 0.75rem;align-items:baseline;
@@ -65,6 +67,8 @@ ANSWERS_CSS = """<style>
 .st-key-pf-answers button p {text-decoration:underline;color:#0b3d91;font-weight:600;text-align:right;}
 .st-key-pf-answers button, .st-key-pf-answers button * {white-space:normal !important;overflow:visible !important;
   text-overflow:clip !important;}
+.st-key-pf-answers button em {position:absolute !important;width:1px !important;height:1px !important;
+  overflow:hidden !important;clip-path:inset(50%) !important;white-space:nowrap !important;}
 @media (max-width: 640px) {
   .st-key-pf-answers [class*='st-key-pf-answer-'] {grid-template-columns:minmax(5em, 1fr) minmax(0, max-content);}
   .st-key-pf-answers [class*='st-key-pf-answer-'] > div:nth-child(2) {grid-column:1 / -1;grid-row:2;}
@@ -79,7 +83,8 @@ def _show_answers(data: dict) -> None:
             with st.container(horizontal=True, gap="small", key=f"pf-answer-{i}"):
                 st.markdown(f"**{markdown_escape(label)}**")
                 st.markdown(f'<p class="answer-value">{html_escape(value)}</p>', unsafe_allow_html=True)
-                st.button(f"修改「{label}」", key=f"pf_change_{i}", on_click=on_change_answer, args=(step, field),
+                # seen: 修改 (the row says which answer); heard: 修改姓名 (the field name in *…*)
+                st.button(f"修改*{label}*", key=f"pf_change_{i}", on_click=on_change_answer, args=(step, field),
                           type="tertiary")
 
 

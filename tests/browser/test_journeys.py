@@ -104,11 +104,11 @@ def test_prefile_with_one_error_per_step_then_confirmation_and_lookup(portal_url
     # the check page is a summary list; on a 375-px phone the label and 修改 share a row's first
     # line and the answer has the whole width beneath them
     row = phone.locator(".st-key-pf-answer-0")
-    row.get_by_role("button", name="修改「姓名」").wait_for(state="visible", timeout=20_000)
+    row.get_by_role("button", name="修改 姓名").wait_for(state="visible", timeout=20_000)
     assert "姓名" in row.inner_text() and "张秀兰" in row.inner_text()
     box = row.bounding_box()
     assert box["height"] < 100, box                                # two short lines, no more
-    change = row.get_by_role("button", name="修改「姓名」").bounding_box()
+    change = row.get_by_role("button", name="修改 姓名").bounding_box()
     answer = row.locator(".answer-value").bounding_box()
     assert change["y"] + change["height"] <= answer["y"] + 1 and answer["width"] > 300, (change, answer)
     row.scroll_into_view_if_needed()

@@ -109,7 +109,7 @@ def test_full_journey_from_consent_to_receipt(open_form):
     assert "核对您填写的内容" in text and "张秀兰" in text
     assert "劳动争议仲裁" in text                                 # channel suggestion
     assert "第二十七条" in text                                   # provision from the (fake) searcher
-    assert any(b.label == "修改「姓名」" for b in at.button)
+    assert any(b.label == "修改*姓名*" for b in at.button)
     before = count_prefilings()
     click(at, "确认提交")
     text = page_text(at)
@@ -180,7 +180,7 @@ def test_draft_can_be_resumed_by_typing_its_code(open_form):
 
 def test_change_link_returns_to_the_check_page(open_form):
     at = history(matter(petitioner(consent(open_form()))))
-    click(at, "修改「住址」")
+    click(at, "修改*住址*")
     assert "第 2 步" in page_text(at)
     fill_text(at, "住址", "槐荫区经十路100号")
     click(at, "继续")
