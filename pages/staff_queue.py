@@ -9,7 +9,7 @@ from portal.prefiling.codes import grouped
 from portal.prefiling.form import CATEGORIES
 from portal.prefiling.states import DRAFT, STATES
 from portal.roles import HANDLER
-from ui import queue_view
+from ui import queue_actions, queue_view
 from ui.auth import require_page
 from ui.picker import live_label_selectbox
 
@@ -76,7 +76,7 @@ if picked is not None:
     queue_view.clock(view)
     queue_view.repeat_panel(actor, view, reset_filters={"q-state": ALL, "q-category": ALL, "q-district": ALL,
                                                         "q-deadline": ALL, "q-code": ""})
-    queue_view.actions(actor, view)
+    queue_actions.actions(actor, view)
 
 st.divider()
 st.subheader("导出当前列表（CSV）")

@@ -1,21 +1,20 @@
-"""预登记办理: the detail of one pre-filing (masked until revealed) and its actions."""
+"""预登记办理: the detail of one pre-filing (masked until revealed), its clock, its repeat links and the export; the action panels are ui.queue_actions."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from portal.clock import StatutoryClock
-from portal.concurrency import TAKEN
 from portal.db import session_scope
 from portal.identity import Actor, PermissionDenied
 from portal.prefiling import attachments as files
-from portal.prefiling import export, handling, repeats, transitions
+from portal.prefiling import export, handling, repeats
 from portal.prefiling.channels import RULES as CHANNEL_RULES
 from portal.prefiling.codes import grouped
 from portal.prefiling.queue import QueueRow, deadline_words
 from portal.prefiling.receipt import date_text, due_text
 from portal.prefiling.staff_view import RESTRICTED_NOTICE, StaffView, read_attachment
-from portal.prefiling.states import TERMINAL, TRANSITIONS, IllegalTransition
+from portal.prefiling.states import TERMINAL, IllegalTransition
 from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text, beijing_today
 from ui.links import provision_link
@@ -201,130 +200,3 @@ def _decide(actor: Actor, view: StaffView, link: repeats.RepeatLink, action: str
         S.pop(ERROR, None)
         S[FLASH] = f"已办理：{grouped(view.code)} 与前件 {grouped(link.earlier_code)} 的重复信访提示已“{state}”。"
     st.rerun()
-
-
-def _inline(view: StaffView, field: str) -> None:
-    error = S.get(ERROR)
-    if error and error[0] == view.id and error[1] == field:
-        st.caption(f":red[{markdown_escape(error[2])}]")
-
-
-def _unticked(view: StaffView, action: str, message: str) -> None:
-    """A final action clicked without its confirmation tick: that is now the one message shown
-    (an earlier refusal's, already put right, goes), beside its panel, which stays open."""
-    S[ERROR] = (view.id, "confirm", message)
-    S[LAST_ACTION] = (view.id, action)
-    st.rerun()
-
-
-def _seen_key(view: StaffView) -> str:
-    return f"qv-seen-version-{view.id}"
-
-
-def _act(actor: Actor, view: StaffView, action: str, *, clear: tuple[str, ...] = (), **inputs: str) -> None:
-    """Run a staff action; on success the `clear` boxes are emptied (a panel that stays offered)."""
-    service = {"register": transitions.register, "request_more": transitions.request_more,
-               "reject": transitions.reject, "close": transitions.close,
-               "correct_number": transitions.correct_number}[action]
-    # the version the handler was looking at when they clicked: refused if someone acted since
-    seen = S.get(_seen_key(view), view.version)
-    S[LAST_ACTION] = (view.id, action)
-    try:
-        with session_scope() as session:
-            moved = service(session=session, actor=actor, prefiling_id=view.id, version=seen, **inputs)
-            state, number = moved.state, moved.official_number
-            S[_seen_key(view)] = moved.version
-    except transitions.StaffInputError as exc:
-        S[ERROR] = (view.id, exc.field, str(exc))
-    except (IllegalTransition, PermissionDenied) as exc:
-        S[ERROR] = (view.id, "", str(exc))
-    else:
-        S.pop(ERROR, None)
-        S.pop(REVEALED, None)
-        for key in clear:
-            S.pop(key, None)
-        S[FLASH] = (f"已更正：{grouped(view.code)} 的信访件编号现在是 {markdown_escape(number)}。信访人在进度查询中可以看到新编号和更正原因。"
-                    if action == "correct_number" else
-                    f"已办理：{grouped(view.code)} 现在的状态是“{state}”。信访人在进度查询中可以看到答复。")
-    st.rerun()
-
-
-def actions(actor: Actor, view: StaffView) -> None:
-    """One panel per action the state machine allows from the current state; nothing else."""
-    offered = handling.offered_actions(view.state)
-    st.subheader("办理")
-    if not offered:
-        # a colleague finished it while this handler had a panel open: their click found no panel
-        if S.get(_seen_key(view), view.version) != view.version:
-            st.warning(f"{TAKEN}下面是最新的状态。")
-        S[_seen_key(view)] = view.version
-        st.caption(f"当前状态为“{view.state}”，没有可以执行的办理操作。")
-        return
-    error = S.get(ERROR)
-    if error and error[0] == view.id:
-        st.error(error[2])
-    elif S.get(_seen_key(view), view.version) != view.version:
-        st.warning(f"{TAKEN}下面是最新的状态。")
-    pid = view.id
-    failed = S.get(LAST_ACTION) if error and error[0] == view.id else None
-    # the one way on (办结 of an 已登记 件) is open; a correction within the state is not a way on
-    moving = [a for a in offered if TRANSITIONS[a].target != view.state]
-    for action in offered:
-        label = handling.ACTION_LABELS[action]
-        # the panel whose action was refused stays open beside its message, with what was typed
-        with st.expander(label, expanded=moving == [action] or failed == (pid, action)):
-            if action == "register":
-                number = st.text_input("信访件编号（正式登记的编号）", key=f"number-{pid}", max_chars=40)
-                _inline(view, "official_number")
-                reply = st.text_area("给信访人的答复（可不填，默认告知编号）", key=f"reply-register-{pid}")
-                if st.button("登记", key=f"do-register-{pid}", type="primary"):
-                    _act(actor, view, action, official_number=number, reply=reply)
-            elif action == "request_more":
-                reply = st.text_area("需要补充的材料和提交方式（信访人会看到）", key=f"reply-request_more-{pid}")
-                _inline(view, "reply")
-                if st.button("请信访人补充材料", key=f"do-request_more-{pid}", type="primary"):
-                    _act(actor, view, action, reply=reply)
-            elif action == "reject":
-                reason = st.text_input("不予登记的理由", key=f"reason-{pid}", max_chars=1000)
-                _inline(view, "reason")
-                suggested = next((CHANNELS[k].channel for k in view.channels if k in CHANNELS), "")
-                channel = st.text_input("应当通过的途径", value=suggested, key=f"channel-{pid}", max_chars=200)
-                _inline(view, "channel")
-                reply = st.text_area("给信访人的答复（可不填，默认告知理由和途径）", key=f"reply-reject-{pid}")
-                sure = st.checkbox("我已核对理由和途径，确认不予登记（之后不能再办理，信访人会看到答复）",
-                                   key=f"confirm-reject-{pid}")
-                if st.button("不予登记", key=f"do-reject-{pid}", type="primary"):
-                    if sure:
-                        _act(actor, view, action, reason=reason, channel=channel, reply=reply)
-                    else:
-                        _unticked(view, action, "请先勾选“确认不予登记”，再点“不予登记”。")
-            elif action == "close":
-                reply = st.text_area("办理结果（信访人会看到）", key=f"reply-close-{pid}")
-                _inline(view, "reply")
-                sure = st.checkbox("我已核对办理结果，确认办结（办结后不能再办理，信访人可以评价）",
-                                   key=f"confirm-close-{pid}")
-                if st.button("办结", key=f"do-close-{pid}", type="primary"):
-                    if sure:
-                        _act(actor, view, action, reply=reply)
-                    else:
-                        _unticked(view, action, "请先勾选“确认办结”，再点“办结”。")
-            elif action == "correct_number":
-                _correct_number(actor, view)
-    S[_seen_key(view)] = view.version
-
-
-def _correct_number(actor: Actor, view: StaffView) -> None:
-    """更正信访件编号: the state stays 已登记; the citizen sees the new number and the reason."""
-    pid = view.id
-    st.caption(f"现在的信访件编号：{markdown_escape(view.official_number)}。更正后，进度查询显示新的编号，办理记录中写明更正前后的编号和原因。")
-    boxes = (f"new-number-{pid}", f"correct-reason-{pid}", f"confirm-correct_number-{pid}")
-    number = st.text_input("正确的信访件编号", key=boxes[0], max_chars=40)
-    _inline(view, "official_number")
-    reason = st.text_input("更正原因（信访人会看到）", key=boxes[1], max_chars=200)
-    _inline(view, "reason")
-    sure = st.checkbox("我已核对新的编号，确认更正", key=boxes[2])
-    if st.button("更正信访件编号", key=f"do-correct_number-{pid}", type="primary"):
-        if sure:
-            _act(actor, view, "correct_number", clear=boxes, official_number=number, reason=reason)
-        else:
-            _unticked(view, "correct_number", "请先勾选“确认更正”，再点“更正信访件编号”。")
