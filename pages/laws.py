@@ -57,6 +57,8 @@ def show_index() -> None:
 LAW_CSS = """<style>
 .st-key-law-toc, .st-key-law-article {scroll-margin-top:4.5rem;}   /* clear of the top bar */
 .st-key-law-toc .toc-current {margin:0;font-size:1rem;}
+/* the box is an input and cannot wrap: a name cut off in it ends in … (the full name is beneath) */
+.st-key-law-toc input[role="combobox"] {text-overflow:ellipsis;}
 @media (min-width: 641px) { .st-key-law-toc .toc-current {display:none;} }
 </style>"""
 

@@ -97,6 +97,8 @@ def test_find_hint_and_toc_wrap_at_320_px_with_large_text(portal_url, browser, a
         assert pg.evaluate(_CUT_OFF) == []
         assert pg.get_by_text("输入条号（如 32、第三十二条）或关键词。").is_visible()
         assert pg.locator(".toc-current").is_visible()
+        # the one-line box says that it cut the name off, with …
+        assert pg.get_by_label("目录（按章阅读）").evaluate("e => getComputedStyle(e).textOverflow") == "ellipsis"
         assert pg.evaluate("document.documentElement.scrollWidth") <= 320
     finally:
         context.close()
