@@ -167,7 +167,7 @@ _TOP_SCRIPT = """
       .forEach(function (el) { el.scrollTop = 0; });
   };
   go(); setTimeout(go, 150); setTimeout(go, 600);
-})(); /* view %(view)s */
+})(); /* view %(n)s */
 </script>
 """
 
@@ -318,15 +318,20 @@ def _script(html: str) -> None:
     (target if target is not None else st).html(html, unsafe_allow_javascript=True)
 
 
+def _run_script(template: str, **values: str) -> None:
+    """One of the scripts above, numbered: the same script twice in a row is still drawn anew."""
+    n = st.session_state.get("_frame_view_n", 0) + 1
+    st.session_state["_frame_view_n"] = n
+    _script(template % {**values, "n": n})
+
+
 def focus_once(element_id: str, token: object) -> None:
     """Move keyboard focus (and the view) to `element_id` once per new `token` (e.g. a new error list)."""
     seen = st.session_state.setdefault("_frame_focused", {})
     if seen.get(element_id) == token:
         return
     seen[element_id] = token
-    n = st.session_state.get("_frame_view_n", 0) + 1
-    st.session_state["_frame_view_n"] = n
-    _script(_FOCUS_SCRIPT % {"target": json.dumps(element_id), "n": n})
+    _run_script(_FOCUS_SCRIPT, target=json.dumps(element_id))
 
 
 _FIELD_SCRIPT = """
@@ -354,9 +359,7 @@ _FIELD_SCRIPT = """
 def focus_field(anchor_id: str) -> None:
     """After this run, bring the anchor `anchor_id` (ui.prefile_ui.anchor) to the top of the screen
     and focus the first box after it; late enough to follow the new view's scroll to its top."""
-    n = st.session_state.get("_frame_view_n", 0) + 1
-    st.session_state["_frame_view_n"] = n
-    _script(_FIELD_SCRIPT % {"target": json.dumps(anchor_id), "n": n})
+    _run_script(_FIELD_SCRIPT, target=json.dumps(anchor_id))
 
 
 def open_at_top(view: str) -> None:
@@ -382,16 +385,12 @@ _SCROLL_TO_SCRIPT = """
 
 def scroll_to(selector: str) -> None:
     """Bring the element `selector` names to the top of the screen after this run."""
-    n = st.session_state.get("_frame_view_n", 0) + 1
-    st.session_state["_frame_view_n"] = n
-    _script(_SCROLL_TO_SCRIPT % {"selector": json.dumps(selector), "n": n})
+    _run_script(_SCROLL_TO_SCRIPT, selector=json.dumps(selector))
 
 
 def scroll_to_top() -> None:
     """Scroll the page to its top after this run (a new chapter chosen below the text it ends)."""
-    n = st.session_state.get("_frame_view_n", 0) + 1
-    st.session_state["_frame_view_n"] = n
-    _script(_TOP_SCRIPT % {"view": f"{n}"})
+    _run_script(_TOP_SCRIPT)
 
 
 def success_in_view(message: str, *, key: str) -> None:
