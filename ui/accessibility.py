@@ -23,6 +23,19 @@ html {font-size:125% !important;}
 /* the larger 回车换行 hint wraps to two lines on a phone: room for both under the last line */
 .stApp [data-testid="stTextArea"] textarea {padding-bottom:3.2rem !important;}
 """
+# A switch, a radio and a tick box hide their input (1 px, clipped) and draw a box beside the label:
+# the focus ring goes on the label, and the box of one not chosen has an edge the eye finds (Streamlit
+# draws it at 20 % grey, 1.5:1 on white; #595959 is 7:1, a switch's track #6b6b6b under a white knob 5:1).
+CHOICE_FOCUS = ('.stApp [data-testid="stCheckbox"] label:has(input:focus-visible), '
+                '.stApp [data-testid="stRadioOption"]:has(input:focus-visible)')
+CHOICE_CSS = CHOICE_FOCUS + """ {outline:3px solid #1a56db !important; outline-offset:2px !important;
+  border-radius:0.3rem;}
+.stApp [data-testid="stCheckbox"] label:has(input:not([role="switch"]):not(:checked)) > span + div,
+.stApp [data-testid="stRadioOption"]:has(input:not(:checked)) > span + div > div:first-child
+  {border:2px solid #595959 !important;}
+.stApp [data-testid="stCheckbox"] label:has(input[role="switch"]:not(:checked)) > span + div
+  {background:#6b6b6b !important;}
+"""
 CONTRAST_CSS = """
 .stApp, [data-testid="stSidebar"], [data-testid="stHeader"] {background:#ffffff !important; color:#000000 !important;}
 .stApp p, .stApp li, .stApp span, .stApp label, .stApp h1, .stApp h2, .stApp h3, .stApp td, .stApp th,
@@ -41,10 +54,15 @@ CONTRAST_CSS = """
 .stApp button[data-testid^="stBaseButton-primary"] span {color:#ffffff !important;}
 [data-testid="stVerticalBlockBorderWrapper"], .sched-card, .stAlert {border:2px solid #000000 !important;}
 mark {background:#ffff00 !important; color:#000000 !important; outline:1px solid #000000;}
+/* white on a dark ground stays white (the black text rule above made the receipt's 查询码 and
+   查询密码 black on dark green, 3.2:1) */
+.stApp .confirm-panel, .stApp .confirm-panel *, .stApp .ask-exact, .stApp .site-emblem, .stApp .site-emblem *
+  {color:#ffffff !important;}
 :focus-visible {outline:4px solid #000000 !important; box-shadow:0 0 0 7px #ffff00 !important;}
+""" + CHOICE_FOCUS + """ {outline:4px solid #000000 !important; box-shadow:0 0 0 7px #ffff00 !important;}
 """
 # Always on: a focus ring the eye can find, and links that are underlined (not told by colour).
-BASE_CSS = """
+BASE_CSS = CHOICE_CSS + """
 :focus-visible {outline:3px solid #1a56db !important; outline-offset:2px !important;}
 .stMarkdown a {text-decoration:underline;}
 /* code blocks (e.g. a permalink) wrap instead of scrolling: no sideways scrolling on a phone and no

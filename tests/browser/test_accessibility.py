@@ -145,3 +145,38 @@ def test_guide_timeline_is_an_image_with_a_text_alternative(portal_url, page):
     assert "信访事项办理期限示意图" in svg.locator("title").text_content()
     assert "最迟第 225 日" in svg.locator("desc").text_content()
     assert page.get_by_role("table").filter(has_text="复核意见").count() >= 1
+
+
+_FOCUS_RING = """() => { const el = document.activeElement, ring = el.closest('label') || el, s = getComputedStyle(ring);
+  return [el.getAttribute('role') || el.type, el.getAttribute('aria-label'), s.outlineStyle, parseFloat(s.outlineWidth)]; }"""
+
+
+@pytest.mark.parametrize("mode", ["", "?a11y=contrast"])
+def test_a_switch_and_a_tick_box_show_where_the_keyboard_is(portal_url, page, mode):
+    """Tab onto 大字号 and onto the consent tick box: a ring round the control and its label (the
+    ring was drawn on Streamlit's hidden 1-px input, so nothing showed)."""
+    _open(page, f"{portal_url}/prefile{mode}", "须知与授权")
+    seen = {}
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        kind, name, style, width = page.evaluate(_FOCUS_RING)
+        if kind in ("switch", "checkbox"):
+            seen[name] = (style, width)
+        if "我已阅读以上须知，同意按上述方式处理我的个人信息" in seen:
+            break
+    assert "大字号" in seen and "我已阅读以上须知，同意按上述方式处理我的个人信息" in seen, seen
+    assert all(style == "solid" and width >= 3 for style, width in seen.values()), seen
+
+
+_EDGES = """() => {
+  const box = document.querySelector('.st-key-pf_w_consent label > span + div');
+  const track = document.querySelector('.st-key-a11y-bar label > span + div');
+  return [getComputedStyle(box).borderTopWidth, getComputedStyle(box).borderTopColor,
+          getComputedStyle(track).backgroundColor]; }"""
+
+
+def test_an_unticked_box_and_a_switch_that_is_off_can_be_seen(portal_url, page):
+    """Streamlit draws them in 20 % grey (1.5:1 on white): a 2-px #595959 edge and a #6b6b6b track."""
+    _open(page, f"{portal_url}/prefile", "须知与授权")
+    page.wait_for_timeout(800)
+    assert page.evaluate(_EDGES) == ["2px", "rgb(89, 89, 89)", "rgb(107, 107, 107)"]

@@ -139,3 +139,17 @@ def test_a_change_from_review_opens_at_the_answer_with_its_box_focused(portal_ur
     phone.get_by_role("button", name="继续").click()
     wait_for_app(phone, "核对您填写的内容")
     wait_for_app(phone, new)
+
+
+def test_the_receipt_panel_stays_white_on_green_in_high_contrast(portal_url, phone, artifacts):
+    """高对比度 draws text black; on the receipt's dark green panel that made the one-time 查询码 and
+    查询密码 black on green (3.2:1). They stay white there (6.9:1)."""
+    _fill_to_review(phone, portal_url)
+    phone.goto(phone.url + "&a11y=contrast")          # the draft in the address brings 核对 back
+    wait_for_app(phone, "核对您填写的内容")
+    phone.get_by_role("button", name="确认提交").click()
+    wait_for_app(phone, "查询密码只显示这一次")
+    colours = phone.locator("#confirm-panel").evaluate(
+        "p => [...p.querySelectorAll('*')].filter(e => e.innerText && e.innerText.trim()).map(e => getComputedStyle(e).color)")
+    phone.screenshot(path=str(artifacts / "prefile-receipt-contrast-phone.png"))
+    assert colours and set(colours) == {"rgb(255, 255, 255)"}, colours
