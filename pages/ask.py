@@ -5,6 +5,7 @@ import logging
 import streamlit as st
 
 from portal.db import session_scope
+from portal.laws.catalog import short_title
 from portal.laws.ids import label_of
 from portal.nextsteps import next_steps
 from portal.search.related import RELATED_CUT_OFF, related_cases
@@ -150,7 +151,9 @@ with results:
     st.subheader("相关法律条文")
     for i, hit in enumerate(hits):
         st.markdown(result_card_html(hit, library, exact=response.exact and i == 0), unsafe_allow_html=True)
-        st.button(f"在法规库中阅读{label_of(hit.provision_id)}", key=f"ask-open-{i}", on_click=_open,
+        # the law named too: the list mixes laws, and 在法规库中阅读第二百八十八条 twice said nothing
+        st.button(f"在法规库中阅读《{short_title(library.law_of(library.provision(hit.provision_id)).title)}》"
+                  f"{label_of(hit.provision_id)}", key=f"ask-open-{i}", on_click=_open,
                   args=(hit.provision_id,), icon=":material/menu_book:")
         if i == 0:
             next_steps_box(routes, library)

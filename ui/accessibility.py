@@ -64,6 +64,9 @@ mark {background:#ffff00 !important; color:#000000 !important; outline:1px solid
 # Always on: a focus ring the eye can find, and links that are underlined (not told by colour).
 BASE_CSS = CHOICE_CSS + """
 :focus-visible {outline:3px solid #1a56db !important; outline-offset:2px !important;}
+/* a button's label wraps instead of ending in … (在法规库中阅读第二… eight times on one page) */
+.stApp button [data-testid="stMarkdownContainer"], .stApp button [data-testid="stMarkdownContainer"] p
+  {white-space:normal !important; overflow:visible !important; text-overflow:clip !important;}
 .stMarkdown a {text-decoration:underline;}
 /* code blocks (e.g. a permalink) wrap instead of scrolling: no sideways scrolling on a phone and no
    scroll-only region that a keyboard cannot reach */

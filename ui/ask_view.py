@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from portal.laws.browse import display_path
+from portal.laws.catalog import short_title
 from portal.laws.library import Library
 from portal.search.api import SearchHit
 from portal.search.highlight import highlight
@@ -34,7 +35,9 @@ def result_card_html(hit: SearchHit, library: Library, *, exact: bool = False) -
         + (f'<div class="ask-path">{html_escape(path)}</div>' if path else "")
         + repealed
         + f'<div class="article">{highlight(provision.text, hit.matched_terms)}</div>'
-        f'<div class="ask-link"><a href="{html_escape(permalink(law.slug, provision.label))}" target="_self">'
+        # its name says which article: a results page has eight of these links
+        f'<div class="ask-link"><a href="{html_escape(permalink(law.slug, provision.label))}" target="_self" '
+        f'aria-label="《{html_escape(short_title(law.title))}》{html_escape(provision.label)} 本条固定链接（可复制分享）">'
         f'本条固定链接（可复制分享）</a></div>'
         "</div>"
     )
@@ -50,5 +53,7 @@ ASK_CSS = """
 .ask-repealed {color:#a11212;font-weight:600;margin:0.3rem 0;}
 .ask-card .article {margin:0.4rem 0;padding:0;}
 .ask-link a {font-size:0.95rem;}
+[class*='st-key-ask-open-'] button {justify-content:flex-start;text-align:left;}
+[class*='st-key-ask-open-'] button p {text-align:left;}
 </style>
 """

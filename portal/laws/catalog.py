@@ -133,6 +133,16 @@ def derived_names(title: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n))
 
 
+def short_title(title: str) -> str:
+    """The name a button or a link can carry: 民法典, 治安管理处罚法, 劳动争议解释（一）, 民间借贷规定,
+    担保制度解释 — derived from the title alone, so never an alias two laws share (信访条例)."""
+    short = title.replace("《", "").replace("》", "").replace(_PRC, "")
+    if m := _INTERPRETATION.match(short):
+        core = m.group("topic").removeprefix("民法典").removeprefix("有关")
+        return core + m.group("kind") + (m.group("seq") or "")
+    return short
+
+
 def law_names(title: str, aliases: Iterable[str] = ()) -> tuple[str, ...]:
     """Every name of a law: its title, the names derived from it, then the catalogue aliases."""
     return tuple(dict.fromkeys([*derived_names(title), *aliases]))

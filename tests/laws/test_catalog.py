@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from portal.laws.browse import filter_laws, shelves
-from portal.laws.catalog import KINDS, TOPICS, catalog_problems, derived_names, parse_catalog
+from portal.laws.catalog import KINDS, TOPICS, catalog_problems, derived_names, parse_catalog, short_title
 from portal.laws.library import load_library_report
 from portal.laws.loader import LawFormatError
 
@@ -108,3 +108,20 @@ def test_filter_over_titles_and_aliases(library, query, expected):
 def test_filter_finds_nothing_for_an_unknown_name(library):
     assert filter_laws(library, "公司法") == []
     assert len(filter_laws(library, "")) == len(library.laws)
+
+
+@pytest.mark.parametrize(("title", "short"), [
+    ("中华人民共和国民法典", "民法典"),
+    ("信访工作条例", "信访工作条例"),
+    ("信访条例", "信访条例"),
+    ("最高人民法院关于审理劳动争议案件适用法律问题的解释（一）", "劳动争议解释（一）"),
+    ("最高人民法院关于适用《中华人民共和国民法典》有关担保制度的解释", "担保制度解释"),
+    ("最高人民法院关于审理民间借贷案件适用法律若干问题的规定", "民间借贷规定"),
+])
+def test_a_short_title_is_the_title_without_its_long_form(title, short):
+    assert short_title(title) == short
+
+
+def test_every_shipped_law_has_a_short_title_of_its_own(library):
+    shorts = [short_title(law.title) for law in library.laws.values()]
+    assert len(set(shorts)) == len(shorts) == 41
