@@ -27,13 +27,14 @@ PUBLIC_PAGES = [
     st.Page("pages/schedule.py", title="接访日程", icon=":material/event:", url_path="schedule"),
 ]
 
-page = st.navigation({"公众服务": PUBLIC_PAGES, "工作台": staff_pages(current_actor())})
+actor = current_actor()
+page = st.navigation({"公众服务": PUBLIC_PAGES, "工作台": staff_pages(actor)})
 page_frame()
 # pages may need to know that this run enters them afresh (Back, a link, the menu): widgets are redrawn
 st.session_state["page_entered"] = st.session_state.get("_page_current") != page.url_path
 st.session_state["_page_current"] = page.url_path
 framework_script()
-header()
+header(actor)
 announce_restored()
 accessibility_controls()
 script_slot()   # before anything a run may or may not draw

@@ -4,7 +4,7 @@ import streamlit as st
 
 from portal.staff.passwords import MIN_PASSWORD_LENGTH
 from ui.auth import current_actor, oidc_configured, restore_typed_text, sign_in, sign_out
-from ui.staff_nav import WANTED, allowed_staff_pages, staff_title
+from ui.staff_nav import WANTED, allowed_staff_pages, staff_links, staff_title
 
 actor = current_actor()
 wanted = st.session_state.get(WANTED)
@@ -20,6 +20,10 @@ if actor is not None:
     st.success(f"您已登录：{actor.username}（角色：{'、'.join(sorted(actor.roles)) or '无'}）")
     if not actor.roles:
         st.warning("您的账号还没有分配角色，请联系管理员。")
+    if links := staff_links(actor):   # where to go from here (on a phone the sidebar is behind a small »)
+        st.markdown("**您可以使用：**")
+        for path, label in links:
+            st.page_link(path, label=label)
     st.caption("长时间不操作会自动退出登录。离开电脑前请先点击“退出登录”。")
     if st.button("退出登录", type="primary", key="logout"):
         sign_out()
@@ -39,8 +43,9 @@ st.caption("本页面仅供信访工作人员使用。群众办理业务请使�
 with st.form("login", clear_on_submit=False):
     username = st.text_input("用户名", key="login-username", autocomplete="username")
     password = st.text_input("密码", type="password", key="login-password",
-                             autocomplete="current-password",
-                             help=f"密码至少 {MIN_PASSWORD_LENGTH} 个字符。忘记密码请联系管理员重置。")
+                             autocomplete="current-password")
+    # a visible hint, not a "?" tooltip (whose button a screen reader names in English: Help for 密码)
+    st.caption(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符。忘记密码请联系管理员重置。")
     submitted = st.form_submit_button("登录", type="primary")
 if submitted:
     outcome = sign_in(username, password)

@@ -14,10 +14,12 @@ import threading
 
 import streamlit as st
 
+from portal.identity import Actor
 from portal.settings import get_settings
 from portal.site import PORTAL_TITLE, Office, load_office
 from portal.text.escape import html_escape
 from ui.accessibility import PARAM as A11Y_PARAM
+from ui.staff_nav import staff_links
 
 # (page file, menu label) for the phone menu and the home page's doors
 MENU = [
@@ -221,7 +223,7 @@ def office() -> Office:
     return load_office(get_settings())
 
 
-def header() -> None:
+def header(actor: Actor | None = None) -> None:
     o = office()
     st.html(FRAME_CSS)
     st.html(f'<div class="site-header" role="banner"><span class="site-emblem" aria-hidden="true">访</span>'
@@ -234,7 +236,11 @@ def header() -> None:
                         key=f"phone-menu-{st.session_state.get('_page_current', '')}"):
             for path, label in MENU:
                 st.page_link(path, label=label)
-            st.page_link("pages/staff_login.py", label="工作人员登录")
+            if links := staff_links(actor):   # signed in: the work pages, not only behind the sidebar's »
+                st.markdown("**工作台**")
+                for path, label in links:
+                    st.page_link(path, label=label)
+            st.page_link("pages/staff_login.py", label="退出登录" if actor is not None else "工作人员登录")
 
 
 def footer() -> None:

@@ -26,6 +26,14 @@ def allowed_staff_pages(actor: Actor | None) -> list[str]:
             if not roles or (actor is not None and any(actor.has(r) for r in roles))]
 
 
+def staff_links(actor: Actor | None) -> list[tuple[str, str]]:
+    """(script, title) of the work pages `actor` may open, in menu order (not the login page): for
+    the phone menu and the signed-in 工作台 page, where the sidebar is a small » away."""
+    allowed = set(allowed_staff_pages(actor)) if actor is not None else set()
+    return [(script, title) for script, title, *_ in STAFF_PAGES
+            if script in allowed and script != "pages/staff_login.py"]
+
+
 WANTED = "staff_wanted"   # the staff page a reload, a bookmark or an expired session asked for
 
 

@@ -286,3 +286,22 @@ def test_no_password_box_is_ever_kept_across_an_expiry():
                 keys.append(m.group(1))
     assert len(keys) >= 5, keys
     assert all(any(part in key for part in _NOT_KEPT) for key in keys), keys
+
+
+def test_signed_in_staff_find_their_pages_on_the_workbench_and_in_the_phone_menu(app_page):
+    """On a phone the sidebar is a small » away: 工作台 lists the pages the account may open, and so
+    does the ☰ 菜单 (after the public pages, with 退出登录 for 工作人员登录); a visitor's menu has none."""
+    def links(at) -> list[str]:
+        return [e.proto.label for e in at.get("page_link")]
+
+    editor_handler = signed_in_state(EDITOR, HANDLER)
+    at = app_page("pages/staff_login.py", session_state=editor_handler)
+    shown = links(at)
+    for title in ("典型案例管理", "接访日程管理", "预登记办理", "数据看板"):
+        assert shown.count(title) == 2, (title, shown)          # the 工作台 page and the menu
+    assert "账号管理" not in shown and "常见问题库" not in shown and "操作日志" not in shown
+    assert "退出登录" in shown and "工作人员登录" not in shown
+    assert "您可以使用：" in page_text(at)
+
+    visitor = links(app_page("pages/home.py"))
+    assert "工作人员登录" in visitor and not {"典型案例管理", "预登记办理", "退出登录"} & set(visitor)
