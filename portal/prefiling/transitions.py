@@ -3,11 +3,14 @@ the move through the state table, and its audit entry in the same transaction. H
 
 from __future__ import annotations
 
+import unicodedata
+
 from sqlmodel import Session, select
 
 from portal.audit.service import CORRECTION, TRANSITION, record
 from portal.concurrency import TAKEN, first_wins
 from portal.identity import Actor, require
+from portal.prefiling.codes import grouped
 from portal.prefiling.fields import check_text, clean
 from portal.prefiling.models import Prefiling, PrefilingEvent
 from portal.prefiling.states import (
@@ -88,11 +91,20 @@ def _number_free(session: Session, p: Prefiling, number: str) -> None:
     twice would show two citizens the same number in 进度查询 and give two rows of the export one
     number). Checked here, not by a unique index: a database already holding a duplicate would fail
     to migrate."""
-    other = session.exec(select(Prefiling.code).where(Prefiling.official_number == number,
-                                                      Prefiling.id != p.id)).first()
+    wanted = _number_key(number)
+    rows = session.exec(select(Prefiling.code, Prefiling.official_number).where(
+        Prefiling.official_number != "", Prefiling.id != p.id))
+    other = next(((code, taken) for code, taken in rows if _number_key(taken) == wanted), None)
     if other is not None:
+        code, taken = other
         raise StaffInputError("official_number",
-                              f"信访件编号 {number} 已用于另一件预登记（查询码 {other}），请核对编号。")
+                              f"信访件编号 {taken} 已用于另一件预登记（查询码 {grouped(code)}），请核对编号。")
+
+
+def _number_key(number: str) -> str:
+    """One 信访件编号 however it was typed: xf2026-0001, ＸＦ２０２６－０００１ and XF 2026-0001 are
+    XF2026-0001 (case, full-width forms, spaces)."""
+    return "".join(unicodedata.normalize("NFKC", number).split()).upper()
 
 
 def register(*, session: Session, actor: Actor, prefiling_id: int, official_number: str,

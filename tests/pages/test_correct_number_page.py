@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from portal.identity import Actor
 from portal.prefiling import staff
+from portal.prefiling.codes import grouped
 from portal.roles import HANDLER
 from tests.conftest import page_text
 from tests.pages.test_staff_queue_page import (
@@ -121,7 +122,7 @@ def test_a_refused_correction_says_why_and_keeps_what_was_typed(app_page):
     other = numbers()[0]
     taken = registered(other)                                        # another 件's number
     fill(at, pid, other, "录入错误")
-    assert f"信访件编号 {other} 已用于另一件预登记（查询码 {taken.code}），请核对编号。" in shown(at)
+    assert f"信访件编号 {other} 已用于另一件预登记（查询码 {grouped(taken.code)}），请核对编号。" in shown(at)
     assert at.text_input(key=f"new-number-{pid}").value == other
     assert citizen_sees(made).official_number == wrong
     assert audit(f"prefiling:{made.code}", "correction") == []

@@ -11,6 +11,7 @@ from portal.audit.models import AuditEntry
 from portal.audit.service import CORRECTION, TRANSITION
 from portal.identity import Actor, PermissionDenied
 from portal.prefiling import handling, staff
+from portal.prefiling.codes import grouped
 from portal.prefiling.lookup import lookup
 from portal.prefiling.models import Prefiling, PrefilingEvent
 from portal.prefiling.states import IllegalTransition
@@ -178,19 +179,21 @@ def test_a_correction_after_a_colleague_acted_is_refused_and_writes_nothing(db_e
 
 
 @pytest.mark.parametrize("move", ["register", "correct_number"])
-def test_a_number_another_filing_already_carries_is_refused_and_names_that_filing(db_engine, move):
+@pytest.mark.parametrize("typed", [f" {RIGHT}", RIGHT.lower(), "ＬＸ２０２６－０８１５", "LX 2026-0815"])
+def test_a_number_another_filing_already_carries_is_refused_and_names_that_filing(db_engine, move, typed):
     with Session(db_engine) as s:
         first = registered(s, RIGHT)
         made = registered(s) if move == "correct_number" else make_prefiling(s)
         count = events(s, made)
         with pytest.raises(staff.StaffInputError) as refused:
             if move == "register":
-                staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number=f" {RIGHT}")
+                staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number=typed)
             else:
-                staff.correct_number(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number=RIGHT,
+                staff.correct_number(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number=typed,
                                      reason="录入错误")
         assert refused.value.field == "official_number"
-        assert str(refused.value) == f"信访件编号 {RIGHT} 已用于另一件预登记（查询码 {first.code}），请核对编号。"
+        assert str(refused.value) == (f"信访件编号 {RIGHT} 已用于另一件预登记（查询码 {grouped(first.code)}），"
+                                      "请核对编号。")
         s.rollback()
         assert s.get(Prefiling, made.prefiling.id).official_number == ("" if move == "register" else WRONG)
         assert events(s, made) == count and entries(s, made, CORRECTION) == []
