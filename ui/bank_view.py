@@ -72,6 +72,15 @@ def show_similar(items: list[SimilarQuestion], library: Library) -> None:
             st.markdown("　".join(provision_link(p, library) for p in shown[:SHOWN_ARTICLES]) + more)
 
 
+def _holding(key: str, query: str) -> str:
+    """`key` of a box that starts as the question on screen: a new search puts the new question in
+    it (with value= it kept the first question of the visit, and 发送 sent that one)."""
+    if st.session_state.get(f"{key}-for") != query or key not in st.session_state:
+        st.session_state[f"{key}-for"] = query
+        st.session_state[key] = query
+    return key
+
+
 def send_to_staff(query: str) -> None:
     """Opt-in: a citizen sends a question that found nothing useful to the bureau's staff."""
     sent = st.session_state.get("bank-sent") == query
@@ -81,7 +90,7 @@ def send_to_staff(query: str) -> None:
             return
         st.warning("请不要写姓名、身份证号、电话、住址等个人信息。发送的问题中的身份证号和电话号码会被自动隐去；"
                    "我们不记录是谁发送的。如需办理具体事项，请使用网上预登记。")
-        text = st.text_area("您的问题", value=query, max_chars=bank.MAX_CHARS, key="bank-send-text")
+        text = st.text_area("您的问题", max_chars=bank.MAX_CHARS, key=_holding("bank-send-text", query))
         if st.button("发送给工作人员", key="bank-send"):
             try:
                 with session_scope() as session:
@@ -148,8 +157,8 @@ def file_into_bank(actor: Actor, query: str, hit_ids: list[str], library: Librar
         if (done := st.session_state.get("bank-filed")) and done[0] == query:
             st.success(done[1])
             return
-        text = st.text_area("问题（可修改措辞，请删去个人信息）", value=query, max_chars=bank.MAX_CHARS,
-                            key="bank-file-text")
+        text = st.text_area("问题（可修改措辞，请删去个人信息）", max_chars=bank.MAX_CHARS,
+                            key=_holding("bank-file-text", query))
         confirmed = st.multiselect("确认适用的条文", hit_ids, default=hit_ids[:1], key="bank-file-ids",
                                    format_func=lambda p: provision_title(p, library))
         states = ["草稿", "已发布"] if actor.has(COUNSEL) else ["草稿"]

@@ -78,6 +78,22 @@ def test_citizen_sends_a_question_masked_and_is_told_what_happens(app_page):
     assert stored.text == text.replace("13812345678", "138****5678")
 
 
+def test_the_boxes_to_send_or_file_a_question_hold_the_question_on_screen(app_page):
+    """Two searches in one visit: 发给工作人员 (and a staff member's 收入问题库) offer the second
+    question, not the first (the first was sent)."""
+    at = app_page("pages/ask.py", session_state={"ask_query": NONSENSE, **signed_in_state(HANDLER)})
+    assert at.text_area(key="bank-send-text").value == NONSENSE
+    second = f"{WAGE_QUESTION}（{uuid.uuid4().hex[:4]}）"
+    at.session_state["ask_query"] = second
+    at.run()
+    assert at.text_area(key="bank-send-text").value == second
+    assert at.text_area(key="bank-file-text").value == second
+    at.button(key="bank-send").click().run()
+    with Session(ready_engine()) as s:
+        stored = s.exec(select(SentQuestion).order_by(col(SentQuestion.id).desc())).first()
+    assert stored.text == second
+
+
 def test_citizens_do_not_see_the_staff_filing_form(app_page):
     at = app_page("pages/ask.py", session_state={"ask_query": WAGE_QUESTION})
     assert not [b for b in at.button if b.key == "bank-file"]
