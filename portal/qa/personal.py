@@ -7,22 +7,29 @@ import re
 
 from portal.prefiling.masking import mask_id_number, mask_phone
 
-# 18-digit ID numbers (last may be X), old 15-digit ones, mobile numbers, landlines with area code;
-# digits around them must not be digits (so a longer number is not masked in the middle)
-_ID = re.compile(r"(?<!\d)(\d{17}[\dXx]|\d{15})(?![\dXx])")
+# 18-digit ID numbers (last may be X), old 15-digit ones — also written in groups with spaces or
+# dashes (3701 0219 8001 0112 37, 370102-19800101-1237) —, mobile numbers, landlines with area
+# code; digits around them must not be digits (so a longer number is not masked in the middle)
+_ID = re.compile(r"(?<![\dXx])(\d(?:[- ]?\d){16}[- ]?[\dXx]|\d(?:[- ]?\d){14})(?![\dXx])")
+# full-width digits (１３９…) and their X, dash and plus become the ASCII ones (the text is otherwise
+# kept as written)
+_FULL_WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},
+                             "Ｘ": "X", "ｘ": "x", "－": "-", "＋": "+"})
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}[- ]?\d{7,8})(?!\d)")
 
 
 def mask_personal_numbers(text: str) -> str:
     """The text with every ID-card number and phone number masked (身份证号、电话脱敏)."""
-    text = _ID.sub(lambda m: mask_id_number(m.group(1)), text)
+    text = text.translate(_FULL_WIDTH)
+    text = _ID.sub(lambda m: mask_id_number(re.sub(r"[- ]", "", m.group(1))), text)
     text = _MOBILE.sub(lambda m: mask_phone(re.sub(r"[- ]", "", m.group(1))), text)
     return _LANDLINE.sub(lambda m: mask_phone(m.group(1)), text)
 
 
 def has_personal_numbers(text: str) -> bool:
     """Whether the text holds an ID-card number or a phone number."""
+    text = text.translate(_FULL_WIDTH)
     return any(p.search(text) for p in (_ID, _MOBILE, _LANDLINE))
 
 

@@ -18,13 +18,21 @@ from tests.qa.factories import ARTICLE_22, COUNSEL_ACTOR
     ("电话13812345678请回电", "138****5678", "13812345678"),
     ("手机 138-1234-5678", "138****5678", "1234-5678"),
     ("座机0531-87654321", "053******4321", "87654321"),
+    # as people write them: in groups, with dashes, in full-width digits
+    ("身份证 3701 0219 8001 0112 37", "3701**********1237", "0219 8001"),
+    ("身份证370102-19800101-1237", "3701**********1237", "19800101"),
+    ("身份证３７０１０２１９８００１０１１２３７", "3701**********1237", "１９８００１０１"),
+    ("电话１３９１２３４５６７８", "139****5678", "１２３４"),
 ])
 def test_id_and_phone_numbers_are_masked(raw, shown, hidden):
     masked = inbox.mask_personal_numbers(raw)
     assert shown in masked and hidden not in masked
 
 
-def test_ordinary_numbers_stay(raw="拖欠工资3个月共12000元，2024年5月入职"):
+@pytest.mark.parametrize("raw", ["拖欠工资3个月共12000元，2024年5月入职",
+                                 "2019年3月至2024年5月共62个月，每月3000元，合计186000元",
+                                 "第一千零七十七条　离婚冷静期30日"])
+def test_ordinary_numbers_stay(raw):
     assert inbox.mask_personal_numbers(raw) == raw
 
 
