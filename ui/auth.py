@@ -30,11 +30,19 @@ def _drop_user_scoped() -> None:
         del st.session_state[key]
 
 
-def _typed_text() -> dict[str, str]:
-    """The text in the page's boxes (str values of widget keys), to give back after signing in."""
-    return {k: v for k, v in st.session_state.items()
-            if isinstance(k, str) and isinstance(v, str) and v.strip() and not k.startswith("_")
-            and not any(part in k for part in _NOT_KEPT)}
+# where the work was: the 件 open in 预登记办理, the case and the bank question being edited (their
+# boxes are drawn only under it, so without it the text kept for them had nowhere to go back to)
+PLACES = ("q-open", "cases-pick", "bank-pick")
+
+
+def _typed_text() -> dict[str, object]:
+    """The text in the page's boxes (str values of widget keys) and the item they belong to, to give
+    back after signing in."""
+    state = st.session_state
+    typed = {k: v for k, v in state.items()
+             if isinstance(k, str) and isinstance(v, str) and v.strip() and not k.startswith("_")
+             and not any(part in k for part in _NOT_KEPT)}
+    return typed | {k: state[k] for k in PLACES if state.get(k) is not None}
 
 
 def announce_restored() -> None:

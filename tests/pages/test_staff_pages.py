@@ -305,3 +305,27 @@ def test_signed_in_staff_find_their_pages_on_the_workbench_and_in_the_phone_menu
 
     visitor = links(app_page("pages/home.py"))
     assert "工作人员登录" in visitor and not {"典型案例管理", "预登记办理", "退出登录"} & set(visitor)
+
+
+def test_a_reply_typed_before_the_session_expired_comes_back_with_its_filing_open(app_page):
+    """预登记办理: the session runs out while a reply is being written; signing in again opens the
+    same 件 with the reply back in its box (the 件 was closed and the reply lost, though the page
+    said it was restored)."""
+    from tests.pages.test_staff_queue_page import district, stored
+
+    [handler] = _accounts(HANDLER)
+    made = stored(district=district())
+    at = app_page("pages/staff_login.py")
+    _sign_in_on(at, handler)
+    at.switch_page("pages/staff_queue.py").run()
+    at.selectbox(key="q-open").set_value(made.prefiling.id).run()
+    reply = "经核查，已督促物业公司于本月修复屋顶。"
+    at.text_area(key=f"reply-request_more-{made.prefiling.id}").input(reply)
+    at.run()
+    _expire_sessions_of(handler)
+    at.button(key=f"do-request_more-{made.prefiling.id}").click().run()   # the session has run out
+    assert "您已较长时间未操作" in page_text(at)
+    _sign_in_on(at, handler)
+    assert [t.value for t in at.title] == ["预登记办理"]
+    assert at.selectbox(key="q-open").value == made.prefiling.id
+    assert at.text_area(key=f"reply-request_more-{made.prefiling.id}").value == reply
