@@ -63,6 +63,11 @@ FRAMEWORK_WORDS = {
     "^(.+), (\\d+)(?:\\.\\d+)?B$": "$1，$2 字节",
     "^(.+), (\\d+(?:\\.\\d+)?)(KB|MB|GB)$": "$1，$2 $3",
     "^(\\d+(?:\\.\\d+)?)\\s*(KB|MB|GB) per file$": "每个文件不超过 $1 $2",
+    # a file the browser refuses (its type, its size): said in words under the file (FRAME_CSS)
+    # (React writes "Error: " and the reason as two text nodes)
+    "Error:": "错误：",
+    "^(.+) files are not allowed\\.$": "不能上传这种类型的文件（$1）。请点 × 删除它，另选文件。",
+    "^File must be (\\d+)(?:\\.0)?MB or smaller\\.$": "文件超过 $1 MB，不能上传。请点 × 删除它，另选文件。",
 }
 
 _SCRIPT = """
@@ -175,6 +180,11 @@ _TOP_SCRIPT = """
 
 FRAME_CSS = """
 <style>
+/* a file the browser refused: its reason under it, in words (Streamlit hides it; _SCRIPT puts it in Chinese) */
+[data-testid="stFileChip"][aria-invalid="true"], [data-testid="stFileChip"][aria-invalid="true"] > div {flex-wrap:wrap;}
+[data-testid="stFileChip"][aria-invalid="true"] [role="alert"] {position:static !important;width:auto !important;
+  height:auto !important;clip:auto !important;clip-path:none !important;overflow:visible !important;margin:0.2rem 0 0 0 !important;
+  white-space:normal !important;flex-basis:100%;color:#a11212;font-size:1rem;font-weight:600;}
 .site-header {display:flex;align-items:center;gap:0.7rem;border-bottom:4px solid #a11212;
   padding:0 0 0.5rem 0;margin:0 0 0.3rem 0;}
 .site-emblem {flex:0 0 auto;width:2.6rem;height:2.6rem;border-radius:50%;background:#a11212;color:#fff;

@@ -153,3 +153,34 @@ def test_the_receipt_panel_stays_white_on_green_in_high_contrast(portal_url, pho
         "p => [...p.querySelectorAll('*')].filter(e => e.innerText && e.innerText.trim()).map(e => getComputedStyle(e).color)")
     phone.screenshot(path=str(artifacts / "prefile-receipt-contrast-phone.png"))
     assert colours and set(colours) == {"rgb(255, 255, 255)"}, colours
+
+
+def test_a_file_the_browser_refuses_says_why_in_chinese_under_it(portal_url, phone, artifacts, tmp_path):
+    """A .txt (or a .docx, or a photo over 5 MB) in 附件: the reason is written under the file in
+    Chinese. It showed only a red (!) and hid an English "Error: text/plain files are not allowed."
+    (for screen readers only), and 继续 then went on without the file and without a word."""
+    from tests.prefiling.factories import valid_id
+
+    phone.goto(f"{portal_url}/prefile")
+    wait_for_app(phone, "须知与授权")
+    phone.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息").click()
+    phone.get_by_role("button", name="继续").click()
+    wait_for_app(phone, "第 2 步，共 5 步")
+    phone.get_by_label("姓名").fill("张秀兰")
+    phone.get_by_label("身份证号码").fill(valid_id())
+    phone.get_by_label("联系电话（手机或固定电话）").fill("13812345678")
+    phone.get_by_label("住址").fill("历下区文化东路1号")
+    phone.get_by_role("button", name="继续").click()
+    wait_for_app(phone, "第 3 步，共 5 步")
+    note = tmp_path / "说明.txt"
+    note.write_text("工资条见附件", encoding="utf-8")
+    phone.locator('input[type="file"]').set_input_files(str(note))
+    reason = phone.locator('[data-testid="stFileChip"][aria-invalid="true"] [role="alert"]')
+    reason.wait_for(state="visible", timeout=20_000)
+    phone.wait_for_function("""() => document.querySelector('[data-testid="stFileChip"] [role="alert"]')
+        .textContent.includes('不能上传这种类型的文件')""", timeout=10_000)
+    reason.scroll_into_view_if_needed()
+    phone.screenshot(path=str(artifacts / "prefile-refused-file-phone.png"))
+    box = reason.bounding_box()
+    assert box["width"] > 100 and box["height"] > 10, box     # seen, not a clipped 1-px box
+    assert "Error" not in reason.inner_text() and "请点 × 删除它，另选文件" in reason.inner_text()
