@@ -8,8 +8,8 @@ import streamlit as st
 
 from portal.db import session_scope
 from portal.prefiling import attachments as files
+from portal.prefiling import codes, supplements
 from portal.prefiling import lookup as svc
-from portal.prefiling import supplements
 from portal.prefiling.codes import grouped
 from portal.prefiling.ratelimit import RateLimited
 from portal.prefiling.receipt import HOLIDAY_NOTE, date_text, make_receipt
@@ -42,6 +42,12 @@ def on_lookup() -> None:
     missing = [what for what, value in (("查询码", code), ("查询密码", secret)) if not value]
     if missing:   # not a wrong code: say what to fill in, and count no attempt against the citizen
         S.lk_view, S.lk_error = None, f"请输入{'和'.join(missing)}。两者都在预登记回执上。"
+        return
+    short = [f"{what}是{length}位，您输入的是{len(typed)}位" for what, typed, length in
+             (("查询码", codes.normalise(code), codes.CODE_LENGTH),
+              ("查询密码", codes.normalise(secret), codes.SECRET_LENGTH)) if len(typed) != length]
+    if short:   # plainly not a code: say so, and count no attempt against the citizen
+        S.lk_view, S.lk_error = None, f"{'；'.join(short)}。请对照预登记回执核对。"
         return
     S.lk_creds = (S.get("lk_code") or "", S.get("lk_secret") or "")
     _call(svc.lookup)

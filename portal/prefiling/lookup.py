@@ -23,6 +23,7 @@ from portal.prefiling.states import (
     ACTION_NAMES,
     CITIZEN,
     CLOSED,
+    RATED_EXPLAINED,
     RUNNING,
     STATE_EXPLAINED,
     TransitionTaken,
@@ -103,7 +104,9 @@ def status_view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
     atts = session.exec(select(PrefilingAttachment).where(PrefilingAttachment.prefiling_id == p.id)
                         .order_by(col(PrefilingAttachment.id))).all()
     return StatusView(
-        code=p.code, state=p.state, explained=STATE_EXPLAINED[p.state], category=p.category,
+        code=p.code, state=p.state, category=p.category,
+        # once rated, 办结 no longer invites a rating
+        explained=RATED_EXPLAINED if p.state == CLOSED and p.rating else STATE_EXPLAINED[p.state],
         district=p.district, submitted_at=p.submitted_at, received_date=p.received_date,
         registered_date=p.registered_date, official_number=p.official_number,
         reject_reason=p.reject_reason, reject_channel=p.reject_channel,

@@ -51,6 +51,7 @@ STATE_EXPLAINED = {
     CLOSED: "已办结。您可以对办理结果作出评价。",
     WITHDRAWN: "您已撤回这份预登记。",
 }
+RATED_EXPLAINED = "已办结。您已对办理结果作出评价，谢谢。"
 
 
 class IllegalTransition(Exception):

@@ -68,8 +68,10 @@ def test_wrong_code_or_secret_gives_one_neutral_message(open_lookup, wrong):
 
 
 @pytest.mark.parametrize(("code", "secret", "says"), [
-    ("", "", "请输入查询码和查询密码。"), ("", "23456789", "请输入查询码。"), ("ABCD-EFGH-JK", " ", "请输入查询密码。")])
-def test_an_empty_field_asks_for_it_and_is_not_a_wrong_code(open_lookup, code, secret, says):
+    ("", "", "请输入查询码和查询密码。"), ("", "23456789", "请输入查询码。"), ("ABCD-EFGH-JK", " ", "请输入查询密码。"),
+    ("ABC", "23456789", "查询码是10位，您输入的是3位。请对照预登记回执核对。"),
+    ("ABCD-EFGH-JK", "2345 6", "查询密码是8位，您输入的是5位。请对照预登记回执核对。")])
+def test_an_empty_or_short_field_says_so_and_is_not_a_wrong_code(open_lookup, code, secret, says):
     with Session(get_engine()) as s:
         s.exec(delete(RateEvent))
         s.commit()
@@ -118,6 +120,8 @@ def test_staff_reply_and_one_time_rating_once_closed(open_lookup):
     click(at, "提交评价")
     text = page_text(at)
     assert "您的评价：满意" in text and not [b for b in at.button if b.label == "提交评价"]
+    # no longer invited to rate what is rated
+    assert "已办结。您已对办理结果作出评价，谢谢。" in text and "您可以对办理结果作出评价" not in text
 
 
 def test_replies_come_before_the_rating_and_the_receipt_can_be_downloaded_again(open_lookup):
