@@ -102,11 +102,12 @@ def test_large_text_switch_enlarges_text_and_survives_navigation(portal_url, pho
     assert_fits_phone(phone, slack=0)
 
 
-# text in the main column that is not drawn solid black (faded by an ancestor's opacity, or grey)
+# text in the main column that is not drawn solid black (faded by an ancestor's opacity, or grey); white
+# on a dark ground (the receipt panel, the emblem, the 您查找的条文 tag) is meant to stay white
 FADED_TEXT = """() => { const out = [];
   document.querySelectorAll('[data-testid="stMain"] *').forEach(el => {
     const t = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.nodeValue.trim()).join('');
-    if (!t || el.closest('a, button, .confirm-panel, mark, svg')) return;
+    if (!t || el.closest('a, button, .confirm-panel, .site-emblem, .ask-exact, mark, svg')) return;
     let o = 1; for (let e = el; e; e = e.parentElement) o *= parseFloat(getComputedStyle(e).opacity);
     if (o < 0.99 || getComputedStyle(el).color !== 'rgb(0, 0, 0)') out.push([t.slice(0, 30), o]); });
   return out; }"""
