@@ -8,6 +8,7 @@ from collections.abc import Iterable
 import streamlit as st
 
 from portal.laws.browse import Part, parts
+from portal.laws.catalog import short_title
 from portal.laws.ids import label_of
 from portal.laws.library import Library
 from portal.laws.loader import ARTICLE_SEPARATOR, Block, Law, Provision
@@ -19,7 +20,9 @@ from ui.site_frame import show_here
 
 _KIND_STYLE = "color:#1f3a5f;background:#e8eef6;font-weight:500"
 _META_STYLE = "font-size:1rem;color:#4a4a4a;margin:0"   # as legible as the rest of the card (≥ 15 px)
-_NOWRAP = "white-space:nowrap"
+# a fact moves whole to the next line (a date is not split on a phone), and wraps inside only when
+# it is wider than the card (320 px in 大字号: nowrap ran past the card and scrolled the page sideways)
+_WHOLE = "display:inline-block;max-width:100%"
 
 
 def _date(value) -> str:
@@ -54,10 +57,12 @@ def law_card(library: Library, law: Law, *, shelf: str = "") -> None:
         source = html_escape(str(law.meta.get("source_repository") or "原文"))
         # each fact whole on a line (a date is not split on a phone); not st.caption: its faded
         # link colour fails the contrast check (axe color-contrast)
-        line = "　".join(f'<span style="{_NOWRAP}">{html_escape(f)}</span>' for f in facts)
-        st.markdown(f'<p style="{_META_STYLE}">{line}　<span style="{_NOWRAP}">文本来源：'
+        line = "　".join(f'<span style="{_WHOLE}">{html_escape(f)}</span>' for f in facts)
+        # the link's name says whose text it is: the shelf has forty links reading LawRefBook/Laws
+        st.markdown(f'<p style="{_META_STYLE}">{line}　<span style="{_WHOLE}">文本来源：'
                     f'<a href="{html_escape(law.source)}" target="_blank" rel="noopener noreferrer" '
-                    f'style="color:#0b4f8a">{source}</a></span></p>', unsafe_allow_html=True)
+                    f'aria-label="《{html_escape(short_title(law.title))}》文本来源：{source}" '
+                    f'style="color:#0b4f8a;overflow-wrap:anywhere">{source}</a></span></p>', unsafe_allow_html=True)
         st.button(f"阅读《{law.title}》", key=f"read-{shelf}-{law.slug}", on_click=open_law, args=(law.slug,),
                   icon=":material/menu_book:", type="tertiary")
 

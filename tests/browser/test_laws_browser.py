@@ -1,5 +1,7 @@
 """A citizen reads the 法规库 and 典型案例 in a real browser: permalinks, the shelf, the list."""
 
+import re
+
 from tests.browser.conftest import after_rerun, assert_fits_phone, wait_for_app
 
 
@@ -159,3 +161,28 @@ def test_a_case_read_from_the_list_stays_open_when_the_text_is_made_larger(porta
     assert phone.locator("h1").first.inner_text() == "邻里漏水纠纷经人民调解达成协议" and "case=" in phone.url
     after_rerun(phone, lambda: phone.get_by_role("button", name="返回案例列表").last.click(), "按类别查看")
     assert "case=" not in phone.url and "a11y=large" in phone.url
+
+
+def test_the_shelf_fits_320_px_in_large_text_and_high_contrast(portal_url, browser, artifacts):
+    """The law cards' facts (最近修改：2018年3月11日, 文本来源：LawRefBook/Laws) were each kept on
+    one line and ran past the card: the page scrolled sideways by 22 px. Each source link is named
+    after its law."""
+    context = browser.new_context(viewport={"width": 320, "height": 700}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True, locale="zh-CN")
+    pg = context.new_page()
+    try:
+        pg.goto(f"{portal_url}/laws?a11y=large,contrast")
+        wait_for_app(pg, "司法解释（4 部）")
+        pg.wait_for_timeout(1000)
+        main = pg.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]');
+            return [m.scrollWidth, m.clientWidth]; }""")
+        assert main[0] <= main[1] + 1, main
+        past = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] p span')]
+            .filter(s => s.getBoundingClientRect().right > innerWidth + 1).map(s => s.innerText)""")
+        assert past == [], past
+        names = pg.get_by_role("link", name=re.compile("文本来源")).evaluate_all(
+            "links => links.map(a => a.getAttribute('aria-label'))")
+        assert len(names) >= 40 and len(set(names)) == len(names), names[:5]
+        pg.screenshot(path=str(artifacts / "laws-shelf-320-large-contrast.png"))
+    finally:
+        context.close()
