@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import prefile_check, prefile_state, prefile_steps
 from ui.prefile_ui import error_summary, page_css
-from ui.site_frame import focus_field
+from ui.site_frame import focus_field, focus_once
 
 page_css()
 prefile_state.init()
@@ -37,3 +37,8 @@ error_summary(S.pf_errors)
 }[step]()
 if field := S.pop("pf_focus", None):   # 修改 on 核对: the answer to change, not the step's top
     focus_field(f"field-{field.replace('.', '-')}")
+elif S.get("pf_shown_step", step) != step and not S.pf_errors:
+    # a new step: keyboard and screen reader start at its 第 N 步 line (focus fell to the page's body);
+    # the view is the new page's top already, and moving it later would move what a finger is on
+    focus_once("step-progress", step, scroll=False)
+S.pf_shown_step = step

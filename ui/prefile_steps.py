@@ -167,5 +167,5 @@ def history() -> None:
 
 def progress(step: str) -> None:
     number = F.STAGES.index(step) + 1
-    st.markdown(f'<p class="step-progress">第 {number} 步，共 {len(F.STAGES)} 步：{html_escape(F.STAGE_TITLES[step])}</p>',
-                unsafe_allow_html=True)
+    st.markdown(f'<p class="step-progress" id="step-progress" tabindex="-1">第 {number} 步，共 {len(F.STAGES)} 步：'
+                f'{html_escape(F.STAGE_TITLES[step])}</p>', unsafe_allow_html=True)

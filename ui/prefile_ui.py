@@ -18,7 +18,7 @@ CSS = """
 .error-summary {border:4px solid #a11212;padding:0.8rem 1rem;margin:0 0 1rem 0;border-radius:0.3rem;
   background:#fff;color:#1f1f1f;}
 .error-summary .es-title {font-size:1.2rem;font-weight:700;margin:0 0 0.4rem 0;color:#a11212;}
-.error-summary, .confirm-panel {scroll-margin-top:4.5rem;}
+.error-summary, .confirm-panel, .step-progress {scroll-margin-top:4.5rem;}
 .error-summary ul {margin:0;padding-left:1.2rem;}
 .error-summary a {color:#a11212;font-weight:600;text-decoration:underline;}
 .field-error {color:#a11212;font-weight:600;margin:-0.4rem 0 0.8rem 0;border-left:4px solid #a11212;

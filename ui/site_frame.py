@@ -308,7 +308,8 @@ _FOCUS_SCRIPT = """
   const go = function () {
     const el = document.getElementById(%(target)s);
     if (!el) return false;
-    el.scrollIntoView({block: 'start'}); el.focus({preventScroll: true}); return true;
+    if (%(scroll)s) el.scrollIntoView({block: 'start'});
+    el.focus({preventScroll: true}); return true;
   };
   if (!go()) { setTimeout(go, 200); }
   setTimeout(go, 700);
@@ -341,13 +342,14 @@ def _run_script(template: str, **values: str) -> None:
     _script(template % {**values, "n": n})
 
 
-def focus_once(element_id: str, token: object) -> None:
-    """Move keyboard focus (and the view) to `element_id` once per new `token` (e.g. a new error list)."""
+def focus_once(element_id: str, token: object, *, scroll: bool = True) -> None:
+    """Move keyboard focus (and, unless not `scroll`, the view) to `element_id` once per new `token`
+    (e.g. a new error list)."""
     seen = st.session_state.setdefault("_frame_focused", {})
     if seen.get(element_id) == token:
         return
     seen[element_id] = token
-    _run_script(_FOCUS_SCRIPT, target=json.dumps(element_id))
+    _run_script(_FOCUS_SCRIPT, target=json.dumps(element_id), scroll="true" if scroll else "false")
 
 
 _FIELD_SCRIPT = """

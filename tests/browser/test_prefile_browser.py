@@ -184,3 +184,21 @@ def test_a_file_the_browser_refuses_says_why_in_chinese_under_it(portal_url, pho
     box = reason.bounding_box()
     assert box["width"] > 100 and box["height"] > 10, box     # seen, not a clipped 1-px box
     assert "Error" not in reason.inner_text() and "请点 × 删除它，另选文件" in reason.inner_text()
+
+
+def test_a_new_step_takes_the_focus_at_its_step_line(portal_url, page):
+    """继续 by keyboard: the next step starts at its 第 N 步 line — focus fell to the page's body, so
+    Tab started again from the top of the page and a screen reader said nothing of the new step."""
+    page.goto(f"{portal_url}/prefile")
+    wait_for_app(page, "须知与授权")
+    page.get_by_label("我已阅读以上须知，同意按上述方式处理我的个人信息").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="继续").focus()
+    page.keyboard.press("Enter")
+    wait_for_app(page, "第 2 步，共 5 步")
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'step-progress'",
+                           timeout=10_000)
+    assert page.evaluate("document.activeElement.innerText").startswith("第 2 步，共 5 步")
+    page.keyboard.press("Tab")                           # on into the step, not from the page's top
+    assert page.evaluate("""() => !!(document.getElementById('step-progress').compareDocumentPosition(
+        document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING)""")
