@@ -63,6 +63,14 @@ FRAMEWORK_WORDS = {
     "^(.+), (\\d+)(?:\\.\\d+)?B$": "$1，$2 字节",
     "^(.+), (\\d+(?:\\.\\d+)?)(KB|MB|GB)$": "$1，$2 $3",
     "^(\\d+(?:\\.\\d+)?)\\s*(KB|MB|GB) per file$": "每个文件不超过 $1 $2",
+    # the staff tables' toolbar and the select boxes, as a screen reader names them
+    "Show/hide columns": "显示或隐藏列",
+    "Search": "搜索",
+    "Fullscreen": "全屏",
+    "Close fullscreen": "退出全屏",
+    "Clear value": "清除所选",
+    "Clear all": "全部清除",
+    "^(\\d+) options? available\\.$": "有 $1 个选项。",
     # a file the browser refuses (its type, its size): said in words under the file (FRAME_CSS)
     # (React writes "Error: " and the reason as two text nodes)
     "Error:": "错误：",
@@ -180,6 +188,8 @@ _TOP_SCRIPT = """
 
 FRAME_CSS = """
 <style>
+/* a folded sidebar is off the screen on a phone: not in the Tab order or read out either */
+[data-testid="stSidebar"][data-collapsed="true"] {visibility:hidden;}
 /* a file the browser refused: its reason under it, in words (Streamlit hides it; _SCRIPT puts it in Chinese) */
 [data-testid="stFileChip"][aria-invalid="true"], [data-testid="stFileChip"][aria-invalid="true"] > div {flex-wrap:wrap;}
 [data-testid="stFileChip"][aria-invalid="true"] [role="alert"] {position:static !important;width:auto !important;

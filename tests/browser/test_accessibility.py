@@ -181,3 +181,14 @@ def test_an_unticked_box_and_a_switch_that_is_off_can_be_seen(portal_url, page):
     _open(page, f"{portal_url}/prefile", "须知与授权")
     page.wait_for_timeout(800)
     assert page.evaluate(_EDGES) == ["2px", "rgb(89, 89, 89)", "rgb(107, 107, 107)"]
+
+
+def test_tab_on_a_phone_does_not_walk_through_the_folded_sidebar(portal_url, phone):
+    """The folded sidebar's nine links sat off the screen (x = −280) in the Tab order: the first
+    ten Tabs showed nothing."""
+    _open(phone, f"{portal_url}/guide", "期限示意图")
+    rights = []
+    for _ in range(4):
+        phone.keyboard.press("Tab")
+        rights.append(phone.evaluate("document.activeElement.getBoundingClientRect().right"))
+    assert all(right > 0 for right in rights), rights
