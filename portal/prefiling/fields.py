@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from portal.field_errors import FieldError
 from portal.textinput import (
@@ -51,6 +52,15 @@ def check_line(field: str, label: str, raw: object, *, limit: int, required: boo
     if only_invisible(raw, value):
         return invisible_only(field, label)
     return check_text(field, label, value, limit=limit, required=required, empty=empty)
+
+
+def check_plain(field: str, label: str, raw: object, *, limit: int, empty: str = "") -> FieldError | None:
+    """check_line for a name or an address, which hold no emoji or other pictographs (张三😀 and
+    😀🏠 went through to staff as a name and an address)."""
+    problem = check_line(field, label, raw, limit=limit, empty=empty)
+    if problem is None and any(unicodedata.category(c) == "So" for c in single_line(raw)):
+        return FieldError(field, f"{label}中有表情符号等图形符号，请只用文字填写。")
+    return problem
 
 
 def normalise_phone(raw: str) -> str:

@@ -13,7 +13,14 @@ from typing import Any
 
 from portal.field_errors import ValidationFailed
 from portal.prefiling import idcard
-from portal.prefiling.fields import FieldError, check_line, check_phone, invisible_only, normalise_phone
+from portal.prefiling.fields import (
+    FieldError,
+    check_line,
+    check_phone,
+    check_plain,
+    invisible_only,
+    normalise_phone,
+)
 from portal.textinput import multi_line, only_invisible, single_line
 from portal.timeutil import beijing_today
 
@@ -85,8 +92,8 @@ def _people(data: dict, key: str, limit: int, article: str, *, relation: bool) -
     errors: list[FieldError] = []
     for i, person in enumerate(people):
         prefix = f"{key}.{i}"
-        problem = check_line(f"{prefix}.name", f"第{i + 1}位{who}的姓名", person.get("name"),
-                             limit=LIMITS["name"])
+        problem = check_plain(f"{prefix}.name", f"第{i + 1}位{who}的姓名", person.get("name"),
+                              limit=LIMITS["name"])
         if problem:
             errors.append(problem)
         if relation and single_line(person.get("relation")) not in AGENT_RELATIONS:
@@ -99,11 +106,11 @@ def _people(data: dict, key: str, limit: int, article: str, *, relation: bool) -
 
 def _petitioner(data: dict, today: dt.date) -> list[FieldError]:
     checks = [
-        check_line("name", "姓名", data.get("name"), limit=LIMITS["name"]),
+        check_plain("name", "姓名", data.get("name"), limit=LIMITS["name"]),
         _id_number(str(data.get("id_number") or ""), today),
         check_phone("phone", "联系电话", data.get("phone") or ""),
-        check_line("address", "住址", data.get("address"), limit=LIMITS["address"],
-                   empty="请填写住址，写到门牌号，方便书面答复送达。"),
+        check_plain("address", "住址", data.get("address"), limit=LIMITS["address"],
+                    empty="请填写住址，写到门牌号，方便书面答复送达。"),
     ]
     errors = [e for e in checks if e]
     errors += _people(data, "agents", MAX_AGENTS, "《山东省信访条例》第二十八条", relation=True)

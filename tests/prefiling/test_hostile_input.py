@@ -66,6 +66,19 @@ def test_a_field_of_only_invisible_characters_is_refused(field):
     assert "只有看不见的字符" in message and "请重新填写" in message
 
 
+@pytest.mark.parametrize(("field", "value", "label"), [
+    ("name", "张三😀", "姓名"), ("address", "😀🏠😀🏠😀🏠", "住址"), ("address", "历下区文化东路1号☎", "住址")])
+def test_a_name_or_an_address_with_emoji_is_refused(field, value, label):
+    assert errors_of("petitioner", **{field: value})[field] == f"{label}中有表情符号等图形符号，请只用文字填写。"
+
+
+def test_an_agents_name_with_emoji_is_refused_and_real_names_pass():
+    errors = errors_of("petitioner", agents=[{"name": "李四👍", "relation": "近亲属", "phone": "13912345678"}])
+    assert errors["agents.0.name"] == "第1位代理人的姓名中有表情符号等图形符号，请只用文字填写。"
+    for name in ("买买提·艾力", "欧阳秀兰", "Zhang Xiulan"):
+        assert "name" not in errors_of("petitioner", name=name), name
+
+
 def test_an_optional_field_of_only_invisible_characters_is_refused_too():
     assert "只有看不见的字符" in errors_of("matter", subject="\u200b\u200b")["subject"]
     assert "只有看不见的字符" in errors_of("petitioner", phone="\u200b\u2060")["phone"]
