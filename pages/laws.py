@@ -167,7 +167,9 @@ def show_law() -> None:
     else:
         choice = 0
     if st.session_state.pop("laws-to-top", False):   # the new chapter from its first line
-        scroll_to(".st-key-law-toc")
+        # the keyboard goes with the view: to the 目录 box, which names the chapter now shown (focus
+        # stayed on 下一章 at the foot of the last chapter, off the screen)
+        scroll_to(".st-key-law-toc", focus=".st-key-law-toc input")
     # only the chapter being read is rendered, from a cache keyed by the law's version
     st.markdown(part_html(law, choice, target_id=target.id if target else None), unsafe_allow_html=True)
     if len(chapters) > 1:   # read on without scrolling back up to the 目录

@@ -404,6 +404,8 @@ _SCROLL_TO_SCRIPT = """
   const go = function () {
     const el = window.parent.document.querySelector(%(selector)s) || document.querySelector(%(selector)s);
     if (el) el.scrollIntoView({block: 'start'});
+    const box = %(focus)s && document.querySelector(%(focus)s);
+    if (box) box.focus({preventScroll: true});
   };
   setTimeout(go, 150); setTimeout(go, 600);
 })(); /* %(n)s */
@@ -411,9 +413,10 @@ _SCROLL_TO_SCRIPT = """
 """
 
 
-def scroll_to(selector: str) -> None:
-    """Bring the element `selector` names to the top of the screen after this run."""
-    _run_script(_SCROLL_TO_SCRIPT, selector=json.dumps(selector))
+def scroll_to(selector: str, *, focus: str | None = None) -> None:
+    """Bring the element `selector` names to the top of the screen after this run (and the keyboard
+    focus to the element `focus` names, if given)."""
+    _run_script(_SCROLL_TO_SCRIPT, selector=json.dumps(selector), focus=json.dumps(focus))
 
 
 def scroll_to_top() -> None:
