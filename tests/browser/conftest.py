@@ -139,14 +139,27 @@ def page(browser):
     context.close()
 
 
+def _phone_context(browser, width: int, height: int):
+    return browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=2,
+                               is_mobile=True, has_touch=True, locale="zh-CN")
+
+
 @pytest.fixture
 def phone(browser):
     """A 375-px-wide phone viewport."""
-    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True, locale="zh-CN")
-    pg = context.new_page()
-    yield pg
+    context = _phone_context(browser, 375, 812)
+    yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def small_phone(browser):
+    """The narrowest phone people use: 320 px wide."""
+    context = _phone_context(browser, 320, 700)
+    yield context.new_page()
+    context.close()
+
+
 
 
 def wait_idle(pg, timeout: float = 60_000) -> None:

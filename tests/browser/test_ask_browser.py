@@ -28,27 +28,22 @@ _CUT_BUTTONS = """() => [...document.querySelectorAll('[data-testid="stMain"] bu
   .map(p => p.innerText)"""
 
 
-def test_each_read_in_the_library_button_names_its_law_whole_at_320_px_in_large_text(portal_url, browser,
+def test_each_read_in_the_library_button_names_its_law_whole_at_320_px_in_large_text(portal_url, small_phone,
                                                                                        artifacts):
     """在法规库中阅读 under each article, in 大字号 on a 320-px phone: the whole label is shown (it was
     cut to 在法规库中阅读第二… on every button) and it names the law as well as the article, since the
     list mixes laws; each article's permalink is named after its article too."""
-    context = browser.new_context(viewport={"width": 320, "height": 700}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True, locale="zh-CN")
-    pg = context.new_page()
-    try:
-        pg.goto(f"{portal_url}/ask?q={quote('邻居装修噪音扰民找谁')}&a11y=large")
-        wait_for_app(pg, "相关法律条文")
-        buttons = pg.get_by_role("button", name=re.compile("^在法规库中阅读"))
-        buttons.nth(2).wait_for(state="visible", timeout=30_000)
-        pg.wait_for_timeout(800)
-        names = buttons.all_inner_texts()
-        assert all(re.fullmatch(r"(menu_book\s*)?在法规库中阅读《[^》]+》第.+条", n.strip()) for n in names), names
-        assert pg.evaluate(_CUT_BUTTONS) == []
-        links = pg.get_by_role("link", name=re.compile("本条固定链接"))
-        assert links.count() == len(names)
-        assert all(re.match(r"《[^》]+》第.+条 本条固定链接", link.get_attribute("aria-label")) for link in links.all())
-        buttons.first.scroll_into_view_if_needed()
-        pg.screenshot(path=str(artifacts / "ask-read-buttons-320-large.png"))
-    finally:
-        context.close()
+    pg = small_phone
+    pg.goto(f"{portal_url}/ask?q={quote('邻居装修噪音扰民找谁')}&a11y=large")
+    wait_for_app(pg, "相关法律条文")
+    buttons = pg.get_by_role("button", name=re.compile("^在法规库中阅读"))
+    buttons.nth(2).wait_for(state="visible", timeout=30_000)
+    pg.wait_for_timeout(800)
+    names = buttons.all_inner_texts()
+    assert all(re.fullmatch(r"(menu_book\s*)?在法规库中阅读《[^》]+》第.+条", n.strip()) for n in names), names
+    assert pg.evaluate(_CUT_BUTTONS) == []
+    links = pg.get_by_role("link", name=re.compile("本条固定链接"))
+    assert links.count() == len(names)
+    assert all(re.match(r"《[^》]+》第.+条 本条固定链接", link.get_attribute("aria-label")) for link in links.all())
+    buttons.first.scroll_into_view_if_needed()
+    pg.screenshot(path=str(artifacts / "ask-read-buttons-320-large.png"))

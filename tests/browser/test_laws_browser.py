@@ -84,26 +84,21 @@ _CUT_OFF = """() => {
 }"""
 
 
-def test_find_hint_and_toc_wrap_at_320_px_with_large_text(portal_url, browser, artifacts):
+def test_find_hint_and_toc_wrap_at_320_px_with_large_text(portal_url, small_phone, artifacts):
     """At 320 px with 大字号 the 查找条文 hint and the chapter being read are readable whole:
     the hint sits under the box (a placeholder was cut off inside it), and the 目录's chapter name,
     cut off in its one-line box, is written out in full beneath it."""
-    context = browser.new_context(viewport={"width": 320, "height": 700}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True, locale="zh-CN")
-    pg = context.new_page()
-    try:
-        pg.goto(f"{portal_url}/laws?law=minfadian-2020&a11y=large")
-        wait_for_app(pg, "正在阅读：第一编 总则 · 第一章 基本规定（12 条）")
-        pg.get_by_label("查找条文").scroll_into_view_if_needed()
-        pg.screenshot(path=str(artifacts / "law-find-toc-320-large.png"))
-        assert pg.evaluate(_CUT_OFF) == []
-        assert pg.get_by_text("输入条号（如 32、第三十二条）或关键词。").is_visible()
-        assert pg.locator(".toc-current").is_visible()
-        # the one-line box says that it cut the name off, with …
-        assert pg.get_by_label("目录（按章阅读）").evaluate("e => getComputedStyle(e).textOverflow") == "ellipsis"
-        assert pg.evaluate("document.documentElement.scrollWidth") <= 320
-    finally:
-        context.close()
+    pg = small_phone
+    pg.goto(f"{portal_url}/laws?law=minfadian-2020&a11y=large")
+    wait_for_app(pg, "正在阅读：第一编 总则 · 第一章 基本规定（12 条）")
+    pg.get_by_label("查找条文").scroll_into_view_if_needed()
+    pg.screenshot(path=str(artifacts / "law-find-toc-320-large.png"))
+    assert pg.evaluate(_CUT_OFF) == []
+    assert pg.get_by_text("输入条号（如 32、第三十二条）或关键词。").is_visible()
+    assert pg.locator(".toc-current").is_visible()
+    # the one-line box says that it cut the name off, with …
+    assert pg.get_by_label("目录（按章阅读）").evaluate("e => getComputedStyle(e).textOverflow") == "ellipsis"
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 320
 
 
 def test_an_article_opened_from_find_comes_into_view_on_a_phone(portal_url, phone, artifacts):
@@ -163,29 +158,24 @@ def test_a_case_read_from_the_list_stays_open_when_the_text_is_made_larger(porta
     assert "case=" not in phone.url and "a11y=large" in phone.url
 
 
-def test_the_shelf_fits_320_px_in_large_text_and_high_contrast(portal_url, browser, artifacts):
+def test_the_shelf_fits_320_px_in_large_text_and_high_contrast(portal_url, small_phone, artifacts):
     """The law cards' facts (最近修改：2018年3月11日, 文本来源：LawRefBook/Laws) were each kept on
     one line and ran past the card: the page scrolled sideways by 22 px. Each source link is named
     after its law."""
-    context = browser.new_context(viewport={"width": 320, "height": 700}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True, locale="zh-CN")
-    pg = context.new_page()
-    try:
-        pg.goto(f"{portal_url}/laws?a11y=large,contrast")
-        wait_for_app(pg, "司法解释（4 部）")
-        pg.wait_for_timeout(1000)
-        main = pg.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]');
-            return [m.scrollWidth, m.clientWidth]; }""")
-        assert main[0] <= main[1] + 1, main
-        past = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] p span')]
-            .filter(s => s.getBoundingClientRect().right > innerWidth + 1).map(s => s.innerText)""")
-        assert past == [], past
-        names = pg.get_by_role("link", name=re.compile("文本来源")).evaluate_all(
-            "links => links.map(a => a.getAttribute('aria-label'))")
-        assert len(names) >= 40 and len(set(names)) == len(names), names[:5]
-        pg.screenshot(path=str(artifacts / "laws-shelf-320-large-contrast.png"))
-    finally:
-        context.close()
+    pg = small_phone
+    pg.goto(f"{portal_url}/laws?a11y=large,contrast")
+    wait_for_app(pg, "司法解释（4 部）")
+    pg.wait_for_timeout(1000)
+    main = pg.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]');
+        return [m.scrollWidth, m.clientWidth]; }""")
+    assert main[0] <= main[1] + 1, main
+    past = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] p span')]
+        .filter(s => s.getBoundingClientRect().right > innerWidth + 1).map(s => s.innerText)""")
+    assert past == [], past
+    names = pg.get_by_role("link", name=re.compile("文本来源")).evaluate_all(
+        "links => links.map(a => a.getAttribute('aria-label'))")
+    assert len(names) >= 40 and len(set(names)) == len(names), names[:5]
+    pg.screenshot(path=str(artifacts / "laws-shelf-320-large-contrast.png"))
 
 
 def test_next_chapter_by_keyboard_takes_the_focus_to_the_table_of_contents(portal_url, page):

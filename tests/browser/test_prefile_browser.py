@@ -91,31 +91,26 @@ def test_review_change_buttons_line_up(portal_url, device, request, artifacts):
     assert pg.evaluate(_BLANK_UNDER_FOOTER) <= 40
 
 
-def test_review_change_buttons_stay_one_line_at_320_px_with_large_text(portal_url, browser, artifacts):
+def test_review_change_buttons_stay_one_line_at_320_px_with_large_text(portal_url, small_phone, artifacts):
     """At 320 px in 大字号 each 修改 is one short line at the row's right edge; the field it changes
     is in its accessible name (修改 身份证号码), not in its visible text, which wrapped and centred."""
-    context = browser.new_context(viewport={"width": 320, "height": 700}, device_scale_factor=2,
-                                  is_mobile=True, has_touch=True, locale="zh-CN")
-    pg = context.new_page()
-    try:
-        _fill_to_review(pg, portal_url)
-        pg.goto(pg.url + "&a11y=large")                  # the draft in the address brings 核对 back
-        wait_for_app(pg, "核对您填写的内容")
-        pg.get_by_role("button", name="修改 身份证号码").wait_for(state="visible", timeout=30_000)
-        heights = pg.evaluate("""() => [...document.querySelectorAll('.st-key-pf-answers button')].map(b =>
-            [b.getBoundingClientRect().height, parseFloat(getComputedStyle(b.querySelector('p')).lineHeight)])""")
-        buttons = pg.evaluate(_CHANGE_BUTTONS)
-        pg.wait_for_timeout(800)                          # after the new page's scroll to its top
-        pg.locator(".st-key-pf-answer-1").scroll_into_view_if_needed()
-        pg.screenshot(path=str(artifacts / "prefile-review-320-large.png"))
-        hidden = pg.evaluate("""() => [...document.querySelectorAll('.st-key-pf-answers button em')].map(e =>
-            e.getBoundingClientRect().width)""")
-        assert len(buttons) >= 12 and len(hidden) == len(buttons) and max(hidden) <= 1, hidden
-        assert all(height < 2 * line for height, line in heights), heights
-        assert max(right for _, right, _ in buttons) - min(right for _, right, _ in buttons) <= 1, buttons
-        assert pg.evaluate("document.documentElement.scrollWidth") <= 320
-    finally:
-        context.close()
+    pg = small_phone
+    _fill_to_review(pg, portal_url)
+    pg.goto(pg.url + "&a11y=large")                  # the draft in the address brings 核对 back
+    wait_for_app(pg, "核对您填写的内容")
+    pg.get_by_role("button", name="修改 身份证号码").wait_for(state="visible", timeout=30_000)
+    heights = pg.evaluate("""() => [...document.querySelectorAll('.st-key-pf-answers button')].map(b =>
+        [b.getBoundingClientRect().height, parseFloat(getComputedStyle(b.querySelector('p')).lineHeight)])""")
+    buttons = pg.evaluate(_CHANGE_BUTTONS)
+    pg.wait_for_timeout(800)                          # after the new page's scroll to its top
+    pg.locator(".st-key-pf-answer-1").scroll_into_view_if_needed()
+    pg.screenshot(path=str(artifacts / "prefile-review-320-large.png"))
+    hidden = pg.evaluate("""() => [...document.querySelectorAll('.st-key-pf-answers button em')].map(e =>
+        e.getBoundingClientRect().width)""")
+    assert len(buttons) >= 12 and len(hidden) == len(buttons) and max(hidden) <= 1, hidden
+    assert all(height < 2 * line for height, line in heights), heights
+    assert max(right for _, right, _ in buttons) - min(right for _, right, _ in buttons) <= 1, buttons
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 320
 
 
 @pytest.mark.parametrize(("button", "label", "new"), [
