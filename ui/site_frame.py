@@ -188,6 +188,12 @@ _TOP_SCRIPT = """
 
 FRAME_CSS = """
 <style>
+/* targets a finger can hit (44 px): the 大字号 / 高对比度 switches (their label is the target) and
+   the footer's telephone link; the headings' link icons go (tiny, and forty "本节的链接" in a row for
+   a screen reader; a heading's address still works) */
+.st-key-a11y-bar [data-testid="stCheckbox"] label {min-height:2.75rem;align-items:center;}
+.site-footer a[href^="tel:"] {display:inline-block;padding:0.6rem 0.4rem;margin:-0.6rem -0.4rem;}
+[data-testid="stHeaderActionElements"] {display:none !important;}
 /* a folded sidebar is off the screen on a phone: not in the Tab order or read out either */
 [data-testid="stSidebar"][data-collapsed="true"] {visibility:hidden;}
 /* a file the browser refused: its reason under it, in words (Streamlit hides it; _SCRIPT puts it in Chinese) */

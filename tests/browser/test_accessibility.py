@@ -192,3 +192,15 @@ def test_tab_on_a_phone_does_not_walk_through_the_folded_sidebar(portal_url, pho
         phone.keyboard.press("Tab")
         rights.append(phone.evaluate("document.activeElement.getBoundingClientRect().right"))
     assert all(right > 0 for right in rights), rights
+
+
+def test_the_switches_and_the_footer_telephone_are_big_enough_to_tap(portal_url, phone):
+    """44 px: the 大字号 switch was 30 px tall, the footer's 12345 link 27 px; the headings' tiny link
+    icons are gone (forty 本节的链接 for a screen reader on the guide)."""
+    _open(phone, f"{portal_url}/guide", "期限示意图")
+    phone.wait_for_timeout(800)
+    switch = phone.locator(".st-key-a11y-bar label").first.bounding_box()
+    tel = phone.locator('.site-footer a[href^="tel:"]').bounding_box()
+    assert switch["height"] >= 44 and tel["height"] >= 44, (switch, tel)
+    assert phone.get_by_role("link", name="本节的链接").count() == 0
+    assert phone.locator("h2[id]").count() >= 3          # a section's address still works
