@@ -172,8 +172,9 @@ def wait_idle(pg, timeout: float = 60_000) -> None:
 
 
 def wait_for_app(pg, text: str, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has rendered `text` somewhere on the page and the run has finished."""
-    pg.get_by_text(text, exact=False).first.wait_for(state="visible", timeout=timeout)
+    """Wait until Streamlit has rendered `text` somewhere on the page, visibly, and the run has
+    finished (the folded sidebar's links are hidden: 进度查询 there is not the page's)."""
+    pg.get_by_text(text, exact=False).filter(visible=True).first.wait_for(state="visible", timeout=timeout)
     wait_idle(pg, timeout)
 
 
