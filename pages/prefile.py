@@ -21,9 +21,12 @@ prefile_state.seed(step)
 st.title("网上信访预登记")
 if step == "consent":
     prefile_check.show_kept_receipt()   # reloaded on the receipt: the code and secret again
+    if not S.get("pf_draft"):           # reloaded after Back: the draft this tab was filling in
+        prefile_check.show_kept_draft()
 prefile_steps.progress(step)
 if S.get("pf_draft"):
     st.caption(f"草稿已自动保存。草稿码：{S.pf_draft}（7天内可用它继续填写）")
+    prefile_check.keep_draft_in_tab(S.pf_draft)
 if S.get("pf_resume_error") and step != "consent":
     st.error(S.pf_resume_error)
 error_summary(S.pf_errors)

@@ -24,7 +24,7 @@ from ui.links import provision_link
 from ui.prefile_state import S, goto, on_change_answer, start_over
 from ui.prefile_ui import client_info
 from ui.resources import get_library
-from ui.site_frame import copy_button, office
+from ui.site_frame import copy_button, office, run_in_tab
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def _show_answers(data: dict) -> None:
             with st.container(horizontal=True, gap="small", key=f"pf-answer-{i}"):
                 st.markdown(f"**{markdown_escape(label)}**")
                 st.markdown(f'<p class="answer-value">{html_escape(value)}</p>', unsafe_allow_html=True)
-                # seen: 修改 (the row says which answer); heard: 修改姓名 (the field name in *…*)
+                # seen: 修改 (the row says which answer); heard: 修改 姓名 (the field name in *…*, hidden)
                 st.button(f"修改*{label}*", key=f"pf_change_{i}", on_click=on_change_answer, args=(step, field),
                           type="tertiary")
 
@@ -214,6 +214,47 @@ _SHOW_SCRIPT = """<div id="pf-kept-receipt"></div>
 </script>"""
 
 
+# The draft's code, kept the same way: Back drops ?draft=… from the address while the step stays on
+# screen, and a reload then opened an empty form without a word about the draft. The form's first
+# page offers to go on with it; submitting forgets it.
+DRAFT_STORE = "pf-draft"
+_KEEP_DRAFT_SCRIPT = """<script>
+try { sessionStorage.setItem(%(store)s, %(code)s); } catch (e) {}
+</script>"""
+_FORGET_DRAFT_SCRIPT = """<script>
+try { sessionStorage.removeItem(%(store)s); } catch (e) {}
+</script>"""
+_SHOW_DRAFT_SCRIPT = """<div id="pf-kept-draft"></div>
+<script>
+(function () {
+  let code = null;
+  try { code = sessionStorage.getItem(%(store)s); } catch (e) {}
+  const box = document.getElementById('pf-kept-draft');
+  if (!box || !code) return;
+  const p = document.createElement('p');
+  p.className = 'kept-draft';
+  p.textContent = '这个窗口里有一份还没有提交的草稿（草稿码 ' + code + '）。';
+  const a = document.createElement('a');
+  a.href = location.pathname + '?draft=' + encodeURIComponent(code); a.target = '_self';
+  a.textContent = '继续填写这份草稿';
+  p.append(' ', a);
+  box.replaceChildren(p);
+})();
+</script>"""
+
+
+def keep_draft_in_tab(code: str) -> None:
+    """Once per draft code: this tab remembers it (run_in_tab; nothing moves on the page)."""
+    if S.get("pf_draft_kept") != code:
+        S.pf_draft_kept = code
+        run_in_tab(_KEEP_DRAFT_SCRIPT % {"store": json.dumps(DRAFT_STORE), "code": json.dumps(code)})
+
+
+def show_kept_draft() -> None:
+    """On the form's first page with no draft open: the draft this tab was filling in, if any."""
+    st.html(_SHOW_DRAFT_SCRIPT % {"store": json.dumps(DRAFT_STORE)}, unsafe_allow_javascript=True)
+
+
 def keep_in_tab(code: str, secret: str) -> None:
     st.html(_KEEP_SCRIPT % {"store": json.dumps(RECEIPT_STORE), "code": json.dumps(code),
                             "secret": json.dumps(secret)}, unsafe_allow_javascript=True)
@@ -239,6 +280,7 @@ def confirmation() -> None:
     if done["secret"]:
         st.html('<p class="once">查询密码只显示这一次。请现在抄下、复制或保存回执；不要告诉他人。</p>')
         keep_in_tab(code, done["secret"])
+        run_in_tab(_FORGET_DRAFT_SCRIPT % {"store": json.dumps(DRAFT_STORE)})   # filed: no draft to go on with
         copy_button(f"查询码：{code} 查询密码：{done['secret']}", "复制查询码和查询密码")
     else:
         st.info("这份材料已经提交过了，上面是它的查询码。查询密码在第一次提交时已经显示。")

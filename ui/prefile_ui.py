@@ -20,6 +20,8 @@ CSS = """
 .error-summary .es-title {font-size:1.2rem;font-weight:700;margin:0 0 0.4rem 0;color:#a11212;}
 .error-summary, .confirm-panel, .step-progress {scroll-margin-top:4.5rem;}
 .error-summary ul {margin:0;padding-left:1.2rem;}
+.kept-draft {border-left:4px solid #0b3d91;background:#eef3fb;padding:0.5rem 0.8rem;margin:0 0 0.8rem 0;color:#1f1f1f;}
+.kept-draft a {color:#0b3d91;font-weight:700;text-decoration:underline;}
 .error-summary a {color:#a11212;font-weight:600;text-decoration:underline;}
 .field-error {color:#a11212;font-weight:600;margin:-0.4rem 0 0.8rem 0;border-left:4px solid #a11212;
   padding-left:0.5rem;}

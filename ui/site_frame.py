@@ -351,6 +351,12 @@ def _script(html: str) -> None:
     (target if target is not None else st).html(html, unsafe_allow_javascript=True)
 
 
+def run_in_tab(html: str) -> None:
+    """A one-off script (e.g. one that keeps something in the tab's sessionStorage), in the frame's
+    slot so that drawing it on one run and not the next moves nothing on the page."""
+    _script(html)
+
+
 def _run_script(template: str, **values: str) -> None:
     """One of the scripts above, numbered: the same script twice in a row is still drawn anew."""
     n = st.session_state.get("_frame_view_n", 0) + 1

@@ -139,6 +139,7 @@ def test_prefile_with_one_error_per_step_then_confirmation_and_lookup(portal_url
     phone.reload()
     wait_for_app(phone, "您刚才已提交预登记")
     assert phone.locator("#pf-kept-receipt .panel-code").all_inner_texts() == codes
+    assert phone.locator(".kept-draft").count() == 0          # filed: no draft is offered any more
     phone.screenshot(path=str(artifacts / "journey-prefile-receipt-reloaded-phone.png"))
     phone.get_by_role("button", name="我已记下，不再显示").click()
     phone.locator("#pf-kept-receipt .panel-code").first.wait_for(state="detached", timeout=5_000)

@@ -197,3 +197,31 @@ def test_a_new_step_takes_the_focus_at_its_step_line(portal_url, page):
     page.keyboard.press("Tab")                           # on into the step, not from the page's top
     assert page.evaluate("""() => !!(document.getElementById('step-progress').compareDocumentPosition(
         document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING)""")
+
+
+def test_after_back_and_a_reload_the_first_page_offers_the_tabs_draft(portal_url, phone, artifacts):
+    """Back drops ?draft=… from the address while the step stays on screen; a reload then opened
+    an empty form without a word about the draft. The first page now offers it (the code is kept in
+    the tab's sessionStorage, as the receipt is), and a filed pre-filing forgets it."""
+    from tests.prefiling.factories import valid_id
+
+    phone.goto(f"{portal_url}/prefile")
+    wait_for_app(phone, "须知与授权")
+    phone.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息").click()
+    phone.get_by_role("button", name="继续").click()
+    wait_for_app(phone, "第 2 步，共 5 步")
+    phone.get_by_label("姓名").fill("张秀兰")
+    phone.get_by_label("身份证号码").fill(valid_id())
+    phone.get_by_label("联系电话（手机或固定电话）").fill("13812345678")
+    phone.get_by_label("住址").fill("历下区文化东路1号")
+    phone.get_by_role("button", name="继续").click()
+    wait_for_app(phone, "第 3 步，共 5 步")
+    phone.wait_for_timeout(800)
+    phone.goto(f"{portal_url}/prefile")                  # the address Back left, reloaded
+    wait_for_app(phone, "这个窗口里有一份还没有提交的草稿")
+    phone.screenshot(path=str(artifacts / "prefile-kept-draft-phone.png"))
+    phone.get_by_role("link", name="继续填写这份草稿").click()
+    wait_for_app(phone, "第 3 步，共 5 步")
+    phone.get_by_role("button", name="上一步").click()
+    wait_for_app(phone, "第 2 步，共 5 步")
+    assert phone.get_by_label("姓名").input_value() == "张秀兰"
