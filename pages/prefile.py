@@ -43,5 +43,5 @@ if field := S.pop("pf_focus", None):   # 修改 on 核对: the answer to change,
 elif S.get("pf_shown_step", step) != step and not S.pf_errors:
     # a new step: keyboard and screen reader start at its 第 N 步 line (focus fell to the page's body);
     # the view is the new page's top already, and moving it later would move what a finger is on
-    focus_once("step-progress", step, scroll=False)
+    focus_once("step-progress", step, scroll=False, take=False)
 S.pf_shown_step = step

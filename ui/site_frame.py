@@ -324,6 +324,8 @@ _FOCUS_SCRIPT = """
   const go = function () {
     const el = document.getElementById(%(target)s);
     if (!el) return false;
+    const held = document.activeElement;   /* not taken from a box the person has gone on to */
+    if (!%(take)s && held && held !== document.body && held !== el) return true;
     if (%(scroll)s) el.scrollIntoView({block: 'start'});
     el.focus({preventScroll: true}); return true;
   };
@@ -364,14 +366,15 @@ def _run_script(template: str, **values: str) -> None:
     _script(template % {**values, "n": n})
 
 
-def focus_once(element_id: str, token: object, *, scroll: bool = True) -> None:
+def focus_once(element_id: str, token: object, *, scroll: bool = True, take: bool = True) -> None:
     """Move keyboard focus (and, unless not `scroll`, the view) to `element_id` once per new `token`
-    (e.g. a new error list)."""
+    (e.g. a new error list); with `take` False only where the focus was lost (fell to the page's
+    body), never from an element someone has since focused."""
     seen = st.session_state.setdefault("_frame_focused", {})
     if seen.get(element_id) == token:
         return
     seen[element_id] = token
-    _run_script(_FOCUS_SCRIPT, target=json.dumps(element_id), scroll="true" if scroll else "false")
+    _run_script(_FOCUS_SCRIPT, target=json.dumps(element_id), scroll=json.dumps(scroll), take=json.dumps(take))
 
 
 _FIELD_SCRIPT = """
