@@ -321,13 +321,16 @@ def copy_button(text: str, label: str = "复制") -> None:
 _FOCUS_SCRIPT = """
 <script>
 (function () {
+  let done = false;
   const go = function () {
     const el = document.getElementById(%(target)s);
     if (!el) return false;
-    const held = document.activeElement;   /* not taken from a box the person has gone on to */
-    if (!%(take)s && held && held !== document.body && held !== el) return true;
+    /* a later try (the element may have been redrawn) only puts back a focus that was lost: it never
+       takes it from the field an error link has just focused, or from where the person went on to */
+    const held = document.activeElement, lost = !held || held === document.body;
+    if ((done || !%(take)s) && !lost && held !== el) return true;
     if (%(scroll)s) el.scrollIntoView({block: 'start'});
-    el.focus({preventScroll: true}); return true;
+    el.focus({preventScroll: true}); done = true; return true;
   };
   if (!go()) { setTimeout(go, 200); }
   setTimeout(go, 700);

@@ -225,3 +225,18 @@ def test_after_back_and_a_reload_the_first_page_offers_the_tabs_draft(portal_url
     phone.get_by_role("button", name="上一步").click()
     wait_for_app(phone, "第 2 步，共 5 步")
     assert phone.get_by_label("姓名").input_value() == "张秀兰"
+
+
+def test_an_error_link_clicked_at_once_keeps_the_focus_on_its_field(portal_url, phone):
+    """The error summary takes the focus, and tries again 0.7 s later in case it was redrawn: that
+    retry pulled the focus (and the view) back from the field a quick click on its link had
+    focused."""
+    phone.goto(f"{portal_url}/prefile")
+    wait_for_app(phone, "须知与授权")
+    phone.get_by_role("button", name="继续").click()             # consent not given
+    phone.wait_for_function("() => document.activeElement && document.activeElement.id === 'error-summary'",
+                            timeout=30_000)
+    phone.locator("#error-summary a").first.click()               # at once, within the 0.7 s
+    phone.wait_for_timeout(1500)                                 # after every retry
+    assert phone.evaluate("document.activeElement.getAttribute('aria-label')") == \
+        "我已阅读以上须知，同意按上述方式处理我的个人信息"
