@@ -150,23 +150,28 @@ def test_the_receipt_panel_stays_white_on_green_in_high_contrast(portal_url, pho
     assert colours and set(colours) == {"rgb(255, 255, 255)"}, colours
 
 
+def _fill_to_matter(pg, portal_url: str) -> None:
+    """Through 须知与授权 and 信访人 (a draft is saved) to step 3."""
+    from tests.prefiling.factories import valid_id
+
+    pg.goto(f"{portal_url}/prefile")
+    wait_for_app(pg, "须知与授权")
+    pg.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息").click()
+    pg.get_by_role("button", name="继续").click()
+    wait_for_app(pg, "第 2 步，共 5 步")
+    pg.get_by_label("姓名").fill("张秀兰")
+    pg.get_by_label("身份证号码").fill(valid_id())
+    pg.get_by_label("联系电话（手机或固定电话）").fill("13812345678")
+    pg.get_by_label("住址").fill("历下区文化东路1号")
+    pg.get_by_role("button", name="继续").click()
+    wait_for_app(pg, "第 3 步，共 5 步")
+
+
 def test_a_file_the_browser_refuses_says_why_in_chinese_under_it(portal_url, phone, artifacts, tmp_path):
     """A .txt (or a .docx, or a photo over 5 MB) in 附件: the reason is written under the file in
     Chinese. It showed only a red (!) and hid an English "Error: text/plain files are not allowed."
     (for screen readers only), and 继续 then went on without the file and without a word."""
-    from tests.prefiling.factories import valid_id
-
-    phone.goto(f"{portal_url}/prefile")
-    wait_for_app(phone, "须知与授权")
-    phone.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息").click()
-    phone.get_by_role("button", name="继续").click()
-    wait_for_app(phone, "第 2 步，共 5 步")
-    phone.get_by_label("姓名").fill("张秀兰")
-    phone.get_by_label("身份证号码").fill(valid_id())
-    phone.get_by_label("联系电话（手机或固定电话）").fill("13812345678")
-    phone.get_by_label("住址").fill("历下区文化东路1号")
-    phone.get_by_role("button", name="继续").click()
-    wait_for_app(phone, "第 3 步，共 5 步")
+    _fill_to_matter(phone, portal_url)
     note = tmp_path / "说明.txt"
     note.write_text("工资条见附件", encoding="utf-8")
     phone.locator('input[type="file"]').set_input_files(str(note))
@@ -203,19 +208,7 @@ def test_after_back_and_a_reload_the_first_page_offers_the_tabs_draft(portal_url
     """Back drops ?draft=… from the address while the step stays on screen; a reload then opened
     an empty form without a word about the draft. The first page now offers it (the code is kept in
     the tab's sessionStorage, as the receipt is), and a filed pre-filing forgets it."""
-    from tests.prefiling.factories import valid_id
-
-    phone.goto(f"{portal_url}/prefile")
-    wait_for_app(phone, "须知与授权")
-    phone.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息").click()
-    phone.get_by_role("button", name="继续").click()
-    wait_for_app(phone, "第 2 步，共 5 步")
-    phone.get_by_label("姓名").fill("张秀兰")
-    phone.get_by_label("身份证号码").fill(valid_id())
-    phone.get_by_label("联系电话（手机或固定电话）").fill("13812345678")
-    phone.get_by_label("住址").fill("历下区文化东路1号")
-    phone.get_by_role("button", name="继续").click()
-    wait_for_app(phone, "第 3 步，共 5 步")
+    _fill_to_matter(phone, portal_url)
     phone.wait_for_timeout(800)
     phone.goto(f"{portal_url}/prefile")                  # the address Back left, reloaded
     wait_for_app(phone, "这个窗口里有一份还没有提交的草稿")
