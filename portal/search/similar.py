@@ -74,14 +74,19 @@ def _share(flags: list[bool]) -> float | None:
     return round(sum(flags) / len(flags), 4) if flags else None
 
 
-def shown_by_depth(questions: Sequence[Asked], depth: int, alone: float | None) -> dict:
-    """The neighbours shown when they may share only the answer's first `depth` articles."""
-    shown = [(q, relevant_similar(q.near, q.answer[:depth], k=SHOWN, alone=alone)) for q in questions]
+def _shown_figures(questions: Sequence[Asked], rule) -> dict:
+    """What `rule` (question -> the neighbours it shows) shows, over `questions`."""
+    shown = [(q, rule(q)) for q in questions]
     pairs = [(q, s) for q, items in shown for s in items]
     return {"shown per question": round(len(pairs) / max(len(questions), 1), 3),
             "questions with any shown": _share([bool(items) for _q, items in shown]),
             "cite a right article": _share([q.right_article(s) for q, s in pairs]),
             "cite the right law": _share([q.right_law(s) for q, s in pairs])}
+
+
+def shown_by_depth(questions: Sequence[Asked], depth: int, alone: float | None) -> dict:
+    """The neighbours shown when they may share only the answer's first `depth` articles."""
+    return _shown_figures(questions, lambda q: relevant_similar(q.near, q.answer[:depth], k=SHOWN, alone=alone))
 
 
 def choose_depth(by_depth: dict[int, dict], *, min_coverage: float = MIN_COVERAGE) -> int:
@@ -106,12 +111,7 @@ def figures(questions: Sequence[Asked], alone: float | None, depth: int = ANSWER
              "sharing an article only": lambda q: relevant_similar(q.near, q.answer[:depth], k=SHOWN),
              "unfiltered nearest": lambda q: q.near[:SHOWN]}
     for label, rule in rules.items():
-        shown = [(q, rule(q)) for q in questions]
-        pairs = [(q, s) for q, items in shown for s in items]
-        out[label] = {"shown per question": round(len(pairs) / max(len(questions), 1), 3),
-                      "questions with any shown": _share([bool(items) for _q, items in shown]),
-                      "cite a right article": _share([q.right_article(s) for q, s in pairs]),
-                      "cite the right law": _share([q.right_law(s) for q, s in pairs])}
+        out[label] = _shown_figures(questions, rule)
     return out
 
 
