@@ -10,7 +10,8 @@ from portal.qa import service as bank
 from portal.roles import COUNSEL
 from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text
-from ui.auth import require_page
+from ui import overtaken as edits
+from ui.auth import USER_SCOPED, require_page
 from ui.bank_view import provision_picker
 from ui.picker import live_label_selectbox
 from ui.resources import get_library
@@ -33,9 +34,14 @@ if flash := st.session_state.pop("bank-flash", None):
     success_in_view(flash, key="bank-flash-shown")
 
 
-def attempt(action, success: str, clear: tuple[str, ...] = ()) -> None:
+# the text and articles each open question's boxes started from (ui.overtaken)
+BASE: dict[int, tuple[str, tuple[str, ...]]] = st.session_state.setdefault(f"{USER_SCOPED}bank-base", {})
+
+
+def attempt(action, success: str, clear: tuple[str, ...] = (), saved_base: int | None = None) -> None:
     """Run a service call; show its errors, or remember the message, open the saved question
-    and rerun (`clear`: session keys of a form to empty after success)."""
+    and rerun (`clear`: session keys of a form to empty after success; `saved_base`: the question
+    whose boxes now hold what is stored, ui.overtaken)."""
     try:
         with session_scope() as session:
             result = action(session)
@@ -47,6 +53,7 @@ def attempt(action, success: str, clear: tuple[str, ...] = ()) -> None:
         st.error(str(error))
         return
     bank_changed()
+    BASE.pop(saved_base, None)
     st.session_state["bank-flash"] = success
     if saved is not None:
         st.session_state["bank-pick-next"] = saved
@@ -75,7 +82,27 @@ with questions_tab:
                                 format_func=lambda i: "＋ 新建问题" if i == NEW
                                 else f"{i}. {listed[i].question[:40]}（{listed[i].state}）")
     entry = listed.get(pick)
-    key = f"q{entry.id}-{entry.revision}" if entry else "new"
+    key = f"q{entry.id}" if entry else "new"
+    overtaken = overwrite = False   # someone else saved since this editor's boxes were filled
+    if entry:
+        latest = (entry.question, bank.provisions_of(entry))
+
+        def typed(base: tuple[str, tuple[str, ...]]) -> tuple[str, tuple[str, ...]]:
+            return (st.session_state.get(f"bank-text-{key}", base[0]),
+                    tuple(st.session_state.get(f"picker-{key}", base[1])))
+
+        def forget() -> None:
+            for name in (f"bank-text-{key}", f"picker-{key}"):
+                st.session_state.pop(name, None)
+
+        def take_latest(latest=latest) -> None:
+            forget()
+            BASE[entry.id] = latest
+
+        overtaken = edits.overtaken(BASE, entry.id, latest, typed=typed, forget=forget)
+        if overtaken:
+            overwrite = edits.choice(what="问题", by=entry.updated_by, at=entry.updated_at,
+                                     revision=entry.revision, key=key, take_latest=take_latest)
     if entry:
         st.caption(f"状态：**{entry.state}**　第 {entry.revision} 版　来源：{entry.source}"
                    + (f"（许可：{entry.licence}）" if entry.licence else "")
@@ -94,11 +121,20 @@ with questions_tab:
                     "已保存。" + ("公众现在可以在相似问题中看到它。" if publish_now else "草稿不会对公众显示。"),
                     clear=("picker-new", "bank-text-new"))
     else:
-        if st.button("保存修改", type="primary", key=f"bank-save-{key}"):
+        def save() -> None:
             attempt(lambda s: bank.edit_question(session=s, actor=actor, library=library, question_id=entry.id,
                                                  question=text, provision_ids=ids,
                                                  expected_revision=entry.revision),
-                    "已保存。" + ("已发布的问题修改后立即对公众生效。" if entry.state == lifecycle.PUBLISHED else ""))
+                    "已保存。" + ("已发布的问题修改后立即对公众生效。" if entry.state == lifecycle.PUBLISHED else ""),
+                    saved_base=entry.id)
+
+        if st.button("保存修改", type="primary", key=f"bank-save-{key}"):
+            if overtaken:   # clicked before the page showed the other save
+                st.error(edits.NOT_SAVED)
+            else:
+                save()
+        if overtaken and overwrite:
+            save()
         for action in lifecycle.allowed_actions(entry.state):
             if st.button(f"{action}此问题", key=f"bank-{action}-{key}"):
                 attempt(lambda s, a=action: bank.transition(session=s, actor=actor, library=library,

@@ -15,6 +15,7 @@ from portal.field_errors import ValidationFailed
 from portal.roles import EDITOR
 from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text
+from ui import overtaken as edits
 from ui.auth import USER_SCOPED, require_page
 from ui.links import provision_link
 from ui.picker import live_label_selectbox
@@ -49,6 +50,38 @@ if failure:
 KEPT: dict[str, object] = st.session_state.setdefault(f"{USER_SCOPED}cases-kept", {})   # this user's only
 
 
+# the text each open case's boxes started from (ui.overtaken)
+BASE: dict[str, CaseDraft] = st.session_state.setdefault(f"{USER_SCOPED}cases-base", {})
+
+
+def typed_draft(key: str, base: CaseDraft) -> CaseDraft:
+    """What this editor's boxes hold for a case before they are drawn (their state, else what was
+    kept while another case was open, else `base`)."""
+    def value(name: str) -> object:
+        widget = f"{name}-{key}"
+        return st.session_state.get(widget, KEPT.get(widget, getattr(base, name)))
+    provs = st.session_state.get(f"provs-{key}")
+    provisions = (base.provisions if provs is None else
+                  tuple(Citation(c["id"], st.session_state.get(f"reason-{key}-{c['id']}", c["reason"]).strip())
+                        for c in provs))
+    return CaseDraft(provisions=provisions, **{name: value(name) for name in
+                                               ("title", "category", "illustrative", *SECTIONS)})
+
+
+def forget_typed(key: str) -> None:
+    """Empty this editor's boxes for a case: the next run fills them with the saved text."""
+    cited = st.session_state.get(f"provs-{key}") or []
+    for k in (*(f"{name}-{key}" for name in ("title", "category", "illustrative", "provs", *SECTIONS)),
+              *(f"reason-{key}-{c['id']}" for c in cited)):
+        st.session_state.pop(k, None)
+        KEPT.pop(k, None)
+
+
+def take_latest(slug: str, key: str, latest: CaseDraft) -> None:
+    forget_typed(key)
+    BASE[slug] = latest
+
+
 def field(widget_key: str, saved_value: object) -> str:
     """The widget's key, its value set (before the widget exists) to what was typed earlier, else
     the saved value."""
@@ -61,6 +94,14 @@ def inline(field: str) -> None:
     for message in failure.for_field(field) if failure else []:
         st.caption(f":red[{markdown_escape(message)}]")
 
+
+overtaken = overwrite = False   # someone else saved since this editor's boxes were filled
+if case:
+    overtaken = edits.overtaken(BASE, case.slug, saved, typed=lambda base: typed_draft(key, base),
+                                forget=lambda: forget_typed(key))
+    if overtaken:
+        overwrite = edits.choice(what="案例", by=case.updated_by, at=case.updated_at, revision=case.revision,
+                                 key=key, take_latest=lambda: take_latest(case.slug, key, saved))
 
 if case:
     st.caption(f"状态：**{case.state}**　第 {case.revision} 版　最后修改：{case.updated_by}，"
@@ -133,7 +174,8 @@ with preview_tab:
         st.markdown(f"- {provision_link(c.id, library)}：{markdown_escape(c.reason)}")
 
 
-def attempt(action, success: str, next_pick: str) -> None:
+def attempt(action, success: str, next_pick: str, after=None) -> None:
+    """Run a service call; on success run `after`, remember the message and rerun."""
     try:
         with session_scope() as session:
             action(session)
@@ -145,6 +187,8 @@ def attempt(action, success: str, next_pick: str) -> None:
         return
     else:
         st.session_state.pop(f"errors-{key}", None)
+        if after is not None:
+            after()
         for k in TYPED:   # saved: what is kept is what is stored
             KEPT.pop(k, None)
         if not case:      # a new case is saved: the next new case starts empty
@@ -157,12 +201,22 @@ def attempt(action, success: str, next_pick: str) -> None:
     st.rerun()
 
 
-if st.button("保存", type="primary", key=f"save-{key}"):
+def save() -> None:
     attempt(lambda s: cases.save_case(session=s, actor=actor, library=library, slug=slug, draft=draft,
                                       expected_revision=case.revision if case else None,
                                       new=case is None),
             "已保存。" + ("已发布的案例修改后立即对公众生效。" if case and case.state == lifecycle.PUBLISHED else
-                          "草稿不会对公众显示，确认无误后请点击“发布”。"), slug)
+                          "草稿不会对公众显示，确认无误后请点击“发布”。"), slug,
+            after=lambda: BASE.pop(slug, None))   # the next run starts from the saved text
+
+
+if st.button("保存", type="primary", key=f"save-{key}"):
+    if overtaken:   # clicked before the page showed the other editor's save
+        st.error(edits.NOT_SAVED)
+    else:
+        save()
+if overtaken and overwrite:
+    save()
 
 if case:
     for action in lifecycle.allowed_actions(case.state):

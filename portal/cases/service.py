@@ -87,7 +87,7 @@ def save_case(*, session: Session, actor: Actor, library: Library, slug: str, dr
     elif new:
         errors.insert(0, FieldError("slug", f"网址名“{slug}”已被其他案例使用，请换一个。"))
     elif expected_revision is not None and existing.revision != expected_revision:
-        errors.insert(0, FieldError("slug", "这个案例已被他人修改，请重新打开后再编辑。"))
+        errors.insert(0, FieldError("slug", "这个案例刚被他人修改，您的修改没有保存。"))
     if errors:
         raise ValidationFailed(errors)
     state = existing.state if existing else lifecycle.DRAFT
@@ -96,7 +96,7 @@ def save_case(*, session: Session, actor: Actor, library: Library, slug: str, dr
             case = store_case(session=session, slug=slug, draft=draft, state=state, author=actor.username,
                               action=SAVE_ACTION)
     except Taken as taken:
-        raise ValidationFailed([FieldError("slug", "这个案例已被他人修改，请重新打开后再编辑。")]) from taken
+        raise ValidationFailed([FieldError("slug", "这个案例刚被他人修改，您的修改没有保存。")]) from taken
     record(session=session, actor_name=actor.username, action=AUDIT_SAVE, target=f"case:{slug}",
            detail=f"第 {case.revision} 版（{state}）")
     return case

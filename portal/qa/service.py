@@ -103,7 +103,7 @@ def edit_question(*, session: Session, actor: Actor, library: Library, question_
     ids = clean_provisions(provision_ids)
     errors = validate(question=question, provision_ids=ids, library=library)
     if expected_revision is not None and entry.revision != expected_revision:
-        errors.insert(0, FieldError("question", "这个问题已被他人修改，请重新打开后再编辑。"))
+        errors.insert(0, FieldError("question", "这个问题刚被他人修改，您的修改没有保存。"))
     if errors:
         raise ValidationFailed(errors)
     entry.question, entry.provisions = question.strip(), json.dumps(ids, ensure_ascii=False)

@@ -75,7 +75,7 @@ def test_edit_changes_text_and_articles_and_guards_against_concurrent_edits(db_e
                               expected_revision=1)
         assert service.published_entries(session=s)[0].question == "公司欠薪三个月怎么办？"
         assert service.published_entries(session=s)[0].provisions == (WAGES,)
-        with pytest.raises(ValidationFailed, match="已被他人修改"):
+        with pytest.raises(ValidationFailed, match="刚被他人修改，您的修改没有保存"):
             service.edit_question(session=s, actor=COUNSEL_ACTOR, library=library, question_id=entry.id,
                                   question="又一次修改的问题", provision_ids=[WAGES], expected_revision=1)
 

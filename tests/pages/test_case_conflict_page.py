@@ -1,0 +1,145 @@
+"""Two editors on one typical case or bank question (AppTest, ui.overtaken): a save made on text
+another editor has changed since is refused until this editor chooses, and an editor who typed
+nothing simply sees the new text."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlmodel import Session
+
+from portal.cases import service
+from portal.cases.models import TypicalCase
+from portal.identity import Actor
+from portal.qa import service as bank
+from portal.qa.models import BankQuestion
+from portal.roles import COUNSEL, EDITOR
+from tests.cases.factories import make_case, make_draft
+from tests.conftest import page_text
+from tests.staff.portal_db import ready_engine, signed_in_state
+
+COLLEAGUE = Actor("editor-li", frozenset({EDITOR}))
+
+
+def _stored(slug: str) -> TypicalCase:
+    with Session(ready_engine()) as s:
+        return s.get(TypicalCase, slug)
+
+
+def _colleague_saves(library, slug: str, **changes) -> None:
+    with Session(ready_engine()) as s:
+        case = s.get(TypicalCase, slug)
+        service.save_case(session=s, actor=COLLEAGUE, library=library, slug=slug, draft=make_draft(**changes),
+                          expected_revision=case.revision)
+        s.commit()
+
+
+def _open(app_page, library):
+    slug = f"ui-{uuid.uuid4().hex[:8]}"
+    with Session(ready_engine()) as s:
+        make_case(s, library, slug, title="两人同时编辑的案例")
+        s.commit()
+    at = app_page("pages/staff_cases.py", session_state=signed_in_state(EDITOR))
+    at.selectbox(key="cases-pick").set_value(slug).run()
+    return at, slug
+
+
+def test_a_save_on_text_a_colleague_has_changed_since_is_refused_until_the_editor_chooses(app_page, library):
+    at, slug = _open(app_page, library)
+    at.text_input(key=f"title-{slug}").input("我改的标题")
+    at.run()
+    _colleague_saves(library, slug, title="两人同时编辑的案例", facts="同事补充的案情。")
+    at.button(key=f"save-{slug}").click().run()
+    text = page_text(at)
+    assert "没有保存" in text and "editor-li" in text and "修改并保存了这个案例" in text
+    stored = _stored(slug)
+    assert (stored.title, stored.facts) == ("两人同时编辑的案例", "同事补充的案情。"), "the colleague's save stands"
+    assert at.text_input(key=f"title-{slug}").value == "我改的标题", "what this editor typed is still there"
+    # the editor chooses to replace the colleague's version with theirs
+    at.button(key=f"overwrite-{slug}-{stored.revision}").click().run()
+    assert "已保存" in page_text(at) and "修改并保存了这个案例" not in page_text(at)
+    stored = _stored(slug)
+    assert (stored.title, stored.facts) == ("我改的标题", "某公司拖欠职工工资三个月。")
+
+
+def test_giving_up_ones_edits_shows_the_colleagues_text(app_page, library):
+    at, slug = _open(app_page, library)
+    at.text_area(key=f"facts-{slug}").input("我写到一半的案情。")
+    at.run()
+    _colleague_saves(library, slug, title="同事改过的标题")
+    at.run()
+    assert "修改并保存了这个案例" in page_text(at)
+    assert at.text_input(key=f"title-{slug}").value == "两人同时编辑的案例"
+    at.button(key=f"take-latest-{slug}").click().run()
+    assert "修改并保存了这个案例" not in page_text(at)
+    assert at.text_input(key=f"title-{slug}").value == "同事改过的标题"
+    assert at.text_area(key=f"facts-{slug}").value == "某公司拖欠职工工资三个月。"
+    at.button(key=f"save-{slug}").click().run()              # and saving now goes through
+    assert "已保存" in page_text(at)
+
+
+def test_an_editor_who_typed_nothing_sees_the_colleagues_text_without_a_warning(app_page, library):
+    at, slug = _open(app_page, library)
+    _colleague_saves(library, slug, title="同事改过的标题")
+    at.run()
+    assert "修改并保存了这个案例" not in page_text(at)
+    assert at.text_input(key=f"title-{slug}").value == "同事改过的标题"
+
+
+def test_publishing_does_not_count_as_someone_elses_change(app_page, library):
+    at, slug = _open(app_page, library)
+    at.text_input(key=f"title-{slug}").input("发布前改的标题")
+    at.run()
+    at.button(key=f"发布-{slug}").click().run()
+    assert "已发布" in page_text(at) and "修改并保存了这个案例" not in page_text(at)
+    at.button(key=f"save-{slug}").click().run()
+    assert "已保存" in page_text(at) and _stored(slug).title == "发布前改的标题"
+
+
+def _colleague_edits_question(library, question_id: int, text: str) -> None:
+    with Session(ready_engine()) as s:
+        entry = s.get(BankQuestion, question_id)
+        bank.edit_question(session=s, actor=Actor("counsel-zhao", frozenset({COUNSEL})), library=library,
+                           question_id=question_id, question=text, provision_ids=list(bank.provisions_of(entry)),
+                           expected_revision=entry.revision)
+        s.commit()
+
+
+def _open_question(app_page, library):
+    with Session(ready_engine()) as s:
+        entry = bank.add_question(session=s, actor=Actor("counsel-qian", frozenset({COUNSEL})), library=library,
+                                  question=f"两人同时修改的问题{uuid.uuid4().hex[:6]}",
+                                  provision_ids=["xinfang-gongzuo-tiaoli-2022:第二十二条"])
+        s.commit()
+        qid, text = entry.id, entry.question
+    at = app_page("pages/staff_bank.py", session_state=signed_in_state(COUNSEL))
+    at.selectbox(key="bank-pick").set_value(qid).run()
+    return at, qid, text
+
+
+def test_a_bank_question_changed_by_a_colleague_keeps_this_counsels_text_until_they_choose(app_page, library):
+    at, qid, original = _open_question(app_page, library)
+    at.text_area(key=f"bank-text-q{qid}").input(original + "（我改的）")
+    at.run()
+    _colleague_edits_question(library, qid, original + "（同事改的）")
+    at.button(key=f"bank-save-q{qid}").click().run()
+    text = page_text(at)
+    assert "没有保存" in text and "counsel-zhao" in text and "修改并保存了这个问题" in text
+    assert at.text_area(key=f"bank-text-q{qid}").value == original + "（我改的）"
+    with Session(ready_engine()) as s:
+        assert s.get(BankQuestion, qid).question == original + "（同事改的）"
+    at.button(key=f"take-latest-q{qid}").click().run()
+    assert at.text_area(key=f"bank-text-q{qid}").value == original + "（同事改的）"
+    assert "修改并保存了这个问题" not in page_text(at)
+
+
+def test_a_bank_question_changed_by_a_colleague_shows_at_once_when_nothing_was_typed(app_page, library):
+    at, qid, original = _open_question(app_page, library)
+    _colleague_edits_question(library, qid, original + "（同事改的）")
+    at.run()
+    assert "修改并保存了这个问题" not in page_text(at)
+    assert at.text_area(key=f"bank-text-q{qid}").value == original + "（同事改的）"
+    at.text_area(key=f"bank-text-q{qid}").input(original + "（我再改）")
+    at.button(key=f"bank-save-q{qid}").click().run()
+    with Session(ready_engine()) as s:
+        assert s.get(BankQuestion, qid).question == original + "（我再改）"

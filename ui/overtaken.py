@@ -1,0 +1,49 @@
+"""Two staff members editing one record (a typical case, a bank question): the later save never
+overwrites the earlier one without a word.
+
+Each open record remembers the text its boxes started from (its base). When the stored text is no
+longer the base, someone else saved meanwhile: an editor who typed nothing simply gets the new text;
+one who typed is told who saved when, and chooses to give up their edits or to replace the other
+version. Their plain 保存 is refused until then: it was clicked on a page that did not show the
+other save. The service's own version check still guards a save racing another in the same instant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable, MutableMapping
+from typing import TypeVar
+
+import streamlit as st
+
+from portal.timeutil import beijing_text
+
+T = TypeVar("T")
+
+NOT_SAVED = "没有保存：这条内容刚被他人修改过，请看页面上方的提示。"
+
+
+def overtaken(bases: MutableMapping[Hashable, T], ident: Hashable, latest: T, *,
+                 typed: Callable[[T], T], forget: Callable[[], None]) -> bool:
+    """True when the record `ident` was changed by someone else since this editor's boxes were
+    filled (`latest` is not their base) and the editor has typed something (`typed(base)` is not the
+    base). With nothing typed, `forget` empties the boxes so that they show `latest`."""
+    base = bases.setdefault(ident, latest)
+    if base == latest:
+        return False
+    if typed(base) == base:
+        forget()
+        bases[ident] = latest
+        return False
+    return True
+
+
+def choice(*, what: str, by: str, at: dt.datetime, revision: int, key: str,
+           take_latest: Callable[[], None]) -> bool:
+    """The warning and the two ways on; True when the editor chose to save theirs over the other
+    version (the button names that version, so a click on an older warning is lost, not applied)."""
+    st.warning(f"{by} 在 {beijing_text(at)} 修改并保存了这个{what}（现在是第 {revision} 版）。"
+               f"您在下面的修改是在此之前的内容上做的，还没有保存。请选择：")
+    cols = st.columns(2)
+    cols[0].button("放弃我的修改，显示最新内容", key=f"take-latest-{key}", on_click=take_latest)
+    return cols[1].button(f"保存我的修改，替换第 {revision} 版", key=f"overwrite-{key}-{revision}")
