@@ -16,7 +16,9 @@ from contextlib import contextmanager
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-TAKEN = "此件已被他人处理，请刷新。"
+# no "please refresh": a refresh signs staff out, and every page shows the latest state after it
+TAKEN = "刚刚已有他人处理，您这次的操作没有执行。"
+LATEST = "下面是最新的状态。"
 
 
 class Taken(Exception):

@@ -1,5 +1,5 @@
 """Transitions that cannot both win: two writers on one record at the same moment, 20 trials each,
-on SQLite and PostgreSQL. Exactly one wins; the other is refused (此件已被他人处理，请刷新 when it
+on SQLite and PostgreSQL. Exactly one wins; the other is refused (刚刚已有他人处理，您这次的操作没有执行 when it
 acted on what it had seen) and writes nothing — no event, no audit entry, no revision."""
 
 from __future__ import annotations
@@ -168,6 +168,6 @@ def test_acting_on_a_stale_view_is_refused_with_the_plain_message(db_engine, fir
             staff.register(session=s, actor=WANG, prefiling_id=pid, official_number=f"XF-4-{pid}", version=seen)
         else:
             staff.reject(session=s, actor=WANG, prefiling_id=pid, reason="理由", channel="法院", version=seen)
-    with Session(db_engine) as s, pytest.raises(IllegalTransition, match="此件已被他人处理，请刷新"):
+    with Session(db_engine) as s, pytest.raises(IllegalTransition, match="刚刚已有他人处理，您这次的操作没有执行"):
         staff.request_more(session=s, actor=LI, prefiling_id=pid, reply="请补充身份证明。", version=seen)
     assert _counts(db_engine, pid, made.code) == (2, 1)

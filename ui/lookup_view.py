@@ -6,6 +6,7 @@ import re
 
 import streamlit as st
 
+from portal.concurrency import LATEST
 from portal.db import session_scope
 from portal.prefiling import attachments as files
 from portal.prefiling import codes, supplements
@@ -13,13 +14,14 @@ from portal.prefiling import lookup as svc
 from portal.prefiling.codes import grouped
 from portal.prefiling.ratelimit import RateLimited
 from portal.prefiling.receipt import HOLIDAY_NOTE, date_text, make_receipt
-from portal.prefiling.states import REJECTED, WITHDRAWN, IllegalTransition
+from portal.prefiling.states import REJECTED, WITHDRAWN, IllegalTransition, TransitionTaken
 from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text
 from ui.prefile_ui import client_info
 from ui.site_frame import office
 
 S = st.session_state
+STAFF_ACTED = "工作人员刚刚处理了这份预登记，您这次的操作没有执行。"
 
 
 def _call(service, **kwargs) -> None:
@@ -31,10 +33,21 @@ def _call(service, **kwargs) -> None:
             S.lk_view = service(session=session, code=code, secret=secret, client=client_info(), **kwargs)
     except (svc.LookupFailed, RateLimited) as exc:
         S.lk_view, S.lk_error = None, str(exc)
-    except (svc.RatingRefused, IllegalTransition) as exc:
+    except svc.RatingRefused as exc:
         S.lk_action_error = str(exc)
+    except IllegalTransition as exc:   # refused on what the page showed: it now shows what is true
+        S.lk_action_error = (STAFF_ACTED if isinstance(exc, TransitionTaken) else str(exc)) + LATEST
+        _reload(code, secret)
     except supplements.SupplementRefused as exc:
         S.lk_supp_error = exc.error.message
+
+
+def _reload(code: str, secret: str) -> None:
+    try:
+        with session_scope() as session:
+            S.lk_view = svc.lookup(session=session, code=code, secret=secret, client=client_info())
+    except (svc.LookupFailed, RateLimited):
+        pass   # the view shown stays; the reason above still stands
 
 
 def on_lookup() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from portal.concurrency import TAKEN
+from portal.concurrency import LATEST, TAKEN
 from portal.db import session_scope
 from portal.identity import Actor, PermissionDenied
 from portal.prefiling import handling, transitions
@@ -14,7 +14,7 @@ from portal.prefiling.codes import grouped
 from portal.prefiling.staff_view import StaffView
 from portal.prefiling.states import TRANSITIONS, IllegalTransition
 from portal.text.escape import markdown_escape
-from ui.queue_view import CHANNELS, ERROR, FLASH, LAST_ACTION, REVEALED, S
+from ui.queue_view import CHANNELS, ERROR, FLASH, LAST_ACTION, REVEALED, S, refusal
 
 
 def _inline(view: StaffView, field: str) -> None:
@@ -51,7 +51,7 @@ def _act(actor: Actor, view: StaffView, action: str, *, clear: tuple[str, ...] =
     except transitions.StaffInputError as exc:
         S[ERROR] = (view.id, exc.field, str(exc))
     except (IllegalTransition, PermissionDenied) as exc:
-        S[ERROR] = (view.id, "", str(exc))
+        S[ERROR] = (view.id, "", refusal(exc))
     else:
         S.pop(ERROR, None)
         S.pop(REVEALED, None)
@@ -70,7 +70,7 @@ def actions(actor: Actor, view: StaffView) -> None:
     if not offered:
         # a colleague finished it while this handler had a panel open: their click found no panel
         if S.get(_seen_key(view), view.version) != view.version:
-            st.warning(f"{TAKEN}下面是最新的状态。")
+            st.warning(TAKEN + LATEST)
         S[_seen_key(view)] = view.version
         st.caption(f"当前状态为“{view.state}”，没有可以执行的办理操作。")
         return
@@ -78,7 +78,7 @@ def actions(actor: Actor, view: StaffView) -> None:
     if error and error[0] == view.id:
         st.error(error[2])
     elif S.get(_seen_key(view), view.version) != view.version:
-        st.warning(f"{TAKEN}下面是最新的状态。")
+        st.warning(TAKEN + LATEST)
     pid = view.id
     failed = S.get(LAST_ACTION) if error and error[0] == view.id else None
     # the one way on (办结 of an 已登记 件) is open; a correction within the state is not a way on

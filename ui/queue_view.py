@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from portal.clock import StatutoryClock
+from portal.concurrency import LATEST
 from portal.db import session_scope
 from portal.identity import Actor, PermissionDenied
 from portal.prefiling import attachments as files
@@ -14,7 +15,7 @@ from portal.prefiling.codes import grouped
 from portal.prefiling.queue import QueueRow, deadline_words
 from portal.prefiling.receipt import date_text, due_text
 from portal.prefiling.staff_view import RESTRICTED_NOTICE, StaffView, read_attachment
-from portal.prefiling.states import TERMINAL, IllegalTransition
+from portal.prefiling.states import TERMINAL, IllegalTransition, TransitionTaken
 from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text, beijing_today
 from ui.links import provision_link
@@ -188,6 +189,12 @@ def repeat_panel(actor: Actor, view: StaffView, *, reset_filters: dict[str, str]
                         _decide(actor, view, link, action)
 
 
+def refusal(exc: Exception) -> str:
+    """A refused action's message; when someone else acted first, the page (rerun) shows what is
+    true now, and says so."""
+    return str(exc) + (LATEST if isinstance(exc, TransitionTaken) else "")
+
+
 def _decide(actor: Actor, view: StaffView, link: repeats.RepeatLink, action: str) -> None:
     try:
         with session_scope() as session:
@@ -195,7 +202,7 @@ def _decide(actor: Actor, view: StaffView, link: repeats.RepeatLink, action: str
                                    version=link.version)
             state = moved.state
     except (IllegalTransition, PermissionDenied) as exc:
-        S[ERROR] = (("repeat", view.id), "", str(exc))
+        S[ERROR] = (("repeat", view.id), "", refusal(exc))
     else:
         S.pop(ERROR, None)
         S[FLASH] = f"已办理：{grouped(view.code)} 与前件 {grouped(link.earlier_code)} 的重复信访提示已“{state}”。"

@@ -29,7 +29,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from portal.audit.service import TRANSITION, record
-from portal.concurrency import first_wins
+from portal.concurrency import TAKEN, first_wins
 from portal.identity import Actor, PermissionDenied, require
 from portal.lifecycle import Transition, table, target_of
 from portal.prefiling.crypto import Cipher, get_cipher
@@ -396,7 +396,7 @@ def confirmed_repeats(*, session: Session, actor: Actor, start: dt.date, end: dt
 
 def decide(*, session: Session, actor: Actor, link_id: int, action: str, version: int | None = None) -> PrefilingRepeat:
     """疑似重复 → 已确认 (`confirm`) or 已排除 (`dismiss`), with its audit entry, in one transaction;
-    refused with 此件已被他人处理，请刷新 when someone decided first (or the link changed since
+    refused with portal.concurrency.TAKEN when someone decided first (or the link changed since
     `version`, the one the handler was looking at)."""
     require(actor, HANDLER)
     link = session.get(PrefilingRepeat, link_id)
@@ -406,7 +406,7 @@ def decide(*, session: Session, actor: Actor, link_id: int, action: str, version
     if not may_see_restricted(actor, later.restricted, earlier.restricted):
         raise PermissionDenied("这条疑似重复涉及检举控告件，只有具有检举控告权限的工作人员可以处理。")
     if version is not None and link.version != version:
-        raise TransitionTaken("此件已被他人处理，请刷新。")
+        raise TransitionTaken(TAKEN)
     target = target_of(link.state, action, TRANSITIONS)
     if target is None:
         raise IllegalTransition(f"这条疑似重复已经“{link.state}”，不能再执行此操作。")

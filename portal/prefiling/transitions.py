@@ -67,7 +67,7 @@ def _move(session: Session, actor: Actor, prefiling_id: int, action: str, reply:
           version: int | None = None, **changes: str) -> Prefiling:
     """One transition, its event and its audit entry in one transaction — or none of them when
     another writer changed the 件 first (the version checked by the UPDATE, or `version`, the one
-    the staff member was looking at): TransitionTaken, 此件已被他人处理，请刷新。"""
+    the staff member was looking at): TransitionTaken (portal.concurrency.TAKEN)."""
     p = _load(session, actor, prefiling_id, version)
     if "official_number" in changes:
         _number_free(session, p, changes["official_number"])

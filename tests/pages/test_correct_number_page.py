@@ -137,7 +137,7 @@ def test_correcting_what_a_colleague_has_just_closed_is_refused(app_page):
         staff.close(session=s, actor=Actor("colleague", frozenset({HANDLER})), prefiling_id=pid, reply="已办结。")
     fill(at, pid, right, "录入错误")
     text = shown(at)
-    assert "此件已被他人处理，请刷新" in text and "没有可以执行的办理操作" in text
+    assert "刚刚已有他人处理，您这次的操作没有执行" in text and "没有可以执行的办理操作" in text
     seen = citizen_sees(made)
     assert seen.state == "已办结" and seen.official_number == wrong
     assert act_buttons(at) == set() and audit(f"prefiling:{made.code}", "correction") == []

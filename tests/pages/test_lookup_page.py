@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlmodel import Session, delete, func, select
 
@@ -104,6 +106,21 @@ def test_withdraw_while_submitted(open_lookup):
     click(at, "撤回预登记")
     assert "当前状态：已撤回" in page_text(at)
     assert "不再计算办理期限" in page_text(at) and "请求复查" not in page_text(at)   # no dates still to come
+    assert not [b for b in at.button if b.label == "撤回预登记"]
+
+
+def test_withdrawing_what_staff_have_just_registered_says_so_and_shows_the_new_state(open_lookup):
+    """The page still said 已提交 when the citizen clicked 撤回; staff had registered it meanwhile.
+    The refusal is shown over the state as it is now, not over the stale one."""
+    at = open_lookup()
+    made = stored()
+    ask(at, made.code, made.secret)
+    number = f"LX-{uuid.uuid4().hex[:6]}"
+    with Session(get_engine()) as s:
+        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number=number)
+    at.checkbox(key="lk_confirm_withdraw").check()
+    text = page_text(click(at, "撤回预登记"))
+    assert "下面是最新的状态" in text and "当前状态：已登记" in text and number in text
     assert not [b for b in at.button if b.label == "撤回预登记"]
 
 

@@ -1,5 +1,5 @@
 """Two handlers on one pre-filing through the page: the one acting on what is no longer true is
-told 此件已被他人处理，请刷新 and nothing of theirs is written (AppTest)."""
+told 刚刚已有他人处理，您这次的操作没有执行 and nothing of theirs is written (AppTest)."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def test_acting_on_a_page_someone_else_has_just_handled(app_page):
     pid = made.prefiling.id
     at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
     reject_after_a_colleague_acted(at, pid)
-    assert "此件已被他人处理，请刷新" in page_text(at)
+    assert "刚刚已有他人处理，您这次的操作没有执行。下面是最新的状态。" in page_text(at)
+    assert "请刷新" not in page_text(at), "a refresh would sign the handler out"
     assert citizen_sees(made).state == "需补充材料"
     assert [e.detail for e in audit(f"prefiling:{made.code}", "transition")] == ["请补充材料：已提交 → 需补充材料"]
     # after seeing the new state the handler can act on it
@@ -39,7 +40,7 @@ def test_acting_on_a_page_someone_else_has_just_handled(app_page):
 
 
 def test_a_refused_action_after_revealing_shows_the_latest_state_and_the_next_one_goes_through(app_page):
-    """The handler revealed 个人信息, a colleague acted meanwhile: the refusal says 请刷新 and the page
+    """The handler revealed 个人信息, a colleague acted meanwhile: the refusal says so and the page
     then shows what is true now (not the view kept from the reveal), so the next click is not
     refused again and again."""
     made = stored(district=district())
@@ -48,7 +49,7 @@ def test_a_refused_action_after_revealing_shows_the_latest_state_and_the_next_on
     at.button(key=f"reveal-{pid}").click().run()
     assert "13812345678" in page_text(at)
     reject_after_a_colleague_acted(at, pid)
-    assert "此件已被他人处理，请刷新" in page_text(at)
+    assert "刚刚已有他人处理，您这次的操作没有执行" in page_text(at)
     assert "状态：需补充材料" in [c.value for c in at.caption if c.value.startswith("状态：")][0]
     assert "13812345678" not in page_text(at), "personal data is hidden again until revealed (and logged) anew"
     at.button(key=f"do-reject-{pid}").click().run()
@@ -71,7 +72,7 @@ def test_closing_what_a_colleague_has_just_closed_says_so(app_page):
     at.checkbox(key=f"confirm-close-{pid}").check()
     at.button(key=f"do-close-{pid}").click().run()
     text = page_text(at)
-    assert "此件已被他人处理，请刷新" in text and "没有可以执行的办理操作" in text
+    assert "刚刚已有他人处理，您这次的操作没有执行" in text and "没有可以执行的办理操作" in text
     assert [h.reply for h in citizen_sees(made).history][-1] == "物业公司已修复屋顶。"
     at.run()   # said once: the page now shows what the handler has seen
-    assert "此件已被他人处理，请刷新" not in page_text(at)
+    assert "刚刚已有他人处理，您这次的操作没有执行" not in page_text(at)

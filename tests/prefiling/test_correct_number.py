@@ -170,7 +170,7 @@ def test_a_correction_after_a_colleague_acted_is_refused_and_writes_nothing(db_e
     with Session(db_engine) as s:
         meanwhile(s, pid, seen)
     with Session(db_engine) as s:
-        with pytest.raises(IllegalTransition, match="此件已被他人处理，请刷新"):
+        with pytest.raises(IllegalTransition, match="刚刚已有他人处理，您这次的操作没有执行"):
             staff.correct_number(session=s, actor=CLERK, prefiling_id=pid, official_number="LX2026-0999",
                                  reason="录入错误", version=seen)
         s.rollback()
