@@ -29,6 +29,7 @@ if S.get("pf_draft"):
     prefile_check.keep_draft_in_tab(S.pf_draft)
 if S.get("pf_resume_error") and step != "consent":
     st.error(S.pf_resume_error)
+prefile_steps.draft_conflict()
 error_summary(S.pf_errors)
 
 {

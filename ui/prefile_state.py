@@ -13,7 +13,7 @@ from portal.db import session_scope
 from portal.prefiling import attachments as files
 from portal.prefiling import form as F
 from portal.prefiling.crypto import get_cipher
-from portal.prefiling.drafts import DraftNotFound, load_draft, save_draft
+from portal.prefiling.drafts import DraftChanged, DraftNotFound, load_draft, save_draft
 from portal.prefiling.fields import FieldError
 from portal.prefiling.ratelimit import RateLimited
 from portal.settings import get_settings
@@ -79,14 +79,25 @@ def collect(step: str) -> dict[str, Any]:
     return data
 
 
-def save(step: str) -> None:
-    """Save the draft server-side (only once consent is given: it is the basis for keeping data)."""
+def save(step: str, *, regardless: bool = False) -> bool:
+    """Save the draft server-side (only once consent is given: it is the basis for keeping data).
+
+    False, with nothing written, when the draft was saved from another tab or device since this tab
+    last saved or loaded it (S.pf_conflict: when, and the step this save was for), unless
+    `regardless` (the person chose this tab's answers)."""
     if not S.pf_data.get("consent"):
-        return
-    with session_scope() as session:
-        draft = save_draft(session=session, data=S.pf_data, step=step, code=S.get("pf_draft"))
-    S.pf_draft, S.pf_token = draft.code, draft.idempotency_token
+        return True
+    try:
+        with session_scope() as session:
+            draft = save_draft(session=session, data=S.pf_data, step=step, code=S.get("pf_draft"),
+                               expected=None if regardless else S.get("pf_saved_at"))
+    except DraftChanged as exc:
+        S.pf_conflict = (exc.saved_at, step)
+        return False
+    S.pf_draft, S.pf_token, S.pf_saved_at = draft.code, draft.idempotency_token, draft.saved_at
+    S.pop("pf_conflict", None)
     st.query_params["draft"] = draft.code
+    return True
 
 
 def goto(step: str) -> None:
@@ -122,8 +133,8 @@ def on_continue(step: str) -> None:
         S.pf_errors = errors
         return
     target = F.next_stage(step, return_to_check=bool(S.get("pf_return_to_check")))
-    save(target)
-    goto(target)
+    if save(target):
+        goto(target)
 
 
 def on_people_changed(step: str) -> None:
@@ -147,8 +158,22 @@ def on_people_changed(step: str) -> None:
 
 def on_back(step: str) -> None:
     collect(step)
-    save(step)
-    goto(F.previous_stage(step))
+    if save(step):
+        goto(F.previous_stage(step))
+
+
+def on_keep_this_tab() -> None:
+    """The draft changed elsewhere: this tab's answers are saved over it, and the move goes on."""
+    _, step = S.pf_conflict
+    if save(step, regardless=True) and step != S.pf_step:
+        goto(step)
+
+
+def on_take_other() -> None:
+    """The draft changed elsewhere: this tab takes those answers (its own unsaved ones go)."""
+    S.pf_resume_error = resume(S.pf_draft)
+    if not S.pf_resume_error:
+        S.pop("pf_conflict", None)
 
 
 def on_change_answer(step: str, field: str) -> None:
@@ -173,6 +198,7 @@ def resume(code: str) -> str:
     except (DraftNotFound, RateLimited) as exc:
         return str(exc)
     S.pf_data, S.pf_draft, S.pf_token = draft.data, draft.code, draft.idempotency_token
+    S.pf_saved_at = draft.saved_at
     goto(draft.step)
     st.query_params["draft"] = draft.code
     return ""

@@ -8,19 +8,39 @@ from portal.prefiling import attachments as files
 from portal.prefiling import form as F
 from portal.settings import get_settings
 from portal.text.escape import html_escape
+from portal.timeutil import beijing_text
 from ui.prefile_state import (
     S,
     on_back,
     on_continue,
+    on_keep_this_tab,
     on_people_changed,
     on_resume_typed,
+    on_take_other,
     pkey,
     remove_attachment,
     wkey,
 )
 from ui.prefile_ui import anchor, inline_error
+from ui.site_frame import focus_once
 
 MULTILINE_HELP = "可以分段写。请不要填写与事项无关的他人身份证号等个人信息。"
+
+
+def draft_conflict() -> None:
+    """The draft was saved from another tab or device since this tab saved it: nothing of this
+    tab's was written; the person chooses whose answers go on."""
+    if not (conflict := S.get("pf_conflict")):
+        return
+    saved_at, _ = conflict
+    st.markdown('<div class="error-summary" id="draft-conflict" role="alert" tabindex="-1">'
+                '<p class="es-title" role="heading" aria-level="2">这份草稿在别处改过</p>'
+                f'<p>{html_escape(beijing_text(saved_at))}，这份草稿在另一个窗口或另一台设备上保存过，'
+                '内容可能和这里不同。这个窗口里刚填写的内容还没有保存。请选择：</p></div>',
+                unsafe_allow_html=True)
+    st.button("保留这个窗口的内容，继续", type="primary", key="pf-keep-this", on_click=on_keep_this_tab)
+    st.button("改用另一处保存的内容", key="pf-take-other", on_click=on_take_other)
+    focus_once("draft-conflict", saved_at)
 
 
 def _errors() -> list:

@@ -25,21 +25,36 @@ NOT_FOUND = "没有找到这份草稿：草稿码可能输错了，或草稿已�
 
 @dataclass(frozen=True)
 class Draft:
-    """A resumable form: its code, the form dict, the step reached and the form's submit token."""
+    """A resumable form: its code, the form dict, the step reached, the form's submit token and
+    when it was last saved (`saved_at`, what the next save expects to find)."""
 
     code: str
     data: dict[str, Any]
     step: str
     idempotency_token: str
+    saved_at: dt.datetime | None = None
 
 
 class DraftNotFound(Exception):
     """Message shown as is (does not say whether the code ever existed)."""
 
 
+class DraftChanged(Exception):
+    """The draft was saved elsewhere (another tab or device) since this form last saved or loaded
+    it; nothing was written. `saved_at` is when."""
+
+    def __init__(self, saved_at: dt.datetime) -> None:
+        super().__init__("这份草稿已在另一个窗口或另一台设备上修改过。")
+        self.saved_at = saved_at
+
+
 def save_draft(*, session: Session, data: dict[str, Any], step: str, code: str | None = None,
-               cipher: Cipher | None = None) -> Draft:
-    """Store the form (creating the draft on first save) and commit; return the draft."""
+               expected: dt.datetime | None = None, cipher: Cipher | None = None) -> Draft:
+    """Store the form (creating the draft on first save) and commit; return the draft.
+
+    `expected`: when this form last saved or loaded the draft. If it was saved since (another tab
+    on the same draft code), DraftChanged and nothing is written: two tabs do not overwrite each
+    other's answers without a word. None writes regardless (the person chose this form's answers)."""
     if step not in STAGES:
         raise ValueError(f"unknown step {step}")
     cipher = cipher or get_cipher()
@@ -49,10 +64,14 @@ def save_draft(*, session: Session, data: dict[str, Any], step: str, code: str |
         row = PrefilingDraft(code=codes.new_draft_code(), payload_enc=payload, step=step,
                              idempotency_token=codes.new_token())
     else:
+        if expected is not None and row.updated_at != expected:
+            raise DraftChanged(row.updated_at)
         row.payload_enc, row.step, row.updated_at = payload, step, utcnow()
     session.add(row)
     session.commit()
-    return Draft(code=row.code, data=data, step=step, idempotency_token=row.idempotency_token)
+    session.refresh(row)   # saved_at as the database gives it back, to compare with the next save's
+    return Draft(code=row.code, data=data, step=step, idempotency_token=row.idempotency_token,
+                 saved_at=row.updated_at)
 
 
 def load_draft(*, session: Session, code: str, client: ClientInfo,
@@ -67,7 +86,8 @@ def load_draft(*, session: Session, code: str, client: ClientInfo,
         raise DraftNotFound(NOT_FOUND)
     ratelimit.refund(session=session, ticket=ticket)
     data = json.loads(cipher.decrypt(row.payload_enc))
-    return Draft(code=row.code, data=data, step=row.step, idempotency_token=row.idempotency_token)
+    return Draft(code=row.code, data=data, step=row.step, idempotency_token=row.idempotency_token,
+                 saved_at=row.updated_at)
 
 
 def delete_draft(*, session: Session, code: str) -> None:

@@ -233,3 +233,32 @@ def test_an_error_link_clicked_at_once_keeps_the_focus_on_its_field(portal_url, 
     phone.wait_for_timeout(1500)                                 # after every retry
     assert phone.evaluate("document.activeElement.getAttribute('aria-label')") == \
         "我已阅读以上须知，同意按上述方式处理我的个人信息"
+
+
+def test_a_draft_changed_in_another_tab_says_so_and_keeps_this_tabs_answers(portal_url, phone, page, artifacts):
+    """The same draft open on the phone and, by its link, on a computer. The computer changes the
+    name; the phone then carries on with its own answers: it is told, in view and focused, that the
+    draft was changed elsewhere, and nothing is written until the person chooses."""
+    _fill_to_matter(phone, portal_url)
+    code = phone.evaluate("() => new URL(location.href).searchParams.get('draft')")
+    assert code
+    page.goto(f"{portal_url}/prefile?draft={code}")
+    wait_for_app(page, "第 3 步，共 5 步")
+    page.get_by_role("button", name="上一步").click()
+    wait_for_app(page, "第 2 步，共 5 步")
+    page.get_by_label("姓名").fill("李四")
+    page.get_by_role("button", name="继续").click()
+    wait_for_app(page, "第 3 步，共 5 步")
+
+    phone.get_by_label("问题属地（区、县、市）").fill("历下区")
+    phone.get_by_text("申诉求决", exact=True).click()
+    phone.get_by_role("textbox", name="诉求").fill("请求督促公司支付拖欠的工资。")
+    phone.get_by_role("textbox", name="事实与理由").fill("公司拖欠工资半年，多次讨要未果。")
+    phone.get_by_role("button", name="继续").click()
+    wait_for_app(phone, "这份草稿在别处改过")
+    phone.wait_for_function("() => document.activeElement && document.activeElement.id === 'draft-conflict'",
+                            timeout=10_000)
+    phone.screenshot(path=str(artifacts / "prefile-draft-changed-elsewhere-phone.png"))
+    phone.get_by_role("button", name="保留这个窗口的内容，继续").click()
+    wait_for_app(phone, "第 4 步，共 5 步")
+    assert not phone.get_by_text("这份草稿在别处改过").count()

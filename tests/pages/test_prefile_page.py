@@ -204,6 +204,47 @@ def test_submitting_twice_stores_one_record(open_form):
     assert "这份材料已经提交过了" in page_text(second)
 
 
+def _two_tabs_on_one_draft(open_form):
+    """Tab A is on 信访事项; the same draft opened in tab B, which goes back and changes the name."""
+    a = petitioner(consent(open_form()))
+    code = a.session_state["pf_draft"]
+    b = open_form(draft=code)
+    click(b, "上一步")
+    fill_text(b, "姓名", "李四")
+    click(b, "继续")
+    assert "第 3 步" in page_text(b)
+    matter(a)                        # A carries on with what A had: not saved over B's answers
+    return a, code
+
+
+def _stored_name(code: str) -> str:
+    from portal.prefiling.drafts import load_draft
+    from tests.prefiling.factories import client
+
+    with Session(get_engine()) as s:
+        return load_draft(session=s, code=code, client=client()).data["name"]
+
+
+def test_a_draft_changed_in_another_tab_is_not_overwritten_without_a_word(open_form):
+    a, code = _two_tabs_on_one_draft(open_form)
+    text = page_text(a)
+    assert "这份草稿在别处改过" in text and "这个窗口里刚填写的内容还没有保存" in text
+    assert "第 3 步" in text, "A stays on the step it was on"
+    assert _stored_name(code) == "李四"
+    click(a, "保留这个窗口的内容，继续")
+    assert "第 4 步" in page_text(a) and "这份草稿在别处改过" not in page_text(a)
+    assert _stored_name(code) == "张秀兰"
+
+
+def test_a_tab_can_take_the_answers_saved_in_another(open_form):
+    a, code = _two_tabs_on_one_draft(open_form)
+    click(a, "改用另一处保存的内容")
+    assert "这份草稿在别处改过" not in page_text(a)
+    assert a.session_state["pf_data"]["name"] == "李四" and _stored_name(code) == "李四"
+    matter(a)                                       # and from then on its saves go through
+    assert "第 4 步" in page_text(a) and _stored_name(code) == "李四"
+
+
 def test_rate_limit_message_is_shown(open_form):
     from portal.prefiling.ratelimit import SUBMIT
 

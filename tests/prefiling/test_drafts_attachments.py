@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from portal.prefiling import attachments
 from portal.prefiling.crypto import get_cipher
-from portal.prefiling.drafts import DraftNotFound, load_draft, save_draft
+from portal.prefiling.drafts import DraftChanged, DraftNotFound, load_draft, save_draft
 from portal.prefiling.ratelimit import RateLimited
 from tests.prefiling import files
 from tests.prefiling.factories import client, make_form, valid_id
@@ -27,6 +27,29 @@ def test_draft_round_trip_is_encrypted(db_engine):
     with db_engine.connect() as conn:
         raw = " ".join(str(v) for r in conn.execute(text("SELECT * FROM prefiling_draft")) for v in r)
     assert id_number not in raw and "改过的名字" not in raw and "13812345678" not in raw
+
+
+def test_two_tabs_on_one_draft_do_not_overwrite_each_other_without_a_word(db_engine):
+    """Tab A and tab B opened the same draft; B saved first. A's save (expecting the draft as A
+    last saw it) is refused and writes nothing, until A chooses to save regardless."""
+    with Session(db_engine) as s:
+        first = save_draft(session=s, data=make_form(name="甲"), step="petitioner")
+    with Session(db_engine) as s:
+        b = load_draft(session=s, code=first.code, client=client())
+        assert b.saved_at == first.saved_at
+        b = save_draft(session=s, data=make_form(name="乙改的"), step="matter", code=first.code,
+                       expected=b.saved_at)
+    with Session(db_engine) as s:
+        with pytest.raises(DraftChanged) as refused:
+            save_draft(session=s, data=make_form(name="甲改的"), step="matter", code=first.code,
+                       expected=first.saved_at)
+        assert refused.value.saved_at == b.saved_at
+    with Session(db_engine) as s:
+        assert load_draft(session=s, code=first.code, client=client()).data["name"] == "乙改的"
+        mine = save_draft(session=s, data=make_form(name="甲改的"), step="matter", code=first.code)
+        again = save_draft(session=s, data=make_form(name="甲再改"), step="history", code=first.code,
+                           expected=mine.saved_at)   # its own saves follow one another
+        assert load_draft(session=s, code=first.code, client=client()).data["name"] == again.data["name"]
 
 
 def test_wrong_draft_codes_are_throttled(db_engine):
