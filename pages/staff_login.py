@@ -4,7 +4,7 @@ import streamlit as st
 
 from portal.staff.passwords import MIN_PASSWORD_LENGTH
 from ui.auth import current_actor, oidc_configured, restore_typed_text, sign_in, sign_out
-from ui.staff_nav import WANTED, allowed_staff_pages, staff_links, staff_title
+from ui.staff_nav import WANTED, WANTED_PARAMS, allowed_staff_pages, staff_links, staff_title
 
 actor = current_actor()
 wanted = st.session_state.get(WANTED)
@@ -12,8 +12,9 @@ if actor is not None:   # signed in again after an expiry: what they were typing
     restore_typed_text(actor.username)
 if actor is not None and wanted:
     st.session_state.pop(WANTED, None)
+    params = st.session_state.pop(WANTED_PARAMS, None) or None
     if wanted in allowed_staff_pages(actor):   # signed in (again): on to the page that was asked for
-        st.switch_page(wanted)
+        st.switch_page(wanted, query_params=params)
     st.warning(f"您的账号没有使用“{staff_title(wanted)}”的权限。")
 if actor is not None:
     st.title("工作台")

@@ -35,6 +35,7 @@ def staff_links(actor: Actor | None) -> list[tuple[str, str]]:
 
 
 WANTED = "staff_wanted"   # the staff page a reload, a bookmark or an expired session asked for
+WANTED_PARAMS = "staff_wanted_params"   # … and its address's parameters (预登记办理?code=…)
 
 
 def staff_pages(actor: Actor | None) -> list[st.Page]:
@@ -58,6 +59,7 @@ def staff_pages(actor: Actor | None) -> list[st.Page]:
 def _to_login(script: str):
     def page() -> None:
         st.session_state[WANTED] = script
+        st.session_state[WANTED_PARAMS] = st.query_params.to_dict()
         st.switch_page("pages/staff_login.py")
     page.__name__ = f"to_login_{script.rsplit('/', 1)[-1].removesuffix('.py')}"
     return page

@@ -134,6 +134,17 @@ def test_a_staff_page_opened_signed_out_opens_after_signing_in(app_page):
             assert "您的账号没有使用“预登记办理”的权限" in page_text(at)
 
 
+def test_a_link_to_one_filing_opened_signed_out_still_finds_it_after_signing_in(app_page):
+    """数据看板's links (and a bookmark) open 预登记办理 at one 查询码: /staff_queue?code=…. Opened
+    signed out, the sign-in came between, and the queue opened unfiltered."""
+    [handler] = _accounts(HANDLER)
+    at = app_page("pages/staff_queue.py", code="K7M2P9Q4RT")
+    assert "请先登录，登录后将打开“预登记办理”" in page_text(at)
+    _sign_in_on(at, handler)
+    assert [t.value for t in at.title] == ["预登记办理"]
+    assert at.text_input(key="q-code").value == "K7M2P9Q4RT"
+
+
 def test_editor_writes_and_publishes_a_case_in_the_page(app_page, library):
     at = app_page("pages/staff_cases.py", session_state=signed_in_state(EDITOR))
     slug = f"ui-{uuid.uuid4().hex[:8]}"
