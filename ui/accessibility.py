@@ -43,8 +43,11 @@ CONTRAST_CSS = """
 /* every grey helper text turns black */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *, [data-testid="InputInstructions"],
 [data-testid="InputInstructions"] *,
-.stApp small, .disclaimer, .site-sub, .step-progress, .stApp input::placeholder, .stApp textarea::placeholder
+.stApp small, .disclaimer, .site-sub, .step-progress, .stApp input::placeholder, .stApp textarea::placeholder,
+.stApp blockquote, .stApp blockquote *
   {color:#000000 !important; opacity:1 !important;}
+/* a law's 题注 (blockquote): Streamlit draws it faded, with a light grey rule */
+.stApp blockquote {border-left:4px solid #000000 !important;}
 .stApp a, .stApp a span {color:#00008b !important; text-decoration:underline !important; font-weight:700;}
 /* a text box's frame is its root element (a border on the inner input showed only left and right) */
 .stApp button, .stApp [data-testid="stTextInputRootElement"], .stApp [data-testid="stTextAreaRootElement"],

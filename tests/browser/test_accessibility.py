@@ -204,3 +204,11 @@ def test_the_switches_and_the_footer_telephone_are_big_enough_to_tap(portal_url,
     assert switch["height"] >= 44 and tel["height"] >= 44, (switch, tel)
     assert phone.get_by_role("link", name="本节的链接").count() == 0
     assert phone.locator("h2[id]").count() >= 3          # a section's address still works
+
+
+def test_high_contrast_draws_a_laws_text_and_notes_solid_black(portal_url, phone, artifacts):
+    """高对比度 on a law: the 题注 under its title, the status line and the articles are solid black.
+    The 题注 block stayed at Streamlit's 60 % caption opacity."""
+    _open(phone, f"{portal_url}/laws?law=xinfang-gongzuo-tiaoli-2022&a11y=contrast", "信访工作条例")
+    phone.screenshot(path=str(artifacts / "phone-law-contrast.png"))
+    assert phone.evaluate(FADED_TEXT) == []
