@@ -171,3 +171,28 @@ def test_acting_on_a_stale_view_is_refused_with_the_plain_message(db_engine, fir
     with Session(db_engine) as s, pytest.raises(IllegalTransition, match="刚刚已有他人处理，您这次的操作没有执行"):
         staff.request_more(session=s, actor=LI, prefiling_id=pid, reply="请补充身份证明。", version=seen)
     assert _counts(db_engine, pid, made.code) == (2, 1)
+
+
+def test_two_filings_registered_with_one_number_at_once(db_engine):
+    """Two handlers register two different 件 with the same 信访件编号 in the same instant: one
+    number names one 件, so exactly one is registered and the other is told which 件 has it."""
+    from portal.prefiling.transitions import StaffInputError
+
+    doubles = 0
+    for trial in range(TRIALS):
+        (a, seen_a), (b, seen_b) = _fresh(db_engine), _fresh(db_engine)
+        number = f"XF-RACE-{uuid.uuid4().hex[:6]}-{trial}"
+        results, errors = _race(
+            _in_session(db_engine, lambda s, p=a.prefiling.id, v=seen_a: staff.register(
+                session=s, actor=WANG, prefiling_id=p, official_number=number, version=v)),
+            _in_session(db_engine, lambda s, p=b.prefiling.id, v=seen_b: staff.register(
+                session=s, actor=LI, prefiling_id=p, official_number=number.lower(), version=v)))
+        losers = [e for e in errors if e is not None]
+        assert len(losers) <= 1, losers
+        if losers:
+            assert isinstance(losers[0], StaffInputError) and "已用于另一件预登记" in str(losers[0]), losers[0]
+        with Session(db_engine) as s:
+            holders = s.exec(select(func.count()).select_from(Prefiling).where(
+                func.upper(Prefiling.official_number) == number.upper())).one()
+        doubles += holders != 1
+    assert doubles == 0

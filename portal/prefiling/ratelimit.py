@@ -106,7 +106,10 @@ def subject_key(backoff: Backoff, subject: str, cipher: Cipher) -> str:
     return cipher.mac(f"{backoff.bucket}:k:{subject}")
 
 
-def _lock(session: Session, bucket: str, key: str, now: dt.datetime) -> None:
+def lock(session: Session, bucket: str, key: str, now: dt.datetime) -> None:
+    """Upsert the lock row (bucket, key): a write, so SQLite serialises the writers and PostgreSQL
+    holds the row lock until the transaction ends. Also used outside rate limits (the 信访件编号's
+    uniqueness, portal.prefiling.transitions)."""
     dialect = session.get_bind().dialect.name
     make = pg_insert if dialect == "postgresql" else sqlite_insert
     stmt = make(RateLock).values(bucket=bucket, key=key, touched_at=now)
@@ -142,7 +145,7 @@ def hit(*, session: Session, client: ClientInfo, limit: Limit, cipher: Cipher,
     # the first statement writes: SQLite takes its write lock, PostgreSQL the row locks (sorted,
     # so two requests never wait for each other crosswise)
     for bucket, key, _allowed, _window in sorted(keys, key=lambda k: (k[0], k[1])):
-        _lock(session, bucket, key, now)
+        lock(session, bucket, key, now)
     for bucket, key, allowed, window in keys:
         count, last = _events(session, bucket, key, now - window)
         refused = allowed is not None and count >= allowed

@@ -13,6 +13,7 @@ from portal.identity import Actor, require
 from portal.prefiling.codes import grouped
 from portal.prefiling.fields import check_text, clean
 from portal.prefiling.models import Prefiling, PrefilingEvent
+from portal.prefiling.ratelimit import lock
 from portal.prefiling.states import (
     ACTION_NAMES,
     REGISTERED,
@@ -22,6 +23,7 @@ from portal.prefiling.states import (
     apply_transition,
 )
 from portal.roles import HANDLER
+from portal.timeutil import utcnow
 
 
 class StaffInputError(ValueError):
@@ -68,6 +70,8 @@ def _move(session: Session, actor: Actor, prefiling_id: int, action: str, reply:
     """One transition, its event and its audit entry in one transaction — or none of them when
     another writer changed the 件 first (the version checked by the UPDATE, or `version`, the one
     the staff member was looking at): TransitionTaken (portal.concurrency.TAKEN)."""
+    if "official_number" in changes:
+        _numbering_lock(session)
     p = _load(session, actor, prefiling_id, version)
     if "official_number" in changes:
         _number_free(session, p, changes["official_number"])
@@ -90,7 +94,7 @@ def _number_free(session: Session, p: Prefiling, number: str) -> None:
     """A 信访件编号 names one 件: refused when another pre-filing already carries it (a number typed
     twice would show two citizens the same number in 进度查询 and give two rows of the export one
     number). Checked here, not by a unique index: a database already holding a duplicate would fail
-    to migrate."""
+    to migrate. Runs under the numbering lock (_numbering_lock), taken before the 件 is read."""
     wanted = _number_key(number)
     rows = session.exec(select(Prefiling.code, Prefiling.official_number).where(
         Prefiling.official_number != "", Prefiling.id != p.id))
@@ -99,6 +103,15 @@ def _number_free(session: Session, p: Prefiling, number: str) -> None:
         code, taken = other
         raise StaffInputError("official_number",
                               f"信访件编号 {taken} 已用于另一件预登记（查询码 {grouped(code)}），请核对编号。")
+
+
+def _numbering_lock(session: Session) -> None:
+    """The check of a 信访件编号 and its write under one lock (a lock row, held until the move
+    commits or rolls back): two handlers typing one number for two 件 in the same instant cannot
+    both succeed. The lock's write starts the transaction, as SQLite needs; the caller has written
+    nothing yet (as for ratelimit.hit)."""
+    session.commit()
+    lock(session, "official_number", "all", utcnow())
 
 
 def _number_key(number: str) -> str:
