@@ -183,10 +183,10 @@ def test_two_filings_registered_with_one_number_at_once(db_engine):
         (a, seen_a), (b, seen_b) = _fresh(db_engine), _fresh(db_engine)
         number = f"XF-RACE-{uuid.uuid4().hex[:6]}-{trial}"
         results, errors = _race(
-            _in_session(db_engine, lambda s, p=a.prefiling.id, v=seen_a: staff.register(
-                session=s, actor=WANG, prefiling_id=p, official_number=number, version=v)),
-            _in_session(db_engine, lambda s, p=b.prefiling.id, v=seen_b: staff.register(
-                session=s, actor=LI, prefiling_id=p, official_number=number.lower(), version=v)))
+            _in_session(db_engine, lambda s, p=a.prefiling.id, v=seen_a, n=number: staff.register(
+                session=s, actor=WANG, prefiling_id=p, official_number=n, version=v)),
+            _in_session(db_engine, lambda s, p=b.prefiling.id, v=seen_b, n=number: staff.register(
+                session=s, actor=LI, prefiling_id=p, official_number=n.lower(), version=v)))
         losers = [e for e in errors if e is not None]
         assert len(losers) <= 1, losers
         if losers:
