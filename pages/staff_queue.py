@@ -10,6 +10,7 @@ from portal.prefiling.form import CATEGORIES
 from portal.prefiling.states import DRAFT, STATES
 from portal.roles import HANDLER
 from ui import queue_actions, queue_view
+from ui.accessibility import LARGE
 from ui.auth import require_page
 from ui.picker import live_label_selectbox
 
@@ -60,8 +61,14 @@ else:
         frame = pd.DataFrame(table).style.apply(lambda row: [styled[row.name]] * len(row), axis=1)
     except ImportError:  # pandas ships with streamlit; the words carry the meaning anyway
         frame = table
-    # no unaudited download: .streamlit/config.toml sets client.disableDataExport
-    st.dataframe(frame, hide_index=True, width="stretch", key="q-table")
+    if S.get(LARGE):   # 大字号: a page table, whose text the page's size sets (the grid draws its own)
+        with st.container(key="q-table-large"):   # each cell on one line; the table scrolls sideways
+            st.html("<style>.st-key-q-table-large [data-testid='stTable'] > div {overflow-x:auto;}"
+                    ".st-key-q-table-large :is(th, td, th *, td *) {white-space:nowrap !important;"
+                    " word-break:keep-all !important; overflow-wrap:normal !important;}</style>")
+            st.table(frame, hide_index=True)
+    else:              # no unaudited download: .streamlit/config.toml sets client.disableDataExport
+        st.dataframe(frame, hide_index=True, width="stretch", key="q-table")
 
 by_id = {r.id: r for r in rows}
 # the label names the state and the days left: after 登记 it must say so at once

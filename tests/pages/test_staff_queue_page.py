@@ -251,6 +251,21 @@ def test_export_has_no_personal_data_unless_ticked_and_is_audited(app_page, defe
     assert all(where in e.detail for e in entries)
 
 
+def test_large_text_draws_the_queue_as_a_page_table_the_text_size_reaches(app_page):
+    """The grid (st.dataframe) draws its text on a canvas at its own size, which 大字号 cannot
+    enlarge; with 大字号 on, the same rows are a page table, in the same order, overdue first."""
+    where = district()
+    fresh, late = stored(1, district=where), stored(30, district=where)
+    at = app_page(PAGE, session_state=signed_in_state(HANDLER) | {"a11y_large_text": True})
+    at.selectbox(key="q-district").set_value(where).run()
+    assert not at.dataframe
+    [table] = at.table
+    assert list(table.value["查询码"]) == [codes.grouped(late.code), codes.grouped(fresh.code)]
+    assert list(table.value["期限"])[0].startswith("⚠ 已超期")
+    for secret in PERSONAL:
+        assert secret not in table.value.to_string()
+
+
 def test_staff_tables_offer_no_unaudited_csv_download():
     """st.dataframe's own toolbar download would bypass the audited export."""
     import tomllib
