@@ -140,13 +140,26 @@ _SCRIPT = """
       const anchor = doc.getElementById(a.getAttribute('href').slice(1));
       if (!anchor) return;
       ev.preventDefault();
-      const inputs = doc.querySelectorAll('input:not([type=hidden]), textarea, [role=combobox], button[data-testid="stBaseButton-secondary"]');
-      for (const el of inputs) {
-        if (anchor.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) {
-          el.scrollIntoView({block: 'center'}); el.focus({preventScroll: true}); return;
+      const id = a.getAttribute('href').slice(1);
+      const focusField = function () {
+        const mark = doc.getElementById(id);
+        if (!mark) return;
+        const inputs = doc.querySelectorAll('input:not([type=hidden]), textarea, [role=combobox], button[data-testid="stBaseButton-secondary"]');
+        for (const el of inputs) {
+          if (mark.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) {
+            el.scrollIntoView({block: 'center'}); el.focus({preventScroll: true}); return;
+          }
         }
-      }
-      anchor.scrollIntoView({block: 'start'});
+        mark.scrollIntoView({block: 'start'});
+      };
+      focusField();
+      /* a run still drawing the step may redraw the field and drop its focus (to the page's body, or
+         to the summary's own retry): put it back, never taking it from anywhere else */
+      const again = function () {
+        const held = doc.activeElement;
+        if (!held || held === doc.body || held.id === 'error-summary') focusField();
+      };
+      setTimeout(again, 300); setTimeout(again, 900);
     }, true);
     // 复制 buttons (class copy-btn, text in data-copy) say 已复制 next to the button. No angle brackets in
     // this script: the HTML sanitiser drops a script whose text looks like markup.
