@@ -12,6 +12,7 @@ import streamlit as st
 from portal.db import session_scope
 from portal.prefiling import attachments as files
 from portal.prefiling import form as F
+from portal.prefiling.codes import new_draft_code
 from portal.prefiling.crypto import get_cipher
 from portal.prefiling.drafts import DraftChanged, DraftNotFound, load_draft, save_draft
 from portal.prefiling.fields import FieldError
@@ -37,6 +38,8 @@ def init() -> None:
     S.setdefault("pf_step", "consent")
     S.setdefault("pf_errors", [])
     S.setdefault("pf_upload_gen", 0)
+    # the code this form's draft will take, fixed before the first save (drafts.save_draft)
+    S.setdefault("pf_new_draft_code", new_draft_code())
 
 
 def wkey(field: str) -> str:
@@ -90,6 +93,7 @@ def save(step: str, *, regardless: bool = False) -> bool:
     try:
         with session_scope() as session:
             draft = save_draft(session=session, data=S.pf_data, step=step, code=S.get("pf_draft"),
+                               new_code=S.pf_new_draft_code,
                                expected=None if regardless else S.get("pf_saved_at"))
     except DraftChanged as exc:
         S.pf_conflict = (exc.saved_at, step)

@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from portal.prefiling import codes, ratelimit
@@ -49,26 +50,37 @@ class DraftChanged(Exception):
 
 
 def save_draft(*, session: Session, data: dict[str, Any], step: str, code: str | None = None,
-               expected: dt.datetime | None = None, cipher: Cipher | None = None) -> Draft:
+               new_code: str | None = None, expected: dt.datetime | None = None,
+               cipher: Cipher | None = None) -> Draft:
     """Store the form (creating the draft on first save) and commit; return the draft.
 
     `expected`: when this form last saved or loaded the draft. If it was saved since (another tab
     on the same draft code), DraftChanged and nothing is written: two tabs do not overwrite each
-    other's answers without a word. None writes regardless (the person chose this form's answers)."""
+    other's answers without a word. None writes regardless (the person chose this form's answers).
+
+    `new_code`: the code a new draft takes (codes.new_draft_code, reserved by the form before its
+    first save). Two saves of one form that both think the draft is new — a double click on the
+    first 继续 — then write one draft, not two (the second found it under that code)."""
     if step not in STAGES:
         raise ValueError(f"unknown step {step}")
     cipher = cipher or get_cipher()
     payload = cipher.encrypt(json.dumps(data, ensure_ascii=False))
-    row = session.get(PrefilingDraft, code) if code else None
+    row = session.get(PrefilingDraft, code or new_code) if code or new_code else None
     if row is None:
-        row = PrefilingDraft(code=codes.new_draft_code(), payload_enc=payload, step=step,
-                             idempotency_token=codes.new_token())
+        row = PrefilingDraft(code=new_code if new_code and not code else codes.new_draft_code(),
+                             payload_enc=payload, step=step, idempotency_token=codes.new_token())
     else:
         if expected is not None and row.updated_at != expected:
             raise DraftChanged(row.updated_at)
         row.payload_enc, row.step, row.updated_at = payload, step, utcnow()
     session.add(row)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:   # the other save of the pair created it in the same instant: update it
+        session.rollback()
+        if code or not new_code:
+            raise
+        return save_draft(session=session, data=data, step=step, code=new_code, cipher=cipher)
     session.refresh(row)   # saved_at as the database gives it back, to compare with the next save's
     return Draft(code=row.code, data=data, step=step, idempotency_token=row.idempotency_token,
                  saved_at=row.updated_at)

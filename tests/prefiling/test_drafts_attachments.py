@@ -52,6 +52,28 @@ def test_two_tabs_on_one_draft_do_not_overwrite_each_other_without_a_word(db_eng
         assert load_draft(session=s, code=first.code, client=client()).data["name"] == again.data["name"]
 
 
+def test_two_first_saves_of_one_form_make_one_draft(db_engine):
+    """A double click on the first 继续: both saves think the draft is new. With the code the form
+    reserved, the second finds the first's draft and updates it: one draft, not an orphan."""
+    from sqlmodel import func, select
+
+    from portal.prefiling import codes
+    from portal.prefiling.models import PrefilingDraft
+
+    reserved = codes.new_draft_code()
+    with Session(db_engine) as s:
+        before = s.exec(select(func.count()).select_from(PrefilingDraft)).one()
+        first = save_draft(session=s, data=make_form(name="甲"), step="petitioner", new_code=reserved)
+        second = save_draft(session=s, data=make_form(name="甲"), step="petitioner", new_code=reserved)
+        assert first.code == second.code == reserved
+        assert first.idempotency_token == second.idempotency_token
+        assert s.exec(select(func.count()).select_from(PrefilingDraft)).one() == before + 1
+        # a draft already known keeps its code; the reserved one is for a new draft only
+        other = save_draft(session=s, data=make_form(name="乙"), step="matter", code=first.code,
+                           new_code=codes.new_draft_code())
+        assert other.code == reserved
+
+
 def test_wrong_draft_codes_are_throttled(db_engine):
     with Session(db_engine) as s:
         me = client()
