@@ -205,6 +205,9 @@ FRAME_CSS = """
    the footer's telephone link; the headings' link icons go (tiny, and forty "本节的链接" in a row for
    a screen reader; a heading's address still works) */
 .st-key-a11y-bar [data-testid="stCheckbox"] label {min-height:2.75rem;align-items:center;}
+/* Streamlit's own small targets: tabs (编辑 / 预览, 28 × 40 px) and a password box's 显示密码 (32 × 16 px) */
+.stApp [data-testid="stTab"] {min-height:2.75rem;min-width:2.75rem;padding:0 0.5rem;justify-content:center;}
+.stApp [data-testid="stTextInputRootElement"] button {min-width:2.75rem;min-height:2.5rem;justify-content:center;}
 .site-footer a[href^="tel:"] {display:inline-block;padding:0.6rem 0.4rem;margin:-0.6rem -0.4rem;}
 [data-testid="stHeaderActionElements"] {display:none !important;}
 /* a folded sidebar is off the screen on a phone: not in the Tab order or read out either */

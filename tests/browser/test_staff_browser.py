@@ -91,3 +91,17 @@ def test_the_first_box_clicked_after_opening_a_page_keeps_the_typing(portal_url,
     page.wait_for_timeout(1500)
     assert facts.input_value() == "楼上住户每晚跳绳"
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "案情"
+
+
+def test_streamlits_own_small_targets_are_big_enough_on_a_phone(portal_url, phone):
+    """显示密码 in the password box was 32 × 16 px, the 编辑 / 预览 tabs 28 × 40 px."""
+    phone.goto(f"{portal_url}/staff_login")
+    wait_for_app(phone, "工作人员登录")
+    eye = phone.get_by_role("button", name="显示密码").bounding_box()
+    assert eye["width"] >= 44 and eye["height"] >= 40, eye      # as tall as its box
+    name = new_staff_user(EDITOR)
+    sign_in(phone, portal_url, name)
+    phone.locator('[data-testid="stMain"]').get_by_role("link", name="典型案例管理").click()
+    wait_for_app(phone, "选择案例")
+    tabs = [t.bounding_box() for t in phone.get_by_role("tab").all()]
+    assert len(tabs) == 2 and all(t["width"] >= 44 and t["height"] >= 44 for t in tabs), tabs
