@@ -136,7 +136,8 @@ with questions_tab:
         if overtaken and overwrite:
             save()
         for action in lifecycle.allowed_actions(entry.state):
-            if st.button(f"{action}此问题", key=f"bank-{action}-{key}"):
+            # not while this editor has not seen what they would publish or withdraw (ui.overtaken)
+            if st.button(f"{action}此问题", key=f"bank-{action}-{key}", disabled=overtaken):
                 attempt(lambda s, a=action: bank.transition(session=s, actor=actor, library=library,
                                                             question_id=entry.id, action=a),
                         f"已{action}。")

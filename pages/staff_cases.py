@@ -220,7 +220,8 @@ if overtaken and overwrite:
 
 if case:
     for action in lifecycle.allowed_actions(case.state):
-        if st.button(f"{action}此案例", key=f"{action}-{key}"):
+        # not while this editor has not seen what they would publish or withdraw (ui.overtaken)
+        if st.button(f"{action}此案例", key=f"{action}-{key}", disabled=overtaken):
             attempt(lambda s, a=action: cases.transition(session=s, actor=actor, library=library,
                                                           slug=case.slug, action=a),
                     f"已{action}。" + ("公众现在可以看到这个案例。" if action == lifecycle.PUBLISH

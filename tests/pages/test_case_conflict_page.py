@@ -55,6 +55,7 @@ def test_a_save_on_text_a_colleague_has_changed_since_is_refused_until_the_edito
     stored = _stored(slug)
     assert (stored.title, stored.facts) == ("两人同时编辑的案例", "同事补充的案情。"), "the colleague's save stands"
     assert at.text_input(key=f"title-{slug}").value == "我改的标题", "what this editor typed is still there"
+    assert at.button(key=f"发布-{slug}").disabled, "not publishing a version this editor has not seen"
     # the editor chooses to replace the colleague's version with theirs
     at.button(key=f"overwrite-{slug}-{stored.revision}").click().run()
     assert "已保存" in page_text(at) and "修改并保存了这个案例" not in page_text(at)
