@@ -94,8 +94,8 @@ _SCRIPT = """
     for (const [re, v] of patterns) { if (re.test(s)) return s.replace(re, v); }
     return null;
   }
-  function tr(node) {   // a framework string is short: longer text is the page's own
-    const s = (node.nodeValue || '').trim(); if (s.length > 60) return;
+  function tr(node) {   // a framework string is short (or known whole): longer text is the page's own
+    const s = (node.nodeValue || '').trim(); if (s.length > 60 && !exact.has(s)) return;
     const z = zh(s); if (z !== null) node.nodeValue = z;
   }
   function relabel(el, attr) {
@@ -124,6 +124,11 @@ _SCRIPT = """
   }
   if (!window.__portalFrame) {
     window.__portalFrame = true;
+    // a failed run's message (said in Chinese above) without Streamlit's Copy / Ask Google / Ask
+    // ChatGPT row. In the document's head: a failed run removes every element the page drew.
+    const style = doc.createElement('style');
+    style.textContent = '[data-testid="stExceptionMessage"] + div {display:none !important;}';
+    doc.head.appendChild(style);
     walk(doc.body);
     new MutationObserver(function (ms) {
       for (const m of ms) {
@@ -297,10 +302,22 @@ def footer() -> None:
             f'紧急情况请拨打 110。</p></footer>')
 
 
+# what Streamlit shows in place of a page when something failed (client.showErrorDetails = "none"):
+# in English, with links to ask Google and ChatGPT (FRAME_CSS hides those). The details are logged.
+UNCAUGHT_ERROR = ("This app has encountered an error. The original error message is redacted to prevent data "
+                  "leaks. Full error details have been recorded in the logs (if you're on Streamlit Cloud, "
+                  "click on 'Manage app' in the lower right of your app).")
+
+
+def fault_message(phone: str) -> str:
+    return f"抱歉，系统出现故障，刚才的操作没有完成。请稍后刷新本页再试。如需帮助，请拨打来访接待电话 {phone}。"
+
+
 def framework_script() -> None:
-    """Chinese for Streamlit's own words; error-summary links that focus their field."""
-    st.html(_SCRIPT % {"words": json.dumps(FRAMEWORK_WORDS, ensure_ascii=False)},
-            unsafe_allow_javascript=True)
+    """Chinese for Streamlit's own words; error-summary links that focus their field. It keeps
+    working after a failed run has replaced the page (it watches the document, drawn once)."""
+    words = FRAMEWORK_WORDS | {UNCAUGHT_ERROR: fault_message(office().phone)}
+    st.html(_SCRIPT % {"words": json.dumps(words, ensure_ascii=False)}, unsafe_allow_javascript=True)
 
 
 def absolute_link(relative: str) -> str:

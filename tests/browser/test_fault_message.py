@@ -1,0 +1,51 @@
+"""When something fails on the server, a citizen reads what happened and what to do in Chinese,
+not Streamlit's English "This app has encountered an error…" with links to ask Google and ChatGPT."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+import streamlit.elements.exception as st_exception
+
+from tests.browser.conftest import ROOT, _free_port, _wait_healthy
+from ui.site_frame import UNCAUGHT_ERROR
+
+
+def test_the_text_translated_is_the_one_streamlit_shows():
+    """A Streamlit upgrade that rewords it would bring the English back: this says so."""
+    assert UNCAUGHT_ERROR == st_exception._GENERIC_UNCAUGHT_EXCEPTION_TEXT
+
+
+@pytest.fixture(scope="module")
+def fault_url(run_dir):
+    port = _free_port()
+    with open(run_dir / "fault-app.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "tests/browser/fault_app.py", "--server.address", "127.0.0.1",
+             "--server.port", str(port), "--server.headless", "true"],
+            cwd=ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, proc)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+def test_a_fault_in_a_step_is_told_in_chinese_with_the_hotline(fault_url, phone, artifacts):
+    from portal.settings import get_settings
+
+    phone.goto(fault_url)
+    phone.get_by_role("button", name="继续").wait_for(timeout=30_000)
+    phone.get_by_role("button", name="继续").click()
+    message = phone.get_by_text("抱歉，系统出现故障，刚才的操作没有完成")
+    message.wait_for(timeout=20_000)
+    phone.screenshot(path=str(artifacts / "fault-message-phone.png"))
+    text = phone.locator('[data-testid="stMain"]').inner_text()
+    assert get_settings().bureau_phone in text
+    assert "This app has encountered an error" not in text
+    assert not phone.get_by_text("Ask Google").is_visible() and not phone.get_by_text("Ask ChatGPT").is_visible()
