@@ -138,7 +138,27 @@ _SCRIPT = """
       }
     }).observe(doc.body, {subtree: true, childList: true, characterData: true, attributes: true,
                           attributeFilter: ['aria-label']});
-    // An error summary link focuses its field: the first input after the field's anchor.
+    // The box a field's anchor (ui.prefile_ui.anchor) stands for: the first one after it that can
+    // take the focus. Focused and brought into view, centred, or at the top clear of the fixed header
+    // (`top`); `buttons`: any button counts, not only a secondary one (an add-a-file button).
+    window.__portalFocusAfter = function (id, top, buttons) {
+      const mark = doc.getElementById(id);
+      if (!mark) return false;
+      const boxes = doc.querySelectorAll('input:not([type=hidden]), textarea, [role=combobox], '
+                                         + (buttons ? 'button' : 'button[data-testid="stBaseButton-secondary"]'));
+      const row = mark.closest('[data-testid="stElementContainer"]') || mark;
+      row.style.scrollMarginTop = '4.5rem';
+      for (const box of boxes) {
+        if ((mark.compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING) && !box.disabled
+            && box.getClientRects().length) {
+          if (top) row.scrollIntoView({block: 'start'}); else box.scrollIntoView({block: 'center'});
+          box.focus({preventScroll: true}); return true;
+        }
+      }
+      row.scrollIntoView({block: 'start'});
+      return true;
+    };
+    // An error summary link focuses its field.
     doc.addEventListener('click', function (ev) {
       const a = ev.target.closest && ev.target.closest('a[href^="#field-"]');
       if (!a) return;
@@ -146,17 +166,7 @@ _SCRIPT = """
       if (!anchor) return;
       ev.preventDefault();
       const id = a.getAttribute('href').slice(1);
-      const focusField = function () {
-        const mark = doc.getElementById(id);
-        if (!mark) return;
-        const inputs = doc.querySelectorAll('input:not([type=hidden]), textarea, [role=combobox], button[data-testid="stBaseButton-secondary"]');
-        for (const el of inputs) {
-          if (mark.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) {
-            el.scrollIntoView({block: 'center'}); el.focus({preventScroll: true}); return;
-          }
-        }
-        mark.scrollIntoView({block: 'start'});
-      };
+      const focusField = function () { window.__portalFocusAfter(id, false, false); };
       focusField();
       /* a run still drawing the step may redraw the field and drop its focus (to the page's body, or
          to the summary's own retry): put it back, never taking it from anywhere else */
@@ -416,19 +426,8 @@ def focus_once(element_id: str, token: object, *, scroll: bool = True, take: boo
 _FIELD_SCRIPT = """
 <script>
 (function () {
-  const go = function () {
-    const mark = document.getElementById(%(target)s);
-    if (!mark) return false;
-    const row = mark.closest('[data-testid="stElementContainer"]') || mark;
-    row.style.scrollMarginTop = '4.5rem';   /* clear of the fixed header */
-    row.scrollIntoView({block: 'start'});
-    const boxes = document.querySelectorAll('input:not([type="hidden"]), textarea, [role="combobox"], button');
-    for (const box of boxes) {
-      if ((mark.compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING) && !box.disabled
-          && box.getClientRects().length) { box.focus({preventScroll: true}); break; }
-    }
-    return true;
-  };
+  /* the frame script's __portalFocusAfter: the field's row at the top, its first box focused */
+  const go = function () { return window.__portalFocusAfter && window.__portalFocusAfter(%(target)s, true, true); };
   setTimeout(function () { if (!go()) setTimeout(go, 500); }, 700);
 })(); /* %(n)s */
 </script>
