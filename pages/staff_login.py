@@ -28,6 +28,7 @@ if actor is not None:
     st.caption("长时间不操作会自动退出登录。离开电脑前请先点击“退出登录”。")
     if st.button("退出登录", type="primary", key="logout"):
         sign_out()
+        st.session_state["staff_signed_out"] = True
         st.rerun()
     st.stop()
 
@@ -36,6 +37,8 @@ if oidc_configured() and st.user.is_logged_in:
     st.warning("您已通过统一身份认证登录，但没有分配本系统的角色。请联系管理员。")
     if st.button("退出统一身份认证", key="oidc-logout"):
         st.logout()
+if st.session_state.pop("staff_signed_out", False):
+    st.success("您已退出登录。")
 if st.session_state.pop("staff_expired", False):
     st.info("您已较长时间未操作，为安全起见已自动退出，请重新登录。同一账号重新登录后，会恢复您刚才填写的文字。")
 if wanted:

@@ -297,7 +297,9 @@ def header(actor: Actor | None = None) -> None:
                 st.markdown("**工作台**")
                 for path, label in links:
                     st.page_link(path, label=label)
-            st.page_link("pages/staff_login.py", label="退出登录" if actor is not None else "工作人员登录")
+            # signed in, the login page is the 工作台 (its 退出登录 button signs out): a link called
+            # 退出登录 that does not sign out would leave a clerk signed in who thinks otherwise
+            st.page_link("pages/staff_login.py", label="工作台" if actor is not None else "工作人员登录")
 
 
 def footer() -> None:

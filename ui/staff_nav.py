@@ -48,7 +48,7 @@ def staff_pages(actor: Actor | None) -> list[st.Page]:
     for script, title, icon, url_path, _roles in STAFF_PAGES:
         if script in allowed:
             if script == "pages/staff_login.py" and actor is not None:
-                title = "退出登录"
+                title = "工作台"   # the page itself; its 退出登录 button signs out
             pages.append(st.Page(script, title=title, icon=icon, url_path=url_path))
         else:
             pages.append(st.Page(_to_login(script), title=title, icon=icon, url_path=url_path,

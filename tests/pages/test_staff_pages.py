@@ -85,6 +85,9 @@ def test_login_and_logout_through_the_page(app_page):
     assert f"您已登录：{name}" in page_text(at)
     at.button(key="logout").click().run()
     assert "工作人员登录" in page_text(at) and "staff_token" not in at.session_state
+    assert "您已退出登录。" in page_text(at)
+    at.run()
+    assert "您已退出登录。" not in page_text(at), "said once"
     with Session(engine) as s:
         actions = [e.action for e in s.exec(select(AuditEntry).where(AuditEntry.target == name))]
         failed = s.exec(select(AuditEntry).where(AuditEntry.target == failed_name_tag(name))).all()
@@ -301,7 +304,7 @@ def test_no_password_box_is_ever_kept_across_an_expiry():
 
 def test_signed_in_staff_find_their_pages_on_the_workbench_and_in_the_phone_menu(app_page):
     """On a phone the sidebar is a small » away: 工作台 lists the pages the account may open, and so
-    does the ☰ 菜单 (after the public pages, with 退出登录 for 工作人员登录); a visitor's menu has none."""
+    does the ☰ 菜单 (after the public pages, with 工作台 for 工作人员登录); a visitor's menu has none."""
     def links(at) -> list[str]:
         return [e.proto.label for e in at.get("page_link")]
 
@@ -311,7 +314,9 @@ def test_signed_in_staff_find_their_pages_on_the_workbench_and_in_the_phone_menu
     for title in ("典型案例管理", "接访日程管理", "预登记办理", "数据看板"):
         assert shown.count(title) == 2, (title, shown)          # the 工作台 page and the menu
     assert "账号管理" not in shown and "常见问题库" not in shown and "操作日志" not in shown
-    assert "退出登录" in shown and "工作人员登录" not in shown
+    # the 工作台 page (its 退出登录 button signs out), by its own name: a link called 退出登录 that
+    # did not sign out left a clerk signed in who thought otherwise
+    assert "工作台" in shown and "退出登录" not in shown and "工作人员登录" not in shown
     assert "您可以使用：" in page_text(at)
 
     visitor = links(app_page("pages/home.py"))
