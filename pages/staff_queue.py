@@ -13,6 +13,7 @@ from ui import queue_actions, queue_view
 from ui.accessibility import LARGE
 from ui.auth import require_page
 from ui.picker import live_label_selectbox
+from ui.site_frame import success_in_view
 
 actor = require_page(HANDLER)
 S = st.session_state
@@ -20,8 +21,8 @@ ALL = "全部"
 DEADLINES = {ALL: None, "已超期": -1, "3天内到期（含已超期）": 3, "7天内到期（含已超期）": 7}
 st.title("预登记办理")
 
-if flash := S.pop(queue_view.FLASH, None):
-    st.success(flash)
+if flash := S.pop(queue_view.FLASH, None):   # the action was a screen or two below: brought into view
+    success_in_view(flash, key="q-flash-shown")
 
 with session_scope() as session:
     known_districts = svc.districts(session=session, actor=actor)
@@ -61,11 +62,11 @@ else:
         frame = pd.DataFrame(table).style.apply(lambda row: [styled[row.name]] * len(row), axis=1)
     except ImportError:  # pandas ships with streamlit; the words carry the meaning anyway
         frame = table
-    if S.get(LARGE):   # 大字号: a page table, whose text the page's size sets (the grid draws its own)
-        with st.container(key="q-table-large"):   # each cell on one line; the table scrolls sideways
-            st.html("<style>.st-key-q-table-large [data-testid='stTable'] > div {overflow-x:auto;}"
-                    ".st-key-q-table-large :is(th, td, th *, td *) {white-space:nowrap !important;"
-                    " word-break:keep-all !important; overflow-wrap:normal !important;}</style>")
+    if S.get(LARGE):   # 大字号: a page table, whose text the page's size sets (the grid draws its own);
+        # one card per 件 on a phone (ui.site_frame's stack-table), words kept whole on a wide screen
+        with st.container(key="stack-table-queue"):
+            st.html("<style>.st-key-stack-table-queue :is(th, td, th *, td *) {word-break:keep-all !important;}"
+                    "</style>")
             st.table(frame, hide_index=True)
     else:              # no unaudited download: .streamlit/config.toml sets client.disableDataExport
         st.dataframe(frame, hide_index=True, width="stretch", key="q-table")

@@ -167,6 +167,8 @@ def test_each_transition_through_the_page_reaches_the_citizen(app_page):
     at.text_area(key=f"reply-request_more-{pid}").input("请补充物业合同复印件，寄至区信访局。")
     at.button(key=f"do-request_more-{pid}").click().run()
     assert "现在的状态是“需补充材料”" in page_text(at)
+    # the panel was a screen or two below the message: the page is brought to it (audit 27, M2)
+    assert any('".st-key-q-flash-shown"' in el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
     assert citizen_sees(made).history[-1].reply == "请补充物业合同复印件，寄至区信访局。"
     assert act_buttons(at) == {"register", "reject"}
 
