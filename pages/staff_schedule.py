@@ -60,8 +60,14 @@ with session_scope(get_engine()) as db:
     rows = announced(session=db, since=beijing_today())
 if not rows:
     st.write("暂无已公布的接访安排。")
+# the entry just saved (or refused) stays open with its message: drawn keyless, the entries took the
+# place of whatever the add form showed above them, and a message above or gone closed them all
+opened = st.session_state.get("sched-open")
 for row in rows:
-    with st.expander(f"{row.day.isoformat()} {row.start_time} {row.leader}"):
+    with st.expander(f"{row.day.isoformat()} {row.start_time} {row.leader}", expanded=row.id == opened,
+                     key=f"sched-row-{row.id}"):
+        if (shown := st.session_state.get("sched-result")) and shown[0] == row.id:
+            (st.success if shown[1] else show_errors)(shown[2])
         data = session_form(f"edit-{row.id}", SessionData(leader=row.leader, day=row.day, start_time=row.start_time,
                                                           end_time=row.end_time, place=row.place,
                                                           topics=row.topics))
@@ -69,9 +75,14 @@ for row in rows:
             try:
                 with session_scope(get_engine()) as db:
                     update_session(session=db, actor=actor, session_id=row.id, data=data)
-                st.success("已保存。")
-            except (ScheduleInvalid, SessionNotFound) as problem:
-                show_errors(problem.errors) if isinstance(problem, ScheduleInvalid) else st.error(str(problem))
+                result = (row.id, True, "已保存。")
+            except ScheduleInvalid as invalid:
+                result = (row.id, False, invalid.errors)
+            except SessionNotFound as gone:
+                result = (row.id, False, [])
+                st.error(str(gone))
+            st.session_state["sched-open"], st.session_state["sched-result"] = row.id, result
+            st.rerun()
         if st.button("删除这场接访", key=f"delete-{row.id}"):
             try:
                 with session_scope(get_engine()) as db:
@@ -80,3 +91,4 @@ for row in rows:
                 st.rerun()
             except SessionNotFound as gone:
                 st.error(str(gone))
+st.session_state.pop("sched-result", None)   # said once

@@ -78,6 +78,35 @@ def test_editor_sees_field_errors_in_plain_words(staff_page):
     assert "接访领导：请填写接访领导。" in message and "地点：请填写接访地点。" in message
 
 
+def test_an_entry_saved_after_a_refused_add_stays_open_with_its_message(staff_page):
+    """A refused 添加 above the entries, then an entry's 保存 (refused, then accepted): the entry
+    stays open and says what happened. All of them used to fold shut, the message inside."""
+    import uuid
+
+    leader = f"市司法局分管负责同志{uuid.uuid4().hex[:4]}"
+    at = staff_page(Actor("bianji", frozenset({EDITOR})))
+    at.text_input[0].input(leader)
+    at.date_input[0].set_value(beijing_today() + dt.timedelta(days=5))
+    at.text_input[1].input("市信访局来访接待大厅三号接待室")
+    at.button[0].click().run()                             # one entry to edit
+    at.text_input[0].input("")                             # the add form again, without a leader:
+    at.button[0].click().run()                             # refused, above the entries
+    assert "请修改以下问题后再保存" in page_text(at)
+
+    def entry():
+        [found] = [e for e in at.expander if leader in e.label]
+        return found
+
+    def save_with_end(end: dt.time):
+        entry().time_input[1].set_value(end)               # a form: sent with its 保存
+        [b for b in entry().button if b.label == "保存"][0].click().run()
+
+    save_with_end(dt.time(8))                              # before the start: refused
+    assert entry().proto.expanded and "结束时间要晚于开始时间" in " ".join(el.value for el in entry().error)
+    save_with_end(dt.time(17))
+    assert entry().proto.expanded and [el.value for el in entry().success] == ["已保存。"]
+
+
 @pytest.mark.parametrize("state, large, contrast", [
     ({}, False, False), ({LARGE: True, CONTRAST: True}, True, True), ({CONTRAST: True}, False, True)])
 def test_large_text_and_high_contrast_follow_the_session(app_page, state, large, contrast):
