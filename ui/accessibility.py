@@ -26,8 +26,14 @@ html {font-size:125% !important;}
 # A switch, a radio and a tick box hide their input (1 px, clipped) and draw a box beside the label:
 # the focus ring goes on the label, and the box of one not chosen has an edge the eye finds (Streamlit
 # draws it at 20 % grey, 1.5:1 on white; #595959 is 7:1, a switch's track #6b6b6b under a white knob 5:1).
+# where the focus ring goes when Streamlit's focused element is hidden or clipped: a switch's or a
+# choice's label, and the whole frame of a text box, a select box or a date box (the ring on the
+# inner input showed as a thin line by the ▾)
 CHOICE_FOCUS = ('.stApp [data-testid="stCheckbox"] label:has(input:focus-visible), '
-                '.stApp [data-testid="stRadioOption"]:has(input:focus-visible)')
+                '.stApp [data-testid="stRadioOption"]:has(input:focus-visible), '
+                '.stApp :is([data-testid="stSelectbox"], [data-testid="stMultiSelect"]) > div:has(input:focus-visible), '
+                '.stApp [data-testid="stTextInputRootElement"]:has(input:focus-visible), '
+                '.stApp [data-testid="stTextAreaRootElement"]:has(textarea:focus-visible)')
 CHOICE_CSS = CHOICE_FOCUS + """ {outline:3px solid #1a56db !important; outline-offset:2px !important;
   border-radius:0.3rem;}
 .stApp [data-testid="stCheckbox"] label:has(input:not([role="switch"]):not(:checked)) > span + div,

@@ -212,3 +212,21 @@ def test_high_contrast_draws_a_laws_text_and_notes_solid_black(portal_url, phone
     _open(phone, f"{portal_url}/laws?law=xinfang-gongzuo-tiaoli-2022&a11y=contrast", "信访工作条例")
     phone.screenshot(path=str(artifacts / "phone-law-contrast.png"))
     assert phone.evaluate(FADED_TEXT) == []
+
+
+FIELD_RING = """el => { const box = el.closest('[data-testid="stTextInputRootElement"]')
+    || el.parentElement.parentElement; const cs = getComputedStyle(box);
+    return [cs.outlineStyle, parseFloat(cs.outlineWidth)]; }"""
+
+
+def test_a_focused_select_or_text_box_is_ringed_whole(portal_url, page):
+    """The ring on the focused input was clipped by its frame: a select box showed only a thin line
+    by its ▾ (典型案例's 按类别查看, 法规库's 目录), a text box a bar at its right edge."""
+    _open(page, f"{portal_url}/cases", "按类别查看")
+    select = page.get_by_role("combobox", name="按类别查看")
+    select.focus()
+    assert select.evaluate(FIELD_RING) == ["solid", 3.0]
+    _open(page, f"{portal_url}/lookup", "查询码")
+    box = page.get_by_role("textbox", name="查询码（10位，可以带横线）")
+    box.focus()
+    assert box.evaluate(FIELD_RING) == ["solid", 3.0]
