@@ -18,7 +18,7 @@ from portal.prefiling.states import REJECTED, WITHDRAWN, IllegalTransition, Tran
 from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text
 from ui.prefile_ui import client_info
-from ui.site_frame import office
+from ui.site_frame import office, success_in_view
 
 S = st.session_state
 STAFF_ACTED = "工作人员刚刚处理了这份预登记，您这次的操作没有执行。"
@@ -69,9 +69,13 @@ def on_lookup() -> None:
 def on_withdraw() -> None:
     if not S.get("lk_confirm_withdraw"):
         S.lk_withdraw_error = "请先勾选“我确定要撤回这份预登记”。"
+        S.lk_withdraw_open = True    # and it stays open once the box is ticked (it folded shut)
         return
     S.lk_withdraw_error = ""
     _call(svc.withdraw)
+    view = S.get("lk_view")
+    if not S.lk_action_error and view is not None and view.state == WITHDRAWN:
+        S.lk_notice = "您已撤回这份预登记，工作人员不再处理。如需再反映，请重新提交。"
 
 
 def on_rate() -> None:
@@ -83,16 +87,25 @@ def on_supplement() -> None:
     S.lk_supp_error = ""
     gen = S.get("lk_supp_gen", 0)
     uploads = [(f.name, f.getvalue()) for f in S.get(f"lk_supp_files_{gen}") or []]
+    # staff asked for material: a note alone is sent only when the citizen says so (a file the
+    # browser refused, .txt or too large, never reaches the server: it looked sent, and was not)
+    if not uploads and not S.get("lk_supp_note_only"):
+        S.lk_supp_error = ("没有可以上传的文件：请选择 JPG、PNG 图片或 PDF（标为错误的文件不会上传，请删除后另选）。"
+                           "如果不上传文件、只提交补充说明，请勾选“不上传文件，只提交说明”。")
+        return
     _call(supplements.send, uploads=uploads, note=S.get("lk_supp_note") or "")
     view = S.get("lk_view")
     if not S.lk_supp_error and not S.lk_action_error and view is not None and not view.can_supplement:
         S.lk_supp_gen = gen + 1          # a fresh, empty uploader
         S.lk_supp_note = ""
-        S.lk_notice = "补充材料已提交，工作人员将继续审核。您可以在下面的“已提交的材料”中看到。"
+        S.lk_supp_note_only = False
+        S.lk_notice = ("补充材料已提交，工作人员将继续审核。" +
+                       (f"您上传的{len(uploads)}个文件列在下面的“已提交的材料”中。" if uploads else "您的说明已送达。"))
 
 
 def on_leave() -> None:
-    for key in ("lk_creds", "lk_view", "lk_error", "lk_action_error", "lk_supp_error", "lk_notice"):
+    for key in ("lk_creds", "lk_view", "lk_error", "lk_action_error", "lk_supp_error", "lk_notice",
+                "lk_notice_seen", "lk_withdraw_open"):
         S.pop(key, None)
 
 
@@ -166,6 +179,7 @@ def _supplement(view: svc.StatusView) -> None:
                          key=f"lk_supp_files_{gen}", max_upload_size=5)
         st.text_area(f"补充说明（选填，最多{supplements.NOTE_LIMIT}字）", key="lk_supp_note",
                      max_chars=supplements.NOTE_LIMIT)
+        st.checkbox("不上传文件，只提交说明", key="lk_supp_note_only")
         if S.get("lk_supp_error"):
             st.error(S.lk_supp_error)
         st.form_submit_button("提交补充材料", type="primary", on_click=on_supplement)
@@ -176,7 +190,8 @@ def _actions(view: svc.StatusView) -> None:
         st.error(S.lk_action_error)
     if view.can_withdraw:
         unticked = S.pop("lk_withdraw_error", "")
-        with st.expander("撤回这份预登记", expanded=bool(unticked)):   # stays open on a missing tick
+        # open on a missing tick, and still open once the box is ticked
+        with st.expander("撤回这份预登记", expanded=bool(S.get("lk_withdraw_open")), key="lk-withdraw-box"):
             st.write("撤回后工作人员不再处理这份预登记。如需再反映，请重新提交。")
             if unticked:
                 st.error(unticked)
@@ -207,8 +222,12 @@ def show(view: svc.StatusView) -> None:
         facts += [("不予登记的理由", view.reject_reason), ("应当通过的途径", view.reject_channel)]
     for label, value in facts:
         st.markdown(f"**{markdown_escape(label)}**：{markdown_escape(value)}")
-    if S.get("lk_notice"):
-        st.success(S.lk_notice)
+    if notice := S.get("lk_notice"):   # the button was a screen or two below: brought into view once
+        if S.get("lk_notice_seen") != notice:
+            S.lk_notice_seen = notice
+            success_in_view(notice, key="lk-notice")
+        else:
+            st.success(notice)
     _history(view)      # the replies first, then what the citizen can do about them
     if view.can_supplement:
         _supplement(view)

@@ -177,6 +177,38 @@ def test_requested_material_is_sent_from_the_lookup_page(open_lookup):
     assert "照片是11月30日拍的" in text   # the note is in the history, as the citizen wrote it
 
 
+def test_no_file_is_not_sent_as_material_unless_the_citizen_says_a_note_alone_is_meant(open_lookup):
+    """A file the browser refused (.txt, too large) never reaches the server: 提交补充材料 went
+    through with the note alone, the upload box was gone, and the message pointed to files that
+    were not there (audit 27, citizen M1)."""
+    made = stored()
+    with Session(get_engine()) as s:
+        staff.request_more(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="请补充漏水处的照片。")
+    at = ask(open_lookup(), made.code, made.secret)
+    at.text_area(key="lk_supp_note").input("照片明天补。")
+    text = page_text(click(at, "提交补充材料"))
+    assert "没有可以上传的文件" in text and "当前状态：需补充材料" in text
+    assert at.text_area(key="lk_supp_note").value == "照片明天补。"
+    at.checkbox(key="lk_supp_note_only").check()
+    text = page_text(click(at, "提交补充材料"))
+    assert "补充材料已提交" in text and "您的说明已送达" in text and "已提交的材料" not in text
+    assert "当前状态：已提交" in text
+    # the notice is brought into view once (the button was a screen or two below it)
+    assert any('".st-key-lk-notice"' in el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
+
+
+def test_the_withdraw_box_stays_open_once_the_missing_tick_is_given(open_lookup):
+    at = open_lookup()
+    made = stored()
+    ask(at, made.code, made.secret)
+    click(at, "撤回预登记")
+    at.checkbox(key="lk_confirm_withdraw").check().run()
+    [box] = [e for e in at.expander if e.label == "撤回这份预登记"]
+    assert box.proto.expanded, "it folded shut, its button with it (audit 27, citizen M3)"
+    text = page_text(click(at, "撤回预登记"))
+    assert "当前状态：已撤回" in text and "您已撤回这份预登记" in text
+
+
 def test_a_last_day_on_a_rest_day_is_moved_and_the_page_says_so(open_lookup):
     """The period's nominal last day is the next rest day (a Saturday, say): the page counts to the
     working day after and names both days (民法典 第二百零三条)."""
