@@ -13,10 +13,10 @@ from portal.prefiling import codes, supplements
 from portal.prefiling import lookup as svc
 from portal.prefiling.codes import grouped
 from portal.prefiling.ratelimit import RateLimited
-from portal.prefiling.receipt import HOLIDAY_NOTE, date_text, make_receipt
+from portal.prefiling.receipt import HOLIDAY_NOTE, date_text
 from portal.prefiling.states import REJECTED, WITHDRAWN, IllegalTransition, TransitionTaken
 from portal.text.escape import html_escape, markdown_escape
-from portal.timeutil import beijing_text
+from portal.timeutil import beijing_text, beijing_today
 from ui.prefile_ui import client_info
 from ui.site_frame import office, success_in_view
 
@@ -240,7 +240,6 @@ def show(view: svc.StatusView) -> None:
 
 def _receipt_again(view: svc.StatusView) -> None:
     """The receipt once more (without the 查询密码, which is never stored in readable form)."""
-    receipt = make_receipt(code=view.code, secret=None, submitted=view.received_date, category=view.category,
-                           district=view.district, office=office())
+    receipt = svc.receipt_again(view, office=office(), today=beijing_today())
     st.download_button("再次下载回执（可打印的网页）", receipt.html(), file_name=f"回执-{view.code}.html",
                        mime="text/html", key="lk_receipt", icon=":material/download:")

@@ -7,7 +7,7 @@ the throttle for the session and the client address.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -18,18 +18,21 @@ from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.fields import FieldError, check_text, clean
 from portal.prefiling.models import Prefiling, PrefilingAttachment, PrefilingEvent
 from portal.prefiling.ratelimit import CODE_FAIL, LOOKUP_FAIL, ClientInfo
-from portal.prefiling.receipt import ClockLine, clock_lines, clock_of
+from portal.prefiling.receipt import ClockLine, Receipt, clock_lines, clock_of, make_receipt
 from portal.prefiling.states import (
     ACTION_NAMES,
     CITIZEN,
     CLOSED,
     RATED_EXPLAINED,
+    REJECTED,
     RUNNING,
     STATE_EXPLAINED,
+    WITHDRAWN,
     TransitionTaken,
     allowed,
     apply_transition,
 )
+from portal.site import Office
 from portal.timeutil import beijing_today, utcnow
 
 NEUTRAL = "查询码或查询密码不正确，请核对后重新输入。"
@@ -118,6 +121,16 @@ def status_view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
         materials=tuple(Material(i, a.kind, a.size, a.added_at) for i, a in enumerate(atts, start=1)),
         can_supplement=allowed(p.state, "supplement"),
         moved_due=(nominal, real) if running and real != nominal else None)
+
+
+def receipt_again(view: StatusView, *, office: Office | None, today: dt.date) -> Receipt:
+    """The receipt downloaded again from 进度查询 (without the 查询密码, never stored readable): the
+    state and 信访件编号 as of `today`, and the periods as the page counts them now."""
+    receipt = make_receipt(code=view.code, secret=None, submitted=view.received_date, category=view.category,
+                           district=view.district, office=office)
+    over = f"这份预登记{view.state}，不再计算办理期限。" if view.state in (REJECTED, WITHDRAWN) else ""
+    return replace(receipt, lines=view.clock, as_of=today, state=view.state,
+                   official_number=view.official_number, periods_over=over)
 
 
 def find_prefiling(session: Session, code: str, secret: str, client: ClientInfo, cipher: Cipher) -> Prefiling:

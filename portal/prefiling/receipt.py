@@ -110,12 +110,22 @@ class Receipt:
     lines: list[ClockLine]
     office: Office | None = None
     summary: str = ""      # the 诉求, shortened
-
+    # downloaded again from 进度查询: the state and 信访件编号 as of that day, and the periods
+    # counted from what has happened (not the submission day's estimates, which grow stale: a
+    # 复查 deadline estimated at 2027-04-21 when the reply came on 2026-12-05 and it is 2027-01-04)
+    as_of: dt.date | None = None
+    state: str = ""
+    official_number: str = ""
+    periods_over: str = ""   # no periods any more (不予登记, 已撤回): said instead of them
     def _facts(self) -> list[tuple[str, str]]:
         out = [("查询码", grouped(self.code))]
         if self.secret:
             out.append(("查询密码", f"{self.secret}（请妥善保管，不要告诉他人）"))
         out += [("提交日期", date_text(self.submitted)), ("类别", self.category), ("问题属地", self.district)]
+        if self.as_of is not None:
+            out.append(("办理状态", f"{self.state}（截至 {date_text(self.as_of)}）"))
+        if self.official_number:
+            out.append(("信访件编号", self.official_number))
         if self.summary:
             out.append(("诉求（摘要）", self.summary))
         return out
@@ -127,14 +137,18 @@ class Receipt:
         return [("受理机关", o.full_name), ("来访接待电话", o.phone), ("地址", o.city + o.address),
                 ("接待时间", o.hours_text)]
 
+    def _periods_heading(self) -> str:
+        when = f"，按截至 {date_text(self.as_of)} 的办理情况计算" if self.as_of is not None else ""
+        return f"法定期限（《信访工作条例》{when}）"
+
     def text(self) -> str:
         title = f"{self.office.full_name} " if self.office else ""
         out = [f"{title}网上信访预登记回执", "", "本回执证明您已提交网上信访预登记（不是正式受理通知）。", ""]
         out += [f"{k}：{v}" for k, v in self._facts()]
         out += ["", "接下来会怎样："]
         out += [f"{i}. {step}" for i, step in enumerate(NEXT_STEPS, 1)]
-        out += ["", "法定期限（《信访工作条例》）："]
-        out += [f"· {line.name}：{line.text}" for line in self.lines]
+        out += ["", self._periods_heading() + "："]
+        out += [self.periods_over] if self.periods_over else [f"· {line.name}：{line.text}" for line in self.lines]
         out += ["", HOLIDAY_NOTE]
         if self.office:
             out += ["", "联系我们："] + [f"{k}：{v}" for k, v in self._contacts()]
@@ -151,7 +165,9 @@ class Receipt:
 
         bureau = e(self.office.full_name) if self.office else ""
         steps = "".join(f"<li>{e(s)}</li>" for s in NEXT_STEPS)
-        periods = "".join(f"<li><strong>{e(line.name)}</strong>：{e(line.text)}</li>" for line in self.lines)
+        periods = (f"<p>{e(self.periods_over)}</p>" if self.periods_over else
+                   "<ul>" + "".join(f"<li><strong>{e(line.name)}</strong>：{e(line.text)}</li>" for line in self.lines)
+                   + "</ul>")
         contacts = f"<h2>联系我们</h2>{dl(self._contacts())}" if self.office else ""
         return ("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -159,7 +175,7 @@ class Receipt:
                 f"<header><p class=\"bureau\">{bureau}</p><h1>网上信访预登记回执</h1></header>"
                 "<p class=\"note\">本回执证明您已提交网上信访预登记（不是正式受理通知）。</p>"
                 f"{dl(self._facts())}<h2>接下来会怎样</h2><ol>{steps}</ol>"
-                f"<h2>法定期限（《信访工作条例》）</h2><ul>{periods}</ul><p class=\"small\">{e(HOLIDAY_NOTE)}</p>"
+                f"<h2>{e(self._periods_heading())}</h2>{periods}<p class=\"small\">{e(HOLIDAY_NOTE)}</p>"
                 f"{contacts}</body></html>")
 
 

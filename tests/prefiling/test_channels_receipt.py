@@ -106,3 +106,47 @@ def test_receipt_to_keep_names_the_bureau_contacts_and_request_and_fits_a_phone(
     assert receipt.summary.endswith("……") and len(receipt.summary) <= 102
     text = receipt.text()
     assert text.startswith("示范市信访局 网上信访预登记回执") and "来访接待电话：12345" in text
+
+
+def test_a_receipt_downloaded_again_counts_the_periods_from_what_happened(db_engine):
+    """After 登记 and 办结 the first receipt's estimates are stale: 请求复查 counted as if every
+    period ran to its end (months later than the real deadline, 30 days from the written reply).
+    Downloaded again from 进度查询, the receipt gives the page's periods, the 信访件编号 and the
+    state as of that day (audit 27, citizen M4)."""
+    from sqlmodel import Session
+
+    from portal.identity import Actor
+    from portal.prefiling import lookup, staff
+    from portal.roles import HANDLER
+    from tests.prefiling.factories import client, make_prefiling
+
+    clerk = Actor("clerk", frozenset({HANDLER}))
+    today = dt.date(2026, 12, 5)
+    with Session(db_engine, expire_on_commit=False) as s:
+        made = make_prefiling(s)
+        staff.register(session=s, actor=clerk, prefiling_id=made.prefiling.id, official_number="示信2026-00123")
+        staff.close(session=s, actor=clerk, prefiling_id=made.prefiling.id, reply="已督促物业维修。")
+        view = lookup.lookup(session=s, code=made.code, secret=made.secret, client=client(), today=today)
+    first = make_receipt(code=view.code, secret=None, submitted=view.received_date, category=view.category,
+                         district=view.district)
+    again = lookup.receipt_again(view, office=None, today=today)
+    review = next(line for line in view.clock if line.name == "请求复查")
+    stale = next(line for line in first.lines if line.name == "请求复查")
+    assert review.due < stale.due, "the reply came: the real deadline is the earlier one"
+    for text in (again.html(), again.text()):
+        assert review.text in text and stale.text not in text
+        assert "示信2026-00123" in text and "已办结（截至 2026年12月5日）" in text
+        assert "按截至 2026年12月5日 的办理情况计算" in text
+
+
+def test_a_receipt_downloaded_again_after_withdrawal_counts_no_periods(db_engine):
+    from sqlmodel import Session
+
+    from portal.prefiling import lookup
+    from tests.prefiling.factories import client, make_prefiling
+
+    with Session(db_engine, expire_on_commit=False) as s:
+        made = make_prefiling(s)
+        view = lookup.withdraw(session=s, code=made.code, secret=made.secret, client=client())
+    text = lookup.receipt_again(view, office=None, today=dt.date(2026, 12, 5)).text()
+    assert "这份预登记已撤回，不再计算办理期限。" in text and "请求复查" not in text
