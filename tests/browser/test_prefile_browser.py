@@ -268,6 +268,7 @@ def test_a_double_click_on_the_first_continue_makes_one_draft(portal_url, phone)
     """须知与授权's 继续 clicked twice in quick succession: one draft, the one the page names. Both
     clicks' saves thought the draft new, and about one double click in three left a second,
     orphaned draft (measured 4 of 10 before the form reserved its draft's code)."""
+    from playwright.sync_api import expect
     from sqlmodel import Session, func, select
 
     from portal.prefiling.models import PrefilingDraft
@@ -280,8 +281,10 @@ def test_a_double_click_on_the_first_continue_makes_one_draft(portal_url, phone)
     for _ in range(4):
         phone.goto(f"{portal_url}/prefile")
         wait_for_app(phone, "须知与授权")
+        consent = phone.get_by_role("checkbox", name="我已阅读以上须知，同意按上述方式处理我的个人信息")
         phone.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息").click()
-        phone.wait_for_timeout(300)
+        expect(consent).to_be_checked(timeout=20_000)     # under load the tick can land late
+        phone.wait_for_timeout(1000)                       # and its rerun finish
         before = drafts()
         phone.get_by_role("button", name="继续").dblclick()
         wait_for_app(phone, "第 2 步，共 5 步")

@@ -49,3 +49,32 @@ def test_queue_on_a_phone(portal_url, phone, artifacts):
     wait_for_app(phone, "13812345678")
     phone.screenshot(path=str(artifacts / "queue-detail-phone.png"), full_page=True)
     assert_fits_phone(phone)
+
+
+def test_the_queue_in_large_text_is_one_card_per_filing_on_a_phone(portal_url, phone, artifacts):
+    """大字号 draws the list as a page table (the grid's canvas text does not grow); on a phone each
+    件 is a card with every column labelled, nothing cut off or scrolled sideways."""
+    name = f"h{uuid.uuid4().hex[:8]}"
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        make_user(s, name, HANDLER)
+        made = make_prefiling(s, district="长清区")
+    phone.goto(portal_url)
+    wait_for_app(phone, "我们能为您做什么")
+    sign_in(phone, portal_url, name)
+    phone.locator('[data-testid="stMain"]').get_by_role("link", name="预登记办理").click()
+    wait_for_app(phone, "按查询码查找")
+    phone.locator(".st-key-a11y-bar label").first.click()             # 大字号
+    phone.wait_for_function("() => document.querySelector('[role=switch]').checked", timeout=20_000)
+    filter_queue(phone, made.code, "共 1 件")
+    cell = phone.locator('[data-testid="stTable"] td', has_text="长清区")
+    cell.wait_for(state="visible", timeout=20_000)
+    card = phone.locator('[data-testid="stTable"] tbody tr').first
+    labels = card.locator("td").evaluate_all(
+        "tds => tds.map(td => [td.getAttribute('data-label'), getComputedStyle(td).display])")
+    assert [label for label, _ in labels] == ["期限", "查询码", "重复信访", "状态", "类别", "问题属地", "收到日期"], labels
+    assert all(display == "block" for _, display in labels), labels     # stacked: one line each
+    box = card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+    card.scroll_into_view_if_needed()
+    phone.screenshot(path=str(artifacts / "queue-large-phone.png"))
+    assert_fits_phone(phone)
