@@ -24,13 +24,19 @@ BAR_COLOUR = "#1f4e79"
 def pick_period(today: dt.date) -> Period | None:
     """The range picker (default: last month). None, with a message, while it is incomplete or wrong."""
     default = last_month(today)
+    # no max_value: a later day typed in was refused by the widget in English only (a red "!"),
+    # and the figures went on showing the old range; it is said here, and the range ends today
     picked = st.date_input("统计区间（北京时间，含首尾两日）", value=(default.start, default.end),
-                           max_value=today, format="YYYY-MM-DD", key="dash-range")
+                           format="YYYY-MM-DD", key="dash-range")
     if not isinstance(picked, tuple | list) or len(picked) != 2:
         st.info("请在日历中再点选结束日期。")
         return None
+    start, end = picked
+    if end > today:
+        st.warning(f"结束日期不能晚于今天：已按统计到今天（{today:%Y-%m-%d}）计算。")
+        end = today
     try:
-        return Period(picked[0], picked[1])
+        return Period(start, end)
     except RangeError as exc:
         st.error(str(exc))
         return None

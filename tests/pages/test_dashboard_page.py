@@ -114,6 +114,10 @@ def test_picking_another_range_and_the_reports_role(app_page, own_db):
     assert shown["本区间提交"] == "2 件"                    # C2, C3
     at.date_input(key="dash-range").set_value((TODAY.replace(month=11, day=30), TODAY.replace(month=11, day=2))).run()
     assert "开始日期不能晚于结束日期" in page_text(at) or not at.metric
+    # a day after today: said in Chinese, and counted to today (the widget refused it in English only)
+    at.date_input(key="dash-range").set_value((TODAY.replace(month=11, day=1), TODAY.replace(day=31))).run()
+    text = page_text(at)
+    assert "结束日期不能晚于今天" in text and f"统计区间：2026-11-01 至 {TODAY:%Y-%m-%d}" in text
 
 
 def test_the_queue_opens_at_the_linked_code(app_page, own_db):
