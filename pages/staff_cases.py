@@ -206,7 +206,7 @@ def save() -> None:
                                       expected_revision=case.revision if case else None,
                                       new=case is None),
             "已保存。" + ("已发布的案例修改后立即对公众生效。" if case and case.state == lifecycle.PUBLISHED else
-                          "草稿不会对公众显示，确认无误后请点击“发布”。"), slug,
+                          "草稿不会对公众显示，确认无误后请点击“发布此案例”。"), slug,
             after=lambda: BASE.pop(slug, None))   # the next run starts from the saved text
 
 

@@ -88,6 +88,10 @@ def validate_draft(draft: CaseDraft, *, library: Library) -> list[FieldError]:
             errors.append(FieldError("provisions", f"法规库中没有条文“{citation.id}”，请从法规库中选择。"))
         elif citation.id in seen:
             errors.append(FieldError("provisions", f"条文“{citation.id}”重复了。"))
+        elif not citation.reason.strip():   # published, it read "《…》第N条：" with nothing after it
+            provision = library.provision(citation.id)
+            errors.append(FieldError("provisions", f"请写明《{library.law_of(provision).title}》{provision.label}"
+                                                   "的适用理由（一句话）。"))
         if len(citation.reason) > MAX_REASON:
             errors.append(FieldError("provisions", f"适用理由不超过 {MAX_REASON} 个字。"))
         seen.add(citation.id)

@@ -164,6 +164,12 @@ def test_editor_writes_and_publishes_a_case_in_the_page(app_page, library):
     at.run()
     at.button(key="add-new").click().run()  # first article of the first law in the picker
     at.button(key="save-new").click().run()
+    # a basis without its reason read "《…》第N条：" and nothing after it on the public page
+    assert "的适用理由（一句话）" in page_text(at) and "已保存" not in page_text(at)
+    [reason] = [t for t in at.text_input if str(t.key).startswith("reason-new-")]
+    reason.input("信访工作条例的总则。")
+    at.run()
+    at.button(key="save-new").click().run()
     assert "已保存" in page_text(at), page_text(at)
     # 保存 is at the foot of the form: the page is brought to the message
     assert any('".st-key-cases-flash-shown"' in el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
