@@ -49,9 +49,11 @@ CONTRAST_CSS = """
 /* every grey helper text turns black */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *, [data-testid="InputInstructions"],
 [data-testid="InputInstructions"] *,
-.stApp small, .disclaimer, .site-sub, .step-progress, .stApp input::placeholder, .stApp textarea::placeholder,
-.stApp blockquote, .stApp blockquote *
+.stApp small, .disclaimer, .site-sub, .step-progress, .stApp blockquote, .stApp blockquote *
   {color:#000000 !important; opacity:1 !important;}
+/* a hint in an empty box is dark grey and slanted (7:1): drawn black, it read as text already typed */
+.stApp input::placeholder, .stApp textarea::placeholder
+  {color:#4d4d4d !important; opacity:1 !important; font-style:italic;}
 /* a law's 题注 (blockquote): Streamlit draws it faded, with a light grey rule */
 .stApp blockquote {border-left:4px solid #000000 !important;}
 .stApp a, .stApp a span {color:#00008b !important; text-decoration:underline !important; font-weight:700;}

@@ -236,6 +236,7 @@ def show(view: svc.StatusView) -> None:
     _clock(view)
     _receipt_again(view)
     st.button("结束查询", on_click=on_leave, key="lk_leave")
+    st.caption("在公共电脑或别人的手机上查询后，请点“结束查询”，以免后来的人看到这份预登记。")
 
 
 def _receipt_again(view: svc.StatusView) -> None:

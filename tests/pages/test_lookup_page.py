@@ -57,6 +57,7 @@ def test_right_code_and_secret_show_state_dates_and_clock(open_lookup):
     text = page_text(ask(at, codes.grouped(made.code), made.secret))
     assert "当前状态：已提交" in text and "受理告知" in text and f"距告知是否受理的法定期限还有 {days_left_today(15)} 天" in text
     assert "张秀兰" not in text and "13812345678" not in text  # no personal data on the lookup page
+    assert "在公共电脑或别人的手机上查询后，请点“结束查询”" in text   # it stays open until then
 
 
 @pytest.mark.parametrize("wrong", ["code", "secret"])
