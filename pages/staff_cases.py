@@ -20,7 +20,7 @@ from ui.auth import USER_SCOPED, require_page
 from ui.links import provision_link
 from ui.picker import live_label_selectbox
 from ui.resources import get_library
-from ui.site_frame import success_in_view
+from ui.site_frame import scroll_to, success_in_view
 
 actor = require_page(EDITOR)
 library = get_library()
@@ -41,8 +41,12 @@ saved = cases.draft_of(case) if case else CaseDraft("", CATEGORIES[0], "", "", "
 if flash := st.session_state.pop("cases-flash", None):
     success_in_view(flash, key="cases-flash-shown")
 failure: ValidationFailed | None = st.session_state.get(f"errors-{key}")
-if failure:
-    st.error("请修改以下问题后再保存：\n\n" + "\n".join(f"- {markdown_escape(e.message)}" for e in failure.errors))
+if failure:   # 保存 is at the foot of the form: the list of problems is brought into view, once
+    with st.container(key="cases-errors"):
+        st.error("请修改以下问题后再保存：\n\n" + "\n".join(f"- {markdown_escape(e.message)}" for e in failure.errors))
+    if st.session_state.get("cases-errors-shown") != id(failure):
+        st.session_state["cases-errors-shown"] = id(failure)
+        scroll_to(".st-key-cases-errors")
 
 
 # what was typed into each case, kept while another case is open: Streamlit forgets the values of

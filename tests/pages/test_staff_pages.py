@@ -157,6 +157,8 @@ def test_editor_writes_and_publishes_a_case_in_the_page(app_page, library):
         at.text_area(key=f"{name}-new").input(f"{name} 的内容，**加粗**。")
     at.button(key="save-new").click().run()
     assert "请至少选择一条法律依据" in page_text(at)  # inline + summary, nothing stored
+    # 保存 is at the foot of the form: the summary above is brought into view (audit 27, S-m5)
+    assert any('".st-key-cases-errors"' in el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
     at.text_input(key="title-new").input("页面里写的案例（改过）")   # a changed field clears stale errors
     at.run()
     assert "请至少选择一条法律依据" not in page_text(at) and "请修改以下问题" not in page_text(at)
