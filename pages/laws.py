@@ -59,7 +59,7 @@ LAW_CSS = """<style>
 .st-key-law-toc .toc-current {margin:0;font-size:1rem;}
 /* the box is an input and cannot wrap: a name cut off in it ends in … (the full name is beneath) */
 .st-key-law-toc input[role="combobox"] {text-overflow:ellipsis;}
-@media (min-width: 641px) { .st-key-law-toc .toc-current {display:none;} }
+/* shown at every width: after 下一章 it takes the keyboard focus (ringed), and names the chapter */
 </style>"""
 
 
@@ -162,14 +162,15 @@ def show_law() -> None:
             choice = st.selectbox("目录（按章阅读）", range(len(chapters)), format_func=chapter_name, key=part_key)
             # the box is a one-line text field: a long chapter name is cut off in it on a phone,
             # so there the name is also written out in full, where it wraps
-            st.markdown(f'<p class="toc-current">正在阅读：{html_escape(chapter_name(choice))}</p>',
+            st.markdown(f'<p class="toc-current" tabindex="-1">正在阅读：{html_escape(chapter_name(choice))}</p>',
                         unsafe_allow_html=True)
     else:
         choice = 0
     if st.session_state.pop("laws-to-top", False):   # the new chapter from its first line
-        # the keyboard goes with the view: to the 目录 box, which names the chapter now shown (focus
-        # stayed on 下一章 at the foot of the last chapter, off the screen)
-        scroll_to(".st-key-law-toc", focus=".st-key-law-toc input")
+        # the keyboard goes with the view: to the line under the 目录 that names the chapter now shown
+        # (focus stayed on 下一章 at the foot of the last chapter, off the screen). Not the 目录 box
+        # itself: a focused text field opens a phone's on-screen keyboard over the chapter
+        scroll_to(".st-key-law-toc", focus=".st-key-law-toc .toc-current")
     # only the chapter being read is rendered, from a cache keyed by the law's version
     st.markdown(part_html(law, choice, target_id=target.id if target else None), unsafe_allow_html=True)
     if len(chapters) > 1:   # read on without scrolling back up to the 目录
