@@ -94,10 +94,18 @@ def running_portal(log_path: Path):
     rerun when it is ready, under a test that is reading them."""
     subprocess.run([sys.executable, "-m", "portal.search", "build"], cwd=ROOT, env=dict(os.environ),
                    check=True, capture_output=True, timeout=600)
+    with running_streamlit(["-m", "ui.serve"], log_path) as url:
+        yield url
+
+
+@contextmanager
+def running_streamlit(command: list[str], log_path: Path):
+    """`python <command>` serving Streamlit on a free 127.0.0.1 port, from the project's root (its
+    .streamlit/config.toml applies); yield its URL once healthy, stop it after."""
     port = _free_port()
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "ui.serve", "--server.address", "127.0.0.1",
+            [sys.executable, *command, "--server.address", "127.0.0.1",
              "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"

@@ -3,14 +3,10 @@ not Streamlit's English "This app has encountered an error…" with links to ask
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 import streamlit.elements.exception as st_exception
 
-from tests.browser.conftest import ROOT, _free_port, _wait_healthy
+from tests.browser.conftest import running_streamlit
 from ui.site_frame import UNCAUGHT_ERROR
 
 
@@ -21,19 +17,8 @@ def test_the_text_translated_is_the_one_streamlit_shows():
 
 @pytest.fixture(scope="module")
 def fault_url(run_dir):
-    port = _free_port()
-    with open(run_dir / "fault-app.log", "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "tests/browser/fault_app.py", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--server.headless", "true"],
-            cwd=ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_healthy(url, proc)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+    with running_streamlit(["-m", "streamlit", "run", "tests/browser/fault_app.py"], run_dir / "fault-app.log") as url:
+        yield url
 
 
 def test_a_fault_in_a_step_is_told_in_chinese_with_the_hotline(fault_url, phone, artifacts):

@@ -34,10 +34,11 @@ def _colleague_saves(library, slug: str, **changes) -> None:
         s.commit()
 
 
-def _open(app_page, library):
+def open_case(app_page, library, title: str = "两人同时编辑的案例"):
+    """A new 草稿 case titled `title`, open in 典型案例管理 for a signed-in 编辑: (AppTest, slug)."""
     slug = f"ui-{uuid.uuid4().hex[:8]}"
     with Session(ready_engine()) as s:
-        make_case(s, library, slug, title="两人同时编辑的案例")
+        make_case(s, library, slug, title=title)
         s.commit()
     at = app_page("pages/staff_cases.py", session_state=signed_in_state(EDITOR))
     at.selectbox(key="cases-pick").set_value(slug).run()
@@ -45,7 +46,7 @@ def _open(app_page, library):
 
 
 def test_a_save_on_text_a_colleague_has_changed_since_is_refused_until_the_editor_chooses(app_page, library):
-    at, slug = _open(app_page, library)
+    at, slug = open_case(app_page, library)
     at.text_input(key=f"title-{slug}").input("我改的标题")
     at.run()
     _colleague_saves(library, slug, title="两人同时编辑的案例", facts="同事补充的案情。")
@@ -64,7 +65,7 @@ def test_a_save_on_text_a_colleague_has_changed_since_is_refused_until_the_edito
 
 
 def test_giving_up_ones_edits_shows_the_colleagues_text(app_page, library):
-    at, slug = _open(app_page, library)
+    at, slug = open_case(app_page, library)
     at.text_area(key=f"facts-{slug}").input("我写到一半的案情。")
     at.run()
     _colleague_saves(library, slug, title="同事改过的标题")
@@ -80,7 +81,7 @@ def test_giving_up_ones_edits_shows_the_colleagues_text(app_page, library):
 
 
 def test_an_editor_who_typed_nothing_sees_the_colleagues_text_without_a_warning(app_page, library):
-    at, slug = _open(app_page, library)
+    at, slug = open_case(app_page, library)
     _colleague_saves(library, slug, title="同事改过的标题")
     at.run()
     assert "修改并保存了这个案例" not in page_text(at)
@@ -88,7 +89,7 @@ def test_an_editor_who_typed_nothing_sees_the_colleagues_text_without_a_warning(
 
 
 def test_publishing_does_not_count_as_someone_elses_change(app_page, library):
-    at, slug = _open(app_page, library)
+    at, slug = open_case(app_page, library)
     at.text_input(key=f"title-{slug}").input("发布前改的标题")
     at.run()
     at.button(key=f"发布-{slug}").click().run()

@@ -189,14 +189,10 @@ def test_the_case_picker_names_the_new_state_right_after_publish_and_withdraw(ap
     (or after another editor's) sends the new label, the picker goes on saying the old state, and
     the next click sends that old label back and lands the editor on ＋ 新建案例."""
     from portal.cases import service
-    from tests.cases.factories import EDITOR_ACTOR, make_case
+    from tests.cases.factories import EDITOR_ACTOR
+    from tests.pages.test_case_conflict_page import open_case
 
-    slug = f"ui-{uuid.uuid4().hex[:8]}"
-    with Session(ready_engine()) as s:
-        make_case(s, library, slug, title="标签跟上状态的案例")
-        s.commit()
-    at = app_page("pages/staff_cases.py", session_state=signed_in_state(EDITOR))
-    at.selectbox(key="cases-pick").set_value(slug).run()
+    at, slug = open_case(app_page, library, "标签跟上状态的案例")
     assert "标签跟上状态的案例（草稿）" in at.selectbox(key="cases-pick").options
 
     def shown_label() -> str | None:
