@@ -17,7 +17,7 @@ from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text
 from ui import overtaken as edits
 from ui.auth import USER_SCOPED, require_page
-from ui.links import provision_link
+from ui.links import provision_link, provision_title
 from ui.picker import live_label_selectbox
 from ui.resources import get_library
 from ui.site_frame import scroll_to, success_in_view
@@ -137,13 +137,15 @@ with edit_tab:
     st.subheader("法律依据")
     inline("provisions")
     for i, citation in enumerate(citations):
-        cols = st.columns([5, 1])
-        cols[0].markdown(f"{provision_link(citation['id'], library)}")
-        citation["reason"] = cols[0].text_input("适用理由（一句话）", value=citation["reason"],
-                                                key=f"reason-{key}-{citation['id']}")
-        if cols[1].button("移除", key=f"remove-{key}-{i}"):
-            citations.pop(i)
-            st.rerun()
+        named = provision_title(citation["id"], library)
+        with st.container(key=f"named-buttons-case-{i}"):
+            cols = st.columns([5, 1])
+            cols[0].markdown(f"{provision_link(citation['id'], library)}")
+            citation["reason"] = cols[0].text_input(f"{named}的适用理由（一句话）", value=citation["reason"],
+                                                    key=f"reason-{key}-{citation['id']}")
+            if cols[1].button(f"移除*{named}*", key=f"remove-{key}-{i}"):
+                citations.pop(i)
+                st.rerun()
     laws = library.ordered_laws()
     law = st.selectbox("从法规库选择法规", laws, key=f"pick-law-{key}",
                        format_func=lambda x: x.title + ("（已废止）" if x.is_repealed else ""))

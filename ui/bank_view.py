@@ -20,18 +20,12 @@ from portal.search.bank import CANDIDATES, BankEntry, SimilarQuestion, relevant_
 from portal.search.engine import SimilarRule
 from portal.search.exact import find_reference
 from portal.text.escape import markdown_escape
-from ui.links import provision_link
+from ui.links import provision_link, provision_title
 from ui.prefile_ui import client_info
 from ui.resources import get_law_aliases
 
 log = logging.getLogger(__name__)
 SHOWN_ARTICLES = 4  # per similar question; a phone screen full of one law's title helps nobody
-
-
-def provision_title(provision_id: str, library: Library) -> str:
-    """《法名》第X条 as plain text (for a select box)."""
-    provision = library.provision(provision_id)
-    return f"《{library.law_of(provision).title}》{provision.label}" if provision else provision_id
 
 
 def published_bank_entries() -> list[BankEntry]:
@@ -123,11 +117,12 @@ def provision_picker(key: str, library: Library, *, searcher=None, initial: tupl
         st.session_state[state_key] = list(initial)
     chosen: list[str] = st.session_state[state_key]
     for i, pid in enumerate(chosen):
-        cols = st.columns([5, 1])
-        cols[0].markdown(provision_link(pid, library))
-        if cols[1].button("移除", key=f"{state_key}-rm-{i}"):
-            chosen.pop(i)
-            st.rerun()
+        with st.container(key=f"named-buttons-{state_key}-{i}"):   # 移除 names its article (accessibility)
+            cols = st.columns([5, 1])
+            cols[0].markdown(provision_link(pid, library))
+            if cols[1].button(f"移除*{provision_title(pid, library)}*", key=f"{state_key}-rm-{i}"):
+                chosen.pop(i)
+                st.rerun()
     by_id = st.text_input("按条文附上（例如 民法典第五百七十七条、信访工作条例第32条）", key=f"{state_key}-id")
     if st.button("附上这一条", key=f"{state_key}-add"):
         pid, problem = cited_provision(by_id, library)
@@ -143,11 +138,13 @@ def provision_picker(key: str, library: Library, *, searcher=None, initial: tupl
                 provision = library.provision(hit.provision_id)
                 if provision is None:
                     continue
-                cols = st.columns([5, 1])
-                cols[0].markdown(f"{provision_link(hit.provision_id, library)}：{markdown_escape(provision.body[:60])}")
-                if cols[1].button("附上", key=f"{state_key}-hit-{j}", disabled=hit.provision_id in chosen):
-                    chosen.append(hit.provision_id)
-                    st.rerun()
+                with st.container(key=f"named-buttons-{state_key}-hit-{j}"):
+                    cols = st.columns([5, 1])
+                    cols[0].markdown(f"{provision_link(hit.provision_id, library)}：{markdown_escape(provision.body[:60])}")
+                    if cols[1].button(f"附上*{provision_title(hit.provision_id, library)}*", key=f"{state_key}-hit-{j}",
+                                      disabled=hit.provision_id in chosen):
+                        chosen.append(hit.provision_id)
+                        st.rerun()
     return list(chosen)
 
 

@@ -25,6 +25,12 @@ def permalink(slug: str, label: str | None = None) -> str:
     return f"{get_settings().base_url.rstrip('/')}/laws?{urlencode(params)}"
 
 
+def provision_title(provision_id: str, library: Library) -> str:
+    """《法名》第X条 as plain text (a select box's option, a button's hidden name)."""
+    provision = library.provision(provision_id)
+    return f"《{library.law_of(provision).title}》{provision.label}" if provision else provision_id
+
+
 def provision_link(provision_id: str, library: Library, *, with_title: bool = True) -> str:
     """Markdown link `《法名》第X条` to the permalink of a provision id."""
     provision = library.provision(provision_id)

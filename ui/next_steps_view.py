@@ -45,4 +45,5 @@ def case_cards(cases) -> None:
         with st.container(border=True):
             st.markdown(f"**{markdown_escape(case.title)}**  \n{markdown_escape(case.category)}")
             st.caption(markdown_escape(case.summary))
-            st.page_link("pages/cases.py", label="阅读案例", query_params={"case": case.slug})
+            # named after its case, as on 典型案例: three links all called 阅读案例 told a screen reader nothing
+            st.page_link("pages/cases.py", label=f"阅读案例：{case.title}", query_params={"case": case.slug})

@@ -105,3 +105,20 @@ def test_streamlits_own_small_targets_are_big_enough_on_a_phone(portal_url, phon
     wait_for_app(phone, "选择案例")
     tabs = [t.bounding_box() for t in phone.get_by_role("tab").all()]
     assert len(tabs) == 2 and all(t["width"] >= 44 and t["height"] >= 44 for t in tabs), tabs
+
+
+def test_each_remove_button_names_its_article_and_shows_remove(portal_url, page):
+    """典型案例管理's 法律依据: a screen reader heard 移除, 移除, 移除 and could not tell which article
+    each removes; each is named after its article now, and still shows 移除 alone."""
+    import re
+
+    name = new_staff_user(EDITOR)
+    sign_in(page, portal_url, name)
+    page.locator('[data-testid="stMain"]').get_by_role("link", name="典型案例管理").click()
+    wait_for_app(page, "选择案例")
+    page.get_by_role("button", name="添加这一条").click()
+    remove = page.get_by_role("button", name=re.compile(r"^移除 《.+》第.+条$"))
+    remove.wait_for(state="visible", timeout=20_000)
+    assert remove.evaluate("b => b.querySelector('em').getBoundingClientRect().width") <= 1   # shown: 移除
+    reason = page.get_by_role("textbox", name=re.compile(r"^《.+》第.+条的适用理由（一句话）$"))
+    assert reason.count() == 1

@@ -112,6 +112,8 @@ def test_related_cases_appear_beside_results(app_page, monkeypatch):
     text = page_text(at)
     assert "相关典型案例" in text and "劳动仲裁不收费的说明" in text
     assert "邻里噪声纠纷调解" not in text
+    # each link named after its case (three links called 阅读案例 told a screen reader nothing)
+    assert "阅读案例：劳动仲裁不收费的说明" in [link.proto.label for link in at.get("page_link")]
 
 
 def _html_bodies(at) -> str:
