@@ -143,7 +143,7 @@ with edit_tab:
             cols[0].markdown(f"{provision_link(citation['id'], library)}")
             citation["reason"] = cols[0].text_input(f"{named}的适用理由（一句话）", value=citation["reason"],
                                                     key=f"reason-{key}-{citation['id']}")
-            if cols[1].button(f"移除*{named}*", key=f"remove-{key}-{i}"):
+            if cols[1].button(f"移除 *{named}*", key=f"remove-{key}-{i}"):
                 citations.pop(i)
                 st.rerun()
     laws = library.ordered_laws()

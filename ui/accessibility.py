@@ -75,7 +75,7 @@ mark {background:#ffff00 !important; color:#000000 !important; outline:1px solid
 # Always on: a focus ring the eye can find, and links that are underlined (not told by colour).
 BASE_CSS = CHOICE_CSS + """
 :focus-visible {outline:3px solid #1a56db !important; outline-offset:2px !important;}
-/* a button written 移除*《民法典》第五条* shows 移除 and is named 移除 《民法典》第五条 (ten 移除 in a row
+/* a button written 移除 *《民法典》第五条* shows 移除 and is named 移除 《民法典》第五条 (ten 移除 in a row
    told a screen reader nothing of which article each removes) */
 .stApp [class*="st-key-named-buttons"] button em {position:absolute !important;width:1px !important;
   height:1px !important;overflow:hidden !important;clip-path:inset(50%) !important;white-space:nowrap !important;}

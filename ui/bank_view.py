@@ -120,7 +120,7 @@ def provision_picker(key: str, library: Library, *, searcher=None, initial: tupl
         with st.container(key=f"named-buttons-{state_key}-{i}"):   # 移除 names its article (accessibility)
             cols = st.columns([5, 1])
             cols[0].markdown(provision_link(pid, library))
-            if cols[1].button(f"移除*{provision_title(pid, library)}*", key=f"{state_key}-rm-{i}"):
+            if cols[1].button(f"移除 *{provision_title(pid, library)}*", key=f"{state_key}-rm-{i}"):
                 chosen.pop(i)
                 st.rerun()
     by_id = st.text_input("按条文附上（例如 民法典第五百七十七条、信访工作条例第32条）", key=f"{state_key}-id")
@@ -141,7 +141,7 @@ def provision_picker(key: str, library: Library, *, searcher=None, initial: tupl
                 with st.container(key=f"named-buttons-{state_key}-hit-{j}"):
                     cols = st.columns([5, 1])
                     cols[0].markdown(f"{provision_link(hit.provision_id, library)}：{markdown_escape(provision.body[:60])}")
-                    if cols[1].button(f"附上*{provision_title(hit.provision_id, library)}*", key=f"{state_key}-hit-{j}",
+                    if cols[1].button(f"附上 *{provision_title(hit.provision_id, library)}*", key=f"{state_key}-hit-{j}",
                                       disabled=hit.provision_id in chosen):
                         chosen.append(hit.provision_id)
                         st.rerun()
