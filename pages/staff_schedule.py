@@ -63,6 +63,14 @@ if not rows:
 # the entry just saved (or refused) stays open with its message: drawn keyless, the entries took the
 # place of whatever the add form showed above them, and a message above or gone closed them all
 opened = st.session_state.get("sched-open")
+
+
+def said_in_entry(row_id: int, saved: bool, said) -> None:
+    """Rerun with entry `row_id` open and, inside it, "已保存。" or its problems (once)."""
+    st.session_state["sched-open"], st.session_state["sched-result"] = row_id, (row_id, saved, said)
+    st.rerun()
+
+
 for row in rows:
     with st.expander(f"{row.day.isoformat()} {row.start_time} {row.leader}", expanded=row.id == opened,
                      key=f"sched-row-{row.id}"):
@@ -75,14 +83,12 @@ for row in rows:
             try:
                 with session_scope(get_engine()) as db:
                     update_session(session=db, actor=actor, session_id=row.id, data=data)
-                result = (row.id, True, "已保存。")
-            except ScheduleInvalid as invalid:
-                result = (row.id, False, invalid.errors)
-            except SessionNotFound as gone:
-                result = (row.id, False, [])
+            except SessionNotFound as gone:   # deleted meanwhile: said here, in this run's last look at it
                 st.error(str(gone))
-            st.session_state["sched-open"], st.session_state["sched-result"] = row.id, result
-            st.rerun()
+            except ScheduleInvalid as invalid:
+                said_in_entry(row.id, False, invalid.errors)
+            else:
+                said_in_entry(row.id, True, "已保存。")
         if st.button("删除这场接访", key=f"delete-{row.id}"):
             try:
                 with session_scope(get_engine()) as db:
