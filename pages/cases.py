@@ -13,7 +13,7 @@ from portal.stats.reads import record_read
 from portal.text.escape import html_escape, markdown_escape
 from ui.links import provision_link
 from ui.resources import get_library
-from ui.site_frame import show_here, start_at_top
+from ui.site_frame import scroll_to, show_here, start_at_top
 
 log = logging.getLogger(__name__)
 library = get_library()
@@ -46,9 +46,31 @@ def count_read(slug: str) -> None:
         log.warning("could not record a case read", exc_info=True)
 
 
+FILTERS = ("category", "law")   # the list's filters live in the address: Back and 返回案例列表 keep them
+CAME_FROM = "cases-came-from"   # the case the reader opened, to show the list again at its card
+
+
+def list_params() -> dict[str, str]:
+    return {name: st.query_params[name] for name in FILTERS if name in st.query_params}
+
+
+def read_case(slug: str) -> None:
+    st.session_state[CAME_FROM] = slug
+    show_here(case=slug, **list_params())
+
+
 def back_to_list(where: str) -> None:
-    st.button("返回案例列表", key=f"cases-list-{where}", on_click=show_here, icon=":material/arrow_back:",
-              type="tertiary")
+    st.button("返回案例列表", key=f"cases-list-{where}", on_click=show_here, kwargs={"at_top": False, **list_params()},
+              icon=":material/arrow_back:", type="tertiary")
+
+
+def filters_changed(laws: dict[str, str]) -> None:
+    """A filter chosen: into the address (a new history entry, so Back undoes it)."""
+    category, law_title = st.session_state["case-category"], st.session_state["case-law"]
+    params = {"category": category} if category != ALL else {}
+    if laws.get(law_title):
+        params["law"] = laws[law_title]
+    show_here(at_top=False, **params)
 
 
 def show_case(slug: str) -> None:
@@ -85,16 +107,20 @@ def law_options(cases) -> dict[str, str]:
 
 
 def show_list() -> None:
+    came_from = st.session_state.pop(CAME_FROM, None)
     st.title("典型案例")
     st.write("这些案例说明信访事项通常怎样依法处理。每个案例都列出了所依据的法律条文，可以点击阅读原文。")
     with session_scope() as session:
         every = published_list(session=session)
     laws = law_options(every)
     wanted_law = st.query_params.get("law")
-    law_titles = [ALL, *laws]
-    law_index = next((i for i, t in enumerate(law_titles) if laws.get(t) == wanted_law), 0)
-    category = st.selectbox("按类别查看", [ALL, *CATEGORIES], key="case-category")
-    law_title = st.selectbox("按法规查看", law_titles, index=law_index, key="case-law")
+    wanted_category = st.query_params.get("category")
+    # the boxes show what the address says (after Back, a shared link, 返回案例列表)
+    st.session_state["case-category"] = wanted_category if wanted_category in CATEGORIES else ALL
+    st.session_state["case-law"] = next((t for t, s in laws.items() if s == wanted_law), ALL)
+    category = st.selectbox("按类别查看", [ALL, *CATEGORIES], key="case-category",
+                            on_change=filters_changed, args=(laws,))
+    law_title = st.selectbox("按法规查看", [ALL, *laws], key="case-law", on_change=filters_changed, args=(laws,))
     with session_scope() as session:
         cases = published_list(session=session, category=None if category == ALL else category,
                                law_slug=laws.get(law_title))
@@ -103,12 +129,14 @@ def show_list() -> None:
         return
     st.caption(f"共 {len(cases)} 个案例")
     for case in cases:
-        with st.container(border=True):
+        with st.container(border=True, key=f"case-card-{case.slug}"):
             st.markdown(f"**{markdown_escape(case.title)}**")
             st.markdown(meta_html(case.category, case.illustrative), unsafe_allow_html=True)
             st.write(plain_text(case.significance, limit=90))
-            st.button(f"阅读案例：{case.title}", key=f"read-case-{case.slug}", on_click=show_here, kwargs={"case": case.slug},
+            st.button(f"阅读案例：{case.title}", key=f"read-case-{case.slug}", on_click=read_case, args=(case.slug,),
                       icon=":material/article:", type="tertiary")
+    if came_from in {case.slug for case in cases}:   # back from that case: the list where the reader left it
+        scroll_to(f".st-key-case-card-{came_from}", focus=f".st-key-read-case-{came_from} button")
 
 
 st.html(CSS)

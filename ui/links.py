@@ -9,6 +9,8 @@ from portal.laws.loader import Law
 from portal.settings import get_settings
 from portal.text.escape import html_escape
 
+NEW_TAB = "在新标签页打开"
+
 
 def status_badge_html(law: Law) -> str:
     """现行有效 / 已废止 as a badge that carries its meaning in words, not only in colour."""
@@ -32,10 +34,11 @@ def provision_title(provision_id: str, library: Library) -> str:
 
 
 def provision_link(provision_id: str, library: Library, *, with_title: bool = True) -> str:
-    """Markdown link `《法名》第X条` to the permalink of a provision id."""
+    """Markdown link `《法名》第X条` to the permalink of a provision id. Streamlit opens a Markdown
+    link in a new tab; the title says so (a tooltip, and the link's description to a screen reader)."""
     provision = library.provision(provision_id)
     if provision is None:
         return html_escape(provision_id)
     law = library.law_of(provision)
     text = f"《{law.title}》{provision.label}" if with_title else provision.label
-    return f"[{text}]({permalink(law.slug, provision.label)})"
+    return f'[{text}]({permalink(law.slug, provision.label)} "{NEW_TAB}")'

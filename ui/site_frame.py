@@ -487,16 +487,17 @@ def success_in_view(message: str, *, key: str) -> None:
 _ADDRESS_WRITTEN = "_frame_address_written"
 
 
-def show_here(**params: str) -> None:
+def show_here(*, at_top: bool = True, **params: str) -> None:
     """Same-page navigation, for a button's on_click (a law from the 法规库 shelf, a case from the
     list, back to either): the page's address becomes `params` in one step — a new history entry,
     so refresh, Back and a copied address follow — keeping the 适老化 parameter, and the next run
     starts at the top as a new page would (start_at_top). Not st.page_link to the page it is on: it
     shows the target but leaves the address as it was, so the next rerun (a search, a filter,
-    大字号) falls back to where the reader came from."""
+    大字号) falls back to where the reader came from. `at_top` False: the page says where it starts
+    (a filter changed in place; a list shown again at the item the reader had opened)."""
     kept = {A11Y_PARAM: st.query_params[A11Y_PARAM]} if A11Y_PARAM in st.query_params else {}
     st.query_params.from_dict({**kept, **params})
-    st.session_state[_ADDRESS_WRITTEN] = True
+    st.session_state[_ADDRESS_WRITTEN] = at_top
 
 
 def start_at_top() -> None:

@@ -158,6 +158,41 @@ def test_a_case_read_from_the_list_stays_open_when_the_text_is_made_larger(porta
     assert "case=" not in phone.url and "a11y=large" in phone.url
 
 
+def test_back_from_a_case_returns_to_the_list_where_the_reader_left_it(portal_url, phone, artifacts):
+    """Back from a case showed the list from the top and without its filter: the reader looked for
+    their place again. The case's article links say that they open a new tab."""
+    phone.goto(f"{portal_url}/cases")
+    wait_for_app(phone, "共 ")
+    reads = phone.get_by_role("button", name=re.compile("^阅读案例："))
+    last = reads.last
+    title = last.inner_text().split("阅读案例：", 1)[1].strip()
+    after_rerun(phone, last.click, "法律依据")
+    link = phone.locator('[data-testid="stMain"] a[href*="/laws?law="]').first
+    assert link.get_attribute("title") == "在新标签页打开" and link.get_attribute("target") == "_blank"
+    phone.go_back()
+    wait_for_app(phone, "按类别查看")
+    phone.wait_for_function("t => (document.activeElement.innerText || '').includes(t)", arg=title, timeout=10_000)
+    phone.wait_for_function("""t => { const b = document.activeElement.getBoundingClientRect();
+        const main = document.querySelector('[data-testid="stMain"]');   /* the last of 23 cards: far down */
+        return (document.activeElement.innerText || '').includes(t) && b.top >= 0 && b.bottom <= innerHeight
+            && main.scrollTop > 1000; }""", arg=title, timeout=10_000)   # the card in view, its button focused
+    phone.screenshot(path=str(artifacts / "cases-back-at-card.png"))
+    category = phone.get_by_role("combobox", name="按类别查看")
+    phone.wait_for_timeout(1000)   # the list's second try at the scroll (600 ms) has run
+    category.scroll_into_view_if_needed()
+    category.click()
+    after_rerun(phone, lambda: phone.get_by_role("option", name="复查复核").click(), "共 ")
+    assert "category=" in phone.url
+    read = phone.get_by_role("button", name="阅读案例：对处理意见不服，在30日内依法申请复查")
+    after_rerun(phone, read.click, "法律依据")
+    phone.go_back()
+    wait_for_app(phone, "按类别查看")
+    phone.wait_for_function("() => location.search.includes('category=') && !location.search.includes('case=')")
+    phone.get_by_role("button", name="阅读案例：对处理意见不服，在30日内依法申请复查").wait_for()
+    assert not phone.get_by_role("button", name="阅读案例：邻里漏水纠纷经人民调解达成协议").count()
+    phone.screenshot(path=str(artifacts / "cases-back-filtered.png"))
+
+
 def test_the_shelf_fits_320_px_in_large_text_and_high_contrast(portal_url, small_phone, artifacts):
     """The law cards' facts (最近修改：2018年3月11日, 文本来源：LawRefBook/Laws) were each kept on
     one line and ran past the card: the page scrolled sideways by 22 px. Each source link is named

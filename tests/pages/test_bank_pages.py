@@ -196,3 +196,11 @@ def test_a_sent_question_with_a_name_is_not_published_as_written_and_dismissing_
     at.button(key=f"sent-dismiss-{sent_id}").click().run()
     with Session(ready_engine()) as s:
         assert s.get(SentQuestion, sent_id).state == "已忽略"
+
+
+def test_each_text_box_on_the_results_page_has_its_own_name(app_page):
+    """A screen reader lists boxes by name: the search box and the 发给工作人员 box were both 您的问题."""
+    at = app_page("pages/ask.py", session_state={"ask_query": NONSENSE, **signed_in_state(HANDLER)})
+    labels = [box.label for box in at.text_area] + [box.label for box in at.text_input]
+    assert "发给工作人员的问题" in labels
+    assert len(labels) == len(set(labels)), labels

@@ -128,3 +128,29 @@ def test_a_case_read_from_the_list_is_written_into_the_address_and_back_clears_i
     [back] = [b for b in at.button if b.label == "返回案例列表"]
     back.click().run()
     assert "case" not in at.query_params and [t.value for t in at.title] == ["典型案例"]
+
+
+def test_filters_live_in_the_address_and_reading_a_case_and_coming_back_keeps_them(app_page):
+    """Back (or 返回案例列表) from a case opened in a filtered list showed the whole list again."""
+    at = app_page("pages/cases.py")
+    at.selectbox(key="case-category").select("复查复核").run()
+    assert at.query_params.get("category") in ("复查复核", ["复查复核"])
+    [read] = [b for b in at.button if b.label == "阅读案例：对处理意见不服，在30日内依法申请复查"]
+    read.click().run()
+    assert at.query_params.get("case")
+    [back] = [b for b in at.button if b.label == "返回案例列表"]
+    back.click().run()
+    assert "case" not in at.query_params
+    assert at.selectbox(key="case-category").value == "复查复核"
+    assert "阅读案例：邻里漏水纠纷经人民调解达成协议" not in _links(at)
+    at.selectbox(key="case-category").select("全部").run()
+    assert "category" not in at.query_params
+    assert "阅读案例：邻里漏水纠纷经人民调解达成协议" in _links(at)
+
+
+def test_a_shared_filtered_address_opens_the_list_filtered(app_page):
+    at = app_page("pages/cases.py", category="复查复核", law="renmin-tiaojie-fa-2010")
+    assert at.selectbox(key="case-category").value == "复查复核"
+    assert at.selectbox(key="case-law").value == "中华人民共和国人民调解法"
+    at = app_page("pages/cases.py", category="<script>")   # nonsense in the address: the whole list
+    assert at.selectbox(key="case-category").value == "全部" and not at.exception
