@@ -9,6 +9,7 @@ from portal.staff import accounts
 from portal.staff.passwords import MIN_PASSWORD_LENGTH
 from portal.timeutil import beijing_text
 from ui.auth import require_page
+from ui.site_frame import success_in_view
 
 actor = require_page(ADMIN)
 st.title("账号管理")
@@ -28,7 +29,7 @@ def run(action, success: str) -> bool:
 
 
 if flash := st.session_state.pop("users-flash", None):
-    st.success(flash)
+    success_in_view(flash, key="users-flash-box")   # 创建账号 is a screen below it on a phone
 
 with session_scope() as session:
     users = accounts.list_users(session=session, actor=actor)
@@ -37,22 +38,24 @@ st.dataframe([{"用户名": u.username, "角色": u.roles.replace(",", "、") or
                "更新时间": beijing_text(u.updated_at)} for u in users], hide_index=True, width="stretch")
 
 st.subheader("新建账号")
-NEW_FIELDS = ("new-username", "new-password", "new-confirm", "new-roles")
 # not cleared on submit: after a refusal (passwords differ, a name the rules refuse) what was typed
-# stays, to be corrected; emptied only once the account exists
+# stays, to be corrected. Emptied once the account exists by new keys (a generation): deleting the
+# old keys emptied the boxes in AppTest but the browser sent its values back
+gen = st.session_state.setdefault("new-user-gen", 0)
 with st.form("add-user", clear_on_submit=False):
-    username = st.text_input("用户名（小写字母、数字、点、横线、下划线，2–40 个字符）", key="new-username")
-    password = st.text_input(f"初始密码（至少 {MIN_PASSWORD_LENGTH} 个字符）", type="password", key="new-password")
-    confirm = st.text_input("再输入一次密码", type="password", key="new-confirm")
-    roles = st.multiselect("角色", ROLES, key="new-roles")
+    username = st.text_input("用户名（小写字母、数字、点、横线、下划线，2–40 个字符）", key=f"new-username-{gen}")
+    password = st.text_input(f"初始密码（至少 {MIN_PASSWORD_LENGTH} 个字符）", type="password", key=f"new-password-{gen}")
+    confirm = st.text_input("再输入一次密码", type="password", key=f"new-confirm-{gen}")
+    roles = st.multiselect("角色", ROLES, key=f"new-roles-{gen}")
     if st.form_submit_button("创建账号", type="primary"):
         if password != confirm:
             st.error("两次输入的密码不一致。")
         elif run(lambda s: accounts.create_user(session=s, actor=actor, username=username.strip(),
                                                 password=password, roles=roles),
                  f"已创建账号 {username.strip()}。"):
-            for key in NEW_FIELDS:
-                st.session_state.pop(key, None)
+            for field in ("username", "password", "confirm", "roles"):   # the password held no longer
+                st.session_state.pop(f"new-{field}-{gen}", None)
+            st.session_state["new-user-gen"] = gen + 1
             st.rerun()
 
 if users:

@@ -374,7 +374,7 @@ _FOCUS_SCRIPT = """
        takes it from the field an error link has just focused, or from where the person went on to */
     const held = document.activeElement, lost = !held || held === document.body;
     if ((done || !%(take)s) && !lost && held !== el) return true;
-    if (%(scroll)s) el.scrollIntoView({block: 'start'});
+    if (%(scroll)s) { el.style.scrollMarginTop = '4.5rem'; el.scrollIntoView({block: 'start'}); }
     el.focus({preventScroll: true}); done = true; return true;
   };
   if (!go()) { setTimeout(go, 200); }
@@ -455,7 +455,7 @@ _SCROLL_TO_SCRIPT = """
 (function () {
   const go = function () {
     const el = window.parent.document.querySelector(%(selector)s) || document.querySelector(%(selector)s);
-    if (el) el.scrollIntoView({block: 'start'});
+    if (el) { el.style.scrollMarginTop = '4.5rem'; el.scrollIntoView({block: 'start'}); }   /* clear of the top bar */
     const box = %(focus)s && document.querySelector(%(focus)s);
     if (box) box.focus({preventScroll: true});
   };

@@ -122,3 +122,31 @@ def test_each_remove_button_names_its_article_and_shows_remove(portal_url, page)
     assert remove.evaluate("b => b.querySelector('em').getBoundingClientRect().width") <= 1   # shown: 移除
     reason = page.get_by_role("textbox", name=re.compile(r"^《.+》第.+条的适用理由（一句话）$"))
     assert reason.count() == 1
+
+
+def test_a_created_account_leaves_the_new_account_form_empty(portal_url, phone, artifacts):
+    """An administrator creating two accounts in a row found the first one's name and password
+    still in the boxes (Streamlit's browser kept the values a deleted key had held)."""
+    from portal.roles import ADMIN
+    from tests.browser.conftest import open_staff_page
+
+    admin = new_staff_user(ADMIN)
+    open_staff_page(phone, portal_url, admin, "账号管理", "新建账号")
+    name = f"zhao{uuid.uuid4().hex[:6]}"
+    phone.get_by_label("用户名（小写字母、数字、点、横线、下划线，2–40 个字符）").fill(name)
+    phone.get_by_label("初始密码（至少", exact=False).fill("a-long-password-1")
+    phone.get_by_label("再输入一次密码").fill("a-long-password-1")
+    roles = phone.get_by_role("combobox", name="角色").first
+    roles.click()
+    roles.press_sequentially(EDITOR)
+    roles.press("Enter")
+    roles.press("Escape")
+    phone.get_by_role("button", name="创建账号").click()
+    wait_for_app(phone, f"已创建账号 {name}。")
+    phone.wait_for_timeout(1000)
+    said, bar = phone.locator(".st-key-users-flash-box").bounding_box(), phone.get_by_test_id("stHeader").bounding_box()
+    assert said["y"] >= bar["y"] + bar["height"] - 1, (said, bar)   # in view, not under the top bar
+    phone.screenshot(path=str(artifacts / "users-created.png"), full_page=True)
+    assert phone.get_by_label("用户名（小写字母、数字、点、横线、下划线，2–40 个字符）").input_value() == ""
+    assert phone.get_by_label("初始密码（至少", exact=False).input_value() == ""
+    assert phone.get_by_label("再输入一次密码").input_value() == ""

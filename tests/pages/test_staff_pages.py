@@ -249,20 +249,28 @@ def test_the_audit_log_finds_a_reference_code_typed_as_the_queue_shows_it(app_pa
     assert list(table.value["对象"]) == [f"prefiling:{code}"]
 
 
+def _box(at, label: str):
+    return next(box for box in at.text_input if box.label.startswith(label))
+
+
+def _roles(at):
+    return next(box for box in at.multiselect if box.label == "角色")
+
+
 def test_a_refused_new_account_keeps_what_was_typed_and_a_created_one_empties_the_form(app_page):
     at = app_page("pages/staff_users.py", session_state=signed_in_state(ADMIN))
     name = f"zhao{uuid.uuid4().hex[:6]}"
-    at.text_input(key="new-username").input(name)
-    at.text_input(key="new-password").input("a-long-password-1")
-    at.text_input(key="new-confirm").input("a-long-password-2")
-    at.multiselect(key="new-roles").select(EDITOR)
+    _box(at, "用户名").input(name)
+    _box(at, "初始密码").input("a-long-password-1")
+    _box(at, "再输入一次密码").input("a-long-password-2")
+    _roles(at).select(EDITOR)
     [b for b in at.button if b.label == "创建账号"][0].click().run()
     assert "两次输入的密码不一致" in page_text(at)
-    assert at.text_input(key="new-username").value == name and at.multiselect(key="new-roles").value == [EDITOR]
-    at.text_input(key="new-confirm").input("a-long-password-1")
+    assert _box(at, "用户名").value == name and _roles(at).value == [EDITOR]
+    _box(at, "再输入一次密码").input("a-long-password-1")
     [b for b in at.button if b.label == "创建账号"][0].click().run()
     assert f"已创建账号 {name}" in page_text(at)
-    assert at.text_input(key="new-username").value == "" and at.multiselect(key="new-roles").value == []
+    assert _box(at, "用户名").value == "" and _roles(at).value == []
 
 
 def test_text_typed_before_the_session_expired_comes_back_after_signing_in_again(app_page):
