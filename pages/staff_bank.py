@@ -91,12 +91,14 @@ with questions_tab:
             return (st.session_state.get(f"bank-text-{key}", base[0]),
                     tuple(st.session_state.get(f"picker-{key}", base[1])))
 
-        def forget() -> None:
-            for name in (f"bank-text-{key}", f"picker-{key}"):
-                st.session_state.pop(name, None)
+        def forget(latest=latest) -> None:
+            # the box is given the stored text, not emptied: a deleted key left the browser showing
+            # (and sending back) what had been typed (the articles are a plain list, redrawn)
+            st.session_state[f"bank-text-{key}"] = latest[0]
+            st.session_state.pop(f"picker-{key}", None)
 
         def take_latest(latest=latest) -> None:
-            forget()
+            forget(latest)
             BASE[entry.id] = latest
 
         overtaken = edits.overtaken(BASE, entry.id, latest, typed=typed, forget=forget)
@@ -108,8 +110,9 @@ with questions_tab:
                    + (f"（许可：{entry.licence}）" if entry.licence else "")
                    + f"　创建：{entry.created_by}，{beijing_text(entry.created_at)}"
                    + f"　最后修改：{entry.updated_by}，{beijing_text(entry.updated_at)}")
-    text = st.text_area("问题（群众的说法）", value=entry.question if entry else "", max_chars=bank.MAX_CHARS,
-                        key=f"bank-text-{key}")
+    if f"bank-text-{key}" not in st.session_state:
+        st.session_state[f"bank-text-{key}"] = entry.question if entry else ""
+    text = st.text_area("问题（群众的说法）", max_chars=bank.MAX_CHARS, key=f"bank-text-{key}")
     st.markdown("**适用条文**")
     ids = provision_picker(key, library, searcher=searcher,
                            initial=bank.provisions_of(entry) if entry else ())

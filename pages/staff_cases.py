@@ -141,8 +141,8 @@ with edit_tab:
         with st.container(key=f"named-buttons-case-{i}"):
             cols = st.columns([5, 1])
             cols[0].markdown(f"{provision_link(citation['id'], library)}")
-            citation["reason"] = cols[0].text_input(f"{named}的适用理由（一句话）", value=citation["reason"],
-                                                    key=f"reason-{key}-{citation['id']}")
+            citation["reason"] = cols[0].text_input(f"{named}的适用理由（一句话）",
+                                                    key=field(f"reason-{key}-{citation['id']}", citation["reason"]))
             if cols[1].button(f"移除 *{named}*", key=f"remove-{key}-{i}"):
                 citations.pop(i)
                 st.rerun()

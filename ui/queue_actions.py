@@ -55,16 +55,22 @@ def _act(actor: Actor, view: StaffView, action: str, *, clear: tuple[str, ...] =
     else:
         S.pop(ERROR, None)
         S.pop(REVEALED, None)
-        for key in clear:
-            S.pop(key, None)
+        S[EMPTIED] = clear   # emptied on the next run, before they are drawn (see actions)
         S[FLASH] = (f"已更正：{grouped(view.code)} 的信访件编号现在是 {markdown_escape(number)}。信访人在进度查询中可以看到新编号和更正原因。"
                     if action == "correct_number" else
                     f"已办理：{grouped(view.code)} 现在的状态是“{state}”。信访人在进度查询中可以看到答复。")
     st.rerun()
 
 
+EMPTIED = "q-emptied"   # the boxes of a panel that stays offered after its action succeeded
+
+
 def actions(actor: Actor, view: StaffView) -> None:
     """One panel per action the state machine allows from the current state; nothing else."""
+    # Given a value before they are drawn: a deleted key left the browser showing (and sending back)
+    # what had been typed, one click from doing the same again
+    for key in S.pop(EMPTIED, ()):
+        S[key] = False if key.startswith("confirm-") else ""
     offered = handling.offered_actions(view.state)
     st.subheader("办理")
     if not offered:

@@ -32,3 +32,43 @@ def test_counsel_curates_on_a_phone(portal_url, phone, artifacts):
     assert phone.get_by_role("tab", name="群众来问", exact=False).count() == 1
     phone.screenshot(path=str(artifacts / "staff-bank-phone.png"), full_page=True)
     assert_fits_phone(phone, "常见问题库")
+
+
+def test_giving_up_ones_edits_shows_the_colleagues_version(portal_url, phone, library, artifacts):
+    """Two 法律顾问 on one question: the one who saved second is stopped and chooses 放弃我的修改.
+    The box must then show the colleague's text: it kept the editor's own (a deleted key, whose
+    value the browser kept), and a second 保存 put it over the colleague's without a word."""
+    import uuid
+
+    from sqlmodel import Session
+
+    from portal.identity import Actor
+    from portal.qa import service as bank
+    from portal.roles import COUNSEL
+    from tests.browser.conftest import after_rerun, open_staff_page
+    from tests.staff.portal_db import ready_engine
+
+    tag = uuid.uuid4().hex[:6]
+    colleague = Actor("colleague", frozenset({COUNSEL}))
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        entry = bank.add_question(session=s, actor=colleague, library=library, question=f"房东不退押金怎么办{tag}",
+                                  provision_ids=["xinfang-gongzuo-tiaoli-2022:第三十二条"])
+        s.commit()
+    open_staff_page(phone, portal_url, new_staff_user(COUNSEL), "常见问题库", "选择问题")
+    phone.get_by_label("问题中的字词").fill(tag)
+    after_rerun(phone, lambda: phone.keyboard.press("Enter"), "选择问题")
+    phone.get_by_role("combobox", name="选择问题（最近修改的在前，最多 200 条）").click()
+    after_rerun(phone, lambda: phone.get_by_role("option", name=tag, exact=False).first.click(), "保存修改")
+    box = phone.get_by_label("问题（群众的说法）")
+    assert box.input_value() == f"房东不退押金怎么办{tag}"
+    with Session(ready_engine()) as s:
+        bank.edit_question(session=s, actor=colleague, library=library, question_id=entry.id,
+                           question=f"房东不退押金怎么办{tag}（同事改过）",
+                           provision_ids=["xinfang-gongzuo-tiaoli-2022:第三十二条"])
+        s.commit()
+    box.fill(f"房东不退押金怎么办{tag}（我改的）")
+    after_rerun(phone, lambda: phone.get_by_role("button", name="保存修改").click(), "修改并保存了这个问题")
+    after_rerun(phone, lambda: phone.get_by_role("button", name="放弃我的修改，显示最新内容").click(), "保存修改")
+    phone.wait_for_timeout(1000)
+    phone.screenshot(path=str(artifacts / "bank-take-latest.png"), full_page=True)
+    assert box.input_value() == f"房东不退押金怎么办{tag}（同事改过）"

@@ -78,3 +78,33 @@ def test_the_queue_in_large_text_is_one_card_per_filing_on_a_phone(portal_url, p
     card.scroll_into_view_if_needed()
     phone.screenshot(path=str(artifacts / "queue-large-phone.png"))
     assert_fits_phone(phone)
+
+
+def test_a_corrected_number_empties_the_correction_boxes(portal_url, phone, artifacts):
+    """更正信访件编号 stays offered after a correction: its boxes kept the number, the reason and the
+    tick in the browser (deleted keys, whose values the browser sent back), one click from a second
+    correction."""
+    from portal.identity import Actor
+    from portal.prefiling import staff
+    from tests.browser.conftest import open_expander, open_staff_page
+
+    name = f"h{uuid.uuid4().hex[:8]}"
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        make_user(s, name, HANDLER)
+        made = make_prefiling(s)
+        number = f"LX-{uuid.uuid4().hex[:6]}"
+        staff.register(session=s, actor=Actor(name, frozenset({HANDLER})), prefiling_id=made.prefiling.id,
+                       official_number=number)
+    open_staff_page(phone, portal_url, name, "预登记办理", "按查询码查找")
+    filter_queue(phone, made.code)
+    open_prefiling(phone, made.code)
+    open_expander(phone, "更正信访件编号")
+    phone.get_by_label("正确的信访件编号").fill(number + "A")
+    phone.get_by_label("更正原因（信访人会看到）").fill("登记时少写一位")
+    phone.get_by_text("我已核对新的编号，确认更正").click()
+    phone.get_by_role("button", name="更正信访件编号").click()
+    wait_for_app(phone, "已更正：")
+    phone.wait_for_timeout(1000)
+    assert phone.get_by_label("正确的信访件编号").input_value() == ""
+    assert phone.get_by_label("更正原因（信访人会看到）").input_value() == ""
+    assert not phone.get_by_label("我已核对新的编号，确认更正").is_checked()

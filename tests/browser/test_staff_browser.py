@@ -150,3 +150,32 @@ def test_a_created_account_leaves_the_new_account_form_empty(portal_url, phone, 
     assert phone.get_by_label("用户名（小写字母、数字、点、横线、下划线，2–40 个字符）").input_value() == ""
     assert phone.get_by_label("初始密码（至少", exact=False).input_value() == ""
     assert phone.get_by_label("再输入一次密码").input_value() == ""
+
+
+def test_giving_up_ones_edits_to_a_case_shows_the_colleagues_reasons(portal_url, phone, library, artifacts):
+    """The same for a typical case's 适用理由 boxes: after 放弃我的修改 they kept this editor's words
+    in the browser, and the next 保存 put them over the colleague's."""
+    from portal.cases import service
+    from portal.cases.content import Citation
+    from tests.browser.conftest import after_rerun, open_staff_page
+    from tests.cases.factories import ARTICLE_22, EDITOR_ACTOR, MEDIATION_31, make_draft
+
+    slug = f"overtaken-{uuid.uuid4().hex[:8]}"
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        make_case(s, library, slug, title=f"欠薪纠纷 {slug}")
+        s.commit()
+    open_staff_page(phone, portal_url, new_staff_user(EDITOR), "典型案例管理", "选择案例")
+    phone.get_by_role("combobox", name="选择案例").click()
+    after_rerun(phone, lambda: phone.get_by_role("option", name=slug, exact=False).first.click(), "保存")
+    reason = phone.get_by_label("《信访工作条例》第二十二条的适用理由（一句话）")
+    assert reason.input_value() == "信访部门收到信访事项应当登记并转送。"
+    with Session(ready_engine()) as s:
+        service.save_case(session=s, actor=EDITOR_ACTOR, library=library, slug=slug, draft=make_draft(
+            title=f"欠薪纠纷 {slug}", provisions=(Citation(ARTICLE_22, "同事改过的理由。"),
+                                                 Citation(MEDIATION_31, "调解协议具有法律约束力。"))))
+        s.commit()
+    reason.fill("我改的理由。")
+    after_rerun(phone, lambda: phone.get_by_role("button", name="保存", exact=True).click(), "修改并保存了这个")
+    after_rerun(phone, lambda: phone.get_by_role("button", name="放弃我的修改，显示最新内容").click(), "保存")
+    phone.wait_for_timeout(1000)
+    assert reason.input_value() == "同事改过的理由。"
