@@ -17,6 +17,7 @@ from portal.schedule.service import (
 )
 from portal.timeutil import beijing_today
 from ui.auth import require_page
+from ui.site_frame import success_in_view
 
 st.title("接访日程管理")
 actor = require_page(EDITOR)
@@ -46,14 +47,22 @@ def show_errors(errors) -> None:
 
 
 st.subheader("添加接访安排")
-new = session_form("add", None)
+if added := st.session_state.pop("sched-added", None):
+    success_in_view(added, key="sched-added-box")
+# a new form (a new key) once a session is added: the old one's boxes kept what was typed, one
+# click from adding the same session twice; after a refusal they keep it, to be corrected
+gen = st.session_state.setdefault("sched-add-gen", 0)
+new = session_form(f"add-{gen}", None)
 if new is not None:
     try:
         with session_scope(get_engine()) as db:
             add_session(session=db, actor=actor, data=new, today=beijing_today())
-        st.success("已添加，公众页面已同步显示。")
     except ScheduleInvalid as invalid:
         show_errors(invalid.errors)
+    else:
+        st.session_state["sched-add-gen"] = gen + 1
+        st.session_state["sched-added"] = "已添加，公众页面已同步显示。"
+        st.rerun()
 
 st.subheader("已公布的接访安排")
 with session_scope(get_engine()) as db:

@@ -66,6 +66,8 @@ def test_editor_adds_a_session_that_citizens_then_see(app_page, staff_page):
     at.text_area[0].input("社会救助、养老服务")
     at.button[0].click().run()
     assert not at.exception and any("已添加" in s.value for s in at.success)
+    # the form is empty again: the same session is not one click from being added twice
+    assert at.text_input[0].value == "" and at.text_area[0].value == ""
     public = app_page("pages/schedule.py")
     text = page_text(public)
     assert "市民政局分管负责同志" in text and "社会救助、养老服务" in text
