@@ -20,7 +20,7 @@ from ui.auth import USER_SCOPED, require_page
 from ui.links import provision_link, provision_title
 from ui.picker import live_label_selectbox
 from ui.resources import get_library
-from ui.site_frame import scroll_to, success_in_view
+from ui.site_frame import field_error, scroll_to, success_in_view
 
 actor = require_page(EDITOR)
 library = get_library()
@@ -96,7 +96,7 @@ def field(widget_key: str, saved_value: object) -> str:
 
 def inline(field: str) -> None:
     for message in failure.for_field(field) if failure else []:
-        st.caption(f":red[{markdown_escape(message)}]")
+        field_error(message)
 
 
 overtaken = overwrite = False   # someone else saved since this editor's boxes were filled

@@ -11,7 +11,7 @@ from portal.prefiling.form import label_of
 from portal.prefiling.ratelimit import ClientInfo
 from portal.settings import get_settings
 from portal.text.escape import html_escape
-from ui.site_frame import focus_once
+from ui.site_frame import field_error, focus_once
 
 CSS = """
 <style>
@@ -23,8 +23,6 @@ CSS = """
 .kept-draft {border-left:4px solid #0b3d91;background:#eef3fb;padding:0.5rem 0.8rem;margin:0 0 0.8rem 0;color:#1f1f1f;}
 .kept-draft a {color:#0b3d91;font-weight:700;text-decoration:underline;}
 .error-summary a {color:#a11212;font-weight:600;text-decoration:underline;}
-.field-error {color:#a11212;font-weight:600;margin:-0.4rem 0 0.8rem 0;border-left:4px solid #a11212;
-  padding-left:0.5rem;}
 .ref-code {font-size:min(1.5rem, 7vw);font-weight:700;letter-spacing:0.08em;white-space:nowrap;}
 .confirm-panel {background:#0b6b2f;color:#fff;border-radius:0.4rem;padding:1rem 1.1rem;margin:0 0 0.8rem 0;
   text-align:center;}
@@ -91,4 +89,4 @@ def inline_error(field: str, errors: list[FieldError]) -> None:
     """The same words as in the summary, right under the field."""
     for e in errors:
         if e.field == field:
-            st.markdown(f'<p class="field-error">错误：{html_escape(e.message)}</p>', unsafe_allow_html=True)
+            field_error(e.message)

@@ -15,12 +15,13 @@ from portal.prefiling.staff_view import StaffView
 from portal.prefiling.states import TRANSITIONS, IllegalTransition
 from portal.text.escape import markdown_escape
 from ui.queue_view import CHANNELS, ERROR, FLASH, LAST_ACTION, REVEALED, S, refusal
+from ui.site_frame import field_error
 
 
 def _inline(view: StaffView, field: str) -> None:
     error = S.get(ERROR)
     if error and error[0] == view.id and error[1] == field:
-        st.caption(f":red[{markdown_escape(error[2])}]")
+        field_error(error[2])
 
 
 def _unticked(view: StaffView, action: str, message: str) -> None:

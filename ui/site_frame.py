@@ -122,6 +122,34 @@ _SCRIPT = """
     labelled.forEach(label);
     root.querySelectorAll && root.querySelectorAll('input[placeholder]').forEach(function (el) { relabel(el, 'placeholder'); });
   }
+  // an error under a field (field_error) is tied to it: the field is marked invalid and described by
+  // the error, so a screen reader says both when the field is reached; put right, both go
+  function linkErrors() {
+    doc.querySelectorAll('[data-portal-invalid]').forEach(function (f) {
+      const ids = (f.getAttribute('aria-describedby') || '').split(' ').filter(function (id) {
+        return doc.getElementById(id); });
+      if (ids.length) { f.setAttribute('aria-describedby', ids.join(' ')); return; }
+      f.removeAttribute('aria-invalid'); f.removeAttribute('aria-describedby'); f.removeAttribute('data-portal-invalid');
+    });
+    doc.querySelectorAll('p.field-error').forEach(function (e) {
+      if (!e.id) { window.__portalErrorN = (window.__portalErrorN || 0) + 1; e.id = 'field-error-' + window.__portalErrorN; }
+      const box = e.closest('[data-testid="stElementContainer"]');
+      /* the field is the nearest one above: past a second error under it, or a hint drawn between;
+         not past a heading (an error about a whole section, e.g. 法律依据, names no one box) */
+      let c = box && box.previousElementSibling;
+      for (let step = 0; c && step !== 4; step++, c = c.previousElementSibling) {
+        if (c.querySelector('[data-testid="stHeading"], h1, h2, h3, h4')) break;
+        const f = c.querySelector('[role=radiogroup], input:not([type=hidden]), textarea, [role=combobox]');
+        if (!f) continue;
+        const ids = (f.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+        if (ids.indexOf(e.id) === -1) ids.push(e.id);
+        f.setAttribute('aria-describedby', ids.join(' '));
+        f.setAttribute('aria-invalid', 'true'); f.setAttribute('data-portal-invalid', '');
+        break;
+      }
+    });
+  }
+  window.__portalLinkErrors = linkErrors;
   if (!window.__portalFrame) {
     window.__portalFrame = true;
     // a failed run's message (said in Chinese above) without Streamlit's Copy / Ask Google / Ask
@@ -130,12 +158,14 @@ _SCRIPT = """
     style.textContent = '[data-testid="stExceptionMessage"] + div {display:none !important;}';
     doc.head.appendChild(style);
     walk(doc.body);
+    let linking = false;
     new MutationObserver(function (ms) {
       for (const m of ms) {
         if (m.type === 'characterData') tr(m.target);
         else if (m.type === 'attributes') label(m.target);
         else m.addedNodes.forEach(walk);
       }
+      if (!linking) { linking = true; setTimeout(function () { linking = false; window.__portalLinkErrors(); }, 100); }
     }).observe(doc.body, {subtree: true, childList: true, characterData: true, attributes: true,
                           attributeFilter: ['aria-label']});
     // The box a field's anchor (ui.prefile_ui.anchor) stands for: the first one after it that can
@@ -263,6 +293,10 @@ FRAME_CSS = """
 .copy-btn {font-size:1.05rem;min-height:2.75rem;padding:0.3rem 1rem;border:2px solid #1f1f1f;border-radius:0.4rem;
   background:#fff;color:#1f1f1f;cursor:pointer;}
 .copy-status {margin-left:0.6rem;font-weight:700;color:#0b6b2f;}
+/* an error under its field (field_error): dark red (7:1), bold, marked by a rule and by 错误：, not by
+   colour alone; red in 高对比度 too (more specific than its black-text rule) */
+.stApp p.field-error {color:#a11212 !important;font-weight:600;margin:-0.4rem 0 0.8rem 0;
+  border-left:4px solid #a11212;padding-left:0.5rem;opacity:1 !important;}
 /* what a citizen types is as legible as the labels (Streamlit draws it at 14 px; phones zoom in below 16) */
 .stApp input, .stApp textarea {font-size:1rem !important;}
 /* room under a text area's last line for the 回车换行 hint drawn over its bottom edge */
@@ -474,6 +508,12 @@ def scroll_to(selector: str, *, focus: str | None = None) -> None:
 def scroll_to_top() -> None:
     """Scroll the page to its top after this run (a new chapter chosen below the text it ends)."""
     _run_script(_TOP_SCRIPT)
+
+
+def field_error(message: str) -> None:
+    """An error right under its field, in words (错误：…); the frame script ties it to the field
+    (aria-invalid, aria-describedby)."""
+    st.markdown(f'<p class="field-error">错误：{html_escape(message)}</p>', unsafe_allow_html=True)
 
 
 def success_in_view(message: str, *, key: str) -> None:

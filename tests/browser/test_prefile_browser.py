@@ -5,6 +5,11 @@ import pytest
 from tests.browser.conftest import assert_fits_phone, wait_for_app
 
 
+LINKED = """() => { const errors = [...document.querySelectorAll('p.field-error')];
+    return errors.length > 0 && errors.every(e => { const f = document.querySelector(`[aria-describedby~="${e.id}"]`);
+        return f && f.getAttribute('aria-invalid') === 'true'; }); }"""
+
+
 def test_prefile_on_a_phone_by_keyboard(portal_url, phone, artifacts):
     phone.goto(f"{portal_url}/prefile")
     wait_for_app(phone, "须知与授权")
@@ -19,6 +24,8 @@ def test_prefile_on_a_phone_by_keyboard(portal_url, phone, artifacts):
     finally:
         phone.screenshot(path=str(artifacts / "prefile-step2-phone.png"), full_page=True)
     assert phone.locator(".field-error").count() >= 4
+    # each error is tied to its field: a screen reader reaching the field hears that it is wrong, and why
+    phone.wait_for_function(LINKED)
     phone.screenshot(path=str(artifacts / "prefile-errors-phone.png"), full_page=True)
     assert_fits_phone(phone)
 

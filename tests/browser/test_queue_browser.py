@@ -87,6 +87,7 @@ def test_a_corrected_number_empties_the_correction_boxes(portal_url, phone, arti
     from portal.identity import Actor
     from portal.prefiling import staff
     from tests.browser.conftest import open_expander, open_staff_page
+    from tests.browser.test_prefile_browser import LINKED
 
     name = f"h{uuid.uuid4().hex[:8]}"
     with Session(ready_engine(), expire_on_commit=False) as s:
@@ -99,9 +100,13 @@ def test_a_corrected_number_empties_the_correction_boxes(portal_url, phone, arti
     filter_queue(phone, made.code)
     open_prefiling(phone, made.code)
     open_expander(phone, "更正信访件编号")
+    phone.get_by_text("我已核对新的编号，确认更正").click()
+    phone.get_by_role("button", name="更正信访件编号").click()
+    wait_for_app(phone, "错误：")            # no number: said under its box, and tied to it
+    phone.wait_for_function(LINKED)
+    assert phone.get_by_label("正确的信访件编号").get_attribute("aria-invalid") == "true"
     phone.get_by_label("正确的信访件编号").fill(number + "A")
     phone.get_by_label("更正原因（信访人会看到）").fill("登记时少写一位")
-    phone.get_by_text("我已核对新的编号，确认更正").click()
     phone.get_by_role("button", name="更正信访件编号").click()
     wait_for_app(phone, "已更正：")
     phone.wait_for_timeout(1000)
