@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+from pathlib import Path
 
 import streamlit as st
 
@@ -326,14 +327,25 @@ def header(actor: Actor | None = None) -> None:
         with st.popover("☰ 菜单", use_container_width=True,
                         key=f"phone-menu-{st.session_state.get('_page_current', '')}"):
             for path, label in MENU:
-                st.page_link(path, label=label)
+                menu_link(path, label)
             if links := staff_links(actor):   # signed in: the work pages, not only behind the sidebar's »
                 st.markdown("**工作台**")
                 for path, label in links:
-                    st.page_link(path, label=label)
+                    menu_link(path, label)
             # signed in, the login page is the 工作台 (its 退出登录 button signs out): a link called
             # 退出登录 that does not sign out would leave a clerk signed in who thinks otherwise
-            st.page_link("pages/staff_login.py", label="工作台" if actor is not None else "工作人员登录")
+            menu_link("pages/staff_login.py", "工作台" if actor is not None else "工作人员登录")
+
+
+HERE = "（当前页面）"
+
+
+def menu_link(path: str, label: str) -> None:
+    """A ☰ 菜单 link; the page being read says so, in words (a screen reader, and a reader who
+    opened the menu to find where they are)."""
+    current = st.session_state.get("_page_current")   # the page's address (app.py); "" is 首页
+    here = current is not None and (current or "home") == Path(path).stem
+    st.page_link(path, label=label + HERE if here else label)
 
 
 def footer() -> None:

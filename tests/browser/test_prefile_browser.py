@@ -4,7 +4,6 @@ import pytest
 
 from tests.browser.conftest import assert_fits_phone, wait_for_app
 
-
 LINKED = """() => { const errors = [...document.querySelectorAll('p.field-error')];
     return errors.length > 0 && errors.every(e => { const f = document.querySelector(`[aria-describedby~="${e.id}"]`);
         return f && f.getAttribute('aria-invalid') === 'true'; }); }"""

@@ -24,7 +24,7 @@ def test_every_public_page_has_the_bureau_header_footer_and_phone_menu(app_page,
                   "接待时间", "09:00—12:00、13:30—17:00"):
         assert words in footer, words
     # the phone menu is labelled in words and links every public page
-    labels = [link.label for link in at.get("page_link")]
+    labels = [link.label.removesuffix("（当前页面）") for link in at.get("page_link")]
     for wanted in ("首页", "法律问答", "法规库", "典型案例", "网上预登记", "进度查询", "信访指南", "接访日程"):
         assert wanted in labels
     assert "☰ 菜单" in [p.proto.popover.label for p in at.get("popover")]
@@ -89,3 +89,12 @@ def test_frame_scripts_survive_the_html_sanitiser():
     for script in (site_frame._SCRIPT, site_frame._TOP_SCRIPT, site_frame._FOCUS_SCRIPT):
         inner = script.strip().removeprefix("<script>").removesuffix("</script>")
         assert not re.search(r"<[/\w!]", inner)
+
+
+@pytest.mark.parametrize(("page", "address", "label"), [("pages/lookup.py", "lookup", "进度查询"),
+                                                        ("pages/home.py", "", "首页")])
+def test_the_phone_menu_says_which_page_is_open(app_page, page, address, label):
+    at = app_page(page, session_state={"_page_current": address})   # as app.py records it
+    labels = [link.label for link in at.get("page_link")]
+    assert f"{label}（当前页面）" in labels and label not in labels
+    assert sum(text.endswith("（当前页面）") for text in labels) == 1

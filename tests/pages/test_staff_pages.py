@@ -318,7 +318,7 @@ def test_signed_in_staff_find_their_pages_on_the_workbench_and_in_the_phone_menu
     """On a phone the sidebar is a small » away: 工作台 lists the pages the account may open, and so
     does the ☰ 菜单 (after the public pages, with 工作台 for 工作人员登录); a visitor's menu has none."""
     def links(at) -> list[str]:
-        return [e.proto.label for e in at.get("page_link")]
+        return [e.proto.label.removesuffix("（当前页面）") for e in at.get("page_link")]
 
     editor_handler = signed_in_state(EDITOR, HANDLER)
     at = app_page("pages/staff_login.py", session_state=editor_handler)
