@@ -7,6 +7,7 @@ from portal.field_errors import ValidationFailed
 from portal.roles import ADMIN, ROLES
 from portal.staff import accounts
 from portal.staff.passwords import MIN_PASSWORD_LENGTH
+from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text
 from ui.auth import require_page
 from ui.site_frame import success_in_view
@@ -20,9 +21,8 @@ def run(action, success: str) -> bool:
     try:
         with session_scope() as session:
             action(session)
-    except ValidationFailed as failure:
-        for error in failure.errors:
-            st.error(error.message)
+    except ValidationFailed as failure:   # every problem at once, not one per try
+        st.error("请修改以下问题：\n\n" + "\n".join(f"- {markdown_escape(e.message)}" for e in failure.errors))
         return False
     st.session_state["users-flash"] = success
     return True
@@ -48,11 +48,9 @@ with st.form("add-user", clear_on_submit=False):
     confirm = st.text_input("再输入一次密码", type="password", key=f"new-confirm-{gen}")
     roles = st.multiselect("角色", ROLES, key=f"new-roles-{gen}")
     if st.form_submit_button("创建账号", type="primary"):
-        if password != confirm:
-            st.error("两次输入的密码不一致。")
-        elif run(lambda s: accounts.create_user(session=s, actor=actor, username=username.strip(),
-                                                password=password, roles=roles),
-                 f"已创建账号 {username.strip()}。"):
+        if run(lambda s: accounts.create_user(session=s, actor=actor, username=username.strip(),
+                                              password=password, confirm=confirm, roles=roles),
+               f"已创建账号 {username.strip()}。"):
             for field in ("username", "password", "confirm", "roles"):   # the password held no longer
                 st.session_state.pop(f"new-{field}-{gen}", None)
             st.session_state["new-user-gen"] = gen + 1

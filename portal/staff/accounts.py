@@ -50,8 +50,9 @@ def _enabled_admins(session: Session) -> list[str]:
 
 
 def create_user(*, session: Session, actor: Actor, username: str, password: str,
-                roles: list[str] | tuple[str, ...]) -> StaffUser:
-    """A new local account. The first administrator is created by the CLI with a system actor."""
+                roles: list[str] | tuple[str, ...], confirm: str | None = None) -> StaffUser:
+    """A new local account. The first administrator is created by the CLI with a system actor.
+    `confirm`, when given, is the password typed a second time; every problem is reported at once."""
     require(actor, ADMIN)
     errors = _role_errors(roles)
     if not USERNAME_PATTERN.match(username):
@@ -60,6 +61,8 @@ def create_user(*, session: Session, actor: Actor, username: str, password: str,
         errors.append(FieldError("username", f"账号“{username}”已存在。"))
     if problem := password_problem(password):
         errors.append(FieldError("password", problem))
+    if confirm is not None and confirm != password:
+        errors.append(FieldError("confirm", "两次输入的密码不一致。"))
     if errors:
         raise ValidationFailed(errors)
     now = utcnow()

@@ -273,6 +273,19 @@ def test_a_refused_new_account_keeps_what_was_typed_and_a_created_one_empties_th
     assert _box(at, "用户名").value == "" and _roles(at).value == []
 
 
+def test_a_new_account_with_several_problems_hears_of_all_of_them_at_once(app_page):
+    at = app_page("pages/staff_users.py", session_state=signed_in_state(ADMIN))
+    _box(at, "用户名").input("Zhao Li")
+    _box(at, "初始密码").input("short")
+    _box(at, "再输入一次密码").input("shorter")
+    [b for b in at.button if b.label == "创建账号"][0].click().run()
+    [said] = [e.value for e in at.error]
+    from portal.staff.passwords import password_problem
+
+    assert "用户名只能用小写字母" in said and "两次输入的密码不一致" in said and password_problem("short") in said
+    assert said.count("\n- ") == 3, said
+
+
 def test_text_typed_before_the_session_expired_comes_back_after_signing_in_again(app_page):
     """The session runs out while a case is being written: 保存 leads to 工作人员登录, and signing in
     as the same person opens the page with the text back in its boxes; a colleague signing in on
