@@ -288,6 +288,11 @@ FRAME_CSS = """
   [class*="st-key-stack-table"] td::before {content:attr(data-label) "：";font-weight:700;}
 }
 .st-key-phone-menu button {min-height:2.75rem;font-size:1.1rem;}
+/* every button, text box and select a finger can hit at 44 px (Streamlit draws buttons 40 px tall,
+   boxes 38 px, a chosen file's × 32 px and the uploader's + 20 px wide) */
+.stApp [data-testid^="stBaseButton"] {min-height:2.75rem;}
+.stApp [data-testid="stTextInputRootElement"], .stApp [data-baseweb="select"] > div {min-height:2.75rem;}
+.stApp [data-testid="stFileChip"] button, .stApp [data-testid="stFileUploader"] button {min-width:2.75rem;min-height:2.75rem;}
 /* form labels at least 16 px, helper text legible */
 .stApp [data-testid="stWidgetLabel"] p, .stApp [data-testid="stWidgetLabel"] label {font-size:1rem !important;}
 .stApp [data-testid="InputInstructions"] {color:#333 !important;}

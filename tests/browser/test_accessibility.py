@@ -230,3 +230,44 @@ def test_a_focused_select_or_text_box_is_ringed_whole(portal_url, page):
     box = page.get_by_role("textbox", name="查询码（10位，可以带横线）")
     box.focus()
     assert box.evaluate(FIELD_RING) == ["solid", 3.0]
+
+
+TOO_SMALL = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid^="stBaseButton"], '
+    + '[data-testid="stMain"] [data-testid="stTextInputRootElement"], [data-testid="stMain"] [data-baseweb="select"] > div, '
+    + '[data-testid="stMain"] [data-testid="stFileChip"] button')]
+    .filter(el => el.getClientRects().length)
+    .map(el => [el.innerText.trim().slice(0, 20) || el.getAttribute('aria-label') || el.dataset.testid,
+                Math.round(el.getBoundingClientRect().height), Math.round(el.getBoundingClientRect().width)])
+    .filter(([, h, w]) => h < 44 || w < 44)"""
+
+
+def test_buttons_boxes_and_a_chosen_files_remove_button_are_big_enough_to_tap(portal_url, phone, tmp_path, artifacts):
+    """44 px on a phone: Streamlit drew buttons 40 px tall, text boxes 38 px and a chosen file's ×
+    32 px. Here on 进度查询 with material asked for, a file chosen."""
+    from sqlmodel import Session
+
+    from portal.identity import Actor
+    from portal.prefiling import staff
+    from portal.roles import HANDLER
+    from tests.prefiling.factories import make_prefiling
+    from tests.staff.portal_db import ready_engine
+
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        made = make_prefiling(s)
+        staff.request_more(session=s, actor=Actor("clerk", frozenset({HANDLER})), prefiling_id=made.prefiling.id,
+                           reply="请补充漏水处的照片。")
+    _open(phone, f"{portal_url}/lookup", "进度查询")
+    assert phone.evaluate(TOO_SMALL) == []
+    phone.get_by_label("查询码（10位，可以带横线）").fill(made.code)
+    phone.get_by_label("查询密码（8位）").fill(made.secret)
+    phone.get_by_role("button", name="查询").click()
+    wait_for_app(phone, "提交补充材料")
+    photo = tmp_path / "漏水.png"
+    photo.write_bytes(bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+                                    "0000000d4944415478da63f8cfc0f01f0005000201a5f7d6e80000000049454e44ae426082"))
+    phone.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(photo))
+    phone.locator('[data-testid="stFileChip"]').first.wait_for()
+    phone.wait_for_timeout(500)
+    phone.locator('[data-testid="stFileChip"]').first.scroll_into_view_if_needed()
+    phone.screenshot(path=str(artifacts / "lookup-file-chosen-phone.png"))
+    assert phone.evaluate(TOO_SMALL) == []
