@@ -20,6 +20,11 @@ html {font-size:125% !important;}
 .stApp button p, .stApp button span, .copy-btn {font-size:1.1rem !important;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stApp [data-testid="InputInstructions"],
 .disclaimer, .site-sub, .step-progress {font-size:1.05rem !important;}
+/* a select's open list (目录, 按类别查看) is drawn outside the page's frame: its options grow too; and
+   a chosen file's name and size, and the uploader's limits */
+[role="listbox"] [role="option"], [role="listbox"] [role="option"] * {font-size:1.1rem !important;}
+.stApp [data-testid="stFileChipName"], .stApp [data-testid="stFileChipName"] + div,
+.stApp [data-testid="stFileUploaderDropzoneInstructions"] * {font-size:1.1rem !important;}
 /* the larger 回车换行 hint wraps to two lines on a phone: room for both under the last line */
 .stApp [data-testid="stTextArea"] textarea {padding-bottom:3.2rem !important;}
 """

@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from portal.clock import ACCEPTANCE_NOTICE
+from portal.guide import timeline
 from portal.guide.content import GuideSection, load_guide
 from portal.guide.timeline import steps, timeline_svg
+from ui.accessibility import LARGE
 from ui.links import provision_link
 from ui.resources import get_library, settings
 
@@ -37,7 +39,9 @@ def timeline_table_markdown() -> str:
 
 def render_timeline() -> None:
     st.subheader("期限示意图", anchor="timeline")
-    st.markdown(f'<figure class="timeline-figure" style="margin:0">{timeline_svg()}</figure>', unsafe_allow_html=True)
+    scale = timeline.LARGE if st.session_state.get(LARGE) else 1.0   # 大字号 reaches the picture's words too
+    st.markdown(f'<figure class="timeline-figure" style="margin:0">{timeline_svg(text_scale=scale)}</figure>',
+                unsafe_allow_html=True)
     st.caption("图中实心条是法定期限，虚线空心条是情况复杂时可以延长的期限。"
                "“最迟第几日”按每一步都用足期限推算，实际往往更快。受理告知按有权处理的机关直接收到计算；"
                f"经信访部门转送的，信访部门还有转送的 {ACCEPTANCE_NOTICE.days} 日，有权处理的机关从收到转送之日起算。")

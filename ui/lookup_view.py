@@ -18,7 +18,7 @@ from portal.prefiling.states import REJECTED, WITHDRAWN, IllegalTransition, Tran
 from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text, beijing_today
 from ui.prefile_ui import client_info
-from ui.site_frame import office, success_in_view
+from ui.site_frame import field_error, office, scroll_to, success_in_view
 
 S = st.session_state
 STAFF_ACTED = "工作人员刚刚处理了这份预登记，您这次的操作没有执行。"
@@ -193,9 +193,12 @@ def _actions(view: svc.StatusView) -> None:
         # open on a missing tick, and still open once the box is ticked
         with st.expander("撤回这份预登记", expanded=bool(S.get("lk_withdraw_open")), key="lk-withdraw-box"):
             st.write("撤回后工作人员不再处理这份预登记。如需再反映，请重新提交。")
-            if unticked:
-                st.error(unticked)
             st.checkbox("我确定要撤回这份预登记", key="lk_confirm_withdraw")
+            if unticked:
+                # under the box to tick and tied to it; brought into view with the box focused (above
+                # it, the message pushed the box and its button below the fold of a phone)
+                field_error(unticked)
+                scroll_to(".st-key-lk-withdraw-box", focus='.st-key-lk-withdraw-box input[type="checkbox"]')
             st.button("撤回预登记", on_click=on_withdraw, key="lk_withdraw")
     if view.can_rate:
         st.markdown("#### 评价办理结果")

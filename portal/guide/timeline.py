@@ -102,12 +102,18 @@ def wrap(text: str, *, size: int, width: float) -> list[str]:
     return [*lines, line] if line else lines
 
 
-def timeline_svg(*, title: str = "信访事项办理期限示意图") -> str:
-    """An accessible SVG (role=img, <title>, <desc>) of every step with its days."""
+LARGE = 1.25         # 大字号: the same picture on a narrower viewBox, so every word draws 25 % larger
+
+
+def timeline_svg(*, title: str = "信访事项办理期限示意图", text_scale: float = 1.0) -> str:
+    """An accessible SVG (role=img, <title>, <desc>) of every step with its days. `text_scale` > 1
+    (大字号) draws the text that much larger at the same on-screen width: the viewBox narrows, the
+    bars shorten and the lines wrap sooner."""
+    width = round(WIDTH / text_scale)
     all_steps = steps()
     longest = max(s.rule.days + s.rule.extension_days for s in all_steps)
-    scale = BAR_MAX / longest
-    text_width = WIDTH - BAR_X - 4
+    scale = min(BAR_MAX, width - BAR_X - 120) / longest   # room at the right for 最迟第 N 日
+    text_width = width - BAR_X - 4
     parts: list[str] = []
     y = 24
     parts.append(f'<circle cx="{LEFT}" cy="{y - 6}" r="7" fill="{INK}"/>')
@@ -130,7 +136,7 @@ def timeline_svg(*, title: str = "信访事项办理期限示意图") -> str:
                 parts.append(f'<rect x="{BAR_X + base_w:.1f}" y="{y}" width="{ext_w:.1f}" height="16" '
                              f'fill="{EXT_FILL}" stroke="{INK}" stroke-width="1.5" stroke-dasharray="4 3"/>')
                 label += f" + 可延长 {rule.extension_days} 日"
-            parts.append(_t(WIDTH - 4, y + 14, f"最迟第 {step.end_day} 日", anchor="end"))
+            parts.append(_t(width - 4, y + 14, f"最迟第 {step.end_day} 日", anchor="end"))
             y += 16 + LINE
             for line in wrap(label, size=MIN_TEXT, width=text_width):
                 parts.append(_t(BAR_X, y, line, weight="bold"))
@@ -142,7 +148,7 @@ def timeline_svg(*, title: str = "信访事项办理期限示意图") -> str:
     height = y
     parts.insert(0, f'<line x1="{LEFT}" y1="20" x2="{LEFT}" y2="{height - 14}" stroke="{INK}" stroke-width="3"/>')
     desc = "；".join(f"{s.stage}：{s.rule.name}{s.period_text}，最迟第 {s.end_day} 日" for s in all_steps)
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
-            f'role="img" aria-labelledby="tl-title tl-desc" style="max-width:480px;height:auto">'
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+            f'role="img" aria-labelledby="tl-title tl-desc" style="max-width:{round(480 * text_scale)}px;height:auto">'
             f'<title id="tl-title">{html.escape(title)}</title><desc id="tl-desc">{html.escape(desc)}</desc>'
             f'{"".join(parts)}</svg>')

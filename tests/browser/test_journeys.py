@@ -393,3 +393,29 @@ def test_back_after_asking_leaves_the_question_and_forward_brings_it_back(portal
     phone.go_forward()
     wait_for_app(phone, "下一步怎么办")
     assert phone.get_by_label("您的问题").first.input_value() == "邻居装修噪音太大怎么办"
+
+
+def test_large_text_reaches_the_timeline_and_the_options_of_a_select_box(portal_url, phone, artifacts):
+    """大字号 grew the page but not the picture's words, nor the options of 目录 when it opened."""
+    phone.goto(f"{portal_url}/guide?a11y=large")
+    wait_for_app(phone, "期限示意图")
+    figure = phone.locator(".timeline-figure")
+    figure.scroll_into_view_if_needed()
+    measured = phone.evaluate(TIMELINE_TEXT)
+    assert measured["min"] >= 17.5 and measured["outside"] == [], measured   # 14 CSS px before
+    figure.screenshot(path=str(artifacts / "journey-guide-timeline-large-phone.png"))
+    assert_fits_phone(phone, "期限示意图（大字号）")
+    phone.goto(f"{portal_url}/laws?law=xinfang-gongzuo-tiaoli-2022&a11y=large")
+    wait_for_app(phone, "目录（按章阅读）")
+    phone.wait_for_timeout(1000)     # the run that writes a11y into the address has ended
+    option = phone.get_by_role("option").first
+    for _ in range(3):               # a late rerun closes an open list: opened again, as a person would
+        phone.get_by_role("combobox", name="目录（按章阅读）").click()
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except Exception:
+            phone.keyboard.press("Escape")
+    size = option.evaluate("el => Math.min(...[el, ...el.querySelectorAll('*')].filter(e => e.innerText)"
+                           ".map(e => parseFloat(getComputedStyle(e).fontSize)))")
+    assert size >= 21, size          # as large as the page's text, not the 16 px of the closed box

@@ -299,3 +299,34 @@ def test_a_double_click_on_the_first_continue_makes_one_draft(portal_url, phone)
         code = phone.evaluate("() => new URL(location.href).searchParams.get('draft')")
         with Session(ready_engine()) as s:
             assert s.get(PrefilingDraft, code) is not None
+
+
+def test_withdraw_without_the_tick_keeps_the_box_and_its_button_in_view(portal_url, phone, artifacts):
+    """撤回预登记 without 我确定要撤回: the message went above the box to tick and pushed it and the
+    button below the fold of a phone. It is now under the box, tied to it, with the box focused."""
+    from sqlmodel import Session
+
+    from tests.browser.conftest import open_expander
+    from tests.prefiling.factories import make_prefiling
+    from tests.staff.portal_db import ready_engine
+
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        made = make_prefiling(s)
+    phone.goto(f"{portal_url}/lookup")
+    wait_for_app(phone, "进度查询")
+    phone.get_by_label("查询码（10位，可以带横线）").fill(made.code)
+    phone.get_by_label("查询密码（8位）").fill(made.secret)
+    phone.get_by_role("button", name="查询").click()
+    wait_for_app(phone, "撤回这份预登记")
+    open_expander(phone, "撤回这份预登记")
+    phone.get_by_role("button", name="撤回预登记").click()
+    wait_for_app(phone, "请先勾选")
+    phone.wait_for_function("() => document.activeElement.closest('.st-key-lk-withdraw-box')"
+                            " && document.activeElement.type === 'checkbox'", timeout=10_000)
+    phone.wait_for_timeout(800)
+    phone.screenshot(path=str(artifacts / "lookup-withdraw-unticked-phone.png"))
+    height = phone.viewport_size["height"]
+    for target in (phone.get_by_label("我确定要撤回这份预登记"), phone.get_by_role("button", name="撤回预登记")):
+        box = target.bounding_box() or target.locator("xpath=..").bounding_box()
+        assert 0 <= box["y"] and box["y"] + box["height"] <= height, box
+    phone.wait_for_function(LINKED)

@@ -124,3 +124,22 @@ def test_timeline_text_is_phone_sized_and_wrapped_not_cut():
     lines = timeline.wrap(text, size=16, width=326)
     assert len(lines) > 1 and "".join(lines) == text
     assert all(sum(timeline._em(c) for c in line) * 16 <= 326 for line in lines)
+
+
+def test_the_timeline_in_large_text_draws_its_words_larger_and_keeps_bars_clear_of_them():
+    """大字号 did not reach the picture: its words stayed at their size while the page's grew."""
+    import re
+
+    from portal.guide import timeline
+
+    normal, large = timeline_svg(), timeline_svg(text_scale=timeline.LARGE)
+    assert 'viewBox="0 0 360 ' in normal
+    assert 'viewBox="0 0 288 ' in large          # the same width on screen: every unit 25 % larger
+    assert large.count("<text") > normal.count("<text") - 1   # the same words, wrapped sooner
+    assert [t for t in re.findall(r">([^<]+)</text>", normal) if "最迟" in t] == \
+           [t for t in re.findall(r">([^<]+)</text>", large) if "最迟" in t]
+    for svg, width in ((normal, 360), (large, 288)):
+        ends = [float(x) + float(w) for x, w in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" height="16"', svg)]
+        longest = max(sum(timeline._em(c) for c in t) * timeline.MIN_TEXT
+                      for t in re.findall(r">(最迟[^<]+)</text>", svg))
+        assert max(ends) <= width - 4 - longest, (width, max(ends), longest)   # no bar under 最迟第 N 日

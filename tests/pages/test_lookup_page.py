@@ -102,7 +102,7 @@ def test_withdraw_while_submitted(open_lookup):
     assert "请先勾选" in page_text(at)
     [box] = [e for e in at.expander if e.label == "撤回这份预登记"]
     assert box.proto.expanded          # the box to tick stays in view, with the message beside it
-    assert any("请先勾选" in e.value for e in box.error)
+    assert any("请先勾选" in e.value for e in box.markdown)   # under the box to tick, tied to it
     at.checkbox(key="lk_confirm_withdraw").check()
     click(at, "撤回预登记")
     assert "当前状态：已撤回" in page_text(at)
