@@ -20,14 +20,24 @@ from ui.site_frame import field_error
 
 def _inline(view: StaffView, field: str) -> None:
     error = S.get(ERROR)
-    if error and error[0] == view.id and error[1] == field:
-        field_error(error[2])
+    if error and error[0] == view.id:
+        for problem_field, message in error[1]:
+            if problem_field == field:
+                field_error(message)
 
 
-def _unticked(view: StaffView, action: str, message: str) -> None:
-    """A final action clicked without its confirmation tick: that is now the one message shown
-    (an earlier refusal's, already put right, goes), beside its panel, which stays open."""
-    S[ERROR] = (view.id, "confirm", message)
+def _refused(view: StaffView, problems: tuple[tuple[str, str], ...]) -> None:
+    """Every problem at once: listed above the panels, each under its box."""
+    summary = problems[0][1] if len(problems) == 1 else \
+        "请修改以下问题：\n\n" + "\n".join(f"- {markdown_escape(message)}" for _f, message in problems)
+    S[ERROR] = (view.id, problems, summary)
+
+
+def _unticked(view: StaffView, action: str, message: str, **inputs: str) -> None:
+    """A final action clicked without its confirmation tick: that, and whatever else is wrong with
+    the boxes (one message per click was one more click per problem), is now what is shown (an
+    earlier refusal's, already put right, goes), beside its panel, which stays open."""
+    _refused(view, (*transitions.input_problems(action, **inputs), ("confirm", message)))
     S[LAST_ACTION] = (view.id, action)
     st.rerun()
 
@@ -50,9 +60,9 @@ def _act(actor: Actor, view: StaffView, action: str, *, clear: tuple[str, ...] =
             state, number = moved.state, moved.official_number
             S[_seen_key(view)] = moved.version
     except transitions.StaffInputError as exc:
-        S[ERROR] = (view.id, exc.field, str(exc))
+        _refused(view, exc.problems)
     except (IllegalTransition, PermissionDenied) as exc:
-        S[ERROR] = (view.id, "", refusal(exc))
+        S[ERROR] = (view.id, (), refusal(exc))
     else:
         S.pop(ERROR, None)
         S.pop(REVEALED, None)
@@ -125,11 +135,13 @@ def _reject(actor: Actor, view: StaffView) -> None:
     reply = st.text_area("给信访人的答复（可不填，默认告知理由和途径）", key=f"reply-reject-{pid}")
     sure = st.checkbox("我已核对理由和途径，确认不予登记（之后不能再办理，信访人会看到答复）",
                        key=f"confirm-reject-{pid}")
+    _inline(view, "confirm")
     if st.button("不予登记", key=f"do-reject-{pid}", type="primary"):
         if sure:
             _act(actor, view, "reject", reason=reason, channel=channel, reply=reply)
         else:
-            _unticked(view, "reject", "请先勾选“确认不予登记”，再点“不予登记”。")
+            _unticked(view, "reject", "请先勾选“确认不予登记”，再点“不予登记”。",
+                      reason=reason, channel=channel, reply=reply)
 
 
 def _close(actor: Actor, view: StaffView) -> None:
@@ -138,11 +150,12 @@ def _close(actor: Actor, view: StaffView) -> None:
     _inline(view, "reply")
     sure = st.checkbox("我已核对办理结果，确认办结（办结后不能再办理，信访人可以评价）",
                        key=f"confirm-close-{pid}")
+    _inline(view, "confirm")
     if st.button("办结", key=f"do-close-{pid}", type="primary"):
         if sure:
             _act(actor, view, "close", reply=reply)
         else:
-            _unticked(view, "close", "请先勾选“确认办结”，再点“办结”。")
+            _unticked(view, "close", "请先勾选“确认办结”，再点“办结”。", reply=reply)
 
 
 def _correct_number(actor: Actor, view: StaffView) -> None:
@@ -155,11 +168,13 @@ def _correct_number(actor: Actor, view: StaffView) -> None:
     reason = st.text_input("更正原因（信访人会看到）", key=boxes[1], max_chars=200)
     _inline(view, "reason")
     sure = st.checkbox("我已核对新的编号，确认更正", key=boxes[2])
+    _inline(view, "confirm")
     if st.button("更正信访件编号", key=f"do-correct_number-{pid}", type="primary"):
         if sure:
             _act(actor, view, "correct_number", clear=boxes, official_number=number, reason=reason)
         else:
-            _unticked(view, "correct_number", "请先勾选“确认更正”，再点“更正信访件编号”。")
+            _unticked(view, "correct_number", "请先勾选“确认更正”，再点“更正信访件编号”。",
+                      official_number=number, reason=reason)
 
 
 PANELS = {"register": _register, "request_more": _request_more, "reject": _reject, "close": _close,

@@ -23,7 +23,7 @@ from ui.links import provision_link
 S = st.session_state
 REVEALED = "q-revealed"   # (prefiling id, unmasked StaffView) of this browser session only
 FLASH = "q-flash"
-ERROR = "q-error"         # (prefiling id, field, message) of the last refused action
+ERROR = "q-error"         # (prefiling id, ((field, message), …), what is said above) of the last refused action
 LAST_ACTION = "q-last-action"   # (prefiling id, action) last tried: its panel opens on a refusal
 CHANNELS = {rule.key: rule for rule in CHANNEL_RULES}
 
@@ -202,7 +202,7 @@ def _decide(actor: Actor, view: StaffView, link: repeats.RepeatLink, action: str
                                    version=link.version)
             state = moved.state
     except (IllegalTransition, PermissionDenied) as exc:
-        S[ERROR] = (("repeat", view.id), "", refusal(exc))
+        S[ERROR] = (("repeat", view.id), (), refusal(exc))
     else:
         S.pop(ERROR, None)
         S[FLASH] = f"已办理：{grouped(view.code)} 与前件 {grouped(link.earlier_code)} 的重复信访提示已“{state}”。"

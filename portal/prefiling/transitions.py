@@ -4,6 +4,7 @@ the move through the state table, and its audit entry in the same transaction. H
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 
 from sqlmodel import Session, select
 
@@ -27,11 +28,29 @@ from portal.timeutil import utcnow
 
 
 class StaffInputError(ValueError):
-    """A missing or invalid staff input; `field` and a plain-Chinese message."""
+    """Missing or invalid staff inputs: `problems`, each (field, plain-Chinese message), every one
+    found at once; `field` and the message are the first's."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, *, more: tuple[tuple[str, str], ...] = ()) -> None:
         super().__init__(message)
         self.field = field
+        self.problems: tuple[tuple[str, str], ...] = ((field, message), *more)
+
+
+def _inputs(*checks: Callable[[], str]) -> list[str]:
+    """The clean value of each input (a check returns it or raises StaffInputError); refused with
+    every problem at once, not the first alone."""
+    values, problems = [], []
+    for check in checks:
+        try:
+            values.append(check())
+        except StaffInputError as exc:
+            problems.extend(exc.problems)
+            values.append("")
+    if problems:
+        (field, message), *more = problems
+        raise StaffInputError(field, message, more=tuple(more))
+    return values
 
 
 def _text(field: str, label: str, value: str, limit: int, required: bool = True) -> str:
@@ -90,6 +109,44 @@ def _official_number(value: str) -> str:
     return _text("official_number", "信访件编号", value, 40)
 
 
+def _register_inputs(*, official_number: str, reply: str = "") -> list[str]:
+    return _inputs(lambda: _official_number(official_number),
+                   lambda: _text("reply", "答复", reply, 2000, required=False))
+
+
+def _request_more_inputs(*, reply: str) -> list[str]:
+    return _inputs(lambda: _text("reply", "需要补充的材料", reply, 2000))
+
+
+def _reject_inputs(*, reason: str, channel: str, reply: str = "") -> list[str]:
+    return _inputs(lambda: _text("reason", "不予登记的理由", reason, 1000),
+                   lambda: _text("channel", "应当通过的途径", channel, 200),
+                   lambda: _text("reply", "答复", reply, 2000, required=False))
+
+
+def _close_inputs(*, reply: str) -> list[str]:
+    return _inputs(lambda: _text("reply", "办理结果", reply, 2000))
+
+
+def _correct_number_inputs(*, official_number: str, reason: str) -> list[str]:
+    return _inputs(lambda: _official_number(official_number), lambda: _text("reason", "更正原因", reason, 200))
+
+
+_INPUTS = {"register": _register_inputs, "request_more": _request_more_inputs, "reject": _reject_inputs,
+           "close": _close_inputs, "correct_number": _correct_number_inputs}
+
+
+def input_problems(action: str, **inputs: str) -> tuple[tuple[str, str], ...]:
+    """What is wrong with the boxes of `action` as typed, (field, message) each; nothing is read or
+    written. For a page that refuses a click for another reason (a confirmation not ticked) and
+    says everything at once."""
+    try:
+        _INPUTS[action](**inputs)
+    except StaffInputError as exc:
+        return exc.problems
+    return ()
+
+
 def _number_free(session: Session, p: Prefiling, number: str) -> None:
     """A 信访件编号 names one 件: refused when another pre-filing already carries it (a number typed
     twice would show two citizens the same number in 进度查询 and give two rows of the export one
@@ -123,24 +180,23 @@ def _number_key(number: str) -> str:
 def register(*, session: Session, actor: Actor, prefiling_id: int, official_number: str,
              reply: str = "", version: int | None = None) -> Prefiling:
     """已提交/需补充材料 → 已登记 with the official 信访件编号."""
-    number = _official_number(official_number)
-    reply = _text("reply", "答复", reply, 2000, required=False) or f"已登记为信访件，编号 {number}。"
+    number, reply = _register_inputs(official_number=official_number, reply=reply)
+    reply = reply or f"已登记为信访件，编号 {number}。"
     return _move(session, actor, prefiling_id, "register", reply, version, official_number=number)
 
 
 def request_more(*, session: Session, actor: Actor, prefiling_id: int, reply: str,
                  version: int | None = None) -> Prefiling:
     """已提交 → 需补充材料; the reply tells the citizen what to bring and how."""
-    reply = _text("reply", "需要补充的材料", reply, 2000)
+    [reply] = _request_more_inputs(reply=reply)
     return _move(session, actor, prefiling_id, "request_more", reply, version)
 
 
 def reject(*, session: Session, actor: Actor, prefiling_id: int, reason: str, channel: str,
            reply: str = "", version: int | None = None) -> Prefiling:
     """→ 不予登记 with the reason and the channel the citizen should use instead."""
-    reason = _text("reason", "不予登记的理由", reason, 1000)
-    channel = _text("channel", "应当通过的途径", channel, 200)
-    reply = _text("reply", "答复", reply, 2000, required=False) or f"不予登记。理由：{reason.rstrip('。')}。应当通过的途径：{channel.rstrip('。')}。"
+    reason, channel, reply = _reject_inputs(reason=reason, channel=channel, reply=reply)
+    reply = reply or f"不予登记。理由：{reason.rstrip('。')}。应当通过的途径：{channel.rstrip('。')}。"
     return _move(session, actor, prefiling_id, "reject", reply, version, reject_reason=reason,
                  reject_channel=channel)
 
@@ -148,7 +204,7 @@ def reject(*, session: Session, actor: Actor, prefiling_id: int, reason: str, ch
 def close(*, session: Session, actor: Actor, prefiling_id: int, reply: str,
           version: int | None = None) -> Prefiling:
     """已登记 → 已办结, with the outcome the citizen reads."""
-    reply = _text("reply", "办理结果", reply, 2000)
+    [reply] = _close_inputs(reply=reply)
     return _move(session, actor, prefiling_id, "close", reply, version)
 
 
@@ -157,8 +213,7 @@ def correct_number(*, session: Session, actor: Actor, prefiling_id: int, officia
     """已登记: put a mistyped 信访件编号 right (更正信访件编号). The state and the clock stay as they
     are; the history the citizen reads says from which number to which and why, and the audit log
     the two numbers. Whoever may 登记 may correct."""
-    number = _official_number(official_number)
-    reason = _text("reason", "更正原因", reason, 200)
+    number, reason = _correct_number_inputs(official_number=official_number, reason=reason)
     p = _load(session, actor, prefiling_id, version)
     if not allowed(p.state, "correct_number"):
         raise IllegalTransition(f"只有“{REGISTERED}”的件可以更正信访件编号，此件当前状态为“{p.state}”。")

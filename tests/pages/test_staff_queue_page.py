@@ -197,8 +197,10 @@ def test_reject_through_the_page_and_the_lookup_page_shows_it(app_page):
     pid = made.prefiling.id
     at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
     assert at.text_input(key=f"channel-{pid}").value == "劳动争议仲裁"  # the suggested channel
-    at.button(key=f"do-reject-{pid}").click().run()              # final: asks for confirmation first
+    at.button(key=f"do-reject-{pid}").click().run()              # final: asks for confirmation first,
     assert citizen_sees(made).state == "已提交" and "请先勾选“确认不予登记”" in page_text(at)
+    assert "请填写不予登记的理由" in page_text(at)                # and says at once what else is missing
+    assert len([e for e in at.markdown if "field-error" in e.value]) == 2   # each under its box
     at.checkbox(key=f"confirm-reject-{pid}").check()
     at.button(key=f"do-reject-{pid}").click().run()              # no reason: refused, its panel stays open
     assert "请填写不予登记的理由" in page_text(at) and citizen_sees(made).state == "已提交"

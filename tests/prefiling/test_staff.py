@@ -74,3 +74,14 @@ def test_queue_has_no_personal_data_and_counts_days(db_engine):
         assert not hasattr(rows[0], "name")
         with pytest.raises(PermissionDenied):
             staff.queue(session=s, actor=EDITOR_ONLY)
+
+
+def test_every_problem_with_a_staff_action_is_reported_at_once():
+    from portal.prefiling.transitions import StaffInputError, input_problems, reject
+
+    with pytest.raises(StaffInputError) as refused:
+        reject(session=None, actor=None, prefiling_id=0, reason="", channel="  ")   # refused before any read
+    assert [field for field, _m in refused.value.problems] == ["reason", "channel"]
+    assert refused.value.field == "reason" and str(refused.value) == refused.value.problems[0][1]
+    assert [f for f, _m in input_problems("close", reply="")] == ["reply"]
+    assert input_problems("close", reply="物业已修复。") == ()
