@@ -4,7 +4,7 @@ import re
 
 import streamlit as st
 
-from portal.audit.service import ACTION_LABELS, list_entries
+from portal.audit.service import ACTION_LABELS, list_entries, target_words
 from portal.db import session_scope
 from portal.prefiling import codes
 from portal.roles import ADMIN
@@ -31,6 +31,6 @@ else:
     st.caption(f"显示最近 {len(entries)} 条")
     st.dataframe(
         [{"时间": beijing_text(e.at), "操作人": e.actor_name,
-          "操作": ACTION_LABELS.get(e.action, e.action), "对象": e.target, "说明": e.detail}
+          "操作": ACTION_LABELS.get(e.action, e.action), "对象": target_words(e.target), "说明": e.detail}
          for e in entries],
         hide_index=True, width="stretch")

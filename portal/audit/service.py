@@ -35,6 +35,26 @@ ACTION_LABELS = {
 }
 
 
+# what an entry's target names, in words: the log keeps "prefiling:ABCDEFGHJK", "bank:12" …
+TARGET_WORDS = {"prefiling": "预登记", "case": "典型案例", "cases": "典型案例导出", "bank": "常见问题",
+                "sent": "群众来问", "bulletin": "统计公报"}
+
+
+def target_words(target: str) -> str:
+    """An entry's target as 操作日志 shows it: 预登记 ABCD-EFGH-JK, 常见问题 第 12 号 …; a
+    username (账号, 登录) as it is."""
+    from portal.prefiling.codes import grouped  # here: the pre-filing package records into this log
+
+    kind, _, ident = target.partition(":")
+    if kind not in TARGET_WORDS or not ident:
+        return target
+    if kind == "prefiling":
+        ident = grouped(ident)
+    elif kind in ("bank", "sent") and ident.isdigit():
+        ident = f"第 {ident} 号"
+    return f"{TARGET_WORDS[kind]} {ident}"
+
+
 def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -246,7 +246,7 @@ def test_the_audit_log_finds_a_reference_code_typed_as_the_queue_shows_it(app_pa
     at = app_page("pages/staff_audit.py", session_state=signed_in_state(ADMIN))
     at.text_input(key="audit-target").input(codes.grouped(code).lower()).run()   # ABCD-EFGH-JK, any case
     [table] = at.dataframe
-    assert list(table.value["对象"]) == [f"prefiling:{code}"]
+    assert list(table.value["对象"]) == [f"预登记 {codes.grouped(code)}"]   # in words, not prefiling:…
 
 
 def _box(at, label: str):

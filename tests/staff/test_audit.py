@@ -86,3 +86,13 @@ def test_truncate_is_refused_on_postgres(db_engine):
         s.commit()
     with db_engine.connect() as conn, pytest.raises(DBAPIError, match="append-only"):
         conn.execute(text("TRUNCATE audit_entry"))
+
+
+def test_targets_are_shown_in_words():
+    from portal.audit.service import target_words
+
+    assert target_words("prefiling:ABCDEFGHJK") == "预登记 ABCD-EFGH-JK"
+    assert target_words("bank:12") == "常见问题 第 12 号" and target_words("sent:3") == "群众来问 第 3 号"
+    assert target_words("case:staff-example-tiaojie-xieyi") == "典型案例 staff-example-tiaojie-xieyi"
+    assert target_words("bulletin:2026-11") == "统计公报 2026-11"
+    assert target_words("editor-wang") == "editor-wang" and target_words("weird:") == "weird:"
