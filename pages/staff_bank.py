@@ -131,13 +131,7 @@ with questions_tab:
                     "已保存。" + ("已发布的问题修改后立即对公众生效。" if entry.state == lifecycle.PUBLISHED else ""),
                     saved_base=entry.id)
 
-        if st.button("保存修改", type="primary", key=f"bank-save-{key}"):
-            if overtaken:   # clicked before the page showed the other save
-                st.error(edits.NOT_SAVED)
-            else:
-                save()
-        if overtaken and overwrite:
-            save()
+        edits.save_button("保存修改", key=f"bank-save-{key}", overtaken=overtaken, overwrite=overwrite, save=save)
         for action in lifecycle.allowed_actions(entry.state):
             # not while this editor has not seen what they would publish or withdraw (ui.overtaken)
             if st.button(f"{action}此问题", key=f"bank-{action}-{key}", disabled=overtaken):

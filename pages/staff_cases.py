@@ -216,13 +216,7 @@ def save() -> None:
             after=lambda: BASE.pop(slug, None))   # the next run starts from the saved text
 
 
-if st.button("保存", type="primary", key=f"save-{key}"):
-    if overtaken:   # clicked before the page showed the other editor's save
-        st.error(edits.NOT_SAVED)
-    else:
-        save()
-if overtaken and overwrite:
-    save()
+edits.save_button("保存", key=f"save-{key}", overtaken=overtaken, overwrite=overwrite, save=save)
 
 if case:
     for action in lifecycle.allowed_actions(case.state):

@@ -47,3 +47,15 @@ def choice(*, what: str, by: str, at: dt.datetime, revision: int, key: str,
     cols = st.columns(2)
     cols[0].button("放弃我的修改，显示最新内容", key=f"take-latest-{key}", on_click=take_latest)
     return cols[1].button(f"保存我的修改，替换第 {revision} 版", key=f"overwrite-{key}-{revision}")
+
+
+def save_button(label: str, *, key: str, overtaken: bool, overwrite: bool, save: Callable[[], None]) -> None:
+    """The editor's 保存: refused while overtaken (it was clicked on a page that did not show the
+    other save); their choice 保存我的修改，替换第 N 版 (`overwrite`) saves."""
+    if st.button(label, type="primary", key=key):
+        if overtaken:
+            st.error(NOT_SAVED)
+        else:
+            save()
+    if overtaken and overwrite:
+        save()
