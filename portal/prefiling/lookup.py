@@ -127,10 +127,9 @@ def receipt_again(view: StatusView, *, office: Office | None, today: dt.date) ->
     """The receipt downloaded again from 进度查询 (without the 查询密码, never stored readable): the
     state and 信访件编号 as of `today`, and the periods as the page counts them now."""
     receipt = make_receipt(code=view.code, secret=None, submitted=view.received_date, category=view.category,
-                           district=view.district, office=office)
+                           district=view.district, office=office, lines=view.clock)
     over = f"这份预登记{view.state}，不再计算办理期限。" if view.state in (REJECTED, WITHDRAWN) else ""
-    return replace(receipt, lines=view.clock, as_of=today, state=view.state,
-                   official_number=view.official_number, periods_over=over)
+    return replace(receipt, as_of=today, state=view.state, official_number=view.official_number, periods_over=over)
 
 
 def find_prefiling(session: Session, code: str, secret: str, client: ClientInfo, cipher: Cipher) -> Prefiling:

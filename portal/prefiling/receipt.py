@@ -193,9 +193,13 @@ RECEIPT_CSS = (
 
 
 def make_receipt(*, code: str, secret: str | None, submitted: dt.date, category: str,
-                 district: str, office: Office | None = None, request: str = "") -> Receipt:
+                 district: str, office: Office | None = None, request: str = "",
+                 lines: list[ClockLine] | None = None) -> Receipt:
+    """A receipt; its period `lines` are the ones counted from `submitted` unless given (a receipt
+    downloaded again says the periods as the lookup page counts them that day)."""
     summary = " ".join(request.split())
     if len(summary) > SUMMARY_CHARS:
         summary = summary[:SUMMARY_CHARS] + "……"
     return Receipt(code=code, secret=secret, submitted=submitted, category=category, district=district,
-                   lines=clock_lines(StatutoryClock(submitted)), office=office, summary=summary)
+                   lines=clock_lines(StatutoryClock(submitted)) if lines is None else lines,
+                   office=office, summary=summary)
