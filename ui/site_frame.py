@@ -72,12 +72,27 @@ FRAMEWORK_WORDS = {
     "Clear value": "清除所选",
     "Clear all": "全部清除",
     "^(\\d+) options? available\\.$": "有 $1 个选项。",
+    # the date and time boxes (接访日程管理, 数据看板): their parts, the button, what a screen reader hears
+    "Choose date": "选择日期",
+    "^year, (.+)$": "$1（年）", "^month, (.+)$": "$1（月）", "^day, (.+)$": "$1（日）",
+    "^hour, (.+)$": "$1（时）", "^minute, (.+)$": "$1（分）",
+    "^Selected Time: (.+)$": "已选时间：$1",
+    # a table's search (操作日志 …)
+    "Close Search": "关闭搜索",
+    "Next Result": "下一个结果",
+    "Previous Result": "上一个结果",
+    "^(\\d+) results?$": "$1 个结果",
+    "Select all": "全选",
     # a file the browser refuses (its type, its size): said in words under the file (FRAME_CSS)
     # (React writes "Error: " and the reason as two text nodes)
     "Error:": "错误：",
     "^(.+) files are not allowed\\.$": "不能上传这种类型的文件（$1）。请点 × 删除它，另选文件。",
     "^File must be (\\d+)(?:\\.0)?MB or smaller\\.$": "文件超过 $1 MB，不能上传。请点 × 删除它，另选文件。",
 }
+# "Selected Date: December 05, 2026", as a screen reader hears a date box
+FRAMEWORK_WORDS |= {f"^Selected Date: {month} (\\d+), (\\d+)$": f"已选日期：$2年{n}月$1日"
+                    for n, month in enumerate(("January", "February", "March", "April", "May", "June", "July",
+                                               "August", "September", "October", "November", "December"), 1)}
 
 _SCRIPT = """
 <script>
@@ -207,6 +222,18 @@ _SCRIPT = """
       };
       setTimeout(again, 300); setTimeout(again, 900);
     }, true);
+    // ☰ 菜单 opens its list at the end of the page: Tab went on through the page behind it. Opened,
+    // the focus goes to its first link, so Tab walks the menu (Escape closes it, back on ☰ 菜单).
+    doc.addEventListener('click', function (ev) {
+      if (!(ev.target.closest && ev.target.closest('.st-key-phone-menu button'))) return;
+      const into = function () {
+        const held = doc.activeElement;
+        if (held && held.closest && held.closest('[data-testid="stPopoverBody"]')) return;
+        const first = doc.querySelector('[data-testid="stPopoverBody"] a');
+        if (first && first.getClientRects().length) first.focus();
+      };
+      setTimeout(into, 150); setTimeout(into, 500);
+    });
     // 复制 buttons (class copy-btn, text in data-copy) say 已复制 next to the button. No angle brackets in
     // this script: the HTML sanitiser drops a script whose text looks like markup.
     doc.addEventListener('click', function (ev) {

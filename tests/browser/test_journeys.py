@@ -419,3 +419,22 @@ def test_large_text_reaches_the_timeline_and_the_options_of_a_select_box(portal_
     size = option.evaluate("el => Math.min(...[el, ...el.querySelectorAll('*')].filter(e => e.innerText)"
                            ".map(e => parseFloat(getComputedStyle(e).fontSize)))")
     assert size >= 21, size          # as large as the page's text, not the 16 px of the closed box
+
+
+def test_the_phone_menu_by_keyboard_tabs_through_its_links(portal_url, phone):
+    """Enter on ☰ 菜单 opened the list, but Tab went on through the page behind it."""
+    phone.goto(f"{portal_url}/")
+    wait_for_app(phone, "☰ 菜单")
+    phone.get_by_role("button", name="☰ 菜单").focus()
+    phone.keyboard.press("Enter")
+    body = phone.locator('[data-testid="stPopoverBody"]')
+    body.wait_for(state="visible", timeout=5_000)
+    phone.wait_for_function("() => document.activeElement.closest('[data-testid=stPopoverBody]')",
+                            timeout=5_000)
+    names = []
+    for _ in range(3):
+        names.append(phone.evaluate("document.activeElement.innerText.trim()"))
+        phone.keyboard.press("Tab")
+    assert names[:3] == ["首页（当前页面）", "法律问答", "法规库"], names
+    phone.keyboard.press("Escape")
+    body.wait_for(state="hidden", timeout=5_000)

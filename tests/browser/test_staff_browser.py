@@ -3,6 +3,7 @@ only the role's pages, and the first box clicked on a page keeps what is typed."
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from playwright.sync_api import expect
@@ -179,3 +180,22 @@ def test_giving_up_ones_edits_to_a_case_shows_the_colleagues_reasons(portal_url,
     after_rerun(phone, lambda: phone.get_by_role("button", name="放弃我的修改，显示最新内容").click(), "保存")
     phone.wait_for_timeout(1000)
     assert reason.input_value() == "同事改过的理由。"
+
+
+def test_the_date_and_time_boxes_speak_chinese(portal_url, phone):
+    """接访日程管理's date and time boxes were read out in English (Choose date, year, 接访日期,
+    Selected Date: December 05, 2026)."""
+    from tests.browser.conftest import open_staff_page
+
+    open_staff_page(phone, portal_url, new_staff_user(EDITOR), "接访日程管理", "添加接访安排")
+    phone.wait_for_timeout(1000)
+    english = phone.evaluate("""() => {
+        const boxes = [...document.querySelectorAll('[data-testid="stDateInput"], [data-testid="stTimeInput"]')];
+        const said = boxes.flatMap(b => [b.innerText,
+            ...[...b.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))]);
+        const hidden = [...document.querySelectorAll('[data-testid="stMain"] *')].filter(e =>
+            e.children.length === 0 && !['SCRIPT', 'STYLE'].includes(e.tagName)
+            && /Selected (Date|Time)/.test(e.textContent)).map(e => e.textContent);
+        return [...said, ...hidden].filter(s => /[A-Za-z]{3,}/.test(s)); }""")
+    assert english == [], english
+    assert phone.get_by_text(re.compile(r"^已选日期：\d{4}年\d{1,2}月\d{2}日$")).count() >= 1
