@@ -222,6 +222,27 @@ _SCRIPT = """
       };
       setTimeout(again, 300); setTimeout(again, 900);
     }, true);
+    // A button's rerun often redraws the page around it and the focus falls to the page's body: a
+    // keyboard user starts again from the top. When it has fallen (and no message or field has taken
+    // it), it goes back to the button clicked (by its key, else its words), without moving the view.
+    doc.addEventListener('click', function (ev) {
+      const b = ev.target.closest && ev.target.closest('[data-testid="stMain"] button');
+      if (!b) return;
+      const keyed = b.closest('[class*="st-key-"]');
+      const key = keyed && Array.from(keyed.classList).find(function (c) { return c.indexOf('st-key-') === 0; });
+      const words = b.innerText.trim();
+      const back = function () {
+        const held = doc.activeElement;
+        if (held && held !== doc.body) return;
+        let again = key ? doc.querySelector('.' + key + ' button') : null;
+        if (!again || again.innerText.trim() !== words) {
+          again = Array.from(doc.querySelectorAll('[data-testid="stMain"] button')).find(function (x) {
+            return x.innerText.trim() === words; });
+        }
+        if (again && !again.disabled && again.getClientRects().length) again.focus({preventScroll: true});
+      };
+      setTimeout(back, 1500); setTimeout(back, 3000);
+    }, true);
     // ☰ 菜单 opens its list at the end of the page: Tab went on through the page behind it. Opened,
     // the focus goes to its first link, so Tab walks the menu (Escape closes it, back on ☰ 菜单).
     doc.addEventListener('click', function (ev) {
