@@ -234,7 +234,7 @@ _SCRIPT = """
       const back = function () {
         const held = doc.activeElement;
         if (held && held !== doc.body) return;
-        let again = key ? doc.querySelector('.' + key + ' button') : null;
+        let again = key ? doc.querySelector('.' + CSS.escape(key) + ' button') : null;
         if (!again || again.innerText.trim() !== words) {
           again = Array.from(doc.querySelectorAll('[data-testid="stMain"] button')).find(function (x) {
             return x.innerText.trim() === words; });

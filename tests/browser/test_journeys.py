@@ -270,12 +270,17 @@ TIMELINE_TEXT = """() => {
 }"""
 
 
-def test_timeline_text_is_legible_on_a_phone(portal_url, phone, artifacts):
-    phone.goto(f"{portal_url}/guide")
-    wait_for_app(phone, "期限示意图")
-    figure = phone.locator(".timeline-figure")
+def _timeline_measured(pg, address: str):
+    """The 期限示意图 at `address`, brought into view, and its words measured (TIMELINE_TEXT)."""
+    pg.goto(address)
+    wait_for_app(pg, "期限示意图")
+    figure = pg.locator(".timeline-figure")
     figure.scroll_into_view_if_needed()
-    measured = phone.evaluate(TIMELINE_TEXT)
+    return figure, pg.evaluate(TIMELINE_TEXT)
+
+
+def test_timeline_text_is_legible_on_a_phone(portal_url, phone, artifacts):
+    figure, measured = _timeline_measured(phone, f"{portal_url}/guide")
     print("timeline at 375 px:", measured)
     assert measured["count"] > 10
     assert measured["min"] >= 14, measured              # every word at least ~14 CSS px
@@ -397,11 +402,7 @@ def test_back_after_asking_leaves_the_question_and_forward_brings_it_back(portal
 
 def test_large_text_reaches_the_timeline_and_the_options_of_a_select_box(portal_url, phone, artifacts):
     """大字号 grew the page but not the picture's words, nor the options of 目录 when it opened."""
-    phone.goto(f"{portal_url}/guide?a11y=large")
-    wait_for_app(phone, "期限示意图")
-    figure = phone.locator(".timeline-figure")
-    figure.scroll_into_view_if_needed()
-    measured = phone.evaluate(TIMELINE_TEXT)
+    figure, measured = _timeline_measured(phone, f"{portal_url}/guide?a11y=large")
     assert measured["min"] >= 17.5 and measured["outside"] == [], measured   # 14 CSS px before
     figure.screenshot(path=str(artifacts / "journey-guide-timeline-large-phone.png"))
     assert_fits_phone(phone, "期限示意图（大字号）")
