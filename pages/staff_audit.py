@@ -10,6 +10,7 @@ from portal.prefiling import codes
 from portal.roles import ADMIN
 from portal.timeutil import beijing_text
 from ui.auth import require_page
+from ui.tables import record_table
 
 actor = require_page(ADMIN)
 st.title("操作日志")
@@ -29,8 +30,8 @@ if not entries:
     st.info("没有符合条件的记录。")
 else:
     st.caption(f"显示最近 {len(entries)} 条")
-    st.dataframe(
+    record_table(
         [{"时间": beijing_text(e.at), "操作人": e.actor_name,
           "操作": ACTION_LABELS.get(e.action, e.action), "对象": target_words(e.target), "说明": e.detail}
          for e in entries],
-        hide_index=True, width="stretch")
+        key="audit")

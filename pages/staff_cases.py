@@ -21,6 +21,7 @@ from ui.links import provision_link, provision_title
 from ui.picker import live_label_selectbox
 from ui.resources import get_library
 from ui.site_frame import field_error, scroll_to, success_in_view
+from ui.tables import record_table
 
 actor = require_page(EDITOR)
 library = get_library()
@@ -232,9 +233,9 @@ if case:
     with st.expander("修订记录"):
         with session_scope() as session:
             revisions = cases.case_revisions(session=session, actor=actor, slug=case.slug)
-        st.dataframe([{"版本": r.number, "操作": r.action, "状态": r.state, "修改人": r.author,
+        record_table([{"版本": r.number, "操作": r.action, "状态": r.state, "修改人": r.author,
                        "时间": beijing_text(r.created_at), "标题": r.title} for r in revisions],
-                     hide_index=True, width="stretch")
+                     key=f"revisions-{key}")
         number = st.selectbox("查看某一版的全文", [r.number for r in revisions], key=f"rev-{key}")
         chosen = next(r for r in revisions if r.number == number)
         for name, label in SECTIONS.items():

@@ -10,10 +10,10 @@ from portal.prefiling.form import CATEGORIES
 from portal.prefiling.states import DRAFT, STATES
 from portal.roles import HANDLER
 from ui import queue_actions, queue_view
-from ui.accessibility import LARGE
 from ui.auth import require_page
 from ui.picker import live_label_selectbox
 from ui.site_frame import success_in_view
+from ui.tables import record_table
 
 actor = require_page(HANDLER)
 S = st.session_state
@@ -54,22 +54,8 @@ else:
     table = [{"期限": ("⚠ " if r.overdue else "") + r.deadline_text, "查询码": grouped(r.code), "重复信访": r.repeat,
               "状态": r.state, "类别": r.category, "问题属地": r.district, "收到日期": r.received_date.isoformat()}
              for r in rows]
-    styled = [("background-color: #fde8e8; color: #8a1111; font-weight: 600" if r.overdue else "")
-              for r in rows]
-    try:
-        import pandas as pd
-
-        frame = pd.DataFrame(table).style.apply(lambda row: [styled[row.name]] * len(row), axis=1)
-    except ImportError:  # pandas ships with streamlit; the words carry the meaning anyway
-        frame = table
-    if S.get(LARGE):   # 大字号: a page table, whose text the page's size sets (the grid draws its own);
-        # one card per 件 on a phone (ui.site_frame's stack-table), words kept whole on a wide screen
-        with st.container(key="stack-table-queue"):
-            st.html("<style>.st-key-stack-table-queue :is(th, td, th *, td *) {word-break:keep-all !important;}"
-                    "</style>")
-            st.table(frame, hide_index=True)
-    else:              # no unaudited download: .streamlit/config.toml sets client.disableDataExport
-        st.dataframe(frame, hide_index=True, width="stretch", key="q-table")
+    record_table(table, key="queue", row_styles=[
+        "background-color: #fde8e8; color: #8a1111; font-weight: 600" if r.overdue else "" for r in rows])
 
 by_id = {r.id: r for r in rows}
 # the label names the state and the days left: after 登记 it must say so at once

@@ -11,6 +11,7 @@ from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text
 from ui.auth import require_page
 from ui.site_frame import success_in_view
+from ui.tables import record_table
 
 actor = require_page(ADMIN)
 st.title("账号管理")
@@ -33,9 +34,9 @@ if flash := st.session_state.pop("users-flash", None):
 
 with session_scope() as session:
     users = accounts.list_users(session=session, actor=actor)
-st.dataframe([{"用户名": u.username, "角色": u.roles.replace(",", "、") or "无",
+record_table([{"用户名": u.username, "角色": u.roles.replace(",", "、") or "无",
                "状态": "停用" if u.disabled else "启用",
-               "更新时间": beijing_text(u.updated_at)} for u in users], hide_index=True, width="stretch")
+               "更新时间": beijing_text(u.updated_at)} for u in users], key="users")
 
 st.subheader("新建账号")
 # not cleared on submit: after a refusal (passwords differ, a name the rules refuse) what was typed

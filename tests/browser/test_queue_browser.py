@@ -51,6 +51,38 @@ def test_queue_on_a_phone(portal_url, phone, artifacts):
     assert_fits_phone(phone)
 
 
+def test_staff_lists_are_cards_on_a_phone_and_the_grid_on_a_wide_screen(portal_url, page, artifacts):
+    """The grid draws a canvas that shows two or three of the queue's seven columns on a phone:
+    there each 件 is a card with every column labelled; a wide screen keeps the grid (sorting,
+    search) and no second copy of the list."""
+    name = f"h{uuid.uuid4().hex[:8]}"
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        make_user(s, name, HANDLER)
+        made = make_prefiling(s, district="平阴县")
+    page.goto(portal_url)
+    wait_for_app(page, "我们能为您做什么")
+    sign_in(page, portal_url, name)
+    page.get_by_test_id("stSidebarNavLink").filter(has_text="预登记办理").first.click()
+    wait_for_app(page, "按查询码查找")
+    filter_queue(page, made.code, "共 1 件")
+    grid = page.locator('[data-testid="stDataFrame"]')
+    cards = page.locator('[class*="st-key-stack-table"] [data-testid="stTable"]')
+    grid.wait_for(state="visible", timeout=20_000)
+    assert not cards.is_visible()
+    page.set_viewport_size({"width": 375, "height": 812})
+    cell = cards.locator("td", has_text="平阴县")
+    cell.wait_for(state="visible", timeout=20_000)
+    assert not grid.is_visible()
+    card = cards.locator("tbody tr").first
+    labels = card.locator("td").evaluate_all("tds => tds.map(td => td.getAttribute('data-label'))")
+    assert labels == ["期限", "查询码", "重复信访", "状态", "类别", "问题属地", "收到日期"], labels
+    box = card.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+    card.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "queue-cards-phone.png"))
+    assert_fits_phone(page)
+
+
 def test_the_queue_in_large_text_is_one_card_per_filing_on_a_phone(portal_url, phone, artifacts):
     """大字号 draws the list as a page table (the grid's canvas text does not grow); on a phone each
     件 is a card with every column labelled, nothing cut off or scrolled sideways."""

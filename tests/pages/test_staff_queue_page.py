@@ -270,6 +270,24 @@ def test_large_text_draws_the_queue_as_a_page_table_the_text_size_reaches(app_pa
         assert secret not in table.value.to_string()
 
 
+def test_high_contrast_draws_the_queue_as_a_page_table_and_a_plain_screen_draws_both(app_page):
+    """高对比度 cannot reach the grid's canvas (its headings stay grey): a page table only. Without
+    either switch the grid is drawn for a wide screen and the same rows as a page table for a phone
+    (the screen's width hides one of them)."""
+    where = district()
+    fresh, late = stored(1, district=where), stored(30, district=where)
+    order = [codes.grouped(late.code), codes.grouped(fresh.code)]
+    at = app_page(PAGE, session_state=signed_in_state(HANDLER) | {"a11y_high_contrast": True})
+    at.selectbox(key="q-district").set_value(where).run()
+    assert not at.dataframe
+    [table] = at.table
+    assert list(table.value["查询码"]) == order
+    plain = app_page(PAGE, session_state=signed_in_state(HANDLER))
+    plain.selectbox(key="q-district").set_value(where).run()
+    [grid], [table] = plain.dataframe, plain.table
+    assert list(grid.value["查询码"]) == list(table.value["查询码"]) == order
+
+
 def test_staff_tables_offer_no_unaudited_csv_download():
     """st.dataframe's own toolbar download would bypass the audited export."""
     import tomllib

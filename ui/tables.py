@@ -1,0 +1,51 @@
+"""Staff lists (the queue, accounts, 操作日志, a case's 修订记录): one function draws them all.
+
+Streamlit's grid (st.dataframe) draws its words on a canvas, at its own size and in its own
+colours: 大字号 switched on after the page loaded leaves it small, 高对比度 leaves its headings grey,
+and on a phone it shows two or three columns of many. Where it fails the reader, a page table takes
+its place, whose text the page's size and colours set and which stacks into one card per row on a
+phone (ui.site_frame's stack-table)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import streamlit as st
+
+from ui.accessibility import CONTRAST, LARGE
+
+# a wide screen keeps the grid (sorting, search); a phone gets the cards of the page table
+_CSS = """<style>
+@media (max-width: 640px) { [class*="st-key-record-grid-"] {display:none !important;} }
+@media (min-width: 641px) { [class*="st-key-stack-table-phone-"] {display:none !important;} }
+/* a heading is kept whole (问题属/地 in a narrow column); a cell's words may wrap, so a long 说明
+   still fits a phone */
+[class*="st-key-stack-table"] :is(th, th *) {word-break:keep-all !important;}
+</style>"""
+
+
+def grid_fails() -> bool:
+    """大字号 or 高对比度: the grid would keep its own small grey words."""
+    return bool(st.session_state.get(LARGE) or st.session_state.get(CONTRAST))
+
+
+def record_table(rows: Sequence[Mapping[str, object]], *, key: str, row_styles: Sequence[str] = ()) -> None:
+    """`rows` as a staff list; `row_styles` gives a row its CSS (e.g. an overdue 件 in red), in order.
+
+    In 大字号 or 高对比度 only the page table is drawn; otherwise the grid, and the page table for a
+    phone (each hidden by the screen's width)."""
+    frame: object = list(rows)
+    if row_styles:
+        import pandas as pd  # ships with streamlit
+
+        styles = list(row_styles)
+        frame = pd.DataFrame(list(rows)).style.apply(lambda row: [styles[row.name]] * len(row), axis=1)
+    st.html(_CSS)
+    if grid_fails():
+        with st.container(key=f"stack-table-{key}"):
+            st.table(frame, hide_index=True)
+        return
+    with st.container(key=f"record-grid-{key}"):   # no unaudited download: config sets disableDataExport
+        st.dataframe(frame, hide_index=True, width="stretch", key=f"grid-{key}")
+    with st.container(key=f"stack-table-phone-{key}"):
+        st.table(frame, hide_index=True)
