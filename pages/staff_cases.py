@@ -47,7 +47,7 @@ if failure:   # 保存 is at the foot of the form: the list of problems is broug
         st.error("请修改以下问题后再保存：\n\n" + "\n".join(f"- {markdown_escape(e.message)}" for e in failure.errors))
     if st.session_state.get("cases-errors-shown") != id(failure):
         st.session_state["cases-errors-shown"] = id(failure)
-        scroll_to(".st-key-cases-errors")
+        scroll_to(".st-key-cases-errors", say=True)
 
 
 # what was typed into each case, kept while another case is open: Streamlit forgets the values of

@@ -552,9 +552,30 @@ def open_at_top(view: str) -> None:
 _SCROLL_TO_SCRIPT = """
 <script>
 (function () {
+  let told = false;
+  /* a message brought into view is also said: Streamlit draws it with its text already inside a
+     new role=status element, which screen readers do not reliably announce; a live region that
+     stays on the page (made once, hidden from the eye) is, when its text changes */
+  const tell = function (el) {
+    const note = el.querySelector('[role=alert], [role=status]');
+    if (!%(say)s || told || !note || !note.innerText.trim()) return;
+    told = true;
+    const doc = el.ownerDocument;
+    let live = doc.getElementById('portal-announcer');
+    if (!live) {
+      live = doc.createElement('div');
+      live.id = 'portal-announcer';
+      live.setAttribute('aria-live', 'polite');
+      live.setAttribute('aria-atomic', 'true');
+      live.style.cssText = 'position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%%);white-space:nowrap;';
+      doc.body.appendChild(live);
+    }
+    live.textContent = '';   /* the same words twice in a row are said twice */
+    setTimeout(function () { live.textContent = note.innerText.trim(); }, 100);
+  };
   const go = function () {
     const el = window.parent.document.querySelector(%(selector)s) || document.querySelector(%(selector)s);
-    if (el) { el.style.scrollMarginTop = '4.5rem'; el.scrollIntoView({block: 'start'}); }   /* clear of the top bar */
+    if (el) { el.style.scrollMarginTop = '4.5rem'; el.scrollIntoView({block: 'start'}); tell(el); }   /* clear of the top bar */
     const box = %(focus)s && document.querySelector(%(focus)s);
     if (box) box.focus({preventScroll: true});
   };
@@ -564,10 +585,12 @@ _SCROLL_TO_SCRIPT = """
 """
 
 
-def scroll_to(selector: str, *, focus: str | None = None) -> None:
+def scroll_to(selector: str, *, focus: str | None = None, say: bool = False) -> None:
     """Bring the element `selector` names to the top of the screen after this run (and the keyboard
-    focus to the element `focus` names, if given)."""
-    _run_script(_SCROLL_TO_SCRIPT, selector=json.dumps(selector), focus=json.dumps(focus))
+    focus to the element `focus` names, if given); with `say`, a screen reader also reads out the
+    message (st.success, st.error …) inside it, wherever the focus is."""
+    _run_script(_SCROLL_TO_SCRIPT, selector=json.dumps(selector), focus=json.dumps(focus),
+                say=json.dumps(say))
 
 
 def scroll_to_top() -> None:
@@ -586,7 +609,7 @@ def success_in_view(message: str, *, key: str) -> None:
     form) may be a screen below it."""
     with st.container(key=key):
         st.success(message)
-    scroll_to(f".st-key-{key}")
+    scroll_to(f".st-key-{key}", say=True)
 
 
 _ADDRESS_WRITTEN = "_frame_address_written"

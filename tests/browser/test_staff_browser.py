@@ -150,6 +150,10 @@ def test_a_created_account_leaves_the_new_account_form_empty(portal_url, phone, 
     phone.screenshot(path=str(artifacts / "users-created.png"), full_page=True)
     # the focus is back on 创建账号, where the administrator was, not on the page's body
     phone.wait_for_function("() => document.activeElement.innerText.trim() === '创建账号'", timeout=5_000)
+    # and a screen reader hears the message, which a new role=status element did not reliably say
+    phone.wait_for_function("w => (document.getElementById('portal-announcer') || {}).textContent === w",
+                            arg=f"已创建账号 {name}。", timeout=5_000)
+    assert phone.locator("#portal-announcer").get_attribute("aria-live") == "polite"
     assert phone.get_by_label("用户名（小写字母、数字、点、横线、下划线，2–40 个字符）").input_value() == ""
     assert phone.get_by_label("初始密码（至少", exact=False).input_value() == ""
     assert phone.get_by_label("再输入一次密码").input_value() == ""
