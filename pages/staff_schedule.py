@@ -17,7 +17,7 @@ from portal.schedule.service import (
 )
 from portal.timeutil import beijing_today
 from ui.auth import require_page
-from ui.site_frame import success_in_view
+from ui.site_frame import field_error, success_in_view
 
 st.title("接访日程管理")
 actor = require_page(EDITOR)
@@ -65,6 +65,8 @@ if new is not None:
         st.rerun()
 
 st.subheader("已公布的接访安排")
+if deleted := st.session_state.pop("sched-deleted", None):
+    success_in_view(deleted, key="sched-deleted-box")
 with session_scope(get_engine()) as db:
     rows = announced(session=db, since=beijing_today())
 if not rows:
@@ -98,12 +100,24 @@ for row in rows:
                 said_in_entry(row.id, False, invalid.errors)
             else:
                 said_in_entry(row.id, True, "已保存。")
+        # one click deleted a published session, and its 已删除。 vanished with the rerun that followed:
+        # a tick first, and the message above the list, where the entry was
+        st.checkbox("确认删除这场接访（公众页面将不再显示）", key=f"delete-ok-{row.id}")
+        if st.session_state.get("sched-delete-unticked") == row.id:
+            field_error("请先勾选上面的确认框，再点“删除这场接访”。")
         if st.button("删除这场接访", key=f"delete-{row.id}"):
+            if not st.session_state.get(f"delete-ok-{row.id}"):
+                st.session_state["sched-delete-unticked"] = row.id
+                st.session_state["sched-open"] = row.id
+                st.rerun()
             try:
                 with session_scope(get_engine()) as db:
                     delete_session(session=db, actor=actor, session_id=row.id)
-                st.success("已删除。")
-                st.rerun()
             except SessionNotFound as gone:
                 st.error(str(gone))
+            else:
+                st.session_state["sched-deleted"] = (f"已删除 {row.day.isoformat()} {row.start_time} "
+                                                     f"{row.leader} 的接访安排，公众页面已不再显示。")
+                st.rerun()
 st.session_state.pop("sched-result", None)   # said once
+st.session_state.pop("sched-delete-unticked", None)

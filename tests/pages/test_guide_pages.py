@@ -109,6 +109,37 @@ def test_an_entry_saved_after_a_refused_add_stays_open_with_its_message(staff_pa
     assert entry().proto.expanded and [el.value for el in entry().success] == ["已保存。"]
 
 
+def test_deleting_a_session_asks_for_a_tick_and_then_says_so_above_the_list(app_page, staff_page):
+    """One click deleted a published session, and its 已删除。 vanished with the rerun after it."""
+    import uuid
+
+    leader = f"市人社局分管负责同志{uuid.uuid4().hex[:4]}"
+    day = beijing_today() + dt.timedelta(days=6)
+    at = staff_page(Actor("bianji", frozenset({EDITOR})))
+    at.text_input[0].input(leader)
+    at.date_input[0].set_value(day)
+    at.text_input[1].input("市信访局来访接待大厅一号接待室")
+    at.button[0].click().run()
+
+    def entry():
+        return [e for e in at.expander if leader in e.label]
+
+    [delete] = [b for b in entry()[0].button if b.label == "删除这场接访"]
+    delete.click().run()                                   # not ticked: nothing deleted, said in the entry
+    assert not at.exception
+    assert entry() and entry()[0].proto.expanded
+    assert "请先勾选上面的确认框" in " ".join(m.value for m in entry()[0].markdown)
+    assert leader in page_text(app_page("pages/schedule.py"))
+
+    [tick] = [c for c in entry()[0].checkbox if c.label.startswith("确认删除这场接访")]
+    tick.check().run()
+    [b for b in entry()[0].button if b.label == "删除这场接访"][0].click().run()
+    assert not at.exception and not entry()
+    said = [m.value for m in at.success]
+    assert said == [f"已删除 {day.isoformat()} 09:00 {leader} 的接访安排，公众页面已不再显示。"], said
+    assert leader not in page_text(app_page("pages/schedule.py"))
+
+
 @pytest.mark.parametrize("state, large, contrast", [
     ({}, False, False), ({LARGE: True, CONTRAST: True}, True, True), ({CONTRAST: True}, False, True)])
 def test_large_text_and_high_contrast_follow_the_session(app_page, state, large, contrast):
