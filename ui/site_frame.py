@@ -247,13 +247,16 @@ _SCRIPT = """
     // the focus goes to its first link, so Tab walks the menu (Escape closes it, back on ☰ 菜单).
     doc.addEventListener('click', function (ev) {
       if (!(ev.target.closest && ev.target.closest('.st-key-phone-menu button'))) return;
+      // the list may take a while to appear on a busy phone: looked for every 100 ms for 4 s
+      let tries = 0;
       const into = function () {
         const held = doc.activeElement;
         if (held && held.closest && held.closest('[data-testid="stPopoverBody"]')) return;
         const first = doc.querySelector('[data-testid="stPopoverBody"] a');
-        if (first && first.getClientRects().length) first.focus();
+        if (first && first.getClientRects().length) { first.focus(); return; }
+        if (++tries < 40) setTimeout(into, 100);
       };
-      setTimeout(into, 150); setTimeout(into, 500);
+      setTimeout(into, 100);
     });
     // 复制 buttons (class copy-btn, text in data-copy) say 已复制 next to the button. No angle brackets in
     // this script: the HTML sanitiser drops a script whose text looks like markup.

@@ -426,6 +426,7 @@ def test_the_phone_menu_by_keyboard_tabs_through_its_links(portal_url, phone):
     """Enter on ☰ 菜单 opened the list, but Tab went on through the page behind it."""
     phone.goto(f"{portal_url}/")
     wait_for_app(phone, "☰ 菜单")
+    phone.wait_for_function("() => !!window.__portalFocusAfter", timeout=10_000)   # the frame script is in
     phone.get_by_role("button", name="☰ 菜单").focus()
     phone.keyboard.press("Enter")
     body = phone.locator('[data-testid="stPopoverBody"]')
