@@ -21,6 +21,7 @@ from ui.next_steps_view import case_cards, next_steps_box
 from ui.prefile_ui import client_info
 from ui.resources import get_library
 from ui.search_engine import get_searcher, index_status
+from ui.site_frame import say
 
 log = logging.getLogger(__name__)
 OWN_PARAMS = ("q", A11Y_PARAM)   # the address parameters this page keeps; any other is another page's
@@ -115,6 +116,7 @@ if st.session_state.get("_ask_counted") != query:  # count each new question onc
             allow_question(session=session, client=client_info())
     except RateLimited as exc:
         st.info(str(exc))
+        say(str(exc), token=query)
         st.stop()
     st.session_state["_ask_counted"] = query
 
@@ -124,8 +126,12 @@ hits = [h for h in response.hits if library.provision(h.provision_id)]
 if not response.confident or not hits:
     if response.message:
         st.info(markdown_escape(response.message))
+        if not response.query.strip():
+            say(response.message, token=query)
     if response.query.strip():
         st.warning("没有找到足够相关的条文")
+        say(f"{response.message}没有找到足够相关的条文。下面有别的办法：换个说法、阅读信访指南、网上预登记或拨打电话。",
+            token=query)
         st.write("您可以换个说法再试一试，或者：")
         st.page_link("pages/guide.py", label="阅读信访指南：怎样反映问题、到哪里反映", icon=":material/info:")
         st.page_link("pages/prefile.py", label="在网上预登记您的信访事项", icon=":material/edit_note:")
@@ -135,6 +141,10 @@ if not response.confident or not hits:
 
 if response.message:
     st.info(markdown_escape(response.message))
+# the focus stays on 查找相关条文: a screen reader hears what came of it, and which article is first
+first = library.provision(hits[0].provision_id)
+say(f"{response.message}找到 {len(hits)} 条{'可能' if response.uncertain else ''}相关的法律条文，第一条是"
+    f"《{short_title(library.law_of(first).title)}》{label_of(first.id)}。", token=query)
 if response.uncertain:  # the articles are still shown: the notice only says how far to trust them
     st.info(UNCERTAIN_NOTE, icon=":material/help:")
 

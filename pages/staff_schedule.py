@@ -17,7 +17,7 @@ from portal.schedule.service import (
 )
 from portal.timeutil import beijing_today
 from ui.auth import require_page
-from ui.site_frame import field_error, success_in_view
+from ui.site_frame import field_error, say, success_in_view
 
 st.title("接访日程管理")
 actor = require_page(EDITOR)
@@ -86,7 +86,9 @@ for row in rows:
     with st.expander(f"{row.day.isoformat()} {row.start_time} {row.leader}", expanded=row.id == opened,
                      key=f"sched-row-{row.id}"):
         if (shown := st.session_state.get("sched-result")) and shown[0] == row.id:
-            (st.success if shown[1] else show_errors)(shown[2])
+            (st.success if shown[1] else show_errors)(shown[2])   # an error is role=alert: said already
+            if shown[1]:
+                say(shown[2])
         data = session_form(f"edit-{row.id}", SessionData(leader=row.leader, day=row.day, start_time=row.start_time,
                                                           end_time=row.end_time, place=row.place,
                                                           topics=row.topics))
@@ -104,7 +106,8 @@ for row in rows:
         # a tick first, and the message above the list, where the entry was
         st.checkbox("确认删除这场接访（公众页面将不再显示）", key=f"delete-ok-{row.id}")
         if st.session_state.get("sched-delete-unticked") == row.id:
-            field_error("请先勾选上面的确认框，再点“删除这场接访”。")
+            field_error(unticked := "请先勾选上面的确认框，再点“删除这场接访”。")
+            say("错误：" + unticked)   # the focus is back on 删除这场接访, below the message
         if st.button("删除这场接访", key=f"delete-{row.id}"):
             if not st.session_state.get(f"delete-ok-{row.id}"):
                 st.session_state["sched-delete-unticked"] = row.id

@@ -8,6 +8,7 @@ need the real model ask for it by name; see tests/search/conftest.py)."""
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -81,6 +82,14 @@ def app_page():
         return at
 
     return run
+
+
+def said(at) -> list[str]:
+    """What this run tells a screen reader through the page's live region (ui.site_frame.say)."""
+    import json
+
+    return [json.loads(m.group(1)) for el in at.html if el.proto.unsafe_allow_javascript
+            for m in re.finditer(r'__portalSay\(("(?:[^"\\]|\\.)*")\)', el.proto.body)]
 
 
 def page_text(at) -> str:

@@ -23,6 +23,7 @@ from portal.text.escape import markdown_escape
 from ui.links import provision_link, provision_title
 from ui.prefile_ui import client_info
 from ui.resources import get_law_aliases
+from ui.site_frame import say
 
 log = logging.getLogger(__name__)
 SHOWN_ARTICLES = 4  # per similar question; a phone screen full of one law's title helps nobody
@@ -80,7 +81,8 @@ def send_to_staff(query: str) -> None:
     sent = st.session_state.get("bank-sent") == query
     with st.expander("没有找到有用的条文？把问题发给工作人员", expanded=sent):   # open: the 已发送 is seen
         if sent:
-            st.success("已发送。工作人员整理后会把答案收入常见问题，届时可在“相似问题”中看到。不会单独回复您。")
+            st.success(done := "已发送。工作人员整理后会把答案收入常见问题，届时可在“相似问题”中看到。不会单独回复您。")
+            say(done, token=query)
             return
         st.warning("请不要写姓名、身份证号、电话、住址等个人信息。发送的问题中的身份证号和电话号码会被自动隐去；"
                    "我们不记录是谁发送的。如需办理具体事项，请使用网上预登记。")
@@ -154,6 +156,7 @@ def file_into_bank(actor: Actor, query: str, hit_ids: list[str], library: Librar
     with st.expander("收入常见问题库（工作人员）"):
         if (done := st.session_state.get("bank-filed")) and done[0] == query:
             st.success(done[1])
+            say(done[1], token=query)
             return
         text = st.text_area("问题（可修改措辞，请删去个人信息）", max_chars=bank.MAX_CHARS,
                             key=_holding("bank-file-text", query))

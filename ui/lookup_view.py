@@ -18,7 +18,7 @@ from portal.prefiling.states import REJECTED, WITHDRAWN, IllegalTransition, Tran
 from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text, beijing_today
 from ui.prefile_ui import client_info
-from ui.site_frame import field_error, office, scroll_to, success_in_view
+from ui.site_frame import field_error, office, say, scroll_to, success_in_view
 
 S = st.session_state
 STAFF_ACTED = "工作人员刚刚处理了这份预登记，您这次的操作没有执行。"
@@ -80,6 +80,7 @@ def on_withdraw() -> None:
 
 def on_rate() -> None:
     _call(svc.rate, rating=S.get("lk_rating") or "", comment=S.get("lk_comment") or "")
+    S.lk_rated_now = not S.lk_action_error and S.get("lk_view") is not None
 
 
 def on_supplement() -> None:
@@ -208,7 +209,9 @@ def _actions(view: svc.StatusView) -> None:
             st.text_area("意见（选填，最多500字）", key="lk_comment", max_chars=500)
             st.form_submit_button("提交评价", type="primary", on_click=on_rate)
     elif view.rating:
-        st.success(f"您的评价：{view.rating}。谢谢！")
+        st.success(thanks := f"您的评价：{view.rating}。谢谢！")
+        if S.pop("lk_rated_now", False):   # the form the focus was in is gone: said, not only shown
+            say(thanks)
 
 
 def show(view: svc.StatusView) -> None:

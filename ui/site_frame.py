@@ -187,6 +187,25 @@ _SCRIPT = """
     // The box a field's anchor (ui.prefile_ui.anchor) stands for: the first one after it that can
     // take the focus. Focused and brought into view, centred, or at the top clear of the fixed header
     // (`top`); `buttons`: any button counts, not only a secondary one (an add-a-file button).
+    // What a screen reader should say wherever the focus is (a message after a button's rerun, how
+    // many articles a search found): written into one live region that stays on the page. Streamlit
+    // draws st.success as a new role=status element with its text already inside, which screen
+    // readers do not reliably announce; a live region that stays is, when its text changes.
+    window.__portalSay = function (text) {
+      if (!text) return false;
+      let live = doc.getElementById('portal-announcer');
+      if (!live) {
+        live = doc.createElement('div');
+        live.id = 'portal-announcer';
+        live.setAttribute('aria-live', 'polite');
+        live.setAttribute('aria-atomic', 'true');
+        live.style.cssText = 'position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%%);white-space:nowrap;';
+        doc.body.appendChild(live);
+      }
+      live.textContent = '';   /* the same words twice in a row are said twice */
+      setTimeout(function () { live.textContent = text; }, 100);
+      return true;
+    };
     window.__portalFocusAfter = function (id, top, buttons) {
       const mark = doc.getElementById(id);
       if (!mark) return false;
@@ -556,25 +575,11 @@ _SCROLL_TO_SCRIPT = """
 <script>
 (function () {
   let told = false;
-  /* a message brought into view is also said: Streamlit draws it with its text already inside a
-     new role=status element, which screen readers do not reliably announce; a live region that
-     stays on the page (made once, hidden from the eye) is, when its text changes */
+  /* a message brought into view is also said (the frame script's __portalSay) */
   const tell = function (el) {
     const note = el.querySelector('[role=alert], [role=status]');
-    if (!%(say)s || told || !note || !note.innerText.trim()) return;
-    told = true;
-    const doc = el.ownerDocument;
-    let live = doc.getElementById('portal-announcer');
-    if (!live) {
-      live = doc.createElement('div');
-      live.id = 'portal-announcer';
-      live.setAttribute('aria-live', 'polite');
-      live.setAttribute('aria-atomic', 'true');
-      live.style.cssText = 'position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%%);white-space:nowrap;';
-      doc.body.appendChild(live);
-    }
-    live.textContent = '';   /* the same words twice in a row are said twice */
-    setTimeout(function () { live.textContent = note.innerText.trim(); }, 100);
+    if (!%(say)s || told || !note || !window.__portalSay) return;
+    told = window.__portalSay(note.innerText.trim());
   };
   const go = function () {
     const el = window.parent.document.querySelector(%(selector)s) || document.querySelector(%(selector)s);
@@ -594,6 +599,29 @@ def scroll_to(selector: str, *, focus: str | None = None, say: bool = False) -> 
     message (st.success, st.error …) inside it, wherever the focus is."""
     _run_script(_SCROLL_TO_SCRIPT, selector=json.dumps(selector), focus=json.dumps(focus),
                 say=json.dumps(say))
+
+
+_SAY_SCRIPT = """
+<script>
+(function () {
+  const go = function () { return window.__portalSay && window.__portalSay(%(text)s); };
+  setTimeout(function () { if (!go()) setTimeout(go, 500); }, 300);
+})(); /* %(n)s */
+</script>
+"""
+
+
+def say(message: str, *, token: object = None) -> None:
+    """A screen reader reads out `message` wherever the focus is (the button just pressed). With a
+    `token` (the question asked), once per new token: not again when the page reruns for anything
+    else (大字号, another button); without, on this run (a message drawn once)."""
+    if token is not None:
+        said = st.session_state.setdefault("_frame_said", {})
+        if said.get(message) == token:
+            return
+        said[message] = token
+    # a message may hold what someone typed: no "</script>" or "<!--" may close the script early
+    _run_script(_SAY_SCRIPT, text=json.dumps(message, ensure_ascii=False).replace("<", "\\u003c"))
 
 
 def scroll_to_top() -> None:

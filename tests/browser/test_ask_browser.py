@@ -16,6 +16,23 @@ def test_question_on_a_phone_shows_articles_without_sideways_scrolling(portal_ur
     assert_fits_phone(phone)
 
 
+def test_a_screen_reader_hears_what_the_search_found_while_the_focus_stays_on_the_button(portal_url, phone):
+    phone.goto(f"{portal_url}/ask")
+    wait_for_app(phone, "法律问答")
+    phone.get_by_label("您的问题").fill("找村里的调解委员会调解纠纷要收钱吗？")
+    phone.get_by_role("button", name="查找相关条文").click()
+    wait_for_app(phone, "相关法律条文")
+    phone.wait_for_function("() => /找到 \\d+ 条相关的法律条文，第一条是《.+》第.+条。$/.test("
+                            "(document.getElementById('portal-announcer') || {}).textContent || '')", timeout=10_000)
+    told = phone.locator("#portal-announcer").text_content()
+    phone.get_by_text("没有找到有用的条文？").wait_for(timeout=30_000)   # drawn after the last card
+    count = int(re.search(r"找到 (\d+) 条", told)[1])
+    assert count == phone.locator(".ask-card").count()
+    law, label = re.search(r"第一条是《(.+)》(第.+条)。$", told).groups()
+    first = phone.locator(".ask-card").first.inner_text()
+    assert law in first and label in first
+
+
 def test_html_in_the_question_is_not_executed(portal_url, page):
     page.goto(f"{portal_url}/ask?q={quote('<img src=x onerror=window.__pwned=1>信访事项复查')}")
     wait_for_app(page, "相关法律条文")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import html_bodies, page_text
+from tests.conftest import html_bodies, page_text, said
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC = ["pages/home.py", "pages/ask.py", "pages/laws.py", "pages/cases.py", "pages/prefile.py",
@@ -86,7 +86,8 @@ def test_frame_scripts_survive_the_html_sanitiser():
     which silently switched the whole frame script off once."""
     from ui import site_frame
 
-    for script in (site_frame._SCRIPT, site_frame._TOP_SCRIPT, site_frame._FOCUS_SCRIPT):
+    for script in (site_frame._SCRIPT, site_frame._TOP_SCRIPT, site_frame._FOCUS_SCRIPT, site_frame._SAY_SCRIPT,
+                   site_frame._SCROLL_TO_SCRIPT, site_frame._FIELD_SCRIPT):
         inner = script.strip().removeprefix("<script>").removesuffix("</script>")
         assert not re.search(r"<[/\w!]", inner)
 
@@ -98,3 +99,31 @@ def test_the_phone_menu_says_which_page_is_open(app_page, page, address, label):
     labels = [link.label for link in at.get("page_link")]
     assert f"{label}（当前页面）" in labels and label not in labels
     assert sum(text.endswith("（当前页面）") for text in labels) == 1
+
+
+def _say_typed_words():
+    import streamlit as st
+
+    from ui.site_frame import say
+
+    say(st.session_state.get("words", ""), token=st.session_state.get("token"))
+
+
+def test_what_is_said_cannot_close_its_script_and_is_said_once_per_token():
+    """A message may hold what someone typed (a question filed into the bank): '</script>' in it
+    must not end the script early (and '<' before a letter would make the sanitiser drop it)."""
+    from streamlit.testing.v1 import AppTest
+
+    words = '已收入：</script><img src=x onerror=alert(1)><!-- 房东不退押金'
+    at = AppTest.from_function(_say_typed_words)
+    at.session_state["words"], at.session_state["token"] = words, "q1"
+    at.run()
+    [body] = [el.proto.body for el in at.html if "__portalSay(" in el.proto.body]
+    inner = body.strip().removeprefix("<script>").removesuffix("</script>")
+    assert not re.search(r"<[/\w!]", inner)
+    assert said(at) == [words]
+    at.run()
+    assert said(at) == []                                  # the same token: said once
+    at.session_state["token"] = "q2"
+    at.run()
+    assert said(at) == [words]

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.conftest import page_text
+from tests.conftest import page_text, said
 
 
 def question_box(at):
@@ -33,6 +33,25 @@ def test_typed_question_and_submit(app_page):
     at.run()
     assert not at.exception
     assert "《中华人民共和国人民调解法》第四条" in _cards(at)
+
+
+def test_a_screen_reader_hears_how_many_articles_were_found_and_which_is_first_once(app_page):
+    """The focus stays on 查找相关条文 while the results are drawn below it: the live region says
+    what came of the search, once per question (not again when the page reruns for 大字号)."""
+    at = app_page("pages/ask.py")
+    question_box(at).input("找村里的调解委员会调解纠纷要收钱吗？")
+    at.button(key="FormSubmitter:ask-form-查找相关条文").click().run()
+    cards = _cards(at).split('<div class="ask-card">')[1:]
+    [told] = said(at)
+    # (after the engine's own note, if any: 检索索引正在建立中 … while the index builds)
+    found = re.search(r"找到 (\d+) 条相关的法律条文，第一条是《(.+?)》(第.+?条)。$", told)
+    assert found and int(found[1]) == len(cards), told
+    assert found[2] in cards[0] and f"》{found[3]}" in cards[0]     # the card drawn first (full title there)
+    at.run()                                               # a rerun for anything else says nothing
+    assert said(at) == [] and _cards(at)
+    question_box(at).input("老板拖欠工资，能申请劳动仲裁吗？")
+    at.button(key="FormSubmitter:ask-form-查找相关条文").click().run()
+    assert len(said(at)) == 1 and "找到 " in said(at)[0]
 
 
 def test_query_parameter_prefills_and_searches(app_page):
@@ -80,6 +99,8 @@ def test_nothing_relevant_points_to_guide_and_prefiling(app_page):
     at = app_page("pages/ask.py", session_state={"ask_query": "今天天气怎么样"})
     assert "没有找到足够相关的条文" in page_text(at)
     assert not _cards(at)
+    [told] = said(at)                     # said as well as shown: the focus is on the search button
+    assert "没有找到足够相关的条文。" in told and "信访指南" in told and "预登记" in told
     links = {link.label for link in at.get("page_link")}
     assert any("信访指南" in label for label in links) and any("预登记" in label for label in links)
     assert '<a href="tel:12348">' in _html_bodies(at)   # a phone dials the legal hotline in one tap

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from portal.qa import service as bank
 from portal.qa.models import BankQuestion, SentQuestion
 from portal.roles import COUNSEL, HANDLER
-from tests.conftest import page_text
+from tests.conftest import page_text, said
 from tests.qa.factories import COUNSEL_ACTOR
 from tests.staff.portal_db import ready_engine, signed_in_state
 from ui.search_engine import bank_changed
@@ -71,6 +71,7 @@ def test_citizen_sends_a_question_masked_and_is_told_what_happens(app_page):
     at.button(key="bank-send").click().run()
     assert not at.exception
     assert "已发送" in page_text(at)
+    assert [s for s in said(at) if s.startswith("已发送。")]   # the box the focus was in is gone
     [box] = [e for e in at.expander if e.label.startswith("没有找到有用的条文")]
     assert box.proto.expanded            # the 已发送 is in view, not inside a folded box
     with Session(ready_engine()) as s:
@@ -107,6 +108,7 @@ def test_signed_in_staff_files_the_question_as_a_draft(app_page):
     at.text_area(key="bank-file-text").input(question).run()
     at.button(key="bank-file").click().run()
     assert "已收入常见问题库" in page_text(at)
+    assert [s for s in said(at) if "已收入常见问题库" in s]
     with Session(ready_engine()) as s:
         entry = s.exec(select(BankQuestion).where(BankQuestion.question == question)).one()
     assert entry.state == "草稿" and bank.provisions_of(entry)

@@ -11,7 +11,7 @@ import pytest
 from portal.identity import Actor
 from portal.roles import EDITOR, HANDLER
 from portal.timeutil import beijing_today
-from tests.conftest import html_bodies, page_text
+from tests.conftest import html_bodies, page_text, said
 from ui.accessibility import CONTRAST, LARGE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,6 +107,7 @@ def test_an_entry_saved_after_a_refused_add_stays_open_with_its_message(staff_pa
     assert entry().proto.expanded and "结束时间要晚于开始时间" in " ".join(el.value for el in entry().error)
     save_with_end(dt.time(17))
     assert entry().proto.expanded and [el.value for el in entry().success] == ["已保存。"]
+    assert said(at) == ["已保存。"]
 
 
 def test_deleting_a_session_asks_for_a_tick_and_then_says_so_above_the_list(app_page, staff_page):
@@ -129,14 +130,15 @@ def test_deleting_a_session_asks_for_a_tick_and_then_says_so_above_the_list(app_
     assert not at.exception
     assert entry() and entry()[0].proto.expanded
     assert "请先勾选上面的确认框" in " ".join(m.value for m in entry()[0].markdown)
+    assert said(at) == ["错误：请先勾选上面的确认框，再点“删除这场接访”。"]   # the focus is on the button
     assert leader in page_text(app_page("pages/schedule.py"))
 
     [tick] = [c for c in entry()[0].checkbox if c.label.startswith("确认删除这场接访")]
     tick.check().run()
     [b for b in entry()[0].button if b.label == "删除这场接访"][0].click().run()
     assert not at.exception and not entry()
-    said = [m.value for m in at.success]
-    assert said == [f"已删除 {day.isoformat()} 09:00 {leader} 的接访安排，公众页面已不再显示。"], said
+    shown = [m.value for m in at.success]
+    assert shown == [f"已删除 {day.isoformat()} 09:00 {leader} 的接访安排，公众页面已不再显示。"], shown
     assert leader not in page_text(app_page("pages/schedule.py"))
 
 

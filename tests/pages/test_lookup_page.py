@@ -13,7 +13,7 @@ from portal.prefiling import codes, staff
 from portal.prefiling.lookup import NEUTRAL
 from portal.prefiling.models import RateEvent
 from portal.roles import HANDLER
-from tests.conftest import page_text
+from tests.conftest import page_text, said
 from tests.prefiling.factories import days_left_today, make_prefiling
 
 PAGE = "pages/lookup.py"
@@ -133,11 +133,15 @@ def test_staff_reply_and_one_time_rating_once_closed(open_lookup):
         staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="物业已于11月修复屋顶。")
     text = page_text(ask(at, made.code, made.secret))
     assert "当前状态：已办结" in text and "物业已于11月修复屋顶。" in text and "LX-7" in text
+    assert said(at) == []
     at.radio(key="lk_rating").set_value("满意")
     at.text_area(key="lk_comment").input("谢谢")
     click(at, "提交评价")
     text = page_text(at)
     assert "您的评价：满意" in text and not [b for b in at.button if b.label == "提交评价"]
+    assert said(at) == ["您的评价：满意。谢谢！"]          # the form the focus was in is gone
+    at.run()
+    assert said(at) == [] and "您的评价：满意" in page_text(at)
     # no longer invited to rate what is rated
     assert "已办结。您已对办理结果作出评价，谢谢。" in text and "您可以对办理结果作出评价" not in text
 
