@@ -13,7 +13,7 @@ from portal.stats.reads import record_read
 from portal.text.escape import html_escape, markdown_escape
 from ui.links import provision_link
 from ui.resources import get_library
-from ui.site_frame import scroll_to, show_here, start_at_top
+from ui.site_frame import say, scroll_to, show_here, start_at_top
 
 log = logging.getLogger(__name__)
 library = get_library()
@@ -71,6 +71,7 @@ def filters_changed(laws: dict[str, str]) -> None:
     if laws.get(law_title):
         params["law"] = laws[law_title]
     show_here(at_top=False, **params)
+    st.session_state["cases-filtered"] = True
 
 
 def show_case(slug: str) -> None:
@@ -124,6 +125,8 @@ def show_list() -> None:
     with session_scope() as session:
         cases = published_list(session=session, category=None if category == ALL else category,
                                law_slug=laws.get(law_title))
+    if st.session_state.pop("cases-filtered", False):   # the list changed below the box the reader is in
+        say(f"共 {len(cases)} 个案例。" if cases else "没有符合条件的案例。")
     if not cases:
         st.info("没有符合条件的案例。请换一个类别或法规看看。")
         return

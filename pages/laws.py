@@ -10,7 +10,7 @@ from portal.text.escape import html_escape, markdown_escape
 from ui.law_view import article_html, law_card, law_facts_md, law_parts, open_law, part_html
 from ui.links import permalink, status_badge_html
 from ui.resources import get_law_notes, get_library
-from ui.site_frame import scroll_to, share_link, start_at_top
+from ui.site_frame import say, scroll_to, share_link, start_at_top
 
 library = get_library()
 slug = st.query_params.get("law")
@@ -136,6 +136,10 @@ def show_law() -> None:
     st.caption("输入条号（如 32、第三十二条）或关键词。")
     if query.strip():
         hits = find_in_law(law, query)
+        # typed in a box: the list below changes while a screen reader stays in the box
+        say((f"找到 {len(hits)} 条相符的条文" + ("，下面列出前 20 条。" if len(hits) > 20 else "。")) if hits
+            else "本法规中没有找到含有这些字的条文。",
+            token=(law.slug, query.strip()))
         if not hits:   # the words must be in the article (冷静期 is not in 第一千零七十七条)
             st.info("本法规中没有找到含有这些字的条文。查找条文只按字面查找；用自己的话提问，可以到“法律问答”。")
             st.page_link("pages/ask.py", label=f"在法律问答中问：{query.strip()[:30]}", icon=":material/search:",

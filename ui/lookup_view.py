@@ -64,6 +64,7 @@ def on_lookup() -> None:
         return
     S.lk_creds = (S.get("lk_code") or "", S.get("lk_secret") or "")
     _call(svc.lookup)
+    S.lk_found_now = S.get("lk_view") is not None
 
 
 def on_withdraw() -> None:
@@ -218,6 +219,8 @@ def show(view: svc.StatusView) -> None:
     st.markdown(f"查询码 **{markdown_escape(grouped(view.code))}**")
     st.markdown(f"### 当前状态：{markdown_escape(view.state)}")
     st.write(view.explained)
+    if S.pop("lk_found_now", False):   # the form and its 查询 button are gone; the focus with them
+        say(f"查询成功。当前状态：{view.state}。{view.explained}")
     facts = [("类别", view.category), ("问题属地", view.district),
              ("提交时间", beijing_text(view.submitted_at))]
     if view.official_number:

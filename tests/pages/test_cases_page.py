@@ -11,7 +11,7 @@ from sqlmodel import Session
 from portal.cases import service
 from portal.cases.content import Citation
 from tests.cases.factories import ARTICLE_22, EDITOR_ACTOR, make_case
-from tests.conftest import page_text
+from tests.conftest import page_text, said
 from tests.staff.portal_db import ready_engine
 from ui.cases_source import published_cases
 
@@ -95,8 +95,11 @@ def test_published_xss_payloads_reach_the_page_inert(app_page, engine, library):
 
 def test_filters_by_category_and_by_law(app_page, engine):
     at = app_page("pages/cases.py")
+    assert said(at) == []                                  # opening the list says nothing extra
     at.selectbox(key="case-category").select("复查复核").run()
     links = _links(at)
+    shown = len([link for link in links if link.startswith("阅读案例：")])
+    assert said(at) == [f"共 {shown} 个案例。"]             # the list changed below the box
     assert "阅读案例：对处理意见不服，在30日内依法申请复查" in links
     assert "阅读案例：邻里漏水纠纷经人民调解达成协议" not in links
     by_law = _links(app_page("pages/cases.py", law="renmin-tiaojie-fa-2010"))

@@ -1,6 +1,6 @@
 """The 法规库 page as a citizen sees it (AppTest)."""
 
-from tests.conftest import page_text
+from tests.conftest import page_text, said
 
 
 def test_index_lists_all_laws_with_status(app_page, library):
@@ -143,6 +143,7 @@ def test_find_article_by_number_within_law(app_page, library):
     at.text_input(key="find-xinfang-gongzuo-tiaoli-2022").input("三十二").run()
     hits = [b for b in at.button if b.label.startswith("第三十二条")]
     assert len(hits) == 1
+    assert said(at) == [f"找到 {len([b for b in at.button if b.key and b.key.startswith('find-hit-')])} 条相符的条文。"]
     hits[0].click().run()
     # the article opens and the address names it (refresh, Back and a copied address keep it)
     assert at.query_params["article"] == "第三十二条"
@@ -220,6 +221,7 @@ def test_a_search_on_a_law_that_finds_nothing_leads_to_the_question_page(app_pag
     at = app_page("pages/laws.py", law="minfadian-2020")
     at.text_input(key="find-minfadian-2020").input("离婚冷静期").run()
     assert "只按字面查找" in page_text(at)
+    assert said(at) == ["本法规中没有找到含有这些字的条文。"]   # the reader is still in the box
     [ask] = [link for link in at.get("page_link") if link.label.startswith("在法律问答中问")]
     assert ask.proto.page.endswith("ask.py") or "ask" in ask.proto.page
     assert "离婚冷静期" in ask.label

@@ -56,6 +56,11 @@ def test_right_code_and_secret_show_state_dates_and_clock(open_lookup):
     made = stored()
     text = page_text(ask(at, codes.grouped(made.code), made.secret))
     assert "当前状态：已提交" in text and "受理告知" in text and f"距告知是否受理的法定期限还有 {days_left_today(15)} 天" in text
+    # the form and its 查询 button are gone: a screen reader is told what the page now shows, once
+    [told] = said(at)
+    assert told.startswith("查询成功。当前状态：已提交。") and "张秀兰" not in told
+    at.run()
+    assert said(at) == []
     assert "张秀兰" not in text and "13812345678" not in text  # no personal data on the lookup page
     assert "在公共电脑或别人的手机上查询后，请点“结束查询”" in text   # it stays open until then
 
@@ -133,7 +138,8 @@ def test_staff_reply_and_one_time_rating_once_closed(open_lookup):
         staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="物业已于11月修复屋顶。")
     text = page_text(ask(at, made.code, made.secret))
     assert "当前状态：已办结" in text and "物业已于11月修复屋顶。" in text and "LX-7" in text
-    assert said(at) == []
+    [told] = said(at)                                      # and nothing about a rating yet
+    assert told.startswith("查询成功。当前状态：已办结。")
     at.radio(key="lk_rating").set_value("满意")
     at.text_area(key="lk_comment").input("谢谢")
     click(at, "提交评价")
