@@ -106,9 +106,14 @@ def on_supplement() -> None:
 
 
 def on_leave() -> None:
+    """结束查询: nothing left for the next person at a shared computer: not the filing, not the code
+    and password in the boxes, not the code in the address (/lookup?code=… fills the box again)."""
     for key in ("lk_creds", "lk_view", "lk_error", "lk_action_error", "lk_supp_error", "lk_notice",
-                "lk_notice_seen", "lk_withdraw_open"):
+                "lk_notice_seen", "lk_withdraw_open", "lk_code", "lk_secret"):
         S.pop(key, None)
+    if "code" in st.query_params:
+        del st.query_params["code"]
+    S.lk_left_now = True
 
 
 def ask() -> None:
@@ -117,6 +122,8 @@ def ask() -> None:
         st.text_input("查询码（10位，可以带横线）", key="lk_code", max_chars=20)
         st.text_input("查询密码（8位）", key="lk_secret", type="password", max_chars=20)
         st.form_submit_button("查询", type="primary", on_click=on_lookup)
+    if S.pop("lk_left_now", False):   # also takes the state said after 查询 out of the live region
+        say("已结束查询，查询码和查询密码已清空。")
     if S.get("lk_error"):
         st.error(S.lk_error)
 

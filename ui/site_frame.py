@@ -184,9 +184,6 @@ _SCRIPT = """
       if (!linking) { linking = true; setTimeout(function () { linking = false; window.__portalLinkErrors(); }, 100); }
     }).observe(doc.body, {subtree: true, childList: true, characterData: true, attributes: true,
                           attributeFilter: ['aria-label']});
-    // The box a field's anchor (ui.prefile_ui.anchor) stands for: the first one after it that can
-    // take the focus. Focused and brought into view, centred, or at the top clear of the fixed header
-    // (`top`); `buttons`: any button counts, not only a secondary one (an add-a-file button).
     // What a screen reader should say wherever the focus is (a message after a button's rerun, how
     // many articles a search found): written into one live region that stays on the page. Streamlit
     // draws st.success as a new role=status element with its text already inside, which screen
@@ -206,6 +203,9 @@ _SCRIPT = """
       setTimeout(function () { live.textContent = text; }, 100);
       return true;
     };
+    // The box a field's anchor (ui.prefile_ui.anchor) stands for: the first one after it that can
+    // take the focus. Focused and brought into view, centred, or at the top clear of the fixed header
+    // (`top`); `buttons`: any button counts, not only a secondary one (an add-a-file button).
     window.__portalFocusAfter = function (id, top, buttons) {
       const mark = doc.getElementById(id);
       if (!mark) return false;

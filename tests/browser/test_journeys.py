@@ -440,3 +440,37 @@ def test_the_phone_menu_by_keyboard_tabs_through_its_links(portal_url, phone):
     assert names[:3] == ["首页（当前页面）", "法律问答", "法规库"], names
     phone.keyboard.press("Escape")
     body.wait_for(state="hidden", timeout=5_000)
+
+
+def test_ending_a_lookup_on_a_shared_phone_leaves_no_code_or_password(portal_url, phone, artifacts):
+    """进度查询 opened with the code in the address (/lookup?code=…), the password typed; after
+    结束查询 the next person finds empty boxes (in a real browser, not only in the page test) and an
+    address without the code, and 查询 opens nothing."""
+    from playwright.sync_api import expect
+    from sqlmodel import Session
+
+    from tests.prefiling.factories import make_prefiling
+    from tests.staff.portal_db import ready_engine
+
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        made = make_prefiling(s)
+    phone.goto(f"{portal_url}/lookup?code={made.code}")
+    wait_for_app(phone, "进度查询")
+    code_box, secret_box = phone.get_by_label("查询码（10位，可以带横线）"), phone.get_by_label("查询密码（8位）")
+    expect(code_box).to_have_value(made.code, timeout=10_000)   # drawn first, its value a moment later
+    secret_box.fill(made.secret)
+    phone.get_by_role("button", name="查询").click()
+    wait_for_app(phone, "当前状态：已提交")
+    phone.get_by_role("button", name="结束查询").click()
+    wait_for_app(phone, "请输入提交预登记时得到的查询码和查询密码")
+    wait_idle(phone)
+    phone.wait_for_timeout(1500)                               # the moment a box's value came back
+    assert code_box.input_value() == "" and secret_box.input_value() == ""
+    assert "code=" not in phone.url
+    # the live region said the state after 查询: it now says the lookup ended, nothing of the filing
+    phone.wait_for_function("() => document.getElementById('portal-announcer').textContent.startsWith('已结束查询')",
+                            timeout=5_000)
+    phone.screenshot(path=str(artifacts / "lookup-ended-phone.png"))
+    phone.get_by_role("button", name="查询").click()           # nothing left to open the filing with
+    wait_for_app(phone, "请输入查询码和查询密码。两者都在预登记回执上。")
+    assert "当前状态" not in phone.get_by_test_id("stMain").inner_text()   # (the live region said it before)

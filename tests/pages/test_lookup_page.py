@@ -245,3 +245,23 @@ def test_a_last_day_on_a_rest_day_is_moved_and_the_page_says_so(open_lookup):
     # the timeline below gives the same day, not the nominal one
     assert f"最迟 {date_text(real)}（{date_text(saturday)}为法定休假日，顺延）" in text
     assert f"距告知是否受理的法定期限还有 {(real - today).days} 天" in text
+
+
+@pytest.mark.parametrize("from_receipt_link", [False, True])
+def test_ending_the_lookup_leaves_nothing_for_the_next_person(open_lookup, from_receipt_link):
+    """On a public computer the next person must not find the code and password still typed in
+    (one click on 查询 would open the filing). Opened as /lookup?code=…, the address kept the code
+    after 结束查询 and the page put it back into the box."""
+    at = open_lookup()                                     # (migrates the database)
+    made = stored()
+    if from_receipt_link:
+        at = open_lookup(code=made.code)
+    ask(at, codes.grouped(made.code), made.secret)
+    assert "当前状态：已提交" in page_text(at)
+    click(at, "结束查询")
+    assert [b for b in at.button if b.label == "查询"] and "当前状态" not in page_text(at)
+    assert at.text_input(key="lk_code").value == "" and at.text_input(key="lk_secret").value == ""
+    assert "code" not in at.query_params
+    assert said(at) == ["已结束查询，查询码和查询密码已清空。"]
+    click(at, "查询")                                        # nothing to look up any more
+    assert "当前状态" not in page_text(at) and "请输入查询码和查询密码" in page_text(at)
