@@ -24,7 +24,7 @@ from ui.links import provision_link
 from ui.prefile_state import S, goto, on_change_answer, start_over
 from ui.prefile_ui import client_info
 from ui.resources import get_library
-from ui.site_frame import copy_button, office, run_in_tab
+from ui.site_frame import copy_button, focus_once, office, run_in_tab
 
 log = logging.getLogger(__name__)
 
@@ -277,6 +277,9 @@ def confirmation() -> None:
     if done["secret"]:
         rows += f'<p>查询密码</p><p class="panel-code">{html_escape(done["secret"])}</p>'
     st.html(f'<div class="confirm-panel" id="confirm-panel" tabindex="-1"><h1>预登记已提交</h1>{rows}</div>')
+    # 确认提交 is gone and the focus fell to the page's body: a screen reader starts at the panel
+    # (预登记已提交, the 查询码 and the once-only 查询密码), not at the top of the page
+    focus_once("confirm-panel", done["code"], scroll=False, take=False)
     if done["secret"]:
         st.html('<p class="once">查询密码只显示这一次。请现在抄下、复制或保存回执；不要告诉他人。</p>')
         keep_in_tab(code, done["secret"])

@@ -156,6 +156,19 @@ def test_the_receipt_panel_stays_white_on_green_in_high_contrast(portal_url, pho
     assert colours and set(colours) == {"rgb(255, 255, 255)"}, colours
 
 
+def test_after_submitting_the_focus_is_on_the_panel_with_the_codes(portal_url, phone):
+    """确认提交 is gone once the 件 is filed, and the focus fell to the page's body: a screen reader
+    user heard nothing and started again from the header. The panel (预登记已提交, 查询码, the
+    once-only 查询密码) takes the focus, so it is what is read first."""
+    _fill_to_review(phone, portal_url)
+    phone.get_by_role("button", name="确认提交").click()
+    wait_for_app(phone, "查询密码只显示这一次")
+    phone.wait_for_function("() => document.activeElement && document.activeElement.id === 'confirm-panel'",
+                            timeout=10_000)
+    read = phone.evaluate("document.activeElement.innerText")
+    assert read.startswith("预登记已提交") and "查询码" in read and "查询密码" in read
+
+
 def _fill_to_matter(pg, portal_url: str) -> None:
     """Through 须知与授权 and 信访人 (a draft is saved) to step 3."""
     from tests.prefiling.factories import valid_id
