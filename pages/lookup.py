@@ -11,6 +11,7 @@ code = st.query_params.get("code")
 if code and "lk_code" not in st.session_state:
     st.session_state.lk_code = code
 
+lookup_view.announce()
 view = st.session_state.get("lk_view")
 if view is None:
     lookup_view.ask()

@@ -106,8 +106,8 @@ for row in rows:
         # a tick first, and the message above the list, where the entry was
         st.checkbox("确认删除这场接访（公众页面将不再显示）", key=f"delete-ok-{row.id}")
         if st.session_state.get("sched-delete-unticked") == row.id:
-            field_error(unticked := "请先勾选上面的确认框，再点“删除这场接访”。")
-            say("错误：" + unticked)   # the focus is back on 删除这场接访, below the message
+            # said too: the focus is back on 删除这场接访, below the message
+            field_error("请先勾选上面的确认框，再点“删除这场接访”。", said=True)
         if st.button("删除这场接访", key=f"delete-{row.id}"):
             if not st.session_state.get(f"delete-ok-{row.id}"):
                 st.session_state["sched-delete-unticked"] = row.id

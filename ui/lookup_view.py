@@ -64,7 +64,8 @@ def on_lookup() -> None:
         return
     S.lk_creds = (S.get("lk_code") or "", S.get("lk_secret") or "")
     _call(svc.lookup)
-    S.lk_found_now = S.get("lk_view") is not None
+    if (view := S.get("lk_view")) is not None:   # the form and its 查询 button are gone; the focus with them
+        S.lk_say = f"查询成功。当前状态：{view.state}。{view.explained}"
 
 
 def on_withdraw() -> None:
@@ -81,7 +82,12 @@ def on_withdraw() -> None:
 
 def on_rate() -> None:
     _call(svc.rate, rating=S.get("lk_rating") or "", comment=S.get("lk_comment") or "")
-    S.lk_rated_now = not S.lk_action_error and S.get("lk_view") is not None
+    if not S.lk_action_error and (view := S.get("lk_view")) is not None and view.rating:
+        S.lk_say = _thanks(view)   # the form the focus was in is gone: said, not only shown
+
+
+def _thanks(view: svc.StatusView) -> str:
+    return f"您的评价：{view.rating}。谢谢！"
 
 
 def on_supplement() -> None:
@@ -113,7 +119,13 @@ def on_leave() -> None:
         S.pop(key, None)
     if "code" in st.query_params:
         del st.query_params["code"]
-    S.lk_left_now = True
+    S.lk_say = "已结束查询，查询码和查询密码已清空。"   # also takes the state said after 查询 out of the live region
+
+
+def announce() -> None:
+    """Say, once, what the last button did: its form (and the focus with it) may be gone."""
+    if message := S.pop("lk_say", ""):
+        say(message)
 
 
 def ask() -> None:
@@ -122,8 +134,6 @@ def ask() -> None:
         st.text_input("查询码（10位，可以带横线）", key="lk_code", max_chars=20)
         st.text_input("查询密码（8位）", key="lk_secret", type="password", max_chars=20)
         st.form_submit_button("查询", type="primary", on_click=on_lookup)
-    if S.pop("lk_left_now", False):   # also takes the state said after 查询 out of the live region
-        say("已结束查询，查询码和查询密码已清空。")
     if S.get("lk_error"):
         st.error(S.lk_error)
 
@@ -217,17 +227,13 @@ def _actions(view: svc.StatusView) -> None:
             st.text_area("意见（选填，最多500字）", key="lk_comment", max_chars=500)
             st.form_submit_button("提交评价", type="primary", on_click=on_rate)
     elif view.rating:
-        st.success(thanks := f"您的评价：{view.rating}。谢谢！")
-        if S.pop("lk_rated_now", False):   # the form the focus was in is gone: said, not only shown
-            say(thanks)
+        st.success(_thanks(view))
 
 
 def show(view: svc.StatusView) -> None:
     st.markdown(f"查询码 **{markdown_escape(grouped(view.code))}**")
     st.markdown(f"### 当前状态：{markdown_escape(view.state)}")
     st.write(view.explained)
-    if S.pop("lk_found_now", False):   # the form and its 查询 button are gone; the focus with them
-        say(f"查询成功。当前状态：{view.state}。{view.explained}")
     facts = [("类别", view.category), ("问题属地", view.district),
              ("提交时间", beijing_text(view.submitted_at))]
     if view.official_number:

@@ -629,10 +629,12 @@ def scroll_to_top() -> None:
     _run_script(_TOP_SCRIPT)
 
 
-def field_error(message: str) -> None:
+def field_error(message: str, *, said: bool = False) -> None:
     """An error right under its field, in words (错误：…); the frame script ties it to the field
-    (aria-invalid, aria-describedby)."""
+    (aria-invalid, aria-describedby). `said`: also read out where the focus is (a button below it)."""
     st.markdown(f'<p class="field-error">错误：{html_escape(message)}</p>', unsafe_allow_html=True)
+    if said:
+        say("错误：" + message)
 
 
 def success_in_view(message: str, *, key: str) -> None:

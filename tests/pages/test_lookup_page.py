@@ -140,6 +140,8 @@ def test_staff_reply_and_one_time_rating_once_closed(open_lookup):
     assert "当前状态：已办结" in text and "物业已于11月修复屋顶。" in text and "LX-7" in text
     [told] = said(at)                                      # and nothing about a rating yet
     assert told.startswith("查询成功。当前状态：已办结。")
+    click(at, "提交评价")                                   # no choice made: refused, and no thanks said
+    assert "请选择“满意”“基本满意”或“不满意”。" in page_text(at) and said(at) == []
     at.radio(key="lk_rating").set_value("满意")
     at.text_area(key="lk_comment").input("谢谢")
     click(at, "提交评价")
