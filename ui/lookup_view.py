@@ -17,11 +17,13 @@ from portal.prefiling.receipt import HOLIDAY_NOTE, date_text
 from portal.prefiling.states import REJECTED, WITHDRAWN, IllegalTransition, TransitionTaken
 from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text, beijing_today
+from ui.prefile_check import forget_receipt_in_tab
 from ui.prefile_ui import client_info
 from ui.site_frame import field_error, office, say, scroll_to, success_in_view
 
 S = st.session_state
 STAFF_ACTED = "工作人员刚刚处理了这份预登记，您这次的操作没有执行。"
+LEFT = "已结束查询，查询码和查询密码已清空。"
 
 
 def _call(service, **kwargs) -> None:
@@ -113,19 +115,22 @@ def on_supplement() -> None:
 
 def on_leave() -> None:
     """结束查询: nothing left for the next person at a shared computer: not the filing, not the code
-    and password in the boxes, not the code in the address (/lookup?code=… fills the box again)."""
+    and password in the boxes, not the code in the address (/lookup?code=… fills the box again),
+    not the receipt the tab kept (网上预登记 showed it again for an hour)."""
     for key in ("lk_creds", "lk_view", "lk_error", "lk_action_error", "lk_supp_error", "lk_notice",
                 "lk_notice_seen", "lk_withdraw_open", "lk_code", "lk_secret"):
         S.pop(key, None)
     if "code" in st.query_params:
         del st.query_params["code"]
-    S.lk_say = "已结束查询，查询码和查询密码已清空。"   # also takes the state said after 查询 out of the live region
+    S.lk_say = LEFT   # also takes the state said after 查询 out of the live region
 
 
 def announce() -> None:
     """Say, once, what the last button did: its form (and the focus with it) may be gone."""
     if message := S.pop("lk_say", ""):
         say(message)
+    if message == LEFT:   # the receipt this tab kept after 确认提交 (查询码 and 查询密码) goes too
+        forget_receipt_in_tab()
 
 
 def ask() -> None:

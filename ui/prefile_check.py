@@ -221,7 +221,7 @@ DRAFT_STORE = "pf-draft"
 _KEEP_DRAFT_SCRIPT = """<script>
 try { sessionStorage.setItem(%(store)s, %(code)s); } catch (e) {}
 </script>"""
-_FORGET_DRAFT_SCRIPT = """<script>
+_FORGET_SCRIPT = """<script>
 try { sessionStorage.removeItem(%(store)s); } catch (e) {}
 </script>"""
 _SHOW_DRAFT_SCRIPT = """<div id="pf-kept-draft"></div>
@@ -241,6 +241,11 @@ _SHOW_DRAFT_SCRIPT = """<div id="pf-kept-draft"></div>
   box.replaceChildren(p);
 })();
 </script>"""
+
+
+def forget_receipt_in_tab() -> None:
+    """结束查询 on a shared computer: this tab shows the kept receipt (查询码 and 查询密码) no more."""
+    run_in_tab(_FORGET_SCRIPT % {"store": json.dumps(RECEIPT_STORE)})
 
 
 def keep_draft_in_tab(code: str) -> None:
@@ -283,7 +288,7 @@ def confirmation() -> None:
     if done["secret"]:
         st.html('<p class="once">查询密码只显示这一次。请现在抄下、复制或保存回执；不要告诉他人。</p>')
         keep_in_tab(code, done["secret"])
-        run_in_tab(_FORGET_DRAFT_SCRIPT % {"store": json.dumps(DRAFT_STORE)})   # filed: no draft to go on with
+        run_in_tab(_FORGET_SCRIPT % {"store": json.dumps(DRAFT_STORE)})   # filed: no draft to go on with
         copy_button(f"查询码：{code} 查询密码：{done['secret']}", "复制查询码和查询密码")
     else:
         st.info("这份材料已经提交过了，上面是它的查询码。查询密码在第一次提交时已经显示。")

@@ -459,6 +459,9 @@ def test_ending_a_lookup_on_a_shared_phone_leaves_no_code_or_password(portal_url
     code_box, secret_box = phone.get_by_label("查询码（10位，可以带横线）"), phone.get_by_label("查询密码（8位）")
     expect(code_box).to_have_value(made.code, timeout=10_000)   # drawn first, its value a moment later
     secret_box.fill(made.secret)
+    # this tab kept a receipt after 确认提交 (as test_prefile_with_one_error_per_step_… shows it is)
+    phone.evaluate("codes => sessionStorage.setItem('pf-receipt', JSON.stringify("
+                   "{code: codes[0], secret: codes[1], at: Date.now()}))", [made.code, made.secret])
     phone.get_by_role("button", name="查询").click()
     wait_for_app(phone, "当前状态：已提交")
     phone.get_by_role("button", name="结束查询").click()
@@ -474,3 +477,11 @@ def test_ending_a_lookup_on_a_shared_phone_leaves_no_code_or_password(portal_url
     phone.get_by_role("button", name="查询").click()           # nothing left to open the filing with
     wait_for_app(phone, "请输入查询码和查询密码。两者都在预登记回执上。")
     assert "当前状态" not in phone.get_by_test_id("stMain").inner_text()   # (the live region said it before)
+    # nor does 网上预登记, in this tab, show the code and password it kept after 确认提交
+    assert phone.evaluate("sessionStorage.getItem('pf-receipt')") is None
+    phone.get_by_role("link", name="还没有提交？去网上预登记").click()
+    wait_for_app(phone, "须知与授权")
+    wait_idle(phone)
+    phone.wait_for_timeout(1000)                               # the kept receipt is drawn by a script
+    assert phone.locator("#pf-kept-receipt .panel-code").count() == 0
+    assert made.secret not in phone.get_by_test_id("stMain").inner_text()

@@ -265,5 +265,7 @@ def test_ending_the_lookup_leaves_nothing_for_the_next_person(open_lookup, from_
     assert at.text_input(key="lk_code").value == "" and at.text_input(key="lk_secret").value == ""
     assert "code" not in at.query_params
     assert said(at) == ["已结束查询，查询码和查询密码已清空。"]
+    # and the receipt the tab kept after 确认提交 (网上预登记 showed it again for an hour) is removed
+    assert [el for el in at.html if 'sessionStorage.removeItem("pf-receipt")' in el.proto.body]
     click(at, "查询")                                        # nothing to look up any more
     assert "当前状态" not in page_text(at) and "请输入查询码和查询密码" in page_text(at)
