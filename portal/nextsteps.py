@@ -67,13 +67,31 @@ PETITION = Route(
     ("xinfang-gongzuo-tiaoli-2022:第十七条",),
     pages=(("pages/guide.py", "阅读信访指南"), ("pages/prefile.py", "网上预登记"),
            ("pages/schedule.py", "看看接访日程")))
+CONSUMER = Route(
+    "consumer", "消费纠纷：协商、投诉、调解，或者向人民法院起诉",
+    ("先和商家协商，要求退货、更换、修理或者赔偿；在网络平台上买的，也可以要求平台提供商家的真实名称、地址和联系方式。",
+     "协商不成的，可以拨打 12315 向市场监督管理部门投诉，或者请消费者协会调解。",
+     "也可以按和商家的仲裁协议申请仲裁，或者向人民法院起诉。请保留好购物凭证、聊天记录和商品照片。"),
+    ("xiaofeizhe-quanyi-baohu-fa-2013:第三十九条", "xiaofeizhe-quanyi-baohu-fa-2013:第四十四条"))
+TRAFFIC = Route(
+    "traffic", "交通事故赔偿：交警调解，或者向人民法院起诉",
+    ("刚发生事故的，立即停车、保护现场；有人受伤的先抢救，并拨打 122 或者 110 报警。",
+     "对赔偿有争议的，可以请求公安机关交通管理部门（交警）调解，也可以直接向人民法院提起民事诉讼。",
+     "交警调解达不成协议，或者调解书生效后对方不履行的，可以向人民法院起诉。"),
+    ("daolu-jiaotong-anquan-fa-2021:第七十条", "daolu-jiaotong-anquan-fa-2021:第七十四条"))
+MEDICAL = Route(
+    "medical", "医疗纠纷：协商、调解，或者向人民法院起诉",
+    ("可以和医院协商，也可以申请医疗纠纷人民调解（不收费）或者向卫生主管部门申请行政调解；还可以向人民法院起诉。",
+     "您有权查阅、复制病历资料；需要封存病历的，应当在医患双方都在场时进行。"),
+    ("yiliao-jiufen-yufang-he-chuli-tiaoli-2018:第二十二条", "yiliao-jiufen-yufang-he-chuli-tiaoli-2018:第三十二条",
+     "yiliao-jiufen-yufang-he-chuli-tiaoli-2018:第十六条", "yiliao-jiufen-yufang-he-chuli-tiaoli-2018:第二十四条"))
 LEGAL_AID = Route(
     "legal_aid", "不知道找谁：法律咨询和法律援助",
     ("拨打 12348 公共法律服务热线，可以免费咨询法律问题。",
      "经济困难的，可以向法律援助机构申请免费的法律咨询、代理等法律援助。"),
     ("falv-yuanzhu-fa-2021:第二条",))
 
-ROUTES = (CRIME, LABOUR, FAMILY, NEIGHBOUR, ADMINISTRATIVE, PETITION, LEGAL_AID)
+ROUTES = (CRIME, LABOUR, FAMILY, NEIGHBOUR, CONSUMER, TRAFFIC, MEDICAL, ADMINISTRATIVE, PETITION, LEGAL_AID)
 
 # everyday words that point to a route (the question is matched as typed)
 CUES: dict[str, tuple[str, ...]] = {
@@ -84,14 +102,20 @@ CUES: dict[str, tuple[str, ...]] = {
     "family": ("离婚", "抚养", "赡养", "家暴", "家庭暴力", "孩子", "老人", "父母", "丈夫", "妻子", "老公",
                "老婆", "继承", "遗产", "彩礼", "结婚", "子女"),
     "neighbour": ("邻居", "楼上", "楼下", "噪音", "漏水", "物业", "业主", "停车", "占道", "相邻", "宅基地"),
-    "administrative": ("罚款", "处罚", "拆除", "强拆", "吊销", "行政", "城管", "执法", "许可", "不作为",
-                       "复议", "征收", "拘留", "政府"),
+    "administrative": ("罚款", "罚了", "罚我", "被罚", "罚单", "处罚", "拆除", "强拆", "吊销", "行政", "城管",
+                       "执法", "许可", "不作为", "复议", "征收", "拘留", "政府"),
+    "consumer": ("商家", "卖家", "店家", "网购", "退款", "退货", "假货", "售后", "消费者"),
+    "traffic": ("车祸", "交通事故", "撞了", "被撞", "撞伤", "交警", "肇事"),
+    "medical": ("医院", "医生", "医疗", "手术", "误诊", "病历"),
     "petition": ("信访", "上访", "反映", "走访", "投诉", "来访", "信访件"),
 }
 # catalogue topics (content/laws/catalog.yaml) -> route
 TOPIC_ROUTE = {"劳动与社保": "labour", "婚姻家庭": "family", "邻里与物业": "neighbour",
                "刑事与治安": "crime", "行政执法": "administrative", "土地与房屋": "administrative",
                "信访": "petition"}
+# laws whose own disputes have a route of their own (instead of their catalogue topics)
+LAW_ROUTE = {"xiaofeizhe-quanyi-baohu-fa-2013": "consumer", "daolu-jiaotong-anquan-fa-2021": "traffic",
+             "yiliao-jiufen-yufang-he-chuli-tiaoli-2018": "medical"}
 CUE_WEIGHT = 2.0
 MIN_SCORE = 2.0
 MAX_ROUTES = 2
@@ -103,22 +127,34 @@ def route_scores(*, question: str, provision_ids: list[str], library: Library) -
     for key, words in CUES.items():
         scores[key] += CUE_WEIGHT * min(2, sum(1 for w in words if w in question))
     for rank, pid in enumerate(provision_ids[:5]):
+        weight = 1.0 if rank < 3 else 0.5
+        if (own := LAW_ROUTE.get(law_slug_of(pid))) is not None:
+            scores[own] += weight
+            continue
         entry = library.entry(law_slug_of(pid))
         if entry is None:
             continue
-        weight = 1.0 if rank < 3 else 0.5
         for topic in entry.topics:
             if topic in TOPIC_ROUTE:
                 scores[TOPIC_ROUTE[topic]] += weight / len(entry.topics)
     return scores
 
 
+def cued(question: str) -> set[str]:
+    """The routes the question's own words point to."""
+    return {key for key, words in CUES.items() if any(w in question for w in words)}
+
+
 def next_steps(*, question: str, provision_ids: list[str], library: Library) -> list[Route]:
-    """At most two routes for this question, the most fitting first (an urgent one always first);
-    when nothing fits well, 法律咨询/法律援助 and 信访."""
+    """At most two routes for this question, the most fitting first (an urgent one always first).
+    Where the question's own words point to routes, only those are offered and the articles' topics
+    weigh among them (警察罚了我 is a fine to contest, not a case for 110 because 治安管理处罚法 is
+    filed under 刑事与治安); where they point nowhere, the articles' topics choose; when nothing fits
+    well, 法律咨询/法律援助 and 信访."""
     scores = route_scores(question=question, provision_ids=provision_ids, library=library)
-    chosen = sorted((r for r in ROUTES if scores[r.key] >= MIN_SCORE),
-                    key=lambda r: (not r.urgent, -scores[r.key]))[:MAX_ROUTES]
+    words = cued(question)
+    fitting = [r for r in ROUTES if scores[r.key] >= MIN_SCORE and (not words or r.key in words)]
+    chosen = sorted(fitting, key=lambda r: (not r.urgent, -scores[r.key]))[:MAX_ROUTES]
     if not chosen:
         return [LEGAL_AID, PETITION]
     return chosen

@@ -26,6 +26,9 @@ def test_every_route_cites_articles_that_resolve(library):
     ("楼上邻居家漏水把我家天花板泡坏了", ["minfadian-2020:第二百八十八条"], "neighbour"),
     ("城管罚款我不服，怎么办", ["xingzheng-chufa-fa-2021:第七条"], "administrative"),
     ("我想去上访反映村干部的问题", ["xinfang-gongzuo-tiaoli-2022:第十七条"], "petition"),
+    ("网上买的东西有质量问题，商家不给退款", ["xiaofeizhe-quanyi-baohu-fa-2013:第二十四条"], "consumer"),
+    ("被车撞了，对方不肯赔医药费", ["minfadian-2020:第一千二百零八条"], "traffic"),
+    ("医院手术出了问题，怎么要求赔偿", ["minfadian-2020:第一千二百一十八条"], "medical"),
 ])
 def test_the_question_topic_chooses_the_route(library, question, ids, first):
     assert keys(question, ids, library)[0] == first
@@ -58,3 +61,26 @@ def test_topics_of_the_articles_decide_when_the_words_do_not(library):
 def test_nothing_fits_gives_legal_advice_and_petition(library):
     assert keys("天气", [], library) == ["legal_aid", "petition"]
     assert "12348" in DISCLAIMER and "不是法律意见" in DISCLAIMER
+
+
+def test_a_police_fine_is_contested_not_reported_to_110(library):
+    """治安管理处罚法 is filed under 刑事与治安: its articles alone called up 立即报警 (and 邻里和物业
+    纠纷, its other topic) for someone fined by the police. The question's words point to contesting
+    a decision, and only the routes its words point to are offered."""
+    ids = ["zhian-guanli-chufa-fa-2025:第二十三条", "zhian-guanli-chufa-fa-2025:第九十五条",
+           "zhian-guanli-chufa-fa-2025:第一百零二条", "zhian-guanli-chufa-fa-2025:第一百一十七条"]
+    assert keys("警察罚了我五百块钱，我觉得不公平", ids, library) == ["administrative"]
+    assert "crime" in keys("有人偷了我的电动车", ids, library)        # a theft still is one
+
+
+def test_consumer_traffic_and_medical_disputes_have_their_own_ways(library):
+    """A refund, a collision and a hospital dispute each name their own bodies and numbers, not the
+    generic 12348 and 信访 (a compensation claim is not a petition) nor 行政复议."""
+    refund = next_steps(question="商家不给退款", provision_ids=["xiaofeizhe-quanyi-baohu-fa-2013:第二十四条"],
+                        library=library)
+    assert [r.key for r in refund] == ["consumer"] and "12315" in "".join(refund[0].steps)
+    crash = next_steps(question="出了交通事故，对方不赔", provision_ids=[], library=library)
+    assert [r.key for r in crash] == ["traffic"] and "交警" in "".join(crash[0].steps)
+    # the articles' law decides where the words are silent
+    assert keys("这种情况该怎么办", ["yiliao-jiufen-yufang-he-chuli-tiaoli-2018:第二十二条"] * 3,
+                library) == ["medical"]
