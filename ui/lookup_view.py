@@ -53,6 +53,9 @@ def _reload(code: str, secret: str) -> None:
 
 
 def on_lookup() -> None:
+    pasted = codes.from_pasted(S.get("lk_code") or "", S.get("lk_secret") or "")
+    if pasted != (S.get("lk_code") or "", S.get("lk_secret") or ""):   # the copied pair, in one box
+        S.lk_code, S.lk_secret = pasted
     code, secret = (S.get("lk_code") or "").strip(), (S.get("lk_secret") or "").strip()
     missing = [what for what, value in (("查询码", code), ("查询密码", secret)) if not value]
     if missing:   # not a wrong code: say what to fill in, and count no attempt against the citizen
@@ -136,8 +139,9 @@ def announce() -> None:
 def ask() -> None:
     st.write("请输入提交预登记时得到的查询码和查询密码。")
     with st.form("lk-form"):
-        st.text_input("查询码（10位，可以带横线）", key="lk_code", max_chars=20)
-        st.text_input("查询密码（8位）", key="lk_secret", type="password", max_chars=20)
+        # room for the pair 复制查询码和查询密码 copies, pasted into one box (30 characters)
+        st.text_input("查询码（10位，可以带横线）", key="lk_code", max_chars=40)
+        st.text_input("查询密码（8位）", key="lk_secret", type="password", max_chars=40)
         st.form_submit_button("查询", type="primary", on_click=on_lookup)
     if S.get("lk_error"):
         st.error(S.lk_error)

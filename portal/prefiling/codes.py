@@ -44,6 +44,18 @@ def normalise(raw: str) -> str:
     return re.sub(r"[^0-9A-Za-z]", "", ascii_digits(raw or "")).upper()
 
 
+# what 复制查询码和查询密码 copies ("查询码：ABCD-EFGH-JK 查询密码：ABCDEFGH"), pasted into one box
+_PASTED = re.compile(r"查询码\s*[:：]?\s*([0-9A-Za-z０-９Ａ-Ｚａ-ｚ\-－ ]+?)\s*查询密码\s*[:：]?\s*([0-9A-Za-z０-９Ａ-Ｚａ-ｚ]+)")
+
+
+def from_pasted(code: str, secret: str) -> tuple[str, str]:
+    """The 查询码 and 查询密码 as typed, or picked out of the copied pair pasted into either box."""
+    for box in (code, secret):
+        if found := _PASTED.search(box or ""):
+            return found.group(1).strip(), found.group(2)
+    return code, secret
+
+
 def grouped(code: str) -> str:
     """'ABCD-EFGH-JK': easier to read out and copy."""
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))

@@ -269,3 +269,15 @@ def test_ending_the_lookup_leaves_nothing_for_the_next_person(open_lookup, from_
     assert [el for el in at.html if 'sessionStorage.removeItem("pf-receipt")' in el.proto.body]
     click(at, "查询")                                        # nothing to look up any more
     assert "当前状态" not in page_text(at) and "请输入查询码和查询密码" in page_text(at)
+
+
+@pytest.mark.parametrize("box", ["lk_code", "lk_secret"])
+def test_the_copied_code_and_password_pasted_into_one_box(open_lookup, box):
+    """复制查询码和查询密码 copies both, labelled, in one line: pasted into one box (the box took 20
+    characters and dropped the 30-character paste without a word), the two are picked out."""
+    at = open_lookup()
+    made = stored()
+    pair = f"查询码：{codes.grouped(made.code)} 查询密码：{made.secret}"
+    at.text_input(key=box).input(pair)
+    click(at, "查询")
+    assert "当前状态：已提交" in page_text(at)
