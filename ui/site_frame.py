@@ -86,7 +86,8 @@ FRAMEWORK_WORDS = {
     # a file the browser refuses (its type, its size): said in words under the file (FRAME_CSS)
     # (React writes "Error: " and the reason as two text nodes)
     "Error:": "错误：",
-    "^(.+) files are not allowed\\.$": "不能上传这种类型的文件（$1）。请点 × 删除它，另选文件。",
+    # ($1 is a MIME type, text/plain or application/vnd.openxmlformats-…: not a citizen's words)
+    "^(.+) files are not allowed\\.$": "不能上传这种类型的文件，只能上传上面写明的类型。请点 × 删除它，另选文件。",
     "^File must be (\\d+)(?:\\.0)?MB or smaller\\.$": "文件超过 $1 MB，不能上传。请点 × 删除它，另选文件。",
 }
 # "Selected Date: December 05, 2026", as a screen reader hears a date box

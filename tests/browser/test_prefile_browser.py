@@ -203,6 +203,7 @@ def test_a_file_the_browser_refuses_says_why_in_chinese_under_it(portal_url, pho
     box = reason.bounding_box()
     assert box["width"] > 100 and box["height"] > 10, box     # seen, not a clipped 1-px box
     assert "Error" not in reason.inner_text() and "请点 × 删除它，另选文件" in reason.inner_text()
+    assert "text/plain" not in reason.inner_text() and "只能上传上面写明的类型" in reason.inner_text()
 
 
 def test_a_new_step_takes_the_focus_at_its_step_line(portal_url, page):
