@@ -11,6 +11,7 @@ from portal.db import session_scope
 from portal.laws.ids import law_slug_of
 from portal.stats.reads import record_read
 from portal.text.escape import html_escape, markdown_escape
+from portal.timeutil import date_text
 from ui.links import provision_link
 from ui.resources import get_library
 from ui.site_frame import say, scroll_to, show_here, start_at_top
@@ -97,7 +98,7 @@ def show_case(slug: str) -> None:
             line += f"：{markdown_escape(citation.reason)}"
         st.markdown(line)
     if case.published_on:
-        st.caption(f"发布日期：{case.published_on:%Y年%m月%d日}")
+        st.caption(f"发布日期：{date_text(case.published_on)}")
     back_to_list("bottom")
 
 

@@ -17,6 +17,13 @@ def beijing_today(now: dt.datetime | None = None) -> dt.date:
     return (now or utcnow()).astimezone(BEIJING).date()
 
 
+def date_text(day: dt.date) -> str:
+    """'2026年12月5日', as the receipt, the laws and the case pages write a day."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def beijing_text(moment: dt.datetime) -> str:
-    """'2026年11月29日 20:36' for a stored UTC datetime."""
-    return moment.astimezone(BEIJING).strftime("%Y年%m月%d日 %H:%M")
+    """'2026年12月5日 09:05' for a stored UTC datetime (the day as the receipt and the laws write it,
+    not 12月05日)."""
+    local = moment.astimezone(BEIJING)
+    return f"{date_text(local.date())} {local:%H:%M}"

@@ -75,3 +75,12 @@ def test_a_projection_starts_from_the_real_last_day_of_the_step_before():
     assert clock.acceptance_due() == dt.date(2026, 12, 20) and last_day(dt.date(2026, 12, 20)) == dt.date(2026, 12, 21)
     assert clock.handling_due() == dt.date(2027, 2, 19)
     assert clock.timeline()[1].due == dt.date(2027, 2, 19)
+
+
+def test_times_and_days_are_written_as_the_receipt_writes_them():
+    """进度查询's 提交时间 read 2026年03月05日 beside the receipt's 2026年3月5日: one way of writing a day."""
+    from portal.timeutil import beijing_text, date_text
+
+    assert beijing_text(dt.datetime(2026, 3, 5, 1, 5, tzinfo=dt.UTC)) == "2026年3月5日 09:05"
+    assert beijing_text(dt.datetime(2026, 12, 31, 16, 30, tzinfo=dt.UTC)) == "2027年1月1日 00:30"
+    assert date_text(dt.date(2026, 10, 1)) == "2026年10月1日"

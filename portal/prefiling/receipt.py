@@ -11,7 +11,7 @@ from portal.prefiling.codes import grouped
 from portal.prefiling.models import Prefiling, PrefilingEvent
 from portal.prefiling.states import CLOSED
 from portal.site import Office
-from portal.timeutil import beijing_today
+from portal.timeutil import beijing_today, date_text
 
 SUMMARY_CHARS = 100
 
@@ -23,10 +23,6 @@ NEXT_STEPS = (
     "您可以随时在“进度查询”页面用查询码和查询密码查看办理进展和工作人员的答复。",
     "工作人员登记前，您可以在“进度查询”页面撤回这份预登记。",
 )
-
-
-def date_text(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @dataclass(frozen=True)
