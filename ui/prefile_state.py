@@ -11,6 +11,7 @@ import streamlit as st
 
 from portal.db import session_scope
 from portal.prefiling import attachments as files
+from portal.prefiling import codes
 from portal.prefiling import form as F
 from portal.prefiling.codes import new_draft_code
 from portal.prefiling.crypto import get_cipher
@@ -217,7 +218,14 @@ def resume_from_link() -> None:
 
 
 def on_resume_typed() -> None:
-    S.pf_resume_error = resume(S.get(wkey("resume_code")) or "")
+    typed = S.get(wkey("resume_code")) or ""
+    length = len(codes.normalise(typed))
+    if not length:   # not a wrong code: say what to fill in, and count no attempt against the citizen
+        S.pf_resume_error = "请输入草稿码：填写时页面上“草稿已自动保存。草稿码：”后面的12位字母和数字。"
+    elif length != codes.DRAFT_LENGTH:
+        S.pf_resume_error = f"草稿码是{codes.DRAFT_LENGTH}位，您输入的是{length}位。请核对后再输入。"
+    else:
+        S.pf_resume_error = resume(typed)
 
 
 def start_over() -> None:

@@ -176,6 +176,11 @@ def test_draft_can_be_resumed_by_typing_its_code(open_form):
     at2.text_input(key="pf_w_resume_code").input("ZZZZZZZZZZZZ")
     click(at2, "继续填写草稿")
     assert "没有找到这份草稿" in page_text(at2)
+    # nothing typed, or plainly not a draft code: said so, not "没有找到…输错了"
+    for typed, says in (("", "请输入草稿码"), ("ABCD-EFGH", "草稿码是12位，您输入的是8位")):
+        at2.text_input(key="pf_w_resume_code").input(typed)
+        click(at2, "继续填写草稿")
+        assert says in page_text(at2) and "没有找到这份草稿" not in page_text(at2)
 
 
 def test_change_link_returns_to_the_check_page(open_form):
