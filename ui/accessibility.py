@@ -54,7 +54,7 @@ CONTRAST_CSS = """
 /* every grey helper text turns black */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] *, [data-testid="InputInstructions"],
 [data-testid="InputInstructions"] *,
-.stApp small, .disclaimer, .site-sub, .step-progress, .stApp blockquote, .stApp blockquote *
+.stApp small, .disclaimer, .site-sub, .step-progress, .ask-path, .case-meta, .stApp blockquote, .stApp blockquote *
   {color:#000000 !important; opacity:1 !important;}
 /* a hint in an empty box is dark grey and slanted (7:1): drawn black, it read as text already typed */
 .stApp input::placeholder, .stApp textarea::placeholder

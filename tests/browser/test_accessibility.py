@@ -214,6 +214,17 @@ def test_high_contrast_draws_a_laws_text_and_notes_solid_black(portal_url, phone
     assert phone.evaluate(FADED_TEXT) == []
 
 
+def test_high_contrast_draws_the_answers_to_a_question_solid_black(portal_url, phone, artifacts):
+    """高对比度 on 法律问答's answers: each card's chapter line (第六章 法律责任) stayed #555. Only the
+    status badges and the urgent route keep their colour (green, red: 7:1 and more on white)."""
+    from urllib.parse import quote
+
+    _open(phone, f"{portal_url}/ask?q={quote('单位拖欠工资不给怎么办')}&a11y=contrast", "下一步怎么办")
+    phone.screenshot(path=str(artifacts / "phone-ask-contrast.png"))
+    faded = phone.evaluate(FADED_TEXT.replace(".ask-exact, mark", ".ask-exact, mark, [class^=law-badge], .urgent"))
+    assert faded == [], faded
+
+
 FIELD_RING = """el => { const box = el.closest('[data-testid="stTextInputRootElement"]')
     || el.parentElement.parentElement; const cs = getComputedStyle(box);
     return [cs.outlineStyle, parseFloat(cs.outlineWidth)]; }"""
