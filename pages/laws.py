@@ -3,7 +3,7 @@ article permalinks (?law=…&article=…)."""
 
 import streamlit as st
 
-from portal.laws.browse import display_path, filter_laws, find_in_law, part_index_of, shelves
+from portal.laws.browse import display_path, filter_laws, find_in_law, nothing_found, part_index_of, shelves
 from portal.laws.numerals import parse_article_ref
 from portal.search.exact import normalise_query
 from portal.text.escape import html_escape, markdown_escape
@@ -136,12 +136,12 @@ def show_law() -> None:
     st.caption("输入条号（如 32、第三十二条）或关键词。")
     if query.strip():
         hits = find_in_law(law, query)
+        missing = "" if hits else nothing_found(law, query)
         # typed in a box: the list below changes while a screen reader stays in the box
         say((f"找到 {len(hits)} 条相符的条文" + ("，下面列出前 20 条。" if len(hits) > 20 else "。")) if hits
-            else "本法规中没有找到含有这些字的条文。",
-            token=(law.slug, query.strip()))
+            else missing, token=(law.slug, query.strip()))
         if not hits:   # the words must be in the article (冷静期 is not in 第一千零七十七条)
-            st.info("本法规中没有找到含有这些字的条文。查找条文只按字面查找；用自己的话提问，可以到“法律问答”。")
+            st.info(f"{missing}查找条文只按字面查找；用自己的话提问，可以到“法律问答”。")
             st.page_link("pages/ask.py", label=f"在法律问答中问：{query.strip()[:30]}", icon=":material/search:",
                          query_params={"q": query.strip()})
         st.html("<style>[class*='st-key-find-hit-'] button {justify-content:flex-start;text-align:left;}"

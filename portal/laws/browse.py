@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from portal.laws.catalog import KINDS, REPEALED_GROUP, TOPICS
 from portal.laws.library import Library
 from portal.laws.loader import Block, Law, Provision
-from portal.laws.numerals import parse_article_ref
+from portal.laws.numerals import article_label, parse_article_ref
 
 UNSORTED = "其他"  # shelf of laws that have no catalogue entry (reported by check-laws)
 
@@ -110,6 +110,17 @@ def find_in_law(law: Law, query: str, *, limit: int = 50) -> list[Provision]:
         return [p for p in law.provisions if (p.number, p.sub) == ref]
     words = [w for w in query.split() if w]
     return [p for p in law.provisions if all(w in p.text for w in words)][:limit]
+
+
+def nothing_found(law: Law, query: str) -> str:
+    """Why 查找条文 found nothing: an article number the law does not have (and, past its end, its
+    last article, as 法律问答 says it), or words that are in none of its articles."""
+    ref = parse_article_ref(query.strip())
+    if ref is None:
+        return "本法规中没有找到含有这些字的条文。"
+    last = max(((p.number, p.sub) for p in law.provisions), default=None)
+    where = f"，最后一条是{article_label(*last)}" if last and ref > last else ""
+    return f"本法规没有{article_label(*ref)}{where}。"
 
 
 def display_path(law: Law, provision: Provision) -> tuple[str, ...]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.laws.browse import display_path, find_in_law, part_index_of, parts
+from portal.laws.browse import display_path, find_in_law, nothing_found, part_index_of, parts
 from portal.laws.numerals import parse_article_ref
 
 
@@ -23,6 +23,16 @@ def test_find_by_number_and_words(library):
     assert "第三十六条" in [p.label for p in hits]
     assert all("复核" in p.text for p in hits)
     assert find_in_law(law, "999") == []
+
+
+def test_an_article_number_the_law_does_not_have_is_named_with_its_last_article(library):
+    """第五千条 in 民法典 said 没有找到含有这些字的条文 (as if words were looked for)."""
+    minfadian, xingfa = library.law("minfadian-2020"), library.law("xingfa-2023")
+    assert nothing_found(minfadian, "第五千条") == "本法规没有第五千条，最后一条是第一千二百六十条。"
+    assert nothing_found(minfadian, "5000") == "本法规没有第五千条，最后一条是第一千二百六十条。"
+    # inside the law's range (no 第二百七十六条之二): no last article to name
+    assert nothing_found(xingfa, "第二百七十六条之二") == "本法规没有第二百七十六条之二。"
+    assert nothing_found(minfadian, "离婚冷静期") == "本法规中没有找到含有这些字的条文。"
 
 
 def test_minfadian_reads_by_chapter(library):

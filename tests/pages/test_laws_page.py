@@ -225,3 +225,6 @@ def test_a_search_on_a_law_that_finds_nothing_leads_to_the_question_page(app_pag
     [ask] = [link for link in at.get("page_link") if link.label.startswith("在法律问答中问")]
     assert ask.proto.page.endswith("ask.py") or "ask" in ask.proto.page
     assert "离婚冷静期" in ask.label
+    at.text_input(key="find-minfadian-2020").input("第五千条").run()      # a number it does not have
+    assert "本法规没有第五千条，最后一条是第一千二百六十条。" in page_text(at)
+    assert said(at) == ["本法规没有第五千条，最后一条是第一千二百六十条。"]
