@@ -122,6 +122,8 @@ def show_law() -> None:
             st.warning(f"《{law.title}》中没有“{markdown_escape(label)}”。请核对条号，或在下方查找。")
         else:
             with st.container(key="law-article"):
+                if law.is_repealed:   # scrolled to (查找条文) or shared, the article says so itself
+                    st.markdown(status_badge_html(law), unsafe_allow_html=True)
                 st.subheader(f"{target.label}")
                 if target.path:
                     st.caption(" › ".join(display_path(law, target)))

@@ -95,6 +95,17 @@ def test_repealed_law_is_unmistakable_and_names_its_successor(app_page):
     assert [t.value for t in at.title] == ["信访工作条例"]
 
 
+def test_an_article_of_a_repealed_law_carries_the_mark_itself(app_page):
+    """Opened from 查找条文 the page scrolls to the article, past the 已废止 banner: the article's own
+    panel says 已废止 · 历史文本 too (a current law's article adds no second badge)."""
+    def badges(at, kind):
+        return sum(f'class="law-badge law-badge-{kind}"' in m.value for m in at.markdown)
+
+    assert badges(app_page("pages/laws.py", law="xinfang-tiaoli-2005"), "repealed") == 1
+    assert badges(app_page("pages/laws.py", law="xinfang-tiaoli-2005", article="第二十二条"), "repealed") == 2
+    assert badges(app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article="第三十二条"), "current") == 1
+
+
 def test_current_law_shows_kind_topics_and_short_names(app_page):
     text = page_text(app_page("pages/laws.py", law="minshi-susong-fa-2023"))
     assert "法律" in text and "诉讼与仲裁" in text and "民诉法" in text
