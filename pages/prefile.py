@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui import prefile_check, prefile_state, prefile_steps
 from ui.prefile_ui import error_summary, page_css
-from ui.site_frame import focus_field, focus_once
+from ui.site_frame import focus_field, focus_once, success_in_view
 
 page_css()
 prefile_state.init()
@@ -20,9 +20,13 @@ prefile_state.seed(step)
 
 st.title("网上信访预登记")
 if step == "consent":
-    prefile_check.show_kept_receipt()   # reloaded on the receipt: the code and secret again
-    if not S.get("pf_draft"):           # reloaded after Back: the draft this tab was filling in
-        prefile_check.show_kept_draft()
+    if S.pop("pf_discarded", False):    # 删除草稿: nor does this tab offer it again
+        prefile_check.forget_draft_in_tab()
+        success_in_view(prefile_state.DISCARDED, key="pf-discarded")
+    else:
+        prefile_check.show_kept_receipt()   # reloaded on the receipt: the code and secret again
+        if not S.get("pf_draft"):           # reloaded after Back: the draft this tab was filling in
+            prefile_check.show_kept_draft()
 prefile_steps.progress(step)
 if S.get("pf_draft"):
     st.caption(f"草稿已自动保存。草稿码：{S.pf_draft}（7天内可用它继续填写）")
@@ -39,6 +43,8 @@ error_summary(S.pf_errors)
     "history": prefile_steps.history,
     "check": prefile_check.check,
 }[step]()
+if S.get("pf_draft"):
+    prefile_steps.discard_box()
 if field := S.pop("pf_focus", None):   # 修改 on 核对: the answer to change, not the step's top
     focus_field(f"field-{field.replace('.', '-')}")
 elif S.get("pf_shown_step", step) != step and not S.pf_errors:

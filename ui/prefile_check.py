@@ -248,6 +248,11 @@ def forget_receipt_in_tab() -> None:
     run_in_tab(_FORGET_SCRIPT % {"store": json.dumps(RECEIPT_STORE)})
 
 
+def forget_draft_in_tab() -> None:
+    """Filed or deleted: this tab offers the draft no more."""
+    run_in_tab(_FORGET_SCRIPT % {"store": json.dumps(DRAFT_STORE)})
+
+
 def keep_draft_in_tab(code: str) -> None:
     """Once per draft code: this tab remembers it (run_in_tab; nothing moves on the page)."""
     if S.get("pf_draft_kept") != code:
@@ -288,7 +293,7 @@ def confirmation() -> None:
     if done["secret"]:
         st.html('<p class="once">查询密码只显示这一次。请现在抄下、复制或保存回执；不要告诉他人。</p>')
         keep_in_tab(code, done["secret"])
-        run_in_tab(_FORGET_SCRIPT % {"store": json.dumps(DRAFT_STORE)})   # filed: no draft to go on with
+        forget_draft_in_tab()   # filed: no draft to go on with
         copy_button(f"查询码：{code} 查询密码：{done['secret']}", "复制查询码和查询密码")
     else:
         st.info("这份材料已经提交过了，上面是它的查询码。查询密码在第一次提交时已经显示。")

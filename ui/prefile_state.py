@@ -15,7 +15,7 @@ from portal.prefiling import codes
 from portal.prefiling import form as F
 from portal.prefiling.codes import new_draft_code
 from portal.prefiling.crypto import get_cipher
-from portal.prefiling.drafts import DraftChanged, DraftNotFound, load_draft, save_draft
+from portal.prefiling.drafts import DraftChanged, DraftNotFound, discard_draft, load_draft, save_draft
 from portal.prefiling.fields import FieldError
 from portal.prefiling.ratelimit import RateLimited
 from portal.settings import get_settings
@@ -232,3 +232,20 @@ def start_over() -> None:
     for key in [k for k in S if str(k).startswith("pf_")]:
         del S[key]
     st.query_params.pop("draft", None)
+
+
+DISCARDED = "草稿已删除：您填写的内容和上传的附件已从服务器上删除，草稿码不能再用。"
+
+
+def on_discard() -> None:
+    """删除草稿 (the box ticked first): the draft, its files and this form's answers go at once, not
+    after seven days (a shared computer; a change of mind)."""
+    if not S.get("pf_discard_ok"):
+        S.pf_discard_error = "请先勾选“我确定要删除这份草稿”，再点“删除草稿”。"
+        return
+    uploaded = [a.get("stored_name", "") for a in (S.get("pf_data") or {}).get("attachments") or []]
+    with session_scope() as session:
+        discard_draft(session=session, code=S.get("pf_draft") or "", also=uploaded,
+                      attachments_dir=get_settings().attachments_dir)
+    start_over()
+    S.pf_discarded = True

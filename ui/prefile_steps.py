@@ -13,6 +13,7 @@ from ui.prefile_state import (
     S,
     on_back,
     on_continue,
+    on_discard,
     on_keep_this_tab,
     on_people_changed,
     on_resume_typed,
@@ -22,7 +23,7 @@ from ui.prefile_state import (
     wkey,
 )
 from ui.prefile_ui import anchor, inline_error
-from ui.site_frame import focus_once
+from ui.site_frame import field_error, focus_once, scroll_to
 
 MULTILINE_HELP = "可以分段写。请不要填写与事项无关的他人身份证号等个人信息。"
 
@@ -83,7 +84,7 @@ def consent() -> None:
 - **怎样保存**：身份证号码、电话、住址和附件加密保存。
 - **保存多久**：办结（或不予登记、撤回）后 {days} 天，之后删除您的个人信息，只保留不含个人信息的统计记录。
 - **您的权利**：可以查询办理进展；工作人员登记前，可以随时撤回；可以要求查阅、更正或删除您的个人信息（《个人信息保护法》）。
-- 未提交的草稿保存 7 天。
+- 未提交的草稿保存 7 天；不再填写的，可以在页面下方随时删除。
 """)
     with st.form("pf-consent"):
         anchor("consent")
@@ -189,3 +190,16 @@ def progress(step: str) -> None:
     number = F.STAGES.index(step) + 1
     st.markdown(f'<p class="step-progress" id="step-progress" tabindex="-1">第 {number} 步，共 {len(F.STAGES)} 步：'
                 f'{html_escape(F.STAGE_TITLES[step])}</p>', unsafe_allow_html=True)
+
+
+def discard_box() -> None:
+    """不想继续填写: the draft deleted now, with a tick first (it cannot be undone)."""
+    unticked = S.pop("pf_discard_error", "")
+    with st.expander("不想继续填写了？删除这份草稿", expanded=bool(unticked), key="pf-discard-box"):
+        st.write("删除后，您已填写的内容（包括姓名、身份证号、电话、住址）和上传的附件立即从服务器上删除，"
+                 "草稿码不能再用。")
+        st.checkbox("我确定要删除这份草稿", key="pf_discard_ok")
+        if unticked:   # under the box to tick, brought into view with the box focused
+            field_error(unticked)
+            scroll_to(".st-key-pf-discard-box", focus='.st-key-pf-discard-box input[type="checkbox"]')
+        st.button("删除草稿", on_click=on_discard, key="pf_discard")

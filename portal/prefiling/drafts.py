@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from portal.prefiling import attachments as files
 from portal.prefiling import codes, ratelimit
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.form import STAGES
@@ -107,3 +110,28 @@ def delete_draft(*, session: Session, code: str) -> None:
     if row is not None:
         session.delete(row)
         session.commit()
+
+
+def draft_files(row: PrefilingDraft, cipher: Cipher | None = None) -> list[str]:
+    """The stored names of the files uploaded with a draft (none if it cannot be read)."""
+    try:
+        data = json.loads((cipher or get_cipher()).decrypt(row.payload_enc))
+    except Exception:  # an unreadable draft has nothing we can clean up
+        return []
+    return [a.get("stored_name", "") for a in data.get("attachments") or []]
+
+
+def discard_draft(*, session: Session, code: str, attachments_dir: Path, also: Iterable[str] = (),
+                  cipher: Cipher | None = None) -> int:
+    """删除草稿: the citizen gives up, and what they typed and uploaded goes now, not after seven
+    days — the draft and its files, and `also` (files uploaded since the last save). How many
+    files were removed."""
+    names = set(also)
+    if (row := session.get(PrefilingDraft, codes.normalise(code or ""))) is not None:
+        names.update(draft_files(row, cipher))
+        session.delete(row)
+        session.commit()
+    names.discard("")
+    for name in names:
+        files.remove(stored_name=name, directory=attachments_dir)
+    return len(names)

@@ -11,8 +11,7 @@ from sqlmodel import Session, col, delete, select
 
 from portal.prefiling import attachments as files
 from portal.prefiling import ratelimit, repeats
-from portal.prefiling.crypto import get_cipher
-from portal.prefiling.drafts import DRAFT_TTL
+from portal.prefiling.drafts import DRAFT_TTL, draft_files
 from portal.prefiling.models import (
     Prefiling,
     PrefilingAttachment,
@@ -30,16 +29,6 @@ class PurgeReport:
     anonymised: int
     drafts_removed: int
     files_removed: int
-
-
-def _draft_files(draft: PrefilingDraft) -> list[str]:
-    import json
-
-    try:
-        data = json.loads(get_cipher().decrypt(draft.payload_enc))
-    except Exception:  # an unreadable draft has nothing we can clean up
-        return []
-    return [a.get("stored_name", "") for a in data.get("attachments") or []]
 
 
 def anonymise(*, session: Session, prefiling: Prefiling, directory: Path, now: dt.datetime) -> int:
@@ -72,7 +61,7 @@ def purge_expired(*, session: Session, retention_days: int, attachments_dir: Pat
     removed = sum(anonymise(session=session, prefiling=p, directory=attachments_dir, now=now) for p in due)
     drafts = session.exec(select(PrefilingDraft).where(col(PrefilingDraft.updated_at) < now - DRAFT_TTL)).all()
     for draft in drafts:
-        for name in _draft_files(draft):
+        for name in draft_files(draft):
             files.remove(stored_name=name, directory=attachments_dir)
             removed += 1
         session.delete(draft)

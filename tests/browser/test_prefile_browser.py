@@ -240,6 +240,28 @@ def test_after_back_and_a_reload_the_first_page_offers_the_tabs_draft(portal_url
     assert phone.get_by_label("姓名").input_value() == "张秀兰"
 
 
+def test_a_deleted_draft_is_gone_from_the_server_and_the_tab(portal_url, phone, artifacts):
+    """删除草稿 on a phone: the message is in view, the address holds no draft code, and a reload
+    of the form does not offer the deleted draft (the tab kept its code)."""
+    from tests.browser.conftest import open_expander
+    from tests.browser.test_journeys import IN_VIEW
+
+    _fill_to_matter(phone, portal_url)
+    open_expander(phone, "不想继续填写了？删除这份草稿")
+    phone.get_by_text("我确定要删除这份草稿").click()
+    phone.get_by_role("button", name="删除草稿").click()
+    wait_for_app(phone, "草稿已删除")
+    phone.wait_for_timeout(1000)
+    top, bottom, height = phone.evaluate(IN_VIEW, ".st-key-pf-discarded")
+    assert 0 <= top and bottom <= height, (top, bottom, height)
+    phone.screenshot(path=str(artifacts / "prefile-draft-deleted-phone.png"))
+    assert "draft=" not in phone.url
+    phone.reload()
+    wait_for_app(phone, "须知与授权")
+    phone.wait_for_timeout(1500)                       # the kept draft is offered by a script
+    assert phone.get_by_text("这个窗口里有一份还没有提交的草稿").count() == 0
+
+
 def test_an_error_link_clicked_at_once_keeps_the_focus_on_its_field(portal_url, phone):
     """The error summary takes the focus, and tries again 0.7 s later in case it was redrawn: that
     retry pulled the focus (and the view) back from the field a quick click on its link had

@@ -183,6 +183,28 @@ def test_draft_can_be_resumed_by_typing_its_code(open_form):
         assert says in page_text(at2) and "没有找到这份草稿" not in page_text(at2)
 
 
+def test_a_draft_can_be_deleted_at_once_after_a_tick(open_form):
+    """A shared computer, a change of mind: the answers (name, ID number …) stayed on the server for
+    seven days under a code in the address. 删除草稿 (a tick first) deletes them now."""
+    from portal.prefiling.models import PrefilingDraft
+    from ui.prefile_state import DISCARDED
+
+    at = petitioner(consent(open_form()))
+    code = at.session_state["pf_draft"]
+    click(at, "删除草稿")                                     # not ticked: nothing deleted
+    assert "请先勾选“我确定要删除这份草稿”" in page_text(at) and at.session_state["pf_draft"] == code
+    at.checkbox(key="pf_discard_ok").check()
+    click(at, "删除草稿")
+    assert DISCARDED in page_text(at) and "须知与授权" in page_text(at)
+    assert "draft" not in at.query_params and not at.session_state["pf_data"].get("name")
+    assert not [b for b in at.button if b.label == "删除草稿"]  # no draft now: nothing to delete
+    with Session(get_engine()) as s:
+        assert s.get(PrefilingDraft, code) is None
+    at.text_input(key="pf_w_resume_code").input(code)
+    click(at, "继续填写草稿")
+    assert "没有找到这份草稿" in page_text(at)
+
+
 def test_change_link_returns_to_the_check_page(open_form):
     at = history(matter(petitioner(consent(open_form()))))
     click(at, "修改*住址*")

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from portal.identity import Actor
 from portal.prefiling import attachments, staff
 from portal.prefiling.crypto import get_cipher
-from portal.prefiling.drafts import save_draft
+from portal.prefiling.drafts import discard_draft, save_draft
 from portal.prefiling.models import Prefiling, PrefilingAttachment, PrefilingDraft, PrefilingPerson
 from portal.prefiling.retention import ERASED, purge_expired
 from portal.roles import HANDLER
@@ -63,6 +63,24 @@ def test_stale_drafts_and_their_files_are_removed(db_engine, tmp_path):
                                now=utcnow() + dt.timedelta(days=8))
         assert report.drafts_removed == 1 and s.get(PrefilingDraft, draft.code) is None
         assert not (tmp_path / stored["stored_name"]).exists()
+
+
+def test_a_discarded_draft_and_its_files_go_at_once(db_engine, tmp_path):
+    """删除草稿: the draft, the files saved with it and those uploaded since the last save are
+    removed now, not after seven days; another draft and its file stay."""
+    with Session(db_engine) as s:
+        saved = attachments.store(data=PNG, directory=tmp_path, cipher=get_cipher())
+        since = attachments.store(data=PNG, directory=tmp_path, cipher=get_cipher())
+        other_file = attachments.store(data=PNG, directory=tmp_path, cipher=get_cipher())
+        draft = save_draft(session=s, data=make_form(attachments=[saved]), step="matter")
+        other = save_draft(session=s, data=make_form(attachments=[other_file]), step="matter")
+        removed = discard_draft(session=s, code=draft.code.lower(), attachments_dir=tmp_path,
+                                also=[saved["stored_name"], since["stored_name"]])
+        assert removed == 2 and s.get(PrefilingDraft, draft.code) is None
+        assert not (tmp_path / saved["stored_name"]).exists() and not (tmp_path / since["stored_name"]).exists()
+        assert s.get(PrefilingDraft, other.code) is not None and (tmp_path / other_file["stored_name"]).exists()
+        # gone already (another tab deleted it): nothing to do, no error
+        assert discard_draft(session=s, code=draft.code, attachments_dir=tmp_path) == 0
 
 
 def test_purge_command_runs(capsys):
