@@ -129,7 +129,23 @@ def _take_uploads() -> list[FieldError]:
     return errors
 
 
+def _raised_counts() -> list[tuple[str, int]]:
+    """The person groups whose count was raised without 更新填写栏: (group, fields drawn)."""
+    drawn = S.get("pf_people_drawn") or {}
+    return [(group, drawn.get(group, 0)) for group in PERSON_FIELDS
+            if int(S.get(wkey(f"{group}_count")) or 0) > drawn.get(group, 0)]
+
+
 def on_continue(step: str) -> None:
+    S.pop("pf_people_added", None)
+    if step == "petitioner" and (raised := _raised_counts()):
+        # a count raised and 继续 pressed: the new fields first, not "有 7 处需要修改" for boxes never seen
+        on_people_changed(step)
+        group, first_new = raised[0]
+        who = F.FIELD_LABELS[group]
+        S.pf_people_added = (group, f"您把{who}人数改多了，下面增加了{who}的填写栏。请填写后再点“继续”。")
+        S.pf_focus = f"{group}.{first_new}.name"
+        return
     collect(step)
     errors = _take_uploads() if step == "matter" else []
     errors += F.validate_stage(step, S.pf_data)
@@ -147,6 +163,7 @@ def on_people_changed(step: str) -> None:
 
     A person dropped by a lower count is kept in the session (not in the draft), so raising the
     count again brings their name and phone back instead of empty fields."""
+    S.pop("pf_people_added", None)
     kept = S.setdefault("pf_people_kept", {})
     for group, names in PERSON_FIELDS.items():
         count = int(S.get(wkey(f"{group}_count")) or 0)

@@ -108,7 +108,10 @@ def _people(group: str, limit: int, article: str) -> None:
 
 def _person_fields(group: str) -> None:
     count = int(S.get(wkey(f"{group}_count")) or 0)
+    S.setdefault("pf_people_drawn", {})[group] = count   # what 继续 may be pressed with
     who = F.FIELD_LABELS[group]
+    if (added := S.get("pf_people_added")) and added[0] == group:
+        st.info(added[1])
     for i in range(count):
         st.markdown(f"**第{i + 1}位{who}**")
         for name, label in (("name", "姓名"), ("phone", "电话")):
@@ -129,7 +132,7 @@ def petitioner() -> None:
     (typing is never lost to a rerun between fields). The counts take effect with 更新填写栏, a
     second submit button that keeps every value typed so far and redraws the person fields."""
     st.subheader("信访人")
-    st.caption("请先填写您本人的信息。代理他人提出的，请在下方填写代理人。")
+    st.caption("上面填信访人（事情是谁的，就填谁）的信息。替家人或他人填写的，请把您自己作为代理人填在下方。")
     with st.form("pf-petitioner", enter_to_submit=False):
         _text("name", "姓名", limit=F.LIMITS["name"])
         _text("id_number", "身份证号码", help="18位，最后一位可能是字母X", limit=18)

@@ -317,6 +317,27 @@ def test_name_comes_first_then_the_counts_and_a_count_change_keeps_what_was_type
     assert at.text_input(key="pf_w_agents_0_name").value == "李明"
 
 
+def test_continue_after_raising_a_count_first_draws_the_new_fields(open_form):
+    """代理人人数 raised and 继续 pressed without 更新填写栏: it said 有 N 处需要修改 about boxes the
+    citizen had never seen. The new boxes are drawn, said so, and the first one takes the focus."""
+    at = consent(open_form())
+    fill_text(at, "姓名", "张秀兰")
+    fill_text(at, "身份证号码", valid_id())
+    fill_text(at, "联系电话（手机或固定电话）", "13812345678")
+    fill_text(at, "住址", "历下区文化东路1号")
+    at.selectbox(key="pf_w_agents_count").set_value(1)
+    click(at, "继续")
+    text = page_text(at)
+    assert "第 2 步" in text and "处需要修改" not in "\n".join(str(m.value) for m in at.markdown)
+    assert "下面增加了代理人的填写栏。请填写后再点“继续”。" in text
+    assert "第1位代理人的姓名" in _labels_in_order(at.main)
+    assert at.text_input(key="pf_w_name").value == "张秀兰"
+    assert [el for el in at.html if "field-agents-0-name" in el.proto.body]   # focused there
+    click(at, "继续")                                       # now the empty boxes are problems
+    assert "第 2 步" in page_text(at) and "下面增加了" not in page_text(at)
+    assert "处需要修改" in "\n".join(str(m.value) for m in at.markdown)
+
+
 def test_a_person_dropped_by_a_lower_count_comes_back_when_it_is_raised(open_form):
     at = consent(open_form())
     at.selectbox(key="pf_w_agents_count").set_value(2)
