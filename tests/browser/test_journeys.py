@@ -214,7 +214,7 @@ def _upload_requested_material(phone, portal_url, artifacts, codes) -> None:
     wait_for_app(phone, "补充材料已提交")
     body = phone.locator("body").inner_text()
     assert "当前状态：已提交" in body and "已提交的材料" in body and "在线补充材料" not in body
-    assert re.search(r"附件1：PNG，\d+ KB，\d{4}年\d{2}月\d{2}日 \d{2}:\d{2} 补充", body), body
+    assert re.search(r"附件1：PNG，\d+ KB，\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 补充", body), body
     phone.get_by_text("已提交的材料", exact=True).scroll_into_view_if_needed()
     phone.screenshot(path=str(artifacts / "journey-supplement-sent-phone.png"))
     assert_fits_phone(phone, "补充材料")

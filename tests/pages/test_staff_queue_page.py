@@ -322,6 +322,6 @@ def test_material_sent_after_a_request_is_listed_with_its_date(app_page):
     at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
     labels = [b.label for b in at.get("download_button") if (b.proto.id or "").find("att-") >= 0]
     assert len(labels) == 2 and "随预登记提交" in labels[0], labels
-    assert re.search(r"PNG，\d+ KB，\d{4}年\d{2}月\d{2}日 \d{2}:\d{2} 补充", labels[1]), labels
+    assert re.search(r"PNG，\d+ KB，\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 补充", labels[1]), labels
     text = page_text(at)
     assert "补充材料" in text and "照片在附件里" in text           # the citizen's note, in the history
