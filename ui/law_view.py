@@ -91,7 +91,7 @@ def article_html(provision: Provision, *, target: bool = False, link: bool = Tru
     label, body = provision.label, provision.body
     css = "article article-target" if target else "article"
     anchor = f'<a class="article-link" href="{html_escape(permalink(provision.law_slug, label))}" target="_self" ' \
-             f'aria-label="{html_escape(label)}的链接">🔗</a>' if link else ""
+             f'aria-label="{html_escape(label)}的链接"></a>' if link else ""   # its icon is drawn by ui.frame's CSS
     return (f'<div class="{css}" id="{html_escape(label)}"><span class="article-label">{html_escape(label)}</span>'
             f'{ARTICLE_SEPARATOR}{html_lines(body)} {anchor}</div>')
 

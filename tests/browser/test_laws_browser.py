@@ -22,6 +22,13 @@ def test_permalink_shows_article_text(portal_url, page, phone, library, artifact
     wait_for_app(phone, first_line[:20])
     phone.screenshot(path=str(artifacts / "law-article-32-phone.png"), full_page=False)
     assert_fits_phone(phone)
+    # each article's link is a drawn chain icon with a spoken name, not an emoji (an empty box where
+    # the machine has no emoji font)
+    link = phone.locator(".article a.article-link").first
+    assert link.inner_text().strip() == "" and link.get_attribute("aria-label").endswith("条的链接")
+    icon = link.evaluate("e => { const s = getComputedStyle(e, '::before');"
+                         " return [s.maskImage || s.webkitMaskImage, parseFloat(s.width), s.backgroundColor]; }")
+    assert icon[0].startswith('url("data:image/svg+xml') and icon[1] >= 16, icon
 
 
 def test_repealed_law_banner_in_browser(portal_url, page, artifacts):
