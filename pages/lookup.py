@@ -11,10 +11,10 @@ code = st.query_params.get("code")
 if code and "lk_code" not in st.session_state:
     st.session_state.lk_code = code
 
-lookup_view.announce()
+told = lookup_view.announce()
 view = st.session_state.get("lk_view")
 if view is None:
-    lookup_view.ask()
+    lookup_view.ask(ended=told == lookup_view.LEFT)
 else:
     lookup_view.show(view)
 st.page_link("pages/prefile.py", label="还没有提交？去网上预登记", icon=":material/edit_note:")

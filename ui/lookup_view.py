@@ -128,15 +128,20 @@ def on_leave() -> None:
     S.lk_say = LEFT   # also takes the state said after 查询 out of the live region
 
 
-def announce() -> None:
-    """Say, once, what the last button did: its form (and the focus with it) may be gone."""
-    if message := S.pop("lk_say", ""):
-        say(message)
+def announce() -> str:
+    """Say, once, what the last button did (its form, and the focus with it, may be gone); the
+    message. 结束查询's is shown as well, in view (ask), and said from there."""
+    message = S.pop("lk_say", "")
     if message == LEFT:   # the receipt this tab kept after 确认提交 (查询码 and 查询密码) goes too
         forget_receipt_in_tab()
+    elif message:
+        say(message)
+    return message
 
 
-def ask() -> None:
+def ask(*, ended: bool = False) -> None:
+    if ended:   # seen, not only heard: the page a screen below the 结束查询 button changed
+        success_in_view(LEFT, key="lk-left")
     st.write("请输入提交预登记时得到的查询码和查询密码。")
     with st.form("lk-form"):
         # room for the pair 复制查询码和查询密码 copies, pasted into one box (30 characters)

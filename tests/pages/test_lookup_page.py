@@ -264,7 +264,9 @@ def test_ending_the_lookup_leaves_nothing_for_the_next_person(open_lookup, from_
     assert [b for b in at.button if b.label == "查询"] and "当前状态" not in page_text(at)
     assert at.text_input(key="lk_code").value == "" and at.text_input(key="lk_secret").value == ""
     assert "code" not in at.query_params
-    assert said(at) == ["已结束查询，查询码和查询密码已清空。"]
+    # shown in view (and said from there), not only told to a screen reader
+    assert "已结束查询，查询码和查询密码已清空。" in [m.value for m in at.success]
+    assert any('".st-key-lk-left"' in el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
     # and the receipt the tab kept after 确认提交 (网上预登记 showed it again for an hour) is removed
     assert [el for el in at.html if 'sessionStorage.removeItem("pf-receipt")' in el.proto.body]
     click(at, "查询")                                        # nothing to look up any more
