@@ -7,7 +7,7 @@ import streamlit as st
 from portal.prefiling import attachments as files
 from portal.prefiling import form as F
 from portal.settings import get_settings
-from portal.text.escape import html_escape
+from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text
 from ui.prefile_state import (
     S,
@@ -166,6 +166,9 @@ def matter() -> None:
                          type=["jpg", "jpeg", "png", "pdf"], accept_multiple_files=True,
                          key=wkey(f"upload_{S.pf_upload_gen}"), max_upload_size=5)
         inline_error("attachments", _errors())
+        if have:   # back on this step the uploader is empty: what it already holds, said beside it
+            names = "、".join(f"「{markdown_escape(entry.get('label') or entry['kind'])}」" for entry in have)
+            st.caption(f"已上传 {len(have)} 个附件：{names}，不用再次上传。要删除的，请点下方的“删除附件”。")
         _buttons("matter")
     if have:
         st.markdown("**已上传的附件**")

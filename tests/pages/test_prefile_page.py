@@ -205,6 +205,21 @@ def test_a_draft_can_be_deleted_at_once_after_a_tick(open_form):
     assert "没有找到这份草稿" in page_text(at)
 
 
+def test_back_on_the_matter_step_the_uploaded_files_are_named_by_the_uploader(open_form):
+    """Back on 信访事项 the uploader is empty and the files already uploaded were listed only below
+    继续: a citizen uploaded the same photo again. They are named beside the uploader."""
+    at = petitioner(consent(open_form()))
+    data = dict(at.session_state["pf_data"])
+    data["attachments"] = [{"stored_name": "a1", "kind": "png", "label": "工资条*10月*.png", "size": 2048},
+                           {"stored_name": "a2", "kind": "pdf", "label": "", "size": 4096}]
+    at.session_state["pf_data"] = data
+    at.run()
+    [note] = [c.value for c in at.caption if c.value.startswith("已上传")]
+    assert note.startswith("已上传 2 个附件：「工资条") and "「pdf」，不用再次上传。" in note, note
+    assert "\\*10月\\*" in note                      # a name's * is not read as emphasis
+    assert [b.label for b in at.button if b.label.startswith("删除附件")] == ["删除附件「工资条*10月*.png」", "删除附件「pdf」"]
+
+
 def test_change_link_returns_to_the_check_page(open_form):
     at = history(matter(petitioner(consent(open_form()))))
     click(at, "修改*住址*")
