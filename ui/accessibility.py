@@ -66,6 +66,8 @@ CONTRAST_CSS = """
 .stApp button, .stApp [data-testid="stTextInputRootElement"], .stApp [data-testid="stTextAreaRootElement"],
 [data-baseweb="select"] > div {border:2px solid #000000 !important;}
 .stApp button[data-testid^="stBaseButton-primary"] {background:#000000 !important;}
+/* a link-like button (修改 on 核对, a 查找条文 hit) framed too: room between its words and the frame */
+.stApp button[data-testid="stBaseButton-tertiary"] {padding:0.2rem 0.6rem !important;}
 .stApp button[data-testid^="stBaseButton-primary"] p,
 .stApp button[data-testid^="stBaseButton-primary"] span {color:#ffffff !important;}
 [data-testid="stVerticalBlockBorderWrapper"], .sched-card, .stAlert {border:2px solid #000000 !important;}

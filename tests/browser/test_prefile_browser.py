@@ -148,6 +148,14 @@ def test_the_receipt_panel_stays_white_on_green_in_high_contrast(portal_url, pho
     _fill_to_review(phone, portal_url)
     phone.goto(phone.url + "&a11y=contrast")          # the draft in the address brings 核对 back
     wait_for_app(phone, "核对您填写的内容")
+    # each 修改 is framed in black, its word clear of the frame (it touched it)
+    change = phone.locator(".st-key-pf-answers button").first
+    change.scroll_into_view_if_needed()
+    phone.wait_for_timeout(300)
+    phone.screenshot(path=str(artifacts / "prefile-check-contrast-phone.png"))
+    inset = change.evaluate("b => { const r = b.getBoundingClientRect(), t = b.querySelector('p').getBoundingClientRect();"
+                            " return Math.min(t.left - r.left, r.right - t.right); }")
+    assert inset >= 8, inset
     phone.get_by_role("button", name="确认提交").click()
     wait_for_app(phone, "查询密码只显示这一次")
     colours = phone.locator("#confirm-panel").evaluate(
