@@ -40,11 +40,17 @@ TARGET_WORDS = {"prefiling": "预登记", "case": "典型案例", "cases": "典�
                 "sent": "群众来问", "bulletin": "统计公报"}
 
 
+# targets that are a whole list, not one record
+WHOLE_TARGETS = {"prefiling-queue": "预登记列表"}
+
+
 def target_words(target: str) -> str:
-    """An entry's target as 操作日志 shows it: 预登记 ABCD-EFGH-JK, 常见问题 第 12 号 …; a
-    username (账号, 登录) as it is."""
+    """An entry's target as 操作日志 shows it: 预登记 ABCD-EFGH-JK, 常见问题 第 12 号, 预登记列表 …;
+    a username (账号, 登录) as it is."""
     from portal.prefiling.codes import grouped  # here: the pre-filing package records into this log
 
+    if target in WHOLE_TARGETS:
+        return WHOLE_TARGETS[target]
     kind, _, ident = target.partition(":")
     if kind not in TARGET_WORDS or not ident:
         return target

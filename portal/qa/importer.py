@@ -45,6 +45,11 @@ class SeedImportReport:
         return (f"question bank: added {self.added}, already present {self.present}, "
                 f"skipped (article not in the library) {self.skipped}, refused {len(self.refused)}")
 
+    def words(self) -> str:
+        """The same, as 操作日志 shows it to the bureau's administrator."""
+        return (f"新增 {self.added} 条，已有 {self.present} 条，跳过 {self.skipped} 条（条文不在法规库中），"
+                f"拒收 {len(self.refused)} 条")
+
 
 def _parse(line: str) -> tuple[str, str, list[str]]:
     """(seed id, question, provision ids) of one line, or ValueError saying what is wrong."""
@@ -99,7 +104,7 @@ def import_seed(*, session: Session, path: Path, library: Library) -> SeedImport
         report.added += 1
     if report.added:
         record(session=session, actor_name=IMPORTER, action=BANK_IMPORT, target=f"bank:{path.name}",
-               detail=report.summary())
+               detail=report.words())
     for line in report.refused:
         log.error("question bank line refused: %s", line)
     return report

@@ -70,8 +70,13 @@ def create_user(*, session: Session, actor: Actor, username: str, password: str,
                      roles=_roles_text(roles), created_at=now, updated_at=now)
     session.add(user)
     record(session=session, actor_name=actor.username, action=USER_CHANGE, target=username,
-           detail=f"新建账号，角色：{user.roles or '无'}")
+           detail=f"新建账号，角色：{_roles_words(user.roles)}")
     return user
+
+
+def _roles_words(stored: str) -> str:
+    """The stored 办理,检举控告 as 操作日志 reads it: 办理、检举控告 (or 无)."""
+    return "、".join(r for r in stored.split(",") if r) or "无"
 
 
 def list_users(*, session: Session, actor: Actor) -> list[StaffUser]:
@@ -91,7 +96,7 @@ def set_roles(*, session: Session, actor: Actor, username: str,
     user.roles, user.updated_at = _roles_text(roles), utcnow()
     session.add(user)
     record(session=session, actor_name=actor.username, action=USER_CHANGE, target=username,
-           detail=f"角色：{before or '无'} → {user.roles or '无'}")
+           detail=f"角色：{_roles_words(before)} → {_roles_words(user.roles)}")
     return user
 
 

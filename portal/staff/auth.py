@@ -159,5 +159,5 @@ def start_sso_session(*, session: Session, email: str, roles: frozenset[str],
         return None
     token = start_session(session=session, username=email, kind="oidc", now=now)
     record(session=session, actor_name=email, action=LOGIN, target=email,
-           detail=f"统一身份认证，角色：{','.join(sorted(roles))}")
+           detail=f"统一身份认证，角色：{'、'.join(sorted(roles)) or '无'}")
     return token

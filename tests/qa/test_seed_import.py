@@ -7,6 +7,8 @@ import json
 
 from sqlmodel import Session, select
 
+from portal.audit.models import AuditEntry
+from portal.audit.service import BANK_IMPORT
 from portal.qa import service
 from portal.qa.importer import SEED_SOURCE, import_seed
 from portal.qa.models import BankQuestion
@@ -39,6 +41,9 @@ def test_import_publishes_what_the_library_can_answer_and_counts_the_rest(db_eng
         assert stored["s2"].state == "已发布" and stored["s2"].source == SEED_SOURCE
         assert stored["s2"].licence == "MIT"
         assert service.provisions_of(stored["s2"]) == (WAGES, ARTICLE_22)
+        # 操作日志 says it to the administrator in Chinese (it read "question bank: added 2, …")
+        [logged] = [e.detail for e in s.exec(select(AuditEntry)) if e.action == BANK_IMPORT]
+        assert logged == "新增 2 条，已有 0 条，跳过 2 条（条文不在法规库中），拒收 0 条"
 
 
 def test_reimport_changes_nothing_and_keeps_staff_edits(db_engine, library, tmp_path):

@@ -47,6 +47,7 @@ def test_each_staff_action_is_recorded(db_engine, library, tmp_path):
     with Session(db_engine) as s:
         details = " ".join(e.detail for e in s.exec(select(AuditEntry)))
     assert PASSWORD not in details and "wrong wrong" not in details  # no secrets in the log
+    assert f"角色：{EDITOR} → {EDITOR}、{ADMIN}" in details        # roles listed as words are (、)
 
 
 def test_admin_reads_newest_first_with_filters(db_engine):
@@ -96,3 +97,4 @@ def test_targets_are_shown_in_words():
     assert target_words("case:staff-example-tiaojie-xieyi") == "典型案例 staff-example-tiaojie-xieyi"
     assert target_words("bulletin:2026-11") == "统计公报 2026-11"
     assert target_words("editor-wang") == "editor-wang" and target_words("weird:") == "weird:"
+    assert target_words("prefiling-queue") == "预登记列表"          # an export of the list
