@@ -4,7 +4,8 @@
   (starting with = + - @, tab, CR or LF — also full-width ＝＋－＠, small ﹦, or behind
   zero-width characters or spaces) gets a leading apostrophe; invisible characters (bidi
   overrides, zero-width) are dropped from every cell. Numbers we compute
-  ourselves (剩余天数) are written as numbers.
+  ourselves (剩余天数) are written as numbers; an ID number or a 0-led landline written as
+  digits is kept as text (behind a tab), so the spreadsheet does not round or trim it.
 - Personal data (姓名, 身份证号, 电话, 住址) only when the HANDLER explicitly asks for it; the
   export is audited either way, and says whether it contained personal data.
 - 检举控告 rows: their content and personal data only for the REPORTS role.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 
 from sqlmodel import Session
@@ -31,6 +33,17 @@ COLUMNS = ("查询码", "状态", "类别", "问题属地", "收到日期", "期
            "被反映对象", "诉求")
 PERSONAL_COLUMNS = ("姓名", "身份证号", "电话", "住址")
 WITHHELD = "（无权查看）"
+
+
+# a digit string a spreadsheet would read as a number and change: 18 digits keep 15 (an ID number
+# 370102196503151003 became 3.70102E+17, its last three digits 000), a leading 0 is dropped
+_NUMBER_LIKE = re.compile(r"\d{12,}[Xx]?|0\d+")
+
+
+def as_text(value: object) -> object:
+    """An ID number or a landline kept exactly as filed: behind a tab the spreadsheet reads the
+    cell as text (a tab before digits alone cannot start a formula)."""
+    return "\t" + value if isinstance(value, str) and _NUMBER_LIKE.fullmatch(value) else value
 
 
 def neutralise(value: object) -> object:
@@ -64,7 +77,7 @@ def export_csv(*, session: Session, actor: Actor, rows: Sequence[QueueRow], incl
         if include_personal:
             cells += ([dec(p.name_enc), dec(p.id_number_enc), dec(p.phone_enc), dec(p.address_enc)]
                       if see else [WITHHELD] * len(PERSONAL_COLUMNS))
-        writer.writerow([neutralise(c) for c in cells])
+        writer.writerow([as_text(neutralise(c)) for c in cells])
     detail = f"{len(rows)} 条；{'含个人信息' if include_personal else '不含个人信息'}"
     record(session=session, actor_name=actor.username, action=EXPORT, target="prefiling-queue",
            detail=f"{detail}；筛选：{filters}" if filters else detail)

@@ -205,6 +205,8 @@ def test_export_with_personal_data_only_on_request_and_restricted_only_for_repor
         lines = {r["查询码"]: r for r in read_csv(
             export.export_csv(session=s, actor=CLERK, rows=rows, include_personal=True))}
         assert lines[plain.code]["姓名"] == "'=cmd" and lines[plain.code]["电话"] == "13812345678"
+        # the ID number as text: a bare 18-digit cell opened in a spreadsheet keeps 15 digits
+        assert lines[plain.code]["身份证号"] == "\t" + get_cipher().decrypt(stored.id_number_enc)
         assert lines[secret.code]["姓名"] == export.WITHHELD
         assert lines[secret.code]["被反映对象"] == staff.RESTRICTED_NOTICE
         lines = {r["查询码"]: r for r in read_csv(
@@ -221,3 +223,12 @@ def test_export_with_personal_data_only_on_request_and_restricted_only_for_repor
 ])
 def test_neutralise(cell, expected):
     assert export.neutralise(cell) == expected
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("370102196503151003", "\t370102196503151003"), ("37010219650315100X", "\t37010219650315100X"),
+    ("053187654321", "\t053187654321"), ("13812345678", "13812345678"), ("0531-87654321", "0531-87654321"),
+    ("ABCDEFGHJK", "ABCDEFGHJK"), ("'=1+1", "'=1+1"), (-5, -5), ("0", "0"),
+])
+def test_digit_strings_a_spreadsheet_would_change_are_kept_as_text(cell, expected):
+    assert export.as_text(cell) == expected
