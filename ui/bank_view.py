@@ -18,7 +18,7 @@ from portal.qa.similar import similar_by_articles
 from portal.roles import COUNSEL
 from portal.search.bank import CANDIDATES, BankEntry, SimilarQuestion, relevant_similar
 from portal.search.engine import SimilarRule
-from portal.search.exact import find_reference
+from portal.search.exact import DEFAULT_LAW, OLD_XINFANG_LAW, find_reference
 from portal.text.escape import markdown_escape
 from ui.links import provision_link, provision_title
 from ui.prefile_ui import client_info
@@ -110,6 +110,11 @@ def cited_provision(text: str, library: Library) -> tuple[str | None, str]:
         return None, f"没有找到“{pid}”。请写法规名称和条号，例如“民法典第五百七十七条”。"
     if ref.provision_id is None:
         return None, f"《{library.law(ref.law_slug).title}》没有{ref.label}。"
+    if ref.law_slug == DEFAULT_LAW and "工作" not in ref.alias and library.law(OLD_XINFANG_LAW) is not None:
+        # 法律问答 reads 信访条例 as today's 信访工作条例 and says so; attaching an article, staff say
+        # which (the repealed 2005 第十条 is another rule than today's 第十条)
+        return None, (f"“{ref.alias}”指哪一部？2005年的《信访条例》已废止，现行的是《信访工作条例》。"
+                      f"请写“信访工作条例{ref.label}”，或“2005年信访条例{ref.label}”。")
     return ref.provision_id, ""
 
 

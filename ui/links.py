@@ -41,4 +41,6 @@ def provision_link(provision_id: str, library: Library, *, with_title: bool = Tr
         return html_escape(provision_id)
     law = library.law_of(provision)
     text = f"《{law.title}》{provision.label}" if with_title else provision.label
+    if law.is_repealed:   # a case or a bank question may cite the 2005 信访条例: never as current law
+        text += "（已废止）"
     return f'[{text}]({permalink(law.slug, provision.label)} "{NEW_TAB}")'
