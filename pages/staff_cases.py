@@ -236,7 +236,10 @@ if case:
         record_table([{"版本": r.number, "操作": r.action, "状态": r.state, "修改人": r.author,
                        "时间": beijing_text(r.created_at), "标题": r.title} for r in revisions],
                      key=f"revisions-{key}")
-        number = st.selectbox("查看某一版的全文", [r.number for r in revisions], key=f"rev-{key}")
+        newest = max(r.number for r in revisions)   # opens on the newest (it opened on 第 1 版)
+        number = st.selectbox("查看某一版的全文", sorted((r.number for r in revisions), reverse=True),
+                              format_func=lambda n: f"第 {n} 版" + ("（最新）" if n == newest else ""),
+                              key=f"rev-{key}")
         chosen = next(r for r in revisions if r.number == number)
         for name, label in SECTIONS.items():
             st.markdown(f"**{label}**")

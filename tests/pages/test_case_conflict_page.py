@@ -145,3 +145,16 @@ def test_a_bank_question_changed_by_a_colleague_shows_at_once_when_nothing_was_t
     at.button(key=f"bank-save-q{qid}").click().run()
     with Session(ready_engine()) as s:
         assert s.get(BankQuestion, qid).question == original + "（我再改）"
+
+
+def test_the_revision_history_opens_on_the_newest_version(app_page, library):
+    """修订记录's 查看某一版的全文 opened on 第 1 版, the oldest."""
+    slug = f"ui-{uuid.uuid4().hex[:8]}"
+    with Session(ready_engine()) as s:
+        make_case(s, library, slug, title="第一版的标题")
+        s.commit()
+    _colleague_saves(library, slug, title="第二版的标题")
+    at = app_page("pages/staff_cases.py", session_state=signed_in_state(EDITOR))
+    at.selectbox(key="cases-pick").set_value(slug).run()
+    versions = at.selectbox(key=f"rev-{slug}")
+    assert versions.options[0] == versions.format_func(versions.value) and versions.options[0].endswith("（最新）")
