@@ -9,7 +9,7 @@ import streamlit as st
 from portal.cases import lifecycle
 from portal.cases import service as cases
 from portal.cases.content import CATEGORIES, SECTIONS, CaseDraft, Citation
-from portal.cases.render import render_markdown
+from portal.cases.render import dropped, render_markdown
 from portal.db import session_scope
 from portal.field_errors import ValidationFailed
 from portal.roles import EDITOR
@@ -133,6 +133,9 @@ with edit_tab:
     st.caption("正文使用 Markdown：空一行分段，**加粗**，“1.”开头为编号列表。")
     for name, label in SECTIONS.items():
         texts[name] = st.text_area(label, height=160, key=field(f"{name}-{key}", getattr(saved, name)))
+        if gone := dropped(texts[name]):   # the preview shows it gone: say what, and why
+            st.caption(markdown_escape(f"公开页面上不会显示：{'、'.join(gone)}。正文只保留文字格式"
+                                       "（分段、加粗、列表、表格、链接）。"))
         inline(name)
 
     st.subheader("法律依据")

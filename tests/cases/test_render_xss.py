@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from portal.cases.render import plain_text, render_markdown
+from portal.cases.render import dropped, plain_text, render_markdown
 from portal.text.escape import markdown_escape
 
 PAYLOADS = [
@@ -73,3 +73,15 @@ def test_plain_text_and_markdown_escape_are_inert():
     assert plain_text("**重要**：<script>alert(1)</script>见 [链接](javascript:x)") == "重要：见 链接"
     escaped = markdown_escape("[x](javascript:alert(1)) <b>粗</b>")
     assert "](" not in escaped and "<b>" not in escaped
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_what_is_taken_out_is_named_for_the_editor(payload):
+    """The preview showed a removed script or link simply gone; the editor is told what goes."""
+    assert dropped(f"案情如下。\n\n{payload}\n\n完。")
+
+
+def test_formatting_and_plain_prose_are_not_reported():
+    text = ("**加粗**，a < b 且 c > d。\n\n1. 第一\n\n[法规库](https://example.org/laws)、[邮件](mailto:x@y.cn)、"
+            "[本站](/laws?law=x)\n\n# 大标题\n\n| 甲 | 乙 |\n| --- | --- |\n| 1 | 2 |")
+    assert dropped(text) == []

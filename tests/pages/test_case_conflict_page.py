@@ -158,3 +158,15 @@ def test_the_revision_history_opens_on_the_newest_version(app_page, library):
     at.selectbox(key="cases-pick").set_value(slug).run()
     versions = at.selectbox(key=f"rev-{slug}")
     assert versions.options[0] == versions.format_func(versions.value) and versions.options[0].endswith("（最新）")
+
+
+def test_the_editor_is_told_what_the_public_page_will_not_show(app_page, library):
+    """A <script> or a javascript: link typed into a section vanished from the preview without a word."""
+    at, slug = open_case(app_page, library)
+    at.text_area(key=f"facts-{slug}").input("案情。<script>alert(1)</script>[点我](javascript:alert(1))")
+    at.run()
+    [note] = [c.value for c in at.caption if "公开页面上不会显示" in c.value]
+    assert "script" in note and "javascript" in note and "正文只保留文字格式" in note
+    at.text_area(key=f"facts-{slug}").input("案情。**加粗**")
+    at.run()
+    assert not [c for c in at.caption if "公开页面上不会显示" in c.value]
