@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from portal.laws.catalog import KINDS, REPEALED_GROUP, TOPICS
 from portal.laws.library import Library
 from portal.laws.loader import Block, Law, Provision
-from portal.laws.numerals import article_label, parse_article_ref
+from portal.laws.numerals import article_label, parse_article_ref, past_the_end
 
 UNSORTED = "其他"  # shelf of laws that have no catalogue entry (reported by check-laws)
 
@@ -118,9 +118,7 @@ def nothing_found(law: Law, query: str) -> str:
     ref = parse_article_ref(query.strip())
     if ref is None:
         return "本法规中没有找到含有这些字的条文。"
-    last = max(((p.number, p.sub) for p in law.provisions), default=None)
-    where = f"，最后一条是{article_label(*last)}" if last and ref > last else ""
-    return f"本法规没有{article_label(*ref)}{where}。"
+    return f"本法规没有{article_label(*ref)}{past_the_end(ref, ((p.number, p.sub) for p in law.provisions))}。"
 
 
 def display_path(law: Law, provision: Provision) -> tuple[str, ...]:

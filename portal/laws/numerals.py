@@ -5,6 +5,7 @@ digits). The exact-reference search (portal/search/exact.py) and the 法规库 j
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}
@@ -59,6 +60,13 @@ def article_label(number: int, sub: int = 0) -> str:
     """The label of article `number` (and its 之`sub` insertion): 第二百七十六条之一."""
     label = f"第{int_to_cn(number)}条"
     return f"{label}之{int_to_cn(sub)}" if sub else label
+
+
+def past_the_end(ref: tuple[int, int], numbers: Iterable[tuple[int, int]]) -> str:
+    """"，最后一条是第X条" when article `ref` lies past the last of `numbers` (a law's articles, as
+    (number, sub)), else "": what 查找条文 and 法律问答 add to "the law has no such article"."""
+    last = max(numbers, default=None)
+    return f"，最后一条是{article_label(*last)}" if last and ref > last else ""
 
 
 _LABEL_RE = re.compile(f"^第({CN_NUMERAL})条(?:之({CN_NUMERAL}))?$")

@@ -16,7 +16,7 @@ import numpy as np
 from portal import yamlload
 from portal.laws.ids import label_of
 from portal.laws.library import Library
-from portal.laws.numerals import article_label, parse_article_ref
+from portal.laws.numerals import parse_article_ref, past_the_end
 from portal.memo import Memo
 from portal.search.api import SearchHit, SearchResponse
 from portal.search.bank import BankEntry, QuestionBank, SimilarQuestion, article_prior, bank_hash, servable
@@ -557,9 +557,8 @@ class SearchEngine:
     def missing_article_note(self, ref: ArticleRef) -> str:
         """The law has no such article: name the law and, past its end, its last article."""
         title = self._titles.get(ref.law_slug, "该法规")
-        numbers = [parse_article_ref(label_of(d.id)) for d in self.corpus.documents if d.law_slug == ref.law_slug]
-        last = max((n for n in numbers if n), default=None)
-        where = f"，最后一条是{article_label(*last)}" if last and (ref.number, ref.sub) > last else ""
+        numbers = (parse_article_ref(label_of(d.id)) for d in self.corpus.documents if d.law_slug == ref.law_slug)
+        where = past_the_end((ref.number, ref.sub), (n for n in numbers if n))
         return f"《{title}》没有{ref.label}{where}。下面是按文字找到的条文，仅供参考。"
 
     # --- the Searcher contract ---------------------------------------------------------

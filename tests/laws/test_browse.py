@@ -3,7 +3,7 @@
 import pytest
 
 from portal.laws.browse import display_path, find_in_law, nothing_found, part_index_of, parts
-from portal.laws.numerals import parse_article_ref
+from portal.laws.numerals import parse_article_ref, past_the_end
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -33,6 +33,14 @@ def test_an_article_number_the_law_does_not_have_is_named_with_its_last_article(
     # inside the law's range (no 第二百七十六条之二): no last article to name
     assert nothing_found(xingfa, "第二百七十六条之二") == "本法规没有第二百七十六条之二。"
     assert nothing_found(minfadian, "离婚冷静期") == "本法规中没有找到含有这些字的条文。"
+
+
+def test_past_the_end_names_the_last_article_only_past_it():
+    articles = [(3, 0), (276, 0), (276, 1)]
+    assert past_the_end((277, 0), articles) == "，最后一条是第二百七十六条之一"
+    assert past_the_end((276, 2), articles) == "，最后一条是第二百七十六条之一"
+    assert past_the_end((5, 0), articles) == ""    # a gap inside the law: no last article to name
+    assert past_the_end((5, 0), []) == ""
 
 
 def test_minfadian_reads_by_chapter(library):
