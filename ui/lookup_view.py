@@ -19,7 +19,7 @@ from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text, beijing_today
 from ui.prefile_check import forget_receipt_in_tab
 from ui.prefile_ui import client_info
-from ui.site_frame import field_error, office, say, scroll_to, success_in_view
+from ui.site_frame import confirm_box, office, say, success_in_view
 
 S = st.session_state
 STAFF_ACTED = "工作人员刚刚处理了这份预登记，您这次的操作没有执行。"
@@ -53,10 +53,10 @@ def _reload(code: str, secret: str) -> None:
 
 
 def on_lookup() -> None:
-    pasted = codes.from_pasted(S.get("lk_code") or "", S.get("lk_secret") or "")
-    if pasted != (S.get("lk_code") or "", S.get("lk_secret") or ""):   # the copied pair, in one box
-        S.lk_code, S.lk_secret = pasted
-    code, secret = (S.get("lk_code") or "").strip(), (S.get("lk_secret") or "").strip()
+    typed = (S.get("lk_code") or "", S.get("lk_secret") or "")
+    if (pasted := codes.from_pasted(*typed)) != typed:   # the copied pair, in one box: shown split
+        S.lk_code, S.lk_secret = typed = pasted
+    code, secret = typed[0].strip(), typed[1].strip()
     missing = [what for what, value in (("查询码", code), ("查询密码", secret)) if not value]
     if missing:   # not a wrong code: say what to fill in, and count no attempt against the citizen
         S.lk_view, S.lk_error = None, f"请输入{'和'.join(missing)}。两者都在预登记回执上。"
@@ -67,7 +67,7 @@ def on_lookup() -> None:
     if short:   # plainly not a code: say so, and count no attempt against the citizen
         S.lk_view, S.lk_error = None, f"{'；'.join(short)}。请对照预登记回执核对。"
         return
-    S.lk_creds = (S.get("lk_code") or "", S.get("lk_secret") or "")
+    S.lk_creds = typed
     _call(svc.lookup)
     if (view := S.get("lk_view")) is not None:   # the form and its 查询 button are gone; the focus with them
         S.lk_say = f"查询成功。当前状态：{view.state}。{view.explained}"
@@ -222,17 +222,12 @@ def _actions(view: svc.StatusView) -> None:
     if S.get("lk_action_error"):
         st.error(S.lk_action_error)
     if view.can_withdraw:
-        unticked = S.pop("lk_withdraw_error", "")
-        # open on a missing tick, and still open once the box is ticked
-        with st.expander("撤回这份预登记", expanded=bool(S.get("lk_withdraw_open")), key="lk-withdraw-box"):
-            st.write("撤回后工作人员不再处理这份预登记。如需再反映，请重新提交。")
-            st.checkbox("我确定要撤回这份预登记", key="lk_confirm_withdraw")
-            if unticked:
-                # under the box to tick and tied to it; brought into view with the box focused (above
-                # it, the message pushed the box and its button below the fold of a phone)
-                field_error(unticked)
-                scroll_to(".st-key-lk-withdraw-box", focus='.st-key-lk-withdraw-box input[type="checkbox"]')
-            st.button("撤回预登记", on_click=on_withdraw, key="lk_withdraw")
+        # open on a missing tick, and still open once the box is ticked (it folded shut)
+        confirm_box("撤回这份预登记", key="lk-withdraw-box",
+                    explained="撤回后工作人员不再处理这份预登记。如需再反映，请重新提交。",
+                    tick="我确定要撤回这份预登记", tick_key="lk_confirm_withdraw",
+                    button="撤回预登记", button_key="lk_withdraw", on_click=on_withdraw,
+                    error=S.pop("lk_withdraw_error", ""), open_=bool(S.get("lk_withdraw_open")))
     if view.can_rate:
         st.markdown("#### 评价办理结果")
         st.caption("依据《信访工作条例》第二十一条，您可以对办理情况作出评价，每件只能评价一次。")

@@ -23,7 +23,7 @@ from ui.prefile_state import (
     wkey,
 )
 from ui.prefile_ui import anchor, inline_error
-from ui.site_frame import field_error, focus_once, scroll_to
+from ui.site_frame import confirm_box, focus_once
 
 MULTILINE_HELP = "可以分段写。请不要填写与事项无关的他人身份证号等个人信息。"
 
@@ -200,12 +200,9 @@ def progress(step: str) -> None:
 
 def discard_box() -> None:
     """不想继续填写: the draft deleted now, with a tick first (it cannot be undone)."""
-    unticked = S.pop("pf_discard_error", "")
-    with st.expander("不想继续填写了？删除这份草稿", expanded=bool(unticked), key="pf-discard-box"):
-        st.write("删除后，您已填写的内容（包括姓名、身份证号、电话、住址）和上传的附件立即从服务器上删除，"
-                 "草稿码不能再用。")
-        st.checkbox("我确定要删除这份草稿", key="pf_discard_ok")
-        if unticked:   # under the box to tick, brought into view with the box focused
-            field_error(unticked)
-            scroll_to(".st-key-pf-discard-box", focus='.st-key-pf-discard-box input[type="checkbox"]')
-        st.button("删除草稿", on_click=on_discard, key="pf_discard")
+    confirm_box("不想继续填写了？删除这份草稿", key="pf-discard-box",
+                explained="删除后，您已填写的内容（包括姓名、身份证号、电话、住址）和上传的附件立即从服务器上删除，"
+                          "草稿码不能再用。",
+                tick="我确定要删除这份草稿", tick_key="pf_discard_ok",
+                button="删除草稿", button_key="pf_discard", on_click=on_discard,
+                error=S.pop("pf_discard_error", ""))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -636,6 +637,21 @@ def field_error(message: str, *, said: bool = False) -> None:
     st.markdown(f'<p class="field-error">错误：{html_escape(message)}</p>', unsafe_allow_html=True)
     if said:
         say("错误：" + message)
+
+
+def confirm_box(title: str, *, key: str, explained: str, tick: str, tick_key: str, button: str,
+                button_key: str, on_click: Callable[[], None], error: str = "", open_: bool = False) -> None:
+    """An action that cannot be undone (撤回预登记, 删除草稿), folded in a box: what it does, a tick
+    to confirm, then its button. Open on `open_` or a missing tick; the missing tick (`error`) is said
+    under the box to tick and tied to it, brought into view with the box focused (above it, the
+    message pushed the box and its button below the fold of a phone)."""
+    with st.expander(title, expanded=bool(error) or open_, key=key):
+        st.write(explained)
+        st.checkbox(tick, key=tick_key)
+        if error:
+            field_error(error)
+            scroll_to(f".st-key-{key}", focus=f'.st-key-{key} input[type="checkbox"]')
+        st.button(button, on_click=on_click, key=button_key)
 
 
 def success_in_view(message: str, *, key: str) -> None:
