@@ -84,7 +84,7 @@ def show_case(slug: str) -> None:
         back_to_list("missing")
         return
     count_read(slug)
-    st.title(case.title)
+    st.title(markdown_escape(case.title))
     st.markdown(meta_html(case.category, case.illustrative), unsafe_allow_html=True)
     if case.illustrative:
         st.caption("本案例为示例，人物和情节均为虚构，用于说明法律规定的适用。")

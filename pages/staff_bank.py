@@ -106,8 +106,8 @@ with questions_tab:
             overwrite = edits.choice(what="问题", by=entry.updated_by, at=entry.updated_at,
                                      revision=entry.revision, key=key, take_latest=take_latest)
     if entry:
-        st.caption(f"状态：**{entry.state}**　第 {entry.revision} 版　来源：{entry.source}"
-                   + (f"（许可：{entry.licence}）" if entry.licence else "")
+        st.caption(f"状态：**{entry.state}**　第 {entry.revision} 版　来源：{markdown_escape(entry.source)}"
+                   + (f"（许可：{markdown_escape(entry.licence)}）" if entry.licence else "")
                    + f"　创建：{entry.created_by}，{beijing_text(entry.created_at)}"
                    + f"　最后修改：{entry.updated_by}，{beijing_text(entry.updated_at)}")
     if f"bank-text-{key}" not in st.session_state:

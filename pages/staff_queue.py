@@ -10,7 +10,7 @@ from portal.prefiling.form import CATEGORIES
 from portal.prefiling.states import DRAFT, STATES
 from portal.roles import HANDLER
 from ui import queue_actions, queue_view
-from ui.auth import require_page
+from ui.auth import at_click, require_page
 from ui.picker import live_label_selectbox
 from ui.site_frame import success_in_view
 from ui.tables import record_table
@@ -80,6 +80,6 @@ personal = st.checkbox("包含个人信息（姓名、身份证号、电话、�
 # Generated (and audited) only when clicked, over this signed-in session's connection; the file
 # is not kept at a media address while the page is open.
 st.download_button("下载 CSV 文件" + ("（含个人信息，请妥善保管）" if personal else ""),
-                   data=queue_view.export_generator(actor, rows, include_personal=personal, filters=filters),
+                   data=queue_view.export_generator(at_click(actor), rows, include_personal=personal, filters=filters),
                    file_name="预登记列表.csv", mime="text/csv", key="q-export", disabled=not rows,
                    icon=":material/download:", on_click="ignore")

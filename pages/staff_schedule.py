@@ -15,6 +15,7 @@ from portal.schedule.service import (
     delete_session,
     update_session,
 )
+from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_today
 from ui.auth import require_page
 from ui.site_frame import field_error, say, success_in_view
@@ -83,7 +84,7 @@ def said_in_entry(row_id: int, saved: bool, said) -> None:
 
 
 for row in rows:
-    with st.expander(f"{row.day.isoformat()} {row.start_time} {row.leader}", expanded=row.id == opened,
+    with st.expander(f"{row.day.isoformat()} {row.start_time} {markdown_escape(row.leader)}", expanded=row.id == opened,
                      key=f"sched-row-{row.id}"):
         if (shown := st.session_state.get("sched-result")) and shown[0] == row.id:
             (st.success if shown[1] else show_errors)(shown[2])   # an error is role=alert: said already

@@ -5,10 +5,13 @@ every run (expiry applied, roles re-read), so editing session state cannot grant
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
+from sqlmodel import Session
 
 from portal.db import session_scope
-from portal.identity import Actor
+from portal.identity import Actor, PermissionDenied
 from portal.settings import get_settings
 from portal.staff import auth as staff_auth
 from portal.staff.oidc import parse_role_map, roles_for
@@ -113,6 +116,27 @@ def current_actor() -> Actor | None:
         if oidc_roles is not None:
             st.logout()  # else the identity-provider cookie would silently open a new session
     return actor
+
+
+ENDED_BEFORE_DOWNLOAD = "登录已过期、已退出或账号已停用，没有下载。请重新登录后再下载。"
+
+
+def at_click(actor: Actor, *, token: str | None = None) -> Callable[[Session], Actor]:
+    """For a file made when its download button is clicked (deferred data, on_click="ignore": no
+    page run checks the session then). The returned check gives the actor as the session stands at
+    the click — roles read afresh — and refuses (PermissionDenied) a session that has since ended,
+    expired, or belongs to a disabled account: a tab left open must not keep its downloads.
+    `token`: this tab's session (the default)."""
+    token = token if token is not None else st.session_state.get(TOKEN_KEY)
+    timeout = get_settings().session_timeout_minutes
+
+    def check(session: Session) -> Actor:
+        # an identity-provider session keeps the roles it was drawn with (the mapping is per run)
+        now = staff_auth.resume(session=session, token=token, timeout_minutes=timeout, oidc_roles=actor.roles)
+        if now is None or now.username != actor.username:
+            raise PermissionDenied(ENDED_BEFORE_DOWNLOAD)
+        return now
+    return check
 
 
 def sign_in(username: str, password: str) -> staff_auth.LoginOutcome:

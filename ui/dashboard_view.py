@@ -4,9 +4,11 @@ screen readers and phones), the overdue lists linking to 预登记办理, and th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import altair as alt
 import streamlit as st
+from sqlmodel import Session
 
 from portal.db import session_scope
 from portal.identity import Actor
@@ -17,6 +19,8 @@ from portal.stats import bulletin, figures
 from portal.stats.facts import Period, RangeError, last_month, month_period
 from portal.stats.figures import DEFINITIONS, RESTRICTED_LEFT_OUT, DueRow, Share
 from portal.timeutil import beijing_today
+from ui.auth import at_click
+from ui.tables import inert_rows
 
 BAR_COLOUR = "#1f4e79"
 
@@ -62,7 +66,7 @@ def bars(title: str, data: list[tuple[str, int]], *, what: str = "类别", unit:
                      tooltip=[f"{what}:N", f"{unit}:Q"])
              .properties(height=40 * len(data) + 70, description=f"{title}（数字见下表）"))
     st.altair_chart(chart, width="stretch", key=f"chart-{key}")
-    st.table([{what: k, unit: str(n)} for k, n in data])
+    st.table(inert_rows([{what: k, unit: str(n)} for k, n in data]))
 
 
 def intake(result: figures.Intake) -> None:
@@ -160,7 +164,7 @@ def legal_education(result: figures.LegalEducation, library, case_titles: dict[s
     st.caption(f"区间结束时已发布的问题共 {result.bank_total} 条。")
     st.subheader("阅读最多的典型案例（累计）")
     if result.top_cases:
-        st.table([{"案例": case_titles.get(slug, slug), "阅读次数": str(n)} for slug, n in result.top_cases])
+        st.table(inert_rows([{"案例": case_titles.get(slug, slug), "阅读次数": str(n)} for slug, n in result.top_cases]))
     else:
         st.caption("还没有记录。")
     st.caption("每个浏览器会话阅读一个案例计一次，不记录读者。")
@@ -192,19 +196,20 @@ def downloads(actor: Actor, today: dt.date) -> None:
                                format_func=lambda ym: f"{ym[0]}年{ym[1]}月", key="dash-month")
     name = bulletin.title_of(year, month)
     left, right = st.columns(2)
-    left.download_button("下载月通报（网页，可打印）", data=_exporter(actor, year, month, "html"),
+    left.download_button("下载月通报（网页，可打印）", data=_exporter(at_click(actor), year, month, "html"),
                          file_name=f"{name}.html", mime="text/html", key="dash-html",
                          icon=":material/print:", on_click="ignore")
-    right.download_button("下载月通报（Markdown）", data=_exporter(actor, year, month, "md"),
+    right.download_button("下载月通报（Markdown）", data=_exporter(at_click(actor), year, month, "md"),
                           file_name=f"{name}.md", mime="text/markdown", key="dash-md",
                           icon=":material/download:", on_click="ignore")
     st.caption(f"统计区间：{month_period(year, month).label}，与上月比较。")
 
 
-def _exporter(actor: Actor, year: int, month: int, fmt: str):
-    """Deferred: the bulletin is generated and audited when the button is clicked."""
+def _exporter(who: Callable[[Session], Actor], year: int, month: int, fmt: str):
+    """Deferred: the bulletin is generated and audited when the button is clicked, if `who`
+    (ui.auth.at_click) finds the session still open then."""
     def make() -> bytes:
         with session_scope() as session:
-            return bulletin.export_bulletin(session=session, actor=actor, year=year, month=month, fmt=fmt,
+            return bulletin.export_bulletin(session=session, actor=who(session), year=year, month=month, fmt=fmt,
                                             today=beijing_today())
     return make

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
+from sqlmodel import Session
 
 from portal.clock import StatutoryClock
 from portal.concurrency import LATEST
@@ -18,10 +21,13 @@ from portal.prefiling.staff_view import RESTRICTED_NOTICE, StaffView, read_attac
 from portal.prefiling.states import TERMINAL, IllegalTransition, TransitionTaken
 from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text, beijing_today
+from ui.auth import USER_SCOPED, at_click
 from ui.links import provision_link
 
 S = st.session_state
-REVEALED = "q-revealed"   # (prefiling id, unmasked StaffView) of this browser session only
+# (prefiling id, unmasked StaffView, who revealed it) of this browser session only: user-scoped, so
+# dropped on signing out and when someone else signs in on the tab (they must reveal, and be logged)
+REVEALED = USER_SCOPED + "q-revealed"
 FLASH = "q-flash"
 ERROR = "q-error"         # (prefiling id, ((field, message), …), what is said above) of the last refused action
 LAST_ACTION = "q-last-action"   # (prefiling id, action) last tried: its panel opens on a refusal
@@ -35,7 +41,8 @@ def load(actor: Actor, prefiling_id: int) -> StaffView:
     with session_scope() as session:
         current = handling.detail(session=session, actor=actor, prefiling_id=prefiling_id)
     revealed = S.get(REVEALED)
-    if revealed and revealed[0] == prefiling_id and revealed[1].version == current.version:
+    if (revealed and revealed[0] == prefiling_id and revealed[1].version == current.version
+            and revealed[2] == actor.username):
         return revealed[1]
     S.pop(REVEALED, None)  # another record opened, or this one changed: hide again
     return current
@@ -61,7 +68,8 @@ def personal(actor: Actor, view: StaffView) -> None:
         if st.button("显示个人信息", key=f"reveal-{view.id}", icon=":material/visibility:"):
             try:
                 with session_scope() as session:
-                    S[REVEALED] = (view.id, handling.reveal(session=session, actor=actor, prefiling_id=view.id))
+                    S[REVEALED] = (view.id, handling.reveal(session=session, actor=actor, prefiling_id=view.id),
+                                   actor.username)
             except PermissionDenied as exc:
                 st.error(str(exc))
                 return
@@ -86,7 +94,7 @@ def matter(actor: Actor, view: StaffView) -> None:
     for i, att in enumerate(view.attachments, start=1):
         kind = att["kind"]
         st.download_button(f"下载附件{i}（{files.describe(kind, att['size'], att.get('added_at'))}）",
-                           data=_attachment_reader(actor, att["id"]), file_name=f"{view.code}-附件{i}.{kind}",
+                           data=_attachment_reader(at_click(actor), att["id"]), file_name=f"{view.code}-附件{i}.{kind}",
                            key=f"att-{att['id']}", icon=":material/download:", on_click="ignore")
     if view.channels:
         st.markdown("**系统提示的途径（诉访分离）**")
@@ -96,22 +104,24 @@ def matter(actor: Actor, view: StaffView) -> None:
                 st.markdown(f"- {markdown_escape(rule.channel)}：{markdown_escape(rule.advice)}")
 
 
-def export_generator(actor: Actor, rows: list[QueueRow], *, include_personal: bool, filters: dict):
-    """Deferred: the CSV is made (and the export audited) only when the handler clicks download."""
+def export_generator(who: Callable[[Session], Actor], rows: list[QueueRow], *, include_personal: bool,
+                     filters: dict):
+    """Deferred: the CSV is made (and the export audited) only when the handler clicks download, and
+    only if `who` (ui.auth.at_click) finds the session still open then."""
     described = "，".join(f"{k}={v}" for k, v in filters.items() if v is not None) or "全部"
 
     def make() -> bytes:
         with session_scope() as session:
-            return export.export_csv(session=session, actor=actor, rows=rows, include_personal=include_personal,
+            return export.export_csv(session=session, actor=who(session), rows=rows, include_personal=include_personal,
                                      filters=described)
     return make
 
 
-def _attachment_reader(actor: Actor, attachment_id: int):
-    """Deferred: the file is decrypted only when the handler clicks download."""
+def _attachment_reader(who: Callable[[Session], Actor], attachment_id: int):
+    """Deferred: the file is decrypted only when the handler clicks download (session checked then)."""
     def read() -> bytes:
         with session_scope() as session:
-            return read_attachment(session=session, actor=actor, attachment_id=attachment_id)[1]
+            return read_attachment(session=session, actor=who(session), attachment_id=attachment_id)[1]
     return read
 
 

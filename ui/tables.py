@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
+from portal.text.escape import markdown_escape
 from ui.accessibility import CONTRAST, LARGE
 
 # a wide screen keeps the grid (sorting, search); a phone gets the cards of the page table
@@ -29,23 +30,35 @@ def grid_fails() -> bool:
     return bool(st.session_state.get(LARGE) or st.session_state.get(CONTRAST))
 
 
+def inert_rows(rows: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
+    """Rows for st.table, which renders each cell as Markdown: a citizen's 问题属地 of
+    ![](http://…) would fetch an image from the writer's server on every staff screen (telling them
+    who works the 件, and when), a [link](…) would be a link to click. Text cells are made inert."""
+    return [{k: markdown_escape(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
+
+
+def _styled(rows: list[Mapping[str, object]], row_styles: Sequence[str]) -> object:
+    if not row_styles:
+        return rows
+    import pandas as pd  # ships with streamlit
+
+    styles = list(row_styles)
+    return pd.DataFrame(rows).style.apply(lambda row: [styles[row.name]] * len(row), axis=1)
+
+
 def record_table(rows: Sequence[Mapping[str, object]], *, key: str, row_styles: Sequence[str] = ()) -> None:
     """`rows` as a staff list; `row_styles` gives a row its CSS (e.g. an overdue 件 in red), in order.
 
     In 大字号 or 高对比度 only the page table is drawn; otherwise the grid, and the page table for a
-    phone (each hidden by the screen's width)."""
-    frame: object = list(rows)
-    if row_styles:
-        import pandas as pd  # ships with streamlit
-
-        styles = list(row_styles)
-        frame = pd.DataFrame(list(rows)).style.apply(lambda row: [styles[row.name]] * len(row), axis=1)
+    phone (each hidden by the screen's width). The grid shows text as it is; the page table (Markdown
+    cells) gets it made inert."""
+    page = _styled(inert_rows(rows), row_styles)
     st.html(_CSS)
     if grid_fails():
         with st.container(key=f"stack-table-{key}"):
-            st.table(frame, hide_index=True)
+            st.table(page, hide_index=True)
         return
     with st.container(key=f"record-grid-{key}"):   # no unaudited download: config sets disableDataExport
-        st.dataframe(frame, hide_index=True, width="stretch", key=f"grid-{key}")
+        st.dataframe(_styled(list(rows), row_styles), hide_index=True, width="stretch", key=f"grid-{key}")
     with st.container(key=f"stack-table-phone-{key}"):
-        st.table(frame, hide_index=True)
+        st.table(page, hide_index=True)

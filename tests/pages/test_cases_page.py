@@ -157,3 +157,16 @@ def test_a_shared_filtered_address_opens_the_list_filtered(app_page):
     assert at.selectbox(key="case-law").value == "中华人民共和国人民调解法"
     at = app_page("pages/cases.py", category="<script>")   # nonsense in the address: the whole list
     assert at.selectbox(key="case-category").value == "全部" and not at.exception
+
+
+def test_a_case_title_is_shown_as_written_not_as_a_link(app_page, engine, library):
+    """The title heads the case's public page (st.title renders Markdown): an address in it is
+    text to read, not a link a reader follows to another site."""
+    slug = _slug()
+    with Session(engine) as s:
+        make_case(s, library, slug, title="欠薪案例 https://evil.example/notice 详见")
+        service.publish(session=s, actor=EDITOR_ACTOR, library=library, slug=slug)
+        s.commit()
+    detail = app_page("pages/cases.py", case=slug)
+    [title] = detail.title
+    assert "https://" not in title.value and "evil" in title.value   # the autolink is broken, the words kept

@@ -23,6 +23,7 @@ from tests.conftest import page_text
 from tests.staff.factories import PASSWORD, make_user
 from tests.stats.fixture import TODAY, seed
 from ui import dashboard_view
+from ui.auth import at_click
 
 PAGE = "pages/staff_dashboard.py"
 
@@ -96,7 +97,7 @@ def test_admin_sees_last_months_figures_and_downloads_the_bulletin(app_page, own
     assert at.selectbox(key="dash-month").value == (2026, 11)
     # the download buttons hand over a generator; run it as the click would
     actor = Actor("chief", frozenset({ADMIN}))
-    md = dashboard_view._exporter(actor, 2026, 11, "md")().decode()
+    md = dashboard_view._exporter(at_click(actor, token=at.session_state["staff_token"]), 2026, 11, "md")().decode()
     assert "| 提交 | 8 | <5 | — |" in md and "| C3 | 办理 | 2026-10-30 | 31 |" in md
     with Session(own_db) as s:
         assert [e.target for e in s.exec(select(AuditEntry).where(AuditEntry.action == "export"))] == ["bulletin:2026-11"]

@@ -12,10 +12,13 @@ from sqlmodel import Session, delete, select
 
 from portal.audit.models import AuditEntry
 from portal.clock import ACCEPTANCE_NOTICE
+from portal.identity import PermissionDenied
 from portal.prefiling import codes
 from portal.prefiling.lookup import lookup
 from portal.prefiling.models import Prefiling, RateEvent
 from portal.roles import EDITOR, HANDLER, REPORTS
+from portal.staff import auth as staff_auth
+from portal.staff.models import StaffUser
 from portal.timeutil import beijing_today
 from tests.conftest import page_text
 from tests.prefiling.factories import client, make_prefiling
@@ -255,6 +258,29 @@ def test_export_has_no_personal_data_unless_ticked_and_is_audited(app_page, defe
     assert all(where in e.detail for e in entries)
 
 
+def shown(column) -> list[str]:
+    """A page-table column as the reader sees it: st.table renders each cell as Markdown, so the
+    escapes that keep a cell's text inert are undone on screen."""
+    return [re.sub(r"\\(.)", r"\1", str(v)).replace("\u200b", "") for v in column]
+
+
+def test_markdown_typed_as_a_district_is_shown_as_typed_not_fetched_or_linked(app_page):
+    """问题属地 is the citizen's own words: in the page table (Markdown cells) an image would be
+    fetched from the writer's server on every staff screen, a link offered to click."""
+    where = district()
+    typed = f"![b](http://e.cn/b.png)[点此登录](https://e.cn){where}"   # within its 60 characters
+    made = stored(district=typed)
+    at = app_page(PAGE, session_state=signed_in_state(HANDLER) | {"a11y_large_text": True})
+    at.text_input(key="q-code").input(made.code).run()
+    [table] = at.table
+    [cell] = list(table.value["问题属地"])
+    assert "![" not in cell and "](" not in cell and "https://" not in cell   # no image, no link
+    assert shown([cell]) == [typed]                                          # read as typed
+    plain = app_page(PAGE, session_state=signed_in_state(HANDLER))
+    plain.text_input(key="q-code").input(made.code).run()
+    assert list(plain.dataframe[0].value["问题属地"]) == [typed]              # the grid shows plain text
+
+
 def test_large_text_draws_the_queue_as_a_page_table_the_text_size_reaches(app_page):
     """The grid (st.dataframe) draws its text on a canvas at its own size, which 大字号 cannot
     enlarge; with 大字号 on, the same rows are a page table, in the same order, overdue first."""
@@ -264,8 +290,8 @@ def test_large_text_draws_the_queue_as_a_page_table_the_text_size_reaches(app_pa
     at.selectbox(key="q-district").set_value(where).run()
     assert not at.dataframe
     [table] = at.table
-    assert list(table.value["查询码"]) == [codes.grouped(late.code), codes.grouped(fresh.code)]
-    assert list(table.value["期限"])[0].startswith("⚠ 已超期")
+    assert shown(table.value["查询码"]) == [codes.grouped(late.code), codes.grouped(fresh.code)]
+    assert shown(table.value["期限"])[0].startswith("⚠ 已超期")
     for secret in PERSONAL:
         assert secret not in table.value.to_string()
 
@@ -281,11 +307,11 @@ def test_high_contrast_draws_the_queue_as_a_page_table_and_a_plain_screen_draws_
     at.selectbox(key="q-district").set_value(where).run()
     assert not at.dataframe
     [table] = at.table
-    assert list(table.value["查询码"]) == order
+    assert shown(table.value["查询码"]) == order
     plain = app_page(PAGE, session_state=signed_in_state(HANDLER))
     plain.selectbox(key="q-district").set_value(where).run()
     [grid], [table] = plain.dataframe, plain.table
-    assert list(grid.value["查询码"]) == list(table.value["查询码"]) == order
+    assert list(grid.value["查询码"]) == shown(table.value["查询码"]) == order
 
 
 def test_staff_tables_offer_no_unaudited_csv_download():
@@ -325,3 +351,41 @@ def test_material_sent_after_a_request_is_listed_with_its_date(app_page):
     assert re.search(r"PNG，\d+ KB，\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 补充", labels[1]), labels
     text = page_text(at)
     assert "补充材料" in text and "照片在附件里" in text           # the citizen's note, in the history
+
+
+@pytest.mark.parametrize("ended_by", ["signed out elsewhere", "account disabled"])
+def test_a_download_button_left_open_gives_nothing_once_the_session_has_ended(app_page, deferred_downloads,
+                                                                              ended_by):
+    """A tab left open on a shared PC: its 下载 CSV button is clicked without a page run (the click
+    does not rerun the page), so the session is checked at the click itself."""
+    where = district()
+    made = stored(district=where)
+    at = open_queue(app_page, HANDLER, **{"q-district": where})
+    at.checkbox(key="q-export-personal").check().run()
+    assert made.code in download(at, deferred_downloads)   # open: it downloads
+    before = len(audit("prefiling-queue", "export"))
+    token = at.session_state["staff_token"]
+    with Session(ready_engine()) as s:
+        if ended_by == "signed out elsewhere":
+            staff_auth.logout(session=s, token=token)
+        else:
+            username = staff_auth.resume(session=s, token=token, timeout_minutes=30).username
+            s.get(StaffUser, username).disabled = True
+        s.commit()
+    with pytest.raises(PermissionDenied, match="请重新登录后再下载"):
+        download(at, deferred_downloads)
+    assert len(audit("prefiling-queue", "export")) == before, "nothing exported, nothing credited to them"
+
+
+def test_what_one_handler_revealed_is_not_shown_to_the_next_on_the_same_tab(app_page):
+    """Alice revealed 个人信息 and left the tab (signed out or timed out); Bob signs in on it and
+    opens the same 件: he sees it masked, and his own reveal would be logged."""
+    made = stored(district=district())
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    at.button(key=f"reveal-{made.prefiling.id}").click().run()
+    assert all(secret in page_text(at) for secret in PERSONAL)
+    at.session_state["staff_token"] = signed_in_state(HANDLER)["staff_token"]   # Bob, same tab
+    at.run()
+    assert not at.exception
+    assert codes.grouped(made.code) in page_text(at) and not any(secret in page_text(at) for secret in PERSONAL)
+    assert [b for b in at.button if b.key == f"reveal-{made.prefiling.id}"], "Bob can reveal, logged as his"
