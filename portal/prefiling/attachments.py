@@ -4,9 +4,10 @@ root: Streamlit serves only `static/`).
 
 Images are decoded and re-encoded with Pillow, so what is kept is pixels only: no EXIF (GPS
 position, camera serial), no trailing bytes after the image (a JPEG+HTML or JPEG+ZIP polyglot).
-PDFs cannot be re-encoded without a PDF library, so they are inspected: refused when they carry
-active content (JavaScript, actions run on opening, launched programs, embedded files), when
-HTML follows the header, or when they do not end like a PDF."""
+PDFs are not rewritten, so they are inspected — by byte scans and by parsing every object as a
+reader would (pypdf) — and refused when they carry active content (JavaScript, actions run on
+opening, launched programs, embedded files), when HTML follows the header, when they do not end
+like a PDF, or when they cannot be read at all."""
 
 from __future__ import annotations
 
@@ -94,6 +95,45 @@ def _inflated_streams(data: bytes):
             raise _Unsafe("compressed streams too large")
 
 
+def _parsed_active(data: bytes) -> bool:
+    """Whether any object of the PDF, as a reader would parse it, carries an active name (as a key
+    or a value). pypdf decodes what the byte scans cannot see: objects packed in object streams under
+    any filter chain (ASCIIHex, ASCII85, LZW, Flate with PNG predictors), names with #xx escapes.
+    A file it cannot read at all is refused (no reader could show it either)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    def active(obj: object, depth: int = 0) -> bool:
+        if depth > 64:   # a nesting no real file has
+            raise _Unsafe("nesting too deep")
+        if isinstance(obj, NameObject):
+            return obj.encode("latin-1", "replace") in PDF_ACTIVE
+        if isinstance(obj, DictionaryObject):   # also a stream's dictionary
+            return any(active(NameObject(k), depth) or active(v, depth + 1) for k, v in obj.items())
+        if isinstance(obj, ArrayObject):
+            return any(active(v, depth + 1) for v in obj)
+        return False
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            numbers = {(n, g) for g, table in reader.xref.items() for n in table}
+            numbers |= {(n, 0) for n in reader.xref_objStm}
+            if active(reader.trailer):
+                return True
+            for n, g in sorted(numbers):
+                if active(reader.get_object(IndirectObject(n, g, reader))):
+                    return True
+    except _Unsafe:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError,
+            RecursionError, zlib.error) as exc:
+        raise _Unsafe(f"unreadable PDF: {exc}") from exc
+    return False
+
+
 def _check_pdf(data: bytes) -> None:
     # compressed stream bodies are binary and may contain anything; the rest of a PDF is syntax,
     # and the first kilobyte (what a browser sniffs) is checked whatever it is
@@ -104,6 +144,8 @@ def _check_pdf(data: bytes) -> None:
     for chunk in (data, *_inflated_streams(data)):
         if _pdf_names(chunk) & PDF_ACTIVE:
             raise _Unsafe("active content")
+    if _parsed_active(data):
+        raise _Unsafe("active content")
 
 
 def clean_upload(name: str, data: bytes) -> tuple[bytes | None, FieldError | None]:

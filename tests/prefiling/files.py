@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zlib
 
 from PIL import Image
@@ -54,6 +55,47 @@ def compressed_stream(content: bytes) -> bytes:
         + data + b"\nendstream"
 
 
+def packed_pdf(*, encoding: str, active: bool = True) -> bytes:
+    """A PDF 1.5 whose objects sit in an object stream (found through a cross-reference stream),
+    the stream encoded so that no byte scan or plain inflate sees the names: `encoding` "hex"
+    (/ASCIIHexDecode) or "predictor" (/FlateDecode with PNG Up rows). `active`: the catalogue
+    runs JavaScript on opening."""
+    catalogue = b"<< /Type /Catalog /Pages 2 0 R" + (b" /OpenAction 3 0 R" if active else b"") + b" >>"
+    objs = {1: catalogue, 2: b"<< /Type /Pages /Kids [6 0 R] /Count 1 >>",
+            3: b"<< /Type /Action /S /JavaScript /JS (app.alert\\('x'\\)) >>" if active else b"<< /Producer (scan) >>",
+            6: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"}
+    order = [1, 2, 3, 6]
+    body, offsets = b"", []
+    for n in order:
+        offsets.append(len(body))
+        body += objs[n] + b"\n"
+    header = b" ".join(b"%d %d" % (n, o) for n, o in zip(order, offsets, strict=True)) + b"\n"
+    raw = header + body
+    if encoding == "hex":
+        encoded, filters = raw.hex().encode() + b">", b"/Filter /ASCIIHexDecode"
+    else:
+        cols = 8
+        raw += b" " * (-len(raw) % cols)
+        rows, previous, out = [raw[i:i + cols] for i in range(0, len(raw), cols)], bytes(cols), b""
+        for row in rows:
+            out += b"\x02" + bytes((row[i] - previous[i]) & 0xFF for i in range(cols))
+            previous = row
+        encoded = zlib.compress(out)
+        filters = b"/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns %d >>" % cols
+    pdf = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n"
+    stream_at = len(pdf)
+    pdf += (b"4 0 obj\n<< /Type /ObjStm /N 4 /First %d %s /Length %d >>\nstream\n" % (len(header), filters, len(encoded))
+            + encoded + b"\nendstream\nendobj\n")
+    xref_at = len(pdf)
+    index = {n: i for i, n in enumerate(order)}
+    entries = [(0, 0, 0xFFFF)] + [(2, 4, index[n]) if n in index else (1, stream_at if n == 4 else xref_at, 0)
+                                  for n in range(1, 7)]
+    table = b"".join(bytes([t]) + struct.pack(">I", a) + struct.pack(">H", b) for t, a, b in entries)
+    pdf += (b"5 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(table)
+            + table + b"\nendstream\nendobj\n")
+    return pdf + b"startxref\n%d\n%%%%EOF\n" % xref_at
+
+
 JS_ACTION = b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>"
 HOSTILE_PDFS = {
     "open-action-javascript": pdf(root_extra=b"/OpenAction 4 0 R", objects=[JS_ACTION]),
@@ -62,5 +104,7 @@ HOSTILE_PDFS = {
     "embedded-file": pdf(root_extra=b"/Names << /EmbeddedFiles << /Names [(a.exe) 4 0 R] >> >>",
                          objects=[b"<< /Type /Filespec /EF << /F 5 0 R >> >>"]),
     "js-hidden-in-object-stream": pdf(objects=[compressed_stream(b"4 0 << /S /JavaScript /JS (x) >>")]),
+    "js-in-ascii-hex-object-stream": packed_pdf(encoding="hex"),
+    "js-in-predictor-object-stream": packed_pdf(encoding="predictor"),
     "html-after-header": b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n%%EOF\n",
 }

@@ -182,6 +182,14 @@ def test_an_ordinary_pdf_is_kept_byte_for_byte():
     assert attachments.clean_upload("scan.pdf", data) == (data, None)
 
 
+@pytest.mark.parametrize("encoding", ["hex", "predictor"])
+def test_an_ordinary_pdf_with_packed_objects_is_kept(encoding):
+    """Object streams and cross-reference streams are what PDF 1.5+ writers make: only what is in
+    them is judged."""
+    data = files.packed_pdf(encoding=encoding, active=False)
+    assert attachments.clean_upload("scan.pdf", data) == (data, None)
+
+
 def test_codes_typed_in_full_width_are_read_as_typed():
     from portal.prefiling import codes
 
