@@ -35,7 +35,7 @@ def private_dir(path: Path) -> None:
         os.chmod(folder, 0o700)  # mkdir's mode is reduced by the umask
 
 
-def _private_file(path: Path) -> None:
+def private_file(path: Path) -> None:
     """Create an empty file readable by the owner only, unless it exists (SQLite keeps the mode
     for its -wal and -shm files)."""
     try:
@@ -51,7 +51,7 @@ def make_engine(url: str) -> Engine:
         path = url.split("///", 1)[1].split("?", 1)[0] if "///" in url else ""
         if path and path != ":memory:":
             private_dir(Path(path).parent)
-            _private_file(Path(path))
+            private_file(Path(path))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

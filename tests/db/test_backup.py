@@ -28,6 +28,26 @@ def test_backup_copies_database_and_attachments_but_not_the_key(tmp_path, librar
     assert not list(target.rglob("*.key")) and not (target / "secrets").exists()
 
 
+def test_the_backup_is_readable_by_its_owner_only_whatever_the_umask(tmp_path, library):
+    """It holds the same names and ID numbers as the live database (0600 in a 0700 folder)."""
+    import os
+    import stat
+
+    data = tmp_path / "data"
+    settings = load_settings({"DATABASE_URL": f"sqlite:///{data / 'portal.db'}", "PORTAL_DATA_DIR": str(data),
+                              "PORTAL_ENCRYPTION_KEY_FILE": str(tmp_path / "secrets" / "k")})
+    migrate(engine=make_engine(settings.database_url))
+    (settings.attachments_dir / "ab").mkdir(parents=True)
+    (settings.attachments_dir / "ab" / "f.bin").write_bytes(b"x")
+    old = os.umask(0o022)
+    try:
+        target = backup(settings=settings, destination=tmp_path / "backups")
+    finally:
+        os.umask(old)
+    for path in (target, target / "portal.db", target / "attachments"):
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
 def test_backup_refuses_postgres(tmp_path):
     import pytest
 
