@@ -81,11 +81,15 @@ class Deployment:
         return {parts[0] for parts in lines if len(parts) > 1 and parts[1] == route}
 
 
+SITE_LOG = "access_log /var/log/nginx/access.log portal_private;"
+
+
 def site_config(listen: int, ports: list[int]) -> str:
-    """deploy/nginx-portal.conf, unchanged but for the addresses."""
+    """deploy/nginx-portal.conf, unchanged but for the addresses, and its access log left to the
+    test's (which names the replica that answered)."""
     text = SITE.read_text(encoding="utf-8")
-    assert "listen 80;" in text and "127.0.0.1:8501" in text and "127.0.0.1:8502" in text
-    text = text.replace("listen 80;", f"listen 127.0.0.1:{listen};")
+    assert "listen 80;" in text and "127.0.0.1:8501" in text and "127.0.0.1:8502" in text and SITE_LOG in text
+    text = text.replace("listen 80;", f"listen 127.0.0.1:{listen};").replace(SITE_LOG, "")
     return text.replace("127.0.0.1:8501", f"127.0.0.1:{ports[0]}").replace("127.0.0.1:8502", f"127.0.0.1:{ports[1]}")
 
 

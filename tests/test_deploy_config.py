@@ -1,0 +1,28 @@
+"""deploy/nginx-portal.conf keeps the addresses citizens open out of the access log: ?draft= opens
+an unfinished pre-filing with its name and ID number, ?q= is a question, ?code= a 查询码."""
+
+import re
+
+from tests.conftest import ROOT
+
+SITE = (ROOT / "deploy" / "nginx-portal.conf").read_text(encoding="utf-8")
+
+
+def _formats() -> dict[str, str]:
+    """log_format name -> its (joined) format strings."""
+    out = {}
+    for name, body in re.findall(r"log_format\s+(\w+)\s+(.*?);", SITE, re.S):
+        out[name] = "".join(re.findall(r"'([^']*)'", body))
+    return out
+
+
+def test_the_site_logs_paths_without_query_strings_or_referrers():
+    logs = re.findall(r"^\s*access_log\s+(\S+)(?:\s+(\w+))?\s*;", SITE, re.M)
+    assert logs, "without its own access_log the site would use Debian's, which logs the whole request"
+    formats = _formats()
+    for _path, fmt in logs:
+        assert fmt in formats, f"access_log without a format of this site: {fmt or 'Debian combined'}"
+        written = formats[fmt]
+        assert "$uri" in written
+        for leaky in ("$request ", '$request"', "$request_uri", "$args", "$query_string", "$http_referer"):
+            assert leaky not in written + " ", leaky
