@@ -63,3 +63,16 @@ def client_address(*, peer: str | None, forwarded_for: Iterable[str] = (),
         if not _trusted(address, trusted):
             return str(address)
     return ""  # only proxies in the chain: no client address
+
+
+def counted_as(ip: str) -> str:
+    """What a per-address limit counts `ip` against: an IPv4 address as it is, an IPv6 address by
+    its /64 — one subscriber's network (every home and phone gets a /64 or more), so stepping
+    through its 2^64 addresses does not give a fresh allowance each time."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)

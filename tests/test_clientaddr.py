@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.clientaddr import client_address, parse_networks
+from portal.clientaddr import client_address, counted_as, parse_networks
 from portal.settings import load_settings
 
 PROXIES = parse_networks("127.0.0.1, ::1, 10.0.0.0/8")
@@ -40,3 +40,9 @@ def test_setting_is_parsed_and_a_bad_entry_is_named():
     assert len(settings.trusted_networks) == 3
     with pytest.raises(ValueError, match="nonsense"):
         _ = load_settings({"PORTAL_TRUSTED_PROXIES": "nonsense"}).trusted_networks
+
+
+def test_an_ipv6_address_is_counted_by_its_64_and_ipv4_as_itself():
+    assert counted_as("2001:db8:1:2:abcd::7") == counted_as("2001:db8:1:2::1") == "2001:db8:1:2::/64"
+    assert counted_as("2001:db8:1:3::1") != counted_as("2001:db8:1:2::1")
+    assert counted_as("203.0.113.7") == "203.0.113.7"

@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, func, select
 
+from portal.clientaddr import counted_as
 from portal.prefiling.crypto import Cipher
 from portal.prefiling.models import RateEvent, RateLock
 from portal.timeutil import utcnow
@@ -96,7 +97,7 @@ def _client_keys(client: ClientInfo, cipher: Cipher, limit: Limit) -> list[tuple
     if limit.per_session is not None:
         keys.append((cipher.mac(f"{limit.bucket}:s:{client.session_id}"), limit.per_session))
     if client.ip:
-        keys.append((cipher.mac(f"{limit.bucket}:a:{client.ip}"), limit.per_address))
+        keys.append((cipher.mac(f"{limit.bucket}:a:{counted_as(client.ip)}"), limit.per_address))
     else:
         keys.append((cipher.mac(f"{limit.bucket}:global"), limit.per_global))
     return keys

@@ -163,3 +163,17 @@ def test_unknown_and_disabled_accounts_get_the_same_answer(db_engine):
         unknown = login(session=s, username="nobody", password=PASSWORD)
         disabled = login(session=s, username="gone", password=PASSWORD)
     assert not unknown.ok and not disabled.ok and unknown.message == disabled.message
+
+
+def test_the_addresses_of_one_ipv6_network_count_as_one(db_engine):
+    """A subscriber holds a whole /64 (2^64 addresses): stepping through it is not a fresh
+    allowance each time. Another /64 is someone else."""
+    with Session(db_engine) as s:
+        make_user(s, "clerk", EDITOR)
+        s.commit()
+    now = utcnow()
+    for i in range(20):
+        who = ClientInfo(f"sprayer{i}", f"2001:db8:1:2::{i + 1:x}")
+        assert not _attempt(db_engine, "wrong password!!", now, username=f"name{i}", who=who).ok
+    assert not _attempt(db_engine, PASSWORD, now, who=ClientInfo("next", "2001:db8:1:2:ffff::9")).ok
+    assert _attempt(db_engine, PASSWORD, now, who=ClientInfo("neighbour", "2001:db8:1:3::1")).ok
