@@ -6,30 +6,44 @@ from __future__ import annotations
 import re
 
 from portal.prefiling.masking import mask_id_number, mask_phone
+from portal.textinput import strip_invisible
 
-# 18-digit ID numbers (last may be X), old 15-digit ones — also written in groups with spaces or
-# dashes (3701 0219 8001 0112 37, 370102-19800101-1237) —, mobile numbers, landlines with area
-# code; digits around them must not be digits (so a longer number is not masked in the middle)
-_ID = re.compile(r"(?<![\dXx])(\d(?:[- ]?\d){16}[- ]?[\dXx]|\d(?:[- ]?\d){14})(?![\dXx])")
-# full-width digits (１３９…) and their X, dash and plus become the ASCII ones (the text is otherwise
-# kept as written)
+# between the digits of one number people write spaces, dashes, dots, slashes (138.1234.5678,
+# 370102.19650315.1003), one at a time
+_SEP = r"[\s\-.．·•/_]?"
+# 18-digit ID numbers (last may be X), old 15-digit ones, mobile numbers, landlines with area code
+# (also in brackets: (0531)87654321); digits around them must not be digits (so a longer number is
+# not masked in the middle)
+_ID = re.compile(rf"(?<![\dXx])(\d(?:{_SEP}\d){{16}}{_SEP}[\dXx]|\d(?:{_SEP}\d){{14}})(?![\dXx])")
+# full-width digits (１３９…) and their X, dash and plus become the ASCII ones (the text is
+# otherwise kept as written)
 _FULL_WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},
                              "Ｘ": "X", "ｘ": "x", "－": "-", "＋": "+"})
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d[- ]?\d{4}[- ]?\d{4})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}[- ]?\d{7,8})(?!\d)")
+_MOBILE = re.compile(rf"(?<!\d)(?:\+?86{_SEP})?(1[3-9]\d(?:{_SEP}\d){{8}})(?!\d)")
+_LANDLINE = re.compile(rf"(?<!\d)([(（]?0\d{{2,3}}[)）]?{_SEP}\d(?:{_SEP}\d){{6,7}})(?!\d)")
+
+
+def _digits(number: str) -> str:
+    return re.sub(r"[^\dXx]", "", number)
+
+
+def _plain(text: str) -> str:
+    """The text as the patterns read it: no zero-width or other invisible characters hiding a
+    number between its digits, full-width digits as ASCII."""
+    return strip_invisible(text).translate(_FULL_WIDTH)
 
 
 def mask_personal_numbers(text: str) -> str:
     """The text with every ID-card number and phone number masked (身份证号、电话脱敏)."""
-    text = text.translate(_FULL_WIDTH)
-    text = _ID.sub(lambda m: mask_id_number(re.sub(r"[- ]", "", m.group(1))), text)
-    text = _MOBILE.sub(lambda m: mask_phone(re.sub(r"[- ]", "", m.group(1))), text)
-    return _LANDLINE.sub(lambda m: mask_phone(m.group(1)), text)
+    text = _plain(text)
+    text = _ID.sub(lambda m: mask_id_number(_digits(m.group(1))), text)
+    text = _MOBILE.sub(lambda m: mask_phone(_digits(m.group(1))), text)
+    return _LANDLINE.sub(lambda m: mask_phone(_digits(m.group(1))), text)
 
 
 def has_personal_numbers(text: str) -> bool:
     """Whether the text holds an ID-card number or a phone number."""
-    text = text.translate(_FULL_WIDTH)
+    text = _plain(text)
     return any(p.search(text) for p in (_ID, _MOBILE, _LANDLINE))
 
 

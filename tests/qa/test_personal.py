@@ -8,6 +8,8 @@ from portal.qa import service
 @pytest.mark.parametrize(("text", "says"), [
     ("我叫赵大山，身份证3701**********1234，邻居装修噪音太大怎么办", "身份证号或电话号码"),   # masked on arrival
     ("电话13712342222，邻居装修噪音太大怎么办", "身份证号或电话号码"),
+    ("电话(0531)87654321，邻居装修噪音太大怎么办", "身份证号或电话号码"),
+    ("手机137\u200b1234\u200b2222，邻居装修噪音太大怎么办", "身份证号或电话号码"),
     ("我叫赵大山，邻居装修噪音太大怎么办", "姓名"),
 ])
 def test_a_question_with_personal_data_is_not_saved_into_the_public_bank(text, says, library):
