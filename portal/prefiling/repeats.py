@@ -429,8 +429,20 @@ def dismiss(*, session: Session, actor: Actor, link_id: int, version: int | None
 
 
 def forget(*, session: Session, prefiling_ids: Iterable[int]) -> None:
-    """Drop the signatures of anonymised pre-filings (retention): nothing left to match on."""
-    for pid in prefiling_ids:
+    """Anonymised pre-filings (retention): their signatures go (nothing left to match on), and so
+    does what their links say about the person — a link still to decide goes (the erased 件 has
+    nothing left to compare), a decided one keeps its decision (the figures count it) but no longer
+    says 同一信访人 or how alike the texts were."""
+    ids = list(prefiling_ids)
+    for pid in ids:
         sig = session.get(PrefilingSignature, pid)
         if sig is not None:
             session.delete(sig)
+    touching = select(PrefilingRepeat).where(or_(col(PrefilingRepeat.prefiling_id).in_(ids),
+                                                 col(PrefilingRepeat.earlier_id).in_(ids)))
+    for link in session.exec(touching):
+        if link.state == PENDING:
+            session.delete(link)
+        elif link.same_petitioner or link.similarity is not None:
+            link.same_petitioner, link.similarity = False, None
+            session.add(link)

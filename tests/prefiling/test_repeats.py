@@ -278,6 +278,30 @@ def test_retention_forgets_the_signature(db_engine, tmp_path):
         assert encode(s) == 0   # an anonymised 件 is never sketched again
 
 
+def test_an_anonymised_filing_is_no_longer_linked_to_its_petitioner(db_engine, tmp_path):
+    """After retention erases a 件, the later 件 of the same person must not still say
+    同一信访人（身份证号相同） about it; a decided link keeps its decision (the figures count it)."""
+    from portal.prefiling.retention import anonymise
+
+    number = valid_id()
+    with Session(db_engine) as s:
+        first, second, third = (make_prefiling(s, id_number=number, **matter).prefiling.id
+                                for matter in (ROOF, WAGES, ROOF))
+        encode(s)
+        decided = next(x for x in links(s) if (x.prefiling_id, x.earlier_id) == (third, first))
+        repeats.confirm(session=s, actor=CLERK, link_id=decided.id)
+        assert {(x.prefiling_id, x.earlier_id) for x in links(s) if x.same_petitioner} == {
+            (second, first), (third, first), (third, second)}
+        anonymise(session=s, prefiling=s.get(Prefiling, first), directory=tmp_path,
+                  now=dt.datetime.now(dt.UTC))
+        s.commit()
+        left = {(x.prefiling_id, x.earlier_id): x for x in links(s)}
+    assert (second, first) not in left                                         # undecided: gone
+    kept = left[(third, first)]
+    assert kept.state == "已确认" and not kept.same_petitioner and kept.similarity is None
+    assert left[(third, second)].same_petitioner                               # the living pair stays
+
+
 def test_repeats_command_encodes_what_is_pending(capsys):
     from portal.__main__ import main
     from portal.db import get_engine
