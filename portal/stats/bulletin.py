@@ -36,6 +36,7 @@ from portal.stats.figures import (
     Share,
     Timeliness,
 )
+from portal.text.escape import markdown_escape
 
 HIDDEN = PRIMARY
 FORMATS = {"md": ("text/markdown", "md"), "html": ("text/html", "html")}
@@ -255,10 +256,15 @@ def _intro(b: Bulletin) -> list[str]:
     return out
 
 
-def _md_table(heads: list[str], rows: list[list[str]]) -> str:
-    def line(cells: list[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
-    return "\n".join([line(heads), "| " + " | ".join("---" for _ in heads) + " |", *map(line, rows)])
+def _md_table(heads: list[str], rows: list[list[str]], *, words_first: bool = True) -> str:
+    """`words_first`: the first column names what is counted and may be a citizen's words (问题属地
+    is typed): made inert, so a link or an image in it is text in the bulletin. The rest is the
+    portal's own (figures, 查询码, dates)."""
+    def line(cells: list[str], inert: bool = words_first) -> str:
+        first, *rest = cells
+        return "| " + " | ".join([markdown_escape(first) if inert else first.replace("|", "\\|"),
+                                  *(c.replace("|", "\\|") for c in rest)]) + " |"
+    return "\n".join([line(heads, False), "| " + " | ".join("---" for _ in heads) + " |", *map(line, rows)])
 
 
 def to_markdown(b: Bulletin) -> str:
@@ -269,7 +275,8 @@ def to_markdown(b: Bulletin) -> str:
             out += [f"说明：{definition}", ""]
     out += [f"## 七、超期未办事项（截至 {b.due.day.isoformat()}）", ""]
     rows = _overdue_rows(b)
-    out += [_md_table(["查询码", "所处环节", "法定期限", "超期天数"], rows) if rows else "无超期未办事项。", ""]
+    out += [_md_table(["查询码", "所处环节", "法定期限", "超期天数"], rows, words_first=False) if rows
+            else "无超期未办事项。", ""]
     return "\n".join(out)
 
 

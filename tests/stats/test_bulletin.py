@@ -87,6 +87,20 @@ def test_larger_month_shows_rates_and_changes(session):
     assert _row(md, "初信初访三周办结率") == ["100.0%", "100.0%", "+0.0 个百分点"]
 
 
+def test_a_district_typed_as_a_link_or_image_is_text_in_the_markdown_bulletin(session):
+    """问题属地 is the citizen's words: in the .md bulletin (opened in a Markdown viewer or pasted
+    into a report system) it must not become an image fetched from elsewhere or a link."""
+    typed = "![x](http://e.cn/p.png)[核实](https://e.cn)"
+    day = D(2026, 6, 3)
+    session.add(Prefiling(code="MDLINK0001", secret_hash="x", idempotency_token=uuid.uuid4().hex, state="已提交",
+                          category="申诉求决", district=typed, received_date=day, raised_before=False))
+    session.commit()
+    md = bul.to_markdown(bul.monthly_bulletin(session=session, actor=ALL, year=2026, month=6, today=TODAY))
+    [line] = [line for line in md.splitlines() if "核实" in line]
+    assert "![" not in line and "](" not in line and "https://" not in line
+    assert re.sub(r"\\(.)", r"\1", line).replace("\u200b", "").startswith(f"| {typed} |")   # read as typed
+
+
 def test_html_is_printable_self_contained_and_hides_small_bars(session):
     page = bul.to_html(bul.monthly_bulletin(session=session, actor=ALL, year=2026, month=11, today=TODAY))
     assert page.startswith("<!doctype html>") and "@media print" in page
