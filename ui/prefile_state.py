@@ -191,11 +191,19 @@ def on_keep_this_tab() -> None:
         goto(step)
 
 
+def _stored_names(data: dict | None) -> set[str]:
+    return {a.get("stored_name", "") for a in (data or {}).get("attachments") or []} - {""}
+
+
 def on_take_other() -> None:
-    """The draft changed elsewhere: this tab takes those answers (its own unsaved ones go)."""
+    """The draft changed elsewhere: this tab takes those answers (its own unsaved ones go — with
+    the files it uploaded meanwhile, which no draft names and nothing would ever delete)."""
+    mine = _stored_names(S.get("pf_data"))
     S.pf_resume_error = resume(S.pf_draft)
     if not S.pf_resume_error:
         S.pop("pf_conflict", None)
+        for name in mine - _stored_names(S.get("pf_data")):
+            files.remove(stored_name=name, directory=get_settings().attachments_dir)
 
 
 def on_change_answer(step: str, field: str) -> None:

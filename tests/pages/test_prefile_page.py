@@ -287,6 +287,31 @@ def test_a_tab_can_take_the_answers_saved_in_another(open_form):
     assert "第 4 步" in page_text(a) and _stored_name(code) == "李四"
 
 
+def test_taking_the_other_tabs_answers_deletes_the_files_this_tab_uploaded_meanwhile(open_form):
+    """A's 继续 on 信访事项 stored A's upload, then found the draft changed: A takes B's answers.
+    A's file is named by no draft any more; left on disk, nothing would ever delete it."""
+    from portal.prefiling import attachments
+    from portal.prefiling.crypto import get_cipher
+    from portal.settings import get_settings
+    from tests.prefiling.files import png
+
+    a = petitioner(consent(open_form()))
+    b = open_form(draft=a.session_state["pf_draft"])
+    click(b, "上一步")
+    fill_text(b, "姓名", "李四")
+    click(b, "继续")
+    folder = get_settings().attachments_dir
+    entry = attachments.store(data=png(), directory=folder, cipher=get_cipher())
+    data = dict(a.session_state["pf_data"])
+    data["attachments"] = [entry | {"label": "欠条.png"}]     # as _take_uploads leaves it
+    a.session_state["pf_data"] = data
+    matter(a)
+    assert "这份草稿在别处改过" in page_text(a) and (folder / entry["stored_name"]).exists()
+    click(a, "改用另一处保存的内容")
+    assert a.session_state["pf_data"]["name"] == "李四"
+    assert not (folder / entry["stored_name"]).exists()
+
+
 def test_rate_limit_message_is_shown(open_form):
     from portal.prefiling.ratelimit import SUBMIT
 
