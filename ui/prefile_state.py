@@ -14,8 +14,14 @@ from portal.prefiling import attachments as files
 from portal.prefiling import codes
 from portal.prefiling import form as F
 from portal.prefiling.codes import new_draft_code
-from portal.prefiling.crypto import get_cipher
-from portal.prefiling.drafts import DraftChanged, DraftNotFound, discard_draft, load_draft, save_draft
+from portal.prefiling.drafts import (
+    DraftChanged,
+    DraftNotFound,
+    discard_draft,
+    load_draft,
+    save_draft,
+    take_upload,
+)
 from portal.prefiling.fields import FieldError
 from portal.prefiling.ratelimit import RateLimited
 from portal.settings import get_settings
@@ -119,12 +125,13 @@ def _take_uploads() -> list[FieldError]:
             errors.append(FieldError("attachments", f"附件最多{files.MAX_COUNT}个，“{single_line(upload.name)[:80]}”没有上传。"))
             continue
         name = single_line(upload.name)[:80] or "附件"  # a file name can carry a bidi override too
-        content, problem = files.clean_upload(name, upload.getvalue())
+        with session_scope() as session:
+            entry, problem = take_upload(session=session, name=name, data=upload.getvalue(), client=client_info(),
+                                         directory=get_settings().attachments_dir)
         if problem:
             errors.append(problem)
             continue
-        entry = files.store(data=content, directory=get_settings().attachments_dir, cipher=get_cipher())
-        have.append(entry | {"label": name})
+        have.append(entry)
     S.pf_upload_gen += 1  # a fresh uploader, so the same files are not taken twice
     return errors
 

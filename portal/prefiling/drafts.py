@@ -18,6 +18,7 @@ from sqlmodel import Session
 from portal.prefiling import attachments as files
 from portal.prefiling import codes, ratelimit
 from portal.prefiling.crypto import Cipher, get_cipher
+from portal.prefiling.fields import FieldError
 from portal.prefiling.form import STAGES
 from portal.prefiling.models import PrefilingDraft
 from portal.prefiling.ratelimit import CODE_FAIL, LOOKUP_FAIL, ClientInfo
@@ -110,6 +111,22 @@ def delete_draft(*, session: Session, code: str) -> None:
     if row is not None:
         session.delete(row)
         session.commit()
+
+
+def take_upload(*, session: Session, name: str, data: bytes, client: ClientInfo, directory: Path,
+                cipher: Cipher | None = None) -> tuple[dict | None, FieldError | None]:
+    """One file chosen for a draft: counted against ratelimit.UPLOAD (before it is even read: a
+    refused file costs a check too), checked (clean_upload) and stored encrypted. Returns (the
+    draft's entry for it, None) or (None, why not)."""
+    cipher = cipher or get_cipher()
+    try:
+        ratelimit.hit(session=session, client=client, limit=ratelimit.UPLOAD, cipher=cipher)
+    except ratelimit.RateLimited as exc:
+        return None, FieldError("attachments", f"附件“{name}”没有上传：{exc}")
+    content, problem = files.clean_upload(name, data)
+    if problem:
+        return None, problem
+    return files.store(data=content, directory=directory, cipher=cipher) | {"label": name}, None
 
 
 def draft_files(row: PrefilingDraft, cipher: Cipher | None = None) -> list[str]:

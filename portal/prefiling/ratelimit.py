@@ -78,6 +78,11 @@ CODE_FAIL = Backoff("code_fail", 3, dt.timedelta(seconds=30), dt.timedelta(hours
                     "这个查询码的查询失败次数较多，为保护信访人信息，请{wait}后再试。")
 SEARCH = Limit("search", None, 60, 600, dt.timedelta(minutes=1),
                "您查询得太快了，请稍等一分钟再查。如需帮助，也可以阅读信访指南或拨打信访接待电话。")
+# files taken into drafts (each up to 5 MB, kept 7 days): a filing needs at most 5, a citizen
+# who starts again or files twice a few more; more is someone filling the disk
+UPLOAD = Limit("upload", 20, 60, 300, dt.timedelta(hours=1),
+               "您上传的附件太多了。为防止滥用，同一设备一小时内最多上传20个附件、同一网络最多60个，"
+               "请稍后再试；也可以提交后再补充材料，或到接待场所提交。")
 KEEP_EVENTS = dt.timedelta(days=2)
 
 

@@ -112,3 +112,24 @@ def test_stored_under_a_random_name_encrypted(tmp_path):
     assert attachments.read(stored_name=entry["stored_name"], directory=tmp_path, cipher=get_cipher()) == PDF
     with pytest.raises(ValueError):
         attachments.read(stored_name="../secrets", directory=tmp_path, cipher=get_cipher())
+
+
+def test_uploads_into_drafts_are_bounded_per_device_and_network(db_engine, tmp_path):
+    """Anyone can start drafts; each file kept is up to 5 MB for 7 days. After 20 files in an hour
+    from one device the next is refused with a reason, and nothing more reaches the disk."""
+    import uuid
+
+    from portal.prefiling.drafts import take_upload
+    from portal.prefiling.ratelimit import UPLOAD
+
+    device, folder = client(ip=f"198.51.100.{uuid.uuid4().int % 250}"), tmp_path / "attachments"
+    with Session(db_engine) as s:
+        for i in range(UPLOAD.per_session):
+            entry, problem = take_upload(session=s, name=f"照片{i}.png", data=PNG, client=device, directory=folder)
+            assert problem is None and entry["label"] == f"照片{i}.png"
+        entry, problem = take_upload(session=s, name="再一张.png", data=PNG, client=device, directory=folder)
+    assert entry is None and "附件“再一张.png”没有上传" in problem.message and "一小时内最多上传20个" in problem.message
+    assert len(list(folder.iterdir())) == UPLOAD.per_session
+    with Session(db_engine) as s:   # another device on another network is not affected
+        _, problem = take_upload(session=s, name="a.png", data=PNG, client=client(ip="192.0.2.99"), directory=folder)
+    assert problem is None
