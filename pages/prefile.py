@@ -23,6 +23,8 @@ if step == "consent":
     if S.pop("pf_discarded", False):    # 删除草稿: nor does this tab offer it again
         prefile_check.forget_draft_in_tab()
         success_in_view(prefile_state.DISCARDED, key="pf-discarded")
+    elif S.pop("pf_forget_draft", False):   # 不用这份草稿: not offered again either
+        prefile_check.forget_draft_in_tab()
     else:
         prefile_check.show_kept_receipt()   # reloaded on the receipt: the code and secret again
         if not S.get("pf_draft"):           # reloaded after Back: the draft this tab was filling in
@@ -31,6 +33,8 @@ prefile_steps.progress(step)
 if S.get("pf_draft"):
     st.caption(f"草稿已自动保存。草稿码：{S.pf_draft}（7天内可用它继续填写）")
     prefile_check.keep_draft_in_tab(S.pf_draft)
+    if S.get("pf_opened_by_link"):
+        prefile_steps.linked_draft_notice()
 if S.get("pf_resume_error") and step != "consent":
     st.error(S.pf_resume_error)
 prefile_steps.draft_conflict()

@@ -107,6 +107,7 @@ def save(step: str, *, regardless: bool = False) -> bool:
         return False
     S.pf_draft, S.pf_token, S.pf_saved_at = draft.code, draft.idempotency_token, draft.saved_at
     S.pop("pf_conflict", None)
+    S.pop("pf_opened_by_link", None)   # answered in this tab: it is theirs to go on with
     st.query_params["draft"] = draft.code
     return True
 
@@ -247,6 +248,14 @@ def resume_from_link() -> None:
     if code and code != S.get("pf_draft") and not S.get("pf_link_tried") == code:
         S.pf_link_tried = code
         S.pf_resume_error = resume(code)
+        S.pf_opened_by_link = not S.pf_resume_error   # said on the page until the first save
+
+
+def on_leave_linked_draft() -> None:
+    """不用这份草稿: a draft opened from a link someone else sent (its code is all it takes to read
+    it, and whoever submits first gets the 查询密码). A fresh form; this tab forgets that code."""
+    start_over()
+    S.pf_forget_draft = True
 
 
 def on_resume_typed() -> None:

@@ -15,6 +15,7 @@ from ui.prefile_state import (
     on_continue,
     on_discard,
     on_keep_this_tab,
+    on_leave_linked_draft,
     on_people_changed,
     on_resume_typed,
     on_take_other,
@@ -196,6 +197,17 @@ def progress(step: str) -> None:
     number = F.STAGES.index(step) + 1
     st.markdown(f'<p class="step-progress" id="step-progress" tabindex="-1">第 {number} 步，共 {len(F.STAGES)} 步：'
                 f'{html_escape(F.STAGE_TITLES[step])}</p>', unsafe_allow_html=True)
+
+
+LINKED_DRAFT = ("这是一份已经保存的草稿（最后保存于{saved}）。如果它不是您本人开始填写的——例如是别人发给您的"
+                "链接——请不要在里面填写您的个人信息：有这个链接的人都能看到里面的内容。")
+
+
+def linked_draft_notice() -> None:
+    """A draft opened from an address (a reload, or a link): whose it is, asked once, until a save."""
+    st.info(LINKED_DRAFT.format(saved=beijing_text(S.pf_saved_at)) if S.get("pf_saved_at")
+            else LINKED_DRAFT.format(saved="之前"), icon=":material/info:")
+    st.button("不用这份草稿，重新填写", on_click=on_leave_linked_draft, key="pf-leave-linked", type="tertiary")
 
 
 def discard_box() -> None:

@@ -165,6 +165,23 @@ def test_draft_survives_a_browser_refresh(open_form):
     assert fresh.text_input(key="pf_w_name").value == "张秀兰"
 
 
+def test_a_draft_opened_from_a_link_says_whose_it_must_be_and_can_be_left(open_form):
+    """Its code is all it takes to read a draft: a link someone else sent opens their draft, and
+    what is typed into it they can read. The page says so, once, until this tab saves; and offers a
+    fresh form instead."""
+    code = petitioner(consent(open_form())).session_state["pf_draft"]
+    linked = open_form(draft=code)
+    assert "如果它不是您本人开始填写的" in page_text(linked) and "最后保存于" in page_text(linked)
+    click(linked, "上一步")                                     # answered in this tab: not said again
+    assert "如果它不是您本人开始填写的" not in page_text(linked)
+    other = open_form(draft=code)
+    click(other, "不用这份草稿，重新填写")
+    text = page_text(other)
+    assert "第 1 步" in text and "如果它不是您本人开始填写的" not in text and code not in text
+    assert "draft" not in other.query_params and not other.session_state["pf_data"].get("name")
+    assert _stored_name(code) == "张秀兰"                      # the draft itself is left as it was
+
+
 def test_draft_can_be_resumed_by_typing_its_code(open_form):
     code = petitioner(consent(open_form())).session_state["pf_draft"]
     at = open_form()
