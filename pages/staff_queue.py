@@ -68,6 +68,7 @@ if picked is not None:
     queue_view.personal(actor, view)
     queue_view.matter(actor, view)
     queue_view.clock(view)
+    queue_view.rating(view)
     queue_view.repeat_panel(actor, view, reset_filters={"q-state": ALL, "q-category": ALL, "q-district": ALL,
                                                         "q-deadline": ALL, "q-code": ""})
     queue_actions.actions(actor, view)

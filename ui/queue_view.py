@@ -125,6 +125,19 @@ def _attachment_reader(who: Callable[[Session], Actor], attachment_id: int):
     return read
 
 
+def rating(view: StaffView) -> None:
+    """群众评价: what the citizen said of the outcome (an unhappy one is the bureau's to follow up)."""
+    if not view.rating:
+        return
+    st.subheader("群众评价")
+    said = f"{view.rating}（{beijing_text(view.rated_at)}）" if view.rated_at else view.rating
+    (st.warning if view.rating == "不满意" else st.info)(f"评价：{markdown_escape(said)}")
+    if view.rating_comment is None:
+        st.caption("评价意见属于检举控告内容，已隐藏。")
+    else:
+        _line("评价意见", view.rating_comment)
+
+
 def clock(view: StaffView) -> None:
     st.subheader("法定期限")
     timer = StatutoryClock(view.received_date, accepted=view.registered_date, answered=view.answered_date)
@@ -148,7 +161,8 @@ def clock(view: StaffView) -> None:
     if view.history:
         st.markdown("**办理记录（信访人可在进度查询中看到答复）**")
         for h in view.history:
-            st.markdown(f"- {beijing_text(h.at)}　{markdown_escape(h.action)} → {markdown_escape(h.state)}"
+            moved = "" if h.state == h.action else f" → {markdown_escape(h.state)}"   # not 不予登记 → 不予登记
+            st.markdown(f"- {beijing_text(h.at)}　{markdown_escape(h.action)}{moved}"
                         + (f"：{markdown_escape(h.reply)}" if h.reply else ""))
 
 

@@ -54,6 +54,9 @@ class StaffView:
     reject_reason: str = ""
     reject_channel: str = ""
     history: tuple[HistoryEntry, ...] = ()
+    rating: str = ""                  # the citizen's 满意 / 基本满意 / 不满意 (信访工作条例 第二十一条)
+    rating_comment: str | None = ""   # their words with it; None when restricted content is withheld
+    rated_at: dt.datetime | None = None
     personal_masked: bool = False     # True once portal.prefiling.masking.masked() was applied
     version: int = 0                  # pass back to a transition: refused if someone acted since
 
@@ -119,6 +122,7 @@ def staff_view(*, session: Session, actor: Actor, prefiling_id: int, reveal: boo
         reject_reason=p.reject_reason if see else "", reject_channel=p.reject_channel,
         history=tuple(HistoryEntry(e.at, ACTION_NAMES.get(e.action, e.action), e.to_state,
                                    e.reply if see else "") for e in events),
+        rating=p.rating, rating_comment=p.rating_comment if see else None, rated_at=p.rated_at,
         version=p.version)
     if not reveal:
         return masked(view)

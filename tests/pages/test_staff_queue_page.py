@@ -214,6 +214,8 @@ def test_reject_through_the_page_and_the_lookup_page_shows_it(app_page):
     assert citizen_sees(made).state == "不予登记"
     text = page_text(citizen_lookup_page(app_page, made))
     assert "不予登记" in text and "属于劳动争议，应当申请仲裁" in text and "劳动争议仲裁" in text
+    assert "不予登记** → 不予登记" not in text and "不予登记 → 不予登记" not in text   # the step said once
+    assert "不予登记 → 不予登记" not in page_text(at.run())
 
 
 @pytest.fixture
@@ -389,3 +391,25 @@ def test_what_one_handler_revealed_is_not_shown_to_the_next_on_the_same_tab(app_
     assert not at.exception
     assert codes.grouped(made.code) in page_text(at) and not any(secret in page_text(at) for secret in PERSONAL)
     assert [b for b in at.button if b.key == f"reveal-{made.prefiling.id}"], "Bob can reveal, logged as his"
+
+
+def test_the_handler_sees_the_citizens_rating_and_comment(app_page):
+    """An unhappy rating with its reason is the bureau's to follow up: the detail shows it."""
+    from portal.identity import Actor
+    from portal.prefiling import staff
+    from portal.prefiling.lookup import rate
+    from tests.prefiling.factories import client
+
+    made = stored(district=district())
+    pid = made.prefiling.id
+    colleague = Actor("colleague", frozenset({HANDLER}))
+    with Session(ready_engine()) as s:
+        staff.register(session=s, actor=colleague, prefiling_id=pid, official_number=f"LX-{made.code}")
+        staff.close(session=s, actor=colleague, prefiling_id=pid, reply="物业公司已修复屋顶。")
+        s.exec(delete(RateEvent))
+        s.commit()
+        rate(session=s, code=made.code, secret=made.secret, client=client(), rating="不满意",
+             comment="答复说已修复，可昨天下雨还在漏。")
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    text = page_text(at)
+    assert "群众评价" in text and "评价：不满意" in text and "答复说已修复，可昨天下雨还在漏。" in text
