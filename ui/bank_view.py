@@ -86,8 +86,10 @@ def send_to_staff(query: str) -> None:
             return
         st.warning("请不要写姓名、身份证号、电话、住址等个人信息。发送的问题中的身份证号和电话号码会被自动隐去；"
                    "我们不记录是谁发送的。如需办理具体事项，请使用网上预登记。")
-        text = st.text_area("发给工作人员的问题", max_chars=bank.MAX_CHARS,   # not 您的问题: the search box has that name
-                            key=_holding("bank-send-text", query))
+        # not 您的问题: the search box has that name. No max_chars: the browser drops a longer paste
+        # without a word; sending says what is too long
+        text = st.text_area("发给工作人员的问题", key=_holding("bank-send-text", query))
+        st.caption(f"最多{bank.MAX_CHARS}字。")
         if st.button("发送给工作人员", key="bank-send"):
             try:
                 with session_scope() as session:

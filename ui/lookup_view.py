@@ -6,6 +6,7 @@ import re
 
 import streamlit as st
 
+from portal.clock import RECHECK_REQUEST, REVIEW_REQUEST
 from portal.concurrency import LATEST
 from portal.db import session_scope
 from portal.prefiling import attachments as files
@@ -14,12 +15,14 @@ from portal.prefiling import lookup as svc
 from portal.prefiling.codes import grouped
 from portal.prefiling.ratelimit import RateLimited
 from portal.prefiling.receipt import HOLIDAY_NOTE, date_text
-from portal.prefiling.states import REJECTED, WITHDRAWN, IllegalTransition, TransitionTaken
+from portal.prefiling.states import CLOSED, REJECTED, WITHDRAWN, IllegalTransition, TransitionTaken
 from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text, beijing_today
+from ui.links import provision_link
 from ui.prefile_check import forget_receipt_in_tab
 from ui.prefile_ui import client_info
-from ui.site_frame import confirm_box, office, say, success_in_view
+from ui.resources import get_library
+from ui.site_frame import confirm_box, field_error, office, say, scroll_to, success_in_view
 
 S = st.session_state
 STAFF_ACTED = "工作人员刚刚处理了这份预登记，您这次的操作没有执行。"
@@ -35,8 +38,8 @@ def _call(service, **kwargs) -> None:
             S.lk_view = service(session=session, code=code, secret=secret, client=client_info(), **kwargs)
     except (svc.LookupFailed, RateLimited) as exc:
         S.lk_view, S.lk_error = None, str(exc)
-    except svc.RatingRefused as exc:
-        S.lk_action_error = str(exc)
+    except svc.RatingRefused as exc:   # said under its own field (the message above the form was
+        S.lk_rate_error = exc.error    # under a phone's top bar after the rerun: nothing seemed to happen)
     except IllegalTransition as exc:   # refused on what the page showed: it now shows what is true
         S.lk_action_error = (STAFF_ACTED if isinstance(exc, TransitionTaken) else str(exc)) + LATEST
         _reload(code, secret)
@@ -165,7 +168,9 @@ def _history(view: svc.StatusView) -> None:
     st.markdown("#### 办理记录和答复")
     for entry in reversed(view.history):
         with st.container(border=True):
-            st.markdown(f"**{markdown_escape(entry.action)}** → {markdown_escape(entry.state)}  \n"
+            # 不予登记 leads to 不予登记: said once, not "不予登记 → 不予登记"
+            moved = "" if entry.state == entry.action else f" → {markdown_escape(entry.state)}"
+            st.markdown(f"**{markdown_escape(entry.action)}**{moved}  \n"
                         f"{markdown_escape(beijing_text(entry.at))}")
             if entry.reply:   # room under the last line; a number (SFX-2026-001234) kept whole
                 st.markdown(f'<p class="answer-value" style="padding-bottom:0.5rem">{_numbers_whole(entry.reply)}</p>',
@@ -192,6 +197,21 @@ def _clock(view: svc.StatusView) -> None:
     st.caption(HOLIDAY_NOTE)
 
 
+def _if_not_satisfied(view: svc.StatusView) -> None:
+    """已办结: what a citizen who disagrees can do next (the clock gave only the last day)."""
+    if view.state != CLOSED:
+        return
+    review, recheck = REVIEW_REQUEST, RECHECK_REQUEST
+    with st.container(key="lk-review"):
+        st.markdown("#### 对处理意见不服怎么办")
+        st.markdown(f"可以自{review.starts_from}起 {review.days} 日内，请求原办理机关、单位的**上一级机关、单位**"
+                    "复查；请求时写明查询码或信访件编号、答复的日期和不服的理由。对复查意见仍然不服的，可以自"
+                    f"{recheck.starts_from}起 {recheck.days} 日内请求复查机关、单位的上一级机关、单位复核。依据："
+                    + "、".join(provision_link(pid, get_library())
+                               for pid in (*review.provision_ids, *recheck.provision_ids)))
+        st.page_link("pages/guide.py", label="阅读信访指南：办理流程和期限", icon=":material/info:")
+
+
 def _materials(view: svc.StatusView) -> None:
     if not view.materials:
         return
@@ -210,8 +230,8 @@ def _supplement(view: svc.StatusView) -> None:
                          f"每件预登记合计最多{supplements.MAX_FILES_PER_CASE}个附件）",
                          type=["jpg", "jpeg", "png", "pdf"], accept_multiple_files=True,
                          key=f"lk_supp_files_{gen}", max_upload_size=5)
-        st.text_area(f"补充说明（选填，最多{supplements.NOTE_LIMIT}字）", key="lk_supp_note",
-                     max_chars=supplements.NOTE_LIMIT)
+        # no max_chars: the browser drops a longer paste without a word; sending says what is too long
+        st.text_area(f"补充说明（选填，最多{supplements.NOTE_LIMIT}字）", key="lk_supp_note")
         st.checkbox("不上传文件，只提交说明", key="lk_supp_note_only")
         if S.get("lk_supp_error"):
             st.error(S.lk_supp_error)
@@ -231,10 +251,18 @@ def _actions(view: svc.StatusView) -> None:
     if view.can_rate:
         st.markdown("#### 评价办理结果")
         st.caption("依据《信访工作条例》第二十一条，您可以对办理情况作出评价，每件只能评价一次。")
-        with st.form("lk-rate"):
+        refused = S.pop("lk_rate_error", None)
+        with st.form("lk-rate"), st.container(key="lk-rate-box"):
             st.radio("您对办理结果是否满意？", svc.RATINGS, index=None, key="lk_rating", horizontal=True)
-            st.text_area("意见（选填，最多500字）", key="lk_comment", max_chars=500)
+            if refused and refused.field == "rating":
+                field_error(refused.message, said=True)
+            # no max_chars: the browser drops a longer paste without a word; 提交评价 says what is too long
+            st.text_area(f"意见（选填，最多{svc.COMMENT_LIMIT}字）", key="lk_comment")
+            if refused and refused.field != "rating":
+                field_error(refused.message, said=True)
             st.form_submit_button("提交评价", type="primary", on_click=on_rate)
+        if refused:
+            scroll_to(".st-key-lk-rate-box")
     elif view.rating:
         st.success(_thanks(view))
 
@@ -265,6 +293,7 @@ def show(view: svc.StatusView) -> None:
     _materials(view)
     _actions(view)
     _clock(view)
+    _if_not_satisfied(view)
     _receipt_again(view)
     st.button("结束查询", on_click=on_leave, key="lk_leave")
     st.caption("在公共电脑或别人的手机上查询后，请点“结束查询”，以免后来的人看到这份预登记。")

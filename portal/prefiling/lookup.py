@@ -37,6 +37,7 @@ from portal.timeutil import beijing_today, utcnow
 
 NEUTRAL = "查询码或查询密码不正确，请核对后重新输入。"
 RATINGS: tuple[str, ...] = ("满意", "基本满意", "不满意")
+COMMENT_LIMIT = 500   # 评价意见, in characters
 _DUMMY_HASH = "0" * 64
 
 
@@ -177,7 +178,7 @@ def rate(*, session: Session, code: str, secret: str, client: ClientInfo, rating
     if rating not in RATINGS:
         raise RatingRefused(FieldError("rating", "请选择“满意”“基本满意”或“不满意”。"))
     comment = clean(comment)
-    problem = check_text("rating_comment", "评价意见", comment, limit=500, required=False)
+    problem = check_text("rating_comment", "评价意见", comment, limit=COMMENT_LIMIT, required=False)
     if problem:
         raise RatingRefused(problem)
     # A conditional UPDATE so two simultaneous ratings cannot both count.

@@ -140,8 +140,14 @@ def test_staff_reply_and_one_time_rating_once_closed(open_lookup):
     assert "当前状态：已办结" in text and "物业已于11月修复屋顶。" in text and "LX-7" in text
     [told] = said(at)                                      # and nothing about a rating yet
     assert told.startswith("查询成功。当前状态：已办结。")
-    click(at, "提交评价")                                   # no choice made: refused, and no thanks said
-    assert "请选择“满意”“基本满意”或“不满意”。" in page_text(at) and said(at) == []
+    click(at, "提交评价")                  # no choice made: refused under the choices, said, and no thanks
+    assert "错误：请选择“满意”“基本满意”或“不满意”。" in page_text(at)
+    assert said(at) == ["错误：请选择“满意”“基本满意”或“不满意”。"]
+    at.radio(key="lk_rating").set_value("不满意")
+    at.text_area(key="lk_comment").input("长" * 600)       # pasted: longer than allowed, not dropped
+    click(at, "提交评价")
+    assert "评价意见" in said(at)[0] and "600" in said(at)[0] and at.text_area(key="lk_comment").value == "长" * 600
+    assert "您的评价" not in page_text(at)
     at.radio(key="lk_rating").set_value("满意")
     at.text_area(key="lk_comment").input("谢谢")
     click(at, "提交评价")
@@ -152,6 +158,20 @@ def test_staff_reply_and_one_time_rating_once_closed(open_lookup):
     assert said(at) == [] and "您的评价：满意" in page_text(at)
     # no longer invited to rate what is rated
     assert "已办结。您已对办理结果作出评价，谢谢。" in text and "您可以对办理结果作出评价" not in text
+
+
+def test_a_closed_matter_says_how_to_ask_for_a_review(open_lookup):
+    """已办结 with an answer the citizen disagrees with: where to go next and by when, with the
+    articles — the clock alone gave only a last day."""
+    at = open_lookup()
+    made = stored()
+    assert "对处理意见不服怎么办" not in page_text(ask(at, made.code, made.secret))   # not before it is closed
+    with Session(get_engine()) as s:
+        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="LX-35")
+        staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="经核查，不予支持。")
+    text = page_text(ask(open_lookup(), made.code, made.secret))
+    assert "对处理意见不服怎么办" in text and "上一级机关、单位" in text and "30 日内" in text
+    assert "《信访工作条例》第三十五条" in text and "《信访工作条例》第三十六条" in text
 
 
 def test_replies_come_before_the_rating_and_the_receipt_can_be_downloaded_again(open_lookup):
