@@ -31,7 +31,9 @@ if step == "consent":
             prefile_check.show_kept_draft()
 prefile_steps.progress(step)
 if S.get("pf_draft"):
-    st.caption(f"草稿已自动保存。草稿码：{S.pf_draft}（7天内可用它继续填写）")
+    # honest about when: a step's boxes are a form, sent (and saved) by 继续 or 上一步 — a reload
+    # before that brings back the earlier steps, not what was typed on this one
+    st.caption(f"草稿已保存。草稿码：{S.pf_draft}（7天内可用它继续填写）。本步填写的内容，点“继续”或“上一步”时保存。")
     prefile_check.keep_draft_in_tab(S.pf_draft)
     if S.get("pf_opened_by_link"):
         prefile_steps.linked_draft_notice()

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from portal.laws.library import Library
 from portal.laws.loader import Law
 from portal.settings import get_settings
-from portal.text.escape import html_escape
+from portal.text.escape import html_escape, markdown_escape
 
 NEW_TAB = "在新标签页打开"
 
@@ -25,6 +25,13 @@ def permalink(slug: str, label: str | None = None) -> str:
     if label:
         params["article"] = label
     return f"{get_settings().base_url.rstrip('/')}/laws?{urlencode(params)}"
+
+
+def case_link(slug: str, title: str) -> str:
+    """Markdown link to a published typical case, opened in a new tab (as provision_link): from
+    the pre-filing form, reading a case must not leave the form."""
+    address = f"{get_settings().base_url.rstrip('/')}/cases?{urlencode({'case': slug})}"
+    return f'[{markdown_escape(title)}]({address} "{NEW_TAB}")'
 
 
 def provision_title(provision_id: str, library: Library) -> str:

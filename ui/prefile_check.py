@@ -20,7 +20,7 @@ from portal.prefiling.service import submit
 from portal.search.related import related_cases
 from portal.text.escape import html_escape, html_lines, markdown_escape
 from ui import cases_source, search_engine
-from ui.links import provision_link
+from ui.links import case_link, provision_link
 from ui.prefile_state import S, goto, on_change_answer, start_over
 from ui.prefile_ui import client_info
 from ui.resources import get_library
@@ -113,9 +113,9 @@ def _show_cases(ids: list[str]) -> None:
     if related:
         st.markdown("#### 相关典型案例")
         for case in related:
-            st.markdown(f"**{markdown_escape(case.title)}**（{markdown_escape(case.category)}）  \n"
+            st.markdown(f"**{case_link(case.slug, case.title)}**（{markdown_escape(case.category)}）  \n"
                         f"{markdown_escape(case.summary)}")
-        st.page_link("pages/cases.py", label="查看全部典型案例", icon=":material/gavel:")
+        st.caption("案例在新标签页打开，您填写的内容留在这里。")
 
 
 def _show_channels(data: dict) -> list[str]:

@@ -262,7 +262,7 @@ def on_resume_typed() -> None:
     typed = S.get(wkey("resume_code")) or ""
     length = len(codes.normalise(typed))
     if not length:   # not a wrong code: say what to fill in, and count no attempt against the citizen
-        S.pf_resume_error = (f"请输入草稿码：填写时页面上“草稿已自动保存。草稿码：”后面的"
+        S.pf_resume_error = (f"请输入草稿码：填写时页面上“草稿已保存。草稿码：”后面的"
                              f"{codes.DRAFT_LENGTH}位字母和数字。")
     elif length != codes.DRAFT_LENGTH:
         S.pf_resume_error = f"草稿码是{codes.DRAFT_LENGTH}位，您输入的是{length}位。请核对后再输入。"

@@ -166,6 +166,9 @@ def matter() -> None:
         st.file_uploader(f"附件（选填；JPG、PNG 图片或 PDF，每个不超过 5 MB，最多{files.MAX_COUNT}个）",
                          type=["jpg", "jpeg", "png", "pdf"], accept_multiple_files=True,
                          key=wkey(f"upload_{S.pf_upload_gen}"), max_upload_size=5)
+        # a file the browser refuses (over 5 MB) never reaches the server: 继续 cannot say it was dropped
+        st.caption("标为错误的文件（例如超过 5 MB 的）不会上传，请删除后另选或拍得小一些。上传了哪些附件，"
+                   "“核对”一步会列出。")
         inline_error("attachments", _errors())
         if have:   # back on this step the uploader is empty: what it already holds, said beside it
             names = "、".join(f"「{markdown_escape(entry.get('label') or entry['kind'])}」" for entry in have)

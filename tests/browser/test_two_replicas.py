@@ -234,7 +234,7 @@ def fill_until_history(pg, dep: Deployment, name: str, photo: bytes | None = Non
             files=[{"name": "屋顶.jpg", "mimeType": "image/jpeg", "buffer": photo}])
         wait_for_app(pg, "屋顶.jpg")
     _continue(pg, 4)
-    caption = pg.get_by_text("草稿已自动保存").first.inner_text()
+    caption = pg.get_by_text("草稿已保存").first.inner_text()
     return re.search(r"草稿码：([A-Z0-9]+)", caption).group(1)
 
 

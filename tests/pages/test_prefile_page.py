@@ -158,6 +158,7 @@ def test_draft_survives_a_browser_refresh(open_form):
     at = petitioner(consent(open_form()))
     code = at.session_state["pf_draft"]
     assert at.query_params["draft"] == code
+    assert "本步填写的内容，点“继续”或“上一步”时保存" in page_text(at)   # what a reload keeps, said
     fresh = open_form(draft=code)                              # a new session, the same link
     assert "第 3 步，共 5 步：信访事项" in page_text(fresh)
     assert fresh.session_state["pf_data"]["name"] == "张秀兰"
@@ -180,6 +181,15 @@ def test_a_draft_opened_from_a_link_says_whose_it_must_be_and_can_be_left(open_f
     assert "第 1 步" in text and "如果它不是您本人开始填写的" not in text and code not in text
     assert "draft" not in other.query_params and not other.session_state["pf_data"].get("name")
     assert _stored_name(code) == "张秀兰"                      # the draft itself is left as it was
+
+
+def test_the_check_step_links_its_typical_cases_in_a_new_tab(open_form):
+    """相关典型案例 on 核对: each title opens its case in a new tab; the form stays where it is."""
+    at = history(matter(petitioner(consent(open_form()))))
+    assert "核对您填写的内容" in page_text(at) and "相关典型案例" in page_text(at)
+    links = [m.value for m in at.markdown if "/cases?case=" in m.value]
+    assert links and all("在新标签页打开" in m for m in links)
+    assert not [p for p in at.get("page_link") if p.proto.page.endswith("cases.py")]   # nothing leaves the form
 
 
 def test_draft_can_be_resumed_by_typing_its_code(open_form):
