@@ -7,14 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from portal.identity import Actor, require
 from portal.prefiling.codes import normalise as normalise_code
-from portal.prefiling.models import Prefiling
+from portal.prefiling.models import Prefiling, PrefilingEvent
 from portal.prefiling.receipt import clock_of
 from portal.prefiling.repeats import repeat_marks
-from portal.prefiling.states import TERMINAL
+from portal.prefiling.states import SUBMITTED, TERMINAL
 from portal.roles import HANDLER
 from portal.timeutil import beijing_today
 
@@ -31,6 +32,12 @@ class QueueRow:
     received_date: dt.date
     days_left: int | None
     repeat: str = ""          # 疑似重复（n） / 已确认重复 (portal.prefiling.repeats), as the actor may see
+    supplemented: bool = False  # 已提交 again because the citizen sent the material staff asked for
+
+    @property
+    def state_text(self) -> str:
+        """The state as the list says it: a 件 back from 需补充材料 is not a new one."""
+        return f"{self.state}（已补充材料）" if self.supplemented else self.state
 
     @property
     def overdue(self) -> bool:
@@ -75,10 +82,21 @@ def queue(*, session: Session, actor: Actor, state: str | None = None, category:
             continue
         found.append((p, left))
     marks = repeat_marks(session=session, actor=actor, prefiling_ids=[p.id for p, _ in found], among=query)
+    back = _supplemented(session)
     rows = [QueueRow(p.id, p.code, p.state, p.category, p.district, p.received_date, left,
-                     marks[p.id].text if p.id in marks else "") for p, left in found]
+                     marks[p.id].text if p.id in marks else "", p.id in back) for p, left in found]
     # sorted() is stable, so the submission order survives among equal deadlines
     return sorted(rows, key=lambda r: (r.days_left is None, r.days_left or 0))
+
+
+def _supplemented(session: Session) -> set[int]:
+    """The 已提交 pre-filings whose last step was the citizen's 补充材料 (back from 需补充材料 with
+    what staff asked for)."""
+    last = (select(func.max(PrefilingEvent.id))
+            .join(Prefiling, col(Prefiling.id) == col(PrefilingEvent.prefiling_id))
+            .where(Prefiling.state == SUBMITTED).group_by(col(PrefilingEvent.prefiling_id)))
+    return set(session.exec(select(PrefilingEvent.prefiling_id)
+                            .where(col(PrefilingEvent.id).in_(last), PrefilingEvent.action == "supplement")))
 
 
 def districts(*, session: Session, actor: Actor) -> list[str]:

@@ -353,6 +353,13 @@ def test_material_sent_after_a_request_is_listed_with_its_date(app_page):
     assert re.search(r"PNG，\d+ KB，\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} 补充", labels[1]), labels
     text = page_text(at)
     assert "补充材料" in text and "照片在附件里" in text           # the citizen's note, in the history
+    # and the list tells it from a new one: back from 需补充材料 with the material
+    listed = app_page(PAGE, session_state=signed_in_state(HANDLER) | {"a11y_large_text": True})
+    listed.text_input(key="q-code").input(made.code).run()
+    assert shown(listed.table[0].value["状态"]) == ["已提交（已补充材料）"]
+    fresh = stored(district=district())
+    listed.text_input(key="q-code").input(fresh.code).run()
+    assert shown(listed.table[0].value["状态"]) == ["已提交"]
 
 
 @pytest.mark.parametrize("ended_by", ["signed out elsewhere", "account disabled"])
