@@ -96,6 +96,39 @@ def packed_pdf(*, encoding: str, active: bool = True) -> bytes:
     return pdf + b"startxref\n%d\n%%%%EOF\n" % xref_at
 
 
+def many_objects_pdf(count: int) -> bytes:
+    """A PDF with `count` tiny objects packed in one object stream: small on disk, slow to parse."""
+    numbers = list(range(4, count + 4))
+    header = b" ".join(b"%d %d" % (n, 9 * i) for i, n in enumerate(numbers)) + b"\n"
+    packed = zlib.compress(header + b"<</K 1>> " * count, 9)
+    pdf, at = b"%PDF-1.5\n", {}
+    at[2] = len(pdf)
+    pdf += b"2 0 obj\n<< /Type /Catalog /Pages 3 0 R >>\nendobj\n"
+    at[3] = len(pdf)
+    pdf += b"3 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+    at[1] = len(pdf)
+    pdf += (b"1 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+            % (count, len(header), len(packed)) + packed + b"\nendstream\nendobj\n")
+    xref_at = len(pdf)
+    entries = [(0, 0, 0xFFFF), (1, at[1], 0), (1, at[2], 0), (1, at[3], 0), *((2, 1, i) for i in range(count)),
+               (1, xref_at, 0)]
+    table = zlib.compress(b"".join(bytes([t]) + struct.pack(">I", a) + struct.pack(">I", b) for t, a, b in entries))
+    pdf += (b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 4] /Root 2 0 R /Filter /FlateDecode /Length %d >>\nstream\n"
+            % (count + 4, count + 5, len(table)) + table + b"\nendstream\nendobj\n")
+    return pdf + b"startxref\n%d\n%%%%EOF\n" % xref_at
+
+
+def password_locked_pdf() -> bytes:
+    """An ordinary one-page PDF that opens only with a password."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf())))
+    writer.encrypt(user_password="1234", owner_password="owner", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 JS_ACTION = b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>"
 HOSTILE_PDFS = {
     "open-action-javascript": pdf(root_extra=b"/OpenAction 4 0 R", objects=[JS_ACTION]),

@@ -195,3 +195,32 @@ def test_codes_typed_in_full_width_are_read_as_typed():
 
     assert codes.normalise("ＡＢＣＤ－ＥＦＧＨ－ＪＫ") == "ABCDEFGHJK"
     assert codes.normalise("２３４５ ６７８９") == "23456789"
+
+
+UNREADABLE = "这个 PDF 文件无法读取"
+
+
+def test_a_pdf_too_complex_to_inspect_is_refused_quickly_and_said_so():
+    """Hundreds of thousands of tiny objects in 5 MB held a replica's CPU for 15 s; a real document
+    has hundreds or a few thousand."""
+    import time
+
+    data = files.many_objects_pdf(attachments.MAX_PDF_OBJECTS + 5000)
+    started = time.monotonic()
+    problem = attachments.check_upload("bomb.pdf", data)
+    assert time.monotonic() - started < 3.0
+    assert problem is not None and UNREADABLE in problem.message and "脚本" not in problem.message
+    assert attachments.check_upload("fine.pdf", files.many_objects_pdf(500)) is None
+
+
+def test_a_pdf_locked_with_a_password_or_that_the_parser_cannot_handle_is_refused_in_words(monkeypatch):
+    locked = attachments.check_upload("合同.pdf", files.password_locked_pdf())
+    assert locked is not None and "设有打开密码" in locked.message and "脚本" not in locked.message
+    import pypdf
+
+    def unsupported(*args, **kwargs):   # what pypdf raises for a filter it lacks (found by fuzzing)
+        raise NotImplementedError("Unsupported filter /ASCI85Decode")
+
+    monkeypatch.setattr(pypdf, "PdfReader", unsupported)
+    refused = attachments.check_upload("odd.pdf", files.pdf())      # a refusal, not the page's crash
+    assert refused is not None and UNREADABLE in refused.message
