@@ -25,7 +25,7 @@ from ui.auth import USER_SCOPED, at_click
 from ui.links import provision_link
 
 S = st.session_state
-# (prefiling id, unmasked StaffView, who revealed it) of this browser session only: user-scoped, so
+# (prefiling id, unmasked StaffView, (who revealed it, their roles then)) of this browser session only: user-scoped, so
 # dropped on signing out and when someone else signs in on the tab (they must reveal, and be logged)
 REVEALED = USER_SCOPED + "q-revealed"
 FLASH = "q-flash"
@@ -42,7 +42,7 @@ def load(actor: Actor, prefiling_id: int) -> StaffView:
         current = handling.detail(session=session, actor=actor, prefiling_id=prefiling_id)
     revealed = S.get(REVEALED)
     if (revealed and revealed[0] == prefiling_id and revealed[1].version == current.version
-            and revealed[2] == actor.username):
+            and revealed[2] == (actor.username, actor.roles)):   # same person, same rights (检举控告 removed: no)
         return revealed[1]
     S.pop(REVEALED, None)  # another record opened, or this one changed: hide again
     return current
@@ -69,7 +69,7 @@ def personal(actor: Actor, view: StaffView) -> None:
             try:
                 with session_scope() as session:
                     S[REVEALED] = (view.id, handling.reveal(session=session, actor=actor, prefiling_id=view.id),
-                                   actor.username)
+                                   (actor.username, actor.roles))
             except PermissionDenied as exc:
                 st.error(str(exc))
                 return

@@ -420,3 +420,20 @@ def test_the_handler_sees_the_citizens_rating_and_comment(app_page):
     at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
     text = page_text(at)
     assert "群众评价" in text and "评价：不满意" in text and "答复说已修复，可昨天下雨还在漏。" in text
+
+
+def test_a_revealed_report_is_hidden_again_once_the_reports_role_is_taken_away(app_page):
+    """The kept view is the rights of the moment it was revealed: with 检举控告 removed, the next run
+    shows what the service gives now (nothing of the report)."""
+    made = stored(district=district(), category="检举控告", facts="某局副局长收受红包。")
+    at = open_record(open_queue(app_page, HANDLER, REPORTS, **{"q-code": made.code}), made)
+    at.button(key=f"reveal-{made.prefiling.id}").click().run()
+    assert "张秀兰" in page_text(at) and "某局副局长收受红包。" in page_text(at)
+    with Session(ready_engine()) as s:
+        username = staff_auth.resume(session=s, token=at.session_state["staff_token"], timeout_minutes=30).username
+        user = s.get(StaffUser, username)
+        user.roles = HANDLER
+        s.add(user)
+        s.commit()
+    at.run()
+    assert "张秀兰" not in page_text(at) and "收受红包" not in page_text(at)
