@@ -137,7 +137,7 @@ def show_list() -> None:
             st.markdown(f"**{markdown_escape(case.title)}**")
             st.markdown(meta_html(case.category, case.illustrative), unsafe_allow_html=True)
             st.write(plain_text(case.significance, limit=90))
-            st.button(f"阅读案例：{case.title}", key=f"read-case-{case.slug}", on_click=read_case, args=(case.slug,),
+            st.button(f"阅读案例：{markdown_escape(case.title)}", key=f"read-case-{case.slug}", on_click=read_case, args=(case.slug,),
                       icon=":material/article:", type="tertiary")
     if came_from in {case.slug for case in cases}:   # back from that case: the list where the reader left it
         scroll_to(f".st-key-case-card-{came_from}", focus=f".st-key-read-case-{came_from} button")

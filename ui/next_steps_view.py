@@ -46,4 +46,4 @@ def case_cards(cases) -> None:
             st.markdown(f"**{markdown_escape(case.title)}**  \n{markdown_escape(case.category)}")
             st.caption(markdown_escape(case.summary))
             # named after its case, as on 典型案例: three links all called 阅读案例 told a screen reader nothing
-            st.page_link("pages/cases.py", label=f"阅读案例：{case.title}", query_params={"case": case.slug})
+            st.page_link("pages/cases.py", label=f"阅读案例：{markdown_escape(case.title)}", query_params={"case": case.slug})

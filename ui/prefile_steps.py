@@ -177,7 +177,7 @@ def matter() -> None:
     if have:
         st.markdown("**已上传的附件**")
         for entry in have:
-            st.button(f"删除附件「{entry.get('label') or entry['kind']}」", key=f"pf_rm_{entry['stored_name']}",
+            st.button(f"删除附件「{markdown_escape(entry.get('label') or entry['kind'])}」",   # a label renders Markdown key=f"pf_rm_{entry['stored_name']}",
                       on_click=remove_attachment, args=(entry["stored_name"],))
 
 
