@@ -8,9 +8,10 @@ import re
 from portal.prefiling.masking import mask_id_number, mask_phone
 from portal.textinput import strip_invisible
 
-# between the digits of one number people write spaces, dashes, dots, slashes (138.1234.5678,
-# 370102.19650315.1003), one at a time
-_SEP = r"[\s\-.．·•/_]?"
+# between the digits of one number people write spaces, dashes of every width, dots, commas and
+# 顿号, slashes, tildes, asterisks (138.1234.5678, 138—1234—5678, 138 - 1234 - 5678, 370102。
+# 19650315。1003): one or two such marks, with spaces around them
+_SEP = r"(?:\s*[-.．·•/_。，,、—–‐‑―~～*]{1,2}\s*|\s+)?"
 # 18-digit ID numbers (last may be X), old 15-digit ones, mobile numbers, landlines with area code
 # (also in brackets: (0531)87654321); digits around them must not be digits (so a longer number is
 # not masked in the middle)
@@ -19,7 +20,7 @@ _ID = re.compile(rf"(?<![\dXx])(\d(?:{_SEP}\d){{16}}{_SEP}[\dXx]|\d(?:{_SEP}\d){
 # otherwise kept as written)
 _FULL_WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},
                              "Ｘ": "X", "ｘ": "x", "－": "-", "＋": "+"})
-_MOBILE = re.compile(rf"(?<!\d)(?:\+?86{_SEP})?(1[3-9]\d(?:{_SEP}\d){{8}})(?!\d)")
+_MOBILE = re.compile(rf"(?<!\d)(?:\+?86{_SEP})?(1{_SEP}[3-9](?:{_SEP}\d){{9}})(?!\d)")
 _LANDLINE = re.compile(rf"(?<!\d)([(（]?0\d{{2,3}}[)）]?{_SEP}\d(?:{_SEP}\d){{6,7}})(?!\d)")
 
 

@@ -29,6 +29,12 @@ from tests.qa.factories import ARTICLE_22, COUNSEL_ACTOR
     ("电话(0531)87654321", "053*****4321", "87654321"),
     ("电话（0531）87654321", "053*****4321", "87654321"),
     ("手机138\u200b1234\u200b5678", "138****5678", "1234"),
+    # as Chinese input methods write them: 。，、 em and en dashes, spaced dashes, digit by digit
+    ("手机138。1234。5678", "138****5678", "1234"),
+    ("手机138，1234，5678", "138****5678", "1234"),
+    ("手机138—1234—5678", "138****5678", "1234"),
+    ("手机138 - 1234 - 5678", "138****5678", "1234"),
+    ("手机1 3 8 1 2 3 4 5 6 7 8", "138****5678", "2 3 4"),
 ])
 def test_id_and_phone_numbers_are_masked(raw, shown, hidden):
     masked = inbox.mask_personal_numbers(raw)
@@ -38,7 +44,8 @@ def test_id_and_phone_numbers_are_masked(raw, shown, hidden):
 @pytest.mark.parametrize("raw", ["拖欠工资3个月共12000元，2024年5月入职",
                                  "2019年3月至2024年5月共62个月，每月3000元，合计186000元",
                                  "第一千零七十七条　离婚冷静期30日",
-                                 "2019.12.03至2020.01.05在该公司上班，工资3000.50元"])
+                                 "2019.12.03至2020.01.05在该公司上班，工资3000.50元",
+                                 "欠款3000、5000、8000元"])
 def test_ordinary_numbers_stay(raw):
     assert inbox.mask_personal_numbers(raw) == raw
 
