@@ -65,6 +65,27 @@ def purge_expired(*, session: Session, retention_days: int, attachments_dir: Pat
             files.remove(stored_name=name, directory=attachments_dir)
             removed += 1
         session.delete(draft)
+    session.flush()
+    removed += _sweep_unnamed(session=session, directory=attachments_dir, now=now)
     ratelimit.purge(session=session, now=now)
     session.commit()
     return PurgeReport(anonymised=len(due), drafts_removed=len(drafts), files_removed=removed)
+
+
+def _sweep_unnamed(*, session: Session, directory: Path, now: dt.datetime) -> int:
+    """Stored files that no draft and no pre-filing names, older than a draft may live: a tab closed
+    at a save conflict (its upload was stored, the save refused), a crash between storing and
+    saving. Nothing else would ever delete them."""
+    if not directory.is_dir():
+        return 0
+    named = set(session.exec(select(PrefilingAttachment.stored_name)))
+    for draft in session.exec(select(PrefilingDraft)):
+        named.update(draft_files(draft))
+    cutoff = (now - DRAFT_TTL).timestamp()
+    gone = 0
+    for path in directory.iterdir():
+        if (path.is_file() and files.is_stored_name(path.name) and path.name not in named
+                and path.stat().st_mtime < cutoff):
+            path.unlink(missing_ok=True)
+            gone += 1
+    return gone

@@ -88,3 +88,24 @@ def test_purge_command_runs(capsys):
 
     assert main(["purge-expired"]) == 0
     assert "anonymised 0" in capsys.readouterr().out
+
+
+def test_files_no_draft_or_prefiling_names_are_swept_once_a_draft_would_have_expired(db_engine, tmp_path):
+    """A tab closed at a save conflict left its upload stored and named by nothing: after the
+    seven days a draft lives it goes; a named file and a fresh unnamed one stay."""
+    import os
+
+    with Session(db_engine) as s:
+        orphan = attachments.store(data=PNG, directory=tmp_path, cipher=get_cipher())["stored_name"]
+        fresh = attachments.store(data=PNG, directory=tmp_path, cipher=get_cipher())["stored_name"]
+        named = attachments.store(data=PNG, directory=tmp_path, cipher=get_cipher())
+        save_draft(session=s, data=make_form(attachments=[named]), step="matter")
+        eight_days_ago = (utcnow() - dt.timedelta(days=8)).timestamp()
+        for name in (orphan, named["stored_name"]):
+            os.utime(tmp_path / name, (eight_days_ago, eight_days_ago))
+        (tmp_path / "README.txt").write_text("not ours")
+        os.utime(tmp_path / "README.txt", (eight_days_ago, eight_days_ago))
+        report = purge_expired(session=s, retention_days=30, attachments_dir=tmp_path)
+    assert not (tmp_path / orphan).exists() and report.files_removed >= 1
+    assert (tmp_path / fresh).exists() and (tmp_path / named["stored_name"]).exists()
+    assert (tmp_path / "README.txt").exists()      # only the names the portal writes
