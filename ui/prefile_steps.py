@@ -177,8 +177,9 @@ def matter() -> None:
     if have:
         st.markdown("**已上传的附件**")
         for entry in have:
-            st.button(f"删除附件「{markdown_escape(entry.get('label') or entry['kind'])}」",   # a label renders Markdown key=f"pf_rm_{entry['stored_name']}",
-                      on_click=remove_attachment, args=(entry["stored_name"],))
+            # a label renders Markdown: the file's name is made inert there too
+            st.button(f"删除附件「{markdown_escape(entry.get('label') or entry['kind'])}」",
+                      key=f"pf_rm_{entry['stored_name']}", on_click=remove_attachment, args=(entry["stored_name"],))
 
 
 def history() -> None:

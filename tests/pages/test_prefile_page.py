@@ -238,16 +238,17 @@ def test_back_on_the_matter_step_the_uploaded_files_are_named_by_the_uploader(op
     at = petitioner(consent(open_form()))
     data = dict(at.session_state["pf_data"])
     data["attachments"] = [{"stored_name": "a1", "kind": "png", "label": "工资条*10月*.png", "size": 2048},
-                           {"stored_name": "a2", "kind": "pdf", "label": "", "size": 4096}]
+                           {"stored_name": "a2", "kind": "pdf", "label": "", "size": 4096},
+                           {"stored_name": "a3", "kind": "pdf", "label": "", "size": 4096}]   # two of one name
     at.session_state["pf_data"] = data
     at.run()
     [note] = [c.value for c in at.caption if c.value.startswith("已上传")]
-    assert note.startswith("已上传 2 个附件：「工资条") and "「pdf」，不用再次上传。" in note, note
+    assert not at.exception and note.startswith("已上传 3 个附件：「工资条") and "「pdf」，不用再次上传。" in note, note
     assert "\\*10月\\*" in note                      # a name's * is not read as emphasis
     # a button's label is Markdown too: the name is made inert there as well (an image in a file name
     # was fetched from the writer's server)
     assert [b.label for b in at.button if b.label.startswith("删除附件")] == ["删除附件「工资条\\*10月\\*\\.png」",
-                                                                              "删除附件「pdf」"]
+                                                                              "删除附件「pdf」", "删除附件「pdf」"]
 
 
 def test_change_link_returns_to_the_check_page(open_form):
