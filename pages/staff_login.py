@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from portal.roles import roles_words
 from portal.staff.passwords import MIN_PASSWORD_LENGTH
 from ui.auth import current_actor, oidc_configured, restore_typed_text, sign_in, sign_out
 from ui.staff_nav import WANTED, WANTED_PARAMS, allowed_staff_pages, staff_links, staff_title
@@ -18,7 +19,7 @@ if actor is not None and wanted:
     st.warning(f"您的账号没有使用“{staff_title(wanted)}”的权限。")
 if actor is not None:
     st.title("工作台")
-    st.success(f"您已登录：{actor.username}（角色：{'、'.join(sorted(actor.roles)) or '无'}）")
+    st.success(f"您已登录：{actor.username}（角色：{roles_words(actor.roles)}）")
     if not actor.roles:
         st.warning("您的账号还没有分配角色，请联系管理员。")
     if links := staff_links(actor):   # where to go from here (on a phone the sidebar is behind a small »)

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from portal.audit.service import USER_CHANGE, record
 from portal.field_errors import FieldError, ValidationFailed
 from portal.identity import Actor, require
-from portal.roles import ADMIN, ROLES
+from portal.roles import ADMIN, ROLES, roles_words
 from portal.staff.auth import clear_delay
 from portal.staff.models import StaffSession, StaffUser
 from portal.staff.passwords import hash_password, password_problem
@@ -70,13 +70,8 @@ def create_user(*, session: Session, actor: Actor, username: str, password: str,
                      roles=_roles_text(roles), created_at=now, updated_at=now)
     session.add(user)
     record(session=session, actor_name=actor.username, action=USER_CHANGE, target=username,
-           detail=f"新建账号，角色：{_roles_words(user.roles)}")
+           detail=f"新建账号，角色：{roles_words(user.role_set)}")
     return user
-
-
-def _roles_words(stored: str) -> str:
-    """The stored 办理,检举控告 as 操作日志 reads it: 办理、检举控告 (or 无)."""
-    return "、".join(r for r in stored.split(",") if r) or "无"
 
 
 def list_users(*, session: Session, actor: Actor) -> list[StaffUser]:
@@ -92,11 +87,11 @@ def set_roles(*, session: Session, actor: Actor, username: str,
     user = _get(session, username)
     if ADMIN in user.role_set and ADMIN not in roles and _enabled_admins(session) == [username]:
         raise ValidationFailed([FieldError("roles", "这是唯一的管理员账号，不能取消其管理员角色。")])
-    before = user.roles
+    before = user.role_set
     user.roles, user.updated_at = _roles_text(roles), utcnow()
     session.add(user)
     record(session=session, actor_name=actor.username, action=USER_CHANGE, target=username,
-           detail=f"角色：{_roles_words(before)} → {_roles_words(user.roles)}")
+           detail=f"角色：{roles_words(before)} → {roles_words(user.role_set)}")
     return user
 
 

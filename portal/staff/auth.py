@@ -14,6 +14,7 @@ from portal.identity import Actor
 from portal.prefiling import ratelimit
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.ratelimit import Backoff, ClientInfo, Limit, RateLimited
+from portal.roles import roles_words
 from portal.staff.models import StaffSession, StaffUser
 from portal.staff.passwords import hash_password, needs_rehash, verify_password
 from portal.timeutil import utcnow
@@ -159,5 +160,5 @@ def start_sso_session(*, session: Session, email: str, roles: frozenset[str],
         return None
     token = start_session(session=session, username=email, kind="oidc", now=now)
     record(session=session, actor_name=email, action=LOGIN, target=email,
-           detail=f"统一身份认证，角色：{'、'.join(sorted(roles)) or '无'}")
+           detail=f"统一身份认证，角色：{roles_words(roles)}")
     return token
