@@ -19,19 +19,22 @@ def status_badge_html(law: Law) -> str:
     return '<span class="law-badge law-badge-current">现行有效</span>'
 
 
+def _address(page: str, params: dict[str, str]) -> str:
+    return f"{get_settings().base_url.rstrip('/')}/{page}?{urlencode(params)}"
+
+
 def permalink(slug: str, label: str | None = None) -> str:
     """The relative permalink of a law (and article) in the 法规库."""
     params = {"law": slug}
     if label:
         params["article"] = label
-    return f"{get_settings().base_url.rstrip('/')}/laws?{urlencode(params)}"
+    return _address("laws", params)
 
 
 def case_link(slug: str, title: str) -> str:
     """Markdown link to a published typical case, opened in a new tab (as provision_link): from
     the pre-filing form, reading a case must not leave the form."""
-    address = f"{get_settings().base_url.rstrip('/')}/cases?{urlencode({'case': slug})}"
-    return f'[{markdown_escape(title)}]({address} "{NEW_TAB}")'
+    return f'[{markdown_escape(title)}]({_address("cases", {"case": slug})} "{NEW_TAB}")'
 
 
 def provision_title(provision_id: str, library: Library) -> str:

@@ -285,9 +285,8 @@ def on_discard() -> None:
     if not S.get("pf_discard_ok"):
         S.pf_discard_error = "请先勾选“我确定要删除这份草稿”，再点“删除草稿”。"
         return
-    uploaded = [a.get("stored_name", "") for a in (S.get("pf_data") or {}).get("attachments") or []]
     with session_scope() as session:
-        discard_draft(session=session, code=S.get("pf_draft") or "", also=uploaded,
+        discard_draft(session=session, code=S.get("pf_draft") or "", also=_stored_names(S.get("pf_data")),
                       attachments_dir=get_settings().attachments_dir)
     start_over()
     S.pf_discarded = True

@@ -209,8 +209,8 @@ LINKED_DRAFT = ("这是一份已经保存的草稿（最后保存于{saved}）�
 
 def linked_draft_notice() -> None:
     """A draft opened from an address (a reload, or a link): whose it is, asked once, until a save."""
-    st.info(LINKED_DRAFT.format(saved=beijing_text(S.pf_saved_at)) if S.get("pf_saved_at")
-            else LINKED_DRAFT.format(saved="之前"), icon=":material/info:")
+    st.info(LINKED_DRAFT.format(saved=beijing_text(S.pf_saved_at) if S.get("pf_saved_at") else "之前"),
+            icon=":material/info:")
     st.button("不用这份草稿，重新填写", on_click=on_leave_linked_draft, key="pf-leave-linked")
 
 
