@@ -6,8 +6,8 @@ Images are decoded and re-encoded with Pillow, so what is kept is pixels only: n
 position, camera serial), no trailing bytes after the image (a JPEG+HTML or JPEG+ZIP polyglot).
 PDFs are not rewritten, so they are inspected — by byte scans and by parsing every object as a
 reader would (pypdf) — and refused when they carry active content (JavaScript, actions run on
-opening, launched programs, embedded files), when HTML follows the header, when they do not end
-like a PDF, or when they cannot be read at all."""
+opening other than going to a page, launched programs, embedded files), when HTML follows the
+header, when they do not end like a PDF, or when they cannot be read at all."""
 
 from __future__ import annotations
 
@@ -33,8 +33,12 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_COUNT = 5
 MAX_PIXELS = 40_000_000  # a 5 MB file that decodes to more is a decompression bomb, not a photo
 # PDF names that make a reader run something or carry another file
-PDF_ACTIVE = frozenset({b"/JavaScript", b"/JS", b"/OpenAction", b"/Launch", b"/EmbeddedFile",
+PDF_ACTIVE = frozenset({b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile",
                         b"/EmbeddedFiles", b"/AA", b"/RichMedia", b"/XFA"})
+# what a catalogue's /OpenAction may be: where to open (LibreOffice writes `[page /XYZ null null 0]`,
+# LaTeX's hyperref `[page /Fit]`), as a destination or a /GoTo action to one; anything else (a URI,
+# another file, a form submission, a chain of actions) is an action run on opening
+OPEN_ACTION = "/OpenAction"
 _PDF_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]+")
 _PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
 _PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
@@ -115,13 +119,21 @@ def _parsed_active(data: bytes) -> bool:
     from pypdf import PdfReader
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
+    def runs_on_opening(value: object) -> bool:
+        value = value.get_object() if isinstance(value, IndirectObject) else value
+        if isinstance(value, ArrayObject):
+            return False
+        return not (isinstance(value, DictionaryObject) and value.get("/S") == "/GoTo"
+                    and "/Next" not in value and isinstance(value.get("/D"), ArrayObject | str | bytes))
+
     def active(obj: object, depth: int = 0) -> bool:
         if depth > 64:   # a nesting no real file has
             raise _Unsafe("nesting too deep")
         if isinstance(obj, NameObject):
             return obj.encode("latin-1", "replace") in PDF_ACTIVE
         if isinstance(obj, DictionaryObject):   # also a stream's dictionary
-            return any(active(NameObject(k), depth) or active(v, depth + 1) for k, v in obj.items())
+            return any(active(NameObject(k), depth) or active(v, depth + 1)
+                       or (k == OPEN_ACTION and runs_on_opening(v)) for k, v in obj.items())
         if isinstance(obj, ArrayObject):
             return any(active(v, depth + 1) for v in obj)
         return False

@@ -129,11 +129,25 @@ def password_locked_pdf() -> bytes:
     return out.getvalue()
 
 
+# where to open, as office and TeX exporters write it: not an action that runs anything
+OPENING_PLACES = {
+    "libreoffice-export": pdf(root_extra=b"/OpenAction[3 0 R /XYZ null null 0]"),
+    "latex-hyperref": pdf(root_extra=b"/OpenAction [3 0 R /Fit]"),
+    "goto-action": pdf(root_extra=b"/OpenAction << /S /GoTo /D [3 0 R /FitH 200] >>"),
+    "destination-by-reference": pdf(root_extra=b"/OpenAction 4 0 R", objects=[b"[3 0 R /Fit]"]),
+}
 JS_ACTION = b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>"
 HOSTILE_PDFS = {
     "open-action-javascript": pdf(root_extra=b"/OpenAction 4 0 R", objects=[JS_ACTION]),
     "hex-escaped-names": pdf(root_extra=b"/Open#41ction 4 0 R", objects=[b"<< /S /J#61vaScript /J#53 (x) >>"]),
     "launch": pdf(root_extra=b"/OpenAction << /S /Launch /F (cmd.exe) >>"),
+    "open-action-uri": pdf(root_extra=b"/OpenAction << /S /URI /URI (http://tracker.example/x) >>"),
+    "open-action-uri-by-reference": pdf(root_extra=b"/OpenAction 4 0 R",
+                                        objects=[b"<< /S /URI /URI (http://tracker.example/x) >>"]),
+    "open-action-uri-hex-escaped": pdf(root_extra=b"/Open#41ction << /S /U#52I /URI (http://tracker.example/x) >>"),
+    "open-action-other-file": pdf(root_extra=b"/OpenAction << /S /GoToR /F (\\\\host\\share\\a.pdf) /D [0 /Fit] >>"),
+    "open-action-goto-then-uri": pdf(root_extra=b"/OpenAction << /S /GoTo /D [3 0 R /Fit] "
+                                                b"/Next << /S /URI /URI (http://tracker.example/x) >> >>"),
     "embedded-file": pdf(root_extra=b"/Names << /EmbeddedFiles << /Names [(a.exe) 4 0 R] >> >>",
                          objects=[b"<< /Type /Filespec /EF << /F 5 0 R >> >>"]),
     "js-hidden-in-object-stream": pdf(objects=[compressed_stream(b"4 0 << /S /JavaScript /JS (x) >>")]),

@@ -182,6 +182,21 @@ def test_an_ordinary_pdf_is_kept_byte_for_byte():
     assert attachments.clean_upload("scan.pdf", data) == (data, None)
 
 
+@pytest.mark.parametrize("name", list(files.OPENING_PLACES))
+def test_a_pdf_that_only_says_which_page_to_open_on_is_kept(name):
+    """LibreOffice and LaTeX write /OpenAction with a page to open on; such files were refused."""
+    data = files.OPENING_PLACES[name]
+    assert attachments.clean_upload(f"{name}.pdf", data) == (data, None)
+
+
+def test_a_real_libreoffice_export_is_kept():
+    from pathlib import Path
+
+    data = (Path(__file__).parent / "data" / "libreoffice-7.4-export.pdf").read_bytes()
+    assert b"/OpenAction[" in data
+    assert attachments.clean_upload("情况说明.pdf", data) == (data, None)
+
+
 @pytest.mark.parametrize("encoding", ["hex", "predictor"])
 def test_an_ordinary_pdf_with_packed_objects_is_kept(encoding):
     """Object streams and cross-reference streams are what PDF 1.5+ writers make: only what is in
