@@ -2,8 +2,10 @@
 
 Periods are counted in calendar days from the day after the starting day (民法典 第二百零一条:
 the starting day is not counted). When the last day falls on a public holiday the period runs to
-the next working day (民法典 第二百零三条). Every date the portal shows a citizen is the nominal
-date and the texts say so; `last_day()` applies 第二百零三条 with the rest-day calendar below
+the next working day (民法典 第二百零三条, applied by analogy). The bureau's and the handling
+body's last days are shown moved, naming the nominal day; a period the citizen must keep (请求复查 /
+请求复核) is shown at its nominal day, never later than the law allows, whatever the calendar
+knows. `last_day()` applies 第二百零三条 with the rest-day calendar below
 (weekends, the State Council's 放假 days, minus its 调休 working days) and is what the statistics
 (portal.stats) judge "on time" against and what the staff queue and the citizen's 进度查询 count
 their days by (`StatutoryClock.days_left(..., real=True)`; 进度查询 also says when a last day

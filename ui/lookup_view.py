@@ -14,7 +14,7 @@ from portal.prefiling import codes, supplements
 from portal.prefiling import lookup as svc
 from portal.prefiling.codes import grouped
 from portal.prefiling.ratelimit import RateLimited
-from portal.prefiling.receipt import HOLIDAY_NOTE, date_text
+from portal.prefiling.receipt import HOLIDAY_NOTE, OWN_RULE, date_text
 from portal.prefiling.states import CLOSED, REJECTED, WITHDRAWN, IllegalTransition, TransitionTaken
 from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text, beijing_today
@@ -183,7 +183,7 @@ def _clock(view: svc.StatusView) -> None:
         st.caption(f"这份预登记{view.state}，不再计算办理期限。")
         return
     if view.days_left is not None:
-        which = "办结" if view.registered_date else "告知是否受理"
+        which = "办结" if view.registered_date else "登记转送"
         if view.moved_due is not None:
             nominal, real = view.moved_due
             st.markdown(f"{which}期限的最后一日是法定休假日（{date_text(nominal)}），"
@@ -199,12 +199,12 @@ def _clock(view: svc.StatusView) -> None:
 
 def _if_not_satisfied(view: svc.StatusView) -> None:
     """已办结: what a citizen who disagrees can do next (the clock gave only the last day)."""
-    if view.state != CLOSED:
+    if view.state != CLOSED or view.category in OWN_RULE:   # 复查 is of a 信访处理意见书 (第三十五条)
         return
     review, recheck = REVIEW_REQUEST, RECHECK_REQUEST
     with st.container(key="lk-review"):
         st.markdown("#### 对处理意见不服怎么办")
-        st.markdown(f"可以自{review.starts_from}起 {review.days} 日内，请求原办理机关、单位的**上一级机关、单位**"
+        st.markdown(f"对信访处理意见书不服的，可以自{review.starts_from}起 {review.days} 日内，请求原办理机关、单位的**上一级机关、单位**"
                     "复查；请求时写明查询码或信访件编号、答复的日期和不服的理由。对复查意见仍然不服的，可以自"
                     f"{recheck.starts_from}起 {recheck.days} 日内请求复查机关、单位的上一级机关、单位复核。依据："
                     + "、".join(provision_link(pid, get_library())

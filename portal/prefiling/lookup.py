@@ -18,7 +18,7 @@ from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.fields import FieldError, check_text, clean
 from portal.prefiling.models import Prefiling, PrefilingAttachment, PrefilingEvent
 from portal.prefiling.ratelimit import CODE_FAIL, LOOKUP_FAIL, ClientInfo
-from portal.prefiling.receipt import ClockLine, Receipt, clock_lines, clock_of, make_receipt
+from portal.prefiling.receipt import OWN_RULE, ClockLine, Receipt, clock_lines, clock_of, make_receipt
 from portal.prefiling.states import (
     ACTION_NAMES,
     CITIZEN,
@@ -103,7 +103,8 @@ def status_view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
     events = session.exec(select(PrefilingEvent).where(PrefilingEvent.prefiling_id == p.id)
                           .order_by(col(PrefilingEvent.at), col(PrefilingEvent.id))).all()
     clock = clock_of(p, events)
-    running = p.state in RUNNING
+    # once registered, a 建议意见 or 检举控告 has no statutory day count to show (OWN_RULE)
+    running = p.state in RUNNING and not (p.registered_date and p.category in OWN_RULE)
     nominal, real = clock.current_due(), clock.current_due(real=True)
     atts = session.exec(select(PrefilingAttachment).where(PrefilingAttachment.prefiling_id == p.id)
                         .order_by(col(PrefilingAttachment.id))).all()
@@ -116,7 +117,7 @@ def status_view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
         reject_reason=p.reject_reason, reject_channel=p.reject_channel,
         history=[HistoryEntry(e.at, ACTION_NAMES.get(e.action, e.action), e.to_state, e.reply)
                  for e in events],
-        clock=clock_lines(clock), days_left=clock.days_left(today, real=True) if running else None,
+        clock=clock_lines(clock, category=p.category), days_left=clock.days_left(today, real=True) if running else None,
         can_withdraw=allowed(p.state, "withdraw"), can_rate=p.state == CLOSED and not p.rating,
         rating=p.rating, rating_comment=p.rating_comment,
         materials=tuple(Material(i, a.kind, a.size, a.added_at) for i, a in enumerate(atts, start=1)),

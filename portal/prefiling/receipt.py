@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from portal.clock import ACCEPTANCE_NOTICE, HANDLING, StatutoryClock, last_day
+from portal.clock import ACCEPTANCE_NOTICE, HANDLING, REVIEW_REQUEST, StatutoryClock, last_day
 from portal.prefiling.codes import grouped
 from portal.prefiling.models import Prefiling, PrefilingEvent
 from portal.prefiling.states import CLOSED
@@ -15,8 +15,9 @@ from portal.timeutil import beijing_today, date_text
 
 SUMMARY_CHARS = 100
 
-HOLIDAY_NOTE = ("以上日期按日历日推算（起算当日不计入），期限最后一日遇法定休假日的，已顺延至休假日后第一个"
-                "工作日（民法典第二百零三条）；实际日期以有关机关的书面告知为准。")
+HOLIDAY_NOTE = ("以上日期按日历日推算（起算当日不计入）。有关机关的期限最后一日遇法定休假日的，已参照民法典"
+                "第二百零三条顺延至休假日后第一个工作日（尚未公布节假日安排的年份只按周末顺延）；您自己提出复查、复核请求的"
+                "日期不作顺延推算，请尽早提出。实际日期以有关机关的书面告知为准。")
 NEXT_STEPS = (
     "这是网上信访预登记，还不是正式受理。工作人员审核后，会登记为正式信访件并告知信访件编号，"
     "或者请您补充材料，或者告知不予登记的理由和应当通过的途径。",
@@ -31,7 +32,7 @@ class ClockLine:
 
     name: str
     text: str
-    due: dt.date
+    due: dt.date | None          # None: no date can be given yet (a period the citizen starts)
     due_extended: dt.date | None
     provision_ids: tuple[str, ...]
 
@@ -72,25 +73,60 @@ def _act(name: str) -> str:
     return f"提出{name}" if name.endswith("意见") else name
 
 
-def clock_lines(clock: StatutoryClock) -> list[ClockLine]:
-    """Each period with its latest date: from recorded dates where they exist, otherwise assuming
-    every earlier period ran to its end (and saying so)."""
+# the periods of 第三十四条 to 第三十六条 are those of a 信访处理意见书 (第三十一条第六项): a 申诉求决
+# matter; 建议意见 and 检举控告 are handled under 第二十九条 and 第三十条, without a day count
+OWN_RULE = {
+    "建议意见": ("建议意见类事项，有权处理的机关、单位应当认真研究论证，采纳或者部分采纳的予以回复。"
+             "60日办结和复查、复核的规定适用于出具信访处理意见书的申诉求决类事项。",
+             ("xinfang-gongzuo-tiaoli-2022:第二十九条",)),
+    "检举控告": ("检举控告类事项，由纪检监察机关或者有权处理的机关、单位依规依纪依法接收、受理、办理和反馈。"
+             "60日办结和复查、复核的规定适用于出具信访处理意见书的申诉求决类事项。",
+             ("xinfang-gongzuo-tiaoli-2022:第三十条",)),
+}
+SIXTH = "对需要出具信访处理意见书的事项（第三十一条第六项），"
+
+
+def clock_lines(clock: StatutoryClock, *, category: str) -> list[ClockLine]:
+    """Each period as the citizen may rely on it. The bureau's and the handling body's periods give
+    their latest date: from recorded dates where they exist (saying which), otherwise assuming every
+    earlier period ran to its end (and saying so). A period the citizen must keep (请求复查 / 请求复核)
+    is dated only once the answer is recorded, never later than the law allows (not moved past
+    法定休假日), and counted from the day the citizen received the answer if that was earlier; later
+    periods that hang on the citizen's own request get no projected date."""
     out = []
     for m in clock.timeline():
         rule = m.rule
-        since = f"{rule.starts_from}（{date_text(m.start)}）" if m.recorded else rule.starts_from
         if rule is ACCEPTANCE_NOTICE:
-            text = f"{rule.who}应自{since}起{rule.days}日内告知是否受理，最迟 {due_text(m.due)}。"
-        elif rule is HANDLING:
+            text = (f"信访部门应自{rule.starts_from}（{date_text(m.start)}）起{rule.days}日内登记，"
+                    f"并转送、交办有权处理的机关、单位，最迟 {due_text(m.due)}；有权处理的机关、单位应自收到之日起"
+                    f"{rule.days}日内书面告知您接收情况以及处理途径和程序。")
+            out.append(ClockLine("登记转送", text, m.due, None, rule.provision_ids))
+            continue
+        if category in OWN_RULE:
+            text, pids = OWN_RULE[category]
+            out.append(ClockLine("办理", text, None, None, pids))
+            break
+        if rule is HANDLING:
+            basis = f"按登记日（{date_text(m.start)}）推算" if m.recorded else "按前一步用足期限推算"
             about = "" if m.recorded else "约"
-            text = (f"{rule.who}应自{since}起{rule.days}日内办结，最迟{about} {due_text(m.due)}；"
-                    f"情况复杂的可延长不超过{rule.extension_days}日，最迟{about} {due_text(m.due_extended)}。")
+            text = (f"{SIXTH}{rule.who}应自{rule.starts_from}起{rule.days}日内办结，{basis}最迟{about} "
+                    f"{due_text(m.due)}；情况复杂的可延长不超过{rule.extension_days}日并告知延期理由，延长后最迟{about} "
+                    f"{due_text(m.due_extended)}。")
+            out.append(ClockLine(rule.name, text, m.due, m.due_extended, rule.provision_ids))
+        elif rule is REVIEW_REQUEST and m.recorded:
+            text = (f"对信访处理意见不服的，{rule.who}可以自{rule.starts_from}起{rule.days}日内请求上一级机关、单位复查。"
+                    f"按本平台记录的办结日（{date_text(m.start)}）推算，最迟 {date_text(m.due)}；"
+                    "您收到书面答复的日期更早的，从收到之日起算。")
+            out.append(ClockLine(rule.name, text, m.due, None, rule.provision_ids))
         elif m.recorded:
-            text = f"{rule.who}应自{since}起{rule.days}日内{_act(rule.name)}，最迟 {due_text(m.due)}。"
+            own = rule.who == "信访人"   # a citizen's own period: the date the law gives, not moved
+            text = (f"{rule.who}{'可以' if own else '应'}自{rule.starts_from}（{date_text(m.start)}）起{rule.days}日内"
+                    f"{_act(rule.name)}，最迟 {date_text(m.due) if own else due_text(m.due)}。")
+            out.append(ClockLine(rule.name, text, m.due, None, rule.provision_ids))
         else:
-            text = (f"{rule.who}应自{rule.starts_from}起{rule.days}日内{_act(rule.name)}，"
-                    f"按最迟情形推算为 {due_text(m.due)}。")
-        out.append(ClockLine(rule.name, text, m.due, m.due_extended, rule.provision_ids))
+            verb = "可以" if rule.who == "信访人" else "应"
+            text = f"{rule.who}{verb}自{rule.starts_from}起{rule.days}日内{_act(rule.name)}。"
+            out.append(ClockLine(rule.name, text, None, None, rule.provision_ids))
     return out
 
 
@@ -197,5 +233,5 @@ def make_receipt(*, code: str, secret: str | None, submitted: dt.date, category:
     if len(summary) > SUMMARY_CHARS:
         summary = summary[:SUMMARY_CHARS] + "……"
     return Receipt(code=code, secret=secret, submitted=submitted, category=category, district=district,
-                   lines=clock_lines(StatutoryClock(submitted)) if lines is None else lines,
+                   lines=clock_lines(StatutoryClock(submitted), category=category) if lines is None else lines,
                    office=office, summary=summary)

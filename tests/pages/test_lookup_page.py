@@ -55,7 +55,7 @@ def test_right_code_and_secret_show_state_dates_and_clock(open_lookup):
     at = open_lookup()
     made = stored()
     text = page_text(ask(at, codes.grouped(made.code), made.secret))
-    assert "当前状态：已提交" in text and "受理告知" in text and f"距告知是否受理的法定期限还有 {days_left_today(15)} 天" in text
+    assert "当前状态：已提交" in text and "登记转送" in text and f"距登记转送的法定期限还有 {days_left_today(15)} 天" in text
     # the form and its 查询 button are gone: a screen reader is told what the page now shows, once
     [told] = said(at)
     assert told.startswith("查询成功。当前状态：已提交。") and "张秀兰" not in told
@@ -172,6 +172,19 @@ def test_a_closed_matter_says_how_to_ask_for_a_review(open_lookup):
     text = page_text(ask(open_lookup(), made.code, made.secret))
     assert "对处理意见不服怎么办" in text and "上一级机关、单位" in text and "30 日内" in text
     assert "《信访工作条例》第三十五条" in text and "《信访工作条例》第三十六条" in text
+    assert "对信访处理意见书不服的" in text
+
+
+def test_a_closed_suggestion_is_not_told_about_review(open_lookup):
+    """复查 / 复核 are of a 信访处理意见书 (第三十一条第六项, 第三十五条); a 建议意见 is answered under
+    第二十九条 and gets no such box (legal review)."""
+    made = stored(category="建议意见")
+    with Session(get_engine()) as s:
+        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="LX-29")
+        staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="您的建议已转交研究。")
+    text = page_text(ask(open_lookup(), made.code, made.secret))
+    assert "您的建议已转交研究。" in text and "对处理意见不服怎么办" not in text
+    assert "建议意见类事项" in text and "距办结的法定期限" not in text
 
 
 def test_replies_come_before_the_rating_and_the_receipt_can_be_downloaded_again(open_lookup):
@@ -266,7 +279,7 @@ def test_a_last_day_on_a_rest_day_is_moved_and_the_page_says_so(open_lookup):
     assert f"顺延至 **{date_text(real)}**" in text and f"法定休假日（{date_text(saturday)}）" in text
     # the timeline below gives the same day, not the nominal one
     assert f"最迟 {date_text(real)}（{date_text(saturday)}为法定休假日，顺延）" in text
-    assert f"距告知是否受理的法定期限还有 {(real - today).days} 天" in text
+    assert f"距登记转送的法定期限还有 {(real - today).days} 天" in text
 
 
 @pytest.mark.parametrize("from_receipt_link", [False, True])

@@ -80,10 +80,14 @@ def test_receipt_dates_come_from_the_statutory_clock():
     # 2027-01-16 is a Saturday: the last day moves to Monday, and the line says both (民法典 第二百零三条)
     assert f"最迟约 {date_text(dt.date(2027, 1, 18))}（{date_text(handling)}为法定休假日，顺延）" in text
     assert f"最迟约 {date_text(handling + dt.timedelta(days=30))}" in text   # +30
-    for m in clock.timeline():
+    for m in clock.timeline()[:2]:   # the bureau's and the handling body's periods
         assert date_text(m.due) in text
+    # a date the citizen must keep is not guessed before the answer: the worst-case projection
+    # (months after the real deadline, which runs from the day the answer arrives) read as a deadline
     review = handling + dt.timedelta(days=30) + dt.timedelta(days=30)  # 复查 request (art 35)
-    assert f"请求复查，按最迟情形推算为 {date_text(review)}" in text
+    assert date_text(review) not in text and "按最迟情形推算为" not in text
+    assert "信访人可以自收到书面答复之日起30日内请求复查。" in text
+    assert "对需要出具信访处理意见书的事项（第三十一条第六项）" in text   # 第三十四条's 60 days are theirs
     assert "30日内提出复查意见" in text and "30日内提出复核意见" in text   # as 第三十五条、第三十六条 say
     assert "<title>网上信访预登记回执 ABCD-EFGH-JK</title>" in receipt.html() and "&lt;" not in receipt.html()
 
@@ -118,6 +122,7 @@ def test_a_receipt_downloaded_again_counts_the_periods_from_what_happened(db_eng
     from portal.identity import Actor
     from portal.prefiling import lookup, staff
     from portal.roles import HANDLER
+    from portal.timeutil import beijing_today
     from tests.prefiling.factories import client, make_prefiling
 
     clerk = Actor("clerk", frozenset({HANDLER}))
@@ -132,7 +137,10 @@ def test_a_receipt_downloaded_again_counts_the_periods_from_what_happened(db_eng
     again = lookup.receipt_again(view, office=None, today=today)
     review = next(line for line in view.clock if line.name == "请求复查")
     stale = next(line for line in first.lines if line.name == "请求复查")
-    assert review.due < stale.due, "the reply came: the real deadline is the earlier one"
+    answered = beijing_today(view.history[-1].at)     # the 办结 event's Beijing date
+    assert stale.due is None and review.due == answered + dt.timedelta(days=30), "dated once the reply is recorded"
+    assert (f"按本平台记录的办结日（{date_text(answered)}）推算，最迟 {date_text(review.due)}；"
+            "您收到书面答复的日期更早的，从收到之日起算") in review.text
     for text in (again.html(), again.text()):
         assert review.text in text and stale.text not in text
         assert "示信2026-00123" in text and "已办结（截至 2026年12月5日）" in text

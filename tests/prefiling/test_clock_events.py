@@ -66,15 +66,15 @@ def test_answered_on_1_december_the_review_window_ends_31_december(db_engine):
         view = lookup(session=s, code=made.code, secret=made.secret, client=client(), today=dt.date(2026, 12, 5))
         staff_view = staff.staff_view(session=s, actor=CLERK, prefiling_id=pid)
     lines = {line.name: line for line in view.clock}
-    assert lines["受理告知"].due == dt.date(2026, 11, 14)
+    assert lines["登记转送"].due == dt.date(2026, 11, 14)
     assert lines["办理"].due == dt.date(2026, 12, 30)                # 60 days from 31 October
-    assert "受理之日（2026年10月31日）" in lines["办理"].text and "最迟约" not in lines["办理"].text
+    assert "按登记日（2026年10月31日）推算" in lines["办理"].text and "最迟约" not in lines["办理"].text
     assert lines["请求复查"].due == dt.date(2026, 12, 31)
-    assert "收到书面答复之日（2026年12月1日）" in lines["请求复查"].text
+    assert "按本平台记录的办结日（2026年12月1日）推算，最迟 2026年12月31日" in lines["请求复查"].text
     assert "2027" not in lines["请求复查"].text
-    # later steps are projected from the recorded answer: 复查意见 by 30 January (a Saturday, so really
-    # Monday 1 February), 请求复核 30 days after that
-    assert lines["复查意见"].due == dt.date(2027, 1, 30) and lines["请求复核"].due == dt.date(2027, 3, 3)
+    # later steps hang on the citizen's own request: no projected dates
+    assert lines["复查意见"].due is None and lines["请求复核"].due is None
+    assert "2027" not in lines["复查意见"].text + lines["请求复核"].text
     assert view.days_left is None                                    # closed: no running deadline
     assert staff_view.registered_date == dt.date(2026, 10, 31)
     assert staff_view.answered_date == dt.date(2026, 12, 1)
@@ -102,4 +102,4 @@ def test_receipt_and_lookup_show_the_same_dates_right_after_submission(db_engine
         receipt = make_receipt(code=made.code, secret=made.secret, submitted=p.received_date,
                                category=p.category, district=p.district)
         assert [(x.name, x.due) for x in receipt.lines] == [(x.name, x.due) for x in view.clock]
-        assert [(x.name, x.due) for x in clock_lines(clock_of(p))] == [(x.name, x.due) for x in view.clock]
+        assert [(x.name, x.due) for x in clock_lines(clock_of(p), category=p.category)] == [(x.name, x.due) for x in view.clock]

@@ -20,7 +20,7 @@ def test_right_code_and_secret_show_the_state_and_clock(db_engine):
         view = lookup(session=s, code=codes.grouped(made.code).lower(), secret=made.secret, client=client())
     assert view.state == "已提交" and view.code == made.code
     assert view.history[0].action == "提交预登记" and view.can_withdraw and not view.can_rate
-    assert view.days_left == days_left_today(15) and view.clock[0].name == "受理告知"
+    assert view.days_left == days_left_today(15) and view.clock[0].name == "登记转送"
 
 
 def test_a_deadline_on_a_public_holiday_is_counted_to_the_day_it_moves_to(db_engine):
@@ -102,3 +102,19 @@ def test_rating_once_and_only_after_closure(db_engine):
         with pytest.raises(RatingRefused, match="只能评价一次"):
             rate(**args, rating="不满意")
         assert lookup(**args).rating == "基本满意"
+
+
+@pytest.mark.parametrize(("category", "article"), [("建议意见", "第二十九条"), ("检举控告", "第三十条")])
+def test_a_suggestion_or_a_report_is_not_given_the_60_days_or_a_review(db_engine, category, article):
+    """第三十四条's 60 days and 第三十五、三十六条's 复查 / 复核 are those of a 信访处理意见书 (第三十一条
+    第六项, 申诉求决); 建议意见 and 检举控告 are handled under 第二十九条 and 第三十条 (legal review)."""
+    with Session(db_engine) as s:
+        made = make_prefiling(s, category=category)
+        before = lookup(session=s, code=made.code, secret=made.secret, client=client())
+        staff.register(session=s, actor=HANDLER_ACTOR, prefiling_id=made.prefiling.id, official_number="示信2026-00777")
+        after = lookup(session=s, code=made.code, secret=made.secret, client=client())
+    assert before.days_left == days_left_today(15)                   # the bureau's 15 days still run
+    assert [line.name for line in after.clock] == ["登记转送", "办理"]
+    assert after.clock[1].provision_ids == (f"xinfang-gongzuo-tiaoli-2022:{article}",)
+    assert "60日内办结" not in after.clock[1].text.split("。")[0]
+    assert after.days_left is None, "no statutory day count to show once registered"
