@@ -29,37 +29,48 @@ class Route:
 
 
 LABOUR = Route(
-    "labour", "劳动争议：先调解，再申请劳动仲裁",
-    ("可以先和单位协商，或者向企业劳动争议调解委员会、基层人民调解组织申请调解。",
-     "不愿调解或调解不成的，向劳动争议仲裁委员会申请劳动仲裁；对仲裁裁决不服的，再向人民法院起诉。",
+    "labour", "劳动争议：可以调解，也可以申请劳动仲裁",
+    ("可以先和单位协商，或者向企业劳动争议调解委员会、基层人民调解组织申请调解（调解不是必经的）。",
+     "不愿调解或调解不成的，向劳动争议仲裁委员会申请劳动仲裁；对仲裁裁决不服的，一般应当自收到仲裁裁决书之日起"
+     " 15 日内向人民法院起诉，期满不起诉的，裁决书发生法律效力。",
      "申请劳动仲裁的时效一般为一年，从知道或者应当知道权利被侵害之日起计算，不要拖延。",
      "拖欠工资、不缴社保等，也可以拨打 12333 人力资源社会保障服务热线，向劳动保障监察部门投诉。"),
-    ("laodong-zhengyi-tiaojie-zhongcai-fa-2007:第五条", "laodong-zhengyi-tiaojie-zhongcai-fa-2007:第二十七条"))
+    ("laodong-zhengyi-tiaojie-zhongcai-fa-2007:第五条", "laodong-zhengyi-tiaojie-zhongcai-fa-2007:第二十七条",
+     "laodong-zhengyi-tiaojie-zhongcai-fa-2007:第五十条", "laodong-zhengyi-tiaojie-zhongcai-fa-2007:第四十八条"))
 FAMILY = Route(
     "family", "家庭纠纷：人民调解，或者向人民法院起诉",
     ("可以向村（居）民委员会的人民调解委员会申请调解，调解不收费。",
      "调解不成或者不愿调解的，可以向人民法院起诉（离婚、抚养费、赡养费、继承等）。",
      "遭受家庭暴力的，可以向公安机关报案，或者向人民法院申请人身安全保护令；正在发生危险请拨打 110。"),
-    ("renmin-tiaojie-fa-2010:第十七条", "minshi-susong-fa-2023:第一百二十二条"))
+    ("renmin-tiaojie-fa-2010:第十七条", "renmin-tiaojie-fa-2010:第四条", "minshi-susong-fa-2023:第一百二十二条"))
 NEIGHBOUR = Route(
     "neighbour", "邻里和物业纠纷：人民调解，或者向人民法院起诉",
     ("可以先和对方或物业服务企业协商，也可以请村（居）民委员会的人民调解委员会调解，调解不收费。",
      "调解不成或者不愿调解的，可以向人民法院起诉。"),
-    ("renmin-tiaojie-fa-2010:第十七条", "minshi-susong-fa-2023:第一百二十二条"))
+    ("renmin-tiaojie-fa-2010:第十七条", "renmin-tiaojie-fa-2010:第四条", "minshi-susong-fa-2023:第一百二十二条"))
 CRIME = Route(
     "crime", "可能涉及违法犯罪：立即报警",
     ("正在发生危险或者刚刚发生的，请立即拨打 110 报警。",
      "也可以到公安机关当面报案或者控告；公安机关、人民检察院、人民法院都应当接受。",
      "保留好证据：聊天记录、转账记录、照片、视频、证人姓名和电话。"),
     ("xingshi-susong-fa-2018:第一百一十条",), urgent=True)
+DETENTION = Route(
+    "detention", "家人被刑事拘留、逮捕：委托律师，申请变更强制措施",
+    ("公安机关拘留人后，除无法通知等法定情形外，应当在二十四小时以内通知被拘留人的家属。",
+     "犯罪嫌疑人自被第一次讯问或者被采取强制措施之日起，有权委托律师作为辩护人；在押的，近亲属也可以代为委托。",
+     "近亲属、辩护人可以申请变更强制措施（例如取保候审），办案机关应当在三日以内作出决定。",
+     "这是刑事诉讼程序，不适用行政复议、行政诉讼。经济困难的，可以申请法律援助。"),
+    ("xingshi-susong-fa-2018:第八十五条", "xingshi-susong-fa-2018:第三十四条", "xingshi-susong-fa-2018:第九十七条"))
 ADMINISTRATIVE = Route(
     "administrative", "不服行政机关的决定：行政复议或者行政诉讼",
     ("对罚款、拆除、不予许可等行政行为不服的，可以申请行政复议，一般应当自知道该行政行为之日起 60 日内提出。",
-     "也可以直接向人民法院提起行政诉讼，一般应当自知道该行政行为之日起 6 个月内提出；"
+     "当场作出的行政处罚（例如当场开的罚单）、认为行政机关不履行法定职责、申请政府信息公开被拒绝等情形，"
+     "必须先申请行政复议，对复议决定不服的再起诉，不能直接起诉。",
+     "其他情形也可以直接向人民法院提起行政诉讼，一般应当自知道该行政行为之日起 6 个月内提出；"
      "不服复议决定的，自收到复议决定书之日起 15 日内起诉。",
-     "这些是法定途径：已经或者依法应当通过复议、诉讼解决的事项，信访部门不再受理。"),
-    ("xingzheng-fuyi-fa-2023:第二十条", "xingzheng-susong-fa-2017:第四十六条",
-     "xingzheng-susong-fa-2017:第四十五条"))
+     "这些是法定途径：信访部门会告知或者引导您通过复议、诉讼解决。向信访部门反映，不会让复议、诉讼的期限停止计算。"),
+    ("xingzheng-fuyi-fa-2023:第二十条", "xingzheng-fuyi-fa-2023:第二十三条", "xingzheng-susong-fa-2017:第四十六条",
+     "xingzheng-susong-fa-2017:第四十五条", "xinfang-gongzuo-tiaoli-2022:第三十一条"))
 PETITION = Route(
     "petition", "向有关机关反映：信访",
     ("不属于诉讼、仲裁、复议等法定途径的事项，可以通过网上、书信、电话、走访等形式向有关机关反映。",
@@ -91,12 +102,13 @@ LEGAL_AID = Route(
      "经济困难的，可以向法律援助机构申请免费的法律咨询、代理等法律援助。"),
     ("falv-yuanzhu-fa-2021:第二条",))
 
-ROUTES = (CRIME, LABOUR, FAMILY, NEIGHBOUR, CONSUMER, TRAFFIC, MEDICAL, ADMINISTRATIVE, PETITION, LEGAL_AID)
+ROUTES = (CRIME, DETENTION, LABOUR, FAMILY, NEIGHBOUR, CONSUMER, TRAFFIC, MEDICAL, ADMINISTRATIVE, PETITION, LEGAL_AID)
 
 # everyday words that point to a route (the question is matched as typed)
 CUES: dict[str, tuple[str, ...]] = {
     "crime": ("偷", "被盗", "盗窃", "抢", "诈骗", "被骗", "骗了", "打人", "殴打", "被打", "砍", "威胁",
               "敲诈", "勒索", "报警", "绑架", "强奸", "猥亵", "传销"),
+    "detention": ("刑事拘留", "刑拘", "逮捕", "取保候审", "看守所", "被抓走"),
     "labour": ("工资", "老板", "欠薪", "讨薪", "加班", "辞退", "开除", "解雇", "劳动", "工伤", "社保",
                "经济补偿", "试用期", "用人单位", "包工头", "农民工", "上班", "公司不"),
     "family": ("离婚", "抚养", "赡养", "家暴", "家庭暴力", "孩子", "老人", "父母", "丈夫", "妻子", "老公",
@@ -124,8 +136,8 @@ MAX_ROUTES = 2
 def route_scores(*, question: str, provision_ids: list[str], library: Library) -> dict[str, float]:
     """How strongly the question (its words) and its top articles (their laws' topics) point to each route."""
     scores = {r.key: 0.0 for r in ROUTES}
-    for key, words in CUES.items():
-        scores[key] += CUE_WEIGHT * min(2, sum(1 for w in words if w in question))
+    for key, count in _cue_counts(question).items():
+        scores[key] += CUE_WEIGHT * min(2, count)
     for rank, pid in enumerate(provision_ids[:5]):
         weight = 1.0 if rank < 3 else 0.5
         if (own := LAW_ROUTE.get(law_slug_of(pid))) is not None:
@@ -140,9 +152,22 @@ def route_scores(*, question: str, provision_ids: list[str], library: Library) -
     return scores
 
 
+def _cue_counts(question: str) -> dict[str, int]:
+    """How many cue words of each route the question has, the longest first: a word inside a longer
+    cue of another route is that cue's (刑事拘留 is criminal procedure, not the 拘留 of an
+    administrative penalty)."""
+    counts: dict[str, int] = {}
+    rest = question
+    for word, key in sorted(((w, k) for k, ws in CUES.items() for w in ws), key=lambda x: -len(x[0])):
+        if word in rest:
+            counts[key] = counts.get(key, 0) + 1
+            rest = rest.replace(word, "\0" * len(word))
+    return counts
+
+
 def cued(question: str) -> set[str]:
     """The routes the question's own words point to."""
-    return {key for key, words in CUES.items() if any(w in question for w in words)}
+    return set(_cue_counts(question))
 
 
 def next_steps(*, question: str, provision_ids: list[str], library: Library) -> list[Route]:

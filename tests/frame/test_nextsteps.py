@@ -46,6 +46,37 @@ def test_administrative_route_names_both_time_limits(library):
     assert "60 日" in text and "6 个月" in text and "15 日" in text
 
 
+def test_administrative_route_says_when_reconsideration_must_come_first(library):
+    """行政复议法 第二十三条: a fine given on the spot, an authority that does not act, a refused
+    information request must go to 复议 before a court; "you may sue directly" alone let a citizen
+    lose the 60 days (legal review, H1). Petitioning does not stop those periods (H5)."""
+    route = next_steps(question="交警当场给我开了罚单罚款200元不服", provision_ids=[], library=library)[0]
+    text = "".join(route.steps)
+    assert route.key == "administrative" and "xingzheng-fuyi-fa-2023:第二十三条" in route.provision_ids
+    assert "必须先申请行政复议" in text and "当场开的罚单" in text and "不会让复议、诉讼的期限停止计算" in text
+    assert "不再受理" not in text   # the 2005 rule; 第三十一条 now says to guide into those procedures
+
+
+def test_labour_route_names_the_15_days_to_sue_after_an_award(library):
+    route = next_steps(question="劳动仲裁裁决不服怎么办", provision_ids=[], library=library)[0]
+    text = "".join(route.steps)
+    assert "15 日内向人民法院起诉" in text and "裁决书发生法律效力" in text
+    assert "laodong-zhengyi-tiaojie-zhongcai-fa-2007:第五十条" in route.provision_ids
+    assert "先调解，再" not in route.title   # mediation may be skipped (第五条: 可以)
+
+
+@pytest.mark.parametrize("question", ["我儿子被公安刑事拘留了怎么办", "老公被刑拘了，家属能做什么", "家人被逮捕了能取保候审吗"])
+def test_criminal_detention_is_not_sent_to_administrative_review(library, question):
+    """拘留 inside 刑事拘留 is criminal procedure: a lawyer and 变更强制措施, not 行政复议 (legal review, M6)."""
+    ids = ["xingshi-susong-fa-2018:第八十二条"]
+    got = keys(question, ids, library)
+    assert got[0] == "detention" and "administrative" not in got
+
+
+def test_an_administrative_detention_still_goes_to_review(library):
+    assert keys("被行政拘留十天，我不服", [], library)[0] == "administrative"
+
+
 def test_crime_comes_first_even_when_the_articles_are_about_something_else(library):
     ids = ["laodong-fa-2018:第五十条", "laodong-hetong-fa-2012:第三十条"]
     assert keys("老板欠我工资还打人", ids, library)[0] == "crime"
