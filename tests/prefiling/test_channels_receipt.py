@@ -158,3 +158,25 @@ def test_a_receipt_downloaded_again_after_withdrawal_counts_no_periods(db_engine
         view = lookup.withdraw(session=s, code=made.code, secret=made.secret, client=client())
     text = lookup.receipt_again(view, office=None, today=dt.date(2026, 12, 5)).text()
     assert "这份预登记已撤回，不再计算办理期限。" in text and "请求复查" not in text
+
+
+def test_where_reconsideration_must_come_first_every_text_says_so_and_cites_the_article_that_requires_it(library):
+    """行政复议法 第二十三条: a fine given on the spot, an authority that does not act, a refused
+    information request go to 复议 before any court. Texts that said only "复议 or 诉讼" let a
+    citizen sue, be turned away and lose the 60 days (legal review, session 33)."""
+    from pathlib import Path
+
+    from portal.guide.content import load_guide
+    from portal.nextsteps import ADMINISTRATIVE
+
+    first = "xingzheng-fuyi-fa-2023:第二十三条"
+    assert "应当先向行政复议机关申请行政复议" in library.provision(first).text
+    guide = load_guide(Path(__file__).resolve().parents[2] / "content" / "guide")
+    bullets = [line for section in guide for line in section.body.splitlines() if "行政复议" in line and "罚款" in line]
+    texts = [(r.advice, r.provision_ids) for r in channels.RULES if r.key in ("reconsideration", "information")]
+    texts += [("".join(ADMINISTRATIVE.steps), ADMINISTRATIVE.provision_ids)]
+    assert bullets and len(texts) == 3
+    for text, ids in texts:
+        assert "必须先申请行政复议" in text and first in ids
+    for line in bullets:
+        assert "必须先申请行政复议" in line and f"[[{first}]]" in line
