@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/ensure-venv requirements.txt
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
-exec .venv/bin/python -m ui.serve --server.port "${PORT:-8501}" --server.address "${ADDRESS:-0.0.0.0}"
+exec .venv/bin/python -m ui.serve --server.port "${PORT:-8501}" --server.address "${ADDRESS:-127.0.0.1}"

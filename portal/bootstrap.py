@@ -13,6 +13,7 @@ from portal.db import session_scope
 from portal.laws.importer import ImportReport, import_library
 from portal.laws.library import LibraryLoad, load_library_shared
 from portal.migrate import migrate
+from portal.prefiling.keycheck import key_problem
 from portal.qa.importer import SEED_FILE, SeedImportReport, import_seed
 from portal.schedule.service import import_schedule, load_schedule_file
 from portal.settings import Settings
@@ -29,6 +30,7 @@ class BootstrapReport:
     cases: CaseImportReport = field(default_factory=CaseImportReport)
     schedule_added: int = 0
     bank: SeedImportReport = field(default_factory=SeedImportReport)
+    key_problem: str = ""   # the encryption key cannot read the stored personal data (keycheck)
 
 
 def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
@@ -50,7 +52,8 @@ def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
         bank = import_seed(session=session, path=settings.content_dir / "qa" / SEED_FILE,
                            library=loaded.library)
     return BootstrapReport(laws=report, refused=[str(e) for e in loaded.errors] + cases.refused + bank.refused,
-                           cases=cases, schedule_added=schedule_added, bank=bank)
+                           cases=cases, schedule_added=schedule_added, bank=bank,
+                           key_problem=key_problem(engine=engine, settings=settings))
 
 
 _done: dict[tuple[str, str], BootstrapReport] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from portal.bootstrap import BootstrapReport, bootstrap
@@ -26,6 +27,9 @@ def print_setup_report(report: BootstrapReport) -> int:
     print(report.bank.summary())
     for error in report.refused:
         print(f"REFUSED {error}")
+    if report.key_problem:   # the server must not start and take petitions it cannot read back
+        print(f"KEY PROBLEM {report.key_problem}", file=sys.stderr)
+        return 2
     return 1 if report.refused else 0
 
 
@@ -53,6 +57,30 @@ def _backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _copy_data(args: argparse.Namespace) -> int:
+    from portal.copydata import CopyRefused, copy_data
+    from portal.db import make_engine, missing_database, shown_url
+
+    settings = get_settings()
+    if problem := missing_database(settings.database_url):
+        print(problem, file=sys.stderr)
+        return 2
+    if args.to == settings.database_url:
+        print("--to is the database the portal uses now: give the new, empty one", file=sys.stderr)
+        return 2
+    source, target = get_engine(), make_engine(args.to)
+    print(f"copying {shown_url(source)} -> {shown_url(target)}")
+    try:
+        report = copy_data(source=source, target=target, progress=lambda t, n: print(f"  {t}: {n}"))
+    except CopyRefused as exc:
+        print(f"REFUSED {exc}", file=sys.stderr)
+        return 2
+    print(f"copied {sum(report.rows.values())} rows in {len(report.rows)} tables. Next: set DATABASE_URL to "
+          "the new database for every replica (keep PORTAL_DATA_DIR: the attachments stay where they are, "
+          "and the same encryption key), run `python -m portal setup`, start the portal.")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("backup", help="copy the SQLite database (online backup) and attachments")
     p.add_argument("destination", help="folder in which a dated backup folder is created")
@@ -61,3 +89,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_setup)
     p = sub.add_parser("check-laws", help="parse every law file and report any format error")
     p.set_defaults(handler=_check_laws)
+    p = sub.add_parser("copy-data", help="copy every table into a new, empty database (SQLite -> PostgreSQL)")
+    p.add_argument("--to", required=True, metavar="URL",
+                   help="the new database, e.g. postgresql+psycopg://portal:PASSWORD@dbhost:5432/portal")
+    p.set_defaults(handler=_copy_data)

@@ -58,6 +58,23 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+def missing_database(url: str) -> str:
+    """Why a command that works on existing data must not run on `url`: a SQLite file that does not
+    exist (connecting would create an empty one and report that nothing was due). '' otherwise."""
+    if not url.startswith("sqlite") or "///" not in url:
+        return ""
+    path = url.split("///", 1)[1].split("?", 1)[0]
+    if not path or path == ":memory:" or Path(path).is_file():
+        return ""
+    return (f"找不到数据库文件 {path}（没有新建）。请检查 PORTAL_DATA_DIR / DATABASE_URL；在 cron 或命令行里用 "
+            "`python -m portal --env-file /etc/portal/portal.env …` 读取服务的设置。")
+
+
+def shown_url(engine: Engine) -> str:
+    """The engine's address for an operator to read, without its password."""
+    return engine.url.render_as_string(hide_password=True)
+
+
 @lru_cache(maxsize=4)
 def engine_for(url: str) -> Engine:
     return make_engine(url)

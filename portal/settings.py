@@ -126,6 +126,31 @@ def _sqlite_file(data_dir: Path) -> Path:
     return wanted
 
 
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines as systemd's EnvironmentFile reads them (blank lines and lines starting with
+    # or ; skipped, a value in single or double quotes unquoted): what the service runs with, for
+    commands run from a shell or cron (`python -m portal --env-file /etc/portal/portal.env …`)."""
+    out: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line[0] in "#;":
+            continue
+        key, sep, value = line.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key.replace("_", "").isalnum():
+            raise ValueError(f"{path}:{number}: not KEY=VALUE")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        out[key] = value
+    return out
+
+
+def apply_env_file(path: Path) -> None:
+    """Put `read_env_file(path)` into this process's environment, before anything reads settings."""
+    os.environ.update(read_env_file(path))
+    get_settings.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings (tests call get_settings.cache_clear() after changing env)."""

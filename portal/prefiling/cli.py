@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from portal.prefiling.crypto import new_key, write_key_file
 from portal.settings import get_settings
@@ -20,29 +21,45 @@ def _keygen(args: argparse.Namespace) -> int:
     return 1
 
 
+def _existing_engine():
+    """The configured database, or None (said on stderr) when it is a SQLite file that does not exist."""
+    from portal.db import get_engine, missing_database
+
+    if problem := missing_database(get_settings().database_url):
+        print(problem, file=sys.stderr)
+        return None
+    return get_engine()
+
+
 def _purge(_args: argparse.Namespace) -> int:
-    from portal.db import get_engine, session_scope
+    from portal.db import session_scope, shown_url
     from portal.migrate import migrate
     from portal.prefiling.retention import purge_expired
 
     settings = get_settings()
-    engine = get_engine()
+    if (engine := _existing_engine()) is None:
+        return 2
     migrate(engine=engine)
     with session_scope(engine) as session:
         report = purge_expired(session=session, retention_days=settings.retention_days,
                                attachments_dir=settings.attachments_dir)
+    print(f"database {shown_url(engine)}, attachments {settings.attachments_dir}")
     print(f"anonymised {report.anonymised} pre-filings closed more than {settings.retention_days} days ago; "
           f"removed {report.drafts_removed} stale drafts and {report.files_removed} attachment files")
+    if report.sweep_skipped:
+        print(f"not swept: {report.sweep_skipped} stored files that nothing names, because this database holds "
+              "no pre-filing and no draft (is it the right database?)", file=sys.stderr)
     return 0
 
 
 def _repeats(args: argparse.Namespace) -> int:
-    from portal.db import get_engine, session_scope
+    from portal.db import session_scope
     from portal.migrate import migrate
     from portal.prefiling.repeats import process_pending
     from portal.search.embedder import make_embedder, untuned
 
-    engine = get_engine()
+    if (engine := _existing_engine()) is None:
+        return 2
     migrate(engine=engine)
     embedder = make_embedder(args.model or untuned(get_settings().embedding_model))
     with session_scope(engine) as session:

@@ -1,7 +1,8 @@
 """Encryption at rest of personal fields (个人信息加密存储) with Fernet.
 
 The key comes from settings.encryption_key (env PORTAL_ENCRYPTION_KEY) or else the key file
-settings.encryption_key_file, which is created with mode 0600 on first use. Several keys, one per
+settings.encryption_key_file, which is created with mode 0600 on first use — unless the database
+already holds personal data (a restore without its key: refused, see portal.prefiling.keycheck). Several keys, one per
 line, allow rotation: the first encrypts, every one decrypts. The key is never stored in the
 database or the repository; losing it makes the personal fields unreadable, so back it up.
 """
@@ -31,8 +32,11 @@ def new_key() -> str:
 
 
 def write_key_file(path: Path) -> bool:
-    """Create `path` with a fresh key, mode 0600; False (and nothing written) if it exists."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Create `path` with a fresh key, mode 0600 (missing folders 0700); False (and nothing written)
+    if it exists."""
+    from portal.db import private_dir
+
+    private_dir(path.parent)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -47,12 +51,24 @@ def _key_lines(settings: Settings) -> list[str]:
     if not raw:
         path = settings.encryption_key_file
         if not path.is_file():
+            _refuse_new_key_over_data(settings)
             write_key_file(path)
         raw = path.read_text(encoding="ascii")
     keys = [line.strip() for line in raw.replace(",", "\n").splitlines() if line.strip()]
     if not keys:
         raise EncryptionKeyError("加密密钥为空：请检查 PORTAL_ENCRYPTION_KEY 或密钥文件。")
     return keys
+
+
+def _refuse_new_key_over_data(settings: Settings) -> None:
+    """A key is made on first use only for a database that holds no personal data yet: over a
+    restored database it would encrypt new pre-filings under a throw-away key."""
+    from portal.db import engine_for
+    from portal.prefiling.keycheck import holds_personal_data
+
+    if holds_personal_data(engine_for(settings.database_url)):
+        raise EncryptionKeyError(f"找不到加密密钥文件 {settings.encryption_key_file}，但数据库里已有加密保存的个人信息："
+                                 "请从备份恢复这个密钥文件，不要生成新密钥。")
 
 
 class Cipher:

@@ -29,6 +29,7 @@ class PurgeReport:
     anonymised: int
     drafts_removed: int
     files_removed: int
+    sweep_skipped: int = 0   # unnamed files left: the database holds nothing (the wrong one?)
 
 
 def anonymise(*, session: Session, prefiling: Prefiling, directory: Path, now: dt.datetime) -> int:
@@ -66,26 +67,31 @@ def purge_expired(*, session: Session, retention_days: int, attachments_dir: Pat
             removed += 1
         session.delete(draft)
     session.flush()
-    removed += _sweep_unnamed(session=session, directory=attachments_dir, now=now)
+    swept, skipped = _sweep_unnamed(session=session, directory=attachments_dir, now=now)
     ratelimit.purge(session=session, now=now)
     session.commit()
-    return PurgeReport(anonymised=len(due), drafts_removed=len(drafts), files_removed=removed)
+    return PurgeReport(anonymised=len(due), drafts_removed=len(drafts), files_removed=removed + swept,
+                       sweep_skipped=skipped)
 
 
-def _sweep_unnamed(*, session: Session, directory: Path, now: dt.datetime) -> int:
+def _sweep_unnamed(*, session: Session, directory: Path, now: dt.datetime) -> tuple[int, int]:
     """Stored files that no draft and no pre-filing names, older than a draft may live: a tab closed
     at a save conflict (its upload was stored, the save refused), a crash between storing and
-    saving. Nothing else would ever delete them."""
+    saving. Nothing else would ever delete them. (removed, left): a database that holds no
+    pre-filing and no draft is taken for the wrong one (settings half given, as from cron), and
+    its attachments folder is left as it is."""
     if not directory.is_dir():
-        return 0
+        return 0, 0
     named = set(session.exec(select(PrefilingAttachment.stored_name)))
     for draft in session.exec(select(PrefilingDraft)):
         named.update(draft_files(draft))
     cutoff = (now - DRAFT_TTL).timestamp()
-    gone = 0
-    for path in directory.iterdir():
-        if (path.is_file() and files.is_stored_name(path.name) and path.name not in named
-                and path.stat().st_mtime < cutoff):
-            path.unlink(missing_ok=True)
-            gone += 1
-    return gone
+    unnamed = [path for path in directory.iterdir()
+               if path.is_file() and files.is_stored_name(path.name) and path.name not in named
+               and path.stat().st_mtime < cutoff]
+    if unnamed and session.exec(select(Prefiling.id).limit(1)).first() is None and \
+            session.exec(select(PrefilingDraft.code).limit(1)).first() is None:
+        return 0, len(unnamed)
+    for path in unnamed:
+        path.unlink(missing_ok=True)
+    return len(unnamed), 0

@@ -83,13 +83,6 @@ def test_a_discarded_draft_and_its_files_go_at_once(db_engine, tmp_path):
         assert discard_draft(session=s, code=draft.code, attachments_dir=tmp_path) == 0
 
 
-def test_purge_command_runs(capsys):
-    from portal.__main__ import main
-
-    assert main(["purge-expired"]) == 0
-    assert "anonymised 0" in capsys.readouterr().out
-
-
 def test_files_no_draft_or_prefiling_names_are_swept_once_a_draft_would_have_expired(db_engine, tmp_path):
     """A tab closed at a save conflict left its upload stored and named by nothing: after the
     seven days a draft lives it goes; a named file and a fresh unnamed one stay."""

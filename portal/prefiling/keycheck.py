@@ -1,0 +1,58 @@
+"""Whether the configured encryption key reads the personal data already stored.
+
+A restore that brings back the database but not the key, or the wrong key, must not go unnoticed:
+without this check the key file was created afresh on first use, new pre-filings were encrypted
+under that throw-away key, and staff saw only the generic fault message (ops drill, session 33).
+`portal setup` and the server's start (`python -m ui.serve`) refuse with `key_problem()`'s words.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from portal.prefiling.crypto import EncryptionKeyError, get_cipher
+from portal.prefiling.models import Prefiling, PrefilingDraft
+from portal.settings import Settings
+
+
+def _samples(engine: Engine) -> list[str]:
+    """The oldest and newest encrypted name of a pre-filing, and the newest draft: a key that reads
+    these reads what lies between (a rotation keeps the old keys after the new one)."""
+    tables = set(inspect(engine).get_table_names())
+    out: list[str] = []
+    with Session(engine) as session:
+        if Prefiling.__tablename__ in tables:
+            named = select(Prefiling.name_enc).where(col(Prefiling.name_enc).is_not(None))
+            for order in (col(Prefiling.id).asc(), col(Prefiling.id).desc()):
+                if (value := session.exec(named.order_by(order).limit(1)).first()) is not None:
+                    out.append(value)
+        if PrefilingDraft.__tablename__ in tables:
+            newest = select(PrefilingDraft.payload_enc).order_by(col(PrefilingDraft.updated_at).desc()).limit(1)
+            if (value := session.exec(newest).first()) is not None:
+                out.append(value)
+    return out
+
+
+def holds_personal_data(engine: Engine) -> bool:
+    return bool(_samples(engine))
+
+
+def key_problem(*, engine: Engine, settings: Settings) -> str:
+    """'' when the key reads the stored personal data (or none is stored); else what is wrong and
+    what to do, in words for the operator. Never names the key."""
+    samples = _samples(engine)
+    if not samples:
+        return ""
+    if not settings.encryption_key and not settings.encryption_key_file.is_file():
+        return (f"找不到加密密钥文件 {settings.encryption_key_file}，但数据库里已有加密保存的个人信息。"
+                "请从备份恢复这个密钥文件（或设置 PORTAL_ENCRYPTION_KEY），不要生成新密钥（见 README“备份与恢复”）。")
+    try:
+        cipher = get_cipher(settings)
+        for token in samples:
+            cipher.decrypt(token)
+    except EncryptionKeyError as exc:
+        return (f"加密密钥读不了数据库里已有的个人信息（{exc}）。请换上与这份数据库同一时期备份的密钥；"
+                "轮换过密钥的，旧密钥要留在新密钥后面的行里（见 README“备份与恢复”）。")
+    return ""

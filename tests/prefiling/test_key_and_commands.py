@@ -1,0 +1,102 @@
+"""Operating the portal from a shell or cron (ops drill, session 33): a restore without its key is
+refused instead of getting a throw-away key; commands read the service's settings with
+--env-file, refuse a database that does not exist, and name the one they used; the sweep of
+unnamed files leaves alone a folder whose database holds nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from portal.bootstrap import BootstrapReport
+from portal.cli_core import print_setup_report
+from portal.laws.importer import ImportReport
+from portal.prefiling import attachments
+from portal.prefiling.crypto import EncryptionKeyError, get_cipher, write_key_file
+from portal.prefiling.keycheck import key_problem
+from portal.prefiling.retention import purge_expired
+from portal.settings import get_settings, load_settings
+from portal.timeutil import utcnow
+from tests.prefiling.factories import make_prefiling
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _settings(engine, key_file: Path):
+    return load_settings({"DATABASE_URL": engine.url.render_as_string(hide_password=False),
+                          "PORTAL_ENCRYPTION_KEY_FILE": str(key_file)})
+
+
+def test_a_database_restored_without_its_key_gets_no_new_key(db_engine, tmp_path):
+    with Session(db_engine) as s:
+        make_prefiling(s)                                   # encrypted under the run's key
+    lost = tmp_path / "restored" / "portal.key"
+    settings = _settings(db_engine, lost)
+    with pytest.raises(EncryptionKeyError, match="请从备份恢复这个密钥文件"):
+        get_cipher(settings)
+    assert not lost.exists(), "no throw-away key to encrypt new petitions under"
+    assert "找不到加密密钥文件" in key_problem(engine=db_engine, settings=settings)
+
+
+def test_the_wrong_key_is_named_before_the_server_starts(db_engine, tmp_path):
+    with Session(db_engine) as s:
+        make_prefiling(s)
+    other = tmp_path / "other.key"
+    write_key_file(other)
+    problem = key_problem(engine=db_engine, settings=_settings(db_engine, other))
+    assert "加密密钥读不了数据库里已有的个人信息" in problem and "旧密钥要留在新密钥后面" in problem
+    assert key_problem(engine=db_engine, settings=get_settings()) == ""      # the right key
+    report = BootstrapReport(laws=ImportReport(), key_problem=problem)
+    assert print_setup_report(report) == 2       # `portal setup` fails, and `ui.serve` does not start
+
+
+def test_an_empty_database_still_gets_its_key_on_first_use(db_engine, tmp_path):
+    fresh = tmp_path / "new" / "portal.key"
+    get_cipher(_settings(db_engine, fresh))
+    assert fresh.is_file() and oct(fresh.stat().st_mode & 0o777) == "0o600"
+
+
+def test_env_file_gives_cron_the_service_settings_and_a_missing_database_is_refused(tmp_path, capsys):
+    from portal.__main__ import main
+
+    missing = tmp_path / "nowhere" / "portal.db"
+    env = tmp_path / "portal.env"
+    env.write_text(f"# as /etc/portal/portal.env\nDATABASE_URL=\"sqlite:///{missing}\"\n"
+                   f"PORTAL_DATA_DIR='{tmp_path / 'data'}'\n\nPORTAL_TRUSTED_PROXIES=127.0.0.1, ::1\n")
+    saved = dict(os.environ)
+    try:
+        assert main(["--env-file", str(env), "purge-expired"]) == 2
+        err = capsys.readouterr().err
+        assert f"找不到数据库文件 {missing}（没有新建）" in err and "--env-file" in err
+        assert not missing.exists(), "purging an empty database it made itself would say nothing was due"
+        assert os.environ["PORTAL_TRUSTED_PROXIES"] == "127.0.0.1, ::1"
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        get_settings.cache_clear()
+
+
+def test_purge_names_the_database_it_used(capsys):
+    from portal.__main__ import main
+    from portal.db import get_engine
+    from portal.migrate import migrate
+
+    migrate(engine=get_engine())
+    assert main(["purge-expired"]) == 0
+    out = capsys.readouterr().out
+    assert f"database sqlite:///{get_settings().database_url.split('///', 1)[1]}" in out and "anonymised 0" in out
+
+
+def test_a_database_with_nothing_in_it_does_not_sweep_the_attachments_folder(db_engine, tmp_path):
+    """Settings half given (the right folder, the wrong database): every file there is "named by
+    nothing", and a still-open pre-filing's attachment was deleted."""
+    stored = attachments.store(data=PNG, directory=tmp_path, cipher=get_cipher())["stored_name"]
+    old = (utcnow() - dt.timedelta(days=10)).timestamp()
+    os.utime(tmp_path / stored, (old, old))
+    with Session(db_engine) as s:
+        report = purge_expired(session=s, retention_days=30, attachments_dir=tmp_path)
+    assert (tmp_path / stored).exists() and report.sweep_skipped == 1 and report.files_removed == 0
