@@ -147,7 +147,8 @@ def clock(view: StaffView) -> None:
     _line("办结（第三十四条）", due_text(timer.handling_due()) + ("" if view.registered_date else "（按最晚受理日推算）"))
     if view.answered_date:
         _line("答复日期", date_text(view.answered_date))
-        _line("信访人可请求复查至（第三十五条）", due_text(timer.review_request_due()))
+        # the citizen's own period: as 进度查询 gives it, counted from 办结 and never moved
+        _line("信访人可请求复查至（第三十五条）", f"{date_text(timer.review_request_due())}（按办结日推算，不顺延）")
     if view.state in TERMINAL:
         st.caption(deadline_words(None))
     else:

@@ -122,7 +122,7 @@ def test_the_detail_names_the_real_last_day_when_the_deadline_is_a_rest_day(app_
     text = page_text(at)
     real = last_day(nominal)
     assert "期限最后一日顺延至" in text and f"{real.year}年{real.month}月{real.day}日" in text
-    # the 告知是否受理 line gives the same day as the citizen's lookup page, not the nominal one
+    # the 登记转送 line gives the same day as the citizen's lookup page, not the nominal one
     assert (f"{real.year}年{real.month}月{real.day}日（{nominal.year}年{nominal.month}月{nominal.day}日"
             "为法定休假日，顺延）") in text
     assert f"当前期限：还剩 {(real - today).days} 天" in text
@@ -420,6 +420,9 @@ def test_the_handler_sees_the_citizens_rating_and_comment(app_page):
     at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
     text = page_text(at)
     assert "群众评价" in text and "评价：不满意" in text and "答复说已修复，可昨天下雨还在漏。" in text
+    # the citizen's 复查 deadline as their 进度查询 gives it: from 办结, never moved past a rest day
+    review = beijing_today() + dt.timedelta(days=30)
+    assert f"{review.year}年{review.month}月{review.day}日（按办结日推算，不顺延）" in text
 
 
 def test_a_revealed_report_is_hidden_again_once_the_reports_role_is_taken_away(app_page):
