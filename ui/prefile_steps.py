@@ -141,7 +141,7 @@ def petitioner() -> None:
         _text("address", "住址", help="写到门牌号，方便书面答复送达", limit=F.LIMITS["address"])
         st.markdown("**代理人和代表人**（没有的请保持 0）")
         _people("agents", F.MAX_AGENTS, "《山东省信访条例》第二十八条")
-        _people("representatives", F.MAX_REPRESENTATIVES, "多人反映同一事项的代表，《信访工作条例》第二十条")
+        _people("representatives", F.MAX_REPRESENTATIVES, "多人反映同一事项的代表，参照《信访工作条例》第二十条第三款：多人走访的代表不超过5人")
         st.caption("改了人数后，请点“更新填写栏”，下面会出现相应的填写栏，已填的内容不会丢失。")
         st.form_submit_button("更新填写栏", on_click=on_people_changed, args=("petitioner",))
         _person_fields("agents")

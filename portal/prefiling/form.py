@@ -114,7 +114,7 @@ def _petitioner(data: dict, today: dt.date) -> list[FieldError]:
     ]
     errors = [e for e in checks if e]
     errors += _people(data, "agents", MAX_AGENTS, "《山东省信访条例》第二十八条", relation=True)
-    errors += _people(data, "representatives", MAX_REPRESENTATIVES, "《信访工作条例》第二十条",
+    errors += _people(data, "representatives", MAX_REPRESENTATIVES, "参照《信访工作条例》第二十条第三款",
                       relation=False)
     return errors
 

@@ -87,7 +87,7 @@ def test_at_most_five_representatives():
     rep = {"name": "王芳", "phone": "13700002222"}
     assert messages("petitioner", representatives=[rep] * 5) == {}
     assert messages("petitioner", representatives=[rep] * 6) == {
-        "representatives": "代表人最多5名（《信访工作条例》第二十条），请删去多出的代表人。"}
+        "representatives": "代表人最多5名（参照《信访工作条例》第二十条第三款），请删去多出的代表人。"}
 
 
 def test_to_create_normalises_and_refuses_invalid_forms():
