@@ -4,8 +4,8 @@ Periods are counted in calendar days from the day after the starting day (民法
 the starting day is not counted). When the last day falls on a public holiday the period runs to
 the next working day (民法典 第二百零三条, applied by analogy). The bureau's and the handling
 body's last days are shown moved, naming the nominal day; a period the citizen must keep (请求复查 /
-请求复核) is shown at its nominal day, never later than the law allows, whatever the calendar
-knows. `last_day()` applies 第二百零三条 with the rest-day calendar below
+请求复核) is shown to the citizen at its nominal day (the earliest the law could mean, whatever the
+calendar knows), and to staff as a reminder, not as the cutoff. `last_day()` applies 第二百零三条 with the rest-day calendar below
 (weekends, the State Council's 放假 days, minus its 调休 working days) and is what the statistics
 (portal.stats) judge "on time" against and what the staff queue and the citizen's 进度查询 count
 their days by (`StatutoryClock.days_left(..., real=True)`; 进度查询 also says when a last day

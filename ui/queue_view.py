@@ -147,8 +147,10 @@ def clock(view: StaffView) -> None:
     _line("办结（第三十四条）", due_text(timer.handling_due()) + ("" if view.registered_date else "（按最晚受理日推算）"))
     if view.answered_date:
         _line("答复日期", date_text(view.answered_date))
-        # the citizen's own period: as 进度查询 gives it, counted from 办结 and never moved
-        _line("信访人可请求复查至（第三十五条）", f"{date_text(timer.review_request_due())}（按办结日推算，不顺延）")
+        # the date 进度查询 gives the citizen (from 办结, not moved) is a reminder, not the legal cutoff
+        _line("信访人可请求复查（第三十五条）", f"自收到书面答复之日起30日内；按办结日推算为 "
+              f"{date_text(timer.review_request_due())}（提醒信访人用的最早日期；是否逾期以送达日期为准，"
+              "最后一日遇法定休假日的参照民法典第二百零三条顺延）")
     if view.state in TERMINAL:
         st.caption(deadline_words(None))
     else:

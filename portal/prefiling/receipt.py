@@ -76,14 +76,16 @@ def _act(name: str) -> str:
 # the periods of 第三十四条 to 第三十六条 are those of a 信访处理意见书 (第三十一条第六项): a 申诉求决
 # matter; 建议意见 and 检举控告 are handled under 第二十九条 and 第三十条, without a day count
 OWN_RULE = {
-    "建议意见": ("建议意见类事项，有权处理的机关、单位应当认真研究论证，采纳或者部分采纳的予以回复。"
-             "60日办结和复查、复核的规定适用于出具信访处理意见书的申诉求决类事项。",
-             ("xinfang-gongzuo-tiaoli-2022:第二十九条",)),
+    "建议意见": ("建议意见类事项，有权处理的机关、单位应当认真研究论证，对科学合理、具有现实可行性的，采纳或者部分采纳"
+             "并予以回复；您要求答复办理结果的，有关机关应当向您反馈办理情况。60日办结和复查、复核的规定适用于"
+             "申诉求决类事项。",
+             ("xinfang-gongzuo-tiaoli-2022:第二十九条", "shandong-xinfang-tiaoli-2015:第五十条")),
     "检举控告": ("检举控告类事项，由纪检监察机关或者有权处理的机关、单位依规依纪依法接收、受理、办理和反馈。"
-             "60日办结和复查、复核的规定适用于出具信访处理意见书的申诉求决类事项。",
+             "60日办结和复查、复核的规定适用于申诉求决类事项。",
              ("xinfang-gongzuo-tiaoli-2022:第三十条",)),
 }
-SIXTH = "对需要出具信访处理意见书的事项（第三十一条第六项），"
+SHANDONG_60 = "shandong-xinfang-tiaoli-2015:第四十二条"
+SIXTH = "对申诉求决类事项（《山东省信访条例》第四十二条；《信访工作条例》第三十四条规定为出具信访处理意见书的事项），"
 
 
 def clock_lines(clock: StatutoryClock, *, category: str) -> list[ClockLine]:
@@ -97,9 +99,10 @@ def clock_lines(clock: StatutoryClock, *, category: str) -> list[ClockLine]:
     for m in clock.timeline():
         rule = m.rule
         if rule is ACCEPTANCE_NOTICE:
+            then = ("纪检监察机关处理检举控告事项的告知按照有关规定执行。" if category == "检举控告" else
+                    f"有权处理的机关、单位应自收到之日起{rule.days}日内书面告知您接收情况以及处理途径和程序。")
             text = (f"信访部门应自{rule.starts_from}（{date_text(m.start)}）起{rule.days}日内登记，"
-                    f"并转送、交办有权处理的机关、单位，最迟 {due_text(m.due)}；有权处理的机关、单位应自收到之日起"
-                    f"{rule.days}日内书面告知您接收情况以及处理途径和程序。")
+                    f"并转送、交办有权处理的机关、单位，最迟 {due_text(m.due)}；{then}")
             out.append(ClockLine("登记转送", text, m.due, None, rule.provision_ids))
             continue
         if category in OWN_RULE:
@@ -111,8 +114,8 @@ def clock_lines(clock: StatutoryClock, *, category: str) -> list[ClockLine]:
             about = "" if m.recorded else "约"
             text = (f"{SIXTH}{rule.who}应自{rule.starts_from}起{rule.days}日内办结，{basis}最迟{about} "
                     f"{due_text(m.due)}；情况复杂的可延长不超过{rule.extension_days}日并告知延期理由，延长后最迟{about} "
-                    f"{due_text(m.due_extended)}。")
-            out.append(ClockLine(rule.name, text, m.due, m.due_extended, rule.provision_ids))
+                    f"{due_text(m.due_extended)}（办理机关的受理日期以其书面告知为准）。")
+            out.append(ClockLine(rule.name, text, m.due, m.due_extended, (*rule.provision_ids, SHANDONG_60)))
         elif rule is REVIEW_REQUEST and m.recorded:
             text = (f"对信访处理意见不服的，{rule.who}可以自{rule.starts_from}起{rule.days}日内请求上一级机关、单位复查。"
                     f"按本平台记录的办结日（{date_text(m.start)}）推算，最迟 {date_text(m.due)}；"

@@ -420,9 +420,10 @@ def test_the_handler_sees_the_citizens_rating_and_comment(app_page):
     at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
     text = page_text(at)
     assert "群众评价" in text and "评价：不满意" in text and "答复说已修复，可昨天下雨还在漏。" in text
-    # the citizen's 复查 deadline as their 进度查询 gives it: from 办结, never moved past a rest day
+    # the date the citizen's 进度查询 gives (from 办结, not moved), said to be a reminder, not the cutoff
     review = beijing_today() + dt.timedelta(days=30)
-    assert f"{review.year}年{review.month}月{review.day}日（按办结日推算，不顺延）" in text
+    assert f"按办结日推算为 {review.year}年{review.month}月{review.day}日（提醒信访人用的最早日期；是否逾期以送达日期为准" \
+        in text
 
 
 def test_a_revealed_report_is_hidden_again_once_the_reports_role_is_taken_away(app_page):

@@ -115,6 +115,8 @@ def test_a_suggestion_or_a_report_is_not_given_the_60_days_or_a_review(db_engine
         after = lookup(session=s, code=made.code, secret=made.secret, client=client())
     assert before.days_left == days_left_today(15)                   # the bureau's 15 days still run
     assert [line.name for line in after.clock] == ["登记转送", "办理"]
-    assert after.clock[1].provision_ids == (f"xinfang-gongzuo-tiaoli-2022:{article}",)
+    assert after.clock[1].provision_ids[0] == f"xinfang-gongzuo-tiaoli-2022:{article}"
     assert "60日内办结" not in after.clock[1].text.split("。")[0]
     assert after.days_left is None, "no statutory day count to show once registered"
+    reports_notice = "纪检监察机关处理检举控告事项的告知按照有关规定执行" in after.clock[0].text   # 第二十三条第四款
+    assert reports_notice == (category == "检举控告")
