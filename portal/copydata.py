@@ -40,7 +40,8 @@ def copy_data(*, source: Engine, target: Engine, progress: Callable[[str, int], 
     migrate(engine=source)    # the same schema version on both sides
     migrate(engine=target)
     ordered = [t.name for t in metadata().sorted_tables]
-    missing = [name for name in ordered if name not in _tables(source) or name not in _tables(target)]
+    present = _tables(source) & _tables(target)
+    missing = [name for name in ordered if name not in present]
     if missing:
         raise CopyRefused(f"tables missing after migration: {', '.join(missing)}")
     with target.connect() as conn:
