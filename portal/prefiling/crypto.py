@@ -2,9 +2,10 @@
 
 The key comes from settings.encryption_key (env PORTAL_ENCRYPTION_KEY) or else the key file
 settings.encryption_key_file, which is created with mode 0600 on first use — unless the database
-already holds personal data (a restore without its key: refused, see portal.prefiling.keycheck). Several keys, one per
-line, allow rotation: the first encrypts, every one decrypts. The key is never stored in the
-database or the repository; losing it makes the personal fields unreadable, so back it up.
+already holds personal data (a restore without its key: refused, see portal.prefiling.keycheck).
+Several keys, one per line, allow rotation: the first encrypts, every one decrypts. The key is never
+stored in the database or the repository; losing it makes the personal fields unreadable, so back
+it up.
 """
 
 from __future__ import annotations

@@ -45,14 +45,11 @@ def key_problem(*, engine: Engine, settings: Settings) -> str:
     samples = _samples(engine)
     if not samples:
         return ""
-    if not settings.encryption_key and not settings.encryption_key_file.is_file():
-        return (f"找不到加密密钥文件 {settings.encryption_key_file}，但数据库里已有加密保存的个人信息。"
-                "请从备份恢复这个密钥文件（或设置 PORTAL_ENCRYPTION_KEY），不要生成新密钥（见 README“备份与恢复”）。")
     try:
-        cipher = get_cipher(settings)
+        cipher = get_cipher(settings)   # a missing key file is refused here, not made afresh (crypto)
         for token in samples:
             cipher.decrypt(token)
     except EncryptionKeyError as exc:
-        return (f"加密密钥读不了数据库里已有的个人信息（{exc}）。请换上与这份数据库同一时期备份的密钥；"
+        return (f"{exc}应使用与这份数据库同一时期备份的密钥（或设置 PORTAL_ENCRYPTION_KEY）；"
                 "轮换过密钥的，旧密钥要留在新密钥后面的行里（见 README“备份与恢复”）。")
     return ""

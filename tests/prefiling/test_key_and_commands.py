@@ -48,7 +48,7 @@ def test_the_wrong_key_is_named_before_the_server_starts(db_engine, tmp_path):
     other = tmp_path / "other.key"
     write_key_file(other)
     problem = key_problem(engine=db_engine, settings=_settings(db_engine, other))
-    assert "加密密钥读不了数据库里已有的个人信息" in problem and "旧密钥要留在新密钥后面" in problem
+    assert "密钥与数据不匹配" in problem and "旧密钥要留在新密钥后面" in problem
     assert key_problem(engine=db_engine, settings=get_settings()) == ""      # the right key
     report = BootstrapReport(laws=ImportReport(), key_problem=problem)
     assert print_setup_report(report) == 2       # `portal setup` fails, and `ui.serve` does not start
