@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from portal.laws.ids import XINFANG_REGULATION
+from portal.nextsteps import REVIEW_FIRST
 
 _XF = XINFANG_REGULATION
 _LD = "laodong-zhengyi-tiaojie-zhongcai-fa-2007"
@@ -76,7 +77,7 @@ RULES: tuple[ChannelRule, ...] = (
     ChannelRule(
         "reconsideration", "行政复议",
         "对行政机关的处罚、强制措施、征收补偿、许可等决定不服的，可以自知道该行为之日起六十日内申请行政复议。"
-        "当场作出的行政处罚（例如当场开的罚单）；侵犯您已经依法取得的土地、林地等自然资源所有权或者使用权的决定；申请行政机关履行法定职责，行政机关拒绝履行、未依法履行或者不予答复；申请政府信息公开，行政机关决定不予公开——这些情形必须先申请行政复议，对复议决定不服的再起诉，不能直接起诉。",
+        + REVIEW_FIRST,
         ("行政处罚", "罚款", "吊销", "没收", "查封", "扣押", "行政许可", "不予许可", "工伤认定",
          "强制拆除", "行政拘留"),
         (f"{_FY}:第二条", f"{_FY}:第十一条", f"{_FY}:第二十条", f"{_FY}:第二十三条", f"{_XF}:第三十一条")),
