@@ -82,19 +82,20 @@ def queue(*, session: Session, actor: Actor, state: str | None = None, category:
             continue
         found.append((p, left))
     marks = repeat_marks(session=session, actor=actor, prefiling_ids=[p.id for p, _ in found], among=query)
-    back = _supplemented(session)
+    back = _supplemented(session, [p.id for p, _ in found if p.state == SUBMITTED])
     rows = [QueueRow(p.id, p.code, p.state, p.category, p.district, p.received_date, left,
                      marks[p.id].text if p.id in marks else "", p.id in back) for p, left in found]
     # sorted() is stable, so the submission order survives among equal deadlines
     return sorted(rows, key=lambda r: (r.days_left is None, r.days_left or 0))
 
 
-def _supplemented(session: Session) -> set[int]:
-    """The 已提交 pre-filings whose last step was the citizen's 补充材料 (back from 需补充材料 with
-    what staff asked for)."""
-    last = (select(func.max(PrefilingEvent.id))
-            .join(Prefiling, col(Prefiling.id) == col(PrefilingEvent.prefiling_id))
-            .where(Prefiling.state == SUBMITTED).group_by(col(PrefilingEvent.prefiling_id)))
+def _supplemented(session: Session, ids: list[int]) -> set[int]:
+    """Those of the 已提交 pre-filings `ids` (the listed ones) whose last step was the citizen's
+    补充材料 (back from 需补充材料 with what staff asked for)."""
+    if not ids:
+        return set()
+    last = (select(func.max(PrefilingEvent.id)).where(col(PrefilingEvent.prefiling_id).in_(ids))
+            .group_by(col(PrefilingEvent.prefiling_id)))
     return set(session.exec(select(PrefilingEvent.prefiling_id)
                             .where(col(PrefilingEvent.id).in_(last), PrefilingEvent.action == "supplement")))
 
