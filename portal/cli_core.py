@@ -57,18 +57,27 @@ def _backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def existing_engine():
+    """The configured database for a command that works on existing data, or None (said on stderr)
+    when it is a SQLite file that does not exist (connecting would create an empty one)."""
+    from portal.db import missing_database
+
+    if problem := missing_database(get_settings().database_url):
+        print(problem, file=sys.stderr)
+        return None
+    return get_engine()
+
+
 def _copy_data(args: argparse.Namespace) -> int:
     from portal.copydata import CopyRefused, copy_data
-    from portal.db import make_engine, missing_database, shown_url
+    from portal.db import make_engine, shown_url
 
-    settings = get_settings()
-    if problem := missing_database(settings.database_url):
-        print(problem, file=sys.stderr)
+    if (source := existing_engine()) is None:
         return 2
-    if args.to == settings.database_url:
+    if args.to == get_settings().database_url:
         print("--to is the database the portal uses now: give the new, empty one", file=sys.stderr)
         return 2
-    source, target = get_engine(), make_engine(args.to)
+    target = make_engine(args.to)
     print(f"copying {shown_url(source)} -> {shown_url(target)}")
     try:
         report = copy_data(source=source, target=target, progress=lambda t, n: print(f"  {t}: {n}"))

@@ -21,23 +21,14 @@ def _keygen(args: argparse.Namespace) -> int:
     return 1
 
 
-def _existing_engine():
-    """The configured database, or None (said on stderr) when it is a SQLite file that does not exist."""
-    from portal.db import get_engine, missing_database
-
-    if problem := missing_database(get_settings().database_url):
-        print(problem, file=sys.stderr)
-        return None
-    return get_engine()
-
-
 def _purge(_args: argparse.Namespace) -> int:
+    from portal.cli_core import existing_engine
     from portal.db import session_scope, shown_url
     from portal.migrate import migrate
     from portal.prefiling.retention import purge_expired
 
     settings = get_settings()
-    if (engine := _existing_engine()) is None:
+    if (engine := existing_engine()) is None:
         return 2
     migrate(engine=engine)
     with session_scope(engine) as session:
@@ -53,12 +44,13 @@ def _purge(_args: argparse.Namespace) -> int:
 
 
 def _repeats(args: argparse.Namespace) -> int:
+    from portal.cli_core import existing_engine
     from portal.db import session_scope
     from portal.migrate import migrate
     from portal.prefiling.repeats import process_pending
     from portal.search.embedder import make_embedder, untuned
 
-    if (engine := _existing_engine()) is None:
+    if (engine := existing_engine()) is None:
         return 2
     migrate(engine=engine)
     embedder = make_embedder(args.model or untuned(get_settings().embedding_model))
