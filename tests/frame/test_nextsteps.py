@@ -112,6 +112,14 @@ def test_consumer_traffic_and_medical_disputes_have_their_own_ways(library):
     assert [r.key for r in refund] == ["consumer"] and "12315" in "".join(refund[0].steps)
     crash = next_steps(question="出了交通事故，对方不赔", provision_ids=[], library=library)
     assert [r.key for r in crash] == ["traffic"] and "交警" in "".join(crash[0].steps)
+    assert keys("追尾了，对方不赔修车钱", [], library) == ["traffic"]
+
+
+@pytest.mark.parametrize("question", ["交警当场给我开了罚单罚款200元不服", "交警罚了我两百块，我觉得罚错了"])
+def test_a_fine_from_traffic_police_is_not_offered_the_accident_route(library, question):
+    """交警 names who fined, not an accident: the citizen contesting a 罚单 was also told how to claim
+    compensation after a collision (交警调解, 民事诉讼)."""
+    assert keys(question, [], library) == ["administrative"]
     # the articles' law decides where the words are silent
     assert keys("这种情况该怎么办", ["yiliao-jiufen-yufang-he-chuli-tiaoli-2018:第二十二条"] * 3,
                 library) == ["medical"]
