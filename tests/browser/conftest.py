@@ -184,6 +184,21 @@ def wait_for_app(pg, text: str, timeout: float = 60_000) -> None:
     finished (the folded sidebar's links are hidden: 进度查询 there is not the page's)."""
     pg.get_by_text(text, exact=False).filter(visible=True).first.wait_for(state="visible", timeout=timeout)
     wait_idle(pg, timeout)
+    _no_exception(pg)
+
+
+def wait_for_main(pg, text: str, timeout: float = 60_000) -> None:
+    """wait_for_app, but `text` must be in the page's own area: a page title is also a sidebar link
+    (visible at 1280 px), which would pass for a page that never drew or drew an error."""
+    pg.get_by_test_id("stMain").get_by_text(text, exact=False).filter(visible=True).first.wait_for(
+        state="visible", timeout=timeout)
+    wait_idle(pg, timeout)
+    _no_exception(pg)
+
+
+def _no_exception(pg) -> None:
+    shown = pg.get_by_test_id("stException")
+    assert shown.count() == 0, f"the page shows an error: {shown.first.inner_text()[:300]}"
 
 
 # Counts the script runs the page has shown: a "running" state seen, even one left within a task.

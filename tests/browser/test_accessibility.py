@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import assert_fits_phone, wait_for_app
+from tests.browser.conftest import assert_fits_phone, wait_for_app, wait_for_main
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = {
@@ -56,7 +56,7 @@ def _axe(pg) -> list[dict]:
 
 def _open(pg, url: str, text: str) -> None:
     pg.goto(url)
-    wait_for_app(pg, text)
+    wait_for_main(pg, text)
     pg.wait_for_timeout(800)  # let Streamlit finish drawing the page
 
 

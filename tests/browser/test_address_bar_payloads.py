@@ -7,7 +7,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from tests.browser.conftest import wait_for_app, wait_idle
+from tests.browser.conftest import wait_for_main, wait_idle
 
 MARK = "恶意加粗"
 PHISH = "[【重要通知】信访补偿金领取入口，点此登记](https://evil.example/phish)"
@@ -31,7 +31,7 @@ def test_address_bar_payloads_stay_words(portal_url, page, artifacts, path, quer
     page.on("request", lambda r: outside.append(r.url) if (urlsplit(r.url).hostname or "").endswith("evil.example")
             else None)
     page.goto(f"{portal_url}/{path}?{urlencode(query)}")
-    wait_for_app(page, shown)
+    wait_for_main(page, shown)
     wait_idle(page)
     page.wait_for_timeout(500)
     name = f"address-payload-{path}-{'-'.join(query)}.png"

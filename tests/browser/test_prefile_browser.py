@@ -251,10 +251,17 @@ def test_after_back_and_a_reload_the_first_page_offers_the_tabs_draft(portal_url
 def test_a_deleted_draft_is_gone_from_the_server_and_the_tab(portal_url, phone, artifacts):
     """删除草稿 on a phone: the message is in view, the address holds no draft code, and a reload
     of the form does not offer the deleted draft (the tab kept its code)."""
+    from sqlmodel import Session
+
+    from portal.prefiling.models import PrefilingDraft
     from tests.browser.conftest import open_expander
     from tests.browser.test_journeys import IN_VIEW
+    from tests.staff.portal_db import ready_engine
 
     _fill_to_matter(phone, portal_url)
+    code = phone.evaluate("sessionStorage.getItem('pf-draft')")
+    with Session(ready_engine()) as s:
+        assert code and s.get(PrefilingDraft, code) is not None      # saved: the tab and the server have it
     open_expander(phone, "不想继续填写了？删除这份草稿")
     phone.get_by_text("我确定要删除这份草稿").click()
     phone.get_by_role("button", name="删除草稿").click()
@@ -264,6 +271,9 @@ def test_a_deleted_draft_is_gone_from_the_server_and_the_tab(portal_url, phone, 
     assert 0 <= top and bottom <= height, (top, bottom, height)
     phone.screenshot(path=str(artifacts / "prefile-draft-deleted-phone.png"))
     assert "draft=" not in phone.url
+    with Session(ready_engine()) as s:
+        assert s.get(PrefilingDraft, code) is None                   # gone from the server …
+    assert phone.evaluate("sessionStorage.getItem('pf-draft')") is None   # … and from the tab
     phone.reload()
     wait_for_app(phone, "须知与授权")
     phone.wait_for_timeout(1500)                       # the kept draft is offered by a script
