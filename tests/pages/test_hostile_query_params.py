@@ -99,9 +99,23 @@ def problem(source: str, allow_html: bool) -> str:
     return ""
 
 
+def html_problem(body: str) -> str:
+    """What in an st.html body (HTML as written, no Markdown) would be a link, image or styled text
+    from a payload: the permalink and copy rows, 下一步怎么办, the live region."""
+    found = _Collect()
+    found.feed(body)
+    if [u for u in found.urls if "evil.example" in u]:
+        return f"a link or image: {body[:300]}"
+    if [t for t in found.styled_text if MARK in t]:
+        return f"styled text: {body[:300]}"
+    return ""
+
+
 def assert_inert(at, payload: str) -> None:
     for source, allow_html in sources(at):
         assert not problem(source, allow_html)
+    for element in at.html:
+        assert not html_problem(element.proto.body)
 
 
 def run_page(app_page, page: str, query: dict, payload: str):
@@ -139,6 +153,9 @@ def test_the_check_catches_unescaped_values_and_passes_escaped_ones(payload):
     assert not problem(markdown_escape(payload), True)
     assert not problem(markdown_escape(payload), False)
     assert not problem(f'<p class="answer-value">{html_escape(payload)}</p>', True)
+    if any(tag in payload for tag in ("<b>", "<img")):   # an st.html body: raw tags are caught, escaped ones inert
+        assert html_problem(f"<p>{payload}</p>")
+    assert not html_problem(f"<p>{html_escape(payload)}</p>")
 
 
 def test_a_backslash_does_not_stop_an_autolink():

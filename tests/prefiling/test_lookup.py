@@ -51,6 +51,7 @@ def test_wrong_code_and_wrong_secret_get_the_same_message(db_engine):
         with pytest.raises(LookupFailed) as wrong_code:
             lookup(session=s, code=codes.new_reference_code(), secret=made.secret, client=client())
     assert str(wrong_secret.value) == str(wrong_code.value) == NEUTRAL
+    assert NEUTRAL == "查询码或查询密码不正确，请核对后重新输入。"   # says neither which one was wrong
 
 
 def test_enumerating_codes_is_throttled_per_session_and_per_address(db_engine):
