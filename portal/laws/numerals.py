@@ -26,7 +26,7 @@ def cn_to_int(text: str) -> int:
             num = _DIGITS[ch]
         else:
             unit = _UNITS[ch]
-            if num == 0 and unit == 10 and total == 0:
+            if num == 0 and unit == 10:   # 十 with no digit before it: 十五, and as typed 一百十 = 110
                 num = 1
             total += num * unit
             num = 0

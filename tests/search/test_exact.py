@@ -48,6 +48,9 @@ def aliases(library):
     ("民法典一千零七十七条", "minfadian-2020:第一千零七十七条"),
     ("信访工作条例三十二条", "xinfang-gongzuo-tiaoli-2022:第三十二条"),
     ("刑法二百七十六条之一", "xingfa-2023:第二百七十六条之一"),
+    # 十 with no digit before it, as typed: 一百十 is 110 (it opened 第一百条)
+    ("民法典第一百十条", "minfadian-2020:第一百一十条"),
+    ("刑法第二百十五条", "xingfa-2023:第二百一十五条"),
     ("信访工作条例的规定第三十二条", "xinfang-gongzuo-tiaoli-2022:第三十二条"),
     # the number before the law's name
     ("第32条信访工作条例", "xinfang-gongzuo-tiaoli-2022:第三十二条"),
