@@ -196,3 +196,33 @@ def test_two_filings_registered_with_one_number_at_once(db_engine):
                 func.upper(Prefiling.official_number) == number.upper())).one()
         doubles += holders != 1
     assert doubles == 0
+
+
+def test_a_correction_and_a_registration_to_one_number_at_once(db_engine):
+    """更正信访件编号 takes the same numbering lock as 登记: a handler correcting one 件 to a number
+    while a colleague registers another 件 under it cannot both succeed (two citizens would read the
+    same 信访件编号 in 进度查询)."""
+    from portal.prefiling.transitions import StaffInputError
+
+    doubles = 0
+    for trial in range(TRIALS):
+        (a, seen_a), (b, _seen) = _fresh(db_engine), _fresh(db_engine)
+        with Session(db_engine) as s:
+            registered = staff.register(session=s, actor=WANG, prefiling_id=b.prefiling.id,
+                                        official_number=f"XF-OLD-{uuid.uuid4().hex[:6]}")
+            seen_b = registered.version
+        number = f"XF-FIX-{uuid.uuid4().hex[:6]}-{trial}"
+        results, errors = _race(
+            _in_session(db_engine, lambda s, p=a.prefiling.id, v=seen_a, n=number: staff.register(
+                session=s, actor=WANG, prefiling_id=p, official_number=n, version=v)),
+            _in_session(db_engine, lambda s, p=b.prefiling.id, v=seen_b, n=number: staff.correct_number(
+                session=s, actor=LI, prefiling_id=p, official_number=n, reason="录入错误", version=v)))
+        losers = [e for e in errors if e is not None]
+        assert len(losers) <= 1, losers
+        if losers:
+            assert isinstance(losers[0], StaffInputError) and "已用于另一件预登记" in str(losers[0]), losers[0]
+        with Session(db_engine) as s:
+            holders = s.exec(select(func.count()).select_from(Prefiling).where(
+                Prefiling.official_number == number)).one()
+        doubles += holders != 1
+    assert doubles == 0

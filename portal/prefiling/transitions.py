@@ -214,6 +214,7 @@ def correct_number(*, session: Session, actor: Actor, prefiling_id: int, officia
     are; the history the citizen reads says from which number to which and why, and the audit log
     the two numbers. Whoever may 登记 may correct."""
     number, reason = _correct_number_inputs(official_number=official_number, reason=reason)
+    _numbering_lock(session)   # as for 登记: the check of the number and its write under one lock
     p = _load(session, actor, prefiling_id, version)
     if not allowed(p.state, "correct_number"):
         raise IllegalTransition(f"只有“{REGISTERED}”的件可以更正信访件编号，此件当前状态为“{p.state}”。")
