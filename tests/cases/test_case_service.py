@@ -10,7 +10,7 @@ from portal.cases.content import Citation
 from portal.field_errors import ValidationFailed
 from portal.identity import Actor
 from portal.roles import EDITOR
-from tests.cases.factories import ARTICLE_22, EDITOR_ACTOR, make_case, make_draft
+from tests.cases.factories import ARTICLE_22, EDITOR_ACTOR, MEDIATION_31, make_case, make_draft
 
 OTHER_EDITOR = Actor("editor-li", frozenset({EDITOR}))
 
@@ -110,3 +110,28 @@ def test_creating_with_a_used_slug_does_not_overwrite(db_engine, library):
                               draft=make_draft(title="新的案例"), new=True)
         assert info.value.for_field("slug")
         assert service.staff_case(session=s, actor=EDITOR_ACTOR, slug="taken").title == "原来的案例"
+
+
+def test_a_case_citing_the_same_article_twice_is_refused(db_engine, library):
+    draft = make_draft(provisions=(Citation(ARTICLE_22, "应当登记。"), Citation(MEDIATION_31, "调解协议有约束力。"),
+                                   Citation(ARTICLE_22, "又引了一次。")))
+    with Session(db_engine) as s:
+        with pytest.raises(ValidationFailed) as info:
+            service.save_case(session=s, actor=EDITOR_ACTOR, library=library, slug="twice", draft=draft)
+        assert info.value.for_field("provisions") == [f"条文“{ARTICLE_22}”重复了。"]
+        assert service.staff_case(session=s, actor=EDITOR_ACTOR, slug="twice") is None
+
+
+def test_withdrawing_and_publishing_again_keeps_the_first_publication_date(db_engine, library, monkeypatch):
+    """service._publishable: "the first publication is dated" — a case withdrawn for a correction
+    and published again still reads 发布日期 of its first publication."""
+    import datetime as dt
+
+    days = iter([dt.date(2026, 11, 2), dt.date(2026, 12, 5)])
+    monkeypatch.setattr(service, "beijing_today", lambda *a, **k: next(days))
+    with Session(db_engine) as s:
+        make_case(s, library, "again", state="已撤回")          # published on 2026-11-02, then withdrawn
+        assert service.published_case(session=s, slug="again") is None
+        service.publish(session=s, actor=EDITOR_ACTOR, library=library, slug="again")   # on 2026-12-05
+        s.commit()
+        assert service.published_case(session=s, slug="again").published_on == dt.date(2026, 11, 2)

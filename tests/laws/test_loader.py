@@ -179,3 +179,46 @@ def test_gap_in_judicial_interpretation_parts_is_refused():
         parse_law(text.replace("## 三、关于担保物权", "## 四、关于担保物权", 1), slug="x")
     with pytest.raises(LawFormatError, match="where number 2 expected"):
         parse_law(text.replace("### （二）不动产抵押", "### （三）不动产抵押", 1), slug="x")
+
+
+def _small_law(labels: list[str], *, declared: int | None) -> str:
+    """A law file in the project's format (front matter, 题注, one chapter) with these articles."""
+    front = ['title: "测试条例"', 'issuer: "某市人民代表大会常务委员会"', "promulgated: 2020-01-01",
+             "effective: 2020-03-01", "status: 现行有效", 'source: "https://example.org/test"']
+    if declared is not None:
+        front.append(f"articles: {declared}")
+    body = "\n\n".join(f"{label}\u3000{label}的内容。" for label in labels)
+    return "---\n" + "\n".join(front) + "\n---\n\n# 测试条例\n\n## 第一章 总则\n\n" + body + "\n"
+
+
+TEN = [f"第{int_to_cn(n)}条" for n in range(1, 11)]      # 第一条 … 第十条
+
+
+def _load_one(tmp_path, text: str):
+    (tmp_path / "ceshi-tiaoli-2020.md").write_text(text, encoding="utf-8")
+    return load_library_report(tmp_path)
+
+
+def test_a_gap_among_inserted_articles_leaves_the_law_file_out(tmp_path):
+    """第十条之一 then 第十条之三: 之二 is missing, like a gap between 第五条 and 第七条."""
+    fine = _load_one(tmp_path, _small_law([*TEN, "第十条之一", "第十条之二"], declared=12))   # 10 + 2
+    assert not fine.errors and len(fine.library.law("ceshi-tiaoli-2020").provisions) == 12
+    broken = _load_one(tmp_path, _small_law([*TEN, "第十条之一", "第十条之三"], declared=12))
+    assert "ceshi-tiaoli-2020" not in broken.library.laws
+    assert "ceshi-tiaoli-2020.md" in str(broken.errors[0]) and "第十条之三" in str(broken.errors[0])
+    with pytest.raises(LawFormatError, match="第十条之二 is not right after its base article"):
+        parse_law(_small_law([*TEN, "第十条之二"], declared=11), slug="ceshi-tiaoli-2020")   # 之二 without 之一
+    with pytest.raises(LawFormatError, match="第九条之一 is not right after its base article"):
+        parse_law(_small_law([*TEN[:8], "第九条之一", *TEN[8:]], declared=11), slug="ceshi-tiaoli-2020")
+
+
+@pytest.mark.parametrize(("declared", "ok"), [(10, True), (9, False), (11, False)])
+def test_the_declared_article_count_must_equal_the_articles_found(tmp_path, declared, ok):
+    """10 articles in the file: `articles: 10` loads; 9 (more found than declared) and 11 (fewer)
+    leave the file out."""
+    loaded = _load_one(tmp_path, _small_law(TEN, declared=declared))
+    if ok:
+        assert not loaded.errors and len(loaded.library.law("ceshi-tiaoli-2020").provisions) == 10
+    else:
+        assert "ceshi-tiaoli-2020" not in loaded.library.laws
+        assert f"front matter says {declared} articles, found 10" in str(loaded.errors[0])

@@ -15,6 +15,19 @@ def png(size=(40, 30), colour=(200, 30, 30)) -> bytes:
     return out.getvalue()
 
 
+def big_png(width: int, height: int) -> bytes:
+    """A real, tiny PNG of many pixels: 1-bit grey, every row white, so a few kB of IDAT decode to
+    width × height pixels (written by hand: Pillow would hold the whole image in memory)."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    row = b"\x00" + b"\xff" * ((width + 7) // 8)   # filter type 0, then the packed bits
+    packer = zlib.compressobj(9)
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)   # bit depth 1, greyscale
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
 def jpeg(size=(40, 30), colour=(30, 120, 200), exif: bytes | None = None) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", size, colour).save(out, format="JPEG", **({"exif": exif} if exif else {}))
@@ -29,12 +42,13 @@ def jpeg_with_gps() -> bytes:
     return jpeg(exif=exif.tobytes())
 
 
-def pdf(*, objects: list[bytes] | None = None, root_extra: bytes = b"") -> bytes:
-    """A small well-formed PDF (one empty page); `root_extra` goes into the catalogue."""
+def pdf(*, objects: list[bytes] | None = None, root_extra: bytes = b"", page_extra: bytes = b"") -> bytes:
+    """A small well-formed PDF (one empty page); `root_extra` goes into the catalogue, `page_extra`
+    into the page."""
     objs = objects or []
     body = [b"<< /Type /Catalog /Pages 2 0 R " + root_extra + b" >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>", *objs]
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] " + page_extra + (b" " if page_extra else b"") + b">>", *objs]
     out = io.BytesIO()
     out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -153,5 +167,9 @@ HOSTILE_PDFS = {
     "js-hidden-in-object-stream": pdf(objects=[compressed_stream(b"4 0 << /S /JavaScript /JS (x) >>")]),
     "js-in-ascii-hex-object-stream": packed_pdf(encoding="hex"),
     "js-in-predictor-object-stream": packed_pdf(encoding="predictor"),
+    # additional actions (/AA) run when a page opens or the document is closed, saved or printed;
+    # a URI action is not otherwise active, so only the /AA name refuses these
+    "page-open-additional-action": pdf(page_extra=b"/AA << /O << /S /URI /URI (http://tracker.example/x) >> >>"),
+    "document-close-additional-action": pdf(root_extra=b"/AA << /WC << /S /URI /URI (http://tracker.example/x) >> >>"),
     "html-after-header": b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n%%EOF\n",
 }

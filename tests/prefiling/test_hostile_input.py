@@ -177,6 +177,31 @@ def test_active_or_disguised_pdfs_are_refused(name):
     assert problem is not None and f"附件“{name}.pdf”不能上传" in problem.message
 
 
+@pytest.mark.parametrize(("cut", "tail"), [(3, b""), (4, b""), (6, b""), (60, b""),
+                                           (0, b"PK\x03\x04" + bytes(2048))],
+                         ids=["ends-%%E", "ends-%%", "no-marker", "into-trailer", "zip-after-eof"])
+def test_a_pdf_that_does_not_end_with_its_end_marker_is_refused(cut, tail):
+    """A download cut short loses the final `%%EOF` (files.pdf() ends "startxref\n193\n%%EOF\n"),
+    and a file with 2 kB more after it is a PDF carrying something else: neither is kept."""
+    whole = files.pdf()
+    data = (whole[:-cut] if cut else whole) + tail
+    kept, problem = attachments.clean_upload("诉状.pdf", data)
+    assert kept is None and problem is not None
+    assert "附件“诉状.pdf”不能上传" in problem.message and "可能已损坏" in problem.message
+
+
+def test_a_picture_of_more_than_forty_million_pixels_is_refused_and_forty_million_kept():
+    """A few kB of PNG that decode to 48 million pixels (8000 × 6000) are a decompression bomb,
+    not a photo; 8000 × 5000 = 40,000,000 pixels is still a (huge) photo and is kept."""
+    kept, problem = attachments.clean_upload("全景.png", files.big_png(8000, 6000))   # 48,000,000 > 40,000,000
+    assert kept is None
+    assert problem.message.startswith("附件“全景.png”不能上传：图片无法正常读取")
+    kept, problem = attachments.clean_upload("全景.png", files.big_png(8000, 5000))
+    assert problem is None and decoded(kept).size == (8000, 5000)
+    # 10000 × 9000 = 90,000,000: over the limit (and over Pillow's own warning, 89,478,485)
+    assert attachments.clean_upload("大图.png", files.big_png(10000, 9000))[0] is None
+
+
 def test_an_ordinary_pdf_is_kept_byte_for_byte():
     data = files.pdf()
     assert attachments.clean_upload("scan.pdf", data) == (data, None)

@@ -119,6 +119,34 @@ def test_limits_per_case_count_and_total_size(db_engine, monkeypatch):
         assert view.state == "已提交" and len(view.materials) == 1
 
 
+def test_the_25_mb_per_case_counts_the_files_already_there(db_engine):
+    """README: 25 MB in all per 件, the first submission's included. The 件's first attachment is
+    recorded as nearly 25 MB (its row's size set directly: writing 25 MB of real files would cost
+    the shared test machine seconds), so a small PDF fits only if the sum stays within 25 MB."""
+    limit = 25 * 1024 * 1024                      # 26,214,400 bytes
+    pdf = files.pdf()                             # kept byte for byte: it adds exactly len(pdf)
+    with Session(db_engine) as s:
+        made = _asked(s)
+        first = s.exec(select(PrefilingAttachment)
+                       .where(PrefilingAttachment.prefiling_id == made.prefiling.id)).one()
+        first.size = limit - len(pdf) + 1         # already there + the PDF = limit + 1 byte
+        s.add(first)
+        s.commit()
+        before = _stored()
+        with pytest.raises(supplements.SupplementRefused, match="合计不能超过25.0 MB，已有25.0 MB") as refused:
+            supplements.send(session=s, code=made.code, secret=made.secret, client=client(),
+                             uploads=[("答复.pdf", pdf)])
+        assert "请压缩后再上传" in refused.value.error.message
+        assert _stored() == before
+        assert lookup(session=s, code=made.code, secret=made.secret, client=client()).state == "需补充材料"
+        first.size = limit - len(pdf)             # already there + the PDF = exactly the limit: accepted
+        s.add(first)
+        s.commit()
+        view = supplements.send(session=s, code=made.code, secret=made.secret, client=client(),
+                                uploads=[("答复.pdf", pdf)])
+        assert view.state == "已提交" and len(view.materials) == 2
+
+
 def test_staff_acting_at_the_same_moment_wins_and_the_files_are_removed(db_engine, monkeypatch):
     with Session(db_engine) as s:
         made = _asked(s)

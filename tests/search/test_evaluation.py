@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from portal.search.evaluation import EvalQuery, evaluate, mrr_at, ndcg_at, recall_at
+from portal.search.evaluation import EvalQuery, evaluate, load_queries, mrr_at, ndcg_at, percentile, recall_at
 from tests.search.conftest import write_jsonl
 
 
@@ -36,6 +36,111 @@ def test_evaluate_averages_over_queries():
     assert figures["mrr@10"] == pytest.approx((1 + 1 / 6) / 2, abs=1e-4)
 
 
+
+def test_recall_is_the_share_of_distinct_gold_ids_in_the_top_k():
+    """recall@k = |distinct gold ∩ top k| / |distinct gold|, so a question citing three articles
+    that finds one of them in its top 5 scores 1/3, not 1 ("any gold") and not 0 ("all gold")."""
+    ranked = ["x1", "g1", "x2", "x3", "x4", "g2", "x5", "x6", "x7", "x8", "g3"]
+    gold = ["g1", "g2", "g3"]
+    assert recall_at(ranked, gold, 1) == 0.0      # top 1 = {x1}: 0 of 3
+    assert recall_at(ranked, gold, 5) == 1 / 3    # top 5 holds g1 only: 1 of 3
+    assert recall_at(ranked, gold, 10) == 2 / 3   # g1 (rank 2), g2 (rank 6): 2 of 3
+    assert recall_at(ranked, gold, 20) == 1.0     # g3 is at rank 11
+    assert recall_at(ranked, [], 5) == 0.0        # a question without gold counts as a miss
+
+
+def test_a_gold_id_listed_twice_counts_once():
+    """A query line that lists the same article twice ("gold": ["a", "a", "c"]) has two gold
+    articles, not three: finding "a" alone is half of them."""
+    assert recall_at(["a", "x"], ["a", "a", "c"], 1) == 0.5   # {a, c}: a found → 1/2 (not 2/3, not 1/3)
+    assert recall_at(["c", "x"], ["a", "a", "c"], 1) == 0.5   # c found → 1/2 (not 1/3)
+    assert recall_at(["a", "c"], ["a", "a", "c"], 2) == 1.0
+    # nDCG: ideal over the 2 distinct gold = 1 + 1/log2(3); found a at rank 1 → 1 / (1 + 1/log2 3)
+    assert ndcg_at(["a", "x"], ["a", "a", "c"]) == pytest.approx(1 / (1 + 1 / math.log2(3)))
+    assert ndcg_at(["a", "c"], ["a", "a", "c"]) == pytest.approx(1.0)
+
+
+def test_duplicate_gold_in_a_query_file_reaches_the_figures_once(tmp_path):
+    path = write_jsonl(tmp_path / "q.jsonl", [{"id": "d", "query": "q", "gold": ["a", "a", "c"]}])
+    figures = evaluate(load_queries(path), lambda q, k: ["a", "x"][:k])
+    assert figures["recall@1"] == 0.5 and figures["recall@100"] == 0.5  # 1 of the 2 distinct gold
+    assert figures["mrr@10"] == 1.0
+
+
+def test_mrr_is_the_reciprocal_rank_of_the_first_gold_within_ten():
+    ranked = ["x1", "x2", "x3", "g2", "g1"] + [f"y{i}" for i in range(20)]
+    assert mrr_at(ranked, ["g1", "g2"]) == 0.25               # first gold (g2) at rank 4 → 1/4
+    tenth = [f"x{i}" for i in range(9)] + ["g"]
+    assert mrr_at(tenth, ["g"]) == 0.1                         # rank 10 still counts: 1/10
+    assert mrr_at(tenth[:9] + ["x9", "g"], ["g"]) == 0.0       # rank 11 → 0
+    assert mrr_at([], ["g"]) == 0.0
+
+
+def test_ndcg_at_ten_is_one_when_the_top_ten_are_all_gold_even_with_more_gold():
+    """With 12 gold articles only 10 fit in the top 10: filling them all with gold is the ideal
+    ranking (nDCG@10 = 1), so the ideal DCG is summed over min(12, 10) = 10 ranks."""
+    gold = [f"g{i}" for i in range(12)]
+    assert ndcg_at(gold, gold, 10) == pytest.approx(1.0)
+    # 10 gold at ranks 2..11, i.e. ranks 2..10 in the top 10: sum_{r=2..10} 1/log2(r+1) / sum_{r=1..10}
+    ideal = sum(1 / math.log2(r + 1) for r in range(1, 11))
+    expected = (ideal - 1.0) / ideal                          # rank 1 (worth 1/log2 2 = 1) is missed
+    assert ndcg_at(["x"] + gold, gold, 10) == pytest.approx(expected)
+
+
+def test_percentile_is_nearest_rank():
+    """Nearest rank: the p-th percentile of n values is the ceil(p/100·n)-th smallest."""
+    values = [float(v) for v in range(100, 0, -1)]              # 1..100 ms, unsorted
+    assert percentile(values, 95) == 95.0                       # ceil(0.95·100) = 95th smallest
+    assert percentile(values, 50) == 50.0                       # ceil(0.50·100) = 50th
+    assert percentile(values, 100) == 100.0
+    assert percentile([float(v) for v in range(1, 21)], 95) == 19.0  # ceil(0.95·20) = 19th of 1..20
+    assert percentile([7.0], 95) == 7.0
+    assert percentile([], 95) == 0.0
+
+
+class _Clock:
+    """Stands in for the `time` module: the i-th query (1-based) takes latencies[i-1] ms."""
+
+    def __init__(self, latencies_ms):
+        self._ticks = []
+        for i, ms in enumerate(latencies_ms):
+            self._ticks += [float(i), i + ms / 1000]
+        self._ticks.reverse()
+
+    def perf_counter(self):
+        return self._ticks.pop()
+
+
+def test_evaluate_reports_median_and_nearest_rank_p95_latency(monkeypatch):
+    import portal.search.evaluation as evaluation
+
+    latencies = [float(v) for v in [*range(51, 101), *range(1, 51)]]  # 1..100 ms, out of order
+    monkeypatch.setattr(evaluation, "time", _Clock(latencies))
+    queries = [EvalQuery(str(i), f"q{i}", ("a",)) for i in range(100)]
+    figures = evaluate(queries, lambda q, k: ["a"])
+    assert figures["queries"] == 100
+    assert figures["latency_p50_ms"] == 50.5                    # median of 1..100 = (50 + 51) / 2
+    assert figures["latency_p95_ms"] == 95.0                    # 95th smallest of 1..100
+
+
+def test_per_query_recall_is_at_five():
+    """`eval -v` and the per-law table report each question's recall@5: a gold article at rank 6
+    counts 0 there (it would count at 10)."""
+    from portal.search.cli import per_law
+
+    queries = [EvalQuery("six", "q6", ("甲法:第一条",)), EvalQuery("three", "q3", ("甲法:第二条", "乙法:第一条"))]
+    answers = {"q6": ["x1", "x2", "x3", "x4", "x5", "甲法:第一条"],
+               "q3": ["x1", "x2", "甲法:第二条", "x4", "x5", "乙法:第一条"]}
+    figures = evaluate(queries, lambda q, k: answers[q][:k])
+    rows = {row["id"]: row for row in figures["per_query"]}
+    assert rows["six"] == {"id": "six", "mrr@10": pytest.approx(1 / 6), "recall@5": 0.0}
+    assert rows["three"] == {"id": "three", "mrr@10": pytest.approx(1 / 3), "recall@5": 0.5}  # 1 of 2 in top 5
+    laws = per_law(queries, figures["per_query"])
+    # 甲法: both questions → recall@5 (0 + 0.5) / 2 = 0.25, MRR (1/6 + 1/3) / 2 = 0.25; 乙法: "three" only
+    assert laws["甲法"] == {"queries": 2, "recall@5": 0.25, "mrr@10": 0.25}
+    assert laws["乙法"] == {"queries": 1, "recall@5": 0.5, "mrr@10": 0.3333}
+
+
 TOY = [
     {"id": "toy:1", "title": "养犬管理", "text": "饲养犬只应当拴绳，犬只伤人的由饲养人承担责任。"},
     {"id": "toy:2", "title": "劳动报酬", "text": "用人单位应当按时足额支付劳动者的劳动报酬，不得拖欠。"},
@@ -64,8 +169,10 @@ def test_cli_on_toy_corpus_finds_every_answer_first(tmp_path, monkeypatch, capsy
         assert main(args) == 0
         first = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
         for key in ("recall@1", "recall@5", "recall@10", "recall@20", "recall@100", "mrr@10", "ndcg@10",
-                    "latency_p50_ms", "latency_p95_ms", "index_build_s", "peak_rss_mb"):
+                    "latency_p50_ms", "latency_p95_ms", "index_build_s", "peak_rss_mb", "queries", "documents"):
             assert key in first
+        assert "per_query" not in first and first["queries"] == 4 and first["documents"] == 5
+        assert first["per_law"] == {"toy": {"queries": 4, "recall@5": 1.0, "mrr@10": 1.0}}
         assert first["recall@1"] == 1.0 and first["mrr@10"] == 1.0 and first["ndcg@10"] == 1.0
         assert first["index_cached"] is False
         assert any(p.name.startswith("corpus-") for p in (tmp_path / "index").iterdir())

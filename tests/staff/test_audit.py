@@ -59,6 +59,32 @@ def test_admin_reads_newest_first_with_filters(db_engine):
         assert [e.action for e in newest] == ["export", "reveal"]
         assert [e.target for e in list_entries(session=s, actor=ROOT, action="reveal")] == ["prefiling:XF-1"]
         assert list_entries(session=s, actor=ROOT, actor_name="b")[0].action == "export"
+        # the wanted entries are the oldest: a filter that let everything through would list others first
+        record(session=s, actor_name="c", action="login", target="c")
+        s.commit()
+        assert [(e.actor_name, e.action) for e in list_entries(session=s, actor=ROOT, actor_name="a")] == [
+            ("a", "reveal")]
+        assert [e.action for e in list_entries(session=s, actor=ROOT, actor_name="b")] == ["export"]
+        assert list_entries(session=s, actor=ROOT, actor_name="nobody") == []
+
+
+def test_since_shows_entries_from_that_moment_on_inclusive(db_engine, monkeypatch):
+    import datetime as dt
+
+    from portal.audit import service
+
+    t0 = dt.datetime(2026, 12, 5, 1, 30, tzinfo=dt.UTC)      # 09:30 in Beijing
+    moments = iter([t0 - dt.timedelta(seconds=1), t0, t0 + dt.timedelta(minutes=5)])
+    monkeypatch.setattr(service, "utcnow", lambda: next(moments))
+    with Session(db_engine) as s:
+        record(session=s, actor_name="clerk", action="login", target="before")
+        record(session=s, actor_name="clerk", action="reveal", target="exactly")
+        record(session=s, actor_name="clerk", action="logout", target="after")
+        s.commit()
+        assert [e.target for e in list_entries(session=s, actor=ROOT, since=t0)] == ["after", "exactly"]
+        later = t0 + dt.timedelta(seconds=1)
+        assert [e.target for e in list_entries(session=s, actor=ROOT, since=later)] == ["after"]
+        assert [e.target for e in list_entries(session=s, actor=ROOT)] == ["after", "exactly", "before"]
 
 
 @pytest.mark.parametrize("statement", [
