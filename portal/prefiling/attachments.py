@@ -168,8 +168,8 @@ def _check_pdf(data: bytes) -> None:
     # and the first kilobyte (what a browser sniffs) is checked whatever it is
     if _HTML.search(data[:1024]) or _HTML.search(_PDF_STREAM.sub(b"stream\nendstream", data)):
         raise _Unsafe("HTML inside")
-    if b"%%EOF" not in data[-1024:]:
-        raise _Unsafe("no end of file marker")
+    if b"%%EOF" not in data[-1024:]:   # cut short (a download or a copy not finished), or more after it
+        raise _Unreadable("no end of file marker")
     for chunk in (data, *_inflated_streams(data)):
         if _pdf_names(chunk) & PDF_ACTIVE:
             raise _Unsafe("active content")
