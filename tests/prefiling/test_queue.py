@@ -18,7 +18,7 @@ from portal.prefiling.crypto import get_cipher
 from portal.prefiling.models import Prefiling
 from portal.prefiling.states import STATES, TRANSITIONS, IllegalTransition
 from portal.roles import HANDLER, REPORTS
-from tests.prefiling.factories import make_prefiling
+from tests.prefiling.factories import client, make_prefiling
 
 CLERK = Actor("clerk", frozenset({HANDLER}))
 INSPECTOR = Actor("inspector", frozenset({HANDLER, REPORTS}))
@@ -141,6 +141,38 @@ def test_restricted_content_only_with_reports_role(db_engine):
         shown = handling.detail(session=s, actor=INSPECTOR, prefiling_id=pid)
         assert shown.facts == "某局副局长收受红包。" and shown.name == "检***"
         assert handling.reveal(session=s, actor=INSPECTOR, prefiling_id=pid).name == "检举人甲"
+
+
+def test_restricted_replies_rating_comment_and_refusal_reason_only_with_reports_role(db_engine):
+    """信访工作条例 第三十条、第四十六条第五项: a 检举控告 件's content stays with 检举控告 staff,
+    and that includes what staff wrote back, the citizen's rating words and a refusal's reason."""
+    from portal.prefiling.lookup import rate
+
+    with Session(db_engine) as s:
+        closed = make_prefiling(s, category="检举控告", facts="某局副局长收受红包。")
+        cid = closed.prefiling.id
+        staff.register(session=s, actor=INSPECTOR, prefiling_id=cid, official_number="JK2026-0001")
+        staff.close(session=s, actor=INSPECTOR, prefiling_id=cid, reply="经查，副局长王某已被立案审查。")
+        rate(session=s, code=closed.code, secret=closed.secret, client=client(), rating="满意",
+             comment="王某的事终于查了")
+        refused = make_prefiling(s, category="检举控告", facts="某所所长违规收费。")
+        rid = refused.prefiling.id
+        staff.reject(session=s, actor=INSPECTOR, prefiling_id=rid, reason="所反映的李所长已另案查处",
+                     channel="市纪委监委")
+        shown = handling.detail(session=s, actor=INSPECTOR, prefiling_id=cid)
+        assert "经查，副局长王某已被立案审查。" in [h.reply for h in shown.history]
+        assert shown.rating_comment == "王某的事终于查了"
+        assert handling.detail(session=s, actor=INSPECTOR, prefiling_id=rid).reject_reason == "所反映的李所长已另案查处"
+
+        for pid in (cid, rid):
+            view = handling.detail(session=s, actor=CLERK, prefiling_id=pid)
+            assert view.hidden
+            assert all(h.reply == "" for h in view.history), view.history
+            assert view.rating_comment is None and view.reject_reason == ""
+            for secret in ("王某", "李所长"):
+                assert secret not in repr(view)
+        clerk_view = handling.detail(session=s, actor=CLERK, prefiling_id=cid)
+        assert clerk_view.rating == "满意"  # the rating itself is no content: it counts in the figures
 
 
 def test_offered_actions_follow_the_table():
