@@ -109,6 +109,22 @@ def test_masking(func, value, expected):
     assert func(value) == expected
 
 
+@pytest.mark.parametrize(("func", "value"), [
+    (masking.mask_name, "王"),                 # a one-character name is hidden whole (mask_name)
+    (masking.mask_id_number, "37010219"),      # 8 characters: four kept at each end would be all of it
+    (masking.mask_id_number, "3701021"),
+    (masking.mask_phone, "8765432"),           # a short number stored by another route
+    (masking.mask_phone, "876543"),
+])
+def test_short_values_are_never_shown_whole(func, value):
+    """The masked forms keep "just enough to tell two records apart … and hide the rest"
+    (portal/prefiling/masking.py): a value too short for that loses at least half to stars."""
+    shown = func(value)
+    assert shown != value and shown.count(masking.STAR) * 2 >= len(value), shown
+    if func is not masking.mask_phone:
+        assert set(shown) == {masking.STAR}, shown
+
+
 def test_detail_is_masked_and_reveal_is_logged(db_engine):
     with Session(db_engine) as s:
         made = make_prefiling(s, agents=[{"name": "李建国", "phone": "13900001111", "relation": "近亲属"}])
