@@ -54,6 +54,47 @@ def test_the_wrong_key_is_named_before_the_server_starts(db_engine, tmp_path):
     assert print_setup_report(report) == 2       # `portal setup` fails, and `ui.serve` does not start
 
 
+def test_a_rotation_that_dropped_the_old_key_is_named_though_the_newest_row_reads(db_engine, tmp_path):
+    """README (备份与恢复): after a rotation the old key stays after the new one. A key file holding
+    only the new key reads the newest pre-filing but not the oldest: the start-up check says so."""
+    from portal.prefiling.crypto import Cipher, new_key
+    from portal.prefiling.models import Prefiling
+
+    new = new_key()
+    with Session(db_engine) as s:
+        make_prefiling(s, name="最早的信访人")                    # under the old key
+        settings = get_settings()
+        old = settings.encryption_key or settings.encryption_key_file.read_text(encoding="ascii")
+        newest = s.get(Prefiling, make_prefiling(s).prefiling.id)
+        newest.name_enc = Cipher([new]).encrypt("新近的信访人")      # written after the rotation
+        s.add(newest)
+        s.commit()
+    only_new = tmp_path / "only-new.key"
+    only_new.write_text(new + "\n", encoding="ascii")
+    problem = key_problem(engine=db_engine, settings=_settings(db_engine, only_new))
+    assert "密钥与数据不匹配" in problem and "旧密钥要留在新密钥后面" in problem
+    both = tmp_path / "rotated.key"
+    both.write_text(new + "\n" + old.strip() + "\n", encoding="ascii")
+    assert key_problem(engine=db_engine, settings=_settings(db_engine, both)) == ""
+
+
+def test_the_wrong_key_is_named_when_only_a_draft_holds_personal_data(db_engine, tmp_path):
+    """A database restored before anyone submitted, but with a citizen's saved draft (草稿): the
+    draft is personal data too, so the wrong key is named and no new key is made over it."""
+    from portal.prefiling.drafts import save_draft
+    from tests.prefiling.factories import make_form
+
+    with Session(db_engine) as s:
+        save_draft(session=s, data=make_form(), step="matter")
+    other = tmp_path / "other.key"
+    write_key_file(other)
+    assert "密钥与数据不匹配" in key_problem(engine=db_engine, settings=_settings(db_engine, other))
+    lost = tmp_path / "restored" / "portal.key"
+    assert "找不到加密密钥文件" in key_problem(engine=db_engine, settings=_settings(db_engine, lost))
+    assert not lost.exists()
+    assert key_problem(engine=db_engine, settings=get_settings()) == ""
+
+
 def test_an_empty_database_still_gets_its_key_on_first_use(db_engine, tmp_path):
     fresh = tmp_path / "new" / "portal.key"
     get_cipher(_settings(db_engine, fresh))

@@ -64,3 +64,20 @@ def test_attachment_downloads_are_audited(db_engine):
         s.commit()
         assert data.startswith(b"%PDF")
         assert _reveals(s, made.code) == [("clerk", f"下载附件 {view.attachments[0]['id']}")]
+
+
+def test_the_handlers_desk_refuses_an_actor_with_only_the_reports_role(db_engine):
+    """预登记办理 is the 办理 role's page (README, roles table): its detail and reveal refuse a
+    检举控告-only actor even for a 检举控告 件, and nothing is revealed or logged."""
+    from portal.prefiling import handling
+
+    with Session(db_engine) as s:
+        report = make_prefiling(s, category="检举控告", name="检举人李某", facts="某所长收受财物。")
+        plain = make_prefiling(s)
+        for made in (report, plain):
+            for open_it in (handling.detail, handling.reveal):
+                with pytest.raises(PermissionDenied):
+                    open_it(session=s, actor=REPORTS_ONLY, prefiling_id=made.prefiling.id)
+            assert _reveals(s, made.code) == []
+        both = Actor("chief", frozenset({HANDLER, REPORTS}))
+        assert handling.reveal(session=s, actor=both, prefiling_id=report.prefiling.id).name == "检举人李某"

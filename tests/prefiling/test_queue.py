@@ -18,7 +18,7 @@ from portal.prefiling.crypto import get_cipher
 from portal.prefiling.models import Prefiling
 from portal.prefiling.states import STATES, TRANSITIONS, IllegalTransition
 from portal.roles import HANDLER, REPORTS
-from tests.prefiling.factories import make_prefiling
+from tests.prefiling.factories import client, make_prefiling
 
 CLERK = Actor("clerk", frozenset({HANDLER}))
 INSPECTOR = Actor("inspector", frozenset({HANDLER, REPORTS}))
@@ -109,6 +109,22 @@ def test_masking(func, value, expected):
     assert func(value) == expected
 
 
+@pytest.mark.parametrize(("func", "value"), [
+    (masking.mask_name, "王"),                 # a one-character name is hidden whole (mask_name)
+    (masking.mask_id_number, "37010219"),      # 8 characters: four kept at each end would be all of it
+    (masking.mask_id_number, "3701021"),
+    (masking.mask_phone, "8765432"),           # a short number stored by another route
+    (masking.mask_phone, "876543"),
+])
+def test_short_values_are_never_shown_whole(func, value):
+    """The masked forms keep "just enough to tell two records apart … and hide the rest"
+    (portal/prefiling/masking.py): a value too short for that loses at least half to stars."""
+    shown = func(value)
+    assert shown != value and shown.count(masking.STAR) * 2 >= len(value), shown
+    if func is not masking.mask_phone:
+        assert set(shown) == {masking.STAR}, shown
+
+
 def test_detail_is_masked_and_reveal_is_logged(db_engine):
     with Session(db_engine) as s:
         made = make_prefiling(s, agents=[{"name": "李建国", "phone": "13900001111", "relation": "近亲属"}])
@@ -141,6 +157,38 @@ def test_restricted_content_only_with_reports_role(db_engine):
         shown = handling.detail(session=s, actor=INSPECTOR, prefiling_id=pid)
         assert shown.facts == "某局副局长收受红包。" and shown.name == "检***"
         assert handling.reveal(session=s, actor=INSPECTOR, prefiling_id=pid).name == "检举人甲"
+
+
+def test_restricted_replies_rating_comment_and_refusal_reason_only_with_reports_role(db_engine):
+    """信访工作条例 第三十条、第四十六条第五项: a 检举控告 件's content stays with 检举控告 staff,
+    and that includes what staff wrote back, the citizen's rating words and a refusal's reason."""
+    from portal.prefiling.lookup import rate
+
+    with Session(db_engine) as s:
+        closed = make_prefiling(s, category="检举控告", facts="某局副局长收受红包。")
+        cid = closed.prefiling.id
+        staff.register(session=s, actor=INSPECTOR, prefiling_id=cid, official_number="JK2026-0001")
+        staff.close(session=s, actor=INSPECTOR, prefiling_id=cid, reply="经查，副局长王某已被立案审查。")
+        rate(session=s, code=closed.code, secret=closed.secret, client=client(), rating="满意",
+             comment="王某的事终于查了")
+        refused = make_prefiling(s, category="检举控告", facts="某所所长违规收费。")
+        rid = refused.prefiling.id
+        staff.reject(session=s, actor=INSPECTOR, prefiling_id=rid, reason="所反映的李所长已另案查处",
+                     channel="市纪委监委")
+        shown = handling.detail(session=s, actor=INSPECTOR, prefiling_id=cid)
+        assert "经查，副局长王某已被立案审查。" in [h.reply for h in shown.history]
+        assert shown.rating_comment == "王某的事终于查了"
+        assert handling.detail(session=s, actor=INSPECTOR, prefiling_id=rid).reject_reason == "所反映的李所长已另案查处"
+
+        for pid in (cid, rid):
+            view = handling.detail(session=s, actor=CLERK, prefiling_id=pid)
+            assert view.hidden
+            assert all(h.reply == "" for h in view.history), view.history
+            assert view.rating_comment is None and view.reject_reason == ""
+            for secret in ("王某", "李所长"):
+                assert secret not in repr(view)
+        clerk_view = handling.detail(session=s, actor=CLERK, prefiling_id=cid)
+        assert clerk_view.rating == "满意"  # the rating itself is no content: it counts in the figures
 
 
 def test_offered_actions_follow_the_table():
@@ -200,10 +248,14 @@ def test_export_with_personal_data_only_on_request_and_restricted_only_for_repor
         stored.name_enc = get_cipher().encrypt("=cmd")  # the form refuses it; test the export anyway
         s.add(stored)
         s.commit()
-        secret = make_prefiling(s, category="检举控告", subject="某局副局长", name="检举人甲")
+        secret = make_prefiling(s, category="检举控告", subject="某局副局长", name="检举人甲",
+                                request="请求查处副局长收受红包的问题。")
         rows = [r for r in staff.queue(session=s, actor=CLERK) if r.code in (plain.code, secret.code)]
-        lines = {r["查询码"]: r for r in read_csv(
-            export.export_csv(session=s, actor=CLERK, rows=rows, include_personal=True))}
+        data = export.export_csv(session=s, actor=CLERK, rows=rows, include_personal=True)
+        assert "收受红包" not in data.decode("utf-8") and "检举人甲" not in data.decode("utf-8")
+        lines = {r["查询码"]: r for r in read_csv(data)}
+        assert lines[secret.code]["诉求"] == staff.RESTRICTED_NOTICE
+        assert lines[plain.code]["诉求"] == "请求督促物业公司修复漏水的屋顶。"
         assert lines[plain.code]["姓名"] == "'=cmd" and lines[plain.code]["电话"] == "13812345678"
         # the ID number as text: a bare 18-digit cell opened in a spreadsheet keeps 15 digits
         assert lines[plain.code]["身份证号"] == "\t" + get_cipher().decrypt(stored.id_number_enc)
@@ -212,7 +264,7 @@ def test_export_with_personal_data_only_on_request_and_restricted_only_for_repor
         lines = {r["查询码"]: r for r in read_csv(
             export.export_csv(session=s, actor=INSPECTOR, rows=rows, include_personal=True))}
         assert lines[secret.code]["姓名"] == "检举人甲" and lines[secret.code]["被反映对象"] == "某局副局长"
-        assert [("含个人信息" in e.detail) for e in audit(s, EXPORT)] == [True, True]
+        assert [e.detail.split("；")[1] for e in audit(s, EXPORT)] == ["含个人信息", "含个人信息"]
         with pytest.raises(PermissionDenied):
             export.export_csv(session=s, actor=Actor("r", frozenset({REPORTS})), rows=rows)
 

@@ -55,6 +55,35 @@ def test_purge_erases_personal_data_after_the_period_and_keeps_the_record(db_eng
                              now=utcnow() + dt.timedelta(days=40)).anonymised == 0
 
 
+def test_purge_erases_the_rating_words_replies_and_refusal_reason_read_back_decrypted(db_engine, tmp_path):
+    """Replies and rating words are stored encrypted, so raw SQL never shows a name in them:
+    read them back through the models (decrypted) to see the personal data is really gone."""
+    from portal.prefiling.lookup import rate
+    from portal.prefiling.models import PrefilingEvent
+    from tests.prefiling.factories import client
+
+    with Session(db_engine) as s:
+        made, _ = closed_prefiling(s, tmp_path)
+        rate(session=s, code=made.code, secret=made.secret, client=client(), rating="不满意",
+             comment="张秀兰家的屋顶还在漏，电话13812345678")
+        refused = make_prefiling(s)
+        staff.reject(session=s, actor=ACTOR, prefiling_id=refused.prefiling.id, channel="人民法院",
+                     reason="张秀兰与物业公司的合同纠纷应向法院起诉", reply="请张秀兰向人民法院起诉。")
+        ids = (made.prefiling.id, refused.prefiling.id)
+        before = [e.reply for e in s.exec(select(PrefilingEvent).where(PrefilingEvent.prefiling_id.in_(ids)))]
+        assert sum("张秀兰" in r for r in before) == 2
+        report = purge_expired(session=s, retention_days=30, attachments_dir=tmp_path,
+                               now=utcnow() + dt.timedelta(days=31))
+        assert report.anonymised == 2
+    with Session(db_engine) as s:  # a fresh session: what is stored, decrypted
+        rated, rejected = s.get(Prefiling, ids[0]), s.get(Prefiling, ids[1])
+        assert rated.rating == "不满意" and rated.rating_comment == ""   # the rating counts; the words go
+        assert rejected.reject_reason == "" and rejected.state == "不予登记"
+        replies = [e.reply for e in s.exec(select(PrefilingEvent).where(PrefilingEvent.prefiling_id.in_(ids)))]
+        assert replies and all(r in ("", ERASED) for r in replies), replies
+        assert ERASED in replies
+
+
 def test_stale_drafts_and_their_files_are_removed(db_engine, tmp_path):
     with Session(db_engine) as s:
         stored = attachments.store(data=PNG, directory=tmp_path, cipher=get_cipher())

@@ -12,8 +12,8 @@ from sqlmodel import Session, func, select
 from portal.prefiling import codes
 from portal.prefiling.crypto import get_cipher
 from portal.prefiling.lookup import LookupFailed, lookup
-from portal.prefiling.models import Prefiling
-from portal.prefiling.ratelimit import CODE_FAIL, Limit, RateLimited, hit
+from portal.prefiling.models import Prefiling, RateEvent
+from portal.prefiling.ratelimit import CODE_FAIL, LOOKUP_FAIL, Limit, RateLimited, hit, purge
 from portal.search.throttle import allow_question
 from portal.timeutil import utcnow
 from tests.prefiling.factories import client, in_threads, make_prefiling
@@ -121,3 +121,49 @@ def test_parallel_searches_cannot_overshoot(db_engine):
 
     done, errors = in_threads(70, one)
     assert len(done) == 60 and len(errors) == 10 and all(isinstance(e, RateLimited) for e in errors)
+
+
+def test_failed_lookups_wait_the_fifteen_minutes_the_message_promises(db_engine):
+    """README: after 5 failed lookups (per browser session) in 15 minutes lookups wait 15 minutes,
+    and the citizen reads “请15分钟后再试”: 2 minutes later still refused, 16 minutes later free."""
+    cipher = get_cipher()
+    me = client("tab", "198.51.100.77")
+    t0 = utcnow()
+    with Session(db_engine) as s:
+        for _ in range(5):
+            hit(session=s, client=me, limit=LOOKUP_FAIL, cipher=cipher, now=t0)
+        with pytest.raises(RateLimited, match="请15分钟后再试"):
+            hit(session=s, client=me, limit=LOOKUP_FAIL, cipher=cipher, now=t0 + dt.timedelta(minutes=2))
+        with pytest.raises(RateLimited):
+            hit(session=s, client=me, limit=LOOKUP_FAIL, cipher=cipher, now=t0 + dt.timedelta(minutes=14))
+        hit(session=s, client=me, limit=LOOKUP_FAIL, cipher=cipher, now=t0 + dt.timedelta(minutes=16))
+
+
+def test_the_nightly_purge_keeps_live_counters_and_drops_old_ones(db_engine):
+    """Purging old throttle rows must not free a guesser: failures still inside their window
+    (15 minutes per browser session; a day per 查询码) survive and keep counting; rows days old go."""
+    cipher = get_cipher()
+    me = client("tab", "198.51.100.78")
+    t0 = utcnow()
+    earlier = t0 - dt.timedelta(hours=20)
+    elsewhere = Limit("test_purge", 100, 100, 100, dt.timedelta(minutes=5), "x")
+
+    def guess(at):  # one wrong secret for the 查询码 "CODE", from a fresh session
+        hit(session=s, client=client(), limit=elsewhere, cipher=cipher, subject="CODE", backoff=CODE_FAIL, now=at)
+
+    with Session(db_engine) as s:
+        hit(session=s, client=client(), limit=LOOKUP_FAIL, cipher=cipher, now=t0 - dt.timedelta(days=3))
+        for _ in range(5):
+            hit(session=s, client=me, limit=LOOKUP_FAIL, cipher=cipher, now=t0)
+        for at in (earlier, earlier, earlier, earlier + dt.timedelta(seconds=31)):  # 4 failures today
+            guess(at)
+        before = s.exec(select(func.count()).select_from(RateEvent)).one()
+        purge(session=s, now=t0 + dt.timedelta(minutes=1))
+        s.commit()
+        after = s.exec(select(func.count()).select_from(RateEvent)).one()
+        with pytest.raises(RateLimited, match="请15分钟后再试"):
+            hit(session=s, client=me, limit=LOOKUP_FAIL, cipher=cipher, now=t0 + dt.timedelta(minutes=2))
+        guess(t0 + dt.timedelta(minutes=2))        # the 5th failure of the day: the next waits 2 minutes
+        with pytest.raises(RateLimited, match="这个查询码.*请2分钟后再试"):
+            guess(t0 + dt.timedelta(minutes=2, seconds=10))
+        assert after == before - 2  # only the 3-day-old pair went

@@ -30,11 +30,17 @@ def test_hash_is_salted_argon2_and_verifies():
     assert not verify_password(None, PASSWORD) and not verify_password("garbage", PASSWORD)
 
 
-@pytest.mark.parametrize("bad", ["short", "elevenchars", "aaaaaaaaaaaaaaa", " leading space pw"])
+@pytest.mark.parametrize("bad", ["short", "elevenchars", "aaaaaaaaaaaaaaa", " leading space pw",
+                                 "abababababab", "abcabcabcabc"])   # 12 characters, 2 or 3 different
 def test_weak_passwords_are_refused(db_engine, bad):
     with Session(db_engine) as s, pytest.raises(ValidationFailed) as info:
         make_user(s, "weak", EDITOR, password=bad)
     assert info.value.for_field("password")
+
+
+def test_twelve_characters_of_four_different_kinds_are_enough(db_engine):
+    with Session(db_engine) as s:
+        assert make_user(s, "plain", EDITOR, password="abcdabcdabcd").username == "plain"
 
 
 def test_stored_row_holds_no_plain_password(db_engine):

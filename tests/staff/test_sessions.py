@@ -64,3 +64,52 @@ def test_role_change_and_disabling_apply_to_open_sessions(db_engine):
         accounts.set_disabled(session=s, actor=ROOT, username="clerk")
         s.commit()
     assert _resume(db_engine, token, t0) is None
+
+
+def test_the_last_administrator_can_be_neither_demoted_nor_disabled(db_engine):
+    """Somebody must be left to manage accounts: the one enabled 管理员 keeps the role and the
+    account, and stays signed in; once a second administrator exists either change is allowed."""
+    import pytest
+
+    from portal.field_errors import ValidationFailed
+    from portal.staff.models import StaffUser
+
+    t0 = utcnow()
+    with Session(db_engine) as s:
+        make_user(s, "boss", ADMIN)
+        make_user(s, "deputy", ADMIN)
+        accounts.set_disabled(session=s, actor=ROOT, username="deputy")   # a disabled one does not count
+        s.commit()
+        token = login(session=s, username="boss", password=PASSWORD, now=t0).token
+        s.commit()
+    with Session(db_engine) as s:
+        with pytest.raises(ValidationFailed, match="唯一的管理员"):
+            accounts.set_roles(session=s, actor=ROOT, username="boss", roles=[EDITOR])
+        s.rollback()
+        with pytest.raises(ValidationFailed, match="唯一的管理员"):
+            accounts.set_disabled(session=s, actor=ROOT, username="boss")
+        s.rollback()
+    with Session(db_engine) as s:
+        boss = s.get(StaffUser, "boss")
+        assert ADMIN in boss.role_set and not boss.disabled
+    assert _resume(db_engine, token, t0).roles == frozenset({ADMIN})
+    with Session(db_engine) as s:
+        accounts.set_disabled(session=s, actor=ROOT, username="deputy", disabled=False)
+        accounts.set_roles(session=s, actor=ROOT, username="boss", roles=[EDITOR])
+        s.commit()
+    assert _resume(db_engine, token, t0).roles == frozenset({EDITOR})
+
+
+def test_a_password_reset_ends_the_accounts_open_sessions(db_engine):
+    """Reset because the password leaked: whoever is signed in with it is signed out at once;
+    the new password signs in."""
+    t0 = utcnow()
+    token = _signed_in(db_engine, t0)
+    assert _resume(db_engine, token, t0).username == "clerk"
+    with Session(db_engine) as s:
+        accounts.reset_password(session=s, actor=ROOT, username="clerk", password="a brand new passphrase")
+        s.commit()
+    assert _resume(db_engine, token, t0 + dt.timedelta(minutes=1)) is None
+    with Session(db_engine) as s:
+        assert not login(session=s, username="clerk", password=PASSWORD, now=t0).ok
+        assert login(session=s, username="clerk", password="a brand new passphrase", now=t0).ok
