@@ -180,3 +180,38 @@ def test_where_reconsideration_must_come_first_every_text_says_so_and_cites_the_
         assert "必须先申请行政复议" in text and first in ids
     for line in bullets:
         assert "必须先申请行政复议" in line and f"[[{first}]]" in line
+
+
+def test_a_receipt_downloaded_again_has_no_secret_line_and_never_says_none(db_engine):
+    """The 查询密码 is shown once and never stored readable: the receipt downloaded again from 进度查询
+    leaves its line out rather than printing “查询密码：None”."""
+    from sqlmodel import Session
+
+    from portal.prefiling import lookup
+    from tests.prefiling.factories import client, make_prefiling
+
+    with Session(db_engine, expire_on_commit=False) as s:
+        made = make_prefiling(s)
+        view = lookup.lookup(session=s, code=made.code, secret=made.secret, client=client())
+    again = lookup.receipt_again(view, office=None, today=dt.date(2026, 12, 5))
+    text, page = again.text(), again.html()
+    assert "查询码：" in text and "<dt>查询码</dt>" in page
+    assert "查询密码：" not in text and "<dt>查询密码</dt>" not in page
+    assert "None" not in text and "None" not in page
+    assert made.secret not in text and made.secret not in page
+    first = make_receipt(code=made.code, secret=made.secret, submitted=dt.date(2026, 12, 1), category="其他",
+                         district="历下区")
+    assert f"查询密码：{made.secret}（请妥善保管，不要告诉他人）" in first.text()   # the first one has it
+
+
+@pytest.mark.parametrize(("request_text", "summary"), [
+    # notes/2026-11-30-journeys.md: the receipt's request summary is at most 100 characters
+    ("诉" * 100, "诉" * 100),                      # exactly 100: whole, no ellipsis
+    ("诉" * 99 + "求X", "诉" * 99 + "求……"),      # 101: the first 100, then ……
+    ("请求  维修\n屋顶\t漏水", "请求 维修 屋顶 漏水"),   # line breaks and runs of spaces read as one space
+], ids=["exactly-100", "101", "whitespace"])
+def test_the_receipt_summary_is_cut_after_100_characters(request_text, summary):
+    receipt = make_receipt(code="ABCDEFGHJK", secret="23456789", submitted=dt.date(2026, 11, 2),
+                           category="其他", district="历下区", request=request_text)
+    assert receipt.summary == summary
+    assert f"诉求（摘要）：{summary}\n" in receipt.text()
