@@ -62,6 +62,44 @@ def test_bars_of_article_19_and_36():
 
 
 
+@pytest.mark.parametrize(("stage", "next_step", "not_this", "article"), [
+    # 信访工作条例 第三十五条: a 处理意见 is contested by asking the next level up for 复查;
+    # 第三十六条: a 复查意见 by asking the level above the 复查 body for 复核
+    ("已出处理意见", "上一级机关复查", "复核", "第三十五条"),
+    ("已复查", "上一级机关请求复核", "上一级机关复查", "第三十六条"),
+], ids=["answered-review", "reviewed-recheck"])
+def test_the_next_step_hint_names_the_step_the_law_gives_for_that_stage(library, stage, next_step, not_this,
+                                                                         article):
+    [hint] = channels.warnings(raised_before=True, stage=stage)
+    law = library.provision(f"xinfang-gongzuo-tiaoli-2022:{article}").text
+    assert "自收到书面答复之日起30日内" in law and "自收到书面答复之日起30日内" in hint.message
+    assert next_step.replace("机关", "机关、单位") in law
+    assert next_step in hint.message and not_this not in hint.message
+    assert f"《信访工作条例》{article}" in hint.message
+    assert hint.provision_ids == (f"xinfang-gongzuo-tiaoli-2022:{article}",)
+
+
+def test_the_periods_in_the_channel_advice_are_the_laws(library):
+    """The days the advice gives, against the law's own words: 行政复议法 第二十条 (六十日 to apply for
+    行政复议); 劳动争议调解仲裁法 第四十八条 and 第五十条 (十五日 to sue after an award), 第四十九条 (三十日
+    for the employer to ask the 中级人民法院 to set a final award aside)."""
+    rules = {r.key: r for r in channels.RULES}
+    fy, ld = "xingzheng-fuyi-fa-2023", "laodong-zhengyi-tiaojie-zhongcai-fa-2007"
+
+    assert "自知道或者应当知道该行政行为之日起六十日内提出行政复议申请" in library.provision(f"{fy}:第二十条").text
+    assert "自知道该行为之日起六十日内申请行政复议" in rules["reconsideration"].advice
+    assert f"{fy}:第二十条" in rules["reconsideration"].provision_ids
+
+    for article in ("第四十八条", "第五十条"):
+        assert "自收到仲裁裁决书之日起十五日内向人民法院提起诉讼" in library.provision(f"{ld}:{article}").text
+    assert "自收到仲裁裁决书之日起三十日内向劳动争议仲裁委员会所在地的中级人民法院申请撤销裁决" in library.provision(
+        f"{ld}:第四十九条").text
+    advice = rules["arbitration"].advice
+    assert "劳动者一般可以自收到裁决书之日起十五日内向人民法院起诉" in advice
+    assert "只能自收到裁决书之日起三十日内向中级人民法院申请撤销" in advice
+    assert {f"{ld}:第四十九条", f"{ld}:第五十条"} <= set(rules["arbitration"].provision_ids)
+
+
 def test_bar_of_article_36_uses_the_clause_as_enacted(library):
     """The warning restates 第三十六条第三款 in the article's own words, not a paraphrase."""
     clause = "仍然以同一事实和理由提出投诉请求的，各级党委和政府信访部门和其他机关、单位不再受理"
