@@ -123,3 +123,32 @@ def test_a_fine_from_traffic_police_is_not_offered_the_accident_route(library, q
     # the articles' law decides where the words are silent
     assert keys("这种情况该怎么办", ["yiliao-jiufen-yufang-he-chuli-tiaoli-2018:第二十二条"] * 3,
                 library) == ["medical"]
+
+
+XINGFA = [f"xingfa-2023:{a}" for a in ("第二百三十四条", "第二百六十四条", "第二百六十六条", "第二百七十四条",
+                                       "第二百九十三条")]
+MINSU = "minshi-susong-fa-2023:第一百二十二条"   # 民事诉讼法: 诉讼与仲裁 only, a topic with no route
+
+
+def test_a_fine_is_contested_even_when_every_article_is_from_the_criminal_law(library):
+    """Five 刑法 articles (刑事与治安 only) weigh 1 + 1 + 1 + 0.5 + 0.5 = 4 for 立即报警, well above
+    what a route needs; the question's words speak only of a fine (罚款, 被罚), so only contesting
+    the decision is offered, not 110."""
+    assert tuple(library.entry("xingfa-2023").topics) == ("刑事与治安",)
+    assert all(library.provision(pid) is not None for pid in [*XINGFA, MINSU])
+    assert keys("我被罚款了，觉得罚得不对", XINGFA, library) == ["administrative"]
+    # the same articles with words that say nothing choose 立即报警 themselves
+    assert keys("这种情况该怎么处理", XINGFA, library)[0] == "crime"
+
+
+@pytest.mark.parametrize(("ids", "expected"), [
+    ([XINGFA[0]], ["legal_aid", "petition"]),                              # 1: too weak alone
+    ([XINGFA[0], MINSU, MINSU, XINGFA[1]], ["legal_aid", "petition"]),     # 1 + 0.5 = 1.5: still too weak
+    ([XINGFA[0], MINSU, MINSU, XINGFA[1], XINGFA[2]], ["crime"]),          # 1 + 0.5 + 0.5 = 2: enough
+    ([XINGFA[0], XINGFA[1]], ["crime"]),                                   # 1 + 1 = 2: enough
+])
+def test_a_weak_article_signal_alone_does_not_add_a_route(library, ids, expected):
+    """With words that point nowhere, the top articles choose (the first three weigh 1, the 4th and
+    5th 0.5), and a route needs a weight of 2 — one 刑法 article among unrelated ones is no reason
+    to tell someone to call 110."""
+    assert keys("这种情况该怎么处理", ids, library) == expected

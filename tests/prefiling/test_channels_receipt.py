@@ -62,6 +62,44 @@ def test_bars_of_article_19_and_36():
 
 
 
+@pytest.mark.parametrize(("stage", "next_step", "not_this", "article"), [
+    # 信访工作条例 第三十五条: a 处理意见 is contested by asking the next level up for 复查;
+    # 第三十六条: a 复查意见 by asking the level above the 复查 body for 复核
+    ("已出处理意见", "上一级机关复查", "复核", "第三十五条"),
+    ("已复查", "上一级机关请求复核", "上一级机关复查", "第三十六条"),
+], ids=["answered-review", "reviewed-recheck"])
+def test_the_next_step_hint_names_the_step_the_law_gives_for_that_stage(library, stage, next_step, not_this,
+                                                                         article):
+    [hint] = channels.warnings(raised_before=True, stage=stage)
+    law = library.provision(f"xinfang-gongzuo-tiaoli-2022:{article}").text
+    assert "自收到书面答复之日起30日内" in law and "自收到书面答复之日起30日内" in hint.message
+    assert next_step.replace("机关", "机关、单位") in law
+    assert next_step in hint.message and not_this not in hint.message
+    assert f"《信访工作条例》{article}" in hint.message
+    assert hint.provision_ids == (f"xinfang-gongzuo-tiaoli-2022:{article}",)
+
+
+def test_the_periods_in_the_channel_advice_are_the_laws(library):
+    """The days the advice gives, against the law's own words: 行政复议法 第二十条 (六十日 to apply for
+    行政复议); 劳动争议调解仲裁法 第四十八条 and 第五十条 (十五日 to sue after an award), 第四十九条 (三十日
+    for the employer to ask the 中级人民法院 to set a final award aside)."""
+    rules = {r.key: r for r in channels.RULES}
+    fy, ld = "xingzheng-fuyi-fa-2023", "laodong-zhengyi-tiaojie-zhongcai-fa-2007"
+
+    assert "自知道或者应当知道该行政行为之日起六十日内提出行政复议申请" in library.provision(f"{fy}:第二十条").text
+    assert "自知道该行为之日起六十日内申请行政复议" in rules["reconsideration"].advice
+    assert f"{fy}:第二十条" in rules["reconsideration"].provision_ids
+
+    for article in ("第四十八条", "第五十条"):
+        assert "自收到仲裁裁决书之日起十五日内向人民法院提起诉讼" in library.provision(f"{ld}:{article}").text
+    assert "自收到仲裁裁决书之日起三十日内向劳动争议仲裁委员会所在地的中级人民法院申请撤销裁决" in library.provision(
+        f"{ld}:第四十九条").text
+    advice = rules["arbitration"].advice
+    assert "劳动者一般可以自收到裁决书之日起十五日内向人民法院起诉" in advice
+    assert "只能自收到裁决书之日起三十日内向中级人民法院申请撤销" in advice
+    assert {f"{ld}:第四十九条", f"{ld}:第五十条"} <= set(rules["arbitration"].provision_ids)
+
+
 def test_bar_of_article_36_uses_the_clause_as_enacted(library):
     """The warning restates 第三十六条第三款 in the article's own words, not a paraphrase."""
     clause = "仍然以同一事实和理由提出投诉请求的，各级党委和政府信访部门和其他机关、单位不再受理"
@@ -180,3 +218,38 @@ def test_where_reconsideration_must_come_first_every_text_says_so_and_cites_the_
         assert "必须先申请行政复议" in text and first in ids
     for line in bullets:
         assert "必须先申请行政复议" in line and f"[[{first}]]" in line
+
+
+def test_a_receipt_downloaded_again_has_no_secret_line_and_never_says_none(db_engine):
+    """The 查询密码 is shown once and never stored readable: the receipt downloaded again from 进度查询
+    leaves its line out rather than printing “查询密码：None”."""
+    from sqlmodel import Session
+
+    from portal.prefiling import lookup
+    from tests.prefiling.factories import client, make_prefiling
+
+    with Session(db_engine, expire_on_commit=False) as s:
+        made = make_prefiling(s)
+        view = lookup.lookup(session=s, code=made.code, secret=made.secret, client=client())
+    again = lookup.receipt_again(view, office=None, today=dt.date(2026, 12, 5))
+    text, page = again.text(), again.html()
+    assert "查询码：" in text and "<dt>查询码</dt>" in page
+    assert "查询密码：" not in text and "<dt>查询密码</dt>" not in page
+    assert "None" not in text and "None" not in page
+    assert made.secret not in text and made.secret not in page
+    first = make_receipt(code=made.code, secret=made.secret, submitted=dt.date(2026, 12, 1), category="其他",
+                         district="历下区")
+    assert f"查询密码：{made.secret}（请妥善保管，不要告诉他人）" in first.text()   # the first one has it
+
+
+@pytest.mark.parametrize(("request_text", "summary"), [
+    # notes/2026-11-30-journeys.md: the receipt's request summary is at most 100 characters
+    ("诉" * 100, "诉" * 100),                      # exactly 100: whole, no ellipsis
+    ("诉" * 99 + "求X", "诉" * 99 + "求……"),      # 101: the first 100, then ……
+    ("请求  维修\n屋顶\t漏水", "请求 维修 屋顶 漏水"),   # line breaks and runs of spaces read as one space
+], ids=["exactly-100", "101", "whitespace"])
+def test_the_receipt_summary_is_cut_after_100_characters(request_text, summary):
+    receipt = make_receipt(code="ABCDEFGHJK", secret="23456789", submitted=dt.date(2026, 11, 2),
+                           category="其他", district="历下区", request=request_text)
+    assert receipt.summary == summary
+    assert f"诉求（摘要）：{summary}\n" in receipt.text()

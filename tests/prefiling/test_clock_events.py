@@ -11,7 +11,7 @@ from sqlmodel import Session
 from portal.clock import StatutoryClock
 from portal.identity import Actor
 from portal.prefiling import staff
-from portal.prefiling.lookup import lookup
+from portal.prefiling.lookup import lookup, receipt_again
 from portal.prefiling.models import Prefiling
 from portal.prefiling.receipt import clock_lines, clock_of, make_receipt
 from portal.prefiling.states import apply_transition
@@ -103,3 +103,34 @@ def test_receipt_and_lookup_show_the_same_dates_right_after_submission(db_engine
                                category=p.category, district=p.district)
         assert [(x.name, x.due) for x in receipt.lines] == [(x.name, x.due) for x in view.clock]
         assert [(x.name, x.due) for x in clock_lines(clock_of(p), category=p.category)] == [(x.name, x.due) for x in view.clock]
+
+
+def test_the_review_request_date_is_the_nominal_day_even_in_the_national_day_holiday(db_engine):
+    """Answered (办结) on Tuesday 2026-09-01: 30 days later is Thursday 2026-10-01, 国庆 (10-01 to
+    10-07 are 放假). The citizen's own 请求复查 period is given at that nominal day, never moved on to
+    10-08 (信访工作条例 第三十五条; the receipt says their own dates are not moved): a later date could
+    make them ask too late."""
+    with Session(db_engine) as s:
+        made = make_prefiling(s)
+        pid = made.prefiling.id
+        _received(s, pid, dt.date(2026, 8, 20))
+        _move(s, pid, "register", utc(2026, 8, 21, 2), official_number="XF-2026-0821")
+        _move(s, pid, "close", utc(2026, 9, 1, 2))                 # 10:00 in Beijing, 1 September
+        view = lookup(session=s, code=made.code, secret=made.secret, client=client(), today=dt.date(2026, 9, 2))
+        again = receipt_again(view, office=None, today=dt.date(2026, 9, 2))
+    line = {x.name: x for x in view.clock}["请求复查"]
+    assert line.due == dt.date(2026, 10, 1)
+    assert "按本平台记录的办结日（2026年9月1日）推算，最迟 2026年10月1日；" in line.text
+    assert "10月8日" not in line.text and "顺延" not in line.text
+    receipt_line = next(x for x in again.text().splitlines() if x.startswith("· 请求复查"))
+    assert "最迟 2026年10月1日；" in receipt_line and "10月8日" not in receipt_line
+
+
+def test_the_review_request_date_on_a_sunday_is_not_moved_to_monday():
+    """Answered on Friday 2026-11-06: +30 days is Sunday 2026-12-06. The date given (to the
+    citizen on 进度查询 and the receipt, and to staff as the reminder) is that Sunday, not Monday 12-07."""
+    clock = StatutoryClock(dt.date(2026, 9, 1), accepted=dt.date(2026, 9, 8), answered=dt.date(2026, 11, 6))
+    assert clock.review_request_due() == dt.date(2026, 12, 6)
+    line = {x.name: x for x in clock_lines(clock, category="申诉求决")}["请求复查"]
+    assert line.due == dt.date(2026, 12, 6)
+    assert "最迟 2026年12月6日；" in line.text and "12月7日" not in line.text

@@ -206,3 +206,35 @@ def test_a_number_another_filing_already_carries_is_refused_and_names_that_filin
             staff.correct_number(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number=RIGHT,
                                  reason="录入错误")
         assert s.get(Prefiling, made.prefiling.id).official_number == RIGHT
+
+
+def test_a_correction_weeks_later_does_not_restart_the_60_days(db_engine, monkeypatch):
+    """登记 on 2026-11-03, the number corrected on 2026-11-20: 办理 still runs 60 days from 11-03,
+    to 2027-01-02 (27 days of November, 31 of December, 2), not from the correction (2027-01-19)."""
+    import datetime as dt
+
+    from portal.prefiling import states
+
+    def at(*when):
+        monkeypatch.setattr(states, "utcnow", lambda: dt.datetime(*when, tzinfo=dt.UTC))
+
+    with Session(db_engine) as s:
+        made = make_prefiling(s)
+        pid = made.prefiling.id
+        p = s.get(Prefiling, pid)
+        p.received_date = dt.date(2026, 11, 1)
+        s.add(p)
+        s.commit()
+        at(2026, 11, 3, 2)          # 10:00 in Beijing
+        staff.register(session=s, actor=CLERK, prefiling_id=pid, official_number=WRONG)
+        at(2026, 11, 20, 2)
+        staff.correct_number(session=s, actor=CLERK, prefiling_id=pid, official_number=RIGHT, reason="录入错误")
+        seen = lookup(session=s, code=made.code, secret=made.secret, client=client(), today=dt.date(2026, 11, 25))
+        row = staff.queue(session=s, actor=CLERK, code=made.code, today=dt.date(2026, 11, 25))[0]
+    handling_line = {line.name: line for line in seen.clock}["办理"]
+    assert handling_line.due == dt.date(2027, 1, 2)
+    # 2027-01-02 is a Saturday: the handling body's last day moves to Monday 2027-01-04
+    assert "按登记日（2026年11月3日）推算最迟 2027年1月4日（2027年1月2日为法定休假日，顺延）" in handling_line.text
+    assert "11月20日" not in handling_line.text
+    # 40 days from 2026-11-25 to 2027-01-04 (5 + 31 + 4), on 进度查询 and in the queue alike
+    assert seen.days_left == row.days_left == 40

@@ -53,3 +53,46 @@ def test_messages_say_which_part_is_wrong():
 def test_mask_hides_the_birth_date():
     masked = mask_id_number("11010519491231002X")
     assert masked == "1101**********002X" and "19491231" not in masked
+
+
+# One valid number for each remainder of GB 11643-1999 (weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2,
+# sum mod 11 → 1 0 X 9 8 7 6 5 4 3 2), worked by hand from the annex's 11010519491231002X: the first
+# 16 digits weigh 163 (≡ 9), the 17th digit d weighs 2d, so "1101051949123100d" has remainder
+# (9 + 2d) mod 11; the 16th digit weighs 4 ("...018": 163 + 4 + 16 = 183 ≡ 7).
+BY_REMAINDER = {
+    0: "110105194912310011",    # d=1: 11 ≡ 0 → 1
+    1: "110105194912310070",    # d=7: 23 ≡ 1 → 0
+    2: "11010519491231002X",    # d=2: 13 ≡ 2 → X (the annex's example)
+    3: "110105194912310089",    # d=8: 25 ≡ 3 → 9
+    4: "110105194912310038",    # d=3: 15 ≡ 4 → 8
+    5: "110105194912310097",    # d=9: 27 ≡ 5 → 7
+    6: "110105194912310046",    # d=4: 17 ≡ 6 → 6
+    7: "110105194912310185",    # 183 ≡ 7 → 5
+    8: "110105194912310054",    # d=5: 19 ≡ 8 → 4
+    9: "110105194912310003",    # d=0: 9 → 3
+    10: "110105194912310062",   # d=6: 21 ≡ 10 → 2
+}
+
+
+def iso7064_mod_11_2(number: str) -> bool:
+    """The same check as ISO 7064 MOD 11-2 states it, independently of the code's table: the digit
+    at place i from the right (1-based; X is 10) weighs 2^(i-1), and the total is 1 modulo 11."""
+    values = [10 if c == "X" else int(c) for c in number]
+    return sum(v * pow(2, i, 11) for i, v in enumerate(reversed(values))) % 11 == 1
+
+
+@pytest.mark.parametrize("remainder", sorted(BY_REMAINDER))
+def test_every_check_character_is_accepted_where_it_belongs(remainder):
+    number = BY_REMAINDER[remainder]
+    assert iso7064_mod_11_2(number)
+    assert problem(number, today=TODAY) == "", number
+    assert check_digit(number[:17]) == number[17]
+
+
+@pytest.mark.parametrize("remainder", sorted(BY_REMAINDER))
+def test_any_other_check_character_is_refused(remainder):
+    number = BY_REMAINDER[remainder]
+    for other in "0123456789X":
+        if other != number[17]:
+            assert not iso7064_mod_11_2(number[:17] + other)
+            assert problem(number[:17] + other, today=TODAY) == "check", number[:17] + other

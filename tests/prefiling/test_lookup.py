@@ -121,3 +121,51 @@ def test_a_suggestion_or_a_report_is_not_given_the_60_days_or_a_review(db_engine
     assert after.days_left is None, "no statutory day count to show once registered"
     reports_notice = "纪检监察机关处理检举控告事项的告知按照有关规定执行" in after.clock[0].text   # 第二十三条第四款
     assert reports_notice == (category == "检举控告")
+
+
+@pytest.mark.parametrize("end", ["不予登记", "已撤回"])
+def test_a_matter_not_handled_cannot_be_rated(db_engine, end):
+    """评价 is of the result of handling (办结): a 不予登记 or withdrawn 件 has none, and a rating
+    there would count in 满意率. Refused, nothing stored, no rating form offered."""
+    with Session(db_engine) as s:
+        made = make_prefiling(s)
+        args = {"session": s, "code": made.code, "secret": made.secret, "client": client()}
+        if end == "不予登记":
+            staff.reject(session=s, actor=HANDLER_ACTOR, prefiling_id=made.prefiling.id,
+                         reason="属于劳动争议", channel="劳动人事争议仲裁委员会")
+        else:
+            withdraw(**args)
+        seen = lookup(**args)
+        assert seen.state == end and not seen.can_rate
+        with pytest.raises(RatingRefused, match="办结后才能评价"):
+            rate(**args, rating="满意")
+        after = lookup(**args)
+        assert after.rating == "" and after.state == end
+
+
+@pytest.mark.parametrize("end", ["不予登记", "已撤回"])
+def test_a_matter_no_longer_handled_lists_no_running_deadline(db_engine, end):
+    """After 不予登记 or 撤回 nothing more is handled: 进度查询 counts no days and the receipt
+    downloaded again says “这份预登记…，不再计算办理期限。” instead of dates."""
+    import datetime as dt
+
+    from portal.prefiling.lookup import receipt_again
+
+    with Session(db_engine) as s:
+        made = make_prefiling(s)
+        args = {"session": s, "code": made.code, "secret": made.secret, "client": client()}
+        if end == "不予登记":
+            staff.reject(session=s, actor=HANDLER_ACTOR, prefiling_id=made.prefiling.id,
+                         reason="属于劳动争议", channel="劳动人事争议仲裁委员会")
+        else:
+            withdraw(**args)
+        seen = lookup(**args)
+    assert seen.days_left is None and seen.moved_due is None
+    again = receipt_again(seen, office=None, today=dt.date(2026, 12, 5))
+    text, page = again.text(), again.html()
+    over = f"这份预登记{end}，不再计算办理期限。"
+    assert over in text and over in page
+    assert [line for line in text.splitlines() if line.startswith("· ")] == []   # no period lines
+    assert "最迟" not in text and "最迟" not in page
+    for period in ("登记转送", "办理", "请求复查"):
+        assert f"<strong>{period}</strong>" not in page

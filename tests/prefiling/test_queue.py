@@ -16,7 +16,7 @@ from portal.identity import Actor, PermissionDenied
 from portal.prefiling import export, handling, masking, staff
 from portal.prefiling.crypto import get_cipher
 from portal.prefiling.models import Prefiling
-from portal.prefiling.states import STATES, TRANSITIONS, IllegalTransition
+from portal.prefiling.states import STATES, IllegalTransition
 from portal.roles import HANDLER, REPORTS
 from tests.prefiling.factories import client, make_prefiling
 
@@ -73,6 +73,27 @@ def test_a_deadline_on_a_public_holiday_counts_as_on_the_dashboard(db_engine):
         assert dashboard.overdue == [] and [(r.code, r.days_left) for r in dashboard.due_this_week] == [(p.code, 3)]
         (after,) = staff.queue(session=s, actor=CLERK, today=dt.date(2026, 10, 9), code=p.code)
         assert after.deadline_text == "已超期 1 天"
+
+
+def test_the_deadline_filters_at_their_exact_edges(db_engine):
+    """On Friday 2026-07-03 four 件 whose 15 days (登记转送) end on working days: Thursday 07-02
+    (received 06-17: 已超期 1 天), Friday 07-03 (06-18: 今天到期), Monday 07-06 (06-21: 还剩 3 天) and
+    Tuesday 07-07 (06-22: 还剩 4 天). 已超期 keeps only the first; 3天内到期（含已超期） the first three:
+    a 件 due today is not overdue, one due in 3 days is within 3 days, one due in 4 is not."""
+    friday = dt.date(2026, 7, 3)
+    with Session(db_engine) as s:
+        late, today, three, four = (aged(s, (TODAY - dt.date(2026, 6, d)).days) for d in (17, 18, 21, 22))
+
+        def listed(max_days_left):
+            rows = staff.queue(session=s, actor=CLERK, today=friday, max_days_left=max_days_left)
+            return [(r.code, r.deadline_text, r.overdue) for r in rows]
+
+        assert listed(None) == [(late.code, "已超期 1 天", True), (today.code, "今天到期", False),
+                                (three.code, "还剩 3 天", False), (four.code, "还剩 4 天", False)]
+        assert listed(-1) == [(late.code, "已超期 1 天", True)]                       # 已超期
+        assert [c for c, _, _ in listed(3)] == [late.code, today.code, three.code]   # 3天内到期（含已超期）
+        assert [c for c, _, _ in listed(0)] == [late.code, today.code]
+        assert [c for c, _, _ in listed(4)] == [late.code, today.code, three.code, four.code]
 
 
 def test_filters_by_state_category_district_and_code(db_engine):
@@ -192,9 +213,16 @@ def test_restricted_replies_rating_comment_and_refusal_reason_only_with_reports_
 
 
 def test_offered_actions_follow_the_table():
+    # written out by hand (README 预登记办理: 登记, 需补充材料, 不予登记, 办结, 更正信访件编号), not
+    # read from TRANSITIONS: a finished 件 (不予登记, 已办结, 已撤回) offers no button
+    by_hand = {
+        "草稿": set(), "已提交": {"register", "request_more", "reject"},
+        "已登记": {"close", "correct_number"}, "需补充材料": {"register", "reject"},
+        "不予登记": set(), "已办结": set(), "已撤回": set(),
+    }
+    assert set(STATES) == set(by_hand)
     for state in STATES:
-        expected = {a for a, t in TRANSITIONS.items() if t.by == "工作人员" and state in t.sources}
-        assert set(handling.offered_actions(state)) == expected
+        assert set(handling.offered_actions(state)) == by_hand[state], state
     assert handling.offered_actions("已提交") == ("register", "request_more", "reject")
     assert handling.offered_actions("已登记") == ("close", "correct_number")  # 办结, or put the number right
     assert handling.offered_actions("已办结") == ()

@@ -76,3 +76,52 @@ def test_correcting_the_number_stays_registered_and_keeps_the_registration_date(
     assert p.registered_date == dt.date(2026, 11, 3) and p.closed_at is None
     with pytest.raises(IllegalTransition, match="已办结"):
         apply_transition(at_state(CLOSED), "correct_number", actor="x")
+
+
+# The whole table written out by hand (README: 提交 → 登记 → 办结 / 不予登记 / 撤回; 需补充材料 and the
+# citizen's 补充材料; 更正信访件编号 within 已登记), not read from TRANSITIONS: a source set widened
+# by mistake (登记 a 不予登记 件) must show up here.
+ALL_ACTIONS = ("submit", "withdraw", "register", "request_more", "reject", "close", "correct_number",
+               "supplement")
+STAFF_ACTIONS = ("register", "request_more", "reject", "close", "correct_number")
+BY_HAND = {
+    ("草稿", "submit"): "已提交",
+    ("已提交", "withdraw"): "已撤回",
+    ("需补充材料", "withdraw"): "已撤回",
+    ("已提交", "register"): "已登记",
+    ("需补充材料", "register"): "已登记",
+    ("已提交", "request_more"): "需补充材料",
+    ("已提交", "reject"): "不予登记",
+    ("需补充材料", "reject"): "不予登记",
+    ("已登记", "close"): "已办结",
+    ("已登记", "correct_number"): "已登记",
+    ("需补充材料", "supplement"): "已提交",
+}
+ALL_STATES = ("草稿", "已提交", "已登记", "需补充材料", "不予登记", "已办结", "已撤回")
+
+
+def test_the_table_has_exactly_the_hand_written_actions_and_states():
+    assert set(TRANSITIONS) == set(ALL_ACTIONS) and set(STATES) == set(ALL_STATES)
+
+
+@pytest.mark.parametrize("state", ALL_STATES)
+@pytest.mark.parametrize("action", ALL_ACTIONS)
+def test_every_move_matches_the_hand_written_table(state, action):
+    p = at_state(state)
+    if (state, action) in BY_HAND:
+        apply_transition(p, action, actor="tester")
+        assert p.state == BY_HAND[(state, action)]
+    else:
+        with pytest.raises(IllegalTransition, match=f"当前状态为“{state}”"):
+            apply_transition(p, action, actor="tester")
+        assert p.state == state and p.registered_date is None and p.closed_at is None
+
+
+@pytest.mark.parametrize("state", ["不予登记", "已办结", "已撤回"])
+@pytest.mark.parametrize("action", STAFF_ACTIONS)
+def test_no_staff_action_moves_a_finished_one(state, action):
+    """不予登记, 已办结 and 已撤回 are final: a 不予登记 件 cannot be 登记 afterwards, nor anything else."""
+    p = at_state(state)
+    with pytest.raises(IllegalTransition):
+        apply_transition(p, action, actor="工作人员")
+    assert p.state == state and p.registered_date is None
