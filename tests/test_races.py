@@ -173,11 +173,24 @@ def test_acting_on_a_stale_view_is_refused_with_the_plain_message(db_engine, fir
     assert _counts(db_engine, pid, made.code) == (2, 1)
 
 
+def _one_holder(engine, number: str, errors: list) -> bool:
+    """After two moves to one 信访件编号: at most one was refused, as a number already used, and
+    exactly one 件 carries the number (however it was typed)."""
+    from portal.prefiling.transitions import StaffInputError
+
+    losers = [e for e in errors if e is not None]
+    assert len(losers) <= 1, losers
+    if losers:
+        assert isinstance(losers[0], StaffInputError) and "已用于另一件预登记" in str(losers[0]), losers[0]
+    with Session(engine) as s:
+        holders = s.exec(select(func.count()).select_from(Prefiling).where(
+            func.upper(Prefiling.official_number) == number.upper())).one()
+    return holders == 1
+
+
 def test_two_filings_registered_with_one_number_at_once(db_engine):
     """Two handlers register two different 件 with the same 信访件编号 in the same instant: one
     number names one 件, so exactly one is registered and the other is told which 件 has it."""
-    from portal.prefiling.transitions import StaffInputError
-
     doubles = 0
     for trial in range(TRIALS):
         (a, seen_a), (b, seen_b) = _fresh(db_engine), _fresh(db_engine)
@@ -187,14 +200,7 @@ def test_two_filings_registered_with_one_number_at_once(db_engine):
                 session=s, actor=WANG, prefiling_id=p, official_number=n, version=v)),
             _in_session(db_engine, lambda s, p=b.prefiling.id, v=seen_b, n=number: staff.register(
                 session=s, actor=LI, prefiling_id=p, official_number=n.lower(), version=v)))
-        losers = [e for e in errors if e is not None]
-        assert len(losers) <= 1, losers
-        if losers:
-            assert isinstance(losers[0], StaffInputError) and "已用于另一件预登记" in str(losers[0]), losers[0]
-        with Session(db_engine) as s:
-            holders = s.exec(select(func.count()).select_from(Prefiling).where(
-                func.upper(Prefiling.official_number) == number.upper())).one()
-        doubles += holders != 1
+        doubles += not _one_holder(db_engine, number, errors)
     assert doubles == 0
 
 
@@ -202,8 +208,6 @@ def test_a_correction_and_a_registration_to_one_number_at_once(db_engine):
     """更正信访件编号 takes the same numbering lock as 登记: a handler correcting one 件 to a number
     while a colleague registers another 件 under it cannot both succeed (two citizens would read the
     same 信访件编号 in 进度查询)."""
-    from portal.prefiling.transitions import StaffInputError
-
     doubles = 0
     for trial in range(TRIALS):
         (a, seen_a), (b, _seen) = _fresh(db_engine), _fresh(db_engine)
@@ -217,12 +221,5 @@ def test_a_correction_and_a_registration_to_one_number_at_once(db_engine):
                 session=s, actor=WANG, prefiling_id=p, official_number=n, version=v)),
             _in_session(db_engine, lambda s, p=b.prefiling.id, v=seen_b, n=number: staff.correct_number(
                 session=s, actor=LI, prefiling_id=p, official_number=n, reason="录入错误", version=v)))
-        losers = [e for e in errors if e is not None]
-        assert len(losers) <= 1, losers
-        if losers:
-            assert isinstance(losers[0], StaffInputError) and "已用于另一件预登记" in str(losers[0]), losers[0]
-        with Session(db_engine) as s:
-            holders = s.exec(select(func.count()).select_from(Prefiling).where(
-                Prefiling.official_number == number)).one()
-        doubles += holders != 1
+        doubles += not _one_holder(db_engine, number, errors)
     assert doubles == 0

@@ -87,27 +87,22 @@ def _markdown_text(source: str, allow_html: bool) -> str:
 
 def problem(source: str, allow_html: bool) -> str:
     """What in this element a reader would see as a link, image or styled text from a payload."""
-    html = _MD[allow_html].render(source)
-    found = _Collect()
-    found.feed(html)
-    if [u for u in found.urls if "evil.example" in u]:
-        return f"a link or image: {html}"
-    if [t for t in found.styled_text if MARK in t]:
-        return f"styled text: {html}"
+    if found := html_problem(_MD[allow_html].render(source)):
+        return found
     if GFM_AUTOLINK.search(_markdown_text(source, allow_html)):
         return f"an autolink: {source!r}"
     return ""
 
 
 def html_problem(body: str) -> str:
-    """What in an st.html body (HTML as written, no Markdown) would be a link, image or styled text
-    from a payload: the permalink and copy rows, 下一步怎么办, the live region."""
+    """What in rendered HTML would be a link, image or styled text from a payload: an st.html body
+    as written (the permalink and copy rows, 下一步怎么办, the live region) or rendered Markdown."""
     found = _Collect()
     found.feed(body)
     if [u for u in found.urls if "evil.example" in u]:
-        return f"a link or image: {body[:300]}"
+        return f"a link or image: {body}"
     if [t for t in found.styled_text if MARK in t]:
-        return f"styled text: {body[:300]}"
+        return f"styled text: {body}"
     return ""
 
 

@@ -123,18 +123,24 @@ def test_a_suggestion_or_a_report_is_not_given_the_60_days_or_a_review(db_engine
     assert reports_notice == (category == "检举控告")
 
 
+def _ended(s: Session, end: str) -> dict:
+    """A fresh 件 brought to `end` (不予登记 by staff, or 已撤回 by the citizen); the lookup's arguments."""
+    made = make_prefiling(s)
+    args = {"session": s, "code": made.code, "secret": made.secret, "client": client()}
+    if end == "不予登记":
+        staff.reject(session=s, actor=HANDLER_ACTOR, prefiling_id=made.prefiling.id,
+                     reason="属于劳动争议", channel="劳动人事争议仲裁委员会")
+    else:
+        withdraw(**args)
+    return args
+
+
 @pytest.mark.parametrize("end", ["不予登记", "已撤回"])
 def test_a_matter_not_handled_cannot_be_rated(db_engine, end):
     """评价 is of the result of handling (办结): a 不予登记 or withdrawn 件 has none, and a rating
     there would count in 满意率. Refused, nothing stored, no rating form offered."""
     with Session(db_engine) as s:
-        made = make_prefiling(s)
-        args = {"session": s, "code": made.code, "secret": made.secret, "client": client()}
-        if end == "不予登记":
-            staff.reject(session=s, actor=HANDLER_ACTOR, prefiling_id=made.prefiling.id,
-                         reason="属于劳动争议", channel="劳动人事争议仲裁委员会")
-        else:
-            withdraw(**args)
+        args = _ended(s, end)
         seen = lookup(**args)
         assert seen.state == end and not seen.can_rate
         with pytest.raises(RatingRefused, match="办结后才能评价"):
@@ -152,13 +158,7 @@ def test_a_matter_no_longer_handled_lists_no_running_deadline(db_engine, end):
     from portal.prefiling.lookup import receipt_again
 
     with Session(db_engine) as s:
-        made = make_prefiling(s)
-        args = {"session": s, "code": made.code, "secret": made.secret, "client": client()}
-        if end == "不予登记":
-            staff.reject(session=s, actor=HANDLER_ACTOR, prefiling_id=made.prefiling.id,
-                         reason="属于劳动争议", channel="劳动人事争议仲裁委员会")
-        else:
-            withdraw(**args)
+        args = _ended(s, end)
         seen = lookup(**args)
     assert seen.days_left is None and seen.moved_due is None
     again = receipt_again(seen, office=None, today=dt.date(2026, 12, 5))
