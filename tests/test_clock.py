@@ -84,3 +84,29 @@ def test_times_and_days_are_written_as_the_receipt_writes_them():
     assert beijing_text(dt.datetime(2026, 3, 5, 1, 5, tzinfo=dt.UTC)) == "2026年3月5日 09:05"
     assert beijing_text(dt.datetime(2026, 12, 31, 16, 30, tzinfo=dt.UTC)) == "2027年1月1日 00:30"
     assert date_text(dt.date(2026, 10, 1)) == "2026年10月1日"
+
+
+def test_the_beijing_date_turns_at_midnight_beijing_not_at_midnight_utc():
+    """A petition sent at 00:30 on 6 December in Beijing (16:30 UTC on the 5th) was received on the
+    6th: its periods count from there, not from the UTC date."""
+    from portal.timeutil import beijing_today
+
+    assert beijing_today(dt.datetime(2026, 12, 5, 16, 30, tzinfo=dt.UTC)) == dt.date(2026, 12, 6)
+    assert beijing_today(dt.datetime(2026, 12, 5, 15, 59, tzinfo=dt.UTC)) == dt.date(2026, 12, 5)
+
+
+def test_saturdays_rest_and_the_sunday_worked_after_new_year_2026_does_not():
+    """国办发明电〔2025〕7号: 元旦 1月1日至3日放假，1月4日（周日）上班. A period ending on Saturday
+    19 December 2026 runs to Monday the 21st; one ending on Saturday 3 January 2026 (a holiday)
+    runs to Sunday the 4th, a working day."""
+    assert last_day(dt.date(2026, 12, 19)) == dt.date(2026, 12, 21)
+    assert last_day(dt.date(2026, 1, 3)) == dt.date(2026, 1, 4)
+
+
+def test_days_left_counted_to_the_real_last_day_when_asked():
+    """Received Saturday 5 December 2026: 受理告知 nominally ends Sunday the 20th, really Monday the
+    21st. On Friday the 18th staff (real=True) have 3 days left; the nominal count says 2."""
+    clock = StatutoryClock(dt.date(2026, 12, 5))
+    assert clock.current_due(real=True) == dt.date(2026, 12, 21)
+    assert clock.days_left(dt.date(2026, 12, 18), real=True) == 3
+    assert clock.days_left(dt.date(2026, 12, 18)) == 2

@@ -143,3 +143,17 @@ def test_the_timeline_in_large_text_draws_its_words_larger_and_keeps_bars_clear_
         longest = max(sum(timeline._em(c) for c in t) * timeline.MIN_TEXT
                       for t in re.findall(r">(最迟[^<]+)</text>", svg))
         assert max(ends) <= width - 4 - longest, (width, max(ends), longest)   # no bar under 最迟第 N 日
+
+
+def test_the_guide_text_says_the_extension_the_article_allows():
+    """信访工作条例 第三十四条: 60日内办结 … 延长期限不得超过30日. The guide says 最多 30 日, not 60."""
+    process = fill_clock(next(s for s in load_guide(GUIDE_DIR) if s.show_timeline).body)
+    assert "{{days:handling}} 日内办结" not in process
+    assert "60 日内办结" in process and "最多 30 日" in process
+    assert fill_clock("{{ext:handling}}") == "30"
+
+
+def test_timeline_words_are_escaped_in_the_picture(monkeypatch):
+    _with_rule(monkeypatch, "handling", name="办理<与>答复&")
+    svg = timeline_svg()
+    assert "办理&lt;与&gt;答复&amp; 60 日" in svg and "<与>" not in svg

@@ -71,3 +71,19 @@ def test_constitution_preamble_is_a_part(library):
     law_parts = parts(library.law("xianfa-2018"))
     assert law_parts[0].title == "序言"
     assert any(b.kind == "text" for b in law_parts[0].blocks)
+
+
+def test_an_inserted_article_and_its_parent_are_told_apart(library):
+    """刑法 第二百七十六条 (破坏生产经营) and 第二百七十六条之一 (拒不支付劳动报酬) are two articles: a
+    worker typing 276之一 must land on the unpaid-wages article alone, and 276 on the other."""
+    xingfa = library.law("xingfa-2023")
+    assert [p.label for p in find_in_law(xingfa, "276之一")] == ["第二百七十六条之一"]
+    assert "劳动者的劳动报酬" in find_in_law(xingfa, "第二百七十六条之一")[0].text
+    assert [p.label for p in find_in_law(xingfa, "276")] == ["第二百七十六条"]
+
+
+def test_several_words_must_all_be_in_the_article(library):
+    law = library.law("xinfang-gongzuo-tiaoli-2022")
+    hits = find_in_law(law, "复核 30日")
+    assert hits and all("复核" in p.text and "30日" in p.text for p in hits)
+    assert "第三十六条" in [p.label for p in hits]

@@ -136,3 +136,45 @@ def test_factory_form_is_valid():
     from portal.prefiling.form import validate_all
 
     assert validate_all(make_form()) == []
+
+
+def test_a_form_sent_again_and_again_is_never_refused_as_too_many(db_engine):
+    """Reruns and double clicks of one stored form (one token) are not new submissions: the
+    citizen who clicked five times gets their one record back, not 一小时内最多提交3件."""
+    token, me = uuid.uuid4().hex, client("clicker")
+    with Session(db_engine) as s:
+        first = make_prefiling(s, token=token, who=me)
+        again = [make_prefiling(s, token=token, who=me) for _ in range(5)]
+        assert all(r.duplicate and r.code == first.code for r in again)
+        assert count(s, Prefiling) == 1
+        make_prefiling(s, who=me)   # and two fresh ones are still allowed this hour
+        make_prefiling(s, who=me)
+
+
+def test_a_report_against_officials_is_restricted_and_the_received_day_is_beijings(db_engine, monkeypatch):
+    """检举控告 is stored restricted (only authorised staff read it); a form sent at 00:30 on
+    6 December in Beijing (16:30 UTC on the 5th) was received on 6 December."""
+    import datetime as dt
+
+    from portal.prefiling import service
+
+    monkeypatch.setattr(service, "utcnow", lambda: dt.datetime(2026, 12, 5, 16, 30, tzinfo=dt.UTC))
+    with Session(db_engine) as s:
+        report = make_prefiling(s, category="检举控告").prefiling
+        plain = make_prefiling(s).prefiling
+        assert report.restricted and not plain.restricted
+        assert report.received_date == dt.date(2026, 12, 6)
+
+
+def test_submit_checks_the_form_again_whoever_calls_it(db_engine):
+    import dataclasses
+
+    from portal.field_errors import ValidationFailed
+    from portal.prefiling import form as form_mod
+    from portal.prefiling.service import submit
+
+    bad = dataclasses.replace(form_mod.to_create(make_form()), phone="12345")
+    with Session(db_engine) as s:
+        with pytest.raises(ValidationFailed):
+            submit(session=s, data=bad, idempotency_token=uuid.uuid4().hex, client=client())
+        assert count(s, Prefiling) == 0

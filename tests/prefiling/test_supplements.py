@@ -167,3 +167,15 @@ def test_staff_acting_at_the_same_moment_wins_and_the_files_are_removed(db_engin
         actions = s.exec(select(PrefilingEvent.action).where(PrefilingEvent.prefiling_id == made.prefiling.id)).all()
         assert "supplement" not in actions
         assert lookup(session=s, code=made.code, secret=made.secret, client=client()).state == "不予登记"
+
+
+def test_a_note_over_500_characters_is_refused_and_the_case_keeps_waiting(db_engine):
+    with Session(db_engine) as s:
+        made = _asked(s)
+        with pytest.raises(supplements.SupplementRefused, match="500"):
+            supplements.send(session=s, code=made.code, secret=made.secret, client=client(), uploads=[],
+                             note="说" * 501)
+        assert lookup(session=s, code=made.code, secret=made.secret, client=client()).state == "需补充材料"
+        view = supplements.send(session=s, code=made.code, secret=made.secret, client=client(), uploads=[],
+                                note="说" * 500)
+        assert view.state == "已提交"

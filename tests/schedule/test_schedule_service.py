@@ -120,3 +120,32 @@ def test_the_reception_day_is_worded_from_the_file():
         return RegularReception(weekday=n, start_time="09:00", end_time="17:00", place="大厅", leader="", topics="")
 
     assert day(2).weekday_text == "每周三" and day(4).weekday_text == "每周五" and day(6).weekday_text == "每周日"
+
+
+def test_on_a_wednesday_todays_reception_is_still_listed_and_deleted_sessions_are_not(db_engine):
+    """A citizen looking on Wednesday 2 December 2026 morning sees that day's reception first; a
+    leader session announced for that day is shown; a session staff deleted is gone."""
+    regular = load_schedule_file(SHIPPED).regular
+    wednesday = dt.date(2026, 12, 2)
+    with Session(db_engine) as s:
+        add_session(session=s, actor=EDITOR_ACTOR, data=make_data(day=wednesday, leader="甲"), today=MONDAY)
+        gone = add_session(session=s, actor=EDITOR_ACTOR, data=make_data(day=dt.date(2026, 12, 4), leader="丁"),
+                           today=MONDAY)
+        delete_session(session=s, actor=EDITOR_ACTOR, session_id=gone.id)
+        entries = upcoming(session=s, today=wednesday, regular=regular, weeks=2)
+        regular_only = upcoming(session=s, today=dt.date(2026, 12, 9), regular=regular, weeks=1)
+    assert [(e.day, e.leader) for e in entries][:1] == [(wednesday, "甲")]
+    assert "丁" not in [e.leader for e in entries], "a deleted session is not shown to citizens"
+    assert [e.day for e in entries] == [wednesday, dt.date(2026, 12, 9)]
+    assert [(e.day, e.regular) for e in regular_only] == [(dt.date(2026, 12, 9), True)]
+
+
+def test_session_times_and_today_at_their_limits(db_engine):
+    """Today may be announced; 24:00 is no time; a session must end after it starts."""
+    with Session(db_engine) as s:
+        add_session(session=s, actor=EDITOR_ACTOR, data=make_data(day=MONDAY), today=MONDAY)
+        for bad, field in (({"start_time": "24:00"}, "start_time"), ({"end_time": "09:00"}, "end_time")):
+            with pytest.raises(ScheduleInvalid) as info:
+                add_session(session=s, actor=EDITOR_ACTOR, today=MONDAY, data=make_data(**bad))
+            assert [e.field for e in info.value.errors] == [field]
+    assert len(_rows(db_engine)) == 1

@@ -211,3 +211,17 @@ def test_the_articles_after_a_named_one_are_about_it_not_its_number(fake_engine,
     assert after and all(h.provision_id.startswith(law + ":") for h in after[:4])
     assert about & {label_of(h.provision_id) for h in after[:6]}
     assert not any(label_of(h.provision_id) == label_of(hits[0].provision_id) for h in after)
+
+
+def test_question_checks_at_their_limits():
+    """500 characters are read whole; the 501st is cut with a message. Full-width letters and digits
+    are text (read as their half-width forms), not 没有看懂."""
+    from portal.search.query import QueryProblem, check_query
+
+    exact = check_query("字" * 500)
+    assert exact.problem is QueryProblem.NONE and len(exact.text) == 500
+    longer = check_query("字" * 501)
+    assert longer.problem is QueryProblem.TOO_LONG and len(longer.text) == 500 and "前 500 个字" in longer.message
+    assert check_query("ＨＥＬＬＯ").problem is QueryProblem.NOT_CHINESE
+    wide = check_query("信访工作条例第３２条")
+    assert wide.problem is QueryProblem.NONE and wide.text == "信访工作条例第32条"

@@ -22,6 +22,12 @@ def aliases(library):
     ("信访条例第十条", "xinfang-gongzuo-tiaoli-2022:第十条"),
     ("2005年信访条例第十条", "xinfang-tiaoli-2005:第十条"),
     ("旧信访条例第3条", "xinfang-tiaoli-2005:第三条"),
+    # the other ways a citizen says the repealed 2005 text (原…, 已废止的…, 老条例)
+    ("原信访条例第十条", "xinfang-tiaoli-2005:第十条"),
+    ("已废止的信访条例第十条", "xinfang-tiaoli-2005:第十条"),
+    ("信访条例第十条（老条例）", "xinfang-tiaoli-2005:第十条"),
+    # naming today's 信访工作条例 keeps it, whatever the question says of the old one
+    ("信访工作条例第十条和旧条例有什么不同", "xinfang-gongzuo-tiaoli-2022:第十条"),
     ("宪法第33条规定了什么", "xianfa-2018:第三十三条"),
     ("《行政复议法》第十一条", "xingzheng-fuyi-fa-2023:第十一条"),
     # short names derived from the titles of the 41 laws, and catalogue aliases

@@ -34,3 +34,21 @@ def test_open_counts_keep_only_provision_and_count(db_engine):
     with session_scope(db_engine) as session:
         assert most_opened(session=session) == [("xinfang-gongzuo-tiaoli-2022:第三十二条", 2),
                                                 ("minfadian-2020:第一千零七十七条", 1)]
+
+
+def test_the_cut_off_needs_a_cited_result_among_the_first_five():
+    """RELATED_CUT_OFF (0.2): a case citing the 5th result passes, the 6th does not; a case citing
+    ten other articles of the same law only is still not related enough."""
+    from portal.search.related import RELATED_CUT_OFF
+
+    hits = [f"a:第{n}条" for n in "一二三四五六"]
+    cases = [_case("sixth", "a:第六条"), _case("fifth", "a:第五条"),
+             _case("same-law", *(f"a:第{n}十条" for n in "一二三四五六七八九"))]
+    assert [c.slug for c in related_cases(hits, cases, min_score=RELATED_CUT_OFF)] == ["fifth"]
+
+
+def test_a_repeated_result_keeps_its_best_rank_and_ties_keep_catalogue_order():
+    hits = ["a:第一条", "a:第二条", "a:第一条"]
+    cases = [_case("cites-second", "a:第二条"), _case("cites-first", "a:第一条"),
+             _case("also-first", "a:第一条")]
+    assert [c.slug for c in related_cases(hits, cases)] == ["cites-first", "also-first", "cites-second"]

@@ -121,3 +121,9 @@ def test_no_note_where_nothing_is_missing(fake_engine, question):
 def test_a_repealed_law_points_to_the_law_that_holds_its_rules_now(notes):
     assert notes.successors("婚姻法和合同法有什么不同") == ["minfadian-2020"]
     assert notes.successors("电子商务法") == [] and notes.successors("劳动合同法") == []
+
+
+def test_a_question_naming_three_unshipped_laws_gets_notes_for_the_first_two(notes):
+    note = notes.note("婚姻法、继承法和收养法现在还有效吗")
+    assert "《中华人民共和国婚姻法》" in note and "《中华人民共和国继承法》" in note
+    assert "收养法" not in note
