@@ -84,6 +84,52 @@ def test_wrong_draft_codes_are_throttled(db_engine):
             load_draft(session=s, code="ABCDEFGHJKMT", client=me)
 
 
+def test_a_draft_is_kept_seven_days_from_its_last_save(db_engine):
+    """The page promises a draft for 7 days after it was last saved: at 6 days 23 hours it opens,
+    at 7 days 1 hour it is gone (with the same words as a wrong code), whether or not the nightly
+    clean-up has run yet."""
+    import datetime as dt
+
+    from portal.prefiling.models import PrefilingDraft
+    from portal.timeutil import utcnow
+
+    with Session(db_engine) as s:
+        draft = save_draft(session=s, data=make_form(name="七天"), step="matter")
+        for age, kept in ((dt.timedelta(days=6, hours=23), True), (dt.timedelta(days=7, hours=1), False)):
+            row = s.get(PrefilingDraft, draft.code)
+            row.updated_at = utcnow() - age
+            s.add(row)
+            s.commit()
+            if kept:
+                assert load_draft(session=s, code=draft.code, client=client()).data["name"] == "七天"
+            else:
+                with pytest.raises(DraftNotFound, match="超过7天"):
+                    load_draft(session=s, code=draft.code, client=client())
+
+
+def test_opening_ones_own_draft_again_and_again_is_never_throttled(db_engine):
+    """Only wrong codes count against the limit: a citizen who opens their draft eight times from
+    one browser is not told to wait."""
+    me = client()
+    with Session(db_engine) as s:
+        draft = save_draft(session=s, data=make_form(name="多次打开"), step="matter")
+        for _ in range(8):
+            assert load_draft(session=s, code=draft.code, client=me).data["name"] == "多次打开"
+
+
+def test_discarding_a_draft_removes_the_files_saved_with_it_though_the_page_did_not_name_them(db_engine, tmp_path):
+    """删除草稿 from another device: that page knows nothing of the files uploaded on the first
+    one, yet the files saved with the draft go with it."""
+    from portal.prefiling.drafts import discard_draft
+
+    with Session(db_engine) as s:
+        stored = attachments.store(data=PNG, directory=tmp_path, cipher=get_cipher())
+        draft = save_draft(session=s, data=make_form(attachments=[stored]), step="matter")
+        assert (tmp_path / stored["stored_name"]).exists()
+        assert discard_draft(session=s, code=draft.code, attachments_dir=tmp_path) == 1
+        assert not (tmp_path / stored["stored_name"]).exists()
+
+
 @pytest.mark.parametrize("data", [PNG, JPEG, PDF])
 def test_images_and_pdf_are_accepted(data):
     assert attachments.check_upload("x", data) is None

@@ -122,3 +122,35 @@ def test_back_leads_to_the_previous_stage_and_stops_at_the_first():
     assert previous_stage("matter") == "petitioner"
     assert previous_stage("check") == "history"
     assert previous_stage("consent") == "consent"
+
+
+def test_the_limits_are_inclusive_a_name_of_30_and_facts_of_5000_characters_are_taken():
+    assert "name" not in messages("petitioner", name="张" * 30)
+    assert "address" not in messages("petitioner", address="住" * 100)
+    assert messages("matter", facts="事" * 5000, request="求" * 1000) == {}
+
+
+def test_five_attachments_are_taken(tmp_path):
+    from portal.prefiling import attachments
+    from portal.prefiling.crypto import get_cipher
+    from tests.prefiling import files
+
+    stored = [attachments.store(data=files.png(), directory=tmp_path, cipher=get_cipher()) for _ in range(5)]
+    assert messages("matter", attachments=stored) == {}
+
+
+@pytest.mark.parametrize("phone", ["12812345678", "10012345678", "0531-123456"])
+def test_numbers_that_are_neither_a_mobile_nor_a_landline_are_refused(phone):
+    """Mobile numbers begin 13 to 19; a landline has 7 or 8 digits after its area code."""
+    assert messages("petitioner", phone=phone)["phone"].startswith("联系电话格式不对")
+
+
+def test_to_create_trims_names_normalises_every_phone_and_drops_a_withdrawn_history_answer():
+    """Spaces around a name go, every person's phone is stored the same way, and a 进展 chosen
+    before the answer was changed to 否 is not kept (已复核 would call up 第三十六条 for staff)."""
+    rep = {"name": " 王芳 ", "phone": "+86 137 0000 2222"}
+    created = to_create(make_form(name="  张秀兰\u200b ", representatives=[rep], raised_before="否",
+                                  raised_where="区信访局", raised_stage="已复核"))
+    assert created.name == "张秀兰"
+    assert [(p.name, p.phone) for p in created.representatives] == [("王芳", "13700002222")]
+    assert created.raised_where == "" and created.raised_stage == ""

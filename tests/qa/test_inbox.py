@@ -35,6 +35,12 @@ from tests.qa.factories import ARTICLE_22, COUNSEL_ACTOR
     ("手机138—1234—5678", "138****5678", "1234"),
     ("手机138 - 1234 - 5678", "138****5678", "1234"),
     ("手机1 3 8 1 2 3 4 5 6 7 8", "138****5678", "2 3 4"),
+    # an old 15-digit ID number (still on old papers), a 199 mobile, a mobile written with +86,
+    # and two marks between the groups
+    ("老身份证370102650315123", "3701*******5123", "650315"),
+    ("电话19912345678", "199****5678", "12345678"),
+    ("电话+8613812345678", "138****5678", "13812345678"),
+    ("手机138--1234--5678", "138****5678", "1234"),
 ])
 def test_id_and_phone_numbers_are_masked(raw, shown, hidden):
     masked = inbox.mask_personal_numbers(raw)
@@ -76,6 +82,19 @@ def test_empty_questions_are_refused_and_senders_are_rate_limited(db_engine):
             inbox.send_question(session=s, text=f"第{i}个问题：物业费怎么收", client=client, cipher=_cipher())
         with pytest.raises(RateLimited, match="太频繁"):
             inbox.send_question(session=s, text="再发一个问题试试", client=client, cipher=_cipher())
+
+
+def test_a_question_of_5_or_of_500_characters_is_taken_and_one_of_4_or_501_is_not(db_engine):
+    """The page asks for at least 5 and at most 500 characters (spaces around them not counted)."""
+    with Session(db_engine) as s:
+        for i, text in enumerate(("工资没发放", "问" * 500, "  工资没发放  ")):
+            inbox.send_question(session=s, text=text, client=ClientInfo(f"edge-{i}"), cipher=_cipher())
+        with pytest.raises(ValidationFailed, match="太短"):
+            inbox.send_question(session=s, text="工资没发", client=ClientInfo("edge-4"), cipher=_cipher())
+        with pytest.raises(ValidationFailed, match="不能超过 500"):
+            inbox.send_question(session=s, text="问" * 501, client=ClientInfo("edge-5"), cipher=_cipher())
+        with pytest.raises(ValidationFailed, match="太短"):
+            inbox.send_question(session=s, text="  工资没发  ", client=ClientInfo("edge-6"), cipher=_cipher())
 
 
 def test_staff_answer_into_the_bank_and_the_citizen_text_is_erased(db_engine, library):

@@ -141,3 +141,15 @@ def test_without_reports_role_the_bulletin_says_reports_are_left_out(session):
     md = bul.to_markdown(bul.monthly_bulletin(session=session, actor=handler, year=2026, month=11, today=TODAY))
     assert "不含检举控告件" in md and "检举控告 |" not in md
     assert _row(md, "提交") == ["8", "<5", "—"]
+
+
+def test_the_running_month_can_be_drawn_from_its_first_day_with_overdue_matters_as_at_today(session):
+    """On 12-01 December has begun: its bulletin lists what is overdue on 12-01 (C3 32 days, C4
+    15 days), not what would be by 12-31; on 11-30 it has not begun."""
+    b = bul.monthly_bulletin(session=session, actor=ALL, year=2026, month=12, today=D(2026, 12, 1))
+    assert b.due.day == D(2026, 12, 1)
+    md = bul.to_markdown(b)
+    assert "七、超期未办事项（截至 2026-12-01）" in md
+    assert _row(md, "C3") == ["办理", "2026-10-30", "32"] and _row(md, "C4") == ["受理告知", "2026-11-16", "15"]
+    with pytest.raises(RangeError, match="还没有开始"):
+        bul.monthly_bulletin(session=session, actor=ALL, year=2026, month=12, today=D(2026, 11, 30))

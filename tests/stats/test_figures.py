@@ -140,3 +140,48 @@ def test_other_roles_see_no_figures(session, roles):
                  lambda: figures.legal_education(session=session, actor=actor, period=NOVEMBER)):
         with pytest.raises(PermissionDenied):
             call()
+
+
+def test_overdue_on_a_past_day_counts_a_matter_answered_since(session):
+    """C2 was registered 08-04; its 60 days ended 10-03, moved past National Day to 10-08; it was
+    answered on 10-20. On 10-15 it was 7 days overdue, though it is closed today."""
+    lists = figures.due_lists(session=session, actor=ALL, day=D(2026, 10, 15))
+    assert [(r.code, r.step, r.due, r.days_left) for r in lists.overdue] == [("C2", "办理", D(2026, 10, 8), -7)]
+
+
+def test_a_matter_open_on_its_last_day_is_pending_and_late_the_day_after(session):
+    """C3, registered 08-31: its 60 days end on Friday 10-30. Still open on 10-30 it is within its
+    time; on 10-31 it is late. (C1 answered on time and C2 in the extension, as before.)"""
+    def handling(today):
+        t = figures.timeliness(session=session, actor=ALL, period=month_period(2026, 8), today=today)
+        return t.handling_on_time, t.handling_extended, t.handling_late, t.handling_pending
+
+    assert handling(D(2026, 10, 30)) == (1, 1, 0, 1)
+    assert handling(D(2026, 10, 31)) == (1, 1, 1, 0)
+
+
+def test_first_time_matters_answered_on_the_21st_day_count_as_three_weeks(session):
+    """Registered 06-01: answered 06-22 is within 21 days, 06-23 is not; one raised before is not
+    counted at all."""
+    import uuid
+
+    from portal.prefiling.models import Prefiling
+
+    for code, answered, before in (("W21", D(2026, 6, 22), False), ("W22", D(2026, 6, 23), False),
+                                   ("W00", D(2026, 6, 5), True)):
+        session.add(Prefiling(code=code, secret_hash="x", idempotency_token=uuid.uuid4().hex, state="已办结",
+                              category="申诉求决", district="历城区", received_date=D(2026, 5, 29),
+                              registered_date=D(2026, 6, 1), closed_at=dt.datetime.combine(answered, dt.time(4),
+                                                                                         tzinfo=dt.UTC),
+                              rating="", raised_before=before))
+    session.commit()
+    june = figures.outcomes(session=session, actor=ALL, period=month_period(2026, 6))
+    assert (june.first_time.part, june.first_time.whole) == (1, 2)
+
+
+def test_a_repeat_received_on_the_last_day_of_the_range_is_counted(session):
+    """A8 (received 11-28) and A6 (11-12) are confirmed repeats: a range ending 11-28 holds both."""
+    got = figures.intake(session=session, actor=ALL, period=Period(D(2026, 11, 1), D(2026, 11, 28)))
+    assert got.confirmed_repeats == 2
+    assert figures.intake(session=session, actor=ALL, period=Period(D(2026, 11, 1), D(2026, 11, 27))
+                          ).confirmed_repeats == 1

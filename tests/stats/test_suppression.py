@@ -228,3 +228,34 @@ def _fill_in(shown: dict[str, str], ranges: dict[str, range], parts: tuple[str, 
             for k in ranges:
                 seen[k].add(value[k])
     return seen
+
+
+def test_a_change_against_a_month_whose_rate_was_hidden_is_not_printed():
+    """October's 5 of 6 is printed "<5" (the 1 would show); a change of November's 60.0% against
+    it would give October's rate back, whichever month is the hidden one."""
+    assert bul.pct(Share(5, 6)) == "<5"
+    assert bul.change_pct(Share(12, 20), Share(5, 6)) == "—"
+    assert bul.change_pct(Share(5, 6), Share(12, 20)) == "—"
+    assert bul.change_pct(Share(12, 20), Share(15, 20)) == "-15.0 个百分点"
+
+
+def test_a_small_closed_count_cannot_be_worked_out_from_registered_less_in_progress():
+    """办结 3 beside 登记 23 and 办理中 20 would be 23 - 20 = 3: 登记 is 办结 + 办理中 (only a
+    registered matter is closed), so that sum is protected like the others."""
+    month = dict(categories=[("建议意见", 16), ("申诉求决", 20)], districts=[("历下区", 20), ("市中区", 16)],
+                 flow_parts=(3, 6, 0, 7, 20))
+    b = make_bulletin(make_month(NOVEMBER, **month), make_month(OCTOBER, **FULL))
+    for tables in (md_tables(bul.to_markdown(b)), html_tables(bul.to_html(b))):
+        flow = tables["一、预登记受理情况"]
+        assert flow["办结"][0] == "<5"
+        assert not (flow["登记"][0].isdigit() and flow["办理中"][0].isdigit())
+        assert recoverable(*printed_groups(tables, 0), top=40) == []
+
+
+def test_a_single_matter_closed_in_the_extension_hides_the_60_day_rate():
+    """20 on time, 1 in the extension, 10 late: 含延期办结率 21 of 31 with the late 10 printed says
+    31 were due, and then 60日内办结率 64.5% (20 of 31) would say exactly 1 was in the extension."""
+    now = make_month(NOVEMBER, **FULL, extended=1)
+    timely = md_tables(bul.to_markdown(make_bulletin(now, make_month(OCTOBER, **FULL))))["五、按期办理情况"]
+    assert timely["60日内办结率"] == ["<5", "66.7%", "—"]
+    assert timely["含延期办结率"][0] == "67.7%"
