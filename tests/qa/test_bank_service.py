@@ -38,6 +38,27 @@ def test_publish_shows_it_with_its_articles_and_withdraw_hides_it(db_engine, lib
         assert len(service.published_entries(session=s)) == 1
 
 
+@pytest.mark.parametrize(("stored", "said"), [
+    ({"question": "我的电话13812345678，单位拖欠工资不给怎么办？"}, "question"),   # saved before the rule, or imported
+    ({"provisions": '["xinfang-gongzuo-tiaoli-2022:第九百条"]'}, "provisions"),   # an article the library no longer has
+])
+def test_publishing_checks_the_draft_again(db_engine, library, stored, said):
+    """发布 re-checks what is stored, not only what was typed: a draft holding a phone number, or
+    citing an article the library no longer ships, is not shown to the public."""
+    with Session(db_engine) as s:
+        entry = make_question(s, library)
+        for name, value in stored.items():
+            setattr(entry, name, value)
+        s.add(entry)
+        s.commit()
+        with pytest.raises(ValidationFailed) as refused:
+            service.publish(session=s, actor=COUNSEL_ACTOR, library=library, question_id=entry.id)
+        assert refused.value.for_field(said)
+        s.rollback()
+        assert s.get(type(entry), entry.id).state == "草稿"
+        assert service.published_entries(session=s) == []
+
+
 @pytest.mark.parametrize("state, action", [("草稿", "撤回"), ("已发布", "发布"), ("已撤回", "撤回")])
 def test_illegal_transitions_are_refused_and_change_nothing(db_engine, library, state, action):
     with Session(db_engine) as s:
