@@ -102,6 +102,31 @@ def test_close_text_by_another_person_is_linked_once_encoded(db_engine):
         assert encode(s) == 0   # nothing pending twice
 
 
+def test_close_texts_are_compared_within_a_year_of_each_other_not_beyond(db_engine):
+    """README: close matters are compared with pre-filings of the same 问题属地 within 365 days.
+    The same matter by another person half a year later is flagged; more than a year later not."""
+    def backdated(s: Session, p: Prefiling, days: int) -> int:
+        row = s.get(Prefiling, p.id)
+        row.submitted_at -= dt.timedelta(days=days)
+        row.received_date -= dt.timedelta(days=days)
+        s.add(row)
+        s.commit()
+        return row.id
+
+    leak = {**ROOF, "facts": ROOF["facts"] + "墙面已经发霉。"}
+    with Session(db_engine) as s:
+        half_year = backdated(s, make_prefiling(s, **ROOF).prefiling, 200)
+        again = make_prefiling(s, **leak).prefiling.id
+        long_ago = backdated(s, make_prefiling(s, **ROOF, district="槐荫区").prefiling, 400)
+        later = make_prefiling(s, **leak, district="槐荫区").prefiling.id
+        assert encode(s) == 4
+        assert [(x.prefiling_id, x.earlier_id, x.same_petitioner) for x in links(s)] == [(again, half_year, False)]
+        (shown,) = repeats.repeat_panel(session=s, actor=CLERK, prefiling_id=again).links
+        assert shown.earlier_id == half_year and "诉求内容相近" in shown.signals
+        assert repeats.repeat_panel(session=s, actor=CLERK, prefiling_id=later).links == ()
+        assert long_ago not in {x.earlier_id for x in links(s)}
+
+
 def test_submission_never_fails_because_the_flag_failed(db_engine, monkeypatch):
     number = valid_id()
     with Session(db_engine) as s:
