@@ -259,3 +259,17 @@ def test_a_single_matter_closed_in_the_extension_hides_the_60_day_rate():
     timely = md_tables(bul.to_markdown(make_bulletin(now, make_month(OCTOBER, **FULL))))["五、按期办理情况"]
     assert timely["60日内办结率"] == ["<5", "66.7%", "—"]
     assert timely["含延期办结率"][0] == "67.7%"
+
+
+def test_hidden_rows_come_after_the_printed_ones_by_name_not_by_their_count():
+    """Rows in count order would bound a hidden count by its neighbours (a "<5" listed above
+    another says it is the larger): the hidden rows follow the printed ones in name order."""
+    # by count 槐荫区 (4) before 市中区 (2); by name (code point order) 市中区 before 槐荫区
+    month = dict(categories=[("建议意见", 10), ("申诉求决", 26)],
+                 districts=[("历下区", 20), ("天桥区", 10), ("槐荫区", 4), ("市中区", 2)],
+                 flow_parts=(10, 6, 0, 8, 12))
+    b = make_bulletin(make_month(NOVEMBER, **month), make_month(OCTOBER, **FULL))
+    for tables in (md_tables(bul.to_markdown(b)), html_tables(bul.to_html(b))):
+        districts = tables["三、按问题属地"]
+        assert [districts[k][0] for k in ("历下区", "天桥区", "槐荫区", "市中区")] == ["20", "10", "<5", "<5"]
+        assert list(districts) == ["历下区", "天桥区", "市中区", "槐荫区"]
