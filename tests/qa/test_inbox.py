@@ -122,3 +122,20 @@ def test_dismissing_erases_the_text(db_engine):
         inbox.dismiss_sent(session=s, actor=COUNSEL_ACTOR, sent_id=sent.id)
         row = s.get(SentQuestion, sent.id)
         assert (row.state, row.text, row.handled_by) == ("已忽略", "", "counsel-li")
+
+
+def test_a_sent_in_question_with_a_masked_landline_cannot_go_into_the_bank_as_written(db_engine, library):
+    """A 10-digit landline (010-1234567) is masked on arrival to its first 3 and last 4 digits,
+    three stars between: the masked number is still personal data, so the public bank refuses it."""
+    with Session(db_engine) as s:
+        sent = inbox.send_question(session=s, text="我家座机010-1234567，信访事项多久必须答复？",
+                                   client=ClientInfo("s5"), cipher=_cipher())
+        s.commit()
+        masked = s.get(SentQuestion, sent.id).text
+        assert masked == "我家座机010***4567，信访事项多久必须答复？"
+        with pytest.raises(ValidationFailed, match="身份证号或电话号码"):
+            inbox.answer_sent(session=s, actor=COUNSEL_ACTOR, library=library, sent_id=sent.id,
+                              question=masked, provision_ids=[ARTICLE_22], publish=True)
+        s.rollback()
+        assert s.get(SentQuestion, sent.id).state == "待处理"
+        assert s.exec(select(service.BankQuestion)).all() == []
