@@ -110,3 +110,24 @@ def test_a_second_backup_into_the_same_folder_is_refused_and_the_first_is_left_i
         names = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
     assert "prefiling" in names and "changed_after_first_backup" not in names
     assert (first / "attachments" / "ab" / "f.pdf").read_bytes() == b"first"
+
+
+def test_the_backup_command_says_in_words_that_the_folder_exists(tmp_path, monkeypatch, capsys):
+    """`python -m portal backup DIR` twice within a second: a one-line refusal and exit code 2,
+    not a Python traceback."""
+    import argparse
+    import datetime as dt
+
+    from portal import cli_core
+
+    data = tmp_path / "data"
+    settings = load_settings({"DATABASE_URL": f"sqlite:///{data / 'portal.db'}", "PORTAL_DATA_DIR": str(data),
+                              "PORTAL_ENCRYPTION_KEY_FILE": str(tmp_path / "secrets" / "k")})
+    migrate(engine=make_engine(settings.database_url))
+    monkeypatch.setattr(cli_core, "get_settings", lambda: settings)
+    monkeypatch.setattr("portal.backup.utcnow", lambda: dt.datetime(2026, 12, 6, 8, 0, 0, tzinfo=dt.UTC))
+    args = argparse.Namespace(destination=str(tmp_path / "backups"))
+    assert cli_core._backup(args) == 0
+    capsys.readouterr()
+    assert cli_core._backup(args) == 2
+    assert "backup folder exists" in capsys.readouterr().out
