@@ -50,7 +50,7 @@ def _backup(args: argparse.Namespace) -> int:
 
     try:
         target = backup(settings=get_settings(), destination=Path(args.destination))
-    except ValueError as exc:
+    except (ValueError, FileExistsError) as exc:
         print(exc)
         return 2
     print(f"backup written to {target}")

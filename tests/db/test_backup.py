@@ -84,3 +84,50 @@ def test_an_installation_with_its_database_in_the_old_place_keeps_using_it(tmp_p
     data.mkdir()
     (data / "portal.db").write_bytes(b"")                       # moved: the data folder's file wins
     assert load_settings({"PORTAL_DATA_DIR": str(data)}).database_url == f"sqlite:///{data / 'portal.db'}"
+
+
+def test_a_second_backup_into_the_same_folder_is_refused_and_the_first_is_left_intact(tmp_path, monkeypatch):
+    """Two backups within the same second name the same dated folder: the second must not write
+    over (or mix into) the first one."""
+    import datetime as dt
+
+    import pytest
+
+    data = tmp_path / "data"
+    settings = load_settings({"DATABASE_URL": f"sqlite:///{data / 'portal.db'}", "PORTAL_DATA_DIR": str(data),
+                              "PORTAL_ENCRYPTION_KEY_FILE": str(tmp_path / "secrets" / "k")})
+    migrate(engine=make_engine(settings.database_url))
+    (settings.attachments_dir / "ab").mkdir(parents=True)
+    (settings.attachments_dir / "ab" / "f.pdf").write_bytes(b"first")
+    monkeypatch.setattr("portal.backup.utcnow", lambda: dt.datetime(2026, 12, 6, 8, 0, 0, tzinfo=dt.UTC))
+    first = backup(settings=settings, destination=tmp_path / "backups")
+    with sqlite3.connect(data / "portal.db") as conn:
+        conn.execute("create table changed_after_first_backup (x int)")
+    (settings.attachments_dir / "ab" / "f.pdf").write_bytes(b"second")
+    with pytest.raises(FileExistsError, match="backup folder exists"):
+        backup(settings=settings, destination=tmp_path / "backups")
+    with sqlite3.connect(first / "portal.db") as conn:
+        names = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+    assert "prefiling" in names and "changed_after_first_backup" not in names
+    assert (first / "attachments" / "ab" / "f.pdf").read_bytes() == b"first"
+
+
+def test_the_backup_command_says_in_words_that_the_folder_exists(tmp_path, monkeypatch, capsys):
+    """`python -m portal backup DIR` twice within a second: a one-line refusal and exit code 2,
+    not a Python traceback."""
+    import argparse
+    import datetime as dt
+
+    from portal import cli_core
+
+    data = tmp_path / "data"
+    settings = load_settings({"DATABASE_URL": f"sqlite:///{data / 'portal.db'}", "PORTAL_DATA_DIR": str(data),
+                              "PORTAL_ENCRYPTION_KEY_FILE": str(tmp_path / "secrets" / "k")})
+    migrate(engine=make_engine(settings.database_url))
+    monkeypatch.setattr(cli_core, "get_settings", lambda: settings)
+    monkeypatch.setattr("portal.backup.utcnow", lambda: dt.datetime(2026, 12, 6, 8, 0, 0, tzinfo=dt.UTC))
+    args = argparse.Namespace(destination=str(tmp_path / "backups"))
+    assert cli_core._backup(args) == 0
+    capsys.readouterr()
+    assert cli_core._backup(args) == 2
+    assert "backup folder exists" in capsys.readouterr().out

@@ -22,6 +22,14 @@ def test_consent_must_be_ticked():
     assert messages("consent", consent=False) == {"consent": "请勾选“我已阅读并同意”，才能继续填写。"}
 
 
+@pytest.mark.parametrize("given", ["true", "True", "on", "1", 1, "false", None], ids=repr)
+def test_only_the_ticked_box_itself_counts_as_consent(given):
+    """Consent is the checkbox's own True; a string or number from a stored draft or a crafted
+    request is not a tick (and "false" would otherwise read as one)."""
+    assert messages("consent", consent=given) == {"consent": "请勾选“我已阅读并同意”，才能继续填写。"}
+    assert messages("consent", consent=True) == {}
+
+
 @pytest.mark.parametrize(("field", "value", "expected"), [
     ("name", "", "请填写姓名。"),
     ("name", "张" * 31, "姓名不能超过30个字，现在是31个字，请删减。"),

@@ -46,7 +46,7 @@ def test_a_wrong_id_in_other_digits_is_still_wrong():
 
 
 @pytest.mark.parametrize("junk", ["\x85", "\x9b", "\u202e", "\u2066", "\ufeff", "\u200b", "\u200d", "\x07",
-                                  "\U000e0041"])
+                                  "\x7f", "\U000e0041"])
 def test_invisible_characters_are_removed_from_single_line_fields(junk):
     form = make_form(name=f"张{junk}秀兰", address=f"{junk}济南市历下区文化东路1号{junk}",
                      subject=f"某物业{junk}公司", facts=f"屋顶漏水{junk}\n多次找物业未修。")
@@ -56,8 +56,19 @@ def test_invisible_characters_are_removed_from_single_line_fields(junk):
     assert created.address == "济南市历下区文化东路1号" and created.facts == "屋顶漏水\n多次找物业未修。"
 
 
-def test_a_name_line_break_becomes_a_space():
-    assert to_create(make_form(name="张\n秀兰")).name == "张 秀兰"
+@pytest.mark.parametrize("line_break", ["\n", "\r", "\r\n", "\t"], ids=["LF", "lone-CR", "CRLF", "tab"])
+def test_a_name_line_break_becomes_a_space(line_break):
+    """single_line: line breaks (a lone CR too, as old Mac text pastes it) and tabs made spaces."""
+    created = to_create(make_form(name=f"张{line_break}秀兰", address=f"济南市{line_break}历下区"))
+    assert (created.name, created.address) == ("张 秀兰", "济南市 历下区")
+
+
+@pytest.mark.parametrize("field", ["name", "address"])
+def test_a_field_of_only_spaces_is_simply_asked_for(field):
+    """Spaces are visible typing, not hidden characters: the plain 请填写 message, as when empty."""
+    label = {"name": "姓名", "address": "住址"}[field]
+    assert errors_of("petitioner", **{field: "   "})[field] == errors_of("petitioner", **{field: ""})[field]
+    assert errors_of("petitioner", **{field: "   "})[field].startswith(f"请填写{label}")
 
 
 @pytest.mark.parametrize("field", ["name", "address"])

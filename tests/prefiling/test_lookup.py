@@ -84,6 +84,21 @@ def test_citizen_can_withdraw_only_before_registration(db_engine):
             withdraw(session=s, code=other.code, secret=other.secret, client=client())
 
 
+def test_a_withdrawal_is_recorded_as_the_citizens_own_act(db_engine):
+    """The history row of a 撤回 says who did it: the petitioner (信访人), not a member of staff —
+    the same as their 提交预登记 row."""
+    from sqlmodel import select
+
+    from portal.prefiling.models import PrefilingEvent
+
+    with Session(db_engine) as s:
+        made = make_prefiling(s)
+        withdraw(session=s, code=made.code, secret=made.secret, client=client())
+        events = s.exec(select(PrefilingEvent).where(PrefilingEvent.prefiling_id == made.prefiling.id)).all()
+        by = {e.action: e.actor for e in events}
+        assert by["withdraw"] == "信访人" == by["submit"]
+
+
 def test_rating_once_and_only_after_closure(db_engine):
     with Session(db_engine) as s:
         made = make_prefiling(s)
