@@ -11,12 +11,18 @@ from portal.migrate import migrate
 from portal.settings import load_settings
 
 
-def test_backup_copies_database_and_attachments_but_not_the_key(tmp_path, library):
+def _migrated(tmp_path):
+    """Settings of a migrated SQLite installation in tmp_path/data (the key file outside it)."""
     data = tmp_path / "data"
     settings = load_settings({"DATABASE_URL": f"sqlite:///{data / 'portal.db'}", "PORTAL_DATA_DIR": str(data),
                               "PORTAL_ENCRYPTION_KEY_FILE": str(tmp_path / "secrets" / "k")})
+    migrate(engine=make_engine(settings.database_url))
+    return settings
+
+
+def test_backup_copies_database_and_attachments_but_not_the_key(tmp_path, library):
+    settings = _migrated(tmp_path)
     engine = make_engine(settings.database_url)
-    migrate(engine=engine)
     with Session(engine) as s:
         import_library(session=s, library=library)
     (settings.attachments_dir / "ab").mkdir(parents=True)
@@ -33,10 +39,7 @@ def test_the_backup_is_readable_by_its_owner_only_whatever_the_umask(tmp_path, l
     import os
     import stat
 
-    data = tmp_path / "data"
-    settings = load_settings({"DATABASE_URL": f"sqlite:///{data / 'portal.db'}", "PORTAL_DATA_DIR": str(data),
-                              "PORTAL_ENCRYPTION_KEY_FILE": str(tmp_path / "secrets" / "k")})
-    migrate(engine=make_engine(settings.database_url))
+    settings = _migrated(tmp_path)
     (settings.attachments_dir / "ab").mkdir(parents=True)
     (settings.attachments_dir / "ab" / "f.bin").write_bytes(b"x")
     old = os.umask(0o022)
@@ -93,10 +96,8 @@ def test_a_second_backup_into_the_same_folder_is_refused_and_the_first_is_left_i
 
     import pytest
 
-    data = tmp_path / "data"
-    settings = load_settings({"DATABASE_URL": f"sqlite:///{data / 'portal.db'}", "PORTAL_DATA_DIR": str(data),
-                              "PORTAL_ENCRYPTION_KEY_FILE": str(tmp_path / "secrets" / "k")})
-    migrate(engine=make_engine(settings.database_url))
+    settings = _migrated(tmp_path)
+    data = settings.data_dir
     (settings.attachments_dir / "ab").mkdir(parents=True)
     (settings.attachments_dir / "ab" / "f.pdf").write_bytes(b"first")
     monkeypatch.setattr("portal.backup.utcnow", lambda: dt.datetime(2026, 12, 6, 8, 0, 0, tzinfo=dt.UTC))
@@ -120,10 +121,7 @@ def test_the_backup_command_says_in_words_that_the_folder_exists(tmp_path, monke
 
     from portal import cli_core
 
-    data = tmp_path / "data"
-    settings = load_settings({"DATABASE_URL": f"sqlite:///{data / 'portal.db'}", "PORTAL_DATA_DIR": str(data),
-                              "PORTAL_ENCRYPTION_KEY_FILE": str(tmp_path / "secrets" / "k")})
-    migrate(engine=make_engine(settings.database_url))
+    settings = _migrated(tmp_path)
     monkeypatch.setattr(cli_core, "get_settings", lambda: settings)
     monkeypatch.setattr("portal.backup.utcnow", lambda: dt.datetime(2026, 12, 6, 8, 0, 0, tzinfo=dt.UTC))
     args = argparse.Namespace(destination=str(tmp_path / "backups"))
