@@ -179,26 +179,20 @@ def wait_idle(pg, timeout: float = 60_000) -> None:
         timeout=timeout)
 
 
-def wait_for_app(pg, text: str, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has rendered `text` somewhere on the page, visibly, and the run has
-    finished (the folded sidebar's links are hidden: 进度查询 there is not the page's)."""
-    pg.get_by_text(text, exact=False).filter(visible=True).first.wait_for(state="visible", timeout=timeout)
+def wait_for_app(pg, text: str, timeout: float = 60_000, *, within=None) -> None:
+    """Wait until Streamlit has rendered `text` somewhere on the page (or inside the locator
+    `within`), visibly, and the run has finished without an error shown (the folded sidebar's links
+    are hidden: 进度查询 there is not the page's)."""
+    (within or pg).get_by_text(text, exact=False).filter(visible=True).first.wait_for(state="visible", timeout=timeout)
     wait_idle(pg, timeout)
-    _no_exception(pg)
+    shown = pg.get_by_test_id("stException")
+    assert shown.count() == 0, f"the page shows an error: {shown.first.inner_text()[:300]}"
 
 
 def wait_for_main(pg, text: str, timeout: float = 60_000) -> None:
     """wait_for_app, but `text` must be in the page's own area: a page title is also a sidebar link
     (visible at 1280 px), which would pass for a page that never drew or drew an error."""
-    pg.get_by_test_id("stMain").get_by_text(text, exact=False).filter(visible=True).first.wait_for(
-        state="visible", timeout=timeout)
-    wait_idle(pg, timeout)
-    _no_exception(pg)
-
-
-def _no_exception(pg) -> None:
-    shown = pg.get_by_test_id("stException")
-    assert shown.count() == 0, f"the page shows an error: {shown.first.inner_text()[:300]}"
+    wait_for_app(pg, text, timeout, within=pg.get_by_test_id("stMain"))
 
 
 # Counts the script runs the page has shown: a "running" state seen, even one left within a task.
