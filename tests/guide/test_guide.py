@@ -157,3 +157,15 @@ def test_timeline_words_are_escaped_in_the_picture(monkeypatch):
     _with_rule(monkeypatch, "handling", name="办理<与>答复&")
     svg = timeline_svg()
     assert "办理&lt;与&gt;答复&amp; 60 日" in svg and "<与>" not in svg
+
+
+def test_the_labour_point_cites_each_article_that_sets_a_deadline_it_states():
+    """劳动争议调解仲裁法: 劳动者 15 日 after a final award (第四十八条), 用人单位 30 日 to apply to set a
+    final award aside (第四十九条), either party 15 日 after any other award (第五十条). The point
+    states all three, so it cites all three."""
+    LD = "laodong-zhengyi-tiaojie-zhongcai-fa-2007:"
+    point = next(ln for section in load_guide(GUIDE_DIR) for ln in section.body.split("\n")
+                 if ln.startswith("- **拖欠工资"))
+    assert "十五日内向法院起诉" in point and "三十日内向中级人民法院申请撤销" in point
+    for label in ("第四十八条", "第四十九条", "第五十条"):
+        assert f"[[{LD}{label}]]" in point, label

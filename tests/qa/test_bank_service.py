@@ -140,3 +140,29 @@ def test_staff_list_filters_by_state_and_words(db_engine, library):
         assert [q.question for q in found] == ["邻居噪音扰民怎么办？"]
         assert [q.state for q in service.staff_questions(session=s, actor=COUNSEL_ACTOR, state="已发布")] == ["已发布"]
         assert service.state_counts(session=s, actor=COUNSEL_ACTOR) == {"草稿": 1, "已发布": 1, "已撤回": 0}
+
+
+def test_the_limits_the_form_states_hold_to_the_character_and_the_article(db_engine, library):
+    """The form says 最多500字 and a lawyer may attach up to ten articles: a question of exactly 500
+    characters with exactly ten articles is stored whole (on PostgreSQL too); one character or one
+    article more is refused with the count in the message."""
+    ten = [f"minfadian-2020:第{n}条" for n in ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")]
+    eleventh = "minfadian-2020:第十一条"
+    text = ("单位拖欠工资怎么办" * 56)[:499] + "？"
+    assert len(text) == 500
+    with Session(db_engine) as s:
+        entry = service.add_question(session=s, actor=COUNSEL_ACTOR, library=library, question=text,
+                                     provision_ids=ten, publish=True)
+        stored = service.published_entries(session=s)
+        assert [(e.question, list(e.provisions)) for e in stored] == [(text, ten)]
+        with pytest.raises(ValidationFailed) as failure:
+            service.add_question(session=s, actor=COUNSEL_ACTOR, library=library, question=text + "吗",
+                                 provision_ids=[*ten, eleventh])
+        assert failure.value.for_field("question") == ["问题不能超过 500 个字，现在是 501 个字。"]
+        assert failure.value.for_field("provisions") == ["最多附 10 条条文。"]
+        with pytest.raises(ValidationFailed, match="至少 5 个字"):
+            service.add_question(session=s, actor=COUNSEL_ACTOR, library=library, question=" 工资拖欠 ",
+                                 provision_ids=[WAGES])
+        assert service.add_question(session=s, actor=COUNSEL_ACTOR, library=library, question="拖欠工资呢",
+                                    provision_ids=[WAGES]).question == "拖欠工资呢"
+        assert entry.id is not None
