@@ -444,6 +444,13 @@ UNCAUGHT_ERROR = ("This app has encountered an error. The original error message
                   "click on 'Manage app' in the lower right of your app).")
 
 
+# what Streamlit writes under a download button whose file is made at the click (the deferred data
+# of staff downloads: 附件, 月通报) when making it failed, e.g. the staff session ended in between
+# (ui.auth.at_click refuses it); shown five seconds, the reason is logged, not sent to the browser
+DOWNLOAD_FAILED = "Failed to generate file for download"
+DOWNLOAD_FAILED_ZH = "没有下载：文件没有生成。如果登录已过期或已退出，请重新登录后再下载；否则请刷新本页再试。"
+
+
 def fault_message(phone: str) -> str:
     return f"抱歉，系统出现故障，刚才的操作没有完成。请稍后刷新本页再试。如需帮助，请拨打来访接待电话 {phone}。"
 
@@ -451,7 +458,9 @@ def fault_message(phone: str) -> str:
 def framework_script() -> None:
     """Chinese for Streamlit's own words; error-summary links that focus their field. It keeps
     working after a failed run has replaced the page (it watches the document, drawn once)."""
-    words = FRAMEWORK_WORDS | {UNCAUGHT_ERROR: fault_message(office().phone)}
+    words = FRAMEWORK_WORDS | {UNCAUGHT_ERROR: fault_message(office().phone), DOWNLOAD_FAILED: DOWNLOAD_FAILED_ZH,
+                               "Request timed out": "等了太久，没有下载。请刷新本页再试。",
+                               "Download failed": "没有下载成功。请刷新本页再试。"}
     st.html(_SCRIPT % {"words": json.dumps(words, ensure_ascii=False)}, unsafe_allow_javascript=True)
 
 

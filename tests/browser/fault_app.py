@@ -19,3 +19,13 @@ def fail() -> None:
 
 
 st.button("继续", on_click=fail)
+
+
+def refused() -> bytes:
+    """A file made at the click that is refused, as ui.auth.at_click refuses one for a staff session
+    that ended between drawing and clicking."""
+    from portal.identity import PermissionDenied
+    raise PermissionDenied("the session ended")
+
+
+st.download_button("下载月通报", data=refused, file_name="bulletin.html", on_click="ignore")
