@@ -459,7 +459,7 @@ def framework_script() -> None:
     """Chinese for Streamlit's own words; error-summary links that focus their field. It keeps
     working after a failed run has replaced the page (it watches the document, drawn once)."""
     words = FRAMEWORK_WORDS | {UNCAUGHT_ERROR: fault_message(office().phone), DOWNLOAD_FAILED: DOWNLOAD_FAILED_ZH,
-                               "Request timed out": "等了太久，没有下载。请刷新本页再试。",
+                               "Request timed out": "等了太久，没有完成。请刷新本页再试。",
                                "Download failed": "没有下载成功。请刷新本页再试。"}
     st.html(_SCRIPT % {"words": json.dumps(words, ensure_ascii=False)}, unsafe_allow_javascript=True)
 
