@@ -10,7 +10,7 @@ from portal.laws.ids import label_of
 from portal.nextsteps import next_steps
 from portal.search.related import RELATED_CUT_OFF, related_cases
 from portal.search.stats import record_open
-from portal.search.throttle import RateLimited, allow_question
+from portal.search.throttle import RateLimited, count_question
 from portal.text.escape import markdown_escape
 from ui.accessibility import PARAM as A11Y_PARAM
 from ui.ask_view import ASK_CSS, HOTLINE_HTML, UNCERTAIN_NOTE, result_card_html
@@ -112,8 +112,7 @@ if query is None:
 
 if st.session_state.get("_ask_counted") != query:  # count each new question once, not every rerun
     try:
-        with session_scope() as session:
-            allow_question(session=session, client=client_info())
+        count_question(client=client_info())
     except RateLimited as exc:
         st.info(str(exc))
         say(str(exc), token=query)

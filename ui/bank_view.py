@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal.db import session_scope
 from portal.field_errors import ValidationFailed
@@ -26,13 +27,19 @@ from ui.resources import get_law_aliases
 from ui.site_frame import say
 
 log = logging.getLogger(__name__)
+SEND_FAILED = "暂时没能发送（系统故障），您写的问题还在上面。请稍后再点“发送给工作人员”。"
 SHOWN_ARTICLES = 4  # per similar question; a phone screen full of one law's title helps nobody
 
 
 def published_bank_entries() -> list[BankEntry]:
-    """Read on every call: publishing or withdrawing shows at once."""
-    with session_scope() as session:
-        return bank.published_entries(session=session)
+    """Read on every call: publishing or withdrawing shows at once. Where the database cannot be
+    read none are shown (they only stand beside the answer) and the log says why."""
+    try:
+        with session_scope() as session:
+            return bank.published_entries(session=session)
+    except SQLAlchemyError as exc:
+        log.warning("similar questions not shown: the database failed (%s)", type(exc).__name__)
+        return []
 
 
 def similar_questions(searcher, query: str, hit_ids: list[str], *, k: int = 3,
@@ -96,6 +103,9 @@ def send_to_staff(query: str) -> None:
                     inbox.send_question(session=session, text=text, client=client_info())
             except (ValidationFailed, RateLimited) as error:
                 st.error(error.errors[0].message if isinstance(error, ValidationFailed) else str(error))
+            except SQLAlchemyError as exc:   # the answer above stays; so does what was written
+                log.warning("a sent-in question not stored: the database failed (%s)", type(exc).__name__)
+                st.error(SEND_FAILED)
             else:
                 st.session_state["bank-sent"] = query
                 st.rerun()

@@ -6,17 +6,37 @@ address and the time."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
+from portal.db import session_scope
 from portal.prefiling import ratelimit
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.ratelimit import SEARCH, ClientInfo, RateLimited
 
-__all__ = ["RateLimited", "allow_question"]
+__all__ = ["RateLimited", "allow_question", "count_question"]
+
+log = logging.getLogger(__name__)
 
 
 def allow_question(*, session: Session, client: ClientInfo, cipher: Cipher | None = None,
                    now: dt.datetime | None = None) -> None:
     """Count one new question; RateLimited (a calm Chinese message) when over the limit."""
     ratelimit.hit(session=session, client=client, limit=SEARCH, cipher=cipher or get_cipher(), now=now)
+
+
+def count_question(*, client: ClientInfo) -> bool:
+    """Count one new question in its own transaction; RateLimited over the limit. Where the
+    database cannot count it (down, locked, full) the question is answered all the same and the
+    log says so: answering needs no database, and a citizen must not lose 法律问答 to a fault of
+    the pre-filing store. Returns whether it was counted."""
+    try:
+        with session_scope() as session:
+            allow_question(session=session, client=client)
+    except SQLAlchemyError as exc:
+        log.warning("法律问答: question not counted against the limit, the database failed (%s)",
+                    type(exc).__name__)
+        return False
+    return True

@@ -39,3 +39,26 @@ def test_too_many_questions_get_a_calm_message_and_no_results(app_page):
         _clear()
     at = app_page("pages/ask.py", q="拖欠工资怎么办")
     assert "您查询得太快了" not in page_text(at) and "相关法律条文" in page_text(at)
+
+
+def test_questions_are_answered_while_the_database_is_down(app_page, monkeypatch, caplog):
+    """The limit is counted in the database; answering needs none. A database that is down (or
+    locked, or full) must not take 法律问答 with it: the question is answered (without the typical
+    cases and 相似问题, which are read from the database) and the log says it went uncounted."""
+    from sqlalchemy import create_engine
+
+    from portal import db
+
+    app_page("pages/ask.py")  # the portal sets up its database on the first run
+    down = create_engine("postgresql://portal@127.0.0.1:9/portal", pool_pre_ping=True)  # nothing listens
+    monkeypatch.setattr(db, "get_engine", lambda: down)
+    at = app_page("pages/ask.py", q="老板拖欠工资三个月不给怎么办")
+    text = page_text(at)
+    assert "相关法律条文" in text and "抱歉，系统出现故障" not in text
+    assert "question not counted against the limit" in caplog.text
+    # sending the question to staff cannot be stored now: said in Chinese, the words kept
+    at.text_area(key="bank-send-text").input("公司拖欠工资，劳动仲裁要交钱吗").run()
+    at.button(key="bank-send").click().run()
+    assert not at.exception
+    assert "暂时没能发送（系统故障），您写的问题还在上面" in page_text(at)
+    assert at.text_area(key="bank-send-text").value == "公司拖欠工资，劳动仲裁要交钱吗"
