@@ -13,6 +13,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
+# PostgreSQL: how long a connection attempt, and a statement waiting for another's lock, may take
+# before it fails (a page then says so in Chinese) instead of leaving a greyed page for ever. An
+# address that sets connect_timeout or options itself keeps its own.
+PG_CONNECT_TIMEOUT_S = 10
+PG_LOCK_TIMEOUT = "10s"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -55,7 +60,19 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=_pg_limits(url))
+
+
+def _pg_limits(url: str) -> dict[str, object]:
+    from sqlalchemy.engine import make_url
+
+    own = make_url(url).query
+    limits: dict[str, object] = {}
+    if "connect_timeout" not in own:
+        limits["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+    if "options" not in own:
+        limits["options"] = f"-c lock_timeout={PG_LOCK_TIMEOUT}"
+    return limits
 
 
 def missing_database(url: str) -> str:
