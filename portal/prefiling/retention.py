@@ -77,7 +77,8 @@ def purge_expired(*, session: Session, retention_days: int, attachments_dir: Pat
 def _sweep_unnamed(*, session: Session, directory: Path, now: dt.datetime) -> tuple[int, int]:
     """Stored files that no draft and no pre-filing names, older than a draft may live: a tab closed
     at a save conflict (its upload was stored, the save refused), a crash between storing and
-    saving. Nothing else would ever delete them. (removed, left): a database that holds no
+    saving, a process killed while writing one (its temporary `.….partial` name). Nothing else would
+    ever delete them. (removed, left): a database that holds no
     pre-filing and no draft is taken for the wrong one (settings half given, as from cron), and
     its attachments folder is left as it is."""
     if not directory.is_dir():
@@ -87,7 +88,8 @@ def _sweep_unnamed(*, session: Session, directory: Path, now: dt.datetime) -> tu
         named.update(draft_files(draft))
     cutoff = (now - DRAFT_TTL).timestamp()
     unnamed = [path for path in directory.iterdir()
-               if path.is_file() and files.is_stored_name(path.name) and path.name not in named
+               if path.is_file() and path.name not in named
+               and (files.is_stored_name(path.name) or files.is_partial_name(path.name))
                and path.stat().st_mtime < cutoff]
     if unnamed and session.exec(select(Prefiling.id).limit(1)).first() is None and \
             session.exec(select(PrefilingDraft.code).limit(1)).first() is None:
