@@ -269,6 +269,15 @@ def store_all(*, datas: list[bytes], directory: Path, cipher: Cipher) -> list[di
     return entries
 
 
+def available(*, stored_name: str, directory: Path) -> bool:
+    """Whether the stored file is there and readable (a storage fault or a restore that left out
+    attachments/ loses it while the database still names it)."""
+    if Path(stored_name).name != stored_name:
+        return False
+    path = directory / stored_name
+    return path.is_file() and os.access(path, os.R_OK)
+
+
 def read(*, stored_name: str, directory: Path, cipher: Cipher) -> bytes:
     if Path(stored_name).name != stored_name:
         raise ValueError("bad attachment name")
