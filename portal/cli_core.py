@@ -46,12 +46,15 @@ def _check_laws(_args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from portal.backup import backup
+    from portal.backup import BackupFailed, backup
 
     try:
         target = backup(settings=get_settings(), destination=Path(args.destination))
     except (ValueError, FileExistsError) as exc:
         print(exc)
+        return 2
+    except BackupFailed as exc:   # a full disk …: one line naming the cause, nothing half-written left
+        print(exc, file=sys.stderr)
         return 2
     print(f"backup written to {target}")
     return 0

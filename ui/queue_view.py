@@ -93,6 +93,10 @@ def matter(actor: Actor, view: StaffView) -> None:
     _line("是否已向其他机关反映", f"是，{view.raised_where}，{view.raised_stage}" if view.raised_before else "否")
     for i, att in enumerate(view.attachments, start=1):
         kind = att["kind"]
+        if att.get("missing"):
+            st.warning(f"附件{i}（{files.describe(kind, att['size'], att.get('added_at'))}）的文件缺失（存储故障），"
+                       "无法下载。请联系系统管理员从备份恢复。", icon=":material/broken_image:")
+            continue
         st.download_button(f"下载附件{i}（{files.describe(kind, att['size'], att.get('added_at'))}）",
                            data=_attachment_reader(at_click(actor), att["id"]), file_name=f"{view.code}-附件{i}.{kind}",
                            key=f"att-{att['id']}", icon=":material/download:", on_click="ignore")

@@ -11,6 +11,7 @@ header, when they do not end like a PDF, or when they cannot be read at all."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -45,6 +46,7 @@ _PDF_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
 _HTML = re.compile(rb"<\s*(?:!doctype|html|head|body|script|iframe|svg|img|meta|object|embed|form)",
                    re.I)
 _STORED_NAME = re.compile(r"^[0-9a-f]{32}\.bin$")
+PARTIAL_SUFFIX = ".partial"   # `.<stored name>.partial` while store writes it
 _INFLATE_BUDGET = 50 * 1024 * 1024
 
 
@@ -223,15 +225,57 @@ def entry_problem(entry: object) -> FieldError | None:
     return None if ok else FieldError("attachments", "附件信息有误，请删除后重新上传。")
 
 
+def is_partial_name(name: str) -> bool:
+    """Whether `name` is the temporary name `store` writes under (left only by a crash mid-write)."""
+    return name.startswith(".") and name.endswith(PARTIAL_SUFFIX) and is_stored_name(name[1:-len(PARTIAL_SUFFIX)])
+
+
 def store(*, data: bytes, directory: Path, cipher: Cipher) -> dict:
-    """Encrypt and write one checked upload (the bytes clean_upload returned); return its draft entry."""
+    """Encrypt and write one checked upload (the bytes clean_upload returned); return its draft entry.
+
+    The file is written under a temporary name in the same folder, flushed to disk and only then
+    renamed, so a stored name always holds a whole file. On a write error (disk full, I/O error)
+    the partial file is removed and the OSError raised for the caller to tell."""
     private_dir(directory)
     stored_name = secrets.token_hex(16) + ".bin"
-    path = directory / stored_name
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(cipher.encrypt_bytes(data))
+    partial = directory / f".{stored_name}{PARTIAL_SUFFIX}"
+    encrypted = cipher.encrypt_bytes(data)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(encrypted)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, directory / stored_name)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise
     return {"stored_name": stored_name, "kind": kind_of(data), "size": len(data)}
+
+
+def store_all(*, datas: list[bytes], directory: Path, cipher: Cipher) -> list[dict]:
+    """`store` each of several files, all or none: when one cannot be written, those already
+    written are removed before the error is raised."""
+    entries: list[dict] = []
+    try:
+        for data in datas:
+            entries.append(store(data=data, directory=directory, cipher=cipher))
+    except BaseException:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                remove(stored_name=entry["stored_name"], directory=directory)
+        raise
+    return entries
+
+
+def available(*, stored_name: str, directory: Path) -> bool:
+    """Whether the stored file is there and readable (a storage fault or a restore that left out
+    attachments/ loses it while the database still names it)."""
+    if Path(stored_name).name != stored_name:
+        return False
+    path = directory / stored_name
+    return path.is_file() and os.access(path, os.R_OK)
 
 
 def read(*, stored_name: str, directory: Path, cipher: Cipher) -> bytes:

@@ -22,6 +22,8 @@ def _keygen(args: argparse.Namespace) -> int:
 
 
 def _purge(_args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from portal.cli_core import existing_engine
     from portal.db import session_scope, shown_url
     from portal.migrate import migrate
@@ -30,10 +32,20 @@ def _purge(_args: argparse.Namespace) -> int:
     settings = get_settings()
     if (engine := existing_engine()) is None:
         return 2
-    migrate(engine=engine)
-    with session_scope(engine) as session:
-        report = purge_expired(session=session, retention_days=settings.retention_days,
-                               attachments_dir=settings.attachments_dir)
+    try:
+        migrate(engine=engine)
+        with session_scope(engine) as session:
+            report = purge_expired(session=session, retention_days=settings.retention_days,
+                                   attachments_dir=settings.attachments_dir)
+    except SQLAlchemyError as exc:   # locked by the portal's writes, the server down …: one line, no SQL
+        # purge_expired is one transaction and removes files only after its commit: nothing was done
+        print(f"清理没有完成：数据库正忙或无法连接（{_first_line(getattr(exc, 'orig', None) or exc)}），"
+              "没有删除任何内容，请稍后再运行。", file=sys.stderr)
+        return 2
+    except OSError as exc:   # the attachments folder cannot be read (before the commit: nothing was done)
+        print(f"清理没有完成：附件文件夹无法读取（{exc.strerror or exc}），没有删除任何内容，"
+              "请检查后再运行。", file=sys.stderr)
+        return 2
     print(f"database {shown_url(engine)}, attachments {settings.attachments_dir}")
     print(f"anonymised {report.anonymised} pre-filings closed more than {settings.retention_days} days ago; "
           f"removed {report.drafts_removed} stale drafts and {report.files_removed} attachment files")
@@ -41,6 +53,12 @@ def _purge(_args: argparse.Namespace) -> int:
         print(f"not swept: {report.sweep_skipped} stored files that nothing names, because this database holds "
               "no pre-filing and no draft (is it the right database?)", file=sys.stderr)
     return 0
+
+
+def _first_line(exc: BaseException) -> str:
+    """The driver's own words for a database error, without the SQL or its parameters."""
+    lines = str(exc).strip().splitlines()
+    return lines[0].strip() if lines else type(exc).__name__
 
 
 def _repeats(args: argparse.Namespace) -> int:

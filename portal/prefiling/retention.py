@@ -32,8 +32,10 @@ class PurgeReport:
     sweep_skipped: int = 0   # unnamed files left: the database holds nothing (the wrong one?)
 
 
-def anonymise(*, session: Session, prefiling: Prefiling, directory: Path, now: dt.datetime) -> int:
-    """Erase the personal data of one pre-filing; return how many files were removed."""
+def anonymise(*, session: Session, prefiling: Prefiling, directory: Path, now: dt.datetime) -> list[str]:
+    """Erase the personal data of one pre-filing (the caller commits); return the stored names of
+    its attachment files, for the caller to remove once the erasure is committed (were they removed
+    first, a failed commit would leave a record naming files that are gone)."""
     p = prefiling
     p.name_enc = p.id_number_enc = p.phone_enc = p.address_enc = None
     p.subject = p.raised_where = p.rating_comment = p.reject_reason = ""
@@ -41,7 +43,6 @@ def anonymise(*, session: Session, prefiling: Prefiling, directory: Path, now: d
     p.anonymised_at = p.updated_at = now
     atts = session.exec(select(PrefilingAttachment).where(PrefilingAttachment.prefiling_id == p.id)).all()
     for att in atts:
-        files.remove(stored_name=att.stored_name, directory=directory)
         session.delete(att)
     session.exec(delete(PrefilingPerson).where(col(PrefilingPerson.prefiling_id) == p.id))
     for event in session.exec(select(PrefilingEvent).where(PrefilingEvent.prefiling_id == p.id)):
@@ -49,49 +50,64 @@ def anonymise(*, session: Session, prefiling: Prefiling, directory: Path, now: d
         session.add(event)
     repeats.forget(session=session, prefiling_ids=[p.id])  # no key or sketch left to match on
     session.add(p)
-    return len(atts)
+    return [att.stored_name for att in atts]
 
 
 def purge_expired(*, session: Session, retention_days: int, attachments_dir: Path,
                   now: dt.datetime | None = None) -> PurgeReport:
-    """Anonymise pre-filings closed more than `retention_days` ago; drop stale drafts and counters."""
+    """Anonymise pre-filings closed more than `retention_days` ago; drop stale drafts and counters.
+
+    One transaction; the files go only after it is committed. A database error (busy, connection
+    lost) before that leaves everything as it was — nothing erased, no file removed — and the
+    whole purge can simply be run again. A file that cannot be removed after the commit is named
+    by nothing any more and goes with a later run's sweep."""
     now = now or utcnow()
     cutoff = now - dt.timedelta(days=retention_days)
     due = session.exec(select(Prefiling).where(col(Prefiling.closed_at) < cutoff,
                                                col(Prefiling.anonymised_at).is_(None))).all()
-    removed = sum(anonymise(session=session, prefiling=p, directory=attachments_dir, now=now) for p in due)
+    doomed = [name for p in due for name in anonymise(session=session, prefiling=p, directory=attachments_dir,
+                                                        now=now)]
     drafts = session.exec(select(PrefilingDraft).where(col(PrefilingDraft.updated_at) < now - DRAFT_TTL)).all()
     for draft in drafts:
-        for name in draft_files(draft):
-            files.remove(stored_name=name, directory=attachments_dir)
-            removed += 1
+        doomed.extend(draft_files(draft))
         session.delete(draft)
     session.flush()
-    swept, skipped = _sweep_unnamed(session=session, directory=attachments_dir, now=now)
+    unnamed, skipped = _sweep_unnamed(session=session, directory=attachments_dir, now=now)
     ratelimit.purge(session=session, now=now)
     session.commit()
-    return PurgeReport(anonymised=len(due), drafts_removed=len(drafts), files_removed=removed + swept,
+    removed = sum(_remove(attachments_dir / name) for name in doomed if Path(name).name == name)
+    removed += sum(_remove(path) for path in unnamed)
+    return PurgeReport(anonymised=len(due), drafts_removed=len(drafts), files_removed=removed,
                        sweep_skipped=skipped)
 
 
-def _sweep_unnamed(*, session: Session, directory: Path, now: dt.datetime) -> tuple[int, int]:
+def _remove(path: Path) -> bool:
+    """Remove a file the committed database no longer names; False when it cannot be (left to the sweep)."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        return False
+    return True
+
+
+def _sweep_unnamed(*, session: Session, directory: Path, now: dt.datetime) -> tuple[list[Path], int]:
     """Stored files that no draft and no pre-filing names, older than a draft may live: a tab closed
     at a save conflict (its upload was stored, the save refused), a crash between storing and
-    saving. Nothing else would ever delete them. (removed, left): a database that holds no
+    saving, a process killed while writing one (its temporary `.….partial` name). Nothing else would
+    ever delete them. (to remove once committed, left): a database that holds no
     pre-filing and no draft is taken for the wrong one (settings half given, as from cron), and
     its attachments folder is left as it is."""
     if not directory.is_dir():
-        return 0, 0
+        return [], 0
     named = set(session.exec(select(PrefilingAttachment.stored_name)))
     for draft in session.exec(select(PrefilingDraft)):
         named.update(draft_files(draft))
     cutoff = (now - DRAFT_TTL).timestamp()
     unnamed = [path for path in directory.iterdir()
-               if path.is_file() and files.is_stored_name(path.name) and path.name not in named
+               if path.is_file() and path.name not in named
+               and (files.is_stored_name(path.name) or files.is_partial_name(path.name))
                and path.stat().st_mtime < cutoff]
     if unnamed and session.exec(select(Prefiling.id).limit(1)).first() is None and \
             session.exec(select(PrefilingDraft.code).limit(1)).first() is None:
-        return 0, len(unnamed)
-    for path in unnamed:
-        path.unlink(missing_ok=True)
-    return len(unnamed), 0
+        return [], len(unnamed)
+    return unnamed, 0

@@ -5,6 +5,7 @@ REPORTS role."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -20,6 +21,8 @@ from portal.prefiling.receipt import clock_of
 from portal.prefiling.states import ACTION_NAMES
 from portal.roles import HANDLER, REPORTS
 from portal.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 RESTRICTED_NOTICE = "（检举控告内容，仅限有检举控告权限的工作人员查看）"
 
@@ -113,8 +116,7 @@ def staff_view(*, session: Session, actor: Actor, prefiling_id: int, reveal: boo
         facts=p.facts if see else None,
         people=[{"role": x.role, "relation": x.relation, "name": dec(x.name_enc), "phone": dec(x.phone_enc)}
                 for x in people] if see else [],
-        attachments=[{"id": a.id, "kind": a.kind, "size": a.size, "added_at": a.added_at}
-                     for a in atts] if see else [],
+        attachments=_attachments(p.code, atts) if see else [],
         raised_where=p.raised_where, raised_stage=p.raised_stage,
         channels=tuple(c for c in p.channels.split(",") if c),
         raised_before=p.raised_before, official_number=p.official_number,
@@ -129,6 +131,20 @@ def staff_view(*, session: Session, actor: Actor, prefiling_id: int, reveal: boo
     record(session=session, actor_name=actor.username, action=REVEAL, target=f"prefiling:{p.code}",
            detail="查看姓名、身份证号、电话、住址")
     return view
+
+
+def _attachments(code: str, atts) -> list[dict]:
+    """The attachments as the detail lists them; `missing` when the stored file is gone or cannot
+    be read (logged with the 件's code and the stored name, nothing personal)."""
+    directory = get_settings().attachments_dir
+    listed = []
+    for a in atts:
+        missing = not files.available(stored_name=a.stored_name, directory=directory)
+        if missing:
+            log.warning("attachment file missing or unreadable: prefiling %s, attachment %s, stored as %s in %s",
+                        code, a.id, a.stored_name, directory)
+        listed.append({"id": a.id, "kind": a.kind, "size": a.size, "added_at": a.added_at, "missing": missing})
+    return listed
 
 
 def read_attachment(*, session: Session, actor: Actor, attachment_id: int,

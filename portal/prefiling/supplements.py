@@ -96,7 +96,7 @@ def send(*, session: Session, code: str, secret: str, client: ClientInfo,
                                 .where(PrefilingAttachment.prefiling_id == p.id)).one()
     cleaned = _checked(uploads, count, total)
     directory = get_settings().attachments_dir
-    entries = [files.store(data=data, directory=directory, cipher=cipher) for data in cleaned]
+    entries = files.store_all(datas=cleaned, directory=directory, cipher=cipher)
     now = utcnow()
     reply = f"补充材料{len(entries)}份。" if entries else "补充说明。"
     event = apply_transition(p, "supplement", actor=CITIZEN, at=now, reply=reply + (f"说明：{note}" if note else ""))

@@ -129,3 +129,89 @@ def test_the_backup_command_says_in_words_that_the_folder_exists(tmp_path, monke
     capsys.readouterr()
     assert cli_core._backup(args) == 2
     assert "backup folder exists" in capsys.readouterr().out
+
+
+def _backup_command(tmp_path, monkeypatch, settings):
+    import argparse
+
+    from portal import cli_core
+
+    monkeypatch.setattr(cli_core, "get_settings", lambda: settings)
+    return lambda: cli_core._backup(argparse.Namespace(destination=str(tmp_path / "backups")))
+
+
+def test_a_disk_filling_during_the_backup_leaves_no_folder_and_says_so_in_one_line(tmp_path, monkeypatch, capsys):
+    """The target disk fills while the attachments are copied: exit code 2, one Chinese line
+    naming the cause (not a traceback), and neither a `portal-backup-…` folder that looks whole
+    nor the hidden partial one is left."""
+    import errno
+    import shutil
+
+    settings = _migrated(tmp_path)
+    (settings.attachments_dir / "ab").mkdir(parents=True)
+    (settings.attachments_dir / "ab" / "f.pdf").write_bytes(b"%PDF-1.4 test" * 100)
+    run = _backup_command(tmp_path, monkeypatch, settings)
+
+    def copy_until_full(src, dst, *args, **kwargs):
+        with open(src, "rb") as fin, open(dst, "wb") as fout:
+            fout.write(fin.read()[:10])
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+
+    monkeypatch.setattr(shutil, "copyfile", copy_until_full)
+    assert run() == 2
+    out, err = capsys.readouterr()
+    assert err.strip() == "备份没有完成：目标磁盘空间不足（No space left on device），已删除未完成的备份。"
+    assert "Traceback" not in out + err
+    assert list((tmp_path / "backups").iterdir()) == []
+
+
+def test_a_database_copy_failing_leaves_no_folder_and_says_so_in_one_line(tmp_path, monkeypatch, capsys):
+    """SQLite's own "database or disk is full" while the database is copied: the same."""
+    import sqlite3
+
+    settings = _migrated(tmp_path)
+    run = _backup_command(tmp_path, monkeypatch, settings)
+    real_connect = sqlite3.connect
+
+    class FullDisk:
+        def __init__(self, conn):
+            self._conn = conn
+
+        def backup(self, target, **kwargs):
+            self._conn.backup(target, pages=1)     # some pages written, then the disk is full
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def __getattr__(self, name):
+            return getattr(self._conn, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self._conn.close()
+
+    def connect(path, *args, **kwargs):
+        conn = real_connect(path, *args, **kwargs)
+        return FullDisk(conn) if str(path) == str(settings.data_dir / "portal.db") else conn
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    assert run() == 2
+    assert capsys.readouterr().err.strip() == (
+        "备份没有完成：目标磁盘空间不足（database or disk is full），已删除未完成的备份。")
+    assert list((tmp_path / "backups").iterdir()) == []
+
+
+def test_a_finished_backup_is_the_only_folder_left(tmp_path, monkeypatch, capsys):
+    """A normal backup still works: its folder is there under its final name, whole, and no
+    hidden partial folder is left beside it."""
+    settings = _migrated(tmp_path)
+    (settings.attachments_dir / "ab").mkdir(parents=True)
+    (settings.attachments_dir / "ab" / "f.pdf").write_bytes(b"%PDF-1.4 test")
+    (settings.attachments_dir / "c.bin").write_bytes(b"enc")
+    assert _backup_command(tmp_path, monkeypatch, settings)() == 0
+    [target] = (tmp_path / "backups").iterdir()
+    assert target.name.startswith("portal-backup-") and f"backup written to {target}" in capsys.readouterr().out
+    assert (target / "attachments" / "ab" / "f.pdf").read_bytes() == b"%PDF-1.4 test"
+    assert (target / "attachments" / "c.bin").read_bytes() == b"enc"
+    with sqlite3.connect(target / "portal.db") as conn:
+        assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"

@@ -441,3 +441,35 @@ def test_a_revealed_report_is_hidden_again_once_the_reports_role_is_taken_away(a
         s.commit()
     at.run()
     assert "张秀兰" not in page_text(at) and "收受红包" not in page_text(at)
+
+
+def test_an_attachment_whose_file_is_missing_is_said_in_place_of_its_download_button(app_page, caplog):
+    """The file behind 附件1 was lost (a storage fault): instead of a button that gives nothing
+    when clicked, the detail says in words that it is missing and whom to ask; 附件2, whose file is
+    there, still downloads. The log names the 件 and the stored name for the administrator."""
+    import logging
+
+    from portal.prefiling import attachments
+    from portal.prefiling.crypto import get_cipher
+    from portal.prefiling.models import PrefilingAttachment
+    from portal.settings import get_settings
+    from tests.prefiling import files
+    from tests.prefiling.factories import make_with_attachment
+
+    directory = get_settings().attachments_dir
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        made = make_with_attachment(s, district=district())
+        lost = s.exec(select(PrefilingAttachment).where(PrefilingAttachment.prefiling_id == made.prefiling.id)).one()
+        kept = attachments.store(data=files.png(), directory=directory, cipher=get_cipher())
+        s.add(PrefilingAttachment(prefiling_id=made.prefiling.id, stored_name=kept["stored_name"],
+                                  kind=kept["kind"], size=kept["size"]))
+        s.commit()
+    (directory / lost.stored_name).unlink()
+    with caplog.at_level(logging.WARNING, logger="portal.prefiling.staff_view"):
+        at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    warnings = [w.value for w in at.warning]
+    assert any(re.fullmatch(r"附件1（PDF，\d+ KB，随预登记提交）的文件缺失（存储故障），无法下载。请联系系统管理员从备份恢复。", w)
+               for w in warnings), warnings
+    labels = [b.label for b in at.get("download_button") if "att-" in (b.proto.id or "")]
+    assert len(labels) == 1 and labels[0].startswith("下载附件2"), labels
+    assert made.code in caplog.text and lost.stored_name in caplog.text

@@ -179,3 +179,82 @@ def test_uploads_into_drafts_are_bounded_per_device_and_network(db_engine, tmp_p
     with Session(db_engine) as s:   # another device on another network is not affected
         _, problem = take_upload(session=s, name="a.png", data=PNG, client=client(ip="192.0.2.99"), directory=folder)
     assert problem is None
+
+
+class _DiskFullHalfway:
+    """A file object whose write puts half the bytes on disk and then fails as a full disk does."""
+
+    def __init__(self, handle):
+        self._handle = handle
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._handle.close()
+
+    def write(self, data):
+        self._handle.write(data[: len(data) // 2])
+        self._handle.flush()
+        raise OSError(28, "No space left on device")
+
+    def __getattr__(self, name):
+        return getattr(self._handle, name)
+
+
+def _disk_fills_during_the_write(monkeypatch):
+    import os
+
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(os, "fdopen", lambda fd, *a, **k: _DiskFullHalfway(real_fdopen(fd, *a, **k)))
+
+
+def test_a_disk_full_during_the_write_leaves_no_file_and_raises_the_oserror(tmp_path, monkeypatch):
+    """A full disk mid-write: the OSError reaches the caller (the page tells it in Chinese) and no
+    truncated encrypted file is left in the attachments folder under any name."""
+    folder, cipher = tmp_path / "attachments", get_cipher()
+    _disk_fills_during_the_write(monkeypatch)
+    with pytest.raises(OSError) as raised:
+        attachments.store(data=PNG, directory=folder, cipher=cipher)
+    assert raised.value.errno == 28
+    assert list(folder.iterdir()) == []
+
+
+def test_a_stored_name_only_ever_holds_a_whole_file(tmp_path, monkeypatch):
+    """The bytes are written under a temporary name, flushed to disk, and only then renamed: at
+    the moment of the rename the file under its temporary name is complete and fsync'ed."""
+    import os
+
+    seen, cipher = [], get_cipher()
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: seen.append("fsync") or real_fsync(fd))
+
+    def replace(src, dst):
+        assert not attachments.is_stored_name(os.path.basename(src))
+        assert attachments.is_partial_name(os.path.basename(src))
+        seen.append(("replace", os.path.getsize(src)))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    entry = attachments.store(data=PDF, directory=tmp_path, cipher=cipher)
+    size = (tmp_path / entry["stored_name"]).stat().st_size
+    assert seen == ["fsync", ("replace", size)]
+    assert [p.name for p in tmp_path.iterdir()] == [entry["stored_name"]]
+    assert attachments.read(stored_name=entry["stored_name"], directory=tmp_path, cipher=get_cipher()) == PDF
+
+
+def test_several_files_stored_together_are_all_kept_or_none(tmp_path, monkeypatch):
+    """补充材料 of two files with the disk filling on the second: the first is removed as well
+    (nothing would name it), and the OSError is raised."""
+    store, calls, cipher = attachments.store, [], get_cipher()
+
+    def second_fails(**kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            _disk_fills_during_the_write(monkeypatch)
+        return store(**kwargs)
+
+    monkeypatch.setattr(attachments, "store", second_fails)
+    with pytest.raises(OSError):
+        attachments.store_all(datas=[PNG, PDF], directory=tmp_path, cipher=cipher)
+    assert list(tmp_path.iterdir()) == []

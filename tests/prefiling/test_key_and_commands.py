@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from portal.bootstrap import BootstrapReport
 from portal.cli_core import print_setup_report
@@ -141,3 +141,55 @@ def test_a_database_with_nothing_in_it_does_not_sweep_the_attachments_folder(db_
     with Session(db_engine) as s:
         report = purge_expired(session=s, retention_days=30, attachments_dir=tmp_path)
     assert (tmp_path / stored).exists() and report.sweep_skipped == 1 and report.files_removed == 0
+
+
+def test_purge_with_the_database_busy_says_so_in_one_line_and_erases_nothing(monkeypatch, capsys):
+    """Another process holds the SQLite write lock (the portal saving, a backup): the command
+    says in one Chinese line that nothing was done — no traceback, no SQL — and exits 2. Nothing
+    was erased and no file removed, so running it again later does the whole purge."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from portal.__main__ import main
+    from portal.db import get_engine
+    from portal.identity import Actor
+    from portal.migrate import migrate
+    from portal.prefiling import ratelimit, staff
+    from portal.prefiling.models import Prefiling, PrefilingAttachment
+    from portal.roles import HANDLER
+    from tests.prefiling.factories import make_with_attachment
+
+    engine = get_engine()
+    migrate(engine=engine)
+    clerk = Actor("clerk", frozenset({HANDLER}))
+    with Session(engine, expire_on_commit=False) as s:
+        made = make_with_attachment(s)
+        staff.register(session=s, actor=clerk, prefiling_id=made.prefiling.id, official_number="XF-1")
+        staff.close(session=s, actor=clerk, prefiling_id=made.prefiling.id, reply="已答复。")
+        p = s.get(Prefiling, made.prefiling.id)
+        p.closed_at = utcnow() - dt.timedelta(days=get_settings().retention_days + 10)
+        s.add(p)
+        s.commit()
+        [att] = s.exec(select(PrefilingAttachment).where(PrefilingAttachment.prefiling_id == p.id)).all()
+    file = get_settings().attachments_dir / att.stored_name
+    assert file.exists()
+
+    def locked(**_kwargs):
+        raise OperationalError("DELETE FROM rate_event WHERE rate_event.at < ?", ("2026-12-01",),
+                               sqlite3.OperationalError("database is locked"))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(ratelimit, "purge", locked)
+        assert main(["purge-expired"]) == 2
+    out, err = capsys.readouterr()
+    assert err.strip() == "清理没有完成：数据库正忙或无法连接（database is locked），没有删除任何内容，请稍后再运行。"
+    assert "DELETE" not in out + err and "Traceback" not in out + err
+    with Session(engine) as s:
+        assert s.get(Prefiling, made.prefiling.id).anonymised_at is None
+    assert file.exists(), "the record still names its file: it must still be there"
+
+    assert main(["purge-expired"]) == 0        # run again: the whole purge is done
+    with Session(engine) as s:
+        assert s.get(Prefiling, made.prefiling.id).anonymised_at is not None
+    assert not file.exists()

@@ -15,7 +15,7 @@ from portal.audit.service import EXPORT, REVEAL, TRANSITION
 from portal.identity import Actor, PermissionDenied
 from portal.prefiling import export, handling, masking, staff
 from portal.prefiling.crypto import get_cipher
-from portal.prefiling.models import Prefiling
+from portal.prefiling.models import Prefiling, PrefilingAttachment
 from portal.prefiling.states import STATES, IllegalTransition
 from portal.roles import HANDLER, REPORTS
 from tests.prefiling.factories import client, make_prefiling
@@ -312,3 +312,34 @@ def test_neutralise(cell, expected):
 ])
 def test_digit_strings_a_spreadsheet_would_change_are_kept_as_text(cell, expected):
     assert export.as_text(cell) == expected
+
+
+def test_an_attachment_whose_file_is_gone_is_marked_missing_and_logged_without_personal_data(db_engine, caplog):
+    """A storage fault (or a restore without attachments/) lost one file the database still names:
+    the detail marks that one missing, the others not, and the log names the 件 and the stored
+    name for the administrator — not the petitioner."""
+    import logging
+
+    from portal.prefiling import attachments
+    from portal.settings import get_settings
+    from tests.prefiling import files
+    from tests.prefiling.factories import make_with_attachment
+
+    directory = get_settings().attachments_dir
+    with Session(db_engine) as s:
+        made = make_with_attachment(s, name="张秀兰")
+        kept = attachments.store(data=files.png(), directory=directory, cipher=get_cipher())
+        lost = s.exec(select(PrefilingAttachment).where(
+            PrefilingAttachment.prefiling_id == made.prefiling.id)).one()
+        other = PrefilingAttachment(prefiling_id=made.prefiling.id, stored_name=kept["stored_name"],
+                                          kind=kept["kind"], size=kept["size"])
+        s.add(other)
+        s.commit()
+        (directory / lost.stored_name).unlink()
+        with caplog.at_level(logging.WARNING, logger="portal.prefiling.staff_view"):
+            view = staff.staff_view(session=s, actor=Actor("clerk", frozenset({HANDLER})),
+                                    prefiling_id=made.prefiling.id)
+    assert [a["missing"] for a in view.attachments] == [True, False]
+    [entry] = [r for r in caplog.records if r.name == "portal.prefiling.staff_view"]
+    assert made.code in entry.getMessage() and lost.stored_name in entry.getMessage()
+    assert "张秀兰" not in caplog.text and kept["stored_name"] not in caplog.text

@@ -131,3 +131,19 @@ def test_files_no_draft_or_prefiling_names_are_swept_once_a_draft_would_have_exp
     assert not (tmp_path / orphan).exists() and report.files_removed >= 1
     assert (tmp_path / fresh).exists() and (tmp_path / named["stored_name"]).exists()
     assert (tmp_path / "README.txt").exists()      # only the names the portal writes
+
+
+def test_a_file_left_half_written_by_a_killed_process_is_swept_after_the_draft_period(db_engine, tmp_path):
+    """A process killed while storing an upload leaves its temporary `.<name>.partial`: nothing
+    names it, so it goes once a draft would have expired; a fresh one (being written) stays."""
+    import os
+
+    with Session(db_engine) as s:
+        make_prefiling(s)                 # a database in use (an empty one is not swept)
+        old = tmp_path / f".{'a' * 32}.bin.partial"
+        new = tmp_path / f".{'b' * 32}.bin.partial"
+        old.write_bytes(b"half"), new.write_bytes(b"half")
+        eight_days_ago = (utcnow() - dt.timedelta(days=8)).timestamp()
+        os.utime(old, (eight_days_ago, eight_days_ago))
+        purge_expired(session=s, retention_days=30, attachments_dir=tmp_path)
+    assert not old.exists() and new.exists()

@@ -179,3 +179,25 @@ def test_a_note_over_500_characters_is_refused_and_the_case_keeps_waiting(db_eng
         view = supplements.send(session=s, code=made.code, secret=made.secret, client=client(), uploads=[],
                                 note="说" * 500)
         assert view.state == "已提交"
+
+
+def test_a_disk_full_on_the_second_file_keeps_neither_and_the_case_keeps_waiting(db_engine, monkeypatch):
+    """Two files sent, the disk full when the second is written: the first is not left on disk
+    named by nothing, the OSError reaches the page, and the 件 still waits for the material."""
+    with Session(db_engine) as s:
+        made = _asked(s)
+        before = _stored()
+        store, calls = supplements.files.store, []
+
+        def second_fails(**kwargs):
+            calls.append(1)
+            if len(calls) == 2:
+                raise OSError(28, "No space left on device")
+            return store(**kwargs)
+
+        monkeypatch.setattr(supplements.files, "store", second_fails)
+        with pytest.raises(OSError):
+            supplements.send(session=s, code=made.code, secret=made.secret, client=client(),
+                             uploads=[("a.png", files.png()), ("b.pdf", files.pdf())])
+        assert _stored() == before
+        assert lookup(session=s, code=made.code, secret=made.secret, client=client()).state == "需补充材料"
