@@ -146,6 +146,13 @@ def test_an_entry_citing_an_article_the_library_lacks_is_left_out(library, tmp_p
                BankEntry("b", "问题二", ("minfadian-2020:第九千条",))]
     engine = SearchEngine.for_library(library, index_dir=tmp_path, embedder=FakeEmbedder(), bank=entries)
     assert [e.id for e in engine.bank.entries] == ["a"]
+    # and so when staff publish one later: the served bank and 相似问题 never point at a missing article
+    published = [*entries, BankEntry("c", "问题三", ("xianfa-2018:第一条",)),
+                 BankEntry("d", "问题四", ("xianfa-2018:第一条", "xianfa-2018:第九百条")),
+                 BankEntry("e", "问题五", ())]   # no article at all: nothing to show beside it
+    assert engine.use_bank(published)
+    assert [e.id for e in engine.bank.entries] == ["a", "c"]
+    assert {s.entry.id for s in engine.similar_questions("问题四", k=5)} == {"a", "c"}
 
 
 def test_articles_lawyers_often_chose_rank_higher_with_the_article_prior(library, tmp_path):
@@ -225,3 +232,44 @@ def test_question_checks_at_their_limits():
     assert check_query("ＨＥＬＬＯ").problem is QueryProblem.NOT_CHINESE
     wide = check_query("信访工作条例第３２条")
     assert wide.problem is QueryProblem.NONE and wide.text == "信访工作条例第32条"
+
+
+@pytest.mark.parametrize(("query", "first"), [("申请行政复议的期限", None),
+                                              ("民法典1077条", "minfadian-2020:第一千零七十七条")])
+def test_a_search_for_k_articles_gives_k_articles_each_once(fake_engine, query, first):
+    """The 法律问答 page asks for 8 articles: when more than 8 match it shows 8, none twice; after a
+    named article (民法典1077条) too, the named one first and 7 found by its words after it."""
+    ids = [h.provision_id for h in fake_engine.search(query, k=8).hits]
+    assert len(ids) == 8 and len(set(ids)) == 8
+    if first:
+        assert ids[0] == first
+    assert len(fake_engine.search(query, k=3).hits) == 3
+
+
+def test_a_named_article_is_a_confident_answer_whatever_the_score_thresholds(fake_engine, monkeypatch):
+    """民法典1077条 names the article: it is the answer (confident, exact) even where the words
+    around it would not reach the keyword threshold."""
+    strict = fake_engine
+    monkeypatch.setattr(strict, "config", dataclasses.replace(fake_engine.config, min_lexical=1e9, min_dense=2.0,
+                                                               min_dense_with_lexical=2.0))
+    response = strict.search("民法典1077条", k=5)
+    assert response.exact and response.confident
+    assert response.hits[0].provision_id == "minfadian-2020:第一千零七十七条"
+    assert not strict.search("离婚冷静期是多少天", k=5).confident   # the thresholds do apply elsewhere
+
+
+def test_the_seed_read_for_a_library_leaves_out_an_entry_citing_an_article_it_lacks(tmp_path):
+    """`load_seed(known=…)` (what `train` learns from): an entry citing one article the library
+    does not ship is left out whole, not half kept."""
+    import json
+
+    from portal.search.bank import BankEntry, load_seed
+
+    seed = tmp_path / "seed.jsonl"
+    seed.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [
+        {"id": "1", "query": "问一", "gold": ["a:第一条"]},
+        {"id": "2", "query": "问二", "gold": ["a:第一条", "b:第九条"]},
+        {"id": "3", "query": "问三", "gold": ["a:第二条"]}]), encoding="utf-8")
+    assert [e.id for e in load_seed(seed)] == ["1", "2", "3"]
+    assert load_seed(seed, known={"a:第一条", "a:第二条"}) == [BankEntry("1", "问一", ("a:第一条",)),
+                                                            BankEntry("3", "问三", ("a:第二条",))]

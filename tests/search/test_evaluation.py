@@ -237,3 +237,137 @@ def test_an_eval_corpus_line_may_name_its_text_content_and_drop_the_article_labe
     assert corpus({"id": "a:第十二条", "content": "第十二条 为了 规范 信访工作。"}) is library
     with pytest.raises(ValueError, match=r"c\.jsonl:2: .*b:第二条.*no article text"):
         corpus({"id": "b:第一条", "text": "别的法律"}, {"id": "b:第二条", "body": "x"})
+
+
+def test_percentile_takes_the_next_rank_up_between_two_ranks():
+    """Nearest rank rounds p/100·n *up*: p95 of 10 latencies is the 10th (0.95·10 = 9.5 → 10),
+    of 30 the 29th (28.5 → 29), and the median by nearest rank of 9 values the 5th (4.5 → 5).
+    Truncating or rounding half to even would give the 9th, 28th and 4th."""
+    assert percentile([float(v) for v in range(10, 0, -1)], 95) == 10.0
+    assert percentile([float(v) for v in range(1, 31)], 95) == 29.0
+    assert percentile([float(v) for v in range(1, 10)], 50) == 5.0
+
+
+def test_evaluate_asks_the_retriever_for_k_results_and_scores_recall_at_100_on_them():
+    """`--k 100`: every question asks for 100 results, so a gold article at rank 50 counts for
+    recall@100 (not for recall@20)."""
+    asked = []
+    ranked = [f"x{i}" for i in range(1, 50)] + ["g"] + [f"y{i}" for i in range(50)]   # g at rank 50
+
+    def retrieve(query, k):
+        asked.append(k)
+        return ranked[:k]
+
+    figures = evaluate([EvalQuery("1", "q", ("g",))], retrieve, k=100)
+    assert asked == [100]
+    assert figures["recall@20"] == 0.0 and figures["recall@100"] == 1.0
+    assert figures["mrr@10"] == 0.0
+
+
+def test_per_law_counts_a_question_once_per_law_however_many_of_its_articles_it_cites():
+    """A question citing 甲法 第一条 and 第二条 is one question for 甲法, with its own recall@5."""
+    from portal.search.cli import per_law
+
+    queries = [EvalQuery("two", "q", ("甲法:第一条", "甲法:第二条")), EvalQuery("one", "q1", ("甲法:第三条",))]
+    per_query = [{"id": "two", "mrr@10": 1.0, "recall@5": 0.5}, {"id": "one", "mrr@10": 0.0, "recall@5": 0.0}]
+    # 甲法: 2 questions; recall@5 (0.5 + 0) / 2 = 0.25, MRR (1 + 0) / 2 = 0.5
+    assert per_law(queries, per_query) == {"甲法": {"queries": 2, "recall@5": 0.25, "mrr@10": 0.5}}
+
+
+class _StubCorpus:
+    def __init__(self, documents):
+        self.documents = documents
+
+    def __len__(self):
+        return len(self.documents)
+
+
+class _StubEngine:
+    """Stands in for SearchEngine in `eval`: 60 numbered articles, the same ranking for every
+    question (a1 … a60), recording what the command asks of it."""
+
+    def __init__(self):
+        from types import SimpleNamespace
+
+        self.ids = [f"s:a{i}" for i in range(1, 61)]
+        self.corpus = _StubCorpus([SimpleNamespace(id=i) for i in self.ids])
+        self.artefacts = SimpleNamespace(built=False, build_seconds=0.0)
+        self.embedder = SimpleNamespace(model_id="stub")
+        self.searched, self.ranked = [], []
+
+    def search(self, query, *, k=10):
+        from types import SimpleNamespace
+
+        self.searched.append(k)
+        return SimpleNamespace(hits=[SimpleNamespace(provision_id=i) for i in self.ids[:k]])
+
+    def rank(self, query, *, k=10, components=None):
+        from types import SimpleNamespace
+
+        self.ranked.append((k, components))
+        return SimpleNamespace(rows=[(row, 1.0) for row in range(min(k, len(self.ids)))])
+
+
+def _eval_with_stub(tmp_path, monkeypatch, capsys, *extra):
+    import portal.search.cli as cli
+
+    engine = _StubEngine()
+    monkeypatch.setattr(cli, "_engine", lambda corpus, model, **kw: engine)
+    queries = write_jsonl(tmp_path / "q.jsonl", [{"id": "late", "query": "问题", "gold": ["s:a30"]}])
+    assert cli.main(["eval", "--queries", str(queries), "--json", *extra]) == 0
+    return engine, json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+def test_eval_asks_for_100_results_by_default_and_reports_the_fused_ranking(tmp_path, monkeypatch, capsys):
+    """The outside scorers' contract (README): `--k` defaults to 100 and the figures are those of
+    the fused search; a gold article at rank 30 counts for recall@100 only."""
+    engine, figures = _eval_with_stub(tmp_path, monkeypatch, capsys)
+    assert set(engine.searched[1:]) == {100} and not engine.ranked   # [0] is the warm-up question
+    assert figures["mode"] == "fused"
+    assert figures["recall@20"] == 0.0 and figures["recall@100"] == 1.0
+
+
+def test_eval_k_and_mode_reach_the_engine(tmp_path, monkeypatch, capsys):
+    engine, figures = _eval_with_stub(tmp_path, monkeypatch, capsys, "--k", "100", "--mode", "lexical")
+    assert engine.ranked == [(100, ("lexical",))] and figures["recall@100"] == 1.0
+    engine, figures = _eval_with_stub(tmp_path, monkeypatch, capsys, "--k", "20", "--mode", "dense")
+    assert engine.ranked == [(20, ("dense",))] and figures["recall@20"] == 0.0
+
+
+def _two_article_library():
+    from portal.search.documents import Corpus, SearchDocument, hash_documents
+
+    docs = (SearchDocument("a:第一条", "甲法", "第一章 第一条", "第一条　为了规范信访工作。", law_slug="a"),
+            SearchDocument("a:第二条", "甲法", "第一章 第二条", "第二条　本条例适用于各级机关。", law_slug="a"))
+    return Corpus("library", docs, hash_documents(docs))
+
+
+def test_an_eval_corpus_of_some_library_articles_is_only_those_articles(tmp_path):
+    """README: only a file holding *exactly* the library's articles is the library. A file with
+    one of its two articles is a corpus of one document (the scorer's `documents` figure is 1),
+    not the whole library."""
+    from portal.search.documents import corpus_from_jsonl
+
+    library = _two_article_library()
+    path = write_jsonl(tmp_path / "c.jsonl", [{"id": "a:第一条", "title": "甲", "text": "第一条　为了规范信访工作。"}])
+    part = corpus_from_jsonl(path, library)
+    assert part is not library and part.name == "corpus"
+    assert [d.id for d in part.documents] == ["a:第一条"] and len(part) == 1
+
+
+def test_an_eval_corpus_with_an_id_twice_is_refused_with_its_line(tmp_path):
+    from portal.search.documents import corpus_from_jsonl
+
+    path = write_jsonl(tmp_path / "c.jsonl", [{"id": "b:第一条", "text": "一"}, {"id": "b:第二条", "text": "二"},
+                                              {"id": "b:第一条", "text": "三"}])
+    with pytest.raises(ValueError, match=r"c\.jsonl:3: duplicate id b:第一条"):
+        corpus_from_jsonl(path, _two_article_library())
+
+
+@pytest.mark.parametrize("missing", ["id", "query", "gold"])
+def test_a_query_line_without_id_query_or_gold_is_refused_with_its_line_number(tmp_path, missing):
+    line = {"id": "q2", "query": "问题", "gold": ["a:第一条"]}
+    del line[missing]
+    path = write_jsonl(tmp_path / "q.jsonl", [{"id": "q1", "query": "问", "gold": []}, line])
+    with pytest.raises(ValueError, match=r"q\.jsonl:2: not a query line"):
+        load_queries(path)

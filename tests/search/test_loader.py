@@ -87,3 +87,22 @@ def test_an_unreachable_bank_source_falls_back_to_the_seed(laws_copy, tmp_path, 
     loader = EngineLoader(library, index_dir=tmp_path, embedding_model=embedder, bank=broken).start()
     assert loader.wait(120) and loader.error is None
     assert loader.engine.bank.entries == seed
+
+
+def test_a_question_staff_publish_in_this_process_is_served_at_the_next_search(laws_copy, tmp_path):
+    """With the usual 30-second refresh, `bank_changed()` (called when staff publish here) makes the
+    next search read the published questions again at once."""
+    from portal.search.bank import BankEntry
+
+    library = load_library(laws_copy)
+    embedder = GatedEmbedder()
+    embedder.gate.set()
+    published = [BankEntry("1", "信访工作条例是为了什么制定的", ("xinfang-gongzuo-tiaoli-2022:第一条",))]
+    loader = EngineLoader(library, index_dir=tmp_path, embedding_model=embedder,
+                          bank=lambda: list(published), bank_refresh_seconds=3600.0).start()
+    assert loader.wait(60)
+    query = "楼道里的灯坏了好几个月物业一直不修怎么办"
+    published.append(BankEntry("2", "楼道里的灯坏了好几个月物业一直不修怎么办？", ("renmin-tiaojie-fa-2010:第二条",)))
+    assert [s.entry.id for s in loader.searcher().similar_questions(query, k=3)] == ["1"]  # not yet read
+    loader.bank_changed()
+    assert [s.entry.id for s in loader.searcher().similar_questions(query, k=3)] == ["2", "1"]

@@ -193,3 +193,42 @@ def test_an_eval_corpus_of_library_articles_reuses_the_library_vectors(laws_copy
     built = load_or_build(corpus, embedder, get_tokenizer(), tmp_path)
     assert built.built and built.encoded == 1 and embedder.texts == [docs[-1].dense_text]
     assert np.array_equal(built.vector.index.reconstruct(3), _build(laws_copy, tmp_path).vector.index.reconstruct(3))
+
+
+def test_a_renamed_chapter_re_encodes_the_articles_under_it(laws_copy, tmp_path):
+    """The encoder reads an article as 《law title》chapter label：text, so renaming 人民调解法's
+    第一章 总则 changes what it reads for that chapter's six articles (第一条 … 第六条): those six
+    are encoded again, with the new chapter name, and nothing else is."""
+    _counted_build(laws_copy, tmp_path)
+    law_file = laws_copy / "renmin-tiaojie-fa-2010.md"
+    text = law_file.read_text(encoding="utf-8")
+    assert text.count("## 第一章 总则\n") == 1
+    law_file.write_text(text.replace("## 第一章 总则\n", "## 第一章 一般规定\n"), encoding="utf-8")
+    again, embedder = _counted_build(laws_copy, tmp_path)
+    assert again.built and again.encoded == 6 and len(embedder.texts) == 6
+    assert all("人民调解法" in t and "第一章 一般规定" in t for t in embedder.texts)
+    assert sorted(t.split("：", 1)[0].rsplit(" ", 1)[-1] for t in embedder.texts) == sorted(
+        ["第一条", "第二条", "第三条", "第四条", "第五条", "第六条"])
+
+
+@pytest.mark.parametrize("changed", ["userdict", "stopwords"])
+def test_a_changed_word_list_rebuilds_the_keyword_index_without_re_encoding(laws_copy, tmp_path, changed):
+    """The BM25 arrays hold the tokenizer's words: a word added to the user dictionary or to the
+    stop words changes them, so the index is rebuilt (the vectors, which do not depend on the
+    word lists, are reused)."""
+    from portal.search.tokenizer import LegalTokenizer
+
+    words = tmp_path / "words"
+    words.mkdir()
+    for name in ("userdict.txt", "stopwords.txt"):
+        shutil.copy(ROOT / "content" / "search" / name, words / name)
+    corpus = corpus_from_library(load_library(laws_copy))
+    index = tmp_path / "index"
+    first = load_or_build(corpus, FakeEmbedder(), LegalTokenizer(words / "userdict.txt", words / "stopwords.txt"), index)
+    assert first.built
+    with (words / f"{changed}.txt").open("a", encoding="utf-8") as handle:
+        handle.write("\n调解协议书\n" if changed == "userdict" else "\n调解\n")
+    embedder = CountingEmbedder()
+    again = load_or_build(corpus, embedder, LegalTokenizer(words / "userdict.txt", words / "stopwords.txt"), index)
+    assert again.built and again.encoded == 0 and not embedder.texts
+    assert again.manifest["code_version"] != first.manifest["code_version"]

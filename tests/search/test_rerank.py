@@ -38,6 +38,18 @@ def test_candidates_are_the_union_of_the_lexical_and_dense_top_lists():
     assert candidates(ev, 10).tolist() == [0, 1, 2, 3]  # a row no keyword matches still comes by cosine
 
 
+def test_a_keyword_list_brings_only_articles_a_keyword_matches():
+    """Ten articles, keywords match rows 7 and 8 only, the dense top 3 is rows 9, 8, 7: with depth
+    3 the candidates are those three; no article with BM25 score 0 fills the keyword lists."""
+    zeros = np.zeros(10)
+    lexical = zeros.copy()
+    lexical[[7, 8]] = [3.0, 1.0]
+    cosine = np.linspace(0.0, 0.9, 10)  # row 9 best, row 0 worst
+    ev = Evidence(lexical=lexical, plain_lexical=lexical.copy(), cosine=cosine, plain_cosine=cosine, prior=zeros,
+                  votes={}, named=zeros.astype(bool), pairs=(np.zeros(0, dtype=np.int64), 0.0), terms=[])
+    assert candidates(ev, 3).tolist() == [7, 8, 9]
+
+
 def test_features_describe_each_candidate():
     ev = evidence()
     rows = np.array([0, 1, 2, 3])

@@ -101,3 +101,12 @@ def test_only_the_neighbours_the_cosine_alone_would_show_decide_it():
     assert calibrate([beside] * 40, [], model_id="m")["alone"] is None
     alone = asked(np.array([0.9, 0.1, 0.0], dtype=np.float32), bank, gold=[A], answer=[C])
     assert calibrate([alone] * 40, [], model_id="m")["alone"] is not None
+
+
+def test_the_page_shows_at_most_k_similar_questions():
+    """Five neighbours all citing an article of the answer: the page shows the nearest 3 (k), not 4."""
+    from portal.search.bank import SimilarQuestion, relevant_similar
+
+    near = [SimilarQuestion(BankEntry(str(i), f"问{i}", ("a:第一条",)), 0.9 - 0.1 * i) for i in range(5)]
+    assert [s.entry.id for s in relevant_similar(near, ["a:第一条"], k=3)] == ["0", "1", "2"]
+    assert [s.entry.id for s in relevant_similar(near, ["b:第一条"], k=3, alone=0.75)] == ["0", "1"]

@@ -45,6 +45,9 @@ def test_the_threshold_is_a_quantile_of_the_on_topic_probabilities():
     p = np.linspace(0.0, 1.0, 401)
     assert threshold_at(p, 0.0) == 0.0
     assert threshold_at(p, 0.01) == pytest.approx(0.01)
+    # quantile 0 refuses no on-topic question: the threshold is the lowest on-topic probability,
+    # not 0 (which would let every off-topic question through too)
+    assert threshold_at(np.array([0.9, 0.3, 0.6]), 0.0) == pytest.approx(0.3)
 
 
 def test_a_gate_needs_both_sides():

@@ -45,6 +45,15 @@ def test_the_threshold_is_the_largest_below_which_most_top_5_lists_miss():
     assert choose_uncertain_below(top1, hit5, sets) == 0.2
 
 
+
+def test_half_right_below_a_threshold_is_not_mostly_wrong():
+    """Uncertain means *fewer than half* have a right article in the top 5: below every grid value
+    exactly half of them do (64 of 128 at 0.04; 256 questions, so each weighs exactly 1/256), so no
+    threshold is chosen."""
+    top1, hit5 = _questions((0.04, 128, 64), (0.8, 128, 120))
+    assert hit5_below(top1, hit5, ["seed"] * 256, 0.3) == (128, 0.5)
+    assert choose_uncertain_below(top1, hit5, ["seed"] * 256) == 0.0
+
 def test_the_sets_weigh_the_same_however_many_questions_each_has():
     # below 0.3: 90 of the 900 seed questions, all missing, and 20 of the 100 dev questions, all
     # hitting. Per question 20 of 110 hit (uncertain); with the sets weighing the same it is 2/3

@@ -124,3 +124,13 @@ def test_targets_are_shown_in_words():
     assert target_words("bulletin:2026-11") == "统计公报 2026-11"
     assert target_words("editor-wang") == "editor-wang" and target_words("weird:") == "weird:"
     assert target_words("prefiling-queue") == "预登记列表"          # an export of the list
+
+
+def test_roles_are_said_in_the_order_of_the_readme_table():
+    """操作日志 and the account pages name roles in the README's order (编辑, 办理, 检举控告, 管理员,
+    法律顾问), not in the order they were ticked or in code-point order; no role at all is 无."""
+    from portal.roles import roles_words
+
+    assert roles_words(["管理员", "编辑"]) == "编辑、管理员"
+    assert roles_words({"法律顾问", "检举控告", "办理"}) == "办理、检举控告、法律顾问"
+    assert roles_words([]) == "无"

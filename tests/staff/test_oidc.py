@@ -49,3 +49,20 @@ def test_sso_sign_in_opens_an_audited_session_with_the_mapped_roles(db_engine):
     assert actor.username == "clerk@xfj.gov.cn" and actor.has(HANDLER) and actor.has(EDITOR)
     assert [(e.actor_name, e.action) for e in entries] == [("clerk@xfj.gov.cn", LOGIN)]
     assert "统一身份认证" in entries[0].detail and "办理" in entries[0].detail
+
+
+def test_an_sso_session_holds_exactly_the_roles_the_mapping_gives_now(db_engine):
+    """Roles come only from PORTAL_OIDC_ROLES, read on every page run: an editor has 编辑 and
+    nothing more, and a mapping changed to 管理员 gives exactly that on the next page."""
+    from sqlmodel import Session
+
+    from portal.staff.auth import resume, start_sso_session
+
+    with Session(db_engine) as s:
+        token = start_sso_session(session=s, email="editor@xfj.gov.cn", roles=frozenset({EDITOR}))
+        s.commit()
+    with Session(db_engine) as s:
+        assert resume(session=s, token=token, timeout_minutes=30, oidc_roles=frozenset({EDITOR})).roles \
+            == frozenset({EDITOR})
+        assert resume(session=s, token=token, timeout_minutes=30, oidc_roles=frozenset({ADMIN})).roles \
+            == frozenset({ADMIN})

@@ -31,7 +31,7 @@ def test_hash_is_salted_argon2_and_verifies():
 
 
 @pytest.mark.parametrize("bad", ["short", "elevenchars", "aaaaaaaaaaaaaaa", " leading space pw",
-                                 "abababababab", "abcabcabcabc"])   # 12 characters, 2 or 3 different
+                                 "trailing space pw ", "abababababab", "abcabcabcabc"])   # 12 characters, 2 or 3 different
 def test_weak_passwords_are_refused(db_engine, bad):
     with Session(db_engine) as s, pytest.raises(ValidationFailed) as info:
         make_user(s, "weak", EDITOR, password=bad)
@@ -185,3 +185,20 @@ def test_the_addresses_of_one_ipv6_network_count_as_one(db_engine):
         assert not _attempt(db_engine, "wrong password!!", now, username=f"name{i}", who=who).ok
     assert not _attempt(db_engine, PASSWORD, now, who=ClientInfo("next", "2001:db8:1:2:ffff::9")).ok
     assert _attempt(db_engine, PASSWORD, now, who=ClientInfo("neighbour", "2001:db8:1:3::1")).ok
+
+
+def test_a_password_typed_differently_the_second_time_creates_no_account(db_engine):
+    """新建账号 asks for the password twice: a typo in either makes no account (whose password
+    nobody would know); the same twice does."""
+    from portal.staff import accounts
+    from tests.staff.factories import ROOT
+
+    with Session(db_engine) as s:
+        with pytest.raises(ValidationFailed) as info:
+            accounts.create_user(session=s, actor=ROOT, username="typo", password=PASSWORD,
+                                 confirm=PASSWORD + "x", roles=[EDITOR])
+        assert info.value.for_field("confirm") and s.get(StaffUser, "typo") is None
+        accounts.create_user(session=s, actor=ROOT, username="typo", password=PASSWORD, confirm=PASSWORD,
+                             roles=[EDITOR])
+        s.commit()
+        assert s.get(StaffUser, "typo") is not None

@@ -113,3 +113,31 @@ def test_a_password_reset_ends_the_accounts_open_sessions(db_engine):
     with Session(db_engine) as s:
         assert not login(session=s, username="clerk", password=PASSWORD, now=t0).ok
         assert login(session=s, username="clerk", password="a brand new passphrase", now=t0).ok
+
+
+def test_a_disabled_then_re_enabled_account_must_sign_in_again(db_engine):
+    """停用 ends the account's open sessions at once: re-enabling it later does not bring an old
+    session back to life (whoever held that browser tab must sign in again)."""
+    t0 = utcnow()
+    token = _signed_in(db_engine, t0)
+    with Session(db_engine) as s:
+        make_user(s, "boss", ADMIN)
+        accounts.set_disabled(session=s, actor=ROOT, username="clerk")
+        s.commit()
+    with Session(db_engine) as s:
+        accounts.set_disabled(session=s, actor=ROOT, username="clerk", disabled=False)
+        s.commit()
+    assert _resume(db_engine, token, t0 + dt.timedelta(minutes=1)) is None
+
+
+def test_an_account_marked_disabled_in_the_database_is_refused_on_its_next_page(db_engine):
+    """However the account came to be disabled (here: its row changed directly, as a database
+    tool would), an open session is refused on the next page run."""
+    from portal.staff.models import StaffUser
+
+    t0 = utcnow()
+    token = _signed_in(db_engine, t0)
+    with Session(db_engine) as s:
+        s.get(StaffUser, "clerk").disabled = True
+        s.commit()
+    assert _resume(db_engine, token, t0 + dt.timedelta(minutes=1)) is None
