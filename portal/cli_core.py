@@ -14,7 +14,21 @@ from portal.settings import get_settings
 
 
 def _setup(_args: argparse.Namespace) -> int:
+    if gone := refused_database():
+        return gone
     return print_setup_report(bootstrap(engine=get_engine(), settings=get_settings()))
+
+
+def refused_database() -> int:
+    """2 (said on stderr) when the configured SQLite file is gone where this installation's
+    database was (portal.db.database_gone): `setup` and the server's start would otherwise begin
+    on an empty one. 0 otherwise."""
+    from portal.db import database_gone
+
+    if problem := database_gone(get_settings().database_url):
+        print(problem, file=sys.stderr)
+        return 2
+    return 0
 
 
 def print_setup_report(report: BootstrapReport) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
@@ -49,16 +51,74 @@ def private_file(path: Path) -> None:
         pass
 
 
+class DatabaseGone(OperationalError):
+    """The SQLite file this installation had is gone (deleted, moved, replaced while the portal
+    ran): refuse to write, and refuse to start afresh on an empty file, rather than take petitions
+    into a database that the next start no longer has."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(None, None, sqlite3.OperationalError(message))
+        self.message = message
+
+
+def _created_marker(path: Path) -> Path:
+    """Beside the database, recording that this installation's database was created here (a
+    name `rm portal.db*` does not match)."""
+    return path.parent / f".{path.name}.created"
+
+
+def database_gone(url: str) -> str:
+    """Why the portal must not create the SQLite file of `url`: it is missing where this
+    installation's database was created before. '' otherwise (a fresh install; PostgreSQL)."""
+    path = _sqlite_path(url)
+    if path is None or path.exists() or not _created_marker(path).exists():
+        return ""
+    return (f"数据库文件 {path} 不见了，但这里曾经建过门户的数据库（{_created_marker(path)}）。为免在空数据库上继续收件，"
+            "门户不新建数据库，也不启动。请停下门户，按 README“备份与恢复”从备份恢复数据库文件；确实要从空数据库重新开始的，"
+            f"删除 {_created_marker(path)} 后再启动。")
+
+
+def _sqlite_path(url: str) -> Path | None:
+    if not url.startswith("sqlite") or "///" not in url:
+        return None
+    path = url.split("///", 1)[1].split("?", 1)[0]
+    return Path(path) if path and path != ":memory:" and not path.startswith("file:") else None
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`; for SQLite the folder (0700) and file (0600) are created private and
-    pragmas set on every connect."""
+    pragmas set on every connect. A SQLite file is created only here, once for an installation:
+    connections open it without creating it, and each use checks it is still the file opened
+    (DatabaseGone otherwise)."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[1].split("?", 1)[0] if "///" in url else ""
-        if path and path != ":memory:":
-            private_dir(Path(path).parent)
-            private_file(Path(path))
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        path = _sqlite_path(url)
+        if path is None:
+            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            return engine
+        if problem := database_gone(url):
+            raise DatabaseGone(problem)
+        private_dir(path.parent)
+        private_file(path)
+        _created_marker(path).touch(exist_ok=True)
+        opened = os.stat(path).st_ino
+
+        def still_there(*_args) -> None:
+            try:
+                same = os.stat(path).st_ino == opened
+            except FileNotFoundError:
+                same = False
+            if not same:
+                raise DatabaseGone(f"数据库文件 {path} 在门户运行中被删除或替换，不再写入。请停下门户，从备份恢复。")
+
+        def connect() -> sqlite3.Connection:   # never creates the file (mode=rw)
+            still_there()
+            return sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, check_same_thread=False,
+                                   timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+
+        engine = create_engine(url, creator=connect)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "checkout", still_there)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=_pg_limits(url))
 

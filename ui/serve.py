@@ -34,10 +34,12 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 def prepare() -> int:
     """Migrate and import the shipped content as `portal setup` does; its exit status."""
     from portal.bootstrap import bootstrap_once
-    from portal.cli_core import print_setup_report
+    from portal.cli_core import print_setup_report, refused_database
     from portal.db import get_engine
     from portal.settings import get_settings
 
+    if gone := refused_database():
+        return gone
     status = print_setup_report(bootstrap_once(engine=get_engine(), settings=get_settings()))
     gc.collect()
     gc.freeze()

@@ -22,6 +22,8 @@ from portal.search.manifest import pending_documents
 
 log = logging.getLogger(__name__)
 BUILDING_NOTE = "检索索引正在建立中，暂时只按关键词查找，结果可能不够全面。"
+# the engine could not be loaded or built (the log says why): nothing is being built
+UNAVAILABLE_NOTE = "智能检索暂时不可用，目前只按关键词查找，结果可能不够全面。"
 LOAD_WAIT_SECONDS = 60.0  # longest a question waits for an index that needs no encoding
 BANK_REFRESH_SECONDS = 30.0  # how stale the served question bank may get behind the database
 
@@ -150,7 +152,7 @@ class EngineLoader:
         with self._lock:
             if self._fallback is None:
                 self._fallback = SearchEngine.lexical_only(self.library)
-        return _Noted(self._fallback, BUILDING_NOTE)
+        return _Noted(self._fallback, UNAVAILABLE_NOTE if self.error else BUILDING_NOTE)
 
 
 class _Noted:

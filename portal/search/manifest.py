@@ -24,6 +24,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -46,6 +47,7 @@ BATCH = 32  # documents per encoder call (progress granularity)
 VECTOR_DTYPE = np.float16  # stored precision (cosines move by < 1e-3; halves the committed size)
 REBUILD_HINT = "run `python -m portal.search build`"
 Progress = Callable[[int, int], None]
+log = logging.getLogger(__name__)
 
 
 class IndexError_(RuntimeError):
@@ -304,8 +306,10 @@ def load_or_build(corpus: Corpus, embedder: Embedder, tokenizer: LegalTokenizer,
     read-only index folder is never written: a stale index there is rebuilt in memory."""
     directory = index_directory(base, corpus, embedder.model_id)
     expected = expected_manifest(corpus, embedder, tokenizer)
-    with contextlib.suppress(IndexError_):
+    try:
         return load_index(directory, expected, corpus)
+    except IndexError_ as exc:   # missing, stale or damaged: say which and why before rebuilding
+        log.warning("search index %s not usable (%s): building it", directory, exc)
     if not _writable(base):
         return build_index(directory, expected, corpus, embedder, tokenizer, progress, save=False)
     with open(base / f".{directory.name}.lock", "w") as lock:

@@ -193,3 +193,50 @@ def test_purge_with_the_database_busy_says_so_in_one_line_and_erases_nothing(mon
     with Session(engine) as s:
         assert s.get(Prefiling, made.prefiling.id).anonymised_at is not None
     assert not file.exists()
+
+
+def test_a_database_file_deleted_while_the_portal_runs_takes_no_more_petitions(tmp_path):
+    """Failure drill: the SQLite file deleted under a running portal. Submissions went on
+    "succeeding" into the unlinked file, and the next start began on an empty database, every
+    petition and its 查询码 gone. Now the next use fails (the pages say it could not save), and
+    neither the engine nor `setup` nor the server's start creates a new file in its place."""
+    from portal.__main__ import main
+    from portal.db import DatabaseGone, make_engine
+    from portal.migrate import migrate
+
+    path = tmp_path / "data" / "portal.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine=engine)
+    with Session(engine) as s:
+        make_prefiling(s)
+    for f in path.parent.glob("portal.db*"):   # as the drill: rm portal.db portal.db-wal portal.db-shm
+        f.unlink()
+    with pytest.raises(DatabaseGone, match="在门户运行中被删除或替换"), Session(engine) as s:
+        make_prefiling(s)
+    assert not path.exists()
+    with pytest.raises(DatabaseGone, match="不见了"):
+        make_engine(f"sqlite:///{path}")
+    env = tmp_path / "portal.env"
+    env.write_text(f"DATABASE_URL=sqlite:///{path}\nPORTAL_DATA_DIR={path.parent}\n")
+    saved = dict(os.environ)
+    try:
+        assert main(["--env-file", str(env), "setup"]) == 2
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        get_settings.cache_clear()
+    assert not path.exists()
+    engine.dispose()
+
+
+def test_a_fresh_install_and_a_restored_file_start_as_before(tmp_path, capsys):
+    from portal.db import make_engine
+
+    path = tmp_path / "data" / "portal.db"
+    make_engine(f"sqlite:///{path}").dispose()            # first start: created
+    assert path.exists()
+    restored = tmp_path / "restored" / "portal.db"
+    restored.parent.mkdir()
+    restored.write_bytes(path.read_bytes())               # a restore into an empty folder
+    make_engine(f"sqlite:///{restored}").dispose()
+    assert (restored.parent / ".portal.db.created").exists()

@@ -106,3 +106,33 @@ def test_a_question_staff_publish_in_this_process_is_served_at_the_next_search(l
     assert [s.entry.id for s in loader.searcher().similar_questions(query, k=3)] == ["1"]  # not yet read
     loader.bank_changed()
     assert [s.entry.id for s in loader.searcher().similar_questions(query, k=3)] == ["2", "1"]
+
+
+class _BrokenEmbedder(FakeEmbedder):
+    """An embedding engine that cannot encode the library (a damaged model file, say)."""
+
+    def encode_documents(self, texts):
+        raise RuntimeError("the model file is damaged")
+
+
+def test_an_engine_that_cannot_be_built_answers_by_keywords_without_saying_it_is_building(laws_copy, tmp_path):
+    """Failure drill: the page said both 智能检索暂时不可用 and 检索索引正在建立中, though nothing was
+    being built. The answers now carry the same words as the page."""
+    from portal.search.loader import UNAVAILABLE_NOTE
+
+    library = load_library(laws_copy)
+    loader = EngineLoader(library, index_dir=tmp_path, embedding_model=_BrokenEmbedder()).start()
+    loader.wait(60)
+    assert loader.error and not loader.ready
+    response = loader.searcher().search("信访事项的受理期限", k=3)
+    assert response.hits and UNAVAILABLE_NOTE in response.message and BUILDING_NOTE not in response.message
+
+
+def test_a_damaged_index_is_named_in_the_log_with_what_is_wrong(laws_copy, tmp_path, caplog):
+    library = load_library(laws_copy)
+    embedder = FakeEmbedder()
+    built = load_or_build(corpus_from_library(library), embedder, get_tokenizer(), tmp_path)
+    vectors = next(built.directory.glob("*.npy"))
+    vectors.write_bytes(vectors.read_bytes()[:100])   # cut short
+    load_or_build(corpus_from_library(library), embedder, get_tokenizer(), tmp_path)
+    assert f"search index {built.directory} not usable" in caplog.text and "checksum mismatch" in caplog.text
