@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from portal.identity import Actor
-from portal.roles import EDITOR
+from portal.roles import EDITOR, HANDLER
 from tests.conftest import page_text
 from tests.pages.test_staff_pages import _accounts, _expire_sessions_of, _sign_in_on
 
@@ -58,3 +58,90 @@ def test_the_signed_in_login_page_is_called_workbench_in_the_navigation(monkeypa
 
     assert shown(Actor("clerk", frozenset({EDITOR}))) == ["工作台", "典型案例管理", "接访日程管理"]
     assert shown(None) == ["工作人员登录"]
+
+
+def test_a_case_title_with_markdown_in_it_is_one_link_to_the_case_and_nothing_else():
+    """网上预登记's 相关典型案例 links a case by its title: a title that happens to hold Markdown
+    (brackets, an address) must stay the words of one link to that case, not become a second link."""
+    from markdown_it import MarkdownIt
+
+    from ui.links import case_link
+
+    html = MarkdownIt().render(case_link("wage-case", "欠薪 [点这里](http://evil.example) *加急*"))
+    assert html.count("<a ") == 1 and "evil.example\"" not in html and "<em>" not in html
+    assert "/cases?case=wage-case" in html and "[点这里]" in html
+
+
+def _red_rows(table_proto) -> set[int]:
+    """Rows a staff list draws in the overdue red (the Styler's CSS rules in the element)."""
+    import re
+
+    css = str(table_proto)
+    rows: set[int] = set()
+    for selectors, props in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        if "#fde8e8" in props.lower():
+            rows |= {int(n) for n in re.findall(r"_row(\d+)_", selectors)}
+    return rows
+
+
+def test_only_the_overdue_filing_is_drawn_in_red_in_the_queue(app_page):
+    """预登记办理: an overdue 件 is listed first and in red; the one with days left after it is not red
+    (every row red, or the wrong one, hides which 件 is late)."""
+    from tests.pages.test_staff_queue_page import district, open_queue, stored
+
+    where = district()
+    stored(1, district=where), stored(30, district=where)
+    at = open_queue(app_page, HANDLER)
+    at.selectbox(key="q-district").set_value(where).run()
+    assert [str(v).startswith("⚠ 已超期") for v in at.dataframe[0].value["期限"]] == [True, False]
+    assert _red_rows(at.dataframe[0].proto) == {0}
+
+
+def test_after_a_correction_the_confirmation_tick_is_empty_again(app_page):
+    """更正信访件编号 done: its boxes are empty again — the 确认更正 tick too, so a second correction
+    asks for confirmation again (a tick left on made the next click final without a word)."""
+    from tests.pages.test_correct_number_page import fill, numbers, registered, shown
+    from tests.pages.test_staff_queue_page import open_queue, open_record
+
+    wrong, right = numbers()
+    made = registered(wrong)
+    pid = made.prefiling.id
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    fill(at, pid, right, "登记时两位数字录反")
+    assert f"的信访件编号现在是 {right}" in shown(at)
+    assert at.checkbox(key=f"confirm-correct_number-{pid}").value is False
+    fill(at, pid, wrong, "又录反了", sure=False)
+    assert "请先勾选“确认更正”" in shown(at)
+
+
+def test_a_refusal_for_one_filing_is_not_shown_on_the_next_one_opened(app_page):
+    """登记 refused on one 件 (no 信访件编号 typed): opening another 件, the handler does not see that
+    refusal on it, above its panels or under its boxes."""
+    from tests.pages.test_staff_queue_page import district, open_queue, stored
+
+    where = district()
+    first, second = stored(district=where), stored(district=where)
+    at = open_queue(app_page, HANDLER)
+    at.selectbox(key="q-district").set_value(where).run()
+    at.selectbox(key="q-open").set_value(first.prefiling.id).run()
+    at.button(key=f"do-register-{first.prefiling.id}").click().run()
+    refused = [e.value for e in at.error]
+    assert refused and any("信访件编号" in v for v in refused), refused
+    at.selectbox(key="q-open").set_value(second.prefiling.id).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [] and "错误：" not in page_text(at)
+
+
+def test_every_problem_of_a_refused_rejection_is_listed_above_the_panels(app_page):
+    """不予登记 clicked with no reason, no channel and no tick: the message above the panels lists all
+    three problems at once (one per click was one more click per problem)."""
+    from tests.pages.test_staff_queue_page import district, open_queue, open_record, stored
+
+    made = stored(district=district())
+    pid = made.prefiling.id
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    at.text_input(key=f"channel-{pid}").input("")
+    at.button(key=f"do-reject-{pid}").click().run()
+    [summary] = [e.value for e in at.error]
+    assert summary.startswith("请修改以下问题")
+    assert "确认不予登记" in summary and "理由" in summary and "途径" in summary, summary
