@@ -145,3 +145,193 @@ def test_every_problem_of_a_refused_rejection_is_listed_above_the_panels(app_pag
     [summary] = [e.value for e in at.error]
     assert summary.startswith("请修改以下问题")
     assert "确认不予登记" in summary and "理由" in summary and "途径" in summary, summary
+
+
+def test_a_revealed_filing_a_colleague_then_registers_shows_its_new_state(app_page):
+    """A handler revealed 个人信息; a colleague then registers the 件. The next run shows 已登记 and
+    offers 办结 — not the revealed page of before, whose 登记 would only be refused."""
+    from sqlmodel import Session
+
+    from portal.prefiling import staff
+    from tests.pages.test_staff_queue_page import act_buttons, district, open_queue, open_record, stored
+    from tests.staff.portal_db import ready_engine
+
+    made = stored(district=district())
+    pid = made.prefiling.id
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    at.button(key=f"reveal-{pid}").click().run()
+    assert "张秀兰" in page_text(at)
+    with Session(ready_engine()) as s:
+        staff.register(session=s, actor=Actor("colleague", frozenset({HANDLER})), prefiling_id=pid,
+                       official_number=f"LX-{made.code}")
+    at.run()
+    assert "状态：已登记" in page_text(at)
+    assert act_buttons(at) == {"close", "correct_number"}
+    assert "张秀兰" not in page_text(at)        # hidden again: a changed record is masked until revealed
+
+
+def test_a_report_hidden_from_a_handler_is_said_hidden_not_left_unfilled(app_page):
+    """检举控告 content a handler may not read: the page says it is hidden; it does not show
+    被反映对象 and 诉求 as （未填写）, which would say the citizen wrote nothing."""
+    from tests.pages.test_staff_queue_page import district, open_queue, open_record, stored
+
+    made = stored(district=district(), category="检举控告", facts="某局副局长收受红包。")
+    text = page_text(open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made))
+    assert "被反映对象、诉求、事实与理由和附件属于检举控告内容，已隐藏" in text
+    assert "**诉求**" not in text and "**被反映对象**" not in text
+
+
+def test_markdown_a_citizen_typed_is_shown_as_typed_in_the_filing_detail(app_page):
+    """The 件's detail lines (被反映对象, 诉求 …) show the citizen's words as typed: ![](…) fetches no
+    image from the writer's server on the handler's screen, [..](..) is no link to click."""
+    from markdown_it import MarkdownIt
+
+    from tests.pages.test_staff_queue_page import district, open_queue, open_record, stored
+
+    made = stored(district=district(), subject="![](http://evil.example/x.png)",
+                  request="请[点击此处](http://evil.example/)查看")
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    rendered = "".join(MarkdownIt().render(str(m.value)) for m in at.markdown)
+    assert "evil.example" in rendered                       # the words are there …
+    assert "<img" not in rendered and 'href="http://evil.example' not in rendered   # … inert
+
+
+def test_a_rating_without_a_comment_is_not_said_to_be_a_hidden_report(app_page):
+    """满意 with no comment on an ordinary 件: the handler sees 评价意见 （未填写）, not that the comment
+    is hidden as 检举控告 content (which would send them looking for a role they do not need)."""
+    from sqlmodel import Session, delete
+
+    from portal.prefiling import staff
+    from portal.prefiling.lookup import rate
+    from portal.prefiling.models import RateEvent
+    from tests.pages.test_staff_queue_page import district, open_queue, open_record, stored
+    from tests.prefiling.factories import client
+    from tests.staff.portal_db import ready_engine
+
+    made = stored(district=district())
+    pid = made.prefiling.id
+    colleague = Actor("colleague", frozenset({HANDLER}))
+    with Session(ready_engine()) as s:
+        staff.register(session=s, actor=colleague, prefiling_id=pid, official_number=f"LX-{made.code}")
+        staff.close(session=s, actor=colleague, prefiling_id=pid, reply="已修复。")
+        s.exec(delete(RateEvent))
+        s.commit()
+        rate(session=s, code=made.code, secret=made.secret, client=client(), rating="满意", comment="")
+    text = page_text(open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made))
+    assert "评价：满意" in text
+    assert "**评价意见**：（未填写）" in text and "已隐藏" not in text
+
+
+def test_a_closed_filing_counts_no_deadline_on_the_handlers_page(app_page):
+    """办结 is the end: the detail says the 件 counts no deadline (已结束，不计期限), not “当前期限：
+    已超期 …” for a 件 that was answered long ago."""
+    import datetime as dt
+
+    from sqlmodel import Session
+
+    from portal.prefiling import staff
+    from portal.prefiling.models import Prefiling
+    from portal.timeutil import beijing_today
+    from tests.pages.test_staff_queue_page import district, open_queue, open_record, stored
+    from tests.staff.portal_db import ready_engine
+
+    made = stored(district=district())
+    pid = made.prefiling.id
+    colleague = Actor("colleague", frozenset({HANDLER}))
+    with Session(ready_engine()) as s:
+        staff.register(session=s, actor=colleague, prefiling_id=pid, official_number=f"LX-{made.code}")
+        staff.close(session=s, actor=colleague, prefiling_id=pid, reply="已修复。")
+        p = s.get(Prefiling, pid)                     # received a year ago: its days would be long past
+        p.received_date = beijing_today() - dt.timedelta(days=365)
+        s.add(p)
+        s.commit()
+    text = page_text(open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made))
+    assert "已结束，不计期限" in text
+    assert "当前期限" not in text and "已超期" not in text
+
+
+def _lookup(app_page, made):
+    from sqlmodel import Session, delete
+
+    from portal.db import get_engine
+    from portal.prefiling.models import RateEvent
+
+    at = app_page("pages/lookup.py")
+    with Session(get_engine()) as s:
+        s.exec(delete(RateEvent))
+        s.commit()
+    at.text_input(key="lk_code").input(made.code)
+    at.text_input(key="lk_secret").input(made.secret)
+    [b for b in at.button if b.label == "查询"][0].click().run()
+    assert not at.exception
+    return at
+
+
+def test_a_refused_withdrawal_never_tells_the_citizen_it_was_withdrawn(app_page):
+    """Staff registered the 件 while the citizen's page still offered 撤回: the refusal is shown,
+    and nowhere does the page say 您已撤回这份预登记."""
+    import uuid
+
+    from sqlmodel import Session
+
+    from portal.db import get_engine
+    from portal.prefiling import staff
+    from tests.pages.test_lookup_page import stored as stored_for_lookup
+
+    made = stored_for_lookup()
+    at = _lookup(app_page, made)
+    with Session(get_engine()) as s:
+        staff.register(session=s, actor=Actor("clerk", frozenset({HANDLER})), prefiling_id=made.prefiling.id,
+                       official_number=f"LX-{uuid.uuid4().hex[:6]}")
+    at.checkbox(key="lk_confirm_withdraw").check()
+    [b for b in at.button if b.label == "撤回预登记"][0].click().run()
+    text = page_text(at)
+    assert "当前状态：已登记" in text
+    assert "您已撤回" not in text
+
+
+def test_a_staff_reply_is_shown_to_the_citizen_as_written_not_as_html(app_page):
+    """A reply holding what looks like HTML (a citizen's words quoted, a pasted fragment) is shown as
+    the letters typed on 进度查询; no element is made of it."""
+    from sqlmodel import Session
+
+    from portal.db import get_engine
+    from portal.prefiling import staff
+    from tests.pages.test_lookup_page import stored as stored_for_lookup
+
+    made = stored_for_lookup()
+    with Session(get_engine()) as s:
+        staff.request_more(session=s, actor=Actor("clerk", frozenset({HANDLER})), prefiling_id=made.prefiling.id,
+                           reply='请补充<img src=x onerror="alert(1)">合同<b>复印件</b>')
+    at = _lookup(app_page, made)
+    bodies = "".join(str(m.value) for m in at.markdown)
+    assert "&lt;img src=x" in bodies and "&lt;b&gt;复印件&lt;/b&gt;" in bodies
+    assert "<img src=x" not in bodies and "<b>复印件" not in bodies
+
+
+def test_an_overdue_filing_tells_the_citizen_how_many_days_have_passed(app_page):
+    """登记转送 is due within 15 days (《信访工作条例》第二十二条). Thirty days after it was received,
+    the citizen reads the deadline passed N days ago, N counted to the real last day, as a positive
+    number — not “已过 -N 天”."""
+    import datetime as dt
+
+    from sqlmodel import Session
+
+    from portal.clock import last_day
+    from portal.db import get_engine
+    from portal.prefiling.models import Prefiling
+    from portal.timeutil import beijing_today
+    from tests.pages.test_lookup_page import stored as stored_for_lookup
+
+    made = stored_for_lookup()
+    today = beijing_today()
+    received = today - dt.timedelta(days=30)
+    with Session(get_engine()) as s:
+        p = s.get(Prefiling, made.prefiling.id)
+        p.received_date = received
+        s.add(p)
+        s.commit()
+    late_by = (today - last_day(received + dt.timedelta(days=15))).days
+    assert late_by > 0
+    text = page_text(_lookup(app_page, made))
+    assert f"登记转送的法定期限已过 {late_by} 天。您可以向上一级机关反映。" in text
