@@ -250,6 +250,17 @@ def test_a_closed_filing_counts_no_deadline_on_the_handlers_page(app_page):
     assert "当前期限" not in text and "已超期" not in text
 
 
+def _stored_for_lookup():
+    """A pre-filing as the factory makes it (查询码 and 查询密码 known), in the migrated database."""
+    from sqlmodel import Session
+
+    from tests.prefiling.factories import make_prefiling
+    from tests.staff.portal_db import ready_engine
+
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        return make_prefiling(s)
+
+
 def _lookup(app_page, made):
     from sqlmodel import Session, delete
 
@@ -276,9 +287,8 @@ def test_a_refused_withdrawal_never_tells_the_citizen_it_was_withdrawn(app_page)
 
     from portal.db import get_engine
     from portal.prefiling import staff
-    from tests.pages.test_lookup_page import stored as stored_for_lookup
 
-    made = stored_for_lookup()
+    made = _stored_for_lookup()
     at = _lookup(app_page, made)
     with Session(get_engine()) as s:
         staff.register(session=s, actor=Actor("clerk", frozenset({HANDLER})), prefiling_id=made.prefiling.id,
@@ -297,9 +307,8 @@ def test_a_staff_reply_is_shown_to_the_citizen_as_written_not_as_html(app_page):
 
     from portal.db import get_engine
     from portal.prefiling import staff
-    from tests.pages.test_lookup_page import stored as stored_for_lookup
 
-    made = stored_for_lookup()
+    made = _stored_for_lookup()
     with Session(get_engine()) as s:
         staff.request_more(session=s, actor=Actor("clerk", frozenset({HANDLER})), prefiling_id=made.prefiling.id,
                            reply='请补充<img src=x onerror="alert(1)">合同<b>复印件</b>')
@@ -321,9 +330,8 @@ def test_an_overdue_filing_tells_the_citizen_how_many_days_have_passed(app_page)
     from portal.db import get_engine
     from portal.prefiling.models import Prefiling
     from portal.timeutil import beijing_today
-    from tests.pages.test_lookup_page import stored as stored_for_lookup
 
-    made = stored_for_lookup()
+    made = _stored_for_lookup()
     today = beijing_today()
     received = today - dt.timedelta(days=30)
     with Session(get_engine()) as s:
@@ -335,3 +343,86 @@ def test_an_overdue_filing_tells_the_citizen_how_many_days_have_passed(app_page)
     assert late_by > 0
     text = page_text(_lookup(app_page, made))
     assert f"登记转送的法定期限已过 {late_by} 天。您可以向上一级机关反映。" in text
+
+
+def test_a_rejected_filing_tells_the_citizen_the_reason_and_the_channel(app_page):
+    """不予登记: 进度查询 states the reason and the channel the matter should take (《信访工作条例》
+    第二十二条 / 诉访分离), even when the reply written to the citizen words it otherwise."""
+    from sqlmodel import Session
+
+    from portal.db import get_engine
+    from portal.prefiling import staff
+
+    made = _stored_for_lookup()
+    with Session(get_engine()) as s:
+        staff.reject(session=s, actor=Actor("clerk", frozenset({HANDLER})), prefiling_id=made.prefiling.id,
+                     reason="属于劳动争议，依法应当申请劳动仲裁", channel="区劳动人事争议仲裁委员会",
+                     reply="您好，您反映的事项请按下列途径办理。")
+    text = page_text(_lookup(app_page, made))
+    assert "当前状态：不予登记" in text
+    assert "**不予登记的理由**：属于劳动争议，依法应当申请劳动仲裁" in text
+    assert "**应当通过的途径**：区劳动人事争议仲裁委员会" in text
+
+
+def test_sending_one_file_says_one_file_was_sent(app_page):
+    """需补充材料: one photo sent; the notice counts one file (a wrong count makes the citizen look for
+    a file that is not there)."""
+    from sqlmodel import Session
+
+    from portal.db import get_engine
+    from portal.prefiling import staff
+    from tests.prefiling import files
+
+    made = _stored_for_lookup()
+    with Session(get_engine()) as s:
+        staff.request_more(session=s, actor=Actor("clerk", frozenset({HANDLER})), prefiling_id=made.prefiling.id,
+                           reply="请补充漏水处的照片。")
+    at = _lookup(app_page, made)
+    at.get("file_uploader")[0].set_value(("漏水.png", files.png(), "image/png"))
+    [b for b in at.button if b.label == "提交补充材料"][0].click().run()
+    assert "您上传的1个文件列在下面的“已提交的材料”中。" in page_text(at)
+
+
+def test_the_check_page_lists_where_the_matter_was_raised_before(app_page, monkeypatch):
+    """Answered 是 to 是否已向其他机关反映: 核对 shows the body and the stage too, so the citizen can
+    check and change them before submitting."""
+    from tests.pages.test_prefile_page import consent, history, matter, petitioner
+
+    at = app_page("pages/prefile.py")
+    import ui.search_engine
+    from tests.pages.test_prefile_page import FakeSearcher, clear_rate_events
+
+    clear_rate_events()
+    monkeypatch.setattr(ui.search_engine, "get_searcher", lambda: FakeSearcher())
+    at = history(matter(petitioner(consent(at))), answer="是", stage="已复核")
+    text = page_text(at)
+    assert "核对您填写的内容" in text
+    assert "向哪个机关反映过" in text and "区人社局" in text and "目前进展" in text
+
+
+def test_the_check_page_shows_angle_brackets_as_typed(app_page, monkeypatch):
+    """核对 shows each answer as it will be stored: 事实与理由 with <b>…</b> in it reads as those
+    letters, not as bold type."""
+    from tests.pages.test_prefile_page import consent, history, matter, petitioner
+
+    at = app_page("pages/prefile.py")
+    import ui.search_engine
+    from tests.pages.test_prefile_page import FakeSearcher, clear_rate_events
+
+    clear_rate_events()
+    monkeypatch.setattr(ui.search_engine, "get_searcher", lambda: FakeSearcher())
+    at = history(matter(petitioner(consent(at)), facts="公司写的<b>欠条</b>不认账，多次讨要未果。"))
+    bodies = "".join(str(m.value) for m in at.markdown)
+    assert "&lt;b&gt;欠条&lt;/b&gt;" in bodies and "<b>欠条" not in bodies
+
+
+def test_nothing_is_saved_before_consent_is_given(app_page):
+    """须知与授权: 继续 without the tick is refused, and no draft is kept — consent is the basis for
+    keeping anything (the 须知 on that step asks it before any answer is kept)."""
+    from tests.pages.test_prefile_page import click
+
+    at = app_page("pages/prefile.py")
+    click(at, "继续")
+    text = page_text(at)
+    assert "有 1 处需要修改" in text
+    assert "草稿已保存" not in text and "draft" not in at.query_params
