@@ -10,6 +10,7 @@ import pytest
 from portal.identity import Actor
 from portal.roles import EDITOR, HANDLER
 from tests.conftest import page_text
+from tests.pages.test_dashboard_page import own_db  # noqa: F401  (the fixture: the stats fixture's database)
 from tests.pages.test_staff_pages import _accounts, _expire_sessions_of, _sign_in_on
 
 
@@ -426,3 +427,55 @@ def test_nothing_is_saved_before_consent_is_given(app_page):
     text = page_text(at)
     assert "有 1 处需要修改" in text
     assert "草稿已保存" not in text and "draft" not in at.query_params
+
+
+def test_after_sending_one_question_the_next_question_can_be_sent_too(app_page):
+    """法律问答: a question sent to staff says 已发送; the next question asked in the same visit is not
+    said to be sent — its box and 发送给工作人员 are offered."""
+    import uuid
+
+    from tests.pages.test_bank_pages import NONSENSE
+
+    at = app_page("pages/ask.py", session_state={"ask_query": NONSENSE})
+    at.text_area(key="bank-send-text").input(f"邻居违建怎么办{uuid.uuid4().hex[:4]}").run()
+    at.button(key="bank-send").click().run()
+    assert "已发送。" in page_text(at)
+    second = f"{NONSENSE} {uuid.uuid4().hex[:4]}"
+    at.session_state["ask_query"] = second
+    at.run()
+    assert not at.exception
+    assert "已发送。" not in page_text(at)
+    assert at.text_area(key="bank-send-text").value == second
+    assert [b for b in at.button if b.key == "bank-send"]
+
+
+def test_the_dashboard_heads_the_overdue_list_with_its_count(app_page, own_db):  # noqa: F811
+    """数据看板 (the stats fixture: C3 and C4 are past their last day on 2026-12-01, worked out by hand in
+    tests/stats/fixture.py): the list is headed 已超期（2 件）, the number a 管理员 reports."""
+    from portal.roles import ADMIN
+    from tests.pages.test_dashboard_page import PAGE, signed_in
+
+    at = app_page(PAGE, session_state=signed_in(own_db, ADMIN))
+    heads = [str(h.value) for h in at.subheader]
+    assert "已超期（2 件）" in heads, heads
+
+
+def test_a_refused_file_is_named_as_typed_in_the_error_summary(app_page, monkeypatch):
+    """网上预登记: a refused attachment is named in the box of problems at the top of the step. A file
+    name holding <b>…</b> reads as those letters there, not as markup."""
+    from tests.pages.test_prefile_page import FakeSearcher, clear_rate_events, consent, petitioner
+    from tests.prefiling import files
+
+    at = app_page("pages/prefile.py")
+    import ui.search_engine
+
+    clear_rate_events()
+    monkeypatch.setattr(ui.search_engine, "get_searcher", lambda: FakeSearcher())
+    at = petitioner(consent(at))
+    at.get("file_uploader")[0].set_value(("<b>合同</b>.pdf", files.pdf(root_extra=b"/OpenAction << /S /JavaScript /JS (x) >>"),
+                                          "application/pdf"))
+    from tests.pages.test_prefile_page import matter
+
+    at = matter(at)
+    [summary] = [str(m.value) for m in at.markdown if "error-summary" in str(m.value)]
+    assert "&lt;b&gt;合同&lt;/b&gt;.pdf" in summary and "<b>合同" not in summary
