@@ -479,3 +479,19 @@ def test_a_refused_file_is_named_as_typed_in_the_error_summary(app_page, monkeyp
     at = matter(at)
     [summary] = [str(m.value) for m in at.markdown if "error-summary" in str(m.value)]
     assert "&lt;b&gt;合同&lt;/b&gt;.pdf" in summary and "<b>合同" not in summary
+
+
+def test_a_reception_session_shows_what_the_editor_typed_as_text():
+    """领导接访日程 (public): a session's leader, place and 接待内容 are an editor's typing, shown as
+    the letters typed — a pasted <a>, <img> or <script> makes no element on the citizens' page."""
+    import datetime as dt
+
+    from portal.schedule.service import ScheduleEntry
+    from ui.schedule_view import entry_html
+
+    html = entry_html(ScheduleEntry(day=dt.date(2026, 12, 9), start_time="09:00", end_time="11:30",
+                                    leader='王局长<img src=x onerror="alert(1)">', place="<b>二楼</b>接待室",
+                                    topics='<a href="http://evil.example">点此预约</a>', regular=False))
+    assert "领导接访" in html and "2026年12月9日" in html
+    assert "<img" not in html and "<b>" not in html and "<a " not in html
+    assert "&lt;img src=x" in html and "&lt;b&gt;二楼&lt;/b&gt;" in html and "点此预约" in html
