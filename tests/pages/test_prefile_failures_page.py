@@ -55,8 +55,8 @@ def _down(*_args, **_kwargs):
 
 # ---- H1: the answer to 确认提交 lost after the commit --------------------------------------------
 
-def _killed(**_kwargs):
-    """Right after submit() returned: the server process dies (SIGKILL), nothing more is drawn."""
+def _killed(*_args):
+    """Right after the 件's commit: the server process dies (SIGKILL), nothing more happens."""
     raise RuntimeError("the server was killed here")
 
 
@@ -64,13 +64,12 @@ def test_a_reload_after_a_submission_whose_answer_was_lost_shows_the_code_and_se
     """The 件 was committed, then the server died (or the database stopped) before the page was
     drawn: the reload of the ?draft= address used to reopen 核对, and 确认提交 again said the 查询密码
     had been shown. It shows the receipt with both, once."""
-    import ui.prefile_check
+    from portal.prefiling import repeats
 
     at = history(matter(petitioner(consent(open_form()))))
     draft = at.session_state["pf_draft"]
     before = count_prefilings()
-
-    monkeypatch.setattr(ui.prefile_check, "receipt_of", _killed)
+    monkeypatch.setattr(repeats, "encode_soon", _killed)   # the first thing after the commit
     [button] = [b for b in at.button if b.label == "确认提交"]
     button.click().run()
     assert count_prefilings() == before + 1
@@ -90,11 +89,11 @@ def test_a_reload_after_a_submission_whose_answer_was_lost_shows_the_code_and_se
 def test_submitting_again_after_a_lost_answer_shows_the_secret_not_already_shown(open_form, monkeypatch):
     """A second tab on the same draft (or the first tab after a fault page) presses 确认提交 again
     before the receipt was ever drawn: the same 件, with its 查询密码."""
-    import ui.prefile_check
+    from portal.prefiling import repeats
 
     first = history(matter(petitioner(consent(open_form()))))
     second = open_form(draft=first.session_state["pf_draft"])
-    monkeypatch.setattr(ui.prefile_check, "receipt_of", _killed)
+    monkeypatch.setattr(repeats, "encode_soon", _killed)
     [button] = [b for b in first.button if b.label == "确认提交"]
     button.click().run()
     monkeypatch.undo()
