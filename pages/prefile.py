@@ -10,8 +10,9 @@ page_css()
 prefile_state.init()
 S = st.session_state
 
-# a reload or the draft's link: a draft submitted meanwhile (the answer lost) opens on its receipt
-prefile_state.resume_from_link()
+if not S.get("pf_done"):
+    # a reload or the draft's link; a draft submitted meanwhile (the answer lost) opens on its receipt
+    prefile_state.resume_from_link()
 if S.get("pf_done"):
     prefile_check.confirmation()
     st.stop()
