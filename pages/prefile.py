@@ -10,11 +10,13 @@ page_css()
 prefile_state.init()
 S = st.session_state
 
+if not S.get("pf_done"):
+    # a reload or the draft's link; a draft submitted meanwhile (the answer lost) opens on its receipt
+    prefile_state.resume_from_link()
 if S.get("pf_done"):
     prefile_check.confirmation()
     st.stop()
 
-prefile_state.resume_from_link()
 step = S.pf_step
 prefile_state.seed(step)
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
@@ -174,3 +175,22 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         except Exception:
             session.rollback()
             raise
+
+
+# The database or the disk did not take a write: the server down or restarting, a connection
+# dropped, SQLite locked past its busy timeout, the pool exhausted, the disk full or read-only.
+# Callers keep what the person typed and ask them to try again; IntegrityError is not among them
+# (a rule of the data, handled where it can happen).
+STORAGE_FAILURES: tuple[type[BaseException], ...] = (
+    sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError, sa_exc.TimeoutError, OSError)
+
+
+def failure_reason(exc: BaseException) -> str:
+    """A storage failure in words for the log: its kind and the driver's or system's first line,
+    never the statement, its parameters or a file name (they can carry personal data)."""
+    if isinstance(exc, sa_exc.DBAPIError) and exc.orig is not None:
+        first = (str(exc.orig).strip().splitlines() or [""])[0][:200]
+        return f"{type(exc).__name__} ({type(exc.orig).__name__}: {first})"
+    if isinstance(exc, OSError):
+        return f"{type(exc).__name__} (errno {exc.errno}: {exc.strerror or ''})"
+    return type(exc).__name__

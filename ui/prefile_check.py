@@ -8,12 +8,12 @@ import logging
 
 import streamlit as st
 
-from portal.db import session_scope
+from portal.db import STORAGE_FAILURES, failure_reason, session_scope
 from portal.field_errors import ValidationFailed
 from portal.prefiling import channels
 from portal.prefiling import form as F
 from portal.prefiling.codes import grouped
-from portal.prefiling.drafts import delete_draft
+from portal.prefiling.drafts import forget_marker
 from portal.prefiling.ratelimit import RateLimited
 from portal.prefiling.receipt import make_receipt
 from portal.prefiling.service import submit
@@ -21,7 +21,7 @@ from portal.search.related import related_cases
 from portal.text.escape import html_escape, html_lines, markdown_escape
 from ui import cases_source, search_engine
 from ui.links import case_link, provision_link
-from ui.prefile_state import S, goto, on_change_answer, start_over
+from ui.prefile_state import S, goto, on_change_answer, receipt_of, start_over
 from ui.prefile_ui import client_info
 from ui.resources import get_library
 from ui.site_frame import copy_button, focus_once, office, run_in_tab
@@ -140,6 +140,11 @@ def _show_channels(data: dict) -> list[str]:
     return ids
 
 
+def submit_failed_message() -> str:
+    return ("暂时无法提交：您的材料还没有提交成功，上面核对的内容都还在。请稍等一会儿再点“确认提交”"
+            f"（不会重复提交）。如一直不成，请拨打来访接待电话 {office().phone}。")
+
+
 def _on_submit() -> None:
     data = S.pf_data
     errors = F.validate_all(data)
@@ -147,21 +152,27 @@ def _on_submit() -> None:
         goto(F.first_invalid_stage(data) or "consent")
         S.pf_errors = F.validate_stage(S.pf_step, data)
         return
-    with session_scope() as session:
-        try:
+    try:
+        # one transaction: the 件 and the draft turned into its submitted marker (查询码, 查询密码),
+        # so an answer lost after the commit is not a 件 without its 查询密码 (service.submit)
+        with st.spinner("正在提交…"), session_scope() as session:
             result = submit(session=session, data=F.to_create(data), idempotency_token=S.pf_token,
-                            client=client_info())
-        except RateLimited as exc:
-            S.pf_submit_error = str(exc)
-            return
-        except ValidationFailed as failed:  # validate_all above agrees; this is the service's own check
-            goto(F.first_invalid_stage(data) or "check")
-            S.pf_errors = failed.errors
-            return
-        delete_draft(session=session, code=S.pf_draft)
+                            client=client_info(), draft_code=S.get("pf_draft"))
+    except RateLimited as exc:
+        S.pf_submit_error = str(exc)
+        return
+    except ValidationFailed as failed:  # validate_all above agrees; this is the service's own check
+        goto(F.first_invalid_stage(data) or "check")
+        S.pf_errors = failed.errors
+        return
+    except STORAGE_FAILURES as exc:   # nothing was stored (one transaction); the answers are all here
+        log.warning("pre-filing: submitting failed: %s", failure_reason(exc))
+        S.pf_submit_error = submit_failed_message()
+        return
+    S.pop("pf_submit_error", None)
     p = result.prefiling
-    S.pf_done = {"code": result.code, "secret": result.secret, "submitted": p.received_date,
-                 "category": p.category, "district": p.district, "request": data.get("request", "")}
+    S.pf_done = receipt_of(code=result.code, secret=result.secret, received=p.received_date, category=p.category,
+                           district=p.district, request=data.get("request", ""), marker=S.get("pf_draft"))
     st.query_params.pop("draft", None)
 
 
@@ -296,7 +307,10 @@ def confirmation() -> None:
         forget_draft_in_tab()   # filed: no draft to go on with
         copy_button(f"查询码：{code} 查询密码：{done['secret']}", "复制查询码和查询密码")
     else:
-        st.info("这份材料已经提交过了，上面是它的查询码。查询密码在第一次提交时已经显示。")
+        # the 查询密码 is shown once, and no longer kept (the receipt was drawn, or a day has passed):
+        # whether that page ever reached this person is not known, so it is not claimed
+        st.info("这份材料已经提交过了，上面是它的查询码。查询密码只在提交成功的页面上显示一次，这里不能再显示。"
+                f"如果您没有记下查询密码，请拨打来访接待电话 {office().phone}，告知查询码，工作人员可以帮您查询办理进度。")
         copy_button(f"查询码：{code}", "复制查询码")
     c1, c2 = st.columns(2)
     c1.download_button("保存回执（可打印的网页）", receipt.html(), file_name=f"回执-{done['code']}.html",
@@ -309,3 +323,16 @@ def confirmation() -> None:
         st.markdown(f'<div class="answer-value">{html_escape(receipt.text())}</div>', unsafe_allow_html=True)
     st.page_link("pages/lookup.py", label="去查询办理进度", icon=":material/manage_search:")
     st.button("再填写一份预登记", on_click=start_over, key="pf_again")
+    _forget_marker(done)
+
+
+def _forget_marker(done: dict) -> None:
+    """The receipt is drawn: the draft's submitted marker (the 查询密码 kept for a lost answer) goes.
+    Once, best effort: if the database is away now, it expires in 24 hours all the same."""
+    if not (code := done.pop("marker", None)):
+        return
+    try:
+        with session_scope() as session:
+            forget_marker(session=session, code=code)
+    except Exception as exc:  # never a fault page over the receipt the citizen must read
+        log.warning("pre-filing: the submitted marker was not deleted: %s", failure_reason(exc))

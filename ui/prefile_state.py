@@ -5,11 +5,12 @@ the session glue."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import streamlit as st
 
-from portal.db import session_scope
+from portal.db import STORAGE_FAILURES, failure_reason, session_scope
 from portal.prefiling import attachments as files
 from portal.prefiling import codes
 from portal.prefiling import form as F
@@ -17,6 +18,7 @@ from portal.prefiling.codes import new_draft_code
 from portal.prefiling.drafts import (
     DraftChanged,
     DraftNotFound,
+    DraftSubmitted,
     discard_draft,
     load_draft,
     save_draft,
@@ -27,7 +29,9 @@ from portal.prefiling.ratelimit import RateLimited
 from portal.settings import get_settings
 from portal.textinput import single_line
 from ui.prefile_ui import client_info
+from ui.site_frame import office
 
+log = logging.getLogger(__name__)
 S = st.session_state
 STEP_FIELDS = {
     "consent": ("consent",),
@@ -89,22 +93,60 @@ def collect(step: str) -> dict[str, Any]:
     return data
 
 
-def save(step: str, *, regardless: bool = False) -> bool:
+def save_failed_message(button: str) -> str:
+    return (f"暂时无法保存，您填写的内容还在本页。请稍等一会儿再点“{button}”。"
+            f"如一直不成，请拨打来访接待电话 {office().phone}。")
+
+
+def storage_failed(exc: BaseException, doing: str, button: str) -> None:
+    """The database or the disk refused a save: logged (no personal data), said above the button;
+    what was typed stays in the step's boxes (the run goes on and draws them as they are)."""
+    log.warning("pre-filing: %s failed: %s", doing, failure_reason(exc))
+    S.pf_save_error = save_failed_message(button)
+
+
+def receipt_of(*, code: str, secret: str | None, received, category: str, district: str, request: str,
+               marker: str | None) -> dict[str, Any]:
+    """What the confirmation shows (S.pf_done); `marker`: the draft whose submitted marker holds the
+    查询密码, deleted once the receipt has been drawn."""
+    return {"code": code, "secret": secret, "submitted": received, "category": category, "district": district,
+            "request": request, "marker": marker}
+
+
+def show_submitted(exc: DraftSubmitted) -> None:
+    """The draft's form has been submitted (the answer lost: a reload, the draft's link, another
+    tab): the page shows its receipt instead of the form."""
+    S.pf_done = receipt_of(code=exc.code, secret=exc.secret, received=exc.received, category=exc.category,
+                           district=exc.district, request=exc.request, marker=exc.draft_code)
+    S.pf_draft = None
+    st.query_params.pop("draft", None)
+
+
+def save(step: str, *, regardless: bool = False, button: str = "继续") -> bool:
     """Save the draft server-side (only once consent is given: it is the basis for keeping data).
 
     False, with nothing written, when the draft was saved from another tab or device since this tab
     last saved or loaded it (S.pf_conflict: when, and the step this save was for), unless
-    `regardless` (the person chose this tab's answers)."""
+    `regardless` (the person chose this tab's answers); when the database or disk refused it
+    (S.pf_save_error, naming `button` to press again); or when the form has been submitted
+    meanwhile (S.pf_done: its receipt)."""
     if not S.pf_data.get("consent"):
         return True
     try:
-        with session_scope() as session:
+        with st.spinner("正在保存…"), session_scope() as session:
             draft = save_draft(session=session, data=S.pf_data, step=step, code=S.get("pf_draft"),
                                new_code=S.pf_new_draft_code,
                                expected=None if regardless else S.get("pf_saved_at"))
     except DraftChanged as exc:
         S.pf_conflict = (exc.saved_at, step)
         return False
+    except DraftSubmitted as exc:   # submitted meanwhile (another tab): its receipt, not this form
+        show_submitted(exc)
+        return False
+    except STORAGE_FAILURES as exc:
+        storage_failed(exc, f"saving the draft (step {step})", button)
+        return False
+    S.pop("pf_save_error", None)
     S.pf_draft, S.pf_token, S.pf_saved_at = draft.code, draft.idempotency_token, draft.saved_at
     S.pop("pf_conflict", None)
     S.pop("pf_opened_by_link", None)   # answered in this tab: it is theirs to go on with
@@ -114,14 +156,21 @@ def save(step: str, *, regardless: bool = False) -> bool:
 
 def goto(step: str) -> None:
     S.pf_step, S.pf_errors, S.pf_seeded = step, [], None
+    S.pop("pf_save_error", None)
     S.pf_return_to_check = F.returns_to_check(step, return_to_check=bool(S.get("pf_return_to_check")))
 
 
 def _take_uploads() -> list[FieldError]:
+    """The files chosen in the uploader, checked and stored. A database or disk failure on one of
+    them propagates with the uploader left as it is: the files taken before it are remembered
+    (S.pf_uploads_taken, by the uploader's file id), so 继续 again takes only the rest."""
     uploads = S.get(wkey(f"upload_{S.pf_upload_gen}")) or []
     errors: list[FieldError] = []
     have = S.pf_data.setdefault("attachments", [])
+    taken = S.setdefault("pf_uploads_taken", set())
     for upload in uploads:
+        if upload.file_id in taken:
+            continue
         if len(have) >= files.MAX_COUNT:
             errors.append(FieldError("attachments", f"附件最多{files.MAX_COUNT}个，“{single_line(upload.name)[:80]}”没有上传。"))
             continue
@@ -129,11 +178,13 @@ def _take_uploads() -> list[FieldError]:
         with session_scope() as session:
             entry, problem = take_upload(session=session, name=name, data=upload.getvalue(), client=client_info(),
                                          directory=get_settings().attachments_dir)
+        taken.add(upload.file_id)
         if problem:
             errors.append(problem)
             continue
         have.append(entry)
     S.pf_upload_gen += 1  # a fresh uploader, so the same files are not taken twice
+    S.pf_uploads_taken = set()
     return errors
 
 
@@ -155,7 +206,12 @@ def on_continue(step: str) -> None:
         S.pf_focus = f"{group}.{first_new}.name"
         return
     collect(step)
-    errors = _take_uploads() if step == "matter" else []
+    try:
+        with st.spinner("正在保存…"):
+            errors = _take_uploads() if step == "matter" else []
+    except STORAGE_FAILURES as exc:
+        storage_failed(exc, "storing an attachment", "继续")
+        return
     errors += F.validate_stage(step, S.pf_data)
     if errors:
         save(step)
@@ -183,19 +239,19 @@ def on_people_changed(step: str) -> None:
                 elif i < count and not S.get(key) and kept.get(key):
                     S[key] = kept.pop(key)             # shown again: what was typed before
     collect(step)
-    save(step)
+    save(step, button="更新填写栏")
 
 
 def on_back(step: str) -> None:
     collect(step)
-    if save(step):
+    if save(step, button="上一步"):
         goto(F.previous_stage(step))
 
 
 def on_keep_this_tab() -> None:
     """The draft changed elsewhere: this tab's answers are saved over it, and the move goes on."""
     _, step = S.pf_conflict
-    if save(step, regardless=True) and step != S.pf_step:
+    if save(step, regardless=True, button="保留这个窗口的内容，继续") and step != S.pf_step:
         goto(step)
 
 
@@ -235,6 +291,9 @@ def resume(code: str) -> str:
             draft = load_draft(session=session, code=code, client=client_info())
     except (DraftNotFound, RateLimited) as exc:
         return str(exc)
+    except DraftSubmitted as exc:   # submitted, and the answer was lost: the receipt (查询码, 查询密码)
+        show_submitted(exc)
+        return ""
     S.pf_data, S.pf_draft, S.pf_token = draft.data, draft.code, draft.idempotency_token
     S.pf_saved_at = draft.saved_at
     goto(draft.step)

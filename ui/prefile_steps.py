@@ -65,6 +65,8 @@ def _text(field: str, label: str, *, help: str | None = None, area: bool = False
 
 
 def _buttons(step: str, *, back: bool = True) -> None:
+    if S.get("pf_save_error"):   # the database or disk refused the save: above the button pressed
+        st.error(S.pf_save_error)
     cols = st.columns(2) if back else [st.container()]
     with cols[0]:
         st.form_submit_button("继续", type="primary", on_click=on_continue, args=(step,))

@@ -36,6 +36,11 @@ CSS = """
 .kept-receipt-clear {font-size:1rem;padding:0.5rem 1rem;margin:0 0 1rem 0;border:1px solid #0b6b2f;
   border-radius:0.4rem;background:#fff;color:#0b6b2f;min-height:2.75rem;}
 .answer-value {white-space:pre-wrap;word-break:break-word;margin:0;}
+/* 正在保存… / 正在提交…: a button's callback draws it at the page's top, a screen above the button on a
+   phone; held at the bottom of the view instead, over the greyed page, where the finger and eyes are */
+[data-testid="stMain"] [data-testid="stSpinner"] {position:fixed;left:50%;bottom:1.5rem;transform:translateX(-50%);
+  z-index:1000;width:max-content;max-width:90vw;background:#fff;color:#1f1f1f;border:2px solid #0b3d91;
+  border-radius:0.4rem;padding:0.6rem 1rem;box-shadow:0 2px 8px rgba(0,0,0,0.3);font-size:1.05rem;}
 </style>
 """
 

@@ -1,6 +1,10 @@
 """Drafts (草稿), saved server-side after every step and resumable by a draft code.
 
-The whole form — personal fields included — is stored as one Fernet token.
+The whole form — personal fields included — is stored as one Fernet token. On submission the
+draft's row becomes a "submitted" marker in the same transaction as the 件 (service.submit): the
+form data goes and the 查询码 and 查询密码 take its place, encrypted alike, for MARKER_TTL — so a
+citizen whose confirmation page never arrived (the database or the server stopped right after
+the commit) gets the receipt from the draft's link instead of a 件 without its 查询密码.
 """
 
 from __future__ import annotations
@@ -13,18 +17,21 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from portal.prefiling import attachments as files
 from portal.prefiling import codes, ratelimit
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.fields import FieldError
 from portal.prefiling.form import STAGES
-from portal.prefiling.models import PrefilingDraft
+from portal.prefiling.models import Prefiling, PrefilingDraft
 from portal.prefiling.ratelimit import CODE_FAIL, LOOKUP_FAIL, ClientInfo
 from portal.timeutil import utcnow
 
 DRAFT_TTL = dt.timedelta(days=7)
+# a submitted draft's marker (查询码 and 查询密码): long enough to reload or come back the same day
+SUBMITTED_STEP = "submitted"
+MARKER_TTL = dt.timedelta(hours=24)
 NOT_FOUND = "没有找到这份草稿：草稿码可能输错了，或草稿已超过7天被删除。"
 
 
@@ -42,6 +49,17 @@ class Draft:
 
 class DraftNotFound(Exception):
     """Message shown as is (does not say whether the code ever existed)."""
+
+
+class DraftSubmitted(Exception):
+    """The draft's form has been submitted: what its receipt shows. `secret` is the 查询密码 while
+    the marker holds it (MARKER_TTL after the submission, until the receipt was drawn), else None."""
+
+    def __init__(self, *, draft_code: str, code: str, secret: str | None, received: dt.date, category: str,
+                 district: str, request: str) -> None:
+        super().__init__("这份草稿已经提交。")
+        self.draft_code, self.code, self.secret = draft_code, code, secret
+        self.received, self.category, self.district, self.request = received, category, district, request
 
 
 class DraftChanged(Exception):
@@ -64,7 +82,9 @@ def save_draft(*, session: Session, data: dict[str, Any], step: str, code: str |
 
     `new_code`: the code a new draft takes (codes.new_draft_code, reserved by the form before its
     first save). Two saves of one form that both think the draft is new — a double click on the
-    first 继续 — then write one draft, not two (the second found it under that code)."""
+    first 继续 — then write one draft, not two (the second found it under that code).
+
+    DraftSubmitted, with nothing written, when the draft's form has been submitted meanwhile."""
     if step not in STAGES:
         raise ValueError(f"unknown step {step}")
     cipher = cipher or get_cipher()
@@ -74,6 +94,9 @@ def save_draft(*, session: Session, data: dict[str, Any], step: str, code: str |
         row = PrefilingDraft(code=new_code if new_code and not code else codes.new_draft_code(),
                              payload_enc=payload, step=step, idempotency_token=codes.new_token())
     else:
+        # submitted (from another tab or before a lost answer): its receipt, not the form over it
+        if row.step == SUBMITTED_STEP and (submitted := _submitted(session, row, cipher)) is not None:
+            raise submitted
         if expected is not None and row.updated_at != expected:
             raise DraftChanged(row.updated_at)
         row.payload_enc, row.step, row.updated_at = payload, step, utcnow()
@@ -92,14 +115,21 @@ def save_draft(*, session: Session, data: dict[str, Any], step: str, code: str |
 
 def load_draft(*, session: Session, code: str, client: ClientInfo,
                cipher: Cipher | None = None) -> Draft:
-    """The draft for `code`, or DraftNotFound / RateLimited (failures are throttled)."""
+    """The draft for `code`, or DraftNotFound / RateLimited (failures are throttled); DraftSubmitted
+    when its form has been submitted (a marker older than MARKER_TTL is not found)."""
     cipher = cipher or get_cipher()
     code = codes.normalise(code)
     ticket = ratelimit.hit(session=session, client=client, limit=LOOKUP_FAIL, cipher=cipher,
                            subject=f"draft:{code}", backoff=CODE_FAIL)
     row = session.get(PrefilingDraft, code)
-    if row is None or row.updated_at < utcnow() - DRAFT_TTL:
+    if row is None or row.updated_at < utcnow() - _ttl(row):
         raise DraftNotFound(NOT_FOUND)
+    if row.step == SUBMITTED_STEP:
+        submitted = _submitted(session, row, cipher)
+        if submitted is None:
+            raise DraftNotFound(NOT_FOUND)
+        ratelimit.refund(session=session, ticket=ticket)
+        raise submitted
     ratelimit.refund(session=session, ticket=ticket)
     data = json.loads(cipher.decrypt(row.payload_enc))
     return Draft(code=row.code, data=data, step=row.step, idempotency_token=row.idempotency_token,
@@ -111,6 +141,71 @@ def delete_draft(*, session: Session, code: str) -> None:
     if row is not None:
         session.delete(row)
         session.commit()
+
+
+def _ttl(row: PrefilingDraft) -> dt.timedelta:
+    return MARKER_TTL if row.step == SUBMITTED_STEP else DRAFT_TTL
+
+
+def mark_submitted(*, session: Session, draft_code: str, idempotency_token: str, code: str, secret: str,
+                   cipher: Cipher, now: dt.datetime) -> bool:
+    """Replace the draft's form by the submitted marker (查询码 and 查询密码, encrypted; no form data)
+    in the caller's transaction — not committed here: it commits with the 件 or not at all. False
+    when there is no such draft of this form (another form's token: left alone)."""
+    row = session.get(PrefilingDraft, codes.normalise(draft_code))
+    if row is None or row.idempotency_token != idempotency_token:
+        return False
+    row.payload_enc = cipher.encrypt(json.dumps({SUBMITTED_STEP: {"code": code, "secret": secret}}))
+    row.step, row.updated_at = SUBMITTED_STEP, now
+    session.add(row)
+    return True
+
+
+def _marker(row: PrefilingDraft, cipher: Cipher) -> dict[str, str] | None:
+    """The marker's {code, secret} while it is fresh, else None."""
+    if row.step != SUBMITTED_STEP or row.updated_at < utcnow() - MARKER_TTL:
+        return None
+    try:
+        marker = json.loads(cipher.decrypt(row.payload_enc)).get(SUBMITTED_STEP) or {}
+    except Exception:  # unreadable: as if there were none (the receipt then says it cannot show the 密码)
+        return None
+    return marker if marker.get("code") and marker.get("secret") else None
+
+
+def marked_secret(*, session: Session, draft_code: str, idempotency_token: str, prefiling: Prefiling,
+                  cipher: Cipher) -> str | None:
+    """The 查询密码 the draft's marker holds for `prefiling` (a retry of a submission whose answer
+    was lost), or None: no marker, another form's, expired, or not this 件's secret."""
+    row = session.get(PrefilingDraft, codes.normalise(draft_code))
+    if row is None or row.idempotency_token != idempotency_token:
+        return None
+    marker = _marker(row, cipher)
+    if marker is None or marker["code"] != prefiling.code:
+        return None
+    secret = marker["secret"]
+    return secret if cipher.mac_matches(f"{prefiling.code}:{secret}", prefiling.secret_hash) else None
+
+
+def _submitted(session: Session, row: PrefilingDraft, cipher: Cipher) -> DraftSubmitted | None:
+    """The receipt a submitted draft's row stands for (None when its 件 cannot be found)."""
+    prefiling = session.exec(select(Prefiling).where(Prefiling.idempotency_token == row.idempotency_token)).first()
+    if prefiling is None:
+        return None
+    secret = marked_secret(session=session, draft_code=row.code, idempotency_token=row.idempotency_token,
+                           prefiling=prefiling, cipher=cipher)
+    return DraftSubmitted(draft_code=row.code, code=prefiling.code, secret=secret, received=prefiling.received_date,
+                          category=prefiling.category, district=prefiling.district, request=prefiling.request)
+
+
+def forget_marker(*, session: Session, code: str) -> bool:
+    """The receipt has been drawn: the marker (and the 查询密码 in it) goes. A draft that is not a
+    marker is left alone. Whether one was deleted."""
+    row = session.get(PrefilingDraft, codes.normalise(code))
+    if row is None or row.step != SUBMITTED_STEP:
+        return False
+    session.delete(row)
+    session.commit()
+    return True
 
 
 def take_upload(*, session: Session, name: str, data: bytes, client: ClientInfo, directory: Path,

@@ -7,11 +7,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, and_, col, delete, or_, select
 
 from portal.prefiling import attachments as files
 from portal.prefiling import ratelimit, repeats
-from portal.prefiling.drafts import DRAFT_TTL, draft_files
+from portal.prefiling.drafts import DRAFT_TTL, MARKER_TTL, SUBMITTED_STEP, draft_files
 from portal.prefiling.models import (
     Prefiling,
     PrefilingAttachment,
@@ -55,7 +55,8 @@ def anonymise(*, session: Session, prefiling: Prefiling, directory: Path, now: d
 
 def purge_expired(*, session: Session, retention_days: int, attachments_dir: Path,
                   now: dt.datetime | None = None) -> PurgeReport:
-    """Anonymise pre-filings closed more than `retention_days` ago; drop stale drafts and counters.
+    """Anonymise pre-filings closed more than `retention_days` ago; drop stale drafts, submitted
+    drafts' markers (MARKER_TTL) and counters.
 
     One transaction; the files go only after it is committed. A database error (busy, connection
     lost) before that leaves everything as it was — nothing erased, no file removed — and the
@@ -67,7 +68,11 @@ def purge_expired(*, session: Session, retention_days: int, attachments_dir: Pat
                                                col(Prefiling.anonymised_at).is_(None))).all()
     doomed = [name for p in due for name in anonymise(session=session, prefiling=p, directory=attachments_dir,
                                                         now=now)]
-    drafts = session.exec(select(PrefilingDraft).where(col(PrefilingDraft.updated_at) < now - DRAFT_TTL)).all()
+    # drafts after 7 days; a submitted draft's marker (its 查询密码) after 24 hours
+    submitted = col(PrefilingDraft.step) == SUBMITTED_STEP
+    drafts = session.exec(select(PrefilingDraft).where(or_(
+        and_(~submitted, col(PrefilingDraft.updated_at) < now - DRAFT_TTL),
+        and_(submitted, col(PrefilingDraft.updated_at) < now - MARKER_TTL)))).all()
     for draft in drafts:
         doomed.extend(draft_files(draft))
         session.delete(draft)

@@ -1,6 +1,9 @@
 """Submitting a pre-filing (提交预登记): one record per form, personal fields encrypted.
 
 Services commit their own work, so a caller's `session_scope` commit afterwards is a no-op.
+The 件 and its draft's submitted marker (drafts.mark_submitted: the 查询码 and 查询密码 in place of
+the form) commit in one transaction, so a submission whose answer never reached the citizen can
+still show them its 查询密码 (a retry, or the draft's link).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
-from portal.prefiling import channels, codes, ratelimit, repeats
+from portal.prefiling import channels, codes, drafts, ratelimit, repeats
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.form import RESTRICTED_CATEGORY, PrefilingCreate, revalidate
 from portal.prefiling.models import Prefiling, PrefilingAttachment, PrefilingPerson
@@ -25,15 +28,13 @@ _ATTEMPTS = 6
 
 @dataclass(frozen=True)
 class SubmitResult:
-    """The stored pre-filing; `secret` is None when this form had already been submitted."""
+    """The stored pre-filing; `secret` is None when this form had already been submitted and its
+    draft's marker no longer holds the 查询密码 (the receipt was drawn, or it expired)."""
 
     prefiling: Prefiling
     code: str
     secret: str | None
-
-    @property
-    def duplicate(self) -> bool:
-        return self.secret is None
+    duplicate: bool = False      # stored before (a retry, a double click): this call stored nothing
 
 
 def by_token(*, session: Session, idempotency_token: str) -> Prefiling | None:
@@ -67,7 +68,7 @@ def _children(prefiling: Prefiling, data: PrefilingCreate, cipher: Cipher) -> li
 
 
 def _insert(session: Session, data: PrefilingCreate, token: str, client: ClientInfo,
-            cipher: Cipher) -> SubmitResult:
+            cipher: Cipher, draft_code: str | None) -> SubmitResult:
     now = utcnow()
     code, secret = codes.new_reference_code(), codes.new_secret()
     prefiling = _build(data, token=token, code=code, secret=secret, cipher=cipher, now=now)
@@ -79,15 +80,29 @@ def _insert(session: Session, data: PrefilingCreate, token: str, client: ClientI
     session.add_all([event, *_children(prefiling, data, cipher)])
     # 重复信访: the petitioner key and its links now (cheap; never fails the submission)
     repeats.record_submission(session=session, prefiling=prefiling, id_number=data.id_number, cipher=cipher)
+    if draft_code:   # the draft becomes the marker in this same transaction: both or neither
+        drafts.mark_submitted(session=session, draft_code=draft_code, idempotency_token=token, code=code,
+                              secret=secret, cipher=cipher, now=now)
     session.commit()
     # the text sketch needs the embedding model: encoded on a background worker, never here
     repeats.encode_soon(session.get_bind())
     return SubmitResult(prefiling=prefiling, code=code, secret=secret)
 
 
+def _already(session: Session, existing: Prefiling, token: str, draft_code: str | None,
+             cipher: Cipher) -> SubmitResult:
+    """This form's 件, stored before: with its 查询密码 while the draft's marker still holds it."""
+    secret = drafts.marked_secret(session=session, draft_code=draft_code, idempotency_token=token,
+                                  prefiling=existing, cipher=cipher) if draft_code else None
+    return SubmitResult(prefiling=existing, code=existing.code, secret=secret, duplicate=True)
+
+
 def submit(*, session: Session, data: PrefilingCreate, idempotency_token: str, client: ClientInfo,
-           cipher: Cipher | None = None) -> SubmitResult:
+           draft_code: str | None = None, cipher: Cipher | None = None) -> SubmitResult:
     """Store a validated pre-filing once per `idempotency_token` (double click, rerun, retry).
+
+    `draft_code`: the form's draft, which becomes the submitted marker in the same transaction
+    (drafts.mark_submitted); a retry of a stored form gets its 查询密码 back from it.
 
     Raises ValidationFailed when `data` would not pass the form's checks (it is validated and
     normalised again here, whoever calls), ratelimit.RateLimited when the session or address has
@@ -96,19 +111,19 @@ def submit(*, session: Session, data: PrefilingCreate, idempotency_token: str, c
     cipher = cipher or get_cipher()
     existing = by_token(session=session, idempotency_token=idempotency_token)
     if existing is not None:
-        return SubmitResult(prefiling=existing, code=existing.code, secret=None)
+        return _already(session, existing, idempotency_token, draft_code, cipher)
     # the slot is taken atomically before storing, so parallel submissions cannot overshoot
     ratelimit.hit(session=session, client=client, limit=SUBMIT, cipher=cipher)
     for attempt in range(_ATTEMPTS):
         try:
-            return _insert(session, data, idempotency_token, client, cipher)
+            return _insert(session, data, idempotency_token, client, cipher, draft_code)
         except IntegrityError:
             # Either another request with this token won the race (return its record) or the
             # random code collided (draw again).
             session.rollback()
             existing = by_token(session=session, idempotency_token=idempotency_token)
             if existing is not None:
-                return SubmitResult(prefiling=existing, code=existing.code, secret=None)
+                return _already(session, existing, idempotency_token, draft_code, cipher)
         except OperationalError:
             # SQLite under heavy write contention can still report "database is locked".
             session.rollback()

@@ -1,0 +1,211 @@
+"""网上预登记 when the database or the disk fails (failure drill, session 35): an answer lost after the
+submission commits still gives the 查询密码 (H1); a save or submission that fails keeps everything
+typed on the step and says so in Chinese (H3)."""
+
+from __future__ import annotations
+
+import errno
+import re
+
+import pytest
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlmodel import Session, select
+
+from portal.db import get_engine
+from portal.prefiling.crypto import get_cipher
+from portal.prefiling.models import Prefiling, PrefilingDraft
+from tests.conftest import page_text
+from tests.pages import test_prefile_page as base
+from tests.pages.test_prefile_page import (
+    click,
+    consent,
+    count_prefilings,
+    fill_text,
+    history,
+    matter,
+    petitioner,
+)
+from tests.prefiling.factories import valid_id
+
+open_form = base.open_form   # the form's first step with a fake searcher (a fixture)
+
+SAVE_FAILED = "暂时无法保存，您填写的内容还在本页。请稍等一会儿再点“继续”。如一直不成，请拨打来访接待电话 12345。"
+SUBMIT_FAILED = "您的材料还没有提交成功"
+
+
+def _panel(at) -> tuple[str, ...]:
+    bodies = [el.proto.body for el in at.html if not el.proto.unsafe_allow_javascript]
+    panel = next((b for b in bodies if "confirm-panel" in b), "")
+    return tuple(re.findall(r'<p class="panel-code">([^<]+)</p>', panel))
+
+
+def _draft(code: str) -> PrefilingDraft | None:
+    with Session(get_engine()) as s:
+        return s.get(PrefilingDraft, code)
+
+
+def _stored(code: str) -> Prefiling:
+    with Session(get_engine()) as s:
+        return s.exec(select(Prefiling).where(Prefiling.code == code)).one()
+
+
+def _down(*_args, **_kwargs):
+    raise OperationalError("SELECT 1", {}, Exception("connection to server failed: Connection refused"))
+
+
+# ---- H1: the answer to 确认提交 lost after the commit --------------------------------------------
+
+def _killed(*_args):
+    """Right after the 件's commit: the server process dies (SIGKILL), nothing more happens."""
+    raise RuntimeError("the server was killed here")
+
+
+def test_a_reload_after_a_submission_whose_answer_was_lost_shows_the_code_and_secret(open_form, monkeypatch):
+    """The 件 was committed, then the server died (or the database stopped) before the page was
+    drawn: the reload of the ?draft= address used to reopen 核对, and 确认提交 again said the 查询密码
+    had been shown. It shows the receipt with both, once."""
+    from portal.prefiling import repeats
+
+    at = history(matter(petitioner(consent(open_form()))))
+    draft = at.session_state["pf_draft"]
+    before = count_prefilings()
+    monkeypatch.setattr(repeats, "encode_soon", _killed)   # the first thing after the commit
+    [button] = [b for b in at.button if b.label == "确认提交"]
+    button.click().run()
+    assert count_prefilings() == before + 1
+    monkeypatch.undo()
+    reloaded = open_form(draft=draft)               # a new session on the same address
+    code, secret = _panel(reloaded)
+    text = page_text(reloaded)
+    assert "只显示这一次" in "".join(el.proto.body for el in reloaded.html) and "核对您填写的内容" not in text
+    stored = _stored(code.replace("-", ""))
+    assert get_cipher().mac_matches(f"{stored.code}:{secret}", stored.secret_hash)
+    assert "draft" not in reloaded.query_params
+    assert _draft(draft) is None                    # drawn: the marker (and the secret in it) is gone
+    again = open_form(draft=draft)
+    assert "没有找到这份草稿" in page_text(again) and not _panel(again)
+
+
+def test_submitting_again_after_a_lost_answer_shows_the_secret_not_already_shown(open_form, monkeypatch):
+    """A second tab on the same draft (or the first tab after a fault page) presses 确认提交 again
+    before the receipt was ever drawn: the same 件, with its 查询密码."""
+    from portal.prefiling import repeats
+
+    first = history(matter(petitioner(consent(open_form()))))
+    second = open_form(draft=first.session_state["pf_draft"])
+    monkeypatch.setattr(repeats, "encode_soon", _killed)
+    [button] = [b for b in first.button if b.label == "确认提交"]
+    button.click().run()
+    monkeypatch.undo()
+    before = count_prefilings()
+    click(second, "确认提交")
+    code, secret = _panel(second)
+    assert count_prefilings() == before and "这份材料已经提交过了" not in page_text(second)
+    assert get_cipher().mac_matches(f"{code.replace('-', '')}:{secret}", _stored(code.replace("-", "")).secret_hash)
+
+
+def test_without_a_secret_the_receipt_does_not_claim_it_was_shown(open_form):
+    first = history(matter(petitioner(consent(open_form()))))
+    second = open_form(draft=first.session_state["pf_draft"])
+    click(first, "确认提交")          # drawn there: the marker is gone
+    click(second, "确认提交")
+    text = page_text(second)
+    assert "这份材料已经提交过了" in text and "查询密码在第一次提交时已经显示" not in text
+    assert "不能再显示" in text and "12345" in text and len(_panel(second)) == 1
+
+
+# ---- H3: a save or a submission the database or disk refuses ------------------------------------
+
+def _typed_petitioner(at, id_number):
+    fill_text(at, "姓名", "张秀兰")
+    fill_text(at, "身份证号码", id_number)
+    fill_text(at, "联系电话（手机或固定电话）", "13812345678")
+    fill_text(at, "住址", "历下区文化东路1号")
+
+
+@pytest.mark.parametrize("failure", [_down, InterfaceError("SELECT 1", {}, Exception("the connection is closed"))])
+def test_continue_when_the_database_is_down_keeps_what_was_typed(open_form, monkeypatch, failure):
+    import ui.prefile_state
+
+    at = consent(open_form())
+    draft = at.session_state["pf_draft"]
+    id_number = valid_id()
+    _typed_petitioner(at, id_number)
+    def raising(**_kwargs):
+        if callable(failure):
+            failure()
+        raise failure
+
+    monkeypatch.setattr(ui.prefile_state, "save_draft", raising)
+    click(at, "继续")
+    text = page_text(at)
+    assert SAVE_FAILED in text and "第 2 步" in text and "故障" not in text
+    assert at.text_input(key="pf_w_name").value == "张秀兰"
+    assert at.text_input(key="pf_w_id_number").value == id_number
+    assert at.text_input(key="pf_w_address").value == "历下区文化东路1号"
+    assert base._stored_name(draft) == ""                       # nothing stored
+    monkeypatch.undo()
+    click(at, "继续")                                       # the database is back
+    assert "第 3 步" in page_text(at) and SAVE_FAILED not in page_text(at)
+    assert base._stored_name(draft) == "张秀兰"
+
+
+def test_continue_when_the_disk_is_full_keeps_the_step_and_its_files(open_form, monkeypatch):
+    """信访事项 with a photo, the attachments folder full: the words and the chosen file are still
+    there; 继续 again stores the file once."""
+    from portal.prefiling import attachments
+    from tests.prefiling import files
+
+    at = petitioner(consent(open_form()))
+    draft = at.session_state["pf_draft"]
+    fill_text(at, "问题属地（区、县、市）", "历下区")
+    at.radio(key="pf_w_category").set_value("申诉求决")
+    fill_text(at, "诉求", "请求督促公司支付拖欠的工资。")
+    fill_text(at, "事实与理由", "公司拖欠工资半年。")
+    at.get("file_uploader")[0].set_value(("工资条.png", files.png(), "image/png"))
+
+    def full(**_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(attachments, "store", full)
+    click(at, "继续")
+    text = page_text(at)
+    assert SAVE_FAILED in text and "第 3 步" in text
+    assert at.text_area(key="pf_w_facts").value == "公司拖欠工资半年。"
+    assert at.text_input(key="pf_w_district").value == "历下区"
+    assert [f.name for f in at.get("file_uploader")[0].value] == ["工资条.png"]
+    assert not at.session_state["pf_data"].get("attachments")
+    monkeypatch.undo()
+    click(at, "继续")
+    assert "第 4 步" in page_text(at)
+    from portal.prefiling.drafts import load_draft
+    from tests.prefiling.factories import client
+
+    with Session(get_engine()) as s:
+        stored = load_draft(session=s, code=draft, client=client()).data
+    assert [a["label"] for a in stored["attachments"]] == ["工资条.png"]
+    assert stored["facts"] == "公司拖欠工资半年。"
+
+
+@pytest.mark.parametrize("failure", [OperationalError("INSERT", {}, Exception("database is locked")),
+                                     OSError(errno.EROFS, "Read-only file system")])
+def test_submit_when_the_database_is_down_says_nothing_was_submitted(open_form, monkeypatch, failure):
+    from portal.prefiling import service
+
+    at = history(matter(petitioner(consent(open_form()))))
+    draft = at.session_state["pf_draft"]
+    before = count_prefilings()
+
+    def broken(**_kwargs):
+        raise failure
+
+    monkeypatch.setattr(service, "by_token", broken)
+    click(at, "确认提交")
+    text = page_text(at)
+    assert SUBMIT_FAILED in text and "核对您填写的内容" in text and "张秀兰" in text
+    assert "12345" in text and not _panel(at) and count_prefilings() == before
+    assert _draft(draft).step == "check"                      # the form is still the draft
+    monkeypatch.undo()
+    click(at, "确认提交")
+    code, secret = _panel(at)
+    assert count_prefilings() == before + 1 and len(secret) == 8 and SUBMIT_FAILED not in page_text(at)
