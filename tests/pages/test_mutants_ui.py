@@ -11,7 +11,7 @@ from portal.identity import Actor
 from portal.roles import EDITOR, HANDLER
 from tests.conftest import page_text
 from tests.pages.test_dashboard_page import own_db  # noqa: F401  (the fixture: the stats fixture's database)
-from tests.pages.test_staff_pages import _accounts, _expire_sessions_of, _sign_in_on
+from tests.pages.test_staff_pages import _accounts, _expire_sessions_of, _sign_in_on, writing_a_new_case
 
 
 @pytest.mark.parametrize("how_the_first_left", ["signed out", "session expired"])
@@ -20,12 +20,7 @@ def test_a_colleague_signing_in_on_the_same_tab_never_sees_the_first_editors_uns
     then leaves: 退出登录, or the session runs out. A colleague signing in on the same browser tab
     opens 典型案例管理 → ＋ 新建案例: the boxes are empty, not the first editor's unsaved work."""
     editor, colleague = _accounts(EDITOR, EDITOR)
-    at = app_page("pages/staff_login.py")
-    _sign_in_on(at, editor)
-    at.switch_page("pages/staff_cases.py").run()
-    at.text_input(key="title-new").input("甲编辑还没保存的案例")
-    at.text_area(key="facts-new").input("甲编辑写到一半的案情。")
-    at.run()
+    at = writing_a_new_case(app_page, editor, "甲编辑还没保存的案例", "甲编辑写到一半的案情。")
     at.selectbox(key="cases-pick").select_index(1).run()      # another case: the new one's text is kept
     if how_the_first_left == "signed out":
         at.switch_page("pages/staff_login.py").run()
@@ -197,24 +192,36 @@ def test_markdown_a_citizen_typed_is_shown_as_typed_in_the_filing_detail(app_pag
     assert "<img" not in rendered and 'href="http://evil.example' not in rendered   # … inert
 
 
+def _closed_by_a_colleague():
+    """A 件 in the queue's district, registered and answered (办结) by another handler."""
+    from sqlmodel import Session
+
+    from portal.prefiling import staff
+    from tests.pages.test_staff_queue_page import district, stored
+    from tests.staff.portal_db import ready_engine
+
+    made = stored(district=district())
+    colleague = Actor("colleague", frozenset({HANDLER}))
+    with Session(ready_engine()) as s:
+        staff.register(session=s, actor=colleague, prefiling_id=made.prefiling.id,
+                       official_number=f"LX-{made.code}")
+        staff.close(session=s, actor=colleague, prefiling_id=made.prefiling.id, reply="已修复。")
+    return made
+
+
 def test_a_rating_without_a_comment_is_not_said_to_be_a_hidden_report(app_page):
     """满意 with no comment on an ordinary 件: the handler sees 评价意见 （未填写）, not that the comment
     is hidden as 检举控告 content (which would send them looking for a role they do not need)."""
     from sqlmodel import Session, delete
 
-    from portal.prefiling import staff
     from portal.prefiling.lookup import rate
     from portal.prefiling.models import RateEvent
-    from tests.pages.test_staff_queue_page import district, open_queue, open_record, stored
+    from tests.pages.test_staff_queue_page import open_queue, open_record
     from tests.prefiling.factories import client
     from tests.staff.portal_db import ready_engine
 
-    made = stored(district=district())
-    pid = made.prefiling.id
-    colleague = Actor("colleague", frozenset({HANDLER}))
+    made = _closed_by_a_colleague()
     with Session(ready_engine()) as s:
-        staff.register(session=s, actor=colleague, prefiling_id=pid, official_number=f"LX-{made.code}")
-        staff.close(session=s, actor=colleague, prefiling_id=pid, reply="已修复。")
         s.exec(delete(RateEvent))
         s.commit()
         rate(session=s, code=made.code, secret=made.secret, client=client(), rating="满意", comment="")
@@ -230,18 +237,14 @@ def test_a_closed_filing_counts_no_deadline_on_the_handlers_page(app_page):
 
     from sqlmodel import Session
 
-    from portal.prefiling import staff
     from portal.prefiling.models import Prefiling
     from portal.timeutil import beijing_today
-    from tests.pages.test_staff_queue_page import district, open_queue, open_record, stored
+    from tests.pages.test_staff_queue_page import open_queue, open_record
     from tests.staff.portal_db import ready_engine
 
-    made = stored(district=district())
+    made = _closed_by_a_colleague()
     pid = made.prefiling.id
-    colleague = Actor("colleague", frozenset({HANDLER}))
     with Session(ready_engine()) as s:
-        staff.register(session=s, actor=colleague, prefiling_id=pid, official_number=f"LX-{made.code}")
-        staff.close(session=s, actor=colleague, prefiling_id=pid, reply="已修复。")
         p = s.get(Prefiling, pid)                     # received a year ago: its days would be long past
         p.received_date = beijing_today() - dt.timedelta(days=365)
         s.add(p)
@@ -263,18 +266,9 @@ def _stored_for_lookup():
 
 
 def _lookup(app_page, made):
-    from sqlmodel import Session, delete
+    from tests.pages.test_staff_queue_page import citizen_lookup_page
 
-    from portal.db import get_engine
-    from portal.prefiling.models import RateEvent
-
-    at = app_page("pages/lookup.py")
-    with Session(get_engine()) as s:
-        s.exec(delete(RateEvent))
-        s.commit()
-    at.text_input(key="lk_code").input(made.code)
-    at.text_input(key="lk_secret").input(made.secret)
-    [b for b in at.button if b.label == "查询"][0].click().run()
+    at = citizen_lookup_page(app_page, made)
     assert not at.exception
     return at
 

@@ -287,18 +287,24 @@ def test_a_new_account_with_several_problems_hears_of_all_of_them_at_once(app_pa
     assert said.count("\n- ") == 3, said
 
 
+def writing_a_new_case(app_page, editor: str, title: str, facts: str):
+    """`editor` signed in on 典型案例管理, a new case's 标题 and 案情 typed and not saved."""
+    at = app_page("pages/staff_login.py")
+    _sign_in_on(at, editor)
+    at.switch_page("pages/staff_cases.py").run()
+    at.text_input(key="title-new").input(title)
+    at.text_area(key="facts-new").input(facts)
+    at.run()
+    return at
+
+
 def test_text_typed_before_the_session_expired_comes_back_after_signing_in_again(app_page):
     """The session runs out while a case is being written: 保存 leads to 工作人员登录, and signing in
     as the same person opens the page with the text back in its boxes; a colleague signing in on
     the same tab gets none of it."""
     editor, colleague = _accounts(EDITOR, EDITOR)
     for who, gets_it_back in ((editor, True), (colleague, False)):
-        at = app_page("pages/staff_login.py")
-        _sign_in_on(at, editor)
-        at.switch_page("pages/staff_cases.py").run()
-        at.text_input(key="title-new").input("写了二十分钟的案例标题")
-        at.text_area(key="facts-new").input("案情写了很长一段。")
-        at.run()
+        at = writing_a_new_case(app_page, editor, "写了二十分钟的案例标题", "案情写了很长一段。")
         _expire_sessions_of(editor)
         at.button(key="save-new").click().run()                     # the session has run out
         assert "您已较长时间未操作" in page_text(at) and "请先登录，登录后将打开“典型案例管理”" in page_text(at)

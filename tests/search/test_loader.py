@@ -4,6 +4,7 @@ build); only articles that need encoding put keyword search with a note in front
 import threading
 
 from portal.laws.library import load_library
+from portal.search.bank import BankEntry
 from portal.search.documents import corpus_from_library
 from portal.search.embedder import FakeEmbedder
 from portal.search.loader import BUILDING_NOTE, EngineLoader
@@ -50,18 +51,22 @@ def test_missing_index_answers_by_keywords_with_a_note_while_encoding(laws_copy,
     assert BUILDING_NOTE not in loader.searcher().search("信访事项的受理期限", k=3).message
 
 
-def test_staff_published_and_withdrawn_bank_questions_are_served_without_a_restart(laws_copy, tmp_path):
-    """The web app passes the database's published questions: a question staff publish later is
-    served (相似问题, the bank's vote and article prior) at the next refresh; a withdrawn one stops."""
-    from portal.search.bank import BankEntry
-
-    library = load_library(laws_copy)
+def _loader_serving_a_published_bank(laws_copy, tmp_path, *, refresh_seconds: float):
+    """A ready loader whose bank is the list it returns (one published question to start with):
+    the test publishes and withdraws by changing the list."""
     embedder = GatedEmbedder()
     embedder.gate.set()
     published = [BankEntry("1", "信访工作条例是为了什么制定的", ("xinfang-gongzuo-tiaoli-2022:第一条",))]
-    loader = EngineLoader(library, index_dir=tmp_path, embedding_model=embedder,
-                          bank=lambda: list(published), bank_refresh_seconds=0.0).start()
+    loader = EngineLoader(load_library(laws_copy), index_dir=tmp_path, embedding_model=embedder,
+                          bank=lambda: list(published), bank_refresh_seconds=refresh_seconds).start()
     assert loader.wait(60)
+    return loader, published
+
+
+def test_staff_published_and_withdrawn_bank_questions_are_served_without_a_restart(laws_copy, tmp_path):
+    """The web app passes the database's published questions: a question staff publish later is
+    served (相似问题, the bank's vote and article prior) at the next refresh; a withdrawn one stops."""
+    loader, published = _loader_serving_a_published_bank(laws_copy, tmp_path, refresh_seconds=0.0)
     query = "楼道里的灯坏了好几个月物业一直不修怎么办"
     assert [s.entry.id for s in loader.searcher().similar_questions(query, k=3)] == ["1"]
     published.append(BankEntry("2", "楼道里的灯坏了好几个月物业一直不修怎么办？", ("renmin-tiaojie-fa-2010:第二条",)))
@@ -73,8 +78,6 @@ def test_staff_published_and_withdrawn_bank_questions_are_served_without_a_resta
 
 def test_an_unreachable_bank_source_falls_back_to_the_seed(laws_copy, tmp_path, monkeypatch):
     from portal.search import loader as loader_module
-    from portal.search.bank import BankEntry
-
     seed = [BankEntry("s1", "信访事项多久办结", ("xinfang-gongzuo-tiaoli-2022:第三十四条",))]
     monkeypatch.setattr(loader_module, "load_seed", lambda: seed)
     library = load_library(laws_copy)
@@ -92,15 +95,7 @@ def test_an_unreachable_bank_source_falls_back_to_the_seed(laws_copy, tmp_path, 
 def test_a_question_staff_publish_in_this_process_is_served_at_the_next_search(laws_copy, tmp_path):
     """With the usual 30-second refresh, `bank_changed()` (called when staff publish here) makes the
     next search read the published questions again at once."""
-    from portal.search.bank import BankEntry
-
-    library = load_library(laws_copy)
-    embedder = GatedEmbedder()
-    embedder.gate.set()
-    published = [BankEntry("1", "信访工作条例是为了什么制定的", ("xinfang-gongzuo-tiaoli-2022:第一条",))]
-    loader = EngineLoader(library, index_dir=tmp_path, embedding_model=embedder,
-                          bank=lambda: list(published), bank_refresh_seconds=3600.0).start()
-    assert loader.wait(60)
+    loader, published = _loader_serving_a_published_bank(laws_copy, tmp_path, refresh_seconds=3600.0)
     query = "楼道里的灯坏了好几个月物业一直不修怎么办"
     published.append(BankEntry("2", "楼道里的灯坏了好几个月物业一直不修怎么办？", ("renmin-tiaojie-fa-2010:第二条",)))
     assert [s.entry.id for s in loader.searcher().similar_questions(query, k=3)] == ["1"]  # not yet read
