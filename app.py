@@ -1,6 +1,7 @@
 """The frame of the portal: page config, theme CSS, navigation. No logic lives here."""
 
 import streamlit as st
+from streamlit.error_util import handle_uncaught_app_exception
 
 from ui.accessibility import accessibility_controls
 from ui.auth import announce_restored, current_actor
@@ -33,7 +34,7 @@ page_frame()
 # pages may need to know that this run enters them afresh (Back, a link, the menu): widgets are redrawn
 st.session_state["page_entered"] = st.session_state.get("_page_current") != page.url_path
 st.session_state["_page_current"] = page.url_path
-framework_script()
+framework_script(staff=page.url_path not in {p.url_path for p in PUBLIC_PAGES})
 header(actor)
 announce_restored()
 accessibility_controls()
@@ -46,4 +47,9 @@ open_at_top(page.url_path + "?" + "&".join(f"{k}={v}" for k, v in sorted(st.quer
 body = st.container()
 footer()
 with body:
-    page.run()
+    try:
+        page.run()
+    except Exception as exc:  # told in the page's own area, not after the footer, where a
+        # phone shows nothing of it (Streamlit's own handling: logged, and the redacted message the frame
+        # script says in Chinese); st.stop / st.rerun are not Exceptions and pass
+        handle_uncaught_app_exception(exc)

@@ -168,6 +168,8 @@ _SCRIPT = """
     });
   }
   window.__portalLinkErrors = linkErrors;
+  // the watcher below is installed once; it uses the latest run's words (a staff page's differ)
+  window.__portalTr = tr; window.__portalLabel = label; window.__portalWalk = walk;
   if (!window.__portalFrame) {
     window.__portalFrame = true;
     // a failed run's message (said in Chinese above) without Streamlit's Copy / Ask Google / Ask
@@ -179,9 +181,9 @@ _SCRIPT = """
     let linking = false;
     new MutationObserver(function (ms) {
       for (const m of ms) {
-        if (m.type === 'characterData') tr(m.target);
-        else if (m.type === 'attributes') label(m.target);
-        else m.addedNodes.forEach(walk);
+        if (m.type === 'characterData') window.__portalTr(m.target);
+        else if (m.type === 'attributes') window.__portalLabel(m.target);
+        else m.addedNodes.forEach(window.__portalWalk);
       }
       if (!linking) { linking = true; setTimeout(function () { linking = false; window.__portalLinkErrors(); }, 100); }
     }).observe(doc.body, {subtree: true, childList: true, characterData: true, attributes: true,
@@ -455,10 +457,18 @@ def fault_message(phone: str) -> str:
     return f"抱歉，系统出现故障，刚才的操作没有完成。请稍后刷新本页再试。如需帮助，请拨打来访接待电话 {phone}。"
 
 
-def framework_script() -> None:
+# staff are not sent to the citizens' hotline, and a refresh may sign them out: what they wrote
+# is safe only once copied
+STAFF_FAULT_MESSAGE = ("系统出现故障，刚才的操作可能没有完成。请先复制您正在写的内容，稍后在工作台查看该件的状态后再试"
+                       "（刷新本页可能需要重新登录）。如一再出现，请联系系统管理员（故障已记入服务器日志）。")
+
+
+def framework_script(*, staff: bool = False) -> None:
     """Chinese for Streamlit's own words; error-summary links that focus their field. It keeps
-    working after a failed run has replaced the page (it watches the document, drawn once)."""
-    words = FRAMEWORK_WORDS | {UNCAUGHT_ERROR: fault_message(office().phone), DOWNLOAD_FAILED: DOWNLOAD_FAILED_ZH,
+    working after a failed run has replaced the page (it watches the document, drawn once; each
+    run's words replace the last run's, so a staff page's fault is told to staff)."""
+    fault = STAFF_FAULT_MESSAGE if staff else fault_message(office().phone)
+    words = FRAMEWORK_WORDS | {UNCAUGHT_ERROR: fault, DOWNLOAD_FAILED: DOWNLOAD_FAILED_ZH,
                                "Request timed out": "等了太久，没有完成。请刷新本页再试。",
                                "Download failed": "没有下载成功。请刷新本页再试。"}
     st.html(_SCRIPT % {"words": json.dumps(words, ensure_ascii=False)}, unsafe_allow_javascript=True)

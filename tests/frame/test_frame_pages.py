@@ -127,3 +127,49 @@ def test_what_is_said_cannot_close_its_script_and_is_said_once_per_token():
     at.session_state["token"] = "q2"
     at.run()
     assert said(at) == [words]
+
+
+def _in_order(node, out: list) -> list:
+    """The page's elements in the order they are drawn, blocks opened."""
+    children = getattr(node, "children", None)
+    if isinstance(children, dict) and children:
+        for key in sorted(children):
+            _in_order(children[key], out)
+    else:
+        out.append(node)
+    return out
+
+
+def test_a_page_that_fails_says_so_in_its_own_area_above_the_footer(monkeypatch):
+    """Failure drill: a fault in a page's run was drawn after the site footer, where a phone shows
+    nothing of it (the citizen pressed a button and nothing seemed to happen). It is drawn in the
+    page's own area now, above the footer, and still logged."""
+    from streamlit.testing.v1 import AppTest
+
+    import ui.schedule_view
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a fault on purpose")
+
+    monkeypatch.setattr(ui.schedule_view, "next_receptions", broken)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/schedule.py")
+    at.run()
+    assert at.exception
+    drawn = _in_order(at.main, [])
+    fault = next(i for i, e in enumerate(drawn) if type(e).__name__ == "Exception")
+    footer = next(i for i, e in enumerate(drawn) if "site-footer" in str(getattr(getattr(e, "proto", None), "body", "")))
+    assert fault < footer
+
+
+def test_staff_pages_tell_a_fault_to_staff_and_public_pages_to_citizens(app_page):
+    """A citizen is given the hotline; a staff member is told to copy what they were writing
+    (a refresh may sign them out) and that the fault is in the server's log."""
+    from portal.settings import get_settings
+    from tests.staff.portal_db import signed_in_state
+    from ui.site_frame import STAFF_FAULT_MESSAGE
+
+    public = html_bodies(app_page("pages/schedule.py"))
+    assert f"拨打来访接待电话 {get_settings().bureau_phone}" in public and STAFF_FAULT_MESSAGE not in public
+    staff = html_bodies(app_page("pages/staff_queue.py", session_state=signed_in_state("办理")))
+    assert STAFF_FAULT_MESSAGE in staff and "请稍后刷新本页再试" not in staff
