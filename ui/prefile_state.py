@@ -284,6 +284,9 @@ def remove_attachment(stored_name: str) -> None:
     save("matter")
 
 
+DRAFT_UNREADABLE = "暂时无法读取草稿（系统故障）。草稿还在服务器上，草稿码仍然有效，请稍等一会儿再试。"
+
+
 def resume(code: str) -> str:
     """Load a draft by code into the session; '' on success, else the message to show."""
     try:
@@ -291,6 +294,9 @@ def resume(code: str) -> str:
             draft = load_draft(session=session, code=code, client=client_info())
     except (DraftNotFound, RateLimited) as exc:
         return str(exc)
+    except STORAGE_FAILURES as exc:   # the database is away: the draft is not lost, say so
+        log.warning("pre-filing: loading a draft failed: %s", failure_reason(exc))
+        return DRAFT_UNREADABLE
     except DraftSubmitted as exc:   # submitted, and the answer was lost: the receipt (查询码, 查询密码)
         show_submitted(exc)
         return ""
@@ -308,6 +314,8 @@ def resume_from_link() -> None:
         S.pf_link_tried = code
         S.pf_resume_error = resume(code)
         S.pf_opened_by_link = not S.pf_resume_error   # said on the page until the first save
+        if S.pf_resume_error == DRAFT_UNREADABLE:      # tried again on the next run
+            S.pop("pf_link_tried", None)
 
 
 def on_leave_linked_draft() -> None:
@@ -336,6 +344,7 @@ def start_over() -> None:
 
 
 DISCARDED = "草稿已删除：您填写的内容和上传的附件已从服务器上删除，草稿码不能再用。"
+DISCARD_FAILED = "暂时无法删除草稿（系统故障），草稿和附件都还在。请稍等一会儿再点“删除草稿”。"
 
 
 def on_discard() -> None:
@@ -344,8 +353,13 @@ def on_discard() -> None:
     if not S.get("pf_discard_ok"):
         S.pf_discard_error = "请先勾选“我确定要删除这份草稿”，再点“删除草稿”。"
         return
-    with session_scope() as session:
-        discard_draft(session=session, code=S.get("pf_draft") or "", also=_stored_names(S.get("pf_data")),
-                      attachments_dir=get_settings().attachments_dir)
+    try:
+        with session_scope() as session:
+            discard_draft(session=session, code=S.get("pf_draft") or "", also=_stored_names(S.get("pf_data")),
+                          attachments_dir=get_settings().attachments_dir)
+    except STORAGE_FAILURES as exc:   # nothing deleted; the answers stay on the page
+        log.warning("pre-filing: deleting a draft failed: %s", failure_reason(exc))
+        S.pf_discard_error = DISCARD_FAILED
+        return
     start_over()
     S.pf_discarded = True

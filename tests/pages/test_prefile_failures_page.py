@@ -209,3 +209,32 @@ def test_submit_when_the_database_is_down_says_nothing_was_submitted(open_form, 
     click(at, "确认提交")
     code, secret = _panel(at)
     assert count_prefilings() == before + 1 and len(secret) == 8 and SUBMIT_FAILED not in page_text(at)
+
+
+# ---- the draft's own actions while the database is away ------------------------------------------
+
+def test_a_draft_that_cannot_be_read_or_deleted_now_is_said_so_and_kept(open_form, monkeypatch):
+    """Resuming a draft by its code or its link, and 删除草稿, while the database is down: the
+    citizen is told the draft is still there and to try again (not the fault page, not "没有找到这份
+    草稿"), and afterwards both work."""
+    from portal.prefiling import drafts
+    from ui.prefile_state import DISCARD_FAILED, DRAFT_UNREADABLE
+
+    at = petitioner(consent(open_form()))
+    code = at.session_state["pf_draft"]
+    monkeypatch.setattr(drafts, "discard_draft", _down)
+    monkeypatch.setattr("ui.prefile_state.discard_draft", _down)
+    at.checkbox(key="pf_discard_ok").check()
+    click(at, "删除草稿")
+    assert DISCARD_FAILED in page_text(at) and _draft(code) is not None
+    assert at.session_state["pf_data"]["name"] == "张秀兰"
+    monkeypatch.setattr("ui.prefile_state.load_draft", _down)
+    linked = open_form(draft=code)                  # the draft's address, while the database is away
+    assert DRAFT_UNREADABLE in page_text(linked) and "没有找到这份草稿" not in page_text(linked)
+    typed = open_form()
+    typed.text_input(key="pf_w_resume_code").input(code)
+    click(typed, "继续填写草稿")
+    assert DRAFT_UNREADABLE in page_text(typed)
+    monkeypatch.undo()                              # the database is back
+    click(typed, "继续填写草稿")
+    assert typed.session_state["pf_data"]["name"] == "张秀兰"
