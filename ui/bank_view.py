@@ -8,7 +8,7 @@ import logging
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal.db import session_scope
+from portal.db import failure_reason, session_scope
 from portal.field_errors import ValidationFailed
 from portal.identity import Actor
 from portal.laws.library import Library
@@ -38,7 +38,7 @@ def published_bank_entries() -> list[BankEntry]:
         with session_scope() as session:
             return bank.published_entries(session=session)
     except SQLAlchemyError as exc:
-        log.warning("similar questions not shown: the database failed (%s)", type(exc).__name__)
+        log.warning("similar questions not shown: the database failed (%s)", failure_reason(exc))
         return []
 
 
@@ -104,7 +104,7 @@ def send_to_staff(query: str) -> None:
             except (ValidationFailed, RateLimited) as error:
                 st.error(error.errors[0].message if isinstance(error, ValidationFailed) else str(error))
             except SQLAlchemyError as exc:   # the answer above stays; so does what was written
-                log.warning("a sent-in question not stored: the database failed (%s)", type(exc).__name__)
+                log.warning("a sent-in question not stored: the database failed (%s)", failure_reason(exc))
                 st.error(SEND_FAILED)
             else:
                 st.session_state["bank-sent"] = query

@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal.cases.service import published_summaries
 from portal.cases.types import CaseSummary
-from portal.db import session_scope
+from portal.db import failure_reason, session_scope
 
 log = logging.getLogger(__name__)
 
@@ -22,5 +22,5 @@ def published_cases() -> list[CaseSummary]:
         with session_scope() as session:
             return published_summaries(session=session)
     except SQLAlchemyError as exc:
-        log.warning("typical cases not shown: the database failed (%s)", type(exc).__name__)
+        log.warning("typical cases not shown: the database failed (%s)", failure_reason(exc))
         return []

@@ -11,7 +11,7 @@ import logging
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from portal.db import session_scope
+from portal.db import failure_reason, session_scope
 from portal.prefiling import ratelimit
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.ratelimit import SEARCH, ClientInfo, RateLimited
@@ -37,6 +37,6 @@ def count_question(*, client: ClientInfo) -> bool:
             allow_question(session=session, client=client)
     except SQLAlchemyError as exc:
         log.warning("法律问答: question not counted against the limit, the database failed (%s)",
-                    type(exc).__name__)
+                    failure_reason(exc))
         return False
     return True
