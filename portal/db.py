@@ -21,6 +21,9 @@ SQLITE_BUSY_TIMEOUT_MS = 15000
 # address that sets connect_timeout or options itself keeps its own.
 PG_CONNECT_TIMEOUT_S = 10
 PG_LOCK_TIMEOUT = "10s"
+# A write someone is kept waiting for only if it matters to them: counting a question to 法律问答
+# (answered all the same if it cannot be counted) waits this long for a lock, not the 15 s above.
+BRIEF_WAIT_MS = 1000
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -30,6 +33,38 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _brief_begin(conn) -> None:
+    """A transaction of a `brief_waits` engine waits BRIEF_WAIT_MS for a lock (SQLite's busy timeout
+    is put back when the connection returns to the pool; PostgreSQL's SET LOCAL ends with the
+    transaction)."""
+    if not conn.get_execution_options().get("brief_waits"):
+        return
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={BRIEF_WAIT_MS}")
+        conn.info["brief_waits"] = True
+    else:
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{BRIEF_WAIT_MS}ms'")
+
+
+def _sqlite_patient_again(dbapi_connection, record) -> None:
+    if record.info.pop("brief_waits", False) and dbapi_connection is not None:
+        dbapi_connection.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+
+
+def _listen(engine: Engine) -> Engine:
+    event.listen(engine, "begin", _brief_begin)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "checkin", _sqlite_patient_again)
+    return engine
+
+
+def brief_waits(engine: Engine | None = None) -> Engine:
+    """The engine (the process-wide one by default) for a write that must not keep a person
+    waiting: each transaction waits at most BRIEF_WAIT_MS for another's lock, then fails."""
+    return (engine or get_engine()).execution_options(brief_waits=True)
 
 
 def private_dir(path: Path) -> None:
@@ -94,9 +129,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = _sqlite_path(url)
         if path is None:
-            engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
-            event.listen(engine, "connect", _sqlite_pragmas)
-            return engine
+            return _listen(create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}))
         if problem := database_gone(url):
             raise DatabaseGone(problem)
         private_dir(path.parent)
@@ -117,11 +150,11 @@ def make_engine(url: str) -> Engine:
             return sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, check_same_thread=False,
                                    timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
 
-        engine = create_engine(url, creator=connect)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        engine = _listen(create_engine(url, creator=connect))
         event.listen(engine, "checkout", still_there)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=_pg_limits(url))
+    return _listen(create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                                 connect_args=_pg_limits(url)))
 
 
 def _pg_limits(url: str) -> dict[str, object]:

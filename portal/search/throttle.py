@@ -11,7 +11,7 @@ import logging
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from portal.db import failure_reason, session_scope
+from portal.db import brief_waits, failure_reason, session_scope
 from portal.prefiling import ratelimit
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.ratelimit import SEARCH, ClientInfo, RateLimited
@@ -31,9 +31,10 @@ def count_question(*, client: ClientInfo) -> bool:
     """Count one new question in its own transaction; RateLimited over the limit. Where the
     database cannot count it (down, locked, full) the question is answered all the same and the
     log says so: answering needs no database, and a citizen must not lose 法律问答 to a fault of
-    the pre-filing store. Returns whether it was counted."""
+    the pre-filing store, nor wait long for it: a lock held elsewhere is waited for only
+    BRIEF_WAIT_MS. Returns whether it was counted."""
     try:
-        with session_scope() as session:
+        with session_scope(brief_waits()) as session:
             allow_question(session=session, client=client)
     except SQLAlchemyError as exc:
         log.warning("法律问答: question not counted against the limit, the database failed (%s)",

@@ -167,3 +167,49 @@ def test_the_nightly_purge_keeps_live_counters_and_drops_old_ones(db_engine):
         with pytest.raises(RateLimited, match="这个查询码.*请2分钟后再试"):
             guess(t0 + dt.timedelta(minutes=2, seconds=10))
         assert after == before - 2  # only the 3-day-old pair went
+
+
+def test_a_question_is_not_held_up_by_a_lock_on_the_count(db_engine, monkeypatch, caplog):
+    """Another writer holds the database (a long staff transaction, a migration) for longer than
+    the count may wait: 法律问答 gives up counting after a moment and answers, instead of making
+    the citizen wait out the 15-second (SQLite) or 10-second (PostgreSQL) lock wait meant for
+    pre-filings. The holder lets go after 8 s; a count that waited the long way would get in then."""
+    import threading
+
+    from sqlalchemy import text
+
+    from portal import db
+    from portal.search.throttle import count_question
+
+    get_cipher()
+    monkeypatch.setattr(db, "get_engine", lambda: db_engine)
+    held, answered = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with db_engine.connect() as conn:
+            if db_engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                conn.exec_driver_sql("DELETE FROM rate_event")
+            else:
+                conn.execute(text("LOCK TABLE rate_event IN ACCESS EXCLUSIVE MODE"))
+            held.set()
+            answered.wait(timeout=8)
+            conn.rollback()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(timeout=30)
+        counted = count_question(client=client("asker", "198.51.100.9"))
+    finally:
+        answered.set()
+        holder.join()
+    assert counted is False
+    assert "question not counted against the limit" in caplog.text
+    # the short wait was for this count only: other writes on the same pool wait the long way
+    with db_engine.connect() as conn:
+        if db_engine.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == db.SQLITE_BUSY_TIMEOUT_MS
+        else:
+            assert conn.exec_driver_sql("SHOW lock_timeout").scalar() == db.PG_LOCK_TIMEOUT
+    assert count_question(client=client("asker", "198.51.100.9")) is True
