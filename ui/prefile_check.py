@@ -16,7 +16,7 @@ from portal.prefiling.codes import grouped
 from portal.prefiling.drafts import forget_marker
 from portal.prefiling.ratelimit import RateLimited
 from portal.prefiling.receipt import make_receipt
-from portal.prefiling.service import submit
+from portal.prefiling.service import SubmitUnconfirmed, submit
 from portal.search.related import related_cases
 from portal.text.escape import html_escape, html_lines, markdown_escape
 from ui import cases_source, search_engine
@@ -145,6 +145,12 @@ def submit_failed_message() -> str:
             f"（不会重复提交）。如一直不成，请拨打来访接待电话 {office().phone}。")
 
 
+def submit_unconfirmed_message() -> str:
+    return ("暂时无法确认提交结果：您的材料可能已经提交，也可能还没有，上面核对的内容都还在。请稍等一会儿再点“确认提交”："
+            "已经提交的，会显示它的查询码和查询密码；还没有提交的，这时提交。都不会重复提交。"
+            f"如一直不成，请拨打来访接待电话 {office().phone}。")
+
+
 def _on_submit() -> None:
     data = S.pf_data
     errors = F.validate_all(data)
@@ -164,6 +170,10 @@ def _on_submit() -> None:
     except ValidationFailed as failed:  # validate_all above agrees; this is the service's own check
         goto(F.first_invalid_stage(data) or "check")
         S.pf_errors = failed.errors
+        return
+    except SubmitUnconfirmed as exc:   # the commit's answer was lost: stored or not, the next try tells
+        log.warning("pre-filing: submitting unconfirmed, the commit failed: %s", failure_reason(exc.__cause__ or exc))
+        S.pf_submit_error = submit_unconfirmed_message()
         return
     except STORAGE_FAILURES as exc:   # nothing was stored (one transaction); the answers are all here
         log.warning("pre-filing: submitting failed: %s", failure_reason(exc))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
+from portal.db import STORAGE_FAILURES
 from portal.prefiling import channels, codes, drafts, ratelimit, repeats
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.form import RESTRICTED_CATEGORY, PrefilingCreate, revalidate
@@ -24,6 +25,12 @@ from portal.prefiling.states import CITIZEN, DRAFT, apply_transition
 from portal.timeutil import beijing_today, utcnow
 
 _ATTEMPTS = 6
+
+
+class SubmitUnconfirmed(Exception):
+    """The database failed during the commit itself (a connection lost while committing): the 件
+    may be stored or not. The same form submitted again tells which: its receipt (with the
+    查询密码 while the draft's marker holds it), or a first submission. Never retried here."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +90,10 @@ def _insert(session: Session, data: PrefilingCreate, token: str, client: ClientI
     if draft_code:   # the draft becomes the marker in this same transaction: both or neither
         drafts.mark_submitted(session=session, draft_code=draft_code, idempotency_token=token, code=code,
                               secret=secret, cipher=cipher, now=now)
-    session.commit()
+    try:
+        session.commit()
+    except STORAGE_FAILURES as exc:
+        raise SubmitUnconfirmed("提交的结果没有得到数据库确认。") from exc
     # the text sketch needs the embedding model: encoded on a background worker, never here
     repeats.encode_soon(session.get_bind())
     return SubmitResult(prefiling=prefiling, code=code, secret=secret)
@@ -106,7 +116,7 @@ def submit(*, session: Session, data: PrefilingCreate, idempotency_token: str, c
 
     Raises ValidationFailed when `data` would not pass the form's checks (it is validated and
     normalised again here, whoever calls), ratelimit.RateLimited when the session or address has
-    submitted too often."""
+    submitted too often, SubmitUnconfirmed when the commit itself failed (stored or not: unknown)."""
     data = revalidate(data)
     cipher = cipher or get_cipher()
     existing = by_token(session=session, idempotency_token=idempotency_token)

@@ -238,3 +238,26 @@ def test_a_draft_that_cannot_be_read_or_deleted_now_is_said_so_and_kept(open_for
     monkeypatch.undo()                              # the database is back
     click(typed, "继续填写草稿")
     assert typed.session_state["pf_data"]["name"] == "张秀兰"
+
+
+@pytest.mark.parametrize("stored", [True, False])
+def test_a_submission_whose_commit_answer_was_lost_says_it_may_be_stored_and_the_retry_tells(
+        open_form, monkeypatch, stored):
+    """The connection drops during the commit itself (PostgreSQL restarting): the page cannot know
+    whether the 件 is stored, so it does not say "还没有提交成功". 确认提交 again shows the receipt
+    with both codes, once, whether the first try had stored it or not."""
+    from tests.prefiling.test_submit_marker import _commit_answer_lost
+
+    at = history(matter(petitioner(consent(open_form()))))
+    before = count_prefilings()
+    _commit_answer_lost(monkeypatch, stored=stored)
+    click(at, "确认提交")
+    monkeypatch.undo()
+    text = page_text(at)
+    assert "可能已经提交，也可能还没有" in text and SUBMIT_FAILED not in text
+    assert "核对您填写的内容" in text and "张秀兰" in text and "12345" in text and not _panel(at)
+    assert count_prefilings() == before + (1 if stored else 0)
+    click(at, "确认提交")
+    code, secret = _panel(at)
+    assert count_prefilings() == before + 1 and len(secret) == 8
+    assert get_cipher().mac_matches(f"{code.replace('-', '')}:{secret}", _stored(code.replace("-", "")).secret_hash)

@@ -79,6 +79,44 @@ def test_the_insert_and_the_marker_commit_together_or_not_at_all(db_engine, monk
         assert not result.duplicate and result.secret and _count(s) == 1
 
 
+def _commit_answer_lost(monkeypatch, *, stored: bool) -> None:
+    """The commit of the 件 (not the throttle's commits before it) loses its connection: after
+    the database stored it (`stored`), or before. Once."""
+    real = Session.commit
+    fired = []
+
+    def commit(self):
+        if fired or not any(isinstance(o, Prefiling) for o in self.identity_map.values()):
+            return real(self)
+        fired.append(True)
+        if stored:
+            real(self)
+        else:
+            self.rollback()
+        raise OperationalError("COMMIT", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(Session, "commit", commit)
+
+
+@pytest.mark.parametrize("stored", [True, False])
+def test_a_commit_whose_answer_is_lost_is_not_called_a_failure_and_the_retry_tells(db_engine, monkeypatch, stored):
+    """Stored or not cannot be known when the connection drops during the commit itself: the
+    service says so (SubmitUnconfirmed) rather than "not submitted", and does not try again on
+    its own. The same form submitted again gives its receipt with the 查询密码, or stores it once."""
+    with Session(db_engine) as s:
+        draft, data = _draft_and_form(s)
+    _commit_answer_lost(monkeypatch, stored=stored)
+    with Session(db_engine) as s, pytest.raises(service.SubmitUnconfirmed):
+        _submit(s, draft, data)
+    monkeypatch.undo()
+    with Session(db_engine) as s:
+        assert _count(s) == (1 if stored else 0)
+        result = _submit(s, draft, data)
+        assert result.duplicate is stored and result.secret and _count(s) == 1
+        stored_row = s.exec(select(Prefiling)).one()
+        assert get_cipher().mac_matches(f"{stored_row.code}:{result.secret}", stored_row.secret_hash)
+
+
 def test_a_retry_with_the_token_gets_the_same_secret_until_the_marker_is_forgotten(db_engine):
     with Session(db_engine) as s:
         draft, data = _draft_and_form(s)
