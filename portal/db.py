@@ -210,10 +210,12 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
             raise
 
 
-# The database or the disk did not take a write: the server down or restarting, a connection
-# dropped, SQLite locked past its busy timeout, the pool exhausted, the disk full or read-only.
-# Callers keep what the person typed and ask them to try again; IntegrityError is not among them
-# (a rule of the data, handled where it can happen).
+# The store is away: the database or the disk did not take a read or a write (the server down or
+# restarting, a connection dropped, SQLite locked past its busy timeout, the pool exhausted, the
+# disk full or read-only, the SQLite file gone). The one rule for every caller that carries on:
+# a form keeps what the person typed and asks them to try again; what only stands beside an
+# answer (typical cases, 相似问题, the question count) is left out and logged. IntegrityError is
+# not among them (a rule of the data, handled where it can happen), nor is a wrong statement.
 STORAGE_FAILURES: tuple[type[BaseException], ...] = (
     sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError, sa_exc.TimeoutError, OSError)
 

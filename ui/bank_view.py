@@ -6,9 +6,8 @@ from __future__ import annotations
 import logging
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
-from portal.db import failure_reason, session_scope
+from portal.db import STORAGE_FAILURES, failure_reason, session_scope
 from portal.field_errors import ValidationFailed
 from portal.identity import Actor
 from portal.laws.library import Library
@@ -37,7 +36,7 @@ def published_bank_entries() -> list[BankEntry]:
     try:
         with session_scope() as session:
             return bank.published_entries(session=session)
-    except SQLAlchemyError as exc:
+    except STORAGE_FAILURES as exc:
         log.warning("similar questions not shown: the database failed (%s)", failure_reason(exc))
         return []
 
@@ -103,7 +102,7 @@ def send_to_staff(query: str) -> None:
                     inbox.send_question(session=session, text=text, client=client_info())
             except (ValidationFailed, RateLimited) as error:
                 st.error(error.errors[0].message if isinstance(error, ValidationFailed) else str(error))
-            except SQLAlchemyError as exc:   # the answer above stays; so does what was written
+            except STORAGE_FAILURES as exc:   # the answer above stays; so does what was written
                 log.warning("a sent-in question not stored: the database failed (%s)", failure_reason(exc))
                 st.error(SEND_FAILED)
             else:

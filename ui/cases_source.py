@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from portal.cases.service import published_summaries
 from portal.cases.types import CaseSummary
-from portal.db import failure_reason, session_scope
+from portal.db import STORAGE_FAILURES, failure_reason, session_scope
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +19,6 @@ def published_cases() -> list[CaseSummary]:
     try:
         with session_scope() as session:
             return published_summaries(session=session)
-    except SQLAlchemyError as exc:
+    except STORAGE_FAILURES as exc:
         log.warning("typical cases not shown: the database failed (%s)", failure_reason(exc))
         return []

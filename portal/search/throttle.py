@@ -8,10 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from portal.db import brief_waits, failure_reason, session_scope
+from portal.db import STORAGE_FAILURES, brief_waits, failure_reason, session_scope
 from portal.prefiling import ratelimit
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.ratelimit import SEARCH, ClientInfo, RateLimited
@@ -36,7 +35,7 @@ def count_question(*, client: ClientInfo) -> bool:
     try:
         with session_scope(brief_waits()) as session:
             allow_question(session=session, client=client)
-    except SQLAlchemyError as exc:
+    except STORAGE_FAILURES as exc:
         log.warning("法律问答: question not counted against the limit, the database failed (%s)",
                     failure_reason(exc))
         return False

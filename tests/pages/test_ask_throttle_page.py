@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+
+import pytest
 from sqlmodel import Session, delete
 
 from portal.db import get_engine
@@ -41,17 +44,30 @@ def test_too_many_questions_get_a_calm_message_and_no_results(app_page):
     assert "您查询得太快了" not in page_text(at) and "相关法律条文" in page_text(at)
 
 
-def test_questions_are_answered_while_the_database_is_down(app_page, monkeypatch, caplog):
-    """The limit is counted in the database; answering needs none. A database that is down (or
-    locked, or full) must not take 法律问答 with it: the question is answered (without the typical
-    cases and 相似问题, which are read from the database) and the log says it went uncounted."""
+def _server_down():
     from sqlalchemy import create_engine
 
+    return create_engine("postgresql://portal@127.0.0.1:9/portal", pool_pre_ping=True)  # nothing listens
+
+
+def _disk_failing():
+    raise OSError(errno.EIO, "Input/output error")
+
+
+@pytest.mark.parametrize("store_away", [_server_down, _disk_failing])
+def test_questions_are_answered_while_the_database_is_down(app_page, monkeypatch, caplog, store_away):
+    """The limit is counted in the database; answering needs none. A database that is down (or
+    locked, or full, or its disk failing) must not take 法律问答 with it: the question is answered
+    (without the typical cases and 相似问题, which are read from the database) and the log says it
+    went uncounted."""
     from portal import db
 
     app_page("pages/ask.py")  # the portal sets up its database on the first run
-    down = create_engine("postgresql://portal@127.0.0.1:9/portal", pool_pre_ping=True)  # nothing listens
-    monkeypatch.setattr(db, "get_engine", lambda: down)
+    if store_away is _server_down:
+        down = _server_down()
+        monkeypatch.setattr(db, "get_engine", lambda: down)
+    else:
+        monkeypatch.setattr(db, "get_engine", _disk_failing)
     at = app_page("pages/ask.py", q="老板拖欠工资三个月不给怎么办")
     text = page_text(at)
     assert "相关法律条文" in text and "抱歉，系统出现故障" not in text
