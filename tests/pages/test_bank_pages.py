@@ -249,3 +249,20 @@ def test_a_similar_question_is_shown_as_typed_not_as_markup(app_page, monkeypatc
     html = _similar_shown(app_page, monkeypatch, "劳动仲裁**一定**要<b>交费</b>吗", ARTICLES[:1])
     assert "**一定**" in html and "&lt;b&gt;交费&lt;/b&gt;" in html
     assert "<strong>一定</strong>" not in html and "<b>交费" not in html
+
+
+def test_attaching_with_nothing_written_asks_for_an_article_and_an_attached_one_cannot_be_attached_twice(app_page):
+    """常见问题库: 附上这一条 with its box empty asks for the article to attach (“没有找到“””
+    named nothing); among the articles found by 或搜索条文, the one already attached has its 附上
+    greyed out, the others can still be attached."""
+    at = app_page("pages/staff_bank.py", session_state=signed_in_state(COUNSEL))
+    at.button(key="picker-new-add").click().run()
+    assert not at.exception
+    assert "请先在框里写要附上的条文，例如“民法典第五百七十七条”。" in page_text(at)
+    assert "没有找到“”" not in page_text(at)
+    at.text_input(key="picker-new-id").input("信访工作条例第22条")
+    at.button(key="picker-new-add").click().run()
+    at.text_input(key="picker-new-q").input("信访工作条例第二十二条").run()
+    attach = {b.label: b.disabled for b in at.button if (b.key or "").startswith("picker-new-hit-")}
+    assert attach.pop("附上 *《信访工作条例》第二十二条*") is True, attach
+    assert attach and not any(attach.values()), attach
