@@ -114,6 +114,8 @@ def cited_provision(text: str, library: Library) -> tuple[str | None, str]:
     """(provision id, "") for a citation as staff write it — 民法典第五百七十七条, 信访工作条例第32条,
     or the id itself — else (None, what is wrong, in words)."""
     pid = text.strip().replace("：", ":")
+    if not pid:
+        return None, "请先在框里写要附上的条文，例如“民法典第五百七十七条”。"
     if library.provision(pid) is not None:
         return pid, ""
     ref = find_reference(pid, get_law_aliases(), library.provisions)

@@ -188,8 +188,10 @@ def _clock(view: svc.StatusView) -> None:
             nominal, real = view.moved_due
             st.markdown(f"{which}期限的最后一日是法定休假日（{date_text(nominal)}），"
                         f"顺延至 **{date_text(real)}**（民法典第二百零三条）。")
-        if view.days_left >= 0:
+        if view.days_left > 0:
             st.info(f"距{which}的法定期限还有 {view.days_left} 天。")
+        elif view.days_left == 0:
+            st.info(f"今天是{which}法定期限的最后一日。")
         else:
             st.warning(f"{which}的法定期限已过 {-view.days_left} 天。您可以向上一级机关反映。")
     for line in view.clock:

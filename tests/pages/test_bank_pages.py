@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from sqlmodel import Session, col, select
 
 from portal.qa import service as bank
@@ -206,3 +207,62 @@ def test_each_text_box_on_the_results_page_has_its_own_name(app_page):
     labels = [box.label for box in at.text_area] + [box.label for box in at.text_input]
     assert "发给工作人员的问题" in labels
     assert len(labels) == len(set(labels)), labels
+
+
+ARTICLES = [f"xinfang-gongzuo-tiaoli-2022:第{n}条" for n in ("二十二", "二十三", "二十四", "二十五", "二十六")]
+
+
+def _similar_shown(app_page, monkeypatch, question: str, provisions: list[str]) -> str:
+    """相似问题 under a 法律问答 answer, the bank offering one question citing `provisions`: the
+    block as a browser draws it (the Markdown rendered to HTML)."""
+    from markdown_it import MarkdownIt
+
+    from portal.search.bank import BankEntry, SimilarQuestion
+
+    at = app_page("pages/ask.py", session_state={"ask_query": WAGE_QUESTION})
+    import ui.bank_view  # (imported by the first run: see tests/pages/test_prefile_page.open_form)
+
+    item = SimilarQuestion(BankEntry("bank:test", question, tuple(provisions)), 0.93)
+    monkeypatch.setattr(ui.bank_view, "similar_questions", lambda *a, **k: [item])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    _similar_block(at)
+    start = next(i for i, m in enumerate(at.markdown) if question[:4] in str(m.value))
+    return "".join(MarkdownIt().render(str(m.value)) for m in at.markdown[start:start + 2])
+
+
+@pytest.mark.parametrize(("cited", "says"), [(4, ""), (5, "等共 5 条")])
+def test_a_similar_question_shows_four_articles_and_counts_them_only_when_there_are_more(
+        app_page, monkeypatch, cited, says):
+    """A bank question may cite many articles; 相似问题 links the first four. With exactly four there
+    is nothing more to count (“等共 4 条” would send the reader looking for a fifth); with five, the
+    line says how many there are in all."""
+    html = _similar_shown(app_page, monkeypatch, "劳动仲裁要交费吗", ARTICLES[:cited])
+    assert html.count("<a ") == 4
+    assert "第二十五条" in html and "第二十六条" not in html
+    assert ("等共" in html) == bool(says) and says in html
+
+
+def test_a_similar_question_is_shown_as_typed_not_as_markup(app_page, monkeypatch):
+    """A bank question is a lawyer's or a citizen's words: **…** and <b>…</b> in it read as those
+    letters under 相似问题, not as bold type or an HTML element."""
+    html = _similar_shown(app_page, monkeypatch, "劳动仲裁**一定**要<b>交费</b>吗", ARTICLES[:1])
+    assert "**一定**" in html and "&lt;b&gt;交费&lt;/b&gt;" in html
+    assert "<strong>一定</strong>" not in html and "<b>交费" not in html
+
+
+def test_attaching_with_nothing_written_asks_for_an_article_and_an_attached_one_cannot_be_attached_twice(app_page):
+    """常见问题库: 附上这一条 with its box empty asks for the article to attach (“没有找到“””
+    named nothing); among the articles found by 或搜索条文, the one already attached has its 附上
+    greyed out, the others can still be attached."""
+    at = app_page("pages/staff_bank.py", session_state=signed_in_state(COUNSEL))
+    at.button(key="picker-new-add").click().run()
+    assert not at.exception
+    assert "请先在框里写要附上的条文，例如“民法典第五百七十七条”。" in page_text(at)
+    assert "没有找到“”" not in page_text(at)
+    at.text_input(key="picker-new-id").input("信访工作条例第22条")
+    at.button(key="picker-new-add").click().run()
+    at.text_input(key="picker-new-q").input("信访工作条例第二十二条").run()
+    attach = {b.label: b.disabled for b in at.button if (b.key or "").startswith("picker-new-hit-")}
+    assert attach.pop("附上 *《信访工作条例》第二十二条*") is True, attach
+    assert attach and not any(attach.values()), attach

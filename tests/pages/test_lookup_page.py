@@ -316,3 +316,30 @@ def test_the_copied_code_and_password_pasted_into_one_box(open_lookup, box):
     at.text_input(key=box).input(pair)
     click(at, "查询")
     assert "当前状态：已提交" in page_text(at)
+
+
+@pytest.mark.parametrize(("today", "says"), [
+    ("2026-12-08", "距登记转送的法定期限还有 1 天。"),
+    ("2026-12-09", "今天是登记转送法定期限的最后一日。"),          # not 还有 0 天, not 已过 0 天
+    ("2026-12-10", "登记转送的法定期限已过 1 天。您可以向上一级机关反映。"),
+])
+def test_the_last_day_of_the_period_is_called_the_last_day(open_lookup, monkeypatch, today, says):
+    """Received on 2026-11-24, 登记转送 is due by Wednesday 2026-12-09 (15 days, 《信访工作条例》第二十二条;
+    a working day, nothing moves). The day before, one day is left; on the day, the citizen reads that
+    today is the last day (“还有 0 天” or “已过 0 天” left them guessing); the day after, one day has passed."""
+    import datetime as dt
+
+    from portal.prefiling import lookup as service
+    from portal.prefiling.models import Prefiling
+
+    at = open_lookup()
+    made = stored()
+    with Session(get_engine()) as s:
+        p = s.get(Prefiling, made.prefiling.id)
+        p.received_date = dt.date(2026, 11, 24)
+        s.add(p)
+        s.commit()
+    monkeypatch.setattr(service, "beijing_today", lambda: dt.date.fromisoformat(today))
+    text = page_text(ask(at, made.code, made.secret))
+    assert says in text
+    assert [str(el.value) for el in [*at.info, *at.warning] if "法定期限" in str(el.value)] == [says]

@@ -446,3 +446,22 @@ def test_pasted_spaces_and_long_values_are_kept_and_tidied_on_the_check_page(ope
     assert "核对您填写的内容" in text
     assert "13812345678" in text and "138 1234" not in text and id_number in text
     assert "\u3000张秀兰" not in text and "张秀兰" in text
+
+
+@pytest.mark.parametrize("chosen", [5, 6])
+def test_five_attachments_are_taken_and_a_sixth_is_named_as_not_uploaded(open_form, chosen):
+    """信访事项 allows at most 5 attachments (the uploader's label says so). Five chosen at once are
+    all taken and the form goes on; a sixth is refused by name, the five before it kept."""
+    from tests.prefiling import files
+
+    at = petitioner(consent(open_form()))
+    at.get("file_uploader")[0].set_value([(f"照片{i}.png", files.png(colour=(40 * i, 30, 30)), "image/png")
+                                          for i in range(1, chosen + 1)])
+    text = page_text(matter(at))
+    if chosen == 5:
+        assert "第 4 步" in text and "附件最多" not in text
+        assert "照片1.png、照片2.png、照片3.png、照片4.png、照片5.png" in page_text(history(at))   # 核对
+    else:
+        assert "第 3 步" in text and "附件最多5个，“照片6.png”没有上传。" in text
+        [note] = [c.value for c in at.caption if c.value.startswith("已上传")]
+        assert note.startswith("已上传 5 个附件") and "照片5" in note and "照片6" not in note, note

@@ -98,3 +98,16 @@ def test_dismissed_repeat_leaves_no_marker_and_a_report_stays_hidden(app_page):
 
     inspector = opened(queue_of(app_page, where, HANDLER, REPORTS), later)
     assert f"前件查询码 **{grouped(report.code)}**" in page_text(inspector)
+
+
+def test_a_report_withheld_from_a_handler_says_only_that_its_repeats_are_withheld(app_page):
+    """A 检举控告 件 opened by a handler without that role: 重复信访 says the hints are for 检举控告
+    staff only — not also 未发现同一信访人或诉求相近的前件, which would tell them (wrongly: an
+    earlier 件 of the same person exists) that there is nothing to check."""
+    where, number = f"重复区{uuid.uuid4().hex[:8]}", valid_id()
+    stored(district=where, id_number=number)
+    report = stored(district=where, id_number=number, category="检举控告", subject="某局科长",
+                    request="检举某局科长收受贿赂。", facts="2026年5月收受现金两万元。")
+    text = page_text(opened(queue_of(app_page, where, HANDLER), report))
+    assert "检举控告件的重复信访提示仅限有检举控告权限的工作人员查看。" in text
+    assert "未发现同一信访人或诉求相近的前件" not in text and "前件查询码" not in text
