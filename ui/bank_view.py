@@ -149,7 +149,9 @@ def provision_picker(key: str, library: Library, *, searcher=None, initial: tupl
         pid, problem = cited_provision(by_id, library)
         if problem:
             st.error(problem)
-        elif pid not in chosen:
+        elif pid in chosen:   # said, not silently nothing: the list above already has it
+            st.info(f"{provision_title(pid, library)}已经附上了。")
+        else:
             chosen.append(pid)
             st.rerun()
     if searcher is not None:

@@ -266,3 +266,18 @@ def test_attaching_with_nothing_written_asks_for_an_article_and_an_attached_one_
     attach = {b.label: b.disabled for b in at.button if (b.key or "").startswith("picker-new-hit-")}
     assert attach.pop("附上 *《信访工作条例》第二十二条*") is True, attach
     assert attach and not any(attach.values()), attach
+
+
+def test_attaching_an_article_already_attached_says_so(app_page):
+    """附上这一条 for an article the question already cites: said (the click did something), and
+    the article is listed once."""
+    at = app_page("pages/staff_bank.py", session_state=signed_in_state(COUNSEL))
+    at.text_input(key="picker-new-id").input("信访工作条例第22条")
+    at.button(key="picker-new-add").click().run()
+    assert "已经附上了" not in page_text(at)
+    at.text_input(key="picker-new-id").input("信访工作条例第二十二条")
+    at.button(key="picker-new-add").click().run()
+    assert not at.exception
+    assert "《信访工作条例》第二十二条已经附上了。" in page_text(at)
+    removes = [b.label for b in at.button if b.label.startswith("移除")]
+    assert removes == ["移除 *《信访工作条例》第二十二条*"], removes
