@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 import streamlit as st
 
 from portal.clock import RECHECK_REQUEST, REVIEW_REQUEST
 from portal.concurrency import LATEST
-from portal.db import session_scope
+from portal.db import STORAGE_FAILURES, failure_reason, session_scope
+from portal.field_errors import FieldError
 from portal.prefiling import attachments as files
 from portal.prefiling import codes, supplements
 from portal.prefiling import lookup as svc
@@ -24,6 +26,7 @@ from ui.prefile_ui import client_info
 from ui.resources import get_library
 from ui.site_frame import confirm_box, field_error, office, say, scroll_to, success_in_view
 
+log = logging.getLogger(__name__)
 S = st.session_state
 STAFF_ACTED = "工作人员刚刚处理了这份预登记，您这次的操作没有执行。"
 LEFT = "已结束查询，查询码和查询密码已清空。"
@@ -45,13 +48,39 @@ def _call(service, **kwargs) -> None:
         _reload(code, secret)
     except supplements.SupplementRefused as exc:
         S.lk_supp_error = exc.error.message
+    except STORAGE_FAILURES as exc:   # the store is away: what was typed stays, and the reason is said there
+        log.warning("进度查询: %s failed: %s", getattr(service, "__name__", "a service"), failure_reason(exc))
+        _store_away(service)
+
+
+def lookup_failed_message() -> str:
+    return ("暂时无法查询（系统故障），您输入的查询码和查询密码还在。请稍等一会儿再点“查询”。"
+            f"如一直不成，请拨打来访接待电话 {office().phone}。")
+
+
+def action_failed_message() -> str:
+    return ("暂时无法办理（系统故障），这次的操作可能没有完成，您填写的内容还在本页。请稍等一会儿再试。"
+            f"如一直不成，请拨打来访接待电话 {office().phone}。")
+
+
+def _store_away(service) -> None:
+    """Where the citizen pressed: 查询 (above its form, the boxes kept), 提交评价 and 提交补充材料
+    (under their own forms), 撤回 (above the actions); the filing shown stays."""
+    if service is svc.lookup:
+        S.lk_view, S.lk_error = None, lookup_failed_message()
+    elif service is svc.rate:
+        S.lk_rate_error = FieldError("comment", action_failed_message())
+    elif service is supplements.send:
+        S.lk_supp_error = action_failed_message()
+    else:
+        S.lk_action_error = action_failed_message()
 
 
 def _reload(code: str, secret: str) -> None:
     try:
         with session_scope() as session:
             S.lk_view = svc.lookup(session=session, code=code, secret=secret, client=client_info())
-    except (svc.LookupFailed, RateLimited):
+    except (svc.LookupFailed, RateLimited, *STORAGE_FAILURES):
         pass   # the view shown stays; the reason above still stands
 
 

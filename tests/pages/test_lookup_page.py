@@ -343,3 +343,73 @@ def test_the_last_day_of_the_period_is_called_the_last_day(open_lookup, monkeypa
     text = page_text(ask(at, made.code, made.secret))
     assert says in text
     assert [str(el.value) for el in [*at.info, *at.warning] if "法定期限" in str(el.value)] == [says]
+
+
+def _store_away(*_args, **_kwargs):
+    from sqlalchemy.exc import OperationalError
+
+    raise OperationalError("SELECT", {}, Exception("connection to server failed: Connection refused"))
+
+
+def test_looking_up_while_the_database_is_down_keeps_the_code_and_secret_typed(open_lookup, monkeypatch):
+    """查询 while the database is down: said in Chinese above the form with the hotline, the two
+    boxes still filled (the fault page replaced the whole page and emptied them); 查询 again works."""
+    from portal.prefiling import lookup
+
+    at = open_lookup()
+    made = stored()
+    monkeypatch.setattr(lookup, "lookup", _store_away)
+    text = page_text(ask(at, codes.grouped(made.code), made.secret))
+    assert "暂时无法查询（系统故障），您输入的查询码和查询密码还在。" in text and "12345" in text
+    assert NEUTRAL not in text and "当前状态" not in text
+    assert at.text_input(key="lk_code").value == codes.grouped(made.code)
+    assert at.text_input(key="lk_secret").value == made.secret
+    monkeypatch.undo()
+    click(at, "查询")
+    assert "当前状态：已提交" in page_text(at) and "暂时无法查询" not in page_text(at)
+
+
+def test_rating_or_withdrawing_while_the_database_is_down_keeps_the_words_and_the_filing(open_lookup, monkeypatch):
+    from portal.prefiling import lookup
+
+    at = open_lookup()
+    made = stored()
+    with Session(get_engine()) as s:
+        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="LX-9")
+        staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="已督促用人单位支付工资。")
+    ask(at, made.code, made.secret)
+    monkeypatch.setattr(lookup, "rate", _store_away)
+    at.radio(key="lk_rating").set_value("满意")
+    at.text_area(key="lk_comment").input("工作人员很耐心")
+    click(at, "提交评价")
+    text = page_text(at)
+    assert "暂时无法办理（系统故障），这次的操作可能没有完成" in text and "已督促用人单位支付工资。" in text
+    assert at.text_area(key="lk_comment").value == "工作人员很耐心" and at.radio(key="lk_rating").value == "满意"
+    assert text.index("评价办理结果") < text.index("暂时无法办理")   # under the form pressed, not above the page
+    monkeypatch.undo()
+    click(at, "提交评价")
+    assert "您的评价：满意。谢谢！" in page_text(at)
+
+    other = stored()
+    at = open_lookup()
+    ask(at, other.code, other.secret)
+    monkeypatch.setattr(lookup, "withdraw", _store_away)
+    at.checkbox(key="lk_confirm_withdraw").check()
+    click(at, "撤回预登记")
+    assert "暂时无法办理（系统故障）" in page_text(at) and "当前状态：已提交" in page_text(at)
+
+
+def test_sending_material_while_the_database_is_down_keeps_the_note_under_its_form(open_lookup, monkeypatch):
+    from portal.prefiling import supplements
+
+    made = stored()
+    with Session(get_engine()) as s:
+        staff.request_more(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="请补充漏水处的照片。")
+    at = ask(open_lookup(), made.code, made.secret)
+    monkeypatch.setattr(supplements, "send", _store_away)
+    at.text_area(key="lk_supp_note").input("照片明天补。")
+    at.checkbox(key="lk_supp_note_only").check()
+    text = page_text(click(at, "提交补充材料"))
+    assert "暂时无法办理（系统故障）" in text and "当前状态：需补充材料" in text and "补充材料已提交" not in text
+    assert at.text_area(key="lk_supp_note").value == "照片明天补。"
+    assert text.index("在线补充材料") < text.index("暂时无法办理")
