@@ -110,7 +110,7 @@ def database_gone(url: str) -> str:
     if path is None or path.exists() or not _created_marker(path).exists():
         return ""
     return (f"数据库文件 {path} 不见了，但这里曾经建过门户的数据库（{_created_marker(path)}）。为免在空数据库上继续收件，"
-            "门户不新建数据库，也不启动。请停下门户，按 README“备份与恢复”从备份恢复数据库文件；确实要从空数据库重新开始的，"
+            "门户不新建数据库，也不启动。请停下门户，按 README 的“Backup and restore”一节从备份恢复数据库文件；确实要从空数据库重新开始的，"
             f"删除 {_created_marker(path)} 后再启动。")
 
 

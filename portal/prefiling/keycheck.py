@@ -51,5 +51,5 @@ def key_problem(*, engine: Engine, settings: Settings) -> str:
             cipher.decrypt(token)
     except EncryptionKeyError as exc:
         return (f"{exc}应使用与这份数据库同一时期备份的密钥（或设置 PORTAL_ENCRYPTION_KEY）；"
-                "轮换过密钥的，旧密钥要留在新密钥后面的行里（见 README“备份与恢复”）。")
+                "轮换过密钥的，旧密钥要留在新密钥后面的行里（见 README 的“Backup and restore”一节）。")
     return ""
