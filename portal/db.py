@@ -21,6 +21,12 @@ SQLITE_BUSY_TIMEOUT_MS = 15000
 # address that sets connect_timeout or options itself keeps its own.
 PG_CONNECT_TIMEOUT_S = 10
 PG_LOCK_TIMEOUT = "10s"
+# A database host that dies or drops off the network answers nothing, not even a reset: without
+# these a statement waits for TCP to give up (about 15 minutes on Linux) and every page with it.
+# Sent data unacknowledged for 10 s, or an idle pooled connection unanswered for 30 + 3 × 5 s,
+# fails the connection (libpq's tcp_user_timeout and keepalives).
+PG_TCP_LIMITS: dict[str, object] = {"tcp_user_timeout": 10_000, "keepalives": 1, "keepalives_idle": 30,
+                                    "keepalives_interval": 5, "keepalives_count": 3}
 # A write someone is kept waiting for only if it matters to them: counting a question to 法律问答
 # (answered all the same if it cannot be counted) waits this long for a lock, not the 15 s above.
 BRIEF_WAIT_MS = 1000
@@ -161,7 +167,7 @@ def _pg_limits(url: str) -> dict[str, object]:
     from sqlalchemy.engine import make_url
 
     own = make_url(url).query
-    limits: dict[str, object] = {}
+    limits: dict[str, object] = {k: v for k, v in PG_TCP_LIMITS.items() if k not in own}
     if "connect_timeout" not in own:
         limits["connect_timeout"] = PG_CONNECT_TIMEOUT_S
     if "options" not in own:
