@@ -10,7 +10,7 @@ from collections.abc import Callable
 import streamlit as st
 from sqlmodel import Session
 
-from portal.db import session_scope
+from portal.db import STORAGE_FAILURES, session_scope
 from portal.identity import Actor, PermissionDenied
 from portal.settings import get_settings
 from portal.staff import auth as staff_auth
@@ -20,6 +20,7 @@ from ui.prefile_ui import client_info
 TOKEN_KEY = "staff_token"
 USER_KEY = "staff_user"     # who signed in on this tab: typed text is given back to them only
 KEPT_KEY = "staff_kept"     # (username, {widget key: text}) kept when the session expired
+AWAY_KEY = "staff_kept_away"   # {widget key: text} kept when a run failed with the database away
 # session keys holding one staff member's unsaved work (e.g. staff_cases' drafts): dropped on
 # signing out and when someone else signs in on the tab
 USER_SCOPED = "staffdata-"
@@ -52,6 +53,22 @@ def announce_restored() -> None:
     """Once, on the page the text was given back to."""
     if st.session_state.pop("staff_restored", False):
         st.toast("已恢复您退出登录前填写的内容，请核对后再保存。", icon=":material/restore:")
+    if st.session_state.pop("staff_restored_away", False):
+        st.toast("已恢复系统故障前您填写的内容，请核对后再保存。", icon=":material/restore:")
+
+
+def keep_typed_text_over_a_fault() -> None:
+    """The database is away and the page will show a fault in place of its boxes, whose text
+    Streamlit then forgets: kept, to be given back on the next run that reads the session."""
+    if st.session_state.get(TOKEN_KEY):
+        st.session_state[AWAY_KEY] = st.session_state.get(AWAY_KEY, {}) | _typed_text()
+
+
+def _give_back_after_a_fault() -> None:
+    if kept := st.session_state.pop(AWAY_KEY, None):
+        for key, value in kept.items():   # set, not setdefault: a key can outlive its box's text
+            st.session_state[key] = value
+        st.session_state["staff_restored_away"] = True
 
 
 def restore_typed_text(username: str) -> bool:
@@ -104,17 +121,24 @@ def current_actor() -> Actor | None:
     token = st.session_state.get(TOKEN_KEY)
     if not token:
         return None
-    with session_scope() as session:
-        actor = staff_auth.resume(session=session, token=str(token),
-                                  timeout_minutes=get_settings().session_timeout_minutes,
-                                  oidc_roles=oidc_roles)
+    try:
+        with session_scope() as session:
+            actor = staff_auth.resume(session=session, token=str(token),
+                                      timeout_minutes=get_settings().session_timeout_minutes,
+                                      oidc_roles=oidc_roles)
+    except STORAGE_FAILURES:   # the fault is shown; what was being typed is not lost with the page
+        keep_typed_text_over_a_fault()
+        raise
     if actor is None:
         st.session_state.pop(TOKEN_KEY, None)
         st.session_state["staff_expired"] = True
+        away = st.session_state.pop(AWAY_KEY, {})
         if who := st.session_state.pop(USER_KEY, None):   # what they were typing is not lost
-            st.session_state[KEPT_KEY] = (who, _typed_text())
+            st.session_state[KEPT_KEY] = (who, away | _typed_text())
         if oidc_roles is not None:
             st.logout()  # else the identity-provider cookie would silently open a new session
+    else:
+        _give_back_after_a_fault()
     return actor
 
 

@@ -377,3 +377,40 @@ def test_a_reply_typed_before_the_session_expired_comes_back_with_its_filing_ope
     assert [t.value for t in at.title] == ["预登记办理"]
     assert at.selectbox(key="q-open").value == made.prefiling.id
     assert at.text_area(key=f"reply-request_more-{made.prefiling.id}").value == reply
+
+
+def test_a_reply_typed_when_the_database_went_away_comes_back_with_it(app_page, monkeypatch):
+    """预登记办理: the database stops while a reply is being written, and the button shows the fault
+    page (the reply box is not drawn, so Streamlit forgot its text, which the fault message asked to
+    copy). With the database back, the same 件 is open with the reply in its box, and it is said."""
+    from sqlalchemy.exc import OperationalError
+
+    from portal.staff import auth as staff_auth
+    from tests.pages.test_staff_queue_page import district, stored
+
+    [handler] = _accounts(HANDLER)
+    made = stored(district=district())
+    at = app_page("pages/staff_login.py")
+    _sign_in_on(at, handler)
+    at.switch_page("pages/staff_queue.py").run()
+    at.selectbox(key="q-open").set_value(made.prefiling.id).run()
+    reply = "请补充漏水处的照片和物业的维修记录。"
+    box = f"reply-request_more-{made.prefiling.id}"
+    at.text_area(key=box).input(reply)
+
+    def away(**_kwargs):
+        raise OperationalError("SELECT", {}, Exception("connection to server failed: Connection refused"))
+
+    monkeypatch.setattr(staff_auth, "resume", away)
+    at.button(key=f"do-request_more-{made.prefiling.id}").click().run()
+    assert at.exception                              # the fault page: no boxes drawn
+    assert not [t for t in at.text_area if t.key == box]
+    monkeypatch.undo()
+    at.run()                                         # the database is back
+    assert not at.exception
+    assert at.selectbox(key="q-open").value == made.prefiling.id
+    assert at.text_area(key=box).value == reply
+    assert any("已恢复系统故障前您填写的内容" in t.value for t in at.toast)
+    assert "staff_kept_away" not in at.session_state
+    at.run()
+    assert not any("已恢复" in t.value for t in at.toast)   # said once
