@@ -355,10 +355,9 @@ def test_signed_in_staff_find_their_pages_on_the_workbench_and_in_the_phone_menu
     assert "工作人员登录" in visitor and not {"典型案例管理", "预登记办理", "退出登录"} & set(visitor)
 
 
-def test_a_reply_typed_before_the_session_expired_comes_back_with_its_filing_open(app_page):
-    """预登记办理: the session runs out while a reply is being written; signing in again opens the
-    same 件 with the reply back in its box (the 件 was closed and the reply lost, though the page
-    said it was restored)."""
+def _writing_a_reply(app_page, reply: str):
+    """A handler signed in on 预登记办理 with a new 件 open and `reply` typed in its 需补充材料 box,
+    not sent: (the AppTest, the handler's name, the stored 件)."""
     from tests.pages.test_staff_queue_page import district, stored
 
     [handler] = _accounts(HANDLER)
@@ -367,8 +366,16 @@ def test_a_reply_typed_before_the_session_expired_comes_back_with_its_filing_ope
     _sign_in_on(at, handler)
     at.switch_page("pages/staff_queue.py").run()
     at.selectbox(key="q-open").set_value(made.prefiling.id).run()
-    reply = "经核查，已督促物业公司于本月修复屋顶。"
     at.text_area(key=f"reply-request_more-{made.prefiling.id}").input(reply)
+    return at, handler, made
+
+
+def test_a_reply_typed_before_the_session_expired_comes_back_with_its_filing_open(app_page):
+    """预登记办理: the session runs out while a reply is being written; signing in again opens the
+    same 件 with the reply back in its box (the 件 was closed and the reply lost, though the page
+    said it was restored)."""
+    reply = "经核查，已督促物业公司于本月修复屋顶。"
+    at, handler, made = _writing_a_reply(app_page, reply)
     at.run()
     _expire_sessions_of(handler)
     at.button(key=f"do-request_more-{made.prefiling.id}").click().run()   # the session has run out
@@ -386,17 +393,10 @@ def test_a_reply_typed_when_the_database_went_away_comes_back_with_it(app_page, 
     from sqlalchemy.exc import OperationalError
 
     from portal.staff import auth as staff_auth
-    from tests.pages.test_staff_queue_page import district, stored
 
-    [handler] = _accounts(HANDLER)
-    made = stored(district=district())
-    at = app_page("pages/staff_login.py")
-    _sign_in_on(at, handler)
-    at.switch_page("pages/staff_queue.py").run()
-    at.selectbox(key="q-open").set_value(made.prefiling.id).run()
     reply = "请补充漏水处的照片和物业的维修记录。"
+    at, _handler, made = _writing_a_reply(app_page, reply)
     box = f"reply-request_more-{made.prefiling.id}"
-    at.text_area(key=box).input(reply)
 
     def away(**_kwargs):
         raise OperationalError("SELECT", {}, Exception("connection to server failed: Connection refused"))
