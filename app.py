@@ -3,7 +3,6 @@
 import streamlit as st
 from streamlit.error_util import handle_uncaught_app_exception
 
-from portal.db import STORAGE_FAILURES
 from ui.accessibility import accessibility_controls
 from ui.auth import announce_restored, current_actor, keep_typed_text_over_a_fault
 from ui.frame import leave_pages_folder_mode, page_frame
@@ -53,6 +52,5 @@ with body:
     except Exception as exc:  # told in the page's own area, not after the footer, where a
         # phone shows nothing of it (Streamlit's own handling: logged, and the redacted message the frame
         # script says in Chinese); st.stop / st.rerun are not Exceptions and pass
-        if isinstance(exc, STORAGE_FAILURES):   # a staff member's unsaved words come back with the database
-            keep_typed_text_over_a_fault()
+        keep_typed_text_over_a_fault()   # a staff member's unsaved words come back on the next run
         handle_uncaught_app_exception(exc)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import streamlit as st
 from sqlmodel import Session
 
-from portal.db import STORAGE_FAILURES, session_scope
+from portal.db import session_scope
 from portal.identity import Actor, PermissionDenied
 from portal.settings import get_settings
 from portal.staff import auth as staff_auth
@@ -58,8 +58,9 @@ def announce_restored() -> None:
 
 
 def keep_typed_text_over_a_fault() -> None:
-    """The database is away and the page will show a fault in place of its boxes, whose text
-    Streamlit then forgets: kept, to be given back on the next run that reads the session."""
+    """A staff page will show a fault (the database away, or a fault of the page) in place of
+    boxes whose text Streamlit then forgets: kept, to be given back on the next run that reads
+    the session (the fault message says so)."""
     if st.session_state.get(TOKEN_KEY):
         st.session_state[AWAY_KEY] = st.session_state.get(AWAY_KEY, {}) | _typed_text()
 
@@ -126,7 +127,7 @@ def current_actor() -> Actor | None:
             actor = staff_auth.resume(session=session, token=str(token),
                                       timeout_minutes=get_settings().session_timeout_minutes,
                                       oidc_roles=oidc_roles)
-    except STORAGE_FAILURES:   # the fault is shown; what was being typed is not lost with the page
+    except Exception:   # the fault is shown; what was being typed is not lost with the page
         keep_typed_text_over_a_fault()
         raise
     if actor is None:

@@ -459,7 +459,9 @@ def fault_message(phone: str) -> str:
 
 # staff are not sent to the citizens' hotline, and a refresh may sign them out: what they wrote
 # is safe only once copied
-STAFF_FAULT_MESSAGE = ("系统出现故障，刚才的操作可能没有完成。请先复制您正在写的内容，稍后在工作台查看该件的状态后再试"
+# what is typed and no longer shown is kept over the fault and given back (ui.auth.keep_typed_text_over_a_fault)
+STAFF_FAULT_MESSAGE = ("系统出现故障，刚才的操作可能没有完成。页面上还看得到您正在写的内容的，请先复制保存；看不到的，"
+                       "下一次页面正常打开时会自动填回。稍后在工作台查看该件的状态后再试"
                        "（刷新本页可能需要重新登录）。如一再出现，请联系系统管理员（故障已记入服务器日志）。")
 
 

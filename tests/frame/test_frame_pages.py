@@ -173,3 +173,36 @@ def test_staff_pages_tell_a_fault_to_staff_and_public_pages_to_citizens(app_page
     assert f"拨打来访接待电话 {get_settings().bureau_phone}" in public and STAFF_FAULT_MESSAGE not in public
     staff = html_bodies(app_page("pages/staff_queue.py", session_state=signed_in_state("办理")))
     assert STAFF_FAULT_MESSAGE in staff and "请稍后刷新本页再试" not in staff
+
+
+def test_a_fault_in_a_staff_page_keeps_the_text_it_hid_and_gives_it_back(monkeypatch):
+    """A fault drawn part-way down 预登记办理 (here in the 重复信访 panel, above the reply boxes):
+    the boxes below are not drawn, so Streamlit forgot their text; the fault message says it comes
+    back, and on the next run it does, the same 件 open, with a toast."""
+    from streamlit.testing.v1 import AppTest
+
+    from portal.prefiling import repeats
+    from tests.pages.test_staff_queue_page import district, stored
+    from tests.staff.portal_db import signed_in_state
+
+    made = stored(district=district())
+    box = f"reply-request_more-{made.prefiling.id}"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["staff_token"] = signed_in_state("办理")["staff_token"]
+    at.switch_page("pages/staff_queue.py")
+    at.run()
+    at.selectbox(key="q-open").set_value(made.prefiling.id).run()
+    at.text_area(key=box).input("请补充漏水处的照片。").run()
+
+    def broken(**_kwargs):
+        raise RuntimeError("a fault on purpose")
+
+    monkeypatch.setattr(repeats, "repeat_panel", broken)
+    at.run()
+    assert at.exception and not [t for t in at.text_area if t.key == box]
+    assert "下一次页面正常打开时会自动填回" in html_bodies(at)
+    monkeypatch.undo()
+    at.run()
+    assert not at.exception
+    assert at.text_area(key=box).value == "请补充漏水处的照片。"
+    assert any("已恢复系统故障前您填写的内容" in t.value for t in at.toast)
