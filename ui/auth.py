@@ -20,7 +20,7 @@ from ui.prefile_ui import client_info
 TOKEN_KEY = "staff_token"
 USER_KEY = "staff_user"     # who signed in on this tab: typed text is given back to them only
 KEPT_KEY = "staff_kept"     # (username, {widget key: text}) kept when the session expired
-AWAY_KEY = "staff_kept_away"   # {widget key: text} kept when a run failed with the database away
+AWAY_KEY = "staff_kept_away"   # (session token, {widget key: text}) kept over a fault of a staff run
 # session keys holding one staff member's unsaved work (e.g. staff_cases' drafts): dropped on
 # signing out and when someone else signs in on the tab
 USER_SCOPED = "staffdata-"
@@ -61,12 +61,19 @@ def keep_typed_text_over_a_fault() -> None:
     """A staff page will show a fault (the database away, or a fault of the page) in place of
     boxes whose text Streamlit then forgets: kept, to be given back on the next run that reads
     the session (the fault message says so)."""
-    if st.session_state.get(TOKEN_KEY):
-        st.session_state[AWAY_KEY] = st.session_state.get(AWAY_KEY, {}) | _typed_text()
+    if token := st.session_state.get(TOKEN_KEY):
+        st.session_state[AWAY_KEY] = (token, _kept_over_faults(token) | _typed_text())
 
 
-def _give_back_after_a_fault() -> None:
-    if kept := st.session_state.pop(AWAY_KEY, None):
+def _kept_over_faults(token: object) -> dict[str, object]:
+    """The text kept over faults of this signed-in session, taken out of the session state; none
+    of another session (signed out, someone else signed in on the tab)."""
+    kept = st.session_state.pop(AWAY_KEY, None)
+    return kept[1] if kept and kept[0] == token else {}
+
+
+def _give_back_after_a_fault(token: object) -> None:
+    if kept := _kept_over_faults(token):
         for key, value in kept.items():   # set, not setdefault: a key can outlive its box's text
             st.session_state[key] = value
         st.session_state["staff_restored_away"] = True
@@ -133,13 +140,13 @@ def current_actor() -> Actor | None:
     if actor is None:
         st.session_state.pop(TOKEN_KEY, None)
         st.session_state["staff_expired"] = True
-        away = st.session_state.pop(AWAY_KEY, {})
+        away = _kept_over_faults(token)
         if who := st.session_state.pop(USER_KEY, None):   # what they were typing is not lost
             st.session_state[KEPT_KEY] = (who, away | _typed_text())
         if oidc_roles is not None:
             st.logout()  # else the identity-provider cookie would silently open a new session
     else:
-        _give_back_after_a_fault()
+        _give_back_after_a_fault(token)
     return actor
 
 
@@ -179,6 +186,7 @@ def sign_out() -> None:
     token = st.session_state.pop(TOKEN_KEY, None)
     st.session_state.pop(USER_KEY, None)
     st.session_state.pop(KEPT_KEY, None)
+    st.session_state.pop(AWAY_KEY, None)
     _drop_user_scoped()
     with session_scope() as session:
         staff_auth.logout(session=session, token=token)

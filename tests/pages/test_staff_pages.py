@@ -414,3 +414,34 @@ def test_a_reply_typed_when_the_database_went_away_comes_back_with_it(app_page, 
     assert "staff_kept_away" not in at.session_state
     at.run()
     assert not any("已恢复" in t.value for t in at.toast)   # said once
+
+
+def test_text_given_back_after_a_fault_is_not_found_by_a_colleague_signing_in_on_the_tab(app_page, monkeypatch):
+    """The handler's reply comes back after the fault on whatever page the tab is on (here one
+    without its box, where Streamlit drops it again at the end of the run: the give-back writes
+    the boxes' own keys, never a copy of its own); the handler walks away, and a colleague who
+    signs in on the same tab and opens the same 件 finds its box empty."""
+    from sqlalchemy.exc import OperationalError
+
+    from portal.staff import auth as staff_auth
+
+    at, handler, made = _writing_a_reply(app_page, "经核查，物业已同意维修。")
+    box = f"reply-request_more-{made.prefiling.id}"
+
+    def away(**_kwargs):
+        raise OperationalError("SELECT", {}, Exception("connection to server failed: Connection refused"))
+
+    monkeypatch.setattr(staff_auth, "resume", away)
+    at.button(key=f"do-request_more-{made.prefiling.id}").click().run()
+    assert at.exception
+    monkeypatch.undo()
+    at.switch_page("pages/staff_login.py").run()   # the reply is given back on 工作台, where it has no box
+    assert any("已恢复系统故障前您填写的内容" in t.value for t in at.toast)
+    _expire_sessions_of(handler)                   # the handler walks away
+    at.run()
+    [colleague] = _accounts(HANDLER)
+    _sign_in_on(at, colleague)
+    at.switch_page("pages/staff_queue.py").run()
+    at.selectbox(key="q-open").set_value(made.prefiling.id).run()
+    assert at.text_area(key=box).value == ""
+
