@@ -74,8 +74,11 @@ def _kept_over_faults(token: object) -> dict[str, object]:
 
 def _give_back_after_a_fault(token: object) -> None:
     if kept := _kept_over_faults(token):
-        for key, value in kept.items():   # set, not setdefault: a key can outlive its box's text
-            st.session_state[key] = value
+        for key, value in kept.items():
+            # set again even where the server still holds it (the browser had lost it), but never
+            # over what was chosen or typed since (a box above the fault stayed usable)
+            if st.session_state.get(key) in (None, "", value):
+                st.session_state[key] = value
         st.session_state["staff_restored_away"] = True
 
 

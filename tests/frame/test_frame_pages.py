@@ -206,3 +206,28 @@ def test_a_fault_in_a_staff_page_keeps_the_text_it_hid_and_gives_it_back(monkeyp
     assert not at.exception
     assert at.text_area(key=box).value == "请补充漏水处的照片。"
     assert any("已恢复系统故障前您填写的内容" in t.value for t in at.toast)
+
+
+def test_what_is_chosen_after_a_fault_is_not_undone_by_the_text_given_back(monkeypatch):
+    """After a fault part-way down 预登记办理 the list above it still works: another 件 picked
+    there opens, rather than the kept text pulling the page back to the first one."""
+    from streamlit.testing.v1 import AppTest
+
+    from portal.prefiling import repeats
+    from tests.pages.test_staff_queue_page import district, stored
+    from tests.staff.portal_db import signed_in_state
+
+    place = district()
+    first, other = stored(district=place), stored(district=place)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["staff_token"] = signed_in_state("办理")["staff_token"]
+    at.switch_page("pages/staff_queue.py")
+    at.run()
+    at.selectbox(key="q-open").set_value(first.prefiling.id).run()
+    at.text_area(key=f"reply-request_more-{first.prefiling.id}").input("第一件的答复").run()
+    monkeypatch.setattr(repeats, "repeat_panel", lambda **_kwargs: 1 / 0)
+    at.run()
+    assert at.exception
+    monkeypatch.undo()
+    at.selectbox(key="q-open").set_value(other.prefiling.id).run()
+    assert not at.exception and at.selectbox(key="q-open").value == other.prefiling.id
