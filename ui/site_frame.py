@@ -457,12 +457,12 @@ def fault_message(phone: str) -> str:
     return f"抱歉，系统出现故障，刚才的操作没有完成。请稍后刷新本页再试。如需帮助，请拨打来访接待电话 {phone}。"
 
 
-# staff are not sent to the citizens' hotline, and a refresh may sign them out: what they wrote
-# is safe only once copied
-# what is typed and no longer shown is kept over the fault and given back (ui.auth.keep_typed_text_over_a_fault)
-STAFF_FAULT_MESSAGE = ("系统出现故障，刚才的操作可能没有完成。页面上还看得到您正在写的内容的，请先复制保存；看不到的，"
-                       "下一次页面正常打开时会自动填回。稍后在工作台查看该件的状态后再试"
-                       "（刷新本页可能需要重新登录）。如一再出现，请联系系统管理员（故障已记入服务器日志）。")
+# staff are not sent to the citizens' hotline, and a refresh signs them out: what is typed and no
+# longer shown is kept over the fault and given back when the page is opened again from the menu
+# (ui.auth.keep_typed_text_over_a_fault), not after a refresh (a new session)
+STAFF_FAULT_MESSAGE = ("系统出现故障，刚才的操作可能没有完成。页面上还看得到您正在写的内容的，请先复制保存；看不到的已由系统暂存，"
+                       "请不要刷新本页（刷新会退出登录，暂存的内容也会丢失），稍后从菜单重新打开该页即可自动填回。"
+                       "再次操作前，请先查看该件当前的状态。如一再出现，请联系系统管理员（故障已记入服务器日志）。")
 
 
 def framework_script(*, staff: bool = False) -> None:

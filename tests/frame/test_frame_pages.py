@@ -200,7 +200,7 @@ def test_a_fault_in_a_staff_page_keeps_the_text_it_hid_and_gives_it_back(monkeyp
     monkeypatch.setattr(repeats, "repeat_panel", broken)
     at.run()
     assert at.exception and not [t for t in at.text_area if t.key == box]
-    assert "下一次页面正常打开时会自动填回" in html_bodies(at)
+    assert "稍后从菜单重新打开该页即可自动填回" in html_bodies(at)
     monkeypatch.undo()
     at.run()
     assert not at.exception
