@@ -84,6 +84,13 @@ def app_page():
     return run
 
 
+def database_away(*_args, **_kwargs):
+    """A stand-in for any database call while the server refuses connections (monkeypatched in)."""
+    from sqlalchemy.exc import OperationalError
+
+    raise OperationalError("SELECT 1", {}, Exception("connection to server failed: Connection refused"))
+
+
 def said(at) -> list[str]:
     """What this run tells a screen reader through the page's live region (ui.site_frame.say)."""
     import json

@@ -175,24 +175,32 @@ def test_staff_pages_tell_a_fault_to_staff_and_public_pages_to_citizens(app_page
     assert STAFF_FAULT_MESSAGE in staff and "请稍后刷新本页再试" not in staff
 
 
-def test_a_fault_in_a_staff_page_keeps_the_text_it_hid_and_gives_it_back(monkeypatch):
-    """A fault drawn part-way down 预登记办理 (here in the 重复信访 panel, above the reply boxes):
-    the boxes below are not drawn, so Streamlit forgot their text; the fault message says it comes
-    back, and on the next run it does, the same 件 open, with a toast."""
+def _queue_through_the_frame(prefiling_id: int, reply: str):
+    """app.py (the frame, whose page area catches a page's fault) on 预登记办理 for a new handler,
+    the 件 `prefiling_id` open and `reply` typed in its 需补充材料 box."""
     from streamlit.testing.v1 import AppTest
 
-    from portal.prefiling import repeats
-    from tests.pages.test_staff_queue_page import district, stored
     from tests.staff.portal_db import signed_in_state
 
-    made = stored(district=district())
-    box = f"reply-request_more-{made.prefiling.id}"
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["staff_token"] = signed_in_state("办理")["staff_token"]
     at.switch_page("pages/staff_queue.py")
     at.run()
-    at.selectbox(key="q-open").set_value(made.prefiling.id).run()
-    at.text_area(key=box).input("请补充漏水处的照片。").run()
+    at.selectbox(key="q-open").set_value(prefiling_id).run()
+    at.text_area(key=f"reply-request_more-{prefiling_id}").input(reply).run()
+    return at
+
+
+def test_a_fault_in_a_staff_page_keeps_the_text_it_hid_and_gives_it_back(monkeypatch):
+    """A fault drawn part-way down 预登记办理 (here in the 重复信访 panel, above the reply boxes):
+    the boxes below are not drawn, so Streamlit forgot their text; the fault message says it comes
+    back, and on the next run it does, the same 件 open, with a toast."""
+    from portal.prefiling import repeats
+    from tests.pages.test_staff_queue_page import district, stored
+
+    made = stored(district=district())
+    box = f"reply-request_more-{made.prefiling.id}"
+    at = _queue_through_the_frame(made.prefiling.id, "请补充漏水处的照片。")
 
     def broken(**_kwargs):
         raise RuntimeError("a fault on purpose")
@@ -211,20 +219,12 @@ def test_a_fault_in_a_staff_page_keeps_the_text_it_hid_and_gives_it_back(monkeyp
 def test_what_is_chosen_after_a_fault_is_not_undone_by_the_text_given_back(monkeypatch):
     """After a fault part-way down 预登记办理 the list above it still works: another 件 picked
     there opens, rather than the kept text pulling the page back to the first one."""
-    from streamlit.testing.v1 import AppTest
-
     from portal.prefiling import repeats
     from tests.pages.test_staff_queue_page import district, stored
-    from tests.staff.portal_db import signed_in_state
 
     place = district()
     first, other = stored(district=place), stored(district=place)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["staff_token"] = signed_in_state("办理")["staff_token"]
-    at.switch_page("pages/staff_queue.py")
-    at.run()
-    at.selectbox(key="q-open").set_value(first.prefiling.id).run()
-    at.text_area(key=f"reply-request_more-{first.prefiling.id}").input("第一件的答复").run()
+    at = _queue_through_the_frame(first.prefiling.id, "第一件的答复")
     monkeypatch.setattr(repeats, "repeat_panel", lambda **_kwargs: 1 / 0)
     at.run()
     assert at.exception

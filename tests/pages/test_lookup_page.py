@@ -13,7 +13,7 @@ from portal.prefiling import codes, staff
 from portal.prefiling.lookup import NEUTRAL
 from portal.prefiling.models import RateEvent
 from portal.roles import HANDLER
-from tests.conftest import page_text, said
+from tests.conftest import database_away, page_text, said
 from tests.prefiling.factories import days_left_today, make_prefiling
 
 PAGE = "pages/lookup.py"
@@ -345,12 +345,6 @@ def test_the_last_day_of_the_period_is_called_the_last_day(open_lookup, monkeypa
     assert [str(el.value) for el in [*at.info, *at.warning] if "法定期限" in str(el.value)] == [says]
 
 
-def _store_away(*_args, **_kwargs):
-    from sqlalchemy.exc import OperationalError
-
-    raise OperationalError("SELECT", {}, Exception("connection to server failed: Connection refused"))
-
-
 def test_looking_up_while_the_database_is_down_keeps_the_code_and_secret_typed(open_lookup, monkeypatch):
     """查询 while the database is down: said in Chinese above the form with the hotline, the two
     boxes still filled (the fault page replaced the whole page and emptied them); 查询 again works."""
@@ -358,7 +352,7 @@ def test_looking_up_while_the_database_is_down_keeps_the_code_and_secret_typed(o
 
     at = open_lookup()
     made = stored()
-    monkeypatch.setattr(lookup, "lookup", _store_away)
+    monkeypatch.setattr(lookup, "lookup", database_away)
     text = page_text(ask(at, codes.grouped(made.code), made.secret))
     assert "暂时无法查询（系统故障），您输入的查询码和查询密码还在。" in text and "12345" in text
     assert NEUTRAL not in text and "当前状态" not in text
@@ -378,7 +372,7 @@ def test_rating_or_withdrawing_while_the_database_is_down_keeps_the_words_and_th
         staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="LX-9")
         staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="已督促用人单位支付工资。")
     ask(at, made.code, made.secret)
-    monkeypatch.setattr(lookup, "rate", _store_away)
+    monkeypatch.setattr(lookup, "rate", database_away)
     at.radio(key="lk_rating").set_value("满意")
     at.text_area(key="lk_comment").input("工作人员很耐心")
     click(at, "提交评价")
@@ -393,7 +387,7 @@ def test_rating_or_withdrawing_while_the_database_is_down_keeps_the_words_and_th
     other = stored()
     at = open_lookup()
     ask(at, other.code, other.secret)
-    monkeypatch.setattr(lookup, "withdraw", _store_away)
+    monkeypatch.setattr(lookup, "withdraw", database_away)
     at.checkbox(key="lk_confirm_withdraw").check()
     click(at, "撤回预登记")
     assert "暂时无法办理（系统故障）" in page_text(at) and "当前状态：已提交" in page_text(at)
@@ -406,7 +400,7 @@ def test_sending_material_while_the_database_is_down_keeps_the_note_under_its_fo
     with Session(get_engine()) as s:
         staff.request_more(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="请补充漏水处的照片。")
     at = ask(open_lookup(), made.code, made.secret)
-    monkeypatch.setattr(supplements, "send", _store_away)
+    monkeypatch.setattr(supplements, "send", database_away)
     at.text_area(key="lk_supp_note").input("照片明天补。")
     at.checkbox(key="lk_supp_note_only").check()
     text = page_text(click(at, "提交补充材料"))

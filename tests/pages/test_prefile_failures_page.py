@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from portal.db import get_engine
 from portal.prefiling.crypto import get_cipher
 from portal.prefiling.models import Prefiling, PrefilingDraft
+from tests.conftest import database_away as _down
 from tests.conftest import page_text
 from tests.pages import test_prefile_page as base
 from tests.pages.test_prefile_page import (
@@ -47,10 +48,6 @@ def _draft(code: str) -> PrefilingDraft | None:
 def _stored(code: str) -> Prefiling:
     with Session(get_engine()) as s:
         return s.exec(select(Prefiling).where(Prefiling.code == code)).one()
-
-
-def _down(*_args, **_kwargs):
-    raise OperationalError("SELECT 1", {}, Exception("connection to server failed: Connection refused"))
 
 
 # ---- H1: the answer to 确认提交 lost after the commit --------------------------------------------

@@ -370,6 +370,17 @@ def _writing_a_reply(app_page, reply: str):
     return at, handler, made
 
 
+def _press_with_the_database_away(at, made, monkeypatch) -> None:
+    """请信访人补充材料 pressed while the database refuses connections (the session check fails
+    first), then the database back."""
+    from portal.staff import auth as staff_auth
+    from tests.conftest import database_away
+
+    with monkeypatch.context() as away:
+        away.setattr(staff_auth, "resume", database_away)
+        at.button(key=f"do-request_more-{made.prefiling.id}").click().run()
+
+
 def test_a_reply_typed_before_the_session_expired_comes_back_with_its_filing_open(app_page):
     """预登记办理: the session runs out while a reply is being written; signing in again opens the
     same 件 with the reply back in its box (the 件 was closed and the reply lost, though the page
@@ -390,22 +401,12 @@ def test_a_reply_typed_when_the_database_went_away_comes_back_with_it(app_page, 
     """预登记办理: the database stops while a reply is being written, and the button shows the fault
     page (the reply box is not drawn, so Streamlit forgot its text, which the fault message asked to
     copy). With the database back, the same 件 is open with the reply in its box, and it is said."""
-    from sqlalchemy.exc import OperationalError
-
-    from portal.staff import auth as staff_auth
-
     reply = "请补充漏水处的照片和物业的维修记录。"
     at, _handler, made = _writing_a_reply(app_page, reply)
     box = f"reply-request_more-{made.prefiling.id}"
-
-    def away(**_kwargs):
-        raise OperationalError("SELECT", {}, Exception("connection to server failed: Connection refused"))
-
-    monkeypatch.setattr(staff_auth, "resume", away)
-    at.button(key=f"do-request_more-{made.prefiling.id}").click().run()
+    _press_with_the_database_away(at, made, monkeypatch)
     assert at.exception                              # the fault page: no boxes drawn
     assert not [t for t in at.text_area if t.key == box]
-    monkeypatch.undo()
     at.run()                                         # the database is back
     assert not at.exception
     assert at.selectbox(key="q-open").value == made.prefiling.id
@@ -421,20 +422,10 @@ def test_text_given_back_after_a_fault_is_not_found_by_a_colleague_signing_in_on
     without its box, where Streamlit drops it again at the end of the run: the give-back writes
     the boxes' own keys, never a copy of its own); the handler walks away, and a colleague who
     signs in on the same tab and opens the same 件 finds its box empty."""
-    from sqlalchemy.exc import OperationalError
-
-    from portal.staff import auth as staff_auth
-
     at, handler, made = _writing_a_reply(app_page, "经核查，物业已同意维修。")
     box = f"reply-request_more-{made.prefiling.id}"
-
-    def away(**_kwargs):
-        raise OperationalError("SELECT", {}, Exception("connection to server failed: Connection refused"))
-
-    monkeypatch.setattr(staff_auth, "resume", away)
-    at.button(key=f"do-request_more-{made.prefiling.id}").click().run()
+    _press_with_the_database_away(at, made, monkeypatch)
     assert at.exception
-    monkeypatch.undo()
     at.switch_page("pages/staff_login.py").run()   # the reply is given back on 工作台, where it has no box
     assert any("已恢复系统故障前您填写的内容" in t.value for t in at.toast)
     _expire_sessions_of(handler)                   # the handler walks away
