@@ -9,12 +9,14 @@ from portal.roles import ADMIN, HANDLER
 from portal.stats import figures
 from portal.timeutil import beijing_today
 from ui import dashboard_view as view
+from ui import queue_view
 from ui.auth import require_page
 from ui.resources import get_library
 
 actor = require_page(ADMIN, HANDLER)
 today = beijing_today()
 st.title("数据看板")
+queue_view.holiday_gap_note(today)
 period = view.pick_period(today)
 if period is not None:
     with session_scope() as session:

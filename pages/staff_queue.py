@@ -9,6 +9,7 @@ from portal.prefiling.codes import grouped
 from portal.prefiling.form import CATEGORIES
 from portal.prefiling.states import DRAFT, STATES
 from portal.roles import HANDLER
+from portal.timeutil import beijing_today
 from ui import queue_actions, queue_view
 from ui.auth import at_click, require_page
 from ui.picker import live_label_selectbox
@@ -20,6 +21,7 @@ S = st.session_state
 ALL = "全部"
 DEADLINES = {ALL: None, "已超期": -1, "3天内到期（含已超期）": 3, "7天内到期（含已超期）": 7}
 st.title("预登记办理")
+queue_view.holiday_gap_note(beijing_today())
 
 if flash := S.pop(queue_view.FLASH, None):   # the action was a screen or two below: brought into view
     success_in_view(flash, key="q-flash-shown")

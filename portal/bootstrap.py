@@ -10,6 +10,8 @@ from sqlalchemy.engine import Engine
 
 from portal.cases.importer import CaseImportReport, import_cases
 from portal.db import session_scope
+from portal.holidays import FILE_NAME as HOLIDAYS_FILE
+from portal.holidays import HolidayFileError, load_calendar
 from portal.laws.importer import ImportReport, import_library
 from portal.laws.library import LibraryLoad, load_library_shared
 from portal.migrate import migrate
@@ -17,6 +19,7 @@ from portal.prefiling.keycheck import key_problem
 from portal.qa.importer import SEED_FILE, SeedImportReport, import_seed
 from portal.schedule.service import import_schedule, load_schedule_file
 from portal.settings import Settings
+from portal.timeutil import beijing_today
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,8 @@ class BootstrapReport:
     schedule_added: int = 0
     bank: SeedImportReport = field(default_factory=SeedImportReport)
     key_problem: str = ""   # the encryption key cannot read the stored personal data (keycheck)
+    holiday_years: list[int] = field(default_factory=list)   # the years content/holidays.yaml lists
+    holidays_missing: list[int] = field(default_factory=list)  # years a deadline can fall in, not listed
 
 
 def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
@@ -48,12 +53,26 @@ def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
     if schedule_path.exists():
         with session_scope(engine) as session:
             schedule_added = import_schedule(session=session, schedule=load_schedule_file(schedule_path))
+    holidays_refused, years, missing = _holidays(settings)
     with session_scope(engine) as session:
         bank = import_seed(session=session, path=settings.content_dir / "qa" / SEED_FILE,
                            library=loaded.library)
-    return BootstrapReport(laws=report, refused=[str(e) for e in loaded.errors] + cases.refused + bank.refused,
-                           cases=cases, schedule_added=schedule_added, bank=bank,
-                           key_problem=key_problem(engine=engine, settings=settings))
+    return BootstrapReport(laws=report, refused=[str(e) for e in loaded.errors] + cases.refused + bank.refused
+                           + holidays_refused, cases=cases, schedule_added=schedule_added, bank=bank,
+                           key_problem=key_problem(engine=engine, settings=settings),
+                           holiday_years=years, holidays_missing=missing)
+
+
+def _holidays(settings: Settings) -> tuple[list[str], list[int], list[int]]:
+    """(refusal, years listed, years a deadline can fall in that are not listed) of the rest-day
+    calendar: a malformed one is refused like a law file, so the server does not start counting
+    deadlines without it."""
+    try:
+        calendar = load_calendar(settings.content_dir / HOLIDAYS_FILE)
+    except HolidayFileError as exc:
+        log.error("holiday calendar refused: %s", exc)
+        return [str(exc)], [], []
+    return [], sorted(calendar.notices), calendar.uncovered_years(beijing_today())
 
 
 _done: dict[tuple[str, str], BootstrapReport] = {}

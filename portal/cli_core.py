@@ -8,6 +8,7 @@ from pathlib import Path
 
 from portal.bootstrap import BootstrapReport, bootstrap
 from portal.db import get_engine
+from portal.holidays import FILE_NAME as HOLIDAYS_FILE
 from portal.laws.catalog import catalog_problems
 from portal.laws.library import load_library_report
 from portal.settings import get_settings
@@ -39,6 +40,12 @@ def print_setup_report(report: BootstrapReport) -> int:
           f"cases added {len(report.cases.added)}, updated {len(report.cases.updated)}, "
           f"kept (edited by staff) {len(report.cases.kept)}")
     print(report.bank.summary())
+    if report.holiday_years:
+        print(f"holidays: {', '.join(map(str, report.holiday_years))} listed in {HOLIDAYS_FILE}")
+    if report.holidays_missing:
+        print(f"WARNING holidays: {', '.join(map(str, report.holidays_missing))} not listed in {HOLIDAYS_FILE}: "
+              "deadlines falling there move past Saturdays and Sundays only; add the State Council's "
+              "notice when it is published (README, Holiday calendar)")
     for error in report.refused:
         print(f"REFUSED {error}")
     if report.key_problem:   # the server must not start and take petitions it cannot read back

@@ -5,8 +5,9 @@ the starting day is not counted). When the last day falls on a public holiday th
 the next working day (民法典 第二百零三条, applied by analogy). The bureau's and the handling
 body's last days are shown moved, naming the nominal day; a period the citizen must keep (请求复查 /
 请求复核) is shown to the citizen at its nominal day (the earliest the law could mean, whatever the
-calendar knows), and to staff as a reminder, not as the cutoff. `last_day()` applies 第二百零三条 with the rest-day calendar below
-(weekends, the State Council's 放假 days, minus its 调休 working days) and is what the statistics
+calendar knows), and to staff as a reminder, not as the cutoff. `last_day()` applies 第二百零三条 with
+the rest-day calendar of content/holidays.yaml (weekends, the State Council's 放假 days, minus its
+调休 working days; portal.holidays) and is what the statistics
 (portal.stats) judge "on time" against and what the staff queue and the citizen's 进度查询 count
 their days by (`StatutoryClock.days_left(..., real=True)`; 进度查询 also says when a last day
 moved), so none of them disagree.
@@ -17,6 +18,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+
+from portal.holidays import FILE_NAME as HOLIDAYS_FILE
+from portal.holidays import HolidayCalendar, load_calendar
+from portal.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -126,41 +132,31 @@ class StatutoryClock:
         return out
 
 
-def _days(*spans: tuple[str, str]) -> frozenset[dt.date]:
-    out = set()
-    for first, last in spans:
-        day, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
-        while day <= end:
-            out.add(day)
-            day += dt.timedelta(days=1)
-    return frozenset(out)
+def calendar() -> HolidayCalendar:
+    """The rest-day calendar in the content folder (`content/holidays.yaml`, portal.holidays), read
+    once per file; HolidayFileError when it is missing or malformed (the start refuses to serve)."""
+    return _calendar_at(get_settings().content_dir / HOLIDAYS_FILE)
 
 
-# 国务院办公厅关于部分节假日安排的通知 (2025: 国办发明电〔2024〕12号; 2026: 国办发明电〔2025〕7号).
-# A year not listed here counts weekends only; add its notice when the State Council publishes it.
-PUBLIC_HOLIDAYS: frozenset[dt.date] = _days(
-    ("2025-01-01", "2025-01-01"), ("2025-01-28", "2025-02-04"), ("2025-04-04", "2025-04-06"),
-    ("2025-05-01", "2025-05-05"), ("2025-05-31", "2025-06-02"), ("2025-10-01", "2025-10-08"),
-    ("2026-01-01", "2026-01-03"), ("2026-02-15", "2026-02-23"), ("2026-04-04", "2026-04-06"),
-    ("2026-05-01", "2026-05-05"), ("2026-06-19", "2026-06-21"), ("2026-09-25", "2026-09-27"),
-    ("2026-10-01", "2026-10-07"))
-ADJUSTED_WORKDAYS: frozenset[dt.date] = frozenset(dt.date.fromisoformat(d) for d in (
-    "2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11",
-    "2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"))
+@lru_cache(maxsize=4)
+def _calendar_at(path: Path) -> HolidayCalendar:
+    return load_calendar(path)
 
 
 def is_rest_day(day: dt.date) -> bool:
     """法定休假日: a public holiday, or a Saturday or Sunday that is not a 调休 working day."""
-    if day in PUBLIC_HOLIDAYS:
-        return True
-    return day.weekday() >= 5 and day not in ADJUSTED_WORKDAYS
+    return calendar().is_rest_day(day)
 
 
-@lru_cache(maxsize=4096)
 def last_day(nominal: dt.date) -> dt.date:
     """The real last day of a period that nominally ends on `nominal` (民法典 第二百零三条: a last
     day on a 法定休假日 moves to the day after the rest days end)."""
+    return _last_day(calendar(), nominal)
+
+
+@lru_cache(maxsize=4096)
+def _last_day(days: HolidayCalendar, nominal: dt.date) -> dt.date:
     day = nominal
-    while is_rest_day(day):
+    while days.is_rest_day(day):
         day += dt.timedelta(days=1)
     return day

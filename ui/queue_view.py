@@ -7,9 +7,11 @@ from collections.abc import Callable
 import streamlit as st
 from sqlmodel import Session
 
+from portal import clock as statutory
 from portal.clock import StatutoryClock
 from portal.concurrency import LATEST
 from portal.db import session_scope
+from portal.holidays import gap_words
 from portal.identity import Actor, PermissionDenied
 from portal.prefiling import attachments as files
 from portal.prefiling import export, handling, repeats
@@ -140,6 +142,13 @@ def rating(view: StaffView) -> None:
         st.caption("评价意见属于检举控告内容，已隐藏。")
     else:
         _line("评价意见", view.rating_comment)
+
+
+def holiday_gap_note(today) -> None:
+    """A warning while a deadline can fall in a year content/holidays.yaml does not list (its days
+    would move past weekends only): on the pages that count and judge deadlines."""
+    if years := statutory.calendar().uncovered_years(today):
+        st.warning(gap_words(years), icon=":material/event_busy:")
 
 
 def clock(view: StaffView) -> None:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, delete, func, select
 
 from portal.bootstrap import bootstrap_once
@@ -38,14 +39,19 @@ def test_bootstrap_once_imports_a_fresh_database_once(tmp_path, library):
     assert bootstrap_once(engine=other, settings=settings).laws.provisions_added == _count(other) > 0
 
 
-def test_server_start_refuses_a_broken_law_file_before_serving(tmp_path):
+@pytest.mark.parametrize(("broken", "change", "said"), [
+    ("laws/xinfang-tiaoli-2005.md", ("第二条　", "第三条　"), "REFUSED xinfang-tiaoli-2005.md"),
+    # deadlines would be counted without the State Council's days off
+    ("holidays.yaml", ("from: 2026-02-15", "from: 2026-02-25"), "REFUSED holidays.yaml: 2026 春节: to (2026-02-23) is before"),
+])
+def test_server_start_refuses_a_broken_content_file_before_serving(tmp_path, broken, change, said):
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
-    law = content / "laws" / "xinfang-tiaoli-2005.md"
-    law.write_text(law.read_text(encoding="utf-8").replace("第二条　", "第三条　", 1), encoding="utf-8")
+    path = content / broken
+    path.write_text(path.read_text(encoding="utf-8").replace(*change, 1), encoding="utf-8")
     env = dict(os.environ, PORTAL_CONTENT_DIR=str(content), PORTAL_DATA_DIR=str(tmp_path / "data"),
                DATABASE_URL=f"sqlite:///{tmp_path / 'serve.db'}")
     done = subprocess.run([sys.executable, "-m", "ui.serve", "--server.address", "127.0.0.1", "--server.port", "1"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
-    assert "REFUSED xinfang-tiaoli-2005.md" in done.stdout and "schema up to date" in done.stdout
+    assert said in done.stdout and "schema up to date" in done.stdout

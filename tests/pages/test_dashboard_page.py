@@ -121,6 +121,18 @@ def test_picking_another_range_and_the_reports_role(app_page, own_db):
     assert "结束日期不能晚于今天" in text and f"统计区间：2026-11-01 至 {TODAY:%Y-%m-%d}" in text
 
 
+def test_the_dashboard_warns_while_deadlines_can_fall_in_a_year_without_its_holidays(app_page, own_db, monkeypatch):
+    """On 1 December 2026 a deadline can fall in 2027: the 按期率 are judged with weekends only there."""
+    from portal import clock
+    from tests.pages.test_staff_queue_page import listing
+
+    state = signed_in(own_db, ADMIN)
+    monkeypatch.setattr(clock, "calendar", lambda: listing(2025, 2026))
+    assert "本系统尚未录入2027年的法定节假日安排" in page_text(app_page(PAGE, session_state=state))
+    monkeypatch.setattr(clock, "calendar", lambda: listing(2026, 2027))
+    assert "尚未录入" not in page_text(app_page(PAGE, session_state=state))
+
+
 def test_the_queue_opens_at_the_linked_code(app_page, own_db):
     at = app_page("pages/staff_queue.py", session_state=signed_in(own_db, HANDLER), code="C3")
     assert at.text_input(key="q-code").value == "C3"

@@ -473,3 +473,25 @@ def test_an_attachment_whose_file_is_missing_is_said_in_place_of_its_download_bu
     labels = [b.label for b in at.get("download_button") if "att-" in (b.proto.id or "")]
     assert len(labels) == 1 and labels[0].startswith("下载附件2"), labels
     assert made.code in caplog.text and lost.stored_name in caplog.text
+
+
+
+def listing(*years: int):
+    """A rest-day calendar that lists `years` (one day off each): what content/holidays.yaml holds."""
+    from portal.holidays import parse_calendar
+
+    return parse_calendar("".join(
+        f"{y}:\n  notice: 通知\n  holidays:\n    - {{name: 元旦, from: {y}-01-01, to: {y}-01-01}}\n" for y in years))
+
+
+def test_the_queue_warns_while_a_deadline_can_fall_in_a_year_without_its_holidays(app_page, monkeypatch):
+    """A deadline can fall in a year whose days off the portal does not know until the bureau adds
+    the State Council's notice (2027 from September 2026 on): the handler is told."""
+    from portal import clock
+
+    year = beijing_today().year
+    monkeypatch.setattr(clock, "calendar", lambda: listing(year - 1))
+    text = page_text(open_queue(app_page, HANDLER))
+    assert f"本系统尚未录入{year}年" in text and "只按周六、周日顺延" in text
+    monkeypatch.setattr(clock, "calendar", lambda: listing(year, year + 1))
+    assert "尚未录入" not in page_text(open_queue(app_page, HANDLER))
