@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from portal.clock import is_rest_day
 from portal.field_errors import FieldError, ValidationFailed
 from portal.identity import Actor, require
 from portal.roles import EDITOR
@@ -201,7 +202,8 @@ def announced(*, session: Session, since: dt.date) -> list[ReceptionSession]:
 
 def upcoming(*, session: Session, today: dt.date, regular: RegularReception, weeks: int = 6) -> list[ScheduleEntry]:
     """The next receptions, soonest first: announced sessions plus the regular weekly reception
-    day for the next `weeks` weeks (where no leader session is announced that day)."""
+    day for the next `weeks` weeks (where no leader session is announced that day and it is not a
+    法定休假日 of content/holidays.yaml: the office hours say 法定节假日除外)."""
     rows = announced(session=session, since=today)
     entries = [ScheduleEntry(day=r.day, start_time=r.start_time, end_time=r.end_time, leader=r.leader,
                              place=r.place, topics=r.topics, regular=False, session_id=r.id) for r in rows]
@@ -209,7 +211,7 @@ def upcoming(*, session: Session, today: dt.date, regular: RegularReception, wee
     first = today + dt.timedelta(days=(regular.weekday - today.weekday()) % 7)
     for week in range(weeks):
         day = first + dt.timedelta(weeks=week)
-        if day not in busy:
+        if day not in busy and not is_rest_day(day):
             entries.append(ScheduleEntry(day=day, start_time=regular.start_time, end_time=regular.end_time,
                                          leader=regular.leader, place=regular.place, topics=regular.topics,
                                          regular=True))

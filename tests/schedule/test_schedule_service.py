@@ -82,6 +82,19 @@ def test_next_sessions_first_and_every_wednesday_listed(db_engine):
     assert entries[1].regular and entries[1].day_text == "2026年12月9日（星期三）"
 
 
+def test_the_weekly_reception_is_not_listed_on_a_public_holiday(db_engine):
+    """The office hours say 法定节假日除外: Wednesday 30 September 2026 is a working day, Wednesday
+    7 October is 国庆节 (content/holidays.yaml), Wednesday 18 February 2026 is 春节."""
+    regular = load_schedule_file(SHIPPED).regular
+    with Session(db_engine) as s:
+        autumn = [e.day for e in upcoming(session=s, today=dt.date(2026, 9, 28), regular=regular, weeks=3)
+                  if e.regular]
+        spring = [e.day for e in upcoming(session=s, today=dt.date(2026, 2, 9), regular=regular, weeks=3)
+                  if e.regular]
+    assert autumn == [dt.date(2026, 9, 30), dt.date(2026, 10, 14)]
+    assert spring == [dt.date(2026, 2, 11), dt.date(2026, 2, 25)]
+
+
 def test_only_editors_may_change_the_schedule(db_engine):
     with Session(db_engine) as s:
         for actor in (None, HANDLER_ACTOR):
