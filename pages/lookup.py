@@ -16,5 +16,5 @@ view = st.session_state.get("lk_view")
 if view is None:
     lookup_view.ask(ended=told == lookup_view.LEFT)
 else:
-    lookup_view.show(view)
+    lookup_view.show(lookup_view.current(view))
 st.page_link("pages/prefile.py", label="还没有提交？去网上预登记", icon=":material/edit_note:")

@@ -84,6 +84,15 @@ def _reload(code: str, secret: str) -> None:
         pass   # the view shown stays; the reason above still stands
 
 
+def current(view: svc.StatusView) -> svc.StatusView:
+    """The view shown, read again when it was read on another Beijing day (a tab left open past
+    midnight): its day count and 今天是…最后一日 are for today, and so is the receipt's 截至. When the
+    store cannot answer, the view read before stays."""
+    if view.as_of != beijing_today():
+        _reload(*S.get("lk_creds", ("", "")))
+    return S.lk_view
+
+
 def on_lookup() -> None:
     typed = (S.get("lk_code") or "", S.get("lk_secret") or "")
     if (pasted := codes.from_pasted(*typed)) != typed:   # the copied pair, in one box: shown split
@@ -332,6 +341,6 @@ def show(view: svc.StatusView) -> None:
 
 def _receipt_again(view: svc.StatusView) -> None:
     """The receipt once more (without the 查询密码, which is never stored in readable form)."""
-    receipt = svc.receipt_again(view, office=office(), today=beijing_today())
+    receipt = svc.receipt_again(view, office=office(), today=view.as_of or beijing_today())
     st.download_button("再次下载回执（可打印的网页）", receipt.html(), file_name=f"回执-{view.code}.html",
                        mime="text/html", key="lk_receipt", icon=":material/download:")

@@ -97,6 +97,7 @@ class StatusView:
     can_supplement: bool = False    # 需补充材料: the citizen may send material from this page
     # (nominal, real) last day of the running period when a 法定休假日 moves it, else None
     moved_due: tuple[dt.date, dt.date] | None = None
+    as_of: dt.date | None = None    # the Beijing day days_left counts from (read again on another day)
 
 
 def status_view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
@@ -122,7 +123,7 @@ def status_view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
         rating=p.rating, rating_comment=p.rating_comment,
         materials=tuple(Material(i, a.kind, a.size, a.added_at) for i, a in enumerate(atts, start=1)),
         can_supplement=allowed(p.state, "supplement"),
-        moved_due=(nominal, real) if running and real != nominal else None)
+        moved_due=(nominal, real) if running and real != nominal else None, as_of=today)
 
 
 def receipt_again(view: StatusView, *, office: Office | None, today: dt.date) -> Receipt:

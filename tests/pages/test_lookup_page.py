@@ -345,6 +345,37 @@ def test_the_last_day_of_the_period_is_called_the_last_day(open_lookup, monkeypa
     assert [str(el.value) for el in [*at.info, *at.warning] if "法定期限" in str(el.value)] == [says]
 
 
+def test_a_result_left_open_past_midnight_counts_from_the_new_day(open_lookup, monkeypatch):
+    """Looked up at 23:50 on 8 December, the tab left open: after Beijing midnight the next rerun
+    says today is the last day (it kept saying one day was left, and never that the period had
+    passed), and a state staff changed meanwhile is shown too."""
+    import datetime as dt
+
+    from portal.prefiling import lookup as service
+    from portal.prefiling.models import Prefiling
+    from ui import lookup_view
+
+    at = open_lookup()
+    made = stored()
+    with Session(get_engine()) as s:
+        p = s.get(Prefiling, made.prefiling.id)
+        p.received_date = dt.date(2026, 11, 24)
+        s.add(p)
+        s.commit()
+    day = {"today": dt.date(2026, 12, 8)}
+    for module in (service, lookup_view):
+        monkeypatch.setattr(module, "beijing_today", lambda: day["today"])
+    assert "距登记转送的法定期限还有 1 天。" in page_text(ask(at, made.code, made.secret))
+    day["today"] = dt.date(2026, 12, 9)
+    at.run()
+    assert "今天是登记转送法定期限的最后一日。" in page_text(at) and "还有 1 天" not in page_text(at)
+    with Session(get_engine()) as s:
+        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="XF-9")
+    day["today"] = dt.date(2026, 12, 10)
+    at.run()
+    assert "当前状态：已登记" in page_text(at) and "登记转送的法定期限已过" not in page_text(at)
+
+
 def test_looking_up_while_the_database_is_down_keeps_the_code_and_secret_typed(open_lookup, monkeypatch):
     """查询 while the database is down: said in Chinese above the form with the hotline, the two
     boxes still filled (the fault page replaced the whole page and emptied them); 查询 again works."""
