@@ -21,7 +21,8 @@ S = st.session_state
 ALL = "全部"
 DEADLINES = {ALL: None, "已超期": -1, "3天内到期（含已超期）": 3, "7天内到期（含已超期）": 7}
 st.title("预登记办理")
-queue_view.holiday_gap_note(beijing_today())
+today = beijing_today()   # the day every count on the page (and in its CSV) is for
+queue_view.holiday_gap_note(today)
 
 if flash := S.pop(queue_view.FLASH, None):   # the action was a screen or two below: brought into view
     success_in_view(flash, key="q-flash-shown")
@@ -43,7 +44,7 @@ filters = {"state": None if state == ALL else state, "category": None if categor
            "district": None if district == ALL else district, "max_days_left": DEADLINES[deadline],
            "code": code or None}
 with session_scope() as session:
-    rows = svc.queue(session=session, actor=actor, **filters)
+    rows = svc.queue(session=session, actor=actor, today=today, **filters)
 
 overdue = sum(r.overdue for r in rows)
 if overdue:
@@ -83,6 +84,7 @@ personal = st.checkbox("包含个人信息（姓名、身份证号、电话、�
 # Generated (and audited) only when clicked, over this signed-in session's connection; the file
 # is not kept at a media address while the page is open.
 st.download_button("下载 CSV 文件" + ("（含个人信息，请妥善保管）" if personal else ""),
-                   data=queue_view.export_generator(at_click(actor), rows, include_personal=personal, filters=filters),
-                   file_name="预登记列表.csv", mime="text/csv", key="q-export", disabled=not rows,
+                   data=queue_view.export_generator(at_click(actor), rows, include_personal=personal, filters=filters,
+                                                    today=today),
+                   file_name=f"预登记列表-{today.isoformat()}.csv", mime="text/csv", key="q-export", disabled=not rows,
                    icon=":material/download:", on_click="ignore")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import streamlit as st
@@ -111,15 +112,16 @@ def matter(actor: Actor, view: StaffView) -> None:
 
 
 def export_generator(who: Callable[[Session], Actor], rows: list[QueueRow], *, include_personal: bool,
-                     filters: dict):
+                     filters: dict, today: dt.date):
     """Deferred: the CSV is made (and the export audited) only when the handler clicks download, and
-    only if `who` (ui.auth.at_click) finds the session still open then."""
+    only if `who` (ui.auth.at_click) finds the session still open then; its days are counted for
+    `today`, the page's day, which the file's name gives (a click after midnight still matches it)."""
     described = "，".join(f"{k}={v}" for k, v in filters.items() if v is not None) or "全部"
 
     def make() -> bytes:
         with session_scope() as session:
             return export.export_csv(session=session, actor=who(session), rows=rows, include_personal=include_personal,
-                                     filters=described)
+                                     filters=described, today=today)
     return make
 
 

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Sequence
@@ -24,10 +25,13 @@ from portal.audit.service import EXPORT, record
 from portal.identity import Actor, require
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.models import Prefiling
-from portal.prefiling.queue import QueueRow
+from portal.prefiling.queue import QueueRow, deadline_words
+from portal.prefiling.receipt import clock_of
 from portal.prefiling.staff_view import RESTRICTED_NOTICE
+from portal.prefiling.states import TERMINAL
 from portal.roles import HANDLER, REPORTS
 from portal.textinput import dangerous_cell, strip_invisible
+from portal.timeutil import beijing_today
 
 COLUMNS = ("查询码", "状态", "类别", "问题属地", "收到日期", "期限", "剩余天数", "信访件编号",
            "被反映对象", "诉求")
@@ -58,9 +62,12 @@ def neutralise(value: object) -> object:
 
 
 def export_csv(*, session: Session, actor: Actor, rows: Sequence[QueueRow], include_personal: bool = False,
-               filters: str = "", cipher: Cipher | None = None) -> bytes:
-    """The rows (as shown in the queue) as UTF-8 CSV with a BOM (for Excel); audited, commits."""
+               filters: str = "", cipher: Cipher | None = None, today: dt.date | None = None) -> bytes:
+    """The rows (the queue's choice of records, each read again) as UTF-8 CSV with a BOM (for
+    Excel); 期限 and 剩余天数 counted for `today` (default: today in Beijing) from the record as it is
+    now, as the queue counts them; audited, commits."""
     require(actor, HANDLER)
+    today = today or beijing_today()
     dec = (cipher or get_cipher()).decrypt
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -70,9 +77,10 @@ def export_csv(*, session: Session, actor: Actor, rows: Sequence[QueueRow], incl
         if p is None:
             continue
         see = not p.restricted or actor.has(REPORTS)
+        left = None if p.state in TERMINAL else clock_of(p).days_left(today, real=True)
         cells: list[object] = [
-            p.code, p.state, p.category, p.district, p.received_date.isoformat(), row.deadline_text,
-            row.days_left, p.official_number,
+            p.code, p.state, p.category, p.district, p.received_date.isoformat(), deadline_words(left),
+            left, p.official_number,
             p.subject if see else RESTRICTED_NOTICE, p.request if see else RESTRICTED_NOTICE]
         if include_personal:
             cells += ([dec(p.name_enc), dec(p.id_number_enc), dec(p.phone_enc), dec(p.address_enc)]

@@ -229,6 +229,7 @@ def deferred_downloads(monkeypatch):
     def add_deferred(self, data_callable, *args, **kwargs):
         file_id = original(self, data_callable, *args, **kwargs)
         made[file_id] = data_callable
+        made[f"{file_id}:name"] = kwargs.get("file_name", args[2] if len(args) > 2 else None)
         return file_id
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
@@ -252,6 +253,8 @@ def test_export_has_no_personal_data_unless_ticked_and_is_audited(app_page, defe
     assert len(audit("prefiling-queue", "export")) == before  # showing the button exports nothing
     data = download(at, deferred_downloads)
     assert made.code in data and not any(secret in data for secret in PERSONAL) and "身份证号" not in data
+    # the day its 期限 and 剩余天数 are counted for
+    assert f"预登记列表-{beijing_today().isoformat()}.csv" in deferred_downloads.values()
     at.checkbox(key="q-export-personal").check().run()
     data = download(at, deferred_downloads)
     assert all(secret in data for secret in PERSONAL)

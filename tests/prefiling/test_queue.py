@@ -258,7 +258,7 @@ def test_export_neutralises_formulas_and_leaves_out_personal_data(db_engine):
         s.add(p)
         s.commit()
         rows = staff.queue(session=s, actor=CLERK, today=TODAY, code=p.code)
-        data = export.export_csv(session=s, actor=CLERK, rows=rows, filters="已超期")
+        data = export.export_csv(session=s, actor=CLERK, rows=rows, filters="已超期", today=TODAY)
         [line] = read_csv(data)
         assert line["被反映对象"] == "'" + EVIL and line["问题属地"].startswith("'+")
         assert line["期限"] == "已超期 5 天" and line["剩余天数"] == "-5"
@@ -267,6 +267,25 @@ def test_export_neutralises_formulas_and_leaves_out_personal_data(db_engine):
             assert personal not in text
         [entry] = audit(s, EXPORT)
         assert entry.actor_name == "clerk" and "不含个人信息" in entry.detail and "已超期" in entry.detail
+
+
+def test_export_counts_the_days_for_its_day_from_the_record_as_it_is_now(db_engine):
+    """The list drawn at 23:50, downloaded after midnight: the file's day (its name, the page's day)
+    decides the counts, and a 件 withdrawn since the list was drawn is not counted as running."""
+    with Session(db_engine) as s:
+        late, kept = aged(s, 20), aged(s, 10)
+        rows = staff.queue(session=s, actor=CLERK, today=TODAY, code=None)
+        rows = [r for r in rows if r.id in (late.id, kept.id)]
+        assert [r.deadline_text for r in rows] == ["已超期 5 天", "还剩 5 天"]
+        late.state = "已撤回"
+        s.add(late)
+        s.commit()
+        lines = {r["查询码"]: r for r in read_csv(export.export_csv(session=s, actor=CLERK, rows=rows,
+                                                                   today=TODAY + dt.timedelta(days=1)))}
+        late, kept = late.code, kept.code
+    assert (lines[kept]["期限"], lines[kept]["剩余天数"]) == ("还剩 4 天", "4")
+    assert (lines[late]["状态"], lines[late]["期限"], lines[late]["剩余天数"]) == (
+        "已撤回", "已结束，不计期限", "")
 
 
 def test_export_with_personal_data_only_on_request_and_restricted_only_for_reports(db_engine):
