@@ -1,7 +1,6 @@
 """典型案例管理 (编辑): write a case in Markdown with a live preview, cite articles from the
 library, publish / withdraw, and see every revision."""
 
-import datetime as dt
 import secrets
 
 import streamlit as st
@@ -14,7 +13,7 @@ from portal.db import session_scope
 from portal.field_errors import ValidationFailed
 from portal.roles import EDITOR
 from portal.text.escape import markdown_escape
-from portal.timeutil import beijing_text
+from portal.timeutil import beijing_text, beijing_today
 from ui import overtaken as edits
 from ui.auth import USER_SCOPED, require_page
 from ui.links import provision_link, provision_title
@@ -114,7 +113,7 @@ if case:
     slug = case.slug
 else:
     slug = st.text_input("网址名（英文小写和横线，例如 laodong-zhongcai-2026）",
-                         key=field("slug-new", f"case-{dt.date.today():%Y%m%d}-{secrets.token_hex(2)}")).strip()
+                         key=field("slug-new", f"case-{beijing_today():%Y%m%d}-{secrets.token_hex(2)}")).strip()
     inline("slug")
 title = st.text_input("标题", key=field(f"title-{key}", saved.title))
 inline("title")

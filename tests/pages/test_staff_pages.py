@@ -149,6 +149,19 @@ def test_a_link_to_one_filing_opened_signed_out_still_finds_it_after_signing_in(
     assert at.text_input(key="q-code").value == "K7M2P9Q4RT"
 
 
+def test_a_new_cases_web_name_carries_the_beijing_date(app_page, monkeypatch):
+    """At 00:30 on 1 January 2027 in Beijing (16:30 UTC the day before, a UTC server's date) the
+    proposed 网址名 is dated 20270101."""
+    import datetime as dt
+
+    import portal.timeutil
+
+    app_page("pages/staff_cases.py", session_state=signed_in_state(EDITOR))   # modules loaded first
+    monkeypatch.setattr(portal.timeutil, "utcnow", lambda: dt.datetime(2026, 12, 31, 16, 30, tzinfo=dt.UTC))
+    at = app_page("pages/staff_cases.py", session_state=signed_in_state(EDITOR))
+    assert at.text_input(key="slug-new").value.startswith("case-20270101-")
+
+
 def test_editor_writes_and_publishes_a_case_in_the_page(app_page, library):
     at = app_page("pages/staff_cases.py", session_state=signed_in_state(EDITOR))
     slug = f"ui-{uuid.uuid4().hex[:8]}"
