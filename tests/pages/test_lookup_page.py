@@ -37,6 +37,19 @@ def stored(**changes):
         return make_prefiling(s, **changes)
 
 
+def received_on(day):
+    """A stored pre-filing received on `day` (its statutory days count from there)."""
+    from portal.prefiling.models import Prefiling
+
+    made = stored()
+    with Session(get_engine()) as s:
+        p = s.get(Prefiling, made.prefiling.id)
+        p.received_date = day
+        s.add(p)
+        s.commit()
+    return made
+
+
 def ask(at, code, secret):
     at.text_input(key="lk_code").input(code)
     at.text_input(key="lk_secret").input(secret)
@@ -330,15 +343,9 @@ def test_the_last_day_of_the_period_is_called_the_last_day(open_lookup, monkeypa
     import datetime as dt
 
     from portal.prefiling import lookup as service
-    from portal.prefiling.models import Prefiling
 
     at = open_lookup()
-    made = stored()
-    with Session(get_engine()) as s:
-        p = s.get(Prefiling, made.prefiling.id)
-        p.received_date = dt.date(2026, 11, 24)
-        s.add(p)
-        s.commit()
+    made = received_on(dt.date(2026, 11, 24))
     monkeypatch.setattr(service, "beijing_today", lambda: dt.date.fromisoformat(today))
     text = page_text(ask(at, made.code, made.secret))
     assert says in text
@@ -352,16 +359,10 @@ def test_a_result_left_open_past_midnight_counts_from_the_new_day(open_lookup, m
     import datetime as dt
 
     from portal.prefiling import lookup as service
-    from portal.prefiling.models import Prefiling
     from ui import lookup_view
 
     at = open_lookup()
-    made = stored()
-    with Session(get_engine()) as s:
-        p = s.get(Prefiling, made.prefiling.id)
-        p.received_date = dt.date(2026, 11, 24)
-        s.add(p)
-        s.commit()
+    made = received_on(dt.date(2026, 11, 24))
     day = {"today": dt.date(2026, 12, 8)}
     for module in (service, lookup_view):
         monkeypatch.setattr(module, "beijing_today", lambda: day["today"])
