@@ -22,11 +22,12 @@ def _setup(_args: argparse.Namespace) -> int:
 
 def refused_database() -> int:
     """2 (said on stderr) when the configured SQLite file is gone where this installation's
-    database was (portal.db.database_gone): `setup` and the server's start would otherwise begin
-    on an empty one. 0 otherwise."""
+    database was, or is missing beside attachments already stored (portal.db.database_gone):
+    `setup` and the server's start would otherwise begin on an empty one. 0 otherwise."""
     from portal.db import database_gone
 
-    if problem := database_gone(get_settings().database_url):
+    settings = get_settings()
+    if problem := database_gone(settings.database_url, attachments_dir=settings.attachments_dir):
         print(problem, file=sys.stderr)
         return 2
     return 0

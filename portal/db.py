@@ -109,15 +109,36 @@ def _created_marker(path: Path) -> Path:
     return path.parent / f".{path.name}.created"
 
 
-def database_gone(url: str) -> str:
+def database_gone(url: str, *, attachments_dir: Path | None = None) -> str:
     """Why the portal must not create the SQLite file of `url`: it is missing where this
-    installation's database was created before. '' otherwise (a fresh install; PostgreSQL)."""
+    installation's database was created before, or the attachments folder (`attachments_dir`,
+    default: `attachments/` beside the file) already holds files, so this installation has data
+    somewhere else. '' otherwise (a fresh install; PostgreSQL)."""
     path = _sqlite_path(url)
-    if path is None or path.exists() or not _created_marker(path).exists():
+    if path is None or path.exists():
         return ""
+    if not _created_marker(path).exists():
+        return _attachments_without_database(path, attachments_dir or path.parent / "attachments")
     return (f"数据库文件 {path} 不见了，但这里曾经建过门户的数据库（{_created_marker(path)}）。为免在空数据库上继续收件，"
             "门户不新建数据库，也不启动。请停下门户，按 README 的“Backup and restore”一节从备份恢复数据库文件；确实要从空数据库重新开始的，"
             f"删除 {_created_marker(path)} 后再启动。")
+
+
+def _attachments_without_database(path: Path, attachments_dir: Path) -> str:
+    """An upgrade into a new checkout whose database stayed behind (before 2026-12-04 the SQLite
+    file was kept in the program's own data/ folder whatever PORTAL_DATA_DIR said) would start on an
+    empty database beside the old attachments, and the orphan sweep would then delete them."""
+    try:
+        held = next((f for f in attachments_dir.rglob("*") if f.is_file()), None)
+    except OSError:
+        held = None
+    if held is None:
+        return ""
+    return (f"数据库文件 {path} 不存在，但附件文件夹 {attachments_dir} 里已有文件：这里原来有门户的数据，数据库在别处。"
+            "2026-12-04 以前的版本把 SQLite 数据库放在程序目录的 data/ 下（即使设置了 PORTAL_DATA_DIR）；"
+            f"换到新目录升级的，请停下门户，把原来的 portal.db（连同 portal.db-wal、portal.db-shm）移到 {path}，"
+            "或用 DATABASE_URL 指向它。为免在空数据库上收件（之后的清理还会删掉这些附件），门户不新建数据库，也不启动。"
+            f"确实要从空数据库重新开始的，先移走 {attachments_dir} 里的文件。")
 
 
 def _sqlite_path(url: str) -> Path | None:

@@ -240,3 +240,35 @@ def test_a_fresh_install_and_a_restored_file_start_as_before(tmp_path, capsys):
     restored.write_bytes(path.read_bytes())               # a restore into an empty folder
     make_engine(f"sqlite:///{restored}").dispose()
     assert (restored.parent / ".portal.db.created").exists()
+
+
+def test_no_database_is_created_beside_attachments_of_an_installation_whose_database_is_elsewhere(tmp_path):
+    """Upgrade drill: a checkout of 2 December kept its SQLite file in the program's own data/
+    whatever PORTAL_DATA_DIR said. Today's code in a new checkout with the same PORTAL_DATA_DIR
+    made an empty database beside the old attachments (every 查询码 unknown, no staff account), and
+    the nightly sweep then deleted those attachments as orphans. Neither `setup`, the server's
+    start nor the engine creates it now; the operator is told where the database must go."""
+    from portal.__main__ import main
+    from portal.db import DatabaseGone, make_engine
+
+    data = tmp_path / "srv-data"
+    (data / "attachments" / "2026").mkdir(parents=True)
+    (data / "attachments" / "2026" / "a1b2.bin").write_bytes(b"encrypted")
+    path = data / "portal.db"
+    env = tmp_path / "portal.env"
+    env.write_text(f"PORTAL_DATA_DIR={data}\nDATABASE_URL=sqlite:///{path}\n")
+    saved = dict(os.environ)
+    try:
+        assert main(["--env-file", str(env), "setup"]) == 2
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        get_settings.cache_clear()
+    assert not path.exists()
+    with pytest.raises(DatabaseGone, match="附件文件夹 .* 里已有文件") as refused:
+        make_engine(f"sqlite:///{path}")
+    assert "把原来的 portal.db（连同 portal.db-wal、portal.db-shm）移到" in str(refused.value)
+    assert not path.exists()
+    (data / "attachments" / "2026" / "a1b2.bin").unlink()   # nothing stored: a fresh install
+    make_engine(f"sqlite:///{path}").dispose()
+    assert path.exists()
