@@ -14,7 +14,7 @@ from portal.holidays import FILE_NAME as HOLIDAYS_FILE
 from portal.holidays import HolidayFileError, load_calendar
 from portal.laws.importer import ImportReport, import_library
 from portal.laws.library import LibraryLoad, load_library_shared
-from portal.migrate import migrate
+from portal.migrate import SchemaUpgrade, upgrade_schema
 from portal.prefiling.keycheck import key_problem
 from portal.qa.importer import SEED_FILE, SeedImportReport, import_seed
 from portal.schedule.service import import_schedule, load_schedule_file
@@ -34,13 +34,18 @@ class BootstrapReport:
     schedule_added: int = 0
     bank: SeedImportReport = field(default_factory=SeedImportReport)
     key_problem: str = ""   # the encryption key cannot read the stored personal data (keycheck)
+    schema: SchemaUpgrade | None = None   # None: stopped before the schema was touched (key_problem)
     holiday_years: list[int] = field(default_factory=list)   # the years content/holidays.yaml lists
     holidays_missing: list[int] = field(default_factory=list)  # years a deadline can fall in, not listed
 
 
 def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
-    """Migrate the schema and import the shipped content; idempotent."""
-    migrate(engine=engine)
+    """Migrate the schema and import the shipped content; idempotent. The encryption key is checked
+    first: a schema upgrade re-encrypts stored text (0007), so a missing or wrong key stops here,
+    before anything is changed. MigrationFailed when the upgrade fails (portal.migrate)."""
+    if problem := key_problem(engine=engine, settings=settings):
+        return BootstrapReport(laws=ImportReport(), key_problem=problem)
+    schema = upgrade_schema(engine=engine)
     loaded: LibraryLoad = load_library_shared(settings.laws_dir)
     for error in loaded.errors:
         log.error("law file refused: %s", error)
@@ -59,7 +64,7 @@ def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
                            library=loaded.library)
     return BootstrapReport(laws=report, refused=[str(e) for e in loaded.errors] + cases.refused + bank.refused
                            + holidays_refused, cases=cases, schedule_added=schedule_added, bank=bank,
-                           key_problem=key_problem(engine=engine, settings=settings),
+                           key_problem=key_problem(engine=engine, settings=settings), schema=schema,
                            holiday_years=years, holidays_missing=missing)
 
 

@@ -11,13 +11,19 @@ from portal.db import get_engine
 from portal.holidays import FILE_NAME as HOLIDAYS_FILE
 from portal.laws.catalog import catalog_problems
 from portal.laws.library import load_library_report
+from portal.migrate import MigrationFailed
 from portal.settings import get_settings
 
 
 def _setup(_args: argparse.Namespace) -> int:
     if gone := refused_database():
         return gone
-    return print_setup_report(bootstrap(engine=get_engine(), settings=get_settings()))
+    try:
+        report = bootstrap(engine=get_engine(), settings=get_settings())
+    except MigrationFailed as exc:
+        print(f"UPGRADE FAILED {exc}", file=sys.stderr)
+        return 2
+    return print_setup_report(report)
 
 
 def refused_database() -> int:
@@ -34,8 +40,18 @@ def refused_database() -> int:
 
 
 def print_setup_report(report: BootstrapReport) -> int:
-    """Say what `setup` did (and what it refused); 1 when a content file was refused, else 0."""
+    """Say what `setup` did (and what it refused); 1 when a content file was refused, 2 when the
+    key cannot read the stored data (nothing was changed then), else 0."""
+    if report.key_problem and report.schema is None:   # stopped before the schema was touched
+        print(f"KEY PROBLEM {report.key_problem}", file=sys.stderr)
+        print("nothing changed: the schema and the content were not touched", file=sys.stderr)
+        return 2
     laws = report.laws
+    schema = report.schema
+    if schema is not None and schema.changed:
+        print(f"schema upgraded {schema.before or '(new database)'} -> {schema.after}"
+              + (f"; the database as it was before: {schema.copy} (delete it once the portal works)"
+                 if schema.copy else ""))
     print(f"schema up to date; laws added {len(laws.laws_added)}, updated {len(laws.laws_updated)}; "
           f"provisions +{laws.provisions_added} ~{laws.provisions_updated} -{laws.provisions_removed}; "
           f"cases added {len(report.cases.added)}, updated {len(report.cases.updated)}, "

@@ -36,11 +36,17 @@ def prepare() -> int:
     from portal.bootstrap import bootstrap_once
     from portal.cli_core import print_setup_report, refused_database
     from portal.db import get_engine
+    from portal.migrate import MigrationFailed
     from portal.settings import get_settings
 
     if gone := refused_database():
         return gone
-    status = print_setup_report(bootstrap_once(engine=get_engine(), settings=get_settings()))
+    try:
+        report = bootstrap_once(engine=get_engine(), settings=get_settings())
+    except MigrationFailed as exc:
+        print(f"UPGRADE FAILED {exc}", file=sys.stderr)
+        return 2
+    status = print_setup_report(report)
     gc.collect()
     gc.freeze()
     # the dummy password hash (unknown usernames cost one verification too) made now, off the pages' path

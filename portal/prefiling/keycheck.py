@@ -19,16 +19,22 @@ from portal.settings import Settings
 
 def _samples(engine: Engine) -> list[str]:
     """The oldest and newest encrypted name of a pre-filing, and the newest draft: a key that reads
-    these reads what lies between (a rotation keeps the old keys after the new one)."""
-    tables = set(inspect(engine).get_table_names())
+    these reads what lies between (a rotation keeps the old keys after the new one). Read on any
+    schema since 0002 (`setup` checks the key before it upgrades an older one)."""
+    found = inspect(engine)
+    tables = set(found.get_table_names())
+
+    def has(table: str, *columns: str) -> bool:
+        return table in tables and set(columns) <= {c["name"] for c in found.get_columns(table)}
+
     out: list[str] = []
     with Session(engine) as session:
-        if Prefiling.__tablename__ in tables:
+        if has(Prefiling.__tablename__, "id", "name_enc"):
             named = select(Prefiling.name_enc).where(col(Prefiling.name_enc).is_not(None))
             for order in (col(Prefiling.id).asc(), col(Prefiling.id).desc()):
                 if (value := session.exec(named.order_by(order).limit(1)).first()) is not None:
                     out.append(value)
-        if PrefilingDraft.__tablename__ in tables:
+        if has(PrefilingDraft.__tablename__, "payload_enc", "updated_at"):
             newest = select(PrefilingDraft.payload_enc).order_by(col(PrefilingDraft.updated_at).desc()).limit(1)
             if (value := session.exec(newest).first()) is not None:
                 out.append(value)

@@ -1,0 +1,124 @@
+"""An installation on an older schema upgraded by `setup` (upgrade drill, session 37): the key is
+checked before anything is changed, an older SQLite file is copied before it is migrated, a failed
+upgrade says where that copy is, and `setup` says what it upgraded."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+from alembic import command
+from sqlalchemy import text
+
+from portal import migrate as migrations
+from portal.bootstrap import bootstrap
+from portal.cli_core import print_setup_report
+from portal.db import make_engine
+from portal.migrate import MigrationFailed, alembic_config, current_revision, head_revision
+from portal.prefiling.crypto import Cipher, new_key, write_key_file
+from portal.settings import load_settings
+
+OLD = "0006_question_bank"   # a database from before the hardening (complaint text not yet encrypted)
+
+
+@pytest.fixture
+def old_install(tmp_path):
+    """A SQLite installation at OLD holding one pre-filing, its name encrypted under its key file."""
+    path, key_file = tmp_path / "data" / "portal.db", tmp_path / "secrets" / "portal.key"
+    engine = make_engine(f"sqlite:///{path}")
+    command.upgrade(alembic_config(engine), OLD)
+    write_key_file(key_file)
+    name = Cipher([key_file.read_text(encoding="ascii").strip()]).encrypt("张秀兰")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO prefiling (id, code, secret_hash, idempotency_token, state, category, restricted,"
+            " district, name_enc, subject, request, facts, raised_before, raised_where, raised_stage, channels,"
+            " submitted_at, received_date, official_number, reject_reason, reject_channel, rating,"
+            " rating_comment, updated_at) VALUES (1, 'ABCDEFGHJK', 'h', 't', '已提交', '申诉求决', false,"
+            " '历下区', :name, '物业公司', '请求修复屋顶', '漏水', false, '', '', '', '2026-06-01 02:00:00',"
+            " '2026-06-01', '', '', '', '', '', '2026-06-01 02:00:00')"), {"name": name})
+    yield engine, path, key_file
+    engine.dispose()
+
+
+def settings_for(path, key_file, data=None):
+    return load_settings({"DATABASE_URL": f"sqlite:///{path}", "PORTAL_ENCRYPTION_KEY_FILE": str(key_file),
+                          "PORTAL_DATA_DIR": str(data or path.parent)})
+
+
+def request_text(engine) -> str:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT request FROM prefiling")).scalar_one()
+
+
+@pytest.mark.parametrize("key", ["missing", "another"])
+def test_a_missing_or_wrong_key_stops_setup_before_the_schema_is_touched(old_install, tmp_path, key, capsys):
+    """The drill: with the key file missing, `setup` failed part-way through the upgrade and left a
+    half-migrated file no start could open; with another key, 0007 encrypted every complaint text
+    under it. Now nothing is changed and the operator is told why."""
+    engine, path, _ = old_install
+    wrong = tmp_path / "other.key"
+    if key == "another":
+        wrong.write_text(new_key() + "\n", encoding="ascii")
+    report = bootstrap(engine=engine, settings=settings_for(path, wrong))
+    assert report.key_problem and report.schema is None
+    assert current_revision(engine) == OLD and request_text(engine) == "请求修复屋顶"   # untouched
+    assert not wrong.exists() or key == "another"                                   # no key made up
+    assert print_setup_report(report) == 2
+    err = capsys.readouterr().err
+    assert "KEY PROBLEM" in err and "nothing changed" in err
+
+
+def test_an_older_sqlite_file_is_copied_before_it_is_upgraded_and_setup_says_so(old_install, capsys):
+    engine, path, key_file = old_install
+    report = bootstrap(engine=engine, settings=settings_for(path, key_file))
+    assert not report.key_problem and (report.schema.before, report.schema.after) == (OLD, head_revision())
+    assert current_revision(engine) == head_revision() and request_text(engine) != "请求修复屋顶"   # encrypted now
+    copy = report.schema.copy
+    assert copy.parent == path.parent and copy.name.startswith(f"portal.db.before-upgrade-{OLD}-")
+    assert stat.S_IMODE(os.stat(copy).st_mode) == 0o600
+    before = make_engine(f"sqlite:///{copy}")
+    assert current_revision(before) == OLD and request_text(before) == "请求修复屋顶"
+    before.dispose()
+    assert print_setup_report(report) == 0
+    assert f"schema upgraded {OLD} -> {head_revision()}; the database as it was before: {copy}" in capsys.readouterr().out
+    again = bootstrap(engine=engine, settings=settings_for(path, key_file))   # nothing left to upgrade
+    assert not again.schema.changed and again.schema.copy is None
+
+
+def test_a_failed_upgrade_says_where_the_copy_from_before_it_is(old_install, monkeypatch):
+    """SQLite does not roll back a migration's DDL: the file is left part-way. The message names the
+    copy made before, which is whole and at the old revision."""
+    engine, path, key_file = old_install
+
+    def part_way(*, engine):
+        command.upgrade(alembic_config(engine), "0008_supplements")
+        raise RuntimeError("table rate_lock already exists")
+
+    monkeypatch.setattr(migrations, "migrate", part_way)
+    with pytest.raises(MigrationFailed) as failed:
+        bootstrap(engine=engine, settings=settings_for(path, key_file))
+    words = str(failed.value)
+    assert f"从 {OLD} 升级到 {head_revision()} 失败" in words and "table rate_lock already exists" in words
+    [copy] = path.parent.glob("portal.db.before-upgrade-*")
+    assert f"升级前的数据库已复制到 {copy}" in words and "Backup and restore" in words
+    before = make_engine(f"sqlite:///{copy}")
+    assert current_revision(before) == OLD and request_text(before) == "请求修复屋顶"
+    before.dispose()
+
+
+def test_setup_and_the_server_start_stop_on_a_failed_upgrade_with_its_words(monkeypatch, capsys):
+    import portal.bootstrap
+    from portal import cli_core
+    from ui import serve
+
+    def fail(**_kwargs):
+        raise MigrationFailed("数据库结构从 0006 升级到 0010 失败。")
+
+    monkeypatch.setattr(cli_core, "bootstrap", fail)
+    monkeypatch.setattr(portal.bootstrap, "bootstrap_once", fail)
+    monkeypatch.setattr(cli_core, "refused_database", lambda: 0)
+    assert cli_core._setup(None) == 2
+    assert serve.prepare() == 2
+    assert capsys.readouterr().err.count("UPGRADE FAILED 数据库结构从 0006 升级到 0010 失败。") == 2
