@@ -3,6 +3,7 @@
 import streamlit as st
 from streamlit.error_util import handle_uncaught_app_exception
 
+from portal.db import STORAGE_FAILURES
 from ui.accessibility import accessibility_controls
 from ui.auth import announce_restored, current_actor, keep_typed_text_over_a_fault
 from ui.frame import leave_pages_folder_mode, page_frame
@@ -28,8 +29,11 @@ PUBLIC_PAGES = [
     st.Page("pages/schedule.py", title="接访日程", icon=":material/event:", url_path="schedule"),
 ]
 
-actor = current_actor()
-page = st.navigation({"公众服务": PUBLIC_PAGES, "工作台": staff_pages(actor)})
+try:
+    actor, staff_fault = current_actor(), None
+except STORAGE_FAILURES as exc:   # the session could not be checked: the frame and the public pages
+    actor, staff_fault = None, exc  # are drawn, a staff page says so in its own area (staff_pages)
+page = st.navigation({"公众服务": PUBLIC_PAGES, "工作台": staff_pages(actor, fault=staff_fault)})
 page_frame()
 # pages may need to know that this run enters them afresh (Back, a link, the menu): widgets are redrawn
 st.session_state["page_entered"] = st.session_state.get("_page_current") != page.url_path

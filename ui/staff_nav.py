@@ -36,14 +36,29 @@ def staff_links(actor: Actor | None) -> list[tuple[str, str]]:
 
 WANTED = "staff_wanted"   # the staff page a reload, a bookmark or an expired session asked for
 WANTED_PARAMS = "staff_wanted_params"   # … and its address's parameters (预登记办理?code=…)
+MENU_KEY = "staff_menu"   # the staff pages the last session check allowed (the menu while it cannot be checked)
 
 
-def staff_pages(actor: Actor | None) -> list[st.Page]:
+def staff_pages(actor: Actor | None, *, fault: BaseException | None = None) -> list[st.Page]:
     """The pages the actor may open, in the menu; every other staff page's address leads (hidden
     from the menu) to 工作人员登录, which says why and opens the page after signing in. Without it
     a reload or a bookmark of a staff page (a reload starts a new session) got Streamlit's English
-    "Page not found", and an expired session dropped staff on the home page without a word."""
+    "Page not found", and an expired session dropped staff on the home page without a word.
+
+    `fault`: the signed-in session could not be checked (the store is away). The menu then keeps the
+    pages of the last check (MENU_KEY: the staff fault message says to open the page again from the
+    menu), every staff work page's address stays where it is and shows the fault inside the portal's
+    frame (app.py), and the public pages work as before; with the store back, the next run finds the
+    session again and the page is run."""
+    if fault is not None:
+        shown = set(st.session_state.get(MENU_KEY, ()))
+        return [st.Page(script if script == "pages/staff_login.py" else _fault(script, fault),
+                        title="工作台" if script == "pages/staff_login.py" and len(shown) > 1 else title,
+                        icon=icon, url_path=url_path,
+                        visibility="visible" if script in shown or script == "pages/staff_login.py" else "hidden")
+                for script, title, icon, url_path, _roles in STAFF_PAGES]
     allowed = set(allowed_staff_pages(actor))
+    st.session_state[MENU_KEY] = sorted(allowed)
     pages = []
     for script, title, icon, url_path, _roles in STAFF_PAGES:
         if script in allowed:
@@ -62,6 +77,13 @@ def _to_login(script: str):
         st.session_state[WANTED_PARAMS] = st.query_params.to_dict()
         st.switch_page("pages/staff_login.py")
     page.__name__ = f"to_login_{script.rsplit('/', 1)[-1].removesuffix('.py')}"
+    return page
+
+
+def _fault(script: str, exc: BaseException):
+    def page() -> None:
+        raise exc   # app.py shows it in the page's own area (the staff fault message)
+    page.__name__ = f"fault_{script.rsplit('/', 1)[-1].removesuffix('.py')}"
     return page
 
 

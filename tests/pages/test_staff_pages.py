@@ -430,6 +430,28 @@ def test_a_reply_typed_when_the_database_went_away_comes_back_with_it(app_page, 
     assert not any("已恢复" in t.value for t in at.toast)   # said once
 
 
+def test_with_the_session_uncheckable_the_frame_stays_and_public_pages_still_work(app_page, monkeypatch):
+    """The database away when a signed-in handler's session is checked, first thing in a run: the
+    whole portal was replaced by the fault, with no header, footer or menu, even on 信访指南, which
+    needs no database. Now the frame stays, the staff page says so in its own area, the public
+    pages work, and with the database back the handler is still signed in on the same page."""
+    from portal.staff import auth as staff_auth
+    from tests.conftest import database_away, html_bodies
+
+    at, _handler, _made = _writing_a_reply(app_page, "请补充照片。")
+    with monkeypatch.context() as away:
+        away.setattr(staff_auth, "resume", database_away)
+        at.run()
+        frame = html_bodies(at)
+        assert at.exception and "主办单位" in frame and "site-header" in frame
+        assert not [t for t in at.title if t.value == "预登记办理"]         # the page itself is not run
+        at.switch_page("pages/guide.py").run()
+        assert not at.exception and [t.value for t in at.title] == ["信访指南"]
+    at.run()                                              # the database back: still signed in
+    at.switch_page("pages/staff_queue.py").run()
+    assert not at.exception and [t.value for t in at.title] == ["预登记办理"]
+
+
 def test_text_given_back_after_a_fault_is_not_found_by_a_colleague_signing_in_on_the_tab(app_page, monkeypatch):
     """The handler's reply comes back after the fault on whatever page the tab is on (here one
     without its box, where Streamlit drops it again at the end of the run: the give-back writes
