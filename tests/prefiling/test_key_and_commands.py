@@ -200,7 +200,6 @@ def test_a_database_file_deleted_while_the_portal_runs_takes_no_more_petitions(t
     "succeeding" into the unlinked file, and the next start began on an empty database, every
     petition and its 查询码 gone. Now the next use fails (the pages say it could not save), and
     neither the engine nor `setup` nor the server's start creates a new file in its place."""
-    from portal.__main__ import main
     from portal.db import DatabaseGone, make_engine
     from portal.migrate import migrate
 
@@ -216,17 +215,24 @@ def test_a_database_file_deleted_while_the_portal_runs_takes_no_more_petitions(t
     assert not path.exists()
     with pytest.raises(DatabaseGone, match="不见了"):
         make_engine(f"sqlite:///{path}")
+    assert setup_with(tmp_path, path, path.parent) == 2
+    assert not path.exists()
+    engine.dispose()
+
+
+def setup_with(tmp_path, path, data) -> int:
+    """`python -m portal --env-file … setup` with that database file and data folder."""
+    from portal.__main__ import main
+
     env = tmp_path / "portal.env"
-    env.write_text(f"DATABASE_URL=sqlite:///{path}\nPORTAL_DATA_DIR={path.parent}\n")
+    env.write_text(f"DATABASE_URL=sqlite:///{path}\nPORTAL_DATA_DIR={data}\n")
     saved = dict(os.environ)
     try:
-        assert main(["--env-file", str(env), "setup"]) == 2
+        return main(["--env-file", str(env), "setup"])
     finally:
         os.environ.clear()
         os.environ.update(saved)
         get_settings.cache_clear()
-    assert not path.exists()
-    engine.dispose()
 
 
 def test_a_fresh_install_and_a_restored_file_start_as_before(tmp_path, capsys):
@@ -248,22 +254,13 @@ def test_no_database_is_created_beside_attachments_of_an_installation_whose_data
     made an empty database beside the old attachments (every 查询码 unknown, no staff account), and
     the nightly sweep then deleted those attachments as orphans. Neither `setup`, the server's
     start nor the engine creates it now; the operator is told where the database must go."""
-    from portal.__main__ import main
     from portal.db import DatabaseGone, make_engine
 
     data = tmp_path / "srv-data"
     (data / "attachments" / "2026").mkdir(parents=True)
     (data / "attachments" / "2026" / "a1b2.bin").write_bytes(b"encrypted")
     path = data / "portal.db"
-    env = tmp_path / "portal.env"
-    env.write_text(f"PORTAL_DATA_DIR={data}\nDATABASE_URL=sqlite:///{path}\n")
-    saved = dict(os.environ)
-    try:
-        assert main(["--env-file", str(env), "setup"]) == 2
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        get_settings.cache_clear()
+    assert setup_with(tmp_path, path, data) == 2
     assert not path.exists()
     with pytest.raises(DatabaseGone, match="附件文件夹 .* 里已有文件") as refused:
         make_engine(f"sqlite:///{path}")
