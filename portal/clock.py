@@ -135,12 +135,24 @@ class StatutoryClock:
 def calendar() -> HolidayCalendar:
     """The rest-day calendar in the content folder (`content/holidays.yaml`, portal.holidays), read
     once per file; HolidayFileError when it is missing or malformed (the start refuses to serve)."""
-    return _calendar_at(get_settings().content_dir / HOLIDAYS_FILE)
+    settings = get_settings()
+    if _read[0] is not settings:   # a dict lookup less per deadline: the statistics count 100,000s
+        _read[:] = [settings, _calendar_for(settings.content_dir)]
+    return _read[1]
+
+
+_read: list = [None, None]   # (the settings object, its calendar)
 
 
 @lru_cache(maxsize=4)
-def _calendar_at(path: Path) -> HolidayCalendar:
-    return load_calendar(path)
+def _calendar_for(content_dir: Path) -> HolidayCalendar:
+    return load_calendar(content_dir / HOLIDAYS_FILE)
+
+
+def reload_calendar() -> None:
+    """Read content/holidays.yaml again on next use (the portal reads it once per start)."""
+    _read[:] = [None, None]
+    _calendar_for.cache_clear()
 
 
 def is_rest_day(day: dt.date) -> bool:

@@ -55,7 +55,7 @@ def test_a_year_added_to_the_file_moves_deadlines_without_a_code_change(content_
     assert clock.last_day(d(2027, 2, 6)) == d(2027, 2, 8)
     calendar = content_copy / "holidays.yaml"
     calendar.write_text(calendar.read_text(encoding="utf-8") + YEAR_2027, encoding="utf-8")
-    clock._calendar_at.cache_clear()
+    clock.reload_calendar()
     assert clock.last_day(d(2027, 2, 6)) == d(2027, 2, 13)    # the day after the listed days off
     assert clock.last_day(d(2027, 2, 13)) == d(2027, 2, 13)   # a listed 调休 Saturday is a working day
     assert clock.StatutoryClock(d(2027, 1, 22)).days_left(d(2027, 1, 25), real=True) == 19
