@@ -48,14 +48,19 @@ def print_setup_report(report: BootstrapReport) -> int:
         return 2
     laws = report.laws
     schema = report.schema
-    if schema is not None and schema.changed:
-        print(f"schema upgraded {schema.before or '(new database)'} -> {schema.after}"
+    if schema is not None and schema.changed and schema.before is None:
+        print(f"schema created at {schema.after}")
+    elif schema is not None and schema.changed:
+        print(f"schema upgraded {schema.before} -> {schema.after}"
               + (f"; the database as it was before: {schema.copy} (delete it once the portal works)"
                  if schema.copy else ""))
     print(f"schema up to date; laws added {len(laws.laws_added)}, updated {len(laws.laws_updated)}; "
           f"provisions +{laws.provisions_added} ~{laws.provisions_updated} -{laws.provisions_removed}; "
           f"cases added {len(report.cases.added)}, updated {len(report.cases.updated)}, "
           f"kept (edited by staff) {len(report.cases.kept)}")
+    if report.cases.taken:
+        print(f"WARNING cases: {', '.join(report.cases.taken)} not imported: a case written by staff has the same "
+              "web name (网址名); rename the file or the staff case to publish both")
     print(report.bank.summary())
     if report.holiday_years:
         print(f"holidays: {', '.join(map(str, report.holiday_years))} listed in {HOLIDAYS_FILE}")

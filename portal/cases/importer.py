@@ -30,6 +30,7 @@ class CaseImportReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # changed file, but staff edited the case: DB wins
+    taken: list[str] = field(default_factory=list)  # a case staff wrote has the file's 网址名: not imported
     refused: list[str] = field(default_factory=list)
 
 
@@ -58,7 +59,10 @@ def import_cases(*, session: Session, directory: Path, library: Library) -> Case
             report.refused.append(f"{path.name}: {'; '.join(problems)}")
             continue
         existing = session.get(TypicalCase, parsed.slug)
-        if existing is not None and (existing.content_hash == digest or existing.source != SHIPPED):
+        if existing is not None and existing.source != SHIPPED:
+            report.taken.append(parsed.slug)
+            continue
+        if existing is not None and existing.content_hash == digest:
             continue
         if existing is not None and existing.updated_by != IMPORTER:
             report.kept.append(parsed.slug)

@@ -53,6 +53,25 @@ def test_changed_file_updates_unless_staff_edited(db_engine, library, tmp_path):
         assert service.published_case(session=s, slug="staff-example-fucha-fuhe-qixian") is None
 
 
+def test_a_shipped_file_whose_name_a_staff_case_took_is_named_not_skipped_silently(db_engine, library, tmp_path, capsys):
+    """Upgrade drill: a case staff wrote under a 网址名 that a later release ships as a file kept its
+    place (right), but `setup` said nothing of the shipped case left out."""
+    from portal.bootstrap import BootstrapReport
+    from portal.cli_core import print_setup_report
+    from portal.laws.importer import ImportReport
+
+    shutil.copy(CASES / "staff-example-tiaojie-xieyi.md", tmp_path / "staff-example-tiaojie-xieyi.md")
+    with Session(db_engine) as s:
+        make_case(s, library, "staff-example-tiaojie-xieyi", state="已发布", title="员工写的同名案例")
+        report = import_cases(session=s, directory=tmp_path, library=library)
+        s.commit()
+        assert report.taken == ["staff-example-tiaojie-xieyi"] and report.added == report.updated == []
+        assert service.published_case(session=s, slug="staff-example-tiaojie-xieyi").title == "员工写的同名案例"
+    print_setup_report(BootstrapReport(laws=ImportReport(), cases=report))
+    assert ("WARNING cases: staff-example-tiaojie-xieyi not imported: a case written by staff has the same web "
+            "name (网址名)") in capsys.readouterr().out
+
+
 def test_bad_file_is_refused_with_a_reason(db_engine, library, tmp_path):
     text = (CASES / "staff-example-tiaojie-xieyi.md").read_text(encoding="utf-8")
     (tmp_path / "broken.md").write_text(text.replace("slug: staff-example-tiaojie-xieyi", "slug: broken")

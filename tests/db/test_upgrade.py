@@ -122,3 +122,15 @@ def test_setup_and_the_server_start_stop_on_a_failed_upgrade_with_its_words(monk
     assert cli_core._setup(None) == 2
     assert serve.prepare() == 2
     assert capsys.readouterr().err.count("UPGRADE FAILED 数据库结构从 0006 升级到 0010 失败。") == 2
+
+
+def test_a_new_database_is_said_to_be_created_not_upgraded(tmp_path, capsys):
+    path, key_file = tmp_path / "data" / "portal.db", tmp_path / "secrets" / "portal.key"
+    engine = make_engine(f"sqlite:///{path}")
+    report = bootstrap(engine=engine, settings=settings_for(path, key_file))
+    assert report.schema.before is None and report.schema.copy is None
+    print_setup_report(report)
+    out = capsys.readouterr().out
+    assert f"schema created at {head_revision()}" in out and "schema upgraded" not in out
+    assert not list(path.parent.glob("*.before-upgrade-*"))
+    engine.dispose()
