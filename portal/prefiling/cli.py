@@ -51,7 +51,8 @@ def _purge(_args: argparse.Namespace) -> int:
           f"removed {report.drafts_removed} stale drafts and {report.files_removed} attachment files")
     if report.sweep_skipped:
         print(f"not swept: {report.sweep_skipped} stored files that nothing names, because this database holds "
-              "no pre-filing and no draft (is it the right database?)", file=sys.stderr)
+              "no pre-filing and no draft, or they are older than its first one (is it the right database?)",
+              file=sys.stderr)
     return 0
 
 

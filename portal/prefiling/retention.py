@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import Session, and_, col, delete, or_, select
+from sqlmodel import Session, and_, col, delete, func, or_, select
 
 from portal.prefiling import attachments as files
 from portal.prefiling import ratelimit, repeats
@@ -29,7 +29,7 @@ class PurgeReport:
     anonymised: int
     drafts_removed: int
     files_removed: int
-    sweep_skipped: int = 0   # unnamed files left: the database holds nothing (the wrong one?)
+    sweep_skipped: int = 0   # unnamed files left: the database holds nothing, or they predate it (the wrong one?)
 
 
 def anonymise(*, session: Session, prefiling: Prefiling, directory: Path, now: dt.datetime) -> list[str]:
@@ -112,7 +112,16 @@ def _sweep_unnamed(*, session: Session, directory: Path, now: dt.datetime) -> tu
                if path.is_file() and path.name not in named
                and (files.is_stored_name(path.name) or files.is_partial_name(path.name))
                and path.stat().st_mtime < cutoff]
-    if unnamed and session.exec(select(Prefiling.id).limit(1)).first() is None and \
-            session.exec(select(PrefilingDraft.code).limit(1)).first() is None:
+    if not unnamed:
+        return [], 0
+    firsts = [session.exec(select(func.min(Prefiling.submitted_at))).one(),
+              session.exec(select(func.min(PrefilingDraft.created_at))).one()]
+    firsts = [t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC) for t in firsts if t is not None]
+    if not firsts:
         return [], len(unnamed)
-    return unnamed, 0
+    # a file stored before this database held anything is not this database's: an empty database
+    # started beside an older installation's attachments (a new checkout, PostgreSQL without
+    # copy-data) would otherwise delete them all once it holds one pre-filing (upgrade drill)
+    since = min(firsts).timestamp()
+    ours = [path for path in unnamed if path.stat().st_mtime >= since]
+    return ours, len(unnamed) - len(ours)

@@ -112,6 +112,17 @@ def test_a_discarded_draft_and_its_files_go_at_once(db_engine, tmp_path):
         assert discard_draft(session=s, code=draft.code, attachments_dir=tmp_path) == 0
 
 
+def in_use_since(session, row, days: int = 9) -> None:
+    """The database's first record `days` ago: files stored since then may be its orphans."""
+    back = utcnow() - dt.timedelta(days=days)
+    if isinstance(row, Prefiling):
+        row.submitted_at = back
+    else:
+        row.created_at = back
+    session.add(row)
+    session.commit()
+
+
 def test_files_no_draft_or_prefiling_names_are_swept_once_a_draft_would_have_expired(db_engine, tmp_path):
     """A tab closed at a save conflict left its upload stored and named by nothing: after the
     seven days a draft lives it goes; a named file and a fresh unnamed one stay."""
@@ -121,7 +132,8 @@ def test_files_no_draft_or_prefiling_names_are_swept_once_a_draft_would_have_exp
         orphan = attachments.store(data=PNG, directory=tmp_path, cipher=get_cipher())["stored_name"]
         fresh = attachments.store(data=PNG, directory=tmp_path, cipher=get_cipher())["stored_name"]
         named = attachments.store(data=PNG, directory=tmp_path, cipher=get_cipher())
-        save_draft(session=s, data=make_form(attachments=[named]), step="matter")
+        draft = save_draft(session=s, data=make_form(attachments=[named]), step="matter")
+        in_use_since(s, s.get(PrefilingDraft, draft.code))
         eight_days_ago = (utcnow() - dt.timedelta(days=8)).timestamp()
         for name in (orphan, named["stored_name"]):
             os.utime(tmp_path / name, (eight_days_ago, eight_days_ago))
@@ -139,7 +151,7 @@ def test_a_file_left_half_written_by_a_killed_process_is_swept_after_the_draft_p
     import os
 
     with Session(db_engine) as s:
-        make_prefiling(s)                 # a database in use (an empty one is not swept)
+        in_use_since(s, s.get(Prefiling, make_prefiling(s).prefiling.id))   # (an empty one is not swept)
         old = tmp_path / f".{'a' * 32}.bin.partial"
         new = tmp_path / f".{'b' * 32}.bin.partial"
         old.write_bytes(b"half"), new.write_bytes(b"half")
@@ -147,3 +159,22 @@ def test_a_file_left_half_written_by_a_killed_process_is_swept_after_the_draft_p
         os.utime(old, (eight_days_ago, eight_days_ago))
         purge_expired(session=s, retention_days=30, attachments_dir=tmp_path)
     assert not old.exists() and new.exists()
+
+
+def test_files_older_than_the_databases_first_record_are_not_its_to_sweep(db_engine, tmp_path):
+    """Upgrade drill: an empty database started beside an older installation's attachments (a new
+    checkout, or PostgreSQL set up without copy-data) took one pre-filing, and the nightly purge
+    deleted every old attachment as named by nothing. Files stored before the database's first
+    record are left (and counted as not swept); a later orphan still goes."""
+    import os
+
+    older = attachments.store(data=PNG, directory=tmp_path, cipher=get_cipher())["stored_name"]
+    later = attachments.store(data=PNG, directory=tmp_path, cipher=get_cipher())["stored_name"]
+    for name, days in ((older, 400), (later, 8)):
+        when = (utcnow() - dt.timedelta(days=days)).timestamp()
+        os.utime(tmp_path / name, (when, when))
+    with Session(db_engine) as s:
+        in_use_since(s, s.get(Prefiling, make_prefiling(s).prefiling.id), days=30)
+        report = purge_expired(session=s, retention_days=30, attachments_dir=tmp_path)
+    assert (tmp_path / older).exists() and not (tmp_path / later).exists()
+    assert report.sweep_skipped == 1 and report.files_removed >= 1
