@@ -36,7 +36,32 @@ def refused_database() -> int:
     if problem := database_gone(settings.database_url, attachments_dir=settings.attachments_dir):
         print(problem, file=sys.stderr)
         return 2
+    if problem := _empty_server_database(settings):
+        print(problem, file=sys.stderr)
+        return 2
     return 0
+
+
+def _empty_server_database(settings) -> str:
+    """A PostgreSQL database never set up, beside an attachments folder that already holds files:
+    the installation's data is elsewhere (switched to PostgreSQL without copy-data). Starting here
+    would take petitions into an empty database and, once it held one, leave the old attachments
+    to nothing. '' otherwise (or when the server cannot be asked: setup then says why)."""
+    from portal.db import STORAGE_FAILURES, holds_files, shown_url
+    from portal.migrate import current_revision
+
+    if settings.database_url.startswith("sqlite") or not holds_files(settings.attachments_dir):
+        return ""
+    engine = get_engine()
+    try:
+        if current_revision(engine) is not None:
+            return ""
+    except STORAGE_FAILURES:
+        return ""
+    return (f"数据库 {shown_url(engine)} 是空的（从未设置过），但附件文件夹 {settings.attachments_dir} 里已有文件："
+            "原来的数据在另一个数据库里。换用 PostgreSQL 的，请先用 copy-data 把原来的数据复制过来"
+            "（见 README 的“Switching to PostgreSQL”一节），再运行 setup。门户不在空数据库上启动；"
+            f"确实要从空数据库重新开始的，先移走 {settings.attachments_dir} 里的文件。")
 
 
 def print_setup_report(report: BootstrapReport) -> int:

@@ -124,15 +124,19 @@ def database_gone(url: str, *, attachments_dir: Path | None = None) -> str:
             f"删除 {_created_marker(path)} 后再启动。")
 
 
+def holds_files(directory: Path) -> bool:
+    """Whether `directory` (an attachments folder) holds any file, at any depth."""
+    try:
+        return next((f for f in directory.rglob("*") if f.is_file()), None) is not None
+    except OSError:
+        return False
+
+
 def _attachments_without_database(path: Path, attachments_dir: Path) -> str:
     """An upgrade into a new checkout whose database stayed behind (before 2026-12-04 the SQLite
     file was kept in the program's own data/ folder whatever PORTAL_DATA_DIR said) would start on an
     empty database beside the old attachments, and the orphan sweep would then delete them."""
-    try:
-        held = next((f for f in attachments_dir.rglob("*") if f.is_file()), None)
-    except OSError:
-        held = None
-    if held is None:
+    if not holds_files(attachments_dir):
         return ""
     return (f"数据库文件 {path} 不存在，但附件文件夹 {attachments_dir} 里已有文件：这里原来有门户的数据，数据库在别处。"
             "2026-12-04 以前的版本把 SQLite 数据库放在程序目录的 data/ 下（即使设置了 PORTAL_DATA_DIR）；"

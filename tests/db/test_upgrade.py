@@ -134,3 +134,37 @@ def test_a_new_database_is_said_to_be_created_not_upgraded(tmp_path, capsys):
     assert f"schema created at {head_revision()}" in out and "schema upgraded" not in out
     assert not list(path.parent.glob("*.before-upgrade-*"))
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_an_empty_postgresql_database_beside_stored_attachments_is_not_set_up(tmp_path, capsys):
+    """Switched to PostgreSQL without copy-data: the new database is empty while the attachments
+    folder holds the old installation's files. `setup` refuses and says to copy the data first;
+    the database is left untouched."""
+    from portal.__main__ import main
+    from portal.db import engine_for
+    from portal.settings import get_settings
+    from tests.conftest import _postgres_database
+
+    admin_url = os.environ.get("TEST_POSTGRES_URL")
+    if not admin_url:
+        pytest.skip("TEST_POSTGRES_URL not set")
+    url, drop = _postgres_database(admin_url)
+    data = tmp_path / "srv-data"
+    (data / "attachments").mkdir(parents=True)
+    (data / "attachments" / "a1b2.bin").write_bytes(b"encrypted")
+    env = tmp_path / "portal.env"
+    env.write_text(f"DATABASE_URL={url}\nPORTAL_DATA_DIR={data}\n")
+    saved = dict(os.environ)
+    try:
+        assert main(["--env-file", str(env), "setup"]) == 2
+        assert "是空的（从未设置过），但附件文件夹" in capsys.readouterr().err
+        engine = make_engine(url)
+        assert current_revision(engine) is None
+        engine.dispose()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        get_settings.cache_clear()
+        engine_for(url).dispose()   # the one setup used (cached per URL)
+        drop()
