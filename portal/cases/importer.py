@@ -30,7 +30,7 @@ class CaseImportReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # changed file, but staff edited the case: DB wins
-    taken: list[str] = field(default_factory=list)  # a case staff wrote has the file's 网址名: not imported
+    taken: list[str] = field(default_factory=list)  # a different case staff wrote has the file's 网址名
     refused: list[str] = field(default_factory=list)
 
 
@@ -60,7 +60,8 @@ def import_cases(*, session: Session, directory: Path, library: Library) -> Case
             continue
         existing = session.get(TypicalCase, parsed.slug)
         if existing is not None and existing.source != SHIPPED:
-            report.taken.append(parsed.slug)
+            if draft_of(existing) != parsed.draft:   # not a staff case exported back into the folder
+                report.taken.append(parsed.slug)
             continue
         if existing is not None and existing.content_hash == digest:
             continue

@@ -67,6 +67,9 @@ def test_a_shipped_file_whose_name_a_staff_case_took_is_named_not_skipped_silent
         s.commit()
         assert report.taken == ["staff-example-tiaojie-xieyi"] and report.added == report.updated == []
         assert service.published_case(session=s, slug="staff-example-tiaojie-xieyi").title == "员工写的同名案例"
+        # the staff case itself exported into the folder is the same case: nothing to say
+        export_cases(session=s, actor=EDITOR_ACTOR, directory=tmp_path)
+        assert import_cases(session=s, directory=tmp_path, library=library).taken == []
     print_setup_report(BootstrapReport(laws=ImportReport(), cases=report))
     assert ("WARNING cases: staff-example-tiaojie-xieyi not imported: a case written by staff has the same web "
             "name (网址名)") in capsys.readouterr().out
