@@ -12,6 +12,14 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """A stored datetime as an aware UTC one: SQLite hands back naive datetimes even for
+    timezone=True columns, and they were stored as UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment
+
+
 def beijing_today(now: dt.datetime | None = None) -> dt.date:
     """Today's date in Beijing (statutory periods count calendar days there)."""
     return (now or utcnow()).astimezone(BEIJING).date()

@@ -28,7 +28,7 @@ from sqlmodel import Session, col, func, select
 from portal.clientaddr import counted_as
 from portal.prefiling.crypto import Cipher
 from portal.prefiling.models import RateEvent, RateLock
-from portal.timeutil import utcnow
+from portal.timeutil import as_utc, utcnow
 
 
 @dataclass(frozen=True)
@@ -127,9 +127,7 @@ def _events(session: Session, bucket: str, key: str, since: dt.datetime) -> tupl
     query = (select(func.count(), func.max(RateEvent.at)).select_from(RateEvent)
              .where(RateEvent.bucket == bucket, RateEvent.key == key, col(RateEvent.at) >= since))
     count, last = session.exec(query).one()
-    if last is not None and last.tzinfo is None:  # SQLite hands back naive UTC
-        last = last.replace(tzinfo=dt.UTC)
-    return count, last
+    return count, as_utc(last)
 
 
 def wait_text(wait: dt.timedelta) -> str:

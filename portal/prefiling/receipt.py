@@ -11,7 +11,7 @@ from portal.prefiling.codes import grouped
 from portal.prefiling.models import Prefiling, PrefilingEvent
 from portal.prefiling.states import CLOSED
 from portal.site import Office
-from portal.timeutil import beijing_today, date_text
+from portal.timeutil import as_utc, beijing_today, date_text
 
 SUMMARY_CHARS = 100
 
@@ -44,19 +44,17 @@ def clock_of(prefiling: Prefiling, events: Iterable[PrefilingEvent] | None = Non
     registered = prefiling.registered_date
     answered = None
     if prefiling.state == CLOSED and prefiling.closed_at is not None:
-        answered = beijing_today(_aware(prefiling.closed_at))
+        answered = beijing_today(as_utc(prefiling.closed_at))
     if events is not None:
         registered = answered = None
         for e in events:
             if e.action == "register":
-                registered = beijing_today(_aware(e.at))
+                registered = beijing_today(as_utc(e.at))
             elif e.action == "close":
-                answered = beijing_today(_aware(e.at))
+                answered = beijing_today(as_utc(e.at))
     return StatutoryClock(prefiling.received_date, accepted=registered, answered=answered)
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)  # SQLite: naive UTC
 
 
 def due_text(nominal: dt.date) -> str:

@@ -19,7 +19,7 @@ from portal.prefiling.models import (
     PrefilingEvent,
     PrefilingPerson,
 )
-from portal.timeutil import utcnow
+from portal.timeutil import as_utc, utcnow
 
 ERASED = "（已按保存期限删除）"
 
@@ -116,7 +116,7 @@ def _sweep_unnamed(*, session: Session, directory: Path, now: dt.datetime) -> tu
         return [], 0
     firsts = [session.exec(select(func.min(Prefiling.submitted_at))).one(),
               session.exec(select(func.min(PrefilingDraft.created_at))).one()]
-    firsts = [t if t.tzinfo is not None else t.replace(tzinfo=dt.UTC) for t in firsts if t is not None]
+    firsts = [as_utc(t) for t in firsts if t is not None]
     if not firsts:
         return [], len(unnamed)
     # a file stored before this database held anything is not this database's: an empty database

@@ -17,7 +17,7 @@ from portal.prefiling.ratelimit import Backoff, ClientInfo, Limit, RateLimited
 from portal.roles import roles_words
 from portal.staff.models import StaffSession, StaffUser
 from portal.staff.passwords import hash_password, needs_rehash, verify_password
-from portal.timeutil import utcnow
+from portal.timeutil import as_utc, utcnow
 
 # One message for an unknown user, a wrong password, a disabled account and an account that is
 # waiting out its delay: the answer never tells whether an account exists.
@@ -49,11 +49,6 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands back naive datetimes even for timezone=True columns; they were stored as UTC
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment
 
 
 def start_session(*, session: Session, username: str, kind: str = "local",
@@ -120,7 +115,7 @@ def resume(*, session: Session, token: str | None, timeout_minutes: int,
     row = session.get(StaffSession, _token_hash(token))
     if row is None or row.ended_at is not None:
         return None
-    if _aware(row.last_seen_at) + dt.timedelta(minutes=timeout_minutes) < now:
+    if as_utc(row.last_seen_at) + dt.timedelta(minutes=timeout_minutes) < now:
         row.ended_at = now
         session.add(row)
         record(session=session, actor_name=row.username, action=LOGOUT, target=row.username,
