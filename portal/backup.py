@@ -71,11 +71,7 @@ def backup(*, settings: Settings, destination: Path) -> Path:
         private_dir(destination)
         # owner-only, like the live database (0600 in a 0700 folder): it holds the same personal data
         partial = Path(tempfile.mkdtemp(prefix=f".{stamp}.", suffix=PARTIAL_SUFFIX, dir=destination))
-        private_file(partial / "portal.db")
-        with contextlib.closing(sqlite3.connect(source)) as src, \
-                contextlib.closing(sqlite3.connect(partial / "portal.db")) as dst:
-            src.backup(dst)
-        _fsync(partial / "portal.db")
+        copy_database(source, partial / "portal.db")
         if settings.attachments_dir.is_dir():
             _copy_folder(settings.attachments_dir, partial / "attachments")
         _fsync(partial)
@@ -92,6 +88,15 @@ def backup(*, settings: Settings, destination: Path) -> Path:
     with contextlib.suppress(OSError):   # the rename itself on disk; the backup is whole either way
         _fsync(destination)
     return target
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """SQLite's online backup of `source` into the new file `target` (owner-only, like the live
+    database: it holds the same personal data), flushed to disk."""
+    private_file(target)
+    with contextlib.closing(sqlite3.connect(source)) as src, contextlib.closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+    _fsync(target)
 
 
 def _rename_unless_taken(partial: Path, target: Path) -> bool:

@@ -7,7 +7,6 @@ upgrade back whole."""
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,23 +62,15 @@ class SchemaUpgrade:
         return self.before != self.after
 
 
-def _sqlite_file(engine: Engine) -> Path | None:
-    if engine.dialect.name != "sqlite" or not engine.url.database or engine.url.database == ":memory:":
-        return None
-    return Path(engine.url.database)
-
-
 def copy_before_upgrade(path: Path, revision: str) -> Path:
     """The SQLite file copied (backup API, owner-only) to `<name>.before-upgrade-<revision>-<UTC>`
     beside it, written under a partial name first so a copy by that name is always whole."""
-    from portal.db import private_file
+    from portal.backup import copy_database
 
     target = path.with_name(f"{path.name}.before-upgrade-{revision}-{utcnow():%Y%m%dT%H%M%SZ}")
     partial = target.with_name(target.name + ".partial")
-    private_file(partial)
     try:
-        with contextlib.closing(sqlite3.connect(path)) as src, contextlib.closing(sqlite3.connect(partial)) as dst:
-            src.backup(dst)
+        copy_database(path, partial)
         partial.rename(target)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -90,10 +81,12 @@ def copy_before_upgrade(path: Path, revision: str) -> Path:
 def upgrade_schema(*, engine: Engine) -> SchemaUpgrade:
     """Migrate to the newest schema, copying an older SQLite file first; MigrationFailed (saying
     where that copy is and what to do) when the copy or the upgrade fails."""
+    from portal.db import _sqlite_path
+
     before, head = current_revision(engine), head_revision()
     if before == head:
         return SchemaUpgrade(before, head)
-    path = _sqlite_file(engine) if before is not None else None
+    path = _sqlite_path(str(engine.url)) if before is not None else None
     copy = None
     if path is not None:
         try:
