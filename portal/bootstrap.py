@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 
 from portal.cases.importer import CaseImportReport, import_cases
+from portal.clock import calendar_in
 from portal.db import session_scope
-from portal.holidays import FILE_NAME as HOLIDAYS_FILE
-from portal.holidays import HolidayFileError, load_calendar
+from portal.holidays import HolidayFileError
 from portal.laws.importer import ImportReport, import_library
 from portal.laws.library import LibraryLoad, load_library_shared
 from portal.migrate import SchemaUpgrade, upgrade_schema
@@ -33,7 +33,7 @@ class BootstrapReport:
     cases: CaseImportReport = field(default_factory=CaseImportReport)
     schedule_added: int = 0
     bank: SeedImportReport = field(default_factory=SeedImportReport)
-    key_problem: str = ""   # the encryption key cannot read the stored personal data (keycheck)
+    key_problem: str = ""   # the key cannot read the stored personal data (keycheck): nothing was done
     schema: SchemaUpgrade | None = None   # None: stopped before the schema was touched (key_problem)
     holiday_years: list[int] = field(default_factory=list)   # the years content/holidays.yaml lists
     holidays_missing: list[int] = field(default_factory=list)  # years a deadline can fall in, not listed
@@ -64,7 +64,7 @@ def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
                            library=loaded.library)
     return BootstrapReport(laws=report, refused=[str(e) for e in loaded.errors] + cases.refused + bank.refused
                            + holidays_refused, cases=cases, schedule_added=schedule_added, bank=bank,
-                           key_problem=key_problem(engine=engine, settings=settings), schema=schema,
+                           schema=schema,
                            holiday_years=years, holidays_missing=missing)
 
 
@@ -73,7 +73,7 @@ def _holidays(settings: Settings) -> tuple[list[str], list[int], list[int]]:
     calendar: a malformed one is refused like a law file, so the server does not start counting
     deadlines without it."""
     try:
-        calendar = load_calendar(settings.content_dir / HOLIDAYS_FILE)
+        calendar = calendar_in(settings.content_dir)   # the one the pages then count with
     except HolidayFileError as exc:
         log.error("holiday calendar refused: %s", exc)
         return [str(exc)], [], []

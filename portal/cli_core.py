@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from portal.bootstrap import BootstrapReport, bootstrap
@@ -16,10 +17,16 @@ from portal.settings import get_settings
 
 
 def _setup(_args: argparse.Namespace) -> int:
+    return run_setup(bootstrap)
+
+
+def run_setup(run: Callable[..., BootstrapReport]) -> int:
+    """`setup` as the command and the server's start run it (`run`: bootstrap or bootstrap_once):
+    a refused database or a failed upgrade said on stderr (2), else the report printed; its status."""
     if gone := refused_database():
         return gone
     try:
-        report = bootstrap(engine=get_engine(), settings=get_settings())
+        report = run(engine=get_engine(), settings=get_settings())
     except MigrationFailed as exc:
         print(f"UPGRADE FAILED {exc}", file=sys.stderr)
         return 2
@@ -67,8 +74,8 @@ def _empty_server_database(settings) -> str:
 def print_setup_report(report: BootstrapReport) -> int:
     """Say what `setup` did (and what it refused); 1 when a content file was refused, 2 when the
     key cannot read the stored data (nothing was changed then), else 0."""
-    if report.key_problem and report.schema is None:   # stopped before the schema was touched
-        print(f"KEY PROBLEM {report.key_problem}", file=sys.stderr)
+    if report.key_problem:   # checked before anything else: the server must not start and take
+        print(f"KEY PROBLEM {report.key_problem}", file=sys.stderr)   # petitions it cannot read back
         print("nothing changed: the schema and the content were not touched", file=sys.stderr)
         return 2
     laws = report.laws
@@ -95,9 +102,6 @@ def print_setup_report(report: BootstrapReport) -> int:
               "notice when it is published (README, Holiday calendar)")
     for error in report.refused:
         print(f"REFUSED {error}")
-    if report.key_problem:   # the server must not start and take petitions it cannot read back
-        print(f"KEY PROBLEM {report.key_problem}", file=sys.stderr)
-        return 2
     return 1 if report.refused else 0
 
 

@@ -137,7 +137,7 @@ def calendar() -> HolidayCalendar:
     once per file; HolidayFileError when it is missing or malformed (the start refuses to serve)."""
     settings = get_settings()
     if _read[0] is not settings:   # a dict lookup less per deadline: the statistics count 100,000s
-        _read[:] = [settings, _calendar_for(settings.content_dir)]
+        _read[:] = [settings, calendar_in(settings.content_dir)]
     return _read[1]
 
 
@@ -145,14 +145,15 @@ _read: list = [None, None]   # (the settings object, its calendar)
 
 
 @lru_cache(maxsize=4)
-def _calendar_for(content_dir: Path) -> HolidayCalendar:
+def calendar_in(content_dir: Path) -> HolidayCalendar:
+    """The calendar of a content folder, read once (`setup` checks it and the pages count with it)."""
     return load_calendar(content_dir / HOLIDAYS_FILE)
 
 
 def reload_calendar() -> None:
     """Read content/holidays.yaml again on next use (the portal reads it once per start)."""
     _read[:] = [None, None]
-    _calendar_for.cache_clear()
+    calendar_in.cache_clear()
 
 
 def is_rest_day(day: dt.date) -> bool:

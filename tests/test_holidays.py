@@ -129,5 +129,6 @@ def test_bootstrap_reports_the_calendar_of_the_content_folder(content_copy, monk
     monkeypatch.setattr(bootstrap, "beijing_today", lambda: d(2026, 12, 6))
     assert bootstrap._holidays(get_settings()) == ([], [2025, 2026], [2027])
     (content_copy / "holidays.yaml").write_text("2027: [\n", encoding="utf-8")
+    clock.reload_calendar()                           # read once per process: a new start reads it again
     refused, years, missing = bootstrap._holidays(get_settings())
     assert refused and refused[0].startswith("holidays.yaml: not valid YAML") and years == missing == []

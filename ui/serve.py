@@ -34,19 +34,9 @@ APP = Path(__file__).resolve().parent.parent / "app.py"
 def prepare() -> int:
     """Migrate and import the shipped content as `portal setup` does; its exit status."""
     from portal.bootstrap import bootstrap_once
-    from portal.cli_core import print_setup_report, refused_database
-    from portal.db import get_engine
-    from portal.migrate import MigrationFailed
-    from portal.settings import get_settings
+    from portal.cli_core import run_setup
 
-    if gone := refused_database():
-        return gone
-    try:
-        report = bootstrap_once(engine=get_engine(), settings=get_settings())
-    except MigrationFailed as exc:
-        print(f"UPGRADE FAILED {exc}", file=sys.stderr)
-        return 2
-    status = print_setup_report(report)
+    status = run_setup(bootstrap_once)
     gc.collect()
     gc.freeze()
     # the dummy password hash (unknown usernames cost one verification too) made now, off the pages' path
