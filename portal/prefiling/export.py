@@ -25,10 +25,8 @@ from portal.audit.service import EXPORT, record
 from portal.identity import Actor, require
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.models import Prefiling
-from portal.prefiling.queue import QueueRow, deadline_words
-from portal.prefiling.receipt import clock_of
+from portal.prefiling.queue import QueueRow, days_left_of, deadline_words
 from portal.prefiling.staff_view import RESTRICTED_NOTICE
-from portal.prefiling.states import TERMINAL
 from portal.roles import HANDLER, REPORTS
 from portal.textinput import dangerous_cell, strip_invisible
 from portal.timeutil import beijing_today
@@ -77,7 +75,7 @@ def export_csv(*, session: Session, actor: Actor, rows: Sequence[QueueRow], incl
         if p is None:
             continue
         see = not p.restricted or actor.has(REPORTS)
-        left = None if p.state in TERMINAL else clock_of(p).days_left(today, real=True)
+        left = days_left_of(p, today)
         cells: list[object] = [
             p.code, p.state, p.category, p.district, p.received_date.isoformat(), deadline_words(left),
             left, p.official_number,

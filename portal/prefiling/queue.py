@@ -49,6 +49,11 @@ class QueueRow:
         return deadline_words(self.days_left)
 
 
+def days_left_of(p: Prefiling, today: dt.date) -> int | None:
+    """Days to the running period's real last day (negative: overdue); None once ended."""
+    return None if p.state in TERMINAL else clock_of(p).days_left(today, real=True)
+
+
 def deadline_words(days_left: int | None) -> str:
     if days_left is None:
         return "已结束，不计期限"
@@ -76,8 +81,7 @@ def queue(*, session: Session, actor: Actor, state: str | None = None, category:
         query = query.where(col(Prefiling.code).contains(normalise_code(code)))
     found = []
     for p in session.exec(query):
-        clock = clock_of(p)
-        left = None if p.state in TERMINAL else clock.days_left(today, real=True)
+        left = days_left_of(p, today)
         if max_days_left is not None and (left is None or left > max_days_left):
             continue
         found.append((p, left))

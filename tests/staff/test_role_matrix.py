@@ -282,7 +282,7 @@ def test_every_staff_service_is_in_the_matrix():
     public_reading = {"published_list", "published_case", "published_summaries", "summary_of",
                       "citations_of", "draft_of", "store_case", "record",
                       "import_cases", "check_case_file", "case_files",
-                      "deadline_words", "offered_actions", "neutralise", "as_text",
+                      "deadline_words", "days_left_of", "offered_actions", "neutralise", "as_text",
                       "published_entries", "provisions_of", "clean_provisions", "validate",
                       "send_question", "mask_personal_numbers",
                       "cell", "pct", "change", "change_pct", "hidden_share", "to_markdown", "to_html", "title_of",
