@@ -36,6 +36,7 @@ def staff_links(actor: Actor | None) -> list[tuple[str, str]]:
 
 WANTED = "staff_wanted"   # the staff page a reload, a bookmark or an expired session asked for
 WANTED_PARAMS = "staff_wanted_params"   # … and its address's parameters (预登记办理?code=…)
+LOGIN = "pages/staff_login.py"
 MENU_KEY = "staff_menu"   # the staff pages the last session check allowed (the menu while it cannot be checked)
 
 
@@ -50,24 +51,22 @@ def staff_pages(actor: Actor | None, *, fault: BaseException | None = None) -> l
     menu), every staff work page's address stays where it is and shows the fault inside the portal's
     frame (app.py), and the public pages work as before; with the store back, the next run finds the
     session again and the page is run."""
-    if fault is not None:
-        shown = set(st.session_state.get(MENU_KEY, ()))
-        return [st.Page(script if script == "pages/staff_login.py" else _fault(script, fault),
-                        title="工作台" if script == "pages/staff_login.py" and len(shown) > 1 else title,
-                        icon=icon, url_path=url_path,
-                        visibility="visible" if script in shown or script == "pages/staff_login.py" else "hidden")
-                for script, title, icon, url_path, _roles in STAFF_PAGES]
-    allowed = set(allowed_staff_pages(actor))
-    st.session_state[MENU_KEY] = sorted(allowed)
+    if fault is None:
+        allowed = set(allowed_staff_pages(actor))
+        st.session_state[MENU_KEY] = sorted(allowed)
+    else:
+        allowed = set(st.session_state.get(MENU_KEY, ())) | {LOGIN}
+    signed_in = actor is not None or len(allowed) > 1
     pages = []
     for script, title, icon, url_path, _roles in STAFF_PAGES:
-        if script in allowed:
-            if script == "pages/staff_login.py" and actor is not None:
-                title = "工作台"   # the page itself; its 退出登录 button signs out
-            pages.append(st.Page(script, title=title, icon=icon, url_path=url_path))
+        if script == LOGIN:
+            target, title = script, "工作台" if signed_in else title   # its 退出登录 button signs out
+        elif fault is not None:
+            target = _fault(script, fault)
         else:
-            pages.append(st.Page(_to_login(script), title=title, icon=icon, url_path=url_path,
-                                 visibility="hidden"))
+            target = script if script in allowed else _to_login(script)
+        pages.append(st.Page(target, title=title, icon=icon, url_path=url_path,
+                             visibility="visible" if script in allowed else "hidden"))
     return pages
 
 
