@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from portal.cases.importer import CaseImportReport, import_cases
 from portal.clock import calendar_in
 from portal.db import session_scope
+from portal.filemodes import Exposed, exposed
 from portal.holidays import HolidayFileError
 from portal.laws.importer import ImportReport, import_library
 from portal.laws.library import LibraryLoad, load_library_shared
@@ -37,6 +38,7 @@ class BootstrapReport:
     schema: SchemaUpgrade | None = None   # None: stopped before the schema was touched (key_problem)
     holiday_years: list[int] = field(default_factory=list)   # the years content/holidays.yaml lists
     holidays_missing: list[int] = field(default_factory=list)  # years a deadline can fall in, not listed
+    exposed: list[Exposed] = field(default_factory=list)   # private files others may open (filemodes)
 
 
 def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
@@ -65,7 +67,7 @@ def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
     return BootstrapReport(laws=report, refused=[str(e) for e in loaded.errors] + cases.refused + bank.refused
                            + holidays_refused, cases=cases, schedule_added=schedule_added, bank=bank,
                            schema=schema,
-                           holiday_years=years, holidays_missing=missing)
+                           holiday_years=years, holidays_missing=missing, exposed=exposed(settings))
 
 
 def _holidays(settings: Settings) -> tuple[list[str], list[int], list[int]]:

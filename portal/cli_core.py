@@ -100,6 +100,8 @@ def print_setup_report(report: BootstrapReport) -> int:
         print(f"WARNING holidays: {', '.join(map(str, report.holidays_missing))} not listed in {HOLIDAYS_FILE}: "
               "deadlines falling there move past Saturdays and Sundays only; add the State Council's "
               "notice when it is published (README, Holiday calendar)")
+    for path in report.exposed:
+        print(f"WARNING permissions: {path.advice}")
     for error in report.refused:
         print(f"REFUSED {error}")
     return 1 if report.refused else 0

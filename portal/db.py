@@ -114,7 +114,7 @@ def database_gone(url: str, *, attachments_dir: Path | None = None) -> str:
     installation's database was created before, or the attachments folder (`attachments_dir`,
     default: `attachments/` beside the file) already holds files, so this installation has data
     somewhere else. '' otherwise (a fresh install; PostgreSQL)."""
-    path = _sqlite_path(url)
+    path = sqlite_path(url)
     if path is None or path.exists():
         return ""
     if not _created_marker(path).exists():
@@ -145,7 +145,8 @@ def _attachments_without_database(path: Path, attachments_dir: Path) -> str:
             f"确实要从空数据库重新开始的，先移走 {attachments_dir} 里的文件。")
 
 
-def _sqlite_path(url: str) -> Path | None:
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite `url`; None for another database, memory or a `file:` URI."""
     if not url.startswith("sqlite") or "///" not in url:
         return None
     path = url.split("///", 1)[1].split("?", 1)[0]
@@ -158,7 +159,7 @@ def make_engine(url: str) -> Engine:
     connections open it without creating it, and each use checks it is still the file opened
     (DatabaseGone otherwise)."""
     if url.startswith("sqlite"):
-        path = _sqlite_path(url)
+        path = sqlite_path(url)
         if path is None:
             return _listen(create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}))
         if problem := database_gone(url):

@@ -81,12 +81,12 @@ def copy_before_upgrade(path: Path, revision: str) -> Path:
 def upgrade_schema(*, engine: Engine) -> SchemaUpgrade:
     """Migrate to the newest schema, copying an older SQLite file first; MigrationFailed (saying
     where that copy is and what to do) when the copy or the upgrade fails."""
-    from portal.db import _sqlite_path
+    from portal.db import sqlite_path
 
     before, head = current_revision(engine), head_revision()
     if before == head:
         return SchemaUpgrade(before, head)
-    path = _sqlite_path(str(engine.url)) if before is not None else None
+    path = sqlite_path(str(engine.url)) if before is not None else None
     copy = None
     if path is not None:
         try:

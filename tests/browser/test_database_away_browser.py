@@ -10,7 +10,7 @@ import uuid
 
 from sqlmodel import Session
 
-from portal.db import _sqlite_path
+from portal.db import sqlite_path
 from portal.roles import HANDLER
 from portal.settings import get_settings
 from tests.browser.conftest import filter_queue, open_expander, open_prefiling, open_staff_page, wait_for_app
@@ -33,7 +33,7 @@ def test_a_reply_typed_when_the_database_went_away_comes_back_with_it(portal_url
     reply = "请补充漏水处的照片和物业的维修记录。"
     phone.get_by_label(REPLY_BOX).fill(reply)
 
-    database = _sqlite_path(get_settings().database_url)
+    database = sqlite_path(get_settings().database_url)
     aside = database.with_name(database.name + ".aside")
     os.rename(database, aside)
     try:
