@@ -36,6 +36,7 @@ if flash := st.session_state.pop("bank-flash", None):
 
 # the text and articles each open question's boxes started from (ui.overtaken)
 BASE: dict[int, tuple[str, tuple[str, ...]]] = st.session_state.setdefault(f"{USER_SCOPED}bank-base", {})
+SHOWN: dict[int, int] = st.session_state.setdefault(f"{USER_SCOPED}bank-shown", {})   # revision last shown
 
 
 def attempt(action, success: str, clear: tuple[str, ...] = (), saved_base: int | None = None) -> None:
@@ -132,11 +133,16 @@ with questions_tab:
                     saved_base=entry.id)
 
         edits.save_button("保存修改", key=f"bank-save-{key}", overtaken=overtaken, overwrite=overwrite, save=save)
-        for action in lifecycle.allowed_actions(entry.state):
+        seen = edits.shown_before(SHOWN, entry.id, entry.revision)   # the version a click here was made on
+        for action in lifecycle.PUBLISHING:   # every action: a click on one no longer drawn is said
+            if action not in lifecycle.allowed_actions(entry.state):
+                edits.dropped_click(key=f"bank-{action}-{key}", action=action, what="问题", state=entry.state,
+                                    by=entry.updated_by, at=entry.updated_at)
+                continue
             # not while this editor has not seen what they would publish or withdraw (ui.overtaken)
             if st.button(f"{action}此问题", key=f"bank-{action}-{key}", disabled=overtaken):
                 attempt(lambda s, a=action: bank.transition(session=s, actor=actor, library=library,
-                                                            question_id=entry.id, action=a),
+                                                            question_id=entry.id, action=a, seen_revision=seen),
                         f"已{action}。")
 
 with sent_tab:

@@ -31,9 +31,11 @@ if "cases-pick-next" in st.session_state:  # set before the selectbox exists (St
     st.session_state["cases-pick"] = st.session_state.pop("cases-pick-next")
 with session_scope() as session:
     all_cases = {c.slug: c for c in cases.staff_cases(session=session, actor=actor)}
+# the label names the 网址名 too: Streamlit tells options apart by their labels, and of two cases
+# with one title and state the second could not be opened (choosing it opened the first)
 pick = live_label_selectbox("选择案例", [NEW, *all_cases], key="cases-pick",
                             format_func=lambda s: "＋ 新建案例" if s == NEW
-                            else f"{all_cases[s].title}（{all_cases[s].state}）")
+                            else f"{all_cases[s].title}（{all_cases[s].state}）　{s}")
 case = all_cases.get(pick)
 key = case.slug if case else "new"
 saved = cases.draft_of(case) if case else CaseDraft("", CATEGORIES[0], "", "", "", "")
@@ -54,8 +56,9 @@ if failure:   # 保存 is at the foot of the form: the list of problems is broug
 KEPT: dict[str, object] = st.session_state.setdefault(f"{USER_SCOPED}cases-kept", {})   # this user's only
 
 
-# the text each open case's boxes started from (ui.overtaken)
+# the text each open case's boxes started from, and the revision each was last shown at (ui.overtaken)
 BASE: dict[str, CaseDraft] = st.session_state.setdefault(f"{USER_SCOPED}cases-base", {})
+SHOWN: dict[str, int] = st.session_state.setdefault(f"{USER_SCOPED}cases-shown", {})
 
 
 def typed_draft(key: str, base: CaseDraft) -> CaseDraft:
@@ -222,11 +225,16 @@ def save() -> None:
 edits.save_button("保存", key=f"save-{key}", overtaken=overtaken, overwrite=overwrite, save=save)
 
 if case:
-    for action in lifecycle.allowed_actions(case.state):
+    seen = edits.shown_before(SHOWN, case.slug, case.revision)   # the version a click here was made on
+    for action in lifecycle.PUBLISHING:   # every action: a click on one no longer drawn is said
+        if action not in lifecycle.allowed_actions(case.state):
+            edits.dropped_click(key=f"{action}-{key}", action=action, what="案例", state=case.state,
+                                by=case.updated_by, at=case.updated_at)
+            continue
         # not while this editor has not seen what they would publish or withdraw (ui.overtaken)
         if st.button(f"{action}此案例", key=f"{action}-{key}", disabled=overtaken):
             attempt(lambda s, a=action: cases.transition(session=s, actor=actor, library=library,
-                                                          slug=case.slug, action=a),
+                                                          slug=case.slug, action=a, seen_revision=seen),
                     f"已{action}。" + ("公众现在可以看到这个案例。" if action == lifecycle.PUBLISH
                                       else "公众已看不到这个案例。"), case.slug)
     if case.state == lifecycle.PUBLISHED:

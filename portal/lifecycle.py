@@ -88,7 +88,7 @@ class Machine:
 
 def guarded_move(session: Session, item: Any, action: str, *, machine: Machine, actor: str, target: str,
                  detail: Callable[[str], str], checks: Mapping[str, Callable[[], None]] | None = None,
-                 write: Callable[[], object] | None = None) -> str:
+                 write: Callable[[], object] | None = None, seen_revision: int | None = None) -> str:
     """Move `item` (a record with `state`, `updated_at`, `updated_by`) by `action`; its new state.
 
     In order: the next state from the machine's table (else `machine.illegal`); the action's check
@@ -97,7 +97,11 @@ def guarded_move(session: Session, item: Any, action: str, *, machine: Machine, 
     the audit entry (`detail(new_state)`, worded after the write) in one transaction. When the
     record carries a version column and another writer changed it since it was read, everything is
     rolled back and `machine.illegal(TAKEN)` is raised: two staff members acting at once cannot
-    both win."""
+    both win. `seen_revision`: the revision (`item.revision`) the staff member's page showed when
+    they clicked; a record changed since is not moved (they would publish text they never saw)."""
+    if seen_revision is not None and item.revision != seen_revision:
+        raise machine.illegal(f"没有{action}：这个{machine.what}在您看到之后已被 {item.updated_by} 修改"
+                              f"（现在是第 {item.revision} 版，{item.state}）。页面已显示最新内容，请看过后再{action}。")
     new_state = machine.next_state(item.state, action)
     if check := (checks or {}).get(action):
         check()

@@ -49,6 +49,22 @@ def choice(*, what: str, by: str, at: dt.datetime, revision: int, key: str,
     return cols[1].button(f"保存我的修改，替换第 {revision} 版", key=f"overwrite-{key}-{revision}")
 
 
+def shown_before(shown: MutableMapping[Hashable, int], ident: Hashable, revision: int) -> int:
+    """The revision of record `ident` this editor's page showed before this run (the page a click in
+    this run was made on), and `revision` remembered as shown now. A 发布 passes it on: a colleague's
+    save that only refreshed the boxes of an editor who typed nothing is not published unseen."""
+    before = shown.get(ident, revision)
+    shown[ident] = revision
+    return before
+
+
+def dropped_click(*, key: str, action: str, what: str, state: str, by: str, at: dt.datetime) -> None:
+    """A click on `action`'s button (`key`) that this run no longer draws, because a colleague moved
+    the record meanwhile: said where the button was, not lost without a word."""
+    if st.session_state.get(key):
+        st.error(f"没有{action}：{by} 在 {beijing_text(at)} 已把这个{what}改为“{state}”。")
+
+
 def save_button(label: str, *, key: str, overtaken: bool, overwrite: bool, save: Callable[[], None]) -> None:
     """The editor's 保存: refused while overtaken (it was clicked on a page that did not show the
     other save); their choice 保存我的修改，替换第 N 版 (`overwrite`) saves."""

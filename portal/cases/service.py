@@ -110,8 +110,9 @@ def _publishable(case: TypicalCase, library: Library) -> None:
 
 
 def transition(*, session: Session, actor: Actor, library: Library, slug: str,
-               action: str) -> TypicalCase:
-    """Apply 发布 or 撤回 (portal.lifecycle.guarded_move)."""
+               action: str, seen_revision: int | None = None) -> TypicalCase:
+    """Apply 发布 or 撤回 (portal.lifecycle.guarded_move; `seen_revision`: the revision the editor's
+    page showed, refused when the case has changed since)."""
     require(actor, EDITOR)
     case = session.get(TypicalCase, slug)
     if case is None:
@@ -120,7 +121,8 @@ def transition(*, session: Session, actor: Actor, library: Library, slug: str,
     guarded_move(session, case, action, machine=lifecycle.MACHINE, actor=actor.username, target=f"case:{slug}",
                  detail=lambda new_state: f"第 {case.revision} 版 → {new_state}",
                  checks={lifecycle.PUBLISH: lambda: _publishable(case, library)},
-                 write=lambda: _add_revision(session, case, action=action, author=actor.username))
+                 write=lambda: _add_revision(session, case, action=action, author=actor.username),
+                 seen_revision=seen_revision)
     return case
 
 

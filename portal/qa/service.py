@@ -122,13 +122,14 @@ def _publishable(entry: BankQuestion, library: Library) -> None:
 
 
 def transition(*, session: Session, actor: Actor, library: Library, question_id: int,
-               action: str) -> BankQuestion:
-    """发布 or 撤回 (portal.lifecycle.guarded_move)."""
+               action: str, seen_revision: int | None = None) -> BankQuestion:
+    """发布 or 撤回 (portal.lifecycle.guarded_move; `seen_revision`: the revision the counsel's page
+    showed, refused when the question has been edited since)."""
     require(actor, COUNSEL)
     entry = _get(session, question_id)
     guarded_move(session, entry, action, machine=lifecycle.QUESTIONS, actor=actor.username,
                  target=f"bank:{entry.id}", detail=lambda new_state: f"→ {new_state}",
-                 checks={lifecycle.PUBLISH: lambda: _publishable(entry, library)})
+                 checks={lifecycle.PUBLISH: lambda: _publishable(entry, library)}, seen_revision=seen_revision)
     return entry
 
 

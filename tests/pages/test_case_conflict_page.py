@@ -170,3 +170,54 @@ def test_the_editor_is_told_what_the_public_page_will_not_show(app_page, library
     at.text_area(key=f"facts-{slug}").input("案情。**加粗**")
     at.run()
     assert not [c for c in at.caption if "公开页面上不会显示" in c.value]
+
+
+def test_publishing_a_case_a_colleague_changed_since_the_page_was_drawn_is_refused_once(app_page, library):
+    """The staleness audit: an editor who had typed nothing clicked 发布 on a page drawn before a
+    colleague's save; the run that took the click refreshed the boxes and published the colleague's
+    text, which the editor had never seen, saying 已发布."""
+    at, slug = open_case(app_page, library)
+    _colleague_saves(library, slug, title="【他人修改】的标题")
+    at.button(key=f"发布-{slug}").click().run()
+    text = page_text(at)
+    assert "没有发布：这个案例在您看到之后已被 editor-li 修改" in text and "已发布。公众" not in text
+    assert _stored(slug).state == "草稿"
+    assert at.text_input(key=f"title-{slug}").value == "【他人修改】的标题", "the page now shows what is stored"
+    at.button(key=f"发布-{slug}").click().run()     # seen now: the second click publishes it
+    assert "已发布。公众现在可以看到这个案例。" in page_text(at) and _stored(slug).state == "已发布"
+
+
+def test_a_click_on_an_action_a_colleague_has_taken_meanwhile_is_said(app_page, library):
+    """The button is not drawn any more (the case is 已发布 now): the click was dropped without a word."""
+    at, slug = open_case(app_page, library)
+    with Session(ready_engine()) as s:
+        service.transition(session=s, actor=COLLEAGUE, library=library, slug=slug, action="发布")
+        s.commit()
+    at.button(key=f"发布-{slug}").click().run()
+    assert "没有发布：editor-li 在" in page_text(at) and "已把这个案例改为“已发布”" in page_text(at)
+    at.run()
+    assert "没有发布" not in page_text(at), "said once, for the click"
+
+
+def test_publishing_a_bank_question_a_colleague_edited_since_is_refused_once(app_page, library):
+    at, qid, original = _open_question(app_page, library)
+    _colleague_edits_question(library, qid, original + "（同事改的）")
+    at.button(key=f"bank-发布-q{qid}").click().run()
+    assert "没有发布：这个问题在您看到之后已被 counsel-zhao 修改" in page_text(at)
+    with Session(ready_engine()) as s:
+        assert s.get(BankQuestion, qid).state == "草稿"
+    assert at.text_area(key=f"bank-text-q{qid}").value == original + "（同事改的）"
+    at.button(key=f"bank-发布-q{qid}").click().run()
+    with Session(ready_engine()) as s:
+        assert s.get(BankQuestion, qid).state == "已发布"
+
+
+def test_two_cases_with_one_title_can_each_be_opened(app_page, library):
+    """Streamlit tells a picker's options apart by their labels: with two 草稿 cases of one title,
+    choosing the second opened the first."""
+    first, slug = open_case(app_page, library, "同名的两个案例")
+    second, other = open_case(app_page, library, "同名的两个案例")
+    assert second.selectbox(key="cases-pick").value == other
+    assert second.caption[0].value.endswith(f"网址名：{other}")
+    second.selectbox(key="cases-pick").set_value(slug).run()
+    assert second.caption[0].value.endswith(f"网址名：{slug}")

@@ -207,7 +207,7 @@ def test_the_case_picker_names_the_new_state_right_after_publish_and_withdraw(ap
     from tests.pages.test_case_conflict_page import open_case
 
     at, slug = open_case(app_page, library, "标签跟上状态的案例")
-    assert "标签跟上状态的案例（草稿）" in at.selectbox(key="cases-pick").options
+    assert f"标签跟上状态的案例（草稿）　{slug}" in at.selectbox(key="cases-pick").options
 
     def shown_label() -> str | None:
         picker = at.selectbox(key="cases-pick").proto
@@ -216,7 +216,7 @@ def test_the_case_picker_names_the_new_state_right_after_publish_and_withdraw(ap
     for action, state in (("发布", "已发布"), ("撤回", "已撤回")):
         at.button(key=f"{action}-{slug}").click().run()
         assert f"已{action}。" in page_text(at)
-        assert shown_label() == f"标签跟上状态的案例（{state}）", action
+        assert shown_label() == f"标签跟上状态的案例（{state}）　{slug}", action
         assert at.selectbox(key="cases-pick").value == slug
         at.run()                                  # an ordinary run after it sends nothing new
         assert shown_label() is None and at.selectbox(key="cases-pick").value == slug
@@ -224,7 +224,7 @@ def test_the_case_picker_names_the_new_state_right_after_publish_and_withdraw(ap
         service.publish(session=s, actor=EDITOR_ACTOR, library=library, slug=slug)
         s.commit()
     at.run()
-    assert shown_label() == "标签跟上状态的案例（已发布）"
+    assert shown_label() == f"标签跟上状态的案例（已发布）　{slug}"
 
 
 def test_switching_cases_keeps_unsaved_edits(app_page):
