@@ -8,16 +8,18 @@ from portal.db import get_engine, session_scope
 from portal.roles import EDITOR
 from portal.schedule.service import (
     ScheduleInvalid,
+    SessionChanged,
     SessionData,
     SessionNotFound,
     add_session,
     announced,
+    data_of,
     delete_session,
     update_session,
 )
 from portal.text.escape import markdown_escape
-from portal.timeutil import beijing_today
-from ui.auth import require_page
+from portal.timeutil import beijing_text, beijing_today
+from ui.auth import USER_SCOPED, require_page
 from ui.site_frame import field_error, say, success_in_view
 
 st.title("接访日程管理")
@@ -27,20 +29,45 @@ LABELS = {"leader": "接访领导", "day": "接访日期", "start_time": "开始
           "place": "地点", "topics": "接待内容"}
 
 
+FIELDS = tuple(LABELS)
+
+
+def box_values(data: SessionData) -> dict[str, object]:
+    """A session's values as its boxes hold them."""
+    return {"leader": data.leader, "day": data.day, "start_time": dt.time.fromisoformat(data.start_time),
+            "end_time": dt.time.fromisoformat(data.end_time), "place": data.place, "topics": data.topics}
+
+
+def forget(prefix: str) -> None:
+    """Empty a form's boxes: the next run fills them from what is stored."""
+    for name in (*FIELDS, "save"):
+        st.session_state.pop(f"{prefix}-{name}", None)
+
+
 def session_form(prefix: str, current: SessionData | None) -> SessionData | None:
-    """The fields of one session in a form; returns the data when the form was submitted."""
-    c = current
+    """The fields of one session in a form, started from `current`; returns the data when the form
+    was submitted. The boxes are keyed: unkeyed, a box whose stored value another editor had changed
+    was a new box, and the value typed into it was thrown away on 保存 (the other's was saved)."""
+    start = current or SessionData("", beijing_today(), "09:00", "12:00", "")
+    for name, value in box_values(start).items():
+        st.session_state.setdefault(f"{prefix}-{name}", value)
     with st.form(f"{prefix}-form"):
-        leader = st.text_input(LABELS["leader"], value=c.leader if c else "", max_chars=100)
-        day = st.date_input(LABELS["day"], value=c.day if c else beijing_today(), format="YYYY/MM/DD")
-        start = st.time_input(LABELS["start_time"], value=dt.time.fromisoformat(c.start_time) if c else dt.time(9))
-        end = st.time_input(LABELS["end_time"], value=dt.time.fromisoformat(c.end_time) if c else dt.time(12))
-        place = st.text_input(LABELS["place"], value=c.place if c else "", max_chars=200)
-        topics = st.text_area(LABELS["topics"], value=c.topics if c else "", max_chars=500)
-        if st.form_submit_button("保存" if c else "添加接访安排", type="primary"):
-            return SessionData(leader=leader, day=day, start_time=start.strftime("%H:%M"),
-                               end_time=end.strftime("%H:%M"), place=place, topics=topics)
+        leader = st.text_input(LABELS["leader"], key=f"{prefix}-leader", max_chars=100)
+        day = st.date_input(LABELS["day"], key=f"{prefix}-day", format="YYYY/MM/DD")
+        start_time = st.time_input(LABELS["start_time"], key=f"{prefix}-start_time")
+        end_time = st.time_input(LABELS["end_time"], key=f"{prefix}-end_time")
+        place = st.text_input(LABELS["place"], key=f"{prefix}-place", max_chars=200)
+        topics = st.text_area(LABELS["topics"], key=f"{prefix}-topics", max_chars=500)
+        if st.form_submit_button("保存" if current else "添加接访安排", type="primary", key=f"{prefix}-save"):
+            return SessionData(leader=leader, day=day, start_time=start_time.strftime("%H:%M"),
+                               end_time=end_time.strftime("%H:%M"), place=place, topics=topics)
     return None
+
+
+def described(data: SessionData) -> str:
+    """One line naming a session's values, for a message."""
+    return markdown_escape(f"{data.day.isoformat()} {data.start_time}—{data.end_time}，{data.leader}，{data.place}，"
+                           f"接待内容：{data.topics or '（未填）'}")
 
 
 def show_errors(errors) -> None:
@@ -70,6 +97,22 @@ if deleted := st.session_state.pop("sched-deleted", None):
     success_in_view(deleted, key="sched-deleted-box")
 with session_scope(get_engine()) as db:
     rows = announced(session=db, since=beijing_today())
+# what each open entry's boxes started from: a 保存 on boxes another editor's save has overtaken
+# is refused once, saying what is stored now (the next 保存 replaces it, knowingly)
+BASE: dict[int, SessionData] = st.session_state.setdefault(f"{USER_SCOPED}sched-base", {})
+for row_id in st.session_state.pop("sched-refresh", ()):   # saved: the boxes start from what is stored
+    forget(f"edit-{row_id}")
+    BASE.pop(row_id, None)
+for row_id in [r for r in BASE if r not in {row.id for row in rows}]:
+    if st.session_state.get(f"edit-{row_id}-save"):   # its 保存 clicked after a colleague deleted it
+        kept = BASE[row_id]
+        typed = SessionData(**{name: st.session_state.get(f"edit-{row_id}-{name}", getattr(kept, name))
+                               for name in ("leader", "day", "place", "topics")},
+                            start_time=kept.start_time, end_time=kept.end_time)
+        st.error(f"没有保存：您修改的这场接访已被删除，公众页面不再显示。您填写的是：{described(typed)}。"
+                 "如仍要公布，请在上面“添加接访安排”中重新添加。")
+    forget(f"edit-{row_id}")
+    BASE.pop(row_id)
 if not rows:
     st.write("暂无已公布的接访安排。")
 # the entry just saved (or refused) stays open with its message: drawn keyless, the entries took the
@@ -77,32 +120,56 @@ if not rows:
 opened = st.session_state.get("sched-open")
 
 
-def said_in_entry(row_id: int, saved: bool, said) -> None:
-    """Rerun with entry `row_id` open and, inside it, "已保存。" or its problems (once)."""
-    st.session_state["sched-open"], st.session_state["sched-result"] = row_id, (row_id, saved, said)
+def said_in_entry(row_id: int, kind: str, said) -> None:
+    """Rerun with entry `row_id` open and, inside it, its message (once): `kind` "saved" (said is
+    the text), "errors" (the problems) or "changed" (the warning that nothing was saved)."""
+    st.session_state["sched-open"], st.session_state["sched-result"] = row_id, (row_id, kind, said)
     st.rerun()
 
 
+def take_latest(row_id: int, latest: SessionData) -> None:
+    forget(f"edit-{row_id}")
+    BASE[row_id] = latest
+
+
 for row in rows:
+    prefix, latest = f"edit-{row.id}", data_of(row)
+    base = BASE.setdefault(row.id, latest)
     with st.expander(f"{row.day.isoformat()} {row.start_time} {markdown_escape(row.leader)}", expanded=row.id == opened,
                      key=f"sched-row-{row.id}"):
         if (shown := st.session_state.get("sched-result")) and shown[0] == row.id:
-            (st.success if shown[1] else show_errors)(shown[2])   # an error is role=alert: said already
-            if shown[1]:
-                say(shown[2])
-        data = session_form(f"edit-{row.id}", SessionData(leader=row.leader, day=row.day, start_time=row.start_time,
-                                                          end_time=row.end_time, place=row.place,
-                                                          topics=row.topics))
-        if data is not None:
+            kind, said = shown[1], shown[2]
+            if kind == "errors":
+                show_errors(said)   # an error is role=alert: said already
+            elif kind == "changed":
+                st.warning(said)
+            else:
+                st.success(said)
+                say(said)
+        elif base != latest:
+            st.info(f"{row.updated_by} 在 {beijing_text(row.updated_at)} 修改了这场接访，现在公布的是：{described(latest)}。"
+                    "下面的框里还是您打开时的内容。")
+            st.button("显示最新内容", key=f"{prefix}-latest", on_click=take_latest, args=(row.id, latest))
+        data = session_form(prefix, base)
+        if data is not None and data == base != latest:   # nothing typed: nothing to put over theirs
+            st.session_state["sched-refresh"] = [row.id]
+            said_in_entry(row.id, "saved", f"您没有改动，没有保存。下面已换成 {row.updated_by} 刚保存的内容。")
+        elif data is not None:
             try:
                 with session_scope(get_engine()) as db:
-                    update_session(session=db, actor=actor, session_id=row.id, data=data)
+                    update_session(session=db, actor=actor, session_id=row.id, data=data, seen=base)
             except SessionNotFound as gone:   # deleted meanwhile: said here, in this run's last look at it
                 st.error(str(gone))
             except ScheduleInvalid as invalid:
-                said_in_entry(row.id, False, invalid.errors)
+                said_in_entry(row.id, "errors", invalid.errors)
+            except SessionChanged as changed:
+                BASE[row.id] = changed.current
+                said_in_entry(row.id, "changed", f"没有保存：{changed.by} 在 {beijing_text(changed.at)} 修改并保存了这场接访，"
+                                                 f"现在公布的是：{described(changed.current)}。您填写的内容还在下面的框里；"
+                                                 "核对后再点“保存”，将以您填写的内容替换它。")
             else:
-                said_in_entry(row.id, True, "已保存。")
+                st.session_state["sched-refresh"] = [row.id]
+                said_in_entry(row.id, "saved", "已保存。")
         # one click deleted a published session, and its 已删除。 vanished with the rerun that followed:
         # a tick first, and the message above the list, where the entry was
         st.checkbox("确认删除这场接访（公众页面将不再显示）", key=f"delete-ok-{row.id}")

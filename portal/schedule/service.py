@@ -70,6 +70,21 @@ class SessionNotFound(LookupError):
     pass
 
 
+class SessionChanged(Exception):
+    """Another editor saved the session after this editor's boxes were filled: their save would
+    overwrite it unseen. `current` is what is stored now, `by` and `at` who saved it and when."""
+
+    def __init__(self, current: SessionData, by: str, at: dt.datetime) -> None:
+        super().__init__(f"这场接访已被 {by} 修改")
+        self.current, self.by, self.at = current, by, at
+
+
+def data_of(row: ReceptionSession) -> SessionData:
+    """What a stored session says, as staff edit it."""
+    return SessionData(leader=row.leader, day=row.day, start_time=row.start_time, end_time=row.end_time,
+                       place=row.place, topics=row.topics)
+
+
 @dataclass(frozen=True)
 class ScheduleEntry:
     """One line of the public schedule."""
@@ -171,12 +186,17 @@ def _live(session: Session, session_id: int) -> ReceptionSession:
     return row
 
 
-def update_session(*, session: Session, actor: Actor, session_id: int, data: SessionData) -> ReceptionSession:
+def update_session(*, session: Session, actor: Actor, session_id: int, data: SessionData,
+                   seen: SessionData | None = None) -> ReceptionSession:
+    """Save staff's `data`; `seen`: what the editor's boxes started from (SessionChanged when the
+    stored session is no longer that: another editor saved it meanwhile)."""
     require(actor, EDITOR)
     errors = validate_session(data)
     if errors:
         raise ScheduleInvalid(errors)
     row = _live(session, session_id)
+    if seen is not None and data_of(row) != seen:
+        raise SessionChanged(data_of(row), row.updated_by, row.updated_at)
     _apply(row, data)
     row.updated_by, row.updated_at = actor.username, utcnow()
     session.add(row)

@@ -152,3 +152,101 @@ def test_large_text_and_high_contrast_follow_the_session(app_page, state, large,
     assert [t.value for t in at.toggle] == [large, contrast]
     assert ("font-size:125%" in html_bodies(at)) is large
     assert ("#ffff00" in html_bodies(at)) is contrast
+
+
+def _colleague_session(**changes):
+    """A session on the shared database, added by another editor: (its id, its data)."""
+    import uuid
+
+    from sqlmodel import Session as DB
+
+    from portal.schedule.service import SessionData, add_session
+    from tests.staff.portal_db import ready_engine
+
+    data = SessionData(**{"leader": f"市住建局分管负责同志{uuid.uuid4().hex[:4]}",
+                          "day": beijing_today() + dt.timedelta(days=4), "start_time": "09:00",
+                          "end_time": "11:30", "place": "市信访局来访接待大厅二号接待室", "topics": "物业服务", **changes})
+    with DB(ready_engine()) as s:
+        return add_session(session=s, actor=COLLEAGUE, data=data, today=beijing_today()).id, data
+
+
+def _colleague_edits(row_id: int, data, **changes):
+    from dataclasses import replace
+
+    from sqlmodel import Session as DB
+
+    from portal.schedule.service import update_session
+    from tests.staff.portal_db import ready_engine
+
+    with DB(ready_engine()) as s:
+        update_session(session=s, actor=COLLEAGUE, session_id=row_id, data=replace(data, **changes))
+
+
+COLLEAGUE = Actor("bianji-li", frozenset({EDITOR}))
+
+
+def _entry(at, leader):
+    [found] = [e for e in at.expander if leader in e.label]
+    return found
+
+
+def _save(at, leader):
+    [b for b in _entry(at, leader).button if b.label == "保存"][0].click().run()
+
+
+def _stored(row_id: int):
+    from sqlmodel import Session as DB
+
+    from portal.schedule.models import ReceptionSession
+    from tests.staff.portal_db import ready_engine
+
+    with DB(ready_engine()) as s:
+        return s.get(ReceptionSession, row_id)
+
+
+def test_a_save_over_a_colleagues_change_is_refused_once_saying_what_is_stored(staff_page):
+    """The staleness audit: two editors typed into one entry's 接待内容; the second 保存 said 已保存。
+    and stored the first one's text (its box, unkeyed, was redrawn with the stored value)."""
+    row_id, data = _colleague_session()
+    at = staff_page(Actor("bianji", frozenset({EDITOR})))
+    _colleague_edits(row_id, data, topics="E1写的接待内容")
+    _entry(at, data.leader).text_area[0].input("E2写的接待内容")
+    _save(at, data.leader)
+    [warning] = [w.value for w in _entry(at, data.leader).warning]
+    assert warning.startswith("没有保存：bianji-li 在") and "接待内容：E1写的接待内容" in warning
+    assert _stored(row_id).topics == "E1写的接待内容", "the colleague's save stands"
+    assert _entry(at, data.leader).text_area[0].value == "E2写的接待内容", "what this editor typed is kept"
+    _save(at, data.leader)                                  # seen now: the second 保存 replaces it
+    assert [s.value for s in _entry(at, data.leader).success] == ["已保存。"]
+    assert _stored(row_id).topics == "E2写的接待内容" and _stored(row_id).updated_by != "bianji-li"
+
+
+def test_an_editor_who_typed_nothing_is_shown_the_colleagues_change(staff_page):
+    row_id, data = _colleague_session()
+    at = staff_page(Actor("bianji", frozenset({EDITOR})))
+    _colleague_edits(row_id, data, place="市信访局来访接待大厅五号接待室")
+    at.run()
+    [note] = [i.value for i in _entry(at, data.leader).info]
+    assert "bianji-li 在" in note and "五号接待室" in note and "框里还是您打开时的内容" in note
+    _save(at, data.leader)                                  # nothing typed: theirs is not overwritten
+    assert _stored(row_id).place == "市信访局来访接待大厅五号接待室"
+    assert "您没有改动，没有保存" in _entry(at, data.leader).success[0].value
+    assert _entry(at, data.leader).text_input[1].value == "市信访局来访接待大厅五号接待室"
+    assert not _entry(at, data.leader).info
+
+
+def test_a_save_on_an_entry_a_colleague_deleted_is_said_with_what_was_typed(staff_page):
+    from sqlmodel import Session as DB
+
+    from portal.schedule.service import delete_session
+    from tests.staff.portal_db import ready_engine
+
+    row_id, data = _colleague_session()
+    at = staff_page(Actor("bianji", frozenset({EDITOR})))
+    _entry(at, data.leader).text_area[0].input("补充的接待内容")
+    with DB(ready_engine()) as s:
+        delete_session(session=s, actor=COLLEAGUE, session_id=row_id)
+    _save(at, data.leader)
+    message = " ".join(e.value for e in at.error)
+    assert "没有保存：您修改的这场接访已被删除" in message and "接待内容：补充的接待内容" in message
+    assert not [e for e in at.expander if data.leader in e.label]

@@ -162,3 +162,24 @@ def test_session_times_and_today_at_their_limits(db_engine):
                 add_session(session=s, actor=EDITOR_ACTOR, today=MONDAY, data=make_data(**bad))
             assert [e.field for e in info.value.errors] == [field]
     assert len(_rows(db_engine)) == 1
+
+
+def test_a_save_made_on_what_another_editor_has_changed_since_is_refused(db_engine):
+    from portal.schedule.service import SessionChanged, data_of
+
+    with Session(db_engine) as s:
+        row = add_session(session=s, actor=EDITOR_ACTOR, data=make_data(day=dt.date(2099, 1, 6)),
+                          today=dt.date(2099, 1, 1))
+        seen = data_of(row)
+        update_session(session=s, actor=Actor("bianji-li", frozenset({EDITOR})), session_id=row.id,
+                       data=make_data(day=dt.date(2099, 1, 6), topics="同事改的"), seen=seen)
+        with pytest.raises(SessionChanged) as changed:
+            update_session(session=s, actor=EDITOR_ACTOR, session_id=row.id,
+                           data=make_data(day=dt.date(2099, 1, 6), topics="我改的"), seen=seen)
+        assert (changed.value.by, changed.value.current.topics) == ("bianji-li", "同事改的")
+        s.refresh(row)
+        assert row.topics == "同事改的"
+        update_session(session=s, actor=EDITOR_ACTOR, session_id=row.id,   # on what is stored now: saved
+                       data=make_data(day=dt.date(2099, 1, 6), topics="我改的"), seen=changed.value.current)
+        s.refresh(row)
+        assert (row.topics, row.updated_by) == ("我改的", "bianji")
