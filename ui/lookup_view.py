@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 import streamlit as st
 
@@ -84,12 +85,24 @@ def _reload(code: str, secret: str) -> None:
         pass   # the view shown stays; the reason above still stands
 
 
+# a result shown longer than this is read again on the citizen's next click (大字号, 展开…): a state
+# staff changed meanwhile (登记, 需补充材料) showed only after a new 查询
+REREAD_SECONDS = 10
+_seconds = time.monotonic
+
+
 def current(view: svc.StatusView) -> svc.StatusView:
-    """The view shown, read again when it was read on another Beijing day (a tab left open past
-    midnight): its day count and 今天是…最后一日 are for today, and so is the receipt's 截至. When the
-    store cannot answer, the view read before stays."""
-    if view.as_of != beijing_today():
+    """The view shown, read again when it has been shown for REREAD_SECONDS (staff may have acted)
+    or was read on another Beijing day (a tab left open past midnight: its day count and
+    今天是…最后一日 are for today, and so is the receipt's 截至). When the store cannot answer, the
+    view read before stays (and is tried again after REREAD_SECONDS)."""
+    now = _seconds()
+    shown = S.get("lk_shown")   # (the view, when it was first shown)
+    if shown is None or shown[0] is not view:
+        S.lk_shown = shown = (view, now)
+    if view.as_of != beijing_today() or now - shown[1] >= REREAD_SECONDS:
         _reload(*S.get("lk_creds", ("", "")))
+        S.lk_shown = (S.lk_view, now)
     return S.lk_view
 
 
@@ -161,7 +174,7 @@ def on_leave() -> None:
     """结束查询: nothing left for the next person at a shared computer: not the filing, not the code
     and password in the boxes, not the code in the address (/lookup?code=… fills the box again),
     not the receipt the tab kept (网上预登记 showed it again for an hour)."""
-    for key in ("lk_creds", "lk_view", "lk_error", "lk_action_error", "lk_supp_error", "lk_notice",
+    for key in ("lk_creds", "lk_view", "lk_shown", "lk_error", "lk_action_error", "lk_supp_error", "lk_notice",
                 "lk_notice_seen", "lk_withdraw_open", "lk_code", "lk_secret"):
         S.pop(key, None)
     if "code" in st.query_params:

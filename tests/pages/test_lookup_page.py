@@ -377,6 +377,26 @@ def test_a_result_left_open_past_midnight_counts_from_the_new_day(open_lookup, m
     assert "当前状态：已登记" in page_text(at) and "登记转送的法定期限已过" not in page_text(at)
 
 
+def test_a_state_staff_change_while_the_result_is_open_shows_on_the_next_click(open_lookup, monkeypatch):
+    """The staleness audit: a citizen's open result kept 当前状态：已提交 after staff had registered
+    the 件, whatever was clicked, until a new 查询. Read again once shown for REREAD_SECONDS."""
+    from ui import lookup_view
+
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(lookup_view, "_seconds", lambda: clock["now"])
+    at = open_lookup()
+    made = stored()
+    assert "当前状态：已提交" in page_text(ask(at, made.code, made.secret))
+    with Session(get_engine()) as s:
+        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="XF-10")
+    clock["now"] += lookup_view.REREAD_SECONDS - 1
+    at.run()                                                  # a click soon after: not read again
+    assert "当前状态：已提交" in page_text(at)
+    clock["now"] += 1
+    at.run()
+    assert "当前状态：已登记" in page_text(at) and "XF-10" in page_text(at)
+
+
 def test_looking_up_while_the_database_is_down_keeps_the_code_and_secret_typed(open_lookup, monkeypatch):
     """查询 while the database is down: said in Chinese above the form with the hotline, the two
     boxes still filled (the fault page replaced the whole page and emptied them); 查询 again works."""
