@@ -41,7 +41,10 @@ if oidc_configured() and st.user.is_logged_in:
 if st.session_state.pop("staff_signed_out", False):
     st.success("您已退出登录。")
 if st.session_state.pop("staff_expired", False):
-    st.info("您已较长时间未操作，为安全起见已自动退出，请重新登录。同一账号重新登录后，会恢复您刚才填写的文字。")
+    # the same words for every end the page cannot tell apart: idle too long, or the account
+    # disabled or its password reset by an administrator (it said "idle" for those too)
+    st.info("您的登录已结束，为安全起见已自动退出：较长时间未操作，或管理员停用了账号、重置了密码，都会这样。"
+            "请重新登录。同一账号重新登录后，会恢复您刚才填写的文字。")
 if wanted:
     st.info(f"请先登录，登录后将打开“{staff_title(wanted)}”。")
 st.caption("本页面仅供信访工作人员使用。群众办理业务请使用左侧“公众服务”栏目。")

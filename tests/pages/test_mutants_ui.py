@@ -29,7 +29,7 @@ def test_a_colleague_signing_in_on_the_same_tab_never_sees_the_first_editors_uns
     else:
         _expire_sessions_of(editor)
         at.run()
-        assert "您已较长时间未操作" in page_text(at)
+        assert "您的登录已结束，为安全起见已自动退出" in page_text(at)
     _sign_in_on(at, colleague)
     at.switch_page("pages/staff_cases.py").run()
     at.selectbox(key="cases-pick").select("＋ 新建案例").run()

@@ -320,7 +320,7 @@ def test_text_typed_before_the_session_expired_comes_back_after_signing_in_again
         at = writing_a_new_case(app_page, editor, "写了二十分钟的案例标题", "案情写了很长一段。")
         _expire_sessions_of(editor)
         at.button(key="save-new").click().run()                     # the session has run out
-        assert "您已较长时间未操作" in page_text(at) and "请先登录，登录后将打开“典型案例管理”" in page_text(at)
+        assert "您的登录已结束，为安全起见已自动退出" in page_text(at) and "请先登录，登录后将打开“典型案例管理”" in page_text(at)
         _sign_in_on(at, who)
         assert [t.value for t in at.title] == ["典型案例管理"]
         title = at.text_input(key="title-new").value
@@ -328,6 +328,24 @@ def test_text_typed_before_the_session_expired_comes_back_after_signing_in_again
         assert (at.text_area(key="facts-new").value == "案情写了很长一段。") == gets_it_back
         assert any("已恢复您退出登录前填写的内容" in t.value for t in at.toast) == gets_it_back
         assert "staff_kept" not in at.session_state
+
+
+def test_an_account_disabled_while_signed_in_is_not_told_it_was_idle(app_page):
+    """The staleness audit: a disabled account's next click led to 工作人员登录 saying only that
+    it had been idle too long."""
+    from portal.identity import Actor
+    from portal.roles import ADMIN
+    from portal.staff.accounts import set_disabled
+
+    [editor] = _accounts(EDITOR)
+    at = writing_a_new_case(app_page, editor, "停用前写的标题", "停用前写的案情。")
+    with Session(ready_engine()) as s:
+        set_disabled(session=s, actor=Actor("admin-wang", frozenset({ADMIN})), username=editor)
+        s.commit()
+    at.button(key="save-new").click().run()
+    text = page_text(at)
+    assert "您的登录已结束" in text and "管理员停用了账号、重置了密码" in text
+    assert [t.value for t in at.title] == ["工作人员登录"]
 
 
 def test_no_password_box_is_ever_kept_across_an_expiry():
@@ -403,7 +421,7 @@ def test_a_reply_typed_before_the_session_expired_comes_back_with_its_filing_ope
     at.run()
     _expire_sessions_of(handler)
     at.button(key=f"do-request_more-{made.prefiling.id}").click().run()   # the session has run out
-    assert "您已较长时间未操作" in page_text(at)
+    assert "您的登录已结束，为安全起见已自动退出" in page_text(at)
     _sign_in_on(at, handler)
     assert [t.value for t in at.title] == ["预登记办理"]
     assert at.selectbox(key="q-open").value == made.prefiling.id
