@@ -26,3 +26,11 @@ def test_the_site_logs_paths_without_query_strings_or_referrers():
         assert "$uri" in written
         for leaky in ("$request ", '$request"', "$request_uri", "$args", "$query_string", "$http_referer"):
             assert leaky not in written + " ", leaky
+
+
+def test_each_replica_may_open_enough_files_for_its_tabs():
+    """A soak (1,100 citizen sessions) held up to 240 descriptors on one replica; systemd's usual
+    soft limit of 1024 leaves room for about 250 open tabs."""
+    unit = (ROOT / "deploy" / "portal@.service").read_text(encoding="utf-8")
+    [limit] = re.findall(r"^LimitNOFILE=(\d+)$", unit, re.M)
+    assert int(limit) >= 65536
