@@ -134,16 +134,12 @@ with questions_tab:
 
         edits.save_button("保存修改", key=f"bank-save-{key}", overtaken=overtaken, overwrite=overwrite, save=save)
         seen = edits.shown_before(SHOWN, entry.id, entry.revision)   # the version a click here was made on
-        for action in lifecycle.PUBLISHING:   # every action: a click on one no longer drawn is said
-            if action not in lifecycle.allowed_actions(entry.state):
-                edits.dropped_click(key=f"bank-{action}-{key}", action=action, what="问题", state=entry.state,
-                                    by=entry.updated_by, at=entry.updated_at)
-                continue
-            # not while this editor has not seen what they would publish or withdraw (ui.overtaken)
-            if st.button(f"{action}此问题", key=f"bank-{action}-{key}", disabled=overtaken):
-                attempt(lambda s, a=action: bank.transition(session=s, actor=actor, library=library,
+        edits.publishing_buttons(
+            state=entry.state, what="问题", by=entry.updated_by, at=entry.updated_at,
+            key=lambda a: f"bank-{a}-{key}", overtaken=overtaken,
+            act=lambda a: attempt(lambda s: bank.transition(session=s, actor=actor, library=library,
                                                             question_id=entry.id, action=a, seen_revision=seen),
-                        f"已{action}。")
+                                  f"已{a}。"))
 
 with sent_tab:
     st.caption("群众自愿发来的、没有找到有用条文的问题（身份证号和电话已隐去）。收入问题库或忽略后，原文即被删除。")

@@ -226,17 +226,13 @@ edits.save_button("保存", key=f"save-{key}", overtaken=overtaken, overwrite=ov
 
 if case:
     seen = edits.shown_before(SHOWN, case.slug, case.revision)   # the version a click here was made on
-    for action in lifecycle.PUBLISHING:   # every action: a click on one no longer drawn is said
-        if action not in lifecycle.allowed_actions(case.state):
-            edits.dropped_click(key=f"{action}-{key}", action=action, what="案例", state=case.state,
-                                by=case.updated_by, at=case.updated_at)
-            continue
-        # not while this editor has not seen what they would publish or withdraw (ui.overtaken)
-        if st.button(f"{action}此案例", key=f"{action}-{key}", disabled=overtaken):
-            attempt(lambda s, a=action: cases.transition(session=s, actor=actor, library=library,
-                                                          slug=case.slug, action=a, seen_revision=seen),
-                    f"已{action}。" + ("公众现在可以看到这个案例。" if action == lifecycle.PUBLISH
-                                      else "公众已看不到这个案例。"), case.slug)
+    edits.publishing_buttons(
+        state=case.state, what="案例", by=case.updated_by, at=case.updated_at, key=lambda a: f"{a}-{key}",
+        overtaken=overtaken,
+        act=lambda a: attempt(lambda s: cases.transition(session=s, actor=actor, library=library, slug=case.slug,
+                                                         action=a, seen_revision=seen),
+                              f"已{a}。" + ("公众现在可以看到这个案例。" if a == lifecycle.PUBLISH else "公众已看不到这个案例。"),
+                              case.slug))
     if case.state == lifecycle.PUBLISHED:
         st.page_link("pages/cases.py", label="查看公开页面", query_params={"case": case.slug})
 

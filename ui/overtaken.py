@@ -16,6 +16,7 @@ from typing import TypeVar
 
 import streamlit as st
 
+from portal.lifecycle import PUBLISHING, allowed_actions
 from portal.timeutil import beijing_text
 
 T = TypeVar("T")
@@ -63,6 +64,18 @@ def dropped_click(*, key: str, action: str, what: str, state: str, by: str, at: 
     the record meanwhile: said where the button was, not lost without a word."""
     if st.session_state.get(key):
         st.error(f"没有{action}：{by} 在 {beijing_text(at)} 已把这个{what}改为“{state}”。")
+
+
+def publishing_buttons(*, state: str, what: str, by: str, at: dt.datetime, key: Callable[[str], str],
+                       overtaken: bool, act: Callable[[str], None]) -> None:
+    """发布 / 撤回 for a record in `state` (portal.lifecycle.PUBLISHING): a button for each action
+    the state allows, disabled while the editor has not seen what they would publish or withdraw,
+    and a click on one a colleague's move has since taken away said (dropped_click)."""
+    for action in PUBLISHING:
+        if action not in allowed_actions(state, PUBLISHING):
+            dropped_click(key=key(action), action=action, what=what, state=state, by=by, at=at)
+        elif st.button(f"{action}此{what}", key=key(action), disabled=overtaken):
+            act(action)
 
 
 def save_button(label: str, *, key: str, overtaken: bool, overwrite: bool, save: Callable[[], None]) -> None:
