@@ -11,7 +11,7 @@ from portal.prefiling.states import DRAFT, STATES
 from portal.roles import HANDLER
 from portal.timeutil import beijing_today
 from ui import queue_actions, queue_view
-from ui.auth import at_click, require_page
+from ui.auth import RETRY_DOWNLOAD, at_click, require_page
 from ui.picker import live_label_selectbox
 from ui.site_frame import success_in_view
 from ui.tables import record_table
@@ -79,7 +79,7 @@ if picked is not None:
 st.divider()
 st.subheader("导出当前列表（CSV）")
 st.caption("导出的是上面筛选后的列表。默认不含姓名、身份证号、电话、住址；表格软件中的公式已被转为文字。"
-           "每次导出都记入操作日志。")
+           "每次导出都记入操作日志。" + RETRY_DOWNLOAD)
 personal = st.checkbox("包含个人信息（姓名、身份证号、电话、住址）", key="q-export-personal")
 # Generated (and audited) only when clicked, over this signed-in session's connection; the file
 # is not kept at a media address while the page is open.

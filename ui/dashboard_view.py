@@ -19,7 +19,7 @@ from portal.stats import bulletin, figures
 from portal.stats.facts import Period, RangeError, last_month, month_period
 from portal.stats.figures import DEFINITIONS, RESTRICTED_LEFT_OUT, DueRow, Share
 from portal.timeutil import beijing_today
-from ui.auth import at_click
+from ui.auth import RETRY_DOWNLOAD, at_click
 from ui.tables import inert_rows
 
 BAR_COLOUR = "#1f4e79"
@@ -189,7 +189,7 @@ def downloads(actor: Actor, today: dt.date) -> None:
     fragment: choosing a month reruns this section only, not the dashboard's figure queries."""
     st.header("月通报")
     st.caption("月通报与本看板使用同一套统计口径；1至4件的数字记为“<5”，为防由合计推算另有个别数字记为“*”，不含个人信息，超期事项只列查询码。"
-               "每次下载都记入操作日志。")
+               "每次下载都记入操作日志。" + RETRY_DOWNLOAD)
     months = _months_back(today)
     default = last_month(today).start
     year, month = st.selectbox("月份", months, index=months.index((default.year, default.month)),

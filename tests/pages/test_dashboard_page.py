@@ -164,3 +164,4 @@ def test_choosing_a_bulletin_month_does_not_recompute_the_figures(app_page, own_
     assert calls == []
     assert "统计区间：2026-10-01 至 2026-10-31，与上月比较。" in page_text(at)
     assert at.download_button(key="dash-md").proto.label == "下载月通报（Markdown）"
+    assert "如点击后没有开始下载，请等页面刷新完后再点一次" in page_text(at)   # (a click while it reruns)
