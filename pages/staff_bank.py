@@ -37,6 +37,7 @@ if flash := st.session_state.pop("bank-flash", None):
 # the text and articles each open question's boxes started from (ui.overtaken)
 BASE: dict[int, tuple[str, tuple[str, ...]]] = st.session_state.setdefault(f"{USER_SCOPED}bank-base", {})
 SHOWN: dict[int, int] = st.session_state.setdefault(f"{USER_SCOPED}bank-shown", {})   # revision last shown
+DRAWN = f"{USER_SCOPED}sent-drawn"   # the 群众来问 the page last drew (a click on one handled since is said)
 
 
 def attempt(action, success: str, clear: tuple[str, ...] = (), saved_base: int | None = None) -> None:
@@ -143,6 +144,20 @@ with questions_tab:
 
 with sent_tab:
     st.caption("群众自愿发来的、没有找到有用条文的问题（身份证号和电话已隐去）。收入问题库或忽略后，原文即被删除。")
+    drawn = [sent.id for sent in pending[:20]]
+    for gone in set(st.session_state.get(DRAWN, ())) - set(drawn):
+        clicked = next((action for action, button in (("收入", f"sent-False-{gone}"), ("收入", f"sent-True-{gone}"),
+                                                      ("忽略", f"sent-dismiss-{gone}"))
+                        if st.session_state.get(button)), None)
+        if clicked:   # a colleague handled it after this page was drawn: said, with what was typed
+            with session_scope() as session:
+                handled = inbox.sent_question(session=session, actor=actor, sent_id=gone)
+            st.error(f"没有{clicked}：来问 {gone} " + (
+                f"已由 {handled.handled_by} 在 {beijing_text(handled.handled_at)} 处理：{handled.state}"
+                + (f"，问题库第 {handled.bank_question_id} 号" if handled.bank_question_id else "")
+                if handled and handled.handled_at else "已不在待处理的来问中") + "。您写的问题没有保存，原文如下：")
+            st.text(st.session_state.get(f"sent-text-{gone}", ""))
+    st.session_state[DRAWN] = drawn
     if not pending:
         st.info("没有待处理的来问。")
     for sent in pending[:20]:

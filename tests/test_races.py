@@ -21,7 +21,7 @@ from portal.prefiling.crypto import get_cipher
 from portal.prefiling.lookup import RatingRefused, rate, withdraw
 from portal.prefiling.models import Prefiling, PrefilingEvent
 from portal.prefiling.states import IllegalTransition
-from portal.roles import EDITOR, HANDLER
+from portal.roles import COUNSEL, EDITOR, HANDLER
 from tests.cases.factories import make_case
 from tests.prefiling.factories import client, make_prefiling
 
@@ -222,4 +222,78 @@ def test_a_correction_and_a_registration_to_one_number_at_once(db_engine):
             _in_session(db_engine, lambda s, p=b.prefiling.id, v=seen_b, n=number: staff.correct_number(
                 session=s, actor=LI, prefiling_id=p, official_number=n, reason="录入错误", version=v)))
         doubles += not _one_holder(db_engine, number, errors)
+    assert doubles == 0
+
+
+COUNSELS = [Actor(f"counsel-{n}", frozenset({COUNSEL})) for n in ("zhou", "wu")]
+
+
+def _sent(engine) -> int:
+    from portal.qa.inbox import send_question
+
+    with Session(engine) as s:
+        sent = send_question(session=s, text="房东不退押金，我该找谁？", client=client())
+        s.commit()
+        return sent.id
+
+
+def test_two_counsellors_handle_one_sent_question_once(db_engine, library):
+    """Two 法律顾问 act on one 群众来问 in the same instant (收入 and 收入, or 收入 and 忽略): one
+    wins, the other is told 刚刚已有他人处理 and writes nothing — no second bank question, no
+    second audit entry."""
+    from portal.qa import inbox
+    from portal.qa.models import BankQuestion, SentQuestion
+
+    doubles = 0
+    for trial in range(TRIALS):
+        sid = _sent(db_engine)
+        text = f"房东不退押金怎么办（{trial}-{uuid.uuid4().hex[:6]}）"
+        answer = [_in_session(db_engine, lambda s, c=c, t=text, sid=sid: (inbox.answer_sent(
+            session=s, actor=c, library=library, sent_id=sid, question=t,
+            provision_ids=["xinfang-gongzuo-tiaoli-2022:第二十二条"]), s.commit())) for c in COUNSELS]
+        dismiss = _in_session(db_engine, lambda s, sid=sid: (inbox.dismiss_sent(session=s, actor=COUNSELS[1], sent_id=sid),
+                                                    s.commit()))
+        _results, errors = _race(answer[0], answer[1] if trial % 2 else dismiss)
+        losers = [e for e in errors if e is not None]
+        assert len(losers) == 1, errors
+        assert TAKEN in str(losers[0]) or "已收入" in str(losers[0]) or "已忽略" in str(losers[0]), losers[0]
+        with Session(db_engine) as s:
+            made = s.exec(select(func.count()).select_from(BankQuestion).where(BankQuestion.question == text)).one()
+            handled = s.exec(select(func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.target == f"sent:{sid}")).one()
+            sent = s.get(SentQuestion, sid)
+            assert sent.state in ("已收入", "已忽略") and sent.text == ""
+            assert (sent.bank_question_id is not None) == (made == 1)
+        doubles += made > 1 or handled != 1
+    assert doubles == 0
+
+
+def test_two_counsellors_save_one_bank_question_once(db_engine, library):
+    """Two 法律顾问 save their edits of one question, both made on the version they saw, in the same
+    instant: one is saved, the other is told the question was just changed, and the revision moves
+    by one."""
+    from portal.field_errors import ValidationFailed
+    from portal.qa import service as bank
+    from tests.qa.factories import make_question
+
+    doubles = 0
+    for trial in range(TRIALS):
+        with Session(db_engine) as s:
+            entry = make_question(s, library, question=f"工资被拖欠怎么办（{uuid.uuid4().hex[:6]}）")
+            s.commit()
+            qid, seen = entry.id, entry.revision
+        _results, errors = _race(
+            *(_in_session(db_engine, lambda s, c=c, qid=qid, seen=seen, trial=trial: (
+                bank.edit_question(session=s, actor=c, library=library, question_id=qid,
+                                   question=f"{c.username} 的改写（{trial}）", expected_revision=seen,
+                                   provision_ids=["xinfang-gongzuo-tiaoli-2022:第二十二条"]), s.commit()))
+              for c in COUNSELS))
+        losers = [e for e in errors if e is not None]
+        assert len(losers) == 1 and isinstance(losers[0], ValidationFailed), errors
+        assert "刚被他人修改" in losers[0].errors[0].message
+        with Session(db_engine) as s:
+            saves = s.exec(select(func.count()).select_from(AuditEntry)     # the edits, not the 新建
+                           .where(AuditEntry.action == "bank_save", AuditEntry.target == f"bank:{qid}",
+                                  AuditEntry.detail.startswith("第"))).one()
+            doubles += s.get(bank.BankQuestion, qid).revision != seen + 1 or saves != 1
     assert doubles == 0

@@ -11,6 +11,7 @@ import datetime as dt
 from sqlmodel import Session, col, select
 
 from portal.audit.service import SENT_HANDLE, record
+from portal.concurrency import first_wins
 from portal.field_errors import FieldError, ValidationFailed
 from portal.identity import Actor, require
 from portal.laws.library import Library
@@ -53,6 +54,12 @@ def sent_questions(*, session: Session, actor: Actor, state: str = lifecycle.PEN
     return list(session.exec(query))
 
 
+def sent_question(*, session: Session, actor: Actor, sent_id: int) -> SentQuestion | None:
+    """One sent-in question in any state (法律顾问): who handled it, when, and into which question."""
+    require(actor, COUNSEL)
+    return session.get(SentQuestion, sent_id)
+
+
 def _handle(session: Session, *, actor: Actor, sent_id: int, action: str,
             bank_question: BankQuestion | None = None) -> SentQuestion:
     sent = session.get(SentQuestion, sent_id)
@@ -63,6 +70,10 @@ def _handle(session: Session, *, actor: Actor, sent_id: int, action: str,
     sent.handled_at, sent.handled_by = utcnow(), actor.username
     sent.bank_question_id = bank_question.id if bank_question else None
     session.add(sent)
+    # a colleague handled it in the same instant: theirs stands, and the bank question made for
+    # this answer is rolled back with everything else
+    with first_wins(session, lifecycle.IllegalTransition):
+        session.flush()
     record(session=session, actor_name=actor.username, action=SENT_HANDLE, target=f"sent:{sent.id}",
            detail=action + (f" → bank:{bank_question.id}" if bank_question else ""))
     return sent
@@ -74,7 +85,7 @@ def answer_sent(*, session: Session, actor: Actor, library: Library, sent_id: in
     require(actor, COUNSEL)
     sent = session.get(SentQuestion, sent_id)
     if sent is not None and sent.state != lifecycle.PENDING:  # before creating anything
-        raise lifecycle.IllegalTransition(f"这条来问已{sent.state}。")
+        raise lifecycle.IllegalTransition(f"这条来问{sent.state}（{sent.handled_by}）。")
     entry = add_question(session=session, actor=actor, library=library, question=question,
                          provision_ids=provision_ids, publish=publish)
     _handle(session, actor=actor, sent_id=sent_id, action=lifecycle.ANSWER, bank_question=entry)

@@ -8,6 +8,7 @@ import json
 from sqlmodel import Session, col, select
 
 from portal.audit.service import BANK_SAVE, record
+from portal.concurrency import Taken, first_wins
 from portal.field_errors import FieldError, ValidationFailed
 from portal.identity import Actor, require
 from portal.laws.library import Library
@@ -21,6 +22,7 @@ from portal.timeutil import utcnow
 
 STAFF_SOURCE = "工作人员编写"
 MIN_CHARS, MAX_CHARS, MAX_PROVISIONS = 5, 500, 10
+CHANGED_MEANWHILE = "这个问题刚被他人修改，您的修改没有保存。"
 
 
 def provisions_of(question: BankQuestion) -> tuple[str, ...]:
@@ -103,13 +105,18 @@ def edit_question(*, session: Session, actor: Actor, library: Library, question_
     ids = clean_provisions(provision_ids)
     errors = validate(question=question, provision_ids=ids, library=library)
     if expected_revision is not None and entry.revision != expected_revision:
-        errors.insert(0, FieldError("question", "这个问题刚被他人修改，您的修改没有保存。"))
+        errors.insert(0, FieldError("question", CHANGED_MEANWHILE))
     if errors:
         raise ValidationFailed(errors)
     entry.question, entry.provisions = question.strip(), json.dumps(ids, ensure_ascii=False)
     entry.revision += 1
     entry.updated_at, entry.updated_by = utcnow(), actor.username
     session.add(entry)
+    try:
+        with first_wins(session):   # a colleague's save in the same instant: theirs stands
+            session.flush()
+    except Taken as taken:
+        raise ValidationFailed([FieldError("question", CHANGED_MEANWHILE)]) from taken
     record(session=session, actor_name=actor.username, action=BANK_SAVE, target=f"bank:{entry.id}",
            detail=f"第 {entry.revision} 版（{entry.state}），条文 {len(ids)} 条")
     return entry

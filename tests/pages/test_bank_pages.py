@@ -281,3 +281,42 @@ def test_attaching_an_article_already_attached_says_so(app_page):
     assert "《信访工作条例》第二十二条已经附上了。" in page_text(at)
     removes = [b.label for b in at.button if b.label.startswith("移除")]
     assert removes == ["移除 *《信访工作条例》第二十二条*"], removes
+
+
+@pytest.mark.parametrize("button", ["sent-True", "sent-dismiss"])
+def test_a_click_on_a_sent_question_a_colleague_handled_meanwhile_is_said_with_what_was_typed(
+        app_page, library, button):
+    """Two 法律顾问 on one 群众来问: the colleague answers it into the bank while this counsel writes
+    their own version. Their click (收入 or 忽略) finds the row gone: it is said who handled it, and
+    what they typed is shown, not dropped without a word."""
+    from portal.identity import Actor
+    from portal.qa import inbox
+    from portal.timeutil import utcnow
+
+    with Session(ready_engine()) as s:
+        sent = SentQuestion(text=f"邻居装修太吵怎么办{uuid.uuid4().hex[:4]}", state="待处理", received_at=utcnow())
+        s.add(sent)
+        s.commit()
+        sent_id = sent.id
+    at = app_page("pages/staff_bank.py", session_state=signed_in_state(COUNSEL))
+    mine = f"楼上装修噪音扰民，可以找谁？{uuid.uuid4().hex[:4]}"
+    at.text_area(key=f"sent-text-{sent_id}").input(mine)
+    if button == "sent-dismiss":
+        at.checkbox(key=f"sent-dismiss-sure-{sent_id}").check()
+    at.run()
+    with Session(ready_engine()) as s:     # the colleague, on another page
+        entry = inbox.answer_sent(session=s, actor=Actor("counsel-zhao", frozenset({COUNSEL})),
+                                  library=library, sent_id=sent_id, question="邻居装修噪音怎么办",
+                                  provision_ids=["xinfang-gongzuo-tiaoli-2022:第二十二条"])
+        s.commit()
+        bank_id = entry.id
+    at.button(key=f"{button}-{sent_id}").click().run()
+    assert not at.exception
+    text = page_text(at)
+    action = "忽略" if button == "sent-dismiss" else "收入"
+    assert f"没有{action}：来问 {sent_id} 已由 counsel-zhao 在" in text and f"第 {bank_id} 号" in text, text
+    assert mine in text, "what this counsel typed is on the screen"
+    with Session(ready_engine()) as s:
+        assert s.exec(select(BankQuestion).where(BankQuestion.question == mine)).first() is None
+    at.run()
+    assert f"没有{action}" not in page_text(at), "said once, for the click"

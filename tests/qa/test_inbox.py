@@ -109,7 +109,7 @@ def test_staff_answer_into_the_bank_and_the_citizen_text_is_erased(db_engine, li
         assert (row.state, row.text, row.bank_question_id) == ("已收入", "", entry.id)
         assert service.published_entries(session=s)[0].question == "信访事项多长时间内必须答复？"
         assert inbox.sent_questions(session=s, actor=COUNSEL_ACTOR) == []
-        with pytest.raises(lifecycle.IllegalTransition):
+        with pytest.raises(lifecycle.IllegalTransition, match=f"^这条来问已收入（{COUNSEL_ACTOR.username}）。$"):
             inbox.answer_sent(session=s, actor=COUNSEL_ACTOR, library=library, sent_id=sent.id,
                               question="再收一次这个问题", provision_ids=[ARTICLE_22])
         assert len(s.exec(select(service.BankQuestion)).all()) == 1
