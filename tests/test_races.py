@@ -297,3 +297,42 @@ def test_two_counsellors_save_one_bank_question_once(db_engine, library):
                                   AuditEntry.detail.startswith("第"))).one()
             doubles += s.get(bank.BankQuestion, qid).revision != seen + 1 or saves != 1
     assert doubles == 0
+
+
+@pytest.mark.parametrize("change", ["disable", "demote"])
+def test_two_administrators_removing_each_other_at_once_leave_one(db_engine, change):
+    """The only two 管理员 each disable (or take the role from) the other in the same instant: one
+    is refused as the last administrator, so the portal always keeps one who can manage accounts."""
+    from portal.field_errors import ValidationFailed
+    from portal.roles import ADMIN
+    from portal.staff import accounts
+    from portal.staff.models import StaffUser
+    from tests.staff.factories import make_user
+
+    def remove(s, by: str, whom: str):
+        who = Actor(by, frozenset({ADMIN}))
+        if change == "disable":
+            accounts.set_disabled(session=s, actor=who, username=whom)
+        else:
+            accounts.set_roles(session=s, actor=who, username=whom, roles=[HANDLER])
+        s.commit()
+
+    locked_out = 0
+    for trial in range(TRIALS):
+        names = [f"admin-{trial}-{n}-{uuid.uuid4().hex[:4]}" for n in ("a", "b")]
+        with Session(db_engine) as s:    # a fresh portal: these two are its only administrators
+            for user in s.exec(select(StaffUser)):
+                s.delete(user)
+            for name in names:
+                make_user(s, name, ADMIN)
+            s.commit()
+        _results, errors = _race(_in_session(db_engine, lambda s, n=names: remove(s, n[0], n[1])),
+                                 _in_session(db_engine, lambda s, n=names: remove(s, n[1], n[0])))
+        losers = [e for e in errors if e is not None]
+        assert len(losers) == 1 and isinstance(losers[0], ValidationFailed), errors
+        assert "唯一的管理员" in losers[0].errors[0].message
+        with Session(db_engine) as s:
+            admins = [u for u in s.exec(select(StaffUser).where(StaffUser.disabled.is_(False)))
+                      if ADMIN in u.role_set]
+        locked_out += len(admins) != 1
+    assert locked_out == 0

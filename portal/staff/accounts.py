@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from sqlmodel import Session, select
 
@@ -44,9 +45,29 @@ def _end_sessions(session: Session, username: str) -> None:
         session.add(row)
 
 
-def _enabled_admins(session: Session) -> list[str]:
-    return [u.username for u in session.exec(select(StaffUser).where(StaffUser.disabled.is_(False)))
-            if ADMIN in u.role_set]
+def _enabled_admins(session: Session, *, lock: bool = False) -> list[str]:
+    query = select(StaffUser).where(StaffUser.disabled.is_(False))
+    return [u.username for u in session.exec(query.with_for_update() if lock else query) if ADMIN in u.role_set]
+
+
+def _keep_an_admin(session: Session, username: str, *, removes: bool, field: str,
+                   message: str) -> Callable[[], None]:
+    """Refuse to disable or demote the last enabled administrator; the returned check runs after the
+    change is flushed. Two administrators removing each other in the same instant: on PostgreSQL the
+    locked read makes the second wait for the first and see its change; on SQLite, where writers
+    take turns but this read comes before the write, the check after the flush sees it."""
+    def refuse() -> None:
+        raise ValidationFailed([FieldError(field, message)])
+
+    if removes and _enabled_admins(session, lock=True) == [username]:
+        refuse()
+
+    def after_flush() -> None:
+        if removes:
+            session.flush()
+            if not _enabled_admins(session):
+                refuse()
+    return after_flush
 
 
 def create_user(*, session: Session, actor: Actor, username: str, password: str,
@@ -85,11 +106,12 @@ def set_roles(*, session: Session, actor: Actor, username: str,
     if errors := _role_errors(roles):
         raise ValidationFailed(errors)
     user = _get(session, username)
-    if ADMIN in user.role_set and ADMIN not in roles and _enabled_admins(session) == [username]:
-        raise ValidationFailed([FieldError("roles", "这是唯一的管理员账号，不能取消其管理员角色。")])
+    still_one = _keep_an_admin(session, username, removes=ADMIN in user.role_set and ADMIN not in roles,
+                               field="roles", message="这是唯一的管理员账号，不能取消其管理员角色。")
     before = user.role_set
     user.roles, user.updated_at = _roles_text(roles), utcnow()
     session.add(user)
+    still_one()
     record(session=session, actor_name=actor.username, action=USER_CHANGE, target=username,
            detail=f"角色：{roles_words(before)} → {roles_words(user.role_set)}")
     return user
@@ -99,10 +121,11 @@ def set_disabled(*, session: Session, actor: Actor, username: str, disabled: boo
     """Disable (停用) or re-enable an account; disabling ends its open sessions at once."""
     require(actor, ADMIN)
     user = _get(session, username)
-    if disabled and ADMIN in user.role_set and _enabled_admins(session) == [username]:
-        raise ValidationFailed([FieldError("username", "这是唯一的管理员账号，不能停用。")])
+    still_one = _keep_an_admin(session, username, removes=disabled and ADMIN in user.role_set and not user.disabled,
+                               field="username", message="这是唯一的管理员账号，不能停用。")
     user.disabled, user.updated_at = disabled, utcnow()
     session.add(user)
+    still_one()
     if disabled:
         _end_sessions(session, username)
     record(session=session, actor_name=actor.username, action=USER_CHANGE, target=username,

@@ -153,6 +153,8 @@ SERVICES = {
     "bank.state_counts": ((COUNSEL,), lambda s, a, lib, _t: bank.state_counts(session=s, actor=a)),
     "bank_inbox.sent_questions": ((COUNSEL,), lambda s, a, lib, _t: bank_inbox.sent_questions(
         session=s, actor=a)),
+    "bank_inbox.sent_question": ((COUNSEL,), lambda s, a, lib, _t: bank_inbox.sent_question(
+        session=s, actor=a, sent_id=_sent_id(s))),
     "bank_inbox.answer_sent": ((COUNSEL,), lambda s, a, lib, _t: bank_inbox.answer_sent(
         session=s, actor=a, library=lib, sent_id=_sent_id(s), question="来问收入问题库",
         provision_ids=[ARTICLE_22])),
