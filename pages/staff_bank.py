@@ -13,6 +13,7 @@ from portal.timeutil import beijing_text
 from ui import overtaken as edits
 from ui.auth import USER_SCOPED, require_page
 from ui.bank_view import provision_picker
+from ui.links import provision_title
 from ui.picker import live_label_selectbox
 from ui.resources import get_library
 from ui.search_engine import bank_changed, get_searcher
@@ -65,7 +66,11 @@ def attempt(action, success: str, clear: tuple[str, ...] = (), saved_base: int |
 
 
 # the chosen tab is kept across reruns (typing in a 群众来问 box once sent the page back to 问题库)
-questions_tab, sent_tab = st.tabs(["问题库", f"群众来问（{len(pending)}）"], key="bank-tabs", on_change="rerun")
+# (its label counts what waits: a 来问 handled changes it, and a label no longer offered opened 问题库)
+SENT_TAB = f"群众来问（{len(pending)}）"
+if str(st.session_state.get("bank-tabs", "")).startswith("群众来问"):
+    st.session_state["bank-tabs"] = SENT_TAB
+questions_tab, sent_tab = st.tabs(["问题库", SENT_TAB], key="bank-tabs", on_change="rerun")
 
 with questions_tab:
     cols = st.columns(2)
@@ -157,6 +162,8 @@ with sent_tab:
                 + (f"，问题库第 {handled.bank_question_id} 号" if handled.bank_question_id else "")
                 if handled and handled.handled_at else "已不在待处理的来问中") + "。您写的问题没有保存，原文如下：")
             st.text(st.session_state.get(f"sent-text-{gone}", ""))
+            if picked := st.session_state.pop(f"picker-sent-{gone}", None):
+                st.markdown(markdown_escape("您附上的条文：" + "、".join(provision_title(pid, library) for pid in picked)))
     st.session_state[DRAWN] = drawn
     if not pending:
         st.info("没有待处理的来问。")

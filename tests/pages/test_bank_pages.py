@@ -301,6 +301,8 @@ def test_a_click_on_a_sent_question_a_colleague_handled_meanwhile_is_said_with_w
     at = app_page("pages/staff_bank.py", session_state=signed_in_state(COUNSEL))
     mine = f"楼上装修噪音扰民，可以找谁？{uuid.uuid4().hex[:4]}"
     at.text_area(key=f"sent-text-{sent_id}").input(mine)
+    at.text_input(key=f"picker-sent-{sent_id}-id").input("民法典第二百九十四条")
+    at.button(key=f"picker-sent-{sent_id}-add").click()
     if button == "sent-dismiss":
         at.checkbox(key=f"sent-dismiss-sure-{sent_id}").check()
     at.run()
@@ -315,8 +317,30 @@ def test_a_click_on_a_sent_question_a_colleague_handled_meanwhile_is_said_with_w
     text = page_text(at)
     action = "忽略" if button == "sent-dismiss" else "收入"
     assert f"没有{action}：来问 {sent_id} 已由 counsel-zhao 在" in text and f"第 {bank_id} 号" in text, text
-    assert mine in text, "what this counsel typed is on the screen"
+    assert mine in text and "您附上的条文：《中华人民共和国民法典》第二百九十四条" in text, "what this counsel wrote is on the screen"
     with Session(ready_engine()) as s:
         assert s.exec(select(BankQuestion).where(BankQuestion.question == mine)).first() is None
     at.run()
     assert f"没有{action}" not in page_text(at), "said once, for the click"
+
+
+def test_the_sent_questions_tab_stays_open_when_its_count_changes(app_page):
+    """The tab's label counts the 来问 waiting (群众来问（3）). Handling one changes the label, and the
+    page went back to 问题库 — out of the queue being worked through, and away from a message
+    written under the tab (see the test above)."""
+    from portal.timeutil import utcnow
+
+    with Session(ready_engine()) as s:
+        sent = SentQuestion(text=f"噪音扰民怎么办{uuid.uuid4().hex[:4]}", state="待处理", received_at=utcnow())
+        s.add(sent)
+        s.commit()
+        sent_id = sent.id
+    at = app_page("pages/staff_bank.py", session_state=signed_in_state(COUNSEL))
+    label = next(t.label for t in at.tabs if t.label.startswith("群众来问"))
+    at.session_state["bank-tabs"] = label           # the counsel opens the tab
+    at.run()
+    at.checkbox(key=f"sent-dismiss-sure-{sent_id}").check().run()
+    at.button(key=f"sent-dismiss-{sent_id}").click().run()
+    assert f"来问 {sent_id} 已忽略" in page_text(at)
+    now = next(t.label for t in at.tabs if t.label.startswith("群众来问"))
+    assert now != label and at.session_state["bank-tabs"] == now, "the counsel is still on 群众来问"
