@@ -152,6 +152,8 @@ def submit_unconfirmed_message() -> str:
 
 
 def _on_submit() -> None:
+    if S.get("pf_done"):   # a second tap while the receipt was on its way: the receipt (and its 查询密码) stands
+        return
     data = S.pf_data
     errors = F.validate_all(data)
     if errors:

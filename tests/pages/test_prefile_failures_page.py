@@ -258,3 +258,21 @@ def test_a_submission_whose_commit_answer_was_lost_says_it_may_be_stored_and_the
     code, secret = _panel(at)
     assert count_prefilings() == before + 1 and len(secret) == 8
     assert get_cipher().mac_matches(f"{code.replace('-', '')}:{secret}", _stored(code.replace("-", "")).secret_hash)
+
+
+def test_a_second_tap_on_submit_on_a_slow_link_keeps_the_secret_on_screen(open_form):
+    """On a slow link 确认提交 stays on screen for a round trip after the tap, and a second tap runs
+    its callback again once the first one's receipt is made and drawn (a slow-network audit, 2 of 2
+    runs). The receipt kept its 查询码 but lost its 查询密码, and the citizen was sent to the phone."""
+    at = history(matter(petitioner(consent(open_form()))))
+    [tap] = [b for b in at.button if b.label == "确认提交"]
+    tap.click().run()
+    code, secret = _panel(at)
+    done = at.session_state["pf_done"]
+    # the second tap: its callback runs with the check page's button still registered
+    del at.session_state["pf_done"]
+    at.run()
+    at.session_state["pf_done"] = done
+    [again] = [b for b in at.button if b.label == "确认提交"]
+    again.click().run()
+    assert _panel(at) == (code, secret) and "不能再显示" not in page_text(at)
