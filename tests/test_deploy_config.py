@@ -2,6 +2,7 @@
 an unfinished pre-filing with its name and ID number, ?q= is a question, ?code= a 查询码."""
 
 import re
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -34,3 +35,28 @@ def test_each_replica_may_open_enough_files_for_its_tabs():
     unit = (ROOT / "deploy" / "portal@.service").read_text(encoding="utf-8")
     [limit] = re.findall(r"^LimitNOFILE=(\d+)$", unit, re.M)
     assert int(limit) >= 65536
+
+
+def test_the_site_compresses_scripts_and_styles():
+    """Streamlit sends its JavaScript and CSS uncompressed and Debian compresses HTML only: a first
+    visit on slow 3G was a minute of white screen (tests/browser/test_two_replicas.py checks the
+    compressed answer itself)."""
+    assert re.search(r"^\s*gzip on;", SITE, re.M)
+    [types] = re.findall(r"^\s*gzip_types\s+([^;]+);", SITE, re.M)
+    assert {"application/javascript", "text/css"} <= set(types.split())
+    assert re.search(r"^\s*gzip_proxied any;", SITE, re.M), "the answers are the replicas' (proxied)"
+
+
+def test_the_shell_rewrites_match_the_installed_streamlit():
+    """sub_filter rewrites exact strings of Streamlit's page shell: an upgrade that changes them
+    would silently drop the Chinese language tag and the loading line."""
+    import streamlit
+
+    shell = (Path(streamlit.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
+    pairs = re.findall(r"^\s*sub_filter\s+'([^']*)'\s+'([^']*)';", SITE, re.M)
+    assert {old for old, _new in pairs} == {'<html lang="en">', '<div id="root"></div>', "<noscript>"}
+    for old, new in pairs:
+        assert shell.count(old) == 1, old
+        assert new.startswith(old.removesuffix("</div>").removesuffix('="en">')), (old, new)
+    assert re.search(r'^\s*proxy_set_header Accept-Encoding "";', SITE, re.M), \
+        "sub_filter cannot rewrite a shell the replica compressed"

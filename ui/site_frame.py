@@ -87,10 +87,30 @@ FRAMEWORK_WORDS = {
     # a file the browser refuses (its type, its size): said in words under the file (FRAME_CSS)
     # (React writes "Error: " and the reason as two text nodes)
     "Error:": "错误：",
+    "TypeError:": "错误：",
     # ($1 is a MIME type, text/plain or application/vnd.openxmlformats-…: not a citizen's words)
     "^(.+) files are not allowed\\.$": "不能上传这种类型的文件，只能上传上面写明的类型。请点 × 删除它，另选文件。",
     "^File must be (\\d+)(?:\\.0)?MB or smaller\\.$": "文件超过 $1 MB，不能上传。请点 × 删除它，另选文件。",
+    # the connection lost (a phone between cells, a lift): Streamlit's dialog and notices; the boxes
+    # keep what was typed, and the page reconnects by itself
+    "Connection error": "网络连接中断",
+    "Streamlit server is not responding. Are you connected to the internet?":
+        "暂时连不上服务器，请检查手机网络。网络恢复后页面会自动重新连接，已填写的内容还在。",
+    "Is Streamlit still running? If you accidentally stopped Streamlit, just restart it in your terminal:":
+        "暂时连不上服务器。网络恢复后页面会自动重新连接，已填写的内容还在。",
+    "Connection lost. Please wait for the app to reconnect, then try again.": "网络中断。请等页面重新连接后再试。",
+    "Connection timed out.": "连接超时，请稍后再试。",
+    "Connecting": "正在连接",
+    "Connecting to Streamlit server": "正在连接服务器",
+    "Unable to connect to Streamlit server": "连不上服务器",
+    "Please wait...": "请稍候……",
 }
+# A part of the page whose script did not arrive (the link dropped while it loaded: the browser
+# keeps the failure until the page is loaded again): said under the page, with a button to reload.
+BROKEN_PART = "__broken_part"
+BROKEN_PART_NOTE = "网络中断后，页面有一部分没有加载出来。网络恢复后，请点这个按钮重新打开本页；已保存的内容还在，还没保存的需要重新填写。"
+BROKEN_PART_NOTE_STAFF = ("网络中断后，页面有一部分没有加载出来。重新打开本页会退出登录：请先复制正在写的内容，"
+                          "网络恢复后再点这个按钮，然后重新登录。")
 # "Selected Date: December 05, 2026", as a screen reader hears a date box
 FRAMEWORK_WORDS |= {f"^Selected Date: {month} (\\d+), (\\d+)$": f"已选日期：$2年{n}月$1日"
                     for n, month in enumerate(("January", "February", "March", "April", "May", "June", "July",
@@ -105,6 +125,7 @@ _SCRIPT = """
     if (k.startsWith('^')) patterns.push([new RegExp(k), v]); else exact.set(k, v);
   }
   const doc = window.document;
+  doc.documentElement.lang = 'zh-CN';   // Streamlit's page says "en": a screen reader would read Chinese in an English voice
   // the one lookup: the Chinese for a framework string, or null when it is not one
   function zh(s) {
     if (!s) return null;
@@ -112,8 +133,27 @@ _SCRIPT = """
     for (const [re, v] of patterns) { if (re.test(s)) return s.replace(re, v); }
     return null;
   }
+  const broken = /Failed to fetch dynamically imported module|error loading dynamically imported module|Importing a module script failed/;
+  function reloadBar() {
+    if (doc.getElementById('portal-reload')) return;
+    const bar = doc.createElement('div');
+    bar.id = 'portal-reload'; bar.setAttribute('role', 'alert');
+    bar.style.cssText = 'position:fixed;left:0;right:0;bottom:0;z-index:1000000;background:#fff8e1;color:#1a1a1a;'
+      + 'border-top:3px solid #a11212;padding:0.8rem 1rem;font-size:1.05rem;line-height:1.6;';
+    const note = doc.createElement('p'); note.style.margin = '0 0 0.5rem 0'; note.textContent = words['%(broken)s'];
+    const again = doc.createElement('button');
+    again.type = 'button'; again.textContent = '重新打开本页';
+    again.style.cssText = 'font-size:1.05rem;padding:0.5rem 1.2rem;border-radius:0.4rem;border:0;background:#a11212;color:#fff;';
+    again.addEventListener('click', function () { location.reload(); });
+    bar.append(note, again);
+    doc.body.appendChild(bar);
+  }
   function tr(node) {   // a framework string is short (or known whole): longer text is the page's own
-    const s = (node.nodeValue || '').trim(); if (s.length > 60 && !exact.has(s)) return;
+    const s = (node.nodeValue || '').trim();
+    const parent = node.parentNode && node.parentNode.nodeName;
+    if (parent === 'SCRIPT' || parent === 'STYLE') return;   // this script's own text names the failure
+    if (broken.test(s)) { node.nodeValue = '这一部分没有加载出来（网络中断）。'; reloadBar(); return; }
+    if (s.length > 60 && !exact.has(s)) return;
     const z = zh(s); if (z !== null) node.nodeValue = z;
   }
   function relabel(el, attr) {
@@ -472,8 +512,10 @@ def framework_script(*, staff: bool = False) -> None:
     fault = STAFF_FAULT_MESSAGE if staff else fault_message(office().phone)
     words = FRAMEWORK_WORDS | {UNCAUGHT_ERROR: fault, DOWNLOAD_FAILED: DOWNLOAD_FAILED_ZH,
                                "Request timed out": "等了太久，没有完成。请刷新本页再试。",
-                               "Download failed": "没有下载成功。请刷新本页再试。"}
-    st.html(_SCRIPT % {"words": json.dumps(words, ensure_ascii=False)}, unsafe_allow_javascript=True)
+                               "Download failed": "没有下载成功。请刷新本页再试。",
+                               BROKEN_PART: BROKEN_PART_NOTE_STAFF if staff else BROKEN_PART_NOTE}
+    st.html(_SCRIPT % {"words": json.dumps(words, ensure_ascii=False), "broken": BROKEN_PART},
+            unsafe_allow_javascript=True)
 
 
 def absolute_link(relative: str) -> str:

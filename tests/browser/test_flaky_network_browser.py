@@ -1,0 +1,53 @@
+"""A citizen's phone on a flaky link (a slow-network audit, session 39): what the page says when
+the link drops, in Chinese, and a way back when a part of the page never arrived."""
+
+from tests.browser.conftest import wait_for_app
+
+
+def test_a_part_whose_script_never_arrived_is_said_in_chinese_with_a_button_to_reopen_the_page(portal_url, phone,
+                                                                                                 artifacts):
+    """Streamlit fetches a widget's script the first time the widget is drawn; a link that drops
+    then leaves an English "TypeError: Failed to fetch dynamically imported module" in its place
+    until the page is loaded again (the browser keeps the failure), and nothing said so."""
+    blocked = "**/static/js/TextArea.*.js"       # the question box's script
+    phone.route(blocked, lambda route: route.abort("internetdisconnected"))
+    phone.goto(f"{portal_url}/ask")
+    wait_for_app(phone, "法律问答")
+    bar = phone.locator("#portal-reload")
+    bar.wait_for(state="visible", timeout=30_000)
+    assert "页面有一部分没有加载出来" in bar.inner_text()
+    assert phone.get_by_text("Failed to fetch dynamically imported module").count() == 0
+    assert phone.get_by_text("这一部分没有加载出来（网络中断）。").count() == 1 and phone.get_by_label("您的问题").count() == 0
+    assert phone.evaluate("document.documentElement.lang") == "zh-CN"
+    phone.screenshot(path=str(artifacts / "broken-part-phone.png"))
+    phone.unroute(blocked)                      # the link is back
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="重新打开本页").click()
+    wait_for_app(phone, "法律问答")
+    phone.get_by_label("您的问题").wait_for(state="visible", timeout=30_000)
+    assert phone.locator("#portal-reload").count() == 0
+    assert phone.get_by_text("没有加载出来").count() == 0
+
+
+def test_a_lost_connection_is_said_in_chinese_and_the_typed_question_stays(portal_url, phone, artifacts):
+    """The server unreachable for a while (a phone between cells): Streamlit's own dialog said
+    "Connection error — Streamlit server is not responding. Are you connected to the internet?"."""
+    sockets = []
+
+    def through(ws):
+        sockets.append(ws)
+        if len(sockets) == 1:
+            ws.connect_to_server()       # the first connection works; later ones find no server
+
+    phone.route_web_socket("**/_stcore/stream", through)
+    phone.goto(f"{portal_url}/ask")
+    wait_for_app(phone, "法律问答")
+    phone.get_by_label("您的问题").fill("房东不退押金怎么办")
+    phone.route("**/_stcore/health", lambda route: route.abort("internetdisconnected"))
+    phone.route("**/_stcore/host-config", lambda route: route.abort("internetdisconnected"))
+    sockets[0].close()
+    phone.get_by_text("网络连接中断").first.wait_for(state="visible", timeout=30_000)
+    assert phone.get_by_text("暂时连不上服务器，请检查手机网络。").first.is_visible()
+    assert phone.get_by_text("Connection error").count() == 0 and phone.get_by_text("not responding").count() == 0
+    phone.screenshot(path=str(artifacts / "connection-lost-phone.png"))
+    assert phone.get_by_label("您的问题").input_value() == "房东不退押金怎么办"
