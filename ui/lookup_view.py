@@ -23,7 +23,7 @@ from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text, beijing_today
 from ui.links import provision_link
 from ui.prefile_check import forget_receipt_in_tab
-from ui.prefile_ui import client_info
+from ui.prefile_ui import UPLOAD_WAIT, client_info
 from ui.resources import get_library
 from ui.site_frame import confirm_box, field_error, office, say, scroll_to, success_in_view
 
@@ -283,6 +283,7 @@ def _supplement(view: svc.StatusView) -> None:
                          f"每件预登记合计最多{supplements.MAX_FILES_PER_CASE}个附件）",
                          type=["jpg", "jpeg", "png", "pdf"], accept_multiple_files=True,
                          key=f"lk_supp_files_{gen}", max_upload_size=5)
+        st.caption(UPLOAD_WAIT)
         # no max_chars: the browser drops a longer paste without a word; sending says what is too long
         st.text_area(f"补充说明（选填，最多{supplements.NOTE_LIMIT}字）", key="lk_supp_note")
         st.checkbox("不上传文件，只提交说明", key="lk_supp_note_only")

@@ -23,7 +23,7 @@ from ui.prefile_state import (
     remove_attachment,
     wkey,
 )
-from ui.prefile_ui import anchor, inline_error
+from ui.prefile_ui import UPLOAD_WAIT, anchor, inline_error
 from ui.site_frame import confirm_box, focus_once
 
 MULTILINE_HELP = "可以分段写。请不要填写与事项无关的他人身份证号等个人信息。"
@@ -170,7 +170,7 @@ def matter() -> None:
                          key=wkey(f"upload_{S.pf_upload_gen}"), max_upload_size=5)
         # a file the browser refuses (over 5 MB) never reaches the server: 继续 cannot say it was dropped
         st.caption("标为错误的文件（例如超过 5 MB 的）不会上传，请删除后另选或拍得小一些。上传了哪些附件，"
-                   "“核对”一步会列出。")
+                   "“核对”一步会列出。" + UPLOAD_WAIT)
         inline_error("attachments", _errors())
         if have:   # back on this step the uploader is empty: what it already holds, said beside it
             names = "、".join(f"「{markdown_escape(entry.get('label') or entry['kind'])}」" for entry in have)

@@ -465,3 +465,10 @@ def test_five_attachments_are_taken_and_a_sixth_is_named_as_not_uploaded(open_fo
         assert "第 3 步" in text and "附件最多5个，“照片6.png”没有上传。" in text
         [note] = [c.value for c in at.caption if c.value.startswith("已上传")]
         assert note.startswith("已上传 5 个附件") and "照片5" in note and "照片6" not in note, note
+
+
+def test_the_attachments_say_a_slow_upload_is_still_going(open_form):
+    """A slow-network audit: a 3.9 MB photo took 84 s on slow 3G, shown only as a spinner beside the
+    file while 继续 stayed greyed."""
+    at = petitioner(consent(open_form()))
+    assert "第 3 步" in page_text(at) and "文件旁边在转圈时表示还在上传" in page_text(at)
