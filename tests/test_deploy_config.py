@@ -60,3 +60,12 @@ def test_the_shell_rewrites_match_the_installed_streamlit():
         assert new.startswith(old.removesuffix("</div>").removesuffix('="en">')), (old, new)
     assert re.search(r'^\s*proxy_set_header Accept-Encoding "";', SITE, re.M), \
         "sub_filter cannot rewrite a shell the replica compressed"
+
+
+def test_a_phone_that_drops_its_link_for_minutes_finds_its_page_again():
+    """Streamlit keeps a session whose websocket closed for server.disconnectedSessionTTL (120 s by
+    default); after a longer drop-out the page started afresh (a slow-network audit: 150 s)."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["disconnectedSessionTTL"] >= 600
