@@ -36,9 +36,10 @@ if S.get("pf_draft"):
     # honest about when: a step's boxes are a form, sent (and saved) by 继续 or 上一步 — a reload
     # before that brings back the earlier steps, not what was typed on this one
     st.caption(f"草稿已保存。草稿码：{S.pf_draft}（7天内可用它继续填写）。本步填写的内容，点“继续”或“上一步”时保存。")
-    prefile_check.keep_draft_in_tab(S.pf_draft)
-    if S.get("pf_opened_by_link"):
+    if S.get("pf_opened_by_link"):   # kept by this tab once it saves a step (a link may be someone else's)
         prefile_steps.linked_draft_notice()
+    else:
+        prefile_check.keep_draft_in_tab(S.pf_draft)
 if S.get("pf_resume_error") and step != "consent":
     st.error(S.pf_resume_error)
 prefile_steps.draft_conflict()

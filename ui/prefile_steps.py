@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from portal.prefiling import attachments as files
@@ -9,6 +11,7 @@ from portal.prefiling import form as F
 from portal.settings import get_settings
 from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text
+from ui.prefile_check import DRAFT_STORE
 from ui.prefile_state import (
     S,
     on_back,
@@ -209,10 +212,37 @@ LINKED_DRAFT = ("这是一份已经保存的草稿（最后保存于{saved}）�
                 "链接——请不要在里面填写您的个人信息：有这个链接的人都能看到里面的内容。")
 
 
+OWN_DRAFT = "已打开您在这个窗口里填写的草稿（最后保存于{saved}）。"
+# The warning is for a link someone else sent; the tab that started the draft keeps its code
+# (ui.prefile_check.DRAFT_STORE), so there — after a reload, or the page reopened after a lost
+# connection — it says the draft is theirs. Without scripts the warning stays.
+_OWN_DRAFT_SCRIPT = """<style>.st-key-pf-linked-own {display:none}</style>
+<script>
+(function () {
+  let kept = null;
+  try { kept = sessionStorage.getItem(%(store)s); } catch (e) {}
+  if (kept !== %(code)s) return;
+  const swap = function (tries) {
+    const warning = document.querySelector('.st-key-pf-linked-warning');
+    const own = document.querySelector('.st-key-pf-linked-own');
+    if (!warning || !own) { if (tries) setTimeout(function () { swap(tries - 1); }, 100); return; }
+    warning.style.display = 'none'; own.style.display = 'block';
+  };
+  swap(30);
+})();
+</script>"""
+
+
 def linked_draft_notice() -> None:
-    """A draft opened from an address (a reload, or a link): whose it is, asked once, until a save."""
-    st.info(LINKED_DRAFT.format(saved=beijing_text(S.pf_saved_at) if S.get("pf_saved_at") else "之前"),
-            icon=":material/info:")
+    """A draft opened from an address (a reload, or a link): whose it is, asked once, until a save
+    — in the tab that started it, said to be theirs."""
+    saved = beijing_text(S.pf_saved_at) if S.get("pf_saved_at") else "之前"
+    with st.container(key="pf-linked-warning"):
+        st.info(LINKED_DRAFT.format(saved=saved), icon=":material/info:")
+    with st.container(key="pf-linked-own"):
+        st.info(OWN_DRAFT.format(saved=saved), icon=":material/info:")
+    st.html(_OWN_DRAFT_SCRIPT % {"store": json.dumps(DRAFT_STORE), "code": json.dumps(S.pf_draft)},
+            unsafe_allow_javascript=True)
     st.button("不用这份草稿，重新填写", on_click=on_leave_linked_draft, key="pf-leave-linked")
 
 

@@ -384,3 +384,23 @@ def test_withdraw_without_the_tick_keeps_the_box_and_its_button_in_view(portal_u
         box = target.bounding_box() or target.locator("xpath=..").bounding_box()
         assert 0 <= box["y"] and box["y"] + box["height"] <= height, box
     phone.wait_for_function(LINKED)
+
+
+def test_a_reloaded_draft_is_said_to_be_the_tabs_own_and_a_link_opened_elsewhere_is_warned(portal_url, phone, page,
+                                                                                          artifacts):
+    """The warning about a draft link someone else sent was shown to the person who wrote it after
+    every reload (a slow-network audit: and after a session lost to a long drop-out). The tab that
+    started the draft is told it is theirs; another browser with the link still gets the warning."""
+    _fill_to_matter(phone, portal_url)
+    code = phone.evaluate("() => new URL(location.href).searchParams.get('draft')")
+    phone.reload()
+    wait_for_app(phone, "第 3 步，共 5 步")
+    phone.get_by_text("已打开您在这个窗口里填写的草稿").wait_for(state="visible", timeout=10_000)
+    assert not phone.get_by_text("如果它不是您本人开始填写的").is_visible()
+    phone.screenshot(path=str(artifacts / "prefile-own-draft-reloaded-phone.png"))
+    page.goto(f"{portal_url}/prefile?draft={code}")
+    wait_for_app(page, "第 3 步，共 5 步")
+    page.wait_for_timeout(1500)
+    assert page.get_by_text("如果它不是您本人开始填写的").is_visible()
+    assert not page.get_by_text("已打开您在这个窗口里填写的草稿").is_visible()
+    assert page.evaluate("() => sessionStorage.getItem('pf-draft')") is None, "not kept before it is saved there"
