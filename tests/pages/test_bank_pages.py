@@ -31,6 +31,17 @@ def _bank(question: str, provisions: list[str], *, publish: bool = True) -> int:
         return entry.id
 
 
+def _sent(text: str) -> int:
+    """A 群众来问 waiting (待处理), as a citizen's send stores it; its id."""
+    from portal.timeutil import utcnow
+
+    with Session(ready_engine()) as s:
+        sent = SentQuestion(text=text, state="待处理", received_at=utcnow())
+        s.add(sent)
+        s.commit()
+        return sent.id
+
+
 def _similar_block(at) -> str:
     texts = [str(m.value) for m in at.markdown]
     heads = [str(h.value) for h in at.subheader]
@@ -159,13 +170,8 @@ def test_counsel_writes_attaches_by_id_and_publishes(app_page):
 
 
 def test_counsel_answers_a_sent_question_into_the_bank(app_page):
-    from portal.timeutil import utcnow
 
-    with Session(ready_engine()) as s:
-        sent = SentQuestion(text=f"物业乱收费怎么办{uuid.uuid4().hex[:4]}", state="待处理", received_at=utcnow())
-        s.add(sent)
-        s.commit()
-        sent_id = sent.id
+    sent_id = _sent(f"物业乱收费怎么办{uuid.uuid4().hex[:4]}")
     at = app_page("pages/staff_bank.py", session_state=signed_in_state(COUNSEL))
     assert any("群众来问" in t.label for t in at.tabs)
     at.text_input(key=f"picker-sent-{sent_id}-id").input("xinfang-gongzuo-tiaoli-2022:第二十二条")
@@ -179,14 +185,8 @@ def test_counsel_answers_a_sent_question_into_the_bank(app_page):
 
 
 def test_a_sent_question_with_a_name_is_not_published_as_written_and_dismissing_asks_first(app_page):
-    from portal.timeutil import utcnow
 
-    with Session(ready_engine()) as s:
-        sent = SentQuestion(text=f"我叫赵大山，电话137****2222，邻居装修太吵{uuid.uuid4().hex[:4]}", state="待处理",
-                            received_at=utcnow())
-        s.add(sent)
-        s.commit()
-        sent_id = sent.id
+    sent_id = _sent(f"我叫赵大山，电话137****2222，邻居装修太吵{uuid.uuid4().hex[:4]}")
     at = app_page("pages/staff_bank.py", session_state=signed_in_state(COUNSEL))
     at.text_input(key=f"picker-sent-{sent_id}-id").input("民法典第二百九十四条")
     at.button(key=f"picker-sent-{sent_id}-add").click().run()
@@ -291,13 +291,8 @@ def test_a_click_on_a_sent_question_a_colleague_handled_meanwhile_is_said_with_w
     what they typed is shown, not dropped without a word."""
     from portal.identity import Actor
     from portal.qa import inbox
-    from portal.timeutil import utcnow
 
-    with Session(ready_engine()) as s:
-        sent = SentQuestion(text=f"邻居装修太吵怎么办{uuid.uuid4().hex[:4]}", state="待处理", received_at=utcnow())
-        s.add(sent)
-        s.commit()
-        sent_id = sent.id
+    sent_id = _sent(f"邻居装修太吵怎么办{uuid.uuid4().hex[:4]}")
     at = app_page("pages/staff_bank.py", session_state=signed_in_state(COUNSEL))
     mine = f"楼上装修噪音扰民，可以找谁？{uuid.uuid4().hex[:4]}"
     at.text_area(key=f"sent-text-{sent_id}").input(mine)
@@ -328,13 +323,8 @@ def test_the_sent_questions_tab_stays_open_when_its_count_changes(app_page):
     """The tab's label counts the 来问 waiting (群众来问（3）). Handling one changes the label, and the
     page went back to 问题库 — out of the queue being worked through, and away from a message
     written under the tab (see the test above)."""
-    from portal.timeutil import utcnow
 
-    with Session(ready_engine()) as s:
-        sent = SentQuestion(text=f"噪音扰民怎么办{uuid.uuid4().hex[:4]}", state="待处理", received_at=utcnow())
-        s.add(sent)
-        s.commit()
-        sent_id = sent.id
+    sent_id = _sent(f"噪音扰民怎么办{uuid.uuid4().hex[:4]}")
     at = app_page("pages/staff_bank.py", session_state=signed_in_state(COUNSEL))
     label = next(t.label for t in at.tabs if t.label.startswith("群众来问"))
     at.session_state["bank-tabs"] = label           # the counsel opens the tab
