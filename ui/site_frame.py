@@ -321,6 +321,42 @@ _SCRIPT = """
       };
       setTimeout(into, 100);
     });
+    // A tap on a main button shows 正在处理 at once, until the run it starts has finished: on a slow
+    // phone link nothing changed for a round trip, and the old results stayed on screen (a second
+    // tap followed). Outside the app's own elements; seen, not read out (the page says what came of it).
+    doc.addEventListener('click', function (ev) {
+      const b = ev.target.closest && ev.target.closest('[data-testid="stMain"] button[data-testid^="stBaseButton-primary"]');
+      if (!b || b.disabled) return;
+      let note = doc.getElementById('portal-busy');
+      if (!note) {
+        note = doc.createElement('div');
+        note.id = 'portal-busy'; note.setAttribute('aria-hidden', 'true');
+        note.style.cssText = 'position:fixed;left:50%%;bottom:1.2rem;transform:translateX(-50%%);z-index:999999;'
+          + 'background:#1a1a1a;color:#fff;padding:0.55rem 1.3rem;border-radius:2rem;font-size:1.05rem;'
+          + 'white-space:nowrap;pointer-events:none;';
+        note.textContent = '正在处理，请稍候……';
+        doc.body.appendChild(note);
+      }
+      note.style.display = 'block';
+      window.__portalBusyN = (window.__portalBusyN || 0) + 1;
+      const shown = window.__portalBusyN;
+      let busy = false, waited = 0;
+      const state = function () {
+        const app = doc.querySelector('[data-testid="stApp"]');
+        return app ? app.getAttribute('data-test-script-state') : null;
+      };
+      const check = function () {
+        if (window.__portalBusyN !== shown) return;        // a later tap took over
+        const s = state();
+        if (s === 'running' || s === 'rerunRequested') busy = true;
+        waited += 200;
+        if ((busy && s !== 'running' && s !== 'rerunRequested') || (!busy && waited === 3000) || waited === 120000) {
+          note.style.display = 'none'; return;
+        }
+        setTimeout(check, 200);
+      };
+      setTimeout(check, 200);
+    }, true);
     // 复制 buttons (class copy-btn, text in data-copy) say 已复制 next to the button. No angle brackets in
     // this script: the HTML sanitiser drops a script whose text looks like markup.
     doc.addEventListener('click', function (ev) {

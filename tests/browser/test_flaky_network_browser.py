@@ -51,3 +51,20 @@ def test_a_lost_connection_is_said_in_chinese_and_the_typed_question_stays(porta
     assert phone.get_by_text("Connection error").count() == 0 and phone.get_by_text("not responding").count() == 0
     phone.screenshot(path=str(artifacts / "connection-lost-phone.png"))
     assert phone.get_by_label("您的问题").input_value() == "房东不退押金怎么办"
+
+
+def test_a_tap_on_a_main_button_says_it_is_working_until_the_answer_is_there(portal_url, phone):
+    """On a slow link nothing changed for a round trip after 查找相关条文 or 确认提交, and the old
+    results stayed on screen: a second tap followed (a slow-network audit)."""
+    from tests.browser.conftest import wait_idle
+
+    phone.goto(f"{portal_url}/ask")
+    wait_for_app(phone, "法律问答")
+    phone.get_by_label("您的问题").fill("房东不退押金怎么办")
+    phone.get_by_role("button", name="查找相关条文").click()
+    said = phone.evaluate("() => { const n = document.getElementById('portal-busy');"
+                          " return n ? [n.textContent, n.style.display] : null; }")
+    assert said == ["正在处理，请稍候……", "block"]
+    wait_for_app(phone, "相关法律条文")
+    wait_idle(phone)
+    phone.locator("#portal-busy").wait_for(state="hidden", timeout=10_000)
