@@ -170,7 +170,6 @@ def test_counsel_writes_attaches_by_id_and_publishes(app_page):
 
 
 def test_counsel_answers_a_sent_question_into_the_bank(app_page):
-
     sent_id = _sent(f"物业乱收费怎么办{uuid.uuid4().hex[:4]}")
     at = app_page("pages/staff_bank.py", session_state=signed_in_state(COUNSEL))
     assert any("群众来问" in t.label for t in at.tabs)
@@ -185,7 +184,6 @@ def test_counsel_answers_a_sent_question_into_the_bank(app_page):
 
 
 def test_a_sent_question_with_a_name_is_not_published_as_written_and_dismissing_asks_first(app_page):
-
     sent_id = _sent(f"我叫赵大山，电话137****2222，邻居装修太吵{uuid.uuid4().hex[:4]}")
     at = app_page("pages/staff_bank.py", session_state=signed_in_state(COUNSEL))
     at.text_input(key=f"picker-sent-{sent_id}-id").input("民法典第二百九十四条")
