@@ -105,6 +105,9 @@ def test_review_change_buttons_stay_one_line_at_320_px_with_large_text(portal_ur
     pg.goto(pg.url + "&a11y=large")                  # the draft in the address brings 核对 back
     wait_for_app(pg, "核对您填写的内容")
     pg.get_by_role("button", name="修改 身份证号码").wait_for(state="visible", timeout=30_000)
+    # every answer's row drawn before measuring (a fresh-clone run under load read 8 of them)
+    pg.wait_for_function("() => document.querySelectorAll('.st-key-pf-answers button').length >= 12",
+                         timeout=30_000)
     heights = pg.evaluate("""() => [...document.querySelectorAll('.st-key-pf-answers button')].map(b =>
         [b.getBoundingClientRect().height, parseFloat(getComputedStyle(b.querySelector('p')).lineHeight)])""")
     buttons = pg.evaluate(_CHANGE_BUTTONS)
