@@ -69,3 +69,13 @@ def test_a_phone_that_drops_its_link_for_minutes_finds_its_page_again():
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["disconnectedSessionTTL"] >= 600
+
+
+def test_no_client_can_drive_a_session_without_a_browser():
+    """Streamlit's experimental agent API (/_stcore/agent/) would let a script run the pages over
+    plain HTTP; it is pinned off and the site refuses its path."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["enableAgentApi"] is False
+    assert re.search(r"location \^~ /_stcore/agent/ \{\s*return 404;\s*\}", SITE)

@@ -287,6 +287,19 @@ def test_the_proxy_sends_the_security_headers_and_a_route_cookie(deployment):
     assert re.match(rf"{ROUTE}=[0-9a-f]{{32}}; Path=/; HttpOnly; SameSite=Lax", headers["Set-Cookie"])
 
 
+def test_no_client_drives_a_session_without_a_browser(deployment):
+    """Streamlit's experimental agent API: the replicas keep it off, and the site refuses its path."""
+    import json
+    import urllib.error
+
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{deployment.url}/_stcore/agent/openapi.json", timeout=10)
+    assert refused.value.code == 404
+    replica = f"http://127.0.0.1:{deployment.ports['A']}/_stcore/agent/openapi.json"
+    with urllib.request.urlopen(replica, timeout=10) as response:
+        assert json.load(response)["info"]["x-streamlit-agent-api"] == "disabled"
+
+
 def test_the_proxy_compresses_scripts_and_sends_a_chinese_shell_with_words_while_loading(deployment, open_context):
     """A first visit on a slow phone: the scripts come compressed (3.2 MB → about 1.2 MB), and the
     page says it is opening, in Chinese, before any script has run (a minute of white screen)."""
