@@ -159,6 +159,31 @@ def test_two_editors_publish_one_case_once(db_engine, library):
     assert doubles == 0
 
 
+def test_two_editors_creating_one_case_name_at_once_get_one_case_and_a_plain_refusal(db_engine, library):
+    """Two 编辑 create a new case under the same 网址名 in the same instant: one case is made with one
+    revision and one audit entry; the other is asked for another name, not shown a database error."""
+    from portal.field_errors import ValidationFailed
+    from tests.cases.factories import make_draft
+
+    editors = [Actor(f"editor-{n}", frozenset({EDITOR})) for n in ("zhao", "qian")]
+    for _ in range(TRIALS):
+        slug = f"new-{uuid.uuid4().hex[:8]}"
+        _results, errors = _race(*(_in_session(db_engine, lambda s, e=e, slug=slug: (
+            cases.save_case(session=s, actor=e, library=library, slug=slug, draft=make_draft(title=e.username),
+                            new=True), s.commit())) for e in editors))
+        losers = [e for e in errors if e is not None]
+        assert len(losers) == 1 and isinstance(losers[0], ValidationFailed), errors
+        assert losers[0].errors[0].message == f"网址名“{slug}”已被其他案例使用，请换一个。"
+        with Session(db_engine) as s:
+            revisions = s.exec(select(func.count()).select_from(CaseRevision)
+                               .where(CaseRevision.case_slug == slug)).one()
+            saved = s.exec(select(func.count()).select_from(AuditEntry)
+                           .where(AuditEntry.target == f"case:{slug}")).one()
+            winner = editors[[e is None for e in errors].index(True)].username
+            assert s.get(TypicalCase, slug).title == winner
+        assert (revisions, saved) == (1, 1)
+
+
 @pytest.mark.parametrize("first", ["register", "reject"])
 def test_acting_on_a_stale_view_is_refused_with_the_plain_message(db_engine, first):
     made, seen = _fresh(db_engine)
@@ -336,3 +361,31 @@ def test_two_administrators_removing_each_other_at_once_leave_one(db_engine, cha
                       if ADMIN in u.role_set]
         locked_out += len(admins) != 1
     assert locked_out == 0
+
+
+def test_two_administrators_creating_one_account_at_once_get_one_and_a_plain_refusal(db_engine):
+    """Two 管理员 create the same new 用户名 in the same instant: one account is made and audited
+    once; the other is told in Chinese that the name exists, not shown a database error."""
+    from portal.audit.service import USER_CHANGE
+    from portal.field_errors import ValidationFailed
+    from portal.roles import ADMIN
+    from portal.staff import accounts
+    from portal.staff.models import StaffUser
+
+    def create(s, by: str, roles: list[str], name: str):
+        accounts.create_user(session=s, actor=Actor(by, frozenset({ADMIN})), username=name,
+                             password="a long enough password 1", roles=roles)
+        s.commit()
+
+    for trial in range(TRIALS):
+        name = f"new-{trial}-{uuid.uuid4().hex[:6]}"
+        _results, errors = _race(_in_session(db_engine, lambda s, n=name: create(s, "zhao", [HANDLER], n)),
+                                 _in_session(db_engine, lambda s, n=name: create(s, "qian", [EDITOR], n)))
+        losers = [e for e in errors if e is not None]
+        assert len(losers) == 1 and isinstance(losers[0], ValidationFailed), errors
+        assert losers[0].errors[0].message == f"账号“{name}”已存在。"
+        with Session(db_engine) as s:
+            assert s.get(StaffUser, name) is not None
+            audits = s.exec(select(func.count()).select_from(AuditEntry)
+                            .where(AuditEntry.action == USER_CHANGE, AuditEntry.target == name)).one()
+        assert audits == 1

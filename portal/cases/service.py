@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from portal.audit.service import SAVE as AUDIT_SAVE
@@ -56,9 +57,11 @@ def _add_revision(session: Session, case: TypicalCase, *, action: str, author: s
 
 
 def store_case(*, session: Session, slug: str, draft: CaseDraft, state: str, author: str,
-               action: str, source: str = "staff", content_hash: str = "") -> TypicalCase:
-    """Create or overwrite a case's text, with a revision (no permission check: callers do it)."""
-    case = session.get(TypicalCase, slug)
+               action: str, source: str = "staff", content_hash: str = "", new: bool = False) -> TypicalCase:
+    """Create or overwrite a case's text, with a revision (no permission check: callers do it).
+    `new`: a case the caller saw no row for; one stored since then fails the flush (IntegrityError),
+    never overwritten."""
+    case = None if new else session.get(TypicalCase, slug)
     now = utcnow()
     if case is None:
         case = TypicalCase(slug=slug, state=state, source=source, updated_at=now, updated_by=author,
@@ -94,9 +97,12 @@ def save_case(*, session: Session, actor: Actor, library: Library, slug: str, dr
     try:
         with first_wins(session):
             case = store_case(session=session, slug=slug, draft=draft, state=state, author=actor.username,
-                              action=SAVE_ACTION)
+                              action=SAVE_ACTION, new=existing is None)
     except Taken as taken:
         raise ValidationFailed([FieldError("slug", "这个案例刚被他人修改，您的修改没有保存。")]) from taken
+    except IntegrityError:   # a colleague created a case with this 网址名 in the same instant
+        session.rollback()
+        raise ValidationFailed([FieldError("slug", f"网址名“{slug}”已被其他案例使用，请换一个。")]) from None
     record(session=session, actor_name=actor.username, action=AUDIT_SAVE, target=f"case:{slug}",
            detail=f"第 {case.revision} 版（{state}）")
     return case

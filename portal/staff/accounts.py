@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from portal.audit.service import USER_CHANGE, record
@@ -90,6 +91,10 @@ def create_user(*, session: Session, actor: Actor, username: str, password: str,
     user = StaffUser(username=username, password_hash=hash_password(password),
                      roles=_roles_text(roles), created_at=now, updated_at=now)
     session.add(user)
+    try:   # two administrators creating one name in the same instant: the second is told plainly
+        session.flush()
+    except IntegrityError:
+        raise ValidationFailed([FieldError("username", f"账号“{username}”已存在。")]) from None
     record(session=session, actor_name=actor.username, action=USER_CHANGE, target=username,
            detail=f"新建账号，角色：{roles_words(user.role_set)}")
     return user
