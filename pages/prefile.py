@@ -27,6 +27,8 @@ if step == "consent":
         success_in_view(prefile_state.DISCARDED, key="pf-discarded")
     elif S.pop("pf_forget_draft", False):   # 不用这份草稿: not offered again either
         prefile_check.forget_draft_in_tab()
+    elif S.pop("pf_forget_receipt", False):   # 再填写一份: the last receipt is not shown to the next
+        prefile_check.forget_receipt_in_tab()
     else:
         prefile_check.show_kept_receipt()   # reloaded on the receipt: the code and secret again
         if not S.get("pf_draft"):           # reloaded after Back: the draft this tab was filling in

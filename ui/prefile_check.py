@@ -21,7 +21,7 @@ from portal.search.related import related_cases
 from portal.text.escape import html_escape, html_lines, markdown_escape
 from ui import cases_source, search_engine
 from ui.links import case_link, provision_link
-from ui.prefile_state import S, goto, on_change_answer, receipt_of, start_over
+from ui.prefile_state import S, goto, on_again, on_change_answer, receipt_of
 from ui.prefile_ui import client_info
 from ui.resources import get_library
 from ui.site_frame import copy_button, focus_once, office, run_in_tab
@@ -334,7 +334,7 @@ def confirmation() -> None:
     with st.container(border=True):
         st.markdown(f'<div class="answer-value">{html_escape(receipt.text())}</div>', unsafe_allow_html=True)
     st.page_link("pages/lookup.py", label="去查询办理进度", icon=":material/manage_search:")
-    st.button("再填写一份预登记", on_click=start_over, key="pf_again")
+    st.button("再填写一份预登记", on_click=on_again, key="pf_again")
     _forget_marker(done)
 
 

@@ -343,6 +343,13 @@ def start_over() -> None:
     st.query_params.pop("draft", None)
 
 
+def on_again() -> None:
+    """再填写一份预登记: a fresh form, and this tab shows the 查询码 and 查询密码 it kept no more (on a
+    shared phone or a reception-hall computer the next person's form showed them for an hour)."""
+    start_over()
+    S.pf_forget_receipt = True
+
+
 DISCARDED = "草稿已删除：您填写的内容和上传的附件已从服务器上删除，草稿码不能再用。"
 DISCARD_FAILED = "暂时无法删除草稿（系统故障），草稿和附件都还在。请稍等一会儿再点“删除草稿”。"
 

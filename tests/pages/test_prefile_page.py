@@ -136,6 +136,32 @@ def test_full_journey_from_consent_to_receipt(open_form):
     assert "示范市信访局 网上信访预登记回执" in text                  # the receipt names the bureau
 
 
+def test_the_notice_says_where_to_ask_for_ones_data_and_to_use_ones_own_device(open_form):
+    """个人信息保护法 rights are named with a way to use them (the bureau's reception phone and hall),
+    and a citizen on a shared computer is told what to do before leaving it."""
+    from portal.settings import get_settings
+
+    text = page_text(open_form())
+    settings = get_settings()
+    assert "查阅、更正或删除" in text
+    assert f"请拨打来访接待电话 {settings.bureau_phone} 或到{settings.bureau_address}提出" in text
+    assert "请用自己的手机或电脑填写" in text and "删除草稿并关闭页面" in text
+    assert "身份证号码的加密摘要" in text          # the repeat matching is said, not only done
+
+
+def test_filling_in_another_leaves_no_earlier_receipt_for_the_next_person(open_form):
+    """再填写一份预登记 on a shared phone or the hall's computer: the next form does not show the
+    查询码 and 查询密码 this tab kept after 确认提交 (a reload shows them again for an hour)."""
+    at = history(matter(petitioner(consent(open_form()))))
+    click(at, "确认提交")
+    assert [el for el in at.html if '"pf-receipt", JSON.stringify' in el.proto.body]   # kept in the tab
+    click(at, "再填写一份预登记")
+    assert "须知与授权" in page_text(at)
+    scripts = [el.proto.body for el in at.html if el.proto.unsafe_allow_javascript]
+    assert any('sessionStorage.removeItem("pf-receipt")' in b for b in scripts)
+    assert not any('id="pf-kept-receipt"' in b for b in scripts)
+
+
 def test_errors_appear_in_the_summary_and_inline_and_nothing_typed_is_lost(open_form):
     at = consent(open_form())
     fill_text(at, "姓名", "张秀兰")
