@@ -8,6 +8,7 @@ from portal.db import session_scope
 from portal.laws.catalog import short_title
 from portal.laws.ids import label_of
 from portal.nextsteps import next_steps
+from portal.qa.personal import has_personal_numbers, mask_personal_numbers
 from portal.search.related import RELATED_CUT_OFF, related_cases
 from portal.search.stats import record_open
 from portal.search.throttle import RateLimited, count_question
@@ -27,6 +28,12 @@ log = logging.getLogger(__name__)
 OWN_PARAMS = ("q", A11Y_PARAM)   # the address parameters this page keeps; any other is another page's
 library = get_library()
 st.html(ASK_CSS)
+
+
+def _in_address(question: str | None) -> str | None:
+    """The question as ?q= holds it (Back, refresh, a shared link): ID-card and phone numbers masked,
+    since the address stays in the browser's history (a shared phone) and in proxies' logs."""
+    return mask_personal_numbers(question) if question and has_personal_numbers(question) else question
 
 
 def _open(provision_id: str) -> None:
@@ -51,7 +58,7 @@ if "ask_query" in st.session_state:
     st.session_state["ask_input"] = st.session_state.pop("ask_query") or ""
     st.session_state["ask_current"] = st.session_state["ask_input"]
     st.session_state["ask_box"] = st.session_state.get("ask_box", 0) + 1
-elif st.query_params.get("q") and (st.query_params.get("q") != st.session_state.get("ask_current")
+elif st.query_params.get("q") and (st.query_params.get("q") != _in_address(st.session_state.get("ask_current"))
                                    or st.session_state.get("page_entered")):
     st.session_state["ask_input"] = st.query_params.get("q")
     st.session_state["ask_current"] = st.session_state["ask_input"]
@@ -102,8 +109,8 @@ with st.form("ask-form", border=False):
 query = st.session_state.get("ask_current")
 for stale in [k for k in st.query_params if k not in OWN_PARAMS]:   # Back may carry another page's
     del st.query_params[stale]
-if query and query.strip() and st.query_params.get("q") != query:
-    st.query_params["q"] = query
+if query and query.strip() and st.query_params.get("q") != _in_address(query):
+    st.query_params["q"] = _in_address(query)
 elif query is not None and not query.strip() and "q" in st.query_params:
     del st.query_params["q"]
 if query is None:

@@ -54,6 +54,25 @@ def test_a_screen_reader_hears_how_many_articles_were_found_and_which_is_first_o
     assert len(said(at)) == 1 and "找到 " in said(at)[0]
 
 
+def test_numbers_typed_into_a_question_stay_out_of_the_address(app_page):
+    """?q= stays in the browser's history (a shared phone) and in proxies' logs: an ID-card or phone
+    number typed into the question is masked there, while the box keeps what was typed."""
+    typed = "我叫张三，身份证370102196503151003，电话138-1234-5678，老板拖欠工资能申请仲裁吗？"
+    at = app_page("pages/ask.py")
+    question_box(at).input(typed)
+    at.button(key="FormSubmitter:ask-form-查找相关条文").click().run()
+    address = str(at.query_params["q"])
+    assert "1965" not in address and "1234" not in address
+    assert address.startswith("我叫张三，身份证3701") and "老板拖欠工资能申请仲裁吗？" in address
+    assert _cards(at)
+    at.run()                                    # a rerun for anything else keeps the question as typed
+    assert question_box(at).value == typed and _cards(at)
+    plain = "老板拖欠工资，能申请劳动仲裁吗？"              # nothing to mask: the address is the question
+    question_box(at).input(plain)
+    at.button(key="FormSubmitter:ask-form-查找相关条文").click().run()
+    assert str(at.query_params["q"]) in (plain, str([plain]))
+
+
 def test_query_parameter_prefills_and_searches(app_page):
     at = app_page("pages/ask.py", q="信访工作条例第三十二条")
     assert question_box(at).value == "信访工作条例第三十二条"
