@@ -155,13 +155,15 @@ def sqlite_path(url: str) -> Path | None:
 
 def make_engine(url: str) -> Engine:
     """An engine for `url`; for SQLite the folder (0700) and file (0600) are created private and
-    pragmas set on every connect. A SQLite file is created only here, once for an installation:
+    pragmas set on every connect. A failed statement's error names no values (hide_parameters): it
+    reaches the server's log, and the values are a citizen's words or a staff member's reasons. A SQLite file is created only here, once for an installation:
     connections open it without creating it, and each use checks it is still the file opened
     (DatabaseGone otherwise)."""
     if url.startswith("sqlite"):
         path = sqlite_path(url)
         if path is None:
-            return _listen(create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}))
+            return _listen(create_engine(url, connect_args={"check_same_thread": False, "timeout": 15},
+                                         hide_parameters=True))
         if problem := database_gone(url):
             raise DatabaseGone(problem)
         private_dir(path.parent)
@@ -182,11 +184,11 @@ def make_engine(url: str) -> Engine:
             return sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, check_same_thread=False,
                                    timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
 
-        engine = _listen(create_engine(url, creator=connect))
+        engine = _listen(create_engine(url, creator=connect, hide_parameters=True))
         event.listen(engine, "checkout", still_there)
         return engine
     return _listen(create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                                 connect_args=_pg_limits(url)))
+                                 connect_args=_pg_limits(url), hide_parameters=True))
 
 
 def _pg_limits(url: str) -> dict[str, object]:
