@@ -6,8 +6,9 @@
   overrides, zero-width) are dropped from every cell. Numbers we compute
   ourselves (剩余天数) are written as numbers; an ID number or a 0-led landline written as
   digits is kept as text (behind a tab), so the spreadsheet does not round or trim it.
-- Personal data (姓名, 身份证号, 电话, 住址) only when the HANDLER explicitly asks for it; the
-  export is audited either way, and says whether it contained personal data.
+- Identity data (姓名, 身份证号, 电话, 住址) only when the HANDLER explicitly asks for it; the
+  export is audited either way, with the 查询码 it held, and says whether it held identity data
+  (the matter's own words, 被反映对象 and 诉求, are in every export).
 - 检举控告 rows: their content and personal data only for the REPORTS role.
 """
 
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session
 
+from portal.audit.models import AuditEntry
 from portal.audit.service import EXPORT, record
 from portal.identity import Actor, require
 from portal.prefiling.crypto import Cipher, get_cipher
@@ -35,6 +37,7 @@ COLUMNS = ("查询码", "状态", "类别", "问题属地", "收到日期", "期
            "被反映对象", "诉求")
 PERSONAL_COLUMNS = ("姓名", "身份证号", "电话", "住址")
 WITHHELD = "（无权查看）"
+AUDIT_DETAIL_LIMIT = AuditEntry.__table__.c.detail.type.length   # 1000
 
 
 # a digit string a spreadsheet would read as a number and change: 18 digits keep 15 (an ID number
@@ -59,6 +62,19 @@ def neutralise(value: object) -> object:
     return "'" + strip_invisible(text) if dangerous_cell(text) else strip_invisible(text)
 
 
+def with_codes(detail: str, codes: Sequence[str], limit: int = AUDIT_DETAIL_LIMIT) -> str:
+    """The audit detail naming which 件 went out (a reveal of one is logged by its 查询码; a file of
+    many must not be less accountable): as many 查询码 as the entry holds, then how many more."""
+    named = f"{detail}；查询码：{'、'.join(codes)}"
+    if len(named) <= limit:
+        return named
+    for shown in range(len(codes) - 1, -1, -1):
+        named = f"{detail}；查询码：{'、'.join(codes[:shown])}……另 {len(codes) - shown} 条未列出"
+        if len(named) <= limit:
+            return named
+    return detail
+
+
 def export_csv(*, session: Session, actor: Actor, rows: Sequence[QueueRow], include_personal: bool = False,
                filters: str = "", cipher: Cipher | None = None, today: dt.date | None = None) -> bytes:
     """The rows (the queue's choice of records, each read again) as UTF-8 CSV with a BOM (for
@@ -70,10 +86,12 @@ def export_csv(*, session: Session, actor: Actor, rows: Sequence[QueueRow], incl
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS + (PERSONAL_COLUMNS if include_personal else ()))
+    exported: list[str] = []
     for row in rows:
         p = session.get(Prefiling, row.id)  # re-read: the page's rows only choose which records
         if p is None:
             continue
+        exported.append(p.code)
         see = not p.restricted or actor.has(REPORTS)
         left = days_left_of(p, today)
         cells: list[object] = [
@@ -84,8 +102,9 @@ def export_csv(*, session: Session, actor: Actor, rows: Sequence[QueueRow], incl
             cells += ([dec(p.name_enc), dec(p.id_number_enc), dec(p.phone_enc), dec(p.address_enc)]
                       if see else [WITHHELD] * len(PERSONAL_COLUMNS))
         writer.writerow([as_text(neutralise(c)) for c in cells])
-    detail = f"{len(rows)} 条；{'含个人信息' if include_personal else '不含个人信息'}"
+    detail = f"{len(exported)} 条；{'含身份信息' if include_personal else '不含身份信息，含事项原文'}"
+    detail = f"{detail}；筛选：{filters}" if filters else detail
     record(session=session, actor_name=actor.username, action=EXPORT, target="prefiling-queue",
-           detail=f"{detail}；筛选：{filters}" if filters else detail)
+           detail=with_codes(detail, exported))
     session.commit()
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -262,7 +262,8 @@ def test_export_has_no_personal_data_unless_ticked_and_is_audited(app_page, defe
     data = download(at, deferred_downloads)
     assert all(secret in data for secret in PERSONAL)
     entries = audit("prefiling-queue", "export")[before:]
-    assert ["含个人信息" in e.detail and "不含" not in e.detail for e in entries] == [False, True]
+    assert ["含身份信息" in e.detail and "不含" not in e.detail for e in entries] == [False, True]
+    assert all(made.code in e.detail for e in entries)
     assert all(where in e.detail for e in entries)
 
 

@@ -266,7 +266,8 @@ def test_export_neutralises_formulas_and_leaves_out_personal_data(db_engine):
         for personal in ("张秀兰", "13812345678", "文化东路", "姓名", "身份证号"):
             assert personal not in text
         [entry] = audit(s, EXPORT)
-        assert entry.actor_name == "clerk" and "不含个人信息" in entry.detail and "已超期" in entry.detail
+        assert entry.actor_name == "clerk" and "不含身份信息，含事项原文" in entry.detail and "已超期" in entry.detail
+        assert entry.detail.endswith(f"查询码：{p.code}")      # which 件 went out, as a reveal names its 件
 
 
 def test_export_counts_the_days_for_its_day_from_the_record_as_it_is_now(db_engine):
@@ -311,9 +312,21 @@ def test_export_with_personal_data_only_on_request_and_restricted_only_for_repor
         lines = {r["查询码"]: r for r in read_csv(
             export.export_csv(session=s, actor=INSPECTOR, rows=rows, include_personal=True))}
         assert lines[secret.code]["姓名"] == "检举人甲" and lines[secret.code]["被反映对象"] == "某局副局长"
-        assert [e.detail.split("；")[1] for e in audit(s, EXPORT)] == ["含个人信息", "含个人信息"]
+        assert [e.detail.split("；")[1] for e in audit(s, EXPORT)] == ["含身份信息", "含身份信息"]
+        assert all(e.detail.endswith(f"查询码：{plain.code}、{secret.code}") or
+                   e.detail.endswith(f"查询码：{secret.code}、{plain.code}") for e in audit(s, EXPORT))
         with pytest.raises(PermissionDenied):
             export.export_csv(session=s, actor=Actor("r", frozenset({REPORTS})), rows=rows)
+
+
+def test_an_export_too_long_to_name_every_code_names_as_many_as_fit_and_counts_the_rest():
+    codes = [f"C{n:09d}" for n in range(200)]
+    detail = export.with_codes("200 条；含身份信息", codes)
+    assert len(detail) <= export.AUDIT_DETAIL_LIMIT
+    shown = detail.split("查询码：")[1].split("……")[0].split("、")
+    assert shown == codes[:len(shown)] and len(shown) > 50
+    assert detail.endswith(f"……另 {200 - len(shown)} 条未列出")
+    assert export.with_codes("2 条；含身份信息", codes[:2]) == f"2 条；含身份信息；查询码：{codes[0]}、{codes[1]}"
 
 
 @pytest.mark.parametrize(("cell", "expected"), [
