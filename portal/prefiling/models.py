@@ -1,8 +1,8 @@
 """Tables of the pre-filing: the petition, its people, attachments, history, drafts, rate events.
 
 Personal fields (`*_enc`) hold Fernet tokens, never plaintext (see portal.prefiling.crypto); the
-complaint text (subject, request, facts, raised_where, rating_comment, replies) is a SealedText
-column: plain in Python, Fernet tokens in the database.
+complaint text (subject, request, facts, raised_where, rating_comment, replies, the 不予登记
+reason) is a SealedText column: plain in Python, Fernet tokens in the database.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class Prefiling(SQLModel, table=True):
     received_date: dt.date = Field(index=True)                      # Beijing date the clock starts
     registered_date: dt.date | None = Field(default=None, index=True)
     official_number: str = Field(default="", max_length=40)         # 信访件编号
-    reject_reason: str = Field(default="", max_length=1000)
+    reject_reason: str = Field(default="", sa_type=SealedText)      # staff words, may name people
     reject_channel: str = Field(default="", max_length=200)
     closed_at: dt.datetime | None = Field(default=None, index=True)
     rating: str = Field(default="", max_length=10)

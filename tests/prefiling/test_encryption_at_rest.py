@@ -14,7 +14,8 @@ from portal.migrate import alembic_config
 from portal.prefiling.models import Prefiling, PrefilingEvent
 
 PLAIN = {"subject": "某某局张科长", "request": "请求撤销处罚决定", "facts": "2026年5月被罚款五千元",
-         "raised_where": "区人民政府", "rating_comment": "办得很慢"}
+         "raised_where": "区人民政府", "rating_comment": "办得很慢",
+         "reject_reason": "张秀兰与王建国系民事纠纷，王建国电话13911112222"}   # staff words name people
 
 
 def _raw(engine, sql: str) -> list:
@@ -32,7 +33,7 @@ def test_migration_encrypts_existing_complaint_text(db_engine):
             " submitted_at, received_date, official_number, reject_reason, reject_channel, rating,"
             " rating_comment, updated_at) VALUES (1, 'ABCDEFGHJK', 'h', 't', '已办结', '申诉求决', false,"
             " '历下区', :subject, :request, :facts, true, :raised_where, '', '', '2026-06-01 02:00:00',"
-            " '2026-06-01', '', '', '', '不满意', :rating_comment, '2026-06-01 02:00:00')"), PLAIN)
+            " '2026-06-01', '', :reject_reason, '', '不满意', :rating_comment, '2026-06-01 02:00:00')"), PLAIN)
         conn.execute(text(
             "INSERT INTO prefiling_event (prefiling_id, at, action, from_state, to_state, actor, reply)"
             " VALUES (1, '2026-06-02 02:00:00', 'close', '已登记', '已办结', 'clerk', '经查，处罚决定已撤销。')"))
@@ -51,8 +52,8 @@ def test_migration_encrypts_existing_complaint_text(db_engine):
         replies = sorted(e.reply for e in s.exec(select(PrefilingEvent)))
     assert replies == ["", "经查，处罚决定已撤销。"]  # an empty reply stays empty
     command.downgrade(config, "0006_question_bank")   # and back: the text is readable again
-    assert "请求撤销处罚决定" in " ".join(str(v) for row in _raw(db_engine, "SELECT request FROM prefiling")
-                                      for v in row)
+    assert "请求撤销处罚决定 张秀兰与王建国" in " ".join(
+        str(v) for row in _raw(db_engine, "SELECT request, reject_reason FROM prefiling") for v in row)
     command.upgrade(config, "head")
 
 
