@@ -31,6 +31,9 @@ S = st.session_state
 # (prefiling id, unmasked StaffView, (who revealed it, their roles then)) of this browser session only: user-scoped, so
 # dropped on signing out and when someone else signs in on the tab (they must reveal, and be logged)
 REVEALED = USER_SCOPED + "q-revealed"
+# (prefiling id, who) last opened in this browser session: its opening is in the audit log once,
+# not on every rerun; user-scoped, so the next person to sign in on the tab is logged too
+OPENED = USER_SCOPED + "q-opened"
 FLASH = "q-flash"
 ERROR = "q-error"         # (prefiling id, ((field, message), …), what is said above) of the last refused action
 LAST_ACTION = "q-last-action"   # (prefiling id, action) last tried: its panel opens on a refusal
@@ -41,8 +44,11 @@ def load(actor: Actor, prefiling_id: int) -> StaffView:
     """The revealed view if this session revealed this record and nobody has changed it since,
     else the masked one as it is now. A kept view of an older version would show a state that is
     no longer true and offer actions that are refused (此件已被他人处理) however often they are tried."""
+    first = S.get(OPENED) != (prefiling_id, actor.username)
     with session_scope() as session:
-        current = handling.detail(session=session, actor=actor, prefiling_id=prefiling_id)
+        current = (handling.open_record if first else handling.detail)(session=session, actor=actor,
+                                                                        prefiling_id=prefiling_id)
+    S[OPENED] = (prefiling_id, actor.username)
     revealed = S.get(REVEALED)
     if (revealed and revealed[0] == prefiling_id and revealed[1].version == current.version
             and revealed[2] == (actor.username, actor.roles)):   # same person, same rights (检举控告 removed: no)

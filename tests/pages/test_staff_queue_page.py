@@ -147,6 +147,23 @@ def test_personal_data_masked_until_revealed_and_each_reveal_logged(app_page):
     assert "张秀兰" not in page_text(at)
 
 
+def test_each_opening_of_a_record_is_logged_once_not_on_every_rerun(app_page):
+    """The matter (who is accused, what happened, every reply) is often more sensitive than a phone
+    number: who opened which 件, and when, is in the audit log as a reveal is."""
+    place = district()
+    first, second = stored(district=place), stored(district=place)
+    at = open_record(open_queue(app_page, HANDLER, **{"q-district": place}), first)
+    assert "屋顶漏水" in page_text(at)
+    [entry] = audit(f"prefiling:{first.code}", "open")
+    assert entry.detail == "查看事项内容（个人信息隐去）"
+    at.run()
+    at.button(key=f"reveal-{first.prefiling.id}").click().run()   # reruns, and a reveal of its own
+    assert len(audit(f"prefiling:{first.code}", "open")) == 1
+    open_record(at, second)
+    open_record(at, first)                                          # opened again: logged again
+    assert (len(audit(f"prefiling:{first.code}", "open")), len(audit(f"prefiling:{second.code}", "open"))) == (2, 1)
+
+
 def test_reports_content_hidden_from_handler_shown_with_reports_role(app_page):
     made = stored(district=district(), category="检举控告", facts="某局副局长收受红包。")
     at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)

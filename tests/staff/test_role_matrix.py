@@ -103,6 +103,8 @@ SERVICES = {
         session=s, actor=a, attachment_id=s.exec(select(PrefilingAttachment.id)).first())),
     "handling.detail": ((HANDLER,), lambda s, a, lib, _t: handling.detail(
         session=s, actor=a, prefiling_id=_seeded_id(s))),
+    "handling.open_record": ((HANDLER,), lambda s, a, lib, _t: handling.open_record(
+        session=s, actor=a, prefiling_id=_seeded_id(s))),
     "handling.reveal": ((HANDLER,), lambda s, a, lib, _t: handling.reveal(
         session=s, actor=a, prefiling_id=_seeded_id(s))),
     "export.export_csv": ((HANDLER,), lambda s, a, lib, _t: export.export_csv(
@@ -284,7 +286,7 @@ def test_every_staff_service_is_in_the_matrix():
     public_reading = {"published_list", "published_case", "published_summaries", "summary_of",
                       "citations_of", "draft_of", "store_case", "record",
                       "import_cases", "check_case_file", "case_files",
-                      "deadline_words", "days_left_of", "offered_actions", "neutralise", "as_text",
+                      "deadline_words", "days_left_of", "offered_actions", "neutralise", "as_text", "with_codes",
                       "published_entries", "provisions_of", "clean_provisions", "validate",
                       "send_question", "mask_personal_numbers",
                       "cell", "pct", "change", "change_pct", "hidden_share", "to_markdown", "to_html", "title_of",
