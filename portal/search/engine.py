@@ -5,6 +5,7 @@ reciprocal-rank fusion with law-level priors. Implements portal.search.api.Searc
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -55,6 +56,12 @@ log = logging.getLogger(__name__)
 _NUMBER_PIECE = re.compile(r"第[0-9零〇一二两三四五六七八九十百千]*[条款项]?|[0-9零〇一二两三四五六七八九十百千]*[条款项]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 QUERY_CACHE_SIZE = 256  # question embeddings kept: a page rerun or 相似问题 does not encode again
+
+
+def question_key(text: str) -> bytes:
+    """What the question caches are keyed by: a digest, not the words (the process keeps the last
+    QUERY_CACHE_SIZE questions for its whole life; a citizen's question is otherwise not kept)."""
+    return hashlib.sha256(text.encode("utf-8")).digest()
 
 
 
@@ -346,7 +353,7 @@ class SearchEngine:
     def plain_vector(self, text: str) -> np.ndarray:
         """The question's embedding (1×d), remembered for the last QUERY_CACHE_SIZE questions: the
         same question asked again (a page rerun, 相似问题 after the results) is not encoded twice."""
-        return self._query_cache.get(text, lambda: self._encode_question(text))
+        return self._query_cache.get(question_key(text), lambda: self._encode_question(text))
 
     def _encode_question(self, text: str) -> np.ndarray:
         vector = np.asarray(self.embedder.encode_queries([text]), dtype=np.float32)
@@ -370,7 +377,7 @@ class SearchEngine:
             vector.setflags(write=False)
             return vector
 
-        return self._second_cache.get(text, encode)
+        return self._second_cache.get(question_key(text), encode)
 
     def query_vector(self, text: str) -> np.ndarray:
         """The question's embedding through the trained adapter (identity when there is none)."""

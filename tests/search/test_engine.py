@@ -204,6 +204,12 @@ def test_a_question_asked_again_is_not_encoded_again(library, tmp_path):
     engine.forget_queries()
     assert engine.search("物业服务企业不履行义务怎么办", k=5) == first and Counting.questions == 2
 
+    # what the process keeps for its life is a digest of each question, not its words
+    asked = "我叫张三，电话13812345678，物业服务企业不履行义务怎么办"
+    engine.search(asked, k=5)
+    kept = repr(list(engine._query_cache._items)) + repr(list(engine._second_cache._items))
+    assert "13812345678" not in kept and "张三" not in kept and len(engine._query_cache) == 2
+
 
 @pytest.mark.parametrize(("query", "law", "about"), [
     # 1077 is the divorce cooling-off period: what follows is about divorce, in the same law
