@@ -14,6 +14,7 @@ import yaml
 
 from portal.field_errors import FieldError
 from portal.laws.library import Library
+from portal.qa.personal import has_personal_numbers
 from portal.yamlload import YAMLError, safe_load
 
 CATEGORIES: tuple[str, ...] = ("依法逐级走访", "诉访分离", "初信初访", "复查复核", "多元化解",
@@ -80,6 +81,9 @@ def validate_draft(draft: CaseDraft, *, library: Library) -> list[FieldError]:
             errors.append(FieldError(name, f"请填写{label}。"))
         elif len(text) > MAX_SECTION:
             errors.append(FieldError(name, f"{label}不超过 {MAX_SECTION} 个字。"))
+        elif has_personal_numbers(text):   # published for anyone to read
+            errors.append(FieldError(name, f"{label}中有身份证号或电话号码。典型案例公开发布，请删去号码；"
+                                           "当事人写作“张某”“某公司”。"))
     if not draft.provisions:
         errors.append(FieldError("provisions", "请至少选择一条法律依据。"))
     seen: set[str] = set()

@@ -41,6 +41,24 @@ def test_title_with_markup_is_refused(db_engine, library):
     assert info.value.for_field("title")
 
 
+@pytest.mark.parametrize(("section", "text"), [
+    ("facts", "张某（身份证370102196503151003）因欠薪到信访局反映。"),
+    ("process", "工作人员电话联系张某（138-1234-5678）核实情况。"),
+    ("result", "双方达成协议，联系电话0531-87654321。"),
+])
+def test_a_case_with_an_id_or_phone_number_is_refused(db_engine, library, section, text):
+    """Typical cases are public: a staff member who pastes a party's numbers from the file is told
+    before anything is saved, and how to write it instead."""
+    with Session(db_engine) as s, pytest.raises(ValidationFailed) as info:
+        service.save_case(session=s, actor=EDITOR_ACTOR, library=library, slug="numbers",
+                          draft=make_draft(**{section: text}))
+    [message] = info.value.for_field(section)
+    assert "身份证号或电话号码" in message and "张某" in message
+    with Session(db_engine) as s:      # amounts, dates and the 12345 hotline are no one's number
+        service.save_case(session=s, actor=EDITOR_ACTOR, library=library, slug="numbers", draft=make_draft(
+            facts="2023年5月，某公司拖欠张某工资18000元，张某拨打12345热线反映。"))
+
+
 def test_lifecycle_keeps_every_revision_with_who_and_when(db_engine, library):
     with Session(db_engine) as s:
         make_case(s, library, "life")
