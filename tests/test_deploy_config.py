@@ -139,10 +139,12 @@ def test_browsers_are_told_to_use_https_for_a_year():
 
 
 def test_the_route_cookie_travels_over_https_only():
-    """The route cookie carries Secure (never sent in clear) and HttpOnly (no script reads it)."""
+    """The route cookie carries Secure (never sent in clear) and HttpOnly (no script reads it); the
+    replicas' own cookies (Streamlit's upload check) are made Secure on the way out."""
     [cookie] = re.findall(r'^\s*add_header Set-Cookie "(portal_route=[^"]*)" always;', _app_server(), re.M)
     flags = {part.strip() for part in cookie.split(";")[1:]}
     assert {"Secure", "HttpOnly", "Path=/"} <= flags, cookie
+    assert re.search(r"^\s*proxy_cookie_flags ~ secure;", _app_server(), re.M)
 
 
 def test_every_server_of_the_site_logs_in_the_private_format():
