@@ -72,13 +72,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
+def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 90, context=None) -> None:
+    """`context`: the ssl.SSLContext for an https:// `url` (one that trusts a test's own certificate)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"streamlit exited with {proc.returncode}")
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2, context=context) as resp:
                 if resp.status == 200:
                     return
         except OSError:

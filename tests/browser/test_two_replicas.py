@@ -1,8 +1,10 @@
 """The documented deployment, started for real on 127.0.0.1: Debian's nginx with deploy/nginx-portal.conf
-in front of two `python -m ui.serve` replicas sharing one PostgreSQL database, a read-only index
-folder and one key file.
+(HTTPS with a throw-away self-signed certificate) in front of two `python -m ui.serve` replicas
+sharing one PostgreSQL database, a read-only index folder and one key file.
 
-- the proxy sends the framing / sniffing / referrer headers and keeps a browser on one replica;
+- plain HTTP only redirects to HTTPS; over HTTPS the proxy sends HSTS, a Secure route cookie and
+  the framing / sniffing / referrer headers, and keeps a browser on one replica (pages and
+  websockets, over TLS);
 - a pre-filing submitted through replica A is looked up and registered by staff through replica B,
   and the citizen then sees the registration through B;
 - replica A is killed in the middle of a pre-filing: what the page said was saved (the draft) is
@@ -11,9 +13,12 @@ folder and one key file.
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
+import shutil
 import signal
+import ssl
 import stat
 import subprocess
 import sys
@@ -59,6 +64,13 @@ class Deployment:
     replicas: dict[str, subprocess.Popen] = field(default_factory=dict)
     ports: dict[str, int] = field(default_factory=dict)
     index_files: dict[str, tuple[int, int]] = field(default_factory=dict)
+    plain_port: int = 0                  # the site's port 80: redirects only
+    tls: ssl.SSLContext | None = None    # trusts the throw-away certificate, and only it
+
+    def fetch(self, path: str, headers: dict[str, str] | None = None):
+        """urlopen(`url` + path) over HTTPS, the certificate checked against the test's own."""
+        request = urllib.request.Request(f"{self.url}{path}", headers=headers or {})
+        return urllib.request.urlopen(request, timeout=10, context=self.tls)
 
     def index_snapshot(self) -> dict[str, tuple[int, int]]:
         return {str(p.relative_to(self.index)): (p.stat().st_size, p.stat().st_mtime_ns)
@@ -68,8 +80,8 @@ class Deployment:
         """A route-cookie value that nginx hashes onto replica `name` (read from its access log)."""
         for i in range(400):
             value = f"t{i}"
-            request = urllib.request.Request(f"{self.url}/_stcore/health", headers={"Cookie": f"{ROUTE}={value}"})
-            urllib.request.urlopen(request, timeout=10).read()
+            with self.fetch("/_stcore/health", {"Cookie": f"{ROUTE}={value}"}) as response:
+                response.read()
             last = self.access_log.read_text().splitlines()[-1]
             if last.startswith(f"127.0.0.1:{self.ports[name]} ") and f" {value} " in last:
                 return value
@@ -82,15 +94,32 @@ class Deployment:
 
 
 SITE_LOG = "access_log /var/log/nginx/access.log portal_private;"
+CERT, CERT_KEY = "/etc/ssl/portal/fullchain.pem", "/etc/ssl/portal/privkey.pem"
 
 
-def site_config(listen: int, ports: list[int]) -> str:
-    """deploy/nginx-portal.conf, unchanged but for the addresses, and its access log left to the
-    test's (which names the replica that answered)."""
+def site_config(https: int, plain: int, ports: list[int], cert: Path, key: Path) -> str:
+    """deploy/nginx-portal.conf, unchanged but for the addresses (443 -> `https`, 80 -> `plain`, the
+    replicas') and the certificate's paths, and its access logs left to the test's (which names the
+    replica that answered)."""
     text = SITE.read_text(encoding="utf-8")
-    assert "listen 80;" in text and "127.0.0.1:8501" in text and "127.0.0.1:8502" in text and SITE_LOG in text
-    text = text.replace("listen 80;", f"listen 127.0.0.1:{listen};").replace(SITE_LOG, "")
+    for fixed in ("listen 80;", "listen 443 ", "server 127.0.0.1:8501 ", "server 127.0.0.1:8502 ", f" {CERT};",
+                  f" {CERT_KEY};"):
+        assert text.count(fixed) == 1, fixed
+    assert SITE_LOG in text
+    text = text.replace("listen 80;", f"listen 127.0.0.1:{plain};").replace("listen 443 ", f"listen 127.0.0.1:{https} ")
+    text = text.replace(f" {CERT};", f" {cert};").replace(f" {CERT_KEY};", f" {key};").replace(SITE_LOG, "")
     return text.replace("127.0.0.1:8501", f"127.0.0.1:{ports[0]}").replace("127.0.0.1:8502", f"127.0.0.1:{ports[1]}")
+
+
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A throw-away certificate for 127.0.0.1 (two days) and its key, as the README's test recipe makes."""
+    if not shutil.which("openssl"):
+        pytest.fail("openssl is missing: apt-get install -y openssl")
+    cert, key = folder / "fullchain.pem", folder / "privkey.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    return cert, key
 
 
 def main_config(tmp: Path) -> str:
@@ -167,15 +196,18 @@ def deployment(tmp_path_factory):
             dep.replicas[name], dep.ports[name] = proc, port
         for name, proc in dep.replicas.items():
             _wait_healthy(f"http://127.0.0.1:{dep.ports[name]}", proc)
-        listen = _free_port()
-        (tmp / "portal.conf").write_text(site_config(listen, [dep.ports["A"], dep.ports["B"]]), encoding="utf-8")
+        https, dep.plain_port = _free_port(), _free_port()
+        cert, key = self_signed_certificate(tmp)
+        dep.tls = ssl.create_default_context(cafile=str(cert))
+        (tmp / "portal.conf").write_text(site_config(https, dep.plain_port, [dep.ports["A"], dep.ports["B"]], cert, key),
+                                         encoding="utf-8")
         (tmp / "nginx.conf").write_text(main_config(tmp), encoding="utf-8")
         subprocess.run([NGINX, "-t", "-p", str(tmp), "-c", str(tmp / "nginx.conf")], check=True, capture_output=True)
         nginx = subprocess.Popen([NGINX, "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-g", "daemon off;"],
                                  stdout=subprocess.DEVNULL, stderr=open(tmp / "nginx.out", "w"))
         procs.append(nginx)
-        dep.url = f"http://127.0.0.1:{listen}"
-        _wait_healthy(dep.url, nginx)
+        dep.url = f"https://127.0.0.1:{https}"
+        _wait_healthy(dep.url, nginx, context=dep.tls)
         yield dep
     finally:
         for proc in reversed(procs):
@@ -185,16 +217,19 @@ def deployment(tmp_path_factory):
 
 @pytest.fixture
 def open_context(browser, deployment):
-    """open_context(route, address=None): a browser context whose requests nginx routes by `route`;
-    `address` is what a client-side proxy would have put into X-Forwarded-For (nginx appends its
-    own peer). Closed after the test's report, so a failure's screenshots still see its pages."""
+    """open_context(route, address=None): a browser context whose requests nginx routes by `route`
+    (None: the first answer gives it one); `address` is what a client-side proxy would have put into
+    X-Forwarded-For (nginx appends its own peer). The certificate is the test's self-signed one, so
+    the browser is told to accept it. Closed after the test's report, so a failure's screenshots
+    still see its pages."""
     opened = []
 
-    def open_(route: str, address: str | None = None):
+    def open_(route: str | None, address: str | None = None):
         headers = {"X-Forwarded-For": address} if address else {}
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN",
-                                      extra_http_headers=headers)
-        context.add_cookies([{"name": ROUTE, "value": route, "url": deployment.url}])
+                                      extra_http_headers=headers, ignore_https_errors=True)
+        if route:
+            context.add_cookies([{"name": ROUTE, "value": route, "url": deployment.url}])
         opened.append(context)
         return context
 
@@ -277,14 +312,46 @@ def register_as_staff(pg, dep: Deployment, code: str, number: str) -> None:
 
 
 def test_the_proxy_sends_the_security_headers_and_a_route_cookie(deployment):
-    with urllib.request.urlopen(f"{deployment.url}/", timeout=10) as response:
+    with deployment.fetch("/") as response:
         headers = response.headers
         assert response.status == 200
     assert headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "no-referrer"
-    assert re.match(rf"{ROUTE}=[0-9a-f]{{32}}; Path=/; HttpOnly; SameSite=Lax", headers["Set-Cookie"])
+    assert headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert re.match(rf"{ROUTE}=[0-9a-f]{{32}}; Path=/; HttpOnly; Secure; SameSite=Lax", headers["Set-Cookie"])
+
+
+def test_plain_http_only_redirects_to_the_same_address_over_https(deployment):
+    """A typed http:// address or an old link with ?draft=: a 301 to the same path and query over
+    HTTPS, with no page, no route cookie, and no replica asked."""
+    connection = http.client.HTTPConnection("127.0.0.1", deployment.plain_port, timeout=10)
+    try:
+        connection.request("GET", "/prefile?draft=PLAIN7")
+        response = connection.getresponse()
+        body = response.read()
+    finally:
+        connection.close()
+    assert response.status == 301
+    # $host drops the port: the real site's HTTPS is on 443 (here it is on another port)
+    assert response.headers["Location"] == "https://127.0.0.1/prefile?draft=PLAIN7"
+    assert response.headers["Set-Cookie"] is None and "正在打开" not in body.decode()
+    [logged] = [line for line in deployment.access_log.read_text().splitlines() if "draft=PLAIN7" in line]
+    assert logged.startswith("- "), f"the plain-HTTP request reached a replica: {logged}"
+
+
+def test_a_browser_keeps_its_route_cookie_for_https_only(deployment, open_context):
+    """The browser stores the route cookie nginx gives it as Secure and HttpOnly, and every cookie
+    of the replicas as Secure too; the app loads (its websocket over TLS)."""
+    page = open_context(None).new_page()
+    page.goto(f"{deployment.url}/ask")
+    wait_for_app(page, "查找相关条文")
+    cookies = page.context.cookies()
+    [cookie] = [c for c in cookies if c["name"] == ROUTE]
+    assert cookie["secure"] and cookie["httpOnly"] and re.fullmatch(r"[0-9a-f]{32}", cookie["value"])
+    assert len(cookies) > 1, "Streamlit's _streamlit_xsrf cookie was expected beside the route"
+    assert all(c["secure"] for c in cookies), [c["name"] for c in cookies if not c["secure"]]
 
 
 def test_no_client_drives_a_session_without_a_browser(deployment):
@@ -293,7 +360,7 @@ def test_no_client_drives_a_session_without_a_browser(deployment):
     import urllib.error
 
     with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(f"{deployment.url}/_stcore/agent/openapi.json", timeout=10)
+        deployment.fetch("/_stcore/agent/openapi.json")
     assert refused.value.code == 404
     replica = f"http://127.0.0.1:{deployment.ports['A']}/_stcore/agent/openapi.json"
     with urllib.request.urlopen(replica, timeout=10) as response:
@@ -305,14 +372,12 @@ def test_the_proxy_compresses_scripts_and_sends_a_chinese_shell_with_words_while
     page says it is opening, in Chinese, before any script has run (a minute of white screen)."""
     import gzip
 
-    request = urllib.request.Request(f"{deployment.url}/ask", headers={"Accept-Encoding": "gzip"})
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with deployment.fetch("/ask", {"Accept-Encoding": "gzip"}) as response:
         body = response.read()
         shell = (gzip.decompress(body) if response.headers["Content-Encoding"] == "gzip" else body).decode()
     assert '<html lang="zh-CN">' in shell and "正在打开法治信访门户" in shell
     [script] = re.findall(r'src="\./(static/js/index\.[^"]+\.js)"', shell)
-    request = urllib.request.Request(f"{deployment.url}/{script}", headers={"Accept-Encoding": "gzip"})
-    with urllib.request.urlopen(request, timeout=10) as response:
+    with deployment.fetch(f"/{script}", {"Accept-Encoding": "gzip"}) as response:
         packed = response.read()
         assert response.headers["Content-Encoding"] == "gzip"
     assert len(packed) < len(gzip.decompress(packed)) / 2
