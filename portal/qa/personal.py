@@ -51,6 +51,8 @@ _ID = re.compile(rf"(?<!\d)(\d(?:{_SEP}\d){{16}}{_SEP}[\dXx])(?!\d)")
 _OLD_ID = re.compile(rf"(?<!\d)(\d(?:{_SEP}\d){{14}})(?!\d)")
 _MOBILE = re.compile(rf"(?<!\d)(?:\+?86{_SEP})?(1{_SEP}[3-9](?:{_SEP}\d){{9}})(?!\d)")
 _LANDLINE = re.compile(rf"(?<!\d)(0\d{{2,3}}{_SEP}\d(?:{_SEP}\d){{6,7}})(?!\d)")
+# and as written from abroad: +86 10 8765 4321, 0086-531-87654321 (the area code without its 0)
+_INTL_LANDLINE = re.compile(rf"(?:\+|(?<!\d)00)86{_SEP}([1-9]\d{{1,2}}{_SEP}[2-9](?:{_SEP}\d){{6,7}})(?!\d)")
 
 # A local landline without area code (87654321, 8765-4321, 765 4321) is only taken for one when
 # written shortly after a phone word (电话、座机、打、拨、tel …): 7 or 8 digits are as often an
@@ -76,6 +78,10 @@ def _mask_id(number: str) -> str:
 
 def _mask_phone(number: str) -> str:
     return mask_phone(_digits(number))
+
+
+def _mask_intl_landline(number: str) -> str:
+    return mask_phone("0" + _digits(number))
 
 
 def _mask_local(number: str) -> str | None:
@@ -115,7 +121,8 @@ def _personal_numbers(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     finders: list[tuple[Callable[[str], Iterator[re.Match]], Callable[[str], str | None]]] = [
         (_ID.finditer, _mask_id), (_with_more_local(_MOBILE), _mask_phone),
-        (_with_more_local(_LANDLINE), _mask_phone), (_OLD_ID.finditer, _mask_id),
+        (_with_more_local(_INTL_LANDLINE), _mask_intl_landline), (_with_more_local(_LANDLINE), _mask_phone),
+        (_OLD_ID.finditer, _mask_id),
         (_with_more_local(_LOCAL), _mask_local)]
     for finder, mask in finders:
         spans = []
