@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, select
 
 from portal.audit.service import SENT_HANDLE, record
 from portal.concurrency import first_wins
@@ -27,8 +27,10 @@ from portal.timeutil import utcnow
 
 SEND = ratelimit.Limit("bank_send", 3, 20, 100, dt.timedelta(hours=1),
                        "您发送得太频繁了。同一设备一小时内最多发送3个问题、同一网络最多20个，请稍后再试。")
-# a question still 待处理 this long after it came in is deleted by `purge-expired` (the citizen is
-# told beside the send box)
+# a question still 待处理 this long after it came in is deleted by `purge-expired`
+# (portal.prefiling.retention; the citizen is told beside the send box). Handled ones stay: their
+# text went when they were handled, and what is left (state, when, by whom, into which bank
+# question) tells a colleague who handled it.
 UNHANDLED_TTL = dt.timedelta(days=90)
 
 def send_question(*, session: Session, text: str, client: ratelimit.ClientInfo,
@@ -47,15 +49,6 @@ def send_question(*, session: Session, text: str, client: ratelimit.ClientInfo,
     session.add(sent)
     session.flush()
     return sent
-
-
-def purge_unhandled(*, session: Session, now: dt.datetime) -> int:
-    """Delete the sent-in questions still 待处理 UNHANDLED_TTL after they came in (the caller
-    commits); how many. Handled ones stay: their text went when they were handled, and what is left
-    (state, when, by whom, into which bank question) tells a colleague who handled it."""
-    result = session.exec(delete(SentQuestion).where(col(SentQuestion.state) == lifecycle.PENDING,
-                                                     col(SentQuestion.received_at) < now - UNHANDLED_TTL))
-    return result.rowcount
 
 
 def sent_questions(*, session: Session, actor: Actor, state: str = lifecycle.PENDING,
