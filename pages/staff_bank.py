@@ -148,7 +148,8 @@ with questions_tab:
                                   f"已{a}。"))
 
 with sent_tab:
-    st.caption("群众自愿发来的、没有找到有用条文的问题（身份证号和电话已隐去）。收入问题库或忽略后，原文即被删除。")
+    st.caption("群众自愿发来的、没有找到有用条文的问题（身份证号和电话已隐去）。收入问题库或忽略后，原文即被删除；"
+               f"待处理超过 {inbox.UNHANDLED_TTL.days} 天的来问会被删除。")
     drawn = [sent.id for sent in pending[:20]]
     for gone in set(st.session_state.get(DRAWN, ())) - set(drawn):
         clicked = next((action for action, button in (("收入", f"sent-False-{gone}"), ("收入", f"sent-True-{gone}"),

@@ -95,7 +95,7 @@ def send_to_staff(query: str) -> None:
         # not 您的问题: the search box has that name. No max_chars: the browser drops a longer paste
         # without a word; sending says what is too long
         text = st.text_area("发给工作人员的问题", key=_holding("bank-send-text", query))
-        st.caption(f"最多{bank.MAX_CHARS}字。")
+        st.caption(f"最多{bank.MAX_CHARS}字。工作人员未处理的问题保存 {inbox.UNHANDLED_TTL.days} 天后删除。")
         if st.button("发送给工作人员", key="bank-send"):
             try:
                 with session_scope() as session:

@@ -28,6 +28,7 @@ def _purge(_args: argparse.Namespace) -> int:
     from portal.db import session_scope, shown_url
     from portal.migrate import migrate
     from portal.prefiling.retention import purge_expired
+    from portal.qa.inbox import UNHANDLED_TTL
 
     settings = get_settings()
     if (engine := existing_engine()) is None:
@@ -48,7 +49,9 @@ def _purge(_args: argparse.Namespace) -> int:
         return 2
     print(f"database {shown_url(engine)}, attachments {settings.attachments_dir}")
     print(f"anonymised {report.anonymised} pre-filings closed more than {settings.retention_days} days ago; "
-          f"removed {report.drafts_removed} stale drafts and {report.files_removed} attachment files")
+          f"removed {report.drafts_removed} stale drafts and {report.files_removed} attachment files; "
+          f"deleted {report.sent_questions_removed} sent-in questions (群众来问) left unhandled for more than "
+          f"{UNHANDLED_TTL.days} days")
     if report.sweep_skipped:
         print(f"not swept: {report.sweep_skipped} stored files that nothing names, because this database holds "
               "no pre-filing and no draft, or they are older than its first one (is it the right database?)",
@@ -83,7 +86,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("keygen", help="create the encryption key file (0600) for personal data")
     p.add_argument("--print", action="store_true", help="print a new key instead (for PORTAL_ENCRYPTION_KEY)")
     p.set_defaults(handler=_keygen)
-    p = sub.add_parser("purge-expired", help="erase personal data of pre-filings past the retention period")
+    p = sub.add_parser("purge-expired", help="erase personal data of pre-filings past the retention period, "
+                                          "and unhandled sent-in questions after 90 days")
     p.set_defaults(handler=_purge)
     p = sub.add_parser("repeats", help="重复信访: key, encode and link pre-filings not done yet (back-fill, "
                                        "after a key rotation or a model outage)")

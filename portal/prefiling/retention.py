@@ -1,5 +1,6 @@
 """Retention (保存期限): after settings.retention_days from closure, personal data is erased and the
-record kept anonymised (category, district, dates, states, rating) for statistics."""
+record kept anonymised (category, district, dates, states, rating) for statistics. Sent-in questions
+(群众来问) nobody handled go after inbox.UNHANDLED_TTL."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from portal.prefiling.models import (
     PrefilingEvent,
     PrefilingPerson,
 )
+from portal.qa import inbox, lifecycle
+from portal.qa.models import SentQuestion
 from portal.timeutil import as_utc, utcnow
 
 ERASED = "（已按保存期限删除）"
@@ -30,6 +33,7 @@ class PurgeReport:
     drafts_removed: int
     files_removed: int
     sweep_skipped: int = 0   # unnamed files left: the database holds nothing, or they predate it (the wrong one?)
+    sent_questions_removed: int = 0   # 群众来问 still 待处理 after inbox.UNHANDLED_TTL
 
 
 def anonymise(*, session: Session, prefiling: Prefiling, directory: Path, now: dt.datetime) -> list[str]:
@@ -56,7 +60,7 @@ def anonymise(*, session: Session, prefiling: Prefiling, directory: Path, now: d
 def purge_expired(*, session: Session, retention_days: int, attachments_dir: Path,
                   now: dt.datetime | None = None) -> PurgeReport:
     """Anonymise pre-filings closed more than `retention_days` ago; drop stale drafts, submitted
-    drafts' markers (MARKER_TTL) and counters.
+    drafts' markers (MARKER_TTL), counters, and sent-in questions nobody handled (UNHANDLED_TTL).
 
     One transaction; the files go only after it is committed. A database error (busy, connection
     lost) before that leaves everything as it was — nothing erased, no file removed — and the
@@ -79,11 +83,15 @@ def purge_expired(*, session: Session, retention_days: int, attachments_dir: Pat
     session.flush()
     unnamed, skipped = _sweep_unnamed(session=session, directory=attachments_dir, now=now)
     ratelimit.purge(session=session, now=now)
+    # 群众来问 nobody handled (handled ones hold no text of the citizen's: see inbox.UNHANDLED_TTL)
+    sent = session.exec(delete(SentQuestion).where(
+        col(SentQuestion.state) == lifecycle.PENDING,
+        col(SentQuestion.received_at) < now - inbox.UNHANDLED_TTL)).rowcount
     session.commit()
     removed = sum(_remove(attachments_dir / name) for name in doomed if Path(name).name == name)
     removed += sum(_remove(path) for path in unnamed)
     return PurgeReport(anonymised=len(due), drafts_removed=len(drafts), files_removed=removed,
-                       sweep_skipped=skipped)
+                       sweep_skipped=skipped, sent_questions_removed=sent)
 
 
 def _remove(path: Path) -> bool:

@@ -2,7 +2,8 @@
 
 Only the question text is kept — with ID-card and phone numbers masked before it is stored —
 and nothing about the sender (the rate limit keeps keyed hashes only). Staff answer it into the
-bank or dismiss it; either way its text is then erased."""
+bank or dismiss it; either way its text is then erased. One nobody handles is deleted
+UNHANDLED_TTL after it came in (`purge-expired`)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,11 @@ from portal.timeutil import utcnow
 
 SEND = ratelimit.Limit("bank_send", 3, 20, 100, dt.timedelta(hours=1),
                        "您发送得太频繁了。同一设备一小时内最多发送3个问题、同一网络最多20个，请稍后再试。")
+# a question still 待处理 this long after it came in is deleted by `purge-expired`
+# (portal.prefiling.retention; the citizen is told beside the send box). Handled ones stay: their
+# text went when they were handled, and what is left (state, when, by whom, into which bank
+# question) tells a colleague who handled it.
+UNHANDLED_TTL = dt.timedelta(days=90)
 
 def send_question(*, session: Session, text: str, client: ratelimit.ClientInfo,
                   cipher: Cipher | None = None) -> SentQuestion:

@@ -41,7 +41,8 @@ class SentQuestion(SQLModel, table=True):
     """群众来问: a question a citizen chose to send to staff because search found nothing useful.
 
     The text is stored with ID-card and phone numbers masked, nothing about the sender; it is
-    erased once staff have handled it (answered into the bank or dismissed)."""
+    erased once staff have handled it (answered into the bank or dismissed), and a question nobody
+    handles is deleted 90 days after it came in (inbox.UNHANDLED_TTL, `purge-expired`)."""
 
     __tablename__ = "bank_sent_question"
     __mapper_args__ = {"version_id_col": _SENT_STATE, "version_id_generator": False}

@@ -4,48 +4,156 @@ a question the bank publishes."""
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable, Iterator
 
-from portal.prefiling.masking import mask_id_number, mask_phone
+from portal.prefiling.masking import STAR, mask_id_number, mask_phone
 from portal.textinput import strip_invisible
 
-# between the digits of one number people write spaces, dashes of every width, dots, commas and
-# 顿号, slashes, tildes, asterisks (138.1234.5678, 138—1234—5678, 138 - 1234 - 5678, 370102。
-# 19650315。1003): one or two such marks, with spaces around them
-_SEP = r"(?:\s*[-.．·•/_。，,、—–‐‑―~～*]{1,2}\s*|\s+)?"
-# 18-digit ID numbers (last may be X), old 15-digit ones, mobile numbers, landlines with area code
-# (also in brackets: (0531)87654321); digits around them must not be digits (so a longer number is
-# not masked in the middle)
-_ID = re.compile(rf"(?<![\dXx])(\d(?:{_SEP}\d){{16}}{_SEP}[\dXx]|\d(?:{_SEP}\d){{14}})(?![\dXx])")
-# full-width digits (１３９…) and their X, dash and plus become the ASCII ones (the text is
-# otherwise kept as written)
-_FULL_WIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},
-                             "Ｘ": "X", "ｘ": "x", "－": "-", "＋": "+"})
+# The patterns read a normalised copy of the text, one character of it (or more, NFKC turns ㎡
+# into m2) for each character written, so that only the numbers are rewritten and the rest of the
+# text stays as written. In the copy full-width digits, X, spaces and punctuation are ASCII
+# (NFKC), every dash is "-" (Unicode category Pd: hyphens, en/em/figure/wave dashes; also the
+# minus sign U+2212 and the small hyphen U+FE63), every opening bracket "(" and every closing one
+# ")" (category Ps / Pe: () [] {} 【】 〔〕 「」 …).
+_MINUS_SIGNS = "\u2212\ufe63"
+
+
+def _read_as(char: str) -> str:
+    category = unicodedata.category(char)
+    if category == "Pd" or char in _MINUS_SIGNS:
+        return "-"
+    return {"Ps": "(", "Pe": ")"}.get(category, char)
+
+
+def _normalised(text: str) -> tuple[str, list[int]]:
+    """The copy the patterns read, and for each of its characters the index of the character
+    written that it comes from."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(text):
+        for part in unicodedata.normalize("NFKC", char):
+            chars.append(_read_as(part))
+            origin.append(i)
+    return "".join(chars), origin
+
+
+# between the digits of one number people write spaces, dashes, dots, commas and 顿号, slashes,
+# tildes, asterisks and brackets (138.1234.5678, 138—1234—5678, 138 - 1234 - 5678, 370102。19650315。
+# 1003, 138(1234)5678, 370102【19650315】1003, 138---1234---5678): up to three such marks, with
+# spaces around them
+_SEP = r"(?:\s*[-.·•/_。,、~*()]{1,3}\s*|\s+)?"
+# 18-digit ID numbers (last may be X), mobile numbers, landlines with area code ((0531)87654321),
+# old 15-digit ID numbers (sought after the phone numbers: 138 1234 5678 / 8765 4321 is a mobile
+# and a local landline, not 15 digits of an ID and 4 more); digits around them must not be digits
+# (so a longer number is not masked in the middle), a letter after an ID number may be (a stray X)
+_ID = re.compile(rf"(?<!\d)(\d(?:{_SEP}\d){{16}}{_SEP}[\dXx])(?!\d)")
+_OLD_ID = re.compile(rf"(?<!\d)(\d(?:{_SEP}\d){{14}})(?!\d)")
 _MOBILE = re.compile(rf"(?<!\d)(?:\+?86{_SEP})?(1{_SEP}[3-9](?:{_SEP}\d){{9}})(?!\d)")
-_LANDLINE = re.compile(rf"(?<!\d)([(（]?0\d{{2,3}}[)）]?{_SEP}\d(?:{_SEP}\d){{6,7}})(?!\d)")
+_LANDLINE = re.compile(rf"(?<!\d)(0\d{{2,3}}{_SEP}\d(?:{_SEP}\d){{6,7}})(?!\d)")
+# and as written from abroad: +86 10 8765 4321, 0086-531-87654321 (the area code without its 0)
+_INTL_LANDLINE = re.compile(rf"(?:\+|(?<!\d)00)86{_SEP}([1-9]\d{{1,2}}{_SEP}[2-9](?:{_SEP}\d){{6,7}})(?!\d)")
+
+# A local landline without area code (87654321, 8765-4321, 765 4321) is only taken for one when
+# written shortly after a phone word (电话、座机、打、拨、tel …): 7 or 8 digits are as often an
+# amount, a date or a file number. It starts with 2–9 (local numbers never start with 0 or 1), may
+# be written in two groups, the last of 4 digits, and is not one when a unit (元、年、号、条、次 …) or
+# decimals follow, when 第 or a currency sign comes before it, or when it reads as a date (20230315).
+_PHONE_WORD = (r"(?:电话|座机|固话|手机|传真|热线|联系|致电|来电|打(?![款折工])|拨(?![款付])"
+               r"|(?<![a-z])(?:tel|phone|mobile)(?![a-z]))")
+_LOCAL_NUMBER = rf"(?<![\d第¥$#])([2-9]\d{{2,3}}{_SEP}\d{{4}})(?!\d|[.]\d|\s*[元块圆万亿千百角分年月日号条款项次个件人户天岁周时秒米斤吨亩平%‰])"
+_LOCAL = re.compile(rf"{_PHONE_WORD}[^\d\n\0。!?;]{{0,6}}?{_LOCAL_NUMBER}", re.IGNORECASE)
+# more local numbers listed after a phone number (电话87654321、87654322或8765-4323)
+_MORE_LOCAL = re.compile(rf"\s*(?:[、,/;]|或者|或|和|及)\s*{_LOCAL_NUMBER}")
+_DATE = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 
 
 def _digits(number: str) -> str:
     return re.sub(r"[^\dXx]", "", number)
 
 
-def _plain(text: str) -> str:
-    """The text as the patterns read it: no zero-width or other invisible characters hiding a
-    number between its digits, full-width digits as ASCII."""
-    return strip_invisible(text).translate(_FULL_WIDTH)
+def _mask_id(number: str) -> str:
+    return mask_id_number(_digits(number))
+
+
+def _mask_phone(number: str) -> str:
+    return mask_phone(_digits(number))
+
+
+def _mask_intl_landline(number: str) -> str:
+    return mask_phone("0" + _digits(number))
+
+
+def _mask_local(number: str) -> str | None:
+    """'87654321' -> '******21', the last two digits kept; None for a date."""
+    digits = _digits(number)
+    if _DATE.fullmatch(digits):
+        return None
+    return STAR * (len(digits) - 2) + digits[-2:]
+
+
+def _with_more_local(pattern: re.Pattern) -> Callable[[str], Iterator[re.Match]]:
+    """The pattern's matches, each followed by the local numbers listed after it."""
+    def finditer(read: str) -> Iterator[re.Match]:
+        for m in pattern.finditer(read):
+            yield m
+            end = m.end()
+            while more := _MORE_LOCAL.match(read, end):
+                yield more
+                end = more.end()
+    return finditer
+
+
+def _with_brackets(read: str, start: int, end: int) -> tuple[int, int]:
+    """The span widened to the bracket that opens or closes one inside it ([138]1234-5678), so
+    that no lone bracket is left beside the masked number."""
+    inside = read[start:end]
+    if start > 0 and read[start - 1] == "(" and inside.count(")") > inside.count("("):
+        start -= 1
+    if end < len(read) and read[end] == ")" and inside.count("(") > inside.count(")"):
+        end += 1
+    return start, end
+
+
+def _personal_numbers(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, masked form) of every ID-card and phone number in the text as written."""
+    read, origin = _normalised(text)
+    found: list[tuple[int, int, str]] = []
+    finders: list[tuple[Callable[[str], Iterator[re.Match]], Callable[[str], str | None]]] = [
+        (_ID.finditer, _mask_id), (_with_more_local(_MOBILE), _mask_phone),
+        (_with_more_local(_INTL_LANDLINE), _mask_intl_landline), (_with_more_local(_LANDLINE), _mask_phone),
+        (_OLD_ID.finditer, _mask_id),
+        (_with_more_local(_LOCAL), _mask_local)]
+    for finder, mask in finders:
+        spans = []
+        for m in finder(read):
+            # a mobile's +86 goes with it (group 0); the phone word before a local number and the
+            # 、 between listed numbers stay
+            local = m.re is _LOCAL or m.re is _MORE_LOCAL
+            masked = (_mask_local if local else mask)(m.group(1))
+            if masked is not None:
+                start = m.start(1) if local else m.start()
+                spans.append((*_with_brackets(read, start, m.end()), masked))
+        for start, end, _ in spans:  # read no further: a masked number is not found twice
+            read = read[:start] + "\0" * (end - start) + read[end:]
+        found += [(origin[start], origin[end - 1] + 1, masked) for start, end, masked in spans]
+    return sorted(found)
 
 
 def mask_personal_numbers(text: str) -> str:
-    """The text with every ID-card number and phone number masked (身份证号、电话脱敏)."""
-    text = _plain(text)
-    text = _ID.sub(lambda m: mask_id_number(_digits(m.group(1))), text)
-    text = _MOBILE.sub(lambda m: mask_phone(_digits(m.group(1))), text)
-    return _LANDLINE.sub(lambda m: mask_phone(_digits(m.group(1))), text)
+    """The text with every ID-card number and phone number masked (身份证号、电话脱敏); the rest
+    as written (less invisible characters)."""
+    text = strip_invisible(text)
+    parts, at = [], 0
+    for start, end, masked in _personal_numbers(text):
+        parts += [text[at:start], masked]
+        at = end
+    return "".join(parts) + text[at:]
 
 
 def has_personal_numbers(text: str) -> bool:
     """Whether the text holds an ID-card number or a phone number."""
-    text = _plain(text)
-    return any(p.search(text) for p in (_ID, _MOBILE, _LANDLINE))
+    return bool(_personal_numbers(strip_invisible(text)))
 
 
 _MASKED = re.compile(r"\*{3,}")                                   # 3701**********1234, 137****2222

@@ -78,6 +78,7 @@ def test_an_article_opened_by_number_shows_the_questions_a_lawyer_answered_with_
 def test_citizen_sends_a_question_masked_and_is_told_what_happens(app_page):
     at = app_page("pages/ask.py", session_state={"ask_query": NONSENSE})
     assert "请不要写姓名、身份证号" in page_text(at)
+    assert [c for c in at.caption if "工作人员未处理的问题保存 90 天后删除。" in c.value]   # under the box
     text = f"我的电话13812345678，邻居违建怎么办{uuid.uuid4().hex[:4]}"
     at.text_area(key="bank-send-text").input(text).run()
     at.button(key="bank-send").click().run()

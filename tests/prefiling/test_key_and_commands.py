@@ -132,6 +132,20 @@ def test_purge_names_the_database_it_used(capsys):
     assert f"database sqlite:///{get_settings().database_url.split('///', 1)[1]}" in out and "anonymised 0" in out
 
 
+def test_purge_says_how_many_unhandled_sent_in_questions_it_deleted(capsys):
+    from portal.__main__ import main
+    from portal.db import get_engine
+    from portal.migrate import migrate
+    from portal.qa.models import SentQuestion
+
+    migrate(engine=get_engine())
+    with Session(get_engine()) as s:
+        s.add(SentQuestion(text="物业费一直涨怎么办", state="待处理", received_at=utcnow() - dt.timedelta(days=91)))
+        s.commit()
+    assert main(["purge-expired"]) == 0
+    assert "deleted 1 sent-in questions (群众来问) left unhandled for more than 90 days" in capsys.readouterr().out
+
+
 def test_a_database_with_nothing_in_it_does_not_sweep_the_attachments_folder(db_engine, tmp_path):
     """Settings half given (the right folder, the wrong database): every file there is "named by
     nothing", and a still-open pre-filing's attachment was deleted."""

@@ -178,3 +178,42 @@ def test_files_older_than_the_databases_first_record_are_not_its_to_sweep(db_eng
         report = purge_expired(session=s, retention_days=30, attachments_dir=tmp_path)
     assert (tmp_path / older).exists() and not (tmp_path / later).exists()
     assert report.sweep_skipped == 1 and report.files_removed >= 1
+
+
+def test_sent_in_questions_nobody_handled_are_deleted_after_90_days(db_engine, tmp_path):
+    """群众来问 still 待处理 90 days after it came in is deleted, and counted; a younger one stays,
+    and so do handled ones (收入 / 忽略): their text went when they were handled, what is left says
+    who handled them when (the staff page tells a colleague so)."""
+    from portal.prefiling.ratelimit import ClientInfo
+    from portal.qa import inbox
+    from portal.qa.models import SentQuestion
+    from tests.qa.factories import COUNSEL_ACTOR
+
+    with Session(db_engine) as s:
+        def sent(text: str, days_ago: int) -> int:
+            row = inbox.send_question(session=s, text=text, client=ClientInfo(f"sess-{text}"), cipher=get_cipher())
+            row.received_at = utcnow() - dt.timedelta(days=days_ago)
+            s.add(row)
+            s.commit()
+            return row.id
+
+        old = sent("邻居装修噪音太大，电话13812345678", 91)
+        young = sent("物业费一直涨怎么办", 89)
+        dismissed = sent("这不是法律问题只是测试", 200)
+        inbox.dismiss_sent(session=s, actor=COUNSEL_ACTOR, sent_id=dismissed)
+        s.commit()
+        report = purge_expired(session=s, retention_days=1095, attachments_dir=tmp_path)
+        assert report.sent_questions_removed == 1
+    with Session(db_engine) as s:
+        assert s.get(SentQuestion, old) is None
+        assert "物业费" in s.get(SentQuestion, young).text
+        assert [q.id for q in inbox.sent_questions(session=s, actor=COUNSEL_ACTOR)] == [young]
+        kept = s.get(SentQuestion, dismissed)
+        assert (kept.state, kept.text, kept.handled_by) == ("已忽略", "", COUNSEL_ACTOR.username)
+    with db_engine.connect() as conn:
+        raw = " ".join(str(v) for r in conn.execute(text("SELECT * FROM bank_sent_question")) for v in r)
+    assert "邻居装修" not in raw
+    with Session(db_engine) as s:  # the young one, once it is 90 days old
+        report = purge_expired(session=s, retention_days=1095, attachments_dir=tmp_path,
+                               now=utcnow() + dt.timedelta(days=2))
+        assert report.sent_questions_removed == 1 and s.get(SentQuestion, young) is None

@@ -10,6 +10,9 @@ from portal.qa import service
     ("电话13712342222，邻居装修噪音太大怎么办", "身份证号或电话号码"),
     ("电话(0531)87654321，邻居装修噪音太大怎么办", "身份证号或电话号码"),
     ("手机137\u200b1234\u200b2222，邻居装修噪音太大怎么办", "身份证号或电话号码"),
+    ("手机138−1234−5678，邻居装修噪音太大怎么办", "身份证号或电话号码"),
+    ("身份证370102【19650315】1003，邻居装修噪音太大怎么办", "身份证号或电话号码"),
+    ("家里座机8765-4321，邻居装修噪音太大怎么办", "身份证号或电话号码"),
     ("我叫赵大山，邻居装修噪音太大怎么办", "姓名"),
 ])
 def test_a_question_with_personal_data_is_not_saved_into_the_public_bank(text, says, library):
@@ -20,3 +23,8 @@ def test_a_question_with_personal_data_is_not_saved_into_the_public_bank(text, s
 def test_questions_about_names_are_not_taken_for_personal_data(library):
     for text in ("变更姓名，我有哪些需要注意的情形？", "冒用他人姓名进行婚姻登记的，婚姻成立吗？"):
         assert service.validate(question=text, provision_ids=["minfadian-2020:第一千零一十二条"], library=library) == []
+
+
+def test_ordinary_numbers_after_a_phone_word_are_not_taken_for_personal_data(library):
+    text = "打电话投诉邻居装修，对方赔偿12000000元是否合理？"
+    assert service.validate(question=text, provision_ids=["minfadian-2020:第二百九十四条"], library=library) == []
