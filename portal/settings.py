@@ -29,6 +29,7 @@ class Settings:
     encryption_key_file: Path = PROJECT_ROOT / "secrets" / "portal.key"
     encryption_key: str = ""
     retention_days: int = 1095
+    withdrawn_retention_days: int = 30
     session_timeout_minutes: int = 30
     base_url: str = ""
     oidc_roles: str = ""
@@ -68,6 +69,7 @@ ENV_NAMES = {
     "encryption_key_file": "PORTAL_ENCRYPTION_KEY_FILE",
     "encryption_key": "PORTAL_ENCRYPTION_KEY",
     "retention_days": "PORTAL_RETENTION_DAYS",
+    "withdrawn_retention_days": "PORTAL_WITHDRAWN_RETENTION_DAYS",
     "session_timeout_minutes": "PORTAL_SESSION_TIMEOUT_MINUTES",
     "base_url": "PORTAL_BASE_URL",
     "oidc_roles": "PORTAL_OIDC_ROLES",

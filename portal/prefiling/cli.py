@@ -27,7 +27,7 @@ def _purge(_args: argparse.Namespace) -> int:
     from portal.cli_core import existing_engine
     from portal.db import session_scope, shown_url
     from portal.migrate import migrate
-    from portal.prefiling.retention import purge_expired
+    from portal.prefiling.retention import STAFF_SESSION_TTL, purge_expired
     from portal.qa.inbox import UNHANDLED_TTL
 
     settings = get_settings()
@@ -37,6 +37,7 @@ def _purge(_args: argparse.Namespace) -> int:
         migrate(engine=engine)
         with session_scope(engine) as session:
             report = purge_expired(session=session, retention_days=settings.retention_days,
+                                   withdrawn_days=settings.withdrawn_retention_days,
                                    attachments_dir=settings.attachments_dir)
     except SQLAlchemyError as exc:   # locked by the portal's writes, the server down …: one line, no SQL
         # purge_expired is one transaction and removes files only after its commit: nothing was done
@@ -48,10 +49,12 @@ def _purge(_args: argparse.Namespace) -> int:
               "请检查后再运行。", file=sys.stderr)
         return 2
     print(f"database {shown_url(engine)}, attachments {settings.attachments_dir}")
-    print(f"anonymised {report.anonymised} pre-filings closed more than {settings.retention_days} days ago; "
+    print(f"anonymised {report.anonymised} pre-filings closed more than {settings.retention_days} days ago "
+          f"(withdrawn ones: {settings.withdrawn_retention_days} days); "
           f"removed {report.drafts_removed} stale drafts and {report.files_removed} attachment files; "
           f"deleted {report.sent_questions_removed} sent-in questions (群众来问) left unhandled for more than "
-          f"{UNHANDLED_TTL.days} days")
+          f"{UNHANDLED_TTL.days} days and {report.staff_sessions_removed} staff sign-in sessions last seen more "
+          f"than {STAFF_SESSION_TTL.days} days ago")
     if report.sweep_skipped:
         print(f"not swept: {report.sweep_skipped} stored files that nothing names, because this database holds "
               "no pre-filing and no draft, or they are older than its first one (is it the right database?)",

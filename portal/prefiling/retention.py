@@ -1,6 +1,8 @@
 """Retention (保存期限): after settings.retention_days from closure, personal data is erased and the
-record kept anonymised (category, district, dates, states, rating) for statistics. Sent-in questions
-(群众来问) nobody handled go after inbox.UNHANDLED_TTL."""
+record kept anonymised (category, district, dates, states, rating) for statistics; a pre-filing the
+citizen withdrew (only possible before it was registered: it never became a 信访件) after
+settings.withdrawn_retention_days. Sent-in questions (群众来问) nobody handled go after
+inbox.UNHANDLED_TTL, staff sign-in sessions after STAFF_SESSION_TTL."""
 
 from __future__ import annotations
 
@@ -20,11 +22,16 @@ from portal.prefiling.models import (
     PrefilingEvent,
     PrefilingPerson,
 )
+from portal.prefiling.states import WITHDRAWN
 from portal.qa import inbox, lifecycle
 from portal.qa.models import SentQuestion
+from portal.staff.models import StaffSession
 from portal.timeutil import as_utc, utcnow
 
 ERASED = "（已按保存期限删除）"
+# a staff session row (who, when signed in, when last seen) is of no use once it has ended; the
+# audit log keeps every sign-in and sign-out
+STAFF_SESSION_TTL = dt.timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,7 @@ class PurgeReport:
     files_removed: int
     sweep_skipped: int = 0   # unnamed files left: the database holds nothing, or they predate it (the wrong one?)
     sent_questions_removed: int = 0   # 群众来问 still 待处理 after inbox.UNHANDLED_TTL
+    staff_sessions_removed: int = 0   # sign-in sessions last seen more than STAFF_SESSION_TTL ago
 
 
 def anonymise(*, session: Session, prefiling: Prefiling, directory: Path, now: dt.datetime) -> list[str]:
@@ -58,9 +66,10 @@ def anonymise(*, session: Session, prefiling: Prefiling, directory: Path, now: d
 
 
 def purge_expired(*, session: Session, retention_days: int, attachments_dir: Path,
-                  now: dt.datetime | None = None) -> PurgeReport:
-    """Anonymise pre-filings closed more than `retention_days` ago; drop stale drafts, submitted
-    drafts' markers (MARKER_TTL), counters, and sent-in questions nobody handled (UNHANDLED_TTL).
+                  withdrawn_days: int = 30, now: dt.datetime | None = None) -> PurgeReport:
+    """Anonymise pre-filings closed more than `retention_days` ago, withdrawn ones more than
+    `withdrawn_days` ago; drop stale drafts, submitted drafts' markers (MARKER_TTL), counters,
+    sent-in questions nobody handled (UNHANDLED_TTL) and old staff sessions (STAFF_SESSION_TTL).
 
     One transaction; the files go only after it is committed. A database error (busy, connection
     lost) before that leaves everything as it was — nothing erased, no file removed — and the
@@ -68,7 +77,9 @@ def purge_expired(*, session: Session, retention_days: int, attachments_dir: Pat
     by nothing any more and goes with a later run's sweep."""
     now = now or utcnow()
     cutoff = now - dt.timedelta(days=retention_days)
-    due = session.exec(select(Prefiling).where(col(Prefiling.closed_at) < cutoff,
+    withdrawn = and_(col(Prefiling.state) == WITHDRAWN,
+                     col(Prefiling.closed_at) < now - dt.timedelta(days=withdrawn_days))
+    due = session.exec(select(Prefiling).where(or_(col(Prefiling.closed_at) < cutoff, withdrawn),
                                                col(Prefiling.anonymised_at).is_(None))).all()
     doomed = [name for p in due for name in anonymise(session=session, prefiling=p, directory=attachments_dir,
                                                         now=now)]
@@ -87,11 +98,12 @@ def purge_expired(*, session: Session, retention_days: int, attachments_dir: Pat
     sent = session.exec(delete(SentQuestion).where(
         col(SentQuestion.state) == lifecycle.PENDING,
         col(SentQuestion.received_at) < now - inbox.UNHANDLED_TTL)).rowcount
+    ended = session.exec(delete(StaffSession).where(col(StaffSession.last_seen_at) < now - STAFF_SESSION_TTL)).rowcount
     session.commit()
     removed = sum(_remove(attachments_dir / name) for name in doomed if Path(name).name == name)
     removed += sum(_remove(path) for path in unnamed)
     return PurgeReport(anonymised=len(due), drafts_removed=len(drafts), files_removed=removed,
-                       sweep_skipped=skipped, sent_questions_removed=sent)
+                       sweep_skipped=skipped, sent_questions_removed=sent, staff_sessions_removed=ended)
 
 
 def _remove(path: Path) -> bool:

@@ -147,6 +147,7 @@ def test_the_notice_says_where_to_ask_for_ones_data_and_to_use_ones_own_device(o
     assert f"请拨打 {settings.bureau_phone} 或到{settings.bureau_address}提出" in text
     assert "请用自己的手机或电脑填写" in text and "删除草稿并关闭页面" in text
     assert "身份证号码的加密摘要" in text          # the repeat matching is said, not only done
+    assert f"办结或不予登记后 {settings.retention_days} 天，撤回的撤回后 {settings.withdrawn_retention_days} 天" in text
 
 
 def test_filling_in_another_leaves_no_earlier_receipt_for_the_next_person(open_form):

@@ -217,3 +217,43 @@ def test_sent_in_questions_nobody_handled_are_deleted_after_90_days(db_engine, t
         report = purge_expired(session=s, retention_days=1095, attachments_dir=tmp_path,
                                now=utcnow() + dt.timedelta(days=2))
         assert report.sent_questions_removed == 1 and s.get(SentQuestion, young) is None
+
+
+def test_a_withdrawn_prefiling_is_erased_after_the_shorter_period(db_engine, tmp_path):
+    """A citizen who withdrew before registration (the only time they can) took their matter back:
+    it never became a 信访件, and its personal data goes after `withdrawn_days`, not three years.
+    A handled 件 closed at the same moment keeps it for the full period."""
+    from portal.prefiling.lookup import withdraw
+    from tests.prefiling.factories import client
+
+    with Session(db_engine) as s:
+        taken_back = make_prefiling(s)
+        withdraw(session=s, code=taken_back.code, secret=taken_back.secret, client=client())
+        handled, _file = closed_prefiling(s, tmp_path)
+        early = purge_expired(session=s, retention_days=1095, withdrawn_days=30, attachments_dir=tmp_path,
+                              now=utcnow() + dt.timedelta(days=29))
+        assert early.anonymised == 0
+        report = purge_expired(session=s, retention_days=1095, withdrawn_days=30, attachments_dir=tmp_path,
+                               now=utcnow() + dt.timedelta(days=31))
+        assert report.anonymised == 1
+        gone, kept = s.get(Prefiling, taken_back.prefiling.id), s.get(Prefiling, handled.prefiling.id)
+        s.refresh(gone)
+        assert gone.name_enc is None and gone.facts == ERASED and gone.state == "已撤回"
+        assert kept.name_enc is not None and kept.anonymised_at is None
+
+
+def test_staff_sign_in_sessions_are_deleted_90_days_after_they_were_last_seen(db_engine, tmp_path):
+    from sqlmodel import func
+
+    from portal.staff.models import StaffSession
+
+    now = utcnow()
+    with Session(db_engine) as s:
+        for token, days in (("a" * 64, 91), ("b" * 64, 89)):
+            seen = now - dt.timedelta(days=days)
+            s.add(StaffSession(token_hash=token, username="wang", created_at=seen, last_seen_at=seen, ended_at=seen))
+        s.commit()
+        report = purge_expired(session=s, retention_days=1095, attachments_dir=tmp_path, now=now)
+        assert report.staff_sessions_removed == 1
+        assert s.exec(select(StaffSession.token_hash)).all() == ["b" * 64]
+        assert s.exec(select(func.count()).select_from(StaffSession)).one() == 1
