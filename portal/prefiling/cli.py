@@ -27,7 +27,7 @@ def _purge(_args: argparse.Namespace) -> int:
     from portal.cli_core import existing_engine
     from portal.db import session_scope, shown_url
     from portal.migrate import migrate
-    from portal.prefiling.retention import STAFF_SESSION_TTL, purge_expired
+    from portal.prefiling.retention import STAFF_SESSION_TTL, purge_expired, stale_open
     from portal.qa.inbox import UNHANDLED_TTL
 
     settings = get_settings()
@@ -39,6 +39,7 @@ def _purge(_args: argparse.Namespace) -> int:
             report = purge_expired(session=session, retention_days=settings.retention_days,
                                    withdrawn_days=settings.withdrawn_retention_days,
                                    attachments_dir=settings.attachments_dir)
+            stale = stale_open(session=session, retention_days=settings.retention_days)
     except SQLAlchemyError as exc:   # locked by the portal's writes, the server down …: one line, no SQL
         # purge_expired is one transaction and removes files only after its commit: nothing was done
         print(f"清理没有完成：数据库正忙或无法连接（{_first_line(getattr(exc, 'orig', None) or exc)}），"
@@ -55,6 +56,10 @@ def _purge(_args: argparse.Namespace) -> int:
           f"deleted {report.sent_questions_removed} sent-in questions (群众来问) left unhandled for more than "
           f"{UNHANDLED_TTL.days} days and {report.staff_sessions_removed} staff sign-in sessions last seen more "
           f"than {STAFF_SESSION_TTL.days} days ago")
+    if stale:
+        print(f"still open: {stale} pre-filings came in more than {settings.retention_days} days ago and were never "
+              "closed (需补充材料 with no reply, or never finished); close or reject them on 预登记办理 so that "
+              "their personal data is erased in time", file=sys.stderr)
     if report.sweep_skipped:
         print(f"not swept: {report.sweep_skipped} stored files that nothing names, because this database holds "
               "no pre-filing and no draft, or they are older than its first one (is it the right database?)",
@@ -66,6 +71,28 @@ def _first_line(exc: BaseException) -> str:
     """The driver's own words for a database error, without the SQL or its parameters."""
     lines = str(exc).strip().splitlines()
     return lines[0].strip() if lines else type(exc).__name__
+
+
+def _erase(args: argparse.Namespace) -> int:
+    from portal.cli_core import existing_engine
+    from portal.db import session_scope
+    from portal.migrate import migrate
+    from portal.prefiling.retention import EraseRefused, erase_on_request
+
+    settings = get_settings()
+    if (engine := existing_engine()) is None:
+        return 2
+    migrate(engine=engine)
+    try:
+        with session_scope(engine) as session:
+            p = erase_on_request(session=session, code=args.code, by=args.by, reason=args.reason,
+                                 attachments_dir=settings.attachments_dir)
+            code = p.code
+    except EraseRefused as refused:
+        print(f"没有删除：{refused}", file=sys.stderr)
+        return 2
+    print(f"已删除预登记 {code} 的个人信息（记入操作日志，经办人 {args.by.strip()}）。")
+    return 0
 
 
 def _repeats(args: argparse.Namespace) -> int:
@@ -92,6 +119,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("purge-expired", help="erase personal data of pre-filings past the retention period, "
                                           "and unhandled sent-in questions after 90 days")
     p.set_defaults(handler=_purge)
+    p = sub.add_parser("erase-prefiling", help="个人信息保护法: erase one closed pre-filing's personal data now, at "
+                                               "the citizen's request (audited)")
+    p.add_argument("code", help="the 查询码")
+    p.add_argument("--by", required=True, help="the staff member who checked the request (user name)")
+    p.add_argument("--reason", required=True, help="the basis, naming no one (e.g. 信访人来电申请，已核实身份)")
+    p.set_defaults(handler=_erase)
     p = sub.add_parser("repeats", help="重复信访: key, encode and link pre-filings not done yet (back-fill, "
                                        "after a key rotation or a model outage)")
     p.add_argument("--limit", type=int, default=100_000, help="at most this many pre-filings")

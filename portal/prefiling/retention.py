@@ -12,8 +12,9 @@ from pathlib import Path
 
 from sqlmodel import Session, and_, col, delete, func, or_, select
 
+from portal.audit.service import ERASE, record
 from portal.prefiling import attachments as files
-from portal.prefiling import ratelimit, repeats
+from portal.prefiling import codes, ratelimit, repeats
 from portal.prefiling.drafts import DRAFT_TTL, MARKER_TTL, SUBMITTED_STEP, draft_files
 from portal.prefiling.models import (
     Prefiling,
@@ -22,11 +23,11 @@ from portal.prefiling.models import (
     PrefilingEvent,
     PrefilingPerson,
 )
-from portal.prefiling.states import WITHDRAWN
+from portal.prefiling.states import RUNNING, TERMINAL, WITHDRAWN
 from portal.qa import inbox, lifecycle
 from portal.qa.models import SentQuestion
 from portal.staff.models import StaffSession
-from portal.timeutil import as_utc, utcnow
+from portal.timeutil import as_utc, beijing_text, utcnow
 
 ERASED = "（已按保存期限删除）"
 # a staff session row (who, when signed in, when last seen) is of no use once it has ended; the
@@ -63,6 +64,46 @@ def anonymise(*, session: Session, prefiling: Prefiling, directory: Path, now: d
     repeats.forget(session=session, prefiling_ids=[p.id])  # no key or sketch left to match on
     session.add(p)
     return [att.stored_name for att in atts]
+
+
+class EraseRefused(Exception):
+    """Why one 件's personal data cannot be erased now (plain Chinese)."""
+
+
+def erase_on_request(*, session: Session, code: str, by: str, reason: str, attachments_dir: Path,
+                     now: dt.datetime | None = None) -> Prefiling:
+    """A citizen's request to delete their personal data (个人信息保护法 art. 47), checked by staff:
+    one closed 件 anonymised now, as the retention period would later; audited under `by` with
+    `reason` (which must name no one). A 件 still being handled is refused: the citizen withdraws
+    it (before registration) or it is closed first."""
+    now = now or utcnow()
+    p = session.exec(select(Prefiling).where(Prefiling.code == codes.normalise(code))).first()
+    if p is None:
+        raise EraseRefused(f"没有查询码为 {code} 的预登记。")
+    if p.anonymised_at is not None:
+        raise EraseRefused(f"{codes.grouped(p.code)} 的个人信息已于 {beijing_text(p.anonymised_at)} 删除。")
+    if p.state not in TERMINAL:
+        raise EraseRefused(f"{codes.grouped(p.code)} 还在办理中（{p.state}）：登记前可由信访人撤回，"
+                           "否则办结或不予登记后才能删除。")
+    if not by.strip() or not reason.strip():
+        raise EraseRefused("请写明经办人（--by）和依据（--reason，例如“信访人来电申请，已核实身份”，不写姓名）。")
+    doomed = anonymise(session=session, prefiling=p, directory=attachments_dir, now=now)
+    record(session=session, actor_name=by.strip(), action=ERASE, target=f"prefiling:{p.code}",
+           detail=reason.strip())
+    session.commit()
+    for name in doomed:
+        if Path(name).name == name:
+            _remove(attachments_dir / name)
+    return p
+
+
+def stale_open(*, session: Session, retention_days: int, now: dt.datetime | None = None) -> int:
+    """How many 件 came in more than `retention_days` ago and are still not closed (left in
+    需补充材料, or never finished): the purge cannot erase them, so it says so."""
+    now = now or utcnow()
+    return session.exec(select(func.count()).select_from(Prefiling).where(
+        col(Prefiling.closed_at).is_(None), col(Prefiling.state).in_(sorted(RUNNING)),
+        col(Prefiling.submitted_at) < now - dt.timedelta(days=retention_days))).one()
 
 
 def purge_expired(*, session: Session, retention_days: int, attachments_dir: Path,

@@ -146,6 +146,57 @@ def test_purge_says_how_many_unhandled_sent_in_questions_it_deleted(capsys):
     assert "deleted 1 sent-in questions (群众来问) left unhandled for more than 90 days" in capsys.readouterr().out
 
 
+def test_a_citizens_request_to_delete_is_carried_out_on_a_closed_filing_and_audited(capsys):
+    """个人信息保护法 art. 47: the notice names where to ask; staff check the request, then one
+    command erases that 件's personal data now (not in three years) and logs who and on what basis.
+    A 件 still being handled is refused, and says what to do instead."""
+    from portal.__main__ import main
+    from portal.audit.models import AuditEntry
+    from portal.db import get_engine
+    from portal.identity import Actor
+    from portal.migrate import migrate
+    from portal.prefiling import staff
+    from portal.prefiling.models import Prefiling
+    from portal.roles import HANDLER
+
+    migrate(engine=get_engine())
+    clerk = Actor("clerk", frozenset({HANDLER}))
+    with Session(get_engine(), expire_on_commit=False) as s:
+        done, running = make_prefiling(s), make_prefiling(s)
+        staff.register(session=s, actor=clerk, prefiling_id=done.prefiling.id, official_number="XF-ERASE-1")
+        staff.close(session=s, actor=clerk, prefiling_id=done.prefiling.id, reply="已答复。")
+    assert main(["erase-prefiling", running.code, "--by", "wang", "--reason", "信访人来电申请，已核实身份"]) == 2
+    assert "还在办理中（已提交）：登记前可由信访人撤回" in capsys.readouterr().err
+    assert main(["erase-prefiling", done.code.lower(), "--by", "wang", "--reason", "信访人来电申请，已核实身份"]) == 0
+    assert f"已删除预登记 {done.code} 的个人信息" in capsys.readouterr().out
+    with Session(get_engine()) as s:
+        erased, kept = s.get(Prefiling, done.prefiling.id), s.get(Prefiling, running.prefiling.id)
+        assert erased.name_enc is None and erased.anonymised_at is not None and kept.name_enc is not None
+        [entry] = s.exec(select(AuditEntry).where(AuditEntry.action == "erase")).all()
+        assert (entry.actor_name, entry.target, entry.detail) == ("wang", f"prefiling:{done.code}", "信访人来电申请，已核实身份")
+    assert main(["erase-prefiling", done.code, "--by", "wang", "--reason", "again"]) == 2
+    assert "的个人信息已于" in capsys.readouterr().err
+
+
+def test_purge_names_filings_left_open_past_the_period(capsys):
+    """A 件 left in 需补充材料 (the citizen never came back) is never closed, so never erased: the
+    purge says how many, and what to do."""
+    from portal.__main__ import main
+    from portal.db import get_engine
+    from portal.migrate import migrate
+    from portal.prefiling.models import Prefiling
+
+    migrate(engine=get_engine())
+    with Session(get_engine(), expire_on_commit=False) as s:
+        old = make_prefiling(s)
+        row = s.get(Prefiling, old.prefiling.id)
+        row.submitted_at = utcnow() - dt.timedelta(days=get_settings().retention_days + 1)
+        s.add(row)
+        s.commit()
+    assert main(["purge-expired"]) == 0
+    assert "still open: 1 pre-filings came in more than" in capsys.readouterr().err
+
+
 def test_a_database_with_nothing_in_it_does_not_sweep_the_attachments_folder(db_engine, tmp_path):
     """Settings half given (the right folder, the wrong database): every file there is "named by
     nothing", and a still-open pre-filing's attachment was deleted."""
