@@ -15,7 +15,7 @@ from portal.db import session_scope
 from portal.holidays import gap_words
 from portal.identity import Actor, PermissionDenied
 from portal.prefiling import attachments as files
-from portal.prefiling import export, handling, repeats
+from portal.prefiling import export, handling, repeats, transitions
 from portal.prefiling.channels import RULES as CHANNEL_RULES
 from portal.prefiling.codes import grouped
 from portal.prefiling.queue import QueueRow, deadline_words
@@ -83,9 +83,36 @@ def personal(actor: Actor, view: StaffView) -> None:
                 st.error(str(exc))
                 return
             st.rerun()
-    elif st.button("隐藏个人信息", key=f"hide-{view.id}", icon=":material/visibility_off:"):
-        S.pop(REVEALED, None)
-        st.rerun()
+    else:
+        if st.button("隐藏个人信息", key=f"hide-{view.id}", icon=":material/visibility_off:"):
+            S.pop(REVEALED, None)
+            st.rerun()
+        _contact_form(actor, view)
+
+
+def _contact_form(actor: Actor, view: StaffView) -> None:
+    """更正联系方式, under the revealed data: the petitioner asked for a new phone number or address
+    to be used (个人信息保护法 art. 46). Keyed by the version: after a change the boxes show it."""
+    with st.expander("更正联系方式（信访人申请更正电话或住址时）"):
+        with st.form(f"contact-{view.id}-{view.version}", enter_to_submit=False):
+            phone = st.text_input("联系电话", value=view.phone or "", max_chars=20)
+            address = st.text_input("住址", value=view.address or "", max_chars=transitions.ADDRESS_LIMIT)
+            st.caption("请先核实是信访人本人（或其代理人）提出的更正。操作日志记下更正了哪一项，不记号码和地址。")
+            if not st.form_submit_button("保存更正"):
+                return
+    try:
+        with session_scope() as session:
+            changed = transitions.correct_contact(session=session, actor=actor, prefiling_id=view.id, phone=phone,
+                                                  address=address, version=view.version)
+    except transitions.StaffInputError as refused:
+        st.error("没有更正：\n\n" + "\n".join(f"- {markdown_escape(m)}" for _f, m in refused.problems))
+        return
+    except (TransitionTaken, IllegalTransition, PermissionDenied) as refused:
+        st.error(f"没有更正：{refused}")
+        return
+    S.pop(REVEALED, None)   # the kept view holds the old values
+    S[FLASH] = f"已更正 {grouped(view.code)} 的{'和'.join(changed)}。"
+    st.rerun()
 
 
 def matter(actor: Actor, view: StaffView) -> None:

@@ -23,6 +23,7 @@ ERASE = "erase"             # one 件's personal data deleted on the citizen's r
 OPEN = "open"               # a 件's matter (被反映对象, 诉求, 事实与理由, replies) shown to a handler
 TRANSITION = "transition"
 CORRECTION = "correction"   # a registered pre-filing's 信访件编号 put right (its state unchanged)
+CONTACT = "contact"         # a petitioner's phone or address put right at their request
 EXPORT = "export"
 USER_CHANGE = "user_change"
 BANK_SAVE = "bank_save"
@@ -31,7 +32,7 @@ SENT_HANDLE = "sent_handle"
 
 ACTION_LABELS = {
     LOGIN: "登录", LOGIN_FAILED: "登录失败", LOGOUT: "退出", SAVE: "保存案例", PUBLISH: "发布",
-    WITHDRAW: "撤回", REVEAL: "查看个人信息", OPEN: "打开预登记", ERASE: "按申请删除个人信息", TRANSITION: "状态变更", CORRECTION: "更正信访件编号", EXPORT: "导出",
+    WITHDRAW: "撤回", REVEAL: "查看个人信息", OPEN: "打开预登记", ERASE: "按申请删除个人信息", TRANSITION: "状态变更", CORRECTION: "更正信访件编号", CONTACT: "更正联系方式", EXPORT: "导出",
     USER_CHANGE: "账号变更", BANK_SAVE: "保存常见问题", BANK_IMPORT: "导入常见问题",
     SENT_HANDLE: "处理群众来问",
 }

@@ -10,12 +10,13 @@ from portal.prefiling.staff_view import RESTRICTED_NOTICE, StaffView, read_attac
 from portal.prefiling.transitions import (
     StaffInputError,
     close,
+    correct_contact,
     correct_number,
     register,
     reject,
     request_more,
 )
 
-__all__ = ["RESTRICTED_NOTICE", "QueueRow", "StaffInputError", "StaffView", "close", "correct_number",
+__all__ = ["RESTRICTED_NOTICE", "QueueRow", "StaffInputError", "StaffView", "close", "correct_contact", "correct_number",
            "deadline_words", "districts", "queue", "read_attachment", "register", "reject", "request_more",
            "staff_view"]

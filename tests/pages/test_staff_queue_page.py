@@ -164,6 +164,30 @@ def test_each_opening_of_a_record_is_logged_once_not_on_every_rerun(app_page):
     assert (len(audit(f"prefiling:{first.code}", "open")), len(audit(f"prefiling:{second.code}", "open"))) == (2, 1)
 
 
+def test_a_petitioners_new_phone_number_is_put_in_under_the_revealed_data_and_logged(app_page):
+    """The citizen rings: their phone number changed. The handler reveals the 件, corrects it in
+    更正联系方式, is told so; the next reveal shows the new number, the log names the field only."""
+    made = stored(district=district())
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    assert "更正联系方式（信访人申请更正电话或住址时）" not in [e.label for e in at.expander]   # masked: no form
+    at.button(key=f"reveal-{made.prefiling.id}").click().run()
+    [phone] = [t for t in at.text_input if t.label == "联系电话"]
+    phone.input("12345")
+    at.button(key=f"FormSubmitter:contact-{made.prefiling.id}-{made.prefiling.version}-保存更正").click().run()
+    assert "没有更正" in page_text(at) and "11位手机号码" in page_text(at)
+    assert audit(f"prefiling:{made.code}", "contact") == []
+    [phone] = [t for t in at.text_input if t.label == "联系电话"]
+    phone.input("139 0000 1111")
+    at.button(key=f"FormSubmitter:contact-{made.prefiling.id}-{made.prefiling.version}-保存更正").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert f"已更正 {codes.grouped(made.code)} 的联系电话。" in [m.value for m in at.success]
+    assert "13812345678" not in page_text(at)                    # masked again, the old view dropped
+    at.button(key=f"reveal-{made.prefiling.id}").click().run()
+    assert "13900001111" in page_text(at) and "13812345678" not in page_text(at)
+    [entry] = audit(f"prefiling:{made.code}", "contact")
+    assert entry.detail == "更正联系电话（信访人申请）"
+
+
 def test_reports_content_hidden_from_handler_shown_with_reports_role(app_page):
     made = stored(district=district(), category="检举控告", facts="某局副局长收受红包。")
     at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)

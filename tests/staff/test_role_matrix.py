@@ -79,6 +79,8 @@ SERVICES = {
         session=s, actor=a, prefiling_id=_registered(s), reply="已办结。")),
     "prefiling.correct_number": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.correct_number(
         session=s, actor=a, prefiling_id=_registered(s), official_number=_number(), reason="录入错误")),
+    "prefiling.correct_contact": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff.correct_contact(
+        session=s, actor=a, prefiling_id=_fresh(s), phone="13900001111", address="历下区新地址2号")),
     "prefiling.load_for_staff": ((HANDLER,), lambda s, a, lib, _t: prefiling_staff_view.load_for_staff(
         session=s, actor=a, prefiling_id=_fresh(s))),
     "schedule.add_session": ((EDITOR,), lambda s, a, lib, _t: schedule.add_session(
