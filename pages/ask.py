@@ -79,7 +79,7 @@ if box_key not in st.session_state:
 st.title("法律问答")
 st.write("用自己的话说说遇到的事情，我们帮您找到相关的法律条文。也可以直接输入条文，例如“信访工作条例第三十二条”。")
 # the question is not stored (only counted), but it stays in the address and the browser's history
-st.caption("您输入的问题不会被保存。不需要写姓名、身份证号、电话等个人信息。")
+st.caption("您输入的问题不会被保存（除非您选择发给工作人员）。不需要写姓名、身份证号、电话等个人信息。")
 
 
 @st.fragment(run_every=3)

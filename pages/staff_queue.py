@@ -64,6 +64,8 @@ by_id = {r.id: r for r in rows}
 # the label names the state and the days left: after 登记 it must say so at once
 picked = live_label_selectbox("打开一件预登记", list(by_id), index=None, key=queue_view.OPEN, placeholder="选择查询码",
                               format_func=lambda i: f"{grouped(by_id[i].code)}　{by_id[i].state}　{by_id[i].deadline_text}")
+if picked is None or S.get("page_entered"):   # an opening after this (or coming back) is a new one
+    S.pop(queue_view.OPENED, None)
 if picked is not None:
     view = queue_view.load(actor, picked)
     st.header(f"查询码 {grouped(view.code)}")

@@ -155,8 +155,10 @@ def sqlite_path(url: str) -> Path | None:
 
 def make_engine(url: str) -> Engine:
     """An engine for `url`; for SQLite the folder (0700) and file (0600) are created private and
-    pragmas set on every connect. A failed statement's error names no values (hide_parameters): it
-    reaches the server's log, and the values are a citizen's words or a staff member's reasons. A SQLite file is created only here, once for an installation:
+    pragmas set on every connect. A failed statement's error leaves out the values bound to it
+    (hide_parameters): it reaches the server's log, and they are a citizen's words or a staff
+    member's reasons (PostgreSQL's own DETAIL of a NOT NULL or CHECK violation may still quote a
+    row, whose personal columns are encrypted). A SQLite file is created only here, once for an installation:
     connections open it without creating it, and each use checks it is still the file opened
     (DatabaseGone otherwise)."""
     if url.startswith("sqlite"):

@@ -81,7 +81,7 @@ def validate_draft(draft: CaseDraft, *, library: Library) -> list[FieldError]:
             errors.append(FieldError(name, f"请填写{label}。"))
         elif len(text) > MAX_SECTION:
             errors.append(FieldError(name, f"{label}不超过 {MAX_SECTION} 个字。"))
-        elif has_personal_numbers(text):   # published for anyone to read
+        elif has_personal_numbers(text, strict=True):   # published for anyone to read
             errors.append(FieldError(name, f"{label}中有身份证号或电话号码。典型案例公开发布，请删去号码；"
                                            "当事人写作“张某”“某公司”。"))
     if not draft.provisions:

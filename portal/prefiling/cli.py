@@ -39,7 +39,6 @@ def _purge(_args: argparse.Namespace) -> int:
             report = purge_expired(session=session, retention_days=settings.retention_days,
                                    withdrawn_days=settings.withdrawn_retention_days,
                                    attachments_dir=settings.attachments_dir)
-            stale = stale_open(session=session, retention_days=settings.retention_days)
     except SQLAlchemyError as exc:   # locked by the portal's writes, the server down …: one line, no SQL
         # purge_expired is one transaction and removes files only after its commit: nothing was done
         print(f"清理没有完成：数据库正忙或无法连接（{_first_line(getattr(exc, 'orig', None) or exc)}），"
@@ -56,6 +55,11 @@ def _purge(_args: argparse.Namespace) -> int:
           f"deleted {report.sent_questions_removed} sent-in questions (群众来问) left unhandled for more than "
           f"{UNHANDLED_TTL.days} days and {report.staff_sessions_removed} staff sign-in sessions last seen more "
           f"than {STAFF_SESSION_TTL.days} days ago")
+    try:   # after the purge's commit: a failure here must not say that nothing was done
+        with session_scope(engine) as session:
+            stale = stale_open(session=session, retention_days=settings.retention_days)
+    except SQLAlchemyError:
+        stale = 0
     if stale:
         print(f"still open: {stale} pre-filings came in more than {settings.retention_days} days ago and were never "
               "closed (需补充材料 with no reply, or never finished); close or reject them on 预登记办理 so that "
@@ -74,6 +78,9 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _erase(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm.exc import StaleDataError
+
     from portal.cli_core import existing_engine
     from portal.db import session_scope
     from portal.migrate import migrate
@@ -82,14 +89,18 @@ def _erase(args: argparse.Namespace) -> int:
     settings = get_settings()
     if (engine := existing_engine()) is None:
         return 2
-    migrate(engine=engine)
     try:
+        migrate(engine=engine)
         with session_scope(engine) as session:
             p = erase_on_request(session=session, code=args.code, by=args.by, reason=args.reason,
                                  attachments_dir=settings.attachments_dir)
             code = p.code
     except EraseRefused as refused:
         print(f"没有删除：{refused}", file=sys.stderr)
+        return 2
+    except (SQLAlchemyError, StaleDataError) as exc:   # busy, unreachable, or changed at that moment
+        print(f"没有删除：数据库正忙、无法连接或此件刚被改动（{_first_line(getattr(exc, 'orig', None) or exc)}），"
+              "请稍后再运行。", file=sys.stderr)
         return 2
     print(f"已删除预登记 {code} 的个人信息（记入操作日志，经办人 {args.by.strip()}）。")
     return 0

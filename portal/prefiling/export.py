@@ -68,11 +68,14 @@ def with_codes(detail: str, codes: Sequence[str], limit: int = AUDIT_DETAIL_LIMI
     named = f"{detail}；查询码：{'、'.join(codes)}"
     if len(named) <= limit:
         return named
-    for shown in range(len(codes) - 1, -1, -1):
-        named = f"{detail}；查询码：{'、'.join(codes[:shown])}……另 {len(codes) - shown} 条未列出"
-        if len(named) <= limit:
-            return named
-    return detail
+    room = limit - len(f"{detail}；查询码：……另 {len(codes)} 条未列出")   # the tail at its longest
+    shown, used = 0, 0
+    while shown < len(codes) and used + len(codes[shown]) + (1 if shown else 0) <= room:
+        used += len(codes[shown]) + (1 if shown else 0)
+        shown += 1
+    if room < 0:
+        return detail
+    return f"{detail}；查询码：{'、'.join(codes[:shown])}……另 {len(codes) - shown} 条未列出"
 
 
 def export_csv(*, session: Session, actor: Actor, rows: Sequence[QueueRow], include_personal: bool = False,

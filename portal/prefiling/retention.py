@@ -26,7 +26,8 @@ from portal.prefiling.models import (
 from portal.prefiling.states import RUNNING, TERMINAL, WITHDRAWN
 from portal.qa import inbox, lifecycle
 from portal.qa.models import SentQuestion
-from portal.staff.models import StaffSession
+from portal.qa.personal import has_personal_numbers
+from portal.staff.models import StaffSession, StaffUser
 from portal.timeutil import as_utc, beijing_text, utcnow
 
 ERASED = "（已按保存期限删除）"
@@ -87,6 +88,11 @@ def erase_on_request(*, session: Session, code: str, by: str, reason: str, attac
                            "否则办结或不予登记后才能删除。")
     if not by.strip() or not reason.strip():
         raise EraseRefused("请写明经办人（--by）和依据（--reason，例如“信访人来电申请，已核实身份”，不写姓名）。")
+    staff = session.get(StaffUser, by.strip())
+    if staff is None or staff.disabled:   # the audit log cannot be changed afterwards: no made-up name
+        raise EraseRefused(f"没有启用的工作人员账号“{by.strip()}”：--by 写核实这次申请的工作人员的用户名。")
+    if has_personal_numbers(reason):
+        raise EraseRefused("依据中有身份证号或电话号码：操作日志不能修改，请只写依据，例如“信访人来电申请，已核实身份”。")
     doomed = anonymise(session=session, prefiling=p, directory=attachments_dir, now=now)
     record(session=session, actor_name=by.strip(), action=ERASE, target=f"prefiling:{p.code}",
            detail=reason.strip())
@@ -120,7 +126,8 @@ def purge_expired(*, session: Session, retention_days: int, attachments_dir: Pat
     cutoff = now - dt.timedelta(days=retention_days)
     withdrawn = and_(col(Prefiling.state) == WITHDRAWN,
                      col(Prefiling.closed_at) < now - dt.timedelta(days=withdrawn_days))
-    due = session.exec(select(Prefiling).where(or_(col(Prefiling.closed_at) < cutoff, withdrawn),
+    handled = and_(col(Prefiling.state) != WITHDRAWN, col(Prefiling.closed_at) < cutoff)
+    due = session.exec(select(Prefiling).where(or_(handled, withdrawn),
                                                col(Prefiling.anonymised_at).is_(None))).all()
     doomed = [name for p in due for name in anonymise(session=session, prefiling=p, directory=attachments_dir,
                                                         now=now)]

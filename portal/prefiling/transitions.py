@@ -13,7 +13,8 @@ from portal.concurrency import TAKEN, first_wins
 from portal.identity import Actor, PermissionDenied, require
 from portal.prefiling.codes import grouped
 from portal.prefiling.crypto import Cipher, get_cipher
-from portal.prefiling.fields import check_phone, check_plain, check_text, clean, normalise_phone
+from portal.prefiling.fields import FieldError, check_phone, check_plain, check_text, clean, normalise_phone
+from portal.prefiling.form import LIMITS
 from portal.prefiling.models import Prefiling, PrefilingEvent
 from portal.prefiling.ratelimit import lock
 from portal.prefiling.states import (
@@ -232,7 +233,7 @@ def correct_number(*, session: Session, actor: Actor, prefiling_id: int, officia
     return p
 
 
-ADDRESS_LIMIT = 100   # as the form's (portal.prefiling.form.LIMITS)
+ADDRESS_LIMIT = LIMITS["address"]   # as on the form
 
 
 def correct_contact(*, session: Session, actor: Actor, prefiling_id: int, phone: str, address: str,
@@ -246,7 +247,10 @@ def correct_contact(*, session: Session, actor: Actor, prefiling_id: int, phone:
         raise PermissionDenied("这是检举控告件，只有具有检举控告权限的工作人员可以更正个人信息。")
     if p.anonymised_at is not None:
         raise IllegalTransition("此件的个人信息已按保存期限或申请删除，不能更正。")
-    problems = [e for e in (check_phone("phone", "联系电话", phone),
+    # the form's checks, but not its words for the citizen (请填写联系电话，方便工作人员联系您)
+    phone_problem = (FieldError("phone", "请填写联系电话。") if not normalise_phone(phone)
+                     else check_phone("phone", "联系电话", phone))
+    problems = [e for e in (phone_problem,
                             check_plain("address", "住址", address, limit=ADDRESS_LIMIT,
                                         empty="请填写住址，写到门牌号，方便书面答复送达。")) if e]
     if problems:

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 
+from portal.prefiling import idcard
 from portal.prefiling.masking import STAR, mask_id_number, mask_phone
 from portal.textinput import strip_invisible
 
@@ -115,14 +116,28 @@ def _with_brackets(read: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _personal_numbers(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, masked form) of every ID-card and phone number in the text as written."""
+def _real_id(number: str) -> str | None:
+    """The masked ID number if it can be one (a real birth date; for 18 digits, the GB 11643 check
+    digit), else None: 2023-03-15、2023-04-20、2023-05-10 is a list of dates, not an ID."""
+    digits = _digits(number).upper()
+    born = idcard.birth_date(digits if len(digits) == 18 else digits[:6] + "19" + digits[6:])
+    if born is None or born.year < idcard.OLDEST_YEAR:
+        return None
+    if len(digits) == 18 and idcard.check_digit(digits[:17]) != digits[17]:
+        return None
+    return _mask_id(number)
+
+
+def _personal_numbers(text: str, *, strict: bool = False) -> list[tuple[int, int, str]]:
+    """(start, end, masked form) of every ID-card and phone number in the text as written; with
+    `strict`, only digit runs that can be a real ID number count as one."""
     read, origin = _normalised(text)
     found: list[tuple[int, int, str]] = []
+    id_mask = _real_id if strict else _mask_id
     finders: list[tuple[Callable[[str], Iterator[re.Match]], Callable[[str], str | None]]] = [
-        (_ID.finditer, _mask_id), (_with_more_local(_MOBILE), _mask_phone),
+        (_ID.finditer, id_mask), (_with_more_local(_MOBILE), _mask_phone),
         (_with_more_local(_INTL_LANDLINE), _mask_intl_landline), (_with_more_local(_LANDLINE), _mask_phone),
-        (_OLD_ID.finditer, _mask_id),
+        (_OLD_ID.finditer, id_mask),
         (_with_more_local(_LOCAL), _mask_local)]
     for finder, mask in finders:
         spans = []
@@ -151,9 +166,10 @@ def mask_personal_numbers(text: str) -> str:
     return "".join(parts) + text[at:]
 
 
-def has_personal_numbers(text: str) -> bool:
-    """Whether the text holds an ID-card number or a phone number."""
-    return bool(_personal_numbers(strip_invisible(text)))
+def has_personal_numbers(text: str, *, strict: bool = False) -> bool:
+    """Whether the text holds an ID-card number or a phone number. `strict` (a refusal rather than
+    a mask, e.g. of a typical case) counts only digit runs that can be a real ID number."""
+    return bool(_personal_numbers(strip_invisible(text), strict=strict))
 
 
 _MASKED = re.compile(r"\*{3,}")                                   # 3701**********1234, 137****2222

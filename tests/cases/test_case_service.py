@@ -56,7 +56,8 @@ def test_a_case_with_an_id_or_phone_number_is_refused(db_engine, library, sectio
     assert "身份证号或电话号码" in message and "张某" in message
     with Session(db_engine) as s:      # amounts, dates and the 12345 hotline are no one's number
         service.save_case(session=s, actor=EDITOR_ACTOR, library=library, slug="numbers", draft=make_draft(
-            facts="2023年5月，某公司拖欠张某工资18000元，张某拨打12345热线反映。"))
+            facts="2023年5月，某公司拖欠张某工资18000元，张某拨打12345热线反映。",
+            process="张某于2023-03-15、2023-04-20、2023-05-10三次来访（2023.3.15、2023.4.20、2023.5.10）。"))
 
 
 def test_lifecycle_keeps_every_revision_with_who_and_when(db_engine, library):

@@ -59,7 +59,7 @@ def test_numbers_typed_into_a_question_stay_out_of_the_address(app_page):
     number typed into the question is masked there, while the box keeps what was typed."""
     typed = "我叫张三，身份证370102196503151003，电话138-1234-5678，老板拖欠工资能申请仲裁吗？"
     at = app_page("pages/ask.py")
-    assert "您输入的问题不会被保存。不需要写姓名、身份证号、电话等个人信息。" in page_text(at)
+    assert "您输入的问题不会被保存（除非您选择发给工作人员）。不需要写姓名、身份证号、电话等个人信息。" in page_text(at)
     question_box(at).input(typed)
     at.button(key="FormSubmitter:ask-form-查找相关条文").click().run()
     address = str(at.query_params["q"])

@@ -145,7 +145,7 @@ def test_the_notice_says_where_to_ask_for_ones_data_and_to_use_ones_own_device(o
     settings = get_settings()
     assert "查阅、更正或删除" in text
     assert f"请拨打 {settings.bureau_phone} 或到{settings.bureau_address}提出" in text
-    assert "请用自己的手机或电脑填写" in text and "删除草稿并关闭页面" in text
+    assert "请用自己的手机或电脑填写" in text and "点“再填写一份预登记”后再关闭页面" in text
     assert "身份证号码的加密摘要" in text          # the repeat matching is said, not only done
     assert f"办结或不予登记后 {settings.retention_days} 天，撤回的撤回后 {settings.withdrawn_retention_days} 天" in text
 

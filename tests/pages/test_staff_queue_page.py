@@ -162,6 +162,9 @@ def test_each_opening_of_a_record_is_logged_once_not_on_every_rerun(app_page):
     open_record(at, second)
     open_record(at, first)                                          # opened again: logged again
     assert (len(audit(f"prefiling:{first.code}", "open")), len(audit(f"prefiling:{second.code}", "open"))) == (2, 1)
+    at.selectbox(key="q-open").set_value(None).run()                # closed (a filter, another page) …
+    open_record(at, first)                                          # … and opened again
+    assert len(audit(f"prefiling:{first.code}", "open")) == 3
 
 
 def test_a_petitioners_new_phone_number_is_put_in_under_the_revealed_data_and_logged(app_page):

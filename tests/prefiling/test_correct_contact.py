@@ -56,6 +56,10 @@ def test_wrong_or_unchanged_values_are_refused_with_every_problem_and_nothing_wr
             staff.correct_contact(session=s, actor=CLERK, prefiling_id=made.prefiling.id, phone="12345", address=" ")
         assert [f for f, _ in wrong.value.problems] == ["phone", "address"]
         assert "11位手机号码" in wrong.value.problems[0][1] and "请填写住址" in wrong.value.problems[1][1]
+        with pytest.raises(staff.StaffInputError) as empty:   # said to staff, not in the citizen's words
+            staff.correct_contact(session=s, actor=CLERK, prefiling_id=made.prefiling.id, phone=" ",
+                                  address=OLD_ADDRESS)
+        assert empty.value.problems == (("phone", "请填写联系电话。"),)
         with pytest.raises(staff.StaffInputError, match="与现在的相同"):
             staff.correct_contact(session=s, actor=CLERK, prefiling_id=made.prefiling.id,
                                   phone="13812345678", address=OLD_ADDRESS)

@@ -158,15 +158,24 @@ def test_a_citizens_request_to_delete_is_carried_out_on_a_closed_filing_and_audi
     from portal.prefiling import staff
     from portal.prefiling.models import Prefiling
     from portal.roles import HANDLER
+    from portal.staff.models import StaffUser
+    from tests.staff.factories import make_user
 
     migrate(engine=get_engine())
     clerk = Actor("clerk", frozenset({HANDLER}))
     with Session(get_engine(), expire_on_commit=False) as s:
+        if s.get(StaffUser, "wang") is None:
+            make_user(s, "wang", HANDLER)
         done, running = make_prefiling(s), make_prefiling(s)
         staff.register(session=s, actor=clerk, prefiling_id=done.prefiling.id, official_number="XF-ERASE-1")
         staff.close(session=s, actor=clerk, prefiling_id=done.prefiling.id, reply="已答复。")
     assert main(["erase-prefiling", running.code, "--by", "wang", "--reason", "信访人来电申请，已核实身份"]) == 2
     assert "还在办理中（已提交）：登记前可由信访人撤回" in capsys.readouterr().err
+    # the audit log cannot be changed afterwards: no made-up staff member, no numbers in the basis
+    assert main(["erase-prefiling", done.code, "--by", "nobody", "--reason", "信访人来电申请，已核实身份"]) == 2
+    assert "没有启用的工作人员账号“nobody”" in capsys.readouterr().err
+    assert main(["erase-prefiling", done.code, "--by", "wang", "--reason", "张某来电13812345678申请"]) == 2
+    assert "依据中有身份证号或电话号码" in capsys.readouterr().err
     assert main(["erase-prefiling", done.code.lower(), "--by", "wang", "--reason", "信访人来电申请，已核实身份"]) == 0
     assert f"已删除预登记 {done.code} 的个人信息" in capsys.readouterr().out
     with Session(get_engine()) as s:

@@ -240,6 +240,12 @@ def test_a_withdrawn_prefiling_is_erased_after_the_shorter_period(db_engine, tmp
         s.refresh(gone)
         assert gone.name_enc is None and gone.facts == ERASED and gone.state == "已撤回"
         assert kept.name_enc is not None and kept.anonymised_at is None
+    with Session(db_engine) as s:   # a bureau that keeps withdrawn ones longer than handled ones
+        again = make_prefiling(s)
+        withdraw(session=s, code=again.code, secret=again.secret, client=client())
+        report = purge_expired(session=s, retention_days=30, withdrawn_days=60, attachments_dir=tmp_path,
+                               now=utcnow() + dt.timedelta(days=31))
+        assert s.get(Prefiling, again.prefiling.id).name_enc is not None and report.anonymised == 1   # the handled one
 
 
 def test_staff_sign_in_sessions_are_deleted_90_days_after_they_were_last_seen(db_engine, tmp_path):
