@@ -111,8 +111,8 @@ with st.form("ask-form", border=False):
 query = st.session_state.get("ask_current")
 for stale in [k for k in st.query_params if k not in OWN_PARAMS]:   # Back may carry another page's
     del st.query_params[stale]
-if query and query.strip() and st.query_params.get("q") != _in_address(query):
-    st.query_params["q"] = _in_address(query)
+if query and query.strip() and st.query_params.get("q") != (address := _in_address(query)):
+    st.query_params["q"] = address
 elif query is not None and not query.strip() and "q" in st.query_params:
     del st.query_params["q"]
 if query is None:

@@ -76,6 +76,10 @@ def store_case(*, session: Session, slug: str, draft: CaseDraft, state: str, aut
     return case
 
 
+def _slug_taken(slug: str) -> FieldError:
+    return FieldError("slug", f"网址名“{slug}”已被其他案例使用，请换一个。")
+
+
 def save_case(*, session: Session, actor: Actor, library: Library, slug: str, draft: CaseDraft,
               expected_revision: int | None = None, new: bool = False) -> TypicalCase:
     """Save an editor's text: a new case starts as 草稿; a published case is updated in place.
@@ -88,7 +92,7 @@ def save_case(*, session: Session, actor: Actor, library: Library, slug: str, dr
     if existing is None:
         errors = validate_slug(slug) + errors
     elif new:
-        errors.insert(0, FieldError("slug", f"网址名“{slug}”已被其他案例使用，请换一个。"))
+        errors.insert(0, _slug_taken(slug))
     elif expected_revision is not None and existing.revision != expected_revision:
         errors.insert(0, FieldError("slug", "这个案例刚被他人修改，您的修改没有保存。"))
     if errors:
@@ -102,7 +106,7 @@ def save_case(*, session: Session, actor: Actor, library: Library, slug: str, dr
         raise ValidationFailed([FieldError("slug", "这个案例刚被他人修改，您的修改没有保存。")]) from taken
     except IntegrityError:   # a colleague created a case with this 网址名 in the same instant
         session.rollback()
-        raise ValidationFailed([FieldError("slug", f"网址名“{slug}”已被其他案例使用，请换一个。")]) from None
+        raise ValidationFailed([_slug_taken(slug)]) from None
     record(session=session, actor_name=actor.username, action=AUDIT_SAVE, target=f"case:{slug}",
            detail=f"第 {case.revision} 版（{state}）")
     return case

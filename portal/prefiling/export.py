@@ -19,6 +19,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Sequence
+from itertools import accumulate
 
 from sqlmodel import Session
 
@@ -69,12 +70,10 @@ def with_codes(detail: str, codes: Sequence[str], limit: int = AUDIT_DETAIL_LIMI
     if len(named) <= limit:
         return named
     room = limit - len(f"{detail}；查询码：……另 {len(codes)} 条未列出")   # the tail at its longest
-    shown, used = 0, 0
-    while shown < len(codes) and used + len(codes[shown]) + (1 if shown else 0) <= room:
-        used += len(codes[shown]) + (1 if shown else 0)
-        shown += 1
     if room < 0:
         return detail
+    # each code with the 、 before it; the first has none (hence room + 1)
+    shown = sum(1 for used in accumulate(len(code) + 1 for code in codes) if used <= room + 1)
     return f"{detail}；查询码：{'、'.join(codes[:shown])}……另 {len(codes) - shown} 条未列出"
 
 

@@ -97,9 +97,7 @@ def erase_on_request(*, session: Session, code: str, by: str, reason: str, attac
     record(session=session, actor_name=by.strip(), action=ERASE, target=f"prefiling:{p.code}",
            detail=reason.strip())
     session.commit()
-    for name in doomed:
-        if Path(name).name == name:
-            _remove(attachments_dir / name)
+    _remove_named(attachments_dir, doomed)
     return p
 
 
@@ -148,10 +146,14 @@ def purge_expired(*, session: Session, retention_days: int, attachments_dir: Pat
         col(SentQuestion.received_at) < now - inbox.UNHANDLED_TTL)).rowcount
     ended = session.exec(delete(StaffSession).where(col(StaffSession.last_seen_at) < now - STAFF_SESSION_TTL)).rowcount
     session.commit()
-    removed = sum(_remove(attachments_dir / name) for name in doomed if Path(name).name == name)
-    removed += sum(_remove(path) for path in unnamed)
+    removed = _remove_named(attachments_dir, doomed) + sum(_remove(path) for path in unnamed)
     return PurgeReport(anonymised=len(due), drafts_removed=len(drafts), files_removed=removed,
                        sweep_skipped=skipped, sent_questions_removed=sent, staff_sessions_removed=ended)
+
+
+def _remove_named(directory: Path, names: list[str]) -> int:
+    """Remove the stored files erased records named (a bare name only, never a path); how many went."""
+    return sum(_remove(directory / name) for name in names if Path(name).name == name)
 
 
 def _remove(path: Path) -> bool:

@@ -75,12 +75,13 @@ def _load(session: Session, actor: Actor, prefiling_id: int, version: int | None
     return p
 
 
-def _write(session: Session, actor: Actor, p: Prefiling, event: PrefilingEvent, *, audit_action: str,
+def _write(session: Session, actor: Actor, p: Prefiling, event: PrefilingEvent | None, *, audit_action: str,
            detail: str) -> None:
-    """The changed pre-filing, its event and its audit entry in one transaction, or none of them
-    when another writer changed the 件 since it was read (TransitionTaken)."""
+    """The changed pre-filing, its event (if the change has one) and its audit entry in one
+    transaction, or none of them when another writer changed the 件 since it was read
+    (TransitionTaken)."""
     with first_wins(session, TransitionTaken):
-        session.add_all([p, event])
+        session.add_all([p, event] if event is not None else [p])
         # Same transaction as the move: no change without its audit entry, and vice versa.
         record(session=session, actor_name=actor.username, action=audit_action, target=f"prefiling:{p.code}",
                detail=detail)
@@ -265,9 +266,5 @@ def correct_contact(*, session: Session, actor: Actor, prefiling_id: int, phone:
         raise StaffInputError("phone", "填写的联系电话和住址与现在的相同，没有需要更正的。")
     p.phone_enc, p.address_enc = cipher.encrypt(new["phone"]), cipher.encrypt(new["address"])
     p.updated_at = utcnow()
-    with first_wins(session, TransitionTaken):
-        session.add(p)
-        record(session=session, actor_name=actor.username, action=CONTACT, target=f"prefiling:{p.code}",
-               detail=f"更正{'、'.join(changed)}（信访人申请）")
-        session.commit()
+    _write(session, actor, p, None, audit_action=CONTACT, detail=f"更正{'、'.join(changed)}（信访人申请）")
     return changed

@@ -20,6 +20,10 @@ from portal.timeutil import utcnow
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 
 
+def _name_taken(username: str) -> FieldError:
+    return FieldError("username", f"账号“{username}”已存在。")
+
+
 def _role_errors(roles: list[str] | tuple[str, ...] | frozenset[str]) -> list[FieldError]:
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
@@ -80,7 +84,7 @@ def create_user(*, session: Session, actor: Actor, username: str, password: str,
     if not USERNAME_PATTERN.match(username):
         errors.append(FieldError("username", "用户名只能用小写字母、数字、点、横线、下划线，2–40 个字符。"))
     elif session.get(StaffUser, username) is not None:
-        errors.append(FieldError("username", f"账号“{username}”已存在。"))
+        errors.append(_name_taken(username))
     if problem := password_problem(password):
         errors.append(FieldError("password", problem))
     if confirm is not None and confirm != password:
@@ -94,7 +98,7 @@ def create_user(*, session: Session, actor: Actor, username: str, password: str,
     try:   # two administrators creating one name in the same instant: the second is told plainly
         session.flush()
     except IntegrityError:
-        raise ValidationFailed([FieldError("username", f"账号“{username}”已存在。")]) from None
+        raise ValidationFailed([_name_taken(username)]) from None
     record(session=session, actor_name=actor.username, action=USER_CHANGE, target=username,
            detail=f"新建账号，角色：{roles_words(user.role_set)}")
     return user
