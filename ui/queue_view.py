@@ -66,6 +66,9 @@ def personal(actor: Actor, view: StaffView) -> None:
     if view.hidden:
         st.warning(RESTRICTED_NOTICE)
         return
+    if view.erased:
+        st.info("此件的个人信息（姓名、身份证号、电话、住址、代理人）已删除，无法查看或更正。", icon=":material/delete:")
+        return
     for label, value in (("姓名", view.name), ("身份证号", view.id_number), ("电话", view.phone),
                          ("住址", view.address)):
         _line(label, value)

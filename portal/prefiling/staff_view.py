@@ -61,6 +61,7 @@ class StaffView:
     rating_comment: str | None = ""   # their words with it; None when restricted content is withheld
     rated_at: dt.datetime | None = None
     personal_masked: bool = False     # True once portal.prefiling.masking.masked() was applied
+    erased: bool = False              # personal data erased (保存期限 or on request): nothing to reveal
     version: int = 0                  # pass back to a transition: refused if someone acted since
 
     @property
@@ -98,6 +99,8 @@ def staff_view(*, session: Session, actor: Actor, prefiling_id: int, reveal: boo
     see = may_see_restricted(actor, p.restricted)
     if reveal and not see:
         raise PermissionDenied("这是检举控告件，只有具有检举控告权限的工作人员可以查看个人信息。")
+    if reveal and p.anonymised_at is not None:
+        raise PermissionDenied("此件的个人信息已删除，没有可查看的内容。")
     cipher = cipher or get_cipher()
     dec = cipher.decrypt
     people = session.exec(select(PrefilingPerson).where(PrefilingPerson.prefiling_id == p.id)
@@ -125,7 +128,7 @@ def staff_view(*, session: Session, actor: Actor, prefiling_id: int, reveal: boo
         history=tuple(HistoryEntry(e.at, ACTION_NAMES.get(e.action, e.action), e.to_state,
                                    e.reply if see else "") for e in events),
         rating=p.rating, rating_comment=p.rating_comment if see else None, rated_at=p.rated_at,
-        version=p.version)
+        erased=p.anonymised_at is not None, version=p.version)
     if not reveal:
         return masked(view)
     record(session=session, actor_name=actor.username, action=REVEAL, target=f"prefiling:{p.code}",

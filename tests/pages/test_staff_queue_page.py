@@ -16,6 +16,8 @@ from portal.identity import PermissionDenied
 from portal.prefiling import codes
 from portal.prefiling.lookup import lookup
 from portal.prefiling.models import Prefiling, RateEvent
+from portal.prefiling.retention import anonymise
+from portal.prefiling.states import REJECTED
 from portal.roles import EDITOR, HANDLER, REPORTS
 from portal.staff import auth as staff_auth
 from portal.staff.models import StaffUser
@@ -189,6 +191,21 @@ def test_a_petitioners_new_phone_number_is_put_in_under_the_revealed_data_and_lo
     assert "13900001111" in page_text(at) and "13812345678" not in page_text(at)
     [entry] = audit(f"prefiling:{made.code}", "contact")
     assert entry.detail == "更正联系电话（信访人申请）"
+
+
+def test_an_erased_record_says_so_and_offers_no_reveal_or_correction(app_page, tmp_path):
+    made = stored(district=district())
+    with Session(ready_engine()) as s:
+        p = s.get(Prefiling, made.prefiling.id)
+        p.state, p.closed_at = REJECTED, p.submitted_at
+        s.add(p)
+        s.commit()
+        anonymise(session=s, prefiling=p, directory=tmp_path, now=p.submitted_at)
+        s.commit()
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    assert "此件的个人信息（姓名、身份证号、电话、住址、代理人）已删除" in page_text(at)
+    assert not [b for b in at.button if (b.key or "").startswith(("reveal-", "hide-"))]
+    assert "更正联系方式（信访人申请更正电话或住址时）" not in [e.label for e in at.expander]
 
 
 def test_reports_content_hidden_from_handler_shown_with_reports_role(app_page):

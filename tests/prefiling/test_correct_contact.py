@@ -82,6 +82,20 @@ def test_a_report_is_corrected_only_by_the_reports_role_and_an_erased_one_not_at
                                   phone="13900001111", address=OLD_ADDRESS)
 
 
+def test_an_erased_record_offers_nothing_to_reveal_and_a_reveal_is_refused_unlogged(db_engine, tmp_path):
+    with Session(db_engine) as s:
+        done = make_prefiling(s)
+        staff.reject(session=s, actor=CLERK, prefiling_id=done.prefiling.id, reason="不属于信访事项", channel="人民法院")
+        assert not handling.detail(session=s, actor=CLERK, prefiling_id=done.prefiling.id).erased
+        purge_expired(session=s, retention_days=1, attachments_dir=tmp_path, now=utcnow() + dt.timedelta(days=2))
+        assert handling.detail(session=s, actor=CLERK, prefiling_id=done.prefiling.id).erased
+        with pytest.raises(PermissionDenied, match="个人信息已删除"):
+            handling.reveal(session=s, actor=CLERK, prefiling_id=done.prefiling.id)
+        s.rollback()
+        assert list(s.exec(select(AuditEntry).where(AuditEntry.action == "reveal",
+                                                    AuditEntry.target == f"prefiling:{done.code}"))) == []
+
+
 def test_a_correction_on_a_stale_view_is_refused(db_engine):
     with Session(db_engine) as s:
         made = make_prefiling(s)
