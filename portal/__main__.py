@@ -34,7 +34,12 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, ValueError) as exc:
             print(f"cannot read --env-file: {exc}", file=sys.stderr)
             return 2
-    return int(args.handler(args) or 0)
+    from portal.cli_core import CommandFailed
+
+    try:
+        return int(args.handler(args) or 0)
+    except CommandFailed:   # the handler said why on stderr
+        return 2
 
 
 if __name__ == "__main__":

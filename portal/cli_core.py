@@ -6,13 +6,17 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from portal.bootstrap import BootstrapReport, bootstrap
-from portal.db import get_engine
+from portal.db import get_engine, session_scope
 from portal.holidays import FILE_NAME as HOLIDAYS_FILE
 from portal.laws.catalog import catalog_problems
 from portal.laws.library import load_library_report
-from portal.migrate import MigrationFailed
+from portal.migrate import MigrationFailed, migrate
 from portal.settings import get_settings
 
 
@@ -143,6 +147,37 @@ def existing_engine():
         print(problem, file=sys.stderr)
         return None
     return get_engine()
+
+
+R = TypeVar("R")
+
+
+class CommandFailed(Exception):
+    """Said on stderr already: `python -m portal` exits with status 2 (portal.__main__)."""
+
+
+def database_work(work: Callable[[Session], R], *, failed: str, existing: bool = True) -> R:
+    """What `work` returns, run in one transaction on the configured database (migrated first) and
+    committed. A command's database step, said the same way by each: the database busy (another
+    process writing), unreachable, or the row changed at that moment is one line on stderr —
+    `failed` with {cause} the driver's own first line, never a traceback or SQL — and CommandFailed
+    (the transaction was rolled back: nothing was done). `existing`: a SQLite file that does not
+    exist is refused, not created empty (see existing_engine)."""
+    if (engine := existing_engine() if existing else get_engine()) is None:
+        raise CommandFailed
+    try:
+        migrate(engine=engine)
+        with session_scope(engine) as session:
+            return work(session)
+    except SQLAlchemyError as exc:   # StaleDataError is one too
+        print(failed.format(cause=first_line(getattr(exc, "orig", None) or exc)), file=sys.stderr)
+        raise CommandFailed from exc
+
+
+def first_line(exc: BaseException) -> str:
+    """The driver's own words for a database error, without the SQL or its parameters."""
+    lines = str(exc).strip().splitlines()
+    return lines[0].strip() if lines else type(exc).__name__
 
 
 def _copy_data(args: argparse.Namespace) -> int:

@@ -6,10 +6,9 @@ import argparse
 from pathlib import Path
 
 from portal.cases.importer import case_files, check_case_file, export_cases
-from portal.db import get_engine, session_scope
+from portal.cli_core import database_work
 from portal.identity import Actor
 from portal.laws.library import load_library
-from portal.migrate import migrate
 from portal.roles import EDITOR
 from portal.settings import get_settings
 
@@ -17,11 +16,9 @@ CLI_ACTOR = Actor("cli", frozenset({EDITOR}))
 
 
 def _export(args: argparse.Namespace) -> int:
-    engine = get_engine()
-    migrate(engine=engine)
-    with session_scope(engine) as session:
-        written = export_cases(session=session, actor=CLI_ACTOR, directory=Path(args.directory),
-                               include_shipped=args.all)
+    written = database_work(lambda session: export_cases(session=session, actor=CLI_ACTOR,
+                                                         directory=Path(args.directory), include_shipped=args.all),
+                            failed="没有导出：数据库正忙或无法连接（{cause}），请稍后再运行。")
     for path in written:
         print(f"wrote {path}")
     print(f"{len(written)} case(s) exported")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from portal.prefiling.crypto import new_key, write_key_file
 from portal.settings import get_settings
 
@@ -22,32 +24,23 @@ def _keygen(args: argparse.Namespace) -> int:
 
 
 def _purge(_args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from portal.cli_core import existing_engine
-    from portal.db import session_scope, shown_url
-    from portal.migrate import migrate
+    from portal.cli_core import database_work
+    from portal.db import get_engine, session_scope, shown_url
     from portal.prefiling.retention import STAFF_SESSION_TTL, purge_expired, stale_open
     from portal.qa.inbox import UNHANDLED_TTL
 
     settings = get_settings()
-    if (engine := existing_engine()) is None:
-        return 2
-    try:
-        migrate(engine=engine)
-        with session_scope(engine) as session:
-            report = purge_expired(session=session, retention_days=settings.retention_days,
-                                   withdrawn_days=settings.withdrawn_retention_days,
-                                   attachments_dir=settings.attachments_dir)
-    except SQLAlchemyError as exc:   # locked by the portal's writes, the server down …: one line, no SQL
-        # purge_expired is one transaction and removes files only after its commit: nothing was done
-        print(f"清理没有完成：数据库正忙或无法连接（{_first_line(getattr(exc, 'orig', None) or exc)}），"
-              "没有删除任何内容，请稍后再运行。", file=sys.stderr)
-        return 2
+    try:   # purge_expired is one transaction and removes files only after its commit: a failure did nothing
+        report = database_work(
+            lambda session: purge_expired(session=session, retention_days=settings.retention_days,
+                                          withdrawn_days=settings.withdrawn_retention_days,
+                                          attachments_dir=settings.attachments_dir),
+            failed="清理没有完成：数据库正忙或无法连接（{cause}），没有删除任何内容，请稍后再运行。")
     except OSError as exc:   # the attachments folder cannot be read (before the commit: nothing was done)
         print(f"清理没有完成：附件文件夹无法读取（{exc.strerror or exc}），没有删除任何内容，"
               "请检查后再运行。", file=sys.stderr)
         return 2
+    engine = get_engine()
     print(f"database {shown_url(engine)}, attachments {settings.attachments_dir}")
     print(f"anonymised {report.anonymised} pre-filings closed more than {settings.retention_days} days ago "
           f"(withdrawn ones: {settings.withdrawn_retention_days} days); "
@@ -71,54 +64,31 @@ def _purge(_args: argparse.Namespace) -> int:
     return 0
 
 
-def _first_line(exc: BaseException) -> str:
-    """The driver's own words for a database error, without the SQL or its parameters."""
-    lines = str(exc).strip().splitlines()
-    return lines[0].strip() if lines else type(exc).__name__
-
-
 def _erase(args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import SQLAlchemyError
-    from sqlalchemy.orm.exc import StaleDataError
-
-    from portal.cli_core import existing_engine
-    from portal.db import session_scope
-    from portal.migrate import migrate
+    from portal.cli_core import database_work
     from portal.prefiling.retention import EraseRefused, erase_on_request
 
     settings = get_settings()
-    if (engine := existing_engine()) is None:
-        return 2
     try:
-        migrate(engine=engine)
-        with session_scope(engine) as session:
-            p = erase_on_request(session=session, code=args.code, by=args.by, reason=args.reason,
-                                 attachments_dir=settings.attachments_dir)
-            code = p.code
+        code = database_work(
+            lambda session: erase_on_request(session=session, code=args.code, by=args.by, reason=args.reason,
+                                             attachments_dir=settings.attachments_dir).code,
+            failed="没有删除：数据库正忙、无法连接或此件刚被改动（{cause}），请稍后再运行。")
     except EraseRefused as refused:
         print(f"没有删除：{refused}", file=sys.stderr)
-        return 2
-    except (SQLAlchemyError, StaleDataError) as exc:   # busy, unreachable, or changed at that moment
-        print(f"没有删除：数据库正忙、无法连接或此件刚被改动（{_first_line(getattr(exc, 'orig', None) or exc)}），"
-              "请稍后再运行。", file=sys.stderr)
         return 2
     print(f"已删除预登记 {code} 的个人信息（记入操作日志，经办人 {args.by.strip()}）。")
     return 0
 
 
 def _repeats(args: argparse.Namespace) -> int:
-    from portal.cli_core import existing_engine
-    from portal.db import session_scope
-    from portal.migrate import migrate
+    from portal.cli_core import database_work
     from portal.prefiling.repeats import process_pending
     from portal.search.embedder import make_embedder, untuned
 
-    if (engine := existing_engine()) is None:
-        return 2
-    migrate(engine=engine)
     embedder = make_embedder(args.model or untuned(get_settings().embedding_model))
-    with session_scope(engine) as session:
-        done = process_pending(session=session, embedder=embedder, limit=args.limit)
+    done = database_work(lambda session: process_pending(session=session, embedder=embedder, limit=args.limit),
+                         failed="重复信访比对没有完成：数据库正忙或无法连接（{cause}），请稍后再运行。")
     print(f"重复信访: encoded and linked {done} pre-filings with {embedder.model_id}")
     return 0
 

@@ -5,23 +5,21 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from portal.db import get_engine, session_scope
+from portal.cli_core import database_work
 from portal.laws.library import load_library
-from portal.migrate import migrate
 from portal.qa.importer import SEED_FILE, import_seed
 from portal.settings import get_settings
 
 
 def _import(args: argparse.Namespace) -> int:
     settings = get_settings()
-    engine = get_engine()
-    migrate(engine=engine)
     path = Path(args.file) if args.file else settings.content_dir / "qa" / SEED_FILE
     if not path.is_file():
         print(f"no such file: {path}")
         return 2
-    with session_scope(engine) as session:
-        report = import_seed(session=session, path=path, library=load_library(settings.laws_dir))
+    library = load_library(settings.laws_dir)
+    report = database_work(lambda session: import_seed(session=session, path=path, library=library),
+                           failed="没有导入：数据库正忙或无法连接（{cause}），没有导入任何问题，请稍后再运行。")
     print(report.summary())
     for slug, count in sorted(report.missing_laws.items(), key=lambda item: -item[1]):
         print(f"  skipped {count} question(s) citing {slug} (not in the library)")

@@ -9,10 +9,9 @@ import argparse
 import getpass
 import sys
 
-from portal.db import get_engine, session_scope
+from portal.cli_core import database_work
 from portal.field_errors import ValidationFailed
 from portal.identity import Actor
-from portal.migrate import migrate
 from portal.roles import ADMIN, ROLES
 from portal.staff import accounts
 
@@ -30,11 +29,11 @@ def read_password(prompt: str = "密码：") -> str:
 
 
 def _run(action) -> int:
-    engine = get_engine()
-    migrate(engine=engine)
+    """`action(session)` in one transaction; its message printed once committed. The first account
+    is added before the portal has started: the database is created when there is none yet."""
     try:
-        with session_scope(engine) as session:
-            message = action(session)
+        message = database_work(action, existing=False,
+                                failed="没有完成：数据库正忙或无法连接（{cause}），没有做任何改动，请稍后再运行。")
     except ValidationFailed as failure:
         for error in failure.errors:
             print(f"错误 {error.field}: {error.message}", file=sys.stderr)

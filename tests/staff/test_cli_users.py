@@ -73,3 +73,37 @@ def test_real_process_reads_password_from_stdin(run_dir):
     assert result.returncode == 0, result.stderr
     with Session(get_engine()) as s:
         assert s.get(StaffUser, "cli-proc") is not None
+
+
+@pytest.mark.parametrize("argv", [("users", "add", "cli-busy", "--role", EDITOR), ("users", "list"),
+                                  ("cases", "export", "OUT"), ("erase-prefiling", "ABCD-EFGH-JK", "--by", "chief",
+                                                               "--reason", "信访人来电申请")])
+def test_a_busy_database_is_said_in_one_line_by_every_command_and_nothing_is_done(monkeypatch, capsys, tmp_path,
+                                                                                 argv):
+    """Another process holds the SQLite write lock (the portal saving, a backup) or the server is
+    down: each command says so in one Chinese line — no traceback, no SQL — and exits 2."""
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from portal import db
+
+    _cli(monkeypatch, capsys, "users", "list")          # the database exists, migrated
+
+    def locked(*_args, **_kwargs):
+        raise OperationalError("SELECT staff_user.username FROM staff_user", {"secret": "x"},
+                               sqlite3.OperationalError("database is locked"))
+
+    class Locked(db.Session):   # every way a command reads or writes
+        execute = exec = get = flush = locked
+
+    monkeypatch.setattr(db, "Session", Locked)
+    argv = tuple(str(tmp_path) if a == "OUT" else a for a in argv)
+    code, out = _cli(monkeypatch, capsys, *argv, stdin=PASSWORD + "\n")
+    assert code == 2
+    [line] = out.strip().splitlines()
+    assert "数据库正忙或无法连接（database is locked）" in line or "数据库正忙、无法连接" in line, line
+    assert "Traceback" not in out and "SELECT" not in out and "secret" not in out
+    monkeypatch.undo()
+    with Session(get_engine()) as s:
+        assert s.get(StaffUser, "cli-busy") is None
