@@ -8,10 +8,18 @@ import uuid
 
 from sqlmodel import Session
 
+from portal.prefiling.codes import grouped
 from portal.prefiling.models import Prefiling
 from portal.roles import HANDLER
 from portal.timeutil import beijing_today
-from tests.browser.conftest import assert_fits_phone, filter_queue, open_prefiling, sign_in, wait_for_app
+from tests.browser.conftest import (
+    assert_fits_phone,
+    filter_queue,
+    open_expander,
+    open_prefiling,
+    sign_in,
+    wait_for_app,
+)
 from tests.prefiling.factories import make_prefiling
 from tests.staff.factories import make_user
 from tests.staff.portal_db import ready_engine
@@ -48,6 +56,19 @@ def test_queue_on_a_phone(portal_url, phone, artifacts):
     phone.get_by_role("button", name="显示个人信息").click()
     wait_for_app(phone, "13812345678")
     phone.screenshot(path=str(artifacts / "queue-detail-phone.png"), full_page=True)
+    assert_fits_phone(phone)
+
+    # the petitioner rang with a new number: 更正联系方式, under the revealed data
+    open_expander(phone, "更正联系方式（信访人申请更正电话或住址时）")
+    phone.get_by_role("textbox", name="联系电话").fill("139 0000 1111")
+    phone.get_by_role("button", name="保存更正").scroll_into_view_if_needed()
+    phone.screenshot(path=str(artifacts / "queue-contact-form-phone.png"))
+    phone.get_by_role("button", name="保存更正").click()
+    wait_for_app(phone, f"已更正 {grouped(made.code)} 的联系电话。")
+    assert phone.get_by_text("13812345678").count() == 0          # masked again, the old number gone
+    phone.get_by_role("button", name="显示个人信息").click()
+    wait_for_app(phone, "13900001111")
+    phone.screenshot(path=str(artifacts / "queue-corrected-phone.png"), full_page=True)
     assert_fits_phone(phone)
 
 
