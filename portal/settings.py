@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tomllib
 from dataclasses import dataclass, fields
 from functools import lru_cache
@@ -38,6 +39,8 @@ class Settings:
     bureau_name: str = "信访局"
     bureau_phone: str = "12345"
     bureau_address: str = "市民中心一楼东侧 来访接待大厅"
+    # the districts (区、县、市) a citizen picks 问题属地 from, comma-separated; empty: typed freely
+    districts: str = ""
 
     @property
     def trusted_networks(self) -> tuple:
@@ -45,6 +48,12 @@ class Settings:
         from portal.clientaddr import parse_networks
 
         return parse_networks(self.trusted_proxies)
+
+    @property
+    def district_choices(self) -> tuple[str, ...]:
+        """PORTAL_DISTRICTS as a list, in its order, without blanks or repeats (，、 also separate)."""
+        names = (n.strip() for n in re.split(r"[,，、]", self.districts))
+        return tuple(dict.fromkeys(n for n in names if n))
 
     @property
     def laws_dir(self) -> Path:
@@ -78,6 +87,7 @@ ENV_NAMES = {
     "bureau_name": "PORTAL_BUREAU_NAME",
     "bureau_phone": "PORTAL_BUREAU_PHONE",
     "bureau_address": "PORTAL_BUREAU_ADDRESS",
+    "districts": "PORTAL_DISTRICTS",
 }
 
 

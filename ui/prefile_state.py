@@ -44,6 +44,11 @@ PERSON_FIELDS = {"agents": ("name", "relation", "phone"), "representatives": ("n
 CHOICE_FIELDS = {"category", "raised_before", "raised_stage"}
 
 
+def is_choice(field: str) -> bool:
+    """Whether `field` is picked from a list (its widget holds None, not "", until one is picked)."""
+    return field in CHOICE_FIELDS or (field == "district" and bool(get_settings().district_choices))
+
+
 def init() -> None:
     S.setdefault("pf_data", F.empty_form())
     S.setdefault("pf_step", "consent")
@@ -68,7 +73,7 @@ def seed(step: str) -> None:
     data = S.pf_data
     for field in STEP_FIELDS[step]:
         value = data.get(field)
-        S[wkey(field)] = (value or None) if field in CHOICE_FIELDS else value
+        S[wkey(field)] = (value or None) if is_choice(field) else value
     if step == "petitioner":
         for group, names in PERSON_FIELDS.items():
             people = data.get(group) or []

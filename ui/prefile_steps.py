@@ -67,6 +67,21 @@ def _text(field: str, label: str, *, help: str | None = None, area: bool = False
     inline_error(field, _errors())
 
 
+def _district() -> None:
+    """问题属地: picked from PORTAL_DISTRICTS where the bureau set them (one spelling each, for the
+    queue's filter and the bulletin's rows), else typed."""
+    if not (choices := get_settings().district_choices):
+        _text("district", "问题属地（区、县、市）", placeholder="例如：历下区", limit=F.LIMITS["district"])
+        return
+    anchor("district")
+    options = [*choices, F.OTHER_DISTRICT]
+    if (kept := S.get(wkey("district"))) and kept not in options:   # typed before the list was set:
+        options.insert(0, kept)                                        # shown, and 继续 asks to pick one
+    st.selectbox("问题属地（区、县、市）", options, index=None, key=wkey("district"), placeholder="请选择")
+    st.caption(f"事情发生在哪个区（县、市）。不在列表里或不清楚的，选“{F.OTHER_DISTRICT}”，工作人员会核实。")
+    inline_error("district", _errors())
+
+
 def _buttons(step: str, *, back: bool = True) -> None:
     if S.get("pf_save_error"):   # the database or disk refused the save: above the button pressed
         st.error(S.pf_save_error)
@@ -161,7 +176,7 @@ def matter() -> None:
     st.subheader("信访事项")
     have = S.pf_data.get("attachments") or []
     with st.form("pf-matter", enter_to_submit=False):   # Enter in 问题属地 must not send a half-filled step
-        _text("district", "问题属地（区、县、市）", placeholder="例如：历下区", limit=F.LIMITS["district"])
+        _district()
         anchor("category")
         st.radio("类别", F.CATEGORIES, index=None, key=wkey("category"),
                  captions=("对工作提出建议、意见", "检举、揭发、控告违纪违法行为（仅授权人员可见）",

@@ -35,6 +35,8 @@ AGENT_RELATIONS: tuple[str, ...] = (
     "近亲属", "工作人员", "居委会、村委会、单位或社会团体推荐的公民", "律师", "基层法律服务工作者", "监护人")
 MAX_AGENTS = 2            # 山东省信访条例 第二十八条
 MAX_REPRESENTATIVES = 5   # 信访工作条例 第二十条
+# 问题属地 when the district is not among PORTAL_DISTRICTS or the citizen does not know it
+OTHER_DISTRICT = "其他地方或不清楚"
 LIMITS = {"name": 30, "address": 100, "district": 60, "subject": 100, "request": 1000,
           "facts": 5000, "raised_where": 100}
 
@@ -119,13 +121,24 @@ def _petitioner(data: dict, today: dt.date) -> list[FieldError]:
     return errors
 
 
+def _district(value) -> FieldError | None:
+    """问题属地: typed freely, or one of the configured districts (PORTAL_DISTRICTS) or OTHER_DISTRICT."""
+    from portal.settings import get_settings
+
+    if not (choices := get_settings().district_choices):
+        return check_line("district", "问题属地", value, limit=LIMITS["district"],
+                          empty="请填写问题发生地所在的区（县、市），例如“历下区”。")
+    if value in (*choices, OTHER_DISTRICT):
+        return None
+    return FieldError("district", f"请选择问题发生地所在的区（县、市）；不在列表里或不清楚的，选“{OTHER_DISTRICT}”。")
+
+
 def _matter(data: dict) -> list[FieldError]:
     from portal.prefiling.attachments import MAX_COUNT, entry_problem
 
     attached = data.get("attachments") or []
     checks = [
-        check_line("district", "问题属地", data.get("district"), limit=LIMITS["district"],
-                   empty="请填写问题发生地所在的区（县、市），例如“历下区”。"),
+        _district(data.get("district")),
         None if data.get("category") in CATEGORIES else FieldError("category", "请选择信访事项的类别。"),
         check_line("subject", "被反映对象", data.get("subject"), limit=LIMITS["subject"],
                    required=False),

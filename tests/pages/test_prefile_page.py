@@ -499,3 +499,55 @@ def test_the_attachments_say_a_slow_upload_is_still_going(open_form):
     file while 继续 stayed greyed."""
     at = petitioner(consent(open_form()))
     assert "第 3 步" in page_text(at) and "文件旁边在转圈时表示还在上传" in page_text(at)
+
+
+@pytest.fixture
+def districts(monkeypatch):
+    """The bureau lists its districts (PORTAL_DISTRICTS): 问题属地 is picked, not typed."""
+    from portal.settings import get_settings
+
+    monkeypatch.setenv("PORTAL_DISTRICTS", "历下区，市中区、槐荫区, 天桥区,历下区")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.delenv("PORTAL_DISTRICTS")
+    get_settings.cache_clear()
+
+
+def test_a_bureau_that_lists_its_districts_has_the_citizen_pick_one_and_it_is_stored_as_picked(open_form, districts):
+    at = consent(open_form())
+    petitioner(at)
+    assert "问题属地（区、县、市）" not in [t.label for t in at.text_input]
+    [place] = [s for s in at.selectbox if s.label == "问题属地（区、县、市）"]
+    assert place.options == ["历下区", "市中区", "槐荫区", "天桥区", "其他地方或不清楚"]
+    at.radio(key="pf_w_category").set_value("申诉求决")
+    fill_text(at, "诉求", "请求督促公司支付拖欠的工资。")
+    fill_text(at, "事实与理由", "公司拖欠工资半年。")
+    click(at, "继续")                                                 # nothing picked: asked to
+    assert "请选择问题发生地所在的区（县、市）；不在列表里或不清楚的，选“其他地方或不清楚”。" in page_text(at)
+    assert [t.value for t in at.text_area if t.label == "诉求"] == ["请求督促公司支付拖欠的工资。"]   # kept
+    at.selectbox(key="pf_w_district").set_value("槐荫区")
+    click(at, "继续")
+    history(at)
+    assert "槐荫区" in page_text(at)
+    click(at, "确认提交")
+    with Session(get_engine()) as s:
+        newest = s.exec(select(Prefiling).order_by(Prefiling.id.desc())).first()
+    assert newest.district == "槐荫区"
+
+
+def test_a_draft_typed_before_the_list_keeps_its_words_and_is_asked_to_pick(open_form, districts):
+    at = consent(open_form())
+    petitioner(at)
+    at.session_state["pf_data"]["district"] = "济南市历下区某街道"   # saved before PORTAL_DISTRICTS was set
+    at.session_state["pf_seeded"] = None
+    at.run()
+    [place] = [s for s in at.selectbox if s.label == "问题属地（区、县、市）"]
+    assert place.value == "济南市历下区某街道" and place.options[0] == "济南市历下区某街道"
+    at.radio(key="pf_w_category").set_value("申诉求决")
+    fill_text(at, "诉求", "请求督促公司支付拖欠的工资。")
+    fill_text(at, "事实与理由", "公司拖欠工资半年。")
+    click(at, "继续")
+    assert "请选择问题发生地所在的区（县、市）" in page_text(at)
+    at.selectbox(key="pf_w_district").set_value("其他地方或不清楚")
+    click(at, "继续")
+    assert "是否已反映" in page_text(at)
