@@ -70,7 +70,7 @@ def bars(title: str, data: list[tuple[str, int]], *, what: str = "类别", unit:
 
 
 def intake(result: figures.Intake) -> None:
-    st.header("预登记受理情况")
+    st.header("预登记接收和办理情况")
     st.caption(DEFINITIONS["intake"])
     left, right = st.columns(2)
     left.metric("本区间提交", f"{result.total} 件")

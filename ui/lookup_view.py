@@ -18,7 +18,14 @@ from portal.prefiling import lookup as svc
 from portal.prefiling.codes import grouped
 from portal.prefiling.ratelimit import RateLimited
 from portal.prefiling.receipt import HOLIDAY_NOTE, OWN_RULE, date_text
-from portal.prefiling.states import CLOSED, REJECTED, WITHDRAWN, IllegalTransition, TransitionTaken
+from portal.prefiling.states import (
+    CLOSED,
+    NEEDS_MORE,
+    REJECTED,
+    WITHDRAWN,
+    IllegalTransition,
+    TransitionTaken,
+)
 from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text, beijing_today
 from ui.links import provision_link
@@ -113,7 +120,7 @@ def on_lookup() -> None:
     code, secret = typed[0].strip(), typed[1].strip()
     missing = [what for what, value in (("查询码", code), ("查询密码", secret)) if not value]
     if missing:   # not a wrong code: say what to fill in, and count no attempt against the citizen
-        S.lk_view, S.lk_error = None, f"请输入{'和'.join(missing)}。两者都在预登记回执上。"
+        S.lk_view, S.lk_error = None, f"请输入{'和'.join(missing)}。两者都在提交时保存的预登记回执上。"
         return
     short = [f"{what}是{length}位，您输入的是{len(typed)}位" for what, typed, length in
              (("查询码", codes.normalise(code), codes.CODE_LENGTH),
@@ -231,7 +238,7 @@ def _history(view: svc.StatusView) -> None:
 def _clock(view: svc.StatusView) -> None:
     st.markdown("#### 法定期限")
     if view.state in (REJECTED, WITHDRAWN):   # nothing more will be handled: no chain of dates to come
-        st.caption(f"这份预登记{view.state}，不再计算办理期限。")
+        st.caption(svc.periods_over(view.state))
         return
     if view.days_left is not None:
         which = "办结" if view.registered_date else "登记转送"
@@ -244,10 +251,29 @@ def _clock(view: svc.StatusView) -> None:
         elif view.days_left == 0:
             st.info(f"今天是{which}法定期限的最后一日。")
         else:
-            st.warning(f"{which}的法定期限已过 {-view.days_left} 天。您可以向上一级机关反映。")
+            _overdue(view, which)
     for line in view.clock:
         st.markdown(f"- **{markdown_escape(line.name)}**：{markdown_escape(line.text)}")
     st.caption(HOLIDAY_NOTE)
+
+
+def _overdue(view: svc.StatusView, which: str) -> None:
+    """A period's last day has passed: what the citizen can do now, without sending them upwards too
+    early (信访工作条例 第十九条第三款: a matter raised again above within its period is not accepted)."""
+    late, phone = -view.days_left, office().phone
+    if view.state == NEEDS_MORE:   # the bureau is waiting for the citizen's own material
+        st.info(f"{which}的法定期限已过 {late} 天。工作人员在等您补充材料：请按上面的答复补充，收到后继续审核。"
+                f"有疑问的，请拨打来访接待电话 {phone}。")
+    elif view.extended_due is not None and view.extended_due >= view.as_of:
+        st.warning(f"60日的办理期限已过 {late} 天。情况复杂的，经批准可以延长，但不超过30日（最迟 "
+                   f"{date_text(view.extended_due)}），并应告知您延期理由。没有收到延期告知的，请拨打来访接待电话 "
+                   f"{phone} 询问。")
+    elif view.extended_due is not None:
+        st.warning(f"办理期限（含可以延长的30日）已过 {(view.as_of - view.extended_due).days} 天。请先拨打来访接待电话 "
+                   f"{phone} 询问办理情况；也可以向上一级机关反映。")
+    else:   # not registered yet: the bureau itself is asked
+        st.warning(f"{which}的法定期限已过 {late} 天。请拨打来访接待电话 {phone} 询问，"
+                   "也可以到来访接待大厅当面反映。")
 
 
 def _if_not_satisfied(view: svc.StatusView) -> None:
@@ -258,7 +284,7 @@ def _if_not_satisfied(view: svc.StatusView) -> None:
     with st.container(key="lk-review"):
         st.markdown("#### 对处理意见不服怎么办")
         st.markdown(f"对信访处理意见书不服的，可以自{review.starts_from}起 {review.days} 日内，请求原办理机关、单位的**上一级机关、单位**"
-                    "复查；请求时写明查询码或信访件编号、答复的日期和不服的理由。对复查意见仍然不服的，可以自"
+                    "复查；请求时写明信访件编号、收到书面答复的日期和不服的理由，并附上答复的复印件。对复查意见仍然不服的，可以自"
                     f"{recheck.starts_from}起 {recheck.days} 日内请求复查机关、单位的上一级机关、单位复核。依据："
                     + "、".join(provision_link(pid, get_library())
                                for pid in (*review.provision_ids, *recheck.provision_ids)))
@@ -304,7 +330,7 @@ def _actions(view: svc.StatusView) -> None:
                     error=S.pop("lk_withdraw_error", ""), open_=bool(S.get("lk_withdraw_open")))
     if view.can_rate:
         st.markdown("#### 评价办理结果")
-        st.caption("依据《信访工作条例》第二十一条，您可以对办理情况作出评价，每件只能评价一次。")
+        st.caption("您可以对办理情况作出评价（《信访工作条例》第二十一条）。每份预登记只能评价一次，提交后不能修改。")
         refused = S.pop("lk_rate_error", None)
         with st.form("lk-rate"), st.container(key="lk-rate-box"):
             st.radio("您对办理结果是否满意？", svc.RATINGS, index=None, key="lk_rating", horizontal=True)

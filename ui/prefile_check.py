@@ -329,7 +329,7 @@ def confirmation() -> None:
                        mime="text/html", key="pf_dl_html", icon=":material/download:")
     c2.download_button("保存回执（文本）", receipt.text(), file_name=f"回执-{done['code']}.txt",
                        mime="text/plain", key="pf_dl_txt")
-    st.success("您的网上信访预登记已提交。这是预登记，还不是正式受理。")
+    st.success("您的网上信访预登记已提交。这是预登记，还没有正式登记，也不是受理。")
     st.markdown("#### 回执")
     with st.container(border=True):
         st.markdown(f'<div class="answer-value">{html_escape(receipt.text())}</div>', unsafe_allow_html=True)

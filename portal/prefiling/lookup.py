@@ -98,6 +98,14 @@ class StatusView:
     # (nominal, real) last day of the running period when a 法定休假日 moves it, else None
     moved_due: tuple[dt.date, dt.date] | None = None
     as_of: dt.date | None = None    # the Beijing day days_left counts from (read again on another day)
+    # registered and running: the last day of 办理 with the 30 days 第三十四条 allows on approval
+    # (moved past 法定休假日); until then a missed 60th day may be a lawful extension
+    extended_due: dt.date | None = None
+
+
+def periods_over(state: str) -> str:
+    """What the page and the receipt say instead of periods once nothing more will be handled."""
+    return f"这份预登记的状态是“{state}”，不再计算办理期限。"
 
 
 def status_view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
@@ -123,7 +131,8 @@ def status_view(session: Session, p: Prefiling, today: dt.date) -> StatusView:
         rating=p.rating, rating_comment=p.rating_comment,
         materials=tuple(Material(i, a.kind, a.size, a.added_at) for i, a in enumerate(atts, start=1)),
         can_supplement=allowed(p.state, "supplement"),
-        moved_due=(nominal, real) if running and real != nominal else None, as_of=today)
+        moved_due=(nominal, real) if running and real != nominal else None, as_of=today,
+        extended_due=clock.current_due(extended=True, real=True) if running and clock.accepted else None)
 
 
 def receipt_again(view: StatusView, *, office: Office | None, today: dt.date) -> Receipt:
@@ -131,7 +140,7 @@ def receipt_again(view: StatusView, *, office: Office | None, today: dt.date) ->
     state and 信访件编号 as of `today`, and the periods as the page counts them now."""
     receipt = make_receipt(code=view.code, secret=None, submitted=view.received_date, category=view.category,
                            district=view.district, office=office, lines=view.clock)
-    over = f"这份预登记{view.state}，不再计算办理期限。" if view.state in (REJECTED, WITHDRAWN) else ""
+    over = periods_over(view.state) if view.state in (REJECTED, WITHDRAWN) else ""
     return replace(receipt, as_of=today, state=view.state, official_number=view.official_number, periods_over=over)
 
 

@@ -19,7 +19,7 @@ HOLIDAY_NOTE = ("以上日期按日历日推算（起算当日不计入）。有
                 "第二百零三条顺延至休假日后第一个工作日（本系统尚未录入节假日安排的年份只按周末顺延）；您自己提出复查、复核请求的"
                 "日期不作顺延推算，请尽早提出。实际日期以有关机关的书面告知为准。")
 NEXT_STEPS = (
-    "这是网上信访预登记，还不是正式受理。工作人员审核后，会登记为正式信访件并告知信访件编号，"
+    "这是网上信访预登记，还没有正式登记，也不是受理。工作人员审核后，会登记为正式信访件并告知信访件编号，"
     "或者请您补充材料，或者告知不予登记的理由和应当通过的途径。",
     "您可以随时在“进度查询”页面用查询码和查询密码查看办理进展和工作人员的答复。",
     "工作人员登记前，您可以在“进度查询”页面撤回这份预登记。",
@@ -99,8 +99,8 @@ def clock_lines(clock: StatutoryClock, *, category: str) -> list[ClockLine]:
         if rule is ACCEPTANCE_NOTICE:
             then = ("纪检监察机关处理检举控告事项的告知按照有关规定执行。" if category == "检举控告" else
                     f"有权处理的机关、单位应自收到之日起{rule.days}日内书面告知您接收情况以及处理途径和程序。")
-            text = (f"信访部门应自{rule.starts_from}（{date_text(m.start)}）起{rule.days}日内登记，"
-                    f"并转送、交办有权处理的机关、单位，最迟 {due_text(m.due)}；{then}")
+            text = (f"信访部门收到后应当登记，并自{rule.starts_from}（{date_text(m.start)}）起{rule.days}日内"
+                    f"转送、交办有权处理的机关、单位，最迟 {due_text(m.due)}；{then}")
             out.append(ClockLine("登记转送", text, m.due, None, rule.provision_ids))
             continue
         if category in OWN_RULE:
@@ -167,7 +167,7 @@ class Receipt:
         o = self.office
         if o is None:
             return []
-        return [("受理机关", o.full_name), ("来访接待电话", o.phone), ("地址", o.city + o.address),
+        return [("接收单位", o.full_name), ("来访接待电话", o.phone), ("地址", o.city + o.address),
                 ("接待时间", o.hours_text)]
 
     def _periods_heading(self) -> str:

@@ -77,9 +77,9 @@ def apply_transition(prefiling: Prefiling, action: str, *, actor: str, reply: st
     """Move `prefiling` by `action` or raise IllegalTransition; return the event to store."""
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise IllegalTransition(f"未知的操作：{action}")
+        raise IllegalTransition("系统无法执行这个操作，请刷新页面后再试。")
     if prefiling.state not in transition.sources:
-        raise IllegalTransition(f"当前状态为“{prefiling.state}”，不能执行此操作。")
+        raise IllegalTransition(f"这份预登记现在是“{prefiling.state}”，不能再这样操作。")
     at = at or utcnow()
     # a move that stays in its state (更正信访件编号) must not restart the 登记 date or close anything
     entered = transition.target != prefiling.state

@@ -185,7 +185,7 @@ def register(*, session: Session, actor: Actor, prefiling_id: int, official_numb
              reply: str = "", version: int | None = None) -> Prefiling:
     """已提交/需补充材料 → 已登记 with the official 信访件编号."""
     number, reply = _register_inputs(official_number=official_number, reply=reply)
-    reply = reply or f"已登记为信访件，编号 {number}。"
+    reply = reply or f"已登记为信访件，信访件编号 {number}。以后查询或反映这件事，请说明这个编号。"
     return _move(session, actor, prefiling_id, "register", reply, version, official_number=number)
 
 

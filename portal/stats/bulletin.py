@@ -233,7 +233,7 @@ def _sections(b: Bulletin) -> list[tuple[str, list[str], list[list[str]], Chart 
          change_pct(no.one_time, bo.one_time, hidden=once_now or once_before)],
     ] + [row(f"评价“{k}”（件）", rn.text(f"rating:{k}"), rb.text(f"rating:{k}")) for k in no.ratings]
     return [
-        ("一、预登记受理情况", heads, flow, [(k, v, mn.text(f"flow:{k}")) for k, v in ni.flow.items()],
+        ("一、预登记接收和办理情况", heads, flow, [(k, v, mn.text(f"flow:{k}")) for k, v in ni.flow.items()],
          DEFINITIONS["intake"] + DEFINITIONS["repeats"]),
         ("二、按类别", heads, *categories, ""),
         ("三、按问题属地", heads, *districts, ""),

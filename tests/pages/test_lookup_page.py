@@ -186,6 +186,8 @@ def test_a_closed_matter_says_how_to_ask_for_a_review(open_lookup):
     assert "对处理意见不服怎么办" in text and "上一级机关、单位" in text and "30 日内" in text
     assert "《信访工作条例》第三十五条" in text and "《信访工作条例》第三十六条" in text
     assert "对信访处理意见书不服的" in text
+    # the upper level cannot look up a 查询码: the number it can trace is the 信访件编号
+    assert "请求时写明信访件编号、收到书面答复的日期和不服的理由" in text and "写明查询码" not in text
 
 
 def test_a_closed_suggestion_is_not_told_about_review(open_lookup):
@@ -335,7 +337,7 @@ def test_the_copied_code_and_password_pasted_into_one_box(open_lookup, box):
 @pytest.mark.parametrize(("today", "says"), [
     ("2026-12-08", "距登记转送的法定期限还有 1 天。"),
     ("2026-12-09", "今天是登记转送法定期限的最后一日。"),          # not 还有 0 天, not 已过 0 天
-    ("2026-12-10", "登记转送的法定期限已过 1 天。您可以向上一级机关反映。"),
+    ("2026-12-10", "登记转送的法定期限已过 1 天。请拨打来访接待电话 12345 询问，也可以到来访接待大厅当面反映。"),
 ])
 def test_the_last_day_of_the_period_is_called_the_last_day(open_lookup, monkeypatch, today, says):
     """Received on 2026-11-24, 登记转送 is due by Wednesday 2026-12-09 (15 days, 《信访工作条例》第二十二条;
@@ -351,6 +353,60 @@ def test_the_last_day_of_the_period_is_called_the_last_day(open_lookup, monkeypa
     text = page_text(ask(at, made.code, made.secret))
     assert says in text
     assert [str(el.value) for el in [*at.info, *at.warning] if "法定期限" in str(el.value)] == [says]
+
+
+@pytest.mark.parametrize(("today", "says"), [
+    # registered on Monday 2026-08-03: 60 days end on Friday 10-02, in the National Day holiday
+    # (moved to Thursday 10-08); the 30 more days 第三十四条 allows on approval end on Sunday 11-01
+    # (moved to Monday 11-02)
+    ("2026-10-12", "60日的办理期限已过 4 天。情况复杂的，经批准可以延长，但不超过30日（最迟 2026年11月2日），"
+                   "并应告知您延期理由。没有收到延期告知的，请拨打来访接待电话 12345 询问。"),
+    ("2026-11-02", "60日的办理期限已过 25 天。情况复杂的，经批准可以延长，但不超过30日（最迟 2026年11月2日），"
+                   "并应告知您延期理由。没有收到延期告知的，请拨打来访接待电话 12345 询问。"),
+    ("2026-11-05", "办理期限（含可以延长的30日）已过 3 天。请先拨打来访接待电话 12345 询问办理情况；也可以向上一级机关反映。"),
+])
+def test_a_late_answer_is_not_called_overdue_while_the_law_allows_an_extension(open_lookup, monkeypatch, today,
+                                                                                says):
+    """《信访工作条例》第三十四条: 60 days, and up to 30 more on approval, told to the citizen. A citizen
+    who went upwards on day 61 would find the matter not accepted there (第十九条第三款): the page
+    says an extension is possible, until when, and whom to ask; only after it, that they may go up."""
+    import datetime as dt
+
+    from portal.prefiling import lookup as service
+    from portal.prefiling.models import Prefiling, PrefilingEvent
+
+    at = open_lookup()
+    made = received_on(dt.date(2026, 7, 27))
+    with Session(get_engine()) as s:
+        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number=f"XF-34-{made.prefiling.id}")
+        p = s.get(Prefiling, made.prefiling.id)
+        event = s.exec(select(PrefilingEvent).where(PrefilingEvent.prefiling_id == p.id,
+                                                    PrefilingEvent.action == "register")).one()
+        event.at = dt.datetime(2026, 8, 3, 2, 0, tzinfo=dt.UTC)   # 10:00 Beijing
+        p.registered_date = dt.date(2026, 8, 3)
+        s.add_all([event, p])
+        s.commit()
+    monkeypatch.setattr(service, "beijing_today", lambda: dt.date.fromisoformat(today))
+    ask(at, made.code, made.secret)
+    assert [str(el.value) for el in [*at.info, *at.warning] if "期限" in str(el.value)] == [says]
+
+
+def test_an_overdue_filing_waiting_for_the_citizens_material_asks_for_it_not_to_go_upwards(open_lookup,
+                                                                                           monkeypatch):
+    import datetime as dt
+
+    from portal.prefiling import lookup as service
+
+    at = open_lookup()
+    made = received_on(dt.date(2026, 11, 24))
+    with Session(get_engine()) as s:
+        staff.request_more(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="请补充欠条照片。")
+    monkeypatch.setattr(service, "beijing_today", lambda: dt.date(2026, 12, 11))
+    ask(at, made.code, made.secret)
+    [said_here] = [str(el.value) for el in [*at.info, *at.warning] if "法定期限已过" in str(el.value)]
+    assert said_here == ("登记转送的法定期限已过 2 天。工作人员在等您补充材料：请按上面的答复补充，收到后继续审核。"
+                         "有疑问的，请拨打来访接待电话 12345。")
+    assert "上一级" not in page_text(at)
 
 
 def test_a_result_left_open_past_midnight_counts_from_the_new_day(open_lookup, monkeypatch):

@@ -337,7 +337,7 @@ def test_an_overdue_filing_tells_the_citizen_how_many_days_have_passed(app_page)
     late_by = (today - last_day(received + dt.timedelta(days=15))).days
     assert late_by > 0
     text = page_text(_lookup(app_page, made))
-    assert f"登记转送的法定期限已过 {late_by} 天。您可以向上一级机关反映。" in text
+    assert f"登记转送的法定期限已过 {late_by} 天。请拨打来访接待电话 12345 询问，也可以到来访接待大厅当面反映。" in text
 
 
 def test_a_rejected_filing_tells_the_citizen_the_reason_and_the_channel(app_page):

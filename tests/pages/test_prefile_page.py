@@ -114,7 +114,7 @@ def test_full_journey_from_consent_to_receipt(open_form):
     click(at, "确认提交")
     text = page_text(at)
     assert count_prefilings() == before + 1
-    assert "这是预登记，还不是正式受理" in text
+    assert "这是预登记，还没有正式登记，也不是受理" in text
     # the confirmation panel comes first: title, 查询码 and 查询密码 large, then the once-only warning
     bodies = [el.proto.body for el in at.html if not el.proto.unsafe_allow_javascript]
     panel = next(b for b in bodies if "confirm-panel" in b)

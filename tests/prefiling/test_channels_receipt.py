@@ -150,6 +150,9 @@ def test_receipt_to_keep_names_the_bureau_contacts_and_request_and_fits_a_phone(
     assert receipt.summary.endswith("……") and len(receipt.summary) <= 102
     text = receipt.text()
     assert text.startswith("示范市信访局 网上信访预登记回执") and "来访接待电话：12345" in text
+    # not an acceptance: the bureau receives; 第二十二条's 15 days are for 转送, 登记 comes first
+    assert "接收单位：示范市信访局" in text and "受理机关" not in text
+    assert "信访部门收到后应当登记，并自收到信访事项之日（2026年11月2日）起15日内转送、交办有权处理的机关、单位" in text
 
 
 def test_a_receipt_downloaded_again_counts_the_periods_from_what_happened(db_engine):
@@ -197,7 +200,7 @@ def test_a_receipt_downloaded_again_after_withdrawal_counts_no_periods(db_engine
         made = make_prefiling(s)
         view = lookup.withdraw(session=s, code=made.code, secret=made.secret, client=client())
     text = lookup.receipt_again(view, office=None, today=dt.date(2026, 12, 5)).text()
-    assert "这份预登记已撤回，不再计算办理期限。" in text and "请求复查" not in text
+    assert "这份预登记的状态是“已撤回”，不再计算办理期限。" in text and "请求复查" not in text
 
 
 def test_where_reconsideration_must_come_first_every_text_says_so_and_cites_the_article_that_requires_it(library):

@@ -178,7 +178,7 @@ def test_a_matter_no_longer_handled_lists_no_running_deadline(db_engine, end):
     assert seen.days_left is None and seen.moved_due is None
     again = receipt_again(seen, office=None, today=dt.date(2026, 12, 5))
     text, page = again.text(), again.html()
-    over = f"这份预登记{end}，不再计算办理期限。"
+    over = f"这份预登记的状态是“{end}”，不再计算办理期限。"
     assert over in text and over in page
     assert [line for line in text.splitlines() if line.startswith("· ")] == []   # no period lines
     assert "最迟" not in text and "最迟" not in page

@@ -39,7 +39,8 @@ def test_each_transition_leaves_a_reply_the_citizen_reads(db_engine):
             staff.reject(session=s, actor=HANDLER_ONLY, prefiling_id=pid, reason="r", channel="c")
         view = lookup(session=s, code=made.code, secret=made.secret, client=client())
         assert view.state == "已登记" and view.official_number == "LX2026-0001"
-        assert [h.reply for h in view.history][1:] == ["请补充物业合同复印件。", "已登记为信访件，编号 LX2026-0001。"]
+        assert [h.reply for h in view.history][1:] == ["请补充物业合同复印件。",
+                                                        "已登记为信访件，信访件编号 LX2026-0001。以后查询或反映这件事，请说明这个编号。"]
         assert view.registered_date is not None and view.days_left == days_left_today(60)
 
         other = make_prefiling(s)

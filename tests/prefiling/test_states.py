@@ -60,7 +60,7 @@ def test_withdraw_only_before_registration(state):
         apply_transition(p, "withdraw", actor="信访人")
         assert p.state == "已撤回" and p.closed_at is not None
     else:
-        with pytest.raises(IllegalTransition, match=f"当前状态为“{state}”"):
+        with pytest.raises(IllegalTransition, match=f"这份预登记现在是“{state}”"):
             apply_transition(p, "withdraw", actor="信访人")
         assert p.state == state
 
@@ -112,7 +112,7 @@ def test_every_move_matches_the_hand_written_table(state, action):
         apply_transition(p, action, actor="tester")
         assert p.state == BY_HAND[(state, action)]
     else:
-        with pytest.raises(IllegalTransition, match=f"当前状态为“{state}”"):
+        with pytest.raises(IllegalTransition, match=f"这份预登记现在是“{state}”"):
             apply_transition(p, action, actor="tester")
         assert p.state == state and p.registered_date is None and p.closed_at is None
 

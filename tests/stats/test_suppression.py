@@ -84,7 +84,7 @@ def html_tables(page: str) -> dict[str, dict[str, list[str]]]:
 def printed_groups(tables: dict[str, dict[str, list[str]]], column: int
                    ) -> tuple[dict[str, str], list[tuple[str, list[str]]]]:
     """One month's printed cells by name, and each sum a reader can check: (total, parts)."""
-    cells = {f"flow:{k}": v[column] for k, v in tables["一、预登记受理情况"].items()}
+    cells = {f"flow:{k}": v[column] for k, v in tables["一、预登记接收和办理情况"].items()}
     for kind, section in (("category", "二、按类别"), ("district", "三、按问题属地")):
         cells |= {f"{kind}:{k}": v[column] for k, v in tables[section].items()}
     groups = [("flow:登记", ["flow:办结", "flow:办理中"]),
@@ -120,7 +120,7 @@ def test_a_3_beside_a_printed_total_cannot_be_worked_out_in_either_format():
         assert districts["市中区"][0] == "*" and districts["历下区"][0] == "12"   # the smallest other one
         assert list(districts) == ["历下区", "市中区", "槐荫区"]    # hidden rows last, by name: no bounds
         assert districts["市中区"][2] == "—"                     # no change from a hidden cell
-        flow = tables["一、预登记受理情况"]
+        flow = tables["一、预登记接收和办理情况"]
         assert flow["待审核"][0] == "<5" and flow["不予登记"][0] == "*" and flow["提交"][0] == "23"
         cells, groups = printed_groups(tables, 0)
         for total, parts in groups:          # a hidden cell never stands alone beside its total
@@ -131,7 +131,7 @@ def test_a_3_beside_a_printed_total_cannot_be_worked_out_in_either_format():
 
 def test_without_the_second_hidden_cell_the_3_would_be_recoverable():
     """The checker finds the leak the bulletin had: 23 - 12 - 8 = 3."""
-    leaky = {"一、预登记受理情况": {"提交": ["23"], "登记": ["15"], "办结": ["7"], "不予登记": ["5"], "撤回": ["0"],
+    leaky = {"一、预登记接收和办理情况": {"提交": ["23"], "登记": ["15"], "办结": ["7"], "不予登记": ["5"], "撤回": ["0"],
                                "待审核": ["<5"], "办理中": ["8"]},
              "二、按类别": {"建议意见": ["8"], "申诉求决": ["15"]},
              "三、按问题属地": {"历下区": ["12"], "市中区": ["8"], "槐荫区": ["<5"]}}
@@ -142,10 +142,10 @@ def test_a_month_without_small_counts_is_printed_in_full_and_zero_stays_zero():
     b = make_bulletin(make_month(NOVEMBER, **FULL), make_month(OCTOBER, **FULL))
     md, page = bul.to_markdown(b), bul.to_html(b)
     for tables in (md_tables(md), html_tables(page)):
-        flow = tables["一、预登记受理情况"]
+        flow = tables["一、预登记接收和办理情况"]
         assert flow["提交"] == ["30", "30", "0"] and flow["撤回"] == ["0", "0", "0"]
         assert tables["三、按问题属地"]["市中区"] == ["12", "12", "0"]
-        for section in ("一、预登记受理情况", "二、按类别", "三、按问题属地"):
+        for section in ("一、预登记接收和办理情况", "二、按类别", "三、按问题属地"):
             assert not any("*" in c or "<5" in c for row in tables[section].values() for c in row)
     assert "含延期办结率 | 66.7%" in md and "满意率 | 83.3%" in md
 
@@ -177,7 +177,7 @@ def test_charts_draw_no_bar_for_a_secondarily_hidden_count():
     page = bul.to_html(make_bulletin(make_month(NOVEMBER, **SMALL_ONE), make_month(OCTOBER, **FULL)))
     district_svg = page.split("三、按问题属地", 1)[1].split("</svg>", 1)[0]
     assert district_svg.count("<rect") == 1 and ">*</text>" in district_svg and "&lt;5</text>" in district_svg
-    flow_svg = page.split("一、预登记受理情况", 1)[1].split("</svg>", 1)[0]
+    flow_svg = page.split("一、预登记接收和办理情况", 1)[1].split("</svg>", 1)[0]
     assert flow_svg.count("<rect") == 4            # 提交, 登记, 办结, 办理中; not 不予登记 (*) nor 待审核
 
 
@@ -246,7 +246,7 @@ def test_a_small_closed_count_cannot_be_worked_out_from_registered_less_in_progr
                  flow_parts=(3, 6, 0, 7, 20))
     b = make_bulletin(make_month(NOVEMBER, **month), make_month(OCTOBER, **FULL))
     for tables in (md_tables(bul.to_markdown(b)), html_tables(bul.to_html(b))):
-        flow = tables["一、预登记受理情况"]
+        flow = tables["一、预登记接收和办理情况"]
         assert flow["办结"][0] == "<5"
         assert not (flow["登记"][0].isdigit() and flow["办理中"][0].isdigit())
         assert recoverable(*printed_groups(tables, 0), top=40) == []
