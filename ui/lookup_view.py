@@ -211,6 +211,7 @@ def ask(*, ended: bool = False) -> None:
         st.form_submit_button("查询", type="primary", on_click=on_lookup)
     if S.get("lk_error"):
         st.error(S.lk_error)
+    st.caption(f"忘记了查询码或查询密码的，请拨打来访接待电话 {office().phone}，工作人员核实身份后帮您查询。")
 
 
 _NUMBER = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")

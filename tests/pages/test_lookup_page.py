@@ -86,6 +86,8 @@ def test_wrong_code_or_secret_gives_one_neutral_message(open_lookup, wrong):
     secret = made.secret if wrong == "code" else codes.new_secret()
     text = page_text(ask(at, code, secret))
     assert NEUTRAL in text and "当前状态" not in text
+    # a lost 查询密码 cannot be found by guessing: where to get help is said beside the form
+    assert "忘记了查询码或查询密码的，请拨打来访接待电话 12345，工作人员核实身份后帮您查询。" in [c.value for c in at.caption]
 
 
 @pytest.mark.parametrize(("code", "secret", "says"), [
