@@ -19,7 +19,9 @@ DISCLAIMER = ("以上内容帮助您了解相关规定和办事途径，不是�
 # 行政复议法 第二十三条, item by item: where 复议 comes before any court (also said by the 诉访分离
 # suggestion, portal.prefiling.channels, and the guide's 诉访分离 page)
 REVIEW_FIRST = ("当场作出的行政处罚（例如当场开的罚单）；侵犯您已经依法取得的土地、林地等自然资源所有权或者使用权的决定；"
-                "申请行政机关履行法定职责，行政机关拒绝履行、未依法履行或者不予答复；申请政府信息公开，行政机关决定不予公开"
+                "行政机关不履行法定职责（《行政复议法》第十一条所列的情形），例如您申请行政机关保护人身权、财产权、"
+                "受教育权等合法权益，或者申请依法发给抚恤金、社会保险待遇、最低生活保障，行政机关拒绝履行、未依法履行、"
+                "不予答复或者没有依法发给；申请政府信息公开，行政机关决定不予公开"
                 "——这些情形必须先申请行政复议，对复议决定不服的再起诉，不能直接起诉。")
 
 
@@ -82,7 +84,8 @@ ADMINISTRATIVE = Route(
      "其他情形也可以直接向人民法院提起行政诉讼，一般应当自知道该行政行为之日起 6 个月内提出；"
      "不服复议决定的，自收到复议决定书之日起 15 日内起诉。",
      "这些是法定途径：信访部门会告知或者引导您通过复议、诉讼解决。向信访部门反映不等于申请复议或者起诉，复议、诉讼的期限一般不会因此停止计算或者延长，请直接在期限内提出。"),
-    ("xingzheng-fuyi-fa-2023:第二十条", "xingzheng-fuyi-fa-2023:第二十三条", "xingzheng-fuyi-fa-2023:第三十四条",
+    ("xingzheng-fuyi-fa-2023:第二十条", "xingzheng-fuyi-fa-2023:第十一条", "xingzheng-fuyi-fa-2023:第二十三条",
+     "xingzheng-fuyi-fa-2023:第三十四条",
      "xingzheng-susong-fa-2017:第四十六条", "xingzheng-susong-fa-2017:第四十五条", "xingzheng-susong-fa-2017:第四十八条",
      "xinfang-gongzuo-tiaoli-2022:第三十一条"))
 PETITION = Route(
