@@ -44,6 +44,11 @@ def test_administrative_route_names_both_time_limits(library):
     route = next_steps(question="对行政处罚决定不服", provision_ids=[], library=library)[0]
     text = "".join(route.steps)
     assert "60 日" in text and "6 个月" in text and "15 日" in text
+    # 行政复议法 第二十条, 行政诉讼法 第四十六条: the clock runs from 知道或者应当知道, not only 知道
+    assert "自知道或者应当知道该行政行为之日起六十日内" in library.provision("xingzheng-fuyi-fa-2023:第二十条").text
+    assert "自知道或者应当知道作出行政行为之日起六个月内" in library.provision("xingzheng-susong-fa-2017:第四十六条").text
+    assert "自知道或者应当知道该行政行为之日起 60 日内" in text
+    assert "自知道或者应当知道该行政行为之日起 6 个月内" in text
 
 
 def test_administrative_route_says_when_reconsideration_must_come_first(library):

@@ -169,3 +169,12 @@ def test_the_labour_point_cites_each_article_that_sets_a_deadline_it_states():
     assert "十五日内向法院起诉" in point and "三十日内向中级人民法院申请撤销" in point
     for label in ("第四十八条", "第四十九条", "第五十条"):
         assert f"[[{LD}{label}]]" in point, label
+
+
+def test_the_administrative_point_counts_from_known_or_ought_to_have_known():
+    """行政复议法 第二十条 and 行政诉讼法 第四十六条 run from 知道或者应当知道: "知道" alone let a citizen
+    who says they did not know think the 60 days or 6 months had not started."""
+    point = next(ln for section in load_guide(GUIDE_DIR) for ln in section.body.split("\n")
+                 if ln.startswith("- **不服罚款"))
+    assert "知道或者应当知道之日起六十日内" in point and "知道或者应当知道之日起六个月内" in point
+    assert "在知道之日起" not in point
