@@ -78,12 +78,18 @@ def test_the_review_first_list_keeps_to_the_scope_of_article_23(library):
     assert "保护人身权利、财产权利、受教育权利等合法权益的法定职责" in article_11
     assert "抚恤金、社会保险待遇或者最低生活保障" in article_11
     guide = Path(__file__).resolve().parents[2] / "content" / "guide"
-    point = next(ln for s in load_guide(guide) for ln in s.body.split("\n") if ln.startswith("- **不服罚款"))
+    body = next(s.body for s in load_guide(guide) if "- **必须先申请行政复议的情形**" in s.body)
+    point = body[body.index("- **必须先申请行政复议的情形**"):].split("\n- ")[0]   # with its sub-list
+    assert point.count("\n  - ") == 4   # the four cases of 第二十三条 are a list, not one long sentence
     reconsideration = next(r for r in RULES if r.key == "reconsideration")
     for text in (REVIEW_FIRST, point, reconsideration.advice):
         assert "《行政复议法》第十一条所列的情形" in text
         assert "保护人身权、财产权、受教育权等合法权益" in text and "抚恤金、社会保险待遇、最低生活保障" in text
         assert "申请行政机关履行法定职责，行政机关拒绝履行" not in text
+    # the rule first, then the four cases numbered: not a four-item run-on ending in "——这些情形"
+    assert REVIEW_FIRST.startswith("下面这些情形必须先申请行政复议") and "——" not in REVIEW_FIRST
+    assert [REVIEW_FIRST.index(n) for n in ("（一）", "（二）", "（三）", "（四）")] == sorted(
+        REVIEW_FIRST.index(n) for n in ("（一）", "（二）", "（三）", "（四）"))
     for pids in (ADMINISTRATIVE.provision_ids, reconsideration.provision_ids):
         assert f"{fy}:第十一条" in pids and f"{fy}:第二十三条" in pids
     assert f"[[{fy}:第十一条]]" in point
