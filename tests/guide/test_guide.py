@@ -178,3 +178,18 @@ def test_the_administrative_point_counts_from_known_or_ought_to_have_known():
                  if ln.startswith("- **不服罚款"))
     assert "知道或者应当知道之日起六十日内" in point and "知道或者应当知道之日起六个月内" in point
     assert "在知道之日起" not in point
+
+
+def test_the_guide_moves_deadlines_past_a_rest_day_as_the_civil_code_and_the_receipt_do(library):
+    """民法典 第二百零三条 moves a last day on a 法定休假日 (weekends included), not only on a 法定节假日.
+    The receipt moves the authorities' days but not the citizen's own 复查/复核 request: the guide says so."""
+    from portal.prefiling.receipt import HOLIDAY_NOTE
+
+    assert "期间的最后一日是法定休假日的" in library.provision("minfadian-2020:第二百零三条").text
+
+    process = next(s for s in load_guide(GUIDE_DIR) if s.show_timeline).body
+    assert "最后一天是法定休假日（周六、周日和法定节假日" in process and "顺延到休假日结束后的第一天" in process
+    assert "顺延到节假日后" not in process
+    assert "您自己请求复查、复核的日期，本网站不作顺延推算" in process and "不要等到最后一天" in process
+    assert "不作顺延推算" in HOLIDAY_NOTE and "复查、复核" in HOLIDAY_NOTE
+    assert "[[minfadian-2020:第二百零三条]]" in process
