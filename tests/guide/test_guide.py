@@ -193,3 +193,13 @@ def test_the_guide_moves_deadlines_past_a_rest_day_as_the_civil_code_and_the_rec
     assert "您自己请求复查、复核的日期，本网站不作顺延推算" in process and "不要等到最后一天" in process
     assert "不作顺延推算" in HOLIDAY_NOTE and "复查、复核" in HOLIDAY_NOTE
     assert "[[minfadian-2020:第二百零三条]]" in process
+
+
+def test_the_notice_step_says_what_article_23_says_is_told(library):
+    """信访工作条例 第二十三条: the authority tells the citizen 接收情况以及处理途径和程序 within 15 days, not
+    whether it is 受理 and who handles it. The picture counts days (最迟第 N 日), not dates."""
+    assert "书面告知信访人接收情况以及处理途径和程序" in library.provision(XF + "第二十三条").text
+    process = fill_clock(next(s for s in load_guide(GUIDE_DIR) if s.show_timeline).body)
+    assert "15 日内书面告诉您是否接收、怎样处理" in process and "是否受理" not in process
+    assert "下面图中的天数是按最长期限推算的" in process and "图中的日期" not in process
+
