@@ -203,3 +203,13 @@ def test_the_notice_step_says_what_article_23_says_is_told(library):
     assert "15 日内书面告诉您是否接收、怎样处理" in process and "是否受理" not in process
     assert "下面图中的天数是按最长期限推算的" in process and "图中的日期" not in process
 
+
+
+def test_the_discipline_point_promises_what_article_30_promises(library):
+    """信访工作条例 第三十条第三款 keeps the 检举、揭发材料以及有关情况 from the person or unit accused; it
+    does not make every detail of the informant secret, as 检举人的信息保密 read."""
+    assert "不得将信访人的检举、揭发材料以及有关情况透露或者转给被检举、揭发的人员或者单位" in library.provision(
+        XF + "第三十条").text
+    point = next(ln for section in load_guide(GUIDE_DIR) for ln in section.body.split("\n")
+                 if ln.startswith("- **检举公职人员"))
+    assert "检举材料和有关情况不会透露或者转给被检举的人员或者单位" in point and "信息保密" not in point
