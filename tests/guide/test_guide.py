@@ -213,3 +213,9 @@ def test_the_discipline_point_promises_what_article_30_promises(library):
     point = next(ln for section in load_guide(GUIDE_DIR) for ln in section.body.split("\n")
                  if ln.startswith("- **检举公职人员"))
     assert "检举材料和有关情况不会透露或者转给被检举的人员或者单位" in point and "信息保密" not in point
+
+
+def test_the_letter_point_says_what_to_write_not_that_a_letter_is_written():
+    point = next(ln for section in load_guide(GUIDE_DIR) for ln in section.body.split("\n")
+                 if ln.startswith("- **写信**"))
+    assert point.startswith("- **写信**：写清楚您的姓名、住址、联系方式") and "书面形式" not in point
