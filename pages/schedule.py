@@ -33,6 +33,6 @@ entries = next_receptions()
 if not entries:
     st.write("近期暂无接访安排。")
 for entry in entries:
-    st.markdown(entry_html(entry), unsafe_allow_html=True)
-st.caption("日程如有调整，以本页最新公布为准。每周例行接待遇法定节假日暂停。领导接访日之外，接待大厅在上述接待时间内照常接待来访群众。")
+    st.markdown(entry_html(entry, hours=o.hours), unsafe_allow_html=True)
+st.caption("日程如有调整，以本页最新公布为准。每周领导接访日遇法定节假日暂停。领导接访日之外，接待大厅在上述接待时间内照常接待来访群众。")
 st.page_link("pages/guide.py", label="来访前，先看看信访指南", icon=":material/info:")

@@ -21,11 +21,12 @@ def next_receptions(weeks: int = 6) -> list[ScheduleEntry]:
         return upcoming(session=session, today=beijing_today(), regular=regular_reception(), weeks=weeks)
 
 
-def entry_html(entry: ScheduleEntry) -> str:
-    """One session as a card; the kind is said in words (例行接待 / 领导接访), never colour alone."""
-    kind = "每周例行接待" if entry.regular else "领导接访"
-    rows = [("时间", f"{entry.start_time}—{entry.end_time}"), ("接访领导", entry.leader),
-            ("地点", entry.place)]
+def entry_html(entry: ScheduleEntry, *, hours: tuple[str, ...] = ()) -> str:
+    """One session as a card; the kind is said in words (每周领导接访日 / 专题领导接访), never colour alone.
+    `hours`: the hall's opening hours, shown as the weekly day's time (it keeps their midday pause)."""
+    kind = "每周领导接访日" if entry.regular else "专题领导接访"
+    time = "、".join(hours) if entry.regular and hours else f"{entry.start_time}—{entry.end_time}"
+    rows = [("时间", time), ("接访领导", entry.leader), ("地点", entry.place)]
     if entry.topics:
         rows.append(("接待内容", entry.topics))
     items = "".join(f"<dt>{html_escape(k)}</dt><dd>{html_escape(v)}</dd>" for k, v in rows)

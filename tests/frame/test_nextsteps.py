@@ -44,6 +44,11 @@ def test_administrative_route_names_both_time_limits(library):
     route = next_steps(question="对行政处罚决定不服", provision_ids=[], library=library)[0]
     text = "".join(route.steps)
     assert "60 日" in text and "6 个月" in text and "15 日" in text
+    # 行政复议法 第二十条, 行政诉讼法 第四十六条: the clock runs from 知道或者应当知道, not only 知道
+    assert "自知道或者应当知道该行政行为之日起六十日内" in library.provision("xingzheng-fuyi-fa-2023:第二十条").text
+    assert "自知道或者应当知道作出行政行为之日起六个月内" in library.provision("xingzheng-susong-fa-2017:第四十六条").text
+    assert "自知道或者应当知道该行政行为之日起 60 日内" in text
+    assert "自知道或者应当知道该行政行为之日起 6 个月内" in text
 
 
 def test_administrative_route_says_when_reconsideration_must_come_first(library):
@@ -55,6 +60,39 @@ def test_administrative_route_says_when_reconsideration_must_come_first(library)
     assert route.key == "administrative" and "xingzheng-fuyi-fa-2023:第二十三条" in route.provision_ids
     assert "必须先申请行政复议" in text and "当场开的罚单" in text and "期限一般不会因此停止计算" in text
     assert "不再受理" not in text   # the 2005 rule; 第三十一条 now says to guide into those procedures
+
+
+def test_the_review_first_list_keeps_to_the_scope_of_article_23(library):
+    """行政复议法 第二十三条（三） sends to 复议 first only 第十一条's 未履行法定职责 cases (保护人身权利、
+    财产权利、受教育权利… in 第十一条（十一）, 给付 in （十二）); "any request to act, refused" was wider. The
+    route, the 行政复议 suggestion and the guide say the same."""
+    from pathlib import Path
+
+    from portal.guide.content import load_guide
+    from portal.nextsteps import ADMINISTRATIVE, REVIEW_FIRST
+    from portal.prefiling.channels import RULES
+
+    fy = "xingzheng-fuyi-fa-2023"
+    assert "本法第十一条规定的未履行法定职责情形" in library.provision(f"{fy}:第二十三条").text
+    article_11 = library.provision(f"{fy}:第十一条").text
+    assert "保护人身权利、财产权利、受教育权利等合法权益的法定职责" in article_11
+    assert "抚恤金、社会保险待遇或者最低生活保障" in article_11
+    guide = Path(__file__).resolve().parents[2] / "content" / "guide"
+    body = next(s.body for s in load_guide(guide) if "- **必须先申请行政复议的情形**" in s.body)
+    point = body[body.index("- **必须先申请行政复议的情形**"):].split("\n- ")[0]   # with its sub-list
+    assert point.count("\n  - ") == 4   # the four cases of 第二十三条 are a list, not one long sentence
+    reconsideration = next(r for r in RULES if r.key == "reconsideration")
+    for text in (REVIEW_FIRST, point, reconsideration.advice):
+        assert "《行政复议法》第十一条所列的情形" in text
+        assert "保护人身权、财产权、受教育权等合法权益" in text and "抚恤金、社会保险待遇、最低生活保障" in text
+        assert "申请行政机关履行法定职责，行政机关拒绝履行" not in text
+    # the rule first, then the four cases numbered: not a four-item run-on ending in "——这些情形"
+    assert REVIEW_FIRST.startswith("下面这些情形必须先申请行政复议") and "——" not in REVIEW_FIRST
+    assert [REVIEW_FIRST.index(n) for n in ("（一）", "（二）", "（三）", "（四）")] == sorted(
+        REVIEW_FIRST.index(n) for n in ("（一）", "（二）", "（三）", "（四）"))
+    for pids in (ADMINISTRATIVE.provision_ids, reconsideration.provision_ids):
+        assert f"{fy}:第十一条" in pids and f"{fy}:第二十三条" in pids
+    assert f"[[{fy}:第十一条]]" in point
 
 
 def test_labour_route_names_the_15_days_to_sue_after_an_award(library):

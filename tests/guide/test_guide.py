@@ -169,3 +169,53 @@ def test_the_labour_point_cites_each_article_that_sets_a_deadline_it_states():
     assert "十五日内向法院起诉" in point and "三十日内向中级人民法院申请撤销" in point
     for label in ("第四十八条", "第四十九条", "第五十条"):
         assert f"[[{LD}{label}]]" in point, label
+
+
+def test_the_administrative_point_counts_from_known_or_ought_to_have_known():
+    """行政复议法 第二十条 and 行政诉讼法 第四十六条 run from 知道或者应当知道: "知道" alone let a citizen
+    who says they did not know think the 60 days or 6 months had not started."""
+    point = next(ln for section in load_guide(GUIDE_DIR) for ln in section.body.split("\n")
+                 if ln.startswith("- **不服罚款"))
+    assert "知道或者应当知道之日起六十日内" in point and "知道或者应当知道之日起六个月内" in point
+    assert "在知道之日起" not in point
+
+
+def test_the_guide_moves_deadlines_past_a_rest_day_as_the_civil_code_and_the_receipt_do(library):
+    """民法典 第二百零三条 moves a last day on a 法定休假日 (weekends included), not only on a 法定节假日.
+    The receipt moves the authorities' days but not the citizen's own 复查/复核 request: the guide says so."""
+    from portal.prefiling.receipt import HOLIDAY_NOTE
+
+    assert "期间的最后一日是法定休假日的" in library.provision("minfadian-2020:第二百零三条").text
+
+    process = next(s for s in load_guide(GUIDE_DIR) if s.show_timeline).body
+    assert "最后一天是法定休假日（周六、周日和法定节假日" in process and "顺延到休假日结束后的第一天" in process
+    assert "顺延到节假日后" not in process
+    assert "您自己请求复查、复核的日期，本网站不作顺延推算" in process and "不要等到最后一天" in process
+    assert "不作顺延推算" in HOLIDAY_NOTE and "复查、复核" in HOLIDAY_NOTE
+    assert "[[minfadian-2020:第二百零三条]]" in process
+
+
+def test_the_notice_step_says_what_article_23_says_is_told(library):
+    """信访工作条例 第二十三条: the authority tells the citizen 接收情况以及处理途径和程序 within 15 days, not
+    whether it is 受理 and who handles it. The picture counts days (最迟第 N 日), not dates."""
+    assert "书面告知信访人接收情况以及处理途径和程序" in library.provision(XF + "第二十三条").text
+    process = fill_clock(next(s for s in load_guide(GUIDE_DIR) if s.show_timeline).body)
+    assert "15 日内书面告诉您是否接收、怎样处理" in process and "是否受理" not in process
+    assert "下面图中的天数是按最长期限推算的" in process and "图中的日期" not in process
+
+
+
+def test_the_discipline_point_promises_what_article_30_promises(library):
+    """信访工作条例 第三十条第三款 keeps the 检举、揭发材料以及有关情况 from the person or unit accused; it
+    does not make every detail of the informant secret, as 检举人的信息保密 read."""
+    assert "不得将信访人的检举、揭发材料以及有关情况透露或者转给被检举、揭发的人员或者单位" in library.provision(
+        XF + "第三十条").text
+    point = next(ln for section in load_guide(GUIDE_DIR) for ln in section.body.split("\n")
+                 if ln.startswith("- **检举公职人员"))
+    assert "检举材料和有关情况不会透露或者转给被检举的人员或者单位" in point and "信息保密" not in point
+
+
+def test_the_letter_point_says_what_to_write_not_that_a_letter_is_written():
+    point = next(ln for section in load_guide(GUIDE_DIR) for ln in section.body.split("\n")
+                 if ln.startswith("- **写信**"))
+    assert point.startswith("- **写信**：写清楚您的姓名、住址、联系方式") and "书面形式" not in point

@@ -45,7 +45,28 @@ def test_schedule_page_lists_next_receptions_first_with_every_wednesday(app_page
     assert dates == sorted(dates) and dates[0] >= beijing_today()
     wednesdays = [d for d, w in days if w == "三"]
     assert len(wednesdays) >= 6 and all(d.weekday() == 2 for d in wednesdays)
-    assert "领导接访" in text and "每周例行接待" in text  # the kind is said in words
+    # the kind is said in words, and the weekly day has one name: 领导接访日, as the contact card says
+    assert "每周领导接访日" in text and "每周例行接待" not in text
+    weekly = next(str(m.value) for m in at.markdown if "每周领导接访日</span>" in str(m.value))
+    assert "<dt>时间</dt><dd>09:00—12:00、13:30—17:00</dd>" in weekly   # the midday pause is said as time
+    assert "<dt>接待内容</dt><dd>各类信访事项</dd>" in weekly and "暂停" not in weekly
+    assert "每周领导接访日遇法定节假日暂停" in text
+
+
+def test_a_schedule_card_names_its_kind_and_the_weekly_day_shows_the_halls_hours():
+    """M14: the weekly Wednesday was 每周例行接待 on its card and 领导接访日 above it; an announced session
+    is a 专题领导接访 with its own times."""
+    from portal.schedule.service import ScheduleEntry
+    from ui.schedule_view import entry_html
+
+    def card(regular: bool) -> str:
+        return entry_html(ScheduleEntry(day=dt.date(2026, 12, 9), start_time="09:00", end_time="17:00", leader="局领导",
+                                        place="大厅", topics="各类信访事项", regular=regular),
+                          hours=("09:00—12:00", "13:30—17:00"))
+
+    weekly, special = card(True), card(False)
+    assert '<span class="sched-kind">每周领导接访日</span>' in weekly and "<dd>09:00—12:00、13:30—17:00</dd>" in weekly
+    assert '<span class="sched-kind">专题领导接访</span>' in special and "<dd>09:00—17:00</dd>" in special
 
 
 @pytest.mark.parametrize("actor", [None, Actor("banli", frozenset({HANDLER}))], ids=["anonymous", "handler"])

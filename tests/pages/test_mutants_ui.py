@@ -486,6 +486,6 @@ def test_a_reception_session_shows_what_the_editor_typed_as_text():
     html = entry_html(ScheduleEntry(day=dt.date(2026, 12, 9), start_time="09:00", end_time="11:30",
                                     leader='王局长<img src=x onerror="alert(1)">', place="<b>二楼</b>接待室",
                                     topics='<a href="http://evil.example">点此预约</a>', regular=False))
-    assert "领导接访" in html and "2026年12月9日" in html
+    assert "专题领导接访" in html and "2026年12月9日" in html
     assert "<img" not in html and "<b>" not in html and "<a " not in html
     assert "&lt;img src=x" in html and "&lt;b&gt;二楼&lt;/b&gt;" in html and "点此预约" in html

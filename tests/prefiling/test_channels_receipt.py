@@ -87,7 +87,7 @@ def test_the_periods_in_the_channel_advice_are_the_laws(library):
     fy, ld = "xingzheng-fuyi-fa-2023", "laodong-zhengyi-tiaojie-zhongcai-fa-2007"
 
     assert "自知道或者应当知道该行政行为之日起六十日内提出行政复议申请" in library.provision(f"{fy}:第二十条").text
-    assert "自知道该行为之日起六十日内申请行政复议" in rules["reconsideration"].advice
+    assert "自知道或者应当知道该行为之日起六十日内申请行政复议" in rules["reconsideration"].advice
     assert f"{fy}:第二十条" in rules["reconsideration"].provision_ids
 
     for article in ("第四十八条", "第五十条"):
