@@ -372,6 +372,7 @@ def test_taking_the_other_tabs_answers_deletes_the_files_this_tab_uploaded_meanw
 
 def test_rate_limit_message_is_shown(open_form):
     from portal.prefiling.ratelimit import SUBMIT
+    from portal.settings import get_settings
 
     at = open_form()
     for _ in range(SUBMIT.per_session):
@@ -381,6 +382,7 @@ def test_rate_limit_message_is_shown(open_form):
     history(matter(petitioner(consent(at))))
     click(at, "确认提交")
     assert "您提交得太频繁了" in page_text(at) and "核对您填写的内容" in page_text(at)
+    assert f"请拨打来访接待电话 {get_settings().bureau_phone} 或到接待场所反映" in page_text(at)
 
 
 def _labels_in_order(node) -> list[str]:
