@@ -35,8 +35,8 @@ def _answers(data: dict) -> list[tuple[str, str, str, str]]:
            ("petitioner", "phone", "联系电话", data["phone"]), ("petitioner", "address", "住址", data["address"])]
     for group in ("agents", "representatives"):
         people = data.get(group) or []
-        shown = "；".join(" ".join(x for x in (p.get("name"), p.get("relation", ""), p.get("phone")) if x)
-                         for p in people)
+        shown = "；".join(" ".join(x for x in (p.get("name"), F.relation_label(p.get("relation") or ""), p.get("phone"))
+                                  if x) for p in people)
         out.append(("petitioner", group, F.FIELD_LABELS[group], shown or "无"))
     out += [("matter", "district", "问题属地", data["district"]), ("matter", "category", "类别", data["category"]),
             ("matter", "subject", "被反映对象", data.get("subject") or "未填写"),
