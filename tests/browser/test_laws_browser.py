@@ -119,7 +119,7 @@ def test_an_article_opened_from_find_comes_into_view_on_a_phone(portal_url, phon
     hit = phone.get_by_role("button", name="第三十二条").first
     hit.wait_for(state="visible", timeout=30_000)
     wait_for_app(phone, "查找条文")
-    after_rerun(phone, hit.click, "本条固定链接")
+    after_rerun(phone, hit.click, "本条网址")
     phone.wait_for_function("""() => { const e = document.querySelector('.st-key-law-article');
         const r = e && e.getBoundingClientRect(); return r && r.top >= 0 && r.top < innerHeight / 3; }""",
                             timeout=10_000)

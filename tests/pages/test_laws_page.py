@@ -158,7 +158,7 @@ def test_find_article_by_number_within_law(app_page, library):
     hits[0].click().run()
     # the article opens and the address names it (refresh, Back and a copied address keep it)
     assert at.query_params["article"] == "第三十二条"
-    assert "本条固定链接" in page_text(at)
+    assert "本条网址（可复制分享）" in page_text(at)
     assert library.provision("xinfang-gongzuo-tiaoli-2022:第三十二条").body[:30] in page_text(at)
 
 
@@ -173,7 +173,7 @@ def test_an_article_opened_from_find_is_scrolled_into_view_once(app_page):
     at.text_input(key="find-xinfang-gongzuo-tiaoli-2022").input("三十二").run()
     assert not _scrolls_to_the_article(at)
     [b for b in at.button if b.label.startswith("第三十二条")][0].click().run()
-    assert "本条固定链接" in page_text(at) and _scrolls_to_the_article(at)
+    assert "本条网址（可复制分享）" in page_text(at) and _scrolls_to_the_article(at)
     at.run()
     assert not _scrolls_to_the_article(at)
     assert not _scrolls_to_the_article(app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article="第三十二条"))
@@ -182,7 +182,7 @@ def test_an_article_opened_from_find_is_scrolled_into_view_once(app_page):
 def test_permalink_may_name_the_article_by_number(app_page, library):
     for number in ("32", "三十二", "第32条"):
         text = page_text(app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article=number))
-        assert "本条固定链接" in text and "没有“" not in text, number
+        assert "本条网址（可复制分享）" in text and "没有“" not in text, number
         assert library.provision("xinfang-gongzuo-tiaoli-2022:第三十二条").body[:30] in text
 
 
