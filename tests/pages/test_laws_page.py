@@ -186,11 +186,29 @@ def test_permalink_may_name_the_article_by_number(app_page, library):
         assert library.provision("xinfang-gongzuo-tiaoli-2022:第三十二条").body[:30] in text
 
 
-def test_home_page_offers_the_doors(app_page):
+def test_home_page_offers_the_doors(app_page, library):
     at = app_page("pages/home.py")
     labels = [link.label for link in at.get("page_link")]
     for door in ("法律问答", "法规库", "典型案例", "网上预登记", "进度查询"):
         assert door in labels
+    text = page_text(at)
+    # the count is the library's, as the 法规库 page says it (not a number typed once)
+    assert f"等 {len(library.laws)} 部法律、法规和司法解释原文" in text
+    assert f"与信访工作相关的 {len(library.laws)} 部法律、法规和司法解释原文" in page_text(app_page("pages/laws.py"))
+    assert "获得查询码和查询密码。" in text and "用查询码和查询密码查看办理进度" in text
+
+
+
+def test_the_home_page_counts_the_laws_the_library_holds(app_page, library, monkeypatch):
+    """Not a number typed once: a library of three laws is said to hold three."""
+    import dataclasses
+
+    app_page("pages/home.py")
+    import ui.resources
+
+    three = dict(list(library.laws.items())[:3])
+    monkeypatch.setattr(ui.resources, "get_library", lambda: dataclasses.replace(library, laws=three))
+    assert "等 3 部法律、法规和司法解释原文" in page_text(app_page("pages/home.py"))
 
 
 
