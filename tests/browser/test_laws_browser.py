@@ -201,7 +201,7 @@ def test_back_from_a_case_returns_to_the_list_where_the_reader_left_it(portal_ur
 
 
 def test_the_shelf_fits_320_px_in_large_text_and_high_contrast(portal_url, small_phone, artifacts):
-    """The law cards' facts (最近修改：2018年3月11日, 文本来源：LawRefBook/Laws) were each kept on
+    """The law cards' facts (最近修改：2018年3月11日, 文本来源：公开法律文本库（LawRefBook）) were each kept on
     one line and ran past the card: the page scrolled sideways by 22 px. Each source link is named
     after its law."""
     pg = small_phone

@@ -19,7 +19,9 @@ def test_index_groups_laws_by_kind_with_repealed_last(app_page, library):
     assert headers[0].startswith("宪法") and headers[-1].startswith("已废止")
     assert any(h.startswith("司法解释（4 部）") for h in headers)
     text = page_text(at)
-    assert "LawRefBook/Laws" in text and "施行：2022年5月1日" in text
+    assert "文本来源：公开法律文本库（LawRefBook）" in text and "施行：2022年5月1日" in text
+    assert "公开法律文本库（LawRefBook 的较新副本）" in text     # 劳动法 etc., from X-STORAGE/Laws
+    assert ">LawRefBook/Laws</a>" not in text and ">X-STORAGE/Laws</a>" not in text   # the links' words
 
 
 def test_index_by_topic_shows_each_topic(app_page):
@@ -67,7 +69,9 @@ def test_permalink_opens_article_32(app_page, library):
     assert "第四章 信访事项的办理" in text
     assert "中共中央、国务院" in text and "2022年5月1日" in text and "05月" not in text
     # where the text came from, and which text prevails
-    assert "文本来源" in text and "以国家法律法规数据库（flk.npc.gov.cn）公布的文本为准" in text
+    assert "**文本来源**：[公开法律文本库（LawRefBook）](<https://github.com/LawRefBook/Laws/" in text
+    assert ".md>)，本网站逐字收录。如有出入" in text
+    assert "以国家法律法规数据库（flk.npc.gov.cn）公布的文本为准" in text
 
 
 def test_permalink_is_absolute_with_the_configured_base_url(app_page, monkeypatch):
