@@ -142,13 +142,13 @@ def _show_channels(data: dict) -> list[str]:
 
 def submit_failed_message() -> str:
     return ("暂时无法提交：您的材料还没有提交成功，上面核对的内容都还在。请稍等一会儿再点“确认提交”"
-            f"（不会重复提交）。如一直不成，请拨打来访接待电话 {office().phone}。")
+            f"（不会重复提交）。如果一直不成功，请拨打来访接待电话 {office().phone}。")
 
 
 def submit_unconfirmed_message() -> str:
     return ("暂时无法确认提交结果：您的材料可能已经提交，也可能还没有，上面核对的内容都还在。请稍等一会儿再点“确认提交”："
             "已经提交的，会显示它的查询码和查询密码；还没有提交的，这时提交。都不会重复提交。"
-            f"如一直不成，请拨打来访接待电话 {office().phone}。")
+            f"如果一直不成功，请拨打来访接待电话 {office().phone}。")
 
 
 def _on_submit() -> None:
