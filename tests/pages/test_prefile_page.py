@@ -144,7 +144,7 @@ def test_the_notice_says_where_to_ask_for_ones_data_and_to_use_ones_own_device(o
     text = page_text(open_form())
     settings = get_settings()
     assert "查阅、更正或删除" in text
-    assert f"请拨打 {settings.bureau_phone} 或到{settings.bureau_address}提出" in text
+    assert f"请拨打来访接待电话 {settings.bureau_phone} 或到{settings.bureau_address}提出" in text
     assert "请用自己的手机或电脑填写" in text and "点“再填写一份预登记”后再关闭页面" in text
     assert "身份证号码的加密摘要" in text          # the repeat matching is said, not only done
     assert (settings.retention_days, settings.withdrawn_retention_days) == (1095, 30)
