@@ -79,7 +79,8 @@ if box_key not in st.session_state:
 st.title("法律问答")
 st.write("用自己的话说说遇到的事情，我们帮您找到相关的法律条文。也可以直接输入条文，例如“信访工作条例第三十二条”。")
 # the question is not stored (only counted), but it stays in the address and the browser's history
-st.caption("您输入的问题不会被保存（除非您选择发给工作人员）。不需要写姓名、身份证号、电话等个人信息。")
+st.caption("本网站不保存您输入的问题（除非您选择发给工作人员）。但问题会显示在网址里，并留在浏览器的历史记录中；"
+           "在公用电脑或别人的手机上查询后，请清除浏览记录。不需要写姓名、身份证号、电话等个人信息。")
 
 
 @st.fragment(run_every=3)
@@ -94,7 +95,7 @@ def index_progress() -> None:
     if error:
         st.warning("智能检索暂时不可用，目前按关键词查找。")
     else:
-        st.progress(min(fraction, 1.0), text=f"索引建立中……已完成 {fraction:.0%}。在此期间按关键词查找。")
+        st.progress(min(fraction, 1.0), text=f"系统正在准备智能检索（已完成 {fraction:.0%}），这段时间先按关键词查找，结果可能不够准确。")
 
 
 index_progress()
@@ -137,7 +138,7 @@ if not response.confident or not hits:
         if not response.query.strip():
             say(response.message, token=query)
     if response.query.strip():
-        st.warning("没有找到足够相关的条文")
+        st.warning("没有找到足够相关的条文。")
         say(f"{response.message}没有找到足够相关的条文。下面有别的办法：换个说法、阅读信访指南、网上预登记或拨打电话。",
             token=query)
         st.write("您可以换个说法再试一试，或者：")

@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from ui.resources import get_library
+
 st.title("法治信访门户")
 st.write("市信访局网上服务平台。在这里，您可以用自己的话提问、查到相关的法律条文，"
          "阅读信访工作条例和相关法律，了解典型案例，也可以在网上预先登记信访事项并查询办理进度。")
@@ -15,10 +17,11 @@ with st.form("home-ask", border=True):
 st.subheader("我们能为您做什么")
 DOORS = [
     ("pages/ask.py", "法律问答", ":material/search:", "用自己的话提问，找到适用的法律条文。"),
-    ("pages/laws.py", "法规库", ":material/menu_book:", "逐条阅读《信访工作条例》、劳动、土地、婚姻家庭等 41 部法律法规原文。"),
+    ("pages/laws.py", "法规库", ":material/menu_book:",
+     f"逐条阅读《信访工作条例》、劳动、土地、婚姻家庭等 {len(get_library().laws)} 部法律、法规和司法解释原文。"),
     ("pages/cases.py", "典型案例", ":material/gavel:", "看看类似的问题是怎样依法解决的。"),
-    ("pages/prefile.py", "网上预登记", ":material/edit_note:", "在网上预先登记信访事项，获得查询码。"),
-    ("pages/lookup.py", "进度查询", ":material/manage_search:", "用查询码查看办理进度，办结后评价。"),
+    ("pages/prefile.py", "网上预登记", ":material/edit_note:", "在网上预先登记信访事项，获得查询码和查询密码。"),
+    ("pages/lookup.py", "进度查询", ":material/manage_search:", "用查询码和查询密码查看办理进度，办结后可以评价。"),
     ("pages/guide.py", "信访指南", ":material/info:", "怎样信访、到哪里反映、办理时限是多少。"),
     ("pages/schedule.py", "接访日程", ":material/event:", "领导接访的日期、地点和预约办法，接待大厅的开放时间。"),
 ]

@@ -20,7 +20,7 @@ label = st.query_params.get("article")
 def show_index() -> None:
     st.title("法规库")
     st.write(f"逐条刊载与信访工作相关的 {len(library.laws)} 部法律、法规和司法解释原文。"
-             "可以按类别或按主题浏览，也可以输入名称查找；每一条都有固定链接。")
+             "可以按类别或按主题浏览，也可以输入名称查找；每一条都有自己的网址，可以复制分享。")
     query = st.text_input("查找法规", placeholder="名称或简称，如 劳动合同法、民诉法",
                           key="laws-filter", max_chars=40)
     if query.strip():
@@ -128,7 +128,7 @@ def show_law() -> None:
                 if target.path:
                     st.caption(" › ".join(display_path(law, target)))
                 st.markdown(article_html(target, target=True, link=False), unsafe_allow_html=True)
-                st.caption("本条固定链接：")
+                st.caption("本条网址（可复制分享）：")
                 share_link(permalink(law.slug, target.label))
             if to_article:   # opened from 查找条文: bring it into view
                 scroll_to(".st-key-law-article")

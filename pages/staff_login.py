@@ -47,7 +47,8 @@ if st.session_state.pop("staff_expired", False):
             "请重新登录。同一账号重新登录后，会恢复您刚才填写的文字。")
 if wanted:
     st.info(f"请先登录，登录后将打开“{staff_title(wanted)}”。")
-st.caption("本页面仅供信访工作人员使用。群众办理业务请使用左侧“公众服务”栏目。")
+# the sidebar is hidden on a phone (under 768 px), where the menu is the ☰ 菜单 at the top
+st.caption("本页面仅供信访工作人员使用。群众办理业务：手机上请点页面上方的“☰ 菜单”，电脑上请使用左侧“公众服务”栏目。")
 with st.form("login", clear_on_submit=False):
     username = st.text_input("用户名", key="login-username", autocomplete="username")
     password = st.text_input("密码", type="password", key="login-password",

@@ -37,8 +37,8 @@ def result_card_html(hit: SearchHit, library: Library, *, exact: bool = False) -
         + f'<div class="article">{highlight(provision.text, hit.matched_terms)}</div>'
         # its name says which article: a results page has eight of these links
         f'<div class="ask-link"><a href="{html_escape(permalink(law.slug, provision.label))}" target="_self" '
-        f'aria-label="《{html_escape(short_title(law.title))}》{html_escape(provision.label)} 本条固定链接（可复制分享）">'
-        f'本条固定链接（可复制分享）</a></div>'
+        f'aria-label="《{html_escape(short_title(law.title))}》{html_escape(provision.label)} 本条网址（可复制分享）">'
+        f'本条网址（可复制分享）</a></div>'
         "</div>"
     )
 

@@ -25,6 +25,19 @@ _META_STYLE = "font-size:1rem;color:#4a4a4a;margin:0"   # as legible as the rest
 _WHOLE = "display:inline-block;max-width:100%"
 
 
+# where the texts were taken from (content/laws/SOURCES.md), named in words a reader knows; the
+# link still goes to the repository and commit in the law's front matter
+SOURCE_NAMES = {"LawRefBook/Laws": "公开法律文本库（LawRefBook）",
+                "X-STORAGE/Laws": "公开法律文本库（LawRefBook 的较新副本）"}
+
+
+def source_name(law: Law) -> str:
+    repository = str(law.meta.get("source_repository") or "")
+    if not repository:
+        return "原文"
+    return SOURCE_NAMES.get(repository, f"公开法律文本库（{repository}）")
+
+
 def _date(value) -> str:
     """2022年5月1日, as the laws' own history lines write dates (not 2022年05月01日)."""
     return f"{value.year}年{value.month}月{value.day}日"
@@ -54,11 +67,11 @@ def law_card(library: Library, law: Law, *, shelf: str = "") -> None:
         if law.last_amended:
             facts.append(f"最近修改：{_date(law.last_amended)}")
         facts.append(f"共 {len(law.provisions)} 条")
-        source = html_escape(str(law.meta.get("source_repository") or "原文"))
+        source = html_escape(source_name(law))
         # each fact whole on a line (a date is not split on a phone); not st.caption: its faded
         # link colour fails the contrast check (axe color-contrast)
         line = "　".join(f'<span style="{_WHOLE}">{html_escape(f)}</span>' for f in facts)
-        # the link's name says whose text it is: the shelf has forty links reading LawRefBook/Laws
+        # the link's name says whose text it is: the shelf has forty links reading 公开法律文本库
         st.markdown(f'<p style="{_META_STYLE}">{line}　<span style="{_WHOLE}">文本来源：'
                     f'<a href="{html_escape(law.source)}" target="_blank" rel="noopener noreferrer" '
                     f'aria-label="《{html_escape(short_title(law.title))}》文本来源：{source}" '
@@ -81,8 +94,7 @@ def law_facts_md(library: Library, law: Law) -> str:
         facts.append(("最近修改", _date(law.last_amended)))
     facts.append(("状态", law.status))
     lines = [f"- **{k}**：{html_escape(v)}" for k, v in facts]
-    repository = html_escape(str(law.meta.get("source_repository") or "原文"))
-    lines.append(f"- **文本来源**：[{repository}](<{law.source}>)（公开的法律文本库，本站逐字收录）。"
+    lines.append(f"- **文本来源**：[{html_escape(source_name(law))}](<{law.source}>)，本网站逐字收录。"
                  "如有出入，以国家法律法规数据库（flk.npc.gov.cn）公布的文本为准。")
     return "\n".join(lines)
 

@@ -35,8 +35,8 @@ def _answers(data: dict) -> list[tuple[str, str, str, str]]:
            ("petitioner", "phone", "联系电话", data["phone"]), ("petitioner", "address", "住址", data["address"])]
     for group in ("agents", "representatives"):
         people = data.get(group) or []
-        shown = "；".join(" ".join(x for x in (p.get("name"), p.get("relation", ""), p.get("phone")) if x)
-                         for p in people)
+        shown = "；".join(" ".join(x for x in (p.get("name"), F.relation_label(p.get("relation") or ""), p.get("phone"))
+                                  if x) for p in people)
         out.append(("petitioner", group, F.FIELD_LABELS[group], shown or "无"))
     out += [("matter", "district", "问题属地", data["district"]), ("matter", "category", "类别", data["category"]),
             ("matter", "subject", "被反映对象", data.get("subject") or "未填写"),
@@ -142,13 +142,13 @@ def _show_channels(data: dict) -> list[str]:
 
 def submit_failed_message() -> str:
     return ("暂时无法提交：您的材料还没有提交成功，上面核对的内容都还在。请稍等一会儿再点“确认提交”"
-            f"（不会重复提交）。如一直不成，请拨打来访接待电话 {office().phone}。")
+            f"（不会重复提交）。如果一直不成功，请拨打来访接待电话 {office().phone}。")
 
 
 def submit_unconfirmed_message() -> str:
     return ("暂时无法确认提交结果：您的材料可能已经提交，也可能还没有，上面核对的内容都还在。请稍等一会儿再点“确认提交”："
             "已经提交的，会显示它的查询码和查询密码；还没有提交的，这时提交。都不会重复提交。"
-            f"如一直不成，请拨打来访接待电话 {office().phone}。")
+            f"如果一直不成功，请拨打来访接待电话 {office().phone}。")
 
 
 def _on_submit() -> None:

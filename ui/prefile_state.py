@@ -100,7 +100,7 @@ def collect(step: str) -> dict[str, Any]:
 
 def save_failed_message(button: str) -> str:
     return (f"暂时无法保存，您填写的内容还在本页。请稍等一会儿再点“{button}”。"
-            f"如一直不成，请拨打来访接待电话 {office().phone}。")
+            f"如果一直不成功，请拨打来访接待电话 {office().phone}。")
 
 
 def storage_failed(exc: BaseException, doing: str, button: str) -> None:

@@ -93,6 +93,14 @@ def _buttons(step: str, *, back: bool = True) -> None:
             st.form_submit_button("上一步", on_click=on_back, args=(step,))
 
 
+def kept_for(days: int) -> str:
+    """A retention period as a reader takes it in: whole years with the days beside them
+    (1095 → 3 年（1095 天）), any other count in days."""
+    if days >= 365 and days % 365 == 0:
+        return f"{days // 365} 年（{days} 天）"
+    return f"{days} 天"
+
+
 def consent() -> None:
     settings, place = get_settings(), office()
     days, withdrawn = settings.retention_days, settings.withdrawn_retention_days
@@ -104,15 +112,15 @@ def consent() -> None:
 - **为什么收集**：登记和办理您的信访事项，联系您并书面答复（《信访工作条例》第十九条，《山东省信访条例》第二十五条）。只收集办理所必需的信息。
 - **谁能看到**：本局负责信访办理的工作人员。检举控告类事项只有经授权的工作人员才能查看，绝不透露或转给被检举的人员或单位（《信访工作条例》第三十条）。
 - **怎样保存**：身份证号码、电话、住址和附件加密保存。
-- **保存多久**：办结或不予登记后 {days} 天，撤回的撤回后 {withdrawn} 天，之后删除您的个人信息，只保留不含个人信息的统计记录。
+- **保存多久**：办结或不予登记后 {kept_for(days)}；您撤回的，撤回后 {kept_for(withdrawn)}。到期后删除您的个人信息，只保留不含个人信息的统计记录。
 - **重复反映的识别**：为发现同一人对同一事项的重复反映，系统用身份证号码的加密摘要（不是号码本身）和事项内容与您以前的预登记比对，结果只供工作人员参考。
-- **您的权利**：可以查询办理进展；工作人员登记前，可以随时撤回；可以要求查阅、更正或删除您的个人信息（《个人信息保护法》第四十四条至第四十七条）：请拨打 {place.phone} 或到{place.address}提出，工作人员核实身份后办理。
+- **您的权利**：可以查询办理进展；工作人员登记前，可以随时撤回；可以要求查阅、更正或删除您的个人信息（《个人信息保护法》第四十四条至第四十七条）：请拨打来访接待电话 {place.phone} 或到{place.address}提出，工作人员核实身份后办理。
 - 未提交的草稿保存 7 天；不再填写的，可以在页面下方随时删除。
 - **请用自己的手机或电脑填写。** 在公用电脑上填写的：没有提交的，请删除草稿；提交后请记下查询码和查询密码，点“再填写一份预登记”后再关闭页面。
 """)
     with st.form("pf-consent"):
         anchor("consent")
-        st.checkbox("我已阅读以上须知，同意按上述方式处理我的个人信息", key=wkey("consent"))
+        st.checkbox(F.CONSENT_LABEL, key=wkey("consent"))
         inline_error("consent", _errors())
         _buttons("consent", back=False)
     with st.expander("已经填过一部分？用草稿码继续填写"):
@@ -123,10 +131,11 @@ def consent() -> None:
             st.error(S.pf_resume_error)
 
 
-def _people(group: str, limit: int, article: str) -> None:
+def _people(group: str, limit: int, article: str = "") -> None:
     who = F.FIELD_LABELS[group]
     anchor(group)
-    st.selectbox(f"{who}人数（最多{limit}名，{article}）", list(range(limit + 1)), key=wkey(f"{group}_count"))
+    st.selectbox(f"{who}人数（最多{limit}名{'，' + article if article else ''}）", list(range(limit + 1)),
+                 key=wkey(f"{group}_count"))
     inline_error(group, _errors())
 
 
@@ -147,7 +156,7 @@ def _person_fields(group: str) -> None:
             field = f"agents.{i}.relation"
             anchor(field)
             st.selectbox(f"第{i + 1}位代理人与您的关系", F.AGENT_RELATIONS, index=None,
-                         key=pkey(group, i, "relation"), placeholder="请选择")
+                         format_func=F.relation_label, key=pkey(group, i, "relation"), placeholder="请选择")
             inline_error(field, _errors())
 
 
@@ -156,7 +165,7 @@ def petitioner() -> None:
     (typing is never lost to a rerun between fields). The counts take effect with 更新填写栏, a
     second submit button that keeps every value typed so far and redraws the person fields."""
     st.subheader("信访人")
-    st.caption("上面填信访人（事情是谁的，就填谁）的信息。替家人或他人填写的，请把您自己作为代理人填在下方。")
+    st.caption("这一步先填信访人（事情是谁的，就填谁）的信息。替家人或他人填写的，请在下面“代理人”中填写您自己。")
     with st.form("pf-petitioner", enter_to_submit=False):
         _text("name", "姓名", limit=F.LIMITS["name"])
         _text("id_number", "身份证号码", help="18位，最后一位可能是字母X", limit=18)
@@ -164,7 +173,10 @@ def petitioner() -> None:
         _text("address", "住址", help="写到门牌号，方便书面答复送达", limit=F.LIMITS["address"])
         st.markdown("**代理人和代表人**（没有的请保持 0）")
         _people("agents", F.MAX_AGENTS, "《山东省信访条例》第二十八条")
-        _people("representatives", F.MAX_REPRESENTATIVES, "多人反映同一事项的代表，参照《信访工作条例》第二十条第三款：多人走访的代表不超过5人")
+        st.caption("委托代理人的，要有信访人的书面委托（授权委托书）。近亲属代理的，还要有亲属关系证明；"
+                   "单位或团体推荐的，还要有推荐书或介绍信（《山东省信访条例》第二十八条）。工作人员审核时可能请您补充。")
+        _people("representatives", F.MAX_REPRESENTATIVES)
+        st.caption("多人反映同一事项的，请推选代表，不超过5人（参照《信访工作条例》第二十条第三款）。")
         st.caption("改了人数后，请点“更新填写栏”，下面会出现相应的填写栏，已填的内容不会丢失。")
         st.form_submit_button("更新填写栏", on_click=on_people_changed, args=("petitioner",))
         _person_fields("agents")

@@ -475,7 +475,7 @@ def header(actor: Actor | None = None) -> None:
     st.html(FRAME_CSS)
     st.html(f'<div class="site-header" role="banner"><span class="site-emblem" aria-hidden="true">访</span>'
             f'<div><p class="site-name">{html_escape(o.full_name)}</p>'
-            f'<p class="site-sub">{html_escape(PORTAL_TITLE)} · 政务服务便民热线 {html_escape(o.phone)}</p></div></div>')
+            f'<p class="site-sub">{html_escape(PORTAL_TITLE)} · 来访接待电话 {html_escape(o.phone)}</p></div></div>')
     with st.container(key="phone-menu"):
         # one popover per page: a menu link leaves the popover "open" in the browser while the new
         # page draws it closed, and the first tap on the next page would only close it again

@@ -197,9 +197,10 @@ def clean_upload(name: str, data: bytes) -> tuple[bytes | None, FieldError | Non
         return None, FieldError("attachments", f"附件“{name}”不能上传：这个 PDF 文件无法读取（可能已损坏、设有打开密码"
                                                "或过于复杂）。请另存为普通的 PDF（不设密码），或拍照上传 JPG、PNG。")
     except _Unsafe:
-        what = "PDF 文件含有脚本、自动操作或嵌入文件" if kind == "pdf" else "图片无法正常读取"
-        return None, FieldError("attachments", f"附件“{name}”不能上传：{what}，可能已损坏或被改动过。"
-                                               "请重新拍照、扫描或另存为普通的 JPG、PNG、PDF 后再上传。")
+        # not "损坏或被改动过": a phone's odd photo is no tampering, and the citizen is not suspected
+        what = "PDF 文件含有脚本、自动操作或嵌入文件，为了安全不能接收" if kind == "pdf" else "图片无法正常读取"
+        return None, FieldError("attachments", f"附件“{name}”不能上传：{what}。"
+                                               "请重新拍照、扫描，或另存为普通的 JPG、PNG、PDF 后再上传。")
 
 
 def check_upload(name: str, data: bytes) -> FieldError | None:

@@ -28,7 +28,7 @@ def clean(raw: object) -> str:
 
 
 def invisible_only(field: str, label: str) -> FieldError:
-    return FieldError(field, f"{label}只有看不见的字符（如控制字符、零宽字符），请重新填写。")
+    return FieldError(field, f"{label}里没有能看到的文字（可能是复制时带进来的空白符号），请删掉后重新输入。")
 
 
 def check_text(field: str, label: str, value: str, *, limit: int, required: bool = True,

@@ -33,6 +33,12 @@ RESTRICTED_CATEGORY = "检举控告"
 STAGES_RAISED: tuple[str, ...] = ("正在办理", "已出处理意见", "已复查", "已复核", "已进入诉讼或仲裁")
 AGENT_RELATIONS: tuple[str, ...] = (
     "近亲属", "工作人员", "居委会、村委会、单位或社会团体推荐的公民", "律师", "基层法律服务工作者", "监护人")
+# how a stored relation reads: 山东省信访条例第二十八条（一）'s 工作人员 are the petitioner's own
+# (a unit that petitions), not the bureau's 工作人员 the rest of the site speaks of. The stored
+# value stays "工作人员" (filings already made hold it); only what is shown says whose.
+RELATION_LABELS = {"工作人员": "信访人单位的工作人员（信访人是单位时）"}
+# the consent box's words: its error quotes them as the citizen sees them
+CONSENT_LABEL = "我已阅读以上须知，同意按上述方式处理我的个人信息"
 MAX_AGENTS = 2            # 山东省信访条例 第二十八条
 MAX_REPRESENTATIVES = 5   # 信访工作条例 第二十条
 # 问题属地 when the district is not among PORTAL_DISTRICTS or the citizen does not know it
@@ -56,6 +62,11 @@ def empty_form() -> dict[str, Any]:
             "raised_where": "", "raised_stage": ""}
 
 
+def relation_label(relation: str) -> str:
+    """An agent's relation (a stored AGENT_RELATIONS value) as the citizen and staff read it."""
+    return RELATION_LABELS.get(relation, relation)
+
+
 def label_of(field_name: str) -> str:
     """'agents.1.phone' -> '第2位代理人的电话'."""
     parts = field_name.split(".")
@@ -69,7 +80,7 @@ def label_of(field_name: str) -> str:
 def _consent(data: dict) -> list[FieldError]:
     if data.get("consent") is True:
         return []
-    return [FieldError("consent", "请勾选“我已阅读并同意”，才能继续填写。")]
+    return [FieldError("consent", f"请勾选“{CONSENT_LABEL}”，才能继续填写。")]
 
 
 def _id_number(raw: str, today: dt.date) -> FieldError | None:

@@ -28,6 +28,7 @@ from sqlmodel import Session, col, func, select
 from portal.clientaddr import counted_as
 from portal.prefiling.crypto import Cipher
 from portal.prefiling.models import RateEvent, RateLock
+from portal.settings import get_settings
 from portal.timeutil import as_utc, utcnow
 
 
@@ -49,7 +50,7 @@ class Limit:
     per_address: int
     per_global: int
     window: dt.timedelta
-    message: str
+    message: str   # "{phone}" in it: filled with the 来访接待电话 when it is shown (`told`)
 
 
 @dataclass(frozen=True)
@@ -71,13 +72,13 @@ class Backoff:
 
 SUBMIT = Limit("submit", 3, 20, 300, dt.timedelta(hours=1),
                "您提交得太频繁了。为防止重复和滥用，同一设备一小时内最多提交3件、同一网络最多20件，"
-               "请稍后再试；如有急事，请拨打信访接待电话或到接待场所反映。")
+               "请稍后再试；如有急事，请拨打来访接待电话 {phone} 或到接待场所反映。")
 LOOKUP_FAIL = Limit("lookup_fail", 5, 30, 300, dt.timedelta(minutes=15),
                     "查询失败次数过多，为保护信访人信息，请15分钟后再试。")
 CODE_FAIL = Backoff("code_fail", 3, dt.timedelta(seconds=30), dt.timedelta(hours=1), dt.timedelta(days=1),
                     "这个查询码的查询失败次数较多，为保护信访人信息，请{wait}后再试。")
 SEARCH = Limit("search", None, 60, 600, dt.timedelta(minutes=1),
-               "您查询得太快了，请稍等一分钟再查。如需帮助，也可以阅读信访指南或拨打信访接待电话。")
+               "提问太频繁了，请过一分钟再试。如需帮助，可以阅读信访指南或拨打来访接待电话 {phone}。")
 # files taken into drafts (each up to 5 MB, kept 7 days): a filing needs at most 5, a citizen
 # who starts again or files twice a few more; more is someone filling the disk
 UPLOAD = Limit("upload", 20, 60, 300, dt.timedelta(hours=1),
@@ -88,6 +89,12 @@ KEEP_EVENTS = dt.timedelta(days=2)
 
 class RateLimited(Exception):
     """Too many attempts; the message is shown to the citizen as is."""
+
+
+def told(message: str) -> str:
+    """`message` as the citizen reads it: the 来访接待电话 it names with its number (the bureau's
+    phone, PORTAL_BUREAU_PHONE — the one the header and footer give)."""
+    return message.replace("{phone}", get_settings().bureau_phone)
 
 
 @dataclass(frozen=True)
@@ -161,7 +168,7 @@ def hit(*, session: Session, client: ClientInfo, limit: Limit, cipher: Cipher,
                 raise RateLimited(backoff.message.format(wait=wait_text(ready - now)))
         if refused:
             session.rollback()
-            raise RateLimited(limit.message)
+            raise RateLimited(told(limit.message))
     rows = [RateEvent(bucket=bucket, key=key, at=now) for bucket, key, _a, _w in keys]
     session.add_all(rows)
     session.flush()

@@ -59,8 +59,8 @@ def test_each_read_in_the_library_button_names_its_law_whole_at_320_px_in_large_
     names = buttons.all_inner_texts()
     assert all(re.fullmatch(r"(menu_book\s*)?在法规库中阅读《[^》]+》第.+条", n.strip()) for n in names), names
     assert pg.evaluate(_CUT_BUTTONS) == []
-    links = pg.get_by_role("link", name=re.compile("本条固定链接"))
+    links = pg.get_by_role("link", name=re.compile("本条网址"))
     assert links.count() == len(names)
-    assert all(re.match(r"《[^》]+》第.+条 本条固定链接", link.get_attribute("aria-label")) for link in links.all())
+    assert all(re.match(r"《[^》]+》第.+条 本条网址", link.get_attribute("aria-label")) for link in links.all())
     buttons.first.scroll_into_view_if_needed()
     pg.screenshot(path=str(artifacts / "ask-read-buttons-320-large.png"))

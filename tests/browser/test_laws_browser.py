@@ -119,7 +119,7 @@ def test_an_article_opened_from_find_comes_into_view_on_a_phone(portal_url, phon
     hit = phone.get_by_role("button", name="第三十二条").first
     hit.wait_for(state="visible", timeout=30_000)
     wait_for_app(phone, "查找条文")
-    after_rerun(phone, hit.click, "本条固定链接")
+    after_rerun(phone, hit.click, "本条网址")
     phone.wait_for_function("""() => { const e = document.querySelector('.st-key-law-article');
         const r = e && e.getBoundingClientRect(); return r && r.top >= 0 && r.top < innerHeight / 3; }""",
                             timeout=10_000)
@@ -201,7 +201,7 @@ def test_back_from_a_case_returns_to_the_list_where_the_reader_left_it(portal_ur
 
 
 def test_the_shelf_fits_320_px_in_large_text_and_high_contrast(portal_url, small_phone, artifacts):
-    """The law cards' facts (最近修改：2018年3月11日, 文本来源：LawRefBook/Laws) were each kept on
+    """The law cards' facts (最近修改：2018年3月11日, 文本来源：公开法律文本库（LawRefBook）) were each kept on
     one line and ran past the card: the page scrolled sideways by 22 px. Each source link is named
     after its law."""
     pg = small_phone

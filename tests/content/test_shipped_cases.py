@@ -55,6 +55,8 @@ def test_case_file_is_complete_and_cites_real_articles(path, library):
     sections = _sections(body)
     for name in SECTIONS:
         assert len(sections.get(name, "")) >= 40, f"{path.name}: section ## {name} missing or empty"
+    # the case page says it once above the text (illustrative: true); the body does not say it again
+    assert "本案例为示例" not in body and "均为虚构" not in body, f"{path.name}: 示例 note repeated in the body"
 
 
 def test_brief_topics_cite_the_articles_they_rest_on():

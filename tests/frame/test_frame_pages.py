@@ -61,6 +61,27 @@ def test_the_city_comes_from_settings(app_page, monkeypatch):
         office.clear()
 
 
+def test_the_header_and_footer_give_one_phone_under_one_name(app_page, monkeypatch):
+    """H5: the bureau's phone (PORTAL_BUREAU_PHONE) is the 来访接待电话 in the header as in the
+    footer — not a 政务服务便民热线 the bureau may not run."""
+    from portal.settings import get_settings
+    from ui.site_frame import office
+
+    monkeypatch.setenv("PORTAL_BUREAU_PHONE", "0531-86001234")
+    get_settings.cache_clear()
+    office.clear()
+    try:
+        html = html_bodies(app_page("pages/home.py"))
+    finally:
+        monkeypatch.delenv("PORTAL_BUREAU_PHONE")
+        get_settings.cache_clear()
+        office.clear()
+    header = html[html.index('class="site-header"'):html.index('class="site-footer"')]
+    footer = html[html.index('class="site-footer"'):]
+    assert "来访接待电话 0531-86001234" in header and "热线" not in html
+    assert "来访接待电话" in footer and "0531-86001234" in footer
+
+
 def test_large_text_and_high_contrast_survive_a_reload_through_the_address(app_page):
     from ui.accessibility import CONTRAST, LARGE
 

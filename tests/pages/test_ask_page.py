@@ -59,7 +59,8 @@ def test_numbers_typed_into_a_question_stay_out_of_the_address(app_page):
     number typed into the question is masked there, while the box keeps what was typed."""
     typed = "我叫张三，身份证370102196503151003，电话138-1234-5678，老板拖欠工资能申请仲裁吗？"
     at = app_page("pages/ask.py")
-    assert "您输入的问题不会被保存（除非您选择发给工作人员）。不需要写姓名、身份证号、电话等个人信息。" in page_text(at)
+    assert "本网站不保存您输入的问题（除非您选择发给工作人员）。但问题会显示在网址里，并留在浏览器的历史记录中" in page_text(at)
+    assert "在公用电脑或别人的手机上查询后，请清除浏览记录。" in page_text(at)
     question_box(at).input(typed)
     at.button(key="FormSubmitter:ask-form-查找相关条文").click().run()
     address = str(at.query_params["q"])
@@ -117,7 +118,7 @@ def test_html_looking_query_is_escaped(app_page):
 
 def test_nothing_relevant_points_to_guide_and_prefiling(app_page):
     at = app_page("pages/ask.py", session_state={"ask_query": "今天天气怎么样"})
-    assert "没有找到足够相关的条文" in page_text(at)
+    assert "没有找到足够相关的条文。" in page_text(at)
     assert not _cards(at)
     [told] = said(at)                     # said as well as shown: the focus is on the search button
     assert "没有找到足够相关的条文。" in told and "信访指南" in told and "预登记" in told

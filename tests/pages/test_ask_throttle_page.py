@@ -11,6 +11,7 @@ from portal.db import get_engine
 from portal.prefiling.crypto import get_cipher
 from portal.prefiling.models import RateEvent
 from portal.prefiling.ratelimit import SEARCH
+from portal.settings import get_settings
 from portal.timeutil import utcnow
 from tests.conftest import page_text
 
@@ -36,12 +37,13 @@ def test_too_many_questions_get_a_calm_message_and_no_results(app_page):
     try:
         at = app_page("pages/ask.py", q="拖欠工资怎么办")
         text = page_text(at)
-        assert "您查询得太快了，请稍等一分钟再查" in text
+        assert "提问太频繁了，请过一分钟再试" in text
+        assert f"拨打来访接待电话 {get_settings().bureau_phone}。" in text
         assert "相关法律条文" not in text and not [m for m in at.markdown if "ask-card" in str(m.value)]
     finally:
         _clear()
     at = app_page("pages/ask.py", q="拖欠工资怎么办")
-    assert "您查询得太快了" not in page_text(at) and "相关法律条文" in page_text(at)
+    assert "提问太频繁了" not in page_text(at) and "相关法律条文" in page_text(at)
 
 
 def _server_down():

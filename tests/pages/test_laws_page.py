@@ -19,7 +19,9 @@ def test_index_groups_laws_by_kind_with_repealed_last(app_page, library):
     assert headers[0].startswith("宪法") and headers[-1].startswith("已废止")
     assert any(h.startswith("司法解释（4 部）") for h in headers)
     text = page_text(at)
-    assert "LawRefBook/Laws" in text and "施行：2022年5月1日" in text
+    assert "文本来源：公开法律文本库（LawRefBook）" in text and "施行：2022年5月1日" in text
+    assert "公开法律文本库（LawRefBook 的较新副本）" in text     # 劳动法 etc., from X-STORAGE/Laws
+    assert ">LawRefBook/Laws</a>" not in text and ">X-STORAGE/Laws</a>" not in text   # the links' words
 
 
 def test_index_by_topic_shows_each_topic(app_page):
@@ -67,7 +69,9 @@ def test_permalink_opens_article_32(app_page, library):
     assert "第四章 信访事项的办理" in text
     assert "中共中央、国务院" in text and "2022年5月1日" in text and "05月" not in text
     # where the text came from, and which text prevails
-    assert "文本来源" in text and "以国家法律法规数据库（flk.npc.gov.cn）公布的文本为准" in text
+    assert "**文本来源**：[公开法律文本库（LawRefBook）](<https://github.com/LawRefBook/Laws/" in text
+    assert ".md>)，本网站逐字收录。如有出入" in text
+    assert "以国家法律法规数据库（flk.npc.gov.cn）公布的文本为准" in text
 
 
 def test_permalink_is_absolute_with_the_configured_base_url(app_page, monkeypatch):
@@ -158,7 +162,7 @@ def test_find_article_by_number_within_law(app_page, library):
     hits[0].click().run()
     # the article opens and the address names it (refresh, Back and a copied address keep it)
     assert at.query_params["article"] == "第三十二条"
-    assert "本条固定链接" in page_text(at)
+    assert "本条网址（可复制分享）" in page_text(at)
     assert library.provision("xinfang-gongzuo-tiaoli-2022:第三十二条").body[:30] in page_text(at)
 
 
@@ -173,7 +177,7 @@ def test_an_article_opened_from_find_is_scrolled_into_view_once(app_page):
     at.text_input(key="find-xinfang-gongzuo-tiaoli-2022").input("三十二").run()
     assert not _scrolls_to_the_article(at)
     [b for b in at.button if b.label.startswith("第三十二条")][0].click().run()
-    assert "本条固定链接" in page_text(at) and _scrolls_to_the_article(at)
+    assert "本条网址（可复制分享）" in page_text(at) and _scrolls_to_the_article(at)
     at.run()
     assert not _scrolls_to_the_article(at)
     assert not _scrolls_to_the_article(app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article="第三十二条"))
@@ -182,15 +186,33 @@ def test_an_article_opened_from_find_is_scrolled_into_view_once(app_page):
 def test_permalink_may_name_the_article_by_number(app_page, library):
     for number in ("32", "三十二", "第32条"):
         text = page_text(app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article=number))
-        assert "本条固定链接" in text and "没有“" not in text, number
+        assert "本条网址（可复制分享）" in text and "没有“" not in text, number
         assert library.provision("xinfang-gongzuo-tiaoli-2022:第三十二条").body[:30] in text
 
 
-def test_home_page_offers_the_doors(app_page):
+def test_home_page_offers_the_doors(app_page, library):
     at = app_page("pages/home.py")
     labels = [link.label for link in at.get("page_link")]
     for door in ("法律问答", "法规库", "典型案例", "网上预登记", "进度查询"):
         assert door in labels
+    text = page_text(at)
+    # the count is the library's, as the 法规库 page says it (not a number typed once)
+    assert f"等 {len(library.laws)} 部法律、法规和司法解释原文" in text
+    assert f"与信访工作相关的 {len(library.laws)} 部法律、法规和司法解释原文" in page_text(app_page("pages/laws.py"))
+    assert "获得查询码和查询密码。" in text and "用查询码和查询密码查看办理进度" in text
+
+
+
+def test_the_home_page_counts_the_laws_the_library_holds(app_page, library, monkeypatch):
+    """Not a number typed once: a library of three laws is said to hold three."""
+    import dataclasses
+
+    app_page("pages/home.py")
+    import ui.resources
+
+    three = dict(list(library.laws.items())[:3])
+    monkeypatch.setattr(ui.resources, "get_library", lambda: dataclasses.replace(library, laws=three))
+    assert "等 3 部法律、法规和司法解释原文" in page_text(app_page("pages/home.py"))
 
 
 

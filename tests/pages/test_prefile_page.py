@@ -144,10 +144,54 @@ def test_the_notice_says_where_to_ask_for_ones_data_and_to_use_ones_own_device(o
     text = page_text(open_form())
     settings = get_settings()
     assert "查阅、更正或删除" in text
-    assert f"请拨打 {settings.bureau_phone} 或到{settings.bureau_address}提出" in text
+    assert f"请拨打来访接待电话 {settings.bureau_phone} 或到{settings.bureau_address}提出" in text
     assert "请用自己的手机或电脑填写" in text and "点“再填写一份预登记”后再关闭页面" in text
     assert "身份证号码的加密摘要" in text          # the repeat matching is said, not only done
-    assert f"办结或不予登记后 {settings.retention_days} 天，撤回的撤回后 {settings.withdrawn_retention_days} 天" in text
+    assert (settings.retention_days, settings.withdrawn_retention_days) == (1095, 30)
+    assert "办结或不予登记后 3 年（1095 天）；您撤回的，撤回后 30 天。" in text
+
+
+def test_a_retention_that_is_no_whole_number_of_years_is_said_in_days(open_form, monkeypatch):
+    from portal.settings import get_settings
+
+    monkeypatch.setenv("PORTAL_RETENTION_DAYS", "400")
+    monkeypatch.setenv("PORTAL_WITHDRAWN_RETENTION_DAYS", "730")
+    get_settings.cache_clear()
+    try:
+        text = page_text(open_form())
+    finally:
+        monkeypatch.delenv("PORTAL_RETENTION_DAYS")
+        monkeypatch.delenv("PORTAL_WITHDRAWN_RETENTION_DAYS")
+        get_settings.cache_clear()
+    assert "办结或不予登记后 400 天；您撤回的，撤回后 2 年（730 天）。" in text
+
+
+def test_the_consent_error_quotes_the_box_as_it_is_labelled(open_form):
+    at = click(open_form(), "继续")                                  # not ticked
+    [box] = at.checkbox
+    assert box.label == "我已阅读以上须知，同意按上述方式处理我的个人信息"
+    assert f"请勾选“{box.label}”，才能继续填写。" in page_text(at)
+
+
+def test_an_agent_who_is_staff_reads_as_the_petitioners_own_staff(open_form):
+    """山东省信访条例第二十八条（一）'s 工作人员 are the petitioner's (a unit's) own, not the bureau's:
+    so the choice and the check page say; the stored value stays 工作人员."""
+    at = consent(open_form())
+    text = page_text(at)
+    assert "委托代理人的，要有信访人的书面委托（授权委托书）" in text and "推荐书或介绍信" in text
+    assert "请在下面“代理人”中填写您自己" in text
+    at.selectbox(key="pf_w_agents_count").set_value(1)
+    click(at, "更新填写栏")
+    relation = at.selectbox(key="pf_w_agents_0_relation")
+    assert "信访人单位的工作人员（信访人是单位时）" in relation.options and "工作人员" not in relation.options
+    relation.set_value("工作人员")
+    fill_text(at, "第1位代理人的姓名", "李明")
+    fill_text(at, "第1位代理人的电话", "13900001111")
+    petitioner(at)
+    matter(at)
+    history(at)
+    assert at.session_state["pf_data"]["agents"][0]["relation"] == "工作人员"
+    assert "李明 信访人单位的工作人员（信访人是单位时） 139" in page_text(at)
 
 
 def test_filling_in_another_leaves_no_earlier_receipt_for_the_next_person(open_form):
@@ -372,6 +416,7 @@ def test_taking_the_other_tabs_answers_deletes_the_files_this_tab_uploaded_meanw
 
 def test_rate_limit_message_is_shown(open_form):
     from portal.prefiling.ratelimit import SUBMIT
+    from portal.settings import get_settings
 
     at = open_form()
     for _ in range(SUBMIT.per_session):
@@ -381,6 +426,7 @@ def test_rate_limit_message_is_shown(open_form):
     history(matter(petitioner(consent(at))))
     click(at, "确认提交")
     assert "您提交得太频繁了" in page_text(at) and "核对您填写的内容" in page_text(at)
+    assert f"请拨打来访接待电话 {get_settings().bureau_phone} 或到接待场所反映" in page_text(at)
 
 
 def _labels_in_order(node) -> list[str]:
@@ -398,6 +444,7 @@ def test_name_comes_first_then_the_counts_and_a_count_change_keeps_what_was_type
     at = consent(open_form())
     order = _labels_in_order(at.main)
     people = [i for i, label in enumerate(order) if label.startswith(("代理人人数", "代表人人数"))]
+    assert "代表人人数（最多5名）" in order and "代理人人数（最多2名，《山东省信访条例》第二十八条）" in order
     assert order.index("姓名") < order.index("身份证号码") < order.index("住址") < min(people), order
     assert order.index("继续") > max(people)
     fill_text(at, "姓名", "张秀兰")

@@ -77,6 +77,8 @@ def test_login_and_logout_through_the_page(app_page):
         make_user(s, name, EDITOR)
         s.commit()
     at = app_page("pages/staff_login.py")
+    # a citizen who came here is sent back by the menu they can see (on a phone: ☰ 菜单)
+    assert "手机上请点页面上方的“☰ 菜单”，电脑上请使用左侧“公众服务”栏目" in page_text(at)
     at.text_input(key="login-username").input(name)
     at.text_input(key="login-password").input("wrong password here")
     at.button[0].click().run()

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from portal.prefiling.form import label_of, to_create, validate_all, validate_stage
+from portal.prefiling.form import label_of, relation_label, to_create, validate_all, validate_stage
 from tests.prefiling.factories import make_form
 
 TODAY = dt.date(2026, 11, 1)
@@ -18,15 +18,18 @@ def test_a_complete_form_has_no_problems():
     assert validate_all(make_form(), today=TODAY) == []
 
 
+NO_CONSENT = "请勾选“我已阅读以上须知，同意按上述方式处理我的个人信息”，才能继续填写。"
+
+
 def test_consent_must_be_ticked():
-    assert messages("consent", consent=False) == {"consent": "请勾选“我已阅读并同意”，才能继续填写。"}
+    assert messages("consent", consent=False) == {"consent": NO_CONSENT}
 
 
 @pytest.mark.parametrize("given", ["true", "True", "on", "1", 1, "false", None], ids=repr)
 def test_only_the_ticked_box_itself_counts_as_consent(given):
     """Consent is the checkbox's own True; a string or number from a stored draft or a crafted
     request is not a tick (and "false" would otherwise read as one)."""
-    assert messages("consent", consent=given) == {"consent": "请勾选“我已阅读并同意”，才能继续填写。"}
+    assert messages("consent", consent=given) == {"consent": NO_CONSENT}
     assert messages("consent", consent=True) == {}
 
 
@@ -89,6 +92,16 @@ def test_at_most_two_agents_each_complete():
                    "agents.1.phone": "第2位代理人的电话格式不对：请填写11位手机号码（如 13812345678），"
                                      "或带区号的固定电话（如 0531-87654321）。"}
     assert label_of("agents.1.phone") == "第2位代理人的电话"
+
+
+def test_the_agent_who_is_staff_is_said_to_be_the_petitioners_own():
+    """山东省信访条例第二十八条（一）：信访人的……工作人员 — not the bureau's 工作人员. The stored value
+    stays 工作人员 (filings already made hold it) and still validates; only its reading changes."""
+    assert messages("petitioner", agents=[agent(relation="工作人员")]) == {}
+    assert relation_label("工作人员") == "信访人单位的工作人员（信访人是单位时）"
+    assert relation_label("近亲属") == "近亲属" and relation_label("律师") == "律师"
+    got = messages("petitioner", agents=[agent(relation="信访人单位的工作人员（信访人是单位时）")])
+    assert got == {"agents.0.relation": "请选择第1位代理人与您的关系。"}   # the shown words are not stored
 
 
 def test_at_most_five_representatives():

@@ -74,7 +74,8 @@ def test_a_field_of_only_spaces_is_simply_asked_for(field):
 @pytest.mark.parametrize("field", ["name", "address"])
 def test_a_field_of_only_invisible_characters_is_refused(field):
     message = errors_of("petitioner", **{field: "\u200b\u200c\u200d\ufeff\u202e"})[field]
-    assert "只有看不见的字符" in message and "请重新填写" in message
+    label = {"name": "姓名", "address": "住址"}[field]
+    assert message == f"{label}里没有能看到的文字（可能是复制时带进来的空白符号），请删掉后重新输入。"
 
 
 @pytest.mark.parametrize(("field", "value", "label"), [
@@ -91,8 +92,8 @@ def test_an_agents_name_with_emoji_is_refused_and_real_names_pass():
 
 
 def test_an_optional_field_of_only_invisible_characters_is_refused_too():
-    assert "只有看不见的字符" in errors_of("matter", subject="\u200b\u200b")["subject"]
-    assert "只有看不见的字符" in errors_of("petitioner", phone="\u200b\u2060")["phone"]
+    assert "里没有能看到的文字" in errors_of("matter", subject="\u200b\u200b")["subject"]
+    assert "里没有能看到的文字" in errors_of("petitioner", phone="\u200b\u2060")["phone"]
 
 
 @pytest.mark.parametrize("value", FORMULA_LOOKALIKES)
@@ -207,7 +208,8 @@ def test_a_picture_of_more_than_forty_million_pixels_is_refused_and_forty_millio
     not a photo; 8000 × 5000 = 40,000,000 pixels is still a (huge) photo and is kept."""
     kept, problem = attachments.clean_upload("全景.png", files.big_png(8000, 6000))   # 48,000,000 > 40,000,000
     assert kept is None
-    assert problem.message.startswith("附件“全景.png”不能上传：图片无法正常读取")
+    assert problem.message == ("附件“全景.png”不能上传：图片无法正常读取。"
+                               "请重新拍照、扫描，或另存为普通的 JPG、PNG、PDF 后再上传。")   # no 被改动过
     kept, problem = attachments.clean_upload("全景.png", files.big_png(8000, 5000))
     assert problem is None and decoded(kept).size == (8000, 5000)
     # 10000 × 9000 = 90,000,000: over the limit (and over Pillow's own warning, 89,478,485)
@@ -276,3 +278,13 @@ def test_a_pdf_locked_with_a_password_or_that_the_parser_cannot_handle_is_refuse
     monkeypatch.setattr(pypdf, "PdfReader", unsupported)
     refused = attachments.check_upload("odd.pdf", files.pdf())      # a refusal, not the page's crash
     assert refused is not None and UNREADABLE in refused.message
+
+
+def test_a_pdf_with_a_script_is_refused_without_suspecting_the_citizen():
+    """L10: the refusal says why (scripts and the like are not taken) and what to do, not that the
+    file "可能已损坏或被改动过" — which reads as an accusation of tampering."""
+    data = files.pdf(root_extra=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>")
+    kept, problem = attachments.clean_upload("说明.pdf", data)
+    assert kept is None
+    assert problem.message == ("附件“说明.pdf”不能上传：PDF 文件含有脚本、自动操作或嵌入文件，为了安全不能接收。"
+                               "请重新拍照、扫描，或另存为普通的 JPG、PNG、PDF 后再上传。")

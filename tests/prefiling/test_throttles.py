@@ -13,7 +13,7 @@ from portal.prefiling import codes
 from portal.prefiling.crypto import get_cipher
 from portal.prefiling.lookup import LookupFailed, lookup
 from portal.prefiling.models import Prefiling, RateEvent
-from portal.prefiling.ratelimit import CODE_FAIL, LOOKUP_FAIL, Limit, RateLimited, hit, purge
+from portal.prefiling.ratelimit import CODE_FAIL, LOOKUP_FAIL, SEARCH, SUBMIT, Limit, RateLimited, hit, purge
 from portal.search.throttle import allow_question
 from portal.timeutil import utcnow
 from tests.prefiling.factories import client, in_threads, make_prefiling
@@ -105,10 +105,35 @@ def test_search_is_limited_per_address_with_a_calm_message(db_engine):
     with Session(db_engine) as s:
         for i in range(60):
             allow_question(session=s, client=client(f"tab{i}", "203.0.113.50"), now=now)
-        with pytest.raises(RateLimited, match="请稍等一分钟再查"):
+        with pytest.raises(RateLimited, match="提问太频繁了，请过一分钟再试"):
             allow_question(session=s, client=me, now=now)
         allow_question(session=s, client=client(ip="203.0.113.51"), now=now)  # a neighbour still can
         allow_question(session=s, client=me, now=now + dt.timedelta(seconds=61))
+
+
+def test_the_messages_give_the_number_of_the_phone_they_name(db_engine, monkeypatch):
+    """H5: 来访接待电话 is said with its number, the bureau's own (PORTAL_BUREAU_PHONE)."""
+    from portal.settings import get_settings
+
+    monkeypatch.setenv("PORTAL_BUREAU_PHONE", "0531-86001234")
+    get_settings.cache_clear()
+    try:
+        me = client("one-session", "198.51.100.8")
+        with Session(db_engine) as s:
+            for _ in range(SUBMIT.per_session):
+                make_prefiling(s, who=me)
+            with pytest.raises(RateLimited) as refused:
+                make_prefiling(s, who=me)
+            for i in range(SEARCH.per_address):
+                allow_question(session=s, client=client(f"tab{i}", "203.0.113.70"))
+            with pytest.raises(RateLimited) as searched:
+                allow_question(session=s, client=client(ip="203.0.113.70"))
+    finally:
+        monkeypatch.delenv("PORTAL_BUREAU_PHONE")
+        get_settings.cache_clear()
+    for exc in (refused.value, searched.value):
+        assert "来访接待电话 0531-86001234" in str(exc) and "{phone}" not in str(exc), str(exc)
+        assert "信访接待电话" not in str(exc)
 
 
 def test_parallel_searches_cannot_overshoot(db_engine):
