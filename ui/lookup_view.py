@@ -63,12 +63,12 @@ def _call(service, **kwargs) -> None:
 
 def lookup_failed_message() -> str:
     return ("暂时无法查询（系统故障），您输入的查询码和查询密码还在。请稍等一会儿再点“查询”。"
-            f"如一直不成，请拨打来访接待电话 {office().phone}。")
+            f"如果一直不成功，请拨打来访接待电话 {office().phone}。")
 
 
 def action_failed_message() -> str:
     return ("暂时无法办理（系统故障），这次的操作可能没有完成，您填写的内容还在本页。请稍等一会儿再试。"
-            f"如一直不成，请拨打来访接待电话 {office().phone}。")
+            f"如果一直不成功，请拨打来访接待电话 {office().phone}。")
 
 
 def _store_away(service) -> None:
@@ -377,7 +377,7 @@ def show(view: svc.StatusView) -> None:
     _if_not_satisfied(view)
     _receipt_again(view)
     st.button("结束查询", on_click=on_leave, key="lk_leave")
-    st.caption("在公共电脑或别人的手机上查询后，请点“结束查询”，以免后来的人看到这份预登记。")
+    st.caption("在公用电脑或别人的手机上查询后，请点“结束查询”，以免后来的人看到这份预登记。")
 
 
 def _receipt_again(view: svc.StatusView) -> None:

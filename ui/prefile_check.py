@@ -129,9 +129,9 @@ def _show_channels(data: dict) -> list[str]:
         st.markdown("依据：" + "、".join(provision_link(p, library) for p in warning.provision_ids))
     suggestions = channels.suggest(category=data["category"], text=text, stage=stage)
     if suggestions:
-        st.markdown("#### 建议您同时了解的途径（诉访分离）")
+        st.markdown("#### 建议您同时了解的途径（诉讼与信访分离）")
         st.caption("根据《信访工作条例》第二十二条、第二十八条、第三十一条，下列事项依法有专门的处理途径。"
-                   "您仍然可以提交预登记；但提交信访不等于申请仲裁、行政复议或者起诉，这些途径的期限请留意，不要耽误。")
+                   "您仍然可以提交预登记；但提交信访不等于申请仲裁、行政复议或者起诉，这些途径都有期限，请抓紧办理，不要耽误。")
     for s in suggestions:
         with st.container(border=True):
             st.markdown(f"**{markdown_escape(s.rule.channel)}**：{markdown_escape(s.rule.advice)}")

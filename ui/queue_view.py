@@ -18,6 +18,7 @@ from portal.prefiling import attachments as files
 from portal.prefiling import export, handling, repeats, transitions
 from portal.prefiling.channels import RULES as CHANNEL_RULES
 from portal.prefiling.codes import grouped
+from portal.prefiling.form import relation_label
 from portal.prefiling.queue import QueueRow, deadline_words
 from portal.prefiling.receipt import date_text, due_text
 from portal.prefiling.staff_view import RESTRICTED_NOTICE, StaffView, read_attachment
@@ -73,7 +74,7 @@ def personal(actor: Actor, view: StaffView) -> None:
                          ("住址", view.address)):
         _line(label, value)
     for person in view.people:
-        relation = f"（{person['relation']}）" if person.get("relation") else ""
+        relation = f"（{relation_label(person['relation'], short=True)}）" if person.get("relation") else ""
         _line(f"{person['role']}{relation}", f"{person['name']}　{person['phone']}")
     if view.personal_masked:
         st.caption("个人信息已部分隐藏。点击下面的按钮查看完整信息，每次查看都会记入操作日志。")

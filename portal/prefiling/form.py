@@ -62,9 +62,11 @@ def empty_form() -> dict[str, Any]:
             "raised_where": "", "raised_stage": ""}
 
 
-def relation_label(relation: str) -> str:
-    """An agent's relation (a stored AGENT_RELATIONS value) as the citizen and staff read it."""
-    return RELATION_LABELS.get(relation, relation)
+def relation_label(relation: str, *, short: bool = False) -> str:
+    """An agent's relation (a stored AGENT_RELATIONS value) as the citizen reads it; `short`: without
+    the hint when it applies, as staff read it inside a line's parentheses."""
+    label = RELATION_LABELS.get(relation, relation)
+    return label.split("（", 1)[0] if short else label
 
 
 def label_of(field_name: str) -> str:

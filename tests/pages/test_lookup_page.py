@@ -75,7 +75,7 @@ def test_right_code_and_secret_show_state_dates_and_clock(open_lookup):
     at.run()
     assert said(at) == []
     assert "张秀兰" not in text and "13812345678" not in text  # no personal data on the lookup page
-    assert "在公共电脑或别人的手机上查询后，请点“结束查询”" in text   # it stays open until then
+    assert "在公用电脑或别人的手机上查询后，请点“结束查询”" in text   # it stays open until then
 
 
 @pytest.mark.parametrize("wrong", ["code", "secret"])

@@ -193,6 +193,15 @@ def test_a_petitioners_new_phone_number_is_put_in_under_the_revealed_data_and_lo
     assert entry.detail == "更正联系电话（信访人申请）"
 
 
+def test_an_agent_from_the_petitioners_own_organisation_is_not_read_as_bureau_staff(app_page):
+    """山东省信访条例 第二十八条: a unit petitions through its own 工作人员; on this page 工作人员 means
+    the bureau's, so the relation is shown as whose they are (the stored value is unchanged)."""
+    made = stored(district=district(), agents=[{"name": "李四", "relation": "工作人员", "phone": "13900002222"}])
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+    at.button(key=f"reveal-{made.prefiling.id}").click().run()
+    assert "代理人（信访人单位的工作人员）" in page_text(at)
+
+
 def test_an_erased_record_says_so_and_offers_no_reveal_or_correction(app_page, tmp_path):
     made = stored(district=district())
     with Session(ready_engine()) as s:
