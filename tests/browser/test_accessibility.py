@@ -117,7 +117,7 @@ def test_high_contrast_draws_helper_text_solid_black(portal_url, phone, artifact
     """高对比度 on the form's second step: field hints, the draft line and the step's introduction
     are solid black (Streamlit draws captions at 60 % opacity)."""
     _open(phone, f"{portal_url}/prefile?a11y=contrast", "须知与授权")
-    phone.get_by_text("我已阅读以上须知").click()
+    phone.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息", exact=True).click()
     phone.get_by_role("button", name="继续").click()
     wait_for_app(phone, "第 2 步")
     phone.wait_for_timeout(800)

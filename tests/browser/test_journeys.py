@@ -74,7 +74,7 @@ def test_prefile_with_one_error_per_step_then_confirmation_and_lookup(portal_url
     wait_for_app(phone, "须知与授权")
     phone.get_by_role("button", name="继续").click()               # consent not given
     _error_then_focus(phone, artifacts, "consent")
-    phone.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息").click()
+    phone.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息", exact=True).click()
     _continue(phone, "第 2 步，共 5 步")
     from tests.prefiling.factories import valid_id
 
@@ -475,7 +475,7 @@ def test_ending_a_lookup_on_a_shared_phone_leaves_no_code_or_password(portal_url
                             timeout=5_000)
     phone.screenshot(path=str(artifacts / "lookup-ended-phone.png"))
     phone.get_by_role("button", name="查询").click()           # nothing left to open the filing with
-    wait_for_app(phone, "请输入查询码和查询密码。两者都在预登记回执上。")
+    wait_for_app(phone, "请输入查询码和查询密码。两者都在提交时保存的预登记回执上。")
     assert "当前状态" not in phone.get_by_test_id("stMain").inner_text()   # (the live region said it before)
     # nor does 网上预登记, in this tab, show the code and password it kept after 确认提交
     assert phone.evaluate("sessionStorage.getItem('pf-receipt')") is None

@@ -46,7 +46,7 @@ def _fill_to_review(pg, portal_url: str) -> None:
 
     pg.goto(f"{portal_url}/prefile")
     wait_for_app(pg, "须知与授权")
-    pg.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息").click()
+    pg.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息", exact=True).click()
     for fill, expect in (
         (lambda: None, "第 2 步，共 5 步"),
         (lambda: (pg.get_by_label("姓名").fill("张秀兰"), pg.get_by_label("身份证号码").fill(valid_id()),
@@ -186,7 +186,7 @@ def _fill_to_matter(pg, portal_url: str) -> None:
 
     pg.goto(f"{portal_url}/prefile")
     wait_for_app(pg, "须知与授权")
-    pg.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息").click()
+    pg.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息", exact=True).click()
     pg.get_by_role("button", name="继续").click()
     wait_for_app(pg, "第 2 步，共 5 步")
     pg.get_by_label("姓名").fill("张秀兰")
@@ -345,7 +345,7 @@ def test_a_double_click_on_the_first_continue_makes_one_draft(portal_url, phone)
         phone.goto(f"{portal_url}/prefile")
         wait_for_app(phone, "须知与授权")
         consent = phone.get_by_role("checkbox", name="我已阅读以上须知，同意按上述方式处理我的个人信息")
-        phone.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息").click()
+        phone.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息", exact=True).click()
         expect(consent).to_be_checked(timeout=20_000)     # under load the tick can land late
         phone.wait_for_timeout(1000)                       # and its rerun finish
         before = drafts()
