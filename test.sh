@@ -13,6 +13,8 @@ fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v openssl >/dev/null || need+=(openssl)   # the deployment test's self-signed certificate
+command -v npm >/dev/null || need+=(npm)           # axe-core for the accessibility tests (npm ci below)
+command -v cc >/dev/null || need+=(gcc)            # e5q, the tuned encoder's C engine (portal/search/native)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "== apt-get install ${need[*]}"

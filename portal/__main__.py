@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from pathlib import Path
+
+from portal.cli_env import add_env_file_option, apply_env_file_option
 
 # command modules: each defines register(subparsers) adding its sub-commands
 COMMAND_MODULES = (
@@ -19,21 +20,13 @@ COMMAND_MODULES = (
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m portal", description="法治信访门户 management commands")
-    parser.add_argument("--env-file", type=Path, metavar="FILE",
-                        help="take the settings from this file first (KEY=VALUE lines, as the service's "
-                             "EnvironmentFile, e.g. /etc/portal/portal.env): cron and a shell do not have them")
+    add_env_file_option(parser)
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     args = parser.parse_args(argv)
-    if args.env_file is not None:
-        from portal.settings import apply_env_file
-
-        try:
-            apply_env_file(args.env_file)
-        except (OSError, ValueError) as exc:
-            print(f"cannot read --env-file: {exc}", file=sys.stderr)
-            return 2
+    if not apply_env_file_option(args):
+        return 2
     from portal.cli_core import CommandFailed
 
     try:

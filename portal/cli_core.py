@@ -16,7 +16,7 @@ from portal.db import get_engine, session_scope
 from portal.holidays import FILE_NAME as HOLIDAYS_FILE
 from portal.laws.catalog import catalog_problems
 from portal.laws.library import load_library_report
-from portal.migrate import MigrationFailed, migrate
+from portal.migrate import MigrationFailed
 from portal.settings import get_settings
 
 
@@ -156,22 +156,42 @@ class CommandFailed(Exception):
     """Said on stderr already: `python -m portal` exits with status 2 (portal.__main__)."""
 
 
-def database_work(work: Callable[[Session], R], *, failed: str, existing: bool = True) -> R:
-    """What `work` returns, run in one transaction on the configured database (migrated first) and
-    committed. A command's database step, said the same way by each: the database busy (another
-    process writing), unreachable, or the row changed at that moment is one line on stderr —
-    `failed` with {cause} the driver's own first line, never a traceback or SQL — and CommandFailed
-    (the transaction was rolled back: nothing was done). `existing`: a SQLite file that does not
-    exist is refused, not created empty (see existing_engine)."""
-    if (engine := existing_engine() if existing else get_engine()) is None:
+def database_work(work: Callable[[Session], R], *, failed: str) -> R:
+    """What `work` returns, run in one transaction on the configured database and committed. A
+    command's database step, said the same way by each: a SQLite file that does not exist is refused,
+    not created empty (existing_engine); a schema that is not this version's is refused, not
+    upgraded — only `setup` upgrades, after checking the key and copying a SQLite file (a nightly
+    purge between `git pull` and `setup` would otherwise upgrade with neither); the database busy
+    (another process writing), unreachable, or the row changed at that moment is one line on stderr
+    — `failed` with {cause} the driver's own first line, never a traceback or SQL. Each refusal is
+    said on stderr and raises CommandFailed (the transaction was rolled back: nothing was done)."""
+    if (engine := existing_engine()) is None:
         raise CommandFailed
     try:
-        migrate(engine=engine)
+        if problem := schema_problem(engine):
+            print(problem, file=sys.stderr)
+            raise CommandFailed
         with session_scope(engine) as session:
             return work(session)
     except SQLAlchemyError as exc:   # StaleDataError is one too
         print(failed.format(cause=first_line(getattr(exc, "orig", None) or exc)), file=sys.stderr)
         raise CommandFailed from exc
+
+
+def schema_problem(engine) -> str:
+    """Why a command other than `setup` must not work on this database's schema ('' when it is this
+    version's): never set up, or set up by another version of the portal."""
+    from portal.db import shown_url
+    from portal.migrate import current_revision, head_revision
+
+    current, head = current_revision(engine), head_revision()
+    if current == head:
+        return ""
+    if current is None:
+        return (f"数据库 {shown_url(engine)} 还没有设置：请先运行 `python -m portal setup`"
+                "（新安装时由它建立数据库），再运行这个命令。没有做任何改动。")
+    return (f"数据库 {shown_url(engine)} 的结构（{current}）不是这个版本的（{head}）：请先运行 `python -m portal setup`，"
+            "它先检查密钥、备份 SQLite 数据库，再升级。没有做任何改动。")
 
 
 def first_line(exc: BaseException) -> str:

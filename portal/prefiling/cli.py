@@ -16,7 +16,13 @@ def _keygen(args: argparse.Namespace) -> int:
         print(new_key())  # for PORTAL_ENCRYPTION_KEY; store it in the secret manager, not in git
         return 0
     path = get_settings().encryption_key_file
-    if write_key_file(path):
+    try:
+        made = write_key_file(path)
+    except OSError as exc:   # a folder the user may not write (/etc/portal is root's): one line
+        print(f"没有生成密钥：无法在 {path.parent} 写入密钥文件（{exc.strerror or exc}）。请用有写权限的用户"
+              f"（例如 root）运行，再把 {path} 交给运行门户的用户（chown，权限 0600）。", file=sys.stderr)
+        return 2
+    if made:
         print(f"created {path} (mode 0600). Back it up now: without it the personal data cannot be read.")
         return 0
     print(f"{path} exists; left unchanged (replacing it would make stored personal data unreadable).")

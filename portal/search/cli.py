@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from portal.cli_env import add_env_file_option, apply_env_file_option
 from portal.laws.ids import law_slug_of
 from portal.search.evaluation import RECALL_AT, evaluate, load_queries, peak_rss_mb
 from portal.settings import PROJECT_ROOT
@@ -276,11 +277,14 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    from portal.db import get_engine, session_scope
+    from portal.cli_core import CommandFailed, database_work
     from portal.search.stats import most_opened
 
-    with session_scope(get_engine()) as session:
-        rows = most_opened(session=session, limit=args.limit)
+    try:   # a missing SQLite file is refused, not created empty
+        rows = database_work(lambda session: most_opened(session=session, limit=args.limit),
+                             failed="没有统计：数据库正忙或无法连接（{cause}），请稍后再运行。")
+    except CommandFailed:
+        return 2
     for provision_id, opened in rows:
         print(f"{opened:>8}  {provision_id}")
     if not rows:
@@ -290,6 +294,7 @@ def run_stats(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m portal.search", description="法律问答检索: index and evaluation")
+    add_env_file_option(parser)
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("eval", help="retrieval figures for a query file")
     p.add_argument("--queries", required=True, help='JSONL: {"id", "query", "gold": [ids]} per line')
@@ -341,4 +346,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if not apply_env_file_option(args):
+        return 2
     return int(args.handler(args) or 0)

@@ -29,11 +29,11 @@ def read_password(prompt: str = "密码：") -> str:
 
 
 def _run(action) -> int:
-    """`action(session)` in one transaction; its message printed once committed. The first account
-    is added before the portal has started: the database is created when there is none yet."""
+    """`action(session)` in one transaction; its message printed once committed. On a new
+    installation `setup` comes first: it creates the database (a mistyped setting would otherwise
+    put the first administrator into a new, empty one nobody signs in to)."""
     try:
-        message = database_work(action, existing=False,
-                                failed="没有完成：数据库正忙或无法连接（{cause}），没有做任何改动，请稍后再运行。")
+        message = database_work(action, failed="没有完成：数据库正忙或无法连接（{cause}），没有做任何改动，请稍后再运行。")
     except ValidationFailed as failure:
         for error in failure.errors:
             print(f"错误 {error.field}: {error.message}", file=sys.stderr)

@@ -343,3 +343,101 @@ def test_no_database_is_created_beside_attachments_of_an_installation_whose_data
     (data / "attachments" / "2026" / "a1b2.bin").unlink()   # nothing stored: a fresh install
     make_engine(f"sqlite:///{path}").dispose()
     assert path.exists()
+
+
+def _with_env(tmp_path, lines: str):
+    """The settings of `lines` (as /etc/portal/portal.env) for one command; restored after."""
+    env = tmp_path / "portal.env"
+    env.write_text(lines)
+    return env
+
+
+@pytest.mark.parametrize("argv", [["purge-expired"], ["users", "list"], ["bank", "import"]])
+def test_a_database_of_another_version_is_refused_by_every_command_but_setup(tmp_path, capsys, argv):
+    """After `git pull` and before `setup`, the 02:15 purge (or an operator) would have upgraded the
+    schema without the key check and without the SQLite copy `setup` makes first. The commands say
+    to run setup, and leave the schema as it was; a database never set up is refused the same way."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from portal.__main__ import main
+    from portal.migrate import alembic_config, current_revision
+
+    db = tmp_path / "data" / "portal.db"
+    env = _with_env(tmp_path, f"DATABASE_URL=sqlite:///{db}\nPORTAL_DATA_DIR={tmp_path / 'data'}\n")
+    db.parent.mkdir()
+    old = create_engine(f"sqlite:///{db}")
+    command.upgrade(alembic_config(old), "0010_repeats")
+    saved = dict(os.environ)
+    try:
+        assert main(["--env-file", str(env), *argv]) == 2
+        err = capsys.readouterr().err
+        assert f"数据库 sqlite:///{db} 的结构（0010_repeats）不是这个版本的" in err and "python -m portal setup" in err
+        assert current_revision(old) == "0010_repeats"
+        empty = tmp_path / "other" / "portal.db"     # a file never set up
+        empty.parent.mkdir()
+        empty.touch()
+        assert main(["--env-file", str(_with_env(tmp_path, f"DATABASE_URL=sqlite:///{empty}\n")), *argv]) == 2
+        assert "还没有设置：请先运行 `python -m portal setup`" in capsys.readouterr().err
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        get_settings.cache_clear()
+
+
+def test_the_first_administrator_is_not_put_into_a_database_nobody_uses(tmp_path, capsys, monkeypatch):
+    """`users add` on a server without --env-file once created an empty SQLite file where the
+    settings pointed and put the account there: the site (on PostgreSQL) had no administrator."""
+    import io
+    import sys
+
+    from portal.__main__ import main
+
+    missing = tmp_path / "nowhere" / "portal.db"
+    env = _with_env(tmp_path, f"DATABASE_URL=sqlite:///{missing}\n")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("first admin passphrase\n"))
+    saved = dict(os.environ)
+    try:
+        assert main(["--env-file", str(env), "users", "add", "chief", "--role", "管理员"]) == 2
+        assert f"找不到数据库文件 {missing}（没有新建）" in capsys.readouterr().err
+        assert not missing.exists()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        get_settings.cache_clear()
+
+
+def test_keygen_where_the_key_cannot_be_written_says_so_in_one_line(tmp_path, capsys):
+    from portal.__main__ import main
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    env = _with_env(tmp_path, f"PORTAL_ENCRYPTION_KEY_FILE={blocked / 'portal.key'}\n")
+    saved = dict(os.environ)
+    try:
+        assert main(["--env-file", str(env), "keygen"]) == 2
+        out, err = capsys.readouterr()
+        [line] = err.strip().splitlines()
+        assert line.startswith(f"没有生成密钥：无法在 {blocked} 写入密钥文件") and "chown" in line
+        assert "Traceback" not in out + err
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        get_settings.cache_clear()
+
+
+def test_search_commands_take_the_service_settings_and_stats_creates_no_database(tmp_path, capsys):
+    from portal.search.cli import main
+
+    missing = tmp_path / "nowhere" / "portal.db"
+    env = _with_env(tmp_path, f"DATABASE_URL=sqlite:///{missing}\n")
+    saved = dict(os.environ)
+    try:
+        assert main(["--env-file", str(env), "stats"]) == 2
+        assert f"找不到数据库文件 {missing}（没有新建）" in capsys.readouterr().err
+        assert not missing.exists() and not missing.parent.exists()
+        assert get_settings().database_url == f"sqlite:///{missing}"
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        get_settings.cache_clear()

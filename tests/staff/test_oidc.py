@@ -66,3 +66,11 @@ def test_an_sso_session_holds_exactly_the_roles_the_mapping_gives_now(db_engine)
             == frozenset({EDITOR})
         assert resume(session=s, token=token, timeout_minutes=30, oidc_roles=frozenset({ADMIN})).roles \
             == frozenset({ADMIN})
+
+
+def test_single_sign_on_can_start_with_the_installed_packages():
+    """st.login (使用单位统一身份认证登录) raises StreamlitMissingAuthlibError without Authlib ≥ 1.3.2:
+    the button a bureau with an identity provider shows would fail at the first press."""
+    from streamlit.auth_util import is_authlib_installed
+
+    assert is_authlib_installed()
