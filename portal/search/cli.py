@@ -335,7 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=run_train)
     p = sub.add_parser("finetune", help="fine-tune the embedding model's top layers on the bank and dev questions")
     p.add_argument("--folds", type=int, default=0,
-                   help="also train each cross-validation fold's layers for tune (about 10 minutes a fold; cached)")
+                   help="also train each cross-validation fold's layers for tune (about 15 to 31 minutes a fold by machine; cached)")
     p.add_argument("--folds-only", action="store_true", help="only the folds")
     p.set_defaults(handler=run_finetune)
     p = sub.add_parser("stats", help="provisions most often opened from search results (anonymous counts)")
