@@ -38,7 +38,7 @@ class Settings:
     city: str = "示范市"
     bureau_name: str = "信访局"
     bureau_phone: str = "12345"
-    bureau_address: str = "市民中心一楼东侧 来访接待大厅"
+    bureau_address: str = "市民中心一楼东侧来访接待大厅"
     # the districts (区、县、市) a citizen picks 问题属地 from, comma-separated; empty: typed freely
     districts: str = ""
 

@@ -48,7 +48,7 @@ README_DEFAULTS = {
     "city": "示范市",
     "bureau_name": "信访局",
     "bureau_phone": "12345",
-    "bureau_address": "市民中心一楼东侧 来访接待大厅",
+    "bureau_address": "市民中心一楼东侧来访接待大厅",
     "trusted_proxies": "",
 }
 

@@ -383,5 +383,5 @@ def show(view: svc.StatusView) -> None:
 def _receipt_again(view: svc.StatusView) -> None:
     """The receipt once more (without the 查询密码, which is never stored in readable form)."""
     receipt = svc.receipt_again(view, office=office(), today=view.as_of or beijing_today())
-    st.download_button("再次下载回执（可打印的网页）", receipt.html(), file_name=f"回执-{view.code}.html",
+    st.download_button("再次保存回执（可打印的网页）", receipt.html(), file_name=f"回执-{view.code}.html",
                        mime="text/html", key="lk_receipt", icon=":material/download:")

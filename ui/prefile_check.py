@@ -203,7 +203,7 @@ def check() -> None:
     st.divider()
     if S.get("pf_submit_error"):
         st.error(S.pf_submit_error)
-    st.markdown("提交后您会得到**查询码**和**查询密码**，请记下或下载回执。")
+    st.markdown("提交后您会得到**查询码**和**查询密码**，请记下，或保存回执。")
     st.button("确认提交", type="primary", on_click=_on_submit, key="pf_submit")
 
 
@@ -327,7 +327,7 @@ def confirmation() -> None:
     c1, c2 = st.columns(2)
     c1.download_button("保存回执（可打印的网页）", receipt.html(), file_name=f"回执-{done['code']}.html",
                        mime="text/html", key="pf_dl_html", icon=":material/download:")
-    c2.download_button("保存回执（文本）", receipt.text(), file_name=f"回执-{done['code']}.txt",
+    c2.download_button("保存回执（纯文字）", receipt.text(), file_name=f"回执-{done['code']}.txt",
                        mime="text/plain", key="pf_dl_txt")
     st.success("您的网上信访预登记已提交。这是预登记，还没有正式登记，也不是受理。")
     st.markdown("#### 回执")

@@ -212,7 +212,7 @@ def test_replies_come_before_the_rating_and_the_receipt_can_be_downloaded_again(
         staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="已督促用人单位支付工资。")
     text = page_text(ask(at, made.code, made.secret))
     assert text.index("已督促用人单位支付工资。") < text.index("评价办理结果")
-    assert [d.proto.label for d in at.get("download_button")] == ["再次下载回执（可打印的网页）"]
+    assert [d.proto.label for d in at.get("download_button")] == ["再次保存回执（可打印的网页）"]
 
 
 def test_requested_material_is_sent_from_the_lookup_page(open_lookup):

@@ -132,7 +132,7 @@ def test_full_journey_from_consent_to_receipt(open_form):
     for milestone in clock.timeline()[2:]:   # the citizen's own periods are not guessed before the answer
         assert date_text(milestone.due) not in text
     labels = [d.label for d in at.get("download_button")]
-    assert labels == ["保存回执（可打印的网页）", "保存回执（文本）"]
+    assert labels == ["保存回执（可打印的网页）", "保存回执（纯文字）"]
     assert "示范市信访局 网上信访预登记回执" in text                  # the receipt names the bureau
 
 
