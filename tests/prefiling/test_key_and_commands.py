@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -298,15 +299,8 @@ def setup_with(tmp_path, path, data) -> int:
     """`python -m portal --env-file … setup` with that database file and data folder."""
     from portal.__main__ import main
 
-    env = tmp_path / "portal.env"
-    env.write_text(f"DATABASE_URL=sqlite:///{path}\nPORTAL_DATA_DIR={data}\n")
-    saved = dict(os.environ)
-    try:
+    with service_env(tmp_path, f"DATABASE_URL=sqlite:///{path}\nPORTAL_DATA_DIR={data}\n") as env:
         return main(["--env-file", str(env), "setup"])
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        get_settings.cache_clear()
 
 
 def test_a_fresh_install_and_a_restored_file_start_as_before(tmp_path, capsys):
@@ -345,11 +339,19 @@ def test_no_database_is_created_beside_attachments_of_an_installation_whose_data
     assert path.exists()
 
 
-def _with_env(tmp_path, lines: str):
-    """The settings of `lines` (as /etc/portal/portal.env) for one command; restored after."""
-    env = tmp_path / "portal.env"
+@contextmanager
+def service_env(tmp_path, lines: str, name: str = "portal.env"):
+    """A settings file of `lines` (as /etc/portal/portal.env) for `--env-file`; the process's
+    environment and settings as they were afterwards (--env-file writes into them)."""
+    env = tmp_path / name
     env.write_text(lines)
-    return env
+    saved = dict(os.environ)
+    try:
+        yield env
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+        get_settings.cache_clear()
 
 
 @pytest.mark.parametrize("argv", [["purge-expired"], ["users", "list"], ["bank", "import"]])
@@ -364,25 +366,20 @@ def test_a_database_of_another_version_is_refused_by_every_command_but_setup(tmp
     from portal.migrate import alembic_config, current_revision
 
     db = tmp_path / "data" / "portal.db"
-    env = _with_env(tmp_path, f"DATABASE_URL=sqlite:///{db}\nPORTAL_DATA_DIR={tmp_path / 'data'}\n")
     db.parent.mkdir()
     old = create_engine(f"sqlite:///{db}")
     command.upgrade(alembic_config(old), "0010_repeats")
-    saved = dict(os.environ)
-    try:
+    with service_env(tmp_path, f"DATABASE_URL=sqlite:///{db}\nPORTAL_DATA_DIR={tmp_path / 'data'}\n") as env:
         assert main(["--env-file", str(env), *argv]) == 2
-        err = capsys.readouterr().err
-        assert f"数据库 sqlite:///{db} 的结构（0010_repeats）不是这个版本的" in err and "python -m portal setup" in err
-        assert current_revision(old) == "0010_repeats"
-        empty = tmp_path / "other" / "portal.db"     # a file never set up
-        empty.parent.mkdir()
-        empty.touch()
-        assert main(["--env-file", str(_with_env(tmp_path, f"DATABASE_URL=sqlite:///{empty}\n")), *argv]) == 2
-        assert "还没有设置：请先运行 `python -m portal setup`" in capsys.readouterr().err
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert f"数据库 sqlite:///{db} 的结构（0010_repeats）不是这个版本的" in err and "python -m portal setup" in err
+    assert current_revision(old) == "0010_repeats"
+    empty = tmp_path / "other" / "portal.db"     # a file never set up
+    empty.parent.mkdir()
+    empty.touch()
+    with service_env(tmp_path, f"DATABASE_URL=sqlite:///{empty}\n", "empty.env") as env:
+        assert main(["--env-file", str(env), *argv]) == 2
+    assert "还没有设置：请先运行 `python -m portal setup`" in capsys.readouterr().err
 
 
 def test_the_first_administrator_is_not_put_into_a_database_nobody_uses(tmp_path, capsys, monkeypatch):
@@ -394,17 +391,11 @@ def test_the_first_administrator_is_not_put_into_a_database_nobody_uses(tmp_path
     from portal.__main__ import main
 
     missing = tmp_path / "nowhere" / "portal.db"
-    env = _with_env(tmp_path, f"DATABASE_URL=sqlite:///{missing}\n")
     monkeypatch.setattr(sys, "stdin", io.StringIO("first admin passphrase\n"))
-    saved = dict(os.environ)
-    try:
+    with service_env(tmp_path, f"DATABASE_URL=sqlite:///{missing}\n") as env:
         assert main(["--env-file", str(env), "users", "add", "chief", "--role", "管理员"]) == 2
-        assert f"找不到数据库文件 {missing}（没有新建）" in capsys.readouterr().err
-        assert not missing.exists()
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        get_settings.cache_clear()
+    assert f"找不到数据库文件 {missing}（没有新建）" in capsys.readouterr().err
+    assert not missing.exists()
 
 
 def test_keygen_where_the_key_cannot_be_written_says_so_in_one_line(tmp_path, capsys):
@@ -412,32 +403,20 @@ def test_keygen_where_the_key_cannot_be_written_says_so_in_one_line(tmp_path, ca
 
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
-    env = _with_env(tmp_path, f"PORTAL_ENCRYPTION_KEY_FILE={blocked / 'portal.key'}\n")
-    saved = dict(os.environ)
-    try:
+    with service_env(tmp_path, f"PORTAL_ENCRYPTION_KEY_FILE={blocked / 'portal.key'}\n") as env:
         assert main(["--env-file", str(env), "keygen"]) == 2
-        out, err = capsys.readouterr()
-        [line] = err.strip().splitlines()
-        assert line.startswith(f"没有生成密钥：无法在 {blocked} 写入密钥文件") and "chown" in line
-        assert "Traceback" not in out + err
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        get_settings.cache_clear()
+    out, err = capsys.readouterr()
+    [line] = err.strip().splitlines()
+    assert line.startswith(f"没有生成密钥：无法在 {blocked} 写入密钥文件") and "chown" in line
+    assert "Traceback" not in out + err
 
 
 def test_search_commands_take_the_service_settings_and_stats_creates_no_database(tmp_path, capsys):
     from portal.search.cli import main
 
     missing = tmp_path / "nowhere" / "portal.db"
-    env = _with_env(tmp_path, f"DATABASE_URL=sqlite:///{missing}\n")
-    saved = dict(os.environ)
-    try:
+    with service_env(tmp_path, f"DATABASE_URL=sqlite:///{missing}\n") as env:
         assert main(["--env-file", str(env), "stats"]) == 2
-        assert f"找不到数据库文件 {missing}（没有新建）" in capsys.readouterr().err
-        assert not missing.exists() and not missing.parent.exists()
         assert get_settings().database_url == f"sqlite:///{missing}"
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-        get_settings.cache_clear()
+    assert f"找不到数据库文件 {missing}（没有新建）" in capsys.readouterr().err
+    assert not missing.exists() and not missing.parent.exists()
