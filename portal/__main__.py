@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-from portal.cli_env import add_env_file_option, apply_env_file_option
+from portal.cli_env import add_env_file_option, run_command
 
 # command modules: each defines register(subparsers) adding its sub-commands
 COMMAND_MODULES = (
@@ -25,14 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     args = parser.parse_args(argv)
-    if not apply_env_file_option(args):
-        return 2
-    from portal.cli_core import CommandFailed
-
-    try:
-        return int(args.handler(args) or 0)
-    except CommandFailed:   # the handler said why on stderr
-        return 2
+    return run_command(args)
 
 
 if __name__ == "__main__":

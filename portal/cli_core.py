@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from portal.bootstrap import BootstrapReport, bootstrap
+from portal.cli_env import CommandFailed
 from portal.db import get_engine, session_scope
 from portal.holidays import FILE_NAME as HOLIDAYS_FILE
 from portal.laws.catalog import catalog_problems
@@ -150,10 +151,6 @@ def existing_engine():
 
 
 R = TypeVar("R")
-
-
-class CommandFailed(Exception):
-    """Said on stderr already: `python -m portal` exits with status 2 (portal.__main__)."""
 
 
 def database_work(work: Callable[[Session], R], *, failed: str) -> R:

@@ -1,5 +1,6 @@
-"""`--env-file FILE` for the command lines (`python -m portal`, `python -m portal.search`): cron and
-a shell do not have the service's settings (systemd's EnvironmentFile, e.g. /etc/portal/portal.env)."""
+"""What the command lines (`python -m portal`, `python -m portal.search`) share: `--env-file FILE`
+(cron and a shell do not have the service's settings, systemd's EnvironmentFile, e.g.
+/etc/portal/portal.env) and running the chosen command, a refusal it has said ending in status 2."""
 
 from __future__ import annotations
 
@@ -13,6 +14,21 @@ def add_env_file_option(parser: argparse.ArgumentParser) -> None:
                         help="take the settings from this file first (KEY=VALUE lines, as the service's "
                              "EnvironmentFile, e.g. /etc/portal/portal.env; they win over the shell's): "
                              "cron and a shell do not have them")
+
+
+class CommandFailed(Exception):
+    """Said on stderr already: the command exits with status 2 (run_command)."""
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Apply `--env-file`, then run the parsed command's handler; its status, or 2 when the file
+    cannot be read or the handler refused (CommandFailed, said on stderr)."""
+    if not apply_env_file_option(args):
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except CommandFailed:
+        return 2
 
 
 def apply_env_file_option(args: argparse.Namespace) -> bool:

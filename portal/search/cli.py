@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from portal.cli_env import add_env_file_option, apply_env_file_option
+from portal.cli_env import add_env_file_option, run_command
 from portal.laws.ids import law_slug_of
 from portal.search.evaluation import RECALL_AT, evaluate, load_queries, peak_rss_mb
 from portal.settings import PROJECT_ROOT
@@ -277,14 +277,12 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_stats(args: argparse.Namespace) -> int:
-    from portal.cli_core import CommandFailed, database_work
+    from portal.cli_core import database_work
     from portal.search.stats import most_opened
 
-    try:   # a missing SQLite file is refused, not created empty
-        rows = database_work(lambda session: most_opened(session=session, limit=args.limit),
-                             failed="没有统计：数据库正忙或无法连接（{cause}），请稍后再运行。")
-    except CommandFailed:
-        return 2
+    # a missing SQLite file is refused, not created empty (CommandFailed: status 2)
+    rows = database_work(lambda session: most_opened(session=session, limit=args.limit),
+                         failed="没有统计：数据库正忙或无法连接（{cause}），请稍后再运行。")
     for provision_id, opened in rows:
         print(f"{opened:>8}  {provision_id}")
     if not rows:
@@ -345,7 +343,4 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if not apply_env_file_option(args):
-        return 2
-    return int(args.handler(args) or 0)
+    return run_command(build_parser().parse_args(argv))
