@@ -303,11 +303,11 @@ def _materials(view: svc.StatusView) -> None:
 def _supplement(view: svc.StatusView) -> None:
     """需补充材料: the upload, under the reply that says what to bring."""
     st.markdown("#### 在线补充材料")
-    st.write("请按上面答复中的要求上传材料，可以附上简短说明。提交后，这件预登记回到工作人员处继续审核。")
+    st.write("请按上面答复中的要求上传材料，可以附上简短说明。提交后，这份预登记回到工作人员处继续审核。")
     gen = S.get("lk_supp_gen", 0)
     with st.form("lk-supplement"):
         st.file_uploader(f"补充材料（JPG、PNG 图片或 PDF，每个不超过 5 MB，一次最多{files.MAX_COUNT}个；"
-                         f"每件预登记合计最多{supplements.MAX_FILES_PER_CASE}个附件）",
+                         f"每份预登记合计最多{supplements.MAX_FILES_PER_CASE}个附件）",
                          type=["jpg", "jpeg", "png", "pdf"], accept_multiple_files=True,
                          key=f"lk_supp_files_{gen}", max_upload_size=5)
         st.caption(UPLOAD_WAIT)

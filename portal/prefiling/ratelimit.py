@@ -71,7 +71,7 @@ class Backoff:
 
 
 SUBMIT = Limit("submit", 3, 20, 300, dt.timedelta(hours=1),
-               "您提交得太频繁了。为防止重复和滥用，同一设备一小时内最多提交3件、同一网络最多20件，"
+               "您提交得太频繁了。为防止重复和滥用，同一设备一小时内最多提交3份、同一网络最多20份，"
                "请稍后再试；如有急事，请拨打来访接待电话 {phone} 或到接待场所反映。")
 LOOKUP_FAIL = Limit("lookup_fail", 5, 30, 300, dt.timedelta(minutes=15),
                     "查询失败次数过多，为保护信访人信息，请15分钟后再试。")

@@ -16,7 +16,7 @@ from portal.timeutil import as_utc, beijing_today, date_text
 SUMMARY_CHARS = 100
 
 HOLIDAY_NOTE = ("以上日期按日历日推算（起算当日不计入）。有关机关的期限最后一日遇法定休假日的，已参照民法典"
-                "第二百零三条顺延至休假日后第一个工作日（本系统尚未录入节假日安排的年份只按周末顺延）；您自己提出复查、复核请求的"
+                "第二百零三条顺延至休假日后第一个工作日（本网站尚未录入节假日安排的年份只按周末顺延）；您自己提出复查、复核请求的"
                 "日期不作顺延推算，请尽早提出。实际日期以有关机关的书面告知为准。")
 NEXT_STEPS = (
     "这是网上信访预登记，还没有正式登记，也不是受理。工作人员审核后，会登记为正式信访件并告知信访件编号，"
@@ -116,7 +116,7 @@ def clock_lines(clock: StatutoryClock, *, category: str) -> list[ClockLine]:
             out.append(ClockLine(rule.name, text, m.due, m.due_extended, (*rule.provision_ids, SHANDONG_60)))
         elif rule is REVIEW_REQUEST and m.recorded:
             text = (f"对信访处理意见不服的，{rule.who}可以自{rule.starts_from}起{rule.days}日内请求上一级机关、单位复查。"
-                    f"按本平台记录的办结日（{date_text(m.start)}）推算，最迟 {date_text(m.due)}；"
+                    f"按本网站记录的办结日（{date_text(m.start)}）推算，最迟 {date_text(m.due)}；"
                     "您收到书面答复的日期更早的，从收到之日起算。")
             out.append(ClockLine(rule.name, text, m.due, None, rule.provision_ids))
         elif m.recorded:

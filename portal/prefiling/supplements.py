@@ -60,7 +60,7 @@ def _checked(uploads: Sequence[tuple[str, bytes]], count: int, total: int) -> li
         raise _refuse(f"一次最多上传{files.MAX_COUNT}个文件，您选了{len(uploads)}个，请分几次上传。")
     room = MAX_FILES_PER_CASE - count
     if len(uploads) > room:
-        raise _refuse(f"每件预登记最多{MAX_FILES_PER_CASE}个附件，已有{count}个，"
+        raise _refuse(f"每份预登记最多{MAX_FILES_PER_CASE}个附件，已有{count}个，"
                       f"这次最多还能上传{max(room, 0)}个。其余材料请按答复中的方式送交。")
     cleaned = []
     for name, data in uploads:
@@ -70,7 +70,7 @@ def _checked(uploads: Sequence[tuple[str, bytes]], count: int, total: int) -> li
         cleaned.append(kept)
     size = sum(len(c) for c in cleaned)
     if total + size > MAX_BYTES_PER_CASE:
-        raise _refuse(f"每件预登记的附件合计不能超过{_mb(MAX_BYTES_PER_CASE)}，已有{_mb(total)}，"
+        raise _refuse(f"每份预登记的附件合计不能超过{_mb(MAX_BYTES_PER_CASE)}，已有{_mb(total)}，"
                       f"这次的文件共{_mb(size)}。请压缩后再上传，或按答复中的方式送交。")
     return cleaned
 

@@ -36,7 +36,7 @@ def check_query(query: str | None) -> CheckedQuery:
         return CheckedQuery(text, QueryProblem.NO_TEXT, "没有看懂您的问题。请用文字描述您遇到的事情，例如：“信访事项多久能办完？”")
     if not _HAN.search(text):
         return CheckedQuery(text, QueryProblem.NOT_CHINESE,
-                            "本站目前只能检索中文法律条文，请用中文描述您的问题，或输入条文编号（例如“第三十二条”）。")
+                            "本网站目前只能检索中文法律条文，请用中文描述您的问题，或输入条文编号（例如“第三十二条”）。")
     if len(text) > MAX_QUERY_CHARS:
         return CheckedQuery(text[:MAX_QUERY_CHARS], QueryProblem.TOO_LONG,
                             f"您的问题较长，已按前 {MAX_QUERY_CHARS} 个字查找。简短描述关键事实，结果会更准确。")

@@ -120,8 +120,8 @@ class LawNotes:
         parts = []
         for kind in dict.fromkeys(self._kinds[t] for t in titles):
             names = "、".join(f"《{t}》" for t in titles if self._kinds[t] == kind)
-            parts.append(f"本站法规库暂未收录{names}，全文可以在{FLK}查阅。" if kind == MISSING else f"{names}{kind}。")
-        return "".join(parts) + ("下面是按您的问题在本站收录的法规中找到的条文，仅供参考。" if answered else "")
+            parts.append(f"本网站法规库暂未收录{names}，全文可以在{FLK}查阅。" if kind == MISSING else f"{names}{kind}。")
+        return "".join(parts) + ("下面是按您的问题在本网站收录的法规中找到的条文，仅供参考。" if answered else "")
 
 
 def _another_word(name: str, after: str) -> bool:

@@ -51,7 +51,7 @@ def test_filter_box_says_what_became_of_a_law_the_library_does_not_ship(app_page
     assert labels[0] == "阅读《中华人民共和国民法典》"
     at.text_input(key="laws-filter").input("公司法").run()   # in force, not in this library
     notes = " ".join(str(el.value) for el in at.info)
-    assert "本站法规库暂未收录《中华人民共和国公司法》" in notes and "flk.npc.gov.cn" in notes
+    assert "本网站法规库暂未收录《中华人民共和国公司法》" in notes and "flk.npc.gov.cn" in notes
     assert "没有找到名称相符的法规" not in page_text(at)
 
 

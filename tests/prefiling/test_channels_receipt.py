@@ -183,7 +183,7 @@ def test_a_receipt_downloaded_again_counts_the_periods_from_what_happened(db_eng
     stale = next(line for line in first.lines if line.name == "请求复查")
     answered = beijing_today(view.history[-1].at)     # the 办结 event's Beijing date
     assert stale.due is None and review.due == answered + dt.timedelta(days=30), "dated once the reply is recorded"
-    assert (f"按本平台记录的办结日（{date_text(answered)}）推算，最迟 {date_text(review.due)}；"
+    assert (f"按本网站记录的办结日（{date_text(answered)}）推算，最迟 {date_text(review.due)}；"
             "您收到书面答复的日期更早的，从收到之日起算") in review.text
     for text in (again.html(), again.text()):
         assert review.text in text and stale.text not in text

@@ -70,7 +70,7 @@ def test_answered_on_1_december_the_review_window_ends_31_december(db_engine):
     assert lines["办理"].due == dt.date(2026, 12, 30)                # 60 days from 31 October
     assert "按登记日（2026年10月31日）推算" in lines["办理"].text and "最迟约" not in lines["办理"].text
     assert lines["请求复查"].due == dt.date(2026, 12, 31)
-    assert "按本平台记录的办结日（2026年12月1日）推算，最迟 2026年12月31日" in lines["请求复查"].text
+    assert "按本网站记录的办结日（2026年12月1日）推算，最迟 2026年12月31日" in lines["请求复查"].text
     assert "2027" not in lines["请求复查"].text
     # later steps hang on the citizen's own request: no projected dates
     assert lines["复查意见"].due is None and lines["请求复核"].due is None
@@ -120,7 +120,7 @@ def test_the_review_request_date_is_the_nominal_day_even_in_the_national_day_hol
         again = receipt_again(view, office=None, today=dt.date(2026, 9, 2))
     line = {x.name: x for x in view.clock}["请求复查"]
     assert line.due == dt.date(2026, 10, 1)
-    assert "按本平台记录的办结日（2026年9月1日）推算，最迟 2026年10月1日；" in line.text
+    assert "按本网站记录的办结日（2026年9月1日）推算，最迟 2026年10月1日；" in line.text
     assert "10月8日" not in line.text and "顺延" not in line.text
     receipt_line = next(x for x in again.text().splitlines() if x.startswith("· 请求复查"))
     assert "最迟 2026年10月1日；" in receipt_line and "10月8日" not in receipt_line

@@ -80,7 +80,7 @@ def test_submissions_are_rate_limited_per_session_and_per_address(db_engine):
         me = client("same-session")
         for _ in range(3):
             make_prefiling(s, who=me)
-        with pytest.raises(RateLimited, match="一小时内最多提交3件"):
+        with pytest.raises(RateLimited, match="一小时内最多提交3份"):
             make_prefiling(s, who=me)
         for i in range(20):
             make_prefiling(s, who=client(f"s{i}", ip="10.0.0.9"))
@@ -140,7 +140,7 @@ def test_factory_form_is_valid():
 
 def test_a_form_sent_again_and_again_is_never_refused_as_too_many(db_engine):
     """Reruns and double clicks of one stored form (one token) are not new submissions: the
-    citizen who clicked five times gets their one record back, not 一小时内最多提交3件."""
+    citizen who clicked five times gets their one record back, not 一小时内最多提交3份."""
     token, me = uuid.uuid4().hex, client("clicker")
     with Session(db_engine) as s:
         first = make_prefiling(s, token=token, who=me)

@@ -89,15 +89,15 @@ def test_a_title_the_library_ships_is_left_out():
     assert notes.titles == ("中华人民共和国合同法", "中华人民共和国公司法")
     # without the repealing law in the library the note says only that it was repealed
     assert notes.note("合同法") == ("《中华人民共和国合同法》已于2021年1月1日废止。"
-                                    "下面是按您的问题在本站收录的法规中找到的条文，仅供参考。")
-    assert notes.note("公司法", answered=False).startswith("本站法规库暂未收录《中华人民共和国公司法》")
+                                    "下面是按您的问题在本网站收录的法规中找到的条文，仅供参考。")
+    assert notes.note("公司法", answered=False).startswith("本网站法规库暂未收录《中华人民共和国公司法》")
     assert "下面是" not in notes.note("公司法", answered=False)
 
 
 @pytest.mark.parametrize(("question", "says"), [
     ("婚姻法第三十二条", "《中华人民共和国婚姻法》已于2021年1月1日废止（《中华人民共和国民法典》第一千二百六十条），"
                          "相关规定现在在《中华人民共和国民法典》第五编 婚姻家庭中。"),
-    ("电子商务法第二十条", "本站法规库暂未收录《中华人民共和国电子商务法》，全文可以在国家法律法规数据库（flk.npc.gov.cn）查阅。"),
+    ("电子商务法第二十条", "本网站法规库暂未收录《中华人民共和国电子商务法》，全文可以在国家法律法规数据库（flk.npc.gov.cn）查阅。"),
     ("道路交通安全法实施条例第九十一条", "暂未收录《中华人民共和国道路交通安全法实施条例》"),
     ("气象法第二十条", "法规库中没有找到您说的这部法规。"),   # a law not on the list either
     # the number before the name
