@@ -36,7 +36,7 @@ from portal.search.exact import (
 from portal.search.fusion import ranked, rrf, top_rows
 from portal.search.learned import apply_adapter, learned_directory, load_adapter, question_bank
 from portal.search.manifest import IndexArtefacts, Progress, load_or_build
-from portal.search.query import QueryProblem, check_query
+from portal.search.query import SIMPLIFIED_NOTE, QueryProblem, check_query
 from portal.search.rerank import (
     BANK_NEIGHBOURS,
     BANK_SHARPNESS,
@@ -595,7 +595,7 @@ class SearchEngine:
         text = checked.text
         ref = self.reference(text)
         exact_hits: list[SearchHit] = []
-        message = checked.message
+        message = (SIMPLIFIED_NOTE if checked.simplified else "") + checked.message
         if ref is not None and ref.provision_id is not None:
             exact_hits.append(SearchHit(ref.provision_id, 1.0, ()))
             message += self.reference_note(ref)

@@ -294,3 +294,11 @@ def test_a_repealed_law_is_named_as_repealed_above_the_answer(app_page):
     at = app_page("pages/ask.py", session_state={"ask_query": "按婚姻法规定离婚后财产怎么分"})
     notes = [str(el.value) for el in at.info]
     assert any("《中华人民共和国婚姻法》已于2021年1月1日废止" in n and "民法典" in n for n in notes), notes
+
+
+def test_a_question_in_traditional_characters_finds_the_same_article_and_says_why(app_page):
+    at = app_page("pages/ask.py", session_state={"ask_query": "申請勞動仲裁要不要交費？"})
+    assert "《中华人民共和国劳动争议调解仲裁法》第五十三条" in _cards(at)
+    assert "<mark>仲裁</mark>" in _cards(at)  # the words marked are the article's own (simplified)
+    assert any("您输入的是繁体字，已按简体字查找。" in str(el.value) for el in at.info)
+    assert question_box(at).value == "申請勞動仲裁要不要交費？"  # the citizen's own words stay in the box
