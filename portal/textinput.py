@@ -5,12 +5,15 @@ Why: control characters, bidi overrides (U+202E turns `gpj.exe` into `exe.jpg` o
 byte-order marks and zero-width characters let a value look different from what it is, or look
 empty while it is not. Full-width digits (IME full-width mode) are the same digits; Arabic-Indic
 and other decimal digits are normalised the same way rather than half-accepted by `\\d`.
+Traditional characters (繁体) become simplified ones where text is searched in the library, which
+is in simplified characters (`to_simplified`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 FORMULA_START = ("=", "+", "-", "@")
 # a spreadsheet also starts a formula (or a DDE call) after a leading tab or line break
@@ -72,3 +75,25 @@ def dangerous_cell(text: str) -> bool:
     """Would a spreadsheet read this CSV cell as a formula, or start one after a tab/line break?"""
     probe = formula_probe(text)
     return probe.startswith(CELL_DANGEROUS_START) or probe.lstrip(" ").startswith(CELL_DANGEROUS_START)
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@cache
+def _t2s():
+    import opencc  # opencc-python-reimplemented: ~2 ms to build, then about 0.1 ms a question
+
+    converter = opencc.OpenCC("t2s")
+    converter.convert("")  # reads its tables now: done lazily, two threads' first calls would race
+    return converter
+
+
+def to_simplified(text: str) -> str:
+    """`text` in simplified characters; unchanged (the same object) when no character of it is
+    traditional. The check runs character by character, the conversion on the whole text, so
+    that a word converts as a word."""
+    convert = _t2s().convert
+    if not any(convert(ch) != ch for ch in set(_HAN.findall(text))):
+        return text
+    return convert(text)

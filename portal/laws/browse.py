@@ -10,6 +10,7 @@ from portal.laws.catalog import KINDS, REPEALED_GROUP, TOPICS
 from portal.laws.library import Library
 from portal.laws.loader import Block, Law, Provision
 from portal.laws.numerals import article_label, parse_article_ref, past_the_end
+from portal.textinput import to_simplified
 
 UNSORTED = "其他"  # shelf of laws that have no catalogue entry (reported by check-laws)
 
@@ -42,8 +43,9 @@ def _squeeze(text: str) -> str:
 
 def filter_laws(library: Library, query: str) -> list[Law]:
     """Laws whose title, derived short names or catalogue aliases contain the query words
-    (e.g. 民诉法, 劳动合同, 征收补偿); every law for an empty query."""
-    words = [_squeeze(w) for w in query.split() if _squeeze(w)]
+    (e.g. 民诉法, 劳动合同, 征收补偿; 勞動合同 in traditional characters too); every law for an
+    empty query."""
+    words = [_squeeze(w) for w in to_simplified(query).split() if _squeeze(w)]
     out = []
     for law in library.ordered_laws():
         names = [_squeeze(n) for n in library.names(law.slug)]
@@ -101,8 +103,9 @@ def part_index_of(law_parts: list[Part], provision_id: str) -> int | None:
 
 
 def find_in_law(law: Law, query: str, *, limit: int = 50) -> list[Provision]:
-    """An article number ("32", "第三十二条", "三十二") or words found in the law's articles."""
-    query = query.strip()
+    """An article number ("32", "第三十二条", "三十二") or words found in the law's articles (typed
+    in traditional characters too: 經濟補償 finds 经济补偿)."""
+    query = to_simplified(query.strip())
     if not query:
         return []
     ref = parse_article_ref(query)

@@ -6,7 +6,8 @@ handwriting input set that way) is searched in simplified characters, the librar
 OpenCC's t2s tables (opencc-python-reimplemented, Apache-2.0), word by word where a word needs
 it (答覆 → 答复). Only a question with a character that t2s changes is converted at all; t2s
 leaves every line of the 41 laws and every question of the bank and the dev sets unchanged
-(tests/search/test_query_script.py)."""
+(tests/search/test_query_script.py). The conversion lives in portal.textinput: 法规库's
+查找法规 and 查找条文 use it too."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import enum
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+
+from portal.textinput import to_simplified
 
 MAX_QUERY_CHARS = 500
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -37,23 +39,6 @@ class CheckedQuery:
     simplified: bool = False  # written in traditional characters, searched in simplified ones
 
 SIMPLIFIED_NOTE = "您输入的是繁体字，已按简体字查找。"
-
-
-@cache
-def _t2s():
-    import opencc  # opencc-python-reimplemented: ~2 ms to build, then about 0.1 ms a question
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """`text` in simplified characters; unchanged (the same object) when no character of it is
-    traditional. The check runs character by character, the conversion on the whole text, so
-    that a word converts as a word."""
-    convert = _t2s().convert
-    if not any(convert(ch) != ch for ch in set(_HAN.findall(text))):
-        return text
-    return convert(text)
 
 
 def check_query(query: str | None) -> CheckedQuery:

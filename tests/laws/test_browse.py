@@ -25,6 +25,12 @@ def test_find_by_number_and_words(library):
     assert find_in_law(law, "999") == []
 
 
+def test_an_article_typed_in_traditional_characters_is_found(library):
+    law = library.law("xinfang-gongzuo-tiaoli-2022")
+    assert [p.label for p in find_in_law(law, "第三十二條")] == ["第三十二条"]
+    assert [p.label for p in find_in_law(law, "復核")] == [p.label for p in find_in_law(law, "复核")] != []
+
+
 def test_an_article_number_the_law_does_not_have_is_named_with_its_last_article(library):
     """第五千条 in 民法典 said 没有找到含有这些字的条文 (as if words were looked for)."""
     minfadian, xingfa = library.law("minfadian-2020"), library.law("xingfa-2023")

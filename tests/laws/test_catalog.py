@@ -100,6 +100,7 @@ def test_shelves_by_topic_list_a_law_under_each_of_its_topics(library):
     ("民诉法", "minshi-susong-fa-2023"), ("劳动合同", "laodong-hetong-fa-2012"),
     ("征收补偿", "guoyou-tudi-shang-fangwu-zhengshou-yu-buchang-tiaoli-2011"),
     ("民间借贷", "minjian-jiedai-guiding-2020"), ("  物业 ", "wuye-guanli-tiaoli-2018"),
+    ("勞動合同法", "laodong-hetong-fa-2012"), ("信訪工作條例", "xinfang-gongzuo-tiaoli-2022"),  # 繁体
 ])
 def test_filter_over_titles_and_aliases(library, query, expected):
     assert expected in [law.slug for law in filter_laws(library, query)]
