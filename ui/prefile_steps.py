@@ -168,7 +168,7 @@ def petitioner() -> None:
     st.caption("这一步先填信访人（事情是谁的，就填谁）的信息。替家人或他人填写的，请在下面“代理人”中填写您自己。")
     with st.form("pf-petitioner", enter_to_submit=False):
         _text("name", "姓名", limit=F.LIMITS["name"])
-        _text("id_number", "身份证号码", help="18位，最后一位可能是字母X", limit=18)
+        _text("id_number", "身份证号码", help=F.ID_NUMBER_HELP, limit=18)
         _text("phone", "联系电话（手机或固定电话）", help="例如 13812345678 或 0531-87654321", limit=20)
         _text("address", "住址", help="写到门牌号，方便书面答复送达", limit=F.LIMITS["address"])
         st.markdown("**代理人和代表人**（没有的请保持 0）")

@@ -85,6 +85,13 @@ def _consent(data: dict) -> list[FieldError]:
     return [FieldError("consent", f"请勾选“{CONSENT_LABEL}”，才能继续填写。")]
 
 
+# 港澳台居民居住证 and the 2023 外国人永久居留身份证 carry 18-digit numbers of the same layout (the
+# birth date at 7–14, the GB 11643 check digit), so they pass the same check; a 回乡证 or a passport
+# does not, and its holder is told where else to go (a letter or a visit needs no such number).
+OTHER_PAPERS = "港澳台居民居住证、外国人永久居留身份证号码也可以填写；没有这类证件的，请来信或到来访接待大厅反映。"
+ID_NUMBER_HELP = "18位，最后一位可能是字母X。港澳台居民可填居住证号码，外国人可填永久居留身份证号码。"
+
+
 def _id_number(raw: str, today: dt.date) -> FieldError | None:
     if not idcard.normalise(raw):
         if only_invisible(raw, ""):
@@ -92,7 +99,7 @@ def _id_number(raw: str, today: dt.date) -> FieldError | None:
         return FieldError("id_number", "请填写身份证号码。")
     kind = idcard.problem(raw, today=today)
     messages = {
-        "shape": "身份证号码应为18位：前17位是数字，最后一位是数字或字母X。请核对位数。",
+        "shape": "身份证号码应为18位：前17位是数字，最后一位是数字或字母X。请核对位数。" + OTHER_PAPERS,
         "birth": "身份证号码中的出生日期（第7到14位）不是有效日期，请核对。",
         "check": "身份证号码的最后一位校验不通过，可能有一位输错了，请逐位核对。",
     }

@@ -50,6 +50,22 @@ def test_messages_say_which_part_is_wrong():
     assert message("11010519491231002X") == []
 
 
+@pytest.mark.parametrize("number", [
+    "810000199001011230",   # 港澳台居民居住证 (Hong Kong): 810000, then the GB 11643 layout
+    "830000200002290015",   # Taiwan, born on a 29 February
+    "911156198506150014",   # 外国人永久居留身份证 (2023): 9, province 11, country 156, birth date
+])
+def test_other_18_digit_papers_are_accepted(number):
+    assert problem(number, today=TODAY) == ""
+
+
+def test_a_number_of_another_shape_is_told_which_papers_do_and_where_else_to_go():
+    """A 回乡证 (H12345678) cannot be entered; its holder is not left at 请核对位数."""
+    errors = validate_stage("petitioner", make_form(id_number="H12345678"), today=TODAY)
+    said = next(e.message for e in errors if e.field == "id_number")
+    assert "港澳台居民居住证" in said and "外国人永久居留身份证" in said and "请来信或到来访接待大厅反映" in said
+
+
 def test_mask_hides_the_birth_date():
     masked = mask_id_number("11010519491231002X")
     assert masked == "1101**********002X" and "19491231" not in masked
