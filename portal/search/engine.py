@@ -595,12 +595,13 @@ class SearchEngine:
         text = checked.text
         ref = self.reference(text)
         exact_hits: list[SearchHit] = []
-        message = (SIMPLIFIED_NOTE if checked.simplified else "") + checked.message
+        script = SIMPLIFIED_NOTE if checked.simplified else ""
+        message = script + checked.message
         if ref is not None and ref.provision_id is not None:
             exact_hits.append(SearchHit(ref.provision_id, 1.0, ()))
             message += self.reference_note(ref)
         elif ref is not None:
-            message = self.missing_article_note(ref)
+            message = script + self.missing_article_note(ref)
         if checked.problem is QueryProblem.NOT_CHINESE and not exact_hits:
             return SearchResponse(query=query, confident=False, message=checked.message)
         if exact_hits:

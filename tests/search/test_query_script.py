@@ -57,3 +57,8 @@ def test_the_answer_to_a_traditional_question_is_the_answer_to_the_simplified_on
 def test_a_traditional_reference_finds_the_article(fake_engine):
     response = fake_engine.search("勞動合同法第十條")
     assert response.exact and response.hits[0].provision_id == "laodong-hetong-fa-2012:第十条"
+
+
+def test_a_traditional_reference_to_an_article_the_law_lacks_says_both(fake_engine):
+    message = fake_engine.search("信訪工作條例第九十九條").message
+    assert message.startswith(SIMPLIFIED_NOTE) and "《信访工作条例》没有第九十九条" in message
