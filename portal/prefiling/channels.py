@@ -94,8 +94,9 @@ RULES: tuple[ChannelRule, ...] = (
         "court", "人民法院（诉讼）",
         "涉及民事、行政、刑事等诉讼权利救济的事项，依法由法院等政法部门按诉讼程序处理；"
         "已经起诉、判决或正在执行的，请向作出裁判的法院或其上级法院反映。",
-        ("法院", "判决", "裁定", "起诉", "诉讼", "执行", "上诉", "再审", "借款", "欠款", "合同纠纷",
-         "离婚", "继承", "抚养费"),
+        # not 执行 alone: 严格执行规定, 不执行业主大会决议 are no court matters (a spec audit)
+        ("法院", "判决", "裁定", "起诉", "诉讼", "强制执行", "申请执行", "执行案件", "执行款", "拒不执行",
+         "上诉", "再审", "借款", "欠款", "合同纠纷", "离婚", "继承", "抚养费"),
         (f"{_XF}:第二十二条", f"{_XF}:第二十八条", f"{_XF}:第三十一条", f"{_SS}:第二条",
          f"{_SS}:第四十六条", "minshi-susong-fa-2023:第一百二十二条"),
         stages=("已进入诉讼或仲裁",)),
@@ -144,11 +145,16 @@ def channel_input(*, subject: str, request: str, facts: str) -> str:
     return " ".join((subject, request, facts))
 
 
+SUGGESTION = "建议意见"
+
+
 def suggest(*, category: str, text: str, stage: str = "") -> list[Suggestion]:
-    """Channels the answers point to, most specific first."""
+    """Channels the answers point to, most specific first. A 建议意见 is no dispute to be sent
+    elsewhere (信访工作条例第二十九条 has it studied and answered), so its words point nowhere: only
+    the answers do (已进入诉讼或仲裁)."""
     out: list[Suggestion] = []
     for rule in RULES:
-        matched = tuple(w for w in rule.keywords if w in text)
+        matched = () if category == SUGGESTION else tuple(w for w in rule.keywords if w in text)
         by_answer = category in rule.categories or (stage and stage in rule.stages)
         if matched or by_answer:
             out.append(Suggestion(rule=rule, matched=matched))

@@ -32,6 +32,26 @@ def test_suggestions(text, category, stage, expected):
     assert expected in keys
 
 
+@pytest.mark.parametrize(("text", "category"), [
+    ("建议街道严格执行垃圾分类规定，增加分类垃圾桶", "建议意见"),           # 执行: no court
+    ("建议公交公司增加用人单位集中的开发区线路", "建议意见"),                # 用人单位: no arbitration
+    ("建议对违规停车加大罚款力度", "建议意见"),                              # 罚款: no 行政复议
+    ("物业公司不执行业主大会决议，乱收停车费", "申诉求决"),                  # 执行 in a plain sense
+])
+def test_words_in_a_suggestion_or_in_a_plain_sense_point_to_no_channel(text, category):
+    assert channels.suggest(category=category, text=text) == []
+
+
+@pytest.mark.parametrize("text", ["申请强制执行两年了，法院一直没有执行到位", "对方拒不执行调解书"])
+def test_execution_of_a_judgment_still_points_to_the_court(text):
+    assert "court" in [s.rule.key for s in channels.suggest(category="申诉求决", text=text)]
+
+
+def test_a_suggestion_already_in_court_is_still_told_so():
+    keys = [s.rule.key for s in channels.suggest(category="建议意见", text="建议修改小区规约", stage="已进入诉讼或仲裁")]
+    assert keys == ["court"]
+
+
 @pytest.mark.parametrize(("key", "law"), [
     ("arbitration", "laodong-zhengyi-tiaojie-zhongcai-fa-2007"), ("arbitration", "laodong-hetong-fa-2012"),
     ("expropriation", "guoyou-tudi-shang-fangwu-zhengshou-yu-buchang-tiaoli-2011"),
