@@ -153,6 +153,16 @@ def test_receipt_dates_come_from_the_statutory_clock():
     assert "<title>网上信访预登记回执 ABCD-EFGH-JK</title>" in receipt.html() and "&lt;" not in receipt.html()
 
 
+def test_a_matter_of_category_other_is_told_the_60_days_only_if_it_is_a_complaint_to_resolve():
+    from portal.prefiling.receipt import clock_lines
+
+    clock = StatutoryClock(dt.date(2026, 11, 2))
+    other = next(line.text for line in clock_lines(clock, category="其他") if line.name == "办理")
+    resolve = next(line.text for line in clock_lines(clock, category="申诉求决") if line.name == "办理")
+    assert other.startswith("如属申诉求决类事项（") and resolve.startswith("申诉求决类事项（")
+    assert other.removeprefix("如属") == resolve   # the same dates either way
+
+
 def test_receipt_to_keep_names_the_bureau_contacts_and_request_and_fits_a_phone():
     from pathlib import Path
 
