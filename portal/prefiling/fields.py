@@ -20,6 +20,10 @@ __all__ = ["FORMULA_START", "FieldError", "check_line", "check_phone", "check_te
 
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 _LANDLINE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?$")
+# Hong Kong and Macao (8 digits), Taiwan (a 9-digit mobile 9…, or an 8–9 digit landline without its
+# 0): kept as +852…, +853…, +886…, the way a call from the mainland dials them
+_ABROAD = re.compile(r"^\+(?:85[23][2-9][0-9]{7}|886[2-9][0-9]{7,8})$")
+_ABROAD_PREFIX = re.compile(r"^(?:\+|00)(85[23]|886)-?")
 
 
 def clean(raw: object) -> str:
@@ -64,10 +68,14 @@ def check_plain(field: str, label: str, raw: object, *, limit: int, empty: str =
 
 
 def normalise_phone(raw: str) -> str:
-    """ASCII digits (full-width and other digits converted), no spaces or brackets, no +86."""
+    """ASCII digits (full-width and other digits converted), no spaces or brackets, no +86; a Hong
+    Kong, Macao or Taiwan number as +852… / +853… / +886… without dashes."""
     phone = re.sub(r"[\s()]", "", ascii_digits(single_line(raw)))
     phone = re.sub(r"^(\+|00)?86(?=1[0-9]{10}$)", "", phone)
-    return phone.replace("—", "-").replace("－", "-")
+    phone = phone.replace("—", "-").replace("－", "-")
+    if _ABROAD_PREFIX.match(phone):   # +852 9123-4567 → +85291234567
+        phone = "+" + _ABROAD_PREFIX.sub(r"\1", phone).replace("-", "")
+    return phone
 
 
 def check_phone(field: str, label: str, raw: str) -> FieldError | None:
@@ -76,7 +84,7 @@ def check_phone(field: str, label: str, raw: str) -> FieldError | None:
         if only_invisible(raw, phone):
             return invisible_only(field, label)
         return FieldError(field, f"请填写{label}，方便工作人员联系您。")
-    if _MOBILE.match(phone) or _LANDLINE.match(phone):
+    if _MOBILE.match(phone) or _LANDLINE.match(phone) or _ABROAD.match(phone):
         return None
     return FieldError(field, f"{label}格式不对：请填写11位手机号码（如 13812345678），"
-                             "或带区号的固定电话（如 0531-87654321）。")
+                             "或带区号的固定电话（如 0531-87654321）；港澳台电话请加 +852、+853 或 +886。")

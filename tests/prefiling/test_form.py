@@ -38,7 +38,8 @@ def test_only_the_ticked_box_itself_counts_as_consent(given):
     ("name", "张" * 31, "姓名不能超过30个字，现在是31个字，请删减。"),
     ("name", "=HYPERLINK(\"x\")", "姓名不能以 = + - @ 这几个符号开头，请删去开头的符号。"),
     ("phone", "", "请填写联系电话，方便工作人员联系您。"),
-    ("phone", "12345", "联系电话格式不对：请填写11位手机号码（如 13812345678），或带区号的固定电话（如 0531-87654321）。"),
+    ("phone", "12345", "联系电话格式不对：请填写11位手机号码（如 13812345678），或带区号的固定电话（如 0531-87654321）；"
+                        "港澳台电话请加 +852、+853 或 +886。"),
     ("address", "", "请填写住址，写到门牌号，方便书面答复送达。"),
     ("address", "@SUM(A1)", "住址不能以 = + - @ 这几个符号开头，请删去开头的符号。"),
 ])
@@ -90,7 +91,7 @@ def test_at_most_two_agents_each_complete():
     assert got == {"agents.1.name": "请填写第2位代理人的姓名。",
                    "agents.1.relation": "请选择第2位代理人与您的关系。",
                    "agents.1.phone": "第2位代理人的电话格式不对：请填写11位手机号码（如 13812345678），"
-                                     "或带区号的固定电话（如 0531-87654321）。"}
+                                     "或带区号的固定电话（如 0531-87654321）；港澳台电话请加 +852、+853 或 +886。"}
     assert label_of("agents.1.phone") == "第2位代理人的电话"
 
 
@@ -160,7 +161,19 @@ def test_five_attachments_are_taken(tmp_path):
     assert messages("matter", attachments=stored) == {}
 
 
-@pytest.mark.parametrize("phone", ["12812345678", "10012345678", "0531-123456"])
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("+852 9123 4567", "+85291234567"), ("00853-6612-3456", "+85366123456"),   # Hong Kong, Macao
+    ("+886 912 345 678", "+886912345678"), ("+886-2-2345-6789", "+886223456789"),  # Taiwan mobile, Taipei
+])
+def test_a_hong_kong_macao_or_taiwan_number_is_accepted_with_its_code(typed, stored):
+    from portal.prefiling.fields import normalise_phone
+
+    assert "phone" not in messages("petitioner", phone=typed)
+    assert normalise_phone(typed) == stored
+
+
+@pytest.mark.parametrize("phone", ["12812345678", "10012345678", "0531-123456", "+852 123", "+852 1234 5678",
+                                   "91234567"])
 def test_numbers_that_are_neither_a_mobile_nor_a_landline_are_refused(phone):
     """Mobile numbers begin 13 to 19; a landline has 7 or 8 digits after its area code."""
     assert messages("petitioner", phone=phone)["phone"].startswith("联系电话格式不对")
