@@ -54,6 +54,9 @@ _MOBILE = re.compile(rf"(?<!\d)(?:\+?86{_SEP})?(1{_SEP}[3-9](?:{_SEP}\d){{9}})(?
 _LANDLINE = re.compile(rf"(?<!\d)(0\d{{2,3}}{_SEP}\d(?:{_SEP}\d){{6,7}})(?!\d)")
 # and as written from abroad: +86 10 8765 4321, 0086-531-87654321 (the area code without its 0)
 _INTL_LANDLINE = re.compile(rf"(?:\+|(?<!\d)00)86{_SEP}([1-9]\d{{1,2}}{_SEP}[2-9](?:{_SEP}\d){{6,7}})(?!\d)")
+# Hong Kong and Macao (+852 / +853, 8 digits) and Taiwan (+886, 8 or 9 digits), as the pre-filing form
+# takes them (portal/prefiling/fields.py)
+_ABROAD = re.compile(rf"(?:\+|(?<!\d)00)(85[23]|886){_SEP}([2-9](?:{_SEP}\d){{7,8}})(?!\d)")
 
 # A local landline without area code (87654321, 8765-4321, 765 4321) is only taken for one when
 # written shortly after a phone word (电话、座机、打、拨、tel …): 7 or 8 digits are as often an
@@ -83,6 +86,12 @@ def _mask_phone(number: str) -> str:
 
 def _mask_intl_landline(number: str) -> str:
     return mask_phone("0" + _digits(number))
+
+
+def _mask_abroad(match: re.Match) -> str:
+    """'+852 9123 4567' -> '+852******67': the code and the last two digits."""
+    digits = _digits(match.group(2))
+    return f"+{match.group(1)}{STAR * (len(digits) - 2)}{digits[-2:]}"
 
 
 def _mask_local(number: str) -> str | None:
@@ -134,9 +143,10 @@ def _personal_numbers(text: str, *, strict: bool = False) -> list[tuple[int, int
     read, origin = _normalised(text)
     found: list[tuple[int, int, str]] = []
     id_mask = _real_id if strict else _mask_id
-    finders: list[tuple[Callable[[str], Iterator[re.Match]], Callable[[str], str | None]]] = [
+    finders: list[tuple[Callable[[str], Iterator[re.Match]], Callable[[str], str | None] | None]] = [
         (_ID.finditer, id_mask), (_with_more_local(_MOBILE), _mask_phone),
-        (_with_more_local(_INTL_LANDLINE), _mask_intl_landline), (_with_more_local(_LANDLINE), _mask_phone),
+        (_with_more_local(_INTL_LANDLINE), _mask_intl_landline), (_ABROAD.finditer, None),
+        (_with_more_local(_LANDLINE), _mask_phone),
         (_OLD_ID.finditer, id_mask),
         (_with_more_local(_LOCAL), _mask_local)]
     for finder, mask in finders:
@@ -145,7 +155,7 @@ def _personal_numbers(text: str, *, strict: bool = False) -> list[tuple[int, int
             # a mobile's +86 goes with it (group 0); the phone word before a local number and the
             # 、 between listed numbers stay
             local = m.re is _LOCAL or m.re is _MORE_LOCAL
-            masked = (_mask_local if local else mask)(m.group(1))
+            masked = _mask_abroad(m) if m.re is _ABROAD else (_mask_local if local else mask)(m.group(1))
             if masked is not None:
                 start = m.start(1) if local else m.start()
                 spans.append((*_with_brackets(read, start, m.end()), masked))
