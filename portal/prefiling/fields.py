@@ -20,10 +20,14 @@ __all__ = ["FORMULA_START", "FieldError", "check_line", "check_phone", "check_te
 
 _MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 _LANDLINE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?$")
-# Hong Kong and Macao (8 digits), Taiwan (a 9-digit mobile 9…, or an 8–9 digit landline without its
-# 0): kept as +852…, +853…, +886…, the way a call from the mainland dials them
-_ABROAD = re.compile(r"^\+(?:85[23][2-9][0-9]{7}|886[2-9][0-9]{7,8})$")
-_ABROAD_PREFIX = re.compile(r"^(?:\+|00)(85[23]|886)-?")
+# Outside the mainland, kept as a call from the mainland dials it: Hong Kong and Macao (+852 / +853,
+# 8 digits), Taiwan (+886, a 9-digit mobile 9… or an 8–9 digit landline without its 0), and any
+# other country's number as E.164 allows (+, country code, at most 15 digits in all)
+_ABROAD = re.compile(r"^\+(?:85[23][2-9][0-9]{7}|886[2-9][0-9]{7,8}|(?!85[23]|886|86)[1-9][0-9]{7,14})$")
+_ABROAD_PREFIX = re.compile(r"^(?:\+|00)(?!86)(?=[1-9])")
+# a mainland landline written from abroad: +86 531 8765 4321 → 0531-87654321 (area codes 10 and 2x
+# have two digits, every other one three)
+_MAINLAND_FROM_ABROAD = re.compile(r"^(?:\+|00)86-?((?:10|2[0-9]|[3-9][0-9]{2}))-?([2-9][0-9]{6,7})$")
 
 
 def clean(raw: object) -> str:
@@ -68,13 +72,15 @@ def check_plain(field: str, label: str, raw: object, *, limit: int, empty: str =
 
 
 def normalise_phone(raw: str) -> str:
-    """ASCII digits (full-width and other digits converted), no spaces or brackets, no +86; a Hong
-    Kong, Macao or Taiwan number as +852… / +853… / +886… without dashes."""
+    """ASCII digits (full-width and other digits converted), no spaces or brackets, no +86 (a
+    landline gets its 0 back); a number outside the mainland as +<country code><number>, no dashes."""
     phone = re.sub(r"[\s()]", "", ascii_digits(single_line(raw)))
     phone = re.sub(r"^(\+|00)?86(?=1[0-9]{10}$)", "", phone)
     phone = phone.replace("—", "-").replace("－", "-")
+    if local := _MAINLAND_FROM_ABROAD.match(phone):
+        return f"0{local[1]}-{local[2]}"
     if _ABROAD_PREFIX.match(phone):   # +852 9123-4567 → +85291234567
-        phone = "+" + _ABROAD_PREFIX.sub(r"\1", phone).replace("-", "")
+        phone = "+" + _ABROAD_PREFIX.sub("", phone).replace("-", "")
     return phone
 
 
@@ -87,4 +93,4 @@ def check_phone(field: str, label: str, raw: str) -> FieldError | None:
     if _MOBILE.match(phone) or _LANDLINE.match(phone) or _ABROAD.match(phone):
         return None
     return FieldError(field, f"{label}格式不对：请填写11位手机号码（如 13812345678），"
-                             "或带区号的固定电话（如 0531-87654321）；港澳台电话请加 +852、+853 或 +886。")
+                             "或带区号的固定电话（如 0531-87654321）；境外电话请加国家或地区代码（如 +852 91234567）。")

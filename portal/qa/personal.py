@@ -54,9 +54,11 @@ _MOBILE = re.compile(rf"(?<!\d)(?:\+?86{_SEP})?(1{_SEP}[3-9](?:{_SEP}\d){{9}})(?
 _LANDLINE = re.compile(rf"(?<!\d)(0\d{{2,3}}{_SEP}\d(?:{_SEP}\d){{6,7}})(?!\d)")
 # and as written from abroad: +86 10 8765 4321, 0086-531-87654321 (the area code without its 0)
 _INTL_LANDLINE = re.compile(rf"(?:\+|(?<!\d)00)86{_SEP}([1-9]\d{{1,2}}{_SEP}[2-9](?:{_SEP}\d){{6,7}})(?!\d)")
-# Hong Kong and Macao (+852 / +853, 8 digits) and Taiwan (+886, 8 or 9 digits), as the pre-filing form
-# takes them (portal/prefiling/fields.py)
-_ABROAD = re.compile(rf"(?:\+|(?<!\d)00)(85[23]|886){_SEP}([2-9](?:{_SEP}\d){{7,8}})(?!\d)")
+# numbers outside the mainland, as the pre-filing form takes them (portal/prefiling/fields.py): Hong
+# Kong and Macao (+852 / +853, 8 digits) and Taiwan (+886, 8 or 9), also after 00; any other
+# country's after a + (+1 415 555 2671, +44 20 7946 0958: 8 to 15 digits in all)
+_ABROAD = re.compile(rf"(?:\+|(?<!\d)00)(85[23]|886){_SEP}([2-9](?:{_SEP}\d){{7,8}})(?!\d)"
+                     rf"|\+(?!86|85[23]|886)([1-9])({_SEP}\d(?:{_SEP}\d){{6,13}})(?!\d)")
 
 # A local landline without area code (87654321, 8765-4321, 765 4321) is only taken for one when
 # written shortly after a phone word (电话、座机、打、拨、tel …): 7 or 8 digits are as often an
@@ -89,9 +91,11 @@ def _mask_intl_landline(number: str) -> str:
 
 
 def _mask_abroad(match: re.Match) -> str:
-    """'+852 9123 4567' -> '+852******67': the code and the last two digits."""
-    digits = _digits(match.group(2))
-    return f"+{match.group(1)}{STAR * (len(digits) - 2)}{digits[-2:]}"
+    """'+852 9123 4567' -> '+852******67' (the code and the last two digits); another country's
+    '+1 415 555 2671' -> '+1********71' (its first digit and the last two)."""
+    code, number = (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
+    digits = _digits(number)
+    return f"+{code}{STAR * (len(digits) - 2)}{digits[-2:]}"
 
 
 def _mask_local(number: str) -> str | None:
@@ -144,8 +148,8 @@ def _personal_numbers(text: str, *, strict: bool = False) -> list[tuple[int, int
     found: list[tuple[int, int, str]] = []
     id_mask = _real_id if strict else _mask_id
     finders: list[tuple[Callable[[str], Iterator[re.Match]], Callable[[str], str | None] | None]] = [
-        (_ID.finditer, id_mask), (_with_more_local(_MOBILE), _mask_phone),
-        (_with_more_local(_INTL_LANDLINE), _mask_intl_landline), (_ABROAD.finditer, None),
+        (_ID.finditer, id_mask), (_ABROAD.finditer, None),   # +1 415…: no mobile 141…
+        (_with_more_local(_MOBILE), _mask_phone), (_with_more_local(_INTL_LANDLINE), _mask_intl_landline),
         (_with_more_local(_LANDLINE), _mask_phone),
         (_OLD_ID.finditer, id_mask),
         (_with_more_local(_LOCAL), _mask_local)]

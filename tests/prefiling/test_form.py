@@ -39,7 +39,7 @@ def test_only_the_ticked_box_itself_counts_as_consent(given):
     ("name", "=HYPERLINK(\"x\")", "姓名不能以 = + - @ 这几个符号开头，请删去开头的符号。"),
     ("phone", "", "请填写联系电话，方便工作人员联系您。"),
     ("phone", "12345", "联系电话格式不对：请填写11位手机号码（如 13812345678），或带区号的固定电话（如 0531-87654321）；"
-                        "港澳台电话请加 +852、+853 或 +886。"),
+                        "境外电话请加国家或地区代码（如 +852 91234567）。"),
     ("address", "", "请填写住址，写到门牌号，方便书面答复送达。"),
     ("address", "@SUM(A1)", "住址不能以 = + - @ 这几个符号开头，请删去开头的符号。"),
 ])
@@ -91,7 +91,7 @@ def test_at_most_two_agents_each_complete():
     assert got == {"agents.1.name": "请填写第2位代理人的姓名。",
                    "agents.1.relation": "请选择第2位代理人与您的关系。",
                    "agents.1.phone": "第2位代理人的电话格式不对：请填写11位手机号码（如 13812345678），"
-                                     "或带区号的固定电话（如 0531-87654321）；港澳台电话请加 +852、+853 或 +886。"}
+                                     "或带区号的固定电话（如 0531-87654321）；境外电话请加国家或地区代码（如 +852 91234567）。"}
     assert label_of("agents.1.phone") == "第2位代理人的电话"
 
 
@@ -164,8 +164,10 @@ def test_five_attachments_are_taken(tmp_path):
 @pytest.mark.parametrize(("typed", "stored"), [
     ("+852 9123 4567", "+85291234567"), ("00853-6612-3456", "+85366123456"),   # Hong Kong, Macao
     ("+886 912 345 678", "+886912345678"), ("+886-2-2345-6789", "+886223456789"),  # Taiwan mobile, Taipei
+    ("+1 (415) 555-2671", "+14155552671"), ("0044 20 7946 0958", "+442079460958"),   # abroad
+    ("+86 531 8765 4321", "0531-87654321"), ("0086 10 8765 4321", "010-87654321"),   # a landline from abroad
 ])
-def test_a_hong_kong_macao_or_taiwan_number_is_accepted_with_its_code(typed, stored):
+def test_a_number_outside_the_mainland_is_accepted_with_its_code(typed, stored):
     from portal.prefiling.fields import normalise_phone
 
     assert "phone" not in messages("petitioner", phone=typed)
@@ -173,7 +175,7 @@ def test_a_hong_kong_macao_or_taiwan_number_is_accepted_with_its_code(typed, sto
 
 
 @pytest.mark.parametrize("phone", ["12812345678", "10012345678", "0531-123456", "+852 123", "+852 1234 5678",
-                                   "91234567"])
+                                   "91234567", "+1234", "+86 531 1234 5678", "+1 234 567 890 123 456"])
 def test_numbers_that_are_neither_a_mobile_nor_a_landline_are_refused(phone):
     """Mobile numbers begin 13 to 19; a landline has 7 or 8 digits after its area code."""
     assert messages("petitioner", phone=phone)["phone"].startswith("联系电话格式不对")
