@@ -169,7 +169,7 @@ def petitioner() -> None:
     with st.form("pf-petitioner", enter_to_submit=False):
         _text("name", "姓名", limit=F.LIMITS["name"])
         _text("id_number", "身份证号码", help=F.ID_NUMBER_HELP, limit=18)
-        _text("phone", "联系电话（手机或固定电话）", help="例如 13812345678 或 0531-87654321", limit=20)
+        _text("phone", "联系电话（手机或固定电话）", help="例如 13812345678 或 0531-87654321；境外号码请加国家或地区代码，如 +852 91234567", limit=20)
         _text("address", "住址", help="写到门牌号，方便书面答复送达", limit=F.LIMITS["address"])
         st.markdown("**代理人和代表人**（没有的请保持 0）")
         _people("agents", F.MAX_AGENTS, "《山东省信访条例》第二十八条")
