@@ -187,7 +187,8 @@ def import_guide(*, session: Session, directory: Path) -> GuideImportReport:
         try:
             section = parse_section(path)
         except (GuideFormatError, ValueError) as exc:
-            report.refused.append(f"{path.name}: {exc}")
+            said = str(exc)
+            report.refused.append(said if said.startswith(path.name) else f"{path.name}: {said}")
             continue
         if section.slug in known:
             report.kept.append(section.slug)

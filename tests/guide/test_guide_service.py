@@ -180,3 +180,12 @@ def test_an_earlier_revision_can_be_published_again(seeded, library):
         s.commit()
     row = _row(seeded)
     assert (row.revision, row.body, row.title) == (3, original.body, original.title)
+
+
+def test_a_guide_file_without_front_matter_is_refused_and_the_others_still_come_in(db_engine, tmp_path):
+    shutil.copy(GUIDE_DIR / "01-shenme-shi-xinfang.md", tmp_path)
+    (tmp_path / "02-po-le.md").write_text("没有标题的文件。\n", encoding="utf-8")
+    with Session(db_engine) as s:
+        report = service.import_guide(session=s, directory=tmp_path)
+        s.commit()
+    assert report.added == ["shenme-shi-xinfang"] and report.refused == ["02-po-le.md: no front matter"]
