@@ -89,3 +89,23 @@ def test_an_editor_whose_colleague_published_first_is_told_and_nothing_is_overwr
     assert "editor-colleague" in page_text(at) and "已发布" not in " ".join(s.value for s in at.success)
     with Session(ready_engine()) as s:
         assert s.get(GuideSectionRecord, SLUG).body.endswith("同事的改动。")
+    # told, the editor may knowingly put theirs in place of the colleague's version
+    at.button(key=f"overwrite-guide-{SLUG}-{section.revision + 1}").click().run()
+    assert any(f"已发布第 {section.revision + 2} 版" in s.value for s in at.success)
+    with Session(ready_engine()) as s:
+        assert s.get(GuideSectionRecord, SLUG).body.endswith("我的改动。")
+
+
+def test_an_earlier_version_is_published_again_from_the_revision_list(app_page, section, library):
+    with Session(ready_engine()) as s:
+        service.publish_section(session=s, actor=Actor("editor-colleague", frozenset({EDITOR})), library=library,
+                                slug=SLUG, title=section.title, body=section.body + "\n\n要撤掉的一段。",
+                                expected_revision=section.revision)
+        s.commit()
+    at = app_page("pages/staff_guide.py", session_state=signed_in_state(EDITOR))
+    assert "要撤掉的一段。" in at.text_area(key=f"guide-body-{SLUG}").value
+    at.selectbox(key=f"guide-rev-{SLUG}").select(section.revision).run()
+    at.button(key=f"guide-restore-{SLUG}-{section.revision}").click().run()
+    assert any(f"已按第 {section.revision} 版的内容发布为第 {section.revision + 2} 版" in s.value for s in at.success)
+    assert at.text_area(key=f"guide-body-{SLUG}").value == section.body
+    assert "要撤掉的一段。" not in page_text(app_page("pages/guide.py"))
