@@ -12,6 +12,7 @@ from portal.cases.importer import CaseImportReport, import_cases
 from portal.clock import calendar_in
 from portal.db import session_scope
 from portal.filemodes import Exposed, exposed
+from portal.guide.service import GuideImportReport, import_guide
 from portal.holidays import HolidayFileError
 from portal.laws.importer import ImportReport, import_library
 from portal.laws.library import LibraryLoad, load_library_shared
@@ -34,6 +35,7 @@ class BootstrapReport:
     cases: CaseImportReport = field(default_factory=CaseImportReport)
     schedule_added: int = 0
     bank: SeedImportReport = field(default_factory=SeedImportReport)
+    guide: GuideImportReport = field(default_factory=GuideImportReport)
     key_problem: str = ""   # the key cannot read the stored personal data (keycheck): nothing was done
     schema: SchemaUpgrade | None = None   # None: stopped before the schema was touched (key_problem)
     holiday_years: list[int] = field(default_factory=list)   # the years content/holidays.yaml lists
@@ -60,12 +62,14 @@ def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
     if schedule_path.exists():
         with session_scope(engine) as session:
             schedule_added = import_schedule(session=session, schedule=load_schedule_file(schedule_path))
+    with session_scope(engine) as session:   # files seed new sections; stored ones stay as staff left them
+        guide = import_guide(session=session, directory=settings.content_dir / "guide")
     holidays_refused, years, missing = _holidays(settings)
     with session_scope(engine) as session:
         bank = import_seed(session=session, path=settings.content_dir / "qa" / SEED_FILE,
                            library=loaded.library)
     return BootstrapReport(laws=report, refused=[str(e) for e in loaded.errors] + cases.refused + bank.refused
-                           + holidays_refused, cases=cases, schedule_added=schedule_added, bank=bank,
+                           + guide.refused + holidays_refused, cases=cases, guide=guide, schedule_added=schedule_added, bank=bank,
                            schema=schema,
                            holiday_years=years, holidays_missing=missing, exposed=exposed(settings))
 

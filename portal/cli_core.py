@@ -99,6 +99,8 @@ def print_setup_report(report: BootstrapReport) -> int:
         print(f"WARNING cases: {', '.join(report.cases.taken)} not imported: a case written by staff has the same "
               "web name (网址名); rename the file or the staff case to publish both")
     print(report.bank.summary())
+    print(f"guide sections added {len(report.guide.added)}, kept (already stored, staff edits win) "
+          f"{len(report.guide.kept)}")
     if report.holiday_years:
         print(f"holidays: {', '.join(map(str, report.holiday_years))} listed in {HOLIDAYS_FILE}")
     if report.holidays_missing:

@@ -14,6 +14,7 @@ TABLE_MODULES = (
     "portal.audit.models",
     "portal.cases.models",
     "portal.schedule.models",
+    "portal.guide.models",
     "portal.search.stats",
     "portal.qa.models",
     "portal.stats.models",

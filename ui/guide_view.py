@@ -5,17 +5,21 @@ from __future__ import annotations
 import streamlit as st
 
 from portal.clock import ACCEPTANCE_NOTICE
+from portal.db import session_scope
 from portal.guide import timeline
-from portal.guide.content import GuideSection, load_guide
+from portal.guide.content import GuideSection
+from portal.guide.service import published_sections
 from portal.guide.timeline import steps, timeline_svg
 from ui.accessibility import LARGE
 from ui.links import provision_link
-from ui.resources import get_library, settings
+from ui.resources import get_library
 
 
-@st.cache_data(show_spinner=False)
 def guide_sections() -> list[GuideSection]:
-    return load_guide(settings().content_dir / "guide")
+    """The guide as published now, read on every run (five short rows, no cache to go stale): a
+    section an 编辑 publishes on 信访指南编辑 shows on every replica's next run."""
+    with session_scope() as session:
+        return published_sections(session=session)
 
 
 def render_section(section: GuideSection) -> None:

@@ -12,6 +12,7 @@ STAFF_PAGES: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     ("pages/staff_login.py", "工作人员登录", ":material/login:", "staff_login", ()),
     ("pages/staff_cases.py", "典型案例管理", ":material/edit_document:", "staff_cases", (EDITOR,)),
     ("pages/staff_schedule.py", "接访日程管理", ":material/event_note:", "staff_schedule", (EDITOR,)),
+    ("pages/staff_guide.py", "信访指南编辑", ":material/menu_book:", "staff_guide", (EDITOR,)),
     ("pages/staff_queue.py", "预登记办理", ":material/inbox:", "staff_queue", (HANDLER,)),
     ("pages/staff_dashboard.py", "数据看板", ":material/monitoring:", "staff_dashboard", (ADMIN, HANDLER)),
     ("pages/staff_bank.py", "常见问题库", ":material/quiz:", "staff_bank", (COUNSEL,)),

@@ -29,18 +29,20 @@ USER_CHANGE = "user_change"
 BANK_SAVE = "bank_save"
 BANK_IMPORT = "bank_import"
 SENT_HANDLE = "sent_handle"
+GUIDE_PUBLISH = "guide_publish"
 
 ACTION_LABELS = {
     LOGIN: "登录", LOGIN_FAILED: "登录失败", LOGOUT: "退出", SAVE: "保存案例", PUBLISH: "发布",
     WITHDRAW: "撤回", REVEAL: "查看个人信息", OPEN: "打开预登记", ERASE: "按申请删除个人信息", TRANSITION: "状态变更", CORRECTION: "更正信访件编号", CONTACT: "更正联系方式", EXPORT: "导出",
     USER_CHANGE: "账号变更", BANK_SAVE: "保存常见问题", BANK_IMPORT: "导入常见问题",
-    SENT_HANDLE: "处理群众来问",
+    SENT_HANDLE: "处理群众来问", GUIDE_PUBLISH: "发布信访指南",
 }
 
 
 # what an entry's target names, in words: the log keeps "prefiling:ABCDEFGHJK", "bank:12" …
 TARGET_WORDS = {"prefiling": "预登记", "case": "典型案例", "cases": "典型案例导出", "bank": "常见问题",
-                "sent": "群众来问", "bulletin": "统计公报"}
+                "sent": "群众来问", "bulletin": "统计公报",
+                "guide": "信访指南"}
 
 
 # targets that are a whole list, not one record

@@ -52,7 +52,7 @@ def test_the_signed_in_login_page_is_called_workbench_in_the_navigation(monkeypa
     def shown(actor):   # the titles a reader sees in the sidebar (hidden pages are not listed)
         return [p["title"] for p in staff_pages(actor) if p.get("visibility") != "hidden"]
 
-    assert shown(Actor("clerk", frozenset({EDITOR}))) == ["工作台", "典型案例管理", "接访日程管理"]
+    assert shown(Actor("clerk", frozenset({EDITOR}))) == ["工作台", "典型案例管理", "接访日程管理", "信访指南编辑"]
     assert shown(None) == ["工作人员登录"]
 
 

@@ -20,13 +20,14 @@ from ui.staff_nav import allowed_staff_pages
 STAFF_TITLES = {"pages/staff_cases.py": "典型案例管理", "pages/staff_users.py": "账号管理",
                 "pages/staff_audit.py": "操作日志", "pages/staff_schedule.py": "接访日程管理",
                 "pages/staff_queue.py": "预登记办理", "pages/staff_bank.py": "常见问题库",
-                "pages/staff_dashboard.py": "数据看板"}
+                "pages/staff_dashboard.py": "数据看板", "pages/staff_guide.py": "信访指南编辑"}
 STAFF_PAGES = list(STAFF_TITLES)
 
 
 @pytest.mark.parametrize(("roles", "expected"), [
     ((), ["pages/staff_login.py"]),
-    ((EDITOR,), ["pages/staff_login.py", "pages/staff_cases.py", "pages/staff_schedule.py"]),
+    ((EDITOR,), ["pages/staff_login.py", "pages/staff_cases.py", "pages/staff_schedule.py",
+                 "pages/staff_guide.py"]),
     ((HANDLER,), ["pages/staff_login.py", "pages/staff_queue.py", "pages/staff_dashboard.py"]),
     ((REPORTS,), ["pages/staff_login.py"]),
     ((ADMIN,), ["pages/staff_login.py", "pages/staff_dashboard.py", "pages/staff_users.py",
@@ -376,7 +377,7 @@ def test_signed_in_staff_find_their_pages_on_the_workbench_and_in_the_phone_menu
     editor_handler = signed_in_state(EDITOR, HANDLER)
     at = app_page("pages/staff_login.py", session_state=editor_handler)
     shown = links(at)
-    for title in ("典型案例管理", "接访日程管理", "预登记办理", "数据看板"):
+    for title in ("典型案例管理", "接访日程管理", "信访指南编辑", "预登记办理", "数据看板"):
         assert shown.count(title) == 2, (title, shown)          # the 工作台 page and the menu
     assert "账号管理" not in shown and "常见问题库" not in shown and "操作日志" not in shown
     # the 工作台 page (its 退出登录 button signs out), by its own name: a link called 退出登录 that

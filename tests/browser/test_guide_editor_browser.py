@@ -1,0 +1,47 @@
+"""In a real browser on a phone: an 编辑 opens 信访指南编辑, types into 正文, sees the article link
+in 预览, publishes, and a citizen's 信访指南 shows the new text."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlmodel import Session
+
+from portal.guide import service
+from portal.guide.models import GuideSectionRecord
+from portal.identity import Actor
+from portal.roles import EDITOR
+from tests.browser.conftest import after_rerun, new_staff_user, open_staff_page, wait_for_app
+from tests.staff.portal_db import ready_engine
+
+SLUG = "shenme-shi-xinfang"
+
+
+def test_an_editor_previews_and_publishes_a_guide_section_on_a_phone(portal_url, phone, browser, library, artifacts):
+    with Session(ready_engine()) as s:
+        before = s.get(GuideSectionRecord, SLUG)
+    marker = f"手机上追加的一段{uuid.uuid4().hex[:6]}"
+    try:
+        open_staff_page(phone, portal_url, new_staff_user(EDITOR), "信访指南编辑", "选择章节")
+        body = phone.get_by_label("正文")
+        body.fill(before.body + f"\n\n{marker}，依据 [[xinfang-gongzuo-tiaoli-2022:第二十一条]]。")
+        body.press("Control+Enter")
+        phone.wait_for_timeout(800)
+        phone.get_by_role("tab", name="预览").click()
+        preview = phone.get_by_role("tabpanel", name="预览")
+        wait_for_app(phone, marker, within=preview)
+        assert preview.get_by_role("link", name="《信访工作条例》第二十一条").count() >= 1
+        phone.screenshot(path=str(artifacts / "staff-guide-preview-phone.png"), full_page=True)
+        after_rerun(phone, lambda: phone.get_by_role("button", name="发布", exact=True).click(), "已发布第")
+        citizen = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+        citizen.goto(f"{portal_url}/guide")
+        wait_for_app(citizen, marker)
+        citizen.context.close()
+    finally:
+        with Session(ready_engine()) as s:
+            now = s.get(GuideSectionRecord, SLUG)
+            if now.body != before.body:
+                service.publish_section(session=s, actor=Actor("test-cleanup", frozenset({EDITOR})),
+                                        library=library, slug=SLUG, title=before.title, body=before.body,
+                                        expected_revision=now.revision)
+                s.commit()
