@@ -2,13 +2,16 @@
 
 import streamlit as st
 
-from ui.guide_view import guide_sections, render_section, render_timeline
+from ui.guide_view import FALLBACK_NOTE, guide_sections, render_section, render_timeline
+from ui.site_frame import office
 
 st.title("信访指南")
 st.write("用简单的话说明怎样信访、到哪里反映、有哪些权利和义务、要多长时间。"
          "每一条后面都有法律依据，点击可以阅读条文原文。")
 
-sections = guide_sections()
+sections, from_files = guide_sections()
+if from_files:
+    st.info(FALLBACK_NOTE.format(phone=office().phone))
 st.markdown("**本页内容：** " + " · ".join(f"[{s.title}](#{s.slug})" for s in sections))
 
 for section in sections:

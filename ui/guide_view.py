@@ -2,24 +2,43 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from portal.clock import ACCEPTANCE_NOTICE
-from portal.db import session_scope
+from portal.db import STORAGE_FAILURES, failure_reason, session_scope
 from portal.guide import timeline
-from portal.guide.content import GuideSection
+from portal.guide.content import GuideSection, load_guide
 from portal.guide.service import published_sections
 from portal.guide.timeline import steps, timeline_svg
 from ui.accessibility import LARGE
 from ui.links import provision_link
-from ui.resources import get_library
+from ui.resources import get_library, settings
+
+log = logging.getLogger(__name__)
 
 
-def guide_sections() -> list[GuideSection]:
+FALLBACK_NOTE = ("网站暂时无法读取信访指南的最新内容，下面是随系统发布的版本，个别内容可能不是最新。"
+                 "如有疑问，请拨打来访接待电话 {phone}。")
+
+
+@st.cache_data(show_spinner=False)
+def _shipped_sections() -> list[GuideSection]:
+    return load_guide(settings().content_dir / "guide")
+
+
+def guide_sections() -> tuple[list[GuideSection], bool]:
     """The guide as published now, read on every run (five short rows, no cache to go stale): a
-    section an 编辑 publishes on 信访指南编辑 shows on every replica's next run."""
-    with session_scope() as session:
-        return published_sections(session=session)
+    section an 编辑 publishes on 信访指南编辑 shows on every replica's next run. With the database
+    away, the shipped files instead, and True: how to petition is what a citizen needs most when the
+    online service is down, so the page says the text may be older rather than showing nothing."""
+    try:
+        with session_scope() as session:
+            return published_sections(session=session), False
+    except STORAGE_FAILURES as exc:
+        log.warning("guide: the shipped files shown, the database is away: %s", failure_reason(exc))
+        return _shipped_sections(), True
 
 
 def render_section(section: GuideSection) -> None:

@@ -219,3 +219,30 @@ def test_the_letter_point_says_what_to_write_not_that_a_letter_is_written():
     point = next(ln for section in load_guide(GUIDE_DIR) for ln in section.body.split("\n")
                  if ln.startswith("- **写信**"))
     assert point.startswith("- **写信**：写清楚您的姓名、住址、联系方式") and "书面形式" not in point
+
+
+def _server_down():
+    from sqlalchemy import create_engine
+
+    return create_engine("postgresql://portal@127.0.0.1:9/portal", pool_pre_ping=True)  # nothing listens
+
+
+def test_with_the_database_down_the_guide_shows_the_shipped_text_and_says_so(app_page, monkeypatch, caplog):
+    """How to petition is what a citizen needs most when the online service is down: the page
+    falls back to the files it was shipped with, says the text may be older, and gives the phone."""
+    from portal import db
+    from ui.site_frame import office
+
+    app_page("pages/guide.py")   # set up (and seeded) first
+    monkeypatch.setattr(db, "get_engine", _server_down)
+    at = app_page("pages/guide.py")
+    notes = [str(el.value) for el in at.info]
+    assert any("随系统发布的版本" in n and office().phone in n for n in notes), notes
+    text = page_text(at)
+    assert "抱歉，系统出现故障" not in text
+    assert "[《山东省信访条例》第十二条](/laws?law=shandong-xinfang-tiaoli-2015&article=" in text
+    assert "guide: the shipped files shown, the database is away" in caplog.text
+
+
+def test_with_the_database_up_the_guide_says_nothing_of_files(app_page):
+    assert not any("随系统发布的版本" in str(el.value) for el in app_page("pages/guide.py").info)
