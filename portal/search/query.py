@@ -14,7 +14,7 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from portal.textinput import to_simplified
 
@@ -44,9 +44,11 @@ SIMPLIFIED_NOTE = "您输入的是繁体字，已按简体字查找。"
 def check_query(query: str | None) -> CheckedQuery:
     typed = unicodedata.normalize("NFKC", query or "").strip()
     text = to_simplified(typed)
-    if text != typed:
-        checked = check_query(text)
-        return CheckedQuery(checked.text, checked.problem, checked.message, simplified=True)
+    checked = _checked(text)
+    return replace(checked, simplified=True) if text != typed else checked
+
+
+def _checked(text: str) -> CheckedQuery:
     if not text:
         return CheckedQuery("", QueryProblem.EMPTY, "请输入您的问题，例如：“老板拖欠工资，能申请劳动仲裁吗？”")
     if not _WORDISH.search(text):
