@@ -65,6 +65,13 @@ def parse_section(path: Path) -> GuideSection:
                         body=match.group(2).strip(), show_timeline=bool(meta.get("timeline", False)))
 
 
+def guide_files(directory: Path) -> list[Path]:
+    """The guide's section files in file-name order (numbered 01-…, 02-…); none without the folder."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.glob("*.md") if p.stem.upper() != "README")
+
+
 def load_guide(directory: Path) -> list[GuideSection]:
-    """The guide's sections in file-name order (files are numbered 01-…, 02-…)."""
-    return [parse_section(p) for p in sorted(directory.glob("*.md")) if p.stem.upper() != "README"]
+    """The guide's sections in file-name order."""
+    return [parse_section(p) for p in guide_files(directory)]

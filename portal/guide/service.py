@@ -17,7 +17,14 @@ from portal import clock
 from portal.audit.service import GUIDE_PUBLISH, record
 from portal.concurrency import Taken, first_wins
 from portal.field_errors import FieldError, ValidationFailed
-from portal.guide.content import CLOCK_REF, PROVISION_REF, GuideFormatError, GuideSection, parse_section
+from portal.guide.content import (
+    CLOCK_REF,
+    PROVISION_REF,
+    GuideFormatError,
+    GuideSection,
+    guide_files,
+    parse_section,
+)
 from portal.guide.models import GuideRevision, GuideSectionRecord
 from portal.identity import Actor, require
 from portal.laws.library import Library
@@ -180,7 +187,7 @@ def import_guide(*, session: Session, directory: Path) -> GuideImportReport:
     """Add each guide file whose section the database does not hold yet; idempotent. A stored
     section is never overwritten (a file changed later does not undo staff's 发布)."""
     report = GuideImportReport()
-    paths = sorted(p for p in directory.glob("*.md") if p.stem.upper() != "README") if directory.is_dir() else []
+    paths = guide_files(directory)
     known = set(session.exec(select(GuideSectionRecord.slug)))
     position = session.exec(select(func.max(GuideSectionRecord.position))).one() or 0
     for path in paths:
