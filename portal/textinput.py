@@ -77,7 +77,7 @@ def dangerous_cell(text: str) -> bool:
     return probe.startswith(CELL_DANGEROUS_START) or probe.lstrip(" ").startswith(CELL_DANGEROUS_START)
 
 
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+HAN = re.compile(r"[\u4e00-\u9fff]")   # a CJK unified ideograph (the basic block)
 
 
 @cache
@@ -94,6 +94,6 @@ def to_simplified(text: str) -> str:
     traditional. The check runs character by character, the conversion on the whole text, so
     that a word converts as a word."""
     convert = _t2s().convert
-    if not any(convert(ch) != ch for ch in set(_HAN.findall(text))):
+    if not any(convert(ch) != ch for ch in set(HAN.findall(text))):
         return text
     return convert(text)

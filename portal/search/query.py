@@ -16,10 +16,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from portal.textinput import to_simplified
+from portal.textinput import HAN, to_simplified
 
 MAX_QUERY_CHARS = 500
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 _WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 
@@ -53,7 +52,7 @@ def _checked(text: str) -> CheckedQuery:
         return CheckedQuery("", QueryProblem.EMPTY, "请输入您的问题，例如：“老板拖欠工资，能申请劳动仲裁吗？”")
     if not _WORDISH.search(text):
         return CheckedQuery(text, QueryProblem.NO_TEXT, "没有看懂您的问题。请用文字描述您遇到的事情，例如：“信访事项多久能办完？”")
-    if not _HAN.search(text):
+    if not HAN.search(text):
         return CheckedQuery(text, QueryProblem.NOT_CHINESE,
                             "本网站目前只能检索中文法律条文，请用中文描述您的问题，或输入条文编号（例如“第三十二条”）。")
     if len(text) > MAX_QUERY_CHARS:
