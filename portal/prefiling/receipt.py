@@ -110,7 +110,7 @@ def clock_lines(clock: StatutoryClock, *, category: str) -> list[ClockLine]:
         if rule is HANDLING:
             basis = f"按登记日（{date_text(m.start)}）推算" if m.recorded else "按前一步用足期限推算"
             about = "" if m.recorded else "约"
-            # 其他: the citizen did not say it is a 申诉求决 matter, so the 60 days are told as if it is
+            # 其他: the citizen did not say it is a 申诉求决 matter, so the 60 days are told on that condition
             sixth = SIXTH if category == "申诉求决" else f"如属{SIXTH}"
             text = (f"{sixth}{rule.who}应自{rule.starts_from}起{rule.days}日内办结，{basis}最迟{about} "
                     f"{due_text(m.due)}；情况复杂的可延长不超过{rule.extension_days}日并告知延期理由，延长后最迟{about} "
