@@ -110,3 +110,14 @@ def test_days_left_counted_to_the_real_last_day_when_asked():
     assert clock.current_due(real=True) == dt.date(2026, 12, 21)
     assert clock.days_left(dt.date(2026, 12, 18), real=True) == 3
     assert clock.days_left(dt.date(2026, 12, 18)) == 2
+
+
+def test_the_fifteen_days_have_one_name_on_the_receipt_the_lookup_and_the_guide():
+    """A citizen reads the first period on the receipt and 进度查询 (clock_lines) and in 信访指南's
+    办理流程与期限 (timeline steps): the pages once said 登记转送 on one and 受理告知 on the other."""
+    from portal.guide.timeline import steps
+    from portal.prefiling.receipt import clock_lines
+
+    first = {clock_lines(StatutoryClock(dt.date(2026, 12, 1)), category=c)[0].name
+             for c in ("申诉求决", "建议意见", "检举控告", "其他")}
+    assert first == {steps()[0].stage} == {ACCEPTANCE_NOTICE.name} == {"受理告知"}

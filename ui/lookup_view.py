@@ -8,7 +8,7 @@ import time
 
 import streamlit as st
 
-from portal.clock import RECHECK_REQUEST, REVIEW_REQUEST
+from portal.clock import ACCEPTANCE_NOTICE, RECHECK_REQUEST, REVIEW_REQUEST
 from portal.concurrency import LATEST
 from portal.db import STORAGE_FAILURES, failure_reason, session_scope
 from portal.field_errors import FieldError
@@ -242,7 +242,7 @@ def _clock(view: svc.StatusView) -> None:
         st.caption(svc.periods_over(view.state))
         return
     if view.days_left is not None:
-        which = "办结" if view.registered_date else "登记转送"
+        which = "办结" if view.registered_date else ACCEPTANCE_NOTICE.name
         if view.moved_due is not None:
             nominal, real = view.moved_due
             st.markdown(f"{which}期限的最后一日是法定休假日（{date_text(nominal)}），"

@@ -195,7 +195,7 @@ def clock(view: StaffView) -> None:
     timer = StatutoryClock(view.received_date, accepted=view.registered_date, answered=view.answered_date)
     _line("收到日期", date_text(view.received_date))
     # every last day as the citizen's lookup page gives it: moved past 法定休假日 (民法典 第二百零三条)
-    _line("登记转送（第二十二条）", due_text(timer.acceptance_due()))
+    _line(f"{statutory.ACCEPTANCE_NOTICE.name}（第二十二条）", due_text(timer.acceptance_due()))
     _line("办结（第三十四条）", due_text(timer.handling_due()) + ("" if view.registered_date else "（按最晚受理日推算）"))
     if view.answered_date:
         _line("答复日期", date_text(view.answered_date))

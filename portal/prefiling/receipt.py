@@ -101,7 +101,7 @@ def clock_lines(clock: StatutoryClock, *, category: str) -> list[ClockLine]:
                     f"有权处理的机关、单位应自收到之日起{rule.days}日内书面告知您接收情况以及处理途径和程序。")
             text = (f"信访部门收到后应当登记，并自{rule.starts_from}（{date_text(m.start)}）起{rule.days}日内"
                     f"转送、交办有权处理的机关、单位，最迟 {due_text(m.due)}；{then}")
-            out.append(ClockLine("登记转送", text, m.due, None, rule.provision_ids))
+            out.append(ClockLine(rule.name, text, m.due, None, rule.provision_ids))
             continue
         if category in OWN_RULE:
             text, pids = OWN_RULE[category]
