@@ -311,8 +311,10 @@ def move_section(*, session: Session, actor: Actor, slug: str, direction: str,
     require(actor, EDITOR)
     if direction not in (UP, DOWN):
         raise ValueError(f"direction must be {UP} or {DOWN}")
-    order = list(session.exec(select(GuideSectionRecord).order_by(GuideSectionRecord.position)
-                              .with_for_update()))   # PostgreSQL: a second mover waits and reads the new order
+    # PostgreSQL: a second mover waits for the first and then reads the new places, but ORDER BY was
+    # applied before the wait: sort here, on the places as they are now
+    locked = session.exec(select(GuideSectionRecord).with_for_update())
+    order = sorted(locked, key=lambda r: r.position)
     index = next((i for i, r in enumerate(order) if r.slug == slug), None)
     if index is None:
         raise SectionNotFound(f"没有指南章节“{slug}”。")
