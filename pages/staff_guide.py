@@ -1,6 +1,7 @@
 """信访指南编辑 (编辑): change a section of the public 信访指南 (its title and Markdown text, with a
-preview drawn as the public page draws it), publish it, and see every revision. The rules (who
-may, what is refused, a colleague's publication meanwhile) are portal.guide.service's."""
+preview drawn as the public page draws it), publish it, and see every revision; add a section,
+withdraw or restore one, move one up or down (ui.guide_editor). The rules (who may, what is
+refused, a colleague's publication meanwhile) are portal.guide.service's."""
 
 import streamlit as st
 
@@ -8,11 +9,13 @@ from portal.db import session_scope
 from portal.field_errors import ValidationFailed
 from portal.guide import service as guide
 from portal.guide.content import GuideFormatError, GuideSection
+from portal.guide.lifecycle import PUBLISHED
 from portal.roles import EDITOR
 from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text
 from ui import overtaken as edits
 from ui.auth import USER_SCOPED, require_page
+from ui.guide_editor import render_add, render_structure
 from ui.guide_view import render_timeline
 from ui.links import provision_link
 from ui.picker import live_label_selectbox
@@ -23,16 +26,24 @@ from ui.tables import record_table
 actor = require_page(EDITOR)
 library = get_library()
 st.title("信访指南编辑")
-st.write("修改公众页面“信访指南”的各节内容。点击“发布”后，公众页面立即显示新的内容。")
+st.write("修改公众页面“信访指南”的各节内容。点击“发布”后，公众页面立即显示新的内容。"
+         "也可以新增一节、把一节从公众页面撤回（保留，可恢复）或调整顺序。")
 
 with session_scope() as session:
     rows = {r.slug: r for r in guide.staff_sections(session=session, actor=actor)}
 if not rows:
     st.info("还没有指南章节：请信息化管理员运行 python -m portal setup，导入 content/guide 中的文件。")
     st.stop()
+render_add(actor=actor, library=library)
+places = {s: i for i, s in enumerate(rows, start=1)}
 
-slug = live_label_selectbox("选择章节", list(rows), key="guide-pick",
-                            format_func=lambda s: f"{rows[s].title}（第 {rows[s].revision} 版）　{s}")
+
+def label(s: str) -> str:
+    withdrawn = "" if rows[s].state == PUBLISHED else "（已撤回）"
+    return f"{places[s]}. {rows[s].title}{withdrawn}（第 {rows[s].revision} 版）　{s}"
+
+
+slug = live_label_selectbox("选择章节", list(rows), key="guide-pick", format_func=label)
 row = rows[slug]
 TITLE, BODY, TIMELINE = f"guide-title-{slug}", f"guide-body-{slug}", f"guide-timeline-{slug}"
 
@@ -69,6 +80,7 @@ if flash := st.session_state.pop("guide-flash", None):
     success_in_view(flash, key="guide-flash-shown")
 st.caption(f"第 {row.revision} 版　最后发布：{markdown_escape(row.updated_by)}，{beijing_text(row.updated_at)}"
            f"　网址：/guide#{slug}")
+render_structure(actor=actor, library=library, rows=list(rows.values()), slug=slug)
 
 for key, value in zip((TITLE, BODY, TIMELINE), base[1:], strict=True):
     if key not in st.session_state:
@@ -122,7 +134,9 @@ def publish() -> None:
         st.session_state.pop(f"guide-errors-{slug}", None)
         forget()
         BASE.pop(slug, None)   # the next run starts from what is stored
-        st.session_state["guide-flash"] = f"已发布第 {done.revision} 版，公众页面“信访指南”已显示新的内容。"
+        st.session_state["guide-flash"] = (f"已发布第 {done.revision} 版，公众页面“信访指南”已显示新的内容。"
+                                           if done.state == PUBLISHED else
+                                           f"已保存第 {done.revision} 版。这一节已撤回，公众页面不显示，恢复后显示新的内容。")
     st.rerun()
 
 

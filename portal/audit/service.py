@@ -30,12 +30,18 @@ BANK_SAVE = "bank_save"
 BANK_IMPORT = "bank_import"
 SENT_HANDLE = "sent_handle"
 GUIDE_PUBLISH = "guide_publish"
+GUIDE_ADD = "guide_add"
+GUIDE_WITHDRAW = "guide_withdraw"
+GUIDE_RESTORE = "guide_restore"
+GUIDE_MOVE = "guide_move"
 
 ACTION_LABELS = {
     LOGIN: "登录", LOGIN_FAILED: "登录失败", LOGOUT: "退出", SAVE: "保存案例", PUBLISH: "发布",
     WITHDRAW: "撤回", REVEAL: "查看个人信息", OPEN: "打开预登记", ERASE: "按申请删除个人信息", TRANSITION: "状态变更", CORRECTION: "更正信访件编号", CONTACT: "更正联系方式", EXPORT: "导出",
     USER_CHANGE: "账号变更", BANK_SAVE: "保存常见问题", BANK_IMPORT: "导入常见问题",
     SENT_HANDLE: "处理群众来问", GUIDE_PUBLISH: "发布信访指南",
+    GUIDE_ADD: "新增信访指南章节", GUIDE_WITHDRAW: "撤回信访指南章节", GUIDE_RESTORE: "恢复信访指南章节",
+    GUIDE_MOVE: "调整信访指南顺序",
 }
 
 

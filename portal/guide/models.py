@@ -7,6 +7,8 @@ import datetime as dt
 from sqlalchemy import Column, Integer, Text
 from sqlmodel import Field, SQLModel
 
+from portal.lifecycle import PUBLISHED
+
 # The revision number doubles as the version SQLAlchemy checks on every UPDATE (the service sets
 # it, one per publication): two editors publishing one section at once cannot both win.
 _SECTION_REVISION = Column("revision", Integer, nullable=False)
@@ -14,7 +16,9 @@ _SECTION_REVISION = Column("revision", Integer, nullable=False)
 
 class GuideSectionRecord(SQLModel, table=True):
     """指南章节: one section of the public guide as it is published now. `position` orders the
-    page; `body` is Markdown with [[provision id]] links and {{days:…}} / {{ext:…}} clock tokens."""
+    page (unique: two sections never share a place); `body` is Markdown with [[provision id]] links
+    and {{days:…}} / {{ext:…}} clock tokens. `state`: 已发布 (on the public page) or 已撤回 (kept,
+    with its history, for staff to restore; never deleted) — portal.guide.lifecycle."""
 
     __tablename__ = "guide_section"
     __mapper_args__ = {"version_id_col": _SECTION_REVISION, "version_id_generator": False}
@@ -23,7 +27,8 @@ class GuideSectionRecord(SQLModel, table=True):
     title: str = Field(max_length=200)
     body: str = Field(sa_column=Column(Text, nullable=False))
     show_timeline: bool = False
-    position: int = Field(index=True)
+    position: int = Field(index=True, unique=True)
+    state: str = Field(default=PUBLISHED, max_length=20)
     revision: int = Field(default=0, sa_column=_SECTION_REVISION)
     updated_by: str = Field(max_length=200)
     updated_at: dt.datetime
