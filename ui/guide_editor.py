@@ -12,6 +12,7 @@ from sqlmodel import Session
 from portal.db import session_scope
 from portal.field_errors import FieldError, ValidationFailed
 from portal.guide import service as guide
+from portal.guide import structure
 from portal.guide.lifecycle import PUBLISHED, GuideActionRefused
 from portal.guide.models import GuideSectionRecord
 from portal.identity import Actor
@@ -52,22 +53,22 @@ def render_structure(*, actor: Actor, library: Library, rows: list[GuideSectionR
         st.error(refused)
     with st.container(horizontal=True, key=f"guide-structure-{slug}"):
         st.button("上移", key=f"guide-up-{slug}", icon=":material/arrow_upward:", disabled=index == 0,
-                  on_click=_act, args=(lambda s: guide.move_section(
-                      session=s, actor=actor, slug=slug, direction=guide.UP, expected_neighbour=slugs[index - 1]),
+                  on_click=_act, args=(lambda s: structure.move_section(
+                      session=s, actor=actor, slug=slug, direction=structure.UP, expected_neighbour=slugs[index - 1]),
                       f"已将“{row.title}”上移到第 {index} 节。"))
         st.button("下移", key=f"guide-down-{slug}", icon=":material/arrow_downward:", disabled=index == len(rows) - 1,
-                  on_click=_act, args=(lambda s: guide.move_section(
-                      session=s, actor=actor, slug=slug, direction=guide.DOWN,
+                  on_click=_act, args=(lambda s: structure.move_section(
+                      session=s, actor=actor, slug=slug, direction=structure.DOWN,
                       expected_neighbour=slugs[index + 1] if index + 1 < len(rows) else None),
                       f"已将“{row.title}”下移到第 {index + 2} 节。"))
         if shown:
             st.button("从公众页面撤回", key=f"guide-withdraw-{slug}", icon=":material/visibility_off:",
-                      on_click=_act, args=(lambda s: guide.withdraw_section(
+                      on_click=_act, args=(lambda s: structure.withdraw_section(
                           session=s, actor=actor, slug=slug, expected_revision=row.revision),
                           f"已撤回“{row.title}”：公众页面不再显示这一节，内容和修订记录都保留，可随时恢复。"))
         else:
             st.button("恢复到公众页面", key=f"guide-restore-section-{slug}", icon=":material/visibility:",
-                      on_click=_act, args=(lambda s: guide.restore_section(
+                      on_click=_act, args=(lambda s: structure.restore_section(
                           session=s, actor=actor, library=library, slug=slug, expected_revision=row.revision),
                           f"已恢复“{row.title}”：公众页面在原来的位置重新显示这一节。"))
 
@@ -80,7 +81,7 @@ def _add(actor: Actor, library: Library) -> None:
     values = {name: st.session_state.get(key) for name, key in NEW.items()}
     try:
         with session_scope() as session:
-            row = guide.add_section(session=session, actor=actor, library=library, slug=values["slug"] or "",
+            row = structure.add_section(session=session, actor=actor, library=library, slug=values["slug"] or "",
                                     title=values["title"] or "", body=values["body"] or "",
                                     show_timeline=bool(values["timeline"]))
     except ValidationFailed as failed:
@@ -111,7 +112,7 @@ def render_add(*, actor: Actor, library: Library) -> None:
         st.caption("新的一节发布在公众页面的最后，之后可以用“上移”调整位置。正文的写法和发布的检查与修改已有章节相同。")
         if errors:
             st.error("没有新增，请修改以下问题：\n\n" + "\n".join(f"- {markdown_escape(e.message)}" for e in errors))
-        st.text_input("网址名", key=NEW["slug"], max_chars=guide.MAX_SLUG, placeholder="如 jiedai-dating-tongzhi",
+        st.text_input("网址名", key=NEW["slug"], max_chars=structure.MAX_SLUG, placeholder="如 jiedai-dating-tongzhi",
                       help="小写英文字母、数字和横线，是这一节在公众页面上的链接（/guide#网址名），新增后不能修改。")
         inline("slug")
         st.text_input("标题", key=NEW["title"], max_chars=guide.MAX_TITLE)

@@ -1,5 +1,5 @@
-"""信访指南 services: the public guide read from the database; the 编辑's 发布 of a section, and
-the page's structure (新增, 撤回 / 恢复, 上移 / 下移); the import of content/guide/*.md at setup
+"""信访指南 services: the public guide read from the database; the 编辑's 发布 of a section (the
+page's structure, 新增 / 撤回 / 恢复 / 上移 / 下移, is in `portal.guide.structure`); the import of content/guide/*.md at setup
 (files seed new sections; a stored section, withdrawn ones included, is never overwritten or
 brought back, so staff edits win)."""
 
@@ -11,12 +11,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from portal import clock
-from portal.audit.service import GUIDE_ADD, GUIDE_MOVE, GUIDE_PUBLISH, record
+from portal.audit.service import GUIDE_PUBLISH, record
 from portal.concurrency import Taken, first_wins
 from portal.field_errors import FieldError, ValidationFailed
 from portal.guide.content import (
@@ -27,11 +26,10 @@ from portal.guide.content import (
     guide_files,
     parse_section,
 )
-from portal.guide.lifecycle import MACHINE, PUBLISHED, RESTORE, WITHDRAW, GuideActionRefused
+from portal.guide.lifecycle import PUBLISHED
 from portal.guide.models import GuideRevision, GuideSectionRecord
 from portal.identity import Actor, require
 from portal.laws.library import Library
-from portal.lifecycle import guarded_move
 from portal.qa.personal import has_personal_numbers
 from portal.roles import EDITOR
 from portal.timeutil import beijing_text, utcnow
@@ -41,11 +39,6 @@ log = logging.getLogger(__name__)
 IMPORTER = "系统导入"
 IMPORT_ACTION = "导入"
 PUBLISH_ACTION = "发布"
-ADD_ACTION = "新增"
-UP, DOWN = "上移", "下移"
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-MAX_SLUG = 80
-RESERVED_SLUGS = frozenset({"timeline"})   # the anchor of the deadline picture on the public page
 MAX_TITLE = 40
 MAX_BODY = 20000
 _TITLE_FORBIDDEN = "<>[]`\\#"   # the title is a heading and a link text of the page's contents line
@@ -133,7 +126,7 @@ def section_revisions(*, session: Session, actor: Actor, slug: str) -> list[Guid
                              .order_by(col(GuideRevision.number).desc())))
 
 
-def _add_revision(session: Session, row: GuideSectionRecord, *, action: str, author: str) -> None:
+def add_revision(session: Session, row: GuideSectionRecord, *, action: str, author: str) -> None:
     row.revision += 1
     session.add(row)
     session.flush()   # no ORM relationship: the section row must exist before its revision
@@ -155,7 +148,7 @@ def publish_section(*, session: Session, actor: Actor, library: Library, slug: s
     if row.revision != expected_revision:
         raise SectionChanged(by=row.updated_by, at=row.updated_at, revision=row.revision)
     errors = validate_section(title=title, body=body, library=library)
-    if show_timeline is False and row.show_timeline and _only_timeline(session, row):
+    if show_timeline is False and row.show_timeline and sole_timeline(session, row):
         errors.append(FieldError("show_timeline", TIMELINE_NEEDED))
     if errors:
         raise ValidationFailed(errors)
@@ -165,7 +158,7 @@ def publish_section(*, session: Session, actor: Actor, library: Library, slug: s
             if show_timeline is not None:
                 row.show_timeline = show_timeline
             row.updated_by, row.updated_at = actor.username, utcnow()
-            _add_revision(session, row, action=PUBLISH_ACTION, author=actor.username)
+            add_revision(session, row, action=PUBLISH_ACTION, author=actor.username)
             record(session=session, actor_name=actor.username, action=GUIDE_PUBLISH, target=f"guide:{slug}",
                    detail=f"第 {row.revision} 版：{row.title}")
             session.flush()
@@ -187,156 +180,18 @@ def restore_revision(*, session: Session, actor: Actor, library: Library, slug: 
                            body=old.body, show_timeline=old.show_timeline, expected_revision=expected_revision)
 
 
-# --- staff (编辑): the page's structure -----------------------------------------------------------
-
-LAST_SECTION = "没有撤回：这是公众页面上仅剩的一节，信访指南不能是空的。请先恢复或新增另一节。"
 TIMELINE_NEEDED = ("这一节之后显示期限示意图和表格，公众页面上没有别的章节显示它（首页和查询页都请群众"
                    "在信访指南中查看办理期限）。请先在另一节勾选“在本节之后显示期限示意图和表格”并发布。")
-ORDER_CHANGED = "没有移动：章节顺序刚被他人调整过。下面是最新的顺序，请看过后再移动。"
 
 
-def _section(session: Session, slug: str) -> GuideSectionRecord:
-    row = session.get(GuideSectionRecord, slug)
-    if row is None:
-        raise SectionNotFound(f"没有指南章节“{slug}”。")
-    return row
-
-
-def _published(session: Session, *, lock: bool = False) -> list[GuideSectionRecord]:
+def published_rows(session: Session, *, lock: bool = False) -> list[GuideSectionRecord]:
     query = select(GuideSectionRecord).where(GuideSectionRecord.state == PUBLISHED)
     return list(session.exec(query.with_for_update() if lock else query))
 
 
-def _only_timeline(session: Session, row: GuideSectionRecord) -> bool:
+def sole_timeline(session: Session, row: GuideSectionRecord) -> bool:
     """Whether `row` is the one published section the deadline picture and table follow."""
-    return row.state == PUBLISHED and not any(r.show_timeline for r in _published(session) if r.slug != row.slug)
-
-
-def validate_slug(*, session: Session, slug: str) -> list[FieldError]:
-    """网址名 of a new section: it is the section's anchor on the public page (/guide#<slug>)."""
-    if not slug or len(slug) > MAX_SLUG or not SLUG_PATTERN.fullmatch(slug):
-        return [FieldError("slug", f"网址名只能用小写英文字母、数字和单个横线（如 jiedai-dating-tongzhi），"
-                                   f"不超过 {MAX_SLUG} 个字符。")]
-    if slug in RESERVED_SLUGS:
-        return [FieldError("slug", f"网址名“{slug}”留给期限示意图使用，请换一个。")]
-    if (taken := session.get(GuideSectionRecord, slug)) is not None:
-        return [_slug_taken(taken)]
-    return []
-
-
-def _slug_taken(row: GuideSectionRecord) -> FieldError:
-    withdrawn = "（已撤回，可在列表中恢复）" if row.state != PUBLISHED else ""
-    return FieldError("slug", f"网址名“{row.slug}”已被“{row.title}”一节使用{withdrawn}，请换一个。")
-
-
-def add_section(*, session: Session, actor: Actor, library: Library, slug: str, title: str, body: str,
-                show_timeline: bool = False) -> GuideSectionRecord:
-    """新增章节 (编辑): a new section, published at once as the last one of the page (第 1 版).
-    Refused with every problem of the 网址名, the title and the text (as 发布 refuses them)."""
-    require(actor, EDITOR)
-    slug = slug.strip()
-    if errors := validate_slug(session=session, slug=slug) + validate_section(title=title, body=body, library=library):
-        raise ValidationFailed(errors)
-    last = session.exec(select(func.max(GuideSectionRecord.position))).one() or 0
-    row = GuideSectionRecord(slug=slug, title=title.strip(), body=body.strip(), show_timeline=show_timeline,
-                             position=last + 1, state=PUBLISHED, updated_by=actor.username, updated_at=utcnow())
-    try:
-        _add_revision(session, row, action=ADD_ACTION, author=actor.username)
-        record(session=session, actor_name=actor.username, action=GUIDE_ADD, target=f"guide:{slug}",
-               detail=f"第 {row.position} 节：{row.title}")
-        session.flush()
-    except IntegrityError:   # a colleague added this 网址名, or another section, in the same instant
-        session.rollback()
-        if (taken := session.get(GuideSectionRecord, slug)) is not None:
-            raise ValidationFailed([_slug_taken(taken)]) from None
-        raise ValidationFailed([FieldError("slug", "没有新增：同事刚刚也新增了一节。您填写的内容还在，"
-                                                   "请再点一次“新增并发布”。")]) from None
-    return row
-
-
-def withdraw_section(*, session: Session, actor: Actor, slug: str,
-                     expected_revision: int | None = None) -> GuideSectionRecord:
-    """撤回 (编辑): the section leaves the public page at once; it is kept with its revisions and can
-    be restored. Refused (GuideActionRefused) for the last published section, and for the one the
-    deadline picture follows when no other published section shows it."""
-    require(actor, EDITOR)
-    row = _section(session, slug)
-
-    def still_whole() -> None:
-        others = [r for r in _published(session, lock=True) if r.slug != slug]
-        if not others:
-            raise GuideActionRefused(LAST_SECTION)
-        if row.show_timeline and not any(r.show_timeline for r in others):
-            raise GuideActionRefused("没有撤回：" + TIMELINE_NEEDED)
-
-    def write() -> None:
-        _add_revision(session, row, action=WITHDRAW, author=actor.username)
-        session.flush()
-        try:   # again after the write: on SQLite, writers take turns and this read sees a colleague's
-            still_whole()
-        except GuideActionRefused:
-            session.rollback()
-            raise
-
-    guarded_move(session, row, WITHDRAW, machine=MACHINE, actor=actor.username, target=f"guide:{slug}",
-                 detail=lambda state: f"第 {row.revision} 版：{row.title}（{state}）", checks={WITHDRAW: still_whole},
-                 write=write, seen_revision=expected_revision)
-    return row
-
-
-def restore_section(*, session: Session, actor: Actor, library: Library, slug: str,
-                    expected_revision: int | None = None) -> GuideSectionRecord:
-    """恢复 (编辑): a withdrawn section is published again in its place, its text checked as 发布 checks
-    it (an article may have left the library meanwhile)."""
-    require(actor, EDITOR)
-    row = _section(session, slug)
-
-    def publishable() -> None:
-        if errors := validate_section(title=row.title, body=row.body, library=library):
-            raise ValidationFailed(errors)
-
-    guarded_move(session, row, RESTORE, machine=MACHINE, actor=actor.username, target=f"guide:{slug}",
-                 detail=lambda state: f"第 {row.revision} 版：{row.title}（{state}）", checks={RESTORE: publishable},
-                 write=lambda: _add_revision(session, row, action=RESTORE, author=actor.username),
-                 seen_revision=expected_revision)
-    return row
-
-
-def move_section(*, session: Session, actor: Actor, slug: str, direction: str,
-                 expected_neighbour: str | None = None) -> GuideSectionRecord:
-    """上移 / 下移 (编辑): swap places with the next section up or down the list staff see (withdrawn
-    sections keep their places too). `expected_neighbour`: the section the editor's page showed
-    there; when the order changed since, nothing moves. Each write is conditional on the place read,
-    and places are unique, so two editors moving at once cannot leave two sections in one place."""
-    require(actor, EDITOR)
-    if direction not in (UP, DOWN):
-        raise ValueError(f"direction must be {UP} or {DOWN}")
-    # PostgreSQL: a second mover waits for the first and then reads the new places, but ORDER BY was
-    # applied before the wait: sort here, on the places as they are now
-    locked = session.exec(select(GuideSectionRecord).with_for_update())
-    order = sorted(locked, key=lambda r: r.position)
-    index = next((i for i, r in enumerate(order) if r.slug == slug), None)
-    if index is None:
-        raise SectionNotFound(f"没有指南章节“{slug}”。")
-    row = order[index]
-    to = index - 1 if direction == UP else index + 1
-    if not 0 <= to < len(order):
-        raise GuideActionRefused(f"“{row.title}”已经是{'第一' if direction == UP else '最后一'}节，不能再{direction}。")
-    other = order[to]
-    if expected_neighbour is not None and other.slug != expected_neighbour:
-        raise GuideActionRefused(ORDER_CHANGED)
-    mine, theirs = row.position, other.position
-    for moved, before, after in ((row.slug, mine, -mine), (other.slug, theirs, mine), (row.slug, -mine, theirs)):
-        done = session.execute(update(GuideSectionRecord)
-                               .where(col(GuideSectionRecord.slug) == moved, col(GuideSectionRecord.position) == before)
-                               .values(position=after))
-        if done.rowcount != 1:   # SQLite: a colleague's move was written between the read and this write
-            session.rollback()
-            raise GuideActionRefused(ORDER_CHANGED)
-    record(session=session, actor_name=actor.username, action=GUIDE_MOVE, target=f"guide:{slug}",
-           detail=f"{direction}：{row.title}（第 {index + 1} 节 → 第 {to + 1} 节，与“{other.title}”交换）")
-    session.flush()
-    return row
+    return row.state == PUBLISHED and not any(r.show_timeline for r in published_rows(session) if r.slug != row.slug)
 
 
 # --- setup: content/guide/*.md seeds new sections -------------------------------------------------
@@ -369,7 +224,7 @@ def import_guide(*, session: Session, directory: Path) -> GuideImportReport:
         row = GuideSectionRecord(slug=section.slug, title=section.title, body=section.body,
                                  show_timeline=section.show_timeline, position=position,
                                  updated_by=IMPORTER, updated_at=utcnow())
-        _add_revision(session, row, action=IMPORT_ACTION, author=IMPORTER)
+        add_revision(session, row, action=IMPORT_ACTION, author=IMPORTER)
         known.add(section.slug)
         report.added.append(section.slug)
     try:

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from portal.audit.models import AuditEntry
 from portal.audit.service import ACTION_LABELS, GUIDE_ADD, GUIDE_MOVE, GUIDE_RESTORE, GUIDE_WITHDRAW
 from portal.field_errors import ValidationFailed
-from portal.guide import service
+from portal.guide import service, structure
 from portal.guide.content import load_guide
 from portal.guide.lifecycle import PUBLISHED, WITHDRAWN, GuideActionRefused
 from portal.guide.models import GuideRevision, GuideSectionRecord
@@ -56,7 +56,7 @@ def audit(engine, action: str) -> list[AuditEntry]:
 
 def add(engine, library, *, slug=NOTICE, title="接待大厅冬季开放时间", body=None, actor=EDITOR_ACTOR, **extra):
     with Session(engine) as s:
-        row = service.add_section(session=s, actor=actor, library=library, slug=slug, title=title,
+        row = structure.add_section(session=s, actor=actor, library=library, slug=slug, title=title,
                                   body=f"冬季接待大厅照常开放，依据 {ARTICLE}。" if body is None else body, **extra)
         s.commit()
         return row.slug
@@ -64,19 +64,19 @@ def add(engine, library, *, slug=NOTICE, title="接待大厅冬季开放时间",
 
 def withdraw(engine, slug, *, actor=EDITOR_ACTOR, **extra):
     with Session(engine) as s:
-        service.withdraw_section(session=s, actor=actor, slug=slug, **extra)
+        structure.withdraw_section(session=s, actor=actor, slug=slug, **extra)
         s.commit()
 
 
 def restore(engine, library, slug, *, actor=EDITOR_ACTOR):
     with Session(engine) as s:
-        service.restore_section(session=s, actor=actor, library=library, slug=slug)
+        structure.restore_section(session=s, actor=actor, library=library, slug=slug)
         s.commit()
 
 
 def move(engine, slug, direction, *, actor=EDITOR_ACTOR, **extra):
     with Session(engine) as s:
-        service.move_section(session=s, actor=actor, slug=slug, direction=direction, **extra)
+        structure.move_section(session=s, actor=actor, slug=slug, direction=direction, **extra)
         s.commit()
 
 
@@ -130,7 +130,7 @@ def test_only_an_editor_changes_the_structure(seeded, library, roles):
     someone = Actor("someone", frozenset(roles))
     for attempt in (lambda: add(seeded, library, actor=someone), lambda: withdraw(seeded, SHIPPED[0], actor=someone),
                     lambda: restore(seeded, library, SHIPPED[0], actor=someone),
-                    lambda: move(seeded, SHIPPED[1], service.UP, actor=someone)):
+                    lambda: move(seeded, SHIPPED[1], structure.UP, actor=someone)):
         with pytest.raises(PermissionDenied):
             attempt()
     assert staff_order(seeded) == [(slug, PUBLISHED) for slug in SHIPPED]
@@ -211,9 +211,9 @@ def test_restore_rechecks_the_text_against_the_library(seeded, library, monkeypa
 # --- 上移 / 下移 -------------------------------------------------------------------------------------
 
 def test_moving_swaps_with_the_neighbour_and_the_public_page_follows(seeded):
-    move(seeded, SHIPPED[2], service.UP)
+    move(seeded, SHIPPED[2], structure.UP)
     assert public(seeded) == [SHIPPED[0], SHIPPED[2], SHIPPED[1], *SHIPPED[3:]]
-    move(seeded, SHIPPED[0], service.DOWN)
+    move(seeded, SHIPPED[0], structure.DOWN)
     assert public(seeded) == [SHIPPED[2], SHIPPED[0], SHIPPED[1], *SHIPPED[3:]]
     [up, down] = audit(seeded, GUIDE_MOVE)
     assert up.target == f"guide:{SHIPPED[2]}" and up.detail.startswith("上移") and "第 3 节 → 第 2 节" in up.detail
@@ -223,22 +223,22 @@ def test_moving_swaps_with_the_neighbour_and_the_public_page_follows(seeded):
 
 def test_the_first_cannot_go_up_nor_the_last_down(seeded):
     with pytest.raises(GuideActionRefused, match="已经是第一节"):
-        move(seeded, SHIPPED[0], service.UP)
+        move(seeded, SHIPPED[0], structure.UP)
     with pytest.raises(GuideActionRefused, match="已经是最后一节"):
-        move(seeded, SHIPPED[-1], service.DOWN)
+        move(seeded, SHIPPED[-1], structure.DOWN)
     assert public(seeded) == SHIPPED and not audit(seeded, GUIDE_MOVE)
 
 
 def test_a_move_over_an_order_the_editor_did_not_see_is_refused(seeded):
-    move(seeded, SHIPPED[1], service.UP, actor=OTHER_EDITOR)   # now 1, 0, 2 …
+    move(seeded, SHIPPED[1], structure.UP, actor=OTHER_EDITOR)   # now 1, 0, 2 …
     with pytest.raises(GuideActionRefused, match="顺序刚被他人调整"):
-        move(seeded, SHIPPED[2], service.UP, expected_neighbour=SHIPPED[1])   # the page showed 1 above 2
+        move(seeded, SHIPPED[2], structure.UP, expected_neighbour=SHIPPED[1])   # the page showed 1 above 2
     assert public(seeded) == [SHIPPED[1], SHIPPED[0], *SHIPPED[2:]]
 
 
 def test_a_withdrawn_section_keeps_its_place_among_the_others(seeded, library):
     withdraw(seeded, SHIPPED[1])
-    move(seeded, SHIPPED[2], service.UP)   # swaps with the withdrawn one the editor sees in the list
+    move(seeded, SHIPPED[2], structure.UP)   # swaps with the withdrawn one the editor sees in the list
     restore(seeded, library, SHIPPED[1])
     assert public(seeded) == [SHIPPED[0], SHIPPED[2], SHIPPED[1], *SHIPPED[3:]]
 
@@ -260,10 +260,10 @@ def test_two_editors_moving_at_once_never_leave_two_sections_in_one_place(seeded
     for trial in range(10):
         a, b, c, *rest = public(seeded)
         _, errors = _race(
-            _in_session(seeded, lambda s, a=a, b=b: service.move_section(
-                session=s, actor=EDITOR_ACTOR, slug=b, direction=service.UP, expected_neighbour=a)),
-            _in_session(seeded, lambda s, b=b, c=c: service.move_section(
-                session=s, actor=OTHER_EDITOR, slug=b, direction=service.DOWN, expected_neighbour=c)))
+            _in_session(seeded, lambda s, a=a, b=b: structure.move_section(
+                session=s, actor=EDITOR_ACTOR, slug=b, direction=structure.UP, expected_neighbour=a)),
+            _in_session(seeded, lambda s, b=b, c=c: structure.move_section(
+                session=s, actor=OTHER_EDITOR, slug=b, direction=structure.DOWN, expected_neighbour=c)))
         assert sorted(positions(seeded)) == list(range(1, len(SHIPPED) + 1))
         assert [e is None for e in errors].count(True) == 1, errors
         refused = next(e for e in errors if e is not None)
@@ -278,10 +278,10 @@ def test_two_editors_moving_neighbours_blind_at_once_both_move_one_after_the_oth
     for _ in range(10):
         order = public(seeded)
         _, errors = _race(
-            _in_session(seeded, lambda s, o=order: service.move_section(session=s, actor=EDITOR_ACTOR, slug=o[2],
-                                                                        direction=service.UP)),
-            _in_session(seeded, lambda s, o=order: service.move_section(session=s, actor=OTHER_EDITOR, slug=o[1],
-                                                                        direction=service.DOWN)))
+            _in_session(seeded, lambda s, o=order: structure.move_section(session=s, actor=EDITOR_ACTOR, slug=o[2],
+                                                                        direction=structure.UP)),
+            _in_session(seeded, lambda s, o=order: structure.move_section(session=s, actor=OTHER_EDITOR, slug=o[1],
+                                                                        direction=structure.DOWN)))
         assert all(e is None or isinstance(e, GuideActionRefused) for e in errors), errors
         assert sorted(positions(seeded)) == list(range(1, len(SHIPPED) + 1))
         assert sorted(public(seeded)) == sorted(SHIPPED)
@@ -299,7 +299,7 @@ def test_two_editors_withdrawing_the_last_two_sections_at_once_leave_one(seeded,
                                 body=row.body, show_timeline=True, expected_revision=row.revision)
         s.commit()
     for _ in range(5):
-        _, errors = _race(*(_in_session(seeded, lambda s, slug=slug, who=who: service.withdraw_section(
+        _, errors = _race(*(_in_session(seeded, lambda s, slug=slug, who=who: structure.withdraw_section(
             session=s, actor=who, slug=slug)) for slug, who in zip(keep, (EDITOR_ACTOR, OTHER_EDITOR), strict=True)))
         assert len(public(seeded)) == 1, errors
         assert sum(isinstance(e, GuideActionRefused) for e in errors) == 1, errors

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from sqlmodel import Session
 
-from portal.guide import service
+from portal.guide import service, structure
 from portal.guide.lifecycle import PUBLISHED
 from portal.identity import Actor
 from portal.roles import EDITOR
@@ -35,11 +35,11 @@ def order_kept():
         for slug, _state in before:   # bubble each back into place
             now = [r.slug for r in service.staff_sections(session=s, actor=CLEANUP)]
             while now.index(slug) > [b for b, _ in before].index(slug):
-                service.move_section(session=s, actor=CLEANUP, slug=slug, direction=service.UP)
+                structure.move_section(session=s, actor=CLEANUP, slug=slug, direction=structure.UP)
                 now = [r.slug for r in service.staff_sections(session=s, actor=CLEANUP)]
         for row in service.staff_sections(session=s, actor=CLEANUP):
             if row.slug not in dict(before) and row.state == PUBLISHED:   # added by the test: off the page
-                service.withdraw_section(session=s, actor=CLEANUP, slug=row.slug)
+                structure.withdraw_section(session=s, actor=CLEANUP, slug=row.slug)
         s.commit()
 
 
@@ -93,7 +93,7 @@ def test_a_move_over_a_colleagues_reordering_is_refused_in_words(app_page, order
     slug = at.selectbox(key="guide-pick").value
     below = order_kept[1][0]
     with Session(ready_engine()) as s:   # a colleague moves the second section up meanwhile
-        service.move_section(session=s, actor=CLEANUP, slug=below, direction=service.UP)
+        structure.move_section(session=s, actor=CLEANUP, slug=below, direction=structure.UP)
         s.commit()
     order = public_titles(app_page)
     at.button(key=f"guide-down-{slug}").click().run()
