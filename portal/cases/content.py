@@ -81,6 +81,9 @@ def validate_draft(draft: CaseDraft, *, library: Library) -> list[FieldError]:
             errors.append(FieldError(name, f"请填写{label}。"))
         elif len(text) > MAX_SECTION:
             errors.append(FieldError(name, f"{label}不超过 {MAX_SECTION} 个字。"))
+        elif _SECTION_HEADING.search(text):   # the file would read it as the next section
+            errors.append(FieldError(name, f"{label}中不能有以“## ”开头的行（导出的案例文件会把它当作新的部分）；"
+                                           "小标题请用“### ”。"))
         elif has_personal_numbers(text, strict=True):   # published for anyone to read
             errors.append(FieldError(name, f"{label}中有身份证号或电话号码。典型案例公开发布，请删去号码；"
                                            "当事人写作“张某”“某公司”。"))

@@ -29,6 +29,9 @@ _ABROAD_PREFIX = re.compile(r"^(?:\+|00)(?!86)(?=[1-9])")
 # have two digits, every other one three)
 _MAINLAND_FROM_ABROAD = re.compile(r"^(?:\+|00)86-?((?:10|2[0-9]|[3-9][0-9]{2}))-?([2-9][0-9]{6,7})$")
 
+_MOBILE_GROUPED = re.compile(r"^(?:(?:\+|00)?86)?(1[3-9][0-9]{9})$")
+_LANDLINE_GROUPED = re.compile(r"^(0[0-9]{2,3})[-.]?([0-9]{3,4})[-.]([0-9]{4})((?:-[0-9]{1,6})?)$")
+
 
 def clean(raw: object) -> str:
     """Trimmed text without control, bidi or zero-width characters (keeps line breaks)."""
@@ -77,6 +80,12 @@ def normalise_phone(raw: str) -> str:
     phone = re.sub(r"[\s()]", "", ascii_digits(single_line(raw)))
     phone = re.sub(r"^(\+|00)?86(?=1[0-9]{10}$)", "", phone)
     phone = phone.replace("—", "-").replace("－", "-")
+    # a mainland number written in groups: 138-1234-5678, 138.1234.5678, +86-138-1234-5678,
+    # 0531-8765-4321 (a mobile keeps no marks, a landline one dash after its area code)
+    if mobile := _MOBILE_GROUPED.match(re.sub(r"[-.]", "", phone)):
+        return mobile[1]
+    if grouped := _LANDLINE_GROUPED.match(phone):
+        return f"{grouped[1]}-{grouped[2]}{grouped[3]}{grouped[4]}"
     if local := _MAINLAND_FROM_ABROAD.match(phone):
         return f"0{local[1]}-{local[2]}"
     if _ABROAD_PREFIX.match(phone):   # +852 9123-4567 → +85291234567

@@ -14,9 +14,9 @@ OLDEST_YEAR = 1900
 
 
 def normalise(raw: str) -> str:
-    """ASCII digits (full-width and other scripts' digits converted), no spaces or invisible
-    characters, a lower-case x upper-case (people type both)."""
-    return re.sub(r"\s+", "", ascii_digits(single_line(raw or ""))).upper()
+    """ASCII digits (full-width and other scripts' digits converted), no spaces, dashes
+    (370102-19650315-1234) or invisible characters, a lower-case x upper-case (people type both)."""
+    return re.sub(r"[\s\-\u2010-\u2015\u2212\ufe63]+", "", ascii_digits(single_line(raw or ""))).upper()
 
 
 def check_digit(first17: str) -> str:

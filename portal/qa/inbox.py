@@ -23,6 +23,7 @@ from portal.qa.models import BankQuestion, SentQuestion
 from portal.qa.personal import mask_personal_numbers
 from portal.qa.service import MAX_CHARS, MIN_CHARS, add_question
 from portal.roles import COUNSEL
+from portal.textinput import multi_line, only_invisible
 from portal.timeutil import utcnow
 
 SEND = ratelimit.Limit("bank_send", 3, 20, 100, dt.timedelta(hours=1),
@@ -37,7 +38,9 @@ def send_question(*, session: Session, text: str, client: ratelimit.ClientInfo,
                   cipher: Cipher | None = None) -> SentQuestion:
     """Store a citizen's question (masked) for staff. Raises ValidationFailed for an empty or
     overlong text and ratelimit.RateLimited after too many sends."""
-    text = text.strip()
+    typed, text = text, multi_line(text)   # counted as seen: no zero-width or control characters
+    if only_invisible(typed, text):
+        raise ValidationFailed([FieldError("text", "问题里没有能看到的文字（可能是复制时带进来的空白符号），请删掉后重新输入。")])
     if len(text) < MIN_CHARS:
         raise ValidationFailed([FieldError("text", f"问题太短，请至少写 {MIN_CHARS} 个字。")])
     if len(text) > MAX_CHARS:

@@ -42,8 +42,9 @@ def _normalised(text: str) -> tuple[str, list[int]]:
 # between the digits of one number people write spaces, dashes, dots, commas and 顿号, slashes,
 # tildes, asterisks and brackets (138.1234.5678, 138—1234—5678, 138 - 1234 - 5678, 370102。19650315。
 # 1003, 138(1234)5678, 370102【19650315】1003, 138---1234---5678): up to three such marks, with
-# spaces around them
-_SEP = r"(?:\s*[-.·•/_。,、~*()]{1,3}\s*|\s+)?"
+# spaces around them; the middle dot is also written ‧ (Taiwan), ・ (Japanese IMEs; NFKC reads the
+# half-width ･ as it), ∙ or ⋅
+_SEP = r"(?:\s*[-.·•‧∙⋅・/_。,、~*()]{1,3}\s*|\s+)?"
 # 18-digit ID numbers (last may be X), mobile numbers, landlines with area code ((0531)87654321),
 # old 15-digit ID numbers (sought after the phone numbers: 138 1234 5678 / 8765 4321 is a mobile
 # and a local landline, not 15 digits of an ID and 4 more); digits around them must not be digits
