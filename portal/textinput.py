@@ -22,8 +22,11 @@ CELL_DANGEROUS_START = (*FORMULA_START, "\t", "\r", "\n")
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _ZERO_WIDTH = "\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff\ufff9-\ufffb"
 _TAGS = "\U000e0000-\U000e007f"
-# invisible in every field: C0 controls but tab/LF/CR, DEL, C1 controls, bidi, zero-width, tags
-_INVISIBLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}{_ZERO_WIDTH}{_TAGS}]")
+# half of a UTF-16 pair on its own: no character, and UTF-8 (the database, a hash) cannot encode it
+_LONE_SURROGATES = "\ud800-\udfff"
+# invisible in every field: C0 controls but tab/LF/CR, DEL, C1 controls, bidi, zero-width, tags,
+# lone surrogates
+_INVISIBLE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}{_ZERO_WIDTH}{_TAGS}{_LONE_SURROGATES}]")
 _LINE_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]+")
 
 

@@ -65,3 +65,18 @@ def test_a_case_section_with_a_level_2_heading_is_refused_as_the_file_would_lose
     assert parse_case_text(to_case_text(slug="x", draft=draft, published=None), slug="x").draft.facts == "案情第一段"
     assert [e.field for e in validate_draft(draft, library=library)] == ["facts"]
     assert validate_draft(make_draft(facts="案情第一段\n### 小标题\n另一段"), library=library) == []
+
+
+def test_a_list_of_dates_is_not_masked_but_an_id_with_a_wrong_check_digit_is():
+    """Masking (a question sent to staff) took any 18 digits for an ID number, so a list of dates lost
+    its middle; a citizen's own number with one digit mistyped is still theirs."""
+    dates = "材料分别在2023-03-15、2023-04-20、2023-05-10交的"
+    assert mask_personal_numbers(dates) == dates
+    number = valid_id()
+    wrong = number[:17] + ("0" if number[17] != "0" else "1")
+    assert number[6:14] not in mask_personal_numbers(f"身份证{wrong}")
+
+
+@pytest.mark.parametrize(("raw", "hidden"), [("电话+ 852 9123 4567", "9123"), ("+ 1 415 555 2671", "555")])
+def test_a_number_from_abroad_with_a_space_after_the_plus_is_masked(raw, hidden):
+    assert hidden not in mask_personal_numbers(raw)

@@ -57,9 +57,10 @@ _LANDLINE = re.compile(rf"(?<!\d)(0\d{{2,3}}{_SEP}\d(?:{_SEP}\d){{6,7}})(?!\d)")
 _INTL_LANDLINE = re.compile(rf"(?:\+|(?<!\d)00)86{_SEP}([1-9]\d{{1,2}}{_SEP}[2-9](?:{_SEP}\d){{6,7}})(?!\d)")
 # numbers outside the mainland, as the pre-filing form takes them (portal/prefiling/fields.py): Hong
 # Kong and Macao (+852 / +853, 8 digits) and Taiwan (+886, 8 or 9), also after 00; any other
-# country's after a + (+1 415 555 2671, +44 20 7946 0958: 8 to 15 digits in all)
-_ABROAD = re.compile(rf"(?:\+|(?<!\d)00)(85[23]|886){_SEP}([2-9](?:{_SEP}\d){{7,8}})(?!\d)"
-                     rf"|\+(?!86|85[23]|886)([1-9])({_SEP}\d(?:{_SEP}\d){{6,13}})(?!\d)")
+# country's after a + (+1 415 555 2671, +44 20 7946 0958: 8 to 15 digits in all); a space may
+# follow the + (+ 852 9123 4567)
+_ABROAD = re.compile(rf"(?:\+\s?|(?<!\d)00)(85[23]|886){_SEP}([2-9](?:{_SEP}\d){{7,8}})(?!\d)"
+                     rf"|\+\s?(?!86|85[23]|886)([1-9])({_SEP}\d(?:{_SEP}\d){{6,13}})(?!\d)")
 
 # A local landline without area code (87654321, 8765-4321, 765 4321) is only taken for one when
 # written shortly after a phone word (电话、座机、打、拨、tel …): 7 or 8 digits are as often an
@@ -130,24 +131,33 @@ def _with_brackets(read: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _real_id(number: str) -> str | None:
-    """The masked ID number if it can be one (a real birth date; for 18 digits, the GB 11643 check
-    digit), else None: 2023-03-15、2023-04-20、2023-05-10 is a list of dates, not an ID."""
+def _born_id(number: str) -> str | None:
+    """The masked ID number if its birth-date digits are a date (year 1900 or later), else None:
+    2023-03-15、2023-04-20、2023-05-10 is a list of dates, not an ID (its digits 7–14 read 1520-23-04).
+    A mistyped check digit is still masked: a citizen's own number, one digit wrong, is theirs."""
     digits = _digits(number).upper()
     born = idcard.birth_date(digits if len(digits) == 18 else digits[:6] + "19" + digits[6:])
     if born is None or born.year < idcard.OLDEST_YEAR:
         return None
+    return _mask_id(number)
+
+
+def _real_id(number: str) -> str | None:
+    """The masked ID number if it can be one (a real birth date; for 18 digits, the GB 11643 check
+    digit), else None."""
+    digits = _digits(number).upper()
     if len(digits) == 18 and idcard.check_digit(digits[:17]) != digits[17]:
         return None
-    return _mask_id(number)
+    return _born_id(number)
 
 
 def _personal_numbers(text: str, *, strict: bool = False) -> list[tuple[int, int, str]]:
     """(start, end, masked form) of every ID-card and phone number in the text as written; with
-    `strict`, only digit runs that can be a real ID number count as one."""
+    `strict`, only digit runs that can be a real ID number count as one; without it (masking), any
+    whose birth-date digits are a date."""
     read, origin = _normalised(text)
     found: list[tuple[int, int, str]] = []
-    id_mask = _real_id if strict else _mask_id
+    id_mask = _real_id if strict else _born_id
     finders: list[tuple[Callable[[str], Iterator[re.Match]], Callable[[str], str | None] | None]] = [
         (_ID.finditer, id_mask), (_ABROAD.finditer, None),   # +1 415…: no mobile 141…
         (_with_more_local(_MOBILE), _mask_phone), (_with_more_local(_INTL_LANDLINE), _mask_intl_landline),

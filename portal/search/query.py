@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from portal.textinput import HAN, to_simplified
+from portal.textinput import HAN, strip_invisible, to_simplified
 
 MAX_QUERY_CHARS = 500
 _WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
@@ -41,7 +41,8 @@ SIMPLIFIED_NOTE = "您输入的是繁体字，已按简体字查找。"
 
 
 def check_query(query: str | None) -> CheckedQuery:
-    typed = unicodedata.normalize("NFKC", query or "").strip()
+    # a zero-width space pasted from a chat app inside 工资 would split the word for the keyword search
+    typed = unicodedata.normalize("NFKC", strip_invisible(query or "")).strip()
     text = to_simplified(typed)
     checked = _checked(text)
     return replace(checked, simplified=True) if text != typed else checked

@@ -62,3 +62,13 @@ def test_a_traditional_reference_finds_the_article(fake_engine):
 def test_a_traditional_reference_to_an_article_the_law_lacks_says_both(fake_engine):
     message = fake_engine.search("信訪工作條例第九十九條").message
     assert message.startswith(SIMPLIFIED_NOTE) and "《信访工作条例》没有第九十九条" in message
+
+
+def test_a_question_pasted_with_invisible_characters_finds_what_the_clean_one_finds(fake_engine):
+    """A zero-width space from a chat app inside 拖欠 split the word for the keyword search; a lone
+    surrogate (half an emoji) could not be hashed for the question cache."""
+    clean = "公司拖欠工资三个月不发怎么办"
+    pasted = "公司拖\u200b欠工资\u2060三个月\ufeff不发怎么办\ud83d"
+    assert check_query(pasted).text == clean
+    found = [h.provision_id for h in fake_engine.search(pasted, k=10).hits]
+    assert found and found == [h.provision_id for h in fake_engine.search(clean, k=10).hits]
