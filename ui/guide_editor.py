@@ -1,5 +1,5 @@
 """Widgets of 信访指南编辑 for the page's structure: 新增章节, and 上移 / 下移 / 撤回 / 恢复 of the
-chosen section. Every rule (what is refused and why, two editors at once) is portal.guide.service's;
+chosen section. Every rule (what is refused and why, two editors at once) is portal.guide.structure's;
 these only call it and say the outcome in words."""
 
 from __future__ import annotations
@@ -82,8 +82,8 @@ def _add(actor: Actor, library: Library) -> None:
     try:
         with session_scope() as session:
             row = structure.add_section(session=session, actor=actor, library=library, slug=values["slug"] or "",
-                                    title=values["title"] or "", body=values["body"] or "",
-                                    show_timeline=bool(values["timeline"]))
+                                        title=values["title"] or "", body=values["body"] or "",
+                                        show_timeline=bool(values["timeline"]))
     except ValidationFailed as failed:
         st.session_state[NEW_ERRORS] = (_typed(), failed.errors)
         return
@@ -112,12 +112,12 @@ def render_add(*, actor: Actor, library: Library) -> None:
         st.caption("新的一节发布在公众页面的最后，之后可以用“上移”调整位置。正文的写法和发布的检查与修改已有章节相同。")
         if errors:
             st.error("没有新增，请修改以下问题：\n\n" + "\n".join(f"- {markdown_escape(e.message)}" for e in errors))
-        st.text_input("网址名", key=NEW["slug"], max_chars=structure.MAX_SLUG, placeholder="如 jiedai-dating-tongzhi",
+        st.text_input("新章节的网址名", key=NEW["slug"], max_chars=structure.MAX_SLUG, placeholder="如 jiedai-dating-tongzhi",
                       help="小写英文字母、数字和横线，是这一节在公众页面上的链接（/guide#网址名），新增后不能修改。")
         inline("slug")
-        st.text_input("标题", key=NEW["title"], max_chars=guide.MAX_TITLE)
+        st.text_input("新章节的标题", key=NEW["title"], max_chars=guide.MAX_TITLE)
         inline("title")
-        st.text_area("正文", key=NEW["body"], height=240)
+        st.text_area("新章节的正文", key=NEW["body"], height=240)
         inline("body")
         st.checkbox("在本节之后显示期限示意图和表格", key=NEW["timeline"])
         st.button("新增并发布", key="guide-add", type="primary", on_click=_add, args=(actor, library))

@@ -23,7 +23,7 @@ def test_an_editor_previews_and_publishes_a_guide_section_on_a_phone(portal_url,
     marker = f"手机上追加的一段{uuid.uuid4().hex[:6]}"
     try:
         open_staff_page(phone, portal_url, new_staff_user(EDITOR), "信访指南编辑", "选择章节")
-        body = phone.get_by_label("正文")
+        body = phone.get_by_label("正文", exact=True)
         body.fill(before.body + f"\n\n{marker}，依据 [[xinfang-gongzuo-tiaoli-2022:第二十一条]]。")
         body.press("Control+Enter")
         phone.wait_for_timeout(800)
@@ -45,3 +45,37 @@ def test_an_editor_previews_and_publishes_a_guide_section_on_a_phone(portal_url,
                                         library=library, slug=SLUG, title=before.title, body=before.body,
                                         expected_revision=now.revision)
                 s.commit()
+
+
+def test_an_editor_adds_a_section_on_a_phone_and_withdraws_it_again(portal_url, phone, browser, artifacts):
+    """新增章节 on a phone: the citizen's 信访指南 shows it last, with its entry in 本页内容; after
+    从公众页面撤回 the citizen's page no longer has it (the section is kept, never deleted)."""
+    from playwright.sync_api import expect
+
+    tag = uuid.uuid4().hex[:6]
+    slug, title = f"tongzhi-{tag}", f"接待大厅临时通知{tag}"
+    open_staff_page(phone, portal_url, new_staff_user(EDITOR), "信访指南编辑", "选择章节")
+    phone.get_by_text("新增章节", exact=True).click()
+    phone.get_by_label("新章节的网址名", exact=True).fill(slug)
+    phone.get_by_label("新章节的标题", exact=True).fill(title)
+    body = phone.get_by_label("新章节的正文", exact=True)
+    body.fill("十二月份每周三下午接待大厅改在二楼，依据 [[xinfang-gongzuo-tiaoli-2022:第二十一条]]。")
+    body.press("Control+Enter")
+    phone.wait_for_timeout(800)
+    after_rerun(phone, lambda: phone.get_by_role("button", name="新增并发布").click(), "已新增并发布")
+    phone.screenshot(path=str(artifacts / "staff-guide-added-phone.png"), full_page=True)
+
+    citizen = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN").new_page()
+    citizen.goto(f"{portal_url}/guide")
+    wait_for_app(citizen, "十二月份每周三下午接待大厅改在二楼")
+    expect(citizen.get_by_role("link", name=title)).to_have_count(1)   # 本页内容
+
+    after_rerun(phone, lambda: phone.get_by_role("button", name="从公众页面撤回").click(), "已撤回")
+    citizen.goto(f"{portal_url}/guide")
+    wait_for_app(citizen, "什么是信访")
+    expect(citizen.get_by_text("十二月份每周三下午接待大厅改在二楼")).to_have_count(0)
+    expect(citizen.get_by_role("link", name=title)).to_have_count(0)
+    citizen.context.close()
+    with Session(ready_engine()) as s:
+        kept = s.get(GuideSectionRecord, slug)
+    assert kept is not None and kept.state == "已撤回"
