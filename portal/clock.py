@@ -46,7 +46,7 @@ class ClockRule:
 
 
 ACCEPTANCE_NOTICE = ClockRule(
-    "acceptance_notice", "受理告知", 15, 0, "收到信访事项之日",
+    "acceptance_notice", "登记转送", 15, 0, "收到信访事项之日",
     ("xinfang-gongzuo-tiaoli-2022:第二十二条", "xinfang-gongzuo-tiaoli-2022:第二十三条"), "信访部门或有权处理的机关")
 HANDLING = ClockRule(
     "handling", "办理", 60, 30, "受理之日", ("xinfang-gongzuo-tiaoli-2022:第三十四条",), "办理机关")
@@ -78,7 +78,7 @@ class Milestone:
 class StatutoryClock:
     """The statutory timeline of one petition from the dates that actually happened.
 
-    受理告知 runs from the day the petition was received (submission); 办理 from the actual
+    登记转送 runs from the day the petition was received (submission); 办理 from the actual
     registration (受理) date once recorded; 请求复查 from the day the written answer was given, once
     recorded; 复查意见 / 请求复核 / 复核意见 from the review dates once recorded. Until a date is
     recorded, later periods are projected from the latest the earlier ones may end."""

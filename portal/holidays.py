@@ -17,7 +17,7 @@ from pathlib import Path
 from portal.yamlload import YAMLError, safe_load
 
 FILE_NAME = "holidays.yaml"
-# How far ahead a deadline of a 件 received today can lie: 受理告知 15 days, 办理 60 days and its
+# How far ahead a deadline of a 件 received today can lie: 登记转送 15 days, 办理 60 days and its
 # 30-day extension (信访工作条例 第二十二条、第三十四条), and room for last days moved past rest days.
 HORIZON_DAYS = 120
 _LONGEST_SPAN = 14   # the longest 放假 so far is 9 days (春节 2026); more is a typing slip

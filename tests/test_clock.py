@@ -68,7 +68,7 @@ def test_last_day_moves_past_weekends_and_public_holidays_but_not_adjusted_workd
 
 
 def test_a_projection_starts_from_the_real_last_day_of_the_step_before():
-    """Received 5 December 2026: 受理告知 nominally ends Sunday 20 December, really Monday 21; the
+    """Received 5 December 2026: 登记转送 nominally ends Sunday 20 December, really Monday 21; the
     projected 办结 date counts 60 days from the 21st, as the page's 顺延至 headline implies (it
     counted from the 20th and came out a day early)."""
     clock = StatutoryClock(dt.date(2026, 12, 5))
@@ -104,7 +104,7 @@ def test_saturdays_rest_and_the_sunday_worked_after_new_year_2026_does_not():
 
 
 def test_days_left_counted_to_the_real_last_day_when_asked():
-    """Received Saturday 5 December 2026: 受理告知 nominally ends Sunday the 20th, really Monday the
+    """Received Saturday 5 December 2026: 登记转送 nominally ends Sunday the 20th, really Monday the
     21st. On Friday the 18th staff (real=True) have 3 days left; the nominal count says 2."""
     clock = StatutoryClock(dt.date(2026, 12, 5))
     assert clock.current_due(real=True) == dt.date(2026, 12, 21)
@@ -114,10 +114,12 @@ def test_days_left_counted_to_the_real_last_day_when_asked():
 
 def test_the_fifteen_days_have_one_name_on_the_receipt_the_lookup_and_the_guide():
     """A citizen reads the first period on the receipt and 进度查询 (clock_lines) and in 信访指南's
-    办理流程与期限 (timeline steps): the pages once said 登记转送 on one and 受理告知 on the other."""
+    期限示意图 (timeline steps): the pages once said 登记转送 on one and 受理告知 on the other. It is
+    the bureau's 15 days to register and transfer (第二十二条); the handling body's written notice
+    follows them (第二十三条), so 受理告知 named the wrong step."""
     from portal.guide.timeline import steps
     from portal.prefiling.receipt import clock_lines
 
     first = {clock_lines(StatutoryClock(dt.date(2026, 12, 1)), category=c)[0].name
              for c in ("申诉求决", "建议意见", "检举控告", "其他")}
-    assert first == {steps()[0].stage} == {ACCEPTANCE_NOTICE.name} == {"受理告知"}
+    assert first == {steps()[0].stage} == {ACCEPTANCE_NOTICE.name} == {"登记转送"}

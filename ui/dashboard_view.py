@@ -10,6 +10,7 @@ import altair as alt
 import streamlit as st
 from sqlmodel import Session
 
+from portal.clock import ACCEPTANCE_NOTICE
 from portal.db import session_scope
 from portal.identity import Actor
 from portal.prefiling.codes import grouped
@@ -87,14 +88,14 @@ def intake(result: figures.Intake) -> None:
 def timeliness(result: figures.Timeliness) -> None:
     st.header("按期办理")
     left, right = st.columns(2)
-    left.metric("受理告知按期率", percent(result.acceptance))
+    left.metric(f"{ACCEPTANCE_NOTICE.name}按期率", percent(result.acceptance))
     right.metric("60日内办结率", percent(result.handling))
     st.caption(DEFINITIONS["acceptance"])
     st.caption(DEFINITIONS["handling"])
     st.table([
-        {"项目": "受理告知：按期", "件数": str(result.acceptance_on_time)},
-        {"项目": "受理告知：逾期或超期未告知", "件数": str(result.acceptance_late)},
-        {"项目": "受理告知：尚在期限内", "件数": str(result.acceptance_pending)},
+        {"项目": f"{ACCEPTANCE_NOTICE.name}：按期", "件数": str(result.acceptance_on_time)},
+        {"项目": f"{ACCEPTANCE_NOTICE.name}：逾期或超期未告知", "件数": str(result.acceptance_late)},
+        {"项目": f"{ACCEPTANCE_NOTICE.name}：尚在期限内", "件数": str(result.acceptance_pending)},
         {"项目": "办结：60日内", "件数": str(result.handling_on_time)},
         {"项目": "办结：延期内（61至90日）", "件数": str(result.handling_extended)},
         {"项目": "办结：超期", "件数": str(result.handling_late)},

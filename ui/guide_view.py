@@ -66,8 +66,10 @@ def render_timeline() -> None:
     st.markdown(f'<figure class="timeline-figure" style="margin:0">{timeline_svg(text_scale=scale)}</figure>',
                 unsafe_allow_html=True)
     st.caption("图中实心条是法定期限，虚线空心条是情况复杂时可以延长的期限。"
-               "“最迟第几日”按每一步都用足期限推算，实际往往更快。受理告知按有权处理的机关直接收到计算；"
-               f"经信访部门转送的，信访部门还有转送的 {ACCEPTANCE_NOTICE.days} 日，有权处理的机关从收到转送之日起算。")
+               "“最迟第几日”按每一步都用足期限推算，实际往往更快。"
+               f"{ACCEPTANCE_NOTICE.name}：信访部门自收到之日起 {ACCEPTANCE_NOTICE.days} 日内登记，并转送、交办有权处理的机关"
+               f"（第二十二条）；有权处理的机关收到转送的，或者直接收到信访事项的，{ACCEPTANCE_NOTICE.days} 日内"
+               "书面告知信访人接收情况以及处理途径和程序（第二十三条），办理期限从受理之日起算。")
     st.markdown("**同样的内容（文字表格）**")
     with st.container(key="stack-table-timeline"):   # on a phone each row becomes a card (ui/site_frame.py)
         st.markdown(timeline_table_markdown())

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from portal.audit.service import EXPORT, record
+from portal.clock import ACCEPTANCE_NOTICE
 from portal.identity import Actor
 from portal.prefiling.codes import grouped
 from portal.stats import figures
@@ -209,7 +210,7 @@ def _sections(b: Bulletin) -> list[tuple[str, list[str], list[list[str]], Chart 
     # follows from the rate with extension): that rate is hidden then; the other gives nothing away
     ext_now, ext_before = (0 < t.handling_extended < SMALL for t in (nt, bt))
     timely = [
-        ["受理告知按期率", pct(nt.acceptance), pct(bt.acceptance), change_pct(nt.acceptance, bt.acceptance)],
+        [f"{ACCEPTANCE_NOTICE.name}按期率", pct(nt.acceptance), pct(bt.acceptance), change_pct(nt.acceptance, bt.acceptance)],
         row("按期告知（件）", cell(nt.acceptance_on_time), cell(bt.acceptance_on_time)),
         row("逾期告知或超期未告知（件）", cell(nt.acceptance_late), cell(bt.acceptance_late)),
         ["60日内办结率", pct(nt.handling, hidden=ext_now), pct(bt.handling, hidden=ext_before),

@@ -3,7 +3,7 @@ and checks the role itself (管理员 or 办理); 检举控告 pre-filings count
 
 Which pre-filings each figure counts (the dashboard and the 月通报 print these definitions):
 - intake and flow: those received in the range, by their state today;
-- 受理告知 on time: those received in the range — told (登记 or 不予登记) by the real last day of the
+- 登记转送 on time: those received in the range — told (登记 or 不予登记) by the real last day of the
   15 days (portal.clock.last_day: a last day on a weekend or public holiday moves on); still untold
   after it counts late, still within it is pending; withdrawn ones are left out;
 - 办结 on time: those registered in the range — answered within 60 days (on time), within the 30-day
@@ -189,7 +189,7 @@ def intake(*, session: Session, actor: Actor | None, period: Period) -> Intake:
 
 
 def timeliness(*, session: Session, actor: Actor | None, period: Period, today: dt.date) -> Timeliness:
-    """受理告知 and 办结 against the statutory clock (see the module's definitions). The database
+    """登记转送 and 办结 against the statutory clock (see the module's definitions). The database
     groups identical date combinations, so each is judged once however many pre-filings share it."""
     counted = facts.counting(actor)
     day, ended = facts.iso_day, facts.beijing_day(Prefiling.closed_at)

@@ -28,7 +28,7 @@ def test_dashboard_on_a_phone(portal_url, phone, artifacts):
         make_user(s, name, ADMIN, HANDLER)
         made = make_prefiling(s, district="天桥区")
         p = s.get(Prefiling, made.prefiling.id)
-        p.received_date = last_month(beijing_today()).start   # in last month, 受理告知 overdue since
+        p.received_date = last_month(beijing_today()).start   # in last month, 登记转送 overdue since
         s.add(p)
         s.commit()
     open_staff_page(phone, portal_url, name, "数据看板", "一次性结服率的定义")

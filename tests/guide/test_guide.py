@@ -63,7 +63,7 @@ def test_picture_labels_and_day_counts_come_from_the_clock_rules():
             assert f"可延长 {rule.extension_days} 日" in svg
         day += rule.days + rule.extension_days
         assert f"最迟第 {day} 日" in svg
-    assert [s.stage for s in steps()] == ["受理告知", "办理", "复查", "复查", "复核", "复核"]
+    assert [s.stage for s in steps()] == ["登记转送", "办理", "复查", "复查", "复核", "复核"]
 
 
 def test_changing_a_rule_changes_the_picture_the_table_and_the_text(monkeypatch):

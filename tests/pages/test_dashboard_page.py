@@ -75,7 +75,7 @@ def test_admin_sees_last_months_figures_and_downloads_the_bulletin(app_page, own
     text = page_text(at)
     assert "统计区间：2026-11-01 至 2026-11-30" in text
     assert "不含检举控告件" in text                       # a 管理员 without 检举控告 does not count A6
-    assert metrics(at) == {"本区间提交": "8 件", "其中确认为重复信访": "1 件", "受理告知按期率": "80.0%", "60日内办结率": "100.0%",
+    assert metrics(at) == {"本区间提交": "8 件", "其中确认为重复信访": "1 件", "登记转送按期率": "80.0%", "60日内办结率": "100.0%",
                            "初信初访三周办结率": "100.0%", "满意率": "100.0%", "一次性结服率": "100.0%"}
     flow = next(t for t in tables(at) if t and "环节" in t[0] and t[0]["环节"] == "提交")
     assert flow == [{"环节": "提交", "件数": "8"}, {"环节": "登记", "件数": "4"}, {"环节": "办结", "件数": "2"},

@@ -68,7 +68,7 @@ def test_right_code_and_secret_show_state_dates_and_clock(open_lookup):
     at = open_lookup()
     made = stored()
     text = page_text(ask(at, codes.grouped(made.code), made.secret))
-    assert "当前状态：已提交" in text and "受理告知" in text and f"距受理告知的法定期限还有 {days_left_today(15)} 天" in text
+    assert "当前状态：已提交" in text and "登记转送" in text and f"距登记转送的法定期限还有 {days_left_today(15)} 天" in text
     # the form and its 查询 button are gone: a screen reader is told what the page now shows, once
     [told] = said(at)
     assert told.startswith("查询成功。当前状态：已提交。") and "张秀兰" not in told
@@ -297,7 +297,7 @@ def test_a_last_day_on_a_rest_day_is_moved_and_the_page_says_so(open_lookup):
     assert f"顺延至 **{date_text(real)}**" in text and f"法定休假日（{date_text(saturday)}）" in text
     # the timeline below gives the same day, not the nominal one
     assert f"最迟 {date_text(real)}（{date_text(saturday)}为法定休假日，顺延）" in text
-    assert f"距受理告知的法定期限还有 {(real - today).days} 天" in text
+    assert f"距登记转送的法定期限还有 {(real - today).days} 天" in text
 
 
 @pytest.mark.parametrize("from_receipt_link", [False, True])
@@ -337,12 +337,12 @@ def test_the_copied_code_and_password_pasted_into_one_box(open_lookup, box):
 
 
 @pytest.mark.parametrize(("today", "says"), [
-    ("2026-12-08", "距受理告知的法定期限还有 1 天。"),
-    ("2026-12-09", "今天是受理告知法定期限的最后一日。"),          # not 还有 0 天, not 已过 0 天
-    ("2026-12-10", "受理告知的法定期限已过 1 天。请拨打来访接待电话 12345 询问，也可以到来访接待大厅当面反映。"),
+    ("2026-12-08", "距登记转送的法定期限还有 1 天。"),
+    ("2026-12-09", "今天是登记转送法定期限的最后一日。"),          # not 还有 0 天, not 已过 0 天
+    ("2026-12-10", "登记转送的法定期限已过 1 天。请拨打来访接待电话 12345 询问，也可以到来访接待大厅当面反映。"),
 ])
 def test_the_last_day_of_the_period_is_called_the_last_day(open_lookup, monkeypatch, today, says):
-    """Received on 2026-11-24, 受理告知 is due by Wednesday 2026-12-09 (15 days, 《信访工作条例》第二十二条;
+    """Received on 2026-11-24, 登记转送 is due by Wednesday 2026-12-09 (15 days, 《信访工作条例》第二十二条;
     a working day, nothing moves). The day before, one day is left; on the day, the citizen reads that
     today is the last day (“还有 0 天” or “已过 0 天” left them guessing); the day after, one day has passed."""
     import datetime as dt
@@ -406,7 +406,7 @@ def test_an_overdue_filing_waiting_for_the_citizens_material_asks_for_it_not_to_
     monkeypatch.setattr(service, "beijing_today", lambda: dt.date(2026, 12, 11))
     ask(at, made.code, made.secret)
     [said_here] = [str(el.value) for el in [*at.info, *at.warning] if "法定期限已过" in str(el.value)]
-    assert said_here == ("受理告知的法定期限已过 2 天。工作人员在等您补充材料：请按上面的答复补充，收到后继续审核。"
+    assert said_here == ("登记转送的法定期限已过 2 天。工作人员在等您补充材料：请按上面的答复补充，收到后继续审核。"
                          "有疑问的，请拨打来访接待电话 12345。")
     assert "上一级" not in page_text(at)
 
@@ -425,15 +425,15 @@ def test_a_result_left_open_past_midnight_counts_from_the_new_day(open_lookup, m
     day = {"today": dt.date(2026, 12, 8)}
     for module in (service, lookup_view):
         monkeypatch.setattr(module, "beijing_today", lambda: day["today"])
-    assert "距受理告知的法定期限还有 1 天。" in page_text(ask(at, made.code, made.secret))
+    assert "距登记转送的法定期限还有 1 天。" in page_text(ask(at, made.code, made.secret))
     day["today"] = dt.date(2026, 12, 9)
     at.run()
-    assert "今天是受理告知法定期限的最后一日。" in page_text(at) and "还有 1 天" not in page_text(at)
+    assert "今天是登记转送法定期限的最后一日。" in page_text(at) and "还有 1 天" not in page_text(at)
     with Session(get_engine()) as s:
         staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="XF-9")
     day["today"] = dt.date(2026, 12, 10)
     at.run()
-    assert "当前状态：已登记" in page_text(at) and "受理告知的法定期限已过" not in page_text(at)
+    assert "当前状态：已登记" in page_text(at) and "登记转送的法定期限已过" not in page_text(at)
 
 
 def test_a_state_staff_change_while_the_result_is_open_shows_on_the_next_click(open_lookup, monkeypatch):

@@ -314,7 +314,7 @@ def test_a_staff_reply_is_shown_to_the_citizen_as_written_not_as_html(app_page):
 
 
 def test_an_overdue_filing_tells_the_citizen_how_many_days_have_passed(app_page):
-    """受理告知 is due within 15 days (《信访工作条例》第二十二条). Thirty days after it was received,
+    """登记转送 is due within 15 days (《信访工作条例》第二十二条). Thirty days after it was received,
     the citizen reads the deadline passed N days ago, N counted to the real last day, as a positive
     number — not “已过 -N 天”."""
     import datetime as dt
@@ -337,7 +337,7 @@ def test_an_overdue_filing_tells_the_citizen_how_many_days_have_passed(app_page)
     late_by = (today - last_day(received + dt.timedelta(days=15))).days
     assert late_by > 0
     text = page_text(_lookup(app_page, made))
-    assert f"受理告知的法定期限已过 {late_by} 天。请拨打来访接待电话 12345 询问，也可以到来访接待大厅当面反映。" in text
+    assert f"登记转送的法定期限已过 {late_by} 天。请拨打来访接待电话 12345 询问，也可以到来访接待大厅当面反映。" in text
 
 
 def test_a_rejected_filing_tells_the_citizen_the_reason_and_the_channel(app_page):

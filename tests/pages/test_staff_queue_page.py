@@ -124,7 +124,7 @@ def test_the_detail_names_the_real_last_day_when_the_deadline_is_a_rest_day(app_
     text = page_text(at)
     real = last_day(nominal)
     assert "期限最后一日顺延至" in text and f"{real.year}年{real.month}月{real.day}日" in text
-    # the 受理告知 line gives the same day as the citizen's lookup page, not the nominal one
+    # the 登记转送 line gives the same day as the citizen's lookup page, not the nominal one
     assert (f"{real.year}年{real.month}月{real.day}日（{nominal.year}年{nominal.month}月{nominal.day}日"
             "为法定休假日，顺延）") in text
     assert f"当前期限：还剩 {(real - today).days} 天" in text

@@ -1,4 +1,4 @@
-"""The statutory clock from what actually happened: 受理告知 from submission, 办理 from the recorded
+"""The statutory clock from what actually happened: 登记转送 from submission, 办理 from the recorded
 registration, 请求复查 from the recorded answer — the same on 进度查询, the receipt and the staff
 queue. Events on real dates, a month end and a leap year."""
 
@@ -66,7 +66,7 @@ def test_answered_on_1_december_the_review_window_ends_31_december(db_engine):
         view = lookup(session=s, code=made.code, secret=made.secret, client=client(), today=dt.date(2026, 12, 5))
         staff_view = staff.staff_view(session=s, actor=CLERK, prefiling_id=pid)
     lines = {line.name: line for line in view.clock}
-    assert lines["受理告知"].due == dt.date(2026, 11, 14)
+    assert lines["登记转送"].due == dt.date(2026, 11, 14)
     assert lines["办理"].due == dt.date(2026, 12, 30)                # 60 days from 31 October
     assert "按登记日（2026年10月31日）推算" in lines["办理"].text and "最迟约" not in lines["办理"].text
     assert lines["请求复查"].due == dt.date(2026, 12, 31)

@@ -20,7 +20,7 @@ def test_right_code_and_secret_show_the_state_and_clock(db_engine):
         view = lookup(session=s, code=codes.grouped(made.code).lower(), secret=made.secret, client=client())
     assert view.state == "已提交" and view.code == made.code
     assert view.history[0].action == "提交预登记" and view.can_withdraw and not view.can_rate
-    assert view.days_left == days_left_today(15) and view.clock[0].name == "受理告知"
+    assert view.days_left == days_left_today(15) and view.clock[0].name == "登记转送"
 
 
 def test_a_deadline_on_a_public_holiday_is_counted_to_the_day_it_moves_to(db_engine):
@@ -130,7 +130,7 @@ def test_a_suggestion_or_a_report_is_not_given_the_60_days_or_a_review(db_engine
         staff.register(session=s, actor=HANDLER_ACTOR, prefiling_id=made.prefiling.id, official_number="示信2026-00777")
         after = lookup(session=s, code=made.code, secret=made.secret, client=client())
     assert before.days_left == days_left_today(15)                   # the bureau's 15 days still run
-    assert [line.name for line in after.clock] == ["受理告知", "办理"]
+    assert [line.name for line in after.clock] == ["登记转送", "办理"]
     assert after.clock[1].provision_ids[0] == f"xinfang-gongzuo-tiaoli-2022:{article}"
     assert "60日内办结" not in after.clock[1].text.split("。")[0]
     assert after.days_left is None, "no statutory day count to show once registered"
@@ -182,5 +182,5 @@ def test_a_matter_no_longer_handled_lists_no_running_deadline(db_engine, end):
     assert over in text and over in page
     assert [line for line in text.splitlines() if line.startswith("· ")] == []   # no period lines
     assert "最迟" not in text and "最迟" not in page
-    for period in ("受理告知", "办理", "请求复查"):
+    for period in ("登记转送", "办理", "请求复查"):
         assert f"<strong>{period}</strong>" not in page

@@ -76,7 +76,7 @@ def test_a_deadline_on_a_public_holiday_counts_as_on_the_dashboard(db_engine):
 
 
 def test_the_deadline_filters_at_their_exact_edges(db_engine):
-    """On Friday 2026-07-03 four 件 whose 15 days (受理告知) end on working days: Thursday 07-02
+    """On Friday 2026-07-03 four 件 whose 15 days (登记转送) end on working days: Thursday 07-02
     (received 06-17: 已超期 1 天), Friday 07-03 (06-18: 今天到期), Monday 07-06 (06-21: 还剩 3 天) and
     Tuesday 07-07 (06-22: 还剩 4 天). 已超期 keeps only the first; 3天内到期（含已超期） the first three:
     a 件 due today is not overdue, one due in 3 days is within 3 days, one due in 4 is not."""

@@ -59,12 +59,12 @@ def test_november_bulletin_in_markdown(session):
     assert _row(md, "撤回") == ["<5", "0", "—"]
     assert _row(md, "其中确认为重复信访") == ["<5", "0", "—"]          # A6, A8
     assert _row(md, "申诉求决") == ["<5", "<5", "—"]
-    assert _row(md, "受理告知按期率") == ["<5", "<5", "—"]  # 5 of 6: the one late would show
+    assert _row(md, "登记转送按期率") == ["<5", "<5", "—"]  # 5 of 6: the one late would show
     assert _row(md, "初信初访三周办结率") == ["<5", "<5", "—"]   # 2 of 3; October 0 of 1 (D1)
     assert "一次性结服率 = " in md and "未评价的计入分母" in md      # the definition printed beside it
     assert "七、超期未办事项（截至 2026-11-30）" in md
     assert _row(md, "C3") == ["办理", "2026-10-30", "31"]
-    assert _row(md, "C4") == ["受理告知", "2026-11-16", "14"]
+    assert _row(md, "C4") == ["登记转送", "2026-11-16", "14"]
 
 
 def test_larger_month_shows_rates_and_changes(session):
@@ -150,6 +150,6 @@ def test_the_running_month_can_be_drawn_from_its_first_day_with_overdue_matters_
     assert b.due.day == D(2026, 12, 1)
     md = bul.to_markdown(b)
     assert "七、超期未办事项（截至 2026-12-01）" in md
-    assert _row(md, "C3") == ["办理", "2026-10-30", "32"] and _row(md, "C4") == ["受理告知", "2026-11-16", "15"]
+    assert _row(md, "C3") == ["办理", "2026-10-30", "32"] and _row(md, "C4") == ["登记转送", "2026-11-16", "15"]
     with pytest.raises(RangeError, match="还没有开始"):
         bul.monthly_bulletin(session=session, actor=ALL, year=2026, month=12, today=D(2026, 11, 30))

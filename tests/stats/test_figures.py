@@ -90,7 +90,7 @@ def test_first_time_ratings_and_one_time_rate(session):
 def test_overdue_and_due_this_week_by_reference_code(session):
     lists = figures.due_lists(session=session, actor=ALL, day=TODAY)
     assert [(r.code, r.step, r.due, r.days_left) for r in lists.overdue] == [
-        ("C3", "办理", D(2026, 10, 30), -32), ("C4", "受理告知", D(2026, 11, 16), -15)]
+        ("C3", "办理", D(2026, 10, 30), -32), ("C4", "登记转送", D(2026, 11, 16), -15)]
     assert [(r.code, r.due, r.days_left) for r in lists.due_this_week] == [
         ("A4", D(2026, 12, 1), 0), ("A9", D(2026, 12, 7), 6)]
     month_end = figures.due_lists(session=session, actor=ALL, day=D(2026, 11, 30))
