@@ -14,10 +14,12 @@ if from_files:
     st.info(FALLBACK_NOTE.format(phone=office().phone))
 st.markdown("**本页内容：** " + " · ".join(f"[{s.title}](#{s.slug})" for s in sections))
 
+timeline_drawn = False   # once, after the first section that asks for it (two may: 新增 and 恢复 can tick a second)
 for section in sections:
     render_section(section)
-    if section.show_timeline:
+    if section.show_timeline and not timeline_drawn:
         render_timeline()
+        timeline_drawn = True
 
 st.divider()
 st.page_link("pages/prefile.py", label="网上预登记信访事项", icon=":material/edit_note:")

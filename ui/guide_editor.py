@@ -119,5 +119,6 @@ def render_add(*, actor: Actor, library: Library) -> None:
         inline("title")
         st.text_area("新章节的正文", key=NEW["body"], height=240)
         inline("body")
-        st.checkbox("在本节之后显示期限示意图和表格", key=NEW["timeline"])
+        st.checkbox("在新章节之后显示期限示意图和表格", key=NEW["timeline"],
+                    help="期限示意图只显示一次：显示在勾选的第一节之后。")
         st.button("新增并发布", key="guide-add", type="primary", on_click=_add, args=(actor, library))

@@ -148,8 +148,11 @@ def publish_section(*, session: Session, actor: Actor, library: Library, slug: s
     if row.revision != expected_revision:
         raise SectionChanged(by=row.updated_by, at=row.updated_at, revision=row.revision)
     errors = validate_section(title=title, body=body, library=library)
-    if show_timeline is False and row.show_timeline and sole_timeline(session, row):
-        errors.append(FieldError("show_timeline", TIMELINE_NEEDED))
+    untick = show_timeline is False and row.show_timeline
+    if untick:   # PostgreSQL: a colleague unticking another section at once waits here, then reads it
+        published_rows(session, lock=True)
+        if sole_timeline(session, row):
+            errors.append(FieldError("show_timeline", TIMELINE_NEEDED))
     if errors:
         raise ValidationFailed(errors)
     try:
@@ -162,6 +165,10 @@ def publish_section(*, session: Session, actor: Actor, library: Library, slug: s
             record(session=session, actor_name=actor.username, action=GUIDE_PUBLISH, target=f"guide:{slug}",
                    detail=f"第 {row.revision} 版：{row.title}")
             session.flush()
+            # again after the write: on SQLite writers take turns, and this read sees a colleague's
+            if untick and not any(r.show_timeline for r in published_rows(session)):
+                session.rollback()
+                raise ValidationFailed([FieldError("show_timeline", TIMELINE_NEEDED)])
     except Taken:   # rolled back: nothing of this publication is written
         latest = session.get(GuideSectionRecord, slug)
         raise SectionChanged(by=latest.updated_by, at=latest.updated_at, revision=latest.revision) from None
@@ -186,7 +193,10 @@ TIMELINE_NEEDED = ("这一节之后显示期限示意图和表格，公众页面
 
 def published_rows(session: Session, *, lock: bool = False) -> list[GuideSectionRecord]:
     query = select(GuideSectionRecord).where(GuideSectionRecord.state == PUBLISHED)
-    return list(session.exec(query.with_for_update() if lock else query))
+    if lock:   # in one order (by slug) for everyone, so two editors cannot deadlock; read afresh after the wait
+        query = (query.order_by(GuideSectionRecord.slug).with_for_update()
+                 .execution_options(populate_existing=True))
+    return list(session.exec(query))
 
 
 def sole_timeline(session: Session, row: GuideSectionRecord) -> bool:
@@ -203,7 +213,7 @@ class GuideImportReport:
     refused: list[str] = field(default_factory=list)
 
 
-def import_guide(*, session: Session, directory: Path) -> GuideImportReport:
+def import_guide(*, session: Session, directory: Path, again: bool = True) -> GuideImportReport:
     """Add each guide file whose section the database does not hold yet; idempotent. A stored
     section is never overwritten (a file changed later does not undo staff's 发布)."""
     report = GuideImportReport()
@@ -229,8 +239,12 @@ def import_guide(*, session: Session, directory: Path) -> GuideImportReport:
         report.added.append(section.slug)
     try:
         session.flush()
-    except IntegrityError:   # another replica's setup imported the same files in the same instant
+    except IntegrityError:
+        # another replica's setup imported the same files in the same instant, or an 编辑 added a
+        # section in the place taken here: read again once, and say what is stored then
         session.rollback()
+        if again:
+            return import_guide(session=session, directory=directory, again=False)
         return GuideImportReport(kept=report.added + report.kept, refused=report.refused)
     for line in report.refused:
         log.error("guide file refused: %s", line)

@@ -306,6 +306,36 @@ def test_two_editors_withdrawing_the_last_two_sections_at_once_leave_one(seeded,
         restore(seeded, library, next(slug for slug in keep if slug not in public(seeded)))
 
 
+def test_two_editors_unticking_the_picture_on_its_two_sections_at_once_leave_it_on_one(seeded, library):
+    """Each sees the picture still on the other's section; the guide must not end up without it."""
+    other = next(slug for slug in SHIPPED if slug != TIMELINE)
+    with Session(seeded) as s:
+        row = s.get(GuideSectionRecord, other)
+        service.publish_section(session=s, actor=EDITOR_ACTOR, library=library, slug=other, title=row.title,
+                                body=row.body, show_timeline=True, expected_revision=row.revision)
+        s.commit()
+
+    def untick(slug: str, who: Actor):
+        def run(s: Session):
+            row = s.get(GuideSectionRecord, slug)
+            service.publish_section(session=s, actor=who, library=library, slug=slug, title=row.title,
+                                    body=row.body, show_timeline=False, expected_revision=row.revision)
+        return _in_session(seeded, run)
+
+    for _ in range(5):
+        _, errors = _race(untick(TIMELINE, EDITOR_ACTOR), untick(other, OTHER_EDITOR))
+        with Session(seeded) as s:
+            ticked = [r.slug for r in service.published_rows(s) if r.show_timeline]
+        assert len(ticked) == 1, errors
+        assert sum(isinstance(e, ValidationFailed) for e in errors) == 1, errors
+        back = other if ticked == [TIMELINE] else TIMELINE
+        with Session(seeded) as s:   # tick it again for the next round
+            row = s.get(GuideSectionRecord, back)
+            service.publish_section(session=s, actor=EDITOR_ACTOR, library=library, slug=back, title=row.title,
+                                    body=row.body, show_timeline=True, expected_revision=row.revision)
+            s.commit()
+
+
 # --- setup ----------------------------------------------------------------------------------------------
 
 def test_setup_neither_brings_back_a_withdrawn_section_nor_touches_an_added_one(seeded, library, tmp_path):

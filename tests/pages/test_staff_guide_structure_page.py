@@ -108,3 +108,20 @@ def test_withdrawing_the_section_the_deadline_picture_follows_is_refused_in_word
     at.button(key=f"guide-withdraw-{timeline}").click().run()
     assert any("没有撤回" in e.value and "期限示意图" in e.value for e in at.error), page_text(at)
     assert "期限示意图" in [str(h.value) for h in app_page("pages/guide.py").subheader]
+
+
+def test_a_second_section_asking_for_the_deadline_picture_does_not_break_the_public_page(app_page, order_kept, library):
+    """新增 (or 恢复) can tick the picture on a second section: /guide drew it twice under one key, and
+    the citizen got Streamlit's error page instead of the guide. It is drawn once, after the first."""
+    slug = f"second-timeline-{uuid.uuid4().hex[:6]}"
+    with Session(ready_engine()) as s:
+        structure.add_section(session=s, actor=CLEANUP, library=library, slug=slug, title="第二个期限示意图",
+                              body=f"也想在这一节之后显示期限示意图，依据 {ARTICLE}。", show_timeline=True)
+        s.commit()
+    page = app_page("pages/guide.py")
+    assert not page.exception, page.exception
+    assert [str(h.value) for h in page.subheader].count("期限示意图") == 1
+    assert "第二个期限示意图" in [str(h.value) for h in page.header]
+    caption = " ".join(str(c.value) for c in page.caption)
+    # the first period as the receipt and 进度查询 name it, and the notice that follows it
+    assert "登记转送：信访部门自收到之日起 15 日内登记" in caption and "第二十三条" in caption
