@@ -20,6 +20,9 @@ from tests.prefiling.factories import valid_id
     ("138-1234-5678", "13812345678"), ("138.1234.5678", "13812345678"), ("138—1234—5678", "13812345678"),
     ("+86-138-1234-5678", "13812345678"), ("86-13812345678", "13812345678"),
     ("0531-8765-4321", "0531-87654321"), ("010.1234.5678", "010-12345678"), ("0531-876-4321", "0531-8764321"),
+    # a two-digit area code (010, 02x) is not taken for three, and a landline is stored one way
+    ("010 8765-4321", "010-87654321"), ("021 6123-4567", "021-61234567"), ("0531 8765 4321", "0531-87654321"),
+    ("053187654321", "0531-87654321"), ("(0531)87654321", "0531-87654321"), ("0531-87654321-123", "0531-87654321-123"),
 ])
 def test_a_mainland_number_written_in_groups_is_taken(typed, stored):
     assert check_phone("phone", "联系电话", typed) is None
@@ -67,14 +70,23 @@ def test_a_case_section_with_a_level_2_heading_is_refused_as_the_file_would_lose
     assert validate_draft(make_draft(facts="案情第一段\n### 小标题\n另一段"), library=library) == []
 
 
-def test_a_list_of_dates_is_not_masked_but_an_id_with_a_wrong_check_digit_is():
+@pytest.mark.parametrize("dates", ["材料分别在2023-03-15、2023-04-20、2023-05-10交的",
+                                   "2023年3月15日、2023年4月20日、2023年5月10日去过三次", "2023.03.15、2023.04.20、2023.05.10"])
+def test_a_list_of_dates_is_not_masked(dates):
     """Masking (a question sent to staff) took any 18 digits for an ID number, so a list of dates lost
-    its middle; a citizen's own number with one digit mistyped is still theirs."""
-    dates = "材料分别在2023-03-15、2023-04-20、2023-05-10交的"
+    its middle."""
     assert mask_personal_numbers(dates) == dates
+
+
+def test_an_id_number_with_a_mistyped_check_digit_or_birth_date_is_still_masked():
+    """A citizen's own number with one digit wrong is still theirs, also when written with dashes
+    around its birth date."""
     number = valid_id()
-    wrong = number[:17] + ("0" if number[17] != "0" else "1")
-    assert number[6:14] not in mask_personal_numbers(f"身份证{wrong}")
+    wrong_check = number[:17] + ("0" if number[17] != "0" else "1")
+    no_such_day = number[:10] + "0230" + number[14:]   # 30 February
+    for typed in (wrong_check, no_such_day, f"{number[:6]}-{number[6:10]}-{number[10:12]}-{number[12:14]}-{number[14:]}"):
+        masked = mask_personal_numbers(f"我的身份证{typed}，请帮忙")
+        assert masked.startswith(f"我的身份证{number[:4]}**") and masked.endswith(f"{typed[-4:]}，请帮忙"), masked
 
 
 @pytest.mark.parametrize(("raw", "hidden"), [("电话+ 852 9123 4567", "9123"), ("+ 1 415 555 2671", "555")])

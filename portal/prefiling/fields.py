@@ -30,7 +30,9 @@ _ABROAD_PREFIX = re.compile(r"^(?:\+|00)(?!86)(?=[1-9])")
 _MAINLAND_FROM_ABROAD = re.compile(r"^(?:\+|00)86-?((?:10|2[0-9]|[3-9][0-9]{2}))-?([2-9][0-9]{6,7})$")
 
 _MOBILE_GROUPED = re.compile(r"^(?:(?:\+|00)?86)?(1[3-9][0-9]{9})$")
-_LANDLINE_GROUPED = re.compile(r"^(0[0-9]{2,3})[-.]?([0-9]{3,4})[-.]([0-9]{4})((?:-[0-9]{1,6})?)$")
+# a mainland landline however grouped (0531 8765 4321, 010-8765-4321, 053187654321, 0531.8765.4321,
+# an extension after a dash): stored one way, 0531-87654321; the area code by the same rule as above
+_LANDLINE_GROUPED = re.compile(r"^0(10|2[0-9]|[3-9][0-9]{2})[-.]?([0-9]{3,4})[-.]?([0-9]{4})((?:-[0-9]{1,6})?)$")
 
 
 def clean(raw: object) -> str:
@@ -85,7 +87,7 @@ def normalise_phone(raw: str) -> str:
     if mobile := _MOBILE_GROUPED.match(re.sub(r"[-.]", "", phone)):
         return mobile[1]
     if grouped := _LANDLINE_GROUPED.match(phone):
-        return f"{grouped[1]}-{grouped[2]}{grouped[3]}{grouped[4]}"
+        return f"0{grouped[1]}-{grouped[2]}{grouped[3]}{grouped[4]}"
     if local := _MAINLAND_FROM_ABROAD.match(phone):
         return f"0{local[1]}-{local[2]}"
     if _ABROAD_PREFIX.match(phone):   # +852 9123-4567 → +85291234567

@@ -131,13 +131,22 @@ def _with_brackets(read: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _born_id(number: str) -> str | None:
-    """The masked ID number if its birth-date digits are a date (year 1900 or later), else None:
-    2023-03-15、2023-04-20、2023-05-10 is a list of dates, not an ID (its digits 7–14 read 1520-23-04).
-    A mistyped check digit is still masked: a citizen's own number, one digit wrong, is theirs."""
+def _born(number: str) -> bool:
+    """Whether the digit run's birth-date digits are a date, year 1900 or later."""
     digits = _digits(number).upper()
     born = idcard.birth_date(digits if len(digits) == 18 else digits[:6] + "19" + digits[6:])
-    if born is None or born.year < idcard.OLDEST_YEAR:
+    return born is not None and born.year >= idcard.OLDEST_YEAR
+
+
+# a date as people write one: 2023-03-15, 2023.4.20, 2023年5月10
+_WRITTEN_DATE = re.compile(r"(?:19|20)\d\d\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}")
+
+
+def _unless_dates(number: str) -> str | None:
+    """The masked ID number, or None for a list of dates (2023-03-15、2023-04-20、2023-05-10): digits
+    written as dates whose birth-date digits are no date (here 1520-23-04). Any other run is masked,
+    a real ID with a mistyped birth date or check digit included: privacy first."""
+    if _WRITTEN_DATE.search(number) and not _born(number):
         return None
     return _mask_id(number)
 
@@ -146,18 +155,18 @@ def _real_id(number: str) -> str | None:
     """The masked ID number if it can be one (a real birth date; for 18 digits, the GB 11643 check
     digit), else None."""
     digits = _digits(number).upper()
-    if len(digits) == 18 and idcard.check_digit(digits[:17]) != digits[17]:
+    if not _born(number) or (len(digits) == 18 and idcard.check_digit(digits[:17]) != digits[17]):
         return None
-    return _born_id(number)
+    return _mask_id(number)
 
 
 def _personal_numbers(text: str, *, strict: bool = False) -> list[tuple[int, int, str]]:
     """(start, end, masked form) of every ID-card and phone number in the text as written; with
     `strict`, only digit runs that can be a real ID number count as one; without it (masking), any
-    whose birth-date digits are a date."""
+    but a list of dates."""
     read, origin = _normalised(text)
     found: list[tuple[int, int, str]] = []
-    id_mask = _real_id if strict else _born_id
+    id_mask = _real_id if strict else _unless_dates
     finders: list[tuple[Callable[[str], Iterator[re.Match]], Callable[[str], str | None] | None]] = [
         (_ID.finditer, id_mask), (_ABROAD.finditer, None),   # +1 415…: no mobile 141…
         (_with_more_local(_MOBILE), _mask_phone), (_with_more_local(_INTL_LANDLINE), _mask_intl_landline),
