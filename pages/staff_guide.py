@@ -1,7 +1,8 @@
 """信访指南编辑 (编辑): change a section of the public 信访指南 (its title and Markdown text, with a
 preview drawn as the public page draws it), publish it, and see every revision; add a section,
 withdraw or restore one, move one up or down (ui.guide_editor). The rules (who may, what is
-refused, a colleague's publication meanwhile) are portal.guide.service's."""
+refused, a colleague's publication meanwhile) are portal.guide.service's and, for the structure,
+portal.guide.structure's."""
 
 import streamlit as st
 
