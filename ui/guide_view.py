@@ -68,8 +68,9 @@ def render_timeline() -> None:
     st.caption("图中实心条是法定期限，虚线空心条是情况复杂时可以延长的期限。"
                "“最迟第几日”按每一步都用足期限推算，实际往往更快。"
                f"{ACCEPTANCE_NOTICE.name}：信访部门自收到之日起 {ACCEPTANCE_NOTICE.days} 日内登记，并转送、交办有权处理的机关"
-               f"（第二十二条）；有权处理的机关收到转送的，或者直接收到信访事项的，{ACCEPTANCE_NOTICE.days} 日内"
-               "书面告知信访人接收情况以及处理途径和程序（第二十三条），办理期限从受理之日起算。")
+               f"（第二十二条）。有权处理的机关自收到之日起 {ACCEPTANCE_NOTICE.days} 日内书面告知信访人接收情况以及处理途径"
+               "和程序（第二十三条），办理期限从受理之日起算：图中按收到转送当日受理推算，之后各步实际可能再晚至多 "
+               f"{ACCEPTANCE_NOTICE.days} 日。直接向有权处理的机关提出的，没有{ACCEPTANCE_NOTICE.name}这一步。")
     st.markdown("**同样的内容（文字表格）**")
     with st.container(key="stack-table-timeline"):   # on a phone each row becomes a card (ui/site_frame.py)
         st.markdown(timeline_table_markdown())

@@ -125,3 +125,4 @@ def test_a_second_section_asking_for_the_deadline_picture_does_not_break_the_pub
     caption = " ".join(str(c.value) for c in page.caption)
     # the first period as the receipt and 进度查询 name it, and the notice that follows it
     assert "登记转送：信访部门自收到之日起 15 日内登记" in caption and "第二十三条" in caption
+    assert "图中按收到转送当日受理推算" in caption   # what the picture's 最迟第几日 assume
