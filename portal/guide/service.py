@@ -56,6 +56,9 @@ class SectionChanged(ValidationFailed):
         self.by, self.at, self.revision = by, at, revision
 
 
+MISSING = "没有指南章节“{slug}”。"
+
+
 class SectionNotFound(LookupError):
     pass
 
@@ -135,6 +138,19 @@ def add_revision(session: Session, row: GuideSectionRecord, *, action: str, auth
                               created_at=row.updated_at))
 
 
+def section_row(session: Session, slug: str) -> GuideSectionRecord:
+    """The stored section `slug`; SectionNotFound when there is none."""
+    row = session.get(GuideSectionRecord, slug)
+    if row is None:
+        raise SectionNotFound(MISSING.format(slug=slug))
+    return row
+
+
+def last_position(session: Session) -> int:
+    """The place of the page's last section, withdrawn ones included (0 with none): a new one goes after it."""
+    return session.exec(select(func.max(GuideSectionRecord.position))).one() or 0
+
+
 def publish_section(*, session: Session, actor: Actor, library: Library, slug: str, title: str, body: str,
                     expected_revision: int, show_timeline: bool | None = None) -> GuideSectionRecord:
     """Publish an editor's text of section `slug` (编辑): public at once, on every replica's next run.
@@ -142,9 +158,7 @@ def publish_section(*, session: Session, actor: Actor, library: Library, slug: s
     `expected_revision`: the revision the editor's page showed; when another editor has published
     since, SectionChanged (who, when) and nothing is written. ValidationFailed lists every problem."""
     require(actor, EDITOR)
-    row = session.get(GuideSectionRecord, slug)
-    if row is None:
-        raise SectionNotFound(f"没有指南章节“{slug}”。")
+    row = section_row(session, slug)
     if row.revision != expected_revision:
         raise SectionChanged(by=row.updated_by, at=row.updated_at, revision=row.revision)
     errors = validate_section(title=title, body=body, library=library)
@@ -219,7 +233,7 @@ def import_guide(*, session: Session, directory: Path, again: bool = True) -> Gu
     report = GuideImportReport()
     paths = guide_files(directory)
     known = set(session.exec(select(GuideSectionRecord.slug)))
-    position = session.exec(select(func.max(GuideSectionRecord.position))).one() or 0
+    position = last_position(session)
     for path in paths:
         try:
             section = parse_section(path)

@@ -8,17 +8,20 @@ import re
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from portal.audit.service import GUIDE_ADD, GUIDE_MOVE, record
 from portal.field_errors import FieldError, ValidationFailed
 from portal.guide.lifecycle import MACHINE, PUBLISHED, RESTORE, WITHDRAW, GuideActionRefused
 from portal.guide.models import GuideSectionRecord
 from portal.guide.service import (
+    MISSING,
     TIMELINE_NEEDED,
     SectionNotFound,
     add_revision,
+    last_position,
     published_rows,
+    section_row,
     validate_section,
 )
 from portal.identity import Actor, require
@@ -34,13 +37,6 @@ MAX_SLUG = 80
 RESERVED_SLUGS = frozenset({"timeline"})   # the anchor of the deadline picture on the public page
 LAST_SECTION = "没有撤回：这是公众页面上仅剩的一节，信访指南不能是空的。请先恢复或新增另一节。"
 ORDER_CHANGED = "没有移动：章节顺序刚被他人调整过。下面是最新的顺序，请看过后再移动。"
-
-
-def _section(session: Session, slug: str) -> GuideSectionRecord:
-    row = session.get(GuideSectionRecord, slug)
-    if row is None:
-        raise SectionNotFound(f"没有指南章节“{slug}”。")
-    return row
 
 
 def validate_slug(*, session: Session, slug: str) -> list[FieldError]:
@@ -68,9 +64,8 @@ def add_section(*, session: Session, actor: Actor, library: Library, slug: str, 
     slug = slug.strip()
     if errors := validate_slug(session=session, slug=slug) + validate_section(title=title, body=body, library=library):
         raise ValidationFailed(errors)
-    last = session.exec(select(func.max(GuideSectionRecord.position))).one() or 0
     row = GuideSectionRecord(slug=slug, title=title.strip(), body=body.strip(), show_timeline=show_timeline,
-                             position=last + 1, state=PUBLISHED, updated_by=actor.username, updated_at=utcnow())
+                             position=last_position(session) + 1, state=PUBLISHED, updated_by=actor.username, updated_at=utcnow())
     try:
         add_revision(session, row, action=ADD_ACTION, author=actor.username)
         record(session=session, actor_name=actor.username, action=GUIDE_ADD, target=f"guide:{slug}",
@@ -91,7 +86,7 @@ def withdraw_section(*, session: Session, actor: Actor, slug: str,
     be restored. Refused (GuideActionRefused) for the last published section, and for the one the
     deadline picture follows when no other published section shows it."""
     require(actor, EDITOR)
-    row = _section(session, slug)
+    row = section_row(session, slug)
 
     def still_whole() -> None:
         others = [r for r in published_rows(session, lock=True) if r.slug != slug]
@@ -120,7 +115,7 @@ def restore_section(*, session: Session, actor: Actor, library: Library, slug: s
     """恢复 (编辑): a withdrawn section is published again in its place, its text checked as 发布 checks
     it (an article may have left the library meanwhile)."""
     require(actor, EDITOR)
-    row = _section(session, slug)
+    row = section_row(session, slug)
 
     def publishable() -> None:
         if errors := validate_section(title=row.title, body=row.body, library=library):
@@ -142,13 +137,14 @@ def move_section(*, session: Session, actor: Actor, slug: str, direction: str,
     require(actor, EDITOR)
     if direction not in (UP, DOWN):
         raise ValueError(f"direction must be {UP} or {DOWN}")
-    # PostgreSQL: a second mover waits for the first and then reads the new places, but ORDER BY was
-    # applied before the wait: sort here, on the places as they are now
-    locked = session.exec(select(GuideSectionRecord).with_for_update())
+    # PostgreSQL: locked in slug order, as published_rows locks, so a move and a withdrawal cannot
+    # deadlock; a second mover waits for the first and then reads the new places: sort on them here
+    locked = session.exec(select(GuideSectionRecord).order_by(GuideSectionRecord.slug).with_for_update()
+                          .execution_options(populate_existing=True))
     order = sorted(locked, key=lambda r: r.position)
     index = next((i for i, r in enumerate(order) if r.slug == slug), None)
     if index is None:
-        raise SectionNotFound(f"没有指南章节“{slug}”。")
+        raise SectionNotFound(MISSING.format(slug=slug))
     row = order[index]
     to = index - 1 if direction == UP else index + 1
     if not 0 <= to < len(order):

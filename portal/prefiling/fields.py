@@ -27,12 +27,13 @@ _ABROAD = re.compile(r"^\+(?:85[23][2-9][0-9]{7}|886[2-9][0-9]{7,8}|(?!85[23]|88
 _ABROAD_PREFIX = re.compile(r"^(?:\+|00)(?!86)(?=[1-9])")
 # a mainland landline written from abroad: +86 531 8765 4321 → 0531-87654321 (area codes 10 and 2x
 # have two digits, every other one three)
-_MAINLAND_FROM_ABROAD = re.compile(r"^(?:\+|00)86-?((?:10|2[0-9]|[3-9][0-9]{2}))-?([2-9][0-9]{6,7})$")
+_AREA = r"(?:10|2[0-9]|[3-9][0-9]{2})"   # an area code without its 0
+_MAINLAND_FROM_ABROAD = re.compile(rf"^(?:\+|00)86-?({_AREA})-?([2-9][0-9]{{6,7}})$")
 
 _MOBILE_GROUPED = re.compile(r"^(?:(?:\+|00)?86)?(1[3-9][0-9]{9})$")
 # a mainland landline however grouped (0531 8765 4321, 010-8765-4321, 053187654321, 0531.8765.4321,
 # an extension after a dash): stored one way, 0531-87654321; the area code by the same rule as above
-_LANDLINE_GROUPED = re.compile(r"^0(10|2[0-9]|[3-9][0-9]{2})[-.]?([0-9]{3,4})[-.]?([0-9]{4})((?:-[0-9]{1,6})?)$")
+_LANDLINE_GROUPED = re.compile(rf"^0({_AREA})[-.]?([0-9]{{3,4}})[-.]?([0-9]{{4}})((?:-[0-9]{{1,6}})?)$")
 
 
 def clean(raw: object) -> str:
