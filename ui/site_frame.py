@@ -275,15 +275,21 @@ _SCRIPT = """
       if (!anchor) return;
       ev.preventDefault();
       const id = a.getAttribute('href').slice(1);
-      const focusField = function () { window.__portalFocusAfter(id, false, false); };
+      let box = null;
+      const focusField = function () { window.__portalFocusAfter(id, false, false); box = doc.activeElement; };
       focusField();
       /* a run still drawing the step may redraw the field and drop its focus (to the page's body, or
-         to the summary's own retry): put it back, never taking it from anywhere else */
+         to the summary's own retry), on a busy phone seconds later: looked at every 250 ms for 3 s and
+         put back. Never taken from anywhere else, nor from the page's body while the field focused is
+         still there (the person tapped elsewhere) */
+      let looks = 0;
       const again = function () {
         const held = doc.activeElement;
-        if (!held || held === doc.body || held.id === 'error-summary') focusField();
+        if (held && held.id === 'error-summary') focusField();
+        else if ((!held || held === doc.body) && !(box && box.isConnected)) focusField();
+        if (++looks < 12) setTimeout(again, 250);
       };
-      setTimeout(again, 300); setTimeout(again, 900);
+      setTimeout(again, 250);
     }, true);
     // A button's rerun often redraws the page around it and the focus falls to the page's body: a
     // keyboard user starts again from the top. When it has fallen (and no message or field has taken

@@ -298,6 +298,26 @@ def test_an_error_link_clicked_at_once_keeps_the_focus_on_its_field(portal_url, 
         "我已阅读以上须知，同意按上述方式处理我的个人信息"
 
 
+def test_a_tap_elsewhere_after_an_error_link_is_not_pulled_back(portal_url, phone):
+    """The error link's field is watched for 3 s in case a slow run redraws it and drops its focus.
+    A person who moves on meanwhile (a tap on the page's text, a scroll) is left where they are: no
+    focus or view pulled back to the field."""
+    phone.goto(f"{portal_url}/prefile")
+    wait_for_app(phone, "须知与授权")
+    phone.get_by_role("button", name="继续").click()
+    phone.wait_for_function("() => document.activeElement && document.activeElement.id === 'error-summary'",
+                            timeout=30_000)
+    phone.locator("#error-summary a").first.click()
+    phone.wait_for_function("() => document.activeElement.getAttribute('aria-label') !== null", timeout=5_000)
+    phone.get_by_text("收集什么").click()
+    phone.mouse.wheel(0, -300)
+    phone.wait_for_timeout(300)
+    where = phone.evaluate("document.getElementById('stMain').scrollTop + window.scrollY")
+    phone.wait_for_timeout(3500)                                 # after every look
+    assert phone.evaluate("document.activeElement.id") == "stMain"
+    assert phone.evaluate("document.getElementById('stMain').scrollTop + window.scrollY") == where
+
+
 def test_a_draft_changed_in_another_tab_says_so_and_keeps_this_tabs_answers(portal_url, phone, page, artifacts):
     """The same draft open on the phone and, by its link, on a computer. The computer changes the
     name; the phone then carries on with its own answers: it is told, in view and focused, that the
