@@ -3,6 +3,7 @@ publish / withdraw, and answer the questions citizens sent in (群众来问)."""
 
 import streamlit as st
 
+from portal.citations import BANK
 from portal.db import session_scope
 from portal.field_errors import ValidationFailed
 from portal.qa import inbox, lifecycle
@@ -18,6 +19,7 @@ from ui.picker import live_label_selectbox
 from ui.resources import get_library
 from ui.search_engine import bank_changed, get_searcher
 from ui.site_frame import success_in_view
+from ui.stale_view import warn_stale
 
 actor = require_page(COUNSEL)
 library = get_library()
@@ -25,6 +27,7 @@ searcher = get_searcher()
 NEW = 0
 ALL = "全部"
 st.title("常见问题库")
+warn_stale(BANK, library)
 
 with session_scope() as session:
     counts = bank.state_counts(session=session, actor=actor)

@@ -9,6 +9,7 @@ from portal.cases import lifecycle
 from portal.cases import service as cases
 from portal.cases.content import CATEGORIES, SECTIONS, CaseDraft, Citation
 from portal.cases.render import dropped, render_markdown
+from portal.citations import CASE
 from portal.db import session_scope
 from portal.field_errors import ValidationFailed
 from portal.roles import EDITOR
@@ -20,12 +21,14 @@ from ui.links import provision_link, provision_title
 from ui.picker import live_label_selectbox
 from ui.resources import get_library
 from ui.site_frame import field_error, scroll_to, success_in_view
+from ui.stale_view import warn_stale
 from ui.tables import record_table
 
 actor = require_page(EDITOR)
 library = get_library()
 NEW = "__new__"
 st.title("典型案例管理")
+warn_stale(CASE, library)
 
 if "cases-pick-next" in st.session_state:  # set before the selectbox exists (Streamlit rule)
     st.session_state["cases-pick"] = st.session_state.pop("cases-pick-next")

@@ -6,6 +6,7 @@ portal.guide.structure's."""
 
 import streamlit as st
 
+from portal.citations import GUIDE
 from portal.db import session_scope
 from portal.field_errors import ValidationFailed
 from portal.guide import service as guide
@@ -22,11 +23,13 @@ from ui.links import provision_link
 from ui.picker import live_label_selectbox
 from ui.resources import get_library
 from ui.site_frame import field_error, success_in_view
+from ui.stale_view import warn_stale
 from ui.tables import record_table
 
 actor = require_page(EDITOR)
 library = get_library()
 st.title("信访指南编辑")
+warn_stale(GUIDE, library)
 st.write("修改公众页面“信访指南”的各节内容。点击“发布”后，公众页面立即显示新的内容。"
          "也可以新增一节、把一节从公众页面撤回（保留，可恢复）或调整顺序。")
 

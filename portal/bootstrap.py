@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 
 from portal.cases.importer import CaseImportReport, import_cases
+from portal.citations import StaleCitation, stale_citations
 from portal.clock import calendar_in
 from portal.db import session_scope
 from portal.filemodes import Exposed, exposed
@@ -41,6 +42,7 @@ class BootstrapReport:
     holiday_years: list[int] = field(default_factory=list)   # the years content/holidays.yaml lists
     holidays_missing: list[int] = field(default_factory=list)  # years a deadline can fall in, not listed
     exposed: list[Exposed] = field(default_factory=list)   # private files others may open (filemodes)
+    stale: list[StaleCitation] = field(default_factory=list)   # published content citing articles now gone
 
 
 def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
@@ -68,10 +70,15 @@ def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
     with session_scope(engine) as session:
         bank = import_seed(session=session, path=settings.content_dir / "qa" / SEED_FILE,
                            library=loaded.library)
+    with session_scope(engine) as session:
+        stale = stale_citations(session=session, library=loaded.library)
+    for item in stale:
+        log.warning("published content cites articles not in the library: %s", item.line())
     return BootstrapReport(laws=report, refused=[str(e) for e in loaded.errors] + cases.refused + bank.refused
                            + guide.refused + holidays_refused, cases=cases, guide=guide, schedule_added=schedule_added, bank=bank,
                            schema=schema,
-                           holiday_years=years, holidays_missing=missing, exposed=exposed(settings))
+                           holiday_years=years, holidays_missing=missing, exposed=exposed(settings),
+                           stale=stale)
 
 
 def _holidays(settings: Settings) -> tuple[list[str], list[int], list[int]]:

@@ -107,6 +107,9 @@ def print_setup_report(report: BootstrapReport) -> int:
         print(f"WARNING holidays: {', '.join(map(str, report.holidays_missing))} not listed in {HOLIDAYS_FILE}: "
               "deadlines falling there move past Saturdays and Sundays only; add the State Council's "
               "notice when it is published (README, Holiday calendar)")
+    for item in report.stale:
+        print(f"WARNING citations: {item.line()} not in the library: cite the article again "
+              "(README, Content)")
     for path in report.exposed:
         print(f"WARNING permissions: {path.advice}")
     for error in report.refused:

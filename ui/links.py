@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from portal.laws.library import Library
 from portal.laws.loader import Law
 from portal.settings import get_settings
-from portal.text.escape import html_escape, markdown_escape
+from portal.text.escape import markdown_escape
 
 NEW_TAB = "在新标签页打开"
 
@@ -48,9 +48,21 @@ def provision_link(provision_id: str, library: Library, *, with_title: bool = Tr
     link in a new tab; the title says so (a tooltip, and the link's description to a screen reader)."""
     provision = library.provision(provision_id)
     if provision is None:
-        return html_escape(provision_id)
+        return gone_provision(provision_id, library)
     law = library.law_of(provision)
     text = f"《{law.title}》{provision.label}" if with_title else provision.label
     if law.is_repealed:   # a case or a bank question may cite the 2005 信访条例: never as current law
         text += "（已废止）"
     return f'[{text}]({permalink(law.slug, provision.label)} "{NEW_TAB}")'
+
+
+GONE = "（本站法规库中已没有这一条）"
+
+
+def gone_provision(provision_id: str, library: Library) -> str:
+    """A cited article the library no longer ships (a law updated after the text was published,
+    portal.citations): its law and number as plain text, said to be gone, instead of a bare id."""
+    slug, _, label = provision_id.partition(":")
+    law = library.law(slug)
+    named = f"《{law.title}》{label}" if law and label else (label or provision_id)
+    return markdown_escape(named + GONE)
