@@ -1,10 +1,12 @@
-"""Published staff content that cites an article the library no longer ships.
+"""Published staff content whose citations a law update has overtaken.
 
 Cases, guide sections and bank questions are checked against the library when they are published.
 A later law update can still take an article away (a law re-enacted with new numbering, a file
-withdrawn): the content stays published and the citation can no longer be opened. `setup` and the server's
-start list such content, and the staff pages say so, so that staff can cite the article again
-(README, Content).
+withdrawn), or mark its law 已废止 (a new version shipped as its own file, the old one kept as
+history): the content stays published, and the citation can no longer be opened, or opens as
+已废止. `setup` and the server's start list such content, and the staff pages say so, so that staff
+can cite the article again (README, Content). Citing a repealed law on purpose (to explain the
+rule of the time) stays possible: it is named, not refused.
 """
 
 from __future__ import annotations
@@ -26,40 +28,47 @@ CASE, GUIDE, BANK = "典型案例", "信访指南", "常见问题"
 
 @dataclass(frozen=True)
 class StaleCitation:
-    """One published item (`kind`, its web name or number `ref`, its title) and the article ids it
-    cites that the library does not have."""
+    """One published item (`kind`, its web name or number `ref`, its title), the article ids it
+    cites that the library does not have (`missing`) and those of a repealed law (`repealed`)."""
 
     kind: str
     ref: str
     title: str
     missing: tuple[str, ...]
+    repealed: tuple[str, ...] = ()
 
     def line(self) -> str:
-        return f"{self.kind} {self.ref}（{self.title}）: {', '.join(self.missing)}"
+        parts = ([f"not in the library {', '.join(self.missing)}"] if self.missing else []) + (
+            [f"of a repealed law {', '.join(self.repealed)}"] if self.repealed else [])
+        return f"{self.kind} {self.ref}（{self.title}）: {'; '.join(parts)}"
 
 
-def _missing(ids: list[str], library: Library) -> tuple[str, ...]:
-    return tuple(pid for pid in dict.fromkeys(ids) if library.provision(pid) is None)
+def _check(kind: str, ref: str, title: str, ids: list[str], library: Library) -> StaleCitation | None:
+    cited = list(dict.fromkeys(ids))
+    missing = tuple(pid for pid in cited if library.provision(pid) is None)
+    repealed = tuple(pid for pid in cited if (p := library.provision(pid)) and library.law_of(p).is_repealed)
+    return StaleCitation(kind, ref, title, missing, repealed) if missing or repealed else None
 
 
 def stale_citations(*, session: Session, library: Library,
                     kinds: tuple[str, ...] = (CASE, GUIDE, BANK)) -> list[StaleCitation]:
     """Every published case, guide section and bank question (of `kinds`) citing an article not in
-    `library`."""
+    `library` or of a repealed law."""
     found: list[StaleCitation] = []
     if CASE in kinds:
         for case in session.exec(select(TypicalCase).where(TypicalCase.state == PUBLISHED)
                                  .order_by(TypicalCase.slug)):
-            if missing := _missing([item["id"] for item in json.loads(case.provisions)], library):
-                found.append(StaleCitation(CASE, case.slug, case.title, missing))
+            if item := _check(CASE, case.slug, case.title, [c["id"] for c in json.loads(case.provisions)], library):
+                found.append(item)
     if GUIDE in kinds:
         for section in session.exec(select(GuideSectionRecord).where(GuideSectionRecord.state == PUBLISHED)
                                     .order_by(GuideSectionRecord.position)):
-            if missing := _missing(PROVISION_REF.findall(section.body), library):
-                found.append(StaleCitation(GUIDE, section.slug, section.title, missing))
+            if item := _check(GUIDE, section.slug, section.title, PROVISION_REF.findall(section.body), library):
+                found.append(item)
     if BANK in kinds:
         for question in session.exec(select(BankQuestion).where(BankQuestion.state == PUBLISHED)
                                      .order_by(BankQuestion.id)):
-            if missing := _missing(json.loads(question.provisions), library):
-                found.append(StaleCitation(BANK, str(question.id), question.question[:30], missing))
+            if item := _check(BANK, str(question.id), question.question[:30], json.loads(question.provisions),
+                              library):
+                found.append(item)
     return found

@@ -108,8 +108,8 @@ def print_setup_report(report: BootstrapReport) -> int:
               "deadlines falling there move past Saturdays and Sundays only; add the State Council's "
               "notice when it is published (README, Holiday calendar)")
     for item in report.stale:
-        print(f"WARNING citations: {item.line()} not in the library: cite the article again "
-              "(README, Content)")
+        print(f"WARNING citations: {item.line()}: staff cite the current article again, or keep a repealed "
+              "one cited on purpose (README, Content)")
     for path in report.exposed:
         print(f"WARNING permissions: {path.advice}")
     for error in report.refused:

@@ -1,5 +1,6 @@
-"""Published content that cites an article a law update took away: named to the operator by
-`setup` and to staff on their page, and shown to citizens as gone instead of as a bare id."""
+"""Published content whose citations a law update overtook (an article taken away, a law marked
+已废止): named to the operator by `setup` and to staff on their page; an article that is gone is
+shown to citizens as gone instead of as a bare id."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import replace
 
 from sqlmodel import Session
 
+from portal.cases.content import Citation
 from portal.cases.models import TypicalCase
 from portal.citations import BANK, CASE, GUIDE, StaleCitation, stale_citations
 from portal.guide import structure
@@ -20,6 +22,7 @@ from tests.staff.portal_db import ready_engine, signed_in_state
 from ui.links import provision_link
 
 MEDIATION = "renmin-tiaojie-fa-2010"
+OLD_10 = "xinfang-tiaoli-2005:第十条"   # the repealed 2005 信访条例
 
 
 def _without_law(library, slug: str):
@@ -47,12 +50,22 @@ def test_published_items_citing_a_law_taken_away_are_named_drafts_and_withdrawn_
     assert found == [StaleCitation(CASE, "published-case", "已发布的调解案例", (MEDIATION_31,)),
                      StaleCitation(GUIDE, "tiaojie", "人民调解", (MEDIATION_31,)),
                      StaleCitation(BANK, str(gone.id), "调解协议对方不履行怎么办？", (MEDIATION_31,))]
+    assert found[0].line() == f"典型案例 published-case（已发布的调解案例）: not in the library {MEDIATION_31}"
     assert str(kept.id) not in [item.ref for item in found]
     with Session(db_engine) as s:   # one article renumbered away, the law still there
         found = stale_citations(session=s, library=_without_article(library, ARTICLE_22), kinds=(CASE, BANK))
     assert [(item.kind, item.ref, item.missing) for item in found] == [
         (CASE, "published-case", (ARTICLE_22,)), (BANK, str(kept.id), (ARTICLE_22,)),
         (BANK, str(gone.id), (ARTICLE_22,))]
+
+
+def test_a_published_item_citing_a_repealed_law_is_named_with_it(db_engine, library):
+    with Session(db_engine) as s:
+        make_case(s, library, "history-case", state="已发布", title="接待日制度的由来",
+                  provisions=(Citation(OLD_10, "2005年的接待日制度。"), Citation(ARTICLE_22, "登记转送。")))
+        found = stale_citations(session=s, library=library)
+    assert found == [StaleCitation(CASE, "history-case", "接待日制度的由来", (), (OLD_10,))]
+    assert found[0].line() == f"典型案例 history-case（接待日制度的由来）: of a repealed law {OLD_10}"
 
 
 def test_setup_warns_of_each_item_and_still_succeeds(capsys):
@@ -63,7 +76,7 @@ def test_setup_warns_of_each_item_and_still_succeeds(capsys):
     stale = [StaleCitation(CASE, "tiaojie-case", "调解案例", (MEDIATION_31,))]
     assert print_setup_report(BootstrapReport(laws=ImportReport(), stale=stale)) == 0
     out = capsys.readouterr().out
-    assert f"WARNING citations: 典型案例 tiaojie-case（调解案例）: {MEDIATION_31} not in the library" in out
+    assert f"WARNING citations: 典型案例 tiaojie-case（调解案例）: not in the library {MEDIATION_31}: staff cite" in out
 
 
 def test_a_citizen_reads_the_law_and_number_of_an_article_that_is_gone_not_an_id(library):
@@ -81,14 +94,17 @@ def test_the_editor_is_told_on_the_case_page_and_citizens_see_the_article_as_gon
     with Session(engine) as s:
         make_case(s, library, slug, state="已发布", title="条文已变的调解案例")
         case = s.get(TypicalCase, slug)
-        case.provisions = json.dumps([{"id": ARTICLE_22, "reason": "登记"}, {"id": gone, "reason": "调解"}],
+        case.provisions = json.dumps([{"id": OLD_10, "reason": "接待日"}, {"id": gone, "reason": "调解"}],
                                      ensure_ascii=False)
         s.add(case)
         s.commit()
     try:
-        text = page_text(app_page("pages/staff_cases.py", session_state=signed_in_state("编辑")))
+        at = app_page("pages/staff_cases.py", session_state=signed_in_state("编辑"))
+        text = page_text(at).replace("\\", "")
         assert "以下已发布的典型案例引用的条文，法规库中已经没有" in text
-        assert f"条文已变的调解案例（{slug}）：{gone}" in text.replace("\\", "")
+        assert f"条文已变的调解案例（{slug}）：{gone}" in text
+        assert any(e.label.startswith("引用已废止法律条文的已发布典型案例（") for e in at.expander)   # folded away
+        assert f"条文已变的调解案例（{slug}）：《信访条例》第十条" in text
         public = page_text(app_page("pages/cases.py", case=slug))
         assert "《中华人民共和国人民调解法》第九十九条（本站法规库中已没有这一条）" in public
     finally:
