@@ -73,7 +73,7 @@ def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
     with session_scope(engine) as session:
         stale = stale_citations(session=session, library=loaded.library)
     for item in stale:
-        log.warning("published content cites articles not in the library: %s", item.line())
+        log.warning("published content citing articles a law update overtook: %s", item.line())
     return BootstrapReport(laws=report, refused=[str(e) for e in loaded.errors] + cases.refused + bank.refused
                            + guide.refused + holidays_refused, cases=cases, guide=guide, schedule_added=schedule_added, bank=bank,
                            schema=schema,
