@@ -49,6 +49,7 @@ from portal.search.rerank import (
 from portal.search.second import SECOND_MODEL_ID, SecondSide
 from portal.search.tokenizer import LegalTokenizer, get_tokenizer, resource_dir
 from portal.search.topic import TopicGate
+from portal.search.typo import Corrected, HomophoneCorrector, corrector_for, typo_note
 from portal.search.unshipped import UnshippedLaws
 from portal.search.vocabulary import Vocabulary, get_vocabulary
 
@@ -258,6 +259,7 @@ class SearchEngine:
         self.bank: QuestionBank | None = None
         self._prior = np.zeros(len(corpus.documents), dtype=np.float32)
         self._install_bank(bank, bank_hash(bank.entries if bank is not None else ()))
+        self._corrector: HomophoneCorrector | None = None
 
     def _install_bank(self, bank: QuestionBank | None, digest: str) -> None:
         """`digest`: bank_hash of the bank's entries (what use_bank compares against)."""
@@ -350,6 +352,20 @@ class SearchEngine:
                     added.append(t)
         return own, added
 
+    def corrector(self) -> HomophoneCorrector:
+        """The homophone-typo corrector over this corpus's words (portal/search/typo.py; built on
+        first use, about 0.4 s, or by warm())."""
+        if self._corrector is None:
+            self._corrector = corrector_for(
+                texts=(f"{d.title} {d.heading} {d.text}" for d in self.corpus.documents),
+                lexical=self.artefacts.lexical, tokenizer=self.tokenizer, everyday=self.vocabulary.synonyms)
+        return self._corrector
+
+    def corrected(self, text: str) -> Corrected:
+        """The question with its homophone typos corrected (陪偿 → 赔偿); law names it contains and
+        article numbers are left as they are."""
+        return self.corrector().correct(text=text, protected=[a for a in self._aliases_longest_first if a in text])
+
     def plain_vector(self, text: str) -> np.ndarray:
         """The question's embedding (1×d), remembered for the last QUERY_CACHE_SIZE questions: the
         same question asked again (a page rerun, 相似问题 after the results) is not encoded twice."""
@@ -389,7 +405,7 @@ class SearchEngine:
         checked = check_query(query)
         if self.bank is None or checked.problem in (QueryProblem.EMPTY, QueryProblem.NO_TEXT):
             return []
-        qvec = self.plain_vector(checked.text)
+        qvec = self.plain_vector(self.corrected(checked.text).text)
         return [SimilarQuestion(self.bank.entries[i], sim) for i, sim in self.bank.nearest(qvec, k)]
 
     def reranks(self, components: tuple[str, ...] | None = None) -> bool:
@@ -402,6 +418,7 @@ class SearchEngine:
     def warm(self) -> None:
         """Build now what the first question would otherwise wait for (~0.3 s: the reranker's
         corpus facts, with the character-pair index, and the document vectors)."""
+        self.corrector()
         if self.reranks():
             self.corpus_facts()
             self.document_vectors()
@@ -592,10 +609,12 @@ class SearchEngine:
         checked = check_query(query)
         if checked.problem is QueryProblem.EMPTY or checked.problem is QueryProblem.NO_TEXT:
             return SearchResponse(query=query, confident=False, message=checked.message)
-        text = checked.text
+        corrected = self.corrected(checked.text)
+        text = corrected.text
         ref = self.reference(text)
         exact_hits: list[SearchHit] = []
-        script = SIMPLIFIED_NOTE if checked.simplified else ""
+        script = (SIMPLIFIED_NOTE if checked.simplified else "") + \
+            (typo_note(corrected.corrections) if corrected.changed else "")
         message = script + checked.message
         if ref is not None and ref.provision_id is not None:
             exact_hits.append(SearchHit(ref.provision_id, 1.0, ()))

@@ -66,6 +66,16 @@ class LegalTokenizer:
         self._ensure_ready()
         return [w for w in self._jieba.cut(text) if w.strip()]
 
+    def frequency(self, text: str) -> int:
+        """How often jieba's dictionary (or the legal user dictionary) counts `text` as a word; 0
+        when it is none."""
+        self._ensure_ready()
+        return int(self._jieba.FREQ.get(text, 0))
+
+    def is_word(self, text: str) -> bool:
+        """Whether `text` is a word of jieba's dictionary or of the legal user dictionary."""
+        return self.frequency(text) > 0
+
     def tokens(self, text: str) -> list[str]:
         """Index/query terms: search-mode segments, lower-cased, without stop words or punctuation."""
         self._ensure_ready()

@@ -1,0 +1,193 @@
+"""Homophone typos (同音错字) in a citizen's question: 陪偿 for 赔偿, 托欠 for 拖欠, typed with a pinyin
+input method that offered the wrong character.
+
+Where jieba finds no word — its HMM glues the characters into a token that is in no dictionary
+(陪偿) — the token becomes the one library word that differs from it in one character read the
+same (tones ignored; each character under its usual reading, as an input method lists it first).
+Nothing changes when no such word or more than one is found, when the word is in fewer than
+`min_documents` articles, when the token occurs as it is in the library's text (质物 is no typo of
+植物), or when the character to change or the one kept is a function word (不亮 is not 不良, 有物
+not 有无). A typo that makes another real word (工伤 → 工商) is not noticed: without context
+nothing tells it from what the citizen meant. Article numbers (第十条, 1077条) and law names are
+never rewritten.
+
+Pinyin readings: content/search/pinyin.txt, written from pypinyin's tables (MIT) by
+scripts/pinyin_table.py, so serving does not load pypinyin. Figures: notes/2026-12-07-typo-study.md."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# a piece of an article number (第一千零七十七条, 第32条, 二百七十六条之一): never rewritten
+ARTICLE_NUMBER = re.compile(r"第?[0-9零〇一二两三四五六七八九十百千万]+[条款项](?:之[一二三四五六七八九十]+)?")
+MIN_LENGTH, MAX_LENGTH = 2, 4  # words corrected: 赔偿 … 用人单位
+MIN_DOCUMENTS = 10  # the corrected word is in at least this many articles (chosen on the typo'd dev sets)
+FUNCTION_CHAR_COUNT = 50_000  # a character jieba's dictionary counts this often alone is a function word
+
+
+@dataclass(frozen=True)
+class Correction:
+    typed: str
+    corrected: str
+    start: int  # where `typed` starts in the question
+
+
+@dataclass(frozen=True)
+class Corrected:
+    text: str
+    corrections: tuple[Correction, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.corrections)
+
+
+def load_readings(path: Path) -> dict[str, str]:
+    """content/search/pinyin.txt: character → its usual toneless reading."""
+    out: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            ch, reading = line.split()
+            out[ch] = reading
+    return out
+
+
+class HomophoneCorrector:
+    """Corrects one-character homophone typos to library words. Read-only after construction, so
+    safe to share between threads."""
+
+    def __init__(self, *, known: Mapping[str, int], readings: Mapping[str, str], is_word: Callable[[str], bool],
+                 segment: Callable[[str], Sequence[str]], in_library: Callable[[str], bool],
+                 function_char: Callable[[str], bool], everyday: Collection[str] = (),
+                 min_documents: int = MIN_DOCUMENTS) -> None:
+        """`known`: the library's words with the number of articles holding each; `readings`: each
+        character's usual toneless pinyin (load_readings); `is_word`: a dictionary's test (jieba's
+        with the legal user dictionary); `segment`: jieba's words of a
+        text (precise mode with its HMM, which glues unknown characters into a non-word);
+        `in_library`: whether a text occurs in the library's articles; `function_char`: whether a
+        character is a function word (不, 有, 中 …); `everyday`: the vocabulary's everyday words
+        (酒驾, 老板 …), never rewritten nor cut into."""
+        self.known = known
+        self.is_word = is_word
+        self.segment = segment
+        self.in_library = in_library
+        self.function_char = function_char
+        self.everyday = frozenset(everyday)
+        # (word with one position blanked, position, reading) → library words fitting there: real
+        # words (jieba's HMM leaves non-words in the keyword index too) in enough articles
+        self._slots: dict[tuple[str, int, str], list[str]] = {}
+        for word, count in known.items():
+            if (MIN_LENGTH <= len(word) <= MAX_LENGTH and _HAN_RUN.fullmatch(word)
+                    and count >= min_documents and is_word(word)):
+                # each character under its usual reading, as an input method lists it first (还 under
+                # hai; 附, rarely read bu, is no typo of 不; 干 is not read an): heteronyms made
+                # misfires, and only cost 长期 typed as 常期 (长 is listed under zhang)
+                for i, ch in enumerate(word):
+                    if ch in readings:
+                        self._slots.setdefault((word[:i] + "_" + word[i + 1:], i, readings[ch]), []).append(word)
+        self._readings = readings
+
+    def candidates(self, typed: str) -> list[str]:
+        """Library words differing from `typed` in one character, read the same, where neither that
+        character nor the ones kept are function words."""
+        if any(self.function_char(ch) for ch in typed):
+            return []
+        found: set[str] = set()
+        for i, ch in enumerate(typed):
+            found.update(self._slots.get((typed[:i] + "_" + typed[i + 1:], i, self._readings.get(ch, "")), ()))
+        found.discard(typed)
+        return sorted(found)
+
+    def correct(self, *, text: str, protected: Sequence[str] = ()) -> Corrected:
+        """`text` with its typos corrected (the same object when there is none). `protected`: names
+        (of laws) never rewritten, besides article numbers."""
+        blocked = [False] * len(text)
+        for pattern in (ARTICLE_NUMBER, *(re.compile(re.escape(p)) for p in protected if p)):
+            for m in pattern.finditer(text):
+                blocked[m.start():m.end()] = [True] * (m.end() - m.start())
+        found: list[Correction] = []
+        pos = 0
+        for token in self.segment(text):
+            start = text.find(token, pos)
+            if start < 0:
+                continue
+            pos = end = start + len(token)
+            if (not MIN_LENGTH <= len(token) <= MAX_LENGTH or not _HAN_RUN.fullmatch(token)
+                    or any(blocked[start:end]) or self.is_word(token) or token in self.known
+                    or token in self.everyday):
+                continue
+            if self._crossed(text, start, end):
+                continue
+            options = self._options(token, start)
+            if len(options) == 1:
+                at, typed, word = options.pop()
+                if not self.in_library(typed):
+                    found.append(Correction(typed, word, at))
+        if not found:
+            return Corrected(text)
+        out = list(text)
+        for c in found:
+            out[c.start:c.start + len(c.typed)] = c.corrected
+        return Corrected("".join(out), tuple(found))
+
+    def _options(self, token: str, start: int) -> set[tuple[int, str, str]]:
+        """(where, typed, library word) for a non-word token: the token itself, or else a piece of it
+        (离昏后: a typo glued to the next character)."""
+        options = {(start, token, w) for w in self.candidates(token)}
+        if options or len(token) == MIN_LENGTH:
+            return options
+        return {(start + i, token[i:j], w)
+                for i in range(len(token)) for j in range(i + MIN_LENGTH, len(token) + 1)
+                if (i, j) != (0, len(token)) and not self.is_word(token[i:j]) and token[i:j] not in self.known
+                for w in self.candidates(token[i:j])}
+
+    def _crossed(self, text: str, start: int, end: int) -> bool:
+        """Whether an everyday word runs across an end of text[start:end] (因酒驾: 酒驾 runs past
+        因酒, which is no typo of 饮酒)."""
+        for i in range(max(0, start - MAX_LENGTH + 1), end):
+            for j in range(max(i + MIN_LENGTH, start + 1), min(len(text), i + MAX_LENGTH) + 1):
+                if (i < start < j or i < end < j) and text[i:j] in self.everyday:
+                    return True
+        return False
+
+
+@cache
+def _readings(path: Path) -> dict[str, str]:
+    return load_readings(path)
+
+
+def corrector_for(*, texts: Iterable[str], lexical, tokenizer, everyday: Collection[str],
+                  min_documents: int = MIN_DOCUMENTS) -> HomophoneCorrector:
+    """The corrector over a corpus: `texts` its articles' text, `lexical` its keyword index
+    (portal.search.lexical.LexicalIndex), `tokenizer` the LegalTokenizer it was made with,
+    `everyday` the vocabulary's everyday words."""
+    from portal.search.tokenizer import resource_dir
+
+    library_text = "\n".join(texts)
+    return HomophoneCorrector(
+        known=library_words(lexical), readings=_readings(resource_dir() / "pinyin.txt"),
+        is_word=tokenizer.is_word, segment=tokenizer.words,
+        in_library=lambda text: text in library_text, everyday=everyday, min_documents=min_documents,
+        function_char=lambda ch: ch in tokenizer.stopwords or tokenizer.frequency(ch) >= FUNCTION_CHAR_COUNT)
+
+
+def typo_note(corrections: Sequence[Correction]) -> str:
+    """What the page says above the answer: which words were read as which."""
+    typed = "".join(f"“{c.typed}”" for c in corrections)
+    meant = "".join(f"“{c.corrected}”" for c in corrections)
+    return f"您输入的{typed}可能是错别字，已按{meant}查找。"
+
+
+def library_words(lexical) -> dict[str, int]:
+    """The keyword index's Han words of 2–4 characters with the number of articles holding each
+    (`lexical`: a portal.search.lexical.LexicalIndex)."""
+    import numpy as np
+
+    counts = np.diff(np.asarray(lexical.bm25.scores["indptr"]))
+    return {word: int(counts[column]) for word, column in lexical.bm25.vocab_dict.items()
+            if MIN_LENGTH <= len(word) <= MAX_LENGTH and _HAN_RUN.fullmatch(word) and column < len(counts)}
