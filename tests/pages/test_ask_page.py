@@ -302,3 +302,10 @@ def test_a_question_in_traditional_characters_finds_the_same_article_and_says_wh
     assert "<mark>仲裁</mark>" in _cards(at)  # the words marked are the article's own (simplified)
     assert any("您输入的是繁体字，已按简体字查找。" in str(el.value) for el in at.info)
     assert question_box(at).value == "申請勞動仲裁要不要交費？"  # the citizen's own words stay in the box
+
+
+def test_a_question_with_a_homophone_typo_finds_the_same_article_and_says_how_it_was_read(app_page):
+    at = app_page("pages/ask.py", session_state={"ask_query": "申请劳东仲裁要不要交费？"})   # 劳东 for 劳动
+    assert "《中华人民共和国劳动争议调解仲裁法》第五十三条" in _cards(at)
+    assert any("您输入的“劳东”可能是错别字，已按“劳动”查找。" in str(el.value) for el in at.info)
+    assert question_box(at).value == "申请劳东仲裁要不要交费？"  # the citizen's own words stay in the box
