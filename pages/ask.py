@@ -161,9 +161,10 @@ cases = related_cases([h.provision_id for h in hits], published_cases(), min_sco
 if response.exact and (named := library.provision(hits[0].provision_id)) is not None:
     # 民法典1077条 has no words of its own to go on: the article's text says what it is about (the
     # hits after it are the articles beside it, not the question's subject)
-    routes = next_steps(question=f"{response.query}\n{named.text}", provision_ids=[named.id], library=library)
+    routes = next_steps(question=f"{response.words}\n{named.text}", provision_ids=[named.id], library=library)
 else:
-    routes = next_steps(question=response.query, provision_ids=[h.provision_id for h in hits], library=library)
+    # the words as searched: a question in 繁体 or with a typo (工資被拖欠, 托欠工资) points to its routes
+    routes = next_steps(question=response.words, provision_ids=[h.provision_id for h in hits], library=library)
 # related cases beside the results on a wide screen; on a phone after the third article
 results, side = st.columns([3, 2], gap="medium") if cases else (st.container(), None)
 with results:

@@ -23,7 +23,9 @@ class SearchResponse:
     a named law was repealed or is not in the library, the index is still building), never the
     no-match verdict: that is `confident`. `uncertain`:
     the hits are shown, but the reranker gives the first one a low probability of being right (the
-    page says so above them; never for a named article or keyword search)."""
+    page says so above them; never for a named article or keyword search). `read_as`: the words
+    searched (in simplified characters, homophone typos corrected); '' where nothing was searched,
+    and `query` is what the citizen typed."""
 
     query: str
     hits: list[SearchHit] = field(default_factory=list)
@@ -31,6 +33,12 @@ class SearchResponse:
     confident: bool = True
     uncertain: bool = False
     message: str = ""
+    read_as: str = ""
+
+    @property
+    def words(self) -> str:
+        """The question as the search read it (read_as), else as typed."""
+        return self.read_as or self.query
 
 
 class Searcher(Protocol):

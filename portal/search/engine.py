@@ -644,4 +644,5 @@ class SearchEngine:
             if pid not in seen and len(hits) < k:
                 hits.append(SearchHit(pid, float(score), self.matched_terms(row, terms)))
         return SearchResponse(query=query, hits=hits, exact=bool(exact_hits), confident=confident,
-                              uncertain=not exact_hits and self._uncertain(ranking), message=message)
+                              uncertain=not exact_hits and self._uncertain(ranking), message=message,
+                              read_as=text)

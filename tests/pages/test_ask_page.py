@@ -309,3 +309,17 @@ def test_a_question_with_a_homophone_typo_finds_the_same_article_and_says_how_it
     assert "《中华人民共和国劳动争议调解仲裁法》第五十三条" in _cards(at)
     assert any("您输入的“劳东”可能是错别字，已按“劳动”查找。" in str(el.value) for el in at.info)
     assert question_box(at).value == "申请劳东仲裁要不要交费？"  # the citizen's own words stay in the box
+
+
+@pytest.mark.parametrize(("question", "meant"), [("警察罰了我五百塊錢，我覺得不公平", "警察罚了我五百块钱，我觉得不公平"),
+                                              ("派出所给我行政处法，我不服", "派出所给我行政处罚，我不服")])
+def test_the_next_steps_follow_the_words_as_searched_in_traditional_characters_or_with_a_typo(app_page, question,
+                                                                                             meant):
+    """下一步怎么办 read the question as typed: in 繁体 (罰了) or with a typo (处法) its cue was not found,
+    and a police fine was offered 110 as a crime (the articles' topic) beside 复议 or 诉讼."""
+    def routes(asked: str) -> list[str]:
+        html = _html_bodies(app_page("pages/ask.py", session_state={"ask_query": asked}))
+        box = html[html.index('class="next-steps"'):]
+        return re.findall(r"<h3>(.*?)</h3>", box[:box.index("不是法律意见")])
+
+    assert routes(question) == routes(meant) == ["不服行政机关的决定：行政复议或者行政诉讼"]
