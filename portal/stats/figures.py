@@ -9,7 +9,8 @@ Which pre-filings each figure counts (the dashboard and the 月通报 print thes
 - 办结 on time: those registered in the range — answered within 60 days (on time), within the 30-day
   extension (the portal does not record whether one was granted), later or still open past 60 days
   (late), still within 60 days (pending);
-- 初信初访 (not raised before) registered in the range: answered within 21 days of 登记 (三周办结);
+- 初信初访 (not raised before: the petitioner said so and no handler confirmed it as 重复信访)
+  registered in the range: answered within 21 days of 登记 (三周办结);
 - ratings and 一次性结服率: those answered (已办结) in the range.
 """
 
@@ -27,7 +28,9 @@ from portal.identity import Actor
 from portal.prefiling.channels import RULES as CHANNEL_RULES
 from portal.prefiling.form import CATEGORIES
 from portal.prefiling.models import Prefiling
+from portal.prefiling.repeats import CONFIRMED as REPEAT_CONFIRMED
 from portal.prefiling.repeats import confirmed_repeats
+from portal.prefiling.repeats_models import PrefilingRepeat
 from portal.prefiling.states import CLOSED, NEEDS_MORE, REGISTERED, REJECTED, SUBMITTED, WITHDRAWN
 from portal.stats import facts
 from portal.stats.facts import Period
@@ -47,7 +50,7 @@ DEFINITIONS = {
                 "延期内办结指第61至90日办结（本门户不记录是否批准延期）；超过60日仍未办结的计为超期。"
                 "《山东省信访条例》第四十二条的60日适用于申诉求决类事项（《信访工作条例》第三十四条：出具信访处理意见书的事项），"
                 "本统计按登记日对全部登记件（含建议意见类）计算，是工作口径。",
-    "first_time": "统计区间内登记的初信初访（信访人表示此前未反映过）中，自登记之日起21日内办结的比例（21日是工作目标，不是法定期限）。",
+    "first_time": "统计区间内登记的初信初访（信访人表示此前未反映过，且未经办理人员确认为重复信访）中，自登记之日起21日内办结的比例（21日是工作目标，不是法定期限）。",
     "satisfaction": "统计区间内办结的信访件中，信访人评价为“满意”或“基本满意”的件数占已评价件数的比例。",
     "one_time": "一次性结服率 = 统计区间内办结、此后没有请求复查、且信访人评价为“满意”或“基本满意”的件数"
                 " ÷ 统计区间内办结的件数（未评价的计入分母）。本门户目前不记录复查请求，按无复查计算。",
@@ -237,7 +240,8 @@ def outcomes(*, session: Session, actor: Actor | None, period: Period) -> Outcom
     fast = first = 0
     for registered, answered, n in facts.counted_by(
             session=session, include_restricted=counted,
-            where=and_(facts.registered_in(period), col(Prefiling.raised_before).is_(False)),
+            where=and_(facts.registered_in(period), col(Prefiling.raised_before).is_(False),
+                       col(Prefiling.id).not_in(_confirmed_repeats())),
             columns=(facts.iso_day(Prefiling.registered_date), answered_on)):
         first += n
         if answered and (facts.to_day(answered) - facts.to_day(registered)).days <= FIRST_TIME_DAYS:
@@ -250,6 +254,13 @@ def outcomes(*, session: Session, actor: Actor | None, period: Period) -> Outcom
     return Outcomes(period=period, first_time=Share(fast, first), closed=closed,
                     ratings={k: by_rating.get(k, 0) for k in RATINGS}, one_time=Share(once, closed),
                     restricted_counted=counted)
+
+
+def _confirmed_repeats():
+    """The pre-filings a handler confirmed as 重复信访 (the same matter raised before by the same
+    petitioner): not 初信初访, whatever the form said. Whatever the earlier one's category: that the
+    matter was raised before is a fact about this one."""
+    return select(PrefilingRepeat.prefiling_id).where(PrefilingRepeat.state == REPEAT_CONFIRMED)
 
 
 def due_lists(*, session: Session, actor: Actor | None, day: dt.date, week: int = 7) -> DueLists:

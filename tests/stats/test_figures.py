@@ -76,7 +76,7 @@ def test_acceptance_and_handling_on_time_with_weekend_and_holiday_roll_forward(s
 
 def test_first_time_ratings_and_one_time_rate(session):
     nov = figures.outcomes(session=session, actor=ALL, period=NOVEMBER)
-    assert (nov.first_time.part, nov.first_time.whole) == (2, 3)     # A1 15 days, A2 20 days, A6 open
+    assert (nov.first_time.part, nov.first_time.whole) == (2, 2)     # A1 15 days, A2 20 days (A6: a repeat)
     assert nov.closed == 2                                           # A1, A2 (D1 closed 00:30 on 12-01)
     assert nov.ratings == {"满意": 1, "基本满意": 1, "不满意": 0}
     assert nov.satisfaction.rate == 1.0 and nov.one_time.rate == 1.0
@@ -85,6 +85,24 @@ def test_first_time_ratings_and_one_time_rate(session):
     assert (october.one_time.part, october.one_time.whole) == (1, 2)
     december = figures.outcomes(session=session, actor=ALL, period=month_period(2026, 12))
     assert december.closed == 1 and december.ratings["满意"] == 1     # D1, by its Beijing date
+
+
+def test_a_confirmed_repeat_is_not_counted_as_first_time(session):
+    """初信初访 is a petitioner's first letter or visit on a matter: a 件 a handler confirmed as 重复信访
+    (the same matter raised before by the same petitioner) is not one, whatever the form said. A link
+    still to decide (疑似重复) changes nothing."""
+    from sqlmodel import select
+
+    from portal.prefiling.models import Prefiling
+    from portal.prefiling.repeats_models import PrefilingRepeat
+
+    ids = {code: pid for pid, code in session.exec(select(Prefiling.id, Prefiling.code))}
+    session.add(PrefilingRepeat(prefiling_id=ids["A2"], earlier_id=ids["A1"], same_petitioner=True, state="疑似重复"))
+    session.commit()
+    nov = figures.outcomes(session=session, actor=ALL, period=NOVEMBER)
+    assert (nov.first_time.part, nov.first_time.whole) == (2, 2)     # A1, A2; A6 repeats A1 (confirmed)
+    left_out = figures.outcomes(session=session, actor=ADMIN_ONLY, period=NOVEMBER)
+    assert (left_out.first_time.part, left_out.first_time.whole) == (2, 2)
 
 
 def test_overdue_and_due_this_week_by_reference_code(session):

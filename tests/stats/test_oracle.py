@@ -300,8 +300,9 @@ def oracle(lived: list[Lived], period: Period, today: D, *, restricted: bool) ->
             handling["on_time" if answered <= due else "extended" if answered <= due_ext else "late"] += 1
         else:
             handling["late" if today > due else "pending"] += 1
-        # 初信初访: the petitioner said it was not raised before
-        if not x.plan.raised_before:
+        # 初信初访: the petitioner said it was not raised before, and no handler found it was (a
+        # confirmed 重复信访 is the same matter raised before by the same petitioner)
+        if not x.plan.raised_before and not x.confirmed_links:
             first_time[1] += 1
             first_time[0] += answered is not None and (answered - registered).days <= 21
     answered_in = [x for x in rows if day(x, "close") in period]
