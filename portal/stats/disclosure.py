@@ -6,7 +6,11 @@ The reader is assumed to know every rule used here: a "<5" cell is from 1 to 4, 
 hidden cell ("*") is at least 5 and — since the smallest visible cell of its group is the one
 chosen — at most the smallest count still printed in that group. From those bounds and every
 printed total, the reader narrows each hidden cell to an interval; a hidden cell is safe while its
-interval holds more than one value. Cells are hidden until every hidden cell is safe."""
+interval holds more than one value. Cells are hidden until every hidden cell is safe.
+
+A sum with a "<5" part beside a printed one gets its "*" first, whatever the values: were a "*"
+added only where a "<5" would otherwise be pinned, its presence would tell such a reader that it
+was (two "<5" beside a "*" and a printed total: 1 and 1)."""
 
 from __future__ import annotations
 
@@ -58,6 +62,17 @@ def suppress(values: Mapping[str, int], groups: Sequence[Group]) -> Masked:
     (its printed total when no such part is left)."""
     secondary: dict[str, int] = {}          # key -> index of the group it was hidden for
     groups = [g for g in groups if g.total in values]
+    # First, whatever the values: a group with a "<5" part and a printed part beside it gets a "*"
+    # among its parts. Were a "*" printed only where a "<5" would otherwise be pinned, a reader who
+    # knows the rule would learn from the "*" itself that it was (two "<5" beside a "*" and a
+    # printed total: both 1).
+    for i, g in enumerate(groups):
+        masked = Masked(values, frozenset(secondary))
+        if masked.hidden(g.total) or any(k in secondary for k in g.parts):
+            continue
+        shown = [k for k in g.parts if not masked.hidden(k) and values[k] > 0]
+        if shown and any(masked.hidden(k) for k in g.parts):
+            secondary[min(shown, key=lambda k: (values[k], k))] = i
     while True:
         masked = Masked(values, frozenset(secondary))
         pinned = {k for k, (lo, hi) in intervals(masked, groups, secondary).items() if lo == hi}
