@@ -129,12 +129,22 @@ if st.session_state.get("_ask_counted") != query:  # count each new question onc
         st.stop()
     st.session_state["_ask_counted"] = query
 
+def as_typed_button(response) -> None:
+    """After a word was read as a homophone typo: search the question as typed (a name, a place)."""
+    if response.corrected:
+        st.button(f"不是错别字，按原文“{'”“'.join(response.corrected)}”查找", key="ask-as-typed",
+                  on_click=lambda: st.session_state.update(ask_as_typed=query))
+
+
 searcher = get_searcher()
-response = searcher.search(query, k=8)
+# 按原文查找 after a word was read as a typo (a name, a place): this question is searched as typed
+response = (searcher.search(query, k=8, as_typed=True) if st.session_state.get("ask_as_typed") == query
+            else searcher.search(query, k=8))
 hits = [h for h in response.hits if library.provision(h.provision_id)]
 if not response.confident or not hits:
     if response.message:
         st.info(markdown_escape(response.message))
+        as_typed_button(response)
         if not response.query.strip():
             say(response.message, token=query)
     if response.query.strip():
@@ -150,6 +160,7 @@ if not response.confident or not hits:
 
 if response.message:
     st.info(markdown_escape(response.message))
+as_typed_button(response)
 # the focus stays on 查找相关条文: a screen reader hears what came of it, and which article is first
 first = library.provision(hits[0].provision_id)
 say(f"{response.message}找到 {len(hits)} 条{'可能' if response.uncertain else ''}相关的法律条文，第一条是"

@@ -81,9 +81,9 @@ def test_setup_warns_of_each_item_and_still_succeeds(capsys):
 
 def test_a_citizen_reads_the_law_and_number_of_an_article_that_is_gone_not_an_id(library):
     shown = provision_link(MEDIATION_31, _without_article(library, MEDIATION_31))
-    assert shown == "《中华人民共和国人民调解法》第三十一条（本站法规库中已没有这一条）"
+    assert shown == "《中华人民共和国人民调解法》第三十一条（本站法规库中没有这一条）"
     shown = provision_link(MEDIATION_31, _without_law(library, MEDIATION))
-    assert shown == "第三十一条（本站法规库中已没有这一条）"
+    assert shown == "第三十一条（本站法规库中没有这一条）"
     assert "](" not in shown and MEDIATION not in shown
 
 
@@ -106,7 +106,7 @@ def test_the_editor_is_told_on_the_case_page_and_citizens_see_the_article_as_gon
         assert any(e.label.startswith("引用已废止法律条文的已发布典型案例（") for e in at.expander)   # folded away
         assert f"条文已变的调解案例（{slug}）：《信访条例》第十条" in text
         public = page_text(app_page("pages/cases.py", case=slug))
-        assert "《中华人民共和国人民调解法》第九十九条（本站法规库中已没有这一条）" in public
+        assert "《中华人民共和国人民调解法》第九十九条（本站法规库中没有这一条）" in public
     finally:
         from portal.cases import service
         with Session(engine) as s:

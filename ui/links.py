@@ -56,7 +56,7 @@ def provision_link(provision_id: str, library: Library, *, with_title: bool = Tr
     return f'[{text}]({permalink(law.slug, provision.label)} "{NEW_TAB}")'
 
 
-GONE = "（本站法规库中已没有这一条）"
+GONE = "（本站法规库中没有这一条）"
 
 
 def gone_provision(provision_id: str, library: Library) -> str:

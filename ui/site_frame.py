@@ -278,12 +278,14 @@ _SCRIPT = """
       let box = null;
       const focusField = function () { window.__portalFocusAfter(id, false, false); box = doc.activeElement; };
       focusField();
+      const mine = (window.__portalErrorLink = (window.__portalErrorLink || 0) + 1);   /* a later link's wins */
       /* a run still drawing the step may redraw the field and drop its focus (to the page's body, or
          to the summary's own retry), on a busy phone seconds later: looked at every 250 ms for 3 s and
          put back. Never taken from anywhere else, nor from the page's body while the field focused is
          still there (the person tapped elsewhere) */
       let looks = 0;
       const again = function () {
+        if (window.__portalErrorLink !== mine) return;
         const held = doc.activeElement;
         if (held && held.id === 'error-summary') focusField();
         else if ((!held || held === doc.body) && !(box && box.isConnected)) focusField();

@@ -25,7 +25,8 @@ class SearchResponse:
     the hits are shown, but the reranker gives the first one a low probability of being right (the
     page says so above them; never for a named article or keyword search). `read_as`: the words
     searched (in simplified characters, homophone typos corrected); '' where nothing was searched,
-    and `query` is what the citizen typed."""
+    and `query` is what the citizen typed. `corrected`: the words read as typos (the page offers to
+    search as typed)."""
 
     query: str
     hits: list[SearchHit] = field(default_factory=list)
@@ -34,6 +35,7 @@ class SearchResponse:
     uncertain: bool = False
     message: str = ""
     read_as: str = ""
+    corrected: tuple[str, ...] = ()
 
     @property
     def words(self) -> str:
@@ -44,4 +46,6 @@ class SearchResponse:
 class Searcher(Protocol):
     """Anything that answers a citizen's question with provisions."""
 
-    def search(self, query: str, *, k: int = 10) -> SearchResponse: ...
+    def search(self, query: str, *, k: int = 10, as_typed: bool = False) -> SearchResponse:
+        """`as_typed`: no word is read as a homophone typo (the citizen said it was none)."""
+        ...

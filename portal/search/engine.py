@@ -605,11 +605,11 @@ class SearchEngine:
         return f"《{title}》没有{ref.label}{where}。下面是按文字找到的条文，仅供参考。"
 
     # --- the Searcher contract ---------------------------------------------------------
-    def search(self, query: str, *, k: int = 10) -> SearchResponse:
+    def search(self, query: str, *, k: int = 10, as_typed: bool = False) -> SearchResponse:
         checked = check_query(query)
         if checked.problem is QueryProblem.EMPTY or checked.problem is QueryProblem.NO_TEXT:
             return SearchResponse(query=query, confident=False, message=checked.message)
-        corrected = self.corrected(checked.text)
+        corrected = Corrected(checked.text) if as_typed else self.corrected(checked.text)
         text = corrected.text
         ref = self.reference(text)
         exact_hits: list[SearchHit] = []
@@ -645,4 +645,4 @@ class SearchEngine:
                 hits.append(SearchHit(pid, float(score), self.matched_terms(row, terms)))
         return SearchResponse(query=query, hits=hits, exact=bool(exact_hits), confident=confident,
                               uncertain=not exact_hits and self._uncertain(ranking), message=message,
-                              read_as=text)
+                              read_as=text, corrected=tuple(dict.fromkeys(c.typed for c in corrected.corrections)))

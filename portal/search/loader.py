@@ -161,7 +161,7 @@ class _Noted:
     def __init__(self, inner: SearchEngine, note: str) -> None:
         self.inner, self.note = inner, note
 
-    def search(self, query: str, *, k: int = 10) -> SearchResponse:
-        response = self.inner.search(query, k=k)
+    def search(self, query: str, *, k: int = 10, as_typed: bool = False) -> SearchResponse:
+        response = self.inner.search(query, k=k, as_typed=as_typed)
         message = f"{response.message} {self.note}".strip() if response.hits else response.message
         return replace(response, message=message)

@@ -38,6 +38,7 @@ class LegalTokenizer:
             line.strip() for line in (stopwords.read_text(encoding="utf-8").splitlines()
                                       if stopwords and stopwords.is_file() else []) if line.strip())
         self._ready = False
+        self._pos = None   # jieba.posseg over self._jieba, made on first use (tagged)
 
     def _ensure_ready(self) -> None:
         # jieba builds its prefix dictionary lazily; do it once, under a lock, for all threads
@@ -65,6 +66,18 @@ class LegalTokenizer:
         """Every segment, in order, including stop words (for display and phrase checks)."""
         self._ensure_ready()
         return [w for w in self._jieba.cut(text) if w.strip()]
+
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        """(word, part of speech) of jieba's posseg over the same dictionaries: nr a person's name,
+        ns a place name (the typo corrector leaves names alone)."""
+        self._ensure_ready()
+        if self._pos is None:
+            import jieba.posseg
+
+            with self._lock:
+                if self._pos is None:
+                    self._pos = jieba.posseg.POSTokenizer(self._jieba)
+        return [(pair.word, pair.flag) for pair in self._pos.cut(text)]
 
     def frequency(self, text: str) -> int:
         """How often jieba's dictionary (or the legal user dictionary) counts `text` as a word; 0

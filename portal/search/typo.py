@@ -9,7 +9,9 @@ Nothing changes when no such word or more than one is found, when the word is in
 植物), or when the character to change or the one kept is a function word (不亮 is not 不良, 有物
 not 有无). A typo that makes another real word (工伤 → 工商) is not noticed: without context
 nothing tells it from what the citizen meant. Article numbers (第十条, 1077条) and law names are
-never rewritten.
+never rewritten, nor a word jieba tags as a place name or as a person's name that begins with a
+common surname (邻居郭家 is no 国家, 钟华 no 中华, 范伟 no 范围); the page offers to search the words
+as typed whenever it corrected one.
 
 Pinyin readings: content/search/pinyin.txt, written from pypinyin's tables (MIT) by
 scripts/pinyin_table.py, so serving does not load pypinyin. Figures: notes/2026-12-07-typo-study.md."""
@@ -28,6 +30,12 @@ ARTICLE_NUMBER = re.compile(r"第?[0-9零〇一二两三四五六七八九十百
 MIN_LENGTH, MAX_LENGTH = 2, 4  # words corrected: 赔偿 … 用人单位
 MIN_DOCUMENTS = 10  # the corrected word is in at least this many articles (chosen on the typo'd dev sets)
 FUNCTION_CHAR_COUNT = 50_000  # a character jieba's dictionary counts this often alone is a function word
+# the hundred most common surnames (about 85 % of people): a name jieba tags nr that begins with one
+# is a name, not a typo (郭家, 钟华, 贾强, 龚平, 范伟, 陈淑芬); rarer ones (劳东 for 劳动) are read as typos
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施")
+PERSON_TAGS, PLACE_TAGS = frozenset({"nr", "nrt", "nrfg"}), frozenset({"ns"})
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,7 @@ class HomophoneCorrector:
     def __init__(self, *, known: Mapping[str, int], readings: Mapping[str, str], is_word: Callable[[str], bool],
                  segment: Callable[[str], Sequence[str]], in_library: Callable[[str], bool],
                  function_char: Callable[[str], bool], everyday: Collection[str] = (),
+                 tagged: Callable[[str], Sequence[tuple[str, str]]] = lambda _text: (),
                  min_documents: int = MIN_DOCUMENTS) -> None:
         """`known`: the library's words with the number of articles holding each; `readings`: each
         character's usual toneless pinyin (load_readings); `is_word`: a dictionary's test (jieba's
@@ -71,13 +80,15 @@ class HomophoneCorrector:
         text (precise mode with its HMM, which glues unknown characters into a non-word);
         `in_library`: whether a text occurs in the library's articles; `function_char`: whether a
         character is a function word (不, 有, 中 …); `everyday`: the vocabulary's everyday words
-        (酒驾, 老板 …), never rewritten nor cut into."""
+        (酒驾, 老板 …), never rewritten nor cut into; `tagged`: (word, part of speech) of a text
+        (jieba's posseg), for the names never rewritten."""
         self.known = known
         self.is_word = is_word
         self.segment = segment
         self.in_library = in_library
         self.function_char = function_char
         self.everyday = frozenset(everyday)
+        self.tagged = tagged
         # (word with one position blanked, position, reading) → library words fitting there: real
         # words (jieba's HMM leaves non-words in the keyword index too) in enough articles
         self._slots: dict[tuple[str, int, str], list[str]] = {}
@@ -128,12 +139,28 @@ class HomophoneCorrector:
                 at, typed, word = options.pop()
                 if not self.in_library(typed):
                     found.append(Correction(typed, word, at))
+        if found and (names := self._names(text)):
+            found = [c for c in found if not any(c.start < end and start < c.start + len(c.typed)
+                                                 for start, end in names)]
         if not found:
             return Corrected(text)
         out = list(text)
         for c in found:
             out[c.start:c.start + len(c.typed)] = c.corrected
         return Corrected("".join(out), tuple(found))
+
+    def _names(self, text: str) -> list[tuple[int, int]]:
+        """Where `text` holds a place name or a person's name beginning with a common surname (only
+        looked for once a correction is found: tagging costs more than segmenting)."""
+        spans, pos = [], 0
+        for word, flag in self.tagged(text):
+            start = text.find(word, pos)
+            if start < 0:
+                continue
+            pos = start + len(word)
+            if flag in PLACE_TAGS or (flag in PERSON_TAGS and word[0] in SURNAMES):
+                spans.append((start, pos))
+        return spans
 
     def _options(self, token: str, start: int) -> set[tuple[int, str, str]]:
         """(where, typed, library word) for a non-word token: the token itself, or else a piece of it
@@ -173,14 +200,17 @@ def corrector_for(*, texts: Iterable[str], lexical, tokenizer, everyday: Collect
         known=library_words(lexical), readings=_readings(resource_dir() / "pinyin.txt"),
         is_word=tokenizer.is_word, segment=tokenizer.words,
         in_library=lambda text: text in library_text, everyday=everyday, min_documents=min_documents,
+        tagged=tokenizer.tagged,
         function_char=lambda ch: ch in tokenizer.stopwords or tokenizer.frequency(ch) >= FUNCTION_CHAR_COUNT)
 
 
 def typo_note(corrections: Sequence[Correction]) -> str:
-    """What the page says above the answer: which words were read as which."""
-    typed = "".join(f"“{c.typed}”" for c in corrections)
-    meant = "".join(f"“{c.corrected}”" for c in corrections)
-    return f"您输入的{typed}可能是错别字，已按{meant}查找。"
+    """What the page says above the answer: which words were read as which, each pair once (not
+    您输入的, since a question in 繁体 is named in simplified characters)."""
+    pairs = list(dict.fromkeys((c.typed, c.corrected) for c in corrections))
+    typed = "".join(f"“{t}”" for t, _ in pairs)
+    meant = "".join(f"“{m}”" for _, m in pairs)
+    return f"问题中的{typed}可能是错别字，已按{meant}查找。"
 
 
 def library_words(lexical) -> dict[str, int]:

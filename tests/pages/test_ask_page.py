@@ -307,8 +307,13 @@ def test_a_question_in_traditional_characters_finds_the_same_article_and_says_wh
 def test_a_question_with_a_homophone_typo_finds_the_same_article_and_says_how_it_was_read(app_page):
     at = app_page("pages/ask.py", session_state={"ask_query": "申请劳东仲裁要不要交费？"})   # 劳东 for 劳动
     assert "《中华人民共和国劳动争议调解仲裁法》第五十三条" in _cards(at)
-    assert any("您输入的“劳东”可能是错别字，已按“劳动”查找。" in str(el.value) for el in at.info)
+    assert any("问题中的“劳东”可能是错别字，已按“劳动”查找。" in str(el.value) for el in at.info)
     assert question_box(at).value == "申请劳东仲裁要不要交费？"  # the citizen's own words stay in the box
+    # a name or a word the corrector does not know: the citizen can search the words as typed
+    at.button(key="ask-as-typed").click().run()
+    assert not any("错别字" in str(el.value) for el in at.info)
+    assert not [b for b in at.button if b.key == "ask-as-typed"]
+    assert question_box(at).value == "申请劳东仲裁要不要交费？"
 
 
 @pytest.mark.parametrize(("question", "meant"), [("警察罰了我五百塊錢，我覺得不公平", "警察罚了我五百块钱，我觉得不公平"),
