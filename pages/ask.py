@@ -138,8 +138,8 @@ def as_typed_button(response) -> None:
 
 searcher = get_searcher()
 # 按原文查找 after a word was read as a typo (a name, a place): this question is searched as typed
-response = (searcher.search(query, k=8, as_typed=True) if st.session_state.get("ask_as_typed") == query
-            else searcher.search(query, k=8))
+as_typed = st.session_state.get("ask_as_typed") == query
+response = searcher.search(query, k=8, as_typed=True) if as_typed else searcher.search(query, k=8)
 hits = [h for h in response.hits if library.provision(h.provision_id)]
 if not response.confident or not hits:
     if response.message:
@@ -196,7 +196,7 @@ if side is not None:
         case_cards(cases)
 
 hit_ids = [h.provision_id for h in hits]
-show_similar(similar_questions(searcher, response.query, hit_ids, exact=response.exact), library)
+show_similar(similar_questions(searcher, response.query, hit_ids, exact=response.exact, as_typed=as_typed), library)
 send_to_staff(response.query)
 if (actor := current_actor()) is not None:
     file_into_bank(actor, response.query, hit_ids, library)

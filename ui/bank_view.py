@@ -42,17 +42,18 @@ def published_bank_entries() -> list[BankEntry]:
 
 
 def similar_questions(searcher, query: str, hit_ids: list[str], *, k: int = 3,
-                      exact: bool = False) -> list[SimilarQuestion]:
+                      exact: bool = False, as_typed: bool = False) -> list[SimilarQuestion]:
     """The engine's nearest published questions that cite an article shown or are as close as
     `tune` calibrated for its encoder (portal.search.bank.relevant_similar); without the engine's
     ranking, those sharing articles. For an article opened by number (`exact`: 民法典1077条, whose
-    words say nothing of its subject), the questions a lawyer answered with that article."""
+    words say nothing of its subject), the questions a lawyer answered with that article.
+    `as_typed`: the question was searched as typed (按原文查找), so no word is read as a typo here."""
     rank = getattr(searcher, "similar_questions", None)
     if exact and hit_ids:
         return similar_by_articles(hit_ids[:1], published_bank_entries(), k=k)
     if rank is not None:
         try:   # the nearest, but only those that belong beside this answer
-            near = list(rank(query, k=k * CANDIDATES))
+            near = list(rank(query, k=k * CANDIDATES, **({"as_typed": True} if as_typed else {})))
             rule = getattr(searcher, "similar_rule", None) or SimilarRule()
             return relevant_similar(near, hit_ids[:rule.answer_depth], k=k, alone=rule.alone)
         except Exception:  # the bank ranking must never break the page

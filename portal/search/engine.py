@@ -399,13 +399,14 @@ class SearchEngine:
         """The question's embedding through the trained adapter (identity when there is none)."""
         return apply_adapter(self.plain_vector(text), self.adapter)
 
-    def similar_questions(self, query: str, *, k: int = 3) -> list[SimilarQuestion]:
+    def similar_questions(self, query: str, *, k: int = 3, as_typed: bool = False) -> list[SimilarQuestion]:
         """The k bank questions nearest to the query (cosine of the plain question embeddings),
-        best first; empty without a bank or for a question with no Chinese text."""
+        best first; empty without a bank or for a question with no Chinese text. `as_typed`: no word
+        read as a homophone typo, as search()."""
         checked = check_query(query)
         if self.bank is None or checked.problem in (QueryProblem.EMPTY, QueryProblem.NO_TEXT):
             return []
-        qvec = self.plain_vector(self.corrected(checked.text).text)
+        qvec = self.plain_vector(checked.text if as_typed else self.corrected(checked.text).text)
         return [SimilarQuestion(self.bank.entries[i], sim) for i, sim in self.bank.nearest(qvec, k)]
 
     def reranks(self, components: tuple[str, ...] | None = None) -> bool:

@@ -107,3 +107,16 @@ def test_the_pinyin_table_is_what_pypinyin_gives():
     check = subprocess.run([sys.executable, str(ROOT / "scripts" / "pinyin_table.py"), "--check"],
                            capture_output=True, text=True, check=False)
     assert check.returncode == 0, check.stderr
+
+
+def test_similar_questions_read_a_typo_as_the_search_does_and_not_after_as_typed(fake_engine, monkeypatch):
+    from portal.search.bank import BankEntry, QuestionBank
+
+    encoded: list[str] = []
+    real = fake_engine.plain_vector
+    entry = BankEntry("1", "公司拖欠工资", ("laodong-hetong-fa-2012:第三十条",))
+    monkeypatch.setattr(fake_engine, "bank", QuestionBank([entry], real(entry.question)))
+    monkeypatch.setattr(fake_engine, "plain_vector", lambda text: encoded.append(text) or real(text))
+    fake_engine.similar_questions("公司托欠工资", k=1)
+    fake_engine.similar_questions("公司托欠工资", k=1, as_typed=True)
+    assert encoded == ["公司拖欠工资", "公司托欠工资"]
