@@ -11,17 +11,19 @@ rule of the time) stays possible: it is named, not refused.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
 from portal.cases.models import TypicalCase
-from portal.guide.content import PROVISION_REF
+from portal.cases.service import citations_of
 from portal.guide.models import GuideSectionRecord
+from portal.guide.service import section_of
 from portal.laws.library import Library
 from portal.lifecycle import PUBLISHED
 from portal.qa.models import BankQuestion
+from portal.qa.service import provisions_of
 
 CASE, GUIDE, BANK = "典型案例", "信访指南", "常见问题"
 
@@ -43,10 +45,10 @@ class StaleCitation:
         return f"{self.kind} {self.ref}（{self.title}）: {'; '.join(parts)}"
 
 
-def _check(kind: str, ref: str, title: str, ids: list[str], library: Library) -> StaleCitation | None:
-    cited = list(dict.fromkeys(ids))
-    missing = tuple(pid for pid in cited if library.provision(pid) is None)
-    repealed = tuple(pid for pid in cited if (p := library.provision(pid)) and library.law_of(p).is_repealed)
+def _check(kind: str, ref: str, title: str, ids: Iterable[str], library: Library) -> StaleCitation | None:
+    cited = {pid: library.provision(pid) for pid in ids}
+    missing = tuple(pid for pid, p in cited.items() if p is None)
+    repealed = tuple(pid for pid, p in cited.items() if p is not None and library.law_of(p).is_repealed)
     return StaleCitation(kind, ref, title, missing, repealed) if missing or repealed else None
 
 
@@ -58,17 +60,16 @@ def stale_citations(*, session: Session, library: Library,
     if CASE in kinds:
         for case in session.exec(select(TypicalCase).where(TypicalCase.state == PUBLISHED)
                                  .order_by(TypicalCase.slug)):
-            if item := _check(CASE, case.slug, case.title, [c["id"] for c in json.loads(case.provisions)], library):
+            if item := _check(CASE, case.slug, case.title, (c.id for c in citations_of(case)), library):
                 found.append(item)
     if GUIDE in kinds:
         for section in session.exec(select(GuideSectionRecord).where(GuideSectionRecord.state == PUBLISHED)
                                     .order_by(GuideSectionRecord.position)):
-            if item := _check(GUIDE, section.slug, section.title, PROVISION_REF.findall(section.body), library):
+            if item := _check(GUIDE, section.slug, section.title, section_of(section).provision_ids, library):
                 found.append(item)
     if BANK in kinds:
         for question in session.exec(select(BankQuestion).where(BankQuestion.state == PUBLISHED)
                                      .order_by(BankQuestion.id)):
-            if item := _check(BANK, str(question.id), question.question[:30], json.loads(question.provisions),
-                              library):
+            if item := _check(BANK, str(question.id), question.question[:30], provisions_of(question), library):
                 found.append(item)
     return found

@@ -19,7 +19,7 @@ scripts/pinyin_table.py, so serving does not load pypinyin. Figures: notes/2026-
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -122,12 +122,10 @@ class HomophoneCorrector:
             for m in pattern.finditer(text):
                 blocked[m.start():m.end()] = [True] * (m.end() - m.start())
         found: list[Correction] = []
-        pos = 0
-        for token in self.segment(text):
-            start = text.find(token, pos)
-            if start < 0:
-                continue
-            pos = end = start + len(token)
+        tokens = self.segment(text)
+        for i, start in _located(text, tokens):
+            token = tokens[i]
+            end = start + len(token)
             if (not MIN_LENGTH <= len(token) <= MAX_LENGTH or not _HAN_RUN.fullmatch(token)
                     or any(blocked[start:end]) or self.is_word(token) or token in self.known
                     or token in self.everyday):
@@ -152,14 +150,12 @@ class HomophoneCorrector:
     def _names(self, text: str) -> list[tuple[int, int]]:
         """Where `text` holds a place name or a person's name beginning with a common surname (only
         looked for once a correction is found: tagging costs more than segmenting)."""
-        spans, pos = [], 0
-        for word, flag in self.tagged(text):
-            start = text.find(word, pos)
-            if start < 0:
-                continue
-            pos = start + len(word)
+        tagged = self.tagged(text)
+        spans = []
+        for i, start in _located(text, [word for word, _ in tagged]):
+            word, flag = tagged[i]
             if flag in PLACE_TAGS or (flag in PERSON_TAGS and word[0] in SURNAMES):
-                spans.append((start, pos))
+                spans.append((start, start + len(word)))
         return spans
 
     def _options(self, token: str, start: int) -> set[tuple[int, str, str]]:
@@ -181,6 +177,17 @@ class HomophoneCorrector:
                 if (i < start < j or i < end < j) and text[i:j] in self.everyday:
                     return True
         return False
+
+
+def _located(text: str, words: Sequence[str]) -> Iterator[tuple[int, int]]:
+    """(index, where it starts in `text`) of each of `words`, a segmentation of `text` in order."""
+    pos = 0
+    for i, word in enumerate(words):
+        start = text.find(word, pos)
+        if start < 0:
+            continue
+        pos = start + len(word)
+        yield i, start
 
 
 @cache
