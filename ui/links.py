@@ -60,8 +60,9 @@ GONE = "（本站法规库中没有这一条）"
 
 
 def gone_provision(provision_id: str, library: Library) -> str:
-    """A cited article the library no longer ships (a law updated after the text was published,
-    portal.citations): its law and number as plain text, said to be gone, instead of a bare id."""
+    """A cited article not in the library (taken away by a law update after the text was published,
+    portal.citations; or a mistyped id in a preview): its law and number as plain text, said to be
+    missing, instead of a bare id."""
     slug, _, label = provision_id.partition(":")
     law = library.law(slug)
     named = f"《{law.title}》{label}" if law and label else (label or provision_id)
