@@ -27,6 +27,12 @@ PG_LOCK_TIMEOUT = "10s"
 # fails the connection (libpq's tcp_user_timeout and keepalives).
 PG_TCP_LIMITS: dict[str, object] = {"tcp_user_timeout": 10_000, "keepalives": 1, "keepalives_idle": 30,
                                     "keepalives_interval": 5, "keepalives_count": 3}
+# A server that is up but does not answer (its processes stopped, or stuck on a disk that hangs)
+# still acknowledges at the TCP level, so none of the limits above fires and libpq has no read
+# timeout: a statement, commit or pool ping that has no reply within this many seconds closes its
+# connection and fails (the page then says so). A statement waiting for a lock fails at
+# PG_LOCK_TIMEOUT first; nothing the portal asks of its database takes more than a few seconds.
+PG_REPLY_TIMEOUT_S = 30.0
 # A write someone is kept waiting for only if it matters to them: counting a question to 法律问答
 # (answered all the same if it cannot be counted) waits this long for a lock, not the 15 s above.
 BRIEF_WAIT_MS = 1000
@@ -189,8 +195,37 @@ def make_engine(url: str) -> Engine:
         engine = _listen(create_engine(url, creator=connect, hide_parameters=True))
         event.listen(engine, "checkout", still_there)
         return engine
-    return _listen(create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                                 connect_args=_pg_limits(url), hide_parameters=True))
+    engine = _listen(create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                                   connect_args=_pg_limits(url), hide_parameters=True))
+    if engine.dialect.driver == "psycopg":
+        event.listen(engine, "do_connect", _connect_with_reply_deadline)
+    return engine
+
+
+def _connect_with_reply_deadline(dialect, _record, cargs, cparams):
+    return _reply_deadline_class().connect(*cargs, **cparams)
+
+
+@lru_cache(maxsize=1)
+def _reply_deadline_class():
+    """psycopg's Connection whose every wait for the server (statement, commit, rollback, ping)
+    gives up after PG_REPLY_TIMEOUT_S: the connection is closed (SQLAlchemy then drops it from the
+    pool) and the statement fails with an OperationalError."""
+    import psycopg
+
+    class ReplyDeadlineConnection(psycopg.Connection):
+        def wait(self, gen, interval=0.1, timeout=None):
+            limit = PG_REPLY_TIMEOUT_S if timeout is None else min(timeout, PG_REPLY_TIMEOUT_S)
+            try:
+                return super().wait(gen, interval=interval, timeout=limit)
+            except psycopg.errors._WaitTimeout:
+                if timeout is not None and timeout <= PG_REPLY_TIMEOUT_S:
+                    raise           # psycopg's own limit (a cancel), handled by psycopg
+                self.close()        # the protocol stopped half-way: the connection cannot be reused
+                raise psycopg.OperationalError(
+                    f"the database server sent no reply within {PG_REPLY_TIMEOUT_S:g} s; connection closed") from None
+
+    return ReplyDeadlineConnection
 
 
 def _pg_limits(url: str) -> dict[str, object]:
