@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -31,11 +33,28 @@ def run_setup(run: Callable[..., BootstrapReport]) -> int:
     if gone := refused_database():
         return gone
     try:
-        report = run(engine=get_engine(), settings=get_settings())
+        with _said_by_the_report():
+            report = run(engine=get_engine(), settings=get_settings())
     except MigrationFailed as exc:
         print(f"UPGRADE FAILED {exc}", file=sys.stderr)
         return 2
     return print_setup_report(report)
+
+
+@contextmanager
+def _said_by_the_report() -> Iterator[None]:
+    """What bootstrap logs (a refused file, a stale citation) is in the report printed after it:
+    logged too, it would reach the operator twice (logging's last-resort handler on stderr)."""
+    logger = logging.getLogger("portal.bootstrap")
+    logger.addFilter(_none)
+    try:
+        yield
+    finally:
+        logger.removeFilter(_none)
+
+
+def _none(_record: logging.LogRecord) -> bool:
+    return False
 
 
 def refused_database() -> int:

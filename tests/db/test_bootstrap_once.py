@@ -55,3 +55,4 @@ def test_server_start_refuses_a_broken_content_file_before_serving(tmp_path, bro
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert said in done.stdout and "schema up to date" in done.stdout
+    assert "refused" not in done.stderr     # said once, in the report, not logged again on stderr
