@@ -4,7 +4,8 @@ worked out by subtraction (complementary, or secondary, suppression).
 
 The reader is assumed to know every rule used here: a "<5" cell is from 1 to 4, a secondarily
 hidden cell ("*") is at least 5 and — since the smallest visible cell of its group is the one
-chosen — at most the smallest count still printed in that group. From those bounds and every
+chosen, a tie going to the name that sorts first — at most the smallest count still printed in that
+group, and below a printed count whose name sorts before its own. From those bounds and every
 printed total, the reader narrows each hidden cell to an interval; a hidden cell is safe while its
 interval holds more than one value. Cells are hidden until every hidden cell is safe.
 
@@ -132,5 +133,7 @@ def intervals(masked: Masked, groups: Sequence[Group], chosen_for: Mapping[str, 
 def _secondary_ceiling(masked: Masked, groups: Sequence[Group], key: str, index: int | None) -> int:
     if index is None or groups[index].total == key:
         return UNBOUNDED
-    printed = [masked.values[p] for p in groups[index].parts if not masked.hidden(p) and masked.values[p] > 0]
+    # it was the smallest by (count, name): below a printed part named before it, at most one named after
+    printed = [masked.values[p] - (p < key) for p in groups[index].parts
+               if not masked.hidden(p) and masked.values[p] > 0]
     return min(printed, default=UNBOUNDED)
