@@ -84,6 +84,11 @@ def actions(actor: Actor, view: StaffView) -> None:
         S[key] = False if key.startswith("confirm-") else ""
     offered = handling.offered_actions(view.state)
     st.subheader("办理")
+    if view.hidden:
+        # no one moves a report whose content is hidden from them (transitions refuse it too)
+        st.info("这是检举控告件，内容已隐藏，只有具有检举控告权限的工作人员可以办理。如已到期，请告知有该权限的同事。",
+                icon=":material/lock:")
+        return
     if not offered:
         # a colleague finished it while this handler had a panel open: their click found no panel
         if S.get(_seen_key(view), view.version) != view.version:

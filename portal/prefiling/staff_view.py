@@ -121,10 +121,10 @@ def staff_view(*, session: Session, actor: Actor, prefiling_id: int, reveal: boo
                 for x in people] if see else [],
         attachments=_attachments(p.code, atts) if see else [],
         raised_where=p.raised_where, raised_stage=p.raised_stage,
-        channels=tuple(c for c in p.channels.split(",") if c),
+        channels=tuple(c for c in p.channels.split(",") if c) if see else (),   # read from the content
         raised_before=p.raised_before, official_number=p.official_number,
         registered_date=clock.accepted, answered_date=clock.answered,
-        reject_reason=p.reject_reason if see else "", reject_channel=p.reject_channel,
+        reject_reason=p.reject_reason if see else "", reject_channel=p.reject_channel if see else "",
         history=tuple(HistoryEntry(e.at, ACTION_NAMES.get(e.action, e.action), e.to_state,
                                    e.reply if see else "") for e in events),
         rating=p.rating, rating_comment=p.rating_comment if see else None, rated_at=p.rated_at,

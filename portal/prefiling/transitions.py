@@ -64,12 +64,19 @@ def _text(field: str, label: str, value: str, limit: int, required: bool = True)
     return value
 
 
+RESTRICTED_ACTION = "这是检举控告件，只有具有检举控告权限的工作人员可以办理（登记、不予登记、办结、更正等）。"
+
+
 def _load(session: Session, actor: Actor, prefiling_id: int, version: int | None) -> Prefiling:
-    """The pre-filing to act on, if `actor` is a handler and it is still the `version` they saw."""
+    """The pre-filing to act on, if `actor` is a handler, may read it (a 检举控告 件 only with
+    REPORTS: no one moves a report whose content is hidden from them) and it is still the
+    `version` they saw."""
     require(actor, HANDLER)
     p = session.get(Prefiling, prefiling_id)
     if p is None:
         raise LookupError(f"pre-filing {prefiling_id} not found")
+    if p.restricted and not actor.has(REPORTS):
+        raise PermissionDenied(RESTRICTED_ACTION)
     if version is not None and p.version != version:
         raise TransitionTaken(TAKEN)
     return p
@@ -244,8 +251,6 @@ def correct_contact(*, session: Session, actor: Actor, prefiling_id: int, phone:
     检举控告 role. The audit entry names the fields changed, never the values. Returns the fields
     changed, in words."""
     p = _load(session, actor, prefiling_id, version)
-    if p.restricted and not actor.has(REPORTS):
-        raise PermissionDenied("这是检举控告件，只有具有检举控告权限的工作人员可以更正个人信息。")
     if p.anonymised_at is not None:
         raise IllegalTransition("此件的个人信息已按保存期限或申请删除，不能更正。")
     # the form's checks, but not its words for the citizen (请填写联系电话，方便工作人员联系您)

@@ -223,7 +223,12 @@ def test_reports_content_hidden_from_handler_shown_with_reports_role(app_page):
     text = page_text(at)
     assert "仅限有检举控告权限" in text and "收受红包" not in text and "张\\*\\*" not in text
     assert not [b for b in at.button if (b.key or "").startswith("reveal-")]
+    # nothing to act with: no panel, no suggested channel read from the hidden content
+    assert "只有具有检举控告权限的工作人员可以办理" in text
+    assert not [e for e in at.expander if e.label in ("登记", "不予登记", "需补充材料")]
+    assert not [t for t in at.text_input if (t.key or "").startswith("channel-")]
     at = open_record(open_queue(app_page, HANDLER, REPORTS, **{"q-code": made.code}), made)
+    assert [e for e in at.expander if e.label == "登记"]
     assert "某局副局长收受红包。" in page_text(at)
     at.button(key=f"reveal-{made.prefiling.id}").click().run()
     assert "张秀兰" in page_text(at)

@@ -67,6 +67,24 @@ def test_restricted_content_only_for_the_reports_role(db_engine):
                                 reveal=True).phone == "13812345678"
 
 
+def test_a_handler_without_the_reports_role_cannot_move_a_report_they_cannot_read(db_engine):
+    """A 检举控告 件's content is hidden from a plain handler, so they may not register it, reject
+    it (its suggested channels, read from the content, are withheld too), ask for more or close it."""
+    with Session(db_engine) as s:
+        made = make_prefiling(s, category="检举控告", facts="某局副局长收受红包，拖欠工资。")
+        pid = made.prefiling.id
+        assert staff.staff_view(session=s, actor=HANDLER_ONLY, prefiling_id=pid).channels == ()
+        for move in (lambda: staff.register(session=s, actor=HANDLER_ONLY, prefiling_id=pid, official_number="LX-1"),
+                     lambda: staff.reject(session=s, actor=HANDLER_ONLY, prefiling_id=pid, reason="r", channel="c"),
+                     lambda: staff.request_more(session=s, actor=HANDLER_ONLY, prefiling_id=pid, reply="请补充。")):
+            with pytest.raises(PermissionDenied, match="只有具有检举控告权限的工作人员可以办理"):
+                move()
+        s.rollback()
+        assert staff.staff_view(session=s, actor=REPORTS_HANDLER, prefiling_id=pid).state == "已提交"
+        assert staff.register(session=s, actor=REPORTS_HANDLER, prefiling_id=pid,
+                              official_number="LX-1").state == "已登记"
+
+
 def test_queue_has_no_personal_data_and_counts_days(db_engine):
     with Session(db_engine) as s:
         made = make_prefiling(s, district="槐荫区")
