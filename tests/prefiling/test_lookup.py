@@ -8,10 +8,11 @@ from portal.prefiling import codes, staff
 from portal.prefiling.lookup import NEUTRAL, LookupFailed, RatingRefused, lookup, rate, withdraw
 from portal.prefiling.ratelimit import RateLimited
 from portal.prefiling.states import IllegalTransition
-from portal.roles import HANDLER
+from portal.roles import HANDLER, REPORTS
 from tests.prefiling.factories import client, days_left_today, make_prefiling
 
 HANDLER_ACTOR = Actor("clerk", frozenset({HANDLER}))
+REPORTS_HANDLER = Actor("inspector", frozenset({HANDLER, REPORTS}))
 
 
 def test_right_code_and_secret_show_the_state_and_clock(db_engine):
@@ -127,7 +128,8 @@ def test_a_suggestion_or_a_report_is_not_given_the_60_days_or_a_review(db_engine
     with Session(db_engine) as s:
         made = make_prefiling(s, category=category)
         before = lookup(session=s, code=made.code, secret=made.secret, client=client())
-        staff.register(session=s, actor=HANDLER_ACTOR, prefiling_id=made.prefiling.id, official_number="示信2026-00777")
+        # a 检举控告 件 is moved by a handler with the 检举控告 role
+        staff.register(session=s, actor=REPORTS_HANDLER, prefiling_id=made.prefiling.id, official_number="示信2026-00777")
         after = lookup(session=s, code=made.code, secret=made.secret, client=client())
     assert before.days_left == days_left_today(15)                   # the bureau's 15 days still run
     assert [line.name for line in after.clock] == ["登记转送", "办理"]
