@@ -7,14 +7,14 @@ import streamlit as st
 from portal.db import session_scope
 from portal.laws.catalog import short_title
 from portal.laws.ids import label_of
-from portal.nextsteps import next_steps
+from portal.nextsteps import cued, in_crisis, next_steps
 from portal.qa.personal import has_personal_numbers, mask_personal_numbers
 from portal.search.related import RELATED_CUT_OFF, related_cases
 from portal.search.stats import record_open
 from portal.search.throttle import RateLimited, count_question
 from portal.text.escape import markdown_escape
 from ui.accessibility import PARAM as A11Y_PARAM
-from ui.ask_view import ASK_CSS, HOTLINE_HTML, UNCERTAIN_NOTE, result_card_html
+from ui.ask_view import ASK_CSS, HOTLINE_HTML, UNCERTAIN_NOTE, crisis_html, result_card_html
 from ui.auth import current_actor
 from ui.bank_view import file_into_bank, send_to_staff, show_similar, similar_questions
 from ui.cases_source import published_cases
@@ -22,7 +22,7 @@ from ui.next_steps_view import case_cards, next_steps_box
 from ui.prefile_ui import client_info
 from ui.resources import get_library
 from ui.search_engine import get_searcher, index_status
-from ui.site_frame import say
+from ui.site_frame import say, scroll_to
 
 log = logging.getLogger(__name__)
 OWN_PARAMS = ("q", A11Y_PARAM)   # the address parameters this page keeps; any other is another page's
@@ -130,17 +130,38 @@ if st.session_state.get("_ask_counted") != query:  # count each new question onc
     st.session_state["_ask_counted"] = query
 
 def as_typed_button(response) -> None:
-    """After a word was read as a homophone typo: search the question as typed (a name, a place)."""
+    """After a word was read as a homophone typo: search the question as typed (a name, a place);
+    once it is, say so, with the way back to the reading."""
     if response.corrected:
-        st.button(f"不是错别字，按原文“{'”“'.join(response.corrected)}”查找", key="ask-as-typed",
-                  on_click=lambda: st.session_state.update(ask_as_typed=query))
+        typed = "”“".join(response.corrected)
+        st.button(f"不是错别字，按原文“{typed}”查找", key="ask-as-typed",
+                  on_click=lambda: st.session_state.update(ask_as_typed=(query, typed)))
+    elif as_typed:
+        st.info(f"已按您输入的原文“{as_typed}”查找。", icon=":material/spellcheck:")
+        st.button("改回按错别字改正后的说法查找", key="ask-read-again",
+                  on_click=lambda: st.session_state.pop("ask_as_typed", None))
+
+
+def answer_top(response) -> None:
+    """What the answer opens with: the crisis notice a question with words of self-harm gets, then,
+    after a new question, the answer brought up to the top of a phone's screen (below the question
+    box it was a screen down, and the tap seemed to do nothing)."""
+    if in_crisis(response.words) or in_crisis(query):
+        st.html(crisis_html())
+        say("如果您或者身边的人现在有生命危险，请立即拨打 110 或者 120。心理援助热线 12356。", token=query)
+    if st.session_state.get("_ask_scrolled") != query:
+        st.session_state["_ask_scrolled"] = query
+        scroll_to(".ask-answer-start", below_only=True)
 
 
 searcher = get_searcher()
 # 按原文查找 after a word was read as a typo (a name, a place): this question is searched as typed
-as_typed = st.session_state.get("ask_as_typed") == query
+kept = st.session_state.get("ask_as_typed")
+as_typed = kept[1] if isinstance(kept, tuple) and kept[0] == query else ""
 response = searcher.search(query, k=8, as_typed=True) if as_typed else searcher.search(query, k=8)
 hits = [h for h in response.hits if library.provision(h.provision_id)]
+st.html('<div class="ask-answer-start"></div>')   # where the answer starts: a mark to scroll to
+answer_top(response)
 if not response.confident or not hits:
     if response.message:
         st.info(markdown_escape(response.message))
@@ -151,6 +172,8 @@ if not response.confident or not hits:
         st.warning("没有找到足够相关的条文。")
         say(f"{response.message}没有找到足够相关的条文。下面有别的办法：换个说法、阅读信访指南、网上预登记或拨打电话。",
             token=query)
+        if cued(response.words):   # the question's own words still point somewhere (家暴: 110)
+            next_steps_box(next_steps(question=response.words, provision_ids=[], library=library), library)
         st.write("您可以换个说法再试一试，或者：")
         st.page_link("pages/guide.py", label="阅读信访指南：怎样反映问题、到哪里反映", icon=":material/info:")
         st.page_link("pages/prefile.py", label="在网上预登记您的信访事项", icon=":material/edit_note:")
@@ -196,7 +219,7 @@ if side is not None:
         case_cards(cases)
 
 hit_ids = [h.provision_id for h in hits]
-show_similar(similar_questions(searcher, response.query, hit_ids, exact=response.exact, as_typed=as_typed), library)
+show_similar(similar_questions(searcher, response.query, hit_ids, exact=response.exact, as_typed=bool(as_typed)), library)
 send_to_staff(response.query)
 if (actor := current_actor()) is not None:
     file_into_bank(actor, response.query, hit_ids, library)

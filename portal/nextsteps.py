@@ -125,7 +125,9 @@ ROUTES = (CRIME, DETENTION, LABOUR, FAMILY, NEIGHBOUR, CONSUMER, TRAFFIC, MEDICA
 
 # everyday words that point to a route (the question is matched as typed)
 CUES: dict[str, tuple[str, ...]] = {
-    "crime": ("偷", "被盗", "盗窃", "抢", "诈骗", "被骗", "骗了", "打人", "殴打", "被打", "砍", "威胁",
+    # not 打我 alone: 打我电话, 打我卡上 (wages paid into a card)
+    "crime": ("偷", "被盗", "盗窃", "抢", "诈骗", "被骗", "骗了", "打人", "殴打", "被打", "打了我", "打我了",
+              "经常打我", "总是打我", "老是打我", "动手打", "把我打", "打伤", "砍", "威胁",
               "敲诈", "勒索", "报警", "绑架", "强奸", "猥亵", "传销"),
     "detention": ("刑事拘留", "刑拘", "逮捕", "取保候审", "看守所"),
     "labour": ("工资", "老板", "欠薪", "讨薪", "加班", "辞退", "开除", "解雇", "劳动", "工伤", "社保",
@@ -141,6 +143,27 @@ CUES: dict[str, tuple[str, ...]] = {
     "medical": ("医院", "医生", "医疗", "手术", "误诊", "病历"),
     "petition": ("信访", "上访", "反映", "走访", "投诉", "来访", "信访件"),
 }
+# Words of someone who may harm themselves (or others) right now. Whatever the search finds, the
+# answer then opens with CRISIS. Matched on the words as searched (simplified, typos read).
+CRISIS_CUES = ("不想活", "活不下去", "活着没意思", "轻生", "自杀", "寻死", "想死", "一死了之", "死了算了",
+               "跳楼", "跳河", "跳江", "跳桥", "喝农药", "割腕", "上吊", "卧轨", "自焚", "同归于尽")
+# the same characters in everyday phrases that say nothing of the kind (跳楼价: a clearance price)
+NOT_CRISIS = ("跳楼价", "跳楼甩卖", "跳楼大甩卖", "想死你", "想死我了")
+PSYCHOLOGICAL_HOTLINE = "12356"   # 全国统一心理援助热线 (国家卫生健康委, from 2025-01-01)
+CRISIS_TITLE = "您的安全最要紧"
+CRISIS_STEPS = ("如果您或者身边的人现在有生命危险，请立即拨打 110 或者 120。",
+                f"心里很难受、想找人说说的，可以拨打心理援助热线 {PSYCHOLOGICAL_HOTLINE}，有专业人员倾听和帮助。",
+                "您遇到的问题可以通过法律途径解决，下面是相关的规定和办事途径；也可以拨打 12348 请律师帮您分析。")
+
+
+def in_crisis(question: str) -> bool:
+    """Whether the question has words of someone who may harm themselves or others (不想活了, 跳楼)."""
+    rest = question
+    for phrase in NOT_CRISIS:
+        rest = rest.replace(phrase, "\0")
+    return any(cue in rest for cue in CRISIS_CUES)
+
+
 # catalogue topics (content/laws/catalog.yaml) -> route
 TOPIC_ROUTE = {"劳动与社保": "labour", "婚姻家庭": "family", "邻里与物业": "neighbour",
                "刑事与治安": "crime", "行政执法": "administrative", "土地与房屋": "administrative",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from portal.laws.browse import display_path
 from portal.laws.catalog import short_title
 from portal.laws.library import Library
+from portal.nextsteps import CRISIS_STEPS, CRISIS_TITLE, PSYCHOLOGICAL_HOTLINE
 from portal.search.api import SearchHit
 from portal.search.highlight import highlight
 from portal.text.escape import html_escape
@@ -17,6 +18,22 @@ UNCERTAIN_NOTE = ("下面这些条文和您的问题对应得不太确定，仅�
 # under 没有找到足够相关的条文: a real problem the search could not place still gets a person to ask
 HOTLINE_HTML = ('<p class="ask-hotline">也可以<a href="tel:12348">拨打 12348 公共法律服务热线</a>，'
                 "免费咨询法律问题。</p>")
+
+
+def crisis_html() -> str:
+    """The notice a question with words of self-harm opens with (portal.nextsteps.in_crisis): the
+    numbers to call, tappable on a phone."""
+    calls = {"110": '<a href="tel:110">110</a>', "120": '<a href="tel:120">120</a>',
+             PSYCHOLOGICAL_HOTLINE: f'<a href="tel:{PSYCHOLOGICAL_HOTLINE}">{PSYCHOLOGICAL_HOTLINE}</a>',
+             "12348": '<a href="tel:12348">12348</a>'}
+    items = []
+    for step in CRISIS_STEPS:
+        text = html_escape(step)
+        for number, link in calls.items():
+            text = text.replace(f" {number}", f" {link}", 1)
+        items.append(f"<li>{text}</li>")
+    return (f'<section class="ask-crisis" role="alert"><h2>{html_escape(CRISIS_TITLE)}</h2><ul>{"".join(items)}</ul>'
+            "</section>")
 
 
 def result_card_html(hit: SearchHit, library: Library, *, exact: bool = False) -> str:
@@ -55,5 +72,11 @@ ASK_CSS = """
 .ask-link a {font-size:0.95rem;}
 [class*='st-key-ask-open-'] button {justify-content:flex-start;text-align:left;}
 [class*='st-key-ask-open-'] button p {text-align:left;}
+.ask-crisis {border:2px solid #b42318;border-radius:0.5rem;background:#fef3f2;color:#1f1f1f;
+  padding:0.6rem 0.9rem;margin:0 0 0.6rem 0;}
+.ask-crisis h2 {font-size:1.15rem;margin:0 0 0.3rem 0;padding:0;color:#912018;}
+.ask-crisis ul {margin:0;padding-left:1.2rem;}
+.ask-crisis li {margin:0.2rem 0;line-height:1.7;}
+.ask-crisis a {font-weight:700;display:inline-block;padding:0.3rem 0.2rem;margin:-0.3rem 0;}
 </style>
 """

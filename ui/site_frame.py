@@ -692,7 +692,10 @@ _SCROLL_TO_SCRIPT = """
   };
   const go = function () {
     const el = window.parent.document.querySelector(%(selector)s) || document.querySelector(%(selector)s);
-    if (el) { el.style.scrollMarginTop = '4.5rem'; el.scrollIntoView({block: 'start'}); tell(el); }   /* clear of the top bar */
+    const hidden = el && el.getBoundingClientRect().top > (window.parent.innerHeight || window.innerHeight) * 0.75;
+    if (el && (!%(below_only)s || hidden)) {   /* clear of the top bar */
+      el.style.scrollMarginTop = '4.5rem'; el.scrollIntoView({block: 'start'}); tell(el);
+    }
     const box = %(focus)s && document.querySelector(%(focus)s);
     if (box) box.focus({preventScroll: true});
   };
@@ -702,12 +705,13 @@ _SCROLL_TO_SCRIPT = """
 """
 
 
-def scroll_to(selector: str, *, focus: str | None = None, say: bool = False) -> None:
+def scroll_to(selector: str, *, focus: str | None = None, say: bool = False, below_only: bool = False) -> None:
     """Bring the element `selector` names to the top of the screen after this run (and the keyboard
     focus to the element `focus` names, if given); with `say`, a screen reader also reads out the
-    message (st.success, st.error …) inside it, wherever the focus is."""
+    message (st.success, st.error …) inside it, wherever the focus is. With `below_only`, only when
+    it starts in the last quarter of the screen or below it (a wide screen that shows it stays put)."""
     _run_script(_SCROLL_TO_SCRIPT, selector=json.dumps(selector), focus=json.dumps(focus),
-                say=json.dumps(say))
+                say=json.dumps(say), below_only=json.dumps(below_only))
 
 
 _SAY_SCRIPT = """

@@ -64,3 +64,29 @@ def test_each_read_in_the_library_button_names_its_law_whole_at_320_px_in_large_
     assert all(re.match(r"《[^》]+》第.+条 本条网址", link.get_attribute("aria-label")) for link in links.all())
     buttons.first.scroll_into_view_if_needed()
     pg.screenshot(path=str(artifacts / "ask-read-buttons-320-large.png"))
+
+
+_ANSWER_TOP = "() => { const m = document.querySelector('.ask-answer-start'); return m && m.getBoundingClientRect().top; }"
+
+
+def test_on_a_phone_the_answer_comes_up_the_screen_after_the_tap_and_on_a_tall_screen_nothing_moves(portal_url, phone,
+                                                                                                    page):
+    """Below the question box the answer began a screen down: the tap seemed to do nothing. On a
+    phone the answer's start is brought up; where it is already well in sight, the page stays put."""
+    phone.goto(f"{portal_url}/ask")
+    wait_for_app(phone, "法律问答")
+    phone.get_by_label("您的问题").fill("工资要不回来，我不想活了")
+    phone.get_by_role("button", name="查找相关条文").click()
+    wait_for_app(phone, "相关法律条文")
+    height = phone.viewport_size["height"]
+    phone.wait_for_function(f"() => {{ const t = ({_ANSWER_TOP})(); return t !== null && t >= 0 && t < {height} * 0.3; }}",
+                            timeout=10_000)
+    assert phone.locator(".ask-crisis").bounding_box()["y"] < height / 2     # the numbers to call in sight
+    page.set_viewport_size({"width": 1280, "height": 1600})
+    page.goto(f"{portal_url}/ask")
+    wait_for_app(page, "法律问答")
+    page.get_by_label("您的问题").fill("找村里的调解委员会调解纠纷要收钱吗？")
+    page.get_by_role("button", name="查找相关条文").click()
+    wait_for_app(page, "相关法律条文")
+    page.wait_for_timeout(1500)
+    assert page.get_by_label("您的问题").bounding_box()["y"] > 0              # the question box still in view

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from portal.nextsteps import DISCLAIMER, ROUTES, next_steps
+from portal.nextsteps import (
+    CRISIS_STEPS,
+    DISCLAIMER,
+    PSYCHOLOGICAL_HOTLINE,
+    ROUTES,
+    cued,
+    in_crisis,
+    next_steps,
+)
 
 
 def keys(question, ids, library):
@@ -190,3 +198,26 @@ def test_a_weak_article_signal_alone_does_not_add_a_route(library, ids, expected
     5th 0.5), and a route needs a weight of 2 — one 刑法 article among unrelated ones is no reason
     to tell someone to call 110."""
     assert keys("这种情况该怎么处理", ids, library) == expected
+
+
+@pytest.mark.parametrize("question", ["工资要不回来，我不想活了，准备去跳楼", "被逼得活不下去了，想一死了之",
+                                      "再不解决我就喝农药", "我老公说要和我同归于尽"])
+def test_words_of_self_harm_are_recognised(question):
+    assert in_crisis(question)
+
+
+@pytest.mark.parametrize("question", ["商场跳楼价甩卖，买到的是假货", "老人每天要喝药，药费谁出", "想死你了，什么时候回来",
+                                      "老板拖欠工资三个月"])
+def test_everyday_phrases_with_the_same_characters_are_not(question):
+    assert not in_crisis(question)
+
+
+def test_the_crisis_notice_names_the_numbers_to_call():
+    text = "".join(CRISIS_STEPS)
+    assert "110" in text and "120" in text and PSYCHOLOGICAL_HOTLINE in text
+
+
+@pytest.mark.parametrize(("question", "is_crime"), [("老公经常打我怎么办", True), ("他动手打了我，还把我打伤了", True),
+                                                   ("公司打我卡上的工资少了五百", False), ("领导打我电话让我周末加班", False)])
+def test_being_hit_is_a_police_matter_but_money_paid_into_a_card_is_not(question, is_crime):
+    assert ("crime" in cued(question)) is is_crime

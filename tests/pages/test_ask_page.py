@@ -332,3 +332,52 @@ def test_the_next_steps_follow_the_words_as_searched_in_traditional_characters_o
         return re.findall(r"<h3>(.*?)</h3>", box[:box.index("不是法律意见")])
 
     assert routes(question) == routes(meant) == ["不服行政机关的决定：行政复议或者行政诉讼"]
+
+
+@pytest.mark.parametrize("question", ["工资要不回来，我不想活了，准备去跳楼", "工資要不回來，我不想活了，準備去跳樓"])
+def test_a_question_with_words_of_self_harm_opens_with_the_numbers_to_call(app_page, question):
+    """Whatever the search finds, the answer to 我不想活了 opens with 110 / 120 and the psychological
+    help line, each a tap on a phone; in 繁体 too (跳樓 is read as 跳楼)."""
+    at = app_page("pages/ask.py", session_state={"ask_query": question})
+    html = _html_bodies(at)
+    assert 'class="ask-crisis"' in html and "您的安全最要紧" in html
+    for number in ("110", "120", "12356"):
+        assert f'<a href="tel:{number}">{number}</a>' in html
+    assert html.index("ask-crisis") < (html.index("next-steps") if "next-steps" in html else len(html))
+    assert any("110" in told and "12356" in told for told in said(at))
+
+
+def test_an_ordinary_question_has_no_crisis_notice(app_page):
+    at = app_page("pages/ask.py", session_state={"ask_query": "商场跳楼价甩卖，买到的是假货怎么办"})
+    assert 'class="ask-crisis"' not in _html_bodies(at)
+
+
+def test_when_nothing_is_found_the_questions_own_words_still_point_to_110(app_page, monkeypatch):
+    """老公经常打我: the search finds nothing confident, and the next steps its words point to (the
+    police, a protection order) are still shown, the police first."""
+    from portal.search.api import SearchResponse
+
+    class Nothing:
+        def search(self, query, *, k=10, as_typed=False):
+            return SearchResponse(query=query, exact=False, confident=False, hits=[])
+
+    app_page("pages/ask.py")
+    import ui.search_engine
+
+    monkeypatch.setattr(ui.search_engine, "get_searcher", lambda: Nothing())
+    at = app_page("pages/ask.py", session_state={"ask_query": "老公经常打我怎么办"})
+    assert "没有找到足够相关的条文。" in page_text(at)
+    html = _html_bodies(at)
+    routes = re.findall(r"<h3[^>]*>(.*?)</h3>", html[html.index('class="next-steps"'):])
+    assert routes == ["可能涉及违法犯罪：立即报警", "家庭纠纷：人民调解，或者向人民法院起诉"]
+    at = app_page("pages/ask.py", session_state={"ask_query": "今天天气怎么样"})
+    assert "next-steps" not in _html_bodies(at)       # no cue: the guide and the hotline, as before
+
+
+def test_searching_as_typed_says_so_and_the_correction_can_be_taken_back(app_page):
+    at = app_page("pages/ask.py", session_state={"ask_query": "申请劳东仲裁要不要交费？"})   # 劳东 for 劳动
+    at.button(key="ask-as-typed").click().run()
+    assert any("已按您输入的原文“劳东”查找。" in str(el.value) for el in at.info)
+    at.button(key="ask-read-again").click().run()
+    assert any("问题中的“劳东”可能是错别字，已按“劳动”查找。" in str(el.value) for el in at.info)
+    assert not [b for b in at.button if b.key == "ask-read-again"]
