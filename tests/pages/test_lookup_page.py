@@ -105,6 +105,28 @@ def test_an_empty_or_short_field_says_so_and_is_not_a_wrong_code(open_lookup, co
         assert s.exec(select(func.count()).select_from(RateEvent)).one() == 0
 
 
+@pytest.mark.parametrize("secret", ["", "23456789"])
+def test_a_draft_code_is_told_apart_and_sent_back_to_the_form(open_lookup, secret):
+    """A 草稿码 typed into 进度查询 got 「查询码是10位，您输入的是12位。请对照预登记回执核对。」: a
+    dead end, as a draft was never submitted and has no 回执 (journey review M6). It is named a
+    草稿码, the form not yet sent, with a link that goes on with it; no attempt is counted."""
+    draft = codes.new_draft_code()
+    at = open_lookup()   # and no attempt counted yet
+    typed = f"{draft[:4]}-{draft[4:8]} {draft[8:].lower()}"     # as a citizen copies it
+    text = page_text(ask(at, typed, secret))
+    assert ("您输入的像是草稿码（12位），不是查询码（10位）。有草稿码说明这份预登记还没有提交，工作人员还收不到。"
+            "请到“网上预登记”用草稿码继续填写，最后点“确认提交”，提交后才会得到查询码和查询密码。"
+            "草稿在最后一次保存后保留7天。") in text
+    assert "请对照预登记回执核对" not in text and "请输入查询密码" not in text and NEUTRAL not in text
+    [link] = [p for p in at.get("page_link") if p.proto.page == "prefile" and p.proto.query_string]
+    assert link.proto.label == "用这个草稿码继续填写网上预登记" and link.proto.query_string == f"draft={draft}"
+    with Session(get_engine()) as s:   # no failed attempt counted against the citizen
+        assert s.exec(select(func.count()).select_from(RateEvent)).one() == 0
+    made = stored()                     # a real 查询码 next: the draft's words and link are gone
+    text = page_text(ask(at, made.code, made.secret))
+    assert "草稿码" not in text and "当前状态：已提交" in text
+
+
 def test_enumerated_codes_are_throttled(open_lookup):
     at = open_lookup()
     made = stored()
