@@ -17,7 +17,7 @@ from portal.prefiling import codes, supplements
 from portal.prefiling import lookup as svc
 from portal.prefiling.codes import grouped
 from portal.prefiling.ratelimit import RateLimited
-from portal.prefiling.receipt import HOLIDAY_NOTE, OWN_RULE, date_text
+from portal.prefiling.receipt import HOLIDAY_NOTE, OWN_RULE, date_text, review_due
 from portal.prefiling.states import (
     CLOSED,
     NEEDS_MORE,
@@ -160,8 +160,23 @@ def on_rate() -> None:
         S.lk_say = _thanks(view)   # the form the focus was in is gone: said, not only shown
 
 
+NOT_A_REVIEW = "评价不等于请求复查。"
+
+
+def _has_review(view: svc.StatusView) -> bool:
+    """The 对处理意见不服怎么办 box is shown (复查 is of a 信访处理意见书, 第三十五条)."""
+    return view.state == CLOSED and view.category not in OWN_RULE
+
+
 def _thanks(view: svc.StatusView) -> str:
-    return f"您的评价：{view.rating}。谢谢！"
+    thanks = f"您的评价：{view.rating}。谢谢！"
+    if view.rating != "不满意" or not _has_review(view):
+        return thanks
+    # a dissatisfied citizen may think the rating was the complaint, and let the 30 days run out
+    due = review_due(view.clock)
+    by = f"，最迟 {date_text(due)}" if due else ""
+    return (f"{thanks}{NOT_A_REVIEW}对信访处理意见书不服的，请向原办理机关、单位的上一级机关、单位请求复查{by}"
+            "（见下方“对处理意见不服怎么办”）。")
 
 
 def on_supplement() -> None:
@@ -290,7 +305,7 @@ def _overdue(view: svc.StatusView, which: str) -> None:
 
 def _if_not_satisfied(view: svc.StatusView) -> None:
     """已办结: what a citizen who disagrees can do next (the clock gave only the last day)."""
-    if view.state != CLOSED or view.category in OWN_RULE:   # 复查 is of a 信访处理意见书 (第三十五条)
+    if not _has_review(view):
         return
     review, recheck = REVIEW_REQUEST, RECHECK_REQUEST
     with st.container(key="lk-review"):
@@ -342,7 +357,8 @@ def _actions(view: svc.StatusView) -> None:
                     error=S.pop("lk_withdraw_error", ""), open_=bool(S.get("lk_withdraw_open")))
     if view.can_rate:
         st.markdown("#### 评价办理结果")
-        st.caption("您可以对办理情况作出评价（《信访工作条例》第二十一条）。每份预登记只能评价一次，提交后不能修改。")
+        st.caption("您可以对办理情况作出评价（《信访工作条例》第二十一条）。每份预登记只能评价一次，提交后不能修改。"
+                   + (f"{NOT_A_REVIEW}对处理意见不服的，请看下方“对处理意见不服怎么办”。" if _has_review(view) else ""))
         refused = S.pop("lk_rate_error", None)
         with st.form("lk-rate"), st.container(key="lk-rate-box"):
             st.radio("您对办理结果是否满意？", svc.RATINGS, index=None, key="lk_rating", horizontal=True)

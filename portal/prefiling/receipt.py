@@ -46,11 +46,16 @@ NEXT_STEPS: dict[str, tuple[str, ...]] = {
 }
 
 
+def review_due(lines: Iterable[ClockLine]) -> dt.date | None:
+    """The last day to request 复查 as the periods give it; None when there is none (a 建议意见 or
+    检举控告, or the answer not yet recorded)."""
+    return next((line.due for line in lines if line.name == REVIEW_REQUEST.name and line.due), None)
+
+
 def review_step(lines: Iterable[ClockLine]) -> str:
     """已办结 with a 信访处理意见书: 请求复查 and its last day, as the periods below give it ('' when
-    there is no dated 请求复查: a 建议意见 or 检举控告, or not yet answered)."""
-    due = next((line.due for line in lines if line.name == REVIEW_REQUEST.name and line.due), None)
-    if due is None:
+    there is no dated 请求复查)."""
+    if (due := review_due(lines)) is None:
         return ""
     return (f"对信访处理意见书不服的，可以请求原办理机关、单位的上一级机关、单位复查，最迟 {date_text(due)}"
             "（见下面“法定期限”）。在“进度查询”页面评价办理结果，不等于请求复查。")

@@ -214,6 +214,46 @@ def test_a_closed_matter_says_how_to_ask_for_a_review(open_lookup):
     assert "请求时写明信访件编号、收到书面答复的日期和不服的理由" in text and "写明查询码" not in text
 
 
+def test_a_dissatisfied_rating_says_it_is_not_a_review_request_and_gives_the_last_day(open_lookup):
+    """「不满意」 was thanked and nothing more: a citizen may take the rating for the complaint and let
+    the 30 days of 请求复查 run out (journey review M4). The thanks says it is not one, and points to
+    the route and the last day the page gives below."""
+    import datetime as dt
+
+    from portal.prefiling.receipt import date_text
+    from portal.timeutil import beijing_today
+
+    at = open_lookup()
+    made = stored()
+    with Session(get_engine()) as s:
+        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="LX-41")
+        staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="工资已补发一半。")
+    ask(at, made.code, made.secret)
+    last = date_text(beijing_today() + dt.timedelta(days=30))   # 30 days from the recorded 办结 day
+    assert "评价不等于请求复查。对处理意见不服的，请看下方“对处理意见不服怎么办”。" in page_text(at)
+    at.radio(key="lk_rating").set_value("不满意")
+    at.text_area(key="lk_comment").input("工资只补发了一半。")
+    click(at, "提交评价")
+    thanks = ("您的评价：不满意。谢谢！评价不等于请求复查。对信访处理意见书不服的，请向原办理机关、单位的上一级机关、"
+              f"单位请求复查，最迟 {last}（见下方“对处理意见不服怎么办”）。")
+    assert [s.value for s in at.success] == [thanks] and said(at) == [thanks]
+    text = page_text(at)
+    assert "对处理意见不服怎么办" in text and f"最迟 {last}" in text   # the box and the date it points to
+
+
+def test_a_dissatisfied_suggestion_is_not_sent_to_a_review(open_lookup):
+    """建议意见 has no 复查 (第二十九条): 不满意 is thanked without a route the page does not show."""
+    at = open_lookup()
+    made = stored(category="建议意见")
+    with Session(get_engine()) as s:
+        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="LX-42")
+        staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="已研究，暂不采纳。")
+    ask(at, made.code, made.secret)
+    at.radio(key="lk_rating").set_value("不满意")
+    click(at, "提交评价")
+    assert said(at) == ["您的评价：不满意。谢谢！"] and "请求复查" not in page_text(at)
+
+
 def test_a_closed_suggestion_is_not_told_about_review(open_lookup):
     """复查 / 复核 are of a 信访处理意见书 (第三十一条第六项, 第三十五条); a 建议意见 is answered under
     第二十九条 and gets no such box (legal review)."""
