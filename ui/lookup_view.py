@@ -17,7 +17,7 @@ from portal.prefiling import codes, supplements
 from portal.prefiling import lookup as svc
 from portal.prefiling.codes import grouped
 from portal.prefiling.ratelimit import RateLimited
-from portal.prefiling.receipt import HOLIDAY_NOTE, OWN_RULE, date_text
+from portal.prefiling.receipt import HOLIDAY_NOTE, OWN_RULE, date_text, review_due
 from portal.prefiling.states import (
     CLOSED,
     NEEDS_MORE,
@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 S = st.session_state
 STAFF_ACTED = "工作人员刚刚处理了这份预登记，您这次的操作没有执行。"
 LEFT = "已结束查询，查询码和查询密码已清空。"
+# a 草稿码 is of a form never sent: no 回执, no 查询码; where to go on with it (journey review M6)
+DRAFT_TYPED = (f"您输入的像是草稿码（{codes.DRAFT_LENGTH}位），不是查询码（{codes.CODE_LENGTH}位）。"
+               "有草稿码说明这份预登记还没有提交，工作人员还收不到。请到“网上预登记”用草稿码继续填写，最后点“确认提交”，"
+               "提交后才会得到查询码和查询密码。草稿在最后一次保存后保留7天。")
 
 
 def _call(service, **kwargs) -> None:
@@ -118,6 +122,10 @@ def on_lookup() -> None:
     if (pasted := codes.from_pasted(*typed)) != typed:   # the copied pair, in one box: shown split
         S.lk_code, S.lk_secret = typed = pasted
     code, secret = typed[0].strip(), typed[1].strip()
+    S.lk_draft = next((codes.normalise(box) for box in (code, secret) if codes.looks_like_draft(box)), "")
+    if S.lk_draft:   # not a wrong code either: no attempt counted against the citizen
+        S.lk_view, S.lk_error = None, DRAFT_TYPED
+        return
     missing = [what for what, value in (("查询码", code), ("查询密码", secret)) if not value]
     if missing:   # not a wrong code: say what to fill in, and count no attempt against the citizen
         S.lk_view, S.lk_error = None, f"请输入{'和'.join(missing)}。两者都在提交时保存的预登记回执上。"
@@ -152,8 +160,23 @@ def on_rate() -> None:
         S.lk_say = _thanks(view)   # the form the focus was in is gone: said, not only shown
 
 
+NOT_A_REVIEW = "评价不等于请求复查。"
+
+
+def _has_review(view: svc.StatusView) -> bool:
+    """The 对处理意见不服怎么办 box is shown (复查 is of a 信访处理意见书, 第三十五条)."""
+    return view.state == CLOSED and view.category not in OWN_RULE
+
+
 def _thanks(view: svc.StatusView) -> str:
-    return f"您的评价：{view.rating}。谢谢！"
+    thanks = f"您的评价：{view.rating}。谢谢！"
+    if view.rating != "不满意" or not _has_review(view):
+        return thanks
+    # a dissatisfied citizen may think the rating was the complaint, and let the 30 days run out
+    due = review_due(view.clock)
+    by = f"，最迟 {date_text(due)}" if due else ""
+    return (f"{thanks}{NOT_A_REVIEW}对信访处理意见书不服的，请向原办理机关、单位的上一级机关、单位请求复查{by}"
+            "（见下方“对处理意见不服怎么办”）。")
 
 
 def on_supplement() -> None:
@@ -182,7 +205,7 @@ def on_leave() -> None:
     and password in the boxes, not the code in the address (/lookup?code=… fills the box again),
     not the receipt the tab kept (网上预登记 showed it again for an hour)."""
     for key in ("lk_creds", "lk_view", "lk_shown", "lk_error", "lk_action_error", "lk_supp_error", "lk_notice",
-                "lk_notice_seen", "lk_withdraw_open", "lk_code", "lk_secret"):
+                "lk_notice_seen", "lk_withdraw_open", "lk_code", "lk_secret", "lk_draft"):
         S.pop(key, None)
     if "code" in st.query_params:
         del st.query_params["code"]
@@ -211,6 +234,9 @@ def ask(*, ended: bool = False) -> None:
         st.form_submit_button("查询", type="primary", on_click=on_lookup)
     if S.get("lk_error"):
         st.error(S.lk_error)
+        if S.get("lk_draft"):
+            st.page_link("pages/prefile.py", label="用这个草稿码继续填写网上预登记", icon=":material/edit_note:",
+                         query_params={"draft": S.lk_draft})
     st.caption(f"忘记了查询码或查询密码的，请拨打来访接待电话 {office().phone}，工作人员核实身份后帮您查询。")
 
 
@@ -279,7 +305,7 @@ def _overdue(view: svc.StatusView, which: str) -> None:
 
 def _if_not_satisfied(view: svc.StatusView) -> None:
     """已办结: what a citizen who disagrees can do next (the clock gave only the last day)."""
-    if view.state != CLOSED or view.category in OWN_RULE:   # 复查 is of a 信访处理意见书 (第三十五条)
+    if not _has_review(view):
         return
     review, recheck = REVIEW_REQUEST, RECHECK_REQUEST
     with st.container(key="lk-review"):
@@ -331,7 +357,8 @@ def _actions(view: svc.StatusView) -> None:
                     error=S.pop("lk_withdraw_error", ""), open_=bool(S.get("lk_withdraw_open")))
     if view.can_rate:
         st.markdown("#### 评价办理结果")
-        st.caption("您可以对办理情况作出评价（《信访工作条例》第二十一条）。每份预登记只能评价一次，提交后不能修改。")
+        st.caption("您可以对办理情况作出评价（《信访工作条例》第二十一条）。每份预登记只能评价一次，提交后不能修改。"
+                   + (f"{NOT_A_REVIEW}对处理意见不服的，请看下方“对处理意见不服怎么办”。" if _has_review(view) else ""))
         refused = S.pop("lk_rate_error", None)
         with st.form("lk-rate"), st.container(key="lk-rate-box"):
             st.radio("您对办理结果是否满意？", svc.RATINGS, index=None, key="lk_rating", horizontal=True)

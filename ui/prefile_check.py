@@ -15,7 +15,7 @@ from portal.prefiling import form as F
 from portal.prefiling.codes import grouped
 from portal.prefiling.drafts import forget_marker
 from portal.prefiling.ratelimit import RateLimited
-from portal.prefiling.receipt import make_receipt
+from portal.prefiling.receipt import HOW_YOU_HEAR, make_receipt
 from portal.prefiling.service import SubmitUnconfirmed, submit
 from portal.search.related import related_cases
 from portal.text.escape import html_escape, html_lines, markdown_escape
@@ -324,6 +324,7 @@ def confirmation() -> None:
         st.info("这份材料已经提交过了，上面是它的查询码。查询密码只在提交成功的页面上显示一次，这里不能再显示。"
                 f"如果您没有记下查询密码，请拨打来访接待电话 {office().phone}，告知查询码，工作人员可以帮您查询办理进度。")
         copy_button(f"查询码：{code}", "复制查询码")
+    st.info(HOW_YOU_HEAR)   # nothing is sent: a citizen who waits for a call never sees 需补充材料
     c1, c2 = st.columns(2)
     c1.download_button("保存回执（可打印的网页）", receipt.html(), file_name=f"回执-{done['code']}.html",
                        mime="text/html", key="pf_dl_html", icon=":material/download:")

@@ -44,6 +44,13 @@ def normalise(raw: str) -> str:
     return re.sub(r"[^0-9A-Za-z]", "", ascii_digits(raw or "")).upper()
 
 
+def looks_like_draft(raw: str) -> bool:
+    """Typed as a 草稿码 would be: DRAFT_LENGTH characters of the codes' alphabet (a 查询码 has
+    CODE_LENGTH), spaces, dashes and case aside."""
+    typed = normalise(raw)
+    return len(typed) == DRAFT_LENGTH and set(typed) <= set(ALPHABET)
+
+
 # what 复制查询码和查询密码 copies ("查询码：ABCD-EFGH-JK 查询密码：ABCDEFGH"), pasted into one box
 _PASTED = re.compile(r"查询码\s*[:：]?\s*([0-9A-Za-z０-９Ａ-Ｚａ-ｚ\-－ ]+?)\s*查询密码\s*[:：]?\s*([0-9A-Za-z０-９Ａ-Ｚａ-ｚ]+)")
 

@@ -141,7 +141,8 @@ def receipt_again(view: StatusView, *, office: Office | None, today: dt.date) ->
     receipt = make_receipt(code=view.code, secret=None, submitted=view.received_date, category=view.category,
                            district=view.district, office=office, lines=view.clock)
     over = periods_over(view.state) if view.state in (REJECTED, WITHDRAWN) else ""
-    return replace(receipt, as_of=today, state=view.state, official_number=view.official_number, periods_over=over)
+    return replace(receipt, as_of=today, state=view.state, official_number=view.official_number, periods_over=over,
+                   reject_reason=view.reject_reason, reject_channel=view.reject_channel)
 
 
 def find_prefiling(session: Session, code: str, secret: str, client: ClientInfo, cipher: Cipher) -> Prefiling:

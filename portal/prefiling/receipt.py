@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from portal.clock import ACCEPTANCE_NOTICE, HANDLING, REVIEW_REQUEST, StatutoryClock, last_day
 from portal.prefiling.codes import grouped
 from portal.prefiling.models import Prefiling, PrefilingEvent
-from portal.prefiling.states import CLOSED
+from portal.prefiling.states import (
+    CLOSED,
+    NEEDS_MORE,
+    REGISTERED,
+    REJECTED,
+    SUBMITTED,
+    WITHDRAWN,
+    allowed,
+)
 from portal.site import Office
 from portal.timeutil import as_utc, beijing_today, date_text
 
@@ -18,12 +26,39 @@ SUMMARY_CHARS = 100
 HOLIDAY_NOTE = ("以上日期按日历日推算（起算当日不计入）。有关机关的期限最后一日遇法定休假日的，已参照民法典"
                 "第二百零三条顺延至休假日后第一个工作日（本网站尚未录入节假日安排的年份只按周末顺延）；您自己提出复查、复核请求的"
                 "日期不作顺延推算，请尽早提出。实际日期以有关机关的书面告知为准。")
-NEXT_STEPS = (
-    "这是网上信访预登记，还没有正式登记，也不是受理。工作人员审核后，会登记为正式信访件并告知信访件编号，"
-    "或者请您补充材料，或者告知不予登记的理由和应当通过的途径。",
-    "您可以随时在“进度查询”页面用查询码和查询密码查看办理进展和工作人员的答复。",
-    "工作人员登记前，您可以在“进度查询”页面撤回这份预登记。",
-)
+PENDING = ("这是网上信访预登记，还没有正式登记，也不是受理。工作人员审核后，会登记为正式信访件并告知信访件编号，"
+           "或者请您补充材料，或者告知不予登记的理由和应当通过的途径。")
+# nothing is sent to the citizen (no SMS, no e-mail, no letter from this site): every answer is on
+# 进度查询; the form asks for a phone number 方便工作人员联系您, so a call may come, never promised
+HOW_YOU_HEAR = ("本网站不发短信或其他通知。工作人员的答复都显示在“进度查询”页面，请每隔几天用查询码和查询密码查看一次；"
+                "需要时，工作人员也可能按您留下的电话联系您。")
+WITHDRAW_STEP = "工作人员登记前，您可以在“进度查询”页面撤回这份预登记。"
+# What the receipt says comes next, for each state a submitted pre-filing can be in (states.STATES
+# but 草稿). The 撤回 step is added where the state machine allows `withdraw`, and nowhere else.
+NEXT_STEPS: dict[str, tuple[str, ...]] = {
+    SUBMITTED: (PENDING, HOW_YOU_HEAR),
+    NEEDS_MORE: ("工作人员请您补充材料：要求写在“进度查询”页面的答复中，可以在该页面直接上传。补充后工作人员继续审核。"
+                 "这份预登记还没有正式登记，也不是受理。", HOW_YOU_HEAR),
+    REGISTERED: ("这份预登记已登记为正式信访件（信访件编号见上），正在办理。", HOW_YOU_HEAR),
+    CLOSED: ("这件信访事项已办结，答复见“进度查询”页面的“办理记录和答复”。",),
+    REJECTED: ("工作人员决定不予登记，理由和应当通过的途径见上。这份预登记不再办理，请按写明的途径反映您的问题。",),
+    WITHDRAWN: ("您已撤回这份预登记，工作人员不再处理。如需再反映，请重新提交。",),
+}
+
+
+def review_due(lines: Iterable[ClockLine]) -> dt.date | None:
+    """The last day to request 复查 as the periods give it; None when there is none (a 建议意见 or
+    检举控告, or the answer not yet recorded)."""
+    return next((line.due for line in lines if line.name == REVIEW_REQUEST.name and line.due), None)
+
+
+def review_step(lines: Iterable[ClockLine]) -> str:
+    """已办结 with a 信访处理意见书: 请求复查 and its last day, as the periods below give it ('' when
+    there is no dated 请求复查)."""
+    if (due := review_due(lines)) is None:
+        return ""
+    return (f"对信访处理意见书不服的，可以请求原办理机关、单位的上一级机关、单位复查，最迟 {date_text(due)}"
+            "（见下面“法定期限”）。在“进度查询”页面评价办理结果，不等于请求复查。")
 
 
 @dataclass(frozen=True)
@@ -152,6 +187,19 @@ class Receipt:
     state: str = ""
     official_number: str = ""
     periods_over: str = ""   # no periods any more (不予登记, 已撤回): said instead of them
+    reject_reason: str = ""
+    reject_channel: str = ""
+
+    def next_steps(self) -> tuple[str, ...]:
+        """What comes next, as of the state the receipt shows (the first receipt: 已提交)."""
+        state = self.state or SUBMITTED
+        steps = NEXT_STEPS[state]
+        if state == CLOSED and (review := review_step(self.lines)):
+            steps += (review,)
+        if allowed(state, "withdraw"):
+            steps += (WITHDRAW_STEP,)
+        return steps
+
     def _facts(self) -> list[tuple[str, str]]:
         out = [("查询码", grouped(self.code))]
         if self.secret:
@@ -161,6 +209,8 @@ class Receipt:
             out.append(("办理状态", f"{self.state}（截至 {date_text(self.as_of)}）"))
         if self.official_number:
             out.append(("信访件编号", self.official_number))
+        if self.reject_reason:
+            out += [("不予登记的理由", self.reject_reason), ("应当通过的途径", self.reject_channel)]
         if self.summary:
             out.append(("诉求（摘要）", self.summary))
         return out
@@ -181,10 +231,11 @@ class Receipt:
         out = [f"{title}网上信访预登记回执", "", "本回执证明您已提交网上信访预登记（不是正式受理通知）。", ""]
         out += [f"{k}：{v}" for k, v in self._facts()]
         out += ["", "接下来会怎样："]
-        out += [f"{i}. {step}" for i, step in enumerate(NEXT_STEPS, 1)]
+        out += [f"{i}. {step}" for i, step in enumerate(self.next_steps(), 1)]
         out += ["", self._periods_heading() + "："]
         out += [self.periods_over] if self.periods_over else [f"· {line.name}：{line.text}" for line in self.lines]
-        out += ["", HOLIDAY_NOTE]
+        if not self.periods_over:   # no dates, nothing moved past a 法定休假日
+            out += ["", HOLIDAY_NOTE]
         if self.office:
             out += ["", "联系我们："] + [f"{k}：{v}" for k, v in self._contacts()]
         return "\n".join(out) + "\n"
@@ -199,18 +250,19 @@ class Receipt:
             return "<dl>" + "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in rows) + "</dl>"
 
         bureau = e(self.office.full_name) if self.office else ""
-        steps = "".join(f"<li>{e(s)}</li>" for s in NEXT_STEPS)
+        steps = "".join(f"<li>{e(s)}</li>" for s in self.next_steps())
         periods = (f"<p>{e(self.periods_over)}</p>" if self.periods_over else
                    "<ul>" + "".join(f"<li><strong>{e(line.name)}</strong>：{e(line.text)}</li>" for line in self.lines)
                    + "</ul>")
         contacts = f"<h2>联系我们</h2>{dl(self._contacts())}" if self.office else ""
+        holiday = "" if self.periods_over else f"<p class=\"small\">{e(HOLIDAY_NOTE)}</p>"
         return ("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 f"<title>网上信访预登记回执 {e(grouped(self.code))}</title><style>{RECEIPT_CSS}</style></head><body>"
                 f"<header><p class=\"bureau\">{bureau}</p><h1>网上信访预登记回执</h1></header>"
                 "<p class=\"note\">本回执证明您已提交网上信访预登记（不是正式受理通知）。</p>"
                 f"{dl(self._facts())}<h2>接下来会怎样</h2><ol>{steps}</ol>"
-                f"<h2>{e(self._periods_heading())}</h2>{periods}<p class=\"small\">{e(HOLIDAY_NOTE)}</p>"
+                f"<h2>{e(self._periods_heading())}</h2>{periods}{holiday}"
                 f"{contacts}</body></html>")
 
 

@@ -105,6 +105,28 @@ def test_an_empty_or_short_field_says_so_and_is_not_a_wrong_code(open_lookup, co
         assert s.exec(select(func.count()).select_from(RateEvent)).one() == 0
 
 
+@pytest.mark.parametrize("secret", ["", "23456789"])
+def test_a_draft_code_is_told_apart_and_sent_back_to_the_form(open_lookup, secret):
+    """A 草稿码 typed into 进度查询 got 「查询码是10位，您输入的是12位。请对照预登记回执核对。」: a
+    dead end, as a draft was never submitted and has no 回执 (journey review M6). It is named a
+    草稿码, the form not yet sent, with a link that goes on with it; no attempt is counted."""
+    draft = codes.new_draft_code()
+    at = open_lookup()   # and no attempt counted yet
+    typed = f"{draft[:4]}-{draft[4:8]} {draft[8:].lower()}"     # as a citizen copies it
+    text = page_text(ask(at, typed, secret))
+    assert ("您输入的像是草稿码（12位），不是查询码（10位）。有草稿码说明这份预登记还没有提交，工作人员还收不到。"
+            "请到“网上预登记”用草稿码继续填写，最后点“确认提交”，提交后才会得到查询码和查询密码。"
+            "草稿在最后一次保存后保留7天。") in text
+    assert "请对照预登记回执核对" not in text and "请输入查询密码" not in text and NEUTRAL not in text
+    [link] = [p for p in at.get("page_link") if p.proto.page == "prefile" and p.proto.query_string]
+    assert link.proto.label == "用这个草稿码继续填写网上预登记" and link.proto.query_string == f"draft={draft}"
+    with Session(get_engine()) as s:   # no failed attempt counted against the citizen
+        assert s.exec(select(func.count()).select_from(RateEvent)).one() == 0
+    made = stored()                     # a real 查询码 next: the draft's words and link are gone
+    text = page_text(ask(at, made.code, made.secret))
+    assert "草稿码" not in text and "当前状态：已提交" in text
+
+
 def test_enumerated_codes_are_throttled(open_lookup):
     at = open_lookup()
     made = stored()
@@ -190,6 +212,46 @@ def test_a_closed_matter_says_how_to_ask_for_a_review(open_lookup):
     assert "对信访处理意见书不服的" in text
     # the upper level cannot look up a 查询码: the number it can trace is the 信访件编号
     assert "请求时写明信访件编号、收到书面答复的日期和不服的理由" in text and "写明查询码" not in text
+
+
+def test_a_dissatisfied_rating_says_it_is_not_a_review_request_and_gives_the_last_day(open_lookup):
+    """「不满意」 was thanked and nothing more: a citizen may take the rating for the complaint and let
+    the 30 days of 请求复查 run out (journey review M4). The thanks says it is not one, and points to
+    the route and the last day the page gives below."""
+    import datetime as dt
+
+    from portal.prefiling.receipt import date_text
+    from portal.timeutil import beijing_today
+
+    at = open_lookup()
+    made = stored()
+    with Session(get_engine()) as s:
+        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="LX-41")
+        staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="工资已补发一半。")
+    ask(at, made.code, made.secret)
+    last = date_text(beijing_today() + dt.timedelta(days=30))   # 30 days from the recorded 办结 day
+    assert "评价不等于请求复查。对处理意见不服的，请看下方“对处理意见不服怎么办”。" in page_text(at)
+    at.radio(key="lk_rating").set_value("不满意")
+    at.text_area(key="lk_comment").input("工资只补发了一半。")
+    click(at, "提交评价")
+    thanks = ("您的评价：不满意。谢谢！评价不等于请求复查。对信访处理意见书不服的，请向原办理机关、单位的上一级机关、"
+              f"单位请求复查，最迟 {last}（见下方“对处理意见不服怎么办”）。")
+    assert [s.value for s in at.success] == [thanks] and said(at) == [thanks]
+    text = page_text(at)
+    assert "对处理意见不服怎么办" in text and f"最迟 {last}" in text   # the box and the date it points to
+
+
+def test_a_dissatisfied_suggestion_is_not_sent_to_a_review(open_lookup):
+    """建议意见 has no 复查 (第二十九条): 不满意 is thanked without a route the page does not show."""
+    at = open_lookup()
+    made = stored(category="建议意见")
+    with Session(get_engine()) as s:
+        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="LX-42")
+        staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="已研究，暂不采纳。")
+    ask(at, made.code, made.secret)
+    at.radio(key="lk_rating").set_value("不满意")
+    click(at, "提交评价")
+    assert said(at) == ["您的评价：不满意。谢谢！"] and "请求复查" not in page_text(at)
 
 
 def test_a_closed_suggestion_is_not_told_about_review(open_lookup):

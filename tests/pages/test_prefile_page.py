@@ -115,6 +115,9 @@ def test_full_journey_from_consent_to_receipt(open_form):
     text = page_text(at)
     assert count_prefilings() == before + 1
     assert "这是预登记，还没有正式登记，也不是受理" in text
+    # beside the codes, how answers come: no notice is sent (journey review M7)
+    assert ("本网站不发短信或其他通知。工作人员的答复都显示在“进度查询”页面，请每隔几天用查询码和查询密码查看一次；"
+            "需要时，工作人员也可能按您留下的电话联系您。") in [i.value for i in at.info]
     # the confirmation panel comes first: title, 查询码 and 查询密码 large, then the once-only warning
     bodies = [el.proto.body for el in at.html if not el.proto.unsafe_allow_javascript]
     panel = next(b for b in bodies if "confirm-panel" in b)

@@ -289,3 +289,90 @@ def test_the_receipt_summary_is_cut_after_100_characters(request_text, summary):
                            category="其他", district="历下区", request=request_text)
     assert receipt.summary == summary
     assert f"诉求（摘要）：{summary}\n" in receipt.text()
+
+
+def _receipt_as_of(db_engine, state):
+    """A pre-filing moved to `state` by the services, and its receipt downloaded again that day."""
+    from sqlmodel import Session
+
+    from portal.identity import Actor
+    from portal.prefiling import lookup, staff
+    from portal.roles import HANDLER
+    from tests.prefiling.factories import client, make_prefiling
+
+    clerk = Actor("clerk", frozenset({HANDLER}))
+    with Session(db_engine, expire_on_commit=False) as s:
+        made = make_prefiling(s)
+        pid = made.prefiling.id
+        if state == "需补充材料":
+            staff.request_more(session=s, actor=clerk, prefiling_id=pid, reply="请补充工资条。")
+        if state in ("已登记", "已办结"):
+            staff.register(session=s, actor=clerk, prefiling_id=pid, official_number="示信2026-00123")
+        if state == "已办结":
+            staff.close(session=s, actor=clerk, prefiling_id=pid, reply="已督促物业维修。")
+        if state == "不予登记":
+            staff.reject(session=s, actor=clerk, prefiling_id=pid, reason="属于劳动争议",
+                         channel="向区劳动人事争议仲裁委员会申请仲裁")
+        if state == "已撤回":
+            lookup.withdraw(session=s, code=made.code, secret=made.secret, client=client())
+        view = lookup.lookup(session=s, code=made.code, secret=made.secret, client=client())
+    assert view.state == state
+    return view, lookup.receipt_again(view, office=None, today=view.as_of)
+
+
+NOT_YET = "还没有正式登记"
+CAN_WITHDRAW = "您可以在“进度查询”页面撤回这份预登记"
+NO_NOTICES = ("本网站不发短信或其他通知。工作人员的答复都显示在“进度查询”页面，请每隔几天用查询码和查询密码查看一次；"
+              "需要时，工作人员也可能按您留下的电话联系您。")
+
+
+@pytest.mark.parametrize(("state", "says"), [
+    ("已登记", ["这份预登记已登记为正式信访件（信访件编号见上），正在办理。", "信访件编号", "示信2026-00123",
+              NO_NOTICES]),
+    ("已办结", ["这件信访事项已办结，答复见“进度查询”页面的“办理记录和答复”。",
+              "对信访处理意见书不服的，可以请求原办理机关、单位的上一级机关、单位复查，最迟 ",
+              "在“进度查询”页面评价办理结果，不等于请求复查。"]),
+    ("不予登记", ["工作人员决定不予登记，理由和应当通过的途径见上。这份预登记不再办理，请按写明的途径反映您的问题。",
+              "属于劳动争议", "向区劳动人事争议仲裁委员会申请仲裁"]),
+    ("已撤回", ["您已撤回这份预登记，工作人员不再处理。如需再反映，请重新提交。"]),
+])
+def test_a_receipt_downloaded_again_tells_what_comes_next_as_of_its_state(db_engine, state, says):
+    """The receipt downloaded again from 进度查询 said 已撤回 or 已办结 (with its 信访件编号) and then
+    「还没有正式登记…您可以撤回」: what comes next follows the state it shows (journey review M1)."""
+    from portal.prefiling.receipt import HOLIDAY_NOTE
+
+    view, again = _receipt_as_of(db_engine, state)
+    for text in (again.text(), again.html()):
+        assert NOT_YET not in text and CAN_WITHDRAW not in text and "撤回这份预登记。" not in text
+        for words in says:
+            assert words in text
+        # no dates to move past a 法定休假日 once the periods are over
+        assert (HOLIDAY_NOTE in text) == (state in ("已登记", "已办结"))
+    if state == "已办结":   # the same last day the periods below give for 请求复查
+        review = next(line for line in view.clock if line.name == "请求复查")
+        assert f"复查，最迟 {date_text(review.due)}（见下面“法定期限”）" in again.text()
+
+
+@pytest.mark.parametrize("state", ["已提交", "需补充材料"])
+def test_a_receipt_before_registration_still_offers_withdrawal_and_says_how_answers_come(db_engine, state):
+    view, again = _receipt_as_of(db_engine, state)
+    for text in (again.text(), again.html()):
+        assert NOT_YET in text and CAN_WITHDRAW in text and NO_NOTICES in text
+    if state == "需补充材料":
+        assert "工作人员请您补充材料：要求写在“进度查询”页面的答复中，可以在该页面直接上传。" in again.text()
+
+
+def test_the_first_receipt_says_how_the_citizen_hears_of_an_answer():
+    """Nothing is sent: no SMS, no e-mail. The citizen who waits for a call never sees 需补充材料
+    (journey review M7); the receipt says where answers appear."""
+    receipt = make_receipt(code="ABCDEFGHJK", secret="23456789", submitted=dt.date(2026, 11, 2),
+                           category="其他", district="历下区")
+    for text in (receipt.text(), receipt.html()):
+        assert NO_NOTICES in text and NOT_YET in text and CAN_WITHDRAW in text
+
+
+def test_every_state_a_receipt_can_show_has_its_next_steps():
+    from portal.prefiling.receipt import NEXT_STEPS
+    from portal.prefiling.states import DRAFT, STATES
+
+    assert set(NEXT_STEPS) == set(STATES) - {DRAFT}

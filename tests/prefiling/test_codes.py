@@ -37,3 +37,10 @@ def test_a_submission_gets_a_ten_character_code_and_an_eight_character_secret(db
     assert _clean(made.code) and _clean(made.secret)
     assert codes.grouped(made.code).count("-") == 2  # read out as ABCD-EFGH-JK
 
+
+
+def test_a_draft_code_is_recognised_as_typed_and_a_reference_code_is_not():
+    draft = codes.new_draft_code()
+    assert codes.looks_like_draft(draft) and codes.looks_like_draft(f" {draft[:6].lower()}-{draft[6:]} ")
+    assert not codes.looks_like_draft(codes.new_reference_code()) and not codes.looks_like_draft(codes.new_secret())
+    assert not codes.looks_like_draft("0" * codes.DRAFT_LENGTH)   # not of the codes' alphabet
