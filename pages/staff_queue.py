@@ -80,7 +80,8 @@ if picked is not None:
 
 st.divider()
 st.subheader("导出当前列表（CSV）")
-st.caption("导出的是上面筛选后的列表。默认不含姓名、身份证号、电话、住址；表格软件中的公式已被转为文字。"
+st.caption("导出的是上面筛选后的列表。默认不含姓名、身份证号、电话、住址（诉求等原文里写的身份证号、电话也已隐去）；"
+           "表格软件中的公式已被转为文字。"
            "每次导出都记入操作日志。" + RETRY_DOWNLOAD)
 personal = st.checkbox("包含个人信息（姓名、身份证号、电话、住址）", key="q-export-personal")
 # Generated (and audited) only when clicked, over this signed-in session's connection; the file

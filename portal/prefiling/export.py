@@ -30,6 +30,7 @@ from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.models import Prefiling
 from portal.prefiling.queue import QueueRow, days_left_of, deadline_words
 from portal.prefiling.staff_view import RESTRICTED_NOTICE
+from portal.qa.personal import mask_personal_numbers
 from portal.roles import HANDLER, REPORTS
 from portal.textinput import dangerous_cell, strip_invisible
 from portal.timeutil import beijing_today
@@ -89,6 +90,10 @@ def export_csv(*, session: Session, actor: Actor, rows: Sequence[QueueRow], incl
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS + (PERSONAL_COLUMNS if include_personal else ()))
     exported: list[str] = []
+
+    def own(words: str) -> str:   # the citizen's words: without personal data, their ID and phone numbers masked
+        return words if include_personal else mask_personal_numbers(words)
+
     for row in rows:
         p = session.get(Prefiling, row.id)  # re-read: the page's rows only choose which records
         if p is None:
@@ -99,7 +104,7 @@ def export_csv(*, session: Session, actor: Actor, rows: Sequence[QueueRow], incl
         cells: list[object] = [
             p.code, p.state, p.category, p.district, p.received_date.isoformat(), deadline_words(left),
             left, p.official_number,
-            p.subject if see else RESTRICTED_NOTICE, p.request if see else RESTRICTED_NOTICE]
+            *((own(p.subject), own(p.request)) if see else (RESTRICTED_NOTICE, RESTRICTED_NOTICE))]
         if include_personal:
             cells += ([dec(p.name_enc), dec(p.id_number_enc), dec(p.phone_enc), dec(p.address_enc)]
                       if see else [WITHHELD] * len(PERSONAL_COLUMNS))

@@ -375,3 +375,23 @@ def test_an_attachment_whose_file_is_gone_is_marked_missing_and_logged_without_p
     [entry] = [r for r in caplog.records if r.name == "portal.prefiling.staff_view"]
     assert made.code in entry.getMessage() and lost.stored_name in entry.getMessage()
     assert "张秀兰" not in caplog.text and kept["stored_name"] not in caplog.text
+
+
+def test_numbers_the_citizen_wrote_into_their_own_words_are_masked_until_revealed_and_in_an_export_without_them(
+        db_engine):
+    """诉求 and 事实与理由 are shown while 姓名 and 电话 are masked: a phone or ID number written into
+    them (电话13912345678) is masked there too, revealed with the rest, and masked in a CSV that
+    leaves personal data out."""
+    phone, id_number = "13912345678", "370102196503150011"
+    with Session(db_engine) as s:
+        made = make_prefiling(s, request=f"请联系我，电话{phone}。", facts=f"我的身份证{id_number}被冒用办了公司。")
+        view = staff.staff_view(session=s, actor=CLERK, prefiling_id=made.prefiling.id)
+        assert phone not in view.request and id_number not in view.facts
+        assert "139****5678" in view.request and "被冒用办了公司" in view.facts
+        shown = staff.staff_view(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reveal=True)
+        assert phone in shown.request and id_number in shown.facts
+        rows = [r for r in staff.queue(session=s, actor=CLERK) if r.code == made.code]
+        [line] = read_csv(export.export_csv(session=s, actor=CLERK, rows=rows))
+        assert line["诉求"] == "请联系我，电话139****5678。"
+        [line] = read_csv(export.export_csv(session=s, actor=CLERK, rows=rows, include_personal=True))
+        assert line["诉求"] == f"请联系我，电话{phone}。"
