@@ -19,6 +19,10 @@ from portal.prefiling.states import SUBMITTED, TERMINAL
 from portal.roles import HANDLER
 from portal.timeutil import beijing_today
 
+# 7天内到期 / 7日内到期: 0 to 7 days left — a row that says 还剩 7 天 is due within 7 days (the
+# queue's filter and 数据看板 alike)
+DUE_SOON_DAYS = 7
+
 
 @dataclass(frozen=True)
 class QueueRow:

@@ -28,6 +28,7 @@ from portal.identity import Actor
 from portal.prefiling.channels import RULES as CHANNEL_RULES
 from portal.prefiling.form import CATEGORIES
 from portal.prefiling.models import Prefiling
+from portal.prefiling.queue import DUE_SOON_DAYS
 from portal.prefiling.repeats import CONFIRMED as REPEAT_CONFIRMED
 from portal.prefiling.repeats import confirmed_repeats
 from portal.prefiling.repeats_models import PrefilingRepeat
@@ -263,8 +264,9 @@ def _confirmed_repeats():
     return select(PrefilingRepeat.prefiling_id).where(PrefilingRepeat.state == REPEAT_CONFIRMED)
 
 
-def due_lists(*, session: Session, actor: Actor | None, day: dt.date, week: int = 7) -> DueLists:
-    """Open matters past their real last day on `day`, and those due within `week` days of it."""
+def due_lists(*, session: Session, actor: Actor | None, day: dt.date, week: int = DUE_SOON_DAYS) -> DueLists:
+    """Open matters past their real last day on `day`, and those due within `week` days of it (at
+    most `week` days left, as the queue's 7天内到期 counts them)."""
     counted = facts.counting(actor)
     overdue, soon = [], []
     running = facts.load(session=session, include_restricted=counted, where=facts.open_now())
@@ -278,7 +280,7 @@ def due_lists(*, session: Session, actor: Actor | None, day: dt.date, week: int 
         row = DueRow(r.code, r.state, r.category, r.district, name, due, (due - day).days)
         if row.days_left < 0:
             overdue.append(row)
-        elif row.days_left < week:
+        elif row.days_left <= week:
             soon.append(row)
     return DueLists(day=day, overdue=sorted(overdue, key=_urgency), due_this_week=sorted(soon, key=_urgency),
                     restricted_counted=counted)

@@ -577,3 +577,17 @@ def test_the_queue_warns_while_a_deadline_can_fall_in_a_year_without_its_holiday
     assert f"本系统尚未录入{year}年" in text and "只按周六、周日顺延" in text
     monkeypatch.setattr(clock, "calendar", lambda: listing(year, year + 1))
     assert "尚未录入" not in page_text(open_queue(app_page, HANDLER))
+
+
+def test_an_overdue_report_is_named_apart_for_a_handler_who_cannot_move_it(app_page):
+    """数据看板 leaves 检举控告 件 out of a plain handler's overdue count; the queue's banner counts
+    the 件 they can act on and names the overdue reports apart, for a colleague with the role."""
+    where = district()
+    stored(30, district=where)
+    stored(30, district=where, category="检举控告")
+    at = open_queue(app_page, HANDLER, **{"q-district": where})
+    text = page_text(at)
+    assert "有 1 件已超过法定期限" in text and "另有 1 件检举控告件已超过法定期限" in text
+    at = open_queue(app_page, HANDLER, REPORTS, **{"q-district": where})
+    text = page_text(at)
+    assert "有 2 件已超过法定期限" in text and "另有" not in text

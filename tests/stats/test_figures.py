@@ -113,7 +113,8 @@ def test_overdue_and_due_this_week_by_reference_code(session):
         ("A4", D(2026, 12, 1), 0), ("A9", D(2026, 12, 7), 6)]
     month_end = figures.due_lists(session=session, actor=ALL, day=D(2026, 11, 30))
     assert [r.code for r in month_end.overdue] == ["C3", "C4"]
-    assert [r.code for r in month_end.due_this_week] == ["A4"]
+    # A9's last day, 12-07, is 7 days off: 还剩 7 天 is within 7 days, as the queue's 7天内到期 counts it
+    assert [(r.code, r.days_left) for r in month_end.due_this_week] == [("A4", 1), ("A9", 7)]
 
 
 def test_legal_education_counts(session):

@@ -337,7 +337,7 @@ def oracle_due(lived: list[Lived], on: D, *, restricted: bool) -> dict[str, tupl
             step, due = "登记转送", real_last(bj(x.at["submit"]), 15)
         else:
             step, due = "办理", real_last(registered, 60)
-        if (due - on).days < 7:
+        if (due - on).days <= 7:   # 还剩 7 天 is due within 7 days
             out[x.code] = (step, (due - on).days)
     return out
 
