@@ -14,6 +14,7 @@ from portal.concurrency import LATEST
 from portal.db import session_scope
 from portal.holidays import gap_words
 from portal.identity import Actor, PermissionDenied
+from portal.lifecycle import allowed_actions
 from portal.prefiling import attachments as files
 from portal.prefiling import export, handling, repeats, transitions
 from portal.prefiling.channels import RULES as CHANNEL_RULES
@@ -250,7 +251,7 @@ def repeat_panel(actor: Actor, view: StaffView, *, reset_filters: dict[str, str]
                    + ("诉求内容正在比对，稍后刷新可能出现新的提示。" if panel.text_pending else ""))
         return
     st.caption("系统按身份证号（加密摘要比对）和诉求内容（向量相似度）提示可能重复的前件，请核对后确认或排除；"
-               "每次确认或排除都记入操作日志。")
+               "每次确认或排除都记入操作日志；点错了可以改回疑似重复。")
     error = S.get(ERROR)
     if error and error[0] == ("repeat", view.id):
         st.error(error[2])
@@ -262,10 +263,9 @@ def repeat_panel(actor: Actor, view: StaffView, *, reset_filters: dict[str, str]
             cols = st.columns(3)
             cols[0].button("打开前件", key=f"rp-open-{link.id}", icon=":material/open_in_new:",
                            on_click=_open_earlier, args=(link.earlier_id, reset_filters))
-            if link.state == repeats.PENDING:
-                for col, action in zip(cols[1:], repeats.TRANSITIONS, strict=True):
-                    if col.button(repeats.TRANSITIONS[action].verb, key=f"rp-{action}-{link.id}"):
-                        _decide(actor, view, link, action)
+            for col, action in zip(cols[1:], allowed_actions(link.state, repeats.TRANSITIONS), strict=False):
+                if col.button(repeats.TRANSITIONS[action].verb, key=f"rp-{action}-{link.id}"):
+                    _decide(actor, view, link, action)
 
 
 def refusal(exc: Exception) -> str:
@@ -284,5 +284,5 @@ def _decide(actor: Actor, view: StaffView, link: repeats.RepeatLink, action: str
         S[ERROR] = (("repeat", view.id), (), refusal(exc))
     else:
         S.pop(ERROR, None)
-        S[FLASH] = f"已办理：{grouped(view.code)} 与前件 {grouped(link.earlier_code)} 的重复信访提示已“{state}”。"
+        S[FLASH] = f"已办理：{grouped(view.code)} 与前件 {grouped(link.earlier_code)} 的重复信访提示现在是“{state}”。"
     st.rerun()

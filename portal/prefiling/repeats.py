@@ -56,6 +56,8 @@ DISMISSED = "已排除"
 TRANSITIONS: dict[str, Transition] = table(
     Transition("confirm", (PENDING,), CONFIRMED, label="确认为重复信访", button="确认是重复信访"),
     Transition("dismiss", (PENDING,), DISMISSED, label="排除重复", button="不是重复信访"),
+    # a mis-click is put right, audited like the decision (the figures are counted from the links)
+    Transition("reopen", (CONFIRMED, DISMISSED), PENDING, label="改回疑似重复", button="改回疑似重复"),
 )
 
 # Text candidates: the same 问题属地, submitted within this many days of each other (keeps the
@@ -395,7 +397,7 @@ def confirmed_repeats(*, session: Session, actor: Actor, start: dt.date, end: dt
 # ---- deciding ---------------------------------------------------------------------------------
 
 def decide(*, session: Session, actor: Actor, link_id: int, action: str, version: int | None = None) -> PrefilingRepeat:
-    """疑似重复 → 已确认 (`confirm`) or 已排除 (`dismiss`), with its audit entry, in one transaction;
+    """疑似重复 → 已确认 (`confirm`) or 已排除 (`dismiss`), or back (`reopen`), with its audit entry, in one transaction;
     refused with portal.concurrency.TAKEN when someone decided first (or the link changed since
     `version`, the one the handler was looking at)."""
     require(actor, HANDLER)
@@ -411,7 +413,9 @@ def decide(*, session: Session, actor: Actor, link_id: int, action: str, version
     if target is None:
         raise IllegalTransition(f"这条疑似重复已经“{link.state}”，不能再执行此操作。")
     before = link.state
-    link.state, link.decided_by, link.decided_at = target, actor.username, utcnow()
+    decided = target != PENDING   # who decided, while a decision stands (the audit log keeps every one)
+    link.state = target
+    link.decided_by, link.decided_at = (actor.username, utcnow()) if decided else ("", None)
     with first_wins(session, TransitionTaken):
         session.add(link)
         record(session=session, actor_name=actor.username, action=TRANSITION, target=f"prefiling:{later.code}",

@@ -66,7 +66,7 @@ def test_a_repeat_shows_in_the_queue_and_is_confirmed_with_the_36_3_guidance(app
     at.button(key=f"rp-confirm-{link.id}").click().run()
     assert not at.exception, [e.value for e in at.exception]
     text = page_text(at)
-    assert "重复信访提示已“已确认”" in text
+    assert "重复信访提示现在是“已确认”" in text
     assert f"“{repeats.ARTICLE_36_3}”" in text and "第三十六条第三款" in text
     assert f"rp-confirm-{link.id}" not in {b.key for b in at.button}   # decided: no second decision
     assert column(at)[grouped(later.code)] == "已确认重复"
@@ -75,6 +75,17 @@ def test_a_repeat_shows_in_the_queue_and_is_confirmed_with_the_36_3_guidance(app
                                                    AuditEntry.action != "open")).all()   # not its opening
     assert "确认为重复信访" in entry.detail and first.code in entry.detail
 
+    # a mis-click is put right: back to 疑似重复 (audited), the guidance and the marker gone
+    at.button(key=f"rp-reopen-{link.id}").click().run()
+    text = page_text(at)
+    assert "重复信访提示现在是“疑似重复”" in text and repeats.ARTICLE_36_3 not in text
+    assert {f"rp-confirm-{link.id}", f"rp-dismiss-{link.id}"} <= {b.key for b in at.button}
+    assert column(at)[grouped(later.code)] == "疑似重复（1）"
+    with Session(ready_engine()) as s:
+        details = [e.detail for e in s.exec(select(AuditEntry).where(AuditEntry.target == f"prefiling:{later.code}",
+                                                                    AuditEntry.action != "open")
+                                                             .order_by(AuditEntry.id))]
+    assert len(details) == 2 and "改回疑似重复" in details[-1] and "已确认 → 疑似重复" in details[-1]
     at.button(key=f"rp-open-{link.id}").click().run()   # 打开前件
     assert not at.exception, [e.value for e in at.exception]
     assert f"查询码 {grouped(first.code)}" in [h.value for h in at.header]
@@ -93,7 +104,7 @@ def test_dismissed_repeat_leaves_no_marker_and_a_report_stays_hidden(app_page):
     link = link_between(later, first)
     at.button(key=f"rp-dismiss-{link.id}").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert "重复信访提示已“已排除”" in page_text(at)
+    assert "重复信访提示现在是“已排除”" in page_text(at)
     assert column(at)[grouped(later.code)] == "无"
     assert repeats.ARTICLE_36_3 not in page_text(at)
 

@@ -164,7 +164,7 @@ def test_no_plain_id_number_or_text_in_the_new_columns(db_engine):
         assert secret not in blob
 
 
-def test_confirm_and_dismiss_are_audited_versioned_and_final(db_engine):
+def test_confirm_and_dismiss_are_audited_and_versioned_and_only_reopen_undoes_them(db_engine):
     number = valid_id()
     with Session(db_engine) as s:
         first = make_prefiling(s, id_number=number, **ROOF).prefiling
@@ -193,6 +193,12 @@ def test_confirm_and_dismiss_are_audited_versioned_and_final(db_engine):
         assert "疑似重复 → 已排除" in entries[1].detail
         mark = repeats.repeat_marks(session=s, actor=CLERK, prefiling_ids=[third.id])[third.id]
         assert (mark.pending, mark.confirmed, mark.text) == (0, 1, "已确认重复")
+        back = repeats.decide(session=s, actor=CLERK, link_id=same_matter.id, action="reopen")
+        assert (back.state, back.decided_by, back.decided_at) == (repeats.PENDING, "", None)
+        with pytest.raises(IllegalTransition):   # 疑似重复 again: nothing to take back
+            repeats.decide(session=s, actor=CLERK, link_id=same_matter.id, action="reopen")
+        mark = repeats.repeat_marks(session=s, actor=CLERK, prefiling_ids=[third.id])[third.id]
+        assert (mark.pending, mark.confirmed) == (1, 0)
         rows = {r.id: r.repeat for r in staff.queue(session=s, actor=CLERK)}
         assert rows[third.id] == "已确认重复" and rows[first.id] == ""
 
