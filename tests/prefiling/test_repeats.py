@@ -193,14 +193,14 @@ def test_confirm_and_dismiss_are_audited_and_versioned_and_only_reopen_undoes_th
         assert "疑似重复 → 已排除" in entries[1].detail
         mark = repeats.repeat_marks(session=s, actor=CLERK, prefiling_ids=[third.id])[third.id]
         assert (mark.pending, mark.confirmed, mark.text) == (0, 1, "已确认重复")
+        rows = {r.id: r.repeat for r in staff.queue(session=s, actor=CLERK)}
+        assert rows[third.id] == "已确认重复" and rows[first.id] == ""
         back = repeats.decide(session=s, actor=CLERK, link_id=same_matter.id, action="reopen")
         assert (back.state, back.decided_by, back.decided_at) == (repeats.PENDING, "", None)
         with pytest.raises(IllegalTransition):   # 疑似重复 again: nothing to take back
             repeats.decide(session=s, actor=CLERK, link_id=same_matter.id, action="reopen")
         mark = repeats.repeat_marks(session=s, actor=CLERK, prefiling_ids=[third.id])[third.id]
         assert (mark.pending, mark.confirmed) == (1, 0)
-        rows = {r.id: r.repeat for r in staff.queue(session=s, actor=CLERK)}
-        assert rows[third.id] == "已确认重复" and rows[first.id] == ""
 
 
 def test_the_queue_counts_the_links_of_its_filtered_rows_only(db_engine):
