@@ -25,6 +25,11 @@ def beijing_today(now: dt.datetime | None = None) -> dt.date:
     return (now or utcnow()).astimezone(BEIJING).date()
 
 
+def beijing_midnight(day: dt.date) -> dt.datetime:
+    """The moment (aware UTC) Beijing's `day` begins."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=BEIJING).astimezone(dt.UTC)
+
+
 def date_text(day: dt.date) -> str:
     """'2026年12月5日', as the receipt, the laws and the case pages write a day."""
     return f"{day.year}年{day.month}月{day.day}日"

@@ -92,8 +92,9 @@ def record(*, session: Session, actor_name: str, action: str, target: str = "",
 
 def list_entries(*, session: Session, actor: Actor, action: str | None = None,
                  actor_name: str | None = None, target: str | None = None,
-                 since: dt.datetime | None = None, limit: int = 500) -> list[AuditEntry]:
-    """The newest entries first, filtered; 管理员 only."""
+                 since: dt.datetime | None = None, before: dt.datetime | None = None,
+                 limit: int = 500) -> list[AuditEntry]:
+    """The newest entries first, filtered (`since` ≤ at < `before`); 管理员 only."""
     require(actor, ADMIN)
     query = select(AuditEntry)
     if action:
@@ -104,5 +105,7 @@ def list_entries(*, session: Session, actor: Actor, action: str | None = None,
         query = query.where(col(AuditEntry.target).contains(target))
     if since is not None:
         query = query.where(AuditEntry.at >= since)
+    if before is not None:
+        query = query.where(AuditEntry.at < before)
     query = query.order_by(col(AuditEntry.id).desc()).limit(limit)
     return list(session.exec(query))

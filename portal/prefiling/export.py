@@ -113,5 +113,11 @@ def export_csv(*, session: Session, actor: Actor, rows: Sequence[QueueRow], incl
     detail = f"{detail}；筛选：{filters}" if filters else detail
     record(session=session, actor_name=actor.username, action=EXPORT, target="prefiling-queue",
            detail=with_codes(detail, exported))
+    # and one entry for each 件 that went out, under its 查询码 as a reveal is: 操作日志's search by
+    # 查询码 finds every export of it, however long the list (the summary names only what fits)
+    kind = "含身份信息" if include_personal else "不含身份信息"
+    for code in exported:
+        record(session=session, actor_name=actor.username, action=EXPORT, target=f"prefiling:{code}",
+               detail=f"随预登记列表导出（{kind}，共 {len(exported)} 条）")
     session.commit()
     return ("\ufeff" + out.getvalue()).encode("utf-8")

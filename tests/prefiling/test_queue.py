@@ -265,7 +265,9 @@ def test_export_neutralises_formulas_and_leaves_out_personal_data(db_engine):
         text = data.decode("utf-8")
         for personal in ("张秀兰", "13812345678", "文化东路", "姓名", "身份证号"):
             assert personal not in text
-        [entry] = audit(s, EXPORT)
+        [entry] = audit(s, EXPORT, "prefiling-queue")
+        [own] = audit(s, EXPORT, f"prefiling:{p.code}")      # and under the 件's own 查询码
+        assert own.detail == "随预登记列表导出（不含身份信息，共 1 条）"
         assert entry.actor_name == "clerk" and "不含身份信息，含事项原文" in entry.detail and "已超期" in entry.detail
         assert entry.detail.endswith(f"查询码：{p.code}")      # which 件 went out, as a reveal names its 件
 
@@ -312,9 +314,10 @@ def test_export_with_personal_data_only_on_request_and_restricted_only_for_repor
         lines = {r["查询码"]: r for r in read_csv(
             export.export_csv(session=s, actor=INSPECTOR, rows=rows, include_personal=True))}
         assert lines[secret.code]["姓名"] == "检举人甲" and lines[secret.code]["被反映对象"] == "某局副局长"
-        assert [e.detail.split("；")[1] for e in audit(s, EXPORT)] == ["含身份信息", "含身份信息"]
+        assert [e.detail.split("；")[1] for e in audit(s, EXPORT, "prefiling-queue")] == ["含身份信息", "含身份信息"]
         assert all(e.detail.endswith(f"查询码：{plain.code}、{secret.code}") or
-                   e.detail.endswith(f"查询码：{secret.code}、{plain.code}") for e in audit(s, EXPORT))
+                   e.detail.endswith(f"查询码：{secret.code}、{plain.code}") for e in audit(s, EXPORT, "prefiling-queue"))
+        assert len(audit(s, EXPORT, f"prefiling:{secret.code}")) == 2
         with pytest.raises(PermissionDenied):
             export.export_csv(session=s, actor=Actor("r", frozenset({REPORTS})), rows=rows)
 
