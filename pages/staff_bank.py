@@ -146,6 +146,7 @@ with questions_tab:
         edits.publishing_buttons(
             state=entry.state, what="问题", by=entry.updated_by, at=entry.updated_at,
             key=lambda a: f"bank-{a}-{key}", overtaken=overtaken,
+            unsaved=bank.differs_from_stored(entry=entry, question=text, provision_ids=ids),
             act=lambda a: attempt(lambda s: bank.transition(session=s, actor=actor, library=library,
                                                             question_id=entry.id, action=a, seen_revision=seen),
                                   f"已{a}。"))
