@@ -41,7 +41,16 @@ if flash := st.session_state.pop("bank-flash", None):
 # the text and articles each open question's boxes started from (ui.overtaken)
 BASE: dict[int, tuple[str, tuple[str, ...]]] = st.session_state.setdefault(f"{USER_SCOPED}bank-base", {})
 SHOWN: dict[int, int] = st.session_state.setdefault(f"{USER_SCOPED}bank-shown", {})   # revision last shown
+# what was typed into each question's box, kept while another is open: Streamlit forgets the value
+# of a box a run does not draw, and choosing another question (or a filter that hides this one)
+# threw an unsaved edit away (典型案例管理 and 信访指南编辑 keep theirs the same way)
+KEPT: dict[str, str] = st.session_state.setdefault(f"{USER_SCOPED}bank-kept", {})
 DRAWN = f"{USER_SCOPED}sent-drawn"   # the 群众来问 the page last drew (a click on one handled since is said)
+
+
+def text_key(key: str) -> str:
+    """The session key of the question box for `key` (q<id>, or new)."""
+    return f"bank-text-{key}"
 
 
 def attempt(action, success: str, clear: tuple[str, ...] = (), saved_base: int | None = None) -> None:
@@ -60,11 +69,14 @@ def attempt(action, success: str, clear: tuple[str, ...] = (), saved_base: int |
         return
     bank_changed()
     BASE.pop(saved_base, None)
+    if saved_base is not None:   # saved: what is kept is what is stored
+        KEPT.pop(text_key(f"q{saved_base}"), None)
     st.session_state["bank-flash"] = success
     if saved is not None:
         st.session_state["bank-pick-next"] = saved
     for name in clear:
         st.session_state.pop(name, None)
+        KEPT.pop(name, None)
     st.rerun()
 
 
@@ -98,13 +110,14 @@ with questions_tab:
         latest = (entry.question, bank.provisions_of(entry))
 
         def typed(base: tuple[str, tuple[str, ...]]) -> tuple[str, tuple[str, ...]]:
-            return (st.session_state.get(f"bank-text-{key}", base[0]),
+            return (st.session_state.get(text_key(key), KEPT.get(text_key(key), base[0])),
                     tuple(st.session_state.get(f"picker-{key}", base[1])))
 
         def forget(latest=latest) -> None:
             # the box is given the stored text, not emptied: a deleted key left the browser showing
             # (and sending back) what had been typed (the articles are a plain list, redrawn)
-            st.session_state[f"bank-text-{key}"] = latest[0]
+            st.session_state[text_key(key)] = latest[0]
+            KEPT.pop(text_key(key), None)
             st.session_state.pop(f"picker-{key}", None)
 
         def take_latest(latest=latest) -> None:
@@ -120,9 +133,9 @@ with questions_tab:
                    + (f"（许可：{markdown_escape(entry.licence)}）" if entry.licence else "")
                    + f"　创建：{entry.created_by}，{beijing_text(entry.created_at)}"
                    + f"　最后修改：{entry.updated_by}，{beijing_text(entry.updated_at)}")
-    if f"bank-text-{key}" not in st.session_state:
-        st.session_state[f"bank-text-{key}"] = entry.question if entry else ""
-    text = st.text_area("问题（群众的说法）", max_chars=bank.MAX_CHARS, key=f"bank-text-{key}")
+    if text_key(key) not in st.session_state:
+        st.session_state[text_key(key)] = KEPT.get(text_key(key), entry.question if entry else "")
+    text = KEPT[text_key(key)] = st.text_area("问题（群众的说法）", max_chars=bank.MAX_CHARS, key=text_key(key))
     st.markdown("**适用条文**")
     ids = provision_picker(key, library, searcher=searcher,
                            initial=bank.provisions_of(entry) if entry else ())
@@ -132,7 +145,7 @@ with questions_tab:
             attempt(lambda s: bank.add_question(session=s, actor=actor, library=library, question=text,
                                                 provision_ids=ids, publish=publish_now),
                     "已保存。" + ("公众现在可以在相似问题中看到它。" if publish_now else "草稿不会对公众显示。"),
-                    clear=("picker-new", "bank-text-new"))
+                    clear=("picker-new", text_key("new")))
     else:
         def save() -> None:
             attempt(lambda s: bank.edit_question(session=s, actor=actor, library=library, question_id=entry.id,
@@ -146,6 +159,7 @@ with questions_tab:
         edits.publishing_buttons(
             state=entry.state, what="问题", by=entry.updated_by, at=entry.updated_at,
             key=lambda a: f"bank-{a}-{key}", overtaken=overtaken,
+            unsaved=bank.differs_from_stored(entry=entry, question=text, provision_ids=ids),
             act=lambda a: attempt(lambda s: bank.transition(session=s, actor=actor, library=library,
                                                             question_id=entry.id, action=a, seen_revision=seen),
                                   f"已{a}。"))

@@ -231,7 +231,7 @@ if case:
     seen = edits.shown_before(SHOWN, case.slug, case.revision)   # the version a click here was made on
     edits.publishing_buttons(
         state=case.state, what="案例", by=case.updated_by, at=case.updated_at, key=lambda a: f"{a}-{key}",
-        overtaken=overtaken,
+        overtaken=overtaken, unsaved=cases.differs_from_stored(case=case, draft=draft),
         act=lambda a: attempt(lambda s: cases.transition(session=s, actor=actor, library=library, slug=case.slug,
                                                          action=a, seen_revision=seen),
                               f"已{a}。" + ("公众现在可以看到这个案例。" if a == lifecycle.PUBLISH else "公众已看不到这个案例。"),

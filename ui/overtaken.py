@@ -16,12 +16,14 @@ from typing import TypeVar
 
 import streamlit as st
 
-from portal.lifecycle import PUBLISHING, allowed_actions
+from portal.lifecycle import PUBLISH, PUBLISHING, allowed_actions
 from portal.timeutil import beijing_text
 
 T = TypeVar("T")
 
 NOT_SAVED = "没有保存：这条内容刚被他人修改过，请看页面上方的提示。"
+UNSAVED_PUBLISH = "有未保存的修改：请先保存，再发布。"
+UNSAVED_SHOWN = "有未保存的修改：公众看到的仍是保存过的内容，保存后立即生效。"
 
 
 def overtaken(bases: MutableMapping[Hashable, T], ident: Hashable, latest: T, *,
@@ -67,15 +69,27 @@ def dropped_click(*, key: str, action: str, what: str, state: str, by: str, at: 
 
 
 def publishing_buttons(*, state: str, what: str, by: str, at: dt.datetime, key: Callable[[str], str],
-                       overtaken: bool, act: Callable[[str], None]) -> None:
+                       overtaken: bool, unsaved: bool, act: Callable[[str], None]) -> None:
     """发布 / 撤回 for a record in `state` (portal.lifecycle.PUBLISHING): a button for each action
     the state allows, disabled while the editor has not seen what they would publish or withdraw,
-    and a click on one a colleague's move has since taken away said (dropped_click)."""
+    and a click on one a colleague's move has since taken away said (dropped_click).
+
+    发布 publishes the stored text, so while the boxes hold something else (`unsaved`) it is
+    disabled and said: it would say 已发布 over text the public does not get. A click made before the
+    text arrived (typed, then 发布 clicked at once: one run) is said, not dropped without a word
+    (Streamlit drops a disabled button's click; it is read before the button is drawn). 撤回 takes
+    away the stored text and stays."""
     for action in PUBLISHING:
+        held = unsaved and action == PUBLISH
         if action not in allowed_actions(state, PUBLISHING):
             dropped_click(key=key(action), action=action, what=what, state=state, by=by, at=at)
-        elif st.button(f"{action}此{what}", key=key(action), disabled=overtaken):
+            continue
+        if held and st.session_state.get(key(action)):
+            st.error(f"没有发布：{UNSAVED_PUBLISH}")
+        if st.button(f"{action}此{what}", key=key(action), disabled=overtaken or held):
             act(action)
+    if unsaved and not overtaken:   # (overtaken: the warning above says more)
+        st.caption(UNSAVED_PUBLISH if PUBLISH in allowed_actions(state, PUBLISHING) else UNSAVED_SHOWN)
 
 
 def save_button(label: str, *, key: str, overtaken: bool, overwrite: bool, save: Callable[[], None]) -> None:

@@ -44,6 +44,13 @@ def _content_values(draft: CaseDraft) -> dict:
                                       ensure_ascii=False))
 
 
+def differs_from_stored(*, case: TypicalCase, draft: CaseDraft) -> bool:
+    """True when 保存 of `draft` would change what `case` stores (as stored: a title's spaces at the
+    ends are no change). 发布 publishes the stored text, never the boxes', so it waits for this to
+    be False."""
+    return _content_values(draft) != _content_values(draft_of(case))
+
+
 def _add_revision(session: Session, case: TypicalCase, *, action: str, author: str) -> CaseRevision:
     """Every change of text or state leaves a full copy behind (修订记录)."""
     case.revision += 1

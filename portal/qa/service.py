@@ -4,6 +4,7 @@ staff member may file a question from 法律问答 as a 草稿; the public reads
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
@@ -29,9 +30,16 @@ def provisions_of(question: BankQuestion) -> tuple[str, ...]:
     return tuple(json.loads(question.provisions))
 
 
-def clean_provisions(provision_ids: list[str] | tuple[str, ...]) -> list[str]:
+def clean_provisions(provision_ids: Sequence[str]) -> list[str]:
     """Stripped, without blanks and repeats, in the order given."""
     return list(dict.fromkeys(p.strip() for p in provision_ids if p and p.strip()))
+
+
+def differs_from_stored(*, entry: BankQuestion, question: str, provision_ids: Sequence[str]) -> bool:
+    """True when 保存 of `question` and `provision_ids` would change `entry` (as stored: spaces at
+    the ends, blanks and repeats are no change). 发布 publishes the stored text, so it waits for this
+    to be False."""
+    return (question.strip(), tuple(clean_provisions(provision_ids))) != (entry.question, provisions_of(entry))
 
 
 def validate(*, question: str, provision_ids: list[str], library: Library) -> list[FieldError]:

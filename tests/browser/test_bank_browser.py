@@ -72,3 +72,51 @@ def test_giving_up_ones_edits_shows_the_colleagues_version(portal_url, phone, li
     phone.wait_for_timeout(1000)
     phone.screenshot(path=str(artifacts / "bank-take-latest.png"), full_page=True)
     assert box.input_value() == f"房东不退押金怎么办{tag}（同事改过）"
+
+
+def test_typed_then_publish_at_once_publishes_nothing_and_the_text_survives_another_question(
+        portal_url, phone, library, artifacts):
+    """A counsel edits a saved question and clicks 发布此问题 straight from the box: the click and the
+    new text reach the server together. Nothing is published (the public would get the saved text
+    under 已发布), the page says why, and the typed text is still there after a filter hid the
+    question and it is opened again."""
+    import uuid
+
+    from sqlmodel import Session
+
+    from portal.identity import Actor
+    from portal.qa import service as bank
+    from portal.qa.models import BankQuestion
+    from portal.roles import COUNSEL
+    from tests.browser.conftest import after_rerun, open_staff_page
+    from tests.staff.portal_db import ready_engine
+
+    tag = uuid.uuid4().hex[:6]
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        entry = bank.add_question(session=s, actor=Actor("colleague", frozenset({COUNSEL})), library=library,
+                                  question=f"物业费可以不交吗{tag}", provision_ids=["xinfang-gongzuo-tiaoli-2022:第三十二条"])
+        s.commit()
+    open_staff_page(phone, portal_url, new_staff_user(COUNSEL), "常见问题库", "选择问题")
+    phone.get_by_label("问题中的字词").fill(tag)
+    after_rerun(phone, lambda: phone.keyboard.press("Enter"), "选择问题")
+    picker = phone.get_by_role("combobox", name="选择问题（最近修改的在前，最多 200 条）")
+    picker.click()
+    after_rerun(phone, lambda: phone.get_by_role("option", name=tag, exact=False).first.click(), "保存修改")
+    box = phone.get_by_label("问题（群众的说法）")
+    box.fill(f"物业费可以不交吗{tag}（未保存）")
+    after_rerun(phone, lambda: phone.get_by_role("button", name="发布此问题").click(), "有未保存的修改")
+    phone.wait_for_timeout(1000)
+    phone.screenshot(path=str(artifacts / "bank-unsaved-publish.png"), full_page=True)
+    assert phone.get_by_role("button", name="发布此问题").is_disabled()
+    with Session(ready_engine()) as s:
+        stored = s.get(BankQuestion, entry.id)
+        assert (stored.state, stored.question) == ("草稿", f"物业费可以不交吗{tag}")
+    words = phone.get_by_label("问题中的字词")            # a filter that hides the question …
+    words.fill(f"{tag}不在列表中")
+    after_rerun(phone, lambda: words.press("Enter"), "保存后立即发布")
+    assert box.input_value() == ""
+    words.fill(tag)                                     # … and back to it
+    after_rerun(phone, lambda: words.press("Enter"), "选择问题")
+    picker.click()
+    after_rerun(phone, lambda: phone.get_by_role("option", name=tag, exact=False).first.click(), "有未保存的修改")
+    assert box.input_value() == f"物业费可以不交吗{tag}（未保存）"

@@ -154,3 +154,19 @@ def test_withdrawing_and_publishing_again_keeps_the_first_publication_date(db_en
         service.publish(session=s, actor=EDITOR_ACTOR, library=library, slug="again")   # on 2026-12-05
         s.commit()
         assert service.published_case(session=s, slug="again").published_on == dt.date(2026, 11, 2)
+
+
+def test_a_draft_differs_from_the_stored_case_only_where_saving_would_change_it(db_engine, library):
+    """发布 waits for this (pages/staff_cases.py): a title's stray spaces, which 保存 strips, are no
+    change; a changed title, section, tick or article reason is."""
+    from dataclasses import replace
+
+    with Session(db_engine) as s:
+        case = make_case(s, library, "differs-case")
+        stored = service.draft_of(case)
+        assert not service.differs_from_stored(case=case, draft=stored)
+        assert not service.differs_from_stored(case=case, draft=replace(stored, title=f" {stored.title} "))
+        for changed in (replace(stored, title="另一个标题"), replace(stored, facts=stored.facts + "补充。"),
+                        replace(stored, illustrative=not stored.illustrative),
+                        replace(stored, provisions=(Citation(ARTICLE_22, "另一个理由。"),))):
+            assert service.differs_from_stored(case=case, draft=changed), changed

@@ -89,13 +89,19 @@ def test_an_editor_who_typed_nothing_sees_the_colleagues_text_without_a_warning(
 
 
 def test_publishing_does_not_count_as_someone_elses_change(app_page, library):
+    """Nor does withdrawing with edits not yet saved (发布 waits for them to be saved: see
+    tests/pages/test_unsaved_edits_page.py)."""
     at, slug = open_case(app_page, library)
     at.text_input(key=f"title-{slug}").input("发布前改的标题")
-    at.run()
+    at.button(key=f"save-{slug}").click().run()
     at.button(key=f"发布-{slug}").click().run()
     assert "已发布" in page_text(at) and "修改并保存了这个案例" not in page_text(at)
+    at.text_input(key=f"title-{slug}").input("撤回前改的标题")
+    at.run()
+    at.button(key=f"撤回-{slug}").click().run()
+    assert "已撤回" in page_text(at) and "修改并保存了这个案例" not in page_text(at)
     at.button(key=f"save-{slug}").click().run()
-    assert "已保存" in page_text(at) and _stored(slug).title == "发布前改的标题"
+    assert "已保存" in page_text(at) and _stored(slug).title == "撤回前改的标题"
 
 
 def _colleague_edits_question(library, question_id: int, text: str) -> None:

@@ -166,3 +166,19 @@ def test_the_limits_the_form_states_hold_to_the_character_and_the_article(db_eng
         assert service.add_question(session=s, actor=COUNSEL_ACTOR, library=library, question="拖欠工资呢",
                                     provision_ids=[WAGES]).question == "拖欠工资呢"
         assert entry.id is not None
+
+
+def test_typed_text_differs_from_the_stored_question_only_where_saving_would_change_it(db_engine, library):
+    """发布 waits for this (pages/staff_bank.py): spaces at the ends, blanks and repeated articles,
+    which 保存 drops, are no change; other words or articles are."""
+    with Session(db_engine) as s:
+        entry = make_question(s, library)
+
+        def differs(question: str, ids: tuple[str, ...]) -> bool:
+            return service.differs_from_stored(entry=entry, question=question, provision_ids=ids)
+
+        assert not differs(QUESTION, (ARTICLE_22,))
+        assert not differs(f"  {QUESTION}\n", (ARTICLE_22, " ", ARTICLE_22))
+        assert differs(QUESTION + "？", (ARTICLE_22,))
+        assert differs(QUESTION, (ARTICLE_22, WAGES))
+        assert differs(QUESTION, ())

@@ -298,6 +298,7 @@ def test_every_staff_service_is_in_the_matrix():
                       "encode_soon", "forget",
                       "target_words",  # pure, no data, or public (操作日志: a target in words)
                       "input_problems", "may_see_restricted",  # pure checks of words / of a role
+                      "differs_from_stored",  # pure: typed text against a record the caller read
                       # 接访日程: public reading, the shipped file's import at start-up, a pure check
                       "announced", "upcoming", "load_schedule_file", "import_schedule", "validate_session", "data_of",
                       # 数据看板's query blocks and periods, called only by the role-checked figures
