@@ -242,6 +242,8 @@ def test_a_word_file_is_refused_in_chinese_with_what_to_do_instead_on_a_phone(po
     assert right <= 375, right     # the whole reason on the screen
     shown = phone.get_by_test_id("stMain").inner_text()
     assert "not allowed" not in shown and "openxmlformats" not in shown
+    # beside the uploader, before any file is chosen: what to do with a Word file
+    assert "Word、Excel 文件请另存为 PDF，或拍照后上传。" in shown
     assert_fits_phone(phone)
 
 
