@@ -30,7 +30,7 @@ from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text, beijing_today
 from ui.links import provision_link
 from ui.prefile_check import forget_receipt_in_tab
-from ui.prefile_ui import UPLOAD_WAIT, client_info
+from ui.prefile_ui import OTHER_FILES, UPLOAD_WAIT, client_info
 from ui.resources import get_library
 from ui.site_frame import confirm_box, field_error, office, say, scroll_to, success_in_view
 
@@ -332,11 +332,11 @@ def _supplement(view: svc.StatusView) -> None:
     st.write("请按上面答复中的要求上传材料，可以附上简短说明。提交后，这份预登记回到工作人员处继续审核。")
     gen = S.get("lk_supp_gen", 0)
     with st.form("lk-supplement"):
-        st.file_uploader(f"补充材料（JPG、PNG 图片或 PDF，每个不超过 5 MB，一次最多{files.MAX_COUNT}个；"
+        st.file_uploader(f"补充材料（{files.ACCEPTED_NAMES}，每个不超过 5 MB，一次最多{files.MAX_COUNT}个；"
                          f"每份预登记合计最多{supplements.MAX_FILES_PER_CASE}个附件）",
-                         type=["jpg", "jpeg", "png", "pdf"], accept_multiple_files=True,
+                         type=list(files.UPLOAD_TYPES), accept_multiple_files=True,
                          key=f"lk_supp_files_{gen}", max_upload_size=5)
-        st.caption(UPLOAD_WAIT)
+        st.caption(OTHER_FILES + UPLOAD_WAIT)
         # no max_chars: the browser drops a longer paste without a word; sending says what is too long
         st.text_area(f"补充说明（选填，最多{supplements.NOTE_LIMIT}字）", key="lk_supp_note")
         st.checkbox("不上传文件，只提交说明", key="lk_supp_note_only")

@@ -26,7 +26,7 @@ from ui.prefile_state import (
     remove_attachment,
     wkey,
 )
-from ui.prefile_ui import UPLOAD_WAIT, anchor, inline_error
+from ui.prefile_ui import OTHER_FILES, UPLOAD_WAIT, anchor, inline_error
 from ui.site_frame import confirm_box, focus_once, office
 
 MULTILINE_HELP = "可以分段写。请不要填写与事项无关的他人身份证号等个人信息。"
@@ -198,11 +198,11 @@ def matter() -> None:
         _text("request", "诉求", help="您希望有关部门做什么", area=True, limit=F.LIMITS["request"])
         _text("facts", "事实与理由", help=MULTILINE_HELP, area=True, limit=F.LIMITS["facts"])
         anchor("attachments")
-        st.file_uploader(f"附件（选填；JPG、PNG 图片或 PDF，每个不超过 5 MB，最多{files.MAX_COUNT}个）",
-                         type=["jpg", "jpeg", "png", "pdf"], accept_multiple_files=True,
+        st.file_uploader(f"附件（选填；{files.ACCEPTED_NAMES}，每个不超过 5 MB，最多{files.MAX_COUNT}个）",
+                         type=list(files.UPLOAD_TYPES), accept_multiple_files=True,
                          key=wkey(f"upload_{S.pf_upload_gen}"), max_upload_size=5)
         # a file the browser refuses (over 5 MB) never reaches the server: 继续 cannot say it was dropped
-        st.caption("标为错误的文件（例如超过 5 MB 的）不会上传，请删除后另选或拍得小一些。上传了哪些附件，"
+        st.caption(OTHER_FILES + "标为错误的文件（例如超过 5 MB 的）不会上传，请删除后另选或拍得小一些。上传了哪些附件，"
                    "“核对”一步会列出。" + UPLOAD_WAIT)
         inline_error("attachments", _errors())
         if have:   # back on this step the uploader is empty: what it already holds, said beside it

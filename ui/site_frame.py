@@ -17,6 +17,7 @@ from pathlib import Path
 import streamlit as st
 
 from portal.identity import Actor
+from portal.prefiling import attachments as files
 from portal.settings import get_settings
 from portal.site import PORTAL_TITLE, Office, load_office
 from portal.text.escape import html_escape
@@ -88,8 +89,7 @@ FRAMEWORK_WORDS = {
     # (React writes "Error: " and the reason as two text nodes)
     "Error:": "错误：",
     "TypeError:": "错误：",
-    # ($1 is a MIME type, text/plain or application/vnd.openxmlformats-…: not a citizen's words)
-    "^(.+) files are not allowed\\.$": "不能上传这种类型的文件，只能上传上面写明的类型。请点 × 删除它，另选文件。",
+    # a refused type: REFUSED_TYPES, below
     "^File must be (\\d+)(?:\\.0)?MB or smaller\\.$": "文件超过 $1 MB，不能上传。请点 × 删除它，另选文件。",
     # the connection lost (a phone between cells, a lift): Streamlit's dialog and notices; the boxes
     # keep what was typed, and the page reconnects by itself
@@ -105,6 +105,26 @@ FRAMEWORK_WORDS = {
     "Unable to connect to Streamlit server": "连不上服务器",
     "Please wait...": "请稍候……",
 }
+# A file of a type the uploader does not take: Streamlit says "<its MIME type> files are not allowed."
+# (the type as the browser names it: text/plain, application/vnd.openxmlformats-…, or nothing for a
+# name it does not know; not a citizen's words). Said with what to do instead, for a Word file above
+# all (the letter a citizen most often has). Every uploader on the site takes files.UPLOAD_TYPES.
+_INSTEAD = f"请另存为 PDF，或拍照后上传图片（{files.IMAGE_NAMES}）。请点 × 删除它。"
+REFUSED_TYPES = {
+    f"^application/(?:{mime}) files are not allowed\\.$": f"不能上传 {name} 文件。{_INSTEAD}"
+    for name, mime in (
+        ("Word", r"msword|vnd\.ms-word\S*|vnd\.openxmlformats-officedocument\.wordprocessingml\S*"),
+        ("Excel", r"vnd\.ms-excel\S*|vnd\.openxmlformats-officedocument\.spreadsheetml\S*"),
+        ("PPT", r"vnd\.ms-powerpoint\S*|vnd\.openxmlformats-officedocument\.presentationml\S*"))
+} | {
+    # an iPhone's photo as a file (from its Files app, or copied to a computer); picked from the
+    # photo library, iOS hands the page a JPEG itself, since the uploader does not ask for HEIC
+    "^image/hei[cf](?:-sequence)? files are not allowed\\.$":
+        "不能上传 HEIC 格式的照片。请从手机相册选取照片（苹果手机会自动转成 JPG），或截屏后上传截图。请点 × 删除它。",
+    "^(?:\\S+ )?files are not allowed\\.$":
+        f"不能上传这种文件，只能上传 {files.ACCEPTED_NAMES}。可以另存为 PDF，或拍照后上传图片。请点 × 删除它。",
+}
+FRAMEWORK_WORDS |= REFUSED_TYPES
 # A part of the page whose script did not arrive (the link dropped while it loaded: the browser
 # keeps the failure until the page is loaded again): said under the page, with a button to reload.
 BROKEN_PART = "__broken_part"
@@ -148,12 +168,20 @@ _SCRIPT = """
     bar.append(note, again);
     doc.body.appendChild(bar);
   }
+  // a refused file's reason, under its name: Streamlit's own words, however long the type it names
+  // (application/vnd.openxmlformats-officedocument.wordprocessingml.document files are not allowed.)
+  function refusal(node) {
+    const box = node.parentElement;
+    return !!(box && box.closest('[data-testid="stFileChip"] [role="alert"]'));
+  }
   function tr(node) {   // a framework string is short (or known whole): longer text is the page's own
     const s = (node.nodeValue || '').trim();
     const parent = node.parentNode && node.parentNode.nodeName;
     if (parent === 'SCRIPT' || parent === 'STYLE') return;   // this script's own text names the failure
     if (broken.test(s)) { node.nodeValue = '这一部分没有加载出来（网络中断）。'; reloadBar(); return; }
-    if (s.length > 60 && !exact.has(s)) return;
+    // a long text elsewhere is a citizen's facts or a law's article, which may well end "… files are
+    // not allowed." or start "Remove ": left as written
+    if (s.length > 60 && !exact.has(s) && !refusal(node)) return;
     const z = zh(s); if (z !== null) node.nodeValue = z;
   }
   function relabel(el, attr) {
@@ -420,7 +448,7 @@ FRAME_CSS = """
 [data-testid="stFileChip"][aria-invalid="true"], [data-testid="stFileChip"][aria-invalid="true"] > div {flex-wrap:wrap;}
 [data-testid="stFileChip"][aria-invalid="true"] [role="alert"] {position:static !important;width:auto !important;
   height:auto !important;clip:auto !important;clip-path:none !important;overflow:visible !important;margin:0.2rem 0 0 0 !important;
-  white-space:normal !important;flex-basis:100%;color:#a11212;font-size:1rem;font-weight:600;}
+  white-space:normal !important;overflow-wrap:anywhere;flex-basis:100%;color:#a11212;font-size:1rem;font-weight:600;}
 .site-header {display:flex;align-items:center;gap:0.7rem;border-bottom:4px solid #a11212;
   padding:0 0 0.5rem 0;margin:0 0 0.3rem 0;}
 .site-emblem {flex:0 0 auto;width:2.6rem;height:2.6rem;border-radius:50%;background:#a11212;color:#fff;

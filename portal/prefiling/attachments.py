@@ -30,6 +30,10 @@ from portal.prefiling.fields import FieldError
 from portal.timeutil import beijing_text
 
 KINDS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
+# what the uploaders offer, by how a file's name ends: the KINDS, and .jpeg for a JPEG; as said to people
+UPLOAD_TYPES = ("jpg", "jpeg", "png", "pdf")
+IMAGE_NAMES = "JPG、PNG"
+ACCEPTED_NAMES = f"{IMAGE_NAMES} 图片或 PDF"
 MAX_BYTES = 5 * 1024 * 1024
 MAX_COUNT = 5
 MAX_PIXELS = 40_000_000  # a 5 MB file that decodes to more is a decompression bomb, not a photo

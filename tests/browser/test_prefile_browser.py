@@ -208,13 +208,70 @@ def test_a_file_the_browser_refuses_says_why_in_chinese_under_it(portal_url, pho
     reason = phone.locator('[data-testid="stFileChip"][aria-invalid="true"] [role="alert"]')
     reason.wait_for(state="visible", timeout=20_000)
     phone.wait_for_function("""() => document.querySelector('[data-testid="stFileChip"] [role="alert"]')
-        .textContent.includes('不能上传这种类型的文件')""", timeout=10_000)
+        .textContent.includes('不能上传这种文件')""", timeout=10_000)
     reason.scroll_into_view_if_needed()
     phone.screenshot(path=str(artifacts / "prefile-refused-file-phone.png"))
     box = reason.bounding_box()
     assert box["width"] > 100 and box["height"] > 10, box     # seen, not a clipped 1-px box
-    assert "Error" not in reason.inner_text() and "请点 × 删除它，另选文件" in reason.inner_text()
-    assert "text/plain" not in reason.inner_text() and "只能上传上面写明的类型" in reason.inner_text()
+    assert "Error" not in reason.inner_text() and "请点 × 删除它" in reason.inner_text()
+    assert "text/plain" not in reason.inner_text() and "只能上传 JPG、PNG 图片或 PDF" in reason.inner_text()
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+_REFUSED = """() => [...document.querySelectorAll('[data-testid="stFileChip"]')].map(c => {
+    const a = c.querySelector('[role="alert"]'), r = a ? a.getBoundingClientRect() : null;
+    return [c.querySelector('[data-testid="stFileChipName"]').textContent, a ? a.textContent : null,
+            r ? Math.round(r.right) : null]; })"""
+
+
+def test_a_word_file_is_refused_in_chinese_with_what_to_do_instead_on_a_phone(portal_url, phone, artifacts):
+    """A letter typed in Word, in 附件 on a 375-px phone: the reason under it is Chinese and says what to
+    do. The long Office type name put the English "application/vnd.openxmlformats-…document files
+    are not allowed." past the site's 60-character cap for framework words, and past the chip's edge."""
+    _fill_to_matter(phone, portal_url)
+    phone.locator('input[type="file"]').set_input_files(
+        [{"name": "合同.docx", "mimeType": DOCX, "buffer": b"PK\x03\x04" + b"\0" * 200}])
+    reason = phone.locator('[data-testid="stFileChip"][aria-invalid="true"] [role="alert"]')
+    reason.wait_for(state="visible", timeout=20_000)
+    # "Error: " and the reason are put in at once: the reason is as the site leaves it once "错误：" is there
+    phone.wait_for_function(f"() => ({_REFUSED})().every(([, why]) => why && why.startsWith('错误：'))", timeout=10_000)
+    reason.scroll_into_view_if_needed()
+    phone.screenshot(path=str(artifacts / "prefile-refused-word-phone.png"))
+    [(name, why, right)] = phone.evaluate(_REFUSED)
+    assert why == "错误：不能上传 Word 文件。请另存为 PDF，或拍照后上传图片（JPG、PNG）。请点 × 删除它。", why
+    assert right <= 375, right     # the whole reason on the screen
+    shown = phone.get_by_test_id("stMain").inner_text()
+    assert "not allowed" not in shown and "openxmlformats" not in shown
+    # beside the uploader, before any file is chosen: what to do with a Word file
+    assert "Word、Excel 文件请另存为 PDF，或拍照后上传。" in shown
+    assert_fits_phone(phone)
+
+
+# as a browser names each type (Chromium, Safari); "" for a name it does not know
+OTHER_FILES = [
+    ("旧合同.doc", "application/msword", "不能上传 Word 文件。"),
+    ("工资表.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "不能上传 Excel 文件。"),
+    ("工资表.xls", "application/vnd.ms-excel", "不能上传 Excel 文件。"),
+    ("汇报.pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", "不能上传 PPT 文件。"),
+    ("材料.zip", "application/zip", "不能上传这种文件，只能上传 JPG、PNG 图片或 PDF。"),
+    ("IMG_0001.HEIC", "image/heic", "不能上传 HEIC 格式的照片。"),
+    ("信.wps", "", "不能上传这种文件，只能上传 JPG、PNG 图片或 PDF。"),
+]
+
+
+def test_each_refused_type_says_what_to_do_in_chinese(portal_url, phone):
+    """Old Word and Excel files, PowerPoint, a ZIP, an iPhone's HEIC photo, a WPS file the browser has
+    no type for: each refused under its name in Chinese, with what to do instead."""
+    _fill_to_matter(phone, portal_url)
+    phone.locator('input[type="file"]').set_input_files(
+        [{"name": name, "mimeType": mime, "buffer": b"\0" * 100} for name, mime, _ in OTHER_FILES])
+    phone.wait_for_function(f"() => {{ const r = ({_REFUSED})(); return r.length === {len(OTHER_FILES)}"
+                            " && r.every(([, why]) => why && why.startsWith('错误：')); }", timeout=20_000)
+    said = {name: why for name, why, _ in phone.evaluate(_REFUSED)}
+    for name, _, expected in OTHER_FILES:
+        assert said[name].startswith("错误：" + expected), (name, said[name])
+        assert "请点 × 删除它。" in said[name] and ("PDF" in said[name] or "JPG" in said[name]), said[name]
+    assert "not allowed" not in phone.get_by_test_id("stMain").inner_text()
 
 
 def test_a_new_step_takes_the_focus_at_its_step_line(portal_url, page):
@@ -427,3 +484,24 @@ def test_a_reloaded_draft_is_said_to_be_the_tabs_own_and_a_link_opened_elsewhere
     assert page.get_by_text("如果它不是您本人开始填写的").is_visible()
     assert not page.get_by_text("已打开您在这个窗口里填写的草稿").is_visible()
     assert page.evaluate("() => sessionStorage.getItem('pf-draft')") is None, "not kept before it is saved there"
+
+
+# a citizen quoting, in the facts, what a screen at the service window said
+_LONG = "去年我到窗口交材料，工作人员说格式不对，不给收，窗口电脑上显示的英文是：image/heic files are not allowed."
+
+
+def test_a_long_text_of_the_page_is_not_taken_for_a_refusal(portal_url, phone):
+    """The 60-character cap on framework words still holds outside a refused file's chip: a long text
+    on the page (a citizen's facts, a law's article) that happens to end like Streamlit's refusal is
+    left as written; the same words under a file's name are put in Chinese."""
+    phone.goto(f"{portal_url}/prefile")
+    wait_for_app(phone, "须知与授权")
+    phone.evaluate("""(text) => {
+        const main = document.querySelector('[data-testid="stMain"]');
+        const own = document.createElement('p'); own.id = 'own-words'; own.textContent = text;
+        const chip = document.createElement('div'); chip.setAttribute('data-testid', 'stFileChip');
+        const alert = document.createElement('div'); alert.setAttribute('role', 'alert'); alert.id = 'refusal';
+        alert.textContent = text; chip.appendChild(alert); main.append(own, chip); }""", _LONG)
+    phone.wait_for_function("() => document.getElementById('refusal').textContent.startsWith('不能上传')")
+    phone.wait_for_timeout(300)
+    assert phone.locator("#own-words").text_content() == _LONG

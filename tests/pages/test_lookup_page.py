@@ -287,7 +287,9 @@ def test_requested_material_is_sent_from_the_lookup_page(open_lookup):
     text = page_text(at)
     assert "当前状态：需补充材料" in text and "在线补充材料" in text and "已提交的材料" not in text
     assert "可能要传一两分钟" in text, "on a slow phone the upload shows only a spinner: said what it means"
+    assert "Word、Excel 文件请另存为 PDF，或拍照后上传。" in text   # the file a citizen most often has
     uploader = at.get("file_uploader")[0]
+    assert sorted(uploader.proto.type) == [".jpeg", ".jpg", ".pdf", ".png"]
     note = "照片是11月30日拍的。"
     uploader.set_value(("说明.pdf", files.pdf(root_extra=b"/OpenAction << /S /JavaScript /JS (x) >>"),
                         "application/pdf"))
