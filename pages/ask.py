@@ -49,6 +49,10 @@ def _open(provision_id: str) -> None:
 opened = st.session_state.pop("ask_open", None)
 if opened and library.provision(opened):
     p = library.provision(opened)
+    # the article itself on screen (below the law's details it opened a screen down), with the way
+    # back to these answers beside it
+    st.session_state["laws-to-article"] = True
+    st.session_state["laws-from-ask"] = (p.id, _in_address(st.session_state.get("ask_current")) or "")
     st.switch_page("pages/laws.py", query_params={"law": p.law_slug, "article": p.label})
 
 # pre-fill: the home page form (session state) or the address (?q=: a shared link, Back, refresh).

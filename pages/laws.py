@@ -130,6 +130,10 @@ def show_law() -> None:
                 st.markdown(article_html(target, target=True, link=False), unsafe_allow_html=True)
                 st.caption("本条网址（可复制分享）：")
                 share_link(permalink(law.slug, target.label))
+                came = st.session_state.get("laws-from-ask")
+                if came and came[0] == target.id and came[1]:   # opened from the answers to a question
+                    st.page_link("pages/ask.py", label="返回问答结果", icon=":material/arrow_back:",
+                                 query_params={"q": came[1]})
             if to_article:   # opened from 查找条文: bring it into view
                 scroll_to(".st-key-law-article")
 

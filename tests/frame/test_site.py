@@ -16,6 +16,8 @@ def test_defaults_name_the_bureau_and_take_hours_from_the_schedule_file():
     assert office.hours == ("09:00—12:00", "13:30—17:00")
     assert "周一至周五" in office.hours_text and "09:00—12:00、13:30—17:00" in office.hours_text
     assert "预约" in office.booking
+    # the telephone books a time; 网上预登记 asks for none and gives none, so it promises none
+    assert "网上预登记不能预约接访时间" in office.booking and "按约定时间" not in office.booking
     assert office.tel_url == "tel:12345"
 
 

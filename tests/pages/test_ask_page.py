@@ -2,6 +2,7 @@
 has ready: the hybrid engine, or keyword search while the index builds — both must answer these."""
 
 import re
+import urllib.parse
 
 import pytest
 
@@ -381,3 +382,19 @@ def test_searching_as_typed_says_so_and_the_correction_can_be_taken_back(app_pag
     at.button(key="ask-read-again").click().run()
     assert any("问题中的“劳东”可能是错别字，已按“劳动”查找。" in str(el.value) for el in at.info)
     assert not [b for b in at.button if b.key == "ask-read-again"]
+
+
+def test_an_article_opened_from_the_answers_is_in_view_with_the_way_back_to_them(app_page):
+    """在法规库中阅读… opened the law a screen above the article: the article is now scrolled to, and
+    返回问答结果 beside it leads back to the same question."""
+    at = app_page("pages/ask.py", session_state={"ask_query": "申请劳动仲裁要不要交费？"})
+    at.button(key="ask-open-0").click().run()        # the library's page, at the article
+    assert "本条网址（可复制分享）" in page_text(at)
+    assert any('".st-key-law-article"' in el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
+    [back] = [link for link in at.get("page_link") if link.label == "返回问答结果"]
+    assert back.proto.page == "ask"
+    assert urllib.parse.parse_qs(back.proto.query_string) == {"q": ["申请劳动仲裁要不要交费？"]}
+    came = at.session_state["laws-from-ask"]
+    other = app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article="第三十二条",
+                     session_state={"laws-from-ask": came})
+    assert not [link for link in other.get("page_link") if link.label == "返回问答结果"]   # another article
