@@ -3,8 +3,11 @@ beside the results on a wide screen and after the third article on a phone."""
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
+from portal.laws.ids import law_slug_of
 from portal.laws.library import Library
 from portal.nextsteps import DISCLAIMER, Route
 from portal.text.escape import html_escape, markdown_escape
@@ -22,6 +25,16 @@ CSS = """<style>
 </style>"""
 
 
+# the numbers the routes give, a tap to call on a phone (拨打 12333: the words stay as they are)
+HOTLINES = ("110", "120", "122", "12315", "12333", "12348")
+_NUMBER = re.compile(r"(?<![0-9])(" + "|".join(HOTLINES) + r")(?![0-9])")
+
+
+def dialled(text: str) -> str:
+    """Escaped HTML with each hotline number in it a tel: link."""
+    return _NUMBER.sub(lambda m: f'<a href="tel:{m[1]}">{m[1]}</a>', text)
+
+
 def next_steps_box(routes: list[Route], library: Library) -> None:
     st.html(CSS)
     parts = ['<section class="next-steps" aria-labelledby="next-steps-title">'
@@ -29,11 +42,13 @@ def next_steps_box(routes: list[Route], library: Library) -> None:
     for route in routes:
         cls = ' class="urgent"' if route.urgent else ""
         parts.append(f"<h3{cls}>{html_escape(route.title)}</h3><ul>"
-                     + "".join(f"<li>{html_escape(step)}</li>" for step in route.steps) + "</ul>")
-    parts.append(f'<p class="disclaimer">{html_escape(DISCLAIMER)}</p></section>')
+                     + "".join(f"<li>{dialled(html_escape(step))}</li>" for step in route.steps) + "</ul>")
+    parts.append(f'<p class="disclaimer">{dialled(html_escape(DISCLAIMER))}</p></section>')
     st.html("".join(parts))
-    cited = [pid for route in routes for pid in route.provision_ids]
-    st.markdown("依据：" + "、".join(provision_link(pid, library) for pid in dict.fromkeys(cited)))
+    cited = list(dict.fromkeys(pid for route in routes for pid in route.provision_ids))
+    # the law named once before its articles (six 《中华人民共和国劳动争议调解仲裁法》 in a row told nothing)
+    st.markdown("依据：" + "、".join(provision_link(pid, library, with_title=i == 0 or law_slug_of(cited[i - 1]) !=
+                                                    law_slug_of(pid)) for i, pid in enumerate(cited)))
     for route in routes:
         for path, label in route.pages:
             st.page_link(path, label=label, icon=":material/arrow_forward:")

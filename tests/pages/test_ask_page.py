@@ -175,6 +175,9 @@ def test_next_step_box_follows_the_topic_with_its_limits_and_cites_real_articles
     assert "不是法律意见" in box                                      # the short disclaimer
     basis = next(m.value for m in at.markdown if str(m.value).startswith("依据："))
     assert "laodong-zhengyi-tiaojie-zhongcai-fa-2007" in basis and "第二十七条" in basis
+    # the law named once before its articles, each article still a link
+    assert basis.count("《中华人民共和国劳动争议调解仲裁法》") == 1 and "[第二十七条](" in basis
+    assert '<a href="tel:12333">12333</a>' in box                   # a tap calls the hotline
 
 
 def test_an_article_opened_by_number_gets_the_next_steps_of_its_subject(app_page, monkeypatch):
@@ -219,7 +222,7 @@ def test_stolen_phone_points_to_110(app_page, monkeypatch):
     box = html[html.index('class="next-steps"'):]
     first_route = box[:box.index("</ul>")]
     assert re.findall(r"<h3[^>]*>(.*?)</h3>", first_route) == ["可能涉及违法犯罪：立即报警"], first_route
-    assert "立即拨打 110 报警" in first_route
+    assert '立即拨打 <a href="tel:110">110</a> 报警' in first_route     # a tap calls it
 
 
 def test_the_address_names_the_question_and_back_restores_the_previous_one(app_page):
