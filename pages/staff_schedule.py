@@ -7,6 +7,7 @@ import streamlit as st
 from portal.db import get_engine, session_scope
 from portal.roles import EDITOR
 from portal.schedule.service import (
+    WEEKDAYS,
     ScheduleInvalid,
     SessionChanged,
     SessionData,
@@ -14,6 +15,7 @@ from portal.schedule.service import (
     add_session,
     announced,
     data_of,
+    day_notes,
     delete_session,
     update_session,
 )
@@ -75,8 +77,11 @@ def show_errors(errors) -> None:
 
 
 st.subheader("添加接访安排")
+notes = st.session_state.pop("sched-notes", (None, []))
 if added := st.session_state.pop("sched-added", None):
     success_in_view(added, key="sched-added-box")
+    for note in notes[1] if notes[0] is None else ():   # a day to look at again (a Saturday, 2029)
+        st.warning(note)
 # a new form (a new key) once a session is added: the old one's boxes kept what was typed, one
 # click from adding the same session twice; after a refusal they keep it, to be corrected
 gen = st.session_state.setdefault("sched-add-gen", 0)
@@ -90,6 +95,7 @@ if new is not None:
     else:
         st.session_state["sched-add-gen"] = gen + 1
         st.session_state["sched-added"] = "已添加，公众页面已同步显示。"
+        st.session_state["sched-notes"] = (None, day_notes(new.day, today=beijing_today()))
         st.rerun()
 
 st.subheader("已公布的接访安排")
@@ -135,7 +141,8 @@ def take_latest(row_id: int, latest: SessionData) -> None:
 for row in rows:
     prefix, latest = f"edit-{row.id}", data_of(row)
     base = BASE.setdefault(row.id, latest)
-    with st.expander(f"{row.day.isoformat()} {row.start_time} {markdown_escape(row.leader)}", expanded=row.id == opened,
+    with st.expander(f"{row.day.isoformat()}（星期{WEEKDAYS[row.day.weekday()]}） {row.start_time} {markdown_escape(row.leader)}",
+                     expanded=row.id == opened,
                      key=f"sched-row-{row.id}"):
         if (shown := st.session_state.get("sched-result")) and shown[0] == row.id:
             kind, said = shown[1], shown[2]
@@ -146,6 +153,8 @@ for row in rows:
             else:
                 st.success(said)
                 say(said)
+                for note in notes[1] if notes[0] == row.id else ():
+                    st.warning(note)
         elif base != latest:
             st.info(f"{row.updated_by} 在 {beijing_text(row.updated_at)} 修改了这场接访，现在公布的是：{described(latest)}。"
                     "下面的框里还是您打开时的内容。")
@@ -169,6 +178,7 @@ for row in rows:
                                                  "核对后再点“保存”，将以您填写的内容替换它。")
             else:
                 st.session_state["sched-refresh"] = [row.id]
+                st.session_state["sched-notes"] = (row.id, day_notes(data.day, today=beijing_today()))
                 said_in_entry(row.id, "saved", "已保存。")
         # one click deleted a published session, and its 已删除。 vanished with the rerun that followed:
         # a tick first, and the message above the list, where the entry was

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from portal.clock import is_rest_day
+from portal.clock import calendar, is_rest_day
 from portal.field_errors import FieldError, ValidationFailed
 from portal.identity import Actor, require
 from portal.roles import EDITOR
@@ -164,6 +164,25 @@ def import_schedule(*, session: Session, schedule: ScheduleFile) -> int:
         added += 1
     session.commit()
     return added
+
+
+FAR_AHEAD_DAYS = 183
+
+
+def day_notes(day: dt.date, *, today: dt.date) -> list[str]:
+    """What an editor should look at again about a session's day: a Saturday, Sunday or public
+    holiday (the hall is open 周一至周五，法定节假日除外), a year the holiday calendar does not list yet,
+    a day more than half a year ahead. Said beside 已保存, never refused (a special reception day
+    may be meant)."""
+    notes = []
+    listed = day.year in calendar().notices
+    if is_rest_day(day):
+        notes.append(f"{day.isoformat()} 是休息日（星期{WEEKDAYS[day.weekday()]}或法定节假日），来访接待大厅平时不开放，请核对日期。")
+    elif not listed and day.weekday() < 5:
+        notes.append(f"{day.year} 年的节假日安排还没有录入，无法核对 {day.isoformat()} 是不是法定节假日。")
+    if (day - today).days > FAR_AHEAD_DAYS:
+        notes.append(f"{day.isoformat()} 在半年以后，请核对年份。")
+    return notes
 
 
 def add_session(*, session: Session, actor: Actor, data: SessionData, today: dt.date) -> ReceptionSession:

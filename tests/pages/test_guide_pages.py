@@ -94,6 +94,19 @@ def test_editor_adds_a_session_that_citizens_then_see(app_page, staff_page):
     assert "市民政局分管负责同志" in text and "社会救助、养老服务" in text
 
 
+def test_a_session_added_on_a_saturday_is_saved_with_a_word_to_check_the_day(staff_page):
+    at = staff_page(Actor("bianji", frozenset({EDITOR})))
+    today = beijing_today()
+    saturday = today + dt.timedelta(days=(5 - today.weekday()) % 7 or 7)
+    at.text_input[0].input("市人社局分管负责同志")
+    at.date_input[0].set_value(saturday)
+    at.text_input[1].input("市信访局来访接待大厅一号接待室")
+    at.button[0].click().run()
+    assert any("已添加" in s.value for s in at.success)
+    assert any(f"{saturday.isoformat()} 是休息日（星期六" in w.value for w in at.warning)
+    assert f"{saturday.isoformat()}（星期六）" in [e.label.split(" ")[0] for e in at.expander]
+
+
 def test_editor_sees_field_errors_in_plain_words(staff_page):
     at = staff_page(Actor("bianji", frozenset({EDITOR})))
     at.button[0].click().run()  # leader and place left empty

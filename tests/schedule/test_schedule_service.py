@@ -183,3 +183,17 @@ def test_a_save_made_on_what_another_editor_has_changed_since_is_refused(db_engi
                        data=make_data(day=dt.date(2099, 1, 6), topics="我改的"), seen=changed.value.current)
         s.refresh(row)
         assert (row.topics, row.updated_by) == ("我改的", "bianji")
+
+
+@pytest.mark.parametrize(("day", "said"), [
+    (dt.date(2026, 12, 12), "是休息日（星期六"),               # a Saturday
+    (dt.date(2026, 10, 1), "是休息日（星期四"),                # 国庆节, a Thursday off
+    (dt.date(2029, 1, 3), "2029 年的节假日安排还没有录入"),     # a Wednesday of a year not listed
+    (dt.date(2027, 9, 1), "在半年以后"),
+])
+def test_a_day_to_look_at_again_is_named_and_a_plain_working_day_is_not(day, said):
+    from portal.schedule.service import day_notes
+
+    today = dt.date(2026, 12, 7)
+    assert any(said in note for note in day_notes(day, today=today)), day_notes(day, today=today)
+    assert day_notes(dt.date(2026, 12, 9), today=today) == []       # a Wednesday, soon
