@@ -77,7 +77,8 @@ def intake(result: figures.Intake) -> None:
     left.metric("本区间提交", f"{result.total} 件")
     right.metric("其中确认为重复信访", f"{result.confirmed_repeats} 件")
     st.caption(DEFINITIONS["repeats"])
-    bars("办理流程：提交 → 登记 → 办结 / 不予登记 / 撤回", list(result.flow.items()), what="环节", key="flow")
+    # 不予登记 and 撤回 end a 件 before 登记 (the state machine): not a step after it
+    bars("办理流程：提交 → 登记 → 办结（登记前也可能不予登记或撤回）", list(result.flow.items()), what="环节", key="flow")
     bars("按月份", result.by_month, what="月份", key="month")
     bars("按类别", result.by_category, key="category")
     bars("按问题属地", result.by_district, what="问题属地", key="district")

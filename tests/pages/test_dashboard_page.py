@@ -86,7 +86,7 @@ def test_admin_sees_last_months_figures_and_downloads_the_bulletin(app_page, own
     charts = at.get("vega_lite_chart")
     # flow, month, category, district, channel, ratings, bank growth; each followed by its table
     titles = [json.loads(c.proto.spec)["description"].removesuffix("（数字见下表）") for c in charts]
-    assert titles == ["办理流程：提交 → 登记 → 办结 / 不予登记 / 撤回", "按月份", "按类别", "按问题属地", "系统建议的其他途径",
+    assert titles == ["办理流程：提交 → 登记 → 办结（登记前也可能不予登记或撤回）", "按月份", "按类别", "按问题属地", "系统建议的其他途径",
                       "评价", "常见问题库：每月新增问题"]
     assert "一次性结服率的定义" in text
     overdue = next(t for t in tables(at) if t and t[0].get("期限", "").startswith("已超期"))
