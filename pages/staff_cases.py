@@ -41,7 +41,9 @@ pick = live_label_selectbox("选择案例", [NEW, *all_cases], key="cases-pick",
                             else f"{all_cases[s].title}（{all_cases[s].state}）　{s}")
 case = all_cases.get(pick)
 key = case.slug if case else "new"
-saved = cases.draft_of(case) if case else CaseDraft("", CATEGORIES[0], "", "", "", "")
+# a new case starts as a real one: ticked by default, a real case written in a hurry was published
+# as 人物情节为虚构 (the shipped examples say so in their files)
+saved = cases.draft_of(case) if case else CaseDraft("", CATEGORIES[0], "", "", "", "", illustrative=False)
 
 if flash := st.session_state.pop("cases-flash", None):
     success_in_view(flash, key="cases-flash-shown")

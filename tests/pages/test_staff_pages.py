@@ -230,6 +230,11 @@ def test_the_case_picker_names_the_new_state_right_after_publish_and_withdraw(ap
     assert shown_label() == f"标签跟上状态的案例（已发布）　{slug}"
 
 
+def test_a_new_case_is_not_marked_fictional_until_the_editor_says_so(app_page):
+    at = app_page("pages/staff_cases.py", session_state=signed_in_state(EDITOR))
+    assert at.checkbox(key="illustrative-new").value is False
+
+
 def test_switching_cases_keeps_unsaved_edits(app_page):
     at = app_page("pages/staff_cases.py", session_state=signed_in_state(EDITOR))
     at.text_input(key="title-new").input("还没保存的新案例")
