@@ -208,14 +208,19 @@ def has_personal_numbers(text: str, *, strict: bool = False) -> bool:
 
 _MASKED = re.compile(r"\*{3,}")                                   # 3701**********1234, 137****2222
 _NAMED = re.compile(r"(?:我叫|本人叫|名叫|我姓)[\u4e00-\u9fff]")     # 我叫赵大山 (not 姓名权)
+# a household's address: 3号楼, 2单元, 501室, 文化东路12号 (digits only: 三室一厅, 两栋房子 are not addresses)
+_ADDRESS = re.compile(r"[0-9０-９]+(?:号楼|栋|幢|单元|室)|(?:路|街|巷|弄|胡同|大道)[0-9０-９]+号")
 
 
 def personal_data_problem(text: str) -> str | None:
     """Why a question may not go into the bank as written: it carries a person's numbers (even
-    masked, as a sent-in question arrives) or introduces someone by name. Bank questions are
+    masked, as a sent-in question arrives), introduces someone by name or gives a household's address. Bank questions are
     public under 相似问题, so they are written as general questions."""
     if _MASKED.search(text) or has_personal_numbers(text):
         return "问题中有身份证号或电话号码（含已隐去的 **** 部分）。问题会公开显示，请删去这些号码，改写为通用说法。"
     if _NAMED.search(text):
         return "问题中像是写了姓名（如“我叫……”）。问题会公开显示，请删去姓名，改写为通用说法。"
+    if found := _ADDRESS.search(text):
+        return (f"问题中像是写了住址（“{found.group(0)}”）。问题会公开显示，请删去门牌、楼号、单元和房号，"
+                "改写为通用说法（如“我家楼上”）。")
     return None
