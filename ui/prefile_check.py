@@ -334,7 +334,9 @@ def confirmation() -> None:
     st.markdown("#### 回执")
     with st.container(border=True):
         st.markdown(f'<div class="answer-value">{html_escape(receipt.text())}</div>', unsafe_allow_html=True)
-    st.page_link("pages/lookup.py", label="去查询办理进度", icon=":material/manage_search:")
+    # the 查询码 filled in there (not the 查询密码: the address stays in the browser's history)
+    st.page_link("pages/lookup.py", label="去查询办理进度", icon=":material/manage_search:",
+                 query_params={"code": grouped(done["code"])})
     st.button("再填写一份预登记", on_click=on_again, key="pf_again")
     _forget_marker(done)
 

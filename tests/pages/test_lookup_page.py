@@ -67,6 +67,7 @@ def click(at, label):
 def test_right_code_and_secret_show_state_dates_and_clock(open_lookup):
     at = open_lookup()
     made = stored()
+    assert "还没有提交？去网上预登记" in [link.label for link in at.get("page_link")]
     text = page_text(ask(at, codes.grouped(made.code), made.secret))
     assert "当前状态：已提交" in text and "登记转送" in text and f"距登记转送的法定期限还有 {days_left_today(15)} 天" in text
     # the form and its 查询 button are gone: a screen reader is told what the page now shows, once
@@ -76,6 +77,8 @@ def test_right_code_and_secret_show_state_dates_and_clock(open_lookup):
     assert said(at) == []
     assert "张秀兰" not in text and "13812345678" not in text  # no personal data on the lookup page
     assert "在公用电脑或别人的手机上查询后，请点“结束查询”" in text   # it stays open until then
+    # a filing on screen was submitted: no 还没有提交？ under it
+    assert "还没有提交？去网上预登记" not in [link.label for link in at.get("page_link")]
 
 
 @pytest.mark.parametrize("wrong", ["code", "secret"])

@@ -127,6 +127,9 @@ def test_full_journey_from_consent_to_receipt(open_form):
     assert bodies.index(panel) < once
     copy = next(b for b in bodies if "copy-btn" in b)
     assert f'data-copy="查询码：{code} 查询密码：{secret}"' in copy and "复制查询码和查询密码" in copy
+    # 去查询办理进度 fills the 查询码 in (never the 查询密码: the address stays in the history)
+    [to_lookup] = [link for link in at.get("page_link") if link.label == "去查询办理进度"]
+    assert to_lookup.proto.query_string == f"code={code}" and secret not in to_lookup.proto.query_string
     today = beijing_today()
     clock = StatutoryClock(today)
     assert date_text(clock.acceptance_due()) in text               # 15 days
