@@ -7,7 +7,7 @@ import streamlit as st
 from portal.db import session_scope
 from portal.laws.catalog import short_title
 from portal.laws.ids import label_of
-from portal.nextsteps import cued, in_crisis, next_steps
+from portal.nextsteps import CRISIS_SAID, cued, in_crisis, next_steps
 from portal.qa.personal import has_personal_numbers, mask_personal_numbers
 from portal.search.related import RELATED_CUT_OFF, related_cases
 from portal.search.stats import record_open
@@ -128,8 +128,10 @@ if st.session_state.get("_ask_counted") != query:  # count each new question onc
     try:
         count_question(client=client_info())
     except RateLimited as exc:
+        if in_crisis(query):   # not searched now, but the numbers to call are given all the same
+            st.html(crisis_html())
         st.info(str(exc))
-        say(str(exc), token=query)
+        say((CRISIS_SAID if in_crisis(query) else "") + str(exc), token=query)
         st.stop()
     st.session_state["_ask_counted"] = query
 
@@ -150,9 +152,8 @@ def answer_top(response) -> None:
     """What the answer opens with: the crisis notice a question with words of self-harm gets, then,
     after a new question, the answer brought up to the top of a phone's screen (below the question
     box it was a screen down, and the tap seemed to do nothing)."""
-    if in_crisis(response.words) or in_crisis(query):
+    if crisis:
         st.html(crisis_html())
-        say("如果您或者身边的人现在有生命危险，请立即拨打 110 或者 120。心理援助热线 12356。", token=query)
     if st.session_state.get("_ask_scrolled") != query:
         st.session_state["_ask_scrolled"] = query
         scroll_to(".ask-answer-start", below_only=True)
@@ -165,16 +166,19 @@ as_typed = kept[1] if isinstance(kept, tuple) and kept[0] == query else ""
 response = searcher.search(query, k=8, as_typed=True) if as_typed else searcher.search(query, k=8)
 hits = [h for h in response.hits if library.provision(h.provision_id)]
 st.html('<div class="ask-answer-start"></div>')   # where the answer starts: a mark to scroll to
+crisis = in_crisis(response.words) or in_crisis(query)
+# said first in the one live region, with what the search found (two says: the later one won)
+heard = CRISIS_SAID if crisis else ""
 answer_top(response)
 if not response.confident or not hits:
     if response.message:
         st.info(markdown_escape(response.message))
         as_typed_button(response)
         if not response.query.strip():
-            say(response.message, token=query)
+            say(heard + response.message, token=query)
     if response.query.strip():
         st.warning("没有找到足够相关的条文。")
-        say(f"{response.message}没有找到足够相关的条文。下面有别的办法：换个说法、阅读信访指南、网上预登记或拨打电话。",
+        say(f"{heard}{response.message}没有找到足够相关的条文。下面有别的办法：换个说法、阅读信访指南、网上预登记或拨打电话。",
             token=query)
         if cued(response.words):   # the question's own words still point somewhere (家暴: 110)
             next_steps_box(next_steps(question=response.words, provision_ids=[], library=library), library)
@@ -190,7 +194,7 @@ if response.message:
 as_typed_button(response)
 # the focus stays on 查找相关条文: a screen reader hears what came of it, and which article is first
 first = library.provision(hits[0].provision_id)
-say(f"{response.message}找到 {len(hits)} 条{'可能' if response.uncertain else ''}相关的法律条文，第一条是"
+say(f"{heard}{response.message}找到 {len(hits)} 条{'可能' if response.uncertain else ''}相关的法律条文，第一条是"
     f"《{short_title(library.law_of(first).title)}》{label_of(first.id)}。", token=query)
 if response.uncertain:  # the articles are still shown: the notice only says how far to trust them
     st.info(UNCERTAIN_NOTE, icon=":material/help:")

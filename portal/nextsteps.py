@@ -7,6 +7,7 @@ Pure domain logic: no Streamlit; the 法律问答 page only draws what `next_ste
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from portal.laws.ids import law_slug_of
@@ -125,9 +126,11 @@ ROUTES = (CRIME, DETENTION, LABOUR, FAMILY, NEIGHBOUR, CONSUMER, TRAFFIC, MEDICA
 
 # everyday words that point to a route (the question is matched as typed)
 CUES: dict[str, tuple[str, ...]] = {
-    # not 打我 alone: 打我电话, 打我卡上 (wages paid into a card)
-    "crime": ("偷", "被盗", "盗窃", "抢", "诈骗", "被骗", "骗了", "打人", "殴打", "被打", "打了我", "打我了",
-              "经常打我", "总是打我", "老是打我", "动手打", "把我打", "打伤", "砍", "威胁",
+    # being hit, in words that say so: not 打我 / 打了我 alone (打了我一半工资, 打了我卡上, 打了我几个电话,
+    # 把我打发走了, 动手打扫)
+    "crime": ("偷", "被盗", "盗窃", "抢", "诈骗", "被骗", "骗了", "打人", "殴打", "被打", "被他打", "被她打", "被人打", "打我了", "打了我一顿",
+              "打了我几下", "打了我一巴掌", "打了我耳光", "经常打我", "总是打我", "老是打我", "动手打我", "动手打人",
+              "把我打伤", "把我打成", "把我打了", "打伤", "砍", "威胁",
               "敲诈", "勒索", "报警", "绑架", "强奸", "猥亵", "传销"),
     "detention": ("刑事拘留", "刑拘", "逮捕", "取保候审", "看守所"),
     "labour": ("工资", "老板", "欠薪", "讨薪", "加班", "辞退", "开除", "解雇", "劳动", "工伤", "社保",
@@ -145,15 +148,24 @@ CUES: dict[str, tuple[str, ...]] = {
 }
 # Words of someone who may harm themselves (or others) right now. Whatever the search finds, the
 # answer then opens with CRISIS. Matched on the words as searched (simplified, typos read).
-CRISIS_CUES = ("不想活", "活不下去", "活着没意思", "轻生", "自杀", "寻死", "想死", "一死了之", "死了算了",
-               "跳楼", "跳河", "跳江", "跳桥", "喝农药", "割腕", "上吊", "卧轨", "自焚", "同归于尽")
-# the same characters in everyday phrases that say nothing of the kind (跳楼价: a clearance price)
-NOT_CRISIS = ("跳楼价", "跳楼甩卖", "跳楼大甩卖", "想死你", "想死我了")
+CRISIS_CUES = ("不想活", "活不下去", "活着没意思", "活着没有意思", "活着还有什么意思", "活够了", "生不如死",
+               "不如死了", "轻生", "自杀", "寻死", "寻短见", "想死", "想去死", "一死了之", "死了算了", "自残",
+               "结束自己的生命", "结束生命", "跳楼", "跳河", "跳江", "跳桥", "喝农药", "服毒", "敌敌畏",
+               "百草枯", "老鼠药", "安眠药", "割腕", "割脉", "烧炭", "开煤气", "上吊", "卧轨", "自焚",
+               # harm to others, the same number to call
+               "同归于尽", "杀了他", "报复社会")
+# the same characters in everyday phrases that say nothing of the kind (跳楼价: a clearance price;
+# 想死你了: I miss you) — whole idioms only: 我想死你们都不管我 is not one
+NOT_CRISIS = ("跳楼价", "跳楼甩卖", "跳楼大甩卖", "想死你了", "想死我了")
 PSYCHOLOGICAL_HOTLINE = "12356"   # 全国统一心理援助热线 (国家卫生健康委, from 2025-01-01)
 CRISIS_TITLE = "您的安全最要紧"
 CRISIS_STEPS = ("如果您或者身边的人现在有生命危险，请立即拨打 110 或者 120。",
                 f"心里很难受、想找人说说的，可以拨打心理援助热线 {PSYCHOLOGICAL_HOTLINE}，有专业人员倾听和帮助。",
-                "您遇到的问题可以通过法律途径解决，下面是相关的规定和办事途径；也可以拨打 12348 请律师帮您分析。")
+                "您遇到的问题，也可以试试通过法律途径解决：拨打 12348 公共法律服务热线，请律师帮您分析。")
+# 从楼顶跳下去, 到桥上跳下去 (not 从滑梯上跳下去摔伤了)
+CRISIS_JUMP = re.compile(r"(?:楼|天台|窗|桥|河|江)[^，。！？,.!?]{0,4}跳下去")
+# what a screen reader hears first (the one live region: said together with what the search found)
+CRISIS_SAID = "如果您或者身边的人现在有生命危险，请立即拨打 110 或者 120。心理援助热线 12356。"
 
 
 def in_crisis(question: str) -> bool:
@@ -161,7 +173,7 @@ def in_crisis(question: str) -> bool:
     rest = question
     for phrase in NOT_CRISIS:
         rest = rest.replace(phrase, "\0")
-    return any(cue in rest for cue in CRISIS_CUES)
+    return any(cue in rest for cue in CRISIS_CUES) or bool(CRISIS_JUMP.search(rest))
 
 
 # catalogue topics (content/laws/catalog.yaml) -> route

@@ -38,10 +38,13 @@ log = logging.getLogger(__name__)
 S = st.session_state
 STAFF_ACTED = "工作人员刚刚处理了这份预登记，您这次的操作没有执行。"
 LEFT = "已结束查询，查询码和查询密码已清空。"
-# a 草稿码 is of a form never sent: no 回执, no 查询码; where to go on with it (journey review M6)
+# a 草稿码 is of a form not sent yet (no 回执, no 查询码: where to go on with it; journey review M6), or
+# of one sent since, which has its 回执: said both ways (told flatly "not submitted", a citizen who
+# had submitted would submit again: a duplicate and a false 重复信访 signal)
 DRAFT_TYPED = (f"您输入的像是草稿码（{codes.DRAFT_LENGTH}位），不是查询码（{codes.CODE_LENGTH}位）。"
-               "有草稿码说明这份预登记还没有提交，工作人员还收不到。请到“网上预登记”用草稿码继续填写，最后点“确认提交”，"
-               "提交后才会得到查询码和查询密码。草稿在最后一次保存后保留7天。")
+               "如果还没有点“确认提交”，工作人员还收不到：请到“网上预登记”用草稿码继续填写并提交，提交后才会得到查询码和查询密码"
+               f"（草稿在最后一次保存后保留7天）。如果已经提交了，请用回执上的{codes.CODE_LENGTH}位查询码和{codes.SECRET_LENGTH}位查询密码查询，"
+               "草稿码不能用来查询。")
 
 
 def _call(service, **kwargs) -> None:

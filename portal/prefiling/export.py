@@ -90,6 +90,7 @@ def export_csv(*, session: Session, actor: Actor, rows: Sequence[QueueRow], incl
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS + (PERSONAL_COLUMNS if include_personal else ()))
     exported: list[str] = []
+    exported_with: list[tuple[str, bool]] = []   # each 查询码 and whether its personal data went out
 
     def own(words: str) -> str:   # the citizen's words: without personal data, their ID and phone numbers masked
         return words if include_personal else mask_personal_numbers(words)
@@ -100,6 +101,7 @@ def export_csv(*, session: Session, actor: Actor, rows: Sequence[QueueRow], incl
             continue
         exported.append(p.code)
         see = not p.restricted or actor.has(REPORTS)
+        exported_with.append((p.code, include_personal and see))   # a report's identity withheld: not in it
         left = days_left_of(p, today)
         cells: list[object] = [
             p.code, p.state, p.category, p.district, p.received_date.isoformat(), deadline_words(left),
@@ -115,8 +117,8 @@ def export_csv(*, session: Session, actor: Actor, rows: Sequence[QueueRow], incl
            detail=with_codes(detail, exported))
     # and one entry for each 件 that went out, under its 查询码 as a reveal is: 操作日志's search by
     # 查询码 finds every export of it, however long the list (the summary names only what fits)
-    kind = "含身份信息" if include_personal else "不含身份信息"
-    for code in exported:
+    for code, with_personal in exported_with:
+        kind = "含身份信息" if with_personal else "不含身份信息"
         record(session=session, actor_name=actor.username, action=EXPORT, target=f"prefiling:{code}",
                detail=f"随预登记列表导出（{kind}，共 {len(exported)} 条）")
     session.commit()

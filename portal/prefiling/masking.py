@@ -52,7 +52,8 @@ def mask_person(person: dict) -> dict:
 
 def masked(view):
     """A copy of a staff.StaffView with 姓名, 身份证号, 电话, 住址 and the people masked, and the ID
-    and phone numbers the citizen wrote into their own words (事实与理由: 电话13912345678) too."""
+    and phone numbers written into the matter's words (事实与理由: 电话13912345678, a 补充说明, a
+    reply) too."""
     from portal.qa.personal import mask_personal_numbers  # it uses this module's masks
 
     def in_text(value: str | None) -> str | None:
@@ -62,4 +63,6 @@ def masked(view):
         view, name=mask_name(view.name), id_number=mask_id_number(view.id_number),
         phone=mask_phone(view.phone), address=mask_address(view.address),
         people=[mask_person(p) for p in view.people], subject=in_text(view.subject), request=in_text(view.request),
-        facts=in_text(view.facts), rating_comment=in_text(view.rating_comment), personal_masked=True)
+        facts=in_text(view.facts), rating_comment=in_text(view.rating_comment),
+        # a 补充说明 (我换了新手机号139…) is in the history, as are the replies
+        history=tuple(dataclasses.replace(h, reply=in_text(h.reply)) for h in view.history), personal_masked=True)

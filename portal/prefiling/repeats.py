@@ -411,7 +411,7 @@ def decide(*, session: Session, actor: Actor, link_id: int, action: str, version
         raise TransitionTaken(TAKEN)
     target = target_of(link.state, action, TRANSITIONS)
     if target is None:
-        raise IllegalTransition(f"这条疑似重复已经“{link.state}”，不能再执行此操作。")
+        raise IllegalTransition(f"这条重复信访提示现在是“{link.state}”，不能再执行此操作。")
     before = link.state
     decided = target != PENDING   # who decided, while a decision stands (the audit log keeps every one)
     link.state = target

@@ -201,13 +201,15 @@ def test_a_weak_article_signal_alone_does_not_add_a_route(library, ids, expected
 
 
 @pytest.mark.parametrize("question", ["工资要不回来，我不想活了，准备去跳楼", "被逼得活不下去了，想一死了之",
-                                      "再不解决我就喝农药", "我老公说要和我同归于尽"])
+                                      "再不解决我就喝农药", "我老公说要和我同归于尽", "逼得我想死你知道吗",
+                                      "我想死你们都不管我", "我想去死", "我想结束自己的生命", "我要从楼顶跳下去",
+                                      "活着还有什么意思", "想寻短见", "家里有老鼠药，我也不想撑了", "我要杀了他"])
 def test_words_of_self_harm_are_recognised(question):
     assert in_crisis(question)
 
 
 @pytest.mark.parametrize("question", ["商场跳楼价甩卖，买到的是假货", "老人每天要喝药，药费谁出", "想死你了，什么时候回来",
-                                      "老板拖欠工资三个月"])
+                                      "老板拖欠工资三个月", "孩子从滑梯上跳下去摔伤了，幼儿园要赔吗"])
 def test_everyday_phrases_with_the_same_characters_are_not(question):
     assert not in_crisis(question)
 
@@ -217,7 +219,10 @@ def test_the_crisis_notice_names_the_numbers_to_call():
     assert "110" in text and "120" in text and PSYCHOLOGICAL_HOTLINE in text
 
 
-@pytest.mark.parametrize(("question", "is_crime"), [("老公经常打我怎么办", True), ("他动手打了我，还把我打伤了", True),
-                                                   ("公司打我卡上的工资少了五百", False), ("领导打我电话让我周末加班", False)])
+@pytest.mark.parametrize(("question", "is_crime"), [
+    ("老公经常打我怎么办", True), ("他动手打了我，还把我打伤了", True), ("他打了我一顿", True), ("被他打了", True),
+    ("公司打我卡上的工资少了五百", False), ("领导打我电话让我周末加班", False), ("老板只打了我一半工资", False),
+    ("公司打了我三千块补偿合理吗", False), ("他打了我好几个电话", False), ("单位把我打发走了不给补偿", False),
+    ("把我打入黑名单", False), ("物业动手打扫楼道", False)])
 def test_being_hit_is_a_police_matter_but_money_paid_into_a_card_is_not(question, is_crime):
     assert ("crime" in cued(question)) is is_crime

@@ -117,9 +117,9 @@ def test_a_draft_code_is_told_apart_and_sent_back_to_the_form(open_lookup, secre
     at = open_lookup()   # and no attempt counted yet
     typed = f"{draft[:4]}-{draft[4:8]} {draft[8:].lower()}"     # as a citizen copies it
     text = page_text(ask(at, typed, secret))
-    assert ("您输入的像是草稿码（12位），不是查询码（10位）。有草稿码说明这份预登记还没有提交，工作人员还收不到。"
-            "请到“网上预登记”用草稿码继续填写，最后点“确认提交”，提交后才会得到查询码和查询密码。"
-            "草稿在最后一次保存后保留7天。") in text
+    assert ("您输入的像是草稿码（12位），不是查询码（10位）。如果还没有点“确认提交”，工作人员还收不到：请到“网上预登记”"
+            "用草稿码继续填写并提交，提交后才会得到查询码和查询密码（草稿在最后一次保存后保留7天）。"
+            "如果已经提交了，请用回执上的10位查询码和8位查询密码查询，草稿码不能用来查询。") in text
     assert "请对照预登记回执核对" not in text and "请输入查询密码" not in text and NEUTRAL not in text
     [link] = [p for p in at.get("page_link") if p.proto.page == "prefile" and p.proto.query_string]
     assert link.proto.label == "用这个草稿码继续填写网上预登记" and link.proto.query_string == f"draft={draft}"
