@@ -29,10 +29,11 @@ PG_TCP_LIMITS: dict[str, object] = {"tcp_user_timeout": 10_000, "keepalives": 1,
                                     "keepalives_interval": 5, "keepalives_count": 3}
 # A server that is up but does not answer (its processes stopped, or stuck on a disk that hangs)
 # still acknowledges at the TCP level, so none of the limits above fires and libpq has no read
-# timeout: a statement, commit or pool ping that has no reply within this many seconds closes its
-# connection and fails (the page then says so). A statement waiting for a lock fails at
-# PG_LOCK_TIMEOUT first; nothing the portal asks of its database takes more than a few seconds.
-PG_REPLY_TIMEOUT_S = 30.0
+# timeout: a statement, commit or pool ping that has no reply within PORTAL_DB_REPLY_TIMEOUT_SECONDS
+# (default 30; 0: no limit) closes its connection and fails (the page then says so). A statement
+# waiting for a lock fails at PG_LOCK_TIMEOUT first; nothing a page asks of its database takes more
+# than a few seconds. The limit is the whole of one exchange (a large executemany, a migration's
+# index build): an operator upgrading a big database may raise it for that command.
 # A write someone is kept waiting for only if it matters to them: counting a question to 法律问答
 # (answered all the same if it cannot be counted) waits this long for a lock, not the 15 s above.
 BRIEF_WAIT_MS = 1000
@@ -159,7 +160,7 @@ def sqlite_path(url: str) -> Path | None:
     return Path(path) if path and path != ":memory:" and not path.startswith("file:") else None
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, reply_timeout: float | None = None) -> Engine:
     """An engine for `url`; for SQLite the folder (0700) and file (0600) are created private and
     pragmas set on every connect. A failed statement's error leaves out the values bound to it
     (hide_parameters): it reaches the server's log, and they are a citizen's words or a staff
@@ -197,33 +198,33 @@ def make_engine(url: str) -> Engine:
         return engine
     engine = _listen(create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
                                    connect_args=_pg_limits(url), hide_parameters=True))
-    if engine.dialect.driver == "psycopg":
-        event.listen(engine, "do_connect", _connect_with_reply_deadline)
+    if reply_timeout is None:
+        from portal.settings import get_settings
+
+        reply_timeout = get_settings().db_reply_timeout_seconds
+    if engine.dialect.driver == "psycopg" and reply_timeout > 0:
+        deadline_class = _reply_deadline_class(float(reply_timeout))
+        event.listen(engine, "do_connect", lambda _d, _r, cargs, cparams: deadline_class.connect(*cargs, **cparams))
     return engine
 
 
-def _connect_with_reply_deadline(dialect, _record, cargs, cparams):
-    return _reply_deadline_class().connect(*cargs, **cparams)
-
-
-@lru_cache(maxsize=1)
-def _reply_deadline_class():
+@lru_cache(maxsize=4)
+def _reply_deadline_class(limit: float):
     """psycopg's Connection whose every wait for the server (statement, commit, rollback, ping)
-    gives up after PG_REPLY_TIMEOUT_S: the connection is closed (SQLAlchemy then drops it from the
+    gives up after `limit` seconds: the connection is closed (SQLAlchemy then drops it from the
     pool) and the statement fails with an OperationalError."""
     import psycopg
 
     class ReplyDeadlineConnection(psycopg.Connection):
         def wait(self, gen, interval=0.1, timeout=None):
-            limit = PG_REPLY_TIMEOUT_S if timeout is None else min(timeout, PG_REPLY_TIMEOUT_S)
             try:
-                return super().wait(gen, interval=interval, timeout=limit)
+                return super().wait(gen, interval=interval, timeout=limit if timeout is None else min(timeout, limit))
             except psycopg.errors._WaitTimeout:
-                if timeout is not None and timeout <= PG_REPLY_TIMEOUT_S:
+                if timeout is not None and timeout <= limit:
                     raise           # psycopg's own limit (a cancel), handled by psycopg
                 self.close()        # the protocol stopped half-way: the connection cannot be reused
                 raise psycopg.OperationalError(
-                    f"the database server sent no reply within {PG_REPLY_TIMEOUT_S:g} s; connection closed") from None
+                    f"the database server sent no reply within {limit:g} s; connection closed") from None
 
     return ReplyDeadlineConnection
 

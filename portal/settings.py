@@ -32,6 +32,8 @@ class Settings:
     retention_days: int = 1095
     withdrawn_retention_days: int = 30
     session_timeout_minutes: int = 30
+    # PostgreSQL: seconds a statement, commit or ping may wait for any reply (portal.db); 0: no limit
+    db_reply_timeout_seconds: int = 30
     base_url: str = ""
     oidc_roles: str = ""
     trusted_proxies: str = ""
@@ -80,6 +82,7 @@ ENV_NAMES = {
     "retention_days": "PORTAL_RETENTION_DAYS",
     "withdrawn_retention_days": "PORTAL_WITHDRAWN_RETENTION_DAYS",
     "session_timeout_minutes": "PORTAL_SESSION_TIMEOUT_MINUTES",
+    "db_reply_timeout_seconds": "PORTAL_DB_REPLY_TIMEOUT_SECONDS",
     "base_url": "PORTAL_BASE_URL",
     "oidc_roles": "PORTAL_OIDC_ROLES",
     "trusted_proxies": "PORTAL_TRUSTED_PROXIES",

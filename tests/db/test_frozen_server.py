@@ -1,6 +1,6 @@
 """A PostgreSQL server that is up but does not answer: its processes stopped, or stuck on a disk
 that hangs. The kernel still acknowledges, so TCP's limits never fire and libpq has no read
-timeout of its own. The portal gives a statement, a commit and a pool ping PG_REPLY_TIMEOUT_S to
+timeout of its own. The portal gives a statement, a commit and a pool ping a reply timeout to
 answer, then drops the connection and fails, instead of a page that waits for ever.
 
 The test stops the server process of one connection (SIGSTOP) on the test server, which runs on
@@ -18,19 +18,17 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-import portal.db
 from portal.db import make_engine
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def engine(monkeypatch):
+def engine():
     url = os.environ.get("TEST_POSTGRES_URL")
     if not url:
         pytest.skip("TEST_POSTGRES_URL not set")
-    monkeypatch.setattr(portal.db, "PG_REPLY_TIMEOUT_S", 2.0)
-    engine = make_engine(url)
+    engine = make_engine(url, reply_timeout=2)
     yield engine
     engine.dispose()
 
@@ -118,3 +116,18 @@ def _answer(engine) -> int:
 def test_a_statement_that_answers_in_time_is_untouched(engine):
     with engine.connect() as conn:
         assert conn.execute(text("SELECT 5 FROM pg_sleep(0.5)")).scalar_one() == 5
+
+
+def test_the_limit_is_a_setting_and_0_is_none():
+    url = os.environ.get("TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("TEST_POSTGRES_URL not set")
+    for limit, bounded in ((2, True), (0, False)):
+        engine = make_engine(url, reply_timeout=limit)
+        with engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert (type(raw).__name__ == "ReplyDeadlineConnection") is bounded
+            if bounded:
+                with pytest.raises(OperationalError, match="no reply within 2 s"):
+                    conn.execute(text("SELECT pg_sleep(3)"))   # slow but alive: cut all the same
+        engine.dispose()
