@@ -64,6 +64,13 @@ def click(at, label):
     return at
 
 
+def closed(made, number: str, reply: str) -> None:
+    """The filing registered as `number` and closed with `reply`, by a handler."""
+    with Session(get_engine()) as s:
+        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number=number)
+        staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply=reply)
+
+
 def test_right_code_and_secret_show_state_dates_and_clock(open_lookup):
     at = open_lookup()
     made = stored()
@@ -173,9 +180,7 @@ def test_withdrawing_what_staff_have_just_registered_says_so_and_shows_the_new_s
 def test_staff_reply_and_one_time_rating_once_closed(open_lookup):
     at = open_lookup()
     made = stored()
-    with Session(get_engine()) as s:
-        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="LX-7")
-        staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="物业已于11月修复屋顶。")
+    closed(made, "LX-7", "物业已于11月修复屋顶。")
     text = page_text(ask(at, made.code, made.secret))
     assert "当前状态：已办结" in text and "物业已于11月修复屋顶。" in text and "LX-7" in text
     [told] = said(at)                                      # and nothing about a rating yet
@@ -206,9 +211,7 @@ def test_a_closed_matter_says_how_to_ask_for_a_review(open_lookup):
     at = open_lookup()
     made = stored()
     assert "对处理意见不服怎么办" not in page_text(ask(at, made.code, made.secret))   # not before it is closed
-    with Session(get_engine()) as s:
-        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="LX-35")
-        staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="经核查，不予支持。")
+    closed(made, "LX-35", "经核查，不予支持。")
     text = page_text(ask(open_lookup(), made.code, made.secret))
     assert "对处理意见不服怎么办" in text and "上一级机关、单位" in text and "30 日内" in text
     assert "《信访工作条例》第三十五条" in text and "《信访工作条例》第三十六条" in text
@@ -228,9 +231,7 @@ def test_a_dissatisfied_rating_says_it_is_not_a_review_request_and_gives_the_las
 
     at = open_lookup()
     made = stored()
-    with Session(get_engine()) as s:
-        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="LX-41")
-        staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="工资已补发一半。")
+    closed(made, "LX-41", "工资已补发一半。")
     ask(at, made.code, made.secret)
     last = date_text(beijing_today() + dt.timedelta(days=30))   # 30 days from the recorded 办结 day
     assert "评价不等于请求复查。对处理意见不服的，请看下方“对处理意见不服怎么办”。" in page_text(at)
@@ -248,9 +249,7 @@ def test_a_dissatisfied_suggestion_is_not_sent_to_a_review(open_lookup):
     """建议意见 has no 复查 (第二十九条): 不满意 is thanked without a route the page does not show."""
     at = open_lookup()
     made = stored(category="建议意见")
-    with Session(get_engine()) as s:
-        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="LX-42")
-        staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="已研究，暂不采纳。")
+    closed(made, "LX-42", "已研究，暂不采纳。")
     ask(at, made.code, made.secret)
     at.radio(key="lk_rating").set_value("不满意")
     click(at, "提交评价")
@@ -261,9 +260,7 @@ def test_a_closed_suggestion_is_not_told_about_review(open_lookup):
     """复查 / 复核 are of a 信访处理意见书 (第三十一条第六项, 第三十五条); a 建议意见 is answered under
     第二十九条 and gets no such box (legal review)."""
     made = stored(category="建议意见")
-    with Session(get_engine()) as s:
-        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="LX-29")
-        staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="您的建议已转交研究。")
+    closed(made, "LX-29", "您的建议已转交研究。")
     text = page_text(ask(open_lookup(), made.code, made.secret))
     assert "您的建议已转交研究。" in text and "对处理意见不服怎么办" not in text
     assert "建议意见类事项" in text and "距办结的法定期限" not in text
@@ -272,9 +269,7 @@ def test_a_closed_suggestion_is_not_told_about_review(open_lookup):
 def test_replies_come_before_the_rating_and_the_receipt_can_be_downloaded_again(open_lookup):
     at = open_lookup()
     made = stored()
-    with Session(get_engine()) as s:
-        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="LX-8")
-        staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="已督促用人单位支付工资。")
+    closed(made, "LX-8", "已督促用人单位支付工资。")
     text = page_text(ask(at, made.code, made.secret))
     assert text.index("已督促用人单位支付工资。") < text.index("评价办理结果")
     assert [d.proto.label for d in at.get("download_button")] == ["再次保存回执（可打印的网页）"]
@@ -546,9 +541,7 @@ def test_rating_or_withdrawing_while_the_database_is_down_keeps_the_words_and_th
 
     at = open_lookup()
     made = stored()
-    with Session(get_engine()) as s:
-        staff.register(session=s, actor=CLERK, prefiling_id=made.prefiling.id, official_number="LX-9")
-        staff.close(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reply="已督促用人单位支付工资。")
+    closed(made, "LX-9", "已督促用人单位支付工资。")
     ask(at, made.code, made.secret)
     monkeypatch.setattr(lookup, "rate", database_away)
     at.radio(key="lk_rating").set_value("满意")
