@@ -10,6 +10,7 @@ from portal.citations import GUIDE
 from portal.db import session_scope
 from portal.field_errors import ValidationFailed
 from portal.guide import service as guide
+from portal.guide.citing import Citation, read_citations, with_ids
 from portal.guide.content import GuideFormatError, GuideSection
 from portal.guide.lifecycle import PUBLISHED
 from portal.roles import EDITOR
@@ -26,6 +27,7 @@ from ui.site_frame import field_error, success_in_view
 from ui.stale_view import warn_stale
 from ui.tables import record_table
 
+UNREAD = "（法规库中找不到这一条）"
 actor = require_page(EDITOR)
 library = get_library()
 st.title("信访指南编辑")
@@ -107,16 +109,33 @@ title = st.text_input("标题", key=TITLE, max_chars=guide.MAX_TITLE)
 inline("title")
 edit_tab, preview_tab = st.tabs(["编辑", "预览"])
 with edit_tab:
-    st.caption("正文使用 Markdown：空一行分段，**加粗**，“- ”开头为列表。引用条文写作 [[条文编号]]，"
-               "如 [[xinfang-gongzuo-tiaoli-2022:第二十一条]]，公众页面显示为可点击的条文链接；"
+    st.caption("正文使用 Markdown：空一行分段，**加粗**，“- ”开头为列表。引用条文写作 [[法规名称第X条]]，"
+               "如 [[信访工作条例第二十一条]] 或 [[信访工作条例第21条]]（全称、简称都可以），公众页面显示为可点击的"
+               "条文链接，发布时系统把它换成条文编号（如 [[xinfang-gongzuo-tiaoli-2022:第二十一条]]）保存；"
                "期限写作 {{days:handling}}（天数）或 {{ext:handling}}（可延长的天数），数字由系统按法定期限填写。")
     body = st.text_area("正文", key=BODY, height=420)
     inline("body")
     show_timeline = st.checkbox("在本节之后显示期限示意图和表格", key=TIMELINE)
 KEPT.update({key: st.session_state[key] for key in (TITLE, BODY, TIMELINE)})
 unsaved = typed(base) != base
+
+
+def as_typed(citation: Citation) -> str:
+    return markdown_escape(f"[[{' '.join(citation.typed.split())}]]")
+
+
+def flagged(citation: Citation) -> str:
+    """An unreadable citation in the preview: as typed, marked in the warning colour."""
+    return f":orange-background[{as_typed(citation)}{UNREAD}]"
+
+
 with preview_tab:
-    shown = GuideSection(slug=slug, title=title.strip() or "（未填写标题）", body=body, show_timeline=show_timeline)
+    cited = read_citations(body, library=library)
+    if unread := [c for c in cited if c.provision_id is None]:
+        st.warning("预览中标出的条文引用在法规库中找不到，发布时会被退回，请改正：\n\n"
+                   + "\n".join(f"- {as_typed(c)}：{markdown_escape(c.problem)}" for c in unread))
+    shown = GuideSection(slug=slug, title=title.strip() or "（未填写标题）",
+                         body=with_ids(body, cited, unknown=flagged), show_timeline=show_timeline)
     st.header(markdown_escape(shown.title), anchor=False)
     try:
         st.markdown(shown.render(lambda pid: provision_link(pid, library)))

@@ -17,8 +17,8 @@ from portal.qa import service as bank
 from portal.qa.similar import similar_by_articles
 from portal.roles import COUNSEL
 from portal.search.bank import CANDIDATES, BankEntry, SimilarQuestion, relevant_similar
+from portal.search.citing import cited_provision as read_citation
 from portal.search.engine import SimilarRule
-from portal.search.exact import DEFAULT_LAW, OLD_XINFANG_LAW, find_reference
 from portal.text.escape import markdown_escape
 from ui.links import provision_link, provision_title
 from ui.prefile_ui import client_info
@@ -113,23 +113,8 @@ def send_to_staff(query: str) -> None:
 
 def cited_provision(text: str, library: Library) -> tuple[str | None, str]:
     """(provision id, "") for a citation as staff write it — 民法典第五百七十七条, 信访工作条例第32条,
-    or the id itself — else (None, what is wrong, in words)."""
-    pid = text.strip().replace("：", ":")
-    if not pid:
-        return None, "请先在框里写要附上的条文，例如“民法典第五百七十七条”。"
-    if library.provision(pid) is not None:
-        return pid, ""
-    ref = find_reference(pid, get_law_aliases(), library.provisions)
-    if ref is None or not ref.alias:
-        return None, f"没有找到“{pid}”。请写法规名称和条号，例如“民法典第五百七十七条”。"
-    if ref.provision_id is None:
-        return None, f"《{library.law(ref.law_slug).title}》没有{ref.label}。"
-    if ref.law_slug == DEFAULT_LAW and "工作" not in ref.alias and library.law(OLD_XINFANG_LAW) is not None:
-        # 法律问答 reads 信访条例 as today's 信访工作条例 and says so; attaching an article, staff say
-        # which (the repealed 2005 第十条 is another rule than today's 第十条)
-        return None, (f"“{ref.alias}”指哪一部？2005年的《信访条例》已废止，现行的是《信访工作条例》。"
-                      f"请写“信访工作条例{ref.label}”，或“2005年信访条例{ref.label}”。")
-    return ref.provision_id, ""
+    or the id itself — else (None, what is wrong, in words): portal.search.citing."""
+    return read_citation(text, library=library, aliases=get_law_aliases())
 
 
 def provision_picker(key: str, library: Library, *, searcher=None, initial: tuple[str, ...] = ()) -> list[str]:

@@ -7,7 +7,7 @@ import streamlit as st
 from portal.bootstrap import BootstrapReport, bootstrap_once
 from portal.db import get_engine
 from portal.laws.library import Library, load_library_shared
-from portal.search.exact import build_aliases
+from portal.search.citing import law_aliases
 from portal.search.unshipped import LawNotes, law_notes_for
 from portal.settings import Settings, get_settings
 
@@ -35,8 +35,7 @@ def get_law_notes() -> LawNotes:
 @st.cache_resource(show_spinner=False)
 def get_law_aliases() -> dict[str, str]:
     """Every name a law is cited by (titles, short names, catalogue aliases) → its slug."""
-    library = get_library()
-    return build_aliases({slug: law.title for slug, law in library.laws.items()}, library.catalog.aliases)
+    return law_aliases(get_library())
 
 
 def settings() -> Settings:

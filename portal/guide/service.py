@@ -18,9 +18,9 @@ from portal import clock
 from portal.audit.service import GUIDE_PUBLISH, record
 from portal.concurrency import Taken, first_wins
 from portal.field_errors import FieldError, ValidationFailed
+from portal.guide.citing import by_ids, read_citations
 from portal.guide.content import (
     CLOCK_REF,
-    PROVISION_REF,
     GuideFormatError,
     GuideSection,
     guide_files,
@@ -42,7 +42,6 @@ PUBLISH_ACTION = "发布"
 MAX_TITLE = 40
 MAX_BODY = 20000
 _TITLE_FORBIDDEN = "<>[]`\\#"   # the title is a heading and a link text of the page's contents line
-_ANY_LINK = re.compile(r"\[\[(.*?)\]\]", re.S)
 _ANY_TOKEN = re.compile(r"\{\{(.*?)\}\}", re.S)
 
 
@@ -56,6 +55,8 @@ class SectionChanged(ValidationFailed):
         self.by, self.at, self.revision = by, at, revision
 
 
+CITE_HOW = ("引用条文写作 [[法规名称第X条]]，如 [[信访工作条例第二十一条]] 或 [[信访工作条例第21条]]，"
+            "法规名称用全称、简称都可以，也可以写条文编号。")
 MISSING = "没有指南章节“{slug}”。"
 
 
@@ -96,12 +97,9 @@ def validate_section(*, title: str, body: str, library: Library) -> list[FieldEr
         return errors
     if len(body) > MAX_BODY:
         errors.append(FieldError("body", f"正文不超过 {MAX_BODY} 个字。"))
-    unknown = [ref for ref in dict.fromkeys(m.strip() for m in _ANY_LINK.findall(body))
-               if not PROVISION_REF.fullmatch(f"[[{ref}]]") or library.provision(ref) is None]
-    if unknown:
-        errors.append(FieldError("body", "法规库中没有这些条文：" + "、".join(f"[[{ref}]]" for ref in unknown)
-                                 + "。条文编号的写法如 [[xinfang-gongzuo-tiaoli-2022:第二十一条]]，"
-                                   "可在法规库中查到。"))
+    if unknown := [c for c in read_citations(body, library=library) if c.provision_id is None]:
+        errors.append(FieldError("body", "法规库中没有这些条文：" + "；".join(
+            f"[[{c.typed}]]（{c.problem.rstrip('。')}）" for c in unknown) + "。" + CITE_HOW))
     rules = {rule.key for rule in clock.RULES}
     bad_tokens = [tok for tok in dict.fromkeys(_ANY_TOKEN.findall(body))
                   if not (m := CLOCK_REF.fullmatch(f"{{{{{tok}}}}}")) or m.group(2) not in rules]
@@ -171,7 +169,7 @@ def publish_section(*, session: Session, actor: Actor, library: Library, slug: s
         raise ValidationFailed(errors)
     try:
         with first_wins(session):   # the revision is the version the UPDATE checks: the first wins
-            row.title, row.body = title.strip(), body.strip()
+            row.title, row.body = title.strip(), by_ids(body.strip(), library=library)
             if show_timeline is not None:
                 row.show_timeline = show_timeline
             row.updated_by, row.updated_at = actor.username, utcnow()

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from portal.audit.service import GUIDE_ADD, GUIDE_MOVE, record
 from portal.field_errors import FieldError, ValidationFailed
+from portal.guide.citing import by_ids
 from portal.guide.lifecycle import MACHINE, PUBLISHED, RESTORE, WITHDRAW, GuideActionRefused
 from portal.guide.models import GuideSectionRecord
 from portal.guide.service import (
@@ -64,7 +65,8 @@ def add_section(*, session: Session, actor: Actor, library: Library, slug: str, 
     slug = slug.strip()
     if errors := validate_slug(session=session, slug=slug) + validate_section(title=title, body=body, library=library):
         raise ValidationFailed(errors)
-    row = GuideSectionRecord(slug=slug, title=title.strip(), body=body.strip(), show_timeline=show_timeline,
+    row = GuideSectionRecord(slug=slug, title=title.strip(), body=by_ids(body.strip(), library=library),
+                             show_timeline=show_timeline,
                              position=last_position(session) + 1, state=PUBLISHED, updated_by=actor.username, updated_at=utcnow())
     try:
         add_revision(session, row, action=ADD_ACTION, author=actor.username)

@@ -11,8 +11,9 @@ from sqlmodel import Session, func, select
 
 from portal.audit.models import AuditEntry
 from portal.audit.service import GUIDE_PUBLISH
+from portal.citations import GUIDE, stale_citations
 from portal.field_errors import ValidationFailed
-from portal.guide import service
+from portal.guide import service, structure
 from portal.guide.content import load_guide
 from portal.guide.models import GuideRevision, GuideSectionRecord
 from portal.identity import Actor, PermissionDenied
@@ -23,6 +24,7 @@ EDITOR_ACTOR = Actor("editor-wang", frozenset({EDITOR}))
 OTHER_EDITOR = Actor("editor-li", frozenset({EDITOR}))
 SLUG = "zenme-fanying"
 ARTICLE = "[[xinfang-gongzuo-tiaoli-2022:第二十一条]]"
+ARTICLE_21 = "xinfang-gongzuo-tiaoli-2022:第二十一条"
 
 
 @pytest.fixture
@@ -189,3 +191,35 @@ def test_a_guide_file_without_front_matter_is_refused_and_the_others_still_come_
         report = service.import_guide(session=s, directory=tmp_path)
         s.commit()
     assert report.added == ["shenme-shi-xinfang"] and report.refused == ["02-po-le.md: no front matter"]
+
+
+# --- citing an article by its law's name: 发布 stores the provision id ------------------------------
+
+def test_publish_stores_the_ids_and_the_stale_scan_sees_them(seeded, library):
+    body = "向有权处理的机关提出（[[信访工作条例第21条]]）；旧规定见 [[2005年信访条例第十条]]。"
+    _publish(seeded, library, body=body)
+    with Session(seeded) as s:
+        stored = s.get(GuideSectionRecord, SLUG).body
+        assert stored == ("向有权处理的机关提出（[[xinfang-gongzuo-tiaoli-2022:第二十一条]]）；"
+                          "旧规定见 [[xinfang-tiaoli-2005:第十条]]。")
+        assert service.section_of(s.get(GuideSectionRecord, SLUG)).provision_ids == [
+            ARTICLE_21, "xinfang-tiaoli-2005:第十条"]
+        [stale] = [c for c in stale_citations(session=s, library=library, kinds=(GUIDE,)) if c.ref == SLUG]
+        assert stale.repealed == ("xinfang-tiaoli-2005:第十条",) and not stale.missing
+
+
+def test_publish_refuses_an_unreadable_short_citation_naming_it(seeded, library):
+    with pytest.raises(ValidationFailed) as info:
+        _publish(seeded, library, body="见 [[信访工作条例第九十九条]] 和 [[信访条例第十条]]。")
+    [said] = info.value.for_field("body")
+    assert "[[信访工作条例第九十九条]]（《信访工作条例》没有第九十九条）" in said
+    assert "[[信访条例第十条]]（“信访条例”指哪一部？" in said
+    assert "[[信访工作条例第二十一条]]" in said   # how to write it, without the internal id
+
+
+def test_adding_a_section_stores_the_ids_too(seeded, library):
+    with Session(seeded) as s:
+        row = structure.add_section(session=s, actor=EDITOR_ACTOR, library=library, slug="xin-jie",
+                                    title="新的一节", body="依据 [[信访工作条例第二十一条]]。")
+        s.commit()
+        assert row.body == f"依据 [[{ARTICLE_21}]]。"

@@ -1,5 +1,7 @@
 """信访指南编辑 (AppTest): only an 编辑 opens it; an editor previews and publishes a section, is told
-inline what is refused, and citizens see the published text on 信访指南 at once."""
+inline what is refused, and citizens see the published text on 信访指南 at once. An article cited by its
+law's name ([[信访工作条例第21条]]) is linked in 预览 and on the public page; one the library cannot
+read is marked in 预览 and refused on 发布, named."""
 
 from __future__ import annotations
 
@@ -109,3 +111,41 @@ def test_an_earlier_version_is_published_again_from_the_revision_list(app_page, 
     assert any(f"已按第 {section.revision} 版的内容发布为第 {section.revision + 2} 版" in s.value for s in at.success)
     assert at.text_area(key=f"guide-body-{SLUG}").value == section.body
     assert "要撤掉的一段。" not in page_text(app_page("pages/guide.py"))
+
+
+# --- citing an article by its law's name: [[信访工作条例第21条]] -----------------------------------
+
+LINK_21 = "[《信访工作条例》第二十一条](/laws?law=xinfang-gongzuo-tiaoli-2022&article="
+
+
+def _editor(app_page):
+    return app_page("pages/staff_guide.py", session_state=signed_in_state(EDITOR, username=f"ed{uuid.uuid4().hex[:8]}"))
+
+
+def test_a_citation_by_the_laws_name_is_linked_in_the_preview_and_on_the_public_page(app_page, section):
+    marker = f"页面测试简写引用{uuid.uuid4().hex[:6]}"
+    at = _editor(app_page)
+    at.text_area(key=f"guide-body-{SLUG}").input(section.body + f"\n\n{marker}，依据 [[信访工作条例第21条]]。").run()
+    assert any(LINK_21 in str(m.value) and marker in str(m.value) for m in at.markdown)
+    assert not at.warning and "找不到这一条" not in page_text(at)
+    at.button(key=f"guide-publish-{SLUG}").click().run()
+    assert not at.exception and any(f"已发布第 {section.revision + 1} 版" in s.value for s in at.success)
+    public = page_text(app_page("pages/guide.py"))
+    assert marker in public and LINK_21 in public and "信访工作条例第21条" not in public
+
+
+def test_an_unknown_citation_is_marked_in_the_preview_and_refused_on_publish(app_page, section):
+    marker = f"页面测试错误引用{uuid.uuid4().hex[:6]}"
+    at = _editor(app_page)
+    at.text_area(key=f"guide-body-{SLUG}").input(
+        section.body + f"\n\n{marker}，依据 [[信访工作条例第九十九条]] 和 [[信访条例第十条]]。").run()
+    warned = " ".join(w.value for w in at.warning)
+    assert "发布时会被退回" in warned and "信访工作条例第九十九条" in warned and "《信访工作条例》没有第九十九条" in warned
+    assert "“信访条例”指哪一部" in warned
+    preview = next(str(m.value) for m in at.markdown if marker in str(m.value))
+    assert ":orange-background[" in preview and "信访工作条例第九十九条" in preview and "（法规库中找不到这一条）" in preview
+    at.button(key=f"guide-publish-{SLUG}").click().run()
+    text = page_text(at)
+    assert "没有发布" in text and "法规库中没有这些条文" in text and "信访工作条例第九十九条" in text
+    assert not at.success
+    assert marker not in page_text(app_page("pages/guide.py"))
