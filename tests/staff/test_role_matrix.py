@@ -301,6 +301,7 @@ def test_every_staff_service_is_in_the_matrix():
                       "differs_from_stored",  # pure: typed text against a record the caller read
                       # 接访日程: public reading, the shipped file's import at start-up, a pure check
                       "announced", "upcoming", "load_schedule_file", "import_schedule", "validate_session", "data_of",
+                      "day_notes",  # pure: a day against the holiday calendar
                       # 数据看板's query blocks and periods, called only by the role-checked figures
                       "load", "counted_by", "received_in", "registered_in", "ended_in", "ended_after",
                       "open_now", "month_period", "previous_month", "last_month"}
