@@ -38,5 +38,6 @@ def test_repeat_on_a_phone(portal_url, phone, artifacts):
     phone.screenshot(path=str(artifacts / "repeats-detail-phone.png"))
     assert_fits_phone(phone)
     phone.get_by_role("button", name="确认是重复信访").click()
-    wait_for_app(phone, "重复信访提示已“已确认”")
+    wait_for_app(phone, "重复信访提示现在是“已确认”")
+    assert phone.get_by_role("button", name="改回疑似重复").count() == 1   # a mis-click can be put right
     assert_fits_phone(phone)
