@@ -5,11 +5,11 @@ from __future__ import annotations
 from portal.laws.browse import display_path
 from portal.laws.catalog import short_title
 from portal.laws.library import Library
-from portal.nextsteps import CRISIS_STEPS, CRISIS_TITLE, PSYCHOLOGICAL_HOTLINE
+from portal.nextsteps import CRISIS_STEPS, CRISIS_TITLE
 from portal.search.api import SearchHit
 from portal.search.highlight import highlight
 from portal.text.escape import html_escape
-from ui.links import permalink, status_badge_html
+from ui.links import dialled, permalink, status_badge_html
 
 # above the articles when the reranker gives the first one a low probability of being right
 # (SearchResponse.uncertain; the threshold is chosen by `python -m portal.search tune`)
@@ -23,17 +23,8 @@ HOTLINE_HTML = ('<p class="ask-hotline">也可以<a href="tel:12348">拨打 1234
 def crisis_html() -> str:
     """The notice a question with words of self-harm opens with (portal.nextsteps.in_crisis): the
     numbers to call, tappable on a phone."""
-    calls = {"110": '<a href="tel:110">110</a>', "120": '<a href="tel:120">120</a>',
-             PSYCHOLOGICAL_HOTLINE: f'<a href="tel:{PSYCHOLOGICAL_HOTLINE}">{PSYCHOLOGICAL_HOTLINE}</a>',
-             "12348": '<a href="tel:12348">12348</a>'}
-    items = []
-    for step in CRISIS_STEPS:
-        text = html_escape(step)
-        for number, link in calls.items():
-            text = text.replace(f" {number}", f" {link}", 1)
-        items.append(f"<li>{text}</li>")
-    return (f'<section class="ask-crisis" role="alert"><h2>{html_escape(CRISIS_TITLE)}</h2><ul>{"".join(items)}</ul>'
-            "</section>")
+    items = "".join(f"<li>{dialled(html_escape(step))}</li>" for step in CRISIS_STEPS)
+    return f'<section class="ask-crisis" role="alert"><h2>{html_escape(CRISIS_TITLE)}</h2><ul>{items}</ul></section>'
 
 
 def result_card_html(hit: SearchHit, library: Library, *, exact: bool = False) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 from portal.laws.library import Library
 from portal.laws.loader import Law
+from portal.nextsteps import PSYCHOLOGICAL_HOTLINE
 from portal.settings import get_settings
 from portal.text.escape import markdown_escape
 
@@ -67,3 +69,13 @@ def gone_provision(provision_id: str, library: Library) -> str:
     law = library.law(slug)
     named = f"《{law.title}》{label}" if law and label else (label or provision_id)
     return markdown_escape(named + GONE)
+
+
+# the numbers the site gives, a tap to call on a phone (拨打 12333: the words stay as they are)
+HOTLINES = ("110", "120", "122", "12315", "12333", "12348", PSYCHOLOGICAL_HOTLINE)
+_NUMBER = re.compile(r"(?<![0-9])(" + "|".join(HOTLINES) + r")(?![0-9])")
+
+
+def dialled(text: str) -> str:
+    """Escaped HTML with each hotline number in it a tel: link (下一步怎么办, the crisis notice)."""
+    return _NUMBER.sub(lambda m: f'<a href="tel:{m[1]}">{m[1]}</a>', text)

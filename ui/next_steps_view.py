@@ -3,15 +3,13 @@ beside the results on a wide screen and after the third article on a phone."""
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from portal.laws.ids import law_slug_of
 from portal.laws.library import Library
 from portal.nextsteps import DISCLAIMER, Route
 from portal.text.escape import html_escape, markdown_escape
-from ui.links import provision_link
+from ui.links import dialled, provision_link
 
 CSS = """<style>
 .next-steps {border:3px solid #0b3d91;border-radius:0.4rem;padding:0.7rem 1rem;margin:0.5rem 0 1rem 0;background:#f3f7ff;}
@@ -23,16 +21,6 @@ CSS = """<style>
 @media (max-width: 767px) { .st-key-cases-side {display:none !important;} }
 @media (min-width: 768px) { .st-key-cases-inline {display:none !important;} }
 </style>"""
-
-
-# the numbers the routes give, a tap to call on a phone (拨打 12333: the words stay as they are)
-HOTLINES = ("110", "120", "122", "12315", "12333", "12348")
-_NUMBER = re.compile(r"(?<![0-9])(" + "|".join(HOTLINES) + r")(?![0-9])")
-
-
-def dialled(text: str) -> str:
-    """Escaped HTML with each hotline number in it a tel: link."""
-    return _NUMBER.sub(lambda m: f'<a href="tel:{m[1]}">{m[1]}</a>', text)
 
 
 def next_steps_box(routes: list[Route], library: Library) -> None:

@@ -97,7 +97,7 @@ def inline_error(field: str, errors: list[FieldError]) -> None:
             field_error(e.message)
 
 
-# a slow-network audit: a 3.9 MB photo took 84 s on slow 3G, with a spinner and a greyed 继续 only
 # beside an uploader: what to do with the file a citizen most often has, which it does not take
 OTHER_FILES = "Word、Excel 文件请另存为 PDF，或拍照后上传。"
+# a slow-network audit: a 3.9 MB photo took 84 s on slow 3G, with a spinner and a greyed 继续 only
 UPLOAD_WAIT = "网络慢时，一张照片可能要传一两分钟：文件旁边在转圈时表示还在上传，传完后才能点下面的按钮。"
