@@ -7,8 +7,9 @@ from portal.db import session_scope
 from portal.prefiling import queue as svc
 from portal.prefiling.codes import grouped
 from portal.prefiling.form import CATEGORIES, RESTRICTED_CATEGORY
+from portal.prefiling.staff_view import may_see_restricted
 from portal.prefiling.states import DRAFT, STATES
-from portal.roles import HANDLER, REPORTS
+from portal.roles import HANDLER
 from portal.timeutil import beijing_today
 from ui import queue_actions, queue_view
 from ui.auth import RETRY_DOWNLOAD, at_click, require_page
@@ -48,7 +49,7 @@ with session_scope() as session:
 
 overdue = [r for r in rows if r.overdue]
 # a 检举控告 件 only a handler with that role may move (数据看板 leaves them out for the others too)
-theirs = [r for r in overdue if actor.has(REPORTS) or r.category != RESTRICTED_CATEGORY]
+theirs = [r for r in overdue if may_see_restricted(actor, r.category == RESTRICTED_CATEGORY)]
 if theirs:
     st.error(f"有 {len(theirs)} 件已超过法定期限，排在最前面，请优先办理。", icon=":material/alarm:")
 if len(overdue) > len(theirs):
