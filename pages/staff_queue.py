@@ -63,7 +63,7 @@ else:
     table = [{"期限": ("⚠ " if r.overdue else "") + r.deadline_text, "查询码": grouped(r.code), "重复信访": r.repeat or "无",
               "状态": r.state_text, "类别": r.category, "问题属地": r.district, "收到日期": r.received_date.isoformat()}
              for r in rows]
-    record_table(table, key="queue", row_styles=[
+    record_table(table, key="queue", unit="件", row_styles=[
         "background-color: #fde8e8; color: #8a1111; font-weight: 600" if r.overdue else "" for r in rows])
 
 by_id = {r.id: r for r in rows}

@@ -14,6 +14,11 @@ import streamlit as st
 
 from portal.text.escape import markdown_escape
 from ui.accessibility import CONTRAST, LARGE
+from ui.site_frame import scroll_to
+
+# the page table shows this many rows at a time: 300 件 as cards on a phone were some 74,000 px
+PAGE_ROWS = 20
+_TURNED = "table-page-turned"   # the key of the list whose 下一页 was just pressed (brought into view)
 
 # a wide screen keeps the grid (sorting, search); a phone gets the cards of the page table
 _CSS = """<style>
@@ -46,19 +51,52 @@ def _styled(rows: list[Mapping[str, object]], row_styles: Sequence[str]) -> obje
     return pd.DataFrame(rows).style.apply(lambda row: [styles[row.name]] * len(row), axis=1)
 
 
-def record_table(rows: Sequence[Mapping[str, object]], *, key: str, row_styles: Sequence[str] = ()) -> None:
+def record_table(rows: Sequence[Mapping[str, object]], *, key: str, row_styles: Sequence[str] = (),
+                 unit: str = "条") -> None:
     """`rows` as a staff list; `row_styles` gives a row its CSS (e.g. an overdue 件 in red), in order.
 
     In 大字号 or 高对比度 only the page table is drawn; otherwise the grid, and the page table for a
-    phone (each hidden by the screen's width). The grid shows text as it is; the page table (Markdown
-    cells) gets it made inert."""
-    page = _styled(inert_rows(rows), row_styles)
+    phone (each hidden by the screen's width). The grid shows text as it is and scrolls inside its
+    frame; the page table (Markdown cells) gets it made inert and shows PAGE_ROWS rows at a time
+    (`unit` counts them: 第 1–20 件（共 300 件）), in the order given."""
     st.html(_CSS)
     if grid_fails():
         with st.container(key=f"stack-table-{key}"):
-            st.table(page, hide_index=True)
+            _paged_table(rows, row_styles, key=key, unit=unit)
         return
     with st.container(key=f"record-grid-{key}"):   # no unaudited download: config sets disableDataExport
         st.dataframe(_styled(list(rows), row_styles), hide_index=True, width="stretch", key=f"grid-{key}")
-    with st.container(key=f"stack-table-phone-{key}"):
-        st.table(page, hide_index=True)
+    with st.container(key=f"stack-table-phone-{key}"):   # its pager is hidden with it on a wide screen
+        _paged_table(rows, row_styles, key=key, unit=unit)
+
+
+def page_words(index: int, total: int, unit: str) -> str:
+    """第 21–40 件（共 300 件）: which rows page `index` (from 0) of a list of `total` shows."""
+    first, last = index * PAGE_ROWS + 1, min((index + 1) * PAGE_ROWS, total)
+    return f"第 {first}–{last} {unit}（共 {total} {unit}）"
+
+
+def _paged_table(rows: Sequence[Mapping[str, object]], row_styles: Sequence[str], *, key: str, unit: str) -> None:
+    pages = -(-len(rows) // PAGE_ROWS)
+    if pages <= 1:
+        st.table(_styled(inert_rows(rows), row_styles), hide_index=True)
+        return
+    S = st.session_state
+    pick = f"table-page-{key}"
+    if not isinstance(S.get(pick), int) or not 0 <= S[pick] < pages:
+        S[pick] = 0   # a shorter list (a filter changed) starts again at its first page
+    index = st.selectbox(f"分页显示（每页 {PAGE_ROWS} {unit}）", range(pages), key=pick,
+                         format_func=lambda i: page_words(i, len(rows), unit))
+    if S.pop(_TURNED, None) == key:   # pressed at the foot of the last page: its top, with the pager focused
+        scroll_to(f".st-key-{pick}", focus=f".st-key-{pick} input")
+    start = index * PAGE_ROWS
+    shown = slice(start, start + PAGE_ROWS)
+    st.table(_styled(inert_rows(rows[shown]), list(row_styles)[shown] if row_styles else ()), hide_index=True)
+    if index + 1 < pages:
+        st.button(f"下一页：{page_words(index + 1, len(rows), unit)}", key=f"table-next-{key}",
+                  on_click=_turn, args=(pick, index + 1, key))
+
+
+def _turn(pick: str, index: int, key: str) -> None:
+    st.session_state[pick] = index
+    st.session_state[_TURNED] = key

@@ -13,6 +13,7 @@ from portal.prefiling.models import Prefiling
 from portal.roles import HANDLER
 from portal.timeutil import beijing_today
 from tests.browser.conftest import (
+    after_rerun,
     assert_fits_phone,
     filter_queue,
     open_expander,
@@ -166,3 +167,38 @@ def test_a_corrected_number_empties_the_correction_boxes(portal_url, phone, arti
     assert phone.get_by_label("正确的信访件编号").input_value() == ""
     assert phone.get_by_label("更正原因（信访人会看到）").input_value() == ""
     assert not phone.get_by_label("我已核对新的编号，确认更正").is_checked()
+
+
+def test_a_long_queue_on_a_phone_is_paged_and_next_page_brings_its_top_up(portal_url, phone, artifacts):
+    """25 件 on a phone: 20 cards, then 下一页 at their foot; the next page's top (its pager, focused)
+    is brought up, not left a screen below the last card."""
+    name = f"h{uuid.uuid4().hex[:8]}"
+    where = f"分页区{uuid.uuid4().hex[:6]}"
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        make_user(s, name, HANDLER)
+        for _ in range(25):
+            make_prefiling(s, district=where)
+    phone.goto(portal_url)
+    wait_for_app(phone, "我们能为您做什么")
+    sign_in(phone, portal_url, name)
+    phone.locator('[data-testid="stMain"]').get_by_role("link", name="预登记办理").click()
+    wait_for_app(phone, "按查询码查找")
+    district = phone.get_by_label("问题属地", exact=True)
+    district.click()
+    district.fill(where)
+    after_rerun(phone, lambda: phone.keyboard.press("Enter"), "共 25 件")
+    cards = phone.locator('[class*="st-key-stack-table-phone-queue"] [data-testid="stTable"] tbody tr')
+    assert cards.count() == 20
+    turn = phone.get_by_role("button", name="下一页：第 21–25 件（共 25 件）")
+    turn.scroll_into_view_if_needed()
+    after_rerun(phone, turn.click, "第 21–25 件（共 25 件）")
+    phone.wait_for_function("() => document.querySelectorAll("
+                            "'[class*=st-key-stack-table-phone-queue] [data-testid=stTable] tbody tr').length === 5",
+                            timeout=20_000)
+    pager = phone.locator(".st-key-table-page-queue")
+    phone.wait_for_function("() => { const r = document.querySelector('.st-key-table-page-queue')"
+                            ".getBoundingClientRect(); return r.top >= 0 && r.top < 812 / 2; }", timeout=20_000)
+    assert pager.locator("input").evaluate("el => el === document.activeElement")
+    assert phone.get_by_role("button", name="下一页", exact=False).count() == 0
+    phone.screenshot(path=str(artifacts / "queue-paged-phone.png"))
+    assert_fits_phone(phone)

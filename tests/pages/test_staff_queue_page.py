@@ -591,3 +591,32 @@ def test_an_overdue_report_is_named_apart_for_a_handler_who_cannot_move_it(app_p
     at = open_queue(app_page, HANDLER, REPORTS, **{"q-district": where})
     text = page_text(at)
     assert "有 2 件已超过法定期限" in text and "另有" not in text
+
+
+def test_a_long_queue_is_paged_on_a_phone_and_in_large_text_in_its_urgent_order(app_page):
+    """300 件 as cards were some 74,000 px on a phone: the page table shows 20 at a time, most urgent
+    first, with 下一页 at its foot; the wide screen's grid keeps every row (it scrolls in its frame)."""
+    where = district()
+    made = [stored(days, district=where) for days in range(45)]
+    plain = app_page(PAGE, session_state=signed_in_state(HANDLER))
+    plain.selectbox(key="q-district").set_value(where).run()
+    order = list(plain.dataframe[0].value["查询码"])   # the grid: every row, most urgent first
+    assert sorted(order) == sorted(codes.grouped(m.code) for m in made)
+    assert shown(plain.table[0].value["查询码"]) == order[:20]   # the phone's cards
+    at = app_page(PAGE, session_state=signed_in_state(HANDLER) | {"a11y_large_text": True})
+    at.selectbox(key="q-district").set_value(where).run()
+    [table] = at.table
+    assert shown(table.value["查询码"]) == order[:20]
+    pager = at.selectbox(key="table-page-queue")
+    assert pager.label == "分页显示（每页 20 件）"
+    assert pager.options == ["第 1–20 件（共 45 件）", "第 21–40 件（共 45 件）", "第 41–45 件（共 45 件）"]
+    turn = at.button(key="table-next-queue")
+    assert turn.label == "下一页：第 21–40 件（共 45 件）"
+    turn.click().run()
+    assert shown(at.table[0].value["查询码"]) == order[20:40]
+    at.button(key="table-next-queue").click().run()
+    assert shown(at.table[0].value["查询码"]) == order[40:]
+    assert not [b for b in at.button if b.key == "table-next-queue"]   # the last page
+    at.selectbox(key="q-deadline").set_value("已超期").run()   # a shorter list starts at its first page
+    overdue = shown(at.table[0].value["查询码"])
+    assert overdue == order[:len(overdue)] and 0 < len(overdue) <= 20
