@@ -8,7 +8,7 @@ from ui.accessibility import accessibility_controls
 from ui.auth import announce_restored, current_actor, keep_typed_text_over_a_fault
 from ui.frame import leave_pages_folder_mode, page_frame
 from ui.resources import ensure_database
-from ui.site_frame import footer, framework_script, header, open_at_top, script_slot
+from ui.site_frame import footer, framework_script, header, open_at_top, run_ended, script_slot
 from ui.staff_nav import staff_pages
 
 leave_pages_folder_mode()
@@ -58,3 +58,5 @@ with body:
         # script says in Chinese); st.stop / st.rerun are not Exceptions and pass
         keep_typed_text_over_a_fault()   # a staff member's unsaved words come back on the next run
         handle_uncaught_app_exception(exc)
+    finally:
+        run_ended()

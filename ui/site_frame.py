@@ -10,6 +10,7 @@ text nodes in place as they appear. The same script moves focus for the error su
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -376,22 +377,29 @@ _SCRIPT = """
       note.style.display = 'block';
       window.__portalBusyN = (window.__portalBusyN || 0) + 1;
       const shown = window.__portalBusyN;
-      let busy = false, waited = 0;
-      const state = function () {
-        const app = doc.querySelector('[data-testid="stApp"]');
-        return app ? app.getAttribute('data-test-script-state') : null;
+      // hidden as soon as the run it started is over: a poll of the run's state missed a run shorter
+      // than its step, and the note stayed 3 s over an answer already there
+      const app = doc.querySelector('[data-testid="stApp"]');
+      const running = function (s) { return s === 'running' || s === 'rerunRequested'; };
+      let busy = false;
+      const watch = new MutationObserver(function (records) {
+        if (window.__portalBusyN !== shown) { watch.disconnect(); return; }   // a later tap took over
+        if (records.some(function (r) { return running(r.oldValue); })) busy = true;
+        const now = app.getAttribute('data-test-script-state');
+        if (running(now)) busy = true;
+        else if (busy) done();
+      });
+      const done = function () {
+        watch.disconnect();
+        if (window.__portalBusyN === shown) note.style.display = 'none';
       };
-      const check = function () {
-        if (window.__portalBusyN !== shown) return;        // a later tap took over
-        const s = state();
-        if (s === 'running' || s === 'rerunRequested') busy = true;
-        waited += 200;
-        if ((busy && s !== 'running' && s !== 'rerunRequested') || (!busy && waited === 3000) || waited === 120000) {
-          note.style.display = 'none'; return;
-        }
-        setTimeout(check, 200);
-      };
-      setTimeout(check, 200);
+      // a run too quick to show 'running' (the state set and reset within one frame) is seen by the
+      // marker every run draws last (run_ended)
+      window.__portalRunEnded = done;
+      if (app) watch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state'],
+                                   attributeOldValue: true});
+      setTimeout(function () { if (!busy) done(); }, 3000);   // a tap that started no run
+      setTimeout(done, 120000);
     }, true);
     // 复制 buttons (class copy-btn, text in data-copy) say 已复制 next to the button. No angle brackets in
     // this script: the HTML sanitiser drops a script whose text looks like markup.
@@ -670,6 +678,21 @@ def _run_script(template: str, **values: str) -> None:
     n = st.session_state.get("_frame_view_n", 0) + 1
     st.session_state["_frame_view_n"] = n
     _script(template % {**values, "n": n})
+
+
+_RUN_ENDED_SCRIPT = """
+<script>window.__portalRunEnded && window.__portalRunEnded(); /* %(n)s */</script>
+"""
+
+
+def run_ended() -> None:
+    """The frame calls this last in every run (a `finally`: also after st.stop()): 正在处理, the note
+    a tap on a main button shows, goes now, also after a run too quick for the page to have shown it
+    running. Not when the run is cut short by st.rerun: the answer comes with the next run."""
+    from streamlit.runtime.scriptrunner_utils.exceptions import RerunException
+
+    if not isinstance(sys.exc_info()[1], RerunException):
+        _run_script(_RUN_ENDED_SCRIPT)
 
 
 def focus_once(element_id: str, token: object, *, scroll: bool = True, take: bool = True) -> None:

@@ -68,3 +68,27 @@ def test_a_tap_on_a_main_button_says_it_is_working_until_the_answer_is_there(por
     wait_for_app(phone, "相关法律条文")
     wait_idle(phone)
     phone.locator("#portal-busy").wait_for(state="hidden", timeout=10_000)
+
+
+def test_the_working_note_goes_as_soon_as_a_quick_answer_is_there(portal_url, phone):
+    """A run too quick for the page to show it running (its state set and reset within one frame)
+    left 正在处理 3 s over the answer already on screen (查询 with nothing typed: the message comes at
+    once). The note must be gone within a second of the answer showing."""
+    phone.goto(f"{portal_url}/lookup")
+    wait_for_app(phone, "进度查询")
+    phone.evaluate("""() => {
+      window.__answerAt = null; window.__hiddenAt = null;
+      new MutationObserver(function () {
+        if (window.__answerAt === null && document.body.innerText.includes('请输入查询码和查询密码。'))
+          window.__answerAt = performance.now();
+        const n = document.getElementById('portal-busy');
+        if (n && n.style.display === 'none' && window.__hiddenAt === null) window.__hiddenAt = performance.now();
+      }).observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                                 attributeFilter: ['style']});
+    }""")
+    phone.get_by_role("button", name="查询", exact=True).click()
+    wait_for_app(phone, "请输入查询码和查询密码。")
+    phone.locator("#portal-busy").wait_for(state="hidden", timeout=10_000)
+    answer_at, hidden_at = phone.evaluate("[window.__answerAt, window.__hiddenAt]")
+    assert answer_at is not None and hidden_at is not None
+    assert hidden_at - answer_at < 1000, (answer_at, hidden_at)
