@@ -547,6 +547,20 @@ def test_five_attachments_are_taken_and_a_sixth_is_named_as_not_uploaded(open_fo
         assert note.startswith("已上传 5 个附件") and "照片5" in note and "照片6" not in note, note
 
 
+
+def test_an_iphone_photo_renamed_jpg_is_refused_as_heic_with_what_to_do(open_form):
+    """The uploader goes by the name, so a HEIC photo called .jpg reaches the server, which refused it
+    as "not a JPG, PNG or PDF": the citizen, holding a photo, could not tell what was wrong."""
+    from tests.prefiling import files
+
+    at = petitioner(consent(open_form()))
+    at.get("file_uploader")[0].set_value(("IMG_0001.jpg", files.heic(), "image/jpeg"))
+    text = page_text(matter(at))
+    says = ("附件“IMG_0001.jpg”实际是 HEIC 格式的照片，只能上传 JPG、PNG 图片或 PDF。"
+            "请从手机相册选取照片（苹果手机会自动转成 JPG），或截屏后上传截图。")
+    assert "第 3 步" in text and "有 1 处需要修改" in text
+    assert text.count(says) == 2   # in the summary and under the uploader
+
 def test_the_attachments_say_a_slow_upload_is_still_going(open_form):
     """A slow-network audit: a 3.9 MB photo took 84 s on slow 3G, shown only as a spinner beside the
     file while 继续 stayed greyed."""
