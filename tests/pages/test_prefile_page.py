@@ -200,6 +200,22 @@ def test_an_agent_who_is_staff_reads_as_the_petitioners_own_staff(open_form):
     assert "李明 信访人单位的工作人员（信访人是单位时） 139" in page_text(at)
 
 
+
+def test_the_agents_relation_is_asked_of_the_agent_to_the_petitioner(open_form):
+    """The step asks whoever fills it in for someone else to enter themselves as 代理人; the choice
+    then asked "第1位代理人与您的关系" — you being the agent too, whose relation to whom (监护人 of
+    which?) read two ways (journey review). It asks what the agent is to the petitioner."""
+    at = consent(open_form())
+    at.selectbox(key="pf_w_agents_count").set_value(1)
+    click(at, "更新填写栏")
+    assert at.selectbox(key="pf_w_agents_0_relation").label == "第1位代理人是信访人的什么人"
+    assert not [b for b in at.selectbox if "与您的关系" in b.label]
+    fill_text(at, "第1位代理人的姓名", "李明")
+    fill_text(at, "第1位代理人的电话", "13900001111")
+    text = page_text(petitioner(at))                       # no relation chosen
+    assert "第1位代理人与信访人的关系：请选择第1位代理人是信访人的什么人。" in text   # the summary
+    assert "与您的关系" not in text
+
 def test_filling_in_another_leaves_no_earlier_receipt_for_the_next_person(open_form):
     """再填写一份预登记 on a shared phone or the hall's computer: the next form does not show the
     查询码 and 查询密码 this tab kept after 确认提交 (a reload shows them again for an hour)."""
