@@ -15,6 +15,7 @@ from portal.field_errors import FieldError
 from portal.prefiling import attachments as files
 from portal.prefiling import codes, supplements
 from portal.prefiling import lookup as svc
+from portal.prefiling.channels import refusal_routes
 from portal.prefiling.codes import grouped
 from portal.prefiling.ratelimit import RateLimited
 from portal.prefiling.receipt import HOLIDAY_NOTE, OWN_RULE, date_text, review_due
@@ -29,6 +30,7 @@ from portal.prefiling.states import (
 from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text, beijing_today
 from ui.links import provision_link
+from ui.next_steps_view import next_steps_box
 from ui.prefile_check import forget_receipt_in_tab
 from ui.prefile_ui import OTHER_FILES, UPLOAD_WAIT, client_info
 from ui.resources import get_library
@@ -321,6 +323,13 @@ def _if_not_satisfied(view: svc.StatusView) -> None:
         st.page_link("pages/guide.py", label="阅读信访指南：办理流程和期限", icon=":material/info:")
 
 
+def _after_refusal(view: svc.StatusView) -> None:
+    """不予登记: the reason and the channel said where; 下一步怎么办 says how to go there (journey
+    review: a citizen on a phone read the reason and found no step beyond it)."""
+    if view.state == REJECTED:
+        next_steps_box(refusal_routes(channel=view.reject_channel, phone=office().phone), get_library())
+
+
 def _materials(view: svc.StatusView) -> None:
     if not view.materials:
         return
@@ -399,6 +408,7 @@ def show(view: svc.StatusView) -> None:
         else:
             st.success(notice)
     _history(view)      # the replies first, then what the citizen can do about them
+    _after_refusal(view)
     if view.can_supplement:
         _supplement(view)
     _materials(view)

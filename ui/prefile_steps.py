@@ -155,7 +155,7 @@ def _person_fields(group: str) -> None:
         if group == "agents":
             field = f"agents.{i}.relation"
             anchor(field)
-            st.selectbox(f"第{i + 1}位代理人与您的关系", F.AGENT_RELATIONS, index=None,
+            st.selectbox(f"第{i + 1}位代理人{F.RELATION_QUESTION}", F.AGENT_RELATIONS, index=None,
                          format_func=F.relation_label, key=pkey(group, i, "relation"), placeholder="请选择")
             inline_error(field, _errors())
 

@@ -121,7 +121,7 @@ REFUSED_TYPES = {
     # an iPhone's photo as a file (from its Files app, or copied to a computer); picked from the
     # photo library, iOS hands the page a JPEG itself, since the uploader does not ask for HEIC
     "^image/hei[cf](?:-sequence)? files are not allowed\\.$":
-        "不能上传 HEIC 格式的照片。请从手机相册选取照片（苹果手机会自动转成 JPG），或截屏后上传截图。请点 × 删除它。",
+        f"不能上传 HEIC 格式的照片。{files.HEIC_INSTEAD}请点 × 删除它。",
     "^(?:\\S+ )?files are not allowed\\.$":
         f"不能上传这种文件，只能上传 {files.ACCEPTED_NAMES}。可以另存为 PDF，或拍照后上传图片。请点 × 删除它。",
 }

@@ -34,6 +34,13 @@ KINDS = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 UPLOAD_TYPES = ("jpg", "jpeg", "png", "pdf")
 IMAGE_NAMES = "JPG、PNG"
 ACCEPTED_NAMES = f"{IMAGE_NAMES} 图片或 PDF"
+# an iPhone's photo as a file (HEIC, not decoded here): what to do instead, said by the uploader for a
+# .heic name (ui.site_frame.REFUSED_TYPES) and by clean_upload for one named otherwise (IMG_0001.jpg)
+HEIC_INSTEAD = "请从手机相册选取照片（苹果手机会自动转成 JPG），或截屏后上传截图。"
+# the ftyp brands of a HEIF image (ISO/IEC 23008-12): HEVC-coded (an iPhone's heic, 10-bit heix,
+# sequences) and the generic mif1 / msf1; AVIF is HEIF too, but another format to name
+_HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"})
+_AVIF_BRANDS = frozenset({b"avif", b"avis"})
 MAX_BYTES = 5 * 1024 * 1024
 MAX_COUNT = 5
 MAX_PIXELS = 40_000_000  # a 5 MB file that decodes to more is a decompression bomb, not a photo
@@ -71,6 +78,20 @@ PDF_PARSE_SECONDS = 5.0
 
 def _not_allowed(name: str) -> FieldError:
     return FieldError("attachments", f"附件“{name}”不是 JPG、PNG 图片或 PDF 文件，只能上传这三种格式。")
+
+
+def _heic(name: str) -> FieldError:
+    return FieldError("attachments", f"附件“{name}”实际是 HEIC 格式的照片，只能上传 {ACCEPTED_NAMES}。{HEIC_INSTEAD}")
+
+
+def is_heif(data: bytes) -> bool:
+    """Whether the bytes are a HEIC/HEIF photo, whatever the file is called: its first box is ftyp
+    with a HEIF brand, major or compatible."""
+    if data[4:8] != b"ftyp":
+        return False
+    box = data[8:min(int.from_bytes(data[:4], "big"), 1024)]   # major brand, minor version, compatible brands
+    brands = {box[:4]} | {box[i:i + 4] for i in range(8, len(box) - 3, 4)}
+    return bool(brands & _HEIF_BRANDS) and not brands & _AVIF_BRANDS
 
 
 def _reencode(data: bytes, kind: str) -> bytes:
@@ -190,8 +211,8 @@ def clean_upload(name: str, data: bytes) -> tuple[bytes | None, FieldError | Non
     if not data:
         return None, FieldError("attachments", f"附件“{name}”是空文件，请重新选择。")
     kind = kind_of(data)
-    if not kind:
-        return None, _not_allowed(name)
+    if not kind:   # an iPhone photo renamed .jpg passes the uploader: named for what it is
+        return None, _heic(name) if is_heif(data) else _not_allowed(name)
     try:
         if kind == "pdf":
             _check_pdf(data)

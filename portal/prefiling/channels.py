@@ -5,7 +5,8 @@ expropriation remedy, a government-information request or discipline inspection 
 that channel, with the articles that govern it (信访工作条例 第二十二条、第二十八条、第三十一条;
 劳动争议调解仲裁法 and 劳动合同法; 国有土地上房屋征收与补偿条例 and 土地管理法; 政府信息公开条例);
 legal aid (法律援助法) is offered to whoever cannot afford a lawyer. The citizen may still submit.
-Warnings where 第十九条第三款 or 第三十六条第三款 would bar acceptance.
+Warnings where 第十九条第三款 or 第三十六条第三款 would bar acceptance. After 不予登记, the same
+channels say on 进度查询 how to go on (refusal_routes).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from portal.laws.ids import XINFANG_REGULATION
-from portal.nextsteps import REVIEW_FIRST
+from portal.nextsteps import REVIEW_FIRST, Route
 
 _XF = XINFANG_REGULATION
+_SD = "shandong-xinfang-tiaoli-2015"
 _LD = "laodong-zhengyi-tiaojie-zhongcai-fa-2007"
 _FY = "xingzheng-fuyi-fa-2023"
 _SS = "xingzheng-susong-fa-2017"
@@ -63,7 +65,7 @@ RULES: tuple[ChannelRule, ...] = (
         "仲裁时效一般为一年，请留意期限；对仲裁裁决不服的，劳动者一般可以自收到裁决书之日起十五日内向人民法院起诉"
         "（终局裁决的，用人单位不能起诉，只能自收到裁决书之日起三十日内向中级人民法院申请撤销）。",
         ("工资", "欠薪", "讨薪", "劳动报酬", "劳动合同", "辞退", "开除", "社保", "社会保险", "加班",
-         "经济补偿", "劳动关系", "工伤待遇", "用人单位", "农民工"),
+         "经济补偿", "劳动关系", "工伤待遇", "用人单位", "农民工", "劳动争议", "劳动人事争议", "劳动仲裁"),
         (f"{_LD}:第二条", f"{_LD}:第五条", f"{_LD}:第二十七条", f"{_HT}:第三十条", f"{_HT}:第七十七条",
          f"{_NMG}:第十条", f"{_LD}:第四十七条", f"{_LD}:第四十八条", f"{_LD}:第四十九条", f"{_LD}:第五十条",
          f"{_XF}:第三十一条")),
@@ -169,6 +171,37 @@ def warnings(*, raised_before: bool, stage: str) -> list[BarWarning]:
             "已复查": [HINT_36]}.get(stage, [])
 
 
+# 告知信访人依法向有关机关或者机构提出 (山东 第三十三条第一款第四项); the procedures 第三十一条 names
+REFUSAL_BASIS = (f"{_SD}:第三十三条", f"{_XF}:第三十一条")
+
+
 def all_provision_ids() -> set[str]:
     ids = {pid for rule in RULES for pid in rule.provision_ids}
-    return ids | {pid for w in (BAR_19_3, BAR_36_3, HINT_35, HINT_36) for pid in w.provision_ids}
+    return ids | {pid for w in (BAR_19_3, BAR_36_3, HINT_35, HINT_36) for pid in w.provision_ids} | set(REFUSAL_BASIS)
+
+
+def channel_rule(channel: str) -> ChannelRule | None:
+    """The rule of the channel staff named at 不予登记: by its name as the queue suggests it (kept
+    as it is, or written into a sentence: 向区人民法院起诉), else by its words; None for another."""
+    for rule in RULES:
+        if rule.channel.split("（", 1)[0] in channel:
+            return rule
+    found = suggest(category="", text=channel)
+    return found[0].rule if found else None
+
+
+def refusal_routes(*, channel: str, phone: str) -> list[Route]:
+    """下一步怎么办 after 不予登记 (山东省信访条例 第三十三条第一款第四项: a matter for a court,
+    arbitration, 行政复议 … is told to go there; 信访工作条例 第三十一条): go there directly, in time,
+    and ask the bureau about the reason; then the advice of the channel staff named, when it is one
+    of RULES. Only what the citizen can do: the bureau handles this pre-filing no more."""
+    told = Route(
+        "refused", "按告知的途径提出",
+        ("这份预登记不予登记，不再办理。请按工作人员告知的途径，直接向有关机关或者机构提出。",
+         "诉讼、仲裁、行政复议等都有法定期限，请尽早提出，不要等期限过了。",
+         f"对不予登记的理由有疑问的，可以拨打来访接待电话 {phone} 询问。"),
+        REFUSAL_BASIS)
+    rule = channel_rule(channel)
+    if rule is None:
+        return [told]
+    return [told, Route(rule.key, rule.channel, (rule.advice,), rule.provision_ids)]

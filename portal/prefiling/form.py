@@ -37,6 +37,11 @@ AGENT_RELATIONS: tuple[str, ...] = (
 # (a unit that petitions), not the bureau's 工作人员 the rest of the site speaks of. The stored
 # value stays "工作人员" (filings already made hold it); only what is shown says whose.
 RELATION_LABELS = {"工作人员": "信访人单位的工作人员（信访人是单位时）"}
+# the question the relation answers, of the agent to the petitioner: "与您的关系" read two ways, since
+# the form asks whoever fills it in for someone else to enter themselves as 代理人 (您 was then the
+# agent too, and 监护人 could be either's); a field's name in the error summary
+RELATION_QUESTION = "是信访人的什么人"
+RELATION_FIELD = "与信访人的关系"
 # the consent box's words: its error quotes them as the citizen sees them
 CONSENT_LABEL = "我已阅读以上须知，同意按上述方式处理我的个人信息"
 MAX_AGENTS = 2            # 山东省信访条例 第二十八条
@@ -74,7 +79,9 @@ def label_of(field_name: str) -> str:
     parts = field_name.split(".")
     if len(parts) == 3 and parts[0] in ("agents", "representatives"):
         who = FIELD_LABELS[parts[0]]
-        what = {"name": "姓名", "phone": "电话", "relation": "关系"}.get(parts[2], parts[2])
+        if parts[2] == "relation":
+            return f"第{int(parts[1]) + 1}位{who}{RELATION_FIELD}"
+        what = {"name": "姓名", "phone": "电话"}.get(parts[2], parts[2])
         return f"第{int(parts[1]) + 1}位{who}的{what}"
     return FIELD_LABELS.get(field_name, field_name)
 
@@ -119,7 +126,7 @@ def _people(data: dict, key: str, limit: int, article: str, *, relation: bool) -
         if problem:
             errors.append(problem)
         if relation and single_line(person.get("relation")) not in AGENT_RELATIONS:
-            errors.append(FieldError(f"{prefix}.relation", f"请选择第{i + 1}位{who}与您的关系。"))
+            errors.append(FieldError(f"{prefix}.relation", f"请选择第{i + 1}位{who}{RELATION_QUESTION}。"))
         problem = check_phone(f"{prefix}.phone", f"第{i + 1}位{who}的电话", person.get("phone") or "")
         if problem:
             errors.append(problem)

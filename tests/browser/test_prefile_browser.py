@@ -40,6 +40,35 @@ def test_lookup_on_a_phone(portal_url, phone, artifacts):
     assert_fits_phone(phone)
 
 
+
+def test_a_refused_filing_says_how_to_go_on_on_a_phone(portal_url, phone, artifacts):
+    """不予登记 on a phone: under the reason and the channel, 下一步怎么办 with that channel's advice,
+    on the screen's width."""
+    from sqlmodel import Session
+
+    from portal.identity import Actor
+    from portal.prefiling import staff
+    from portal.roles import HANDLER
+    from tests.prefiling.factories import make_prefiling
+    from tests.staff.portal_db import ready_engine
+
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        made = make_prefiling(s)
+        staff.reject(session=s, actor=Actor("clerk", frozenset({HANDLER})), prefiling_id=made.prefiling.id,
+                     reason="属于劳动争议，应当通过劳动仲裁解决", channel="劳动争议仲裁")
+    phone.goto(f"{portal_url}/lookup?code={made.code}")
+    wait_for_app(phone, "进度查询")
+    phone.get_by_label("查询密码（8位）").fill(made.secret)
+    phone.get_by_role("button", name="查询").click()
+    wait_for_app(phone, "当前状态：不予登记")
+    box = phone.locator("section.next-steps")
+    box.wait_for(timeout=10_000)
+    said = box.inner_text()
+    assert "下一步怎么办" in said and "直接向有关机关或者机构提出" in said and "仲裁时效一般为一年" in said
+    box.scroll_into_view_if_needed()
+    phone.screenshot(path=str(artifacts / "lookup-refused-phone.png"))
+    assert_fits_phone(phone)
+
 def _fill_to_review(pg, portal_url: str) -> None:
     """Through steps 1–4 with valid answers (a long address and long facts) to 核对."""
     from tests.prefiling.factories import valid_id

@@ -13,7 +13,7 @@ from portal.prefiling import codes, staff
 from portal.prefiling.lookup import NEUTRAL
 from portal.prefiling.models import RateEvent
 from portal.roles import HANDLER
-from tests.conftest import database_away, page_text, said
+from tests.conftest import database_away, html_bodies, page_text, said
 from tests.prefiling.factories import days_left_today, make_prefiling
 
 PAGE = "pages/lookup.py"
@@ -219,6 +219,28 @@ def test_a_closed_matter_says_how_to_ask_for_a_review(open_lookup):
     # the upper level cannot look up a 查询码: the number it can trace is the 信访件编号
     assert "请求时写明信访件编号、收到书面答复的日期和不服的理由" in text and "写明查询码" not in text
 
+
+
+def test_a_refused_filing_says_how_to_go_on_by_the_channel_named(open_lookup):
+    """不予登记 showed the reason and the channel, and nothing about what to do next (journey review):
+    下一步怎么办 says to go there directly and in time, whom to ask about the reason, and that
+    channel's own advice, with the articles."""
+    at = open_lookup()
+    made = stored()
+    assert "下一步怎么办" not in html_bodies(ask(at, made.code, made.secret))   # not while it is handled
+    with Session(get_engine()) as s:
+        staff.reject(session=s, actor=CLERK, prefiling_id=made.prefiling.id,
+                     reason="属于劳动争议，应当通过劳动仲裁解决", channel="劳动争议仲裁")
+    at = ask(open_lookup(), made.code, made.secret)
+    text, html = page_text(at), html_bodies(at)
+    start = html.index('class="next-steps"')
+    box = html[start:html.index("</section>", start)]
+    assert "当前状态：不予登记" in text and "下一步怎么办" in box
+    assert "请按工作人员告知的途径，直接向有关机关或者机构提出。" in box
+    assert "请尽早提出" in box and "拨打来访接待电话 12345 询问" in box
+    assert "向劳动争议仲裁委员会申请仲裁" in box and "仲裁时效一般为一年" in box   # the channel's advice
+    assert "《山东省信访条例》第三十三条" in text and "第二十七条" in text
+    assert "网上预登记" not in box and "请求复查" not in box   # no promise of what the bureau will not do
 
 def test_a_dissatisfied_rating_says_it_is_not_a_review_request_and_gives_the_last_day(open_lookup):
     """「不满意」 was thanked and nothing more: a citizen may take the rating for the complaint and let

@@ -200,6 +200,22 @@ def test_an_agent_who_is_staff_reads_as_the_petitioners_own_staff(open_form):
     assert "李明 信访人单位的工作人员（信访人是单位时） 139" in page_text(at)
 
 
+
+def test_the_agents_relation_is_asked_of_the_agent_to_the_petitioner(open_form):
+    """The step asks whoever fills it in for someone else to enter themselves as 代理人; the choice
+    then asked "第1位代理人与您的关系" — you being the agent too, whose relation to whom (监护人 of
+    which?) read two ways (journey review). It asks what the agent is to the petitioner."""
+    at = consent(open_form())
+    at.selectbox(key="pf_w_agents_count").set_value(1)
+    click(at, "更新填写栏")
+    assert at.selectbox(key="pf_w_agents_0_relation").label == "第1位代理人是信访人的什么人"
+    assert not [b for b in at.selectbox if "与您的关系" in b.label]
+    fill_text(at, "第1位代理人的姓名", "李明")
+    fill_text(at, "第1位代理人的电话", "13900001111")
+    text = page_text(petitioner(at))                       # no relation chosen
+    assert "第1位代理人与信访人的关系：请选择第1位代理人是信访人的什么人。" in text   # the summary
+    assert "与您的关系" not in text
+
 def test_filling_in_another_leaves_no_earlier_receipt_for_the_next_person(open_form):
     """再填写一份预登记 on a shared phone or the hall's computer: the next form does not show the
     查询码 and 查询密码 this tab kept after 确认提交 (a reload shows them again for an hour)."""
@@ -546,6 +562,20 @@ def test_five_attachments_are_taken_and_a_sixth_is_named_as_not_uploaded(open_fo
         [note] = [c.value for c in at.caption if c.value.startswith("已上传")]
         assert note.startswith("已上传 5 个附件") and "照片5" in note and "照片6" not in note, note
 
+
+
+def test_an_iphone_photo_renamed_jpg_is_refused_as_heic_with_what_to_do(open_form):
+    """The uploader goes by the name, so a HEIC photo called .jpg reaches the server, which refused it
+    as "not a JPG, PNG or PDF": the citizen, holding a photo, could not tell what was wrong."""
+    from tests.prefiling import files
+
+    at = petitioner(consent(open_form()))
+    at.get("file_uploader")[0].set_value(("IMG_0001.jpg", files.heic(), "image/jpeg"))
+    text = page_text(matter(at))
+    says = ("附件“IMG_0001.jpg”实际是 HEIC 格式的照片，只能上传 JPG、PNG 图片或 PDF。"
+            "请从手机相册选取照片（苹果手机会自动转成 JPG），或截屏后上传截图。")
+    assert "第 3 步" in text and "有 1 处需要修改" in text
+    assert text.count(says) == 2   # in the summary and under the uploader
 
 def test_the_attachments_say_a_slow_upload_is_still_going(open_form):
     """A slow-network audit: a 3.9 MB photo took 84 s on slow 3G, shown only as a spinner beside the

@@ -173,3 +173,11 @@ HOSTILE_PDFS = {
     "document-close-additional-action": pdf(root_extra=b"/AA << /WC << /S /URI /URI (http://tracker.example/x) >> >>"),
     "html-after-header": b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n%%EOF\n",
 }
+
+
+def heic(major: bytes = b"heic", compatible: tuple[bytes, ...] = (b"mif1", b"heic")) -> bytes:
+    """The start of an iPhone photo (HEIC): an ftyp box with its brands, then a box of the image's
+    metadata (enough for a sniffer; nothing here decodes it)."""
+    ftyp = b"ftyp" + major + b"\x00\x00\x00\x00" + b"".join(compatible)
+    meta = b"meta" + b"\x00" * 4 + b"\x00\x00\x00\x21hdlr" + b"\x00" * 8 + b"pict" + b"\x00" * 13
+    return (len(ftyp) + 4).to_bytes(4, "big") + ftyp + (len(meta) + 4).to_bytes(4, "big") + meta + b"\x11" * 400

@@ -70,6 +70,29 @@ def test_a_wage_complaint_names_the_labour_inspection_complaint_and_its_article(
     assert any("有权依法投诉" in text for text in cited)
 
 
+
+@pytest.mark.parametrize(("channel", "key"), [
+    ("劳动争议仲裁", "arbitration"),                          # as the queue suggests it
+    ("征收补偿（复核评估、行政复议、行政诉讼）", "expropriation"),
+    ("向区人民法院起诉", "court"),                             # the name in a sentence
+    ("区劳动人事争议仲裁委员会", "arbitration"),               # the body's own name
+    ("纪检监察机关", "discipline"),
+    ("申请执行，向作出判决的法院反映", "court"),               # by the channel's words
+    ("向区住建局咨询", None),                                  # a channel of its own: no advice guessed
+])
+def test_after_a_refusal_the_channel_staff_named_gives_its_own_advice(library, channel, key):
+    routes = channels.refusal_routes(channel=channel, phone="0531-12345")
+    told = routes[0]
+    assert told.title == "按告知的途径提出" and "0531-12345" in "".join(told.steps)
+    # the law that tells the bureau to send a matter for a court, arbitration or 复议 there
+    assert "已经或者依法应当通过诉讼、仲裁、行政复议等法定途径解决的" in library.provision(told.provision_ids[0]).text
+    assert [r.key for r in routes[1:]] == ([key] if key else [])
+    for route in routes:
+        assert [pid for pid in route.provision_ids if library.provision(pid) is None] == []
+    if key:
+        rule = next(r for r in channels.RULES if r.key == key)
+        assert routes[1].steps == (rule.advice,) and routes[1].title == rule.channel
+
 def test_no_suggestion_for_an_ordinary_matter():
     assert channels.suggest(category="建议意见", text="建议在公园增加座椅", stage="") == []
 

@@ -145,6 +145,22 @@ def test_other_content_is_refused_whatever_the_name(name, data):
     assert error.message == f"附件“{name}”不是 JPG、PNG 图片或 PDF 文件，只能上传这三种格式。"
 
 
+
+@pytest.mark.parametrize("data", [files.heic(), files.heic(b"mif1", (b"mif1", b"heic")),
+                                  files.heic(b"heix", (b"mif1", b"heix")), files.heic(b"msf1", (b"msf1", b"hevc"))])
+@pytest.mark.parametrize("name", ["IMG_0001.jpg", "IMG_0001.HEIC", "照片"])
+def test_an_iphone_photo_is_named_as_heic_whatever_it_is_called(name, data):
+    """A HEIC photo renamed .jpg passes the uploader (it goes by the name) and was refused as "not a
+    JPG, PNG or PDF", with no word of HEIC or of what to do (journey review)."""
+    error = attachments.check_upload(name, data)
+    assert error.message == (f"附件“{name}”实际是 HEIC 格式的照片，只能上传 JPG、PNG 图片或 PDF。"
+                             "请从手机相册选取照片（苹果手机会自动转成 JPG），或截屏后上传截图。")
+
+
+def test_another_file_of_the_same_container_is_not_called_heic():
+    for other in (files.heic(b"avif", (b"avif", b"mif1", b"miaf")), files.heic(b"isom", (b"isom", b"mp41"))):
+        assert attachments.check_upload("a.jpg", other).message == "附件“a.jpg”不是 JPG、PNG 图片或 PDF 文件，只能上传这三种格式。"
+
 def test_size_is_bounded():
     big = PNG + b"\x00" * attachments.MAX_BYTES
     assert "超过 5 MB" in attachments.check_upload("big.png", big).message

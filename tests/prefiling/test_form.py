@@ -89,10 +89,13 @@ def test_at_most_two_agents_each_complete():
         "agents": "代理人最多2名（《山东省信访条例》第二十八条），请删去多出的代理人。"}
     got = messages("petitioner", agents=[agent(), agent(name="", relation="", phone="1")])
     assert got == {"agents.1.name": "请填写第2位代理人的姓名。",
-                   "agents.1.relation": "请选择第2位代理人与您的关系。",
+                   "agents.1.relation": "请选择第2位代理人是信访人的什么人。",
                    "agents.1.phone": "第2位代理人的电话格式不对：请填写11位手机号码（如 13812345678），"
                                      "或带区号的固定电话（如 0531-87654321）；境外电话请加国家或地区代码（如 +852 91234567）。"}
     assert label_of("agents.1.phone") == "第2位代理人的电话"
+    # whose relation to whom: the agent's to the petitioner ("与您的关系" was also the agent's own,
+    # as the form asks whoever fills it in for someone else to be the 代理人)
+    assert label_of("agents.1.relation") == "第2位代理人与信访人的关系"
 
 
 def test_the_agent_who_is_staff_is_said_to_be_the_petitioners_own():
@@ -102,7 +105,7 @@ def test_the_agent_who_is_staff_is_said_to_be_the_petitioners_own():
     assert relation_label("工作人员") == "信访人单位的工作人员（信访人是单位时）"
     assert relation_label("近亲属") == "近亲属" and relation_label("律师") == "律师"
     got = messages("petitioner", agents=[agent(relation="信访人单位的工作人员（信访人是单位时）")])
-    assert got == {"agents.0.relation": "请选择第1位代理人与您的关系。"}   # the shown words are not stored
+    assert got == {"agents.0.relation": "请选择第1位代理人是信访人的什么人。"}   # the shown words are not stored
 
 
 def test_at_most_five_representatives():
