@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -73,7 +74,7 @@ class DraftChanged(Exception):
 
 def save_draft(*, session: Session, data: dict[str, Any], step: str, code: str | None = None,
                new_code: str | None = None, expected: dt.datetime | None = None,
-               cipher: Cipher | None = None) -> Draft:
+               cipher: Cipher | None = None, _retry: bool = False) -> Draft:
     """Store the form (creating the draft on first save) and commit; return the draft.
 
     `expected`: when this form last saved or loaded the draft. If it was saved since (another tab
@@ -90,16 +91,31 @@ def save_draft(*, session: Session, data: dict[str, Any], step: str, code: str |
     cipher = cipher or get_cipher()
     payload = cipher.encrypt(json.dumps(data, ensure_ascii=False))
     row = session.get(PrefilingDraft, code or new_code) if code or new_code else None
-    if row is None:
-        row = PrefilingDraft(code=new_code if new_code and not code else codes.new_draft_code(),
-                             payload_enc=payload, step=step, idempotency_token=codes.new_token())
-    else:
+    if row is not None:
         # submitted (from another tab or before a lost answer): its receipt, not the form over it
         if row.step == SUBMITTED_STEP and (submitted := _submitted(session, row, cipher)) is not None:
             raise submitted
         if expected is not None and row.updated_at != expected:
             raise DraftChanged(row.updated_at)
-        row.payload_enc, row.step, row.updated_at = payload, step, utcnow()
+        # written only if still as read: two saves at once (two replicas, two tabs) or a save racing
+        # the submission both passed the checks above, and the later write replaced the other's
+        # answers or the submitted marker without a word
+        draft = PrefilingDraft.__table__.c
+        written = session.execute(update(PrefilingDraft.__table__).where(
+            draft.code == row.code, draft.updated_at == row.updated_at, draft.step != SUBMITTED_STEP,
+        ).values(payload_enc=payload, step=step, updated_at=utcnow()))
+        if written.rowcount != 1:
+            session.rollback()
+            if _retry:
+                raise DraftChanged(expected or row.updated_at)
+            return save_draft(session=session, data=data, step=step, code=row.code, expected=expected,
+                              cipher=cipher, _retry=True)   # says why: submitted, or saved elsewhere
+        session.commit()
+        session.refresh(row)   # saved_at as the database gives it back, to compare with the next save's
+        return Draft(code=row.code, data=data, step=step, idempotency_token=row.idempotency_token,
+                     saved_at=row.updated_at)
+    row = PrefilingDraft(code=new_code if new_code and not code else codes.new_draft_code(),
+                         payload_enc=payload, step=step, idempotency_token=codes.new_token())
     session.add(row)
     try:
         session.commit()

@@ -7,6 +7,7 @@ from sqlmodel import Session
 from portal.prefiling import attachments
 from portal.prefiling.crypto import get_cipher
 from portal.prefiling.drafts import DraftChanged, DraftNotFound, load_draft, save_draft
+from portal.prefiling.models import PrefilingDraft
 from portal.prefiling.ratelimit import RateLimited
 from tests.prefiling import files
 from tests.prefiling.factories import client, make_form, valid_id
@@ -50,6 +51,26 @@ def test_two_tabs_on_one_draft_do_not_overwrite_each_other_without_a_word(db_eng
         again = save_draft(session=s, data=make_form(name="甲再改"), step="history", code=first.code,
                            expected=mine.saved_at)   # its own saves follow one another
         assert load_draft(session=s, code=first.code, client=client()).data["name"] == again.data["name"]
+
+
+def test_two_saves_that_read_the_draft_at_once_do_not_both_win(db_engine):
+    """Two saves of one draft at the same instant (a phone and a computer, on two replicas): both
+    read it as last saved and passed the check; the later write replaced the earlier's answers
+    without a word. Written only if still as read: the later one is told (a replica review)."""
+    with Session(db_engine) as s:
+        first = save_draft(session=s, data=make_form(name="原来的"), step="petitioner")
+    with Session(db_engine, expire_on_commit=False) as phone:
+        read = phone.get(PrefilingDraft, first.code)   # read (and held), not yet written
+        assert read.updated_at == first.saved_at
+        with Session(db_engine) as computer:
+            won = save_draft(session=computer, data=make_form(name="电脑改的"), step="matter", code=first.code,
+                             expected=first.saved_at)
+        with pytest.raises(DraftChanged) as refused:
+            save_draft(session=phone, data=make_form(name="手机改的"), step="matter", code=first.code,
+                       expected=first.saved_at)
+        assert refused.value.saved_at == won.saved_at
+    with Session(db_engine) as s:
+        assert load_draft(session=s, code=first.code, client=client()).data["name"] == "电脑改的"
 
 
 def test_two_first_saves_of_one_form_make_one_draft(db_engine):

@@ -164,3 +164,22 @@ def test_a_marker_is_not_found_after_24_hours_and_purged(db_engine, monkeypatch,
         assert s.get(PrefilingDraft, draft.code) is None
         assert s.get(PrefilingDraft, kept.code) is not None            # drafts still live 7 days
         assert s.exec(select(Prefiling)).one().code == result.code     # the 件 is untouched
+
+
+def test_a_save_that_read_the_draft_before_it_was_submitted_does_not_overwrite_the_marker(db_engine):
+    """A save and the submission at once (two tabs, two replicas): both found the draft a form. The
+    save that writes after the submission's commit must not put the form back over the marker,
+    or a retry of the submission gets its receipt without the 查询密码 (a replica review)."""
+    with Session(db_engine, expire_on_commit=False) as late:
+        draft, data = _draft_and_form(late)
+        read = late.get(PrefilingDraft, draft.code)   # read as a form (and held), not yet written
+        assert read.step == "check"
+        with Session(db_engine) as other:
+            result = _submit(other, draft, data)
+        with pytest.raises(DraftSubmitted) as shown:
+            save_draft(session=late, data=data, step="check", code=draft.code, expected=draft.saved_at)
+        assert (shown.value.code, shown.value.secret) == (result.code, result.secret)
+    with Session(db_engine) as s:
+        assert s.get(PrefilingDraft, draft.code).step == SUBMITTED_STEP
+        again = _submit(s, draft, data)   # the retry: the same 件, with its 查询密码
+        assert again.duplicate and again.secret == result.secret
