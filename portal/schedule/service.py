@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import false, update
 from sqlmodel import Session, select
 
 from portal.clock import calendar, is_rest_day
@@ -145,9 +146,15 @@ def validate_session(data: SessionData, *, today: dt.date | None = None) -> list
     return errors
 
 
+def _columns(data: SessionData) -> dict[str, object]:
+    """The stored columns `data` sets."""
+    return {"leader": data.leader.strip(), "day": data.day, "place": data.place.strip(),
+            "start_time": data.start_time, "end_time": data.end_time, "topics": data.topics.strip()}
+
+
 def _apply(row: ReceptionSession, data: SessionData) -> None:
-    row.leader, row.day, row.place = data.leader.strip(), data.day, data.place.strip()
-    row.start_time, row.end_time, row.topics = data.start_time, data.end_time, data.topics.strip()
+    for column, value in _columns(data).items():
+        setattr(row, column, value)
 
 
 def import_schedule(*, session: Session, schedule: ScheduleFile) -> int:
@@ -213,15 +220,22 @@ def update_session(*, session: Session, actor: Actor, session_id: int, data: Ses
     errors = validate_session(data)
     if errors:
         raise ScheduleInvalid(errors)
-    row = _live(session, session_id)
-    if seen is not None and data_of(row) != seen:
-        raise SessionChanged(data_of(row), row.updated_by, row.updated_at)
-    _apply(row, data)
-    row.updated_by, row.updated_at = actor.username, utcnow()
-    session.add(row)
-    session.commit()
-    session.refresh(row)
-    return row
+    for _ in range(3):
+        row = _live(session, session_id)
+        if seen is not None and data_of(row) != seen:
+            raise SessionChanged(data_of(row), row.updated_by, row.updated_at)
+        # written only if still as read: two editors saving at once (two replicas) both passed the
+        # check above, and the later write replaced the other's without a word
+        table = ReceptionSession.__table__
+        written = session.execute(update(table).where(
+            table.c.id == row.id, table.c.updated_at == row.updated_at, table.c.deleted == false(),
+        ).values(**_columns(data), updated_by=actor.username, updated_at=utcnow()))
+        if written.rowcount == 1:
+            session.commit()
+            session.refresh(row)
+            return row
+        session.rollback()   # saved or deleted meanwhile: read again (and tell, if it now differs)
+    raise SessionChanged(data_of(row), row.updated_by, row.updated_at)
 
 
 def delete_session(*, session: Session, actor: Actor, session_id: int) -> None:

@@ -185,6 +185,31 @@ def test_a_save_made_on_what_another_editor_has_changed_since_is_refused(db_engi
         assert (row.topics, row.updated_by) == ("我改的", "bianji")
 
 
+def test_two_editors_saving_at_once_do_not_both_win(db_engine):
+    """Two editors on two replicas save the same session at the same instant: both read it as their
+    boxes started and passed the check; the later write replaced the other's without a word (a
+    replica review). Written only if still as read: the later one is told."""
+    from portal.schedule.models import ReceptionSession
+    from portal.schedule.service import SessionChanged, data_of
+
+    with Session(db_engine) as s:
+        row = add_session(session=s, actor=EDITOR_ACTOR, data=make_data(day=dt.date(2099, 1, 6)),
+                          today=dt.date(2099, 1, 1))
+        session_id, seen = row.id, data_of(row)
+    with Session(db_engine, expire_on_commit=False) as late:
+        read = late.get(ReceptionSession, session_id)   # read (and held) as the boxes started, not yet written
+        assert data_of(read) == seen
+        with Session(db_engine) as first:
+            update_session(session=first, actor=Actor("bianji-li", frozenset({EDITOR})), session_id=session_id,
+                           data=make_data(day=dt.date(2099, 1, 6), topics="同事改的"), seen=seen)
+        with pytest.raises(SessionChanged) as changed:
+            update_session(session=late, actor=EDITOR_ACTOR, session_id=session_id,
+                           data=make_data(day=dt.date(2099, 1, 6), topics="我改的"), seen=seen)
+        assert (changed.value.by, changed.value.current.topics) == ("bianji-li", "同事改的")
+    with Session(db_engine) as s:
+        assert s.get(ReceptionSession, session_id).topics == "同事改的"
+
+
 @pytest.mark.parametrize(("day", "said"), [
     (dt.date(2026, 12, 12), "是休息日（星期六"),               # a Saturday
     (dt.date(2026, 10, 1), "是休息日（星期四"),                # 国庆节, a Thursday off
