@@ -17,7 +17,7 @@ from portal.guide.service import GuideImportReport, import_guide
 from portal.holidays import HolidayFileError
 from portal.laws.importer import ImportReport, import_library
 from portal.laws.library import LibraryLoad, load_library_shared
-from portal.migrate import SchemaUpgrade, upgrade_schema
+from portal.migrate import SchemaUpgrade, one_at_a_time, upgrade_schema
 from portal.prefiling.keycheck import key_problem
 from portal.qa.importer import SEED_FILE, SeedImportReport, import_seed
 from portal.schedule.service import import_schedule, load_schedule_file
@@ -51,6 +51,11 @@ def bootstrap(*, engine: Engine, settings: Settings) -> BootstrapReport:
     before anything is changed. MigrationFailed when the upgrade fails (portal.migrate)."""
     if problem := key_problem(engine=engine, settings=settings):
         return BootstrapReport(laws=ImportReport(), key_problem=problem)
+    with one_at_a_time(engine):   # replicas started together: one imports, the others then find it done
+        return _migrate_and_import(engine=engine, settings=settings)
+
+
+def _migrate_and_import(*, engine: Engine, settings: Settings) -> BootstrapReport:
     schema = upgrade_schema(engine=engine)
     loaded: LibraryLoad = load_library_shared(settings.laws_dir)
     for error in loaded.errors:

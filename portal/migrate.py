@@ -3,11 +3,23 @@
 `upgrade_schema` is what `setup` and the server's start run: on an older SQLite schema it first
 copies the database file (SQLite's DDL is not rolled back when a migration fails part-way, and a
 half-upgraded file starts no more), then migrates, and says what it did. PostgreSQL rolls a failed
-upgrade back whole."""
+upgrade back whole.
+
+Replicas started together (`systemctl enable --now portal@8501 portal@8502`) run it at the same
+instant: `one_at_a_time` lets one process upgrade (and `setup` import) while the others wait, then
+find the schema current. Without it both read the old revision, and the second's DDL failed
+(DuplicateColumn) with words saying the database had been left as it was."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import logging
+import os
 import sqlite3
+import threading
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,11 +27,18 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from portal.timeutil import utcnow
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+log = logging.getLogger(__name__)
+# the PostgreSQL advisory lock of the schema upgrade and content import (any fixed 64-bit number)
+SETUP_LOCK = 0x706F7274616C5550
+# how long a process waits for another's upgrade (a long migration on a big database takes minutes)
+SETUP_WAIT_SECONDS = 1800.0
+_holding = threading.local()   # the databases whose lock this thread holds: taken again, a no-op
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -78,9 +97,78 @@ def copy_before_upgrade(path: Path, revision: str) -> Path:
     return target
 
 
+@contextlib.contextmanager
+def one_at_a_time(engine: Engine, *, wait_seconds: float = SETUP_WAIT_SECONDS, poll: float = 0.5) -> Iterator[None]:
+    """Hold the database's setup lock: on PostgreSQL a session-level advisory lock, on SQLite an
+    exclusive lock on `<database file>.setup-lock` beside it (processes on one machine). Asked for
+    every `poll` seconds, not waited on in one statement (the server's lock_timeout and reply
+    deadline would cut a long wait); MigrationFailed after `wait_seconds`. Re-entrant in a thread:
+    `setup` holds it over the upgrade and the imports."""
+    from portal.db import sqlite_path
+
+    key = engine.url.render_as_string(hide_password=False)
+    held = getattr(_holding, "keys", None)
+    if held is None:
+        held = _holding.keys = set()
+    if key in held:
+        yield
+        return
+    deadline = time.monotonic() + wait_seconds
+    waited = False
+
+    def wait() -> None:
+        nonlocal waited
+        if not waited:
+            log.info("waiting for another process's schema upgrade or content import to finish")
+            waited = True
+        if time.monotonic() > deadline:
+            raise MigrationFailed(f"另一个门户进程正在升级数据库结构或导入内容，等了 {wait_seconds:.0f} 秒仍未结束，"
+                                  "这次没有升级。请确认那个进程还在运行（或已停下）后再启动。")
+        time.sleep(poll)
+
+    path = sqlite_path(key) if engine.dialect.name == "sqlite" else None
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": SETUP_LOCK}).scalar():
+                conn.commit()   # no transaction held open while waiting
+                wait()
+            conn.commit()
+            held.add(key)
+            try:
+                yield
+            finally:
+                held.discard(key)
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SETUP_LOCK})
+                conn.commit()
+    elif path is not None:
+        # owner-only, like the database beside it; empty, kept (removing it would race a waiter)
+        fd = os.open(path.with_name(path.name + ".setup-lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "r+") as lock:
+            while True:
+                try:
+                    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    wait()
+            held.add(key)
+            try:
+                yield
+            finally:
+                held.discard(key)
+                fcntl.flock(lock, fcntl.LOCK_UN)
+    else:   # an in-memory database: one process
+        yield
+
+
 def upgrade_schema(*, engine: Engine) -> SchemaUpgrade:
     """Migrate to the newest schema, copying an older SQLite file first; MigrationFailed (saying
-    where that copy is and what to do) when the copy or the upgrade fails."""
+    where that copy is and what to do) when the copy or the upgrade fails. One process at a time
+    (one_at_a_time): the revision is read once the lock is held."""
+    with one_at_a_time(engine):
+        return _upgrade_schema(engine)
+
+
+def _upgrade_schema(engine: Engine) -> SchemaUpgrade:
     from portal.db import sqlite_path
 
     before, head = current_revision(engine), head_revision()

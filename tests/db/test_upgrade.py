@@ -168,3 +168,85 @@ def test_an_empty_postgresql_database_beside_stored_attachments_is_not_set_up(tm
         get_settings.cache_clear()
         engine_for(url).dispose()   # the one setup used (cached per URL)
         drop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def at_0012(request, tmp_path):
+    """A database one revision behind (0012), SQLite or PostgreSQL (with TEST_POSTGRES_URL)."""
+    drop = None
+    if request.param == "postgres":
+        admin_url = os.environ.get("TEST_POSTGRES_URL")
+        if not admin_url:
+            pytest.skip("TEST_POSTGRES_URL not set")
+        from tests.conftest import _postgres_database
+
+        url, drop = _postgres_database(admin_url)
+    else:
+        url = f"sqlite:///{tmp_path / 'data' / 'portal.db'}"
+    engine = make_engine(url)
+    command.upgrade(alembic_config(engine), "0012_guide_sections")
+    yield engine
+    engine.dispose()
+    if drop:
+        drop()
+
+
+def _replica_upgrade(url: str, start, results) -> None:
+    """One replica's start, in a process of its own: upgrade_schema on its own engine."""
+    from portal.db import make_engine
+    from portal.migrate import upgrade_schema
+
+    engine = make_engine(url)
+    start.wait()
+    try:
+        results.put(("upgraded" if upgrade_schema(engine=engine).changed else "current"))
+    except Exception as exc:   # the failure is the finding: sent back to be shown
+        results.put(f"{type(exc).__name__}: {exc}")
+    finally:
+        engine.dispose()
+
+
+def test_two_replicas_upgrading_at_once_upgrade_once_and_neither_fails(at_0012):
+    """`systemctl enable --now portal@8501 portal@8502`: two processes start the upgrade at the same
+    instant. Both read 0012, and the second's DDL failed (DuplicateColumn) saying the database was
+    left as it was, though the first had upgraded it (a replica review). One upgrades; the other
+    waits, then finds the schema current."""
+    import multiprocessing
+
+    engine = at_0012
+    ctx = multiprocessing.get_context("spawn")
+    start, results = ctx.Barrier(2), ctx.Queue()
+    url = engine.url.render_as_string(hide_password=False)
+    replicas = [ctx.Process(target=_replica_upgrade, args=(url, start, results)) for _ in range(2)]
+    for r in replicas:
+        r.start()
+    said = sorted(results.get(timeout=180) for _ in replicas)
+    for r in replicas:
+        r.join(timeout=60)
+    assert said == ["current", "upgraded"], said
+    assert current_revision(engine) == head_revision()
+
+
+def test_a_process_waiting_for_anothers_upgrade_says_so_when_it_gives_up(at_0012):
+    """The lock is held by a process that hangs: the waiter stops with words, after its wait."""
+    import threading
+
+    engine = at_0012
+    held, release = threading.Event(), threading.Event()
+
+    def hang() -> None:
+        with migrations.one_at_a_time(make_engine(engine.url.render_as_string(hide_password=False))):
+            held.set()
+            release.wait(30)
+
+    other = threading.Thread(target=hang)
+    other.start()
+    try:
+        assert held.wait(30)
+        with pytest.raises(MigrationFailed, match="另一个门户进程正在升级数据库结构或导入内容"):
+            with migrations.one_at_a_time(engine, wait_seconds=1, poll=0.1):
+                pass
+    finally:
+        release.set()
+        other.join(30)
+    assert current_revision(engine) == "0012_guide_sections"   # nothing was done by the one that gave up
