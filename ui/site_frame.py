@@ -480,6 +480,11 @@ FRAME_CSS = """
   [class*="st-key-stack-table"] tr {border:2px solid #1f1f1f;border-radius:0.4rem;margin:0 0 0.8rem 0;padding:0.3rem 0.6rem;}
   [class*="st-key-stack-table"] td {border:none !important;padding:0.2rem 0 !important;font-size:1rem;}
   [class*="st-key-stack-table"] td::before {content:attr(data-label) "：";font-weight:700;}
+  /* a long value wraps inside its card (the cell kept one line, its value a box as wide as the
+     cell after the label, and the card cut it off: a 33-character 问题属地 at 320 px) */
+  [class*="st-key-stack-table"] td, [class*="st-key-stack-table"] td * {white-space:normal !important;
+    overflow-wrap:anywhere;}
+  [class*="st-key-stack-table"] td * {display:inline !important;}
 }
 .st-key-phone-menu button {min-height:2.75rem;font-size:1.1rem;}
 /* every button, text box and select a finger can hit at 44 px (Streamlit draws buttons 40 px tall,

@@ -170,8 +170,8 @@ def test_a_corrected_number_empties_the_correction_boxes(portal_url, phone, arti
 
 
 def test_a_long_queue_on_a_phone_is_paged_and_next_page_brings_its_top_up(portal_url, phone, artifacts):
-    """25 件 on a phone: 20 cards, then 下一页 at their foot; the next page's top (its pager, focused)
-    is brought up, not left a screen below the last card."""
+    """25 件 on a phone: 打开一件预登记 above them, 20 cards, then 下一页 at their foot; the next
+    page's top (its pager, focused) is brought up, not left a screen below the last card."""
     name = f"h{uuid.uuid4().hex[:8]}"
     where = f"分页区{uuid.uuid4().hex[:6]}"
     with Session(ready_engine(), expire_on_commit=False) as s:
@@ -189,6 +189,9 @@ def test_a_long_queue_on_a_phone_is_paged_and_next_page_brings_its_top_up(portal
     after_rerun(phone, lambda: phone.keyboard.press("Enter"), "共 25 件")
     cards = phone.locator('[class*="st-key-stack-table-phone-queue"] [data-testid="stTable"] tbody tr')
     assert cards.count() == 20
+    # the picker above the cards: below them, each next 件 meant scrolling back through 20 cards
+    picker = phone.get_by_label("打开一件预登记")
+    assert picker.bounding_box()["y"] < cards.first.bounding_box()["y"]
     turn = phone.get_by_role("button", name="下一页：第 21–25 件（共 25 件）")
     turn.scroll_into_view_if_needed()
     after_rerun(phone, turn.click, "第 21–25 件（共 25 件）")
@@ -201,4 +204,32 @@ def test_a_long_queue_on_a_phone_is_paged_and_next_page_brings_its_top_up(portal
     assert pager.locator("input").evaluate("el => el === document.activeElement")
     assert phone.get_by_role("button", name="下一页", exact=False).count() == 0
     phone.screenshot(path=str(artifacts / "queue-paged-phone.png"))
+    assert_fits_phone(phone)
+
+
+def test_a_long_value_in_a_card_wraps_inside_it_on_a_small_phone(portal_url, phone, artifacts):
+    """At 320 px a 问题属地 of 33 characters ran past its card and was cut off (the cell kept one line,
+    its value a box as wide as the cell placed after the label): it wraps inside the card."""
+    name = f"h{uuid.uuid4().hex[:8]}"
+    where = f"历下区某某街道某某社区某某小区{uuid.uuid4().hex[:4]}号楼所在片区的某某村庄"
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        make_user(s, name, HANDLER)
+        made = make_prefiling(s, district=where)
+    phone.set_viewport_size({"width": 320, "height": 640})
+    phone.goto(portal_url)
+    wait_for_app(phone, "我们能为您做什么")
+    sign_in(phone, portal_url, name)
+    phone.locator('[data-testid="stMain"]').get_by_role("link", name="预登记办理").click()
+    wait_for_app(phone, "按查询码查找")
+    filter_queue(phone, made.code, "共 1 件")
+    cell = phone.locator('[class*="st-key-stack-table-phone-queue"] td[data-label="问题属地"]')
+    cell.wait_for(state="visible", timeout=20_000)
+    cell.scroll_into_view_if_needed()
+    card = cell.locator("xpath=ancestor::tr[1]")
+    right = card.bounding_box()["x"] + card.bounding_box()["width"]
+    spill = cell.evaluate("""td => Math.max(...[td, ...td.querySelectorAll('*')].map(
+        el => { const r = el.getBoundingClientRect(); return r.width ? r.right : 0; }))""")
+    assert spill <= right + 0.5, (spill, right)
+    assert where in cell.inner_text().replace("\\n", "").replace("\n", "")   # all of it shown
+    phone.screenshot(path=str(artifacts / "queue-long-value-320.png"))
     assert_fits_phone(phone)
