@@ -55,17 +55,8 @@ if theirs:
 if len(overdue) > len(theirs):
     st.warning(f"另有 {len(overdue) - len(theirs)} 件检举控告件已超过法定期限，只有具有检举控告权限的工作人员可以办理，"
                "请告知他们。", icon=":material/lock:")
-if not rows:
-    st.info("没有符合条件的预登记。")
-else:
-    st.caption(f"共 {len(rows)} 件，按期限由急到缓排列。")
-    # 重复信访 next to the code: on a phone the columns after 状态 are off screen
-    table = [{"期限": ("⚠ " if r.overdue else "") + r.deadline_text, "查询码": grouped(r.code), "重复信访": r.repeat or "无",
-              "状态": r.state_text, "类别": r.category, "问题属地": r.district, "收到日期": r.received_date.isoformat()}
-             for r in rows]
-    record_table(table, key="queue", unit="件", row_styles=[
-        "background-color: #fde8e8; color: #8a1111; font-weight: 600" if r.overdue else "" for r in rows])
-
+# the picker and the opened 件 above the list: below it, on a phone, they were 20 cards down and every
+# next 件 meant scrolling back up through them
 by_id = {r.id: r for r in rows}
 # the label names the state and the days left: after 登记 it must say so at once
 picked = live_label_selectbox("打开一件预登记", list(by_id), index=None, key=queue_view.OPEN, placeholder="选择查询码",
@@ -83,6 +74,18 @@ if picked is not None:
     queue_view.repeat_panel(actor, view, reset_filters={"q-state": ALL, "q-category": ALL, "q-district": ALL,
                                                         "q-deadline": ALL, "q-code": ""})
     queue_actions.actions(actor, view)
+
+st.header("预登记列表")
+if not rows:
+    st.info("没有符合条件的预登记。")
+else:
+    st.caption(f"共 {len(rows)} 件，按期限由急到缓排列。")
+    # 重复信访 next to the code: on a phone the columns after 状态 are off screen
+    table = [{"期限": ("⚠ " if r.overdue else "") + r.deadline_text, "查询码": grouped(r.code), "重复信访": r.repeat or "无",
+              "状态": r.state_text, "类别": r.category, "问题属地": r.district, "收到日期": r.received_date.isoformat()}
+             for r in rows]
+    record_table(table, key="queue", unit="件", row_styles=[
+        "background-color: #fde8e8; color: #8a1111; font-weight: 600" if r.overdue else "" for r in rows])
 
 st.divider()
 st.subheader("导出当前列表（CSV）")
