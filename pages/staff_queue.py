@@ -58,9 +58,10 @@ if len(overdue) > len(theirs):
 # the picker and the opened 件 above the list: below it, on a phone, they were 20 cards down and every
 # next 件 meant scrolling back up through them
 by_id = {r.id: r for r in rows}
-# the label names the state and the days left: after 登记 it must say so at once
+# the label names the state and the days left: after 登记 it must say so at once. The days left come
+# first: at 320 px the end of an option is cut off, and they are what the list is ordered by
 picked = live_label_selectbox("打开一件预登记", list(by_id), index=None, key=queue_view.OPEN, placeholder="选择查询码",
-                              format_func=lambda i: f"{grouped(by_id[i].code)}　{by_id[i].state}　{by_id[i].deadline_text}")
+                              format_func=lambda i: f"{by_id[i].deadline_text}　{grouped(by_id[i].code)}　{by_id[i].state}")
 if picked is None or S.get("page_entered"):   # an opening after this (or coming back) is a new one
     S.pop(queue_view.OPENED, None)
 if picked is not None:

@@ -17,6 +17,8 @@ html {font-size:125% !important;}
 /* labels, inputs, buttons and helper text grow with the body text (labels at least 20 px) */
 .stApp [data-testid="stWidgetLabel"] p, .stApp [data-testid="stWidgetLabel"] label {font-size:1.1rem !important;}
 .stApp input, .stApp textarea, .stApp [data-baseweb="select"] div {font-size:1.1rem !important;}
+/* a citizen's 事实与理由 (st.text, kept as typed) as large as the 诉求 above it */
+.stApp [data-testid="stText"], .stApp [data-testid="stText"] * {font-size:1.15rem !important;}
 .stApp button p, .stApp button span, .copy-btn {font-size:1.1rem !important;}
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p, .stApp [data-testid="InputInstructions"],
 .disclaimer, .site-sub, .step-progress {font-size:1.05rem !important;}
@@ -64,7 +66,7 @@ CONTRAST_CSS = """
 .stApp a, .stApp a span {color:#00008b !important; text-decoration:underline !important; font-weight:700;}
 /* a text box's frame is its root element (a border on the inner input showed only left and right) */
 .stApp button, .stApp [data-testid="stTextInputRootElement"], .stApp [data-testid="stTextAreaRootElement"],
-[data-baseweb="select"] > div {border:2px solid #000000 !important;}
+[data-baseweb="select"] > div, .stApp [data-testid="stDateInputField"] {border:2px solid #000000 !important;}
 .stApp button[data-testid^="stBaseButton-primary"] {background:#000000 !important;}
 /* a link-like button (修改 on 核对, a 查找条文 hit) framed too: room between its words and the frame */
 .stApp button[data-testid="stBaseButton-tertiary"] {padding:0.2rem 0.6rem !important;}
@@ -73,9 +75,12 @@ CONTRAST_CSS = """
 [data-testid="stVerticalBlockBorderWrapper"], .sched-card, .stAlert {border:2px solid #000000 !important;}
 mark {background:#ffff00 !important; color:#000000 !important; outline:1px solid #000000;}
 /* white on a dark ground stays white (the black text rule above made the receipt's 查询码 and
-   查询密码 black on dark green, 3.2:1) */
-.stApp .confirm-panel, .stApp .confirm-panel *, .stApp .ask-exact, .stApp .site-emblem, .stApp .site-emblem *
+   查询密码 black on dark green, 3.2:1, and a chosen role's chip in 账号管理 black on red, 2.6:1) */
+.stApp .confirm-panel, .stApp .confirm-panel *, .stApp .ask-exact, .stApp .site-emblem, .stApp .site-emblem *,
+.stApp [data-testid="stMultiSelect"] [data-tag], .stApp [data-testid="stMultiSelect"] [data-tag] *
   {color:#ffffff !important;}
+/* its 删除 ✕ is a button: not framed like one (a black box on red) */
+.stApp [data-testid="stMultiSelect"] [data-tag] button {border:none !important;}
 :focus-visible {outline:4px solid #000000 !important; box-shadow:0 0 0 7px #ffff00 !important;}
 """ + CHOICE_FOCUS + """ {outline:4px solid #000000 !important; box-shadow:0 0 0 7px #ffff00 !important;}
 """

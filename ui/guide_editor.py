@@ -112,13 +112,14 @@ def render_add(*, actor: Actor, library: Library) -> None:
         st.caption("新的一节发布在公众页面的最后，之后可以用“上移”调整位置。正文的写法和发布的检查与修改已有章节相同。")
         if errors:
             st.error("没有新增，请修改以下问题：\n\n" + "\n".join(f"- {markdown_escape(e.message)}" for e in errors))
-        st.text_input("新章节的网址名", key=NEW["slug"], max_chars=structure.MAX_SLUG, placeholder="如 jiedai-dating-tongzhi",
-                      help="小写英文字母、数字和横线，是这一节在公众页面上的链接（/guide#网址名），新增后不能修改。")
+        # said under the box, not in a "?" help icon (24 px, named in English to a screen reader)
+        st.text_input("新章节的网址名", key=NEW["slug"], max_chars=structure.MAX_SLUG, placeholder="如 jiedai-dating-tongzhi")
+        st.caption("网址名：小写英文字母、数字和横线，是这一节在公众页面上的链接（/guide#网址名），新增后不能修改。")
         inline("slug")
         st.text_input("新章节的标题", key=NEW["title"], max_chars=guide.MAX_TITLE)
         inline("title")
         st.text_area("新章节的正文", key=NEW["body"], height=240)
         inline("body")
-        st.checkbox("在新章节之后显示期限示意图和表格", key=NEW["timeline"],
-                    help="期限示意图只显示一次：显示在勾选的第一节之后。")
+        st.checkbox("在新章节之后显示期限示意图和表格", key=NEW["timeline"])
+        st.caption("期限示意图只显示一次：显示在勾选的第一节之后。")
         st.button("新增并发布", key="guide-add", type="primary", on_click=_add, args=(actor, library))

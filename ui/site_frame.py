@@ -490,7 +490,10 @@ FRAME_CSS = """
 /* every button, text box and select a finger can hit at 44 px (Streamlit draws buttons 40 px tall,
    boxes 38 px, a chosen file's × 32 px and the uploader's + 20 px wide) */
 .stApp [data-testid^="stBaseButton"] {min-height:2.75rem;}
-.stApp [data-testid="stTextInputRootElement"], .stApp [data-baseweb="select"] > div {min-height:2.75rem;}
+.stApp [data-testid="stTextInputRootElement"], .stApp [data-baseweb="select"] > div,
+.stApp [data-testid="stDateInputField"] {min-height:2.75rem;}
+/* a chosen role's ✕ in 账号管理 (Streamlit: 23 × 13 px) */
+.stApp [data-testid="stMultiSelect"] [data-tag] button {min-width:1.75rem;min-height:1.75rem;}
 .stApp [data-testid="stFileChip"] button, .stApp [data-testid="stFileUploader"] button {min-width:2.75rem;min-height:2.75rem;}
 /* form labels at least 16 px, helper text legible */
 .stApp [data-testid="stWidgetLabel"] p, .stApp [data-testid="stWidgetLabel"] label {font-size:1rem !important;}

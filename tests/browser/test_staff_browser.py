@@ -205,3 +205,39 @@ def test_the_date_and_time_boxes_speak_chinese(portal_url, phone):
         return [...said, ...hidden].filter(s => /[A-Za-z]{3,}/.test(s)); }""")
     assert english == [], english
     assert phone.get_by_text(re.compile(r"^已选日期：\d{4}年\d{1,2}月\d{2}日$")).count() >= 1
+
+
+def test_a_chosen_role_reads_white_on_red_in_high_contrast_and_its_remove_is_a_target(portal_url, phone, artifacts):
+    """高对比度 turned a chosen role's chip text black on its red (2.6:1), and its ✕ was 23 × 13 px at
+    320 px; the date boxes were 37 px high with a light grey frame beside black-framed text boxes
+    (a staff-page review)."""
+    from portal.roles import ADMIN
+    from tests.browser.conftest import open_staff_page
+
+    admin = new_staff_user(ADMIN)
+    phone.set_viewport_size({"width": 320, "height": 640})
+    open_staff_page(phone, portal_url, admin, "账号管理", "新建账号")
+    phone.locator(".st-key-a11y-bar label").nth(1).click()             # 高对比度
+    phone.wait_for_function("() => document.querySelectorAll('[role=switch]')[1].checked", timeout=20_000)
+    wait_for_app(phone, "新建账号")
+    roles = phone.get_by_role("combobox", name="角色").first
+    roles.click()
+    roles.press_sequentially(EDITOR)
+    roles.press("Enter")
+    roles.press("Escape")
+    chip = phone.get_by_test_id("stMultiSelect").first.locator("[data-tag]").first
+    chip.wait_for(state="visible", timeout=20_000)
+    colour = chip.evaluate("el => getComputedStyle(el.querySelector('span')).color")
+    assert colour == "rgb(255, 255, 255)", colour
+    remove = chip.get_by_role("button", name=f"删除 {EDITOR}").bounding_box()
+    assert remove["width"] >= 24 and remove["height"] >= 24, remove
+    chip.scroll_into_view_if_needed()
+    phone.screenshot(path=str(artifacts / "users-role-chip-contrast-320.png"))
+
+    phone.get_by_test_id("stExpandSidebarButton").click()
+    phone.get_by_test_id("stSidebarNavLink").filter(has_text="操作日志").first.click()
+    wait_for_app(phone, "操作类型")
+    phone.get_by_test_id("stSidebarCollapseButton").locator("button").first.click()
+    box = phone.get_by_test_id("stDateInputField").first
+    frame = box.evaluate("el => [el.getBoundingClientRect().height, getComputedStyle(el).borderTopColor]")
+    assert frame[0] >= 44 and frame[1] == "rgb(0, 0, 0)", frame

@@ -199,7 +199,7 @@ def _replica_upgrade(url: str, start, results) -> None:
     engine = make_engine(url)
     start.wait()
     try:
-        results.put(("upgraded" if upgrade_schema(engine=engine).changed else "current"))
+        results.put("upgraded" if upgrade_schema(engine=engine).changed else "current")
     except Exception as exc:   # the failure is the finding: sent back to be shown
         results.put(f"{type(exc).__name__}: {exc}")
     finally:
