@@ -32,6 +32,9 @@ MENU = [
     ("pages/guide.py", "信访指南"), ("pages/schedule.py", "接访日程"),
 ]
 
+# What to do with a refused file: the chip's remove button (the words a screen reader names it by;
+# "点 ×" was read out as 点乘)
+REMOVE_IT = "请点文件名旁的“删除”按钮"
 # English text node (exact, or a regular expression when it starts with ^) -> Chinese
 FRAMEWORK_WORDS = {
     "Skip to main content": "跳到主要内容",
@@ -91,7 +94,7 @@ FRAMEWORK_WORDS = {
     "Error:": "错误：",
     "TypeError:": "错误：",
     # a refused type: REFUSED_TYPES, below
-    "^File must be (\\d+)(?:\\.0)?MB or smaller\\.$": "文件超过 $1 MB，不能上传。请点 × 删除它，另选文件。",
+    "^File must be (\\d+)(?:\\.0)?MB or smaller\\.$": f"文件超过 $1 MB，不能上传。{REMOVE_IT}，另选文件。",
     # the connection lost (a phone between cells, a lift): Streamlit's dialog and notices; the boxes
     # keep what was typed, and the page reconnects by itself
     "Connection error": "网络连接中断",
@@ -110,7 +113,7 @@ FRAMEWORK_WORDS = {
 # (the type as the browser names it: text/plain, application/vnd.openxmlformats-…, or nothing for a
 # name it does not know; not a citizen's words). Said with what to do instead, for a Word file above
 # all (the letter a citizen most often has). Every uploader on the site takes files.UPLOAD_TYPES.
-_INSTEAD = f"请另存为 PDF，或拍照后上传图片（{files.IMAGE_NAMES}）。请点 × 删除它。"
+_INSTEAD = f"请另存为 PDF，或拍照后上传图片（{files.IMAGE_NAMES}）。{REMOVE_IT}。"
 REFUSED_TYPES = {
     f"^application/(?:{mime}) files are not allowed\\.$": f"不能上传 {name} 文件。{_INSTEAD}"
     for name, mime in (
@@ -121,9 +124,9 @@ REFUSED_TYPES = {
     # an iPhone's photo as a file (from its Files app, or copied to a computer); picked from the
     # photo library, iOS hands the page a JPEG itself, since the uploader does not ask for HEIC
     "^image/hei[cf](?:-sequence)? files are not allowed\\.$":
-        f"不能上传 HEIC 格式的照片。{files.HEIC_INSTEAD}请点 × 删除它。",
+        f"不能上传 HEIC 格式的照片。{files.HEIC_INSTEAD}{REMOVE_IT}。",
     "^(?:\\S+ )?files are not allowed\\.$":
-        f"不能上传这种文件，只能上传 {files.ACCEPTED_NAMES}。可以另存为 PDF，或拍照后上传图片。请点 × 删除它。",
+        f"不能上传这种文件，只能上传 {files.ACCEPTED_NAMES}。可以另存为 PDF，或拍照后上传图片。{REMOVE_IT}。",
 }
 FRAMEWORK_WORDS |= REFUSED_TYPES
 # A part of the page whose script did not arrive (the link dropped while it loaded: the browser
