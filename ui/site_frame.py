@@ -178,6 +178,14 @@ _SCRIPT = """
     const box = node.parentElement;
     return !!(box && box.closest('[data-testid="stFileChip"] [role="alert"]'));
   }
+  // Chromium on Linux gives an iPhone's .HEIC photo no type (" files are not allowed."): a refused
+  // file named .heic or .heif is taken as the HEIC photo Safari names image/heic
+  function refusedAs(node, s) {
+    const chip = node.parentElement.closest('[data-testid="stFileChip"]');
+    const name = chip && chip.querySelector('[data-testid="stFileChipName"]');
+    const named = name ? (name.getAttribute('title') || name.textContent || '').trim() : '';
+    return /\\.hei[cf]$/i.test(named) ? s.replace(/^(?:\\S+ )?files are not allowed\\.$/, 'image/heic files are not allowed.') : s;
+  }
   function tr(node) {   // a framework string is short (or known whole): longer text is the page's own
     const s = (node.nodeValue || '').trim();
     const parent = node.parentNode && node.parentNode.nodeName;
@@ -185,8 +193,9 @@ _SCRIPT = """
     if (broken.test(s)) { node.nodeValue = '这一部分没有加载出来（网络中断）。'; reloadBar(); return; }
     // a long text elsewhere is a citizen's facts or a law's article, which may well end "… files are
     // not allowed." or start "Remove ": left as written
-    if (s.length > 60 && !exact.has(s) && !refusal(node)) return;
-    const z = zh(s); if (z !== null) node.nodeValue = z;
+    const refused = refusal(node);
+    if (s.length > 60 && !exact.has(s) && !refused) return;
+    const z = zh(refused ? refusedAs(node, s) : s); if (z !== null) node.nodeValue = z;
   }
   function relabel(el, attr) {
     const z = zh(el.getAttribute && el.getAttribute(attr)); if (z !== null) el.setAttribute(attr, z);

@@ -276,7 +276,9 @@ def test_a_word_file_is_refused_in_chinese_with_what_to_do_instead_on_a_phone(po
     assert_fits_phone(phone)
 
 
-# as a browser names each type (Chromium, Safari); "" for a name it does not know
+# as a browser names each type (Chromium, Safari); "" for a name it does not know (Playwright then
+# guesses one from the name, as a browser might: .wps is application/vnd.ms-works; for no type at
+# all, _choose_typeless)
 OTHER_FILES = [
     ("旧合同.doc", "application/msword", "不能上传 Word 文件。"),
     ("工资表.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "不能上传 Excel 文件。"),
@@ -301,6 +303,31 @@ def test_each_refused_type_says_what_to_do_in_chinese(portal_url, phone):
         assert said[name].startswith("错误：" + expected), (name, said[name])
         assert "请点文件名旁的“删除”按钮。" in said[name] and ("PDF" in said[name] or "JPG" in said[name]), said[name]
     assert "not allowed" not in phone.get_by_test_id("stMain").inner_text()
+
+
+def _choose_typeless(pg, names: list[str]) -> None:
+    """Choose files in 附件 as Chromium on Linux hands over a name it has no type for (an iPhone's
+    .HEIC): File.type empty. Playwright's set_input_files guesses a type from the name."""
+    pg.evaluate("""(names) => { const input = document.querySelector('[data-testid="stMain"] input[type="file"]');
+        const chosen = new DataTransfer();
+        for (const name of names) chosen.items.add(new File([new Uint8Array(100)], name, {type: ''}));
+        input.files = chosen.files; input.dispatchEvent(new Event('change', {bubbles: true})); }""", names)
+
+
+def test_a_heic_photo_with_no_type_is_known_by_its_name(portal_url, phone):
+    """Chromium on Linux gives a .HEIC (.heif) file no type: Streamlit said " files are not allowed."
+    and the site the words for an unknown file, not the HEIC advice Safari's image/heic gets. Known
+    by its name (any case); another file with no type keeps the general words."""
+    _fill_to_matter(phone, portal_url)
+    phone.locator('[data-testid="stMain"] input[type="file"]').wait_for(state="attached")
+    names = ["IMG_0002.HEIC", "照片.heif", "信.wps"]
+    _choose_typeless(phone, names)
+    phone.wait_for_function(f"() => {{ const r = ({_REFUSED})(); return r.length === {len(names)}"
+                            " && r.every(([, why]) => why && why.startsWith('错误：')); }", timeout=20_000)
+    said = {name: why for name, why, _ in phone.evaluate(_REFUSED)}
+    assert said["IMG_0002.HEIC"].startswith("错误：不能上传 HEIC 格式的照片。请从手机相册选取照片"), said
+    assert said["照片.heif"] == said["IMG_0002.HEIC"], said
+    assert said["信.wps"].startswith("错误：不能上传这种文件，只能上传 JPG、PNG 图片或 PDF。"), said
 
 
 def test_a_new_step_takes_the_focus_at_its_step_line(portal_url, page):
