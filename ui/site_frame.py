@@ -248,7 +248,20 @@ _SCRIPT = """
       }
     });
   }
-  window.__portalLinkErrors = linkErrors;
+  // a refused file's reason (role=alert in its chip) is tied by Streamlit to the chip, which cannot
+  // take the focus: the chip's 删除 button, which can, is described by it too (aria-invalid is not
+  // for a button)
+  function linkRefusals() {
+    doc.querySelectorAll('[data-testid="stFileChipDeleteBtn"] button').forEach(function (b) {
+      const chip = b.closest('[data-testid="stFileChip"]');
+      const why = chip && chip.querySelector('[role="alert"][id]');
+      const ids = (b.getAttribute('aria-describedby') || '').split(' ').filter(function (id) {
+        return id && doc.getElementById(id); });
+      if (why && ids.indexOf(why.id) === -1) ids.push(why.id);
+      if (ids.length) b.setAttribute('aria-describedby', ids.join(' ')); else b.removeAttribute('aria-describedby');
+    });
+  }
+  window.__portalLinkErrors = function () { linkErrors(); linkRefusals(); };
   // the watcher below is installed once; it uses the latest run's words (a staff page's differ)
   window.__portalTr = tr; window.__portalLabel = label; window.__portalWalk = walk;
   if (!window.__portalFrame) {

@@ -256,7 +256,10 @@ _REFUSED = """() => [...document.querySelectorAll('[data-testid="stFileChip"]')]
 def test_a_word_file_is_refused_in_chinese_with_what_to_do_instead_on_a_phone(portal_url, phone, artifacts):
     """A letter typed in Word, in 附件 on a 375-px phone: the reason under it is Chinese and says what to
     do. The long Office type name put the English "application/vnd.openxmlformats-…document files
-    are not allowed." past the site's 60-character cap for framework words, and past the chip's edge."""
+    are not allowed." past the site's 60-character cap for framework words, and past the chip's edge.
+    Tabbing to the file's 删除 button says why too."""
+    from playwright.sync_api import expect
+
     _fill_to_matter(phone, portal_url)
     phone.locator('input[type="file"]').set_input_files(
         [{"name": "合同.docx", "mimeType": DOCX, "buffer": b"PK\x03\x04" + b"\0" * 200}])
@@ -269,6 +272,11 @@ def test_a_word_file_is_refused_in_chinese_with_what_to_do_instead_on_a_phone(po
     [(name, why, right)] = phone.evaluate(_REFUSED)
     assert why == "错误：不能上传 Word 文件。请另存为 PDF，或拍照后上传图片（JPG、PNG）。请点文件名旁的“删除”按钮。", why
     assert right <= 375, right     # the whole reason on the screen
+    # and said on reaching the file's 删除 button by Tab: Streamlit ties it only to the chip, which
+    # cannot take the focus
+    remove = phone.locator('[data-testid="stFileChipDeleteBtn"] button')
+    expect(remove).to_have_accessible_name("删除 合同.docx")
+    expect(remove).to_have_accessible_description(why)
     shown = phone.get_by_test_id("stMain").inner_text()
     assert "not allowed" not in shown and "openxmlformats" not in shown
     # beside the uploader, before any file is chosen: what to do with a Word file
