@@ -353,6 +353,11 @@ _SCRIPT = """
     doc.addEventListener('click', function (ev) {
       const b = ev.target.closest && ev.target.closest('[data-testid="stMain"] button');
       if (!b) return;
+      const uploader = b.closest('[data-testid="stFileUploader"]');
+      if (uploader) {   // 选择文件 and 添加文件: when a file is chosen (below); 删除: now
+        if (b.closest('[data-testid="stFileChip"]')) window.__portalLandInUploader(uploader, []);
+        return;
+      }
       const keyed = b.closest('[class*="st-key-"]');
       const key = keyed && Array.from(keyed.classList).find(function (c) { return c.indexOf('st-key-') === 0; });
       const words = b.innerText.trim();
@@ -367,6 +372,42 @@ _SCRIPT = """
         if (again && !again.disabled && again.getClientRects().length) again.focus({preventScroll: true});
       };
       setTimeout(back, 1500); setTimeout(back, 3000);
+    }, true);
+    // A file chosen in an uploader: 选择文件 gives way to the file's chip and 添加文件, and the focus fell
+    // to the page's body (the next Tab went to the hidden file input); a file removed, the same. When
+    // it has fallen, it goes to the new file's 删除 button (its name, and why it is refused, are said
+    // there), else to the first 删除 button left, else to 添加文件 or 选择文件. Looked at every 100 ms
+    // for 5 s from the choice (the file dialog may have been open for a minute), never taken from
+    // outside the uploader.
+    window.__portalLandInUploader = function (uploader, names) {
+      const mine = (window.__portalUploadN = (window.__portalUploadN || 0) + 1);   /* a later choice's wins */
+      const usable = function (x) { return x && !x.disabled && x.getClientRects().length; };
+      const pick = function () {
+        const chip = Array.from(uploader.querySelectorAll('[data-testid="stFileChip"]')).find(function (c) {
+          const n = c.querySelector('[data-testid="stFileChipName"]');
+          return n && names.indexOf(n.getAttribute('title') || n.textContent.trim()) !== -1;
+        });
+        const removes = chip ? [chip.querySelector('[data-testid="stFileChipDeleteBtn"] button')] : [];
+        return removes.concat(Array.from(uploader.querySelectorAll('[data-testid="stFileChipDeleteBtn"] button')),
+                              Array.from(uploader.querySelectorAll('button'))).find(usable);
+      };
+      let looks = 0;
+      const land = function () {
+        if (window.__portalUploadN !== mine || !uploader.isConnected) return;
+        const held = doc.activeElement;
+        if (!held || held === doc.body) {
+          const to = pick();
+          if (to) to.focus({preventScroll: true});
+        } else if (!uploader.contains(held)) return;
+        if (++looks < 50) setTimeout(land, 100);
+      };
+      setTimeout(land, 100);
+    };
+    doc.addEventListener('change', function (ev) {
+      const input = ev.target;
+      const uploader = input && input.type === 'file' && input.closest('[data-testid="stMain"] [data-testid="stFileUploader"]');
+      if (!uploader) return;
+      window.__portalLandInUploader(uploader, Array.from(input.files || []).map(function (f) { return f.name; }));
     }, true);
     // ☰ 菜单 opens its list at the end of the page: Tab went on through the page behind it. Opened,
     // the focus goes to its first link, so Tab walks the menu (Escape closes it, back on ☰ 菜单).

@@ -284,6 +284,36 @@ def test_a_word_file_is_refused_in_chinese_with_what_to_do_instead_on_a_phone(po
     assert_fits_phone(phone)
 
 
+@pytest.mark.parametrize(("name", "mime"), [("信访材料.docx", DOCX), ("照片.jpg", "image/jpeg")])
+def test_a_file_chosen_by_keyboard_leaves_the_focus_on_its_chip(portal_url, phone, name, mime):
+    """Tab to 选择文件, Space, pick a file (one refused, one taken): 选择文件 gives way to the file's
+    chip and 添加文件, and the focus fell to the page's body for 4 s and more (the frame put it back
+    only on a button with the same words); the next Tab went to the hidden file input. It is on the
+    new file's 删除 button, which says the file's name (and why it is refused), and Tab goes on to
+    添加文件. 删除 pressed, the focus is on 选择文件 again."""
+    from playwright.sync_api import expect
+
+    from tests.prefiling import files
+
+    _fill_to_matter(phone, portal_url)
+    data = files.jpeg() if mime == "image/jpeg" else b"PK\x03\x04" + b"\0" * 200
+    # listened for well before the key press: the browser is told to hand the dialog over only then
+    phone.once("filechooser", lambda chooser: chooser.set_files([{"name": name, "mimeType": mime, "buffer": data}]))
+    phone.wait_for_timeout(3500)     # 继续's own focus-back (after 1.5 s and 3 s) would take a lost focus
+    phone.get_by_role("button", name="选择文件").focus()
+    phone.keyboard.press("Space")
+    remove = phone.get_by_role("button", name=f"删除 {name}")
+    expect(remove).to_be_focused(timeout=5_000)
+    # and stays there (an upload finishing redraws the chip), past the 5 s the frame looks after a choice
+    phone.wait_for_timeout(5500)
+    expect(remove).to_be_focused()
+    phone.keyboard.press("Tab")
+    expect(phone.get_by_role("button", name="添加文件")).to_be_focused()
+    phone.keyboard.press("Shift+Tab")
+    phone.keyboard.press("Enter")    # 删除: the file goes, and the focus stays in the uploader
+    expect(phone.get_by_role("button", name="选择文件")).to_be_focused(timeout=5_000)
+
+
 # as a browser names each type (Chromium, Safari); "" for a name it does not know (Playwright then
 # guesses one from the name, as a browser might: .wps is application/vnd.ms-works; for no type at
 # all, _choose_typeless)
