@@ -32,6 +32,9 @@ MENU = [
     ("pages/guide.py", "信访指南"), ("pages/schedule.py", "接访日程"),
 ]
 
+# What to do with a refused file: the chip's remove button (the words a screen reader names it by;
+# "点 ×" was read out as 点乘)
+REMOVE_IT = "请点文件名旁的“删除”按钮"
 # English text node (exact, or a regular expression when it starts with ^) -> Chinese
 FRAMEWORK_WORDS = {
     "Skip to main content": "跳到主要内容",
@@ -91,7 +94,7 @@ FRAMEWORK_WORDS = {
     "Error:": "错误：",
     "TypeError:": "错误：",
     # a refused type: REFUSED_TYPES, below
-    "^File must be (\\d+)(?:\\.0)?MB or smaller\\.$": "文件超过 $1 MB，不能上传。请点 × 删除它，另选文件。",
+    "^File must be (\\d+)(?:\\.0)?MB or smaller\\.$": f"文件超过 $1 MB，不能上传。{REMOVE_IT}，另选文件。",
     # the connection lost (a phone between cells, a lift): Streamlit's dialog and notices; the boxes
     # keep what was typed, and the page reconnects by itself
     "Connection error": "网络连接中断",
@@ -110,7 +113,7 @@ FRAMEWORK_WORDS = {
 # (the type as the browser names it: text/plain, application/vnd.openxmlformats-…, or nothing for a
 # name it does not know; not a citizen's words). Said with what to do instead, for a Word file above
 # all (the letter a citizen most often has). Every uploader on the site takes files.UPLOAD_TYPES.
-_INSTEAD = f"请另存为 PDF，或拍照后上传图片（{files.IMAGE_NAMES}）。请点 × 删除它。"
+_INSTEAD = f"请另存为 PDF，或拍照后上传图片（{files.IMAGE_NAMES}）。{REMOVE_IT}。"
 REFUSED_TYPES = {
     f"^application/(?:{mime}) files are not allowed\\.$": f"不能上传 {name} 文件。{_INSTEAD}"
     for name, mime in (
@@ -121,9 +124,9 @@ REFUSED_TYPES = {
     # an iPhone's photo as a file (from its Files app, or copied to a computer); picked from the
     # photo library, iOS hands the page a JPEG itself, since the uploader does not ask for HEIC
     "^image/hei[cf](?:-sequence)? files are not allowed\\.$":
-        f"不能上传 HEIC 格式的照片。{files.HEIC_INSTEAD}请点 × 删除它。",
+        f"不能上传 HEIC 格式的照片。{files.HEIC_INSTEAD}{REMOVE_IT}。",
     "^(?:\\S+ )?files are not allowed\\.$":
-        f"不能上传这种文件，只能上传 {files.ACCEPTED_NAMES}。可以另存为 PDF，或拍照后上传图片。请点 × 删除它。",
+        f"不能上传这种文件，只能上传 {files.ACCEPTED_NAMES}。可以另存为 PDF，或拍照后上传图片。{REMOVE_IT}。",
 }
 FRAMEWORK_WORDS |= REFUSED_TYPES
 # A part of the page whose script did not arrive (the link dropped while it loaded: the browser
@@ -175,6 +178,14 @@ _SCRIPT = """
     const box = node.parentElement;
     return !!(box && box.closest('[data-testid="stFileChip"] [role="alert"]'));
   }
+  // Chromium on Linux gives an iPhone's .HEIC photo no type (" files are not allowed."): a refused
+  // file named .heic or .heif is taken as the HEIC photo Safari names image/heic
+  function refusedAs(node, s) {
+    const chip = node.parentElement.closest('[data-testid="stFileChip"]');
+    const name = chip && chip.querySelector('[data-testid="stFileChipName"]');
+    const named = name ? (name.getAttribute('title') || name.textContent || '').trim() : '';
+    return /\\.hei[cf]$/i.test(named) ? s.replace(/^(?:\\S+ )?files are not allowed\\.$/, 'image/heic files are not allowed.') : s;
+  }
   function tr(node) {   // a framework string is short (or known whole): longer text is the page's own
     const s = (node.nodeValue || '').trim();
     const parent = node.parentNode && node.parentNode.nodeName;
@@ -182,8 +193,9 @@ _SCRIPT = """
     if (broken.test(s)) { node.nodeValue = '这一部分没有加载出来（网络中断）。'; reloadBar(); return; }
     // a long text elsewhere is a citizen's facts or a law's article, which may well end "… files are
     // not allowed." or start "Remove ": left as written
-    if (s.length > 60 && !exact.has(s) && !refusal(node)) return;
-    const z = zh(s); if (z !== null) node.nodeValue = z;
+    const refused = refusal(node);
+    if (s.length > 60 && !exact.has(s) && !refused) return;
+    const z = zh(refused ? refusedAs(node, s) : s); if (z !== null) node.nodeValue = z;
   }
   function relabel(el, attr) {
     const z = zh(el.getAttribute && el.getAttribute(attr)); if (z !== null) el.setAttribute(attr, z);
@@ -236,7 +248,20 @@ _SCRIPT = """
       }
     });
   }
-  window.__portalLinkErrors = linkErrors;
+  // a refused file's reason (role=alert in its chip) is tied by Streamlit to the chip, which cannot
+  // take the focus: the chip's 删除 button, which can, is described by it too (aria-invalid is not
+  // for a button)
+  function linkRefusals() {
+    doc.querySelectorAll('[data-testid="stFileChipDeleteBtn"] button').forEach(function (b) {
+      const chip = b.closest('[data-testid="stFileChip"]');
+      const why = chip && chip.querySelector('[role="alert"][id]');
+      const ids = (b.getAttribute('aria-describedby') || '').split(' ').filter(function (id) {
+        return id && doc.getElementById(id); });
+      if (why && ids.indexOf(why.id) === -1) ids.push(why.id);
+      if (ids.length) b.setAttribute('aria-describedby', ids.join(' ')); else b.removeAttribute('aria-describedby');
+    });
+  }
+  window.__portalLinkErrors = function () { linkErrors(); linkRefusals(); };
   // the watcher below is installed once; it uses the latest run's words (a staff page's differ)
   window.__portalTr = tr; window.__portalLabel = label; window.__portalWalk = walk;
   if (!window.__portalFrame) {
@@ -328,6 +353,11 @@ _SCRIPT = """
     doc.addEventListener('click', function (ev) {
       const b = ev.target.closest && ev.target.closest('[data-testid="stMain"] button');
       if (!b) return;
+      const uploader = b.closest('[data-testid="stFileUploader"]');
+      if (uploader) {   // 选择文件 and 添加文件: when a file is chosen (below); 删除: now
+        if (b.closest('[data-testid="stFileChip"]')) window.__portalLandInUploader(uploader, []);
+        return;
+      }
       const keyed = b.closest('[class*="st-key-"]');
       const key = keyed && Array.from(keyed.classList).find(function (c) { return c.indexOf('st-key-') === 0; });
       const words = b.innerText.trim();
@@ -342,6 +372,42 @@ _SCRIPT = """
         if (again && !again.disabled && again.getClientRects().length) again.focus({preventScroll: true});
       };
       setTimeout(back, 1500); setTimeout(back, 3000);
+    }, true);
+    // A file chosen in an uploader: 选择文件 gives way to the file's chip and 添加文件, and the focus fell
+    // to the page's body (the next Tab went to the hidden file input); a file removed, the same. When
+    // it has fallen, it goes to the new file's 删除 button (its name, and why it is refused, are said
+    // there), else to the first 删除 button left, else to 添加文件 or 选择文件. Looked at every 100 ms
+    // for 5 s from the choice (the file dialog may have been open for a minute), never taken from
+    // outside the uploader.
+    window.__portalLandInUploader = function (uploader, names) {
+      const mine = (window.__portalUploadN = (window.__portalUploadN || 0) + 1);   /* a later choice's wins */
+      const usable = function (x) { return x && !x.disabled && x.getClientRects().length; };
+      const pick = function () {
+        const chip = Array.from(uploader.querySelectorAll('[data-testid="stFileChip"]')).find(function (c) {
+          const n = c.querySelector('[data-testid="stFileChipName"]');
+          return n && names.indexOf(n.getAttribute('title') || n.textContent.trim()) !== -1;
+        });
+        const removes = chip ? [chip.querySelector('[data-testid="stFileChipDeleteBtn"] button')] : [];
+        return removes.concat(Array.from(uploader.querySelectorAll('[data-testid="stFileChipDeleteBtn"] button')),
+                              Array.from(uploader.querySelectorAll('button'))).find(usable);
+      };
+      let looks = 0;
+      const land = function () {
+        if (window.__portalUploadN !== mine || !uploader.isConnected) return;
+        const held = doc.activeElement;
+        if (!held || held === doc.body) {
+          const to = pick();
+          if (to) to.focus({preventScroll: true});
+        } else if (!uploader.contains(held)) return;
+        if (++looks < 50) setTimeout(land, 100);
+      };
+      setTimeout(land, 100);
+    };
+    doc.addEventListener('change', function (ev) {
+      const input = ev.target;
+      const uploader = input && input.type === 'file' && input.closest('[data-testid="stMain"] [data-testid="stFileUploader"]');
+      if (!uploader) return;
+      window.__portalLandInUploader(uploader, Array.from(input.files || []).map(function (f) { return f.name; }));
     }, true);
     // ☰ 菜单 opens its list at the end of the page: Tab went on through the page behind it. Opened,
     // the focus goes to its first link, so Tab walks the menu (Escape closes it, back on ☰ 菜单).

@@ -242,7 +242,7 @@ def test_a_file_the_browser_refuses_says_why_in_chinese_under_it(portal_url, pho
     phone.screenshot(path=str(artifacts / "prefile-refused-file-phone.png"))
     box = reason.bounding_box()
     assert box["width"] > 100 and box["height"] > 10, box     # seen, not a clipped 1-px box
-    assert "Error" not in reason.inner_text() and "请点 × 删除它" in reason.inner_text()
+    assert "Error" not in reason.inner_text() and "请点文件名旁的“删除”按钮" in reason.inner_text()
     assert "text/plain" not in reason.inner_text() and "只能上传 JPG、PNG 图片或 PDF" in reason.inner_text()
 
 
@@ -256,7 +256,10 @@ _REFUSED = """() => [...document.querySelectorAll('[data-testid="stFileChip"]')]
 def test_a_word_file_is_refused_in_chinese_with_what_to_do_instead_on_a_phone(portal_url, phone, artifacts):
     """A letter typed in Word, in 附件 on a 375-px phone: the reason under it is Chinese and says what to
     do. The long Office type name put the English "application/vnd.openxmlformats-…document files
-    are not allowed." past the site's 60-character cap for framework words, and past the chip's edge."""
+    are not allowed." past the site's 60-character cap for framework words, and past the chip's edge.
+    Tabbing to the file's 删除 button says why too."""
+    from playwright.sync_api import expect
+
     _fill_to_matter(phone, portal_url)
     phone.locator('input[type="file"]').set_input_files(
         [{"name": "合同.docx", "mimeType": DOCX, "buffer": b"PK\x03\x04" + b"\0" * 200}])
@@ -267,8 +270,13 @@ def test_a_word_file_is_refused_in_chinese_with_what_to_do_instead_on_a_phone(po
     reason.scroll_into_view_if_needed()
     phone.screenshot(path=str(artifacts / "prefile-refused-word-phone.png"))
     [(name, why, right)] = phone.evaluate(_REFUSED)
-    assert why == "错误：不能上传 Word 文件。请另存为 PDF，或拍照后上传图片（JPG、PNG）。请点 × 删除它。", why
+    assert why == "错误：不能上传 Word 文件。请另存为 PDF，或拍照后上传图片（JPG、PNG）。请点文件名旁的“删除”按钮。", why
     assert right <= 375, right     # the whole reason on the screen
+    # and said on reaching the file's 删除 button by Tab: Streamlit ties it only to the chip, which
+    # cannot take the focus
+    remove = phone.locator('[data-testid="stFileChipDeleteBtn"] button')
+    expect(remove).to_have_accessible_name("删除 合同.docx")
+    expect(remove).to_have_accessible_description(why)
     shown = phone.get_by_test_id("stMain").inner_text()
     assert "not allowed" not in shown and "openxmlformats" not in shown
     # beside the uploader, before any file is chosen: what to do with a Word file
@@ -276,7 +284,39 @@ def test_a_word_file_is_refused_in_chinese_with_what_to_do_instead_on_a_phone(po
     assert_fits_phone(phone)
 
 
-# as a browser names each type (Chromium, Safari); "" for a name it does not know
+@pytest.mark.parametrize(("name", "mime"), [("信访材料.docx", DOCX), ("照片.jpg", "image/jpeg")])
+def test_a_file_chosen_by_keyboard_leaves_the_focus_on_its_chip(portal_url, phone, name, mime):
+    """Tab to 选择文件, Space, pick a file (one refused, one taken): 选择文件 gives way to the file's
+    chip and 添加文件, and the focus fell to the page's body for 4 s and more (the frame put it back
+    only on a button with the same words); the next Tab went to the hidden file input. It is on the
+    new file's 删除 button, which says the file's name (and why it is refused), and Tab goes on to
+    添加文件. 删除 pressed, the focus is on 选择文件 again."""
+    from playwright.sync_api import expect
+
+    from tests.prefiling import files
+
+    _fill_to_matter(phone, portal_url)
+    data = files.jpeg() if mime == "image/jpeg" else b"PK\x03\x04" + b"\0" * 200
+    # listened for well before the key press: the browser is told to hand the dialog over only then
+    phone.once("filechooser", lambda chooser: chooser.set_files([{"name": name, "mimeType": mime, "buffer": data}]))
+    phone.wait_for_timeout(3500)     # 继续's own focus-back (after 1.5 s and 3 s) would take a lost focus
+    phone.get_by_role("button", name="选择文件").focus()
+    phone.keyboard.press("Space")
+    remove = phone.get_by_role("button", name=f"删除 {name}")
+    expect(remove).to_be_focused(timeout=5_000)
+    # and stays there (an upload finishing redraws the chip), past the 5 s the frame looks after a choice
+    phone.wait_for_timeout(5500)
+    expect(remove).to_be_focused()
+    phone.keyboard.press("Tab")
+    expect(phone.get_by_role("button", name="添加文件")).to_be_focused()
+    phone.keyboard.press("Shift+Tab")
+    phone.keyboard.press("Enter")    # 删除: the file goes, and the focus stays in the uploader
+    expect(phone.get_by_role("button", name="选择文件")).to_be_focused(timeout=5_000)
+
+
+# as a browser names each type (Chromium, Safari); "" for a name it does not know (Playwright then
+# guesses one from the name, as a browser might: .wps is application/vnd.ms-works; for no type at
+# all, _choose_typeless)
 OTHER_FILES = [
     ("旧合同.doc", "application/msword", "不能上传 Word 文件。"),
     ("工资表.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "不能上传 Excel 文件。"),
@@ -299,8 +339,33 @@ def test_each_refused_type_says_what_to_do_in_chinese(portal_url, phone):
     said = {name: why for name, why, _ in phone.evaluate(_REFUSED)}
     for name, _, expected in OTHER_FILES:
         assert said[name].startswith("错误：" + expected), (name, said[name])
-        assert "请点 × 删除它。" in said[name] and ("PDF" in said[name] or "JPG" in said[name]), said[name]
+        assert "请点文件名旁的“删除”按钮。" in said[name] and ("PDF" in said[name] or "JPG" in said[name]), said[name]
     assert "not allowed" not in phone.get_by_test_id("stMain").inner_text()
+
+
+def _choose_typeless(pg, names: list[str]) -> None:
+    """Choose files in 附件 as Chromium on Linux hands over a name it has no type for (an iPhone's
+    .HEIC): File.type empty. Playwright's set_input_files guesses a type from the name."""
+    pg.evaluate("""(names) => { const input = document.querySelector('[data-testid="stMain"] input[type="file"]');
+        const chosen = new DataTransfer();
+        for (const name of names) chosen.items.add(new File([new Uint8Array(100)], name, {type: ''}));
+        input.files = chosen.files; input.dispatchEvent(new Event('change', {bubbles: true})); }""", names)
+
+
+def test_a_heic_photo_with_no_type_is_known_by_its_name(portal_url, phone):
+    """Chromium on Linux gives a .HEIC (.heif) file no type: Streamlit said " files are not allowed."
+    and the site the words for an unknown file, not the HEIC advice Safari's image/heic gets. Known
+    by its name (any case); another file with no type keeps the general words."""
+    _fill_to_matter(phone, portal_url)
+    phone.locator('[data-testid="stMain"] input[type="file"]').wait_for(state="attached")
+    names = ["IMG_0002.HEIC", "照片.heif", "信.wps"]
+    _choose_typeless(phone, names)
+    phone.wait_for_function(f"() => {{ const r = ({_REFUSED})(); return r.length === {len(names)}"
+                            " && r.every(([, why]) => why && why.startsWith('错误：')); }", timeout=20_000)
+    said = {name: why for name, why, _ in phone.evaluate(_REFUSED)}
+    assert said["IMG_0002.HEIC"].startswith("错误：不能上传 HEIC 格式的照片。请从手机相册选取照片"), said
+    assert said["照片.heif"] == said["IMG_0002.HEIC"], said
+    assert said["信.wps"].startswith("错误：不能上传这种文件，只能上传 JPG、PNG 图片或 PDF。"), said
 
 
 def test_a_new_step_takes_the_focus_at_its_step_line(portal_url, page):

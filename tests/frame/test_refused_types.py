@@ -6,7 +6,7 @@ import re
 import pytest
 
 from portal.prefiling import attachments as files
-from ui.site_frame import FRAMEWORK_WORDS, REFUSED_TYPES
+from ui.site_frame import FRAMEWORK_WORDS, REFUSED_TYPES, REMOVE_IT
 
 
 def _said(english: str) -> str | None:
@@ -33,7 +33,15 @@ def _said(english: str) -> str | None:
 def test_each_refused_type_is_told_what_to_do(mime, opening):
     said = _said(f"{mime} files are not allowed.".strip())
     assert said is not None and said.startswith(opening), said
-    assert said.endswith("请点 × 删除它。")
+    assert said.endswith("请点文件名旁的“删除”按钮。")
+
+
+def test_a_refusal_names_the_remove_button_by_its_words_not_by_a_times_sign():
+    """「请点 × 删除它」 was read out as 点乘: the button is named the way a screen reader names it."""
+    refusals = [chinese for chinese in FRAMEWORK_WORDS.values() if chinese.startswith(("不能上传", "文件超过"))]
+    assert len(refusals) == len(REFUSED_TYPES) + 1
+    for chinese in refusals:
+        assert "×" not in chinese and REMOVE_IT in chinese, chinese
 
 
 def test_a_text_that_only_ends_like_a_refusal_is_not_one():
