@@ -401,3 +401,26 @@ def test_an_article_opened_from_the_answers_is_in_view_with_the_way_back_to_them
     other = app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article="第三十二条",
                      session_state={"laws-from-ask": came})
     assert not [link for link in other.get("page_link") if link.label == "返回问答结果"]   # another article
+
+
+def _sent_to_the_top(at) -> bool:
+    """This run's scripts include the frame's page-top one (ui.site_frame.scroll_to_top)."""
+    return any("window.scrollTo(0, 0)" in el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
+
+
+def test_the_first_button_after_a_new_question_leaves_the_page_where_it_is(app_page):
+    """The page writes the question into its address: the next run took that for another page and
+    threw the reader back to the top at the first button pressed under the answer. Back to an earlier
+    question is another view, and opens at its top."""
+    at = app_page("pages/ask.py")
+    for question in ("申请劳东仲裁要不要交费？", "老板托欠工资怎么办？"):   # 劳东 for 劳动, 托欠 for 拖欠
+        question_box(at).input(question)
+        at.button(key="FormSubmitter:ask-form-查找相关条文").click().run()
+        assert question in str(at.query_params["q"]) and not _sent_to_the_top(at)
+        at.button(key="ask-as-typed").click().run()              # 不是错别字，按原文…查找
+        assert not _sent_to_the_top(at)
+        at.button(key="ask-read-again").click().run()            # 改回…
+        assert not _sent_to_the_top(at)
+    at.query_params["q"] = "申请劳东仲裁要不要交费？"               # Back: the browser puts the earlier address back
+    at.run()
+    assert _sent_to_the_top(at)
