@@ -90,3 +90,30 @@ def test_on_a_phone_the_answer_comes_up_the_screen_after_the_tap_and_on_a_tall_s
     wait_for_app(page, "相关法律条文")
     page.wait_for_timeout(1500)
     assert page.get_by_label("您的问题").bounding_box()["y"] > 0              # the question box still in view
+
+
+_FOCUSED = """() => { const e = document.activeElement, r = e.getBoundingClientRect();
+  const bar = document.querySelector('[data-testid="stHeader"]').getBoundingClientRect().bottom;
+  return {tag: e.tagName, cls: e.className, text: e.innerText.trim(), top: r.top, bottom: r.bottom, bar: bar,
+          said: (document.getElementById('portal-announcer') || {}).textContent || ''}; }"""
+
+
+def test_an_article_opened_from_the_answers_takes_the_keyboard_and_says_the_way_back(portal_url, phone, artifacts):
+    """在法规库中阅读… moved the view to the article but left the focus on the page: Tab started again
+    from the top. The article's heading now has the focus, in view, and a screen reader hears which
+    article opened and that 返回问答结果 is below it."""
+    phone.goto(f"{portal_url}/ask?q={quote('申请劳动仲裁要不要交费？')}")
+    wait_for_app(phone, "相关法律条文")
+    read = phone.get_by_role("button", name=re.compile("^在法规库中阅读")).nth(2)
+    read.wait_for(state="visible", timeout=30_000)
+    law, label = re.search(r"在法规库中阅读《(.+)》(第.+条)", read.inner_text()).groups()
+    read.click()
+    wait_for_app(phone, "返回问答结果")
+    phone.wait_for_function("() => document.activeElement.classList.contains('law-article-title')", timeout=10_000)
+    phone.wait_for_function("() => ((document.getElementById('portal-announcer') || {}).textContent || '')"
+                            ".startsWith('已打开')", timeout=10_000)
+    now = phone.evaluate(_FOCUSED)
+    assert now["tag"] == "H3" and now["text"] == label, now
+    assert now["bar"] <= now["top"] and now["bottom"] <= phone.viewport_size["height"], now     # in view
+    assert now["said"] == f"已打开《{law}》{label}，下面有“返回问答结果”。", now
+    phone.screenshot(path=str(artifacts / "ask-article-opened-focused.png"))

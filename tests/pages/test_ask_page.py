@@ -13,6 +13,10 @@ def question_box(at):
     return next(t for t in at.text_area if t.label == "您的问题")
 
 
+def _cards_and_more(at) -> str:
+    return "\n".join(str(m.value) for m in at.markdown)
+
+
 def _cards(at) -> str:
     return "\n".join(str(m.value) for m in at.markdown if "ask-card" in str(m.value))
 
@@ -394,6 +398,12 @@ def test_an_article_opened_from_the_answers_is_in_view_with_the_way_back_to_them
     at.button(key="ask-open-0").click().run()        # the library's page, at the article
     assert "本条网址（可复制分享）" in page_text(at)
     assert any('".st-key-law-article"' in el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
+    # the keyboard goes with the view, to the article's heading, and a screen reader hears where it is
+    assert any('".st-key-law-article .law-article-title"' in el.proto.body for el in at.html
+               if el.proto.unsafe_allow_javascript)
+    assert '<h3 class="law-article-title" tabindex="-1">' in _cards_and_more(at)
+    opened = re.fullmatch(r"已打开《(.+?)》(第.+?条)，下面有“返回问答结果”。", "".join(said(at)))
+    assert opened and at.query_params["article"] == opened[2] and opened[1] in page_text(at)
     [back] = [link for link in at.get("page_link") if link.label == "返回问答结果"]
     assert back.proto.page == "ask"
     assert urllib.parse.parse_qs(back.proto.query_string) == {"q": ["申请劳动仲裁要不要交费？"]}
