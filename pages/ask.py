@@ -44,6 +44,7 @@ def _open(provision_id: str) -> None:
     except Exception:  # statistics must never stand between a citizen and the article
         log.warning("could not record an opened provision", exc_info=True)
     st.session_state["ask_open"] = provision_id
+    st.session_state["ask_opened_n"] = st.session_state.get("ask_opened_n", 0) + 1   # each opening, its return
 
 
 opened = st.session_state.pop("ask_open", None)
@@ -159,6 +160,24 @@ def answer_top(response) -> None:
         scroll_to(".ask-answer-start", below_only=True)
 
 
+def _named(provision_id: str) -> str:
+    """《劳动争议调解仲裁法》第五十三条: the law's short name and the article."""
+    return f"《{short_title(library.law_of(library.provision(provision_id)).title)}》{label_of(provision_id)}"
+
+
+def back_from_article() -> None:
+    """Back from an article opened here (返回问答结果, or the browser's Back): at its card, with the
+    keyboard on its button, said once per opening; not at the top with the focus on the page."""
+    came = st.session_state.get("laws-from-ask")
+    if not (st.session_state.get("page_entered") and came and came[1] == _in_address(query)):
+        return
+    at = next((i for i, hit in enumerate(hits) if hit.provision_id == came[0]), None)
+    if at is None:
+        return
+    scroll_to(f".st-key-ask-hit-{at}", focus=f".st-key-ask-open-{at} button")
+    say(f"已回到问答结果，第 {at + 1} 条：{_named(came[0])}。", token=(came[0], st.session_state.get("ask_opened_n")))
+
+
 searcher = get_searcher()
 # 按原文查找 after a word was read as a typo (a name, a place): this question is searched as typed
 kept = st.session_state.get("ask_as_typed")
@@ -195,7 +214,7 @@ as_typed_button(response)
 # the focus stays on 查找相关条文: a screen reader hears what came of it, and which article is first
 first = library.provision(hits[0].provision_id)
 say(f"{heard}{response.message}找到 {len(hits)} 条{'可能' if response.uncertain else ''}相关的法律条文，第一条是"
-    f"《{short_title(library.law_of(first).title)}》{label_of(first.id)}。", token=query)
+    f"{_named(first.id)}。", token=query)
 if response.uncertain:  # the articles are still shown: the notice only says how far to trust them
     st.info(UNCERTAIN_NOTE, icon=":material/help:")
 
@@ -212,11 +231,11 @@ results, side = st.columns([3, 2], gap="medium") if cases else (st.container(), 
 with results:
     st.subheader("相关法律条文")
     for i, hit in enumerate(hits):
-        st.markdown(result_card_html(hit, library, exact=response.exact and i == 0), unsafe_allow_html=True)
-        # the law named too: the list mixes laws, and 在法规库中阅读第二百八十八条 twice said nothing
-        st.button(f"在法规库中阅读《{short_title(library.law_of(library.provision(hit.provision_id)).title)}》"
-                  f"{label_of(hit.provision_id)}", key=f"ask-open-{i}", on_click=_open,
-                  args=(hit.provision_id,), icon=":material/menu_book:")
+        with st.container(key=f"ask-hit-{i}"):   # the card and its button: where 返回问答结果 comes back to
+            st.markdown(result_card_html(hit, library, exact=response.exact and i == 0), unsafe_allow_html=True)
+            # the law named too: the list mixes laws, and 在法规库中阅读第二百八十八条 twice said nothing
+            st.button(f"在法规库中阅读{_named(hit.provision_id)}", key=f"ask-open-{i}", on_click=_open,
+                      args=(hit.provision_id,), icon=":material/menu_book:")
         if i == 0:
             next_steps_box(routes, library)
         if cases and i == min(2, len(hits) - 1):
@@ -225,6 +244,7 @@ with results:
 if side is not None:
     with side, st.container(key="cases-side"):
         case_cards(cases)
+back_from_article()
 
 hit_ids = [h.provision_id for h in hits]
 show_similar(similar_questions(searcher, response.query, hit_ids, exact=response.exact, as_typed=bool(as_typed)), library)

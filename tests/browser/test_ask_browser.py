@@ -98,10 +98,11 @@ _FOCUSED = """() => { const e = document.activeElement, r = e.getBoundingClientR
           said: (document.getElementById('portal-announcer') || {}).textContent || ''}; }"""
 
 
-def test_an_article_opened_from_the_answers_takes_the_keyboard_and_says_the_way_back(portal_url, phone, artifacts):
+def test_an_article_opened_from_the_answers_and_back_keeps_the_readers_place(portal_url, phone, artifacts):
     """在法规库中阅读… moved the view to the article but left the focus on the page: Tab started again
     from the top. The article's heading now has the focus, in view, and a screen reader hears which
-    article opened and that 返回问答结果 is below it."""
+    article opened and that 返回问答结果 is below it. 返回问答结果 landed at the top of the answers,
+    focus on the page: it comes back to that article's card, its button focused, and says so."""
     phone.goto(f"{portal_url}/ask?q={quote('申请劳动仲裁要不要交费？')}")
     wait_for_app(phone, "相关法律条文")
     read = phone.get_by_role("button", name=re.compile("^在法规库中阅读")).nth(2)
@@ -117,3 +118,15 @@ def test_an_article_opened_from_the_answers_takes_the_keyboard_and_says_the_way_
     assert now["bar"] <= now["top"] and now["bottom"] <= phone.viewport_size["height"], now     # in view
     assert now["said"] == f"已打开《{law}》{label}，下面有“返回问答结果”。", now
     phone.screenshot(path=str(artifacts / "ask-article-opened-focused.png"))
+    phone.get_by_role("link", name="返回问答结果").click()
+    wait_for_app(phone, "相关法律条文")
+    phone.wait_for_function("() => ((document.getElementById('portal-announcer') || {}).textContent || '')"
+                            ".startsWith('已回到问答结果')", timeout=10_000)
+    phone.wait_for_timeout(700)                               # after the scroll's second try
+    now = phone.evaluate(_FOCUSED)
+    assert now["tag"] == "BUTTON" and now["text"].endswith(f"在法规库中阅读《{law}》{label}"), now
+    assert now["bar"] <= now["top"] and now["bottom"] <= phone.viewport_size["height"], now     # in view
+    assert now["said"] == f"已回到问答结果，第 3 条：《{law}》{label}。", now
+    card = phone.locator(".st-key-ask-hit-2 .ask-card").bounding_box()
+    assert card["y"] >= now["bar"] and law in phone.locator(".st-key-ask-hit-2 .ask-card").inner_text()
+    phone.screenshot(path=str(artifacts / "ask-back-at-card.png"))

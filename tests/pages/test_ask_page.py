@@ -434,3 +434,26 @@ def test_the_first_button_after_a_new_question_leaves_the_page_where_it_is(app_p
     at.query_params["q"] = "申请劳东仲裁要不要交费？"               # Back: the browser puts the earlier address back
     at.run()
     assert _sent_to_the_top(at)
+
+
+def _scripts(at) -> str:
+    return "\n".join(el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
+
+
+def test_back_from_an_article_returns_to_its_card_with_the_keyboard_on_its_button(app_page):
+    """返回问答结果 landed at the top of the answers with the focus on the page and nothing said: the
+    reader looked for their place again. Now the article's card is brought into view, its button
+    focused, and a screen reader hears where they are, once."""
+    at = app_page("pages/ask.py", session_state={"ask_query": "申请劳动仲裁要不要交费？"})
+    read = at.button(key="ask-open-1")
+    named = read.label.removeprefix("在法规库中阅读")
+    read.click().run()                                  # the article, in 法规库
+    [back] = [link for link in at.get("page_link") if link.label == "返回问答结果"]
+    for key in list(at.query_params):
+        del at.query_params[key]
+    at.query_params["q"] = urllib.parse.parse_qs(back.proto.query_string)["q"][0]
+    at.switch_page("pages/ask.py").run()               # the link followed
+    assert said(at) == [f"已回到问答结果，第 2 条：{named}。"]
+    assert '".st-key-ask-hit-1"' in _scripts(at) and '".st-key-ask-open-1 button"' in _scripts(at)
+    at.run()                                            # a rerun for anything else: where the reader is
+    assert not said(at) and ".st-key-ask-hit-" not in _scripts(at)
