@@ -136,17 +136,40 @@ if st.session_state.get("_ask_counted") != query:  # count each new question onc
         st.stop()
     st.session_state["_ask_counted"] = query
 
+def _switched(to: str) -> None:
+    """按原文查找 or 改回 pressed: the next run says which way the question was searched (each press),
+    and the keyboard goes to the button `to` that takes the pressed one's place (focus fell to the page)."""
+    presses = st.session_state.get("ask_switched", (None, "", 0))[2] + 1
+    st.session_state["ask_switched"] = (query, to, presses)
+    st.session_state["ask_focus"] = to
+
+
+def _search_as_typed(typed: str) -> None:
+    st.session_state["ask_as_typed"] = (query, typed)
+    _switched("ask-read-again")
+
+
+def _read_again() -> None:
+    st.session_state.pop("ask_as_typed", None)
+    _switched("ask-as-typed")
+
+
 def as_typed_button(response) -> None:
     """After a word was read as a homophone typo: search the question as typed (a name, a place);
     once it is, say so, with the way back to the reading."""
+    focus = st.session_state.pop("ask_focus", None)
     if response.corrected:
-        typed = "”“".join(response.corrected)
-        st.button(f"不是错别字，按原文“{typed}”查找", key="ask-as-typed",
-                  on_click=lambda: st.session_state.update(ask_as_typed=(query, typed)))
+        key = "ask-as-typed"
+        st.button(f"不是错别字，按原文“{'”“'.join(response.corrected)}”查找", key=key, on_click=_search_as_typed,
+                  args=("”“".join(response.corrected),))
     elif as_typed:
+        key = "ask-read-again"
         st.info(f"已按您输入的原文“{as_typed}”查找。", icon=":material/spellcheck:")
-        st.button("改回按错别字改正后的说法查找", key="ask-read-again",
-                  on_click=lambda: st.session_state.pop("ask_as_typed", None))
+        st.button("改回按错别字改正后的说法查找", key=key, on_click=_read_again)
+    else:
+        return
+    if focus == key:   # where the pressed button was: moved only if it is now low on the screen
+        scroll_to(f".st-key-{key}", focus=f".st-key-{key} button", below_only=True)
 
 
 def answer_top(response) -> None:
@@ -186,19 +209,27 @@ response = searcher.search(query, k=8, as_typed=True) if as_typed else searcher.
 hits = [h for h in response.hits if library.provision(h.provision_id)]
 st.html('<div class="ask-answer-start"></div>')   # where the answer starts: a mark to scroll to
 crisis = in_crisis(response.words) or in_crisis(query)
-# said first in the one live region, with what the search found (two says: the later one won)
+# said first in the one live region, with what the search found (two says: the later one won), and
+# after 按原文查找 / 改回, which way the question was searched: said again at each press, not at a rerun
 heard = CRISIS_SAID if crisis else ""
+switched = st.session_state.get("ask_switched")
+switched = switched if switched and switched[0] == query else None
+if as_typed:
+    heard += f"已按原文“{as_typed}”查找。"
+elif switched and response.corrected:
+    heard += "已改回。"
+told = (query, as_typed, switched[2] if switched else 0)
 answer_top(response)
 if not response.confident or not hits:
     if response.message:
         st.info(markdown_escape(response.message))
-        as_typed_button(response)
-        if not response.query.strip():
-            say(heard + response.message, token=query)
+    as_typed_button(response)
+    if response.message and not response.query.strip():
+        say(heard + response.message, token=told)
     if response.query.strip():
         st.warning("没有找到足够相关的条文。")
         say(f"{heard}{response.message}没有找到足够相关的条文。下面有别的办法：换个说法、阅读信访指南、网上预登记或拨打电话。",
-            token=query)
+            token=told)
         if cued(response.words):   # the question's own words still point somewhere (家暴: 110)
             next_steps_box(next_steps(question=response.words, provision_ids=[], library=library), library)
         st.write("您可以换个说法再试一试，或者：")
@@ -214,7 +245,7 @@ as_typed_button(response)
 # the focus stays on 查找相关条文: a screen reader hears what came of it, and which article is first
 first = library.provision(hits[0].provision_id)
 say(f"{heard}{response.message}找到 {len(hits)} 条{'可能' if response.uncertain else ''}相关的法律条文，第一条是"
-    f"{_named(first.id)}。", token=query)
+    f"{_named(first.id)}。", token=told)
 if response.uncertain:  # the articles are still shown: the notice only says how far to trust them
     st.info(UNCERTAIN_NOTE, icon=":material/help:")
 

@@ -130,3 +130,35 @@ def test_an_article_opened_from_the_answers_and_back_keeps_the_readers_place(por
     card = phone.locator(".st-key-ask-hit-2 .ask-card").bounding_box()
     assert card["y"] >= now["bar"] and law in phone.locator(".st-key-ask-hit-2 .ask-card").inner_text()
     phone.screenshot(path=str(artifacts / "ask-back-at-card.png"))
+
+
+_LOWEST_SCROLL = """async () => { const main = document.querySelector('[data-testid="stMain"]'); let low = main.scrollTop;
+  for (let t = 0; t < 30; t++) { await new Promise(r => setTimeout(r, 50)); low = Math.min(low, main.scrollTop); }
+  return low; }"""
+
+
+def test_searching_as_typed_and_back_stays_in_place_and_keeps_the_keyboard(portal_url, phone):
+    """After a new question, the first button pressed (按原文查找) threw the page back to its top; the
+    button gave way to 改回 and the focus fell to the page, and nothing said the question was now
+    searched as typed. Now the page stays, the new button has the focus and the mode is said."""
+    phone.goto(f"{portal_url}/ask")
+    wait_for_app(phone, "法律问答")
+    phone.get_by_label("您的问题").fill("申请劳东仲裁要不要交费？")
+    phone.get_by_role("button", name="查找相关条文").click()
+    wait_for_app(phone, "相关法律条文")
+    typed = phone.get_by_role("button", name="不是错别字，按原文“劳东”查找")
+    for _ in range(2):
+        typed.wait_for(state="visible", timeout=30_000)
+        phone.wait_for_timeout(800)                           # after the answer's scroll up the screen
+        typed.click()
+        assert phone.evaluate(_LOWEST_SCROLL) > 100           # not back at the top (1.5 s watched)
+        phone.wait_for_function("() => (document.activeElement.innerText || '').includes('改回按错别字改正后的说法查找')",
+                                timeout=10_000)
+        phone.wait_for_function("() => ((document.getElementById('portal-announcer') || {}).textContent || '')"
+                                ".startsWith('已按原文“劳东”查找。')", timeout=10_000)
+        phone.keyboard.press("Enter")                         # 改回, from the keyboard
+        phone.wait_for_function("() => (document.activeElement.innerText || '').includes('按原文“劳东”查找')",
+                                timeout=10_000)
+        phone.wait_for_function("() => ((document.getElementById('portal-announcer') || {}).textContent || '')"
+                                ".startsWith('已改回。')", timeout=10_000)
+        assert phone.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop") > 100

@@ -391,6 +391,25 @@ def test_searching_as_typed_says_so_and_the_correction_can_be_taken_back(app_pag
     assert not [b for b in at.button if b.key == "ask-read-again"]
 
 
+def test_searching_as_typed_and_back_is_said_each_time_with_the_keyboard_on_the_button_in_its_place(app_page):
+    """按原文查找 was followed by the count alone (nothing said of searching as typed) and 改回 by
+    nothing at all; the button pressed gave way to another and the focus fell to the page. Each press
+    is now said with the way the question was searched, and the new button has the focus."""
+    at = app_page("pages/ask.py", session_state={"ask_query": "申请劳东仲裁要不要交费？"})   # 劳东 for 劳动
+    for _ in range(2):                                  # the same press a second time is said again
+        at.button(key="ask-as-typed").click().run()
+        [told] = said(at)     # (the engine's own note may come between: 检索索引正在建立中 … while the index builds)
+        assert told.startswith("已按原文“劳东”查找。") and re.search(r"找到 \d+ 条相关的法律条文", told), told
+        assert '".st-key-ask-read-again button"' in _scripts(at)
+        at.run()                                        # a rerun for anything else: nothing said, nothing moved
+        assert not said(at) and "st-key-ask-read-again" not in _scripts(at)
+        at.button(key="ask-read-again").click().run()
+        [told] = said(at)
+        assert told.startswith("已改回。") and "问题中的“劳东”可能是错别字，已按“劳动”查找。" in told, told
+        assert re.search(r"找到 \d+ 条相关的法律条文", told), told
+        assert '".st-key-ask-as-typed button"' in _scripts(at)
+
+
 def test_an_article_opened_from_the_answers_is_in_view_with_the_way_back_to_them(app_page):
     """在法规库中阅读… opened the law a screen above the article: the article is now scrolled to, and
     返回问答结果 beside it leads back to the same question."""
@@ -457,3 +476,28 @@ def test_back_from_an_article_returns_to_its_card_with_the_keyboard_on_its_butto
     assert '".st-key-ask-hit-1"' in _scripts(at) and '".st-key-ask-open-1 button"' in _scripts(at)
     at.run()                                            # a rerun for anything else: where the reader is
     assert not said(at) and ".st-key-ask-hit-" not in _scripts(at)
+
+
+def test_the_way_back_from_searching_as_typed_is_there_when_the_words_as_typed_find_nothing(app_page, monkeypatch):
+    """按原文查找 on a question whose words as typed find nothing: 改回 was only drawn beside a note of
+    the engine's, so the reader was left with no way back to the reading that had found the articles."""
+    from portal.search.api import SearchHit, SearchResponse
+
+    class Typo:
+        def search(self, query, *, k=10, as_typed=False):
+            if as_typed:
+                return SearchResponse(query=query, confident=False, hits=[])
+            return SearchResponse(query=query, read_as=query.replace("劳东", "劳动"), corrected=("劳东",),
+                                  message="问题中的“劳东”可能是错别字，已按“劳动”查找。",
+                                  hits=[SearchHit("laodong-zhengyi-tiaojie-zhongcai-fa-2007:第五十三条", 0.9)])
+
+    app_page("pages/ask.py")                      # ui.* imported, then the searcher replaced
+    import ui.search_engine
+
+    monkeypatch.setattr(ui.search_engine, "get_searcher", lambda: Typo())
+    at = app_page("pages/ask.py", session_state={"ask_query": "申请劳东仲裁要不要交费？"})
+    at.button(key="ask-as-typed").click().run()
+    assert "没有找到足够相关的条文。" in page_text(at)
+    assert any("已按您输入的原文“劳东”查找。" in str(el.value) for el in at.info)
+    at.button(key="ask-read-again").click().run()
+    assert "《中华人民共和国劳动争议调解仲裁法》第五十三条" in _cards(at)
