@@ -22,9 +22,12 @@ HOTLINE_HTML = ('<p class="ask-hotline">也可以<a href="tel:12348">拨打 1234
 
 def crisis_html() -> str:
     """The notice a question with words of self-harm opens with (portal.nextsteps.in_crisis): the
-    numbers to call, tappable on a phone."""
+    numbers to call, tappable on a phone. Not a live region: the page's one live region says the
+    numbers (CRISIS_SAID) first, before what the search found, once per question; as an alert too
+    they were heard twice."""
     items = "".join(f"<li>{dialled(html_escape(step))}</li>" for step in CRISIS_STEPS)
-    return f'<section class="ask-crisis" role="alert"><h2>{html_escape(CRISIS_TITLE)}</h2><ul>{items}</ul></section>'
+    return (f'<section class="ask-crisis" aria-labelledby="ask-crisis-title"><h2 id="ask-crisis-title">'
+            f'{html_escape(CRISIS_TITLE)}</h2><ul>{items}</ul></section>')
 
 
 def result_card_html(hit: SearchHit, library: Library, *, exact: bool = False) -> str:

@@ -6,6 +6,7 @@ import urllib.parse
 
 import pytest
 
+from portal.nextsteps import CRISIS_SAID
 from tests.conftest import page_text, said
 
 
@@ -352,7 +353,13 @@ def test_a_question_with_words_of_self_harm_opens_with_the_numbers_to_call(app_p
     for number in ("110", "120", "12356"):
         assert f'<a href="tel:{number}">{number}</a>' in html
     assert html.index("ask-crisis") < (html.index("next-steps") if "next-steps" in html else len(html))
-    assert any("110" in told and "12356" in told for told in said(at))
+    # heard once, first: said before what the search found, and the notice itself is no live region
+    # (an alert as well, the numbers were heard twice)
+    [told] = said(at)
+    assert told.startswith(CRISIS_SAID) and told.count("12356") == 1 and "110" in told, told
+    notice = html[html.index('<section class="ask-crisis"'):]
+    notice = notice[:notice.index("</section>")]
+    assert "role=" not in notice and "aria-live" not in notice, notice
 
 
 def test_an_ordinary_question_has_no_crisis_notice(app_page):
