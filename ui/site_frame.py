@@ -761,8 +761,14 @@ _SCROLL_TO_SCRIPT = """
   const go = function () {
     const el = window.parent.document.querySelector(%(selector)s) || document.querySelector(%(selector)s);
     const hidden = el && el.getBoundingClientRect().top > (window.parent.innerHeight || window.innerHeight) * 0.75;
-    if (el && (!%(below_only)s || hidden)) {   /* clear of the top bar */
-      el.style.scrollMarginTop = '4.5rem'; el.scrollIntoView({block: 'start'}); tell(el);
+    if (el && (!%(below_only)s || hidden)) {
+      /* clear of the top bar; and so is the element focused just above it (查找相关条文 over the answer
+         it brought up), not left under the fixed header */
+      const held = document.activeElement, top = el.getBoundingClientRect().top;
+      const h = held && held !== document.body && !el.contains(held) ? held.getBoundingClientRect() : null;
+      const above = h && top - h.bottom >= 0 && (window.parent.innerHeight || window.innerHeight) / 4 > top - h.top
+        ? Math.round(top - h.top) : 0;
+      el.style.scrollMarginTop = 'calc(4.5rem + ' + above + 'px)'; el.scrollIntoView({block: 'start'}); tell(el);
     }
     const box = %(focus)s && document.querySelector(%(focus)s);
     if (box) box.focus({preventScroll: true});

@@ -66,6 +66,10 @@ def test_each_read_in_the_library_button_names_its_law_whole_at_320_px_in_large_
     pg.screenshot(path=str(artifacts / "ask-read-buttons-320-large.png"))
 
 
+_FOCUSED = """() => { const e = document.activeElement, r = e.getBoundingClientRect();
+  const bar = document.querySelector('[data-testid="stHeader"]').getBoundingClientRect().bottom;
+  return {tag: e.tagName, cls: e.className, text: e.innerText.trim(), top: r.top, bottom: r.bottom, bar: bar,
+          said: (document.getElementById('portal-announcer') || {}).textContent || ''}; }"""
 _ANSWER_TOP = "() => { const m = document.querySelector('.ask-answer-start'); return m && m.getBoundingClientRect().top; }"
 
 
@@ -82,6 +86,9 @@ def test_on_a_phone_the_answer_comes_up_the_screen_after_the_tap_and_on_a_tall_s
     phone.wait_for_function(f"() => {{ const t = ({_ANSWER_TOP})(); return t !== null && t >= 0 && t < {height} * 0.3; }}",
                             timeout=10_000)
     assert phone.locator(".ask-crisis").bounding_box()["y"] < height / 2     # the numbers to call in sight
+    phone.wait_for_timeout(700)                                             # after the scroll's second try
+    now = phone.evaluate(_FOCUSED)                # the button pressed: above the answer, not under the top bar
+    assert now["text"].endswith("查找相关条文") and now["top"] >= now["bar"], now
     page.set_viewport_size({"width": 1280, "height": 1600})
     page.goto(f"{portal_url}/ask")
     wait_for_app(page, "法律问答")
@@ -90,12 +97,6 @@ def test_on_a_phone_the_answer_comes_up_the_screen_after_the_tap_and_on_a_tall_s
     wait_for_app(page, "相关法律条文")
     page.wait_for_timeout(1500)
     assert page.get_by_label("您的问题").bounding_box()["y"] > 0              # the question box still in view
-
-
-_FOCUSED = """() => { const e = document.activeElement, r = e.getBoundingClientRect();
-  const bar = document.querySelector('[data-testid="stHeader"]').getBoundingClientRect().bottom;
-  return {tag: e.tagName, cls: e.className, text: e.innerText.trim(), top: r.top, bottom: r.bottom, bar: bar,
-          said: (document.getElementById('portal-announcer') || {}).textContent || ''}; }"""
 
 
 def test_an_article_opened_from_the_answers_and_back_keeps_the_readers_place(portal_url, phone, artifacts):
