@@ -18,7 +18,7 @@ from ui.ask_view import ASK_CSS, HOTLINE_HTML, UNCERTAIN_NOTE, crisis_html, resu
 from ui.auth import current_actor
 from ui.bank_view import file_into_bank, send_to_staff, show_similar, similar_questions
 from ui.cases_source import published_cases
-from ui.next_steps_view import case_cards, next_steps_box
+from ui.next_steps_view import case_cards, next_steps_box, section_heading
 from ui.prefile_ui import client_info
 from ui.resources import get_library
 from ui.search_engine import get_searcher, index_status
@@ -260,7 +260,7 @@ else:
 # related cases beside the results on a wide screen; on a phone after the third article
 results, side = st.columns([3, 2], gap="medium") if cases else (st.container(), None)
 with results:
-    st.subheader("相关法律条文")
+    st.markdown(section_heading("相关法律条文"), unsafe_allow_html=True)
     for i, hit in enumerate(hits):
         with st.container(key=f"ask-hit-{i}"):   # the card and its button: where 返回问答结果 comes back to
             st.markdown(result_card_html(hit, library, exact=response.exact and i == 0), unsafe_allow_html=True)

@@ -1,5 +1,6 @@
 """A citizen asks a question on a phone (375 px) in a real browser."""
 
+import itertools
 import re
 from urllib.parse import quote
 
@@ -163,3 +164,27 @@ def test_searching_as_typed_and_back_stays_in_place_and_keeps_the_keyboard(porta
         phone.wait_for_function("() => ((document.getElementById('portal-announcer') || {}).textContent || '')"
                                 ".startsWith('已改回。')", timeout=10_000)
         assert phone.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop") > 100
+
+
+_OUTLINE = """() => [...document.querySelectorAll('[data-testid="stMain"] :is(h1, h2, h3, h4, h5, h6)')]
+  .filter(h => h.getClientRects().length).map(h => [Number(h.tagName[1]), h.innerText.trim(), h.className])"""
+
+
+def test_the_answers_headings_step_down_one_level_at_a_time(portal_url, phone, artifacts):
+    """A screen reader's list of headings: 您的安全最要紧 and 下一步怎么办 were h2 but 相关法律条文 and
+    相关典型案例 h3, and the articles no headings at all (bold text). The sections are now all h2,
+    each article's title an h3 under them, and no level is skipped."""
+    phone.goto(f"{portal_url}/ask?q={quote('工资要不回来，我不想活了')}")
+    wait_for_app(phone, "相关典型案例")
+    phone.locator(".ask-card").nth(2).wait_for(state="visible", timeout=30_000)
+    outline = phone.evaluate(_OUTLINE)
+    levels = {text: level for level, text, _ in outline}
+    assert levels["法律问答"] == 1, outline
+    for section in ("您的安全最要紧", "相关法律条文", "下一步怎么办", "相关典型案例"):
+        assert levels[section] == 2, (section, outline)
+    titles = [text for level, text, cls in outline if "ask-title" in cls]
+    assert len(titles) == phone.locator(".ask-card").count() and all(levels[t] == 3 for t in titles), outline
+    assert all(re.fullmatch(r"《.+》第.+条", t) for t in titles), titles     # the article, not its tag or badge
+    assert all(b[0] - a[0] <= 1 for a, b in itertools.pairwise(outline)), outline
+    phone.locator(".ask-card").first.scroll_into_view_if_needed()
+    phone.screenshot(path=str(artifacts / "ask-headings-phone.png"))
