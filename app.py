@@ -8,7 +8,15 @@ from ui.accessibility import accessibility_controls
 from ui.auth import announce_restored, current_actor, keep_typed_text_over_a_fault
 from ui.frame import leave_pages_folder_mode, page_frame
 from ui.resources import ensure_database
-from ui.site_frame import footer, framework_script, header, open_at_top, run_ended, script_slot
+from ui.site_frame import (
+    address_settled,
+    footer,
+    framework_script,
+    header,
+    open_at_top,
+    run_ended,
+    script_slot,
+)
 from ui.staff_nav import staff_pages
 
 leave_pages_folder_mode()
@@ -43,9 +51,7 @@ header(actor)
 announce_restored()
 accessibility_controls()
 script_slot()   # before anything a run may or may not draw
-open_at_top(page.url_path + "?" + "&".join(f"{k}={v}" for k, v in sorted(st.query_params.to_dict().items())
-                                            if k != "a11y")
-            + f"#{st.session_state.get('pf_step', '')}{bool(st.session_state.get('pf_done'))}")
+open_at_top(page.url_path, state=f"{st.session_state.get('pf_step', '')}{bool(st.session_state.get('pf_done'))}")
 # The page runs inside a container drawn before the footer, so a page that calls st.stop() still
 # has its footer below it.
 body = st.container()
@@ -59,4 +65,5 @@ with body:
         keep_typed_text_over_a_fault()   # a staff member's unsaved words come back on the next run
         handle_uncaught_app_exception(exc)
     finally:
+        address_settled()
         run_ended()

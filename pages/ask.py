@@ -18,7 +18,7 @@ from ui.ask_view import ASK_CSS, HOTLINE_HTML, UNCERTAIN_NOTE, crisis_html, resu
 from ui.auth import current_actor
 from ui.bank_view import file_into_bank, send_to_staff, show_similar, similar_questions
 from ui.cases_source import published_cases
-from ui.next_steps_view import case_cards, next_steps_box
+from ui.next_steps_view import case_cards, next_steps_box, section_heading
 from ui.prefile_ui import client_info
 from ui.resources import get_library
 from ui.search_engine import get_searcher, index_status
@@ -44,6 +44,7 @@ def _open(provision_id: str) -> None:
     except Exception:  # statistics must never stand between a citizen and the article
         log.warning("could not record an opened provision", exc_info=True)
     st.session_state["ask_open"] = provision_id
+    st.session_state["ask_opened_n"] = st.session_state.get("ask_opened_n", 0) + 1   # each opening, its return
 
 
 opened = st.session_state.pop("ask_open", None)
@@ -135,17 +136,40 @@ if st.session_state.get("_ask_counted") != query:  # count each new question onc
         st.stop()
     st.session_state["_ask_counted"] = query
 
+def _switched(to: str) -> None:
+    """按原文查找 or 改回 pressed: the next run says which way the question was searched (each press),
+    and the keyboard goes to the button `to` that takes the pressed one's place (focus fell to the page)."""
+    presses = st.session_state.get("ask_switched", (None, "", 0))[2] + 1
+    st.session_state["ask_switched"] = (query, to, presses)
+    st.session_state["ask_focus"] = to
+
+
+def _search_as_typed(typed: str) -> None:
+    st.session_state["ask_as_typed"] = (query, typed)
+    _switched("ask-read-again")
+
+
+def _read_again() -> None:
+    st.session_state.pop("ask_as_typed", None)
+    _switched("ask-as-typed")
+
+
 def as_typed_button(response) -> None:
     """After a word was read as a homophone typo: search the question as typed (a name, a place);
     once it is, say so, with the way back to the reading."""
+    focus = st.session_state.pop("ask_focus", None)
     if response.corrected:
-        typed = "”“".join(response.corrected)
-        st.button(f"不是错别字，按原文“{typed}”查找", key="ask-as-typed",
-                  on_click=lambda: st.session_state.update(ask_as_typed=(query, typed)))
+        key = "ask-as-typed"
+        st.button(f"不是错别字，按原文“{'”“'.join(response.corrected)}”查找", key=key, on_click=_search_as_typed,
+                  args=("”“".join(response.corrected),))
     elif as_typed:
+        key = "ask-read-again"
         st.info(f"已按您输入的原文“{as_typed}”查找。", icon=":material/spellcheck:")
-        st.button("改回按错别字改正后的说法查找", key="ask-read-again",
-                  on_click=lambda: st.session_state.pop("ask_as_typed", None))
+        st.button("改回按错别字改正后的说法查找", key=key, on_click=_read_again)
+    else:
+        return
+    if focus == key:   # where the pressed button was: moved only if it is now low on the screen
+        scroll_to(f".st-key-{key}", focus=f".st-key-{key} button", below_only=True)
 
 
 def answer_top(response) -> None:
@@ -159,6 +183,24 @@ def answer_top(response) -> None:
         scroll_to(".ask-answer-start", below_only=True)
 
 
+def _named(provision_id: str) -> str:
+    """《劳动争议调解仲裁法》第五十三条: the law's short name and the article."""
+    return f"《{short_title(library.law_of(library.provision(provision_id)).title)}》{label_of(provision_id)}"
+
+
+def back_from_article() -> None:
+    """Back from an article opened here (返回问答结果, or the browser's Back): at its card, with the
+    keyboard on its button, said once per opening; not at the top with the focus on the page."""
+    came = st.session_state.get("laws-from-ask")
+    if not (st.session_state.get("page_entered") and came and came[1] == _in_address(query)):
+        return
+    at = next((i for i, hit in enumerate(hits) if hit.provision_id == came[0]), None)
+    if at is None:
+        return
+    scroll_to(f".st-key-ask-hit-{at}", focus=f".st-key-ask-open-{at} button")
+    say(f"已回到问答结果，第 {at + 1} 条：{_named(came[0])}。", token=(came[0], st.session_state.get("ask_opened_n")))
+
+
 searcher = get_searcher()
 # 按原文查找 after a word was read as a typo (a name, a place): this question is searched as typed
 kept = st.session_state.get("ask_as_typed")
@@ -167,19 +209,27 @@ response = searcher.search(query, k=8, as_typed=True) if as_typed else searcher.
 hits = [h for h in response.hits if library.provision(h.provision_id)]
 st.html('<div class="ask-answer-start"></div>')   # where the answer starts: a mark to scroll to
 crisis = in_crisis(response.words) or in_crisis(query)
-# said first in the one live region, with what the search found (two says: the later one won)
+# said first in the one live region, with what the search found (two says: the later one won), and
+# after 按原文查找 / 改回, which way the question was searched: said again at each press, not at a rerun
 heard = CRISIS_SAID if crisis else ""
+switched = st.session_state.get("ask_switched")
+switched = switched if switched and switched[0] == query else None
+if as_typed:
+    heard += f"已按原文“{as_typed}”查找。"
+elif switched and response.corrected:
+    heard += "已改回。"
+told = (query, as_typed, switched[2] if switched else 0)
 answer_top(response)
 if not response.confident or not hits:
     if response.message:
         st.info(markdown_escape(response.message))
-        as_typed_button(response)
-        if not response.query.strip():
-            say(heard + response.message, token=query)
+    as_typed_button(response)
+    if response.message and not response.query.strip():
+        say(heard + response.message, token=told)
     if response.query.strip():
         st.warning("没有找到足够相关的条文。")
         say(f"{heard}{response.message}没有找到足够相关的条文。下面有别的办法：换个说法、阅读信访指南、网上预登记或拨打电话。",
-            token=query)
+            token=told)
         if cued(response.words):   # the question's own words still point somewhere (家暴: 110)
             next_steps_box(next_steps(question=response.words, provision_ids=[], library=library), library)
         st.write("您可以换个说法再试一试，或者：")
@@ -195,7 +245,7 @@ as_typed_button(response)
 # the focus stays on 查找相关条文: a screen reader hears what came of it, and which article is first
 first = library.provision(hits[0].provision_id)
 say(f"{heard}{response.message}找到 {len(hits)} 条{'可能' if response.uncertain else ''}相关的法律条文，第一条是"
-    f"《{short_title(library.law_of(first).title)}》{label_of(first.id)}。", token=query)
+    f"{_named(first.id)}。", token=told)
 if response.uncertain:  # the articles are still shown: the notice only says how far to trust them
     st.info(UNCERTAIN_NOTE, icon=":material/help:")
 
@@ -210,13 +260,13 @@ else:
 # related cases beside the results on a wide screen; on a phone after the third article
 results, side = st.columns([3, 2], gap="medium") if cases else (st.container(), None)
 with results:
-    st.subheader("相关法律条文")
+    st.markdown(section_heading("相关法律条文"), unsafe_allow_html=True)
     for i, hit in enumerate(hits):
-        st.markdown(result_card_html(hit, library, exact=response.exact and i == 0), unsafe_allow_html=True)
-        # the law named too: the list mixes laws, and 在法规库中阅读第二百八十八条 twice said nothing
-        st.button(f"在法规库中阅读《{short_title(library.law_of(library.provision(hit.provision_id)).title)}》"
-                  f"{label_of(hit.provision_id)}", key=f"ask-open-{i}", on_click=_open,
-                  args=(hit.provision_id,), icon=":material/menu_book:")
+        with st.container(key=f"ask-hit-{i}"):   # the card and its button: where 返回问答结果 comes back to
+            st.markdown(result_card_html(hit, library, exact=response.exact and i == 0), unsafe_allow_html=True)
+            # the law named too: the list mixes laws, and 在法规库中阅读第二百八十八条 twice said nothing
+            st.button(f"在法规库中阅读{_named(hit.provision_id)}", key=f"ask-open-{i}", on_click=_open,
+                      args=(hit.provision_id,), icon=":material/menu_book:")
         if i == 0:
             next_steps_box(routes, library)
         if cases and i == min(2, len(hits) - 1):
@@ -225,6 +275,7 @@ with results:
 if side is not None:
     with side, st.container(key="cases-side"):
         case_cards(cases)
+back_from_article()
 
 hit_ids = [h.provision_id for h in hits]
 show_similar(similar_questions(searcher, response.query, hit_ids, exact=response.exact, as_typed=bool(as_typed)), library)

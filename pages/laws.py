@@ -4,6 +4,7 @@ article permalinks (?law=…&article=…)."""
 import streamlit as st
 
 from portal.laws.browse import display_path, filter_laws, find_in_law, nothing_found, part_index_of, shelves
+from portal.laws.catalog import short_title
 from portal.laws.numerals import parse_article_ref
 from portal.search.exact import normalise_query
 from portal.text.escape import html_escape, markdown_escape
@@ -121,21 +122,27 @@ def show_law() -> None:
         if target is None:
             st.warning(f"《{law.title}》中没有“{markdown_escape(label)}”。请核对条号，或在下方查找。")
         else:
+            came = st.session_state.get("laws-from-ask")
+            from_ask = bool(came and came[0] == target.id and came[1])   # opened from the answers to a question
             with st.container(key="law-article"):
                 if law.is_repealed:   # scrolled to (查找条文) or shared, the article says so itself
                     st.markdown(status_badge_html(law), unsafe_allow_html=True)
-                st.subheader(f"{target.label}")
+                # focusable (not in the Tab order): the keyboard goes where the view is brought
+                st.markdown(f'<h3 class="law-article-title" tabindex="-1">{html_escape(target.label)}</h3>',
+                            unsafe_allow_html=True)
                 if target.path:
                     st.caption(" › ".join(display_path(law, target)))
                 st.markdown(article_html(target, target=True, link=False), unsafe_allow_html=True)
                 st.caption("本条网址（可复制分享）：")
                 share_link(permalink(law.slug, target.label))
-                came = st.session_state.get("laws-from-ask")
-                if came and came[0] == target.id and came[1]:   # opened from the answers to a question
+                if from_ask:
                     st.page_link("pages/ask.py", label="返回问答结果", icon=":material/arrow_back:",
                                  query_params={"q": came[1]})
-            if to_article:   # opened from 查找条文: bring it into view
-                scroll_to(".st-key-law-article")
+            if to_article:   # opened from 查找条文 or the answers: in view, and the keyboard with it
+                # (the button pressed is gone with the page, or a screen below; focus fell to the page)
+                scroll_to(".st-key-law-article", focus=".st-key-law-article .law-article-title")
+                if from_ask:
+                    say(f"已打开《{short_title(law.title)}》{target.label}，下面有“返回问答结果”。")
 
     # the hint under the box, where it wraps: inside it (a placeholder) it was cut off at 320 px
     query = st.text_input("查找条文", placeholder="条号或关键词", key=f"find-{law.slug}")

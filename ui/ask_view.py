@@ -22,9 +22,12 @@ HOTLINE_HTML = ('<p class="ask-hotline">也可以<a href="tel:12348">拨打 1234
 
 def crisis_html() -> str:
     """The notice a question with words of self-harm opens with (portal.nextsteps.in_crisis): the
-    numbers to call, tappable on a phone."""
+    numbers to call, tappable on a phone. Not a live region: the page's one live region says the
+    numbers (CRISIS_SAID) first, before what the search found, once per question; as an alert too
+    they were heard twice."""
     items = "".join(f"<li>{dialled(html_escape(step))}</li>" for step in CRISIS_STEPS)
-    return f'<section class="ask-crisis" role="alert"><h2>{html_escape(CRISIS_TITLE)}</h2><ul>{items}</ul></section>'
+    return (f'<section class="ask-crisis" aria-labelledby="ask-crisis-title"><h2 id="ask-crisis-title">'
+            f'{html_escape(CRISIS_TITLE)}</h2><ul>{items}</ul></section>')
 
 
 def result_card_html(hit: SearchHit, library: Library, *, exact: bool = False) -> str:
@@ -38,7 +41,8 @@ def result_card_html(hit: SearchHit, library: Library, *, exact: bool = False) -
                 if law.is_repealed else "")
     return (
         '<div class="ask-card">'
-        f'<div class="ask-head">{tag}<strong>《{html_escape(law.title)}》{html_escape(provision.label)}</strong> '
+        # a heading under 相关法律条文 (h2): a screen reader's heading keys step from article to article
+        f'<div class="ask-head">{tag}<h3 class="ask-title">《{html_escape(law.title)}》{html_escape(provision.label)}</h3> '
         f'{status_badge_html(law)}</div>'
         + (f'<div class="ask-path">{html_escape(path)}</div>' if path else "")
         + repealed
@@ -56,6 +60,11 @@ ASK_CSS = """
 .ask-card {border:1px solid #d0d7de;border-radius:0.5rem;padding:0.7rem 0.9rem;margin:0 0 0.4rem 0;
   overflow-wrap:anywhere;}
 .ask-head {font-size:1.05rem;line-height:1.6;}
+/* headings drawn at the sizes the page had: the sections (h2) as Streamlit's subheader, a card's
+   title (h3) as the bold line it was, in the run of its tag and badge */
+.stMarkdown h2.ask-section {font-size:1.75rem;padding:0.5rem 0 0 0;}
+.stMarkdown .ask-head > div, .stMarkdown .ask-head h3.ask-title {display:inline;}   /* (Streamlit wraps a heading in a div) */
+.stMarkdown .ask-head h3.ask-title {font-size:1.05rem;font-weight:700;line-height:1.6;margin:0;padding:0;}
 .ask-path {color:#555;font-size:0.95rem;}
 .ask-exact {background:#1a56db;color:#fff;border-radius:0.3rem;padding:0 0.4rem;font-size:0.95rem;}
 .ask-repealed {color:#a11212;font-weight:600;margin:0.3rem 0;}

@@ -23,6 +23,12 @@ CSS = """<style>
 </style>"""
 
 
+def section_heading(title: str) -> str:
+    """A section of the answer (相关法律条文, 相关典型案例) at the level of 下一步怎么办 and 您的安全最要紧:
+    h2 under the page's h1 (ASK_CSS draws it at the size of the subheader it was)."""
+    return f'<h2 class="ask-section">{html_escape(title)}</h2>'
+
+
 def next_steps_box(routes: list[Route], library: Library) -> None:
     st.html(CSS)
     parts = ['<section class="next-steps" aria-labelledby="next-steps-title">'
@@ -43,7 +49,7 @@ def next_steps_box(routes: list[Route], library: Library) -> None:
 
 
 def case_cards(cases) -> None:
-    st.subheader("相关典型案例")
+    st.markdown(section_heading("相关典型案例"), unsafe_allow_html=True)   # at the level of 下一步怎么办
     for case in cases:
         with st.container(border=True):
             st.markdown(f"**{markdown_escape(case.title)}**  \n{markdown_escape(case.category)}")

@@ -797,12 +797,29 @@ def focus_field(anchor_id: str) -> None:
     _run_script(_FIELD_SCRIPT, target=json.dumps(anchor_id))
 
 
-def open_at_top(view: str) -> None:
-    """Scroll to the top whenever `view` (page, query, form step) differs from the last run's."""
+def _address() -> str:
+    """The page's address parameters, but the 适老化 one (a switch, not another view)."""
+    return "&".join(f"{k}={v}" for k, v in sorted(st.query_params.to_dict().items()) if k != A11Y_PARAM)
+
+
+def open_at_top(page: str, *, state: str = "") -> None:
+    """Scroll to the top whenever the page, its address or `state` (a form step) differs from the
+    last run's: a link, Back, a button that opens another view."""
+    view = (page, _address(), state)
     if st.session_state.get("_frame_view") == view:
         return
     st.session_state["_frame_view"] = view
     scroll_to_top()
+
+
+def address_settled() -> None:
+    """The frame calls this last in every run: what the page wrote into its own address while it
+    ran (法律问答's ?q=, a 查询码 taken out of it) names the view already on screen, not a new one.
+    Seen first by the next run, it sent the page back to its top at the first button pressed after
+    a new question."""
+    view = st.session_state.get("_frame_view")
+    if view is not None:
+        st.session_state["_frame_view"] = (view[0], _address(), view[2])
 
 
 _SCROLL_TO_SCRIPT = """
@@ -818,8 +835,14 @@ _SCROLL_TO_SCRIPT = """
   const go = function () {
     const el = window.parent.document.querySelector(%(selector)s) || document.querySelector(%(selector)s);
     const hidden = el && el.getBoundingClientRect().top > (window.parent.innerHeight || window.innerHeight) * 0.75;
-    if (el && (!%(below_only)s || hidden)) {   /* clear of the top bar */
-      el.style.scrollMarginTop = '4.5rem'; el.scrollIntoView({block: 'start'}); tell(el);
+    if (el && (!%(below_only)s || hidden)) {
+      /* clear of the top bar; and so is the element focused just above it (查找相关条文 over the answer
+         it brought up), not left under the fixed header */
+      const held = document.activeElement, top = el.getBoundingClientRect().top;
+      const h = held && held !== document.body && !el.contains(held) ? held.getBoundingClientRect() : null;
+      const above = h && top - h.bottom >= 0 && (window.parent.innerHeight || window.innerHeight) / 4 > top - h.top
+        ? Math.round(top - h.top) : 0;
+      el.style.scrollMarginTop = 'calc(4.5rem + ' + above + 'px)'; el.scrollIntoView({block: 'start'}); tell(el);
     }
     const box = %(focus)s && document.querySelector(%(focus)s);
     if (box) box.focus({preventScroll: true});

@@ -6,11 +6,16 @@ import urllib.parse
 
 import pytest
 
+from portal.nextsteps import CRISIS_SAID
 from tests.conftest import page_text, said
 
 
 def question_box(at):
     return next(t for t in at.text_area if t.label == "您的问题")
+
+
+def _cards_and_more(at) -> str:
+    return "\n".join(str(m.value) for m in at.markdown)
 
 
 def _cards(at) -> str:
@@ -348,7 +353,13 @@ def test_a_question_with_words_of_self_harm_opens_with_the_numbers_to_call(app_p
     for number in ("110", "120", "12356"):
         assert f'<a href="tel:{number}">{number}</a>' in html
     assert html.index("ask-crisis") < (html.index("next-steps") if "next-steps" in html else len(html))
-    assert any("110" in told and "12356" in told for told in said(at))
+    # heard once, first: said before what the search found, and the notice itself is no live region
+    # (an alert as well, the numbers were heard twice)
+    [told] = said(at)
+    assert told.startswith(CRISIS_SAID) and told.count("12356") == 1 and "110" in told, told
+    notice = html[html.index('<section class="ask-crisis"'):]
+    notice = notice[:notice.index("</section>")]
+    assert "role=" not in notice and "aria-live" not in notice, notice
 
 
 def test_an_ordinary_question_has_no_crisis_notice(app_page):
@@ -387,6 +398,25 @@ def test_searching_as_typed_says_so_and_the_correction_can_be_taken_back(app_pag
     assert not [b for b in at.button if b.key == "ask-read-again"]
 
 
+def test_searching_as_typed_and_back_is_said_each_time_with_the_keyboard_on_the_button_in_its_place(app_page):
+    """按原文查找 was followed by the count alone (nothing said of searching as typed) and 改回 by
+    nothing at all; the button pressed gave way to another and the focus fell to the page. Each press
+    is now said with the way the question was searched, and the new button has the focus."""
+    at = app_page("pages/ask.py", session_state={"ask_query": "申请劳东仲裁要不要交费？"})   # 劳东 for 劳动
+    for _ in range(2):                                  # the same press a second time is said again
+        at.button(key="ask-as-typed").click().run()
+        [told] = said(at)     # (the engine's own note may come between: 检索索引正在建立中 … while the index builds)
+        assert told.startswith("已按原文“劳东”查找。") and re.search(r"找到 \d+ 条相关的法律条文", told), told
+        assert '".st-key-ask-read-again button"' in _scripts(at)
+        at.run()                                        # a rerun for anything else: nothing said, nothing moved
+        assert not said(at) and "st-key-ask-read-again" not in _scripts(at)
+        at.button(key="ask-read-again").click().run()
+        [told] = said(at)
+        assert told.startswith("已改回。") and "问题中的“劳东”可能是错别字，已按“劳动”查找。" in told, told
+        assert re.search(r"找到 \d+ 条相关的法律条文", told), told
+        assert '".st-key-ask-as-typed button"' in _scripts(at)
+
+
 def test_an_article_opened_from_the_answers_is_in_view_with_the_way_back_to_them(app_page):
     """在法规库中阅读… opened the law a screen above the article: the article is now scrolled to, and
     返回问答结果 beside it leads back to the same question."""
@@ -394,6 +424,12 @@ def test_an_article_opened_from_the_answers_is_in_view_with_the_way_back_to_them
     at.button(key="ask-open-0").click().run()        # the library's page, at the article
     assert "本条网址（可复制分享）" in page_text(at)
     assert any('".st-key-law-article"' in el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
+    # the keyboard goes with the view, to the article's heading, and a screen reader hears where it is
+    assert any('".st-key-law-article .law-article-title"' in el.proto.body for el in at.html
+               if el.proto.unsafe_allow_javascript)
+    assert '<h3 class="law-article-title" tabindex="-1">' in _cards_and_more(at)
+    opened = re.fullmatch(r"已打开《(.+?)》(第.+?条)，下面有“返回问答结果”。", "".join(said(at)))
+    assert opened and at.query_params["article"] == opened[2] and opened[1] in page_text(at)
     [back] = [link for link in at.get("page_link") if link.label == "返回问答结果"]
     assert back.proto.page == "ask"
     assert urllib.parse.parse_qs(back.proto.query_string) == {"q": ["申请劳动仲裁要不要交费？"]}
@@ -401,3 +437,74 @@ def test_an_article_opened_from_the_answers_is_in_view_with_the_way_back_to_them
     other = app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article="第三十二条",
                      session_state={"laws-from-ask": came})
     assert not [link for link in other.get("page_link") if link.label == "返回问答结果"]   # another article
+
+
+def _sent_to_the_top(at) -> bool:
+    """This run's scripts include the frame's page-top one (ui.site_frame.scroll_to_top)."""
+    return any("window.scrollTo(0, 0)" in el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
+
+
+def test_the_first_button_after_a_new_question_leaves_the_page_where_it_is(app_page):
+    """The page writes the question into its address: the next run took that for another page and
+    threw the reader back to the top at the first button pressed under the answer. Back to an earlier
+    question is another view, and opens at its top."""
+    at = app_page("pages/ask.py")
+    for question in ("申请劳东仲裁要不要交费？", "老板托欠工资怎么办？"):   # 劳东 for 劳动, 托欠 for 拖欠
+        question_box(at).input(question)
+        at.button(key="FormSubmitter:ask-form-查找相关条文").click().run()
+        assert question in str(at.query_params["q"]) and not _sent_to_the_top(at)
+        at.button(key="ask-as-typed").click().run()              # 不是错别字，按原文…查找
+        assert not _sent_to_the_top(at)
+        at.button(key="ask-read-again").click().run()            # 改回…
+        assert not _sent_to_the_top(at)
+    at.query_params["q"] = "申请劳东仲裁要不要交费？"               # Back: the browser puts the earlier address back
+    at.run()
+    assert _sent_to_the_top(at)
+
+
+def _scripts(at) -> str:
+    return "\n".join(el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
+
+
+def test_back_from_an_article_returns_to_its_card_with_the_keyboard_on_its_button(app_page):
+    """返回问答结果 landed at the top of the answers with the focus on the page and nothing said: the
+    reader looked for their place again. Now the article's card is brought into view, its button
+    focused, and a screen reader hears where they are, once."""
+    at = app_page("pages/ask.py", session_state={"ask_query": "申请劳动仲裁要不要交费？"})
+    read = at.button(key="ask-open-1")
+    named = read.label.removeprefix("在法规库中阅读")
+    read.click().run()                                  # the article, in 法规库
+    [back] = [link for link in at.get("page_link") if link.label == "返回问答结果"]
+    for key in list(at.query_params):
+        del at.query_params[key]
+    at.query_params["q"] = urllib.parse.parse_qs(back.proto.query_string)["q"][0]
+    at.switch_page("pages/ask.py").run()               # the link followed
+    assert said(at) == [f"已回到问答结果，第 2 条：{named}。"]
+    assert '".st-key-ask-hit-1"' in _scripts(at) and '".st-key-ask-open-1 button"' in _scripts(at)
+    at.run()                                            # a rerun for anything else: where the reader is
+    assert not said(at) and ".st-key-ask-hit-" not in _scripts(at)
+
+
+def test_the_way_back_from_searching_as_typed_is_there_when_the_words_as_typed_find_nothing(app_page, monkeypatch):
+    """按原文查找 on a question whose words as typed find nothing: 改回 was only drawn beside a note of
+    the engine's, so the reader was left with no way back to the reading that had found the articles."""
+    from portal.search.api import SearchHit, SearchResponse
+
+    class Typo:
+        def search(self, query, *, k=10, as_typed=False):
+            if as_typed:
+                return SearchResponse(query=query, confident=False, hits=[])
+            return SearchResponse(query=query, read_as=query.replace("劳东", "劳动"), corrected=("劳东",),
+                                  message="问题中的“劳东”可能是错别字，已按“劳动”查找。",
+                                  hits=[SearchHit("laodong-zhengyi-tiaojie-zhongcai-fa-2007:第五十三条", 0.9)])
+
+    app_page("pages/ask.py")                      # ui.* imported, then the searcher replaced
+    import ui.search_engine
+
+    monkeypatch.setattr(ui.search_engine, "get_searcher", lambda: Typo())
+    at = app_page("pages/ask.py", session_state={"ask_query": "申请劳东仲裁要不要交费？"})
+    at.button(key="ask-as-typed").click().run()
+    assert "没有找到足够相关的条文。" in page_text(at)
+    assert any("已按您输入的原文“劳东”查找。" in str(el.value) for el in at.info)
+    at.button(key="ask-read-again").click().run()
+    assert "《中华人民共和国劳动争议调解仲裁法》第五十三条" in _cards(at)
