@@ -14,7 +14,7 @@ import streamlit as st
 
 from portal.text.escape import markdown_escape
 from ui.accessibility import CONTRAST, LARGE
-from ui.site_frame import scroll_to
+from ui.site_frame import say, scroll_to
 
 # the page table shows this many rows at a time: 300 件 as cards on a phone were some 74,000 px
 PAGE_ROWS = 20
@@ -83,12 +83,18 @@ def _paged_table(rows: Sequence[Mapping[str, object]], row_styles: Sequence[str]
         return
     S = st.session_state
     pick = f"table-page-{key}"
-    if not isinstance(S.get(pick), int) or not 0 <= S[pick] < pages:
-        S[pick] = 0   # a shorter list (a filter changed) starts again at its first page
+    # another list (a filter changed: its length, first or last row differ) starts at its first page,
+    # where the most urgent rows are; the same list after an action on one of its rows keeps its page
+    seen = (len(rows), repr(rows[0]), repr(rows[-1]))
+    if S.get(f"{pick}-list") != seen or not isinstance(S.get(pick), int) or not 0 <= S[pick] < pages:
+        S[pick] = 0
+    S[f"{pick}-list"] = seen
     index = st.selectbox(f"分页显示（每页 {PAGE_ROWS} {unit}）", range(pages), key=pick,
                          format_func=lambda i: page_words(i, len(rows), unit))
-    if S.pop(_TURNED, None) == key:   # pressed at the foot of the last page: its top, with the pager focused
-        scroll_to(f".st-key-{pick}", focus=f".st-key-{pick} input")
+    if S.pop(_TURNED, None) == key:   # pressed at the foot of the last page: its top, said; the pager not
+        # focused (a select of more than 10 options takes typing: a phone's keyboard would cover the cards)
+        scroll_to(f".st-key-{pick}")
+        say(f"现在显示{page_words(index, len(rows), unit)}")
     start = index * PAGE_ROWS
     shown = slice(start, start + PAGE_ROWS)
     st.table(_styled(inert_rows(rows[shown]), list(row_styles)[shown] if row_styles else ()), hide_index=True)

@@ -171,7 +171,7 @@ def test_a_corrected_number_empties_the_correction_boxes(portal_url, phone, arti
 
 def test_a_long_queue_on_a_phone_is_paged_and_next_page_brings_its_top_up(portal_url, phone, artifacts):
     """25 件 on a phone: 打开一件预登记 above them, 20 cards, then 下一页 at their foot; the next
-    page's top (its pager, focused) is brought up, not left a screen below the last card."""
+    page's top (its pager) is brought up, not left a screen below the last card, and said."""
     name = f"h{uuid.uuid4().hex[:8]}"
     where = f"分页区{uuid.uuid4().hex[:6]}"
     with Session(ready_engine(), expire_on_commit=False) as s:
@@ -201,7 +201,11 @@ def test_a_long_queue_on_a_phone_is_paged_and_next_page_brings_its_top_up(portal
     pager = phone.locator(".st-key-table-page-queue")
     phone.wait_for_function("() => { const r = document.querySelector('.st-key-table-page-queue')"
                             ".getBoundingClientRect(); return r.top >= 0 && r.top < 812 / 2; }", timeout=20_000)
-    assert pager.locator("input").evaluate("el => el === document.activeElement")
+    # said, not focused: a select of more than 10 options takes typing, and a phone's keyboard
+    # would come up over the cards
+    phone.wait_for_function("w => (document.getElementById('portal-announcer') || {}).textContent === w",
+                            arg="现在显示第 21–25 件（共 25 件）", timeout=5_000)
+    assert not pager.locator("input").evaluate("el => el === document.activeElement")
     assert phone.get_by_role("button", name="下一页", exact=False).count() == 0
     phone.screenshot(path=str(artifacts / "queue-paged-phone.png"))
     assert_fits_phone(phone)

@@ -620,6 +620,10 @@ def test_a_long_queue_is_paged_on_a_phone_and_in_large_text_in_its_urgent_order(
     at.button(key="table-next-queue").click().run()
     assert shown(at.table[0].value["查询码"]) == order[40:]
     assert not [b for b in at.button if b.key == "table-next-queue"]   # the last page
-    at.selectbox(key="q-deadline").set_value("已超期").run()   # a shorter list starts at its first page
-    overdue = shown(at.table[0].value["查询码"])
-    assert overdue == order[:len(overdue)] and 0 < len(overdue) <= 20
+    at.selectbox(key="table-page-queue").set_value(1).run()
+    assert shown(at.table[0].value["查询码"]) == order[20:40]
+    # another list with a second page too starts at its first, where its most urgent 件 are
+    at.selectbox(key="q-deadline").set_value("已超期").run()
+    assert len(at.selectbox(key="table-page-queue").options) > 1
+    assert at.selectbox(key="table-page-queue").value == 0
+    assert shown(at.table[0].value["查询码"]) == order[:20]
