@@ -257,7 +257,9 @@ if response.exact and (named := library.provision(hits[0].provision_id)) is not 
 else:
     # the words as searched: a question in 繁体 or with a typo (工資被拖欠, 托欠工资) points to its routes
     routes = next_steps(question=response.words, provision_ids=[h.provision_id for h in hits], library=library)
-# related cases beside the results on a wide screen; on a phone after the third article
+# related cases beside the results on a wide screen; on a phone after the third article. A screen
+# reader's list of headings put the articles after 下一步怎么办 (and the cases) under those sections
+MORE_ARTICLES = "更多相关条文"
 results, side = st.columns([3, 2], gap="medium") if cases else (st.container(), None)
 with results:
     st.markdown(section_heading("相关法律条文"), unsafe_allow_html=True)
@@ -267,11 +269,16 @@ with results:
             # the law named too: the list mixes laws, and 在法规库中阅读第二百八十八条 twice said nothing
             st.button(f"在法规库中阅读{_named(hit.provision_id)}", key=f"ask-open-{i}", on_click=_open,
                       args=(hit.provision_id,), icon=":material/menu_book:")
+        more = i + 1 < len(hits)   # articles follow: under a heading of their own, not the box's or the cases'
         if i == 0:
             next_steps_box(routes, library)
+            if more:
+                st.markdown(section_heading(MORE_ARTICLES), unsafe_allow_html=True)
         if cases and i == min(2, len(hits) - 1):
-            with st.container(key="cases-inline"):
+            with st.container(key="cases-inline"):   # hidden on a wide screen, its heading with it
                 case_cards(cases)
+                if more:
+                    st.markdown(section_heading(MORE_ARTICLES), unsafe_allow_html=True)
 if side is not None:
     with side, st.container(key="cases-side"):
         case_cards(cases)

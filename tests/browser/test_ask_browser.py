@@ -186,5 +186,12 @@ def test_the_answers_headings_step_down_one_level_at_a_time(portal_url, phone, a
     assert len(titles) == phone.locator(".ask-card").count() and all(levels[t] == 3 for t in titles), outline
     assert all(re.fullmatch(r"《.+》第.+条", t) for t in titles), titles     # the article, not its tag or badge
     assert all(b[0] - a[0] <= 1 for a, b in itertools.pairwise(outline)), outline
+    # each article under a section of articles, not under 下一步怎么办 or 相关典型案例 drawn between them
+    section = None
+    for level, text, cls in outline:
+        if level == 2:
+            section = text
+        elif "ask-title" in cls:
+            assert section in ("相关法律条文", "更多相关条文"), (text, section, outline)
     phone.locator(".ask-card").first.scroll_into_view_if_needed()
     phone.screenshot(path=str(artifacts / "ask-headings-phone.png"))
