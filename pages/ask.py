@@ -191,14 +191,17 @@ def _named(provision_id: str) -> str:
 def back_from_article() -> None:
     """Back from an article opened here (返回问答结果, or the browser's Back): at its card, with the
     keyboard on its button, said once per opening; not at the top with the focus on the page."""
-    came = st.session_state.get("laws-from-ask")
+    came, opening = st.session_state.get("laws-from-ask"), st.session_state.get("ask_opened_n")
     if not (st.session_state.get("page_entered") and came and came[1] == _in_address(query)):
         return
+    if st.session_state.get("ask_back_done") == opening:   # once: a later visit (the menu, then Back) is not a return
+        return
+    st.session_state["ask_back_done"] = opening
     at = next((i for i, hit in enumerate(hits) if hit.provision_id == came[0]), None)
     if at is None:
         return
     scroll_to(f".st-key-ask-hit-{at}", focus=f".st-key-ask-open-{at} button")
-    say(f"已回到问答结果，第 {at + 1} 条：{_named(came[0])}。", token=(came[0], st.session_state.get("ask_opened_n")))
+    say(f"已回到问答结果，第 {at + 1} 条：{_named(came[0])}。", token=(came[0], opening))
 
 
 searcher = get_searcher()
