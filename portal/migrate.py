@@ -138,8 +138,7 @@ def one_at_a_time(engine: Engine, *, wait_seconds: float = SETUP_WAIT_SECONDS, p
                 yield
             finally:
                 held.discard(key)
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SETUP_LOCK})
-                conn.commit()
+                _unlock(conn)
     elif path is not None:
         # owner-only, like the database beside it; empty, kept (removing it would race a waiter)
         fd = os.open(path.with_name(path.name + ".setup-lock"), os.O_RDWR | os.O_CREAT, 0o600)
@@ -158,6 +157,20 @@ def one_at_a_time(engine: Engine, *, wait_seconds: float = SETUP_WAIT_SECONDS, p
                 fcntl.flock(lock, fcntl.LOCK_UN)
     else:   # an in-memory database: one process
         yield
+
+
+def _unlock(conn) -> None:
+    """Let the setup lock go. A connection lost meanwhile (its lock went with it) must not replace
+    setup's own result or error: logged, the connection dropped from the pool."""
+    from portal.db import STORAGE_FAILURES
+
+    try:
+        if not conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": SETUP_LOCK}).scalar():
+            log.warning("the setup lock had gone before setup ended (its connection was lost)")
+        conn.commit()
+    except STORAGE_FAILURES as exc:
+        log.warning("the setup lock's connection was lost (%s); the lock went with it", type(exc).__name__)
+        conn.invalidate()
 
 
 def upgrade_schema(*, engine: Engine) -> SchemaUpgrade:

@@ -250,3 +250,28 @@ def test_a_process_waiting_for_anothers_upgrade_says_so_when_it_gives_up(at_0012
         release.set()
         other.join(30)
     assert current_revision(engine) == "0012_guide_sections"   # nothing was done by the one that gave up
+
+
+@pytest.mark.postgres
+def test_a_setup_lock_whose_connection_was_lost_does_not_turn_setup_into_a_failure(tmp_path):
+    """The lock's connection dropped while setup ran (a proxy, a restart of the server's side): the
+    lock went with it, and letting it go raised over setup's own result (second reader)."""
+    admin_url = os.environ.get("TEST_POSTGRES_URL")
+    if not admin_url:
+        pytest.skip("TEST_POSTGRES_URL not set")
+    from tests.conftest import _postgres_database
+
+    url, drop = _postgres_database(admin_url)
+    engine = make_engine(url)
+    try:
+        with migrations.one_at_a_time(engine):
+            with engine.connect() as other:
+                holders = other.execute(text("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted")).all()
+                assert len(holders) == 1
+                other.execute(text("SELECT pg_terminate_backend(:p)"), {"p": holders[0][0]})
+                other.commit()
+        with migrations.one_at_a_time(engine, wait_seconds=5):   # and it can be taken again
+            pass
+    finally:
+        engine.dispose()
+        drop()
