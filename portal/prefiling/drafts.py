@@ -100,14 +100,16 @@ def save_draft(*, session: Session, data: dict[str, Any], step: str, code: str |
         # written only if still as read: two saves at once (two replicas, two tabs) or a save racing
         # the submission both passed the checks above, and the later write replaced the other's
         # answers or the submitted marker without a word
+        # (a marker whose 件 is gone is written over, as before: step and time both as read)
         draft = PrefilingDraft.__table__.c
         written = session.execute(update(PrefilingDraft.__table__).where(
-            draft.code == row.code, draft.updated_at == row.updated_at, draft.step != SUBMITTED_STEP,
+            draft.code == row.code, draft.updated_at == row.updated_at, draft.step == row.step,
         ).values(payload_enc=payload, step=step, updated_at=utcnow()))
         if written.rowcount != 1:
             session.rollback()
-            if _retry:
-                raise DraftChanged(expected or row.updated_at)
+            if _retry:   # changed again between the second read and write: when, as it is now
+                now = session.get(PrefilingDraft, row.code)
+                raise DraftChanged(now.updated_at if now is not None else row.updated_at)
             return save_draft(session=session, data=data, step=step, code=row.code, expected=expected,
                               cipher=cipher, _retry=True)   # says why: submitted, or saved elsewhere
         session.commit()

@@ -183,3 +183,19 @@ def test_a_save_that_read_the_draft_before_it_was_submitted_does_not_overwrite_t
         assert s.get(PrefilingDraft, draft.code).step == SUBMITTED_STEP
         again = _submit(s, draft, data)   # the retry: the same 件, with its 查询密码
         assert again.duplicate and again.secret == result.secret
+
+
+def test_a_marker_whose_filing_is_gone_is_written_over_by_the_form_as_before(db_engine):
+    """A submitted marker whose 件 cannot be found (erased within the 24 h): the form's save writes
+    over it, as before the write-if-unchanged check, instead of being refused again and again."""
+    with Session(db_engine) as s:
+        draft, data = _draft_and_form(s)
+        _submit(s, draft, data)
+        filing = s.exec(select(Prefiling).where(Prefiling.idempotency_token == draft.idempotency_token)).one()
+        filing.idempotency_token = "gone"        # as if erased: the marker finds no 件
+        s.add(filing)
+        s.commit()
+    with Session(db_engine) as s:
+        saved = save_draft(session=s, data=data, step="check", code=draft.code)
+        assert saved.code == draft.code
+        assert s.get(PrefilingDraft, draft.code).step == "check"
