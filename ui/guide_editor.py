@@ -114,8 +114,8 @@ def render_add(*, actor: Actor, library: Library) -> None:
             st.error("没有新增，请修改以下问题：\n\n" + "\n".join(f"- {markdown_escape(e.message)}" for e in errors))
         # said under the box, not in a "?" help icon (24 px, named in English to a screen reader)
         st.text_input("新章节的网址名", key=NEW["slug"], max_chars=structure.MAX_SLUG, placeholder="如 jiedai-dating-tongzhi")
+        inline("slug")   # its error right under the box; the hint after it
         st.caption("网址名：小写英文字母、数字和横线，是这一节在公众页面上的链接（/guide#网址名），新增后不能修改。")
-        inline("slug")
         st.text_input("新章节的标题", key=NEW["title"], max_chars=guide.MAX_TITLE)
         inline("title")
         st.text_area("新章节的正文", key=NEW["body"], height=240)

@@ -32,9 +32,9 @@ MENU = [
     ("pages/guide.py", "信访指南"), ("pages/schedule.py", "接访日程"),
 ]
 
-# What to do with a refused file: the chip's remove button (the words a screen reader names it by;
-# "点 ×" was read out as 点乘)
-REMOVE_IT = "请点文件名旁的“删除”按钮"
+# What to do with a refused file: the chip's remove button, an ✕ with no word on it, named 删除 to a
+# screen reader ("点 ×" was read out as 点乘; 删除 alone sent a sighted reader looking for the word)
+REMOVE_IT = "请点文件名右边的叉号（删除）"
 # English text node (exact, or a regular expression when it starts with ^) -> Chinese
 FRAMEWORK_WORDS = {
     "Skip to main content": "跳到主要内容",

@@ -242,7 +242,7 @@ def test_a_file_the_browser_refuses_says_why_in_chinese_under_it(portal_url, pho
     phone.screenshot(path=str(artifacts / "prefile-refused-file-phone.png"))
     box = reason.bounding_box()
     assert box["width"] > 100 and box["height"] > 10, box     # seen, not a clipped 1-px box
-    assert "Error" not in reason.inner_text() and "请点文件名旁的“删除”按钮" in reason.inner_text()
+    assert "Error" not in reason.inner_text() and "请点文件名右边的叉号（删除）" in reason.inner_text()
     assert "text/plain" not in reason.inner_text() and "只能上传 JPG、PNG 图片或 PDF" in reason.inner_text()
 
 
@@ -270,7 +270,7 @@ def test_a_word_file_is_refused_in_chinese_with_what_to_do_instead_on_a_phone(po
     reason.scroll_into_view_if_needed()
     phone.screenshot(path=str(artifacts / "prefile-refused-word-phone.png"))
     [(name, why, right)] = phone.evaluate(_REFUSED)
-    assert why == "错误：不能上传 Word 文件。请另存为 PDF，或拍照后上传图片（JPG、PNG）。请点文件名旁的“删除”按钮。", why
+    assert why == "错误：不能上传 Word 文件。请另存为 PDF，或拍照后上传图片（JPG、PNG）。请点文件名右边的叉号（删除）。", why
     assert right <= 375, right     # the whole reason on the screen
     # and said on reaching the file's 删除 button by Tab: Streamlit ties it only to the chip, which
     # cannot take the focus
@@ -339,7 +339,7 @@ def test_each_refused_type_says_what_to_do_in_chinese(portal_url, phone):
     said = {name: why for name, why, _ in phone.evaluate(_REFUSED)}
     for name, _, expected in OTHER_FILES:
         assert said[name].startswith("错误：" + expected), (name, said[name])
-        assert "请点文件名旁的“删除”按钮。" in said[name] and ("PDF" in said[name] or "JPG" in said[name]), said[name]
+        assert "请点文件名右边的叉号（删除）。" in said[name] and ("PDF" in said[name] or "JPG" in said[name]), said[name]
     assert "not allowed" not in phone.get_by_test_id("stMain").inner_text()
 
 

@@ -33,7 +33,7 @@ def _said(english: str) -> str | None:
 def test_each_refused_type_is_told_what_to_do(mime, opening):
     said = _said(f"{mime} files are not allowed.".strip())
     assert said is not None and said.startswith(opening), said
-    assert said.endswith("请点文件名旁的“删除”按钮。")
+    assert said.endswith("请点文件名右边的叉号（删除）。")
 
 
 def test_a_refusal_names_the_remove_button_by_its_words_not_by_a_times_sign():
