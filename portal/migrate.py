@@ -19,7 +19,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,8 +104,6 @@ def one_at_a_time(engine: Engine, *, wait_seconds: float = SETUP_WAIT_SECONDS, p
     every `poll` seconds, not waited on in one statement (the server's lock_timeout and reply
     deadline would cut a long wait); MigrationFailed after `wait_seconds`. Re-entrant in a thread:
     `setup` holds it over the upgrade and the imports."""
-    from portal.db import sqlite_path
-
     key = engine.url.render_as_string(hide_password=False)
     held = getattr(_holding, "keys", None)
     if held is None:
@@ -113,33 +111,47 @@ def one_at_a_time(engine: Engine, *, wait_seconds: float = SETUP_WAIT_SECONDS, p
     if key in held:
         yield
         return
+    with _setup_lock(engine, _waiter(wait_seconds, poll)):
+        held.add(key)
+        try:
+            yield
+        finally:
+            held.discard(key)
+
+
+def _waiter(wait_seconds: float, poll: float) -> Callable[[], None]:
+    """What a process does each time the lock is taken: say so once, give up after `wait_seconds`."""
     deadline = time.monotonic() + wait_seconds
-    waited = False
+    said = []
 
     def wait() -> None:
-        nonlocal waited
-        if not waited:
+        if not said:
             log.info("waiting for another process's schema upgrade or content import to finish")
-            waited = True
+            said.append(True)
         if time.monotonic() > deadline:
             raise MigrationFailed(f"另一个门户进程正在升级数据库结构或导入内容，等了 {wait_seconds:.0f} 秒仍未结束，"
                                   "这次没有升级。请确认那个进程还在运行（或已停下）后再启动。")
         time.sleep(poll)
 
-    path = sqlite_path(key) if engine.dialect.name == "sqlite" else None
+    return wait
+
+
+@contextlib.contextmanager
+def _setup_lock(engine: Engine, wait: Callable[[], None]) -> Iterator[None]:
+    """The lock itself, for the dialect: taken (calling `wait` while another holds it), then let go."""
+    from portal.db import sqlite_path
+
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
             while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": SETUP_LOCK}).scalar():
                 conn.commit()   # no transaction held open while waiting
                 wait()
             conn.commit()
-            held.add(key)
             try:
                 yield
             finally:
-                held.discard(key)
                 _unlock(conn)
-    elif path is not None:
+    elif (path := sqlite_path(engine.url.render_as_string(hide_password=False))) is not None:
         # owner-only, like the database beside it; empty, kept (removing it would race a waiter)
         fd = os.open(path.with_name(path.name + ".setup-lock"), os.O_RDWR | os.O_CREAT, 0o600)
         with os.fdopen(fd, "r+") as lock:
@@ -149,11 +161,9 @@ def one_at_a_time(engine: Engine, *, wait_seconds: float = SETUP_WAIT_SECONDS, p
                     break
                 except BlockingIOError:
                     wait()
-            held.add(key)
             try:
                 yield
             finally:
-                held.discard(key)
                 fcntl.flock(lock, fcntl.LOCK_UN)
     else:   # an in-memory database: one process
         yield
