@@ -145,20 +145,24 @@ def _postgres_database(admin_url: str):
     return url, drop
 
 
+def fresh_database(kind: str, tmp_path):
+    """An empty database of `kind` ("sqlite": a file under `tmp_path`; "postgres": a new database on
+    the test server, skipped without TEST_POSTGRES_URL); return (url, drop or None)."""
+    if kind != "postgres":
+        return f"sqlite:///{tmp_path / 'test.db'}", None
+    admin_url = os.environ.get("TEST_POSTGRES_URL")
+    if not admin_url:
+        pytest.skip("TEST_POSTGRES_URL not set")
+    return _postgres_database(admin_url)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_engine(request, tmp_path):
     """A migrated, empty database: SQLite always, PostgreSQL too when TEST_POSTGRES_URL is set."""
     from portal.db import make_engine
     from portal.migrate import migrate
 
-    drop = None
-    if request.param == "postgres":
-        admin_url = os.environ.get("TEST_POSTGRES_URL")
-        if not admin_url:
-            pytest.skip("TEST_POSTGRES_URL not set")
-        url, drop = _postgres_database(admin_url)
-    else:
-        url = f"sqlite:///{tmp_path / 'test.db'}"
+    url, drop = fresh_database(request.param, tmp_path)
     engine = make_engine(url)
     migrate(engine=engine)
     yield engine

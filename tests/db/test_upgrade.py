@@ -173,16 +173,9 @@ def test_an_empty_postgresql_database_beside_stored_attachments_is_not_set_up(tm
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def at_0012(request, tmp_path):
     """A database one revision behind (0012), SQLite or PostgreSQL (with TEST_POSTGRES_URL)."""
-    drop = None
-    if request.param == "postgres":
-        admin_url = os.environ.get("TEST_POSTGRES_URL")
-        if not admin_url:
-            pytest.skip("TEST_POSTGRES_URL not set")
-        from tests.conftest import _postgres_database
+    from tests.conftest import fresh_database
 
-        url, drop = _postgres_database(admin_url)
-    else:
-        url = f"sqlite:///{tmp_path / 'data' / 'portal.db'}"
+    url, drop = fresh_database(request.param, tmp_path)
     engine = make_engine(url)
     command.upgrade(alembic_config(engine), "0012_guide_sections")
     yield engine
@@ -256,12 +249,9 @@ def test_a_process_waiting_for_anothers_upgrade_says_so_when_it_gives_up(at_0012
 def test_a_setup_lock_whose_connection_was_lost_does_not_turn_setup_into_a_failure(tmp_path):
     """The lock's connection dropped while setup ran (a proxy, a restart of the server's side): the
     lock went with it, and letting it go raised over setup's own result (second reader)."""
-    admin_url = os.environ.get("TEST_POSTGRES_URL")
-    if not admin_url:
-        pytest.skip("TEST_POSTGRES_URL not set")
-    from tests.conftest import _postgres_database
+    from tests.conftest import fresh_database
 
-    url, drop = _postgres_database(admin_url)
+    url, drop = fresh_database("postgres", tmp_path)
     engine = make_engine(url)
     try:
         with migrations.one_at_a_time(engine):
