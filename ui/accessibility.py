@@ -27,6 +27,11 @@ html {font-size:125% !important;}
 [role="listbox"] [role="option"], [role="listbox"] [role="option"] * {font-size:1.1rem !important;}
 .stApp [data-testid="stFileChipName"], .stApp [data-testid="stFileChipName"] + div,
 .stApp [data-testid="stFileUploaderDropzoneInstructions"] * {font-size:1.1rem !important;}
+/* a table (a staff list, 数据看板) as large as the text around it, not Streamlit's 0.875rem */
+.stApp [data-testid="stTable"] :is(td, th), .stApp [data-testid="stTable"] :is(td, th) p {font-size:1.05rem !important;}
+/* on a wide screen the page's column grows with its text, as a browser's zoom would (Streamlit's
+   736 px column at 16 px is 920 px at 20 px): a staff list of 7 columns broke its 查询码 and dates */
+@media (min-width: 1024px) { [data-testid="stMainBlockContainer"] {max-width:920px !important;} }
 /* the larger 回车换行 hint wraps to two lines on a phone: room for both under the last line */
 .stApp [data-testid="stTextArea"] textarea {padding-bottom:3.2rem !important;}
 """

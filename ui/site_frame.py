@@ -505,6 +505,25 @@ _TOP_SCRIPT = """
 </script>
 """
 
+def card_rules(table: str) -> str:
+    """CSS that draws the tables inside `table` (a selector) as one card per row, each cell labelled
+    by its heading (_SCRIPT gives every cell its data-label): for a phone (FRAME_CSS) and for a staff
+    list too narrow for its columns (ui.tables)."""
+    return f"""
+{table} table, {table} tbody, {table} tr,
+{table} td {{display:block;width:100% !important;}}
+{table} thead {{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);}}
+{table} tr {{border:2px solid #1f1f1f;border-radius:0.4rem;margin:0 0 0.8rem 0;padding:0.3rem 0.6rem;}}
+{table} td {{border:none !important;padding:0.2rem 0 !important;font-size:1rem;}}
+{table} td::before {{content:attr(data-label) "：";font-weight:700;}}
+/* a long value wraps inside its card (the cell kept one line, its value a box as wide as the
+   cell after the label, and the card cut it off: a 33-character 问题属地 at 320 px) */
+{table} td, {table} td * {{white-space:normal !important;
+  overflow-wrap:anywhere;}}
+{table} td * {{display:inline !important;}}
+"""
+
+
 FRAME_CSS = """
 <style>
 /* targets a finger can hit (44 px): the 大字号 / 高对比度 switches (their label is the target) and
@@ -540,18 +559,7 @@ FRAME_CSS = """
 @media (max-width: 767px) { [data-testid="stMainBlockContainer"] {padding-top:3.5rem !important;} }
 /* tables marked stack-table become one card per row on a phone, each cell labelled by its heading */
 @media (max-width: 640px) {
-  [class*="st-key-stack-table"] table, [class*="st-key-stack-table"] tbody, [class*="st-key-stack-table"] tr,
-  [class*="st-key-stack-table"] td {display:block;width:100% !important;}
-  [class*="st-key-stack-table"] thead {position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);}
-  [class*="st-key-stack-table"] tr {border:2px solid #1f1f1f;border-radius:0.4rem;margin:0 0 0.8rem 0;padding:0.3rem 0.6rem;}
-  [class*="st-key-stack-table"] td {border:none !important;padding:0.2rem 0 !important;font-size:1rem;}
-  [class*="st-key-stack-table"] td::before {content:attr(data-label) "：";font-weight:700;}
-  /* a long value wraps inside its card (the cell kept one line, its value a box as wide as the
-     cell after the label, and the card cut it off: a 33-character 问题属地 at 320 px) */
-  [class*="st-key-stack-table"] td, [class*="st-key-stack-table"] td * {white-space:normal !important;
-    overflow-wrap:anywhere;}
-  [class*="st-key-stack-table"] td * {display:inline !important;}
-}
+""" + card_rules('[class*="st-key-stack-table"]') + """}
 .st-key-phone-menu button {min-height:2.75rem;font-size:1.1rem;}
 /* every button, text box and select a finger can hit at 44 px (Streamlit draws buttons 40 px tall,
    boxes 38 px, a chosen file's × 32 px and the uploader's + 20 px wide) */

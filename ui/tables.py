@@ -8,13 +8,14 @@ phone (ui.site_frame's stack-table)."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
 from portal.text.escape import markdown_escape
 from ui.accessibility import CONTRAST, LARGE
-from ui.site_frame import say, scroll_to
+from ui.site_frame import card_rules, say, scroll_to
 
 # the page table shows this many rows at a time: 300 件 as cards on a phone were some 74,000 px
 PAGE_ROWS = 20
@@ -28,6 +29,50 @@ _CSS = """<style>
    still fits a phone */
 [class*="st-key-stack-table"] :is(th, th *) {word-break:keep-all !important;}
 </style>"""
+
+
+# The page table's widths, estimated in em of its text: a wide (W) or full-width (F) character is
+# 1 em, any other ~0.55 em (Noto Sans CJK's digits and Latin capitals; a space is less), and a cell's
+# padding 0.7 em. A column whose values and heading fit WHOLE_EM is kept on one line where the table
+# has room for all such columns and REST_EM for each of the others; with less room it is drawn as
+# cards. In 大字号 its text is 1.05rem (ui.accessibility), TEXT_REM.
+WHOLE_EM = 12.0
+REST_EM = 6.0
+PAD_EM = 0.7
+TEXT_REM = 1.05
+
+
+def text_em(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
+
+
+def table_widths(rows: Sequence[Mapping[str, object]]) -> tuple[list[int], float]:
+    """The columns (from 1, as CSS's nth-child counts) to keep on one line, and the width in rem the
+    table needs to show them so (with REST_EM for each other column)."""
+    if not rows:
+        return [], 0.0
+    whole, need = [], 0.0
+    for i, column in enumerate(rows[0], start=1):
+        em = max(text_em(str(column)), *(text_em(str(row.get(column, ""))) for row in rows)) + PAD_EM
+        if em <= WHOLE_EM:
+            whole.append(i)
+            need += em
+        else:
+            need += REST_EM
+    return whole, round(need * TEXT_REM, 1)
+
+
+def _width_css(key: str, rows: Sequence[Mapping[str, object]]) -> str:
+    """The page table by the width it has, not the screen's: where its short columns fit whole
+    (a 查询码, a date, a state; 大字号's column is 920 px on a wide screen) they keep one line;
+    narrower (a laptop's 1024 px beside the sidebar, a tablet) one card per row, as on a phone,
+    rather than seven columns squeezed until 已提交 and a 查询码 broke inside their words."""
+    box = f".st-key-stack-table-{key}"
+    whole, need = table_widths(rows)
+    cells = ", ".join(f"{box} td:nth-child({i}), {box} td:nth-child({i}) *" for i in whole)
+    kept = f"@container (width >= {need}rem) {{ {cells} {{white-space:nowrap !important;}} }}" if cells else ""
+    return (f"{box} {{container-type:inline-size;}}\n"
+            f"@container (width < {need}rem) {{ {card_rules(box)} }}\n{kept}")
 
 
 def grid_fails() -> bool:
@@ -61,6 +106,7 @@ def record_table(rows: Sequence[Mapping[str, object]], *, key: str, row_styles: 
     (`unit` counts them: 第 1–20 件（共 300 件）), in the order given."""
     st.html(_CSS)
     if grid_fails():
+        st.html(f"<style>{_width_css(key, rows)}</style>")
         with st.container(key=f"stack-table-{key}"):
             _paged_table(rows, row_styles, key=key, unit=unit)
         return

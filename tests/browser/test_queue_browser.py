@@ -237,3 +237,42 @@ def test_a_long_value_in_a_card_wraps_inside_it_on_a_small_phone(portal_url, pho
     assert where in cell.inner_text().replace("\\n", "").replace("\n", "")   # all of it shown
     phone.screenshot(path=str(artifacts / "queue-long-value-320.png"))
     assert_fits_phone(phone)
+
+
+def test_the_queue_in_large_text_keeps_its_codes_whole_on_a_laptop_or_turns_to_cards(portal_url, page, artifacts):
+    """大字号 at 1280 px: the page's column grows to 920 px and a 查询码, a date, a state keep one line
+    beside a long 问题属地 (seven columns in 736 px broke 3M4A-/8YHP-EW and 已提/交). At 1024 px, beside
+    the sidebar, the list has no room for them whole: one card per 件, as on a phone."""
+    name = f"h{uuid.uuid4().hex[:8]}"
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        make_user(s, name, HANDLER)
+        made = make_prefiling(s, district="平阴县高新技术产业开发区某某街道办事处")
+    sign_in(page, portal_url, name)
+    page.get_by_test_id("stSidebarNavLink").filter(has_text="预登记办理").first.click()
+    wait_for_app(page, "按查询码查找")
+    page.locator(".st-key-a11y-bar label").first.click()             # 大字号
+    page.wait_for_function("() => document.querySelector('[role=switch]').checked", timeout=20_000)
+    filter_queue(page, made.code, "共 1 件")
+    row = page.locator('[data-testid="stTable"] tbody tr').first
+    row.locator("td", has_text="平阴县").wait_for(state="visible", timeout=20_000)
+    lines = row.locator("td").evaluate_all("""tds => tds.map(td => {
+        const r = document.createRange(); r.selectNodeContents(td.querySelector('p') || td);
+        return [td.getAttribute('data-label'), new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top))).size,
+                getComputedStyle(td).display, parseFloat(getComputedStyle(td).fontSize)]; })""")
+    by_label = {label: (n, display, size) for label, n, display, size in lines}
+    for label in ("期限", "查询码", "重复信访", "状态", "类别", "收到日期"):
+        assert by_label[label][:2] == (1, "table-cell"), (label, lines)
+    assert by_label["问题属地"][0] > 1                     # the long one wraps instead
+    assert all(size >= 20 for _, _, size in by_label.values()), lines   # as large as the text around it
+    row.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "queue-large-1280.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+    page.set_viewport_size({"width": 1024, "height": 800})
+    page.wait_for_function("""() => getComputedStyle(document.querySelector('[data-testid=stTable] td')).display === 'block'""",
+                           timeout=20_000)
+    box = row.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1024, box
+    row.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "queue-large-1024.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
