@@ -124,7 +124,7 @@ def print_setup_report(report: BootstrapReport) -> int:
         print(f"holidays: {', '.join(map(str, report.holiday_years))} listed in {HOLIDAYS_FILE}")
     if report.holidays_missing:
         print(f"WARNING holidays: {', '.join(map(str, report.holidays_missing))} not listed in {HOLIDAYS_FILE}: "
-              "deadlines falling there move past Saturdays and Sundays only; add the State Council's "
+              "deadlines falling there move past weekends and the festival days only, not its 调休; add the State Council's "
               "notice when it is published (README, Holiday calendar)")
     for item in report.stale:
         print(f"WARNING citations: {item.line()}: staff cite the current article again, or keep a repealed "

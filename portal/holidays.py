@@ -2,8 +2,8 @@
 
 `content/holidays.yaml` holds, per year, the State Council's notice: the days off (放假) and the
 调休 Saturdays and Sundays that are working days. The bureau adds a year when the notice is
-published, without a code change. A year the file does not list counts Saturdays and Sundays only;
-`uncovered_years` names such years while a deadline can still fall in them, so the workspace and
+published, without a code change. A year the file does not list counts Saturdays, Sundays and the
+festival days fixed by law (FESTIVALS); `uncovered_years` names such years while a deadline can still fall in them, so the workspace and
 `python -m portal setup` can say so. The file is checked as a whole: a malformed one is refused
 (HolidayFileError lists every problem), never read in part.
 """
@@ -31,6 +31,26 @@ class HolidayFileError(ValueError):
         super().__init__(f"{path.name}: " + "; ".join(problems))
 
 
+# The festival days themselves (全国年节及纪念日放假办法 第二条, as amended in 2024, in force from
+# 2025: 元旦 1 January; 春节 农历除夕 and 正月初一至初三; 清明节 the day of 清明; 劳动节 1 and 2 May;
+# 端午节 农历五月初五; 中秋节 农历八月十五; 国庆节 1 to 3 October) for years whose notice is not in the
+# file yet: the notice adds 调休 days off and working days around them, but these days are off
+# whatever it says, so a deadline never lands on 除夕 or 元旦 because the notice is late.
+# The lunar dates were read from two calendars (the `holidays` and `lunardate` packages agree;
+# tests/test_holidays.py checks them against `holidays`, a dev dependency).
+FESTIVALS: dict[int, tuple[str, ...]] = {
+    2027: ("01-01", "02-05", "02-06", "02-07", "02-08", "04-05", "05-01", "05-02", "06-09", "09-15",
+           "10-01", "10-02", "10-03"),
+    2028: ("01-01", "01-25", "01-26", "01-27", "01-28", "04-04", "05-01", "05-02", "05-28", "10-03",
+           "10-01", "10-02"),
+    2029: ("01-01", "02-12", "02-13", "02-14", "02-15", "04-04", "05-01", "05-02", "06-16", "09-22",
+           "10-01", "10-02", "10-03"),
+    2030: ("01-01", "02-02", "02-03", "02-04", "02-05", "04-05", "05-01", "05-02", "06-05", "09-12",
+           "10-01", "10-02", "10-03"),
+}
+FESTIVAL_DAYS = frozenset(dt.date.fromisoformat(f"{year}-{day}") for year, days in FESTIVALS.items() for day in days)
+
+
 @dataclass(frozen=True, eq=False)   # hashed by identity: a cache key of portal.clock.last_day
 class HolidayCalendar:
     """The years the file lists (year -> notice), their days off and their 调休 working days."""
@@ -40,14 +60,17 @@ class HolidayCalendar:
     workdays: frozenset[dt.date]
 
     def is_rest_day(self, day: dt.date) -> bool:
-        """法定休假日: a listed day off, or a Saturday or Sunday that is not a listed working day."""
+        """法定休假日: a listed day off, or a Saturday or Sunday that is not a listed working day; in
+        a year the file does not list, a Saturday, a Sunday or a festival day (FESTIVALS)."""
         if day in self.days_off:
+            return True
+        if day.year not in self.notices and day in FESTIVAL_DAYS:
             return True
         return day.weekday() >= 5 and day not in self.workdays
 
     def uncovered_years(self, today: dt.date, *, horizon_days: int = HORIZON_DAYS) -> list[int]:
         """The years from today's to the year `horizon_days` ahead that the file does not list:
-        deadlines falling in them count Saturdays and Sundays only."""
+        deadlines falling in them count Saturdays, Sundays and festival days only, not 调休."""
         last = today + dt.timedelta(days=horizon_days)
         return [year for year in range(today.year, last.year + 1) if year not in self.notices]
 
@@ -55,8 +78,9 @@ class HolidayCalendar:
 def gap_words(years: list[int]) -> str:
     """What staff are told while deadlines can fall in years the file does not list."""
     named = "、".join(f"{y}年" for y in years)
-    return (f"本系统尚未录入{named}的法定节假日安排：落在{named}的期限只按周六、周日顺延（春节等假日不顺延），"
-            "剩余天数和是否超期可能不准。国务院办公厅公布安排后，请系统管理员补录"
+    return (f"本系统尚未录入{named}的节假日放假安排：落在{named}的期限按周六、周日和法定节日当日"
+            "（元旦、春节除夕至初三、清明、劳动节两天、端午、中秋、国庆三天）顺延，调休的放假日和上班日未计入，"
+            "剩余天数和是否超期可能差几天。国务院办公厅公布安排后，请系统管理员补录"
             "（见 README 的“Holiday calendar”）。")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from portal import clock
-from portal.holidays import HolidayFileError, gap_words, load_calendar, parse_calendar
+from portal.holidays import FESTIVALS, HolidayFileError, gap_words, load_calendar, parse_calendar
 from portal.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,14 +51,16 @@ def content_copy(tmp_path, monkeypatch):
 
 
 def test_a_year_added_to_the_file_moves_deadlines_without_a_code_change(content_copy):
-    # 2027's notice is not in the shipped file: Saturday 6 February 2027 moves to Monday only
-    assert clock.last_day(d(2027, 2, 6)) == d(2027, 2, 8)
+    # 2027's notice is not in the shipped file: Saturday 6 February 2027 (正月初一) moves past 初三,
+    # a festival day by law, to Tuesday
+    assert clock.last_day(d(2027, 2, 6)) == d(2027, 2, 9)
     calendar = content_copy / "holidays.yaml"
     calendar.write_text(calendar.read_text(encoding="utf-8") + YEAR_2027, encoding="utf-8")
     clock.reload_calendar()
     assert clock.last_day(d(2027, 2, 6)) == d(2027, 2, 13)    # the day after the listed days off
     assert clock.last_day(d(2027, 2, 13)) == d(2027, 2, 13)   # a listed 调休 Saturday is a working day
     assert clock.StatutoryClock(d(2027, 1, 22)).days_left(d(2027, 1, 25), real=True) == 19
+    assert clock.last_day(d(2027, 1, 1)) == d(2027, 1, 1)     # the notice listed decides: 元旦 not in it
     assert clock.calendar().uncovered_years(d(2026, 12, 6)) == []
 
 
@@ -69,7 +71,32 @@ def test_years_a_deadline_can_fall_in_and_the_file_does_not_list_are_named():
     assert calendar.uncovered_years(d(2026, 12, 6)) == [2027]
     assert calendar.uncovered_years(d(2027, 10, 1)) == [2027, 2028]
     words = gap_words([2027])
-    assert "尚未录入2027年的法定节假日安排" in words and "只按周六、周日顺延" in words and "Holiday calendar" in words
+    assert "尚未录入2027年的节假日放假安排" in words and "按周六、周日和法定节日当日" in words
+    assert "调休的放假日和上班日未计入" in words and "Holiday calendar" in words
+
+
+def test_a_year_without_its_notice_still_moves_deadlines_past_the_festival_days():
+    """The notice for 2027 is late: a 15-day period from 17 December 2026 ends on 元旦, which by law
+    is a day off whatever the notice adds, and 除夕 (Friday 5 February 2027) runs past 初一 to 初三."""
+    calendar = load_calendar(SHIPPED)
+    assert clock._last_day(calendar, d(2026, 12, 17) + dt.timedelta(days=15)) == d(2027, 1, 4)
+    assert clock._last_day(calendar, d(2027, 2, 5)) == d(2027, 2, 9)
+    assert clock._last_day(calendar, d(2027, 9, 15)) == d(2027, 9, 16)   # 中秋, a Wednesday
+    assert not calendar.is_rest_day(d(2027, 2, 4)) and not calendar.is_rest_day(d(2027, 10, 4))
+    assert not calendar.is_rest_day(d(2026, 10, 8))   # a listed year: only its notice counts
+
+
+def test_the_festival_days_are_those_of_the_law_in_a_second_calendar():
+    """FESTIVALS (元旦, 春节 除夕 to 初三, 清明, 劳动节 two days, 端午, 中秋, 国庆 three days: 全国年节及纪念日
+    放假办法 第二条) as the `holidays` package computes the lunar and solar-term dates, leaving out
+    its guesses of the 调休 ("observed", "Day off")."""
+    import holidays
+
+    for year, days in FESTIVALS.items():
+        theirs = {day for day, name in holidays.China(years=year).items()
+                  if "observed" not in name and not name.startswith("Day off")}
+        assert {d.fromisoformat(f"{year}-{day}") for day in days} == theirs, year
+        assert len(days) == len(set(days))
 
 
 @pytest.mark.parametrize(("text", "said"), [

@@ -186,7 +186,7 @@ def rating(view: StaffView) -> None:
 
 def holiday_gap_note(today) -> None:
     """A warning while a deadline can fall in a year content/holidays.yaml does not list (its days
-    would move past weekends only): on the pages that count and judge deadlines."""
+    would move past weekends and the festival days only): on the pages that count and judge deadlines."""
     if years := statutory.calendar().uncovered_years(today):
         st.warning(gap_words(years), icon=":material/event_busy:")
 

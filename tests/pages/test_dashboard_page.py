@@ -128,7 +128,7 @@ def test_the_dashboard_warns_while_deadlines_can_fall_in_a_year_without_its_holi
 
     state = signed_in(own_db, ADMIN)
     monkeypatch.setattr(clock, "calendar", lambda: listing(2025, 2026))
-    assert "本系统尚未录入2027年的法定节假日安排" in page_text(app_page(PAGE, session_state=state))
+    assert "本系统尚未录入2027年的节假日放假安排" in page_text(app_page(PAGE, session_state=state))
     monkeypatch.setattr(clock, "calendar", lambda: listing(2026, 2027))
     assert "尚未录入" not in page_text(app_page(PAGE, session_state=state))
 

@@ -577,7 +577,7 @@ def test_the_queue_warns_while_a_deadline_can_fall_in_a_year_without_its_holiday
     year = beijing_today().year
     monkeypatch.setattr(clock, "calendar", lambda: listing(year - 1))
     text = page_text(open_queue(app_page, HANDLER))
-    assert f"本系统尚未录入{year}年" in text and "只按周六、周日顺延" in text
+    assert f"本系统尚未录入{year}年" in text and "按周六、周日和法定节日当日" in text
     monkeypatch.setattr(clock, "calendar", lambda: listing(year, year + 1))
     assert "尚未录入" not in page_text(open_queue(app_page, HANDLER))
 
