@@ -139,9 +139,18 @@ def accessibility_controls() -> None:
     _keep_in_address()
 
 
+def chosen_words() -> str:
+    """The choice as the address writes it (`large,contrast`; empty: neither), for the links a page
+    writes (ui.links) as for this page's own address. Outside a run (a test, a script): empty."""
+    try:
+        return ",".join(word for key, word in PARAM_WORDS.items() if st.session_state.get(key))
+    except Exception:  # no script run
+        return ""
+
+
 def _keep_in_address() -> None:
     """Put the choice in the address on every run (a page link may have replaced the query)."""
-    wanted = ",".join(word for key, word in PARAM_WORDS.items() if st.session_state.get(key))
+    wanted = chosen_words()
     if wanted and st.query_params.get(PARAM) != wanted:
         st.query_params[PARAM] = wanted
     elif not wanted and PARAM in st.query_params:

@@ -15,6 +15,7 @@ from portal.laws.loader import ARTICLE_SEPARATOR, Block, Law, Provision
 from portal.memo import Memo
 from portal.settings import get_settings
 from portal.text.escape import html_escape, html_lines
+from ui.accessibility import chosen_words
 from ui.links import permalink, status_badge_html
 from ui.site_frame import show_here
 
@@ -135,7 +136,8 @@ def law_parts(law: Law) -> list[Part]:
 
 
 def part_html(law: Law, index: int, *, target_id: str | None = None) -> str:
-    """The HTML of one chapter, made once per law version, chapter, highlighted article and
-    permalink base (a pure function of these): only the chapter being read is rendered."""
-    key = (law.slug, law.content_hash, index, target_id, get_settings().base_url)
+    """The HTML of one chapter, made once per law version, chapter, highlighted article, permalink
+    base and 适老化 choice its links carry (a pure function of these): only the chapter being read
+    is rendered."""
+    key = (law.slug, law.content_hash, index, target_id, get_settings().base_url, chosen_words())
     return _PART_HTML.get(key, lambda: blocks_html(law_parts(law)[index].blocks, law, target_id=target_id))

@@ -258,7 +258,10 @@ _SHOW_DRAFT_SCRIPT = """<div id="pf-kept-draft"></div>
   p.className = 'kept-draft';
   p.textContent = '这个窗口里有一份还没有提交的草稿（草稿码 ' + code + '）。';
   const a = document.createElement('a');
-  a.href = location.pathname + '?draft=' + encodeURIComponent(code); a.target = '_self';
+  // the reader's 大字号 / 高对比度 goes with them (the address's a11y)
+  const a11y = new URLSearchParams(location.search).get('a11y');
+  a.href = location.pathname + '?draft=' + encodeURIComponent(code) + (a11y ? '&a11y=' + encodeURIComponent(a11y) : '');
+  a.target = '_self';
   a.textContent = '继续填写这份草稿';
   p.append(' ', a);
   box.replaceChildren(p);

@@ -688,6 +688,10 @@ def absolute_link(relative: str) -> str:
     base = get_settings().base_url.rstrip("/")
     if relative.startswith(base) and base:
         relative = relative[len(base):]
+    # the reader's own 大字号 / 高对比度 is not passed on to whoever they share the address with
+    path, _, query = relative.partition("?")
+    kept = "&".join(part for part in query.split("&") if part and not part.startswith(f"{A11Y_PARAM}="))
+    relative = f"{path}?{kept}" if kept else path
     if not base:
         try:
             parts = urlsplit(st.context.url or "")

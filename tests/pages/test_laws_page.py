@@ -1,6 +1,8 @@
 """The 法规库 page as a citizen sees it (AppTest)."""
 
-from tests.conftest import page_text, said
+import re
+
+from tests.conftest import html_bodies, page_text, said
 
 
 def test_index_lists_all_laws_with_status(app_page, library):
@@ -261,3 +263,19 @@ def test_a_search_on_a_law_that_finds_nothing_leads_to_the_question_page(app_pag
     at.text_input(key="find-minfadian-2020").input("第五千条").run()      # a number it does not have
     assert "本法规没有第五千条，最后一条是第一千二百六十条。" in page_text(at)
     assert said(at) == ["本法规没有第五千条，最后一条是第一千二百六十条。"]
+
+
+def test_links_the_page_writes_keep_large_text_and_a_shared_address_does_not(app_page):
+    """A reader with 大字号 and 高对比度 on who follows an article's link (法规库, 法律问答, a case
+    from the form's 核对) lands on a page with both still on; the address shown to copy and share
+    leaves their choice out."""
+    at = app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article="第三十二条", a11y="large,contrast")
+    def drawn(at) -> str:
+        return html_bodies(at) + "".join(str(m.value) for m in at.markdown)
+
+    links = re.findall(r'class="article-link" href="([^"]+)"', drawn(at))
+    assert links and all("a11y=large,contrast" in link for link in links), links
+    shared = re.findall(r'<p class="permalink"[^>]*>([^<]+)</p>', drawn(at))
+    assert shared and all("a11y" not in url and "article=第三十二条" in url for url in shared), shared
+    plain = drawn(app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article="第三十二条"))
+    assert "a11y" not in "".join(re.findall(r'class="article-link" href="([^"]+)"', plain))
