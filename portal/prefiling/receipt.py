@@ -118,7 +118,7 @@ OWN_RULE = {
              ("xinfang-gongzuo-tiaoli-2022:第三十条",)),
 }
 SHANDONG_60 = "shandong-xinfang-tiaoli-2015:第四十二条"
-SIXTH = "申诉求决类事项（即出具信访处理意见书的事项，《信访工作条例》第三十四条、《山东省信访条例》第四十二条），"
+SIXTH = "申诉求决类事项（《山东省信访条例》第四十二条、《信访工作条例》第三十四条），"
 
 
 def clock_lines(clock: StatutoryClock, *, category: str) -> list[ClockLine]:

@@ -88,10 +88,12 @@ def test_the_review_first_list_keeps_to_the_scope_of_article_23(library):
     guide = Path(__file__).resolve().parents[2] / "content" / "guide"
     body = next(s.body for s in load_guide(guide) if "- **必须先申请行政复议的情形**" in s.body)
     point = body[body.index("- **必须先申请行政复议的情形**"):].split("\n- ")[0]   # with its sub-list
-    assert point.count("\n  - ") == 4   # the four cases of 第二十三条 are a list, not one long sentence
+    assert point.count("\n  - ") == 5   # the five cases of 第二十三条 are a list, not one long sentence
+    assert "法律、行政法规规定应当先向行政复议机关申请行政复议的其他情形" in library.provision(f"{fy}:第二十三条").text
     reconsideration = next(r for r in RULES if r.key == "reconsideration")
     for text in (REVIEW_FIRST, point, reconsideration.advice):
         assert "《行政复议法》第十一条所列的情形" in text
+        assert "法律、行政法规规定要先申请行政复议的其他情形" in text   # （五）: the list is not closed
         assert "保护人身权、财产权、受教育权等合法权益" in text and "抚恤金、社会保险待遇、最低生活保障" in text
         assert "申请行政机关履行法定职责，行政机关拒绝履行" not in text
     # the rule first, then the four cases numbered: not a four-item run-on ending in "——这些情形"

@@ -171,7 +171,7 @@ def test_receipt_dates_come_from_the_statutory_clock():
     assert date_text(review) not in text and "按最迟情形推算为" not in text
     assert "信访人可以自收到书面答复之日起30日内请求复查。" in text
     # whose 60 days these are (legal review), one parenthesis deep
-    assert "申诉求决类事项（即出具信访处理意见书的事项，《信访工作条例》第三十四条、《山东省信访条例》第四十二条），" in text
+    assert "申诉求决类事项（《山东省信访条例》第四十二条、《信访工作条例》第三十四条），" in text
     assert "30日内提出复查意见" in text and "30日内提出复核意见" in text   # as 第三十五条、第三十六条 say
     assert "<title>网上信访预登记回执 ABCD-EFGH-JK</title>" in receipt.html() and "&lt;" not in receipt.html()
 
