@@ -3,6 +3,7 @@ and a law's card and facts in the 法规库."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import streamlit as st
@@ -45,11 +46,41 @@ def _date(value) -> str:
 
 
 def short_names(library: Library, law: Law, *, limit: int = 6) -> list[str]:
-    """The handy names of a law (民诉法, 劳动合同法 …), not its long forms."""
+    """The handy names of a law (民诉法, 劳动合同法 …), not its long forms, and not the title of
+    another law in the library: citizens search 信访工作条例 as 信访条例 (the catalogue's alias), but
+    a fact sheet saying 简称：信访条例 names the repealed 2005 regulation as if it were this one."""
+    others = {short_title(other.title) for other in library.laws.values() if other.slug != law.slug}
+    others |= {other.title for other in library.laws.values() if other.slug != law.slug}
     names = [n for n in library.names(law.slug)
-             if n != law.title and not n.startswith(("最高人民法院", "关于", "中华人民共和国"))
+             if n != law.title and n not in others and not n.startswith(("最高人民法院", "关于", "中华人民共和国"))
              and len(n) <= 12]
     return names[:limit]
+
+
+_AMENDED = ("修正", "修订", "修改")
+_HISTORY_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def date_facts(law: Law) -> list[tuple[str, str]]:
+    """公布 and 施行 as the law file gives them, named for what they are. Most amended texts give
+    the dates of the current text (劳动法: 2018年12月29日, its second 修正), a few the original dates
+    and 最近修改 (刑法): a bare 公布日期：2018年12月29日 read as the date 劳动法 was made. An amended
+    text without 最近修改 says 现行文本 and when the law was first made (its 题注's first line)."""
+    history = [str(line) for line in law.meta.get("history") or ()]
+    # a later 修正 / 修订 / 修改, or a second 通过 (a 司法解释 amended by its 审判委员会: 民间借贷规定)
+    amended = any(word in line for line in history[1:] for word in _AMENDED) or \
+        sum("通过" in line for line in history) > 1
+    if law.last_amended or not amended:
+        facts = [("公布日期", _date(law.promulgated)), ("施行日期", _date(law.effective))]
+        if law.last_amended:
+            facts.append(("最近修改", _date(law.last_amended)))
+        return facts
+    facts = []
+    if history and (first := _HISTORY_DATE.match(history[0])):
+        made = history[0][first.end():].strip()
+        verb = next((v for v in ("通过", "公布", "发布") if made.endswith(v) or v in made), "制定")
+        facts.append((f"首次{verb}", f"{first[1]}年{int(first[2])}月{int(first[3])}日"))
+    return facts + [("现行文本公布日期", _date(law.promulgated)), ("现行文本施行日期", _date(law.effective))]
 
 
 def open_law(law_slug: str | None) -> None:
@@ -64,9 +95,7 @@ def law_card(library: Library, law: Law, *, shelf: str = "") -> None:
     kind = f' <span class="law-badge" style="{_KIND_STYLE}">{html_escape(entry.kind)}</span>' if entry else ""
     with st.container(border=True):
         st.markdown(f"**{html_escape(law.title)}** {status_badge_html(law)}{kind}", unsafe_allow_html=True)
-        facts = [f"公布：{_date(law.promulgated)}", f"施行：{_date(law.effective)}"]
-        if law.last_amended:
-            facts.append(f"最近修改：{_date(law.last_amended)}")
+        facts = [f"{label.removesuffix('日期')}：{value}" for label, value in date_facts(law)]
         facts.append(f"共 {len(law.provisions)} 条")
         source = html_escape(source_name(law))
         # each fact whole on a line (a date is not split on a phone); not st.caption: its faded
@@ -89,11 +118,7 @@ def law_facts_md(library: Library, law: Law) -> str:
         facts += [("类别", entry.kind), ("主题", "、".join(entry.topics))]
     if names := short_names(library, law):
         facts.append(("简称", "、".join(names)))
-    facts += [("制定机关", law.issuer), ("公布日期", _date(law.promulgated)),
-              ("施行日期", _date(law.effective))]
-    if law.last_amended:
-        facts.append(("最近修改", _date(law.last_amended)))
-    facts.append(("状态", law.status))
+    facts += [("制定机关", law.issuer), *date_facts(law), ("状态", law.status)]
     lines = [f"- **{k}**：{html_escape(v)}" for k, v in facts]
     lines.append(f"- **文本来源**：[{html_escape(source_name(law))}](<{law.source}>)，本网站逐字收录。"
                  "如有出入，以国家法律法规数据库（flk.npc.gov.cn）公布的文本为准。")

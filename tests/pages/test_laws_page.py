@@ -279,3 +279,30 @@ def test_links_the_page_writes_keep_large_text_and_a_shared_address_does_not(app
     assert shared and all("a11y" not in url and "article=第三十二条" in url for url in shared), shared
     plain = drawn(app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article="第三十二条"))
     assert "a11y" not in "".join(re.findall(r'class="article-link" href="([^"]+)"', plain))
+
+
+def test_a_laws_facts_never_give_another_laws_name_as_its_short_name(app_page, library):
+    """信访工作条例's page said 简称：信访条例, the title of the repealed 2005 regulation the library
+    also holds; citizens may still search it so (the alias stays), the fact sheet does not say it."""
+    from ui.law_view import short_names
+
+    text = page_text(app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022"))
+    line = next(x for x in text.splitlines() if "**简称**" in x)
+    assert "新信访条例" in line and "、信访条例" not in line and "：信访条例" not in line, line
+    titles = {law.title for law in library.laws.values()}
+    for law in library.laws.values():
+        assert not set(short_names(library, law)) & (titles - {law.title}), law.slug
+
+
+def test_an_amended_laws_dates_say_they_are_of_the_current_text(app_page):
+    """劳动法 (1994, amended 2009 and 2018) showed 公布日期：2018年12月29日 as if made then; 刑法's file
+    gives its original dates and 最近修改, and keeps those words."""
+    text = page_text(app_page("pages/laws.py", law="laodong-fa-2018"))
+    assert "**首次通过**：1994年7月5日" in text and "**现行文本公布日期**：2018年12月29日" in text
+    assert "**公布日期**" not in text
+    text = page_text(app_page("pages/laws.py", law="xingfa-2023"))
+    assert "**公布日期**：1997年3月14日" in text and "**最近修改**：2023年12月29日" in text
+    text = page_text(app_page("pages/laws.py", law="minfadian-2020"))   # made once, not amended
+    assert "**公布日期**：2020年5月28日" in text and "现行文本" not in text
+    shelf = page_text(app_page("pages/laws.py"))
+    assert "首次通过：1994年7月5日" in shelf and "现行文本公布：2018年12月29日" in shelf
