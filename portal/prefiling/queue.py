@@ -25,7 +25,7 @@ from portal.timeutil import beijing_today
 DUE_SOON_DAYS = 7
 # a running 件 with no day count: a registered 建议意见 or 检举控告 (receipt.handling_counted)
 NO_DAY_COUNT = "不适用60日办结期限"
-# what the detail and 数据看板 say of it, in full
+# what the detail (预登记办理) says of it, in full
 HANDLING_SCOPE = ("60日办结期限（情况复杂的经批准可延长不超过30日）只适用于申诉求决类事项：《信访工作条例》第三十四条"
                   "（出具信访处理意见书的事项）、《山东省信访条例》第四十二条。建议意见类（《信访工作条例》第二十九条）"
                   "和检举控告类（第三十条）没有规定办结天数，登记后本系统不计期限，也不算超期。")
@@ -83,8 +83,9 @@ def queue(*, session: Session, actor: Actor, state: str | None = None, category:
           district: str | None = None, code: str | None = None, max_days_left: int | None = None,
           today: dt.date | None = None) -> list[QueueRow]:
     """Pre-filings for the handler queue, most urgent first: overdue, then fewest days left, then
-    running ones with no day count, then ended ones; ties by submission. `code` matches part of the reference code (dashes and
-    case ignored); `max_days_left` keeps running ones with at most that many days (-1: overdue)."""
+    running ones with no day count, then ended ones; ties by submission. `code` matches part of the
+    reference code (dashes and case ignored); `max_days_left` keeps running ones with at most that
+    many days (-1: overdue; one with no day count is never kept)."""
     require(actor, HANDLER)
     today = today or beijing_today()
     query = select(Prefiling).order_by(col(Prefiling.submitted_at), col(Prefiling.id))
