@@ -18,7 +18,7 @@ from portal.prefiling.queue import deadline_words
 from portal.roles import HANDLER
 from portal.stats import bulletin, figures
 from portal.stats.facts import Period, RangeError, last_month, month_period
-from portal.stats.figures import DEFINITIONS, RESTRICTED_LEFT_OUT, DueRow, Share
+from portal.stats.figures import DEFINITIONS, DUE_NOTE, RESTRICTED_LEFT_OUT, DueRow, Share
 from portal.timeutil import beijing_today
 from ui.auth import RETRY_DOWNLOAD, at_click
 from ui.tables import inert_rows
@@ -101,6 +101,8 @@ def timeliness(result: figures.Timeliness) -> None:
         {"项目": "办结：延期内（61至90日）", "件数": str(result.handling_extended)},
         {"项目": "办结：超期", "件数": str(result.handling_late)},
         {"项目": "办结：尚在期限内", "件数": str(result.handling_pending)},
+        # the 60日内办结率 is over the four rows above; these have no 60 days to be judged by
+        {"项目": "登记的建议意见、检举控告（不计60日期限）", "件数": str(result.handling_not_counted)},
         {"项目": "含延期办结率", "件数": percent(result.handling_with_extension)},
     ])
 
@@ -138,7 +140,8 @@ def _due_table(rows: list[DueRow], *, link: bool) -> None:
 def due_lists(result: figures.DueLists, actor: Actor) -> None:
     link = actor.has(HANDLER)  # 预登记办理 is open to 办理 only
     st.header("超期和本周到期")
-    st.caption(f"截至 {result.day.isoformat()}，尚未办结的事项；期限最后一日遇周末或法定节假日顺延。只列查询码，不含个人信息。")
+    st.caption(f"截至 {result.day.isoformat()}，尚未办结的事项；期限最后一日遇周末或法定节假日顺延。"
+               f"{DUE_NOTE}只列查询码，不含个人信息。")
     st.subheader(f"已超期（{len(result.overdue)} 件）")
     if result.overdue:
         _due_table(result.overdue, link=link)

@@ -20,8 +20,8 @@ from portal.prefiling import export, handling, repeats, transitions
 from portal.prefiling.channels import RULES as CHANNEL_RULES
 from portal.prefiling.codes import grouped
 from portal.prefiling.form import relation_label
-from portal.prefiling.queue import QueueRow, deadline_words
-from portal.prefiling.receipt import date_text, due_text
+from portal.prefiling.queue import HANDLING_SCOPE, QueueRow, deadline_words
+from portal.prefiling.receipt import date_text, due_text, handling_counted
 from portal.prefiling.staff_view import RESTRICTED_NOTICE, StaffView, read_attachment
 from portal.prefiling.states import TERMINAL, IllegalTransition, TransitionTaken
 from portal.text.escape import markdown_escape
@@ -194,18 +194,31 @@ def holiday_gap_note(today) -> None:
 def clock(view: StaffView) -> None:
     st.subheader("法定期限")
     timer = StatutoryClock(view.received_date, accepted=view.registered_date, answered=view.answered_date)
+    # a 建议意见 or 检举控告 has no 办结 day count and no 复查 (第三十四条、第三十五条 are a 信访处理意见书's),
+    # as 进度查询 tells the citizen: its 15 days to 登记 are all there is to count
+    counted = handling_counted(view.category)
     _line("收到日期", date_text(view.received_date))
     # every last day as the citizen's lookup page gives it: moved past 法定休假日 (民法典 第二百零三条)
     _line(f"{statutory.ACCEPTANCE_NOTICE.name}（第二十二条）", due_text(timer.acceptance_due()))
-    _line("办结（第三十四条）", due_text(timer.handling_due()) + ("" if view.registered_date else "（按最晚受理日推算）"))
+    if counted:
+        # the 60 days run from the handling body's 受理, which the portal does not record: its 登记
+        # stands in for it, and the line says so, as 进度查询 does
+        _line("办结（第三十四条）" if view.category == "申诉求决" else "办结（第三十四条，如属申诉求决类）",
+              due_text(timer.handling_due()) + ("（按登记日推算；60日自办理机关受理之日起算，受理日期以其书面告知为准）"
+                                                if view.registered_date else "（按最晚受理日推算）"))
+    else:
+        _line("办结", HANDLING_SCOPE)
     if view.answered_date:
         _line("答复日期", date_text(view.answered_date))
+    if view.answered_date and counted:
         # the date 进度查询 gives the citizen (from 办结, not moved) is a reminder, not the legal cutoff
         _line("信访人可请求复查（第三十五条）", f"自收到书面答复之日起30日内；按办结日推算为 "
               f"{date_text(timer.review_request_due())}（提醒信访人用的最早日期；是否逾期以送达日期为准，"
               "最后一日遇法定休假日的参照民法典第二百零三条顺延）")
     if view.state in TERMINAL:
         st.caption(deadline_words(None))
+    elif view.registered_date and not counted:
+        st.info(f"当前期限：{deadline_words(None, ended=False)}（{view.category}类，见上）")
     else:
         nominal, real = timer.current_due(), timer.current_due(real=True)
         if real != nominal:

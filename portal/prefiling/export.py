@@ -30,6 +30,7 @@ from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.models import Prefiling
 from portal.prefiling.queue import QueueRow, days_left_of, deadline_words
 from portal.prefiling.staff_view import RESTRICTED_NOTICE
+from portal.prefiling.states import TERMINAL
 from portal.qa.personal import mask_personal_numbers
 from portal.roles import HANDLER, REPORTS
 from portal.textinput import dangerous_cell, strip_invisible
@@ -104,8 +105,8 @@ def export_csv(*, session: Session, actor: Actor, rows: Sequence[QueueRow], incl
         exported_with.append((p.code, include_personal and see))   # a report's identity withheld: not in it
         left = days_left_of(p, today)
         cells: list[object] = [
-            p.code, p.state, p.category, p.district, p.received_date.isoformat(), deadline_words(left),
-            left, p.official_number,
+            p.code, p.state, p.category, p.district, p.received_date.isoformat(),
+            deadline_words(left, ended=p.state in TERMINAL), left, p.official_number,
             *((own(p.subject), own(p.request)) if see else (RESTRICTED_NOTICE, RESTRICTED_NOTICE))]
         if include_personal:
             cells += ([dec(p.name_enc), dec(p.id_number_enc), dec(p.phone_enc), dec(p.address_enc)]

@@ -118,6 +118,17 @@ OWN_RULE = {
              ("xinfang-gongzuo-tiaoli-2022:第三十条",)),
 }
 SHANDONG_60 = "shandong-xinfang-tiaoli-2015:第四十二条"
+
+
+def handling_counted(category: str) -> bool:
+    """Whether 第三十四条's 60 days (and the 30 more on approval) are counted for a 件 of `category`
+    once it is registered. Not for a 建议意见 or 检举控告 (OWN_RULE): 第三十四条 is a 第三十一条第六项
+    matter's and 山东 第四十二条 a 申诉求决 one's, and 第二十九条 / 第三十条 set no day count, so there
+    is no last day to count to or be overdue against. 其他 is counted: the citizen is told the 60 days
+    on the condition that it is a 申诉求决 matter (SIXTH), and staff decide what it is."""
+    return category not in OWN_RULE
+
+
 SIXTH = "申诉求决类事项（《山东省信访条例》第四十二条、《信访工作条例》第三十四条），"
 
 

@@ -28,6 +28,7 @@ from portal.stats.disclosure import PRIMARY, SMALL, Group, Masked, small, suppre
 from portal.stats.facts import Period, RangeError, counting, month_period, previous_month
 from portal.stats.figures import (
     DEFINITIONS,
+    DUE_NOTE,
     RATINGS,
     RESTRICTED_LEFT_OUT,
     SATISFIED,
@@ -277,7 +278,7 @@ def to_markdown(b: Bulletin) -> str:
     out += [f"## 七、超期未办事项（截至 {b.due.day.isoformat()}）", ""]
     rows = _overdue_rows(b)
     out += [_md_table(["查询码", "所处环节", "法定期限", "超期天数"], rows, words_first=False) if rows
-            else "无超期未办事项。", ""]
+            else "无超期未办事项。", "", f"说明：{DUE_NOTE}", ""]
     return "\n".join(out)
 
 
@@ -326,6 +327,7 @@ def to_html(b: Bulletin) -> str:
     rows = _overdue_rows(b)
     body.append(f"<section><h2>七、超期未办事项（截至 {e(b.due.day.isoformat())}）</h2>")
     body.append(_html_table(["查询码", "所处环节", "法定期限", "超期天数"], rows) if rows else "<p>无超期未办事项。</p>")
+    body.append(f'<p class="def">说明：{e(DUE_NOTE)}</p>')
     body.append("</section>")
     return ("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from portal.clock import ACCEPTANCE_NOTICE, HANDLING
 from portal.identity import Actor, require
 from portal.prefiling.models import Prefiling
+from portal.prefiling.receipt import handling_counted
 from portal.prefiling.states import DRAFT, WITHDRAWN
 from portal.roles import ADMIN, HANDLER, REPORTS
 
@@ -91,19 +92,23 @@ class Fact:
         return ACCEPTANCE_NOTICE.real_last_day(self.received)
 
     def handling_due(self, *, extended: bool = False) -> dt.date | None:
-        if self.registered is None:
+        """The real last day of the 60 days (or 90) from 登记; None before it, and for a 建议意见 or
+        检举控告, which have no day count (receipt.handling_counted)."""
+        if self.registered is None or not handling_counted(self.category):
             return None
         return HANDLING.real_last_day(self.registered, extended=extended)
 
     def step_on(self, day: dt.date) -> tuple[str, dt.date] | None:
-        """(step name, real last day) of the period running on `day`; None when not running then."""
+        """(step name, real last day) of the period running on `day`; None when not running then or
+        when no period is counted (a 建议意见 or 检举控告 once registered)."""
         if self.received > day or self.ended is not None and self.ended <= day:
             return None
         if self.state == WITHDRAWN and self.ended is None:
             return None
         if self.registered is None or self.registered > day:
             return ACCEPTANCE_NOTICE.name, self.acceptance_due
-        return HANDLING.name, self.handling_due()
+        due = self.handling_due()
+        return None if due is None else (HANDLING.name, due)
 
 
 def counting(actor: Actor | None) -> bool:

@@ -6,9 +6,10 @@ Which pre-filings each figure counts (the dashboard and the 月通报 print thes
 - 登记转送 on time: those received in the range — told (登记 or 不予登记) by the real last day of the
   15 days (portal.clock.last_day: a last day on a weekend or public holiday moves on); still untold
   after it counts late, still within it is pending; withdrawn ones are left out;
-- 办结 on time: those registered in the range — answered within 60 days (on time), within the 30-day
-  extension (the portal does not record whether one was granted), later or still open past 60 days
-  (late), still within 60 days (pending);
+- 办结 on time: those registered in the range but 建议意见 and 检举控告, which have no day count
+  (receipt.handling_counted: the 60 days are a 申诉求决 matter's) and are only counted apart — answered
+  within 60 days (on time), within the 30-day extension (the portal does not record whether one was
+  granted), later or still open past 60 days (late), still within 60 days (pending);
 - 初信初访 (not raised before: the petitioner said so and no handler confirmed it as 重复信访)
   registered in the range: answered within 21 days of 登记 (三周办结);
 - ratings and 一次性结服率: those answered (已办结) in the range.
@@ -29,6 +30,7 @@ from portal.prefiling.channels import RULES as CHANNEL_RULES
 from portal.prefiling.form import CATEGORIES
 from portal.prefiling.models import Prefiling
 from portal.prefiling.queue import DUE_SOON_DAYS
+from portal.prefiling.receipt import handling_counted
 from portal.prefiling.repeats import CONFIRMED as REPEAT_CONFIRMED
 from portal.prefiling.repeats import confirmed_repeats
 from portal.prefiling.repeats_models import PrefilingRepeat
@@ -47,15 +49,20 @@ DEFINITIONS = {
     "repeats": "统计区间内提交、经办理人员确认为重复信访（与此前的信访事项为同一信访人提出的同一事项）的件数。",
     "acceptance": "统计区间内提交的预登记中，自收到之日起15日内（最后一日遇周末或法定节假日顺延）"
                   "告知登记或不予登记的比例；已撤回的不计，尚在期限内未告知的不计入比例。",
-    "handling": "统计区间内登记的信访件中，自登记之日起60日内办结的比例（期限最后一日遇休假日顺延）；"
+    "handling": "统计区间内登记的申诉求决类和“其他”类信访件中，自登记之日起60日内办结的比例（期限最后一日遇休假日顺延）；"
                 "延期内办结指第61至90日办结（本门户不记录是否批准延期）；超过60日仍未办结的计为超期。"
-                "《山东省信访条例》第四十二条的60日适用于申诉求决类事项（《信访工作条例》第三十四条：出具信访处理意见书的事项），"
-                "本统计按登记日对全部登记件（含建议意见类）计算，是工作口径。",
+                "60日办结期限只适用于申诉求决类事项（《信访工作条例》第三十四条：出具信访处理意见书的事项；"
+                "《山东省信访条例》第四十二条），建议意见类、检举控告类没有规定办结天数，不计入本项，既不算按期，也不算超期；"
+                "“其他”类按申诉求决类计算。法定期限自办理机关受理之日起算，本统计按登记日推算，是工作口径。",
     "first_time": "统计区间内登记的初信初访（信访人表示此前未反映过，且未经办理人员确认为重复信访）中，自登记之日起21日内办结的比例（21日是工作目标，不是法定期限）。",
     "satisfaction": "统计区间内办结的信访件中，信访人评价为“满意”或“基本满意”的件数占已评价件数的比例。",
     "one_time": "一次性结服率 = 统计区间内办结、此后没有请求复查、且信访人评价为“满意”或“基本满意”的件数"
                 " ÷ 统计区间内办结的件数（未评价的计入分母）。本门户目前不记录复查请求，按无复查计算。",
 }
+
+# beside the overdue lists (数据看板, 月通报): what their 办理 last day is and what is not in them
+DUE_NOTE = ("“办理”环节的期限按登记日起算60日推算（法定期限自办理机关受理之日起算，以其书面告知为准）；"
+            "建议意见类、检举控告类没有规定办结天数，登记后不列入。")
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,8 @@ class Timeliness:
     handling_late: int
     handling_pending: int
     restricted_counted: bool
+    # registered in the range as 建议意见 or 检举控告: no 60 days, so in none of the four above
+    handling_not_counted: int = 0
 
     @property
     def acceptance(self) -> Share:
@@ -206,14 +215,18 @@ def timeliness(*, session: Session, actor: Actor | None, period: Period, today: 
         decided = facts.to_day(registered) or facts.to_day(rejected)
         acc[_acceptance(facts.to_day(received), decided, state == WITHDRAWN, today)] += n
     han: Counter = Counter()
-    for registered, answered, n in facts.counted_by(
+    for registered, answered, category, n in facts.counted_by(
             session=session, include_restricted=counted, where=facts.registered_in(period),
-            columns=(day(Prefiling.registered_date), answered_on)):
+            columns=(day(Prefiling.registered_date), answered_on, Prefiling.category)):
+        if not handling_counted(category):
+            han["not_counted"] += n
+            continue
         han[_handling(facts.to_day(registered), facts.to_day(answered), today)] += n
     return Timeliness(period=period, acceptance_on_time=acc["on_time"], acceptance_late=acc["late"],
                       acceptance_pending=acc["pending"], handling_on_time=han["on_time"],
                       handling_extended=han["extended"], handling_late=han["late"],
-                      handling_pending=han["pending"], restricted_counted=counted)
+                      handling_pending=han["pending"], restricted_counted=counted,
+                      handling_not_counted=han["not_counted"])
 
 
 def _acceptance(received: dt.date, decided: dt.date | None, withdrawn: bool, today: dt.date) -> str:
@@ -266,7 +279,8 @@ def _confirmed_repeats():
 
 def due_lists(*, session: Session, actor: Actor | None, day: dt.date, week: int = DUE_SOON_DAYS) -> DueLists:
     """Open matters past their real last day on `day`, and those due within `week` days of it (at
-    most `week` days left, as the queue's 7天内到期 counts them)."""
+    most `week` days left, as the queue's 7天内到期 counts them). A registered 建议意见 or 检举控告 has no
+    last day (Fact.step_on), so it is in neither."""
     counted = facts.counting(actor)
     overdue, soon = [], []
     running = facts.load(session=session, include_restricted=counted, where=facts.open_now())

@@ -112,6 +112,14 @@ def test_picking_another_range_and_the_reports_role(app_page, own_db):
     assert ("C3", "staff_queue", "code=C3") in links and ("A4", "staff_queue", "code=A4") in links, links
     shown = metrics(at)
     assert shown["60日内办结率"] == "33.3%"                 # C1 on time (holiday), C2 extended, C3 late
+    apart = next(r for t in tables(at) for r in t if r.get("项目", "").startswith("登记的建议意见、检举控告"))
+    assert apart["件数"] == "0"
+    at.date_input(key="dash-range").set_value((TODAY.replace(month=11, day=1), TODAY.replace(month=11, day=30))).run()
+    # November with 检举控告 counted: A6 (检举控告, registered 11-13) has no 60 days, so it is counted apart
+    apart = next(r for t in tables(at) for r in t if r.get("项目", "").startswith("登记的建议意见、检举控告"))
+    assert apart == {"项目": "登记的建议意见、检举控告（不计60日期限）", "件数": "1"}
+    assert next(r for t in tables(at) for r in t if r.get("项目") == "办结：尚在期限内")["件数"] == "1"   # A7
+    assert "“办理”环节的期限按登记日起算60日推算" in page_text(at)
     assert shown["本区间提交"] == "2 件"                    # C2, C3
     at.date_input(key="dash-range").set_value((TODAY.replace(month=11, day=30), TODAY.replace(month=11, day=2))).run()
     assert "开始日期不能晚于结束日期" in page_text(at) or not at.metric

@@ -15,7 +15,7 @@ from portal.clock import ACCEPTANCE_NOTICE
 from portal.identity import PermissionDenied
 from portal.prefiling import codes
 from portal.prefiling.lookup import lookup
-from portal.prefiling.models import Prefiling, RateEvent
+from portal.prefiling.models import Prefiling, PrefilingEvent, RateEvent
 from portal.prefiling.retention import anonymise
 from portal.prefiling.states import REJECTED
 from portal.roles import EDITOR, HANDLER, REPORTS
@@ -627,3 +627,47 @@ def test_a_long_queue_is_paged_on_a_phone_and_in_large_text_in_its_urgent_order(
     assert len(at.selectbox(key="table-page-queue").options) > 1
     assert at.selectbox(key="table-page-queue").value == 0
     assert shown(at.table[0].value["查询码"]) == order[:20]
+
+
+def registered_days_ago(days: int, **changes):
+    """A 件 registered `days` days ago (received five days before that), by a handler with 检举控告."""
+    from portal.identity import Actor
+    from portal.prefiling import staff
+
+    made = stored(days + 5, **changes)
+    with Session(ready_engine()) as s:
+        staff.register(session=s, actor=Actor("registrar", frozenset({HANDLER, REPORTS})),
+                       prefiling_id=made.prefiling.id, official_number=f"LX-{made.code}")
+        p = s.get(Prefiling, made.prefiling.id)
+        p.registered_date = beijing_today() - dt.timedelta(days=days)
+        # the detail dates 登记 from the event (receipt.clock_of), the queue from the column
+        event = s.exec(select(PrefilingEvent).where(PrefilingEvent.prefiling_id == p.id,
+                                                    PrefilingEvent.action == "register")).one()
+        event.at -= dt.timedelta(days=days)
+        s.add_all([p, event])
+        s.commit()
+    return made
+
+
+def test_a_proposal_and_a_report_registered_70_days_ago_are_not_overdue_and_the_detail_says_why(app_page):
+    """The 60 days to 办结 (信访工作条例 第三十四条、山东省信访条例 第四十二条) are a 申诉求决 matter's: the
+    queue's banner counts only the 申诉求决 件 registered as long ago, and the detail of a 建议意见 dates
+    no 办结 and says 当前期限：不适用60日办结期限, where the 申诉求决 one's is dated 按登记日推算."""
+    where = district()
+    proposal = registered_days_ago(70, district=where, category="建议意见")
+    report = registered_days_ago(70, district=where, category="检举控告")
+    dispute = registered_days_ago(70, district=where)
+    at = open_queue(app_page, HANDLER, REPORTS, **{"q-district": where})
+    text = page_text(at)
+    assert "有 1 件已超过法定期限" in text and "另有" not in text
+    frame = at.dataframe[0].value
+    assert list(frame["查询码"])[0] == codes.grouped(dispute.code) and list(frame["期限"])[0].startswith("⚠ 已超期")
+    assert sorted(list(frame["期限"])[1:]) == ["不适用60日办结期限"] * 2
+    assert {codes.grouped(report.code), codes.grouped(proposal.code)} == set(list(frame["查询码"])[1:])
+    text = page_text(open_record(at, proposal))
+    assert "当前期限：不适用60日办结期限（建议意见类，见上）" in text and "已超期" not in text
+    assert "60日办结期限（情况复杂的经批准可延长不超过30日）只适用于申诉求决类事项" in text
+    assert "办结（第三十四条）" not in text
+    text = page_text(open_record(at, dispute))
+    assert "按登记日推算；60日自办理机关受理之日起算，受理日期以其书面告知为准" in text
+    assert "当前期限：已超期" in text

@@ -417,3 +417,53 @@ def test_a_number_in_a_supplement_note_is_masked_until_revealed(db_engine):
         assert any("139****5678" in h.reply for h in view.history)
         shown = staff.staff_view(session=s, actor=CLERK, prefiling_id=made.prefiling.id, reveal=True)
         assert any(phone in h.reply for h in shown.history)
+
+
+def registered_long_ago(session: Session, category: str, days: int = 70) -> Prefiling:
+    """A 件 of `category` registered `days` days before TODAY (received five days before that)."""
+    p = aged(session, days + 5, category=category)
+    staff.register(session=session, actor=INSPECTOR, prefiling_id=p.id, official_number=f"LX2026-{p.id:04d}")
+    p = session.get(Prefiling, p.id)
+    p.registered_date = TODAY - dt.timedelta(days=days)
+    session.add(p)
+    session.commit()
+    return p
+
+
+def test_a_registered_proposal_or_report_has_no_60_day_deadline_to_be_overdue_against(db_engine):
+    """信访工作条例 第三十四条 (a 第三十一条第六项 matter) and 山东省信访条例 第四十二条 (申诉求决类) give
+    60 days to 申诉求决 only; 建议意见 (第二十九条) and 检举控告 (第三十条) have no day count, as 进度查询
+    tells the citizen. Registered 70 days ago, the 申诉求决 is overdue (its 60th day, Sunday 06-21,
+    moves to Monday 06-22: 9 days ago); the other two are listed after it, running, not overdue, and
+    a 建议意见's 15 days to 登记 still count before it is registered."""
+    with Session(db_engine) as s:
+        proposal = registered_long_ago(s, "建议意见")
+        report = registered_long_ago(s, "检举控告")
+        dispute = registered_long_ago(s, "申诉求决")
+        waiting = aged(s, 20, category="建议意见")       # not registered: its 登记转送 is 5 days late
+        rows = {r.code: r for r in staff.queue(session=s, actor=INSPECTOR, today=TODAY)}
+        assert (rows[dispute.code].overdue, rows[dispute.code].deadline_text) == (True, "已超期 9 天")
+        assert (rows[waiting.code].overdue, rows[waiting.code].deadline_text) == (True, "已超期 5 天")
+        for p in (proposal, report):
+            assert (rows[p.code].days_left, rows[p.code].overdue) == (None, False)
+            assert rows[p.code].deadline_text == "不适用60日办结期限"
+        order = [r.code for r in staff.queue(session=s, actor=INSPECTOR, today=TODAY)]
+        assert order.index(proposal.code) > order.index(dispute.code)
+        overdue = {r.code for r in staff.queue(session=s, actor=INSPECTOR, today=TODAY, max_days_left=-1)}
+        assert {dispute.code, waiting.code} <= overdue and not {proposal.code, report.code} & overdue
+        soon = {r.code for r in staff.queue(session=s, actor=INSPECTOR, today=TODAY, max_days_left=7)}
+        assert not {proposal.code, report.code} & soon
+        lines = {r["查询码"]: r for r in read_csv(export.export_csv(session=s, actor=INSPECTOR,
+                                                                   rows=list(rows.values()), today=TODAY))}
+        assert (lines[proposal.code]["期限"], lines[proposal.code]["剩余天数"]) == ("不适用60日办结期限", "")
+        assert lines[dispute.code]["剩余天数"] == "-9"
+
+
+def test_a_closed_proposal_still_reads_as_ended_and_sorts_after_running_ones(db_engine):
+    with Session(db_engine) as s:
+        running = registered_long_ago(s, "建议意见")
+        ended = registered_long_ago(s, "建议意见")
+        staff.close(session=s, actor=CLERK, prefiling_id=ended.id, reply="已研究，予以采纳。")
+        rows = [r for r in staff.queue(session=s, actor=CLERK, today=TODAY) if r.code in (running.code, ended.code)]
+        assert [(r.code, r.deadline_text) for r in rows] == [
+            (running.code, "不适用60日办结期限"), (ended.code, "已结束，不计期限")]

@@ -42,8 +42,9 @@ ROWS = [
     ("A9", "需补充材料", "建议意见", "市中区", D(2026, 11, 20), None, None, "", False, ""),
     # 60 days from 08-02 end on 10-01 (National Day) -> 10-08: answered on 10-08 is on time
     ("C1", "已办结", "申诉求决", "历下区", D(2026, 7, 28), D(2026, 8, 2), utc(2026, 10, 8), "不满意", False, ""),
-    # 60 days end 10-03 -> 10-08; answered 10-20, within the 90 days (11-02): extended
-    ("C2", "已办结", "建议意见", "市中区", D(2026, 8, 3), D(2026, 8, 4), utc(2026, 10, 20), "满意", True, ""),
+    # 60 days end 10-03 -> 10-08; answered 10-20, within the 90 days (11-02): extended (a 申诉求决: a
+    # 建议意见 or 检举控告 has no 60 days to be late or extended against, see registered_long_ago)
+    ("C2", "已办结", "申诉求决", "市中区", D(2026, 8, 3), D(2026, 8, 4), utc(2026, 10, 20), "满意", True, ""),
     # 60 days end Friday 10-30; still open on 12-01: late, 32 days overdue
     ("C3", "已登记", "申诉求决", "槐荫区", D(2026, 8, 20), D(2026, 8, 31), None, "", False, ""),
     # received Saturday 10-31; 15 days end Sunday 11-15 -> 11-16; never told: 15 days overdue on 12-01
@@ -79,4 +80,23 @@ def seed(session: Session) -> None:
     session.commit()
     for slug in ("case-a", "case-a", "case-b", "case-a"):
         record_read(session=session, slug=slug)
+    session.commit()
+
+
+LONG_AGO = D(2026, 9, 22)   # 70 days before TODAY
+
+
+def registered_long_ago(session: Session, code: str, category: str, *, registered: D = LONG_AGO,
+                        closed: dt.datetime | None = None) -> None:
+    """A 件 of `category` registered on `registered` (70 days before TODAY; received 5 days before),
+    open unless `closed`: 60 days from 09-22 end on Saturday 11-21, moved to Monday 11-23, so a
+    申诉求决 still open is 7 days overdue on 11-30 and 8 on TODAY; a 建议意见 or 检举控告 has no 60 days
+    to be overdue (or on time) against."""
+    session.add(Prefiling(
+        code=code, secret_hash="x" * 64, idempotency_token=uuid.uuid4().hex, state="已办结" if closed else "已登记",
+        category=category, closed_at=closed,
+        restricted=category == "检举控告", district="历城区", received_date=registered - dt.timedelta(days=5),
+        registered_date=registered, submitted_at=dt.datetime.combine(registered - dt.timedelta(days=5), dt.time(2),
+                                                                     tzinfo=dt.UTC),
+        rating="", raised_before=False, channels=""))
     session.commit()

@@ -17,7 +17,7 @@ from portal.roles import ADMIN, HANDLER, REPORTS
 from portal.stats import bulletin as bul
 from portal.stats.facts import RangeError
 from portal.stats.figures import Share
-from tests.stats.fixture import TODAY, seed
+from tests.stats.fixture import TODAY, registered_long_ago, seed
 
 D = dt.date
 ALL = Actor("chief", frozenset({ADMIN, REPORTS}))
@@ -153,3 +153,24 @@ def test_the_running_month_can_be_drawn_from_its_first_day_with_overdue_matters_
     assert _row(md, "C3") == ["办理", "2026-10-30", "32"] and _row(md, "C4") == ["登记转送", "2026-11-16", "15"]
     with pytest.raises(RangeError, match="还没有开始"):
         bul.monthly_bulletin(session=session, actor=ALL, year=2026, month=12, today=D(2026, 11, 30))
+
+
+def test_proposals_and_reports_registered_70_days_ago_are_not_overdue_in_the_bulletin(session):
+    """Five each of 建议意见, 检举控告 and 申诉求决 registered on 09-22 and still open: September's
+    bulletin counts the five 申诉求决 as past 60 days (0.0% on time), not fifteen; the overdue list
+    at 11-30 names the 申诉求决 ones only, and says its 办理 date is counted from 登记 and whom the 60
+    days are for."""
+    for category, prefix in (("建议意见", "P"), ("检举控告", "R"), ("申诉求决", "S")):
+        for i in range(5):
+            registered_long_ago(session, f"{prefix}{i}", category)
+    md = bul.to_markdown(bul.monthly_bulletin(session=session, actor=ALL, year=2026, month=9, today=TODAY))
+    assert _row(md, "办结超期或超过60日未办结（件）")[0] == "5"
+    assert _row(md, "60日内办结率")[0] == "0.0%"
+    assert "建议意见类、检举控告类没有规定办结天数，不计入本项" in md
+    november = bul.monthly_bulletin(session=session, actor=ALL, year=2026, month=11, today=TODAY)
+    assert {r.code for r in november.due.overdue} == {"C3", "C4", *(f"S{i}" for i in range(5))}
+    md = bul.to_markdown(november)
+    assert _row(md, "S0") == ["办理", "2026-11-23", "7"]
+    assert "P0" not in md and "R0" not in md
+    assert "“办理”环节的期限按登记日起算60日推算（法定期限自办理机关受理之日起算" in md
+    assert "“办理”环节的期限按登记日起算60日推算" in bul.to_html(november)

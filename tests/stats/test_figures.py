@@ -12,7 +12,7 @@ from portal.identity import Actor, PermissionDenied
 from portal.roles import ADMIN, COUNSEL, EDITOR, HANDLER, REPORTS
 from portal.stats import figures
 from portal.stats.facts import Period, RangeError, last_month, month_period
-from tests.stats.fixture import TODAY, seed
+from tests.stats.fixture import TODAY, registered_long_ago, seed, utc
 
 D = dt.date
 NOVEMBER = month_period(2026, 11)
@@ -62,7 +62,9 @@ def test_acceptance_and_handling_on_time_with_weekend_and_holiday_roll_forward(s
     # A1 A2 A6 A7 (登记 on Monday after a Sunday deadline) A8 on time; A3 late; A4 A9 pending; A5 withdrawn
     assert (nov.acceptance_on_time, nov.acceptance_late, nov.acceptance_pending) == (5, 1, 2)
     assert nov.acceptance.rate == pytest.approx(5 / 6)
-    assert (nov.handling_on_time, nov.handling_extended, nov.handling_late, nov.handling_pending) == (2, 0, 0, 2)
+    # A1 A2 on time, A7 pending; A6 is a 检举控告: no 60 days, counted apart
+    assert (nov.handling_on_time, nov.handling_extended, nov.handling_late, nov.handling_pending) == (2, 0, 0, 1)
+    assert nov.handling_not_counted == 1
     august = figures.timeliness(session=session, actor=ALL, period=month_period(2026, 8), today=TODAY)
     # C1 answered 10-08, the National-Day roll-forward of 10-01: on time; C2 extended; C3 open past 60 days
     assert (august.handling_on_time, august.handling_extended, august.handling_late) == (1, 1, 1)
@@ -204,3 +206,28 @@ def test_a_repeat_received_on_the_last_day_of_the_range_is_counted(session):
     assert got.confirmed_repeats == 2
     assert figures.intake(session=session, actor=ALL, period=Period(D(2026, 11, 1), D(2026, 11, 27))
                           ).confirmed_repeats == 1
+
+
+def test_a_proposal_or_report_registered_70_days_ago_is_neither_late_nor_on_time(session):
+    """The 60 days to 办结 are a 申诉求决 matter's (信访工作条例 第三十四条: a 第三十一条第六项 matter;
+    山东省信访条例 第四十二条): registered on 09-22 and open on TODAY, the 申诉求决 is late and 8 days
+    overdue; the 建议意见 and 检举控告 are neither in the 60-day rate (open, or answered on day 10 or
+    day 69) nor in the overdue lists, and are counted apart. Their 15 days to 登记 still count."""
+    for code, category in (("P1", "建议意见"), ("R1", "检举控告"), ("S1", "申诉求决")):
+        registered_long_ago(session, code, category)
+    registered_long_ago(session, "P2", "建议意见", closed=utc(2026, 10, 2))
+    registered_long_ago(session, "R2", "检举控告", closed=utc(2026, 11, 30))
+    september = figures.timeliness(session=session, actor=ALL, period=month_period(2026, 9), today=TODAY)
+    assert (september.handling_on_time, september.handling_extended, september.handling_late,
+            september.handling_pending, september.handling_not_counted) == (0, 0, 1, 0, 4)
+    assert (september.handling.part, september.handling.whole) == (0, 1)
+    assert (september.acceptance_on_time, september.acceptance_late) == (5, 0)
+    lists = figures.due_lists(session=session, actor=ALL, day=TODAY)
+    assert [(r.code, r.step, r.due, r.days_left) for r in lists.overdue] == [
+        ("C3", "办理", D(2026, 10, 30), -32), ("C4", "登记转送", D(2026, 11, 16), -15),
+        ("S1", "办理", D(2026, 11, 23), -8)]
+    assert not {"P1", "R1", "P2", "R2"} & {r.code for r in lists.overdue + lists.due_this_week}
+    # on 11-20, three days before the 申诉求决's last day, only it is due within 7 days
+    assert [r.code for r in figures.due_lists(session=session, actor=ALL, day=D(2026, 11, 20)).due_this_week
+            if r.code[0] in "PRS"] == ["S1"]
+    assert "建议意见类、检举控告类没有规定办结天数" in figures.DEFINITIONS["handling"]
