@@ -54,8 +54,16 @@ TEXTS = [("某物业公司", "请求督促物业公司修复漏水的屋顶。",
 # --- the calendar, read from the file by hand -------------------------------------------------
 
 def _rest_days() -> tuple[set[D], set[D]]:
+    """The listed years' days off and 调休 working days; for a year not listed, the festival days of
+    全国年节及纪念日放假办法 as the `holidays` package computes them (not its guesses of 调休)."""
+    import holidays
+
     data = yaml.safe_load((ROOT / "content" / "holidays.yaml").read_text(encoding="utf-8"))
     off, work = set(), set()
+    for year in range(2025, 2031):
+        if year not in data:
+            off |= {day for day, name in holidays.China(years=year).items()
+                    if "observed" not in name and not name.startswith("Day off")}
     for entry in data.values():
         for h in entry["holidays"]:
             day = h["from"]
