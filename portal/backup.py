@@ -48,7 +48,8 @@ def failure_cause(exc: BaseException) -> str:
 
 
 def backup(*, settings: Settings, destination: Path) -> Path:
-    """Write `<destination>/portal-backup-<UTC time>/` with portal.db and attachments/.
+    """Write `<destination>/portal-backup-<UTC time>/` with portal.db and attachments/ (empty when
+    the installation has none yet).
 
     Everything is first written into a hidden `.portal-backup-<UTC time>.<random>.partial` folder
     beside it, flushed to disk, and renamed to the final name only when complete: a folder named
@@ -74,6 +75,9 @@ def backup(*, settings: Settings, destination: Path) -> Path:
         copy_database(source, partial / "portal.db")
         if settings.attachments_dir.is_dir():
             _copy_folder(settings.attachments_dir, partial / "attachments")
+        else:   # none stored yet: the folder all the same, so the README's restore copies it as written
+            (partial / "attachments").mkdir(mode=0o700)
+            os.chmod(partial / "attachments", 0o700)
         _fsync(partial)
         taken = _rename_unless_taken(partial, target)
     except BaseException as exc:   # also Ctrl-C: no half backup is left behind

@@ -20,7 +20,7 @@ from portal.holidays import FILE_NAME as HOLIDAYS_FILE
 from portal.laws.catalog import catalog_problems
 from portal.laws.library import load_library_report
 from portal.migrate import MigrationFailed
-from portal.settings import get_settings
+from portal.settings import database_url_problem, get_settings
 
 
 def _setup(_args: argparse.Namespace) -> int:
@@ -30,13 +30,17 @@ def _setup(_args: argparse.Namespace) -> int:
 def run_setup(run: Callable[..., BootstrapReport]) -> int:
     """`setup` as the command and the server's start run it (`run`: bootstrap or bootstrap_once):
     a refused database or a failed upgrade said on stderr (2), else the report printed; its status."""
-    if gone := refused_database():
-        return gone
     try:
+        if gone := refused_database():
+            return gone
         with _said_by_the_report():
             report = run(engine=get_engine(), settings=get_settings())
     except MigrationFailed as exc:
         print(f"UPGRADE FAILED {exc}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:   # the server down, refused, a wrong password: one line, not 130
+        print(f"设置没有完成：无法连接数据库或数据库出错（{first_line(getattr(exc, 'orig', None) or exc)}）。"
+              "请检查 DATABASE_URL 和数据库服务器，再运行。", file=sys.stderr)
         return 2
     return print_setup_report(report)
 
@@ -184,8 +188,13 @@ def database_work(work: Callable[[Session], R], *, failed: str) -> R:
     upgraded — only `setup` upgrades, after checking the key and copying a SQLite file (a nightly
     purge between `git pull` and `setup` would otherwise upgrade with neither); the database busy
     (another process writing), unreachable, or the row changed at that moment is one line on stderr
-    — `failed` with {cause} the driver's own first line, never a traceback or SQL. Each refusal is
-    said on stderr and raises CommandFailed (the transaction was rolled back: nothing was done)."""
+    — `failed` with {cause} the driver's own first line, never a traceback or SQL; a key that cannot
+    read the stored personal data (lost, or another one) is `KEY PROBLEM …` as `setup` says it. Each
+    refusal is said on stderr and raises CommandFailed (the transaction was rolled back: nothing
+    was done)."""
+    from portal.prefiling.crypto import EncryptionKeyError
+    from portal.prefiling.keycheck import key_advice
+
     if (engine := existing_engine()) is None:
         raise CommandFailed
     try:
@@ -196,6 +205,9 @@ def database_work(work: Callable[[Session], R], *, failed: str) -> R:
             return work(session)
     except SQLAlchemyError as exc:   # StaleDataError is one too
         print(failed.format(cause=first_line(getattr(exc, "orig", None) or exc)), file=sys.stderr)
+        raise CommandFailed from exc
+    except EncryptionKeyError as exc:   # the key lost or another one: what setup says, not a traceback
+        print(f"KEY PROBLEM {key_advice(exc)}没有做任何改动。", file=sys.stderr)
         raise CommandFailed from exc
 
 
@@ -230,12 +242,19 @@ def _copy_data(args: argparse.Namespace) -> int:
     if args.to == get_settings().database_url:
         print("--to is the database the portal uses now: give the new, empty one", file=sys.stderr)
         return 2
+    if problem := database_url_problem(args.to):
+        print(f"--to {problem}", file=sys.stderr)
+        return 2
     target = make_engine(args.to)
     print(f"copying {shown_url(source)} -> {shown_url(target)}")
     try:
         report = copy_data(source=source, target=target, progress=lambda t, n: print(f"  {t}: {n}"))
     except CopyRefused as exc:
         print(f"REFUSED {exc}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:   # a database down or refusing: one line (nothing was committed)
+        print(f"复制没有完成：无法连接数据库或数据库出错（{first_line(getattr(exc, 'orig', None) or exc)}），"
+              "没有复制任何内容。请检查 --to 的地址和数据库服务器，再运行。", file=sys.stderr)
         return 2
     print(f"copied {sum(report.rows.values())} rows in {len(report.rows)} tables. Next: set DATABASE_URL to "
           "the new database for every replica (keep PORTAL_DATA_DIR: the attachments stay where they are, "

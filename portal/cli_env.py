@@ -22,8 +22,9 @@ class CommandFailed(Exception):
 
 def run_command(args: argparse.Namespace) -> int:
     """Apply `--env-file`, then run the parsed command's handler; its status, or 2 when the file
-    cannot be read or the handler refused (CommandFailed, said on stderr)."""
-    if not apply_env_file_option(args):
+    cannot be read, a setting cannot be used (`SETTINGS PROBLEM …`) or the handler refused
+    (CommandFailed, said on stderr)."""
+    if not apply_env_file_option(args) or settings_problem():
         return 2
     try:
         return int(args.handler(args) or 0)
@@ -43,3 +44,17 @@ def apply_env_file_option(args: argparse.Namespace) -> bool:
         print(f"cannot read --env-file: {exc}", file=sys.stderr)
         return False
     return True
+
+
+def settings_problem() -> bool:
+    """Read the settings; True (said on stderr in one line, `SETTINGS PROBLEM …`) when one of them
+    cannot be used (portal.settings.SettingsError): every command, and the server's start
+    (ui.serve), stops there with status 2 before doing anything."""
+    from portal.settings import SettingsError, get_settings
+
+    try:
+        get_settings()
+    except SettingsError as exc:
+        print(f"SETTINGS PROBLEM {exc}。没有做任何改动。", file=sys.stderr)
+        return True
+    return False

@@ -249,7 +249,8 @@ def missing_database(url: str) -> str:
     path = url.split("///", 1)[1].split("?", 1)[0]
     if not path or path == ":memory:" or Path(path).is_file():
         return ""
-    return (f"找不到数据库文件 {path}（没有新建）。请检查 PORTAL_DATA_DIR / DATABASE_URL；在 cron 或命令行里用 "
+    return (f"找不到数据库文件 {path}（没有新建）。新安装的，请先运行 `python -m portal setup`（由它建立数据库），"
+            "再运行这个命令；已经设置过的，请检查 PORTAL_DATA_DIR / DATABASE_URL，在 cron 或命令行里用 "
             "`python -m portal --env-file /etc/portal/portal.env …` 读取服务的设置。")
 
 

@@ -53,6 +53,10 @@ def _skip_repl_probe() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from portal.cli_env import settings_problem
+
+    if settings_problem():   # a setting it cannot use: said in one line, not served (as `portal setup`)
+        return 2
     if status := prepare():
         return status
     PagesManager.uses_pages_directory = False

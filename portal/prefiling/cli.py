@@ -8,7 +8,7 @@ import sys
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.prefiling.crypto import new_key, write_key_file
-from portal.settings import get_settings
+from portal.settings import embedding_model_problem, get_settings
 
 
 def _keygen(args: argparse.Namespace) -> int:
@@ -92,10 +92,18 @@ def _repeats(args: argparse.Namespace) -> int:
     from portal.prefiling.repeats import process_pending
     from portal.search.embedder import make_embedder, untuned
 
-    embedder = make_embedder(args.model or untuned(get_settings().embedding_model))
-    done = database_work(lambda session: process_pending(session=session, embedder=embedder, limit=args.limit),
-                         failed="重复信访比对没有完成：数据库正忙或无法连接（{cause}），请稍后再运行。")
-    print(f"重复信访: encoded and linked {done} pre-filings with {embedder.model_id}")
+    spec = args.model or untuned(get_settings().embedding_model)
+    if problem := embedding_model_problem(spec):
+        print(f"--model 的值“{spec}”不能用：{problem}", file=sys.stderr)
+        return 2
+    made = []
+
+    def work(session):   # the model is made once the database is known to be there and set up:
+        made.append(make_embedder(spec))   # a refusal neither builds e5q nor makes the data folder
+        return process_pending(session=session, embedder=made[0], limit=args.limit)
+
+    done = database_work(work, failed="重复信访比对没有完成：数据库正忙或无法连接（{cause}），请稍后再运行。")
+    print(f"重复信访: encoded and linked {done} pre-filings with {made[0].model_id}")
     return 0
 
 

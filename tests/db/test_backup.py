@@ -215,3 +215,22 @@ def test_a_finished_backup_is_the_only_folder_left(tmp_path, monkeypatch, capsys
     assert (target / "attachments" / "c.bin").read_bytes() == b"enc"
     with sqlite3.connect(target / "portal.db") as conn:
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_backup_without_attachments_restores_with_the_readme_commands(tmp_path):
+    """README's restore copies `BACKUP/portal.db BACKUP/attachments`: a backup taken before the first
+    attachment had no attachments folder and the copy failed (cp: cannot stat …/attachments)."""
+    import shutil
+    import subprocess
+
+    settings = _migrated(tmp_path)
+    assert not settings.attachments_dir.exists()
+    target = backup(settings=settings, destination=tmp_path / "backups")
+    assert (target / "attachments").is_dir() and not list((target / "attachments").iterdir())
+    restored = tmp_path / "restored"
+    restored.mkdir(mode=0o700)
+    if shutil.which("cp"):
+        result = subprocess.run(["cp", "-a", str(target / "portal.db"), str(target / "attachments"), f"{restored}/"],
+                                capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        assert (restored / "portal.db").is_file() and (restored / "attachments").is_dir()

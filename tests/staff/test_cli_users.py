@@ -20,6 +20,14 @@ from tests.conftest import ROOT
 PASSWORD = "first admin passphrase"
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _set_up():
+    """The run's database as `setup` leaves it (these tests once relied on an earlier file's)."""
+    from portal.migrate import migrate
+
+    migrate(engine=get_engine())
+
+
 def _cli(monkeypatch, capsys, *argv: str, stdin: str = "") -> tuple[int, str]:
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     code = main(list(argv))
@@ -42,8 +50,8 @@ def test_users_add_then_sign_in(monkeypatch, capsys):
 def test_short_password_and_duplicate_are_refused(monkeypatch, capsys):
     code, out = _cli(monkeypatch, capsys, "users", "add", "cli-short", "--role", EDITOR, stdin="short\n")
     assert code == 2 and "12" in out
-    _cli(monkeypatch, capsys, "users", "add", "cli-dup", stdin=PASSWORD + "\n")
-    code, out = _cli(monkeypatch, capsys, "users", "add", "cli-dup", stdin=PASSWORD + "\n")
+    _cli(monkeypatch, capsys, "users", "add", "cli-dup", "--role", EDITOR, stdin=PASSWORD + "\n")
+    code, out = _cli(monkeypatch, capsys, "users", "add", "cli-dup", "--role", EDITOR, stdin=PASSWORD + "\n")
     assert code == 2 and "已存在" in out
 
 
@@ -107,3 +115,22 @@ def test_a_busy_database_is_said_in_one_line_by_every_command_and_nothing_is_don
     monkeypatch.undo()
     with Session(get_engine()) as s:
         assert s.get(StaffUser, "cli-busy") is None
+
+
+NO_ROLE = ("没有给角色：请用 --role 指定至少一个角色（可以重复，可选：编辑、办理、检举控告、管理员、法律顾问），例如 --role 办理。"
+           "要让账号不能再用，用 `users disable`。没有做任何改动。")
+
+
+def test_an_account_is_not_made_or_left_without_a_role(monkeypatch, capsys):
+    """`users add NAME` and `users set-roles NAME` without --role once made an account that signs in
+    to nothing, or took every role away (`wang 的角色：无`, status 0): a forgotten --role."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["users", "add", "cli-norole"]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.strip() == NO_ROLE
+    _cli(monkeypatch, capsys, "users", "add", "cli-keeps", "--role", EDITOR, stdin=PASSWORD + "\n")
+    assert main(["users", "set-roles", "cli-keeps"]) == 2
+    assert capsys.readouterr().err.strip() == NO_ROLE
+    with Session(get_engine()) as s:
+        assert s.get(StaffUser, "cli-norole") is None
+        assert s.get(StaffUser, "cli-keeps").role_set == {EDITOR}
