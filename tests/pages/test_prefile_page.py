@@ -295,7 +295,7 @@ def test_draft_can_be_resumed_by_typing_its_code(open_form):
     at2 = open_form()
     at2.text_input(key="pf_w_resume_code").input("ZZZZZZZZZZZZ")
     click(at2, "继续填写草稿")
-    assert "没有找到这份草稿" in page_text(at2)
+    assert "没有找到这份草稿" in page_text(at2) and "已经提交的，草稿码也不能再用，请到“进度查询”" in page_text(at2)
     # nothing typed, or plainly not a draft code: said so, not "没有找到…输错了"
     for typed, says in (("", "请输入草稿码"), ("ABCD-EFGH", "草稿码是12位，您输入的是8位")):
         at2.text_input(key="pf_w_resume_code").input(typed)
