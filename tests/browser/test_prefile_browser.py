@@ -611,6 +611,28 @@ def test_the_thanks_for_a_rating_is_brought_into_view_on_a_small_phone(portal_ur
         assert "请求复查，最迟" in box["said"] and box["bottom"] <= box["height"], box
 
 
+def test_a_dead_draft_link_says_so_in_view_and_leads_to_lookup(portal_url, small_phone, artifacts):
+    """A draft link that opens nothing, in a fresh browser (320 px, 大字号): an empty step 1 was all
+    one saw, the reason folded in 用草稿码继续填写 at the foot. It is in view at the top, said, and
+    去进度查询 leads there with 大字号 kept."""
+    pg = small_phone
+    pg.goto(f"{portal_url}/prefile?draft=ZZZZ2345ZZZZ&a11y=large")
+    wait_for_app(pg, "没有找到这个链接里的草稿")
+    notice = pg.locator(".st-key-pf-link-failed [data-testid='stAlert']")
+    text = notice.inner_text()
+    assert notice.is_visible() and "进度查询" in text and "**" not in text   # bold, not asterisks
+    pg.wait_for_function("() => (document.getElementById('portal-announcer') || {}).textContent"
+                         "?.startsWith('没有找到这个链接里的草稿。')", timeout=10_000)
+    pg.wait_for_timeout(1000)                      # the scroll after the run (150 and 600 ms)
+    box, bar = notice.bounding_box(), pg.get_by_test_id("stHeader").bounding_box()
+    # up the screen, below the top bar: more than its first line in sight
+    assert bar["y"] + bar["height"] - 1 <= box["y"] < pg.viewport_size["height"] / 3, box
+    pg.screenshot(path=str(artifacts / "prefile-dead-link-320-large.png"))
+    pg.get_by_role("link", name=re.compile("去进度查询")).click()
+    wait_for_app(pg, "请输入提交预登记时得到的查询码和查询密码")
+    assert "/lookup" in pg.url and "a11y=large" in pg.url, pg.url
+
+
 def test_a_reloaded_draft_is_said_to_be_the_tabs_own_and_a_link_opened_elsewhere_is_warned(portal_url, phone, page,
                                                                                           artifacts):
     """The warning about a draft link someone else sent was shown to the person who wrote it after
