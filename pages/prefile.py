@@ -21,6 +21,7 @@ step = S.pf_step
 prefile_state.seed(step)
 
 st.title("网上信访预登记")
+prefile_steps.link_failed()   # a ?draft= link that opened nothing: said here, not in the folded box below
 if step == "consent":
     if S.pop("pf_discarded", False):    # 删除草稿: nor does this tab offer it again
         prefile_check.forget_draft_in_tab()

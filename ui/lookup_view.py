@@ -162,7 +162,8 @@ def on_withdraw() -> None:
 def on_rate() -> None:
     _call(svc.rate, rating=S.get("lk_rating") or "", comment=S.get("lk_comment") or "")
     if not S.lk_action_error and (view := S.get("lk_view")) is not None and view.rating:
-        S.lk_say = _thanks(view)   # the form the focus was in is gone: said, not only shown
+        # the form the focus was in is gone: the thanks is brought into view and said, once (_actions)
+        S.lk_rated = True
 
 
 NOT_A_REVIEW = "评价不等于请求复查。"
@@ -210,7 +211,7 @@ def on_leave() -> None:
     and password in the boxes, not the code in the address (/lookup?code=… fills the box again),
     not the receipt the tab kept (网上预登记 showed it again for an hour)."""
     for key in ("lk_creds", "lk_view", "lk_shown", "lk_error", "lk_action_error", "lk_supp_error", "lk_notice",
-                "lk_notice_seen", "lk_withdraw_open", "lk_code", "lk_secret", "lk_draft"):
+                "lk_notice_seen", "lk_withdraw_open", "lk_rated", "lk_code", "lk_secret", "lk_draft"):
         S.pop(key, None)
     if "code" in st.query_params:
         del st.query_params["code"]
@@ -384,6 +385,18 @@ def _actions(view: svc.StatusView) -> None:
         if refused:
             scroll_to(".st-key-lk-rate-box")
     elif view.rating:
+        _thanked(view)
+
+
+def _thanked(view: svc.StatusView) -> None:
+    """The thanks where the rating form was. Right after 提交评价, brought into view and said, as
+    撤回's message is: the form folded into one line and the page shrank under the finger, leaving
+    the thanks above the screen of a phone (320 px, 大字号: some 300 px up, the 法定期限 in sight) —
+    a screen reader heard it, a sighted citizen saw nothing happen and, after 不满意, missed the
+    last day to ask for 复查. On later runs it is only shown."""
+    if S.pop("lk_rated", False):
+        success_in_view(_thanks(view), key="lk-thanks")
+    else:
         st.success(_thanks(view))
 
 

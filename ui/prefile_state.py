@@ -155,6 +155,7 @@ def save(step: str, *, regardless: bool = False, button: str = "继续") -> bool
     S.pf_draft, S.pf_token, S.pf_saved_at = draft.code, draft.idempotency_token, draft.saved_at
     S.pop("pf_conflict", None)
     S.pop("pf_opened_by_link", None)   # answered in this tab: it is theirs to go on with
+    S.pop("pf_link_error", None)       # a new draft (or the one typed) in the address now
     st.query_params["draft"] = draft.code
     return True
 
@@ -307,19 +308,26 @@ def resume(code: str) -> str:
         return ""
     S.pf_data, S.pf_draft, S.pf_token = draft.data, draft.code, draft.idempotency_token
     S.pf_saved_at = draft.saved_at
+    S.pop("pf_link_error", None)   # a draft open: a dead link before it is beside the point
     goto(draft.step)
     st.query_params["draft"] = draft.code
     return ""
 
 
 def resume_from_link() -> None:
-    """After a browser refresh the session is new, but ?draft=CODE brings the answers back."""
+    """After a browser refresh the session is new, but ?draft=CODE brings the answers back.
+
+    A link that opens nothing keeps its reason apart (S.pf_link_error: the code, the message), for
+    the top of the form (prefile_steps.link_failed): kept with the typed code's, it was shown only in
+    the folded 用草稿码继续填写 box at the foot of the first step, and the citizen saw an empty form."""
     code = st.query_params.get("draft")
     if code and code != S.get("pf_draft") and not S.get("pf_link_tried") == code:
         S.pf_link_tried = code
-        S.pf_resume_error = resume(code)
-        S.pf_opened_by_link = not S.pf_resume_error   # said on the page until the first save
-        if S.pf_resume_error == DRAFT_UNREADABLE:      # tried again on the next run
+        message = resume(code)
+        S.pf_link_error = (code, message) if message else None
+        S.pop("pf_resume_error", None)      # a typed code's, from before
+        S.pf_opened_by_link = not message   # said on the page until the first save
+        if message == DRAFT_UNREADABLE:     # tried again on the next run
             S.pop("pf_link_tried", None)
 
 

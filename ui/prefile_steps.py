@@ -8,6 +8,7 @@ import streamlit as st
 
 from portal.prefiling import attachments as files
 from portal.prefiling import form as F
+from portal.prefiling.drafts import NOT_FOUND
 from portal.settings import get_settings
 from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text
@@ -27,7 +28,7 @@ from ui.prefile_state import (
     wkey,
 )
 from ui.prefile_ui import OTHER_FILES, UPLOAD_WAIT, anchor, inline_error
-from ui.site_frame import confirm_box, focus_once, office
+from ui.site_frame import confirm_box, focus_once, office, say, scroll_to
 
 MULTILINE_HELP = "可以分段写。请不要填写与事项无关的他人身份证号等个人信息。"
 
@@ -46,6 +47,48 @@ def draft_conflict() -> None:
     st.button("保留这个窗口的内容，继续", type="primary", key="pf-keep-this", on_click=on_keep_this_tab)
     st.button("改用另一处保存的内容", key="pf-take-other", on_click=on_take_other)
     focus_once("draft-conflict", saved_at)
+
+
+def dead_link(phone: str) -> list[tuple[str, str]]:
+    """What a draft link that finds nothing says: (lead, words) lines. One text for every cause —
+    a code never issued, mistyped or cut short, a draft past its 7 days, or one submitted whose
+    marker is gone (the receipt drawn, or 24 hours passed) — so it tells nobody without the code
+    whether it exists; and it says first what one who submitted must do, who would otherwise fill
+    the form in again (a duplicate, and a false 重复信访 signal)."""
+    # (a lead ends before its punctuation: **…。** followed by a character is not bold in Markdown)
+    return [("没有找到这个链接里的草稿",
+             "。可能是链接不完整或草稿码输错了，也可能草稿已超过7天被删除，或者已经提交过了（提交后草稿码就不能再用）。"),
+            ("已经点过“确认提交”的",
+             "：材料已经送到，不用再填写一份。请到“进度查询”，用回执上的查询码和查询密码查看办理进度；"
+             f"没有记下查询码或查询密码的，请拨打来访接待电话 {phone}。"),
+            ("还没有提交的", "：请在下面重新填写。")]
+
+
+def link_failed() -> None:
+    """At the top of the form: the draft link (?draft=…) opened nothing. Shown while the form is
+    the fresh one under that address; once, as the page opens, said (the form below is empty, and
+    a screen reader starts at the top) and brought up the screen where it starts low (a 320-px
+    phone in 大字号: under the site's header and the title, only its first line showed). A link to
+    进度查询 for one who has submitted. A link that could not be read now (the database away) or
+    was throttled says that instead."""
+    if not (failed := S.get("pf_link_error")):
+        return
+    code, message = failed
+    first = S.get("pf_link_told") != code
+    S.pf_link_told = code
+    if message != NOT_FOUND:
+        with st.container(key="pf-link-failed"):
+            st.error(message)
+        told = message
+    else:
+        lines = dead_link(office().phone)
+        with st.container(key="pf-link-failed"):
+            st.warning("\n\n".join(f"**{lead}**{words}" for lead, words in lines), icon=":material/link_off:")
+            st.page_link("pages/lookup.py", label="去进度查询", icon=":material/manage_search:")
+        told = "".join(lead + words for lead, words in lines)
+    if first:
+        say(told)
+        scroll_to(".st-key-pf-link-failed", below_only=True)
 
 
 def _errors() -> list:

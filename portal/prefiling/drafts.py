@@ -33,7 +33,11 @@ DRAFT_TTL = dt.timedelta(days=7)
 # a submitted draft's marker (查询码 and 查询密码): long enough to reload or come back the same day
 SUBMITTED_STEP = "submitted"
 MARKER_TTL = dt.timedelta(hours=24)
-NOT_FOUND = "没有找到这份草稿：草稿码可能输错了，或草稿已超过7天被删除。"
+# the same words whatever the cause (never there, expired, or submitted with its marker gone):
+# whoever did not have the code learns nothing; whoever submitted is sent to 进度查询, not to fill
+# the form in again (a duplicate, and a false 重复信访 signal)
+NOT_FOUND = ("没有找到这份草稿：草稿码可能输错了，或草稿已超过7天被删除；已经提交的，草稿码也不能再用，"
+             "请到“进度查询”用回执上的查询码和查询密码查看。")
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 """The pre-filing form on a 375-px phone: keyboard-reachable consent, error summary, no sideways scroll."""
 
+import re
+import uuid
+
 import pytest
 
 from tests.browser.conftest import assert_fits_phone, wait_for_app
@@ -558,6 +561,76 @@ def test_withdraw_without_the_tick_keeps_the_box_and_its_button_in_view(portal_u
         box = target.bounding_box() or target.locator("xpath=..").bounding_box()
         assert 0 <= box["y"] and box["y"] + box["height"] <= height, box
     phone.wait_for_function(LINKED)
+
+
+_THANKS_BOX = """() => { const el = [...document.querySelectorAll('[data-testid="stAlert"]')]
+    .find(a => a.innerText.includes('您的评价：')); if (!el) return null;
+  const r = el.getBoundingClientRect(), bar = document.querySelector('[data-testid="stHeader"]').getBoundingClientRect();
+  return {top: r.top, bottom: r.bottom, bar: bar.bottom, height: window.innerHeight,
+          said: (document.getElementById('portal-announcer') || {}).textContent || ''}; }"""
+
+
+@pytest.mark.parametrize("rating", ["基本满意", "不满意"])
+def test_the_thanks_for_a_rating_is_brought_into_view_on_a_small_phone(portal_url, small_phone, rating, artifacts):
+    """提交评价 on a 320-px phone in 大字号 and 高对比度: the form folds into one line of thanks and the
+    page shrank under the finger, leaving the thanks ~318 px above the screen (a screen reader heard
+    it; a sighted citizen saw the middle of 法定期限, and for 不满意 missed the 复查 deadline). It is
+    brought into view below the top bar, and said."""
+    from sqlmodel import Session
+
+    from portal.identity import Actor
+    from portal.prefiling import staff
+    from portal.roles import HANDLER
+    from tests.prefiling.factories import make_prefiling
+    from tests.staff.portal_db import ready_engine
+
+    clerk = Actor("clerk", frozenset({HANDLER}))
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        made = make_prefiling(s)
+        staff.register(session=s, actor=clerk, prefiling_id=made.prefiling.id, official_number=f"LX-{uuid.uuid4().hex[:6]}")
+        staff.close(session=s, actor=clerk, prefiling_id=made.prefiling.id, reply="已督促用人单位支付工资。")
+    pg = small_phone
+    pg.goto(f"{portal_url}/lookup?a11y=large,contrast")
+    wait_for_app(pg, "进度查询")
+    pg.get_by_label("查询码（10位，可以带横线）").fill(made.code)
+    pg.get_by_label("查询密码（8位）").fill(made.secret)
+    pg.get_by_role("button", name="查询").click()
+    wait_for_app(pg, "评价办理结果")
+    pg.get_by_text(rating, exact=True).click()
+    pg.get_by_role("textbox", name=re.compile("^意见")).fill("工资只补发了一半，希望继续督促。")
+    button = pg.get_by_role("button", name="提交评价")
+    button.scroll_into_view_if_needed()
+    button.click()
+    wait_for_app(pg, f"您的评价：{rating}。谢谢！")
+    pg.wait_for_timeout(1500)                      # the scroll after the run (150 and 600 ms)
+    box = pg.evaluate(_THANKS_BOX)
+    pg.screenshot(path=str(artifacts / f"lookup-rated-320-large-contrast-{rating}.png"))
+    assert box["bar"] - 1 <= box["top"] and box["top"] < box["height"] * 0.5, box   # in view, near the top
+    assert box["said"].startswith(f"您的评价：{rating}。谢谢！"), box
+    if rating == "不满意":   # the 复查 line, which this citizen needs most, whole on the screen
+        assert "请求复查，最迟" in box["said"] and box["bottom"] <= box["height"], box
+
+
+def test_a_dead_draft_link_says_so_in_view_and_leads_to_lookup(portal_url, small_phone, artifacts):
+    """A draft link that opens nothing, in a fresh browser (320 px, 大字号): an empty step 1 was all
+    one saw, the reason folded in 用草稿码继续填写 at the foot. It is in view at the top, said, and
+    去进度查询 leads there with 大字号 kept."""
+    pg = small_phone
+    pg.goto(f"{portal_url}/prefile?draft=ZZZZ2345ZZZZ&a11y=large")
+    wait_for_app(pg, "没有找到这个链接里的草稿")
+    notice = pg.locator(".st-key-pf-link-failed [data-testid='stAlert']")
+    text = notice.inner_text()
+    assert notice.is_visible() and "进度查询" in text and "**" not in text   # bold, not asterisks
+    pg.wait_for_function("() => (document.getElementById('portal-announcer') || {}).textContent"
+                         "?.startsWith('没有找到这个链接里的草稿。')", timeout=10_000)
+    pg.wait_for_timeout(1000)                      # the scroll after the run (150 and 600 ms)
+    box, bar = notice.bounding_box(), pg.get_by_test_id("stHeader").bounding_box()
+    # up the screen, below the top bar: more than its first line in sight
+    assert bar["y"] + bar["height"] - 1 <= box["y"] < pg.viewport_size["height"] / 3, box
+    pg.screenshot(path=str(artifacts / "prefile-dead-link-320-large.png"))
+    pg.get_by_role("link", name=re.compile("去进度查询")).click()
+    wait_for_app(pg, "请输入提交预登记时得到的查询码和查询密码")
+    assert "/lookup" in pg.url and "a11y=large" in pg.url, pg.url
 
 
 def test_a_reloaded_draft_is_said_to_be_the_tabs_own_and_a_link_opened_elsewhere_is_warned(portal_url, phone, page,

@@ -295,12 +295,85 @@ def test_draft_can_be_resumed_by_typing_its_code(open_form):
     at2 = open_form()
     at2.text_input(key="pf_w_resume_code").input("ZZZZZZZZZZZZ")
     click(at2, "继续填写草稿")
-    assert "没有找到这份草稿" in page_text(at2)
+    assert "没有找到这份草稿" in page_text(at2) and "已经提交的，草稿码也不能再用，请到“进度查询”" in page_text(at2)
     # nothing typed, or plainly not a draft code: said so, not "没有找到…输错了"
     for typed, says in (("", "请输入草稿码"), ("ABCD-EFGH", "草稿码是12位，您输入的是8位")):
         at2.text_input(key="pf_w_resume_code").input(typed)
         click(at2, "继续填写草稿")
         assert says in page_text(at2) and "没有找到这份草稿" not in page_text(at2)
+
+
+def _in_order(node) -> list[tuple[str, str]]:
+    """(element type, its text) from top to bottom, expanders' insides marked as such."""
+    out = []
+    for child in getattr(node, "children", {}).values():
+        kind = type(child).__name__
+        if kind == "Expander":
+            out += [("in " + k, v) for k, v in _in_order(child)]
+            continue
+        value = getattr(child, "value", None) if kind not in ("Checkbox", "TextInput") else getattr(child, "label", "")
+        if isinstance(value, str) and value:
+            out.append((kind, value))
+        out += _in_order(child)
+    return out
+
+
+def _expired(code: str) -> None:
+    import datetime as dt
+
+    from portal.prefiling.models import PrefilingDraft
+    from portal.timeutil import utcnow
+
+    with Session(get_engine()) as s:
+        draft = s.get(PrefilingDraft, code)
+        draft.updated_at = utcnow() - dt.timedelta(days=8)
+        s.add(draft)
+        s.commit()
+
+
+def _brought_up(at) -> bool:
+    return any('".st-key-pf-link-failed"' in el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
+
+
+@pytest.mark.parametrize("how", ["mistyped", "expired", "submitted"])
+def test_a_draft_link_that_opens_nothing_says_so_at_the_top_with_what_to_do(open_form, how):
+    """/prefile?draft=… that finds nothing (a code cut short or mistyped, a draft past its 7 days, one
+    submitted whose receipt has been drawn): an empty step 1 with the reason folded in 用草稿码继续填写
+    at its foot, and it blamed a typo or the 7 days, never a submission. It is said at the top of the
+    form, in the same words for every cause (nothing told to whoever did not have the code), with
+    进度查询 for a citizen who submitted, and goes once the form is filled in anew."""
+    from tests.conftest import said
+    from ui.prefile_steps import dead_link
+    from ui.site_frame import office
+
+    if how == "mistyped":
+        code = "ZZZZ2345ZZZZ"
+    else:
+        at = petitioner(consent(open_form()))
+        code = at.session_state["pf_draft"]
+        if how == "expired":
+            _expired(code)
+        else:
+            click(history(matter(at)), "确认提交")   # the receipt drawn: its marker is gone
+            assert "预登记已提交" in "".join(el.proto.body for el in at.html)
+    at = open_form(draft=code)
+    lines = dead_link(office().phone)
+    said_text = "".join(lead + words for lead, words in lines)
+    order = _in_order(at.main)
+    [notice] = [v for k, v in order if k == "Warning"]
+    assert all(lead in notice and words in notice for lead, words in lines)
+    assert notice.startswith("**没有找到这个链接里的草稿**。") and "进度查询" in notice
+    assert "不用再填写一份" in notice and "请在下面重新填写" in notice
+    # at the top of the form, not in the folded box at its foot
+    assert order.index(("Warning", notice)) < order.index(("Subheader", "须知与授权"))
+    assert not [v for k, v in order if k in ("in Warning", "in Error")]
+    assert [link.proto.page for link in at.get("page_link") if link.label == "去进度查询"] == ["lookup"]
+    assert said(at) == [said_text] and _brought_up(at)
+    at.run()                                                   # shown still, said and brought up once
+    assert notice in [w.value for w in at.warning] and said(at) == [] and not _brought_up(at)
+    consent(at)                                                # filled in anew: a new draft
+    assert "第 2 步，共 5 步" in page_text(at) and "没有找到这个链接里的草稿" not in page_text(at)
+    assert at.query_params["draft"] == at.session_state["pf_draft"] != code
 
 
 def test_a_draft_can_be_deleted_at_once_after_a_tick(open_form):
