@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from portal.db import session_scope
+from portal.db import beside_answer, session_scope
 from portal.laws.catalog import short_title
 from portal.laws.ids import label_of
 from portal.nextsteps import CRISIS_SAID, cued, in_crisis, next_steps
@@ -38,9 +38,12 @@ def _in_address(question: str | None) -> str | None:
 
 def _open(provision_id: str) -> None:
     """Count the opening (anonymously: provision id only), then go to the article."""
-    try:
+    def count_opening() -> None:
         with session_scope() as session:
             record_open(session=session, provision_id=provision_id)
+
+    try:   # not tried for a while after a slow failure: the article needs no database
+        beside_answer(count_opening, instead=None, what="an opened provision not counted")
     except Exception:  # statistics must never stand between a citizen and the article
         log.warning("could not record an opened provision", exc_info=True)
     st.session_state["ask_open"] = provision_id

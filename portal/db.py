@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
+
+log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15000
 # PostgreSQL: how long a connection attempt, and a statement waiting for another's lock, may take
@@ -302,3 +307,41 @@ def failure_reason(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return f"{type(exc).__name__} (errno {exc.errno}: {exc.strerror or ''})"
     return type(exc).__name__
+
+
+# A trip for what only stands beside an answer (the question count, 相似问题, typical cases, an
+# opened article's tally) is made through `beside_answer`. One that failed slowly (a frozen server:
+# a pooled connection's ping waits the reply timeout, a new one the connect timeout) makes this
+# process skip such trips for AWAY_COOL_OFF_S: one question on 法律问答 paid for three of them (36 s
+# to a minute) though the answer needs no database, and each citizen after it paid again. Per
+# process, on purpose: a replica that has not met the failure pays once itself, and nothing is
+# shared that could keep the trips skipped after the database is back (at most AWAY_COOL_OFF_S
+# later, questions are counted again). A fast failure (connections refused, a lock not got within
+# BRIEF_WAIT_MS) starts nothing: it costs no wait, and skipping the count on it would lift the
+# 法律问答 limit while the database is merely busy.
+SLOW_FAILURE_S = 3.0
+AWAY_COOL_OFF_S = 30.0
+T = TypeVar("T")
+
+
+class _Away:
+    until = 0.0   # time.monotonic() before which trips beside an answer are not made
+
+
+def beside_answer(read: Callable[[], T], *, instead: T, what: str) -> T:
+    """`read()`, a database trip for something a page can do without, or `instead` where the
+    database fails (logged as `what`: the database failed, and why) or failed slowly within the
+    last AWAY_COOL_OFF_S seconds (not tried). Any other exception is the caller's."""
+    if time.monotonic() < _Away.until:
+        log.info("%s: not tried, the database failed slowly moments ago", what)
+        return instead
+    started = time.monotonic()
+    try:
+        return read()
+    except STORAGE_FAILURES as exc:
+        slow = time.monotonic() - started >= SLOW_FAILURE_S
+        if slow:
+            _Away.until = time.monotonic() + AWAY_COOL_OFF_S
+        log.warning("%s: the database failed (%s)%s", what, failure_reason(exc),
+                    f"; such trips are skipped for {AWAY_COOL_OFF_S:.0f} s" if slow else "")
+        return instead

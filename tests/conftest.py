@@ -65,6 +65,15 @@ def _navigation_mode():
     PagesManager.__init__ = original
 
 
+@pytest.fixture(autouse=True)
+def _no_cool_off():
+    """Each test starts as a fresh process would: no pause of the trips beside an answer left by
+    an earlier test whose database failed slowly (portal.db.beside_answer)."""
+    from portal import db
+
+    db._Away.until = 0.0
+
+
 @pytest.fixture
 def app_page():
     """Run app.py on one page: app_page("pages/laws.py", law=..., article=...) -> AppTest."""

@@ -7,7 +7,7 @@ import logging
 
 import streamlit as st
 
-from portal.db import STORAGE_FAILURES, failure_reason, session_scope
+from portal.db import STORAGE_FAILURES, beside_answer, failure_reason, session_scope
 from portal.field_errors import ValidationFailed
 from portal.identity import Actor
 from portal.laws.library import Library
@@ -30,15 +30,31 @@ SEND_FAILED = "暂时没能发送（系统故障），您写的问题还在上�
 SHOWN_ARTICLES = 4  # per similar question; a phone screen full of one law's title helps nobody
 
 
+def _read_published() -> list[BankEntry]:
+    with session_scope() as session:
+        return bank.published_entries(session=session)
+
+
 def published_bank_entries() -> list[BankEntry]:
     """Read on every call: publishing or withdrawing shows at once. Where the database cannot be
-    read none are shown (they only stand beside the answer) and the log says why."""
-    try:
-        with session_scope() as session:
-            return bank.published_entries(session=session)
-    except STORAGE_FAILURES as exc:
-        log.warning("similar questions not shown: the database failed (%s)", failure_reason(exc))
-        return []
+    read none are shown (they only stand beside the answer) and the log says why; after a slow
+    failure they are not read for a while (portal.db.beside_answer)."""
+    return beside_answer(_read_published, instead=[], what="similar questions not shown")
+
+
+class BankUnread(Exception):
+    """The published question bank could not be read now (the database away; the log says why)."""
+
+
+def served_bank_entries() -> list[BankEntry]:
+    """The published entries for the search engine's bank, re-read every 30 s (ui.search_engine).
+    Where the database cannot be read this raises, so the engine keeps the bank it serves (the
+    shipped seed when it starts so): an empty list served no bank at all, and 相似问题 and the
+    bank's vote went for as long as the database was away."""
+    entries = beside_answer(_read_published, instead=None, what="published question bank not re-read")
+    if entries is None:
+        raise BankUnread("the published question bank could not be read")
+    return entries
 
 
 def similar_questions(searcher, query: str, hit_ids: list[str], *, k: int = 3,

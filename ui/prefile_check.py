@@ -151,6 +151,12 @@ def submit_unconfirmed_message() -> str:
             f"如果一直不成功，请拨打来访接待电话 {office().phone}。")
 
 
+# The idempotency token of a form whose 确认提交 went unconfirmed in this session (the commit's answer
+# lost): a later try that fails before it reaches the database cannot say 还没有提交成功, since the
+# first may have stored the 件 (the token names the form: another form's failure still can)
+UNCONFIRMED = "pf_unconfirmed_token"
+
+
 def _on_submit() -> None:
     if S.get("pf_done"):   # a second tap while the receipt was on its way: the receipt (and its 查询密码) stands
         return
@@ -175,13 +181,17 @@ def _on_submit() -> None:
         return
     except SubmitUnconfirmed as exc:   # the commit's answer was lost: stored or not, the next try tells
         log.warning("pre-filing: submitting unconfirmed, the commit failed: %s", failure_reason(exc.__cause__ or exc))
+        S[UNCONFIRMED] = S.pf_token
         S.pf_submit_error = submit_unconfirmed_message()
         return
-    except STORAGE_FAILURES as exc:   # nothing was stored (one transaction); the answers are all here
+    except STORAGE_FAILURES as exc:   # this try stored nothing (one transaction); the answers are all here
         log.warning("pre-filing: submitting failed: %s", failure_reason(exc))
-        S.pf_submit_error = submit_failed_message()
+        # but an earlier try of this form whose answer was lost may have stored it: still unknown
+        unconfirmed = S.get(UNCONFIRMED) is not None and S.get(UNCONFIRMED) == S.pf_token
+        S.pf_submit_error = submit_unconfirmed_message() if unconfirmed else submit_failed_message()
         return
     S.pop("pf_submit_error", None)
+    S.pop(UNCONFIRMED, None)
     p = result.prefiling
     S.pf_done = receipt_of(code=result.code, secret=result.secret, received=p.received_date, category=p.category,
                            district=p.district, request=data.get("request", ""), marker=S.get("pf_draft"))

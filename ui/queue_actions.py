@@ -14,6 +14,7 @@ from portal.prefiling.codes import grouped
 from portal.prefiling.staff_view import StaffView
 from portal.prefiling.states import TRANSITIONS, IllegalTransition
 from portal.text.escape import markdown_escape
+from portal.timeutil import utcnow
 from ui.queue_view import CHANNELS, ERROR, FLASH, LAST_ACTION, REVEALED, S, refusal
 from ui.site_frame import field_error
 
@@ -46,6 +47,44 @@ def _seen_key(view: StaffView) -> str:
     return f"qv-seen-version-{view.id}"
 
 
+def _pending_key(view: StaffView) -> str:
+    return f"qv-pending-{view.id}"
+
+
+# A click whose answer never came (the database failed, perhaps after the commit, and the page
+# showed the staff fault text): whether it ran is read from the 件 itself when it is next shown.
+DONE = "您刚才的操作已经完成（当时没有收到确认）。"
+NOT_DONE = "您刚才的操作没有执行（当时系统出现故障），此件没有变动，可以再次办理。"
+TAKEN_SINCE = "之后又有他人处理了此件。"
+
+
+def _since_seen(actor: Actor, view: StaffView) -> tuple[str, str] | None:
+    """(kind, words) to tell the handler how the 件 changed since they last saw it, or None.
+
+    Every move writes its event in the transaction that moves the 件, so after a click with no
+    answer the 件's own events say whether it ran: one by this handler, of that action, made after
+    the click, is theirs (said so: 刚刚已有他人处理，您这次的操作没有执行 was false twice over);
+    none, and the 件 changed, is someone else's; unchanged, nothing ran."""
+    pending = S.pop(_pending_key(view), None)
+    changed = S.get(_seen_key(view), view.version) != view.version
+    if pending is not None and pending[0] == actor.username:   # not a colleague's since signed in on the tab
+        _who, action, clicked = pending
+        mine = [i for i, m in enumerate(view.moves)
+                if m.actor == actor.username and m.action == action and m.at >= clicked]
+        if mine:
+            later = mine[-1] < len(view.moves) - 1   # a colleague's move after it
+            return "info", DONE + (TAKEN_SINCE if later else "") + LATEST
+        if not changed:
+            return "info", NOT_DONE
+    return ("warning", TAKEN + LATEST) if changed else None
+
+
+def _say_since_seen(actor: Actor, view: StaffView) -> None:
+    news = _since_seen(actor, view)
+    if news is not None:
+        (st.info if news[0] == "info" else st.warning)(news[1])
+
+
 def _act(actor: Actor, view: StaffView, action: str, *, clear: tuple[str, ...] = (), **inputs: str) -> None:
     """Run a staff action; on success the `clear` boxes are emptied (a panel that stays offered)."""
     service = {"register": transitions.register, "request_more": transitions.request_more,
@@ -54,6 +93,10 @@ def _act(actor: Actor, view: StaffView, action: str, *, clear: tuple[str, ...] =
     # the version the handler was looking at when they clicked: refused if someone acted since
     seen = S.get(_seen_key(view), view.version)
     S[LAST_ACTION] = (view.id, action)
+    # cleared below once the service answers; a storage failure (the staff fault text) leaves it,
+    # and the 件 shown next says whether the move ran (_since_seen)
+    S[_pending_key(view)] = (actor.username, action, utcnow())
+    S.pop(ERROR, None)   # an earlier click's refusal: this click has its own answer, or the fault's
     try:
         with session_scope() as session:
             moved = service(session=session, actor=actor, prefiling_id=view.id, version=seen, **inputs)
@@ -70,6 +113,7 @@ def _act(actor: Actor, view: StaffView, action: str, *, clear: tuple[str, ...] =
         S[FLASH] = (f"已更正：{grouped(view.code)} 的信访件编号现在是 {markdown_escape(number)}。信访人在进度查询中可以看到新编号和更正原因。"
                     if action == "correct_number" else
                     f"已办理：{grouped(view.code)} 现在的状态是“{state}”。信访人在进度查询中可以看到答复。")
+    S.pop(_pending_key(view), None)
     st.rerun()
 
 
@@ -91,16 +135,16 @@ def actions(actor: Actor, view: StaffView) -> None:
         return
     if not offered:
         # a colleague finished it while this handler had a panel open: their click found no panel
-        if S.get(_seen_key(view), view.version) != view.version:
-            st.warning(TAKEN + LATEST)
+        # (or the handler's own 办结, whose answer was lost)
+        _say_since_seen(actor, view)
         S[_seen_key(view)] = view.version
         st.caption(f"当前状态为“{view.state}”，没有可以执行的办理操作。")
         return
     error = S.get(ERROR)
     if error and error[0] == view.id:
         st.error(error[2])
-    elif S.get(_seen_key(view), view.version) != view.version:
-        st.warning(TAKEN + LATEST)
+    else:
+        _say_since_seen(actor, view)
     pid = view.id
     failed = S.get(LAST_ACTION) if error and error[0] == view.id else None
     # the one way on (办结 of an 已登记 件) is open; a correction within the state is not a way on

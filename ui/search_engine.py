@@ -12,7 +12,7 @@ import streamlit as st
 from portal.search.api import Searcher
 from portal.search.loader import EngineLoader
 from portal.settings import get_settings
-from ui.bank_view import published_bank_entries
+from ui.bank_view import served_bank_entries
 from ui.resources import get_library
 
 
@@ -20,9 +20,10 @@ from ui.resources import get_library
 def engine_loader() -> EngineLoader:
     settings = get_settings()
     # the bank is the database's published questions (staff additions and withdrawals count),
-    # read again at most every BANK_REFRESH_SECONDS
+    # read again at most every BANK_REFRESH_SECONDS; where it cannot be read, the bank served stays
+    # (the shipped seed at start)
     return EngineLoader(get_library(), index_dir=settings.index_dir,
-                        embedding_model=settings.embedding_model, bank=published_bank_entries).start()
+                        embedding_model=settings.embedding_model, bank=served_bank_entries).start()
 
 
 def get_searcher() -> Searcher:

@@ -21,10 +21,22 @@ from portal.prefiling.receipt import clock_of
 from portal.prefiling.states import ACTION_NAMES
 from portal.roles import HANDLER, REPORTS
 from portal.settings import get_settings
+from portal.timeutil import as_utc
 
 log = logging.getLogger(__name__)
 
 RESTRICTED_NOTICE = "（检举控告内容，仅限有检举控告权限的工作人员查看）"
+
+
+@dataclass(frozen=True)
+class StaffMove:
+    """Who moved the 件 and when (a staff username, or 信访人), for staff only: the citizen's history
+    (HistoryEntry) names nobody. It tells a handler whose click had no answer (the database's
+    reply lost after the commit) whether the move since was their own (ui.queue_actions)."""
+
+    at: dt.datetime
+    action: str      # the state machine's key: register, close, correct_number, …
+    actor: str
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,7 @@ class StaffView:
     personal_masked: bool = False     # True once portal.prefiling.masking.masked() was applied
     erased: bool = False              # personal data erased (保存期限 or on request): nothing to reveal
     version: int = 0                  # pass back to a transition: refused if someone acted since
+    moves: tuple[StaffMove, ...] = ()  # one per history entry, with its actor
 
     @property
     def hidden(self) -> bool:
@@ -128,7 +141,8 @@ def staff_view(*, session: Session, actor: Actor, prefiling_id: int, reveal: boo
         history=tuple(HistoryEntry(e.at, ACTION_NAMES.get(e.action, e.action), e.to_state,
                                    e.reply if see else "") for e in events),
         rating=p.rating, rating_comment=p.rating_comment if see else None, rated_at=p.rated_at,
-        erased=p.anonymised_at is not None, version=p.version)
+        erased=p.anonymised_at is not None, version=p.version,
+        moves=tuple(StaffMove(as_utc(e.at), e.action, e.actor) for e in events))
     if not reveal:
         return masked(view)
     record(session=session, actor_name=actor.username, action=REVEAL, target=f"prefiling:{p.code}",

@@ -6,18 +6,15 @@ address and the time."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from sqlmodel import Session
 
-from portal.db import STORAGE_FAILURES, brief_waits, failure_reason, session_scope
+from portal.db import beside_answer, brief_waits, session_scope
 from portal.prefiling import ratelimit
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.ratelimit import SEARCH, ClientInfo, RateLimited
 
 __all__ = ["RateLimited", "allow_question", "count_question"]
-
-log = logging.getLogger(__name__)
 
 
 def allow_question(*, session: Session, client: ClientInfo, cipher: Cipher | None = None,
@@ -31,12 +28,11 @@ def count_question(*, client: ClientInfo) -> bool:
     database cannot count it (down, locked, full) the question is answered all the same and the
     log says so: answering needs no database, and a citizen must not lose 法律问答 to a fault of
     the pre-filing store, nor wait long for it: a lock held elsewhere is waited for only
-    BRIEF_WAIT_MS. Returns whether it was counted."""
-    try:
+    BRIEF_WAIT_MS, and after a slow failure it is not tried for a while (portal.db.beside_answer).
+    Returns whether it was counted."""
+    def count() -> bool:
         with session_scope(brief_waits()) as session:
             allow_question(session=session, client=client)
-    except STORAGE_FAILURES as exc:
-        log.warning("法律问答: question not counted against the limit, the database failed (%s)",
-                    failure_reason(exc))
-        return False
-    return True
+        return True
+
+    return beside_answer(count, instead=False, what="法律问答: question not counted against the limit")

@@ -80,3 +80,53 @@ def test_questions_are_answered_while_the_database_is_down(app_page, monkeypatch
     assert not at.exception
     assert "暂时没能发送（系统故障），您写的问题还在上面" in page_text(at)
     assert at.text_area(key="bank-send-text").value == "公司拖欠工资，劳动仲裁要交钱吗"
+
+
+class _OneArticle:
+    """A searcher with no bank of its own (相似问题 are then read from the database's bank)."""
+
+    def search(self, query, *, k=10):
+        from portal.search.api import SearchHit, SearchResponse
+
+        return SearchResponse(query=query, hits=[SearchHit("laodong-zhengyi-tiaojie-zhongcai-fa-2007:第五十三条", 0.05)])
+
+
+@pytest.mark.parametrize("slow", [True, False])
+def test_a_frozen_database_costs_a_question_one_trip_not_three(app_page, monkeypatch, caplog, slow):
+    """The database frozen (no reply: each trip waits its timeout, then fails): the question count,
+    the typical cases and 相似问题 were three trips, 36 s to a minute before the answer. After the
+    first fails slowly the others are not tried; the articles are shown, the rest left out as
+    before. A failure at once (the server refusing connections) costs nothing, and skips nothing."""
+    import logging
+    import time
+
+    from sqlalchemy.exc import OperationalError
+
+    import ui.search_engine
+    from portal import db
+    from portal.qa import service as bank
+    from portal.search import throttle
+    from ui import cases_source
+
+    app_page("pages/ask.py")  # the portal sets up its database on the first run
+    monkeypatch.setattr(ui.search_engine, "get_searcher", lambda: _OneArticle())
+    monkeypatch.setattr(db._Away, "until", 0.0)       # as a fresh process, and put back afterwards
+    monkeypatch.setattr(db, "SLOW_FAILURE_S", 0.05)   # a slow failure in tenths of a second, not seconds
+    trips: list[str] = []
+
+    def frozen(name):
+        def trip(**_kwargs):
+            trips.append(name)
+            time.sleep(0.1 if slow else 0)
+            raise OperationalError("SELECT 1", {}, Exception("connection timeout expired"))
+        return trip
+
+    monkeypatch.setattr(throttle, "allow_question", frozen("count"))
+    monkeypatch.setattr(cases_source, "published_summaries", frozen("cases"))
+    monkeypatch.setattr(bank, "published_entries", frozen("similar"))
+    caplog.set_level(logging.INFO, logger="portal.db")
+    at = app_page("pages/ask.py", q="公司拖欠工资，劳动仲裁要交钱吗")
+    assert "相关法律条文" in page_text(at) and "抱歉，系统出现故障" not in page_text(at)
+    assert trips == (["count"] if slow else ["count", "cases", "similar"])
+    assert ("typical cases not shown: not tried" in caplog.text) is slow
+    assert ("similar questions not shown: not tried" in caplog.text) is slow

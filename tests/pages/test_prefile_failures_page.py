@@ -261,6 +261,47 @@ def test_a_submission_whose_commit_answer_was_lost_says_it_may_be_stored_and_the
     assert get_cipher().mac_matches(f"{code.replace('-', '')}:{secret}", _stored(code.replace("-", "")).secret_hash)
 
 
+def test_a_retry_after_a_lost_answer_with_the_database_down_still_says_it_may_be_stored(open_form, monkeypatch):
+    """确认提交 whose answer was lost after the 件 was stored, then again while the database is
+    down: that try stored nothing, but the first did, so the page may not say 还没有提交成功
+    (a reviewer saw it, PostgreSQL stopped after a commit delayed past the reply timeout). With the
+    database back, the receipt of the one 件."""
+    from portal.prefiling import service
+    from tests.prefiling.test_submit_marker import _commit_answer_lost
+
+    at = history(matter(petitioner(consent(open_form()))))
+    before = count_prefilings()
+    _commit_answer_lost(monkeypatch, stored=True)
+    click(at, "确认提交")
+    monkeypatch.undo()
+    assert "可能已经提交，也可能还没有" in page_text(at) and count_prefilings() == before + 1
+    monkeypatch.setattr(service, "by_token", _down)
+    click(at, "确认提交")
+    text = page_text(at)
+    assert "可能已经提交，也可能还没有" in text and "都不会重复提交" in text and SUBMIT_FAILED not in text
+    assert "核对您填写的内容" in text and "张秀兰" in text and not _panel(at)
+    monkeypatch.undo()
+    click(at, "确认提交")
+    code, secret = _panel(at)
+    assert count_prefilings() == before + 1 and len(secret) == 8
+
+
+def test_a_lost_answer_of_one_form_does_not_colour_the_next_forms_failure(open_form, monkeypatch):
+    """The doubt belongs to the form whose answer was lost: a new form (after its receipt) that
+    fails while the database is down is told, truly, that it is not submitted."""
+    from portal.prefiling import service
+    from tests.prefiling.test_submit_marker import _commit_answer_lost
+
+    at = history(matter(petitioner(consent(open_form()))))
+    _commit_answer_lost(monkeypatch, stored=True)
+    click(at, "确认提交")
+    monkeypatch.undo()
+    at.session_state["pf_token"] = "another-form-token"   # as a new form's draft gives it
+    monkeypatch.setattr(service, "by_token", _down)
+    click(at, "确认提交")
+    assert SUBMIT_FAILED in page_text(at)
+
+
 def test_a_second_tap_on_submit_on_a_slow_link_keeps_the_secret_on_screen(open_form):
     """On a slow link 确认提交 stays on screen for a round trip after the tap, and a second tap runs
     its callback again once the first one's receipt is made and drawn (a slow-network audit, 2 of 2

@@ -1,0 +1,72 @@
+"""portal.db.beside_answer: a trip for what only stands beside an answer (the 法律问答 count,
+相似问题, typical cases) is skipped for a while after one failed slowly (a frozen server), so a
+question does not wait for three of them (found by r47b F4)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+
+def _failing(trips: list[str], name: str, seconds: float):
+    def read(**_kwargs):
+        import time
+
+        trips.append(name)
+        time.sleep(seconds)
+        raise OperationalError("SELECT 1", {}, Exception("connection timeout expired"))
+
+    return read
+
+
+@pytest.fixture
+def no_cool_off(monkeypatch):
+    """beside_answer's process-wide state as a fresh process has it (and put back afterwards);
+    a slow failure here takes 0.05 s, not seconds."""
+    from portal import db
+
+    monkeypatch.setattr(db._Away, "until", 0.0)
+    monkeypatch.setattr(db, "SLOW_FAILURE_S", 0.05)
+    return db
+
+
+def test_after_a_slow_failure_the_trips_beside_an_answer_are_skipped_for_a_while(no_cool_off, monkeypatch, caplog):
+    db, trips = no_cool_off, []
+    caplog.set_level(logging.INFO, logger="portal.db")
+    assert db.beside_answer(_failing(trips, "count", 0.1), instead=False, what="count") is False
+    assert db.beside_answer(_failing(trips, "cases", 0.1), instead=[], what="typical cases not shown") == []
+    assert trips == ["count"]
+    assert "typical cases not shown: not tried" in caplog.text and "skipped for 30 s" in caplog.text
+    monkeypatch.setattr(db._Away, "until", 0.0)   # the cool-off over: tried again, and it works
+    assert db.beside_answer(lambda: ["案例"], instead=[], what="typical cases not shown") == ["案例"]
+
+
+def test_a_fast_failure_skips_nothing_and_other_exceptions_are_the_callers(no_cool_off):
+    """Connections refused, a lock not got at once: no wait to save, and skipping the question
+    count on it would lift 法律问答's limit while the database is merely busy."""
+    db, trips = no_cool_off, []
+    for name in ("count", "similar", "cases"):
+        assert db.beside_answer(_failing(trips, name, 0), instead=None, what=name) is None
+    assert trips == ["count", "similar", "cases"]
+
+    def limited():
+        raise ValueError("over the limit")
+
+    with pytest.raises(ValueError):
+        db.beside_answer(limited, instead=None, what="count")
+
+
+def test_the_search_engines_bank_is_kept_not_emptied_when_the_database_cannot_be_read(no_cool_off, monkeypatch):
+    """相似问题 under the answer read [] where the database failed; the search engine's 30-second
+    re-read did too, and served no bank at all (no 相似问题, no bank vote, not the shipped seed
+    README promises) for as long as the database was away. Its reader raises instead, so the
+    loader keeps the bank it serves (portal.search.loader.refresh_bank)."""
+    from portal.qa import service as bank
+    from ui.bank_view import BankUnread, published_bank_entries, served_bank_entries
+
+    monkeypatch.setattr(bank, "published_entries", _failing([], "similar", 0))
+    assert published_bank_entries() == []
+    with pytest.raises(BankUnread):
+        served_bank_entries()
