@@ -569,6 +569,14 @@ FRAME_CSS = """
 /* a chosen role's ✕ in 账号管理 (Streamlit: 23 × 13 px) */
 .stApp [data-testid="stMultiSelect"] [data-tag] button {min-width:1.75rem;min-height:1.75rem;}
 .stApp [data-testid="stFileChip"] button, .stApp [data-testid="stFileUploader"] button {min-width:2.75rem;min-height:2.75rem;}
+/* every chosen file in view with its whole name and its 删除 beside it: Streamlit cut a name to
+   工资条… and at 320 px with 大字号 the ✕ past the chip's edge, and the list scrolled inside a
+   312-px box, hiding a third file and a refused one's reason */
+.stApp [data-testid="stFileChips"], .stApp [data-testid="stFileChips"] > div {max-height:none !important;overflow:visible !important;}
+.stApp [data-testid="stFileChip"] > div:has(> [data-testid="stFileChipName"]) {min-width:0 !important;flex:1 1 0 !important;}
+.stApp [data-testid="stFileChipName"] {white-space:normal !important;overflow:visible !important;
+  text-overflow:clip !important;overflow-wrap:anywhere !important;}
+.stApp [data-testid="stFileChipDeleteBtn"] {flex:0 0 auto !important;}
 /* form labels at least 16 px, helper text legible */
 .stApp [data-testid="stWidgetLabel"] p, .stApp [data-testid="stWidgetLabel"] label {font-size:1rem !important;}
 .stApp [data-testid="InputInstructions"] {color:#333 !important;}

@@ -672,3 +672,39 @@ def test_a_long_text_of_the_page_is_not_taken_for_a_refusal(portal_url, phone):
     phone.wait_for_function("() => document.getElementById('refusal').textContent.startsWith('不能上传')")
     phone.wait_for_timeout(300)
     assert phone.locator("#own-words").text_content() == _LONG
+
+
+def test_chosen_files_show_whole_names_with_their_remove_button_at_320_px(portal_url, small_phone, artifacts):
+    """At 320 px with 大字号 and 高对比度 Streamlit cut a file's name to 工资条…, pushed its ✕ past the
+    chip's edge, and kept the list in a 312-px box that scrolled on its own, hiding the third file and
+    a refused file's reason. Each file is now in view: its whole name, its 删除 beside it."""
+    from tests.prefiling import files
+
+    pg = small_phone
+    _fill_to_matter(pg, portal_url)
+    for switch in (0, 1):                                             # 大字号, 高对比度
+        pg.locator(".st-key-a11y-bar label").nth(switch).click()
+        pg.wait_for_function(f"() => document.querySelectorAll('[role=switch]:checked').length === {switch + 1}",
+                             timeout=20_000)
+    names = ["工资条照片二零二六年十一月.jpg", "劳动合同扫描件.pdf", "big_photo.jpg"]
+    pg.locator('input[type="file"]').set_input_files([
+        {"name": names[0], "mimeType": "image/jpeg", "buffer": files.jpeg()},
+        {"name": names[1], "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n" + b"0" * 400},
+        {"name": names[2], "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff" + b"0" * (6 * 1024 * 1024)},
+    ])
+    pg.locator('[data-testid="stFileChip"][aria-invalid="true"] [role="alert"]').wait_for(state="visible", timeout=30_000)
+    chips = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stFileChip"]')].map(c => {
+        const n = c.querySelector('[data-testid="stFileChipName"]'), b = c.querySelector('[data-testid="stFileChipDeleteBtn"] button');
+        const cr = c.getBoundingClientRect(), br = b.getBoundingClientRect(), nr = n.getBoundingClientRect();
+        return {name: n.textContent, cut: n.scrollWidth > n.clientWidth + 1, chipRight: cr.right, buttonRight: br.right,
+                beside: br.left >= nr.right - 1 && br.top < nr.bottom}; })""")
+    assert sorted(c["name"] for c in chips) == sorted(names), chips
+    for chip in chips:
+        assert not chip["cut"] and chip["beside"], chip
+        assert chip["buttonRight"] <= chip["chipRight"] + 1 and chip["chipRight"] <= 320, chip
+    boxes = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="stFileChips"], [data-testid="stFileChips"] > div')]
+        .map(e => e.scrollHeight - e.clientHeight)""")
+    assert all(extra <= 1 for extra in boxes), boxes        # no list scrolling inside itself
+    pg.locator('[data-testid="stFileUploader"]').scroll_into_view_if_needed()
+    pg.screenshot(path=str(artifacts / "prefile-files-320-large.png"))
+    assert_fits_phone(pg)
