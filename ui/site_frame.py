@@ -549,8 +549,11 @@ FRAME_CSS = """
 .site-name {margin:0;font-size:1.25rem;font-weight:700;color:#1f1f1f;line-height:1.3;}
 .site-sub {margin:0;font-size:1rem;color:#333;}
 .site-footer {border-top:2px solid #1f1f1f;margin-top:2.5rem;padding-top:0.8rem;font-size:1rem;color:#1f1f1f;}
-.site-footer dl {display:grid;grid-template-columns:auto 1fr;gap:0.2rem 0.8rem;margin:0;}
-.site-footer dt {font-weight:700;} .site-footer dd {margin:0;word-break:break-word;}
+.site-footer dl {display:grid;grid-template-columns:auto 1fr;gap:0.2rem 0.8rem;margin:0 !important;padding:0 !important;}
+.site-footer dt {font-weight:700;margin:0 !important;} .site-footer dd {margin:0 !important;padding:0 !important;word-break:break-word;}
+/* a narrow phone: each value under its name, the whole width (beside 来访接待电话 in 大字号 the hours
+   ran four characters a line, 09:00— / 12:00、) */
+@media (max-width: 420px) { .site-footer dl {grid-template-columns:1fr;gap:0;} .site-footer dd {margin-bottom:0.5rem !important;} }
 .site-footer a {color:#0b3d91;text-decoration:underline;}
 /* the labelled menu is for phones; wider screens keep the sidebar */
 @media (min-width: 768px) { .st-key-phone-menu {display:none !important;} }
@@ -564,6 +567,10 @@ FRAME_CSS = """
 /* every button, text box and select a finger can hit at 44 px (Streamlit draws buttons 40 px tall,
    boxes 38 px, a chosen file's × 32 px and the uploader's + 20 px wide) */
 .stApp [data-testid^="stBaseButton"] {min-height:2.75rem;}
+/* links to a page (the 菜单's items, a service card's title, 去查询办理进度: 35–40 px) and a choice
+   of a radio (类别, 满意度: 32 px), all 44 px high */
+.stApp [data-testid="stPageLink"] a {min-height:2.75rem;align-items:center;}
+.stApp [data-testid="stRadioOption"] {min-height:2.75rem;align-items:center;}
 .stApp [data-testid="stTextInputRootElement"], .stApp [data-baseweb="select"] > div,
 .stApp [data-testid="stDateInputField"] {min-height:2.75rem;}
 /* a chosen role's ✕ in 账号管理 (Streamlit: 23 × 13 px) */

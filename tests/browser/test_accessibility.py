@@ -282,3 +282,19 @@ def test_buttons_boxes_and_a_chosen_files_remove_button_are_big_enough_to_tap(po
     phone.locator('[data-testid="stFileChip"]').first.scroll_into_view_if_needed()
     phone.screenshot(path=str(artifacts / "lookup-file-chosen-phone.png"))
     assert phone.evaluate(TOO_SMALL) == []
+
+
+def test_page_links_are_44_px_and_the_footer_stacks_on_a_small_phone(portal_url, small_phone, artifacts):
+    """320 px with 大字号: the service cards' title links and the 菜单's were 40 and 35 px tall; the
+    footer's values sat in a column beside 来访接待电话, the hours four characters a line."""
+    pg = small_phone
+    _open(pg, f"{portal_url}/?a11y=large", "我们能为您做什么")
+    pg.wait_for_timeout(800)
+    heights = pg.evaluate("() => [...document.querySelectorAll('[data-testid=stPageLink] a')]"
+                          ".filter(a => a.getClientRects().length).map(a => a.getBoundingClientRect().height)")
+    assert heights and min(heights) >= 44, heights
+    left, dd_left, dd_width = pg.evaluate("""() => { const f = document.querySelector('.site-footer'),
+        dd = f.querySelector('dd').getBoundingClientRect(); return [f.getBoundingClientRect().left, dd.left, dd.width]; }""")
+    assert dd_left == left and dd_width >= 250, (left, dd_left, dd_width)
+    pg.locator(".site-footer").scroll_into_view_if_needed()
+    pg.screenshot(path=str(artifacts / "footer-320-large.png"))
