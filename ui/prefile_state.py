@@ -359,6 +359,13 @@ def link_reopened(button: str | None = None) -> bool:
     return True
 
 
+def on_read_link_again() -> None:
+    """重新读取草稿, under the message that the link's draft cannot be read now; still unreadable,
+    the message is said again (and brought into view)."""
+    link_reopened()
+    S.pop("pf_link_told", None)
+
+
 def on_leave_linked_draft() -> None:
     """不用这份草稿: a draft opened from a link someone else sent (its code is all it takes to read
     it, and whoever submits first gets the 查询密码). A fresh form; this tab forgets that code."""
