@@ -203,6 +203,8 @@ def _raised_counts() -> list[tuple[str, int]]:
 
 def on_continue(step: str) -> None:
     S.pop("pf_people_added", None)
+    if link_reopened("继续"):   # the link's draft first: saved over, its answers were left behind
+        return
     if step == "petitioner" and (raised := _raised_counts()):
         # a count raised and 继续 pressed: the new fields first, not "有 7 处需要修改" for boxes never seen
         on_people_changed(step)
@@ -321,6 +323,8 @@ def resume_from_link() -> None:
     the top of the form (prefile_steps.link_failed): kept with the typed code's, it was shown only in
     the folded 用草稿码继续填写 box at the foot of the first step, and the citizen saw an empty form."""
     code = st.query_params.get("draft")
+    if S.pop("pf_link_read_now", False):   # a press read it again before this run (link_reopened)
+        return
     if code and code != S.get("pf_draft") and not S.get("pf_link_tried") == code:
         S.pf_link_tried = code
         message = resume(code)
@@ -329,6 +333,37 @@ def resume_from_link() -> None:
         S.pf_opened_by_link = not message   # said on the page until the first save
         if message == DRAFT_UNREADABLE:     # tried again on the next run
             S.pop("pf_link_tried", None)
+
+
+def link_reopened(button: str | None = None) -> bool:
+    """Before a press saves anything: a ?draft= link the database could not read is read again
+    (r47b F1). 继续 with the box ticked, once the database was back, ran before the page's own
+    retry: it saved this form's draft under a new code over the address and showed 信访人 empty,
+    the link's draft (name, ID number, phone, address) left with nothing pointing to it.
+
+    True when the press is spent on it: the link's draft is open (at its step, as the link opens
+    it; or its receipt), or it still cannot be read (nothing saved; said above `button`, and not
+    read a second time in this run: a frozen database makes each try a wait). False when there is
+    no such link, or it turns out not found or throttled: the press goes on, as on a link that
+    opens nothing. Each read is one lookup to the rate limit, like the page's own retry: one the
+    database refuses writes no event, one that opens the draft is refunded."""
+    code, message = S.get("pf_link_error") or (None, None)
+    if message != DRAFT_UNREADABLE or S.get("pf_draft") or st.query_params.get("draft") != code:
+        return False
+    resume_from_link()
+    if (S.get("pf_link_error") or (None, None))[1] != DRAFT_UNREADABLE:
+        return bool(S.get("pf_draft") or S.get("pf_done"))
+    S.pf_link_read_now = True
+    if button:
+        S.pf_save_error = save_failed_message(button)
+    return True
+
+
+def on_read_link_again() -> None:
+    """重新读取草稿, under the message that the link's draft cannot be read now; still unreadable,
+    the message is said again (and brought into view)."""
+    link_reopened()
+    S.pop("pf_link_told", None)
 
 
 def on_leave_linked_draft() -> None:

@@ -14,6 +14,7 @@ from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text
 from ui.prefile_check import DRAFT_STORE
 from ui.prefile_state import (
+    DRAFT_UNREADABLE,
     S,
     on_back,
     on_continue,
@@ -21,6 +22,7 @@ from ui.prefile_state import (
     on_keep_this_tab,
     on_leave_linked_draft,
     on_people_changed,
+    on_read_link_again,
     on_resume_typed,
     on_take_other,
     pkey,
@@ -70,7 +72,7 @@ def link_failed() -> None:
     a screen reader starts at the top) and brought up the screen where it starts low (a 320-px
     phone in 大字号: under the site's header and the title, only its first line showed). A link to
     进度查询 for one who has submitted. A link that could not be read now (the database away) or
-    was throttled says that instead."""
+    was throttled says that instead; the first with 重新读取草稿 (any press reads it again)."""
     if not (failed := S.get("pf_link_error")):
         return
     code, message = failed
@@ -79,6 +81,8 @@ def link_failed() -> None:
     if message != NOT_FOUND:
         with st.container(key="pf-link-failed"):
             st.error(message)
+            if message == DRAFT_UNREADABLE:   # 继续 reads it again too, before it saves anything
+                st.button("重新读取草稿", key="pf-read-link-again", on_click=on_read_link_again)
         told = message
     else:
         lines = dead_link(office().phone)

@@ -237,6 +237,70 @@ def test_a_draft_that_cannot_be_read_or_deleted_now_is_said_so_and_kept(open_for
     assert typed.session_state["pf_data"]["name"] == "张秀兰"
 
 
+def _drafts() -> int:
+    with Session(get_engine()) as s:
+        return len(s.exec(select(PrefilingDraft)).all())
+
+
+def test_continue_on_a_link_the_database_could_not_read_opens_that_draft_not_a_new_one(open_form, monkeypatch):
+    """A draft's address opened while the database is away shows step 1 and says the draft is still
+    there (r47b F1). With the database back the citizen ticks the box and presses 继续: that
+    callback ran before the link was tried again, saved a new draft under a new code over the
+    address, and showed 信访人 empty, the old draft (name, ID, phone, address) left with nothing
+    pointing to it. Now the press opens the link's draft first, at its step, and saves nothing."""
+    from ui.prefile_state import DRAFT_UNREADABLE
+
+    at = petitioner(consent(open_form()))
+    code = at.session_state["pf_draft"]
+    before = _drafts()
+    monkeypatch.setattr("ui.prefile_state.load_draft", _down)
+    linked = open_form(draft=code)                  # a new tab on the draft's address, the database away
+    assert DRAFT_UNREADABLE in page_text(linked) and "须知与授权" in page_text(linked)
+    monkeypatch.undo()                              # the database is back
+    consent(linked)
+    assert linked.query_params["draft"] == code == linked.session_state["pf_draft"]
+    assert linked.session_state["pf_step"] == "matter" and "第 3 步" in page_text(linked)
+    assert linked.session_state["pf_data"]["name"] == "张秀兰" and DRAFT_UNREADABLE not in page_text(linked)
+    assert _drafts() == before                      # no second draft
+    click(linked, "上一步")                          # 信访人 as it was typed
+    assert linked.text_input(key="pf_w_name").value == "张秀兰"
+    assert linked.text_input(key="pf_w_address").value == "历下区文化东路1号"
+
+
+def test_continue_while_the_link_still_cannot_be_read_saves_nothing_and_read_again_opens_it(
+        open_form, monkeypatch):
+    """继续 while the database still cannot read the link's draft: no new draft takes the address,
+    the press says nothing was saved, and the draft is read once in that run (a frozen database
+    makes each read a wait). 重新读取草稿 under the message opens it once the database is back, and
+    the lookup is not left counted against the citizen."""
+    from portal.prefiling.models import RateEvent
+    from ui.prefile_state import DRAFT_UNREADABLE
+
+    at = petitioner(consent(open_form()))
+    code = at.session_state["pf_draft"]
+    before = _drafts()
+    reads = []
+
+    def away(**_kwargs):
+        reads.append(1)
+        _down()
+
+    monkeypatch.setattr("ui.prefile_state.load_draft", away)
+    linked = open_form(draft=code)
+    consent(linked)
+    text = page_text(linked)
+    assert len(reads) == 2 and DRAFT_UNREADABLE in text and SAVE_FAILED in text and "须知与授权" in text
+    assert linked.query_params["draft"] == code and not linked.session_state.get("pf_draft")
+    assert _drafts() == before
+    monkeypatch.undo()                              # the database is back
+    click(linked, "重新读取草稿")
+    assert linked.session_state["pf_draft"] == code and linked.session_state["pf_step"] == "matter"
+    assert linked.session_state["pf_data"]["name"] == "张秀兰" and DRAFT_UNREADABLE not in page_text(linked)
+    assert _drafts() == before
+    with Session(get_engine()) as s:
+        assert not s.exec(select(RateEvent).where(RateEvent.bucket == "lookup_fail")).all()
+
+
 @pytest.mark.parametrize("stored", [True, False])
 def test_a_submission_whose_commit_answer_was_lost_says_it_may_be_stored_and_the_retry_tells(
         open_form, monkeypatch, stored):
