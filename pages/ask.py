@@ -4,7 +4,7 @@ import logging
 
 import streamlit as st
 
-from portal.db import beside_answer, session_scope
+from portal.db import beside_answer, brief_waits, session_scope
 from portal.laws.catalog import short_title
 from portal.laws.ids import label_of
 from portal.nextsteps import CRISIS_SAID, cued, in_crisis, next_steps
@@ -39,7 +39,7 @@ def _in_address(question: str | None) -> str | None:
 def _open(provision_id: str) -> None:
     """Count the opening (anonymously: provision id only), then go to the article."""
     def count_opening() -> None:
-        with session_scope() as session:
+        with session_scope(brief_waits()) as session:   # a tally waits for no one's lock
             record_open(session=session, provision_id=provision_id)
 
     try:   # not tried for a while after a slow failure: the article needs no database

@@ -317,8 +317,9 @@ def failure_reason(exc: BaseException) -> str:
 # process, on purpose: a replica that has not met the failure pays once itself, and nothing is
 # shared that could keep the trips skipped after the database is back (at most AWAY_COOL_OFF_S
 # later, questions are counted again). A fast failure (connections refused, a lock not got within
-# BRIEF_WAIT_MS) starts nothing: it costs no wait, and skipping the count on it would lift the
-# 法律问答 limit while the database is merely busy.
+# BRIEF_WAIT_MS) starts nothing: it costs no wait; nor does a busy database's, however slow (`_busy`:
+# a lock or a pooled connection waited for): skipping the count on it would lift the 法律问答 limit
+# while the database is merely busy.
 SLOW_FAILURE_S = 3.0
 AWAY_COOL_OFF_S = 30.0
 T = TypeVar("T")
@@ -326,6 +327,18 @@ T = TypeVar("T")
 
 class _Away:
     until = 0.0   # time.monotonic() before which trips beside an answer are not made
+
+
+def _busy(exc: BaseException) -> bool:
+    """A failure of a database that answers but is busy: a lock not got in time (SQLite's
+    "database is locked", PostgreSQL's lock_timeout) or no free pooled connection (the pool's
+    TimeoutError, under a flood of questions). Slow as these may be, they must not pause the trips:
+    the 法律问答 limit would be lifted while the database is merely busy."""
+    if isinstance(exc, sa_exc.TimeoutError):
+        return True
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    return "database is locked" in text or "lock timeout" in text or "locknotavailable" in type(
+        getattr(exc, "orig", None)).__name__.lower()
 
 
 def beside_answer(read: Callable[[], T], *, instead: T, what: str) -> T:
@@ -339,7 +352,7 @@ def beside_answer(read: Callable[[], T], *, instead: T, what: str) -> T:
     try:
         return read()
     except STORAGE_FAILURES as exc:
-        slow = time.monotonic() - started >= SLOW_FAILURE_S
+        slow = time.monotonic() - started >= SLOW_FAILURE_S and not _busy(exc)
         if slow:
             _Away.until = time.monotonic() + AWAY_COOL_OFF_S
         log.warning("%s: the database failed (%s)%s", what, failure_reason(exc),

@@ -70,3 +70,25 @@ def test_the_search_engines_bank_is_kept_not_emptied_when_the_database_cannot_be
     assert published_bank_entries() == []
     with pytest.raises(BankUnread):
         served_bank_entries()
+
+
+@pytest.mark.parametrize("failure", [
+    OperationalError("UPDATE x", {}, Exception("database is locked")),                     # SQLite busy timeout
+    OperationalError("UPDATE x", {}, Exception("canceling statement due to lock timeout")),  # PostgreSQL
+    __import__("sqlalchemy").exc.TimeoutError("QueuePool limit of size 5 overflow 10 reached"),
+])
+def test_a_busy_database_however_slow_pauses_nothing(no_cool_off, failure):
+    """A lock held by a long purge, or no free pooled connection under a flood of questions: slow,
+    but the database answers, and pausing the trips would lift the question limit (second reader)."""
+    db, trips = no_cool_off, []
+
+    def busy():
+        import time
+
+        trips.append("count")
+        time.sleep(0.1)
+        raise failure
+
+    assert db.beside_answer(busy, instead=None, what="count") is None
+    assert db.beside_answer(lambda: "counted", instead=None, what="count") == "counted"
+    assert trips == ["count"] and db._Away.until == 0.0
