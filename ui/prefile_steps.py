@@ -76,6 +76,9 @@ def link_failed() -> None:
     if not (failed := S.get("pf_link_error")):
         return
     code, message = failed
+    if st.query_params.get("draft") != code:   # the address no longer carries that link (another
+        S.pop("pf_link_error", None)           # page and back): its notice goes with it
+        return
     first = S.get("pf_link_told") != code
     S.pf_link_told = code
     if message != NOT_FOUND:
