@@ -16,6 +16,7 @@ from sqlmodel import Session
 from portal.bootstrap import BootstrapReport, bootstrap
 from portal.cli_env import CommandFailed
 from portal.db import get_engine, session_scope
+from portal.holidays import FESTIVALS
 from portal.holidays import FILE_NAME as HOLIDAYS_FILE
 from portal.laws.catalog import catalog_problems
 from portal.laws.library import load_library_report
@@ -128,7 +129,8 @@ def print_setup_report(report: BootstrapReport) -> int:
         print(f"holidays: {', '.join(map(str, report.holiday_years))} listed in {HOLIDAYS_FILE}")
     if report.holidays_missing:
         print(f"WARNING holidays: {', '.join(map(str, report.holidays_missing))} not listed in {HOLIDAYS_FILE}: "
-              "deadlines falling there move past weekends and the festival days only, not its 调休; add the State Council's "
+              f"deadlines falling there move past weekends and the festival days (known for {min(FESTIVALS)}-{max(FESTIVALS)}) "
+              "only, not its 调休; add the State Council's "
               "notice when it is published (README, Holiday calendar)")
     for item in report.stale:
         print(f"WARNING citations: {item.line()}: staff cite the current article again, or keep a repealed "

@@ -31,7 +31,7 @@ class HolidayFileError(ValueError):
         super().__init__(f"{path.name}: " + "; ".join(problems))
 
 
-# The festival days themselves (全国年节及纪念日放假办法 第二条, as amended in 2024, in force from
+# The festival days themselves (the State Council's 全国年节及纪念日放假办法, as amended in 2024, in force from
 # 2025: 元旦 1 January; 春节 农历除夕 and 正月初一至初三; 清明节 the day of 清明; 劳动节 1 and 2 May;
 # 端午节 农历五月初五; 中秋节 农历八月十五; 国庆节 1 to 3 October) for years whose notice is not in the
 # file yet: the notice adds 调休 days off and working days around them, but these days are off
@@ -76,10 +76,18 @@ class HolidayCalendar:
 
 
 def gap_words(years: list[int]) -> str:
-    """What staff are told while deadlines can fall in years the file does not list."""
+    """What staff are told while deadlines can fall in years the file does not list: by what is
+    counted there (a year past FESTIVALS has weekends only)."""
     named = "、".join(f"{y}年" for y in years)
-    return (f"本系统尚未录入{named}的节假日放假安排：落在{named}的期限按周六、周日和法定节日当日"
-            "（元旦、春节除夕至初三、清明、劳动节两天、端午、中秋、国庆三天）顺延，调休的放假日和上班日未计入，"
+    known = [y for y in years if y in FESTIVALS]
+    bare = [y for y in years if y not in FESTIVALS]
+    counted = []
+    if known:
+        counted.append(f"落在{'、'.join(f'{y}年' for y in known)}的期限按周六、周日和法定节日当日"
+                       "（元旦、春节除夕至初三、清明、劳动节两天、端午、中秋、国庆三天）顺延，调休的放假日和上班日未计入")
+    if bare:
+        counted.append(f"落在{'、'.join(f'{y}年' for y in bare)}的期限只按周六、周日顺延（春节等假日也不顺延）")
+    return (f"本系统尚未录入{named}的节假日放假安排：{'；'.join(counted)}，"
             "剩余天数和是否超期可能差几天。国务院办公厅公布安排后，请系统管理员补录"
             "（见 README 的“Holiday calendar”）。")
 
