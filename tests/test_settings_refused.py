@@ -22,7 +22,7 @@ from portal.timeutil import utcnow
 from tests.conftest import ROOT
 
 RETENTION = ("应为 30 到 36500 之间的整数（天）；已办结或不予登记的件，个人信息至少保留 30 天"
-             "（信访人可在 30 日内请求复查）")
+             "（对处理意见不服的，信访人可在收到书面答复之日起 30 日内请求复查）")
 URL_SAID = "应写成 sqlite:////绝对路径/portal.db 或 postgresql+psycopg://用户:密码@主机:5432/库名（SQLAlchemy 的地址）"
 DONE = "。没有做任何改动。"
 

@@ -1,6 +1,7 @@
 """The backup command copies a consistent, readable database and the attachments, not the key."""
 
 import sqlite3
+from pathlib import Path
 
 from sqlmodel import Session
 
@@ -230,7 +231,19 @@ def test_a_backup_without_attachments_restores_with_the_readme_commands(tmp_path
     restored = tmp_path / "restored"
     restored.mkdir(mode=0o700)
     if shutil.which("cp"):
-        result = subprocess.run(["cp", "-a", str(target / "portal.db"), str(target / "attachments"), f"{restored}/"],
-                                capture_output=True, text=True)
+        # the README's own copy lines (not its install -o portal / chown: no such user here)
+        readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+        lines = [x.strip() for x in readme.splitlines() if x.strip().startswith(("cp -a BACKUP", "if [ -d BACKUP"))]
+        assert len(lines) == 2, lines
+        script = "\n".join(lines).replace("BACKUP", str(target)).replace("DATA", str(restored))
+        result = subprocess.run(["sh", "-ec", script], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
         assert (restored / "portal.db").is_file() and (restored / "attachments").is_dir()
+        # a backup from before 2026-12-07 may have no attachments folder: the same lines restore it
+        shutil.rmtree(target / "attachments")
+        older = tmp_path / "restored-older"
+        older.mkdir(mode=0o700)
+        script = "\n".join(lines).replace("BACKUP", str(target)).replace("DATA", str(older))
+        result = subprocess.run(["sh", "-ec", script], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        assert (older / "portal.db").is_file()
