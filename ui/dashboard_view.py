@@ -101,9 +101,9 @@ def timeliness(result: figures.Timeliness) -> None:
         {"项目": "办结：延期内（61至90日）", "件数": str(result.handling_extended)},
         {"项目": "办结：超期", "件数": str(result.handling_late)},
         {"项目": "办结：尚在期限内", "件数": str(result.handling_pending)},
-        # the 60日内办结率 is over the four rows above; these have no 60 days to be judged by
-        {"项目": "登记的建议意见、检举控告（不计60日期限）", "件数": str(result.handling_not_counted)},
         {"项目": "含延期办结率", "件数": percent(result.handling_with_extension)},
+        # below the rates, which are over the 办结 rows above: these have no 60 days to be judged by
+        {"项目": "登记的建议意见、检举控告（不计60日期限，不计入上面的比率）", "件数": str(result.handling_not_counted)},
     ])
 
 
