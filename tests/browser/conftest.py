@@ -283,23 +283,30 @@ def filter_queue(pg, code: str, expect: str = "共 1 件") -> None:
 def open_prefiling(pg, code: str) -> None:
     """On 预登记办理: pick the pre-filing `code` in 打开一件预登记 and wait for its detail. A rerun
     that lands while the list is open closes it or replaces the option under the pointer: the list
-    is opened again, as a person would."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
+    is opened again, as a person would (pick_option)."""
     from portal.prefiling.codes import grouped
 
-    option = pg.get_by_role("option", name=grouped(code)).first
+    pick_option(pg, lambda: pg.get_by_label("打开一件预登记").click(),
+                pg.get_by_role("option", name=grouped(code)).first)
+    wait_for_app(pg, "显示个人信息")
+
+
+def pick_option(pg, open_list, option) -> None:
+    """Open a select's list (`open_list`) and click `option` in it. A rerun that lands while the
+    list is open closes it or replaces the option under the pointer: the list is opened again, as a
+    person would, up to three times."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     for attempt in range(3):
-        pg.get_by_label("打开一件预登记").click()
+        open_list()
         try:
             option.click(timeout=10_000)
-            break
+            return
         except PlaywrightTimeout:
             if attempt == 2:
                 raise
             pg.keyboard.press("Escape")
             wait_idle(pg)
-    wait_for_app(pg, "显示个人信息")
 
 
 def open_expander(pg, label: str) -> None:

@@ -18,9 +18,9 @@ from tests.browser.conftest import (
     filter_queue,
     open_expander,
     open_prefiling,
+    pick_option,
     sign_in,
     wait_for_app,
-    wait_idle,
 )
 from tests.prefiling.factories import make_prefiling
 from tests.staff.factories import make_user
@@ -184,23 +184,15 @@ def test_a_long_queue_on_a_phone_is_paged_and_next_page_brings_its_top_up(portal
     sign_in(phone, portal_url, name)
     phone.locator('[data-testid="stMain"]').get_by_role("link", name="预登记办理").click()
     wait_for_app(phone, "按查询码查找")
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    # the option itself, typed to and picked as a person would; a rerun that lands while the list is
-    # open closes it (under a full test run: Enter, or a click on the option, then chose nothing)
+    # the option itself, typed to and picked as a person would (Enter pressed before the list had
+    # filtered to it, or a rerun closing the list, chose nothing under a full test run)
     district = phone.get_by_label("问题属地", exact=True)
-    option = phone.get_by_role("option", name=where)
-    for attempt in range(3):
+
+    def type_district() -> None:
         district.click()
         district.fill(where)
-        try:
-            option.click(timeout=10_000)
-            break
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
-            phone.keyboard.press("Escape")
-            wait_idle(phone)
+
+    pick_option(phone, type_district, phone.get_by_role("option", name=where))
     wait_for_app(phone, "共 25 件")
     cards = phone.locator('[class*="st-key-stack-table-phone-queue"] [data-testid="stTable"] tbody tr')
     assert cards.count() == 20
