@@ -5,16 +5,18 @@ import logging
 import streamlit as st
 
 from portal.cases.content import CATEGORIES, SECTIONS
+from portal.cases.models import TypicalCase
 from portal.cases.render import plain_text, render_markdown
-from portal.cases.service import citations_of, published_case, published_list
-from portal.db import session_scope
+from portal.cases.service import citations_of, matching
+from portal.db import beside_answer, session_scope
 from portal.laws.ids import law_slug_of
 from portal.stats.reads import record_read
 from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import date_text
+from ui.cases_source import published_for_page
 from ui.links import provision_link
 from ui.resources import get_library
-from ui.site_frame import say, scroll_to, show_here, start_at_top
+from ui.site_frame import office, say, scroll_to, show_here, start_at_top
 
 log = logging.getLogger(__name__)
 library = get_library()
@@ -34,17 +36,39 @@ def meta_html(category: str, illustrative: bool) -> str:
     return f'<div class="case-meta">类别：{html_escape(category)}{badge}</div>'
 
 
+OLDER_NOTE = ("网站暂时无法读取典型案例的最新内容，下面是本站稍早读到的版本，个别案例可能已经更新或撤回。"
+              "如有疑问，请拨打来访接待电话 {phone}。")
+AWAY_NOTE = "网站暂时无法读取典型案例，请过一会儿再来看。如需帮助，请拨打来访接待电话 {phone}。"
+
+
 def count_read(slug: str) -> None:
     """Count one reading per case and browser session (anonymously: the slug and a count)."""
     read = st.session_state.setdefault("cases_read", set())
     if slug in read:
         return
     read.add(slug)
-    try:
+
+    def record() -> None:
         with session_scope() as session:
             record_read(session=session, slug=slug)
-    except Exception:  # statistics must never stand between a citizen and the case
+
+    try:   # statistics must never stand between a citizen and the case, nor keep them waiting
+        beside_answer(record, instead=None, what="a case read not counted")
+    except Exception:
         log.warning("could not record a case read", exc_info=True)
+
+
+def published() -> list[TypicalCase] | None:
+    """The published cases, newest first; as last read (said so) while the database is away; None
+    (said so) where there is nothing to show."""
+    got = published_for_page()
+    if got is None:
+        st.warning(AWAY_NOTE.format(phone=office().phone))
+        return None
+    cases, now = got
+    if not now:
+        st.info(OLDER_NOTE.format(phone=office().phone))
+    return cases
 
 
 FILTERS = ("category", "law")   # the list's filters live in the address: Back and 返回案例列表 keep them
@@ -76,8 +100,12 @@ def filters_changed(laws: dict[str, str]) -> None:
 
 
 def show_case(slug: str) -> None:
-    with session_scope() as session:
-        case = published_case(session=session, slug=slug)
+    every = published()
+    if every is None:
+        st.title("典型案例")
+        back_to_list("away")
+        return
+    case = next((c for c in every if c.slug == slug), None)
     if case is None:
         st.title("典型案例")
         st.warning("没有找到这个案例。它可能已经撤回，或者链接有误。")
@@ -112,8 +140,9 @@ def show_list() -> None:
     came_from = st.session_state.pop(CAME_FROM, None)
     st.title("典型案例")
     st.write("这些案例说明信访事项通常怎样依法处理。每个案例都列出了所依据的法律条文，可以点击阅读原文。")
-    with session_scope() as session:
-        every = published_list(session=session)
+    every = published()
+    if every is None:
+        return
     laws = law_options(every)
     wanted_law = st.query_params.get("law")
     wanted_category = st.query_params.get("category")
@@ -123,9 +152,7 @@ def show_list() -> None:
     category = st.selectbox("按类别查看", [ALL, *CATEGORIES], key="case-category",
                             on_change=filters_changed, args=(laws,))
     law_title = st.selectbox("按法规查看", [ALL, *laws], key="case-law", on_change=filters_changed, args=(laws,))
-    with session_scope() as session:
-        cases = published_list(session=session, category=None if category == ALL else category,
-                               law_slug=laws.get(law_title))
+    cases = matching(every, category=None if category == ALL else category, law_slug=laws.get(law_title))
     if st.session_state.pop("cases-filtered", False):   # the list changed below the box the reader is in
         say(f"共 {len(cases)} 个案例。" if cases else "没有符合条件的案例。")
     if not cases:

@@ -29,8 +29,14 @@ st.markdown("依据：" + "、".join(provision_link(pid, library) for pid in (
     "xinfang-gongzuo-tiaoli-2022:第二十条")))
 
 st.subheader("近期接访安排（最近的在前）")
-entries = next_receptions()
-if not entries:
+got = next_receptions()
+entries = got[0] if got else []
+if got is None:
+    st.warning(f"网站暂时无法读取近期接访安排，请过一会儿再来看，或拨打来访接待电话 {o.phone} 询问。"
+               "上面的接待时间和地址不受影响。")
+elif not got[1]:
+    st.info(f"网站暂时无法读取最新的接访安排，下面是本站稍早读到的安排，可能已有调整。来访前请拨打来访接待电话 {o.phone} 确认。")
+if got and not entries:
     st.write("近期暂无接访安排。")
 for entry in entries:
     st.markdown(entry_html(entry, hours=o.hours), unsafe_allow_html=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
@@ -358,3 +359,31 @@ def beside_answer(read: Callable[[], T], *, instead: T, what: str) -> T:
         log.warning("%s: the database failed (%s)%s", what, failure_reason(exc),
                     f"; such trips are skipped for {AWAY_COOL_OFF_S:.0f} s" if slow else "")
         return instead
+
+
+class LastRead(Generic[T]):
+    """What a public page read last from the database, kept by this process, so that the page can
+    still show it (and say it may be older) while the database is away: the 典型案例 a citizen was
+    reading do not vanish behind a fault message. Trips are made as `beside_answer` makes them (none
+    in the cool-off after a slow failure). A process that has read nothing yet has nothing to show;
+    each replica keeps its own."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self._lock = threading.Lock()
+        self._kept: tuple[T] | None = None
+
+    def read(self, read: Callable[[], T]) -> tuple[T, bool] | None:
+        """(value, True) read now; (value, False) as last read, where the database failed; None
+        where it failed and this process never read it."""
+        got = beside_answer(lambda: (read(),), instead=None, what=f"{self.what} (the copy last read is shown, if any)")
+        with self._lock:
+            if got is not None:
+                self._kept = got
+                return got[0], True
+            return (self._kept[0], False) if self._kept is not None else None
+
+    def forget(self) -> None:
+        """As a fresh process: nothing read yet (tests)."""
+        with self._lock:
+            self._kept = None

@@ -92,3 +92,21 @@ def test_a_busy_database_however_slow_pauses_nothing(no_cool_off, failure):
     assert db.beside_answer(busy, instead=None, what="count") is None
     assert db.beside_answer(lambda: "counted", instead=None, what="count") == "counted"
     assert trips == ["count"] and db._Away.until == 0.0
+
+
+def test_a_page_keeps_what_it_read_last_and_shows_it_while_the_database_is_away(no_cool_off):
+    """portal.db.LastRead: the 典型案例 and 接访日程 pages show what this process read last, said
+    to be older, when a read fails; nothing where nothing was read; and a frozen server costs the
+    wait once, not on every page of the next 30 s."""
+    db, trips = no_cool_off, []
+    kept = db.LastRead[list[str]]("typical cases")
+    assert kept.read(_failing(trips, "first", 0.0)) is None          # nothing read yet: nothing to show
+    assert kept.read(lambda: ["案例一"]) == (["案例一"], True)
+    assert kept.read(lambda: []) == ([], True)                        # an empty list read now is the truth
+    assert kept.read(_failing(trips, "away", 0.1)) == ([], False)
+    assert kept.read(lambda: ["从未读到"]) == ([], False)              # the cool-off: not tried
+    assert trips == ["first", "away"]
+    no_cool_off._Away.until = 0.0
+    assert kept.read(lambda: ["案例二"]) == (["案例二"], True)
+    kept.forget()
+    assert kept.read(_failing(trips, "fresh", 0.0)) is None

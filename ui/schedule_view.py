@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from portal.db import get_engine, session_scope
+from portal.db import LastRead, session_scope
 from portal.schedule.service import RegularReception, ScheduleEntry, load_schedule_file, upcoming
 from portal.text.escape import html_escape
 from portal.timeutil import beijing_today
@@ -16,9 +16,22 @@ def regular_reception() -> RegularReception:
     return load_schedule_file(settings().content_dir / "schedule.yaml").regular
 
 
-def next_receptions(weeks: int = 6) -> list[ScheduleEntry]:
-    with session_scope(get_engine()) as session:
-        return upcoming(session=session, today=beijing_today(), regular=regular_reception(), weeks=weeks)
+UPCOMING = LastRead[list[ScheduleEntry]]("reception schedule")
+
+
+def next_receptions(weeks: int = 6) -> tuple[list[ScheduleEntry], bool] | None:
+    """The next receptions, soonest first, and True when read now; False: as this process last
+    read them (the database is away; the days already past left out); None: the database is away
+    and this process has read none yet."""
+    def read() -> list[ScheduleEntry]:
+        with session_scope() as session:
+            return upcoming(session=session, today=beijing_today(), regular=regular_reception(), weeks=weeks)
+
+    got = UPCOMING.read(read)
+    if got is None or got[1]:
+        return got
+    today = beijing_today()
+    return [e for e in got[0] if e.day >= today], False
 
 
 def entry_html(entry: ScheduleEntry, *, hours: tuple[str, ...] = ()) -> str:

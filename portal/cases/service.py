@@ -176,14 +176,17 @@ def case_revisions(*, session: Session, actor: Actor, slug: str) -> list[CaseRev
 
 def published_list(*, session: Session, category: str | None = None,
                    law_slug: str | None = None) -> list[TypicalCase]:
+    """Published cases, newest first; of one 类别 and / or citing one law where asked."""
     query = select(TypicalCase).where(TypicalCase.state == lifecycle.PUBLISHED)
-    if category:
-        query = query.where(TypicalCase.category == category)
     query = query.order_by(col(TypicalCase.published_on).desc(), TypicalCase.slug)
-    cases = list(session.exec(query))
-    if law_slug:
-        cases = [c for c in cases if any(law_slug_of(x.id) == law_slug for x in citations_of(c))]
-    return cases
+    return matching(list(session.exec(query)), category=category, law_slug=law_slug)
+
+
+def matching(cases: list[TypicalCase], *, category: str | None = None,
+             law_slug: str | None = None) -> list[TypicalCase]:
+    """`cases` (in their order) of one 类别 and / or citing one law where asked."""
+    return [c for c in cases if (not category or c.category == category)
+            and (not law_slug or any(law_slug_of(x.id) == law_slug for x in citations_of(c)))]
 
 
 def published_case(*, session: Session, slug: str) -> TypicalCase | None:

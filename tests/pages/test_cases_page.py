@@ -170,3 +170,56 @@ def test_a_case_title_is_shown_as_written_not_as_a_link(app_page, engine, librar
     detail = app_page("pages/cases.py", case=slug)
     [title] = detail.title
     assert "https://" not in title.value and "evil" in title.value   # the autolink is broken, the words kept
+
+
+def _server_down():
+    from sqlalchemy import create_engine
+
+    return create_engine("postgresql://portal@127.0.0.1:9/portal", pool_pre_ping=True)  # nothing listens
+
+
+def test_with_the_database_down_the_cases_read_before_still_show_and_the_page_says_so(app_page, monkeypatch):
+    """The list and a case stay readable, as this process last read them, with a word that they may
+    be older and the phone; never the fault message that says an action of theirs failed."""
+    from portal import db
+    from ui.site_frame import office
+
+    app_page("pages/cases.py")   # read once, with the database up
+    up_filtered = _links(app_page("pages/cases.py", law="renmin-tiaojie-fa-2010"))
+    monkeypatch.setattr(db, "get_engine", _server_down)
+    listed = app_page("pages/cases.py")
+    notes = [str(el.value) for el in listed.info]
+    assert any("稍早读到的版本" in n and office().phone in n for n in notes), notes
+    assert "阅读案例：邻里漏水纠纷经人民调解达成协议" in _links(listed)
+    assert "抱歉，系统出现故障" not in page_text(listed)
+    case = app_page("pages/cases.py", case="staff-example-tiaojie-xieyi")
+    text = page_text(case)
+    assert "法律依据" in text and "[《信访工作条例》第三十三条](/laws?law=xinfang-gongzuo-tiaoli-2022&article=" in text
+    assert any("稍早读到的版本" in str(el.value) for el in case.info)
+    assert "抱歉，系统出现故障" not in text
+    filtered = _links(app_page("pages/cases.py", law="renmin-tiaojie-fa-2010"))   # the filters work on what was read
+    assert filtered == up_filtered and len(filtered) < len(_links(listed))
+
+
+def test_a_process_that_never_read_the_cases_says_so_in_words_when_the_database_is_down(app_page, monkeypatch):
+    from portal import db
+    from ui.cases_source import PUBLISHED
+    from ui.site_frame import office
+
+    app_page("pages/cases.py")
+    PUBLISHED.forget()   # as a process started while the database was away
+    monkeypatch.setattr(db, "get_engine", _server_down)
+    for query in ({}, {"case": "staff-example-tiaojie-xieyi"}):
+        at = app_page("pages/cases.py", **query)
+        warnings = [str(el.value) for el in at.warning]
+        assert any("暂时无法读取典型案例" in w and office().phone in w for w in warnings), warnings
+        assert "抱歉，系统出现故障" not in page_text(at) and "没有找到这个案例" not in page_text(at)
+    assert "返回案例列表" in [b.label for b in at.button]
+
+
+def test_with_the_database_down_an_unread_case_is_not_invented(app_page, monkeypatch):
+    from portal import db
+
+    app_page("pages/cases.py")
+    monkeypatch.setattr(db, "get_engine", _server_down)
+    assert "没有找到这个案例" in page_text(app_page("pages/cases.py", case="no-such-case"))

@@ -53,6 +53,39 @@ def test_schedule_page_lists_next_receptions_first_with_every_wednesday(app_page
     assert "每周领导接访日遇法定节假日暂停" in text
 
 
+def _server_down():
+    from sqlalchemy import create_engine
+
+    return create_engine("postgresql://portal@127.0.0.1:9/portal", pool_pre_ping=True)  # nothing listens
+
+
+def test_with_the_database_down_the_schedule_shows_what_was_read_and_asks_to_phone(app_page, monkeypatch):
+    from portal import db
+    from ui.site_frame import office
+
+    before = _days(app_page("pages/schedule.py"))
+    monkeypatch.setattr(db, "get_engine", _server_down)
+    at = app_page("pages/schedule.py")
+    assert _days(at) == before
+    assert any("稍早读到的安排" in str(el.value) and office().phone in str(el.value) for el in at.info)
+    assert "抱歉，系统出现故障" not in page_text(at)
+
+
+def test_a_process_that_never_read_the_schedule_says_so_and_keeps_the_halls_hours(app_page, monkeypatch):
+    from portal import db
+    from ui.schedule_view import UPCOMING
+    from ui.site_frame import office
+
+    app_page("pages/schedule.py")
+    UPCOMING.forget()
+    monkeypatch.setattr(db, "get_engine", _server_down)
+    at = app_page("pages/schedule.py")
+    text = page_text(at)
+    assert any("暂时无法读取近期接访安排" in str(el.value) and office().phone in str(el.value) for el in at.warning)
+    assert "抱歉，系统出现故障" not in text and "近期暂无接访安排" not in text
+    assert "09:00—12:00、13:30—17:00" in text and _days(at) == []
+
+
 def test_a_schedule_card_names_its_kind_and_the_weekly_day_shows_the_halls_hours():
     """M14: the weekly Wednesday was 每周例行接待 on its card and 领导接访日 above it; an announced session
     is a 专题领导接访 with its own times."""

@@ -285,7 +285,7 @@ def test_every_staff_service_is_in_the_matrix():
                "schedule": schedule, "stats_facts": stats_facts,
                "bank": bank, "bank_inbox": bank_inbox, "stats": stats, "repeats": repeats,
                "stats_bulletin": stats_bulletin}
-    public_reading = {"published_list", "published_case", "published_summaries", "summary_of",
+    public_reading = {"published_list", "published_case", "published_summaries", "summary_of", "matching",
                       "citations_of", "draft_of", "store_case", "record",
                       "import_cases", "check_case_file", "case_files",
                       "deadline_words", "days_left_of", "offered_actions", "neutralise", "as_text", "with_codes",
