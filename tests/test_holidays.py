@@ -73,9 +73,10 @@ def test_years_a_deadline_can_fall_in_and_the_file_does_not_list_are_named():
     words = gap_words([2027])
     assert "尚未录入2027年的节假日放假安排" in words and "按周六、周日和法定节日当日" in words
     assert "调休的放假日和上班日未计入" in words and "Holiday calendar" in words
-    later = gap_words([2030, 2031])     # past the festival days written out: weekends only, said so
-    assert "落在2030年的期限按周六、周日和法定节日当日" in later and "落在2031年的期限只按周六、周日顺延" in later
-    assert not load_calendar(SHIPPED).is_rest_day(d(2031, 1, 1))   # a Wednesday, not known here
+    later = gap_words([2040, 2041])     # past the festival days written out: weekends only, said so
+    assert "落在2040年的期限按周六、周日和法定节日当日" in later and "落在2041年的期限只按周六、周日顺延" in later
+    assert not load_calendar(SHIPPED).is_rest_day(d(2041, 1, 1))   # a Tuesday, not known here
+    assert load_calendar(SHIPPED).is_rest_day(d(2033, 1, 31))       # 2033's 春节 (a Monday) is
 
 
 def test_a_year_without_its_notice_still_moves_deadlines_past_the_festival_days():
