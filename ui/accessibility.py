@@ -10,6 +10,10 @@ CONTRAST = "a11y_high_contrast"
 PARAM = "a11y"
 PARAM_WORDS = {LARGE: "large", CONTRAST: "contrast"}
 
+# 大字号's table text, in rem: ui.tables sizes its columns by it
+TABLE_TEXT_REM = 1.05
+TABLE_RULE = ('.stApp [data-testid="stTable"] :is(td, th), .stApp [data-testid="stTable"] :is(td, th) p '
+              f'{{font-size:{TABLE_TEXT_REM}rem !important;}}')
 # Streamlit sizes text in rem, so raising the root size enlarges everything in proportion.
 LARGE_CSS = """
 html {font-size:125% !important;}
@@ -28,7 +32,7 @@ html {font-size:125% !important;}
 .stApp [data-testid="stFileChipName"], .stApp [data-testid="stFileChipName"] + div,
 .stApp [data-testid="stFileUploaderDropzoneInstructions"] * {font-size:1.1rem !important;}
 /* a table (a staff list, 数据看板) as large as the text around it, not Streamlit's 0.875rem */
-.stApp [data-testid="stTable"] :is(td, th), .stApp [data-testid="stTable"] :is(td, th) p {font-size:1.05rem !important;}
+""" + TABLE_RULE + """
 /* on a wide screen the page's column grows with its text, as a browser's zoom would (Streamlit's
    736 px column at 16 px is 920 px at 20 px): a staff list of 7 columns broke its 查询码 and dates */
 @media (min-width: 1024px) { [data-testid="stMainBlockContainer"] {max-width:920px !important;} }

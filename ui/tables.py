@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import streamlit as st
 
 from portal.text.escape import markdown_escape
-from ui.accessibility import CONTRAST, LARGE
+from ui.accessibility import CONTRAST, LARGE, TABLE_TEXT_REM
 from ui.site_frame import card_rules, say, scroll_to
 
 # the page table shows this many rows at a time: 300 件 as cards on a phone were some 74,000 px
@@ -35,11 +35,10 @@ _CSS = """<style>
 # 1 em, any other ~0.55 em (Noto Sans CJK's digits and Latin capitals; a space is less), and a cell's
 # padding 0.7 em. A column whose values and heading fit WHOLE_EM is kept on one line where the table
 # has room for all such columns and REST_EM for each of the others; with less room it is drawn as
-# cards. In 大字号 its text is 1.05rem (ui.accessibility), TEXT_REM.
+# cards. In 大字号 its text is ui.accessibility's TABLE_TEXT_REM.
 WHOLE_EM = 12.0
 REST_EM = 6.0
 PAD_EM = 0.7
-TEXT_REM = 1.05
 
 
 def text_em(text: str) -> float:
@@ -59,7 +58,7 @@ def table_widths(rows: Sequence[Mapping[str, object]]) -> tuple[list[int], float
             need += em
         else:
             need += REST_EM
-    return whole, round(need * TEXT_REM, 1)
+    return whole, round(need * TABLE_TEXT_REM, 1)
 
 
 def _width_css(key: str, rows: Sequence[Mapping[str, object]]) -> str:

@@ -3,7 +3,8 @@ keep one line where there is room, and how wide it must be to show them so."""
 
 from __future__ import annotations
 
-from ui.tables import REST_EM, TEXT_REM, WHOLE_EM, table_widths, text_em
+from ui.accessibility import TABLE_TEXT_REM as TEXT_REM
+from ui.tables import REST_EM, WHOLE_EM, table_widths, text_em
 
 QUEUE_ROW = {"期限": "还剩 15 天", "查询码": "3M4A-8YHP-EW", "重复信访": "疑似重复（1）", "状态": "已提交",
              "类别": "申诉求决", "问题属地": "平阴县高新技术产业开发区某某街道办事处", "收到日期": "2026-12-07"}
