@@ -35,7 +35,7 @@ PG_TCP_LIMITS: dict[str, object] = {"tcp_user_timeout": 10_000, "keepalives": 1,
                                     "keepalives_interval": 5, "keepalives_count": 3}
 # A server that is up but does not answer (its processes stopped, or stuck on a disk that hangs)
 # still acknowledges at the TCP level, so none of the limits above fires and libpq has no read
-# timeout: a statement, commit or pool ping that has no reply within PORTAL_DB_REPLY_TIMEOUT_SECONDS
+# timeout: a statement, commit or pool ping (PING_REPLY_S at most) with no reply within PORTAL_DB_REPLY_TIMEOUT_SECONDS
 # (default 30; 0: no limit) closes its connection and fails (the page then says so). A statement
 # waiting for a lock fails at PG_LOCK_TIMEOUT first; nothing a page asks of its database takes more
 # than a few seconds. The limit is the whole of one exchange (a large executemany, a migration's
@@ -211,7 +211,29 @@ def make_engine(url: str, *, reply_timeout: float | None = None) -> Engine:
     if engine.dialect.driver == "psycopg" and reply_timeout > 0:
         deadline_class = _reply_deadline_class(float(reply_timeout))
         event.listen(engine, "do_connect", lambda _d, _r, cargs, cparams: deadline_class.connect(*cargs, **cparams))
+        _quick_ping(engine)
     return engine
+
+
+# A pooled connection is pinged before it is handed out. A live server answers a ping at once, so
+# one that has not answered in PING_REPLY_S is given up (SQLAlchemy opens a new connection, which
+# fails at PG_CONNECT_TIMEOUT_S if the server is frozen): the first page after a server froze waits
+# about 3 + 10 s, not the whole reply timeout (30 s) + 10 s.
+PING_REPLY_S = 3.0
+
+
+def _quick_ping(engine: Engine) -> None:
+    plain_ping = engine.dialect.do_ping
+
+    def ping(dbapi_connection) -> bool:
+        own = dbapi_connection.reply_limit
+        dbapi_connection.reply_limit = min(own, PING_REPLY_S)
+        try:
+            return plain_ping(dbapi_connection)
+        finally:
+            dbapi_connection.reply_limit = own
+
+    engine.dialect.do_ping = ping
 
 
 @lru_cache(maxsize=4)
@@ -222,15 +244,18 @@ def _reply_deadline_class(limit: float):
     import psycopg
 
     class ReplyDeadlineConnection(psycopg.Connection):
+        reply_limit = limit   # PING_REPLY_S while the pool pings it (_quick_ping)
+
         def wait(self, gen, interval=0.1, timeout=None):
+            now = self.reply_limit
             try:
-                return super().wait(gen, interval=interval, timeout=limit if timeout is None else min(timeout, limit))
+                return super().wait(gen, interval=interval, timeout=now if timeout is None else min(timeout, now))
             except psycopg.errors._WaitTimeout:
-                if timeout is not None and timeout <= limit:
+                if timeout is not None and timeout <= now:
                     raise           # psycopg's own limit (a cancel), handled by psycopg
                 self.close()        # the protocol stopped half-way: the connection cannot be reused
                 raise psycopg.OperationalError(
-                    f"the database server sent no reply within {limit:g} s; connection closed") from None
+                    f"the database server sent no reply within {now:g} s; connection closed") from None
 
     return ReplyDeadlineConnection
 

@@ -103,6 +103,27 @@ def test_a_pooled_connection_whose_server_froze_is_replaced_on_checkout(engine):
         _thaw(frozen)
 
 
+def test_the_pool_gives_a_frozen_connection_a_short_ping_not_the_whole_reply_timeout():
+    """A live server answers a ping at once: a pooled connection whose server froze is given up
+    after PING_REPLY_S (3 s), so the first page after a freeze does not wait the reply timeout."""
+    url = os.environ.get("TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("TEST_POSTGRES_URL not set")
+    engine, frozen = make_engine(url, reply_timeout=20), []
+    try:
+        with engine.connect() as conn:
+            pid = _backend(conn)
+        _freeze(pid, frozen)
+        outcome, took = _outcome_within(40, lambda: _answer(engine), frozen)
+        assert outcome == 4, outcome
+        assert 2.5 < took < 10, took
+        with engine.connect() as conn:   # the statements keep their own limit
+            assert conn.connection.dbapi_connection.reply_limit == 20
+    finally:
+        _thaw(frozen)
+        engine.dispose()
+
+
 def _thaw(frozen: list[int]) -> None:
     while frozen:
         os.kill(frozen.pop(), signal.SIGCONT)
