@@ -18,7 +18,7 @@ BASE_CSS = """
 /* an article's link: a finger-sized target (44 px) that does not push the lines apart; its chain
    icon drawn in the link's colour (the 🔗 emoji was an empty box where no emoji font is installed) */
 .article a.article-link {display:inline-block;min-width:2.75rem;min-height:2.75rem;line-height:2.75rem;
-  text-align:center;margin:-0.9rem 0;text-decoration:none;}
+  text-align:center;margin:-0.9rem 0 -0.9rem 0.2rem;text-decoration:none;}
 .article a.article-link::before {content:"";display:inline-block;width:1.25em;height:1.25em;vertical-align:middle;
   background-color:currentColor;-webkit-mask:var(--chain) center/contain no-repeat;mask:var(--chain) center/contain no-repeat;
   --chain:url("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'%3E%3Cpath d='M3.9 12c0-1.71 1.39-3.1 3.1-3.1h4V7H7c-2.76 0-5 2.24-5 5s2.24 5 5 5h4v-1.9H7c-1.71 0-3.1-1.39-3.1-3.1zM8 13h8v-2H8v2zm9-6h-4v1.9h4c1.71 0 3.1 1.39 3.1 3.1s-1.39 3.1-3.1 3.1h-4V17h4c2.76 0 5-2.24 5-5s-2.24-5-5-5z'/%3E%3C/svg%3E");}

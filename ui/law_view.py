@@ -131,7 +131,7 @@ def article_html(provision: Provision, *, target: bool = False, link: bool = Tru
     anchor = f'<a class="article-link" href="{html_escape(permalink(provision.law_slug, label))}" target="_self" ' \
              f'aria-label="{html_escape(label)}的链接"></a>' if link else ""   # its icon is drawn by ui.frame's CSS
     return (f'<div class="{css}" id="{html_escape(label)}"><span class="article-label">{html_escape(label)}</span>'
-            f'{ARTICLE_SEPARATOR}{html_lines(body)} {anchor}</div>')
+            f'{ARTICLE_SEPARATOR}{html_lines(body)}{anchor}</div>')   # nothing added to the text a reader copies
 
 
 def blocks_html(blocks: Iterable[Block], law: Law, *, target_id: str | None = None) -> str:

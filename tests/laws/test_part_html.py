@@ -39,3 +39,21 @@ def test_chapter_links_follow_the_configured_base_url(monkeypatch):
     finally:
         monkeypatch.delenv("PORTAL_BASE_URL")
         get_settings.cache_clear()
+
+
+def test_an_article_copied_from_the_page_is_its_text_exactly(library):
+    """Selecting an article and copying it gives the label, the separator and the enacted text, line
+    for line: nothing added (a space before the link icon was copied with every article, r48b)."""
+    import html
+    import re
+
+    from portal.laws.loader import ARTICLE_SEPARATOR
+    from ui.law_view import article_html
+
+    for pid in ("xinfang-gongzuo-tiaoli-2022:第三十一条", "minfadian-2020:第一千零四十二条",
+                "gongshang-baoxian-tiaoli-2010:第十四条"):
+        article = library.provision(pid)
+        for link in (True, False):
+            drawn = article_html(article, link=link).replace("<br>", "\n")
+            copied = html.unescape(re.sub(r"<[^>]+>", "", drawn))
+            assert copied == article.label + ARTICLE_SEPARATOR + article.body, pid
