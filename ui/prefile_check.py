@@ -341,8 +341,8 @@ def confirmation() -> None:
     c1, c2 = st.columns(2)
     c1.download_button("保存回执（可打印的网页）", receipt.html(), file_name=f"回执-{done['code']}.html",
                        mime="text/html", key="pf_dl_html", icon=":material/download:")
-    c2.download_button("保存回执（纯文字）", receipt.text(), file_name=f"回执-{done['code']}.txt",
-                       mime="text/plain", key="pf_dl_txt")
+    c2.download_button("保存回执（纯文字）", receipt.text_file(), file_name=f"回执-{done['code']}.txt",
+                       mime="text/plain; charset=utf-8", key="pf_dl_txt")
     st.success("您的网上信访预登记已提交。这是预登记，还没有正式登记，也不是受理。")
     st.markdown("#### 回执")
     with st.container(border=True):

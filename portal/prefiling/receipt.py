@@ -251,6 +251,11 @@ class Receipt:
             out += ["", "联系我们："] + [f"{k}：{v}" for k, v in self._contacts()]
         return "\n".join(out) + "\n"
 
+    def text_file(self) -> bytes:
+        """`text()` as the file 保存回执（纯文字） saves: UTF-8 with a byte-order mark and CRLF line
+        ends, so an older Windows 记事本 shows the Chinese and the lines, not one long garbled line."""
+        return ("\ufeff" + self.text().replace("\n", "\r\n")).encode("utf-8")
+
     def html(self) -> str:
         """A page to keep: readable on a phone, prints on one A4 sheet, no script, no outside files."""
         import html as _html
@@ -286,7 +291,11 @@ RECEIPT_CSS = (
     "dl{display:grid;grid-template-columns:max-content 1fr;gap:0.3rem 1rem;margin:0;}"
     "dt{font-weight:700;}dd{margin:0;word-break:break-all;}.small{font-size:0.95rem;}"
     "@media (max-width:30rem){dl{grid-template-columns:1fr;}dd{margin-bottom:0.4rem;}}"
-    "@media print{body{font-size:12pt;max-width:none;padding:0;}}"
+    # on paper: one A4 sheet whatever the browser's margins (the longest 诉求 summary, every period)
+    "@page{size:A4;margin:12mm;}"
+    "@media print{body{font-size:10.5pt;line-height:1.5;max-width:none;padding:0;}"
+    "header{margin-bottom:0.5rem;}h1{font-size:1.4rem;}h2{font-size:1.1rem;margin:0.7rem 0 0.2rem 0;}"
+    "ol,ul{margin:0.2rem 0;}p{margin:0.3rem 0;}.small{font-size:0.9rem;}}"
 )
 
 
