@@ -26,6 +26,7 @@ from sqlmodel import Session
 from portal.audit.models import AuditEntry
 from portal.audit.service import EXPORT, record
 from portal.identity import Actor, require
+from portal.prefiling.codes import grouped
 from portal.prefiling.crypto import Cipher, get_cipher
 from portal.prefiling.models import Prefiling
 from portal.prefiling.queue import QueueRow, days_left_of, deadline_words
@@ -105,7 +106,7 @@ def export_csv(*, session: Session, actor: Actor, rows: Sequence[QueueRow], incl
         exported_with.append((p.code, include_personal and see))   # a report's identity withheld: not in it
         left = days_left_of(p, today)
         cells: list[object] = [
-            p.code, p.state, p.category, p.district, p.received_date.isoformat(),
+            grouped(p.code), p.state, p.category, p.district, p.received_date.isoformat(),
             deadline_words(left, ended=p.state in TERMINAL), left, p.official_number,
             *((own(p.subject), own(p.request)) if see else (RESTRICTED_NOTICE, RESTRICTED_NOTICE))]
         if include_personal:
