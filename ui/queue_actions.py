@@ -56,9 +56,10 @@ def _pending_key(view: StaffView) -> str:
 DONE = "您刚才的操作已经完成（当时没有收到确认）。"
 NOT_DONE = "您刚才的操作没有执行（当时系统出现故障），此件没有变动，可以再次办理。"
 TAKEN_SINCE = "之后又有他人处理了此件。"
+CHANGED = "此件在您上次查看后有了变动。"   # said on 刷新: the handler did nothing that was not done
 
 
-def _since_seen(actor: Actor, view: StaffView) -> tuple[str, str] | None:
+def _since_seen(actor: Actor, view: StaffView, *, refreshed: bool = False) -> tuple[str, str] | None:
     """(kind, words) to tell the handler how the 件 changed since they last saw it, or None.
 
     Every move writes its event in the transaction that moves the 件, so after a click with no
@@ -76,11 +77,11 @@ def _since_seen(actor: Actor, view: StaffView) -> tuple[str, str] | None:
             return "info", DONE + (TAKEN_SINCE if later else "") + LATEST
         if not changed:
             return "info", NOT_DONE
-    return ("warning", TAKEN + LATEST) if changed else None
+    return ("warning", (CHANGED if refreshed else TAKEN) + LATEST) if changed else None
 
 
-def _say_since_seen(actor: Actor, view: StaffView) -> None:
-    news = _since_seen(actor, view)
+def _say_since_seen(actor: Actor, view: StaffView, *, refreshed: bool = False) -> None:
+    news = _since_seen(actor, view, refreshed=refreshed)
     if news is not None:
         (st.info if news[0] == "info" else st.warning)(news[1])
 
@@ -120,8 +121,9 @@ def _act(actor: Actor, view: StaffView, action: str, *, clear: tuple[str, ...] =
 EMPTIED = "q-emptied"   # the boxes of a panel that stays offered after its action succeeded
 
 
-def actions(actor: Actor, view: StaffView) -> None:
-    """One panel per action the state machine allows from the current state; nothing else."""
+def actions(actor: Actor, view: StaffView, *, refreshed: bool = False) -> None:
+    """One panel per action the state machine allows from the current state; nothing else.
+    `refreshed`: this run is the page's 刷新 (a change since is news, not a refused click)."""
     # Given a value before they are drawn: a deleted key left the browser showing (and sending back)
     # what had been typed, one click from doing the same again
     for key in S.pop(EMPTIED, ()):
@@ -136,7 +138,7 @@ def actions(actor: Actor, view: StaffView) -> None:
     if not offered:
         # a colleague finished it while this handler had a panel open: their click found no panel
         # (or the handler's own 办结, whose answer was lost)
-        _say_since_seen(actor, view)
+        _say_since_seen(actor, view, refreshed=refreshed)
         S[_seen_key(view)] = view.version
         st.caption(f"当前状态为“{view.state}”，没有可以执行的办理操作。")
         return
@@ -144,7 +146,7 @@ def actions(actor: Actor, view: StaffView) -> None:
     if error and error[0] == view.id:
         st.error(error[2])
     else:
-        _say_since_seen(actor, view)
+        _say_since_seen(actor, view, refreshed=refreshed)
     pid = view.id
     failed = S.get(LAST_ACTION) if error and error[0] == view.id else None
     # the one way on (办结 of an 已登记 件) is open; a correction within the state is not a way on
