@@ -81,3 +81,73 @@ def test_refresh_after_the_open_pre_filing_was_withdrawn_says_it_changed(app_pag
     text = page_text(at)
     assert "状态：已撤回" in text and "此件在您上次查看后有了变动。下面是最新的状态。" in text
     assert "您这次的操作没有执行" not in text, "the handler clicked nothing that was refused"
+
+
+def test_refresh_on_cases_shows_a_colleagues_save_and_keeps_an_editors_typing(app_page, library):
+    from tests.pages.test_case_conflict_page import _colleague_saves, open_case
+
+    at, slug = open_case(app_page, library)
+    _colleague_saves(library, slug, title="同事改过的标题")
+    at.button(key="cases-pick-refresh").click().run()
+    assert at.text_input(key=f"title-{slug}").value == "同事改过的标题"
+    assert "同事改过的标题" in at.selectbox(key="cases-pick").format_func(slug)
+    assert "第 2 版" in page_text(at) and "已重新读取案例列表和此案例" in page_text(at)
+    # typed, not saved: kept, and the editor is told a colleague saved since
+    at.text_area(key=f"facts-{slug}").input("我写到一半的案情。")
+    _colleague_saves(library, slug, title="同事又改的标题")
+    at.button(key="cases-pick-refresh").click().run()
+    assert at.text_area(key=f"facts-{slug}").value == "我写到一半的案情。"
+    assert "修改并保存了这个案例" in page_text(at)
+
+
+def test_refresh_on_the_bank_shows_a_colleagues_edit_and_a_question_sent_in_since(app_page, library):
+    from tests.pages.test_bank_pages import _sent
+    from tests.pages.test_case_conflict_page import _colleague_edits_question, _open_question
+
+    at, qid, original = _open_question(app_page, library)
+    waiting = int(page_text(at).split("群众来问待处理 ")[1].split(" 条")[0])
+    _colleague_edits_question(library, qid, original + "（同事改的）")
+    _sent(f"刷新前没有的来问{qid}")
+    at.button(key="bank-pick-refresh").click().run()
+    assert at.text_area(key=f"bank-text-q{qid}").value == original + "（同事改的）"
+    assert f"群众来问待处理 {waiting + 1} 条" in page_text(at)
+
+
+def test_refresh_on_accounts_shows_another_admins_change(app_page):
+    """The account another 管理员 disabled and gave a role: 刷新 shows both; before, the 角色 box kept
+    the roles it was first drawn with, and 保存角色 would have put them back."""
+    import uuid
+
+    from portal.roles import ADMIN, EDITOR
+    from portal.staff import accounts
+    from tests.staff.factories import ROOT as ROOT_ADMIN
+    from tests.staff.factories import make_user
+    from tests.staff.portal_db import signed_in_state
+
+    name = f"a{uuid.uuid4().hex[:8]}"
+    with Session(ready_engine()) as s:
+        make_user(s, name, HANDLER)
+        s.commit()
+    at = app_page("pages/staff_users.py", session_state=signed_in_state(ADMIN))
+    at.selectbox(key="edit-user").set_value(name).run()
+    assert at.button(key=f"toggle-{name}").label == "停用账号"
+    with Session(ready_engine()) as s:
+        accounts.set_disabled(session=s, actor=ROOT_ADMIN, username=name, disabled=True)
+        accounts.set_roles(session=s, actor=ROOT_ADMIN, username=name, roles=[HANDLER, EDITOR])
+        s.commit()
+    at.button(key="edit-user-refresh").click().run()
+    assert at.button(key=f"toggle-{name}").label == "启用账号"
+    # the 角色 box the admin had not touched follows: it held 办理 only, and 保存角色 put that back
+    assert set(at.multiselect(key=f"roles-{name}").value) == {EDITOR, HANDLER}
+    # one the admin has changed keeps their choice, and says what is stored now
+    at.multiselect(key=f"roles-{name}").unselect(EDITOR).select(ADMIN).run()
+    with Session(ready_engine()) as s:
+        accounts.set_roles(session=s, actor=ROOT_ADMIN, username=name, roles=[HANDLER])
+        s.commit()
+    at.button(key="edit-user-refresh").click().run()
+    assert set(at.multiselect(key=f"roles-{name}").value) == {ADMIN, HANDLER}
+    assert f"另一位管理员已把 {name} 的角色改为：办理。" in page_text(at)
+    at.button(key=f"save-roles-{name}").click().run()
+    assert "另一位管理员" not in page_text(at)
+    with Session(ready_engine()) as s:
+        assert {u.username: u.role_set for u in accounts.list_users(session=s, actor=ROOT_ADMIN)}[name] == {ADMIN, HANDLER}
