@@ -16,6 +16,7 @@ from ui.auth import USER_SCOPED, require_page
 from ui.bank_view import provision_picker
 from ui.links import provision_title
 from ui.picker import live_label_selectbox
+from ui.refresh import refresh_button
 from ui.resources import get_library
 from ui.search_engine import bank_changed, get_searcher
 from ui.site_frame import success_in_view
@@ -82,6 +83,8 @@ def attempt(action, success: str, clear: tuple[str, ...] = (), saved_base: int |
 
 # the chosen tab is kept across reruns (typing in a 群众来问 box once sent the page back to 问题库)
 # (its label counts what waits: a 来问 handled changes it, and a label no longer offered opened 问题库)
+# a colleague's save, a question sent in since, read now (a browser refresh signs staff out)
+refresh_button("bank-pick", "刷新", what="问题库和群众来问")
 SENT_TAB = f"群众来问（{len(pending)}）"
 if str(st.session_state.get("bank-tabs", "")).startswith("群众来问"):
     st.session_state["bank-tabs"] = SENT_TAB

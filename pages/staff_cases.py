@@ -19,6 +19,7 @@ from ui import overtaken as edits
 from ui.auth import USER_SCOPED, require_page
 from ui.links import provision_link, provision_title
 from ui.picker import live_label_selectbox
+from ui.refresh import refresh_button
 from ui.resources import get_library
 from ui.site_frame import field_error, scroll_to, success_in_view
 from ui.stale_view import warn_stale
@@ -40,6 +41,8 @@ pick = live_label_selectbox("选择案例", [NEW, *all_cases], key="cases-pick",
                             format_func=lambda s: "＋ 新建案例" if s == NEW
                             else f"{all_cases[s].title}（{all_cases[s].state}）　{s}")
 case = all_cases.get(pick)
+# a colleague's save or a new case, read now (a browser refresh signs staff out); typed text stays
+refresh_button("cases-pick", "刷新", what="案例列表" + ("和此案例" if pick != NEW else ""))
 key = case.slug if case else "new"
 # a new case starts as a real one: ticked by default, a real case written in a hurry was published
 # as 人物情节为虚构 (the shipped examples say so in their files)

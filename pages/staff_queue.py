@@ -14,6 +14,7 @@ from portal.timeutil import beijing_today
 from ui import queue_actions, queue_view
 from ui.auth import RETRY_DOWNLOAD, at_click, require_page
 from ui.picker import live_label_selectbox
+from ui.refresh import refresh_button
 from ui.site_frame import success_in_view
 from ui.tables import record_table
 
@@ -62,6 +63,9 @@ by_id = {r.id: r for r in rows}
 # first: at 320 px the end of an option is cut off, and they are what the list is ordered by
 picked = live_label_selectbox("打开一件预登记", list(by_id), index=None, key=queue_view.OPEN, placeholder="选择查询码",
                               format_func=lambda i: f"{by_id[i].deadline_text}　{grouped(by_id[i].code)}　{by_id[i].state}")
+# what the database holds now (every run reads it): a browser refresh would sign the handler out
+refreshed = refresh_button(queue_view.OPEN, "刷新列表和此件" if picked is not None else "刷新列表",
+                           what="列表和此件" if picked is not None else "列表")
 if picked is None or S.get("page_entered"):   # an opening after this (or coming back) is a new one
     S.pop(queue_view.OPENED, None)
 if picked is not None:
@@ -74,7 +78,7 @@ if picked is not None:
     queue_view.rating(view)
     queue_view.repeat_panel(actor, view, reset_filters={"q-state": ALL, "q-category": ALL, "q-district": ALL,
                                                         "q-deadline": ALL, "q-code": ""})
-    queue_actions.actions(actor, view)
+    queue_actions.actions(actor, view, refreshed=refreshed)
 
 st.header("预登记列表")
 if not rows:

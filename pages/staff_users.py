@@ -10,6 +10,7 @@ from portal.staff.passwords import MIN_PASSWORD_LENGTH
 from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text
 from ui.auth import require_page
+from ui.refresh import refresh_button
 from ui.site_frame import success_in_view
 from ui.tables import record_table
 
@@ -34,6 +35,8 @@ if flash := st.session_state.pop("users-flash", None):
 
 with session_scope() as session:
     users = accounts.list_users(session=session, actor=actor)
+# another 管理员's change, read now (a browser refresh signs staff out)
+refresh_button("edit-user", "刷新", what="账号列表")
 record_table([{"用户名": u.username, "角色": u.roles.replace(",", "、") or "无",
                "状态": "停用" if u.disabled else "启用",
                "更新时间": beijing_text(u.updated_at)} for u in users], key="users")
@@ -57,12 +60,29 @@ with st.form("add-user", clear_on_submit=False):
             st.session_state["new-user-gen"] = gen + 1
             st.rerun()
 
+# the roles each account's box was filled from: a box still holding them follows another 管理员's change
+# (it kept the old roles, and 保存角色 put them back); a box changed here keeps its choice, and is told
+FILLED: dict[str, set[str]] = st.session_state.setdefault("users-roles-filled", {})
+
+
+def roles_box(user) -> str:
+    """The key of `user`'s 角色 box, holding the stored roles unless changed here and not yet saved."""
+    key, stored = f"roles-{user.username}", set(user.role_set) & set(ROLES)
+    chosen = set(st.session_state.get(key) or ()) if key in st.session_state else None
+    if chosen is None or chosen in (stored, FILLED.get(user.username)):
+        st.session_state[key] = [r for r in ROLES if r in stored]
+        FILLED[user.username] = stored
+    elif FILLED.get(user.username) != stored:
+        st.warning(f"另一位管理员已把 {user.username} 的角色改为：{'、'.join(r for r in ROLES if r in stored) or '无'}。"
+                   "下面是您选的角色，还没有保存；点“保存角色”会改为您选的。")
+    return key
+
+
 if users:
     st.subheader("修改账号")
     name = st.selectbox("选择账号", [u.username for u in users], key="edit-user")
     user = next(u for u in users if u.username == name)
-    new_roles = st.multiselect("角色", ROLES, default=[r for r in ROLES if r in user.role_set],
-                               key=f"roles-{name}")
+    new_roles = st.multiselect("角色", ROLES, key=roles_box(user))
     if st.button("保存角色", key=f"save-roles-{name}"):
         if run(lambda s: accounts.set_roles(session=s, actor=actor, username=name, roles=new_roles),
                f"已更新 {name} 的角色。"):

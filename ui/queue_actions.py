@@ -15,6 +15,7 @@ from portal.prefiling.staff_view import StaffView
 from portal.prefiling.states import TRANSITIONS, IllegalTransition
 from portal.text.escape import markdown_escape
 from portal.timeutil import utcnow
+from ui.auth import USER_SCOPED
 from ui.queue_view import CHANNELS, ERROR, FLASH, LAST_ACTION, REVEALED, S, refusal
 from ui.site_frame import field_error
 
@@ -56,9 +57,10 @@ def _pending_key(view: StaffView) -> str:
 DONE = "您刚才的操作已经完成（当时没有收到确认）。"
 NOT_DONE = "您刚才的操作没有执行（当时系统出现故障），此件没有变动，可以再次办理。"
 TAKEN_SINCE = "之后又有他人处理了此件。"
+CHANGED = "此件在您上次查看后有了变动。"   # said on 刷新: the handler did nothing that was not done
 
 
-def _since_seen(actor: Actor, view: StaffView) -> tuple[str, str] | None:
+def _since_seen(actor: Actor, view: StaffView, *, refreshed: bool = False) -> tuple[str, str] | None:
     """(kind, words) to tell the handler how the 件 changed since they last saw it, or None.
 
     Every move writes its event in the transaction that moves the 件, so after a click with no
@@ -76,11 +78,10 @@ def _since_seen(actor: Actor, view: StaffView) -> tuple[str, str] | None:
             return "info", DONE + (TAKEN_SINCE if later else "") + LATEST
         if not changed:
             return "info", NOT_DONE
-    return ("warning", TAKEN + LATEST) if changed else None
+    return ("warning", (CHANGED if refreshed else TAKEN) + LATEST) if changed else None
 
 
-def _say_since_seen(actor: Actor, view: StaffView) -> None:
-    news = _since_seen(actor, view)
+def _say(news: tuple[str, str] | None) -> None:
     if news is not None:
         (st.info if news[0] == "info" else st.warning)(news[1])
 
@@ -120,8 +121,41 @@ def _act(actor: Actor, view: StaffView, action: str, *, clear: tuple[str, ...] =
 EMPTIED = "q-emptied"   # the boxes of a panel that stays offered after its action succeeded
 
 
-def actions(actor: Actor, view: StaffView) -> None:
-    """One panel per action the state machine allows from the current state; nothing else."""
+# the boxes of each panel a handler writes in (not 应当通过的途径: it starts with the system's suggestion)
+BOXES = {"register": ("number-{}", "reply-register-{}"), "request_more": ("reply-request_more-{}",),
+         "reject": ("reason-{}", "reply-reject-{}"), "close": ("reply-close-{}",),
+         "correct_number": ("new-number-{}", "correct-reason-{}")}
+UNSENT = USER_SCOPED + "q-unsent"   # {prefiling id: {panel label: text}} written in a panel since taken away
+
+
+def _keep_unsent(view: StaffView, offered: tuple[str, ...]) -> None:
+    """Someone else moved the 件 while this handler was writing: the panels they wrote in may be gone,
+    and Streamlit forgets a box it does not draw. What they wrote is kept, to be read and copied."""
+    kept = S.setdefault(UNSENT, {}).setdefault(view.id, {})
+    for action, boxes in BOXES.items():
+        text = "\n".join(t for b in boxes if isinstance(t := S.get(b.format(view.id)), str) and t.strip())
+        if action not in offered and text:
+            kept[handling.ACTION_LABELS[action]] = text
+    if not kept:
+        S[UNSENT].pop(view.id)
+
+
+def _show_unsent(view: StaffView) -> None:
+    kept = S.get(UNSENT, {}).get(view.id)
+    if not kept:
+        return
+    for label, text in kept.items():
+        st.info(f"您在“{label}”中写的内容没有提交（此件的状态已经变了），原文如下，需要的请复制：",
+                icon=":material/content_paste:")
+        st.text(text)
+    if st.button("已复制，不再显示", key=f"unsent-gone-{view.id}"):
+        S[UNSENT].pop(view.id, None)
+        st.rerun()
+
+
+def actions(actor: Actor, view: StaffView, *, refreshed: bool = False) -> None:
+    """One panel per action the state machine allows from the current state; nothing else.
+    `refreshed`: this run is the page's 刷新 (a change since is news, not a refused click)."""
     # Given a value before they are drawn: a deleted key left the browser showing (and sending back)
     # what had been typed, one click from doing the same again
     for key in S.pop(EMPTIED, ()):
@@ -133,18 +167,23 @@ def actions(actor: Actor, view: StaffView) -> None:
         st.info("这是检举控告件，内容已隐藏，只有具有检举控告权限的工作人员可以办理。如已到期，请告知有该权限的同事。",
                 icon=":material/lock:")
         return
+    error = S.get(ERROR)
+    news = _since_seen(actor, view, refreshed=refreshed)
+    if news is not None and news[0] == "warning":   # changed by someone else, not by a click of theirs
+        _keep_unsent(view, offered)
     if not offered:
         # a colleague finished it while this handler had a panel open: their click found no panel
         # (or the handler's own 办结, whose answer was lost)
-        _say_since_seen(actor, view)
+        _say(news)
+        _show_unsent(view)
         S[_seen_key(view)] = view.version
         st.caption(f"当前状态为“{view.state}”，没有可以执行的办理操作。")
         return
-    error = S.get(ERROR)
     if error and error[0] == view.id:
         st.error(error[2])
     else:
-        _say_since_seen(actor, view)
+        _say(news)
+    _show_unsent(view)
     pid = view.id
     failed = S.get(LAST_ACTION) if error and error[0] == view.id else None
     # the one way on (办结 of an 已登记 件) is open; a correction within the state is not a way on

@@ -409,6 +409,29 @@ _SCRIPT = """
       if (!uploader) return;
       window.__portalLandInUploader(uploader, Array.from(input.files || []).map(function (f) { return f.name; }));
     }, true);
+    // Picking the option a select already shows sends nothing (Streamlit reruns on a change only): a
+    // handler picking the open 件 again, to see it as it is now, went on seeing it as it was. Where the
+    // page has a 刷新 button for that select (ui.refresh: the select's key and -refresh), picking the
+    // chosen option again, by a tap, a click or Enter, clicks it.
+    const repick = function (option) {
+      if (!option || option.getAttribute('aria-selected') !== 'true') return;
+      const list = option.closest('[role=listbox]');
+      const box = list && list.id && doc.querySelector('[role=combobox][aria-controls="' + CSS.escape(list.id) + '"]');
+      const keyed = box && box.closest('[class*="st-key-"]');
+      const key = keyed && Array.from(keyed.classList).find(function (c) { return c.indexOf('st-key-') === 0; });
+      const again = key && doc.querySelector('.' + CSS.escape(key + '-refresh') + ' button');
+      if (again && !again.disabled) setTimeout(function () { again.click(); }, 50);
+    };
+    doc.addEventListener('pointerup', function (ev) {
+      repick(ev.target.closest && ev.target.closest('[role=option]'));
+    }, true);
+    doc.addEventListener('keydown', function (ev) {
+      const box = ev.target;
+      if (ev.key !== 'Enter' || !box || !box.getAttribute || box.getAttribute('role') !== 'combobox'
+          || box.getAttribute('aria-expanded') !== 'true') return;
+      const id = box.getAttribute('aria-activedescendant');
+      repick(id ? doc.getElementById(id) : null);
+    }, true);
     // ☰ 菜单 opens its list at the end of the page: Tab went on through the page behind it. Opened,
     // the focus goes to its first link, so Tab walks the menu (Escape closes it, back on ☰ 菜单).
     doc.addEventListener('click', function (ev) {
