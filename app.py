@@ -4,6 +4,7 @@ import streamlit as st
 from streamlit.error_util import handle_uncaught_app_exception
 
 from portal.db import STORAGE_FAILURES
+from portal.site import PORTAL_TITLE
 from ui.accessibility import accessibility_controls
 from ui.auth import announce_restored, current_actor, keep_typed_text_over_a_fault
 from ui.frame import leave_pages_folder_mode, page_frame
@@ -14,6 +15,7 @@ from ui.site_frame import (
     framework_script,
     header,
     open_at_top,
+    page_title,
     run_ended,
     script_slot,
 )
@@ -22,7 +24,7 @@ from ui.staff_nav import staff_pages
 leave_pages_folder_mode()
 # ⚖️ by its shortcode: the browser draws it from its own emoji table, and the server is spared
 # importing Streamlit's emoji catalogue (0.2–0.7 s of CPU on the first page after a start)
-st.set_page_config(page_title="法治信访门户", page_icon=":balance_scale:", layout="centered",
+st.set_page_config(page_title=PORTAL_TITLE, page_icon=":balance_scale:", layout="centered",
                    initial_sidebar_state="auto")
 ensure_database()
 
@@ -43,6 +45,7 @@ except STORAGE_FAILURES as exc:   # the session could not be checked: the frame 
     actor, staff_fault = None, exc  # are drawn, a staff page says so in its own area (staff_pages)
 page = st.navigation({"公众服务": PUBLIC_PAGES, "工作台": staff_pages(actor, fault=staff_fault)})
 page_frame()
+page_title(None if page.url_path == "" else page.title)   # a page that shows one thing names it (ui.site_frame)
 # pages may need to know that this run enters them afresh (Back, a link, the menu): widgets are redrawn
 st.session_state["page_entered"] = st.session_state.get("_page_current") != page.url_path
 st.session_state["_page_current"] = page.url_path

@@ -12,7 +12,7 @@ from portal.qa.personal import has_personal_numbers, mask_personal_numbers
 from portal.search.related import RELATED_CUT_OFF, related_cases
 from portal.search.stats import record_open
 from portal.search.throttle import RateLimited, count_question
-from portal.text.escape import markdown_escape
+from portal.text.escape import html_escape, markdown_escape
 from ui.accessibility import PARAM as A11Y_PARAM
 from ui.ask_view import ASK_CSS, HOTLINE_HTML, UNCERTAIN_NOTE, crisis_html, result_card_html
 from ui.auth import current_actor
@@ -118,6 +118,10 @@ with st.form("ask-form", border=False):
         st.session_state["ask_current"] = st.session_state["ask_input"]
 
 query = st.session_state.get("ask_current")
+# on paper the box is not printed (ui.frame): the question is, above its answer (drawn on every run,
+# empty without a question, so that nothing below moves when one is asked)
+asked = f"您的问题：{html_escape(query.strip())}" if query and query.strip() else ""
+st.html(f'<p class="print-only" style="white-space:pre-wrap">{asked}</p>')
 for stale in [k for k in st.query_params if k not in OWN_PARAMS]:   # Back may carry another page's
     del st.query_params[stale]
 if query and query.strip() and st.query_params.get("q") != (address := _in_address(query)):

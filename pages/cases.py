@@ -16,7 +16,7 @@ from portal.timeutil import date_text
 from ui.cases_source import published_for_page
 from ui.links import provision_link
 from ui.resources import get_library
-from ui.site_frame import office, say, scroll_to, show_here, start_at_top
+from ui.site_frame import office, page_title, say, scroll_to, show_here, start_at_top
 
 log = logging.getLogger(__name__)
 library = get_library()
@@ -112,6 +112,7 @@ def show_case(slug: str) -> None:
         back_to_list("missing")
         return
     count_read(slug)
+    page_title(case.title)
     st.title(markdown_escape(case.title))
     st.markdown(meta_html(case.category, case.illustrative), unsafe_allow_html=True)
     if case.illustrative:

@@ -11,14 +11,16 @@ from portal.text.escape import html_escape, markdown_escape
 from ui.law_view import article_html, law_card, law_facts_md, law_parts, open_law, part_html
 from ui.links import permalink, status_badge_html
 from ui.resources import get_law_notes, get_library
-from ui.site_frame import say, scroll_to, share_link, start_at_top
+from ui.site_frame import page_title, say, scroll_to, share_link, show_here, start_at_top
 
 library = get_library()
 slug = st.query_params.get("law")
-label = st.query_params.get("article")
+whole = st.query_params.get("full") == "1"   # 显示全文: every chapter on one page (to print it)
+label = None if whole else st.query_params.get("article")
 
 
 def show_index() -> None:
+    page_title("法规库")
     st.title("法规库")
     st.write(f"逐条刊载与信访工作相关的 {len(library.laws)} 部法律、法规和司法解释原文。"
              "可以按类别或按主题浏览，也可以输入名称查找；每一条都有自己的网址，可以复制分享。")
@@ -61,6 +63,12 @@ LAW_CSS = """<style>
 /* the box is an input and cannot wrap: a name cut off in it ends in … (the full name is beneath) */
 .st-key-law-toc input[role="combobox"] {text-overflow:ellipsis;}
 /* shown at every width: after 下一章 it takes the keyboard focus (ringed), and names the chapter */
+@media print {
+  /* 查找条文 and the 目录 are for the screen */
+  .st-key-law-find, .st-key-law-toc {display:none !important;}
+  /* an article's page prints the article once, in its box with its address: not again in its chapter */
+  [data-testid="stMain"]:has(.st-key-law-article) .st-key-law-chapter {display:none !important;}
+}
 </style>"""
 
 
@@ -70,6 +78,7 @@ def back_to_index(where: str) -> None:
 
 
 def not_found(message: str) -> None:
+    page_title("法规库")
     st.title("法规库")
     st.warning(message)
     back_to_index("missing")
@@ -94,11 +103,20 @@ def _open_article(article: str) -> None:
     st.session_state["laws-to-article"] = True   # on a phone it opens below the first screen
 
 
+def _whole(law_slug: str, on: bool) -> None:
+    """显示全文 (every chapter, to print or save the law) or back to 按章阅读: in the address, so
+    Back returns and a copied address shows the same."""
+    show_here(law=law_slug, **({"full": "1"} if on else {}))
+
+
 def show_law() -> None:
     law = library.law(slug)
     if law is None:
         not_found("没有找到这部法规。链接可能有误，或该法规尚未收录。请从法规库目录中选择。")
         return
+    target = (law.provision(label) or _by_number(law, label)) if label else None   # ?article=32 as well as 第三十二条
+    name = f"《{short_title(law.title)}》"
+    page_title(f"{name}{target.label}" if target else f"{name}全文" if whole else name)
     st.title(law.title)
     st.html(LAW_CSS)
     st.markdown(status_badge_html(law), unsafe_allow_html=True)
@@ -115,10 +133,8 @@ def show_law() -> None:
     if law.preface:
         st.markdown("\n".join(f"> {html_escape(line)}  " for line in law.preface))
 
-    target = None
     to_article = st.session_state.pop("laws-to-article", False)
     if label:
-        target = law.provision(label) or _by_number(law, label)   # ?article=32 as well as 第三十二条
         if target is None:
             st.warning(f"《{law.title}》中没有“{markdown_escape(label)}”。请核对条号，或在下方查找。")
         else:
@@ -144,6 +160,18 @@ def show_law() -> None:
                 if from_ask:
                     say(f"已打开《{short_title(law.title)}》{target.label}，下面有“返回问答结果”。")
 
+    chapters = law_parts(law)
+    if whole:
+        show_whole(law, chapters)
+        return
+    with st.container(key="law-find"):
+        find_in(law)
+    show_chapter(law, chapters, target)
+    back_to_index("bottom")
+
+
+def find_in(law) -> None:
+    """查找条文: by number or by the words of the article."""
     # the hint under the box, where it wraps: inside it (a placeholder) it was cut off at 320 px
     query = st.text_input("查找条文", placeholder="条号或关键词", key=f"find-{law.slug}")
     st.caption("输入条号（如 32、第三十二条）或关键词。")
@@ -165,7 +193,9 @@ def show_law() -> None:
         if len(hits) > 20:
             st.caption(f"另有 {len(hits) - 20} 条相符，请输入更具体的词。")
 
-    chapters = law_parts(law)
+
+def show_chapter(law, chapters, target) -> None:
+    """One chapter at a time, chosen in the 目录 (the article's own chapter first)."""
     index = part_index_of(chapters, target.id) if target else 0
 
     def chapter_name(i: int) -> str:
@@ -181,6 +211,8 @@ def show_law() -> None:
             # so there the name is also written out in full, where it wraps
             st.markdown(f'<p class="toc-current" tabindex="-1">正在阅读：{html_escape(chapter_name(choice))}</p>',
                         unsafe_allow_html=True)
+            st.button("显示全文（便于打印）", key=f"whole-{law.slug}", icon=":material/article:",
+                      on_click=_whole, args=(law.slug, True), type="tertiary")
     else:
         choice = 0
     if st.session_state.pop("laws-to-top", False):   # the new chapter from its first line
@@ -188,8 +220,13 @@ def show_law() -> None:
         # (focus stayed on 下一章 at the foot of the last chapter, off the screen). Not the 目录 box
         # itself: a focused text field opens a phone's on-screen keyboard over the chapter
         scroll_to(".st-key-law-toc", focus=".st-key-law-toc .toc-current")
-    # only the chapter being read is rendered, from a cache keyed by the law's version
-    st.markdown(part_html(law, choice, target_id=target.id if target else None), unsafe_allow_html=True)
+    with st.container(key="law-chapter"):
+        if len(chapters) > 1:   # on paper, nothing else would say that the rest of the law is not there
+            st.markdown(f'<p class="print-only">本页只印了{html_escape(chapters[choice].title)}'
+                        f'（全文共 {len(chapters)} 章，这是第 {choice + 1} 章）。要打印整部法规，'
+                        '请在网页上点“显示全文（便于打印）”后再打印。</p>', unsafe_allow_html=True)
+        # only the chapter being read is rendered, from a cache keyed by the law's version
+        st.markdown(part_html(law, choice, target_id=target.id if target else None), unsafe_allow_html=True)
     if len(chapters) > 1:   # read on without scrolling back up to the 目录
         if choice + 1 < len(chapters):
             st.button(f"下一章：{chapters[choice + 1].title}", key=f"next-part-{law.slug}", icon=":material/arrow_downward:",
@@ -197,6 +234,16 @@ def show_law() -> None:
         if choice > 0:
             st.button(f"上一章：{chapters[choice - 1].title}", key=f"prev-part-{law.slug}", icon=":material/arrow_upward:",
                       on_click=_turn_to, args=(part_key, choice - 1), type="tertiary")
+
+
+def show_whole(law, chapters) -> None:
+    """显示全文: every chapter, one after the other (each from the same cache as 按章阅读)."""
+    if len(chapters) > 1:
+        st.markdown(f"全文共 {len(chapters)} 章、{len(law.provisions)} 条。")
+        st.button("按章阅读", key=f"by-part-{law.slug}", icon=":material/toc:", on_click=_whole,
+                  args=(law.slug, False), type="tertiary")
+    for index in range(len(chapters)):
+        st.markdown(part_html(law, index), unsafe_allow_html=True)
     back_to_index("bottom")
 
 

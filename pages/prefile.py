@@ -4,8 +4,9 @@ import streamlit as st
 
 from ui import prefile_check, prefile_state, prefile_steps
 from ui.prefile_ui import error_summary, page_css
-from ui.site_frame import focus_field, focus_once, success_in_view
+from ui.site_frame import focus_field, focus_once, page_title, success_in_view
 
+page_title("网上信访预登记")
 page_css()
 prefile_state.init()
 S = st.session_state

@@ -5,6 +5,7 @@ and ID number, ?q= is a question, ?code= a 查询码."""
 import re
 from pathlib import Path
 
+from portal.site import PORTAL_TITLE
 from tests.conftest import ROOT
 
 SITE = (ROOT / "deploy" / "nginx-portal.conf").read_text(encoding="utf-8")
@@ -54,10 +55,13 @@ def test_the_shell_rewrites_match_the_installed_streamlit():
     import streamlit
 
     shell = (Path(streamlit.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
-    pairs = re.findall(r"^\s*sub_filter\s+'([^']*)'\s+'([^']*)';", SITE, re.M)
-    assert {old for old, _new in pairs} == {'<html lang="en">', '<div id="root"></div>', "<noscript>"}
-    for old, new in pairs:
+    pairs = dict(re.findall(r"^\s*sub_filter\s+'([^']*)'\s+'([^']*)';", SITE, re.M))
+    assert set(pairs) == {'<html lang="en">', "<title>Streamlit</title>", '<div id="root"></div>', "<noscript>"}
+    for old in pairs:
         assert shell.count(old) == 1, old
+    # a link preview or a crawler that runs no script reads the portal's name, not "Streamlit"
+    assert pairs.pop("<title>Streamlit</title>") == f"<title>{PORTAL_TITLE}</title>"
+    for old, new in pairs.items():
         assert new.startswith(old.removesuffix("</div>").removesuffix('="en">')), (old, new)
     assert re.search(r'^\s*proxy_set_header Accept-Encoding "";', SITE, re.M), \
         "sub_filter cannot rewrite a shell the replica compressed"

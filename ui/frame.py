@@ -5,6 +5,49 @@ from __future__ import annotations
 
 import streamlit as st
 
+# What a printed page shows, by the frame's hand (and sheet after sheet of menus otherwise)
+PRINTED_AWAY = ", ".join(
+    # the widget, and its place in the column (its gap) where it is the place's own child
+    [f'[data-testid="{widget}"], [data-testid="stElementContainer"]:has(> [data-testid="{widget}"])' for widget in (
+        "stButton", "stDownloadButton", "stFormSubmitButton", "stLinkButton", "stPageLink", "stPopover",
+        "stTextInput", "stTextArea", "stNumberInput", "stSelectbox", "stMultiSelect", "stRadio",
+        "stCheckbox", "stDateInput", "stTimeInput", "stFileUploader", "stSlider", "stButtonGroup",
+        "stFeedback", "stChatInput")]
+    + ['[data-testid="stElementContainer"]:has(.copy-row)', '[data-testid="stElementContainer"]:has(.screen-only)',
+       'header[data-testid="stHeader"]', '[data-testid="stSidebar"]', '[data-testid="stSidebarCollapsedControl"]',
+       '[data-testid="stToolbar"]', '[data-testid="stDecoration"]', '[data-testid="stStatusWidget"]',
+       '[data-testid="stToastContainer"]', '[data-testid="InputInstructions"]',
+       ".st-key-a11y-bar", ".st-key-phone-menu", ".screen-only", "#portal-busy", "#portal-reload",
+       # a page's part for the screen only (what can be done there): a container keyed screen-…
+       '[class*="st-key-screen-"]'])
+# Printed: the page's content on the sheet's whole width, black on white (in 高对比度 too), without
+# the sidebar, the 大字号 / 高对比度 switches, buttons, boxes and 复制 buttons; the header (city,
+# bureau, telephone) and the footer's contacts stay. Streamlit's top bar goes as well: white and
+# 75 px high in 高对比度, it covered the header's first line on the first sheet. `#root` outranks
+# every class rule of the page (高对比度's dark-blue links, white words on a dark panel).
+PRINT_RULES = """
+@page {margin:12mm;}
+@media print {
+""" + PRINTED_AWAY + """ {display:none !important;}
+  html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {background:#fff !important;
+    overflow:visible !important;height:auto !important;}
+  [data-testid="stMain"], [data-testid="stAppViewContainer"] {margin:0 !important;padding:0 !important;width:100% !important;}
+  [data-testid="stMainBlockContainer"] {max-width:none !important;width:100% !important;padding:0 !important;}
+  #root, #root * {color:#000 !important;}
+  /* Streamlit fades captions and a 题注 (opacity): on paper they are pale grey */
+  #root [data-testid="stCaptionContainer"], #root blockquote, #root blockquote * {opacity:1 !important;}
+  #root a {text-decoration:underline !important;}
+  /* white words on a dark ground: black on white, framed */
+  #root .confirm-panel, #root .ask-exact, #root .site-emblem {background:#fff !important;border:2px solid #000 !important;}
+  #root [data-testid="stForm"] {border:none !important;padding:0 !important;}
+  #root .article-target {border-left-color:#000 !important;}
+  #root .article a.article-link {display:none !important;}   /* a chain icon: nothing to click on paper */
+  /* a box (an article, a case card) is not cut across two sheets when it fits on one */
+  #root .article, #root [data-testid="stAlert"], #root .sched-card {break-inside:avoid;}
+  #root h1, #root h2, #root h3, #root h4 {break-after:avoid;}
+}
+"""
+
 BASE_CSS = """
 <style>
 .law-badge {display:inline-block;padding:0.1rem 0.6rem;border-radius:0.3rem;font-weight:600;
@@ -25,6 +68,9 @@ BASE_CSS = """
 .article-target {background:#fff6d6;border-left:4px solid #b8860b;}
 mark {background:#ffe58a;color:inherit;padding:0 0.1rem;}
 :focus-visible {outline:3px solid #1a56db !important; outline-offset:2px;}
+/* words for the printed sheet only (which chapter of how many): not on the screen, nor read out */
+@media screen {[data-testid="stElementContainer"]:has(.print-only), .print-only {display:none !important;}}
+""" + PRINT_RULES + """
 </style>
 """
 

@@ -423,14 +423,17 @@ def show(view: svc.StatusView) -> None:
     _history(view)      # the replies first, then what the citizen can do about them
     _after_refusal(view)
     if view.can_supplement:
-        _supplement(view)
+        with st.container(key="screen-lk-supplement"):   # what can be done here is not printed (ui.frame)
+            _supplement(view)
     _materials(view)
-    _actions(view)
+    with st.container(key="screen-lk-actions"):
+        _actions(view)
     _clock(view)
     _if_not_satisfied(view)
-    _receipt_again(view)
-    st.button("结束查询", on_click=on_leave, key="lk_leave")
-    st.caption("在公用电脑或别人的手机上查询后，请点“结束查询”，以免后来的人看到这份预登记。")
+    with st.container(key="screen-lk-leave"):
+        _receipt_again(view)
+        st.button("结束查询", on_click=on_leave, key="lk_leave")
+        st.caption("在公用电脑或别人的手机上查询后，请点“结束查询”，以免后来的人看到这份预登记。")
 
 
 def _receipt_again(view: svc.StatusView) -> None:

@@ -718,6 +718,14 @@ def framework_script(*, staff: bool = False) -> None:
             unsafe_allow_javascript=True)
 
 
+def page_title(name: str | None = None) -> None:
+    """The browser's title for this page (its tab, a bookmark, the history, the line a browser
+    prints at the top of each sheet): `name` - 法治信访门户; None: the portal's name alone. Set by the
+    frame from the menu's name (app.py) and again by a page that shows one thing (an article, a
+    case). Never what a citizen typed (a question): titles go into histories and synced bookmarks."""
+    st.set_page_config(page_title=f"{name} - {PORTAL_TITLE}" if name else PORTAL_TITLE)
+
+
 def absolute_link(relative: str) -> str:
     """`relative` (/laws?law=…) as a full address a citizen can share, readable (not percent-encoded):
     PORTAL_BASE_URL when set, else the address this browser used to reach the portal."""

@@ -369,13 +369,16 @@ def test_no_client_drives_a_session_without_a_browser(deployment):
 
 def test_the_proxy_compresses_scripts_and_sends_a_chinese_shell_with_words_while_loading(deployment, open_context):
     """A first visit on a slow phone: the scripts come compressed (3.2 MB → about 1.2 MB), and the
-    page says it is opening, in Chinese, before any script has run (a minute of white screen)."""
+    page says it is opening, in Chinese, before any script has run (a minute of white screen); its
+    title is the portal's name then, and the page's own once it has run."""
     import gzip
 
     with deployment.fetch("/ask", {"Accept-Encoding": "gzip"}) as response:
         body = response.read()
         shell = (gzip.decompress(body) if response.headers["Content-Encoding"] == "gzip" else body).decode()
     assert '<html lang="zh-CN">' in shell and "正在打开法治信访门户" in shell
+    # a link preview, a crawler (no script run): the portal's name, not Streamlit's
+    assert "<title>法治信访门户</title>" in shell and "Streamlit</title>" not in shell
     [script] = re.findall(r'src="\./(static/js/index\.[^"]+\.js)"', shell)
     with deployment.fetch(f"/{script}", {"Accept-Encoding": "gzip"}) as response:
         packed = response.read()
@@ -386,6 +389,7 @@ def test_the_proxy_compresses_scripts_and_sends_a_chinese_shell_with_words_while
     wait_for_app(page, "查找相关条文")
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
     assert page.get_by_text("正在打开法治信访门户").count() == 0
+    assert page.title() == "法律问答 - 法治信访门户"   # the page, once run, names itself
 
 
 def test_submitted_on_one_replica_looked_up_and_handled_on_the_other(deployment, open_context, artifacts):
