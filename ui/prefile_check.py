@@ -20,6 +20,7 @@ from portal.prefiling.service import SubmitUnconfirmed, submit
 from portal.search.related import related_cases
 from portal.text.escape import html_escape, html_lines, markdown_escape
 from ui import cases_source, search_engine
+from ui.accessibility import page_link
 from ui.links import case_link, provision_link
 from ui.prefile_state import S, goto, on_again, on_change_answer, receipt_of
 from ui.prefile_ui import client_info
@@ -348,8 +349,8 @@ def confirmation() -> None:
     with st.container(border=True):
         st.markdown(f'<div class="answer-value">{html_escape(receipt.text())}</div>', unsafe_allow_html=True)
     # the 查询码 filled in there (not the 查询密码: the address stays in the browser's history)
-    st.page_link("pages/lookup.py", label="去查询办理进度", icon=":material/manage_search:",
-                 query_params={"code": grouped(done["code"])})
+    page_link("pages/lookup.py", label="去查询办理进度", icon=":material/manage_search:",
+              query_params={"code": grouped(done["code"])})
     st.button("再填写一份预登记", on_click=on_again, key="pf_again")
     _forget_marker(done)
 
