@@ -12,7 +12,9 @@ st.write("市信访局网上服务平台。在这里，您可以用自己的话�
          "阅读信访工作条例和相关法律，了解典型案例，也可以在网上预先登记信访事项并查询办理进度。")
 
 with st.form("home-ask", border=True):
-    question = st.text_input("您遇到了什么问题？", placeholder="例如：老板拖欠工资，能申请仲裁吗？")
+    # the example under the box, where it wraps: inside it (a placeholder) it was cut off at 320 px
+    question = st.text_input("您遇到了什么问题？", placeholder="用自己的话说")
+    st.caption("例如：老板拖欠工资，能申请仲裁吗？")
     if st.form_submit_button("查找相关法律条文", type="primary"):
         st.session_state["ask_query"] = question
         # one history entry (st.switch_page wrote four): Back from the answers comes here. The

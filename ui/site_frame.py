@@ -604,6 +604,9 @@ FRAME_CSS = """
 .stApp [data-testid="stProgress"] p {font-size:1rem !important;}
 /* a chosen file's name and size as legible as the rest (Streamlit draws the size at 12 px) */
 .stApp [data-testid="stFileChipName"], .stApp [data-testid="stFileChipName"] + div {font-size:1rem !important;}
+/* the uploader's limits (每个文件不超过 5 MB • JPG, PNG, PDF) wrap: on one line they ended in … at 320 px */
+.stApp [data-testid="stFileUploaderDropzoneInstructions"] * {white-space:normal !important;overflow:visible !important;
+  text-overflow:clip !important;}
 </style>
 """
 
