@@ -14,6 +14,7 @@ from portal.search.stats import record_open
 from portal.search.throttle import RateLimited, count_question
 from portal.text.escape import html_escape, markdown_escape
 from ui.accessibility import PARAM as A11Y_PARAM
+from ui.accessibility import page_link
 from ui.ask_view import ASK_CSS, HOTLINE_HTML, UNCERTAIN_NOTE, crisis_html, result_card_html
 from ui.auth import current_actor
 from ui.bank_view import file_into_bank, send_to_staff, show_similar, similar_questions
@@ -22,7 +23,7 @@ from ui.next_steps_view import case_cards, next_steps_box, section_heading
 from ui.prefile_ui import client_info
 from ui.resources import get_library
 from ui.search_engine import get_searcher, index_status
-from ui.site_frame import say, scroll_to
+from ui.site_frame import open_page, say, scroll_to
 
 log = logging.getLogger(__name__)
 OWN_PARAMS = ("q", A11Y_PARAM)   # the address parameters this page keeps; any other is another page's
@@ -54,10 +55,10 @@ opened = st.session_state.pop("ask_open", None)
 if opened and library.provision(opened):
     p = library.provision(opened)
     # the article itself on screen (below the law's details it opened a screen down), with the way
-    # back to these answers beside it
+    # back to these answers beside it; one Back returns here too (open_page)
     st.session_state["laws-to-article"] = True
     st.session_state["laws-from-ask"] = (p.id, _in_address(st.session_state.get("ask_current")) or "")
-    st.switch_page("pages/laws.py", query_params={"law": p.law_slug, "article": p.label})
+    open_page("laws", law=p.law_slug, article=p.label)
 
 # pre-fill: the home page form (session state) or the address (?q=: a shared link, Back, refresh).
 # The address always names the question on screen. A page entered afresh gets a new question box
@@ -74,9 +75,9 @@ elif st.query_params.get("q") and (st.query_params.get("q") != _in_address(st.se
 elif (not st.query_params.get("q") and st.session_state.get("ask_current")
       and all(k in OWN_PARAMS for k in st.query_params)):
     # Back to a bare /ask (or 法律问答 chosen in the menu): the screen follows the address, instead of
-    # writing the old question back into it (Back would then do nothing). Not the entry st.switch_page
-    # leaves behind on the way to an article (/ask?law=…&article=…): Back from the article lands
-    # there, and the question is shown again.
+    # writing the old question back into it (Back would then do nothing). Not an address with
+    # another page's parameters (/ask?law=…&article=…, which st.switch_page left behind on the way
+    # to an article until open_page): the question is shown again.
     st.session_state["ask_input"] = ""
     st.session_state["ask_current"] = None
     st.session_state["ask_box"] = st.session_state.get("ask_box", 0) + 1
@@ -243,8 +244,8 @@ if not response.confident or not hits:
         if cued(response.words):   # the question's own words still point somewhere (家暴: 110)
             next_steps_box(next_steps(question=response.words, provision_ids=[], library=library), library)
         st.write("您可以换个说法再试一试，或者：")
-        st.page_link("pages/guide.py", label="阅读信访指南：怎样反映问题、到哪里反映", icon=":material/info:")
-        st.page_link("pages/prefile.py", label="在网上预登记您的信访事项", icon=":material/edit_note:")
+        page_link("pages/guide.py", label="阅读信访指南：怎样反映问题、到哪里反映", icon=":material/info:")
+        page_link("pages/prefile.py", label="在网上预登记您的信访事项", icon=":material/edit_note:")
         st.html(HOTLINE_HTML)
         send_to_staff(response.query)
     st.stop()

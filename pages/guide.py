@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui.accessibility import page_link
 from ui.guide_view import FALLBACK_NOTE, guide_sections, render_section, render_timeline
 from ui.site_frame import office
 
@@ -22,6 +23,6 @@ for section in sections:
         timeline_drawn = True
 
 st.divider()
-st.page_link("pages/prefile.py", label="网上预登记信访事项", icon=":material/edit_note:")
-st.page_link("pages/schedule.py", label="查看领导接访日程", icon=":material/event:")
-st.page_link("pages/cases.py", label="阅读典型案例", icon=":material/gavel:")
+page_link("pages/prefile.py", label="网上预登记信访事项", icon=":material/edit_note:")
+page_link("pages/schedule.py", label="查看领导接访日程", icon=":material/event:")
+page_link("pages/cases.py", label="阅读典型案例", icon=":material/gavel:")

@@ -2,17 +2,25 @@
 
 import streamlit as st
 
+from portal.qa.personal import has_personal_numbers, mask_personal_numbers
+from ui.accessibility import page_link
 from ui.resources import get_library
+from ui.site_frame import open_page
 
 st.title("法治信访门户")
 st.write("市信访局网上服务平台。在这里，您可以用自己的话提问、查到相关的法律条文，"
          "阅读信访工作条例和相关法律，了解典型案例，也可以在网上预先登记信访事项并查询办理进度。")
 
 with st.form("home-ask", border=True):
-    question = st.text_input("您遇到了什么问题？", placeholder="例如：老板拖欠工资，能申请仲裁吗？")
+    # the example under the box, where it wraps: inside it (a placeholder) it was cut off at 320 px
+    question = st.text_input("您遇到了什么问题？", placeholder="用自己的话说")
+    st.caption("例如：老板拖欠工资，能申请仲裁吗？")
     if st.form_submit_button("查找相关法律条文", type="primary"):
         st.session_state["ask_query"] = question
-        st.switch_page("pages/ask.py")
+        # one history entry (st.switch_page wrote four): Back from the answers comes here. The
+        # address masks ID-card and phone numbers, as 法律问答 writes it
+        shown = mask_personal_numbers(question) if has_personal_numbers(question) else question
+        open_page("ask", **({"q": shown} if shown.strip() else {}))
 
 st.subheader("我们能为您做什么")
 DOORS = [
@@ -27,5 +35,5 @@ DOORS = [
 ]
 for path, title, icon, blurb in DOORS:
     with st.container(border=True):
-        st.page_link(path, label=title, icon=icon)
+        page_link(path, label=title, icon=icon)
         st.caption(blurb)

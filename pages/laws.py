@@ -8,6 +8,7 @@ from portal.laws.catalog import short_title
 from portal.laws.numerals import parse_article_ref
 from portal.search.exact import normalise_query
 from portal.text.escape import html_escape, markdown_escape
+from ui.accessibility import page_link
 from ui.law_view import article_html, law_card, law_facts_md, law_parts, open_law, part_html
 from ui.links import permalink, status_badge_html
 from ui.resources import get_law_notes, get_library
@@ -38,7 +39,7 @@ def show_index() -> None:
             if not note:
                 st.info("没有找到名称相符的法规。可以换个说法（如“劳动”“土地”“物业”），"
                         "或在“法律问答”中用自己的话提问。")
-            st.page_link("pages/ask.py", label="去法律问答提问", icon=":material/search:")
+            page_link("pages/ask.py", label="去法律问答提问", icon=":material/search:")
         else:
             st.caption(f"找到 {len(found)} 部")
         for law in found:
@@ -152,8 +153,8 @@ def show_law() -> None:
                 st.caption("本条网址（可复制分享）：")
                 share_link(permalink(law.slug, target.label))
                 if from_ask:
-                    st.page_link("pages/ask.py", label="返回问答结果", icon=":material/arrow_back:",
-                                 query_params={"q": came[1]})
+                    page_link("pages/ask.py", label="返回问答结果", icon=":material/arrow_back:",
+                              query_params={"q": came[1]})
             if to_article:   # opened from 查找条文 or the answers: in view, and the keyboard with it
                 # (the button pressed is gone with the page, or a screen below; focus fell to the page)
                 scroll_to(".st-key-law-article", focus=".st-key-law-article .law-article-title")
@@ -183,8 +184,8 @@ def find_in(law) -> None:
             else missing, token=(law.slug, query.strip()))
         if not hits:   # the words must be in the article (冷静期 is not in 第一千零七十七条)
             st.info(f"{missing}查找条文只按字面查找；用自己的话提问，可以到“法律问答”。")
-            st.page_link("pages/ask.py", label=f"在法律问答中问：{query.strip()[:30]}", icon=":material/search:",
-                         query_params={"q": query.strip()})
+            page_link("pages/ask.py", label=f"在法律问答中问：{query.strip()[:30]}", icon=":material/search:",
+                      query_params={"q": query.strip()})
         st.html("<style>[class*='st-key-find-hit-'] button {justify-content:flex-start;text-align:left;}"
                 "[class*='st-key-find-hit-'] button p {text-align:left;color:#0b3d91;text-decoration:underline;}</style>")  # links, read from the left
         for hit in hits[:20]:   # a button, not a link to this same page: the address must change too

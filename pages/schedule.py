@@ -4,6 +4,7 @@ import streamlit as st
 
 from portal.prefiling.form import MAX_REPRESENTATIVES
 from portal.text.escape import html_escape
+from ui.accessibility import page_link
 from ui.links import provision_link
 from ui.resources import get_library
 from ui.schedule_view import SCHEDULE_CSS, entry_html, next_receptions, regular_reception
@@ -41,4 +42,4 @@ if got and not entries:
 for entry in entries:
     st.markdown(entry_html(entry, hours=o.hours), unsafe_allow_html=True)
 st.caption("日程如有调整，以本页最新公布为准。每周领导接访日遇法定节假日暂停。领导接访日之外，接待大厅在上述接待时间内照常接待来访群众。")
-st.page_link("pages/guide.py", label="来访前，先看看信访指南", icon=":material/info:")
+page_link("pages/guide.py", label="来访前，先看看信访指南", icon=":material/info:")

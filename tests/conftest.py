@@ -108,6 +108,22 @@ def said(at) -> list[str]:
             for m in re.finditer(r'__portalSay\(("(?:[^"\\]|\\.)*")\)', el.proto.body)]
 
 
+def follow_open_page(at):
+    """Do what the browser does with the page's ui.site_frame.open_page script: the new address
+    (its parameters in place of the page's), and that page's run. Returns the AppTest."""
+    import json
+    from urllib.parse import parse_qsl, urlsplit
+
+    [address] = [json.loads(m.group(1)) for el in at.html if el.proto.unsafe_allow_javascript
+                 for m in re.finditer(r'history\.pushState\(null, \'\', new URL\(("(?:[^"\\]|\\.)*")', el.proto.body)]
+    to = urlsplit(address)
+    for key in list(at.query_params):
+        del at.query_params[key]
+    for key, value in parse_qsl(to.query):
+        at.query_params[key] = value
+    return at.switch_page(f"pages/{to.path}.py").run()
+
+
 def page_text(at) -> str:
     """Everything a reader sees as text on an AppTest page (markdown, titles, captions, alerts)."""
     parts: list[str] = []

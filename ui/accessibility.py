@@ -131,9 +131,8 @@ def _copy(widget_key: str, state_key: str) -> None:
 
 def accessibility_controls() -> None:
     """The two switches at the top of every page, and the CSS they select."""
-    from_address = set(str(st.query_params.get(PARAM, "")).split(","))
     for key in (LARGE, CONTRAST):
-        st.session_state.setdefault(key, PARAM_WORDS[key] in from_address)   # a reload starts from the address
+        st.session_state.setdefault(key, PARAM_WORDS[key] in _in_address())   # a reload starts from the address
         st.session_state[f"_{key}_switch"] = st.session_state[key]
     with st.container(horizontal=True, horizontal_alignment="right", gap="medium", key="a11y-bar"):
         st.toggle("大字号", key=f"_{LARGE}_switch", on_change=_copy, args=(f"_{LARGE}_switch", LARGE))
@@ -143,13 +142,27 @@ def accessibility_controls() -> None:
     _keep_in_address()
 
 
+def _in_address() -> set[str]:
+    return set(str(st.query_params.get(PARAM, "")).split(","))
+
+
 def chosen_words() -> str:
     """The choice as the address writes it (`large,contrast`; empty: neither), for the links a page
-    writes (ui.links) as for this page's own address. Outside a run (a test, a script): empty."""
+    writes (ui.links) as for this page's own address; before the switches are drawn on a session's
+    first run (the header's 菜单), the address's. Outside a run (a test, a script): empty."""
     try:
-        return ",".join(word for key, word in PARAM_WORDS.items() if st.session_state.get(key))
+        return ",".join(word for key, word in PARAM_WORDS.items()
+                        if st.session_state.get(key, word in _in_address()))
     except Exception:  # no script run
         return ""
+
+
+def page_link(page: str, *, label: str, query_params: dict[str, str] | None = None, **kwargs) -> None:
+    """st.page_link whose address carries the choice: without it the page opened wrote it back into
+    its address, a second history entry for one tap, and Back needed two presses to leave it."""
+    if chosen := chosen_words():
+        query_params = {**(query_params or {}), PARAM: chosen}
+    st.page_link(page, label=label, query_params=query_params, **kwargs)
 
 
 def _keep_in_address() -> None:

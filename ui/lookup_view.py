@@ -29,6 +29,7 @@ from portal.prefiling.states import (
 )
 from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text, beijing_today
+from ui.accessibility import page_link
 from ui.links import provision_link
 from ui.next_steps_view import next_steps_box
 from ui.prefile_check import forget_receipt_in_tab
@@ -241,8 +242,8 @@ def ask(*, ended: bool = False) -> None:
     if S.get("lk_error"):
         st.error(S.lk_error)
         if S.get("lk_draft"):
-            st.page_link("pages/prefile.py", label="用这个草稿码继续填写网上预登记", icon=":material/edit_note:",
-                         query_params={"draft": S.lk_draft})
+            page_link("pages/prefile.py", label="用这个草稿码继续填写网上预登记", icon=":material/edit_note:",
+                      query_params={"draft": S.lk_draft})
     st.caption(f"忘记了查询码或查询密码的，请拨打来访接待电话 {office().phone}，工作人员核实身份后帮您查询。")
 
 
@@ -321,7 +322,7 @@ def _if_not_satisfied(view: svc.StatusView) -> None:
                     f"{recheck.starts_from}起 {recheck.days} 日内请求复查机关、单位的上一级机关、单位复核。依据："
                     + "、".join(provision_link(pid, get_library())
                                for pid in (*review.provision_ids, *recheck.provision_ids)))
-        st.page_link("pages/guide.py", label="阅读信访指南：办理流程和期限", icon=":material/info:")
+        page_link("pages/guide.py", label="阅读信访指南：办理流程和期限", icon=":material/info:")
 
 
 def _after_refusal(view: svc.StatusView) -> None:

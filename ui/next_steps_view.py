@@ -9,6 +9,7 @@ from portal.laws.ids import law_slug_of
 from portal.laws.library import Library
 from portal.nextsteps import DISCLAIMER, Route
 from portal.text.escape import html_escape, markdown_escape
+from ui.accessibility import page_link
 from ui.links import dialled, provision_link
 
 CSS = """<style>
@@ -45,7 +46,7 @@ def next_steps_box(routes: list[Route], library: Library) -> None:
                                                     law_slug_of(pid)) for i, pid in enumerate(cited)))
     for route in routes:
         for path, label in route.pages:
-            st.page_link(path, label=label, icon=":material/arrow_forward:")
+            page_link(path, label=label, icon=":material/arrow_forward:")
 
 
 def case_cards(cases) -> None:
@@ -55,4 +56,4 @@ def case_cards(cases) -> None:
             st.markdown(f"**{markdown_escape(case.title)}**  \n{markdown_escape(case.category)}")
             st.caption(markdown_escape(case.summary))
             # named after its case, as on 典型案例: three links all called 阅读案例 told a screen reader nothing
-            st.page_link("pages/cases.py", label=f"阅读案例：{markdown_escape(case.title)}", query_params={"case": case.slug})
+            page_link("pages/cases.py", label=f"阅读案例：{markdown_escape(case.title)}", query_params={"case": case.slug})

@@ -20,8 +20,9 @@ from portal.prefiling.service import SubmitUnconfirmed, submit
 from portal.search.related import related_cases
 from portal.text.escape import html_escape, html_lines, markdown_escape
 from ui import cases_source, search_engine
+from ui.accessibility import page_link
 from ui.links import case_link, provision_link
-from ui.prefile_state import S, goto, on_again, on_change_answer, receipt_of
+from ui.prefile_state import S, goto, on_again, on_back, on_change_answer, receipt_of
 from ui.prefile_ui import client_info
 from ui.resources import get_library
 from ui.site_frame import copy_button, focus_once, office, run_in_tab
@@ -213,8 +214,15 @@ def check() -> None:
     st.divider()
     if S.get("pf_submit_error"):
         st.error(S.pf_submit_error)
+    if S.get("pf_save_error"):   # 上一步's save refused: above the button pressed, as on the other steps
+        st.error(S.pf_save_error)
     st.markdown("提交后您会得到**查询码**和**查询密码**，请记下，或保存回执。")
-    st.button("确认提交", type="primary", on_click=_on_submit, key="pf_submit")
+    # beside it 上一步, as on every other step (only 修改 per answer left no plain way back to step 4)
+    submit_col, back_col = st.columns(2)
+    with submit_col:
+        st.button("确认提交", type="primary", on_click=_on_submit, key="pf_submit")
+    with back_col:
+        st.button("上一步", on_click=on_back, args=(F.CHECK_STAGE,), key="pf_check_back")
 
 
 # The receipt survives an accidental reload (pull-to-refresh) in the same browser tab: the code and
@@ -348,8 +356,8 @@ def confirmation() -> None:
     with st.container(border=True):
         st.markdown(f'<div class="answer-value">{html_escape(receipt.text())}</div>', unsafe_allow_html=True)
     # the 查询码 filled in there (not the 查询密码: the address stays in the browser's history)
-    st.page_link("pages/lookup.py", label="去查询办理进度", icon=":material/manage_search:",
-                 query_params={"code": grouped(done["code"])})
+    page_link("pages/lookup.py", label="去查询办理进度", icon=":material/manage_search:",
+              query_params={"code": grouped(done["code"])})
     st.button("再填写一份预登记", on_click=on_again, key="pf_again")
     _forget_marker(done)
 

@@ -12,6 +12,7 @@ from portal.prefiling.drafts import NOT_FOUND
 from portal.settings import get_settings
 from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text
+from ui.accessibility import page_link
 from ui.prefile_check import DRAFT_STORE
 from ui.prefile_state import (
     DRAFT_UNREADABLE,
@@ -91,7 +92,7 @@ def link_failed() -> None:
         lines = dead_link(office().phone)
         with st.container(key="pf-link-failed"):
             st.warning("\n\n".join(f"**{lead}**{words}" for lead, words in lines), icon=":material/link_off:")
-            st.page_link("pages/lookup.py", label="去进度查询", icon=":material/manage_search:")
+            page_link("pages/lookup.py", label="去进度查询", icon=":material/manage_search:")
         told = "".join(lead + words for lead, words in lines)
     if first:
         say(told)

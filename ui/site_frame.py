@@ -14,6 +14,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -23,6 +24,7 @@ from portal.settings import get_settings
 from portal.site import PORTAL_TITLE, Office, load_office
 from portal.text.escape import html_escape
 from ui.accessibility import PARAM as A11Y_PARAM
+from ui.accessibility import chosen_words, page_link
 from ui.staff_nav import staff_links
 
 # (page file, menu label) for the phone menu and the home page's doors
@@ -625,6 +627,9 @@ FRAME_CSS = """
 .stApp [data-testid="stProgress"] p {font-size:1rem !important;}
 /* a chosen file's name and size as legible as the rest (Streamlit draws the size at 12 px) */
 .stApp [data-testid="stFileChipName"], .stApp [data-testid="stFileChipName"] + div {font-size:1rem !important;}
+/* the uploader's limits (每个文件不超过 5 MB • JPG, PNG, PDF) wrap: on one line they ended in … at 320 px */
+.stApp [data-testid="stFileUploaderDropzoneInstructions"] * {white-space:normal !important;overflow:visible !important;
+  text-overflow:clip !important;}
 </style>
 """
 
@@ -664,7 +669,7 @@ def menu_link(path: str, label: str) -> None:
     opened the menu to find where they are)."""
     current = st.session_state.get("_page_current")   # the page's address (app.py); "" is 首页
     here = current is not None and (current or "home") == Path(path).stem
-    st.page_link(path, label=label + HERE if here else label)
+    page_link(path, label=label + HERE if here else label)
 
 
 def footer() -> None:
@@ -993,6 +998,26 @@ def show_here(*, at_top: bool = True, **params: str) -> None:
     kept = {A11Y_PARAM: st.query_params[A11Y_PARAM]} if A11Y_PARAM in st.query_params else {}
     st.query_params.from_dict({**kept, **params})
     st.session_state[_ADDRESS_WRITTEN] = at_top
+
+
+_OPEN_PAGE_SCRIPT = """
+<script>
+(function () {
+  /* the new address as one history entry, then Streamlit shows its page as it does after Back */
+  history.pushState(null, '', new URL(%(to)s, location.href).href);
+  window.dispatchEvent(new PopStateEvent('popstate'));   /* %(n)s */
+})();
+</script>
+"""
+
+
+def open_page(url_path: str, **params: str) -> None:
+    """Another page at the address `url_path?params`, keeping the 适老化 parameter, as one entry in
+    the browser's history: one Back returns. st.switch_page(query_params=…) made two (the parameters
+    written on this page's path, then the page), and a third when the page then wrote a11y back."""
+    if chosen := chosen_words():
+        params = {**params, A11Y_PARAM: chosen}
+    _run_script(_OPEN_PAGE_SCRIPT, to=json.dumps(f"{url_path}?{urlencode(params, safe=',')}"))
 
 
 def start_at_top() -> None:

@@ -195,3 +195,42 @@ def test_the_answers_headings_step_down_one_level_at_a_time(portal_url, phone, a
             assert section in ("相关法律条文", "更多相关条文"), (text, section, outline)
     phone.locator(".ask-card").first.scroll_into_view_if_needed()
     phone.screenshot(path=str(artifacts / "ask-headings-phone.png"))
+
+
+def test_one_back_leaves_an_article_or_a_case_opened_from_the_answers_in_large_text(portal_url, phone):
+    """In 大字号 and 高对比度, 在法规库中阅读… took history.length from 2 to 5: the article's address on
+    /ask, the library's page, then the page writing a11y back. The first Back stayed on the article
+    (r47a finding 5). A related case, and 返回问答结果, wrote two entries each. Now each is one."""
+    phone.add_init_script("window.__entries = 0; const push = history.pushState.bind(history);"
+                          "history.pushState = (...a) => { window.__entries += 1; return push(...a); };")
+    question = "工资要不回来怎么办"
+    phone.goto(f"{portal_url}/ask?q={quote(question)}&a11y=large,contrast")
+    wait_for_app(phone, "下一步怎么办")
+    assert phone.evaluate("history.length") == 2
+
+    def one_entry(tap, ready: str) -> None:
+        before = phone.evaluate("window.__entries")
+        tap()
+        wait_for_app(phone, ready)
+        phone.wait_for_timeout(1500)   # what a page writes into its address after it has drawn
+        assert phone.evaluate("window.__entries") == before + 1, phone.url
+        assert phone.evaluate("new URLSearchParams(location.search).get('a11y')") == "large,contrast"
+
+    def back_to_the_answers() -> None:
+        phone.go_back()
+        phone.wait_for_function("() => location.pathname.endsWith('/ask')", timeout=20_000)
+        wait_for_app(phone, "下一步怎么办")
+        assert phone.get_by_label("您的问题").first.input_value() == question
+
+    one_entry(lambda: phone.get_by_role("button", name=re.compile("^在法规库中阅读")).first.click(), "返回问答结果")
+    assert phone.evaluate("history.length") == 3
+    back_to_the_answers()
+    one_entry(lambda: phone.get_by_role("link", name=re.compile("^阅读案例：")).filter(visible=True).first.click(),
+              "法律依据")
+    back_to_the_answers()
+    phone.get_by_role("button", name=re.compile("^在法规库中阅读")).first.click()
+    wait_for_app(phone, "返回问答结果")
+    one_entry(lambda: phone.get_by_role("link", name="返回问答结果").click(), "下一步怎么办")
+    phone.go_back()
+    phone.wait_for_function("() => location.pathname.endsWith('/laws')", timeout=20_000)
+    wait_for_app(phone, "返回问答结果")

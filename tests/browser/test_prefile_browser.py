@@ -708,3 +708,39 @@ def test_chosen_files_show_whole_names_with_their_remove_button_at_320_px(portal
     pg.locator('[data-testid="stFileUploader"]').scroll_into_view_if_needed()
     pg.screenshot(path=str(artifacts / "prefile-files-320-large.png"))
     assert_fits_phone(pg)
+
+
+# a hint cut off inside its box, and the uploader's limits cut off with …: [text, width needed, room]
+_CUT_HINTS = """() => {
+  const ctx = document.createElement('canvas').getContext('2d'), out = [];
+  document.querySelectorAll('[data-testid="stMain"] input[placeholder]').forEach(el => {
+    const cs = getComputedStyle(el);
+    ctx.font = cs.font;
+    const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    if (el.placeholder && ctx.measureText(el.placeholder).width > room) out.push([el.placeholder, room]);
+  });
+  document.querySelectorAll('[data-testid="stFileUploaderDropzoneInstructions"] *').forEach(el => {
+    if (!el.children.length && el.scrollWidth > el.clientWidth + 1) out.push([el.innerText, el.clientWidth]);
+  });
+  return out; }"""
+
+
+def test_the_home_question_hint_and_the_uploaders_limits_are_whole_at_320_px_with_large_text(
+        portal_url, small_phone, artifacts):
+    """At 320 px in 大字号 the home page's question box showed 「例如：老板拖欠工资，」 and the
+    uploader's limits 「每个文件不超过 5 …」 (r47a finding 8): the example is under the box now, and
+    the limits wrap."""
+    pg = small_phone
+    pg.goto(f"{portal_url}/?a11y=large,contrast")
+    wait_for_app(pg, "我们能为您做什么")
+    assert pg.evaluate(_CUT_HINTS) == []
+    assert pg.get_by_text("例如：老板拖欠工资，能申请仲裁吗？").is_visible()
+    pg.get_by_label("您遇到了什么问题？").scroll_into_view_if_needed()
+    pg.screenshot(path=str(artifacts / "home-question-320-large.png"))
+    _fill_to_matter(pg, portal_url)
+    pg.goto(pg.url + "&a11y=large,contrast")          # the draft in the address brings step 3 back
+    wait_for_app(pg, "第 3 步，共 5 步")
+    limits = pg.get_by_test_id("stFileUploaderDropzoneInstructions")
+    limits.scroll_into_view_if_needed()
+    assert "每个文件不超过 5 MB" in limits.inner_text() and pg.evaluate(_CUT_HINTS) == []
+    pg.screenshot(path=str(artifacts / "uploader-limits-320-large.png"))

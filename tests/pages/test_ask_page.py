@@ -1,13 +1,14 @@
 """The 法律问答 page as a citizen sees it (AppTest). The engine behind it is whatever the process
 has ready: the hybrid engine, or keyword search while the index builds — both must answer these."""
 
+import json
 import re
 import urllib.parse
 
 import pytest
 
 from portal.nextsteps import CRISIS_SAID
-from tests.conftest import page_text, said
+from tests.conftest import follow_open_page, page_text, said
 
 
 def question_box(at):
@@ -421,7 +422,8 @@ def test_an_article_opened_from_the_answers_is_in_view_with_the_way_back_to_them
     """在法规库中阅读… opened the law a screen above the article: the article is now scrolled to, and
     返回问答结果 beside it leads back to the same question."""
     at = app_page("pages/ask.py", session_state={"ask_query": "申请劳动仲裁要不要交费？"})
-    at.button(key="ask-open-0").click().run()        # the library's page, at the article
+    at.button(key="ask-open-0").click().run()
+    follow_open_page(at)                             # the library's page, at the article
     assert "本条网址（可复制分享）" in page_text(at)
     assert any('".st-key-law-article"' in el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
     # the keyboard goes with the view, to the article's heading, and a screen reader hears where it is
@@ -437,6 +439,20 @@ def test_an_article_opened_from_the_answers_is_in_view_with_the_way_back_to_them
     other = app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article="第三十二条",
                      session_state={"laws-from-ask": came})
     assert not [link for link in other.get("page_link") if link.label == "返回问答结果"]   # another article
+
+
+def test_an_article_is_opened_as_one_entry_in_the_browser_history_keeping_large_text(app_page):
+    """st.switch_page wrote the article's address on 法律问答's path, then the library's page, and the
+    library wrote 大字号 back: three history entries for one tap, and Back stayed on the article. The
+    page now asks the browser for the one address, with the reader's a11y in it (r47a finding 5)."""
+    at = app_page("pages/ask.py", a11y="large,contrast", session_state={"ask_query": "申请劳动仲裁要不要交费？"})
+    at.button(key="ask-open-0").click().run()
+    [script] = [el.proto.body for el in at.html if "history.pushState" in el.proto.body]
+    address = urllib.parse.urlsplit(json.loads(re.search(r"new URL\((\"[^\"]*\")", script)[1]))
+    query = urllib.parse.parse_qs(address.query)
+    assert address.path == "laws" and query["a11y"] == ["large,contrast"] and set(query) == {"law", "article", "a11y"}
+    assert [t.value for t in at.title] == ["法律问答"]     # not switched here: the browser goes
+    assert "已打开" in "".join(said(follow_open_page(at))) and "法律问答" not in [t.value for t in at.title]
 
 
 def _sent_to_the_top(at) -> bool:
@@ -473,7 +489,8 @@ def test_back_from_an_article_returns_to_its_card_with_the_keyboard_on_its_butto
     at = app_page("pages/ask.py", session_state={"ask_query": "申请劳动仲裁要不要交费？"})
     read = at.button(key="ask-open-1")
     named = read.label.removeprefix("在法规库中阅读")
-    read.click().run()                                  # the article, in 法规库
+    read.click().run()
+    follow_open_page(at)                                # the article, in 法规库
     [back] = [link for link in at.get("page_link") if link.label == "返回问答结果"]
     for key in list(at.query_params):
         del at.query_params[key]

@@ -431,6 +431,17 @@ def test_change_link_returns_to_the_check_page(open_form):
     assert "核对您填写的内容" in page_text(at) and "槐荫区经十路100号" in page_text(at)
 
 
+def test_the_check_step_has_a_previous_step_button_like_the_other_steps(open_form):
+    """核对 had only 修改 per answer: no 上一步, as every other step has beside its main button (r47a
+    finding 6). It leads to step 4 with its answer kept, and 继续 there comes back to 核对."""
+    at = history(matter(petitioner(consent(open_form()))))
+    assert "核对您填写的内容" in page_text(at)
+    click(at, "上一步")
+    assert "第 4 步，共 5 步" in page_text(at) and at.radio(key="pf_w_raised_before").value == "否"
+    click(at, "继续")
+    assert "核对您填写的内容" in page_text(at) and "张秀兰" in page_text(at)
+
+
 def test_bar_warning_for_a_matter_already_reviewed(open_form):
     at = history(matter(petitioner(consent(open_form()))), answer="是", stage="已复核")
     assert "第三十六条第三款" in page_text(at)
