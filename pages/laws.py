@@ -9,7 +9,7 @@ from portal.laws.numerals import parse_article_ref
 from portal.search.exact import normalise_query
 from portal.text.escape import html_escape, markdown_escape
 from ui.accessibility import page_link
-from ui.law_view import article_html, law_card, law_facts_md, law_parts, open_law, part_html
+from ui.law_view import article_html, law_card, law_facts_md, law_parts, open_law, part_html, part_title
 from ui.links import permalink, status_badge_html
 from ui.resources import get_law_notes, get_library
 from ui.site_frame import page_title, say, scroll_to, share_link, show_here, start_at_top
@@ -200,7 +200,7 @@ def show_chapter(law, chapters, target) -> None:
     index = part_index_of(chapters, target.id) if target else 0
 
     def chapter_name(i: int) -> str:
-        return f"{chapters[i].title}（{len(chapters[i].provision_ids)} 条）"
+        return f"{part_title(chapters[i])}（{len(chapters[i].provision_ids)} 条）"
 
     if len(chapters) > 1:
         part_key = f"part-{law.slug}-{label}"
@@ -223,24 +223,25 @@ def show_chapter(law, chapters, target) -> None:
         scroll_to(".st-key-law-toc", focus=".st-key-law-toc .toc-current")
     with st.container(key="law-chapter"):
         if len(chapters) > 1:   # on paper, nothing else would say that the rest of the law is not there
-            st.markdown(f'<p class="print-only">本页只印了{html_escape(chapters[choice].title)}'
-                        f'（全文共 {len(chapters)} 章，这是第 {choice + 1} 章）。要打印整部法规，'
+            # 部分, not 章: the 目录's parts are also a 序言, a 附则, an 附件 or an interpretation's opening
+            st.markdown(f'<p class="print-only">本页只印了“{html_escape(part_title(chapters[choice]))}”'
+                        f'（目录中的第 {choice + 1} 部分，共 {len(chapters)} 部分）。要打印整部法规，'
                         '请在网页上点“显示全文（便于打印）”后再打印。</p>', unsafe_allow_html=True)
         # only the chapter being read is rendered, from a cache keyed by the law's version
         st.markdown(part_html(law, choice, target_id=target.id if target else None), unsafe_allow_html=True)
     if len(chapters) > 1:   # read on without scrolling back up to the 目录
         if choice + 1 < len(chapters):
-            st.button(f"下一章：{chapters[choice + 1].title}", key=f"next-part-{law.slug}", icon=":material/arrow_downward:",
+            st.button(f"下一章：{part_title(chapters[choice + 1])}", key=f"next-part-{law.slug}", icon=":material/arrow_downward:",
                       on_click=_turn_to, args=(part_key, choice + 1))
         if choice > 0:
-            st.button(f"上一章：{chapters[choice - 1].title}", key=f"prev-part-{law.slug}", icon=":material/arrow_upward:",
+            st.button(f"上一章：{part_title(chapters[choice - 1])}", key=f"prev-part-{law.slug}", icon=":material/arrow_upward:",
                       on_click=_turn_to, args=(part_key, choice - 1), type="tertiary")
 
 
 def show_whole(law, chapters) -> None:
     """显示全文: every chapter, one after the other (each from the same cache as 按章阅读)."""
     if len(chapters) > 1:
-        st.markdown(f"全文共 {len(chapters)} 章、{len(law.provisions)} 条。")
+        st.markdown(f"全文共 {len(law.provisions)} 条，按目录的 {len(chapters)} 个部分依次显示。")
         st.button("按章阅读", key=f"by-part-{law.slug}", icon=":material/toc:", on_click=_whole,
                   args=(law.slug, False), type="tertiary")
     for index in range(len(chapters)):

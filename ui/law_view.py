@@ -160,6 +160,12 @@ def law_parts(law: Law) -> list[Part]:
     return _PARTS.get((law.slug, law.content_hash), lambda: parts(law))
 
 
+def part_title(part) -> str:
+    """A 目录 part's name: the text before a law's first heading (an interpretation's opening) has
+    none of its own."""
+    return part.title or "开头部分"
+
+
 def part_html(law: Law, index: int, *, target_id: str | None = None) -> str:
     """The HTML of one chapter, made once per law version, chapter, highlighted article, permalink
     base and 适老化 choice its links carry (a pure function of these): only the chapter being read

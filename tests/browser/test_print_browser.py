@@ -69,7 +69,7 @@ def test_a_whole_law_prints_to_its_last_article_and_back_returns_to_the_chapter(
     wait_for_app(page, law.provisions[0].body[:20])
     assert page.title() == "《信访工作条例》 - 法治信访门户"
     chapter = printed(page)
-    assert "本页只印了第一章总则(全文共6章,这是第1章)" in chapter and last not in chapter
+    assert "本页只印了“第一章总则”(目录中的第1部分,共6部分)" in chapter and last not in chapter
     after_rerun(page, lambda: page.get_by_role("button", name="显示全文（便于打印）").click(), law.provisions[-1].body[:20])
     assert "full=1" in page.url and page.title() == "《信访工作条例》全文 - 法治信访门户"
     text = printed(page)

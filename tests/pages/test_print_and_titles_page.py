@@ -19,7 +19,7 @@ def test_a_whole_law_can_be_shown_on_one_page_and_back_to_one_chapter(app_page, 
     for provision in (law.provisions[0], law.provisions[31], last):   # 第五十条, the last chapter's last
         for line in provision.body.split("\n"):
             assert line in text, provision.label
-    assert "全文共 6 章、50 条。" in text and not at.selectbox
+    assert "全文共 50 条，按目录的 6 个部分依次显示。" in text and not at.selectbox
     assert not [b for b in at.button if b.label.startswith(("下一章", "上一章"))]
     [by_part] = [b for b in at.button if b.label == "按章阅读"]
     by_part.click().run()
@@ -36,10 +36,21 @@ def test_the_whole_civil_code_ends_with_its_last_article(app_page, library):
 def test_a_printed_chapter_says_which_of_how_many_it_is(app_page):
     at = app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022")
     [note] = [m.value for m in at.markdown if 'class="print-only"' in m.value]
-    assert "第一章 总则（全文共 6 章，这是第 1 章）" in note and "显示全文（便于打印）" in note
+    assert "“第一章 总则”（目录中的第 1 部分，共 6 部分）" in note and "显示全文（便于打印）" in note
     at.selectbox[0].select(5).run()
     [note] = [m.value for m in at.markdown if 'class="print-only"' in m.value]
-    assert "第六章 附则（全文共 6 章，这是第 6 章）" in note
+    assert "“第六章 附则”（目录中的第 6 部分，共 6 部分）" in note
+
+
+@pytest.mark.parametrize(("slug", "said"), [
+    ("xianfa-2018", "“序言”（目录中的第 1 部分，共 5 部分）"),   # a 序言 is no 章
+    ("danbao-zhidu-jieshi-2020", "“开头部分”（目录中的第 1 部分，"),   # an interpretation's opening: no title
+])
+def test_a_printed_part_never_calls_a_preamble_a_chapter_or_goes_unnamed(app_page, slug, said):
+    at = app_page("pages/laws.py", law=slug)
+    [note] = [m.value for m in at.markdown if 'class="print-only"' in m.value]
+    assert said in note and "章" not in note.split("要打印")[0].replace(said, ""), note
+    assert "正在阅读：（" not in page_text(at)
 
 
 @pytest.fixture
