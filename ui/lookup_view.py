@@ -385,8 +385,6 @@ def _actions(view: svc.StatusView) -> None:
             st.form_submit_button("提交评价", type="primary", on_click=on_rate)
         if refused:
             scroll_to(".st-key-lk-rate-box")
-    elif view.rating:
-        _thanked(view)
 
 
 def _thanked(view: svc.StatusView) -> None:
@@ -429,6 +427,8 @@ def show(view: svc.StatusView) -> None:
     _materials(view)
     with st.container(key="screen-lk-actions"):
         _actions(view)
+    if view.rating and not view.can_rate:   # the citizen's own 评价 is printed (what can be done is not)
+        _thanked(view)
     _clock(view)
     _if_not_satisfied(view)
     with st.container(key="screen-lk-leave"):

@@ -66,6 +66,20 @@ def shown_in_view(at) -> list[str]:
     return [m.group(1) for body in scripts if (m := re.search(r'querySelector\("\.st-key-([^"]+)"\)', body))]
 
 
+def printed_away(at, text: str) -> bool:
+    """Whether the element saying `text` is inside a `screen-…` container, which is not printed
+    (ui.frame's print rules: what can be done on the page, not what it says)."""
+    def walk(node, inside: bool) -> bool | None:
+        if isinstance(getattr(node, "children", None), dict):
+            inside = inside or "-screen-" in str(getattr(node.proto, "id", "") if node.proto is not None else "")
+            return next((found for child in node.children.values() if (found := walk(child, inside)) is not None), None)
+        return inside if text in str(getattr(node, "value", "")) else None
+
+    found = walk(at.main, False)
+    assert found is not None, text
+    return found
+
+
 def click(at, label):
     [b for b in at.button if b.label == label][0].click().run()
     assert not at.exception
@@ -209,6 +223,7 @@ def test_staff_reply_and_one_time_rating_once_closed(open_lookup):
     # the form the focus was in is gone, and on a phone the thanks was above the screen: brought
     # into view and said from there (as 撤回's message), once
     assert [m.value for m in at.success] == ["您的评价：满意。谢谢！"] and shown_in_view(at) == ["lk-thanks"]
+    assert not printed_away(at, "您的评价：满意")          # the citizen's 评价 is on a printout (reader48)
     assert said(at) == []                                  # not said twice
     at.run()
     assert shown_in_view(at) == [] and "您的评价：满意" in page_text(at)
