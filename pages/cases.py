@@ -58,10 +58,9 @@ def count_read(slug: str) -> None:
         log.warning("could not record a case read", exc_info=True)
 
 
-def published() -> list[TypicalCase] | None:
-    """The published cases, newest first; as last read (said so) while the database is away; None
-    (said so) where there is nothing to show."""
-    got = published_for_page()
+def published(got: tuple[list[TypicalCase], bool] | None) -> list[TypicalCase] | None:
+    """The published cases (`published_for_page`), newest first, with a note where they are as last
+    read (the database is away); None, said so, where there is nothing to show."""
     if got is None:
         st.warning(AWAY_NOTE.format(phone=office().phone))
         return None
@@ -100,20 +99,19 @@ def filters_changed(laws: dict[str, str]) -> None:
 
 
 def show_case(slug: str) -> None:
-    every = published()
-    if every is None:
-        st.title("典型案例")
+    got = published_for_page()
+    case = next((c for c in got[0] if c.slug == slug), None) if got else None
+    if case is not None:
+        page_title(case.title)
+    st.title(markdown_escape(case.title) if case else "典型案例")   # the heading first, then any note
+    if published(got) is None:
         back_to_list("away")
         return
-    case = next((c for c in every if c.slug == slug), None)
     if case is None:
-        st.title("典型案例")
         st.warning("没有找到这个案例。它可能已经撤回，或者链接有误。")
         back_to_list("missing")
         return
     count_read(slug)
-    page_title(case.title)
-    st.title(markdown_escape(case.title))
     st.markdown(meta_html(case.category, case.illustrative), unsafe_allow_html=True)
     if case.illustrative:
         st.caption("本案例为示例，人物和情节均为虚构，用于说明法律规定的适用。")
@@ -141,7 +139,7 @@ def show_list() -> None:
     came_from = st.session_state.pop(CAME_FROM, None)
     st.title("典型案例")
     st.write("这些案例说明信访事项通常怎样依法处理。每个案例都列出了所依据的法律条文，可以点击阅读原文。")
-    every = published()
+    every = published(published_for_page())
     if every is None:
         return
     laws = law_options(every)

@@ -172,6 +172,21 @@ def test_a_case_title_is_shown_as_written_not_as_a_link(app_page, engine, librar
     assert "https://" not in title.value and "evil" in title.value   # the autolink is broken, the words kept
 
 
+def _in_order(at) -> str:
+    """The page's text in the order it is drawn (page_text groups it by kind)."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(getattr(node, "children", None), dict):
+            for child in node.children.values():
+                walk(child)
+        elif type(node).__name__ != "Html":
+            out.append(str(getattr(node, "value", "")))
+
+    walk(at.main)
+    return "\n".join(out)
+
+
 def _server_down():
     from sqlalchemy import create_engine
 
@@ -196,6 +211,8 @@ def test_with_the_database_down_the_cases_read_before_still_show_and_the_page_sa
     text = page_text(case)
     assert "法律依据" in text and "[《信访工作条例》第三十三条](/laws?law=xinfang-gongzuo-tiaoli-2022&article=" in text
     assert any("稍早读到的版本" in str(el.value) for el in case.info)
+    drawn = _in_order(case)
+    assert drawn.index("邻里漏水纠纷经人民调解达成协议") < drawn.index("稍早读到的版本")   # the heading first
     assert "抱歉，系统出现故障" not in text
     filtered = _links(app_page("pages/cases.py", law="renmin-tiaojie-fa-2010"))   # the filters work on what was read
     assert filtered == up_filtered and len(filtered) < len(_links(listed))
