@@ -18,6 +18,7 @@ PRINTED_AWAY = ", ".join(
        '[data-testid="stToolbar"]', '[data-testid="stDecoration"]', '[data-testid="stStatusWidget"]',
        '[data-testid="stToastContainer"]', '[data-testid="InputInstructions"]',
        ".st-key-a11y-bar", ".st-key-phone-menu", ".screen-only", "#portal-busy", "#portal-reload",
+       ".kept-receipt-clear",   # the kept receipt's 我已记下，不再显示 (drawn by a script, not a widget)
        # a page's part for the screen only (what can be done there): a container keyed screen-…
        '[class*="st-key-screen-"]'])
 # Printed: the page's content on the sheet's whole width, black on white (in 高对比度 too), without
