@@ -8,7 +8,7 @@ from portal.db import beside_answer, brief_waits, session_scope
 from portal.laws.catalog import short_title
 from portal.laws.ids import label_of
 from portal.nextsteps import CRISIS_SAID, cued, in_crisis, next_steps
-from portal.qa.personal import has_personal_numbers, mask_personal_numbers
+from portal.qa.personal import for_address
 from portal.search.related import RELATED_CUT_OFF, related_cases
 from portal.search.stats import record_open
 from portal.search.throttle import RateLimited, count_question
@@ -31,12 +31,6 @@ library = get_library()
 st.html(ASK_CSS)
 
 
-def _in_address(question: str | None) -> str | None:
-    """The question as ?q= holds it (Back, refresh, a shared link): ID-card and phone numbers masked,
-    since the address stays in the browser's history (a shared phone) and in proxies' logs."""
-    return mask_personal_numbers(question) if question and has_personal_numbers(question) else question
-
-
 def _open(provision_id: str) -> None:
     """Count the opening (anonymously: provision id only), then go to the article."""
     def count_opening() -> None:
@@ -57,7 +51,7 @@ if opened and library.provision(opened):
     # the article itself on screen (below the law's details it opened a screen down), with the way
     # back to these answers beside it; one Back returns here too (open_page)
     st.session_state["laws-to-article"] = True
-    st.session_state["laws-from-ask"] = (p.id, _in_address(st.session_state.get("ask_current")) or "")
+    st.session_state["laws-from-ask"] = (p.id, for_address(st.session_state.get("ask_current")) or "")
     open_page("laws", law=p.law_slug, article=p.label)
 
 # pre-fill: the home page form (session state) or the address (?q=: a shared link, Back, refresh).
@@ -67,7 +61,7 @@ if "ask_query" in st.session_state:
     st.session_state["ask_input"] = st.session_state.pop("ask_query") or ""
     st.session_state["ask_current"] = st.session_state["ask_input"]
     st.session_state["ask_box"] = st.session_state.get("ask_box", 0) + 1
-elif st.query_params.get("q") and (st.query_params.get("q") != _in_address(st.session_state.get("ask_current"))
+elif st.query_params.get("q") and (st.query_params.get("q") != for_address(st.session_state.get("ask_current"))
                                    or st.session_state.get("page_entered")):
     st.session_state["ask_input"] = st.query_params.get("q")
     st.session_state["ask_current"] = st.session_state["ask_input"]
@@ -125,7 +119,7 @@ asked = f"您的问题：{html_escape(query.strip())}" if query and query.strip(
 st.html(f'<p class="print-only" style="white-space:pre-wrap">{asked}</p>')
 for stale in [k for k in st.query_params if k not in OWN_PARAMS]:   # Back may carry another page's
     del st.query_params[stale]
-if query and query.strip() and st.query_params.get("q") != (address := _in_address(query)):
+if query and query.strip() and st.query_params.get("q") != (address := for_address(query)):
     st.query_params["q"] = address
 elif query is not None and not query.strip() and "q" in st.query_params:
     del st.query_params["q"]
@@ -200,7 +194,7 @@ def back_from_article() -> None:
     """Back from an article opened here (返回问答结果, or the browser's Back): at its card, with the
     keyboard on its button, said once per opening; not at the top with the focus on the page."""
     came, opening = st.session_state.get("laws-from-ask"), st.session_state.get("ask_opened_n")
-    if not (st.session_state.get("page_entered") and came and came[1] == _in_address(query)):
+    if not (st.session_state.get("page_entered") and came and came[1] == for_address(query)):
         return
     if st.session_state.get("ask_back_done") == opening:   # once: a later visit (the menu, then Back) is not a return
         return

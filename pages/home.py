@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from portal.qa.personal import has_personal_numbers, mask_personal_numbers
+from portal.qa.personal import for_address
 from ui.accessibility import page_link
 from ui.resources import get_library
 from ui.site_frame import open_page
@@ -19,7 +19,7 @@ with st.form("home-ask", border=True):
         st.session_state["ask_query"] = question
         # one history entry (st.switch_page wrote four): Back from the answers comes here. The
         # address masks ID-card and phone numbers, as 法律问答 writes it
-        shown = mask_personal_numbers(question) if has_personal_numbers(question) else question
+        shown = for_address(question) or ""
         open_page("ask", **({"q": shown} if shown.strip() else {}))
 
 st.subheader("我们能为您做什么")

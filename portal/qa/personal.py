@@ -224,3 +224,10 @@ def personal_data_problem(text: str) -> str | None:
         return (f"问题中像是写了住址（“{found.group(0)}”）。问题会公开显示，请删去门牌、楼号、单元和房号，"
                 "改写为通用说法（如“我家楼上”）。")
     return None
+
+
+def for_address(question: str | None) -> str | None:
+    """A question as an address holds it (?q=: Back, refresh, a shared link): ID-card and phone
+    numbers masked, since the address stays in the browser's history (a shared phone) and in
+    proxies' logs. 法律问答 and the home page's question box write it the same way."""
+    return mask_personal_numbers(question) if question and has_personal_numbers(question) else question
