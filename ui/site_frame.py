@@ -89,6 +89,9 @@ FRAMEWORK_WORDS = {
     "Previous Result": "上一个结果",
     "^(\\d+) results?$": "$1 个结果",
     "Select all": "全选",
+    "^Select (\\d+) matches$": "选择这 $1 项",
+    # a multi-select's chosen items (账号管理's 角色), the group a screen reader names
+    "Selected values": "已选择的项",
     # a file the browser refuses (its type, its size): said in words under the file (FRAME_CSS)
     # (React writes "Error: " and the reason as two text nodes)
     "Error:": "错误：",
