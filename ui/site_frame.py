@@ -412,6 +412,45 @@ _SCRIPT = """
       if (!uploader) return;
       window.__portalLandInUploader(uploader, Array.from(input.files || []).map(function (f) { return f.name; }));
     }, true);
+    // Where the open sidebar lies over the page (Streamlit: 768 px wide or less; a laptop at 200 %%
+    // zoom), it folds away once a page is chosen in it, and on Escape, the focus back on 展开侧边导航:
+    // it stayed open over half the new page, the fields focused under it
+    const overlaid = function () {
+      const bar = doc.querySelector('[data-testid="stSidebar"][data-collapsed="false"]');
+      return bar && window.innerWidth <= 768 ? bar : null;
+    };
+    const fold = function (then) {
+      const close = doc.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (!overlaid() || !close) return;
+      close.click();
+      if (then) setTimeout(then, 350);   /* after Streamlit draws the expand button again */
+    };
+    const toExpand = function () {
+      const open = doc.querySelector('[data-testid="stExpandSidebarButton"]');
+      const b = open && (open.matches('button') ? open : open.querySelector('button'));
+      if (b) b.focus();
+    };
+    doc.addEventListener('click', function (ev) {
+      if (!ev.target.closest) return;
+      if (ev.target.closest('[data-testid="stSidebarNavLink"]')) setTimeout(fold, 0);
+      /* opened, the focus (fallen to the page's body with the button gone) goes into the sidebar, on
+         收起侧边导航, as ☰ 菜单's goes into its list: Tab went on through the page under it */
+      if (ev.target.closest('[data-testid="stExpandSidebarButton"]')) {
+        setTimeout(function () {
+          const held = doc.activeElement, close = doc.querySelector('[data-testid="stSidebarCollapseButton"] button');
+          if (close && (!held || held === doc.body)) close.focus();
+        }, 350);
+      }
+    });
+    doc.addEventListener('keydown', function (ev) {
+      if (ev.key !== 'Escape' || ev.defaultPrevented) return;
+      const bar = overlaid();
+      if (!bar) return;
+      /* an open list in the sidebar closes first (its own Escape) */
+      const held = doc.activeElement;
+      if (held && held.getAttribute && held.getAttribute('aria-expanded') === 'true' && bar.contains(held)) return;
+      fold(toExpand);
+    });
     // ☰ 菜单 opens its list at the end of the page: Tab went on through the page behind it. Opened,
     // the focus goes to its first link, so Tab walks the menu (Escape closes it, back on ☰ 菜单).
     doc.addEventListener('click', function (ev) {
@@ -540,6 +579,10 @@ FRAME_CSS = """
 [data-testid="stHeaderActionElements"] {display:none !important;}
 /* a folded sidebar is off the screen on a phone: not in the Tab order or read out either */
 [data-testid="stSidebar"][data-collapsed="true"] {visibility:hidden;}
+/* an open sidebar's 收起侧边导航 can be seen and reached by Tab (Streamlit shows it only while the
+   mouse is over the sidebar): at 200 % zoom the open sidebar covered half the page, with no way
+   out by keyboard */
+[data-testid="stSidebar"][data-collapsed="false"] [data-testid="stSidebarCollapseButton"] {visibility:visible !important;}
 /* a file the browser refused: its reason under it, in words (Streamlit hides it; _SCRIPT puts it in Chinese) */
 [data-testid="stFileChip"][aria-invalid="true"], [data-testid="stFileChip"][aria-invalid="true"] > div {flex-wrap:wrap;}
 [data-testid="stFileChip"][aria-invalid="true"] [role="alert"] {position:static !important;width:auto !important;

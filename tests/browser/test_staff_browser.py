@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session
 
 from portal.roles import EDITOR
-from tests.browser.conftest import assert_fits_phone, new_staff_user, sign_in, wait_for_app
+from tests.browser.conftest import assert_fits_phone, new_staff_user, sidebar_folded, sign_in, wait_for_app
 from tests.cases.factories import make_case
 from tests.staff.portal_db import ready_engine
 
@@ -237,7 +237,7 @@ def test_a_chosen_role_reads_white_on_red_in_high_contrast_and_its_remove_is_a_t
     phone.get_by_test_id("stExpandSidebarButton").click()
     phone.get_by_test_id("stSidebarNavLink").filter(has_text="操作日志").first.click()
     wait_for_app(phone, "操作类型")
-    phone.get_by_test_id("stSidebarCollapseButton").locator("button").first.click()
+    sidebar_folded(phone)
     box = phone.get_by_test_id("stDateInputField").first
     frame = box.evaluate("el => [el.getBoundingClientRect().height, getComputedStyle(el).borderTopColor]")
     assert frame[0] >= 44 and frame[1] == "rgb(0, 0, 0)", frame
