@@ -807,6 +807,31 @@ def script_slot() -> None:
     redrew them all: the box a person had just clicked lost its focus and the typing went nowhere
     (典型案例管理, the first edit after opening the page)."""
     _slot.container = st.container()
+    if selector := st.session_state.pop(_FOCUS_NEXT, None):
+        _run_script(_FOCUS_LATER_SCRIPT, selector=json.dumps(selector))
+
+
+_FOCUS_NEXT = "_frame_focus_next"
+_FOCUS_LATER_SCRIPT = """
+<script>
+(function () {
+  /* only where the focus was lost (fell to the page's body with the button pressed): never taken
+     from where the person has gone on to */
+  const go = function () {
+    const el = document.querySelector(%(selector)s), held = document.activeElement;
+    if (el && el.getClientRects().length && (!held || held === document.body)) el.focus();
+  };
+  setTimeout(go, 150); setTimeout(go, 600); setTimeout(go, 1200);
+})(); /* %(n)s */
+</script>
+"""
+
+
+def focus_after_rerun(selector: str) -> None:
+    """Before st.rerun(), from a button the rerun takes away (显示个人信息 gives way to 隐藏个人信息):
+    the keyboard focus, fallen to the page's body, goes to the element `selector` names. Left there,
+    the next Tab went on from the top of the page, or past the new button."""
+    st.session_state[_FOCUS_NEXT] = selector
 
 
 def _script(html: str) -> None:
@@ -919,20 +944,39 @@ _SCROLL_TO_SCRIPT = """
     }
     const box = %(focus)s && document.querySelector(%(focus)s);
     if (box) box.focus({preventScroll: true});
+    if (%(claim)s && el) claim(el);
+  };
+  /* the message takes the keyboard focus where the focus fell to the page's body (the button pressed
+     is gone: 登记, 办结) or was left off the screen (保存 a screen below the message brought up): a
+     sighted keyboard user saw no focus ring, and the next Tab went on from out of sight */
+  const claim = function (el) {
+    const note = el.querySelector('[role=alert], [role=status]') || el;
+    const held = document.activeElement;
+    if (held && held !== document.body && note.contains(held)) return;
+    const r = held && held !== document.body ? held.getBoundingClientRect() : null;
+    const high = window.parent.innerHeight || window.innerHeight;
+    if (r && r.bottom > 0 && r.top < high && r.height) return;
+    if (!note.hasAttribute('tabindex')) note.setAttribute('tabindex', '-1');
+    note.focus({preventScroll: true});
   };
   setTimeout(go, 150); setTimeout(go, 600);
+  if (%(claim)s) setTimeout(function () {
+    const el = document.querySelector(%(selector)s); if (el) claim(el); }, 1500);
 })(); /* %(n)s */
 </script>
 """
 
 
-def scroll_to(selector: str, *, focus: str | None = None, say: bool = False, below_only: bool = False) -> None:
+def scroll_to(selector: str, *, focus: str | None = None, say: bool = False, below_only: bool = False,
+              claim: bool = False) -> None:
     """Bring the element `selector` names to the top of the screen after this run (and the keyboard
     focus to the element `focus` names, if given); with `say`, a screen reader also reads out the
     message (st.success, st.error …) inside it, wherever the focus is. With `below_only`, only when
-    it starts in the last quarter of the screen or below it (a wide screen that shows it stays put)."""
+    it starts in the last quarter of the screen or below it (a wide screen that shows it stays put).
+    With `claim`, the message inside it takes the keyboard focus if the focus has fallen to the
+    page's body or is off the screen."""
     _run_script(_SCROLL_TO_SCRIPT, selector=json.dumps(selector), focus=json.dumps(focus),
-                say=json.dumps(say), below_only=json.dumps(below_only))
+                say=json.dumps(say), below_only=json.dumps(below_only), claim=json.dumps(claim))
 
 
 _SAY_SCRIPT = """
@@ -988,10 +1032,11 @@ def confirm_box(title: str, *, key: str, explained: str, tick: str, tick_key: st
 
 def success_in_view(message: str, *, key: str) -> None:
     """A success message brought into view: the button that led to it (保存 at the foot of a long
-    form) may be a screen below it."""
+    form) may be a screen below it. The focus stays on that button while it is on the screen; gone,
+    or out of sight, it goes to the message."""
     with st.container(key=key):
         st.success(message)
-    scroll_to(f".st-key-{key}", say=True)
+    scroll_to(f".st-key-{key}", say=True, claim=True)
 
 
 _ADDRESS_WRITTEN = "_frame_address_written"

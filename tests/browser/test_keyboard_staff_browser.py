@@ -9,12 +9,18 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlmodel import Session
 
-from portal.roles import ADMIN, EDITOR
+from portal.prefiling.codes import grouped
+from portal.roles import ADMIN, EDITOR, HANDLER
 from tests.browser.conftest import (
+    after_rerun,
+    filter_queue,
+    open_expander,
+    open_prefiling,
     sign_in,
     wait_for_app,
     wait_for_main,
 )
+from tests.prefiling.factories import make_prefiling
 from tests.staff.factories import make_user
 from tests.staff.portal_db import ready_engine
 
@@ -74,6 +80,54 @@ def test_arrow_down_and_enter_in_roles_choose_one_role_not_all(portal_url, page)
     page.wait_for_timeout(300)
     assert box.get_by_role("group", name="已选择的项").count() == 1
     assert box.get_by_role("group", name="Selected values").count() == 0
+
+
+def test_revealing_and_hiding_personal_data_keeps_the_focus_on_the_button_in_its_place(portal_url, page):
+    """显示个人信息 gives way to 隐藏个人信息: the focus fell to the page's body and the next Tab went
+    past 隐藏个人信息."""
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        made = make_prefiling(s)
+    _staff_page(page, portal_url, HANDLER, "预登记办理", "按查询码查找")
+    filter_queue(page, made.code)
+    open_prefiling(page, made.code)
+    page.get_by_role("button", name="显示个人信息").focus()
+    after_rerun(page, lambda: page.keyboard.press("Enter"), "13812345678")
+    focused = _focused(page)
+    assert focused and focused["text"].endswith("隐藏个人信息") and focused["inView"], focused
+    after_rerun(page, lambda: page.keyboard.press("Enter"), "138****5678")
+    focused = _focused(page)
+    assert focused and focused["text"].endswith("显示个人信息") and focused["inView"], focused
+
+
+def test_after_registering_the_focus_is_on_the_message_that_says_so(portal_url, page):
+    """登记's button goes with the state it belongs to: the focus fell to the page's body, and the
+    next Tab went to the queue's 状态 filter, the message read only by a screen reader."""
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        made = make_prefiling(s)
+    _staff_page(page, portal_url, HANDLER, "预登记办理", "按查询码查找")
+    filter_queue(page, made.code)
+    open_prefiling(page, made.code)
+    open_expander(page, "登记")
+    page.get_by_role("textbox", name="信访件编号（正式登记的编号）").fill(f"LX-{uuid.uuid4().hex[:6]}")
+    page.get_by_role("button", name="登记", exact=True).focus()
+    after_rerun(page, lambda: page.keyboard.press("Enter"), "现在的状态是“已登记”")
+    focused = _focused(page)
+    assert focused and f"已办理：{grouped(made.code)}" in focused["text"] and focused["inView"], focused
+
+
+def test_a_message_brought_up_takes_the_focus_from_a_button_left_off_the_screen(portal_url, page):
+    """创建账号 at the foot of the form, its message brought into view at the top: the focus stayed on
+    the button, a screen below, with no ring in sight, and the next Tab went on from there."""
+    page.set_viewport_size({"width": 1280, "height": 500})
+    _staff_page(page, portal_url, ADMIN, "账号管理", "新建账号")
+    name = f"z{uuid.uuid4().hex[:8]}"
+    page.get_by_label("用户名（小写字母").fill(name)
+    page.get_by_label("初始密码").fill("a-long-password-1")
+    page.get_by_label("再输入一次密码").fill("a-long-password-1")
+    page.get_by_role("button", name="创建账号").focus()
+    after_rerun(page, lambda: page.keyboard.press("Enter"), f"已创建账号 {name}")
+    focused = _focused(page)
+    assert focused and f"已创建账号 {name}" in focused["text"] and focused["inView"], focused
 
 
 def test_at_200_percent_zoom_the_open_sidebar_can_be_closed_by_keyboard(portal_url, browser):
