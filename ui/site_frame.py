@@ -451,6 +451,28 @@ _SCRIPT = """
       if (held && held.getAttribute && held.getAttribute('aria-expanded') === 'true' && bar.contains(held)) return;
       fold(toExpand);
     });
+    // A tab chosen by arrow key (常见问题库's 问题库 / 群众来问, which rerun the page): Streamlit at times
+    // draws the tab list anew, and the focus fell to the page's body with no event. Fallen, it goes
+    // back to the chosen tab (looked at for 3 s), never taken from anywhere else.
+    doc.addEventListener('keydown', function (ev) {
+      const tab = ev.target.closest && ev.target.closest('[data-testid="stMain"] [role="tab"]');
+      if (!tab || ['ArrowLeft', 'ArrowRight', 'Home', 'End'].indexOf(ev.key) === -1) return;
+      const lists = doc.querySelectorAll('[data-testid="stMain"] [role="tablist"]');
+      const nth = Array.from(lists).indexOf(tab.closest('[role="tablist"]'));
+      const mine = (window.__portalTabN = (window.__portalTabN || 0) + 1);
+      let looks = 0;
+      const back = function () {
+        if (window.__portalTabN !== mine) return;
+        const held = doc.activeElement;
+        if (!held || held === doc.body) {
+          const list = doc.querySelectorAll('[data-testid="stMain"] [role="tablist"]')[nth];
+          const chosen = list && list.querySelector('[role="tab"][aria-selected="true"]');
+          if (chosen) chosen.focus();
+        }
+        if (++looks !== 30) setTimeout(back, 100);
+      };
+      setTimeout(back, 100);
+    }, true);   /* capture: the tab list's own handler stops the key there */
     // ☰ 菜单 opens its list at the end of the page: Tab went on through the page behind it. Opened,
     // the focus goes to its first link, so Tab walks the menu (Escape closes it, back on ☰ 菜单).
     doc.addEventListener('click', function (ev) {

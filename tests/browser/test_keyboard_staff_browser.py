@@ -10,7 +10,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlmodel import Session
 
 from portal.prefiling.codes import grouped
-from portal.roles import ADMIN, EDITOR, HANDLER
+from portal.roles import ADMIN, COUNSEL, EDITOR, HANDLER
 from tests.browser.conftest import (
     after_rerun,
     filter_queue,
@@ -128,6 +128,25 @@ def test_a_message_brought_up_takes_the_focus_from_a_button_left_off_the_screen(
     after_rerun(page, lambda: page.keyboard.press("Enter"), f"已创建账号 {name}")
     focused = _focused(page)
     assert focused and f"已创建账号 {name}" in focused["text"] and focused["inView"], focused
+
+
+def test_the_question_bank_tabs_keep_the_focus_under_the_arrow_keys(portal_url, page):
+    """常见问题库's tabs: ArrowLeft from 群众来问（N） back to 问题库 dropped the focus to the page's body,
+    every time (the tabs were drawn anew on each switch)."""
+    from portal.prefiling.crypto import get_cipher
+    from portal.prefiling.ratelimit import ClientInfo
+    from portal.qa import inbox
+
+    with Session(ready_engine()) as s:
+        inbox.send_question(session=s, text="单位拖欠工资三个月，应该去哪里反映？", cipher=get_cipher(),
+                            client=ClientInfo(f"kb-{uuid.uuid4().hex[:6]}"))
+        s.commit()
+    _staff_page(page, portal_url, COUNSEL, "常见问题库", "选择问题")
+    page.get_by_role("tab", name="问题库").focus()
+    for key, tab in (("ArrowRight", "群众来问"), ("ArrowLeft", "问题库")) * 2:
+        after_rerun(page, lambda key=key: page.keyboard.press(key), "常见问题库")
+        focused = _focused(page, wait_ms=1000)
+        assert focused and focused["text"].startswith(tab), (key, focused)
 
 
 def test_at_200_percent_zoom_the_open_sidebar_can_be_closed_by_keyboard(portal_url, browser):
