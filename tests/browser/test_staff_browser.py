@@ -148,8 +148,9 @@ def test_a_created_account_leaves_the_new_account_form_empty(portal_url, phone, 
     said, bar = phone.locator(".st-key-users-flash-box").bounding_box(), phone.get_by_test_id("stHeader").bounding_box()
     assert said["y"] >= bar["y"] + bar["height"] - 1, (said, bar)   # in view, not under the top bar
     phone.screenshot(path=str(artifacts / "users-created.png"), full_page=True)
-    # the focus is back on 创建账号, where the administrator was, not on the page's body
-    phone.wait_for_function("() => document.activeElement.innerText.trim() === '创建账号'", timeout=5_000)
+    # the focus is not on the page's body, nor on 创建账号 left a screen below the message brought
+    # up (no ring in sight): on the message, in view
+    phone.wait_for_function(f"() => document.activeElement.innerText.includes('已创建账号 {name}')", timeout=5_000)
     # and a screen reader hears the message, which a new role=status element did not reliably say
     phone.wait_for_function("w => (document.getElementById('portal-announcer') || {}).textContent === w",
                             arg=f"已创建账号 {name}。", timeout=5_000)
