@@ -50,7 +50,9 @@ with st.form("add-user", clear_on_submit=False):
     username = st.text_input("用户名（小写字母、数字、点、横线、下划线，2–40 个字符）", key=f"new-username-{gen}")
     password = st.text_input(f"初始密码（至少 {MIN_PASSWORD_LENGTH} 个字符）", type="password", key=f"new-password-{gen}")
     confirm = st.text_input("再输入一次密码", type="password", key=f"new-confirm-{gen}")
-    roles = st.multiselect("角色", ROLES, key=f"new-roles-{gen}")
+    # no 全选 (Streamlit's select-all row, first in the list): ArrowDown then Enter gave an account
+    # every role, 管理员 and 检举控告 included; each role is chosen by itself
+    roles = st.multiselect("角色", ROLES, key=f"new-roles-{gen}", select_all=False)
     if st.form_submit_button("创建账号", type="primary"):
         if run(lambda s: accounts.create_user(session=s, actor=actor, username=username.strip(),
                                               password=password, confirm=confirm, roles=roles),
@@ -82,7 +84,7 @@ if users:
     st.subheader("修改账号")
     name = st.selectbox("选择账号", [u.username for u in users], key="edit-user")
     user = next(u for u in users if u.username == name)
-    new_roles = st.multiselect("角色", ROLES, key=roles_box(user))
+    new_roles = st.multiselect("角色", ROLES, key=roles_box(user), select_all=False)
     if st.button("保存角色", key=f"save-roles-{name}"):
         if run(lambda s: accounts.set_roles(session=s, actor=actor, username=name, roles=new_roles),
                f"已更新 {name} 的角色。"):

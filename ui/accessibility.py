@@ -21,6 +21,9 @@ html {font-size:125% !important;}
 /* labels, inputs, buttons and helper text grow with the body text (labels at least 20 px) */
 .stApp [data-testid="stWidgetLabel"] p, .stApp [data-testid="stWidgetLabel"] label {font-size:1.1rem !important;}
 .stApp input, .stApp textarea, .stApp [data-baseweb="select"] div {font-size:1.1rem !important;}
+/* the date and time boxes' parts (年/月/日, 时/分: spans, not inputs) as large as a text box's text */
+.stApp :is([data-testid="stDateInputField"], [data-testid="stTimeInputTimeDisplay"]) [role="group"],
+.stApp :is([data-testid="stDateInputField"], [data-testid="stTimeInputTimeDisplay"]) [role="group"] span {font-size:1.1rem !important;}
 /* a citizen's 事实与理由 (st.text, kept as typed) as large as the 诉求 above it */
 .stApp [data-testid="stText"], .stApp [data-testid="stText"] * {font-size:1.15rem !important;}
 .stApp button p, .stApp button span, .copy-btn {font-size:1.1rem !important;}

@@ -20,9 +20,11 @@ from ui.queue_view import CHANNELS, ERROR, FLASH, LAST_ACTION, REVEALED, S, refu
 from ui.site_frame import field_error
 
 
-def _inline(view: StaffView, field: str) -> None:
+def _inline(view: StaffView, action: str, field: str) -> None:
+    """The refused action's problem with `field`, under its box: only in that action's panel (办结
+    and 更正信访件编号 both have a confirmation tick, 不予登记 and 更正 both a reason)."""
     error = S.get(ERROR)
-    if error and error[0] == view.id:
+    if error and error[0] == view.id and S.get(LAST_ACTION) == (view.id, action):
         for problem_field, message in error[1]:
             if problem_field == field:
                 field_error(message)
@@ -199,7 +201,7 @@ def actions(actor: Actor, view: StaffView, *, refreshed: bool = False) -> None:
 def _register(actor: Actor, view: StaffView) -> None:
     pid = view.id
     number = st.text_input("信访件编号（正式登记的编号）", key=f"number-{pid}", max_chars=40)
-    _inline(view, "official_number")
+    _inline(view, "register", "official_number")
     reply = st.text_area("给信访人的答复（可不填，默认告知编号）", key=f"reply-register-{pid}")
     if st.button("登记", key=f"do-register-{pid}", type="primary"):
         _act(actor, view, "register", official_number=number, reply=reply)
@@ -208,7 +210,7 @@ def _register(actor: Actor, view: StaffView) -> None:
 def _request_more(actor: Actor, view: StaffView) -> None:
     pid = view.id
     reply = st.text_area("需要补充的材料和提交方式（信访人会看到）", key=f"reply-request_more-{pid}")
-    _inline(view, "reply")
+    _inline(view, "request_more", "reply")
     if st.button("请信访人补充材料", key=f"do-request_more-{pid}", type="primary"):
         _act(actor, view, "request_more", reply=reply)
 
@@ -216,14 +218,14 @@ def _request_more(actor: Actor, view: StaffView) -> None:
 def _reject(actor: Actor, view: StaffView) -> None:
     pid = view.id
     reason = st.text_input("不予登记的理由", key=f"reason-{pid}", max_chars=1000)
-    _inline(view, "reason")
+    _inline(view, "reject", "reason")
     suggested = next((CHANNELS[k].channel for k in view.channels if k in CHANNELS), "")
     channel = st.text_input("应当通过的途径", value=suggested, key=f"channel-{pid}", max_chars=200)
-    _inline(view, "channel")
+    _inline(view, "reject", "channel")
     reply = st.text_area("给信访人的答复（可不填，默认告知理由和途径）", key=f"reply-reject-{pid}")
     sure = st.checkbox("我已核对理由和途径，确认不予登记（之后不能再办理，信访人会看到答复）",
                        key=f"confirm-reject-{pid}")
-    _inline(view, "confirm")
+    _inline(view, "reject", "confirm")
     if st.button("不予登记", key=f"do-reject-{pid}", type="primary"):
         if sure:
             _act(actor, view, "reject", reason=reason, channel=channel, reply=reply)
@@ -235,10 +237,10 @@ def _reject(actor: Actor, view: StaffView) -> None:
 def _close(actor: Actor, view: StaffView) -> None:
     pid = view.id
     reply = st.text_area("办理结果（信访人会看到）", key=f"reply-close-{pid}")
-    _inline(view, "reply")
+    _inline(view, "close", "reply")
     sure = st.checkbox("我已核对办理结果，确认办结（办结后不能再办理，信访人可以评价）",
                        key=f"confirm-close-{pid}")
-    _inline(view, "confirm")
+    _inline(view, "close", "confirm")
     if st.button("办结", key=f"do-close-{pid}", type="primary"):
         if sure:
             _act(actor, view, "close", reply=reply)
@@ -252,11 +254,11 @@ def _correct_number(actor: Actor, view: StaffView) -> None:
     st.caption(f"现在的信访件编号：{markdown_escape(view.official_number)}。更正后，进度查询显示新的编号，办理记录中写明更正前后的编号和原因。")
     boxes = (f"new-number-{pid}", f"correct-reason-{pid}", f"confirm-correct_number-{pid}")
     number = st.text_input("正确的信访件编号", key=boxes[0], max_chars=40)
-    _inline(view, "official_number")
+    _inline(view, "correct_number", "official_number")
     reason = st.text_input("更正原因（信访人会看到）", key=boxes[1], max_chars=200)
-    _inline(view, "reason")
+    _inline(view, "correct_number", "reason")
     sure = st.checkbox("我已核对新的编号，确认更正", key=boxes[2])
-    _inline(view, "confirm")
+    _inline(view, "correct_number", "confirm")
     if st.button("更正信访件编号", key=f"do-correct_number-{pid}", type="primary"):
         if sure:
             _act(actor, view, "correct_number", clear=boxes, official_number=number, reason=reason)

@@ -28,6 +28,7 @@ from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text, beijing_today
 from ui.auth import USER_SCOPED, at_click
 from ui.links import provision_link
+from ui.site_frame import focus_after_rerun
 
 S = st.session_state
 # (prefiling id, unmasked StaffView, (who revealed it, their roles then)) of this browser session only: user-scoped, so
@@ -87,10 +88,12 @@ def personal(actor: Actor, view: StaffView) -> None:
             except PermissionDenied as exc:
                 st.error(str(exc))
                 return
+            focus_after_rerun(f".st-key-hide-{view.id} button")   # the button in its place
             st.rerun()
     else:
         if st.button("隐藏个人信息", key=f"hide-{view.id}", icon=":material/visibility_off:"):
             S.pop(REVEALED, None)
+            focus_after_rerun(f".st-key-reveal-{view.id} button")
             st.rerun()
         _contact_form(actor, view)
 

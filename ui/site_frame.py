@@ -91,6 +91,9 @@ FRAMEWORK_WORDS = {
     "Previous Result": "上一个结果",
     "^(\\d+) results?$": "$1 个结果",
     "Select all": "全选",
+    "^Select (\\d+) matches$": "选择这 $1 项",
+    # a multi-select's chosen items (账号管理's 角色), the group a screen reader names
+    "Selected values": "已选择的项",
     # a file the browser refuses (its type, its size): said in words under the file (FRAME_CSS)
     # (React writes "Error: " and the reason as two text nodes)
     "Error:": "错误：",
@@ -434,6 +437,67 @@ _SCRIPT = """
       const id = box.getAttribute('aria-activedescendant');
       repick(id ? doc.getElementById(id) : null);
     }, true);
+    // Where the open sidebar lies over the page (Streamlit: 768 px wide or less; a laptop at 200 %%
+    // zoom), it folds away once a page is chosen in it, and on Escape, the focus back on 展开侧边导航:
+    // it stayed open over half the new page, the fields focused under it
+    const overlaid = function () {
+      const bar = doc.querySelector('[data-testid="stSidebar"][data-collapsed="false"]');
+      return bar && window.innerWidth <= 768 ? bar : null;
+    };
+    const fold = function (then) {
+      const close = doc.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (!overlaid() || !close) return;
+      close.click();
+      if (then) setTimeout(then, 350);   /* after Streamlit draws the expand button again */
+    };
+    const toExpand = function () {
+      const open = doc.querySelector('[data-testid="stExpandSidebarButton"]');
+      const b = open && (open.matches('button') ? open : open.querySelector('button'));
+      if (b) b.focus();
+    };
+    doc.addEventListener('click', function (ev) {
+      if (!ev.target.closest) return;
+      if (ev.target.closest('[data-testid="stSidebarNavLink"]')) setTimeout(fold, 0);
+      /* opened, the focus (fallen to the page's body with the button gone) goes into the sidebar, on
+         收起侧边导航, as ☰ 菜单's goes into its list: Tab went on through the page under it */
+      if (ev.target.closest('[data-testid="stExpandSidebarButton"]')) {
+        setTimeout(function () {
+          const held = doc.activeElement, close = doc.querySelector('[data-testid="stSidebarCollapseButton"] button');
+          if (close && (!held || held === doc.body)) close.focus();
+        }, 350);
+      }
+    });
+    doc.addEventListener('keydown', function (ev) {
+      if (ev.key !== 'Escape' || ev.defaultPrevented) return;
+      const bar = overlaid();
+      if (!bar) return;
+      /* an open list in the sidebar closes first (its own Escape) */
+      const held = doc.activeElement;
+      if (held && held.getAttribute && held.getAttribute('aria-expanded') === 'true' && bar.contains(held)) return;
+      fold(toExpand);
+    });
+    // A tab chosen by arrow key (常见问题库's 问题库 / 群众来问, which rerun the page): Streamlit at times
+    // draws the tab list anew, and the focus fell to the page's body with no event. Fallen, it goes
+    // back to the chosen tab (looked at for 3 s), never taken from anywhere else.
+    doc.addEventListener('keydown', function (ev) {
+      const tab = ev.target.closest && ev.target.closest('[data-testid="stMain"] [role="tab"]');
+      if (!tab || ['ArrowLeft', 'ArrowRight', 'Home', 'End'].indexOf(ev.key) === -1) return;
+      const lists = doc.querySelectorAll('[data-testid="stMain"] [role="tablist"]');
+      const nth = Array.from(lists).indexOf(tab.closest('[role="tablist"]'));
+      const mine = (window.__portalTabN = (window.__portalTabN || 0) + 1);
+      let looks = 0;
+      const back = function () {
+        if (window.__portalTabN !== mine) return;
+        const held = doc.activeElement;
+        if (!held || held === doc.body) {
+          const list = doc.querySelectorAll('[data-testid="stMain"] [role="tablist"]')[nth];
+          const chosen = list && list.querySelector('[role="tab"][aria-selected="true"]');
+          if (chosen) chosen.focus();
+        }
+        if (++looks !== 30) setTimeout(back, 100);
+      };
+      setTimeout(back, 100);
+    }, true);   /* capture: the tab list's own handler stops the key there */
     // ☰ 菜单 opens its list at the end of the page: Tab went on through the page behind it. Opened,
     // the focus goes to its first link, so Tab walks the menu (Escape closes it, back on ☰ 菜单).
     doc.addEventListener('click', function (ev) {
@@ -562,6 +626,10 @@ FRAME_CSS = """
 [data-testid="stHeaderActionElements"] {display:none !important;}
 /* a folded sidebar is off the screen on a phone: not in the Tab order or read out either */
 [data-testid="stSidebar"][data-collapsed="true"] {visibility:hidden;}
+/* an open sidebar's 收起侧边导航 can be seen and reached by Tab (Streamlit shows it only while the
+   mouse is over the sidebar): at 200 % zoom the open sidebar covered half the page, with no way
+   out by keyboard */
+[data-testid="stSidebar"][data-collapsed="false"] [data-testid="stSidebarCollapseButton"] {visibility:visible !important;}
 /* a file the browser refused: its reason under it, in words (Streamlit hides it; _SCRIPT puts it in Chinese) */
 [data-testid="stFileChip"][aria-invalid="true"], [data-testid="stFileChip"][aria-invalid="true"] > div {flex-wrap:wrap;}
 [data-testid="stFileChip"][aria-invalid="true"] [role="alert"] {position:static !important;width:auto !important;
@@ -797,6 +865,31 @@ def script_slot() -> None:
     redrew them all: the box a person had just clicked lost its focus and the typing went nowhere
     (典型案例管理, the first edit after opening the page)."""
     _slot.container = st.container()
+    if selector := st.session_state.pop(_FOCUS_NEXT, None):
+        _run_script(_FOCUS_LATER_SCRIPT, selector=json.dumps(selector))
+
+
+_FOCUS_NEXT = "_frame_focus_next"
+_FOCUS_LATER_SCRIPT = """
+<script>
+(function () {
+  /* only where the focus was lost (fell to the page's body with the button pressed): never taken
+     from where the person has gone on to */
+  const go = function () {
+    const el = document.querySelector(%(selector)s), held = document.activeElement;
+    if (el && el.getClientRects().length && (!held || held === document.body)) el.focus();
+  };
+  setTimeout(go, 150); setTimeout(go, 600); setTimeout(go, 1200);
+})(); /* %(n)s */
+</script>
+"""
+
+
+def focus_after_rerun(selector: str) -> None:
+    """Before st.rerun(), from a button the rerun takes away (显示个人信息 gives way to 隐藏个人信息):
+    the keyboard focus, fallen to the page's body, goes to the element `selector` names. Left there,
+    the next Tab went on from the top of the page, or past the new button."""
+    st.session_state[_FOCUS_NEXT] = selector
 
 
 def _script(html: str) -> None:
@@ -909,20 +1002,39 @@ _SCROLL_TO_SCRIPT = """
     }
     const box = %(focus)s && document.querySelector(%(focus)s);
     if (box) box.focus({preventScroll: true});
+    if (%(claim)s && el) claim(el);
+  };
+  /* the message takes the keyboard focus where the focus fell to the page's body (the button pressed
+     is gone: 登记, 办结) or was left off the screen (保存 a screen below the message brought up): a
+     sighted keyboard user saw no focus ring, and the next Tab went on from out of sight */
+  const claim = function (el) {
+    const note = el.querySelector('[role=alert], [role=status]') || el;
+    const held = document.activeElement;
+    if (held && held !== document.body && note.contains(held)) return;
+    const r = held && held !== document.body ? held.getBoundingClientRect() : null;
+    const high = window.parent.innerHeight || window.innerHeight;
+    if (r && r.bottom > 0 && r.top < high && r.height) return;
+    if (!note.hasAttribute('tabindex')) note.setAttribute('tabindex', '-1');
+    note.focus({preventScroll: true});
   };
   setTimeout(go, 150); setTimeout(go, 600);
+  if (%(claim)s) setTimeout(function () {
+    const el = document.querySelector(%(selector)s); if (el) claim(el); }, 1500);
 })(); /* %(n)s */
 </script>
 """
 
 
-def scroll_to(selector: str, *, focus: str | None = None, say: bool = False, below_only: bool = False) -> None:
+def scroll_to(selector: str, *, focus: str | None = None, say: bool = False, below_only: bool = False,
+              claim: bool = False) -> None:
     """Bring the element `selector` names to the top of the screen after this run (and the keyboard
     focus to the element `focus` names, if given); with `say`, a screen reader also reads out the
     message (st.success, st.error …) inside it, wherever the focus is. With `below_only`, only when
-    it starts in the last quarter of the screen or below it (a wide screen that shows it stays put)."""
+    it starts in the last quarter of the screen or below it (a wide screen that shows it stays put).
+    With `claim`, the message inside it takes the keyboard focus if the focus has fallen to the
+    page's body or is off the screen."""
     _run_script(_SCROLL_TO_SCRIPT, selector=json.dumps(selector), focus=json.dumps(focus),
-                say=json.dumps(say), below_only=json.dumps(below_only))
+                say=json.dumps(say), below_only=json.dumps(below_only), claim=json.dumps(claim))
 
 
 _SAY_SCRIPT = """
@@ -978,10 +1090,11 @@ def confirm_box(title: str, *, key: str, explained: str, tick: str, tick_key: st
 
 def success_in_view(message: str, *, key: str) -> None:
     """A success message brought into view: the button that led to it (保存 at the foot of a long
-    form) may be a screen below it."""
+    form) may be a screen below it. The focus stays on that button while it is on the screen; gone,
+    or out of sight, it goes to the message."""
     with st.container(key=key):
         st.success(message)
-    scroll_to(f".st-key-{key}", say=True)
+    scroll_to(f".st-key-{key}", say=True, claim=True)
 
 
 _ADDRESS_WRITTEN = "_frame_address_written"

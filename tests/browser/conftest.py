@@ -262,7 +262,7 @@ def sign_in(pg, portal_url: str, username: str, password: str | None = None) -> 
 
 def open_staff_page(pg, portal_url: str, username: str, nav: str, ready: str) -> None:
     """On a phone: open the portal, sign in as `username`, pick `nav` in the (collapsed) sidebar,
-    wait for `ready`, and collapse the sidebar again. The site is opened first so a fresh server is
+    wait for `ready`; the sidebar folds away by itself. The site is opened first so a fresh server is
     in st.navigation mode (notes/queue.md); a new address would start a signed-out session."""
     pg.goto(portal_url)
     wait_for_app(pg, "我们能为您做什么")
@@ -270,7 +270,13 @@ def open_staff_page(pg, portal_url: str, username: str, nav: str, ready: str) ->
     pg.get_by_test_id("stExpandSidebarButton").click()
     pg.get_by_test_id("stSidebarNavLink").filter(has_text=nav).first.click()
     wait_for_app(pg, ready)
-    pg.get_by_test_id("stSidebarCollapseButton").locator("button").first.click()
+    sidebar_folded(pg)
+
+
+def sidebar_folded(pg) -> None:
+    """On a screen the open sidebar lies over (768 px or less): a page chosen in it, it folds away by
+    itself; wait until it has (its slide takes 300 ms)."""
+    pg.locator('[data-testid="stSidebar"][data-collapsed="true"]').wait_for(state="attached", timeout=10_000)
     pg.wait_for_timeout(500)
 
 

@@ -3,7 +3,14 @@ the opt-in 发给工作人员 with its privacy warning."""
 
 from urllib.parse import quote
 
-from tests.browser.conftest import assert_fits_phone, new_staff_user, sign_in, wait_for_app, wait_idle
+from tests.browser.conftest import (
+    assert_fits_phone,
+    new_staff_user,
+    sidebar_folded,
+    sign_in,
+    wait_for_app,
+    wait_idle,
+)
 
 
 def test_similar_questions_on_a_phone_link_to_articles(portal_url, phone, artifacts):
@@ -26,8 +33,7 @@ def test_counsel_curates_on_a_phone(portal_url, phone, artifacts):
     phone.get_by_test_id("stExpandSidebarButton").click()
     phone.get_by_test_id("stSidebarNavLink").filter(has_text="常见问题库").first.click()
     wait_for_app(phone, "选择问题")
-    phone.get_by_test_id("stSidebarCollapseButton").locator("button").first.click()
-    phone.wait_for_timeout(500)
+    sidebar_folded(phone)
     assert phone.get_by_text("已发布", exact=False).first.is_visible()
     assert phone.get_by_role("tab", name="群众来问", exact=False).count() == 1
     phone.screenshot(path=str(artifacts / "staff-bank-phone.png"), full_page=True)

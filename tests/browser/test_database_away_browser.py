@@ -13,7 +13,14 @@ from sqlmodel import Session
 from portal.db import sqlite_path
 from portal.roles import HANDLER
 from portal.settings import get_settings
-from tests.browser.conftest import filter_queue, open_expander, open_prefiling, open_staff_page, wait_for_app
+from tests.browser.conftest import (
+    filter_queue,
+    open_expander,
+    open_prefiling,
+    open_staff_page,
+    sidebar_folded,
+    wait_for_app,
+)
 from tests.prefiling.factories import make_prefiling
 from tests.staff.factories import make_user
 from tests.staff.portal_db import ready_engine
@@ -47,7 +54,7 @@ def test_a_reply_typed_when_the_database_went_away_comes_back_with_it(portal_url
     phone.get_by_test_id("stExpandSidebarButton").click()
     phone.get_by_test_id("stSidebarNavLink").filter(has_text="预登记办理").first.click()
     wait_for_app(phone, "打开一件预登记")
-    phone.get_by_test_id("stSidebarCollapseButton").locator("button").first.click()
+    sidebar_folded(phone)
     phone.get_by_text("已恢复系统故障前您填写的内容").first.wait_for(timeout=30_000)
     open_expander(phone, "需补充材料")
     assert phone.get_by_label(REPLY_BOX).input_value() == reply

@@ -19,6 +19,7 @@ from tests.browser.conftest import (
     open_expander,
     open_prefiling,
     pick_option,
+    sidebar_folded,
     sign_in,
     wait_for_app,
 )
@@ -46,8 +47,7 @@ def test_queue_on_a_phone(portal_url, phone, artifacts):
     phone.screenshot(path=str(artifacts / "queue-nav-phone.png"))
     phone.get_by_test_id("stSidebarNavLink").filter(has_text="预登记办理").first.click()
     wait_for_app(phone, "按查询码查找")
-    phone.get_by_test_id("stSidebarCollapseButton").locator("button").first.click()
-    phone.wait_for_timeout(500)
+    sidebar_folded(phone)
     filter_queue(phone, made.code, "有 1 件已超过法定期限")
     phone.screenshot(path=str(artifacts / "queue-list-phone.png"), full_page=True)
     assert_fits_phone(phone)

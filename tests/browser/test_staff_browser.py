@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session
 
 from portal.roles import EDITOR
-from tests.browser.conftest import assert_fits_phone, new_staff_user, sign_in, wait_for_app
+from tests.browser.conftest import assert_fits_phone, new_staff_user, sidebar_folded, sign_in, wait_for_app
 from tests.cases.factories import make_case
 from tests.staff.portal_db import ready_engine
 
@@ -148,8 +148,9 @@ def test_a_created_account_leaves_the_new_account_form_empty(portal_url, phone, 
     said, bar = phone.locator(".st-key-users-flash-box").bounding_box(), phone.get_by_test_id("stHeader").bounding_box()
     assert said["y"] >= bar["y"] + bar["height"] - 1, (said, bar)   # in view, not under the top bar
     phone.screenshot(path=str(artifacts / "users-created.png"), full_page=True)
-    # the focus is back on 创建账号, where the administrator was, not on the page's body
-    phone.wait_for_function("() => document.activeElement.innerText.trim() === '创建账号'", timeout=5_000)
+    # the focus is not on the page's body, nor on 创建账号 left a screen below the message brought
+    # up (no ring in sight): on the message, in view
+    phone.wait_for_function(f"() => document.activeElement.innerText.includes('已创建账号 {name}')", timeout=5_000)
     # and a screen reader hears the message, which a new role=status element did not reliably say
     phone.wait_for_function("w => (document.getElementById('portal-announcer') || {}).textContent === w",
                             arg=f"已创建账号 {name}。", timeout=5_000)
@@ -237,7 +238,7 @@ def test_a_chosen_role_reads_white_on_red_in_high_contrast_and_its_remove_is_a_t
     phone.get_by_test_id("stExpandSidebarButton").click()
     phone.get_by_test_id("stSidebarNavLink").filter(has_text="操作日志").first.click()
     wait_for_app(phone, "操作类型")
-    phone.get_by_test_id("stSidebarCollapseButton").locator("button").first.click()
+    sidebar_folded(phone)
     box = phone.get_by_test_id("stDateInputField").first
     frame = box.evaluate("el => [el.getBoundingClientRect().height, getComputedStyle(el).borderTopColor]")
     assert frame[0] >= 44 and frame[1] == "rgb(0, 0, 0)", frame

@@ -148,3 +148,25 @@ def test_nothing_to_correct_before_registration(app_page):
     at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
     assert "correct_number" not in act_buttons(at)
     assert "更正信访件编号" not in [e.label for e in at.expander]
+
+
+def field_errors(at, label: str) -> list[str]:
+    return [e.value for e in panel(at, label).markdown if "field-error" in e.value]
+
+
+def test_a_missing_tick_is_said_only_in_the_panel_whose_button_was_pressed(app_page):
+    """办结 and 更正信访件编号 both have a confirmation tick: 办结 pressed without its tick said so
+    under 更正's tick as well (marked invalid to a screen reader), and the other way round."""
+    wrong, right = numbers()
+    made = registered(wrong)
+    pid = made.prefiling.id
+    at = open_record(open_queue(app_page, HANDLER, **{"q-code": made.code}), made)
+
+    at.text_area(key=f"reply-close-{pid}").input("已办理完毕。")
+    at.button(key=f"do-close-{pid}").click().run()
+    assert [m for m in field_errors(at, "办结") if "确认办结" in m]
+    assert field_errors(at, "更正信访件编号") == []
+
+    fill(at, pid, right, "", sure=False)                 # 更正 without its tick, nor a reason
+    assert len(field_errors(at, "更正信访件编号")) == 2
+    assert field_errors(at, "办结") == []
