@@ -182,8 +182,9 @@ def file_into_bank(actor: Actor, query: str, hit_ids: list[str], library: Librar
             return
         text = st.text_area("问题（可修改措辞，请删去个人信息）", max_chars=bank.MAX_CHARS,
                             key=_holding("bank-file-text", query))
+        # each article confirmed by itself: Streamlit's 全选 would file every result as the answer
         confirmed = st.multiselect("确认适用的条文", hit_ids, default=hit_ids[:1], key="bank-file-ids",
-                                   format_func=lambda p: provision_title(p, library))
+                                   format_func=lambda p: provision_title(p, library), select_all=False)
         states = ["草稿", "已发布"] if actor.has(COUNSEL) else ["草稿"]
         state = st.radio("收入为", states, horizontal=True, key="bank-file-state")
         if st.button("收入问题库", key="bank-file"):

@@ -117,6 +117,8 @@ def test_signed_in_staff_files_the_question_as_a_draft(app_page):
     state = {"ask_query": WAGE_QUESTION, **signed_in_state(HANDLER)}
     at = app_page("pages/ask.py", session_state=state)
     assert [r.options for r in at.radio if r.key == "bank-file-state"] == [["草稿"]]  # only 法律顾问 publish
+    # articles are confirmed one by one: no 全选 of every result (select_all 0; Streamlit's default shows it)
+    assert at.multiselect(key="bank-file-ids").proto.select_all == 0
     question = f"劳动仲裁要交钱吗{uuid.uuid4().hex[:6]}"
     at.text_area(key="bank-file-text").input(question).run()
     at.button(key="bank-file").click().run()
