@@ -73,7 +73,8 @@ def test_refresh_keeps_the_reply_being_written(app_page):
 
 def test_refresh_after_the_open_pre_filing_was_withdrawn_says_it_changed(app_page):
     """The change is news, in words that do not claim a click of the handler's was refused; what the
-    handler had written in a panel the change took away is kept for them to copy."""
+    handler had written in a panel the change took away is kept for them to copy, each box under its
+    name."""
     where = district()
     made = stored(district=where)
     pid = made.prefiling.id
@@ -85,11 +86,13 @@ def test_refresh_after_the_open_pre_filing_was_withdrawn_says_it_changed(app_pag
     text = page_text(at)
     assert "状态：已撤回" in text and "此件在您上次查看后有了变动。下面是最新的状态。" in text
     assert "您这次的操作没有执行" not in text, "the handler clicked nothing that was refused"
+    assert "已重新读取列表和此件" in text and "内容没有变" not in text, "the 不予登记 panel's text has moved"
     # the 不予登记 panel is gone with the state; what was written in it is not
     unsent = "您在“不予登记”中写的内容没有提交（此件的状态已经变了），原文如下，需要的请复制："
     for _ in range(2):   # kept over later runs too, not only the one the panel went on
         assert unsent in page_text(at)
-        assert "属于劳动争议\n请向劳动人事争议仲裁委员会申请仲裁，我写了很久的答复。" in [t.value for t in at.text]
+        assert "不予登记的理由：属于劳动争议\n答复：请向劳动人事争议仲裁委员会申请仲裁，我写了很久的答复。" in [
+            t.value for t in at.text]
         at.run()
     at.button(key=f"unsent-gone-{pid}").click().run()
     assert unsent not in page_text(at)
