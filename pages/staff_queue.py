@@ -59,10 +59,20 @@ if len(overdue) > len(theirs):
 # the picker and the opened 件 above the list: below it, on a phone, they were 20 cards down and every
 # next 件 meant scrolling back up through them
 by_id = {r.id: r for r in rows}
+# the 件 open here that the filters now leave out (the citizen withdrew it, a colleague registered it,
+# with 状态 = 已提交): it stays open, or Streamlit would reset the select, close it without a word and
+# drop what the handler was writing in its panels (queue_actions keeps that when the 件 has changed)
+filtered_out: set[int] = set()
+if (open_id := S.get(queue_view.OPEN)) is not None and open_id not in by_id:
+    with session_scope() as session:
+        for r in svc.queue(session=session, actor=actor, today=today, prefiling_id=open_id):
+            by_id[r.id] = r
+            filtered_out.add(r.id)
 # the label names the state and the days left: after 登记 it must say so at once. The days left come
 # first: at 320 px the end of an option is cut off, and they are what the list is ordered by
 picked = live_label_selectbox("打开一件预登记", list(by_id), index=None, key=queue_view.OPEN, placeholder="选择查询码",
-                              format_func=lambda i: f"{by_id[i].deadline_text}　{grouped(by_id[i].code)}　{by_id[i].state}")
+                              format_func=lambda i: f"{by_id[i].deadline_text}　{grouped(by_id[i].code)}　{by_id[i].state}"
+                              + ("（已不在筛选结果中）" if i in filtered_out else ""))
 # what the database holds now (every run reads it): a browser refresh would sign the handler out
 refreshed = refresh_button(queue_view.OPEN, "刷新列表和此件" if picked is not None else "刷新列表",
                            what="列表和此件" if picked is not None else "列表")

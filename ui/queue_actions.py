@@ -123,19 +123,24 @@ def _act(actor: Actor, view: StaffView, action: str, *, clear: tuple[str, ...] =
 EMPTIED = "q-emptied"   # the boxes of a panel that stays offered after its action succeeded
 
 
-# the boxes of each panel a handler writes in (not 应当通过的途径: it starts with the system's suggestion)
-BOXES = {"register": ("number-{}", "reply-register-{}"), "request_more": ("reply-request_more-{}",),
-         "reject": ("reason-{}", "reply-reject-{}"), "close": ("reply-close-{}",),
-         "correct_number": ("new-number-{}", "correct-reason-{}")}
+# the boxes of each panel a handler writes in, with the names their kept text is shown under (not
+# 应当通过的途径: it starts with the system's suggestion)
+BOXES = {"register": (("number-{}", "信访件编号"), ("reply-register-{}", "答复")),
+         "request_more": (("reply-request_more-{}", "需要补充的材料"),),
+         "reject": (("reason-{}", "不予登记的理由"), ("reply-reject-{}", "答复")),
+         "close": (("reply-close-{}", "办理结果"),),
+         "correct_number": (("new-number-{}", "正确的信访件编号"), ("correct-reason-{}", "更正原因"))}
 UNSENT = USER_SCOPED + "q-unsent"   # {prefiling id: {panel label: text}} written in a panel since taken away
 
 
 def _keep_unsent(view: StaffView, offered: tuple[str, ...]) -> None:
     """Someone else moved the 件 while this handler was writing: the panels they wrote in may be gone,
-    and Streamlit forgets a box it does not draw. What they wrote is kept, to be read and copied."""
+    and Streamlit forgets a box it does not draw. What they wrote is kept, each box under its name,
+    to be read and copied."""
     kept = S.setdefault(UNSENT, {}).setdefault(view.id, {})
     for action, boxes in BOXES.items():
-        text = "\n".join(t for b in boxes if isinstance(t := S.get(b.format(view.id)), str) and t.strip())
+        text = "\n".join(f"{name}：{t}" for key, name in boxes
+                         if isinstance(t := S.get(key.format(view.id)), str) and t.strip())
         if action not in offered and text:
             kept[handling.ACTION_LABELS[action]] = text
     if not kept:

@@ -25,7 +25,9 @@ def refresh_button(picker: str, label: str, *, what: str) -> bool:
     """A 刷新 button re-reading `what` (列表和此件); True on the run it made, which says so with the time."""
     if not st.button(label, key=refresh_key(picker), icon=":material/refresh:"):
         return False
-    words = f"已重新读取{what}（{utcnow().astimezone(BEIJING):%H:%M:%S}）。正在填写的内容没有变。"
+    # no word on the boxes: typed text stays on most runs, not in a panel the change took away (kept
+    # apart, ui.queue_actions) nor in 更正联系方式's form (keyed by the 件's version)
+    words = f"已重新读取{what}（{utcnow().astimezone(BEIJING):%H:%M:%S}）。"
     st.caption(words)
     say(words)
     return True

@@ -81,14 +81,17 @@ def deadline_words(days_left: int | None, *, ended: bool = True) -> str:
 
 def queue(*, session: Session, actor: Actor, state: str | None = None, category: str | None = None,
           district: str | None = None, code: str | None = None, max_days_left: int | None = None,
-          today: dt.date | None = None) -> list[QueueRow]:
+          today: dt.date | None = None, prefiling_id: int | None = None) -> list[QueueRow]:
     """Pre-filings for the handler queue, most urgent first: overdue, then fewest days left, then
     running ones with no day count, then ended ones; ties by submission. `code` matches part of the
     reference code (dashes and case ignored); `max_days_left` keeps running ones with at most that
-    many days (-1: overdue; one with no day count is never kept)."""
+    many days (-1: overdue; one with no day count is never kept); `prefiling_id` keeps that one only
+    (the 件 open on the page, which the list's filters may have come to leave out)."""
     require(actor, HANDLER)
     today = today or beijing_today()
     query = select(Prefiling).order_by(col(Prefiling.submitted_at), col(Prefiling.id))
+    if prefiling_id is not None:
+        query = query.where(Prefiling.id == prefiling_id)
     if state:
         query = query.where(Prefiling.state == state)
     if category:

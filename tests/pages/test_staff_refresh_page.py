@@ -5,6 +5,7 @@ chosen item again clicks the same button in a browser: tests/browser/test_staff_
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session, delete
 
 from portal.identity import Actor
@@ -71,28 +72,58 @@ def test_refresh_keeps_the_reply_being_written(app_page):
     assert "现在的状态是“需补充材料”" in page_text(at)
 
 
-def test_refresh_after_the_open_pre_filing_was_withdrawn_says_it_changed(app_page):
+@pytest.mark.parametrize("filters", [{}, {"q-state": "已提交"}], ids=["all", "still-to-register"])
+def test_refresh_after_the_open_pre_filing_was_withdrawn_says_it_changed(app_page, filters):
     """The change is news, in words that do not claim a click of the handler's was refused; what the
-    handler had written in a panel the change took away is kept for them to copy."""
+    handler had written in a panel the change took away is kept for them to copy, each box under its
+    name. With the list filtered to 已提交, the withdrawn 件 no longer matches: it stays open (before,
+    the select was reset, the 件 closed without a word and the text was on no part of the page)."""
     where = district()
     made = stored(district=where)
     pid = made.prefiling.id
-    at = open_record(open_queue(app_page, HANDLER, **{"q-district": where}), made)
+    at = open_record(open_queue(app_page, HANDLER, **{"q-district": where, **filters}), made)
     at.text_input(key=f"reason-{pid}").input("属于劳动争议")
     at.text_area(key=f"reply-reject-{pid}").input("请向劳动人事争议仲裁委员会申请仲裁，我写了很久的答复。")
     _citizen(withdraw, made)
     at.button(key="q-open-refresh").click().run()
     text = page_text(at)
+    assert at.selectbox(key="q-open").value == pid, "the withdrawn 件 stays open"
     assert "状态：已撤回" in text and "此件在您上次查看后有了变动。下面是最新的状态。" in text
     assert "您这次的操作没有执行" not in text, "the handler clicked nothing that was refused"
+    assert "已重新读取列表和此件" in text and "内容没有变" not in text, "the 不予登记 panel's text has moved"
+    if filters:
+        assert at.selectbox(key="q-open").format_func(pid).endswith("已撤回（已不在筛选结果中）")
+        assert "没有符合条件的预登记" in text, "the list itself stays filtered"
     # the 不予登记 panel is gone with the state; what was written in it is not
     unsent = "您在“不予登记”中写的内容没有提交（此件的状态已经变了），原文如下，需要的请复制："
     for _ in range(2):   # kept over later runs too, not only the one the panel went on
         assert unsent in page_text(at)
-        assert "属于劳动争议\n请向劳动人事争议仲裁委员会申请仲裁，我写了很久的答复。" in [t.value for t in at.text]
+        assert "不予登记的理由：属于劳动争议\n答复：请向劳动人事争议仲裁委员会申请仲裁，我写了很久的答复。" in [
+            t.value for t in at.text]
         at.run()
     at.button(key=f"unsent-gone-{pid}").click().run()
     assert unsent not in page_text(at)
+
+
+def test_refresh_after_a_colleague_registered_the_open_pre_filing_keeps_it_open_under_a_filter(app_page):
+    """状态 = 已提交, the handler writing the 登记 boxes when a colleague registers the 件: it no longer
+    matches the filter, yet stays open, says it changed, and keeps the two boxes' text, each named."""
+    where = district()
+    made = stored(district=where)
+    pid = made.prefiling.id
+    at = open_record(open_queue(app_page, HANDLER, **{"q-district": where, "q-state": "已提交"}), made)
+    at.text_input(key=f"number-{pid}").input("JN-2026-000123")
+    at.text_area(key=f"reply-register-{pid}").input("您的信访事项已登记，我们将依法办理。")
+    with Session(ready_engine()) as s:
+        staff.register(session=s, actor=COLLEAGUE, prefiling_id=pid, official_number=f"LX-{made.code}")
+    at.button(key="q-open-refresh").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = page_text(at)
+    assert at.selectbox(key="q-open").value == pid
+    assert "已登记（已不在筛选结果中）" in at.selectbox(key="q-open").format_func(pid)
+    assert "状态：已登记" in text and "此件在您上次查看后有了变动。" in text
+    assert "您在“登记”中写的内容没有提交（此件的状态已经变了），原文如下，需要的请复制：" in text
+    assert "信访件编号：JN-2026-000123\n答复：您的信访事项已登记，我们将依法办理。" in [t.value for t in at.text]
 
 
 def test_refresh_on_cases_shows_a_colleagues_save_and_keeps_an_editors_typing(app_page, library):
