@@ -6,6 +6,7 @@ from urllib.parse import quote
 from tests.browser.conftest import (
     assert_fits_phone,
     new_staff_user,
+    pick_option,
     sidebar_folded,
     sign_in,
     wait_for_app,
@@ -63,8 +64,9 @@ def test_giving_up_ones_edits_shows_the_colleagues_version(portal_url, phone, li
     open_staff_page(phone, portal_url, new_staff_user(COUNSEL), "常见问题库", "选择问题")
     phone.get_by_label("问题中的字词").fill(tag)
     after_rerun(phone, lambda: phone.keyboard.press("Enter"), "选择问题")
-    phone.get_by_role("combobox", name="选择问题（最近修改的在前，最多 200 条）").click()
-    after_rerun(phone, lambda: phone.get_by_role("option", name=tag, exact=False).first.click(), "保存修改")
+    picker = phone.get_by_role("combobox", name="选择问题（最近修改的在前，最多 200 条）")
+    after_rerun(phone, lambda: pick_option(phone, picker.click, phone.get_by_role("option", name=tag, exact=False).first),
+                "保存修改")
     box = phone.get_by_label("问题（群众的说法）")
     assert box.input_value() == f"房东不退押金怎么办{tag}"
     with Session(ready_engine()) as s:
@@ -106,8 +108,8 @@ def test_typed_then_publish_at_once_publishes_nothing_and_the_text_survives_anot
     phone.get_by_label("问题中的字词").fill(tag)
     after_rerun(phone, lambda: phone.keyboard.press("Enter"), "选择问题")
     picker = phone.get_by_role("combobox", name="选择问题（最近修改的在前，最多 200 条）")
-    picker.click()
-    after_rerun(phone, lambda: phone.get_by_role("option", name=tag, exact=False).first.click(), "保存修改")
+    after_rerun(phone, lambda: pick_option(phone, picker.click, phone.get_by_role("option", name=tag, exact=False).first),
+                "保存修改")
     box = phone.get_by_label("问题（群众的说法）")
     box.fill(f"物业费可以不交吗{tag}（未保存）")
     after_rerun(phone, lambda: phone.get_by_role("button", name="发布此问题").click(), "有未保存的修改")
@@ -123,6 +125,6 @@ def test_typed_then_publish_at_once_publishes_nothing_and_the_text_survives_anot
     assert box.input_value() == ""
     words.fill(tag)                                     # … and back to it
     after_rerun(phone, lambda: words.press("Enter"), "选择问题")
-    picker.click()
-    after_rerun(phone, lambda: phone.get_by_role("option", name=tag, exact=False).first.click(), "有未保存的修改")
+    after_rerun(phone, lambda: pick_option(phone, picker.click, phone.get_by_role("option", name=tag, exact=False).first),
+                "有未保存的修改")
     assert box.input_value() == f"物业费可以不交吗{tag}（未保存）"
