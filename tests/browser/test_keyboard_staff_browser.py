@@ -10,10 +10,11 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlmodel import Session
 
 from portal.prefiling.codes import grouped
-from portal.roles import ADMIN, COUNSEL, EDITOR, HANDLER
+from portal.roles import ADMIN, COUNSEL, EDITOR, HANDLER, ROLES
 from tests.browser.conftest import (
     after_rerun,
     filter_queue,
+    new_staff_user,
     open_expander,
     open_prefiling,
     sign_in,
@@ -21,7 +22,6 @@ from tests.browser.conftest import (
     wait_for_main,
 )
 from tests.prefiling.factories import make_prefiling
-from tests.staff.factories import make_user
 from tests.staff.portal_db import ready_engine
 
 FOCUSED = """() => { const e = document.activeElement;
@@ -31,17 +31,9 @@ FOCUSED = """() => { const e = document.activeElement;
           inView: r.bottom > 0 && r.top < window.innerHeight && r.height > 0}; }"""
 
 
-def _account(role: str) -> str:
-    name = f"k{uuid.uuid4().hex[:8]}"
-    with Session(ready_engine()) as s:
-        make_user(s, name, role)
-        s.commit()
-    return name
-
-
 def _staff_page(pg, portal_url: str, role: str, nav: str, ready: str, *, large: bool = False) -> str:
     """Signed in with `role` on the page `nav` of a wide screen (its sidebar open beside the page)."""
-    name = _account(role)
+    name = new_staff_user(role)
     pg.goto(portal_url + ("/?a11y=large" if large else ""))
     wait_for_app(pg, "我们能为您做什么")
     sign_in(pg, portal_url, name)
@@ -71,12 +63,14 @@ def test_arrow_down_and_enter_in_roles_choose_one_role_not_all(portal_url, page)
             if attempt == 2:
                 raise
     assert "全选" not in [o.strip() for o in options.all_inner_texts()]
+    active = page.locator(f"[id='{roles.get_attribute('aria-activedescendant')}']").inner_text().strip()
+    assert active in ROLES   # the highlighted line is a role (a retried ArrowDown may have moved it on)
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     box = page.get_by_test_id("stMultiSelect").first
     chips = box.locator("[data-tag]")
     chips.first.wait_for(timeout=10_000)
-    assert [c.strip() for c in chips.all_inner_texts()] == [EDITOR]
+    assert [c.strip() for c in chips.all_inner_texts()] == [active]   # that one role, not all five
     page.wait_for_timeout(300)
     assert box.get_by_role("group", name="已选择的项").count() == 1
     assert box.get_by_role("group", name="Selected values").count() == 0
@@ -158,7 +152,7 @@ def test_at_200_percent_zoom_the_open_sidebar_can_be_closed_by_keyboard(portal_u
     try:
         pg.goto(portal_url)
         wait_for_app(pg, "我们能为您做什么")
-        sign_in(pg, portal_url, _account(EDITOR))
+        sign_in(pg, portal_url, new_staff_user(EDITOR))
         sidebar = pg.get_by_test_id("stSidebar")
         expand = pg.get_by_test_id("stExpandSidebarButton").locator("xpath=descendant-or-self::button").first
         expand.focus()
