@@ -77,3 +77,26 @@ def test_a_whole_law_prints_to_its_last_article_and_back_returns_to_the_chapter(
     page.go_back()
     wait_for_app(page, "正在阅读：第一章")
     assert "full" not in page.url and page.get_by_text(law.provisions[-1].body[:20]).count() == 0
+
+
+def test_the_printable_receipt_fits_one_a4_sheet_with_the_longest_summary(page):
+    """The page to keep says it prints on one sheet: with a 100-character 诉求 summary, every
+    period and the contacts, at the browser's usual margins (it took two; r48b #4)."""
+    import datetime as dt
+    import io
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    from portal.prefiling.receipt import make_receipt
+    from portal.settings import load_settings
+    from portal.site import load_office
+
+    office = load_office(load_settings({}), Path(__file__).resolve().parents[2] / "content" / "schedule.yaml")
+    receipt = make_receipt(code="ABCDEFGHJK", secret="23456789", submitted=dt.date(2026, 12, 2),
+                           category="申诉求决", district="历下区", office=office, request="很长的诉求" * 40)
+    page.set_content(receipt.html())
+    for margin in ("0", "10mm", "15mm"):
+        pdf = page.pdf(format="A4", margin=dict.fromkeys(("top", "bottom", "left", "right"), margin))
+        assert len(PdfReader(io.BytesIO(pdf)).pages) == 1, margin
+    assert len(PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True))).pages) == 1
