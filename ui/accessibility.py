@@ -160,12 +160,17 @@ def chosen_words() -> str:
         return ""
 
 
+def with_choice(params: dict[str, str] | None = None) -> dict[str, str]:
+    """`params` and the choice (`a11y`), for an address the site writes (a link, a page opened): the
+    page it opens keeps 大字号 / 高对比度 without writing them back as another history entry."""
+    chosen = chosen_words()
+    return {**(params or {}), PARAM: chosen} if chosen else dict(params or {})
+
+
 def page_link(page: str, *, label: str, query_params: dict[str, str] | None = None, **kwargs) -> None:
     """st.page_link whose address carries the choice: without it the page opened wrote it back into
     its address, a second history entry for one tap, and Back needed two presses to leave it."""
-    if chosen := chosen_words():
-        query_params = {**(query_params or {}), PARAM: chosen}
-    st.page_link(page, label=label, query_params=query_params, **kwargs)
+    st.page_link(page, label=label, query_params=with_choice(query_params) or None, **kwargs)
 
 
 def _keep_in_address() -> None:

@@ -10,8 +10,7 @@ from portal.laws.loader import Law
 from portal.nextsteps import PSYCHOLOGICAL_HOTLINE
 from portal.settings import get_settings
 from portal.text.escape import markdown_escape
-from ui.accessibility import PARAM as A11Y_PARAM
-from ui.accessibility import chosen_words
+from ui.accessibility import with_choice
 
 NEW_TAB = "在新标签页打开"
 
@@ -27,9 +26,7 @@ def _address(page: str, params: dict[str, str]) -> str:
     """A page's address with `params`, and the reader's 大字号 / 高对比度 (`a11y`): an article link
     from 法律问答, a case from the form's 核对 (a new tab) opened small and grey for a reader who
     had switched them on. A copied, shared address leaves it out (ui.site_frame.absolute_link)."""
-    if chosen := chosen_words():
-        params = {**params, A11Y_PARAM: chosen}
-    return f"{get_settings().base_url.rstrip('/')}/{page}?{urlencode(params, safe=',')}"
+    return f"{get_settings().base_url.rstrip('/')}/{page}?{urlencode(with_choice(params), safe=',')}"
 
 
 def permalink(slug: str, label: str | None = None) -> str:

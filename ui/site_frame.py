@@ -24,7 +24,7 @@ from portal.settings import get_settings
 from portal.site import PORTAL_TITLE, Office, load_office
 from portal.text.escape import html_escape
 from ui.accessibility import PARAM as A11Y_PARAM
-from ui.accessibility import chosen_words, page_link
+from ui.accessibility import page_link, with_choice
 from ui.staff_nav import staff_links
 
 # (page file, menu label) for the phone menu and the home page's doors
@@ -1128,9 +1128,7 @@ def open_page(url_path: str, **params: str) -> None:
     """Another page at the address `url_path?params`, keeping the 适老化 parameter, as one entry in
     the browser's history: one Back returns. st.switch_page(query_params=…) made two (the parameters
     written on this page's path, then the page), and a third when the page then wrote a11y back."""
-    if chosen := chosen_words():
-        params = {**params, A11Y_PARAM: chosen}
-    _run_script(_OPEN_PAGE_SCRIPT, to=json.dumps(f"{url_path}?{urlencode(params, safe=',')}"))
+    _run_script(_OPEN_PAGE_SCRIPT, to=json.dumps(f"{url_path}?{urlencode(with_choice(params), safe=',')}"))
 
 
 def start_at_top() -> None:
