@@ -180,6 +180,24 @@ def wait_idle(pg, timeout: float = 60_000) -> None:
         timeout=timeout)
 
 
+# `ms` on the page's own clock, then a frame drawn. The page's delayed scrolls and focus moves
+# (150 ms to 3 s after a run: ui.site_frame) are timers on that clock, run in deadline order; a
+# wait in the test (Playwright's wait_for_timeout runs in its driver) could run out first when a
+# loaded machine held the browser back.
+_PAGE_CLOCK = "ms => new Promise(done => setTimeout(() => requestAnimationFrame(() => done()), ms))"
+
+
+def settle(pg, ms: int = 1500, timeout: float = 60_000) -> None:
+    """Wait until the page is at rest after a run: the run finished (wait_idle), then `ms` on the
+    page's own clock for its scripts' delayed moves; then again for a run one of them started, and
+    a short while on for a move a late timer put off (one that retries 500 ms after its try). For
+    a measurement of where something ended up, or a check that nothing more happens."""
+    wait_idle(pg, timeout)
+    pg.evaluate(_PAGE_CLOCK, ms)
+    wait_idle(pg, timeout)
+    pg.evaluate(_PAGE_CLOCK, 600)
+
+
 def wait_for_app(pg, text: str, timeout: float = 60_000, *, within=None) -> None:
     """Wait until Streamlit has rendered `text` somewhere on the page (or inside the locator
     `within`), visibly, and the run has finished without an error shown (the folded sidebar's links

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import assert_fits_phone, wait_for_app, wait_idle
+from tests.browser.conftest import assert_fits_phone, settle, wait_for_app, wait_idle
 
 IN_VIEW = """(sel) => { const el = document.querySelector(sel); if (!el) return null;
   const r = el.getBoundingClientRect(); return [r.top, r.bottom, window.innerHeight]; }"""
@@ -18,7 +18,9 @@ def test_a_long_account_stays_readable_while_it_is_typed(portal_url, phone):
     box = phone.get_by_label("您的问题").first
     box.fill("我在一家工厂上班三年了，老板一直没有给我们交社保，上个月突然说工厂效益不好让我们自己走人，"
              "也不给任何补偿，工资还欠了两个月没发，我该怎么办？")
-    phone.wait_for_timeout(800)
+    # the box grows as it is typed into (a moment after the text): waited for, not a fixed time
+    phone.wait_for_function("el => el.scrollHeight <= el.clientHeight + 2", arg=box.element_handle(), timeout=10_000)
+    settle(phone, 500)
     scroll, client = box.evaluate("el => [el.scrollHeight, el.clientHeight]")
     assert scroll <= client + 2, (scroll, client)            # nothing hidden behind a scroll bar
     assert client > 100                                      # several lines, not one
@@ -94,7 +96,7 @@ def test_prefile_with_one_error_per_step_then_confirmation_and_lookup(portal_url
     phone.get_by_role("textbox", name="诉求").fill("请求督促公司支付拖欠的工资。")
     # no English hint under a text area, no Ctrl key named (there is none on a phone)
     hint = phone.locator('[data-testid="stTextArea"]', has=phone.get_by_role("textbox", name="诉求"))
-    phone.wait_for_timeout(800)
+    settle(phone, 800)
     assert "Ctrl" not in hint.inner_text() and "Enter" not in hint.inner_text()
     _continue(phone, "第 4 步，共 5 步")
     phone.get_by_role("button", name="继续").click()               # one error: nothing chosen
@@ -115,7 +117,7 @@ def test_prefile_with_one_error_per_step_then_confirmation_and_lookup(portal_url
     phone.screenshot(path=str(artifacts / "journey-prefile-check-phone.png"))
     phone.get_by_role("button", name="确认提交").click()
     wait_for_app(phone, "查询密码只显示这一次")
-    phone.wait_for_timeout(1000)
+    settle(phone)                                              # the scroll after the run
     top, bottom, height = phone.evaluate(IN_VIEW, "#confirm-panel")
     assert 0 <= top and bottom <= height, (top, bottom, height)  # visible without scrolling
     codes = phone.locator("#confirm-panel .panel-code").all_inner_texts()
@@ -142,7 +144,7 @@ def test_prefile_with_one_error_per_step_then_confirmation_and_lookup(portal_url
     assert phone.locator(".kept-draft").count() == 0          # filed: no draft is offered any more
     phone.screenshot(path=str(artifacts / "journey-prefile-receipt-reloaded-phone.png"))
     phone.get_by_role("button", name="我已记下，不再显示").click()
-    phone.locator("#pf-kept-receipt .panel-code").first.wait_for(state="detached", timeout=5_000)
+    phone.locator("#pf-kept-receipt .panel-code").first.wait_for(state="detached", timeout=20_000)
 
     _look_up(phone, portal_url, codes, "已提交")
     phone.screenshot(path=str(artifacts / "journey-lookup-phone.png"))
@@ -230,7 +232,7 @@ def test_large_text_and_high_contrast_persist_across_a_reload(portal_url, phone,
                             " || location.search.includes('a11y=large,contrast')", timeout=10_000)
     phone.reload()
     wait_for_app(phone, "须知与授权")
-    phone.wait_for_timeout(800)
+    settle(phone, 800)
     assert phone.get_by_role("switch", name="大字号").is_checked()
     assert phone.get_by_role("switch", name="高对比度").is_checked()
     label = phone.evaluate("parseFloat(getComputedStyle(document.querySelector("
@@ -353,7 +355,7 @@ def test_every_public_page_on_a_phone(portal_url, phone, artifacts):
     for name, (path, text) in PUBLIC_PAGES.items():
         phone.goto(f"{portal_url}/{path}")
         wait_for_app(phone, text)
-        phone.wait_for_timeout(800)
+        settle(phone, 800)
         seen = phone.evaluate(PHONE_READING)
         width = phone.evaluate("document.documentElement.scrollWidth")
         blocking = [v["id"] for v in _axe(phone) if v["impact"] in BLOCKING]
@@ -391,8 +393,7 @@ def test_back_after_asking_leaves_the_question_and_forward_brings_it_back(portal
     assert "q=" in phone.url
     phone.go_back()
     phone.wait_for_function("() => !location.search.includes('q=')", timeout=20_000)
-    wait_idle(phone)
-    phone.wait_for_timeout(1500)
+    settle(phone)                    # nothing writes the question back (a script, after the run)
     assert "q=" not in phone.url and phone.get_by_label("您的问题").first.input_value() == ""
     assert "下一步怎么办" not in phone.locator("body").inner_text()
     phone.go_forward()
@@ -408,7 +409,7 @@ def test_large_text_reaches_the_timeline_and_the_options_of_a_select_box(portal_
     assert_fits_phone(phone, "期限示意图（大字号）")
     phone.goto(f"{portal_url}/laws?law=xinfang-gongzuo-tiaoli-2022&a11y=large")
     wait_for_app(phone, "目录（按章阅读）")
-    phone.wait_for_timeout(1000)     # the run that writes a11y into the address has ended
+    settle(phone, 1000)              # the run that writes a11y into the address has ended
     option = phone.get_by_role("option").first
     for _ in range(3):               # a late rerun closes an open list: opened again, as a person would
         phone.get_by_role("combobox", name="目录（按章阅读）").click()
@@ -466,13 +467,12 @@ def test_ending_a_lookup_on_a_shared_phone_leaves_no_code_or_password(portal_url
     wait_for_app(phone, "当前状态：已提交")
     phone.get_by_role("button", name="结束查询").click()
     wait_for_app(phone, "请输入提交预登记时得到的查询码和查询密码")
-    wait_idle(phone)
-    phone.wait_for_timeout(1500)                               # the moment a box's value came back
+    settle(phone)                                              # the moment a box's value came back
     assert code_box.input_value() == "" and secret_box.input_value() == ""
     assert "code=" not in phone.url
     # the live region said the state after 查询: it now says the lookup ended, nothing of the filing
     phone.wait_for_function("() => document.getElementById('portal-announcer').textContent.startsWith('已结束查询')",
-                            timeout=5_000)
+                            timeout=10_000)
     phone.screenshot(path=str(artifacts / "lookup-ended-phone.png"))
     phone.get_by_role("button", name="查询").click()           # nothing left to open the filing with
     wait_for_app(phone, "请输入查询码和查询密码。两者都在提交时保存的预登记回执上。")
@@ -481,7 +481,6 @@ def test_ending_a_lookup_on_a_shared_phone_leaves_no_code_or_password(portal_url
     assert phone.evaluate("sessionStorage.getItem('pf-receipt')") is None
     phone.get_by_role("link", name="还没有提交？去网上预登记").click()
     wait_for_app(phone, "须知与授权")
-    wait_idle(phone)
-    phone.wait_for_timeout(1000)                               # the kept receipt is drawn by a script
+    settle(phone, 1000)                                        # the kept receipt is drawn by a script
     assert phone.locator("#pf-kept-receipt .panel-code").count() == 0
     assert made.secret not in phone.get_by_test_id("stMain").inner_text()

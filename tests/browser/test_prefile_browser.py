@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from tests.browser.conftest import assert_fits_phone, wait_for_app
+from tests.browser.conftest import after_rerun, assert_fits_phone, settle, wait_for_app
 
 LINKED = """() => { const errors = [...document.querySelectorAll('p.field-error')];
     return errors.length > 0 && errors.every(e => { const f = document.querySelector(`[aria-describedby~="${e.id}"]`);
@@ -143,7 +143,7 @@ def test_review_change_buttons_stay_one_line_at_320_px_with_large_text(portal_ur
     heights = pg.evaluate("""() => [...document.querySelectorAll('.st-key-pf-answers button')].map(b =>
         [b.getBoundingClientRect().height, parseFloat(getComputedStyle(b.querySelector('p')).lineHeight)])""")
     buttons = pg.evaluate(_CHANGE_BUTTONS)
-    pg.wait_for_timeout(800)                          # after the new page's scroll to its top
+    settle(pg, 800)                                   # after the new page's scroll to its top
     pg.locator(".st-key-pf-answer-1").scroll_into_view_if_needed()
     pg.screenshot(path=str(artifacts / "prefile-review-320-large.png"))
     hidden = pg.evaluate("""() => [...document.querySelectorAll('.st-key-pf-answers button em')].map(e =>
@@ -167,7 +167,7 @@ def test_a_change_from_review_opens_at_the_answer_with_its_box_focused(portal_ur
     box = phone.get_by_role("textbox", name=label)
     box.wait_for(state="visible", timeout=30_000)
     phone.wait_for_function("el => el === document.activeElement", arg=box.element_handle(), timeout=10_000)
-    phone.wait_for_timeout(400)   # after the last scroll
+    settle(phone)                 # after the last scroll (the field's script tries again 500 ms on)
     top = box.evaluate("el => el.getBoundingClientRect().top")
     phone.screenshot(path=str(artifacts / f"prefile-change-{label[:4]}-phone.png"))
     assert 60 <= top <= phone.viewport_size["height"] - 80, top
@@ -227,6 +227,12 @@ def _fill_to_matter(pg, portal_url: str) -> None:
     pg.get_by_label("住址").fill("历下区文化东路1号")
     pg.get_by_role("button", name="继续").click()
     wait_for_app(pg, "第 3 步，共 5 步")
+
+
+def _draft_kept(pg) -> str:
+    """The draft's code once the tab has kept it in its sessionStorage (a script does, after the run)."""
+    pg.wait_for_function("() => !!sessionStorage.getItem('pf-draft')", timeout=20_000)
+    return pg.evaluate("sessionStorage.getItem('pf-draft')")
 
 
 def test_a_file_the_browser_refuses_says_why_in_chinese_under_it(portal_url, phone, artifacts, tmp_path):
@@ -302,19 +308,19 @@ def test_a_file_chosen_by_keyboard_leaves_the_focus_on_its_chip(portal_url, phon
     data = files.jpeg() if mime == "image/jpeg" else b"PK\x03\x04" + b"\0" * 200
     # listened for well before the key press: the browser is told to hand the dialog over only then
     phone.once("filechooser", lambda chooser: chooser.set_files([{"name": name, "mimeType": mime, "buffer": data}]))
-    phone.wait_for_timeout(3500)     # 继续's own focus-back (after 1.5 s and 3 s) would take a lost focus
+    settle(phone, 3500)              # 继续's own focus-back (after 1.5 s and 3 s) would take a lost focus
     phone.get_by_role("button", name="选择文件").focus()
     phone.keyboard.press("Space")
     remove = phone.get_by_role("button", name=f"删除 {name}")
-    expect(remove).to_be_focused(timeout=5_000)
+    expect(remove).to_be_focused(timeout=20_000)     # after the upload's run
     # and stays there (an upload finishing redraws the chip), past the 5 s the frame looks after a choice
-    phone.wait_for_timeout(5500)
+    settle(phone, 5500)
     expect(remove).to_be_focused()
     phone.keyboard.press("Tab")
     expect(phone.get_by_role("button", name="添加文件")).to_be_focused()
     phone.keyboard.press("Shift+Tab")
     phone.keyboard.press("Enter")    # 删除: the file goes, and the focus stays in the uploader
-    expect(phone.get_by_role("button", name="选择文件")).to_be_focused(timeout=5_000)
+    expect(phone.get_by_role("button", name="选择文件")).to_be_focused(timeout=20_000)   # after the removal's run
 
 
 # as a browser names each type (Chromium, Safari); "" for a name it does not know (Playwright then
@@ -394,7 +400,7 @@ def test_after_back_and_a_reload_the_first_page_offers_the_tabs_draft(portal_url
     an empty form without a word about the draft. The first page now offers it (the code is kept in
     the tab's sessionStorage, as the receipt is), and a filed pre-filing forgets it."""
     _fill_to_matter(phone, portal_url)
-    phone.wait_for_timeout(800)
+    _draft_kept(phone)
     phone.goto(f"{portal_url}/prefile")                  # the address Back left, reloaded
     wait_for_app(phone, "这个窗口里有一份还没有提交的草稿")
     phone.screenshot(path=str(artifacts / "prefile-kept-draft-phone.png"))
@@ -416,14 +422,14 @@ def test_a_deleted_draft_is_gone_from_the_server_and_the_tab(portal_url, phone, 
     from tests.staff.portal_db import ready_engine
 
     _fill_to_matter(phone, portal_url)
-    code = phone.evaluate("sessionStorage.getItem('pf-draft')")
+    code = _draft_kept(phone)
     with Session(ready_engine()) as s:
         assert code and s.get(PrefilingDraft, code) is not None      # saved: the tab and the server have it
     open_expander(phone, "不想继续填写了？删除这份草稿")
     phone.get_by_text("我确定要删除这份草稿").click()
     phone.get_by_role("button", name="删除草稿").click()
     wait_for_app(phone, "草稿已删除")
-    phone.wait_for_timeout(1000)
+    settle(phone)                                      # the scroll after the run (150 and 600 ms)
     top, bottom, height = phone.evaluate(IN_VIEW, ".st-key-pf-discarded")
     assert 0 <= top and bottom <= height, (top, bottom, height)
     phone.screenshot(path=str(artifacts / "prefile-draft-deleted-phone.png"))
@@ -433,7 +439,7 @@ def test_a_deleted_draft_is_gone_from_the_server_and_the_tab(portal_url, phone, 
     assert phone.evaluate("sessionStorage.getItem('pf-draft')") is None   # … and from the tab
     phone.reload()
     wait_for_app(phone, "须知与授权")
-    phone.wait_for_timeout(1500)                       # the kept draft is offered by a script
+    settle(phone)                                      # the kept draft is offered by a script
     assert phone.get_by_text("这个窗口里有一份还没有提交的草稿").count() == 0
 
 
@@ -447,7 +453,7 @@ def test_an_error_link_clicked_at_once_keeps_the_focus_on_its_field(portal_url, 
     phone.wait_for_function("() => document.activeElement && document.activeElement.id === 'error-summary'",
                             timeout=30_000)
     phone.locator("#error-summary a").first.click()               # at once, within the 0.7 s
-    phone.wait_for_timeout(1500)                                 # after every retry
+    settle(phone)                                                # after every retry (0.2 and 0.7 s)
     assert phone.evaluate("document.activeElement.getAttribute('aria-label')") == \
         "我已阅读以上须知，同意按上述方式处理我的个人信息"
 
@@ -474,11 +480,11 @@ def test_a_tap_elsewhere_after_an_error_link_is_not_pulled_back(portal_url, phon
     phone.wait_for_function("() => document.activeElement && document.activeElement.id === 'error-summary'",
                             timeout=30_000)
     phone.locator("#error-summary a").first.click()
-    phone.wait_for_function("() => document.activeElement.getAttribute('aria-label') !== null", timeout=5_000)
+    phone.wait_for_function("() => document.activeElement.getAttribute('aria-label') !== null", timeout=10_000)
     phone.get_by_text("收集什么").click()
     phone.mouse.wheel(0, -300)
     where = _scroll_at_rest(phone)      # a wheel scroll is animated; under load it takes a while
-    phone.wait_for_timeout(3500)                                 # after every look
+    settle(phone, 3500)                                          # after every look (the field is watched 3 s)
     assert phone.evaluate("document.activeElement.id") == "stMain"
     assert phone.evaluate("document.getElementById('stMain').scrollTop + window.scrollY") == where
 
@@ -530,13 +536,14 @@ def test_a_double_click_on_the_first_continue_makes_one_draft(portal_url, phone)
         phone.goto(f"{portal_url}/prefile")
         wait_for_app(phone, "须知与授权")
         consent = phone.get_by_role("checkbox", name="我已阅读以上须知，同意按上述方式处理我的个人信息")
-        phone.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息", exact=True).click()
+        after_rerun(phone, lambda: phone.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息",
+                                                     exact=True).click(), "须知与授权")
         expect(consent).to_be_checked(timeout=20_000)     # under load the tick can land late
-        phone.wait_for_timeout(1000)                       # and its rerun finish
+        settle(phone, 500)                                 # and its rerun finish
         before = drafts()
         phone.get_by_role("button", name="继续").dblclick()
         wait_for_app(phone, "第 2 步，共 5 步")
-        phone.wait_for_timeout(2000)                 # the second click's run, if any, is done
+        settle(phone, 2000)                          # the second click's run, if any, is done
         assert drafts() == before + 1
         code = phone.evaluate("() => new URL(location.href).searchParams.get('draft')")
         with Session(ready_engine()) as s:
@@ -565,7 +572,7 @@ def test_withdraw_without_the_tick_keeps_the_box_and_its_button_in_view(portal_u
     wait_for_app(phone, "请先勾选")
     phone.wait_for_function("() => document.activeElement.closest('.st-key-lk-withdraw-box')"
                             " && document.activeElement.type === 'checkbox'", timeout=10_000)
-    phone.wait_for_timeout(800)
+    settle(phone)                                  # the scroll after the run (150 and 600 ms)
     phone.screenshot(path=str(artifacts / "lookup-withdraw-unticked-phone.png"))
     height = phone.viewport_size["height"]
     for target in (phone.get_by_label("我确定要撤回这份预登记"), phone.get_by_role("button", name="撤回预登记")):
@@ -613,7 +620,7 @@ def test_the_thanks_for_a_rating_is_brought_into_view_on_a_small_phone(portal_ur
     button.scroll_into_view_if_needed()
     button.click()
     wait_for_app(pg, f"您的评价：{rating}。谢谢！")
-    pg.wait_for_timeout(1500)                      # the scroll after the run (150 and 600 ms)
+    settle(pg)                                     # the scroll after the run (150 and 600 ms)
     box = pg.evaluate(_THANKS_BOX)
     pg.screenshot(path=str(artifacts / f"lookup-rated-320-large-contrast-{rating}.png"))
     assert box["bar"] - 1 <= box["top"] and box["top"] < box["height"] * 0.5, box   # in view, near the top
@@ -634,7 +641,7 @@ def test_a_dead_draft_link_says_so_in_view_and_leads_to_lookup(portal_url, small
     assert notice.is_visible() and "进度查询" in text and "**" not in text   # bold, not asterisks
     pg.wait_for_function("() => (document.getElementById('portal-announcer') || {}).textContent"
                          "?.startsWith('没有找到这个链接里的草稿。')", timeout=10_000)
-    pg.wait_for_timeout(1000)                      # the scroll after the run (150 and 600 ms)
+    settle(pg)                                     # the scroll after the run (150 and 600 ms)
     box, bar = notice.bounding_box(), pg.get_by_test_id("stHeader").bounding_box()
     # up the screen, below the top bar: more than its first line in sight
     assert bar["y"] + bar["height"] - 1 <= box["y"] < pg.viewport_size["height"] / 3, box
@@ -651,6 +658,7 @@ def test_a_reloaded_draft_is_said_to_be_the_tabs_own_and_a_link_opened_elsewhere
     started the draft is told it is theirs; another browser with the link still gets the warning."""
     _fill_to_matter(phone, portal_url)
     code = phone.evaluate("() => new URL(location.href).searchParams.get('draft')")
+    assert _draft_kept(phone) == code          # what tells this tab the draft is its own
     phone.reload()
     wait_for_app(phone, "第 3 步，共 5 步")
     phone.get_by_text("已打开您在这个窗口里填写的草稿").wait_for(state="visible", timeout=10_000)
@@ -658,7 +666,7 @@ def test_a_reloaded_draft_is_said_to_be_the_tabs_own_and_a_link_opened_elsewhere
     phone.screenshot(path=str(artifacts / "prefile-own-draft-reloaded-phone.png"))
     page.goto(f"{portal_url}/prefile?draft={code}")
     wait_for_app(page, "第 3 步，共 5 步")
-    page.wait_for_timeout(1500)
+    settle(page)                                       # the notice is swapped by a script
     assert page.get_by_text("如果它不是您本人开始填写的").is_visible()
     assert not page.get_by_text("已打开您在这个窗口里填写的草稿").is_visible()
     assert page.evaluate("() => sessionStorage.getItem('pf-draft')") is None, "not kept before it is saved there"
@@ -681,7 +689,7 @@ def test_a_long_text_of_the_page_is_not_taken_for_a_refusal(portal_url, phone):
         const alert = document.createElement('div'); alert.setAttribute('role', 'alert'); alert.id = 'refusal';
         alert.textContent = text; chip.appendChild(alert); main.append(own, chip); }""", _LONG)
     phone.wait_for_function("() => document.getElementById('refusal').textContent.startsWith('不能上传')")
-    phone.wait_for_timeout(300)
+    settle(phone, 300)
     assert phone.locator("#own-words").text_content() == _LONG
 
 
