@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import assert_fits_phone, wait_for_app, wait_for_main
+from tests.browser.conftest import assert_fits_phone, settle, wait_for_app, wait_for_main
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = {
@@ -57,7 +57,7 @@ def _axe(pg) -> list[dict]:
 def _open(pg, url: str, text: str) -> None:
     pg.goto(url)
     wait_for_main(pg, text)
-    pg.wait_for_timeout(800)  # let Streamlit finish drawing the page
+    settle(pg, 800)  # let Streamlit finish drawing the page, and the page's scripts run
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -90,12 +90,13 @@ def test_large_text_switch_enlarges_text_and_survives_navigation(portal_url, pho
     phone.get_by_text("大字号").click()
     phone.wait_for_function(f"{root_size} > {before}", timeout=10_000)
     phone.get_by_text("高对比度").click()
-    phone.wait_for_timeout(800)
+    phone.wait_for_function("() => document.querySelectorAll('[role=switch]:checked').length === 2", timeout=20_000)
+    settle(phone, 800)
     phone.screenshot(path=str(artifacts / "phone-home-large-contrast.png"), full_page=True)
     # in-app navigation keeps the choice (same session)
     phone.locator('[data-testid="stMain"]').get_by_role("link", name="信访指南").click()
     wait_for_app(phone, "期限示意图")
-    phone.wait_for_timeout(800)
+    settle(phone, 800)
     assert phone.evaluate(root_size) > before
     assert phone.get_by_role("switch", name="大字号").is_checked()
     phone.screenshot(path=str(artifacts / "phone-guide-large-contrast.png"), full_page=True)
@@ -120,7 +121,7 @@ def test_high_contrast_draws_helper_text_solid_black(portal_url, phone, artifact
     phone.get_by_text("我已阅读以上须知，同意按上述方式处理我的个人信息", exact=True).click()
     phone.get_by_role("button", name="继续").click()
     wait_for_app(phone, "第 2 步")
-    phone.wait_for_timeout(800)
+    settle(phone, 800)
     phone.screenshot(path=str(artifacts / "phone-prefile-contrast.png"), full_page=True)
     assert phone.evaluate(FADED_TEXT) == []
     # each text box framed in black on all four sides
@@ -179,7 +180,6 @@ _EDGES = """() => {
 def test_an_unticked_box_and_a_switch_that_is_off_can_be_seen(portal_url, page):
     """Streamlit draws them in 20 % grey (1.5:1 on white): a 2-px #595959 edge and a #6b6b6b track."""
     _open(page, f"{portal_url}/prefile", "须知与授权")
-    page.wait_for_timeout(800)
     assert page.evaluate(_EDGES) == ["2px", "rgb(89, 89, 89)", "rgb(107, 107, 107)"]
 
 
@@ -198,7 +198,6 @@ def test_the_switches_and_the_footer_telephone_are_big_enough_to_tap(portal_url,
     """44 px: the 大字号 switch was 30 px tall, the footer's 12345 link 27 px; the headings' tiny link
     icons are gone (forty 本节的链接 for a screen reader on the guide)."""
     _open(phone, f"{portal_url}/guide", "期限示意图")
-    phone.wait_for_timeout(800)
     switch = phone.locator(".st-key-a11y-bar label").first.bounding_box()
     tel = phone.locator('.site-footer a[href^="tel:"]').bounding_box()
     assert switch["height"] >= 44 and tel["height"] >= 44, (switch, tel)
@@ -278,7 +277,7 @@ def test_buttons_boxes_and_a_chosen_files_remove_button_are_big_enough_to_tap(po
                                     "0000000d4944415478da63f8cfc0f01f0005000201a5f7d6e80000000049454e44ae426082"))
     phone.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(photo))
     phone.locator('[data-testid="stFileChip"]').first.wait_for()
-    phone.wait_for_timeout(500)
+    settle(phone, 500)
     phone.locator('[data-testid="stFileChip"]').first.scroll_into_view_if_needed()
     phone.screenshot(path=str(artifacts / "lookup-file-chosen-phone.png"))
     assert phone.evaluate(TOO_SMALL) == []
@@ -289,7 +288,6 @@ def test_page_links_are_44_px_and_the_footer_stacks_on_a_small_phone(portal_url,
     footer's values sat in a column beside 来访接待电话, the hours four characters a line."""
     pg = small_phone
     _open(pg, f"{portal_url}/?a11y=large", "我们能为您做什么")
-    pg.wait_for_timeout(800)
     heights = pg.evaluate("() => [...document.querySelectorAll('[data-testid=stPageLink] a')]"
                           ".filter(a => a.getClientRects().length).map(a => a.getBoundingClientRect().height)")
     assert heights and min(heights) >= 44, heights

@@ -7,7 +7,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from tests.browser.conftest import wait_for_main, wait_idle
+from tests.browser.conftest import settle, wait_for_main
 
 MARK = "恶意加粗"
 PHISH = "[【重要通知】信访补偿金领取入口，点此登记](https://evil.example/phish)"
@@ -32,8 +32,7 @@ def test_address_bar_payloads_stay_words(portal_url, page, artifacts, path, quer
             else None)
     page.goto(f"{portal_url}/{path}?{urlencode(query)}")
     wait_for_main(page, shown)
-    wait_idle(page)
-    page.wait_for_timeout(500)
+    settle(page, 500)                   # the page's scripts have run: nothing they did may reach out
     name = f"address-payload-{path}-{'-'.join(query)}.png"
     page.screenshot(path=str(artifacts / name), full_page=True)
     app = page.get_by_test_id("stMain")

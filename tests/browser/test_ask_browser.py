@@ -4,7 +4,7 @@ import itertools
 import re
 from urllib.parse import quote
 
-from tests.browser.conftest import assert_fits_phone, wait_for_app
+from tests.browser.conftest import assert_fits_phone, settle, wait_for_app
 
 
 def test_question_on_a_phone_shows_articles_without_sideways_scrolling(portal_url, phone, artifacts):
@@ -56,7 +56,7 @@ def test_each_read_in_the_library_button_names_its_law_whole_at_320_px_in_large_
     wait_for_app(pg, "相关法律条文")
     buttons = pg.get_by_role("button", name=re.compile("^在法规库中阅读"))
     buttons.nth(2).wait_for(state="visible", timeout=30_000)
-    pg.wait_for_timeout(800)
+    settle(pg, 800)
     names = buttons.all_inner_texts()
     assert all(re.fullmatch(r"(menu_book\s*)?在法规库中阅读《[^》]+》第.+条", n.strip()) for n in names), names
     assert pg.evaluate(_CUT_BUTTONS) == []
@@ -87,7 +87,7 @@ def test_on_a_phone_the_answer_comes_up_the_screen_after_the_tap_and_on_a_tall_s
     phone.wait_for_function(f"() => {{ const t = ({_ANSWER_TOP})(); return t !== null && t >= 0 && t < {height} * 0.3; }}",
                             timeout=10_000)
     assert phone.locator(".ask-crisis").bounding_box()["y"] < height / 2     # the numbers to call in sight
-    phone.wait_for_timeout(700)                                             # after the scroll's second try
+    settle(phone, 700)                                                      # after the scroll's second try
     now = phone.evaluate(_FOCUSED)                # the button pressed: above the answer, not under the top bar
     assert now["text"].endswith("查找相关条文") and now["top"] >= now["bar"], now
     page.set_viewport_size({"width": 1280, "height": 1600})
@@ -96,7 +96,7 @@ def test_on_a_phone_the_answer_comes_up_the_screen_after_the_tap_and_on_a_tall_s
     page.get_by_label("您的问题").fill("找村里的调解委员会调解纠纷要收钱吗？")
     page.get_by_role("button", name="查找相关条文").click()
     wait_for_app(page, "相关法律条文")
-    page.wait_for_timeout(1500)
+    settle(page)                                                             # no scroll after the run
     assert page.get_by_label("您的问题").bounding_box()["y"] > 0              # the question box still in view
 
 
@@ -124,7 +124,7 @@ def test_an_article_opened_from_the_answers_and_back_keeps_the_readers_place(por
     wait_for_app(phone, "相关法律条文")
     phone.wait_for_function("() => ((document.getElementById('portal-announcer') || {}).textContent || '')"
                             ".startsWith('已回到问答结果')", timeout=10_000)
-    phone.wait_for_timeout(700)                               # after the scroll's second try
+    settle(phone, 700)                                        # after the scroll's second try
     now = phone.evaluate(_FOCUSED)
     assert now["tag"] == "BUTTON" and now["text"].endswith(f"在法规库中阅读《{law}》{label}"), now
     assert now["bar"] <= now["top"] and now["bottom"] <= phone.viewport_size["height"], now     # in view
@@ -151,7 +151,7 @@ def test_searching_as_typed_and_back_stays_in_place_and_keeps_the_keyboard(porta
     typed = phone.get_by_role("button", name="不是错别字，按原文“劳东”查找")
     for _ in range(2):
         typed.wait_for(state="visible", timeout=30_000)
-        phone.wait_for_timeout(800)                           # after the answer's scroll up the screen
+        settle(phone, 800)                                    # after the answer's scroll up the screen
         typed.click()
         assert phone.evaluate(_LOWEST_SCROLL) > 100           # not back at the top (1.5 s watched)
         phone.wait_for_function("() => (document.activeElement.innerText || '').includes('改回按错别字改正后的说法查找')",
@@ -212,7 +212,7 @@ def test_one_back_leaves_an_article_or_a_case_opened_from_the_answers_in_large_t
         before = phone.evaluate("window.__entries")
         tap()
         wait_for_app(phone, ready)
-        phone.wait_for_timeout(1500)   # what a page writes into its address after it has drawn
+        settle(phone)                  # what a page writes into its address after it has drawn
         assert phone.evaluate("window.__entries") == before + 1, phone.url
         assert phone.evaluate("new URLSearchParams(location.search).get('a11y')") == "large,contrast"
 

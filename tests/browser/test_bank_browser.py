@@ -7,6 +7,7 @@ from tests.browser.conftest import (
     assert_fits_phone,
     new_staff_user,
     pick_option,
+    settle,
     sidebar_folded,
     sign_in,
     wait_for_app,
@@ -77,7 +78,7 @@ def test_giving_up_ones_edits_shows_the_colleagues_version(portal_url, phone, li
     box.fill(f"房东不退押金怎么办{tag}（我改的）")
     after_rerun(phone, lambda: phone.get_by_role("button", name="保存修改").click(), "修改并保存了这个问题")
     after_rerun(phone, lambda: phone.get_by_role("button", name="放弃我的修改，显示最新内容").click(), "保存修改")
-    phone.wait_for_timeout(1000)
+    settle(phone, 1000)
     phone.screenshot(path=str(artifacts / "bank-take-latest.png"), full_page=True)
     assert box.input_value() == f"房东不退押金怎么办{tag}（同事改过）"
 
@@ -113,7 +114,7 @@ def test_typed_then_publish_at_once_publishes_nothing_and_the_text_survives_anot
     box = phone.get_by_label("问题（群众的说法）")
     box.fill(f"物业费可以不交吗{tag}（未保存）")
     after_rerun(phone, lambda: phone.get_by_role("button", name="发布此问题").click(), "有未保存的修改")
-    phone.wait_for_timeout(1000)
+    settle(phone, 1000)
     phone.screenshot(path=str(artifacts / "bank-unsaved-publish.png"), full_page=True)
     assert phone.get_by_role("button", name="发布此问题").is_disabled()
     with Session(ready_engine()) as s:

@@ -11,7 +11,7 @@ from portal.guide import service
 from portal.guide.models import GuideSectionRecord
 from portal.identity import Actor
 from portal.roles import EDITOR
-from tests.browser.conftest import after_rerun, new_staff_user, open_staff_page, wait_for_app
+from tests.browser.conftest import after_rerun, new_staff_user, open_staff_page, settle, wait_for_app
 from tests.staff.portal_db import ready_engine
 
 SLUG = "shenme-shi-xinfang"
@@ -26,7 +26,7 @@ def test_an_editor_previews_and_publishes_a_guide_section_on_a_phone(portal_url,
         body = phone.get_by_label("正文", exact=True)
         body.fill(before.body + f"\n\n{marker}，依据 [[xinfang-gongzuo-tiaoli-2022:第二十一条]]。")
         body.press("Control+Enter")
-        phone.wait_for_timeout(800)
+        settle(phone, 800)             # the run that takes the text in
         phone.get_by_role("tab", name="预览").click()
         preview = phone.get_by_role("tabpanel", name="预览")
         wait_for_app(phone, marker, within=preview)
@@ -61,7 +61,7 @@ def test_an_editor_adds_a_section_on_a_phone_and_withdraws_it_again(portal_url, 
     body = phone.get_by_label("新章节的正文", exact=True)
     body.fill("十二月份每周三下午接待大厅改在二楼，依据 [[xinfang-gongzuo-tiaoli-2022:第二十一条]]。")
     body.press("Control+Enter")
-    phone.wait_for_timeout(800)
+    settle(phone, 800)                 # the run that takes the text in
     after_rerun(phone, lambda: phone.get_by_role("button", name="新增并发布").click(), "已新增并发布")
     phone.screenshot(path=str(artifacts / "staff-guide-added-phone.png"), full_page=True)
 

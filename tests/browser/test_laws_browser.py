@@ -2,7 +2,7 @@
 
 import re
 
-from tests.browser.conftest import after_rerun, assert_fits_phone, wait_for_app
+from tests.browser.conftest import after_rerun, assert_fits_phone, settle, wait_for_app
 
 
 def test_permalink_shows_article_text(portal_url, page, phone, library, artifacts):
@@ -185,7 +185,7 @@ def test_back_from_a_case_returns_to_the_list_where_the_reader_left_it(portal_ur
             && main.scrollTop > 1000; }""", arg=title, timeout=10_000)   # the card in view, its button focused
     phone.screenshot(path=str(artifacts / "cases-back-at-card.png"))
     category = phone.get_by_role("combobox", name="按类别查看")
-    phone.wait_for_timeout(1000)   # the list's second try at the scroll (600 ms) has run
+    settle(phone, 1000)            # the list's second try at the scroll (600 ms) has run
     category.scroll_into_view_if_needed()
     category.click()
     after_rerun(phone, lambda: phone.get_by_role("option", name="复查复核").click(), "共 ")
@@ -207,7 +207,7 @@ def test_the_shelf_fits_320_px_in_large_text_and_high_contrast(portal_url, small
     pg = small_phone
     pg.goto(f"{portal_url}/laws?a11y=large,contrast")
     wait_for_app(pg, "司法解释（4 部）")
-    pg.wait_for_timeout(1000)
+    settle(pg, 1000)
     main = pg.evaluate("""() => { const m = document.querySelector('[data-testid="stMain"]');
         return [m.scrollWidth, m.clientWidth]; }""")
     assert main[0] <= main[1] + 1, main

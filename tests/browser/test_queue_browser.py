@@ -19,6 +19,7 @@ from tests.browser.conftest import (
     open_expander,
     open_prefiling,
     pick_option,
+    settle,
     sidebar_folded,
     sign_in,
     wait_for_app,
@@ -164,7 +165,7 @@ def test_a_corrected_number_empties_the_correction_boxes(portal_url, phone, arti
     phone.get_by_label("更正原因（信访人会看到）").fill("登记时少写一位")
     phone.get_by_role("button", name="更正信访件编号").click()
     wait_for_app(phone, "已更正：")
-    phone.wait_for_timeout(1000)
+    settle(phone, 1000)
     assert phone.get_by_label("正确的信访件编号").input_value() == ""
     assert phone.get_by_label("更正原因（信访人会看到）").input_value() == ""
     assert not phone.get_by_label("我已核对新的编号，确认更正").is_checked()
@@ -211,7 +212,7 @@ def test_a_long_queue_on_a_phone_is_paged_and_next_page_brings_its_top_up(portal
     # said, not focused: a select of more than 10 options takes typing, and a phone's keyboard
     # would come up over the cards
     phone.wait_for_function("w => (document.getElementById('portal-announcer') || {}).textContent === w",
-                            arg="现在显示第 21–25 件（共 25 件）", timeout=5_000)
+                            arg="现在显示第 21–25 件（共 25 件）", timeout=10_000)
     assert not pager.locator("input").evaluate("el => el === document.activeElement")
     assert phone.get_by_role("button", name="下一页", exact=False).count() == 0
     phone.screenshot(path=str(artifacts / "queue-paged-phone.png"))

@@ -10,7 +10,14 @@ from playwright.sync_api import expect
 from sqlmodel import Session
 
 from portal.roles import EDITOR
-from tests.browser.conftest import assert_fits_phone, new_staff_user, sidebar_folded, sign_in, wait_for_app
+from tests.browser.conftest import (
+    assert_fits_phone,
+    new_staff_user,
+    settle,
+    sidebar_folded,
+    sign_in,
+    wait_for_app,
+)
 from tests.cases.factories import make_case
 from tests.staff.portal_db import ready_engine
 
@@ -37,11 +44,11 @@ def test_published_payload_does_not_run(portal_url, page, library):
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(f"{portal_url}/cases?case={slug}")
     wait_for_app(page, "脚本测试案例")
-    page.wait_for_timeout(1000)
+    settle(page, 1000)
     link = page.get_by_text("点我")
     if link.count():
         link.first.click()
-        page.wait_for_timeout(500)
+        settle(page, 500)
     assert dialogs == [] and page.evaluate("window.__pwned === undefined")
 
 
@@ -89,7 +96,7 @@ def test_the_first_box_clicked_after_opening_a_page_keeps_the_typing(portal_url,
     facts = page.get_by_role("textbox", name="案情", exact=True)
     facts.click()
     page.keyboard.type("楼上住户每晚跳绳", delay=60)
-    page.wait_for_timeout(1500)
+    settle(page)                       # any run the typing started, and the page's focus moves after it
     assert facts.input_value() == "楼上住户每晚跳绳"
     assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "案情"
 
@@ -144,16 +151,16 @@ def test_a_created_account_leaves_the_new_account_form_empty(portal_url, phone, 
     roles.press("Escape")
     phone.get_by_role("button", name="创建账号").click()
     wait_for_app(phone, f"已创建账号 {name}。")
-    phone.wait_for_timeout(1000)
+    settle(phone)                      # the scroll after the run (150 and 600 ms), the focus's (1.5 s)
     said, bar = phone.locator(".st-key-users-flash-box").bounding_box(), phone.get_by_test_id("stHeader").bounding_box()
     assert said["y"] >= bar["y"] + bar["height"] - 1, (said, bar)   # in view, not under the top bar
     phone.screenshot(path=str(artifacts / "users-created.png"), full_page=True)
     # the focus is not on the page's body, nor on 创建账号 left a screen below the message brought
     # up (no ring in sight): on the message, in view
-    phone.wait_for_function(f"() => document.activeElement.innerText.includes('已创建账号 {name}')", timeout=5_000)
+    phone.wait_for_function(f"() => document.activeElement.innerText.includes('已创建账号 {name}')", timeout=10_000)
     # and a screen reader hears the message, which a new role=status element did not reliably say
     phone.wait_for_function("w => (document.getElementById('portal-announcer') || {}).textContent === w",
-                            arg=f"已创建账号 {name}。", timeout=5_000)
+                            arg=f"已创建账号 {name}。", timeout=10_000)
     assert phone.locator("#portal-announcer").get_attribute("aria-live") == "polite"
     assert phone.get_by_label("用户名（小写字母、数字、点、横线、下划线，2–40 个字符）").input_value() == ""
     assert phone.get_by_label("初始密码（至少", exact=False).input_value() == ""
@@ -185,8 +192,7 @@ def test_giving_up_ones_edits_to_a_case_shows_the_colleagues_reasons(portal_url,
     reason.fill("我改的理由。")
     after_rerun(phone, lambda: phone.get_by_role("button", name="保存", exact=True).click(), "修改并保存了这个")
     after_rerun(phone, lambda: phone.get_by_role("button", name="放弃我的修改，显示最新内容").click(), "保存")
-    phone.wait_for_timeout(1000)
-    assert reason.input_value() == "同事改过的理由。"
+    expect(reason).to_have_value("同事改过的理由。", timeout=10_000)
 
 
 def test_the_date_and_time_boxes_speak_chinese(portal_url, phone):
@@ -195,7 +201,7 @@ def test_the_date_and_time_boxes_speak_chinese(portal_url, phone):
     from tests.browser.conftest import open_staff_page
 
     open_staff_page(phone, portal_url, new_staff_user(EDITOR), "接访日程管理", "添加接访安排")
-    phone.wait_for_timeout(1000)
+    settle(phone, 1000)               # the frame script puts the boxes' words in Chinese
     english = phone.evaluate("""() => {
         const boxes = [...document.querySelectorAll('[data-testid="stDateInput"], [data-testid="stTimeInput"]')];
         const said = boxes.flatMap(b => [b.innerText,
