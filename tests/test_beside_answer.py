@@ -9,7 +9,6 @@ import logging
 import pytest
 from sqlalchemy.exc import OperationalError
 
-
 # a slow failure here: long enough that a fast one (no wait at all) is never taken for one on a
 # loaded machine (0.05 s was: a process held back that long made "first" slow and skipped the next read)
 SLOW = 0.3
