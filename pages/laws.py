@@ -3,9 +3,16 @@ article permalinks (?law=…&article=…)."""
 
 import streamlit as st
 
-from portal.laws.browse import display_path, filter_laws, find_in_law, nothing_found, part_index_of, shelves
+from portal.laws.browse import (
+    article_by_number,
+    display_path,
+    filter_laws,
+    find_in_law,
+    nothing_found,
+    part_index_of,
+    shelves,
+)
 from portal.laws.catalog import short_title
-from portal.laws.numerals import parse_article_ref
 from portal.search.exact import normalise_query
 from portal.text.escape import html_escape, markdown_escape
 from ui.accessibility import page_link
@@ -85,12 +92,6 @@ def not_found(message: str) -> None:
     back_to_index("missing")
 
 
-def _by_number(law, text: str):
-    """The article a permalink names by number ("32", "三十二") rather than by its label."""
-    hits = find_in_law(law, text) if parse_article_ref(text.strip()) else []
-    return hits[0] if len(hits) == 1 else None
-
-
 def _turn_to(part_key: str, index: int) -> None:
     """上一章 / 下一章: the 目录 shows that chapter, and the page scrolls to the 目录 above it."""
     st.session_state[part_key] = index
@@ -115,7 +116,7 @@ def show_law() -> None:
     if law is None:
         not_found("没有找到这部法规。链接可能有误，或该法规尚未收录。请从法规库目录中选择。")
         return
-    target = (law.provision(label) or _by_number(law, label)) if label else None   # ?article=32 as well as 第三十二条
+    target = (law.provision(label) or article_by_number(law, label)) if label else None   # ?article=32 (276-1) as well as 第三十二条
     name = f"《{short_title(law.title)}》"
     page_title(f"{name}{target.label}" if target else f"{name}全文" if whole else name)
     st.title(law.title)
