@@ -17,7 +17,7 @@ from portal.search.exact import normalise_query
 from portal.text.escape import html_escape, markdown_escape
 from ui.accessibility import page_link
 from ui.law_view import article_html, law_card, law_facts_md, law_parts, open_law, part_html, part_title
-from ui.links import permalink, status_badge_html
+from ui.links import shared_permalink, status_badge_html
 from ui.resources import get_law_notes, get_library
 from ui.site_frame import page_title, say, scroll_to, share_link, show_here, start_at_top
 
@@ -152,7 +152,7 @@ def show_law() -> None:
                     st.caption(" › ".join(display_path(law, target)))
                 st.markdown(article_html(target, target=True, link=False), unsafe_allow_html=True)
                 st.caption("本条网址（可复制分享）：")
-                share_link(permalink(law.slug, target.label))
+                share_link(shared_permalink(law, target))
                 if from_ask:
                     page_link("pages/ask.py", label="返回问答结果", icon=":material/arrow_back:",
                               query_params={"q": came[1]})
