@@ -14,9 +14,9 @@ from portal.stats.reads import record_read
 from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import date_text
 from ui.cases_source import published_for_page
-from ui.links import provision_link
+from ui.links import provision_link, shared_address
 from ui.resources import get_library
-from ui.site_frame import office, page_title, say, scroll_to, show_here, start_at_top
+from ui.site_frame import office, page_title, say, scroll_to, share_link, show_here, start_at_top
 
 log = logging.getLogger(__name__)
 library = get_library()
@@ -126,6 +126,8 @@ def show_case(slug: str) -> None:
         st.markdown(line)
     if case.published_on:
         st.caption(f"发布日期：{date_text(case.published_on)}")
+    st.caption("本页网址（可复制分享）：")   # as an article's: the case alone, not the list's filters
+    share_link(shared_address("cases", {"case": case.slug}))
     back_to_list("bottom")
 
 

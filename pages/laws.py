@@ -3,14 +3,21 @@ article permalinks (?law=…&article=…)."""
 
 import streamlit as st
 
-from portal.laws.browse import display_path, filter_laws, find_in_law, nothing_found, part_index_of, shelves
+from portal.laws.browse import (
+    article_by_number,
+    display_path,
+    filter_laws,
+    find_in_law,
+    nothing_found,
+    part_index_of,
+    shelves,
+)
 from portal.laws.catalog import short_title
-from portal.laws.numerals import parse_article_ref
 from portal.search.exact import normalise_query
 from portal.text.escape import html_escape, markdown_escape
 from ui.accessibility import page_link
 from ui.law_view import article_html, law_card, law_facts_md, law_parts, open_law, part_html, part_title
-from ui.links import permalink, status_badge_html
+from ui.links import shared_permalink, status_badge_html
 from ui.resources import get_law_notes, get_library
 from ui.site_frame import page_title, say, scroll_to, share_link, show_here, start_at_top
 
@@ -85,12 +92,6 @@ def not_found(message: str) -> None:
     back_to_index("missing")
 
 
-def _by_number(law, text: str):
-    """The article a permalink names by number ("32", "三十二") rather than by its label."""
-    hits = find_in_law(law, text) if parse_article_ref(text.strip()) else []
-    return hits[0] if len(hits) == 1 else None
-
-
 def _turn_to(part_key: str, index: int) -> None:
     """上一章 / 下一章: the 目录 shows that chapter, and the page scrolls to the 目录 above it."""
     st.session_state[part_key] = index
@@ -115,7 +116,7 @@ def show_law() -> None:
     if law is None:
         not_found("没有找到这部法规。链接可能有误，或该法规尚未收录。请从法规库目录中选择。")
         return
-    target = (law.provision(label) or _by_number(law, label)) if label else None   # ?article=32 as well as 第三十二条
+    target = (law.provision(label) or article_by_number(law, label)) if label else None   # ?article=32 (276-1) as well as 第三十二条
     name = f"《{short_title(law.title)}》"
     page_title(f"{name}{target.label}" if target else f"{name}全文" if whole else name)
     st.title(law.title)
@@ -151,7 +152,7 @@ def show_law() -> None:
                     st.caption(" › ".join(display_path(law, target)))
                 st.markdown(article_html(target, target=True, link=False), unsafe_allow_html=True)
                 st.caption("本条网址（可复制分享）：")
-                share_link(permalink(law.slug, target.label))
+                share_link(shared_permalink(law, target))
                 if from_ask:
                     page_link("pages/ask.py", label="返回问答结果", icon=":material/arrow_back:",
                               query_params={"q": came[1]})

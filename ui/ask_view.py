@@ -9,7 +9,7 @@ from portal.nextsteps import CRISIS_STEPS, CRISIS_TITLE
 from portal.search.api import SearchHit
 from portal.search.highlight import highlight
 from portal.text.escape import html_escape
-from ui.links import dialled, permalink, status_badge_html
+from ui.links import dialled, shared_permalink, status_badge_html
 
 # above the articles when the reranker gives the first one a low probability of being right
 # (SearchResponse.uncertain; the threshold is chosen by `python -m portal.search tune`)
@@ -47,8 +47,10 @@ def result_card_html(hit: SearchHit, library: Library, *, exact: bool = False) -
         + (f'<div class="ask-path">{html_escape(path)}</div>' if path else "")
         + repealed
         + f'<div class="article">{highlight(provision.text, hit.matched_terms)}</div>'
-        # its name says which article: a results page has eight of these links
-        f'<div class="ask-link"><a href="{html_escape(permalink(law.slug, provision.label))}" target="_self" '
+        # its name says which article: a results page has eight of these links. The address to share
+        # (shared_permalink: no a11y, ASCII); followed here, the frame adds the reader's a11y to it
+        f'<div class="ask-link"><a class="share-link" href="{html_escape(shared_permalink(law, provision))}" '
+        'target="_self" '
         f'aria-label="《{html_escape(short_title(law.title))}》{html_escape(provision.label)} 本条网址（可复制分享）">'
         f'本条网址（可复制分享）</a></div>'
         "</div>"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+from portal.laws.browse import article_by_number
 from portal.laws.library import Library
-from portal.laws.loader import Law
+from portal.laws.loader import Law, Provision
+from portal.laws.numerals import address_form
 from portal.nextsteps import PSYCHOLOGICAL_HOTLINE
 from portal.settings import get_settings
 from portal.text.escape import markdown_escape
@@ -25,8 +27,26 @@ def status_badge_html(law: Law) -> str:
 def _address(page: str, params: dict[str, str]) -> str:
     """A page's address with `params`, and the reader's 大字号 / 高对比度 (`a11y`): an article link
     from 法律问答, a case from the form's 核对 (a new tab) opened small and grey for a reader who
-    had switched them on. A copied, shared address leaves it out (ui.site_frame.absolute_link)."""
+    had switched them on. A copied, shared address leaves it out (shared_address)."""
     return f"{get_settings().base_url.rstrip('/')}/{page}?{urlencode(with_choice(params), safe=',')}"
+
+
+def shared_address(page: str, params: dict[str, str]) -> str:
+    """The address offered to copy and share (本条网址, 本页网址, 复制链接): without the reader's own
+    大字号 / 高对比度 (whoever receives it chooses theirs), and ASCII only, percent-encoded where it
+    must be (some chat apps end a link they find in a message at its first Chinese character)."""
+    return f"{get_settings().base_url.rstrip('/')}/{page}?{urlencode(params)}"
+
+
+def shared_permalink(law: Law, provision: Provision | None = None) -> str:
+    """The shared address of a law (and article), the article by its number: article=38, and 276-1
+    for 第二百七十六条之一 (the 法规库 opens either form; the label, encoded, where a law's numbers
+    would not name it alone)."""
+    params = {"law": law.slug}
+    if provision is not None:
+        number = address_form(provision.number, provision.sub)
+        params["article"] = number if article_by_number(law, number) is provision else provision.label
+    return shared_address("laws", params)
 
 
 def permalink(slug: str, label: str | None = None) -> str:

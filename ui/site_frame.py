@@ -575,6 +575,19 @@ _SCRIPT = """
         navigator.clipboard.writeText(text).then(function () { done(true); }, fallback);
       } else { fallback(); }
     });
+    // A link to share (class share-link: 法律问答's 本条网址) has the address without 大字号 / 高对比度;
+    // followed here with a plain click, it opens with the reader's own choice (copied, or opened in a
+    // new tab, it is the address as shared)
+    doc.addEventListener('click', function (ev) {
+      const a = ev.target.closest && ev.target.closest('a.share-link[href]');
+      if (!a || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
+      const chosen = new URL(location.href).searchParams.get('%(a11y)s') || '';
+      if (!/^[a-z,]+$/.test(chosen)) return;
+      const to = new URL(a.href, location.href);
+      to.searchParams.set('%(a11y)s', chosen);
+      ev.preventDefault();
+      location.assign(to.href.replace(/%%2C/g, ','));
+    });
   }
 })();
 </script>
@@ -787,7 +800,7 @@ def framework_script(*, staff: bool = False) -> None:
                                "Request timed out": "等了太久，没有完成。请刷新本页再试。",
                                "Download failed": "没有下载成功。请刷新本页再试。",
                                BROKEN_PART: BROKEN_PART_NOTE_STAFF if staff else BROKEN_PART_NOTE}
-    st.html(_SCRIPT % {"words": json.dumps(words, ensure_ascii=False), "broken": BROKEN_PART},
+    st.html(_SCRIPT % {"words": json.dumps(words, ensure_ascii=False), "broken": BROKEN_PART, "a11y": A11Y_PARAM},
             unsafe_allow_javascript=True)
 
 
@@ -800,9 +813,10 @@ def page_title(name: str | None = None) -> None:
 
 
 def absolute_link(relative: str) -> str:
-    """`relative` (/laws?law=…) as a full address a citizen can share, readable (not percent-encoded):
-    PORTAL_BASE_URL when set, else the address this browser used to reach the portal."""
-    from urllib.parse import unquote, urlsplit
+    """`relative` (/laws?law=…, ui.links.shared_address) as a full address a citizen can share, as
+    written (ASCII: not decoded): PORTAL_BASE_URL when set, else the address this browser used to
+    reach the portal."""
+    from urllib.parse import urlsplit
 
     base = get_settings().base_url.rstrip("/")
     if relative.startswith(base) and base:
@@ -817,11 +831,11 @@ def absolute_link(relative: str) -> str:
             base = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
         except Exception:  # no request (AppTest)
             base = ""
-    return base + unquote(relative)
+    return base + relative
 
 
 def share_link(relative: str) -> None:
-    """A permalink shown in full with a visible 复制 button."""
+    """A shared address (ui.links.shared_address) shown in full with a visible 复制链接 button."""
     url = absolute_link(relative)
     st.html(f'<p class="permalink" style="word-break:break-all;margin:0 0 0.3rem 0;font-family:monospace">'
             f"{html_escape(url)}</p>")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from portal.laws.catalog import KINDS, REPEALED_GROUP, TOPICS
 from portal.laws.library import Library
 from portal.laws.loader import Block, Law, Provision
-from portal.laws.numerals import article_label, parse_article_ref, past_the_end
+from portal.laws.numerals import article_label, parse_address_form, parse_article_ref, past_the_end
 from portal.textinput import to_simplified
 
 UNSORTED = "其他"  # shelf of laws that have no catalogue entry (reported by check-laws)
@@ -113,6 +113,14 @@ def find_in_law(law: Law, query: str, *, limit: int = 50) -> list[Provision]:
         return [p for p in law.provisions if (p.number, p.sub) == ref]
     words = [w for w in query.split() if w]
     return [p for p in law.provisions if all(w in p.text for w in words)][:limit]
+
+
+def article_by_number(law: Law, text: str) -> Provision | None:
+    """The article an address names by number rather than by its label: "32", "三十二", "第32条", or
+    "276-1" for 第二百七十六条之一 (the ASCII form a shared address uses, numerals.address_form)."""
+    ref = parse_address_form(text) or parse_article_ref(text.strip())
+    hits = [p for p in law.provisions if (p.number, p.sub) == ref] if ref else []
+    return hits[0] if len(hits) == 1 else None
 
 
 def nothing_found(law: Law, query: str) -> str:

@@ -103,3 +103,18 @@ def parse_article_ref(text: str) -> tuple[int, int] | None:
     except ValueError:
         return None
     return (number, sub) if number > 0 else None
+
+
+def address_form(number: int, sub: int = 0) -> str:
+    """An article as a shared address names it, in ASCII: "38", "276-1" for 第二百七十六条之一. Some
+    chat apps end a link they find in a message at its first Chinese character."""
+    return f"{number}-{sub}" if sub else str(number)
+
+
+_ADDRESS_FORM = re.compile(r"^([1-9]\d*)-([1-9]\d*)$")
+
+
+def parse_address_form(text: str) -> tuple[int, int] | None:
+    """"276-1" -> (276, 1): the 之 form of address_form; None for anything else."""
+    m = _ADDRESS_FORM.match(text.strip())
+    return (int(m[1]), int(m[2])) if m else None

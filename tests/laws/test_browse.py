@@ -2,8 +2,15 @@
 
 import pytest
 
-from portal.laws.browse import display_path, find_in_law, nothing_found, part_index_of, parts
-from portal.laws.numerals import parse_article_ref, past_the_end
+from portal.laws.browse import (
+    article_by_number,
+    display_path,
+    find_in_law,
+    nothing_found,
+    part_index_of,
+    parts,
+)
+from portal.laws.numerals import address_form, parse_article_ref, past_the_end
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -93,3 +100,17 @@ def test_several_words_must_all_be_in_the_article(library):
     hits = find_in_law(law, "复核 30日")
     assert hits and all("复核" in p.text and "30日" in p.text for p in hits)
     assert "第三十六条" in [p.label for p in hits]
+
+
+def test_every_article_is_opened_by_its_ascii_address_form(library):
+    """A shared address names an article by number (38, 276-1 for 第二百七十六条之一): each names
+    the one article it was made from, in every law of the library."""
+    provisions = [p for law in library.laws.values() for p in law.provisions]
+    assert any(p.label == "第二百七十六条之一" for p in provisions)
+    for law in library.laws.values():
+        for provision in law.provisions:
+            assert article_by_number(law, address_form(provision.number, provision.sub)) is provision, provision.id
+    law = library.law("xingfa-2023")
+    assert article_by_number(law, "276-1").label == "第二百七十六条之一"
+    assert article_by_number(law, "276之一").label == "第二百七十六条之一"
+    assert article_by_number(law, "276-0") is None and article_by_number(law, "0-1") is None

@@ -441,6 +441,19 @@ def test_an_article_opened_from_the_answers_is_in_view_with_the_way_back_to_them
     assert not [link for link in other.get("page_link") if link.label == "返回问答结果"]   # another article
 
 
+def test_the_address_offered_to_share_leaves_out_the_readers_choice_and_is_ascii(app_page):
+    """r48b #6 and #8: 本条网址（可复制分享） carried the reader's &a11y=large (the 法规库's 复制链接
+    leaves it out), and raw Chinese (…&article=第五十三条) that a chat app may cut the link at. It is
+    now the article's shared address: the law and the article's number. (Followed here with a
+    click, the frame's script adds the reader's choice: tests/browser/test_ask_browser.py.)"""
+    at = app_page("pages/ask.py", a11y="large,contrast", session_state={"ask_query": "申请劳动仲裁要不要交费？"})
+    import html
+
+    shared = [html.unescape(h) for h in re.findall(r'<a class="share-link" href="([^"]+)"', _cards(at))]
+    assert shared and all(h.isascii() and "a11y" not in h for h in shared), shared
+    assert "/laws?law=laodong-zhengyi-tiaojie-zhongcai-fa-2007&article=53" in shared
+
+
 def test_an_article_is_opened_as_one_entry_in_the_browser_history_keeping_large_text(app_page):
     """st.switch_page wrote the article's address on 法律问答's path, then the library's page, and the
     library wrote 大字号 back: three history entries for one tap, and Back stayed on the article. The

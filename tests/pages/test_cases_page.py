@@ -78,6 +78,17 @@ def test_detail_links_cited_articles_to_permalinks(app_page, engine):
     assert "示例案例" in text and "虚构" in text
 
 
+def test_a_case_has_its_address_to_copy_and_share_without_the_readers_choice_or_the_list_filters(app_page):
+    """r48b #8: a case had no 本页网址 / 复制链接 as an article has."""
+    import html
+    import re
+
+    at = app_page("pages/cases.py", case="staff-example-tiaojie-xieyi", category="调解", a11y="large")
+    assert "本页网址（可复制分享）" in page_text(at)
+    [copied] = re.findall(r'data-copy="([^"]*)">复制链接</button>', "\n".join(el.proto.body for el in at.html))
+    assert html.unescape(copied) == "/cases?case=staff-example-tiaojie-xieyi"
+
+
 def test_published_xss_payloads_reach_the_page_inert(app_page, engine, library):
     slug = _slug()
     with Session(engine) as s:

@@ -64,10 +64,10 @@ def test_permalink_opens_article_32(app_page, library):
     for line in article.body.split("\n"):  # every 款 and 项, verbatim, each on its own line
         assert line in text
     assert "<br>".join(article.body.split("\n")[:2]) in text
-    # the copyable link, readable (not percent-encoded), with a visible 复制 button
+    # the copyable link, readable and ASCII (the article by its number), with a visible 复制 button
     html = "\n".join(el.proto.body for el in at.html)
-    assert "/laws?law=xinfang-gongzuo-tiaoli-2022&amp;article=第三十二条</p>" in html
-    assert 'data-copy="/laws?law=xinfang-gongzuo-tiaoli-2022&amp;article=第三十二条">复制链接</button>' in html
+    assert "/laws?law=xinfang-gongzuo-tiaoli-2022&amp;article=32</p>" in html
+    assert 'data-copy="/laws?law=xinfang-gongzuo-tiaoli-2022&amp;article=32">复制链接</button>' in html
     assert "第四章 信访事项的办理" in text
     assert "中共中央、国务院" in text and "2022年5月1日" in text and "05月" not in text
     # where the text came from, and which text prevails
@@ -84,10 +84,37 @@ def test_permalink_is_absolute_with_the_configured_base_url(app_page, monkeypatc
     try:
         at = app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article="第三十二条")
         html = "\n".join(el.proto.body for el in at.html)
-        assert "https://xfj.example.gov.cn/laws?law=xinfang-gongzuo-tiaoli-2022&amp;article=第三十二条</p>" in html
+        assert "https://xfj.example.gov.cn/laws?law=xinfang-gongzuo-tiaoli-2022&amp;article=32</p>" in html
     finally:
         monkeypatch.delenv("PORTAL_BASE_URL")
         get_settings.cache_clear()
+
+
+def _copied(at) -> str:
+    """The address 复制链接 puts on the clipboard."""
+    import html
+
+    [copy] = re.findall(r'data-copy="([^"]*)">复制链接</button>', "\n".join(el.proto.body for el in at.html))
+    return html.unescape(copy)
+
+
+def test_the_copied_address_is_ascii_without_the_readers_choice_and_opens_the_same_article(app_page, library):
+    """r48b #8: 复制链接 copied …&article=第二百七十六条之一, and a chat app that ends a link at its
+    first Chinese character sent the receiver the law without the article. Nor is the reader's
+    大字号 / 高对比度 passed on."""
+    from urllib.parse import parse_qs, urlsplit
+
+    for label, written in (("第二百七十六条之一", "276-1"), ("第三十八条", "38")):
+        at = app_page("pages/laws.py", law="xingfa-2023", article=label, a11y="large,contrast")
+        copied = _copied(at)
+        assert copied.isascii() and copied == f"/laws?law=xingfa-2023&article={written}", copied
+        query = {k: v[0] for k, v in parse_qs(urlsplit(copied).query).items()}
+        opened = app_page("pages/laws.py", **query)   # the receiver: another session, no choice
+        assert [h.value for h in opened.title] == ["中华人民共和国刑法"]
+        article = library.provision(f"xingfa-2023:{label}")
+        assert f'<h3 class="law-article-title" tabindex="-1">{label}</h3>' in "".join(
+            str(el.value) for el in opened.markdown)
+        assert article.body.split("\n")[0] in page_text(opened) and _copied(opened) == copied
 
 
 def test_repealed_law_is_unmistakable_and_names_its_successor(app_page):
@@ -276,7 +303,7 @@ def test_links_the_page_writes_keep_large_text_and_a_shared_address_does_not(app
     links = re.findall(r'class="article-link" href="([^"]+)"', drawn(at))
     assert links and all("a11y=large,contrast" in link for link in links), links
     shared = re.findall(r'<p class="permalink"[^>]*>([^<]+)</p>', drawn(at))
-    assert shared and all("a11y" not in url and "article=第三十二条" in url for url in shared), shared
+    assert shared and all("a11y" not in url and url.endswith("article=32") for url in shared), shared
     plain = drawn(app_page("pages/laws.py", law="xinfang-gongzuo-tiaoli-2022", article="第三十二条"))
     assert "a11y" not in "".join(re.findall(r'class="article-link" href="([^"]+)"', plain))
 
