@@ -195,6 +195,46 @@ def test_at_200_percent_zoom_the_open_sidebar_can_be_closed_by_keyboard(portal_u
         context.close()
 
 
+# every focus ring drawn around the focused text area (its own, its frame's) and the box that clips
+# them: the nearest ancestor whose overflow is not visible
+RINGS = """el => {
+  const rings = [], shadows = [];
+  for (const e of [el, el.closest('[data-testid=stTextAreaRootElement]')]) {
+    const cs = getComputedStyle(e);
+    if (cs.boxShadow !== 'none' && cs.boxShadow.indexOf('inset') === -1) shadows.push(cs.boxShadow);
+    if (cs.outlineStyle === 'none' || parseFloat(cs.outlineWidth) === 0) continue;
+    const out = parseFloat(cs.outlineOffset) + parseFloat(cs.outlineWidth), r = e.getBoundingClientRect();
+    rings.push([r.left - out, r.top - out, r.right + out, r.bottom + out]);
+  }
+  let clip = el.parentElement;
+  while (clip && getComputedStyle(clip).overflow === 'visible') clip = clip.parentElement;
+  const c = clip.getBoundingClientRect();
+  return {rings: rings, shadows: shadows, clip: [c.left, c.top, c.right, c.bottom]}; }"""
+
+
+def test_a_text_areas_focus_ring_is_drawn_whole_inside_the_box_that_clips_it(portal_url, page):
+    """Every text area showed only the top edge of its 3-px ring: the row around it (overflow:auto,
+    as wide as the box) cut off its sides and bottom, at 1280 and at 640 px, in 高对比度 too."""
+    _staff_page(page, portal_url, EDITOR, "典型案例管理", "选择案例")
+    facts = page.get_by_role("textbox", name="案情", exact=True)
+    for width, contrast in ((1280, False), (640, False), (640, True)):
+        page.set_viewport_size({"width": width, "height": 800})
+        if contrast:
+            page.locator(".st-key-a11y-bar label").nth(1).click()             # 高对比度
+            page.wait_for_function("() => document.querySelectorAll('[role=switch]')[1].checked", timeout=20_000)
+            wait_for_main(page, "选择案例")
+        facts.focus()
+        page.wait_for_function("el => document.activeElement === el && getComputedStyle("
+                               "el.closest('[data-testid=stTextAreaRootElement]')).outlineStyle !== 'none'",
+                               arg=facts.element_handle(), timeout=10_000)
+        seen = page.evaluate(RINGS, facts.element_handle())
+        left, top, right, bottom = seen["clip"]
+        assert seen["rings"] and not seen["shadows"], (width, contrast, seen)
+        for ring in seen["rings"]:
+            assert (ring[0] >= left - 0.5 and ring[1] >= top - 0.5 and ring[2] <= right + 0.5
+                    and ring[3] <= bottom + 0.5), (width, contrast, seen)
+
+
 @pytest.fixture
 def page(browser):
     """A laptop's 1280 × 800, as the review used."""
