@@ -272,7 +272,17 @@ _SCRIPT = """
       if (ids.length) b.setAttribute('aria-describedby', ids.join(' ')); else b.removeAttribute('aria-describedby');
     });
   }
-  window.__portalLinkErrors = function () { linkErrors(); linkRefusals(); };
+  // a container keyed named-group-… is a group named by its .group-name line: of several 来问 with the
+  // same boxes and buttons, a screen reader says which one the focus is in
+  function nameGroups() {
+    doc.querySelectorAll('[class*="st-key-named-group-"]').forEach(function (g) {
+      const name = g.querySelector('.group-name[id]');
+      if (!name) return;
+      if (g.getAttribute('role') !== 'group') g.setAttribute('role', 'group');
+      if (g.getAttribute('aria-labelledby') !== name.id) g.setAttribute('aria-labelledby', name.id);
+    });
+  }
+  window.__portalLinkErrors = function () { linkErrors(); linkRefusals(); nameGroups(); };
   // the watcher below is installed once; it uses the latest run's words (a staff page's differ)
   window.__portalTr = tr; window.__portalLabel = label; window.__portalWalk = walk;
   if (!window.__portalFrame) {
