@@ -9,7 +9,7 @@ from portal.field_errors import ValidationFailed
 from portal.qa import inbox, lifecycle
 from portal.qa import service as bank
 from portal.roles import COUNSEL
-from portal.text.escape import markdown_escape
+from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text
 from ui import overtaken as edits
 from ui.auth import USER_SCOPED, require_page
@@ -189,19 +189,22 @@ with sent_tab:
     if not pending:
         st.info("没有待处理的来问。")
     for sent in pending[:20]:
-        with st.container(border=True):
-            st.markdown(f"**来问 {sent.id}**　{beijing_text(sent.received_at)}")
+        # one group per 来问, named by its first line; its buttons name it too (the same three on each)
+        with st.container(border=True, key=f"named-group-sent-{sent.id}"):
+            st.markdown(f'<p class="group-name" id="sent-name-{sent.id}"><strong>来问 {sent.id}</strong>　'
+                        f'{html_escape(beijing_text(sent.received_at))}</p>', unsafe_allow_html=True)
             st.text(sent.text)
             answer = st.text_area("收入问题库的问题（请改写为通用说法，删去个人信息）", value=sent.text,
                                   max_chars=bank.MAX_CHARS, key=f"sent-text-{sent.id}")
             sent_ids = provision_picker(f"sent-{sent.id}", library, searcher=searcher)
-            cols = st.columns(3)
+            named = f" *来问 {sent.id}*"   # shown: 收入为草稿; said: 收入为草稿 来问 3
+            cols = st.container(key=f"named-buttons-sent-{sent.id}").columns(3)
             for col, label, publish in ((cols[0], "收入为草稿", False), (cols[1], "收入并发布", True)):
-                if col.button(label, key=f"sent-{publish}-{sent.id}"):
+                if col.button(label + named, key=f"sent-{publish}-{sent.id}"):
                     attempt(lambda s, p=publish, sid=sent.id, t=answer, i=sent_ids: inbox.answer_sent(
                         session=s, actor=actor, library=library, sent_id=sid, question=t,
                         provision_ids=i, publish=p), f"来问 {sent.id} 已收入问题库。")
             sure = cols[2].checkbox("确认忽略（原文随即删除，不能恢复）", key=f"sent-dismiss-sure-{sent.id}")
-            if cols[2].button("忽略", key=f"sent-dismiss-{sent.id}", disabled=not sure):
+            if cols[2].button("忽略" + named, key=f"sent-dismiss-{sent.id}", disabled=not sure):
                 attempt(lambda s, sid=sent.id: inbox.dismiss_sent(session=s, actor=actor, sent_id=sid),
                         f"来问 {sent.id} 已忽略。")

@@ -17,17 +17,19 @@ from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text, beijing_today
 from ui import overtaken as edits
 from ui.auth import USER_SCOPED, require_page
+from ui.form_errors import anchor, error_summary
 from ui.links import provision_link, provision_title
 from ui.picker import live_label_selectbox
 from ui.refresh import refresh_button
 from ui.resources import get_library
-from ui.site_frame import field_error, scroll_to, success_in_view
+from ui.site_frame import field_error, success_in_view
 from ui.stale_view import warn_stale
 from ui.tables import record_table
 
 actor = require_page(EDITOR)
 library = get_library()
 NEW = "__new__"
+LABELS = {"slug": "网址名", "title": "标题", "category": "类别", **SECTIONS, "provisions": "法律依据"}
 st.title("典型案例管理")
 warn_stale(CASE, library)
 
@@ -51,12 +53,9 @@ saved = cases.draft_of(case) if case else CaseDraft("", CATEGORIES[0], "", "", "
 if flash := st.session_state.pop("cases-flash", None):
     success_in_view(flash, key="cases-flash-shown")
 failure: ValidationFailed | None = st.session_state.get(f"errors-{key}")
-if failure:   # 保存 is at the foot of the form: the list of problems is brought into view, once
-    with st.container(key="cases-errors"):
-        st.error("请修改以下问题后再保存：\n\n" + "\n".join(f"- {markdown_escape(e.message)}" for e in failure.errors))
-    if st.session_state.get("cases-errors-shown") != id(failure):
-        st.session_state["cases-errors-shown"] = id(failure)
-        scroll_to(".st-key-cases-errors", say=True)
+if failure:   # 保存 is at the foot of the form: the list of problems takes the focus, once; each links its box
+    error_summary(failure.errors, label=lambda f: LABELS.get(f, f), title="请修改以下问题后再保存：",
+                  unlinked=() if case is None else ("slug",))   # an open case's 网址名 is not a box
 
 
 # what was typed into each case, kept while another case is open: Streamlit forgets the values of
@@ -123,11 +122,14 @@ if case:
                f"{beijing_text(case.updated_at)}　网址名：{case.slug}")
     slug = case.slug
 else:
+    anchor("slug")
     slug = st.text_input("网址名（英文小写和横线，例如 laodong-zhongcai-2026）",
                          key=field("slug-new", f"case-{beijing_today():%Y%m%d}-{secrets.token_hex(2)}")).strip()
     inline("slug")
+anchor("title")
 title = st.text_input("标题", key=field(f"title-{key}", saved.title))
 inline("title")
+anchor("category")
 category = st.selectbox("类别", CATEGORIES, key=field(f"category-{key}", saved.category
                                                     if saved.category in CATEGORIES else CATEGORIES[0]))
 illustrative = st.checkbox("示例案例（人物情节为虚构）", key=field(f"illustrative-{key}", saved.illustrative))
@@ -142,6 +144,7 @@ texts: dict[str, str] = {}
 with edit_tab:
     st.caption("正文使用 Markdown：空一行分段，**加粗**，“1.”开头为编号列表。")
     for name, label in SECTIONS.items():
+        anchor(name)
         texts[name] = st.text_area(label, height=160, key=field(f"{name}-{key}", getattr(saved, name)))
         if gone := dropped(texts[name]):   # the preview shows it gone: say what, and why
             st.caption(markdown_escape(f"公开页面上不会显示：{'、'.join(gone)}。正文只保留文字格式"
@@ -149,6 +152,7 @@ with edit_tab:
         inline(name)
 
     st.subheader("法律依据")
+    anchor("provisions")   # its link focuses the first reason, else the law to pick from
     inline("provisions")
     for i, citation in enumerate(citations):
         named = provision_title(citation["id"], library)

@@ -5,6 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from portal.db import get_engine, session_scope
+from portal.field_errors import FieldError
 from portal.roles import EDITOR
 from portal.schedule.service import (
     WEEKDAYS,
@@ -22,6 +23,7 @@ from portal.schedule.service import (
 from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text, beijing_today
 from ui.auth import USER_SCOPED, require_page
+from ui.form_errors import anchor, error_summary, inline_error
 from ui.site_frame import field_error, say, success_in_view
 
 st.title("接访日程管理")
@@ -46,20 +48,28 @@ def forget(prefix: str) -> None:
         st.session_state.pop(f"{prefix}-{name}", None)
 
 
-def session_form(prefix: str, current: SessionData | None) -> SessionData | None:
-    """The fields of one session in a form, started from `current`; returns the data when the form
-    was submitted. The boxes are keyed: unkeyed, a box whose stored value another editor had changed
-    was a new box, and the value typed into it was thrown away on 保存 (the other's was saved)."""
+def session_form(prefix: str, current: SessionData | None, errors: list[FieldError] = ()) -> SessionData | None:
+    """The fields of one session in a form, started from `current`, each with its `errors` under it
+    and a jump target for the summary's link; returns the data when the form was submitted. The
+    boxes are keyed: unkeyed, a box whose stored value another editor had changed was a new box, and
+    the value typed into it was thrown away on 保存 (the other's was saved)."""
     start = current or SessionData("", beijing_today(), "09:00", "12:00", "")
     for name, value in box_values(start).items():
         st.session_state.setdefault(f"{prefix}-{name}", value)
+
+    def box(name: str, widget, **kwargs):
+        anchor(f"{prefix}-{name}")
+        value = widget(LABELS[name], key=f"{prefix}-{name}", **kwargs)
+        inline_error(name, list(errors))
+        return value
+
     with st.form(f"{prefix}-form"):
-        leader = st.text_input(LABELS["leader"], key=f"{prefix}-leader", max_chars=100)
-        day = st.date_input(LABELS["day"], key=f"{prefix}-day", format="YYYY/MM/DD")
-        start_time = st.time_input(LABELS["start_time"], key=f"{prefix}-start_time")
-        end_time = st.time_input(LABELS["end_time"], key=f"{prefix}-end_time")
-        place = st.text_input(LABELS["place"], key=f"{prefix}-place", max_chars=200)
-        topics = st.text_area(LABELS["topics"], key=f"{prefix}-topics", max_chars=500)
+        leader = box("leader", st.text_input, max_chars=100)
+        day = box("day", st.date_input, format="YYYY/MM/DD")
+        start_time = box("start_time", st.time_input)
+        end_time = box("end_time", st.time_input)
+        place = box("place", st.text_input, max_chars=200)
+        topics = box("topics", st.text_area, max_chars=500)
         if st.form_submit_button("保存" if current else "添加接访安排", type="primary", key=f"{prefix}-save"):
             return SessionData(leader=leader, day=day, start_time=start_time.strftime("%H:%M"),
                                end_time=end_time.strftime("%H:%M"), place=place, topics=topics)
@@ -72,8 +82,11 @@ def described(data: SessionData) -> str:
                            f"接待内容：{data.topics or '（未填）'}")
 
 
-def show_errors(errors) -> None:
-    st.error("请修改以下问题后再保存：\n\n" + "\n".join(f"- {LABELS[e.field]}：{e.message}" for e in errors))
+def show_errors(errors: list[FieldError], prefix: str) -> None:
+    """The form's problems above it, each a link to its box (ui.form_errors). Drawn on the one run
+    after a refusal: the list takes the focus every time (a new token)."""
+    error_summary(errors, label=LABELS.__getitem__, title="请修改以下问题后再保存：", where=f"{prefix}-",
+                  token=object())
 
 
 st.subheader("添加接访安排")
@@ -85,13 +98,17 @@ if added := st.session_state.pop("sched-added", None):
 # a new form (a new key) once a session is added: the old one's boxes kept what was typed, one
 # click from adding the same session twice; after a refusal they keep it, to be corrected
 gen = st.session_state.setdefault("sched-add-gen", 0)
-new = session_form(f"add-{gen}", None)
+# a refused 添加: said on the next run, above the form and under each box (drawn before the refusal)
+refused = st.session_state.pop("sched-add-errors", [])
+show_errors(refused, f"add-{gen}")
+new = session_form(f"add-{gen}", None, refused)
 if new is not None:
     try:
         with session_scope(get_engine()) as db:
             add_session(session=db, actor=actor, data=new, today=beijing_today())
     except ScheduleInvalid as invalid:
-        show_errors(invalid.errors)
+        st.session_state["sched-add-errors"] = invalid.errors
+        st.rerun()
     else:
         st.session_state["sched-add-gen"] = gen + 1
         st.session_state["sched-added"] = "已添加，公众页面已同步显示。"
@@ -144,10 +161,11 @@ for row in rows:
     with st.expander(f"{row.day.isoformat()}（星期{WEEKDAYS[row.day.weekday()]}） {row.start_time} {markdown_escape(row.leader)}",
                      expanded=row.id == opened,
                      key=f"sched-row-{row.id}"):
-        if (shown := st.session_state.get("sched-result")) and shown[0] == row.id:
-            kind, said = shown[1], shown[2]
+        shown = st.session_state.get("sched-result")
+        kind, said = shown[1:] if shown and shown[0] == row.id else (None, None)
+        if kind:
             if kind == "errors":
-                show_errors(said)   # an error is role=alert: said already
+                show_errors(said, prefix)   # an error is role=alert: said already
             elif kind == "changed":
                 st.warning(said)
             else:
@@ -159,7 +177,7 @@ for row in rows:
             st.info(f"{row.updated_by} 在 {beijing_text(row.updated_at)} 修改了这场接访，现在公布的是：{described(latest)}。"
                     "下面的框里还是您打开时的内容。")
             st.button("显示最新内容", key=f"{prefix}-latest", on_click=take_latest, args=(row.id, latest))
-        data = session_form(prefix, base)
+        data = session_form(prefix, base, said if kind == "errors" else [])
         if data is not None and data == base != latest:   # nothing typed: nothing to put over theirs
             st.session_state["sched-refresh"] = [row.id]
             said_in_entry(row.id, "saved", f"您没有改动，没有保存。下面已换成 {row.updated_by} 刚保存的内容。")

@@ -48,13 +48,18 @@ html {font-size:125% !important;}
 # where the focus ring goes when Streamlit's focused element is hidden or clipped: a switch's or a
 # choice's label, and the whole frame of a text box, a select box or a date box (the ring on the
 # inner input showed as a thin line by the ▾)
+TEXT_AREA_FOCUS = '.stApp [data-testid="stTextAreaRootElement"]:has(textarea:focus-visible)'
 CHOICE_FOCUS = ('.stApp [data-testid="stCheckbox"] label:has(input:focus-visible), '
                 '.stApp [data-testid="stRadioOption"]:has(input:focus-visible), '
                 '.stApp :is([data-testid="stSelectbox"], [data-testid="stMultiSelect"]) > div:has(input:focus-visible), '
                 '.stApp [data-testid="stTextInputRootElement"]:has(input:focus-visible), '
-                '.stApp [data-testid="stTextAreaRootElement"]:has(textarea:focus-visible)')
+                + TEXT_AREA_FOCUS)
 CHOICE_CSS = CHOICE_FOCUS + """ {outline:3px solid #1a56db !important; outline-offset:2px !important;
   border-radius:0.3rem;}
+/* a text area's ring inside its frame, and only there: outside it, the row around the box (Streamlit's
+   overflow:auto, as wide as the box) cut off all but the top edge (r48a) */
+""" + TEXT_AREA_FOCUS + """ {outline-offset:-3px !important;}
+.stApp [data-testid="stTextArea"] textarea:focus-visible {outline:none !important; box-shadow:none !important;}
 .stApp [data-testid="stCheckbox"] label:has(input:not([role="switch"]):not(:checked)) > span + div,
 .stApp [data-testid="stRadioOption"]:has(input:not(:checked)) > span + div > div:first-child
   {border:2px solid #595959 !important;}
@@ -95,6 +100,7 @@ mark {background:#ffff00 !important; color:#000000 !important; outline:1px solid
 .stApp [data-testid="stMultiSelect"] [data-tag] button {border:none !important;}
 :focus-visible {outline:4px solid #000000 !important; box-shadow:0 0 0 7px #ffff00 !important;}
 """ + CHOICE_FOCUS + """ {outline:4px solid #000000 !important; box-shadow:0 0 0 7px #ffff00 !important;}
+""" + TEXT_AREA_FOCUS + """ {outline-offset:-4px !important; box-shadow:none !important;}
 """
 # Always on: a focus ring the eye can find, and links that are underlined (not told by colour).
 BASE_CSS = CHOICE_CSS + """

@@ -13,6 +13,7 @@ from portal.settings import get_settings
 from portal.text.escape import html_escape, markdown_escape
 from portal.timeutil import beijing_text
 from ui.accessibility import page_link
+from ui.form_errors import anchor, inline_error
 from ui.prefile_check import DRAFT_STORE
 from ui.prefile_state import (
     DRAFT_UNREADABLE,
@@ -30,7 +31,7 @@ from ui.prefile_state import (
     remove_attachment,
     wkey,
 )
-from ui.prefile_ui import OTHER_FILES, UPLOAD_WAIT, anchor, inline_error
+from ui.prefile_ui import OTHER_FILES, UPLOAD_WAIT
 from ui.site_frame import confirm_box, focus_once, office, say, scroll_to
 
 MULTILINE_HELP = "可以分段写。请不要填写与事项无关的他人身份证号等个人信息。"

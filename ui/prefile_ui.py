@@ -1,5 +1,5 @@
-"""Small widgets shared by the pre-filing and lookup pages: client identity, error summary,
-inline errors, CSS."""
+"""Small widgets shared by the pre-filing and lookup pages: client identity, the step's error
+summary, CSS."""
 
 from __future__ import annotations
 
@@ -10,19 +10,13 @@ from portal.prefiling.fields import FieldError
 from portal.prefiling.form import label_of
 from portal.prefiling.ratelimit import ClientInfo
 from portal.settings import get_settings
-from portal.text.escape import html_escape
-from ui.site_frame import field_error, focus_once
+from ui import form_errors
 
 CSS = """
 <style>
-.error-summary {border:4px solid #a11212;padding:0.8rem 1rem;margin:0 0 1rem 0;border-radius:0.3rem;
-  background:#fff;color:#1f1f1f;}
-.error-summary .es-title {font-size:1.2rem;font-weight:700;margin:0 0 0.4rem 0;color:#a11212;}
-.error-summary, .confirm-panel, .step-progress {scroll-margin-top:4.5rem;}
-.error-summary ul {margin:0;padding-left:1.2rem;}
+.confirm-panel, .step-progress {scroll-margin-top:4.5rem;}
 .kept-draft {border-left:4px solid #0b3d91;background:#eef3fb;padding:0.5rem 0.8rem;margin:0 0 0.8rem 0;color:#1f1f1f;}
 .kept-draft a {color:#0b3d91;font-weight:700;text-decoration:underline;}
-.error-summary a {color:#a11212;font-weight:600;text-decoration:underline;}
 .ref-code {font-size:min(1.5rem, 7vw);font-weight:700;letter-spacing:0.08em;white-space:nowrap;}
 .confirm-panel {background:#0b6b2f;color:#fff;border-radius:0.4rem;padding:1rem 1.1rem;margin:0 0 0.8rem 0;
   text-align:center;}
@@ -73,28 +67,9 @@ def client_info() -> ClientInfo:
     return ClientInfo(session_id=session_id, ip=ip)
 
 
-def anchor(field: str) -> None:
-    """A jump target for the error summary's link to `field`."""
-    st.markdown(f'<span id="field-{html_escape(field.replace(".", "-"))}"></span>', unsafe_allow_html=True)
-
-
 def error_summary(errors: list[FieldError]) -> None:
     """The box at the top of a step: how many problems, each with its field and what to do."""
-    if not errors:
-        return
-    items = "".join(
-        f'<li><a href="#field-{html_escape(e.field.replace(".", "-"))}">{html_escape(label_of(e.field))}：{html_escape(e.message)}</a></li>'
-        for e in errors)
-    st.markdown(f'<div class="error-summary" id="error-summary" role="alert" tabindex="-1">'
-                f'<p class="es-title" role="heading" aria-level="2">有 {len(errors)} 处需要修改</p><ul>{items}</ul></div>', unsafe_allow_html=True)
-    focus_once("error-summary", id(errors))
-
-
-def inline_error(field: str, errors: list[FieldError]) -> None:
-    """The same words as in the summary, right under the field."""
-    for e in errors:
-        if e.field == field:
-            field_error(e.message)
+    form_errors.error_summary(errors, label=label_of)
 
 
 # beside an uploader: what to do with the file a citizen most often has, which it does not take

@@ -231,9 +231,11 @@ _SCRIPT = """
   function linkErrors() {
     doc.querySelectorAll('[data-portal-invalid]').forEach(function (f) {
       const ids = (f.getAttribute('aria-describedby') || '').split(' ').filter(function (id) {
-        return doc.getElementById(id); });
-      if (ids.length) { f.setAttribute('aria-describedby', ids.join(' ')); return; }
-      f.removeAttribute('aria-invalid'); f.removeAttribute('aria-describedby'); f.removeAttribute('data-portal-invalid');
+        return id && doc.getElementById(id); });
+      if (ids.length) f.setAttribute('aria-describedby', ids.join(' ')); else f.removeAttribute('aria-describedby');
+      /* still invalid while one of ours describes it (a box's own description, a time box's, stays) */
+      if (ids.some(function (id) { return id.indexOf('field-error-') === 0; })) return;
+      f.removeAttribute('aria-invalid'); f.removeAttribute('data-portal-invalid');
     });
     doc.querySelectorAll('p.field-error').forEach(function (e) {
       if (!e.id) { window.__portalErrorN = (window.__portalErrorN || 0) + 1; e.id = 'field-error-' + window.__portalErrorN; }
@@ -243,12 +245,16 @@ _SCRIPT = """
       let c = box && box.previousElementSibling;
       for (let step = 0; c && step !== 4; step++, c = c.previousElementSibling) {
         if (c.querySelector('[data-testid="stHeading"], h1, h2, h3, h4')) break;
-        const f = c.querySelector('[role=radiogroup], input:not([type=hidden]), textarea, [role=combobox]');
+        const f = c.querySelector('[role=radiogroup], input:not([type=hidden]), textarea, [role=combobox], [role=spinbutton]');
         if (!f) continue;
-        const ids = (f.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
-        if (ids.indexOf(e.id) === -1) ids.push(e.id);
-        f.setAttribute('aria-describedby', ids.join(' '));
-        f.setAttribute('aria-invalid', 'true'); f.setAttribute('data-portal-invalid', '');
+        /* a date or time box is its parts (年/月/日, 时/分), each reached by Tab: each is marked */
+        const parts = f.getAttribute('role') === 'spinbutton' ? c.querySelectorAll('[role=spinbutton]') : [f];
+        parts.forEach(function (p) {
+          const ids = (p.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+          if (ids.indexOf(e.id) === -1) ids.push(e.id);
+          p.setAttribute('aria-describedby', ids.join(' '));
+          p.setAttribute('aria-invalid', 'true'); p.setAttribute('data-portal-invalid', '');
+        });
         break;
       }
     });
@@ -266,7 +272,17 @@ _SCRIPT = """
       if (ids.length) b.setAttribute('aria-describedby', ids.join(' ')); else b.removeAttribute('aria-describedby');
     });
   }
-  window.__portalLinkErrors = function () { linkErrors(); linkRefusals(); };
+  // a container keyed named-group-… is a group named by its .group-name line: of several 来问 with the
+  // same boxes and buttons, a screen reader says which one the focus is in
+  function nameGroups() {
+    doc.querySelectorAll('[class*="st-key-named-group-"]').forEach(function (g) {
+      const name = g.querySelector('.group-name[id]');
+      if (!name) return;
+      if (g.getAttribute('role') !== 'group') g.setAttribute('role', 'group');
+      if (g.getAttribute('aria-labelledby') !== name.id) g.setAttribute('aria-labelledby', name.id);
+    });
+  }
+  window.__portalLinkErrors = function () { linkErrors(); linkRefusals(); nameGroups(); };
   // the watcher below is installed once; it uses the latest run's words (a staff page's differ)
   window.__portalTr = tr; window.__portalLabel = label; window.__portalWalk = walk;
   if (!window.__portalFrame) {
@@ -306,13 +322,13 @@ _SCRIPT = """
       setTimeout(function () { live.textContent = text; }, 100);
       return true;
     };
-    // The box a field's anchor (ui.prefile_ui.anchor) stands for: the first one after it that can
+    // The box a field's anchor (ui.form_errors.anchor) stands for: the first one after it that can
     // take the focus. Focused and brought into view, centred, or at the top clear of the fixed header
     // (`top`); `buttons`: any button counts, not only a secondary one (an add-a-file button).
     window.__portalFocusAfter = function (id, top, buttons) {
       const mark = doc.getElementById(id);
       if (!mark) return false;
-      const boxes = doc.querySelectorAll('input:not([type=hidden]), textarea, [role=combobox], '
+      const boxes = doc.querySelectorAll('input:not([type=hidden]), textarea, [role=combobox], [role=spinbutton], '
                                          + (buttons ? 'button' : 'button[data-testid="stBaseButton-secondary"]'));
       const row = mark.closest('[data-testid="stElementContainer"]') || mark;
       row.style.scrollMarginTop = '4.5rem';
@@ -696,6 +712,13 @@ FRAME_CSS = """
 .copy-btn {font-size:1.05rem;min-height:2.75rem;padding:0.3rem 1rem;border:2px solid #1f1f1f;border-radius:0.4rem;
   background:#fff;color:#1f1f1f;cursor:pointer;}
 .copy-status {margin-left:0.6rem;font-weight:700;color:#0b6b2f;}
+/* a form's error summary (ui.form_errors): what to put right, each a link to its field */
+.error-summary {border:4px solid #a11212;padding:0.8rem 1rem;margin:0 0 1rem 0;border-radius:0.3rem;
+  background:#fff;color:#1f1f1f;}
+.error-summary .es-title {font-size:1.2rem;font-weight:700;margin:0 0 0.4rem 0;color:#a11212;}
+.error-summary ul {margin:0;padding-left:1.2rem;}
+.error-summary a {color:#a11212;font-weight:600;text-decoration:underline;}
+.error-summary {scroll-margin-top:4.5rem;}
 /* an error under its field (field_error): dark red (7:1), bold, marked by a rule and by 错误：, not by
    colour alone; red in 高对比度 too (more specific than its black-text rule) */
 .stApp p.field-error {color:#a11212 !important;font-weight:600;margin:-0.4rem 0 0.8rem 0;
@@ -962,7 +985,7 @@ _FIELD_SCRIPT = """
 
 
 def focus_field(anchor_id: str) -> None:
-    """After this run, bring the anchor `anchor_id` (ui.prefile_ui.anchor) to the top of the screen
+    """After this run, bring the anchor `anchor_id` (ui.form_errors.anchor) to the top of the screen
     and focus the first box after it; late enough to follow the new view's scroll to its top."""
     _run_script(_FIELD_SCRIPT, target=json.dumps(anchor_id))
 

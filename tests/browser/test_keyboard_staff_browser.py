@@ -3,6 +3,7 @@ goes away, the 角色 list's first option, the sidebar at 200 % zoom, and 大字
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -194,6 +195,72 @@ def test_at_200_percent_zoom_the_open_sidebar_can_be_closed_by_keyboard(portal_u
         assert sizes["text"] >= 22 and sizes["parts"] and min(sizes["parts"]) >= sizes["text"], sizes
     finally:
         context.close()
+
+
+# every focus ring drawn around the focused text area (its own, its frame's) and the box that clips
+# them: the nearest ancestor whose overflow is not visible
+RINGS = """el => {
+  const rings = [], shadows = [];
+  for (const e of [el, el.closest('[data-testid=stTextAreaRootElement]')]) {
+    const cs = getComputedStyle(e);
+    if (cs.boxShadow !== 'none' && cs.boxShadow.indexOf('inset') === -1) shadows.push(cs.boxShadow);
+    if (cs.outlineStyle === 'none' || parseFloat(cs.outlineWidth) === 0) continue;
+    const out = parseFloat(cs.outlineOffset) + parseFloat(cs.outlineWidth), r = e.getBoundingClientRect();
+    rings.push([r.left - out, r.top - out, r.right + out, r.bottom + out]);
+  }
+  let clip = el.parentElement;
+  while (clip && getComputedStyle(clip).overflow === 'visible') clip = clip.parentElement;
+  const c = clip.getBoundingClientRect();
+  return {rings: rings, shadows: shadows, clip: [c.left, c.top, c.right, c.bottom]}; }"""
+
+
+def test_a_text_areas_focus_ring_is_drawn_whole_inside_the_box_that_clips_it(portal_url, page):
+    """Every text area showed only the top edge of its 3-px ring: the row around it (overflow:auto,
+    as wide as the box) cut off its sides and bottom, at 1280 and at 640 px, in 高对比度 too."""
+    _staff_page(page, portal_url, EDITOR, "典型案例管理", "选择案例")
+    facts = page.get_by_role("textbox", name="案情", exact=True)
+    for width, contrast in ((1280, False), (640, False), (640, True)):
+        page.set_viewport_size({"width": width, "height": 800})
+        if contrast:
+            page.locator(".st-key-a11y-bar label").nth(1).click()             # 高对比度
+            page.wait_for_function("() => document.querySelectorAll('[role=switch]')[1].checked", timeout=20_000)
+            wait_for_main(page, "选择案例")
+        facts.focus()
+        page.wait_for_function("el => document.activeElement === el && getComputedStyle("
+                               "el.closest('[data-testid=stTextAreaRootElement]')).outlineStyle !== 'none'",
+                               arg=facts.element_handle(), timeout=10_000)
+        seen = page.evaluate(RINGS, facts.element_handle())
+        left, top, right, bottom = seen["clip"]
+        assert seen["rings"] and not seen["shadows"], (width, contrast, seen)
+        for ring in seen["rings"]:
+            assert (ring[0] >= left - 0.5 and ring[1] >= top - 0.5 and ring[2] <= right + 0.5
+                    and ring[3] <= bottom + 0.5), (width, contrast, seen)
+
+
+def test_each_sent_question_is_a_group_named_by_its_number_and_its_buttons_say_it(portal_url, page):
+    """群众来问: each 来问 repeated 收入为草稿, 附上这一条, 按条文附上… with the same names and no number:
+    a screen-reader user could not tell which 来问 a button belonged to. Each is now a group named
+    来问 N, and its own buttons say 来问 N too (their visible words unchanged)."""
+    from portal.prefiling.crypto import get_cipher
+    from portal.prefiling.ratelimit import ClientInfo
+    from portal.qa import inbox
+
+    with Session(ready_engine()) as s:
+        ids = [inbox.send_question(session=s, text=text, cipher=get_cipher(),
+                                   client=ClientInfo(f"kg-{uuid.uuid4().hex[:6]}")).id
+               for text in ("单位拖欠工资三个月，应该去哪里反映？", "邻居装修噪音太大，找哪个部门？")]
+        s.commit()
+    _staff_page(page, portal_url, COUNSEL, "常见问题库", "选择问题")
+    page.get_by_role("tab", name=re.compile("^群众来问")).click()
+    for sent_id in ids:
+        group = page.get_by_role("group", name=re.compile(f"^来问 {sent_id}(?!\\d)"))
+        group.get_by_role("button", name=f"收入为草稿 来问 {sent_id}", exact=True).wait_for(timeout=30_000)
+        assert group.get_by_role("button", name=f"收入并发布 来问 {sent_id}", exact=True).count() == 1
+        assert group.get_by_role("button", name="附上这一条", exact=True).count() == 1   # its own, in its group
+        assert group.get_by_role("textbox", name=re.compile("^按条文附上")).count() == 1
+        # what the eye reads is as before
+        hidden = group.get_by_role("button", name=f"收入为草稿 来问 {sent_id}").locator("em").bounding_box()
+        assert hidden["width"] <= 1 and hidden["height"] <= 1, hidden
 
 
 @pytest.fixture

@@ -141,10 +141,19 @@ def test_a_session_added_on_a_saturday_is_saved_with_a_word_to_check_the_day(sta
 
 
 def test_editor_sees_field_errors_in_plain_words(staff_page):
+    """A refused 添加: the summary above the form says each problem as a link that focuses its box
+    (as 预登记's does: r48a), the words are under the box too (the frame ties them to it:
+    aria-invalid), and the summary takes the focus (添加 is at the foot of the form)."""
     at = staff_page(Actor("bianji", frozenset({EDITOR})))
     at.button[0].click().run()  # leader and place left empty
-    message = at.error[0].value
-    assert "接访领导：请填写接访领导。" in message and "地点：请填写接访地点。" in message
+    marks = "\n".join(str(m.value) for m in at.markdown)
+    [summary] = [m for m in marks.split("\n") if 'id="error-summary"' in m]
+    assert '<a href="#field-add-0-leader">接访领导：请填写接访领导。</a>' in summary
+    assert '<a href="#field-add-0-place">地点：请填写接访地点。</a>' in summary
+    assert '<span id="field-add-0-leader"></span>' in marks and '<span id="field-add-0-place"></span>' in marks
+    assert '<p class="field-error">错误：请填写接访领导。</p>' in marks
+    assert '<p class="field-error">错误：请填写接访地点。</p>' in marks
+    assert any("getElementById(\"error-summary\")" in el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
 
 
 def test_an_entry_saved_after_a_refused_add_stays_open_with_its_message(staff_page):
@@ -171,7 +180,11 @@ def test_an_entry_saved_after_a_refused_add_stays_open_with_its_message(staff_pa
         [b for b in entry().button if b.label == "保存"][0].click().run()
 
     save_with_end(dt.time(8))                              # before the start: refused
-    assert entry().proto.expanded and "结束时间要晚于开始时间" in " ".join(el.value for el in entry().error)
+    assert entry().proto.expanded
+    marks = " ".join(str(el.value) for el in entry().markdown)
+    row = re.search(r'href="#field-edit-(\d+)-end_time">结束时间：结束时间要晚于开始时间。', marks)
+    assert row and f'<span id="field-edit-{row[1]}-end_time"></span>' in marks   # the entry's own box
+    assert '<p class="field-error">错误：结束时间要晚于开始时间。</p>' in marks
     save_with_end(dt.time(17))
     assert entry().proto.expanded and [el.value for el in entry().success] == ["已保存。"]
     assert said(at) == ["已保存。"]

@@ -165,6 +165,19 @@ def test_a_new_cases_web_name_carries_the_beijing_date(app_page, monkeypatch):
     assert at.text_input(key="slug-new").value.startswith("case-20270101-")
 
 
+def test_a_new_cases_error_summary_links_each_problem_to_its_box(app_page):
+    """保存 on an empty new case: each problem in the summary is a link to a jump target before its
+    box (the frame script focuses the box), as 预登记's summary does (r48a). Plain text before."""
+    at = app_page("pages/staff_cases.py", session_state=signed_in_state(EDITOR))
+    at.button(key="save-new").click().run()
+    marks = "\n".join(str(m.value) for m in at.markdown)
+    [summary] = [m for m in marks.split("\n") if 'id="error-summary"' in m]
+    for field, words in (("title", "标题：请填写标题。"), ("facts", "案情：请填写案情。"),
+                         ("significance", "典型意义：请填写典型意义。")):
+        assert f'<a href="#field-{field}">{words}</a>' in summary
+        assert f'<span id="field-{field}"></span>' in marks
+
+
 def test_editor_writes_and_publishes_a_case_in_the_page(app_page, library):
     at = app_page("pages/staff_cases.py", session_state=signed_in_state(EDITOR))
     slug = f"ui-{uuid.uuid4().hex[:8]}"
@@ -174,8 +187,14 @@ def test_editor_writes_and_publishes_a_case_in_the_page(app_page, library):
         at.text_area(key=f"{name}-new").input(f"{name} 的内容，**加粗**。")
     at.button(key="save-new").click().run()
     assert "请至少选择一条法律依据" in page_text(at)  # inline + summary, nothing stored
-    # 保存 is at the foot of the form: the summary above is brought into view (audit 27, S-m5)
-    assert any('".st-key-cases-errors"' in el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
+    # 保存 is at the foot of the form: the summary above takes the focus (audit 27, S-m5), and each
+    # problem in it is a link that focuses its box, as on 预登记 (r48a)
+    assert any('getElementById("error-summary")' in el.proto.body for el in at.html if el.proto.unsafe_allow_javascript)
+    marks = "\n".join(str(m.value) for m in at.markdown)
+    [summary] = [m for m in marks.split("\n") if 'id="error-summary"' in m]
+    assert "请修改以下问题后再保存" in summary
+    assert '<a href="#field-provisions">法律依据：请至少选择一条法律依据。</a>' in summary
+    assert '<span id="field-provisions"></span>' in marks
     at.text_input(key="title-new").input("页面里写的案例（改过）")   # a changed field clears stale errors
     at.run()
     assert "请至少选择一条法律依据" not in page_text(at) and "请修改以下问题" not in page_text(at)
