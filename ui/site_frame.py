@@ -355,6 +355,9 @@ _SCRIPT = """
     // A button's rerun often redraws the page around it and the focus falls to the page's body: a
     // keyboard user starts again from the top. When it has fallen (and no message or field has taken
     // it), it goes back to the button clicked (by its key, else its words), without moving the view.
+    // A button with a key of its own that is gone is not looked for by its words: the one left with
+    // them is another item's (收入并发布 on 来问 1, handled, went to 来问 2's, and Enter filed that).
+    // Only the last button pressed is looked for (an earlier one's look put the focus back on it).
     doc.addEventListener('click', function (ev) {
       const b = ev.target.closest && ev.target.closest('[data-testid="stMain"] button');
       if (!b) return;
@@ -365,11 +368,15 @@ _SCRIPT = """
       }
       const keyed = b.closest('[class*="st-key-"]');
       const key = keyed && Array.from(keyed.classList).find(function (c) { return c.indexOf('st-key-') === 0; });
+      const own = keyed && keyed.querySelectorAll('button').length === 1;
       const words = b.innerText.trim();
+      const mine = (window.__portalBackN = (window.__portalBackN || 0) + 1);   /* the last button pressed */
       const back = function () {
         const held = doc.activeElement;
+        if (window.__portalBackN !== mine) return;
         if (held && held !== doc.body) return;
         let again = key ? doc.querySelector('.' + CSS.escape(key) + ' button') : null;
+        if (own && (!again || again.innerText.trim() !== words)) return;
         if (!again || again.innerText.trim() !== words) {
           again = Array.from(doc.querySelectorAll('[data-testid="stMain"] button')).find(function (x) {
             return x.innerText.trim() === words; });
@@ -1018,8 +1025,15 @@ _SCROLL_TO_SCRIPT = """
     note.focus({preventScroll: true});
   };
   setTimeout(go, 150); setTimeout(go, 600);
-  if (%(claim)s) setTimeout(function () {
-    const el = document.querySelector(%(selector)s); if (el) claim(el); }, 1500);
+  /* and where it falls to the page's body later, until 5 s: a slow run removes the button pressed
+     after the looks above (收入并发布 on a 来问, the list drawn last) */
+  let looks = 0;
+  const watch = function () {
+    const el = document.querySelector(%(selector)s), held = document.activeElement;
+    if (el && (!looks || !held || held === document.body)) claim(el);
+    if (++looks < 15) setTimeout(watch, 250);
+  };
+  if (%(claim)s) setTimeout(watch, 1500);
 })(); /* %(n)s */
 </script>
 """

@@ -47,6 +47,33 @@ def _focused(pg, *, wait_ms: int = 2000):
     return pg.evaluate(FOCUSED)
 
 
+def _focus_settles(pg, where: str, *, timeout: float = 10_000):
+    """Wait until the keyboard focus is on an element in view for which the JavaScript condition
+    `where` (on `e`) holds (the page's own focus moves run up to 3 s after a rerun); return it as
+    FOCUSED reads it, or what holds the focus instead (None: the page's body) when it never does."""
+    try:
+        pg.wait_for_function("() => { const e = document.activeElement; if (!e || e === document.body) return false;"
+                             " const r = e.getBoundingClientRect();"
+                             f" return r.bottom > 0 && r.top < window.innerHeight && r.height > 0 && ({where}); }}",
+                             timeout=timeout)
+    except PlaywrightTimeout:
+        pass
+    return pg.evaluate(FOCUSED)
+
+
+def _send_questions(*texts: str) -> list[int]:
+    """群众来问 sent in with `texts`, in that order; their ids."""
+    from portal.prefiling.crypto import get_cipher
+    from portal.prefiling.ratelimit import ClientInfo
+    from portal.qa import inbox
+
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        sent = [inbox.send_question(session=s, text=text, cipher=get_cipher(),
+                                    client=ClientInfo(f"kb-{uuid.uuid4().hex[:6]}")) for text in texts]
+        s.commit()
+        return [q.id for q in sent]
+
+
 def test_arrow_down_and_enter_in_roles_choose_one_role_not_all(portal_url, page):
     """角色's first option was Streamlit's 全选: ArrowDown, Enter gave the new account all five roles.
     The chosen roles' group was named "Selected values" in English."""
@@ -201,3 +228,42 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     yield context.new_page()
     context.close()
+
+
+
+def test_after_filing_a_sent_question_the_focus_is_not_on_the_next_ones_button(portal_url, page):
+    """收入并发布 on one 来问 takes it off the list: the focus fell to the page's body and was put back
+    on a button with the same words, the next 来问's, and a second Enter filed and published that one.
+    The message saying what became of the first takes the focus (filed, or handled by a colleague)."""
+    from portal.identity import Actor
+    from portal.qa import inbox, lifecycle
+    from portal.qa.models import SentQuestion
+
+    tag = uuid.uuid4().hex[:6]
+    gone, first, second = _send_questions(f"邻居噪音扰民怎么办{tag}甲", f"单位拖欠工资三个月怎么办{tag}乙",
+                                          f"房东不退押金怎么办{tag}丙")
+    _staff_page(page, portal_url, COUNSEL, "常见问题库", "选择问题")
+    after_rerun(page, lambda: page.get_by_role("tab", name="群众来问", exact=False).click(), f"{tag}丙")
+    blocks = page.get_by_test_id("stVerticalBlock")
+    for words in (f"{tag}乙", f"{tag}丙"):   # each with an article: 收入并发布 would publish either
+        box = blocks.filter(has_text=words).last
+        box.get_by_label("按条文附上", exact=False).fill("信访工作条例第32条")
+        after_rerun(page, lambda box=box: box.get_by_role("button", name="附上这一条").click(), "信访工作条例")
+        box.get_by_role("button", name="移除", exact=False).wait_for()
+    # a colleague ignores the first meanwhile: 收入并发布 on it is refused, and it leaves the list
+    with Session(ready_engine()) as s:
+        inbox.dismiss_sent(session=s, actor=Actor("colleague", frozenset({COUNSEL})), sent_id=gone)
+        s.commit()
+    blocks.filter(has_text=f"{tag}甲").last.get_by_role("button", name="收入并发布").focus()
+    after_rerun(page, lambda: page.keyboard.press("Enter"), f"没有收入：来问 {gone}")
+    focused = _focus_settles(page, f"(e.innerText || '').includes('没有收入：来问 {gone}')")
+    assert focused and f"没有收入：来问 {gone}" in focused["text"] and focused["inView"], focused
+    # filed: the message says so, with the focus
+    blocks.filter(has_text=f"{tag}乙").last.get_by_role("button", name="收入并发布").focus()
+    after_rerun(page, lambda: page.keyboard.press("Enter"), f"来问 {first} 已收入问题库")
+    focused = _focus_settles(page, "!!e.closest('.st-key-bank-flash-shown')")
+    assert focused and f"来问 {first} 已收入问题库" in focused["text"] and focused["inView"], focused
+    page.keyboard.press("Tab")   # on from the message, at the top: not the page's body
+    assert page.evaluate(FOCUSED), "Tab from the message went to the page's body"
+    with Session(ready_engine()) as s:
+        assert s.get(SentQuestion, second).state == lifecycle.PENDING
