@@ -368,6 +368,10 @@ _SCRIPT = """
       }
       const keyed = b.closest('[class*="st-key-"]');
       const key = keyed && Array.from(keyed.classList).find(function (c) { return c.indexOf('st-key-') === 0; });
+      if (b.closest('[data-testid="stMultiSelect"]') && key) {   // 全部清除, a chip's 删除: gone with what
+        window.__portalLandInList(key);                          // they cleared
+        return;
+      }
       const own = keyed && keyed.querySelectorAll('button').length === 1;
       const words = b.innerText.trim();
       const mine = (window.__portalBackN = (window.__portalBackN || 0) + 1);   /* the last button pressed */
@@ -384,6 +388,28 @@ _SCRIPT = """
         if (again && !again.disabled && again.getClientRects().length) again.focus({preventScroll: true});
       };
       setTimeout(back, 1500); setTimeout(back, 3000);
+    }, true);
+    // A multiselect's 全部清除 (角色) or a chip's 删除 goes with what it cleared, and the focus fell to
+    // the page's body: when it has, it goes to the list's own box (the list's key: the rerun may
+    // draw it anew), looked at every 100 ms for 3 s, never taken from anywhere else.
+    window.__portalLandInList = function (key) {
+      let looks = 0;
+      const land = function () {
+        const held = doc.activeElement;
+        if (!held || held === doc.body) {
+          const box = doc.querySelector('.' + CSS.escape(key) + ' [data-testid="stMultiSelect"] input');
+          if (box && !box.disabled) box.focus({preventScroll: true});
+        }
+        if (++looks < 30) setTimeout(land, 100);
+      };
+      setTimeout(land, 50);
+    };
+    doc.addEventListener('keydown', function (ev) {   // by keyboard they act on the key, with no click
+      if (ev.key !== 'Enter' && ev.key !== ' ') return;
+      const b = ev.target.closest && ev.target.closest('[data-testid="stMain"] [data-testid="stMultiSelect"] button');
+      const keyed = b && b.closest('[class*="st-key-"]');
+      const key = keyed && Array.from(keyed.classList).find(function (c) { return c.indexOf('st-key-') === 0; });
+      if (key) window.__portalLandInList(key);
     }, true);
     // A file chosen in an uploader: 选择文件 gives way to the file's chip and 添加文件, and the focus fell
     // to the page's body (the next Tab went to the hidden file input); a file removed, the same. When
@@ -882,11 +908,13 @@ _FOCUS_LATER_SCRIPT = """
 (function () {
   /* only where the focus was lost (fell to the page's body with the button pressed): never taken
      from where the person has gone on to */
+  let looks = 0;
   const go = function () {
     const el = document.querySelector(%(selector)s), held = document.activeElement;
     if (el && el.getClientRects().length && (!held || held === document.body)) el.focus();
+    if (++looks < 20) setTimeout(go, 250);   /* a slow run may take the button away late */
   };
-  setTimeout(go, 150); setTimeout(go, 600); setTimeout(go, 1200);
+  setTimeout(go, 150);
 })(); /* %(n)s */
 </script>
 """

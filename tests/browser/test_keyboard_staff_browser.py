@@ -17,6 +17,7 @@ from tests.browser.conftest import (
     new_staff_user,
     open_expander,
     open_prefiling,
+    pick_option,
     sign_in,
     wait_for_app,
     wait_for_main,
@@ -267,3 +268,24 @@ def test_after_filing_a_sent_question_the_focus_is_not_on_the_next_ones_button(p
     assert page.evaluate(FOCUSED), "Tab from the message went to the page's body"
     with Session(ready_engine()) as s:
         assert s.get(SentQuestion, second).state == lifecycle.PENDING
+
+
+def test_clearing_all_roles_leaves_the_focus_in_the_roles_box(portal_url, page):
+    """角色's 全部清除 goes with the roles it clears: the focus fell to the page's body, and the next
+    Tab went on from the top of the form's end (创建账号), past the box just emptied."""
+    _staff_page(page, portal_url, ADMIN, "账号管理", "新建账号")
+    box = page.get_by_test_id("stMultiSelect").first
+    after_rerun(page, lambda: pick_option(page, box.get_by_role("combobox").click,
+                                          page.get_by_role("option", name=EDITOR).first), "新建账号")
+    page.keyboard.press("Escape")
+    box.locator("[data-tag]").first.wait_for()
+    box.get_by_role("button", name="全部清除").focus()
+    after_rerun(page, lambda: page.keyboard.press("Enter"), "新建账号")
+    box.locator("[data-tag]").first.wait_for(state="detached")
+    focused = _focus_settles(page, "e.tagName === 'INPUT' && !!e.closest('[data-testid=stMultiSelect]')")
+    assert focused and focused["tag"] == "INPUT" and focused["inView"], focused
+    assert page.evaluate("() => document.activeElement.closest('[data-testid=stMultiSelect]')"
+                         " === document.querySelector('[data-testid=stMultiSelect]')")   # this form's 角色
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED), "Tab from 角色 went to the page's body"
+
