@@ -289,3 +289,26 @@ def test_clearing_all_roles_leaves_the_focus_in_the_roles_box(portal_url, page):
     page.keyboard.press("Tab")
     assert page.evaluate(FOCUSED), "Tab from 角色 went to the page's body"
 
+
+def test_attaching_a_found_article_moves_the_focus_to_the_next_result(portal_url, page):
+    """群众来问's 或搜索条文: 附上 on a result is disabled once the article is attached, and the focus
+    fell to the page's body. It goes on to the next result's 附上."""
+    tag = uuid.uuid4().hex[:6]
+    (sent,) = _send_questions(f"单位拖欠工资三个月怎么办{tag}")
+    _staff_page(page, portal_url, COUNSEL, "常见问题库", "选择问题")
+    after_rerun(page, lambda: page.get_by_role("tab", name="群众来问", exact=False).click(), tag)
+    box = page.get_by_test_id("stVerticalBlock").filter(has_text=tag).last
+    words = box.get_by_label("或搜索条文")
+    words.fill("拖欠工资")
+    after_rerun(page, lambda: words.press("Enter"), "附上")
+    results = box.locator(f'[class*="st-key-picker-sent-{sent}-hit-"] button')
+    assert results.count() >= 2
+    results.first.focus()
+    attached = results.first.inner_text().strip()
+    after_rerun(page, lambda: page.keyboard.press("Enter"), "移除")
+    focused = _focus_settles(page, f"e.tagName === 'BUTTON' && !e.disabled"
+                                   f" && !!e.closest('[class*=\"st-key-picker-sent-{sent}-hit-\"]')")
+    assert focused and focused["text"].startswith("附上") and focused["text"] != attached and focused["inView"], focused
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED), "Tab from the next 附上 went to the page's body"
+
