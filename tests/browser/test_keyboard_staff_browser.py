@@ -312,3 +312,24 @@ def test_attaching_a_found_article_moves_the_focus_to_the_next_result(portal_url
     page.keyboard.press("Tab")
     assert page.evaluate(FOCUSED), "Tab from the next 附上 went to the page's body"
 
+
+def test_a_wrong_password_in_large_text_is_brought_into_view(portal_url, page):
+    """大字号 on a 1280 × 800 laptop: 用户名或密码不正确 was drawn under the form, below the fold, and
+    nothing on the screen changed after Enter in 密码. It is brought into view; the focus stays in 密码
+    where 密码 is still in sight (else the message takes it)."""
+    page.goto(f"{portal_url}/staff_login?a11y=large")
+    wait_for_main(page, "工作人员登录")
+    page.get_by_label("用户名").fill(f"nobody{uuid.uuid4().hex[:6]}")
+    page.get_by_label("密码", exact=True).fill("not-the-password-1")
+    after_rerun(page, lambda: page.get_by_label("密码", exact=True).press("Enter"), "用户名或密码不正确")
+    error = page.get_by_test_id("stAlert").filter(has_text="用户名或密码不正确")
+    try:
+        page.wait_for_function("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }",
+                               arg=error.element_handle(), timeout=10_000)
+    except PlaywrightTimeout:
+        pass
+    shown = error.bounding_box()
+    assert shown["y"] >= 0 and shown["y"] + shown["height"] <= 800, shown   # the whole message on the screen
+    focused = _focus_settles(page, "e.getAttribute('aria-label') === '密码'"
+                                   " || (e.innerText || '').includes('用户名或密码不正确')")
+    assert focused and focused["inView"] and (focused["label"] == "密码" or "用户名或密码不正确" in focused["text"]), focused
