@@ -19,7 +19,7 @@ from ui.picker import live_label_selectbox
 from ui.refresh import refresh_button
 from ui.resources import get_library
 from ui.search_engine import bank_changed, get_searcher
-from ui.site_frame import success_in_view
+from ui.site_frame import scroll_to, success_in_view
 from ui.stale_view import warn_stale
 
 actor = require_page(COUNSEL)
@@ -178,10 +178,13 @@ with sent_tab:
         if clicked:   # a colleague handled it after this page was drawn: said, with what was typed
             with session_scope() as session:
                 handled = inbox.sent_question(session=session, actor=actor, sent_id=gone)
-            st.error(f"没有{clicked}：来问 {gone} " + (
-                f"已由 {handled.handled_by} 在 {beijing_text(handled.handled_at)} 处理：{handled.state}"
-                + (f"，问题库第 {handled.bank_question_id} 号" if handled.bank_question_id else "")
-                if handled and handled.handled_at else "已不在待处理的来问中") + "。您写的问题没有保存，原文如下：")
+            # brought into view, with the keyboard focus: the button pressed went with its 来问
+            with st.container(key=f"sent-gone-{gone}"):
+                st.error(f"没有{clicked}：来问 {gone} " + (
+                    f"已由 {handled.handled_by} 在 {beijing_text(handled.handled_at)} 处理：{handled.state}"
+                    + (f"，问题库第 {handled.bank_question_id} 号" if handled.bank_question_id else "")
+                    if handled and handled.handled_at else "已不在待处理的来问中") + "。您写的问题没有保存，原文如下：")
+            scroll_to(f".st-key-sent-gone-{gone}", say=True, claim=True)
             st.text(st.session_state.get(f"sent-text-{gone}", ""))
             if picked := st.session_state.pop(f"picker-sent-{gone}", None):
                 st.markdown(markdown_escape("您附上的条文：" + "、".join(provision_title(pid, library) for pid in picked)))

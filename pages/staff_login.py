@@ -5,6 +5,7 @@ import streamlit as st
 from portal.roles import roles_words
 from portal.staff.passwords import MIN_PASSWORD_LENGTH
 from ui.auth import current_actor, oidc_configured, restore_typed_text, sign_in, sign_out
+from ui.site_frame import scroll_to
 from ui.staff_nav import WANTED, WANTED_PARAMS, allowed_staff_pages, staff_links, staff_title
 
 actor = current_actor()
@@ -60,7 +61,11 @@ if submitted:
     outcome = sign_in(username, password)
     if outcome.ok:
         st.rerun()
-    st.error(outcome.message)
+    # under the form, below the fold of a laptop in 大字号: brought into view (and said), and with the
+    # 密码 box out of sight the focus goes to it, as after the staff pages' other actions
+    with st.container(key="login-error"):
+        st.error(outcome.message)
+    scroll_to(".st-key-login-error", say=True, claim=True, below_only=True)
 
 if oidc_configured():
     st.divider()

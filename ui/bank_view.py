@@ -23,7 +23,7 @@ from portal.text.escape import markdown_escape
 from ui.links import provision_link, provision_title
 from ui.prefile_ui import client_info
 from ui.resources import get_law_aliases
-from ui.site_frame import say
+from ui.site_frame import focus_after_rerun, say
 
 log = logging.getLogger(__name__)
 SEND_FAILED = "暂时没能发送（系统故障），您写的问题还在上面。请稍后再点“发送给工作人员”。"
@@ -159,16 +159,20 @@ def provision_picker(key: str, library: Library, *, searcher=None, initial: tupl
     if searcher is not None:
         words = st.text_input("或搜索条文", key=f"{state_key}-q", placeholder="例如：拖欠工资 劳动仲裁")
         if words.strip():
-            for j, hit in enumerate(searcher.search(words, k=5).hits):
-                provision = library.provision(hit.provision_id)
-                if provision is None:
-                    continue
+            hits = [(j, hit.provision_id) for j, hit in enumerate(searcher.search(words, k=5).hits)
+                    if library.provision(hit.provision_id) is not None]
+            for j, pid in hits:
                 with st.container(key=f"named-buttons-{state_key}-hit-{j}"):
                     cols = st.columns([5, 1])
-                    cols[0].markdown(f"{provision_link(hit.provision_id, library)}：{markdown_escape(provision.body[:60])}")
-                    if cols[1].button(f"附上 *{provision_title(hit.provision_id, library)}*", key=f"{state_key}-hit-{j}",
-                                      disabled=hit.provision_id in chosen):
-                        chosen.append(hit.provision_id)
+                    cols[0].markdown(f"{provision_link(pid, library)}：{markdown_escape(library.provision(pid).body[:60])}")
+                    if cols[1].button(f"附上 *{provision_title(pid, library)}*", key=f"{state_key}-hit-{j}",
+                                      disabled=pid in chosen):
+                        chosen.append(pid)
+                        # the button pressed is now disabled: the focus goes on to the next result's
+                        # 附上, else back to the search box (it fell to the page's body)
+                        after = next((k for k, other in hits if k > j and other not in chosen), None)
+                        focus_after_rerun(f".st-key-{state_key}-q input" if after is None
+                                          else f".st-key-{state_key}-hit-{after} button")
                         st.rerun()
     return list(chosen)
 

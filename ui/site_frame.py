@@ -371,6 +371,9 @@ _SCRIPT = """
     // A button's rerun often redraws the page around it and the focus falls to the page's body: a
     // keyboard user starts again from the top. When it has fallen (and no message or field has taken
     // it), it goes back to the button clicked (by its key, else its words), without moving the view.
+    // A button with a key of its own that is gone is not looked for by its words: the one left with
+    // them is another item's (收入并发布 on 来问 1, handled, went to 来问 2's, and Enter filed that).
+    // Only the last button pressed is looked for (an earlier one's look put the focus back on it).
     doc.addEventListener('click', function (ev) {
       const b = ev.target.closest && ev.target.closest('[data-testid="stMain"] button');
       if (!b) return;
@@ -381,11 +384,19 @@ _SCRIPT = """
       }
       const keyed = b.closest('[class*="st-key-"]');
       const key = keyed && Array.from(keyed.classList).find(function (c) { return c.indexOf('st-key-') === 0; });
+      if (b.closest('[data-testid="stMultiSelect"]') && key) {   // 全部清除, a chip's 删除: gone with what
+        window.__portalLandInList(key);                          // they cleared
+        return;
+      }
+      const own = keyed && keyed.querySelectorAll('button').length === 1;
       const words = b.innerText.trim();
+      const mine = (window.__portalBackN = (window.__portalBackN || 0) + 1);   /* the last button pressed */
       const back = function () {
         const held = doc.activeElement;
+        if (window.__portalBackN !== mine) return;
         if (held && held !== doc.body) return;
         let again = key ? doc.querySelector('.' + CSS.escape(key) + ' button') : null;
+        if (own && (!again || again.innerText.trim() !== words)) return;
         if (!again || again.innerText.trim() !== words) {
           again = Array.from(doc.querySelectorAll('[data-testid="stMain"] button')).find(function (x) {
             return x.innerText.trim() === words; });
@@ -393,6 +404,28 @@ _SCRIPT = """
         if (again && !again.disabled && again.getClientRects().length) again.focus({preventScroll: true});
       };
       setTimeout(back, 1500); setTimeout(back, 3000);
+    }, true);
+    // A multiselect's 全部清除 (角色) or a chip's 删除 goes with what it cleared, and the focus fell to
+    // the page's body: when it has, it goes to the list's own box (the list's key: the rerun may
+    // draw it anew), looked at every 100 ms for 3 s, never taken from anywhere else.
+    window.__portalLandInList = function (key) {
+      let looks = 0;
+      const land = function () {
+        const held = doc.activeElement;
+        if (!held || held === doc.body) {
+          const box = doc.querySelector('.' + CSS.escape(key) + ' [data-testid="stMultiSelect"] input');
+          if (box && !box.disabled) box.focus({preventScroll: true});
+        }
+        if (++looks < 30) setTimeout(land, 100);
+      };
+      setTimeout(land, 50);
+    };
+    doc.addEventListener('keydown', function (ev) {   // by keyboard they act on the key, with no click
+      if (ev.key !== 'Enter' && ev.key !== ' ') return;
+      const b = ev.target.closest && ev.target.closest('[data-testid="stMain"] [data-testid="stMultiSelect"] button');
+      const keyed = b && b.closest('[class*="st-key-"]');
+      const key = keyed && Array.from(keyed.classList).find(function (c) { return c.indexOf('st-key-') === 0; });
+      if (key) window.__portalLandInList(key);
     }, true);
     // A file chosen in an uploader: 选择文件 gives way to the file's chip and 添加文件, and the focus fell
     // to the page's body (the next Tab went to the hidden file input); a file removed, the same. When
@@ -912,11 +945,13 @@ _FOCUS_LATER_SCRIPT = """
 (function () {
   /* only where the focus was lost (fell to the page's body with the button pressed): never taken
      from where the person has gone on to */
+  let looks = 0;
   const go = function () {
     const el = document.querySelector(%(selector)s), held = document.activeElement;
     if (el && el.getClientRects().length && (!held || held === document.body)) el.focus();
+    if (++looks < 20) setTimeout(go, 250);   /* a slow run may take the button away late */
   };
-  setTimeout(go, 150); setTimeout(go, 600); setTimeout(go, 1200);
+  setTimeout(go, 150);
 })(); /* %(n)s */
 </script>
 """
@@ -1055,8 +1090,15 @@ _SCROLL_TO_SCRIPT = """
     note.focus({preventScroll: true});
   };
   setTimeout(go, 150); setTimeout(go, 600);
-  if (%(claim)s) setTimeout(function () {
-    const el = document.querySelector(%(selector)s); if (el) claim(el); }, 1500);
+  /* and where it falls to the page's body later, until 5 s: a slow run removes the button pressed
+     after the looks above (收入并发布 on a 来问, the list drawn last) */
+  let looks = 0;
+  const watch = function () {
+    const el = document.querySelector(%(selector)s), held = document.activeElement;
+    if (el && (!looks || !held || held === document.body)) claim(el);
+    if (++looks < 15) setTimeout(watch, 250);
+  };
+  if (%(claim)s) setTimeout(watch, 1500);
 })(); /* %(n)s */
 </script>
 """

@@ -19,6 +19,7 @@ from tests.browser.conftest import (
     new_staff_user,
     open_expander,
     open_prefiling,
+    pick_option,
     settle,
     sign_in,
     wait_for_app,
@@ -48,6 +49,33 @@ def _staff_page(pg, portal_url: str, role: str, nav: str, ready: str, *, large: 
 def _focused(pg, *, wait_ms: int = 2000):
     settle(pg, wait_ms)   # the page's own focus moves run up to 1.5 s after a rerun
     return pg.evaluate(FOCUSED)
+
+
+def _focus_settles(pg, where: str, *, timeout: float = 10_000):
+    """Wait until the keyboard focus is on an element in view for which the JavaScript condition
+    `where` (on `e`) holds (the page's own focus moves run up to 3 s after a rerun); return it as
+    FOCUSED reads it, or what holds the focus instead (None: the page's body) when it never does."""
+    try:
+        pg.wait_for_function("() => { const e = document.activeElement; if (!e || e === document.body) return false;"
+                             " const r = e.getBoundingClientRect();"
+                             f" return r.bottom > 0 && r.top < window.innerHeight && r.height > 0 && ({where}); }}",
+                             timeout=timeout)
+    except PlaywrightTimeout:
+        pass
+    return pg.evaluate(FOCUSED)
+
+
+def _send_questions(*texts: str) -> list[int]:
+    """群众来问 sent in with `texts`, in that order; their ids."""
+    from portal.prefiling.crypto import get_cipher
+    from portal.prefiling.ratelimit import ClientInfo
+    from portal.qa import inbox
+
+    with Session(ready_engine(), expire_on_commit=False) as s:
+        sent = [inbox.send_question(session=s, text=text, cipher=get_cipher(),
+                                    client=ClientInfo(f"kb-{uuid.uuid4().hex[:6]}")) for text in texts]
+        s.commit()
+        return [q.id for q in sent]
 
 
 def test_arrow_down_and_enter_in_roles_choose_one_role_not_all(portal_url, page):
@@ -269,3 +297,107 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     yield context.new_page()
     context.close()
+
+
+
+def test_after_filing_a_sent_question_the_focus_is_not_on_the_next_ones_button(portal_url, page):
+    """收入并发布 on one 来问 takes it off the list: the focus fell to the page's body and was put back
+    on a button with the same words, the next 来问's, and a second Enter filed and published that one.
+    The message saying what became of the first takes the focus (filed, or handled by a colleague)."""
+    from portal.identity import Actor
+    from portal.qa import inbox, lifecycle
+    from portal.qa.models import SentQuestion
+
+    tag = uuid.uuid4().hex[:6]
+    gone, first, second = _send_questions(f"邻居噪音扰民怎么办{tag}甲", f"单位拖欠工资三个月怎么办{tag}乙",
+                                          f"房东不退押金怎么办{tag}丙")
+    _staff_page(page, portal_url, COUNSEL, "常见问题库", "选择问题")
+    after_rerun(page, lambda: page.get_by_role("tab", name="群众来问", exact=False).click(), f"{tag}丙")
+    blocks = page.get_by_test_id("stVerticalBlock")
+    for words in (f"{tag}乙", f"{tag}丙"):   # each with an article: 收入并发布 would publish either
+        box = blocks.filter(has_text=words).last
+        box.get_by_label("按条文附上", exact=False).fill("信访工作条例第32条")
+        after_rerun(page, lambda box=box: box.get_by_role("button", name="附上这一条").click(), "信访工作条例")
+        box.get_by_role("button", name="移除", exact=False).wait_for()
+    # a colleague ignores the first meanwhile: 收入并发布 on it is refused, and it leaves the list
+    with Session(ready_engine()) as s:
+        inbox.dismiss_sent(session=s, actor=Actor("colleague", frozenset({COUNSEL})), sent_id=gone)
+        s.commit()
+    blocks.filter(has_text=f"{tag}甲").last.get_by_role("button", name="收入并发布").focus()
+    after_rerun(page, lambda: page.keyboard.press("Enter"), f"没有收入：来问 {gone}")
+    focused = _focus_settles(page, f"(e.innerText || '').includes('没有收入：来问 {gone}')")
+    assert focused and f"没有收入：来问 {gone}" in focused["text"] and focused["inView"], focused
+    # filed: the message says so, with the focus
+    blocks.filter(has_text=f"{tag}乙").last.get_by_role("button", name="收入并发布").focus()
+    after_rerun(page, lambda: page.keyboard.press("Enter"), f"来问 {first} 已收入问题库")
+    focused = _focus_settles(page, "!!e.closest('.st-key-bank-flash-shown')")
+    assert focused and f"来问 {first} 已收入问题库" in focused["text"] and focused["inView"], focused
+    page.keyboard.press("Tab")   # on from the message, at the top: not the page's body
+    assert page.evaluate(FOCUSED), "Tab from the message went to the page's body"
+    with Session(ready_engine()) as s:
+        assert s.get(SentQuestion, second).state == lifecycle.PENDING
+
+
+def test_clearing_all_roles_leaves_the_focus_in_the_roles_box(portal_url, page):
+    """角色's 全部清除 goes with the roles it clears: the focus fell to the page's body, and the next
+    Tab went on from the top of the form's end (创建账号), past the box just emptied."""
+    _staff_page(page, portal_url, ADMIN, "账号管理", "新建账号")
+    box = page.get_by_test_id("stMultiSelect").first
+    after_rerun(page, lambda: pick_option(page, box.get_by_role("combobox").click,
+                                          page.get_by_role("option", name=EDITOR).first), "新建账号")
+    page.keyboard.press("Escape")
+    box.locator("[data-tag]").first.wait_for()
+    box.get_by_role("button", name="全部清除").focus()
+    after_rerun(page, lambda: page.keyboard.press("Enter"), "新建账号")
+    box.locator("[data-tag]").first.wait_for(state="detached")
+    focused = _focus_settles(page, "e.tagName === 'INPUT' && !!e.closest('[data-testid=stMultiSelect]')")
+    assert focused and focused["tag"] == "INPUT" and focused["inView"], focused
+    assert page.evaluate("() => document.activeElement.closest('[data-testid=stMultiSelect]')"
+                         " === document.querySelector('[data-testid=stMultiSelect]')")   # this form's 角色
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED), "Tab from 角色 went to the page's body"
+
+
+def test_attaching_a_found_article_moves_the_focus_to_the_next_result(portal_url, page):
+    """群众来问's 或搜索条文: 附上 on a result is disabled once the article is attached, and the focus
+    fell to the page's body. It goes on to the next result's 附上."""
+    tag = uuid.uuid4().hex[:6]
+    (sent,) = _send_questions(f"单位拖欠工资三个月怎么办{tag}")
+    _staff_page(page, portal_url, COUNSEL, "常见问题库", "选择问题")
+    after_rerun(page, lambda: page.get_by_role("tab", name="群众来问", exact=False).click(), tag)
+    box = page.get_by_test_id("stVerticalBlock").filter(has_text=tag).last
+    words = box.get_by_label("或搜索条文")
+    words.fill("拖欠工资")
+    after_rerun(page, lambda: words.press("Enter"), "附上")
+    results = box.locator(f'[class*="st-key-picker-sent-{sent}-hit-"] button')
+    assert results.count() >= 2
+    results.first.focus()
+    attached = results.first.inner_text().strip()
+    after_rerun(page, lambda: page.keyboard.press("Enter"), "移除")
+    focused = _focus_settles(page, f"e.tagName === 'BUTTON' && !e.disabled"
+                                   f" && !!e.closest('[class*=\"st-key-picker-sent-{sent}-hit-\"]')")
+    assert focused and focused["text"].startswith("附上") and focused["text"] != attached and focused["inView"], focused
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED), "Tab from the next 附上 went to the page's body"
+
+
+def test_a_wrong_password_in_large_text_is_brought_into_view(portal_url, page):
+    """大字号 on a 1280 × 800 laptop: 用户名或密码不正确 was drawn under the form, below the fold, and
+    nothing on the screen changed after Enter in 密码. It is brought into view; the focus stays in 密码
+    where 密码 is still in sight (else the message takes it)."""
+    page.goto(f"{portal_url}/staff_login?a11y=large")
+    wait_for_main(page, "工作人员登录")
+    page.get_by_label("用户名").fill(f"nobody{uuid.uuid4().hex[:6]}")
+    page.get_by_label("密码", exact=True).fill("not-the-password-1")
+    after_rerun(page, lambda: page.get_by_label("密码", exact=True).press("Enter"), "用户名或密码不正确")
+    error = page.get_by_test_id("stAlert").filter(has_text="用户名或密码不正确")
+    try:
+        page.wait_for_function("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }",
+                               arg=error.element_handle(), timeout=10_000)
+    except PlaywrightTimeout:
+        pass
+    shown = error.bounding_box()
+    assert shown["y"] >= 0 and shown["y"] + shown["height"] <= 800, shown   # the whole message on the screen
+    focused = _focus_settles(page, "e.getAttribute('aria-label') === '密码'"
+                                   " || (e.innerText || '').includes('用户名或密码不正确')")
+    assert focused and focused["inView"] and (focused["label"] == "密码" or "用户名或密码不正确" in focused["text"]), focused
