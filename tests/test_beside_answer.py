@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 # a slow failure here: long enough that a fast one (no wait at all) is never taken for one on a
 # loaded machine (0.05 s was: a process held back that long made "first" slow and skipped the next read)
 SLOW = 0.3
+TAKES = 2 * SLOW   # how long a slow failure here takes: well past SLOW, never measured under it
 
 
 def _failing(trips: list[str], name: str, seconds: float):
@@ -28,7 +29,7 @@ def _failing(trips: list[str], name: str, seconds: float):
 @pytest.fixture
 def no_cool_off(monkeypatch):
     """beside_answer's process-wide state as a fresh process has it (and put back afterwards);
-    a slow failure here takes SLOW s, not seconds."""
+    a failure that takes SLOW s or more is slow (TAKES here), not seconds."""
     from portal import db
 
     monkeypatch.setattr(db._Away, "until", 0.0)
@@ -39,8 +40,8 @@ def no_cool_off(monkeypatch):
 def test_after_a_slow_failure_the_trips_beside_an_answer_are_skipped_for_a_while(no_cool_off, monkeypatch, caplog):
     db, trips = no_cool_off, []
     caplog.set_level(logging.INFO, logger="portal.db")
-    assert db.beside_answer(_failing(trips, "count", SLOW), instead=False, what="count") is False
-    assert db.beside_answer(_failing(trips, "cases", SLOW), instead=[], what="typical cases not shown") == []
+    assert db.beside_answer(_failing(trips, "count", TAKES), instead=False, what="count") is False
+    assert db.beside_answer(_failing(trips, "cases", TAKES), instead=[], what="typical cases not shown") == []
     assert trips == ["count"]
     assert "typical cases not shown: not tried" in caplog.text and "skipped for 30 s" in caplog.text
     monkeypatch.setattr(db._Away, "until", 0.0)   # the cool-off over: tried again, and it works
@@ -90,7 +91,7 @@ def test_a_busy_database_however_slow_pauses_nothing(no_cool_off, failure):
         import time
 
         trips.append("count")
-        time.sleep(SLOW)
+        time.sleep(TAKES)
         raise failure
 
     assert db.beside_answer(busy, instead=None, what="count") is None
@@ -107,7 +108,7 @@ def test_a_page_keeps_what_it_read_last_and_shows_it_while_the_database_is_away(
     assert kept.read(_failing(trips, "first", 0.0)) is None          # nothing read yet: nothing to show
     assert kept.read(lambda: ["案例一"]) == (["案例一"], True)
     assert kept.read(lambda: []) == ([], True)                        # an empty list read now is the truth
-    assert kept.read(_failing(trips, "away", SLOW)) == ([], False)
+    assert kept.read(_failing(trips, "away", TAKES)) == ([], False)
     assert kept.read(lambda: ["从未读到"]) == ([], False)              # the cool-off: not tried
     assert trips == ["first", "away"]
     no_cool_off._Away.until = 0.0

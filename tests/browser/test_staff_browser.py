@@ -194,6 +194,8 @@ def test_giving_up_ones_edits_to_a_case_shows_the_colleagues_reasons(portal_url,
     after_rerun(phone, lambda: phone.get_by_role("button", name="保存", exact=True).click(), "修改并保存了这个")
     after_rerun(phone, lambda: phone.get_by_role("button", name="放弃我的修改，显示最新内容").click(), "保存")
     expect(reason).to_have_value("同事改过的理由。", timeout=10_000)
+    settle(phone)                                    # and no later run puts another text back
+    assert reason.input_value() == "同事改过的理由。"
 
 
 def test_the_date_and_time_boxes_speak_chinese(portal_url, phone):
