@@ -1083,10 +1083,11 @@ _SCROLL_TO_SCRIPT = """
 <script>
 (function () {
   let told = false;
-  /* a message brought into view is also said (the frame script's __portalSay) */
+  /* a message brought into view is also said (the frame script's __portalSay); not an error: st.error
+     is role=alert, which a screen reader says by itself, and it was said twice */
   const tell = function (el) {
     const note = el.querySelector('[role=alert], [role=status]');
-    if (!%(say)s || told || !note || !window.__portalSay) return;
+    if (!%(say)s || told || !note || note.getAttribute('role') === 'alert' || !window.__portalSay) return;
     told = window.__portalSay(note.innerText.trim());
   };
   const go = function () {
@@ -1141,7 +1142,8 @@ def scroll_to(selector: str, *, focus: str | None = None, say: bool = False, bel
               claim: bool = False) -> None:
     """Bring the element `selector` names to the top of the screen after this run (and the keyboard
     focus to the element `focus` names, if given); with `say`, a screen reader also reads out the
-    message (st.success, st.error …) inside it, wherever the focus is. With `below_only`, only when
+    message (st.success …) inside it, wherever the focus is; never an error (st.error is role=alert:
+    a screen reader says it by itself, so `say` is left off for one, and ignored). With `below_only`, only when
     it starts in the last quarter of the screen or below it (a wide screen that shows it stays put).
     With `claim`, the message inside it takes the keyboard focus if the focus has fallen to the
     page's body or is off the screen."""

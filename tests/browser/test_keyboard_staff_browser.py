@@ -423,3 +423,6 @@ def test_a_wrong_password_in_large_text_is_brought_into_view(portal_url, page):
     focused = _focus_settles(page, "e.getAttribute('aria-label') === '密码'"
                                    " || (e.innerText || '').includes('用户名或密码不正确')")
     assert focused and focused["inView"] and (focused["label"] == "密码" or "用户名或密码不正确" in focused["text"]), focused
+    settle(page)   # the message is role=alert, said by the screen reader itself: not again by the live region
+    assert "用户名或密码不正确" not in page.evaluate(
+        "() => (document.getElementById('portal-announcer') || {}).textContent || ''")
