@@ -184,7 +184,7 @@ with sent_tab:
                     f"已由 {handled.handled_by} 在 {beijing_text(handled.handled_at)} 处理：{handled.state}"
                     + (f"，问题库第 {handled.bank_question_id} 号" if handled.bank_question_id else "")
                     if handled and handled.handled_at else "已不在待处理的来问中") + "。您写的问题没有保存，原文如下：")
-            scroll_to(f".st-key-sent-gone-{gone}", say=True, claim=True)
+            scroll_to(f".st-key-sent-gone-{gone}", claim=True)   # an error is role=alert: said already
             st.text(st.session_state.get(f"sent-text-{gone}", ""))
             if picked := st.session_state.pop(f"picker-sent-{gone}", None):
                 st.markdown(markdown_escape("您附上的条文：" + "、".join(provision_title(pid, library) for pid in picked)))

@@ -61,11 +61,12 @@ if submitted:
     outcome = sign_in(username, password)
     if outcome.ok:
         st.rerun()
-    # under the form, below the fold of a laptop in 大字号: brought into view (and said), and with the
-    # 密码 box out of sight the focus goes to it, as after the staff pages' other actions
+    # under the form, below the fold of a laptop in 大字号: brought into view, and with the 密码 box
+    # out of sight the focus goes to it, as after the staff pages' other actions. Not said from here:
+    # an error is role=alert, said already (scroll_to)
     with st.container(key="login-error"):
         st.error(outcome.message)
-    scroll_to(".st-key-login-error", say=True, claim=True, below_only=True)
+    scroll_to(".st-key-login-error", claim=True, below_only=True)
 
 if oidc_configured():
     st.divider()

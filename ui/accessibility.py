@@ -59,7 +59,9 @@ CHOICE_CSS = CHOICE_FOCUS + """ {outline:3px solid #1a56db !important; outline-o
 /* a text area's ring inside its frame, and only there: outside it, the row around the box (Streamlit's
    overflow:auto, as wide as the box) cut off all but the top edge (r48a) */
 """ + TEXT_AREA_FOCUS + """ {outline-offset:-3px !important;}
-.stApp [data-testid="stTextArea"] textarea:focus-visible {outline:none !important; box-shadow:none !important;}
+/* and the text area's own ring gone: under the same :has(), so that a browser without :has (Firefox
+   ESR 115) drops the rule and keeps the box's own ring, not no ring at all */
+""" + TEXT_AREA_FOCUS + """ textarea:focus-visible {outline:none !important; box-shadow:none !important;}
 .stApp [data-testid="stCheckbox"] label:has(input:not([role="switch"]):not(:checked)) > span + div,
 .stApp [data-testid="stRadioOption"]:has(input:not(:checked)) > span + div > div:first-child
   {border:2px solid #595959 !important;}

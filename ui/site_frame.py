@@ -145,6 +145,29 @@ FRAMEWORK_WORDS |= {f"^Selected Date: {month} (\\d+), (\\d+)$": f"已选日期�
                     for n, month in enumerate(("January", "February", "March", "April", "May", "June", "July",
                                                "August", "September", "October", "November", "December"), 1)}
 
+# The one rule of the focus watchers below (an error link's field, a button's rerun's next focus, a
+# message brought into view, a cleared list's box): each puts the focus back on its element where it
+# has fallen to the page's body (a slow run redrew the element, or took away the button pressed), for
+# a few seconds. Never while the element it focused is still there: the focus left it for the page's
+# body because the person clicked or tapped elsewhere, and the watcher stops for good. `keep.fallen()`:
+# the focus is on the page's body and may be put back; `keep.took(el)`: the watcher's element holds
+# the focus (it put it there, or found it there); `keep.again()`: it has held it before (a late take,
+# done with preventScroll: the view must not jump); `keep.done()`: the person moved on.
+_KEEPER = """function () {
+    let mine = null, done = false;
+    return {
+      fallen: function () {
+        const held = document.activeElement;
+        if (done || (held && held !== document.body)) return false;
+        if (mine && mine.isConnected) { done = true; return false; }
+        return true;
+      },
+      took: function (el) { if (el && document.activeElement === el) mine = el; },
+      again: function () { return mine !== null; },
+      done: function () { return done; },
+    };
+  }"""
+
 _SCRIPT = """
 <script>
 (function () {
@@ -350,21 +373,21 @@ _SCRIPT = """
       if (!anchor) return;
       ev.preventDefault();
       const id = a.getAttribute('href').slice(1);
-      let box = null;
-      const focusField = function () { window.__portalFocusAfter(id, false, false); box = doc.activeElement; };
+      const keep = (%(keeper)s)();
+      const focusField = function () { window.__portalFocusAfter(id, false, false); keep.took(doc.activeElement); };
       focusField();
       const mine = (window.__portalErrorLink = (window.__portalErrorLink || 0) + 1);   /* a later link's wins */
       /* a run still drawing the step may redraw the field and drop its focus (to the page's body, or
          to the summary's own retry), on a busy phone seconds later: looked at every 250 ms for 3 s and
          put back. Never taken from anywhere else, nor from the page's body while the field focused is
-         still there (the person tapped elsewhere) */
+         still there (the person tapped elsewhere: _KEEPER) */
       let looks = 0;
       const again = function () {
         if (window.__portalErrorLink !== mine) return;
         const held = doc.activeElement;
         if (held && held.id === 'error-summary') focusField();
-        else if ((!held || held === doc.body) && !(box && box.isConnected)) focusField();
-        if (++looks < 12) setTimeout(again, 250);
+        else if (keep.fallen()) focusField();
+        if (!keep.done() && ++looks < 12) setTimeout(again, 250);
       };
       setTimeout(again, 250);
     }, true);
@@ -407,16 +430,17 @@ _SCRIPT = """
     }, true);
     // A multiselect's 全部清除 (角色) or a chip's 删除 goes with what it cleared, and the focus fell to
     // the page's body: when it has, it goes to the list's own box (the list's key: the rerun may
-    // draw it anew), looked at every 100 ms for 3 s, never taken from anywhere else.
+    // draw it anew), looked at every 100 ms for 3 s, never taken from anywhere else, nor once the
+    // person has tapped elsewhere (_KEEPER: on a phone, the 角色 box's keyboard came up again).
     window.__portalLandInList = function (key) {
       let looks = 0;
+      const keep = (%(keeper)s)();
       const land = function () {
-        const held = doc.activeElement;
-        if (!held || held === doc.body) {
+        if (keep.fallen()) {
           const box = doc.querySelector('.' + CSS.escape(key) + ' [data-testid="stMultiSelect"] input');
-          if (box && !box.disabled) box.focus({preventScroll: true});
-        }
-        if (++looks < 30) setTimeout(land, 100);
+          if (box && !box.disabled) { box.focus({preventScroll: true}); keep.took(box); }
+        } else keep.took(doc.querySelector('.' + CSS.escape(key) + ' [data-testid="stMultiSelect"] input'));
+        if (!keep.done() && ++looks < 30) setTimeout(land, 100);
       };
       setTimeout(land, 50);
     };
@@ -856,7 +880,8 @@ def framework_script(*, staff: bool = False) -> None:
                                "Request timed out": "等了太久，没有完成。请刷新本页再试。",
                                "Download failed": "没有下载成功。请刷新本页再试。",
                                BROKEN_PART: BROKEN_PART_NOTE_STAFF if staff else BROKEN_PART_NOTE}
-    st.html(_SCRIPT % {"words": json.dumps(words, ensure_ascii=False), "broken": BROKEN_PART, "a11y": A11Y_PARAM},
+    st.html(_SCRIPT % {"words": json.dumps(words, ensure_ascii=False), "broken": BROKEN_PART, "a11y": A11Y_PARAM,
+                       "keeper": _KEEPER},
             unsafe_allow_javascript=True)
 
 
@@ -936,7 +961,7 @@ def script_slot() -> None:
     (典型案例管理, the first edit after opening the page)."""
     _slot.container = st.container()
     if selector := st.session_state.pop(_FOCUS_NEXT, None):
-        _run_script(_FOCUS_LATER_SCRIPT, selector=json.dumps(selector))
+        _run_script(_FOCUS_LATER_SCRIPT, selector=json.dumps(selector), keeper=_KEEPER)
 
 
 _FOCUS_NEXT = "_frame_focus_next"
@@ -944,12 +969,16 @@ _FOCUS_LATER_SCRIPT = """
 <script>
 (function () {
   /* only where the focus was lost (fell to the page's body with the button pressed): never taken
-     from where the person has gone on to */
+     from where the person has gone on to (_KEEPER) */
   let looks = 0;
+  const keep = (%(keeper)s)();
   const go = function () {
-    const el = document.querySelector(%(selector)s), held = document.activeElement;
-    if (el && el.getClientRects().length && (!held || held === document.body)) el.focus();
-    if (++looks < 20) setTimeout(go, 250);   /* a slow run may take the button away late */
+    const el = document.querySelector(%(selector)s);
+    keep.took(el);   /* focused already (by the run, or a look before) */
+    if (el && el.getClientRects().length && keep.fallen()) {
+      el.focus({preventScroll: keep.again()}); keep.took(el);
+    }
+    if (!keep.done() && ++looks < 20) setTimeout(go, 250);   /* a slow run may take the button away late */
   };
   setTimeout(go, 150);
 })(); /* %(n)s */
@@ -1054,10 +1083,11 @@ _SCROLL_TO_SCRIPT = """
 <script>
 (function () {
   let told = false;
-  /* a message brought into view is also said (the frame script's __portalSay) */
+  /* a message brought into view is also said (the frame script's __portalSay); not an error: st.error
+     is role=alert, which a screen reader says by itself, and it was said twice */
   const tell = function (el) {
     const note = el.querySelector('[role=alert], [role=status]');
-    if (!%(say)s || told || !note || !window.__portalSay) return;
+    if (!%(say)s || told || !note || note.getAttribute('role') === 'alert' || !window.__portalSay) return;
     told = window.__portalSay(note.innerText.trim());
   };
   const go = function () {
@@ -1079,15 +1109,19 @@ _SCROLL_TO_SCRIPT = """
   /* the message takes the keyboard focus where the focus fell to the page's body (the button pressed
      is gone: 登记, 办结) or was left off the screen (保存 a screen below the message brought up): a
      sighted keyboard user saw no focus ring, and the next Tab went on from out of sight */
+  const keep = (%(keeper)s)();   /* from the page's body only until the person moves on (_KEEPER) */
   const claim = function (el) {
     const note = el.querySelector('[role=alert], [role=status]') || el;
     const held = document.activeElement;
-    if (held && held !== document.body && note.contains(held)) return;
-    const r = held && held !== document.body ? held.getBoundingClientRect() : null;
-    const high = window.parent.innerHeight || window.innerHeight;
-    if (r && r.bottom > 0 && r.top < high && r.height) return;
+    if (held && held !== document.body && note.contains(held)) { keep.took(held); return; }
+    if (!held || held === document.body) {
+      if (!keep.fallen()) return;
+    } else {
+      const r = held.getBoundingClientRect(), high = window.parent.innerHeight || window.innerHeight;
+      if (r.bottom > 0 && r.top < high && r.height) return;
+    }
     if (!note.hasAttribute('tabindex')) note.setAttribute('tabindex', '-1');
-    note.focus({preventScroll: true});
+    note.focus({preventScroll: true}); keep.took(note);
   };
   setTimeout(go, 150); setTimeout(go, 600);
   /* and where it falls to the page's body later, until 5 s: a slow run removes the button pressed
@@ -1096,7 +1130,7 @@ _SCROLL_TO_SCRIPT = """
   const watch = function () {
     const el = document.querySelector(%(selector)s), held = document.activeElement;
     if (el && (!looks || !held || held === document.body)) claim(el);
-    if (++looks < 15) setTimeout(watch, 250);
+    if (!keep.done() && ++looks < 15) setTimeout(watch, 250);
   };
   if (%(claim)s) setTimeout(watch, 1500);
 })(); /* %(n)s */
@@ -1108,12 +1142,14 @@ def scroll_to(selector: str, *, focus: str | None = None, say: bool = False, bel
               claim: bool = False) -> None:
     """Bring the element `selector` names to the top of the screen after this run (and the keyboard
     focus to the element `focus` names, if given); with `say`, a screen reader also reads out the
-    message (st.success, st.error …) inside it, wherever the focus is. With `below_only`, only when
+    message (st.success …) inside it, wherever the focus is; never an error (st.error is role=alert:
+    a screen reader says it by itself, so `say` is left off for one, and ignored). With `below_only`, only when
     it starts in the last quarter of the screen or below it (a wide screen that shows it stays put).
     With `claim`, the message inside it takes the keyboard focus if the focus has fallen to the
     page's body or is off the screen."""
     _run_script(_SCROLL_TO_SCRIPT, selector=json.dumps(selector), focus=json.dumps(focus),
-                say=json.dumps(say), below_only=json.dumps(below_only), claim=json.dumps(claim))
+                say=json.dumps(say), below_only=json.dumps(below_only), claim=json.dumps(claim),
+                keeper=_KEEPER)
 
 
 _SAY_SCRIPT = """

@@ -84,6 +84,8 @@ def test_login_and_logout_through_the_page(app_page):
     at.text_input(key="login-password").input("wrong password here")
     at.button[0].click().run()
     assert "用户名或密码不正确" in page_text(at) and "staff_token" not in at.session_state
+    brought = [el.proto.body for el in at.html if ".st-key-login-error" in el.proto.body]
+    assert brought and all("if (!false || told" in body for body in brought), "an error (role=alert) said twice"
     at.text_input(key="login-password").input(PASSWORD)
     at.button[0].click().run()
     assert f"您已登录：{name}" in page_text(at)
