@@ -352,8 +352,32 @@ _SCRIPT = """
       const id = a.getAttribute('href').slice(1);
       let box = null;
       const focusField = function () { window.__portalFocusAfter(id, false, false); box = doc.activeElement; };
-      focusField();
       const mine = (window.__portalErrorLink = (window.__portalErrorLink || 0) + 1);   /* a later link's wins */
+      /* the field in a tab not shown (典型案例管理's 案情 while 预览 is open: its panel is display:none,
+         and __portalFocusAfter skips it): each tab it is in that is not open is opened, outer first
+         (the tab with the panel's index in the same tab list), and the field focused once shown */
+      const closed = [];
+      for (let p = anchor.closest('[data-testid="stTabPanel"]'); p;
+           p = p.parentElement && p.parentElement.closest('[data-testid="stTabPanel"]')) {
+        const tabs = p.closest('[data-testid="stTabs"]');
+        if (!tabs) continue;
+        const own = function (e) { return e.closest('[data-testid="stTabs"]') === tabs; };
+        const panels = Array.from(tabs.querySelectorAll('[data-testid="stTabPanel"]')).filter(own);
+        const tab = Array.from(tabs.querySelectorAll('[role=tab]')).filter(own)[panels.indexOf(p)];
+        if (tab && (tab.getAttribute('aria-selected') !== 'true' || p.hasAttribute('data-st-inactive')))
+          closed.unshift({tab: tab, panel: p});
+      }
+      closed.forEach(function (c) { c.tab.click(); });
+      const shown = function () {
+        return closed.every(function (c) { return c.panel.isConnected && c.panel.getClientRects().length
+                                                  && !c.panel.hasAttribute('data-st-inactive'); });
+      };
+      let waits = 0;
+      const whenShown = function () {   /* each frame, for at most 5 s: then focused as it stands */
+        if (window.__portalErrorLink !== mine) return;
+        if (shown() || ++waits > 300) { focusField(); setTimeout(again, 250); }
+        else requestAnimationFrame(whenShown);
+      };
       /* a run still drawing the step may redraw the field and drop its focus (to the page's body, or
          to the summary's own retry), on a busy phone seconds later: looked at every 250 ms for 3 s and
          put back. Never taken from anywhere else, nor from the page's body while the field focused is
@@ -366,7 +390,7 @@ _SCRIPT = """
         else if ((!held || held === doc.body) && !(box && box.isConnected)) focusField();
         if (++looks < 12) setTimeout(again, 250);
       };
-      setTimeout(again, 250);
+      whenShown();
     }, true);
     // A button's rerun often redraws the page around it and the focus falls to the page's body: a
     // keyboard user starts again from the top. When it has fallen (and no message or field has taken
