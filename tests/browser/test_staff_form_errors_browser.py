@@ -66,3 +66,32 @@ def test_a_refused_cases_save_links_each_problem_to_its_box(portal_url, page):
     page.locator("#error-summary a", has_text="标题：请填写标题。").click()
     _focused_label(page, "标题")
     assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "标题"
+
+
+def test_a_summary_link_opens_the_tab_its_box_is_in(portal_url, page):
+    """保存 pressed while 预览 is shown (the list of problems already there: the tabs keep their
+    place, and 预览 stays open): 案情 is in the 编辑 tab, hidden, and its link did nothing (the frame
+    script skips hidden boxes). Now the link opens 编辑 and focuses 案情, in view."""
+    _editor_on(page, portal_url, "典型案例管理", "选择案例")
+    save = page.get_by_role("button", name="保存", exact=True)
+    save.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(SUMMARY_FOCUSED, timeout=30_000)
+    page.get_by_role("tab", name="预览").click()
+    preview_open = ("() => { const t = [...document.querySelectorAll('[role=tab]')]"
+                    ".find(t => t.textContent.trim() === '预览');"
+                    " return !!t && t.getAttribute('aria-selected') === 'true'; }")
+    page.wait_for_function(preview_open)
+    facts = page.get_by_role("textbox", name="案情", exact=True)
+    save.focus()
+    page.wait_for_function("() => !!document.activeElement && document.activeElement.id !== 'error-summary'")
+    page.keyboard.press("Enter")                           # again, from 预览: a new list takes the focus
+    page.wait_for_function(SUMMARY_FOCUSED, timeout=30_000)
+    assert page.evaluate(preview_open) and facts.is_hidden()
+    page.locator("#error-summary a", has_text="案情：请填写案情。").click()
+    _focused_label(page, "案情")
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-label')") == "案情"
+    page.wait_for_function("""e => { const r = e.getBoundingClientRect();
+        return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; }""",
+                           arg=facts.element_handle(), timeout=10_000)
+
