@@ -229,6 +229,9 @@ _SCRIPT = """
   // an error under a field (field_error) is tied to it: the field is marked invalid and described by
   // the error, so a screen reader says both when the field is reached; put right, both go
   function linkErrors() {
+    /* an error gone may leave its element, reused by React for what is drawn there now (the next
+       box's anchor, the error's class taken off): not an error, it loses the id given it below */
+    doc.querySelectorAll('[id^="field-error-"]:not(.field-error)').forEach(function (e) { e.removeAttribute('id'); });
     doc.querySelectorAll('[data-portal-invalid]').forEach(function (f) {
       const ids = (f.getAttribute('aria-describedby') || '').split(' ').filter(function (id) {
         return id && doc.getElementById(id); });
