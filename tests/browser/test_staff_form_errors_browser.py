@@ -97,12 +97,12 @@ def test_a_summary_link_opens_the_tab_its_box_is_in(portal_url, page):
 
 
 def test_a_corrected_schedule_entry_leaves_no_box_marked_invalid(portal_url, page):
-    """A refused 添加 (结束时间 before 开始时间) marks the time's parts invalid; once corrected and
-    added, no box in the form keeps aria-invalid (the marks go with the error, r49 P9)."""
+    """A refused 添加 (结束时间 before 开始时间, no 接访领导) marks the time's parts and 接访领导 invalid.
+    The time corrected, refused again for 接访领导 alone (the same form): the time's parts are no
+    longer marked, 接访领导 still is. Added at last: no box in the form is marked (r49 P9)."""
     _editor_on(page, portal_url, "接访日程管理", "添加接访安排")
     form = page.get_by_test_id("stForm").first
     form.get_by_label("接待内容").wait_for()
-    form.get_by_label("接访领导").fill("市信访局分管负责同志")
     form.get_by_label("地点").fill("来访接待大厅")
     hour = form.get_by_test_id("stTimeInput").nth(1).locator("[role=spinbutton]").first
     hour.focus()
@@ -111,14 +111,22 @@ def test_a_corrected_schedule_entry_leaves_no_box_marked_invalid(portal_url, pag
     page.wait_for_function("e => e.getAttribute('aria-valuenow') === '6'", arg=hour.element_handle())
     form.get_by_role("button", name="添加接访安排").click()
     page.wait_for_function(SUMMARY_FOCUSED, timeout=30_000)
-    invalid = "() => document.querySelectorAll('[data-testid=stForm] [aria-invalid=\"true\"]').length"
-    page.wait_for_function(f"({invalid})() > 0", timeout=10_000)
-    hour = form.get_by_test_id("stTimeInput").nth(1).locator("[role=spinbutton]").first
+    marked = ("() => [...document.querySelectorAll('[data-testid=stForm] [aria-invalid=\"true\"]')]"
+              ".map(e => e.getAttribute('aria-label') || '')")
+    page.wait_for_function(f"""() => {{ const m = ({marked})();
+        return m.some(l => l.indexOf('结束时间') !== -1) && m.some(l => l.indexOf('接访领导') !== -1); }}""",
+                           timeout=10_000)
     hour.focus()
     for _ in range(10):                                     # 06:00 → 16:00, after the start
         page.keyboard.press("ArrowUp")
     page.wait_for_function("e => e.getAttribute('aria-valuenow') === '16'", arg=hour.element_handle())
     form.get_by_role("button", name="添加接访安排").click()
+    page.wait_for_function("() => !document.querySelector('#error-summary a[href$=\"end_time\"]')"
+                           " && !!document.querySelector('#error-summary a[href$=\"leader\"]')", timeout=30_000)
+    page.wait_for_function(f"""() => {{ const m = ({marked})();
+        return m.length > 0 && m.every(l => l.indexOf('接访领导') !== -1); }}""", timeout=10_000)
+    form.get_by_label("接访领导").fill("市信访局分管负责同志")
+    form.get_by_role("button", name="添加接访安排").click()
     page.locator(".st-key-sched-added-box").wait_for(timeout=30_000)
-    page.wait_for_function(f"() => !document.getElementById('error-summary') && ({invalid})() === 0",
+    page.wait_for_function(f"() => !document.getElementById('error-summary') && ({marked})().length === 0",
                            timeout=20_000)
