@@ -899,15 +899,14 @@ def absolute_link(relative: str) -> str:
     """`relative` (/laws?law=…, ui.links.shared_address) as a full address a citizen can share, as
     written (ASCII: not decoded): PORTAL_BASE_URL when set, else the address this browser used to
     reach the portal."""
-    from urllib.parse import urlsplit
+    from urllib.parse import parse_qs, urlsplit
 
+    # the reader's own 大字号 / 高对比度 is not passed on: shared_address never adds it, and an
+    # address that has it (ui.links.permalink, passed by mistake) is also not ASCII-only
+    assert A11Y_PARAM not in parse_qs(urlsplit(relative).query), f"not a shared address: {relative}"
     base = get_settings().base_url.rstrip("/")
     if relative.startswith(base) and base:
         relative = relative[len(base):]
-    # the reader's own 大字号 / 高对比度 is not passed on to whoever they share the address with
-    path, _, query = relative.partition("?")
-    kept = "&".join(part for part in query.split("&") if part and not part.startswith(f"{A11Y_PARAM}="))
-    relative = f"{path}?{kept}" if kept else path
     if not base:
         try:
             parts = urlsplit(st.context.url or "")
