@@ -17,12 +17,12 @@ from portal.text.escape import markdown_escape
 from portal.timeutil import beijing_text, beijing_today
 from ui import overtaken as edits
 from ui.auth import USER_SCOPED, require_page
-from ui.form_errors import anchor, error_summary
+from ui.form_errors import anchor, error_summary, inline_error
 from ui.links import provision_link, provision_title
 from ui.picker import live_label_selectbox
 from ui.refresh import refresh_button
 from ui.resources import get_library
-from ui.site_frame import field_error, success_in_view
+from ui.site_frame import success_in_view
 from ui.stale_view import warn_stale
 from ui.tables import record_table
 
@@ -53,6 +53,7 @@ saved = cases.draft_of(case) if case else CaseDraft("", CATEGORIES[0], "", "", "
 if flash := st.session_state.pop("cases-flash", None):
     success_in_view(flash, key="cases-flash-shown")
 failure: ValidationFailed | None = st.session_state.get(f"errors-{key}")
+errors = failure.errors if failure else []   # said again under each field (inline_error)
 if failure:   # 保存 is at the foot of the form: the list of problems takes the focus, once; each links its box
     error_summary(failure.errors, label=lambda f: LABELS.get(f, f), title="请修改以下问题后再保存：",
                   unlinked=() if case is None else ("slug",))   # an open case's 网址名 is not a box
@@ -104,11 +105,6 @@ def field(widget_key: str, saved_value: object) -> str:
     return widget_key
 
 
-def inline(field: str) -> None:
-    for message in failure.for_field(field) if failure else []:
-        field_error(message)
-
-
 overtaken = overwrite = False   # someone else saved since this editor's boxes were filled
 if case:
     overtaken = edits.overtaken(BASE, case.slug, saved, typed=lambda base: typed_draft(key, base),
@@ -125,10 +121,10 @@ else:
     anchor("slug")
     slug = st.text_input("网址名（英文小写和横线，例如 laodong-zhongcai-2026）",
                          key=field("slug-new", f"case-{beijing_today():%Y%m%d}-{secrets.token_hex(2)}")).strip()
-    inline("slug")
+    inline_error("slug", errors)
 anchor("title")
 title = st.text_input("标题", key=field(f"title-{key}", saved.title))
-inline("title")
+inline_error("title", errors)
 anchor("category")
 category = st.selectbox("类别", CATEGORIES, key=field(f"category-{key}", saved.category
                                                     if saved.category in CATEGORIES else CATEGORIES[0]))
@@ -149,11 +145,11 @@ with edit_tab:
         if gone := dropped(texts[name]):   # the preview shows it gone: say what, and why
             st.caption(markdown_escape(f"公开页面上不会显示：{'、'.join(gone)}。正文只保留文字格式"
                                        "（分段、加粗、列表、表格、链接）。"))
-        inline(name)
+        inline_error(name, errors)
 
     st.subheader("法律依据")
     anchor("provisions")   # its link focuses the first reason, else the law to pick from
-    inline("provisions")
+    inline_error("provisions", errors)
     for i, citation in enumerate(citations):
         named = provision_title(citation["id"], library)
         with st.container(key=f"named-buttons-case-{i}"):

@@ -28,14 +28,19 @@ def _address(page: str, params: dict[str, str]) -> str:
     """A page's address with `params`, and the reader's 大字号 / 高对比度 (`a11y`): an article link
     from 法律问答, a case from the form's 核对 (a new tab) opened small and grey for a reader who
     had switched them on. A copied, shared address leaves it out (shared_address)."""
-    return f"{get_settings().base_url.rstrip('/')}/{page}?{urlencode(with_choice(params), safe=',')}"
+    return _page_address(page, with_choice(params), safe=",")   # a11y=large,contrast as written
 
 
 def shared_address(page: str, params: dict[str, str]) -> str:
     """The address offered to copy and share (本条网址, 本页网址, 复制链接): without the reader's own
     大字号 / 高对比度 (whoever receives it chooses theirs), and ASCII only, percent-encoded where it
     must be (some chat apps end a link they find in a message at its first Chinese character)."""
-    return f"{get_settings().base_url.rstrip('/')}/{page}?{urlencode(params)}"
+    return _page_address(page, params)
+
+
+def _page_address(page: str, params: dict[str, str], *, safe: str = "") -> str:
+    """The one way a page's address is written: the base address, the page, the encoded `params`."""
+    return f"{get_settings().base_url.rstrip('/')}/{page}?{urlencode(params, safe=safe)}"
 
 
 def shared_permalink(law: Law, provision: Provision | None = None) -> str:

@@ -252,6 +252,9 @@ _SCRIPT = """
   // an error under a field (field_error) is tied to it: the field is marked invalid and described by
   // the error, so a screen reader says both when the field is reached; put right, both go
   function linkErrors() {
+    /* an error gone may leave its element, reused by React for what is drawn there now (the next
+       box's anchor, the error's class taken off): not an error, it loses the id given it below */
+    doc.querySelectorAll('[id^="field-error-"]:not(.field-error)').forEach(function (e) { e.removeAttribute('id'); });
     doc.querySelectorAll('[data-portal-invalid]').forEach(function (f) {
       const ids = (f.getAttribute('aria-describedby') || '').split(' ').filter(function (id) {
         return id && doc.getElementById(id); });
@@ -375,8 +378,32 @@ _SCRIPT = """
       const id = a.getAttribute('href').slice(1);
       const keep = (%(keeper)s)();
       const focusField = function () { window.__portalFocusAfter(id, false, false); keep.took(doc.activeElement); };
-      focusField();
       const mine = (window.__portalErrorLink = (window.__portalErrorLink || 0) + 1);   /* a later link's wins */
+      /* the field in a tab not shown (典型案例管理's 案情 while 预览 is open: its panel is display:none,
+         and __portalFocusAfter skips it): each tab it is in that is not open is opened, outer first
+         (the tab with the panel's index in the same tab list), and the field focused once shown */
+      const closed = [];
+      for (let p = anchor.closest('[data-testid="stTabPanel"]'); p;
+           p = p.parentElement && p.parentElement.closest('[data-testid="stTabPanel"]')) {
+        const tabs = p.closest('[data-testid="stTabs"]');
+        if (!tabs) continue;
+        const own = function (e) { return e.closest('[data-testid="stTabs"]') === tabs; };
+        const panels = Array.from(tabs.querySelectorAll('[data-testid="stTabPanel"]')).filter(own);
+        const tab = Array.from(tabs.querySelectorAll('[role=tab]')).filter(own)[panels.indexOf(p)];
+        if (tab && (tab.getAttribute('aria-selected') !== 'true' || p.hasAttribute('data-st-inactive')))
+          closed.unshift({tab: tab, panel: p});
+      }
+      closed.forEach(function (c) { c.tab.click(); });
+      const shown = function () {
+        return closed.every(function (c) { return c.panel.isConnected && c.panel.getClientRects().length
+                                                  && !c.panel.hasAttribute('data-st-inactive'); });
+      };
+      let waits = 0;
+      const whenShown = function () {   /* each frame, for at most 5 s: then focused as it stands */
+        if (window.__portalErrorLink !== mine) return;
+        if (shown() || ++waits > 300) { focusField(); setTimeout(again, 250); }
+        else requestAnimationFrame(whenShown);
+      };
       /* a run still drawing the step may redraw the field and drop its focus (to the page's body, or
          to the summary's own retry), on a busy phone seconds later: looked at every 250 ms for 3 s and
          put back. Never taken from anywhere else, nor from the page's body while the field focused is
@@ -389,7 +416,7 @@ _SCRIPT = """
         else if (keep.fallen()) focusField();
         if (!keep.done() && ++looks < 12) setTimeout(again, 250);
       };
-      setTimeout(again, 250);
+      whenShown();
     }, true);
     // A button's rerun often redraws the page around it and the focus falls to the page's body: a
     // keyboard user starts again from the top. When it has fallen (and no message or field has taken
@@ -897,15 +924,14 @@ def absolute_link(relative: str) -> str:
     """`relative` (/laws?law=…, ui.links.shared_address) as a full address a citizen can share, as
     written (ASCII: not decoded): PORTAL_BASE_URL when set, else the address this browser used to
     reach the portal."""
-    from urllib.parse import urlsplit
+    from urllib.parse import parse_qs, urlsplit
 
+    # the reader's own 大字号 / 高对比度 is not passed on: shared_address never adds it, and an
+    # address that has it (ui.links.permalink, passed by mistake) is also not ASCII-only
+    assert A11Y_PARAM not in parse_qs(urlsplit(relative).query), f"not a shared address: {relative}"
     base = get_settings().base_url.rstrip("/")
     if relative.startswith(base) and base:
         relative = relative[len(base):]
-    # the reader's own 大字号 / 高对比度 is not passed on to whoever they share the address with
-    path, _, query = relative.partition("?")
-    kept = "&".join(part for part in query.split("&") if part and not part.startswith(f"{A11Y_PARAM}="))
-    relative = f"{path}?{kept}" if kept else path
     if not base:
         try:
             parts = urlsplit(st.context.url or "")

@@ -20,3 +20,19 @@ def test_attaching_by_the_old_name_asks_which_regulation_is_meant(library):
     assert cited_provision("2005年信访条例第十条", library) == ("xinfang-tiaoli-2005:第十条", "")
     assert cited_provision("信访工作条例第32条", library) == ("xinfang-gongzuo-tiaoli-2022:第三十二条", "")
     assert cited_provision("山东省信访条例第十条", library) == ("shandong-xinfang-tiaoli-2015:第十条", "")
+
+
+def test_a_share_link_is_given_a_shared_address_only():
+    """absolute_link quietly took the reader's a11y= out of what it was given, a second copy of the
+    rule shared_address keeps, and one that hid a caller passing permalink() (a11y kept, and Chinese
+    left unencoded in the address to share). It now says so; a shared address passes as written."""
+    import pytest
+
+    from ui.links import permalink, shared_address
+    from ui.site_frame import absolute_link
+
+    shared = shared_address("laws", {"law": "xinfang-gongzuo-tiaoli-2022", "article": "32"})
+    assert "a11y" not in shared
+    assert absolute_link(shared).endswith("/laws?law=xinfang-gongzuo-tiaoli-2022&article=32")
+    with pytest.raises(AssertionError, match="not a shared address"):
+        absolute_link(permalink("xinfang-gongzuo-tiaoli-2022", "第三十二条") + "&a11y=large")
