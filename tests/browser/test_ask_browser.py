@@ -113,6 +113,9 @@ def test_an_article_opened_from_the_answers_and_back_keeps_the_readers_place(por
     read.click()
     wait_for_app(phone, "返回问答结果")
     phone.wait_for_function("() => document.activeElement.classList.contains('law-article-title')", timeout=10_000)
+    # brought into view by the page's scroll, which a loaded machine draws a moment after the focus
+    phone.wait_for_function(f"() => {{ const f = ({_FOCUSED})(); return f.top >= f.bar && f.bottom <= innerHeight; }}",
+                            timeout=10_000)
     phone.wait_for_function("() => ((document.getElementById('portal-announcer') || {}).textContent || '')"
                             ".startsWith('已打开')", timeout=10_000)
     now = phone.evaluate(_FOCUSED)
