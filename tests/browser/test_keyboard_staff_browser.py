@@ -106,9 +106,8 @@ def test_arrow_down_and_enter_in_roles_choose_one_role_not_all(portal_url, page)
     assert box.get_by_role("group", name="Selected values").count() == 0
 
 
-def test_revealing_and_hiding_personal_data_keeps_the_focus_on_the_button_in_its_place(portal_url, page):
-    """显示个人信息 gives way to 隐藏个人信息: the focus fell to the page's body and the next Tab went
-    past 隐藏个人信息."""
+def _reveal_by_keyboard(page, portal_url: str) -> None:
+    """A new 件 opened in 预登记办理 by a 办理 account, and 显示个人信息 pressed with Enter."""
     with Session(ready_engine(), expire_on_commit=False) as s:
         made = make_prefiling(s)
     _staff_page(page, portal_url, HANDLER, "预登记办理", "按查询码查找")
@@ -116,6 +115,12 @@ def test_revealing_and_hiding_personal_data_keeps_the_focus_on_the_button_in_its
     open_prefiling(page, made.code)
     page.get_by_role("button", name="显示个人信息").focus()
     after_rerun(page, lambda: page.keyboard.press("Enter"), "13812345678")
+
+
+def test_revealing_and_hiding_personal_data_keeps_the_focus_on_the_button_in_its_place(portal_url, page):
+    """显示个人信息 gives way to 隐藏个人信息: the focus fell to the page's body and the next Tab went
+    past 隐藏个人信息."""
+    _reveal_by_keyboard(page, portal_url)
     focused = _focused(page)
     assert focused and focused["text"].endswith("隐藏个人信息") and focused["inView"], focused
     after_rerun(page, lambda: page.keyboard.press("Enter"), "138****5678")
@@ -129,13 +134,7 @@ def test_a_click_elsewhere_after_revealing_personal_data_is_not_pulled_back(port
     the button every time it fell to the page's body, until the 5 s ran out. (A click on the page's
     own text focuses stMain, which the watchers leave alone; the sidebar's blank foot leaves the
     focus on the page's body.)"""
-    with Session(ready_engine(), expire_on_commit=False) as s:
-        made = make_prefiling(s)
-    _staff_page(page, portal_url, HANDLER, "预登记办理", "按查询码查找")
-    filter_queue(page, made.code)
-    open_prefiling(page, made.code)
-    page.get_by_role("button", name="显示个人信息").focus()
-    after_rerun(page, lambda: page.keyboard.press("Enter"), "13812345678")
+    _reveal_by_keyboard(page, portal_url)
     focused = _focus_settles(page, "(e.innerText || '').trim().endsWith('隐藏个人信息')")
     assert focused and focused["text"].endswith("隐藏个人信息"), focused
     sidebar = page.get_by_test_id("stSidebar")   # its foot, under the links: the focus falls to the page's body

@@ -24,14 +24,14 @@ def _focused_label(pg, label: str) -> None:
                          arg=label, timeout=20_000)
 
 
-def test_a_refused_schedule_entry_links_its_time_box_and_marks_it_invalid(portal_url, page):
-    """添加 with the end before the start: the summary took no links and the 结束时间 box was not
-    marked; now the link focuses the box's first part (时), and each part is aria-invalid and
-    described by the error under it."""
+def _add_ending_before_start(page, portal_url: str, *, leader: str | None):
+    """接访日程管理 → 添加 with 结束时间 06:00, before the 09:00 start (and 接访领导 only if given):
+    refused, the summary focused. The form and the 结束时间 box's first part (时)."""
     _editor_on(page, portal_url, "接访日程管理", "添加接访安排")
     form = page.get_by_test_id("stForm").first
     form.get_by_label("接待内容").wait_for()
-    form.get_by_label("接访领导").fill("市信访局分管负责同志")
+    if leader is not None:
+        form.get_by_label("接访领导").fill(leader)
     form.get_by_label("地点").fill("来访接待大厅")
     hour = form.get_by_test_id("stTimeInput").nth(1).locator("[role=spinbutton]").first
     hour.focus()
@@ -40,6 +40,14 @@ def test_a_refused_schedule_entry_links_its_time_box_and_marks_it_invalid(portal
     page.wait_for_function("e => e.getAttribute('aria-valuenow') === '6'", arg=hour.element_handle())
     form.get_by_role("button", name="添加接访安排").click()
     page.wait_for_function(SUMMARY_FOCUSED, timeout=30_000)
+    return form, hour
+
+
+def test_a_refused_schedule_entry_links_its_time_box_and_marks_it_invalid(portal_url, page):
+    """添加 with the end before the start: the summary took no links and the 结束时间 box was not
+    marked; now the link focuses the box's first part (时), and each part is aria-invalid and
+    described by the error under it."""
+    form, hour = _add_ending_before_start(page, portal_url, leader="市信访局分管负责同志")
     link = page.locator("#error-summary a", has_text="结束时间：结束时间要晚于开始时间。")
     assert link.count() == 1
     parts = form.get_by_test_id("stTimeInput").nth(1).locator("[role=spinbutton]")
@@ -100,17 +108,7 @@ def test_a_corrected_schedule_entry_leaves_no_box_marked_invalid(portal_url, pag
     """A refused 添加 (结束时间 before 开始时间, no 接访领导) marks the time's parts and 接访领导 invalid.
     The time corrected, refused again for 接访领导 alone (the same form): the time's parts are no
     longer marked, 接访领导 still is. Added at last: no box in the form is marked (r49 P9)."""
-    _editor_on(page, portal_url, "接访日程管理", "添加接访安排")
-    form = page.get_by_test_id("stForm").first
-    form.get_by_label("接待内容").wait_for()
-    form.get_by_label("地点").fill("来访接待大厅")
-    hour = form.get_by_test_id("stTimeInput").nth(1).locator("[role=spinbutton]").first
-    hour.focus()
-    for _ in range(6):                                      # 12:00 → 06:00, before the 09:00 start
-        page.keyboard.press("ArrowDown")
-    page.wait_for_function("e => e.getAttribute('aria-valuenow') === '6'", arg=hour.element_handle())
-    form.get_by_role("button", name="添加接访安排").click()
-    page.wait_for_function(SUMMARY_FOCUSED, timeout=30_000)
+    form, hour = _add_ending_before_start(page, portal_url, leader=None)
     marked = ("() => [...document.querySelectorAll('[data-testid=stForm] [aria-invalid=\"true\"]')]"
               ".map(e => e.getAttribute('aria-label') || '')")
     page.wait_for_function(f"""() => {{ const m = ({marked})();
