@@ -96,6 +96,8 @@ def test_arrow_down_and_enter_in_roles_choose_one_role_not_all(portal_url, page)
                 raise
             settle(page)
     assert "全选" not in [o.strip() for o in options.all_inner_texts()]
+    page.wait_for_function("e => !!e.getAttribute('aria-activedescendant')", arg=roles.element_handle(),
+                           timeout=10_000)   # the highlighted line is named a moment after the list opens
     active = page.locator(f"[id='{roles.get_attribute('aria-activedescendant')}']").inner_text().strip()
     assert active in ROLES   # the highlighted line is a role (a retried ArrowDown may have moved it on)
     page.keyboard.press("Enter")
